@@ -1,0 +1,17 @@
+# Every dependency comes from a Debian 12 package (tools/setup.sh installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)                 # libssl-dev
+find_package(nlohmann_json 3.10 REQUIRED)        # nlohmann-json3-dev
+find_package(CLI11 REQUIRED)                     # libcli11-dev
+pkg_check_modules(LZMA REQUIRED IMPORTED_TARGET liblzma)   # liblzma-dev
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # libzstd-dev
+pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)      # libyara-dev
+
+# liblief-dev 0.9.0 ships neither a CMake config nor a pkg-config file.
+find_path(LIEF_INCLUDE_DIR LIEF/LIEF.hpp REQUIRED)
+find_library(LIEF_LIBRARY NAMES LIEF REQUIRED)
+add_library(LIEF::LIEF UNKNOWN IMPORTED)
+set_target_properties(LIEF::LIEF PROPERTIES
+  IMPORTED_LOCATION "${LIEF_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${LIEF_INCLUDE_DIR}")

@@ -1,0 +1,119 @@
+#include "app/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "app/exit_codes.hpp"
+#include "report/report.hpp"
+
+namespace trustscan::app {
+namespace {
+
+std::string hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+void emit(const pipeline::ScanResult& result, report::OutputFormat format, std::ostream& out) {
+  report::RunInfo run{TRUSTSCAN_VERSION, hostname()};
+  switch (format) {
+    case report::OutputFormat::Json: report::write_json(result, run, out); break;
+    case report::OutputFormat::Ndjson: report::write_ndjson(result, run, out); break;
+    case report::OutputFormat::Table: report::write_table(result, run, out); break;
+  }
+}
+
+/// Writes the report to `path` via a temporary file in the same directory and a rename, so a
+/// full disk or an interrupted write never leaves a truncated report under the final name.
+bool write_file(const std::string& path, const pipeline::ScanResult& result, report::OutputFormat format,
+                std::ostream& err) {
+  std::string tmp = path + ".partial";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      err << "trustscan: cannot write " << path << ": cannot create " << tmp << '\n';
+      return false;
+    }
+    emit(result, format, f);
+    f.flush();
+    if (!f) {
+      err << "trustscan: writing " << path << " failed (disk full?)\n";
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    err << "trustscan: cannot rename " << tmp << " to " << path << ": " << ec.message() << '\n';
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"trustscan - find kernel-privileged software and who made it, on live hosts and offline images"};
+  app.set_version_flag("--version", std::string("trustscan ") + TRUSTSCAN_VERSION);
+  app.require_subcommand(1);
+  pipeline::ScanOptions opt;
+  std::string format_name = "table";
+  std::string output;
+  auto* scan = app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image) or files");
+  scan->add_option("ROOT", opt.roots, "Directories or files to scan (default: /)");
+  scan->add_option("-f,--format", format_name, "Output format")
+      ->check(CLI::IsMember({"table", "json", "ndjson"}))
+      ->capture_default_str();
+  scan->add_option("-o,--output", output, "Write the report to FILE instead of standard output");
+  scan->add_option("-e,--exclude", opt.excludes, "Skip paths or names matching GLOB (repeatable)");
+  scan->add_option("--max-file-size", opt.limits.max_file_size, "Skip (and report) files larger than this (e.g. 512MB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  scan->add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
+  scan->add_flag("-x,--one-file-system", opt.one_file_system, "Do not descend into other mounted file systems");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help();
+    return static_cast<int>(ExitCode::Clean);
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << '\n';
+    return static_cast<int>(ExitCode::Clean);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {  // --help on a subcommand
+      out << (scan->parsed() ? scan->help() : app.help());
+      return static_cast<int>(ExitCode::Clean);
+    }
+    err << "trustscan: " << e.what() << "\nRun 'trustscan scan --help' for the options.\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (opt.roots.empty()) opt.roots = {"/"};
+  report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
+                                : format_name == "ndjson" ? report::OutputFormat::Ndjson
+                                                          : report::OutputFormat::Table;
+  pipeline::ScanResult result = pipeline::scan(opt);
+  if (!output.empty()) {
+    if (!write_file(output, result, format, err)) return static_cast<int>(ExitCode::Usage);
+  } else {
+    emit(result, format, out);
+    out.flush();
+    if (!out) {
+      err << "trustscan: writing the report to standard output failed\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+  }
+  return static_cast<int>(exit_code_for(result));
+}
+
+}  // namespace trustscan::app

@@ -1,0 +1,20 @@
+#pragma once
+/// \file
+/// The only place exit codes are decided (documented in docs/exit-codes.md).
+
+#include "pipeline/pipeline.hpp"
+
+namespace trustscan::app {
+
+enum class ExitCode : int {
+  Clean = 0,       ///< scan complete, nothing flagged, no file errors
+  Findings = 1,    ///< flagged software found (vendor policy; issue 5)
+  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be written
+  FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
+};
+
+[[nodiscard]] inline ExitCode exit_code_for(const pipeline::ScanResult& result) {
+  return result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean;
+}
+
+}  // namespace trustscan::app

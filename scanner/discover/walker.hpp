@@ -1,0 +1,50 @@
+#pragma once
+/// \file
+/// discover/: walks a scan root without ever leaving it. Symlinks are never followed (those whose
+/// target would lead outside the root are reported), special files are never opened, directories
+/// are opened beneath the root only (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), read-only and
+/// without touching access times where the OS allows.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "discover/file_ref.hpp"
+
+namespace trustscan::io {
+class RootDir;
+}
+
+namespace trustscan::discover {
+
+struct WalkOptions {
+  std::vector<std::string> excludes;  ///< fnmatch globs, matched against the reported path and the name
+  bool one_file_system = false;       ///< do not descend into other mounted file systems
+  std::uint64_t max_file_size = 0;    ///< 0 = no limit
+};
+
+struct WalkResult {
+  std::vector<FileRef> files;      ///< regular, non-empty files to scan, in path order
+  std::vector<Skipped> skipped;    ///< listed skips (see SkipReason)
+  std::vector<PathError> errors;
+  std::map<std::string, std::uint64_t> skip_counts;  ///< every skip by reason, listed or not
+  std::uint64_t directories = 0;
+  std::uint64_t empty_files = 0;
+};
+
+/// Walks `root` (a directory; its path() is the root as the user gave it) and appends to `out`.
+void walk(const io::RootDir& root, std::size_t root_index, const WalkOptions& options, WalkResult& out);
+
+/// Joins a display root and a relative path ("/" + "etc" = "/etc", "img/" + "a" = "img/a").
+[[nodiscard]] std::string join_path(std::string_view root, std::string_view relative);
+
+/// Where a symlink at `link_relative` (relative to the root) with target `target` points,
+/// resolved the way a chroot would (".." stops at the root for absolute targets).
+struct LinkResolution {
+  std::string resolved;  ///< root-relative, normalised
+  bool absolute = false; ///< the target was absolute (a naive follow would leave an image root)
+  bool escapes = false;  ///< a relative target climbs above the root
+};
+[[nodiscard]] LinkResolution resolve_link(std::string_view link_relative, std::string_view target);
+
+}  // namespace trustscan::discover

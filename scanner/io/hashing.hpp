@@ -1,0 +1,20 @@
+#pragma once
+/// \file
+/// Whole-file digests over bytes already in memory (OpenSSL EVP).
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+namespace trustscan::io {
+
+/// Lower-case hex SHA-256 of `bytes`.
+[[nodiscard]] std::string sha256_hex(std::span<const std::byte> bytes);
+
+/// Lower-case hex MD5 of `bytes` (only for legacy identifiers such as imphash, never for trust).
+[[nodiscard]] std::string md5_hex(std::span<const std::byte> bytes);
+
+/// Lower-case hex of arbitrary bytes.
+[[nodiscard]] std::string to_hex(std::span<const std::byte> bytes);
+
+}  // namespace trustscan::io

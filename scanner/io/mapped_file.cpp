@@ -1,0 +1,139 @@
+#include "io/mapped_file.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace trustscan::io {
+namespace {
+
+Error errno_error(int err, const std::string& what) {
+  Errc code = (err == EACCES || err == EPERM) ? Errc::PermissionDenied : Errc::Io;
+  return Error{code, what + ": " + std::strerror(err)};
+}
+
+constexpr int kBaseFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+/// openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS (Linux >= 5.6). O_NOATIME is tried first and
+/// dropped on EPERM (it needs file ownership or CAP_FOWNER).
+int openat2_beneath(int dirfd, const char* rel, int flags) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    open_how how{};
+    how.flags = static_cast<std::uint64_t>(flags | (attempt == 0 ? O_NOATIME : 0));
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    if (fd >= 0) return static_cast<int>(fd);
+    if (errno != EPERM) return -1;
+  }
+  return -1;
+}
+
+int openat_nofollow(int dirfd, const char* rel, int flags) {
+  int fd = ::openat(dirfd, rel, flags | O_NOFOLLOW | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::openat(dirfd, rel, flags | O_NOFOLLOW);
+  return fd;
+}
+
+}  // namespace
+
+Result<int> open_readonly(const std::string& path, bool directory) {
+  int flags = kBaseFlags | (directory ? O_DIRECTORY : 0);
+  int fd = openat_nofollow(AT_FDCWD, path.c_str(), flags);
+  if (fd < 0) return std::unexpected(errno_error(errno, "open " + path));
+  return fd;
+}
+
+Result<RootDir> RootDir::open(const std::string& path) {
+  // The root itself may be given through a symlink (e.g. /mnt/image -> /media/x): that is the
+  // user's choice, so follow it here, and only here.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+  if (fd < 0) return std::unexpected(errno_error(errno, "open root " + path));
+  return RootDir(fd, path);
+}
+
+RootDir::RootDir(RootDir&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+
+RootDir& RootDir::operator=(RootDir&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+RootDir::~RootDir() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<int> RootDir::open_beneath(const std::string& relative, bool directory) const {
+  const char* rel = relative.empty() ? "." : relative.c_str();
+  int flags = kBaseFlags | (directory ? O_DIRECTORY : 0);
+  int fd = openat2_beneath(fd_, rel, flags);
+  if (fd < 0 && errno == ENOSYS) {
+    // Kernels before 5.6: the walker never descends through symlinks, so a no-follow open of the
+    // final component is the remaining guard (a race that swaps a parent directory is possible).
+    fd = openat_nofollow(fd_, rel, flags);
+  }
+  if (fd < 0) return std::unexpected(errno_error(errno, "open " + relative));
+  return fd;
+}
+
+Result<MappedFile> MappedFile::map(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return std::unexpected(errno_error(errno, "fstat"));
+  if (!S_ISREG(st.st_mode)) return fail(Errc::Unsupported, "not a regular file");
+  auto size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) return MappedFile(nullptr, 0);
+  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (data == MAP_FAILED) return std::unexpected(errno_error(errno, "mmap"));
+  // One sequential pass per stage over mostly cold pages: ask for read-ahead.
+  ::madvise(data, size, MADV_SEQUENTIAL | MADV_WILLNEED);
+  return MappedFile(data, size);
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(data_, size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(data_, size_);
+}
+
+Result<std::vector<std::byte>> read_prefix(int fd, std::size_t max) {
+  std::vector<std::byte> buf(max);
+  std::size_t got = 0;
+  while (got < max) {
+    ssize_t n = ::pread(fd, buf.data() + got, max - got, static_cast<off_t>(got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(errno_error(errno, "read"));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  buf.resize(got);
+  return buf;
+}
+
+FdGuard::~FdGuard() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace trustscan::io

@@ -1,0 +1,81 @@
+#pragma once
+/// \file
+/// Read-only access to one file's bytes: opened once (beneath its scan root, never through a
+/// symlink), mapped once, and handed to every stage as the same span.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace trustscan::io {
+
+/// An open scan root. Files and directories are opened relative to it with openat2(2)
+/// RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, so neither a symlink nor ".." can lead outside it,
+/// even if the tree changes while it is scanned. Move-only.
+class RootDir {
+ public:
+  static Result<RootDir> open(const std::string& path);
+  RootDir(RootDir&& other) noexcept;
+  RootDir& operator=(RootDir&& other) noexcept;
+  RootDir(const RootDir&) = delete;
+  RootDir& operator=(const RootDir&) = delete;
+  ~RootDir();
+
+  /// Opens `relative` (no leading '/'; "" = the root itself) read-only with O_NOATIME where the
+  /// OS allows it. `directory` asks for O_DIRECTORY. Returns the fd (caller owns it).
+  [[nodiscard]] Result<int> open_beneath(const std::string& relative, bool directory) const;
+  [[nodiscard]] int fd() const noexcept { return fd_; }
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+ private:
+  RootDir(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_ = -1;
+  std::string path_;
+};
+
+/// Opens `path` (absolute or relative to the working directory) read-only, refusing a symlink
+/// as the final component, without updating its access time where permitted.
+Result<int> open_readonly(const std::string& path, bool directory);
+
+/// A file mapped read-only (MAP_PRIVATE, PROT_READ). Empty files map to an empty span.
+class MappedFile {
+ public:
+  /// Maps an open regular file at its current size. The fd is not kept.
+  static Result<MappedFile> map(int fd);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept {
+    return {static_cast<const std::byte*>(data_), size_};
+  }
+
+ private:
+  MappedFile(void* data, std::size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Reads at most `max` bytes from the start of an open file (for format sniffing).
+Result<std::vector<std::byte>> read_prefix(int fd, std::size_t max);
+
+/// Closes an fd on scope exit.
+class FdGuard {
+ public:
+  explicit FdGuard(int fd) noexcept : fd_(fd) {}
+  FdGuard(const FdGuard&) = delete;
+  FdGuard& operator=(const FdGuard&) = delete;
+  ~FdGuard();
+  [[nodiscard]] int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace trustscan::io

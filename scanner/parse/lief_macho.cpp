@@ -1,0 +1,83 @@
+// Mach-O extraction with LIEF 0.9, every slice of a fat file (the generic LIEF::Parser would
+// return only the last one). Relocation counts were zeroed by prepare.cpp.
+#include <LIEF/MachO.hpp>
+
+#include "parse/lief_extractors.hpp"
+
+namespace trustscan::parse {
+namespace {
+
+namespace macho = LIEF::MachO;
+
+std::string cpu_name(macho::CPU_TYPES cpu) {
+  switch (static_cast<std::uint32_t>(cpu)) {
+    case 7: return "x86";
+    case 0x01000007: return "x86_64";
+    case 12: return "arm";
+    case 0x0100000c: return "arm64";
+    case 0x0200000c: return "arm64_32";
+    case 18: return "ppc";
+    case 0x01000012: return "ppc64";
+    default: return "unknown";
+  }
+}
+
+std::uint64_t be(std::span<const std::byte> b, std::size_t off, unsigned width) {
+  std::uint64_t v = 0;
+  for (unsigned i = 0; i < width; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(b[off + i]);
+  return v;
+}
+
+/// Slice sizes by offset from the fat header (LIEF 0.9 exposes only fat_offset()). identify/
+/// already checked the table lies inside the file.
+std::uint64_t fat_slice_size(std::span<const std::byte> file, std::uint64_t offset) {
+  if (file.size() < 8) return 0;
+  bool fat64 = be(file, 0, 4) == 0xcafebabf;
+  std::uint64_t n = be(file, 4, 4), entry = fat64 ? 32 : 20;
+  for (std::uint64_t i = 0; i < n && 8 + (i + 1) * entry <= file.size(); ++i) {
+    std::size_t at = 8 + i * entry;
+    std::uint64_t off = fat64 ? be(file, at + 8, 8) : be(file, at + 8, 4);
+    std::uint64_t size = fat64 ? be(file, at + 16, 8) : be(file, at + 12, 4);
+    if (off == offset) return size;
+  }
+  return 0;
+}
+
+}  // namespace
+
+BinaryModel extract_macho(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+                          const Limits& limits) {
+  std::unique_ptr<macho::FatBinary> fat = macho::Parser::parse(prepared, "", macho::ParserConfig::quick());
+  if (!fat || fat->size() == 0) throw LIEF::bad_format("LIEF returned no Mach-O slice");
+  BinaryModel model;
+  bool is_fat = original.size() >= 4 && (be(original, 0, 4) == 0xcafebabe || be(original, 0, 4) == 0xcafebabf);
+  model.format = is_fat ? Format::MachOFat : Format::MachO;
+  for (std::size_t i = 0; i < fat->size() && i < limits.max_fat_slices; ++i) {
+    const macho::Binary& bin = fat->at(i);
+    MachOSlice slice;
+    slice.cpu_type = cpu_name(bin.header().cpu_type());
+    slice.file_type = LIEF::MachO::to_string(bin.header().file_type());
+    if (slice.file_type.starts_with("MH_")) slice.file_type.erase(0, 3);
+    slice.offset = is_fat ? bin.fat_offset() : 0;
+    slice.size = is_fat ? fat_slice_size(original, slice.offset) : original.size();
+    if (bin.has_code_signature()) {
+      slice.has_code_signature = true;
+      slice.code_signature = {slice.offset + bin.code_signature().data_offset(), bin.code_signature().data_size()};
+    }
+    for (const macho::DylibCommand& lib : bin.libraries())
+      if (slice.libraries.size() < limits.max_imports)
+        slice.libraries.push_back(bounded(lib.name(), limits.max_string_length));
+    if (i == 0) {
+      model.architecture = slice.cpu_type;
+      model.bits = static_cast<std::uint32_t>(bin.header().cpu_type()) & 0x01000000 ? 64 : 32;
+      if (bin.has_entrypoint()) model.entry_point = bin.entrypoint();
+      model.libraries = slice.libraries;
+      model.exports_count = bin.exported_symbols().size();
+    }
+    model.macho_slices.push_back(std::move(slice));
+  }
+  if (is_fat) model.architecture = "universal";
+  return model;
+}
+
+}  // namespace trustscan::parse

@@ -1,0 +1,125 @@
+// PE/COFF extraction with LIEF 0.9. LIEF is used for structure only; its signature API is not used
+// (it is incomplete in 0.9, see lief-0.9-notes §3): verify/ works on the raw bytes and PeLayout.
+#include <LIEF/PE.hpp>
+#include <LIEF/utils.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "io/hashing.hpp"
+#include "parse/lief_extractors.hpp"
+
+namespace trustscan::parse {
+namespace {
+
+namespace pe = LIEF::PE;
+
+std::string lower(std::string s) {
+  std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string architecture_of(pe::MACHINE_TYPES m) {
+  switch (m) {
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_AMD64: return "x86_64";
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_I386: return "x86";
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_ARM64: return "arm64";
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_ARM:
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_ARMNT:
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_THUMB: return "arm";
+    case pe::MACHINE_TYPES::IMAGE_FILE_MACHINE_IA64: return "ia64";
+    default: return "unknown";
+  }
+}
+
+/// Standard imphash (pefile / YARA `pe.imphash()`): for each import in order, the library name
+/// lower-cased without .dll/.ocx/.sys, joined with each lower-cased function name (or "ordN"),
+/// comma-separated, MD5. LIEF's own get_imphash() differs (lief-0.9-notes §4).
+void fill_imports(const pe::Binary& bin, BinaryModel& model, PeInfo& info, const Limits& limits) {
+  std::string joined;
+  for (const pe::Import& imp : bin.imports()) {
+    if (model.libraries.size() >= limits.max_imports) {
+      model.warnings.push_back("import list cut at " + std::to_string(limits.max_imports) + " libraries");
+      break;
+    }
+    std::string lib = lower(imp.name());
+    model.libraries.push_back(bounded(imp.name(), limits.max_string_length));
+    std::string stem = lib;
+    for (std::string_view ext : {".dll", ".ocx", ".sys"})
+      if (stem.size() > ext.size() && stem.ends_with(ext)) stem.resize(stem.size() - ext.size());
+    for (const pe::ImportEntry& e : imp.entries()) {
+      std::string fn = e.is_ordinal() ? "ord" + std::to_string(e.ordinal()) : lower(e.name());
+      if (!joined.empty()) joined += ',';
+      joined += stem + "." + fn;
+      if (info.imported_functions.size() < limits.max_imports)
+        info.imported_functions.push_back(bounded(lib + "." + fn, limits.max_string_length));
+    }
+  }
+  if (joined.empty()) return;
+  info.imphash = io::md5_hex(std::as_bytes(std::span(joined)));
+}
+
+void fill_version_info(const pe::Binary& bin, PeInfo& info, const Limits& limits) {
+  if (!bin.has_resources()) return;  // resources_manager() throws not_found otherwise
+  pe::ResourcesManager rm = bin.resources_manager();
+  if (!rm.has_version()) return;
+  pe::ResourceVersion version = rm.version();
+  if (!version.has_string_file_info()) return;
+  for (const pe::LangCodeItem& item : version.string_file_info().langcode_items())
+    for (const auto& [key, value] : item.items()) {
+      std::string k = bounded(LIEF::u16tou8(key, true), 256);
+      std::string v = bounded(LIEF::u16tou8(value, true), limits.max_string_length);
+      // First language block wins (as Explorer shows it); values are trimmed of padding.
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\0')) v.pop_back();
+      info.version_info.try_emplace(std::move(k), std::move(v));
+    }
+}
+
+PeLayout layout_of(const pe::Binary& bin) {
+  PeLayout l;
+  std::uint64_t opt = std::uint64_t{bin.dos_header().addressof_new_exeheader()} + 24;
+  l.checksum_offset = opt + 64;
+  l.security_dir_offset = opt + (bin.type() == pe::PE_TYPE::PE32 ? 96 : 112) + 4 * 8;
+  l.size_of_headers = bin.optional_header().sizeof_headers();
+  const pe::DataDirectory& sec = bin.data_directory(pe::DATA_DIRECTORY::CERTIFICATE_TABLE);
+  l.certificate_table = {sec.RVA(), sec.size()};  // RVA() is a file offset for this directory
+  for (const pe::Section& s : bin.sections()) l.sections.push_back({s.pointerto_raw_data(), s.sizeof_raw_data()});
+  return l;
+}
+
+}  // namespace
+
+BinaryModel extract_pe(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+                       const Limits& limits) {
+  std::unique_ptr<pe::Binary> bin = pe::Parser::parse(prepared);
+  if (!bin) throw LIEF::bad_format("LIEF returned no PE binary");
+  BinaryModel model;
+  model.format = Format::Pe;
+  PeInfo info;
+  const pe::Header& hdr = bin->header();
+  const pe::OptionalHeader& opt = bin->optional_header();
+  info.pe32_plus = bin->type() == pe::PE_TYPE::PE32_PLUS;
+  info.machine = LIEF::PE::to_string(hdr.machine());
+  info.subsystem = LIEF::PE::to_string(opt.subsystem());
+  info.is_dll = hdr.has_characteristic(pe::HEADER_CHARACTERISTICS::IMAGE_FILE_DLL);
+  info.timestamp = hdr.time_date_stamp();
+  info.checksum = opt.checksum();
+  model.architecture = architecture_of(hdr.machine());
+  model.bits = info.pe32_plus ? 64 : 32;
+  if (opt.addressof_entrypoint() != 0) model.entry_point = opt.imagebase() + opt.addressof_entrypoint();
+  fill_imports(*bin, model, info, limits);
+  if (bin->has_exports()) model.exports_count = bin->get_export().entries().size();
+  fill_version_info(*bin, info, limits);
+  if (bin->has_debug() && bin->debug().has_code_view())
+    if (const auto* pdb = dynamic_cast<const pe::CodeViewPDB*>(&bin->debug().code_view()))
+      info.pdb_path = bounded(pdb->filename(), limits.max_string_length);
+  info.layout = layout_of(*bin);
+  // Present = the data directory points at a table inside the file (LIEF's has_signature() is
+  // false for a table it failed to parse, which is exactly the case verify/ must see).
+  const ByteRange& ct = info.layout.certificate_table;
+  info.has_certificate_table = ct.size != 0 && ct.offset < original.size();
+  model.pe = std::move(info);
+  return model;
+}
+
+}  // namespace trustscan::parse

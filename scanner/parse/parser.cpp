@@ -1,0 +1,60 @@
+#include "parse/parser.hpp"
+
+#include <LIEF/exception.hpp>
+
+#include <new>
+#include <string>
+
+#include "parse/lief_extractors.hpp"
+#include "parse/prepare.hpp"
+
+namespace trustscan::parse {
+namespace {
+
+using Extractor = BinaryModel (*)(const std::vector<std::uint8_t>&, std::span<const std::byte>, const Limits&);
+
+struct Entry {
+  Format format;
+  Extractor extract;
+};
+
+/// The only Format → extractor table.
+constexpr Entry kExtractors[] = {
+    {Format::Pe, &extract_pe},
+    {Format::Elf, &extract_elf},
+    {Format::MachO, &extract_macho},
+    {Format::MachOFat, &extract_macho},
+};
+
+}  // namespace
+
+std::string bounded(std::string s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;  // UTF-8 continuation
+  s.resize(cut);
+  return s;
+}
+
+Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes, const Limits& limits) {
+  const Entry* entry = nullptr;
+  for (const Entry& e : kExtractors)
+    if (e.format == format) entry = &e;
+  if (!entry) return fail(Errc::Unsupported, "no parser for format " + std::string(to_string(format)));
+  auto prepared = prepare_for_lief(format, bytes, limits);
+  if (!prepared) return std::unexpected(prepared.error());
+  try {
+    BinaryModel model = entry->extract(prepared->bytes, bytes, limits);
+    model.warnings.insert(model.warnings.begin(), prepared->warnings.begin(), prepared->warnings.end());
+    return model;
+  } catch (const std::bad_alloc&) {
+    return fail(Errc::TooLarge, "LIEF: out of memory while parsing");
+  } catch (const LIEF::exception& e) {
+    return fail(Errc::Malformed, std::string("LIEF: ") + e.what());
+  } catch (const std::exception& e) {
+    // LIEF 0.9 also lets std::out_of_range and friends escape (lief-0.9-notes §2).
+    return fail(Errc::Malformed, std::string("LIEF (") + typeid(e).name() + "): " + e.what());
+  }
+}
+
+}  // namespace trustscan::parse

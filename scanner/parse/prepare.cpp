@@ -1,0 +1,146 @@
+#include "parse/prepare.hpp"
+
+#include <cstring>
+
+#include "parse/byte_reader.hpp"
+
+namespace trustscan::parse {
+namespace {
+
+constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1;
+constexpr std::uint64_t kEtRel = 1;
+
+Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
+                        std::vector<std::string>& warnings) {
+  ByteReader r(buf, false);
+  auto lfanew = r.read(0x3c, 4);
+  if (!lfanew) return fail(Errc::Malformed, "PE: truncated DOS header");
+  auto nsect = r.read(*lfanew + 6, 2);
+  auto opt_size = r.read(*lfanew + 20, 2);
+  if (!nsect || !opt_size) return fail(Errc::Malformed, "PE: truncated COFF header");
+  if (*nsect > limits.max_pe_sections)
+    return fail(Errc::Malformed, "PE: NumberOfSections " + std::to_string(*nsect) + " exceeds " +
+                                     std::to_string(limits.max_pe_sections));
+  std::uint64_t table = *lfanew + 24 + *opt_size;
+  for (std::uint64_t i = 0; i < *nsect; ++i) {
+    std::uint64_t hdr = table + i * 40;
+    auto raw_size = r.read(hdr + 16, 4);
+    auto raw_ptr = r.read(hdr + 20, 4);
+    if (!raw_size || !raw_ptr) return fail(Errc::Malformed, "PE: section table beyond end of file");
+    if (*raw_ptr > buf.size()) {
+      r.write(hdr + 16, 4, 0);
+      warnings.push_back("PE section " + std::to_string(i) + " starts beyond end of file; ignored");
+    } else if (*raw_size > buf.size() - *raw_ptr) {
+      r.write(hdr + 16, 4, buf.size() - *raw_ptr);
+      warnings.push_back("PE section " + std::to_string(i) + " raw size clamped to end of file");
+    }
+  }
+  return {};
+}
+
+Result<void> prepare_elf(std::vector<std::uint8_t>& buf) {
+  if (buf.size() < 52) return fail(Errc::Malformed, "ELF: file shorter than an ELF header");
+  if ((buf[4] != 1 && buf[4] != 2) || (buf[5] != 1 && buf[5] != 2))
+    return fail(Errc::Malformed, "ELF: invalid class or data encoding");
+  bool is64 = buf[4] == 2;
+  ByteReader r(buf, buf[5] == 2);
+  auto type = r.read(16, 2);
+  if (!type) return fail(Errc::Malformed, "ELF: truncated header");
+  if (*type != kEtRel) return {};  // only relocatable objects hit the quadratic path
+  auto shoff = r.read(is64 ? 0x28 : 0x20, is64 ? 8 : 4);
+  auto shentsize = r.read(is64 ? 0x3a : 0x2e, 2);
+  auto shnum = r.read(is64 ? 0x3c : 0x30, 2);
+  if (!shoff || !shentsize || !shnum) return fail(Errc::Malformed, "ELF: truncated header");
+  if (*shnum == 0) return {};
+  if (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize))
+    return fail(Errc::Malformed, "ELF: section header table outside the file");
+  for (std::uint64_t i = 0; i < *shnum; ++i) {
+    std::uint64_t type_off = *shoff + i * *shentsize + 4;
+    auto t = r.read(type_off, 4);
+    if (t && (*t == kShtRel || *t == kShtRela)) r.write(type_off, 4, kShtProgbits);
+  }
+  return {};
+}
+
+/// One thin Mach-O image at [base, base+size) of `buf`.
+Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base,
+                                 std::uint64_t size, const Limits& limits) {
+  if (size < 4 || base > buf.size() || size > buf.size() - base)
+    return fail(Errc::Malformed, "Mach-O: slice outside the file");
+  std::span<std::uint8_t> slice(buf.data() + base, size);
+  std::uint32_t magic = 0;
+  std::memcpy(&magic, slice.data(), 4);
+  if (size < 32) return fail(Errc::Malformed, "Mach-O: slice shorter than a header");
+  // On-disk magic read little-endian: 0xfeedface/0xfeedfacf = little-endian file.
+  bool big = magic == 0xcefaedfe || magic == 0xcffaedfe;
+  bool is64 = magic == 0xfeedfacf || magic == 0xcffaedfe;
+  if (!big && magic != 0xfeedface && magic != 0xfeedfacf)
+    return fail(Errc::Malformed, "Mach-O: bad slice magic");
+  ByteReader r(slice, big);
+  std::uint64_t ncmds = *r.read(16, 4), sizeofcmds = *r.read(20, 4);
+  std::uint64_t at = is64 ? 32 : 28;
+  if (ncmds > limits.max_macho_load_commands)
+    return fail(Errc::Malformed, "Mach-O: " + std::to_string(ncmds) + " load commands");
+  if (!r.in_bounds(at, sizeofcmds)) return fail(Errc::Malformed, "Mach-O: load commands beyond end of slice");
+  std::uint64_t end = at + sizeofcmds;
+  for (std::uint64_t i = 0; i < ncmds; ++i) {
+    auto cmd = r.read(at, 4), cmdsize = r.read(at + 4, 4);
+    if (!cmd || !cmdsize || *cmdsize < 8 || at + *cmdsize > end)
+      return fail(Errc::Malformed, "Mach-O: load command " + std::to_string(i) + " overruns the command area");
+    bool seg64 = *cmd == 0x19, seg32 = *cmd == 0x1;
+    if (seg64 || seg32) {
+      std::uint64_t nsects_off = at + (seg64 ? 64 : 48);
+      std::uint64_t first = at + (seg64 ? 72 : 56), sect_size = seg64 ? 80 : 68;
+      std::uint64_t nreloc_in_sect = seg64 ? 60 : 52;
+      auto nsects = r.read(nsects_off, 4);
+      if (!nsects || first + *nsects * sect_size > at + *cmdsize)
+        return fail(Errc::Malformed, "Mach-O: segment sections overrun their load command");
+      for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
+    }
+    at += *cmdsize;
+  }
+  return {};
+}
+
+Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits,
+                               std::vector<std::string>& warnings) {
+  ByteReader r(buf, true);
+  bool fat64 = *r.read(0, 4) == 0xcafebabf;
+  std::uint64_t n = *r.read(4, 4);
+  std::uint64_t entry = fat64 ? 32 : 20;
+  if (n > limits.max_fat_slices) {
+    warnings.push_back("fat Mach-O declares " + std::to_string(n) + " slices; only the first " +
+                       std::to_string(limits.max_fat_slices) + " are parsed");
+    r.write(4, 4, limits.max_fat_slices);
+    n = limits.max_fat_slices;
+  }
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::uint64_t at = 8 + i * entry;
+    auto off = fat64 ? r.read(at + 8, 8) : r.read(at + 8, 4);
+    auto size = fat64 ? r.read(at + 16, 8) : r.read(at + 12, 4);
+    if (!off || !size) return fail(Errc::Malformed, "fat Mach-O: truncated arch table");
+    if (auto ok = prepare_macho_slice(buf, *off, *size, limits); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file,
+                                       const Limits& limits) {
+  PreparedBytes out;
+  const auto* first = reinterpret_cast<const std::uint8_t*>(file.data());
+  out.bytes.assign(first, first + file.size());
+  Result<void> ok;
+  switch (format) {
+    case Format::Pe: ok = prepare_pe(out.bytes, limits, out.warnings); break;
+    case Format::Elf: ok = prepare_elf(out.bytes); break;
+    case Format::MachO: ok = prepare_macho_slice(out.bytes, 0, out.bytes.size(), limits); break;
+    case Format::MachOFat: ok = prepare_macho_fat(out.bytes, limits, out.warnings); break;
+    case Format::Unknown: return fail(Errc::Unsupported, "not a binary format");
+  }
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+}  // namespace trustscan::parse

@@ -1,0 +1,211 @@
+#include "pipeline/pipeline.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "discover/walker.hpp"
+#include "identify/format.hpp"
+#include "io/decompress.hpp"
+#include "io/hashing.hpp"
+#include "io/mapped_file.hpp"
+#include "parse/parser.hpp"
+
+namespace trustscan::pipeline {
+namespace {
+
+struct NotBinary {};
+using Outcome = std::variant<NotBinary, FileRecord, discover::PathError>;
+
+Error at_stage(Error e, std::string stage) {
+  e.stage = std::move(stage);
+  return e;
+}
+
+/// Everything done to one file, from open to parse. Failures before the file is known to be a
+/// binary make it an unreadable path; failures after that are errors inside its record.
+Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits) {
+  auto fd = root.open_beneath(f.relative, false);
+  if (!fd) return discover::PathError{f.path, at_stage(fd.error(), "map")};
+  io::FdGuard guard(*fd);
+  auto prefix = io::read_prefix(*fd, identify::kSniffBytes);
+  if (!prefix) return discover::PathError{f.path, at_stage(prefix.error(), "map")};
+  std::string_view name = f.path;
+  identify::Identity id = identify::sniff(*prefix, f.size, name);
+  if (id.format == Format::Unknown && id.compression == Compression::None) return NotBinary{};
+
+  FileRecord rec;
+  rec.file = f;
+  rec.format = id.format;
+  rec.compression = id.compression;
+  auto mapped = io::MappedFile::map(*fd);
+  if (!mapped) return discover::PathError{f.path, at_stage(mapped.error(), "map")};
+  std::span<const std::byte> bytes = mapped->bytes();
+  rec.file.size = bytes.size();
+  rec.sha256 = io::sha256_hex(bytes);
+
+  std::vector<std::byte> inflated;
+  if (id.compression != Compression::None) {
+    auto out = io::decompress(id.compression, bytes, limits.max_decompressed_size);
+    if (!out) {
+      rec.errors.push_back(at_stage(out.error(), "map"));
+      return rec;
+    }
+    inflated = std::move(*out);
+    bytes = inflated;
+    rec.decompressed_size = bytes.size();
+    auto inner = identify::sniff(bytes.first(std::min(bytes.size(), identify::kSniffBytes)), bytes.size(), "");
+    rec.format = inner.format;
+    if (inner.format != Format::Elf) {
+      rec.errors.push_back(Error{Errc::Malformed, "compressed module does not contain an ELF file", "identify"});
+      return rec;
+    }
+  }
+
+  auto model = parse::parse_binary(rec.format, bytes, limits);
+  if (!model) {
+    rec.errors.push_back(at_stage(model.error(), "parse"));
+    return rec;
+  }
+  rec.classification = parse::classify(*model, f.path);
+  model->type = rec.classification.type;
+  rec.binary = std::move(*model);
+  return rec;
+}
+
+/// The per-file exception boundary: a bug or an escaped third-party exception becomes an
+/// Errc::Internal error on that file, never the end of the scan.
+Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits) {
+  try {
+    return analyze(f, root, limits);
+  } catch (const std::exception& e) {
+    return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
+  } catch (...) {
+    return discover::PathError{f.path, Error{Errc::Internal, "unexpected non-standard exception", "pipeline"}};
+  }
+}
+
+/// Opens each root. A root that is a regular file is scanned as that one file.
+void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, discover::WalkResult& walk) {
+  discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size};
+  for (const std::string& root : opt.roots) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0) {
+      walk.errors.push_back({root, Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
+      continue;
+    }
+    bool is_file = S_ISREG(st.st_mode);
+    std::string dir = root;
+    std::string name;
+    if (is_file) {
+      auto slash = root.find_last_of('/');
+      dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : root.substr(0, slash));
+      name = slash == std::string::npos ? root : root.substr(slash + 1);
+    } else if (!S_ISDIR(st.st_mode)) {
+      walk.errors.push_back({root, Error{Errc::Unsupported, "not a directory or regular file", "discover"}});
+      continue;
+    }
+    auto rd = io::RootDir::open(dir);
+    if (!rd) {
+      walk.errors.push_back({root, at_stage(rd.error(), "discover")});
+      continue;
+    }
+    std::size_t index = dirs.size();
+    dirs.push_back(std::move(*rd));
+    if (!is_file) {
+      discover::walk(dirs.back(), index, wopt, walk);
+      continue;
+    }
+    discover::FileRef f;
+    f.root_index = index;
+    f.relative = name;
+    f.path = root;
+    f.size = static_cast<std::uint64_t>(st.st_size);
+    f.device = st.st_dev;
+    f.inode = st.st_ino;
+    f.mode = st.st_mode;
+    f.uid = st.st_uid;
+    f.gid = st.st_gid;
+    f.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+    f.ctime_ns = std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+    if (f.size == 0) ++walk.empty_files;
+    else walk.files.push_back(std::move(f));
+  }
+}
+
+void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t non_binaries) {
+  ScanSummary& s = r.summary;
+  s.directories = walk.directories;
+  s.empty_files = walk.empty_files;
+  s.files_scanned = walk.files.size();
+  s.files_seen = walk.files.size() + walk.empty_files;
+  if (auto it = walk.skip_counts.find("too_large"); it != walk.skip_counts.end()) s.files_seen += it->second;
+  s.non_binaries = non_binaries;
+  s.skipped = walk.skip_counts;
+  if (non_binaries) s.skipped["not_binary"] = non_binaries;
+  for (const FileRecord& rec : r.records) {
+    ++s.binaries;
+    s.bytes_scanned += rec.file.size;
+    ++s.by_format[std::string(to_string(rec.format))];
+    if (!rec.errors.empty()) ++s.error_count;
+    if (rec.binary) {
+      ++s.by_privilege[std::string(to_string(rec.classification.privilege))];
+      ++s.by_type[std::string(to_string(rec.classification.type))];
+    }
+  }
+  s.error_count += r.errors.size();
+}
+
+}  // namespace
+
+ScanResult scan(const ScanOptions& options) {
+  ScanResult result;
+  result.options = options;
+  result.started = std::chrono::system_clock::now();
+
+  std::vector<io::RootDir> roots;
+  discover::WalkResult walk;
+  discover_roots(options, roots, walk);
+
+  // Big files first so that a few large drivers do not leave one core busy at the end.
+  std::vector<std::size_t> order(walk.files.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return walk.files[i].size; });
+
+  std::vector<Outcome> outcomes(walk.files.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < order.size(); k = next++) {
+      const discover::FileRef& f = walk.files[order[k]];
+      outcomes[order[k]] = analyze_guarded(f, roots[f.root_index], options.limits);
+    }
+  };
+  unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, order.size())));
+  result.threads_used = n;
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < n; ++t) pool.emplace_back(worker);
+    worker();
+  }
+
+  std::uint64_t non_binaries = 0;
+  result.errors = std::move(walk.errors);
+  for (Outcome& o : outcomes) {
+    if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
+    else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
+    else result.errors.push_back(std::move(std::get<discover::PathError>(o)));
+  }
+  std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
+  result.skipped = std::move(walk.skipped);
+  summarise(result, walk, non_binaries);
+  result.finished = std::chrono::system_clock::now();
+  return result;
+}
+
+}  // namespace trustscan::pipeline

@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// Runs discover → map → identify → parse (→ later stages) over every root, on a pool of threads,
+/// with one try/catch boundary per file so that no single file can abort a scan.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/limits.hpp"
+#include "discover/file_ref.hpp"
+#include "pipeline/file_record.hpp"
+
+namespace trustscan::pipeline {
+
+struct ScanOptions {
+  std::vector<std::string> roots{"/"};
+  std::vector<std::string> excludes;
+  bool one_file_system = false;
+  unsigned threads = 0;  ///< 0 = all cores
+  Limits limits;
+};
+
+struct ScanSummary {
+  std::uint64_t files_seen = 0;     ///< regular files met by the walk (scanned, empty, or skipped for size)
+  std::uint64_t files_scanned = 0;  ///< regular files opened and sniffed
+  std::uint64_t binaries = 0;
+  std::uint64_t non_binaries = 0;
+  std::uint64_t empty_files = 0;
+  std::uint64_t directories = 0;
+  std::uint64_t bytes_scanned = 0;  ///< bytes of binaries read in full
+  std::uint64_t error_count = 0;    ///< files with any error (unreadable, or a stage failed)
+  std::map<std::string, std::uint64_t> by_format;
+  std::map<std::string, std::uint64_t> by_privilege;
+  std::map<std::string, std::uint64_t> by_type;
+  std::map<std::string, std::uint64_t> skipped;  ///< by reason
+};
+
+struct ScanResult {
+  ScanOptions options;
+  std::chrono::system_clock::time_point started;
+  std::chrono::system_clock::time_point finished;
+  unsigned threads_used = 0;
+  std::vector<FileRecord> records;              ///< binaries, in path order
+  std::vector<discover::Skipped> skipped;       ///< listed skips, in walk order
+  std::vector<discover::PathError> errors;      ///< paths that could not be read at all
+  ScanSummary summary;
+};
+
+/// Scans every root in `options`. Never throws for input problems; they are in the result.
+[[nodiscard]] ScanResult scan(const ScanOptions& options);
+
+}  // namespace trustscan::pipeline

@@ -1,0 +1,275 @@
+// JSON and NDJSON emitters. Build the document first, then serialise it once (never by string
+// concatenation); every string that came from a scanned file goes through utf8_escaped.
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <ostream>
+
+#include "report/report.hpp"
+#include "report/text.hpp"
+
+namespace trustscan::report {
+namespace {
+
+using nlohmann::ordered_json;
+using pipeline::FileRecord;
+using pipeline::ScanResult;
+
+std::string iso_time(std::int64_t ns) {
+  std::time_t secs = static_cast<std::time_t>(ns / 1'000'000'000);
+  auto ms = static_cast<int>((ns % 1'000'000'000) / 1'000'000);
+  if (ms < 0) ms += 1000, --secs;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+std::string iso_time(std::chrono::system_clock::time_point t) {
+  return iso_time(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+}
+
+std::string safe(std::string_view s) { return utf8_escaped(s); }
+
+ordered_json safe_map(const std::map<std::string, std::string>& m) {
+  ordered_json j = ordered_json::object();
+  for (const auto& [k, v] : m) j[safe(k)] = safe(v);
+  return j;
+}
+
+ordered_json safe_list(const std::vector<std::string>& v) {
+  ordered_json j = ordered_json::array();
+  for (const auto& s : v) j.push_back(safe(s));
+  return j;
+}
+
+ordered_json error_json(const Error& e) {
+  return {{"stage", e.stage}, {"code", std::string(to_string(e.code))}, {"message", safe(e.message)}};
+}
+
+/// ECS `file.*` (+ the format-specific ECS sub-objects).
+ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
+  const discover::FileRef& f = r.file;
+  std::string path = utf8_escaped(f.path, &path_escaped);
+  auto slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  ordered_json file{{"path", path},
+                    {"name", name},
+                    {"directory", slash == std::string::npos ? "" : (slash == 0 ? "/" : path.substr(0, slash))}};
+  if (auto dot = name.find_last_of('.'); dot != std::string::npos && dot != 0) file["extension"] = name.substr(dot + 1);
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", f.mode & 07777);
+  file["type"] = "file";
+  file["size"] = f.size;
+  file["mtime"] = iso_time(f.mtime_ns);
+  file["ctime"] = iso_time(f.ctime_ns);
+  file["inode"] = std::to_string(f.inode);
+  file["device"] = std::to_string(f.device);
+  file["mode"] = mode;
+  file["uid"] = std::to_string(f.uid);
+  file["gid"] = std::to_string(f.gid);
+  if (!r.sha256.empty()) file["hash"] = {{"sha256", r.sha256}};
+  if (!r.binary) return file;
+  const parse::BinaryModel& m = *r.binary;
+  if (m.pe) {
+    const auto& vi = m.pe->version_info;
+    auto field = [&](const char* key) -> ordered_json {
+      auto it = vi.find(key);
+      return it == vi.end() ? ordered_json(nullptr) : ordered_json(safe(it->second));
+    };
+    ordered_json pe{{"architecture", m.architecture}};
+    for (auto [ecs, key] : {std::pair{"company", "CompanyName"}, {"description", "FileDescription"},
+                            {"file_version", "FileVersion"}, {"original_file_name", "OriginalFilename"},
+                            {"product", "ProductName"}})
+      if (auto v = field(key); !v.is_null()) pe[ecs] = v;
+    if (!m.pe->imphash.empty()) pe["imphash"] = m.pe->imphash;
+    file["pe"] = pe;
+  } else if (m.elf) {
+    file["elf"] = {{"architecture", m.architecture},
+                   {"header", {{"type", m.elf->elf_type}, {"class", m.bits == 64 ? "ELF64" : "ELF32"}}},
+                   {"shared_libraries", safe_list(m.libraries)}};
+  } else if (!m.macho_slices.empty()) {
+    file["macho"] = ordered_json::object();
+  }
+  return file;
+}
+
+ordered_json pe_details(const parse::PeInfo& pe) {
+  ordered_json j{{"machine", pe.machine},     {"subsystem", pe.subsystem},  {"is_dll", pe.is_dll},
+                 {"timestamp", pe.timestamp}, {"checksum", pe.checksum},    {"version_info", safe_map(pe.version_info)},
+                 {"has_certificate_table", pe.has_certificate_table},
+                 {"imported_functions", pe.imported_functions.size()}};
+  if (!pe.pdb_path.empty()) j["pdb_path"] = safe(pe.pdb_path);
+  return j;
+}
+
+ordered_json elf_details(const parse::ElfInfo& elf) {
+  ordered_json j{{"type", elf.elf_type}, {"machine", elf.machine}};
+  if (!elf.interpreter.empty()) j["interpreter"] = safe(elf.interpreter);
+  if (!elf.soname.empty()) j["soname"] = safe(elf.soname);
+  if (!elf.modinfo.empty()) j["modinfo"] = safe_map(elf.modinfo);
+  if (!elf.grub_module_name.empty()) j["grub_module"] = safe(elf.grub_module_name);
+  j["has_module_signature"] = elf.has_module_signature;
+  return j;
+}
+
+ordered_json macho_details(const std::vector<parse::MachOSlice>& slices) {
+  ordered_json arr = ordered_json::array();
+  for (const auto& s : slices) {
+    ordered_json j{{"cpu_type", s.cpu_type},
+                   {"file_type", s.file_type},
+                   {"offset", s.offset},
+                   {"size", s.size},
+                   {"has_code_signature", s.has_code_signature},
+                   {"libraries", safe_list(s.libraries)}};
+    arr.push_back(j);
+  }
+  return {{"slices", arr}};
+}
+
+/// `trustscan.*`: what ECS has no field for.
+ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
+  ordered_json t{{"format", std::string(to_string(r.format))}, {"compression", std::string(to_string(r.compression))}};
+  if (r.decompressed_size) t["decompressed_size"] = *r.decompressed_size;
+  if (path_escaped) t["path_escaped"] = true;
+  if (r.binary) {
+    const parse::BinaryModel& m = *r.binary;
+    t["type"] = std::string(to_string(r.classification.type));
+    t["privilege"] = std::string(to_string(r.classification.privilege));
+    t["privilege_reason"] = safe(r.classification.reason);
+    t["architecture"] = m.architecture;
+    t["bits"] = m.bits;
+    if (m.entry_point) t["entry_point"] = *m.entry_point;
+    t["libraries"] = safe_list(m.libraries);
+    t["exports_count"] = m.exports_count;
+    if (m.pe) t["pe"] = pe_details(*m.pe);
+    if (m.elf) t["elf"] = elf_details(*m.elf);
+    if (!m.macho_slices.empty()) t["macho"] = macho_details(m.macho_slices);
+    if (!m.warnings.empty()) t["warnings"] = safe_list(m.warnings);
+  } else {
+    t["type"] = "unknown";
+    t["privilege"] = "unknown";  // never assume "user" for a file that could not be parsed
+  }
+  ordered_json errs = ordered_json::array();
+  for (const Error& e : r.errors) errs.push_back(error_json(e));
+  t["errors"] = errs;
+  return t;
+}
+
+ordered_json record_json(const FileRecord& r) {
+  bool escaped = false;
+  ordered_json file = ecs_file(r, escaped);
+  return {{"file", file}, {"trustscan", trustscan_fields(r, escaped)}};
+}
+
+ordered_json skipped_json(const discover::Skipped& s) {
+  return {{"path", safe(s.path)}, {"reason", std::string(discover::to_string(s.reason))}, {"detail", safe(s.detail)}};
+}
+
+ordered_json path_error_json(const discover::PathError& e) {
+  ordered_json j = error_json(e.error);
+  j["path"] = safe(e.path);
+  return j;
+}
+
+ordered_json summary_json(const pipeline::ScanSummary& s) {
+  return {{"files_seen", s.files_seen},     {"files_scanned", s.files_scanned}, {"binaries", s.binaries},
+          {"non_binaries", s.non_binaries}, {"empty_files", s.empty_files},     {"directories", s.directories},
+          {"bytes_scanned", s.bytes_scanned}, {"errors", s.error_count},       {"by_format", s.by_format},
+          {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped}};
+}
+
+ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
+  ordered_json roots = ordered_json::array();
+  bool live = false;
+  for (const auto& root : r.options.roots) {
+    roots.push_back(safe(root));
+    live = live || root == "/";
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started).count();
+  ordered_json scan{{"tool", {{"name", "trustscan"}, {"version", run.tool_version}}},
+                    {"complete", true},
+                    {"roots", roots},
+                    {"observer", {{"hostname", safe(run.hostname)}}}};
+  if (live) scan["host"] = {{"name", safe(run.hostname)}};
+  scan["start"] = iso_time(r.started);
+  scan["end"] = iso_time(r.finished);
+  scan["duration_ms"] = ms;
+  scan["options"] = {{"threads", r.threads_used},
+                     {"excludes", safe_list(r.options.excludes)},
+                     {"one_file_system", r.options.one_file_system},
+                     {"max_file_size", r.options.limits.max_file_size}};
+  return scan;
+}
+
+constexpr auto kDump = [](const ordered_json& j, int indent) {
+  // Strings are already valid UTF-8 (utf8_escaped); "replace" is a last line of defence.
+  return j.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
+};
+
+ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_view kind, std::string_view dataset) {
+  return {{"@timestamp", iso_time(r.finished)},
+          {"ecs", {{"version", std::string(kEcsVersion)}}},
+          {"event", {{"kind", kind}, {"module", "trustscan"}, {"dataset", dataset}}},
+          {"observer", {{"hostname", safe(run.hostname)}, {"product", "trustscan"}, {"version", run.tool_version}}}};
+}
+
+}  // namespace
+
+void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+  ordered_json doc{{"schema_version", std::string(kSchemaVersion)},
+                   {"scan", scan_json(result, run)},
+                   {"summary", summary_json(result.summary)}};
+  ordered_json files = ordered_json::array();
+  for (const auto& r : result.records) files.push_back(record_json(r));
+  doc["files"] = std::move(files);
+  ordered_json skipped = ordered_json::array();
+  for (const auto& s : result.skipped) skipped.push_back(skipped_json(s));
+  doc["skipped"] = std::move(skipped);
+  ordered_json errors = ordered_json::array();
+  for (const auto& e : result.errors) errors.push_back(path_error_json(e));
+  doc["errors"] = std::move(errors);
+  out << kDump(doc, 2) << '\n';
+}
+
+void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+  bool live = std::ranges::find(result.options.roots, std::string("/")) != result.options.roots.end();
+  for (const auto& r : result.records) {
+    ordered_json ev = event_base(result, run, "event", "trustscan.file");
+    bool kernel = r.binary && r.classification.privilege == Privilege::Kernel;
+    ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
+    ev["event"]["type"] = {"info"};
+    ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";
+    if (live) ev["host"] = {{"name", safe(run.hostname)}};
+    ordered_json rec = record_json(r);
+    ev["file"] = rec["file"];
+    ev["trustscan"] = rec["trustscan"];
+    out << kDump(ev, -1) << '\n';
+  }
+  for (const auto& s : result.skipped) {
+    ordered_json ev = event_base(result, run, "event", "trustscan.skipped");
+    ev["event"]["category"] = {"file"};
+    ev["event"]["type"] = {"info"};
+    ev["event"]["action"] = "file-skipped";
+    ev["file"] = {{"path", safe(s.path)}};
+    ev["trustscan"] = {{"skip_reason", std::string(discover::to_string(s.reason))}, {"skip_detail", safe(s.detail)}};
+    out << kDump(ev, -1) << '\n';
+  }
+  for (const auto& e : result.errors) {
+    ordered_json ev = event_base(result, run, "pipeline_error", "trustscan.error");
+    ev["event"]["outcome"] = "failure";
+    ev["file"] = {{"path", safe(e.path)}};
+    ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
+    out << kDump(ev, -1) << '\n';
+  }
+  ordered_json ev = event_base(result, run, "state", "trustscan.summary");
+  ev["event"]["action"] = "scan-summary";
+  ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
+                     {"scan", scan_json(result, run)},
+                     {"summary", summary_json(result.summary)}};
+  out << kDump(ev, -1) << '\n';
+}
+
+}  // namespace trustscan::report

@@ -1,0 +1,100 @@
+// The human-readable summary. Fits 100 columns; every string from a scanned file is terminal_safe.
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "report/report.hpp"
+#include "report/text.hpp"
+
+namespace trustscan::report {
+namespace {
+
+using pipeline::FileRecord;
+
+/// Rows listed per section before "… and N more" (the JSON report has them all).
+constexpr std::size_t kMaxRows = 200;
+constexpr std::size_t kPathWidth = 52;
+
+std::string pad(std::string s, std::size_t width) {
+  std::size_t cols = 0;
+  for (unsigned char c : s) cols += (c & 0xc0) != 0x80;
+  if (cols < width) s.append(width - cols, ' ');
+  return s;
+}
+
+/// Who the file says made it: PE CompanyName, else a module's author, else "-".
+std::string maker(const FileRecord& r) {
+  if (!r.binary) return "-";
+  if (r.binary->pe) {
+    auto it = r.binary->pe->version_info.find("CompanyName");
+    if (it != r.binary->pe->version_info.end() && !it->second.empty()) return it->second;
+  }
+  if (r.binary->elf) {
+    auto it = r.binary->elf->modinfo.find("author");
+    if (it != r.binary->elf->modinfo.end() && !it->second.empty()) return it->second;
+  }
+  return "-";
+}
+
+std::string counts(const std::map<std::string, std::uint64_t>& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + std::to_string(v) + " " + k;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
+  const pipeline::ScanSummary& s = result.summary;
+  std::string roots;
+  for (const auto& r : result.options.roots) roots += (roots.empty() ? "" : ", ") + terminal_safe(r);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.finished - result.started).count();
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f s", static_cast<double>(ms) / 1000.0);
+  out << "trustscan " << run.tool_version << " - scanned " << roots << " on " << terminal_safe(run.hostname)
+      << " in " << secs << " (" << result.threads_used << " threads)\n";
+  out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
+      << s.non_binaries << " other files, " << s.error_count << " with errors\n";
+  out << "privilege: " << counts(s.by_privilege) << "\n\n";
+
+  std::vector<const FileRecord*> privileged;
+  for (const auto& r : result.records)
+    if (r.binary && r.classification.privilege != Privilege::User) privileged.push_back(&r);
+  out << "KERNEL- AND BOOT-PRIVILEGED BINARIES (" << privileged.size() << ")\n";
+  if (!privileged.empty()) {
+    out << pad("PRIV", 7) << pad("TYPE", 16) << pad("ARCH", 8) << pad("COMPANY / AUTHOR", 17) << "PATH\n";
+    for (std::size_t i = 0; i < privileged.size() && i < kMaxRows; ++i) {
+      const FileRecord& r = *privileged[i];
+      out << pad(std::string(to_string(r.classification.privilege)), 7)
+          << pad(std::string(to_string(r.classification.type)), 16) << pad(r.binary->architecture, 8)
+          << pad(elide_middle(terminal_safe(maker(r)), 16), 17) << elide_middle(terminal_safe(r.file.path), kPathWidth)
+          << '\n';
+    }
+    if (privileged.size() > kMaxRows)
+      out << "... and " << privileged.size() - kMaxRows << " more (see --format json)\n";
+  }
+
+  std::vector<std::pair<std::string, std::string>> problems;  // path, message
+  for (const auto& r : result.records)
+    for (const auto& e : r.errors) problems.emplace_back(r.file.path, e.stage + ": " + e.message);
+  for (const auto& e : result.errors) problems.emplace_back(e.path, e.error.stage + ": " + e.error.message);
+  out << "\nERRORS (" << problems.size() << ")\n";
+  for (std::size_t i = 0; i < problems.size() && i < kMaxRows; ++i)
+    out << "  " << elide_middle(terminal_safe(problems[i].first), 46) << "  "
+        << elide_middle(terminal_safe(problems[i].second), 50) << '\n';
+  if (problems.size() > kMaxRows) out << "  ... and " << problems.size() - kMaxRows << " more\n";
+
+  out << "\nSKIPPED: " << counts(s.skipped) << '\n';
+  std::size_t listed = 0;
+  for (const auto& sk : result.skipped) {
+    if (++listed > kMaxRows) {
+      out << "  ... and " << result.skipped.size() - kMaxRows << " more\n";
+      break;
+    }
+    out << "  " << pad(std::string(discover::to_string(sk.reason)), 14) << elide_middle(terminal_safe(sk.path), 40)
+        << "  " << elide_middle(terminal_safe(sk.detail), 42) << '\n';
+  }
+}
+
+}  // namespace trustscan::report

@@ -1,0 +1,92 @@
+#pragma once
+/// \file
+/// The status vocabulary shared by every kind of code signature trustscan checks (Authenticode,
+/// catalogs, Linux module signatures, Mach-O code signatures). A status is the verdict; flags
+/// collect *every* problem found, not only the first.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trustscan::verify {
+
+/// Overall verdict for one signature (or a file's primary signature).
+enum class SignatureStatus {
+  Unsigned,    ///< no signature present
+  Valid,       ///< integrity verified and chained to a trust anchor at the verification time
+  Untrusted,   ///< integrity verified, but no chain to a trust anchor (or anchor unknown)
+  Invalid,     ///< a signature is present and integrity or chain checks failed (see flags)
+  UnknownKey,  ///< integrity cannot be checked: the signer's key is not known (module signatures)
+  Malformed,   ///< the signature structure cannot be parsed
+};
+
+/// Individual problems; a status may come with several.
+enum class VerifyFlag : std::uint32_t {
+  BadDigest = 1u << 0,         ///< the file's computed digest differs from the signed one
+  BadSignature = 1u << 1,      ///< the signer's signature over the signed data does not verify
+  UntrustedRoot = 1u << 2,     ///< chain does not end at a configured trust anchor
+  Expired = 1u << 3,           ///< a chain certificate had expired at the verification time
+  NotYetValid = 1u << 4,       ///< a chain certificate was not yet valid at the verification time
+  NoCodeSigningEku = 1u << 5,  ///< signer certificate lacks the code-signing extended key usage
+  WeakDigest = 1u << 6,        ///< MD5 (or SHA-1 where policy says so) used for the digest
+  Malformed = 1u << 7,         ///< some structure could not be parsed
+  UnknownKey = 1u << 8,        ///< no certificate/key available for the signer
+  BadPageHash = 1u << 9,       ///< a page hash (Authenticode page hashes, Mach-O code pages) mismatched
+  ChainError = 1u << 10,       ///< any other chain building/validation error
+  BadTimestamp = 1u << 11,     ///< a timestamp/countersignature is present but does not verify
+  RevocationNotChecked = 1u << 12,  ///< informational: no offline revocation data was supplied
+  Revoked = 1u << 13,          ///< a chain certificate is revoked according to a supplied CRL
+};
+
+using VerifyFlags = std::uint32_t;
+
+[[nodiscard]] constexpr VerifyFlags operator|(VerifyFlag a, VerifyFlag b) noexcept {
+  return static_cast<VerifyFlags>(a) | static_cast<VerifyFlags>(b);
+}
+[[nodiscard]] constexpr bool has_flag(VerifyFlags set, VerifyFlag f) noexcept {
+  return (set & static_cast<VerifyFlags>(f)) != 0;
+}
+constexpr void add_flag(VerifyFlags& set, VerifyFlag f) noexcept { set |= static_cast<VerifyFlags>(f); }
+
+[[nodiscard]] constexpr std::string_view to_string(SignatureStatus s) noexcept {
+  switch (s) {
+    case SignatureStatus::Valid: return "valid";
+    case SignatureStatus::Untrusted: return "untrusted";
+    case SignatureStatus::Invalid: return "invalid";
+    case SignatureStatus::UnknownKey: return "unknown_key";
+    case SignatureStatus::Malformed: return "malformed";
+    case SignatureStatus::Unsigned: break;
+  }
+  return "unsigned";
+}
+
+[[nodiscard]] constexpr std::string_view to_string(VerifyFlag f) noexcept {
+  switch (f) {
+    case VerifyFlag::BadDigest: return "bad_digest";
+    case VerifyFlag::BadSignature: return "bad_signature";
+    case VerifyFlag::UntrustedRoot: return "untrusted_root";
+    case VerifyFlag::Expired: return "expired";
+    case VerifyFlag::NotYetValid: return "not_yet_valid";
+    case VerifyFlag::NoCodeSigningEku: return "no_code_signing_eku";
+    case VerifyFlag::WeakDigest: return "weak_digest";
+    case VerifyFlag::Malformed: return "malformed";
+    case VerifyFlag::UnknownKey: return "unknown_key";
+    case VerifyFlag::BadPageHash: return "bad_page_hash";
+    case VerifyFlag::ChainError: return "chain_error";
+    case VerifyFlag::BadTimestamp: return "bad_timestamp";
+    case VerifyFlag::RevocationNotChecked: return "revocation_not_checked";
+    case VerifyFlag::Revoked: return "revoked";
+  }
+  return "unknown";
+}
+
+/// Names of every flag set, in bit order (for reports).
+[[nodiscard]] inline std::vector<std::string> flag_names(VerifyFlags set) {
+  std::vector<std::string> out;
+  for (std::uint32_t bit = 0; bit < 32; ++bit)
+    if (set & (1u << bit)) out.emplace_back(to_string(static_cast<VerifyFlag>(1u << bit)));
+  return out;
+}
+
+}  // namespace trustscan::verify
