@@ -1,0 +1,3 @@
+/* Shared object with two exported functions (elf/libdemo.so). */
+int demo_add(int a, int b) { return a + b; }
+const char *demo_name(void) { return "libdemo"; }
