@@ -53,7 +53,8 @@ Result<int> open_readonly(const std::string& path, bool directory) {
 Result<RootDir> RootDir::open(const std::string& path) {
   // The root itself may be given through a symlink (e.g. /mnt/image -> /media/x): that is the
   // user's choice, so follow it here, and only here.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
   if (fd < 0) return std::unexpected(errno_error(errno, "open root " + path));
   return RootDir(fd, path);
 }

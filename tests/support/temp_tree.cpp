@@ -1,0 +1,52 @@
+#include "support/temp_tree.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace trustscan::test {
+
+TempTree::TempTree() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "trustscan-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  root_ = tmpl;
+}
+
+TempTree::~TempTree() {
+  std::error_code ec;
+  std::filesystem::remove_all(root_, ec);
+}
+
+void TempTree::write(std::string_view relative, std::string_view content) const {
+  auto p = root_ / relative;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+}
+
+void TempTree::mkdir(std::string_view relative) const { std::filesystem::create_directories(root_ / relative); }
+
+void TempTree::symlink(std::string_view relative, std::string_view target) const {
+  auto p = root_ / relative;
+  std::filesystem::create_directories(p.parent_path());
+  std::filesystem::create_symlink(std::string(target), p);
+}
+
+void TempTree::fifo(std::string_view relative) const {
+  auto p = root_ / relative;
+  std::filesystem::create_directories(p.parent_path());
+  if (::mkfifo(p.c_str(), 0600) != 0) throw std::runtime_error("mkfifo failed");
+}
+
+std::filesystem::path samples_dir() { return TRUSTSCAN_SAMPLES_DIR; }
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+}  // namespace trustscan::test

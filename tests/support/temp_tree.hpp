@@ -1,0 +1,33 @@
+#pragma once
+// A throw-away directory for a test, removed with everything in it when the test ends.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace trustscan::test {
+
+class TempTree {
+ public:
+  TempTree();
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+  ~TempTree();
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return root_; }
+  /// Writes `content` to root/relative, creating parent directories.
+  void write(std::string_view relative, std::string_view content) const;
+  void mkdir(std::string_view relative) const;
+  void symlink(std::string_view relative, std::string_view target) const;
+  void fifo(std::string_view relative) const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+/// Directory with the test-time samples (tools/make_samples.sh output).
+[[nodiscard]] std::filesystem::path samples_dir();
+/// Reads a whole file (test helper; the product maps files instead).
+[[nodiscard]] std::string read_file(const std::filesystem::path& p);
+
+}  // namespace trustscan::test

@@ -1,0 +1,138 @@
+#include "discover/walker.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "io/mapped_file.hpp"
+#include "support/temp_tree.hpp"
+
+using namespace trustscan;
+using discover::SkipReason;
+
+namespace {
+
+discover::WalkResult walk_tree(const test::TempTree& t, discover::WalkOptions opt = {}) {
+  auto root = io::RootDir::open(t.path().string());
+  REQUIRE(root);
+  discover::WalkResult out;
+  discover::walk(*root, 0, opt, out);
+  return out;
+}
+
+const discover::Skipped* find_skip(const discover::WalkResult& r, std::string_view suffix) {
+  for (const auto& s : r.skipped)
+    if (s.path.ends_with(suffix)) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("walker lists regular files in path order and counts empty ones", "[discover]") {
+  test::TempTree t;
+  t.write("b/z.bin", "zz");
+  t.write("a.bin", "a");
+  t.write("b/a/x.bin", "x");
+  t.write("empty", "");
+  auto r = walk_tree(t);
+  std::vector<std::string> rel;
+  for (const auto& f : r.files) rel.push_back(f.relative);
+  CHECK(rel == std::vector<std::string>{"a.bin", "b/z.bin", "b/a/x.bin"});
+  CHECK(r.empty_files == 1);
+  CHECK(r.directories == 3);
+  CHECK(r.files[0].path == (t.path() / "a.bin").string());
+  CHECK(r.files[1].size == 2);
+}
+
+TEST_CASE("symlinks are never followed; those leaving the root are reported", "[discover]") {
+  test::TempTree t;
+  t.write("real.bin", "data");
+  t.symlink("inside", "real.bin");
+  t.symlink("dir/up", "../../..");
+  t.symlink("passwd", "/etc/passwd");
+  t.symlink("loop", "loop");
+  auto r = walk_tree(t);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].relative == "real.bin");
+  CHECK(r.skip_counts["symlink"] == 4);
+  const auto* up = find_skip(r, "/dir/up");
+  REQUIRE(up);
+  CHECK(up->reason == SkipReason::Symlink);
+  CHECK_THAT(up->detail, Catch::Contains("outside the scan root"));
+  const auto* pw = find_skip(r, "/passwd");
+  REQUIRE(pw);
+  CHECK_THAT(pw->detail, Catch::Contains("'/etc/passwd'"));
+  CHECK(find_skip(r, "/inside") == nullptr);  // harmless in-root link: counted, not listed
+  CHECK(find_skip(r, "/loop") == nullptr);
+}
+
+TEST_CASE("a FIFO is listed as a special file and never opened", "[discover]") {
+  test::TempTree t;
+  t.fifo("pipe");
+  t.write("x", "1");
+  auto r = walk_tree(t);  // would block forever if the FIFO were opened for reading
+  const auto* s = find_skip(r, "/pipe");
+  REQUIRE(s);
+  CHECK(s->reason == SkipReason::SpecialFile);
+  CHECK(s->detail == "fifo");
+  CHECK(r.files.size() == 1);
+}
+
+TEST_CASE("exclude globs and the size limit skip with a reason", "[discover]") {
+  test::TempTree t;
+  t.write("keep.sys", "1");
+  t.write("skip.txt", "1");
+  t.write("cache/deep/file.sys", "1");
+  t.write("big.bin", std::string(100, 'x'));
+  discover::WalkOptions opt;
+  opt.excludes = {"*.txt", "*/cache"};
+  opt.max_file_size = 50;
+  auto r = walk_tree(t, opt);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].relative == "keep.sys");
+  CHECK(find_skip(r, "/skip.txt")->reason == SkipReason::Excluded);
+  CHECK(find_skip(r, "/cache")->detail == "directory");
+  CHECK(find_skip(r, "/big.bin")->reason == SkipReason::TooLarge);
+}
+
+TEST_CASE("an unreadable directory is an error, and the walk goes on", "[discover]") {
+  if (::geteuid() == 0) {
+    WARN("running as root: permissions do not apply, test skipped");
+    return;
+  }
+  test::TempTree t;
+  t.write("locked/secret", "1");
+  t.write("open/file", "1");
+  std::filesystem::permissions(t.path() / "locked", std::filesystem::perms::none);
+  auto r = walk_tree(t);
+  std::filesystem::permissions(t.path() / "locked", std::filesystem::perms::owner_all);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].error.code == Errc::PermissionDenied);
+  CHECK(r.files.size() == 1);
+}
+
+TEST_CASE("resolve_link resolves like a chroot", "[discover]") {
+  struct Case {
+    const char* link;
+    const char* target;
+    const char* resolved;
+    bool absolute, escapes;
+  };
+  auto c = GENERATE(values<Case>({
+      {"a/b/l", "../c", "a/c", false, false},
+      {"a/l", "../../x", "x", false, true},
+      {"l", "/etc/passwd", "etc/passwd", true, false},
+      {"a/l", "/../../etc", "etc", true, false},
+      {"a/l", "./x/./y", "a/x/y", false, false},
+  }));
+  auto r = discover::resolve_link(c.link, c.target);
+  CHECK(r.resolved == c.resolved);
+  CHECK(r.absolute == c.absolute);
+  CHECK(r.escapes == c.escapes);
+}
+
+TEST_CASE("join_path keeps the root as given", "[discover]") {
+  CHECK(discover::join_path("/", "etc") == "/etc");
+  CHECK(discover::join_path("img/", "a/b") == "img/a/b");
+  CHECK(discover::join_path("img", "") == "img");
+}

@@ -1,0 +1,31 @@
+#include "report/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace trustscan;
+
+TEST_CASE("utf8_escaped keeps valid UTF-8 and escapes invalid bytes reversibly", "[report]") {
+  bool changed = true;
+  CHECK(report::utf8_escaped("Kaspersky Lab ЗАО", &changed) == "Kaspersky Lab ЗАО");
+  CHECK_FALSE(changed);
+  CHECK(report::utf8_escaped("bad\xff.exe", &changed) == "bad\\xff.exe");
+  CHECK(changed);
+  CHECK(report::utf8_escaped("\xc0\xaf") == "\\xc0\\xaf");          // overlong '/'
+  CHECK(report::utf8_escaped("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // surrogate
+  CHECK(report::utf8_escaped("\xe2\x82") == "\\xe2\\x82");          // truncated sequence
+}
+
+TEST_CASE("terminal_safe neutralises control characters and escape sequences", "[report]") {
+  CHECK(report::terminal_safe("evil\x1b[2J\x1b]0;title\x07.sys") == "evil\\x1b[2J\\x1b]0;title\\x07.sys");
+  CHECK(report::terminal_safe("line\nbreak\rcr") == "line\\x0abreak\\x0dcr");
+  CHECK(report::terminal_safe("c1\xc2\x9b" "31m") == "c1\\x9b31m");
+  CHECK(report::terminal_safe("plain é") == "plain é");
+}
+
+TEST_CASE("elide_middle keeps both ends within the width", "[report]") {
+  CHECK(report::elide_middle("short", 10) == "short");
+  std::string e = report::elide_middle("/very/long/path/to/some/driver.sys", 20);
+  CHECK(e.find("…") != std::string::npos);
+  CHECK(e.starts_with("/very"));
+  CHECK(e.ends_with("driver.sys"));
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what trustscan needs from Debian 12 packages (only what is missing), configures and
+# builds it in build/. With --test it also installs the test tools and runs the whole suite.
+#
+#   tools/setup.sh            # build only       (then: build/trustscan scan /)
+#   tools/setup.sh --test     # build + all tests (what .ci/run calls)
+#
+# Environment: BUILD_DIR (default build), TRUSTSCAN_WERROR=ON (warnings are errors; CI sets it),
+# JOBS (default: nproc).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
+            nlohmann-json3-dev liblzma-dev libzstd-dev)
+# Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
+# openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema).
+TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
+           osslsigncode openssl xz-utils zstd python3 python3-jsonschema file)
+
+want_tests=0
+for arg in "$@"; do
+  case $arg in
+    --test) want_tests=1 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+missing_packages() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+  done
+}
+
+install_missing() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  echo "setup: installing ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/trustscan-apt.log 2>&1; then
+    "${sudo[@]}" apt-get update -q >>/tmp/trustscan-apt.log 2>&1
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/trustscan-apt.log 2>&1 \
+      || { tail -20 /tmp/trustscan-apt.log >&2; echo "setup: apt-get install failed" >&2; exit 1; }
+  fi
+}
+
+install_missing "${BUILD_DEPS[@]}"
+[[ $want_tests -eq 1 ]] && install_missing "${TEST_DEPS[@]}"
+
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DTRUSTSCAN_WERROR="${TRUSTSCAN_WERROR:-OFF}" -DTRUSTSCAN_BUILD_TESTS="$([[ $want_tests -eq 1 ]] && echo ON || echo OFF)" >/dev/null
+cmake --build "$BUILD_DIR" -j "$JOBS"
+
+if [[ $want_tests -eq 1 ]]; then
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
+fi
