@@ -1,6 +1,10 @@
 #include "app/cli.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <CLI/CLI.hpp>
 
@@ -35,11 +39,21 @@ void emit(const pipeline::ScanResult& result, report::OutputFormat format, std::
 /// full disk or an interrupted write never leaves a truncated report under the final name.
 bool write_file(const std::string& path, const pipeline::ScanResult& result, report::OutputFormat format,
                 std::ostream& err) {
-  std::string tmp = path + ".partial";
+  // A fresh temporary beside the target (O_EXCL: never through a planted symlink).
+  std::string tmp = path + ".partial-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) {
+    err << "trustscan: cannot write " << path << ": cannot create a temporary file beside it: "
+        << std::strerror(errno) << '\n';
+    return false;
+  }
+  ::fchmod(fd, 0644);
+  ::close(fd);
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) {
-      err << "trustscan: cannot write " << path << ": cannot create " << tmp << '\n';
+      err << "trustscan: cannot write " << path << ": cannot open " << tmp << '\n';
+      std::remove(tmp.c_str());
       return false;
     }
     emit(result, format, f);
@@ -75,7 +89,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::IsMember({"table", "json", "ndjson"}))
       ->capture_default_str();
   scan->add_option("-o,--output", output, "Write the report to FILE instead of standard output");
-  scan->add_option("-e,--exclude", opt.excludes, "Skip paths or names matching GLOB (repeatable)");
+  // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
+  scan->add_option("-e,--exclude", opt.excludes, "Skip paths or names matching GLOB (repeatable)")
+      ->allow_extra_args(false);
   scan->add_option("--max-file-size", opt.limits.max_file_size, "Skip (and report) files larger than this (e.g. 512MB)")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();

@@ -11,6 +11,12 @@
 
 namespace trustscan::discover {
 
+/// A file time as stat(2) gives it (seconds may be far outside 1677–2262: no nanosecond int64).
+struct Timestamp {
+  std::int64_t sec = 0;
+  std::uint32_t nsec = 0;
+};
+
 /// A regular file found under a scan root, with the metadata seen when it was found.
 struct FileRef {
   std::size_t root_index = 0;   ///< index into the scan's roots
@@ -22,8 +28,8 @@ struct FileRef {
   std::uint32_t mode = 0;
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0;
+  Timestamp mtime;
+  Timestamp ctime;
 };
 
 /// Why a path was not scanned.

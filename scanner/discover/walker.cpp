@@ -32,8 +32,6 @@ struct DirCloser {
   void operator()(DIR* d) const noexcept { ::closedir(d); }
 };
 
-std::int64_t to_ns(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
-
 std::string_view base_name(std::string_view path) {
   auto slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -62,7 +60,7 @@ class Walker {
   void run() {
     struct stat st {};
     if (::fstat(root_.fd(), &st) != 0) {
-      out_.errors.push_back({root_.path(), Error{Errc::Io, std::string("stat: ") + std::strerror(errno)}});
+      out_.errors.push_back({root_.path(), Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
       return;
     }
     root_is_slash_ = root_.path() == "/";
@@ -85,13 +83,15 @@ class Walker {
     const std::string dir_path = join_path(root_.path(), dir);
     auto fd = root_.open_beneath(dir, true);
     if (!fd) {
-      out_.errors.push_back({dir_path, fd.error()});
+      Error e = fd.error();
+      e.stage = "discover";
+      out_.errors.push_back({dir_path, std::move(e)});
       return;
     }
     std::unique_ptr<DIR, DirCloser> d(::fdopendir(*fd));
     if (!d) {
       ::close(*fd);
-      out_.errors.push_back({dir_path, Error{Errc::Io, std::string("opendir: ") + std::strerror(errno)}});
+      out_.errors.push_back({dir_path, Error{Errc::Io, std::string("opendir: ") + std::strerror(errno), "discover"}});
       return;
     }
     ++out_.directories;
@@ -104,7 +104,7 @@ class Walker {
       if (n != "." && n != "..") names.emplace_back(n);
     }
     if (errno != 0)
-      out_.errors.push_back({dir_path, Error{Errc::Io, std::string("readdir: ") + std::strerror(errno)}});
+      out_.errors.push_back({dir_path, Error{Errc::Io, std::string("readdir: ") + std::strerror(errno), "discover"}});
     std::ranges::sort(names);
     std::vector<std::pair<std::string, dev_t>> subdirs;
     for (const std::string& name : names) {
@@ -112,7 +112,7 @@ class Walker {
       std::string path = join_path(root_.path(), rel);
       struct stat st {};
       if (::fstatat(::dirfd(d.get()), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        out_.errors.push_back({path, Error{Errc::Io, std::string("stat: ") + std::strerror(errno)}});
+        out_.errors.push_back({path, Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
         continue;
       }
       if (!opt_.excludes.empty() && excluded(opt_, path)) {
@@ -164,19 +164,7 @@ class Walker {
       skip(path, SkipReason::TooLarge, std::to_string(st.st_size) + " bytes");
       return;
     }
-    FileRef f;
-    f.root_index = root_index_;
-    f.relative = std::move(rel);
-    f.path = std::move(path);
-    f.size = static_cast<std::uint64_t>(st.st_size);
-    f.device = st.st_dev;
-    f.inode = st.st_ino;
-    f.mode = st.st_mode;
-    f.uid = st.st_uid;
-    f.gid = st.st_gid;
-    f.mtime_ns = to_ns(st.st_mtim);
-    f.ctime_ns = to_ns(st.st_ctim);
-    out_.files.push_back(std::move(f));
+    out_.files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
   }
 
   void on_symlink(int dir_fd, const std::string& name, const std::string& rel, const std::string& path) {
@@ -202,6 +190,22 @@ class Walker {
 };
 
 }  // namespace
+
+FileRef file_ref(std::size_t root_index, std::string relative, std::string path, const struct stat& st) {
+  FileRef f;
+  f.root_index = root_index;
+  f.relative = std::move(relative);
+  f.path = std::move(path);
+  f.size = static_cast<std::uint64_t>(st.st_size);
+  f.device = st.st_dev;
+  f.inode = st.st_ino;
+  f.mode = st.st_mode;
+  f.uid = st.st_uid;
+  f.gid = st.st_gid;
+  f.mtime = {st.st_mtim.tv_sec, static_cast<std::uint32_t>(st.st_mtim.tv_nsec)};
+  f.ctime = {st.st_ctim.tv_sec, static_cast<std::uint32_t>(st.st_ctim.tv_nsec)};
+  return f;
+}
 
 std::string join_path(std::string_view root, std::string_view relative) {
   if (relative.empty()) return std::string(root);

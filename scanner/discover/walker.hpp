@@ -5,6 +5,8 @@
 /// are opened beneath the root only (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), read-only and
 /// without touching access times where the OS allows.
 
+#include <sys/stat.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +36,10 @@ struct WalkResult {
 
 /// Walks `root` (a directory; its path() is the root as the user gave it) and appends to `out`.
 void walk(const io::RootDir& root, std::size_t root_index, const WalkOptions& options, WalkResult& out);
+
+/// A FileRef for a regular file `st` at `relative` below root `root_index`, reported as `path`.
+[[nodiscard]] FileRef file_ref(std::size_t root_index, std::string relative, std::string path,
+                               const struct stat& st);
 
 /// Joins a display root and a relative path ("/" + "etc" = "/etc", "img/" + "a" = "img/a").
 [[nodiscard]] std::string join_path(std::string_view root, std::string_view relative);

@@ -17,7 +17,7 @@ std::string architecture_of(elf::ARCH machine) {
   switch (static_cast<unsigned>(machine)) {
     case 62: return "x86_64";
     case 3: return "x86";
-    case 183: return "aarch64";
+    case 183: return "arm64";  // one name per CPU across formats
     case 40: return "arm";
     case 243: return "riscv";
     case 8: return "mips";

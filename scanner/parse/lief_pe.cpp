@@ -32,6 +32,15 @@ std::string architecture_of(pe::MACHINE_TYPES m) {
   }
 }
 
+/// LIEF's name for the COFF machine, or "0xNNNN" for one it does not know ("Out of range").
+std::string machine_name(pe::MACHINE_TYPES m) {
+  std::string name = LIEF::PE::to_string(m);
+  if (name != "Out of range" && !name.empty()) return name;
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%04x", static_cast<unsigned>(m) & 0xffff);
+  return hex;
+}
+
 /// Standard imphash (pefile / YARA `pe.imphash()`): for each import in order, the library name
 /// lower-cased without .dll/.ocx/.sys, joined with each lower-cased function name (or "ordN"),
 /// comma-separated, MD5. LIEF's own get_imphash() differs (lief-0.9-notes §4).
@@ -99,7 +108,7 @@ BinaryModel extract_pe(const std::vector<std::uint8_t>& prepared, std::span<cons
   const pe::Header& hdr = bin->header();
   const pe::OptionalHeader& opt = bin->optional_header();
   info.pe32_plus = bin->type() == pe::PE_TYPE::PE32_PLUS;
-  info.machine = LIEF::PE::to_string(hdr.machine());
+  info.machine = machine_name(hdr.machine());
   info.subsystem = LIEF::PE::to_string(opt.subsystem());
   info.is_dll = hdr.has_characteristic(pe::HEADER_CHARACTERISTICS::IMAGE_FILE_DLL);
   info.timestamp = hdr.time_date_stamp();

@@ -121,18 +121,7 @@ void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, disc
       discover::walk(dirs.back(), index, wopt, walk);
       continue;
     }
-    discover::FileRef f;
-    f.root_index = index;
-    f.relative = name;
-    f.path = root;
-    f.size = static_cast<std::uint64_t>(st.st_size);
-    f.device = st.st_dev;
-    f.inode = st.st_ino;
-    f.mode = st.st_mode;
-    f.uid = st.st_uid;
-    f.gid = st.st_gid;
-    f.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
-    f.ctime_ns = std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+    discover::FileRef f = discover::file_ref(index, name, root, st);
     if (f.size == 0) ++walk.empty_files;
     else walk.files.push_back(std::move(f));
   }

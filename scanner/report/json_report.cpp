@@ -15,12 +15,11 @@ using nlohmann::ordered_json;
 using pipeline::FileRecord;
 using pipeline::ScanResult;
 
-std::string iso_time(std::int64_t ns) {
-  std::time_t secs = static_cast<std::time_t>(ns / 1'000'000'000);
-  auto ms = static_cast<int>((ns % 1'000'000'000) / 1'000'000);
-  if (ms < 0) ms += 1000, --secs;
+std::string iso_time(const discover::Timestamp& t) {
+  auto secs = static_cast<std::time_t>(t.sec);
+  auto ms = static_cast<int>(t.nsec / 1'000'000);
   std::tm tm{};
-  gmtime_r(&secs, &tm);
+  if (!gmtime_r(&secs, &tm)) return {};  // year beyond int: the field is left out
   char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
@@ -28,7 +27,8 @@ std::string iso_time(std::int64_t ns) {
 }
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
-  return iso_time(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  return iso_time(discover::Timestamp{ns / 1'000'000'000, static_cast<std::uint32_t>(ns % 1'000'000'000)});
 }
 
 std::string safe(std::string_view s) { return utf8_escaped(s); }
@@ -63,8 +63,8 @@ ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
   std::snprintf(mode, sizeof mode, "%04o", f.mode & 07777);
   file["type"] = "file";
   file["size"] = f.size;
-  file["mtime"] = iso_time(f.mtime_ns);
-  file["ctime"] = iso_time(f.ctime_ns);
+  if (auto t = iso_time(f.mtime); !t.empty()) file["mtime"] = t;
+  if (auto t = iso_time(f.ctime); !t.empty()) file["ctime"] = t;
   file["inode"] = std::to_string(f.inode);
   file["device"] = std::to_string(f.device);
   file["mode"] = mode;
