@@ -7,6 +7,8 @@ find_package(CLI11 REQUIRED)                     # libcli11-dev
 pkg_check_modules(LZMA REQUIRED IMPORTED_TARGET liblzma)   # liblzma-dev
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # libzstd-dev
 pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)      # libyara-dev
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)      # zlib1g-dev (gzip kernel images)
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)     # liblz4-dev (lz4 kernel images)
 
 # liblief-dev 0.9.0 ships neither a CMake config nor a pkg-config file.
 find_path(LIEF_INCLUDE_DIR LIEF/LIEF.hpp REQUIRED)

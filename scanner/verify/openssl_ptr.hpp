@@ -8,6 +8,7 @@
 #include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs7.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -27,6 +28,12 @@ using Pkcs7Ptr = std::unique_ptr<PKCS7, OpensslDeleter<PKCS7_free>>;
 using CmsPtr = std::unique_ptr<CMS_ContentInfo, OpensslDeleter<CMS_ContentInfo_free>>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpensslDeleter<EVP_MD_CTX_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpensslDeleter<EVP_PKEY_free>>;
+
+// Added for Authenticode (issue 3).
+using Pkcs7SignerInfoPtr = std::unique_ptr<PKCS7_SIGNER_INFO, OpensslDeleter<PKCS7_SIGNER_INFO_free>>;
+using TsTstInfoPtr = std::unique_ptr<TS_TST_INFO, OpensslDeleter<TS_TST_INFO_free>>;
+using X509AlgorPtr = std::unique_ptr<X509_ALGOR, OpensslDeleter<X509_ALGOR_free>>;
+using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, OpensslDeleter<ASN1_OBJECT_free>>;
 
 /// STACK_OF(X509) owning its certificates.
 struct X509StackDeleter {

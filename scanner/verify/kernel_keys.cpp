@@ -1,0 +1,404 @@
+#include "verify/kernel_keys.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <unordered_set>
+#include <utility>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include "verify/modsig_decompress.hpp"
+#include "verify/modsig_x509.hpp"
+#include "verify/openssl_ptr.hpp"
+
+namespace trustscan::verify {
+namespace {
+
+using modsig::KernelCompression;
+
+/// A file descriptor closed on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) { reset(); fd_ = std::exchange(o.fd_, -1); }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  [[nodiscard]] explicit operator bool() const noexcept { return fd_ >= 0; }
+
+ private:
+  void reset() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_;
+};
+
+Error errno_error(const std::string& what) {
+  const int e = errno;
+  return Error{e == EACCES || e == EPERM ? Errc::PermissionDenied : Errc::Io, what + ": " + std::strerror(e)};
+}
+
+/// Opens `name` relative to `dirfd` without following a final symlink.
+Fd open_under(int dirfd, const char* name, bool directory) {
+  const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (directory ? O_DIRECTORY : O_NONBLOCK);
+  return Fd(::openat(dirfd, name, flags));
+}
+
+/// Reads a whole regular file from an open descriptor, refusing more than `max` bytes.
+Result<std::vector<std::byte>> read_all(int fd, std::uint64_t max, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return std::unexpected(errno_error(path));
+  if (!S_ISREG(st.st_mode)) return fail(Errc::Unsupported, path + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > max)
+    return fail(Errc::TooLarge, path + ": larger than " + std::to_string(max >> 20) + " MiB");
+  std::vector<std::byte> data(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::unexpected(errno_error(path));
+    if (n == 0) break;  // file shrank while reading
+    done += static_cast<std::size_t>(n);
+  }
+  data.resize(done);
+  return data;
+}
+
+/// Sorted names in an open directory (fd is duplicated; the caller keeps its own).
+std::vector<std::string> list_dir(int dirfd) {
+  std::vector<std::string> names;
+  const int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return names;
+  DIR* d = ::fdopendir(dup);
+  if (d == nullptr) {
+    ::close(dup);
+    return names;
+  }
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view n = e->d_name;
+    if (n != "." && n != "..") names.emplace_back(n);
+  }
+  ::closedir(d);
+  std::ranges::sort(names);
+  return names;
+}
+
+std::uint32_t le32(std::span<const std::byte> b, std::size_t off) noexcept {
+  return std::to_integer<std::uint32_t>(b[off]) | std::to_integer<std::uint32_t>(b[off + 1]) << 8 |
+         std::to_integer<std::uint32_t>(b[off + 2]) << 16 | std::to_integer<std::uint32_t>(b[off + 3]) << 24;
+}
+
+bool starts_with(std::span<const std::byte> b, std::size_t off, std::string_view s) noexcept {
+  return b.size() >= off + s.size() && std::memcmp(b.data() + off, s.data(), s.size()) == 0;
+}
+
+/// The decompressed kernel (or a view of the input when it was not compressed).
+struct Payload {
+  std::string compression;
+  std::vector<std::byte> owned;
+  std::span<const std::byte> bytes;
+};
+
+Result<Payload> decompress_at(std::span<const std::byte> in, std::uint64_t cap) {
+  const auto fmt = modsig::sniff_compression(in);
+  if (!fmt) return fail(Errc::Unsupported, "no known compression magic");
+  auto out = modsig::decompress_first_stream(*fmt, in, cap);
+  if (!out) return std::unexpected(std::move(out.error()));
+  Payload p{std::string(to_string(*fmt)), std::move(*out), {}};
+  p.bytes = p.owned;
+  return p;
+}
+
+/// Finds and expands the kernel inside an image (see add_from_kernel_image for the layouts).
+Result<Payload> kernel_payload(std::span<const std::byte> image, std::uint64_t cap) {
+  if (starts_with(image, 0, "\x7f" "ELF")) return Payload{"none", {}, image};
+
+  // x86 bzImage (boot protocol >= 2.08, Documentation/arch/x86/boot.rst): the setup header says
+  // where the compressed vmlinux starts (payload_offset, relative to the protected-mode code).
+  std::optional<Error> header_error;
+  if (image.size() >= 0x250 && starts_with(image, 0x202, "HdrS")) {
+    const unsigned version = std::to_integer<unsigned>(image[0x206]) | std::to_integer<unsigned>(image[0x207]) << 8;
+    unsigned setup_sects = std::to_integer<unsigned>(image[0x1f1]);
+    if (setup_sects == 0) setup_sects = 4;
+    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 + le32(image, 0x248);
+    const std::uint64_t length = le32(image, 0x24c);
+    if (version >= 0x208 && length > 0 && start < image.size() && length <= image.size() - start) {
+      auto p = decompress_at(image.subspan(start, length), cap);
+      if (p || p.error().code == Errc::TooLarge) return p;
+      header_error = std::move(p.error());
+    }
+  }
+  // arm64/riscv EFI zboot: "MZ" .. "zimg" at 4, payload offset/size at 8/12.
+  if (image.size() >= 16 && starts_with(image, 0, "MZ") && starts_with(image, 4, "zimg")) {
+    const std::uint64_t start = le32(image, 8), length = le32(image, 12);
+    if (length > 0 && start < image.size() && length <= image.size() - start) {
+      auto p = decompress_at(image.subspan(start, length), cap);
+      if (p || p.error().code == Errc::TooLarge) return p;
+      header_error = std::move(p.error());
+    }
+  }
+  // A compressed Image as a whole (arm64 Debian's vmlinuz is Image.gz).
+  if (modsig::sniff_compression(image)) {
+    auto p = decompress_at(image, cap);
+    if (p || p.error().code == Errc::TooLarge) return p;
+    header_error = std::move(p.error());
+  }
+  // Last resort: the first magic that decompresses to something kernel-sized. lzma-alone is not
+  // searched (its 3-byte magic is too common); the attempt count bounds crafted inputs.
+  constexpr int kMaxAttempts = 32;
+  constexpr std::size_t kMinKernel = 1u << 20;
+  int attempts = 0;
+  for (std::size_t i = 1; i + 6 <= image.size() && attempts < kMaxAttempts; ++i) {
+    const auto fmt = modsig::sniff_compression(image.subspan(i, 6));
+    if (!fmt || *fmt == KernelCompression::Lzma) continue;
+    ++attempts;
+    auto out = modsig::decompress_first_stream(*fmt, image.subspan(i), cap);
+    if (out && out->size() >= kMinKernel) {
+      Payload p{std::string(to_string(*fmt)), std::move(*out), {}};
+      p.bytes = p.owned;
+      return p;
+    }
+    ERR_clear_error();
+  }
+  if (header_error) return std::unexpected(std::move(*header_error));
+  return fail(Errc::Unsupported, "no compressed kernel payload found");
+}
+
+/// Every DER certificate in `data` that parses completely. The kernel's system certificate list
+/// (certs/system_certificates.S) is a plain concatenation of DER certificates, so candidates are
+/// `30 82 LL LL` (certificate) directly followed by `30 81|82` (tbsCertificate).
+std::vector<X509Ptr> find_certificates(std::span<const std::byte> data, std::size_t max_certs) {
+  std::vector<X509Ptr> out;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const std::size_t n = data.size();
+  constexpr std::size_t kMinCert = 200;  // smaller than any real certificate with a public key
+  std::size_t i = 0;
+  while (n >= 8 && i <= n - 8 && out.size() < max_certs) {
+    const void* hit = std::memchr(p + i, 0x30, n - 8 - i + 1);
+    if (hit == nullptr) break;
+    i = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - p);
+    if (p[i + 1] == 0x82 && p[i + 4] == 0x30 && (p[i + 5] == 0x82 || p[i + 5] == 0x81)) {
+      const std::size_t len = (std::size_t{p[i + 2]} << 8 | p[i + 3]) + 4;
+      if (len >= kMinCert && len <= n - i) {
+        const unsigned char* q = p + i;
+        X509Ptr cert(d2i_X509(nullptr, &q, static_cast<long>(len)));
+        if (cert && q == p + i + len) {
+          out.push_back(std::move(cert));
+          i += len;
+          continue;
+        }
+        ERR_clear_error();
+      }
+    }
+    ++i;
+  }
+  return out;
+}
+
+std::string sha256_hex(std::span<const std::byte> data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+  return modsig::hex_lower({md, len});
+}
+
+}  // namespace
+
+void KernelKeyLoadReport::merge(KernelKeyLoadReport&& other) {
+  keys_added += other.keys_added;
+  duplicates += other.duplicates;
+  std::ranges::move(other.files, std::back_inserter(files));
+  std::ranges::move(other.images, std::back_inserter(images));
+  std::ranges::move(other.errors, std::back_inserter(errors));
+}
+
+struct KernelKeyring::Impl {
+  KernelKeyLimits limits;
+  std::vector<KernelKey> keys;
+  std::vector<X509Ptr> certs;                    // parallel to keys
+  std::unordered_set<std::string> fingerprints;  // of certs, to skip duplicates
+  std::unordered_set<std::string> image_hashes;  // of kernel images already searched
+
+  /// Adds one certificate; false if it was already present.
+  bool add(X509Ptr cert, KernelKeySource source, const std::string& origin) {
+    std::string fp = modsig::sha256_fingerprint(cert.get());
+    if (fp.empty() || !fingerprints.insert(fp).second) return false;
+    // Fill OpenSSL's lazily computed extension cache now, while we are single-threaded.
+    X509_check_purpose(cert.get(), -1, 0);
+    KernelKey key;
+    key.subject = modsig::name_to_string(X509_get_subject_name(cert.get()));
+    key.issuer = modsig::name_to_string(X509_get_issuer_name(cert.get()));
+    key.serial_hex = modsig::integer_hex(X509_get0_serialNumber(cert.get()));
+    key.subject_key_id_hex = modsig::subject_key_id_hex(cert.get());
+    key.sha256_fingerprint = std::move(fp);
+    key.source = source;
+    key.origin = origin;
+    keys.push_back(std::move(key));
+    certs.push_back(std::move(cert));
+    return true;
+  }
+};
+
+KernelKeyring::KernelKeyring() : KernelKeyring(KernelKeyLimits{}) {}
+KernelKeyring::KernelKeyring(KernelKeyLimits limits) : impl_(std::make_unique<Impl>()) { impl_->limits = limits; }
+KernelKeyring::~KernelKeyring() = default;
+KernelKeyring::KernelKeyring(KernelKeyring&&) noexcept = default;
+KernelKeyring& KernelKeyring::operator=(KernelKeyring&&) noexcept = default;
+
+std::span<const KernelKey> KernelKeyring::keys() const noexcept {
+  return impl_ ? std::span<const KernelKey>(impl_->keys) : std::span<const KernelKey>{};
+}
+std::size_t KernelKeyring::size() const noexcept { return impl_ ? impl_->keys.size() : 0; }
+
+x509_st* KernelKeyring::certificate(std::size_t index) const noexcept {
+  return impl_ && index < impl_->certs.size() ? impl_->certs[index].get() : nullptr;
+}
+
+Result<std::size_t> KernelKeyring::add_certificate(std::span<const std::byte> pem_or_der, KernelKeySource source,
+                                                   std::string origin) {
+  auto certs = modsig::parse_certificates(pem_or_der);
+  if (certs.empty()) return fail(Errc::Malformed, origin + ": not an X.509 certificate (PEM or DER)");
+  std::size_t added = 0;
+  for (auto& c : certs) added += impl_->add(std::move(c), source, origin) ? 1 : 0;
+  return added;
+}
+
+KernelKeyLoadReport KernelKeyring::add_from_directory(const std::filesystem::path& dir) {
+  KernelKeyLoadReport report;
+  // The operator named this directory: following its symlinks is their choice, unlike a scanned root.
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dfd) {
+    report.errors.push_back({dir.string(), errno_error(dir.string())});
+    return report;
+  }
+  for (const std::string& name : list_dir(dfd.get())) {
+    const std::string path = (dir / name).string();
+    Fd fd(::openat(dfd.get(), name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) {
+      report.errors.push_back({path, errno_error(path)});
+      continue;
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) continue;  // not recursive
+    report.files.push_back(path);
+    auto bytes = read_all(fd.get(), impl_->limits.max_file_size, path);
+    if (!bytes) {
+      report.errors.push_back({path, std::move(bytes.error())});
+      continue;
+    }
+    const auto before = impl_->keys.size();
+    auto certs = modsig::parse_certificates(*bytes);
+    if (certs.empty()) {
+      report.errors.push_back({path, Error{Errc::Malformed, path + ": not an X.509 certificate (PEM or DER)"}});
+      continue;
+    }
+    for (auto& c : certs) impl_->add(std::move(c), KernelKeySource::ModuleKeysDir, path);
+    report.keys_added += impl_->keys.size() - before;
+    report.duplicates += certs.size() - (impl_->keys.size() - before);
+  }
+  return report;
+}
+
+KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::byte> image, std::string origin) {
+  KernelKeyLoadReport report;
+  const auto t0 = std::chrono::steady_clock::now();
+  report.files.push_back(origin);
+  KernelImageScan scan;
+  scan.path = origin;
+  auto payload = kernel_payload(image, impl_->limits.max_decompressed_size);
+  if (!payload) {
+    payload.error().message = origin + ": " + payload.error().message;
+    report.errors.push_back({origin, std::move(payload.error())});
+    return report;
+  }
+  scan.compression = payload->compression;
+  scan.decompressed_size = payload->bytes.size();
+  auto certs = find_certificates(payload->bytes, impl_->limits.max_certificates_per_image);
+  scan.certificates = certs.size();
+  for (auto& c : certs) {
+    if (impl_->add(std::move(c), KernelKeySource::KernelImage, origin))
+      ++report.keys_added;
+    else
+      ++report.duplicates;
+  }
+  scan.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (certs.empty())
+    report.errors.push_back({origin, Error{Errc::Unsupported, origin + ": no X.509 certificate in the kernel image"}});
+  report.images.push_back(std::move(scan));
+  return report;
+}
+
+KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& root) {
+  KernelKeyLoadReport report;
+  Fd rootfd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!rootfd) {
+    report.errors.push_back({root.string(), errno_error(root.string())});
+    return report;
+  }
+
+  // Candidate images as (directory fd, name, display path); directories opened with O_NOFOLLOW.
+  struct Candidate {
+    std::shared_ptr<Fd> dir;
+    std::string name;
+    std::string path;
+  };
+  std::vector<Candidate> candidates;
+  if (auto boot = std::make_shared<Fd>(open_under(rootfd.get(), "boot", true)); *boot) {
+    for (const std::string& name : list_dir(boot->get())) {
+      const bool kernel = name == "vmlinuz" || name == "vmlinux" || name.starts_with("vmlinuz-") ||
+                          name.starts_with("vmlinux-");
+      if (kernel) candidates.push_back({boot, name, (root / "boot" / name).string()});
+    }
+  }
+  for (const char* base : {"lib", "usr"}) {
+    Fd first = open_under(rootfd.get(), base, true);
+    if (!first) continue;
+    Fd lib = std::string_view(base) == "usr" ? open_under(first.get(), "lib", true) : std::move(first);
+    if (!lib) continue;
+    Fd modules = open_under(lib.get(), "modules", true);
+    if (!modules) continue;
+    const std::filesystem::path shown = root / (std::string_view(base) == "usr" ? "usr/lib" : "lib") / "modules";
+    for (const std::string& version : list_dir(modules.get())) {
+      auto vdir = std::make_shared<Fd>(open_under(modules.get(), version.c_str(), true));
+      if (*vdir) candidates.push_back({vdir, "vmlinuz", (shown / version / "vmlinuz").string()});
+    }
+  }
+
+  for (const Candidate& c : candidates) {
+    Fd fd = open_under(c.dir->get(), c.name.c_str(), false);
+    if (!fd) {
+      // ENOENT: lib/modules/VER without a vmlinuz (the usual case). ELOOP: a symlink, never followed.
+      if (errno != ENOENT && errno != ELOOP) report.errors.push_back({c.path, errno_error(c.path)});
+      continue;
+    }
+    auto bytes = read_all(fd.get(), impl_->limits.max_file_size, c.path);
+    if (!bytes) {
+      report.files.push_back(c.path);
+      report.errors.push_back({c.path, std::move(bytes.error())});
+      continue;
+    }
+    // The same kernel is often installed twice (boot/ and lib/modules/VER/): search it once.
+    if (!impl_->image_hashes.insert(sha256_hex(*bytes)).second) {
+      report.files.push_back(c.path);
+      continue;
+    }
+    report.merge(add_from_kernel_image(*bytes, c.path));
+  }
+  return report;
+}
+
+}  // namespace trustscan::verify

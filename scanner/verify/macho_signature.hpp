@@ -1,0 +1,183 @@
+#pragma once
+/// \file
+/// Mach-O code signatures (the LC_CODE_SIGNATURE SuperBlob), verified offline, one slice at a time.
+///
+/// What a slice's signature contains (Apple's xnu `osfmk/kern/cs_blobs.h`; all big-endian):
+///  - SuperBlob 0xfade0cc0: `{magic, length, count, {type, offset}[count]}` indexing the blobs below;
+///  - CodeDirectory 0xfade0c02 (slot 0, alternates in slots 0x1000..0x1004): identifier, team ID,
+///    flags, hash type, page size, codeLimit, and the hash of every code page of the slice plus
+///    "special slots" (negative indices) hashing the other blobs (requirements, entitlements, ...);
+///  - Requirements 0xfade0c01 (slot 2), Entitlements XML 0xfade7171 (slot 5), DER entitlements
+///    0xfade7172 (slot 7);
+///  - CMS wrapper 0xfade0b01 (slot 0x10000): a detached CMS SignedData over the bytes of the slot-0
+///    CodeDirectory; Apple also lists the hashes of *all* CodeDirectories in signed attributes
+///    (1.2.840.113635.100.9.1 plist, 1.2.840.113635.100.9.2 DER), binding the alternates.
+///    Ad-hoc signatures have no CMS (or an empty 8-byte wrapper).
+///
+/// Checks: every code page hash of every CodeDirectory against the slice bytes (page i covers
+/// `[i*pageSize, min(codeLimit, (i+1)*pageSize))` from the slice start); the special slots of the
+/// blobs embedded in the SuperBlob; the CMS signature over CodeDirectory 0 and the binding of the
+/// alternates; the signer chain to a MachOTrustAnchors root (Apple Root CA), with the
+/// code-signing EKU, at the time of Apple's RFC 3161 timestamp when it verifies, else at `now`.
+/// Not checked (outside the binary): the Info.plist and CodeResources of a bundle (special slots
+/// 1 and 3, reported in unverified_special_slots), revocation/OCSP, notarization tickets.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "verify/signature_status.hpp"
+
+struct x509_st;  // OpenSSL's X509, forward-declared so this header stays OpenSSL-free.
+
+namespace trustscan::verify {
+
+/// Root certificates trusted for Mach-O code signatures (Apple's public roots, loaded from
+/// `signatures/trust/apple/`). Deliberately separate from the Authenticode trust store: a Developer
+/// ID signature must chain to Apple, not to any web or Microsoft root. Immutable once built;
+/// const members are thread-safe. Move-only.
+class MachOTrustAnchors {
+ public:
+  MachOTrustAnchors();
+  ~MachOTrustAnchors();
+  MachOTrustAnchors(MachOTrustAnchors&&) noexcept;
+  MachOTrustAnchors& operator=(MachOTrustAnchors&&) noexcept;
+  MachOTrustAnchors(const MachOTrustAnchors&) = delete;
+  MachOTrustAnchors& operator=(const MachOTrustAnchors&) = delete;
+
+  /// Adds the certificate(s) of one PEM or DER buffer; returns how many were added.
+  Result<std::size_t> add(std::span<const std::byte> pem_or_der);
+  /// Loads every `*.pem`, `*.cer`, `*.crt`, `*.der` file directly inside `dir` (other files, such
+  /// as README.md, are ignored). Fails on an unreadable directory or a file that is not a
+  /// certificate (start-up configuration: fail fast), and when no certificate was found.
+  static Result<MachOTrustAnchors> load_directory(const std::filesystem::path& dir);
+
+  [[nodiscard]] std::size_t size() const noexcept;
+  /// Subject DNs of the anchors, in load order (for diagnostics).
+  [[nodiscard]] std::vector<std::string> subjects() const;
+  /// The anchor certificate at `index` (OpenSSL X509*), nullptr if out of range; verify/ internal.
+  [[nodiscard]] x509_st* certificate(std::size_t index) const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Where one slice's signature lies inside the file. All offsets are relative to the *file*
+/// start (for a fat file: parse::MachOSlice::offset / size and code_signature as recorded).
+struct MachOSignatureLocation {
+  std::uint64_t slice_offset = 0;      ///< slice start (0 for a thin file)
+  std::uint64_t slice_size = 0;        ///< slice length
+  std::uint64_t signature_offset = 0;  ///< slice_offset + LC_CODE_SIGNATURE dataoff
+  std::uint64_t signature_size = 0;    ///< LC_CODE_SIGNATURE datasize; 0 = no signature
+};
+
+/// How a slice is signed. Decided from the CodeDirectory flags and the CMS signer certificate.
+enum class MachOSignatureKind {
+  None,          ///< no signature
+  AdHoc,         ///< CS_ADHOC without a CMS: a hash list anyone can produce (`codesign -s -`)
+  LinkerSigned,  ///< CS_ADHOC|CS_LINKER_SIGNED: written by ld64 on arm64 by default
+  DeveloperId,   ///< "Developer ID Application: NAME (TEAMID)" certificate
+  Apple,         ///< Apple's own software-signing certificates (OS components)
+  AppStore,      ///< "Apple Mac OS Application Signing" (Mac App Store)
+  Development,   ///< "Apple Development:" / "Mac Developer:" (not for distribution)
+  Other,         ///< CMS-signed by any other certificate
+};
+
+[[nodiscard]] constexpr std::string_view to_string(MachOSignatureKind k) noexcept {
+  switch (k) {
+    case MachOSignatureKind::AdHoc: return "adhoc";
+    case MachOSignatureKind::LinkerSigned: return "linker_signed";
+    case MachOSignatureKind::DeveloperId: return "developer_id";
+    case MachOSignatureKind::Apple: return "apple";
+    case MachOSignatureKind::AppStore: return "app_store";
+    case MachOSignatureKind::Development: return "development";
+    case MachOSignatureKind::Other: return "other";
+    case MachOSignatureKind::None: break;
+  }
+  return "none";
+}
+
+/// One CodeDirectory of the SuperBlob.
+struct MachOCodeDirectory {
+  std::uint32_t slot = 0;            ///< 0 (primary) or 0x1000 + n (alternate)
+  std::uint32_t version = 0;         ///< e.g. 0x20400
+  std::uint32_t flags = 0;           ///< CS_* flags (see code_directory_flag_names)
+  std::string hash_type;             ///< "sha1", "sha256", "sha256_truncated", "sha384"
+  std::string cdhash;                ///< first 20 bytes of the hash of this CodeDirectory, hex
+  std::string identifier;            ///< signing identifier
+  std::string team_id;               ///< empty when absent (version < 0x20200 or no team)
+  std::uint64_t code_limit = 0;      ///< bytes of the slice covered by page hashes
+  std::uint32_t page_size = 0;       ///< bytes per page (0: one page covering code_limit)
+  std::uint32_t code_slots = 0;
+  std::uint32_t special_slots = 0;
+  std::uint8_t platform = 0;         ///< non-zero for Apple platform binaries
+  bool page_hashes_ok = false;
+  std::optional<std::uint32_t> first_bad_page;  ///< first page whose hash mismatched
+};
+
+/// The CMS signer certificate, for reports.
+struct MachOSigner {
+  std::string common_name;          ///< e.g. "Developer ID Application: GetSentry LLC (97JCY7859U)"
+  std::string organization;         ///< O
+  std::string organizational_unit;  ///< OU (the Team ID on Developer ID certificates)
+  std::string subject;              ///< full DN
+  std::string issuer;               ///< issuer DN
+  std::string serial_hex;
+  std::vector<std::string> chain;   ///< subject CNs from the signer to the root (as built or embedded)
+};
+
+/// Outcome of verify_macho_signature for one slice.
+///
+/// Status: Unsigned (no LC_CODE_SIGNATURE), Valid (CMS verified, chain to an anchor, all hashes
+/// match), Untrusted (hashes match but no trusted signer: ad-hoc / linker-signed, or a CMS chain
+/// not ending at an anchor — flag UntrustedRoot), Invalid (BadPageHash, BadDigest for a special
+/// slot or an unbound alternate CodeDirectory, BadSignature, Expired, NoCodeSigningEku, ...),
+/// UnknownKey (CMS without the signer's certificate), Malformed (structure cannot be parsed).
+struct MachOSignatureResult {
+  SignatureStatus status = SignatureStatus::Unsigned;
+  VerifyFlags flags = 0;
+  MachOSignatureKind kind = MachOSignatureKind::None;
+  std::string identifier;                 ///< signing_id (of the best CodeDirectory)
+  std::string team_id;                    ///< Team ID from the CodeDirectory (ECS team_id)
+  std::uint32_t code_directory_flags = 0;
+  std::vector<std::string> flag_names;    ///< "adhoc", "runtime", "linker_signed", ...
+  std::string cdhash;                     ///< cdhash of the best CodeDirectory (hex, 20 bytes)
+  std::string hash_type;                  ///< hash type of the best CodeDirectory
+  std::vector<MachOCodeDirectory> code_directories;
+  std::optional<std::uint32_t> first_bad_page;  ///< from the first CodeDirectory with a bad page
+  bool has_requirements = false;
+  bool has_entitlements = false;
+  std::string entitlements;               ///< entitlements XML (cut at 64 KiB)
+  std::vector<std::string> unverified_special_slots;  ///< bound files we cannot see ("info_plist", ...)
+  bool has_cms = false;
+  std::string cms_digest_algorithm;       ///< e.g. "sha256"
+  MachOSigner signer;                     ///< filled when a CMS names a certificate
+  std::optional<std::int64_t> signing_time;    ///< CMS signingTime attribute (claimed, Unix seconds)
+  std::optional<std::int64_t> timestamp;       ///< verified RFC 3161 timestamp (Unix seconds)
+  std::int64_t verification_time = 0;          ///< time the chain was checked at
+  std::string verification_time_source;        ///< "timestamp" or "clock"; "" if no chain check
+  /// Why the status is not Valid, for people. May also hold notes for a Valid result (e.g. a
+  /// timestamp that did not verify, so the clock was used instead).
+  std::vector<std::string> errors;
+};
+
+/// Names of the CS_* CodeDirectory flags set in `flags` ("adhoc", "hard", "kill", "expires",
+/// "restrict", "enforcement", "library_validation", "runtime", "linker_signed"); unknown bits as
+/// "0x...".
+[[nodiscard]] std::vector<std::string> code_directory_flag_names(std::uint32_t flags);
+
+/// Verifies the code signature of one slice of `file`. `now` (Unix seconds) is the clock used for
+/// the chain when no timestamp verifies. Never throws on input; every offset is bounds-checked.
+[[nodiscard]] MachOSignatureResult verify_macho_signature(std::span<const std::byte> file,
+                                                          const MachOSignatureLocation& where,
+                                                          const MachOTrustAnchors& anchors, std::int64_t now);
+
+}  // namespace trustscan::verify

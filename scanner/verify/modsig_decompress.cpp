@@ -1,0 +1,201 @@
+#include "verify/modsig_decompress.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <lz4.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+namespace trustscan::verify::modsig {
+namespace {
+
+/// Output that grows geometrically up to a hard cap.
+class Output {
+ public:
+  Output(std::uint64_t cap, std::size_t input_size)
+      : cap_(cap) {
+    // Kernel payloads expand 3-5x; start there to avoid most reallocations.
+    const std::uint64_t guess = std::max<std::uint64_t>(std::uint64_t{1} << 20, std::uint64_t{input_size} * 4);
+    buf_.resize(static_cast<std::size_t>(std::min(cap_, guess)));
+  }
+  /// Free space at the end; grows first if full. Returns false when the cap is reached.
+  [[nodiscard]] bool ensure_space() {
+    if (used_ < buf_.size()) return true;
+    if (buf_.size() >= cap_) return false;
+    buf_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap_, std::uint64_t{buf_.size()} * 2)));
+    return true;
+  }
+  std::byte* tail() noexcept { return buf_.data() + used_; }
+  std::size_t tail_size() const noexcept { return buf_.size() - used_; }
+  void advance(std::size_t n) noexcept { used_ += n; }
+  std::size_t used() const noexcept { return used_; }
+  std::vector<std::byte> finish() && {
+    buf_.resize(used_);
+    buf_.shrink_to_fit();
+    return std::move(buf_);
+  }
+
+ private:
+  std::uint64_t cap_;
+  std::vector<std::byte> buf_;
+  std::size_t used_ = 0;
+};
+
+std::unexpected<Error> too_large(std::uint64_t cap) {
+  return fail(Errc::TooLarge, "kernel payload expands beyond " + std::to_string(cap >> 20) + " MiB");
+}
+
+Result<std::vector<std::byte>> gunzip(std::span<const std::byte> in, std::uint64_t cap) {
+  z_stream s{};
+  if (inflateInit2(&s, 16 + MAX_WBITS) != Z_OK) return fail(Errc::Internal, "inflateInit2 failed");
+  std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&s, &inflateEnd);
+  Output out(cap, in.size());
+  std::size_t in_pos = 0;
+  for (;;) {
+    if (s.avail_in == 0 && in_pos < in.size()) {
+      const std::size_t n = std::min<std::size_t>(in.size() - in_pos, UINT_MAX);
+      // NOTE: zlib's next_in is non-const for historical reasons; it never writes through it.
+      s.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(in.data() + in_pos));
+      s.avail_in = static_cast<uInt>(n);
+      in_pos += n;
+    }
+    if (!out.ensure_space()) return too_large(cap);
+    const std::size_t room = std::min<std::size_t>(out.tail_size(), UINT_MAX);
+    s.next_out = reinterpret_cast<Bytef*>(out.tail());
+    s.avail_out = static_cast<uInt>(room);
+    const int rc = inflate(&s, Z_NO_FLUSH);
+    out.advance(room - s.avail_out);
+    if (rc == Z_STREAM_END) break;
+    if (rc == Z_BUF_ERROR && s.avail_in == 0 && in_pos >= in.size())
+      return fail(Errc::Malformed, "gzip stream is truncated");
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+      return fail(Errc::Malformed, std::string("gzip: ") + (s.msg ? s.msg : "corrupt stream"));
+  }
+  return std::move(out).finish();
+}
+
+Result<std::vector<std::byte>> unxz(std::span<const std::byte> in, std::uint64_t cap, bool alone) {
+  lzma_stream s = LZMA_STREAM_INIT;
+  // The kernel's own decoders use at most a few MiB of dictionary; 256 MiB bounds hostile headers.
+  constexpr std::uint64_t kMemLimit = 256ull << 20;
+  // No LZMA_CONCATENATED: stop at the end of the first stream, trailing bytes are not ours.
+  const lzma_ret init = alone ? lzma_alone_decoder(&s, kMemLimit) : lzma_stream_decoder(&s, kMemLimit, 0);
+  if (init != LZMA_OK) return fail(Errc::Internal, "lzma decoder init failed");
+  std::unique_ptr<lzma_stream, decltype(&lzma_end)> guard(&s, &lzma_end);
+  s.next_in = reinterpret_cast<const std::uint8_t*>(in.data());
+  s.avail_in = in.size();
+  Output out(cap, in.size());
+  for (;;) {
+    if (!out.ensure_space()) return too_large(cap);
+    const std::size_t room = out.tail_size();
+    s.next_out = reinterpret_cast<std::uint8_t*>(out.tail());
+    s.avail_out = room;
+    const lzma_ret rc = lzma_code(&s, LZMA_FINISH);
+    out.advance(room - s.avail_out);
+    if (rc == LZMA_STREAM_END) break;
+    if (rc == LZMA_OK) continue;
+    if (rc == LZMA_BUF_ERROR && s.avail_out != 0) return fail(Errc::Malformed, "xz/lzma stream is truncated");
+    if (rc == LZMA_BUF_ERROR) continue;
+    return fail(Errc::Malformed, "xz/lzma stream is corrupt (lzma_ret " + std::to_string(static_cast<int>(rc)) + ")");
+  }
+  return std::move(out).finish();
+}
+
+Result<std::vector<std::byte>> unzstd(std::span<const std::byte> in, std::uint64_t cap) {
+  std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
+  if (!dctx) return fail(Errc::Internal, "ZSTD_createDCtx failed");
+  // Kernel images are compressed with `zstd -22 --ultra` (window log 27 at most); refuse more.
+  ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, 27);
+  ZSTD_inBuffer ib{in.data(), in.size(), 0};
+  Output out(cap, in.size());
+  for (;;) {
+    if (!out.ensure_space()) return too_large(cap);
+    ZSTD_outBuffer ob{out.tail(), out.tail_size(), 0};
+    const std::size_t rc = ZSTD_decompressStream(dctx.get(), &ob, &ib);
+    out.advance(ob.pos);
+    if (ZSTD_isError(rc)) return fail(Errc::Malformed, std::string("zstd: ") + ZSTD_getErrorName(rc));
+    if (rc == 0) break;  // first frame complete
+    if (ib.pos == ib.size && ob.pos < ob.size) return fail(Errc::Malformed, "zstd stream is truncated");
+  }
+  return std::move(out).finish();
+}
+
+std::uint32_t le32(const std::byte* p) noexcept {
+  return std::to_integer<std::uint32_t>(p[0]) | std::to_integer<std::uint32_t>(p[1]) << 8 |
+         std::to_integer<std::uint32_t>(p[2]) << 16 | std::to_integer<std::uint32_t>(p[3]) << 24;
+}
+
+/// lz4 "legacy" frames as written by `lz4 -l` for the kernel: magic, then blocks of
+/// [u32le compressed size][data], each expanding to at most 8 MiB. The stream has no end marker:
+/// like lib/decompress_unlz4.c we stop at the input end, at a repeated magic, or at a size field
+/// that cannot be a block (the 4-byte appended image size follows the last block).
+Result<std::vector<std::byte>> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap) {
+  constexpr std::uint32_t kMagic = 0x184C2102;
+  constexpr std::size_t kBlock = 8u << 20;
+  if (in.size() < 4 || le32(in.data()) != kMagic) return fail(Errc::Malformed, "lz4: bad legacy magic");
+  std::vector<std::byte> out;
+  std::size_t pos = 4;
+  std::size_t blocks = 0;
+  while (in.size() - pos >= 4) {
+    const std::uint32_t csize = le32(in.data() + pos);
+    if (csize == kMagic) { pos += 4; continue; }
+    if (csize == 0 || csize > static_cast<std::uint32_t>(LZ4_compressBound(static_cast<int>(kBlock))) || csize > in.size() - pos - 4) break;
+    if (out.size() >= cap) return too_large(cap);
+    const std::size_t room = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, cap - out.size()));
+    const std::size_t old = out.size();
+    out.resize(old + room);
+    const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(in.data() + pos + 4),
+                                      reinterpret_cast<char*>(out.data() + old), static_cast<int>(csize),
+                                      static_cast<int>(room));
+    if (n < 0) {
+      out.resize(old);
+      if (room < kBlock) return too_large(cap);  // may simply not fit under the cap
+      if (blocks == 0) return fail(Errc::Malformed, "lz4: corrupt block");
+      break;  // a size field that happened to look plausible: the stream ended before it
+    }
+    out.resize(old + static_cast<std::size_t>(n));
+    pos += 4 + csize;
+    ++blocks;
+  }
+  if (blocks == 0) return fail(Errc::Malformed, "lz4: no block");
+  out.shrink_to_fit();
+  return out;
+}
+
+}  // namespace
+
+std::optional<KernelCompression> sniff_compression(std::span<const std::byte> b) noexcept {
+  auto is = [&](std::initializer_list<unsigned> magic) {
+    if (b.size() < magic.size()) return false;
+    std::size_t i = 0;
+    for (unsigned m : magic)
+      if (std::to_integer<unsigned>(b[i++]) != m) return false;
+    return true;
+  };
+  if (is({0x1f, 0x8b, 0x08})) return KernelCompression::Gzip;
+  if (is({0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00})) return KernelCompression::Xz;
+  if (is({0x28, 0xb5, 0x2f, 0xfd})) return KernelCompression::Zstd;
+  if (is({0x02, 0x21, 0x4c, 0x18})) return KernelCompression::Lz4Legacy;
+  // lzma-alone: properties byte 0x5d (lc=3 lp=0 pb=2) and a power-of-two dictionary size.
+  if (b.size() >= 13 && is({0x5d, 0x00, 0x00})) return KernelCompression::Lzma;
+  return std::nullopt;
+}
+
+Result<std::vector<std::byte>> decompress_first_stream(KernelCompression format, std::span<const std::byte> input,
+                                                       std::uint64_t max_output) {
+  switch (format) {
+    case KernelCompression::Gzip: return gunzip(input, max_output);
+    case KernelCompression::Xz: return unxz(input, max_output, false);
+    case KernelCompression::Lzma: return unxz(input, max_output, true);
+    case KernelCompression::Zstd: return unzstd(input, max_output);
+    case KernelCompression::Lz4Legacy: return unlz4_legacy(input, max_output);
+  }
+  return fail(Errc::Unsupported, "unknown compression");
+}
+
+}  // namespace trustscan::verify::modsig

@@ -1,0 +1,172 @@
+#include "verify/module_signature.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstring>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+
+#include "verify/modsig_x509.hpp"
+#include "verify/openssl_ptr.hpp"
+
+namespace trustscan::verify {
+namespace {
+
+constexpr std::size_t kMagicSize = kModuleSignatureMagic.size();  // 28
+constexpr std::size_t kTrailerSize = 12;                          // sizeof(struct module_signature)
+constexpr std::uint8_t kIdPkcs7 = 2;                              // PKEY_ID_PKCS7
+
+ModuleSignatureResult malformed(ModuleSignatureResult r, std::string why) {
+  r.status = SignatureStatus::Malformed;
+  add_flag(r.flags, VerifyFlag::Malformed);
+  r.errors.push_back(std::move(why));
+  return r;
+}
+
+std::string object_name(const ASN1_OBJECT* obj) {
+  if (obj == nullptr) return {};
+  const int nid = OBJ_obj2nid(obj);
+  if (nid != NID_undef) {
+    // Digests by their short lower-case name ("sha256"), other algorithms by the long name.
+    const char* sn = OBJ_nid2sn(nid);
+    return sn ? std::string(sn) : std::string{};
+  }
+  char buf[128];
+  const int n = OBJ_obj2txt(buf, sizeof buf, obj, 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(std::min<int>(n, sizeof buf - 1))) : std::string{};
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+bool has_module_signature(std::span<const std::byte> b) noexcept {
+  return b.size() >= kMagicSize &&
+         std::memcmp(b.data() + b.size() - kMagicSize, kModuleSignatureMagic.data(), kMagicSize) == 0;
+}
+
+ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, const KernelKeyring& keys) {
+  ModuleSignatureResult r;
+  if (!has_module_signature(bytes)) return r;  // Unsigned
+  if (bytes.size() < kMagicSize + kTrailerSize) return malformed(std::move(r), "truncated struct module_signature");
+
+  const auto* ms = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - kMagicSize - kTrailerSize);
+  const std::uint32_t sig_len = std::uint32_t{ms[8]} << 24 | std::uint32_t{ms[9]} << 16 | std::uint32_t{ms[10]} << 8 | ms[11];
+  r.signature_size = sig_len;
+  if (ms[2] != kIdPkcs7)
+    return malformed(std::move(r), "module_signature id_type " + std::to_string(ms[2]) + " is not PKCS#7 (2)");
+  // Like the kernel's mod_check_sig(): these fields must be zero for PKCS#7.
+  if (ms[0] != 0 || ms[1] != 0 || ms[3] != 0 || ms[4] != 0 || ms[5] != 0 || ms[6] != 0 || ms[7] != 0)
+    return malformed(std::move(r), "module_signature has non-zero algo/hash/signer_len/key_id_len/pad");
+  const std::size_t room = bytes.size() - kMagicSize - kTrailerSize;
+  if (sig_len == 0 || sig_len > room)
+    return malformed(std::move(r), "sig_len " + std::to_string(sig_len) + " exceeds the " + std::to_string(room) +
+                                       " bytes before the trailer");
+  const std::size_t signed_size = room - sig_len;
+  r.signed_size = signed_size;
+  if (signed_size > INT_MAX) return malformed(std::move(r), "module larger than 2 GiB");
+
+  const auto* der = reinterpret_cast<const unsigned char*>(bytes.data() + signed_size);
+  const unsigned char* p = der;
+  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(sig_len)));
+  if (!cms) {
+    const std::string why = modsig::take_openssl_errors();
+    return malformed(std::move(r), "PKCS#7 does not parse" + (why.empty() ? std::string{} : ": " + why));
+  }
+  if (p != der + sig_len) {
+    ERR_clear_error();
+    return malformed(std::move(r), "PKCS#7 is followed by " + std::to_string(der + sig_len - p) + " stray bytes");
+  }
+  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
+    return malformed(std::move(r), "PKCS#7 is not SignedData");
+  if (ASN1_OCTET_STRING** content = CMS_get0_content(cms.get()); content != nullptr && *content != nullptr)
+    return malformed(std::move(r), "PKCS#7 is not detached (it embeds content)");
+
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+  if (infos == nullptr || sk_CMS_SignerInfo_num(infos) < 1) return malformed(std::move(r), "PKCS#7 has no SignerInfo");
+  if (sk_CMS_SignerInfo_num(infos) > 1)
+    r.errors.push_back(std::to_string(sk_CMS_SignerInfo_num(infos)) + " SignerInfos; all must verify");
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+
+  ASN1_OCTET_STRING* keyid = nullptr;
+  X509_NAME* issuer = nullptr;
+  ASN1_INTEGER* serial = nullptr;
+  if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
+    return malformed(std::move(r), "SignerInfo has no signer identifier");
+  r.signer.issuer = modsig::name_to_string(issuer);
+  r.signer.name = modsig::name_entry(issuer, NID_commonName);
+  r.signer.serial_hex = modsig::integer_hex(serial);
+  if (keyid != nullptr)
+    r.signer.subject_key_id_hex =
+        modsig::hex_lower({ASN1_STRING_get0_data(keyid), static_cast<std::size_t>(ASN1_STRING_length(keyid))});
+
+  X509_ALGOR* digest = nullptr;
+  X509_ALGOR* sigalg = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &digest, &sigalg);
+  if (digest != nullptr) {
+    const ASN1_OBJECT* obj = nullptr;
+    X509_ALGOR_get0(&obj, nullptr, nullptr, digest);
+    r.digest_algorithm = lower(object_name(obj));
+  }
+  if (sigalg != nullptr) {
+    const ASN1_OBJECT* obj = nullptr;
+    X509_ALGOR_get0(&obj, nullptr, nullptr, sigalg);
+    const int nid = OBJ_obj2nid(obj);
+    r.signature_algorithm = nid != NID_undef ? OBJ_nid2ln(nid) : object_name(obj);
+  }
+  if (r.digest_algorithm == "md5" || r.digest_algorithm == "sha1") add_flag(r.flags, VerifyFlag::WeakDigest);
+  r.signed_attributes = CMS_signed_get_attr_count(si) > 0;
+  if (X509StackPtr embedded{CMS_get1_certs(cms.get())}; embedded && sk_X509_num(embedded.get()) > 0)
+    r.certificates_embedded = true;
+
+  // The signer's certificate must be a keyring key: embedded certificates are not trusted (CMS_NOINTERN).
+  std::size_t match = keys.size();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (CMS_SignerInfo_cert_cmp(si, keys.certificate(i)) == 0) {
+      match = i;
+      break;
+    }
+  }
+  if (match == keys.size()) {
+    r.status = SignatureStatus::UnknownKey;
+    add_flag(r.flags, VerifyFlag::UnknownKey);
+    r.errors.push_back(keys.empty() ? "no module-signing keys are known (no kernel image in the root, no --module-keys)"
+                                    : "the signer's key is not among the " + std::to_string(keys.size()) + " known keys");
+    return r;
+  }
+  const KernelKey& key = keys.keys()[match];
+  r.signer.subject = key.subject;
+  if (r.signer.name.empty()) r.signer.name = modsig::name_entry(X509_get_subject_name(keys.certificate(match)), NID_commonName);
+  r.key_source = key.origin;
+  r.key_source_kind = std::string(to_string(key.source));
+
+  X509StackViewPtr certs(sk_X509_new_null());
+  BioPtr content(BIO_new_mem_buf(bytes.data(), static_cast<int>(signed_size)));
+  if (!certs || !content || sk_X509_push(certs.get(), keys.certificate(match)) <= 0) {
+    r.status = SignatureStatus::Malformed;
+    r.errors.push_back("out of memory");
+    return r;
+  }
+  // The key is the trust anchor: no chain (NOVERIFY), binary content, only keyring certificates.
+  const unsigned flags = CMS_BINARY | CMS_NOVERIFY | CMS_NOINTERN;
+  if (CMS_verify(cms.get(), certs.get(), nullptr, content.get(), nullptr, flags) == 1) {
+    r.status = SignatureStatus::Valid;
+    ERR_clear_error();
+    return r;
+  }
+  // NOTE: OpenSSL reports both a tampered module and a forged signature as "content verify error";
+  // without signed attributes they are the same failure (the signature covers the content).
+  const std::string why = modsig::take_openssl_errors();
+  r.status = SignatureStatus::Invalid;
+  add_flag(r.flags, VerifyFlag::BadSignature);
+  r.errors.push_back("signature does not verify with key \"" + key.subject + "\"" + (why.empty() ? "" : ": " + why));
+  return r;
+}
+
+}  // namespace trustscan::verify
