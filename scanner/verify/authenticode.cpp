@@ -1,0 +1,688 @@
+#include "verify/authenticode.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ts.h>
+#include <openssl/x509v3.h>
+
+#include "verify/authentihash_impl.hpp"
+#include "verify/chain.hpp"
+#include "verify/der_reader.hpp"
+#include "verify/openssl_ptr.hpp"
+#include "verify/x509_util.hpp"
+
+namespace trustscan::verify {
+
+namespace {
+
+using detail::bytes_of;
+using detail::DerReader;
+using detail::oid_is;
+using detail::sequence_bytes;
+using detail::to_hex;
+using Bytes = std::span<const std::uint8_t>;
+
+// Microsoft Authenticode object identifiers ("Windows Authenticode Portable Executable Signature
+// Format"; OpenSSL has no NIDs for them).
+constexpr std::string_view kOidSpcIndirectData = "1.3.6.1.4.1.311.2.1.4";
+constexpr std::string_view kOidSpcPeImageData = "1.3.6.1.4.1.311.2.1.15";
+constexpr std::string_view kOidSpcSpOpusInfo = "1.3.6.1.4.1.311.2.1.12";
+constexpr std::string_view kOidNestedSignature = "1.3.6.1.4.1.311.2.4.1";
+constexpr std::string_view kOidRfc3161Timestamp = "1.3.6.1.4.1.311.3.3.1";
+
+constexpr std::uint16_t kWinCertTypePkcsSignedData = 0x0002;
+constexpr std::size_t kWinCertHeaderSize = 8;
+
+/// A signature found in the file, parsed but not yet verified.
+struct Candidate {
+  SignatureInfo info;
+  Pkcs7Ptr p7;                            ///< owns everything the raw pointers below point into
+  PKCS7_SIGNER_INFO* signer = nullptr;    ///< the (first) SignerInfo
+  const EVP_MD* image_md = nullptr;       ///< SpcIndirectDataContent digest algorithm
+  std::vector<std::uint8_t> signed_digest;
+  Bytes content;                          ///< SpcIndirectDataContent contents octets
+  bool malformed = false;
+
+  void fail(std::string message) {
+    malformed = true;
+    add_flag(info.flags, VerifyFlag::Malformed);
+    info.errors.push_back(std::move(message));
+  }
+};
+
+std::uint32_t le32(Bytes b, std::size_t at) {
+  return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
+         static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+}
+std::uint16_t le16(Bytes b, std::size_t at) {
+  return static_cast<std::uint16_t>(b[at] | b[at + 1] << 8);
+}
+
+std::optional<std::vector<std::uint8_t>> digest_of(const EVP_MD* md, Bytes data) {
+  std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1)
+    return std::nullopt;
+  out.resize(len);
+  return out;
+}
+
+bool equal_bytes(Bytes a, Bytes b) { return std::ranges::equal(a, b); }
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE)* attrs, std::string_view oid) {
+  const int n = X509at_get_attr_count(attrs);
+  for (int i = 0; i < n; ++i) {
+    X509_ATTRIBUTE* attr = X509at_get_attr(attrs, i);
+    if (oid_is(X509_ATTRIBUTE_get0_object(attr), oid)) return attr;
+  }
+  return nullptr;
+}
+
+/// Every value of every attribute `oid` (an attribute may repeat and may hold several values).
+std::vector<ASN1_TYPE*> attribute_values(const STACK_OF(X509_ATTRIBUTE)* attrs, std::string_view oid) {
+  std::vector<ASN1_TYPE*> values;
+  const int n = X509at_get_attr_count(attrs);
+  for (int i = 0; i < n; ++i) {
+    X509_ATTRIBUTE* attr = X509at_get_attr(attrs, i);
+    if (!oid_is(X509_ATTRIBUTE_get0_object(attr), oid)) continue;
+    for (int v = 0; v < X509_ATTRIBUTE_count(attr); ++v)
+      if (ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(attr, v)) values.push_back(t);
+  }
+  return values;
+}
+
+std::string oid_text(const ASN1_OBJECT* obj) {
+  std::array<char, 128> buf{};
+  const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
+  return n > 0 ? std::string(buf.data(), std::min<std::size_t>(n, buf.size() - 1)) : "?";
+}
+
+const EVP_MD* md_of(const X509_ALGOR* alg) {
+  return alg != nullptr ? EVP_get_digestbyobj(alg->algorithm) : nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SpcSpOpusInfo strings
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | cp >> 6));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | cp >> 12));
+    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | cp >> 18));
+    out.push_back(static_cast<char>(0x80 | (cp >> 12 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+/// BMPString (UTF-16BE) to UTF-8; unpaired surrogates become U+FFFD; stops at a NUL.
+std::string bmp_to_utf8(Bytes b) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < b.size() && out.size() < detail::kMaxReportString; i += 2) {
+    std::uint32_t cp = static_cast<std::uint32_t>(b[i] << 8 | b[i + 1]);
+    if (cp == 0) break;
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < b.size()) {
+      const std::uint32_t lo = static_cast<std::uint32_t>(b[i + 2] << 8 | b[i + 3]);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 2;
+      } else {
+        cp = 0xFFFD;
+      }
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD;
+    }
+    append_utf8(out, cp);
+  }
+  return out;
+}
+
+/// IA5String to UTF-8: 7-bit by definition; anything else becomes '?'; stops at a NUL.
+std::string ia5_to_utf8(Bytes b) {
+  std::string out;
+  for (std::uint8_t c : b) {
+    if (c == 0 || out.size() >= detail::kMaxReportString) break;
+    out.push_back(c < 0x80 ? static_cast<char>(c) : '?');
+  }
+  return out;
+}
+
+/// SpcString ::= CHOICE { unicode [0] IMPLICIT BMPString, ascii [1] IMPLICIT IA5String }
+std::string spc_string(Bytes choice) {
+  DerReader r(choice);
+  auto item = r.next();
+  if (!item) return {};
+  if (item->tag == 0x80) return bmp_to_utf8(item->value);
+  if (item->tag == 0x81) return ia5_to_utf8(item->value);
+  return {};
+}
+
+/// SpcSpOpusInfo ::= SEQUENCE { programName [0] EXPLICIT SpcString OPTIONAL,
+///                              moreInfo    [1] EXPLICIT SpcLink   OPTIONAL }
+/// SpcLink ::= CHOICE { url [0] IMPLICIT IA5String, moniker [1] ..., file [2] EXPLICIT SpcString }
+void read_opus_info(Bytes der, SignatureInfo& info) {
+  DerReader outer(der);
+  auto seq = outer.next_if(0x30);
+  if (!seq) return;
+  DerReader fields(seq->value);
+  if (auto name = fields.next_if(0xA0)) info.program_name = spc_string(name->value);
+  if (auto more = fields.next_if(0xA1)) {
+    DerReader link(more->value);
+    if (auto item = link.next()) {
+      if (item->tag == 0x80) info.more_info_url = ia5_to_utf8(item->value);
+      else if (item->tag == 0xA2) info.more_info_url = spc_string(item->value);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/// Parses one PKCS#7 SignedData holding an SpcIndirectDataContent, then its nested signatures.
+void parse_signed_data(Bytes der, int parent, int depth, std::vector<Candidate>& out,
+                       std::vector<std::string>& warnings) {
+  if (out.size() >= kMaxSignatures) {
+    warnings.push_back("more than " + std::to_string(kMaxSignatures) +
+                       " signatures: the rest were not verified");
+    return;
+  }
+  Candidate c;
+  c.info.index = static_cast<int>(out.size());
+  c.info.nested = parent >= 0;
+  c.info.parent_index = parent;
+
+  const unsigned char* p = der.data();
+  c.p7.reset(der.empty() ? nullptr : d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  [&] {
+    if (!c.p7) return c.fail("signature is not a PKCS#7 structure");
+    if (!PKCS7_type_is_signed(c.p7.get()) || c.p7->d.sign == nullptr)
+      return c.fail("PKCS#7 structure is not SignedData");
+    PKCS7* contents = c.p7->d.sign->contents;
+    if (contents == nullptr || !oid_is(contents->type, kOidSpcIndirectData))
+      return c.fail("signed content is not SpcIndirectDataContent");
+
+    // SpcIndirectDataContent ::= SEQUENCE { data SpcAttributeTypeAndOptionalValue,
+    //                                       messageDigest DigestInfo }
+    DerReader whole(sequence_bytes(contents->d.other));
+    auto indirect = whole.next_if(0x30);
+    if (!indirect) return c.fail("SpcIndirectDataContent cannot be decoded");
+    c.content = indirect->value;  // messageDigest covers the contents octets only
+    DerReader fields(indirect->value);
+    auto data = fields.next_if(0x30);
+    auto digest_info = fields.next_if(0x30);
+    if (!data || !digest_info) return c.fail("SpcIndirectDataContent cannot be decoded");
+
+    DerReader data_fields(data->value);
+    auto type = data_fields.next_if(0x06);
+    const unsigned char* q = type ? type->whole.data() : nullptr;
+    Asn1ObjectPtr type_oid(type ? d2i_ASN1_OBJECT(nullptr, &q, static_cast<long>(type->whole.size()))
+                                : nullptr);
+    if (!type_oid) return c.fail("SpcIndirectDataContent cannot be decoded");
+    // NOTE: Debian's fwupdx64.efi.signed names 1.3.6.1.4.1.311.2.1.21 here instead of
+    // SpcPeImageData. shim and osslsigncode only compare the digest, so do we; say so.
+    if (!oid_is(type_oid.get(), kOidSpcPeImageData))
+      warnings.push_back("signature " + std::to_string(c.info.index) +
+                         ": SpcIndirectDataContent type is " + oid_text(type_oid.get()) +
+                         ", not SpcPeImageData; only its digest is used");
+
+    DerReader di(digest_info->value);
+    auto algorithm = di.next_if(0x30);
+    auto digest = di.next_if(0x04);
+    if (!algorithm || !digest) return c.fail("DigestInfo cannot be decoded");
+    q = algorithm->whole.data();
+    X509AlgorPtr algor(d2i_X509_ALGOR(nullptr, &q, static_cast<long>(algorithm->whole.size())));
+    c.image_md = md_of(algor.get());
+    if (c.image_md == nullptr)
+      return c.fail("unsupported image digest algorithm " +
+                    (algor ? oid_text(algor->algorithm) : std::string("?")));
+    c.info.digest_algorithm = detail::digest_name(c.image_md);
+    c.signed_digest.assign(digest->value.begin(), digest->value.end());
+    c.info.signed_digest_hex = to_hex(digest->value);
+    if (c.signed_digest.size() != static_cast<std::size_t>(EVP_MD_get_size(c.image_md)))
+      return c.fail("signed image digest has the wrong length");
+
+    STACK_OF(PKCS7_SIGNER_INFO)* signers = PKCS7_get_signer_info(c.p7.get());
+    const int count = signers ? sk_PKCS7_SIGNER_INFO_num(signers) : 0;
+    if (count < 1) return c.fail("SignedData has no SignerInfo");
+    if (count > 1) c.info.errors.push_back("SignedData has " + std::to_string(count) +
+                                           " SignerInfos; only the first is verified");
+    c.signer = sk_PKCS7_SIGNER_INFO_value(signers, 0);
+  }();
+  ERR_clear_error();
+
+  const std::size_t my_index = out.size();
+  out.push_back(std::move(c));
+  PKCS7_SIGNER_INFO* si = out[my_index].signer;
+  if (si == nullptr) return;
+  for (ASN1_TYPE* value : attribute_values(si->unauth_attr, kOidNestedSignature)) {
+    if (depth + 1 > kMaxNestingDepth) {
+      warnings.push_back("nested signatures deeper than " + std::to_string(kMaxNestingDepth) +
+                         " levels were not verified");
+      break;
+    }
+    parse_signed_data(sequence_bytes(value), static_cast<int>(my_index), depth + 1, out, warnings);
+  }
+}
+
+/// Walks the WIN_CERTIFICATE entries of the certificate table.
+void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
+                             std::vector<std::string>& warnings) {
+  auto malformed_entry = [&](std::string message) {
+    Candidate c;
+    c.info.index = static_cast<int>(out.size());
+    c.fail(std::move(message));
+    out.push_back(std::move(c));
+  };
+  if (table.size() > kMaxCertificateTableSize) {
+    malformed_entry("certificate table of " + std::to_string(table.size()) +
+                    " bytes exceeds the limit of " + std::to_string(kMaxCertificateTableSize));
+    return;
+  }
+  std::size_t pos = 0;
+  int entry = 0;
+  while (table.size() - pos >= kWinCertHeaderSize && out.size() < kMaxSignatures) {
+    const std::uint32_t length = le32(table, pos);
+    const std::uint16_t type = le16(table, pos + 6);
+    const std::string where = "WIN_CERTIFICATE entry " + std::to_string(entry);
+    if (length < kWinCertHeaderSize || length > table.size() - pos) {
+      malformed_entry(where + ": length " + std::to_string(length) + " does not fit the table");
+      return;
+    }
+    if (type == kWinCertTypePkcsSignedData) {
+      parse_signed_data(table.subspan(pos + kWinCertHeaderSize, length - kWinCertHeaderSize), -1, 0,
+                        out, warnings);
+    } else {
+      malformed_entry(where + ": unsupported certificate type " + std::to_string(type));
+    }
+    // Entries are 8-byte aligned (the padding is not part of dwLength).
+    const std::size_t advance = (static_cast<std::size_t>(length) + 7) & ~std::size_t{7};
+    if (advance >= table.size() - pos) break;
+    pos += advance;
+    ++entry;
+  }
+  if (out.size() >= kMaxSignatures && table.size() - pos >= kWinCertHeaderSize)
+    warnings.push_back("more than " + std::to_string(kMaxSignatures) +
+                       " signatures: the rest were not verified");
+  if (out.empty()) malformed_entry("certificate table holds no WIN_CERTIFICATE entry");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+struct SignerCheck {
+  VerifyFlags flags = 0;
+  std::vector<std::string> errors;
+};
+
+/// PKCS#7 signer checks: messageDigest attribute == digest(content), and the signature over the
+/// DER SET OF authenticated attributes (or over the content itself when there are none).
+SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, std::string_view who) {
+  SignerCheck check;
+  auto bad = [&](std::string message) {
+    add_flag(check.flags, VerifyFlag::BadSignature);
+    check.errors.push_back(std::string(who) + ": " + message);
+  };
+  const EVP_MD* md = md_of(si->digest_alg);
+  EVP_PKEY* key = cert ? X509_get0_pubkey(cert) : nullptr;
+  if (md == nullptr) {
+    bad("unsupported signer digest algorithm");
+    return check;
+  }
+  if (key == nullptr) {
+    bad("signer public key unavailable");
+    return check;
+  }
+
+  std::vector<std::uint8_t> signed_bytes;
+  if (X509at_get_attr_count(si->auth_attr) > 0) {
+    ASN1_OCTET_STRING* message_digest = PKCS7_digest_from_attributes(si->auth_attr);
+    const auto actual = digest_of(md, content);
+    if (message_digest == nullptr) bad("messageDigest attribute missing");
+    else if (!actual || !equal_bytes(*actual, bytes_of(message_digest)))
+      bad("messageDigest attribute does not match the signed content");
+    // The signature covers the attributes re-encoded as a DER SET (RFC 2315 §9.3).
+    unsigned char* der = nullptr;
+    const int len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der,
+                                  ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    if (len <= 0 || der == nullptr) {
+      bad("authenticated attributes cannot be encoded");
+      return check;
+    }
+    signed_bytes.assign(der, der + len);
+    OPENSSL_free(der);
+  } else {
+    signed_bytes.assign(content.begin(), content.end());
+  }
+
+  EvpMdCtxPtr mctx(EVP_MD_CTX_new());
+  const Bytes sig = bytes_of(si->enc_digest);
+  const bool ok = mctx && EVP_DigestVerifyInit(mctx.get(), nullptr, md, nullptr, key) == 1 &&
+                  EVP_DigestVerify(mctx.get(), sig.data(), sig.size(), signed_bytes.data(),
+                                   signed_bytes.size()) == 1;
+  ERR_clear_error();
+  if (!ok) bad("signature does not verify with the signer certificate");
+  return check;
+}
+
+X509* find_cert(STACK_OF(X509)* certs, const PKCS7_ISSUER_AND_SERIAL* ias) {
+  if (certs == nullptr || ias == nullptr) return nullptr;
+  return X509_find_by_issuer_and_serial(certs, ias->issuer, ias->serial);
+}
+
+/// A certificate stack owning references to the certificates of `a` and `b`.
+X509StackPtr merge_certs(STACK_OF(X509)* a, STACK_OF(X509)* b) {
+  X509StackPtr out(sk_X509_new_null());
+  for (STACK_OF(X509)* s : {a, b}) {
+    for (int i = 0; out && s && i < sk_X509_num(s); ++i) {
+      X509* cert = sk_X509_value(s, i);
+      if (X509_up_ref(cert) != 1) continue;
+      if (sk_X509_push(out.get(), cert) <= 0) X509_free(cert);
+    }
+  }
+  return out;
+}
+
+struct Timestamp {
+  std::optional<std::int64_t> time;
+  std::string kind;
+  std::string authority;
+  bool verified = false;
+  std::vector<std::string> errors;
+};
+
+/// RFC 3161 token in unauthenticated attribute 1.3.6.1.4.1.311.3.3.1 (a CMS SignedData whose
+/// content is a TSTInfo with an imprint of the signer's signature value).
+Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx) {
+  Timestamp ts;
+  ts.kind = "rfc3161";
+  auto error = [&](std::string m) { ts.errors.push_back("rfc3161 timestamp: " + std::move(m)); };
+  const Bytes der = sequence_bytes(value);
+  const unsigned char* p = der.data();
+  CmsPtr cms(der.empty() ? nullptr : d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (!cms || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed ||
+      OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_id_smime_ct_TSTInfo) {
+    error("not a CMS SignedData with TSTInfo content");
+    return ts;
+  }
+  // Signature and content digest of the token; the TSA chain is checked below, at genTime.
+  const bool signature_ok = CMS_verify(cms.get(), nullptr, nullptr, nullptr, nullptr,
+                                       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
+  ERR_clear_error();
+  if (!signature_ok) error("token signature does not verify");
+
+  ASN1_OCTET_STRING** econtent = CMS_get0_content(cms.get());
+  const Bytes tst_der = econtent ? bytes_of(*econtent) : Bytes{};
+  const unsigned char* q = tst_der.data();
+  TsTstInfoPtr tst(tst_der.empty() ? nullptr
+                                   : d2i_TS_TST_INFO(nullptr, &q, static_cast<long>(tst_der.size())));
+  ERR_clear_error();
+  if (!tst) {
+    error("TSTInfo cannot be decoded");
+    return ts;
+  }
+  ts.time = detail::to_unix(TS_TST_INFO_get_time(tst.get()));
+  if (!ts.time) error("genTime cannot be decoded");
+
+  TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(tst.get());
+  const EVP_MD* md = imprint ? md_of(TS_MSG_IMPRINT_get_algo(imprint)) : nullptr;
+  const auto expected = digest_of(md, bytes_of(si->enc_digest));
+  const bool imprint_ok = imprint && expected && equal_bytes(*expected, bytes_of(TS_MSG_IMPRINT_get_msg(imprint)));
+  if (!imprint_ok) error("message imprint does not match the signature it timestamps");
+
+  X509StackViewPtr signers(signature_ok ? CMS_get0_signers(cms.get()) : nullptr);
+  X509* tsa = signers && sk_X509_num(signers.get()) > 0 ? sk_X509_value(signers.get(), 0) : nullptr;
+  if (tsa == nullptr) {
+    if (signature_ok) error("TSA certificate not found");
+    return ts;
+  }
+  ts.authority = detail::name_to_string(X509_get_subject_name(tsa));
+  if (!signature_ok || !imprint_ok || !ts.time) return ts;
+
+  X509StackPtr cms_certs(CMS_get1_certs(cms.get()));
+  X509StackPtr untrusted = merge_certs(cms_certs.get(), p7->d.sign->cert);
+  const auto chain = detail::verify_chain(ctx.trust, tsa, untrusted.get(), *ts.time,
+                                          detail::LeafUsage::TimeStamping);
+  if (chain.flags & detail::kChainFailureFlags) {
+    for (const auto& e : chain.errors) error("TSA chain: " + e);
+    return ts;
+  }
+  ts.verified = true;
+  return ts;
+}
+
+/// Legacy Authenticode timestamp: a PKCS#9 countersignature (a SignerInfo over the signer's
+/// signature value) in unauthenticated attribute 1.2.840.113549.1.9.6; its certificates travel
+/// in the outer SignedData.
+Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx) {
+  Timestamp ts;
+  ts.kind = "pkcs9";
+  auto error = [&](std::string m) { ts.errors.push_back("pkcs9 countersignature: " + std::move(m)); };
+  const Bytes der = sequence_bytes(value);
+  const unsigned char* p = der.data();
+  Pkcs7SignerInfoPtr counter(
+      der.empty() ? nullptr : d2i_PKCS7_SIGNER_INFO(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (!counter) {
+    error("cannot be decoded");
+    return ts;
+  }
+  if (ASN1_TYPE* t = PKCS7_get_signed_attribute(counter.get(), NID_pkcs9_signingTime);
+      t != nullptr && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME))
+    ts.time = detail::to_unix(t->value.utctime);
+  if (!ts.time) error("signingTime attribute missing");
+
+  X509* tsa = find_cert(p7->d.sign->cert, counter->issuer_and_serial);
+  if (tsa == nullptr) {
+    error("countersigner certificate not found");
+    return ts;
+  }
+  ts.authority = detail::name_to_string(X509_get_subject_name(tsa));
+  const SignerCheck check = check_signer_info(counter.get(), tsa, bytes_of(si->enc_digest),
+                                              "pkcs9 countersignature");
+  ts.errors.insert(ts.errors.end(), check.errors.begin(), check.errors.end());
+  if (check.flags != 0 || !ts.time) return ts;
+
+  const auto chain = detail::verify_chain(ctx.trust, tsa, p7->d.sign->cert, *ts.time,
+                                          detail::LeafUsage::TimeStamping);
+  if (chain.flags & detail::kChainFailureFlags) {
+    for (const auto& e : chain.errors) error("TSA chain: " + e);
+    return ts;
+  }
+  ts.verified = true;
+  return ts;
+}
+
+/// The first verified timestamp, else the first one found (to report it), else none.
+Timestamp find_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx) {
+  std::vector<Timestamp> found;
+  for (ASN1_TYPE* v : attribute_values(si->unauth_attr, kOidRfc3161Timestamp))
+    found.push_back(check_rfc3161(v, p7, si, ctx));
+  const int idx = X509at_get_attr_by_NID(si->unauth_attr, NID_pkcs9_countersignature, -1);
+  if (X509_ATTRIBUTE* attr = idx >= 0 ? X509at_get_attr(si->unauth_attr, idx) : nullptr)
+    for (int v = 0; v < X509_ATTRIBUTE_count(attr); ++v)
+      found.push_back(check_pkcs9(X509_ATTRIBUTE_get0_type(attr, v), p7, si, ctx));
+  for (auto& ts : found)
+    if (ts.verified) return std::move(ts);
+  return found.empty() ? Timestamp{} : std::move(found.front());
+}
+
+SignatureStatus status_for(VerifyFlags flags, bool malformed) {
+  if (malformed) return SignatureStatus::Malformed;
+  constexpr VerifyFlags kInvalid = detail::flags_of(
+      {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
+       VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
+       VerifyFlag::ChainError, VerifyFlag::UnknownKey, VerifyFlag::BadPageHash});
+  if (flags & kInvalid) return SignatureStatus::Invalid;
+  if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;
+  return SignatureStatus::Valid;
+}
+
+void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
+                      const VerifyContext& ctx) {
+  SignatureInfo& info = c.info;
+  if (c.malformed || c.signer == nullptr) {
+    info.status = SignatureStatus::Malformed;
+    return;
+  }
+  auto add_errors = [&](const std::vector<std::string>& errors) {
+    info.errors.insert(info.errors.end(), errors.begin(), errors.end());
+  };
+
+  // 1. The file's image digest.
+  if (computed == nullptr) {
+    add_flag(info.flags, VerifyFlag::BadDigest);
+    info.errors.emplace_back("image digest could not be computed");
+  } else {
+    info.computed_digest_hex = to_hex(*computed);
+    if (!equal_bytes(*computed, c.signed_digest)) {
+      add_flag(info.flags, VerifyFlag::BadDigest);
+      info.errors.emplace_back("file digest does not match the signed digest");
+    }
+  }
+
+  // 2. The signer.
+  PKCS7* p7 = c.p7.get();
+  PKCS7_SIGNER_INFO* si = c.signer;
+  X509* cert = find_cert(p7->d.sign->cert, si->issuer_and_serial);
+  if (cert == nullptr) {
+    add_flag(info.flags, VerifyFlag::UnknownKey);
+    info.errors.emplace_back("signer certificate is not included in the signature");
+  } else {
+    info.signer = detail::cert_info(cert);
+  }
+  if (ASN1_TYPE* ct = PKCS7_get_signed_attribute(si, NID_pkcs9_contentType);
+      ct == nullptr || ct->type != V_ASN1_OBJECT || !oid_is(ct->value.object, kOidSpcIndirectData)) {
+    add_flag(info.flags, VerifyFlag::BadSignature);
+    info.errors.emplace_back("contentType attribute is not SpcIndirectDataContent");
+  }
+  if (cert != nullptr) {
+    const SignerCheck check = check_signer_info(si, cert, c.content, "signer");
+    info.flags |= check.flags;
+    add_errors(check.errors);
+  }
+  if (ASN1_TYPE* t = PKCS7_get_signed_attribute(si, NID_pkcs9_signingTime);
+      t != nullptr && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME))
+    if (auto when = detail::to_unix(t->value.utctime)) info.signing_time = detail::iso8601(*when);
+  if (X509_ATTRIBUTE* opus = find_attribute(si->auth_attr, kOidSpcSpOpusInfo);
+      opus != nullptr && X509_ATTRIBUTE_count(opus) > 0)
+    read_opus_info(sequence_bytes(X509_ATTRIBUTE_get0_type(opus, 0)), info);
+  const EVP_MD* signer_md = md_of(si->digest_alg);
+  if (EVP_MD_get_type(c.image_md) == NID_md5 || (signer_md && EVP_MD_get_type(signer_md) == NID_md5))
+    add_flag(info.flags, VerifyFlag::WeakDigest);
+
+  // 3. Timestamp, which decides the verification time.
+  Timestamp ts = find_timestamp(p7, si, ctx);
+  std::int64_t at = ctx.now_unix;
+  if (!ts.kind.empty()) {
+    info.timestamp_kind = ts.kind;
+    if (ts.time) info.timestamp = detail::iso8601(*ts.time);
+    if (!ts.authority.empty()) info.timestamp_authority = ts.authority;
+    if (ts.verified && *ts.time > ctx.now_unix) {
+      ts.verified = false;  // a countersignature from the future proves nothing
+      ts.errors.push_back(ts.kind + " timestamp: " + detail::iso8601(*ts.time) +
+                          " is later than the verification clock");
+    }
+    if (ts.verified) {
+      at = *ts.time;
+      info.verification_time_source = "timestamp";
+    } else {
+      add_flag(info.flags, VerifyFlag::BadTimestamp);
+      add_errors(ts.errors);
+    }
+  }
+
+  // 4. Chain to an anchor at that time.
+  if (cert != nullptr) {
+    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at,
+                                      detail::LeafUsage::CodeSigning);
+    info.flags |= chain.flags;
+    add_errors(chain.errors);
+    info.chain = std::move(chain.chain);
+  } else if (ctx.trust == nullptr || !ctx.trust->checks_revocation()) {
+    add_flag(info.flags, VerifyFlag::RevocationNotChecked);
+  }
+  info.status = status_for(info.flags, false);
+}
+
+}  // namespace
+
+AuthenticodeResult verify_authenticode(std::span<const std::byte> file, const parse::PeLayout& layout,
+                                       const VerifyContext& ctx) {
+  AuthenticodeResult result;
+  const Bytes bytes{reinterpret_cast<const std::uint8_t*>(file.data()), file.size()};
+  const bool declares_table = layout.certificate_table.size != 0 && layout.certificate_table.offset != 0;
+
+  auto ranges = detail::image_ranges(bytes.size(), layout);
+  std::vector<Candidate> candidates;
+  if (!ranges) {
+    result.warnings.push_back(ranges.error().message);
+    if (declares_table) {
+      Candidate c;
+      c.fail(ranges.error().message);
+      c.info.status = SignatureStatus::Malformed;
+      result.signatures.push_back(std::move(c.info));
+      result.status = SignatureStatus::Malformed;
+      result.flags = result.signatures.front().flags;
+    }
+    return result;
+  }
+
+  if (ranges->has_certificate_table) {
+    const auto& table = layout.certificate_table;
+    parse_certificate_table(bytes.subspan(table.offset, table.size), candidates, result.warnings);
+    const std::uint64_t after = bytes.size() - (table.offset + table.size);
+    if (after != 0)
+      result.warnings.push_back(std::to_string(after) +
+                                " bytes after the certificate table are not covered by any signature");
+  }
+
+  // One pass over the file for SHA-1, SHA-256 and every other algorithm a signature names.
+  std::vector<const EVP_MD*> mds{EVP_sha1(), EVP_sha256()};
+  for (const Candidate& c : candidates)
+    if (c.image_md != nullptr &&
+        std::none_of(mds.begin(), mds.end(), [&](const EVP_MD* md) {
+          return EVP_MD_get_type(md) == EVP_MD_get_type(c.image_md);
+        }))
+      mds.push_back(c.image_md);
+  auto digests = detail::image_digests(bytes, *ranges, mds);
+  if (digests) {
+    result.hashes = {to_hex((*digests)[0]), to_hex((*digests)[1])};
+  } else {
+    result.warnings.push_back(digests.error().message);
+  }
+
+  for (Candidate& c : candidates) {
+    const std::vector<std::uint8_t>* computed = nullptr;
+    for (std::size_t i = 0; digests && c.image_md && i < mds.size(); ++i)
+      if (EVP_MD_get_type(mds[i]) == EVP_MD_get_type(c.image_md)) computed = &(*digests)[i];
+    verify_candidate(c, computed, ctx);
+    result.signatures.push_back(std::move(c.info));
+  }
+  candidates.clear();  // frees the PKCS#7 structures
+  ERR_clear_error();   // leave OpenSSL's thread-local error queue as we found it
+
+  if (const SignatureInfo* primary = result.primary()) {
+    result.status = primary->status;
+    result.flags = primary->flags;
+  }
+  return result;
+}
+
+}  // namespace trustscan::verify

@@ -1,0 +1,117 @@
+#pragma once
+/// \file
+/// Authenticode verification of PE files (EXE, DLL, SYS, EFI), done with OpenSSL on the raw bytes.
+/// LIEF is not involved: its 0.9 signature support is incomplete (docs/authenticode.md).
+///
+/// What verify_authenticode() checks, for every signature in the file:
+///  1. The image digest it signs (SpcIndirectDataContent.messageDigest) equals the authentihash of
+///     the file computed with the same algorithm (authentihash.hpp)            -> BadDigest
+///  2. The signer's messageDigest attribute equals the digest of the SpcIndirectDataContent, and
+///     the signer's signature over its authenticated attributes verifies      -> BadSignature
+///  3. The signer certificate allows code signing (EKU, or no EKU at all)      -> NoCodeSigningEku
+///  4. A timestamp (RFC 3161 token, or legacy PKCS#9 countersignature) if present: its signature,
+///     its message imprint over the signer's signature and its TSA chain (at the timestamp time,
+///     TSA certificate with the time-stamping EKU). A bad one sets BadTimestamp and is not used.
+///  5. The signer's chain up to an anchor of the TrustStore, at the verified timestamp time if
+///     there is one, else at VerifyContext::now_unix            -> Expired, NotYetValid,
+///     UntrustedRoot, ChainError, Revoked (+ RevocationNotChecked without a CRL directory)
+///  6. MD5 as image or signer digest                                           -> WeakDigest (informational)
+///
+/// Signatures found: every WIN_CERTIFICATE entry of the certificate table (dual-signed UEFI images
+/// such as Debian's shimx64.efi carry two) and, recursively, every nested signature
+/// (unauthenticated attribute 1.3.6.1.4.1.311.2.4.1), in depth-first order.
+///
+/// Status of one signature:
+///  - Malformed: its structure could not be parsed (flag Malformed; others may be set)
+///  - Invalid:   any of BadDigest, BadSignature, Expired, NotYetValid, NoCodeSigningEku, Revoked,
+///               ChainError, UnknownKey
+///  - Untrusted: integrity verified, but the chain does not end at an anchor (UntrustedRoot only)
+///  - Valid:     integrity verified and chained to an anchor at the verification time
+/// Nothing is ever Valid without a chain to an anchor. The file's status is its primary
+/// signature's (the first WIN_CERTIFICATE entry), as on Windows; Unsigned without a certificate
+/// table; Malformed if the table is present but holds no parsable signature.
+///
+/// No network access, ever: revocation uses only the CRLs given to the TrustStore.
+/// Thread safety: the function is reentrant; the TrustStore is only read.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "parse/binary_model.hpp"
+#include "verify/authentihash.hpp"
+#include "verify/cert_info.hpp"
+#include "verify/signature_status.hpp"
+#include "verify/trust_store.hpp"
+
+namespace trustscan::verify {
+
+/// A certificate table larger than this is not parsed (real ones hold a few KiB to ~100 KiB;
+/// the PE loader itself accepts a few MiB at most).
+inline constexpr std::uint64_t kMaxCertificateTableSize = 16ull << 20;
+/// At most this many signatures (entries + nested) are verified per file; the rest are reported
+/// as a warning. Real files carry 1-3.
+inline constexpr std::size_t kMaxSignatures = 16;
+/// Nested signatures deeper than this are not followed (real files nest one level).
+inline constexpr int kMaxNestingDepth = 4;
+
+/// Verdict and details of one signature.
+struct SignatureInfo {
+  int index = 0;            ///< position in AuthenticodeResult::signatures (0 = primary)
+  bool nested = false;      ///< found inside another signature (1.3.6.1.4.1.311.2.4.1)
+  int parent_index = -1;    ///< index of the enclosing signature; -1 for certificate-table entries
+  std::string digest_algorithm;     ///< image digest algorithm: "sha1", "sha256", "sha384", "md5"...
+  std::string signed_digest_hex;    ///< digest stored in SpcIndirectDataContent
+  std::string computed_digest_hex;  ///< authentihash of the file with that algorithm
+  CertInfo signer;                  ///< the signing certificate (empty if not found)
+  std::vector<CertInfo> chain;      ///< path as built, leaf first; ends at the anchor if trusted
+  std::optional<std::string> signing_time;        ///< pkcs9 signingTime attribute (rarely present)
+  std::optional<std::string> timestamp;           ///< counter-signed time, ISO-8601 UTC
+  std::optional<std::string> timestamp_authority; ///< subject DN of the TSA certificate
+  std::string timestamp_kind;        ///< "rfc3161", "pkcs9" or "" (none)
+  /// Time the chain was validated at: "timestamp" (a verified timestamp) or "scan_time".
+  std::string verification_time_source = "scan_time";
+  std::string program_name;          ///< SpcSpOpusInfo programName (UTF-8; BMPString decoded)
+  std::string more_info_url;         ///< SpcSpOpusInfo moreInfo URL
+  SignatureStatus status = SignatureStatus::Malformed;
+  VerifyFlags flags = 0;
+  std::vector<std::string> errors;   ///< one readable line per problem found
+};
+
+/// Everything verify_authenticode() learned about one PE file.
+struct AuthenticodeResult {
+  /// Authentihashes (SHA-1, SHA-256); empty strings when the layout does not fit the file.
+  AuthenticodeHashes hashes;
+  std::vector<SignatureInfo> signatures;  ///< primary first, then the rest depth-first
+  SignatureStatus status = SignatureStatus::Unsigned;  ///< of the primary signature
+  VerifyFlags flags = 0;                               ///< of the primary signature
+  /// Observations that are not signature problems: bytes after the certificate table (not
+  /// covered by any signature), limits that cut the walk short, an unusable layout.
+  std::vector<std::string> warnings;
+
+  /// The primary signature, or nullptr when unsigned.
+  [[nodiscard]] const SignatureInfo* primary() const noexcept {
+    return signatures.empty() ? nullptr : &signatures.front();
+  }
+};
+
+/// Shared, read-only inputs of a verification.
+struct VerifyContext {
+  /// Anchors (and CRLs). nullptr: nothing is trusted, every intact signature is Untrusted.
+  const TrustStore* trust = nullptr;
+  /// "Now" for signatures without a valid timestamp, seconds since the epoch (an injected clock,
+  /// so that tests and reports are reproducible).
+  std::int64_t now_unix = 0;
+};
+
+/// Verifies every Authenticode signature of the PE `file`, whose offsets parse/ recorded in
+/// `layout`, and computes its authentihashes. Never throws on hostile input and never reads
+/// outside `file`: every problem becomes a status, a flag, an error line or a warning.
+[[nodiscard]] AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
+                                                     const parse::PeLayout& layout,
+                                                     const VerifyContext& ctx);
+
+}  // namespace trustscan::verify

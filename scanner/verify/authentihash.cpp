@@ -1,0 +1,95 @@
+#include "verify/authentihash.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "verify/authentihash_impl.hpp"
+#include "verify/openssl_ptr.hpp"
+#include "verify/x509_util.hpp"
+
+namespace trustscan::verify {
+
+namespace detail {
+
+Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout& layout) {
+  ImageRanges r;
+  r.checksum_offset = layout.checksum_offset;
+  r.security_entry_offset = layout.security_dir_offset;
+  // Each test is written so that no addition can overflow (offsets come from hostile files).
+  if (r.checksum_offset == 0 || r.checksum_offset > file_size || file_size - r.checksum_offset < 4)
+    return fail(Errc::Malformed, "PE CheckSum field lies outside the file");
+  if (r.security_entry_offset < r.checksum_offset + 4 || r.security_entry_offset > file_size ||
+      file_size - r.security_entry_offset < 8)
+    return fail(Errc::Malformed, "PE certificate table directory entry lies outside the file");
+
+  const auto& table = layout.certificate_table;
+  r.has_certificate_table = table.size != 0 && table.offset != 0;
+  if (r.has_certificate_table) {
+    if (table.offset < r.security_entry_offset + 8)
+      return fail(Errc::Malformed, "certificate table starts inside the PE headers");
+    if (table.offset > file_size || file_size - table.offset < table.size)
+      return fail(Errc::Malformed, "certificate table extends past the end of the file");
+    r.end = table.offset;
+  } else {
+    r.end = file_size;
+    r.padding = (8 - file_size % 8) % 8;
+  }
+  return r;
+}
+
+Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std::uint8_t> file,
+                                                             const ImageRanges& ranges,
+                                                             std::span<const EVP_MD* const> mds) {
+  if (ranges.end > file.size() || ranges.security_entry_offset + 8 > ranges.end)
+    return fail(Errc::Malformed, "hashed range lies outside the file");
+
+  std::vector<EvpMdCtxPtr> ctxs;
+  for (const EVP_MD* md : mds) {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1)
+      return fail(Errc::Internal, "cannot initialise digest " + digest_name(md));
+    ctxs.push_back(std::move(ctx));
+  }
+  // Feed every context from the same chunk, so the file is traversed once and stays in cache.
+  constexpr std::size_t kChunk = 256 * 1024;
+  auto feed = [&](std::uint64_t from, std::uint64_t to) {
+    for (std::uint64_t pos = from; pos < to;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to - pos));
+      for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), file.data() + pos, n);
+      pos += n;
+    }
+  };
+  feed(0, ranges.checksum_offset);
+  feed(ranges.checksum_offset + 4, ranges.security_entry_offset);
+  feed(ranges.security_entry_offset + 8, ranges.end);
+  if (ranges.padding != 0) {
+    static constexpr std::array<std::uint8_t, 8> kZeros{};
+    for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), kZeros.data(), ranges.padding);
+  }
+
+  std::vector<std::vector<std::uint8_t>> out;
+  for (auto& ctx : ctxs) {
+    std::vector<std::uint8_t> digest(EVP_MAX_MD_SIZE);
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1)
+      return fail(Errc::Internal, "digest computation failed");
+    digest.resize(len);
+    out.push_back(std::move(digest));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
+                                               const parse::PeLayout& layout) {
+  auto ranges = detail::image_ranges(file.size(), layout);
+  if (!ranges) return std::unexpected(ranges.error());
+  const std::array<const EVP_MD*, 2> mds{EVP_sha1(), EVP_sha256()};
+  auto digests = detail::image_digests(
+      {reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, *ranges, mds);
+  if (!digests) return std::unexpected(digests.error());
+  return AuthenticodeHashes{detail::to_hex((*digests)[0]), detail::to_hex((*digests)[1])};
+}
+
+}  // namespace trustscan::verify

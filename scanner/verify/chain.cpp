@@ -1,0 +1,168 @@
+#include "verify/chain.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "verify/openssl_ptr.hpp"
+#include "verify/trust_store_impl.hpp"
+#include "verify/x509_util.hpp"
+
+namespace trustscan::verify::detail {
+
+namespace {
+
+/// Bounds the problems recorded for one chain (a hostile bag of certificates could produce many).
+constexpr std::size_t kMaxChainErrors = 32;
+
+struct Problem {
+  int error;
+  int depth;
+  std::string subject;
+};
+
+/// Collected by the verify callback; attached to the X509_STORE_CTX as its app data.
+struct Collector {
+  std::vector<Problem> problems;
+};
+
+/// Records every error and tells OpenSSL to carry on, so that one run reports all of them.
+/// The final verdict is computed from the collected problems, never from OpenSSL's return value.
+int collect_all(int ok, X509_STORE_CTX* ctx) {
+  if (ok) return 1;
+  auto* collector = static_cast<Collector*>(X509_STORE_CTX_get_app_data(ctx));
+  if (collector == nullptr) return 0;
+  const int error = X509_STORE_CTX_get_error(ctx);
+  const int depth = X509_STORE_CTX_get_error_depth(ctx);
+  const bool seen = std::any_of(collector->problems.begin(), collector->problems.end(),
+                                [&](const Problem& p) { return p.error == error && p.depth == depth; });
+  if (!seen && collector->problems.size() < kMaxChainErrors) {
+    X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+    collector->problems.push_back(
+        {error, depth, cert ? name_entry(X509_get_subject_name(cert), NID_commonName) : std::string{}});
+  }
+  return 1;
+}
+
+VerifyFlag flag_for(int error) {
+  switch (error) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
+      return VerifyFlag::Expired;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+    case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+      return VerifyFlag::NotYetValid;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_CERT_UNTRUSTED:
+    case X509_V_ERR_CERT_REJECTED:
+      return VerifyFlag::UntrustedRoot;
+    case X509_V_ERR_CERT_REVOKED:
+      return VerifyFlag::Revoked;
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+      return VerifyFlag::RevocationNotChecked;
+    default:
+      return VerifyFlag::ChainError;
+  }
+}
+
+bool leaf_usage_ok(X509* leaf, LeafUsage usage) {
+  // X509_get_extended_key_usage returns all bits set when the extension is absent.
+  const std::uint32_t xku = X509_get_extended_key_usage(leaf);
+  const bool has_eku = (X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) != 0;
+  switch (usage) {
+    case LeafUsage::CodeSigning: return !has_eku || (xku & XKU_CODE_SIGN) != 0;
+    case LeafUsage::TimeStamping: return has_eku && (xku & XKU_TIMESTAMP) != 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509)* untrusted,
+                         std::int64_t at_unix, LeafUsage usage) {
+  ChainResult result;
+  if (leaf == nullptr) {
+    add_flag(result.flags, VerifyFlag::ChainError);
+    result.errors.emplace_back("no signer certificate");
+    return result;
+  }
+
+  // Without a trust store, still build what can be built (for the report) against an empty store.
+  X509StorePtr empty_store;
+  X509_STORE* store = nullptr;
+  if (trust != nullptr) {
+    store = trust->impl().store.get();
+  } else {
+    empty_store.reset(X509_STORE_new());
+    store = empty_store.get();
+  }
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store, leaf, untrusted) != 1) {
+    ERR_clear_error();
+    add_flag(result.flags, VerifyFlag::ChainError);
+    result.errors.emplace_back("cannot initialise certificate verification");
+    return result;
+  }
+
+  Collector collector;
+  X509_STORE_CTX_set_app_data(ctx.get(), &collector);
+  X509_STORE_CTX_set_verify_cb(ctx.get(), collect_all);
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;  // any store certificate is an anchor
+  const bool revocation = trust != nullptr && trust->checks_revocation();
+  if (revocation) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+  X509_VERIFY_PARAM_set_flags(param, flags);
+  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at_unix));
+
+  (void)X509_verify_cert(ctx.get());  // verdict comes from the collected problems
+  ERR_clear_error();
+
+  for (const Problem& p : collector.problems) {
+    add_flag(result.flags, flag_for(p.error));
+    result.errors.push_back(std::string(X509_verify_cert_error_string(p.error)) + " (" +
+                            (p.subject.empty() ? "depth " + std::to_string(p.depth) : p.subject) +
+                            ")");
+  }
+
+  // Report the path, and require independently that its top is one of our anchors.
+  if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
+    const int n = sk_X509_num(built);
+    for (int i = 0; i < n; ++i) result.chain.push_back(cert_info(sk_X509_value(built, i)));
+  }
+  result.anchored = trust != nullptr && !result.chain.empty() &&
+                    trust->impl().anchor_thumbprints.contains(result.chain.back().thumbprint_sha256) &&
+                    !has_flag(result.flags, VerifyFlag::UntrustedRoot);
+  if (!result.anchored && !has_flag(result.flags, VerifyFlag::UntrustedRoot)) {
+    add_flag(result.flags, VerifyFlag::UntrustedRoot);
+    result.errors.emplace_back("chain does not end at a trust anchor");
+  }
+
+  if (!leaf_usage_ok(leaf, usage)) {
+    if (usage == LeafUsage::CodeSigning) {
+      add_flag(result.flags, VerifyFlag::NoCodeSigningEku);
+      result.errors.emplace_back("signer certificate lacks the code-signing extended key usage");
+    } else {
+      add_flag(result.flags, VerifyFlag::ChainError);
+      result.errors.emplace_back("timestamp certificate lacks the time-stamping extended key usage");
+    }
+  }
+  if (!revocation) add_flag(result.flags, VerifyFlag::RevocationNotChecked);
+  return result;
+}
+
+}  // namespace trustscan::verify::detail
