@@ -9,11 +9,14 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <ctime>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
 
+#include "app/data_dir.hpp"
 #include "app/exit_codes.hpp"
 #include "report/report.hpp"
 
@@ -74,6 +77,18 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, rep
   return true;
 }
 
+/// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) to Unix seconds.
+std::optional<std::int64_t> parse_utc(const std::string& s) {
+  std::tm tm{};
+  const char* end = ::strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end || *end) {
+    tm = {};
+    end = ::strptime(s.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end) return std::nullopt;
+  return static_cast<std::int64_t>(::timegm(&tm));
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -97,6 +112,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->capture_default_str();
   scan->add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
   scan->add_flag("-x,--one-file-system", opt.one_file_system, "Do not descend into other mounted file systems");
+  std::vector<std::string> trust_dirs, key_dirs;
+  std::string crl_dir, verify_time;
+  bool no_default_trust = false, no_kernel_keys = false;
+  scan->add_option("--trust-store", trust_dirs, "Also trust the certificates (PEM/DER) in DIR (repeatable)")
+      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+  scan->add_flag("--no-default-trust", no_default_trust, "Trust only --trust-store anchors, not the shipped ones");
+  scan->add_option("--crl-dir", crl_dir, "Offline CRLs to check revocation against (no network is ever used)")
+      ->check(CLI::ExistingDirectory);
+  scan->add_option("--module-keys", key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
+      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+  scan->add_flag("--no-kernel-keys", no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  scan->add_option("--verify-time", verify_time, "Verify signatures as of this time (YYYY-MM-DD[THH:MM:SS] UTC) instead of now");
 
   try {
     app.parse(argc, argv);
@@ -115,10 +142,29 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return static_cast<int>(ExitCode::Usage);
   }
   if (opt.roots.empty()) opt.roots = {"/"};
+  opt.trust.data_dir = find_data_dir();
+  opt.trust.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
+  opt.trust.default_trust = !no_default_trust;
+  if (!crl_dir.empty()) opt.trust.crl_dir = crl_dir;
+  opt.trust.module_key_dirs.assign(key_dirs.begin(), key_dirs.end());
+  opt.trust.kernel_keys_from_roots = !no_kernel_keys;
+  if (!verify_time.empty()) {
+    auto t = parse_utc(verify_time);
+    if (!t) {
+      err << "trustscan: --verify-time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, got '" << verify_time << "'\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+    opt.trust.verify_time = *t;
+  }
   report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
                                 : format_name == "ndjson" ? report::OutputFormat::Ndjson
                                                           : report::OutputFormat::Table;
-  pipeline::ScanResult result = pipeline::scan(opt);
+  auto scanned = pipeline::scan(opt);
+  if (!scanned) {
+    err << "trustscan: " << scanned.error().message << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  const pipeline::ScanResult& result = *scanned;
   if (!output.empty()) {
     if (!write_file(output, result, format, err)) return static_cast<int>(ExitCode::Usage);
   } else {

@@ -12,6 +12,9 @@
 #include "discover/file_ref.hpp"
 #include "parse/binary_model.hpp"
 #include "parse/privilege.hpp"
+#include "verify/authenticode.hpp"
+#include "verify/macho_signature.hpp"
+#include "verify/module_signature.hpp"
 
 namespace trustscan::pipeline {
 
@@ -23,6 +26,10 @@ struct FileRecord {
   std::optional<std::uint64_t> decompressed_size;  ///< map: for .ko.xz/.ko.zst
   std::optional<parse::BinaryModel> binary;      ///< parse (absent when parsing failed)
   parse::Classification classification;          ///< parse
+  std::optional<verify::AuthenticodeResult> authenticode;          ///< verify: every PE
+  std::optional<verify::ModuleSignatureResult> module_signature;   ///< verify: kernel modules
+  /// verify: one per Mach-O slice that carries LC_CODE_SIGNATURE (index into macho_slices).
+  std::vector<std::pair<std::size_t, verify::MachOSignatureResult>> macho_signatures;
   std::vector<Error> errors;                     ///< per-file failures, each with its stage
 };
 

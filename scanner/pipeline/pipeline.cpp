@@ -15,6 +15,9 @@
 #include "io/hashing.hpp"
 #include "io/mapped_file.hpp"
 #include "parse/parser.hpp"
+#include "verify/authenticode.hpp"
+#include "verify/macho_signature.hpp"
+#include "verify/module_signature.hpp"
 
 namespace trustscan::pipeline {
 namespace {
@@ -27,9 +30,23 @@ Error at_stage(Error e, std::string stage) {
   return e;
 }
 
+/// verify/: every signature the model says is there, over the same bytes.
+void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx) {
+  const parse::BinaryModel& m = *rec.binary;
+  if (m.pe) rec.authenticode = verify::verify_authenticode(bytes, m.pe->layout, {&ctx.trust, ctx.verify_time});
+  if (rec.classification.type == FileType::KernelModule)
+    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys);
+  for (std::size_t i = 0; i < m.macho_slices.size(); ++i) {
+    const parse::MachOSlice& s = m.macho_slices[i];
+    if (!s.has_code_signature) continue;
+    verify::MachOSignatureLocation where{s.offset, s.size, s.code_signature.offset, s.code_signature.size};
+    rec.macho_signatures.emplace_back(i, verify::verify_macho_signature(bytes, where, ctx.apple, ctx.verify_time));
+  }
+}
+
 /// Everything done to one file, from open to parse. Failures before the file is known to be a
 /// binary make it an unreadable path; failures after that are errors inside its record.
-Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits) {
+Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx) {
   auto fd = root.open_beneath(f.relative, false);
   if (!fd) return discover::PathError{f.path, at_stage(fd.error(), "map")};
   io::FdGuard guard(*fd);
@@ -75,14 +92,20 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
   rec.classification = parse::classify(*model, f.path);
   model->type = rec.classification.type;
   rec.binary = std::move(*model);
+  try {
+    verify_signatures(rec, bytes, ctx);
+  } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
+    rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
+  }
   return rec;
 }
 
 /// The per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
-Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits) {
+Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits,
+                        const Context& ctx) {
   try {
-    return analyze(f, root, limits);
+    return analyze(f, root, limits, ctx);
   } catch (const std::exception& e) {
     return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
   } catch (...) {
@@ -152,7 +175,10 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
 
 }  // namespace
 
-ScanResult scan(const ScanOptions& options) {
+Result<ScanResult> scan(const ScanOptions& options) {
+  auto context = load_context(options.trust, options.roots);
+  if (!context) return std::unexpected(context.error());
+  const Context& ctx = *context;
   ScanResult result;
   result.options = options;
   result.started = std::chrono::system_clock::now();
@@ -171,7 +197,7 @@ ScanResult scan(const ScanOptions& options) {
   auto worker = [&] {
     for (std::size_t k = next++; k < order.size(); k = next++) {
       const discover::FileRef& f = walk.files[order[k]];
-      outcomes[order[k]] = analyze_guarded(f, roots[f.root_index], options.limits);
+      outcomes[order[k]] = analyze_guarded(f, roots[f.root_index], options.limits, ctx);
     }
   };
   unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -193,6 +219,10 @@ ScanResult scan(const ScanOptions& options) {
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
   summarise(result, walk, non_binaries);
+  result.load_notes = ctx.notes;
+  result.key_sources = ctx.key_sources;
+  result.trust_anchors = ctx.trust.anchors().size();
+  result.verify_time = ctx.verify_time;
   result.finished = std::chrono::system_clock::now();
   return result;
 }

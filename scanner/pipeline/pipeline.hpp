@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "pipeline/context.hpp"
 #include "discover/file_ref.hpp"
 #include "pipeline/file_record.hpp"
 
@@ -21,6 +22,7 @@ struct ScanOptions {
   bool one_file_system = false;
   unsigned threads = 0;  ///< 0 = all cores
   Limits limits;
+  TrustOptions trust;
 };
 
 struct ScanSummary {
@@ -47,9 +49,14 @@ struct ScanResult {
   std::vector<discover::Skipped> skipped;       ///< listed skips, in walk order
   std::vector<discover::PathError> errors;      ///< paths that could not be read at all
   ScanSummary summary;
+  std::vector<LoadNote> load_notes;      ///< problems met loading keys/anchors (not fatal)
+  std::vector<std::string> key_sources;  ///< where module-signing keys came from
+  std::size_t trust_anchors = 0;
+  std::int64_t verify_time = 0;          ///< Unix seconds signatures were checked at (absent a timestamp)
 };
 
-/// Scans every root in `options`. Never throws for input problems; they are in the result.
-[[nodiscard]] ScanResult scan(const ScanOptions& options);
+/// Scans every root in `options`. Input problems are in the result; only configuration errors
+/// (unreadable trust store, bad --module-keys) fail, before any file is read.
+[[nodiscard]] Result<ScanResult> scan(const ScanOptions& options);
 
 }  // namespace trustscan::pipeline

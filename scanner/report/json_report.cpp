@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "report/report.hpp"
+#include "report/signature_json.hpp"
 #include "report/text.hpp"
 
 namespace trustscan::report {
@@ -71,6 +72,7 @@ ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
   file["uid"] = std::to_string(f.uid);
   file["gid"] = std::to_string(f.gid);
   if (!r.sha256.empty()) file["hash"] = {{"sha256", r.sha256}};
+  if (auto cs = code_signature_ecs(r); !cs.is_null()) file["code_signature"] = std::move(cs);
   if (!r.binary) return file;
   const parse::BinaryModel& m = *r.binary;
   if (m.pe) {
@@ -148,6 +150,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
     if (m.elf) t["elf"] = elf_details(*m.elf);
     if (!m.macho_slices.empty()) t["macho"] = macho_details(m.macho_slices);
     if (!m.warnings.empty()) t["warnings"] = safe_list(m.warnings);
+    add_signature_details(r, t);
   } else {
     t["type"] = "unknown";
     t["privilege"] = "unknown";  // never assume "user" for a file that could not be parsed
@@ -197,6 +200,12 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
   scan["start"] = iso_time(r.started);
   scan["end"] = iso_time(r.finished);
   scan["duration_ms"] = ms;
+  ordered_json notes = ordered_json::array();
+  for (const auto& n : r.load_notes) notes.push_back({{"path", safe(n.path)}, {"message", safe(n.message)}});
+  scan["verification"] = {{"time", iso_time(std::chrono::system_clock::from_time_t(r.verify_time))},
+                          {"trust_anchors", r.trust_anchors},
+                          {"module_key_sources", safe_list(r.key_sources)},
+                          {"notes", notes}};
   scan["options"] = {{"threads", r.threads_used},
                      {"excludes", safe_list(r.options.excludes)},
                      {"one_file_system", r.options.one_file_system},

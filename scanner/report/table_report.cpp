@@ -14,7 +14,7 @@ using pipeline::FileRecord;
 
 /// Rows listed per section before "… and N more" (the JSON report has them all).
 constexpr std::size_t kMaxRows = 200;
-constexpr std::size_t kPathWidth = 52;
+constexpr std::size_t kPathWidth = 43;
 
 std::string pad(std::string s, std::size_t width) {
   std::size_t cols = 0;
@@ -23,9 +23,16 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-/// Who the file says made it: PE CompanyName, else a module's author, else "-".
+/// Who signed it, else who the file says made it (PE CompanyName, a module's author), else "-".
 std::string maker(const FileRecord& r) {
   if (!r.binary) return "-";
+  if (r.authenticode && r.authenticode->primary()) {
+    const auto& s = r.authenticode->primary()->signer;
+    if (!s.subject_o.empty() || !s.subject_cn.empty()) return s.subject_o.empty() ? s.subject_cn : s.subject_o;
+  }
+  if (r.module_signature && !r.module_signature->signer.subject.empty()) return r.module_signature->signer.subject;
+  for (const auto& [slice, m] : r.macho_signatures)
+    if (!m.signer.common_name.empty()) return m.signer.common_name;
   if (r.binary->pe) {
     auto it = r.binary->pe->version_info.find("CompanyName");
     if (it != r.binary->pe->version_info.end() && !it->second.empty()) return it->second;
@@ -35,6 +42,14 @@ std::string maker(const FileRecord& r) {
     if (it != r.binary->elf->modinfo.end() && !it->second.empty()) return it->second;
   }
   return "-";
+}
+
+/// The primary signature's verdict, whatever the format.
+std::string signature(const FileRecord& r) {
+  if (r.authenticode) return std::string(to_string(r.authenticode->status));
+  if (r.module_signature) return std::string(to_string(r.module_signature->status));
+  if (!r.macho_signatures.empty()) return std::string(to_string(r.macho_signatures.front().second.status));
+  return "unsigned";
 }
 
 std::string counts(const std::map<std::string, std::uint64_t>& m) {
@@ -52,8 +67,9 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.finished - result.started).count();
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f s", static_cast<double>(ms) / 1000.0);
-  out << "trustscan " << run.tool_version << " - scanned " << roots << " on " << terminal_safe(run.hostname)
-      << " in " << secs << " (" << result.threads_used << " threads)\n";
+  out << "trustscan " << run.tool_version << " on " << elide_middle(terminal_safe(run.hostname), 40) << ", "
+      << secs << ", " << result.threads_used << " threads\n";
+  out << "scanned: " << elide_middle(roots, 91) << '\n';
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
   out << "privilege: " << counts(s.by_privilege) << "\n\n";
@@ -63,12 +79,12 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
     if (r.binary && r.classification.privilege != Privilege::User) privileged.push_back(&r);
   out << "KERNEL- AND BOOT-PRIVILEGED BINARIES (" << privileged.size() << ")\n";
   if (!privileged.empty()) {
-    out << pad("PRIV", 7) << pad("TYPE", 16) << pad("ARCH", 8) << pad("COMPANY / AUTHOR", 17) << "PATH\n";
+    out << pad("PRIV", 7) << pad("TYPE", 16) << pad("SIGNATURE", 12) << pad("SIGNER / COMPANY", 22) << "PATH\n";
     for (std::size_t i = 0; i < privileged.size() && i < kMaxRows; ++i) {
       const FileRecord& r = *privileged[i];
       out << pad(std::string(to_string(r.classification.privilege)), 7)
-          << pad(std::string(to_string(r.classification.type)), 16) << pad(r.binary->architecture, 8)
-          << pad(elide_middle(terminal_safe(maker(r)), 16), 17) << elide_middle(terminal_safe(r.file.path), kPathWidth)
+          << pad(std::string(to_string(r.classification.type)), 16) << pad(signature(r), 12)
+          << pad(elide_middle(terminal_safe(maker(r)), 21), 22) << elide_middle(terminal_safe(r.file.path), kPathWidth)
           << '\n';
     }
     if (privileged.size() > kMaxRows)

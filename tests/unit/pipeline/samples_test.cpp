@@ -37,6 +37,14 @@ std::map<std::string, Expectation> read_manifest() {
   return rows;
 }
 
+/// Scans with the shipped trust data; a configuration error fails the test.
+pipeline::ScanResult scan_samples(pipeline::ScanOptions opt) {
+  opt.trust.data_dir = TRUSTSCAN_SOURCE_DIR;
+  auto result = pipeline::scan(opt);
+  REQUIRE(result);
+  return std::move(*result);
+}
+
 }  // namespace
 
 TEST_CASE("every sample is identified, parsed and classified as its manifest says", "[pipeline]") {
@@ -45,7 +53,7 @@ TEST_CASE("every sample is identified, parsed and classified as its manifest say
   pipeline::ScanOptions opt;
   opt.roots = {test::samples_dir().string()};
   opt.threads = 2;
-  pipeline::ScanResult result = pipeline::scan(opt);
+  pipeline::ScanResult result = scan_samples(opt);
 
   std::map<std::string, const pipeline::FileRecord*> by_rel;
   for (const auto& r : result.records) by_rel[r.file.relative] = &r;
@@ -82,7 +90,7 @@ TEST_CASE("every sample is identified, parsed and classified as its manifest say
 TEST_CASE("a compressed module keeps the on-disk hash and records its decompressed size", "[pipeline]") {
   pipeline::ScanOptions opt;
   opt.roots = {(test::samples_dir() / "elf" / "demo.ko.xz").string()};
-  auto result = pipeline::scan(opt);
+  auto result = scan_samples(opt);
   REQUIRE(result.records.size() == 1);
   const auto& rec = result.records[0];
   CHECK(rec.compression == Compression::Xz);
@@ -95,7 +103,7 @@ TEST_CASE("a compressed module keeps the on-disk hash and records its decompress
 TEST_CASE("a missing root is an error in the result, not an exception", "[pipeline]") {
   pipeline::ScanOptions opt;
   opt.roots = {"/nonexistent/trustscan/root"};
-  auto result = pipeline::scan(opt);
+  auto result = scan_samples(opt);
   REQUIRE(result.errors.size() == 1);
   CHECK(result.summary.error_count == 1);
 }
