@@ -1,14 +1,14 @@
 #include "verify/authenticode.hpp"
 
-#include <algorithm>
-#include <array>
-#include <string_view>
-
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <array>
+#include <string_view>
 
 #include "verify/authentihash_impl.hpp"
 #include "verify/chain.hpp"
@@ -41,11 +41,11 @@ constexpr std::size_t kWinCertHeaderSize = 8;
 /// A signature found in the file, parsed but not yet verified.
 struct Candidate {
   SignatureInfo info;
-  Pkcs7Ptr p7;                            ///< owns everything the raw pointers below point into
-  PKCS7_SIGNER_INFO* signer = nullptr;    ///< the (first) SignerInfo
-  const EVP_MD* image_md = nullptr;       ///< SpcIndirectDataContent digest algorithm
+  Pkcs7Ptr p7;                          ///< owns everything the raw pointers below point into
+  PKCS7_SIGNER_INFO* signer = nullptr;  ///< the (first) SignerInfo
+  const EVP_MD* image_md = nullptr;     ///< SpcIndirectDataContent digest algorithm
   std::vector<std::uint8_t> signed_digest;
-  Bytes content;                          ///< SpcIndirectDataContent contents octets
+  Bytes content;  ///< SpcIndirectDataContent contents octets
   bool malformed = false;
 
   void fail(std::string message) {
@@ -77,7 +77,7 @@ bool equal_bytes(Bytes a, Bytes b) { return std::ranges::equal(a, b); }
 // ---------------------------------------------------------------------------------------------
 // Attributes
 
-X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE)* attrs, std::string_view oid) {
+X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE) * attrs, std::string_view oid) {
   const int n = X509at_get_attr_count(attrs);
   for (int i = 0; i < n; ++i) {
     X509_ATTRIBUTE* attr = X509at_get_attr(attrs, i);
@@ -87,7 +87,8 @@ X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE)* attrs, std::strin
 }
 
 /// Every value of every attribute `oid` (an attribute may repeat and may hold several values).
-std::vector<ASN1_TYPE*> attribute_values(const STACK_OF(X509_ATTRIBUTE)* attrs, std::string_view oid) {
+std::vector<ASN1_TYPE*> attribute_values(const STACK_OF(X509_ATTRIBUTE) * attrs,
+                                         std::string_view oid) {
   std::vector<ASN1_TYPE*> values;
   const int n = X509at_get_attr_count(attrs);
   for (int i = 0; i < n; ++i) {
@@ -184,8 +185,10 @@ void read_opus_info(Bytes der, SignatureInfo& info) {
   if (auto more = fields.next_if(0xA1)) {
     DerReader link(more->value);
     if (auto item = link.next()) {
-      if (item->tag == 0x80) info.more_info_url = ia5_to_utf8(item->value);
-      else if (item->tag == 0xA2) info.more_info_url = spc_string(item->value);
+      if (item->tag == 0x80)
+        info.more_info_url = ia5_to_utf8(item->value);
+      else if (item->tag == 0xA2)
+        info.more_info_url = spc_string(item->value);
     }
   }
 }
@@ -231,8 +234,8 @@ void parse_signed_data(Bytes der, int parent, int depth, std::vector<Candidate>&
     DerReader data_fields(data->value);
     auto type = data_fields.next_if(0x06);
     const unsigned char* q = type ? type->whole.data() : nullptr;
-    Asn1ObjectPtr type_oid(type ? d2i_ASN1_OBJECT(nullptr, &q, static_cast<long>(type->whole.size()))
-                                : nullptr);
+    Asn1ObjectPtr type_oid(
+        type ? d2i_ASN1_OBJECT(nullptr, &q, static_cast<long>(type->whole.size())) : nullptr);
     if (!type_oid) return c.fail("SpcIndirectDataContent cannot be decoded");
     // NOTE: Debian's fwupdx64.efi.signed names 1.3.6.1.4.1.311.2.1.21 here instead of
     // SpcPeImageData. shim and osslsigncode only compare the digest, so do we; say so.
@@ -260,8 +263,9 @@ void parse_signed_data(Bytes der, int parent, int depth, std::vector<Candidate>&
     STACK_OF(PKCS7_SIGNER_INFO)* signers = PKCS7_get_signer_info(c.p7.get());
     const int count = signers ? sk_PKCS7_SIGNER_INFO_num(signers) : 0;
     if (count < 1) return c.fail("SignedData has no SignerInfo");
-    if (count > 1) c.info.errors.push_back("SignedData has " + std::to_string(count) +
-                                           " SignerInfos; only the first is verified");
+    if (count > 1)
+      c.info.errors.push_back("SignedData has " + std::to_string(count) +
+                              " SignerInfos; only the first is verified");
     c.signer = sk_PKCS7_SIGNER_INFO_value(signers, 0);
   }();
   ERR_clear_error();
@@ -332,7 +336,8 @@ struct SignerCheck {
 
 /// PKCS#7 signer checks: messageDigest attribute == digest(content), and the signature over the
 /// DER SET OF authenticated attributes (or over the content itself when there are none).
-SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, std::string_view who) {
+SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content,
+                              std::string_view who) {
   SignerCheck check;
   auto bad = [&](std::string message) {
     add_flag(check.flags, VerifyFlag::BadSignature);
@@ -353,7 +358,8 @@ SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, 
   if (X509at_get_attr_count(si->auth_attr) > 0) {
     ASN1_OCTET_STRING* message_digest = PKCS7_digest_from_attributes(si->auth_attr);
     const auto actual = digest_of(md, content);
-    if (message_digest == nullptr) bad("messageDigest attribute missing");
+    if (message_digest == nullptr)
+      bad("messageDigest attribute missing");
     else if (!actual || !equal_bytes(*actual, bytes_of(message_digest)))
       bad("messageDigest attribute does not match the signed content");
     // The signature covers the attributes re-encoded as a DER SET (RFC 2315 §9.3).
@@ -380,15 +386,15 @@ SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, 
   return check;
 }
 
-X509* find_cert(STACK_OF(X509)* certs, const PKCS7_ISSUER_AND_SERIAL* ias) {
+X509* find_cert(STACK_OF(X509) * certs, const PKCS7_ISSUER_AND_SERIAL* ias) {
   if (certs == nullptr || ias == nullptr) return nullptr;
   return X509_find_by_issuer_and_serial(certs, ias->issuer, ias->serial);
 }
 
 /// A certificate stack owning references to the certificates of `a` and `b`.
-X509StackPtr merge_certs(STACK_OF(X509)* a, STACK_OF(X509)* b) {
+X509StackPtr merge_certs(STACK_OF(X509) * a, STACK_OF(X509) * b) {
   X509StackPtr out(sk_X509_new_null());
-  for (STACK_OF(X509)* s : {a, b}) {
+  for (STACK_OF(X509) * s : {a, b}) {
     for (int i = 0; out && s && i < sk_X509_num(s); ++i) {
       X509* cert = sk_X509_value(s, i);
       if (X509_up_ref(cert) != 1) continue;
@@ -408,13 +414,15 @@ struct Timestamp {
 
 /// RFC 3161 token in unauthenticated attribute 1.3.6.1.4.1.311.3.3.1 (a CMS SignedData whose
 /// content is a TSTInfo with an imprint of the signer's signature value).
-Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx) {
+Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
+                        const VerifyContext& ctx) {
   Timestamp ts;
   ts.kind = "rfc3161";
   auto error = [&](std::string m) { ts.errors.push_back("rfc3161 timestamp: " + std::move(m)); };
   const Bytes der = sequence_bytes(value);
   const unsigned char* p = der.data();
-  CmsPtr cms(der.empty() ? nullptr : d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+  CmsPtr cms(der.empty() ? nullptr
+                         : d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
   ERR_clear_error();
   if (!cms || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed ||
       OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_id_smime_ct_TSTInfo) {
@@ -430,8 +438,8 @@ Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, cons
   ASN1_OCTET_STRING** econtent = CMS_get0_content(cms.get());
   const Bytes tst_der = econtent ? bytes_of(*econtent) : Bytes{};
   const unsigned char* q = tst_der.data();
-  TsTstInfoPtr tst(tst_der.empty() ? nullptr
-                                   : d2i_TS_TST_INFO(nullptr, &q, static_cast<long>(tst_der.size())));
+  TsTstInfoPtr tst(
+      tst_der.empty() ? nullptr : d2i_TS_TST_INFO(nullptr, &q, static_cast<long>(tst_der.size())));
   ERR_clear_error();
   if (!tst) {
     error("TSTInfo cannot be decoded");
@@ -443,7 +451,8 @@ Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, cons
   TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(tst.get());
   const EVP_MD* md = imprint ? md_of(TS_MSG_IMPRINT_get_algo(imprint)) : nullptr;
   const auto expected = digest_of(md, bytes_of(si->enc_digest));
-  const bool imprint_ok = imprint && expected && equal_bytes(*expected, bytes_of(TS_MSG_IMPRINT_get_msg(imprint)));
+  const bool imprint_ok =
+      imprint && expected && equal_bytes(*expected, bytes_of(TS_MSG_IMPRINT_get_msg(imprint)));
   if (!imprint_ok) error("message imprint does not match the signature it timestamps");
 
   X509StackViewPtr signers(signature_ok ? CMS_get0_signers(cms.get()) : nullptr);
@@ -470,10 +479,13 @@ Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, cons
 /// Legacy Authenticode timestamp: a PKCS#9 countersignature (a SignerInfo over the signer's
 /// signature value) in unauthenticated attribute 1.2.840.113549.1.9.6; its certificates travel
 /// in the outer SignedData.
-Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx) {
+Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
+                      const VerifyContext& ctx) {
   Timestamp ts;
   ts.kind = "pkcs9";
-  auto error = [&](std::string m) { ts.errors.push_back("pkcs9 countersignature: " + std::move(m)); };
+  auto error = [&](std::string m) {
+    ts.errors.push_back("pkcs9 countersignature: " + std::move(m));
+  };
   const Bytes der = sequence_bytes(value);
   const unsigned char* p = der.data();
   Pkcs7SignerInfoPtr counter(
@@ -494,8 +506,8 @@ Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si, const 
     return ts;
   }
   ts.authority = detail::name_to_string(X509_get_subject_name(tsa));
-  const SignerCheck check = check_signer_info(counter.get(), tsa, bytes_of(si->enc_digest),
-                                              "pkcs9 countersignature");
+  const SignerCheck check =
+      check_signer_info(counter.get(), tsa, bytes_of(si->enc_digest), "pkcs9 countersignature");
   ts.errors.insert(ts.errors.end(), check.errors.begin(), check.errors.end());
   if (check.flags != 0 || !ts.time) return ts;
 
@@ -525,10 +537,10 @@ Timestamp find_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& 
 
 SignatureStatus status_for(VerifyFlags flags, bool malformed) {
   if (malformed) return SignatureStatus::Malformed;
-  constexpr VerifyFlags kInvalid = detail::flags_of(
-      {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
-       VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
-       VerifyFlag::ChainError, VerifyFlag::UnknownKey, VerifyFlag::BadPageHash});
+  constexpr VerifyFlags kInvalid =
+      detail::flags_of({VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
+                        VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
+                        VerifyFlag::ChainError, VerifyFlag::UnknownKey, VerifyFlag::BadPageHash});
   if (flags & kInvalid) return SignatureStatus::Invalid;
   if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;
   return SignatureStatus::Valid;
@@ -568,7 +580,8 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.signer = detail::cert_info(cert);
   }
   if (ASN1_TYPE* ct = PKCS7_get_signed_attribute(si, NID_pkcs9_contentType);
-      ct == nullptr || ct->type != V_ASN1_OBJECT || !oid_is(ct->value.object, kOidSpcIndirectData)) {
+      ct == nullptr || ct->type != V_ASN1_OBJECT ||
+      !oid_is(ct->value.object, kOidSpcIndirectData)) {
     add_flag(info.flags, VerifyFlag::BadSignature);
     info.errors.emplace_back("contentType attribute is not SpcIndirectDataContent");
   }
@@ -584,7 +597,8 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
       opus != nullptr && X509_ATTRIBUTE_count(opus) > 0)
     read_opus_info(sequence_bytes(X509_ATTRIBUTE_get0_type(opus, 0)), info);
   const EVP_MD* signer_md = md_of(si->digest_alg);
-  if (EVP_MD_get_type(c.image_md) == NID_md5 || (signer_md && EVP_MD_get_type(signer_md) == NID_md5))
+  if (EVP_MD_get_type(c.image_md) == NID_md5 ||
+      (signer_md && EVP_MD_get_type(signer_md) == NID_md5))
     add_flag(info.flags, VerifyFlag::WeakDigest);
 
   // 3. Timestamp, which decides the verification time.
@@ -610,8 +624,8 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
 
   // 4. Chain to an anchor at that time.
   if (cert != nullptr) {
-    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at,
-                                      detail::LeafUsage::CodeSigning);
+    auto chain =
+        detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, detail::LeafUsage::CodeSigning);
     info.flags |= chain.flags;
     add_errors(chain.errors);
     info.chain = std::move(chain.chain);
@@ -623,11 +637,12 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
 
 }  // namespace
 
-AuthenticodeResult verify_authenticode(std::span<const std::byte> file, const parse::PeLayout& layout,
-                                       const VerifyContext& ctx) {
+AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
+                                       const parse::PeLayout& layout, const VerifyContext& ctx) {
   AuthenticodeResult result;
   const Bytes bytes{reinterpret_cast<const std::uint8_t*>(file.data()), file.size()};
-  const bool declares_table = layout.certificate_table.size != 0 && layout.certificate_table.offset != 0;
+  const bool declares_table =
+      layout.certificate_table.size != 0 && layout.certificate_table.offset != 0;
 
   auto ranges = detail::image_ranges(bytes.size(), layout);
   std::vector<Candidate> candidates;
@@ -649,15 +664,15 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file, const pa
     parse_certificate_table(bytes.subspan(table.offset, table.size), candidates, result.warnings);
     const std::uint64_t after = bytes.size() - (table.offset + table.size);
     if (after != 0)
-      result.warnings.push_back(std::to_string(after) +
-                                " bytes after the certificate table are not covered by any signature");
+      result.warnings.push_back(
+          std::to_string(after) +
+          " bytes after the certificate table are not covered by any signature");
   }
 
   // One pass over the file for SHA-1, SHA-256 and every other algorithm a signature names.
   std::vector<const EVP_MD*> mds{EVP_sha1(), EVP_sha256()};
   for (const Candidate& c : candidates)
-    if (c.image_md != nullptr &&
-        std::none_of(mds.begin(), mds.end(), [&](const EVP_MD* md) {
+    if (c.image_md != nullptr && std::none_of(mds.begin(), mds.end(), [&](const EVP_MD* md) {
           return EVP_MD_get_type(md) == EVP_MD_get_type(c.image_md);
         }))
       mds.push_back(c.image_md);

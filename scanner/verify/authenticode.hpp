@@ -15,7 +15,7 @@
 ///  5. The signer's chain up to an anchor of the TrustStore, at the verified timestamp time if
 ///     there is one, else at VerifyContext::now_unix            -> Expired, NotYetValid,
 ///     UntrustedRoot, ChainError, Revoked (+ RevocationNotChecked without a CRL directory)
-///  6. MD5 as image or signer digest                                           -> WeakDigest (informational)
+///  6. MD5 as image or signer digest                      -> WeakDigest (informational)
 ///
 /// Signatures found: every WIN_CERTIFICATE entry of the certificate table (dual-signed UEFI images
 /// such as Debian's shimx64.efi carry two) and, recursively, every nested signature
@@ -60,32 +60,32 @@ inline constexpr int kMaxNestingDepth = 4;
 
 /// Verdict and details of one signature.
 struct SignatureInfo {
-  int index = 0;            ///< position in AuthenticodeResult::signatures (0 = primary)
-  bool nested = false;      ///< found inside another signature (1.3.6.1.4.1.311.2.4.1)
-  int parent_index = -1;    ///< index of the enclosing signature; -1 for certificate-table entries
-  std::string digest_algorithm;     ///< image digest algorithm: "sha1", "sha256", "sha384", "md5"...
-  std::string signed_digest_hex;    ///< digest stored in SpcIndirectDataContent
+  int index = 0;          ///< position in AuthenticodeResult::signatures (0 = primary)
+  bool nested = false;    ///< found inside another signature (1.3.6.1.4.1.311.2.4.1)
+  int parent_index = -1;  ///< index of the enclosing signature; -1 for certificate-table entries
+  std::string digest_algorithm;   ///< image digest algorithm: "sha1", "sha256", "sha384", "md5"...
+  std::string signed_digest_hex;  ///< digest stored in SpcIndirectDataContent
   std::string computed_digest_hex;  ///< authentihash of the file with that algorithm
   CertInfo signer;                  ///< the signing certificate (empty if not found)
   std::vector<CertInfo> chain;      ///< path as built, leaf first; ends at the anchor if trusted
-  std::optional<std::string> signing_time;        ///< pkcs9 signingTime attribute (rarely present)
-  std::optional<std::string> timestamp;           ///< counter-signed time, ISO-8601 UTC
-  std::optional<std::string> timestamp_authority; ///< subject DN of the TSA certificate
-  std::string timestamp_kind;        ///< "rfc3161", "pkcs9" or "" (none)
+  std::optional<std::string> signing_time;         ///< pkcs9 signingTime attribute (rarely present)
+  std::optional<std::string> timestamp;            ///< counter-signed time, ISO-8601 UTC
+  std::optional<std::string> timestamp_authority;  ///< subject DN of the TSA certificate
+  std::string timestamp_kind;                      ///< "rfc3161", "pkcs9" or "" (none)
   /// Time the chain was validated at: "timestamp" (a verified timestamp) or "scan_time".
   std::string verification_time_source = "scan_time";
-  std::string program_name;          ///< SpcSpOpusInfo programName (UTF-8; BMPString decoded)
-  std::string more_info_url;         ///< SpcSpOpusInfo moreInfo URL
+  std::string program_name;   ///< SpcSpOpusInfo programName (UTF-8; BMPString decoded)
+  std::string more_info_url;  ///< SpcSpOpusInfo moreInfo URL
   SignatureStatus status = SignatureStatus::Malformed;
   VerifyFlags flags = 0;
-  std::vector<std::string> errors;   ///< one readable line per problem found
+  std::vector<std::string> errors;  ///< one readable line per problem found
 };
 
 /// Everything verify_authenticode() learned about one PE file.
 struct AuthenticodeResult {
   /// Authentihashes (SHA-1, SHA-256); empty strings when the layout does not fit the file.
   AuthenticodeHashes hashes;
-  std::vector<SignatureInfo> signatures;  ///< primary first, then the rest depth-first
+  std::vector<SignatureInfo> signatures;               ///< primary first, then the rest depth-first
   SignatureStatus status = SignatureStatus::Unsigned;  ///< of the primary signature
   VerifyFlags flags = 0;                               ///< of the primary signature
   /// Observations that are not signature problems: bytes after the certificate table (not
@@ -94,7 +94,7 @@ struct AuthenticodeResult {
 
   /// The primary signature, or nullptr when unsigned.
   [[nodiscard]] const SignatureInfo* primary() const noexcept {
-    return signatures.empty() ? nullptr : &signatures.front();
+    return signatures.empty() ? nullptr : signatures.data();
   }
 };
 

@@ -5,13 +5,13 @@
 ///
 /// Exactly as osslsigncode 2.9 and the Authenticode specification ("Windows Authenticode Portable
 /// Executable Signature Format", "Calculating the PE Image Hash") compute it:
-///   hash  [0, CheckSum)                                  (DOS header, stub, COFF, optional header start)
-///   skip  CheckSum                                       (4 bytes)
-///   hash  [CheckSum + 4, Certificate Table entry)
-///   skip  Certificate Table data-directory entry         (8 bytes)
-///   hash  [entry + 8, end)   end = start of the certificate table if present, else end of file
-///   if no certificate table and the file size is not a multiple of 8: hash zero bytes up to
-///   the next multiple of 8 (signing tools pad the file so before appending the table).
+///  - hash [0, CheckSum)  (DOS header and stub, COFF header, start of the optional header)
+///  - skip CheckSum (4 bytes)
+///  - hash [CheckSum + 4, Certificate Table data-directory entry)
+///  - skip that entry (8 bytes)
+///  - hash [entry + 8, end), end = start of the certificate table if present, else end of file
+///  - without a certificate table, if the file size is not a multiple of 8: hash zero bytes up to
+///    the next multiple of 8 (signing tools pad the file so before appending the table).
 /// Data *after* the certificate table is not covered (osslsigncode and Windows ignore it); the
 /// verifier reports it as a warning. The file is read linearly once, however many digests are
 /// computed.

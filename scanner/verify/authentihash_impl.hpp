@@ -2,11 +2,11 @@
 /// \file
 /// Internal to verify/: the multi-digest form of the authentihash, shared by authenticode.cpp.
 
+#include <openssl/evp.h>
+
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include <openssl/evp.h>
 
 #include "core/error.hpp"
 #include "parse/binary_model.hpp"
@@ -17,17 +17,19 @@ namespace trustscan::verify::detail {
 struct ImageRanges {
   std::uint64_t checksum_offset = 0;
   std::uint64_t security_entry_offset = 0;
-  std::uint64_t end = 0;                  ///< start of the certificate table, or the file size
-  std::uint64_t padding = 0;              ///< zero bytes appended (unsigned files only), 0..7
+  std::uint64_t end = 0;      ///< start of the certificate table, or the file size
+  std::uint64_t padding = 0;  ///< zero bytes appended (unsigned files only), 0..7
   bool has_certificate_table = false;
 };
 
 /// Checks `layout` against a file of `file_size` bytes and derives the hashed ranges.
-[[nodiscard]] Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout& layout);
+[[nodiscard]] Result<ImageRanges> image_ranges(std::uint64_t file_size,
+                                               const parse::PeLayout& layout);
 
 /// The image digest of `file` with every algorithm of `mds` (no duplicates, none nullptr), in one
 /// linear pass; the result has one digest per entry of `mds`, in order.
 [[nodiscard]] Result<std::vector<std::vector<std::uint8_t>>> image_digests(
-    std::span<const std::uint8_t> file, const ImageRanges& ranges, std::span<const EVP_MD* const> mds);
+    std::span<const std::uint8_t> file, const ImageRanges& ranges,
+    std::span<const EVP_MD* const> mds);
 
 }  // namespace trustscan::verify::detail

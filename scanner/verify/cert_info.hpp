@@ -17,8 +17,8 @@ struct CertInfo {
   std::string issuer;      ///< full issuer DN, same syntax as subject
   /// Serial number as lower-case hex of its magnitude bytes ("330000048498e212...").
   std::string serial_hex;
-  std::string not_before;  ///< ISO-8601 UTC, "2023-01-31T18:00:00Z"
-  std::string not_after;   ///< ISO-8601 UTC
+  std::string not_before;         ///< ISO-8601 UTC, "2023-01-31T18:00:00Z"
+  std::string not_after;          ///< ISO-8601 UTC
   std::string thumbprint_sha1;    ///< lower-case hex SHA-1 of the DER certificate
   std::string thumbprint_sha256;  ///< lower-case hex SHA-256 of the DER certificate
 };

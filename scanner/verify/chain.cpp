@@ -1,10 +1,10 @@
 #include "verify/chain.hpp"
 
-#include <algorithm>
-#include <tuple>
-
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <tuple>
 
 #include "verify/openssl_ptr.hpp"
 #include "verify/trust_store_impl.hpp"
@@ -36,12 +36,14 @@ int collect_all(int ok, X509_STORE_CTX* ctx) {
   if (collector == nullptr) return 0;
   const int error = X509_STORE_CTX_get_error(ctx);
   const int depth = X509_STORE_CTX_get_error_depth(ctx);
-  const bool seen = std::any_of(collector->problems.begin(), collector->problems.end(),
-                                [&](const Problem& p) { return p.error == error && p.depth == depth; });
+  const bool seen =
+      std::any_of(collector->problems.begin(), collector->problems.end(),
+                  [&](const Problem& p) { return p.error == error && p.depth == depth; });
   if (!seen && collector->problems.size() < kMaxChainErrors) {
     X509* cert = X509_STORE_CTX_get_current_cert(ctx);
     collector->problems.push_back(
-        {error, depth, cert ? name_entry(X509_get_subject_name(cert), NID_commonName) : std::string{}});
+        {error, depth,
+         cert ? name_entry(X509_get_subject_name(cert), NID_commonName) : std::string{}});
   }
   return 1;
 }
@@ -85,15 +87,17 @@ bool leaf_usage_ok(X509* leaf, LeafUsage usage) {
   const std::uint32_t xku = X509_get_extended_key_usage(leaf);
   const bool has_eku = (X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) != 0;
   switch (usage) {
-    case LeafUsage::CodeSigning: return !has_eku || (xku & XKU_CODE_SIGN) != 0;
-    case LeafUsage::TimeStamping: return has_eku && (xku & XKU_TIMESTAMP) != 0;
+    case LeafUsage::CodeSigning:
+      return !has_eku || (xku & XKU_CODE_SIGN) != 0;
+    case LeafUsage::TimeStamping:
+      return has_eku && (xku & XKU_TIMESTAMP) != 0;
   }
   return false;
 }
 
 }  // namespace
 
-ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509)* untrusted,
+ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * untrusted,
                          std::int64_t at_unix, LeafUsage usage) {
   ChainResult result;
   if (leaf == nullptr) {
@@ -144,9 +148,10 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509)* un
     const int n = sk_X509_num(built);
     for (int i = 0; i < n; ++i) result.chain.push_back(cert_info(sk_X509_value(built, i)));
   }
-  result.anchored = trust != nullptr && !result.chain.empty() &&
-                    trust->impl().anchor_thumbprints.contains(result.chain.back().thumbprint_sha256) &&
-                    !has_flag(result.flags, VerifyFlag::UntrustedRoot);
+  result.anchored =
+      trust != nullptr && !result.chain.empty() &&
+      trust->impl().anchor_thumbprints.contains(result.chain.back().thumbprint_sha256) &&
+      !has_flag(result.flags, VerifyFlag::UntrustedRoot);
   if (!result.anchored && !has_flag(result.flags, VerifyFlag::UntrustedRoot)) {
     add_flag(result.flags, VerifyFlag::UntrustedRoot);
     result.errors.emplace_back("chain does not end at a trust anchor");
@@ -158,7 +163,8 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509)* un
       result.errors.emplace_back("signer certificate lacks the code-signing extended key usage");
     } else {
       add_flag(result.flags, VerifyFlag::ChainError);
-      result.errors.emplace_back("timestamp certificate lacks the time-stamping extended key usage");
+      result.errors.emplace_back(
+          "timestamp certificate lacks the time-stamping extended key usage");
     }
   }
   if (!revocation) add_flag(result.flags, VerifyFlag::RevocationNotChecked);

@@ -3,12 +3,12 @@
 /// Internal to verify/: certificate path validation against a TrustStore at an explicit time,
 /// collecting every problem (not only the first) as VerifyFlags plus readable messages.
 
+#include <openssl/x509.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <vector>
-
-#include <openssl/x509.h>
 
 #include "verify/cert_info.hpp"
 #include "verify/signature_status.hpp"
@@ -18,7 +18,8 @@ namespace trustscan::verify::detail {
 
 /// Which extended key usage the leaf must allow.
 enum class LeafUsage {
-  CodeSigning,   ///< id-kp-codeSigning, or no EKU extension at all (valid for any use, as on Windows)
+  /// id-kp-codeSigning, or no EKU extension at all (valid for any use, as on Windows)
+  CodeSigning,
   TimeStamping,  ///< id-kp-timeStamping must be present (RFC 3161 §2.3)
 };
 
@@ -48,7 +49,7 @@ inline constexpr VerifyFlags kChainFailureFlags =
 /// nothing is anchored and the result always carries UntrustedRoot. Never touches the network.
 /// Builds its own X509_STORE_CTX, so concurrent calls on one TrustStore are safe.
 [[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf,
-                                       STACK_OF(X509)* untrusted, std::int64_t at_unix,
+                                       STACK_OF(X509) * untrusted, std::int64_t at_unix,
                                        LeafUsage usage);
 
 }  // namespace trustscan::verify::detail

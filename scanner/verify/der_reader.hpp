@@ -5,8 +5,9 @@
 /// OpenSSL has no ASN.1 types for the Microsoft structures Authenticode adds to PKCS#7
 /// (SpcIndirectDataContent, SpcSpOpusInfo), and declaring them with the ASN1_SEQUENCE macros
 /// would bring macro-generated code into C++. They are small, so they are walked by hand with this
-/// reader instead. It accepts single-byte tags and definite lengths of at most 4 length bytes, which
-/// covers everything Authenticode uses; anything else is rejected (std::nullopt), never guessed.
+/// reader instead. It accepts single-byte tags and definite lengths of at most 4 length bytes,
+/// which covers everything Authenticode uses; anything else is rejected (std::nullopt), never
+/// guessed.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,9 +18,9 @@ namespace trustscan::verify::detail {
 
 /// One TLV item.
 struct DerItem {
-  std::uint8_t tag = 0;                     ///< identifier octet, e.g. 0x30 SEQUENCE, 0xA0 [0]
-  std::span<const std::uint8_t> value;      ///< contents octets
-  std::span<const std::uint8_t> whole;      ///< tag + length + contents
+  std::uint8_t tag = 0;                 ///< identifier octet, e.g. 0x30 SEQUENCE, 0xA0 [0]
+  std::span<const std::uint8_t> value;  ///< contents octets
+  std::span<const std::uint8_t> whole;  ///< tag + length + contents
 };
 
 /// Reads consecutive TLV items from a byte range; never reads outside it.
@@ -39,7 +40,8 @@ class DerReader {
     std::size_t length = rest_[1];
     if (length & 0x80) {
       const std::size_t count = length & 0x7F;
-      if (count == 0 || count > 4 || rest_.size() < 2 + count) return std::nullopt;  // 0 = BER indefinite
+      if (count == 0 || count > 4 || rest_.size() < 2 + count)
+        return std::nullopt;  // 0 = BER indefinite
       length = 0;
       for (std::size_t i = 0; i < count; ++i) length = (length << 8) | rest_[2 + i];
       header += count;

@@ -1,14 +1,14 @@
 #include "verify/trust_store.hpp"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iterator>
 #include <system_error>
-
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 
 #include "verify/trust_store_impl.hpp"
 #include "verify/x509_util.hpp"
@@ -41,7 +41,8 @@ Result<std::vector<fs::path>> list_files(const fs::path& dir, const char* const 
   std::vector<fs::path> files;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code type_ec;
-    if (it->is_regular_file(type_ec) && has_extension(it->path(), exts)) files.push_back(it->path());
+    if (it->is_regular_file(type_ec) && has_extension(it->path(), exts))
+      files.push_back(it->path());
   }
   if (ec) return fail(Errc::Config, "cannot list " + dir.string() + ": " + ec.message());
   std::sort(files.begin(), files.end());
@@ -61,7 +62,9 @@ Result<std::string> read_small_file(const fs::path& file) {
   return data;
 }
 
-bool looks_like_pem(const std::string& data) { return data.find("-----BEGIN ") != std::string::npos; }
+bool looks_like_pem(const std::string& data) {
+  return data.find("-----BEGIN ") != std::string::npos;
+}
 
 /// Every certificate in a PEM or DER file.
 std::vector<X509Ptr> parse_certificates(const std::string& data) {

@@ -7,8 +7,8 @@
 /// X509_STORE_CTX (see chain.hpp), so one TrustStore may serve any number of threads at once.
 ///
 /// Anchor semantics: every certificate found is an anchor, whether self-signed or not. This is how
-/// UEFI firmware treats its db (the Microsoft UEFI CA 2011 anchors shim although it is itself issued
-/// by another root) and lets users pin an intermediate; it is implemented with OpenSSL's
+/// UEFI firmware treats its db (the Microsoft UEFI CA 2011 anchors shim although it is itself
+/// issued by another root) and lets users pin an intermediate; it is implemented with OpenSSL's
 /// X509_V_FLAG_PARTIAL_CHAIN. Nothing is ever trusted that does not chain to one of these anchors.
 
 #include <cstddef>
@@ -25,9 +25,9 @@ namespace trustscan::verify {
 
 /// One anchor, for `--list-trust`-style output and provenance checks.
 struct TrustAnchor {
-  std::string subject;                ///< RFC 2253 DN
-  std::string thumbprint_sha256;      ///< lower-case hex of the DER certificate
-  std::filesystem::path file;         ///< where it was loaded from
+  std::string subject;            ///< RFC 2253 DN
+  std::string thumbprint_sha256;  ///< lower-case hex of the DER certificate
+  std::filesystem::path file;     ///< where it was loaded from
 };
 
 class TrustStore {
@@ -35,7 +35,8 @@ class TrustStore {
   /// Files with these extensions (case-insensitive) are read from each directory; others, such as
   /// README.md, are ignored. A PEM file may hold several certificates; a DER file holds one.
   static constexpr const char* kCertificateExtensions[] = {".pem", ".crt", ".cer", ".der"};
-  /// Files with these extensions are read from the CRL directory (PEM or DER, several per PEM file).
+  /// Files with these extensions are read from the CRL directory (PEM or DER, several per PEM
+  /// file).
   static constexpr const char* kCrlExtensions[] = {".crl", ".pem", ".der"};
   /// A certificate or CRL file larger than this is refused: real ones are a few KiB; a large CRL
   /// (a CA's full list) may reach a few MiB.
@@ -48,7 +49,8 @@ class TrustStore {
   ///
   /// Errors (Errc::Config), each naming the offending path: a directory that does not exist or
   /// cannot be listed, a file that cannot be read, a certificate file that holds no parsable
-  /// certificate, a CRL file that holds no parsable CRL, no certificate at all, or too many entries.
+  /// certificate, a CRL file that holds no parsable CRL, no certificate at all, or too many
+  /// entries.
   [[nodiscard]] static Result<TrustStore> load(
       const std::vector<std::filesystem::path>& anchor_dirs,
       const std::optional<std::filesystem::path>& crl_dir = std::nullopt);

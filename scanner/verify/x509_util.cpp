@@ -1,12 +1,12 @@
 #include "verify/x509_util.hpp"
 
+#include <openssl/bio.h>
+#include <openssl/buffer.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <ctime>
-
-#include <openssl/bio.h>
-#include <openssl/buffer.h>
 
 #include "verify/openssl_ptr.hpp"
 
@@ -37,7 +37,8 @@ bool oid_is(const ASN1_OBJECT* obj, std::string_view dotted) noexcept {
   if (obj == nullptr) return false;
   std::array<char, 128> buf{};
   const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
-  return n > 0 && static_cast<std::size_t>(n) < buf.size() && std::string_view(buf.data(), n) == dotted;
+  return n > 0 && static_cast<std::size_t>(n) < buf.size() &&
+         std::string_view(buf.data(), n) == dotted;
 }
 
 std::string name_to_string(const X509_NAME* name) {

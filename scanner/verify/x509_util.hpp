@@ -3,16 +3,16 @@
 /// Internal to verify/: small conversions from OpenSSL objects to report strings.
 /// Every function is total: bad input gives an empty string or std::nullopt, never an exception.
 
+#include <openssl/asn1.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <openssl/asn1.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
 
 #include "verify/cert_info.hpp"
 

@@ -2,20 +2,21 @@
 // tools/make_signed_samples.sh, robustness on mutated inputs, and real signed files when the real
 // tree (tools/fetch_real_tree.sh) is present.
 
-#include <catch2/catch.hpp>
+#include "verify/authenticode.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/limits.hpp"
 #include "parse/parser.hpp"
 #include "unit/verify/authenticode_test_support.hpp"
-#include "verify/authenticode.hpp"
 #include "verify/trust_store.hpp"
 
 namespace fs = std::filesystem;
@@ -109,7 +110,8 @@ std::string flag_list(VerifyFlags f) {
 
 // ------------------------------------------------------------------ acceptance samples
 
-TEST_CASE("unsigned PE: unsigned, authentihash equals what the signer signed", "[verify][authenticode]") {
+TEST_CASE("unsigned PE: unsigned, authentihash equals what the signer signed",
+          "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto unsigned_result = verify_sample("unsigned.exe");
   CHECK(unsigned_result.status == SignatureStatus::Unsigned);
@@ -193,7 +195,8 @@ TEST_CASE("RFC 3161 timestamp: valid, verified at the timestamp time", "[verify]
   CHECK(s.timestamp_authority->find("CN=trustscan Test TSA") == 0);
 
   // Long after the signer expired (2040) the timestamp still carries the signature...
-  CHECK(verify_sample("signed-timestamped.exe", 2524608000 /* 2050 */).status == SignatureStatus::Valid);
+  CHECK(verify_sample("signed-timestamped.exe", 2524608000 /* 2050 */).status ==
+        SignatureStatus::Valid);
   // ...while an untimestamped one has expired.
   const auto late = verify_sample("signed-sha256.exe", 2524608000);
   CHECK(late.status == SignatureStatus::Invalid);
@@ -238,7 +241,8 @@ TEST_CASE("signer without the code-signing EKU: invalid", "[verify][authenticode
   CHECK(r.flags == flags({VerifyFlag::NoCodeSigningEku, VerifyFlag::RevocationNotChecked}));
 }
 
-TEST_CASE("one byte flipped inside the signed range: invalid, bad_digest", "[verify][authenticode]") {
+TEST_CASE("one byte flipped inside the signed range: invalid, bad_digest",
+          "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-tampered-byte.exe");
   CHECK(r.status == SignatureStatus::Invalid);
@@ -309,9 +313,41 @@ TEST_CASE("trust decisions need an anchor", "[verify][authenticode]") {
   }
 }
 
+TEST_CASE("one TrustStore serves many threads at once", "[verify][authenticode][threads]") {
+  if (!have_samples()) return;
+  const std::vector<std::string> names = {"signed-sha256.exe", "signed-sha1-nested-sha256.exe",
+                                          "signed-timestamped.exe", "signed-untrusted-ca.exe",
+                                          "signed-expired.exe", "signed-tampered-byte.exe"};
+  std::vector<std::vector<std::byte>> files;
+  std::vector<parse::PeLayout> layouts;
+  std::vector<std::string> expected;
+  for (const auto& n : names) {
+    files.push_back(test::read_bytes(kSigned / n));
+    layouts.push_back(*test::pe_layout_from_bytes(files.back()));
+    const auto r = verify_authenticode(files.back(), layouts.back(),
+                                       VerifyContext{&sample_trust(), k2026_01_01});
+    expected.push_back(std::string(to_string(r.status)) + flag_list(r.flags) + r.hashes.sha256);
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 25; ++round)
+        for (std::size_t i = 0; i < files.size(); ++i) {
+          const auto r = verify_authenticode(files[i], layouts[i],
+                                             VerifyContext{&sample_trust(), k2026_01_01});
+          if (std::string(to_string(r.status)) + flag_list(r.flags) + r.hashes.sha256 != expected[i])
+            ++mismatches[t];
+        }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(mismatches == std::vector<int>(4, 0));
+}
+
 // ------------------------------------------------------------------ robustness
 
-TEST_CASE("mutated signatures and layouts never crash and never verify as valid", "[verify][authenticode][mutation]") {
+TEST_CASE("mutated signatures and layouts never crash and never verify as valid",
+          "[verify][authenticode][mutation]") {
   if (!have_samples()) return;
   const auto original = test::read_bytes(kSigned / "signed-sha1-nested-sha256.exe");
   const auto layout = test::pe_layout_from_bytes(original);
@@ -365,7 +401,8 @@ constexpr std::int64_t k2026_11_23 = 1795392000;  // after the UEFI CA 2011 expi
 
 }  // namespace
 
-TEST_CASE("real: Debian shimx64.efi.signed carries two timestamped Microsoft signatures", "[verify][authenticode][real]") {
+TEST_CASE("real: Debian shimx64.efi.signed carries two timestamped Microsoft signatures",
+          "[verify][authenticode][real]") {
   if (!have_real_tree()) return;
   const fs::path shim = kRealTree / "usr/lib/shim/shimx64.efi.signed";
   const auto r = verify_file(shim, &default_trust(), k2026_11_23);
@@ -397,16 +434,20 @@ TEST_CASE("real: Debian shimx64.efi.signed carries two timestamped Microsoft sig
   const auto earlier = verify_file(shim, &default_trust(), 1775001600);
   REQUIRE(earlier.signatures.size() == 2);
   CHECK(earlier.signatures[0].verification_time_source == "scan_time");
-  CHECK(earlier.signatures[0].flags == flags({VerifyFlag::BadTimestamp, VerifyFlag::RevocationNotChecked}));
+  CHECK(earlier.signatures[0].flags ==
+        flags({VerifyFlag::BadTimestamp, VerifyFlag::RevocationNotChecked}));
   CHECK(earlier.signatures[0].status == SignatureStatus::Valid);
 }
 
-TEST_CASE("real: Debian-signed GRUB and kernel chain to the Debian Secure Boot CA", "[verify][authenticode][real]") {
+TEST_CASE("real: Debian-signed GRUB and kernel chain to the Debian Secure Boot CA",
+          "[verify][authenticode][real]") {
   if (!have_real_tree()) return;
   std::vector<std::pair<fs::path, std::string>> cases = {
-      {kRealTree / "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed", "Debian Secure Boot Signer 2022 - grub2"},
+      {kRealTree / "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed",
+       "Debian Secure Boot Signer 2022 - grub2"},
       {kRealTree / "usr/lib/shim/mmx64.efi.signed", "Debian Secure Boot Signer 2022 - shim"},
-      {kRealTree / "usr/libexec/fwupd/efi/fwupdx64.efi.signed", "Debian Secure Boot Signer 2022 - fwupd"},
+      {kRealTree / "usr/libexec/fwupd/efi/fwupdx64.efi.signed",
+       "Debian Secure Boot Signer 2022 - fwupd"},
   };
   for (const auto& entry : fs::directory_iterator(kRealTree / "boot"))
     if (entry.path().filename().string().starts_with("vmlinuz-"))
@@ -424,7 +465,8 @@ TEST_CASE("real: Debian-signed GRUB and kernel chain to the Debian Secure Boot C
   }
 }
 
-TEST_CASE("real: Microsoft-signed vsce-sign.exe from npm, RFC 3161 timestamp", "[verify][authenticode][real]") {
+TEST_CASE("real: Microsoft-signed vsce-sign.exe from npm, RFC 3161 timestamp",
+          "[verify][authenticode][real]") {
   const fs::path exe = kRealTree / "opt/npm/@vscode/vsce-sign-win32-x64/bin/vsce-sign.exe";
   if (!fs::exists(exe)) {
     WARN(exe.string() << " missing: skipped");

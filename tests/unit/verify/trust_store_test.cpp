@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "verify/trust_store.hpp"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "support/temp_tree.hpp"
-#include "verify/trust_store.hpp"
 
 namespace fs = std::filesystem;
 using trustscan::Errc;
@@ -50,7 +50,8 @@ TEST_CASE("trust store errors name the offending path", "[verify][trust]") {
     CHECK(store.error().message.find("nope") != std::string::npos);
   }
   SECTION("a certificate file without a certificate") {
-    write(dir / "broken.pem", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+    write(dir / "broken.pem",
+          "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
     auto store = TrustStore::load({dir});
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().message.find("broken.pem") != std::string::npos);
