@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
-            nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev)
+            nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev)
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema).
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
@@ -48,8 +48,25 @@ install_missing() {
   fi
 }
 
+# The signed-PE samples use osslsigncode's built-in time-stamping authority (-TSA-certs, 2.6+):
+# bookworm has 2.5, bookworm-backports (Debian's own archive) has 2.9.
+ensure_osslsigncode_tsa() {
+  osslsigncode sign -h 2>&1 | grep -q -- '-TSA-certs' && return 0
+  echo "setup: installing osslsigncode from bookworm-backports (built-in TSA support)"
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    | "${sudo[@]}" tee /etc/apt/sources.list.d/trustscan-backports.sources >/dev/null
+  "${sudo[@]}" apt-get update -q >>/tmp/trustscan-apt.log 2>&1
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q -t bookworm-backports osslsigncode \
+    >>/tmp/trustscan-apt.log 2>&1 || { tail -20 /tmp/trustscan-apt.log >&2; exit 1; }
+}
+
 install_missing "${BUILD_DEPS[@]}"
-[[ $want_tests -eq 1 ]] && install_missing "${TEST_DEPS[@]}"
+if [[ $want_tests -eq 1 ]]; then
+  install_missing "${TEST_DEPS[@]}"
+  ensure_osslsigncode_tsa
+fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
@@ -58,5 +75,9 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
 if [[ $want_tests -eq 1 ]]; then
+  # Real signed binaries from Debian and npm packages (kernel modules + vmlinuz, shim, grub, wine PE,
+  # Mach-O): fetched once into a cache, used by the real-input tests.
+  export TRUSTSCAN_REAL_TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+  tools/fetch_real_tree.sh "$TRUSTSCAN_REAL_TREE"
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
 fi

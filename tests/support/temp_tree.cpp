@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -41,6 +42,11 @@ void TempTree::fifo(std::string_view relative) const {
 }
 
 std::filesystem::path samples_dir() { return TRUSTSCAN_SAMPLES_DIR; }
+
+std::filesystem::path real_tree() {
+  const char* env = std::getenv("TRUSTSCAN_REAL_TREE");
+  return env && *env ? std::filesystem::path(env) : std::filesystem::path("/var/cache/trustscan/realtree");
+}
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);

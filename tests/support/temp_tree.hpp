@@ -27,6 +27,9 @@ class TempTree {
 
 /// Directory with the test-time samples (tools/make_samples.sh output).
 [[nodiscard]] std::filesystem::path samples_dir();
+/// The tree of real Debian/npm binaries (tools/fetch_real_tree.sh): $TRUSTSCAN_REAL_TREE or the
+/// default cache. Tests that need it skip with a warning when it is absent.
+[[nodiscard]] std::filesystem::path real_tree();
 /// Reads a whole file (test helper; the product maps files instead).
 [[nodiscard]] std::string read_file(const std::filesystem::path& p);
 

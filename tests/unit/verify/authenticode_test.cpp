@@ -16,6 +16,7 @@
 
 #include "core/limits.hpp"
 #include "parse/parser.hpp"
+#include "support/temp_tree.hpp"
 #include "unit/verify/authenticode_test_support.hpp"
 #include "verify/trust_store.hpp"
 
@@ -31,7 +32,7 @@ constexpr VerifyFlags kNoRevocation = static_cast<VerifyFlags>(VerifyFlag::Revoc
 
 const fs::path kSigned = fs::path(TRUSTSCAN_SAMPLES_DIR) / "signed";
 const fs::path kDefaultTrust = fs::path(TRUSTSCAN_SOURCE_DIR) / "signatures" / "trust";
-const fs::path kRealTree = "/var/cache/trustscan/realtree";
+const fs::path kRealTree = trustscan::test::real_tree();
 
 VerifyFlags flags(std::initializer_list<VerifyFlag> list) {
   VerifyFlags set = 0;
@@ -41,8 +42,8 @@ VerifyFlags flags(std::initializer_list<VerifyFlag> list) {
 
 bool have_samples() {
   if (fs::exists(kSigned / "ca" / "root.pem")) return true;
-  WARN("signed samples missing in " << kSigned.string()
-                                    << " (tools/make_signed_samples.sh did not run): skipped");
+  // The samples are a mandatory CTest fixture: their absence is a failure, never a skip.
+  FAIL("signed samples missing in " << kSigned.string() << " (tools/make_signed_samples.sh did not run)");
   return false;
 }
 

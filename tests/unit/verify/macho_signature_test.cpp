@@ -329,10 +329,7 @@ std::vector<MachOSignatureLocation> locate(std::span<const std::byte> f) {
   return out;
 }
 
-fs::path npm_dir() {
-  const char* env = std::getenv("TRUSTSCAN_REAL_TREE");
-  return (env ? fs::path(env) : fs::path("/var/cache/trustscan/realtree")) / "opt/npm";
-}
+fs::path npm_dir() { return test::real_tree() / "opt/npm"; }
 
 MachOTrustAnchors apple_anchors() {
   auto a = MachOTrustAnchors::load_directory(fs::path(TRUSTSCAN_SOURCE_DIR) / "signatures/trust/apple");

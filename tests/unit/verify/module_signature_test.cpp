@@ -44,10 +44,7 @@ KernelKeyring operator_keys() {
   return keys;
 }
 
-fs::path real_tree() {
-  const char* env = std::getenv("TRUSTSCAN_REAL_TREE");
-  return env ? fs::path(env) : fs::path("/var/cache/trustscan/realtree");
-}
+using test::real_tree;
 
 }  // namespace
 
