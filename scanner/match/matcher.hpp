@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// Runs the shared compiled rules over one file's mapped bytes. One Matcher per worker thread.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/error.hpp"
+#include "match/rule_match.hpp"
+#include "match/rule_set.hpp"
+
+namespace trustscan::match {
+
+struct MatchOptions {
+  /// Per-file scan budget in seconds (libyara `yr_scanner_set_timeout`). Exceeding it is a
+  /// per-file Errc::TooLarge error, never "no match". 30 s is ~100x the time the shipped rules
+  /// need for the largest real file (a 19 MiB amdgpu.ko); a pathological user rule hits it first.
+  int timeout_seconds = 30;
+  /// Matched strings reported per rule (first occurrence each). Evidence, not a full dump: the
+  /// first few identifiers explain a hit, and the bound keeps reports small.
+  std::size_t max_strings_per_rule = 16;
+};
+
+/// Owns one YR_SCANNER over a RuleSet. Move-only; use from one thread at a time. Scanning uses
+/// SCAN_FLAGS_FAST_MODE: every string stops at its first match (all rules need only that).
+class Matcher {
+ public:
+  /// Creates the per-thread scanner. Keeps the rule set alive. Errc::Internal on allocation failure.
+  [[nodiscard]] static Result<Matcher> create(const RuleSet& rules, const MatchOptions& options = {});
+
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+  ~Matcher();
+
+  /// Scans bytes that are already in memory (the pipeline's mapped file; never re-read from disk)
+  /// with the given external variables. Returns the public rules that matched, in rule order.
+  /// Errors: Errc::TooLarge on timeout, Errc::Internal for other libyara failures (e.g. more than
+  /// 32 concurrent scans of one rule set, libyara's YR_MAX_THREADS).
+  [[nodiscard]] Result<std::vector<RuleMatch>> scan(std::span<const std::byte> bytes,
+                                                    const MatchExternals& externals);
+
+ private:
+  struct State;
+  explicit Matcher(std::unique_ptr<State> state) noexcept;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace trustscan::match

@@ -1,0 +1,248 @@
+#include "match/rule_set.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <system_error>
+#include <utility>
+
+#include "match/rule_set_impl.hpp"
+#include "match/rule_source_index.hpp"
+
+namespace trustscan::match {
+namespace fs = std::filesystem;
+
+std::string RuleDiagnostic::to_string() const {
+  std::string out = file.empty() ? std::string("<rules>") : file.string();
+  out += ':' + std::to_string(line) + ": ";
+  if (level == Level::Warning) out += "warning: ";
+  out += message;
+  return out;
+}
+
+namespace detail {
+
+std::string meta_value(const YR_META& meta) {
+  switch (meta.type) {
+    case META_TYPE_STRING: return meta.string != nullptr ? std::string(meta.string) : std::string();
+    case META_TYPE_BOOLEAN: return meta.integer != 0 ? "true" : "false";
+    default: return std::to_string(meta.integer);
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+struct Source {
+  fs::path file;
+  std::string ns;
+};
+
+std::string namespace_for(const fs::path& file) {
+  if (file.filename() == "index.yar") {
+    const auto dir = file.parent_path().filename().string();
+    if (!dir.empty() && dir != "." && dir != "..") return dir;
+  }
+  return file.stem().string();
+}
+
+bool is_rule_file(const fs::path& p) {
+  const auto ext = p.extension();
+  return ext == ".yar" || ext == ".yara";
+}
+
+/// Expands directories (index.yar wins, else every rule file below, sorted) into top-level sources.
+Result<std::vector<Source>> expand(const std::vector<fs::path>& inputs) {
+  std::vector<Source> out;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    const auto status = fs::status(input, ec);
+    if (ec || !fs::exists(status)) {
+      return fail(Errc::Config, input.string() + ":0: no such rule file or directory");
+    }
+    if (!fs::is_directory(status)) {
+      out.push_back({input, namespace_for(input)});
+      continue;
+    }
+    if (const auto index = input / "index.yar"; fs::is_regular_file(index, ec)) {
+      out.push_back({index, namespace_for(index)});
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->is_regular_file(ec) && is_rule_file(it->path())) found.push_back(it->path());
+    }
+    if (ec) return fail(Errc::Config, input.string() + ":0: cannot list directory: " + ec.message());
+    if (found.empty()) return fail(Errc::Config, input.string() + ":0: no *.yar or *.yara files");
+    std::sort(found.begin(), found.end());
+    for (auto& f : found) out.push_back({f, namespace_for(f)});
+  }
+  if (out.empty()) return fail(Errc::Config, "no rule files given");
+  return out;
+}
+
+void on_compiler_message(int level, const char* file_name, int line, const YR_RULE* /*rule*/,
+                         const char* message, void* user_data) {
+  auto& diagnostics = *static_cast<std::vector<RuleDiagnostic>*>(user_data);
+  diagnostics.push_back(RuleDiagnostic{
+      level == YARA_ERROR_LEVEL_WARNING ? RuleDiagnostic::Level::Warning : RuleDiagnostic::Level::Error,
+      file_name != nullptr ? fs::path(file_name) : fs::path(), line, message != nullptr ? message : ""});
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    if (!out.empty()) out += '\n';
+    out += l;
+  }
+  return out;
+}
+
+bool is_slug(std::string_view s) {
+  if (s.empty() || s.front() == '_') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+/// Problems with the required meta of one rule; empty when it is complete.
+std::vector<std::string> meta_problems(const YR_RULE* rule, const RuleInfo& info) {
+  std::vector<std::string> problems;
+  std::map<std::string, int> types;
+  const YR_META* meta = nullptr;
+  yr_rule_metas_foreach(rule, meta) { types[meta->identifier] = meta->type; }
+
+  for (const auto key_view : kRequiredMeta) {
+    const std::string key(key_view);
+    const auto type = types.find(key);
+    if (type == types.end()) {
+      problems.push_back("lacks required meta '" + key + "'");
+      continue;
+    }
+    if (type->second != META_TYPE_STRING || info.meta.at(key).empty()) {
+      problems.push_back("meta '" + key + "' must be a non-empty text string");
+      continue;
+    }
+    const auto& value = info.meta.at(key);
+    if (key == "confidence" && !confidence_from_string(value)) {
+      problems.push_back("meta 'confidence' must be low, medium or high, not '" + value + "'");
+    } else if (key == "vendor" && !is_slug(value)) {
+      problems.push_back("meta 'vendor' must be a lower-case slug [a-z0-9_], not '" + value + "'");
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
+Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
+  auto sources = expand(files_or_dirs);
+  if (!sources) return std::unexpected(sources.error());
+
+  auto compiler = detail::make_compiler();
+  if (!compiler) return std::unexpected(compiler.error());
+
+  std::vector<RuleDiagnostic> diagnostics;
+  yr_compiler_set_callback(compiler->get(), on_compiler_message, &diagnostics);
+  for (const auto& external : detail::kExternals) {
+    if (const int rc = yr_compiler_define_string_variable(compiler->get(), external.name, external.value);
+        rc != ERROR_SUCCESS) {
+      return fail(Errc::Internal, std::string("cannot declare external '") + external.name +
+                                      "' (libyara error " + std::to_string(rc) + ")");
+    }
+  }
+
+  bool compile_failed = false;
+  for (const auto& source : *sources) {
+    // NOTE: libyara forbids further yr_compiler_add_* calls after a failed one, so stop at the
+    // first file with errors; its messages already carry file:line.
+    std::unique_ptr<FILE, int (*)(FILE*)> fh(std::fopen(source.file.c_str(), "r"), &std::fclose);
+    if (!fh) {
+      diagnostics.push_back({RuleDiagnostic::Level::Error, source.file, 0, "cannot open rule file"});
+      compile_failed = true;
+      break;
+    }
+    if (yr_compiler_add_file(compiler->get(), fh.get(), source.ns.c_str(), source.file.c_str()) != 0) {
+      compile_failed = true;
+      break;
+    }
+  }
+
+  const auto has_level = [&](RuleDiagnostic::Level level) {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [level](const RuleDiagnostic& d) { return d.level == level; });
+  };
+  const bool has_errors = has_level(RuleDiagnostic::Level::Error);
+  const bool has_warnings = has_level(RuleDiagnostic::Level::Warning);
+  if (compile_failed || has_errors) {
+    // NOTE: only the first error is reliable. After an error inside an included file libyara 4.2
+    // keeps the wrong file on its name stack, so later messages name the wrong file and report
+    // spurious "can't open include file" errors (seen with rules/index.yar).
+    const auto first = std::find_if(diagnostics.begin(), diagnostics.end(), [](const RuleDiagnostic& d) {
+      return d.level == RuleDiagnostic::Level::Error;
+    });
+    if (first == diagnostics.end()) return fail(Errc::Config, "<rules>:0: compilation failed without a message");
+    std::string message = first->to_string();
+    const auto more = std::count_if(first + 1, diagnostics.end(), [](const RuleDiagnostic& d) {
+      return d.level == RuleDiagnostic::Level::Error;
+    });
+    if (more > 0) message += "\n(" + std::to_string(more) + " further errors not shown; fix this one first)";
+    return fail(Errc::Config, std::move(message));
+  }
+  if (has_warnings && options.warnings_as_errors) {
+    std::vector<std::string> lines;
+    for (const auto& d : diagnostics) lines.push_back(d.to_string());
+    return fail(Errc::Config, join_lines(lines));
+  }
+
+  YR_RULES* raw_rules = nullptr;
+  if (const int rc = yr_compiler_get_rules(compiler->get(), &raw_rules); rc != ERROR_SUCCESS) {
+    return fail(Errc::Internal, "yr_compiler_get_rules failed (libyara error " + std::to_string(rc) + ")");
+  }
+  auto library = detail::YaraLibrary::acquire();
+  if (!library) {
+    yr_rules_destroy(raw_rules);
+    return std::unexpected(library.error());
+  }
+  auto impl = std::make_shared<Impl>();
+  impl->rules = detail::RulesHandle(std::move(*library), raw_rules);
+  for (const auto& s : *sources) impl->sources.push_back(s.file);
+  for (auto& d : diagnostics) impl->warnings.push_back(std::move(d));
+
+  // Required meta, checked on the compiled rules (what will actually run), located in the source.
+  std::unique_ptr<detail::RuleSourceIndex> index;  // built only when needed
+  std::vector<std::string> problems;
+  const YR_RULE* rule = nullptr;
+  yr_rules_foreach(impl->rules.get(), rule) {
+    if (RULE_IS_PRIVATE(rule)) continue;
+    RuleInfo info{rule->identifier, rule->ns->name, {}, {}};
+    const char* tag = nullptr;
+    yr_rule_tags_foreach(rule, tag) { info.tags.emplace_back(tag); }
+    const YR_META* meta = nullptr;
+    yr_rule_metas_foreach(rule, meta) { info.meta.try_emplace(meta->identifier, detail::meta_value(*meta)); }
+
+    const auto rule_problems = meta_problems(rule, info);
+    if (!rule_problems.empty()) {
+      if (!index) {
+        index = std::make_unique<detail::RuleSourceIndex>();
+        for (const auto& s : *sources) index->add_file(s.file, s.ns);
+      }
+      const auto where = index->find(info.ns, info.name);
+      const std::string prefix = where ? where->file.string() + ':' + std::to_string(where->line)
+                                       : "<" + info.ns + ">:0";
+      for (const auto& p : rule_problems) problems.push_back(prefix + ": rule '" + info.name + "' " + p);
+    }
+    impl->infos.push_back(std::move(info));
+  }
+  if (!problems.empty()) return fail(Errc::Config, join_lines(problems));
+
+  return RuleSet(std::move(impl));
+}
+
+const std::vector<RuleInfo>& RuleSet::rules() const noexcept { return impl_->infos; }
+const std::vector<RuleDiagnostic>& RuleSet::warnings() const noexcept { return impl_->warnings; }
+const std::vector<fs::path>& RuleSet::sources() const noexcept { return impl_->sources; }
+
+}  // namespace trustscan::match

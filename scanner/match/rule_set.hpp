@@ -1,0 +1,82 @@
+#pragma once
+/// \file
+/// The compiled YARA rules: built once at start-up, then shared read-only by every worker thread.
+///
+/// Typical use (pipeline):
+/// \code
+///   auto rules = match::RuleSet::compile({source_dir / "rules", user_rules});   // once
+///   if (!rules) { err << rules.error().message; return exit_code::bad_config; }
+///   // per worker thread:
+///   auto matcher = match::Matcher::create(*rules);
+///   auto hits = matcher->scan(mapped.bytes(), externals);
+/// \endcode
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "match/rule_match.hpp"
+
+namespace trustscan::match {
+
+/// One compiler message, already located in a rule file.
+struct RuleDiagnostic {
+  enum class Level { Error, Warning };
+  Level level = Level::Error;
+  std::filesystem::path file;  ///< empty when libyara did not know the file
+  int line = 0;                ///< 1-based; 0 when unknown
+  std::string message;
+
+  /// "file:line: message" for errors, "file:line: warning: message" for warnings.
+  [[nodiscard]] std::string to_string() const;
+};
+
+struct CompileOptions {
+  /// Treat compiler warnings (e.g. "string may slow down scanning") as errors. On by default:
+  /// shipped rules must compile with zero warnings, and a slow user rule slows every file.
+  bool warnings_as_errors = true;
+};
+
+/// Immutable compiled rules. Copies share the same compiled rules (cheap, thread-safe to read).
+class RuleSet {
+ public:
+  /// Compiles the given rule files and directories into one rule set.
+  ///
+  /// Each argument is either
+  ///  - a file: compiled as is (its `include` directives resolve relative to the file), or
+  ///  - a directory: if it contains `index.yar`, only that file is compiled (the index lists the
+  ///    others explicitly); otherwise every `*.yar`/`*.yara` below it, in sorted path order.
+  /// Namespace: the stem of each top-level file; for `index.yar` the name of its directory
+  /// (the shipped rules land in namespace "rules").
+  ///
+  /// Declares the external string variables `filename`, `filepath`, `extension`, `format` and
+  /// `privilege` (defaults "", "", "", "unknown", "unknown").
+  ///
+  /// Fails with Errc::Config and `file:line: message` lines when a path is missing, a file does
+  /// not compile (only the first error is given: libyara misplaces later ones after an error in an
+  /// included file), compilation warns (every warning; unless `options.warnings_as_errors` is
+  /// false), or a public rule lacks a required meta (`vendor`, `description`, `confidence` in
+  /// low|medium|high, `reference`; see kRequiredMeta). Private rules need no meta: they never
+  /// produce matches.
+  [[nodiscard]] static Result<RuleSet> compile(const std::vector<std::filesystem::path>& files_or_dirs,
+                                               const CompileOptions& options = {});
+
+  /// Public rules in compilation order.
+  [[nodiscard]] const std::vector<RuleInfo>& rules() const noexcept;
+  /// Warnings kept when `warnings_as_errors` was false (always empty otherwise).
+  [[nodiscard]] const std::vector<RuleDiagnostic>& warnings() const noexcept;
+  /// Top-level rule files that were compiled (after directory expansion).
+  [[nodiscard]] const std::vector<std::filesystem::path>& sources() const noexcept;
+
+  struct Impl;  ///< defined in rule_set_impl.hpp (holds the libyara handle)
+
+ private:
+  explicit RuleSet(std::shared_ptr<const Impl> impl) noexcept : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+  friend class Matcher;
+};
+
+}  // namespace trustscan::match

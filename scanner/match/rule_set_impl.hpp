@@ -1,0 +1,35 @@
+#pragma once
+/// \file
+/// RuleSet internals shared by rule_set.cpp and matcher.cpp (private to scanner/match/).
+
+#include <filesystem>
+#include <vector>
+
+#include "match/rule_set.hpp"
+#include "match/yara_handles.hpp"
+
+namespace trustscan::match {
+
+struct RuleSet::Impl {
+  detail::RulesHandle rules;
+  std::vector<RuleInfo> infos;
+  std::vector<RuleDiagnostic> warnings;
+  std::vector<std::filesystem::path> sources;
+};
+
+namespace detail {
+
+/// External variables declared by RuleSet::compile with their defaults, in declaration order.
+struct ExternalDefault {
+  const char* name;
+  const char* value;
+};
+inline constexpr ExternalDefault kExternals[] = {
+    {"filename", ""}, {"filepath", ""}, {"extension", ""}, {"format", "unknown"}, {"privilege", "unknown"},
+};
+
+/// Renders a YR_META value as text (integers decimal, booleans true/false).
+[[nodiscard]] std::string meta_value(const YR_META& meta);
+
+}  // namespace detail
+}  // namespace trustscan::match
