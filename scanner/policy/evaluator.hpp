@@ -1,0 +1,130 @@
+#pragma once
+/// \file
+/// The policy evaluator: one file's Subject (who made it, how sure we are, where it runs) plus a
+/// Policy gives a Verdict (flagged or not, by which rules, how severe, suppressed or not).
+///
+/// evaluate() depends only on its arguments (and Policy::today() for suppression expiry): no I/O,
+/// no globals, no clock. Its only side effect is counting suppression uses in the Policy's
+/// atomic counters, so it may run on any number of threads at once. decide() is the same without
+/// the counting. Semantics and the severity table: docs/policy.md.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attribute/vendor_db.hpp"
+#include "core/types.hpp"
+#include "policy/policy.hpp"
+#include "policy/severity.hpp"
+
+namespace trustscan::policy {
+
+/// What the evaluator needs to know about one file. Plain data; the pipeline fills it from the
+/// file record (vendor fields: vendor_subject() below).
+struct Subject {
+  /// Attributed vendor id; empty = unattributed (never flagged).
+  std::string vendor_id;
+  /// VendorDb::country_of: the vendor's own jurisdiction (nullopt: none / not known).
+  std::optional<std::string> vendor_country;
+  /// VendorDb::jurisdictions: every country up the ownership chain, the vendor's own first.
+  std::vector<std::string> jurisdictions;
+  /// Ids of the vendor's owners, nearest first (VendorDb::parent_of, repeatedly).
+  std::vector<std::string> vendor_parents;
+  /// The vendor's main category (nullopt when unattributed).
+  std::optional<attribute::Category> category;
+  /// Where the code runs; nullopt = could not be determined ("unknown").
+  std::optional<Privilege> privilege;
+  /// How sure the attribution is.
+  Confidence confidence = Confidence::Low;
+  /// The path as reported (what suppression `path` globs match).
+  std::string path;
+  /// SHA-256 of the file, hex (any case); empty when not computed.
+  std::string sha256;
+  /// Registered as a boot-start driver (Windows Start=0, ELAM, ...). Placeholder: the pipeline
+  /// does not detect it yet. Treated as kernel code and raises severity (docs/policy.md).
+  bool boot_start = false;
+};
+
+/// Fills the vendor fields of a Subject (vendor_id, vendor_country, jurisdictions,
+/// vendor_parents, category) from the vendor list; the caller adds privilege, confidence, path,
+/// sha256 and boot_start.
+[[nodiscard]] Subject vendor_subject(const attribute::VendorDb& vendors,
+                                     const attribute::Vendor& vendor);
+
+/// How a rule reached the subject.
+enum class MatchVia {
+  Country,       ///< the vendor's own country is the flagged country
+  OwnerCountry,  ///< a country further up the ownership chain is flagged (match_parents)
+  Vendor,        ///< the vendor itself is flagged
+  OwnerVendor,   ///< an owner of the vendor is flagged (match_parents)
+};
+[[nodiscard]] std::string_view to_string(MatchVia v) noexcept;
+
+/// A rule that matched, copied from the policy (so a Verdict outlives nothing).
+struct MatchedRule {
+  std::string rule_id;  ///< "country:RU", "vendor:kaspersky"
+  std::string reason;
+  std::string source;
+  MatchVia via = MatchVia::Country;
+};
+
+/// The outcome for one file.
+struct Verdict {
+  enum class Status {
+    Unattributed,     ///< no vendor: never flagged
+    NoMatch,          ///< attributed, no rule matches the vendor
+    OutOfScope,       ///< rules match, but the privilege is not in the policy's scope
+    BelowConfidence,  ///< rules match, but the attribution is below min_confidence
+    Suppressed,       ///< would be a finding; a valid suppression matches
+    Finding,          ///< flagged
+  };
+
+  Status status = Status::Unattributed;
+  /// The matching rules in policy order (also for OutOfScope / BelowConfidence, for context).
+  std::vector<MatchedRule> rules;
+  /// By privilege, confidence and boot_start (severity_for); meaningful when rules matched.
+  Severity severity = Severity::Low;
+  /// The suppression that applied (Status::Suppressed), else empty.
+  std::string suppression_id;
+  /// Ids of expired suppressions that matched (they did not suppress), for the report.
+  std::vector<std::string> expired_suppressions;
+
+  /// A flagged vendor in scope: Finding or Suppressed.
+  [[nodiscard]] bool flagged() const noexcept {
+    return status == Status::Finding || status == Status::Suppressed;
+  }
+  [[nodiscard]] bool suppressed() const noexcept { return status == Status::Suppressed; }
+  /// Flagged and not suppressed: what the report lists first and the exit code counts.
+  [[nodiscard]] bool finding() const noexcept { return status == Status::Finding; }
+};
+
+[[nodiscard]] std::string_view to_string(Verdict::Status s) noexcept;
+
+/// The severity table (docs/policy.md):
+///
+/// | privilege                     | high     | medium   | low    |
+/// |-------------------------------|----------|----------|--------|
+/// | boot_start (any privilege)    | critical | critical | high   |
+/// | kernel                        | critical | high     | medium |
+/// | boot                          | high     | medium   | low    |
+/// | user                          | medium   | low      | low    |
+/// | unknown                       | low      | low      | low    |
+[[nodiscard]] Severity severity_for(std::optional<Privilege> privilege, Confidence confidence,
+                                    bool boot_start) noexcept;
+
+/// Decides and counts: like decide(), then records the use of the suppression that applied (and
+/// the matches of expired ones) in the policy's counters. Thread-safe.
+[[nodiscard]] Verdict evaluate(const Policy& policy, const Subject& subject);
+
+/// Decides without touching any counter (dry runs, tests).
+[[nodiscard]] Verdict decide(const Policy& policy, const Subject& subject);
+
+/// True when this verdict makes the run fail under `--fail-on`: a finding (not suppressed) whose
+/// severity is at or above the threshold.
+[[nodiscard]] inline bool fails(const FailOn& fail_on, const Verdict& v) noexcept {
+  return v.finding() && fail_on.fails(v.severity);
+}
+
+}  // namespace trustscan::policy
