@@ -123,6 +123,23 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--module-keys", key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
   scan->add_flag("--no-kernel-keys", no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  std::vector<std::string> rule_paths, vendor_files, flag_countries, flag_vendors;
+  std::string policy_file, fail_on_text = "low";
+  bool no_default_rules = false;
+  scan->add_option("--rules", rule_paths, "Also compile the YARA rules in FILE or DIR (repeatable)")
+      ->allow_extra_args(false)->check(CLI::ExistingPath);
+  scan->add_flag("--no-default-rules", no_default_rules, "Use only --rules, not the shipped rules/index.yar");
+  scan->add_option("--vendors", vendor_files, "Also load the vendor list FILE or DIR (repeatable)")
+      ->allow_extra_args(false)->check(CLI::ExistingPath);
+  scan->add_option("--policy", policy_file, "Policy file (default: the shipped rules/policy/default.yaml)")
+      ->check(CLI::ExistingFile);
+  scan->add_option("--flag-country", flag_countries, "Flag vendors of these countries (ISO codes, e.g. RU,BY)")
+      ->delimiter(',')->allow_extra_args(false);
+  scan->add_option("--flag-vendor", flag_vendors, "Flag these vendor ids (e.g. kaspersky)")
+      ->delimiter(',')->allow_extra_args(false);
+  scan->add_flag("--all-privileges", opt.context.all_privileges, "Report user-mode software too, not only kernel and boot");
+  scan->add_option("--fail-on", fail_on_text, "Lowest finding severity that exits 1: none|low|medium|high|critical")
+      ->capture_default_str();
   scan->add_option("--verify-time", verify_time, "Verify signatures as of this time (YYYY-MM-DD[THH:MM:SS] UTC) instead of now");
 
   try {
@@ -142,19 +159,30 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return static_cast<int>(ExitCode::Usage);
   }
   if (opt.roots.empty()) opt.roots = {"/"};
-  opt.trust.data_dir = find_data_dir();
-  opt.trust.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
-  opt.trust.default_trust = !no_default_trust;
-  if (!crl_dir.empty()) opt.trust.crl_dir = crl_dir;
-  opt.trust.module_key_dirs.assign(key_dirs.begin(), key_dirs.end());
-  opt.trust.kernel_keys_from_roots = !no_kernel_keys;
+  opt.context.data_dir = find_data_dir();
+  opt.context.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
+  opt.context.default_trust = !no_default_trust;
+  if (!crl_dir.empty()) opt.context.crl_dir = crl_dir;
+  opt.context.module_key_dirs.assign(key_dirs.begin(), key_dirs.end());
+  opt.context.kernel_keys_from_roots = !no_kernel_keys;
+  opt.context.rule_paths.assign(rule_paths.begin(), rule_paths.end());
+  opt.context.default_rules = !no_default_rules;
+  opt.context.vendor_files.assign(vendor_files.begin(), vendor_files.end());
+  if (!policy_file.empty()) opt.context.policy_file = policy_file;
+  opt.context.flag_countries = flag_countries;
+  opt.context.flag_vendors = flag_vendors;
+  auto fail_on = policy::FailOn::parse(fail_on_text);
+  if (!fail_on) {
+    err << "trustscan: --fail-on: " << fail_on.error().message << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
   if (!verify_time.empty()) {
     auto t = parse_utc(verify_time);
     if (!t) {
       err << "trustscan: --verify-time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, got '" << verify_time << "'\n";
       return static_cast<int>(ExitCode::Usage);
     }
-    opt.trust.verify_time = *t;
+    opt.context.verify_time = *t;
   }
   report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
                                 : format_name == "ndjson" ? report::OutputFormat::Ndjson
@@ -175,7 +203,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       return static_cast<int>(ExitCode::Usage);
     }
   }
-  return static_cast<int>(exit_code_for(result));
+  return static_cast<int>(exit_code_for(result, *fail_on));
 }
 
 }  // namespace trustscan::app

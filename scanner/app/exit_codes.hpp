@@ -3,6 +3,7 @@
 /// The only place exit codes are decided (documented in docs/exit-codes.md).
 
 #include "pipeline/pipeline.hpp"
+#include "policy/evaluator.hpp"
 
 namespace trustscan::app {
 
@@ -13,7 +14,11 @@ enum class ExitCode : int {
   FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
 };
 
-[[nodiscard]] inline ExitCode exit_code_for(const pipeline::ScanResult& result) {
+/// Findings at or above `fail_on` win over file errors: an operator must see a flagged driver
+/// even when some other file was unreadable.
+[[nodiscard]] inline ExitCode exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on) {
+  for (const auto& r : result.records)
+    if (r.verdict && policy::fails(fail_on, *r.verdict)) return ExitCode::Findings;
   return result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean;
 }
 

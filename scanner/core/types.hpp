@@ -30,6 +30,9 @@ enum class FileType {
 /// Where the code runs once loaded. Findings care about kernel and boot.
 enum class Privilege { User, Boot, Kernel };
 
+/// How strongly evidence (or a conclusion drawn from it) supports a claim.
+enum class Confidence { Low, Medium, High };
+
 /// How the file's bytes were stored on disk before we parsed them.
 enum class Compression { None, Xz, Zstd };
 
@@ -70,6 +73,15 @@ enum class Compression { None, Xz, Zstd };
     case Privilege::User: break;
   }
   return "user";
+}
+
+[[nodiscard]] constexpr std::string_view to_string(Confidence v) noexcept {
+  switch (v) {
+    case Confidence::High: return "high";
+    case Confidence::Medium: return "medium";
+    case Confidence::Low: break;
+  }
+  return "low";
 }
 
 [[nodiscard]] constexpr std::string_view to_string(Compression v) noexcept {

@@ -14,9 +14,26 @@ void note_key_report(const verify::KernelKeyLoadReport& report, Context& ctx) {
                               image.compression + ")");
 }
 
+Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::VendorDb& vendors) {
+  bool flags = !opt.flag_countries.empty() || !opt.flag_vendors.empty();
+  Result<policy::Policy> result = fail(Errc::Config, "no policy");
+  if (opt.policy_file || !flags) {
+    result = policy::Policy::load(opt.policy_file.value_or(opt.data_dir / "rules" / "policy" / "default.yaml"), vendors);
+    if (result && flags) {
+      auto extra = policy::Policy::from_flags(opt.flag_countries, opt.flag_vendors, vendors);
+      if (!extra) return extra;
+      result = policy::Policy::combine(std::move(*result), std::move(*extra));
+    }
+  } else {
+    result = policy::Policy::from_flags(opt.flag_countries, opt.flag_vendors, vendors);
+  }
+  if (result && opt.all_privileges) result->set_scope(policy::Scope::all());
+  return result;
+}
+
 }  // namespace
 
-Result<Context> load_context(const TrustOptions& opt, const std::vector<std::string>& roots) {
+Result<Context> load_context(const ContextOptions& opt, const std::vector<std::string>& roots) {
   std::vector<std::filesystem::path> anchor_dirs;
   const auto shipped = opt.data_dir / "signatures" / "trust";
   if (opt.default_trust) anchor_dirs.push_back(shipped);
@@ -30,10 +47,30 @@ Result<Context> load_context(const TrustOptions& opt, const std::vector<std::str
     if (!loaded) return std::unexpected(loaded.error());
     apple = std::move(*loaded);
   }
-  Context ctx{std::move(*trust), std::move(apple), verify::KernelKeyring{}, opt.verify_time, {}, {}};
+  std::vector<std::filesystem::path> vendor_paths{opt.data_dir / "signatures" / "vendors"};
+  vendor_paths.insert(vendor_paths.end(), opt.vendor_files.begin(), opt.vendor_files.end());
+  auto vendors = attribute::VendorDb::load(vendor_paths);
+  if (!vendors) return std::unexpected(vendors.error());
+  std::vector<std::filesystem::path> rule_paths;
+  if (opt.default_rules) rule_paths.push_back(opt.data_dir / "rules" / "index.yar");
+  rule_paths.insert(rule_paths.end(), opt.rule_paths.begin(), opt.rule_paths.end());
+  std::optional<match::RuleSet> rules;
+  if (!rule_paths.empty()) {
+    auto compiled = match::RuleSet::compile(rule_paths);
+    if (!compiled) return std::unexpected(compiled.error());
+    rules = std::move(*compiled);
+  }
+  auto policy = load_policy(opt, *vendors);
+  if (!policy) return std::unexpected(policy.error());
+  Context ctx{std::move(*trust), std::move(apple),   verify::KernelKeyring{}, std::move(*vendors),
+              std::move(rules),  std::move(*policy), opt.verify_time,         {},
+              {}};
   if (ctx.verify_time == 0)
     ctx.verify_time = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
+  // Suppression expiry follows the same clock as verification (--verify-time pins both).
+  ctx.policy.set_today(std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx.verify_time}})});
   for (const auto& dir : opt.module_key_dirs) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))

@@ -11,7 +11,10 @@
 #include "core/types.hpp"
 #include "discover/file_ref.hpp"
 #include "parse/binary_model.hpp"
+#include "attribute/attribution.hpp"
+#include "match/rule_match.hpp"
 #include "parse/privilege.hpp"
+#include "policy/evaluator.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
 #include "verify/module_signature.hpp"
@@ -30,6 +33,9 @@ struct FileRecord {
   std::optional<verify::ModuleSignatureResult> module_signature;   ///< verify: kernel modules
   /// verify: one per Mach-O slice that carries LC_CODE_SIGNATURE (index into macho_slices).
   std::vector<std::pair<std::size_t, verify::MachOSignatureResult>> macho_signatures;
+  std::vector<match::RuleMatch> matches;                   ///< match: YARA rules that fired
+  std::optional<attribute::Attribution> attribution;       ///< attribute: absent = no evidence
+  std::optional<policy::Verdict> verdict;                   ///< policy: absent = unattributed
   std::vector<Error> errors;                     ///< per-file failures, each with its stage
 };
 

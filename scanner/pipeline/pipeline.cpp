@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -14,6 +15,8 @@
 #include "io/decompress.hpp"
 #include "io/hashing.hpp"
 #include "io/mapped_file.hpp"
+#include "attribute/attributor.hpp"
+#include "match/matcher.hpp"
 #include "parse/parser.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
@@ -44,9 +47,36 @@ void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const 
   }
 }
 
+/// match/: the shared rules over the same bytes, with the file's facts as external variables.
+void match_rules(FileRecord& rec, std::span<const std::byte> bytes, match::Matcher& matcher) {
+  std::string_view path = rec.file.path;
+  auto slash = path.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  auto dot = name.find_last_of('.');
+  std::string ext = dot == std::string_view::npos || dot == 0 ? std::string() : std::string(name.substr(dot + 1));
+  std::ranges::transform(ext, ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  match::MatchExternals ext_vars{name, path, ext, rec.format, std::nullopt};
+  if (rec.binary) ext_vars.privilege = rec.classification.privilege;
+  auto found = matcher.scan(bytes, ext_vars);
+  if (found) rec.matches = std::move(*found);
+  else rec.errors.push_back(at_stage(found.error(), "match"));
+}
+
+/// policy/: is this vendor flagged, is the file in scope, how severe.
+policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
+  const attribute::Vendor* vendor = ctx.vendors.find(rec.attribution->vendor);
+  policy::Subject s = policy::vendor_subject(ctx.vendors, *vendor);
+  if (rec.binary) s.privilege = rec.classification.privilege;
+  s.confidence = rec.attribution->confidence;
+  s.path = rec.file.path;
+  s.sha256 = rec.sha256;
+  return policy::evaluate(ctx.policy, s);
+}
+
 /// Everything done to one file, from open to parse. Failures before the file is known to be a
 /// binary make it an unreadable path; failures after that are errors inside its record.
-Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx) {
+Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx,
+                match::Matcher* matcher) {
   auto fd = root.open_beneath(f.relative, false);
   if (!fd) return discover::PathError{f.path, at_stage(fd.error(), "map")};
   io::FdGuard guard(*fd);
@@ -97,15 +127,18 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
   } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
     rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
   }
+  if (matcher) match_rules(rec, bytes, *matcher);
+  rec.attribution = attribute::attribute(rec, ctx.vendors);
+  if (rec.attribution) rec.verdict = evaluate_policy(rec, ctx);
   return rec;
 }
 
 /// The per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
 Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits,
-                        const Context& ctx) {
+                        const Context& ctx, match::Matcher* matcher) {
   try {
-    return analyze(f, root, limits, ctx);
+    return analyze(f, root, limits, ctx, matcher);
   } catch (const std::exception& e) {
     return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
   } catch (...) {
@@ -165,6 +198,12 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
     s.bytes_scanned += rec.file.size;
     ++s.by_format[std::string(to_string(rec.format))];
     if (!rec.errors.empty()) ++s.error_count;
+    if (rec.attribution) ++s.attributed;
+    if (rec.verdict && rec.verdict->finding()) {
+      ++s.findings;
+      ++s.findings_by_severity[std::string(policy::to_string(rec.verdict->severity))];
+    }
+    if (rec.verdict && rec.verdict->suppressed()) ++s.suppressed;
     if (rec.binary) {
       ++s.by_privilege[std::string(to_string(rec.classification.privilege))];
       ++s.by_type[std::string(to_string(rec.classification.type))];
@@ -176,7 +215,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
 }  // namespace
 
 Result<ScanResult> scan(const ScanOptions& options) {
-  auto context = load_context(options.trust, options.roots);
+  auto context = load_context(options.context, options.roots);
   if (!context) return std::unexpected(context.error());
   const Context& ctx = *context;
   ScanResult result;
@@ -194,10 +233,23 @@ Result<ScanResult> scan(const ScanOptions& options) {
 
   std::vector<Outcome> outcomes(walk.files.size());
   std::atomic<std::size_t> next{0};
+  std::mutex setup_errors_mutex;
+  std::vector<Error> setup_errors;
   auto worker = [&] {
+    // One YARA scanner per thread over the shared compiled rules.
+    std::optional<match::Matcher> matcher;
+    if (ctx.rules) {
+      auto created = match::Matcher::create(*ctx.rules);
+      if (created) {
+        matcher = std::move(*created);
+      } else {
+        std::lock_guard lock(setup_errors_mutex);
+        setup_errors.push_back(created.error());
+      }
+    }
     for (std::size_t k = next++; k < order.size(); k = next++) {
       const discover::FileRef& f = walk.files[order[k]];
-      outcomes[order[k]] = analyze_guarded(f, roots[f.root_index], options.limits, ctx);
+      outcomes[order[k]] = analyze_guarded(f, roots[f.root_index], options.limits, ctx, matcher ? &*matcher : nullptr);
     }
   };
   unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -211,6 +263,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
 
   std::uint64_t non_binaries = 0;
   result.errors = std::move(walk.errors);
+  for (Error& e : setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
   for (Outcome& o : outcomes) {
     if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
@@ -223,6 +276,8 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.key_sources = ctx.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();
   result.verify_time = ctx.verify_time;
+  result.suppressions = ctx.policy.suppression_report(ctx.policy.today());
+  result.policy_name = ctx.policy.name();
   result.finished = std::chrono::system_clock::now();
   return result;
 }

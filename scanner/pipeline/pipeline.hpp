@@ -22,7 +22,7 @@ struct ScanOptions {
   bool one_file_system = false;
   unsigned threads = 0;  ///< 0 = all cores
   Limits limits;
-  TrustOptions trust;
+  ContextOptions context;
 };
 
 struct ScanSummary {
@@ -38,6 +38,10 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> by_privilege;
   std::map<std::string, std::uint64_t> by_type;
   std::map<std::string, std::uint64_t> skipped;  ///< by reason
+  std::uint64_t findings = 0;                     ///< flagged, in scope, not suppressed
+  std::uint64_t suppressed = 0;
+  std::map<std::string, std::uint64_t> findings_by_severity;
+  std::uint64_t attributed = 0;
 };
 
 struct ScanResult {
@@ -53,6 +57,8 @@ struct ScanResult {
   std::vector<std::string> key_sources;  ///< where module-signing keys came from
   std::size_t trust_anchors = 0;
   std::int64_t verify_time = 0;          ///< Unix seconds signatures were checked at (absent a timestamp)
+  std::vector<policy::SuppressionStatus> suppressions;  ///< every suppression: used, unused, expired
+  std::string policy_name;               ///< which policy decided (file or "command line")
 };
 
 /// Scans every root in `options`. Input problems are in the result; only configuration errors

@@ -131,6 +131,80 @@ ordered_json macho_details(const std::vector<parse::MachOSlice>& slices) {
   return {{"slices", arr}};
 }
 
+ordered_json attribution_json(const attribute::Attribution& a) {
+  ordered_json evidence = ordered_json::array();
+  for (const auto& e : a.evidence) {
+    ordered_json j{{"kind", std::string(attribute::to_string(e.kind))},
+                   {"vendor", e.vendor},
+                   {"value", safe(e.value)},
+                   {"confidence", std::string(to_string(e.confidence))}};
+    if (!e.matched.empty()) j["matched"] = safe(e.matched);
+    if (!e.note.empty()) j["note"] = safe(e.note);
+    evidence.push_back(std::move(j));
+  }
+  return {{"id", a.vendor},
+          {"name", safe(a.name)},
+          {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
+          {"jurisdictions", a.jurisdictions},
+          {"category", a.category},
+          {"confidence", std::string(to_string(a.confidence))},
+          {"evidence", evidence},
+          {"candidates", a.candidates},
+          {"contradictions", safe_list(a.contradictions)}};
+}
+
+ordered_json rules_json(const policy::Verdict& v) {
+  ordered_json rules = ordered_json::array();
+  for (const auto& m : v.rules)
+    rules.push_back({{"id", m.rule_id}, {"reason", safe(m.reason)}, {"source", safe(m.source)},
+                     {"via", std::string(policy::to_string(m.via))}});
+  return rules;
+}
+
+ordered_json verdict_json(const policy::Verdict& v) {
+  ordered_json j{{"status", std::string(policy::to_string(v.status))}, {"rules", rules_json(v)}};
+  if (v.flagged()) j["severity"] = std::string(policy::to_string(v.severity));
+  if (!v.suppression_id.empty()) j["suppression_id"] = safe(v.suppression_id);
+  if (!v.expired_suppressions.empty()) j["expired_suppressions"] = safe_list(v.expired_suppressions);
+  return j;
+}
+
+/// One entry of the top-level `findings` list: what an analyst needs without opening the record.
+ordered_json finding_json(const FileRecord& r) {
+  const attribute::Attribution& a = *r.attribution;
+  ordered_json evidence = ordered_json::array();
+  for (const auto& e : a.evidence)
+    if (e.vendor == a.vendor) evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
+  ordered_json j{{"path", safe(r.file.path)},
+                 {"sha256", r.sha256},
+                 {"severity", std::string(policy::to_string(r.verdict->severity))},
+                 {"suppressed", r.verdict->suppressed()},
+                 {"vendor", {{"id", a.vendor}, {"name", safe(a.name)},
+                             {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
+                             {"category", a.category}, {"confidence", std::string(to_string(a.confidence))}}},
+                 {"privilege", std::string(to_string(r.classification.privilege))},
+                 {"type", std::string(to_string(r.classification.type))},
+                 {"rules", rules_json(*r.verdict)},
+                 {"evidence", evidence},
+                 {"contradictions", safe_list(a.contradictions)}};
+  if (auto cs = code_signature_ecs(r); !cs.is_null()) j["code_signature"] = std::move(cs);
+  if (!r.verdict->suppression_id.empty()) j["suppression_id"] = safe(r.verdict->suppression_id);
+  return j;
+}
+
+ordered_json suppressions_json(const std::vector<policy::SuppressionStatus>& list) {
+  ordered_json out = ordered_json::array();
+  for (const auto& s : list) {
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(s.expires.year()),
+                  static_cast<unsigned>(s.expires.month()), static_cast<unsigned>(s.expires.day()));
+    out.push_back({{"id", safe(s.id)}, {"reason", safe(s.reason)}, {"expires", date}, {"origin", safe(s.origin)},
+                   {"state", std::string(policy::to_string(s.state))}, {"uses", s.uses},
+                   {"matches_after_expiry", s.matches_after_expiry}});
+  }
+  return out;
+}
+
 /// `trustscan.*`: what ECS has no field for.
 ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   ordered_json t{{"format", std::string(to_string(r.format))}, {"compression", std::string(to_string(r.compression))}};
@@ -151,6 +225,11 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
     if (!m.macho_slices.empty()) t["macho"] = macho_details(m.macho_slices);
     if (!m.warnings.empty()) t["warnings"] = safe_list(m.warnings);
     add_signature_details(r, t);
+    if (r.attribution) {
+      t["vendor"] = attribution_json(*r.attribution);
+      t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
+    }
+    if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   } else {
     t["type"] = "unknown";
     t["privilege"] = "unknown";  // never assume "user" for a file that could not be parsed
@@ -181,7 +260,9 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
   return {{"files_seen", s.files_seen},     {"files_scanned", s.files_scanned}, {"binaries", s.binaries},
           {"non_binaries", s.non_binaries}, {"empty_files", s.empty_files},     {"directories", s.directories},
           {"bytes_scanned", s.bytes_scanned}, {"errors", s.error_count},       {"by_format", s.by_format},
-          {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped}};
+          {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped},
+          {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
+          {"findings_by_severity", s.findings_by_severity}};
 }
 
 ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
@@ -206,6 +287,7 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
                           {"trust_anchors", r.trust_anchors},
                           {"module_key_sources", safe_list(r.key_sources)},
                           {"notes", notes}};
+  scan["policy"] = safe(r.policy_name);
   scan["options"] = {{"threads", r.threads_used},
                      {"excludes", safe_list(r.options.excludes)},
                      {"one_file_system", r.options.one_file_system},
@@ -228,9 +310,14 @@ ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_vie
 }  // namespace
 
 void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+  ordered_json findings = ordered_json::array();
+  for (const auto& r : result.records)
+    if (r.verdict && r.verdict->flagged()) findings.push_back(finding_json(r));
   ordered_json doc{{"schema_version", std::string(kSchemaVersion)},
                    {"scan", scan_json(result, run)},
-                   {"summary", summary_json(result.summary)}};
+                   {"findings", std::move(findings)},
+                   {"summary", summary_json(result.summary)},
+                   {"suppressions", suppressions_json(result.suppressions)}};
   ordered_json files = ordered_json::array();
   for (const auto& r : result.records) files.push_back(record_json(r));
   doc["files"] = std::move(files);
@@ -245,12 +332,32 @@ void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out)
 
 void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& out) {
   bool live = std::ranges::find(result.options.roots, std::string("/")) != result.options.roots.end();
-  for (const auto& r : result.records) {
-    ordered_json ev = event_base(result, run, "event", "trustscan.file");
+  // Findings first (as alerts), then every other record.
+  std::vector<const FileRecord*> ordered;
+  for (const auto& r : result.records)
+    if (r.verdict && r.verdict->finding()) ordered.push_back(&r);
+  for (const auto& r : result.records)
+    if (!(r.verdict && r.verdict->finding())) ordered.push_back(&r);
+  for (const FileRecord* rp : ordered) {
+    const FileRecord& r = *rp;
+    bool alert = r.verdict && r.verdict->finding();
+    ordered_json ev = event_base(result, run, alert ? "alert" : "event", "trustscan.file");
     bool kernel = r.binary && r.classification.privilege == Privilege::Kernel;
     ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
-    ev["event"]["type"] = {"info"};
+    ev["event"]["type"] = alert ? ordered_json{"info", "indicator"} : ordered_json{"info"};
     ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";
+    if (alert) {
+      // ECS risk-score convention: low 21, medium 47, high 73, critical 99.
+      static constexpr int kSeverity[] = {21, 47, 73, 99};
+      int sev = kSeverity[static_cast<int>(r.verdict->severity)];
+      ev["event"]["severity"] = sev;
+      ev["event"]["risk_score"] = sev;
+      const auto& rule = r.verdict->rules.front();
+      ev["rule"] = {{"id", rule.rule_id}, {"name", rule.rule_id}, {"description", safe(rule.reason)},
+                    {"reference", safe(rule.source)}, {"ruleset", safe(result.policy_name)}, {"category", "vendor-jurisdiction"}};
+      ev["message"] = safe(r.attribution->name + " (" + r.attribution->country.value_or("no country") + ") " +
+                           std::string(to_string(r.classification.type)) + " " + r.file.path);
+    }
     if (live) ev["host"] = {{"name", safe(run.hostname)}};
     ordered_json rec = record_json(r);
     ev["file"] = rec["file"];
@@ -277,7 +384,8 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
   ev["event"]["action"] = "scan-summary";
   ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
                      {"scan", scan_json(result, run)},
-                     {"summary", summary_json(result.summary)}};
+                     {"summary", summary_json(result.summary)},
+                     {"suppressions", suppressions_json(result.suppressions)}};
   out << kDump(ev, -1) << '\n';
 }
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ostream>
 #include <string>
+#include <map>
+#include <vector>
 
 #include "report/report.hpp"
 #include "report/text.hpp"
@@ -58,6 +60,49 @@ std::string counts(const std::map<std::string, std::uint64_t>& m) {
   return out.empty() ? "none" : out;
 }
 
+/// Findings grouped by vendor, the most severe vendor first: what the operator acts on.
+void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
+  std::map<std::string, std::vector<const FileRecord*>> by_vendor;
+  for (const auto& r : result.records)
+    if (r.verdict && r.verdict->flagged()) by_vendor[r.attribution->vendor].push_back(&r);
+  const pipeline::ScanSummary& s = result.summary;
+  out << "FINDINGS (" << s.findings << (s.suppressed ? ", " + std::to_string(s.suppressed) + " suppressed" : "")
+      << ")  policy: " << elide_middle(terminal_safe(result.policy_name), 60) << '\n';
+  if (by_vendor.empty()) {
+    out << "  none: no kernel- or boot-privileged software from a flagged vendor\n";
+    return;
+  }
+  std::vector<std::pair<std::string, std::vector<const FileRecord*>>> groups(by_vendor.begin(), by_vendor.end());
+  auto worst = [](const auto& g) {
+    policy::Severity w = policy::Severity::Low;
+    for (const FileRecord* r : g.second) w = std::max(w, r->verdict->severity);
+    return w;
+  };
+  std::ranges::stable_sort(groups, [&](const auto& a, const auto& b) { return worst(a) > worst(b); });
+  for (auto& [vendor, records] : groups) {
+    const attribute::Attribution& a = *records.front()->attribution;
+    const policy::MatchedRule& rule = records.front()->verdict->rules.front();
+    out << "\n" << terminal_safe(a.name) << " (" << a.country.value_or("-") << ", " << a.category << ")  rule "
+        << rule.rule_id << ": " << elide_middle(terminal_safe(rule.reason), 60) << '\n';
+    out << "  " << pad("SEVERITY", 9) << pad("PRIV", 7) << pad("TYPE", 14) << pad("SIGNATURE", 11) << pad("CONF", 7)
+        << "PATH\n";
+    for (const FileRecord* r : records) {
+      std::string severity(policy::to_string(r->verdict->severity));
+      if (r->verdict->suppressed()) severity = "suppr.";
+      out << "  " << pad(severity, 9) << pad(std::string(to_string(r->classification.privilege)), 7)
+          << pad(std::string(to_string(r->classification.type)), 14) << pad(signature(*r), 11)
+          << pad(std::string(to_string(r->attribution->confidence)), 7)
+          << elide_middle(terminal_safe(r->file.path), 50) << '\n';
+      std::string why;
+      for (const auto& e : r->attribution->evidence)
+        if (e.vendor == vendor) why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) + " '" + e.value + "'";
+      out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
+      for (const auto& c : r->attribution->contradictions)
+        out << "    contradiction: " << elide_middle(terminal_safe(c), 79) << '\n';
+    }
+  }
+}
+
 }  // namespace
 
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
@@ -72,7 +117,9 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   out << "scanned: " << elide_middle(roots, 91) << '\n';
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
-  out << "privilege: " << counts(s.by_privilege) << "\n\n";
+  out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n\n";
+  write_findings(result, out);
+  out << '\n';
 
   std::vector<const FileRecord*> privileged;
   for (const auto& r : result.records)
@@ -101,6 +148,12 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
         << elide_middle(terminal_safe(problems[i].second), 50) << '\n';
   if (problems.size() > kMaxRows) out << "  ... and " << problems.size() - kMaxRows << " more\n";
 
+  if (!result.suppressions.empty()) {
+    out << "\nSUPPRESSIONS (" << result.suppressions.size() << ")\n";
+    for (const auto& sp : result.suppressions)
+      out << "  " << pad(std::string(policy::to_string(sp.state)), 8) << pad(std::to_string(sp.uses) + " uses", 9)
+          << elide_middle(terminal_safe(sp.id), 30) << "  " << elide_middle(terminal_safe(sp.reason), 48) << '\n';
+  }
   out << "\nSKIPPED: " << counts(s.skipped) << '\n';
   std::size_t listed = 0;
   for (const auto& sk : result.skipped) {

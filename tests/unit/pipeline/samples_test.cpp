@@ -39,7 +39,7 @@ std::map<std::string, Expectation> read_manifest() {
 
 /// Scans with the shipped trust data; a configuration error fails the test.
 pipeline::ScanResult scan_samples(pipeline::ScanOptions opt) {
-  opt.trust.data_dir = TRUSTSCAN_SOURCE_DIR;
+  opt.context.data_dir = TRUSTSCAN_SOURCE_DIR;
   auto result = pipeline::scan(opt);
   REQUIRE(result);
   return std::move(*result);
