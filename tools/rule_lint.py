@@ -33,7 +33,7 @@ import sys
 
 REQUIRED_META = ("vendor", "description", "confidence", "reference")
 CONFIDENCE = ("low", "medium", "high")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # vendor ids of signatures/vendors
 RULE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*_[A-Z][A-Za-z0-9]*$")
 MIN_STRING_BYTES = 6
 

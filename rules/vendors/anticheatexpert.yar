@@ -7,7 +7,7 @@
 rule AntiCheatExpert_CertSubject : cert_subject
 {
     meta:
-        vendor = "anticheatexpert"
+        vendor = "anti-cheat-expert"
         description = "Certificate naming Anti-Cheat Expert (ACE) (DER-encoded X.509 CN or O attribute): HIGH MORALE DEVELOPMENTS LIMITED"
         confidence = "high"
         reference = "research/vendor-origins.md 1b#18 [LOL:ff77b58d,ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_AceBase.yar"
@@ -21,7 +21,7 @@ rule AntiCheatExpert_CertSubject : cert_subject
 rule AntiCheatExpert_VersionInfo : version_info
 {
     meta:
-        vendor = "anticheatexpert"
+        vendor = "anti-cheat-expert"
         description = "PE version resource of Anti-Cheat Expert (ACE): CompanyName ANTICHEATEXPERT.COM; ProductName/FileDescription Anti-Cheat Expert; ProductName/FileDescription ACE-BASE64 NT Driver; LegalCopyright contains AntiCheatExpert.com Limited"
         confidence = "medium"
         reference = "research/vendor-origins.md 1b#18, 3b [LOL:ff77b58d,ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_AceBase.yar"
@@ -58,7 +58,7 @@ rule AntiCheatExpert_VersionInfo : version_info
 rule AntiCheatExpert_DriverName : driver_name
 {
     meta:
-        vendor = "anticheatexpert"
+        vendor = "anti-cheat-expert"
         description = "PE version resource OriginalFilename is a driver registered to Anti-Cheat Expert (ACE): ace-base.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1b#18 [LOL:ff77b58d]; https://github.com/magicsword-io/LOLDrivers/tree/5554706c8350a7b4a8631f05f490e563cd4b6e0a/yaml"
@@ -74,7 +74,7 @@ rule AntiCheatExpert_DriverName : driver_name
 rule AntiCheatExpert_PdbPath : pdb_path
 {
     meta:
-        vendor = "anticheatexpert"
+        vendor = "anti-cheat-expert"
         description = "CodeView debug path of a Anti-Cheat Expert (ACE) build: ACE-BASE.pdb"
         confidence = "medium"
         reference = "research/vendor-origins.md 3b [ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_AceBase.yar"

@@ -7,7 +7,7 @@
 rule BiZone_VersionInfo : version_info
 {
     meta:
-        vendor = "bizone"
+        vendor = "bi-zone"
         description = "PE version resource of BI.ZONE (BiZone LLC): CompanyName BiZone"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#6 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -25,7 +25,7 @@ rule BiZone_VersionInfo : version_info
 rule BiZone_DriverName : driver_name
 {
     meta:
-        vendor = "bizone"
+        vendor = "bi-zone"
         description = "PE version resource OriginalFilename is a driver registered to BI.ZONE (BiZone LLC): bzsenth.sys, bzsenyaradrv.sys, bzsenspdrv.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#6 [ALT,EDRSB]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"

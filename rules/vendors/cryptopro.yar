@@ -7,7 +7,7 @@
 rule CryptoPro_VersionInfo : version_info
 {
     meta:
-        vendor = "cryptopro"
+        vendor = "crypto-pro"
         description = "PE version resource of Crypto-Pro: CompanyName Crypto-Pro"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#11 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -25,7 +25,7 @@ rule CryptoPro_VersionInfo : version_info
 rule CryptoPro_DriverName : driver_name
 {
     meta:
-        vendor = "cryptopro"
+        vendor = "crypto-pro"
         description = "PE version resource OriginalFilename is a driver registered to Crypto-Pro: cpefs.sys, cproctrl.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#11 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"

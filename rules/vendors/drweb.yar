@@ -7,7 +7,7 @@
 rule DrWeb_CertSubject : cert_subject
 {
     meta:
-        vendor = "drweb"
+        vendor = "doctor-web"
         description = "Certificate naming Doctor Web (Dr.Web) (DER-encoded X.509 CN or O attribute): Doctor Web Ltd.; Doctor Web, Ltd.; Doctor Web — names as registered with Microsoft (altitude register); the certificate subject itself is UNCONFIRMED in the research notes"
         confidence = "high"
         reference = "research/vendor-origins.md 1a#2 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -25,7 +25,7 @@ rule DrWeb_CertSubject : cert_subject
 rule DrWeb_VersionInfo : version_info
 {
     meta:
-        vendor = "drweb"
+        vendor = "doctor-web"
         description = "PE version resource of Doctor Web (Dr.Web): CompanyName Doctor Web; ProductName/FileDescription Dr.Web"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#2 [ALT,AVA3]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -53,7 +53,7 @@ rule DrWeb_VersionInfo : version_info
 rule DrWeb_DriverName : driver_name
 {
     meta:
-        vendor = "drweb"
+        vendor = "doctor-web"
         description = "PE version resource OriginalFilename is a driver registered to Doctor Web (Dr.Web): spiderg3.sys, dwprot.sys, dwshield.sys, dwshield64.sys, drwebfwft.sys, drwebfwflt.sys, dwdg.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#2 [ALT,AVA3]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"

@@ -7,7 +7,7 @@
 rule GroupIB_VersionInfo : version_info
 {
     meta:
-        vendor = "groupib"
+        vendor = "group-ib"
         description = "PE version resource of Group-IB / F.A.C.C.T.: CompanyName Group-IB; ProductName/FileDescription Group-IB THF Huntpoint; LegalCopyright contains Group-IB LTD"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#5 [LOL:1e69f91e,ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_Gibepext.yar"
@@ -40,7 +40,7 @@ rule GroupIB_VersionInfo : version_info
 rule GroupIB_DriverName : driver_name
 {
     meta:
-        vendor = "groupib"
+        vendor = "group-ib"
         description = "PE version resource OriginalFilename is a driver registered to Group-IB / F.A.C.C.T.: gibepext.sys, gibepcore.sys, gibepdevflt.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#5 [ALT,LOL:1e69f91e]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -60,7 +60,7 @@ rule GroupIB_DriverName : driver_name
 rule GroupIB_PdbPath : pdb_path
 {
     meta:
-        vendor = "groupib"
+        vendor = "group-ib"
         description = "CodeView debug path of a Group-IB / F.A.C.C.T. build: gibepext.pdb"
         confidence = "medium"
         reference = "research/vendor-origins.md 3b [ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_Gibepext.yar"

@@ -7,7 +7,7 @@
 rule PositiveTechnologies_VersionInfo : version_info
 {
     meta:
-        vendor = "positive_technologies"
+        vendor = "positive-technologies"
         description = "PE version resource of Positive Technologies (JSC Positive Technologies): CompanyName Positive Technologies; CompanyName JSC Positive Technologies"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#3 [ALT,OFAC SDN]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -27,7 +27,7 @@ rule PositiveTechnologies_VersionInfo : version_info
 rule PositiveTechnologies_DriverName : driver_name
 {
     meta:
-        vendor = "positive_technologies"
+        vendor = "positive-technologies"
         description = "PE version resource OriginalFilename is a driver registered to Positive Technologies (JSC Positive Technologies): mpxmon.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#3 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"

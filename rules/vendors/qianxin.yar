@@ -7,7 +7,7 @@
 rule QiAnXin_VersionInfo : version_info
 {
     meta:
-        vendor = "qianxin"
+        vendor = "qi-anxin"
         description = "PE version resource of Qi-AnXin (QAX): CompanyName Beijing QiAnXin"
         confidence = "medium"
         reference = "research/vendor-origins.md 1b#16 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -25,7 +25,7 @@ rule QiAnXin_VersionInfo : version_info
 rule QiAnXin_DriverName : driver_name
 {
     meta:
-        vendor = "qianxin"
+        vendor = "qi-anxin"
         description = "PE version resource OriginalFilename is a driver registered to Qi-AnXin (QAX): qminspec.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1b#16 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -41,7 +41,7 @@ rule QiAnXin_DriverName : driver_name
 rule QiAnXin_DriverNameIndicative : driver_name
 {
     meta:
-        vendor = "qianxin"
+        vendor = "qi-anxin"
         description = "PE version resource OriginalFilename is a driver registered to Qi-AnXin (QAX): qaxnfdrv.sys, qkbasechain64.sys, qknetfilter.sys, qksecureio.sys, qesengex.sys, qkhelp64.sys (names from a third-party driver list (CNLIST), indicative only)"
         confidence = "low"
         reference = "research/vendor-origins.md 1b#16 [CNLIST]"

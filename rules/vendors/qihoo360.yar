@@ -7,7 +7,7 @@
 rule Qihoo360_CertSubject : cert_subject
 {
     meta:
-        vendor = "qihoo360"
+        vendor = "qihoo-360"
         description = "Certificate naming Qihoo 360 (DER-encoded X.509 CN or O attribute): Qihoo 360 Software (Beijing) Company Limited; QIHU 360 SOFTWARE CO. LIMITED; 360.cn; Beijing Qihu Technology Co., Ltd.; Qihoo 360 Software Co., Ltd."
         confidence = "high"
         reference = "research/vendor-origins.md 1b#15 [LOL:9bf033e4,LOL:399fb787,LOL:d4d82af5]; https://github.com/magicsword-io/LOLDrivers/tree/5554706c8350a7b4a8631f05f490e563cd4b6e0a/yaml"
@@ -29,7 +29,7 @@ rule Qihoo360_CertSubject : cert_subject
 rule Qihoo360_VersionInfo : version_info
 {
     meta:
-        vendor = "qihoo360"
+        vendor = "qihoo-360"
         description = "PE version resource of Qihoo 360: CompanyName Qihoo 360; CompanyName 360.cn; CompanyName Beijing Qihoo Technology; ProductName/FileDescription Qihoo360 Kernel Mode Driver; CompanyName 360安全中心"
         confidence = "medium"
         reference = "research/vendor-origins.md 1b#15, 3b [LOL:d4d82af5,ALT,ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_360Hvm64.yar"
@@ -63,7 +63,7 @@ rule Qihoo360_VersionInfo : version_info
 rule Qihoo360_DriverName : driver_name
 {
     meta:
-        vendor = "qihoo360"
+        vendor = "qihoo-360"
         description = "PE version resource OriginalFilename is a driver registered to Qihoo 360: 360fsflt.sys, 360avflt.sys, 360qpesv.sys, 360qpesv64.sys, dsark.sys, dsark64.sys, 360box.sys, 360box64.sys, qutmdrv.sys, atdragent.sys, atdragent64.sys, 360netmon.sys, 360hvm64.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1b#15 [ALT,LOL]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -103,7 +103,7 @@ rule Qihoo360_DriverName : driver_name
 rule Qihoo360_DriverNameIndicative : driver_name
 {
     meta:
-        vendor = "qihoo360"
+        vendor = "qihoo-360"
         description = "PE version resource OriginalFilename is a driver registered to Qihoo 360: 360antisteal.sys, 360antisteal64.sys, 360antihacker64.sys, 360antihijack64.sys, 360antiexploit64.sys, 360sensor64.sys (names from a third-party driver list (CNLIST), indicative only)"
         confidence = "low"
         reference = "research/vendor-origins.md 1b#15 [CNLIST]"
@@ -129,7 +129,7 @@ rule Qihoo360_DriverNameIndicative : driver_name
 rule Qihoo360_PdbPath : pdb_path
 {
     meta:
-        vendor = "qihoo360"
+        vendor = "qihoo-360"
         description = "CodeView debug path of a Qihoo 360 build: DsArk64.pdb"
         confidence = "medium"
         reference = "research/vendor-origins.md 3b [ELA]; https://github.com/elastic/protections-artifacts/blob/9c334cf8298d9ff7e19c2a50817669072abc2d66/yara/rules/Windows_VulnDriver_DsArk64.yar"

@@ -7,7 +7,7 @@
 rule SecurityCode_VersionInfo : version_info
 {
     meta:
-        vendor = "securitycode"
+        vendor = "security-code"
         description = "PE version resource of Security Code (Secret Net Studio, Continent): CompanyName Security Code LLC"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#9 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"
@@ -25,7 +25,7 @@ rule SecurityCode_VersionInfo : version_info
 rule SecurityCode_DriverName : driver_name
 {
     meta:
-        vendor = "securitycode"
+        vendor = "security-code"
         description = "PE version resource OriginalFilename is a driver registered to Security Code (Secret Net Studio, Continent): scauthfsflt.sys, scauthiodrv.sys"
         confidence = "medium"
         reference = "research/vendor-origins.md 1a#9 [ALT]; https://github.com/MicrosoftDocs/windows-driver-docs/blob/0099d1b16f3ccd040d9451b98929a08bb28ccb66/windows-driver-docs-pr/ifs/allocated-altitudes.md"

@@ -101,9 +101,10 @@ std::string join_lines(const std::vector<std::string>& lines) {
 }
 
 bool is_slug(std::string_view s) {
-  if (s.empty() || s.front() == '_') return false;
+  // Vendor ids as in signatures/vendors (docs/vendors.md): lower-case letters, digits, '-'.
+  if (s.empty() || s.front() == '-') return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
 }
 
@@ -129,7 +130,7 @@ std::vector<std::string> meta_problems(const YR_RULE* rule, const RuleInfo& info
     if (key == "confidence" && !confidence_from_string(value)) {
       problems.push_back("meta 'confidence' must be low, medium or high, not '" + value + "'");
     } else if (key == "vendor" && !is_slug(value)) {
-      problems.push_back("meta 'vendor' must be a lower-case slug [a-z0-9_], not '" + value + "'");
+      problems.push_back("meta 'vendor' must be a vendor id [a-z0-9-] from signatures/vendors, not '" + value + "'");
     }
   }
   return problems;

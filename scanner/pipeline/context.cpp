@@ -60,6 +60,12 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
     if (!compiled) return std::unexpected(compiled.error());
     rules = std::move(*compiled);
   }
+  // A rule naming a vendor the list does not know would be evidence for nobody: refuse it.
+  if (rules)
+    for (const auto& rule : rules->rules())
+      if (auto it = rule.meta.find("vendor"); it != rule.meta.end() && !vendors->find(it->second))
+        return fail(Errc::Config, "YARA rule " + rule.ns + ":" + rule.name + " names vendor '" + it->second +
+                                      "', which signatures/vendors does not define");
   auto policy = load_policy(opt, *vendors);
   if (!policy) return std::unexpected(policy.error());
   Context ctx{std::move(*trust), std::move(apple),   verify::KernelKeyring{}, std::move(*vendors),

@@ -109,7 +109,7 @@ TEST_CASE("meta values are validated: confidence level, vendor slug, text type",
   REQUIRE_FALSE(rules);
   const auto& msg = rules.error().message;
   INFO(msg);
-  CHECK(msg.find("values.yar:1: rule 'Bad_Values' meta 'vendor' must be a lower-case slug") != std::string::npos);
+  CHECK(msg.find("values.yar:1: rule 'Bad_Values' meta 'vendor' must be a vendor id") != std::string::npos);
   CHECK(msg.find("meta 'description' must be a non-empty text string") != std::string::npos);
   CHECK(msg.find("meta 'confidence' must be low, medium or high, not 'certain'") != std::string::npos);
   CHECK(msg.find("meta 'reference' must be a non-empty text string") != std::string::npos);
