@@ -110,6 +110,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--max-file-size", opt.limits.max_file_size, "Skip (and report) files larger than this (e.g. 512MB)")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  scan->add_option("--max-parse-size", opt.limits.max_parse_size,
+                   "Binaries above this are hashed but not parsed (LIEF needs 2-4x their size in memory)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
   scan->add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
   scan->add_flag("-x,--one-file-system", opt.one_file_system, "Do not descend into other mounted file systems");
   std::vector<std::string> trust_dirs, key_dirs;

@@ -10,6 +10,10 @@ struct Limits {
   /// Files above this size are reported as skipped (never assumed clean). Default 512 MiB: larger
   /// than any real driver or kernel image, small enough that one file cannot exhaust memory.
   std::uint64_t max_file_size = 512ull << 20;
+  /// Binaries above this are hashed, verified where possible and rule-matched, but not handed to
+  /// LIEF, which holds 2-4 copies of a file while parsing (a 500 MB CUDA library took 2 GB).
+  /// Drivers, modules, kexts and EFI images are far smaller; vmlinux is ~60 MiB.
+  std::uint64_t max_parse_size = 64ull << 20;
   /// A compressed kernel module may not expand beyond this (a decompression bomb would otherwise
   /// allocate without bound). amdgpu.ko, the largest Debian module, is 19 MiB.
   std::uint64_t max_decompressed_size = 256ull << 20;

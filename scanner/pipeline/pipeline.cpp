@@ -66,7 +66,7 @@ void match_rules(FileRecord& rec, std::span<const std::byte> bytes, match::Match
 policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
   const attribute::Vendor* vendor = ctx.vendors.find(rec.attribution->vendor);
   policy::Subject s = policy::vendor_subject(ctx.vendors, *vendor);
-  if (rec.binary) s.privilege = rec.classification.privilege;
+  if (rec.binary) s.privilege = rec.classification.privilege;  // else unknown: never assumed user
   s.confidence = rec.attribution->confidence;
   s.path = rec.file.path;
   s.sha256 = rec.sha256;
@@ -114,18 +114,24 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
     }
   }
 
-  auto model = parse::parse_binary(rec.format, bytes, limits);
-  if (!model) {
+  // A binary that cannot be parsed is still rule-matched and attributed: a broken or oversized
+  // file from a flagged vendor must not disappear from the findings.
+  if (bytes.size() > limits.max_parse_size) {
+    rec.errors.push_back(Error{Errc::TooLarge,
+                               std::to_string(bytes.size() >> 20) + " MiB is above the parse limit of " +
+                                   std::to_string(limits.max_parse_size >> 20) + " MiB (--max-parse-size); not parsed",
+                               "parse"});
+  } else if (auto model = parse::parse_binary(rec.format, bytes, limits); !model) {
     rec.errors.push_back(at_stage(model.error(), "parse"));
-    return rec;
-  }
-  rec.classification = parse::classify(*model, f.path);
-  model->type = rec.classification.type;
-  rec.binary = std::move(*model);
-  try {
-    verify_signatures(rec, bytes, ctx);
-  } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
-    rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
+  } else {
+    rec.classification = parse::classify(*model, f.path);
+    model->type = rec.classification.type;
+    rec.binary = std::move(*model);
+    try {
+      verify_signatures(rec, bytes, ctx);
+    } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
+      rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
+    }
   }
   if (matcher) match_rules(rec, bytes, *matcher);
   rec.attribution = attribute::attribute(rec, ctx.vendors);

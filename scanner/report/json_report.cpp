@@ -182,8 +182,8 @@ ordered_json finding_json(const FileRecord& r) {
                  {"vendor", {{"id", a.vendor}, {"name", safe(a.name)},
                              {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
                              {"category", a.category}, {"confidence", std::string(to_string(a.confidence))}}},
-                 {"privilege", std::string(to_string(r.classification.privilege))},
-                 {"type", std::string(to_string(r.classification.type))},
+                 {"privilege", r.binary ? std::string(to_string(r.classification.privilege)) : "unknown"},
+                 {"type", r.binary ? std::string(to_string(r.classification.type)) : "unknown"},
                  {"rules", rules_json(*r.verdict)},
                  {"evidence", evidence},
                  {"contradictions", safe_list(a.contradictions)}};
@@ -225,15 +225,25 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
     if (!m.macho_slices.empty()) t["macho"] = macho_details(m.macho_slices);
     if (!m.warnings.empty()) t["warnings"] = safe_list(m.warnings);
     add_signature_details(r, t);
-    if (r.attribution) {
-      t["vendor"] = attribution_json(*r.attribution);
-      t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
-    }
-    if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   } else {
     t["type"] = "unknown";
     t["privilege"] = "unknown";  // never assume "user" for a file that could not be parsed
   }
+  ordered_json matches = ordered_json::array();
+  for (const auto& m : r.matches) {
+    ordered_json strings = ordered_json::array();
+    for (const auto& s : m.strings) strings.push_back({{"identifier", s.identifier}, {"offset", s.offset}});
+    ordered_json meta = ordered_json::object();
+    for (const auto& [k, v] : m.meta) meta[safe(k)] = safe(v);
+    matches.push_back({{"rule", safe(m.rule)}, {"namespace", safe(m.ns)}, {"tags", safe_list(m.tags)},
+                       {"meta", meta}, {"strings", strings}});
+  }
+  if (!matches.empty()) t["rules"] = std::move(matches);
+  if (r.attribution) {
+    t["vendor"] = attribution_json(*r.attribution);
+    t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
+  }
+  if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   ordered_json errs = ordered_json::array();
   for (const Error& e : r.errors) errs.push_back(error_json(e));
   t["errors"] = errs;

@@ -82,17 +82,21 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
   for (auto& [vendor, records] : groups) {
     const attribute::Attribution& a = *records.front()->attribution;
     const policy::MatchedRule& rule = records.front()->verdict->rules.front();
-    out << "\n" << terminal_safe(a.name) << " (" << a.country.value_or("-") << ", " << a.category << ")  rule "
-        << rule.rule_id << ": " << elide_middle(terminal_safe(rule.reason), 60) << '\n';
-    out << "  " << pad("SEVERITY", 9) << pad("PRIV", 7) << pad("TYPE", 14) << pad("SIGNATURE", 11) << pad("CONF", 7)
+    std::string head = elide_middle(terminal_safe(a.name), 30) + " (" + a.country.value_or("-") + ", " + a.category +
+                       ")  rule " + rule.rule_id + ": ";
+    std::size_t used = 0;
+    for (unsigned char ch : head) used += (ch & 0xc0) != 0x80;
+    out << "\n" << head << elide_middle(terminal_safe(rule.reason), used < 90 ? 100 - used : 10) << '\n';
+    out << "  " << pad("SEVERITY", 9) << pad("PRIV", 8) << pad("TYPE", 14) << pad("SIGNATURE", 11) << pad("CONF", 7)
         << "PATH\n";
     for (const FileRecord* r : records) {
       std::string severity(policy::to_string(r->verdict->severity));
       if (r->verdict->suppressed()) severity = "suppr.";
-      out << "  " << pad(severity, 9) << pad(std::string(to_string(r->classification.privilege)), 7)
-          << pad(std::string(to_string(r->classification.type)), 14) << pad(signature(*r), 11)
+      std::string privilege = r->binary ? std::string(to_string(r->classification.privilege)) : "unknown";
+      std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
+      out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
           << pad(std::string(to_string(r->attribution->confidence)), 7)
-          << elide_middle(terminal_safe(r->file.path), 50) << '\n';
+          << elide_middle(terminal_safe(r->file.path), 49) << '\n';
       std::string why;
       for (const auto& e : r->attribution->evidence)
         if (e.vendor == vendor) why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) + " '" + e.value + "'";
