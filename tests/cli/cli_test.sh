@@ -113,6 +113,267 @@ assert len(bad) == 1 and "\\xff" in bad[0]["file"]["path"], bad
 PY
   expect_exit 0 timeout 60 "$TS" scan --format table "$T"
   if grep -q $'\x1b' "$WORK/out"; then fail "raw ESC reached the table output"; fi ;;
+vendor_image_default)
+  # The vendor image of tools/make_vendor_image.sh (fixture build_vendor_image), default policy:
+  # exactly the three Kaspersky drivers are findings; the Chinese and US drivers and the
+  # Kaspersky-signed user-mode files are attributed but are not findings.
+  VI=${SAMPLES%/*}/vendor-samples; IMG=$VI/vendor-image
+  [[ -f $IMG/Windows/System32/drivers/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" "$IMG"
+  cp "$WORK/out" "$WORK/r.json"
+  validate_json "$WORK/r.json"
+  $PY - "$WORK/r.json" "$IMG" <<'PY' || fail "vendor image findings not as expected"
+import json, sys
+d, root = json.load(open(sys.argv[1])), sys.argv[2]
+rel = lambda p: p[len(root) + 1:]
+drv = "Windows/System32/drivers/"
+want = {drv + "klif.sys": "critical", drv + "oemhwflt.sys": "critical", drv + "oemavflt.sys": "high"}
+got = {rel(f["path"]): f for f in d["findings"]}
+assert set(got) == set(want), sorted(got)
+for path, f in got.items():
+    assert f["vendor"]["id"] == "kaspersky" and f["vendor"]["country"] == "RU", (path, f["vendor"])
+    assert f["severity"] == want[path], (path, f["severity"])
+    assert f["suppressed"] is False and f["privilege"] == "kernel" and f["type"] == "driver", (path, f)
+    assert [r["id"] for r in f["rules"]] == ["country:RU"] and f["rules"][0]["via"] == "country", (path, f["rules"])
+    assert f["evidence"], path
+assert d["summary"]["findings"] == 3 and d["summary"]["suppressed"] == 0, d["summary"]
+assert d["summary"]["findings_by_severity"] == {"critical": 2, "high": 1}, d["summary"]
+files = {rel(f["file"]["path"]): f for f in d["files"]}
+assert "Users/Public/readme.txt" not in files and d["summary"]["non_binaries"] == 1, sorted(files)
+def ev(path):
+    v = files[path]["trustscan"]["vendor"]
+    return v, {(e["kind"], e["vendor"]) for e in v["evidence"]}
+# Russian AV, signed by the vendor itself: signer (valid chain -> high) + known file name.
+v, kinds = ev(drv + "klif.sys")
+assert {("signer", "kaspersky"), ("file_name", "kaspersky")} <= kinds and v["confidence"] == "high", kinds
+assert files[drv + "klif.sys"]["file"]["code_signature"]["trusted"] is True
+# Attestation-style: primary signer is the Microsoft WHCP signing service, the vendor is only in
+# the nested signature; no file-name clue.
+f = files[drv + "oemhwflt.sys"]
+sigs = f["trustscan"]["authenticode"]["signatures"]
+assert [s["nested"] for s in sigs] == [False, True], sigs
+assert sigs[0]["signer"]["common_name"] == "Microsoft Windows Hardware Compatibility Publisher"
+assert sigs[1]["signer"]["organization"] == "AO Kaspersky Lab" and all(s["status"] == "valid" for s in sigs)
+v, kinds = ev(drv + "oemhwflt.sys")
+assert v["id"] == "kaspersky" and ("signing_service", "microsoft") in kinds and ("signer", "kaspersky") in kinds, kinds
+assert not any(k == "file_name" for k, _ in kinds), kinds
+assert any(e["kind"] == "signer" and "nested" in e.get("note", "") for e in v["evidence"]), v["evidence"]
+assert "microsoft" in v["candidates"], v
+# Unsigned, neutral name, no version resource: only a YARA rule (white-labelled engine strings).
+v, kinds = ev(drv + "oemavflt.sys")
+assert kinds == {("rule", "kaspersky")}, kinds
+assert any(e["value"].endswith("Kaspersky_ScanEngineSdk") for e in v["evidence"]), v["evidence"]
+assert files[drv + "oemavflt.sys"]["file"]["code_signature"]["exists"] is False
+assert got[drv + "oemavflt.sys"]["evidence"] == ["rule: rules:Kaspersky_ScanEngineSdk"], got[drv + "oemavflt.sys"]
+# Attributed, not flagged by the default policy.
+for path, vid, cc in ((drv + "360fsflt.sys", "qihoo-360", "CN"), (drv + "SentinelMonitor.sys", "sentinelone", "US")):
+    t = files[path]["trustscan"]
+    assert t["vendor"]["id"] == vid and t["country"] == cc and t["privilege"] == "kernel", (path, t["vendor"])
+    assert ("signer", vid) in ev(path)[1] and t["finding"]["status"] == "no_match", (path, t["finding"])
+for path in ("Program Files/Kaspersky Lab/avp.exe", "Program Files/Kaspersky Lab/avpui.dll"):
+    t = files[path]["trustscan"]
+    assert t["vendor"]["id"] == "kaspersky" and t["privilege"] == "user", (path, t["vendor"], t["privilege"])
+    assert t["finding"]["status"] == "out_of_scope", (path, t["finding"])
+    assert files[path]["file"]["code_signature"]["valid"] is True, path
+PY
+  expect_exit 1 "$TS" scan -f table --trust-store "$VI/vendor-image-ca" "$IMG"
+  cp "$WORK/out" "$WORK/r.txt"
+  $PY - "$WORK/r.txt" <<'PY' || { cat "$WORK/r.txt" >&2; fail "table findings section not as expected"; }
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+i = lines.index("FINDINGS (3)  policy: default")
+j = next(k for k in range(i, len(lines)) if lines[k].startswith("KERNEL- AND BOOT-PRIVILEGED BINARIES"))
+section = lines[i:j]
+groups = [l for l in section if re.match(r"^\S.*\((RU|BY|CN|US|-), [a-z-]+\)", l)]
+assert len(groups) == 1 and groups[0].startswith("Kaspersky (RU, antivirus)"), groups
+rows = [l for l in section if re.match(r"^  (critical|high|medium|low) ", l)]
+assert len(rows) == 3, rows
+for name in ("klif.sys", "oemhwflt.sys", "oemavflt.sys"):
+    assert sum(l.endswith(name) for l in rows) == 1, (name, rows)
+assert not any(n in l for l in section for n in ("360fsflt", "SentinelMonitor", "avp.exe", "avpui.dll")), section
+assert any("rule 'rules:Kaspersky_ScanEngineSdk'" in l for l in section), section
+PY
+  $PY -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 100 for l in open(sys.argv[1], encoding="utf-8")))' "$WORK/r.txt" \
+    || { grep -nE '^.{101,}$' "$WORK/r.txt" >&2; fail "table wider than 100 columns"; } ;;
+vendor_image_suppressed)
+  VI=${SAMPLES%/*}/vendor-samples; IMG=$VI/vendor-image
+  [[ -f $IMG/Windows/System32/drivers/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  # Default RU/BY rules + suppressions covering every finding (and an expired one listed first).
+  expect_exit 0 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" \
+    --policy "$SRC/tests/data/policy/vendor-image-suppressed.yaml" "$IMG"
+  cp "$WORK/out" "$WORK/r.json"
+  validate_json "$WORK/r.json"
+  $PY - "$WORK/r.json" "$IMG" <<'PY' || fail "suppressions not reported as expected"
+import json, re, sys
+d, root = json.load(open(sys.argv[1])), sys.argv[2]
+drv = root + "/Windows/System32/drivers/"
+got = {f["path"]: f for f in d["findings"]}
+assert set(got) == {drv + n for n in ("klif.sys", "oemhwflt.sys", "oemavflt.sys")}, sorted(got)
+assert all(f["suppressed"] is True and f["suppression_id"] == "kaspersky-drivers-lab" for f in got.values()), got
+assert d["summary"]["findings"] == 0 and d["summary"]["suppressed"] == 3, d["summary"]
+sup = {s["id"]: s for s in d["suppressions"]}
+assert list(sup) == ["expired-klif-exception", "kaspersky-drivers-lab", "kaspersky-anywhere", "drweb-never-installed"], list(sup)
+assert all(re.search(r"/tests/data/policy/vendor-image-suppressed\.yaml:[0-9]+$", s["origin"]) for s in sup.values()), sup
+e = sup["expired-klif-exception"]
+assert e["state"] == "expired" and e["uses"] == 0 and e["matches_after_expiry"] == 1, e
+u = sup["kaspersky-drivers-lab"]
+assert u["state"] == "used" and u["uses"] == 3 and u["expires"] == "2099-12-31", u
+assert sup["kaspersky-anywhere"]["state"] == "unused" and sup["drweb-never-installed"]["state"] == "unused", sup
+fin = {f["file"]["path"]: f["trustscan"]["finding"] for f in d["files"]}
+assert fin[drv + "klif.sys"]["status"] == "suppressed", fin[drv + "klif.sys"]
+assert fin[drv + "klif.sys"].get("expired_suppressions") == ["expired-klif-exception"], fin[drv + "klif.sys"]
+PY
+  expect_exit 0 "$TS" scan -f table --trust-store "$VI/vendor-image-ca" \
+    --policy "$SRC/tests/data/policy/vendor-image-suppressed.yaml" "$IMG"
+  grep -q '^FINDINGS (0, 3 suppressed)' "$WORK/out" || fail "table lacks the suppressed count"
+  grep -Eq '^  expired +0 uses +expired-klif-exception' "$WORK/out" || fail "table does not report the expired suppression"
+  grep -Eq '^  used +3 uses +kaspersky-drivers-lab' "$WORK/out" || fail "table does not report the used suppression"
+  # Only an expired suppression (it must not suppress), plus a valid one by SHA-256 for klif.sys.
+  sha=$(sha256sum "$IMG/Windows/System32/drivers/klif.sys" | cut -c1-64)
+  { cat "$SRC/tests/data/policy/vendor-image-expired.yaml"
+    printf '  - id: klif-by-hash\n    reason: this klif.sys build is approved (ticket 77)\n'
+    printf '    expires: 2099-12-31\n    match:\n      sha256: %s\n' "${sha^^}"; } >"$WORK/expired.yaml"
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --policy "$WORK/expired.yaml" "$IMG"
+  cp "$WORK/out" "$WORK/e.json"
+  validate_json "$WORK/e.json"
+  $PY - "$WORK/e.json" "$IMG" <<'PY' || fail "expired suppression not reported as expected"
+import json, sys
+d, root = json.load(open(sys.argv[1])), sys.argv[2]
+drv = root + "/Windows/System32/drivers/"
+got = {f["path"]: f["suppressed"] for f in d["findings"]}
+assert got == {drv + "klif.sys": True, drv + "oemhwflt.sys": False, drv + "oemavflt.sys": False}, got
+sup = {s["id"]: s for s in d["suppressions"]}
+assert sup["kaspersky-expired"]["state"] == "expired" and sup["kaspersky-expired"]["uses"] == 0, sup
+assert sup["kaspersky-expired"]["matches_after_expiry"] == 3, sup
+assert sup["klif-by-hash"]["state"] == "used" and sup["klif-by-hash"]["uses"] == 1, sup
+assert d["summary"]["findings"] == 2 and d["summary"]["suppressed"] == 1, d["summary"]
+PY
+  ;;
+vendor_image_flags)
+  VI=${SAMPLES%/*}/vendor-samples; IMG=$VI/vendor-image; D=$IMG/Windows/System32/drivers
+  [[ -f $D/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  findings() {  # findings FILE: "name vendor country severity rule" per finding, sorted
+    $PY -c 'import json, sys
+for f in sorted(json.load(open(sys.argv[1]))["findings"], key=lambda f: f["path"]):
+    print(f["path"].rsplit("/", 1)[1], f["vendor"]["id"], f["vendor"]["country"], f["severity"],
+          ",".join(r["id"] for r in f["rules"]), f["suppressed"])' "$1"
+  }
+  # --flag-country alone replaces the default policy: only the Chinese AV is flagged.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --flag-country CN "$IMG"
+  validate_json "$WORK/out"
+  [[ $(findings "$WORK/out") == "360fsflt.sys qihoo-360 CN critical country:CN False" ]] \
+    || fail "--flag-country CN: $(findings "$WORK/out")"
+  # --policy FILE --flag-country CN: the default's RU findings plus the Chinese AV.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --policy "$SRC/rules/policy/default.yaml" \
+    --flag-country cn "$IMG"
+  want=$'360fsflt.sys qihoo-360 CN critical country:CN False\nklif.sys kaspersky RU critical country:RU False'
+  want+=$'\noemavflt.sys kaspersky RU high country:RU False\noemhwflt.sys kaspersky RU critical country:RU False'
+  [[ $(findings "$WORK/out") == "$want" ]] || fail "--policy default --flag-country CN: $(findings "$WORK/out")"
+  # --flag-vendor: the Chinese AV by id; the US EDR only when the US itself is flagged.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --flag-vendor qihoo-360 "$IMG"
+  [[ $(findings "$WORK/out") == "360fsflt.sys qihoo-360 CN critical vendor:qihoo-360 False" ]] \
+    || fail "--flag-vendor qihoo-360: $(findings "$WORK/out")"
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --flag-country US "$IMG"
+  [[ $(findings "$WORK/out") == "SentinelMonitor.sys sentinelone US critical country:US False" ]] \
+    || fail "--flag-country US: $(findings "$WORK/out")"
+  # --fail-on: the rule-only driver is a 'high' finding (kernel, medium confidence).
+  expect_exit 0 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --fail-on critical "$D/oemavflt.sys"
+  [[ $(findings "$WORK/out") == "oemavflt.sys kaspersky RU high country:RU False" ]] \
+    || fail "--fail-on critical: finding not reported: $(findings "$WORK/out")"
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --fail-on high "$D/oemavflt.sys"
+  expect_exit 0 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --fail-on none "$IMG"
+  [[ $(findings "$WORK/out" | wc -l) == 3 ]] || fail "--fail-on none: findings not reported"
+  # --all-privileges: the Kaspersky-signed user-mode files become (medium) findings.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --all-privileges "$IMG/Program Files"
+  want=$'avp.exe kaspersky RU medium country:RU False\navpui.dll kaspersky RU medium country:RU False'
+  [[ $(findings "$WORK/out") == "$want" ]] || fail "--all-privileges: $(findings "$WORK/out")"
+  expect_exit 0 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --all-privileges --fail-on high "$IMG/Program Files"
+  expect_exit 2 "$TS" scan -f json --flag-country UK "$IMG"
+  grep -q "'UK' is not an ISO 3166-1 alpha-2 country code (did you mean 'GB'?)" "$WORK/err" || fail "no hint for UK"
+  expect_exit 2 "$TS" scan -f json --flag-vendor kasperski "$IMG"
+  grep -q "did you mean 'kaspersky'" "$WORK/err" || fail "no hint for kasperski" ;;
+bad_config)
+  # Malformed vendor list, policy and rule files: exit 2, each message names file:line.
+  VI=${SAMPLES%/*}/vendor-samples; IMG=$VI/vendor-image
+  [[ -d $IMG ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  cat >"$WORK/vendors.yaml" <<'EOF'
+vendors:
+  - id: acme-av
+    name: Acme AV
+    country: US
+    category: antivirus
+    homepage: https://acme.example
+    sources:
+      - fact: Acme AV is a test vendor
+        source: https://acme.example/about
+EOF
+  expect_exit 2 "$TS" scan -f json --vendors "$WORK/vendors.yaml" "$IMG"
+  grep -q "$WORK/vendors.yaml:6: vendor 'acme-av': unknown key 'homepage'" "$WORK/err" || fail "vendors: $(cat "$WORK/err")"
+  [[ ! -s $WORK/out ]] || fail "a report was written despite the configuration error"
+  cat >"$WORK/policy-key.yaml" <<'EOF'
+name: bad-key
+countries:
+  - code: RU
+    reasons: a typo of reason
+    source: https://example.invalid/ru
+EOF
+  expect_exit 2 "$TS" scan -f json --policy "$WORK/policy-key.yaml" "$IMG"
+  grep -q "$WORK/policy-key.yaml:4: country 'RU': unknown key 'reasons' (did you mean 'reason'?)" "$WORK/err" \
+    || fail "policy key: $(cat "$WORK/err")"
+  cat >"$WORK/policy-country.yaml" <<'EOF'
+name: bad-country
+countries:
+  - code: RU
+    reason: Russia
+    source: https://example.invalid/ru
+  - code: UK
+    reason: a code that does not exist
+    source: https://example.invalid/uk
+EOF
+  expect_exit 2 "$TS" scan -f json --policy "$WORK/policy-country.yaml" "$IMG"
+  grep -q "$WORK/policy-country.yaml:6: .*'UK' is not an ISO 3166-1 alpha-2 country code" "$WORK/err" \
+    || fail "policy country: $(cat "$WORK/err")"
+  cat >"$WORK/broken.yar" <<'EOF'
+rule Broken_Test
+{
+    meta:
+        vendor = "kaspersky"
+        description = "syntax error on purpose"
+        confidence = "low"
+        reference = "tests/cli/cli_test.sh"
+    strings:
+        $a = "broken_test_token" ascii
+    condition:
+        $a and and
+}
+EOF
+  expect_exit 2 "$TS" scan -f json --rules "$WORK/broken.yar" "$IMG"
+  grep -q "$WORK/broken.yar:11: " "$WORK/err" || fail "rule syntax: $(cat "$WORK/err")"
+  # shellcheck disable=SC2016  # $a is YARA, not shell
+  printf 'rule No_Meta\n{\n    strings:\n        $a = "no_meta_token"\n    condition:\n        $a\n}\n' >"$WORK/nometa.yar"
+  expect_exit 2 "$TS" scan -f json --rules "$WORK/nometa.yar" "$IMG"
+  grep -q "$WORK/nometa.yar:1: rule 'No_Meta' lacks required meta 'vendor'" "$WORK/err" || fail "rule meta: $(cat "$WORK/err")" ;;
+ndjson_alerts)
+  VI=${SAMPLES%/*}/vendor-samples; IMG=$VI/vendor-image
+  [[ -d $IMG ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  expect_exit 1 "$TS" scan -f ndjson --trust-store "$VI/vendor-image-ca" "$IMG"
+  cp "$WORK/out" "$WORK/r.ndjson"
+  validate_json "$WORK/r.ndjson" --ndjson
+  $PY - "$WORK/r.ndjson" <<'PY' || fail "NDJSON alerts not as expected"
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+kinds = [e["event"]["kind"] for e in events]
+assert kinds == ["alert"] * 3 + ["event"] * 4 + ["state"], kinds
+for e in events[:3]:
+    assert e["rule"]["id"] == "country:RU" and e["rule"]["reference"].startswith("https://"), e["rule"]
+    assert e["trustscan"]["finding"]["status"] == "finding" and e["trustscan"]["vendor"]["id"] == "kaspersky", e["trustscan"]
+    assert e["trustscan"]["country"] == "RU" and e["trustscan"]["finding"]["severity"] in ("critical", "high")
+assert sorted(e["file"]["name"] for e in events[:3]) == ["klif.sys", "oemavflt.sys", "oemhwflt.sys"]
+assert all("rule" not in e for e in events[3:]), [e.get("rule") for e in events[3:]]
+assert {e["file"]["name"]: e["trustscan"]["finding"]["status"] for e in events[3:7]} == {
+    "avp.exe": "out_of_scope", "avpui.dll": "out_of_scope", "360fsflt.sys": "no_match", "SentinelMonitor.sys": "no_match"}
+PY
+  ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
