@@ -127,15 +127,11 @@ void version_info_evidence(const pipeline::FileRecord& r, Collector& c) {
   c.add(EvidenceKind::Copyright, by_copyright, copyright, Confidence::Medium);
 }
 
-/// TODO(unify): match::Confidence and trustscan::Confidence are the same scale.
-Confidence to_core(match::Confidence c) {
-  return c == match::Confidence::High ? Confidence::High : c == match::Confidence::Medium ? Confidence::Medium : Confidence::Low;
-}
 
 void rule_and_name_evidence(const pipeline::FileRecord& r, Collector& c) {
   for (const auto& m : r.matches)
     c.add_vendor(EvidenceKind::Rule, c.db().find(m.vendor()), m.ns.empty() ? m.rule : m.ns + ":" + m.rule,
-                 to_core(m.confidence()), m.meta.count("description") ? m.meta.at("description") : "");
+                 m.confidence(), m.meta.count("description") ? m.meta.at("description") : "");
   std::string_view path = r.file.path;
   std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
   for (const auto& m : c.db().by_file_name(name))

@@ -3,6 +3,7 @@
 /// Small vocabulary types shared by every stage. Each enum has a to_string giving the name used in
 /// reports (docs/report-schema.md); the names are part of the report contract.
 
+#include <optional>
 #include <string_view>
 
 namespace trustscan {
@@ -82,6 +83,13 @@ enum class Compression { None, Xz, Zstd };
     case Confidence::Low: break;
   }
   return "low";
+}
+
+[[nodiscard]] constexpr std::optional<Confidence> confidence_from_string(std::string_view s) noexcept {
+  if (s == "low") return Confidence::Low;
+  if (s == "medium") return Confidence::Medium;
+  if (s == "high") return Confidence::High;
+  return std::nullopt;
 }
 
 [[nodiscard]] constexpr std::string_view to_string(Compression v) noexcept {

@@ -21,26 +21,10 @@ namespace trustscan::match {
 ///  - Medium: one vendor-specific artefact in a fitting context (a version-resource value, an
 ///    OriginalFilename registered to the vendor, an SDK-only token set, a PDB path). Spoofable.
 ///  - Low: indicative only (names from third-party lists; names other vendors might reuse).
-enum class Confidence { Low, Medium, High };
+///  (One confidence scale for rules, attribution and policy: core/types.hpp.)
+using trustscan::Confidence;
+using trustscan::confidence_from_string;
 
-[[nodiscard]] constexpr std::string_view to_string(Confidence c) noexcept {
-  switch (c) {
-    case Confidence::High: return "high";
-    case Confidence::Medium: return "medium";
-    case Confidence::Low: break;
-  }
-  return "low";
-}
-
-/// Parses the `confidence` meta value; nullopt for anything but low|medium|high.
-[[nodiscard]] constexpr std::optional<Confidence> confidence_from_string(std::string_view s) noexcept {
-  if (s == "low") return Confidence::Low;
-  if (s == "medium") return Confidence::Medium;
-  if (s == "high") return Confidence::High;
-  return std::nullopt;
-}
-
-/// Meta keys every public rule must carry (checked when the rule set is compiled).
 inline constexpr std::string_view kRequiredMeta[] = {"vendor", "description", "confidence",
                                                       "reference"};
 

@@ -22,13 +22,7 @@ using trustscan::Confidence;
 enum class Severity { Low, Medium, High, Critical };
 
 /// "low" / "medium" / "high" (exact, lower case); nullopt otherwise.
-[[nodiscard]] constexpr std::optional<Confidence> confidence_from_string(
-    std::string_view s) noexcept {
-  if (s == "low") return Confidence::Low;
-  if (s == "medium") return Confidence::Medium;
-  if (s == "high") return Confidence::High;
-  return std::nullopt;
-}
+using trustscan::confidence_from_string;
 
 [[nodiscard]] constexpr std::string_view to_string(Severity s) noexcept {
   switch (s) {

@@ -11,41 +11,8 @@
 
 namespace trustscan::verify::modsig {
 
-std::string hex_lower(std::span<const unsigned char> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
-}
 
-std::string name_to_string(const X509_NAME* name) {
-  if (name == nullptr) return {};
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio) return {};
-  // RFC 2253 order and escaping, but keep UTF-8 as is rather than \XX escapes.
-  const unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-  if (X509_NAME_print_ex(bio.get(), name, 0, flags) < 0) return {};
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio.get(), &data);
-  return len > 0 && data != nullptr ? std::string(data, static_cast<std::size_t>(len)) : std::string{};
-}
 
-std::string name_entry(const X509_NAME* name, int nid) {
-  if (name == nullptr) return {};
-  const int idx = X509_NAME_get_index_by_NID(name, nid, -1);
-  if (idx < 0) return {};
-  const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
-  unsigned char* utf8 = nullptr;
-  const int len = ASN1_STRING_to_UTF8(&utf8, value);
-  if (len < 0 || utf8 == nullptr) return {};
-  std::string out(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
-  OPENSSL_free(utf8);
-  return out;
-}
 
 std::string integer_hex(const ASN1_INTEGER* value) {
   if (value == nullptr) return {};

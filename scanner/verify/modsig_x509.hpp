@@ -9,17 +9,14 @@
 #include <vector>
 
 #include "verify/openssl_ptr.hpp"
+#include "verify/x509_util.hpp"
 
 namespace trustscan::verify::modsig {
 
-/// Lower-case hex of `bytes`, no separators.
-[[nodiscard]] std::string hex_lower(std::span<const unsigned char> bytes);
-
-/// One-line DN in RFC 2253 order ("CN=x,O=y,C=z"), UTF-8; empty for nullptr.
-[[nodiscard]] std::string name_to_string(const X509_NAME* name);
-
-/// The first entry of `nid` (NID_commonName, NID_organizationName, ...) in `name`, UTF-8; "" if none.
-[[nodiscard]] std::string name_entry(const X509_NAME* name, int nid);
+// Shared with Authenticode (x509_util): one implementation of each.
+using detail::name_entry;
+using detail::name_to_string;
+[[nodiscard]] inline std::string hex_lower(std::span<const unsigned char> bytes) { return detail::to_hex(bytes); }
 
 /// Lower-case hex of an ASN.1 INTEGER's magnitude (as `openssl x509 -serial` prints it, lower-cased);
 /// a negative serial gets a leading '-'.
