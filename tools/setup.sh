@@ -66,6 +66,9 @@ install_missing "${BUILD_DEPS[@]}"
 if [[ $want_tests -eq 1 ]]; then
   install_missing "${TEST_DEPS[@]}"
   ensure_osslsigncode_tsa
+  # npm fetches the real macOS/Windows binaries of the real-tree tests (Debian's npm, unless a
+  # Node.js distribution already provides it).
+  command -v npm >/dev/null || install_missing npm
 fi
 
 BUILD_DIR=${BUILD_DIR:-build}
