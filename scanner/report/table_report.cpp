@@ -99,7 +99,10 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
           << elide_middle(terminal_safe(r->file.path), 49) << '\n';
       std::string why;
       for (const auto& e : r->attribution->evidence)
-        if (e.vendor == vendor) why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) + " '" + e.value + "'";
+        if (e.vendor == vendor)  // the list's spelling is shorter than a full DN and says what matched
+          why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) +
+                 (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
+                 (e.matched.empty() ? e.value : e.matched) + "'";
       out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
       for (const auto& c : r->attribution->contradictions)
         out << "    contradiction: " << elide_middle(terminal_safe(c), 79) << '\n';
