@@ -45,52 +45,9 @@ mkdir -p "$OUT/ca"
 rm -f "$OUT"/*.exe "$OUT"/crl/*
 
 # -------------------------------------------------------------------- certificate authority
-# make_ca_config DIR: a minimal `openssl ca` setup whose database lives in DIR.
-make_ca_config() {
-    local dir=$1
-    mkdir -p "$dir/newcerts"
-    : >"$dir/index.txt"
-    echo 1000 >"$dir/serial"
-    cat >"$dir/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = $dir
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-serial = \$dir/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-[ policy_any ]
-commonName = supplied
-organizationName = optional
-countryName = optional
-[ v3_root ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ v3_codesign ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = codeSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ v3_tsa ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, nonRepudiation
-extendedKeyUsage = critical, timeStamping
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ v3_server ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
-}
+# make_ca_config DIR [FIRST_SERIAL]: see tools/lib/test_ca.sh.
+# shellcheck source=lib/test_ca.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
 
 newkey() { openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$1.key"; }
 csr() { openssl req -new -key "$WORK/$1.key" -subj "$2" -out "$WORK/$1.csr"; }

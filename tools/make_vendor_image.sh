@@ -60,36 +60,9 @@ mkdir -p "$IMG/Windows/System32/drivers" "$IMG/Program Files/Kaspersky Lab" "$IM
          "$OUT/vendor-image-ca"
 
 # -------------------------------------------------------------------- certificate authority
-mkdir -p "$WORK/ca/newcerts"
-: >"$WORK/ca/index.txt"
-echo 2000 >"$WORK/ca/serial"
-cat >"$WORK/ca/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = $WORK/ca
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-serial = \$dir/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-[ policy_any ]
-commonName = supplied
-organizationName = optional
-countryName = optional
-[ v3_root ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ v3_codesign ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = codeSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+# shellcheck source=lib/test_ca.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
+make_ca_config "$WORK/ca" 2000
 
 # cert NAME SUBJECT [self]: key + certificate NAME.{key,pem}, issued by the root (or self-signed).
 cert() {
