@@ -13,7 +13,7 @@
 #include <cstring>
 #include <memory>
 
-#include "io/mapped_file.hpp"
+#include "io/file_access.hpp"
 
 namespace trustscan::discover {
 namespace {

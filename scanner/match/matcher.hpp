@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Runs the shared compiled rules over one file's mapped bytes. One Matcher per worker thread.
+/// Runs the shared compiled rules over one file's bytes, already in memory. One Matcher per worker thread.
 
 #include <cstddef>
 #include <memory>
@@ -36,7 +36,7 @@ class Matcher {
   Matcher& operator=(const Matcher&) = delete;
   ~Matcher();
 
-  /// Scans bytes that are already in memory (the pipeline's mapped file; never re-read from disk)
+  /// Scans bytes that are already in memory (the pipeline's one read of the file; never re-read from disk)
   /// with the given external variables. Returns the public rules that matched, in rule order.
   /// Errors: Errc::TooLarge on timeout, Errc::Internal for other libyara failures (e.g. more than
   /// 32 concurrent scans of one rule set, libyara's YR_MAX_THREADS).

@@ -8,7 +8,7 @@
 ///   if (!rules) { err << rules.error().message; return exit_code::bad_config; }
 ///   // per worker thread:
 ///   auto matcher = match::Matcher::create(*rules);
-///   auto hits = matcher->scan(mapped.bytes(), externals);
+///   auto hits = matcher->scan(contents.bytes(), externals);
 /// \endcode
 
 #include <cstddef>

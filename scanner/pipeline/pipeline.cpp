@@ -14,7 +14,7 @@
 #include "identify/format.hpp"
 #include "io/decompress.hpp"
 #include "io/hashing.hpp"
-#include "io/mapped_file.hpp"
+#include "io/file_access.hpp"
 #include "attribute/attributor.hpp"
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
@@ -90,9 +90,9 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
   rec.file = f;
   rec.format = id.format;
   rec.compression = id.compression;
-  auto mapped = io::MappedFile::map(*fd);
-  if (!mapped) return discover::PathError{f.path, at_stage(mapped.error(), "map")};
-  std::span<const std::byte> bytes = mapped->bytes();
+  auto contents = io::FileContents::read(*fd, limits.max_file_size);
+  if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
+  std::span<const std::byte> bytes = contents->bytes();
   rec.file.size = bytes.size();
   rec.sha256 = io::sha256_hex(bytes);
 

@@ -152,8 +152,34 @@ ordered_json code_signature_ecs(const pipeline::FileRecord& r) {
   }
   if (r.binary && !r.binary->macho_slices.empty()) {
     if (r.macho_signatures.empty()) return {{"exists", false}};
-    const auto& m = r.macho_signatures.front().second;  // first signed slice speaks for the file
-    ordered_json j = ecs_base(m.status, m.flags);
+    // Every slice is a program of its own: the file is only as good as its worst slice, and a
+    // slice without a signature makes the file unsigned in part (never "trusted").
+    auto rank = [](SignatureStatus s) {
+      switch (s) {
+        case SignatureStatus::Invalid: return 5;
+        case SignatureStatus::Malformed: return 4;
+        case SignatureStatus::UnknownKey: return 3;
+        case SignatureStatus::Unsigned: return 2;
+        case SignatureStatus::Untrusted: return 1;
+        case SignatureStatus::Valid: break;
+      }
+      return 0;
+    };
+    SignatureStatus worst = r.macho_signatures.size() < r.binary->macho_slices.size() ? SignatureStatus::Unsigned
+                                                                                      : SignatureStatus::Valid;
+    verify::VerifyFlags all_flags = 0;
+    bool integrity = worst != SignatureStatus::Unsigned;
+    for (const auto& [slice, sig] : r.macho_signatures) {
+      if (rank(sig.status) > rank(worst)) worst = sig.status;
+      all_flags |= sig.flags;
+      integrity = integrity && integrity_ok(sig.status, sig.flags);
+    }
+    const auto& m = r.macho_signatures.front().second;  // identity: the first signed slice
+    ordered_json j{{"exists", true},
+                   {"valid", integrity},
+                   {"trusted", worst == SignatureStatus::Valid},
+                   {"status", std::string(to_string(worst))},
+                   {"flags", flags_json(all_flags)}};
     if (!m.identifier.empty()) j["signing_id"] = safe(m.identifier);
     if (!m.team_id.empty()) j["team_id"] = safe(m.team_id);
     if (!m.signer.common_name.empty()) j["subject_name"] = safe(m.signer.common_name);

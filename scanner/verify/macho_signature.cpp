@@ -304,7 +304,7 @@ std::vector<std::vector<unsigned char>> signed_cdhashes(CMS_SignerInfo* si) {
 /// Verifies Apple's RFC 3161 timestamp (unsigned attribute id-aa-timeStampToken) over the
 /// signer's signature value; returns its genTime when it verifies to an anchor.
 std::optional<std::int64_t> verified_timestamp(CMS_SignerInfo* si, const MachOTrustAnchors& anchors,
-                                               std::vector<std::string>& errors) {
+                                               std::int64_t now, std::vector<std::string>& errors) {
   const int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
   if (idx < 0) return std::nullopt;
   const ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, idx), 0);
@@ -324,6 +324,15 @@ std::optional<std::int64_t> verified_timestamp(CMS_SignerInfo* si, const MachOTr
     return std::nullopt;
   }
   const std::int64_t gen_time = to_unix(TS_TST_INFO_get_time(info.get()));
+  // As for Authenticode: an undecodable or future genTime is no evidence of when it was signed.
+  if (gen_time == 0) {
+    errors.push_back("timestamp genTime cannot be decoded");
+    return std::nullopt;
+  }
+  if (gen_time > now) {
+    errors.push_back("timestamp genTime lies after the verification time; ignored");
+    return std::nullopt;
+  }
   // The TSA certificate is checked at the time it signed (as every timestamp verifier does).
   X509StorePtr store = make_store(anchors, gen_time);
   std::unique_ptr<TS_VERIFY_CTX, OpensslDeleter<TS_VERIFY_CTX_free>> ctx(TS_VERIFY_CTX_new());
@@ -480,7 +489,7 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
   }
 
   // 3. Chain to an anchor, at the verified timestamp if any, else at `now`.
-  const auto ts = verified_timestamp(si, anchors, r.errors);
+  const auto ts = verified_timestamp(si, anchors, now, r.errors);
   r.timestamp = ts;
   r.verification_time = ts.value_or(now);
   r.verification_time_source = ts ? "timestamp" : "clock";
@@ -632,8 +641,14 @@ MachOSignatureResult verify_macho_signature(std::span<const std::byte> file, con
   std::vector<ParsedCd> cds;
   std::span<const std::byte> requirements, entitlements, der_entitlements, cms_wrapper;
   bool have_cms_slot = false;
+  std::vector<std::uint32_t> seen_types;
   for (std::uint32_t n = 0; n < count; ++n) {
     const std::uint32_t type = be32(sb, 12 + n * 8);
+    // A repeated slot would let an unsigned CodeDirectory (identifier, Team ID, flags) stand
+    // beside the one the CMS signs; codesign never writes one.
+    if (std::find(seen_types.begin(), seen_types.end(), type) != seen_types.end())
+      return malformed("SuperBlob repeats slot " + std::to_string(type));
+    seen_types.push_back(type);
     const std::uint32_t offset = be32(sb, 16 + n * 8);
     if (offset > sb.size() || sb.size() - offset < 8) return malformed("blob " + std::to_string(n) + " lies outside the SuperBlob");
     const std::uint32_t magic = be32(sb, offset);

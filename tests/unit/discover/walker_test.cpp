@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "io/mapped_file.hpp"
+#include "io/file_access.hpp"
 #include "support/temp_tree.hpp"
 
 using namespace trustscan;
@@ -135,4 +135,22 @@ TEST_CASE("join_path keeps the root as given", "[discover]") {
   CHECK(discover::join_path("/", "etc") == "/etc");
   CHECK(discover::join_path("img/", "a/b") == "img/a/b");
   CHECK(discover::join_path("img", "") == "img");
+}
+
+TEST_CASE("file contents are read once, and a file grown past the limit is refused", "[io]") {
+  test::TempTree t;
+  t.write("f.bin", std::string(100, 'x'));
+  auto root = io::RootDir::open(t.path().string());
+  REQUIRE(root);
+  auto fd = root->open_beneath("f.bin", false);
+  REQUIRE(fd);
+  io::FdGuard guard(*fd);
+  auto whole = io::FileContents::read(*fd, 1000);
+  REQUIRE(whole);
+  CHECK(whole->bytes().size() == 100);
+  auto refused = io::FileContents::read(*fd, 50);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::TooLarge);
+  auto escape = root->open_beneath("../etc/passwd", false);  // RESOLVE_BENEATH
+  CHECK_FALSE(escape);
 }

@@ -1,14 +1,14 @@
-#include "io/mapped_file.hpp"
+#include "io/file_access.hpp"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <utility>
 
 namespace trustscan::io {
@@ -88,33 +88,26 @@ Result<int> RootDir::open_beneath(const std::string& relative, bool directory) c
   return fd;
 }
 
-Result<MappedFile> MappedFile::map(int fd) {
+Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::unexpected(errno_error(errno, "fstat"));
   if (!S_ISREG(st.st_mode)) return fail(Errc::Unsupported, "not a regular file");
-  auto size = static_cast<std::size_t>(st.st_size);
-  if (size == 0) return MappedFile(nullptr, 0);
-  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (data == MAP_FAILED) return std::unexpected(errno_error(errno, "mmap"));
-  // One sequential pass per stage over mostly cold pages: ask for read-ahead.
-  ::madvise(data, size, MADV_SEQUENTIAL | MADV_WILLNEED);
-  return MappedFile(data, size);
-}
-
-MappedFile::MappedFile(MappedFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-
-MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
-  if (this != &other) {
-    if (data_) ::munmap(data_, size_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (max_size != 0 && size > max_size)
+    return fail(Errc::TooLarge, "file grew to " + std::to_string(size) + " bytes since it was listed");
+  // make_unique_for_overwrite: no zero-filling of a buffer that is about to be overwritten.
+  auto data = std::make_unique_for_overwrite<std::byte[]>(static_cast<std::size_t>(std::max<std::uint64_t>(size, 1)));
+  std::size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::pread(fd, data.get() + got, static_cast<std::size_t>(size - got), static_cast<off_t>(got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(errno_error(errno, "read"));
+    }
+    if (n == 0) break;  // truncated meanwhile: keep what was there
+    got += static_cast<std::size_t>(n);
   }
-  return *this;
-}
-
-MappedFile::~MappedFile() {
-  if (data_) ::munmap(data_, size_);
+  return FileContents(std::move(data), got);
 }
 
 Result<std::vector<std::byte>> read_prefix(int fd, std::size_t max) {

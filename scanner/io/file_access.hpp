@@ -1,10 +1,11 @@
 #pragma once
 /// \file
 /// Read-only access to one file's bytes: opened once (beneath its scan root, never through a
-/// symlink), mapped once, and handed to every stage as the same span.
+/// symlink), read once, and handed to every stage as the same span.
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,24 +42,22 @@ class RootDir {
 /// as the final component, without updating its access time where permitted.
 Result<int> open_readonly(const std::string& path, bool directory);
 
-/// A file mapped read-only (MAP_PRIVATE, PROT_READ). Empty files map to an empty span.
-class MappedFile {
+/// A file's bytes, read once into memory and handed to every stage as the same span.
+///
+/// Read, not mmap(2): a mapping of a file that another process truncates while we hash or parse it
+/// raises SIGBUS, which would end the whole scan (a hostile local process could do it on purpose);
+/// a read sees the file as it was. Move-only.
+class FileContents {
  public:
-  /// Maps an open regular file at its current size. The fd is not kept.
-  static Result<MappedFile> map(int fd);
-  MappedFile(MappedFile&& other) noexcept;
-  MappedFile& operator=(MappedFile&& other) noexcept;
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile();
+  /// Reads an open regular file. Fails with Errc::TooLarge when it is now larger than `max_size`
+  /// (it may have grown or been replaced since the walk saw it).
+  static Result<FileContents> read(int fd, std::uint64_t max_size);
 
-  [[nodiscard]] std::span<const std::byte> bytes() const noexcept {
-    return {static_cast<const std::byte*>(data_), size_};
-  }
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
 
  private:
-  MappedFile(void* data, std::size_t size) : data_(data), size_(size) {}
-  void* data_ = nullptr;
+  FileContents(std::unique_ptr<std::byte[]> data, std::size_t size) : data_(std::move(data)), size_(size) {}
+  std::unique_ptr<std::byte[]> data_;
   std::size_t size_ = 0;
 };
 
