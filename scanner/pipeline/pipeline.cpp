@@ -3,19 +3,19 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 #include <thread>
 #include <variant>
 
+#include "attribute/attributor.hpp"
 #include "discover/walker.hpp"
 #include "identify/format.hpp"
 #include "io/decompress.hpp"
-#include "io/hashing.hpp"
 #include "io/file_access.hpp"
-#include "attribute/attributor.hpp"
+#include "io/hashing.hpp"
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
 #include "verify/authenticode.hpp"
