@@ -90,8 +90,12 @@ PeLayout layout_of(const pe::Binary& bin) {
   l.checksum_offset = opt + 64;
   l.security_dir_offset = opt + (bin.type() == pe::PE_TYPE::PE32 ? 96 : 112) + 4 * 8;
   l.size_of_headers = bin.optional_header().sizeof_headers();
-  const pe::DataDirectory& sec = bin.data_directory(pe::DATA_DIRECTORY::CERTIFICATE_TABLE);
-  l.certificate_table = {sec.RVA(), sec.size()};  // RVA() is a file offset for this directory
+  // An image with fewer than 5 data directories has no certificate-table entry at all (LIEF 0.9
+  // would still hand back whatever bytes sit there).
+  if (bin.optional_header().numberof_rva_and_size() > 4) {
+    const pe::DataDirectory& sec = bin.data_directory(pe::DATA_DIRECTORY::CERTIFICATE_TABLE);
+    l.certificate_table = {sec.RVA(), sec.size()};  // RVA() is a file offset for this directory
+  }
   for (const pe::Section& s : bin.sections()) l.sections.push_back({s.pointerto_raw_data(), s.sizeof_raw_data()});
   return l;
 }
