@@ -14,6 +14,7 @@
 #include "verify/chain.hpp"
 #include "verify/der_reader.hpp"
 #include "verify/openssl_ptr.hpp"
+#include "verify/pkcs7_signer.hpp"
 #include "verify/x509_util.hpp"
 
 namespace trustscan::verify {
@@ -329,63 +330,6 @@ void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
 // ---------------------------------------------------------------------------------------------
 // Verification
 
-struct SignerCheck {
-  VerifyFlags flags = 0;
-  std::vector<std::string> errors;
-};
-
-/// PKCS#7 signer checks: messageDigest attribute == digest(content), and the signature over the
-/// DER SET OF authenticated attributes (or over the content itself when there are none).
-SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content,
-                              std::string_view who) {
-  SignerCheck check;
-  auto bad = [&](std::string message) {
-    add_flag(check.flags, VerifyFlag::BadSignature);
-    check.errors.push_back(std::string(who) + ": " + message);
-  };
-  const EVP_MD* md = md_of(si->digest_alg);
-  EVP_PKEY* key = cert ? X509_get0_pubkey(cert) : nullptr;
-  if (md == nullptr) {
-    bad("unsupported signer digest algorithm");
-    return check;
-  }
-  if (key == nullptr) {
-    bad("signer public key unavailable");
-    return check;
-  }
-
-  std::vector<std::uint8_t> signed_bytes;
-  if (X509at_get_attr_count(si->auth_attr) > 0) {
-    ASN1_OCTET_STRING* message_digest = PKCS7_digest_from_attributes(si->auth_attr);
-    const auto actual = digest_of(md, content);
-    if (message_digest == nullptr)
-      bad("messageDigest attribute missing");
-    else if (!actual || !equal_bytes(*actual, bytes_of(message_digest)))
-      bad("messageDigest attribute does not match the signed content");
-    // The signature covers the attributes re-encoded as a DER SET (RFC 2315 §9.3).
-    unsigned char* der = nullptr;
-    const int len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der,
-                                  ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
-    if (len <= 0 || der == nullptr) {
-      bad("authenticated attributes cannot be encoded");
-      return check;
-    }
-    signed_bytes.assign(der, der + len);
-    OPENSSL_free(der);
-  } else {
-    signed_bytes.assign(content.begin(), content.end());
-  }
-
-  EvpMdCtxPtr mctx(EVP_MD_CTX_new());
-  const Bytes sig = bytes_of(si->enc_digest);
-  const bool ok = mctx && EVP_DigestVerifyInit(mctx.get(), nullptr, md, nullptr, key) == 1 &&
-                  EVP_DigestVerify(mctx.get(), sig.data(), sig.size(), signed_bytes.data(),
-                                   signed_bytes.size()) == 1;
-  ERR_clear_error();
-  if (!ok) bad("signature does not verify with the signer certificate");
-  return check;
-}
-
 X509* find_cert(STACK_OF(X509) * certs, const PKCS7_ISSUER_AND_SERIAL* ias) {
   if (certs == nullptr || ias == nullptr) return nullptr;
   return X509_find_by_issuer_and_serial(certs, ias->issuer, ias->serial);
@@ -506,8 +450,8 @@ Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
     return ts;
   }
   ts.authority = detail::name_to_string(X509_get_subject_name(tsa));
-  const SignerCheck check =
-      check_signer_info(counter.get(), tsa, bytes_of(si->enc_digest), "pkcs9 countersignature");
+  const detail::SignerCheck check =
+      detail::check_signer_info(counter.get(), tsa, bytes_of(si->enc_digest), "pkcs9 countersignature");
   ts.errors.insert(ts.errors.end(), check.errors.begin(), check.errors.end());
   if (check.flags != 0 || !ts.time) return ts;
 
@@ -586,7 +530,7 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.errors.emplace_back("contentType attribute is not SpcIndirectDataContent");
   }
   if (cert != nullptr) {
-    const SignerCheck check = check_signer_info(si, cert, c.content, "signer");
+    const detail::SignerCheck check = detail::check_signer_info(si, cert, c.content, "signer");
     info.flags |= check.flags;
     add_errors(check.errors);
   }
@@ -699,5 +643,61 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
   }
   return result;
 }
+
+namespace detail {
+
+/// PKCS#7 signer checks: messageDigest attribute == digest(content), and the signature over the
+/// DER SET OF authenticated attributes (or over the content itself when there are none).
+SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, std::span<const std::uint8_t> content,
+                              std::string_view who) {
+  SignerCheck check;
+  auto bad = [&](std::string message) {
+    add_flag(check.flags, VerifyFlag::BadSignature);
+    check.errors.push_back(std::string(who) + ": " + message);
+  };
+  const EVP_MD* md = md_of(si->digest_alg);
+  EVP_PKEY* key = cert ? X509_get0_pubkey(cert) : nullptr;
+  if (md == nullptr) {
+    bad("unsupported signer digest algorithm");
+    return check;
+  }
+  if (key == nullptr) {
+    bad("signer public key unavailable");
+    return check;
+  }
+
+  std::vector<std::uint8_t> signed_bytes;
+  if (X509at_get_attr_count(si->auth_attr) > 0) {
+    ASN1_OCTET_STRING* message_digest = PKCS7_digest_from_attributes(si->auth_attr);
+    const auto actual = digest_of(md, content);
+    if (message_digest == nullptr)
+      bad("messageDigest attribute missing");
+    else if (!actual || !equal_bytes(*actual, bytes_of(message_digest)))
+      bad("messageDigest attribute does not match the signed content");
+    // The signature covers the attributes re-encoded as a DER SET (RFC 2315 §9.3).
+    unsigned char* der = nullptr;
+    const int len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der,
+                                  ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+    if (len <= 0 || der == nullptr) {
+      bad("authenticated attributes cannot be encoded");
+      return check;
+    }
+    signed_bytes.assign(der, der + len);
+    OPENSSL_free(der);
+  } else {
+    signed_bytes.assign(content.begin(), content.end());
+  }
+
+  EvpMdCtxPtr mctx(EVP_MD_CTX_new());
+  const Bytes sig = bytes_of(si->enc_digest);
+  const bool ok = mctx && EVP_DigestVerifyInit(mctx.get(), nullptr, md, nullptr, key) == 1 &&
+                  EVP_DigestVerify(mctx.get(), sig.data(), sig.size(), signed_bytes.data(),
+                                   signed_bytes.size()) == 1;
+  ERR_clear_error();
+  if (!ok) bad("signature does not verify with the signer certificate");
+  return check;
+}
+
+}  // namespace detail
 
 }  // namespace trustscan::verify

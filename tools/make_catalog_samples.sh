@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# make_catalog_samples.sh OUTDIR
+#
+# Builds the Windows catalog (.cat) test samples (issue 6) at test time, from a mingw C compiler,
+# openssl and python3 (standard library only, tools/make_catalog.py):
+#
+#   OUTDIR/ca/root.pem          throw-away test root: load it as the only trust anchor
+#   OUTDIR/driver.sys           tiny mingw-built kernel driver, unsigned (listed in driver.cat)
+#   OUTDIR/other.sys            another driver, listed in no catalog
+#   OUTDIR/hashes.txt           "<sha256>  <sha1>  <path>" of both (tools/authentihash.py)
+#   OUTDIR/driver.cat           catalog listing driver.sys (SHA-1 + SHA-256 members)   -> valid
+#   OUTDIR/driver-tampered.cat  driver.cat with one byte of a member's file name flipped -> invalid
+#   OUTDIR/cms-form.p7          driver.cat as openssl cms writes it (CTL bytes in an OCTET STRING)
+#   OUTDIR/big.cat              5,000 generated members (+ the driver)                  -> valid
+#
+# Catalogs are written the way Windows stores them: the CTL directly as the SignedData content
+# (see /work/shared/research/windows-catalogs.md). Signer certificates are valid 2020..2040;
+# tests use a fixed "now" of 2026-01-01.
+#
+# Exit status: 0 on success, 77 if a required tool is missing, 1 on failure, 2 on usage errors.
+set -euo pipefail
+
+usage() { echo "usage: $0 OUTDIR" >&2; exit 2; }
+[[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
+OUT=$1
+TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+for tool in x86_64-w64-mingw32-gcc openssl python3; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "make_catalog_samples: $tool not found; skipping" >&2
+        exit 77
+    fi
+done
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$OUT/ca"
+rm -f "$OUT"/*.cat "$OUT"/*.sys
+
+# shellcheck source=lib/test_ca.sh
+source "$TOOLS/lib/test_ca.sh"
+make_ca_config "$WORK/ca"
+openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/root.key"
+openssl req -new -key "$WORK/root.key" -subj "/C=XX/O=trustscan tests/CN=trustscan Catalog Test Root" \
+    -out "$WORK/root.csr"
+openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" -selfsign -keyfile "$WORK/root.key" \
+    -in "$WORK/root.csr" -out "$WORK/root.pem" -extensions v3_root \
+    -startdate 20200101000000Z -enddate 20450101000000Z 2>/dev/null
+openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/signer.key"
+openssl req -new -key "$WORK/signer.key" -subj "/C=XX/O=trustscan tests/CN=trustscan Catalog Signer" \
+    -out "$WORK/signer.csr"
+openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" -cert "$WORK/root.pem" \
+    -keyfile "$WORK/root.key" -in "$WORK/signer.csr" -out "$WORK/signer.pem" -extensions v3_codesign \
+    -startdate 20200101000000Z -enddate 20400101000000Z 2>/dev/null
+cp "$WORK/root.pem" "$OUT/ca/root.pem"
+
+# -------------------------------------------------------------------- drivers
+cat >"$WORK/driver.c" <<'EOF'
+long DriverEntry(void* driver, void* registry) { (void)driver; (void)registry; return 0; }
+EOF
+cat >"$WORK/other.c" <<'EOF'
+long DriverEntry(void* driver, void* registry) { (void)driver; (void)registry; return 1; }
+EOF
+# shellcheck disable=SC2054  # -Wl,... are single arguments
+KFLAGS=(-Os -s -Wl,--no-insert-timestamp -ffreestanding -nostdlib -fno-stack-protector
+        -mno-stack-arg-probe -Wl,--subsystem,native -Wl,--entry,DriverEntry -shared)
+x86_64-w64-mingw32-gcc "${KFLAGS[@]}" -o "$OUT/driver.sys" "$WORK/driver.c"
+x86_64-w64-mingw32-gcc "${KFLAGS[@]}" -o "$OUT/other.sys" "$WORK/other.c"
+python3 "$TOOLS/authentihash.py" "$OUT/driver.sys" "$OUT/other.sys" >"$OUT/hashes.txt"
+read -r SHA256 SHA1 _ < <(head -1 "$OUT/hashes.txt")
+[[ ${#SHA256} -eq 64 && ${#SHA1} -eq 40 ]] || { echo "make_catalog_samples: no authentihash" >&2; exit 1; }
+
+# -------------------------------------------------------------------- catalogs
+# sign_catalog CONTENTS OUT.cat: CMS SignedData over the CTL contents octets, then Windows form.
+sign_catalog() {
+    openssl cms -sign -binary -nodetach -nosmimecap -md sha256 -outform DER \
+        -econtent_type 1.3.6.1.4.1.311.10.1 -signer "$WORK/signer.pem" -inkey "$WORK/signer.key" \
+        -certfile "$WORK/root.pem" -in "$1" -out "$WORK/signed.p7"
+    python3 "$TOOLS/make_catalog.py" winform "$WORK/signed.p7" "$2"
+}
+
+python3 "$TOOLS/make_catalog.py" ctl "$WORK/driver.ctl" "$SHA1:$SHA256:driver.sys"
+sign_catalog "$WORK/driver.ctl" "$OUT/driver.cat"
+cp "$WORK/signed.p7" "$OUT/cms-form.p7"
+python3 "$TOOLS/make_catalog.py" tamper "$OUT/driver.cat" "$OUT/driver-tampered.cat" driver.sys
+python3 "$TOOLS/make_catalog.py" ctl "$WORK/big.ctl" "$SHA1:$SHA256:driver.sys" --random 5000
+sign_catalog "$WORK/big.ctl" "$OUT/big.cat"
+
+# The Windows form must still be readable by OpenSSL's PKCS#7 parser.
+openssl pkcs7 -inform DER -in "$OUT/driver.cat" -noout
+echo "make_catalog_samples: catalogs in $OUT"
