@@ -1,0 +1,142 @@
+#pragma once
+/// \file
+/// Offline Windows registry: the services and drivers a Windows image registers (SYSTEM hive) and
+/// its version (SOFTWARE hive), read with libhivex (issue 6).
+///
+/// Library quarantine: <hivex.h> is included only by windows/registry.cpp; this header is
+/// hivex-free. Hives are opened READ-ONLY (never HIVEX_OPEN_WRITE), so reading an image never
+/// modifies it and works on a read-only mount. Every failure on the hive's bytes is a Result
+/// error (Errc::Malformed for a corrupt hive), never a crash; every loop and copied string is
+/// bounded (see the k* constants).
+///
+/// References: Microsoft, "HKLM\SYSTEM\CurrentControlSet\Services Registry Tree" and
+/// "CreateServiceW" (dwServiceType / dwStartType values); "Load order groups and altitudes for
+/// minifilter drivers".
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace trustscan::windows {
+
+/// At most this many service keys are read from one control set (a real SYSTEM hive has ~600-1000;
+/// the bound keeps a forged hive from making us allocate without limit).
+inline constexpr std::size_t kMaxServices = 100'000;
+/// Strings copied out of a hive (ImagePath, Group, ...) are cut at this many bytes of UTF-8.
+inline constexpr std::size_t kMaxRegistryString = 4096;
+/// Values whose stored data is larger than this are not read at all (a REG_SZ path is < 64 KiB:
+/// registry strings are UNICODE_STRING-bounded in practice).
+inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+/// At most this many minifilter instances are examined per service (real filters have 1-3).
+inline constexpr std::size_t kMaxInstances = 256;
+/// Hive files above this size are refused before libhivex maps them (real SYSTEM hives are
+/// 10-150 MiB, SOFTWARE hives up to ~300 MiB).
+inline constexpr std::uint64_t kMaxHiveSize = 1ull << 30;
+
+/// The service's Type (dwServiceType), classified. The raw DWORD is kept in Service::type_value.
+/// Type is a bitmask; classification follows the SCM: user-service bit first, then Win32 bits,
+/// then the driver bits.
+enum class ServiceType {
+  KernelDriver,       ///< 0x1 SERVICE_KERNEL_DRIVER
+  FileSystemDriver,   ///< 0x2 SERVICE_FILE_SYSTEM_DRIVER (also minifilters)
+  Adapter,            ///< 0x4 SERVICE_ADAPTER (obsolete)
+  RecognizerDriver,   ///< 0x8 SERVICE_RECOGNIZER_DRIVER
+  Win32OwnProcess,    ///< 0x10 SERVICE_WIN32_OWN_PROCESS (+0x100 interactive)
+  Win32ShareProcess,  ///< 0x20 SERVICE_WIN32_SHARE_PROCESS (svchost-hosted)
+  UserService,        ///< 0x40 bit: per-user service template (0x50, 0x60, 0xd0, 0xe0)
+  Unknown,            ///< Type missing, not a DWORD, or no known bit
+};
+
+/// The service's Start value (dwStartType).
+enum class StartType {
+  Boot,      ///< 0 SERVICE_BOOT_START: loaded by winload with the kernel
+  System,    ///< 1 SERVICE_SYSTEM_START: loaded during kernel initialisation
+  Auto,      ///< 2 SERVICE_AUTO_START: started by the SCM at boot
+  Demand,    ///< 3 SERVICE_DEMAND_START: started on request
+  Disabled,  ///< 4 SERVICE_DISABLED
+  Unknown,   ///< Start missing, not a DWORD, or another value
+};
+
+[[nodiscard]] std::string_view to_string(ServiceType type) noexcept;
+[[nodiscard]] std::string_view to_string(StartType start) noexcept;
+/// Inverse of to_string; nullopt for an unknown name.
+[[nodiscard]] std::optional<ServiceType> service_type_from_string(std::string_view name) noexcept;
+[[nodiscard]] std::optional<StartType> start_type_from_string(std::string_view name) noexcept;
+
+/// Classifies a raw Type DWORD (see ServiceType).
+[[nodiscard]] ServiceType classify_service_type(std::uint32_t value) noexcept;
+/// Maps a raw Start DWORD (0..4) to StartType; anything else is Unknown.
+[[nodiscard]] StartType classify_start_type(std::uint32_t value) noexcept;
+/// True for types the kernel loads itself (kernel, file-system, recognizer, adapter drivers).
+[[nodiscard]] bool is_driver(ServiceType type) noexcept;
+
+/// One key under `ControlSetNNN\Services`. Optional fields are absent when the value is missing
+/// or has the wrong type (that is recorded in SystemHive::warnings).
+struct Service {
+  std::string name;                         ///< key name, as stored (UTF-8)
+  ServiceType type = ServiceType::Unknown;  ///< classified Type
+  std::optional<std::uint32_t> type_value;  ///< raw Type DWORD
+  StartType start = StartType::Unknown;     ///< classified Start
+  std::optional<std::uint32_t> start_value; ///< raw Start DWORD
+  std::optional<std::string> image_path;    ///< ImagePath as stored (REG_SZ/REG_EXPAND_SZ, unexpanded)
+  std::optional<std::string> group;         ///< Group (load-order group, e.g. "FSFilter Anti-Virus")
+  std::optional<std::string> display_name;  ///< DisplayName (may be an "@dll,-id" resource reference)
+  /// Minifilter altitude: Instances\<DefaultInstance>\Altitude, else the first instance's.
+  std::optional<std::string> altitude;
+};
+
+/// What a SYSTEM hive says about the drivers and services Windows loads.
+struct SystemHive {
+  std::string control_set;                   ///< the current control set, e.g. "ControlSet001"
+  std::optional<std::string> computer_name;  ///< Control\ComputerName\ComputerName\ComputerName
+  std::vector<Service> services;             ///< in hive order
+  bool services_truncated = false;           ///< more than kMaxServices keys; the rest ignored
+  /// Problems that did not stop the read (a value of the wrong type, an unreadable key...).
+  std::vector<std::string> warnings;
+};
+
+/// Windows version from SOFTWARE\Microsoft\Windows NT\CurrentVersion.
+struct WindowsVersion {
+  std::optional<std::string> product_name;     ///< ProductName, e.g. "Windows 10 Pro"
+  std::optional<std::string> display_version;  ///< DisplayVersion (20H2 and later), e.g. "22H2"
+  std::optional<std::string> release_id;       ///< ReleaseId (1507-2009), e.g. "2009"
+  std::optional<std::string> current_build;    ///< CurrentBuild (or CurrentBuildNumber), e.g. "19045"
+  std::optional<std::string> edition_id;       ///< EditionID, e.g. "Professional"
+};
+
+/// Reads a SYSTEM hive read-only: resolves `Select\Current` to `ControlSetNNN` and lists its
+/// `Services` subkeys. Errors: Io (cannot open), TooLarge (> kMaxHiveSize), Malformed (not a
+/// hive, corrupt, or no Select\Current / control set / Services key).
+[[nodiscard]] Result<SystemHive> read_system_hive(const std::filesystem::path& hive);
+
+/// Reads the version values of a SOFTWARE hive read-only. Errors as read_system_hive; a hive
+/// without `Microsoft\Windows NT\CurrentVersion` is Malformed.
+[[nodiscard]] Result<WindowsVersion> read_software_hive(const std::filesystem::path& hive);
+
+/// Where an ImagePath points inside the Windows image.
+struct ResolvedImagePath {
+  /// Relative to the root of the volume, '/'-separated, case as written:
+  /// "Windows/system32/DRIVERS/klif.sys". Resolve it case-insensitively on disk.
+  std::string volume_relative;
+  /// Windows form on drive `drive`: "C:\Windows\system32\DRIVERS\klif.sys".
+  std::string windows_form;
+  char drive = 'C';  ///< drive letter named by the path (C when only \SystemRoot is used)
+};
+
+/// Resolves a service ImagePath the way the kernel (drivers) and the SCM (services) do:
+/// `\SystemRoot\x`, `%SystemRoot%\x`, `%windir%\x` and relative `system32\x` -> Windows\x;
+/// `\??\C:\x`, `\\?\C:\x`, `\DosDevices\C:\x`, `C:\x` -> x; a quoted path or an unquoted one
+/// followed by arguments is cut to the executable; an empty ImagePath of a driver is the default
+/// `System32\drivers\<service_name>.sys`. Errors (Unsupported): empty path of a non-driver, UNC or
+/// device paths, unknown %variables%, `..` above the volume root; Malformed when too long.
+[[nodiscard]] Result<ResolvedImagePath> resolve_image_path(std::string_view image_path,
+                                                           std::string_view service_name,
+                                                           ServiceType type);
+
+}  // namespace trustscan::windows

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Build a minimal Windows SYSTEM hive for the registry tests (issue 6), without Windows.
+
+Usage: make_test_hive.py OUTDIR   -> writes OUTDIR/SYSTEM and OUTDIR/SOFTWARE
+
+hivex can edit a hive but cannot create one from nothing, so this script first writes the
+smallest hive hivex accepts (stdlib only), then adds keys and values with python3-hivex
+(Debian package python3-hivex; hence /usr/bin/python3, not a venv interpreter).
+
+Empty hive layout (all integers little-endian; offsets of cells are relative to the first hbin):
+  0x0000 regf base block, 4096 bytes: signature, sequence numbers, version 1.3, root cell
+         offset, size of the hbin data, checksum (XOR of the first 127 dwords) at 0x1FC.
+  0x1000 one hbin of 4096 bytes: 32-byte header, then cells. A cell is an int32 size
+         (negative = allocated) followed by its record:
+           root "nk" record (key node, flags HIVE_ENTRY|NO_DELETE|COMP_NAME, no subkeys/values)
+           "sk" record (security descriptor, referenced by root; hivex copies it to new keys)
+           one free cell filling the rest of the bin (hivex walks every cell of a bin).
+"""
+import os
+import struct
+import sys
+
+import hivex  # python3-hivex
+
+PAGE = 0x1000
+HBIN_HEADER = 0x20
+NONE = 0xFFFFFFFF
+FILETIME_2020 = 132223104000000000  # 2020-01-01, any fixed value keeps the output reproducible
+
+
+def cell(record: bytes) -> bytes:
+    """An allocated cell: negative size including the 4-byte size field, 8-byte aligned."""
+    size = (4 + len(record) + 7) & ~7
+    return struct.pack("<i", -size) + record.ljust(size - 4, b"\0")
+
+
+def root_nk(sk_offset: int) -> bytes:
+    name = b"ROOT"
+    return (b"nk" + struct.pack("<H", 0x2C) + struct.pack("<Q", FILETIME_2020)
+            + struct.pack("<IIIIIIIIII", 0, 0, 0, 0, NONE, NONE, 0, NONE, sk_offset, NONE)
+            + struct.pack("<IIIII", 0, 0, 0, 0, 0)  # max name/class/value lengths, workvar
+            + struct.pack("<HH", len(name), 0) + name)
+
+
+def sk(self_offset: int) -> bytes:
+    # Self-relative security descriptor with no owner, group, SACL or DACL (20 bytes).
+    descriptor = struct.pack("<BBHIIII", 1, 0, 0x8000, 0, 0, 0, 0)
+    return (b"sk" + struct.pack("<H", 0)
+            + struct.pack("<IIII", self_offset, self_offset, 1, len(descriptor)) + descriptor)
+
+
+def empty_hive() -> bytes:
+    root_offset = HBIN_HEADER
+    nk_cell_len = len(cell(root_nk(0)))
+    sk_offset = root_offset + nk_cell_len
+    cells = cell(root_nk(sk_offset)) + cell(sk(sk_offset))
+    free = PAGE - HBIN_HEADER - len(cells)
+    cells += struct.pack("<i", free) + bytes(free - 4)
+    hbin = (b"hbin" + struct.pack("<IIII", 0, PAGE, 0, 0) + struct.pack("<Q", FILETIME_2020)
+            + struct.pack("<I", 0) + cells)
+    assert len(hbin) == PAGE
+
+    base = bytearray(PAGE)
+    struct.pack_into("<4sIIQIIIIIII", base, 0, b"regf", 1, 1, FILETIME_2020, 1, 3, 0, 1,
+                     root_offset, PAGE, 1)
+    checksum = 0
+    for i in range(127):
+        checksum ^= struct.unpack_from("<I", base, i * 4)[0]
+    struct.pack_into("<I", base, 0x1FC, checksum)
+    return bytes(base) + hbin
+
+
+def dword(name, v):
+    return {"key": name, "t": 4, "value": struct.pack("<I", v)}
+
+
+def string(name, s, kind=1):  # 1 REG_SZ, 2 REG_EXPAND_SZ; UTF-16LE with terminating NUL
+    return {"key": name, "t": kind, "value": (s + "\0").encode("utf-16-le")}
+
+
+def add(h, parent, name, values=()):
+    node = h.node_add_child(parent, name)
+    if values:
+        h.node_set_values(node, list(values))
+    return node
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__.splitlines()[2], file=sys.stderr)
+        return 2
+    out_dir = sys.argv[1]
+    os.makedirs(out_dir, exist_ok=True)
+    write_system(os.path.join(out_dir, "SYSTEM"))
+    write_software(os.path.join(out_dir, "SOFTWARE"))
+    return 0
+
+
+def open_empty(path):
+    with open(path, "wb") as f:
+        f.write(empty_hive())
+    h = hivex.Hivex(path, write=True)
+    return h, h.root()
+
+
+def write_software(path):
+    h, root = open_empty(path)
+    nt = add(h, add(h, root, "Microsoft"), "Windows NT")
+    add(h, nt, "CurrentVersion", [
+        string("ProductName", "Windows 10 Pro"), string("DisplayVersion", "22H2"),
+        string("ReleaseId", "2009"), string("CurrentBuild", "19045"),
+        string("EditionID", "Professional")])
+    h.commit(None)
+
+
+def write_system(path):
+    h, root = open_empty(path)
+    add(h, root, "Select", [dword("Current", 1), dword("Default", 1), dword("LastKnownGood", 1)])
+    control_set = add(h, root, "ControlSet001")
+    computer = add(h, add(h, add(h, control_set, "Control"), "ComputerName"), "ComputerName")
+    h.node_set_values(computer, [string("ComputerName", "TESTPC")])
+    services = add(h, control_set, "Services")
+    klif = add(h, services, "klif", [
+        dword("Type", 1), dword("Start", 0),
+        string("ImagePath", r"system32\DRIVERS\klif.sys", 2),
+        string("Group", "FSFilter Anti-Virus"), string("DisplayName", "Kaspersky Lab Interceptor")])
+    instances = add(h, klif, "Instances", [string("DefaultInstance", "klif Instance")])
+    add(h, instances, "klif Instance", [string("Altitude", "320400"), dword("Flags", 0)])
+    add(h, services, "disk", [dword("Type", 1), dword("Start", 0), string("Group", "SCSI Class")])
+    add(h, services, "missingdrv", [
+        dword("Type", 1), dword("Start", 1),
+        string("ImagePath", r"\SystemRoot\System32\drivers\missing.sys", 2)])
+    add(h, services, "Spooler", [
+        dword("Type", 0x10), dword("Start", 2),
+        string("ImagePath", r"%SystemRoot%\System32\spoolsv.exe", 2),
+        string("DisplayName", "Print Spooler")])
+    # A decoy control set that must not be read (Select\Current points at 001).
+    add(h, add(h, root, "ControlSet002"), "Services")
+    h.commit(None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
