@@ -87,11 +87,15 @@ void cut(std::string& s) {
   s.resize(n);
 }
 
-/// Reads a REG_SZ/REG_EXPAND_SZ value as UTF-8 (hivex converts from UTF-16LE). Absent values
-/// give nullopt silently; wrong types, oversize or unconvertible data add a warning.
-std::optional<std::string> string_value(hive_h* h, hive_node_h node, const char* name,
-                                        const std::string& where,
-                                        std::vector<std::string>& warnings) {
+/// A value of `node` with its registry type and size. Absent values give nullopt silently;
+/// unreadable ones add a warning.
+struct ValueRef {
+  hive_value_h handle = 0;
+  std::uint32_t type = 0;
+  std::size_t length = 0;
+};
+std::optional<ValueRef> find_value(hive_h* h, hive_node_h node, const char* name, const std::string& where,
+                                   std::vector<std::string>& warnings) {
   if (node == 0) return std::nullopt;
   errno = 0;
   const hive_value_h v = hivex_node_get_value(h, node, name);
@@ -105,18 +109,26 @@ std::optional<std::string> string_value(hive_h* h, hive_node_h node, const char*
     warnings.push_back(where + ": cannot read type of value " + name);
     return std::nullopt;
   }
-  if (raw_type(type) != kRegSz && raw_type(type) != kRegExpandSz) {
-    warnings.push_back(where + ": value " + name + " is not a string (type " +
-                       std::to_string(raw_type(type)) + ")");
+  return ValueRef{v, raw_type(type), len};
+}
+
+/// Reads a REG_SZ/REG_EXPAND_SZ value as UTF-8 (hivex converts from UTF-16LE). Wrong types,
+/// oversize or unconvertible data add a warning.
+std::optional<std::string> string_value(hive_h* h, hive_node_h node, const char* name,
+                                        const std::string& where,
+                                        std::vector<std::string>& warnings) {
+  const auto v = find_value(h, node, name, where, warnings);
+  if (!v) return std::nullopt;
+  if (v->type != kRegSz && v->type != kRegExpandSz) {
+    warnings.push_back(where + ": value " + name + " is not a string (type " + std::to_string(v->type) + ")");
     return std::nullopt;
   }
-  if (len > kMaxValueBytes) {
-    warnings.push_back(where + ": value " + name + " is too long (" + std::to_string(len) +
-                       " bytes)");
+  if (v->length > kMaxValueBytes) {
+    warnings.push_back(where + ": value " + name + " is too long (" + std::to_string(v->length) + " bytes)");
     return std::nullopt;
   }
-  if (len == 0) return std::string{};
-  Malloced<char> text{hivex_value_string(h, v)};
+  if (v->length == 0) return std::string{};
+  Malloced<char> text{hivex_value_string(h, v->handle)};
   if (!text) {
     warnings.push_back(where + ": value " + name + " is not valid UTF-16");
     return std::nullopt;
@@ -129,21 +141,14 @@ std::optional<std::string> string_value(hive_h* h, hive_node_h node, const char*
 std::optional<std::uint32_t> dword_value(hive_h* h, hive_node_h node, const char* name,
                                          const std::string& where,
                                          std::vector<std::string>& warnings) {
-  if (node == 0) return std::nullopt;
-  errno = 0;
-  const hive_value_h v = hivex_node_get_value(h, node, name);
-  if (v == 0) {
-    if (errno != 0) warnings.push_back(where + ": cannot read value " + name);
-    return std::nullopt;
-  }
-  hive_type type{};
-  std::size_t len = 0;
-  if (hivex_value_type(h, v, &type, &len) != 0 || raw_type(type) != kRegDword || len < 4) {
+  const auto v = find_value(h, node, name, where, warnings);
+  if (!v) return std::nullopt;
+  if (v->type != kRegDword || v->length < 4) {
     warnings.push_back(where + ": value " + name + " is not a DWORD");
     return std::nullopt;
   }
   errno = 0;
-  const std::int32_t value = hivex_value_dword(h, v);
+  const std::int32_t value = hivex_value_dword(h, v->handle);
   if (value == -1 && errno != 0) {
     warnings.push_back(where + ": cannot read value " + name);
     return std::nullopt;

@@ -3,7 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <filesystem>
+
+#include "support/shipped_data.hpp"
 
 using namespace trustscan;
 using attribute::EvidenceKind;
@@ -11,15 +12,7 @@ using verify::SignatureStatus;
 
 namespace {
 
-const attribute::VendorDb& shipped_vendors() {
-  static const attribute::VendorDb db = [] {
-    std::vector<std::filesystem::path> paths{std::filesystem::path(TRUSTSCAN_SOURCE_DIR) / "signatures" / "vendors"};
-    auto loaded = attribute::VendorDb::load(paths);
-    REQUIRE(loaded);
-    return std::move(*loaded);
-  }();
-  return db;
-}
+using test::shipped_vendors;
 
 verify::SignatureInfo signature(std::string o, std::string cn, SignatureStatus status, bool nested = false) {
   verify::SignatureInfo s;

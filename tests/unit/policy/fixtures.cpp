@@ -79,16 +79,6 @@ const attribute::VendorDb& policy_vendors() {
   return *db;
 }
 
-const attribute::VendorDb& shipped_vendors() {
-  static const Result<attribute::VendorDb> db = [] {
-    const std::vector<std::filesystem::path> paths{std::filesystem::path{TRUSTSCAN_SOURCE_DIR} /
-                                                   "signatures" / "vendors"};
-    return attribute::VendorDb::load(paths);
-  }();
-  if (!db) FAIL(db.error().message);
-  return *db;
-}
-
 policy::Subject subject(std::string_view vendor_id, std::optional<Privilege> privilege,
                         policy::Confidence confidence) {
   policy::Subject s;

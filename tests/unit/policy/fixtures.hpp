@@ -7,6 +7,7 @@
 #include "attribute/vendor_db.hpp"
 #include "core/types.hpp"
 #include "policy/evaluator.hpp"
+#include "support/shipped_data.hpp"  // shipped_vendors()
 
 namespace trustscan::test {
 
@@ -14,9 +15,6 @@ namespace trustscan::test {
 /// tencent (CN, antivirus), riot-games (US, anti-cheat, parent tencent), gen-digital (US),
 /// avast (CZ, parent gen-digital), avg (parent avast, no own country), microsoft (US, os).
 [[nodiscard]] const attribute::VendorDb& policy_vendors();
-
-/// signatures/vendors as shipped.
-[[nodiscard]] const attribute::VendorDb& shipped_vendors();
 
 /// A subject for a vendor of policy_vendors() (empty id = unattributed).
 [[nodiscard]] policy::Subject subject(std::string_view vendor_id,
