@@ -1,5 +1,6 @@
 #include "io/file_access.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 namespace trustscan::io {
@@ -86,6 +88,66 @@ Result<int> RootDir::open_beneath(const std::string& relative, bool directory) c
   }
   if (fd < 0) return std::unexpected(errno_error(errno, "open " + relative));
   return fd;
+}
+
+Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::size_t max_entries) const {
+  auto fd = open_beneath(relative, true);
+  if (!fd) return std::unexpected(fd.error());
+  DIR* d = ::fdopendir(*fd);
+  if (!d) {
+    int err = errno;
+    ::close(*fd);
+    return std::unexpected(errno_error(err, "opendir " + relative));
+  }
+  struct DirCloser {
+    void operator()(DIR* p) const noexcept { ::closedir(p); }
+  };
+  std::unique_ptr<DIR, DirCloser> guard(d);
+  std::vector<DirEntry> out;
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (out.size() >= max_entries)
+      return fail(Errc::TooLarge, relative + ": more than " + std::to_string(max_entries) + " entries");
+    out.push_back({std::string(name), e->d_type});
+  }
+  if (errno != 0) return std::unexpected(errno_error(errno, "readdir " + relative));
+  std::ranges::sort(out, {}, &DirEntry::name);
+  return out;
+}
+
+namespace {
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+}  // namespace
+
+Result<std::string> RootDir::resolve_nocase(std::string_view relative) const {
+  std::string resolved;
+  while (!relative.empty()) {
+    auto slash = relative.find('/');
+    std::string_view component = relative.substr(0, slash);
+    relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
+    if (component.empty() || component == ".") continue;
+    if (component == "..") return fail(Errc::Unsupported, "'..' in a Windows path");
+    auto entries = list(resolved);
+    if (!entries) return std::unexpected(entries.error());
+    const DirEntry* hit = nullptr;
+    for (const DirEntry& e : *entries) {
+      if (e.type == DT_LNK || !iequals_ascii(e.name, component)) continue;
+      if (e.name == component) {
+        hit = &e;
+        break;
+      }
+      if (!hit) hit = &e;
+    }
+    if (!hit) return fail(Errc::Io, "no such file: " + (resolved.empty() ? "" : resolved + "/") + std::string(component));
+    resolved += (resolved.empty() ? "" : "/") + hit->name;
+  }
+  return resolved;
 }
 
 Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {

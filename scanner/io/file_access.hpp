@@ -8,11 +8,18 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 
 namespace trustscan::io {
+
+/// One directory entry as RootDir::list() returns it.
+struct DirEntry {
+  std::string name;
+  unsigned char type = 0;  ///< d_type (DT_REG, DT_DIR, DT_LNK, ... or DT_UNKNOWN)
+};
 
 /// An open scan root. Files and directories are opened relative to it with openat2(2)
 /// RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, so neither a symlink nor ".." can lead outside it,
@@ -29,6 +36,19 @@ class RootDir {
   /// Opens `relative` (no leading '/'; "" = the root itself) read-only with O_NOATIME where the
   /// OS allows it. `directory` asks for O_DIRECTORY. Returns the fd (caller owns it).
   [[nodiscard]] Result<int> open_beneath(const std::string& relative, bool directory) const;
+  /// The entries of directory `relative` ("" = the root), without "." and "..", sorted by name.
+  /// At most `max_entries` are returned (Errc::TooLarge beyond: a hostile directory cannot make
+  /// us allocate without bound).
+  [[nodiscard]] Result<std::vector<DirEntry>> list(const std::string& relative,
+                                                   std::size_t max_entries = 1'000'000) const;
+
+  /// Resolves `relative` ('/'-separated, no leading '/') the way Windows looks names up:
+  /// component by component, case-insensitively (ASCII letters). An exact spelling wins; else the
+  /// first case-insensitive match in name order. Returns the path as spelled on disk.
+  /// Errc::Io when a component does not exist (message: "no such file: <component>").
+  /// Never follows a symlink (a component that is one does not match).
+  [[nodiscard]] Result<std::string> resolve_nocase(std::string_view relative) const;
+
   [[nodiscard]] int fd() const noexcept { return fd_; }
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
