@@ -1,0 +1,327 @@
+#include "pipeline/windows_image.hpp"
+
+#include <dirent.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace trustscan::pipeline {
+namespace {
+
+constexpr std::string_view kSystemHive = "Windows/System32/config/SYSTEM";
+constexpr std::string_view kSoftwareHive = "Windows/System32/config/SOFTWARE";
+constexpr std::string_view kCatRoot = "Windows/System32/CatRoot";
+/// --catalog-dir is walked at most this deep, and at most this many catalogs are loaded in all.
+constexpr int kMaxCatalogDepth = 16;
+constexpr std::size_t kMaxCatalogFiles = 200'000;
+
+std::string join(std::string_view a, std::string_view b) {
+  if (a.empty()) return std::string(b);
+  if (b.empty()) return std::string(a);
+  return std::string(a) + "/" + std::string(b);
+}
+
+/// The reported form of `relative` under a root given as `root`.
+std::string report_path(std::string_view root, std::string_view relative) {
+  if (relative.empty()) return std::string(root);
+  if (!root.empty() && root.back() == '/') return std::string(root) + std::string(relative);
+  return std::string(root) + "/" + std::string(relative);
+}
+
+bool ends_with_nocase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && fold_case(s.substr(s.size() - suffix.size())) == suffix;
+}
+
+/// Reads `relative` beneath `dir` (O_NOATIME, no symlinks) and hands libhivex a copy in a memfd:
+/// libhivex opens hives by name and without O_NOATIME, so letting it reopen the file would change
+/// the evidence's access time; a private copy also cannot be truncated under its mmap.
+template <typename Reader>
+auto read_hive(const io::RootDir& dir, const std::string& relative, Reader reader) -> decltype(reader(std::filesystem::path{})) {
+  auto fd = dir.open_beneath(relative, false);
+  if (!fd) return std::unexpected(fd.error());
+  io::FdGuard guard(*fd);
+  auto contents = io::FileContents::read(*fd, windows::kMaxHiveSize);
+  if (!contents) return std::unexpected(contents.error());
+  int mem = ::memfd_create("trustscan-hive", MFD_CLOEXEC);
+  if (mem < 0) return fail(Errc::Io, std::string("memfd_create: ") + std::strerror(errno));
+  io::FdGuard mem_guard(mem);
+  auto bytes = contents->bytes();
+  for (std::size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::write(mem, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(Errc::Io, std::string("memfd write: ") + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+  return reader("/proc/self/fd/" + std::to_string(mem));
+}
+
+void read_registry(const io::RootDir& dir, WindowsImage& image) {
+  auto system_rel = dir.resolve_nocase(join(image.base, kSystemHive));
+  if (!system_rel) {
+    image.errors.push_back("SYSTEM hive: " + system_rel.error().message);
+    return;
+  }
+  auto hive = read_hive(dir, *system_rel, [](const std::filesystem::path& p) { return windows::read_system_hive(p); });
+  if (!hive) {
+    image.errors.push_back("SYSTEM hive " + *system_rel + ": " + hive.error().message);
+  } else {
+    image.control_set = hive->control_set;
+    image.computer_name = hive->computer_name;
+    image.services_truncated = hive->services_truncated;
+    image.warnings = std::move(hive->warnings);
+    for (windows::Service& s : hive->services) {
+      RegisteredService reg;
+      auto resolved = windows::resolve_image_path(s.image_path.value_or(""), s.name, s.type);
+      if (!resolved) {
+        reg.resolve_error = resolved.error().message;
+        reg.file_status = ServiceFileStatus::Unresolved;
+      } else if (resolved->drive != image.drive && resolved->drive != (image.drive | 0x20)) {
+        reg.resolve_error = std::string("on drive ") + resolved->drive + ":, not the image's " + image.drive + ":";
+        reg.file_status = ServiceFileStatus::Unresolved;
+        reg.resolved = std::move(*resolved);
+      } else {
+        reg.key = fold_case(join(image.base, resolved->volume_relative));
+        reg.resolved = std::move(*resolved);
+      }
+      reg.service = std::move(s);
+      if (!reg.key.empty()) image.services_by_key[reg.key].push_back(image.services.size());
+      image.services.push_back(std::move(reg));
+    }
+  }
+  auto software_rel = dir.resolve_nocase(join(image.base, kSoftwareHive));
+  if (!software_rel) {
+    image.warnings.push_back("SOFTWARE hive: " + software_rel.error().message);
+    return;
+  }
+  auto version = read_hive(dir, *software_rel, [](const std::filesystem::path& p) { return windows::read_software_hive(p); });
+  if (version) image.version = std::move(*version);
+  else image.warnings.push_back("SOFTWARE hive " + *software_rel + ": " + version.error().message);
+}
+
+/// The image whose volume root is `base` under root `root`, if it holds a Windows installation.
+std::optional<WindowsImage> probe(const io::RootDir& dir, const OpenRoot& root, const std::string& base) {
+  auto hive = dir.resolve_nocase(join(base, kSystemHive));
+  if (!hive) return std::nullopt;
+  WindowsImage image;
+  image.root_index = root.index;
+  image.base = base;
+  image.path = report_path(root.path, base);
+  auto windows_dir = hive->substr(base.empty() ? 0 : base.size() + 1);
+  image.windows_dir = windows_dir.substr(0, windows_dir.find('/'));
+  read_registry(dir, image);
+  return image;
+}
+
+/// A catalog file to load: which root it is under and where.
+struct CatalogFile {
+  const io::RootDir* dir = nullptr;
+  std::string relative;
+  std::string path;  ///< as reported
+};
+
+void list_catroot(const io::RootDir& dir, WindowsImage& image, std::vector<CatalogFile>& out) {
+  auto catroot = dir.resolve_nocase(join(image.base, kCatRoot));
+  if (!catroot) {
+    image.warnings.push_back("no CatRoot: catalog-signed files will show as unsigned");
+    return;
+  }
+  auto subdirs = dir.list(*catroot);
+  if (!subdirs) {
+    image.warnings.push_back("CatRoot: " + subdirs.error().message);
+    return;
+  }
+  for (const io::DirEntry& sub : *subdirs) {
+    if (sub.type != DT_DIR && sub.type != DT_UNKNOWN) continue;
+    std::string sub_rel = *catroot + "/" + sub.name;
+    auto files = dir.list(sub_rel);
+    if (!files) {
+      if (sub.type == DT_DIR) image.warnings.push_back("CatRoot/" + sub.name + ": " + files.error().message);
+      continue;
+    }
+    for (const io::DirEntry& f : *files) {
+      if ((f.type != DT_REG && f.type != DT_UNKNOWN) || !ends_with_nocase(f.name, ".cat")) continue;
+      std::string rel = sub_rel + "/" + f.name;
+      out.push_back({&dir, rel, report_path(dir.path(), rel)});
+      ++image.catalog_files;
+    }
+  }
+}
+
+void list_catalog_dir(const io::RootDir& dir, const std::string& relative, int depth, std::vector<CatalogFile>& out,
+                      std::vector<CatalogError>& errors) {
+  auto entries = dir.list(relative);
+  if (!entries) {
+    errors.push_back({report_path(dir.path(), relative), entries.error()});
+    return;
+  }
+  for (const io::DirEntry& e : *entries) {
+    std::string rel = join(relative, e.name);
+    if (e.type == DT_DIR) {
+      if (depth < kMaxCatalogDepth) list_catalog_dir(dir, rel, depth + 1, out, errors);
+    } else if ((e.type == DT_REG || e.type == DT_UNKNOWN) && ends_with_nocase(e.name, ".cat")) {
+      out.push_back({&dir, rel, report_path(dir.path(), rel)});
+    }
+  }
+}
+
+/// Reads and verifies every catalog, `threads` at a time. Keeps file order in the result.
+std::vector<verify::Catalog> load_catalogs(const std::vector<CatalogFile>& files, const verify::VerifyContext& ctx,
+                                           unsigned threads, std::vector<CatalogError>& errors) {
+  std::vector<std::optional<verify::Catalog>> loaded(files.size());
+  std::vector<std::optional<CatalogError>> failed(files.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      const CatalogFile& f = files[i];
+      try {
+        auto fd = f.dir->open_beneath(f.relative, false);
+        if (!fd) {
+          failed[i] = CatalogError{f.path, fd.error()};
+          continue;
+        }
+        io::FdGuard guard(*fd);
+        auto contents = io::FileContents::read(*fd, verify::kMaxCatalogSize);
+        if (!contents) {
+          failed[i] = CatalogError{f.path, contents.error()};
+          continue;
+        }
+        auto catalog = verify::parse_catalog(contents->bytes(), f.path, ctx);
+        if (catalog) loaded[i] = std::move(*catalog);
+        else failed[i] = CatalogError{f.path, catalog.error()};
+      } catch (const std::exception& e) {
+        failed[i] = CatalogError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"}};
+      }
+    }
+  };
+  unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size() / 4))));
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < n; ++t) pool.emplace_back(worker);
+    worker();
+  }
+  std::vector<verify::Catalog> out;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (loaded[i]) out.push_back(std::move(*loaded[i]));
+    if (failed[i]) errors.push_back(std::move(*failed[i]));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(ServiceFileStatus s) noexcept {
+  switch (s) {
+    case ServiceFileStatus::Scanned: return "scanned";
+    case ServiceFileStatus::NotBinary: return "not_binary";
+    case ServiceFileStatus::Missing: return "missing";
+    case ServiceFileStatus::Unresolved: return "unresolved";
+    case ServiceFileStatus::Excluded: return "not_scanned";
+  }
+  return "unknown";
+}
+
+bool RegisteredService::loads_at_boot() const noexcept {
+  using windows::StartType;
+  return windows::is_driver(service.type) &&
+         (service.start == StartType::Boot || service.start == StartType::System || service.start == StartType::Auto);
+}
+
+std::string fold_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return out;
+}
+
+bool WindowsImage::contains(std::size_t root, std::string_view relative) const noexcept {
+  if (root != root_index) return false;
+  if (base.empty()) return true;
+  return relative.size() > base.size() && relative.starts_with(base) && relative[base.size()] == '/';
+}
+
+std::string WindowsImage::windows_path(std::string_view relative) const {
+  if (!base.empty()) relative.remove_prefix(std::min(relative.size(), base.size() + 1));
+  std::string out{drive, ':', '\\'};
+  for (char c : relative) out += c == '/' ? '\\' : c;
+  return out;
+}
+
+void settle_services(WindowsImage& image, const io::RootDir& dir, std::string_view root_path,
+                     const std::unordered_map<std::string, std::string>& record_keys,
+                     const std::unordered_set<std::string>& walked_keys) {
+  for (RegisteredService& reg : image.services) {
+    if (reg.key.empty()) continue;  // Unresolved
+    if (auto it = record_keys.find(reg.key); it != record_keys.end()) {
+      reg.file_status = ServiceFileStatus::Scanned;
+      reg.disk_path = it->second;
+      continue;
+    }
+    auto on_disk = dir.resolve_nocase(join(image.base, reg.resolved->volume_relative));
+    if (!on_disk) {
+      reg.file_status = ServiceFileStatus::Missing;
+      continue;
+    }
+    reg.disk_path = report_path(root_path, *on_disk);
+    reg.file_status = walked_keys.contains(reg.key) ? ServiceFileStatus::NotBinary : ServiceFileStatus::Excluded;
+  }
+}
+
+const WindowsImage* WindowsState::image_of(std::size_t root, std::string_view relative) const noexcept {
+  // The deepest image wins (an image at the root and another in a subdirectory cannot both hold
+  // a file, but be exact anyway).
+  const WindowsImage* best = nullptr;
+  for (const WindowsImage& image : images)
+    if (image.contains(root, relative) && (!best || image.base.size() > best->base.size())) best = &image;
+  return best;
+}
+
+WindowsState load_windows(const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& roots,
+                          const std::vector<std::filesystem::path>& catalog_dirs, const verify::VerifyContext& ctx,
+                          unsigned threads, bool detect_images) {
+  WindowsState state;
+  auto started = std::chrono::steady_clock::now();
+  std::vector<CatalogFile> files;
+  if (detect_images) {
+    for (const OpenRoot& root : roots) {
+      if (!root.is_directory) continue;
+      const io::RootDir& dir = dirs[root.index];
+      if (auto image = probe(dir, root, "")) {
+        state.images.push_back(std::move(*image));
+        continue;
+      }
+      auto entries = dir.list("", 100'000);
+      if (!entries) continue;  // the walk reports an unreadable root
+      for (const io::DirEntry& e : *entries)
+        if (e.type == DT_DIR)
+          if (auto image = probe(dir, root, e.name)) state.images.push_back(std::move(*image));
+    }
+    for (WindowsImage& image : state.images) list_catroot(dirs[image.root_index], image, files);
+  }
+  std::vector<io::RootDir> extra;  // --catalog-dir roots, alive until their catalogs are read
+  extra.reserve(catalog_dirs.size());
+  for (const auto& d : catalog_dirs) {
+    auto opened = io::RootDir::open(d.string());
+    if (!opened) {
+      state.catalog_errors.push_back({d.string(), opened.error()});
+      continue;
+    }
+    extra.push_back(std::move(*opened));
+    list_catalog_dir(extra.back(), "", 0, files, state.catalog_errors);
+  }
+  if (files.size() > kMaxCatalogFiles) {
+    state.catalog_errors.push_back({files[kMaxCatalogFiles].path,
+                                    Error{Errc::TooLarge, "more than " + std::to_string(kMaxCatalogFiles) +
+                                                              " catalog files; the rest are not loaded", "verify"}});
+    files.resize(kMaxCatalogFiles);
+  }
+  state.catalogs = verify::CatalogIndex(load_catalogs(files, ctx, threads, state.catalog_errors));
+  state.catalog_load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return state;
+}
+
+}  // namespace trustscan::pipeline

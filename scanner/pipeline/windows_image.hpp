@@ -1,0 +1,128 @@
+#pragma once
+/// \file
+/// Windows images under a scan root (issue 6): detection, the image's registry (SYSTEM and
+/// SOFTWARE hives) and its catalogs, loaded once before any file is analysed and then only read.
+///
+/// A directory root R holds a Windows installation when `R/Windows/System32/config/SYSTEM` exists,
+/// spelled in any case (NTFS is case-insensitive; a mounted or copied image keeps whatever case
+/// Windows wrote). Each direct subdirectory of R is examined the same way, so `/mnt/evidence`
+/// holding several mounted volumes finds each of them. Every path inside an image is resolved
+/// case-insensitively, beneath its root (io::RootDir: never through a symlink, never outside),
+/// read-only, with O_NOATIME. Hives are read beneath the root like any file and handed to libhivex
+/// as a private in-memory copy (memfd): libhivex opens by name without O_NOATIME, and must neither
+/// leave the root through a symlink nor touch the evidence's access times.
+///
+/// Catalogs: every `.cat` in `Windows/System32/CatRoot/*/` of each image, and every `.cat` below
+/// each `--catalog-dir` (recursively), parsed and verified (verify/catalog.hpp) in parallel and
+/// indexed together by member hash. A file listed by a trusted catalog is trusted whatever image
+/// it is in: a valid catalog signature is a signed statement about a hash.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "io/file_access.hpp"
+#include "verify/catalog.hpp"
+#include "windows/registry.hpp"
+
+namespace trustscan::pipeline {
+
+/// What became of a service's ImagePath.
+enum class ServiceFileStatus {
+  Scanned,     ///< the file is in the scan and is a binary record
+  NotBinary,   ///< the file exists but is not a PE file (or could not be read as one)
+  Missing,     ///< no such file in the image
+  Unresolved,  ///< the ImagePath could not be mapped into the image (UNC, unknown variable, ...)
+  Excluded,    ///< exists, but outside what was scanned (--exclude, size limit)
+};
+[[nodiscard]] std::string_view to_string(ServiceFileStatus s) noexcept;
+
+/// One `Services` key of the image and where its file is.
+struct RegisteredService {
+  windows::Service service;
+  std::optional<windows::ResolvedImagePath> resolved;  ///< absent: see resolve_error
+  std::string resolve_error;
+  /// Path of the file relative to the scan root, lower case ('/'-separated): the join key.
+  std::string key;
+  /// Path as found on disk (scan root joined with the case-insensitively resolved path); empty
+  /// when the file does not exist.
+  std::string disk_path;
+  ServiceFileStatus file_status = ServiceFileStatus::Missing;
+
+  /// A kernel-loaded driver that Windows starts without being asked (boot, system or auto start).
+  [[nodiscard]] bool loads_at_boot() const noexcept;
+};
+
+/// One Windows installation found under a scan root.
+struct WindowsImage {
+  std::size_t root_index = 0;  ///< the scan root it is under (index into the opened roots)
+  std::string base;            ///< its volume root relative to the scan root ("" = the root itself)
+  std::string path;            ///< its volume root as reported (root as given, joined with base)
+  std::string windows_dir;     ///< "Windows" as spelled on disk, relative to the volume root
+  char drive = 'C';            ///< the drive letter reported paths use
+  std::optional<std::string> control_set;
+  std::optional<std::string> computer_name;
+  std::optional<windows::WindowsVersion> version;
+  std::vector<RegisteredService> services;
+  /// RegisteredService::key -> indices into services (several services may share one file).
+  std::unordered_map<std::string, std::vector<std::size_t>> services_by_key;
+  bool services_truncated = false;
+  std::size_t catalog_files = 0;          ///< .cat files found in its CatRoot
+  std::vector<std::string> warnings;      ///< hive problems that did not stop the read
+  std::vector<std::string> errors;        ///< a hive that could not be read at all
+
+  /// `relative` (below the scan root, inside this image) in Windows form: "C:\Windows\...".
+  [[nodiscard]] std::string windows_path(std::string_view relative) const;
+  /// True when `relative` (below the scan root) lies inside this image's volume.
+  [[nodiscard]] bool contains(std::size_t root, std::string_view relative) const noexcept;
+};
+
+/// A catalog that could not be read or parsed (a bad signature is not this: see Catalog).
+struct CatalogError {
+  std::string path;
+  Error error;
+};
+
+/// Everything Windows-specific loaded before the scan.
+struct WindowsState {
+  std::vector<WindowsImage> images;
+  verify::CatalogIndex catalogs;
+  std::vector<CatalogError> catalog_errors;
+  double catalog_load_seconds = 0;
+
+  /// The image holding `relative` under root `root`, or nullptr.
+  [[nodiscard]] const WindowsImage* image_of(std::size_t root, std::string_view relative) const noexcept;
+};
+
+/// A scan root as opened by the pipeline.
+struct OpenRoot {
+  std::size_t index = 0;  ///< index of its io::RootDir
+  std::string path;       ///< as given on the command line
+  bool is_directory = true;
+};
+
+/// Finds the Windows images under the directory roots, reads their hives and loads every catalog
+/// (theirs and `catalog_dirs`) with `threads` threads. Never fails: what cannot be read is in the
+/// images' errors and in catalog_errors. `ctx` is what catalog signatures are verified against.
+[[nodiscard]] WindowsState load_windows(const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& roots,
+                                        const std::vector<std::filesystem::path>& catalog_dirs,
+                                        const verify::VerifyContext& ctx, unsigned threads, bool detect_images);
+
+/// After the scan: each service whose file was not among `record_keys` (fold_case of the
+/// root-relative paths of the binary records under that image's root) gets its status from the
+/// disk: NotBinary when the walk saw the file (`walked_keys`), Excluded when it exists but was not
+/// walked, Missing when it does not exist. Scanned ones get Scanned and their disk path.
+void settle_services(WindowsImage& image, const io::RootDir& dir, std::string_view root_path,
+                     const std::unordered_map<std::string, std::string>& record_keys,
+                     const std::unordered_set<std::string>& walked_keys);
+
+/// Lower-cases ASCII letters: the join key of Windows paths.
+[[nodiscard]] std::string fold_case(std::string_view s);
+
+}  // namespace trustscan::pipeline
