@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Build a minimal Windows SYSTEM hive for the registry tests (issue 6), without Windows.
 
-Usage: make_test_hive.py OUTDIR   -> writes OUTDIR/SYSTEM and OUTDIR/SOFTWARE
+Usage: make_test_hive.py OUTDIR [--image]   -> writes OUTDIR/SYSTEM and OUTDIR/SOFTWARE
+
+--image writes the services of the test Windows image (tools/make_windows_image.sh) instead of
+the registry unit tests' set.
 
 hivex can edit a hive but cannot create one from nothing, so this script first writes the
 smallest hive hivex accepts (stdlib only), then adds keys and values with python3-hivex
@@ -86,12 +89,15 @@ def add(h, parent, name, values=()):
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    image = "--image" in args
+    args = [a for a in args if a != "--image"]
+    if len(args) != 1:
         print(__doc__.splitlines()[2], file=sys.stderr)
         return 2
-    out_dir = sys.argv[1]
+    out_dir = args[0]
     os.makedirs(out_dir, exist_ok=True)
-    write_system(os.path.join(out_dir, "SYSTEM"))
+    (write_image_system if image else write_system)(os.path.join(out_dir, "SYSTEM"))
     write_software(os.path.join(out_dir, "SOFTWARE"))
     return 0
 
@@ -136,6 +142,38 @@ def write_system(path):
         string("DisplayName", "Print Spooler")])
     # A decoy control set that must not be read (Select\Current points at 001).
     add(h, add(h, root, "ControlSet002"), "Services")
+    h.commit(None)
+
+
+def write_image_system(path):
+    """The test Windows image: see tools/make_windows_image.sh for what each service checks."""
+    h, root = open_empty(path)
+    add(h, root, "Select", [dword("Current", 2), dword("Default", 2), dword("LastKnownGood", 1)])
+    add(h, add(h, root, "ControlSet001"), "Services")  # not current: must not be read
+    control_set = add(h, root, "ControlSet002")
+    computer = add(h, add(h, add(h, control_set, "Control"), "ComputerName"), "ComputerName")
+    h.node_set_values(computer, [string("ComputerName", "EVIDENCE-PC")])
+    services = add(h, control_set, "Services")
+    add(h, services, "testdrv", [  # catalog-signed, boot start, relative ImagePath
+        dword("Type", 1), dword("Start", 0), string("ImagePath", r"System32\DRIVERS\driver.sys", 2),
+        string("Group", "Boot Bus Extender"), string("DisplayName", "trustscan test driver")])
+    add(h, services, "otherdrv", [  # in no catalog, demand start
+        dword("Type", 1), dword("Start", 3), string("ImagePath", r"\SystemRoot\system32\drivers\other.sys", 2)])
+    flt = add(h, services, "oemavflt", [  # rule-attributed Kaspersky engine, boot-start minifilter
+        dword("Type", 2), dword("Start", 0),
+        string("ImagePath", r"\??\C:\WINDOWS\system32\drivers\oemavflt.sys", 2),
+        string("Group", "FSFilter Anti-Virus"), string("DisplayName", "OEM AV filter")])
+    instances = add(h, flt, "Instances", [string("DefaultInstance", "oemavflt Instance")])
+    add(h, instances, "oemavflt Instance", [string("Altitude", "328010"), dword("Flags", 0)])
+    add(h, services, "missingdrv", [  # registered, file gone
+        dword("Type", 1), dword("Start", 1), string("ImagePath", r"\SystemRoot\System32\drivers\missing.sys", 2)])
+    add(h, services, "notesdrv", [  # registered, file is text
+        dword("Type", 1), dword("Start", 3), string("ImagePath", r"system32\drivers\notes.sys", 2)])
+    add(h, services, "Spooler", [  # a Win32 service whose executable is not in the image
+        dword("Type", 0x10), dword("Start", 2), string("ImagePath", r"%SystemRoot%\System32\spoolsv.exe", 2),
+        string("DisplayName", "Print Spooler")])
+    add(h, services, "netshare", [  # UNC ImagePath: cannot be mapped into the image
+        dword("Type", 0x10), dword("Start", 3), string("ImagePath", r"\\server\share\svc.exe", 2)])
     h.commit(None)
 
 

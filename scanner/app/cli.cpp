@@ -127,6 +127,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--module-keys", key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
   scan->add_flag("--no-kernel-keys", no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  std::vector<std::string> catalog_dirs;
+  bool no_windows_image = false;
+  scan->add_option("--catalog-dir", catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")
+      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+  scan->add_flag("--no-windows-image", no_windows_image,
+                 "Do not detect Windows images under the roots (no registry, no CatRoot)");
   std::vector<std::string> rule_paths, vendor_files, flag_countries, flag_vendors;
   std::string policy_file, fail_on_text = "low";
   bool no_default_rules = false;
@@ -169,6 +175,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (!crl_dir.empty()) opt.context.crl_dir = crl_dir;
   opt.context.module_key_dirs.assign(key_dirs.begin(), key_dirs.end());
   opt.context.kernel_keys_from_roots = !no_kernel_keys;
+  opt.context.catalog_dirs.assign(catalog_dirs.begin(), catalog_dirs.end());
+  opt.context.windows_images = !no_windows_image;
   opt.context.rule_paths.assign(rule_paths.begin(), rule_paths.end());
   opt.context.default_rules = !no_default_rules;
   opt.context.vendor_files.assign(vendor_files.begin(), vendor_files.end());

@@ -14,6 +14,7 @@ namespace trustscan::attribute {
 /// Where a piece of evidence came from.
 enum class EvidenceKind {
   Signer,          ///< an Authenticode signer (primary or nested) named in the vendor list
+  CatalogSigner,   ///< the signer of a Windows catalog that lists the file's hash
   SigningService,  ///< a signer that signs other vendors' code (Microsoft WHCP/UEFI): weak
   ProgramName,     ///< SpcSpOpusInfo program name (attestation-signed drivers carry the vendor here)
   Thumbprint,      ///< a signer certificate's thumbprint listed for the vendor
@@ -30,6 +31,7 @@ enum class EvidenceKind {
 [[nodiscard]] constexpr std::string_view to_string(EvidenceKind k) noexcept {
   switch (k) {
     case EvidenceKind::Signer: return "signer";
+    case EvidenceKind::CatalogSigner: return "catalog_signer";
     case EvidenceKind::SigningService: return "signing_service";
     case EvidenceKind::ProgramName: return "program_name";
     case EvidenceKind::Thumbprint: return "thumbprint";

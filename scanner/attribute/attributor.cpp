@@ -81,6 +81,22 @@ void authenticode_evidence(const pipeline::FileRecord& r, Collector& c) {
   }
 }
 
+/// A catalog that lists the file vouches for it like an embedded signature: its signer is evidence
+/// (Microsoft's own catalogs for Windows files; WHCP catalogs are a signing service: weak).
+void catalog_evidence(const pipeline::FileRecord& r, Collector& c) {
+  for (const auto& cat : r.catalog_signatures) {
+    const verify::SignatureInfo& s = cat.signature;
+    std::string note;
+    Confidence conf = from_verdict(s.status, s.flags, note);
+    note += " (catalog " + cat.catalog_path + ")";
+    c.add(EvidenceKind::CatalogSigner, c.db().by_subject(s.signer.subject_o, s.signer.subject_cn), s.signer.subject,
+          conf, note);
+    if (!s.signer.thumbprint_sha256.empty())
+      c.add(EvidenceKind::Thumbprint, c.db().by_thumbprint(s.signer.thumbprint_sha256), s.signer.thumbprint_sha256,
+            conf, note);
+  }
+}
+
 void module_evidence(const pipeline::FileRecord& r, Collector& c) {
   if (r.module_signature && r.module_signature->status != SignatureStatus::Unsigned) {
     const auto& m = *r.module_signature;
@@ -163,6 +179,7 @@ std::string dn_attribute(std::string_view dn, std::string_view key) {
 std::optional<Attribution> attribute(const pipeline::FileRecord& record, const VendorDb& vendors) {
   Collector c(vendors);
   authenticode_evidence(record, c);
+  catalog_evidence(record, c);
   module_evidence(record, c);
   macho_evidence(record, c);
   version_info_evidence(record, c);

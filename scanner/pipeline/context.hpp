@@ -28,6 +28,8 @@ struct ContextOptions {
   bool default_trust = true;                       ///< false: only --trust-store anchors
   std::optional<std::filesystem::path> crl_dir;    ///< --crl-dir: offline revocation data
   std::vector<std::filesystem::path> module_key_dirs;  ///< --module-keys
+  std::vector<std::filesystem::path> catalog_dirs;     ///< --catalog-dir: Windows catalogs (.cat) to index
+  bool windows_images = true;                          ///< detect Windows images under the roots
   bool kernel_keys_from_roots = true;              ///< read module-signing keys from ROOT/boot/vmlinuz-*
   std::int64_t verify_time = 0;                    ///< Unix seconds to verify at; 0 = now
   std::vector<std::filesystem::path> vendor_files; ///< --vendors: added to the shipped vendor list

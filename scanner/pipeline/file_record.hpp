@@ -16,10 +16,32 @@
 #include "parse/privilege.hpp"
 #include "policy/evaluator.hpp"
 #include "verify/authenticode.hpp"
+#include "verify/catalog.hpp"
 #include "verify/macho_signature.hpp"
 #include "verify/module_signature.hpp"
+#include "windows/registry.hpp"
 
 namespace trustscan::pipeline {
+
+/// A Windows catalog that lists the file's Authenticode hash (issue 6).
+struct CatalogSignature {
+  std::string catalog_path;      ///< the .cat file, as reported
+  std::string digest_algorithm;  ///< which of the file's authentihashes it lists: "sha256" or "sha1"
+  std::string member_file_name;  ///< the member's "File" attribute, "" if absent
+  std::optional<std::string> this_update;  ///< the catalog's ctlThisUpdate
+  verify::SignatureInfo signature;         ///< the catalog's own signature (status, signer, chain)
+
+  [[nodiscard]] bool trusted() const noexcept { return signature.status == verify::SignatureStatus::Valid; }
+};
+
+/// What a Windows image says about the file (issue 6).
+struct WindowsFacts {
+  std::string image;  ///< the image's volume root, as reported
+  std::string path;   ///< the file in Windows form: "C:\Windows\System32\drivers\x.sys"
+  std::vector<windows::Service> services;  ///< every service whose ImagePath is this file
+  /// A driver service loads it at boot, system or auto start (RegisteredService::loads_at_boot).
+  bool loads_at_boot = false;
+};
 
 struct FileRecord {
   discover::FileRef file;                        ///< discover
@@ -33,6 +55,9 @@ struct FileRecord {
   std::optional<verify::ModuleSignatureResult> module_signature;   ///< verify: kernel modules
   /// verify: one per Mach-O slice that carries LC_CODE_SIGNATURE (index into macho_slices).
   std::vector<std::pair<std::size_t, verify::MachOSignatureResult>> macho_signatures;
+  /// verify: every catalog listing the file's authentihash (PE files, in catalog order).
+  std::vector<CatalogSignature> catalog_signatures;
+  std::optional<WindowsFacts> windows;                     ///< inside a Windows image
   std::vector<match::RuleMatch> matches;                   ///< match: YARA rules that fired
   std::optional<attribute::Attribution> attribution;       ///< attribute: absent = no evidence
   std::optional<policy::Verdict> verdict;                   ///< policy: absent = unattributed

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "attribute/attributor.hpp"
@@ -47,6 +49,41 @@ void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const 
   }
 }
 
+/// verify/: the catalogs that list the file's authentihash, one entry per catalog (SHA-256 member
+/// preferred over SHA-1 when a catalog lists both).
+void match_catalogs(FileRecord& rec, const verify::CatalogIndex& index) {
+  if (!rec.authenticode || index.size() == 0) return;
+  for (const auto& [hash, algorithm] : {std::pair{rec.authenticode->hashes.sha256, "sha256"},
+                                        std::pair{rec.authenticode->hashes.sha1, "sha1"}}) {
+    if (hash.empty()) continue;
+    for (const verify::CatalogEntry* e : index.lookup(hash)) {
+      if (std::ranges::any_of(rec.catalog_signatures, [&](const auto& c) { return c.catalog_path == e->path(); }))
+        continue;
+      rec.catalog_signatures.push_back(
+          {e->path(), algorithm, e->member->file_name, e->catalog->this_update, e->catalog->signature});
+    }
+  }
+}
+
+/// The Windows image's view of the file: its Windows path and the services that load it. A file
+/// registered as a driver service runs in the kernel whatever its headers say.
+void join_windows(FileRecord& rec, const WindowsState& win) {
+  const WindowsImage* image = win.image_of(rec.file.root_index, rec.file.relative);
+  if (!image) return;
+  WindowsFacts facts{image->path, image->windows_path(rec.file.relative), {}, false};
+  if (auto it = image->services_by_key.find(fold_case(rec.file.relative)); it != image->services_by_key.end())
+    for (std::size_t i : it->second) {
+      const RegisteredService& reg = image->services[i];
+      facts.services.push_back(reg.service);
+      facts.loads_at_boot = facts.loads_at_boot || reg.loads_at_boot();
+      if (rec.binary && windows::is_driver(reg.service.type) && rec.classification.privilege != Privilege::Kernel) {
+        rec.classification.privilege = Privilege::Kernel;
+        rec.classification.reason = "registered as driver service '" + reg.service.name + "'";
+      }
+    }
+  rec.windows = std::move(facts);
+}
+
 /// match/: the shared rules over the same bytes, with the file's facts as external variables.
 void match_rules(FileRecord& rec, std::span<const std::byte> bytes, match::Matcher& matcher) {
   std::string_view path = rec.file.path;
@@ -70,13 +107,14 @@ policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
   s.confidence = rec.attribution->confidence;
   s.path = rec.file.path;
   s.sha256 = rec.sha256;
+  s.boot_start = rec.windows && rec.windows->loads_at_boot;
   return policy::evaluate(ctx.policy, s);
 }
 
 /// Everything done to one file, from open to parse. Failures before the file is known to be a
 /// binary make it an unreadable path; failures after that are errors inside its record.
 Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx,
-                match::Matcher* matcher) {
+                const WindowsState& win, match::Matcher* matcher) {
   auto fd = root.open_beneath(f.relative, false);
   if (!fd) return discover::PathError{f.path, at_stage(fd.error(), "map")};
   io::FdGuard guard(*fd);
@@ -129,10 +167,12 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
     rec.binary = std::move(*model);
     try {
       verify_signatures(rec, bytes, ctx);
+      match_catalogs(rec, win.catalogs);
     } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
       rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
     }
   }
+  join_windows(rec, win);
   if (matcher) match_rules(rec, bytes, *matcher);
   rec.attribution = attribute::attribute(rec, ctx.vendors);
   if (rec.attribution) rec.verdict = evaluate_policy(rec, ctx);
@@ -142,9 +182,9 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
 /// The per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
 Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits,
-                        const Context& ctx, match::Matcher* matcher) {
+                        const Context& ctx, const WindowsState& win, match::Matcher* matcher) {
   try {
-    return analyze(f, root, limits, ctx, matcher);
+    return analyze(f, root, limits, ctx, win, matcher);
   } catch (const std::exception& e) {
     return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
   } catch (...) {
@@ -153,7 +193,8 @@ Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, con
 }
 
 /// Opens each root. A root that is a regular file is scanned as that one file.
-void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, discover::WalkResult& walk) {
+void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, std::vector<OpenRoot>& opened,
+                    discover::WalkResult& walk) {
   discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size};
   for (const std::string& root : opt.roots) {
     struct stat st {};
@@ -179,6 +220,7 @@ void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, disc
     }
     std::size_t index = dirs.size();
     dirs.push_back(std::move(*rd));
+    opened.push_back({index, root, !is_file});
     if (!is_file) {
       discover::walk(dirs.back(), index, wopt, walk);
       continue;
@@ -205,6 +247,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
     ++s.by_format[std::string(to_string(rec.format))];
     if (!rec.errors.empty()) ++s.error_count;
     if (rec.attribution) ++s.attributed;
+    if (!rec.catalog_signatures.empty()) ++s.catalog_signed;
     if (rec.verdict && rec.verdict->finding()) {
       ++s.findings;
       ++s.findings_by_severity[std::string(policy::to_string(rec.verdict->severity))];
@@ -218,6 +261,34 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
   s.error_count += r.errors.size();
 }
 
+/// Which registered services' files were scanned, which are not binaries, which are missing.
+void settle_windows(WindowsState& win, const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& opened,
+                    const ScanResult& result, const discover::WalkResult& walk) {
+  for (WindowsImage& image : win.images) {
+    std::unordered_map<std::string, std::string> record_keys;
+    for (const FileRecord& r : result.records)
+      if (r.file.root_index == image.root_index) record_keys.emplace(fold_case(r.file.relative), r.file.path);
+    std::unordered_set<std::string> walked_keys;
+    for (const discover::FileRef& f : walk.files)
+      if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));
+    const auto root = std::ranges::find(opened, image.root_index, &OpenRoot::index);
+    settle_services(image, dirs[image.root_index], root == opened.end() ? "" : root->path, record_keys, walked_keys);
+  }
+}
+
+CatalogSummary catalog_summary(const WindowsState& win) {
+  CatalogSummary s;
+  s.files = win.catalogs.catalogs().size();
+  s.members = win.catalogs.size();
+  for (const verify::Catalog& c : win.catalogs.catalogs()) {
+    ++s.by_status[std::string(to_string(c.signature.status))];
+    if (c.signature.status != verify::SignatureStatus::Valid) s.not_trusted.push_back(&c);
+  }
+  s.errors = win.catalog_errors;
+  s.load_seconds = win.catalog_load_seconds;
+  return s;
+}
+
 }  // namespace
 
 Result<ScanResult> scan(const ScanOptions& options) {
@@ -229,8 +300,13 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.started = std::chrono::system_clock::now();
 
   std::vector<io::RootDir> roots;
+  std::vector<OpenRoot> opened;
   discover::WalkResult walk;
-  discover_roots(options, roots, walk);
+  discover_roots(options, roots, opened, walk);
+  unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  auto win = std::make_shared<WindowsState>(load_windows(roots, opened, options.context.catalog_dirs,
+                                                         {&ctx.trust, ctx.verify_time}, n,
+                                                         options.context.windows_images));
 
   // Big files first so that a few large drivers do not leave one core busy at the end.
   std::vector<std::size_t> order(walk.files.size());
@@ -255,10 +331,10 @@ Result<ScanResult> scan(const ScanOptions& options) {
     }
     for (std::size_t k = next++; k < order.size(); k = next++) {
       const discover::FileRef& f = walk.files[order[k]];
-      outcomes[order[k]] = analyze_guarded(f, roots[f.root_index], options.limits, ctx, matcher ? &*matcher : nullptr);
+      outcomes[order[k]] =
+          analyze_guarded(f, roots[f.root_index], options.limits, ctx, *win, matcher ? &*matcher : nullptr);
     }
   };
-  unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, order.size())));
   result.threads_used = n;
   {
@@ -278,6 +354,9 @@ Result<ScanResult> scan(const ScanOptions& options) {
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
   summarise(result, walk, non_binaries);
+  settle_windows(*win, roots, opened, result, walk);
+  result.catalog_summary = catalog_summary(*win);
+  result.windows = std::move(win);
   result.load_notes = ctx.notes;
   result.key_sources = ctx.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "pipeline/context.hpp"
 #include "discover/file_ref.hpp"
 #include "pipeline/file_record.hpp"
+#include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
 
@@ -42,6 +44,18 @@ struct ScanSummary {
   std::uint64_t suppressed = 0;
   std::map<std::string, std::uint64_t> findings_by_severity;
   std::uint64_t attributed = 0;
+  std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
+};
+
+/// The catalogs loaded for the scan (from Windows images and --catalog-dir).
+struct CatalogSummary {
+  std::size_t files = 0;    ///< catalogs parsed
+  std::size_t members = 0;  ///< index entries (member hashes)
+  std::map<std::string, std::uint64_t> by_status;  ///< catalogs by their own signature status
+  /// Catalogs whose signature is not Valid (nothing is trusted through them).
+  std::vector<const verify::Catalog*> not_trusted;
+  std::vector<CatalogError> errors;  ///< catalogs that could not be read or parsed
+  double load_seconds = 0;
 };
 
 struct ScanResult {
@@ -59,6 +73,10 @@ struct ScanResult {
   std::int64_t verify_time = 0;          ///< Unix seconds signatures were checked at (absent a timestamp)
   std::vector<policy::SuppressionStatus> suppressions;  ///< every suppression: used, unused, expired
   std::string policy_name;               ///< which policy decided (file or "command line")
+  /// Windows images found under the roots (issue 6) and the catalogs loaded. `windows` owns the
+  /// catalogs that catalog_summary.not_trusted points into.
+  std::shared_ptr<const WindowsState> windows;
+  CatalogSummary catalog_summary;
 };
 
 /// Scans every root in `options`. Input problems are in the result; only configuration errors

@@ -42,8 +42,9 @@ struct Subject {
   std::string path;
   /// SHA-256 of the file, hex (any case); empty when not computed.
   std::string sha256;
-  /// Registered as a boot-start driver (Windows Start=0, ELAM, ...). Placeholder: the pipeline
-  /// does not detect it yet. Treated as kernel code and raises severity (docs/policy.md).
+  /// A driver that a Windows image's registry starts on its own (Start boot, system or auto:
+  /// pipeline::RegisteredService::loads_at_boot). Treated as kernel code and raises severity
+  /// (docs/policy.md).
   bool boot_start = false;
 };
 

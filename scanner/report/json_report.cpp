@@ -169,6 +169,99 @@ ordered_json verdict_json(const policy::Verdict& v) {
   return j;
 }
 
+ordered_json service_json(const windows::Service& sv) {
+  ordered_json j{{"name", safe(sv.name)},
+                 {"type", std::string(windows::to_string(sv.type))},
+                 {"start", std::string(windows::to_string(sv.start))}};
+  if (sv.type_value) j["type_value"] = *sv.type_value;
+  if (sv.start_value) j["start_value"] = *sv.start_value;
+  if (sv.image_path) j["image_path"] = safe(*sv.image_path);
+  if (sv.group) j["group"] = safe(*sv.group);
+  if (sv.display_name) j["display_name"] = safe(*sv.display_name);
+  if (sv.altitude) j["altitude"] = safe(*sv.altitude);
+  return j;
+}
+
+ordered_json windows_facts_json(const pipeline::WindowsFacts& w) {
+  ordered_json services = ordered_json::array();
+  for (const auto& sv : w.services) services.push_back(service_json(sv));
+  return {{"image", safe(w.image)}, {"path", safe(w.path)}, {"loads_at_boot", w.loads_at_boot},
+          {"services", std::move(services)}};
+}
+
+ordered_json registered_service_json(const pipeline::RegisteredService& reg) {
+  ordered_json j = service_json(reg.service);
+  j["file_status"] = std::string(pipeline::to_string(reg.file_status));
+  j["loads_at_boot"] = reg.loads_at_boot();
+  if (reg.resolved) j["windows_path"] = safe(reg.resolved->windows_form);
+  if (!reg.disk_path.empty()) j["path"] = safe(reg.disk_path);
+  if (!reg.resolve_error.empty()) j["resolve_error"] = safe(reg.resolve_error);
+  return j;
+}
+
+ordered_json windows_image_json(const pipeline::WindowsImage& image) {
+  ordered_json j{{"path", safe(image.path)}, {"drive", std::string{image.drive, ':'}}};
+  if (image.computer_name) j["computer_name"] = safe(*image.computer_name);
+  if (image.version) {
+    const auto& v = *image.version;
+    ordered_json ver = ordered_json::object();
+    for (auto [key, value] : {std::pair{"product_name", &v.product_name}, {"display_version", &v.display_version},
+                              {"release_id", &v.release_id}, {"current_build", &v.current_build},
+                              {"edition_id", &v.edition_id}})
+      if (*value) ver[key] = safe(**value);
+    j["version"] = std::move(ver);
+  }
+  if (image.control_set) j["control_set"] = safe(*image.control_set);
+  std::size_t drivers = 0, missing = 0;
+  ordered_json services = ordered_json::array();
+  for (const auto& reg : image.services) {
+    drivers += windows::is_driver(reg.service.type);
+    missing += reg.file_status == pipeline::ServiceFileStatus::Missing;
+    services.push_back(registered_service_json(reg));
+  }
+  j["services_count"] = image.services.size();
+  j["drivers_count"] = drivers;
+  j["missing_count"] = missing;
+  j["services_truncated"] = image.services_truncated;
+  j["catalog_files"] = image.catalog_files;
+  j["warnings"] = safe_list(image.warnings);
+  j["errors"] = safe_list(image.errors);
+  j["services"] = std::move(services);
+  return j;
+}
+
+ordered_json catalogs_json(const pipeline::CatalogSummary& c) {
+  ordered_json not_trusted = ordered_json::array();
+  for (const verify::Catalog* cat : c.not_trusted) {
+    ordered_json errors = ordered_json::array();
+    for (const auto& e : cat->signature.errors) errors.push_back(safe(e));
+    not_trusted.push_back({{"path", safe(cat->path)},
+                           {"status", std::string(to_string(cat->signature.status))},
+                           {"flags", verify::flag_names(cat->signature.flags)},
+                           {"signer", safe(cat->signature.signer.subject)},
+                           {"members", cat->members.size()},
+                           {"errors", std::move(errors)}});
+  }
+  ordered_json errors = ordered_json::array();
+  for (const auto& e : c.errors) {
+    ordered_json j = error_json(e.error);
+    j["path"] = safe(e.path);
+    errors.push_back(std::move(j));
+  }
+  return {{"files", c.files},          {"members", c.members},
+          {"by_status", c.by_status},  {"load_seconds", c.load_seconds},
+          {"not_trusted", not_trusted}, {"errors", errors}};
+}
+
+/// Top-level `windows`: the images found and the catalogs loaded (absent when neither).
+ordered_json windows_json(const ScanResult& r) {
+  if (!r.windows || (r.windows->images.empty() && r.catalog_summary.files == 0 && r.catalog_summary.errors.empty()))
+    return nullptr;
+  ordered_json images = ordered_json::array();
+  for (const auto& image : r.windows->images) images.push_back(windows_image_json(image));
+  return {{"images", std::move(images)}, {"catalogs", catalogs_json(r.catalog_summary)}};
+}
+
 /// One entry of the top-level `findings` list: what an analyst needs without opening the record.
 ordered_json finding_json(const FileRecord& r) {
   const attribute::Attribution& a = *r.attribution;
@@ -188,6 +281,13 @@ ordered_json finding_json(const FileRecord& r) {
                  {"evidence", evidence},
                  {"contradictions", safe_list(a.contradictions)}};
   if (auto cs = code_signature_ecs(r); !cs.is_null()) j["code_signature"] = std::move(cs);
+  if (r.windows) {
+    j["windows_path"] = safe(r.windows->path);
+    j["loads_at_boot"] = r.windows->loads_at_boot;
+    ordered_json services = ordered_json::array();
+    for (const auto& sv : r.windows->services) services.push_back(service_json(sv));
+    j["services"] = std::move(services);
+  }
   if (!r.verdict->suppression_id.empty()) j["suppression_id"] = safe(r.verdict->suppression_id);
   return j;
 }
@@ -244,6 +344,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
     t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
   }
   if (r.verdict) t["finding"] = verdict_json(*r.verdict);
+  if (r.windows) t["windows"] = windows_facts_json(*r.windows);
   ordered_json errs = ordered_json::array();
   for (const Error& e : r.errors) errs.push_back(error_json(e));
   t["errors"] = errs;
@@ -272,7 +373,7 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"bytes_scanned", s.bytes_scanned}, {"errors", s.error_count},       {"by_format", s.by_format},
           {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped},
           {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
-          {"findings_by_severity", s.findings_by_severity}};
+          {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed}};
 }
 
 ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
@@ -328,6 +429,7 @@ void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out)
                    {"findings", std::move(findings)},
                    {"summary", summary_json(result.summary)},
                    {"suppressions", suppressions_json(result.suppressions)}};
+  if (auto w = windows_json(result); !w.is_null()) doc["windows"] = std::move(w);
   ordered_json files = ordered_json::array();
   for (const auto& r : result.records) files.push_back(record_json(r));
   doc["files"] = std::move(files);
@@ -390,12 +492,27 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
     ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
     out << kDump(ev, -1) << '\n';
   }
+  // A registered service whose file is not in the image: Windows would try to load it.
+  if (result.windows)
+    for (const auto& image : result.windows->images)
+      for (const auto& reg : image.services) {
+        if (reg.file_status != pipeline::ServiceFileStatus::Missing) continue;
+        ordered_json ev = event_base(result, run, "event", "trustscan.service");
+        ev["event"]["category"] = windows::is_driver(reg.service.type) ? ordered_json{"driver", "configuration"}
+                                                                        : ordered_json{"configuration"};
+        ev["event"]["type"] = {"info"};
+        ev["event"]["action"] = "registered-file-missing";
+        if (reg.resolved) ev["file"] = {{"path", safe(reg.resolved->windows_form)}};
+        ev["trustscan"] = {{"windows", {{"image", safe(image.path)}, {"service", registered_service_json(reg)}}}};
+        out << kDump(ev, -1) << '\n';
+      }
   ordered_json ev = event_base(result, run, "state", "trustscan.summary");
   ev["event"]["action"] = "scan-summary";
   ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
                      {"scan", scan_json(result, run)},
                      {"summary", summary_json(result.summary)},
                      {"suppressions", suppressions_json(result.suppressions)}};
+  if (auto w = windows_json(result); !w.is_null()) ev["trustscan"]["windows"] = std::move(w);
   out << kDump(ev, -1) << '\n';
 }
 

@@ -128,7 +128,27 @@ bool integrity_ok(SignatureStatus status, verify::VerifyFlags flags) {
   return true;
 }
 
+const pipeline::CatalogSignature* effective_catalog(const pipeline::FileRecord& r) noexcept {
+  if (r.catalog_signatures.empty() || (r.authenticode && r.authenticode->status == SignatureStatus::Valid))
+    return nullptr;
+  for (const auto& c : r.catalog_signatures)
+    if (c.trusted()) return &c;
+  if (!r.authenticode || r.authenticode->status == SignatureStatus::Unsigned) return &r.catalog_signatures.front();
+  return nullptr;
+}
+
 ordered_json code_signature_ecs(const pipeline::FileRecord& r) {
+  if (const auto* cat = effective_catalog(r)) {
+    const verify::SignatureInfo& s = cat->signature;
+    ordered_json j = ecs_base(s.status, s.flags);
+    j["subject_name"] = safe(s.signer.subject_cn.empty() ? s.signer.subject_o : s.signer.subject_cn);
+    j["digest_algorithm"] = cat->digest_algorithm;
+    if (s.timestamp) j["timestamp"] = *s.timestamp;
+    if (!s.signer.thumbprint_sha256.empty()) j["thumbprint_sha256"] = s.signer.thumbprint_sha256;
+    j["source"] = "catalog";
+    j["catalog"] = safe(cat->catalog_path);
+    return j;
+  }
   if (r.authenticode) {
     const auto& a = *r.authenticode;
     ordered_json j = ecs_base(a.status, a.flags);
@@ -137,6 +157,7 @@ ordered_json code_signature_ecs(const pipeline::FileRecord& r) {
       j["digest_algorithm"] = p->digest_algorithm;
       if (p->timestamp) j["timestamp"] = *p->timestamp;
       if (!p->signer.thumbprint_sha256.empty()) j["thumbprint_sha256"] = p->signer.thumbprint_sha256;
+      j["source"] = "embedded";
     }
     return j;
   }
@@ -206,6 +227,17 @@ void add_signature_details(const pipeline::FileRecord& r, ordered_json& t) {
                          {"signatures", sigs},
                          {"warnings", warnings}});
     t["authenticode"] = std::move(j);
+  }
+  if (!r.catalog_signatures.empty()) {
+    ordered_json arr = ordered_json::array();
+    for (const auto& c : r.catalog_signatures) {
+      ordered_json j{{"catalog", safe(c.catalog_path)}, {"digest_algorithm", c.digest_algorithm}};
+      if (!c.member_file_name.empty()) j["member_file_name"] = safe(c.member_file_name);
+      if (c.this_update) j["this_update"] = *c.this_update;
+      j["signature"] = authenticode_signature_json(c.signature);
+      arr.push_back(std::move(j));
+    }
+    t["catalog_signatures"] = std::move(arr);
   }
   if (r.module_signature) t["module_signature"] = module_signature_json(*r.module_signature);
   if (!r.macho_signatures.empty()) {

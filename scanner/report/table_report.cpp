@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "report/report.hpp"
+#include "report/signature_json.hpp"
 #include "report/text.hpp"
 
 namespace trustscan::report {
@@ -28,6 +29,10 @@ std::string pad(std::string s, std::size_t width) {
 /// Who signed it, else who the file says made it (PE CompanyName, a module's author), else "-".
 std::string maker(const FileRecord& r) {
   if (!r.binary) return "-";
+  if (const auto* cat = effective_catalog(r)) {
+    const auto& s = cat->signature.signer;
+    if (!s.subject_o.empty() || !s.subject_cn.empty()) return s.subject_o.empty() ? s.subject_cn : s.subject_o;
+  }
   if (r.authenticode && r.authenticode->primary()) {
     const auto& s = r.authenticode->primary()->signer;
     if (!s.subject_o.empty() || !s.subject_cn.empty()) return s.subject_o.empty() ? s.subject_cn : s.subject_o;
@@ -48,6 +53,7 @@ std::string maker(const FileRecord& r) {
 
 /// The primary signature's verdict, whatever the format.
 std::string signature(const FileRecord& r) {
+  if (const auto* cat = effective_catalog(r)) return "cat:" + std::string(to_string(cat->signature.status));
   if (r.authenticode) return std::string(to_string(r.authenticode->status));
   if (r.module_signature) return std::string(to_string(r.module_signature->status));
   if (!r.macho_signatures.empty()) return std::string(to_string(r.macho_signatures.front().second.status));
@@ -104,10 +110,59 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
                  (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
                  (e.matched.empty() ? e.value : e.matched) + "'";
       out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
+      if (r->windows)
+        for (const auto& sv : r->windows->services)
+          out << "    registered: " << elide_middle(terminal_safe(sv.name), 30) << " (" << windows::to_string(sv.type)
+              << ", " << windows::to_string(sv.start) << " start)  " << elide_middle(terminal_safe(r->windows->path), 40)
+              << '\n';
       for (const auto& c : r->attribution->contradictions)
         out << "    contradiction: " << elide_middle(terminal_safe(c), 79) << '\n';
     }
   }
+}
+
+/// One paragraph per Windows image: what it is, its catalogs, and the registered files it lacks.
+void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
+  if (!result.windows) return;
+  const pipeline::CatalogSummary& c = result.catalog_summary;
+  for (const auto& image : result.windows->images) {
+    std::string what = "Windows";
+    if (image.version) {
+      const auto& v = *image.version;
+      what = v.product_name.value_or("Windows");
+      if (v.display_version) what += " " + *v.display_version;
+      if (v.current_build) what += " (build " + *v.current_build + ")";
+    }
+    std::size_t drivers = 0;
+    for (const auto& reg : image.services) drivers += windows::is_driver(reg.service.type);
+    out << "WINDOWS IMAGE " << elide_middle(terminal_safe(image.path), 40) << ": " << terminal_safe(what)
+        << ", computer " << terminal_safe(image.computer_name.value_or("?")) << '\n';
+    out << "  " << image.services.size() << " services (" << drivers << " drivers) in "
+        << terminal_safe(image.control_set.value_or("?")) << ", " << image.catalog_files << " catalogs in CatRoot\n";
+    for (const auto& e : image.errors) out << "  error: " << elide_middle(terminal_safe(e), 90) << '\n';
+    std::vector<const pipeline::RegisteredService*> missing;
+    for (const auto& reg : image.services)
+      if (reg.file_status == pipeline::ServiceFileStatus::Missing) missing.push_back(&reg);
+    if (missing.empty()) continue;
+    out << "  REGISTERED, FILE MISSING (" << missing.size() << ")\n";
+    for (std::size_t i = 0; i < missing.size() && i < kMaxRows; ++i) {
+      const auto& reg = *missing[i];
+      out << "    " << pad(std::string(windows::to_string(reg.service.start)), 9)
+          << pad(std::string(windows::to_string(reg.service.type)), 19)
+          << pad(elide_middle(terminal_safe(reg.service.name), 20), 21)
+          << elide_middle(terminal_safe(reg.resolved ? reg.resolved->windows_form : ""), 47) << '\n';
+    }
+  }
+  if (c.files || !c.errors.empty()) {
+    out << "CATALOGS: " << c.files << " loaded (" << counts(c.by_status) << "), " << c.members << " member hashes, "
+        << result.summary.catalog_signed << " files listed in them";
+    if (!c.errors.empty()) out << ", " << c.errors.size() << " unreadable";
+    out << '\n';
+    for (std::size_t i = 0; i < c.not_trusted.size() && i < kMaxRows; ++i)
+      out << "  " << pad(std::string(to_string(c.not_trusted[i]->signature.status)), 10)
+          << elide_middle(terminal_safe(c.not_trusted[i]->path), 88) << '\n';
+  }
+  out << '\n';
 }
 
 }  // namespace
@@ -125,6 +180,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
   out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n\n";
+  write_windows(result, out);
   write_findings(result, out);
   out << '\n';
 

@@ -374,6 +374,144 @@ assert {e["file"]["name"]: e["trustscan"]["finding"]["status"] for e in events[3
     "avp.exe": "out_of_scope", "avpui.dll": "out_of_scope", "360fsflt.sys": "no_match", "SentinelMonitor.sys": "no_match"}
 PY
   ;;
+windows_image)
+  # Issue 6, acceptance 1: catalog-signed, unsigned, registered, missing; Windows paths; boot start.
+  WS=${SAMPLES%/*}/windows-samples; IMG=$WS/windows-image
+  [[ -f $IMG/WINDOWS/System32/config/SYSTEM ]] || fail "windows image missing (tools/make_windows_image.sh)"
+  expect_exit 1 "$TS" scan -f json -o "$WORK/r.json" --trust-store "$WS/catalog-ca" "$IMG"
+  validate_json "$WORK/r.json"
+  expect_exit 1 "$TS" scan -f ndjson -o "$WORK/r.ndjson" --trust-store "$WS/catalog-ca" "$IMG"
+  validate_json "$WORK/r.ndjson" --ndjson
+  $PY - "$WORK/r.json" "$WORK/r.ndjson" "$IMG" <<'PY' || fail "Windows image not reported as expected"
+import json, sys
+d = json.load(open(sys.argv[1])); img = sys.argv[3]
+files = {f["file"]["name"]: f for f in d["files"]}
+assert sorted(files) == ["driver.sys", "oemavflt.sys", "other.sys"], sorted(files)
+drv = files["driver.sys"]
+cs = drv["file"]["code_signature"]
+assert cs["source"] == "catalog" and cs["trusted"] and cs["status"] == "valid", cs
+assert cs["catalog"] == img + "/WINDOWS/System32/CatRoot/{F750E6C3-38EE-11D1-85E5-00C04FC295EE}/driver.cat", cs
+assert drv["trustscan"]["authenticode"]["status"] == "unsigned"
+cats = drv["trustscan"]["catalog_signatures"]
+assert len(cats) == 1 and cats[0]["digest_algorithm"] == "sha256" and cats[0]["member_file_name"] == "driver.sys", cats
+assert cats[0]["signature"]["signer"]["common_name"] == "trustscan Catalog Signer", cats
+w = drv["trustscan"]["windows"]
+assert w["path"] == "C:\\WINDOWS\\System32\\drivers\\driver.sys" and w["loads_at_boot"], w
+assert [(s["name"], s["type"], s["start"]) for s in w["services"]] == [("testdrv", "kernel_driver", "boot")], w
+other = files["other.sys"]
+assert other["file"]["code_signature"] == {"exists": False}, other["file"]["code_signature"]
+assert "catalog_signatures" not in other["trustscan"]
+assert [(s["name"], s["start"]) for s in other["trustscan"]["windows"]["services"]] == [("otherdrv", "demand")]
+assert not other["trustscan"]["windows"]["loads_at_boot"]
+# The boot-start minifilter of a flagged vendor: critical (it is 'high' unregistered: vendor_image_flags).
+[f] = d["findings"]
+assert f["path"].endswith("/oemavflt.sys") and f["severity"] == "critical" and f["loads_at_boot"], f
+assert f["windows_path"] == "C:\\WINDOWS\\System32\\drivers\\oemavflt.sys", f
+assert f["services"][0]["altitude"] == "328010" and f["services"][0]["group"] == "FSFilter Anti-Virus", f
+[image] = d["windows"]["images"]
+assert image["path"] == img and image["computer_name"] == "EVIDENCE-PC" and image["control_set"] == "ControlSet002", image
+assert image["version"]["product_name"] == "Windows 10 Pro" and image["version"]["current_build"] == "19045"
+status = {s["name"]: (s["file_status"], s["start"]) for s in image["services"]}
+assert status == {"testdrv": ("scanned", "boot"), "otherdrv": ("scanned", "demand"), "oemavflt": ("scanned", "boot"),
+                  "missingdrv": ("missing", "system"), "notesdrv": ("not_binary", "demand"),
+                  "Spooler": ("missing", "auto"), "netshare": ("unresolved", "demand")}, status
+assert image["missing_count"] == 2 and image["drivers_count"] == 5 and image["catalog_files"] == 1, image
+cat = d["windows"]["catalogs"]
+assert cat["files"] == 1 and cat["by_status"] == {"valid": 1} and cat["not_trusted"] == [] and cat["errors"] == [], cat
+assert d["summary"]["catalog_signed"] == 1
+events = [json.loads(l) for l in open(sys.argv[2])]
+missing = sorted(e["trustscan"]["windows"]["service"]["name"] for e in events if e["event"]["dataset"] == "trustscan.service")
+assert missing == ["Spooler", "missingdrv"], missing
+PY
+  # The table names the image and lists the missing registered files.
+  expect_exit 1 "$TS" scan --trust-store "$WS/catalog-ca" "$IMG"
+  grep -q "^WINDOWS IMAGE .*Windows 10 Pro 22H2 (build 19045), computer EVIDENCE-PC" "$WORK/out" || fail "table: no image line"
+  grep -Eq "^    system +kernel_driver +missingdrv +C:.Windows.System32.drivers.missing.sys" "$WORK/out" \
+    || fail "table: missing driver not listed"
+  grep -Eq "^kernel driver +cat:valid +trustscan tests" "$WORK/out" || fail "table: catalog signature not shown"
+  # Without the test root the catalog is intact but untrusted; --no-windows-image turns it all off.
+  expect_exit 1 "$TS" scan -f json "$IMG"
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); f={x["file"]["name"]: x for x in d["files"]}
+cs=f["driver.sys"]["file"]["code_signature"]; assert cs["source"]=="catalog" and cs["status"]=="untrusted" and not cs["trusted"], cs' "$WORK/out" \
+    || fail "untrusted catalog"
+  expect_exit 1 "$TS" scan -f json --no-windows-image --trust-store "$WS/catalog-ca" "$IMG"
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "windows" not in d
+assert all("windows" not in f["trustscan"] and "catalog_signatures" not in f["trustscan"] for f in d["files"])
+assert d["findings"][0]["severity"] == "high", d["findings"]' "$WORK/out" || fail "--no-windows-image" ;;
+windows_tampered_catalog)
+  # A tampered catalog: its signature is invalid and nothing is trusted through it.
+  WS=${SAMPLES%/*}/windows-samples; IMG=$WS/windows-image-tampered
+  [[ -d $IMG ]] || fail "tampered windows image missing (tools/make_windows_image.sh)"
+  expect_exit 1 "$TS" scan -f json -o "$WORK/r.json" --trust-store "$WS/catalog-ca" "$IMG"
+  validate_json "$WORK/r.json"
+  $PY - "$WORK/r.json" <<'PY' || fail "tampered catalog trusted"
+import json, sys
+d = json.load(open(sys.argv[1]))
+files = {f["file"]["name"]: f for f in d["files"]}
+cs = files["driver.sys"]["file"]["code_signature"]
+assert cs["source"] == "catalog" and cs["status"] == "invalid" and not cs["trusted"] and not cs["valid"], cs
+assert "bad_digest" in cs["flags"] or "bad_signature" in cs["flags"], cs
+assert not any(f["file"].get("code_signature", {}).get("trusted") for f in d["files"])
+cat = d["windows"]["catalogs"]
+assert cat["by_status"] == {"invalid": 1} and len(cat["not_trusted"]) == 1, cat
+assert cat["not_trusted"][0]["path"].endswith("/driver-tampered.cat"), cat
+PY
+  ;;
+windows_catalog_dir)
+  # --catalog-dir: catalogs outside any image; a file listed by several reports every one of them.
+  CAT=$SAMPLES/catalog
+  expect_exit 0 "$TS" scan -f json --trust-store "$CAT/ca" --catalog-dir "$CAT" "$CAT/driver.sys" "$CAT/other.sys"
+  validate_json "$WORK/out"
+  $PY - "$WORK/out" <<'PY' || fail "--catalog-dir"
+import json, sys
+d = json.load(open(sys.argv[1]))
+files = {f["file"]["name"]: f for f in d["files"]}
+cats = {c["catalog"].rsplit("/", 1)[1]: c["signature"]["status"] for c in files["driver.sys"]["trustscan"]["catalog_signatures"]}
+assert cats == {"driver.cat": "valid", "driver-tampered.cat": "invalid", "big.cat": "valid"}, cats
+cs = files["driver.sys"]["file"]["code_signature"]
+assert cs["trusted"] and cs["source"] == "catalog" and cs["catalog"].endswith(("/driver.cat", "/big.cat")), cs
+assert "catalog_signatures" not in files["other.sys"]["trustscan"]
+assert d["windows"]["images"] == [] and d["windows"]["catalogs"]["files"] == 3, d["windows"]["catalogs"]
+assert d["windows"]["catalogs"]["members"] >= 5000 + 2 * 2, d["windows"]["catalogs"]
+PY
+  ;;
+windows_readonly)
+  # Issue 6, acceptance 3: the image on a read-only mount scans the same, and nothing changes.
+  WS=${SAMPLES%/*}/windows-samples
+  [[ -d $WS/windows-image ]] || fail "windows image missing"
+  cp -a "$WS/windows-image" "$WORK/img"
+  # Contents first (reading updates atimes), then every atime set to the past so that any read
+  # without O_NOATIME would move it (relatime), then a stat-only snapshot (stat reads no data).
+  (cd "$WORK/img" && find . -type f -exec sha256sum {} + | sort) >"$WORK/sums"
+  find "$WORK/img" | sort >"$WORK/list"
+  xargs -d '\n' touch -h -a -d '2020-01-02 03:04:05' <"$WORK/list"
+  snapshot() { xargs -d '\n' stat -c '%n %s %Y %X %Z %a' <"$WORK/list"; }
+  snapshot >"$WORK/before"
+  mkdir "$WORK/ro"
+  runner=(unshare -m)
+  [[ $(id -u) == 0 ]] || runner=(unshare -rm)
+  "${runner[@]}" -- sh -c 'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" &&
+      if touch "$2/probe" 2>/dev/null; then echo "mount is writable" >&2; exit 9; fi &&
+      { "$3" scan -f json --trust-store "$4" "$2" >"$5"; echo $? >"$6"; }' \
+      sh "$WORK/img" "$WORK/ro" "$TS" "$WS/catalog-ca" "$WORK/ro.json" "$WORK/ro.rc" \
+    || fail "could not scan on a read-only bind mount"
+  [[ $(cat "$WORK/ro.rc") == 1 ]] || fail "read-only scan exited $(cat "$WORK/ro.rc")"
+  expect_exit 1 "$TS" scan -f json --trust-store "$WS/catalog-ca" "$WORK/img"
+  $PY - "$WORK/ro.json" "$WORK/out" <<'PY' || fail "read-only mount results differ"
+import json, sys
+def digest(p):
+    d = json.load(open(p)); root = d["scan"]["roots"][0]
+    files = sorted((f["file"]["path"][len(root):], f["file"]["code_signature"].get("status"),
+                    f["trustscan"].get("windows", {}).get("path")) for f in d["files"])
+    services = sorted((s["name"], s["file_status"]) for s in d["windows"]["images"][0]["services"])
+    return files, services, [f["severity"] for f in d["findings"]]
+a, b = digest(sys.argv[1]), digest(sys.argv[2])
+assert a == b, (a, b)
+assert ("/WINDOWS/System32/drivers/driver.sys", "valid", "C:\\WINDOWS\\System32\\drivers\\driver.sys") in a[0], a
+PY
+  snapshot >"$WORK/after"
+  diff "$WORK/before" "$WORK/after" >&2 || fail "the image changed (sizes, mtimes, atimes or ctimes)"
+  (cd "$WORK/img" && find . -type f -exec sha256sum {} + | sort) | diff "$WORK/sums" - >&2 || fail "contents changed" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
