@@ -1,7 +1,12 @@
 #include "app/cli.hpp"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
 
 #include <cerrno>
 #include <cstring>
@@ -77,6 +82,22 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, rep
   return true;
 }
 
+/// SIGINT/SIGTERM: stop the scan and still write a complete report marked incomplete. The handler
+/// only stores the signal number; a second signal acts as the default (SA_RESETHAND) and kills.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int signo) { g_stop_signal.store(signo); }
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
 /// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) to Unix seconds.
 std::optional<std::int64_t> parse_utc(const std::string& s) {
   std::tm tm{};
@@ -115,6 +136,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
   scan->add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
+  double file_timeout = 120;
+  scan->add_option("--file-timeout", file_timeout,
+                   "Give up on a file whose analysis takes longer than SECONDS (reported as an error; 0 = never)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  std::uint64_t max_memory = 0;
+  scan->add_option("--max-memory", max_memory,
+                   "Cap the address space (e.g. 4GB): an allocation beyond it fails that file only (0 = no cap)")
+      ->transform(CLI::AsSizeValue(false));
   scan->add_flag("-x,--one-file-system", opt.one_file_system, "Do not descend into other mounted file systems");
   std::vector<std::string> trust_dirs, key_dirs;
   std::string crl_dir, verify_time;
@@ -196,6 +226,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     opt.context.verify_time = *t;
   }
+  opt.file_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(file_timeout * 1000));
+  if (max_memory != 0) {
+    // RLIMIT_AS makes an oversized allocation fail (std::bad_alloc, caught per file) instead of
+    // inviting the OOM killer. Address space, not RSS: leave room for thread stacks and mappings.
+    struct rlimit lim {static_cast<rlim_t>(max_memory), static_cast<rlim_t>(max_memory)};
+    if (::setrlimit(RLIMIT_AS, &lim) != 0) {
+      err << "trustscan: --max-memory: " << std::strerror(errno) << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+  }
+  opt.stop = &g_stop_signal;
+  install_stop_handlers();
   report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
                                 : format_name == "ndjson" ? report::OutputFormat::Ndjson
                                                           : report::OutputFormat::Table;
@@ -215,7 +257,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       return static_cast<int>(ExitCode::Usage);
     }
   }
-  return static_cast<int>(exit_code_for(result, *fail_on));
+  return exit_code_for(result, *fail_on);
 }
 
 }  // namespace trustscan::app

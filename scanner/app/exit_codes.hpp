@@ -12,14 +12,18 @@ enum class ExitCode : int {
   Findings = 1,    ///< flagged software found (vendor policy; issue 5)
   Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be written
   FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
+  /// Interrupted by a signal: 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as a
+  /// shell reports a killed command; the report was still written, marked incomplete.
+  InterruptedBase = 128,
 };
 
 /// Findings at or above `fail_on` win over file errors: an operator must see a flagged driver
 /// even when some other file was unreadable.
-[[nodiscard]] inline ExitCode exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on) {
+[[nodiscard]] inline int exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on) {
+  if (result.interrupted_by != 0) return static_cast<int>(ExitCode::InterruptedBase) + result.interrupted_by;
   for (const auto& r : result.records)
-    if (r.verdict && policy::fails(fail_on, *r.verdict)) return ExitCode::Findings;
-  return result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean;
+    if (r.verdict && policy::fails(fail_on, *r.verdict)) return static_cast<int>(ExitCode::Findings);
+  return static_cast<int>(result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean);
 }
 
 }  // namespace trustscan::app

@@ -1,5 +1,19 @@
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "pipeline/worker_pool.hpp"
 
-int main(int argc, char** argv) { return trustscan::app::run(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  // A closed output pipe must be an error with a message (EPIPE), not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  int rc = trustscan::app::run(argc, argv, std::cout, std::cerr);
+  // A thread abandoned after --file-timeout may still be running: end without static destructors.
+  if (trustscan::pipeline::abandoned_threads() > 0) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(rc);
+  }
+  return rc;
+}

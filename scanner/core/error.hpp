@@ -17,6 +17,7 @@ enum class Errc {
   Unsupported,       ///< a valid variant we do not handle
   Internal,          ///< an unexpected exception crossed a stage boundary
   Config,            ///< bad option, rule file, list or policy
+  Timeout,           ///< a file took longer than --file-timeout; its analysis was abandoned
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Errc code) noexcept {
@@ -28,6 +29,7 @@ enum class Errc {
     case Errc::Unsupported: return "unsupported";
     case Errc::Internal: return "internal";
     case Errc::Config: return "config";
+    case Errc::Timeout: return "timeout";
   }
   return "internal";
 }

@@ -66,6 +66,10 @@ class Walker {
     root_is_slash_ = root_.path() == "/";
     std::vector<std::pair<std::string, dev_t>> stack{{"", st.st_dev}};
     while (!stack.empty()) {
+      if (opt_.stop && opt_.stop->load(std::memory_order_relaxed) != 0) {
+        out_.interrupted = true;
+        return;
+      }
       auto [dir, dev] = std::move(stack.back());
       stack.pop_back();
       list_directory(dir, stack);

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct WalkOptions {
   std::vector<std::string> excludes;  ///< fnmatch globs, matched against the reported path and the name
   bool one_file_system = false;       ///< do not descend into other mounted file systems
   std::uint64_t max_file_size = 0;    ///< 0 = no limit
+  /// Non-zero (a signal number) = stop listing: the walk ends early and says so.
+  const std::atomic<int>* stop = nullptr;
 };
 
 struct WalkResult {
@@ -32,6 +35,7 @@ struct WalkResult {
   std::map<std::string, std::uint64_t> skip_counts;  ///< every skip by reason, listed or not
   std::uint64_t directories = 0;
   std::uint64_t empty_files = 0;
+  bool interrupted = false;  ///< the walk was stopped (WalkOptions::stop) before it ended
 };
 
 /// Walks `root` (a directory; its path() is the root as the user gave it) and appends to `out`.

@@ -20,6 +20,7 @@
 #include "io/hashing.hpp"
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
+#include "pipeline/worker_pool.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
 #include "verify/module_signature.hpp"
@@ -27,8 +28,9 @@
 namespace trustscan::pipeline {
 namespace {
 
+struct NotScanned {};  // not reached: the scan stopped, or the file timed out
 struct NotBinary {};
-using Outcome = std::variant<NotBinary, FileRecord, discover::PathError>;
+using Outcome = std::variant<NotScanned, NotBinary, FileRecord, discover::PathError>;
 
 Error at_stage(Error e, std::string stage) {
   e.stage = std::move(stage);
@@ -195,7 +197,7 @@ Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, con
 /// Opens each root. A root that is a regular file is scanned as that one file.
 void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, std::vector<OpenRoot>& opened,
                     discover::WalkResult& walk) {
-  discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size};
+  discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size, opt.stop};
   for (const std::string& root : opt.roots) {
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0) {
@@ -289,74 +291,101 @@ CatalogSummary catalog_summary(const WindowsState& win) {
   return s;
 }
 
+/// What the workers share. Held through a shared_ptr by every worker thread, so that a thread
+/// abandoned after --file-timeout can never see any of it destroyed (worker_pool.hpp).
+struct ScanState {
+  ScanState(const ScanOptions& o, Context c) : options(o), ctx(std::move(c)) {}
+  ScanOptions options;
+  Context ctx;
+  std::vector<io::RootDir> roots;
+  std::vector<discover::FileRef> files;
+  std::shared_ptr<WindowsState> win;
+  std::vector<Outcome> outcomes;
+  std::mutex setup_errors_mutex;
+  std::vector<Error> setup_errors;
+};
+
 }  // namespace
 
 Result<ScanResult> scan(const ScanOptions& options) {
   auto context = load_context(options.context, options.roots);
   if (!context) return std::unexpected(context.error());
-  const Context& ctx = *context;
+  auto st = std::make_shared<ScanState>(options, std::move(*context));
+  const Context& ctx = st->ctx;
   ScanResult result;
   result.options = options;
   result.started = std::chrono::system_clock::now();
 
-  std::vector<io::RootDir> roots;
   std::vector<OpenRoot> opened;
   discover::WalkResult walk;
-  discover_roots(options, roots, opened, walk);
+  discover_roots(options, st->roots, opened, walk);
   unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  auto win = std::make_shared<WindowsState>(load_windows(roots, opened, options.context.catalog_dirs,
-                                                         {&ctx.trust, ctx.verify_time}, n,
-                                                         options.context.windows_images));
+  st->win = std::make_shared<WindowsState>(load_windows(st->roots, opened, options.context.catalog_dirs,
+                                                        {&ctx.trust, ctx.verify_time}, n,
+                                                        options.context.windows_images));
+  st->files = std::move(walk.files);
+  st->outcomes.resize(st->files.size());
 
   // Big files first so that a few large drivers do not leave one core busy at the end.
-  std::vector<std::size_t> order(walk.files.size());
+  std::vector<std::size_t> order(st->files.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return walk.files[i].size; });
+  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return st->files[i].size; });
 
-  std::vector<Outcome> outcomes(walk.files.size());
-  std::atomic<std::size_t> next{0};
-  std::mutex setup_errors_mutex;
-  std::vector<Error> setup_errors;
-  auto worker = [&] {
+  auto make_worker = [st]() -> ItemFunction {
     // One YARA scanner per thread over the shared compiled rules.
-    std::optional<match::Matcher> matcher;
-    if (ctx.rules) {
-      auto created = match::Matcher::create(*ctx.rules);
+    auto matcher = std::make_shared<std::optional<match::Matcher>>();
+    if (st->ctx.rules) {
+      auto created = match::Matcher::create(*st->ctx.rules);
       if (created) {
-        matcher = std::move(*created);
+        *matcher = std::move(*created);
       } else {
-        std::lock_guard lock(setup_errors_mutex);
-        setup_errors.push_back(created.error());
+        std::lock_guard lock(st->setup_errors_mutex);
+        st->setup_errors.push_back(created.error());
       }
     }
-    for (std::size_t k = next++; k < order.size(); k = next++) {
-      const discover::FileRef& f = walk.files[order[k]];
-      outcomes[order[k]] =
-          analyze_guarded(f, roots[f.root_index], options.limits, ctx, *win, matcher ? &*matcher : nullptr);
-    }
+    return [st, matcher](std::size_t i, const Claim& claim) {
+      const discover::FileRef& f = st->files[i];
+      Outcome o = analyze_guarded(f, st->roots[f.root_index], st->options.limits, st->ctx, *st->win,
+                                  *matcher ? &**matcher : nullptr);
+      if (claim()) st->outcomes[i] = std::move(o);
+    };
   };
   n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, order.size())));
   result.threads_used = n;
-  {
-    std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < n; ++t) pool.emplace_back(worker);
-    worker();
-  }
+  PoolReport pool = run_pool(order, {n, options.file_timeout, options.stop}, make_worker);
 
   std::uint64_t non_binaries = 0;
   result.errors = std::move(walk.errors);
-  for (Error& e : setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
-  for (Outcome& o : outcomes) {
+  for (Error& e : st->setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
+  for (std::size_t i : pool.timed_out)
+    st->outcomes[i] = discover::PathError{
+        st->files[i].path,
+        Error{Errc::Timeout,
+              "analysis took longer than --file-timeout (" + std::to_string(options.file_timeout.count() / 1000.0) +
+                  " s) and was abandoned; the file was not analysed",
+              "pipeline"}};
+  for (Outcome& o : st->outcomes) {
     if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
-    else result.errors.push_back(std::move(std::get<discover::PathError>(o)));
+    else if (auto* err = std::get_if<discover::PathError>(&o)) result.errors.push_back(std::move(*err));
   }
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
+  walk.files = st->files;  // summarise and settle_windows read the walk
   summarise(result, walk, non_binaries);
-  settle_windows(*win, roots, opened, result, walk);
-  result.catalog_summary = catalog_summary(*win);
-  result.windows = std::move(win);
+  result.summary.files_not_scanned = pool.not_started;
+  result.summary.files_scanned -= pool.not_started;
+  result.summary.files_timed_out = pool.timed_out.size();
+  if (options.stop) result.interrupted_by = options.stop->load();
+  result.walk_interrupted = walk.interrupted;
+  result.abandoned_threads = pool.abandoned_threads;
+  if (pool.stopped_by_abandon_limit)
+    result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
+                                                                " files hung; the scan was stopped early",
+                                             "pipeline"}});
+  settle_windows(*st->win, st->roots, opened, result, walk);
+  result.catalog_summary = catalog_summary(*st->win);
+  result.windows = st->win;
   result.load_notes = ctx.notes;
   result.key_sources = ctx.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +26,12 @@ struct ScanOptions {
   unsigned threads = 0;  ///< 0 = all cores
   Limits limits;
   ContextOptions context;
+  /// Per-file time budget (--file-timeout); 0 = none. A file over it is reported as an error
+  /// (Errc::Timeout) and its thread abandoned (worker_pool.hpp).
+  std::chrono::milliseconds file_timeout{0};
+  /// Set to a signal number to stop the scan early (SIGINT/SIGTERM): the walk and the workers stop
+  /// starting new work and the result is marked incomplete.
+  const std::atomic<int>* stop = nullptr;
 };
 
 struct ScanSummary {
@@ -45,6 +52,8 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> findings_by_severity;
   std::uint64_t attributed = 0;
   std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
+  std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
+  std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
 };
 
 /// The catalogs loaded for the scan (from Windows images and --catalog-dir).
@@ -77,6 +86,11 @@ struct ScanResult {
   /// catalogs that catalog_summary.not_trusted points into.
   std::shared_ptr<const WindowsState> windows;
   CatalogSummary catalog_summary;
+  int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
+  bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
+  std::size_t abandoned_threads = 0;
+  /// The scan covered everything it was asked to (not stopped, nothing timed out).
+  [[nodiscard]] bool complete() const noexcept { return interrupted_by == 0 && !walk_interrupted && summary.files_not_scanned == 0; }
 };
 
 /// Scans every root in `options`. Input problems are in the result; only configuration errors

@@ -2,6 +2,7 @@
 // concatenation); every string that came from a scanned file goes through utf8_escaped.
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <ctime>
 #include <ostream>
 
@@ -373,7 +374,8 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"bytes_scanned", s.bytes_scanned}, {"errors", s.error_count},       {"by_format", s.by_format},
           {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped},
           {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
-          {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed}};
+          {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed},
+          {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out}};
 }
 
 ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
@@ -385,9 +387,14 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started).count();
   ordered_json scan{{"tool", {{"name", "trustscan"}, {"version", run.tool_version}}},
-                    {"complete", true},
+                    {"complete", r.complete()},
                     {"roots", roots},
                     {"observer", {{"hostname", safe(run.hostname)}}}};
+  if (r.interrupted_by != 0) {
+    const char* name = sigabbrev_np(r.interrupted_by);
+    scan["interrupted"] = {{"signal", std::string("SIG") + (name ? name : std::to_string(r.interrupted_by).c_str())},
+                           {"walk_complete", !r.walk_interrupted}};
+  }
   if (live) scan["host"] = {{"name", safe(run.hostname)}};
   scan["start"] = iso_time(r.started);
   scan["end"] = iso_time(r.finished);

@@ -1,6 +1,7 @@
 // The human-readable summary. Fits 100 columns; every string from a scanned file is terminal_safe.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <ostream>
 #include <string>
 #include <map>
@@ -179,7 +180,17 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   out << "scanned: " << elide_middle(roots, 91) << '\n';
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
-  out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n\n";
+  out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
+  if (!result.complete()) {
+    out << "INCOMPLETE SCAN:";
+    if (result.interrupted_by) {
+      const char* name = sigabbrev_np(result.interrupted_by);
+      out << " interrupted by SIG" << (name ? name : "?") << (result.walk_interrupted ? " while listing files" : "") << ";";
+    }
+    out << " " << s.files_not_scanned << " listed files not analysed\n";
+  }
+  if (s.files_timed_out) out << s.files_timed_out << " files abandoned after --file-timeout (see ERRORS)\n";
+  out << '\n';
   write_windows(result, out);
   write_findings(result, out);
   out << '\n';

@@ -512,6 +512,50 @@ PY
   snapshot >"$WORK/after"
   diff "$WORK/before" "$WORK/after" >&2 || fail "the image changed (sizes, mtimes, atimes or ctimes)"
   (cd "$WORK/img" && find . -type f -exec sha256sum {} + | sort) | diff "$WORK/sums" - >&2 || fail "contents changed" ;;
+interrupt)
+  # Issue 7, acceptance 4: SIGINT/SIGTERM midway still give a complete, valid report marked incomplete.
+  T="$WORK/many"; mkdir -p "$T"
+  $PY -c 'import os, sys
+for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
+  for sig in INT TERM; do
+    set +e
+    "$TS" scan -f json -o "$WORK/$sig.json" --threads 1 --no-kernel-keys "$T" 2>"$WORK/err" &
+    pid=$!
+    sleep 1.5
+    kill -"$sig" "$pid"
+    wait "$pid"; rc=$?
+    set -e
+    want=$((128 + $(kill -l "$sig")))
+    [[ $rc == "$want" ]] || { cat "$WORK/err" >&2; fail "SIG$sig: exit $rc, expected $want"; }
+    [[ $sig == INT ]] && validate_json "$WORK/$sig.json"  # thousands of records: validate once
+    $PY - "$WORK/$sig.json" "SIG$sig" <<'PY' || fail "interrupted report not as expected"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, scan = d["summary"], d["scan"]
+assert scan["complete"] is False and scan["interrupted"]["signal"] == sys.argv[2], scan
+assert s["files_not_scanned"] > 0 and s["binaries"] > 0, s
+assert len(d["files"]) == s["binaries"], (len(d["files"]), s["binaries"])
+if scan["interrupted"]["walk_complete"]:
+    assert s["files_scanned"] + s["files_not_scanned"] == 30000, s
+PY
+  done
+  # The same on a pipe, in NDJSON: the last line is the summary, marked incomplete.
+  set +e
+  "$TS" scan -f ndjson --threads 1 --no-kernel-keys "$T" >"$WORK/r.ndjson" 2>"$WORK/err" &
+  pid=$!; sleep 1.5; kill -INT "$pid"; wait "$pid"; rc=$?
+  set -e
+  [[ $rc == 130 ]] || fail "NDJSON SIGINT: exit $rc"
+  $PY -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$WORK/r.ndjson" || fail "NDJSON lines not JSON"
+  tail -1 "$WORK/r.ndjson" | $PY -c 'import json,sys; e=json.load(sys.stdin); assert e["event"]["dataset"]=="trustscan.summary" and e["trustscan"]["scan"]["complete"] is False, e["trustscan"]["scan"]' \
+    || fail "NDJSON summary not marked incomplete" ;;
+closed_pipe)
+  # A reader that goes away: a clear message and a non-zero exit, not a silent SIGPIPE death.
+  set +e
+  "$TS" scan -f ndjson "$SAMPLES" 2>"$WORK/err" | head -c 10 >/dev/null
+  rc=${PIPESTATUS[0]}
+  set -e
+  [[ $rc == 2 ]] || fail "closed pipe: exit $rc, expected 2"
+  grep -q "standard output failed" "$WORK/err" || fail "closed pipe: no message: $(cat "$WORK/err")" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"

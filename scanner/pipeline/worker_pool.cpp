@@ -1,0 +1,140 @@
+#include "pipeline/worker_pool.hpp"
+
+#include <condition_variable>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace trustscan::pipeline {
+namespace {
+
+std::atomic<std::size_t> g_abandoned{0};
+
+enum Slot : int { Pending, Running, Claimed, Done, TimedOut };
+constexpr std::size_t kIdle = std::numeric_limits<std::size_t>::max();
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Shared by the watchdog and every worker (abandoned ones included) through shared_ptrs.
+struct State {
+  explicit State(const std::vector<std::size_t>& o, const PoolOptions& opt)
+      : order(o), slot(new std::atomic<int>[o.size()]), started(new std::atomic<std::int64_t>[o.size()]),
+        stop(opt.stop) {
+    for (std::size_t k = 0; k < o.size(); ++k) {
+      slot[k].store(Pending, std::memory_order_relaxed);
+      started[k].store(0, std::memory_order_relaxed);
+    }
+  }
+  std::vector<std::size_t> order;
+  std::unique_ptr<std::atomic<int>[]> slot;
+  std::unique_ptr<std::atomic<std::int64_t>[]> started;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> completed{0};
+  std::atomic<bool> halt{false};
+  const std::atomic<int>* stop;
+  std::mutex m;
+  std::condition_variable cv;
+  std::size_t active = 0;  ///< live, non-abandoned workers (guarded by m)
+
+  [[nodiscard]] bool stopping() const noexcept {
+    return halt.load(std::memory_order_relaxed) || (stop && stop->load(std::memory_order_relaxed) != 0);
+  }
+};
+
+struct Worker {
+  std::thread thread;
+  std::atomic<std::size_t> current{kIdle};  ///< position in order being worked on
+  bool abandoned = false;                   ///< watchdog only
+};
+
+void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self, const ItemFunction& item) {
+  while (!st->stopping()) {
+    std::size_t k = st->next.fetch_add(1);
+    if (k >= st->order.size()) break;
+    st->started[k].store(now_ns(), std::memory_order_relaxed);
+    self->current.store(k, std::memory_order_relaxed);
+    st->slot[k].store(Running, std::memory_order_release);
+    bool claimed = false, refused = false;
+    const Claim claim = [&] {
+      int expected = Running;
+      claimed = st->slot[k].compare_exchange_strong(expected, Claimed);
+      refused = !claimed;
+      return claimed;
+    };
+    item(st->order[k], claim);
+    if (!claimed && !refused) {  // returned without a result to store: done, unless timed out
+      int expected = Running;
+      refused = !st->slot[k].compare_exchange_strong(expected, Claimed);
+    }
+    if (refused) return;  // this thread was given up on: it no longer counts, and stops here
+    st->slot[k].store(Done, std::memory_order_release);
+    self->current.store(kIdle, std::memory_order_relaxed);
+    st->completed.fetch_add(1, std::memory_order_relaxed);
+  }
+  std::lock_guard lock(st->m);
+  --st->active;
+  st->cv.notify_all();
+}
+
+}  // namespace
+
+std::size_t abandoned_threads() noexcept { return g_abandoned.load(); }
+
+PoolReport run_pool(const std::vector<std::size_t>& order, const PoolOptions& options,
+                    const WorkerFactory& make_worker) {
+  auto st = std::make_shared<State>(order, options);
+  std::vector<std::shared_ptr<Worker>> workers;
+  PoolReport report;
+  auto spawn = [&] {  // called with st->m held
+    auto w = std::make_shared<Worker>();
+    ++st->active;
+    w->thread = std::thread([st, w, item = make_worker()] { work(st, w, item); });
+    workers.push_back(std::move(w));
+  };
+  const unsigned n = std::max(1u, options.threads);
+  const auto tick = options.item_timeout.count() > 0
+                        ? std::min(std::chrono::milliseconds(250), std::max(std::chrono::milliseconds(10), options.item_timeout / 4))
+                        : std::chrono::milliseconds(250);
+  {
+    std::unique_lock lock(st->m);
+    for (unsigned t = 0; t < n; ++t) spawn();
+    while (st->active > 0) {
+      st->cv.wait_for(lock, tick);
+      if (options.item_timeout.count() <= 0) continue;
+      const std::int64_t limit = std::chrono::duration_cast<std::chrono::nanoseconds>(options.item_timeout).count();
+      const std::int64_t now = now_ns();
+      for (std::size_t i = 0, count = workers.size(); i < count; ++i) {
+        Worker& w = *workers[i];
+        std::size_t k = w.current.load(std::memory_order_relaxed);
+        if (w.abandoned || k == kIdle || st->slot[k].load(std::memory_order_acquire) != Running) continue;
+        if (now - st->started[k].load(std::memory_order_relaxed) < limit) continue;
+        int expected = Running;
+        if (!st->slot[k].compare_exchange_strong(expected, TimedOut)) continue;  // it just finished
+        report.timed_out.push_back(order[k]);
+        w.abandoned = true;
+        w.thread.detach();
+        --st->active;
+        ++report.abandoned_threads;
+        g_abandoned.fetch_add(1);
+        if (report.abandoned_threads > options.max_abandoned) {
+          st->halt.store(true);
+          report.stopped_by_abandon_limit = true;
+        } else {
+          spawn();
+        }
+      }
+    }
+  }
+  for (auto& w : workers)
+    if (!w->abandoned && w->thread.joinable()) w->thread.join();
+  report.completed = st->completed.load();
+  for (std::size_t k = 0; k < order.size(); ++k)
+    if (st->slot[k].load() == Pending) ++report.not_started;
+  return report;
+}
+
+}  // namespace trustscan::pipeline

@@ -1,0 +1,56 @@
+#pragma once
+/// \file
+/// The scan's thread pool with a per-item time budget and a stop flag (issue 7).
+///
+/// Items (file indices) are taken in the given order by `threads` worker threads. The calling
+/// thread is the watchdog: an item that runs longer than `item_timeout` is given up — the item is
+/// reported as timed out, its thread is abandoned (detached: a thread stuck inside a library
+/// cannot be stopped safely) and a new worker takes its place, so the scan goes on at full width.
+/// An abandoned thread that finishes later finds its item claimed and throws its result away.
+/// Everything an item function touches must therefore be owned by shared_ptrs it captures: the
+/// pool never destroys state an abandoned thread may still use.
+///
+/// A non-zero `*stop` (a signal number) stops workers from starting new items; items already
+/// running finish (or time out). The process must end with std::_Exit (not exit) when
+/// abandoned_threads() > 0, so that static destructors do not run under a still-working thread.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+namespace trustscan::pipeline {
+
+struct PoolOptions {
+  unsigned threads = 1;
+  std::chrono::milliseconds item_timeout{0};  ///< 0 = no budget
+  const std::atomic<int>* stop = nullptr;     ///< non-zero: start no new item
+  /// More abandoned threads than this stop the pool (each may keep a core busy forever).
+  std::size_t max_abandoned = 16;
+};
+
+struct PoolReport {
+  std::vector<std::size_t> timed_out;  ///< items given up after item_timeout, in the order seen
+  std::size_t completed = 0;           ///< items whose function returned and claimed its slot
+  std::size_t not_started = 0;         ///< items never started (stop, or too many abandoned)
+  std::size_t abandoned_threads = 0;
+  bool stopped_by_abandon_limit = false;
+};
+
+/// `claim()` is what an item function calls when its result is ready: true = the slot is its own
+/// to write (exactly once per item; the pool then counts it done), false = the item timed out and
+/// the result must be dropped. An item function that returns without claiming counts as done.
+using Claim = std::function<bool()>;
+/// Made once per worker thread (per-thread state such as a YARA scanner lives in the closure).
+using ItemFunction = std::function<void(std::size_t item, const Claim& claim)>;
+using WorkerFactory = std::function<ItemFunction()>;
+
+/// Runs items `order[0..]` and returns when each is done, timed out or (on stop) not started.
+[[nodiscard]] PoolReport run_pool(const std::vector<std::size_t>& order, const PoolOptions& options,
+                                  const WorkerFactory& make_worker);
+
+/// Threads abandoned by every run_pool() of this process so far.
+[[nodiscard]] std::size_t abandoned_threads() noexcept;
+
+}  // namespace trustscan::pipeline

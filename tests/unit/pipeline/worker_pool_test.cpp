@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "pipeline/worker_pool.hpp"
+
+using namespace trustscan::pipeline;
+using namespace std::chrono_literals;
+
+namespace {
+std::vector<std::size_t> iota(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+}  // namespace
+
+TEST_CASE("run_pool runs every item exactly once", "[pipeline][pool]") {
+  auto done = std::make_shared<std::vector<std::atomic<int>>>(500);
+  PoolReport r = run_pool(iota(500), {3, 0ms, nullptr}, [done] {
+    return [done](std::size_t i, const Claim& claim) {
+      if (claim()) ++(*done)[i];
+    };
+  });
+  CHECK(r.completed == 500);
+  CHECK(r.timed_out.empty());
+  CHECK(r.not_started == 0);
+  for (auto& d : *done) CHECK(d == 1);
+}
+
+TEST_CASE("run_pool gives up on an item over its time budget and goes on at full width", "[pipeline][pool]") {
+  // Item 7 blocks until released; every other item is instant.
+  auto release = std::make_shared<std::promise<void>>();
+  auto gate = std::make_shared<std::shared_future<void>>(release->get_future().share());
+  auto late = std::make_shared<std::atomic<int>>(0);  // results of the abandoned item that got stored
+  auto finished = std::make_shared<std::atomic<int>>(0);
+  auto threads = std::make_shared<std::mutex>();
+  auto ids = std::make_shared<std::set<std::thread::id>>();
+  std::size_t before = abandoned_threads();
+  PoolReport r = run_pool(iota(40), {2, 100ms, nullptr}, [=] {
+    return [=](std::size_t i, const Claim& claim) {
+      {
+        std::lock_guard lock(*threads);
+        ids->insert(std::this_thread::get_id());
+      }
+      if (i == 7) gate->wait();
+      bool mine = claim();
+      if (i == 7 && mine) ++*late;
+      if (i == 7) ++*finished;
+    };
+  });
+  CHECK(r.timed_out == std::vector<std::size_t>{7});
+  CHECK(r.completed == 39);
+  CHECK(r.abandoned_threads == 1);
+  CHECK(r.not_started == 0);
+  CHECK(abandoned_threads() == before + 1);
+  CHECK(ids->size() >= 2);
+  // The abandoned thread finishes later: its claim is refused and nothing is stored.
+  release->set_value();
+  for (int i = 0; i < 200 && *finished == 0; ++i) std::this_thread::sleep_for(5ms);
+  CHECK(*finished == 1);
+  CHECK(*late == 0);
+}
+
+TEST_CASE("run_pool stops starting items when asked to", "[pipeline][pool]") {
+  auto stop = std::make_shared<std::atomic<int>>(0);
+  auto ran = std::make_shared<std::atomic<int>>(0);
+  PoolReport r = run_pool(iota(100), {1, 0ms, stop.get()}, [=] {
+    return [=](std::size_t i, const Claim& claim) {
+      ++*ran;
+      if (i == 9) stop->store(2);  // as the SIGINT handler would
+      (void)claim();
+    };
+  });
+  CHECK(*ran == 10);
+  CHECK(r.completed == 10);
+  CHECK(r.not_started == 90);
+}
+
+TEST_CASE("run_pool stops when too many items hang", "[pipeline][pool]") {
+  auto release = std::make_shared<std::promise<void>>();
+  auto gate = std::make_shared<std::shared_future<void>>(release->get_future().share());
+  PoolOptions opt{2, 50ms, nullptr};
+  opt.max_abandoned = 1;
+  PoolReport r = run_pool(iota(20), opt, [=] {
+    return [=](std::size_t i, const Claim& claim) {
+      if (i < 3) gate->wait();
+      (void)claim();
+    };
+  });
+  CHECK(r.stopped_by_abandon_limit);
+  CHECK(r.abandoned_threads == 2);
+  CHECK(r.not_started > 0);
+  release->set_value();
+  std::this_thread::sleep_for(50ms);
+}
