@@ -163,7 +163,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return static_cast<int>(ExitCode::Usage);
   }
   if (opt.roots.empty()) opt.roots = {"/"};
-  opt.context.data_dir = find_data_dir();
+  auto data_dir = find_data_dir();
+  if (!data_dir) {
+    err << "trustscan: " << data_dir.error().message << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  opt.context.data_dir = *data_dir;
   opt.context.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
   opt.context.default_trust = !no_default_trust;
   if (!crl_dir.empty()) opt.context.crl_dir = crl_dir;
