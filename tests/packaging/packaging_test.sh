@@ -162,6 +162,97 @@ deb_contents)
   printf 'name: broken\nno_such_key: 1\n' >"$WORK/root/usr/share/trustscan/rules/policy/default.yaml"
   env -u TRUSTSCAN_DATA_DIR "$WORK/root/usr/bin/trustscan" scan -f json "$SAMPLES/pe" >/dev/null 2>"$WORK/err" && fail "broken packaged policy not noticed"
   grep -q "$WORK/root/usr/share/trustscan/rules/policy/default.yaml" "$WORK/err" || fail "packaged binary does not use its own data: $(cat "$WORK/err")" ;;
+integrations)
+  # Velociraptor artifact and Ansible playbook: valid YAML, the playbook passes ansible's syntax
+  # check, and every field the artifact reads from the NDJSON exists in real trustscan output.
+  PY=/usr/bin/python3
+  $PY -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing"
+  need ansible-playbook ansible-core
+  ART=$SRC/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml
+  PLAY=$SRC/tools/integrations/ansible/trustscan.yml
+  ANSIBLE_LOCAL_TEMP=$WORK/ansible HOME=$WORK ansible-playbook --syntax-check -i localhost, "$PLAY" >"$WORK/syntax" 2>&1 \
+    || { cat "$WORK/syntax" >&2; fail "ansible-playbook --syntax-check"; }
+  VI=${SAMPLES%/*}/vendor-samples
+  [[ -d $VI/vendor-image ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  # Findings (alerts), plain records, a path error (missing root) and the summary.
+  set +e; "$TS" scan -f ndjson --trust-store "$VI/vendor-image-ca" "$VI/vendor-image" "$WORK/no-such-root" >"$WORK/r.ndjson"; rc=$?; set -e
+  [[ $rc == 1 ]] || fail "vendor image scan exited $rc"
+  $PY - "$ART" "$PLAY" "$WORK/r.ndjson" <<'PY' || fail "integration files do not match trustscan's output"
+import json, re, sys, yaml
+art = yaml.safe_load(open(sys.argv[1]))
+play = yaml.safe_load(open(sys.argv[2]))
+events = [json.loads(l) for l in open(sys.argv[3])]
+assert art["name"] == "Custom.Trustscan.Scan" and art["type"] == "CLIENT", art["name"]
+assert [t["name"] for t in art["tools"]] == ["TrustscanDeb"], art["tools"]
+params = {p["name"]: p for p in art["parameters"]}
+assert {"Roots", "Policy", "ExtraArgs", "Records", "TrustscanPath", "InstallPackage"} <= set(params), params
+assert set(params["Records"]["choices"]) == {"findings", "privileged", "all"}
+assert json.loads(params["Roots"]["default"]) == ["/"] and json.loads(params["ExtraArgs"]["default"]) == []
+query = art["sources"][0]["query"]
+for needed in ('execve(argv=Argv, sep="\\n"', 'parse_json(data=Stdout)', '"--format", "ndjson"', "FetchBinary(ToolName=\"TrustscanDeb\""):
+    assert needed in query, needed
+def resolve(e, path):
+    for k in path:
+        if not isinstance(e, dict) or k not in e:
+            return None
+        e = e[k]
+    return e
+paths = re.findall(r"\bE((?:\.[a-z_0-9]+)+)", query)
+assert len(paths) >= 15, paths
+missing = [p for p in sorted(set(paths)) if not any(resolve(e, p[1:].split(".")) is not None for e in events)]
+assert not missing, f"fields read by the artifact that trustscan never writes: {missing}"
+# The row filter's values are values trustscan writes.
+kinds = {e["event"]["kind"] for e in events}
+datasets = {e["event"]["dataset"] for e in events}
+privs = {e["trustscan"].get("privilege") for e in events if "trustscan" in e}
+assert "alert" in kinds and {"trustscan.summary", "trustscan.error"} <= datasets, (kinds, datasets)
+assert {"kernel", "user"} <= privs, privs
+for value in re.findall(r'"(trustscan\.[a-z]+)"', query):
+    assert value in datasets, value
+# Playbook: one play, the documented variables, the exit codes of exit_codes.hpp.
+assert len(play) == 1
+vars_ = play[0]["vars"]
+for v in ("trustscan_deb", "trustscan_roots", "trustscan_opts", "trustscan_timer", "trustscan_scan_now", "trustscan_fetch_dir"):
+    assert v in vars_, v
+scan = next(t for t in play[0]["tasks"] if "ansible.builtin.command" in t)
+assert scan["failed_when"] == "trustscan_now.rc not in [0, 1, 3]", scan["failed_when"]
+PY
+  ;;
+syscall_filter)
+  # Every system call trustscan makes while scanning is allowed by the unit's SystemCallFilter=
+  # (groups expanded by systemd-analyze). A missing one would make the scheduled scan fail with
+  # EPERM where a scan by hand works.
+  command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 77; }
+  need strace
+  expand() {  # expand NAME...: syscalls of groups (recursively) and plain names
+    local x
+    for x in "$@"; do
+      if [[ $x == @* ]]; then
+        expand $(systemd-analyze syscall-filter "$x" | sed -n 's/^    //p' | grep -v '^#')
+      else
+        echo "$x"
+      fi
+    done
+  }
+  allow=() deny=()
+  while IFS= read -r line; do
+    v=${line#SystemCallFilter=}
+    if [[ $v == '~'* ]]; then deny+=(${v#\~}); else allow+=($v); fi
+  done < <(grep '^SystemCallFilter=' "$SRC/packaging/systemd/trustscan.service")
+  [[ ${#allow[@]} -gt 0 ]] || fail "no allow-list in the unit"
+  comm -23 <(expand "${allow[@]}" | sort -u) <(expand "${deny[@]}" | sort -u) >"$WORK/allowed"
+  [[ $(wc -l <"$WORK/allowed") -gt 100 ]] || fail "allow-list expanded to too few calls"
+  VI=${SAMPLES%/*}/vendor-samples
+  set +e
+  strace -f -qq -o "$WORK/trace" "$TS" scan -j2 -f ndjson -o "$WORK/r.ndjson" "$SAMPLES" "$VI" 2>/dev/null
+  rc=$?
+  set -e
+  [[ $rc == 1 || $rc == 3 ]] || fail "traced scan exited $rc"
+  grep -oE '^[0-9]+ +[a-z_0-9]+\(' "$WORK/trace" | awk '{ print $2 }' | tr -d '(' | sort -u >"$WORK/used"
+  grep -qx openat2 "$WORK/used" || fail "trace does not show openat2: not a real scan?"
+  echo "system calls used: $(wc -l <"$WORK/used")"
+  comm -23 "$WORK/used" "$WORK/allowed" >"$WORK/denied"
+  [[ ! -s $WORK/denied ]] || fail "denied by the unit's SystemCallFilter=: $(tr '\n' ' ' <"$WORK/denied")" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
