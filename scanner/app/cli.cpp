@@ -42,6 +42,23 @@ void emit(const pipeline::ScanResult& result, report::OutputFormat format, std::
 /// full disk or an interrupted write never leaves a truncated report under the final name.
 bool write_file(const std::string& path, const pipeline::ScanResult& result, report::OutputFormat format,
                 std::ostream& err) {
+  // A device or a FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written to in place: the
+  // rename below would replace the node itself by a regular file (as root, /dev/null for the
+  // whole machine).
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    std::ofstream f(path, std::ios::binary);
+    if (!f) {
+      err << "trustscan: cannot write " << path << ": " << std::strerror(errno) << '\n';
+      return false;
+    }
+    emit(result, format, f);
+    f.flush();
+    if (!f) {
+      err << "trustscan: writing " << path << " failed\n";
+      return false;
+    }
+    return true;
+  }
   // A fresh temporary beside the target (O_EXCL: never through a planted symlink).
   std::string tmp = path + ".partial-XXXXXX";
   int fd = ::mkstemp(tmp.data());
