@@ -4,7 +4,12 @@
 # Debian 12 minbase chroot that has no source tree, scans /usr there, checks the report and the man
 # page, then removes and purges the package.
 #
-#   tools/test_deb.sh [--ansible] [BUILD_DIR]        (default: build; build it first)
+#   tools/test_deb.sh [--boot] [--ansible] [BUILD_DIR]        (default: build; build it first)
+#
+# --boot also installs systemd in the chroot and boots it with systemd-nspawn (systemd-container
+# on the host) to run the packaged trustscan.service under the real sandbox: a scan with findings
+# (the vendor image of the ctest fixtures, when $BUILD/vendor-samples exists) and of a 0700 home
+# directory of another user must end as Result=success, a configuration error as a failed unit.
 #
 # --ansible also installs ansible-core in the chroot and runs tools/integrations/ansible/trustscan.yml
 # there with the local connection (install from the .deb, /etc/default/trustscan, a scan now, the
@@ -17,8 +22,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
-WITH_ANSIBLE=0
-if [[ ${1:-} == --ansible ]]; then WITH_ANSIBLE=1; shift; fi
+WITH_ANSIBLE=0 WITH_BOOT=0
+while [[ ${1:-} == --* ]]; do
+  case $1 in
+    --ansible) WITH_ANSIBLE=1 ;;
+    --boot) WITH_BOOT=1 ;;
+    *) echo "test_deb: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 BUILD=$(realpath "${1:-build}")
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 CACHE=${TRUSTSCAN_CHROOT_CACHE:-/var/cache/trustscan/chroot}
@@ -32,7 +44,9 @@ T0=$SECONDS
 
 install_host_tools() {
   local missing=() p
-  for p in debootstrap dpkg-dev; do
+  local want=(debootstrap dpkg-dev)
+  [[ $WITH_BOOT == 1 ]] && want+=(systemd-container)
+  for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
@@ -130,6 +144,61 @@ step "man trustscan in the chroot"
 in_root man -P cat trustscan >"$OUT/man.txt" 2>"$OUT/man.err" || { cat "$OUT/man.err" >&2; fail "man trustscan"; }
 grep -q 'TRUSTSCAN_DATA_DIR' "$OUT/man.txt" && grep -q -- '--fail-on' "$OUT/man.txt" || fail "man page content"
 echo "  $(grep -c . "$OUT/man.txt") lines rendered: $(head -1 "$OUT/man.txt" | tr -s ' ')"
+
+if [[ $WITH_BOOT == 1 ]]; then
+  step "boot the chroot with systemd-nspawn and run trustscan.service (the packaged unit)"
+  t=$SECONDS
+  in_root apt-get install -y -q --no-install-recommends systemd systemd-sysv >"$OUT/systemd-apt.log" 2>&1 \
+    || { tail -30 "$OUT/systemd-apt.log" >&2; fail "systemd in the chroot"; }
+  # A unit that records how trustscan.service ended, then powers the container off.
+  cat >"$ROOT/etc/systemd/system/trustscan-check.service" <<'UNIT'
+[Unit]
+Description=record the result of trustscan.service, then power off
+After=trustscan.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'systemctl show trustscan.service -p Result -p ExecMainStatus >/root/result.txt; journalctl -b -u trustscan.service --no-pager >/root/journal.txt'
+ExecStartPost=/bin/systemctl --no-block poweroff
+UNIT
+  printf '[Unit]\nDescription=run trustscan.service once\nRequires=trustscan.service trustscan-check.service\nAfter=trustscan-check.service\n' \
+    >"$ROOT/etc/systemd/system/trustscan-check.target"
+  # Probes: a binary only root can reach through a 0700 directory of uid 1000, one in /var/tmp,
+  # and (if the ctest fixtures were built) a driver the default policy flags.
+  mkdir -p "$ROOT/home/alice" "$ROOT/var/tmp" "$ROOT/opt/img"
+  cp "$ROOT/usr/bin/ls" "$ROOT/home/alice/tool"; chown -R 1000:1000 "$ROOT/home/alice"; chmod 700 "$ROOT/home/alice"
+  cp "$ROOT/usr/bin/cat" "$ROOT/var/tmp/vartool"
+  FLAGGED=$BUILD/vendor-samples/vendor-image/Windows/System32/drivers/oemavflt.sys
+  want_status=0
+  if [[ -f $FLAGGED ]]; then cp "$FLAGGED" "$ROOT/opt/img/"; want_status=1; fi
+  cp "$ROOT/etc/default/trustscan" "$OUT/default.orig"
+  boot() {  # boot OPTS: run the unit with TRUSTSCAN_OPTS=OPTS; leaves result.txt and journal.txt
+    sed -i "s|^TRUSTSCAN_ROOTS=.*|TRUSTSCAN_ROOTS=\"/usr /var/tmp /home /opt/img\"|; s|^TRUSTSCAN_OPTS=.*|TRUSTSCAN_OPTS=\"$1\"|" \
+      "$ROOT/etc/default/trustscan"
+    rm -f "$ROOT/root/result.txt" "$ROOT/var/log/trustscan/trustscan.ndjson"
+    umount "$ROOT/dev" "$ROOT/proc"   # the container gets its own; never the host's /dev
+    mounted=()
+    timeout 300 systemd-nspawn -D "$ROOT" --register=no --keep-unit --console=pipe --boot \
+      -- systemd.unit=trustscan-check.target </dev/null >"$OUT/nspawn.log" 2>&1 || { tail -20 "$OUT/nspawn.log" >&2; fail "systemd-nspawn"; }
+    mount -t proc proc "$ROOT/proc"; mounted+=("$ROOT/proc")
+    mount --bind /dev "$ROOT/dev"; mounted+=("$ROOT/dev")
+    [[ -f $ROOT/root/result.txt ]] || { tail -20 "$OUT/nspawn.log" >&2; fail "the container recorded no result"; }
+    sed 's/^/  journal: /' "$ROOT/root/journal.txt" | grep -E 'trustscan\[|Finished|Failed|status=' || true
+  }
+  boot ""
+  grep -qx 'Result=success' "$ROOT/root/result.txt" && grep -qx "ExecMainStatus=$want_status" "$ROOT/root/result.txt" \
+    || { cat "$ROOT/root/result.txt" "$ROOT/root/journal.txt" >&2; fail "trustscan.service did not end as exit $want_status / success"; }
+  N=$ROOT/var/log/trustscan/trustscan.ndjson
+  for p in /home/alice/tool /var/tmp/vartool $([[ $want_status == 1 ]] && echo /opt/img/oemavflt.sys); do
+    grep -q "\"path\":\"$p\"" "$N" || fail "the unit's scan did not read $p"
+  done
+  [[ $want_status == 0 ]] || head -1 "$N" | grep -q '"kind":"alert"' || fail "no alert first in the unit's report"
+  echo "  exit $want_status -> Result=success; report $(stat -c %s "$N") bytes, $(wc -l <"$N") lines; read /home/alice (0700, uid 1000) and /var/tmp"
+  boot "--fail-on bogus"
+  grep -qx 'Result=exit-code' "$ROOT/root/result.txt" && grep -qx 'ExecMainStatus=2' "$ROOT/root/result.txt" \
+    || { cat "$ROOT/root/result.txt" >&2; fail "a configuration error did not fail the unit"; }
+  echo "  exit 2 (configuration error) -> Result=exit-code (unit failed); booted twice in $((SECONDS - t)) s"
+  cp "$OUT/default.orig" "$ROOT/etc/default/trustscan"
+fi
 
 if [[ $WITH_ANSIBLE == 1 ]]; then
   step "Ansible playbook in the chroot (ansible-core from Debian, local connection)"
