@@ -105,7 +105,7 @@ install_prefix)
            share/trustscan/signatures/vendors/russia-belarus.yaml share/trustscan/signatures/trust/apple \
            share/man/man1/trustscan.1.gz share/bash-completion/completions/trustscan \
            share/zsh/vendor-completions/_trustscan share/doc/trustscan/README.md \
-           share/doc/trustscan/schema/event.schema.json \
+           share/doc/trustscan/deployment.md share/doc/trustscan/schema/event.schema.json \
            lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan; do
     [[ -e $P/$f ]] || fail "$f not installed"
   done
@@ -140,7 +140,7 @@ deb_contents)
            ./usr/share/trustscan/signatures/vendors/russia-belarus.yaml ./usr/share/man/man1/trustscan.1.gz \
            ./usr/lib/systemd/system/trustscan.service ./usr/lib/systemd/system/trustscan.timer ./etc/default/trustscan \
            ./usr/share/bash-completion/completions/trustscan ./usr/share/zsh/vendor-completions/_trustscan \
-           ./usr/share/doc/trustscan/report-schema.md; do
+           ./usr/share/doc/trustscan/report-schema.md ./usr/share/doc/trustscan/deployment.md; do
     grep -qx -- "$f" "$WORK/files" || fail "$f not in the package"
   done
   ! grep -q '^./usr/local' "$WORK/files" || fail "files under /usr/local"
