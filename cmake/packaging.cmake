@@ -74,6 +74,7 @@ install(CODE "
   file(INSTALL \"${TRUSTSCAN_PACKAGING_DIR}/default/trustscan\"
        DESTINATION \"\${_sysconfdir}/default\"
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  file(REMOVE_RECURSE \"\${_stage}\")
 ")
 
 # --- Debian package: cpack -G DEB -> trustscan_<version>_amd64.deb -------------------------------
