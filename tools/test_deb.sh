@@ -98,8 +98,9 @@ else
   echo "  unpacked in $((SECONDS - t)) s"
 fi
 
+# Only /proc: the chroot has its own device nodes (debootstrap), so nothing run in it can touch
+# the host's /dev.
 mount -t proc proc "$ROOT/proc"; mounted+=("$ROOT/proc")
-mount --bind /dev "$ROOT/dev"; mounted+=("$ROOT/dev")
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 [[ ! -e $ROOT$SRC ]] || fail "the source tree $SRC exists inside the chroot"
 
@@ -175,12 +176,11 @@ UNIT
     sed -i "s|^TRUSTSCAN_ROOTS=.*|TRUSTSCAN_ROOTS=\"/usr /var/tmp /home /opt/img\"|; s|^TRUSTSCAN_OPTS=.*|TRUSTSCAN_OPTS=\"$1\"|" \
       "$ROOT/etc/default/trustscan"
     rm -f "$ROOT/root/result.txt" "$ROOT/var/log/trustscan/trustscan.ndjson"
-    umount "$ROOT/dev" "$ROOT/proc"   # the container gets its own; never the host's /dev
+    umount "$ROOT/proc"   # the container mounts its own
     mounted=()
     timeout 300 systemd-nspawn -D "$ROOT" --register=no --keep-unit --console=pipe --boot \
       -- systemd.unit=trustscan-check.target </dev/null >"$OUT/nspawn.log" 2>&1 || { tail -20 "$OUT/nspawn.log" >&2; fail "systemd-nspawn"; }
     mount -t proc proc "$ROOT/proc"; mounted+=("$ROOT/proc")
-    mount --bind /dev "$ROOT/dev"; mounted+=("$ROOT/dev")
     [[ -f $ROOT/root/result.txt ]] || { tail -20 "$OUT/nspawn.log" >&2; fail "the container recorded no result"; }
     sed 's/^/  journal: /' "$ROOT/root/journal.txt" | grep -E 'trustscan\[|Finished|Failed|status=' || true
   }
