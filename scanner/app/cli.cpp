@@ -47,6 +47,23 @@ void emit(const pipeline::ScanResult& result, report::OutputFormat format, std::
 /// full disk or an interrupted write never leaves a truncated report under the final name.
 bool write_file(const std::string& path, const pipeline::ScanResult& result, report::OutputFormat format,
                 std::ostream& err) {
+  // A device or a FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written to in place: the
+  // rename below would replace the node itself by a regular file (as root, /dev/null for the
+  // whole machine).
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    std::ofstream f(path, std::ios::binary);
+    if (!f) {
+      err << "trustscan: cannot write " << path << ": " << std::strerror(errno) << '\n';
+      return false;
+    }
+    emit(result, format, f);
+    f.flush();
+    if (!f) {
+      err << "trustscan: writing " << path << " failed\n";
+      return false;
+    }
+    return true;
+  }
   // A fresh temporary beside the target (O_EXCL: never through a planted symlink).
   std::string tmp = path + ".partial-XXXXXX";
   int fd = ::mkstemp(tmp.data());
@@ -199,7 +216,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return static_cast<int>(ExitCode::Usage);
   }
   if (opt.roots.empty()) opt.roots = {"/"};
-  opt.context.data_dir = find_data_dir();
+  auto data_dir = find_data_dir();
+  if (!data_dir) {
+    err << "trustscan: " << data_dir.error().message << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  opt.context.data_dir = *data_dir;
   opt.context.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
   opt.context.default_trust = !no_default_trust;
   if (!crl_dir.empty()) opt.context.crl_dir = crl_dir;

@@ -73,6 +73,22 @@ output_errors)
     [[ $rc == 2 ]] || fail "full disk on stdout exited $rc"
   fi
   [[ ! -e "$WORK/no/such/dir/r.json" ]] || fail "partial report left behind" ;;
+output_special)
+  # -o onto a FIFO or a character device writes through it and leaves the node as it was (a
+  # temporary + rename would replace it by a regular file: fatal for /dev/null, as root).
+  mkfifo "$WORK/fifo"
+  cat "$WORK/fifo" >"$WORK/from-fifo" &
+  reader=$!
+  expect_exit 0 timeout 60 "$TS" scan --format json -o "$WORK/fifo" "$SAMPLES/pe"
+  wait "$reader"
+  [[ -p $WORK/fifo ]] || fail "-o FIFO replaced the FIFO"
+  $PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$WORK/from-fifo" || fail "report through the FIFO is not JSON"
+  if [[ $(id -u) == 0 ]]; then
+    mknod -m 666 "$WORK/null" c 1 3   # a private /dev/null
+    expect_exit 0 "$TS" scan --format json -o "$WORK/null" "$SAMPLES/pe"
+    [[ -c $WORK/null ]] || fail "-o on a character device replaced the device by a $(stat -c %F "$WORK/null")"
+  fi
+  [[ -z $(find "$WORK" -name '*.partial-*') ]] || fail "temporary left behind" ;;
 hostile_tree)
   # Symlinks out of the root, a FIFO, a socket-free stand-in and a crafted name: the scan must finish,
   # report each, read nothing outside the root and leave the tree unchanged.

@@ -1,0 +1,115 @@
+# Installation layout and the Debian package (docs/deployment.md).
+#
+#   <prefix>/bin/trustscan
+#   <prefix>/share/trustscan/{rules,signatures}          found by the binary as <exe>/../share/trustscan
+#   <prefix>/share/man/man1/trustscan.1.gz
+#   <prefix>/share/bash-completion/completions/trustscan, <prefix>/share/zsh/vendor-completions/_trustscan
+#   <prefix>/share/doc/trustscan/                        README.md, docs/*.md, docs/schema/*.json
+#   <prefix>/lib/systemd/system/trustscan.{service,timer}
+#   <sysconfdir>/default/trustscan                       /etc when the prefix is /usr, else <prefix>/etc
+#
+# The unit files name the binary and the configuration file by absolute path. They are written
+# at install time for the prefix actually installed to: `cmake --install build --prefix /opt/ts`
+# gives ExecStart=/opt/ts/bin/trustscan, and the .deb (CPack installs with prefix /usr) gives
+# /usr/bin/trustscan and /etc/default/trustscan, whatever prefix the build tree was configured with.
+
+include(GNUInstallDirs)
+
+set(TRUSTSCAN_SYSTEMD_UNITDIR "lib/systemd/system" CACHE STRING
+    "systemd system unit directory, relative to the install prefix")
+set(TRUSTSCAN_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/packaging)
+
+# --- binary and data -----------------------------------------------------------------------------
+install(TARGETS trustscan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules ${PROJECT_SOURCE_DIR}/signatures
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/trustscan)
+
+# --- man page (gzip -n: reproducible, no name or time stamp in the archive) ----------------------
+find_program(TRUSTSCAN_GZIP gzip REQUIRED)
+set(TRUSTSCAN_MAN_GZ ${PROJECT_BINARY_DIR}/man/man1/trustscan.1.gz)  # MANPATH=build/man works
+add_custom_command(OUTPUT ${TRUSTSCAN_MAN_GZ}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man/man1
+  COMMAND ${TRUSTSCAN_GZIP} -9n -c ${PROJECT_SOURCE_DIR}/docs/man/trustscan.1 > ${TRUSTSCAN_MAN_GZ}
+  DEPENDS ${PROJECT_SOURCE_DIR}/docs/man/trustscan.1
+  COMMENT "Compressing trustscan.1"
+  VERBATIM)
+add_custom_target(trustscan_man ALL DEPENDS ${TRUSTSCAN_MAN_GZ})
+install(FILES ${TRUSTSCAN_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+
+# --- shell completion ----------------------------------------------------------------------------
+install(FILES ${TRUSTSCAN_PACKAGING_DIR}/completion/trustscan.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME trustscan)
+install(FILES ${TRUSTSCAN_PACKAGING_DIR}/completion/_trustscan
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+
+# --- documentation -------------------------------------------------------------------------------
+file(GLOB TRUSTSCAN_DOCS ${PROJECT_SOURCE_DIR}/docs/*.md)
+install(FILES ${PROJECT_SOURCE_DIR}/README.md ${TRUSTSCAN_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/schema DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# --- systemd units and /etc/default/trustscan, for the prefix installed to ----------------------
+# packaging/systemd/*.{service,timer} are valid units for the Debian layout (/usr/bin/trustscan,
+# /etc/default/trustscan); other prefixes get the two paths replaced.
+install(CODE "
+  set(_prefix \"\${CMAKE_INSTALL_PREFIX}\")
+  if(_prefix STREQUAL \"/usr\")
+    set(_sysconfdir \"/etc\")
+  else()
+    set(_sysconfdir \"\${_prefix}/${CMAKE_INSTALL_SYSCONFDIR}\")
+  endif()
+  # One staging directory per destination: parallel installs (tests, cpack) do not collide.
+  string(MD5 _dest \"\$ENV{DESTDIR}\${_prefix}\")
+  set(_stage \"${PROJECT_BINARY_DIR}/packaging-stage/\${_dest}\")
+  file(MAKE_DIRECTORY \"\${_stage}\")
+  foreach(_unit trustscan.service trustscan.timer)
+    file(READ \"${TRUSTSCAN_PACKAGING_DIR}/systemd/\${_unit}\" _text)
+    string(REPLACE \"/usr/bin/trustscan\" \"\${_prefix}/${CMAKE_INSTALL_BINDIR}/trustscan\" _text \"\${_text}\")
+    string(REPLACE \"/etc/default/trustscan\" \"\${_sysconfdir}/default/trustscan\" _text \"\${_text}\")
+    string(REPLACE \"/usr/share/doc/trustscan/\" \"\${_prefix}/${CMAKE_INSTALL_DOCDIR}/\" _text \"\${_text}\")
+    file(WRITE \"\${_stage}/\${_unit}\" \"\${_text}\")
+  endforeach()
+  file(INSTALL \"\${_stage}/trustscan.service\" \"\${_stage}/trustscan.timer\"
+       DESTINATION \"\${_prefix}/${TRUSTSCAN_SYSTEMD_UNITDIR}\"
+       FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  file(INSTALL \"${TRUSTSCAN_PACKAGING_DIR}/default/trustscan\"
+       DESTINATION \"\${_sysconfdir}/default\"
+       FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  file(REMOVE_RECURSE \"\${_stage}\")
+")
+
+# --- Debian package: cpack -G DEB -> trustscan_<version>_amd64.deb -------------------------------
+set(CPACK_PACKAGE_NAME trustscan)
+set(CPACK_PACKAGE_VENDOR "trustscan maintainers")
+set(CPACK_PACKAGE_CONTACT "trustscan maintainers <maintainers@users.noreply.h-seed-8c838969.example>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "reports kernel-privileged software by vendor and vendor country")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)  # the RelWithDebInfo binary is ~45 MB with its debug information
+set(CPACK_GENERATOR DEB)
+set(CPACK_SOURCE_GENERATOR "")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # trustscan_<version>_<arch>.deb
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)    # Depends from dpkg-shlibdeps (dpkg-dev)
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+"${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
+trustscan walks a live host or a mounted offline disk image, parses every PE,
+ELF and Mach-O executable and driver (including Linux kernel modules and
+kexts) and reports what runs in the kernel or at boot: hashes, code signatures
+verified offline (Authenticode, Linux module signatures, Mach-O), YARA rule
+matches, the vendor with its evidence, the vendor's country and a policy
+verdict. Output as a table, JSON, or NDJSON with Elastic Common Schema fields,
+with exit codes for scheduled scans.
+.
+The package ships a daily systemd timer (disabled until enabled) that runs a
+low-priority, read-only, network-less scan and writes its NDJSON report to
+/var/log/trustscan/.")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${TRUSTSCAN_PACKAGING_DIR}/debian/conffiles
+    ${TRUSTSCAN_PACKAGING_DIR}/debian/postinst
+    ${TRUSTSCAN_PACKAGING_DIR}/debian/prerm
+    ${TRUSTSCAN_PACKAGING_DIR}/debian/postrm)
+include(CPack)

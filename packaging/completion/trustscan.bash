@@ -1,0 +1,63 @@
+# bash completion for trustscan(1). The option list must match 'trustscan scan --help'
+# (CTest 'completion_options' checks it).
+
+_trustscan() {
+    local cur prev words cword
+    _init_completion || return
+
+    local i subcommand=
+    for ((i = 1; i < cword; i++)); do
+        if [[ ${words[i]} == scan ]]; then
+            subcommand=scan
+            break
+        fi
+    done
+
+    if [[ -z $subcommand ]]; then
+        COMPREPLY=($(compgen -W 'scan --help --version' -- "$cur"))
+        return
+    fi
+
+    case $prev in
+        -f | --format)
+            COMPREPLY=($(compgen -W 'table json ndjson' -- "$cur"))
+            return
+            ;;
+        --fail-on)
+            COMPREPLY=($(compgen -W 'none low medium high critical' -- "$cur"))
+            return
+            ;;
+        -o | --output | --policy)
+            _filedir
+            return
+            ;;
+        --rules)
+            _filedir '@(yar|yara)'
+            return
+            ;;
+        --vendors)
+            _filedir '@(yaml|yml)'
+            return
+            ;;
+        --trust-store | --crl-dir | --module-keys)
+            _filedir -d
+            return
+            ;;
+        -e | --exclude | --max-file-size | --max-parse-size | -j | --threads | \
+            --flag-country | --flag-vendor | --verify-time)
+            return # a value of the user's own
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-h --help -f --format -o --output -e --exclude
+            --max-file-size --max-parse-size -j --threads -x --one-file-system
+            --trust-store --no-default-trust --crl-dir --module-keys --no-kernel-keys
+            --rules --no-default-rules --vendors --policy --flag-country --flag-vendor
+            --all-privileges --fail-on --verify-time' -- "$cur"))
+        return
+    fi
+    _filedir -d # ROOT: directories (or files)
+    _filedir
+} &&
+    complete -F _trustscan trustscan

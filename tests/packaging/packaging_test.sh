@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# Packaging tests, one per invocation: packaging_test.sh TRUSTSCAN SAMPLES_DIR SOURCE_DIR BUILD_DIR TEST_NAME
+# The man page, the shell completions and the systemd units against the real binary's options, the
+# install tree and the Debian package. Any failed check exits non-zero.
+set -euo pipefail
+TS=$1 SAMPLES=$2 SRC=$3 BUILD=$4 NAME=$5
+WORK=$(mktemp -d /tmp/trustscan-pkg.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "FAIL($NAME): $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"; }
+expect_exit() {  # expect_exit CODE CMD...
+  local want=$1; shift
+  set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
+  [[ $got == "$want" ]] || { cat "$WORK/err" >&2; fail "'$*' exited $got, expected $want"; }
+}
+# Long and short option names of both help screens, sorted, one per line.
+help_options() {
+  { "$TS" --help; "$TS" scan --help; } | grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u
+}
+
+case $NAME in
+man_page_options)
+  # Every option of the help screens is an entry of trustscan.1, and the page names no other.
+  MAN=$SRC/docs/man/trustscan.1
+  help_options >"$WORK/help"
+  [[ $(wc -l <"$WORK/help") -ge 25 ]] || fail "too few options parsed from --help: $(tr '\n' ' ' <"$WORK/help")"
+  # .TP entries: the line after .TP, roff hyphens (\-) as plain ones.
+  awk 'prev == ".TP" { print } { prev = $0 }' "$MAN" | sed 's/\\-/-/g' \
+    | grep -oE '(^|[ ,"])--?[a-z][a-z0-9-]*' | sed 's/^[ ,"]//' | sort -u >"$WORK/man"
+  diff -u "$WORK/help" "$WORK/man" >&2 || fail "options of --help (-) and docs/man/trustscan.1 (+) differ"
+  # The page renders without groff warnings, with the sections a man page needs.
+  groff -man -Tutf8 -ww -z "$MAN" 2>"$WORK/groff"
+  [[ ! -s $WORK/groff ]] || { cat "$WORK/groff" >&2; fail "groff warnings"; }
+  MANWIDTH=80 man -l "$MAN" 2>/dev/null | col -b >"$WORK/rendered"
+  for section in NAME SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' ENVIRONMENT FILES; do
+    grep -q "^$section\$" "$WORK/rendered" || fail "rendered page lacks section $section"
+  done
+  grep -q "trustscan $("$TS" --version | cut -d' ' -f2)" "$MAN" || fail ".TH does not carry the version of the binary"
+  # The exit codes of the page are the ones in exit_codes.hpp.
+  for code in $(grep -oE '= [0-9]+,' "$SRC/scanner/app/exit_codes.hpp" | tr -dc '0-9\n'); do
+    grep -A1 '^\.TP' "$MAN" | grep -qx "\.B $code" || fail "exit code $code not documented"
+  done ;;
+completion_options)
+  need zsh; [[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion is missing"
+  BASH_C=$SRC/packaging/completion/trustscan.bash ZSH_C=$SRC/packaging/completion/_trustscan
+  bash -n "$BASH_C" || fail "bash syntax"
+  zsh -n "$ZSH_C" || fail "zsh syntax"
+  help_options >"$WORK/help"
+  # bash: what the completion offers, asked as a shell would ask it.
+  complete_bash() {  # complete_bash WORD... (the last one is completed)
+    bash -c 'source /usr/share/bash-completion/bash_completion; source "$1"; shift
+      COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+      _trustscan; printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_C" "$@"
+  }
+  { complete_bash trustscan -; complete_bash trustscan scan -; } | grep -E '^-' | sort -u >"$WORK/bash"
+  diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
+  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "table json ndjson " ]] || fail "bash: --format values"
+  [[ $(complete_bash trustscan scan --fail-on '' | tr '\n' ' ') == "none low medium high critical " ]] || fail "bash: --fail-on values"
+  [[ $(complete_bash trustscan scan --format j) == json ]] || fail "bash: --format j"
+  # The values offered are the ones the binary accepts.
+  for v in table json ndjson; do "$TS" scan --format "$v" --help >/dev/null || fail "--format $v refused"; done
+  grep -q -- '--fail-on TEXT=low' <("$TS" scan --help) || fail "--fail-on changed: update both completions"
+  # zsh: the option specs of _arguments.
+  grep -oE -- "(^|[{,'\"(*)])--?[a-z][a-z0-9-]*" "$ZSH_C" | sed "s/^[{,'\"(*)]//" | sort -u >"$WORK/zsh"
+  diff -u "$WORK/help" "$WORK/zsh" >&2 || fail "options of --help (-) and the zsh completion (+) differ"
+  # zsh: the function loads through compinit and is registered for trustscan.
+  [[ $(cd "$WORK" && HOME=$WORK zsh -f -c "fpath=(${ZSH_C%/*} \$fpath); autoload -Uz compinit; compinit -u -d $WORK/zcd; print \${_comps[trustscan]}") == _trustscan ]] \
+    || fail "zsh compinit does not register _trustscan" ;;
+systemd_verify)
+  command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 77; }
+  # Configured copies: ExecStart= names the built binary (verify checks that it is executable);
+  # MANPATH finds the built man page (verify runs man for Documentation=man:trustscan(1)).
+  mkdir -p "$WORK/units"
+  for u in trustscan.service trustscan.timer; do
+    sed "s|/usr/bin/trustscan|$TS|" "$SRC/packaging/systemd/$u" >"$WORK/units/$u"
+  done
+  grep -q "^ExecStart=$TS scan " "$WORK/units/trustscan.service" || fail "ExecStart= not rewritten"
+  export MANPATH=$BUILD/man:
+  [[ -f $BUILD/man/man1/trustscan.1.gz ]] || fail "build/man/man1/trustscan.1.gz missing"
+  (cd "$WORK/units" && systemd-analyze verify trustscan.service trustscan.timer) >"$WORK/verify" 2>&1 \
+    || { cat "$WORK/verify" >&2; fail "systemd-analyze verify failed"; }
+  [[ ! -s $WORK/verify ]] || { cat "$WORK/verify" >&2; fail "systemd-analyze verify warned"; }
+  # The check can fail: a misspelt directive is reported.
+  sed 's/^ProtectKernelTunables=/ProtectKernelTunable=/' "$WORK/units/trustscan.service" >"$WORK/units/broken.service"
+  (cd "$WORK/units" && systemd-analyze verify broken.service) >"$WORK/verify" 2>&1 || true
+  grep -q "Unknown key.*'ProtectKernelTunable'" "$WORK/verify" || { cat "$WORK/verify" >&2; fail "verify missed a broken unit"; }
+  # Exposure score of the sandbox (0 = fully locked down, 10 = none); printed for the log.
+  systemd-analyze security --offline=yes "$WORK/units/trustscan.service" >"$WORK/security" 2>&1 || true
+  score=$(grep -oE 'Overall exposure level for trustscan.service: [0-9.]+' "$WORK/security" | grep -oE '[0-9.]+$') \
+    || { cat "$WORK/security" >&2; fail "no exposure level"; }
+  echo "exposure level: $score"
+  awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || { cat "$WORK/security" >&2; fail "exposure $score > 2.0"; }
+  # The schedule parses and is daily.
+  systemd-analyze calendar daily >/dev/null || fail "OnCalendar=daily does not parse"
+  for want in 'OnCalendar=daily' 'Persistent=true' 'RandomizedDelaySec='; do
+    grep -q "^$want" "$WORK/units/trustscan.timer" || fail "timer lacks $want"
+  done
+  grep -q '^SuccessExitStatus=1 3$' "$WORK/units/trustscan.service" || fail "exit 1 (findings) must not fail the unit" ;;
+install_prefix)
+  # `cmake --install` into a fresh prefix; the installed binary uses <prefix>/share/trustscan.
+  P=$WORK/prefix
+  cmake --install "$BUILD" --prefix "$P" >"$WORK/install.log" || { cat "$WORK/install.log" >&2; fail "cmake --install"; }
+  for f in bin/trustscan share/trustscan/rules/index.yar share/trustscan/rules/policy/default.yaml \
+           share/trustscan/signatures/vendors/russia-belarus.yaml share/trustscan/signatures/trust/apple \
+           share/man/man1/trustscan.1.gz share/bash-completion/completions/trustscan \
+           share/zsh/vendor-completions/_trustscan share/doc/trustscan/README.md \
+           share/doc/trustscan/deployment.md share/doc/trustscan/schema/event.schema.json \
+           lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan; do
+    [[ -e $P/$f ]] || fail "$f not installed"
+  done
+  # Units name this prefix.
+  grep -qx "ExecStart=$P/bin/trustscan scan --format ndjson --output /var/log/trustscan/trustscan.ndjson \$TRUSTSCAN_OPTS \$TRUSTSCAN_ROOTS" \
+    "$P/lib/systemd/system/trustscan.service" || fail "installed unit: $(grep ^ExecStart "$P/lib/systemd/system/trustscan.service")"
+  grep -qx "EnvironmentFile=-$P/etc/default/trustscan" "$P/lib/systemd/system/trustscan.service" || fail "installed unit: EnvironmentFile"
+  unset TRUSTSCAN_DATA_DIR
+  expect_exit 0 "$P/bin/trustscan" scan -f json "$SAMPLES/pe"
+  # Proof that it reads <prefix>/share/trustscan: a broken policy there is what it complains about.
+  printf 'name: broken\nno_such_key: 1\n' >"$P/share/trustscan/rules/policy/default.yaml"
+  expect_exit 2 "$P/bin/trustscan" scan -f json "$SAMPLES/pe"
+  grep -q "$P/share/trustscan/rules/policy/default.yaml" "$WORK/err" || fail "not read from the prefix: $(cat "$WORK/err")"
+  # TRUSTSCAN_DATA_DIR overrides it; one without data is refused by name.
+  TRUSTSCAN_DATA_DIR=$SRC expect_exit 0 "$P/bin/trustscan" scan -f json "$SAMPLES/pe"
+  mkdir "$WORK/empty"
+  TRUSTSCAN_DATA_DIR=$WORK/empty expect_exit 2 "$P/bin/trustscan" scan -f json "$SAMPLES/pe"
+  grep -q "TRUSTSCAN_DATA_DIR=$WORK/empty has no signatures/ and rules/" "$WORK/err" || fail "bad TRUSTSCAN_DATA_DIR: $(cat "$WORK/err")"
+  # Without <prefix>/share/trustscan: the compiled-in prefix, then the source tree it was built from.
+  rm -rf "$P/share/trustscan"
+  expect_exit 0 "$P/bin/trustscan" scan -f json "$SAMPLES/pe" ;;
+deb_contents)
+  need cpack cmake; need dpkg-deb dpkg; need dpkg-shlibdeps dpkg-dev
+  cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1 \
+    || { cat "$WORK/cpack.log" >&2; fail "cpack -G DEB"; }
+  version=$("$TS" --version | cut -d' ' -f2)
+  DEB=$WORK/pkg/trustscan_${version}_$(dpkg --print-architecture).deb
+  [[ -f $DEB ]] || fail "no $DEB: $(ls "$WORK/pkg")"
+  echo "package: ${DEB##*/}, $(stat -c %s "$DEB") bytes"
+  dpkg-deb -c "$DEB" | awk '{ print $6 }' >"$WORK/files"
+  for f in ./usr/bin/trustscan ./usr/share/trustscan/rules/index.yar ./usr/share/trustscan/rules/policy/default.yaml \
+           ./usr/share/trustscan/signatures/vendors/russia-belarus.yaml ./usr/share/man/man1/trustscan.1.gz \
+           ./usr/lib/systemd/system/trustscan.service ./usr/lib/systemd/system/trustscan.timer ./etc/default/trustscan \
+           ./usr/share/bash-completion/completions/trustscan ./usr/share/zsh/vendor-completions/_trustscan \
+           ./usr/share/doc/trustscan/report-schema.md ./usr/share/doc/trustscan/deployment.md; do
+    grep -qx -- "$f" "$WORK/files" || fail "$f not in the package"
+  done
+  ! grep -q '^./usr/local' "$WORK/files" || fail "files under /usr/local"
+  # Control fields: Depends computed by dpkg-shlibdeps, and the conffile.
+  dpkg-deb -f "$DEB" Package Version Architecture Section Maintainer Depends | tee "$WORK/control"
+  grep -qx 'Section: admin' "$WORK/control" || fail "section"
+  grep -qx "Version: $version" "$WORK/control" || fail "version"
+  for lib in libc6 libssl3 libyara9 libstdc++6 liblief0; do
+    grep -q "^Depends:.*\\b$lib\\b" "$WORK/control" || fail "Depends lacks $lib"
+  done
+  dpkg-deb --ctrl-tarfile "$DEB" | tar -x -C "$WORK" -f - ./conffiles ./postinst ./prerm ./postrm
+  grep -qx /etc/default/trustscan "$WORK/conffiles" || fail "/etc/default/trustscan is not a conffile"
+  # The packaged binary is stripped, its units name /usr/bin/trustscan, and it runs from the
+  # unpacked tree with the data beside it (<exe>/../share/trustscan), no source tree needed.
+  dpkg-deb -x "$DEB" "$WORK/root"
+  ! readelf -S "$WORK/root/usr/bin/trustscan" | grep -q '\.debug_info' || fail "binary not stripped"
+  grep -q '^ExecStart=/usr/bin/trustscan scan ' "$WORK/root/usr/lib/systemd/system/trustscan.service" || fail "packaged unit"
+  grep -q '^EnvironmentFile=-/etc/default/trustscan$' "$WORK/root/usr/lib/systemd/system/trustscan.service" || fail "packaged unit"
+  printf 'name: broken\nno_such_key: 1\n' >"$WORK/root/usr/share/trustscan/rules/policy/default.yaml"
+  env -u TRUSTSCAN_DATA_DIR "$WORK/root/usr/bin/trustscan" scan -f json "$SAMPLES/pe" >/dev/null 2>"$WORK/err" && fail "broken packaged policy not noticed"
+  grep -q "$WORK/root/usr/share/trustscan/rules/policy/default.yaml" "$WORK/err" || fail "packaged binary does not use its own data: $(cat "$WORK/err")" ;;
+integrations)
+  # Velociraptor artifact and Ansible playbook: valid YAML, the playbook passes ansible's syntax
+  # check, and every field the artifact reads from the NDJSON exists in real trustscan output.
+  PY=/usr/bin/python3
+  $PY -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing"
+  need ansible-playbook ansible-core
+  ART=$SRC/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml
+  PLAY=$SRC/tools/integrations/ansible/trustscan.yml
+  ANSIBLE_LOCAL_TEMP=$WORK/ansible HOME=$WORK ansible-playbook --syntax-check -i localhost, "$PLAY" >"$WORK/syntax" 2>&1 \
+    || { cat "$WORK/syntax" >&2; fail "ansible-playbook --syntax-check"; }
+  VI=${SAMPLES%/*}/vendor-samples
+  [[ -d $VI/vendor-image ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  # Findings (alerts), plain records, a path error (missing root) and the summary.
+  set +e; "$TS" scan -f ndjson --trust-store "$VI/vendor-image-ca" "$VI/vendor-image" "$WORK/no-such-root" >"$WORK/r.ndjson"; rc=$?; set -e
+  [[ $rc == 1 ]] || fail "vendor image scan exited $rc"
+  $PY - "$ART" "$PLAY" "$WORK/r.ndjson" <<'PY' || fail "integration files do not match trustscan's output"
+import json, re, sys, yaml
+art = yaml.safe_load(open(sys.argv[1]))
+play = yaml.safe_load(open(sys.argv[2]))
+events = [json.loads(l) for l in open(sys.argv[3])]
+assert art["name"] == "Custom.Trustscan.Scan" and art["type"] == "CLIENT", art["name"]
+assert [t["name"] for t in art["tools"]] == ["TrustscanDeb"], art["tools"]
+params = {p["name"]: p for p in art["parameters"]}
+assert {"Roots", "Policy", "ExtraArgs", "Records", "TrustscanPath", "InstallPackage"} <= set(params), params
+assert set(params["Records"]["choices"]) == {"findings", "privileged", "all"}
+assert json.loads(params["Roots"]["default"]) == ["/"] and json.loads(params["ExtraArgs"]["default"]) == []
+query = art["sources"][0]["query"]
+for needed in ('execve(argv=Argv, sep="\\n"', 'parse_json(data=Stdout)', '"--format", "ndjson"', "FetchBinary(ToolName=\"TrustscanDeb\""):
+    assert needed in query, needed
+def resolve(e, path):
+    for k in path:
+        if not isinstance(e, dict) or k not in e:
+            return None
+        e = e[k]
+    return e
+paths = re.findall(r"\bE((?:\.[a-z_0-9]+)+)", query)
+assert len(paths) >= 15, paths
+missing = [p for p in sorted(set(paths)) if not any(resolve(e, p[1:].split(".")) is not None for e in events)]
+assert not missing, f"fields read by the artifact that trustscan never writes: {missing}"
+# The row filter's values are values trustscan writes.
+kinds = {e["event"]["kind"] for e in events}
+datasets = {e["event"]["dataset"] for e in events}
+privs = {e["trustscan"].get("privilege") for e in events if "trustscan" in e}
+assert "alert" in kinds and {"trustscan.summary", "trustscan.error"} <= datasets, (kinds, datasets)
+assert {"kernel", "user"} <= privs, privs
+for value in re.findall(r'"(trustscan\.[a-z]+)"', query):
+    assert value in datasets, value
+# Playbook: one play, the documented variables, the exit codes of exit_codes.hpp.
+assert len(play) == 1
+vars_ = play[0]["vars"]
+for v in ("trustscan_deb", "trustscan_roots", "trustscan_opts", "trustscan_timer", "trustscan_scan_now", "trustscan_fetch_dir"):
+    assert v in vars_, v
+scan = next(t for t in play[0]["tasks"] if "ansible.builtin.command" in t)
+assert scan["failed_when"] == "trustscan_now.rc not in [0, 1, 3]", scan["failed_when"]
+PY
+  ;;
+syscall_filter)
+  # Every system call trustscan makes while scanning is allowed by the unit's SystemCallFilter=
+  # (groups expanded by systemd-analyze). A missing one would make the scheduled scan fail with
+  # EPERM where a scan by hand works.
+  command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 77; }
+  need strace
+  expand() {  # expand NAME...: syscalls of groups (recursively) and plain names
+    local x
+    for x in "$@"; do
+      if [[ $x == @* ]]; then
+        expand $(systemd-analyze syscall-filter "$x" | sed -n 's/^    //p' | grep -v '^#')
+      else
+        echo "$x"
+      fi
+    done
+  }
+  allow=() deny=()
+  while IFS= read -r line; do
+    v=${line#SystemCallFilter=}
+    if [[ $v == '~'* ]]; then deny+=(${v#\~}); else allow+=($v); fi
+  done < <(grep '^SystemCallFilter=' "$SRC/packaging/systemd/trustscan.service")
+  [[ ${#allow[@]} -gt 0 ]] || fail "no allow-list in the unit"
+  comm -23 <(expand "${allow[@]}" | sort -u) <(expand "${deny[@]}" | sort -u) >"$WORK/allowed"
+  [[ $(wc -l <"$WORK/allowed") -gt 100 ]] || fail "allow-list expanded to too few calls"
+  VI=${SAMPLES%/*}/vendor-samples
+  set +e
+  strace -f -qq -o "$WORK/trace" "$TS" scan -j2 -f ndjson -o "$WORK/r.ndjson" "$SAMPLES" "$VI" 2>/dev/null
+  rc=$?
+  set -e
+  [[ $rc == 1 || $rc == 3 ]] || fail "traced scan exited $rc"
+  grep -oE '^[0-9]+ +[a-z_0-9]+\(' "$WORK/trace" | awk '{ print $2 }' | tr -d '(' | sort -u >"$WORK/used"
+  grep -qx openat2 "$WORK/used" || fail "trace does not show openat2: not a real scan?"
+  echo "system calls used: $(wc -l <"$WORK/used")"
+  comm -23 "$WORK/used" "$WORK/allowed" >"$WORK/denied"
+  [[ ! -s $WORK/denied ]] || fail "denied by the unit's SystemCallFilter=: $(tr '\n' ' ' <"$WORK/denied")" ;;
+*) fail "unknown test" ;;
+esac
+echo "ok: $NAME"
