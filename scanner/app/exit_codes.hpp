@@ -4,21 +4,28 @@
 
 #include "pipeline/pipeline.hpp"
 #include "policy/evaluator.hpp"
+#include "report/baseline.hpp"
 
 namespace trustscan::app {
 
 enum class ExitCode : int {
   Clean = 0,       ///< scan complete, nothing flagged, no file errors
   Findings = 1,    ///< flagged software found (vendor policy; issue 5)
-  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be written
+  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be
+                   ///< written, or sent (--syslog)
   FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
 };
 
 /// Findings at or above `fail_on` win over file errors: an operator must see a flagged driver
-/// even when some other file was unreadable.
-[[nodiscard]] inline ExitCode exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on) {
-  for (const auto& r : result.records)
+/// even when some other file was unreadable. In baseline mode only new and changed records count
+/// (an unchanged finding was reported before; a gone one is no longer there).
+[[nodiscard]] inline ExitCode exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on,
+                                            const report::BaselineDiff* baseline = nullptr) {
+  for (std::size_t i = 0; i < result.records.size(); ++i) {
+    const auto& r = result.records[i];
+    if (baseline && !baseline->change_of(i)) continue;
     if (r.verdict && policy::fails(fail_on, *r.verdict)) return ExitCode::Findings;
+  }
   return result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean;
 }
 

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "report/json_model.hpp"
 #include "report/report.hpp"
 #include "report/signature_json.hpp"
 #include "report/text.hpp"
@@ -319,7 +320,7 @@ ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_vie
 
 }  // namespace
 
-void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+ordered_json json_document(const ScanResult& result, const RunInfo& run) {
   ordered_json findings = ordered_json::array();
   for (const auto& r : result.records)
     if (r.verdict && r.verdict->flagged()) findings.push_back(finding_json(r));
@@ -337,10 +338,10 @@ void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out)
   ordered_json errors = ordered_json::array();
   for (const auto& e : result.errors) errors.push_back(path_error_json(e));
   doc["errors"] = std::move(errors);
-  out << kDump(doc, 2) << '\n';
+  return doc;
 }
 
-void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink& sink) {
   bool live = std::ranges::find(result.options.roots, std::string("/")) != result.options.roots.end();
   // Findings first (as alerts), then every other record.
   std::vector<const FileRecord*> ordered;
@@ -372,7 +373,7 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
     ordered_json rec = record_json(r);
     ev["file"] = rec["file"];
     ev["trustscan"] = rec["trustscan"];
-    out << kDump(ev, -1) << '\n';
+    sink(std::move(ev));
   }
   for (const auto& s : result.skipped) {
     ordered_json ev = event_base(result, run, "event", "trustscan.skipped");
@@ -381,14 +382,14 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
     ev["event"]["action"] = "file-skipped";
     ev["file"] = {{"path", safe(s.path)}};
     ev["trustscan"] = {{"skip_reason", std::string(discover::to_string(s.reason))}, {"skip_detail", safe(s.detail)}};
-    out << kDump(ev, -1) << '\n';
+    sink(std::move(ev));
   }
   for (const auto& e : result.errors) {
     ordered_json ev = event_base(result, run, "pipeline_error", "trustscan.error");
     ev["event"]["outcome"] = "failure";
     ev["file"] = {{"path", safe(e.path)}};
     ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
-    out << kDump(ev, -1) << '\n';
+    sink(std::move(ev));
   }
   ordered_json ev = event_base(result, run, "state", "trustscan.summary");
   ev["event"]["action"] = "scan-summary";
@@ -396,7 +397,15 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
                      {"scan", scan_json(result, run)},
                      {"summary", summary_json(result.summary)},
                      {"suppressions", suppressions_json(result.suppressions)}};
-  out << kDump(ev, -1) << '\n';
+  sink(std::move(ev));
 }
+
+ordered_json record_object(const FileRecord& r) { return record_json(r); }
+
+ordered_json event_envelope(const ScanResult& r, const RunInfo& run, std::string_view kind, std::string_view dataset) {
+  return event_base(r, run, kind, dataset);
+}
+
+std::string dump_json(const ordered_json& j, int indent) { return kDump(j, indent); }
 
 }  // namespace trustscan::report

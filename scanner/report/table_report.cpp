@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "report/baseline_impl.hpp"
 #include "report/report.hpp"
 #include "report/text.hpp"
 
@@ -113,6 +114,7 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
 }  // namespace
 
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
+  if (run.baseline) return write_baseline_table(result, run, out);  // only the changes (baseline.cpp)
   const pipeline::ScanSummary& s = result.summary;
   std::string roots;
   for (const auto& r : result.options.roots) roots += (roots.empty() ? "" : ", ") + terminal_safe(r);
