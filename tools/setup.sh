@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev)
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
-# openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema).
+# openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema), rsyslog (a
+# private rsyslogd on loopback receives --syslog in tests/cli/syslog_rsyslog_test.sh; installing
+# it does not start the system service in a container, and the test never uses it).
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
-           osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex)
+           osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex rsyslog)
 
 want_tests=0
 for arg in "$@"; do

@@ -36,10 +36,11 @@ constexpr std::array<std::string_view, 24> kFacilities = {
 // RFC 5424 severities.
 constexpr int kCritical = 2, kError = 3, kWarning = 4, kNotice = 5, kInformational = 6;
 
-/// Per-format and signature details that datagram transports leave out (they make a record of a
-/// signed PE several KiB); everything the schema requires stays.
-constexpr std::string_view kCompactDrop[] = {"pe", "elf", "macho", "authenticode", "module_signature",
-                                             "macho_signatures", "rules", "warnings"};
+/// Details that datagram transports leave out: the full signature structures (certificate chains
+/// make a signed PE's record several KiB), YARA string offsets and parser warnings. Everything the
+/// event schema requires stays, and file.code_signature keeps the primary signature's verdict.
+constexpr std::string_view kCompactDrop[] = {"authenticode", "module_signature", "macho_signatures", "rules",
+                                             "warnings"};
 
 /// Printable US-ASCII (33-126) only, at most `max` characters, "-" (NILVALUE) when empty.
 std::string header_field(std::string_view s, std::size_t max) {

@@ -11,8 +11,9 @@
 ///
 /// Messages: one per finding (event.kind alert), then one summary; with `all`, every event. In
 /// baseline mode the events are those of the baseline (RunInfo::baseline). Datagram transports
-/// carry the *compact* event (per-format and signature details left out, docs/siem.md) and never
-/// truncate: a message above kMaxDatagram is not sent and is an error. Nothing is retried.
+/// carry the *compact* event (signature structures, YARA matches and warnings left out;
+/// docs/siem.md) and never truncate: a message above kMaxDatagram is not sent and is an error.
+/// Nothing is retried.
 
 #include <chrono>
 #include <cstddef>
