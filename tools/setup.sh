@@ -16,10 +16,13 @@ BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli1
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
 # tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db and
 # groff-base (the man page), bash-completion and zsh (the completions), python3-yaml and ansible-core
-# (the Velociraptor artifact and the Ansible playbook), strace (the unit's system-call filter).
+# (the Velociraptor artifact and the Ansible playbook), strace (the unit's system-call filter),
+# rsyslog (a private rsyslogd on loopback receives --syslog in tests/cli/syslog_rsyslog_test.sh;
+# installing it does not start the system service in a container, and the test never uses it).
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
-           dpkg-dev systemd man-db groff-base bash-completion zsh python3-yaml ansible-core strace)
+           dpkg-dev systemd man-db groff-base bash-completion zsh python3-yaml ansible-core strace
+           rsyslog)
 
 want_tests=0
 for arg in "$@"; do

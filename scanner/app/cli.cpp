@@ -23,7 +23,9 @@
 
 #include "app/data_dir.hpp"
 #include "app/exit_codes.hpp"
+#include "report/baseline.hpp"
 #include "report/report.hpp"
+#include "report/syslog_sink.hpp"
 
 namespace trustscan::app {
 namespace {
@@ -34,19 +36,20 @@ std::string hostname() {
   return buf;
 }
 
-void emit(const pipeline::ScanResult& result, report::OutputFormat format, std::ostream& out) {
-  report::RunInfo run{TRUSTSCAN_VERSION, hostname()};
+void emit(const pipeline::ScanResult& result, report::OutputFormat format, const report::RunInfo& run,
+          std::ostream& out) {
   switch (format) {
     case report::OutputFormat::Json: report::write_json(result, run, out); break;
     case report::OutputFormat::Ndjson: report::write_ndjson(result, run, out); break;
     case report::OutputFormat::Table: report::write_table(result, run, out); break;
+    case report::OutputFormat::Cef: report::write_cef(result, run, out); break;
   }
 }
 
 /// Writes the report to `path` via a temporary file in the same directory and a rename, so a
 /// full disk or an interrupted write never leaves a truncated report under the final name.
 bool write_file(const std::string& path, const pipeline::ScanResult& result, report::OutputFormat format,
-                std::ostream& err) {
+                const report::RunInfo& run, std::ostream& err) {
   // A device or a FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written to in place: the
   // rename below would replace the node itself by a regular file (as root, /dev/null for the
   // whole machine).
@@ -56,7 +59,7 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, rep
       err << "trustscan: cannot write " << path << ": " << std::strerror(errno) << '\n';
       return false;
     }
-    emit(result, format, f);
+    emit(result, format, run, f);
     f.flush();
     if (!f) {
       err << "trustscan: writing " << path << " failed\n";
@@ -81,7 +84,7 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, rep
       std::remove(tmp.c_str());
       return false;
     }
-    emit(result, format, f);
+    emit(result, format, run, f);
     f.flush();
     if (!f) {
       err << "trustscan: writing " << path << " failed (disk full?)\n";
@@ -139,7 +142,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   auto* scan = app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image) or files");
   scan->add_option("ROOT", opt.roots, "Directories or files to scan (default: /)");
   scan->add_option("-f,--format", format_name, "Output format")
-      ->check(CLI::IsMember({"table", "json", "ndjson"}))
+      ->check(CLI::IsMember({"table", "json", "ndjson", "cef"}))
       ->capture_default_str();
   scan->add_option("-o,--output", output, "Write the report to FILE instead of standard output");
   // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
@@ -198,6 +201,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--fail-on", fail_on_text, "Lowest finding severity that exits 1: none|low|medium|high|critical")
       ->capture_default_str();
   scan->add_option("--verify-time", verify_time, "Verify signatures as of this time (YYYY-MM-DD[THH:MM:SS] UTC) instead of now");
+  // Issue 8: SIEM outputs and baselines (docs/siem.md).
+  std::string baseline_file, syslog_text, syslog_facility = "user";
+  bool syslog_all = false;
+  scan->add_option("--baseline", baseline_file,
+                   "Report only records new, changed or gone since this earlier --format json report")
+      ->check(CLI::ExistingFile);
+  scan->add_option("--syslog", syslog_text,
+                   "Also send findings and a summary as RFC 5424 syslog to unix[:PATH] (default /dev/log), "
+                   "udp://HOST[:PORT] or tcp://HOST[:PORT] (port 514)");
+  scan->add_option("--syslog-facility", syslog_facility, "Syslog facility: user, daemon, local0..local7, ... or 0-23")
+      ->capture_default_str();
+  scan->add_flag("--syslog-all", syslog_all, "Send every event (all records, skips, errors), not only findings");
 
   try {
     app.parse(argc, argv);
@@ -262,24 +277,59 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   install_stop_handlers();
   report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
                                 : format_name == "ndjson" ? report::OutputFormat::Ndjson
+                                : format_name == "cef"    ? report::OutputFormat::Cef
                                                           : report::OutputFormat::Table;
+  // Issue 8: a bad baseline or syslog target fails before the scan (exit 2).
+  std::optional<report::Baseline> baseline;
+  if (!baseline_file.empty()) {
+    auto loaded = report::Baseline::load(baseline_file);
+    if (!loaded) {
+      err << "trustscan: " << loaded.error().message << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+    baseline = std::move(*loaded);
+  }
+  std::optional<report::SyslogOptions> syslog;
+  if (syslog_text.empty() && (syslog_all || scan->count("--syslog-facility"))) {
+    err << "trustscan: --syslog-all and --syslog-facility need --syslog TARGET\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (!syslog_text.empty()) {
+    auto target = report::parse_syslog_target(syslog_text);
+    auto facility = report::parse_syslog_facility(syslog_facility);
+    if (!target || !facility) {
+      err << "trustscan: " << (!target ? target.error().message : facility.error().message) << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+    syslog = report::SyslogOptions{*target, *facility, syslog_all};
+  }
   auto scanned = pipeline::scan(opt);
   if (!scanned) {
     err << "trustscan: " << scanned.error().message << '\n';
     return static_cast<int>(ExitCode::Usage);
   }
   const pipeline::ScanResult& result = *scanned;
+  std::optional<report::BaselineDiff> diff;
+  if (baseline) diff = report::BaselineDiff::compare(*baseline, result);
+  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr};
   if (!output.empty()) {
-    if (!write_file(output, result, format, err)) return static_cast<int>(ExitCode::Usage);
+    if (!write_file(output, result, format, run, err)) return static_cast<int>(ExitCode::Usage);
   } else {
-    emit(result, format, out);
+    emit(result, format, run, out);
     out.flush();
     if (!out) {
       err << "trustscan: writing the report to standard output failed\n";
       return static_cast<int>(ExitCode::Usage);
     }
   }
-  return exit_code_for(result, *fail_on);
+  if (syslog) {  // after the report: it is written even when the receiver is not there
+    auto sent = report::send_syslog(result, run, *syslog);
+    if (!sent) {
+      err << "trustscan: " << sent.error().message << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+  }
+  return exit_code_for(result, *fail_on, run.baseline);
 }
 
 }  // namespace trustscan::app

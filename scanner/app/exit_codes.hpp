@@ -4,13 +4,15 @@
 
 #include "pipeline/pipeline.hpp"
 #include "policy/evaluator.hpp"
+#include "report/baseline.hpp"
 
 namespace trustscan::app {
 
 enum class ExitCode : int {
   Clean = 0,       ///< scan complete, nothing flagged, no file errors
   Findings = 1,    ///< flagged software found (vendor policy; issue 5)
-  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be written
+  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be
+                   ///< written, or sent (--syslog)
   FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
   /// Interrupted by a signal: 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as a
   /// shell reports a killed command; the report was still written, marked incomplete.
@@ -18,11 +20,17 @@ enum class ExitCode : int {
 };
 
 /// Findings at or above `fail_on` win over file errors: an operator must see a flagged driver
-/// even when some other file was unreadable.
-[[nodiscard]] inline int exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on) {
+/// even when some other file was unreadable. In baseline mode only new and changed records count
+/// (an unchanged finding was reported before; a gone one is no longer there). An interrupted scan
+/// exits 128 + the signal number whatever it found: its report is incomplete.
+[[nodiscard]] inline int exit_code_for(const pipeline::ScanResult& result, const policy::FailOn& fail_on,
+                                       const report::BaselineDiff* baseline = nullptr) {
   if (result.interrupted_by != 0) return static_cast<int>(ExitCode::InterruptedBase) + result.interrupted_by;
-  for (const auto& r : result.records)
+  for (std::size_t i = 0; i < result.records.size(); ++i) {
+    const auto& r = result.records[i];
+    if (baseline && !baseline->change_of(i)) continue;
     if (r.verdict && policy::fails(fail_on, *r.verdict)) return static_cast<int>(ExitCode::Findings);
+  }
   return static_cast<int>(result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean);
 }
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "report/json_model.hpp"
 #include "report/report.hpp"
 #include "report/signature_json.hpp"
 #include "report/text.hpp"
@@ -427,7 +428,7 @@ ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_vie
 
 }  // namespace
 
-void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+ordered_json json_document(const ScanResult& result, const RunInfo& run) {
   ordered_json findings = ordered_json::array();
   for (const auto& r : result.records)
     if (r.verdict && r.verdict->flagged()) findings.push_back(finding_json(r));
@@ -446,10 +447,10 @@ void write_json(const ScanResult& result, const RunInfo& run, std::ostream& out)
   ordered_json errors = ordered_json::array();
   for (const auto& e : result.errors) errors.push_back(path_error_json(e));
   doc["errors"] = std::move(errors);
-  out << kDump(doc, 2) << '\n';
+  return doc;
 }
 
-void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& out) {
+void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink& sink) {
   bool live = std::ranges::find(result.options.roots, std::string("/")) != result.options.roots.end();
   // Findings first (as alerts), then every other record.
   std::vector<const FileRecord*> ordered;
@@ -481,7 +482,7 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
     ordered_json rec = record_json(r);
     ev["file"] = rec["file"];
     ev["trustscan"] = rec["trustscan"];
-    out << kDump(ev, -1) << '\n';
+    sink(std::move(ev));
   }
   for (const auto& s : result.skipped) {
     ordered_json ev = event_base(result, run, "event", "trustscan.skipped");
@@ -490,14 +491,14 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
     ev["event"]["action"] = "file-skipped";
     ev["file"] = {{"path", safe(s.path)}};
     ev["trustscan"] = {{"skip_reason", std::string(discover::to_string(s.reason))}, {"skip_detail", safe(s.detail)}};
-    out << kDump(ev, -1) << '\n';
+    sink(std::move(ev));
   }
   for (const auto& e : result.errors) {
     ordered_json ev = event_base(result, run, "pipeline_error", "trustscan.error");
     ev["event"]["outcome"] = "failure";
     ev["file"] = {{"path", safe(e.path)}};
     ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
-    out << kDump(ev, -1) << '\n';
+    sink(std::move(ev));
   }
   // A registered service whose file is not in the image: Windows would try to load it.
   if (result.windows)
@@ -511,7 +512,7 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
         ev["event"]["action"] = "registered-file-missing";
         if (reg.resolved) ev["file"] = {{"path", safe(reg.resolved->windows_form)}};
         ev["trustscan"] = {{"windows", {{"image", safe(image.path)}, {"service", registered_service_json(reg)}}}};
-        out << kDump(ev, -1) << '\n';
+        sink(std::move(ev));
       }
   ordered_json ev = event_base(result, run, "state", "trustscan.summary");
   ev["event"]["action"] = "scan-summary";
@@ -520,7 +521,15 @@ void write_ndjson(const ScanResult& result, const RunInfo& run, std::ostream& ou
                      {"summary", summary_json(result.summary)},
                      {"suppressions", suppressions_json(result.suppressions)}};
   if (auto w = windows_json(result); !w.is_null()) ev["trustscan"]["windows"] = std::move(w);
-  out << kDump(ev, -1) << '\n';
+  sink(std::move(ev));
 }
+
+ordered_json record_object(const FileRecord& r) { return record_json(r); }
+
+ordered_json event_envelope(const ScanResult& r, const RunInfo& run, std::string_view kind, std::string_view dataset) {
+  return event_base(r, run, kind, dataset);
+}
+
+std::string dump_json(const ordered_json& j, int indent) { return kDump(j, indent); }
 
 }  // namespace trustscan::report

@@ -13,16 +13,20 @@
 namespace trustscan::report {
 
 /// Version of the JSON report layout; bump the minor for additions, the major for changes.
-inline constexpr std::string_view kSchemaVersion = "1.0.0";
+inline constexpr std::string_view kSchemaVersion = "1.1.0";
 /// Elastic Common Schema version the NDJSON events follow.
 inline constexpr std::string_view kEcsVersion = "8.11.0";
 
-enum class OutputFormat { Table, Json, Ndjson };
+enum class OutputFormat { Table, Json, Ndjson, Cef };
+
+class BaselineDiff;  // report/baseline.hpp
 
 /// Facts about the scanning run that are not in the result itself.
 struct RunInfo {
   std::string tool_version;
   std::string hostname;  ///< the machine trustscan runs on (ECS observer.hostname)
+  /// Baseline mode (--baseline): every writer reports only new, changed and gone records.
+  const BaselineDiff* baseline = nullptr;
 };
 
 /// One JSON document: scan metadata, summary, records, skipped paths, errors.
@@ -31,5 +35,8 @@ void write_json(const pipeline::ScanResult& result, const RunInfo& run, std::ost
 void write_ndjson(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 /// A summary for people, fitting 100 columns; every untrusted string is made terminal-safe.
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
+/// ArcSight CEF:0, one line per finding (not suppressed); nothing when there is none
+/// (docs/siem.md). In baseline mode: new and changed findings, and gone records that were findings.
+void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 
 }  // namespace trustscan::report

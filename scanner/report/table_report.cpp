@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "report/baseline_impl.hpp"
 #include "report/report.hpp"
 #include "report/signature_json.hpp"
 #include "report/text.hpp"
@@ -169,6 +170,7 @@ void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
 }  // namespace
 
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
+  if (run.baseline) return write_baseline_table(result, run, out);  // only the changes (baseline.cpp)
   const pipeline::ScanSummary& s = result.summary;
   std::string roots;
   for (const auto& r : result.options.roots) roots += (roots.empty() ? "" : ", ") + terminal_safe(r);

@@ -572,6 +572,205 @@ closed_pipe)
   set -e
   [[ $rc == 2 ]] || fail "closed pipe: exit $rc, expected 2"
   grep -q "standard output failed" "$WORK/err" || fail "closed pipe: no message: $(cat "$WORK/err")" ;;
+cef)
+  # A crafted tree: a Kaspersky driver whose file name holds CEF's metacharacters | = \, and the
+  # rule-only Kaspersky engine driver signed here by a certificate whose CN holds them too.
+  VI=${SAMPLES%/*}/vendor-samples; D=$VI/vendor-image/Windows/System32/drivers
+  [[ -f $D/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  T="$WORK/tree"; mkdir -p "$T/drivers" "$T/oem" "$WORK/ca/trust"
+  cp "$D/klif.sys" "$T/drivers/"$'a|b=c\\d.sys'
+  # shellcheck source=../../tools/lib/test_ca.sh
+  source "$SRC/tools/lib/test_ca.sh"
+  make_ca_config "$WORK/ca/db" 3000
+  openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/ca/root.key"
+  openssl req -new -key "$WORK/ca/root.key" -subj '/O=trustscan tests/CN=CEF Test Root' -out "$WORK/ca/root.csr"
+  openssl ca -batch -notext -selfsign -keyfile "$WORK/ca/root.key" -config "$WORK/ca/db/ca.cnf" -in "$WORK/ca/root.csr" \
+    -out "$WORK/ca/trust/root.pem" -extensions v3_root -startdate 20200101000000Z -enddate 20400101000000Z 2>/dev/null
+  openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/ca/leaf.key"
+  openssl req -new -utf8 -key "$WORK/ca/leaf.key" -subj '/O=AO Kaspersky Lab/CN=Kaspersky | Lab = Test \\ Signing/C=RU' \
+    -out "$WORK/ca/leaf.csr"
+  openssl ca -batch -notext -preserveDN -utf8 -config "$WORK/ca/db/ca.cnf" -cert "$WORK/ca/trust/root.pem" \
+    -keyfile "$WORK/ca/root.key" -in "$WORK/ca/leaf.csr" -out "$WORK/ca/leaf.pem" -extensions v3_codesign \
+    -startdate 20200101000000Z -enddate 20400101000000Z 2>/dev/null
+  osslsigncode sign -certs "$WORK/ca/leaf.pem" -key "$WORK/ca/leaf.key" -h sha256 -in "$D/oemavflt.sys" \
+    -out "$T/oem/oemavflt.sys" >/dev/null || fail "osslsigncode failed"
+  args=(--trust-store "$WORK/ca/trust" "$T")
+  expect_exit 1 "$TS" scan -f cef "${args[@]}"
+  cp "$WORK/out" "$WORK/r.cef"
+  expect_exit 1 "$TS" scan -f json -o "$WORK/r.json" "${args[@]}"
+  validate_json "$WORK/r.json"
+  $PY - "$WORK/r.cef" "$WORK/r.json" <<'PY' || { cat "$WORK/r.cef" >&2; fail "CEF does not match the JSON report"; }
+import json, re, sys
+from datetime import datetime
+
+def unescape(raw, allowed):
+    out, i = [], 0
+    while i < len(raw):
+        if raw[i] == "\\":
+            assert i + 1 < len(raw) and raw[i + 1] in allowed, f"bad escape in {raw!r}"
+            out.append(allowed[raw[i + 1]]); i += 2
+        else:
+            out.append(raw[i]); i += 1
+    return "".join(out)
+
+def parse(line):
+    """Independent CEF:0 parser: 7 header fields up to unescaped '|', then key=value pairs split
+    at unescaped '=' (a key is the word before it, its value runs to the space before the next key)."""
+    assert line.startswith("CEF:0|") and "\n" not in line and "\r" not in line, line
+    fields, cur, i = [], [], 0
+    while len(fields) < 7:
+        c = line[i]
+        if c == "\\":
+            assert line[i + 1] in "\\|", f"bad header escape at {i}: {line!r}"
+            cur.append(line[i + 1]); i += 2
+        elif c == "|":
+            fields.append("".join(cur)); cur = []; i += 1
+        else:
+            cur.append(c); i += 1
+    ext, eqs, j = line[i:], [], 0
+    while j < len(ext):
+        if ext[j] == "\\": j += 2; continue
+        if ext[j] == "=": eqs.append(j)
+        j += 1
+    pairs = {}
+    for n, p in enumerate(eqs):
+        key = ext[ext.rfind(" ", 0, p) + 1:p]
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", key), (key, line)
+        end = ext.rfind(" ", 0, eqs[n + 1]) if n + 1 < len(eqs) else len(ext)
+        assert key not in pairs, ("duplicate key", key)
+        pairs[key] = unescape(ext[p + 1:end], {"\\": "\\", "=": "=", "n": "\n", "r": "\r"})
+    return fields, pairs
+
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+d = json.load(open(sys.argv[2]))
+files = {f["file"]["path"]: f for f in d["files"]}
+findings = {f["path"]: f for f in d["findings"] if not f["suppressed"]}
+assert len(findings) == 2 and len(lines) == 2, (sorted(findings), lines)
+sev = {"low": 3, "medium": 6, "high": 8, "critical": 10}
+start_ms = int(datetime.fromisoformat(d["scan"]["start"].replace("Z", "+00:00")).timestamp() * 1000)
+seen = set()
+for line in lines:
+    (ver, vendor, product, version, sig_id, name, severity), x = parse(line)
+    path = x["filePath"]; seen.add(path)
+    f, rec = findings[path], files[path]
+    assert (ver, vendor, product, version) == ("CEF:0", "trustscan", "trustscan", d["scan"]["tool"]["version"])
+    assert sig_id == f["rules"][0]["id"] and int(severity) == sev[f["severity"]], (sig_id, severity, f)
+    assert name.endswith(": " + rec["file"]["name"]) and f["vendor"]["name"] in name, name
+    assert x["fname"] == rec["file"]["name"] and x["fileHash"] == f["sha256"] == rec["file"]["hash"]["sha256"]
+    assert int(x["fsize"]) == rec["file"]["size"] and x["fileType"] == rec["trustscan"]["type"]
+    # rt is the end of the CEF run, which finished just before the JSON run began.
+    assert x["dvchost"] == d["scan"]["observer"]["hostname"] and 0 <= start_ms - int(x["rt"]) < 120000, (x["rt"], start_ms)
+    labels = {x[k + "Label"]: x[k] for k in ("cs1", "cs2", "cs3", "cs4", "cs5", "cs6", "cn1", "flexString1") if k in x}
+    assert labels["vendor"] == f["vendor"]["name"] and labels["vendorCountry"] == f["vendor"]["country"]
+    assert labels["vendorId"] == f["vendor"]["id"] and labels["privilege"] == f["privilege"]
+    assert labels["policy"] == d["scan"]["policy"]
+    cs = rec["file"]["code_signature"]
+    assert labels["signatureStatus"] == cs.get("status", "unsigned"), (labels, cs)
+    assert labels.get("signer") == cs.get("subject_name"), (labels, cs)
+    assert x["msg"].endswith(f["rules"][0]["reason"]) and x["cat"] == "vendor-jurisdiction" and "act" not in x
+assert seen == set(findings), (seen, set(findings))
+# The test means something only if the crafted strings reached the output, escaped.
+crafted = [p for p in seen if p.endswith("a|b=c\\d.sys")]
+assert len(crafted) == 1, seen
+signer = files[[p for p in seen if p.endswith("oemavflt.sys")][0]]["file"]["code_signature"]["subject_name"]
+assert signer == "Kaspersky | Lab = Test \\ Signing", signer
+raw = "\n".join(lines)
+assert "a\\|b=c\\\\d.sys|" in raw and "fname=a|b\\=c\\\\d.sys " in raw and "cs3=Kaspersky | Lab \\= Test \\\\ Signing " in raw, raw
+PY
+  # Nothing to report: no line at all, exit 0.
+  expect_exit 0 "$TS" scan -f cef "$SAMPLES/pe"
+  [[ ! -s $WORK/out ]] || fail "CEF lines without findings: $(cat "$WORK/out")" ;;
+baseline)
+  # Scan, then add one driver, change another's bytes, remove a third, and scan against the first
+  # report: exactly those three are reported, with the right change kinds, in every format.
+  VI=${SAMPLES%/*}/vendor-samples; D=$VI/vendor-image/Windows/System32/drivers
+  [[ -f $D/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  T="$WORK/tree"; mkdir -p "$T/drivers"
+  cp "$D/klif.sys" "$D/oemhwflt.sys" "$D/oemavflt.sys" "$D/360fsflt.sys" "$T/drivers/"
+  args=(--trust-store "$VI/vendor-image-ca")
+  expect_exit 1 "$TS" scan -f json -o "$WORK/before.json" "${args[@]}" "$T"
+  cp "$D/SentinelMonitor.sys" "$T/drivers/"                                             # new
+  printf '\x01' | dd of="$T/drivers/klif.sys" bs=1 seek=1100 conv=notrunc 2>/dev/null  # changed: signed bytes
+  rm "$T/drivers/oemavflt.sys"                                                          # gone
+  expect_exit 1 "$TS" scan -f json -o "$WORK/after.json" --baseline "$WORK/before.json" "${args[@]}" "$T"
+  validate_json "$WORK/after.json"
+  $PY - "$WORK/after.json" "$T" <<'PY' || fail "baseline JSON not as expected"
+import json, sys
+d, root = json.load(open(sys.argv[1])), sys.argv[2]
+got = {f["file"]["path"][len(root) + 1:]: f["trustscan"]["baseline"] for f in d["files"]}
+assert {p: b["change"] for p, b in got.items()} == {
+    "drivers/SentinelMonitor.sys": "new", "drivers/klif.sys": "changed", "drivers/oemavflt.sys": "gone"}, got
+changes = {c["field"]: (c["old"], c["new"]) for c in got["drivers/klif.sys"]["changes"]}
+assert set(changes) == {"sha256", "signature.status"}, changes
+assert changes["signature.status"] == ("valid", "invalid") and changes["sha256"][0] != changes["sha256"][1], changes
+assert d["summary"]["baseline"] == {"new": 1, "changed": 1, "gone": 1, "unchanged": 2, "findings": 1}, d["summary"]["baseline"]
+assert [(f["path"][len(root) + 1:], f["baseline_change"]) for f in d["findings"]] == [("drivers/klif.sys", "changed")], d["findings"]
+gone = [f for f in d["files"] if f["trustscan"]["baseline"]["change"] == "gone"][0]
+assert gone["trustscan"]["finding"]["status"] == "finding" and gone["file"]["name"] == "oemavflt.sys", gone
+b = d["scan"]["baseline"]
+assert b["previous_schema_version"] == d["schema_version"] and b["root_pairs"] == [{"previous": root, "current": root}], b
+assert b["fields"][:2] == ["sha256", "signature.status"] and b["report"].endswith("before.json"), b
+PY
+  expect_exit 1 "$TS" scan -f ndjson --baseline "$WORK/before.json" "${args[@]}" "$T"
+  cp "$WORK/out" "$WORK/after.ndjson"
+  validate_json "$WORK/after.ndjson" --ndjson
+  $PY - "$WORK/after.ndjson" <<'PY' || fail "baseline NDJSON not as expected"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+files = [(e["file"]["name"], e["event"]["kind"], e["event"]["type"], e["trustscan"]["baseline"]["change"]) for e in ev[:-1]]
+assert files == [("klif.sys", "alert", ["change", "indicator"], "changed"), ("SentinelMonitor.sys", "event", ["creation"], "new"),
+                 ("oemavflt.sys", "event", ["deletion"], "gone")], files
+assert ev[-1]["trustscan"]["summary"]["baseline"]["gone"] == 1 and "baseline" in ev[-1]["trustscan"]["scan"]
+PY
+  expect_exit 1 "$TS" scan -f cef --baseline "$WORK/before.json" "${args[@]}" "$T"
+  [[ $(wc -l <"$WORK/out") == 2 ]] || fail "baseline CEF: $(cat "$WORK/out")"
+  grep -q '|Changed flagged kernel driver from Kaspersky (RU): klif.sys|10|.* act=changed .*oldFileHash=' "$WORK/out" \
+    || fail "baseline CEF lacks the changed finding"
+  grep -q '|Removed flagged kernel driver from Kaspersky (RU): oemavflt.sys|1|.* act=gone ' "$WORK/out" \
+    || fail "baseline CEF lacks the gone finding"
+  expect_exit 1 "$TS" scan -f table --baseline "$WORK/before.json" "${args[@]}" "$T"
+  grep -q '^CHANGES SINCE THE BASELINE: 1 new, 1 changed, 1 gone; 2 unchanged' "$WORK/out" || fail "table: $(cat "$WORK/out")"
+  grep -Eq '^  changed +critical .*klif\.sys$' "$WORK/out" || fail "table lacks the changed row"
+  grep -q '^           signature.status: valid -> invalid$' "$WORK/out" || fail "table lacks the changed field"
+  # Against its own report nothing changed: exit 0 although the tree still holds findings; --fail-on
+  # applies to new/changed findings only.
+  expect_exit 1 "$TS" scan -f json -o "$WORK/full.json" "${args[@]}" "$T"
+  expect_exit 0 "$TS" scan -f json --baseline "$WORK/full.json" "${args[@]}" "$T"
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["files"] == [] and d["findings"] == [], d' "$WORK/out" \
+    || fail "an unchanged tree reported changes"
+  expect_exit 0 "$TS" scan -f json --fail-on none --baseline "$WORK/before.json" "${args[@]}" "$T"
+  # The same tree under another mount point compares by the path below the root.
+  cp -a "$T" "$WORK/moved"
+  expect_exit 0 "$TS" scan -f json --baseline "$WORK/full.json" "${args[@]}" "$WORK/moved"
+  # Baselines that cannot be compared: a clear message, exit 2, no scan.
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d["schema_version"]="2.0.0"; json.dump(d,open(sys.argv[2],"w"))' \
+    "$WORK/before.json" "$WORK/v2.json"
+  expect_exit 2 "$TS" scan -f json --baseline "$WORK/v2.json" "$T"
+  grep -q "v2.json: report schema 2.0.0 is incompatible" "$WORK/err" || fail "major: $(cat "$WORK/err")"
+  [[ ! -s $WORK/out ]] || fail "a report was written for an incompatible baseline"
+  expect_exit 2 "$TS" scan -f json --baseline "$WORK/after.json" "$T"
+  grep -q "itself written with --baseline" "$WORK/err" || fail "delta baseline: $(cat "$WORK/err")"
+  expect_exit 2 "$TS" scan -f json --baseline "$WORK/after.ndjson" "$T"
+  grep -q "NDJSON event stream" "$WORK/err" || fail "ndjson baseline: $(cat "$WORK/err")" ;;
+syslog_errors)
+  # A receiver that is not there: the report is still written, a clear message, exit 2.
+  port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  expect_exit 2 "$TS" scan -f json -o "$WORK/r.json" --syslog "tcp://127.0.0.1:$port" "$SAMPLES/pe"
+  grep -q "syslog tcp://127.0.0.1:$port: connect: Connection refused" "$WORK/err" || fail "tcp refused: $(cat "$WORK/err")"
+  validate_json "$WORK/r.json"
+  expect_exit 2 "$TS" scan -f json --syslog "unix:$WORK/no-such.sock" "$SAMPLES/pe"
+  grep -q "syslog unix:$WORK/no-such.sock: connect: No such file or directory" "$WORK/err" || fail "unix: $(cat "$WORK/err")"
+  grep -q '"schema_version"' "$WORK/out" || fail "report not written before the syslog error"
+  # Bad targets and options fail before the scan.
+  for bad in "http://x" "udp://h:99999" "tcp://::1:514"; do
+    expect_exit 2 "$TS" scan -f json --syslog "$bad" "$SAMPLES/pe"
+    grep -q "expected unix, unix:PATH, udp://HOST\[:PORT\] or tcp://HOST\[:PORT\]" "$WORK/err" || fail "target $bad: $(cat "$WORK/err")"
+    [[ ! -s $WORK/out ]] || fail "scanned despite a bad --syslog $bad"
+  done
+  expect_exit 2 "$TS" scan -f json --syslog udp://127.0.0.1:514 --syslog-facility local9 "$SAMPLES/pe"
+  grep -q "syslog-facility" "$WORK/err" || fail "facility: $(cat "$WORK/err")"
+  expect_exit 2 "$TS" scan -f json --syslog-all "$SAMPLES/pe"
+  grep -q "need --syslog TARGET" "$WORK/err" || fail "--syslog-all alone: $(cat "$WORK/err")" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"

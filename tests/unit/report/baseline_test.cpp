@@ -1,0 +1,191 @@
+// The baseline diff on report JSON alone (no scan): keys, root pairing, each compared field.
+#include "report/baseline_impl.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/temp_tree.hpp"
+
+using namespace trustscan;
+using nlohmann::ordered_json;
+using report::BaselineChange;
+
+namespace {
+
+/// A minimal report record: a signed kernel driver attributed to `vendor` with verdict `status`.
+ordered_json record(const std::string& path, const std::string& sha, const std::string& vendor = "acme",
+                    const std::string& status = "finding", const std::string& severity = "critical") {
+  ordered_json r{{"file", {{"path", path}, {"hash", {{"sha256", sha}}},
+                           {"code_signature", {{"exists", true}, {"status", "valid"}, {"subject_name", "Acme Ltd"}}}}},
+                 {"trustscan", {{"type", "driver"}, {"privilege", "kernel"}, {"vendor", {{"id", vendor}}},
+                                {"country", "RU"}, {"finding", {{"status", status}}}}}};
+  if (status == "finding") r["trustscan"]["finding"]["severity"] = severity;
+  return r;
+}
+
+std::string sha(char c) { return std::string(64, c); }
+
+/// "change path" per delta, in order.
+std::vector<std::string> summary(const report::RecordDiff& d) {
+  std::vector<std::string> out;
+  for (const auto& x : d.deltas) out.push_back(std::string(report::to_string(x.change)) + " " + x.path);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("baseline: new, changed, gone and unchanged records", "[report][baseline]") {
+  ordered_json prev = ordered_json::array({record("/img/a.sys", sha('a')), record("/img/b.sys", sha('b')),
+                                            record("/img/c.sys", sha('c'))});
+  std::vector<ordered_json> cur{record("/img/a.sys", sha('a')), record("/img/b.sys", sha('B')),
+                                record("/img/d.sys", sha('d'))};
+  auto d = report::diff_records({"/img"}, prev, {"/img"}, cur);
+  CHECK(summary(d) == std::vector<std::string>{"changed /img/b.sys", "gone /img/c.sys", "new /img/d.sys"});
+  CHECK(d.unchanged == 1);
+  const auto& changed = d.deltas[0];
+  REQUIRE(changed.changes.size() == 1);
+  CHECK(changed.changes[0] == ordered_json{{"field", "sha256"}, {"old", sha('b')}, {"new", sha('B')}});
+  CHECK(changed.current == 1u);
+  CHECK(changed.previous == 1u);
+  CHECK(d.deltas[1].previous == 2u);
+  CHECK_FALSE(d.deltas[1].current);
+  CHECK(d.deltas[2].current == 2u);
+  CHECK(report::baseline_annotation(changed) ==
+        ordered_json{{"change", "changed"}, {"changes", changed.changes}});
+  CHECK(report::baseline_annotation(d.deltas[2]) == ordered_json{{"change", "new"}});
+}
+
+TEST_CASE("baseline: every compared field is detected, old and new values reported", "[report][baseline]") {
+  struct Case {
+    const char* field;
+    void (*mutate)(ordered_json&);
+    ordered_json old_value, new_value;
+  };
+  const Case cases[] = {
+      {"signature.status", [](ordered_json& r) { r["file"]["code_signature"]["status"] = "invalid"; }, "valid", "invalid"},
+      {"signature.signer", [](ordered_json& r) { r["file"]["code_signature"]["subject_name"] = "Other"; }, "Acme Ltd", "Other"},
+      {"vendor", [](ordered_json& r) { r["trustscan"]["vendor"]["id"] = "other"; }, "acme", "other"},
+      {"country", [](ordered_json& r) { r["trustscan"]["country"] = nullptr; }, "RU", nullptr},
+      {"privilege", [](ordered_json& r) { r["trustscan"]["privilege"] = "boot"; }, "kernel", "boot"},
+      {"type", [](ordered_json& r) { r["trustscan"]["type"] = "efi_driver"; }, "driver", "efi_driver"},
+      {"severity", [](ordered_json& r) { r["trustscan"]["finding"]["severity"] = "high"; }, "critical", "high"},
+  };
+  for (const auto& c : cases) {
+    ordered_json now = record("/img/x.sys", sha('x'));
+    c.mutate(now);
+    auto d = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'))}), {"/img"}, {now});
+    INFO(c.field);
+    REQUIRE(d.deltas.size() == 1);
+    CHECK(d.deltas[0].change == BaselineChange::Changed);
+    REQUIRE(d.deltas[0].changes.size() == 1);
+    CHECK(d.deltas[0].changes[0]["field"] == c.field);
+    CHECK(d.deltas[0].changes[0]["old"] == c.old_value);
+    CHECK(d.deltas[0].changes[0]["new"] == c.new_value);
+  }
+  // Signature removed: the status says "unsigned" and the signer is gone.
+  ordered_json unsigned_now = record("/img/x.sys", sha('x'));
+  unsigned_now["file"]["code_signature"] = {{"exists", false}};
+  auto u = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'))}), {"/img"}, {unsigned_now});
+  REQUIRE(u.deltas.size() == 1);
+  CHECK(u.deltas[0].changes == ordered_json::array({{{"field", "signature.status"}, {"old", "valid"}, {"new", "unsigned"}},
+                                                    {{"field", "signature.signer"}, {"old", "Acme Ltd"}, {"new", nullptr}}}));
+  // A verdict change usually drags the severity along: both are listed, in table order.
+  auto d = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'), "acme", "no_match")}),
+                                {"/img"}, {record("/img/x.sys", sha('x'))});
+  REQUIRE(d.deltas.size() == 1);
+  CHECK(d.deltas[0].changes == ordered_json::array({{{"field", "verdict"}, {"old", "no_match"}, {"new", "finding"}},
+                                                    {{"field", "severity"}, {"old", nullptr}, {"new", "critical"}}}));
+  // Fields outside the table (here the size) never make a record "changed".
+  ordered_json bigger = record("/img/x.sys", sha('x'));
+  bigger["file"]["size"] = 12345;
+  d = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'))}), {"/img"}, {bigger});
+  CHECK(d.deltas.empty());
+  CHECK(d.unchanged == 1);
+}
+
+TEST_CASE("baseline: the compared-field table is the documented one", "[report][baseline]") {
+  std::vector<std::string> names;
+  for (const auto& f : report::compared_fields()) names.emplace_back(f.name);
+  CHECK(names == std::vector<std::string>{"sha256", "signature.status", "signature.signer", "vendor", "country",
+                                          "verdict", "severity", "privilege", "type"});
+  CHECK(report::compared_value("sha256", record("/x", sha('1'))) == sha('1'));
+  CHECK(report::compared_value("no-such-field", record("/x", sha('1'))).is_null());
+}
+
+TEST_CASE("baseline: roots are paired; an image mounted elsewhere compares by relative path", "[report][baseline]") {
+  SECTION("one root each, different mount points") {
+    auto d = report::diff_records({"/mnt/old"}, ordered_json::array({record("/mnt/old/w/a.sys", sha('a'))}),
+                                  {"/mnt/new/"}, {record("/mnt/new/w/a.sys", sha('a'))});
+    CHECK(d.deltas.empty());
+    CHECK(d.unchanged == 1);
+    REQUIRE(d.root_pairs.size() == 1);
+    CHECK(d.root_pairs[0] == std::pair<std::string, std::string>{"/mnt/old", "/mnt/new/"});
+  }
+  SECTION("equal roots pair first; the single leftover pair too") {
+    ordered_json prev = ordered_json::array({record("/a/x", sha('1')), record("/b/y", sha('2'))});
+    auto d = report::diff_records({"/a", "/b"}, prev, {"/c", "/a"}, {record("/a/x", sha('1')), record("/c/y", sha('2'))});
+    CHECK(d.deltas.empty());
+    CHECK(d.root_pairs.size() == 2);
+  }
+  SECTION("two leftovers on each side are not guessed: their records are gone and new") {
+    ordered_json prev = ordered_json::array({record("/p/x", sha('1')), record("/q/x", sha('1'))});
+    auto d = report::diff_records({"/p", "/q"}, prev, {"/r", "/s"}, {record("/r/x", sha('1')), record("/s/x", sha('1'))});
+    CHECK(summary(d) == std::vector<std::string>{"gone /p/x", "gone /q/x", "new /r/x", "new /s/x"});
+    CHECK(d.root_pairs.empty());
+  }
+  SECTION("the root / and a root that is a file") {
+    auto d = report::diff_records({"/", "/opt/one.sys"},
+                                  ordered_json::array({record("/etc/x.ko", sha('1')), record("/opt/one.sys", sha('2'))}),
+                                  {"/", "/opt/one.sys"}, {record("/etc/x.ko", sha('1')), record("/opt/one.sys", sha('3'))});
+    CHECK(summary(d) == std::vector<std::string>{"changed /opt/one.sys"});
+  }
+  SECTION("nested roots list a file twice: occurrences are matched in order") {
+    ordered_json prev = ordered_json::array({record("/boot/vmlinuz", sha('1')), record("/boot/vmlinuz", sha('1'))});
+    auto d = report::diff_records({"/", "/boot"}, prev, {"/", "/boot"},
+                                  {record("/boot/vmlinuz", sha('1')), record("/boot/vmlinuz", sha('1'))});
+    CHECK(d.deltas.empty());
+    CHECK(d.unchanged == 2);
+  }
+}
+
+TEST_CASE("baseline: Baseline::load accepts full 1.x reports and refuses everything else", "[report][baseline]") {
+  test::TempTree dir;
+  auto load = [&](const std::string& name, const std::string& text) {
+    dir.write(name, text);
+    return report::Baseline::load((dir.path() / name).string());
+  };
+  ordered_json doc{{"schema_version", "1.0.0"},
+                   {"scan", {{"roots", {"/img"}}, {"end", "2026-01-01T00:00:00.000Z"}}},
+                   {"files", ordered_json::array({record("/img/a.sys", sha('a'))})}};
+  auto ok = load("ok.json", doc.dump(2));
+  REQUIRE(ok);
+  CHECK(ok->records() == 1);
+  doc["schema_version"] = "1.7.3";  // a later minor only adds fields
+  CHECK(load("minor.json", doc.dump()));
+
+  auto message = [&](const std::string& name, const std::string& text) {
+    auto r = load(name, text);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::Config);
+    CHECK(r.error().message.find(name) != std::string::npos);
+    return r.error().message;
+  };
+  doc["schema_version"] = "2.0.0";
+  CHECK_THAT(message("major.json", doc.dump()), Catch::Contains("schema 2.0.0 is incompatible"));
+  doc["schema_version"] = "1.0.0";
+  ordered_json delta = doc;
+  delta["scan"]["baseline"] = {{"report", "x.json"}};
+  CHECK_THAT(message("delta.json", delta.dump()), Catch::Contains("itself written with --baseline"));
+  CHECK_THAT(message("events.ndjson", "{\"event\":{\"dataset\":\"trustscan.file\"}}\n{\"event\":{}}\n"),
+             Catch::Contains("NDJSON event stream"));
+  CHECK_THAT(message("broken.json", "{\"schema_version\": \"1.0.0\", "), Catch::Contains("not a JSON document"));
+  CHECK_THAT(message("other.json", "{\"hello\": 1}"), Catch::Contains("no schema_version"));
+  ordered_json nofiles = doc;
+  nofiles.erase("files");
+  CHECK_THAT(message("nofiles.json", nofiles.dump()), Catch::Contains("no files"));
+  ordered_json nopath = doc;
+  nopath["files"][0]["file"].erase("path");
+  CHECK_THAT(message("nopath.json", nopath.dump()), Catch::Contains("record 0 has no file.path"));
+  auto missing = report::Baseline::load((dir.path() / "absent.json").string());
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error().message, Catch::Contains("cannot open"));
+}
