@@ -14,8 +14,18 @@
       writes (the CTL directly as [0] EXPLICIT SEQUENCE): the same bytes with tag 0x04 -> 0x30.
   make_catalog.py tamper IN.cat OUT.cat NAME
       Copies IN.cat changing one character of the UTF-16LE string NAME inside the signed content.
+  make_catalog.py move-unauth FROM.cat INTO.cat OUT.cat
+      Writes INTO.cat with the unauthenticated attributes (timestamps) of FROM.cat's first
+      SignerInfo in place of its own: a genuine timestamp token over another signature.
+  make_catalog.py countersign IN.cat TSA.pem TSA.key TIME OUT.cat
+      Adds a legacy Authenticode timestamp to IN.cat's first SignerInfo: a PKCS#9
+      countersignature (1.2.840.113549.1.9.6, SignerInfo over the signer's encryptedDigest with
+      contentType data, signingTime TIME as UTCTime "YYMMDDhhmmssZ" and messageDigest, SHA-256,
+      RSA signature made by `openssl dgst -sign TSA.key`), and TSA.pem to the certificate bag.
 """
+import base64
 import hashlib
+import subprocess
 import sys
 
 
@@ -62,6 +72,12 @@ OID_INDIRECT = "1.3.6.1.4.1.311.2.1.4"
 OID_PE_IMAGE = "1.3.6.1.4.1.311.2.1.15"
 OID_SHA1 = "1.3.14.3.2.26"
 OID_SHA256 = "2.16.840.1.101.3.4.2.1"
+OID_RSA = "1.2.840.113549.1.1.1"
+OID_DATA = "1.2.840.113549.1.7.1"
+OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+OID_SIGNING_TIME = "1.2.840.113549.1.9.5"
+OID_COUNTERSIGNATURE = "1.2.840.113549.1.9.6"
 
 
 def member(digest, alg_oid, name):
@@ -131,6 +147,102 @@ def winform(data):
     return bytes(data)
 
 
+def items(data):
+    """The consecutive TLVs of `data` as (tag, value, whole) triples."""
+    out, pos = [], 0
+    while pos < len(data):
+        tag, v, n = read_tlv(data, pos)
+        if v + n > len(data):
+            raise ValueError("TLV runs past the end")
+        out.append((tag, data[v:v + n], data[pos:v + n]))
+        pos = v + n
+    return out
+
+
+def split_signed_data(cat):
+    """(contentType TLV, SignedData field TLVs) of a catalog ContentInfo."""
+    (ci,) = items(cat)
+    content_type, explicit = items(ci[1])
+    assert explicit[0] == 0xA0
+    (sd,) = items(explicit[1])
+    assert sd[0] == 0x30
+    return content_type[2], [whole for _, _, whole in items(sd[1])]
+
+
+def join_signed_data(content_type, fields):
+    return seq(content_type, tlv(0xA0, seq(*fields)))
+
+
+def first_signer(fields):
+    """Field TLVs of the first SignerInfo (signerInfos is the last SignedData field)."""
+    tag, value, _ = items(fields[-1])[0]
+    assert tag == 0x31, "last SignedData field is not signerInfos"
+    signers = items(value)
+    return [whole for _, _, whole in items(signers[0][1])], [w for _, _, w in signers[1:]]
+
+
+def replace_first_signer(fields, signer_fields, others):
+    return fields[:-1] + [tlv(0x31, seq(*signer_fields) + b"".join(others))]
+
+
+def without_unauth(signer_fields):
+    return [f for f in signer_fields if f[0] != 0xA1]  # unauthenticatedAttributes [1]
+
+
+def move_unauth(source, target):
+    _, src_fields = split_signed_data(source)
+    src_signer, _ = first_signer(src_fields)
+    unauth = [f for f in src_signer if f[0] == 0xA1]
+    if not unauth:
+        raise SystemExit("move-unauth: FROM has no unauthenticated attributes")
+    content_type, fields = split_signed_data(target)
+    signer, others = first_signer(fields)
+    return join_signed_data(content_type,
+                            replace_first_signer(fields, without_unauth(signer) + unauth, others))
+
+
+def pem_to_der(text):
+    lines = text.strip().splitlines()
+    start = lines.index("-----BEGIN CERTIFICATE-----")
+    end = lines.index("-----END CERTIFICATE-----")
+    return base64.b64decode("".join(lines[start + 1:end]))
+
+
+def issuer_and_serial(cert_der):
+    (cert,) = items(cert_der)
+    tbs = items(items(cert[1])[0][1])  # Certificate -> tbsCertificate fields
+    i = 1 if tbs[0][0] == 0xA0 else 0  # [0] version
+    serial, issuer = tbs[i][2], tbs[i + 2][2]
+    return seq(issuer, serial)
+
+
+def countersign(cat, cert_der, key_path, when):
+    content_type, fields = split_signed_data(cat)
+    signer, others = first_signer(fields)
+    signature = items(without_unauth(signer)[-1])[0]
+    assert signature[0] == 0x04, "SignerInfo does not end with encryptedDigest"
+    attrs = [
+        seq(oid(OID_CONTENT_TYPE), set_of(oid(OID_DATA))),
+        seq(oid(OID_SIGNING_TIME), set_of(tlv(0x17, when.encode()))),
+        seq(oid(OID_MESSAGE_DIGEST), set_of(tlv(0x04, hashlib.sha256(signature[1]).digest()))),
+    ]
+    signed = set_of(*attrs)  # what the countersignature signs: the attributes as a DER SET
+    rsa = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key_path], input=signed,
+                         capture_output=True, check=True).stdout
+    counter = seq(integer(1), issuer_and_serial(cert_der), seq(oid(OID_SHA256), tlv(0x05, b"")),
+                  tlv(0xA0, items(signed)[0][1]),  # [0] IMPLICIT SET OF
+                  seq(oid(OID_RSA), tlv(0x05, b"")), tlv(0x04, rsa))
+    unauth = tlv(0xA1, seq(oid(OID_COUNTERSIGNATURE), set_of(counter)))
+    fields = replace_first_signer(fields, without_unauth(signer) + [unauth], others)
+    for i, f in enumerate(fields):
+        if f[0] == 0xA0:  # certificates [0] IMPLICIT SET OF
+            fields[i] = tlv(0xA0, items(f)[0][1] + cert_der)
+            break
+    else:
+        raise SystemExit("countersign: catalog has no certificate bag")
+    return join_signed_data(content_type, fields)
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "ctl":
         rest = argv[3:]
@@ -151,6 +263,13 @@ def main(argv):
         changed = bytearray(data)
         changed[at] ^= 0x01
         open(argv[3], "wb").write(bytes(changed))
+    elif len(argv) == 5 and argv[1] == "move-unauth":
+        out = move_unauth(open(argv[2], "rb").read(), open(argv[3], "rb").read())
+        open(argv[4], "wb").write(out)
+    elif len(argv) == 7 and argv[1] == "countersign":
+        cert = pem_to_der(open(argv[3]).read())
+        out = countersign(open(argv[2], "rb").read(), cert, argv[4], argv[5])
+        open(argv[6], "wb").write(out)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -13,9 +13,18 @@
 #   OUTDIR/cms-form.p7          driver.cat as openssl cms writes it (CTL bytes in an OCTET STRING)
 #   OUTDIR/big.cat              5,000 generated members (+ the driver)                  -> valid
 #
+# Timestamped catalogs (driver.cat's CTL re-signed by osslsigncode, as signtool signs a catalog:
+# PKCS#7 version 1, signingTime, SpcStatementType) whose signer expired on 2021-01-01, with
+# timestamps of 2020-06-01 by a test TSA under the same root:
+#
+#   OUTDIR/driver-ts.cat        RFC 3161 token (osslsigncode's built-in TSA)             -> valid at the timestamp
+#   OUTDIR/driver-ts-bad.cat    driver-ts.cat's genuine token moved onto another signature of the same
+#                               signer (signingTime 2020-06-02): imprint mismatch        -> invalid: expired, bad_timestamp
+#   OUTDIR/driver-ts-pkcs9.cat  legacy PKCS#9 countersignature (tools/make_catalog.py)   -> valid at the timestamp
+#
 # Catalogs are written the way Windows stores them: the CTL directly as the SignedData content
-# (see /work/shared/research/windows-catalogs.md). Signer certificates are valid 2020..2040;
-# tests use a fixed "now" of 2026-01-01.
+# (see /work/shared/research/windows-catalogs.md). Signer certificates are valid 2020..2040
+# (the expired one 2020..2021); tests use a fixed "now" of 2026-01-01.
 #
 # Exit status: 0 on success, 77 if a required tool is missing, 1 on failure, 2 on usage errors.
 set -euo pipefail
@@ -25,7 +34,7 @@ usage() { echo "usage: $0 OUTDIR" >&2; exit 2; }
 OUT=$1
 TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-for tool in x86_64-w64-mingw32-gcc openssl python3; do
+for tool in x86_64-w64-mingw32-gcc openssl python3 osslsigncode; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "make_catalog_samples: $tool not found; skipping" >&2
         exit 77
@@ -86,6 +95,55 @@ python3 "$TOOLS/make_catalog.py" tamper "$OUT/driver.cat" "$OUT/driver-tampered.
 python3 "$TOOLS/make_catalog.py" ctl "$WORK/big.ctl" "$SHA1:$SHA256:driver.sys" --random 5000
 sign_catalog "$WORK/big.ctl" "$OUT/big.cat"
 
+# -------------------------------------------------------------------- timestamped catalogs
+# Issued after the certificates above (serial numbers of the existing samples do not move).
+# issue NAME SUBJECT EXTENSIONS START END: a certificate of the test root.
+issue() {
+    openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$1.key"
+    openssl req -new -key "$WORK/$1.key" -subj "$2" -out "$WORK/$1.csr"
+    openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" -cert "$WORK/root.pem" \
+        -keyfile "$WORK/root.key" -in "$WORK/$1.csr" -out "$WORK/$1.pem" -extensions "$3" \
+        -startdate "$4" -enddate "$5" 2>/dev/null
+}
+issue expired "/C=XX/O=trustscan tests/CN=trustscan Expired Catalog Signer" v3_codesign \
+    20200101000000Z 20210101000000Z
+issue tsa "/C=XX/O=trustscan tests/CN=trustscan Catalog Test TSA" v3_tsa \
+    20200101000000Z 20400101000000Z
+cat "$WORK/tsa.pem" "$WORK/root.pem" >"$WORK/tsa-chain.pem"
+
+TS_TIME=1590969600  # 2020-06-01T00:00:00Z, inside the expired signer's validity
+# resign_catalog OUT.cat SIGNING_TIME [osslsigncode options...]: driver.cat's CTL, new signature.
+resign_catalog() {
+    local out=$1 when=$2
+    shift 2
+    osslsigncode sign -certs "$WORK/expired.pem" -key "$WORK/expired.key" -ac "$WORK/root.pem" \
+        -h sha256 -time "$when" "$@" -in "$OUT/driver.cat" -out "$out" >/dev/null
+}
+resign_catalog "$OUT/driver-ts.cat" "$TS_TIME" \
+    -TSA-certs "$WORK/tsa-chain.pem" -TSA-key "$WORK/tsa.key" -TSA-time "$TS_TIME"
+resign_catalog "$WORK/other-signature.cat" $((TS_TIME + 86400))
+python3 "$TOOLS/make_catalog.py" move-unauth "$OUT/driver-ts.cat" "$WORK/other-signature.cat" \
+    "$OUT/driver-ts-bad.cat"
+resign_catalog "$WORK/untimestamped.cat" "$TS_TIME"
+python3 "$TOOLS/make_catalog.py" countersign "$WORK/untimestamped.cat" "$WORK/tsa.pem" \
+    "$WORK/tsa.key" 200601000000Z "$OUT/driver-ts-pkcs9.cat"
+
 # The Windows form must still be readable by OpenSSL's PKCS#7 parser.
-openssl pkcs7 -inform DER -in "$OUT/driver.cat" -noout
+for cat in driver driver-ts driver-ts-bad driver-ts-pkcs9; do
+    openssl pkcs7 -inform DER -in "$OUT/$cat.cat" -noout
+done
+# Cross-check the timestamped ones with osslsigncode itself (it verifies RFC 3161 tokens and
+# PKCS#9 countersignatures and then checks the chain at the timestamp time).
+osslcheck() {
+    osslsigncode verify -CAfile "$OUT/ca/root.pem" -TSA-CAfile "$OUT/ca/root.pem" -ignore-crl \
+        -in "$OUT/$1" >"$WORK/verify.log" 2>&1
+}
+for good in driver-ts.cat driver-ts-pkcs9.cat; do
+    osslcheck "$good" || { cat "$WORK/verify.log" >&2; echo "make_catalog_samples: $good does not verify" >&2; exit 1; }
+done
+if osslcheck driver-ts-bad.cat || ! grep -q "Timestamp Server Signature verification: failed" "$WORK/verify.log"; then
+    cat "$WORK/verify.log" >&2
+    echo "make_catalog_samples: driver-ts-bad.cat: its timestamp does not fail as it should" >&2
+    exit 1
+fi
 echo "make_catalog_samples: catalogs in $OUT"

@@ -1,9 +1,7 @@
 #include "verify/authenticode.hpp"
 
-#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
-#include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -15,14 +13,16 @@
 #include "verify/der_reader.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/pkcs7_signer.hpp"
+#include "verify/timestamp.hpp"
 #include "verify/x509_util.hpp"
 
 namespace trustscan::verify {
 
 namespace {
 
-using detail::bytes_of;
+using detail::attribute_values;
 using detail::DerReader;
+using detail::md_of;
 using detail::oid_is;
 using detail::sequence_bytes;
 using detail::to_hex;
@@ -34,7 +34,6 @@ constexpr std::string_view kOidSpcIndirectData = "1.3.6.1.4.1.311.2.1.4";
 constexpr std::string_view kOidSpcPeImageData = "1.3.6.1.4.1.311.2.1.15";
 constexpr std::string_view kOidSpcSpOpusInfo = "1.3.6.1.4.1.311.2.1.12";
 constexpr std::string_view kOidNestedSignature = "1.3.6.1.4.1.311.2.4.1";
-constexpr std::string_view kOidRfc3161Timestamp = "1.3.6.1.4.1.311.3.3.1";
 
 constexpr std::uint16_t kWinCertTypePkcsSignedData = 0x0002;
 constexpr std::size_t kWinCertHeaderSize = 8;
@@ -64,17 +63,6 @@ std::uint16_t le16(Bytes b, std::size_t at) {
   return static_cast<std::uint16_t>(b[at] | b[at + 1] << 8);
 }
 
-std::optional<std::vector<std::uint8_t>> digest_of(const EVP_MD* md, Bytes data) {
-  std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
-  unsigned int len = 0;
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
-
-bool equal_bytes(Bytes a, Bytes b) { return std::ranges::equal(a, b); }
-
 // ---------------------------------------------------------------------------------------------
 // Attributes
 
@@ -87,28 +75,10 @@ X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE) * attrs, std::stri
   return nullptr;
 }
 
-/// Every value of every attribute `oid` (an attribute may repeat and may hold several values).
-std::vector<ASN1_TYPE*> attribute_values(const STACK_OF(X509_ATTRIBUTE) * attrs,
-                                         std::string_view oid) {
-  std::vector<ASN1_TYPE*> values;
-  const int n = X509at_get_attr_count(attrs);
-  for (int i = 0; i < n; ++i) {
-    X509_ATTRIBUTE* attr = X509at_get_attr(attrs, i);
-    if (!oid_is(X509_ATTRIBUTE_get0_object(attr), oid)) continue;
-    for (int v = 0; v < X509_ATTRIBUTE_count(attr); ++v)
-      if (ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(attr, v)) values.push_back(t);
-  }
-  return values;
-}
-
 std::string oid_text(const ASN1_OBJECT* obj) {
   std::array<char, 128> buf{};
   const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
   return n > 0 ? std::string(buf.data(), std::min<std::size_t>(n, buf.size() - 1)) : "?";
-}
-
-const EVP_MD* md_of(const X509_ALGOR* alg) {
-  return alg != nullptr ? EVP_get_digestbyobj(alg->algorithm) : nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,155 +300,6 @@ void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
 // ---------------------------------------------------------------------------------------------
 // Verification
 
-X509* find_cert(STACK_OF(X509) * certs, const PKCS7_ISSUER_AND_SERIAL* ias) {
-  if (certs == nullptr || ias == nullptr) return nullptr;
-  return X509_find_by_issuer_and_serial(certs, ias->issuer, ias->serial);
-}
-
-/// A certificate stack owning references to the certificates of `a` and `b`.
-X509StackPtr merge_certs(STACK_OF(X509) * a, STACK_OF(X509) * b) {
-  X509StackPtr out(sk_X509_new_null());
-  for (STACK_OF(X509) * s : {a, b}) {
-    for (int i = 0; out && s && i < sk_X509_num(s); ++i) {
-      X509* cert = sk_X509_value(s, i);
-      if (X509_up_ref(cert) != 1) continue;
-      if (sk_X509_push(out.get(), cert) <= 0) X509_free(cert);
-    }
-  }
-  return out;
-}
-
-struct Timestamp {
-  std::optional<std::int64_t> time;
-  std::string kind;
-  std::string authority;
-  bool verified = false;
-  std::vector<std::string> errors;
-};
-
-/// RFC 3161 token in unauthenticated attribute 1.3.6.1.4.1.311.3.3.1 (a CMS SignedData whose
-/// content is a TSTInfo with an imprint of the signer's signature value).
-Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
-                        const VerifyContext& ctx) {
-  Timestamp ts;
-  ts.kind = "rfc3161";
-  auto error = [&](std::string m) { ts.errors.push_back("rfc3161 timestamp: " + std::move(m)); };
-  const Bytes der = sequence_bytes(value);
-  const unsigned char* p = der.data();
-  CmsPtr cms(der.empty() ? nullptr
-                         : d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
-  ERR_clear_error();
-  if (!cms || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed ||
-      OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_id_smime_ct_TSTInfo) {
-    error("not a CMS SignedData with TSTInfo content");
-    return ts;
-  }
-  // Signature and content digest of the token; the TSA chain is checked below, at genTime.
-  const bool signature_ok = CMS_verify(cms.get(), nullptr, nullptr, nullptr, nullptr,
-                                       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
-  ERR_clear_error();
-  if (!signature_ok) error("token signature does not verify");
-
-  ASN1_OCTET_STRING** econtent = CMS_get0_content(cms.get());
-  const Bytes tst_der = econtent ? bytes_of(*econtent) : Bytes{};
-  const unsigned char* q = tst_der.data();
-  TsTstInfoPtr tst(
-      tst_der.empty() ? nullptr : d2i_TS_TST_INFO(nullptr, &q, static_cast<long>(tst_der.size())));
-  ERR_clear_error();
-  if (!tst) {
-    error("TSTInfo cannot be decoded");
-    return ts;
-  }
-  ts.time = detail::to_unix(TS_TST_INFO_get_time(tst.get()));
-  if (!ts.time) error("genTime cannot be decoded");
-
-  TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(tst.get());
-  const EVP_MD* md = imprint ? md_of(TS_MSG_IMPRINT_get_algo(imprint)) : nullptr;
-  const auto expected = digest_of(md, bytes_of(si->enc_digest));
-  const bool imprint_ok =
-      imprint && expected && equal_bytes(*expected, bytes_of(TS_MSG_IMPRINT_get_msg(imprint)));
-  if (!imprint_ok) error("message imprint does not match the signature it timestamps");
-
-  X509StackViewPtr signers(signature_ok ? CMS_get0_signers(cms.get()) : nullptr);
-  X509* tsa = signers && sk_X509_num(signers.get()) > 0 ? sk_X509_value(signers.get(), 0) : nullptr;
-  if (tsa == nullptr) {
-    if (signature_ok) error("TSA certificate not found");
-    return ts;
-  }
-  ts.authority = detail::name_to_string(X509_get_subject_name(tsa));
-  if (!signature_ok || !imprint_ok || !ts.time) return ts;
-
-  X509StackPtr cms_certs(CMS_get1_certs(cms.get()));
-  X509StackPtr untrusted = merge_certs(cms_certs.get(), p7->d.sign->cert);
-  const auto chain = detail::verify_chain(ctx.trust, tsa, untrusted.get(), *ts.time,
-                                          detail::LeafUsage::TimeStamping);
-  if (chain.flags & detail::kChainFailureFlags) {
-    for (const auto& e : chain.errors) error("TSA chain: " + e);
-    return ts;
-  }
-  ts.verified = true;
-  return ts;
-}
-
-/// Legacy Authenticode timestamp: a PKCS#9 countersignature (a SignerInfo over the signer's
-/// signature value) in unauthenticated attribute 1.2.840.113549.1.9.6; its certificates travel
-/// in the outer SignedData.
-Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
-                      const VerifyContext& ctx) {
-  Timestamp ts;
-  ts.kind = "pkcs9";
-  auto error = [&](std::string m) {
-    ts.errors.push_back("pkcs9 countersignature: " + std::move(m));
-  };
-  const Bytes der = sequence_bytes(value);
-  const unsigned char* p = der.data();
-  Pkcs7SignerInfoPtr counter(
-      der.empty() ? nullptr : d2i_PKCS7_SIGNER_INFO(nullptr, &p, static_cast<long>(der.size())));
-  ERR_clear_error();
-  if (!counter) {
-    error("cannot be decoded");
-    return ts;
-  }
-  if (ASN1_TYPE* t = PKCS7_get_signed_attribute(counter.get(), NID_pkcs9_signingTime);
-      t != nullptr && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME))
-    ts.time = detail::to_unix(t->value.utctime);
-  if (!ts.time) error("signingTime attribute missing");
-
-  X509* tsa = find_cert(p7->d.sign->cert, counter->issuer_and_serial);
-  if (tsa == nullptr) {
-    error("countersigner certificate not found");
-    return ts;
-  }
-  ts.authority = detail::name_to_string(X509_get_subject_name(tsa));
-  const detail::SignerCheck check =
-      detail::check_signer_info(counter.get(), tsa, bytes_of(si->enc_digest), "pkcs9 countersignature");
-  ts.errors.insert(ts.errors.end(), check.errors.begin(), check.errors.end());
-  if (check.flags != 0 || !ts.time) return ts;
-
-  const auto chain = detail::verify_chain(ctx.trust, tsa, p7->d.sign->cert, *ts.time,
-                                          detail::LeafUsage::TimeStamping);
-  if (chain.flags & detail::kChainFailureFlags) {
-    for (const auto& e : chain.errors) error("TSA chain: " + e);
-    return ts;
-  }
-  ts.verified = true;
-  return ts;
-}
-
-/// The first verified timestamp, else the first one found (to report it), else none.
-Timestamp find_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx) {
-  std::vector<Timestamp> found;
-  for (ASN1_TYPE* v : attribute_values(si->unauth_attr, kOidRfc3161Timestamp))
-    found.push_back(check_rfc3161(v, p7, si, ctx));
-  const int idx = X509at_get_attr_by_NID(si->unauth_attr, NID_pkcs9_countersignature, -1);
-  if (X509_ATTRIBUTE* attr = idx >= 0 ? X509at_get_attr(si->unauth_attr, idx) : nullptr)
-    for (int v = 0; v < X509_ATTRIBUTE_count(attr); ++v)
-      found.push_back(check_pkcs9(X509_ATTRIBUTE_get0_type(attr, v), p7, si, ctx));
-  for (auto& ts : found)
-    if (ts.verified) return std::move(ts);
-  return found.empty() ? Timestamp{} : std::move(found.front());
-}
-
 SignatureStatus status_for(VerifyFlags flags, bool malformed) {
   if (malformed) return SignatureStatus::Malformed;
   constexpr VerifyFlags kInvalid =
@@ -507,7 +328,7 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.errors.emplace_back("image digest could not be computed");
   } else {
     info.computed_digest_hex = to_hex(*computed);
-    if (!equal_bytes(*computed, c.signed_digest)) {
+    if (!std::ranges::equal(*computed, c.signed_digest)) {
       add_flag(info.flags, VerifyFlag::BadDigest);
       info.errors.emplace_back("file digest does not match the signed digest");
     }
@@ -516,7 +337,7 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
   // 2. The signer.
   PKCS7* p7 = c.p7.get();
   PKCS7_SIGNER_INFO* si = c.signer;
-  X509* cert = find_cert(p7->d.sign->cert, si->issuer_and_serial);
+  X509* cert = detail::find_signer_cert(p7->d.sign->cert, si->issuer_and_serial);
   if (cert == nullptr) {
     add_flag(info.flags, VerifyFlag::UnknownKey);
     info.errors.emplace_back("signer certificate is not included in the signature");
@@ -545,26 +366,8 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
       (signer_md && EVP_MD_get_type(signer_md) == NID_md5))
     add_flag(info.flags, VerifyFlag::WeakDigest);
 
-  // 3. Timestamp, which decides the verification time.
-  Timestamp ts = find_timestamp(p7, si, ctx);
-  std::int64_t at = ctx.now_unix;
-  if (!ts.kind.empty()) {
-    info.timestamp_kind = ts.kind;
-    if (ts.time) info.timestamp = detail::iso8601(*ts.time);
-    if (!ts.authority.empty()) info.timestamp_authority = ts.authority;
-    if (ts.verified && *ts.time > ctx.now_unix) {
-      ts.verified = false;  // a countersignature from the future proves nothing
-      ts.errors.push_back(ts.kind + " timestamp: " + detail::iso8601(*ts.time) +
-                          " is later than the verification clock");
-    }
-    if (ts.verified) {
-      at = *ts.time;
-      info.verification_time_source = "timestamp";
-    } else {
-      add_flag(info.flags, VerifyFlag::BadTimestamp);
-      add_errors(ts.errors);
-    }
-  }
+  // 3. Timestamp, which decides the verification time (timestamp.hpp).
+  const std::int64_t at = detail::evaluate_timestamp(p7, si, ctx, info);
 
   // 4. Chain to an anchor at that time.
   if (cert != nullptr) {
@@ -643,61 +446,5 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
   }
   return result;
 }
-
-namespace detail {
-
-/// PKCS#7 signer checks: messageDigest attribute == digest(content), and the signature over the
-/// DER SET OF authenticated attributes (or over the content itself when there are none).
-SignerCheck check_signer_info(PKCS7_SIGNER_INFO* si, X509* cert, std::span<const std::uint8_t> content,
-                              std::string_view who) {
-  SignerCheck check;
-  auto bad = [&](std::string message) {
-    add_flag(check.flags, VerifyFlag::BadSignature);
-    check.errors.push_back(std::string(who) + ": " + message);
-  };
-  const EVP_MD* md = md_of(si->digest_alg);
-  EVP_PKEY* key = cert ? X509_get0_pubkey(cert) : nullptr;
-  if (md == nullptr) {
-    bad("unsupported signer digest algorithm");
-    return check;
-  }
-  if (key == nullptr) {
-    bad("signer public key unavailable");
-    return check;
-  }
-
-  std::vector<std::uint8_t> signed_bytes;
-  if (X509at_get_attr_count(si->auth_attr) > 0) {
-    ASN1_OCTET_STRING* message_digest = PKCS7_digest_from_attributes(si->auth_attr);
-    const auto actual = digest_of(md, content);
-    if (message_digest == nullptr)
-      bad("messageDigest attribute missing");
-    else if (!actual || !equal_bytes(*actual, bytes_of(message_digest)))
-      bad("messageDigest attribute does not match the signed content");
-    // The signature covers the attributes re-encoded as a DER SET (RFC 2315 §9.3).
-    unsigned char* der = nullptr;
-    const int len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der,
-                                  ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
-    if (len <= 0 || der == nullptr) {
-      bad("authenticated attributes cannot be encoded");
-      return check;
-    }
-    signed_bytes.assign(der, der + len);
-    OPENSSL_free(der);
-  } else {
-    signed_bytes.assign(content.begin(), content.end());
-  }
-
-  EvpMdCtxPtr mctx(EVP_MD_CTX_new());
-  const Bytes sig = bytes_of(si->enc_digest);
-  const bool ok = mctx && EVP_DigestVerifyInit(mctx.get(), nullptr, md, nullptr, key) == 1 &&
-                  EVP_DigestVerify(mctx.get(), sig.data(), sig.size(), signed_bytes.data(),
-                                   signed_bytes.size()) == 1;
-  ERR_clear_error();
-  if (!ok) bad("signature does not verify with the signer certificate");
-  return check;
-}
-
-}  // namespace detail
 
 }  // namespace trustscan::verify

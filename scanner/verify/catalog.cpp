@@ -11,6 +11,7 @@
 #include "verify/der_reader.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/pkcs7_signer.hpp"
+#include "verify/timestamp.hpp"
 #include "verify/x509_util.hpp"
 
 namespace trustscan::verify {
@@ -250,7 +251,7 @@ void check_signer(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, SignatureInf
   detail::SignerCheck check = detail::check_signer_info(si, cert, content, "catalog signer");
   info.flags |= check.flags;
   for (auto& e : check.errors) info.errors.push_back(std::move(e));
-  const EVP_MD* md = si->digest_alg ? EVP_get_digestbyobj(si->digest_alg->algorithm) : nullptr;
+  const EVP_MD* md = detail::md_of(si->digest_alg);
   if (md != nullptr) {
     info.digest_algorithm = detail::digest_name(md);
     if (EVP_MD_get_type(md) == NID_md5) add_flag(info.flags, VerifyFlag::WeakDigest);
@@ -291,10 +292,7 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, Signat
     info.errors.push_back("catalog SignedData has " + std::to_string(count) +
                           " SignerInfos; only the first is verified");
   PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(signers, 0);
-  X509* cert = nullptr;
-  if (si->issuer_and_serial != nullptr && p7->d.sign->cert != nullptr)
-    cert = X509_find_by_issuer_and_serial(p7->d.sign->cert, si->issuer_and_serial->issuer,
-                                          si->issuer_and_serial->serial);
+  X509* cert = detail::find_signer_cert(p7->d.sign->cert, si->issuer_and_serial);
   if (cert == nullptr) {
     add_flag(info.flags, VerifyFlag::UnknownKey);
     info.errors.emplace_back("catalog signer certificate is not included in the catalog");
@@ -303,10 +301,13 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, Signat
   } else {
     info.signer = detail::cert_info(cert);
     check_signer(si, cert, content, info);
-    // TODO(issue 6): catalog timestamps (RFC 3161 / PKCS#9) are not evaluated yet; the chain is
-    // checked at the scan clock.
-    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, ctx.now_unix,
-                                      detail::LeafUsage::CodeSigning);
+  }
+  // Microsoft's catalog signing certificates are valid for about a year: the catalog's RFC 3161
+  // token or PKCS#9 countersignature decides when its chain is checked, as for Authenticode.
+  const std::int64_t at = detail::evaluate_timestamp(p7, si, ctx, info);
+  if (cert != nullptr) {
+    auto chain =
+        detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, detail::LeafUsage::CodeSigning);
     info.flags |= chain.flags;
     info.errors.insert(info.errors.end(), chain.errors.begin(), chain.errors.end());
     info.chain = std::move(chain.chain);

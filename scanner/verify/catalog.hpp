@@ -6,8 +6,10 @@
 ///
 /// parse_catalog() decodes the CTL and verifies the catalog's own signature with the same rules
 /// and trust anchors as an embedded Authenticode signature (authenticode.hpp): messageDigest over
-/// the signed content, signer signature, code-signing EKU, chain to a TrustStore anchor
-/// (chain.hpp) at VerifyContext::now_unix. Both content encodings are accepted: the CTL directly
+/// the signed content, signer signature, code-signing EKU, timestamps (RFC 3161 token or PKCS#9
+/// countersignature, evaluated by the code Authenticode uses: a bad one sets BadTimestamp and is
+/// not used), chain to a TrustStore anchor (chain.hpp) at the verified timestamp's time, else at
+/// VerifyContext::now_unix. Both content encodings are accepted: the CTL directly
 /// as the content (as Windows writes it; the digest covers its contents octets) and the CTL
 /// inside an OCTET STRING (as `openssl cms` writes it; the digest covers the octets).
 ///

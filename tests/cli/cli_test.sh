@@ -483,11 +483,20 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 files = {f["file"]["name"]: f for f in d["files"]}
 cats = {c["catalog"].rsplit("/", 1)[1]: c["signature"]["status"] for c in files["driver.sys"]["trustscan"]["catalog_signatures"]}
-assert cats == {"driver.cat": "valid", "driver-tampered.cat": "invalid", "big.cat": "valid"}, cats
+assert cats == {"driver.cat": "valid", "driver-tampered.cat": "invalid", "big.cat": "valid",
+                "driver-ts.cat": "valid", "driver-ts-pkcs9.cat": "valid", "driver-ts-bad.cat": "invalid"}, cats
+# Timestamped catalogs whose signer expired in 2021: checked at the verified timestamp.
+sigs = {c["catalog"].rsplit("/", 1)[1]: c["signature"] for c in files["driver.sys"]["trustscan"]["catalog_signatures"]}
+for name, kind in (("driver-ts.cat", "rfc3161"), ("driver-ts-pkcs9.cat", "pkcs9")):
+    s = sigs[name]
+    assert s["verification_time_source"] == "timestamp" and s["timestamp_kind"] == kind, s
+    assert s["timestamp"] == "2020-06-01T00:00:00Z", s
+bad = sigs["driver-ts-bad.cat"]
+assert bad["verification_time_source"] == "scan_time" and {"expired", "bad_timestamp"} <= set(bad["flags"]), bad
 cs = files["driver.sys"]["file"]["code_signature"]
 assert cs["trusted"] and cs["source"] == "catalog" and cs["catalog"].endswith(("/driver.cat", "/big.cat")), cs
 assert "catalog_signatures" not in files["other.sys"]["trustscan"]
-assert d["windows"]["images"] == [] and d["windows"]["catalogs"]["files"] == 3, d["windows"]["catalogs"]
+assert d["windows"]["images"] == [] and d["windows"]["catalogs"]["files"] == 6, d["windows"]["catalogs"]
 assert d["windows"]["catalogs"]["members"] >= 5000 + 2 * 2, d["windows"]["catalogs"]
 PY
   ;;

@@ -1,8 +1,10 @@
 // Windows catalogs (issue 6): samples built by tools/make_catalog_samples.sh (fixture
-// build_catalog_samples), robustness on garbage, and the index build time over 5,000 members.
+// build_catalog_samples), catalog timestamps (RFC 3161, PKCS#9), robustness on garbage, and the
+// index build time over 5,000 members.
 
 #include "verify/catalog.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -66,6 +69,12 @@ Catalog load(const std::string& name, const VerifyContext& c) {
   return std::move(*cat);
 }
 
+std::string testing_flags(VerifyFlags flags) {
+  std::string out;
+  for (const std::string& f : flag_names(flags)) out += (out.empty() ? "" : ",") + f;
+  return out;
+}
+
 std::string upper(std::string s) {
   for (char& ch : s)
     if (ch >= 'a' && ch <= 'f') ch = static_cast<char>(ch - 'a' + 'A');
@@ -109,6 +118,148 @@ TEST_CASE("a catalog signed by the test CA parses and verifies", "[verify][catal
     CHECK(cms.members.size() == 2);
     CHECK_FALSE(cms.warnings.empty());
   }
+}
+
+// Timestamped catalogs: driver.cat's CTL signed by a certificate valid 2020-01-01..2021-01-01,
+// timestamped 2020-06-01 by "trustscan Catalog Test TSA" (same test root). At the test clock
+// (2026) the signer has long expired: only a verified timestamp can make such a catalog valid.
+constexpr std::int64_t k2020_05_01 = 1588291200;
+
+bool has_error(const SignatureInfo& s, std::string_view needle) {
+  for (const std::string& e : s.errors)
+    if (e.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+TEST_CASE("catalog with an RFC 3161 timestamp: expired signer, valid at the timestamp time",
+          "[verify][catalog][timestamp]") {
+  if (!have_samples()) return;
+  const Catalog cat = load("driver-ts.cat", ctx());
+  const SignatureInfo& s = cat.signature;
+  INFO("flags " << testing_flags(s.flags) << "; first error: " << (s.errors.empty() ? "" : s.errors[0]));
+  CHECK(s.status == SignatureStatus::Valid);
+  CHECK(s.flags == static_cast<VerifyFlags>(VerifyFlag::RevocationNotChecked));
+  CHECK(s.errors.empty());
+  CHECK(s.signer.subject_cn == "trustscan Expired Catalog Signer");
+  CHECK(s.signer.not_after == "2021-01-01T00:00:00Z");
+  CHECK(s.timestamp_kind == "rfc3161");
+  CHECK(s.timestamp == std::optional<std::string>("2020-06-01T00:00:00Z"));
+  CHECK(s.verification_time_source == "timestamp");
+  REQUIRE(s.timestamp_authority.has_value());
+  CHECK(s.timestamp_authority->find("CN=trustscan Catalog Test TSA") == 0);
+  CHECK(s.signing_time == std::optional<std::string>("2020-06-01T00:00:00Z"));
+  REQUIRE(s.chain.size() == 2);
+  CHECK(s.chain[1].subject_cn == "trustscan Catalog Test Root");
+  // Same CTL as driver.cat: the index finds the driver through it.
+  const auto [sha256, sha1] = hashes_of("driver.sys");
+  REQUIRE(cat.members.size() == 2);
+  CHECK(cat.members[1].digest_hex == sha256);
+
+  SECTION("a clock before the timestamp: the timestamp proves nothing, chain at the clock") {
+    const Catalog early = load("driver-ts.cat", VerifyContext{&sample_trust(), k2020_05_01});
+    CHECK(early.signature.verification_time_source == "scan_time");
+    CHECK(has_flag(early.signature.flags, VerifyFlag::BadTimestamp));
+    CHECK(has_error(early.signature, "later than the verification clock"));
+    // The signer itself was valid on 2020-05-01; a bad timestamp alone does not invalidate.
+    CHECK(early.signature.status == SignatureStatus::Valid);
+    CHECK_FALSE(has_flag(early.signature.flags, VerifyFlag::Expired));
+  }
+  SECTION("without the anchor neither the TSA nor the signer chains: never valid") {
+    auto none = parse_catalog(test::read_bytes(kCatalogs / "driver-ts.cat"), "driver-ts.cat",
+                              VerifyContext{nullptr, k2026_01_01});
+    REQUIRE(none.has_value());
+    CHECK(none->signature.status == SignatureStatus::Invalid);
+    CHECK(has_flag(none->signature.flags, VerifyFlag::BadTimestamp));
+    CHECK(has_flag(none->signature.flags, VerifyFlag::UntrustedRoot));
+    CHECK(has_flag(none->signature.flags, VerifyFlag::Expired));
+    CHECK(none->signature.verification_time_source == "scan_time");
+  }
+}
+
+TEST_CASE("catalog with a timestamp over another signature: invalid, expired + bad_timestamp",
+          "[verify][catalog][timestamp]") {
+  if (!have_samples()) return;
+  const Catalog cat = load("driver-ts-bad.cat", ctx());
+  const SignatureInfo& s = cat.signature;
+  INFO("flags " << testing_flags(s.flags));
+  CHECK(s.status == SignatureStatus::Invalid);
+  CHECK(has_flag(s.flags, VerifyFlag::BadTimestamp));
+  CHECK(has_flag(s.flags, VerifyFlag::Expired));
+  // The catalog's own signature is intact: only the timestamp is wrong.
+  CHECK_FALSE(has_flag(s.flags, VerifyFlag::BadSignature));
+  CHECK(has_error(s, "message imprint does not match"));
+  CHECK(s.verification_time_source == "scan_time");
+  // The (unusable) timestamp is still reported.
+  CHECK(s.timestamp_kind == "rfc3161");
+  CHECK(s.timestamp == std::optional<std::string>("2020-06-01T00:00:00Z"));
+}
+
+TEST_CASE("catalog with a legacy PKCS#9 countersignature: valid at the countersignature time",
+          "[verify][catalog][timestamp]") {
+  if (!have_samples()) return;
+  const Catalog cat = load("driver-ts-pkcs9.cat", ctx());
+  const SignatureInfo& s = cat.signature;
+  INFO("flags " << testing_flags(s.flags) << "; first error: " << (s.errors.empty() ? "" : s.errors[0]));
+  CHECK(s.status == SignatureStatus::Valid);
+  CHECK(s.flags == static_cast<VerifyFlags>(VerifyFlag::RevocationNotChecked));
+  CHECK(s.timestamp_kind == "pkcs9");
+  CHECK(s.timestamp == std::optional<std::string>("2020-06-01T00:00:00Z"));
+  CHECK(s.verification_time_source == "timestamp");
+  REQUIRE(s.timestamp_authority.has_value());
+  CHECK(s.timestamp_authority->find("CN=trustscan Catalog Test TSA") == 0);
+}
+
+TEST_CASE("a timestamp whose own signature is broken is not used", "[verify][catalog][timestamp]") {
+  if (!have_samples()) return;
+  // The last bytes of both files are the timestamp's signature value: the RFC 3161 token's
+  // SignerInfo (inside the last unauthenticated attribute) or the PKCS#9 countersignature.
+  const std::string name = GENERATE("driver-ts.cat", "driver-ts-pkcs9.cat");
+  auto bytes = test::read_bytes(kCatalogs / name);
+  bytes.back() ^= std::byte{0x01};
+  auto cat = parse_catalog(bytes, name, ctx());
+  REQUIRE(cat.has_value());
+  INFO(name << " flags " << testing_flags(cat->signature.flags));
+  CHECK(cat->signature.status == SignatureStatus::Invalid);
+  CHECK(has_flag(cat->signature.flags, VerifyFlag::BadTimestamp));
+  CHECK(has_flag(cat->signature.flags, VerifyFlag::Expired));
+  CHECK_FALSE(has_flag(cat->signature.flags, VerifyFlag::BadSignature));
+  CHECK(cat->signature.verification_time_source == "scan_time");
+}
+
+TEST_CASE("every single-byte corruption of a catalog timestamp: no crash, never a false time",
+          "[verify][catalog][timestamp]") {
+  if (!have_samples()) return;
+  // From the timestamp attribute's OID (RFC 3161 token / PKCS#9 countersignature) to the end of
+  // the file: the unauthenticated attribute is the last thing in both catalogs.
+  const auto [name, oid] = GENERATE(table<std::string, std::vector<std::uint8_t>>({
+      {"driver-ts.cat", {0x06, 0x0A, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x03, 0x03, 0x01}},
+      {"driver-ts-pkcs9.cat", {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x06}},
+  }));
+  const auto bytes = test::read_bytes(kCatalogs / name);
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  const auto at = std::search(data, data + bytes.size(), oid.begin(), oid.end());
+  REQUIRE(at != data + bytes.size());
+  const auto start = static_cast<std::size_t>(at - data);
+  std::size_t valid = 0;
+  for (std::size_t i = start; i < bytes.size(); ++i) {
+    auto mutated = bytes;
+    mutated[i] ^= std::byte{0x5A};
+    auto r = parse_catalog(mutated, name, ctx());
+    if (!r) continue;  // a corrupted length can make the whole PKCS#7 unreadable
+    const SignatureInfo& s = r->signature;
+    // The signer expired in 2021: only the genuine timestamp can make the catalog valid.
+    if (s.status != SignatureStatus::Valid) continue;
+    ++valid;
+    INFO(name << " offset " << i);
+    CHECK(s.verification_time_source == "timestamp");
+    CHECK(s.timestamp == std::optional<std::string>("2020-06-01T00:00:00Z"));
+    CHECK_FALSE(has_flag(s.flags, VerifyFlag::BadTimestamp));
+  }
+  // Bytes no signature covers may stay valid: osslsigncode's token carries the TSA certificate
+  // twice and the (trusted) root, and a SignedData's digestAlgorithms are unsigned. Most of the
+  // rest is signed (token, TSA certificate, countersignature, imprint, genTime).
+  INFO(name << ": " << valid << " of " << bytes.size() - start << " corruptions stay valid");
+  CHECK(valid <= (bytes.size() - start) * 3 / 4);
 }
 
 TEST_CASE("catalog index lookups: hit, miss, tampered catalog", "[verify][catalog]") {
