@@ -20,14 +20,14 @@ _trustscan() {
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'table json ndjson' -- "$cur"))
+            COMPREPLY=($(compgen -W 'table json ndjson cef' -- "$cur"))
             return
             ;;
         --fail-on)
             COMPREPLY=($(compgen -W 'none low medium high critical' -- "$cur"))
             return
             ;;
-        -o | --output | --policy)
+        -o | --output | --policy | --baseline)
             _filedir
             return
             ;;
@@ -39,22 +39,25 @@ _trustscan() {
             _filedir '@(yaml|yml)'
             return
             ;;
-        --trust-store | --crl-dir | --module-keys)
+        --trust-store | --crl-dir | --module-keys | --catalog-dir)
             _filedir -d
             return
             ;;
         -e | --exclude | --max-file-size | --max-parse-size | -j | --threads | \
-            --flag-country | --flag-vendor | --verify-time)
+            --flag-country | --flag-vendor | --verify-time | --file-timeout | --max-memory | \
+            --syslog | --syslog-facility)
             return # a value of the user's own
             ;;
     esac
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-h --help -f --format -o --output -e --exclude
-            --max-file-size --max-parse-size -j --threads -x --one-file-system
-            --trust-store --no-default-trust --crl-dir --module-keys --no-kernel-keys
+            --max-file-size --max-parse-size -j --threads --file-timeout --max-memory
+            -x --one-file-system --trust-store --no-default-trust --crl-dir --module-keys
+            --no-kernel-keys --catalog-dir --no-windows-image
             --rules --no-default-rules --vendors --policy --flag-country --flag-vendor
-            --all-privileges --fail-on --verify-time' -- "$cur"))
+            --all-privileges --fail-on --verify-time --baseline --syslog --syslog-facility
+            --syslog-all' -- "$cur"))
         return
     fi
     _filedir -d # ROOT: directories (or files)

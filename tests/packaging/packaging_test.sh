@@ -38,9 +38,11 @@ man_page_options)
   done
   grep -q "trustscan $("$TS" --version | cut -d' ' -f2)" "$MAN" || fail ".TH does not carry the version of the binary"
   # The exit codes of the page are the ones in exit_codes.hpp.
-  for code in $(grep -oE '= [0-9]+,' "$SRC/scanner/app/exit_codes.hpp" | tr -dc '0-9\n'); do
+  for code in $(grep -v 'InterruptedBase' "$SRC/scanner/app/exit_codes.hpp" | grep -oE '= [0-9]+,' | tr -dc '0-9\n'); do
     grep -A1 '^\.TP' "$MAN" | grep -qx "\.B $code" || fail "exit code $code not documented"
-  done ;;
+  done
+  # Interrupted scans: 128 + SIGINT, 128 + SIGTERM.
+  grep -A1 '^\.TP' "$MAN" | grep -qx '\.BR 130 ", " 143' || fail "exit codes 130/143 not documented" ;;
 completion_options)
   need zsh; [[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion is missing"
   BASH_C=$SRC/packaging/completion/trustscan.bash ZSH_C=$SRC/packaging/completion/_trustscan
@@ -55,7 +57,7 @@ completion_options)
   }
   { complete_bash trustscan -; complete_bash trustscan scan -; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
-  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "table json ndjson " ]] || fail "bash: --format values"
+  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "table json ndjson cef " ]] || fail "bash: --format values"
   [[ $(complete_bash trustscan scan --fail-on '' | tr '\n' ' ') == "none low medium high critical " ]] || fail "bash: --fail-on values"
   [[ $(complete_bash trustscan scan --format j) == json ]] || fail "bash: --format j"
   # The values offered are the ones the binary accepts.
