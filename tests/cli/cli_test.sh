@@ -780,6 +780,77 @@ syslog_errors)
   grep -q "syslog-facility" "$WORK/err" || fail "facility: $(cat "$WORK/err")"
   expect_exit 2 "$TS" scan -f json --syslog-all "$SAMPLES/pe"
   grep -q "need --syslog TARGET" "$WORK/err" || fail "--syslog-all alone: $(cat "$WORK/err")" ;;
+hostile_tree_full)
+  # Issue 7, acceptance 3: every kind of hostile entry in one tree, scanned as an unprivileged user
+  # (so that a mode-000 file really is unreadable), under strace to prove nothing outside the root
+  # is opened; the tree is unchanged afterwards (contents, sizes, mtimes, atimes).
+  command -v strace >/dev/null || fail "strace missing (tools/setup.sh --test installs it)"
+  chmod 755 "$WORK"
+  T="$WORK/tree"; mkdir -p "$T/sub" "$T/loop"
+  cp "$SAMPLES/pe/driver.sys" "$SAMPLES/pe/hello.exe" "$T/sub/"
+  cp "$SAMPLES/pe/hello.exe" "$T/$(printf 'bad\xff\x1b[31mname.exe')"
+  cp "$SAMPLES/pe/hello.exe" "$T/$(printf 'esc\x1b]0;pwned\x07title\x1b[2J.exe')"
+  cp "$SAMPLES/pe/app.efi" "$T/unreadable.efi"; chmod 000 "$T/unreadable.efi"
+  : >"$T/empty.sys"
+  head -c 3000000 /dev/zero >"$T/big.bin"
+  ln -s /etc/passwd "$T/passwd"                 # absolute, out of the root
+  ln -s ../../.. "$T/sub/up"                    # relative, out of the root
+  ln -s "$SAMPLES/pe/app.efi" "$T/outside.efi"  # a real binary outside the root
+  ln -s b "$T/loop/a"; ln -s a "$T/loop/b"      # a loop
+  ln -s . "$T/loop/self"
+  mkfifo "$T/fifo"
+  $PY -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T/socket"
+  # Owned by the scanning user: O_NOATIME is only permitted to a file's owner (or CAP_FOWNER);
+  # mode 000 still keeps the owner out.
+  [[ $(id -u) == 0 ]] && chown -hR 65534:65534 "$T"
+  mapfile -t paths < <(find "$T")
+  contents() { for p in "${paths[@]}"; do if [[ -f $p && ! -L $p && -r $p ]]; then sha256sum <"$p"; fi; done; }
+  times() { for p in "${paths[@]}"; do if [[ -L $p ]]; then stat -c '%n %s %Y' "$p"; else stat -c '%n %s %Y %X %a' "$p"; fi; done; }
+  sums_before=$(contents)
+  touch -a -h -d '2001-01-01 00:00:00' "${paths[@]}"
+  times_before=$(times)
+  runas=()
+  [[ $(id -u) == 0 ]] && runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  set +e
+  mkdir -m 1777 "$WORK/out"
+  timeout 120 strace -f -qq -e trace=execve,open,openat,openat2 -o "$WORK/trace" "${runas[@]}" \
+    "$TS" scan -f json -o "$WORK/out/r.json" --max-file-size 2MB --no-kernel-keys "$T" 2>"$WORK/err"
+  rc=$?
+  set -e
+  [[ $rc == 3 ]] || { cat "$WORK/err" >&2; fail "exit $rc, expected 3 (the unreadable file is an error)"; }
+  times_after=$(times)
+  [[ $times_before == "$times_after" ]] || { diff <(echo "$times_before") <(echo "$times_after") >&2; fail "the scan changed sizes, modes, mtimes or atimes"; }
+  [[ $sums_before == "$(contents)" ]] || fail "the scan changed file contents"
+  # Nothing outside the root: no open of a symlink target, of anything through a symlink, of /etc/passwd
+  # (only trustscan's own calls: setpriv reads /etc/passwd before it runs trustscan).
+  sed -n "\|execve(\"$TS\"|,\$p" "$WORK/trace" >"$WORK/trace.ts"
+  [[ -s $WORK/trace.ts ]] || fail "no trace of trustscan"
+  mv "$WORK/trace.ts" "$WORK/trace"
+  if grep -aE 'passwd|outside\.efi|/up/|loop/(a|b|self)/' "$WORK/trace" | grep -v ENOENT >&2; then fail "opened a path through a symlink"; fi
+  if grep -aq "$SAMPLES/pe/app.efi" "$WORK/trace"; then fail "opened the outside target"; fi
+  validate_json "$WORK/out/r.json"
+  $PY - "$WORK/out/r.json" "$T" <<'PY' || fail "hostile tree not reported as expected"
+import json, sys
+d, root = json.load(open(sys.argv[1])), sys.argv[2]
+rel = lambda p: p[len(root) + 1:]
+files = sorted(rel(f["file"]["path"]) for f in d["files"])
+assert len(files) == 4 and "sub/driver.sys" in files and "sub/hello.exe" in files, files
+assert sum("\x1b" in f for f in files) == 2 and sum("\\xff" in f for f in files) == 1, files
+raw = open(sys.argv[1], "rb").read()
+assert not any(b < 0x20 and b not in b"\n" for b in raw), "raw control character in the JSON text"
+skipped = {rel(s["path"]): s for s in d["skipped"]}
+assert skipped["fifo"]["reason"] == "special_file" and skipped["socket"]["reason"] == "special_file", skipped
+assert skipped["big.bin"]["reason"] == "too_large", skipped
+assert skipped["passwd"]["reason"] == "symlink" and skipped["sub/up"]["reason"] == "symlink", skipped
+s = d["summary"]
+assert s["empty_files"] == 1, s
+assert s["skipped"]["symlink"] >= 6 and s["skipped"]["special_file"] == 2 and s["skipped"]["too_large"] == 1, s["skipped"]
+errors = {rel(e["path"]): e for e in d["errors"]}
+assert list(errors) == ["unreadable.efi"] and errors["unreadable.efi"]["code"] == "permission_denied", errors
+PY
+  "${runas[@]}" "$TS" scan --no-kernel-keys --max-file-size 2MB "$T" >"$WORK/table" 2>&1 || true
+  if grep -aq $'\x1b\|\x07' "$WORK/table"; then fail "raw control characters reached the table output"; fi
+  grep -q 'unreadable.efi' "$WORK/table" || fail "table does not list the unreadable file" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
