@@ -7,6 +7,7 @@
 #   OUTDIR/ca/root.pem          throw-away test root: load it as the only trust anchor
 #   OUTDIR/driver.sys           tiny mingw-built kernel driver, unsigned (listed in driver.cat)
 #   OUTDIR/other.sys            another driver, listed in no catalog
+#   OUTDIR/signed-both.sys      a driver with an embedded signature (catalog signer) that both.cat lists too
 #   OUTDIR/hashes.txt           "<sha256>  <sha1>  <path>" of both (tools/authentihash.py)
 #   OUTDIR/driver.cat           catalog listing driver.sys (SHA-1 + SHA-256 members)   -> valid
 #   OUTDIR/driver-tampered.cat  driver.cat with one byte of a member's file name flipped -> invalid
@@ -146,4 +147,15 @@ if osslcheck driver-ts-bad.cat || ! grep -q "Timestamp Server Signature verifica
     echo "make_catalog_samples: driver-ts-bad.cat: its timestamp does not fail as it should" >&2
     exit 1
 fi
+# A driver signed both ways: an embedded Authenticode signature by the catalog signer, and listed
+# in both.cat (Windows checks either; trustscan must report both).
+cat >"$WORK/both.c" <<'EOF2'
+long DriverEntry(void* driver, void* registry) { (void)driver; (void)registry; return 2; }
+EOF2
+x86_64-w64-mingw32-gcc "${KFLAGS[@]}" -o "$WORK/both-unsigned.sys" "$WORK/both.c"
+osslsigncode sign -certs "$WORK/signer.pem" -key "$WORK/signer.key" -ac "$WORK/root.pem" -h sha256 \
+    -in "$WORK/both-unsigned.sys" -out "$OUT/signed-both.sys" >/dev/null
+read -r B256 B1 _ < <(python3 "$TOOLS/authentihash.py" "$OUT/signed-both.sys")
+python3 "$TOOLS/make_catalog.py" ctl "$WORK/both.ctl" "$B1:$B256:signed-both.sys"
+sign_catalog "$WORK/both.ctl" "$OUT/both.cat"
 echo "make_catalog_samples: catalogs in $OUT"

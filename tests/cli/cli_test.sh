@@ -476,7 +476,8 @@ PY
 windows_catalog_dir)
   # --catalog-dir: catalogs outside any image; a file listed by several reports every one of them.
   CAT=$SAMPLES/catalog
-  expect_exit 0 "$TS" scan -f json --trust-store "$CAT/ca" --catalog-dir "$CAT" "$CAT/driver.sys" "$CAT/other.sys"
+  expect_exit 0 "$TS" scan -f json --trust-store "$CAT/ca" --catalog-dir "$CAT" "$CAT/driver.sys" "$CAT/other.sys" \
+    "$CAT/signed-both.sys"
   validate_json "$WORK/out"
   $PY - "$WORK/out" <<'PY' || fail "--catalog-dir"
 import json, sys
@@ -496,7 +497,13 @@ assert bad["verification_time_source"] == "scan_time" and {"expired", "bad_times
 cs = files["driver.sys"]["file"]["code_signature"]
 assert cs["trusted"] and cs["source"] == "catalog" and cs["catalog"].endswith(("/driver.cat", "/big.cat")), cs
 assert "catalog_signatures" not in files["other.sys"]["trustscan"]
-assert d["windows"]["images"] == [] and d["windows"]["catalogs"]["files"] == 6, d["windows"]["catalogs"]
+# Signed both ways: both are reported; the valid embedded one stands for the file.
+both = files["signed-both.sys"]
+assert both["trustscan"]["authenticode"]["status"] == "valid", both["trustscan"]["authenticode"]
+[bc] = both["trustscan"]["catalog_signatures"]
+assert bc["catalog"].endswith("/both.cat") and bc["signature"]["status"] == "valid", bc
+assert both["file"]["code_signature"]["source"] == "embedded" and both["file"]["code_signature"]["trusted"]
+assert d["windows"]["images"] == [] and d["windows"]["catalogs"]["files"] == 7, d["windows"]["catalogs"]
 assert d["windows"]["catalogs"]["members"] >= 5000 + 2 * 2, d["windows"]["catalogs"]
 PY
   ;;
