@@ -252,7 +252,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   opt.context.flag_vendors = flag_vendors;
   auto fail_on = policy::FailOn::parse(fail_on_text);
   if (!fail_on) {
-    err << "trustscan: --fail-on: " << fail_on.error().message << '\n';
+    err << "trustscan: " << fail_on.error().message << '\n';
     return static_cast<int>(ExitCode::Usage);
   }
   if (!verify_time.empty()) {
