@@ -303,7 +303,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     syslog = report::SyslogOptions{*target, *facility, syslog_all};
   }
-  auto scanned = pipeline::scan(opt);
+  Result<pipeline::ScanResult> scanned = fail(Errc::Internal, "no scan");
+  try {
+    scanned = pipeline::scan(opt);
+  } catch (const std::bad_alloc&) {  // outside any file's boundary: loading rules, anchors, keys
+    err << "trustscan: out of memory before or after the per-file stages"
+        << (max_memory ? " (--max-memory is too low for this scan)" : "") << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
   if (!scanned) {
     err << "trustscan: " << scanned.error().message << '\n';
     return static_cast<int>(ExitCode::Usage);

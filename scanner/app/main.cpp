@@ -8,7 +8,12 @@
 int main(int argc, char** argv) {
   // A closed output pipe must be an error with a message (EPIPE), not a silent death by SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
-  int rc = trustscan::app::run(argc, argv, std::cout, std::cerr);
+  int rc = 2;
+  try {
+    rc = trustscan::app::run(argc, argv, std::cout, std::cerr);
+  } catch (const std::exception& e) {  // last resort: a message, never std::terminate
+    std::cerr << "trustscan: internal error: " << e.what() << '\n';
+  }
   // A thread abandoned after --file-timeout may still be running: end without static destructors.
   if (trustscan::pipeline::abandoned_threads() > 0) {
     std::cout.flush();

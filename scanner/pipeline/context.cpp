@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <exception>
 
 namespace trustscan::pipeline {
 namespace {
@@ -88,8 +89,13 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
   if (opt.kernel_keys_from_roots)
     for (const auto& root : roots) {
       struct stat st {};
-      if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        note_key_report(ctx.kernel_keys.add_from_root(root), ctx);
+      if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        try {  // a kernel image is input like any file: a failure is a note, never the end
+          note_key_report(ctx.kernel_keys.add_from_root(root), ctx);
+        } catch (const std::exception& e) {
+          ctx.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
+        }
+      }
     }
   return ctx;
 }

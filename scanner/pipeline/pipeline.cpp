@@ -301,6 +301,9 @@ struct ScanState {
   std::vector<discover::FileRef> files;
   std::shared_ptr<WindowsState> win;
   std::vector<Outcome> outcomes;
+  /// Files whose analysis ran out of memory so completely that not even its error could be
+  /// recorded (under --max-memory): flagged here, reported after the pool has finished.
+  std::unique_ptr<std::atomic<bool>[]> out_of_memory;
   std::mutex setup_errors_mutex;
   std::vector<Error> setup_errors;
 };
@@ -325,6 +328,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
                                                         options.context.windows_images));
   st->files = std::move(walk.files);
   st->outcomes.resize(st->files.size());
+  st->out_of_memory.reset(new std::atomic<bool>[st->files.size()]());
 
   // Big files first so that a few large drivers do not leave one core busy at the end.
   std::vector<std::size_t> order(st->files.size());
@@ -345,9 +349,13 @@ Result<ScanResult> scan(const ScanOptions& options) {
     }
     return [st, matcher](std::size_t i, const Claim& claim) {
       const discover::FileRef& f = st->files[i];
-      Outcome o = analyze_guarded(f, st->roots[f.root_index], st->options.limits, st->ctx, *st->win,
-                                  *matcher ? &**matcher : nullptr);
-      if (claim()) st->outcomes[i] = std::move(o);
+      try {
+        Outcome o = analyze_guarded(f, st->roots[f.root_index], st->options.limits, st->ctx, *st->win,
+                                    *matcher ? &**matcher : nullptr);
+        if (claim()) st->outcomes[i] = std::move(o);
+      } catch (...) {  // the error path itself could not allocate: flag it, nothing else
+        if (claim()) st->out_of_memory[i].store(true);
+      }
     };
   };
   n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, order.size())));
@@ -364,6 +372,10 @@ Result<ScanResult> scan(const ScanOptions& options) {
               "analysis took longer than --file-timeout (" + std::to_string(options.file_timeout.count() / 1000.0) +
                   " s) and was abandoned; the file was not analysed",
               "pipeline"}};
+  for (std::size_t i = 0; i < st->files.size(); ++i)
+    if (st->out_of_memory[i].load())
+      st->outcomes[i] = discover::PathError{
+          st->files[i].path, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"}};
   for (Outcome& o : st->outcomes) {
     if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
