@@ -34,9 +34,23 @@ struct FieldRule {
   ordered_json (*value)(const ordered_json& record);
 };
 
+/// How a Windows image registers the file: "service:start" of every service whose ImagePath is
+/// it, sorted ("klif:boot"); null outside a Windows image, "" when no service loads it.
+ordered_json windows_start(const ordered_json& r) {
+  ordered_json w = at(r, "/trustscan/windows");
+  if (!w.is_object()) return nullptr;
+  std::vector<std::string> regs;
+  for (const auto& s : w.value("services", ordered_json::array()))
+    regs.push_back(s.value("name", "") + ":" + s.value("start", ""));
+  std::ranges::sort(regs);
+  std::string joined;
+  for (const auto& x : regs) joined += (joined.empty() ? "" : ",") + x;
+  return joined;
+}
+
 // THE table of compared fields: a `changed` record differs in at least one of these. Add a row to
-// compare more (e.g. the Windows registered start type once the registry is wired in); the name
-// is what `trustscan.baseline.changes[].field` carries and docs/report-schema.md lists.
+// compare more; the name is what `trustscan.baseline.changes[].field` carries and
+// docs/report-schema.md lists.
 constexpr FieldRule kFields[] = {
     {{"sha256", "file.hash.sha256: the bytes changed"}, [](const ordered_json& r) { return at(r, "/file/hash/sha256"); }},
     {{"signature.status", "primary signature status (valid, untrusted, invalid, ..., unsigned)"}, signature_status},
@@ -49,6 +63,9 @@ constexpr FieldRule kFields[] = {
     {{"severity", "trustscan.finding.severity"}, [](const ordered_json& r) { return at(r, "/trustscan/finding/severity"); }},
     {{"privilege", "trustscan.privilege"}, [](const ordered_json& r) { return at(r, "/trustscan/privilege"); }},
     {{"type", "trustscan.type"}, [](const ordered_json& r) { return at(r, "/trustscan/type"); }},
+    {{"signature.source", "file.code_signature.source: embedded or catalog"},
+     [](const ordered_json& r) { return at(r, "/file/code_signature/source"); }},
+    {{"windows.start", "Windows image: service:start of every service that loads the file"}, windows_start},
 };
 
 constexpr auto kComparedFields = [] {

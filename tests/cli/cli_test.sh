@@ -858,6 +858,37 @@ PY
   "${runas[@]}" "$TS" scan --no-kernel-keys --max-file-size 2MB "$T" >"$WORK/table" 2>&1 || true
   if grep -aq $'\x1b\|\x07' "$WORK/table"; then fail "raw control characters reached the table output"; fi
   grep -q 'unreadable.efi' "$WORK/table" || fail "table does not list the unreadable file" ;;
+windows_baseline)
+  # Issue 8 x 6: a driver whose registered start type changes is a `changed` record in baseline mode.
+  WS=${SAMPLES%/*}/windows-samples
+  [[ -d $WS/windows-image ]] || fail "windows image missing"
+  cp -a "$WS/windows-image" "$WORK/img"
+  expect_exit 1 "$TS" scan -f json -o "$WORK/before.json" --trust-store "$WS/catalog-ca" "$WORK/img"
+  /usr/bin/python3 - "$WORK/img/WINDOWS/System32/config/SYSTEM" <<'PY' || fail "could not edit the hive"
+import struct, sys, hivex
+h = hivex.Hivex(sys.argv[1], write=True)
+services = h.node_get_child(h.node_get_child(h.root(), "ControlSet002"), "Services")
+node = h.node_get_child(services, "otherdrv")
+values = [{"key": h.value_key(v), "t": h.value_type(v)[0], "value": h.value_value(v)[1]} for v in h.node_values(node)]
+for v in values:
+    if v["key"] == "Start":
+        v["value"] = struct.pack("<I", 0)
+h.node_set_values(node, values)
+h.commit(None)
+PY
+  expect_exit 0 "$TS" scan -f json -o "$WORK/after.json" --trust-store "$WS/catalog-ca" --baseline "$WORK/before.json" "$WORK/img"
+  validate_json "$WORK/after.json"
+  $PY - "$WORK/after.json" <<'PY' || fail "start type change not reported"
+import json, sys
+d = json.load(open(sys.argv[1]))
+changed = {f["file"]["name"]: f["trustscan"]["baseline"] for f in d["files"]}
+assert list(changed) == ["other.sys"], changed
+b = changed["other.sys"]
+assert b["change"] == "changed", b
+assert {"field": "windows.start", "old": "otherdrv:demand", "new": "otherdrv:boot"} in b["changes"], b["changes"]
+assert d["summary"]["baseline"]["changed"] == 1 and d["summary"]["baseline"]["new"] == 0, d["summary"]["baseline"]
+PY
+  ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
