@@ -106,7 +106,7 @@ TEST_CASE("baseline: the compared-field table is the documented one", "[report][
   std::vector<std::string> names;
   for (const auto& f : report::compared_fields()) names.emplace_back(f.name);
   CHECK(names == std::vector<std::string>{"sha256", "signature.status", "signature.signer", "vendor", "country",
-                                          "verdict", "severity", "privilege", "type"});
+                                          "verdict", "severity", "privilege", "type", "signature.source", "windows.start"});
   CHECK(report::compared_value("sha256", record("/x", sha('1'))) == sha('1'));
   CHECK(report::compared_value("no-such-field", record("/x", sha('1'))).is_null());
 }
