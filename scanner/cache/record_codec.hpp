@@ -1,8 +1,10 @@
 #pragma once
 /// \file
-/// The cache's record codec: FileFacts to bytes and back (CBOR written by nlohmann-json). Every
-/// field round-trips exactly, strings as raw bytes (file-derived strings need not be UTF-8);
-/// tests/unit/cache/record_codec_test.cpp checks it on a record of every sample format.
+/// The cache's record codec: FileFacts to a compact binary form and back (varints, length-prefixed
+/// byte strings, each type's fields listed once in record_codec.cpp). Every field round-trips
+/// exactly, strings as raw bytes (file-derived strings need not be UTF-8); decoding checks every
+/// length against the record and never reads past it. tests/unit/cache/record_codec_test.cpp
+/// checks it on a record of every sample format.
 
 #include <cstdint>
 #include <span>
