@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstdint>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,16 @@ struct ScanOptions {
   /// Set to a signal number to stop the scan early (SIGINT/SIGTERM): the walk and the workers stop
   /// starting new work and the result is marked incomplete.
   const std::atomic<int>* stop = nullptr;
+  /// --cache FILE (issue 8, docs/cache.md): reuse the per-file results of earlier scans kept in
+  /// this SQLite file, and keep this scan's. Unset: no cache.
+  std::optional<std::filesystem::path> cache_file;
+};
+
+/// What --cache did (summary.cache in reports). hits + misses = files looked up.
+struct CacheCounts {
+  std::uint64_t hits = 0;         ///< outcome taken from the cache: the file was not opened
+  std::uint64_t misses = 0;       ///< analysed (read), whether or not an entry existed
+  std::uint64_t invalidated = 0;  ///< misses that had an entry which could not be used
 };
 
 struct ScanSummary {
@@ -54,6 +66,7 @@ struct ScanSummary {
   std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
   std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
+  std::optional<CacheCounts> cache;     ///< set when --cache was given
 };
 
 /// The catalogs loaded for the scan (from Windows images and --catalog-dir).
@@ -89,6 +102,8 @@ struct ScanResult {
   int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
   bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
   std::size_t abandoned_threads = 0;
+  /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
+  std::vector<std::string> cache_notes;
   /// The scan covered everything it was asked to (not stopped, nothing timed out).
   [[nodiscard]] bool complete() const noexcept { return interrupted_by == 0 && !walk_interrupted && summary.files_not_scanned == 0; }
 };
