@@ -20,10 +20,12 @@
 #include <optional>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
 #include "app/data_dir.hpp"
+#include "app/progress.hpp"
 #include "app/exit_codes.hpp"
 #include "report/baseline.hpp"
 #include "report/report.hpp"
@@ -227,10 +229,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--syslog-facility", syslog_facility, "Syslog facility: user, daemon, local0..local7, ... or 0-23")
       ->capture_default_str();
   scan->add_flag("--syslog-all", syslog_all, "Send every event (all records, skips, errors), not only findings");
-  // Issue 8: incremental re-scans.
+  // Issue 8: incremental re-scans and progress.
   std::string cache_file;
+  bool quiet = false;
   scan->add_option("--cache", cache_file,
                    "Keep per-file results in this SQLite FILE and reuse them for files unchanged since (docs/cache.md)");
+  scan->add_flag("-q,--quiet", quiet, "No progress line on standard error (shown only when it is a terminal)");
 
   try {
     app.parse(argc, argv);
@@ -328,7 +332,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     syslog = report::SyslogOptions{*target, *facility, syslog_all};
   }
+  // The progress line: only on a terminal (the stream must be the process's standard error).
+  std::optional<ProgressLine> progress;
+  if (!quiet && err.rdbuf() == std::cerr.rdbuf() && ::isatty(STDERR_FILENO)) {
+    progress.emplace(err, ProgressLine::terminal_width(STDERR_FILENO));
+    opt.progress = [&progress](const pipeline::ScanProgress& p) { progress->update(p); };
+  }
   auto scanned = pipeline::scan(opt);
+  progress.reset();  // erases the line before anything else is written
   if (scanned)
     for (const std::string& note : scanned->cache_notes) err << "trustscan: " << note << '\n';
   if (!scanned) {

@@ -318,6 +318,9 @@ struct ScanState {
   std::vector<Error> setup_errors;
   std::shared_ptr<cache::ScanCache> cache;  ///< --cache
   std::atomic<std::uint64_t> cache_hits{0}, cache_misses{0}, cache_invalidated{0};
+  // Progress (issue 8): written by workers, read by the watchdog's tick.
+  std::atomic<std::uint64_t> files_done{0}, bytes_done{0};
+  std::atomic<std::size_t> last_root{0};
 };
 
 // --- The cache hook (issue 8, docs/cache.md) -------------------------------------------------
@@ -518,12 +521,32 @@ Result<ScanResult> scan(const ScanOptions& options) {
     return [st, matcher, reader](std::size_t i, const Claim& claim) {
       const discover::FileRef& f = st->files[i];
       Outcome o = analyze_guarded(f, *st, *matcher ? &**matcher : nullptr, reader.get());
+      st->files_done.fetch_add(1, std::memory_order_relaxed);
+      st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
+      st->last_root.store(f.root_index, std::memory_order_relaxed);
       if (claim()) st->outcomes[i] = std::move(o);
     };
   };
   n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, order.size())));
   result.threads_used = n;
-  PoolReport pool = run_pool(order, {n, options.file_timeout, options.stop}, make_worker);
+  PoolOptions pool_options;
+  pool_options.threads = n;
+  pool_options.item_timeout = options.file_timeout;
+  pool_options.stop = options.stop;
+  std::vector<std::string> root_names(st->roots.size());
+  for (const OpenRoot& r : opened) root_names[r.index] = r.path;
+  std::uint64_t bytes_total = 0;
+  for (const discover::FileRef& f : st->files) bytes_total += f.size;
+  const auto pool_started = std::chrono::steady_clock::now();
+  if (options.progress)
+    pool_options.on_tick = [&] {
+      const std::size_t root = st->last_root.load(std::memory_order_relaxed);
+      options.progress({st->files_done.load(std::memory_order_relaxed), st->files.size(),
+                        st->bytes_done.load(std::memory_order_relaxed), bytes_total,
+                        root < root_names.size() ? root_names[root] : std::string(),
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - pool_started).count()});
+    };
+  PoolReport pool = run_pool(order, pool_options, make_worker);
 
   std::uint64_t non_binaries = 0;
   result.errors = std::move(walk.errors);

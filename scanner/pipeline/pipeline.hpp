@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +21,16 @@
 #include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
+
+/// Where a running scan stands (issue 8: the progress line). Sizes are those the walk saw.
+struct ScanProgress {
+  std::uint64_t files_done = 0;   ///< analysed or taken from the cache
+  std::uint64_t files_total = 0;  ///< listed by the walk
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+  std::string current_root;       ///< the root (as given) of the file finished last
+  double elapsed_seconds = 0;     ///< since the files started to be analysed
+};
 
 struct ScanOptions {
   std::vector<std::string> roots{"/"};
@@ -37,6 +48,9 @@ struct ScanOptions {
   /// --cache FILE (issue 8, docs/cache.md): reuse the per-file results of earlier scans kept in
   /// this SQLite file, and keep this scan's. Unset: no cache.
   std::optional<std::filesystem::path> cache_file;
+  /// Called about four times a second while files are analysed, from the thread that called
+  /// scan() (never from a worker). Empty: never called.
+  std::function<void(const ScanProgress&)> progress{};
 };
 
 /// What --cache did (summary.cache in reports). hits + misses = files looked up.

@@ -953,6 +953,38 @@ PY
   cmp -s "$WORK/other.db" "$WORK/other.orig" || fail "a foreign database was modified"
   expect_exit 2 "$TS" scan "${args[@]}" --cache "$WORK" "$T"
   grep -q "not a regular file" "$WORK/err" || fail "directory as cache: $(cat "$WORK/err")" ;;
+progress)
+  # Issue 8: a progress line on a terminal's standard error, never on standard output, erased at
+  # the end; none when standard error is not a terminal, none with --quiet. `script` (util-linux)
+  # gives the command a pseudo-terminal; standard output goes to a file.
+  command -v script >/dev/null || fail "script (util-linux) missing"
+  T="$WORK/many"; mkdir -p "$T"
+  $PY -c 'import os, sys
+for i in range(20000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
+  tty_scan() {  # tty_scan TYPESCRIPT ARGS...: stderr on a pty, stdout to TYPESCRIPT.out
+    local ts=$1; shift
+    script -qec "$(printf '%q ' "$TS" scan -f json --threads 1 --no-kernel-keys "$@" "$T") >$(printf '%q' "$ts.out")" "$ts" \
+      >/dev/null </dev/null || fail "script: the scan failed: $(cat "$ts")"
+  }
+  tty_scan "$WORK/tty"
+  $PY - "$WORK/tty" "$WORK/tty.out" <<'PY' || { cat -v "$WORK/tty" | tail -c 2000 >&2; fail "no progress line on the terminal"; }
+import json, re, sys
+term = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+# A pseudo-terminal of script(1) says 0 columns: the line is cut to 80 (the root's middle elided).
+lines = re.findall(r"\r(?:trustscan: )?(\d+)/20000 files  [0-9.]+/[0-9.]+ MB  \d+ files/s  [0-9.]+ MB/s  ETA [0-9:-]+  \S*many\x1b\[K", term)
+assert len(lines) >= 2, term[-500:]
+assert all(int(a) <= int(b) for a, b in zip(lines, lines[1:])), lines  # counts only grow
+assert term.rfind("\r\x1b[K") > term.rfind("files/s"), repr(term[-200:])  # erased at the end
+assert "\n" not in term[term.find("files/s"):term.rfind("\r\x1b[K")], "the line scrolled"
+out = open(sys.argv[2], "rb").read()
+assert b"\r" not in out and b"files/s" not in out, "progress on standard output"
+assert json.loads(out)["summary"]["files_scanned"] == 20000
+PY
+  tty_scan "$WORK/quiet" --quiet
+  if grep -q "files/s" "$WORK/quiet"; then fail "--quiet still shows progress"; fi
+  set +e; "$TS" scan -f json --threads 1 --no-kernel-keys "$T" >"$WORK/piped.out" 2>"$WORK/piped.err"; set -e
+  if grep -q "files/s" "$WORK/piped.err" "$WORK/piped.out"; then fail "progress shown without a terminal"; fi
+  [[ ! -s $WORK/piped.err ]] || fail "unexpected standard error when piped: $(head -c 300 "$WORK/piped.err")" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
