@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
-            nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev)
+            nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
+            libsqlite3-dev)
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
 # tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db and

@@ -27,7 +27,7 @@ _trustscan() {
             COMPREPLY=($(compgen -W 'none low medium high critical' -- "$cur"))
             return
             ;;
-        -o | --output | --policy | --baseline)
+        -o | --output | --policy | --baseline | --cache)
             _filedir
             return
             ;;
@@ -57,7 +57,7 @@ _trustscan() {
             --no-kernel-keys --catalog-dir --no-windows-image
             --rules --no-default-rules --vendors --policy --flag-country --flag-vendor
             --all-privileges --fail-on --verify-time --baseline --syslog --syslog-facility
-            --syslog-all' -- "$cur"))
+            --syslog-all --cache -q --quiet' -- "$cur"))
         return
     fi
     _filedir -d # ROOT: directories (or files)

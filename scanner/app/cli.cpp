@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <chrono>
 #include <csignal>
 
@@ -18,10 +20,12 @@
 #include <optional>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
 #include "app/data_dir.hpp"
+#include "app/progress.hpp"
 #include "app/exit_codes.hpp"
 #include "report/baseline.hpp"
 #include "report/report.hpp"
@@ -130,6 +134,18 @@ std::optional<std::int64_t> parse_utc(const std::string& s) {
   return static_cast<std::int64_t>(::timegm(&tm));
 }
 
+/// True when `inner` lies below the directory `outer` (both as they resolve now).
+bool lies_below(const std::filesystem::path& inner, const std::string& outer) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(outer, ec)) return false;
+  const auto dir = std::filesystem::weakly_canonical(outer, ec);
+  if (ec) return false;
+  const auto file = std::filesystem::weakly_canonical(std::filesystem::absolute(inner, ec), ec);
+  if (ec) return false;
+  auto [d, f] = std::mismatch(dir.begin(), dir.end(), file.begin(), file.end());
+  return d == dir.end() || (std::next(d) == dir.end() && d->empty());  // "/" and "a/" end in an empty element
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -213,6 +229,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--syslog-facility", syslog_facility, "Syslog facility: user, daemon, local0..local7, ... or 0-23")
       ->capture_default_str();
   scan->add_flag("--syslog-all", syslog_all, "Send every event (all records, skips, errors), not only findings");
+  // Issue 8: incremental re-scans and progress.
+  std::string cache_file;
+  bool quiet = false;
+  scan->add_option("--cache", cache_file,
+                   "Keep per-file results in this SQLite FILE and reuse them for files unchanged since (docs/cache.md)");
+  scan->add_flag("-q,--quiet", quiet, "No progress line on standard error (shown only when it is a terminal)");
 
   try {
     app.parse(argc, argv);
@@ -273,6 +295,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       return static_cast<int>(ExitCode::Usage);
     }
   }
+  if (!cache_file.empty()) {
+    opt.cache_file = cache_file;
+    for (const std::string& root : opt.roots)
+      if (lies_below(cache_file, root))
+        err << "trustscan: warning: the --cache file " << cache_file << " is inside the scanned tree " << root
+            << ": it is written there (and not scanned itself)\n";
+  }
   opt.stop = &g_stop_signal;
   install_stop_handlers();
   report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
@@ -303,14 +332,24 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     syslog = report::SyslogOptions{*target, *facility, syslog_all};
   }
+  // The progress line: only on a terminal (the stream must be the process's standard error).
+  std::optional<ProgressLine> progress;
+  if (!quiet && err.rdbuf() == std::cerr.rdbuf() && ::isatty(STDERR_FILENO)) {
+    progress.emplace(err, ProgressLine::terminal_width(STDERR_FILENO));
+    opt.progress = [&progress](const pipeline::ScanProgress& p) { progress->update(p); };
+  }
   Result<pipeline::ScanResult> scanned = fail(Errc::Internal, "no scan");
   try {
     scanned = pipeline::scan(opt);
   } catch (const std::bad_alloc&) {  // outside any file's boundary: loading rules, anchors, keys
+    progress.reset();
     err << "trustscan: out of memory before or after the per-file stages"
         << (max_memory ? " (--max-memory is too low for this scan)" : "") << '\n';
     return static_cast<int>(ExitCode::Usage);
   }
+  progress.reset();  // erases the line before anything else is written
+  if (scanned)
+    for (const std::string& note : scanned->cache_notes) err << "trustscan: " << note << '\n';
   if (!scanned) {
     err << "trustscan: " << scanned.error().message << '\n';
     return static_cast<int>(ExitCode::Usage);

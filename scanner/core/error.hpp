@@ -40,6 +40,7 @@ struct [[nodiscard]] Error {
   std::string message;
   /// Which stage reported it ("map", "parse", ...), filled by the pipeline.
   std::string stage{};
+  friend bool operator==(const Error&, const Error&) = default;
 };
 
 template <class T>

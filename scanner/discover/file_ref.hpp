@@ -15,6 +15,7 @@ namespace trustscan::discover {
 struct Timestamp {
   std::int64_t sec = 0;
   std::uint32_t nsec = 0;
+  friend bool operator==(const Timestamp&, const Timestamp&) = default;
 };
 
 /// A regular file found under a scan root, with the metadata seen when it was found.
@@ -30,6 +31,7 @@ struct FileRef {
   std::uint32_t gid = 0;
   Timestamp mtime;
   Timestamp ctime;
+  friend bool operator==(const FileRef&, const FileRef&) = default;
 };
 
 /// Why a path was not scanned.

@@ -52,6 +52,7 @@ struct StringMatch {
   std::string identifier;  ///< "$vi_company", or "$" for anonymous strings
   std::uint64_t offset = 0;  ///< file offset of the first match
   std::uint32_t length = 0;  ///< bytes matched
+  friend bool operator==(const StringMatch&, const StringMatch&) = default;
 };
 
 /// One rule that matched one file.
@@ -72,6 +73,7 @@ struct RuleMatch {
     return confidence_from_string(meta_or_empty("confidence")).value_or(Confidence::Low);
   }
 
+  friend bool operator==(const RuleMatch&, const RuleMatch&) = default;
  private:
   [[nodiscard]] std::string_view meta_or_empty(const std::string& key) const {
     const auto it = meta.find(key);

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <system_error>
 #include <utility>
 
+#include "io/hashing.hpp"
 #include "match/rule_set_impl.hpp"
 #include "match/rule_source_index.hpp"
 
@@ -136,6 +139,23 @@ std::vector<std::string> meta_problems(const YR_RULE* rule, const RuleInfo& info
   return problems;
 }
 
+/// RuleSet::fingerprint: the include closure of the sources is found the way libyara resolves
+/// includes (RuleSourceIndex), then every file is hashed by path and content.
+std::string sources_fingerprint(const std::vector<Source>& sources) {
+  detail::RuleSourceIndex index;
+  std::string text = std::string("libyara ") + YR_VERSION + "\n";
+  for (const auto& s : sources) {
+    index.add_file(s.file, s.ns);
+    text += "source " + s.ns + " " + s.file.string() + "\n";
+  }
+  for (const auto& file : index.files()) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text += "file " + file.string() + " " + io::sha256_hex(std::as_bytes(std::span(content))) + "\n";
+  }
+  return io::sha256_hex(std::as_bytes(std::span(text)));
+}
+
 }  // namespace
 
 Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
@@ -210,6 +230,7 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
   auto impl = std::make_shared<Impl>();
   impl->rules = detail::RulesHandle(std::move(*library), raw_rules);
   for (const auto& s : *sources) impl->sources.push_back(s.file);
+  impl->fingerprint = sources_fingerprint(*sources);
   for (auto& d : diagnostics) impl->warnings.push_back(std::move(d));
 
   // Required meta, checked on the compiled rules (what will actually run), located in the source.
@@ -245,5 +266,6 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
 const std::vector<RuleInfo>& RuleSet::rules() const noexcept { return impl_->infos; }
 const std::vector<RuleDiagnostic>& RuleSet::warnings() const noexcept { return impl_->warnings; }
 const std::vector<fs::path>& RuleSet::sources() const noexcept { return impl_->sources; }
+const std::string& RuleSet::fingerprint() const noexcept { return impl_->fingerprint; }
 
 }  // namespace trustscan::match

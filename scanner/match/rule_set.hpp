@@ -70,6 +70,10 @@ class RuleSet {
   [[nodiscard]] const std::vector<RuleDiagnostic>& warnings() const noexcept;
   /// Top-level rule files that were compiled (after directory expansion).
   [[nodiscard]] const std::vector<std::filesystem::path>& sources() const noexcept;
+  /// Lower-case hex SHA-256 over the libyara version and every rule source that was compiled —
+  /// each top-level file with its namespace, and every file it includes, by path and content.
+  /// Equal fingerprints match alike; the scan cache is void when it changes (docs/cache.md).
+  [[nodiscard]] const std::string& fingerprint() const noexcept;
 
   struct Impl;  ///< defined in rule_set_impl.hpp (holds the libyara handle)
 

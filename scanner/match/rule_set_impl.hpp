@@ -3,6 +3,7 @@
 /// RuleSet internals shared by rule_set.cpp and matcher.cpp (private to scanner/match/).
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "match/rule_set.hpp"
@@ -15,6 +16,7 @@ struct RuleSet::Impl {
   std::vector<RuleInfo> infos;
   std::vector<RuleDiagnostic> warnings;
   std::vector<std::filesystem::path> sources;
+  std::string fingerprint;  ///< RuleSet::fingerprint
 };
 
 namespace detail {

@@ -37,6 +37,8 @@ class RuleSourceIndex {
     virtual void include(std::string_view target, int line) = 0;
   };
   static void lex(std::string_view text, Visitor& visitor);
+  /// Every file indexed so far (the sources and everything they include), as canonical paths.
+  [[nodiscard]] const std::set<std::filesystem::path>& files() const noexcept { return visited_; }
 
  private:
   void add_file_recursive(const std::filesystem::path& file, const std::string& ns, int depth);

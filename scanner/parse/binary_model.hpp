@@ -18,6 +18,7 @@ namespace trustscan::parse {
 struct ByteRange {
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
+  friend bool operator==(const ByteRange&, const ByteRange&) = default;
 };
 
 /// File offsets the Authenticode digest needs (PE/COFF spec §"Calculating the PE Image Hash").
@@ -29,6 +30,7 @@ struct PeLayout {
   /// size == 0 when absent. May point outside the file in a malformed PE: check before use.
   ByteRange certificate_table{};
   std::vector<ByteRange> sections;         ///< PointerToRawData/SizeOfRawData per section, file order
+  friend bool operator==(const PeLayout&, const PeLayout&) = default;
 };
 
 /// PE/COFF specifics.
@@ -47,6 +49,7 @@ struct PeInfo {
   std::vector<std::string> imported_functions;  ///< "lib.func" / "lib.ord123" in import order (bounded)
   bool has_certificate_table = false;
   PeLayout layout;
+  friend bool operator==(const PeInfo&, const PeInfo&) = default;
 };
 
 /// ELF specifics.
@@ -66,6 +69,7 @@ struct ElfInfo {
   std::string grub_module_name;
   /// Kernel image markers (`__ksymtab` plus a `.init.text` in an executable = vmlinux).
   bool looks_like_kernel_image = false;
+  friend bool operator==(const ElfInfo&, const ElfInfo&) = default;
 };
 
 /// One architecture slice of a Mach-O (thin files have exactly one).
@@ -78,6 +82,7 @@ struct MachOSlice {
   ByteRange code_signature{};     ///< LC_CODE_SIGNATURE data, relative to the whole file
   std::vector<std::string> libraries;  ///< LC_LOAD_DYLIB & co.
   std::string bundle_identifier{};     ///< not filled yet (needs Info.plist)
+  friend bool operator==(const MachOSlice&, const MachOSlice&) = default;
 };
 
 /// Everything parse/ learned about one binary.
@@ -94,6 +99,7 @@ struct BinaryModel {
   std::vector<MachOSlice> macho_slices;
   /// Non-fatal oddities met while parsing (a limit cut a list, a bad sub-structure was skipped).
   std::vector<std::string> warnings;
+  friend bool operator==(const BinaryModel&, const BinaryModel&) = default;
 };
 
 }  // namespace trustscan::parse

@@ -14,6 +14,7 @@ struct Classification {
   FileType type = FileType::Unknown;
   Privilege privilege = Privilege::User;
   std::string reason;  ///< e.g. "imports ntoskrnl.exe", "ELF relocatable with .modinfo"
+  friend bool operator==(const Classification&, const Classification&) = default;
 };
 
 /// `path` is the file's path as found (only its name and extension are used).

@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,6 +14,9 @@
 #include <variant>
 
 #include "attribute/attributor.hpp"
+#include "cache/program_id.hpp"
+#include "cache/record_codec.hpp"
+#include "cache/scan_cache.hpp"
 #include "discover/walker.hpp"
 #include "identify/format.hpp"
 #include "io/decompress.hpp"
@@ -86,16 +90,27 @@ void join_windows(FileRecord& rec, const WindowsState& win) {
   rec.windows = std::move(facts);
 }
 
+/// The `privilege` the rules see: the parsed one, raised to kernel for a file a Windows image
+/// registers as a driver service (as join_windows does); unknown when the file was not parsed.
+std::optional<Privilege> rule_privilege(const FileRecord& rec, const WindowsState& win) {
+  if (!rec.binary) return std::nullopt;
+  if (const WindowsImage* image = win.image_of(rec.file.root_index, rec.file.relative))
+    if (auto it = image->services_by_key.find(fold_case(rec.file.relative)); it != image->services_by_key.end())
+      for (std::size_t i : it->second)
+        if (windows::is_driver(image->services[i].service.type)) return Privilege::Kernel;
+  return rec.classification.privilege;
+}
+
 /// match/: the shared rules over the same bytes, with the file's facts as external variables.
-void match_rules(FileRecord& rec, std::span<const std::byte> bytes, match::Matcher& matcher) {
+void match_rules(FileRecord& rec, std::span<const std::byte> bytes, match::Matcher& matcher,
+                 std::optional<Privilege> privilege) {
   std::string_view path = rec.file.path;
   auto slash = path.find_last_of('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   auto dot = name.find_last_of('.');
   std::string ext = dot == std::string_view::npos || dot == 0 ? std::string() : std::string(name.substr(dot + 1));
   std::ranges::transform(ext, ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  match::MatchExternals ext_vars{name, path, ext, rec.format, std::nullopt};
-  if (rec.binary) ext_vars.privilege = rec.classification.privilege;
+  match::MatchExternals ext_vars{name, path, ext, rec.format, privilege};
   auto found = matcher.scan(bytes, ext_vars);
   if (found) rec.matches = std::move(*found);
   else rec.errors.push_back(at_stage(found.error(), "match"));
@@ -113,8 +128,10 @@ policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
   return policy::evaluate(ctx.policy, s);
 }
 
-/// Everything done to one file, from open to parse. Failures before the file is known to be a
-/// binary make it an unreadable path; failures after that are errors inside its record.
+/// Everything that reads the file: open, identify, map, parse, verify, match. Failures before the
+/// file is known to be a binary make it an unreadable path; failures after that are errors inside
+/// its record. What this returns depends on the file's bytes only (and the configuration): it is
+/// what the cache keeps (cache/file_facts.hpp); complete() adds the rest.
 Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx,
                 const WindowsState& win, match::Matcher* matcher) {
   auto fd = root.open_beneath(f.relative, false);
@@ -169,29 +186,25 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
     rec.binary = std::move(*model);
     try {
       verify_signatures(rec, bytes, ctx);
-      match_catalogs(rec, win.catalogs);
     } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
       rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
     }
   }
-  join_windows(rec, win);
-  if (matcher) match_rules(rec, bytes, *matcher);
-  rec.attribution = attribute::attribute(rec, ctx.vendors);
-  if (rec.attribution) rec.verdict = evaluate_policy(rec, ctx);
+  if (matcher) match_rules(rec, bytes, *matcher, rule_privilege(rec, win));
   return rec;
 }
 
-/// The per-file exception boundary: a bug or an escaped third-party exception becomes an
-/// Errc::Internal error on that file, never the end of the scan.
-Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits,
-                        const Context& ctx, const WindowsState& win, match::Matcher* matcher) {
+/// The stages that depend on more than the file — catalogs, the Windows image, the vendor list,
+/// the policy — run on every record, freshly analysed or taken from the cache.
+void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   try {
-    return analyze(f, root, limits, ctx, win, matcher);
+    match_catalogs(rec, win.catalogs);
   } catch (const std::exception& e) {
-    return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
-  } catch (...) {
-    return discover::PathError{f.path, Error{Errc::Internal, "unexpected non-standard exception", "pipeline"}};
+    rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
   }
+  join_windows(rec, win);
+  rec.attribution = attribute::attribute(rec, ctx.vendors);
+  if (rec.attribution) rec.verdict = evaluate_policy(rec, ctx);
 }
 
 /// Opens each root. A root that is a regular file is scanned as that one file.
@@ -306,7 +319,160 @@ struct ScanState {
   std::unique_ptr<std::atomic<bool>[]> out_of_memory;
   std::mutex setup_errors_mutex;
   std::vector<Error> setup_errors;
+  std::shared_ptr<cache::ScanCache> cache;  ///< --cache
+  std::atomic<std::uint64_t> cache_hits{0}, cache_misses{0}, cache_invalidated{0};
+  // Progress (issue 8): written by workers, read by the watchdog's tick.
+  std::atomic<std::uint64_t> files_done{0}, bytes_done{0};
+  std::atomic<std::size_t> last_root{0};
 };
+
+// --- The cache hook (issue 8, docs/cache.md) -------------------------------------------------
+
+/// Identity of everything besides a file that decides its cached facts: the code (version and
+/// build-ids), the record format, the compiled rules, the trust anchors and CRLs, Apple's
+/// anchors, the module-signing keys (with where each came from: results name it) and the limits.
+/// Not in it, because they are recomputed after every hit: catalogs, Windows images, vendor
+/// list, policy. The verification clock is checked per entry (ClockWindow).
+std::string cache_fingerprint(const Context& ctx, const Limits& l) {
+  std::string text = cache::program_identity();
+  text += "\nrecord-format " + std::to_string(cache::kRecordFormat);
+  text += "\nrules " + (ctx.rules ? ctx.rules->fingerprint() : std::string("none"));
+  text += "\ntrust " + ctx.trust.fingerprint();
+  text += "\napple " + ctx.apple.fingerprint();
+  for (const verify::KernelKey& k : ctx.kernel_keys.keys())
+    text += "\nkernel-key " + k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin;
+  for (std::uint64_t v : {l.max_file_size, l.max_parse_size, l.max_decompressed_size, std::uint64_t{l.max_pe_sections},
+                          std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},
+                          std::uint64_t{l.max_string_length}, std::uint64_t{l.max_imports}})
+    text += "\nlimit " + std::to_string(v);
+  return io::sha256_hex(std::as_bytes(std::span(text)));
+}
+
+/// The cached part of an analysis outcome (taken before complete()).
+cache::FileFacts facts_of(const Outcome& o, const WindowsState& win) {
+  cache::FileFacts f;
+  const auto* rec = std::get_if<FileRecord>(&o);
+  if (!rec) return f;  // NotBinary
+  f.binary = true;
+  f.format = rec->format;
+  f.compression = rec->compression;
+  f.sha256 = rec->sha256;
+  f.decompressed_size = rec->decompressed_size;
+  f.model = rec->binary;
+  f.classification = rec->classification;
+  f.authenticode = rec->authenticode;
+  f.module_signature = rec->module_signature;
+  f.macho_signatures = rec->macho_signatures;
+  f.matches = rec->matches;
+  f.rule_privilege = rule_privilege(*rec, win);
+  f.errors = rec->errors;
+  if (rec->authenticode) f.clock_window.narrow(rec->authenticode->clock_window);
+  for (const auto& [slice, sig] : rec->macho_signatures) f.clock_window.narrow(sig.clock_window);
+  return f;
+}
+
+/// The outcome a hit stands for: the file as the walk saw it now, plus the stored facts.
+Outcome outcome_of(const discover::FileRef& file, cache::FileFacts&& f) {
+  if (!f.binary) return NotBinary{};
+  FileRecord rec;
+  rec.file = file;
+  rec.format = f.format;
+  rec.compression = f.compression;
+  rec.sha256 = std::move(f.sha256);
+  rec.decompressed_size = f.decompressed_size;
+  rec.binary = std::move(f.model);
+  rec.classification = std::move(f.classification);
+  rec.authenticode = std::move(f.authenticode);
+  rec.module_signature = std::move(f.module_signature);
+  rec.macho_signatures = std::move(f.macho_signatures);
+  rec.matches = std::move(f.matches);
+  rec.errors = std::move(f.errors);
+  return rec;
+}
+
+/// A file modified less than this before it was read is not cached: a second write within the
+/// file system's timestamp granularity after our read would leave size, mtime and ctime as we
+/// saw them (the "racy" case git's index has too). ctime cannot be set from user space.
+constexpr std::int64_t kRacySeconds = 2;
+
+/// Whether an outcome may be stored: a definite result (not an unreadable path, not a timeout
+/// or an exception that a memory cap may have caused), with every rule run, of a file that was
+/// old enough when its analysis began and that still has the size and times the walk saw.
+bool cacheable(const Outcome& o, const discover::FileRef& f, const io::RootDir& root, bool rules_ran,
+               std::int64_t analysis_began) {
+  if (std::holds_alternative<NotScanned>(o) || std::holds_alternative<discover::PathError>(o)) return false;
+  if (const auto* rec = std::get_if<FileRecord>(&o)) {
+    if (!rules_ran) return false;
+    if (std::ranges::any_of(rec->errors, [](const Error& e) { return e.code == Errc::Internal || e.code == Errc::Timeout; }))
+      return false;
+  }
+  if (f.ctime.sec > analysis_began - kRacySeconds) return false;
+  struct stat st {};
+  if (::fstatat(root.fd(), f.relative.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  const discover::FileRef now = discover::file_ref(f.root_index, f.relative, f.path, st);
+  return now.device == f.device && now.inode == f.inode && now.size == f.size && now.mtime == f.mtime &&
+         now.ctime == f.ctime;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// One file: the cached outcome when there is a usable one (decided from the FileRef alone, the
+/// file is not opened), else analyze() and store; then complete(). Also the per-file exception
+/// boundary: a bug or an escaped third-party exception becomes an Errc::Internal error on that
+/// file, never the end of the scan.
+Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matcher* matcher,
+                        cache::ScanCache::Reader* reader) {
+  try {
+    Outcome o;
+    bool hit = false;
+    if (reader) {  // before analyze(FileRef)
+      cache::Lookup found = reader->find(f, st.ctx.verify_time);
+      bool stale = found.status == cache::LookupStatus::Stale;
+      if (found.status == cache::LookupStatus::Hit) {
+        const std::optional<Privilege> seen = found.facts.rule_privilege;
+        o = outcome_of(f, std::move(found.facts));
+        // The rules were given a privilege the Windows join decides; if it now says otherwise
+        // the rules must run again.
+        const auto* rec = std::get_if<FileRecord>(&o);
+        hit = !rec || !st.ctx.rules || seen == rule_privilege(*rec, *st.win);
+        stale = !hit;
+      }
+      ++(hit ? st.cache_hits : st.cache_misses);
+      if (stale) ++st.cache_invalidated;
+    }
+    if (!hit) {
+      const std::int64_t began = unix_now();
+      const io::RootDir& root = st.roots[f.root_index];
+      o = analyze(f, root, st.options.limits, st.ctx, *st.win, matcher);
+      if (reader && cacheable(o, f, root, !st.ctx.rules || matcher != nullptr, began))  // after analyze
+        st.cache->store(f, facts_of(o, *st.win));
+    }
+    if (auto* rec = std::get_if<FileRecord>(&o)) complete(*rec, st.ctx, *st.win);
+    return o;
+  } catch (const std::exception& e) {
+    return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
+  } catch (...) {
+    return discover::PathError{f.path, Error{Errc::Internal, "unexpected non-standard exception", "pipeline"}};
+  }
+}
+
+/// The cache's own files (database, WAL, shared memory) are never scanned: they change with
+/// every scan. They are listed as excluded.
+void exclude_cache_files(const std::filesystem::path& cache_file, discover::WalkResult& walk) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ids;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    struct stat st {};
+    if (::stat((cache_file.string() + suffix).c_str(), &st) == 0) ids.emplace_back(st.st_dev, st.st_ino);
+  }
+  std::erase_if(walk.files, [&](const discover::FileRef& f) {
+    if (std::ranges::find(ids, std::pair{f.device, f.inode}) == ids.end()) return false;
+    walk.skipped.push_back({f.path, discover::SkipReason::Excluded, "the --cache database of this scan"});
+    ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Excluded))];
+    return true;
+  });
+}
 
 }  // namespace
 
@@ -318,10 +484,17 @@ Result<ScanResult> scan(const ScanOptions& options) {
   ScanResult result;
   result.options = options;
   result.started = std::chrono::system_clock::now();
+  if (options.cache_file) {
+    auto opened = cache::ScanCache::open({*options.cache_file, cache_fingerprint(ctx, options.limits)},
+                                         result.cache_notes);
+    if (!opened) return std::unexpected(opened.error());
+    st->cache = std::move(*opened);
+  }
 
   std::vector<OpenRoot> opened;
   discover::WalkResult walk;
   discover_roots(options, st->roots, opened, walk);
+  if (st->cache) exclude_cache_files(*options.cache_file, walk);
   unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   st->win = std::make_shared<WindowsState>(load_windows(st->roots, opened, options.context.catalog_dirs,
                                                         {&ctx.trust, ctx.verify_time}, n,
@@ -347,11 +520,15 @@ Result<ScanResult> scan(const ScanOptions& options) {
         st->setup_errors.push_back(created.error());
       }
     }
-    return [st, matcher](std::size_t i, const Claim& claim) {
+    // One cache connection per thread (shared_ptr: an abandoned thread keeps its own alive).
+    std::shared_ptr<cache::ScanCache::Reader> reader = st->cache ? st->cache->reader() : nullptr;
+    return [st, matcher, reader](std::size_t i, const Claim& claim) {
       const discover::FileRef& f = st->files[i];
       try {
-        Outcome o = analyze_guarded(f, st->roots[f.root_index], st->options.limits, st->ctx, *st->win,
-                                    *matcher ? &**matcher : nullptr);
+        Outcome o = analyze_guarded(f, *st, *matcher ? &**matcher : nullptr, reader.get());
+        st->files_done.fetch_add(1, std::memory_order_relaxed);
+        st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
+        st->last_root.store(f.root_index, std::memory_order_relaxed);
         if (claim()) st->outcomes[i] = std::move(o);
       } catch (...) {  // the error path itself could not allocate: flag it, nothing else
         if (claim()) st->out_of_memory[i].store(true);
@@ -360,7 +537,24 @@ Result<ScanResult> scan(const ScanOptions& options) {
   };
   n = static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(1, order.size())));
   result.threads_used = n;
-  PoolReport pool = run_pool(order, {n, options.file_timeout, options.stop}, make_worker);
+  PoolOptions pool_options;
+  pool_options.threads = n;
+  pool_options.item_timeout = options.file_timeout;
+  pool_options.stop = options.stop;
+  std::vector<std::string> root_names(st->roots.size());
+  for (const OpenRoot& r : opened) root_names[r.index] = r.path;
+  std::uint64_t bytes_total = 0;
+  for (const discover::FileRef& f : st->files) bytes_total += f.size;
+  const auto pool_started = std::chrono::steady_clock::now();
+  if (options.progress)
+    pool_options.on_tick = [&] {
+      const std::size_t root = st->last_root.load(std::memory_order_relaxed);
+      options.progress({st->files_done.load(std::memory_order_relaxed), st->files.size(),
+                        st->bytes_done.load(std::memory_order_relaxed), bytes_total,
+                        root < root_names.size() ? root_names[root] : std::string(),
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - pool_started).count()});
+    };
+  PoolReport pool = run_pool(order, pool_options, make_worker);
 
   std::uint64_t non_binaries = 0;
   result.errors = std::move(walk.errors);
@@ -376,6 +570,9 @@ Result<ScanResult> scan(const ScanOptions& options) {
     if (st->out_of_memory[i].load())
       st->outcomes[i] = discover::PathError{
           st->files[i].path, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"}};
+  // One allocation: growing step by step would move every (large) record again and again.
+  result.records.reserve(static_cast<std::size_t>(
+      std::ranges::count_if(st->outcomes, [](const Outcome& o) { return std::holds_alternative<FileRecord>(o); })));
   for (Outcome& o : st->outcomes) {
     if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
@@ -391,6 +588,24 @@ Result<ScanResult> scan(const ScanOptions& options) {
   if (options.stop) result.interrupted_by = options.stop->load();
   result.walk_interrupted = walk.interrupted;
   result.abandoned_threads = pool.abandoned_threads;
+  if (st->cache) {
+    result.summary.cache = CacheCounts{st->cache_hits.load(), st->cache_misses.load(), st->cache_invalidated.load()};
+    // Entries of files the walk no longer finds below a directory root are dropped, once the
+    // whole tree was seen.
+    std::optional<cache::Prune> prune;
+    if (result.complete() && pool.timed_out.empty()) {
+      prune.emplace();
+      for (const OpenRoot& r : opened)
+        if (r.is_directory) {
+          std::string below = discover::join_path(r.path, "x");  // "R/x": R as the walk spells it
+          below.pop_back();
+          prune->prefixes.push_back(std::move(below));
+        }
+      for (const discover::FileRef& f : st->files) prune->present.insert(f.path);
+    }
+    st->cache->finish(prune ? &*prune : nullptr);
+    for (std::string& note : st->cache->notes()) result.cache_notes.push_back(std::move(note));
+  }
   if (pool.stopped_by_abandon_limit)
     result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
                                                                 " files hung; the scan was stopped early",

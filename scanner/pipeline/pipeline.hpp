@@ -6,8 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <atomic>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,16 @@
 #include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
+
+/// Where a running scan stands (issue 8: the progress line). Sizes are those the walk saw.
+struct ScanProgress {
+  std::uint64_t files_done = 0;   ///< analysed or taken from the cache
+  std::uint64_t files_total = 0;  ///< listed by the walk
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+  std::string current_root;       ///< the root (as given) of the file finished last
+  double elapsed_seconds = 0;     ///< since the files started to be analysed
+};
 
 struct ScanOptions {
   std::vector<std::string> roots{"/"};
@@ -32,6 +45,19 @@ struct ScanOptions {
   /// Set to a signal number to stop the scan early (SIGINT/SIGTERM): the walk and the workers stop
   /// starting new work and the result is marked incomplete.
   const std::atomic<int>* stop = nullptr;
+  /// --cache FILE (issue 8, docs/cache.md): reuse the per-file results of earlier scans kept in
+  /// this SQLite file, and keep this scan's. Unset: no cache.
+  std::optional<std::filesystem::path> cache_file;
+  /// Called about four times a second while files are analysed, from the thread that called
+  /// scan() (never from a worker). Empty: never called.
+  std::function<void(const ScanProgress&)> progress{};
+};
+
+/// What --cache did (summary.cache in reports). hits + misses = files looked up.
+struct CacheCounts {
+  std::uint64_t hits = 0;         ///< outcome taken from the cache: the file was not opened
+  std::uint64_t misses = 0;       ///< analysed (read), whether or not an entry existed
+  std::uint64_t invalidated = 0;  ///< misses that had an entry which could not be used
 };
 
 struct ScanSummary {
@@ -54,6 +80,7 @@ struct ScanSummary {
   std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
   std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
+  std::optional<CacheCounts> cache;     ///< set when --cache was given
 };
 
 /// The catalogs loaded for the scan (from Windows images and --catalog-dir).
@@ -89,6 +116,8 @@ struct ScanResult {
   int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
   bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
   std::size_t abandoned_threads = 0;
+  /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
+  std::vector<std::string> cache_notes;
   /// The scan covered everything it was asked to (not stopped, nothing timed out).
   [[nodiscard]] bool complete() const noexcept { return interrupted_by == 0 && !walk_interrupted && summary.files_not_scanned == 0; }
 };

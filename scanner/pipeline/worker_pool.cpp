@@ -104,6 +104,12 @@ PoolReport run_pool(const std::vector<std::size_t>& order, const PoolOptions& op
     for (unsigned t = 0; t < n; ++t) spawn();
     while (st->active > 0) {
       st->cv.wait_for(lock, tick);
+      if (options.on_tick) {
+        lock.unlock();  // workers finishing their items must not wait for the report
+        options.on_tick();
+        lock.lock();
+        if (st->active == 0) break;
+      }
       if (options.item_timeout.count() <= 0) continue;
       const std::int64_t limit = std::chrono::duration_cast<std::chrono::nanoseconds>(options.item_timeout).count();
       const std::int64_t now = now_ns();

@@ -28,6 +28,9 @@ struct PoolOptions {
   const std::atomic<int>* stop = nullptr;     ///< non-zero: start no new item
   /// More abandoned threads than this stop the pool (each may keep a core busy forever).
   std::size_t max_abandoned = 16;
+  /// Called by the watchdog (the calling thread) on each of its ticks, about every 250 ms (more
+  /// often with a short item_timeout), while items run. For progress reports; must not block.
+  std::function<void()> on_tick{};
 };
 
 struct PoolReport {

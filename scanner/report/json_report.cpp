@@ -370,13 +370,16 @@ ordered_json path_error_json(const discover::PathError& e) {
 }
 
 ordered_json summary_json(const pipeline::ScanSummary& s) {
-  return {{"files_seen", s.files_seen},     {"files_scanned", s.files_scanned}, {"binaries", s.binaries},
+  ordered_json j{{"files_seen", s.files_seen},     {"files_scanned", s.files_scanned}, {"binaries", s.binaries},
           {"non_binaries", s.non_binaries}, {"empty_files", s.empty_files},     {"directories", s.directories},
           {"bytes_scanned", s.bytes_scanned}, {"errors", s.error_count},       {"by_format", s.by_format},
           {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped},
           {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
           {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed},
           {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out}};
+  if (s.cache)  // issue 8: --cache
+    j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
+  return j;
 }
 
 ordered_json scan_json(const ScanResult& r, const RunInfo& run) {

@@ -192,6 +192,9 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
     out << " " << s.files_not_scanned << " listed files not analysed\n";
   }
   if (s.files_timed_out) out << s.files_timed_out << " files abandoned after --file-timeout (see ERRORS)\n";
+  if (s.cache)
+    out << "cache: " << s.cache->hits << " files reused unread, " << s.cache->misses << " analysed ("
+        << s.cache->invalidated << " of them had an outdated entry)\n";
   out << '\n';
   write_windows(result, out);
   write_findings(result, out);

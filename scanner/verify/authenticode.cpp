@@ -376,6 +376,7 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.flags |= chain.flags;
     add_errors(chain.errors);
     info.chain = std::move(chain.chain);
+    if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   } else if (ctx.trust == nullptr || !ctx.trust->checks_revocation()) {
     add_flag(info.flags, VerifyFlag::RevocationNotChecked);
   }
@@ -435,6 +436,7 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
     for (std::size_t i = 0; digests && c.image_md && i < mds.size(); ++i)
       if (EVP_MD_get_type(mds[i]) == EVP_MD_get_type(c.image_md)) computed = &(*digests)[i];
     verify_candidate(c, computed, ctx);
+    result.clock_window.narrow(c.info.clock_window);
     result.signatures.push_back(std::move(c.info));
   }
   candidates.clear();  // frees the PKCS#7 structures

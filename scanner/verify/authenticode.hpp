@@ -79,6 +79,9 @@ struct SignatureInfo {
   SignatureStatus status = SignatureStatus::Malformed;
   VerifyFlags flags = 0;
   std::vector<std::string> errors;  ///< one readable line per problem found
+  /// Verification clocks at which this signature verifies exactly the same (signature_status.hpp).
+  ClockWindow clock_window;
+  friend bool operator==(const SignatureInfo&, const SignatureInfo&) = default;
 };
 
 /// Everything verify_authenticode() learned about one PE file.
@@ -91,11 +94,15 @@ struct AuthenticodeResult {
   /// Observations that are not signature problems: bytes after the certificate table (not
   /// covered by any signature), limits that cut the walk short, an unusable layout.
   std::vector<std::string> warnings;
+  /// Verification clocks at which every signature of the file verifies exactly the same: the
+  /// intersection of the signatures' windows.
+  ClockWindow clock_window;
 
   /// The primary signature, or nullptr when unsigned.
   [[nodiscard]] const SignatureInfo* primary() const noexcept {
     return signatures.empty() ? nullptr : signatures.data();
   }
+  friend bool operator==(const AuthenticodeResult&, const AuthenticodeResult&) = default;
 };
 
 /// Shared, read-only inputs of a verification.

@@ -29,6 +29,7 @@ namespace trustscan::verify {
 struct AuthenticodeHashes {
   std::string sha1;
   std::string sha256;
+  friend bool operator==(const AuthenticodeHashes&, const AuthenticodeHashes&) = default;
 };
 
 /// Both authentihashes of `file`, whose layout parse/ recorded. Fails (Errc::Malformed) when the

@@ -311,6 +311,7 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, Signat
     info.flags |= chain.flags;
     info.errors.insert(info.errors.end(), chain.errors.begin(), chain.errors.end());
     info.chain = std::move(chain.chain);
+    if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   }
   info.status = status_for(info.flags);
 }

@@ -21,6 +21,7 @@ struct CertInfo {
   std::string not_after;          ///< ISO-8601 UTC
   std::string thumbprint_sha1;    ///< lower-case hex SHA-1 of the DER certificate
   std::string thumbprint_sha256;  ///< lower-case hex SHA-256 of the DER certificate
+  friend bool operator==(const CertInfo&, const CertInfo&) = default;
 };
 
 }  // namespace trustscan::verify

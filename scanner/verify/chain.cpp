@@ -4,6 +4,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "verify/openssl_ptr.hpp"
@@ -97,6 +98,12 @@ bool leaf_usage_ok(X509* leaf, LeafUsage usage) {
 
 }  // namespace
 
+void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_unix) noexcept {
+  if (cert == nullptr) return;
+  for (const ASN1_TIME* t : {X509_get0_notBefore(cert), X509_get0_notAfter(cert)})
+    if (auto instant = t ? to_unix(t) : std::nullopt) window.split_at(*instant, at_unix);
+}
+
 ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * untrusted,
                          std::int64_t at_unix, LeafUsage usage) {
   ChainResult result;
@@ -168,6 +175,16 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
     }
   }
   if (!revocation) add_flag(result.flags, VerifyFlag::RevocationNotChecked);
+
+  narrow_by_validity(result.window, leaf, at_unix);
+  for (int i = 0; untrusted != nullptr && i < sk_X509_num(untrusted); ++i)
+    narrow_by_validity(result.window, sk_X509_value(untrusted, i), at_unix);
+  if (trust != nullptr) {
+    const auto& instants = trust->impl().clock_instants;  // sorted
+    const auto next = std::upper_bound(instants.begin(), instants.end(), at_unix);
+    if (next != instants.end()) result.window.split_at(*next, at_unix);
+    if (next != instants.begin()) result.window.split_at(*std::prev(next), at_unix);
+  }
   return result;
 }
 

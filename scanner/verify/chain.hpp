@@ -37,6 +37,10 @@ struct ChainResult {
   std::vector<std::string> errors;  ///< one line per problem, naming the certificate
   std::vector<CertInfo> chain;      ///< the path OpenSSL built, leaf first (partial if it failed)
   bool anchored = false;            ///< the path ends at a TrustStore anchor
+  /// Clocks at which this result would be the same: around `at_unix`, up to the nearest
+  /// validity boundary of the leaf, of every candidate intermediate, of every anchor and of
+  /// every CRL (any of which could change the path OpenSSL builds or the problems it finds).
+  ClockWindow window;
 };
 
 /// Flags from ChainResult that make a chain unacceptable (everything but RevocationNotChecked).
@@ -48,6 +52,9 @@ inline constexpr VerifyFlags kChainFailureFlags =
 /// certificates of `untrusted` (may be nullptr) as intermediates. `trust` may be nullptr: then
 /// nothing is anchored and the result always carries UntrustedRoot. Never touches the network.
 /// Builds its own X509_STORE_CTX, so concurrent calls on one TrustStore are safe.
+/// Narrows `window` around `at_unix` by the validity boundaries (notBefore, notAfter) of `cert`.
+void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_unix) noexcept;
+
 [[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf,
                                        STACK_OF(X509) * untrusted, std::int64_t at_unix,
                                        LeafUsage usage);

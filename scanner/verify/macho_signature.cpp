@@ -17,6 +17,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include "verify/chain.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/openssl_ptr.hpp"
 
@@ -303,8 +304,10 @@ std::vector<std::vector<unsigned char>> signed_cdhashes(CMS_SignerInfo* si) {
 
 /// Verifies Apple's RFC 3161 timestamp (unsigned attribute id-aa-timeStampToken) over the
 /// signer's signature value; returns its genTime when it verifies to an anchor.
+/// `window` is split at its genTime: whether it lies in the future is all that depends on `now`.
 std::optional<std::int64_t> verified_timestamp(CMS_SignerInfo* si, const MachOTrustAnchors& anchors,
-                                               std::int64_t now, std::vector<std::string>& errors) {
+                                               std::int64_t now, std::vector<std::string>& errors,
+                                               ClockWindow& window) {
   const int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
   if (idx < 0) return std::nullopt;
   const ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, idx), 0);
@@ -329,6 +332,7 @@ std::optional<std::int64_t> verified_timestamp(CMS_SignerInfo* si, const MachOTr
     errors.push_back("timestamp genTime cannot be decoded");
     return std::nullopt;
   }
+  window.split_at(gen_time, now);
   if (gen_time > now) {
     errors.push_back("timestamp genTime lies after the verification time; ignored");
     return std::nullopt;
@@ -489,10 +493,16 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
   }
 
   // 3. Chain to an anchor, at the verified timestamp if any, else at `now`.
-  const auto ts = verified_timestamp(si, anchors, now, r.errors);
+  const auto ts = verified_timestamp(si, anchors, now, r.errors, r.clock_window);
   r.timestamp = ts;
   r.verification_time = ts.value_or(now);
   r.verification_time_source = ts ? "timestamp" : "clock";
+  if (!ts) {  // checked at the clock: every certificate that could take part bounds the window
+    detail::narrow_by_validity(r.clock_window, leaf, now);
+    for (int i = 0; embedded && i < sk_X509_num(embedded.get()); ++i)
+      detail::narrow_by_validity(r.clock_window, sk_X509_value(embedded.get(), i), now);
+    for (std::size_t i = 0; i < anchors.size(); ++i) detail::narrow_by_validity(r.clock_window, anchors.certificate(i), now);
+  }
   X509StorePtr store = make_store(anchors, r.verification_time);
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), leaf, embedded.get()) != 1) {
@@ -577,6 +587,24 @@ std::vector<std::string> MachOTrustAnchors::subjects() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < size(); ++i) out.push_back(modsig::name_to_string(X509_get_subject_name(certificate(i))));
   return out;
+}
+
+std::string MachOTrustAnchors::fingerprint() const {
+  // Each anchor's SHA-256 thumbprint, sorted, hashed again: independent of the load order.
+  std::vector<std::string> prints;
+  for (std::size_t i = 0; i < size(); ++i) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(certificate(i), EVP_sha256(), md, &len) == 1) prints.push_back(modsig::hex_lower({md, len}));
+  }
+  if (prints.empty()) return {};
+  std::ranges::sort(prints);
+  std::string text;
+  for (const auto& p : prints) text += p + "\n";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+  return modsig::hex_lower({md, len});
 }
 
 x509_st* MachOTrustAnchors::certificate(std::size_t index) const noexcept {

@@ -62,6 +62,9 @@ class MachOTrustAnchors {
   [[nodiscard]] std::size_t size() const noexcept;
   /// Subject DNs of the anchors, in load order (for diagnostics).
   [[nodiscard]] std::vector<std::string> subjects() const;
+  /// Lower-case hex SHA-256 identifying exactly this set of anchors (the scan cache is void when
+  /// it changes; docs/cache.md). "" for an empty set.
+  [[nodiscard]] std::string fingerprint() const;
   /// The anchor certificate at `index` (OpenSSL X509*), nullptr if out of range; verify/ internal.
   [[nodiscard]] x509_st* certificate(std::size_t index) const noexcept;
 
@@ -121,6 +124,7 @@ struct MachOCodeDirectory {
   std::uint8_t platform = 0;         ///< non-zero for Apple platform binaries
   bool page_hashes_ok = false;
   std::optional<std::uint32_t> first_bad_page;  ///< first page whose hash mismatched
+  friend bool operator==(const MachOCodeDirectory&, const MachOCodeDirectory&) = default;
 };
 
 /// The CMS signer certificate, for reports.
@@ -132,6 +136,7 @@ struct MachOSigner {
   std::string issuer;               ///< issuer DN
   std::string serial_hex;
   std::vector<std::string> chain;   ///< subject CNs from the signer to the root (as built or embedded)
+  friend bool operator==(const MachOSigner&, const MachOSigner&) = default;
 };
 
 /// Outcome of verify_macho_signature for one slice.
@@ -167,6 +172,10 @@ struct MachOSignatureResult {
   /// Why the status is not Valid, for people. May also hold notes for a Valid result (e.g. a
   /// timestamp that did not verify, so the clock was used instead).
   std::vector<std::string> errors;
+  /// Verification clocks (`now`) at which this slice verifies exactly the same
+  /// (signature_status.hpp).
+  ClockWindow clock_window;
+  friend bool operator==(const MachOSignatureResult&, const MachOSignatureResult&) = default;
 };
 
 /// Names of the CS_* CodeDirectory flags set in `flags` ("adhoc", "hard", "kill", "expires",

@@ -40,6 +40,7 @@ struct ModuleSigner {
   std::string serial_hex;          ///< serial number, lower-case hex
   std::string subject_key_id_hex;  ///< subject key id, lower-case hex, when named that way
   std::string subject;             ///< subject DN of the matching key, when the key is known
+  friend bool operator==(const ModuleSigner&, const ModuleSigner&) = default;
 };
 
 /// Outcome of verify_module_signature.
@@ -61,6 +62,7 @@ struct ModuleSignatureResult {
   std::string key_source;          ///< origin (file path) of the key that verified, or that failed to
   std::string key_source_kind;     ///< "kernel_image" or "module_keys" ("" when no key matched)
   std::vector<std::string> errors; ///< why the status is not Valid (diagnostics for people)
+  friend bool operator==(const ModuleSignatureResult&, const ModuleSignatureResult&) = default;
 };
 
 /// The trailer magic, 28 bytes: "~Module signature appended~\n".

@@ -4,12 +4,39 @@
 /// catalogs, Linux module signatures, Mach-O code signatures). A status is the verdict; flags
 /// collect *every* problem found, not only the first.
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace trustscan::verify {
+
+/// The verification clocks (Unix seconds) for which a signature result stays exactly the same:
+/// [from, until). A result checked against the clock changes only where a certificate or CRL it
+/// considered becomes valid or expires, or where a timestamp stops lying in the future; the
+/// verifier narrows the window around the clock it used to the nearest such instants. A result
+/// that never consulted the clock covers every time. The scan cache (docs/cache.md) reuses a
+/// stored result only at a clock inside its window.
+struct ClockWindow {
+  std::int64_t from = std::numeric_limits<std::int64_t>::min();
+  std::int64_t until = std::numeric_limits<std::int64_t>::max();
+
+  /// Something changes state at `instant` (the state for t < instant may differ from t >= instant);
+  /// `at` is the clock the result was computed at.
+  constexpr void split_at(std::int64_t instant, std::int64_t at) noexcept {
+    if (instant <= at) from = std::max(from, instant);
+    else until = std::min(until, instant);
+  }
+  /// Intersection with another window (a result made of several checks).
+  constexpr void narrow(const ClockWindow& other) noexcept {
+    from = std::max(from, other.from);
+    until = std::min(until, other.until);
+  }
+  [[nodiscard]] constexpr bool contains(std::int64_t t) const noexcept { return from <= t && t < until; }
+  friend constexpr bool operator==(const ClockWindow&, const ClockWindow&) noexcept = default;
+};
 
 /// Overall verdict for one signature (or a file's primary signature).
 enum class SignatureStatus {

@@ -181,6 +181,8 @@ std::int64_t evaluate_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyCo
   info.timestamp_kind = ts.kind;
   if (ts.time) info.timestamp = iso8601(*ts.time);
   if (!ts.authority.empty()) info.timestamp_authority = ts.authority;
+  // Whether the timestamp is usable depends on the clock only through "not in the future".
+  if (ts.verified) info.clock_window.split_at(*ts.time, ctx.now_unix);
   if (ts.verified && *ts.time > ctx.now_unix) {
     ts.verified = false;  // a countersignature from the future proves nothing
     ts.errors.push_back(ts.kind + " timestamp: " + iso8601(*ts.time) +

@@ -29,6 +29,7 @@ namespace trustscan::verify::detail {
 ///  - none present: nothing is changed; returns ctx.now_unix.
 ///  - one verifies: timestamp_kind, timestamp (ISO-8601), timestamp_authority are set,
 ///    verification_time_source = "timestamp"; returns the timestamp's time.
+///  - a timestamp that verifies splits info.clock_window at its time (usable from then on).
 ///  - present but none verifies: the first one found is reported (kind, and time and authority
 ///    when they could be read), BadTimestamp is added with one error line per problem;
 ///    returns ctx.now_unix.

@@ -85,6 +85,35 @@ std::vector<X509Ptr> parse_certificates(const std::string& data) {
   return certs;
 }
 
+/// Lower-case hex SHA-256 of a CRL's DER encoding ("" if it cannot be encoded).
+std::string crl_digest(X509_CRL* crl) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509_CRL(crl, &der);
+  if (len <= 0) return {};
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  const bool ok = EVP_Digest(der, static_cast<std::size_t>(len), md, &md_len, EVP_sha256(), nullptr) == 1;
+  OPENSSL_free(der);
+  return ok ? detail::to_hex({md, md_len}) : std::string{};
+}
+
+/// The fingerprint of a loaded store: its anchors' thumbprints and CRL digests, each sorted.
+std::string store_fingerprint(const std::set<std::string>& anchors, std::vector<std::string> crls, bool revocation) {
+  std::sort(crls.begin(), crls.end());
+  std::string text = revocation ? "crl-check\n" : "no-crl-check\n";
+  for (const auto& a : anchors) text += "anchor " + a + "\n";
+  for (const auto& c : crls) text += "crl " + c + "\n";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (EVP_Digest(text.data(), text.size(), md, &md_len, EVP_sha256(), nullptr) != 1) return {};
+  return detail::to_hex({md, md_len});
+}
+
+void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
+  if (t == nullptr) return;
+  if (auto v = detail::to_unix(t)) out.push_back(*v);
+}
+
 struct CrlDeleter {
   void operator()(X509_CRL* c) const noexcept { X509_CRL_free(c); }
 };
@@ -118,6 +147,7 @@ TrustStore::~TrustStore() = default;
 const std::vector<TrustAnchor>& TrustStore::anchors() const noexcept { return impl_->anchors; }
 std::size_t TrustStore::crl_count() const noexcept { return impl_->crl_count; }
 bool TrustStore::checks_revocation() const noexcept { return impl_->checks_revocation; }
+const std::string& TrustStore::fingerprint() const noexcept { return impl_->fingerprint; }
 
 Result<TrustStore> TrustStore::load(const std::vector<fs::path>& anchor_dirs,
                                     const std::optional<fs::path>& crl_dir) {
@@ -145,12 +175,15 @@ Result<TrustStore> TrustStore::load(const std::vector<fs::path>& anchor_dirs,
             return fail(Errc::Config, file.string() + ": cannot add certificate to the store");
           }
           impl->anchors.push_back({info.subject, info.thumbprint_sha256, file});
+          add_instant(impl->clock_instants, X509_get0_notBefore(cert.get()));
+          add_instant(impl->clock_instants, X509_get0_notAfter(cert.get()));
         }
       }
     }
   }
   if (impl->anchors.empty()) return fail(Errc::Config, "no trust anchor certificate found");
 
+  std::vector<std::string> crl_digests;
   if (crl_dir) {
     impl->checks_revocation = true;
     auto files = list_files(*crl_dir, kCrlExtensions, "CRL");
@@ -168,9 +201,16 @@ Result<TrustStore> TrustStore::load(const std::vector<fs::path>& anchor_dirs,
           continue;
         }
         ++impl->crl_count;
+        crl_digests.push_back(crl_digest(crl.get()));
+        add_instant(impl->clock_instants, X509_CRL_get0_lastUpdate(crl.get()));
+        add_instant(impl->clock_instants, X509_CRL_get0_nextUpdate(crl.get()));
       }
     }
   }
+  std::sort(impl->clock_instants.begin(), impl->clock_instants.end());
+  impl->clock_instants.erase(std::unique(impl->clock_instants.begin(), impl->clock_instants.end()),
+                             impl->clock_instants.end());
+  impl->fingerprint = store_fingerprint(impl->anchor_thumbprints, std::move(crl_digests), impl->checks_revocation);
   return TrustStore(std::move(impl));
 }
 

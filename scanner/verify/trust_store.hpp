@@ -69,6 +69,10 @@ class TrustStore {
   /// certificate without a matching CRL is reported as revocation_not_checked.
   [[nodiscard]] bool checks_revocation() const noexcept;
 
+  /// Lower-case hex SHA-256 identifying exactly these anchors and CRLs (their DER encodings, in
+  /// a canonical order) and whether revocation is checked: equal fingerprints verify alike. The
+  /// scan cache (docs/cache.md) is void when it changes.
+  [[nodiscard]] const std::string& fingerprint() const noexcept;
   /// OpenSSL-side state; defined in trust_store_impl.hpp, used only inside verify/.
   struct Impl;
   [[nodiscard]] const Impl& impl() const noexcept { return *impl_; }

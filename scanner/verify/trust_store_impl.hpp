@@ -2,6 +2,7 @@
 /// \file
 /// Internal to verify/: the OpenSSL objects behind a TrustStore.
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,12 @@ struct TrustStore::Impl {
   std::vector<TrustAnchor> anchors;
   std::size_t crl_count = 0;
   bool checks_revocation = false;
+  /// Every instant at which an anchor or a CRL changes state (notBefore, notAfter, lastUpdate,
+  /// nextUpdate), sorted and unique: a chain checked at the clock can change only there
+  /// (chain.hpp, ClockWindow).
+  std::vector<std::int64_t> clock_instants;
+  /// SHA-256 over the anchors and CRLs (TrustStore::fingerprint).
+  std::string fingerprint;
 };
 
 }  // namespace trustscan::verify

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -224,6 +225,37 @@ TEST_CASE("expired signer without timestamp: invalid, expired", "[verify][authen
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->verification_time_source == "scan_time");
   CHECK(r.primary()->signed_digest_hex == r.primary()->computed_digest_hex);
+}
+
+TEST_CASE("clock window: the verification clocks at which a result stays the same",
+          "[verify][authenticode][cache]") {
+  if (!have_samples()) return;
+  constexpr std::int64_t k2020 = 1577836800, k2022 = 1640995200, k2025 = 1735689600, k2025_06 = 1748736000,
+                         k2040 = 2208988800, k2041 = 2240611200, k2045 = 2366841600;
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  // Checked at the clock: signer 2020..2040 under the root 2020..2045.
+  const auto r = verify_sample("signed-sha256.exe");
+  CHECK(r.clock_window == ClockWindow{k2020, k2040});
+  CHECK(r.signatures.at(0).clock_window == r.clock_window);
+  // The promise: anywhere inside, the very same result; at the edge, a different one.
+  CHECK(verify_sample("signed-sha256.exe", k2020) == r);
+  CHECK(verify_sample("signed-sha256.exe", k2040 - 1) == r);
+  CHECK(verify_sample("signed-sha256.exe", k2040).status == SignatureStatus::Invalid);
+  CHECK(verify_sample("signed-sha256.exe", k2041).clock_window == ClockWindow{k2040, k2045});
+  CHECK(verify_sample("signed-sha1-nested-sha256.exe").clock_window == ClockWindow{k2020, k2040});
+  // Expired signer (2021..2022), no timestamp: expired until the root expires too.
+  CHECK(verify_sample("signed-expired.exe").clock_window == ClockWindow{k2022, k2045});
+  // A verified timestamp (2025-06-01) decides the time: every clock from then on...
+  const auto ts = verify_sample("signed-timestamped.exe");
+  CHECK(ts.clock_window == ClockWindow{k2025_06, kNever});
+  CHECK(verify_sample("signed-timestamped.exe", k2041) == ts);
+  // ...while before it the timestamp lies in the future, the clock is used, up to that time.
+  const auto early = verify_sample("signed-timestamped.exe", k2025);
+  REQUIRE(early.primary() != nullptr);
+  CHECK(early.primary()->verification_time_source == "scan_time");
+  CHECK(early.clock_window == ClockWindow{k2020, k2025_06});
+  // Unsigned: no clock involved.
+  CHECK(verify_sample("unsigned.exe").clock_window == ClockWindow{});
 }
 
 TEST_CASE("signed by an untrusted CA: untrusted, untrusted_root", "[verify][authenticode]") {

@@ -1,0 +1,508 @@
+#include "cache/scan_cache.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+
+#include "cache/record_codec.hpp"
+
+namespace trustscan::cache {
+namespace {
+
+constexpr const char* kCreateTable =
+    "CREATE TABLE IF NOT EXISTS entries ("
+    " path BLOB PRIMARY KEY NOT NULL,"
+    " device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " mtime_sec INTEGER NOT NULL, mtime_nsec INTEGER NOT NULL,"
+    " ctime_sec INTEGER NOT NULL, ctime_nsec INTEGER NOT NULL,"
+    " config TEXT NOT NULL,"
+    " clock_from INTEGER NOT NULL, clock_until INTEGER NOT NULL,"
+    " record BLOB NOT NULL)";
+constexpr const char* kSelect =
+    "SELECT device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, config, clock_from, clock_until,"
+    " record FROM entries WHERE path = ?1";
+constexpr const char* kInsert =
+    "INSERT OR REPLACE INTO entries (path, device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec,"
+    " config, clock_from, clock_until, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/// Rows per write transaction: large enough that commits cost little, small enough that an
+/// interrupted scan keeps most of its work.
+constexpr std::size_t kBatch = 512;
+/// Waiting for another process that holds the database (a second scan using the same cache).
+constexpr int kBusyTimeoutMs = 10'000;
+
+struct DbCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+bool is_corruption(int rc) noexcept {
+  const int primary = rc & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+/// An SQLite failure with the message of the connection that had it.
+struct DbError {
+  int rc = SQLITE_OK;
+  std::string message;
+};
+
+DbError db_error(sqlite3* db, int rc) {
+  return {rc, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)};
+}
+
+std::optional<DbError> exec(sqlite3* db, const char* sql) {
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &msg);
+  if (rc == SQLITE_OK) return std::nullopt;
+  DbError e{rc, msg ? msg : sqlite3_errstr(rc)};
+  sqlite3_free(msg);
+  return e;
+}
+
+Stmt prepare(sqlite3* db, const char* sql, int& rc) {
+  sqlite3_stmt* s = nullptr;
+  rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  return Stmt(s);
+}
+
+std::int64_t as_i64(std::uint64_t v) noexcept { return static_cast<std::int64_t>(v); }
+
+/// One queued row.
+struct Row {
+  std::string path;
+  std::int64_t device = 0, inode = 0, size = 0, mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
+  std::int64_t clock_from = 0, clock_until = 0;
+  std::vector<std::uint8_t> record;
+};
+
+/// What the header of an existing file says about it.
+enum class FileKind { New, Ours, ForeignSqliteEmpty };
+
+Result<FileKind> classify_file(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  struct stat st {};
+  if (::stat(name.c_str(), &st) != 0) {
+    if (errno == ENOENT) return FileKind::New;
+    return fail(Errc::Config, "--cache " + name + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return fail(Errc::Config, "--cache " + name + ": not a regular file");
+  if (st.st_size == 0) return FileKind::New;
+  const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(Errc::Config, "--cache " + name + ": " + std::strerror(errno));
+  std::array<unsigned char, 100> header{};
+  const ssize_t n = ::pread(fd, header.data(), header.size(), 0);
+  ::close(fd);
+  static constexpr char kMagic[] = "SQLite format 3";  // 16 bytes with its NUL
+  if (n < static_cast<ssize_t>(header.size()) || std::memcmp(header.data(), kMagic, sizeof kMagic) != 0)
+    return fail(Errc::Config, "--cache " + name +
+                                  ": not a trustscan cache (not an SQLite database); refusing to overwrite it. "
+                                  "Remove it or name another file");
+  const std::uint32_t app = (std::uint32_t{header[68]} << 24) | (std::uint32_t{header[69]} << 16) |
+                            (std::uint32_t{header[70]} << 8) | std::uint32_t{header[71]};
+  if (app == kApplicationId) return FileKind::Ours;
+  if (app == 0) return FileKind::ForeignSqliteEmpty;  // decided once SQLite has looked inside
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%08x", app);
+  return fail(Errc::Config, "--cache " + name + ": an SQLite database of another program (application_id " + hex +
+                                "), not a trustscan cache; refusing to touch it");
+}
+
+/// The number of tables in `db`, or nullopt on an error.
+std::optional<int> table_count(sqlite3* db) {
+  int rc = SQLITE_OK;
+  Stmt s = prepare(db, "SELECT count(*) FROM sqlite_master", rc);
+  if (rc != SQLITE_OK || sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  return sqlite3_column_int(s.get(), 0);
+}
+
+std::optional<int> pragma_int(sqlite3* db, const char* sql) {
+  int rc = SQLITE_OK;
+  Stmt s = prepare(db, sql, rc);
+  if (rc != SQLITE_OK || sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  return sqlite3_column_int(s.get(), 0);
+}
+
+/// `PRAGMA quick_check`: "" when the database is sound, else its first problem on one line.
+std::string quick_check(sqlite3* db, int& rc) {
+  Stmt s = prepare(db, "PRAGMA quick_check(10)", rc);
+  if (rc != SQLITE_OK) return sqlite3_errmsg(db);
+  std::vector<std::string> problems;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    std::string_view rest = text ? text : "";
+    while (!rest.empty()) {  // a row may hold several lines, the first a "*** in database ***" header
+      const std::string_view line = rest.substr(0, rest.find('\n'));
+      rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+      if (!line.empty() && line != "ok" && !line.starts_with("***")) problems.emplace_back(line);
+    }
+  }
+  if (rc != SQLITE_DONE && problems.empty()) problems.emplace_back(sqlite3_errmsg(db));
+  if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  if (problems.empty()) return {};
+  return problems.front() + (problems.size() > 1 ? " and " + std::to_string(problems.size() - 1) + " more problems" : "");
+}
+
+/// Opens an SQLite connection to `file`; `flags` as for sqlite3_open_v2.
+std::pair<Db, DbError> connect(const std::string& file, int flags) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) return {nullptr, db_error(raw, rc)};
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db.get(), 1);
+  return {std::move(db), DbError{}};
+}
+
+/// Makes `db` (a file we own or a new one) a usable cache. Returns the failure, if any.
+std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::string>& notes,
+                                      const std::string& name) {
+  if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
+  if (!fresh) {
+    int rc = SQLITE_OK;
+    const std::string problems = quick_check(db, rc);
+    if (!problems.empty()) return DbError{is_corruption(rc) ? rc : SQLITE_CORRUPT, problems};
+    const auto version = pragma_int(db, "PRAGMA user_version");
+    if (!version) return db_error(db, sqlite3_errcode(db));
+    if (*version != kSchemaVersion) {
+      if (auto e = exec(db, "DROP TABLE IF EXISTS entries")) return e;
+      notes.push_back("--cache " + name + ": written by another version of trustscan (layout " +
+                      std::to_string(*version) + "); emptied");
+    }
+  }
+  const std::string setup = "PRAGMA synchronous=NORMAL; PRAGMA application_id=" + std::to_string(kApplicationId) +
+                            "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
+  if (auto e = exec(db, setup.c_str())) return e;
+  if (auto e = exec(db, kCreateTable)) return e;
+  return std::nullopt;
+}
+
+/// Creates an empty `name` readable and writable by the owner only, unless it exists. Whoever can
+/// write the cache decides what trustscan reports about unchanged files; SQLite gives the -wal
+/// and -shm files the mode of the database.
+std::optional<std::string> create_private(const std::string& name) {
+  const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) ::close(fd);
+  else if (errno != EEXIST) return std::string(std::strerror(errno));
+  return std::nullopt;
+}
+
+void remove_database_files(const std::string& name) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((name + suffix).c_str());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+/// Shared by the cache, its writer thread and every reader (readers may outlive the cache).
+struct Notes {
+  mutable std::mutex m;
+  std::vector<std::string> lines;
+  bool read_failure_noted = false;
+  void add(std::string line) {
+    std::lock_guard lock(m);
+    lines.push_back(std::move(line));
+  }
+};
+
+struct ScanCache::Reader::Impl {
+  Db db;
+  Stmt select;
+  std::string config;
+  std::shared_ptr<Notes> notes;
+  std::string name;
+};
+
+ScanCache::Reader::Reader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ScanCache::Reader::~Reader() = default;
+
+Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verify_time) {
+  Lookup out;
+  if (!impl_ || !impl_->select) return out;
+  sqlite3_stmt* s = impl_->select.get();
+  struct Reset {
+    sqlite3_stmt* s;
+    ~Reset() {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    }
+  } reset{s};
+  sqlite3_bind_blob(s, 1, file.path.data(), static_cast<int>(file.path.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return out;
+  if (rc != SQLITE_ROW) {
+    std::lock_guard lock(impl_->notes->m);
+    if (!impl_->notes->read_failure_noted) {
+      impl_->notes->read_failure_noted = true;
+      impl_->notes->lines.push_back("--cache " + impl_->name + ": reading failed (" + sqlite3_errmsg(impl_->db.get()) +
+                                    "); the files concerned were analysed again");
+    }
+    return out;
+  }
+  out.status = LookupStatus::Stale;
+  const bool same_file = sqlite3_column_int64(s, 0) == as_i64(file.device) &&
+                         sqlite3_column_int64(s, 1) == as_i64(file.inode) &&
+                         sqlite3_column_int64(s, 2) == as_i64(file.size) &&
+                         sqlite3_column_int64(s, 3) == file.mtime.sec &&
+                         sqlite3_column_int64(s, 4) == file.mtime.nsec &&
+                         sqlite3_column_int64(s, 5) == file.ctime.sec && sqlite3_column_int64(s, 6) == file.ctime.nsec;
+  if (!same_file) {
+    out.reason = "file changed";
+    return out;
+  }
+  const auto* config = reinterpret_cast<const char*>(sqlite3_column_text(s, 7));
+  if (config == nullptr || impl_->config != config) {
+    out.reason = "configuration changed";
+    return out;
+  }
+  const verify::ClockWindow window{sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9)};
+  if (!window.contains(verify_time)) {
+    out.reason = "verification time";
+    return out;
+  }
+  const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 10));
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 10));
+  auto facts = decode({blob, blob ? size : 0});
+  if (!facts) {
+    out.reason = "damaged";
+    return out;
+  }
+  out.status = LookupStatus::Hit;
+  out.facts = std::move(*facts);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct ScanCache::Impl {
+  std::string name;
+  std::string config;
+  std::shared_ptr<Notes> notes = std::make_shared<Notes>();
+  Db db;  ///< the writer's connection (used by the writer thread, then by finish())
+  std::thread writer;
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<Row> queue;
+  bool stopping = false;  ///< guarded by m
+  bool finished = false;
+  bool write_failed = false;  ///< writer thread only
+  std::uint64_t written = 0;  ///< guarded by m after the writer ends
+  std::uint64_t pruned = 0;
+
+  void write_loop() {
+    int rc = SQLITE_OK;
+    Stmt insert = prepare(db.get(), kInsert, rc);
+    if (rc != SQLITE_OK) fail_writes(db_error(db.get(), rc));
+    std::vector<Row> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty() && stopping) return;
+        const std::size_t n = std::min(queue.size(), kBatch);
+        batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.begin() + n));
+        queue.erase(queue.begin(), queue.begin() + n);
+      }
+      if (!write_failed) write_batch(insert.get(), batch);
+      batch.clear();
+    }
+  }
+
+  void write_batch(sqlite3_stmt* insert, const std::vector<Row>& batch) {
+    if (auto e = exec(db.get(), "BEGIN IMMEDIATE")) return fail_writes(*e);
+    for (const Row& r : batch) {
+      sqlite3_bind_blob(insert, 1, r.path.data(), static_cast<int>(r.path.size()), SQLITE_STATIC);
+      const std::int64_t ints[] = {r.device, r.inode, r.size, r.mtime_sec, r.mtime_nsec, r.ctime_sec, r.ctime_nsec};
+      for (int i = 0; i < 7; ++i) sqlite3_bind_int64(insert, 2 + i, ints[i]);
+      sqlite3_bind_text(insert, 9, config.data(), static_cast<int>(config.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(insert, 10, r.clock_from);
+      sqlite3_bind_int64(insert, 11, r.clock_until);
+      sqlite3_bind_blob(insert, 12, r.record.data(), static_cast<int>(r.record.size()), SQLITE_STATIC);
+      const int rc = sqlite3_step(insert);
+      sqlite3_reset(insert);
+      sqlite3_clear_bindings(insert);
+      if (rc != SQLITE_DONE) {
+        const DbError e = db_error(db.get(), rc);
+        (void)exec(db.get(), "ROLLBACK");
+        return fail_writes(e);
+      }
+    }
+    if (auto e = exec(db.get(), "COMMIT")) {
+      (void)exec(db.get(), "ROLLBACK");
+      return fail_writes(*e);
+    }
+    std::lock_guard lock(m);
+    written += batch.size();
+  }
+
+  void fail_writes(const DbError& e) {
+    write_failed = true;
+    notes->add("--cache " + name + ": writing failed (" + e.message + "); results of this scan were not all cached");
+  }
+
+  void prune_entries(const Prune& prune) {
+    int rc = SQLITE_OK;
+    Stmt select = prepare(db.get(), "SELECT path FROM entries WHERE path >= ?1 AND path < ?2", rc);
+    Stmt remove = rc == SQLITE_OK ? prepare(db.get(), "DELETE FROM entries WHERE path = ?1", rc) : Stmt();
+    if (rc != SQLITE_OK) return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+    std::vector<std::string> gone;
+    for (const std::string& prefix : prune.prefixes) {
+      if (prefix.empty() || prefix.back() != '/') continue;
+      std::string upper = prefix;
+      upper.back() = '/' + 1;  // every path below prefix sorts before it (BLOB order is memcmp)
+      sqlite3_bind_blob(select.get(), 1, prefix.data(), static_cast<int>(prefix.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(select.get(), 2, upper.data(), static_cast<int>(upper.size()), SQLITE_STATIC);
+      while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(select.get(), 0));
+        std::string path(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 0)));
+        if (!prune.present.contains(path)) gone.push_back(std::move(path));
+      }
+      sqlite3_reset(select.get());
+      sqlite3_clear_bindings(select.get());
+    }
+    if (gone.empty()) return;
+    if (auto e = exec(db.get(), "BEGIN IMMEDIATE")) return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
+    for (const std::string& path : gone) {
+      sqlite3_bind_blob(remove.get(), 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
+      rc = sqlite3_step(remove.get());
+      sqlite3_reset(remove.get());
+      if (rc != SQLITE_DONE) {
+        (void)exec(db.get(), "ROLLBACK");
+        return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+      }
+    }
+    if (auto e = exec(db.get(), "COMMIT")) {
+      (void)exec(db.get(), "ROLLBACK");
+      return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
+    }
+    pruned = gone.size();
+  }
+};
+
+ScanCache::ScanCache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ScanCache::~ScanCache() {
+  if (impl_ && !impl_->finished) finish(nullptr);
+}
+
+Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, std::vector<std::string>& notes) {
+  const std::string name = options.file.string();
+  auto kind = classify_file(options.file);
+  if (!kind) return std::unexpected(kind.error());
+  if (*kind == FileKind::New)
+    if (auto e = create_private(name)) return fail(Errc::Config, "--cache " + name + ": cannot create: " + *e);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  auto [db, err] = connect(name, flags);
+  if (!db) return fail(Errc::Config, "--cache " + name + ": cannot open: " + err.message);
+  if (*kind == FileKind::ForeignSqliteEmpty) {
+    // application_id 0: an empty database (e.g. made by `sqlite3 FILE ''`) may become ours; one
+    // with tables belongs to someone else.
+    const auto tables = table_count(db.get());
+    if (!tables || *tables != 0)
+      return fail(Errc::Config, "--cache " + name +
+                                    ": an SQLite database of another program (it has tables but no trustscan "
+                                    "application_id); refusing to touch it");
+    kind = FileKind::New;
+  }
+  auto problem = prepare_schema(db.get(), *kind == FileKind::New, notes, name);
+  if (problem && *kind == FileKind::Ours && is_corruption(problem->rc)) {
+    // Ours (the header says so) and damaged: start again from an empty cache.
+    db.reset();
+    remove_database_files(name);
+    if (auto e = create_private(name)) return fail(Errc::Config, "--cache " + name + ": cannot create: " + *e);
+    notes.push_back("--cache " + name + ": the cache was corrupt (" + problem->message +
+                    "); deleted it and started an empty one");
+    std::tie(db, err) = connect(name, flags);
+    if (!db) return fail(Errc::Config, "--cache " + name + ": cannot create: " + err.message);
+    problem = prepare_schema(db.get(), true, notes, name);
+  }
+  if (problem) return fail(Errc::Config, "--cache " + name + ": cannot use the cache: " + problem->message);
+
+  auto impl = std::make_unique<Impl>();
+  impl->name = name;
+  impl->config = options.fingerprint;
+  impl->db = std::move(db);
+  std::shared_ptr<ScanCache> cache(new ScanCache(std::move(impl)));
+  cache->impl_->writer = std::thread([self = cache->impl_.get()] { self->write_loop(); });
+  return cache;
+}
+
+std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
+  auto r = std::make_unique<Reader::Impl>();
+  r->config = impl_->config;
+  r->notes = impl_->notes;
+  r->name = impl_->name;
+  auto [db, err] = connect(impl_->name, SQLITE_OPEN_READWRITE);
+  int rc = SQLITE_OK;
+  if (db && !exec(db.get(), "PRAGMA query_only=ON")) r->select = prepare(db.get(), kSelect, rc);
+  if (!db || !r->select) {
+    impl_->notes->add("--cache " + impl_->name + ": cannot read (" + (db ? sqlite3_errmsg(db.get()) : err.message) +
+                      "); files were analysed again");
+    r->select.reset();
+  }
+  r->db = std::move(db);
+  return std::make_unique<Reader>(std::move(r));
+}
+
+void ScanCache::store(const discover::FileRef& file, const FileFacts& facts) {
+  Row row{file.path,
+          as_i64(file.device),
+          as_i64(file.inode),
+          as_i64(file.size),
+          file.mtime.sec,
+          file.mtime.nsec,
+          file.ctime.sec,
+          file.ctime.nsec,
+          facts.clock_window.from,
+          facts.clock_window.until,
+          encode(facts)};
+  {
+    std::lock_guard lock(impl_->m);
+    if (impl_->stopping) return;
+    impl_->queue.push_back(std::move(row));
+  }
+  impl_->cv.notify_one();
+}
+
+void ScanCache::finish(const Prune* prune) {
+  if (impl_->finished) return;
+  impl_->finished = true;
+  {
+    std::lock_guard lock(impl_->m);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_one();
+  if (impl_->writer.joinable()) impl_->writer.join();
+  if (prune && !impl_->write_failed) impl_->prune_entries(*prune);
+  impl_->db.reset();  // the last connection to close checkpoints the WAL into the database
+}
+
+std::vector<std::string> ScanCache::notes() const {
+  std::lock_guard lock(impl_->notes->m);
+  return impl_->notes->lines;
+}
+
+std::uint64_t ScanCache::written() const {
+  std::lock_guard lock(impl_->m);
+  return impl_->written;
+}
+
+std::uint64_t ScanCache::pruned() const { return impl_->pruned; }
+
+}  // namespace trustscan::cache

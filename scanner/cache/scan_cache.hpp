@@ -1,0 +1,120 @@
+#pragma once
+/// \file
+/// The scan cache (`--cache FILE`, issue 8, docs/cache.md): per-file results kept in an SQLite
+/// database (libsqlite3 is used only in scanner/cache/), so that a re-scan of an unchanged tree
+/// opens no file it already knows.
+///
+/// Key: the path as reported plus what stat(2) says — device, inode, size, mtime and ctime to the
+/// nanosecond. A file whose content changes gets a new mtime and ctime (ctime cannot be set back
+/// from user space), a renamed file gets a new path (and ctime), a hard link is its own entry.
+/// An entry is reused only when, besides the key, its configuration fingerprint (program, rules,
+/// trust anchors, keys, limits: pipeline) equals the scan's and the verification clock lies in
+/// the entry's verify::ClockWindow; otherwise it is "stale" and the file is analysed again.
+///
+/// Threads: any number of Readers (one SQLite connection each, one per worker thread) read while
+/// one writer thread, fed by store(), writes in batched transactions. WAL journal mode.
+///
+/// Files: a missing or empty FILE is created. One that is not an SQLite database, or an SQLite
+/// database another program wrote (its application_id), is refused (Errc::Config) and left
+/// untouched. Our own database that fails SQLite's quick_check or reports corruption while being
+/// opened is deleted and rebuilt, with a note.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "cache/file_facts.hpp"
+#include "core/error.hpp"
+#include "discover/file_ref.hpp"
+
+namespace trustscan::cache {
+
+/// SQLite `PRAGMA application_id` of a trustscan cache ("tsc1"), read from the file header before
+/// SQLite opens it: a database with another id is not ours.
+inline constexpr std::uint32_t kApplicationId = 0x74736331;
+/// `PRAGMA user_version`: the table layout. A cache of another layout is emptied.
+inline constexpr int kSchemaVersion = 1;
+
+struct CacheOptions {
+  std::filesystem::path file;
+  /// Identity of everything besides the file that decides its facts (pipeline builds it). An
+  /// entry written under another fingerprint is stale.
+  std::string fingerprint;
+};
+
+enum class LookupStatus {
+  Hit,     ///< usable: `facts` holds the stored result
+  Absent,  ///< no entry for this path (or the cache could not be read)
+  Stale,   ///< an entry exists but may not be used (`reason` says why)
+};
+
+struct Lookup {
+  LookupStatus status = LookupStatus::Absent;
+  FileFacts facts;     ///< valid for Hit
+  std::string reason;  ///< Stale: "file changed", "configuration changed", "verification time", "damaged"
+};
+
+/// The entries to delete after a complete scan: those whose path lies below one of `prefixes`
+/// (each ends with '/') but was not met by the walk (`present`): deleted, renamed or excluded
+/// files.
+struct Prune {
+  std::vector<std::string> prefixes;
+  std::unordered_set<std::string> present;
+};
+
+class ScanCache {
+ public:
+  /// Opens (or creates, or rebuilds) the cache; `notes` receives what people should know (a
+  /// rebuilt or emptied cache). Fails with Errc::Config, before anything is written, on a file
+  /// that is not ours or that cannot be opened for writing.
+  [[nodiscard]] static Result<std::shared_ptr<ScanCache>> open(const CacheOptions& options,
+                                                               std::vector<std::string>& notes);
+  ~ScanCache();
+  ScanCache(const ScanCache&) = delete;
+  ScanCache& operator=(const ScanCache&) = delete;
+
+  /// A read connection for one thread (not shareable). It stays valid after finish() and after
+  /// the ScanCache is gone, so a worker thread abandoned after --file-timeout can never use a
+  /// destroyed connection.
+  class Reader {
+   public:
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    /// Looks `file` up for a scan verifying signatures at `verify_time` (Unix seconds). Never
+    /// opens or reads `file` itself.
+    [[nodiscard]] Lookup find(const discover::FileRef& file, std::int64_t verify_time);
+
+    struct Impl;
+    explicit Reader(std::unique_ptr<Impl> impl);
+
+   private:
+    std::unique_ptr<Impl> impl_;
+  };
+  [[nodiscard]] std::unique_ptr<Reader> reader() const;
+
+  /// Queues `facts` as the result for `file` (thread-safe; written by the writer thread in
+  /// batches). Ignored after finish().
+  void store(const discover::FileRef& file, const FileFacts& facts);
+
+  /// Writes everything queued, applies `prune` (when given), and closes the database. Called
+  /// once; the destructor calls it (without pruning) when nobody did.
+  void finish(const Prune* prune);
+
+  /// Problems met while the scan ran (a failed write, an unreadable entry), for people.
+  [[nodiscard]] std::vector<std::string> notes() const;
+  /// Entries written by this scan, and deleted by the prune (for tests and benchmarks).
+  [[nodiscard]] std::uint64_t written() const;
+  [[nodiscard]] std::uint64_t pruned() const;
+
+  struct Impl;
+
+ private:
+  explicit ScanCache(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trustscan::cache

@@ -1,0 +1,210 @@
+// The SQLite scan cache (issue 8): what is a hit and what is stale, batching across reopen,
+// pruning, and the files it refuses (not ours) or rebuilds (ours, corrupt).
+
+#include "cache/scan_cache.hpp"
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <limits>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/temp_tree.hpp"
+
+using namespace trustscan;
+namespace fs = std::filesystem;
+
+namespace {
+
+discover::FileRef file(const std::string& path, std::uint64_t inode = 7) {
+  discover::FileRef f;
+  f.path = path;
+  f.size = 4096;
+  f.device = 2049;
+  f.inode = inode;
+  f.mtime = {1700000000, 123456789};
+  f.ctime = {1700000001, 987654321};
+  return f;
+}
+
+cache::FileFacts binary_facts(std::string sha) {
+  cache::FileFacts f;
+  f.binary = true;
+  f.format = Format::Pe;
+  f.sha256 = std::move(sha);
+  f.clock_window = {1577836800, 2208988800};  // 2020..2040
+  return f;
+}
+
+std::shared_ptr<cache::ScanCache> open_cache(const fs::path& db, const std::string& config,
+                                             std::vector<std::string>* notes_out = nullptr) {
+  std::vector<std::string> notes;
+  auto c = cache::ScanCache::open({db, config}, notes);
+  INFO((c ? std::string() : c.error().message));
+  REQUIRE(c.has_value());
+  if (notes_out) *notes_out = notes;
+  return *c;
+}
+
+constexpr std::int64_t k2026 = 1767225600;
+
+std::string slurp(const fs::path& p) { return test::read_file(p); }
+
+/// An SQLite database made by "someone else", optionally with an application_id.
+void make_foreign_db(const fs::path& p, std::uint32_t app_id) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(p.c_str(), &db) == SQLITE_OK);
+  const std::string sql = "CREATE TABLE notes(x); INSERT INTO notes VALUES ('mine'); PRAGMA application_id=" +
+                          std::to_string(app_id) + ";";
+  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("a stored result is a hit only for the same file, configuration and clock window", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  {
+    auto c = open_cache(db, "config-A");
+    c->store(file("/img/a.sys"), binary_facts("aa"));
+    c->store(file("/img/readme.txt", 8), cache::FileFacts{});  // not a binary
+    c->finish(nullptr);
+    CHECK(c->written() == 2);
+  }
+  CHECK((fs::status(db).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  auto c = open_cache(db, "config-A");
+  auto r = c->reader();
+  const auto hit = r->find(file("/img/a.sys"), k2026);
+  REQUIRE(hit.status == cache::LookupStatus::Hit);
+  CHECK(hit.facts == binary_facts("aa"));
+  CHECK(r->find(file("/img/readme.txt", 8), k2026).status == cache::LookupStatus::Hit);
+  CHECK(r->find(file("/img/readme.txt", 8), std::numeric_limits<std::int64_t>::max() - 1).status ==
+        cache::LookupStatus::Hit);  // no signature: any clock
+  CHECK(r->find(file("/img/other.sys"), k2026).status == cache::LookupStatus::Absent);
+
+  auto changed = [&](auto&& edit) {
+    discover::FileRef f = file("/img/a.sys");
+    edit(f);
+    return r->find(f, k2026);
+  };
+  for (auto edit : std::vector<void (*)(discover::FileRef&)>{
+           [](discover::FileRef& f) { f.size += 1; }, [](discover::FileRef& f) { f.inode += 1; },
+           [](discover::FileRef& f) { f.device += 1; }, [](discover::FileRef& f) { f.mtime.nsec += 1; },
+           [](discover::FileRef& f) { f.mtime.sec += 1; }, [](discover::FileRef& f) { f.ctime.nsec += 1; },
+           [](discover::FileRef& f) { f.ctime.sec -= 1; }}) {
+    const auto l = changed(edit);
+    CHECK(l.status == cache::LookupStatus::Stale);
+    CHECK(l.reason == "file changed");
+  }
+  // The verification clock must lie in [from, until).
+  CHECK(r->find(file("/img/a.sys"), 1577836800).status == cache::LookupStatus::Hit);
+  const auto late = r->find(file("/img/a.sys"), 2208988800);
+  CHECK(late.status == cache::LookupStatus::Stale);
+  CHECK(late.reason == "verification time");
+  CHECK(r->find(file("/img/a.sys"), 1577836799).status == cache::LookupStatus::Stale);
+  c->finish(nullptr);
+
+  auto other = open_cache(db, "config-B");
+  const auto l = other->reader()->find(file("/img/a.sys"), k2026);
+  CHECK(l.status == cache::LookupStatus::Stale);
+  CHECK(l.reason == "configuration changed");
+}
+
+TEST_CASE("writes from many threads arrive; prune drops what the walk no longer finds", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  constexpr int kThreads = 4, kPerThread = 700;  // more than one write batch per thread
+  {
+    auto c = open_cache(db, "cfg");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i)
+          c->store(file("/r/t" + std::to_string(t) + "/f" + std::to_string(i), 1000 * t + i), cache::FileFacts{});
+      });
+    for (auto& th : threads) th.join();
+    c->store(file("/r-other/x", 1), cache::FileFacts{});
+    c->store(file("/r", 2), cache::FileFacts{});  // the root itself as a file: not "below" /r/
+    cache::Prune prune;
+    prune.prefixes = {"/r/"};
+    for (int i = 0; i < kPerThread; ++i) prune.present.insert("/r/t0/f" + std::to_string(i));
+    c->finish(&prune);
+    CHECK(c->written() == kThreads * kPerThread + 2);
+    CHECK(c->pruned() == (kThreads - 1) * kPerThread);
+  }
+  auto c = open_cache(db, "cfg");
+  auto r = c->reader();
+  CHECK(r->find(file("/r/t0/f699", 699), k2026).status == cache::LookupStatus::Hit);
+  CHECK(r->find(file("/r/t1/f0", 1000), k2026).status == cache::LookupStatus::Absent);
+  CHECK(r->find(file("/r-other/x", 1), k2026).status == cache::LookupStatus::Hit);
+  CHECK(r->find(file("/r", 2), k2026).status == cache::LookupStatus::Hit);
+}
+
+TEST_CASE("files that are not our cache are refused and left untouched", "[cache]") {
+  test::TempTree tmp;
+  std::vector<std::string> notes;
+  SECTION("text") {
+    const fs::path p = tmp.path() / "notes.txt";
+    tmp.write("notes.txt", std::string(5000, 'x'));
+    auto c = cache::ScanCache::open({p, "cfg"}, notes);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().code == Errc::Config);
+    CHECK_THAT(c.error().message, Catch::Contains("not a trustscan cache (not an SQLite database)"));
+    CHECK(slurp(p) == std::string(5000, 'x'));
+  }
+  SECTION("another program's SQLite database") {
+    const fs::path p = tmp.path() / "app.db";
+    make_foreign_db(p, 0);
+    const std::string before = slurp(p);
+    auto c = cache::ScanCache::open({p, "cfg"}, notes);
+    REQUIRE_FALSE(c.has_value());
+    CHECK_THAT(c.error().message, Catch::Contains("another program"));
+    CHECK(slurp(p) == before);
+    make_foreign_db(tmp.path() / "app2.db", 0x12345678);
+    auto c2 = cache::ScanCache::open({tmp.path() / "app2.db", "cfg"}, notes);
+    REQUIRE_FALSE(c2.has_value());
+    CHECK_THAT(c2.error().message, Catch::Contains("application_id 0x12345678"));
+  }
+  SECTION("a directory") {
+    auto c = cache::ScanCache::open({tmp.path(), "cfg"}, notes);
+    REQUIRE_FALSE(c.has_value());
+    CHECK_THAT(c.error().message, Catch::Contains("not a regular file"));
+  }
+  SECTION("an empty file becomes a cache") {
+    tmp.write("empty.db", "");
+    auto c = cache::ScanCache::open({tmp.path() / "empty.db", "cfg"}, notes);
+    CHECK(c.has_value());
+  }
+  CHECK(notes.empty());
+}
+
+TEST_CASE("our own cache, corrupted, is rebuilt with a note", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  {
+    auto c = open_cache(db, "cfg");
+    for (int i = 0; i < 2000; ++i) c->store(file("/t/f" + std::to_string(i), i), binary_facts(std::string(64, 'f')));
+    c->finish(nullptr);
+  }
+  const auto size = fs::file_size(db);
+  REQUIRE(size > 8 * 4096);
+  {  // overwrite pages 3.. with a pattern, leaving the header (ours) intact
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(2 * 4096);
+    const std::string junk(size - 3 * 4096, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  std::vector<std::string> notes;
+  auto c = open_cache(db, "cfg", &notes);
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Catch::Contains("corrupt") && Catch::Contains("started an empty one"));
+  CHECK(c->reader()->find(file("/t/f1", 1), k2026).status == cache::LookupStatus::Absent);
+  c->store(file("/t/f1", 1), binary_facts("x"));
+  c->finish(nullptr);
+  CHECK(open_cache(db, "cfg")->reader()->find(file("/t/f1", 1), k2026).status == cache::LookupStatus::Hit);
+}

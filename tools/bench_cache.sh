@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# tools/bench_cache.sh — how much a second `--cache` scan of an unchanged tree saves (issue 8).
+#
+# usage: tools/bench_cache.sh [--trustscan PATH] [--threads N] [--copies N] [--runs K]
+#                             [--plain] [--work DIR] [--keep] [TREE]
+#
+# Builds WORK/tree from N real copies of TREE (default: /var/cache/trustscan/realtree, 5,272
+# files; --copies 2 makes 10,544 files), waits until every copy is old enough to be cached
+# (docs/cache.md, "racy" files), then times, with the same options each time:
+#   first   trustscan scan --cache WORK/cache.db (empty cache: every file is read and stored)
+#   second  the same again, K times (every file should come from the cache: none is opened)
+# (--plain: first one scan without --cache, to show what writing the cache costs)
+# and prints the wall times, the ratio second/first (best second run), the summary.cache counts,
+# the cache size and the load average before and after (the machine may be shared: say so with
+# the figures). The reports of the first and every second scan must agree apart from timing and
+# the cache counts; the script fails otherwise. A final machine-readable line:
+#   bench_cache: files=N first=S second=S ratio=R hits=H misses=M cache_bytes=B threads=T load=L1/L2
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+TRUSTSCAN=$ROOT/build/trustscan
+TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+THREADS=$(nproc)
+COPIES=2
+RUNS=3
+WORK=
+KEEP=0
+PLAIN=0
+
+die()   { echo "bench_cache: $*" >&2; exit 2; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
+
+while (($#)); do
+  case $1 in
+    --trustscan) TRUSTSCAN=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --copies) COPIES=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --plain) PLAIN=1; shift ;;
+    -h|--help) usage 0 ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) TREE=$1; shift ;;
+  esac
+done
+[[ -x $TRUSTSCAN ]] || die "no trustscan at $TRUSTSCAN (build first, or --trustscan PATH)"
+[[ -d $TREE ]] || die "TREE '$TREE' is not a directory (tools/fetch_real_tree.sh fetches the default)"
+[[ $COPIES =~ ^[1-9][0-9]*$ && $RUNS =~ ^[1-9][0-9]*$ && $THREADS =~ ^[1-9][0-9]*$ ]] || die "bad number"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (Debian package time) is needed"
+
+if [[ -z $WORK ]]; then WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/trustscan-bench-cache.XXXXXX"); fi
+mkdir -p "$WORK"
+[[ $KEEP == 1 ]] || trap 'rm -rf "$WORK"' EXIT
+rm -rf "$WORK/tree" "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"
+mkdir "$WORK/tree"
+for ((i = 1; i <= COPIES; i++)); do cp -a "$TREE" "$WORK/tree/copy$i"; done
+sleep 3  # a file changed less than 2 s before its scan is not cached
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# run NAME: one scan; wall seconds in $WORK/NAME.time, report in $WORK/NAME.json
+run() {
+  local rc=0 cache=(--cache "$WORK/cache.db")
+  [[ $1 == plain ]] && cache=()
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/$1.time" "$TRUSTSCAN" scan --threads "$THREADS" --quiet -f json \
+    -o "$WORK/$1.json" "${cache[@]}" "$WORK/tree" 2>"$WORK/$1.err" || rc=$?
+  ((rc == 0 || rc == 1 || rc == 3)) || { cat "$WORK/$1.err" >&2; die "$1: trustscan exited $rc"; }
+}
+summary() {  # summary NAME: "files hits misses invalidated"
+  python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; c=s["cache"]
+print(s["files_scanned"], c["hits"], c["misses"], c["invalidated"])' "$WORK/$1.json"
+}
+same() {  # same A B: the reports agree apart from timing and cache counts
+  python3 - "$WORK/$1.json" "$WORK/$2.json" <<'PY'
+import json, sys
+def strip(p):
+    d = json.load(open(p))
+    for k in ("start", "end", "duration_ms"):
+        d["scan"].pop(k)
+    d["scan"]["verification"].pop("time")
+    d["summary"].pop("cache")
+    return d
+sys.exit(0 if strip(sys.argv[1]) == strip(sys.argv[2]) else 1)
+PY
+}
+
+load_before=$(loadavg)
+echo "bench_cache: tree $WORK/tree ($COPIES copies of $TREE), $THREADS threads, load before: $load_before"
+if [[ $PLAIN == 1 ]]; then
+  run plain
+  read -r wall user sys rss < <(tail -1 "$WORK/plain.time")
+  printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  without --cache\n' plain "$wall" "$user" "$sys" "$rss"
+fi
+run first
+read -r wall1 user1 sys1 rss1 < <(tail -1 "$WORK/first.time")  # after "Command exited with ..." if any
+read -r files hits misses inval < <(summary first)
+printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s, hits %s, misses %s\n' first "$wall1" \
+  "$user1" "$sys1" "$rss1" "$files" "$hits" "$misses"
+best=
+for ((k = 1; k <= RUNS; k++)); do
+  run "second$k"
+  read -r wall user sys rss < <(tail -1 "$WORK/second$k.time")
+  read -r f h m i < <(summary "second$k")
+  printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s, hits %s, misses %s\n' "second$k" "$wall" \
+    "$user" "$sys" "$rss" "$f" "$h" "$m"
+  [[ $h == "$files" && $m == 0 ]] || die "second scan $k: $h hits, $m misses of $files files"
+  same first "second$k" || die "second scan $k reports differently from the first"
+  if [[ -z $best ]] || python3 -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$wall" "$best"; then
+    best=$wall
+  fi
+done
+load_after=$(loadavg)
+cache_bytes=$(stat -c %s "$WORK/cache.db")
+ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best" "$wall1")
+echo "bench_cache: second/first = $best / $wall1 = $ratio; cache $cache_bytes bytes; load after: $load_after"
+echo "bench_cache: files=$files first=$wall1 second=$best ratio=$ratio hits=$files misses=0 cache_bytes=$cache_bytes threads=$THREADS load=${load_before// /,}/${load_after// /,}"
