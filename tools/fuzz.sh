@@ -58,6 +58,10 @@ export_fuzz_env() {
   export ASAN_OPTIONS=detect_leaks=1:disable_coredump=1
   export LSAN_OPTIONS=suppressions=$SRC/tools/lsan.supp:print_suppressions=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  local sym
+  for sym in /usr/lib/llvm-16/bin/llvm-symbolizer /usr/lib/llvm-14/bin/llvm-symbolizer; do
+    if [[ -x $sym ]]; then export ASAN_SYMBOLIZER_PATH=$sym; break; fi
+  done
   return 0
 }
 

@@ -7,7 +7,7 @@
 namespace trustscan::parse {
 namespace {
 
-constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1;
+constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8;
 constexpr std::uint64_t kEtRel = 1;
 
 Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
@@ -38,27 +38,74 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
   return {};
 }
 
-Result<void> prepare_elf(std::vector<std::uint8_t>& buf) {
+/// Clamps one file range [offset, offset+size) of a section or segment header at `hdr` to the
+/// file. LIEF 0.9 grows its own copy of the file to offset+size for every section and segment
+/// (DataHandler::reserve), so one forged sh_size/p_filesz made it allocate and zero gigabytes
+/// (fuzz_parse, tests/data/regress/parse/). A range starting beyond the file becomes empty at
+/// its end; one running past it is cut there. Returns whether anything changed.
+bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, unsigned width,
+                 bool keep_size) {
+  auto off = r.read(off_at, width), size = r.read(size_at, width);
+  if (!off || !size) return false;
+  const std::uint64_t file = r.size();
+  if (*off > file) {
+    r.write(off_at, width, file);
+    if (!keep_size) r.write(size_at, width, 0);
+    return true;
+  }
+  if (!keep_size && *size > file - *off) {
+    r.write(size_at, width, file - *off);
+    return true;
+  }
+  return false;
+}
+
+Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings) {
   if (buf.size() < 52) return fail(Errc::Malformed, "ELF: file shorter than an ELF header");
   if ((buf[4] != 1 && buf[4] != 2) || (buf[5] != 1 && buf[5] != 2))
     return fail(Errc::Malformed, "ELF: invalid class or data encoding");
   bool is64 = buf[4] == 2;
   ByteReader r(buf, buf[5] == 2);
+  const unsigned w = is64 ? 8 : 4;
   auto type = r.read(16, 2);
-  if (!type) return fail(Errc::Malformed, "ELF: truncated header");
-  if (*type != kEtRel) return {};  // only relocatable objects hit the quadratic path
-  auto shoff = r.read(is64 ? 0x28 : 0x20, is64 ? 8 : 4);
+  auto phoff = r.read(is64 ? 0x20 : 0x1c, w);
+  auto shoff = r.read(is64 ? 0x28 : 0x20, w);
+  auto phentsize = r.read(is64 ? 0x36 : 0x2a, 2);
+  auto phnum = r.read(is64 ? 0x38 : 0x2c, 2);
   auto shentsize = r.read(is64 ? 0x3a : 0x2e, 2);
   auto shnum = r.read(is64 ? 0x3c : 0x30, 2);
-  if (!shoff || !shentsize || !shnum) return fail(Errc::Malformed, "ELF: truncated header");
-  if (*shnum == 0) return {};
-  if (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize))
+  if (!type || !phoff || !shoff || !phentsize || !phnum || !shentsize || !shnum)
+    return fail(Errc::Malformed, "ELF: truncated header");
+  const bool relocatable = *type == kEtRel;
+  if (relocatable && *shnum != 0 &&
+      (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize)))
     return fail(Errc::Malformed, "ELF: section header table outside the file");
-  for (std::uint64_t i = 0; i < *shnum; ++i) {
-    std::uint64_t type_off = *shoff + i * *shentsize + 4;
-    auto t = r.read(type_off, 4);
-    if (t && (*t == kShtRel || *t == kShtRela)) r.write(type_off, 4, kShtProgbits);
+
+  // Section headers that lie inside the file: clamp their file ranges (SHT_NOBITS occupies no
+  // file bytes, only its offset is clamped) and, in relocatable objects, retype relocation
+  // sections (only relocatable objects hit LIEF's quadratic relocation path).
+  std::size_t clamped = 0;
+  if (*shentsize >= (is64 ? 64u : 40u)) {
+    for (std::uint64_t i = 0; i < *shnum; ++i) {
+      const std::uint64_t hdr = *shoff + i * *shentsize;
+      if (!r.in_bounds(hdr, *shentsize)) break;
+      auto t = r.read(hdr + 4, 4);
+      if (relocatable && (*t == kShtRel || *t == kShtRela)) r.write(hdr + 4, 4, kShtProgbits);
+      const std::uint64_t off_at = hdr + (is64 ? 0x18 : 0x10);
+      if (clamp_range(r, off_at, off_at + w, w, *t == kShtNobits)) ++clamped;
+    }
   }
+  if (*phentsize >= (is64 ? 56u : 32u)) {
+    for (std::uint64_t i = 0; i < *phnum; ++i) {
+      const std::uint64_t hdr = *phoff + i * *phentsize;
+      if (!r.in_bounds(hdr, *phentsize)) break;
+      // p_offset, p_filesz: at 8/32 (ELF64) or 4/16 (ELF32).
+      if (clamp_range(r, hdr + (is64 ? 8 : 4), hdr + (is64 ? 32 : 16), w, false)) ++clamped;
+    }
+  }
+  if (clamped != 0)
+    warnings.push_back(std::to_string(clamped) +
+                       " ELF section/segment file range(s) beyond end of file; clamped");
   return {};
 }
 
@@ -134,7 +181,7 @@ Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte>
   Result<void> ok;
   switch (format) {
     case Format::Pe: ok = prepare_pe(out.bytes, limits, out.warnings); break;
-    case Format::Elf: ok = prepare_elf(out.bytes); break;
+    case Format::Elf: ok = prepare_elf(out.bytes, out.warnings); break;
     case Format::MachO: ok = prepare_macho_slice(out.bytes, 0, out.bytes.size(), limits); break;
     case Format::MachOFat: ok = prepare_macho_fat(out.bytes, limits, out.warnings); break;
     case Format::Unknown: return fail(Errc::Unsupported, "not a binary format");
