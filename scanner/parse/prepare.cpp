@@ -70,38 +70,36 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   auto type = r.read(16, 2);
   auto phoff = r.read(is64 ? 0x20 : 0x1c, w);
   auto shoff = r.read(is64 ? 0x28 : 0x20, w);
-  auto phentsize = r.read(is64 ? 0x36 : 0x2a, 2);
   auto phnum = r.read(is64 ? 0x38 : 0x2c, 2);
   auto shentsize = r.read(is64 ? 0x3a : 0x2e, 2);
   auto shnum = r.read(is64 ? 0x3c : 0x30, 2);
-  if (!type || !phoff || !shoff || !phentsize || !phnum || !shentsize || !shnum)
+  if (!type || !phoff || !shoff || !phnum || !shentsize || !shnum)
     return fail(Errc::Malformed, "ELF: truncated header");
   const bool relocatable = *type == kEtRel;
   if (relocatable && *shnum != 0 &&
       (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize)))
     return fail(Errc::Malformed, "ELF: section header table outside the file");
 
-  // Section headers that lie inside the file: clamp their file ranges (SHT_NOBITS occupies no
-  // file bytes, only its offset is clamped) and, in relocatable objects, retype relocation
-  // sections (only relocatable objects hit LIEF's quadratic relocation path).
+  // Section and program headers that lie inside the file: clamp their file ranges (SHT_NOBITS
+  // occupies no file bytes, only its offset is clamped) and, in relocatable objects, retype
+  // relocation sections (only relocatable objects hit LIEF's quadratic relocation path). LIEF
+  // reads both tables as arrays of Elf_Shdr / Elf_Phdr whatever e_shentsize / e_phentsize say, so
+  // the walk uses those strides too.
+  const std::uint64_t shdr = is64 ? 64 : 40, phdr = is64 ? 56 : 32;
   std::size_t clamped = 0;
-  if (*shentsize >= (is64 ? 64u : 40u)) {
-    for (std::uint64_t i = 0; i < *shnum; ++i) {
-      const std::uint64_t hdr = *shoff + i * *shentsize;
-      if (!r.in_bounds(hdr, *shentsize)) break;
-      auto t = r.read(hdr + 4, 4);
-      if (relocatable && (*t == kShtRel || *t == kShtRela)) r.write(hdr + 4, 4, kShtProgbits);
-      const std::uint64_t off_at = hdr + (is64 ? 0x18 : 0x10);
-      if (clamp_range(r, off_at, off_at + w, w, *t == kShtNobits)) ++clamped;
-    }
+  for (std::uint64_t i = 0; i < *shnum; ++i) {
+    const std::uint64_t hdr = *shoff + i * shdr;
+    if (!r.in_bounds(hdr, shdr)) break;
+    auto t = r.read(hdr + 4, 4);
+    if (relocatable && (*t == kShtRel || *t == kShtRela)) r.write(hdr + 4, 4, kShtProgbits);
+    const std::uint64_t off_at = hdr + (is64 ? 0x18 : 0x10);
+    if (clamp_range(r, off_at, off_at + w, w, *t == kShtNobits)) ++clamped;
   }
-  if (*phentsize >= (is64 ? 56u : 32u)) {
-    for (std::uint64_t i = 0; i < *phnum; ++i) {
-      const std::uint64_t hdr = *phoff + i * *phentsize;
-      if (!r.in_bounds(hdr, *phentsize)) break;
-      // p_offset, p_filesz: at 8/32 (ELF64) or 4/16 (ELF32).
-      if (clamp_range(r, hdr + (is64 ? 8 : 4), hdr + (is64 ? 32 : 16), w, false)) ++clamped;
-    }
+  for (std::uint64_t i = 0; i < *phnum; ++i) {
+    const std::uint64_t hdr = *phoff + i * phdr;
+    if (!r.in_bounds(hdr, phdr)) break;
+    // p_offset, p_filesz: at 8/32 (ELF64) or 4/16 (ELF32).
+    if (clamp_range(r, hdr + (is64 ? 8 : 4), hdr + (is64 ? 32 : 16), w, false)) ++clamped;
   }
   if (clamped != 0)
     warnings.push_back(std::to_string(clamped) +

@@ -61,3 +61,24 @@ TEST_CASE("regress: ELF section offset far beyond the file is clamped before LIE
   CHECK(model->elf);
   CHECK(peak_rss_mib() - before < 128);
 }
+
+// fuzz_parse: e_phentsize forged to 56540 hid the program headers from a walk that trusted it,
+// but LIEF 0.9 reads Elf64_Phdr arrays whatever e_phentsize says, and a p_offset/p_filesz far
+// beyond this 20 KiB file made it reserve 234 MiB (parse_segments -> DataHandler::reserve).
+TEST_CASE("regress: ELF program headers are clamped at LIEF's stride, not e_phentsize", "[regress][parse]") {
+  const std::string elf = regress_input("parse/elf-phentsize-forged-segment-234mib.elf");
+  auto prepared = parse::prepare_for_lief(Format::Elf, bytes(elf), Limits{});
+  REQUIRE(prepared);
+  const auto& b = prepared->bytes;
+  REQUIRE(le(b, 0x36, 2) != 56);  // the forged e_phentsize stays as it is
+  const std::uint64_t phoff = le(b, 0x20, 8);
+  const std::uint64_t phnum = le(b, 0x38, 2);
+  for (std::uint64_t i = 0; i < phnum && phoff + (i + 1) * 56 <= b.size(); ++i) {
+    const std::uint64_t off = le(b, phoff + i * 56 + 8, 8), filesz = le(b, phoff + i * 56 + 32, 8);
+    REQUIRE(off <= b.size());
+    REQUIRE(filesz <= b.size() - off);
+  }
+  const long before = peak_rss_mib();
+  (void)parse::parse_binary(Format::Elf, bytes(elf), Limits{});  // may fail: it is garbage
+  CHECK(peak_rss_mib() - before < 128);
+}
