@@ -82,3 +82,14 @@ TEST_CASE("regress: ELF program headers are clamped at LIEF's stride, not e_phen
   (void)parse::parse_binary(Format::Elf, bytes(elf), Limits{});  // may fail: it is garbage
   CHECK(peak_rss_mib() - before < 128);
 }
+
+// fuzz_parse: a forged VS_VERSIONINFO made LIEF 0.9's ResourcesManager::version() read out of
+// bounds (SIGSEGV in LIEF::u16tou8 from get_string_file_info): the whole scan died on this 17 KiB
+// file. parse/ now decodes the RT_VERSION bytes itself (parse/version_info.hpp).
+TEST_CASE("regress: a forged version resource no longer crashes the PE parser", "[regress][parse]") {
+  const std::string pe = regress_input("parse/pe-version-info-lief-segv.exe");
+  auto model = parse::parse_binary(Format::Pe, bytes(pe), Limits{});
+  REQUIRE(model);  // the rest of the PE is intact: it parses
+  REQUIRE(model->pe);
+  for (const auto& [k, v] : model->pe->version_info) CHECK(v.size() <= Limits{}.max_string_length);
+}
