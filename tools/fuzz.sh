@@ -132,6 +132,30 @@ cmd_seed() {
     add fuzz_module_signature $(find "$REAL/lib/modules" -name '*.ko' -size -16k | sort | head -20)
     add fuzz_macho_signature "$REAL/opt/npm/fsevents/fsevents.node" \
                              "$REAL/opt/npm/node-notifier/vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier"
+    # The tree's only Developer ID (CMS) signature is in a 28 MiB fat file: a seed of its x86_64
+    # slice's headers followed by its signature (page hashes then fail, the CMS and chain do not).
+    local sentry=$REAL/opt/npm/@sentry/cli-darwin/bin/sentry-cli tmp2
+    if [[ -f $sentry ]]; then
+      tmp2=$(mktemp -d)
+      python3 - "$sentry" "$tmp2/sentry-cms-x86_64" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+off, size = struct.unpack_from(">II", b, 8 + 8)  # first fat_arch: offset, size
+s = b[off:off + size]
+at = 32
+for _ in range(struct.unpack_from("<I", s, 16)[0]):
+    cmd, cmdsize = struct.unpack_from("<II", s, at)
+    if cmd == 0x1D:
+        dataoff, datasize = struct.unpack_from("<II", s, at + 8)
+        head = bytearray(s[:4096])
+        struct.pack_into("<I", head, at + 8, len(head))
+        open(sys.argv[2], "wb").write(bytes(head) + s[dataoff:dataoff + datasize])
+        break
+    at += cmdsize
+PY
+      add fuzz_macho_signature "$tmp2/sentry-cms-x86_64"
+      rm -rf "$tmp2"
+    fi
   fi
   # Committed regression inputs replay through the matching targets.
   for t in "${TARGETS[@]}"; do

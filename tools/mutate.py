@@ -73,7 +73,14 @@ def classify(path, head, size):
     if magic in (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf") and len(head) >= 8 and 0 < u32(head, 4, ">") <= 8:
         return "macho-fat"
     if magic in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xfe\xed\xfa\xce"):
-        return "macho-signed" if macho_has_signature(head) else "macho-unsigned"
+        sig = macho_signature(head)
+        if sig is None:
+            return "macho-unsigned"
+        # CMS-signed (Developer ID & co.) or ad-hoc/linker-signed: look for a non-empty CMS blob.
+        with open(path, "rb") as f:
+            f.seek(sig[0])
+            blob = f.read(min(sig[1], 1 << 20))
+        return "macho-signed-cms" if superblob_has_cms(blob) else "macho-signed-adhoc"
     return None
 
 
@@ -83,19 +90,33 @@ def tail_is_signed(path):
         return f.read() == KO_MAGIC
 
 
-def macho_has_signature(head):
+def macho_signature(head):
+    """(dataoff, datasize) of LC_CODE_SIGNATURE in a thin Mach-O's first bytes, or None."""
     e = "<" if head[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe") else ">"
     is64 = head[:4] in (b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
     at, ncmds = (32 if is64 else 28), u32(head, 16, e)
     for _ in range(min(ncmds, 512)):
-        if at + 8 > len(head):
-            return False
+        if at + 16 > len(head):
+            return None
         cmd, size = u32(head, at, e), u32(head, at + 4, e)
         if cmd == 0x1D:
-            return True
+            return u32(head, at + 8, e), u32(head, at + 12, e)
         if size < 8:
-            return False
+            return None
         at += size
+    return None
+
+
+def superblob_has_cms(blob):
+    """True when the SuperBlob indexes a CMS wrapper (slot 0x10000) longer than its 8-byte header."""
+    if len(blob) < 12 or blob[:4] != b"\xfa\xde\x0c\xc0":
+        return False
+    for i in range(min(u32(blob, 8, ">"), 32)):
+        if 12 + 8 * i + 8 > len(blob):
+            return False
+        slot, off = u32(blob, 12 + 8 * i, ">"), u32(blob, 16 + 8 * i, ">")
+        if slot == 0x10000 and off + 8 <= len(blob) and u32(blob, off + 4, ">") > 8:
+            return True
     return False
 
 
@@ -490,7 +511,8 @@ def main():
     ap.add_argument("--count", type=int, default=1000, help="mutants to write and scan (default 1000)")
     ap.add_argument("--seed", type=int, default=1, help="RNG seed (default 1)")
     ap.add_argument("--pick", type=int, default=24, help="originals to mutate (default 24, at least 20)")
-    ap.add_argument("--max-original-size", type=int, default=4 << 20, help="largest original, bytes (default 4 MiB)")
+    ap.add_argument("--max-original-size", type=int, default=16 << 20,
+                    help="largest original, bytes (default 16 MiB: the Developer ID-signed Mach-O of the real tree)")
     ap.add_argument("--batch-size", type=int, default=250, help="mutants per scan (default 250)")
     ap.add_argument("--batch-timeout", type=float, default=300, help="wall-clock limit per batch scan, s (default 300)")
     ap.add_argument("--file-timeout", type=float, default=60, help="limit per single-file rescan, s (default 60)")
