@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <string>
 
+#include "attribute/vendor_db.hpp"
+#include "config/document.hpp"
 #include "parse/parser.hpp"
+#include "policy/policy.hpp"
 #include "parse/prepare.hpp"
 #include "support/temp_tree.hpp"
 #include "verify/kernel_keys.hpp"
@@ -119,4 +122,30 @@ TEST_CASE("regress: CMS detached content is not a memory BIO (OpenSSL CMS_verify
   CHECK(r.status == verify::SignatureStatus::Invalid);  // CMS_verify() was reached and failed
   REQUIRE_FALSE(r.errors.empty());
   CHECK_THAT(r.errors.front(), Catch::Contains("unknown digest algorithm"));
+}
+
+// fuzz_policy and fuzz_vendor_list (timeouts, then out of memory): yaml-cpp 0.7's LoadAll() never
+// ends on some malformed streams, appending a null "document" per turn until memory runs out
+// (jbeder/yaml-cpp#1040; 2 bytes `,'` are enough). build/trustscan --policy on the fuzzer's 1 KiB
+// file was killed by the kernel's OOM killer after 91 s. config/document.cpp no longer calls
+// LoadAll: it counts at most three documents with a YAML::Parser and loads the single one.
+TEST_CASE("regress: YAML that sends yaml-cpp's LoadAll into a runaway is a syntax error",
+          "[regress][config]") {
+  for (const char* rel : {"policy/yaml-loadall-runaway-minimal.yaml", "vendor_list/yaml-loadall-runaway.yaml"}) {
+    auto doc = config::parse_text(regress_input(rel), rel);
+    REQUIRE_FALSE(doc);
+    CHECK(doc.error().code == Errc::Config);
+    CHECK_THAT(doc.error().message, Catch::Contains("YAML syntax error: unexpected text that starts no value"));
+  }
+  // The fuzzer's policy: a real first document, then yaml-cpp's runaway as the "second" one.
+  const attribute::VendorDb& none = []() -> const attribute::VendorDb& {
+    static const auto db = attribute::VendorDb::parse("sources:\n  - {key: X, title: t}\n", "empty.yaml");
+    REQUIRE(db);
+    return *db;
+  }();
+  auto policy = policy::Policy::parse(regress_input("policy/yaml-loadall-runaway.yaml"), "p.yaml", none);
+  REQUIRE_FALSE(policy);
+  CHECK_THAT(policy.error().message, Catch::Contains("p.yaml:12: more than one YAML document"));
+  auto vendors = attribute::VendorDb::parse(regress_input("vendor_list/yaml-loadall-runaway.yaml"), "v.yaml");
+  REQUIRE_FALSE(vendors);
 }
