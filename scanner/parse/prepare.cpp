@@ -107,6 +107,42 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   return {};
 }
 
+constexpr std::uint32_t kLcSymtab = 0x2;
+/// Longest symbol name LIEF gets to read (Limits::max_string_length is the same 4 KiB).
+constexpr std::uint64_t kMaxSymbolName = 4096;
+
+/// LIEF 0.9 reads each nlist's name as a C string at stroff + n_strx, up to the next NUL anywhere
+/// in the slice. A string table without NULs (its bytes shifted or overwritten) turned ~35,000
+/// symbols into ~700 MB of names: a 15 MB Mach-O took 812 MB and 8 s (tools/mutate.py, input in
+/// tests/data/regress/parse/). On the copy: a NUL ends the string table and follows every
+/// kMaxSymbolName bytes without one, and an n_strx outside the table is set to 0.
+void bound_symbol_names(ByteReader& r, std::uint64_t cmd_at, bool is64) {
+  auto symoff = r.read(cmd_at + 8, 4), nsyms = r.read(cmd_at + 12, 4);
+  auto stroff = r.read(cmd_at + 16, 4), strsize = r.read(cmd_at + 20, 4);
+  if (!symoff || !nsyms || !stroff || !strsize) return;
+  if (*strsize == 0 || !r.in_bounds(*stroff, *strsize)) {
+    r.write(cmd_at + 12, 4, 0);  // no usable string table: no symbols
+    return;
+  }
+  std::uint64_t run = 0;
+  for (std::uint64_t i = *stroff; i < *stroff + *strsize; ++i) {
+    if (*r.read(i, 1) == 0) {
+      run = 0;
+    } else if (++run >= kMaxSymbolName) {
+      r.write(i, 1, 0);
+      run = 0;
+    }
+  }
+  r.write(*stroff + *strsize - 1, 1, 0);
+  const std::uint64_t entry = is64 ? 16 : 12;
+  for (std::uint64_t i = 0; i < *nsyms; ++i) {
+    const std::uint64_t at = *symoff + i * entry;
+    auto strx = r.read(at, 4);
+    if (!strx) break;  // LIEF stops at the end of the data too
+    if (*strx >= *strsize) r.write(at, 4, 0);
+  }
+}
+
 /// One thin Mach-O image at [base, base+size) of `buf`.
 Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base,
                                  std::uint64_t size, const Limits& limits) {
@@ -142,6 +178,7 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
         return fail(Errc::Malformed, "Mach-O: segment sections overrun their load command");
       for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
     }
+    if (*cmd == kLcSymtab && *cmdsize >= 24) bound_symbol_names(r, at, is64);
     at += *cmdsize;
   }
   return {};
