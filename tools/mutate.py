@@ -517,9 +517,15 @@ def main():
     ap.add_argument("--batch-timeout", type=float, default=300, help="wall-clock limit per batch scan, s (default 300)")
     ap.add_argument("--file-timeout", type=float, default=60, help="limit per single-file rescan, s (default 60)")
     ap.add_argument("--threads", type=int, default=1, help="trustscan -j (default 1)")
+    ap.add_argument("--rss-limit-mib", type=int, default=1024,
+                    help="a batch whose scan peaks above this is searched for its culprits like a crash (default 1024)")
+    ap.add_argument("--only-batches", help="comma-separated batch numbers to scan (the others are generated, "
+                    "so that mutants stay the same, but not scanned): to reproduce a finding quickly")
     ap.add_argument("--work", help="work directory (default: a temporary one, removed unless culprits were found)")
     ap.add_argument("--json", help="write the summary as JSON here")
     args = ap.parse_args()
+    if args.only_batches is not None:
+        args.only_batches = {int(x) for x in args.only_batches.split(",") if x.strip()}
     if args.pick < 20:
         ap.error("--pick must be at least 20")
     args.trustscan = os.path.abspath(args.trustscan)
@@ -546,6 +552,7 @@ def main():
         print("  %-20s %9d  %s" % (cat, os.path.getsize(p), p))
 
     totals = {"mutants": 0, "batches": 0, "crashed_batches": 0, "hung_batches": 0, "crashes": 0, "hangs": 0,
+              "large_rss_batches": 0, "large_rss_files": 0,
               "files_reported": 0, "files_with_errors": 0, "peak_rss_kib": 0, "scan_seconds": 0.0}
     error_codes = collections.Counter()
     mutation_kinds = collections.Counter()
@@ -570,6 +577,10 @@ def main():
                 f.write(data)
             names[name] = (path, done)
             index += 1
+        if args.only_batches is not None and batch_no not in args.only_batches:
+            shutil.rmtree(bdir)
+            totals["batches"] += 1
+            continue
         totals["mutants"] += len(names)
         out = os.path.join(work, "batch-%04d.json" % batch_no)
         r = run_scan(args, bdir, out, args.batch_timeout)
@@ -577,19 +588,25 @@ def main():
         totals["scan_seconds"] += r["seconds"]
         totals["peak_rss_kib"] = max(totals["peak_rss_kib"], r["maxrss_kib"])
         exits["signal %d" % r["signal"] if r["signal"] is not None else "hang" if r["hung"] else "exit %s" % r["exit"]] += 1
-        bad = crashed(r) or r["hung"]
+        too_big = r["maxrss_kib"] > args.rss_limit_mib * 1024
+        bad = crashed(r) or r["hung"] or too_big
+        if too_big:
+            totals["large_rss_batches"] += 1
         if bad:
-            totals["crashed_batches" if not r["hung"] else "hung_batches"] += 1
-            print("batch %d: %s; rescanning its %d files one by one" %
-                  (batch_no, "HUNG" if r["hung"] else "CRASHED (%s)" % first_report_line(r["stderr"]), len(names)))
+            if crashed(r) or r["hung"]:
+                totals["crashed_batches" if not r["hung"] else "hung_batches"] += 1
+            what = "HUNG" if r["hung"] else "CRASHED (%s)" % first_report_line(r["stderr"]) if crashed(r) else \
+                "PEAK RSS %d MiB" % (r["maxrss_kib"] // 1024)
+            print("batch %d: %s; rescanning its %d files one by one" % (batch_no, what, len(names)), flush=True)
             os.makedirs(culprit_dir, exist_ok=True)
             for name in sorted(names):
                 one = os.path.join(bdir, name)
                 rr = run_scan(args, one, out + ".one.json", args.file_timeout)
                 totals["peak_rss_kib"] = max(totals["peak_rss_kib"], rr["maxrss_kib"])
-                if rr["hung"] or crashed(rr):
-                    what = "hang" if rr["hung"] else "crash"
-                    totals["hangs" if rr["hung"] else "crashes"] += 1
+                big = rr["maxrss_kib"] > args.rss_limit_mib * 1024
+                if rr["hung"] or crashed(rr) or big:
+                    what = "hang" if rr["hung"] else "crash" if crashed(rr) else "rss %d MiB" % (rr["maxrss_kib"] // 1024)
+                    totals["hangs" if rr["hung"] else "crashes" if crashed(rr) else "large_rss_files"] += 1
                     shutil.copy(one, os.path.join(culprit_dir, name))
                     with open(os.path.join(culprit_dir, name + ".stderr"), "w") as f:
                         f.write(rr["stderr"])
@@ -620,8 +637,9 @@ def main():
     print("\nmutants %d in %d batches (%.0f s): crashes %d, hangs %d (crashed batches %d, hung batches %d)" % (
         totals["mutants"], totals["batches"], totals["wall_seconds"], totals["crashes"], totals["hangs"],
         totals["crashed_batches"], totals["hung_batches"]))
-    print("files reported %d, with per-file errors %d; peak RSS %.1f MiB" % (
-        totals["files_reported"], totals["files_with_errors"], totals["peak_rss_kib"] / 1024))
+    print("files reported %d, with per-file errors %d; peak RSS %.1f MiB (batches above %d MiB: %d, files: %d)" % (
+        totals["files_reported"], totals["files_with_errors"], totals["peak_rss_kib"] / 1024, args.rss_limit_mib,
+        totals["large_rss_batches"], totals["large_rss_files"]))
     print("per-file errors by stage/code: " + ", ".join("%s %d" % kv for kv in error_codes.most_common()))
     print("mutations applied: " + ", ".join("%s %d" % kv for kv in sorted(mutation_kinds.items())))
     if args.json:
