@@ -2,11 +2,12 @@
 # Installs what trustscan needs from Debian 12 packages (only what is missing), configures and
 # builds it in build/. With --test it also installs the test tools and runs the whole suite.
 #
-#   tools/setup.sh            # build only       (then: build/trustscan scan /)
-#   tools/setup.sh --test     # build + all tests (what .ci/run calls)
+#   tools/setup.sh                    # build only       (then: build/trustscan scan /)
+#   tools/setup.sh --test             # build + all tests (what .ci/run calls)
+#   tools/setup.sh --test --sanitize  # the same with ASan+UBSan, in build-sanitize/ (docs/fuzzing.md)
 #
-# Environment: BUILD_DIR (default build), TRUSTSCAN_WERROR=ON (warnings are errors; CI sets it),
-# JOBS (default: nproc).
+# Environment: BUILD_DIR (default build, build-sanitize with --sanitize), TRUSTSCAN_WERROR=ON
+# (warnings are errors; CI sets it), JOBS (default: nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +27,12 @@ TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 
            rsyslog)
 
 want_tests=0
+want_sanitize=0
 for arg in "$@"; do
   case $arg in
     --test) want_tests=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --sanitize) want_sanitize=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -79,10 +82,15 @@ if [[ $want_tests -eq 1 ]]; then
   command -v npm >/dev/null || install_missing npm
 fi
 
-BUILD_DIR=${BUILD_DIR:-build}
+if [[ $want_sanitize -eq 1 ]]; then
+  BUILD_DIR=${BUILD_DIR:-build-sanitize}
+else
+  BUILD_DIR=${BUILD_DIR:-build}
+fi
 JOBS=${JOBS:-$(nproc)}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DTRUSTSCAN_WERROR="${TRUSTSCAN_WERROR:-OFF}" -DTRUSTSCAN_BUILD_TESTS="$([[ $want_tests -eq 1 ]] && echo ON || echo OFF)" >/dev/null
+      -DTRUSTSCAN_WERROR="${TRUSTSCAN_WERROR:-OFF}" -DTRUSTSCAN_BUILD_TESTS="$([[ $want_tests -eq 1 ]] && echo ON || echo OFF)" \
+      -DTRUSTSCAN_SANITIZE="$([[ $want_sanitize -eq 1 ]] && echo ON || echo OFF)" >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
 if [[ $want_tests -eq 1 ]]; then

@@ -933,4 +933,12 @@ Result<VendorDb> VendorDb::load(std::span<const std::filesystem::path> paths) {
   return builder.finish();
 }
 
+Result<VendorDb> VendorDb::parse(std::string_view text, std::string name) {
+  auto doc = config::parse_text(text, std::move(name));
+  if (!doc) return std::unexpected(doc.error());
+  VendorDbBuilder builder;
+  builder.read_file(*doc);
+  return builder.finish();
+}
+
 }  // namespace trustscan::attribute

@@ -124,6 +124,9 @@ class VendorDb {
   /// thumbprints and team IDs, duplicate ids, dangling or cyclic parents, unknown source keys,
   /// and names shared by two vendors.
   [[nodiscard]] static Result<VendorDb> load(std::span<const std::filesystem::path> paths);
+  /// Same as load() for one document held in memory (it may carry both `sources` and `vendors`);
+  /// `name` stands for the file name in messages. Used by tests and the fuzz targets.
+  [[nodiscard]] static Result<VendorDb> parse(std::string_view text, std::string name);
 
   /// All vendors, sorted by id.
   [[nodiscard]] std::span<const Vendor> vendors() const noexcept { return vendors_; }

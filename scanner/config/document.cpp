@@ -1,6 +1,7 @@
 // The only place that includes yaml-cpp: YAML text -> config::Document (a tree with marks).
 #include "config/document.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -105,6 +106,44 @@ class TreeBuilder {
   int max_depth_;
 };
 
+namespace {
+
+/// Counts the documents of a stream (and where each one's root node starts) without building
+/// them, so that parse_text() never calls YAML::LoadAll(): in yaml-cpp 0.7 (Debian 12), LoadAll
+/// loops forever on some malformed streams, appending a null document per turn until memory runs
+/// out (2 bytes `,'` are enough: jbeder/yaml-cpp#1040, fixed upstream by #1319 in 2024; found by
+/// fuzz_policy, input in tests/data/regress/policy/). The caller asks for at most three documents.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { roots.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> roots;  ///< per document: its root node's mark (else its start)
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (roots.empty() || roots.size() == root_seen_) return;
+    roots.back() = mark;
+    root_seen_ = roots.size();
+  }
+  std::size_t root_seen_ = 0;  ///< documents whose root node has been seen
+};
+
+}  // namespace
+
 Result<Document> parse_text(std::string_view text, std::string name, const ParseLimits& limits) {
   auto shared_name = std::make_shared<const std::string>(std::move(name));
   if (text.size() > limits.max_file_bytes) {
@@ -113,9 +152,38 @@ Result<Document> parse_text(std::string_view text, std::string name, const Parse
                                     " bytes; not a configuration file?");
   }
   TreeBuilder builder{shared_name, limits.max_depth};
-  std::vector<YAML::Node> docs;
+  const std::string input{text};
+  YAML::Node root;
+  bool empty = true;
   try {
-    docs = YAML::LoadAll(std::string{text});
+    std::istringstream stream(input);
+    YAML::Parser parser(stream);
+    DocumentCounter counter;
+    // At most three documents are looked at (a second one is an error; a third tells yaml-cpp's
+    // runaway from a real second document), which bounds the yaml-cpp 0.7 loop described at
+    // DocumentCounter: there, each "document" starts where the previous one did.
+    const bool first = parser.HandleNextDocument(counter);
+    const bool second = first && parser.HandleNextDocument(counter);
+    const bool third = second && parser.HandleNextDocument(counter);
+    (void)third;
+    const auto& r = counter.roots;
+    for (std::size_t i = 1; i < r.size(); ++i) {
+      if (r[i].pos <= r[i - 1].pos) {
+        const YAML::Mark& at = r[i - 1];
+        return fail(Errc::Config, *shared_name + ":" + std::to_string(at.line + 1) + ":" +
+                                      std::to_string(at.column + 1) +
+                                      ": YAML syntax error: unexpected text that starts no value");
+      }
+    }
+    if (second) {
+      const YAML::Mark& b = r[1];
+      return fail(Errc::Config, Mark{shared_name, b.line + 1, b.column + 1}.to_string() +
+                                    ": more than one YAML document ('---'); put everything in one");
+    }
+    if (first) {
+      root = YAML::Load(input);
+      empty = false;
+    }
   } catch (const YAML::ParserException& e) {
     // e.mark is 0-based; e.msg is the bare message (e.what() repeats the position).
     return fail(Errc::Config, *shared_name + ":" + std::to_string(e.mark.line + 1) + ":" +
@@ -124,15 +192,11 @@ Result<Document> parse_text(std::string_view text, std::string name, const Parse
   } catch (const YAML::Exception& e) {
     return fail(Errc::Config, *shared_name + ": YAML error: " + e.msg);
   }
-  if (docs.empty()) return builder.document(Value{});
-  if (docs.size() > 1) {
-    return fail(Errc::Config, builder.mark_of(docs[1]).to_string() +
-                                  ": more than one YAML document ('---'); put everything in one");
-  }
+  if (empty) return builder.document(Value{});
   try {
-    auto root = builder.build(docs.front(), 0);
-    if (!root) return std::unexpected(root.error());
-    return builder.document(std::move(*root));
+    auto built = builder.build(root, 0);
+    if (!built) return std::unexpected(built.error());
+    return builder.document(std::move(*built));
   } catch (const YAML::Exception& e) {
     return fail(Errc::Config, *shared_name + ": YAML error: " + e.msg);
   }

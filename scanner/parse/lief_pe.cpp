@@ -1,18 +1,20 @@
 // PE/COFF extraction with LIEF 0.9. LIEF is used for structure only; its signature API is not used
 // (it is incomplete in 0.9, see lief-0.9-notes §3): verify/ works on the raw bytes and PeLayout.
 #include <LIEF/PE.hpp>
-#include <LIEF/utils.hpp>
 
 #include <algorithm>
 #include <cctype>
 
 #include "io/hashing.hpp"
 #include "parse/lief_extractors.hpp"
+#include "parse/version_info.hpp"
 
 namespace trustscan::parse {
 namespace {
 
 namespace pe = LIEF::PE;
+
+constexpr std::uint32_t kRtVersion = 16;  // RT_VERSION resource type
 
 std::string lower(std::string s) {
   std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -68,20 +70,29 @@ void fill_imports(const pe::Binary& bin, BinaryModel& model, PeInfo& info, const
   info.imphash = io::md5_hex(std::as_bytes(std::span(joined)));
 }
 
+/// The first data entry of the RT_VERSION subtree (type 16 -> name -> language -> data), or
+/// nullptr. The tree is what LIEF parsed with the binary; nothing else of LIEF's resource code is
+/// used (ResourcesManager::version() crashes on forged input, see version_info.hpp).
+const pe::ResourceData* version_resource(const pe::ResourceNode& node, unsigned depth) {
+  for (const pe::ResourceNode& child : node.childs()) {
+    if (depth == 0 && (child.has_name() || child.id() != kRtVersion)) continue;
+    if (child.is_data()) return depth == 0 ? nullptr : dynamic_cast<const pe::ResourceData*>(&child);
+    if (depth < 3)
+      if (const pe::ResourceData* found = version_resource(child, depth + 1)) return found;
+  }
+  return nullptr;
+}
+
 void fill_version_info(const pe::Binary& bin, PeInfo& info, const Limits& limits) {
-  if (!bin.has_resources()) return;  // resources_manager() throws not_found otherwise
-  pe::ResourcesManager rm = bin.resources_manager();
-  if (!rm.has_version()) return;
-  pe::ResourceVersion version = rm.version();
-  if (!version.has_string_file_info()) return;
-  for (const pe::LangCodeItem& item : version.string_file_info().langcode_items())
-    for (const auto& [key, value] : item.items()) {
-      std::string k = bounded(LIEF::u16tou8(key, true), 256);
-      std::string v = bounded(LIEF::u16tou8(value, true), limits.max_string_length);
-      // First language block wins (as Explorer shows it); values are trimmed of padding.
-      while (!v.empty() && (v.back() == ' ' || v.back() == '\0')) v.pop_back();
-      info.version_info.try_emplace(std::move(k), std::move(v));
-    }
+  if (!bin.has_resources()) return;
+  const pe::ResourceData* data = version_resource(bin.resources(), 0);
+  if (data == nullptr) return;
+  const std::vector<std::uint8_t>& raw = data->content();
+  for (auto& [key, value] : read_version_strings(std::as_bytes(std::span(raw)), limits.max_string_length)) {
+    // First language block wins (as Explorer shows it); values are trimmed of padding.
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
+    info.version_info.try_emplace(std::move(key), std::move(value));
+  }
 }
 
 PeLayout layout_of(const pe::Binary& bin) {

@@ -7,7 +7,7 @@
 namespace trustscan::parse {
 namespace {
 
-constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1;
+constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8;
 constexpr std::uint64_t kEtRel = 1;
 
 Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
@@ -38,28 +38,109 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
   return {};
 }
 
-Result<void> prepare_elf(std::vector<std::uint8_t>& buf) {
+/// Clamps one file range [offset, offset+size) of a section or segment header at `hdr` to the
+/// file. LIEF 0.9 grows its own copy of the file to offset+size for every section and segment
+/// (DataHandler::reserve), so one forged sh_size/p_filesz made it allocate and zero gigabytes
+/// (fuzz_parse, tests/data/regress/parse/). A range starting beyond the file becomes empty at
+/// its end; one running past it is cut there. Returns whether anything changed.
+bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, unsigned width,
+                 bool keep_size) {
+  auto off = r.read(off_at, width), size = r.read(size_at, width);
+  if (!off || !size) return false;
+  const std::uint64_t file = r.size();
+  if (*off > file) {
+    r.write(off_at, width, file);
+    if (!keep_size) r.write(size_at, width, 0);
+    return true;
+  }
+  if (!keep_size && *size > file - *off) {
+    r.write(size_at, width, file - *off);
+    return true;
+  }
+  return false;
+}
+
+Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings) {
   if (buf.size() < 52) return fail(Errc::Malformed, "ELF: file shorter than an ELF header");
   if ((buf[4] != 1 && buf[4] != 2) || (buf[5] != 1 && buf[5] != 2))
     return fail(Errc::Malformed, "ELF: invalid class or data encoding");
   bool is64 = buf[4] == 2;
   ByteReader r(buf, buf[5] == 2);
+  const unsigned w = is64 ? 8 : 4;
   auto type = r.read(16, 2);
-  if (!type) return fail(Errc::Malformed, "ELF: truncated header");
-  if (*type != kEtRel) return {};  // only relocatable objects hit the quadratic path
-  auto shoff = r.read(is64 ? 0x28 : 0x20, is64 ? 8 : 4);
+  auto phoff = r.read(is64 ? 0x20 : 0x1c, w);
+  auto shoff = r.read(is64 ? 0x28 : 0x20, w);
+  auto phnum = r.read(is64 ? 0x38 : 0x2c, 2);
   auto shentsize = r.read(is64 ? 0x3a : 0x2e, 2);
   auto shnum = r.read(is64 ? 0x3c : 0x30, 2);
-  if (!shoff || !shentsize || !shnum) return fail(Errc::Malformed, "ELF: truncated header");
-  if (*shnum == 0) return {};
-  if (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize))
+  if (!type || !phoff || !shoff || !phnum || !shentsize || !shnum)
+    return fail(Errc::Malformed, "ELF: truncated header");
+  const bool relocatable = *type == kEtRel;
+  if (relocatable && *shnum != 0 &&
+      (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize)))
     return fail(Errc::Malformed, "ELF: section header table outside the file");
+
+  // Section and program headers that lie inside the file: clamp their file ranges (SHT_NOBITS
+  // occupies no file bytes, only its offset is clamped) and, in relocatable objects, retype
+  // relocation sections (only relocatable objects hit LIEF's quadratic relocation path). LIEF
+  // reads both tables as arrays of Elf_Shdr / Elf_Phdr whatever e_shentsize / e_phentsize say, so
+  // the walk uses those strides too.
+  const std::uint64_t shdr = is64 ? 64 : 40, phdr = is64 ? 56 : 32;
+  std::size_t clamped = 0;
   for (std::uint64_t i = 0; i < *shnum; ++i) {
-    std::uint64_t type_off = *shoff + i * *shentsize + 4;
-    auto t = r.read(type_off, 4);
-    if (t && (*t == kShtRel || *t == kShtRela)) r.write(type_off, 4, kShtProgbits);
+    const std::uint64_t hdr = *shoff + i * shdr;
+    if (!r.in_bounds(hdr, shdr)) break;
+    auto t = r.read(hdr + 4, 4);
+    if (relocatable && (*t == kShtRel || *t == kShtRela)) r.write(hdr + 4, 4, kShtProgbits);
+    const std::uint64_t off_at = hdr + (is64 ? 0x18 : 0x10);
+    if (clamp_range(r, off_at, off_at + w, w, *t == kShtNobits)) ++clamped;
   }
+  for (std::uint64_t i = 0; i < *phnum; ++i) {
+    const std::uint64_t hdr = *phoff + i * phdr;
+    if (!r.in_bounds(hdr, phdr)) break;
+    // p_offset, p_filesz: at 8/32 (ELF64) or 4/16 (ELF32).
+    if (clamp_range(r, hdr + (is64 ? 8 : 4), hdr + (is64 ? 32 : 16), w, false)) ++clamped;
+  }
+  if (clamped != 0)
+    warnings.push_back(std::to_string(clamped) +
+                       " ELF section/segment file range(s) beyond end of file; clamped");
   return {};
+}
+
+constexpr std::uint32_t kLcSymtab = 0x2;
+/// Longest symbol name LIEF gets to read (Limits::max_string_length is the same 4 KiB).
+constexpr std::uint64_t kMaxSymbolName = 4096;
+
+/// LIEF 0.9 reads each nlist's name as a C string at stroff + n_strx, up to the next NUL anywhere
+/// in the slice. A string table without NULs (its bytes shifted or overwritten) turned ~35,000
+/// symbols into ~700 MB of names: a 15 MB Mach-O took 812 MB and 8 s (tools/mutate.py, input in
+/// tests/data/regress/parse/). On the copy: a NUL ends the string table and follows every
+/// kMaxSymbolName bytes without one, and an n_strx outside the table is set to 0.
+void bound_symbol_names(ByteReader& r, std::uint64_t cmd_at, bool is64) {
+  auto symoff = r.read(cmd_at + 8, 4), nsyms = r.read(cmd_at + 12, 4);
+  auto stroff = r.read(cmd_at + 16, 4), strsize = r.read(cmd_at + 20, 4);
+  if (!symoff || !nsyms || !stroff || !strsize) return;
+  if (*strsize == 0 || !r.in_bounds(*stroff, *strsize)) {
+    r.write(cmd_at + 12, 4, 0);  // no usable string table: no symbols
+    return;
+  }
+  std::uint64_t run = 0;
+  for (std::uint64_t i = *stroff; i < *stroff + *strsize; ++i) {
+    if (*r.read(i, 1) == 0) {
+      run = 0;
+    } else if (++run >= kMaxSymbolName) {
+      r.write(i, 1, 0);
+      run = 0;
+    }
+  }
+  r.write(*stroff + *strsize - 1, 1, 0);
+  const std::uint64_t entry = is64 ? 16 : 12;
+  for (std::uint64_t i = 0; i < *nsyms; ++i) {
+    const std::uint64_t at = *symoff + i * entry;
+    auto strx = r.read(at, 4);
+    if (!strx) break;  // LIEF stops at the end of the data too
+    if (*strx >= *strsize) r.write(at, 4, 0);
+  }
 }
 
 /// One thin Mach-O image at [base, base+size) of `buf`.
@@ -97,6 +178,7 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
         return fail(Errc::Malformed, "Mach-O: segment sections overrun their load command");
       for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
     }
+    if (*cmd == kLcSymtab && *cmdsize >= 24) bound_symbol_names(r, at, is64);
     at += *cmdsize;
   }
   return {};
@@ -134,7 +216,7 @@ Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte>
   Result<void> ok;
   switch (format) {
     case Format::Pe: ok = prepare_pe(out.bytes, limits, out.warnings); break;
-    case Format::Elf: ok = prepare_elf(out.bytes); break;
+    case Format::Elf: ok = prepare_elf(out.bytes, out.warnings); break;
     case Format::MachO: ok = prepare_macho_slice(out.bytes, 0, out.bytes.size(), limits); break;
     case Format::MachOFat: ok = prepare_macho_fat(out.bytes, limits, out.warnings); break;
     case Format::Unknown: return fail(Errc::Unsupported, "not a binary format");

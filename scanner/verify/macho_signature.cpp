@@ -463,7 +463,7 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
     r.errors.push_back("CMS present but no CodeDirectory in slot 0");
     return;
   }
-  BioPtr content(BIO_new_mem_buf(cd0->blob.data(), static_cast<int>(cd0->blob.size())));
+  modsig::BioChainPtr content = modsig::cms_detached_content(cd0->blob);
   const unsigned cms_flags = CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY;  // chain checked below, for code signing
   if (!content || CMS_verify(cms.get(), nullptr, nullptr, content.get(), nullptr, cms_flags) != 1) {
     const bool digest_mismatch = message_digest_differs(si, cd0->blob);

@@ -72,4 +72,15 @@ std::string take_openssl_errors() {
   return out;
 }
 
+BioChainPtr cms_detached_content(std::span<const std::byte> bytes) {
+  BioChainPtr filter(BIO_new(BIO_f_null()));
+  BIO* mem = BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size()));
+  if (!filter || mem == nullptr) {
+    BIO_free(mem);
+    return nullptr;
+  }
+  BIO_push(filter.get(), mem);  // the chain owns `mem` from here on
+  return filter;
+}
+
 }  // namespace trustscan::verify::modsig

@@ -35,4 +35,15 @@ using detail::name_to_string;
 /// Drains OpenSSL's (thread-local) error queue into one message; "" if it was empty.
 [[nodiscard]] std::string take_openssl_errors();
 
+/// A BIO chain owned as a whole (BIO_free_all).
+using BioChainPtr = std::unique_ptr<BIO, OpensslDeleter<BIO_free_all>>;
+
+/// Detached content for CMS_verify(): `bytes` behind a pass-through null filter, so that the chain
+/// is not a BIO_TYPE_MEM. For a memory BIO, OpenSSL 3.0's CMS_verify() makes a private copy and,
+/// with CMS_BINARY, leaks it whenever CMS_dataInit() fails (e.g. a forged digestAlgorithms set):
+/// openssl/openssl#30471, fixed upstream in 2026, present in Debian 12's 3.0.19. Found by
+/// fuzz_module_signature (LeakSanitizer); input in tests/data/regress/module_signature/.
+/// nullptr when out of memory.
+[[nodiscard]] BioChainPtr cms_detached_content(std::span<const std::byte> bytes);
+
 }  // namespace trustscan::verify::modsig

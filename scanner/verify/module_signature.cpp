@@ -147,7 +147,7 @@ ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, 
   r.key_source_kind = std::string(to_string(key.source));
 
   X509StackViewPtr certs(sk_X509_new_null());
-  BioPtr content(BIO_new_mem_buf(bytes.data(), static_cast<int>(signed_size)));
+  modsig::BioChainPtr content = modsig::cms_detached_content(bytes.first(signed_size));
   if (!certs || !content || sk_X509_push(certs.get(), keys.certificate(match)) <= 0) {
     r.status = SignatureStatus::Malformed;
     r.errors.push_back("out of memory");

@@ -262,6 +262,21 @@ TEST_CASE("loader reports a missing path and an empty directory", "[attribute][v
   CHECK(db.error().code == Errc::Config);
 }
 
+TEST_CASE("parse() reads one in-memory document with sources and vendors",
+          "[attribute][vendor_db]") {
+  const std::string text = std::string{kLegend} + std::string{kVendors};
+  auto db = VendorDb::parse(text, "mem.yaml");
+  REQUIRE(db);
+  CHECK(db->vendors().size() == 7);
+  CHECK(db->country_of(*db->find("github")) == "US");
+  // Messages name the given file name and line, as load() does.
+  auto bad = VendorDb::parse(std::string{kLegend} + vendor_with("    contry: RU\n"), "mem.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == Errc::Config);
+  CHECK_THAT(bad.error().message, Catch::Matchers::Contains("mem.yaml:10: vendor 'acme': unknown key 'contry'"));
+  CHECK_FALSE(VendorDb::parse("vendors: [", "mem.yaml"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lookups
 

@@ -1,0 +1,49 @@
+// Fuzz target (c): Windows catalog files — PKCS#7 SignedData, the CTL, member attributes, the
+// catalog's own signature and chain (verify/catalog.hpp), then the hash index built over the
+// result and a lookup of every member.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "fuzz_support.hpp"
+#include "verify/catalog.hpp"
+#include "verify/trust_store.hpp"
+
+namespace ts = trustscan;
+
+namespace {
+
+const ts::verify::TrustStore& trust() {
+  static const ts::verify::TrustStore store = [] {
+    std::vector<std::filesystem::path> dirs{ts::fuzz::source_dir() / "signatures/trust"};
+    if (auto extra = ts::fuzz::env_dir("TRUSTSCAN_FUZZ_TRUST_DIR")) dirs.push_back(*extra);
+    auto s = ts::verify::TrustStore::load(dirs);
+    if (!s) ts::fuzz::die(s.error().message);
+    return std::move(*s);
+  }();
+  return store;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)trust();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto cat = ts::verify::parse_catalog(ts::fuzz::as_bytes(data, size), "fuzz.cat",
+                                       {&trust(), ts::fuzz::kVerifyTime});
+  if (!cat) return 0;
+  std::vector<ts::verify::Catalog> catalogs;
+  catalogs.push_back(std::move(*cat));
+  const ts::verify::CatalogIndex index(std::move(catalogs));
+  for (const auto& m : index.catalogs().front().members) {
+    if (m.digest_hex.empty()) continue;
+    // A member is always found under its own digest, pointing back at itself.
+    bool found = false;
+    for (const ts::verify::CatalogEntry* e : index.lookup(m.digest_hex)) found |= e->member == &m;
+    if (!found) __builtin_trap();
+  }
+  return 0;
+}

@@ -1,0 +1,121 @@
+#include "parse/version_info.hpp"
+
+#include <cstdint>
+#include <optional>
+
+namespace trustscan::parse {
+namespace {
+
+using Bytes = std::span<const std::byte>;
+
+std::uint32_t le16(Bytes b, std::size_t at) {
+  return std::to_integer<std::uint32_t>(b[at]) | std::to_integer<std::uint32_t>(b[at + 1]) << 8;
+}
+
+std::size_t align4(std::size_t at) { return (at + 3) & ~std::size_t{3}; }
+
+/// One block header: where its key, value and children lie (all clamped to the block).
+struct Block {
+  std::size_t end = 0;          ///< first byte after the block
+  std::size_t key_begin = 0, key_end = 0;
+  std::size_t value_begin = 0;  ///< value runs to `children` (text) or wValueLength bytes
+  std::size_t children = 0;     ///< first child block
+};
+
+/// The block at `at`, which must end by `limit`; nullopt when it does not fit.
+std::optional<Block> read_block(Bytes d, std::size_t at, std::size_t limit) {
+  if (at > limit || limit - at < 6) return std::nullopt;
+  const std::size_t length = le16(d, at);
+  if (length < 6 || length > limit - at) return std::nullopt;
+  Block b;
+  b.end = at + length;
+  const std::size_t value_length = le16(d, at + 2);
+  const bool text = le16(d, at + 4) == 1;
+  b.key_begin = at + 6;
+  std::size_t p = b.key_begin;
+  while (p + 2 <= b.end && le16(d, p) != 0) p += 2;
+  b.key_end = p;
+  p = std::min(p + 2, b.end);  // the NUL
+  b.value_begin = std::min(align4(p), b.end);
+  const std::size_t value_bytes = text ? 2 * value_length : value_length;
+  b.children = std::min(align4(b.value_begin + std::min(value_bytes, b.end - b.value_begin)), b.end);
+  return b;
+}
+
+std::string key_of(Bytes d, const Block& b) {
+  return utf16le_to_utf8(d.subspan(b.key_begin, b.key_end - b.key_begin), 4 * kMaxVersionKeyChars);
+}
+
+/// Calls `f(block)` for each child of [begin, end), at most `budget` blocks in all.
+template <class F>
+void for_each_child(Bytes d, std::size_t begin, std::size_t end, std::size_t& budget, F&& f) {
+  std::size_t at = begin;
+  while (budget > 0) {
+    auto b = read_block(d, at, end);
+    if (!b) return;
+    --budget;
+    f(*b);
+    at = align4(b->end);  // wLength >= 6: always moves forward
+  }
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | cp >> 6));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | cp >> 12));
+    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | cp >> 18));
+    out.push_back(static_cast<char>(0x80 | (cp >> 12 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+}  // namespace
+
+std::string utf16le_to_utf8(std::span<const std::byte> units, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < units.size(); i += 2) {
+    std::uint32_t cp = le16(units, i);
+    if (cp == 0) break;
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < units.size() && le16(units, i + 2) >= 0xDC00 &&
+        le16(units, i + 2) <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (le16(units, i + 2) - 0xDC00);
+      i += 2;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD;
+    }
+    std::string one;
+    append_utf8(one, cp);
+    if (out.size() + one.size() > max_bytes) break;
+    out += one;
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> read_version_strings(std::span<const std::byte> resource,
+                                                                      std::size_t max_value_bytes) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const Bytes d = resource;
+  auto root = read_block(d, 0, d.size());
+  if (!root) return out;
+  std::size_t budget = kMaxVersionBlocks;
+  for_each_child(d, root->children, root->end, budget, [&](const Block& info) {
+    if (key_of(d, info) != "StringFileInfo") return;  // VarFileInfo: translations only
+    for_each_child(d, info.children, info.end, budget, [&](const Block& table) {
+      for_each_child(d, table.children, table.end, budget, [&](const Block& s) {
+        out.emplace_back(key_of(d, s),
+                         utf16le_to_utf8(d.subspan(s.value_begin, s.end - s.value_begin), max_value_bytes));
+      });
+    });
+  });
+  return out;
+}
+
+}  // namespace trustscan::parse

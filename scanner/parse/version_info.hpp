@@ -1,0 +1,43 @@
+#pragma once
+/// \file
+/// VS_VERSIONINFO (the RT_VERSION resource of a PE) read with bounds checks, LIEF-free.
+///
+/// LIEF 0.9's ResourcesManager::version() reads out of bounds on a forged VS_VERSIONINFO and
+/// crashes the process (SIGSEGV in LIEF::u16tou8 called from get_string_file_info; found by
+/// fuzz_parse, input in tests/data/regress/parse/), so parse/ takes only the raw resource bytes
+/// from LIEF's resource tree and decodes them here.
+///
+/// Layout (Microsoft, "VS_VERSIONINFO structure"; every block is 32-bit aligned):
+/// ```
+/// block    = WORD wLength; WORD wValueLength; WORD wType (1 = text); WCHAR szKey[] (NUL-ended);
+///            padding; Value (wValueLength bytes, or WCHARs for text); padding; block Children[]
+/// VS_VERSIONINFO -> StringFileInfo -> StringTable ("040904b0") -> String (key = value)
+///                -> VarFileInfo (skipped)
+/// ```
+/// Real files often get wValueLength of a String wrong (bytes instead of characters, or 0), so a
+/// String's value is read from its start to the end of its block, up to the first NUL.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace trustscan::parse {
+
+/// Limits of the walk (real resources hold 1-2 StringTables of ~10 Strings).
+inline constexpr std::size_t kMaxVersionBlocks = 4096;     ///< blocks visited in total
+inline constexpr std::size_t kMaxVersionKeyChars = 256;    ///< longer keys are cut
+
+/// Every String of every StringTable of `resource` (the RT_VERSION data), in file order, as
+/// UTF-8 (key, value); values cut at `max_value_bytes` (on a UTF-8 boundary). Invalid UTF-16
+/// becomes U+FFFD. A malformed resource yields what could be read before the damage. Never
+/// reads outside `resource`.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> read_version_strings(
+    std::span<const std::byte> resource, std::size_t max_value_bytes);
+
+/// UTF-16LE `units` (2 bytes each, an odd trailing byte ignored) to UTF-8, stopping at the first
+/// NUL and at `max_bytes` of output; unpaired surrogates become U+FFFD.
+[[nodiscard]] std::string utf16le_to_utf8(std::span<const std::byte> units, std::size_t max_bytes);
+
+}  // namespace trustscan::parse
