@@ -20,6 +20,7 @@
 #include "io/hashing.hpp"
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
+#include "pipeline/roots.hpp"
 #include "pipeline/worker_pool.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
@@ -115,12 +116,11 @@ policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
 
 /// Everything done to one file, from open to parse. Failures before the file is known to be a
 /// binary make it an unreadable path; failures after that are errors inside its record.
-Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx,
+Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Limits& limits, const Context& ctx,
                 const WindowsState& win, match::Matcher* matcher) {
-  auto fd = root.open_beneath(f.relative, false);
-  if (!fd) return discover::PathError{f.path, at_stage(fd.error(), "map")};
-  io::FdGuard guard(*fd);
-  auto prefix = io::read_prefix(*fd, identify::kSniffBytes);
+  auto file = root.open_file(f.relative, f.inode);
+  if (!file) return discover::PathError{f.path, at_stage(file.error(), "map")};
+  auto prefix = (*file)->read_prefix(identify::kSniffBytes);
   if (!prefix) return discover::PathError{f.path, at_stage(prefix.error(), "map")};
   std::string_view name = f.path;
   identify::Identity id = identify::sniff(*prefix, f.size, name);
@@ -130,7 +130,7 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
   rec.file = f;
   rec.format = id.format;
   rec.compression = id.compression;
-  auto contents = io::FileContents::read(*fd, limits.max_file_size);
+  auto contents = (*file)->read_all(limits.max_file_size);
   if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
   std::span<const std::byte> bytes = contents->bytes();
   rec.file.size = bytes.size();
@@ -183,7 +183,7 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
 
 /// The per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
-Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, const Limits& limits,
+Outcome analyze_guarded(const discover::FileRef& f, const io::FileSource& root, const Limits& limits,
                         const Context& ctx, const WindowsState& win, match::Matcher* matcher) {
   try {
     return analyze(f, root, limits, ctx, win, matcher);
@@ -191,45 +191,6 @@ Outcome analyze_guarded(const discover::FileRef& f, const io::RootDir& root, con
     return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
   } catch (...) {
     return discover::PathError{f.path, Error{Errc::Internal, "unexpected non-standard exception", "pipeline"}};
-  }
-}
-
-/// Opens each root. A root that is a regular file is scanned as that one file.
-void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, std::vector<OpenRoot>& opened,
-                    discover::WalkResult& walk) {
-  discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size, opt.stop};
-  for (const std::string& root : opt.roots) {
-    struct stat st {};
-    if (::stat(root.c_str(), &st) != 0) {
-      walk.errors.push_back({root, Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
-      continue;
-    }
-    bool is_file = S_ISREG(st.st_mode);
-    std::string dir = root;
-    std::string name;
-    if (is_file) {
-      auto slash = root.find_last_of('/');
-      dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : root.substr(0, slash));
-      name = slash == std::string::npos ? root : root.substr(slash + 1);
-    } else if (!S_ISDIR(st.st_mode)) {
-      walk.errors.push_back({root, Error{Errc::Unsupported, "not a directory or regular file", "discover"}});
-      continue;
-    }
-    auto rd = io::RootDir::open(dir);
-    if (!rd) {
-      walk.errors.push_back({root, at_stage(rd.error(), "discover")});
-      continue;
-    }
-    std::size_t index = dirs.size();
-    dirs.push_back(std::move(*rd));
-    opened.push_back({index, root, !is_file});
-    if (!is_file) {
-      discover::walk(dirs.back(), index, wopt, walk);
-      continue;
-    }
-    discover::FileRef f = discover::file_ref(index, name, root, st);
-    if (f.size == 0) ++walk.empty_files;
-    else walk.files.push_back(std::move(f));
   }
 }
 
@@ -264,8 +225,8 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
 }
 
 /// Which registered services' files were scanned, which are not binaries, which are missing.
-void settle_windows(WindowsState& win, const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& opened,
-                    const ScanResult& result, const discover::WalkResult& walk) {
+void settle_windows(WindowsState& win, const OpenedRoots& roots, const ScanResult& result,
+                    const discover::WalkResult& walk) {
   for (WindowsImage& image : win.images) {
     std::unordered_map<std::string, std::string> record_keys;
     for (const FileRecord& r : result.records)
@@ -273,8 +234,9 @@ void settle_windows(WindowsState& win, const std::vector<io::RootDir>& dirs, con
     std::unordered_set<std::string> walked_keys;
     for (const discover::FileRef& f : walk.files)
       if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));
-    const auto root = std::ranges::find(opened, image.root_index, &OpenRoot::index);
-    settle_services(image, dirs[image.root_index], root == opened.end() ? "" : root->path, record_keys, walked_keys);
+    const auto root = std::ranges::find(roots.opened, image.root_index, &OpenRoot::index);
+    settle_services(image, *roots.sources[image.root_index], root == roots.opened.end() ? "" : root->path, record_keys,
+                    walked_keys);
   }
 }
 
@@ -297,7 +259,7 @@ struct ScanState {
   ScanState(const ScanOptions& o, Context c) : options(o), ctx(std::move(c)) {}
   ScanOptions options;
   Context ctx;
-  std::vector<io::RootDir> roots;
+  OpenedRoots roots;
   std::vector<discover::FileRef> files;
   std::shared_ptr<WindowsState> win;
   std::vector<Outcome> outcomes;
@@ -316,11 +278,11 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.options = options;
   result.started = std::chrono::system_clock::now();
 
-  std::vector<OpenRoot> opened;
   discover::WalkResult walk;
-  discover_roots(options, st->roots, opened, walk);
+  discover_roots(options, st->roots, walk);
+  if (options.context.kernel_keys_from_roots) add_image_kernel_keys(st->roots, st->ctx);
   unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  st->win = std::make_shared<WindowsState>(load_windows(st->roots, opened, options.context.catalog_dirs,
+  st->win = std::make_shared<WindowsState>(load_windows(st->roots.sources, st->roots.opened, options.context.catalog_dirs,
                                                         {&ctx.trust, ctx.verify_time}, n,
                                                         options.context.windows_images));
   st->files = std::move(walk.files);
@@ -345,7 +307,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
     }
     return [st, matcher](std::size_t i, const Claim& claim) {
       const discover::FileRef& f = st->files[i];
-      Outcome o = analyze_guarded(f, st->roots[f.root_index], st->options.limits, st->ctx, *st->win,
+      Outcome o = analyze_guarded(f, *st->roots.sources[f.root_index], st->options.limits, st->ctx, *st->win,
                                   *matcher ? &**matcher : nullptr);
       if (claim()) st->outcomes[i] = std::move(o);
     };
@@ -369,6 +331,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
     else if (auto* err = std::get_if<discover::PathError>(&o)) result.errors.push_back(std::move(*err));
   }
+  for (FileRecord& rec : result.records) rec.image = st->roots.locations[rec.file.root_index];
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
   walk.files = st->files;  // summarise and settle_windows read the walk
@@ -383,7 +346,8 @@ Result<ScanResult> scan(const ScanOptions& options) {
     result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
                                                                 " files hung; the scan was stopped early",
                                              "pipeline"}});
-  settle_windows(*st->win, st->roots, opened, result, walk);
+  settle_windows(*st->win, st->roots, result, walk);
+  result.images = st->roots.images;
   result.catalog_summary = catalog_summary(*st->win);
   result.windows = st->win;
   result.load_notes = ctx.notes;

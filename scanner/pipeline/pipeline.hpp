@@ -14,10 +14,21 @@
 #include "core/limits.hpp"
 #include "pipeline/context.hpp"
 #include "discover/file_ref.hpp"
+#include "image/disk_image.hpp"
 #include "pipeline/file_record.hpp"
 #include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
+
+/// Disk image files among the roots (issue 10).
+struct ImageOptions {
+  /// --image: every file root is an image (an error if it is not). Without it a file root that
+  /// is not a binary is opened as an image when libtsk recognises one in it.
+  bool force = false;
+  std::vector<unsigned> partitions;  ///< --partition N (repeatable): only these volumes; empty = all
+  bool include_deleted = false;      ///< --include-deleted: scan deleted files libtsk can read back
+  bool hash = false;                 ///< --hash-image: SHA-256 of each image file in the report
+};
 
 struct ScanOptions {
   std::vector<std::string> roots{"/"};
@@ -32,6 +43,7 @@ struct ScanOptions {
   /// Set to a signal number to stop the scan early (SIGINT/SIGTERM): the walk and the workers stop
   /// starting new work and the result is marked incomplete.
   const std::atomic<int>* stop = nullptr;
+  ImageOptions images;
 };
 
 struct ScanSummary {
@@ -86,6 +98,7 @@ struct ScanResult {
   /// catalogs that catalog_summary.not_trusted points into.
   std::shared_ptr<const WindowsState> windows;
   CatalogSummary catalog_summary;
+  std::vector<image::ImageInfo> images;  ///< disk image files among the roots (issue 10)
   int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
   bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
   std::size_t abandoned_threads = 0;
