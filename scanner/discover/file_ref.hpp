@@ -42,11 +42,6 @@ enum class SkipReason {
   OtherFilesystem,   ///< a mount point, with --one-file-system
   PseudoFilesystem,  ///< /proc, /sys and other kernel pseudo file systems
   NotBinary,         ///< read, but not PE/ELF/Mach-O (counted, not listed)
-  // Disk images (issue 10): counted in summary.skipped only, never listed (the report schema's
-  // list of listed skip reasons is closed).
-  Deleted,               ///< a deleted file or directory (without --include-deleted)
-  DeletedUnrecoverable,  ///< a deleted file whose metadata was reused or lost (--include-deleted)
-  FsMetadata,            ///< the file system's own metadata ($MFT, $FAT1) or the reader's virtual entries
 };
 
 [[nodiscard]] constexpr std::string_view to_string(SkipReason r) noexcept {
@@ -58,9 +53,6 @@ enum class SkipReason {
     case SkipReason::OtherFilesystem: return "other_filesystem";
     case SkipReason::PseudoFilesystem: return "pseudo_filesystem";
     case SkipReason::NotBinary: return "not_binary";
-    case SkipReason::Deleted: return "deleted";
-    case SkipReason::DeletedUnrecoverable: return "deleted_unrecoverable";
-    case SkipReason::FsMetadata: return "fs_metadata";
   }
   return "unknown";
 }

@@ -87,12 +87,12 @@ class Walker {
       const struct stat& st = entry.st;
       if (entry.fs_internal) {  // $MFT, $FAT1, $OrphanFiles (--include-deleted lists the latter)
         if (!(opt_.include_deleted && S_ISDIR(st.st_mode))) {
-          skip(path, SkipReason::FsMetadata, "", false);
+          ++out_.image_entry_counts["fs_metadata"];
           continue;
         }
       }
       if (entry.deleted && !opt_.include_deleted) {
-        skip(path, SkipReason::Deleted, "", false);
+        ++out_.image_entry_counts["deleted"];
         continue;
       }
       if (!opt_.excludes.empty() && excluded(opt_, path)) {
@@ -101,14 +101,14 @@ class Walker {
       }
       if (S_ISDIR(st.st_mode)) {
         if (entry.deleted) {  // a deleted directory's entries are reached through its listing, if at all
-          skip(path, SkipReason::Deleted, "deleted directory", false);
+          ++out_.image_entry_counts["deleted"];
           continue;
         }
         if (static_cast<std::uint64_t>(st.st_dev) != listing->device && !enter_mount(path, rel)) continue;
         subdirs.push_back(std::move(rel));
       } else if (S_ISREG(st.st_mode)) {
         if (entry.deleted && !entry.recoverable) {  // its metadata was reused or lost: nothing to read
-          skip(path, SkipReason::DeletedUnrecoverable, "", false);
+          ++out_.image_entry_counts["deleted_unrecoverable"];
           continue;
         }
         add_file(std::move(rel), std::move(path), st, entry.deleted);

@@ -37,6 +37,10 @@ struct WalkResult {
   std::vector<Skipped> skipped;    ///< listed skips (see SkipReason)
   std::vector<PathError> errors;
   std::map<std::string, std::uint64_t> skip_counts;  ///< every skip by reason, listed or not
+  /// Entries of disk images that are not files to scan, counted (never listed) by kind:
+  /// "deleted" (without --include-deleted), "deleted_unrecoverable" (metadata reused or lost),
+  /// "fs_metadata" (the file system's own files, $MFT, $FAT1, and the reader's virtual entries).
+  std::map<std::string, std::uint64_t> image_entry_counts;
   std::uint64_t directories = 0;
   std::uint64_t empty_files = 0;
   bool interrupted = false;  ///< the walk was stopped (WalkOptions::stop) before it ended

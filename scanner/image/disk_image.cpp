@@ -468,7 +468,10 @@ class VolumeSource final : public io::FileSource {
       if (r != 0) return fail(Errc::Io, "open " + relative + ": " + (r > 0 ? "no such file" : tsk_message()));
     }
     FilePtr f(tsk_fs_file_open_meta(fs, nullptr, inum));
-    if (!f || !f->meta) return fail(Errc::Io, "open " + relative + ": " + tsk_message());
+    if (!f || !f->meta)
+      return fail(Errc::Io, std::string("cannot read the file's metadata") +
+                                (fs->last_block_act < fs->last_block ? " (the image is truncated)" : "") + ": " +
+                                tsk_message());
     if (f->meta->type != TSK_FS_META_TYPE_REG) return fail(Errc::Unsupported, "open " + relative + ": not a regular file");
     return std::make_unique<VolumeFile>(std::move(*lease), std::move(f), relative);
   }

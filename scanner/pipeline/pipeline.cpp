@@ -203,6 +203,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
   if (auto it = walk.skip_counts.find("too_large"); it != walk.skip_counts.end()) s.files_seen += it->second;
   s.non_binaries = non_binaries;
   s.skipped = walk.skip_counts;
+  s.image_entries = walk.image_entry_counts;
   if (non_binaries) s.skipped["not_binary"] = non_binaries;
   for (const FileRecord& rec : r.records) {
     ++s.binaries;

@@ -59,6 +59,8 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> by_privilege;
   std::map<std::string, std::uint64_t> by_type;
   std::map<std::string, std::uint64_t> skipped;  ///< by reason
+  /// Disk images: entries that are not files to scan (deleted, fs_metadata; discover::WalkResult).
+  std::map<std::string, std::uint64_t> image_entries;
   std::uint64_t findings = 0;                     ///< flagged, in scope, not suppressed
   std::uint64_t suppressed = 0;
   std::map<std::string, std::uint64_t> findings_by_severity;
