@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -252,8 +253,7 @@ class HandlePool : public std::enable_shared_from_this<HandlePool> {
 /// One open file: it keeps its handle until closed.
 class VolumeFile final : public io::SourceFile {
  public:
-  VolumeFile(HandlePool::Lease lease, FilePtr file, std::string relative)
-      : lease_(std::move(lease)), file_(std::move(file)), relative_(std::move(relative)) {}
+  VolumeFile(HandlePool::Lease lease, FilePtr file) : lease_(std::move(lease)), file_(std::move(file)) {}
   VolumeFile(const VolumeFile&) = delete;
   VolumeFile& operator=(const VolumeFile&) = delete;
   ~VolumeFile() override { file_.reset(); }  // before the lease gives the handle back
@@ -298,8 +298,7 @@ class VolumeFile final : public io::SourceFile {
   }
 
   HandlePool::Lease lease_;
-  FilePtr file_;
-  std::string relative_;
+  FilePtr file_;  // declared after lease_: closed before the handle goes back
 };
 
 mode_t meta_type_bits(TSK_FS_META_TYPE_ENUM t) {
@@ -377,7 +376,7 @@ class VolumeSource final : public io::FileSource {
     out.device = device_;
     const bool in_root = relative.empty();
     std::size_t n = tsk_fs_dir_getsize(dir->get());
-    std::vector<std::pair<std::string, TSK_INUM_T>> allocated;  // name, meta: to drop stale duplicates
+    std::set<std::pair<std::string, TSK_INUM_T>> allocated;  // name, meta: to drop stale duplicates
     for (std::size_t i = 0; i < n; ++i) {
       FilePtr f(tsk_fs_dir_get(dir->get(), i));
       if (!f || !f->name) {
@@ -387,9 +386,14 @@ class VolumeSource final : public io::FileSource {
       const TSK_FS_NAME& name = *f->name;
       if (!name.name || !*name.name) continue;
       std::string_view nm = name.name;
-      if (nm == "." || nm == ".." || nm.find('/') != std::string_view::npos) continue;
+      if (nm == "." || nm == "..") continue;
       io::EntryStat e;
       e.name = name.name;
+      if (nm.find('/') != std::string_view::npos) {  // HFS+ allows it; a path cannot hold it
+        e.stat_error = "the name contains '/', which a path below the root cannot express";
+        out.entries.push_back(std::move(e));
+        continue;
+      }
       e.deleted = (name.flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
       const TSK_FS_META* meta = f->meta;
       e.fs_internal = fs_internal(fs, name, meta, in_root);
@@ -401,7 +405,7 @@ class VolumeSource final : public io::FileSource {
                         tsk_fs_file_attr_get(f.get()) != nullptr;
         tsk_error_reset();
       } else {
-        allocated.emplace_back(e.name, name.meta_addr);
+        allocated.emplace(e.name, name.meta_addr);
       }
       mode_t type = meta ? meta_type_bits(meta->type) : 0;
       if (type == 0) type = name_type_bits(name.type);
@@ -422,15 +426,13 @@ class VolumeSource final : public io::FileSource {
         e.st.st_ctim = {meta->ctime, static_cast<long>(meta->ctime_nano)};
         if (type == S_IFLNK && meta->link) e.link_target = meta->link;
       }
-      if (type == S_IFDIR && !e.deleted && !e.fs_internal) remember_dir(join(relative, e.name), name.meta_addr);
-      if (type == S_IFDIR && e.fs_internal) remember_dir(join(relative, e.name), name.meta_addr);
+      if (type == S_IFDIR && !e.deleted) remember_dir(join(relative, e.name), name.meta_addr);
       out.entries.push_back(std::move(e));
     }
     // A deleted entry with the name and inode of a live one is a stale copy of it (NTFS index
     // slack, an ext4 entry re-added): not a second file.
     std::erase_if(out.entries, [&](const io::EntryStat& e) {
-      return e.deleted && std::ranges::find(allocated, std::pair{e.name, static_cast<TSK_INUM_T>(e.st.st_ino)}) !=
-                              allocated.end();
+      return e.deleted && allocated.contains({e.name, static_cast<TSK_INUM_T>(e.st.st_ino)});
     });
     std::ranges::stable_sort(out.entries, {}, &io::EntryStat::name);
     return out;
@@ -448,7 +450,7 @@ class VolumeSource final : public io::FileSource {
       if (!name || !name->name || !*name->name || (name->flags & TSK_FS_NAME_FLAG_UNALLOC)) continue;
       if (name->type == TSK_FS_NAME_TYPE_VIRT || name->type == TSK_FS_NAME_TYPE_VIRT_DIR) continue;
       std::string_view nm = name->name;
-      if (nm == "." || nm == ".." || nm.find('/') != std::string_view::npos) continue;
+      if (nm == "." || nm == ".." || nm.find('/') != std::string_view::npos) continue;  // scan_dir reports those
       if (out.size() >= max_entries)
         return fail(Errc::TooLarge, relative + ": more than " + std::to_string(max_entries) + " entries");
       out.push_back({std::string(nm), d_type_of(name->type)});
@@ -473,7 +475,7 @@ class VolumeSource final : public io::FileSource {
                                 (fs->last_block_act < fs->last_block ? " (the image is truncated)" : "") + ": " +
                                 tsk_message());
     if (f->meta->type != TSK_FS_META_TYPE_REG) return fail(Errc::Unsupported, "open " + relative + ": not a regular file");
-    return std::make_unique<VolumeFile>(std::move(*lease), std::move(f), relative);
+    return std::make_unique<VolumeFile>(std::move(*lease), std::move(f));
   }
 
  private:
@@ -517,7 +519,7 @@ class VolumeSource final : public io::FileSource {
 
 /// The image type a file's magic announces (EWF, VMDK, VHD), else TSK_IMG_TYPE_DETECT.
 Result<TSK_IMG_TYPE_ENUM> container_type(const std::string& path) {
-  auto fd = io::open_readonly(path, false);
+  auto fd = io::open_root_file(path);
   if (!fd) return std::unexpected(fd.error());
   io::FdGuard guard(*fd);
   unsigned char head[64] = {};
@@ -669,7 +671,7 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   }
   if (options.hash) {
     for (const std::string& f : files->files) {
-      auto fd = io::open_readonly(f, false);
+      auto fd = io::open_root_file(f);
       if (!fd) {
         info.sha256.emplace_back();
         info.errors.push_back(Error{fd.error().code, "--hash-image: " + fd.error().message, "image"});

@@ -83,6 +83,13 @@ Result<int> open_readonly(const std::string& path, bool directory) {
   return fd;
 }
 
+Result<int> open_root_file(const std::string& path) {
+  int fd = ::open(path.c_str(), kBaseFlags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kBaseFlags);
+  if (fd < 0) return std::unexpected(errno_error(errno, "open " + path));
+  return fd;
+}
+
 Result<RootDir> RootDir::open(const std::string& path) {
   // The root itself may be given through a symlink (e.g. /mnt/image -> /media/x): that is the
   // user's choice, so follow it here, and only here.

@@ -54,6 +54,11 @@ class RootDir final : public FileSource {
 /// as the final component, without updating its access time where permitted.
 Result<int> open_readonly(const std::string& path, bool directory);
 
+/// Opens a scan root that is a file (a disk image) read-only, without updating its access time
+/// where permitted. Like RootDir::open, and unlike open_readonly, it follows a symlink: the root is
+/// the user's choice.
+Result<int> open_root_file(const std::string& path);
+
 /// Reads at most `max` bytes from the start of an open file (for format sniffing).
 Result<std::vector<std::byte>> read_prefix(int fd, std::size_t max);
 

@@ -131,6 +131,7 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
   rec.format = id.format;
   rec.compression = id.compression;
   auto contents = (*file)->read_all(limits.max_file_size);
+  file->reset();  // closed before the analysis: an image volume's handle goes back to its pool
   if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
   std::span<const std::byte> bytes = contents->bytes();
   rec.file.size = bytes.size();

@@ -24,7 +24,7 @@ Error at_stage(Error e, std::string stage) {
 
 /// A regular file that identify/ does not call a binary: could it be a disk image?
 bool worth_probing(const std::string& path) {
-  auto fd = io::open_readonly(path, false);
+  auto fd = io::open_root_file(path);
   if (!fd) return false;  // the single-file scan reports the open error
   io::FdGuard guard(*fd);
   auto prefix = io::read_prefix(*fd, identify::kSniffBytes);

@@ -319,6 +319,14 @@ PY
     set +e; "$TS" scan -f json --include-deleted "${CA[@]}" "$img" >/dev/null 2>&1; set -e
   done
   [[ $before == "$(snapshot)" ]] || { diff <(echo "$before") <(snapshot) >&2; fail "a scan changed an image or created a file"; }
+  # An image given through a symlink is followed, like a directory root given through one.
+  ln -s "$DI/ext4.img" "$WORK/link.img"
+  expect_exit 1 "$TS" scan -f json --hash-image "$WORK/link.img"
+  $PY - "$WORK/out" "$(sha256sum <ext4.img | cut -c1-64)" <<'PY' || fail "image behind a symlink"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["files"]) >= 40 and d["images"][0]["files"][0]["sha256"] == sys.argv[2], d["images"]
+PY
   # A non-image file root: scanned as one file unless --image insists.
   expect_exit 0 "$TS" scan -f json "$BUILD/samples/other/data.bin"
   $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "images" not in d and d["summary"]["non_binaries"] == 1' "$WORK/out" \
