@@ -8,7 +8,8 @@
 #   tree.img   an ext4 file system holding TREE           (mke2fs -d; sized 1.3 x TREE + 64 MiB)
 #   tree.E01   tree.img as EWF, deflate "fast" (ewfacquire -c fast; 1.4 GiB segments, its default)
 #   tree.vmdk  tree.img as VMDK (qemu-img convert, monolithic sparse)
-# then times (best of K runs, page cache warm: one untimed run first, as in tools/bench):
+# then times (K rounds, each row once per round; best round per row; page cache warm: one untimed
+# run of each row first, as in tools/bench):
 #   directory        trustscan scan TREE
 #   raw ext4         trustscan scan tree.img
 #   E01              trustscan scan tree.E01
@@ -69,30 +70,37 @@ build tree.E01 ewfacquire -u -q -c fast -t "$WORK/tree" "$WORK/tree.img"
 build tree.vmdk qemu-img convert -q -f raw -O vmdk "$WORK/tree.img" "$WORK/tree.vmdk"
 
 # ------------------------------------------------------------ runs
-declare -A WALL CPU RSS BIN MB
-run_row() {  # run_row KEY ROOT [ENV=VALUE...]
-  local key=$1 root=$2; shift 2
-  local best= best_cpu= peak=0 i wall user sys rss
-  env "$@" "$TRUSTSCAN" scan --threads "$THREADS" -f json -o "$WORK/$key.json" --no-windows-image "$root" >/dev/null 2>&1 || true
-  for ((i = 0; i < RUNS; i++)); do
-    env "$@" /usr/bin/time -o "$WORK/time.txt" -f '%e %U %S %M' "$TRUSTSCAN" scan --threads "$THREADS" -f json \
-      -o "$WORK/$key.json" --no-windows-image "$root" >/dev/null 2>&1 || true
-    read -r wall user sys rss < <(tail -1 "$WORK/time.txt")
-    if [[ -z $best ]] || python3 -c "import sys; sys.exit(not ($wall < $best))"; then
-      best=$wall; best_cpu=$(python3 -c "print(f'{$user + $sys:.2f}')")
-    fi
-    (( rss > peak )) && peak=$rss
-  done
-  WALL[$key]=$best CPU[$key]=$best_cpu RSS[$key]=$(( peak / 1024 ))
+# Rows take turns (round 1: every row, round 2: every row, ...), so that a change in the machine's
+# load during the benchmark affects every row alike; the best round of each row counts.
+ROWS=(dir raw e01 e01_one_handle vmdk)
+declare -A ROOT_OF=([dir]=$TREE [raw]=$WORK/tree.img [e01]=$WORK/tree.E01 [e01_one_handle]=$WORK/tree.E01
+                    [vmdk]=$WORK/tree.vmdk)
+declare -A WALL CPU RSS BIN MB LAST
+run_once() {  # run_once KEY: one timed scan; updates the row's best
+  local key=$1 env_args=() wall user sys rss
+  [[ $key == e01_one_handle ]] && env_args=(TRUSTSCAN_IMAGE_HANDLES=1)
+  env "${env_args[@]}" /usr/bin/time -o "$WORK/time.txt" -f '%e %U %S %M' "$TRUSTSCAN" scan --threads "$THREADS" \
+    -f json -o "$WORK/$key.json" --no-windows-image "${ROOT_OF[$key]}" >/dev/null 2>&1 || true
+  read -r wall user sys rss < <(tail -1 "$WORK/time.txt")
+  LAST[$key]=$wall
+  if [[ -z ${WALL[$key]:-} ]] || python3 -c "import sys; sys.exit(not ($wall < ${WALL[$key]}))"; then
+    WALL[$key]=$wall CPU[$key]=$(python3 -c "print(f'{$user + $sys:.2f}')")
+  fi
+  (( rss / 1024 > ${RSS[$key]:-0} )) && RSS[$key]=$(( rss / 1024 ))
+  return 0
+}
+for key in "${ROWS[@]}"; do  # warm the page cache; not timed
+  "$TRUSTSCAN" scan --threads "$THREADS" -f json -o "$WORK/$key.json" --no-windows-image "${ROOT_OF[$key]}" >/dev/null 2>&1 || true
+done
+for ((round = 1; round <= RUNS; round++)); do
+  for key in "${ROWS[@]}"; do run_once "$key"; done
+  note "round $round: $(for k in "${ROWS[@]}"; do printf '%s=%s ' "$k" "${LAST[$k]}"; done)(load $(cut -d' ' -f1 /proc/loadavg))"
+done
+for key in "${ROWS[@]}"; do
   read -r BIN[$key] MB[$key] < <(python3 -c 'import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
 print(s["binaries"], s["bytes_scanned"])' "$WORK/$key.json")
-}
-run_row dir "$TREE"
-run_row raw "$WORK/tree.img"
-run_row e01 "$WORK/tree.E01"
-run_row e01_one_handle "$WORK/tree.E01" TRUSTSCAN_IMAGE_HANDLES=1
-run_row vmdk "$WORK/tree.vmdk"
+done
 
 printf '%-16s %8s %8s %8s %9s %9s %8s %7s\n' row wall cpu rss_MiB binaries MB MB/s "vs dir"
 for key in dir raw e01 e01_one_handle vmdk; do
