@@ -113,8 +113,8 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
                  (e.matched.empty() ? e.value : e.matched) + "'";
       out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
       if (r->image)
-        out << "    image: " << elide_middle(terminal_safe(image::describe(r->image->volume)), 60)
-            << (r->file.deleted ? ", deleted file" : "") << "  " << elide_middle(terminal_safe(r->image->image), 20) << '\n';
+        out << "    image: " << elide_middle(terminal_safe(image::describe(r->image->volume)), 75)  // path names the image
+            << (r->file.deleted ? ", deleted file" : "") << '\n';
       if (r->windows)
         for (const auto& sv : r->windows->services)
           out << "    registered: " << elide_middle(terminal_safe(sv.name), 30) << " (" << windows::to_string(sv.type)

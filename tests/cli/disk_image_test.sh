@@ -119,8 +119,12 @@ PY
   # The table says where each finding comes from.
   expect_exit 1 "$TS" scan -f table "${CA[@]}" ext4.E01
   grep -q '^DISK IMAGE ext4.E01: ewf, 20.0 MiB, no partition table$' "$WORK/out" || fail "table lacks the image: $(cat "$WORK/out")"
-  [[ $(grep -c '^    image: whole image (ext4, offset 0, label TSCONTENT)  ext4.E01$' "$WORK/out") == 3 ]] \
+  [[ $(grep -c '^    image: whole image (ext4, offset 0, label TSCONTENT)$' "$WORK/out") == 3 ]] \
     || fail "table findings lack their image location"
+  expect_exit 1 "$TS" scan -f table "${CA[@]}" --hash-image gpt.img
+  grep -q '^  partition 2 (fat32, offset 23068672, label TSWINDOWS) *scanned$' "$WORK/out" || fail "table lacks the volumes"
+  $PY -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 100 for l in open(sys.argv[1], encoding="utf-8")))' "$WORK/out" \
+    || { grep -nE '^.{101,}$' "$WORK/out" >&2; fail "table wider than 100 columns"; }
   # NDJSON: every file event carries the location, the summary the images.
   expect_exit 1 "$TS" scan -f ndjson "${CA[@]}" ext4.vmdk
   cp "$WORK/out" "$WORK/r.ndjson"
@@ -281,8 +285,10 @@ assert finding["severity"] == "critical", finding
 assert all("deleted" not in x["trustscan"]["image"] for x in d["files"] if x is not f)
 PY
   expect_exit 1 "$TS" scan -f table "${CA[@]}" --include-deleted deleted.img
-  grep -q '^    image: whole image (fat32, offset 0, label TSDELETED), deleted file  deleted.img$' "$WORK/out" \
-    || fail "table does not mark the deleted file" ;;
+  grep -q '^    image: whole image (fat32, offset 0, label TSDELETED), deleted file$' "$WORK/out" \
+    || fail "table does not mark the deleted file"
+  $PY -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 100 for l in open(sys.argv[1], encoding="utf-8")))' "$WORK/out" \
+    || { grep -nE '^.{101,}$' "$WORK/out" >&2; fail "table wider than 100 columns"; } ;;
 ntfs)
   [[ -f ntfs.img ]] || { echo "SKIP: ntfs.img not built (ntfs-3g's mkntfs/ntfscp missing)"; exit 77; }
   expect_exit 1 "$TS" scan -f json -o "$WORK/dir.json" "${CA[@]}" ntfs-content
