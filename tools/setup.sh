@@ -13,18 +13,24 @@ cd "$(dirname "$0")/.."
 
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
-            libsqlite3-dev)
+            libsqlite3-dev libtsk-dev)
+# libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
+# libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
 # tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db and
 # groff-base (the man page), bash-completion and zsh (the completions), python3-yaml and ansible-core
 # (the Velociraptor artifact and the Ansible playbook), strace (the unit's system-call filter),
 # rsyslog (a private rsyslogd on loopback receives --syslog in tests/cli/syslog_rsyslog_test.sh;
-# installing it does not start the system service in a container, and the test never uses it).
+# installing it does not start the system service in a container, and the test never uses it);
+# disk images, built as files without mounting or root by tools/make_disk_images.sh: e2fsprogs
+# (mke2fs -d), dosfstools + mtools (FAT), ntfs-3g (mkntfs, ntfscp), fdisk (sfdisk: MBR and GPT),
+# ewf-tools (ewfacquire: E01), qemu-utils (qemu-img: VMDK, VHD), sleuthkit (fls/mmls, to look
+# at a test image by hand; the tests do not need it).
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
            dpkg-dev systemd man-db groff-base bash-completion zsh python3-yaml ansible-core strace
-           rsyslog)
+           rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit)
 
 want_tests=0
 want_sanitize=0

@@ -45,7 +45,7 @@ _trustscan() {
             ;;
         -e | --exclude | --max-file-size | --max-parse-size | -j | --threads | \
             --flag-country | --flag-vendor | --verify-time | --file-timeout | --max-memory | \
-            --syslog | --syslog-facility)
+            --syslog | --syslog-facility | --partition)
             return # a value of the user's own
             ;;
     esac
@@ -55,12 +55,13 @@ _trustscan() {
             --max-file-size --max-parse-size -j --threads --file-timeout --max-memory
             -x --one-file-system --trust-store --no-default-trust --crl-dir --module-keys
             --no-kernel-keys --catalog-dir --no-windows-image
+            --image --partition --include-deleted --hash-image
             --rules --no-default-rules --vendors --policy --flag-country --flag-vendor
             --all-privileges --fail-on --verify-time --baseline --syslog --syslog-facility
             --syslog-all --cache -q --quiet' -- "$cur"))
         return
     fi
-    _filedir -d # ROOT: directories (or files)
+    _filedir -d # ROOT: directories (or disk image files, or files)
     _filedir
 } &&
     complete -F _trustscan trustscan

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <csignal>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <CLI/CLI.hpp>
@@ -155,8 +157,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   pipeline::ScanOptions opt;
   std::string format_name = "table";
   std::string output;
-  auto* scan = app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image) or files");
-  scan->add_option("ROOT", opt.roots, "Directories or files to scan (default: /)");
+  auto* scan = app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
+  scan->add_option("ROOT", opt.roots, "Directories, disk image files or files to scan (default: /)");
   scan->add_option("-f,--format", format_name, "Output format")
       ->check(CLI::IsMember({"table", "json", "ndjson", "cef"}))
       ->capture_default_str();
@@ -199,6 +201,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
   scan->add_flag("--no-windows-image", no_windows_image,
                  "Do not detect Windows images under the roots (no registry, no CatRoot)");
+  // Issue 10: disk image files (docs/disk-images.md).
+  std::vector<std::string> partitions;
+  scan->add_flag("--image", opt.images.force,
+                 "Open every file ROOT as a disk image (raw, E01, VMDK, VHD); without it, detected");
+  scan->add_option("--partition", partitions,
+                   "Scan only volume N of the images (repeatable; 0 = no partition table; default: all)")
+      ->delimiter(',')->allow_extra_args(false);
+  scan->add_flag("--include-deleted", opt.images.include_deleted,
+                 "Also scan deleted files of the images that can still be read back (marked deleted)");
+  scan->add_flag("--hash-image", opt.images.hash, "Report the SHA-256 of every image file (reads it whole)");
   std::vector<std::string> rule_paths, vendor_files, flag_countries, flag_vendors;
   std::string policy_file, fail_on_text = "low";
   bool no_default_rules = false;
@@ -272,6 +284,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (!policy_file.empty()) opt.context.policy_file = policy_file;
   opt.context.flag_countries = flag_countries;
   opt.context.flag_vendors = flag_vendors;
+  for (const std::string& p : partitions) {
+    if (p == "all") continue;
+    char* end = nullptr;
+    errno = 0;
+    unsigned long n = std::strtoul(p.c_str(), &end, 10);
+    if (p.empty() || !end || *end || errno || n > 4096 || p.front() == '-') {
+      err << "trustscan: --partition: expected a volume number or 'all', got '" << p << "'\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+    opt.images.partitions.push_back(static_cast<unsigned>(n));
+  }
+  if (std::ranges::find(partitions, "all") != partitions.end()) opt.images.partitions.clear();
   auto fail_on = policy::FailOn::parse(fail_on_text);
   if (!fail_on) {
     err << "trustscan: " << fail_on.error().message << '\n';

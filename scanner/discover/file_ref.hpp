@@ -31,6 +31,7 @@ struct FileRef {
   std::uint32_t gid = 0;
   Timestamp mtime;
   Timestamp ctime;
+  bool deleted = false;  ///< in a disk image: a deleted file read back (--include-deleted)
   friend bool operator==(const FileRef&, const FileRef&) = default;
 };
 

@@ -1,11 +1,7 @@
 #include "discover/walker.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -13,24 +9,10 @@
 #include <cstring>
 #include <memory>
 
-#include "io/file_access.hpp"
+#include "io/file_source.hpp"
 
 namespace trustscan::discover {
 namespace {
-
-/// statfs f_type values of kernel pseudo file systems: nothing on them is a file on disk.
-constexpr std::array<unsigned long, 18> kPseudoFs{
-    0x9fa0,      /* proc */     0x62656572, /* sysfs */   0x1cd1,     /* devpts */
-    0x27e0eb,    /* cgroup */   0x63677270, /* cgroup2 */ 0x64626720, /* debugfs */
-    0x74726163,  /* tracefs */  0x73636673, /* securityfs */ 0x6165676c, /* pstore */
-    0xcafe4a11,  /* bpf */      0x62656570, /* configfs */ 0x65735543, /* fusectl */
-    0x19800202,  /* mqueue */   0x42494e4d, /* binfmt_misc */ 0xde5e81e4, /* efivarfs */
-    0xf97cff8c,  /* selinuxfs */ 0x6e736673, /* nsfs */   0x0187,     /* autofs */
-};
-
-struct DirCloser {
-  void operator()(DIR* d) const noexcept { ::closedir(d); }
-};
 
 std::string_view base_name(std::string_view path) {
   auto slash = path.find_last_of('/');
@@ -54,23 +36,18 @@ std::string_view special_kind(mode_t mode) {
 
 class Walker {
  public:
-  Walker(const io::RootDir& root, std::size_t root_index, const WalkOptions& opt, WalkResult& out)
+  Walker(const io::FileSource& root, std::size_t root_index, const WalkOptions& opt, WalkResult& out)
       : root_(root), root_index_(root_index), opt_(opt), out_(out) {}
 
   void run() {
-    struct stat st {};
-    if (::fstat(root_.fd(), &st) != 0) {
-      out_.errors.push_back({root_.path(), Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
-      return;
-    }
     root_is_slash_ = root_.path() == "/";
-    std::vector<std::pair<std::string, dev_t>> stack{{"", st.st_dev}};
+    std::vector<std::string> stack{""};
     while (!stack.empty()) {
       if (opt_.stop && opt_.stop->load(std::memory_order_relaxed) != 0) {
         out_.interrupted = true;
         return;
       }
-      auto [dir, dev] = std::move(stack.back());
+      std::string dir = std::move(stack.back());
       stack.pop_back();
       list_directory(dir, stack);
     }
@@ -83,40 +60,39 @@ class Walker {
   }
 
   /// Lists one directory, records its files, and pushes its subdirectories (in name order).
-  void list_directory(const std::string& dir, std::vector<std::pair<std::string, dev_t>>& stack) {
+  void list_directory(const std::string& dir, std::vector<std::string>& stack) {
     const std::string dir_path = join_path(root_.path(), dir);
-    auto fd = root_.open_beneath(dir, true);
-    if (!fd) {
-      Error e = fd.error();
+    auto listing = root_.scan_dir(dir);
+    if (!listing) {
+      Error e = listing.error();
       e.stage = "discover";
       out_.errors.push_back({dir_path, std::move(e)});
       return;
     }
-    std::unique_ptr<DIR, DirCloser> d(::fdopendir(*fd));
-    if (!d) {
-      ::close(*fd);
-      out_.errors.push_back({dir_path, Error{Errc::Io, std::string("opendir: ") + std::strerror(errno), "discover"}});
-      return;
-    }
     ++out_.directories;
-    struct stat dir_st {};
-    ::fstat(::dirfd(d.get()), &dir_st);
-    std::vector<std::string> names;
-    errno = 0;
-    while (dirent* e = ::readdir(d.get())) {
-      std::string_view n = e->d_name;
-      if (n != "." && n != "..") names.emplace_back(n);
+    if (listing->partial) {
+      Error e = *listing->partial;
+      e.stage = "discover";
+      out_.errors.push_back({dir_path, std::move(e)});
     }
-    if (errno != 0)
-      out_.errors.push_back({dir_path, Error{Errc::Io, std::string("readdir: ") + std::strerror(errno), "discover"}});
-    std::ranges::sort(names);
-    std::vector<std::pair<std::string, dev_t>> subdirs;
-    for (const std::string& name : names) {
+    std::vector<std::string> subdirs;
+    for (const io::EntryStat& entry : listing->entries) {
+      const std::string& name = entry.name;
       std::string rel = dir.empty() ? name : dir + "/" + name;
       std::string path = join_path(root_.path(), rel);
-      struct stat st {};
-      if (::fstatat(::dirfd(d.get()), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        out_.errors.push_back({path, Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
+      if (!entry.stat_error.empty()) {
+        out_.errors.push_back({path, Error{Errc::Io, entry.stat_error, "discover"}});
+        continue;
+      }
+      const struct stat& st = entry.st;
+      if (entry.fs_internal) {  // $MFT, $FAT1, $OrphanFiles (--include-deleted lists the latter)
+        if (!(opt_.include_deleted && S_ISDIR(st.st_mode))) {
+          ++out_.image_entry_counts["fs_metadata"];
+          continue;
+        }
+      }
+      if (entry.deleted && !opt_.include_deleted) {
+        ++out_.image_entry_counts["deleted"];
         continue;
       }
       if (!opt_.excludes.empty() && excluded(opt_, path)) {
@@ -124,12 +100,20 @@ class Walker {
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
-        if (st.st_dev != dir_st.st_dev && !enter_mount(path, ::dirfd(d.get()), name, st)) continue;
-        subdirs.emplace_back(std::move(rel), st.st_dev);
+        if (entry.deleted) {  // a deleted directory's entries are reached through its listing, if at all
+          ++out_.image_entry_counts["deleted"];
+          continue;
+        }
+        if (static_cast<std::uint64_t>(st.st_dev) != listing->device && !enter_mount(path, rel)) continue;
+        subdirs.push_back(std::move(rel));
       } else if (S_ISREG(st.st_mode)) {
-        add_file(std::move(rel), std::move(path), st);
+        if (entry.deleted && !entry.recoverable) {  // its metadata was reused or lost: nothing to read
+          ++out_.image_entry_counts["deleted_unrecoverable"];
+          continue;
+        }
+        add_file(std::move(rel), std::move(path), st, entry.deleted);
       } else if (S_ISLNK(st.st_mode)) {
-        on_symlink(::dirfd(d.get()), name, rel, path);
+        on_symlink(entry.link_target, rel, path);
       } else {
         // Devices are routine in /dev: counted. FIFOs and sockets in a scanned tree are listed.
         bool device = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode);
@@ -140,26 +124,19 @@ class Walker {
   }
 
   /// A directory on another device: refuse pseudo file systems, and all mounts with --one-file-system.
-  bool enter_mount(const std::string& path, int parent_fd, const std::string& name, const struct stat&) {
+  bool enter_mount(const std::string& path, const std::string& rel) {
     if (opt_.one_file_system) {
       skip(path, SkipReason::OtherFilesystem, "mount point");
       return false;
     }
-    int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return true;  // the walk reports the open error when it gets there
-    struct statfs sfs {};
-    bool pseudo = ::fstatfs(fd, &sfs) == 0 &&
-                  std::ranges::find(kPseudoFs, static_cast<unsigned long>(sfs.f_type)) != kPseudoFs.end();
-    ::close(fd);
-    if (pseudo) {
-      char hex[32];
-      std::snprintf(hex, sizeof hex, "fs type 0x%lx", static_cast<unsigned long>(sfs.f_type));
-      skip(path, SkipReason::PseudoFilesystem, hex);
+    if (auto pseudo = root_.pseudo_filesystem(rel)) {
+      skip(path, SkipReason::PseudoFilesystem, std::move(*pseudo));
+      return false;
     }
-    return !pseudo;
+    return true;
   }
 
-  void add_file(std::string rel, std::string path, const struct stat& st) {
+  void add_file(std::string rel, std::string path, const struct stat& st, bool deleted) {
     if (st.st_size == 0) {
       ++out_.empty_files;
       return;
@@ -169,12 +146,10 @@ class Walker {
       return;
     }
     out_.files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
+    out_.files.back().deleted = deleted;
   }
 
-  void on_symlink(int dir_fd, const std::string& name, const std::string& rel, const std::string& path) {
-    std::array<char, 4096> buf{};
-    ssize_t n = ::readlinkat(dir_fd, name.c_str(), buf.data(), buf.size() - 1);
-    std::string target = n >= 0 ? std::string(buf.data(), static_cast<std::size_t>(n)) : std::string();
+  void on_symlink(const std::string& target, const std::string& rel, const std::string& path) {
     LinkResolution r = resolve_link(rel, target);
     if (r.escapes) {
       skip(path, SkipReason::Symlink, "not followed: target '" + target + "' leads outside the scan root");
@@ -186,7 +161,7 @@ class Walker {
     }
   }
 
-  const io::RootDir& root_;
+  const io::FileSource& root_;
   std::size_t root_index_;
   const WalkOptions& opt_;
   WalkResult& out_;
@@ -260,7 +235,7 @@ LinkResolution resolve_link(std::string_view link_relative, std::string_view tar
   return r;
 }
 
-void walk(const io::RootDir& root, std::size_t root_index, const WalkOptions& options, WalkResult& out) {
+void walk(const io::FileSource& root, std::size_t root_index, const WalkOptions& options, WalkResult& out) {
   Walker(root, root_index, options, out).run();
 }
 

@@ -3,7 +3,8 @@
 /// discover/: walks a scan root without ever leaving it. Symlinks are never followed (those whose
 /// target would lead outside the root are reported), special files are never opened, directories
 /// are opened beneath the root only (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), read-only and
-/// without touching access times where the OS allows.
+/// without touching access times where the OS allows. The root is an io::FileSource: a directory
+/// of the host, or a file system inside a disk image (image/), walked the same way.
 
 #include <sys/stat.h>
 
@@ -15,7 +16,7 @@
 #include "discover/file_ref.hpp"
 
 namespace trustscan::io {
-class RootDir;
+class FileSource;
 }
 
 namespace trustscan::discover {
@@ -26,6 +27,9 @@ struct WalkOptions {
   std::uint64_t max_file_size = 0;    ///< 0 = no limit
   /// Non-zero (a signal number) = stop listing: the walk ends early and says so.
   const std::atomic<int>* stop = nullptr;
+  /// Disk images: also list deleted files whose content can still be read (--include-deleted),
+  /// and the reader's $OrphanFiles directory. Without it deleted files are only counted.
+  bool include_deleted = false;
 };
 
 struct WalkResult {
@@ -33,13 +37,17 @@ struct WalkResult {
   std::vector<Skipped> skipped;    ///< listed skips (see SkipReason)
   std::vector<PathError> errors;
   std::map<std::string, std::uint64_t> skip_counts;  ///< every skip by reason, listed or not
+  /// Entries of disk images that are not files to scan, counted (never listed) by kind:
+  /// "deleted" (without --include-deleted), "deleted_unrecoverable" (metadata reused or lost),
+  /// "fs_metadata" (the file system's own files, $MFT, $FAT1, and the reader's virtual entries).
+  std::map<std::string, std::uint64_t> image_entry_counts;
   std::uint64_t directories = 0;
   std::uint64_t empty_files = 0;
   bool interrupted = false;  ///< the walk was stopped (WalkOptions::stop) before it ended
 };
 
-/// Walks `root` (a directory; its path() is the root as the user gave it) and appends to `out`.
-void walk(const io::RootDir& root, std::size_t root_index, const WalkOptions& options, WalkResult& out);
+/// Walks `root` (its path() is the root as reported) and appends to `out`.
+void walk(const io::FileSource& root, std::size_t root_index, const WalkOptions& options, WalkResult& out);
 
 /// A FileRef for a regular file `st` at `relative` below root `root_index`, reported as `path`.
 [[nodiscard]] FileRef file_ref(std::size_t root_index, std::string relative, std::string path,

@@ -5,11 +5,14 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -37,6 +40,34 @@ int openat2_beneath(int dirfd, const char* rel, int flags) {
   return -1;
 }
 
+/// statfs f_type values of kernel pseudo file systems: nothing on them is a file on disk.
+constexpr std::array<unsigned long, 18> kPseudoFs{
+    0x9fa0,      /* proc */     0x62656572, /* sysfs */   0x1cd1,     /* devpts */
+    0x27e0eb,    /* cgroup */   0x63677270, /* cgroup2 */ 0x64626720, /* debugfs */
+    0x74726163,  /* tracefs */  0x73636673, /* securityfs */ 0x6165676c, /* pstore */
+    0xcafe4a11,  /* bpf */      0x62656570, /* configfs */ 0x65735543, /* fusectl */
+    0x19800202,  /* mqueue */   0x42494e4d, /* binfmt_misc */ 0xde5e81e4, /* efivarfs */
+    0xf97cff8c,  /* selinuxfs */ 0x6e736673, /* nsfs */   0x0187,     /* autofs */
+};
+
+struct DirCloser {
+  void operator()(DIR* p) const noexcept { ::closedir(p); }
+};
+
+/// An open regular file of a RootDir.
+class RootFile final : public SourceFile {
+ public:
+  explicit RootFile(int fd) noexcept : fd_(fd) {}
+  RootFile(const RootFile&) = delete;
+  RootFile& operator=(const RootFile&) = delete;
+  ~RootFile() override { ::close(fd_); }
+  Result<std::vector<std::byte>> read_prefix(std::size_t max) override { return io::read_prefix(fd_, max); }
+  Result<FileContents> read_all(std::uint64_t max_size) override { return FileContents::read(fd_, max_size); }
+
+ private:
+  int fd_;
+};
+
 int openat_nofollow(int dirfd, const char* rel, int flags) {
   int fd = ::openat(dirfd, rel, flags | O_NOFOLLOW | O_NOATIME);
   if (fd < 0 && errno == EPERM) fd = ::openat(dirfd, rel, flags | O_NOFOLLOW);
@@ -48,6 +79,13 @@ int openat_nofollow(int dirfd, const char* rel, int flags) {
 Result<int> open_readonly(const std::string& path, bool directory) {
   int flags = kBaseFlags | (directory ? O_DIRECTORY : 0);
   int fd = openat_nofollow(AT_FDCWD, path.c_str(), flags);
+  if (fd < 0) return std::unexpected(errno_error(errno, "open " + path));
+  return fd;
+}
+
+Result<int> open_root_file(const std::string& path) {
+  int fd = ::open(path.c_str(), kBaseFlags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kBaseFlags);
   if (fd < 0) return std::unexpected(errno_error(errno, "open " + path));
   return fd;
 }
@@ -99,9 +137,6 @@ Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::si
     ::close(*fd);
     return std::unexpected(errno_error(err, "opendir " + relative));
   }
-  struct DirCloser {
-    void operator()(DIR* p) const noexcept { ::closedir(p); }
-  };
   std::unique_ptr<DIR, DirCloser> guard(d);
   std::vector<DirEntry> out;
   errno = 0;
@@ -117,37 +152,59 @@ Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::si
   return out;
 }
 
-namespace {
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-}  // namespace
-
-Result<std::string> RootDir::resolve_nocase(std::string_view relative) const {
-  std::string resolved;
-  while (!relative.empty()) {
-    auto slash = relative.find('/');
-    std::string_view component = relative.substr(0, slash);
-    relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
-    if (component.empty() || component == ".") continue;
-    if (component == "..") return fail(Errc::Unsupported, "'..' in a Windows path");
-    auto entries = list(resolved);
-    if (!entries) return std::unexpected(entries.error());
-    const DirEntry* hit = nullptr;
-    for (const DirEntry& e : *entries) {
-      if (e.type == DT_LNK || !iequals_ascii(e.name, component)) continue;
-      if (e.name == component) {
-        hit = &e;
-        break;
-      }
-      if (!hit) hit = &e;
-    }
-    if (!hit) return fail(Errc::Io, "no such file: " + (resolved.empty() ? "" : resolved + "/") + std::string(component));
-    resolved += (resolved.empty() ? "" : "/") + hit->name;
+Result<DirListing> RootDir::scan_dir(const std::string& relative) const {
+  auto fd = open_beneath(relative, true);
+  if (!fd) return std::unexpected(fd.error());
+  DIR* d = ::fdopendir(*fd);
+  if (!d) {
+    int err = errno;
+    ::close(*fd);
+    return fail(Errc::Io, std::string("opendir: ") + std::strerror(err));
   }
-  return resolved;
+  std::unique_ptr<DIR, DirCloser> guard(d);
+  DirListing out;
+  struct stat dir_st {};
+  if (::fstat(::dirfd(d), &dir_st) == 0) out.device = dir_st.st_dev;
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    EntryStat& entry = out.entries.emplace_back();
+    entry.name = name;
+  }
+  if (errno != 0) out.partial = Error{Errc::Io, std::string("readdir: ") + std::strerror(errno)};
+  std::ranges::sort(out.entries, {}, &EntryStat::name);
+  for (EntryStat& e : out.entries) {
+    if (::fstatat(::dirfd(d), e.name.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+      e.stat_error = std::string("stat: ") + std::strerror(errno);
+      continue;
+    }
+    if (S_ISLNK(e.st.st_mode)) {
+      std::array<char, 4096> buf{};
+      ssize_t n = ::readlinkat(::dirfd(d), e.name.c_str(), buf.data(), buf.size() - 1);
+      if (n >= 0) e.link_target.assign(buf.data(), static_cast<std::size_t>(n));
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<SourceFile>> RootDir::open_file(const std::string& relative, std::uint64_t) const {
+  auto fd = open_beneath(relative, false);
+  if (!fd) return std::unexpected(fd.error());
+  return std::make_unique<RootFile>(*fd);
+}
+
+std::optional<std::string> RootDir::pseudo_filesystem(const std::string& relative) const {
+  auto fd = open_beneath(relative, true);
+  if (!fd) return std::nullopt;  // the walk reports the open error when it gets there
+  struct statfs sfs {};
+  bool pseudo = ::fstatfs(*fd, &sfs) == 0 &&
+                std::ranges::find(kPseudoFs, static_cast<unsigned long>(sfs.f_type)) != kPseudoFs.end();
+  ::close(*fd);
+  if (!pseudo) return std::nullopt;
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "fs type 0x%lx", static_cast<unsigned long>(sfs.f_type));
+  return std::string(hex);
 }
 
 Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {

@@ -1,9 +1,14 @@
 #include "io/hashing.hpp"
 
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace trustscan::io {
 
@@ -31,5 +36,26 @@ std::string digest_hex(std::span<const std::byte> bytes, const EVP_MD* md_type) 
 
 std::string sha256_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_sha256()); }
 std::string md5_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_md5()); }
+
+Result<std::string> sha256_fd(int fd) {
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+  };
+  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("EVP_DigestInit failed");
+  std::vector<unsigned char> buf(4u << 20);
+  for (off_t off = 0;;) {
+    ssize_t n = ::pread(fd, buf.data(), buf.size(), off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(Errc::Io, std::string("read: ") + std::strerror(errno));
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(n));
+    off += n;
+  }
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md.data(), &len);
+  return to_hex(std::as_bytes(std::span(md.data(), len)));
+}
 
 }  // namespace trustscan::io

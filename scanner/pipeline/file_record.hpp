@@ -3,6 +3,7 @@
 /// One scanned binary: the file as discovered plus one slot per stage. Each stage fills its own
 /// slot and only reads earlier ones; the report is built from this after the scan.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/types.hpp"
 #include "discover/file_ref.hpp"
+#include "image/disk_image.hpp"
 #include "parse/binary_model.hpp"
 #include "attribute/attribution.hpp"
 #include "match/rule_match.hpp"
@@ -45,6 +47,8 @@ struct WindowsFacts {
 
 struct FileRecord {
   discover::FileRef file;                        ///< discover
+  /// discover: the disk image volume the file was read from (issue 10); null = a directory root.
+  std::shared_ptr<const image::Location> image;
   Format format = Format::Unknown;               ///< identify
   Compression compression = Compression::None;   ///< identify
   std::string sha256;                            ///< map: SHA-256 of the file as stored on disk

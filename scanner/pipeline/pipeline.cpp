@@ -24,6 +24,7 @@
 #include "io/hashing.hpp"
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
+#include "pipeline/roots.hpp"
 #include "pipeline/worker_pool.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
@@ -132,12 +133,11 @@ policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
 /// file is known to be a binary make it an unreadable path; failures after that are errors inside
 /// its record. What this returns depends on the file's bytes only (and the configuration): it is
 /// what the cache keeps (cache/file_facts.hpp); complete() adds the rest.
-Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limits& limits, const Context& ctx,
+Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Limits& limits, const Context& ctx,
                 const WindowsState& win, match::Matcher* matcher) {
-  auto fd = root.open_beneath(f.relative, false);
-  if (!fd) return discover::PathError{f.path, at_stage(fd.error(), "map")};
-  io::FdGuard guard(*fd);
-  auto prefix = io::read_prefix(*fd, identify::kSniffBytes);
+  auto file = root.open_file(f.relative, f.inode);
+  if (!file) return discover::PathError{f.path, at_stage(file.error(), "map")};
+  auto prefix = (*file)->read_prefix(identify::kSniffBytes);
   if (!prefix) return discover::PathError{f.path, at_stage(prefix.error(), "map")};
   std::string_view name = f.path;
   identify::Identity id = identify::sniff(*prefix, f.size, name);
@@ -147,7 +147,8 @@ Outcome analyze(const discover::FileRef& f, const io::RootDir& root, const Limit
   rec.file = f;
   rec.format = id.format;
   rec.compression = id.compression;
-  auto contents = io::FileContents::read(*fd, limits.max_file_size);
+  auto contents = (*file)->read_all(limits.max_file_size);
+  file->reset();  // closed before the analysis: an image volume's handle goes back to its pool
   if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
   std::span<const std::byte> bytes = contents->bytes();
   rec.file.size = bytes.size();
@@ -207,48 +208,10 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   if (rec.attribution) rec.verdict = evaluate_policy(rec, ctx);
 }
 
-/// Opens each root. A root that is a regular file is scanned as that one file.
-void discover_roots(const ScanOptions& opt, std::vector<io::RootDir>& dirs, std::vector<OpenRoot>& opened,
-                    discover::WalkResult& walk) {
-  discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size, opt.stop};
-  for (const std::string& root : opt.roots) {
-    struct stat st {};
-    if (::stat(root.c_str(), &st) != 0) {
-      walk.errors.push_back({root, Error{Errc::Io, std::string("stat: ") + std::strerror(errno), "discover"}});
-      continue;
-    }
-    bool is_file = S_ISREG(st.st_mode);
-    std::string dir = root;
-    std::string name;
-    if (is_file) {
-      auto slash = root.find_last_of('/');
-      dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : root.substr(0, slash));
-      name = slash == std::string::npos ? root : root.substr(slash + 1);
-    } else if (!S_ISDIR(st.st_mode)) {
-      walk.errors.push_back({root, Error{Errc::Unsupported, "not a directory or regular file", "discover"}});
-      continue;
-    }
-    auto rd = io::RootDir::open(dir);
-    if (!rd) {
-      walk.errors.push_back({root, at_stage(rd.error(), "discover")});
-      continue;
-    }
-    std::size_t index = dirs.size();
-    dirs.push_back(std::move(*rd));
-    opened.push_back({index, root, !is_file});
-    if (!is_file) {
-      discover::walk(dirs.back(), index, wopt, walk);
-      continue;
-    }
-    discover::FileRef f = discover::file_ref(index, name, root, st);
-    if (f.size == 0) ++walk.empty_files;
-    else walk.files.push_back(std::move(f));
-  }
-}
-
 void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t non_binaries) {
   ScanSummary& s = r.summary;
   s.directories = walk.directories;
+  s.image_entries = walk.image_entry_counts;
   s.empty_files = walk.empty_files;
   s.files_scanned = walk.files.size();
   s.files_seen = walk.files.size() + walk.empty_files;
@@ -277,8 +240,8 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
 }
 
 /// Which registered services' files were scanned, which are not binaries, which are missing.
-void settle_windows(WindowsState& win, const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& opened,
-                    const ScanResult& result, const discover::WalkResult& walk) {
+void settle_windows(WindowsState& win, const OpenedRoots& roots, const ScanResult& result,
+                    const discover::WalkResult& walk) {
   for (WindowsImage& image : win.images) {
     std::unordered_map<std::string, std::string> record_keys;
     for (const FileRecord& r : result.records)
@@ -286,8 +249,9 @@ void settle_windows(WindowsState& win, const std::vector<io::RootDir>& dirs, con
     std::unordered_set<std::string> walked_keys;
     for (const discover::FileRef& f : walk.files)
       if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));
-    const auto root = std::ranges::find(opened, image.root_index, &OpenRoot::index);
-    settle_services(image, dirs[image.root_index], root == opened.end() ? "" : root->path, record_keys, walked_keys);
+    const auto root = std::ranges::find(roots.opened, image.root_index, &OpenRoot::index);
+    settle_services(image, *roots.sources[image.root_index], root == roots.opened.end() ? "" : root->path, record_keys,
+                    walked_keys);
   }
 }
 
@@ -310,7 +274,7 @@ struct ScanState {
   ScanState(const ScanOptions& o, Context c) : options(o), ctx(std::move(c)) {}
   ScanOptions options;
   Context ctx;
-  std::vector<io::RootDir> roots;
+  OpenedRoots roots;
   std::vector<discover::FileRef> files;
   std::shared_ptr<WindowsState> win;
   std::vector<Outcome> outcomes;
@@ -398,7 +362,7 @@ constexpr std::int64_t kRacySeconds = 2;
 /// Whether an outcome may be stored: a definite result (not an unreadable path, not a timeout
 /// or an exception that a memory cap may have caused), with every rule run, of a file that was
 /// old enough when its analysis began and that still has the size and times the walk saw.
-bool cacheable(const Outcome& o, const discover::FileRef& f, const io::RootDir& root, bool rules_ran,
+bool cacheable(const Outcome& o, const discover::FileRef& f, const io::FileSource& source, bool rules_ran,
                std::int64_t analysis_began) {
   if (std::holds_alternative<NotScanned>(o) || std::holds_alternative<discover::PathError>(o)) return false;
   if (const auto* rec = std::get_if<FileRecord>(&o)) {
@@ -407,6 +371,11 @@ bool cacheable(const Outcome& o, const discover::FileRef& f, const io::RootDir& 
       return false;
   }
   if (f.ctime.sec > analysis_began - kRacySeconds) return false;
+  // Only files of a directory root are cached: an image volume has no stable device/inode/ctime
+  // key of the kind the cache relies on.
+  const auto* dir = dynamic_cast<const io::RootDir*>(&source);
+  if (!dir) return false;
+  const io::RootDir& root = *dir;
   struct stat st {};
   if (::fstatat(root.fd(), f.relative.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
   const discover::FileRef now = discover::file_ref(f.root_index, f.relative, f.path, st);
@@ -444,7 +413,7 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
     }
     if (!hit) {
       const std::int64_t began = unix_now();
-      const io::RootDir& root = st.roots[f.root_index];
+      const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(f, root, st.options.limits, st.ctx, *st.win, matcher);
       if (reader && cacheable(o, f, root, !st.ctx.rules || matcher != nullptr, began))  // after analyze
         st.cache->store(f, facts_of(o, *st.win));
@@ -491,12 +460,12 @@ Result<ScanResult> scan(const ScanOptions& options) {
     st->cache = std::move(*opened);
   }
 
-  std::vector<OpenRoot> opened;
   discover::WalkResult walk;
-  discover_roots(options, st->roots, opened, walk);
+  discover_roots(options, st->roots, walk);
+  if (options.context.kernel_keys_from_roots) add_image_kernel_keys(st->roots, st->ctx);
   if (st->cache) exclude_cache_files(*options.cache_file, walk);
   unsigned n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  st->win = std::make_shared<WindowsState>(load_windows(st->roots, opened, options.context.catalog_dirs,
+  st->win = std::make_shared<WindowsState>(load_windows(st->roots.sources, st->roots.opened, options.context.catalog_dirs,
                                                         {&ctx.trust, ctx.verify_time}, n,
                                                         options.context.windows_images));
   st->files = std::move(walk.files);
@@ -541,8 +510,8 @@ Result<ScanResult> scan(const ScanOptions& options) {
   pool_options.threads = n;
   pool_options.item_timeout = options.file_timeout;
   pool_options.stop = options.stop;
-  std::vector<std::string> root_names(st->roots.size());
-  for (const OpenRoot& r : opened) root_names[r.index] = r.path;
+  std::vector<std::string> root_names(st->roots.sources.size());
+  for (const OpenRoot& r : st->roots.opened) root_names[r.index] = r.path;
   std::uint64_t bytes_total = 0;
   for (const discover::FileRef& f : st->files) bytes_total += f.size;
   const auto pool_started = std::chrono::steady_clock::now();
@@ -578,6 +547,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
     else if (auto* err = std::get_if<discover::PathError>(&o)) result.errors.push_back(std::move(*err));
   }
+  for (FileRecord& rec : result.records) rec.image = st->roots.locations[rec.file.root_index];
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
   walk.files = st->files;  // summarise and settle_windows read the walk
@@ -595,7 +565,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
     std::optional<cache::Prune> prune;
     if (result.complete() && pool.timed_out.empty()) {
       prune.emplace();
-      for (const OpenRoot& r : opened)
+      for (const OpenRoot& r : st->roots.opened)
         if (r.is_directory) {
           std::string below = discover::join_path(r.path, "x");  // "R/x": R as the walk spells it
           below.pop_back();
@@ -610,7 +580,8 @@ Result<ScanResult> scan(const ScanOptions& options) {
     result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
                                                                 " files hung; the scan was stopped early",
                                              "pipeline"}});
-  settle_windows(*st->win, st->roots, opened, result, walk);
+  settle_windows(*st->win, st->roots, result, walk);
+  result.images = st->roots.images;
   result.catalog_summary = catalog_summary(*st->win);
   result.windows = st->win;
   result.load_notes = ctx.notes;

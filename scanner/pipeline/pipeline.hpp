@@ -17,10 +17,21 @@
 #include "core/limits.hpp"
 #include "pipeline/context.hpp"
 #include "discover/file_ref.hpp"
+#include "image/disk_image.hpp"
 #include "pipeline/file_record.hpp"
 #include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
+
+/// Disk image files among the roots (issue 10).
+struct ImageOptions {
+  /// --image: every file root is an image (an error if it is not). Without it a file root that
+  /// is not a binary is opened as an image when libtsk recognises one in it.
+  bool force = false;
+  std::vector<unsigned> partitions;  ///< --partition N (repeatable): only these volumes; empty = all
+  bool include_deleted = false;      ///< --include-deleted: scan deleted files libtsk can read back
+  bool hash = false;                 ///< --hash-image: SHA-256 of each image file in the report
+};
 
 /// Where a running scan stands (issue 8: the progress line). Sizes are those the walk saw.
 struct ScanProgress {
@@ -51,6 +62,7 @@ struct ScanOptions {
   /// Called about four times a second while files are analysed, from the thread that called
   /// scan() (never from a worker). Empty: never called.
   std::function<void(const ScanProgress&)> progress{};
+  ImageOptions images;
 };
 
 /// What --cache did (summary.cache in reports). hits + misses = files looked up.
@@ -73,6 +85,8 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> by_privilege;
   std::map<std::string, std::uint64_t> by_type;
   std::map<std::string, std::uint64_t> skipped;  ///< by reason
+  /// Disk images: entries that are not files to scan (deleted, fs_metadata; discover::WalkResult).
+  std::map<std::string, std::uint64_t> image_entries;
   std::uint64_t findings = 0;                     ///< flagged, in scope, not suppressed
   std::uint64_t suppressed = 0;
   std::map<std::string, std::uint64_t> findings_by_severity;
@@ -113,6 +127,7 @@ struct ScanResult {
   /// catalogs that catalog_summary.not_trusted points into.
   std::shared_ptr<const WindowsState> windows;
   CatalogSummary catalog_summary;
+  std::vector<image::ImageInfo> images;  ///< disk image files among the roots (issue 10)
   int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
   bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
   std::size_t abandoned_threads = 0;

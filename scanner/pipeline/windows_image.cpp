@@ -10,6 +10,8 @@
 #include <cstring>
 #include <thread>
 
+#include "io/file_access.hpp"
+
 namespace trustscan::pipeline {
 namespace {
 
@@ -37,15 +39,13 @@ bool ends_with_nocase(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && fold_case(s.substr(s.size() - suffix.size())) == suffix;
 }
 
-/// Reads `relative` beneath `dir` (O_NOATIME, no symlinks) and hands libhivex a copy in a memfd:
-/// libhivex opens hives by name and without O_NOATIME, so letting it reopen the file would change
-/// the evidence's access time; a private copy also cannot be truncated under its mmap.
+/// Reads `relative` beneath `dir` (O_NOATIME, no symlinks; or through libtsk from an image) and
+/// hands libhivex a copy in a memfd: libhivex opens hives by name and without O_NOATIME, so letting
+/// it reopen the file would change the evidence's access time (and a hive inside an image has no
+/// name to open); a private copy also cannot be truncated under its mmap.
 template <typename Reader>
-auto read_hive(const io::RootDir& dir, const std::string& relative, Reader reader) -> decltype(reader(std::filesystem::path{})) {
-  auto fd = dir.open_beneath(relative, false);
-  if (!fd) return std::unexpected(fd.error());
-  io::FdGuard guard(*fd);
-  auto contents = io::FileContents::read(*fd, windows::kMaxHiveSize);
+auto read_hive(const io::FileSource& dir, const std::string& relative, Reader reader) -> decltype(reader(std::filesystem::path{})) {
+  auto contents = dir.read_file(relative, windows::kMaxHiveSize);
   if (!contents) return std::unexpected(contents.error());
   int mem = ::memfd_create("trustscan-hive", MFD_CLOEXEC);
   if (mem < 0) return fail(Errc::Io, std::string("memfd_create: ") + std::strerror(errno));
@@ -60,7 +60,7 @@ auto read_hive(const io::RootDir& dir, const std::string& relative, Reader reade
   return reader("/proc/self/fd/" + std::to_string(mem));
 }
 
-void read_registry(const io::RootDir& dir, WindowsImage& image) {
+void read_registry(const io::FileSource& dir, WindowsImage& image) {
   auto system_rel = dir.resolve_nocase(join(image.base, kSystemHive));
   if (!system_rel) {
     image.errors.push_back("SYSTEM hive: " + system_rel.error().message);
@@ -104,7 +104,7 @@ void read_registry(const io::RootDir& dir, WindowsImage& image) {
 }
 
 /// The image whose volume root is `base` under root `root`, if it holds a Windows installation.
-std::optional<WindowsImage> probe(const io::RootDir& dir, const OpenRoot& root, const std::string& base) {
+std::optional<WindowsImage> probe(const io::FileSource& dir, const OpenRoot& root, const std::string& base) {
   auto hive = dir.resolve_nocase(join(base, kSystemHive));
   if (!hive) return std::nullopt;
   WindowsImage image;
@@ -119,12 +119,12 @@ std::optional<WindowsImage> probe(const io::RootDir& dir, const OpenRoot& root, 
 
 /// A catalog file to load: which root it is under and where.
 struct CatalogFile {
-  const io::RootDir* dir = nullptr;
+  const io::FileSource* dir = nullptr;
   std::string relative;
   std::string path;  ///< as reported
 };
 
-void list_catroot(const io::RootDir& dir, WindowsImage& image, std::vector<CatalogFile>& out) {
+void list_catroot(const io::FileSource& dir, WindowsImage& image, std::vector<CatalogFile>& out) {
   auto catroot = dir.resolve_nocase(join(image.base, kCatRoot));
   if (!catroot) {
     image.warnings.push_back("no CatRoot: catalog-signed files will show as unsigned");
@@ -152,7 +152,7 @@ void list_catroot(const io::RootDir& dir, WindowsImage& image, std::vector<Catal
   }
 }
 
-void list_catalog_dir(const io::RootDir& dir, const std::string& relative, int depth, std::vector<CatalogFile>& out,
+void list_catalog_dir(const io::FileSource& dir, const std::string& relative, int depth, std::vector<CatalogFile>& out,
                       std::vector<CatalogError>& errors) {
   auto entries = dir.list(relative);
   if (!entries) {
@@ -179,13 +179,7 @@ std::vector<verify::Catalog> load_catalogs(const std::vector<CatalogFile>& files
     for (std::size_t i = next++; i < files.size(); i = next++) {
       const CatalogFile& f = files[i];
       try {
-        auto fd = f.dir->open_beneath(f.relative, false);
-        if (!fd) {
-          failed[i] = CatalogError{f.path, fd.error()};
-          continue;
-        }
-        io::FdGuard guard(*fd);
-        auto contents = io::FileContents::read(*fd, verify::kMaxCatalogSize);
+        auto contents = f.dir->read_file(f.relative, verify::kMaxCatalogSize);
         if (!contents) {
           failed[i] = CatalogError{f.path, contents.error()};
           continue;
@@ -251,7 +245,7 @@ std::string WindowsImage::windows_path(std::string_view relative) const {
   return out;
 }
 
-void settle_services(WindowsImage& image, const io::RootDir& dir, std::string_view root_path,
+void settle_services(WindowsImage& image, const io::FileSource& dir, std::string_view root_path,
                      const std::unordered_map<std::string, std::string>& record_keys,
                      const std::unordered_set<std::string>& walked_keys) {
   for (RegisteredService& reg : image.services) {
@@ -280,7 +274,7 @@ const WindowsImage* WindowsState::image_of(std::size_t root, std::string_view re
   return best;
 }
 
-WindowsState load_windows(const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& roots,
+WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
                           const std::vector<std::filesystem::path>& catalog_dirs, const verify::VerifyContext& ctx,
                           unsigned threads, bool detect_images) {
   WindowsState state;
@@ -289,7 +283,7 @@ WindowsState load_windows(const std::vector<io::RootDir>& dirs, const std::vecto
   if (detect_images) {
     for (const OpenRoot& root : roots) {
       if (!root.is_directory) continue;
-      const io::RootDir& dir = dirs[root.index];
+      const io::FileSource& dir = *dirs[root.index];
       if (auto image = probe(dir, root, "")) {
         state.images.push_back(std::move(*image));
         continue;
@@ -300,7 +294,7 @@ WindowsState load_windows(const std::vector<io::RootDir>& dirs, const std::vecto
         if (e.type == DT_DIR)
           if (auto image = probe(dir, root, e.name)) state.images.push_back(std::move(*image));
     }
-    for (WindowsImage& image : state.images) list_catroot(dirs[image.root_index], image, files);
+    for (WindowsImage& image : state.images) list_catroot(*dirs[image.root_index], image, files);
   }
   std::vector<io::RootDir> extra;  // --catalog-dir roots, alive until their catalogs are read
   extra.reserve(catalog_dirs.size());

@@ -7,10 +7,11 @@
 /// spelled in any case (NTFS is case-insensitive; a mounted or copied image keeps whatever case
 /// Windows wrote). Each direct subdirectory of R is examined the same way, so `/mnt/evidence`
 /// holding several mounted volumes finds each of them. Every path inside an image is resolved
-/// case-insensitively, beneath its root (io::RootDir: never through a symlink, never outside),
+/// case-insensitively, beneath its root (io::FileSource: never through a symlink, never outside),
 /// read-only, with O_NOATIME. Hives are read beneath the root like any file and handed to libhivex
 /// as a private in-memory copy (memfd): libhivex opens by name without O_NOATIME, and must neither
-/// leave the root through a symlink nor touch the evidence's access times.
+/// leave the root through a symlink nor touch the evidence's access times. A root may be a volume
+/// of a disk image (issue 10): its hives and catalogs are read through libtsk the same way.
 ///
 /// Catalogs: every `.cat` in `Windows/System32/CatRoot/*/` of each image, and every `.cat` below
 /// each `--catalog-dir` (recursively), parsed and verified (verify/catalog.hpp) in parallel and
@@ -20,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +29,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "io/file_access.hpp"
+#include "io/file_source.hpp"
 #include "verify/catalog.hpp"
 #include "windows/registry.hpp"
 
@@ -102,15 +104,15 @@ struct WindowsState {
 
 /// A scan root as opened by the pipeline.
 struct OpenRoot {
-  std::size_t index = 0;  ///< index of its io::RootDir
-  std::string path;       ///< as given on the command line
+  std::size_t index = 0;  ///< index of its io::FileSource
+  std::string path;       ///< as given on the command line (an image volume: "IMAGE/pN")
   bool is_directory = true;
 };
 
 /// Finds the Windows images under the directory roots, reads their hives and loads every catalog
 /// (theirs and `catalog_dirs`) with `threads` threads. Never fails: what cannot be read is in the
 /// images' errors and in catalog_errors. `ctx` is what catalog signatures are verified against.
-[[nodiscard]] WindowsState load_windows(const std::vector<io::RootDir>& dirs, const std::vector<OpenRoot>& roots,
+[[nodiscard]] WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
                                         const std::vector<std::filesystem::path>& catalog_dirs,
                                         const verify::VerifyContext& ctx, unsigned threads, bool detect_images);
 
@@ -118,7 +120,7 @@ struct OpenRoot {
 /// root-relative paths of the binary records under that image's root) gets its status from the
 /// disk: NotBinary when the walk saw the file (`walked_keys`), Excluded when it exists but was not
 /// walked, Missing when it does not exist. Scanned ones get Scanned and their disk path.
-void settle_services(WindowsImage& image, const io::RootDir& dir, std::string_view root_path,
+void settle_services(WindowsImage& image, const io::FileSource& dir, std::string_view root_path,
                      const std::unordered_map<std::string, std::string>& record_keys,
                      const std::unordered_set<std::string>& walked_keys);
 

@@ -307,6 +307,52 @@ ordered_json suppressions_json(const std::vector<policy::SuppressionStatus>& lis
   return out;
 }
 
+/// `trustscan.image`: the disk image volume the file was read from (issue 10).
+ordered_json image_location_json(const image::Location& loc, bool deleted) {
+  const image::Volume& v = loc.volume;
+  ordered_json j{{"path", safe(loc.image)}, {"partition", v.number}, {"offset", v.offset}, {"fs_type", v.fs_type}};
+  if (!v.label.empty()) j["label"] = safe(v.label);
+  if (!v.description.empty()) j["description"] = safe(v.description);
+  j["location"] = safe(image::describe(v));
+  if (deleted) j["deleted"] = true;
+  return j;
+}
+
+/// Top-level `images`: every disk image file among the roots, its volumes and what became of them.
+ordered_json images_json(const ScanResult& r) {
+  if (r.images.empty()) return nullptr;
+  ordered_json out = ordered_json::array();
+  for (const image::ImageInfo& info : r.images) {
+    ordered_json files = ordered_json::array();
+    for (std::size_t i = 0; i < info.files.size(); ++i) {
+      ordered_json f{{"path", safe(info.files[i])}};
+      if (i < info.sha256.size() && !info.sha256[i].empty()) f["sha256"] = info.sha256[i];
+      files.push_back(std::move(f));
+    }
+    ordered_json volumes = ordered_json::array();
+    for (const image::Volume& v : info.volumes) {
+      ordered_json j{{"partition", v.number}, {"offset", v.offset}, {"length", v.length}};
+      if (!v.description.empty()) j["description"] = safe(v.description);
+      if (!v.fs_type.empty()) j["fs_type"] = v.fs_type;
+      if (!v.label.empty()) j["label"] = safe(v.label);
+      j["scanned"] = v.selected && !v.error;
+      j["warnings"] = safe_list(v.warnings);
+      if (v.error) j["error"] = error_json(*v.error);
+      volumes.push_back(std::move(j));
+    }
+    ordered_json errors = ordered_json::array();
+    for (const Error& e : info.errors) errors.push_back(error_json(e));
+    ordered_json j{{"path", safe(info.path)}, {"format", info.format}, {"format_description", info.format_description},
+                   {"size", info.size},        {"sector_size", info.sector_size}};
+    if (!info.volume_system.empty()) j["volume_system"] = info.volume_system;
+    j["files"] = std::move(files);
+    j["volumes"] = std::move(volumes);
+    j["errors"] = std::move(errors);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 /// `trustscan.*`: what ECS has no field for.
 ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   ordered_json t{{"format", std::string(to_string(r.format))}, {"compression", std::string(to_string(r.compression))}};
@@ -347,6 +393,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   }
   if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   if (r.windows) t["windows"] = windows_facts_json(*r.windows);
+  if (r.image) t["image"] = image_location_json(*r.image, r.file.deleted);
   ordered_json errs = ordered_json::array();
   for (const Error& e : r.errors) errs.push_back(error_json(e));
   t["errors"] = errs;
@@ -379,6 +426,7 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out}};
   if (s.cache)  // issue 8: --cache
     j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
+  if (!s.image_entries.empty()) j["image_entries"] = s.image_entries;
   return j;
 }
 
@@ -414,6 +462,11 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
                      {"excludes", safe_list(r.options.excludes)},
                      {"one_file_system", r.options.one_file_system},
                      {"max_file_size", r.options.limits.max_file_size}};
+  if (!r.images.empty() || r.options.images.force)
+    scan["options"]["images"] = {{"forced", r.options.images.force},
+                                 {"partitions", r.options.images.partitions},
+                                 {"include_deleted", r.options.images.include_deleted},
+                                 {"hash", r.options.images.hash}};
   return scan;
 }
 
@@ -441,6 +494,7 @@ ordered_json json_document(const ScanResult& result, const RunInfo& run) {
                    {"summary", summary_json(result.summary)},
                    {"suppressions", suppressions_json(result.suppressions)}};
   if (auto w = windows_json(result); !w.is_null()) doc["windows"] = std::move(w);
+  if (auto i = images_json(result); !i.is_null()) doc["images"] = std::move(i);
   ordered_json files = ordered_json::array();
   for (const auto& r : result.records) files.push_back(record_json(r));
   doc["files"] = std::move(files);
@@ -524,6 +578,7 @@ void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink
                      {"summary", summary_json(result.summary)},
                      {"suppressions", suppressions_json(result.suppressions)}};
   if (auto w = windows_json(result); !w.is_null()) ev["trustscan"]["windows"] = std::move(w);
+  if (auto i = images_json(result); !i.is_null()) ev["trustscan"]["images"] = std::move(i);
   sink(std::move(ev));
 }
 

@@ -112,6 +112,9 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
                  (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
                  (e.matched.empty() ? e.value : e.matched) + "'";
       out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
+      if (r->image)
+        out << "    image: " << elide_middle(terminal_safe(image::describe(r->image->volume)), 75)  // path names the image
+            << (r->file.deleted ? ", deleted file" : "") << '\n';
       if (r->windows)
         for (const auto& sv : r->windows->services)
           out << "    registered: " << elide_middle(terminal_safe(sv.name), 30) << " (" << windows::to_string(sv.type)
@@ -121,6 +124,27 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
         out << "    contradiction: " << elide_middle(terminal_safe(c), 79) << '\n';
     }
   }
+}
+
+/// One paragraph per disk image file: format, volumes, what was scanned (issue 10).
+void write_images(const pipeline::ScanResult& result, std::ostream& out) {
+  for (const image::ImageInfo& info : result.images) {
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(info.size) / (1024.0 * 1024.0));
+    out << "DISK IMAGE " << elide_middle(terminal_safe(info.path), 50) << ": " << info.format << ", " << size << ", "
+        << (info.volume_system.empty() ? "no partition table" : info.volume_system + " partition table") << '\n';
+    for (std::size_t i = 0; i < info.sha256.size() && i < info.files.size(); ++i)
+      if (!info.sha256[i].empty())
+        out << "  sha256 " << info.sha256[i] << "  " << elide_middle(terminal_safe(info.files[i]), 20) << '\n';
+    for (const image::Volume& v : info.volumes) {
+      std::string state = !v.selected ? "not selected (--partition)" : v.error ? "not readable" : "scanned";
+      out << "  " << pad(elide_middle(terminal_safe(image::describe(v)), 70), 71) << state << '\n';
+      if (v.selected && v.error) out << "    error: " << elide_middle(terminal_safe(v.error->message), 88) << '\n';
+      for (const auto& w : v.warnings) out << "    warning: " << elide_middle(terminal_safe(w), 86) << '\n';
+    }
+    for (const Error& e : info.errors) out << "  error: " << elide_middle(terminal_safe(e.message), 90) << '\n';
+  }
+  if (!result.images.empty()) out << '\n';
 }
 
 /// One paragraph per Windows image: what it is, its catalogs, and the registered files it lacks.
@@ -196,6 +220,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
     out << "cache: " << s.cache->hits << " files reused unread, " << s.cache->misses << " analysed ("
         << s.cache->invalidated << " of them had an outdated entry)\n";
   out << '\n';
+  write_images(result, out);
   write_windows(result, out);
   write_findings(result, out);
   out << '\n';
@@ -234,6 +259,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
           << elide_middle(terminal_safe(sp.id), 30) << "  " << elide_middle(terminal_safe(sp.reason), 48) << '\n';
   }
   out << "\nSKIPPED: " << counts(s.skipped) << '\n';
+  if (!s.image_entries.empty()) out << "IN IMAGES, NOT FILES TO SCAN: " << counts(s.image_entries) << '\n';
   std::size_t listed = 0;
   for (const auto& sk : result.skipped) {
     if (++listed > kMaxRows) {

@@ -154,3 +154,79 @@ TEST_CASE("file contents are read once, and a file grown past the limit is refus
   auto escape = root->open_beneath("../etc/passwd", false);  // RESOLVE_BENEATH
   CHECK_FALSE(escape);
 }
+
+namespace {
+
+/// A FileSource from a table, standing in for a disk image volume: deleted entries, the file
+/// system's own entries and a virtual $OrphanFiles directory, as libtsk reports them.
+class TableSource final : public io::FileSource {
+ public:
+  struct Row {
+    std::string dir, name;
+    mode_t type;
+    bool deleted = false, recoverable = false, internal = false;
+  };
+  explicit TableSource(std::vector<Row> rows) : rows_(std::move(rows)) {}
+  const std::string& path() const noexcept override { return root_; }
+  Result<io::DirListing> scan_dir(const std::string& relative) const override {
+    io::DirListing out;
+    out.device = 7;
+    for (const Row& r : rows_) {
+      if (r.dir != relative) continue;
+      io::EntryStat& e = out.entries.emplace_back();
+      e.name = r.name;
+      e.st.st_mode = r.type | 0644;
+      e.st.st_size = 10;
+      e.st.st_dev = 7;
+      e.st.st_ino = out.entries.size() + 100;
+      e.deleted = r.deleted;
+      e.recoverable = r.recoverable;
+      e.fs_internal = r.internal;
+    }
+    std::ranges::sort(out.entries, {}, &io::EntryStat::name);  // the FileSource contract
+    return out;
+  }
+  Result<std::vector<io::DirEntry>> list(const std::string&, std::size_t) const override { return {}; }
+  Result<std::unique_ptr<io::SourceFile>> open_file(const std::string&, std::uint64_t) const override {
+    return fail(Errc::Unsupported, "not needed");
+  }
+
+ private:
+  std::vector<Row> rows_;
+  std::string root_ = "disk.img/p1";
+};
+
+}  // namespace
+
+TEST_CASE("image volumes: deleted and file-system entries are counted, --include-deleted reads back the recoverable", "[discover][image]") {
+  TableSource src({{"", "$MFT", S_IFREG, false, false, true},
+                   {"", "$OrphanFiles", S_IFDIR, false, false, true},
+                   {"$OrphanFiles", "OrphanFile-40", S_IFREG, true, true, false},
+                   {"", "live.sys", S_IFREG},
+                   {"", "gone.sys", S_IFREG, true, true},
+                   {"", "reused.sys", S_IFREG, true, false},
+                   {"", "olddir", S_IFDIR, true, false},
+                   {"olddir", "never.sys", S_IFREG}});
+  auto names = [](const discover::WalkResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.files) out.push_back(f.path + (f.deleted ? " (deleted)" : ""));
+    return out;
+  };
+  discover::WalkResult plain;
+  discover::walk(src, 0, {}, plain);
+  CHECK(names(plain) == std::vector<std::string>{"disk.img/p1/live.sys"});
+  CHECK(plain.image_entry_counts == std::map<std::string, std::uint64_t>{{"deleted", 3}, {"fs_metadata", 2}});
+  CHECK(plain.skip_counts.empty());
+  CHECK(plain.skipped.empty());
+
+  discover::WalkOptions opt;
+  opt.include_deleted = true;
+  discover::WalkResult all;
+  discover::walk(src, 0, opt, all);
+  // $OrphanFiles is entered (its deleted entry read back); a deleted directory is not; a deleted
+  // file whose metadata was reused is counted, never read (it would be another file's content).
+  CHECK(names(all) == std::vector<std::string>{"disk.img/p1/gone.sys (deleted)", "disk.img/p1/live.sys",
+                                               "disk.img/p1/$OrphanFiles/OrphanFile-40 (deleted)"});
+  CHECK(all.image_entry_counts ==
+        std::map<std::string, std::uint64_t>{{"deleted", 1}, {"deleted_unrecoverable", 1}, {"fs_metadata", 1}});
+}

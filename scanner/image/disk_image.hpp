@@ -1,0 +1,98 @@
+#pragma once
+/// \file
+/// image/: disk image files (issue 10) — raw (dd, split .001), EWF (.E01), VMDK, VHD — opened
+/// read-only with The Sleuth Kit (libtsk, only in this folder), their partition table (MBR, GPT,
+/// ...) listed, and each volume whose file system TSK reads (NTFS, FAT, exFAT, ext2/3/4, HFS+,
+/// ISO 9660, UFS) offered as an io::FileSource: the walk, the per-file analysis and the
+/// Windows-image loader then run on it exactly as on a directory. Nothing is mounted, nothing is
+/// written to the image, and no file content goes to a temporary file: bytes are read into memory.
+///
+/// Threads: a TSK_IMG_INFO serialises every read behind one lock (libtsk 4.11, img_io.c), and not
+/// every file system reader of every libtsk build is safe for concurrent use of one TSK_FS_INFO.
+/// Each volume source therefore keeps a pool of private handles (TSK_IMG_INFO + TSK_FS_INFO):
+/// a thread borrows one for a directory listing or for the life of an open file and gives it
+/// back; no TSK object is ever used by two threads at once, and reads of different files
+/// (including EWF decompression) run in parallel. docs/disk-images.md has the measurements.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "io/file_source.hpp"
+
+namespace trustscan::image {
+
+/// One volume of an image: an allocated entry of its partition table, or the whole image when
+/// it holds a file system without a partition table.
+struct Volume {
+  /// 1, 2, ... in partition-table order (allocated entries only, as Linux numbers sda1, sda2 for
+  /// a GPT); 0 = the whole image (no partition table).
+  unsigned number = 0;
+  std::uint64_t offset = 0;    ///< bytes from the start of the image
+  std::uint64_t length = 0;    ///< bytes
+  std::string description;     ///< the partition table's description ("Linux (0x83)", a GPT name)
+  std::string fs_type;         ///< "ext4", "ntfs", "fat16", ... ("" = no file system recognised)
+  std::string label;           ///< the file system's volume label ("" = none, or not read for this type)
+  bool selected = true;        ///< chosen by --partition (else listed but not scanned)
+  std::vector<std::string> warnings;  ///< e.g. the file system extends beyond the end of the image
+  std::optional<Error> error;         ///< why it could not be opened as a file system
+};
+
+/// An image as reported: what it is, what it holds, what could not be read.
+struct ImageInfo {
+  std::string path;                ///< as given
+  std::string format;              ///< libtsk's name: "raw", "ewf", "vmdk", "vhdi", ...
+  std::string format_description;  ///< "Raw Single", "Expert Witness Format (EnCase)", ...
+  std::uint64_t size = 0;          ///< media size in bytes (what the image stands for)
+  unsigned sector_size = 512;
+  std::string volume_system;       ///< "dos", "gpt", "mac", ... or "" (no partition table)
+  std::vector<std::string> files;  ///< the files it was read from (segments: .E01, .E02, ...)
+  std::vector<std::string> sha256; ///< --hash-image: SHA-256 of each file, in `files` order
+  std::vector<Volume> volumes;
+  std::vector<Error> errors;       ///< image-level problems (unreadable partition table, hashing)
+};
+
+/// Where a scanned file is inside an image: one per scanned volume, shared by its records.
+struct Location {
+  std::string image;  ///< the image path as given
+  Volume volume;
+};
+
+struct OpenOptions {
+  /// --partition: which volumes to scan (empty = all). A number no volume has is an error.
+  std::vector<unsigned> partitions;
+  bool hash = false;  ///< --hash-image: SHA-256 of every image file
+};
+
+/// An open image. Shared by its volume sources (they keep it alive).
+class DiskImage {
+ public:
+  /// Opens `path` with libtsk and lists its volumes. Errc::Unsupported when libtsk recognises
+  /// neither an image format nor a partition table nor a file system in it (for auto-detection:
+  /// such a file is scanned as a single file).
+  [[nodiscard]] static Result<std::shared_ptr<DiskImage>> open(const std::string& path, const OpenOptions& options);
+
+  DiskImage(const DiskImage&) = delete;
+  DiskImage& operator=(const DiskImage&) = delete;
+  ~DiskImage();
+
+  [[nodiscard]] const ImageInfo& info() const noexcept;
+
+  /// The file system of `volume` (one of info().volumes, without error) as a FileSource whose
+  /// root is reported as `display_root`. Deleted entries are listed, marked (EntryStat::deleted).
+  [[nodiscard]] Result<std::unique_ptr<io::FileSource>> source(const Volume& volume, std::string display_root) const;
+
+  struct Impl;
+
+ private:
+  explicit DiskImage(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+/// "partition 2 (ntfs, offset 1048576, label SYSTEM)" / "whole image (ext4, offset 0)".
+[[nodiscard]] std::string describe(const Volume& volume);
+
+}  // namespace trustscan::image

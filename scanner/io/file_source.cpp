@@ -1,0 +1,51 @@
+#include "io/file_source.hpp"
+
+#include <dirent.h>
+
+#include <algorithm>
+
+namespace trustscan::io {
+namespace {
+
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+}  // namespace
+
+std::optional<std::string> FileSource::pseudo_filesystem(const std::string&) const { return std::nullopt; }
+
+Result<std::string> FileSource::resolve_nocase(std::string_view relative) const {
+  std::string resolved;
+  while (!relative.empty()) {
+    auto slash = relative.find('/');
+    std::string_view component = relative.substr(0, slash);
+    relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
+    if (component.empty() || component == ".") continue;
+    if (component == "..") return fail(Errc::Unsupported, "'..' in a Windows path");
+    auto entries = list(resolved);
+    if (!entries) return std::unexpected(entries.error());
+    const DirEntry* hit = nullptr;
+    for (const DirEntry& e : *entries) {
+      if (e.type == DT_LNK || !iequals_ascii(e.name, component)) continue;
+      if (e.name == component) {
+        hit = &e;
+        break;
+      }
+      if (!hit) hit = &e;
+    }
+    if (!hit) return fail(Errc::Io, "no such file: " + (resolved.empty() ? "" : resolved + "/") + std::string(component));
+    resolved += (resolved.empty() ? "" : "/") + hit->name;
+  }
+  return resolved;
+}
+
+Result<FileContents> FileSource::read_file(const std::string& relative, std::uint64_t max_size) const {
+  auto file = open_file(relative);
+  if (!file) return std::unexpected(file.error());
+  return (*file)->read_all(max_size);
+}
+
+}  // namespace trustscan::io

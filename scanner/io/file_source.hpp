@@ -1,0 +1,129 @@
+#pragma once
+/// \file
+/// Where a scan root's files come from (issue 10): a directory of the host (io::RootDir, opened
+/// with openat2 beneath it) or a file system inside a disk image (image/, read through libtsk).
+/// discover/, the pipeline's per-file analysis and the Windows-image loader work on this interface
+/// only, so that a file inside an E01 goes through exactly the same stages as a file on disk.
+///
+/// Contract for every implementation:
+///  - read-only: nothing is ever written to the source, and no temporary file is created for its
+///    content (bytes are read into memory, within the caller's size limit);
+///  - relative paths are '/'-separated, without a leading '/' ("" = the root), and never leave the
+///    root (".." is not interpreted; symlinks are never followed);
+///  - every const member function may be called from several threads at once.
+
+#include <sys/stat.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace trustscan::io {
+
+/// One directory entry as FileSource::list() returns it.
+struct DirEntry {
+  std::string name;
+  unsigned char type = 0;  ///< d_type (DT_REG, DT_DIR, DT_LNK, ... or DT_UNKNOWN)
+};
+
+/// One directory entry with the metadata the walk needs (FileSource::scan_dir).
+struct EntryStat {
+  std::string name;
+  struct stat st {};        ///< valid when stat_error is empty (st_mode carries the file type)
+  std::string stat_error;   ///< why the entry could not be stat'ed ("" = it could)
+  std::string link_target;  ///< a symlink's target as stored ("" when unreadable or not a link)
+  /// Only in images: the name is no longer allocated (a deleted file). `recoverable` says whether
+  /// its metadata still describes the file, i.e. whether its content can be read back.
+  bool deleted = false;
+  bool recoverable = false;
+  /// Only in images: the file system's own metadata or a virtual entry made up by the reader
+  /// ($MFT, $FAT1, $OrphanFiles): not a file anybody stored.
+  bool fs_internal = false;
+};
+
+/// A directory's entries, sorted by name, and the device it is on (for mount detection).
+struct DirListing {
+  std::vector<EntryStat> entries;
+  std::uint64_t device = 0;
+  /// Listing stopped early (a read error part-way): the entries above are still valid.
+  std::optional<Error> partial;
+};
+
+/// A file's bytes, read once into memory and handed to every stage as the same span.
+///
+/// Read, not mmap(2): a mapping of a file that another process truncates while we hash or parse it
+/// raises SIGBUS, which would end the whole scan (a hostile local process could do it on purpose);
+/// a read sees the file as it was. Move-only.
+class FileContents {
+ public:
+  /// Reads an open regular file. Fails with Errc::TooLarge when it is now larger than `max_size`
+  /// (it may have grown or been replaced since the walk saw it).
+  static Result<FileContents> read(int fd, std::uint64_t max_size);
+  /// Takes ownership of `size` bytes that a FileSource read into `data`.
+  static FileContents adopt(std::unique_ptr<std::byte[]> data, std::size_t size) noexcept {
+    return FileContents(std::move(data), size);
+  }
+
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
+
+ private:
+  FileContents(std::unique_ptr<std::byte[]> data, std::size_t size) : data_(std::move(data)), size_(size) {}
+  std::unique_ptr<std::byte[]> data_;
+  std::size_t size_ = 0;
+};
+
+/// One open file of a FileSource. Used by one thread at a time.
+class SourceFile {
+ public:
+  virtual ~SourceFile() = default;
+  /// At most `max` bytes from the start of the file (format sniffing).
+  [[nodiscard]] virtual Result<std::vector<std::byte>> read_prefix(std::size_t max) = 0;
+  /// The whole file. Errc::TooLarge when it is larger than `max_size` (0 = no limit).
+  [[nodiscard]] virtual Result<FileContents> read_all(std::uint64_t max_size) = 0;
+};
+
+/// A tree of files to scan. See the file comment for the contract.
+class FileSource {
+ public:
+  virtual ~FileSource() = default;
+
+  /// The root as reported: the directory as given, or "IMAGE" / "IMAGE/pN" for an image's volume.
+  [[nodiscard]] virtual const std::string& path() const noexcept = 0;
+
+  /// The entries of directory `relative` with their metadata, sorted by name, without "." and "..".
+  [[nodiscard]] virtual Result<DirListing> scan_dir(const std::string& relative) const = 0;
+
+  /// The entries of directory `relative` (names and types only), sorted by name. At most
+  /// `max_entries` (Errc::TooLarge beyond: a hostile directory cannot make us allocate without bound).
+  [[nodiscard]] virtual Result<std::vector<DirEntry>> list(const std::string& relative,
+                                                           std::size_t max_entries = 1'000'000) const = 0;
+
+  /// Opens the regular file `relative` for reading. `inode` is the st_ino the walk reported for it
+  /// (0 = unknown): a source may use it to avoid resolving the path again, and must use it for
+  /// deleted files, whose names no longer resolve.
+  [[nodiscard]] virtual Result<std::unique_ptr<SourceFile>> open_file(const std::string& relative,
+                                                                      std::uint64_t inode = 0) const = 0;
+
+  /// For the walk: a directory `relative` that is on another device than its parent. Returns a
+  /// description (e.g. "fs type 0x9fa0") when it is a kernel pseudo file system not to enter.
+  [[nodiscard]] virtual std::optional<std::string> pseudo_filesystem(const std::string& relative) const;
+
+  /// Resolves `relative` ('/'-separated, no leading '/') the way Windows looks names up:
+  /// component by component, case-insensitively (ASCII letters). An exact spelling wins; else the
+  /// first case-insensitive match in name order. Returns the path as spelled in the source.
+  /// Errc::Io when a component does not exist (message: "no such file: <component>").
+  /// Never follows a symlink (a component that is one does not match).
+  [[nodiscard]] Result<std::string> resolve_nocase(std::string_view relative) const;
+
+  /// open_file() + read_all().
+  [[nodiscard]] Result<FileContents> read_file(const std::string& relative, std::uint64_t max_size) const;
+};
+
+}  // namespace trustscan::io
