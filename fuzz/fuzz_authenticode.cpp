@@ -8,27 +8,11 @@
 
 #include "fuzz_support.hpp"
 #include "verify/authenticode.hpp"
-#include "verify/trust_store.hpp"
 
 namespace ts = trustscan;
 
-namespace {
-
-const ts::verify::TrustStore& trust() {
-  static const ts::verify::TrustStore store = [] {
-    std::vector<std::filesystem::path> dirs{ts::fuzz::source_dir() / "signatures/trust"};
-    if (auto extra = ts::fuzz::env_dir("TRUSTSCAN_FUZZ_TRUST_DIR")) dirs.push_back(*extra);
-    auto s = ts::verify::TrustStore::load(dirs);
-    if (!s) ts::fuzz::die(s.error().message);
-    return std::move(*s);
-  }();
-  return store;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  (void)trust();
+  (void)ts::fuzz::trust_store();
   return 0;
 }
 
@@ -36,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto bytes = ts::fuzz::as_bytes(data, size);
   const auto layout = ts::fuzz::pe_layout(bytes);
   if (!layout) return 0;
-  const auto r = ts::verify::verify_authenticode(bytes, *layout, {&trust(), ts::fuzz::kVerifyTime});
+  const auto r = ts::verify::verify_authenticode(bytes, *layout, {&ts::fuzz::trust_store(), ts::fuzz::kVerifyTime});
   // The documented invariants: the file's status is its primary signature's, and nothing is
   // Valid unless it chained to an anchor.
   if (const auto* p = r.primary()) {

@@ -7,33 +7,17 @@
 
 #include "fuzz_support.hpp"
 #include "verify/catalog.hpp"
-#include "verify/trust_store.hpp"
 
 namespace ts = trustscan;
 
-namespace {
-
-const ts::verify::TrustStore& trust() {
-  static const ts::verify::TrustStore store = [] {
-    std::vector<std::filesystem::path> dirs{ts::fuzz::source_dir() / "signatures/trust"};
-    if (auto extra = ts::fuzz::env_dir("TRUSTSCAN_FUZZ_TRUST_DIR")) dirs.push_back(*extra);
-    auto s = ts::verify::TrustStore::load(dirs);
-    if (!s) ts::fuzz::die(s.error().message);
-    return std::move(*s);
-  }();
-  return store;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  (void)trust();
+  (void)ts::fuzz::trust_store();
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto cat = ts::verify::parse_catalog(ts::fuzz::as_bytes(data, size), "fuzz.cat",
-                                       {&trust(), ts::fuzz::kVerifyTime});
+                                       {&ts::fuzz::trust_store(), ts::fuzz::kVerifyTime});
   if (!cat) return 0;
   std::vector<ts::verify::Catalog> catalogs;
   catalogs.push_back(std::move(*cat));

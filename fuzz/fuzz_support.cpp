@@ -9,6 +9,17 @@ void die(const std::string& what) {
   std::abort();
 }
 
+const verify::TrustStore& trust_store() {
+  static const verify::TrustStore store = [] {
+    std::vector<std::filesystem::path> dirs{source_dir() / "signatures/trust"};
+    if (auto extra = env_dir("TRUSTSCAN_FUZZ_TRUST_DIR")) dirs.push_back(*extra);
+    auto s = verify::TrustStore::load(dirs);
+    if (!s) die(s.error().message);
+    return std::move(*s);
+  }();
+  return store;
+}
+
 std::optional<parse::PeLayout> pe_layout(std::span<const std::byte> b) {
   if (b.size() < 0x40 || le16(b, 0) != 0x5A4D) return std::nullopt;  // "MZ"
   const std::uint64_t pe = le32(b, 0x3C);

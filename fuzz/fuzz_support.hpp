@@ -20,6 +20,7 @@
 
 #include "parse/binary_model.hpp"
 #include "verify/macho_signature.hpp"
+#include "verify/trust_store.hpp"
 
 namespace trustscan::fuzz {
 
@@ -44,6 +45,10 @@ inline constexpr std::int64_t kVerifyTime = 1717200000;
 
 /// Dies loudly: a target whose fixed state cannot load would fuzz nothing.
 [[noreturn]] void die(const std::string& what);
+
+/// The shipped trust anchors plus TRUSTSCAN_FUZZ_TRUST_DIR (the test CAs of the signed samples,
+/// set by tools/fuzz.sh), loaded once per process; dies when they cannot load.
+const verify::TrustStore& trust_store();
 
 // ------------------------------------------------------------------ byte-level header readers
 
