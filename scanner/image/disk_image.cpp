@@ -2,6 +2,8 @@
 // systems. Every TSK object is used by one thread at a time (see the header's file comment).
 #include "image/disk_image.hpp"
 
+#include "core/utf16.hpp"
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <tsk/libtsk.h>
@@ -66,35 +68,7 @@ using FilePtr = std::unique_ptr<TSK_FS_FILE, FileCloser>;
 using DirPtr = std::unique_ptr<TSK_FS_DIR, DirCloser>;
 
 std::string utf16le_to_utf8(const unsigned char* p, std::size_t bytes) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < bytes; i += 2) {
-    std::uint32_t c = p[i] | (p[i + 1] << 8);
-    if (c == 0) break;
-    if (c >= 0xd800 && c < 0xdc00 && i + 3 < bytes) {
-      std::uint32_t lo = p[i + 2] | (p[i + 3] << 8);
-      if (lo >= 0xdc00 && lo < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-        i += 2;
-      }
-    }
-    if (c >= 0xd800 && c < 0xe000) c = 0xfffd;  // unpaired surrogate
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xc0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xe0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (c & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (c & 0x3f));
-    }
-  }
-  return out;
+  return utf16_to_utf8(std::as_bytes(std::span(p, bytes)), ByteOrder::Little, bytes * 2);
 }
 
 std::string trim_label(std::string s) {

@@ -1,5 +1,7 @@
 #include "parse/version_info.hpp"
 
+#include "core/utf16.hpp"
+
 #include <cstdint>
 #include <optional>
 
@@ -59,44 +61,10 @@ void for_each_child(Bytes d, std::size_t begin, std::size_t end, std::size_t& bu
   }
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | cp >> 6));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | cp >> 12));
-    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | cp >> 18));
-    out.push_back(static_cast<char>(0x80 | (cp >> 12 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 }  // namespace
 
 std::string utf16le_to_utf8(std::span<const std::byte> units, std::size_t max_bytes) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < units.size(); i += 2) {
-    std::uint32_t cp = le16(units, i);
-    if (cp == 0) break;
-    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < units.size() && le16(units, i + 2) >= 0xDC00 &&
-        le16(units, i + 2) <= 0xDFFF) {
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (le16(units, i + 2) - 0xDC00);
-      i += 2;
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-      cp = 0xFFFD;
-    }
-    std::string one;
-    append_utf8(one, cp);
-    if (out.size() + one.size() > max_bytes) break;
-    out += one;
-  }
-  return out;
+  return utf16_to_utf8(units, ByteOrder::Little, max_bytes);
 }
 
 std::vector<std::pair<std::string, std::string>> read_version_strings(std::span<const std::byte> resource,

@@ -1,5 +1,7 @@
 #include "verify/authenticode.hpp"
 
+#include "core/utf16.hpp"
+
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
@@ -84,44 +86,9 @@ std::string oid_text(const ASN1_OBJECT* obj) {
 // ---------------------------------------------------------------------------------------------
 // SpcSpOpusInfo strings
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | cp >> 6));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | cp >> 12));
-    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | cp >> 18));
-    out.push_back(static_cast<char>(0x80 | (cp >> 12 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 /// BMPString (UTF-16BE) to UTF-8; unpaired surrogates become U+FFFD; stops at a NUL.
 std::string bmp_to_utf8(Bytes b) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < b.size() && out.size() < detail::kMaxReportString; i += 2) {
-    std::uint32_t cp = static_cast<std::uint32_t>(b[i] << 8 | b[i + 1]);
-    if (cp == 0) break;
-    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < b.size()) {
-      const std::uint32_t lo = static_cast<std::uint32_t>(b[i + 2] << 8 | b[i + 3]);
-      if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        i += 2;
-      } else {
-        cp = 0xFFFD;
-      }
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-      cp = 0xFFFD;
-    }
-    append_utf8(out, cp);
-  }
-  return out;
+  return utf16_to_utf8(std::as_bytes(b), ByteOrder::Big, detail::kMaxReportString);
 }
 
 /// IA5String to UTF-8: 7-bit by definition; anything else becomes '?'; stops at a NUL.

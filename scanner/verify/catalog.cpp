@@ -1,5 +1,7 @@
 #include "verify/catalog.hpp"
 
+#include "core/utf16.hpp"
+
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
@@ -80,26 +82,9 @@ std::string oid_text(const DerItem& item) {
   return obj ? oid_text(obj.get()) : "?";
 }
 
-/// UTF-16LE to UTF-8 (BMP only; surrogates become U+FFFD); stops at a NUL.
+/// UTF-16 to UTF-8 (little-endian unless `big_endian`); stops at a NUL.
 std::string utf16le_to_utf8(Bytes b, bool big_endian = false) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < b.size() && out.size() < detail::kMaxReportString; i += 2) {
-    const std::uint32_t cp = big_endian ? static_cast<std::uint32_t>(b[i] << 8 | b[i + 1])
-                                        : static_cast<std::uint32_t>(b[i] | b[i + 1] << 8);
-    if (cp == 0) break;
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | cp >> 6));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      const std::uint32_t c = (cp >= 0xD800 && cp <= 0xDFFF) ? 0xFFFD : cp;
-      out.push_back(static_cast<char>(0xE0 | c >> 12));
-      out.push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
+  return utf16_to_utf8(std::as_bytes(b), big_endian ? ByteOrder::Big : ByteOrder::Little, detail::kMaxReportString);
 }
 
 /// The hash a UTF-16LE hex tag spells (lower-case), or "" if the tag is not such text.
