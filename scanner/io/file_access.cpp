@@ -128,8 +128,10 @@ Result<int> RootDir::open_beneath(const std::string& relative, bool directory) c
   return fd;
 }
 
-Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::size_t max_entries) const {
-  auto fd = open_beneath(relative, true);
+namespace {
+/// Directory `relative` beneath `root`, opened for readdir (the stream owns the descriptor).
+Result<std::unique_ptr<DIR, DirCloser>> open_dir(const RootDir& root, const std::string& relative) {
+  auto fd = root.open_beneath(relative, true);
   if (!fd) return std::unexpected(fd.error());
   DIR* d = ::fdopendir(*fd);
   if (!d) {
@@ -137,7 +139,14 @@ Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::si
     ::close(*fd);
     return std::unexpected(errno_error(err, "opendir " + relative));
   }
-  std::unique_ptr<DIR, DirCloser> guard(d);
+  return std::unique_ptr<DIR, DirCloser>(d);
+}
+}  // namespace
+
+Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::size_t max_entries) const {
+  auto guard = open_dir(*this, relative);
+  if (!guard) return std::unexpected(guard.error());
+  DIR* d = guard->get();
   std::vector<DirEntry> out;
   errno = 0;
   while (const dirent* e = ::readdir(d)) {
@@ -153,15 +162,9 @@ Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::si
 }
 
 Result<DirListing> RootDir::scan_dir(const std::string& relative) const {
-  auto fd = open_beneath(relative, true);
-  if (!fd) return std::unexpected(fd.error());
-  DIR* d = ::fdopendir(*fd);
-  if (!d) {
-    int err = errno;
-    ::close(*fd);
-    return fail(Errc::Io, std::string("opendir: ") + std::strerror(err));
-  }
-  std::unique_ptr<DIR, DirCloser> guard(d);
+  auto guard = open_dir(*this, relative);
+  if (!guard) return std::unexpected(guard.error());
+  DIR* d = guard->get();
   DirListing out;
   struct stat dir_st {};
   if (::fstat(::dirfd(d), &dir_st) == 0) out.device = dir_st.st_dev;
