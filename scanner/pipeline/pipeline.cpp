@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstring>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -208,13 +209,15 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   if (rec.attribution) rec.verdict = evaluate_policy(rec, ctx);
 }
 
-void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t non_binaries) {
+/// `files`: what the walk listed (moved out of `walk` into the scan state).
+void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const discover::FileRef> files,
+               std::uint64_t non_binaries) {
   ScanSummary& s = r.summary;
   s.directories = walk.directories;
   s.image_entries = walk.image_entry_counts;
   s.empty_files = walk.empty_files;
-  s.files_scanned = walk.files.size();
-  s.files_seen = walk.files.size() + walk.empty_files;
+  s.files_scanned = files.size();
+  s.files_seen = files.size() + walk.empty_files;
   if (auto it = walk.skip_counts.find("too_large"); it != walk.skip_counts.end()) s.files_seen += it->second;
   s.non_binaries = non_binaries;
   s.skipped = walk.skip_counts;
@@ -241,13 +244,13 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
 
 /// Which registered services' files were scanned, which are not binaries, which are missing.
 void settle_windows(WindowsState& win, const OpenedRoots& roots, const ScanResult& result,
-                    const discover::WalkResult& walk) {
+                    std::span<const discover::FileRef> files) {
   for (WindowsImage& image : win.images) {
     std::unordered_map<std::string, std::string> record_keys;
     for (const FileRecord& r : result.records)
       if (r.file.root_index == image.root_index) record_keys.emplace(fold_case(r.file.relative), r.file.path);
     std::unordered_set<std::string> walked_keys;
-    for (const discover::FileRef& f : walk.files)
+    for (const discover::FileRef& f : files)
       if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));
     const auto root = std::ranges::find(roots.opened, image.root_index, &OpenRoot::index);
     settle_services(image, *roots.sources[image.root_index], root == roots.opened.end() ? "" : root->path, record_keys,
@@ -550,8 +553,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
   for (FileRecord& rec : result.records) rec.image = st->roots.locations[rec.file.root_index];
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
-  walk.files = st->files;  // summarise and settle_windows read the walk
-  summarise(result, walk, non_binaries);
+  summarise(result, walk, st->files, non_binaries);
   result.summary.files_not_scanned = pool.not_started;
   result.summary.files_scanned -= pool.not_started;
   result.summary.files_timed_out = pool.timed_out.size();
@@ -580,7 +582,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
     result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
                                                                 " files hung; the scan was stopped early",
                                              "pipeline"}});
-  settle_windows(*st->win, st->roots, result, walk);
+  settle_windows(*st->win, st->roots, result, st->files);
   result.images = st->roots.images;
   result.catalog_summary = catalog_summary(*st->win);
   result.windows = st->win;
