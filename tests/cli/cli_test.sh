@@ -7,23 +7,8 @@ WORK=$(mktemp -d /tmp/trustscan-cli.XXXXXX)
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 PY=/usr/bin/python3
 
-fail() { echo "FAIL($NAME): $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE CMD...
-  local want=$1; shift
-  set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
-  [[ $got == "$want" ]] || { cat "$WORK/err" >&2; fail "'$*' exited $got, expected $want"; }
-}
-validate_json() {  # validate_json FILE [--ndjson]
-  if [[ -x "$SRC/tools/validate_report.py" && -f "$SRC/docs/schema/report.schema.json" ]] && $PY -c 'import jsonschema' 2>/dev/null; then
-    if [[ ${2:-} == --ndjson ]]; then
-      $PY "$SRC/tools/validate_report.py" --ndjson --schema "$SRC/docs/schema/event.schema.json" "$1" || fail "NDJSON does not match the schema"
-    else
-      $PY "$SRC/tools/validate_report.py" --schema "$SRC/docs/schema/report.schema.json" "$1" || fail "JSON does not match the schema"
-    fi
-  else
-    fail "schema validator unavailable (tools/validate_report.py, python3-jsonschema)"
-  fi
-}
+# shellcheck source=../lib/test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 
 case $NAME in
 version)

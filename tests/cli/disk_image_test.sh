@@ -11,19 +11,8 @@ trap 'rm -rf "$WORK"' EXIT
 PY=/usr/bin/python3
 CA=(--trust-store "$BUILD/vendor-samples/vendor-image-ca" --trust-store "$BUILD/windows-samples/catalog-ca")
 
-fail() { echo "FAIL($NAME): $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE CMD...
-  local want=$1; shift
-  set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
-  [[ $got == "$want" ]] || { cat "$WORK/err" >&2; fail "'$*' exited $got, expected $want"; }
-}
-validate() {  # validate FILE [--ndjson]
-  if [[ ${2:-} == --ndjson ]]; then
-    $PY "$SRC/tools/validate_report.py" --ndjson --schema "$SRC/docs/schema/event.schema.json" "$1" || fail "$1: NDJSON does not match the schema"
-  else
-    $PY "$SRC/tools/validate_report.py" --schema "$SRC/docs/schema/report.schema.json" "$1" || fail "$1: JSON does not match the schema"
-  fi
-}
+# shellcheck source=../lib/test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 [[ -f $DI/ext4.img && -d $DI/content ]] || fail "disk images missing (tools/make_disk_images.sh $DI)"
 cd "$DI"  # roots are given relative, as an analyst would type them
 
@@ -81,7 +70,7 @@ equivalence)
   # Acceptance 1: the same content as (a) a directory, (b) raw ext4, (c) FAT32, (d) E01 of (b)
   # (one file and split into 1 MiB segments), (e) VMDK and VHD of (b).
   expect_exit 1 "$TS" scan -f json -o "$WORK/dir.json" "${CA[@]}" content
-  validate "$WORK/dir.json"
+  validate_json "$WORK/dir.json"
   $PY - "$WORK/dir.json" <<'PY' || fail "the directory scan is not the content the comparison needs"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -94,7 +83,7 @@ assert any(f["trustscan"]["errors"] for f in d["files"]), "no record with an err
 PY
   for img in ext4.img fat.img ext4.E01 ext4-split.E01 ext4.vmdk ext4.vhd; do
     expect_exit 1 "$TS" scan -f json -o "$WORK/$img.json" "${CA[@]}" "$img"
-    validate "$WORK/$img.json"
+    validate_json "$WORK/$img.json"
     $PY "$WORK/compare.py" "$WORK/dir.json" content "$WORK/$img.json" "$img" || fail "$img: results differ from the directory's"
     $PY - "$WORK/$img.json" "$img" <<'PY' || fail "$img: image not described as expected"
 import json, sys
@@ -128,7 +117,7 @@ PY
   # NDJSON: every file event carries the location, the summary the images.
   expect_exit 1 "$TS" scan -f ndjson "${CA[@]}" ext4.vmdk
   cp "$WORK/out" "$WORK/r.ndjson"
-  validate "$WORK/r.ndjson" --ndjson
+  validate_json "$WORK/r.ndjson" --ndjson
   $PY - "$WORK/r.ndjson" <<'PY' || fail "NDJSON lacks the image fields"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
@@ -146,7 +135,7 @@ partitions)
   expect_exit 1 "$TS" scan -f json -o "$WORK/dirs.json" "${CA[@]}" content "$WIN"
   for img in mbr.img gpt.img; do
     expect_exit 1 "$TS" scan -f json -o "$WORK/$img.json" "${CA[@]}" "$img"
-    validate "$WORK/$img.json"
+    validate_json "$WORK/$img.json"
     $PY - "$WORK/$img.json" "$img" <<'PY' || fail "$img: partitions not as expected"
 import json, sys
 d, img = json.load(open(sys.argv[1])), sys.argv[2]
@@ -182,7 +171,7 @@ PY
   done
   # --partition: only the chosen volume; an unknown one is an error on the image; a bad value a usage error.
   expect_exit 1 "$TS" scan -f json -o "$WORK/only2.json" "${CA[@]}" --partition 2 gpt.img
-  validate "$WORK/only2.json"
+  validate_json "$WORK/only2.json"
   $PY - "$WORK/only2.json" <<'PY' || fail "--partition 2 not honoured"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -205,7 +194,7 @@ damaged)
   # Acceptance 4: what cannot be read is a clear error, what can be read has results.
   expect_exit 1 "$TS" scan -f json -o "$WORK/full.json" ext4.img
   expect_exit 3 "$TS" scan -f json -o "$WORK/t.json" truncated.img
-  validate "$WORK/t.json"
+  validate_json "$WORK/t.json"
   $PY - "$WORK/full.json" "$WORK/t.json" <<'PY' || fail "truncated raw image not reported as expected"
 import json, sys
 full = {f["file"]["path"][len("ext4.img/"):]: f for f in json.load(open(sys.argv[1]))["files"]}
@@ -233,7 +222,7 @@ PY
   # magic alone identified it: not silently scanned as a non-binary file).
   for opt in "" --image; do
     expect_exit 3 "$TS" scan -f json -o "$WORK/e.json" $opt truncated.E01
-    validate "$WORK/e.json"
+    validate_json "$WORK/e.json"
     $PY - "$WORK/e.json" <<'PY' || fail "truncated E01 not reported as expected"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -246,7 +235,7 @@ PY
   done
   # Corrupt partition 1 (zeroed superblock): an error for it, results for partition 2.
   expect_exit 3 "$TS" scan -f json -o "$WORK/c.json" --fail-on none "${CA[@]}" corrupt.img
-  validate "$WORK/c.json"
+  validate_json "$WORK/c.json"
   $PY - "$WORK/c.json" <<'PY' || fail "corrupt partition not reported as expected"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -270,7 +259,7 @@ assert sorted(f["file"]["name"] for f in d["files"]) == ["360fsflt.sys", "Sentin
 assert d["summary"]["image_entries"]["deleted"] == 1 and d["scan"]["options"]["images"]["include_deleted"] is False, d["summary"]
 PY
   expect_exit 1 "$TS" scan -f json -o "$WORK/i.json" "${CA[@]}" --include-deleted deleted.img
-  validate "$WORK/i.json"
+  validate_json "$WORK/i.json"
   $PY - "$WORK/i.json" "$klif" <<'PY' || fail "deleted file not read back as expected"
 import json, sys
 d, sha = json.load(open(sys.argv[1])), sys.argv[2]
@@ -293,7 +282,7 @@ ntfs)
   [[ -f ntfs.img ]] || { echo "SKIP: ntfs.img not built (ntfs-3g's mkntfs/ntfscp missing)"; exit 77; }
   expect_exit 1 "$TS" scan -f json -o "$WORK/dir.json" "${CA[@]}" ntfs-content
   expect_exit 1 "$TS" scan -f json -o "$WORK/n.json" "${CA[@]}" ntfs.img
-  validate "$WORK/n.json"
+  validate_json "$WORK/n.json"
   $PY "$WORK/compare.py" "$WORK/dir.json" ntfs-content "$WORK/n.json" ntfs.img || fail "NTFS results differ from the directory's"
   $PY - "$WORK/n.json" <<'PY' || fail "NTFS image not described as expected"
 import json, sys
@@ -311,7 +300,7 @@ readonly)
   snapshot() { for f in *.img *.E0? *.vmdk *.vhd; do stat -c '%n %s %Y %Z' "$f"; sha256sum "$f"; done; ls -a; }
   before=$(snapshot)
   expect_exit 1 "$TS" scan -f json -o "$WORK/h.json" --hash-image ext4-split.E01 ext4.img
-  validate "$WORK/h.json"
+  validate_json "$WORK/h.json"
   $PY - "$WORK/h.json" <(sha256sum ext4-split.E0? ext4.img) <<'PY' || fail "--hash-image not as sha256sum says"
 import json, sys
 d = json.load(open(sys.argv[1]))

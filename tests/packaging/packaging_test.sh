@@ -7,13 +7,9 @@ TS=$1 SAMPLES=$2 SRC=$3 BUILD=$4 NAME=$5
 WORK=$(mktemp -d /tmp/trustscan-pkg.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-fail() { echo "FAIL($NAME): $*" >&2; exit 1; }
+# shellcheck source=../lib/test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"; }
-expect_exit() {  # expect_exit CODE CMD...
-  local want=$1; shift
-  set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
-  [[ $got == "$want" ]] || { cat "$WORK/err" >&2; fail "'$*' exited $got, expected $want"; }
-}
 # Long and short option names of both help screens, sorted, one per line.
 help_options() {
   { "$TS" --help; "$TS" scan --help; } | grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u
