@@ -559,7 +559,6 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.summary.files_timed_out = pool.timed_out.size();
   if (options.stop) result.interrupted_by = options.stop->load();
   result.walk_interrupted = walk.interrupted;
-  result.abandoned_threads = pool.abandoned_threads;
   if (st->cache) {
     result.summary.cache = CacheCounts{st->cache_hits.load(), st->cache_misses.load(), st->cache_invalidated.load()};
     // Entries of files the walk no longer finds below a directory root are dropped, once the

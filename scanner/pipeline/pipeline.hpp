@@ -130,7 +130,6 @@ struct ScanResult {
   std::vector<image::ImageInfo> images;  ///< disk image files among the roots (issue 10)
   int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
   bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
-  std::size_t abandoned_threads = 0;
   /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
   std::vector<std::string> cache_notes;
   /// The scan covered everything it was asked to (not stopped, nothing timed out).

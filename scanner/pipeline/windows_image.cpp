@@ -111,8 +111,6 @@ std::optional<WindowsImage> probe(const io::FileSource& dir, const OpenRoot& roo
   image.root_index = root.index;
   image.base = base;
   image.path = report_path(root.path, base);
-  auto windows_dir = hive->substr(base.empty() ? 0 : base.size() + 1);
-  image.windows_dir = windows_dir.substr(0, windows_dir.find('/'));
   read_registry(dir, image);
   return image;
 }

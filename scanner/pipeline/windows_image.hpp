@@ -66,7 +66,6 @@ struct WindowsImage {
   std::size_t root_index = 0;  ///< the scan root it is under (index into the opened roots)
   std::string base;            ///< its volume root relative to the scan root ("" = the root itself)
   std::string path;            ///< its volume root as reported (root as given, joined with base)
-  std::string windows_dir;     ///< "Windows" as spelled on disk, relative to the volume root
   char drive = 'C';            ///< the drive letter reported paths use
   std::optional<std::string> control_set;
   std::optional<std::string> computer_name;
