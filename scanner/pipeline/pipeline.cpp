@@ -47,7 +47,7 @@ void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const 
   const parse::BinaryModel& m = *rec.binary;
   if (m.pe) rec.authenticode = verify::verify_authenticode(bytes, m.pe->layout, {&ctx.trust, ctx.verify_time});
   if (rec.classification.type == FileType::KernelModule)
-    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys);
+    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys.keys());
   for (std::size_t i = 0; i < m.macho_slices.size(); ++i) {
     const parse::MachOSlice& s = m.macho_slices[i];
     if (!s.has_code_signature) continue;
@@ -303,7 +303,8 @@ std::string cache_fingerprint(const Context& ctx, const Limits& l) {
   text += "\nrules " + (ctx.rules ? ctx.rules->fingerprint() : std::string("none"));
   text += "\ntrust " + ctx.trust.fingerprint();
   text += "\napple " + ctx.apple.fingerprint();
-  for (const verify::KernelKey& k : ctx.kernel_keys.keys())
+  // (Waits for the keyring being loaded in the background.)
+  for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
     text += "\nkernel-key " + k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin;
   for (std::uint64_t v : {l.max_file_size, l.max_parse_size, l.max_decompressed_size, std::uint64_t{l.max_pe_sections},
                           std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},
@@ -472,10 +473,13 @@ Result<ScanResult> scan(const ScanOptions& options) {
   st->outcomes.resize(st->files.size());
   st->out_of_memory.reset(new std::atomic<bool>[st->files.size()]());
 
-  // Big files first so that a few large drivers do not leave one core busy at the end.
+  // Big files first so that a few large drivers do not leave one core busy at the end; files
+  // named like kernel modules after all others, so the module keyring can finish loading meanwhile.
   std::vector<std::size_t> order(st->files.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return st->files[i].size; });
+  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) {
+    return std::pair{!identify::looks_like_module(st->files[i].relative), st->files[i].size};
+  });
 
   auto make_worker = [st]() -> ItemFunction {
     // One YARA scanner per thread over the shared compiled rules.
@@ -584,8 +588,10 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.images = st->roots.images;
   result.catalog_summary = catalog_summary(*st->win);
   result.windows = st->win;
+  const LoadedKeyring& keys = ctx.kernel_keys.wait();
   result.load_notes = ctx.notes;
-  result.key_sources = ctx.key_sources;
+  result.load_notes.insert(result.load_notes.end(), keys.notes.begin(), keys.notes.end());
+  result.key_sources = keys.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();
   result.verify_time = ctx.verify_time;
   result.suppressions = ctx.policy.suppression_report(ctx.policy.today());
