@@ -42,12 +42,14 @@ Error at_stage(Error e, std::string stage) {
   return e;
 }
 
-/// verify/: every signature the model says is there, over the same bytes.
-void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx) {
+/// verify/: every signature the model says is there, over the same bytes. `module_digest`: the
+/// SHA-256 of a module's signed content, if it was computed with the file's hash.
+void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx,
+                       const verify::SignedContentDigest* module_digest) {
   const parse::BinaryModel& m = *rec.binary;
   if (m.pe) rec.authenticode = verify::verify_authenticode(bytes, m.pe->layout, {&ctx.trust, ctx.verify_time});
   if (rec.classification.type == FileType::KernelModule)
-    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys.keys());
+    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys.keys(), module_digest);
   for (std::size_t i = 0; i < m.macho_slices.size(); ++i) {
     const parse::MachOSlice& s = m.macho_slices[i];
     if (!s.has_code_signature) continue;
@@ -152,7 +154,15 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
   if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
   std::span<const std::byte> bytes = contents->bytes();
   rec.file.size = bytes.size();
-  rec.sha256 = io::sha256_hex(bytes);
+  // A signed module's signature covers a prefix of the file: hash it once for both.
+  std::optional<verify::SignedContentDigest> module_digest;
+  if (auto signed_size = id.format == Format::Elf ? verify::module_signed_size(bytes) : std::nullopt) {
+    io::Sha256WithPrefix h = io::sha256_with_prefix(bytes, *signed_size);
+    rec.sha256 = std::move(h.hex);
+    module_digest = verify::SignedContentDigest{*signed_size, h.prefix};
+  } else {
+    rec.sha256 = io::sha256_hex(bytes);
+  }
 
   std::vector<std::byte> inflated;
   if (id.compression != Compression::None) {
@@ -186,7 +196,7 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
     model->type = rec.classification.type;
     rec.binary = std::move(*model);
     try {
-      verify_signatures(rec, bytes, ctx);
+      verify_signatures(rec, bytes, ctx, module_digest ? &*module_digest : nullptr);
     } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
       rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
     }
