@@ -38,6 +38,9 @@ struct ContextOptions {
   std::vector<std::filesystem::path> vendor_files; ///< --vendors: added to the shipped vendor list
   std::vector<std::filesystem::path> rule_paths;   ///< --rules: YARA files/dirs added to rules/index.yar
   bool default_rules = true;                       ///< false: only --rules
+  /// --match-all: run the rules on every binary, also on the kernel's own in-tree modules
+  /// (rule_scope.hpp says which files are otherwise skipped, and why that is safe).
+  bool match_all = false;
   /// Policy: --policy FILE, plus --flag-country / --flag-vendor. With none of them the shipped
   /// rules/policy/default.yaml applies; flags alone replace it; a file plus flags combine.
   std::optional<std::filesystem::path> policy_file;
@@ -92,6 +95,7 @@ struct Context {
   std::optional<match::RuleSet> rules;  ///< compiled once; absent when no rule file is configured
   policy::Policy policy;
   std::int64_t verify_time = 0;
+  bool match_all = false;               ///< ContextOptions::match_all
   std::vector<LoadNote> notes;          ///< non-fatal loading problems, reported with the scan
                                         ///< (the keyring's own are in kernel_keys.wait())
 };

@@ -25,6 +25,7 @@
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
 #include "pipeline/roots.hpp"
+#include "pipeline/rule_scope.hpp"
 #include "pipeline/worker_pool.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
@@ -201,7 +202,8 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
       rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
     }
   }
-  if (matcher) match_rules(rec, bytes, *matcher, rule_privilege(rec, win));
+  if (matcher && !ctx.match_all) rec.rules_skipped = rules_not_needed(rec);
+  if (matcher && !rec.rules_skipped) match_rules(rec, bytes, *matcher, rule_privilege(rec, win));
   return rec;
 }
 
@@ -236,6 +238,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::uint64_t no
     if (!rec.errors.empty()) ++s.error_count;
     if (rec.attribution) ++s.attributed;
     if (!rec.catalog_signatures.empty()) ++s.catalog_signed;
+    if (rec.rules_skipped) ++s.rules_skipped;
     if (rec.verdict && rec.verdict->finding()) {
       ++s.findings;
       ++s.findings_by_severity[std::string(policy::to_string(rec.verdict->severity))];
@@ -315,7 +318,9 @@ std::string cache_fingerprint(const Context& ctx, const Limits& l) {
   text += "\napple " + ctx.apple.fingerprint();
   // (Waits for the keyring being loaded in the background.)
   for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
-    text += "\nkernel-key " + k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin;
+    text += "\nkernel-key " + k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin +
+            " " + std::to_string(k.image_position);
+  text += std::string("\nmatch-all ") + (ctx.match_all ? "1" : "0");
   for (std::uint64_t v : {l.max_file_size, l.max_parse_size, l.max_decompressed_size, std::uint64_t{l.max_pe_sections},
                           std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},
                           std::uint64_t{l.max_string_length}, std::uint64_t{l.max_imports}})
@@ -339,6 +344,7 @@ cache::FileFacts facts_of(const Outcome& o, const WindowsState& win) {
   f.module_signature = rec->module_signature;
   f.macho_signatures = rec->macho_signatures;
   f.matches = rec->matches;
+  f.rules_skipped = rec->rules_skipped;
   f.rule_privilege = rule_privilege(*rec, win);
   f.errors = rec->errors;
   if (rec->authenticode) f.clock_window.narrow(rec->authenticode->clock_window);
@@ -361,6 +367,7 @@ Outcome outcome_of(const discover::FileRef& file, cache::FileFacts&& f) {
   rec.module_signature = std::move(f.module_signature);
   rec.macho_signatures = std::move(f.macho_signatures);
   rec.matches = std::move(f.matches);
+  rec.rules_skipped = std::move(f.rules_skipped);
   rec.errors = std::move(f.errors);
   return rec;
 }

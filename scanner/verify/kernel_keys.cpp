@@ -271,7 +271,7 @@ struct KernelKeyring::Impl {
   std::unordered_set<std::string> image_hashes;  // of kernel images already searched
 
   /// Adds one certificate; false if it was already present.
-  bool add(X509Ptr cert, KernelKeySource source, const std::string& origin) {
+  bool add(X509Ptr cert, KernelKeySource source, const std::string& origin, std::size_t image_position = 0) {
     std::string fp = modsig::sha256_fingerprint(cert.get());
     if (fp.empty() || !fingerprints.insert(fp).second) return false;
     // Fill OpenSSL's lazily computed extension cache now, while we are single-threaded.
@@ -284,6 +284,7 @@ struct KernelKeyring::Impl {
     key.sha256_fingerprint = std::move(fp);
     key.source = source;
     key.origin = origin;
+    key.image_position = image_position;
     keys.push_back(std::move(key));
     certs.push_back(std::move(cert));
     return true;
@@ -367,8 +368,8 @@ KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::by
   scan.decompressed_size = payload->size;
   std::vector<X509Ptr>& certs = payload->certificates;
   scan.certificates = certs.size();
-  for (auto& c : certs) {
-    if (impl_->add(std::move(c), KernelKeySource::KernelImage, origin))
+  for (std::size_t i = 0; i < certs.size(); ++i) {
+    if (impl_->add(std::move(certs[i]), KernelKeySource::KernelImage, origin, i))
       ++report.keys_added;
     else
       ++report.duplicates;

@@ -210,6 +210,7 @@ ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, 
   if (r.signer.name.empty()) r.signer.name = modsig::name_entry(X509_get_subject_name(keys.certificate(match)), NID_commonName);
   r.key_source = key.origin;
   r.key_source_kind = std::string(to_string(key.source));
+  r.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
 
   // The digest computed with the file's own hash, when it is the one the signature needs.
   if (content_digest != nullptr && content_digest->size == signed_size && sk_CMS_SignerInfo_num(infos) == 1 &&

@@ -63,6 +63,9 @@ struct ModuleSignatureResult {
   std::uint64_t signed_size = 0;       ///< bytes covered by the signature (the module without trailer)
   std::string key_source;          ///< origin (file path) of the key that verified, or that failed to
   std::string key_source_kind;     ///< "kernel_image" or "module_keys" ("" when no key matched)
+  /// The matching key is the module-signing key of a kernel image of the root: the first
+  /// certificate of its list (KernelKey::image_position 0), i.e. the key of that kernel's build.
+  bool kernel_build_key = false;
   std::vector<std::string> errors; ///< why the status is not Valid (diagnostics for people)
   friend bool operator==(const ModuleSignatureResult&, const ModuleSignatureResult&) = default;
 };
