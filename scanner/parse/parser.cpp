@@ -11,7 +11,7 @@
 namespace trustscan::parse {
 namespace {
 
-using Extractor = BinaryModel (*)(const std::vector<std::uint8_t>&, std::span<const std::byte>, const Limits&);
+using Extractor = BinaryModel (*)(const PreparedBytes&, std::span<const std::byte>, const Limits&);
 
 struct Entry {
   Format format;
@@ -44,7 +44,7 @@ Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes
   auto prepared = prepare_for_lief(format, bytes, limits);
   if (!prepared) return std::unexpected(prepared.error());
   try {
-    BinaryModel model = entry->extract(prepared->bytes, bytes, limits);
+    BinaryModel model = entry->extract(*prepared, bytes, limits);
     model.warnings.insert(model.warnings.begin(), prepared->warnings.begin(), prepared->warnings.end());
     return model;
   } catch (const std::bad_alloc&) {

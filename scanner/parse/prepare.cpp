@@ -1,13 +1,14 @@
 #include "parse/prepare.hpp"
 
 #include <cstring>
+#include <string_view>
 
 #include "parse/byte_reader.hpp"
 
 namespace trustscan::parse {
 namespace {
 
-constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8;
+constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8, kShtSymtab = 2;
 constexpr std::uint64_t kEtRel = 1;
 
 Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
@@ -60,7 +61,38 @@ bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, uns
   return false;
 }
 
-Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings) {
+
+/// The `__ksymtab_*` symbols of the symbol table whose section header is at `hdr`, as LIEF 0.9
+/// counts them (ELF::Parser::parse_static_symbols: size / sizeof(Elf_Sym) entries from sh_offset,
+/// each name read from the sh_link section's file offset + st_name). nullopt when LIEF would fail
+/// on it (entries beyond the file): then the table is left for LIEF to parse and reject.
+std::optional<std::size_t> count_ksymtab_symbols(const ByteReader& r, bool is64, std::uint64_t shoff,
+                                                 std::uint64_t shentsize, std::uint64_t shnum, std::uint64_t hdr) {
+  constexpr std::string_view kPrefix = "__ksymtab_";
+  auto offset = r.read(hdr + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
+  auto size = r.read(hdr + (is64 ? 0x20 : 0x14), is64 ? 8 : 4);
+  auto link = r.read(hdr + (is64 ? 0x28 : 0x18), 4);
+  if (!offset || !size || !link) return std::nullopt;
+  if (*link == 0 || *link >= shnum) return 0;  // LIEF: "section->link() is not valid", no symbols
+  auto strtab = r.read(shoff + *link * shentsize + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
+  if (!strtab) return std::nullopt;
+  const std::uint64_t entsize = is64 ? 24 : 16;
+  const std::uint64_t count = static_cast<std::uint32_t>(*size / entsize);  // LIEF keeps a uint32_t
+  if (!r.in_bounds(*offset, count * entsize)) return std::nullopt;
+  std::size_t n = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::uint64_t name = *strtab + *r.read(*offset + i * entsize, 4);
+    if (!r.in_bounds(name, kPrefix.size())) continue;  // LIEF: unreadable name, left empty
+    bool match = true;
+    for (std::size_t k = 0; k < kPrefix.size() && match; ++k)
+      match = *r.read(name + k, 1) == static_cast<unsigned char>(kPrefix[k]);
+    n += match;
+  }
+  return n;
+}
+
+Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings,
+                         std::optional<std::size_t>& exports) {
   if (buf.size() < 52) return fail(Errc::Malformed, "ELF: file shorter than an ELF header");
   if ((buf[4] != 1 && buf[4] != 2) || (buf[5] != 1 && buf[5] != 2))
     return fail(Errc::Malformed, "ELF: invalid class or data encoding");
@@ -104,6 +136,21 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   if (clamped != 0)
     warnings.push_back(std::to_string(clamped) +
                        " ELF section/segment file range(s) beyond end of file; clamped");
+
+  // Relocatable objects: LIEF parses the first symbol table only (as an array of Elf_Shdr, like
+  // the walk above), building an object per symbol just for exports_count. Count it here, on the
+  // clamped headers LIEF will see, and hide it from LIEF.
+  if (relocatable) {
+    exports = 0;  // no symbol table: no exports, as LIEF would say
+    for (std::uint64_t i = 0; i < *shnum; ++i) {
+      const std::uint64_t hdr = *shoff + i * shdr;
+      if (!r.in_bounds(hdr, shdr)) break;
+      if (*r.read(hdr + 4, 4) != kShtSymtab) continue;
+      exports = count_ksymtab_symbols(r, is64, *shoff, shdr, *shnum, hdr);
+      if (exports) r.write(hdr + 4, 4, kShtProgbits);
+      break;
+    }
+  }
   return {};
 }
 
@@ -216,7 +263,7 @@ Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte>
   Result<void> ok;
   switch (format) {
     case Format::Pe: ok = prepare_pe(out.bytes, limits, out.warnings); break;
-    case Format::Elf: ok = prepare_elf(out.bytes, out.warnings); break;
+    case Format::Elf: ok = prepare_elf(out.bytes, out.warnings, out.elf_exports); break;
     case Format::MachO: ok = prepare_macho_slice(out.bytes, 0, out.bytes.size(), limits); break;
     case Format::MachOFat: ok = prepare_macho_fat(out.bytes, limits, out.warnings); break;
     case Format::Unknown: return fail(Errc::Unsupported, "not a binary format");

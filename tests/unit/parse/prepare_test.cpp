@@ -95,3 +95,35 @@ TEST_CASE("parse_binary gives a LIEF-free model of each sample", "[parse]") {
     if (j) CHECK(j->pe);  // LIEF may accept a header-only PE; it must not crash either way
   }
 }
+
+TEST_CASE("a module's __ksymtab_ symbols are counted on the copy and its symbol table hidden from LIEF", "[parse]") {
+  std::string ko = sample("modsig/demo.ko");
+  // modsig/demo.ko's MODINFO() arrays are the local symbols __modinfo_<tag>; renamed to __ksymtab_<tag>
+  // (same length, only the string table changes) they count as five exports.
+  std::size_t renamed = 0;
+  for (std::size_t at = ko.find("__modinfo_"); at != std::string::npos; at = ko.find("__modinfo_", at + 1)) {
+    ko.replace(at, 10, "__ksymtab_");
+    ++renamed;
+  }
+  REQUIRE(renamed == 5);
+  auto r = parse::prepare_for_lief(Format::Elf, bytes(ko), Limits{});
+  REQUIRE(r);
+  REQUIRE(r->elf_exports);
+  CHECK(*r->elf_exports == 5);
+  std::uint64_t shoff = le(r->bytes, 0x28, 4);
+  unsigned shnum = le(r->bytes, 0x3c, 2);
+  int symtab_in_original = 0, symtab_in_copy = 0;
+  for (unsigned i = 0; i < shnum; ++i) {
+    std::size_t at = shoff + i * 64 + 4;
+    symtab_in_original += static_cast<std::uint8_t>(ko[at]) == 2;
+    symtab_in_copy += r->bytes[at] == 2;
+  }
+  CHECK(symtab_in_original == 1);
+  CHECK(symtab_in_copy == 0);
+  auto m = parse::parse_binary(Format::Elf, bytes(ko), Limits{});
+  REQUIRE(m);
+  CHECK(m->exports_count == 5);
+  auto plain = parse::parse_binary(Format::Elf, bytes(sample("modsig/demo.ko")), Limits{});
+  REQUIRE(plain);
+  CHECK(plain->exports_count == 0);
+}
