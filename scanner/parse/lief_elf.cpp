@@ -85,7 +85,7 @@ std::string section_string(const elf::Binary& bin, const char* name, const Limit
 
 BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte> original,
                         const Limits& limits) {
-  std::unique_ptr<elf::Binary> bin = elf::Parser::parse(prepared.bytes);
+  std::unique_ptr<elf::Binary> bin = elf::Parser::parse(prepared.lief_input());
   if (!bin) throw LIEF::bad_format("LIEF returned no ELF binary");
   const elf::Header& hdr = bin->header();
   // LIEF "parses" a bare magic as an empty ELF (lief-0.9-notes §2): require real structure.

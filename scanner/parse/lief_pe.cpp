@@ -115,7 +115,7 @@ PeLayout layout_of(const pe::Binary& bin) {
 
 BinaryModel extract_pe(const PreparedBytes& prepared, std::span<const std::byte> original,
                        const Limits& limits) {
-  std::unique_ptr<pe::Binary> bin = pe::Parser::parse(prepared.bytes);
+  std::unique_ptr<pe::Binary> bin = pe::Parser::parse(prepared.lief_input());
   if (!bin) throw LIEF::bad_format("LIEF returned no PE binary");
   BinaryModel model;
   model.format = Format::Pe;

@@ -190,7 +190,9 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
                                std::to_string(bytes.size() >> 20) + " MiB is above the parse limit of " +
                                    std::to_string(limits.max_parse_size >> 20) + " MiB (--max-parse-size); not parsed",
                                "parse"});
-  } else if (auto model = parse::parse_binary(rec.format, bytes, limits); !model) {
+  } else if (auto model = inflated.empty() ? parse::parse_binary(rec.format, contents->buffer(), limits)
+                                           : parse::parse_binary(rec.format, bytes, limits);
+             !model) {
     rec.errors.push_back(at_stage(model.error(), "parse"));
   } else {
     rec.classification = parse::classify(*model, f.path);
