@@ -37,19 +37,21 @@ Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::V
 PendingKeyring::PendingKeyring() : PendingKeyring(LoadedKeyring{}) {}
 
 PendingKeyring::PendingKeyring(LoadedKeyring loaded) {
-  std::promise<std::shared_ptr<const LoadedKeyring>> done;
-  done.set_value(std::make_shared<const LoadedKeyring>(std::move(loaded)));
+  std::promise<std::shared_ptr<LoadedKeyring>> done;
+  done.set_value(std::make_shared<LoadedKeyring>(std::move(loaded)));
   loaded_ = done.get_future().share();
 }
 
 PendingKeyring::PendingKeyring(std::function<LoadedKeyring()> load) {
   // std::async: the last copy of the future waits for the thread, so it never outlives the scan.
   loaded_ = std::async(std::launch::async, [load = std::move(load)] {
-              return std::make_shared<const LoadedKeyring>(load());
+              return std::make_shared<LoadedKeyring>(load());
             }).share();
 }
 
 const LoadedKeyring& PendingKeyring::wait() const { return *loaded_.get(); }
+
+LoadedKeyring& PendingKeyring::wait_to_modify() { return *loaded_.get(); }
 
 bool PendingKeyring::ready() const {
   return loaded_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;

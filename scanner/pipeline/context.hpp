@@ -82,9 +82,13 @@ class PendingKeyring {
   [[nodiscard]] const LoadedKeyring& wait() const;
   /// True once the load has finished (never waits).
   [[nodiscard]] bool ready() const;
+  /// The complete load, to add more keys to (waits for the load to finish). Only before the
+  /// keyring is shared with readers: the pipeline adds the kernel images found inside disk-image
+  /// roots this way before any file is analysed.
+  [[nodiscard]] LoadedKeyring& wait_to_modify();
 
  private:
-  std::shared_future<std::shared_ptr<const LoadedKeyring>> loaded_;
+  std::shared_future<std::shared_ptr<LoadedKeyring>> loaded_;
 };
 
 struct Context {

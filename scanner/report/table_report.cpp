@@ -220,8 +220,8 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
     out << "cache: " << s.cache->hits << " files reused unread, " << s.cache->misses << " analysed ("
         << s.cache->invalidated << " of them had an outdated entry)\n";
   if (s.rules_skipped)
-    out << "rules: not matched against " << s.rules_skipped
-        << " in-tree kernel modules signed with their kernel's build key (--match-all to include them)\n";
+    out << "rules not run on " << s.rules_skipped
+        << " in-tree kernel modules signed with their kernel's build key (--match-all)\n";
   out << '\n';
   write_images(result, out);
   write_windows(result, out);
