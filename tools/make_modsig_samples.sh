@@ -17,6 +17,8 @@
 #   demo-signed-siglen.ko        sig_len larger than the file                 -> malformed
 #   demo-signed-pgp.ko           id_type 0 (PGP), not PKCS#7                  -> malformed
 #   demo-other-key.ko            signed with a key that is not in keys/       -> unknown key
+#   demo-intree-signed.ko        demo.ko with modinfo intree=Y, signed like demo-signed.ko (an
+#                                in-tree module of the fake kernels below: rule_scope.hpp)
 #   signing_key.pem              certificate of the signing key (also keys/signing_key.pem,
 #                                the directory to pass as --module-keys)
 #   other_key.pem                certificate of the other key (not in keys/)
@@ -68,6 +70,9 @@ int init_module(void) { return 0; }
 void cleanup_module(void) {}
 EOF
 ${CC:-gcc} -c -O2 -fno-asynchronous-unwind-tables -o demo.ko private/demo.c
+sed 's/^MODINFO(name, "demo");$/&\nMODINFO(intree, "Y");/' private/demo.c > private/demo-intree.c
+grep -q 'MODINFO(intree, "Y")' private/demo-intree.c || die "intree line not added"
+${CC:-gcc} -c -O2 -fno-asynchronous-unwind-tables -o private/demo-intree.ko private/demo-intree.c
 
 # sign IN OUT [extra openssl cms options...]: the scripts/sign-file recipe.
 sign() {
@@ -89,6 +94,7 @@ sign demo.ko demo-signed-sha512.ko "$K" signing_key.pem -noattr -nocerts -md sha
 sign demo.ko demo-signed-keyid.ko "$K" signing_key.pem -noattr -nocerts -md sha256 -keyid
 sign demo.ko demo-signed-attrs.ko "$K" signing_key.pem -md sha256
 sign demo.ko demo-other-key.ko private/other_key.key other_key.pem -noattr -nocerts -md sha256
+sign private/demo-intree.ko demo-intree-signed.ko "$K" signing_key.pem -noattr -nocerts -md sha256
 xz -k -c --check=crc32 demo-signed.ko > demo-signed.ko.xz
 zstd -q -c demo-signed.ko > demo-signed.ko.zst
 

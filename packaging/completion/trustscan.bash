@@ -56,7 +56,7 @@ _trustscan() {
             -x --one-file-system --trust-store --no-default-trust --crl-dir --module-keys
             --no-kernel-keys --catalog-dir --no-windows-image
             --image --partition --include-deleted --hash-image
-            --rules --no-default-rules --vendors --policy --flag-country --flag-vendor
+            --rules --no-default-rules --match-all --vendors --policy --flag-country --flag-vendor
             --all-privileges --fail-on --verify-time --baseline --syslog --syslog-facility
             --syslog-all --cache -q --quiet' -- "$cur"))
         return

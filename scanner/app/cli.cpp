@@ -213,10 +213,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_flag("--hash-image", opt.images.hash, "Report the SHA-256 of every image file (reads it whole)");
   std::vector<std::string> rule_paths, vendor_files, flag_countries, flag_vendors;
   std::string policy_file, fail_on_text = "low";
-  bool no_default_rules = false;
+  bool no_default_rules = false, match_all = false;
   scan->add_option("--rules", rule_paths, "Also compile the YARA rules in FILE or DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingPath);
   scan->add_flag("--no-default-rules", no_default_rules, "Use only --rules, not the shipped rules/index.yar");
+  scan->add_flag("--match-all", match_all,
+                 "Match the rules against every binary, also the kernel's own in-tree modules (skipped by default)");
   scan->add_option("--vendors", vendor_files, "Also load the vendor list FILE or DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingPath);
   scan->add_option("--policy", policy_file, "Policy file (default: the shipped rules/policy/default.yaml)")
@@ -280,6 +282,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   opt.context.windows_images = !no_windows_image;
   opt.context.rule_paths.assign(rule_paths.begin(), rule_paths.end());
   opt.context.default_rules = !no_default_rules;
+  opt.context.match_all = match_all;
   opt.context.vendor_files.assign(vendor_files.begin(), vendor_files.end());
   if (!policy_file.empty()) opt.context.policy_file = policy_file;
   opt.context.flag_countries = flag_countries;

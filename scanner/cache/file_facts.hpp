@@ -41,6 +41,9 @@ struct FileFacts {
   std::optional<verify::ModuleSignatureResult> module_signature;
   std::vector<std::pair<std::size_t, verify::MachOSignatureResult>> macho_signatures;
   std::vector<match::RuleMatch> matches;
+  /// Why the rules were not run (pipeline/rule_scope.hpp); the decision depends on the file's
+  /// signature and .modinfo, the kernel keys and --match-all (all in the cache fingerprint).
+  std::optional<std::string> rules_skipped;
   /// The `privilege` external the rules were given (nullopt = "unknown"). It comes from the
   /// Windows join, so a hit is matched again when the join now says otherwise.
   std::optional<Privilege> rule_privilege;

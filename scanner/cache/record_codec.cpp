@@ -66,7 +66,8 @@ template <class V> void describe(V& v, Like<verify::ModuleSigner> auto& x) {
 }
 template <class V> void describe(V& v, Like<verify::ModuleSignatureResult> auto& x) {
   v(x.status, x.flags, x.signer, x.digest_algorithm, x.signature_algorithm, x.certificates_embedded,
-    x.signed_attributes, x.signature_size, x.signed_size, x.key_source, x.key_source_kind, x.errors);
+    x.signed_attributes, x.signature_size, x.signed_size, x.key_source, x.key_source_kind, x.kernel_build_key,
+    x.errors);
 }
 template <class V> void describe(V& v, Like<verify::MachOCodeDirectory> auto& x) {
   v(x.slot, x.version, x.flags, x.hash_type, x.cdhash, x.identifier, x.team_id, x.code_limit, x.page_size,
@@ -87,7 +88,7 @@ template <class V> void describe(V& v, Like<match::RuleMatch> auto& x) {
 }
 template <class V> void describe(V& v, Like<FileFacts> auto& x) {
   v(x.binary, x.format, x.compression, x.sha256, x.decompressed_size, x.model, x.classification, x.authenticode,
-    x.module_signature, x.macho_signatures, x.matches, x.rule_privilege, x.errors, x.clock_window);
+    x.module_signature, x.macho_signatures, x.matches, x.rules_skipped, x.rule_privilege, x.errors, x.clock_window);
 }
 // clang-format on
 

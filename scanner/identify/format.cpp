@@ -97,4 +97,8 @@ Identity sniff(std::span<const std::byte> prefix, std::uint64_t file_size, std::
   return {};
 }
 
+bool looks_like_module(std::string_view name) noexcept {
+  return ends_with(name, ".ko") || ends_with(name, ".ko.xz") || ends_with(name, ".ko.zst") || ends_with(name, ".ko.gz");
+}
+
 }  // namespace trustscan::identify

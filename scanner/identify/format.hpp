@@ -28,4 +28,8 @@ struct Identity {
 [[nodiscard]] Identity sniff(std::span<const std::byte> prefix, std::uint64_t file_size,
                              std::string_view file_name);
 
+/// True when a name looks like a Linux kernel module's (`.ko`, `.ko.xz`, `.ko.zst`, `.ko.gz`).
+/// For scheduling only: what a file is, is decided by sniff() and the parser.
+[[nodiscard]] bool looks_like_module(std::string_view file_name) noexcept;
+
 }  // namespace trustscan::identify

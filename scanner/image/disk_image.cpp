@@ -246,17 +246,17 @@ class VolumeFile final : public io::SourceFile {
     std::uint64_t total = size();
     if (max_size != 0 && total > max_size)
       return fail(Errc::TooLarge, std::to_string(total) + " bytes is above the size limit");
-    auto data = std::make_unique_for_overwrite<std::byte[]>(static_cast<std::size_t>(std::max<std::uint64_t>(total, 1)));
+    std::vector<std::uint8_t> data(static_cast<std::size_t>(total));  // a vector: what LIEF's API takes
     std::uint64_t got = 0;
     while (got < total) {
       auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, total - got));
-      ssize_t n = tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(got), reinterpret_cast<char*>(data.get() + got),
+      ssize_t n = tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(got), reinterpret_cast<char*>(data.data() + got),
                                    want, TSK_FS_FILE_READ_FLAG_NONE);
       if (n < 0) return fail(Errc::Io, "read at offset " + std::to_string(got) + ": " + read_error());
       if (n == 0) return fail(Errc::Io, "read at offset " + std::to_string(got) + ": no data (of " + std::to_string(total) + " bytes)");
       got += static_cast<std::uint64_t>(n);
     }
-    return io::FileContents::adopt(std::move(data), static_cast<std::size_t>(total));
+    return io::FileContents::adopt(std::move(data));
   }
 
  private:

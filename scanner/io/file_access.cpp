@@ -217,11 +217,11 @@ Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (max_size != 0 && size > max_size)
     return fail(Errc::TooLarge, "file grew to " + std::to_string(size) + " bytes since it was listed");
-  // make_unique_for_overwrite: no zero-filling of a buffer that is about to be overwritten.
-  auto data = std::make_unique_for_overwrite<std::byte[]>(static_cast<std::size_t>(std::max<std::uint64_t>(size, 1)));
+  // A std::vector because LIEF's API takes one (its zero-filling costs less than the copy it saves).
+  std::vector<std::uint8_t> data(static_cast<std::size_t>(size));
   std::size_t got = 0;
   while (got < size) {
-    ssize_t n = ::pread(fd, data.get() + got, static_cast<std::size_t>(size - got), static_cast<off_t>(got));
+    ssize_t n = ::pread(fd, data.data() + got, static_cast<std::size_t>(size - got), static_cast<off_t>(got));
     if (n < 0) {
       if (errno == EINTR) continue;
       return std::unexpected(errno_error(errno, "read"));
@@ -229,7 +229,8 @@ Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {
     if (n == 0) break;  // truncated meanwhile: keep what was there
     got += static_cast<std::size_t>(n);
   }
-  return FileContents(std::move(data), got);
+  data.resize(got);
+  return FileContents(std::move(data));
 }
 
 Result<std::vector<std::byte>> read_prefix(int fd, std::size_t max) {

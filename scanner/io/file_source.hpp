@@ -66,17 +66,18 @@ class FileContents {
   /// Reads an open regular file. Fails with Errc::TooLarge when it is now larger than `max_size`
   /// (it may have grown or been replaced since the walk saw it).
   static Result<FileContents> read(int fd, std::uint64_t max_size);
-  /// Takes ownership of `size` bytes that a FileSource read into `data`.
-  static FileContents adopt(std::unique_ptr<std::byte[]> data, std::size_t size) noexcept {
-    return FileContents(std::move(data), size);
-  }
+  /// Takes ownership of the bytes that a FileSource read into `data`.
+  static FileContents adopt(std::vector<std::uint8_t> data) noexcept { return FileContents(std::move(data)); }
 
-  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return std::as_bytes(std::span(data_)); }
+
+  /// The bytes as the vector LIEF's API takes (parse::parse_binary patches and restores them in
+  /// place). Never resized: bytes() stays valid.
+  [[nodiscard]] std::vector<std::uint8_t>& buffer() noexcept { return data_; }
 
  private:
-  FileContents(std::unique_ptr<std::byte[]> data, std::size_t size) : data_(std::move(data)), size_(size) {}
-  std::unique_ptr<std::byte[]> data_;
-  std::size_t size_ = 0;
+  explicit FileContents(std::vector<std::uint8_t> data) noexcept : data_(std::move(data)) {}
+  std::vector<std::uint8_t> data_;
 };
 
 /// One open file of a FileSource. Used by one thread at a time.

@@ -35,6 +35,24 @@ std::string digest_hex(std::span<const std::byte> bytes, const EVP_MD* md_type) 
 }  // namespace
 
 std::string sha256_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_sha256()); }
+
+Sha256WithPrefix sha256_with_prefix(std::span<const std::byte> bytes, std::size_t prefix_size) {
+  if (prefix_size > bytes.size()) throw std::invalid_argument("sha256_with_prefix: prefix beyond the data");
+  using CtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+  CtxPtr whole(EVP_MD_CTX_new(), &EVP_MD_CTX_free), prefix(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  Sha256WithPrefix out;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  const bool ok = whole && prefix && EVP_DigestInit_ex(whole.get(), EVP_sha256(), nullptr) == 1 &&
+                  EVP_DigestUpdate(whole.get(), bytes.data(), prefix_size) == 1 &&
+                  EVP_MD_CTX_copy_ex(prefix.get(), whole.get()) == 1 &&
+                  EVP_DigestFinal_ex(prefix.get(), out.prefix.data(), &len) == 1 && len == out.prefix.size() &&
+                  EVP_DigestUpdate(whole.get(), bytes.data() + prefix_size, bytes.size() - prefix_size) == 1 &&
+                  EVP_DigestFinal_ex(whole.get(), md.data(), &len) == 1;
+  if (!ok) throw std::runtime_error("SHA-256 failed");  // only on OpenSSL misconfiguration
+  out.hex = to_hex(std::as_bytes(std::span(md.data(), len)));
+  return out;
+}
 std::string md5_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_md5()); }
 
 Result<std::string> sha256_fd(int fd) {

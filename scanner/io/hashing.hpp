@@ -2,7 +2,9 @@
 /// \file
 /// Whole-file digests over bytes already in memory (OpenSSL EVP), and of a file read in pieces.
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -12,6 +14,16 @@ namespace trustscan::io {
 
 /// Lower-case hex SHA-256 of `bytes`.
 [[nodiscard]] std::string sha256_hex(std::span<const std::byte> bytes);
+
+/// The SHA-256 of a whole file and of a prefix of it, from one pass over the bytes.
+struct Sha256WithPrefix {
+  std::string hex;                        ///< lower-case hex SHA-256 of all the bytes
+  std::array<std::uint8_t, 32> prefix{};  ///< binary SHA-256 of the first `prefix_size` bytes
+};
+
+/// As sha256_hex(), also giving the digest of `bytes.first(prefix_size)` (prefix_size <=
+/// bytes.size()): the prefix is hashed once, the state copied, and the rest added.
+[[nodiscard]] Sha256WithPrefix sha256_with_prefix(std::span<const std::byte> bytes, std::size_t prefix_size);
 
 /// Lower-case hex MD5 of `bytes` (only for legacy identifiers such as imphash, never for trust).
 [[nodiscard]] std::string md5_hex(std::span<const std::byte> bytes);

@@ -83,9 +83,9 @@ std::string section_string(const elf::Binary& bin, const char* name, const Limit
 
 }  // namespace
 
-BinaryModel extract_elf(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte> original,
                         const Limits& limits) {
-  std::unique_ptr<elf::Binary> bin = elf::Parser::parse(prepared);
+  std::unique_ptr<elf::Binary> bin = elf::Parser::parse(prepared.lief_input());
   if (!bin) throw LIEF::bad_format("LIEF returned no ELF binary");
   const elf::Header& hdr = bin->header();
   // LIEF "parses" a bare magic as an empty ELF (lief-0.9-notes §2): require real structure.
@@ -108,7 +108,9 @@ BinaryModel extract_elf(const std::vector<std::uint8_t>& prepared, std::span<con
       info.soname = bounded(so->name(), limits.max_string_length);
     }
   }
-  model.exports_count = count_exports(*bin, hdr.file_type());
+  // Relocatable objects: prepare.cpp counted the symbol table (and hid it from LIEF) when it could.
+  model.exports_count = prepared.elf_exports && hdr.file_type() == elf::E_TYPE::ET_REL ? *prepared.elf_exports
+                                                                                     : count_exports(*bin, hdr.file_type());
   if (bin->has_section(".modinfo")) parse_modinfo(bin->get_section(".modinfo").content(), info, limits);
   info.has_this_module = bin->has_section(".gnu.linkonce.this_module");
   info.grub_module_name = section_string(*bin, ".modname", limits);

@@ -9,15 +9,16 @@
 
 #include "core/limits.hpp"
 #include "parse/binary_model.hpp"
+#include "parse/prepare.hpp"
 
 namespace trustscan::parse {
 
 /// `original` is the unmodified file (some fields are read from it, not from the prepared copy).
-BinaryModel extract_pe(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+BinaryModel extract_pe(const PreparedBytes& prepared, std::span<const std::byte> original,
                        const Limits& limits);
-BinaryModel extract_elf(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte> original,
                         const Limits& limits);
-BinaryModel extract_macho(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+BinaryModel extract_macho(const PreparedBytes& prepared, std::span<const std::byte> original,
                           const Limits& limits);
 
 /// Cuts `s` to `max` bytes without splitting a UTF-8 sequence.

@@ -45,9 +45,9 @@ std::uint64_t fat_slice_size(std::span<const std::byte> file, std::uint64_t offs
 
 }  // namespace
 
-BinaryModel extract_macho(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+BinaryModel extract_macho(const PreparedBytes& prepared, std::span<const std::byte> original,
                           const Limits& limits) {
-  std::unique_ptr<macho::FatBinary> fat = macho::Parser::parse(prepared, "", macho::ParserConfig::quick());
+  std::unique_ptr<macho::FatBinary> fat = macho::Parser::parse(prepared.lief_input(), "", macho::ParserConfig::quick());
   if (!fat || fat->size() == 0) throw LIEF::bad_format("LIEF returned no Mach-O slice");
   BinaryModel model;
   bool is_fat = original.size() >= 4 && (be(original, 0, 4) == 0xcafebabe || be(original, 0, 4) == 0xcafebabf);

@@ -113,9 +113,9 @@ PeLayout layout_of(const pe::Binary& bin) {
 
 }  // namespace
 
-BinaryModel extract_pe(const std::vector<std::uint8_t>& prepared, std::span<const std::byte> original,
+BinaryModel extract_pe(const PreparedBytes& prepared, std::span<const std::byte> original,
                        const Limits& limits) {
-  std::unique_ptr<pe::Binary> bin = pe::Parser::parse(prepared);
+  std::unique_ptr<pe::Binary> bin = pe::Parser::parse(prepared.lief_input());
   if (!bin) throw LIEF::bad_format("LIEF returned no PE binary");
   BinaryModel model;
   model.format = Format::Pe;

@@ -11,7 +11,7 @@
 namespace trustscan::parse {
 namespace {
 
-using Extractor = BinaryModel (*)(const std::vector<std::uint8_t>&, std::span<const std::byte>, const Limits&);
+using Extractor = BinaryModel (*)(const PreparedBytes&, std::span<const std::byte>, const Limits&);
 
 struct Entry {
   Format format;
@@ -36,16 +36,21 @@ std::string bounded(std::string s, std::size_t max) {
   return s;
 }
 
-Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes, const Limits& limits) {
+namespace {
+
+const Entry* extractor_for(Format format) {
   const Entry* entry = nullptr;
   for (const Entry& e : kExtractors)
     if (e.format == format) entry = &e;
-  if (!entry) return fail(Errc::Unsupported, "no parser for format " + std::string(to_string(format)));
-  auto prepared = prepare_for_lief(format, bytes, limits);
-  if (!prepared) return std::unexpected(prepared.error());
+  return entry;
+}
+
+/// Runs the extractor on prepared bytes; every exception becomes an error.
+Result<BinaryModel> extract(const Entry& entry, const PreparedBytes& prepared, std::span<const std::byte> original,
+                            const Limits& limits) {
   try {
-    BinaryModel model = entry->extract(prepared->bytes, bytes, limits);
-    model.warnings.insert(model.warnings.begin(), prepared->warnings.begin(), prepared->warnings.end());
+    BinaryModel model = entry.extract(prepared, original, limits);
+    model.warnings.insert(model.warnings.begin(), prepared.warnings.begin(), prepared.warnings.end());
     return model;
   } catch (const std::bad_alloc&) {
     return fail(Errc::TooLarge, "LIEF: out of memory while parsing");
@@ -55,6 +60,30 @@ Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes
     // LIEF 0.9 also lets std::out_of_range and friends escape (lief-0.9-notes §2).
     return fail(Errc::Malformed, std::string("LIEF (") + typeid(e).name() + "): " + e.what());
   }
+}
+
+}  // namespace
+
+Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes, const Limits& limits) {
+  const Entry* entry = extractor_for(format);
+  if (!entry) return fail(Errc::Unsupported, "no parser for format " + std::string(to_string(format)));
+  auto prepared = prepare_for_lief(format, bytes, limits);
+  if (!prepared) return std::unexpected(prepared.error());
+  return extract(*entry, *prepared, bytes, limits);
+}
+
+Result<BinaryModel> parse_binary(Format format, std::vector<std::uint8_t>& buffer, const Limits& limits) {
+  const Entry* entry = extractor_for(format);
+  if (!entry) return fail(Errc::Unsupported, "no parser for format " + std::string(to_string(format)));
+  auto prepared = prepare_in_place(format, buffer, limits);
+  if (!prepared) return std::unexpected(prepared.error());
+  struct Undo {
+    std::vector<std::uint8_t>& buffer;
+    const PreparedBytes& prepared;
+    ~Undo() { undo_in_place(buffer, prepared); }
+  } undo{buffer, *prepared};
+  // The extractors read only sizes and the file's tail from `original`, never a patched field.
+  return extract(*entry, *prepared, std::as_bytes(std::span(buffer)), limits);
 }
 
 }  // namespace trustscan::parse

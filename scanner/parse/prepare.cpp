@@ -1,18 +1,19 @@
 #include "parse/prepare.hpp"
 
 #include <cstring>
+#include <string_view>
 
 #include "parse/byte_reader.hpp"
 
 namespace trustscan::parse {
 namespace {
 
-constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8;
+constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8, kShtSymtab = 2;
 constexpr std::uint64_t kEtRel = 1;
 
 Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
-                        std::vector<std::string>& warnings) {
-  ByteReader r(buf, false);
+                        std::vector<std::string>& warnings, std::vector<Patch>* undo) {
+  ByteReader r(buf, false, undo);
   auto lfanew = r.read(0x3c, 4);
   if (!lfanew) return fail(Errc::Malformed, "PE: truncated DOS header");
   auto nsect = r.read(*lfanew + 6, 2);
@@ -60,12 +61,43 @@ bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, uns
   return false;
 }
 
-Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings) {
+
+/// The `__ksymtab_*` symbols of the symbol table whose section header is at `hdr`, as LIEF 0.9
+/// counts them (ELF::Parser::parse_static_symbols: size / sizeof(Elf_Sym) entries from sh_offset,
+/// each name read from the sh_link section's file offset + st_name). nullopt when LIEF would fail
+/// on it (entries beyond the file): then the table is left for LIEF to parse and reject.
+std::optional<std::size_t> count_ksymtab_symbols(const ByteReader& r, bool is64, std::uint64_t shoff,
+                                                 std::uint64_t shentsize, std::uint64_t shnum, std::uint64_t hdr) {
+  constexpr std::string_view kPrefix = "__ksymtab_";
+  auto offset = r.read(hdr + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
+  auto size = r.read(hdr + (is64 ? 0x20 : 0x14), is64 ? 8 : 4);
+  auto link = r.read(hdr + (is64 ? 0x28 : 0x18), 4);
+  if (!offset || !size || !link) return std::nullopt;
+  if (*link == 0 || *link >= shnum) return 0;  // LIEF: "section->link() is not valid", no symbols
+  auto strtab = r.read(shoff + *link * shentsize + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
+  if (!strtab) return std::nullopt;
+  const std::uint64_t entsize = is64 ? 24 : 16;
+  const std::uint64_t count = static_cast<std::uint32_t>(*size / entsize);  // LIEF keeps a uint32_t
+  if (!r.in_bounds(*offset, count * entsize)) return std::nullopt;
+  std::size_t n = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::uint64_t name = *strtab + *r.read(*offset + i * entsize, 4);
+    if (!r.in_bounds(name, kPrefix.size())) continue;  // LIEF: unreadable name, left empty
+    bool match = true;
+    for (std::size_t k = 0; k < kPrefix.size() && match; ++k)
+      match = *r.read(name + k, 1) == static_cast<unsigned char>(kPrefix[k]);
+    n += match;
+  }
+  return n;
+}
+
+Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings,
+                         std::optional<std::size_t>& exports, std::vector<Patch>* undo) {
   if (buf.size() < 52) return fail(Errc::Malformed, "ELF: file shorter than an ELF header");
   if ((buf[4] != 1 && buf[4] != 2) || (buf[5] != 1 && buf[5] != 2))
     return fail(Errc::Malformed, "ELF: invalid class or data encoding");
   bool is64 = buf[4] == 2;
-  ByteReader r(buf, buf[5] == 2);
+  ByteReader r(buf, buf[5] == 2, undo);
   const unsigned w = is64 ? 8 : 4;
   auto type = r.read(16, 2);
   auto phoff = r.read(is64 ? 0x20 : 0x1c, w);
@@ -104,6 +136,21 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   if (clamped != 0)
     warnings.push_back(std::to_string(clamped) +
                        " ELF section/segment file range(s) beyond end of file; clamped");
+
+  // Relocatable objects: LIEF parses the first symbol table only (as an array of Elf_Shdr, like
+  // the walk above), building an object per symbol just for exports_count. Count it here, on the
+  // clamped headers LIEF will see, and hide it from LIEF.
+  if (relocatable) {
+    exports = 0;  // no symbol table: no exports, as LIEF would say
+    for (std::uint64_t i = 0; i < *shnum; ++i) {
+      const std::uint64_t hdr = *shoff + i * shdr;
+      if (!r.in_bounds(hdr, shdr)) break;
+      if (*r.read(hdr + 4, 4) != kShtSymtab) continue;
+      exports = count_ksymtab_symbols(r, is64, *shoff, shdr, *shnum, hdr);
+      if (exports) r.write(hdr + 4, 4, kShtProgbits);
+      break;
+    }
+  }
   return {};
 }
 
@@ -145,7 +192,7 @@ void bound_symbol_names(ByteReader& r, std::uint64_t cmd_at, bool is64) {
 
 /// One thin Mach-O image at [base, base+size) of `buf`.
 Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base,
-                                 std::uint64_t size, const Limits& limits) {
+                                 std::uint64_t size, const Limits& limits, std::vector<Patch>* undo) {
   if (size < 4 || base > buf.size() || size > buf.size() - base)
     return fail(Errc::Malformed, "Mach-O: slice outside the file");
   std::span<std::uint8_t> slice(buf.data() + base, size);
@@ -157,7 +204,21 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
   bool is64 = magic == 0xfeedfacf || magic == 0xcffaedfe;
   if (!big && magic != 0xfeedface && magic != 0xfeedfacf)
     return fail(Errc::Malformed, "Mach-O: bad slice magic");
-  ByteReader r(slice, big);
+  // Offsets in `undo` are slice-relative here; prepare_in_place rebases them (base).
+  std::vector<Patch> local;
+  ByteReader r(slice, big, undo ? &local : nullptr);
+  struct Rebase {
+    std::vector<Patch>& from;
+    std::vector<Patch>* to;
+    std::uint64_t base;
+    ~Rebase() {
+      if (to)
+        for (Patch p : from) {
+          p.offset += base;
+          to->push_back(p);
+        }
+    }
+  } rebase{local, undo, base};
   std::uint64_t ncmds = *r.read(16, 4), sizeofcmds = *r.read(20, 4);
   std::uint64_t at = is64 ? 32 : 28;
   if (ncmds > limits.max_macho_load_commands)
@@ -185,8 +246,8 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
 }
 
 Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits,
-                               std::vector<std::string>& warnings) {
-  ByteReader r(buf, true);
+                               std::vector<std::string>& warnings, std::vector<Patch>* undo) {
+  ByteReader r(buf, true, undo);
   bool fat64 = *r.read(0, 4) == 0xcafebabf;
   std::uint64_t n = *r.read(4, 4);
   std::uint64_t entry = fat64 ? 32 : 20;
@@ -201,9 +262,22 @@ Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& lim
     auto off = fat64 ? r.read(at + 8, 8) : r.read(at + 8, 4);
     auto size = fat64 ? r.read(at + 16, 8) : r.read(at + 12, 4);
     if (!off || !size) return fail(Errc::Malformed, "fat Mach-O: truncated arch table");
-    if (auto ok = prepare_macho_slice(buf, *off, *size, limits); !ok) return ok;
+    if (auto ok = prepare_macho_slice(buf, *off, *size, limits, undo); !ok) return ok;
   }
   return {};
+}
+
+/// The rewrites for `format`, made in `buf`; changes are logged in `undo` when given.
+Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits& limits, PreparedBytes& out,
+                     std::vector<Patch>* undo) {
+  switch (format) {
+    case Format::Pe: return prepare_pe(buf, limits, out.warnings, undo);
+    case Format::Elf: return prepare_elf(buf, out.warnings, out.elf_exports, undo);
+    case Format::MachO: return prepare_macho_slice(buf, 0, buf.size(), limits, undo);
+    case Format::MachOFat: return prepare_macho_fat(buf, limits, out.warnings, undo);
+    case Format::Unknown: break;
+  }
+  return fail(Errc::Unsupported, "not a binary format");
 }
 
 }  // namespace
@@ -211,18 +285,34 @@ Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& lim
 Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file,
                                        const Limits& limits) {
   PreparedBytes out;
+  if (format == Format::Unknown) return fail(Errc::Unsupported, "not a binary format");
   const auto* first = reinterpret_cast<const std::uint8_t*>(file.data());
   out.bytes.assign(first, first + file.size());
-  Result<void> ok;
-  switch (format) {
-    case Format::Pe: ok = prepare_pe(out.bytes, limits, out.warnings); break;
-    case Format::Elf: ok = prepare_elf(out.bytes, out.warnings); break;
-    case Format::MachO: ok = prepare_macho_slice(out.bytes, 0, out.bytes.size(), limits); break;
-    case Format::MachOFat: ok = prepare_macho_fat(out.bytes, limits, out.warnings); break;
-    case Format::Unknown: return fail(Errc::Unsupported, "not a binary format");
-  }
-  if (!ok) return std::unexpected(ok.error());
+  if (auto ok = prepare(format, out.bytes, limits, out, nullptr); !ok) return std::unexpected(ok.error());
   return out;
+}
+
+Result<PreparedBytes> prepare_in_place(Format format, std::vector<std::uint8_t>& buffer, const Limits& limits) {
+  PreparedBytes out;
+  out.buffer = &buffer;
+  Result<void> ok;
+  try {
+    ok = prepare(format, buffer, limits, out, &out.undo);
+  } catch (...) {  // bad_alloc logging a change: every change made so far is logged
+    undo_in_place(buffer, out);
+    throw;
+  }
+  if (!ok) {
+    undo_in_place(buffer, out);
+    return std::unexpected(ok.error());
+  }
+  return out;
+}
+
+void undo_in_place(std::vector<std::uint8_t>& buffer, const PreparedBytes& prepared) noexcept {
+  // Newest first, so a field changed twice ends with its first value.
+  for (auto it = prepared.undo.rbegin(); it != prepared.undo.rend(); ++it)
+    std::memcpy(buffer.data() + it->offset, it->old_bytes, it->width);
 }
 
 }  // namespace trustscan::parse

@@ -7,11 +7,14 @@
 ///    raw ranges beyond the file are clamped to it.
 ///  - ELF relocatable objects (kernel modules): relocation parsing is quadratic (amdgpu.ko 147 s) →
 ///    SHT_REL/SHT_RELA section headers are retyped as SHT_PROGBITS (relocations are not needed).
+///    Their symbol table is counted here and retyped too: LIEF would build an object per symbol
+///    (~45% of its time on a module) only for exports_count (elf_exports below).
 ///  - Mach-O: per-relocation rescans of all sections (a forged nreloc ran > 300 s) → every
 ///    section's nreloc is zeroed; load-command counts and sizes are checked against the slice.
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,17 +22,38 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "core/types.hpp"
+#include "parse/byte_reader.hpp"
 
 namespace trustscan::parse {
 
 struct PreparedBytes {
-  std::vector<std::uint8_t> bytes;    ///< the copy LIEF parses
+  std::vector<std::uint8_t> bytes;    ///< the copy LIEF parses (prepare_for_lief)
+  /// prepare_in_place: the caller's buffer, patched, that LIEF parses instead of `bytes`.
+  const std::vector<std::uint8_t>* buffer = nullptr;
+  /// prepare_in_place: every field changed in `*buffer`, with its old value (undo_in_place).
+  std::vector<Patch> undo;
   std::vector<std::string> warnings;  ///< what was changed or clamped, for the report
+  /// ELF relocatable objects whose symbol table was retyped: the symbols named `__ksymtab_*` in
+  /// it (a module's EXPORT_SYMBOLs), counted as LIEF would have (its first SHT_SYMTAB, names
+  /// from the section its sh_link names). Absent when LIEF parses the symbol table itself.
+  std::optional<std::size_t> elf_exports;
+
+  /// What LIEF parses: the copy, or the patched caller's buffer.
+  [[nodiscard]] const std::vector<std::uint8_t>& lief_input() const noexcept { return buffer ? *buffer : bytes; }
 };
 
 /// Returns the LIEF-safe copy of `file`, or Errc::Malformed / Errc::TooLarge when the headers are
 /// beyond what any loader accepts.
 Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file,
                                        const Limits& limits);
+
+/// The same rewrites made in `buffer` itself, without a copy, for a caller that owns the only copy
+/// of the file and hands it to LIEF (whose vector API copies it anyway). The result records every
+/// change; undo_in_place() must be called before the bytes are used for anything else (hashes,
+/// signatures, rules). On failure nothing is left changed.
+Result<PreparedBytes> prepare_in_place(Format format, std::vector<std::uint8_t>& buffer, const Limits& limits);
+
+/// Puts back what prepare_in_place changed in `buffer`.
+void undo_in_place(std::vector<std::uint8_t>& buffer, const PreparedBytes& prepared) noexcept;
 
 }  // namespace trustscan::parse

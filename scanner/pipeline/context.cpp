@@ -8,11 +8,11 @@
 namespace trustscan::pipeline {
 namespace {
 
-void note_key_report(const verify::KernelKeyLoadReport& report, Context& ctx) {
-  for (const auto& e : report.errors) ctx.notes.push_back({e.path, e.error.message});
+void note_key_report(const verify::KernelKeyLoadReport& report, LoadedKeyring& keys) {
+  for (const auto& e : report.errors) keys.notes.push_back({e.path, e.error.message});
   for (const auto& image : report.images)
-    ctx.key_sources.push_back(image.path + " (" + std::to_string(image.certificates) + " certificates, " +
-                              image.compression + ")");
+    keys.key_sources.push_back(image.path + " (" + std::to_string(image.certificates) + " certificates, " +
+                               image.compression + ")");
 }
 
 Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::VendorDb& vendors) {
@@ -33,6 +33,29 @@ Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::V
 }
 
 }  // namespace
+
+PendingKeyring::PendingKeyring() : PendingKeyring(LoadedKeyring{}) {}
+
+PendingKeyring::PendingKeyring(LoadedKeyring loaded) {
+  std::promise<std::shared_ptr<LoadedKeyring>> done;
+  done.set_value(std::make_shared<LoadedKeyring>(std::move(loaded)));
+  loaded_ = done.get_future().share();
+}
+
+PendingKeyring::PendingKeyring(std::function<LoadedKeyring()> load) {
+  // std::async: the last copy of the future waits for the thread, so it never outlives the scan.
+  loaded_ = std::async(std::launch::async, [load = std::move(load)] {
+              return std::make_shared<LoadedKeyring>(load());
+            }).share();
+}
+
+const LoadedKeyring& PendingKeyring::wait() const { return *loaded_.get(); }
+
+LoadedKeyring& PendingKeyring::wait_to_modify() { return *loaded_.get(); }
+
+bool PendingKeyring::ready() const {
+  return loaded_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
 
 Result<Context> load_context(const ContextOptions& opt, const std::vector<std::string>& roots) {
   std::vector<std::filesystem::path> anchor_dirs;
@@ -69,8 +92,8 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
                                       "', which signatures/vendors does not define");
   auto policy = load_policy(opt, *vendors);
   if (!policy) return std::unexpected(policy.error());
-  Context ctx{std::move(*trust), std::move(apple),   verify::KernelKeyring{}, std::move(*vendors),
-              std::move(rules),  std::move(*policy), opt.verify_time,         {},
+  Context ctx{std::move(*trust), std::move(apple),   PendingKeyring{}, std::move(*vendors),
+              std::move(rules),  std::move(*policy), opt.verify_time,   opt.match_all,
               {}};
   if (ctx.verify_time == 0)
     ctx.verify_time = std::chrono::duration_cast<std::chrono::seconds>(
@@ -78,25 +101,39 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
   // Suppression expiry follows the same clock as verification (--verify-time pins both).
   ctx.policy.set_today(std::chrono::year_month_day{
       std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx.verify_time}})});
+  // --module-keys are the operator's files: read them now (a wrong path is a usage error).
+  LoadedKeyring keys;
   for (const auto& dir : opt.module_key_dirs) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
       return fail(Errc::Config, "--module-keys " + dir.string() + ": not a directory");
-    auto report = ctx.kernel_keys.add_from_directory(dir);
-    note_key_report(report, ctx);
-    ctx.key_sources.push_back(dir.string() + " (" + std::to_string(report.keys_added) + " keys)");
+    auto report = keys.keyring.add_from_directory(dir);
+    note_key_report(report, keys);
+    keys.key_sources.push_back(dir.string() + " (" + std::to_string(report.keys_added) + " keys)");
   }
+  std::vector<std::string> key_roots;
   if (opt.kernel_keys_from_roots)
     for (const auto& root : roots) {
       struct stat st {};
-      if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) key_roots.push_back(root);
+    }
+  if (key_roots.empty()) {
+    ctx.kernel_keys = PendingKeyring(std::move(keys));
+  } else {
+    // The kernel images are decompressed in the background (PendingKeyring).
+    auto partial = std::make_shared<LoadedKeyring>(std::move(keys));
+    ctx.kernel_keys = PendingKeyring([partial, key_roots = std::move(key_roots)]() mutable {
+      LoadedKeyring loaded = std::move(*partial);
+      for (const auto& root : key_roots) {
         try {  // a kernel image is input like any file: a failure is a note, never the end
-          note_key_report(ctx.kernel_keys.add_from_root(root), ctx);
+          note_key_report(loaded.keyring.add_from_root(root), loaded);
         } catch (const std::exception& e) {
-          ctx.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
+          loaded.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
         }
       }
-    }
+      return loaded;
+    });
+  }
   return ctx;
 }
 

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +38,9 @@ struct ContextOptions {
   std::vector<std::filesystem::path> vendor_files; ///< --vendors: added to the shipped vendor list
   std::vector<std::filesystem::path> rule_paths;   ///< --rules: YARA files/dirs added to rules/index.yar
   bool default_rules = true;                       ///< false: only --rules
+  /// --match-all: run the rules on every binary, also on the kernel's own in-tree modules
+  /// (rule_scope.hpp says which files are otherwise skipped, and why that is safe).
+  bool match_all = false;
   /// Policy: --policy FILE, plus --flag-country / --flag-vendor. With none of them the shipped
   /// rules/policy/default.yaml applies; flags alone replace it; a file plus flags combine.
   std::optional<std::filesystem::path> policy_file;
@@ -49,16 +55,53 @@ struct LoadNote {
   std::string message;
 };
 
+/// The module-signing keyring and what loading it reported.
+struct LoadedKeyring {
+  verify::KernelKeyring keyring;
+  std::vector<LoadNote> notes;           ///< problems met reading kernel images / key files
+  std::vector<std::string> key_sources;  ///< where the keys came from
+};
+
+/// The module-signing keyring, loaded on a background thread: the kernel images of the roots
+/// must be decompressed (about 0.6 s of CPU for Debian's 8 MB vmlinuz), and the walk, the
+/// Windows catalogs and the files that are not kernel modules need no keys. Whoever needs the keys
+/// waits for them, so no module is ever verified against a partly loaded keyring.
+/// Copies share the one load; every member is safe to call from any thread.
+class PendingKeyring {
+ public:
+  /// An empty keyring, already loaded.
+  PendingKeyring();
+  /// A keyring already loaded.
+  explicit PendingKeyring(LoadedKeyring loaded);
+  /// The keyring `load` builds, run on its own thread from now.
+  explicit PendingKeyring(std::function<LoadedKeyring()> load);
+
+  /// The complete keyring (waits for the load to finish).
+  [[nodiscard]] const verify::KernelKeyring& keys() const { return wait().keyring; }
+  /// The complete load, with its notes (waits for the load to finish).
+  [[nodiscard]] const LoadedKeyring& wait() const;
+  /// True once the load has finished (never waits).
+  [[nodiscard]] bool ready() const;
+  /// The complete load, to add more keys to (waits for the load to finish). Only before the
+  /// keyring is shared with readers: the pipeline adds the kernel images found inside disk-image
+  /// roots this way before any file is analysed.
+  [[nodiscard]] LoadedKeyring& wait_to_modify();
+
+ private:
+  std::shared_future<std::shared_ptr<LoadedKeyring>> loaded_;
+};
+
 struct Context {
   verify::TrustStore trust;
   verify::MachOTrustAnchors apple;
-  verify::KernelKeyring kernel_keys;
+  PendingKeyring kernel_keys;  ///< --module-keys and the roots' kernel images (see PendingKeyring)
   attribute::VendorDb vendors;
   std::optional<match::RuleSet> rules;  ///< compiled once; absent when no rule file is configured
   policy::Policy policy;
   std::int64_t verify_time = 0;
+  bool match_all = false;               ///< ContextOptions::match_all
   std::vector<LoadNote> notes;          ///< non-fatal loading problems, reported with the scan
-  std::vector<std::string> key_sources; ///< where module-signing keys came from
+                                        ///< (the keyring's own are in kernel_keys.wait())
 };
 
 /// Loads everything shared; roots are needed to find their kernel images.

@@ -63,6 +63,9 @@ struct FileRecord {
   std::vector<CatalogSignature> catalog_signatures;
   std::optional<WindowsFacts> windows;                     ///< inside a Windows image
   std::vector<match::RuleMatch> matches;                   ///< match: YARA rules that fired
+  /// match: why the rules were not run on this file (rule_scope.hpp); absent when they ran or
+  /// when no rule set is loaded.
+  std::optional<std::string> rules_skipped;
   std::optional<attribute::Attribution> attribution;       ///< attribute: absent = no evidence
   std::optional<policy::Verdict> verdict;                   ///< policy: absent = unattributed
   std::vector<Error> errors;                     ///< per-file failures, each with its stage

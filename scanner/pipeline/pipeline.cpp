@@ -26,6 +26,7 @@
 #include "match/matcher.hpp"
 #include "parse/parser.hpp"
 #include "pipeline/roots.hpp"
+#include "pipeline/rule_scope.hpp"
 #include "pipeline/worker_pool.hpp"
 #include "verify/authenticode.hpp"
 #include "verify/macho_signature.hpp"
@@ -43,12 +44,14 @@ Error at_stage(Error e, std::string stage) {
   return e;
 }
 
-/// verify/: every signature the model says is there, over the same bytes.
-void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx) {
+/// verify/: every signature the model says is there, over the same bytes. `module_digest`: the
+/// SHA-256 of a module's signed content, if it was computed with the file's hash.
+void verify_signatures(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx,
+                       const verify::SignedContentDigest* module_digest) {
   const parse::BinaryModel& m = *rec.binary;
   if (m.pe) rec.authenticode = verify::verify_authenticode(bytes, m.pe->layout, {&ctx.trust, ctx.verify_time});
   if (rec.classification.type == FileType::KernelModule)
-    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys);
+    rec.module_signature = verify::verify_module_signature(bytes, ctx.kernel_keys.keys(), module_digest);
   for (std::size_t i = 0; i < m.macho_slices.size(); ++i) {
     const parse::MachOSlice& s = m.macho_slices[i];
     if (!s.has_code_signature) continue;
@@ -153,7 +156,15 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
   if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
   std::span<const std::byte> bytes = contents->bytes();
   rec.file.size = bytes.size();
-  rec.sha256 = io::sha256_hex(bytes);
+  // A signed module's signature covers a prefix of the file: hash it once for both.
+  std::optional<verify::SignedContentDigest> module_digest;
+  if (auto signed_size = id.format == Format::Elf ? verify::module_signed_size(bytes) : std::nullopt) {
+    io::Sha256WithPrefix h = io::sha256_with_prefix(bytes, *signed_size);
+    rec.sha256 = std::move(h.hex);
+    module_digest = verify::SignedContentDigest{*signed_size, h.prefix};
+  } else {
+    rec.sha256 = io::sha256_hex(bytes);
+  }
 
   std::vector<std::byte> inflated;
   if (id.compression != Compression::None) {
@@ -180,19 +191,22 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
                                std::to_string(bytes.size() >> 20) + " MiB is above the parse limit of " +
                                    std::to_string(limits.max_parse_size >> 20) + " MiB (--max-parse-size); not parsed",
                                "parse"});
-  } else if (auto model = parse::parse_binary(rec.format, bytes, limits); !model) {
+  } else if (auto model = inflated.empty() ? parse::parse_binary(rec.format, contents->buffer(), limits)
+                                           : parse::parse_binary(rec.format, bytes, limits);
+             !model) {
     rec.errors.push_back(at_stage(model.error(), "parse"));
   } else {
     rec.classification = parse::classify(*model, f.path);
     model->type = rec.classification.type;
     rec.binary = std::move(*model);
     try {
-      verify_signatures(rec, bytes, ctx);
+      verify_signatures(rec, bytes, ctx, module_digest ? &*module_digest : nullptr);
     } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
       rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
     }
   }
-  if (matcher) match_rules(rec, bytes, *matcher, rule_privilege(rec, win));
+  if (matcher && !ctx.match_all) rec.rules_skipped = rules_not_needed(rec);
+  if (matcher && !rec.rules_skipped) match_rules(rec, bytes, *matcher, rule_privilege(rec, win));
   return rec;
 }
 
@@ -229,6 +243,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
     if (!rec.errors.empty()) ++s.error_count;
     if (rec.attribution) ++s.attributed;
     if (!rec.catalog_signatures.empty()) ++s.catalog_signed;
+    if (rec.rules_skipped) ++s.rules_skipped;
     if (rec.verdict && rec.verdict->finding()) {
       ++s.findings;
       ++s.findings_by_severity[std::string(policy::to_string(rec.verdict->severity))];
@@ -306,8 +321,11 @@ std::string cache_fingerprint(const Context& ctx, const Limits& l) {
   text += "\nrules " + (ctx.rules ? ctx.rules->fingerprint() : std::string("none"));
   text += "\ntrust " + ctx.trust.fingerprint();
   text += "\napple " + ctx.apple.fingerprint();
-  for (const verify::KernelKey& k : ctx.kernel_keys.keys())
-    text += "\nkernel-key " + k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin;
+  // (Waits for the keyring being loaded in the background.)
+  for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
+    text += "\nkernel-key " + k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin +
+            " " + std::to_string(k.image_position);
+  text += std::string("\nmatch-all ") + (ctx.match_all ? "1" : "0");
   for (std::uint64_t v : {l.max_file_size, l.max_parse_size, l.max_decompressed_size, std::uint64_t{l.max_pe_sections},
                           std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},
                           std::uint64_t{l.max_string_length}, std::uint64_t{l.max_imports}})
@@ -331,6 +349,7 @@ cache::FileFacts facts_of(const Outcome& o, const WindowsState& win) {
   f.module_signature = rec->module_signature;
   f.macho_signatures = rec->macho_signatures;
   f.matches = rec->matches;
+  f.rules_skipped = rec->rules_skipped;
   f.rule_privilege = rule_privilege(*rec, win);
   f.errors = rec->errors;
   if (rec->authenticode) f.clock_window.narrow(rec->authenticode->clock_window);
@@ -353,6 +372,7 @@ Outcome outcome_of(const discover::FileRef& file, cache::FileFacts&& f) {
   rec.module_signature = std::move(f.module_signature);
   rec.macho_signatures = std::move(f.macho_signatures);
   rec.matches = std::move(f.matches);
+  rec.rules_skipped = std::move(f.rules_skipped);
   rec.errors = std::move(f.errors);
   return rec;
 }
@@ -475,10 +495,13 @@ Result<ScanResult> scan(const ScanOptions& options) {
   st->outcomes.resize(st->files.size());
   st->out_of_memory.reset(new std::atomic<bool>[st->files.size()]());
 
-  // Big files first so that a few large drivers do not leave one core busy at the end.
+  // Big files first so that a few large drivers do not leave one core busy at the end; files
+  // named like kernel modules after all others, so the module keyring can finish loading meanwhile.
   std::vector<std::size_t> order(st->files.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return st->files[i].size; });
+  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) {
+    return std::pair{!identify::looks_like_module(st->files[i].relative), st->files[i].size};
+  });
 
   auto make_worker = [st]() -> ItemFunction {
     // One YARA scanner per thread over the shared compiled rules.
@@ -585,8 +608,10 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.images = st->roots.images;
   result.catalog_summary = catalog_summary(*st->win);
   result.windows = st->win;
+  const LoadedKeyring& keys = ctx.kernel_keys.wait();
   result.load_notes = ctx.notes;
-  result.key_sources = ctx.key_sources;
+  result.load_notes.insert(result.load_notes.end(), keys.notes.begin(), keys.notes.end());
+  result.key_sources = keys.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();
   result.verify_time = ctx.verify_time;
   result.suppressions = ctx.policy.suppression_report(ctx.policy.today());

@@ -92,6 +92,7 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> findings_by_severity;
   std::uint64_t attributed = 0;
   std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
+  std::uint64_t rules_skipped = 0;   ///< records not matched against the rules (FileRecord::rules_skipped)
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
   std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
   std::optional<CacheCounts> cache;     ///< set when --cache was given

@@ -145,10 +145,12 @@ void add_image_kernel_keys(const OpenedRoots& roots, Context& ctx) {
         continue;
       }
       if (!searched.insert(io::sha256_hex(bytes->bytes())).second) continue;
-      auto report = ctx.kernel_keys.add_from_kernel_image(bytes->bytes(), shown);
-      for (const auto& e : report.errors) ctx.notes.push_back({e.path, e.error.message});
+      // Waits for the keys of the directory roots (loaded in the background) and adds these.
+      LoadedKeyring& keys = ctx.kernel_keys.wait_to_modify();
+      auto report = keys.keyring.add_from_kernel_image(bytes->bytes(), shown);
+      for (const auto& e : report.errors) keys.notes.push_back({e.path, e.error.message});
       for (const auto& k : report.images)
-        ctx.key_sources.push_back(k.path + " (" + std::to_string(k.certificates) + " certificates, " + k.compression + ")");
+        keys.key_sources.push_back(k.path + " (" + std::to_string(k.certificates) + " certificates, " + k.compression + ")");
     }
   }
 }

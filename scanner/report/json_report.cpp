@@ -387,6 +387,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
                        {"meta", meta}, {"strings", strings}});
   }
   if (!matches.empty()) t["rules"] = std::move(matches);
+  if (r.rules_skipped) t["rules_skipped"] = safe(*r.rules_skipped);
   if (r.attribution) {
     t["vendor"] = attribution_json(*r.attribution);
     t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
@@ -423,7 +424,8 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped},
           {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
           {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed},
-          {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out}};
+          {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out},
+          {"rules_skipped", s.rules_skipped}};
   if (s.cache)  // issue 8: --cache
     j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
   if (!s.image_entries.empty()) j["image_entries"] = s.image_entries;

@@ -219,6 +219,9 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   if (s.cache)
     out << "cache: " << s.cache->hits << " files reused unread, " << s.cache->misses << " analysed ("
         << s.cache->invalidated << " of them had an outdated entry)\n";
+  if (s.rules_skipped)
+    out << "rules not run on " << s.rules_skipped
+        << " in-tree kernel modules signed with their kernel's build key (--match-all)\n";
   out << '\n';
   write_images(result, out);
   write_windows(result, out);

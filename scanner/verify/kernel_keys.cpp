@@ -106,26 +106,98 @@ bool starts_with(std::span<const std::byte> b, std::size_t off, std::string_view
   return b.size() >= off + s.size() && std::memcmp(b.data() + off, s.data(), s.size()) == 0;
 }
 
-/// The decompressed kernel (or a view of the input when it was not compressed).
-struct Payload {
-  std::string compression;
-  std::vector<std::byte> owned;
-  std::span<const std::byte> bytes;
+constexpr std::size_t kMinCert = 200;  // smaller than any real certificate with a public key
+
+/// Every DER certificate in a byte stream that parses completely, found chunk by chunk so that a
+/// decompressed kernel never has to be held in memory whole. The kernel's system certificate list
+/// (certs/system_certificates.S) is a plain concatenation of DER certificates, so candidates are
+/// `30 82 LL LL` (certificate) directly followed by `30 81|82` (tbsCertificate). A candidate is
+/// decided only once all of its bytes (at most 64 KiB) are there, so the result is the same as a
+/// search of the whole stream at once, however it is cut into chunks.
+class CertificateFinder {
+ public:
+  explicit CertificateFinder(std::size_t max_certs) : max_(max_certs) {}
+
+  void feed(std::span<const std::byte> chunk) {
+    if (out_.size() >= max_) return;
+    const auto* first = reinterpret_cast<const unsigned char*>(chunk.data());
+    buf_.insert(buf_.end(), first, first + chunk.size());
+    scan(false);
+  }
+
+  std::vector<X509Ptr> finish() && {
+    if (out_.size() < max_) scan(true);
+    buf_.clear();
+    return std::move(out_);
+  }
+
+ private:
+  /// Examines candidates in buf_; keeps the bytes from the first undecided one.
+  void scan(bool final) {
+    const unsigned char* p = buf_.data();
+    const std::size_t n = buf_.size();
+    std::size_t i = 0;
+    while (out_.size() < max_) {
+      if (n < 8 || i > n - 8) break;
+      const void* hit = std::memchr(p + i, 0x30, n - 8 - i + 1);
+      if (hit == nullptr) {
+        i = n - 7;  // the last 7 bytes cannot be examined yet
+        break;
+      }
+      i = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - p);
+      if (p[i + 1] == 0x82 && p[i + 4] == 0x30 && (p[i + 5] == 0x82 || p[i + 5] == 0x81)) {
+        const std::size_t len = (std::size_t{p[i + 2]} << 8 | p[i + 3]) + 4;
+        if (len >= kMinCert && len > n - i && !final) break;  // wait for the rest of it
+        if (len >= kMinCert && len <= n - i) {
+          const unsigned char* q = p + i;
+          X509Ptr cert(d2i_X509(nullptr, &q, static_cast<long>(len)));
+          if (cert && q == p + i + len) {
+            out_.push_back(std::move(cert));
+            i += len;
+            continue;
+          }
+          ERR_clear_error();
+        }
+      }
+      ++i;
+    }
+    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(std::min(i, n)));
+  }
+
+  std::size_t max_;
+  std::vector<unsigned char> buf_;  // bytes not yet decided on
+  std::vector<X509Ptr> out_;
 };
 
-Result<Payload> decompress_at(std::span<const std::byte> in, std::uint64_t cap) {
+/// What searching one kernel payload found.
+struct PayloadScan {
+  std::string compression;   ///< as KernelImageScan::compression
+  std::uint64_t size = 0;    ///< bytes searched (the decompressed kernel)
+  std::vector<X509Ptr> certificates;
+};
+
+/// Decompresses the stream at the start of `in` and searches it as it comes out.
+Result<PayloadScan> scan_stream(std::span<const std::byte> in, std::uint64_t cap, std::size_t max_certs) {
   const auto fmt = modsig::sniff_compression(in);
   if (!fmt) return fail(Errc::Unsupported, "no known compression magic");
-  auto out = modsig::decompress_first_stream(*fmt, in, cap);
-  if (!out) return std::unexpected(std::move(out.error()));
-  Payload p{std::string(to_string(*fmt)), std::move(*out), {}};
-  p.bytes = p.owned;
-  return p;
+  CertificateFinder finder(max_certs);
+  const modsig::ChunkSink sink = [&finder](std::span<const std::byte> chunk) { finder.feed(chunk); };
+  auto size = modsig::decompress_first_stream(*fmt, in, cap, sink);
+  if (!size) return std::unexpected(std::move(size.error()));
+  return PayloadScan{std::string(to_string(*fmt)), *size, std::move(finder).finish()};
 }
 
-/// Finds and expands the kernel inside an image (see add_from_kernel_image for the layouts).
-Result<Payload> kernel_payload(std::span<const std::byte> image, std::uint64_t cap) {
-  if (starts_with(image, 0, "\x7f" "ELF")) return Payload{"none", {}, image};
+/// Finds the kernel inside an image, expands it and searches it for certificates (see
+/// add_from_kernel_image for the layouts). A failed attempt contributes nothing: each attempt
+/// searches with a fresh finder.
+Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::uint64_t cap, std::size_t max_certs) {
+  if (starts_with(image, 0, "\x7f" "ELF")) {
+    CertificateFinder finder(max_certs);
+    constexpr std::size_t kSlice = 1u << 20;  // bounds the finder's copy
+    for (std::size_t at = 0; at < image.size(); at += kSlice)
+      finder.feed(image.subspan(at, std::min(kSlice, image.size() - at)));
+    return PayloadScan{"none", image.size(), std::move(finder).finish()};
+  }
 
   // x86 bzImage (boot protocol >= 2.08, Documentation/arch/x86/boot.rst): the setup header says
   // where the compressed vmlinux starts (payload_offset, relative to the protected-mode code).
@@ -137,7 +209,7 @@ Result<Payload> kernel_payload(std::span<const std::byte> image, std::uint64_t c
     const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 + le32(image, 0x248);
     const std::uint64_t length = le32(image, 0x24c);
     if (version >= 0x208 && length > 0 && start < image.size() && length <= image.size() - start) {
-      auto p = decompress_at(image.subspan(start, length), cap);
+      auto p = scan_stream(image.subspan(start, length), cap, max_certs);
       if (p || p.error().code == Errc::TooLarge) return p;
       header_error = std::move(p.error());
     }
@@ -146,14 +218,14 @@ Result<Payload> kernel_payload(std::span<const std::byte> image, std::uint64_t c
   if (image.size() >= 16 && starts_with(image, 0, "MZ") && starts_with(image, 4, "zimg")) {
     const std::uint64_t start = le32(image, 8), length = le32(image, 12);
     if (length > 0 && start < image.size() && length <= image.size() - start) {
-      auto p = decompress_at(image.subspan(start, length), cap);
+      auto p = scan_stream(image.subspan(start, length), cap, max_certs);
       if (p || p.error().code == Errc::TooLarge) return p;
       header_error = std::move(p.error());
     }
   }
   // A compressed Image as a whole (arm64 Debian's vmlinuz is Image.gz).
   if (modsig::sniff_compression(image)) {
-    auto p = decompress_at(image, cap);
+    auto p = scan_stream(image, cap, max_certs);
     if (p || p.error().code == Errc::TooLarge) return p;
     header_error = std::move(p.error());
   }
@@ -166,47 +238,12 @@ Result<Payload> kernel_payload(std::span<const std::byte> image, std::uint64_t c
     const auto fmt = modsig::sniff_compression(image.subspan(i, 6));
     if (!fmt || *fmt == KernelCompression::Lzma) continue;
     ++attempts;
-    auto out = modsig::decompress_first_stream(*fmt, image.subspan(i), cap);
-    if (out && out->size() >= kMinKernel) {
-      Payload p{std::string(to_string(*fmt)), std::move(*out), {}};
-      p.bytes = p.owned;
-      return p;
-    }
+    auto p = scan_stream(image.subspan(i), cap, max_certs);
+    if (p && p->size >= kMinKernel) return p;
     ERR_clear_error();
   }
   if (header_error) return std::unexpected(std::move(*header_error));
   return fail(Errc::Unsupported, "no compressed kernel payload found");
-}
-
-/// Every DER certificate in `data` that parses completely. The kernel's system certificate list
-/// (certs/system_certificates.S) is a plain concatenation of DER certificates, so candidates are
-/// `30 82 LL LL` (certificate) directly followed by `30 81|82` (tbsCertificate).
-std::vector<X509Ptr> find_certificates(std::span<const std::byte> data, std::size_t max_certs) {
-  std::vector<X509Ptr> out;
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  const std::size_t n = data.size();
-  constexpr std::size_t kMinCert = 200;  // smaller than any real certificate with a public key
-  std::size_t i = 0;
-  while (n >= 8 && i <= n - 8 && out.size() < max_certs) {
-    const void* hit = std::memchr(p + i, 0x30, n - 8 - i + 1);
-    if (hit == nullptr) break;
-    i = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - p);
-    if (p[i + 1] == 0x82 && p[i + 4] == 0x30 && (p[i + 5] == 0x82 || p[i + 5] == 0x81)) {
-      const std::size_t len = (std::size_t{p[i + 2]} << 8 | p[i + 3]) + 4;
-      if (len >= kMinCert && len <= n - i) {
-        const unsigned char* q = p + i;
-        X509Ptr cert(d2i_X509(nullptr, &q, static_cast<long>(len)));
-        if (cert && q == p + i + len) {
-          out.push_back(std::move(cert));
-          i += len;
-          continue;
-        }
-        ERR_clear_error();
-      }
-    }
-    ++i;
-  }
-  return out;
 }
 
 std::string sha256_hex(std::span<const std::byte> data) {
@@ -234,7 +271,7 @@ struct KernelKeyring::Impl {
   std::unordered_set<std::string> image_hashes;  // of kernel images already searched
 
   /// Adds one certificate; false if it was already present.
-  bool add(X509Ptr cert, KernelKeySource source, const std::string& origin) {
+  bool add(X509Ptr cert, KernelKeySource source, const std::string& origin, std::size_t image_position = 0) {
     std::string fp = modsig::sha256_fingerprint(cert.get());
     if (fp.empty() || !fingerprints.insert(fp).second) return false;
     // Fill OpenSSL's lazily computed extension cache now, while we are single-threaded.
@@ -247,6 +284,7 @@ struct KernelKeyring::Impl {
     key.sha256_fingerprint = std::move(fp);
     key.source = source;
     key.origin = origin;
+    key.image_position = image_position;
     keys.push_back(std::move(key));
     certs.push_back(std::move(cert));
     return true;
@@ -319,18 +357,19 @@ KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::by
   report.files.push_back(origin);
   KernelImageScan scan;
   scan.path = origin;
-  auto payload = kernel_payload(image, impl_->limits.max_decompressed_size);
+  auto payload = scan_kernel_payload(image, impl_->limits.max_decompressed_size,
+                                     impl_->limits.max_certificates_per_image);
   if (!payload) {
     payload.error().message = origin + ": " + payload.error().message;
     report.errors.push_back({origin, std::move(payload.error())});
     return report;
   }
   scan.compression = payload->compression;
-  scan.decompressed_size = payload->bytes.size();
-  auto certs = find_certificates(payload->bytes, impl_->limits.max_certificates_per_image);
+  scan.decompressed_size = payload->size;
+  std::vector<X509Ptr>& certs = payload->certificates;
   scan.certificates = certs.size();
-  for (auto& c : certs) {
-    if (impl_->add(std::move(c), KernelKeySource::KernelImage, origin))
+  for (std::size_t i = 0; i < certs.size(); ++i) {
+    if (impl_->add(std::move(certs[i]), KernelKeySource::KernelImage, origin, i))
       ++report.keys_added;
     else
       ++report.duplicates;

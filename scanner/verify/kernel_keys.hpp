@@ -51,6 +51,10 @@ struct KernelKey {
   std::string sha256_fingerprint;  ///< SHA-256 of the DER certificate, lower-case hex
   KernelKeySource source = KernelKeySource::ModuleKeysDir;
   std::string origin;              ///< the file the key came from (path as found, under the root)
+  /// KernelImage keys: 0-based order among the certificates found in that image. Position 0 is
+  /// the image's own module-signing key: certs/system_certificates.S puts the build's
+  /// signing_key.x509 first in the list, before CONFIG_SYSTEM_TRUSTED_KEYS.
+  std::size_t image_position = 0;
 };
 
 /// A file that could not be used, and why. The file is skipped; loading goes on.

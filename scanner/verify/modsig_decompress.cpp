@@ -14,47 +14,79 @@
 namespace trustscan::verify::modsig {
 namespace {
 
-/// Output that grows geometrically up to a hard cap.
+/// An lz4 legacy block expands to at most this (lz4 -l).
+constexpr std::size_t kLz4Block = 8u << 20;
+
+/// Where a decoder writes. Two modes:
+///  - collecting (no sink): one buffer that grows geometrically up to the cap, returned whole;
+///  - streaming (a sink): a fixed window handed to the sink each time it fills, so a 60 MiB
+///    kernel is searched through a window of a few MiB instead of being held in memory.
+/// Either way the cap bounds the total output.
 class Output {
  public:
-  Output(std::uint64_t cap, std::size_t input_size)
-      : cap_(cap) {
+  Output(std::uint64_t cap, std::size_t input_size, const ChunkSink* sink = nullptr,
+         std::size_t min_window = 0)
+      : cap_(cap), sink_(sink) {
     // Kernel payloads expand 3-5x; start there to avoid most reallocations.
-    const std::uint64_t guess = std::max<std::uint64_t>(std::uint64_t{1} << 20, std::uint64_t{input_size} * 4);
-    buf_.resize(static_cast<std::size_t>(std::min(cap_, guess)));
+    const std::uint64_t guess = sink ? std::max<std::size_t>(kStreamWindow, min_window)
+                                     : std::max<std::uint64_t>(std::uint64_t{1} << 20, std::uint64_t{input_size} * 4);
+    buf_.resize(static_cast<std::size_t>(sink ? guess : std::min(cap_, guess)));
   }
-  /// Free space at the end; grows first if full. Returns false when the cap is reached.
-  [[nodiscard]] bool ensure_space() {
-    if (used_ < buf_.size()) return true;
-    if (buf_.size() >= cap_) return false;
-    buf_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap_, std::uint64_t{buf_.size()} * 2)));
+  /// Free space at the end; grows (or hands the full window to the sink) first if full.
+  /// Returns false when the cap is reached.
+  [[nodiscard]] bool ensure_space() { return ensure_space(1); }
+  /// As ensure_space(), with at least `n` bytes free (n <= the window in streaming mode).
+  [[nodiscard]] bool ensure_space(std::size_t n) {
+    if (total() >= cap_) return false;
+    if (buf_.size() - used_ >= n) return true;
+    if (sink_) {
+      flush();  // the window is at least n bytes (min_window)
+      return true;
+    }
+    buf_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap_, std::max<std::uint64_t>(used_ + n, std::uint64_t{buf_.size()} * 2))));
     return true;
   }
   std::byte* tail() noexcept { return buf_.data() + used_; }
-  std::size_t tail_size() const noexcept { return buf_.size() - used_; }
+  /// Free space, never more than what is left under the cap.
+  std::size_t tail_size() const noexcept {
+    const std::uint64_t left = cap_ - std::min(cap_, flushed_ + used_);
+    return static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size() - used_, left));
+  }
   void advance(std::size_t n) noexcept { used_ += n; }
-  std::size_t used() const noexcept { return used_; }
+  std::uint64_t total() const noexcept { return flushed_ + used_; }
   std::vector<std::byte> finish() && {
     buf_.resize(used_);
     buf_.shrink_to_fit();
     return std::move(buf_);
   }
+  /// Streaming mode: hands what is left to the sink; returns the total size.
+  std::uint64_t finish_stream() {
+    flush();
+    return flushed_;
+  }
 
  private:
+  static constexpr std::size_t kStreamWindow = 1u << 20;
+  void flush() {
+    if (used_ != 0) (*sink_)(std::span<const std::byte>(buf_.data(), used_));
+    flushed_ += used_;
+    used_ = 0;
+  }
   std::uint64_t cap_;
+  const ChunkSink* sink_ = nullptr;
   std::vector<std::byte> buf_;
   std::size_t used_ = 0;
+  std::uint64_t flushed_ = 0;
 };
 
 std::unexpected<Error> too_large(std::uint64_t cap) {
   return fail(Errc::TooLarge, "kernel payload expands beyond " + std::to_string(cap >> 20) + " MiB");
 }
 
-Result<std::vector<std::byte>> gunzip(std::span<const std::byte> in, std::uint64_t cap) {
+Result<void> gunzip(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
   z_stream s{};
   if (inflateInit2(&s, 16 + MAX_WBITS) != Z_OK) return fail(Errc::Internal, "inflateInit2 failed");
   std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&s, &inflateEnd);
-  Output out(cap, in.size());
   std::size_t in_pos = 0;
   for (;;) {
     if (s.avail_in == 0 && in_pos < in.size()) {
@@ -76,10 +108,10 @@ Result<std::vector<std::byte>> gunzip(std::span<const std::byte> in, std::uint64
     if (rc != Z_OK && rc != Z_BUF_ERROR)
       return fail(Errc::Malformed, std::string("gzip: ") + (s.msg ? s.msg : "corrupt stream"));
   }
-  return std::move(out).finish();
+  return {};
 }
 
-Result<std::vector<std::byte>> unxz(std::span<const std::byte> in, std::uint64_t cap, bool alone) {
+Result<void> unxz(std::span<const std::byte> in, std::uint64_t cap, bool alone, Output& out) {
   lzma_stream s = LZMA_STREAM_INIT;
   // The kernel's own decoders use at most a few MiB of dictionary; 256 MiB bounds hostile headers.
   constexpr std::uint64_t kMemLimit = 256ull << 20;
@@ -89,7 +121,6 @@ Result<std::vector<std::byte>> unxz(std::span<const std::byte> in, std::uint64_t
   std::unique_ptr<lzma_stream, decltype(&lzma_end)> guard(&s, &lzma_end);
   s.next_in = reinterpret_cast<const std::uint8_t*>(in.data());
   s.avail_in = in.size();
-  Output out(cap, in.size());
   for (;;) {
     if (!out.ensure_space()) return too_large(cap);
     const std::size_t room = out.tail_size();
@@ -103,16 +134,15 @@ Result<std::vector<std::byte>> unxz(std::span<const std::byte> in, std::uint64_t
     if (rc == LZMA_BUF_ERROR) continue;
     return fail(Errc::Malformed, "xz/lzma stream is corrupt (lzma_ret " + std::to_string(static_cast<int>(rc)) + ")");
   }
-  return std::move(out).finish();
+  return {};
 }
 
-Result<std::vector<std::byte>> unzstd(std::span<const std::byte> in, std::uint64_t cap) {
+Result<void> unzstd(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
   std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
   if (!dctx) return fail(Errc::Internal, "ZSTD_createDCtx failed");
   // Kernel images are compressed with `zstd -22 --ultra` (window log 27 at most); refuse more.
   ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, 27);
   ZSTD_inBuffer ib{in.data(), in.size(), 0};
-  Output out(cap, in.size());
   for (;;) {
     if (!out.ensure_space()) return too_large(cap);
     ZSTD_outBuffer ob{out.tail(), out.tail_size(), 0};
@@ -122,7 +152,7 @@ Result<std::vector<std::byte>> unzstd(std::span<const std::byte> in, std::uint64
     if (rc == 0) break;  // first frame complete
     if (ib.pos == ib.size && ob.pos < ob.size) return fail(Errc::Malformed, "zstd stream is truncated");
   }
-  return std::move(out).finish();
+  return {};
 }
 
 std::uint32_t le32(const std::byte* p) noexcept {
@@ -134,37 +164,43 @@ std::uint32_t le32(const std::byte* p) noexcept {
 /// [u32le compressed size][data], each expanding to at most 8 MiB. The stream has no end marker:
 /// like lib/decompress_unlz4.c we stop at the input end, at a repeated magic, or at a size field
 /// that cannot be a block (the 4-byte appended image size follows the last block).
-Result<std::vector<std::byte>> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap) {
+Result<void> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
   constexpr std::uint32_t kMagic = 0x184C2102;
-  constexpr std::size_t kBlock = 8u << 20;
   if (in.size() < 4 || le32(in.data()) != kMagic) return fail(Errc::Malformed, "lz4: bad legacy magic");
-  std::vector<std::byte> out;
   std::size_t pos = 4;
   std::size_t blocks = 0;
   while (in.size() - pos >= 4) {
     const std::uint32_t csize = le32(in.data() + pos);
     if (csize == kMagic) { pos += 4; continue; }
-    if (csize == 0 || csize > static_cast<std::uint32_t>(LZ4_compressBound(static_cast<int>(kBlock))) || csize > in.size() - pos - 4) break;
-    if (out.size() >= cap) return too_large(cap);
-    const std::size_t room = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, cap - out.size()));
-    const std::size_t old = out.size();
-    out.resize(old + room);
+    if (csize == 0 || csize > static_cast<std::uint32_t>(LZ4_compressBound(static_cast<int>(kLz4Block))) || csize > in.size() - pos - 4) break;
+    if (!out.ensure_space(kLz4Block)) return too_large(cap);
+    const std::size_t room = std::min(kLz4Block, out.tail_size());
     const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(in.data() + pos + 4),
-                                      reinterpret_cast<char*>(out.data() + old), static_cast<int>(csize),
+                                      reinterpret_cast<char*>(out.tail()), static_cast<int>(csize),
                                       static_cast<int>(room));
     if (n < 0) {
-      out.resize(old);
-      if (room < kBlock) return too_large(cap);  // may simply not fit under the cap
+      if (room < kLz4Block) return too_large(cap);  // may simply not fit under the cap
       if (blocks == 0) return fail(Errc::Malformed, "lz4: corrupt block");
       break;  // a size field that happened to look plausible: the stream ended before it
     }
-    out.resize(old + static_cast<std::size_t>(n));
+    out.advance(static_cast<std::size_t>(n));
     pos += 4 + csize;
     ++blocks;
   }
   if (blocks == 0) return fail(Errc::Malformed, "lz4: no block");
-  out.shrink_to_fit();
-  return out;
+  return {};
+}
+
+Result<void> decode(KernelCompression format, std::span<const std::byte> input, std::uint64_t max_output,
+                    Output& out) {
+  switch (format) {
+    case KernelCompression::Gzip: return gunzip(input, max_output, out);
+    case KernelCompression::Xz: return unxz(input, max_output, false, out);
+    case KernelCompression::Lzma: return unxz(input, max_output, true, out);
+    case KernelCompression::Zstd: return unzstd(input, max_output, out);
+    case KernelCompression::Lz4Legacy: return unlz4_legacy(input, max_output, out);
+  }
+  return fail(Errc::Unsupported, "unknown compression");
 }
 
 }  // namespace
@@ -188,14 +224,16 @@ std::optional<KernelCompression> sniff_compression(std::span<const std::byte> b)
 
 Result<std::vector<std::byte>> decompress_first_stream(KernelCompression format, std::span<const std::byte> input,
                                                        std::uint64_t max_output) {
-  switch (format) {
-    case KernelCompression::Gzip: return gunzip(input, max_output);
-    case KernelCompression::Xz: return unxz(input, max_output, false);
-    case KernelCompression::Lzma: return unxz(input, max_output, true);
-    case KernelCompression::Zstd: return unzstd(input, max_output);
-    case KernelCompression::Lz4Legacy: return unlz4_legacy(input, max_output);
-  }
-  return fail(Errc::Unsupported, "unknown compression");
+  Output out(max_output, input.size());
+  if (auto ok = decode(format, input, max_output, out); !ok) return std::unexpected(std::move(ok.error()));
+  return std::move(out).finish();
+}
+
+Result<std::uint64_t> decompress_first_stream(KernelCompression format, std::span<const std::byte> input,
+                                              std::uint64_t max_output, const ChunkSink& sink) {
+  Output out(max_output, input.size(), &sink, format == KernelCompression::Lz4Legacy ? kLz4Block : 0);
+  if (auto ok = decode(format, input, max_output, out); !ok) return std::unexpected(std::move(ok.error()));
+  return out.finish_stream();
 }
 
 }  // namespace trustscan::verify::modsig

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -43,5 +44,16 @@ enum class KernelCompression { Gzip, Xz, Lzma, Zstd, Lz4Legacy };
 /// when the stream is corrupt or ends early. Never allocates more than `max_output` (+ one block).
 [[nodiscard]] Result<std::vector<std::byte>> decompress_first_stream(
     KernelCompression format, std::span<const std::byte> input, std::uint64_t max_output);
+
+/// Receives decompressed output in order, a window at a time (the span is valid during the call).
+using ChunkSink = std::function<void(std::span<const std::byte>)>;
+
+/// As above, but streams the output to `sink` through a window of a few MiB instead of
+/// returning it, so memory does not grow with the kernel's size. Returns the total output size.
+/// The bytes handed to `sink` are exactly those the vector form would return; on failure some
+/// output may already have been handed over.
+[[nodiscard]] Result<std::uint64_t> decompress_first_stream(KernelCompression format,
+                                                            std::span<const std::byte> input,
+                                                            std::uint64_t max_output, const ChunkSink& sink);
 
 }  // namespace trustscan::verify::modsig

@@ -44,33 +44,98 @@ std::string lower(std::string s) {
   return s;
 }
 
+/// The signature of a SignerInfo without signed attributes, checked against a SHA-256 of the
+/// content computed elsewhere. This is what CMS_SignerInfo_verify_content (OpenSSL 3, cms_sd.c)
+/// does once it has hashed the content: EVP_PKEY_verify with the digest as signature md, after
+/// an algorithm hook that adds nothing for RSA PKCS#1 v1.5 and ECDSA. Other cases (RSA-PSS, other
+/// digests, other key types) return false and are left to CMS_verify.
+bool verify_precomputed(CMS_SignerInfo* si, X509* cert, const SignedContentDigest& digest) {
+  X509_ALGOR* digest_alg = nullptr;
+  X509_ALGOR* sig_alg = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &digest_alg, &sig_alg);
+  if (digest_alg == nullptr || sig_alg == nullptr) return false;
+  const ASN1_OBJECT* obj = nullptr;
+  X509_ALGOR_get0(&obj, nullptr, nullptr, digest_alg);
+  if (OBJ_obj2nid(obj) != NID_sha256) return false;
+  X509_ALGOR_get0(&obj, nullptr, nullptr, sig_alg);
+  const int sig_nid = OBJ_obj2nid(obj);
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr) return false;
+  const int key_type = EVP_PKEY_get_base_id(key);
+  const bool rsa = key_type == EVP_PKEY_RSA && (sig_nid == NID_rsaEncryption || sig_nid == NID_sha256WithRSAEncryption);
+  const bool ecdsa = key_type == EVP_PKEY_EC && (sig_nid == NID_ecdsa_with_SHA256 || sig_nid == NID_X9_62_id_ecPublicKey);
+  const ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+  if ((!rsa && !ecdsa) || sig == nullptr) return false;
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+  const bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+                  EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1 &&
+                  EVP_PKEY_verify(ctx.get(), ASN1_STRING_get0_data(sig), static_cast<std::size_t>(ASN1_STRING_length(sig)),
+                                  digest.sha256.data(), digest.sha256.size()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+/// The trailer of a signed module: where the PKCS#7 is, or why it cannot be used.
+struct Trailer {
+  std::uint32_t sig_len = 0;
+  std::size_t signed_size = 0;
+  std::string error;  ///< non-empty: malformed
+};
+
+/// Reads `struct module_signature` (the caller checked the magic and the minimum size).
+Trailer read_trailer(std::span<const std::byte> bytes) {
+  Trailer t;
+  const auto* ms = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - kMagicSize - kTrailerSize);
+  t.sig_len = std::uint32_t{ms[8]} << 24 | std::uint32_t{ms[9]} << 16 | std::uint32_t{ms[10]} << 8 | ms[11];
+  if (ms[2] != kIdPkcs7) {
+    t.error = "module_signature id_type " + std::to_string(ms[2]) + " is not PKCS#7 (2)";
+    return t;
+  }
+  // Like the kernel's mod_check_sig(): these fields must be zero for PKCS#7.
+  if (ms[0] != 0 || ms[1] != 0 || ms[3] != 0 || ms[4] != 0 || ms[5] != 0 || ms[6] != 0 || ms[7] != 0) {
+    t.error = "module_signature has non-zero algo/hash/signer_len/key_id_len/pad";
+    return t;
+  }
+  const std::size_t room = bytes.size() - kMagicSize - kTrailerSize;
+  if (t.sig_len == 0 || t.sig_len > room) {
+    t.error = "sig_len " + std::to_string(t.sig_len) + " exceeds the " + std::to_string(room) + " bytes before the trailer";
+    return t;
+  }
+  t.signed_size = room - t.sig_len;
+  if (t.signed_size > INT_MAX) t.error = "module larger than 2 GiB";
+  return t;
+}
+
 }  // namespace
+
+std::optional<std::size_t> module_signed_size(std::span<const std::byte> bytes) noexcept {
+  if (!has_module_signature(bytes) || bytes.size() < kMagicSize + kTrailerSize) return std::nullopt;
+  try {
+    Trailer t = read_trailer(bytes);
+    if (!t.error.empty()) return std::nullopt;
+    return t.signed_size;
+  } catch (...) {  // std::bad_alloc building a message
+    return std::nullopt;
+  }
+}
 
 bool has_module_signature(std::span<const std::byte> b) noexcept {
   return b.size() >= kMagicSize &&
          std::memcmp(b.data() + b.size() - kMagicSize, kModuleSignatureMagic.data(), kMagicSize) == 0;
 }
 
-ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, const KernelKeyring& keys) {
+ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, const KernelKeyring& keys,
+                                              const SignedContentDigest* content_digest) {
   ModuleSignatureResult r;
   if (!has_module_signature(bytes)) return r;  // Unsigned
   if (bytes.size() < kMagicSize + kTrailerSize) return malformed(std::move(r), "truncated struct module_signature");
 
-  const auto* ms = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - kMagicSize - kTrailerSize);
-  const std::uint32_t sig_len = std::uint32_t{ms[8]} << 24 | std::uint32_t{ms[9]} << 16 | std::uint32_t{ms[10]} << 8 | ms[11];
+  const Trailer trailer = read_trailer(bytes);
+  const std::uint32_t sig_len = trailer.sig_len;
   r.signature_size = sig_len;
-  if (ms[2] != kIdPkcs7)
-    return malformed(std::move(r), "module_signature id_type " + std::to_string(ms[2]) + " is not PKCS#7 (2)");
-  // Like the kernel's mod_check_sig(): these fields must be zero for PKCS#7.
-  if (ms[0] != 0 || ms[1] != 0 || ms[3] != 0 || ms[4] != 0 || ms[5] != 0 || ms[6] != 0 || ms[7] != 0)
-    return malformed(std::move(r), "module_signature has non-zero algo/hash/signer_len/key_id_len/pad");
-  const std::size_t room = bytes.size() - kMagicSize - kTrailerSize;
-  if (sig_len == 0 || sig_len > room)
-    return malformed(std::move(r), "sig_len " + std::to_string(sig_len) + " exceeds the " + std::to_string(room) +
-                                       " bytes before the trailer");
-  const std::size_t signed_size = room - sig_len;
-  r.signed_size = signed_size;
-  if (signed_size > INT_MAX) return malformed(std::move(r), "module larger than 2 GiB");
+  r.signed_size = trailer.signed_size;  // 0 unless sig_len fits
+  if (!trailer.error.empty()) return malformed(std::move(r), trailer.error);
+  const std::size_t signed_size = trailer.signed_size;
 
   const auto* der = reinterpret_cast<const unsigned char*>(bytes.data() + signed_size);
   const unsigned char* p = der;
@@ -145,7 +210,15 @@ ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, 
   if (r.signer.name.empty()) r.signer.name = modsig::name_entry(X509_get_subject_name(keys.certificate(match)), NID_commonName);
   r.key_source = key.origin;
   r.key_source_kind = std::string(to_string(key.source));
+  r.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
 
+  // The digest computed with the file's own hash, when it is the one the signature needs.
+  if (content_digest != nullptr && content_digest->size == signed_size && sk_CMS_SignerInfo_num(infos) == 1 &&
+      !r.signed_attributes && verify_precomputed(si, keys.certificate(match), *content_digest)) {
+    r.status = SignatureStatus::Valid;
+    return r;
+  }
+  // Otherwise (and to report a failure in OpenSSL's usual words) CMS_verify hashes the content.
   X509StackViewPtr certs(sk_X509_new_null());
   modsig::BioChainPtr content = modsig::cms_detached_content(bytes.first(signed_size));
   if (!certs || !content || sk_X509_push(certs.get(), keys.certificate(match)) <= 0) {

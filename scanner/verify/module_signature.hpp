@@ -21,8 +21,10 @@
 /// The bytes given are the module as the kernel sees it: `.ko.xz`/`.ko.zst` are decompressed by
 /// the pipeline first (the signature is inside the compressed payload).
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -61,8 +63,18 @@ struct ModuleSignatureResult {
   std::uint64_t signed_size = 0;       ///< bytes covered by the signature (the module without trailer)
   std::string key_source;          ///< origin (file path) of the key that verified, or that failed to
   std::string key_source_kind;     ///< "kernel_image" or "module_keys" ("" when no key matched)
+  /// The matching key is the module-signing key of a kernel image of the root: the first
+  /// certificate of its list (KernelKey::image_position 0), i.e. the key of that kernel's build.
+  bool kernel_build_key = false;
   std::vector<std::string> errors; ///< why the status is not Valid (diagnostics for people)
   friend bool operator==(const ModuleSignatureResult&, const ModuleSignatureResult&) = default;
+};
+
+/// The SHA-256 of a module's signed content, computed by the caller (with the file's own hash,
+/// see io::sha256_with_prefix), so that verification does not hash the module a second time.
+struct SignedContentDigest {
+  std::uint64_t size = 0;               ///< bytes hashed: must equal the signed size
+  std::array<std::uint8_t, 32> sha256{};
 };
 
 /// The trailer magic, 28 bytes: "~Module signature appended~\n".
@@ -71,9 +83,17 @@ inline constexpr std::string_view kModuleSignatureMagic = "~Module signature app
 /// True when `module_bytes` ends with kModuleSignatureMagic (a cheap check for parse/identify).
 [[nodiscard]] bool has_module_signature(std::span<const std::byte> module_bytes) noexcept;
 
+/// The size of the content a module's appended signature covers, read from its trailer (nothing
+/// is verified): nullopt unless the trailer is a plausible PKCS#7 one.
+[[nodiscard]] std::optional<std::size_t> module_signed_size(std::span<const std::byte> module_bytes) noexcept;
+
 /// Verifies the appended signature of one (decompressed) module against `keys`.
 /// Never throws on input; every length read from the file is bounded by the file size.
+/// `content_digest`, when given, is the SHA-256 of the signed content: used instead of hashing it
+/// again when it covers exactly the signed bytes and the signature is a single SHA-256 RSA/ECDSA
+/// signature without signed attributes (what sign-file makes). The result does not depend on it.
 [[nodiscard]] ModuleSignatureResult verify_module_signature(std::span<const std::byte> module_bytes,
-                                                            const KernelKeyring& keys);
+                                                            const KernelKeyring& keys,
+                                                            const SignedContentDigest* content_digest = nullptr);
 
 }  // namespace trustscan::verify

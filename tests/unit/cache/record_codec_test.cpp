@@ -34,6 +34,7 @@ cache::FileFacts facts_from(const pipeline::FileRecord& r) {
   f.module_signature = r.module_signature;
   f.macho_signatures = r.macho_signatures;
   f.matches = r.matches;
+  f.rules_skipped = r.rules_skipped;
   if (r.binary) f.rule_privilege = r.classification.privilege;
   f.errors = r.errors;
   if (r.authenticode) f.clock_window = r.authenticode->clock_window;
@@ -149,7 +150,7 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   f.authenticode = a;
   f.module_signature = verify::ModuleSignatureResult{verify::SignatureStatus::UnknownKey, 8, {"n", "i", "s", "k", "sub"},
                                                      "sha512", "rsaEncryption", true, true, 512, 4096, "/boot/vmlinuz",
-                                                     "kernel_image", {"no key"}};
+                                                     "kernel_image", true, {"no key"}};
   verify::MachOSignatureResult mo;
   mo.status = verify::SignatureStatus::Valid;
   mo.kind = verify::MachOSignatureKind::DeveloperId;
@@ -163,6 +164,7 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   mo.clock_window = {10, 20};
   f.macho_signatures = {{0, mo}, {3, verify::MachOSignatureResult{}}};
   f.matches = {{"Rule", "rules", {"t1"}, {{"vendor", "kaspersky"}}, {{"$a", 12, 3}, {"$", 1ull << 33, 0}}, true}};
+  f.rules_skipped = "in-tree module (intree=Y) signed with the module-signing key of /boot/vmlinuz";
   f.rule_privilege = Privilege::Kernel;
   f.errors = {Error{Errc::TooLarge, "above --max-parse-size", "parse"}};
   f.clock_window = {-100, 100};

@@ -16,3 +16,17 @@ TEST_CASE("to_hex is lower-case and byte-exact", "[io]") {
   const std::byte b[] = {std::byte{0x00}, std::byte{0xab}, std::byte{0xff}};
   CHECK(io::to_hex(b) == "00abff");
 }
+
+TEST_CASE("sha256_with_prefix gives the whole digest and the prefix digest of one pass", "[io]") {
+  std::string data(200'000, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 131 % 251);
+  auto bytes = std::as_bytes(std::span(data));
+  for (std::size_t prefix : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{150'001},
+                             data.size()}) {
+    INFO(prefix);
+    io::Sha256WithPrefix h = io::sha256_with_prefix(bytes, prefix);
+    CHECK(h.hex == io::sha256_hex(bytes));
+    CHECK(io::to_hex(std::as_bytes(std::span(h.prefix))) == io::sha256_hex(bytes.first(prefix)));
+  }
+  CHECK_THROWS(io::sha256_with_prefix(bytes, data.size() + 1));
+}

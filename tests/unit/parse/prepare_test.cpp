@@ -95,3 +95,88 @@ TEST_CASE("parse_binary gives a LIEF-free model of each sample", "[parse]") {
     if (j) CHECK(j->pe);  // LIEF may accept a header-only PE; it must not crash either way
   }
 }
+
+TEST_CASE("a module's __ksymtab_ symbols are counted on the copy and its symbol table hidden from LIEF", "[parse]") {
+  std::string ko = sample("modsig/demo.ko");
+  // modsig/demo.ko's MODINFO() arrays are the local symbols __modinfo_<tag>; renamed to __ksymtab_<tag>
+  // (same length, only the string table changes) they count as five exports.
+  std::size_t renamed = 0;
+  for (std::size_t at = ko.find("__modinfo_"); at != std::string::npos; at = ko.find("__modinfo_", at + 1)) {
+    ko.replace(at, 10, "__ksymtab_");
+    ++renamed;
+  }
+  REQUIRE(renamed == 5);
+  auto r = parse::prepare_for_lief(Format::Elf, bytes(ko), Limits{});
+  REQUIRE(r);
+  REQUIRE(r->elf_exports);
+  CHECK(*r->elf_exports == 5);
+  std::uint64_t shoff = le(r->bytes, 0x28, 4);
+  unsigned shnum = le(r->bytes, 0x3c, 2);
+  int symtab_in_original = 0, symtab_in_copy = 0;
+  for (unsigned i = 0; i < shnum; ++i) {
+    std::size_t at = shoff + i * 64 + 4;
+    symtab_in_original += static_cast<std::uint8_t>(ko[at]) == 2;
+    symtab_in_copy += r->bytes[at] == 2;
+  }
+  CHECK(symtab_in_original == 1);
+  CHECK(symtab_in_copy == 0);
+  auto m = parse::parse_binary(Format::Elf, bytes(ko), Limits{});
+  REQUIRE(m);
+  CHECK(m->exports_count == 5);
+  auto plain = parse::parse_binary(Format::Elf, bytes(sample("modsig/demo.ko")), Limits{});
+  REQUIRE(plain);
+  CHECK(plain->exports_count == 0);
+}
+
+TEST_CASE("parsing in place gives the copy's model and leaves the buffer as it was", "[parse]") {
+  struct Case {
+    const char* sample;
+    Format format;
+  };
+  const auto c = GENERATE(values<Case>({{"pe/driver.sys", Format::Pe},
+                                        {"pe/hello.exe", Format::Pe},
+                                        {"modsig/demo-signed.ko", Format::Elf},
+                                        {"elf/demo.ko", Format::Elf},
+                                        {"macho/hello-fat", Format::MachOFat}}));
+  INFO(c.sample);
+  const std::string original = sample(c.sample);
+  std::vector<std::uint8_t> buffer(original.begin(), original.end());
+  auto copy = parse::parse_binary(c.format, bytes(original), Limits{});
+  auto in_place = parse::parse_binary(c.format, buffer, Limits{});
+  CHECK(std::equal(buffer.begin(), buffer.end(), original.begin(), original.end(),
+                   [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); }));
+  REQUIRE(copy);
+  REQUIRE(in_place);
+  CHECK(in_place->architecture == copy->architecture);
+  CHECK(in_place->libraries == copy->libraries);
+  CHECK(in_place->exports_count == copy->exports_count);
+  CHECK(in_place->warnings == copy->warnings);
+  CHECK(in_place->macho_slices.size() == copy->macho_slices.size());
+  if (copy->elf) CHECK(in_place->elf->modinfo == copy->elf->modinfo);
+  if (copy->pe) CHECK(in_place->pe->layout.sections.size() == copy->pe->layout.sections.size());
+
+  // The rewrites were made: in place they show while LIEF reads, and are gone after.
+  auto prepared = parse::prepare_in_place(c.format, buffer, Limits{});
+  REQUIRE(prepared);
+  if (c.format == Format::Elf) CHECK_FALSE(prepared->undo.empty());
+  parse::undo_in_place(buffer, *prepared);
+  CHECK(std::equal(buffer.begin(), buffer.end(), original.begin(), original.end(),
+                   [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); }));
+}
+
+TEST_CASE("a refused in-place preparation leaves nothing changed", "[parse]") {
+  // Section 0's raw size is clamped (a change), then the table runs past the end of the file.
+  std::string pe = sample("pe/hello.exe");
+  std::uint32_t lfanew = static_cast<std::uint8_t>(pe[0x3c]) | static_cast<std::uint8_t>(pe[0x3d]) << 8;
+  std::uint32_t opt = static_cast<std::uint8_t>(pe[lfanew + 20]) | static_cast<std::uint8_t>(pe[lfanew + 21]) << 8;
+  std::size_t table = lfanew + 24 + opt;
+  pe[table + 16] = pe[table + 17] = pe[table + 18] = '\xff';  // raw size of section 0: clamped
+  pe[lfanew + 6] = '\x60';                                    // 96 sections: the table overruns
+  pe[lfanew + 7] = '\x00';
+  pe.resize(table + 3 * 40);
+  std::vector<std::uint8_t> buffer(pe.begin(), pe.end());
+  auto r = parse::prepare_in_place(Format::Pe, buffer, Limits{});
+  REQUIRE_FALSE(r);
+  CHECK(std::equal(buffer.begin(), buffer.end(), pe.begin(), pe.end(),
+                   [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); }));
+}

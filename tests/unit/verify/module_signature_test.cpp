@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "io/decompress.hpp"
+#include "io/hashing.hpp"
 #include "support/temp_tree.hpp"
 #include "verify/kernel_keys.hpp"
 
@@ -72,6 +73,39 @@ TEST_CASE("every module-signature sample gets its exact status and flags", "[ver
   CHECK(to_string(r.status) == to_string(c.status));
   CHECK(flag_names(r.flags) == flag_names(c.flags));
   CHECK(r.errors.empty() == (c.status == SignatureStatus::Valid || c.status == SignatureStatus::Unsigned));
+}
+
+TEST_CASE("a signed-content digest from the caller gives the same result as hashing again", "[verify][modsig]") {
+  const KernelKeyring keys = operator_keys();
+  const auto name = GENERATE(as<std::string>{}, "demo-signed.ko", "demo-signed-sha512.ko", "demo-signed-keyid.ko",
+                             "demo-signed-attrs.ko", "demo-signed-tampered.ko", "demo-other-key.ko");
+  INFO(name);
+  const std::string bytes = load(name);
+  const auto plain = verify_module_signature(as_bytes(bytes), keys);
+  const auto size = module_signed_size(as_bytes(bytes));
+  REQUIRE(size);
+  CHECK(*size == plain.signed_size);
+  const io::Sha256WithPrefix h = io::sha256_with_prefix(as_bytes(bytes), *size);
+  const SignedContentDigest right{*size, h.prefix};
+  SignedContentDigest wrong = right;
+  wrong.sha256[0] ^= 1;
+  SignedContentDigest short_by_one = right;
+  short_by_one.size -= 1;
+  for (const SignedContentDigest* d : std::initializer_list<const SignedContentDigest*>{&right, &wrong, &short_by_one}) {
+    const auto r = verify_module_signature(as_bytes(bytes), keys, d);
+    CHECK(to_string(r.status) == to_string(plain.status));
+    CHECK(flag_names(r.flags) == flag_names(plain.flags));
+    CHECK(r.errors == plain.errors);
+    CHECK(r.signed_size == plain.signed_size);
+    CHECK(r.digest_algorithm == plain.digest_algorithm);
+  }
+}
+
+TEST_CASE("module_signed_size reads only well-formed PKCS#7 trailers", "[verify][modsig]") {
+  CHECK_FALSE(module_signed_size(as_bytes(load("demo.ko"))));
+  CHECK_FALSE(module_signed_size(as_bytes(load("demo-signed-siglen.ko"))));
+  CHECK_FALSE(module_signed_size(as_bytes(load("demo-signed-pgp.ko"))));
+  CHECK(module_signed_size(as_bytes(load("demo-signed.ko"))));
 }
 
 TEST_CASE("a valid module signature reports signer, digest and key source", "[verify][modsig]") {
