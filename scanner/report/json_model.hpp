@@ -23,12 +23,23 @@ using EventSink = std::function<void(nlohmann::ordered_json&&)>;
 /// filtering.
 [[nodiscard]] nlohmann::ordered_json json_document(const pipeline::ScanResult& result, const RunInfo& run);
 
+/// json_document() without its three long arrays, which follow the head in this order: "files"
+/// (record_object of each record), "skipped" (skipped_object), "errors" (path_error_object).
+/// write_json streams them after the head instead of building one document.
+[[nodiscard]] nlohmann::ordered_json json_document_head(const pipeline::ScanResult& result, const RunInfo& run);
+
 /// The `--format ndjson` events, in order: one per record (findings first), one per listed skip,
 /// one per path error, then the summary. Without baseline filtering.
 void ndjson_events(const pipeline::ScanResult& result, const RunInfo& run, const EventSink& sink);
 
 /// One report record: `{"file": {...}, "trustscan": {...}}`.
 [[nodiscard]] nlohmann::ordered_json record_object(const pipeline::FileRecord& r);
+
+/// One element of the document's "skipped" array.
+[[nodiscard]] nlohmann::ordered_json skipped_object(const discover::Skipped& s);
+
+/// One element of the document's "errors" array.
+[[nodiscard]] nlohmann::ordered_json path_error_object(const discover::PathError& e);
 
 /// The envelope shared by every NDJSON event (@timestamp, ecs, event.kind/module/dataset, observer).
 [[nodiscard]] nlohmann::ordered_json event_envelope(const pipeline::ScanResult& result, const RunInfo& run,

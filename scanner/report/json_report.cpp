@@ -486,7 +486,7 @@ ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_vie
 
 }  // namespace
 
-ordered_json json_document(const ScanResult& result, const RunInfo& run) {
+ordered_json json_document_head(const ScanResult& result, const RunInfo& run) {
   ordered_json findings = ordered_json::array();
   for (const auto& r : result.records)
     if (r.verdict && r.verdict->flagged()) findings.push_back(finding_json(r));
@@ -497,6 +497,11 @@ ordered_json json_document(const ScanResult& result, const RunInfo& run) {
                    {"suppressions", suppressions_json(result.suppressions)}};
   if (auto w = windows_json(result); !w.is_null()) doc["windows"] = std::move(w);
   if (auto i = images_json(result); !i.is_null()) doc["images"] = std::move(i);
+  return doc;
+}
+
+ordered_json json_document(const ScanResult& result, const RunInfo& run) {
+  ordered_json doc = json_document_head(result, run);
   ordered_json files = ordered_json::array();
   for (const auto& r : result.records) files.push_back(record_json(r));
   doc["files"] = std::move(files);
@@ -585,6 +590,10 @@ void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink
 }
 
 ordered_json record_object(const FileRecord& r) { return record_json(r); }
+
+ordered_json skipped_object(const discover::Skipped& s) { return skipped_json(s); }
+
+ordered_json path_error_object(const discover::PathError& e) { return path_error_json(e); }
 
 ordered_json event_envelope(const ScanResult& r, const RunInfo& run, std::string_view kind, std::string_view dataset) {
   return event_base(r, run, kind, dataset);
