@@ -106,20 +106,56 @@ std::optional<Privilege> rule_privilege(const FileRecord& rec, const WindowsStat
   return rec.classification.privilege;
 }
 
-/// match/: the shared rules over the same bytes, with the file's facts as external variables.
-void match_rules(FileRecord& rec, std::span<const std::byte> bytes, match::Matcher& matcher,
-                 std::optional<Privilege> privilege) {
-  std::string_view path = rec.file.path;
+/// match/: the shared rules over the same bytes, with the file's facts (`path`, `format`,
+/// `privilege`) as external variables.
+Result<std::vector<match::RuleMatch>> run_rules(std::string_view path, Format format, std::optional<Privilege> privilege,
+                                                std::span<const std::byte> bytes, match::Matcher& matcher) {
   auto slash = path.find_last_of('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   auto dot = name.find_last_of('.');
   std::string ext = dot == std::string_view::npos || dot == 0 ? std::string() : std::string(name.substr(dot + 1));
   std::ranges::transform(ext, ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  match::MatchExternals ext_vars{name, path, ext, rec.format, privilege};
-  auto found = matcher.scan(bytes, ext_vars);
+  return matcher.scan(bytes, match::MatchExternals{name, path, ext, format, privilege});
+}
+
+void store_matches(FileRecord& rec, Result<std::vector<match::RuleMatch>> found) {
   if (found) rec.matches = std::move(*found);
   else rec.errors.push_back(at_stage(found.error(), "match"));
 }
+
+/// Files at least this large have their rules run on a spare core, when there is one.
+constexpr std::size_t kSpareCoreBytes = std::size_t{4} << 20;
+
+/// The rules of one large file, run on a core a finished worker left (SpareCores) while the
+/// file's own thread verifies its signatures: near the end of a scan, a few large files then keep
+/// every core busy. Both threads only read the bytes (LIEF's in-place rewrites are undone before
+/// parse_binary returns). Its own YARA scanner: a Matcher is per thread. Joins on destruction.
+class RulesOnSpareCore {
+ public:
+  RulesOnSpareCore(const match::RuleSet& rules, std::string path, Format format, std::optional<Privilege> privilege,
+                   std::span<const std::byte> bytes, SpareCores& spare)
+      : thread_([this, &rules, path = std::move(path), format, privilege, bytes, &spare] {
+          try {
+            auto matcher = match::Matcher::create(rules);
+            result_ = matcher ? run_rules(path, format, privilege, bytes, *matcher)
+                              : Result<std::vector<match::RuleMatch>>(std::unexpected(matcher.error()));
+          } catch (const std::exception& e) {
+            result_ = std::unexpected(Error{Errc::Internal, std::string("unexpected exception: ") + e.what()});
+          }
+          spare.give();
+        }) {}
+  RulesOnSpareCore(const RulesOnSpareCore&) = delete;  // the thread holds `this`
+  RulesOnSpareCore& operator=(const RulesOnSpareCore&) = delete;
+  /// Waits for the rules and returns what they found.
+  Result<std::vector<match::RuleMatch>> get() {
+    thread_.join();
+    return std::move(result_);
+  }
+
+ private:
+  Result<std::vector<match::RuleMatch>> result_ = std::vector<match::RuleMatch>{};
+  std::jthread thread_;  // last: joined before result_ is destroyed
+};
 
 /// policy/: is this vendor flagged, is the file in scope, how severe.
 policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
@@ -138,7 +174,7 @@ policy::Verdict evaluate_policy(const FileRecord& rec, const Context& ctx) {
 /// its record. What this returns depends on the file's bytes only (and the configuration): it is
 /// what the cache keeps (cache/file_facts.hpp); complete() adds the rest.
 Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Limits& limits, const Context& ctx,
-                const WindowsState& win, match::Matcher* matcher) {
+                const WindowsState& win, match::Matcher* matcher, SpareCores* spare) {
   auto file = root.open_file(f.relative, f.inode);
   if (!file) return discover::PathError{f.path, at_stage(file.error(), "map")};
   auto prefix = (*file)->read_prefix(identify::kSniffBytes);
@@ -186,6 +222,7 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
 
   // A binary that cannot be parsed is still rule-matched and attributed: a broken or oversized
   // file from a flagged vendor must not disappear from the findings.
+  std::optional<RulesOnSpareCore> side_rules;  // after the bytes: joined before they are freed
   if (bytes.size() > limits.max_parse_size) {
     rec.errors.push_back(Error{Errc::TooLarge,
                                std::to_string(bytes.size() >> 20) + " MiB is above the parse limit of " +
@@ -199,14 +236,22 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
     rec.classification = parse::classify(*model, f.path);
     model->type = rec.classification.type;
     rec.binary = std::move(*model);
+    // Whether a module's rules run depends on its signature (rules_not_needed); other files' do not.
+    if (matcher && spare && ctx.rules && bytes.size() >= kSpareCoreBytes &&
+        rec.classification.type != FileType::KernelModule && spare->take())
+      side_rules.emplace(*ctx.rules, rec.file.path, rec.format, rule_privilege(rec, win), bytes, *spare);
     try {
       verify_signatures(rec, bytes, ctx, module_digest ? &*module_digest : nullptr);
     } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
       rec.errors.push_back(Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"});
     }
   }
+  if (side_rules) {
+    store_matches(rec, side_rules->get());
+    return rec;
+  }
   if (matcher && !ctx.match_all) rec.rules_skipped = rules_not_needed(rec);
-  if (matcher && !rec.rules_skipped) match_rules(rec, bytes, *matcher, rule_privilege(rec, win));
+  if (matcher && !rec.rules_skipped) store_matches(rec, run_rules(rec.file.path, rec.format, rule_privilege(rec, win), bytes, *matcher));
   return rec;
 }
 
@@ -306,6 +351,7 @@ struct ScanState {
   // Progress (issue 8): written by workers, read by the watchdog's tick.
   std::atomic<std::uint64_t> files_done{0}, bytes_done{0};
   std::atomic<std::size_t> last_root{0};
+  SpareCores spare_cores;  ///< cores of finished workers, lent to large files' rules
 };
 
 // --- The cache hook (issue 8, docs/cache.md) -------------------------------------------------
@@ -437,7 +483,7 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
     if (!hit) {
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
-      o = analyze(f, root, st.options.limits, st.ctx, *st.win, matcher);
+      o = analyze(f, root, st.options.limits, st.ctx, *st.win, matcher, &st.spare_cores);
       if (reader && cacheable(o, f, root, !st.ctx.rules || matcher != nullptr, began))  // after analyze
         st.cache->store(f, facts_of(o, *st.win));
     }
@@ -536,6 +582,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
   pool_options.threads = n;
   pool_options.item_timeout = options.file_timeout;
   pool_options.stop = options.stop;
+  pool_options.spare_cores = &st->spare_cores;
   std::vector<std::string> root_names(st->roots.sources.size());
   for (const OpenRoot& r : st->roots.opened) root_names[r.index] = r.path;
   std::uint64_t bytes_total = 0;
@@ -582,6 +629,7 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.summary.files_timed_out = pool.timed_out.size();
   if (options.stop) result.interrupted_by = options.stop->load();
   result.walk_interrupted = walk.interrupted;
+  result.files_on_spare_core = st->spare_cores.lent();
   if (st->cache) {
     result.summary.cache = CacheCounts{st->cache_hits.load(), st->cache_misses.load(), st->cache_invalidated.load()};
     // Entries of files the walk no longer finds below a directory root are dropped, once the

@@ -131,6 +131,9 @@ struct ScanResult {
   std::vector<image::ImageInfo> images;  ///< disk image files among the roots (issue 10)
   int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
   bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
+  /// Large files whose rules ran on a core a finished worker had left (SpareCores); for the
+  /// benchmark and tests, not part of reports.
+  std::size_t files_on_spare_core = 0;
   /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
   std::vector<std::string> cache_notes;
   /// The scan covered everything it was asked to (not stopped, nothing timed out).

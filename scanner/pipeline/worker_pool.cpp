@@ -23,7 +23,7 @@ std::int64_t now_ns() {
 struct State {
   explicit State(const std::vector<std::size_t>& o, const PoolOptions& opt)
       : order(o), slot(new std::atomic<int>[o.size()]), started(new std::atomic<std::int64_t>[o.size()]),
-        stop(opt.stop) {
+        stop(opt.stop), spare_cores(opt.spare_cores) {
     for (std::size_t k = 0; k < o.size(); ++k) {
       slot[k].store(Pending, std::memory_order_relaxed);
       started[k].store(0, std::memory_order_relaxed);
@@ -36,6 +36,7 @@ struct State {
   std::atomic<std::size_t> completed{0};
   std::atomic<bool> halt{false};
   const std::atomic<int>* stop;
+  SpareCores* spare_cores;
   std::mutex m;
   std::condition_variable cv;
   std::size_t active = 0;  ///< live, non-abandoned workers (guarded by m)
@@ -75,6 +76,7 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
     self->current.store(kIdle, std::memory_order_relaxed);
     st->completed.fetch_add(1, std::memory_order_relaxed);
   }
+  if (st->spare_cores) st->spare_cores->give();  // this thread ends: its core is free for the items still running
   std::lock_guard lock(st->m);
   --st->active;
   st->cv.notify_all();

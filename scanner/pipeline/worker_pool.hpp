@@ -22,6 +22,31 @@
 
 namespace trustscan::pipeline {
 
+/// Cores the pool's workers have given back: a worker that finds no item left ends, and its core
+/// stays idle until the pool ends. An item may borrow one (take) to run part of its own work on a
+/// second thread, and gives it back when that thread is done; so at the end of a scan a few large
+/// files can use every core, and busy threads never outnumber PoolOptions::threads (issue 9).
+class SpareCores {
+ public:
+  [[nodiscard]] bool take() noexcept {
+    int n = count_.load(std::memory_order_acquire);
+    while (n > 0)
+      if (count_.compare_exchange_weak(n, n - 1, std::memory_order_acq_rel)) {
+        lent_.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      }
+    return false;
+  }
+  void give() noexcept { count_.fetch_add(1, std::memory_order_acq_rel); }
+  [[nodiscard]] int available() const noexcept { return count_.load(std::memory_order_acquire); }
+  /// How many times take() succeeded.
+  [[nodiscard]] std::size_t lent() const noexcept { return lent_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int> count_{0};
+  std::atomic<std::size_t> lent_{0};
+};
+
 struct PoolOptions {
   unsigned threads = 1;
   std::chrono::milliseconds item_timeout{0};  ///< 0 = no budget
@@ -31,6 +56,9 @@ struct PoolOptions {
   /// Called by the watchdog (the calling thread) on each of its ticks, about every 250 ms (more
   /// often with a short item_timeout), while items run. For progress reports; must not block.
   std::function<void()> on_tick{};
+  /// Given a core by each worker that finds no item left (not by an abandoned one). Must outlive
+  /// run_pool().
+  SpareCores* spare_cores = nullptr;
 };
 
 struct PoolReport {

@@ -98,3 +98,44 @@ TEST_CASE("run_pool stops when too many items hang", "[pipeline][pool]") {
   release->set_value();
   std::this_thread::sleep_for(50ms);
 }
+
+TEST_CASE("run_pool lends the core of a worker that found no item left to an item still running", "[pipeline][pool]") {
+  SpareCores spare;
+  PoolOptions options{2, 0ms, nullptr};
+  options.spare_cores = &spare;
+  auto borrowed = std::make_shared<std::atomic<bool>>(false);
+  // Item 0 waits (at most 10 s) for a spare core: only the other worker, done with item 1 and
+  // finding nothing left, can give it one.
+  PoolReport r = run_pool(iota(2), options, [&spare, borrowed] {
+    return [&spare, borrowed](std::size_t i, const Claim&) {
+      if (i != 0) return;
+      for (int k = 0; k < 1000 && !borrowed->load(); ++k) {
+        if (spare.take()) {
+          borrowed->store(true);
+          spare.give();
+        } else {
+          std::this_thread::sleep_for(10ms);
+        }
+      }
+    };
+  });
+  CHECK(r.completed == 2);
+  CHECK(borrowed->load());
+  CHECK(spare.lent() == 1);
+  CHECK(spare.available() == 2);  // both workers gave their core when they ended
+
+  SECTION("no core is lent while every worker has items") {
+    SpareCores none;
+    PoolOptions one{1, 0ms, nullptr};
+    one.spare_cores = &none;
+    auto got = std::make_shared<std::atomic<int>>(0);
+    PoolReport r1 = run_pool(iota(20), one, [&none, got] {
+      return [&none, got](std::size_t, const Claim&) {
+        if (none.take()) ++*got;
+      };
+    });
+    CHECK(r1.completed == 20);
+    CHECK(*got == 0);
+    CHECK(none.available() == 1);  // given when the only worker ended
+  }
+}
