@@ -238,8 +238,18 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, const Li
     rec.binary = std::move(*model);
     // Whether a module's rules run depends on its signature (rules_not_needed); other files' do not.
     if (matcher && spare && ctx.rules && bytes.size() >= kSpareCoreBytes &&
-        rec.classification.type != FileType::KernelModule && spare->take())
-      side_rules.emplace(*ctx.rules, rec.file.path, rec.format, rule_privilege(rec, win), bytes, *spare);
+        rec.classification.type != FileType::KernelModule) {
+      std::string path = rec.file.path;
+      const std::optional<Privilege> privilege = rule_privilege(rec, win);
+      if (spare->take()) {
+        try {
+          side_rules.emplace(*ctx.rules, std::move(path), rec.format, privilege, bytes, *spare);
+          spare->count_lent();
+        } catch (...) {  // no thread (e.g. under --max-memory): the core goes back, the rules run here
+          spare->give();
+        }
+      }
+    }
     try {
       verify_signatures(rec, bytes, ctx, module_digest ? &*module_digest : nullptr);
     } catch (const std::exception& e) {  // a verifier bug must not lose the parse results

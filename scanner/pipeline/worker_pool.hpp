@@ -25,21 +25,21 @@ namespace trustscan::pipeline {
 /// Cores the pool's workers have given back: a worker that finds no item left ends, and its core
 /// stays idle until the pool ends. An item may borrow one (take) to run part of its own work on a
 /// second thread, and gives it back when that thread is done; so at the end of a scan a few large
-/// files can use every core, and busy threads never outnumber PoolOptions::threads (issue 9).
+/// files can use every core, and busy threads do not outnumber PoolOptions::threads (issue 9) —
+/// beyond the abandoned threads of timed-out items, which the pool already replaces.
 class SpareCores {
  public:
   [[nodiscard]] bool take() noexcept {
     int n = count_.load(std::memory_order_acquire);
     while (n > 0)
-      if (count_.compare_exchange_weak(n, n - 1, std::memory_order_acq_rel)) {
-        lent_.fetch_add(1, std::memory_order_relaxed);
-        return true;
-      }
+      if (count_.compare_exchange_weak(n, n - 1, std::memory_order_acq_rel)) return true;
     return false;
   }
+  /// Records that a taken core was really used (its thread started).
+  void count_lent() noexcept { lent_.fetch_add(1, std::memory_order_relaxed); }
   void give() noexcept { count_.fetch_add(1, std::memory_order_acq_rel); }
   [[nodiscard]] int available() const noexcept { return count_.load(std::memory_order_acquire); }
-  /// How many times take() succeeded.
+  /// How many taken cores were used (count_lent).
   [[nodiscard]] std::size_t lent() const noexcept { return lent_.load(std::memory_order_relaxed); }
 
  private:
@@ -57,7 +57,7 @@ struct PoolOptions {
   /// often with a short item_timeout), while items run. For progress reports; must not block.
   std::function<void()> on_tick{};
   /// Given a core by each worker that finds no item left (not by an abandoned one). Must outlive
-  /// run_pool().
+  /// every item, abandoned ones included (their helper threads give cores back late).
   SpareCores* spare_cores = nullptr;
 };
 

@@ -4,6 +4,7 @@
 #include <exception>
 #include <ostream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -63,8 +64,13 @@ void write_member_array(std::ostream& out, const char* name, const std::vector<T
     };
     {
       std::vector<std::jthread> pool;
-      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-      work(0);
+      std::vector<unsigned> here{0};  // shares run on this thread: its own, and any without a thread
+      for (unsigned t = 1; t < threads; ++t) try {
+          pool.emplace_back(work, t);
+        } catch (const std::system_error&) {
+          here.push_back(t);
+        }
+      for (unsigned t : here) work(t);
     }
     for (const auto& f : failures)
       if (f) std::rethrow_exception(f);

@@ -111,6 +111,7 @@ TEST_CASE("run_pool lends the core of a worker that found no item left to an ite
       if (i != 0) return;
       for (int k = 0; k < 1000 && !borrowed->load(); ++k) {
         if (spare.take()) {
+          spare.count_lent();
           borrowed->store(true);
           spare.give();
         } else {
@@ -123,19 +124,19 @@ TEST_CASE("run_pool lends the core of a worker that found no item left to an ite
   CHECK(borrowed->load());
   CHECK(spare.lent() == 1);
   CHECK(spare.available() == 2);  // both workers gave their core when they ended
+}
 
-  SECTION("no core is lent while every worker has items") {
-    SpareCores none;
-    PoolOptions one{1, 0ms, nullptr};
-    one.spare_cores = &none;
-    auto got = std::make_shared<std::atomic<int>>(0);
-    PoolReport r1 = run_pool(iota(20), one, [&none, got] {
-      return [&none, got](std::size_t, const Claim&) {
-        if (none.take()) ++*got;
-      };
-    });
-    CHECK(r1.completed == 20);
-    CHECK(*got == 0);
-    CHECK(none.available() == 1);  // given when the only worker ended
-  }
+TEST_CASE("run_pool lends no core while every worker has items", "[pipeline][pool]") {
+  SpareCores none;
+  PoolOptions one{1, 0ms, nullptr};
+  one.spare_cores = &none;
+  auto got = std::make_shared<std::atomic<int>>(0);
+  PoolReport r = run_pool(iota(20), one, [&none, got] {
+    return [&none, got](std::size_t, const Claim&) {
+      if (none.take()) ++*got;
+    };
+  });
+  CHECK(r.completed == 20);
+  CHECK(*got == 0);
+  CHECK(none.available() == 1);  // given when the only worker ended
 }
