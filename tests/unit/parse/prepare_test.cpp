@@ -37,6 +37,32 @@ TEST_CASE("a forged PE NumberOfSections is refused before LIEF sees it", "[parse
   CHECK_FALSE(parsed);
 }
 
+TEST_CASE("a PE's COFF symbol table is hidden from LIEF on the copy only", "[parse]") {
+  std::string pe = sample("pe/hello.exe");
+  std::uint32_t lfanew = static_cast<std::uint8_t>(pe[0x3c]) | static_cast<std::uint8_t>(pe[0x3d]) << 8;
+  auto plain = parse::parse_binary(Format::Pe, bytes(pe), Limits{});
+  REQUIRE(plain);
+  // Two symbols and an empty string table at the end of the file, as MinGW writes them.
+  const auto table = static_cast<std::uint32_t>(pe.size());
+  pe.append(2 * 18, '\0');
+  pe.append("\x04\0\0\0", 4);
+  for (unsigned i = 0; i < 4; ++i) {
+    pe[lfanew + 12 + i] = static_cast<char>(table >> (8 * i));
+    pe[lfanew + 16 + i] = static_cast<char>(i == 0 ? 2 : 0);
+  }
+  auto r = parse::prepare_for_lief(Format::Pe, bytes(pe), Limits{});
+  REQUIRE(r);
+  CHECK(le(r->bytes, lfanew + 12, 4) == 0);
+  CHECK(le(r->bytes, lfanew + 16, 4) == 0);
+  std::vector<std::uint8_t> buffer(pe.begin(), pe.end());
+  auto in_place = parse::parse_binary(Format::Pe, buffer, Limits{});
+  REQUIRE(in_place);
+  CHECK(le(buffer, lfanew + 12, 4) == table);  // restored
+  CHECK(le(buffer, lfanew + 16, 4) == 2);
+  CHECK(in_place->libraries == plain->libraries);
+  CHECK(in_place->pe->layout.sections.size() == plain->pe->layout.sections.size());
+}
+
 TEST_CASE("relocation sections of a kernel module are retyped on the copy only", "[parse]") {
   std::string ko = sample("elf/demo.ko");
   auto r = parse::prepare_for_lief(Format::Elf, bytes(ko), Limits{});
