@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "parse/parser.hpp"
+#include "support/bytes.hpp"
 #include "support/temp_tree.hpp"
 
 using namespace trustscan;
+using test::bytes;
+using test::le;
 
 namespace {
 
@@ -14,19 +17,12 @@ std::string sample(const char* rel) {
   REQUIRE(!s.empty());
   return s;
 }
-std::span<const std::byte> bytes(const std::string& s) { return std::as_bytes(std::span(s)); }
-
-std::uint32_t le(const std::vector<std::uint8_t>& b, std::size_t off, unsigned width) {
-  std::uint32_t v = 0;
-  for (unsigned i = 0; i < width; ++i) v |= std::uint32_t{b[off + i]} << (8 * i);
-  return v;
-}
 
 }  // namespace
 
 TEST_CASE("a forged PE NumberOfSections is refused before LIEF sees it", "[parse]") {
   std::string pe = sample("pe/hello.exe");
-  std::uint32_t lfanew = static_cast<std::uint8_t>(pe[0x3c]) | static_cast<std::uint8_t>(pe[0x3d]) << 8;
+  const auto lfanew = static_cast<std::uint32_t>(le(pe, 0x3c, 4));
   pe[lfanew + 6] = '\x00';
   pe[lfanew + 7] = '\x80';  // 32768 sections: LIEF 0.9 would allocate gigabytes
   auto r = parse::prepare_for_lief(Format::Pe, bytes(pe), Limits{});
@@ -39,7 +35,7 @@ TEST_CASE("a forged PE NumberOfSections is refused before LIEF sees it", "[parse
 
 TEST_CASE("a PE's COFF symbol table is hidden from LIEF on the copy only", "[parse]") {
   std::string pe = sample("pe/hello.exe");
-  std::uint32_t lfanew = static_cast<std::uint8_t>(pe[0x3c]) | static_cast<std::uint8_t>(pe[0x3d]) << 8;
+  const auto lfanew = static_cast<std::uint32_t>(le(pe, 0x3c, 4));
   auto plain = parse::parse_binary(Format::Pe, bytes(pe), Limits{});
   REQUIRE(plain);
   // Two symbols and an empty string table at the end of the file, as MinGW writes them.
@@ -193,8 +189,8 @@ TEST_CASE("parsing in place gives the copy's model and leaves the buffer as it w
 TEST_CASE("a refused in-place preparation leaves nothing changed", "[parse]") {
   // Section 0's raw size is clamped (a change), then the table runs past the end of the file.
   std::string pe = sample("pe/hello.exe");
-  std::uint32_t lfanew = static_cast<std::uint8_t>(pe[0x3c]) | static_cast<std::uint8_t>(pe[0x3d]) << 8;
-  std::uint32_t opt = static_cast<std::uint8_t>(pe[lfanew + 20]) | static_cast<std::uint8_t>(pe[lfanew + 21]) << 8;
+  const auto lfanew = static_cast<std::uint32_t>(le(pe, 0x3c, 4));
+  const auto opt = static_cast<std::uint32_t>(le(pe, lfanew + 20, 2));
   std::size_t table = lfanew + 24 + opt;
   pe[table + 16] = pe[table + 17] = pe[table + 18] = '\xff';  // raw size of section 0: clamped
   pe[lfanew + 6] = '\x60';                                    // 96 sections: the table overruns

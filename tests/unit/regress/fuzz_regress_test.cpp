@@ -12,12 +12,15 @@
 #include "parse/parser.hpp"
 #include "policy/policy.hpp"
 #include "parse/prepare.hpp"
+#include "support/bytes.hpp"
 #include "support/temp_tree.hpp"
 #include "verify/kernel_keys.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/module_signature.hpp"
 
 using namespace trustscan;
+using test::bytes;
+using test::le;
 
 namespace {
 
@@ -26,19 +29,12 @@ std::string regress_input(const char* rel) {
   REQUIRE(!s.empty());
   return s;
 }
-std::span<const std::byte> bytes(const std::string& s) { return std::as_bytes(std::span(s)); }
 
 /// Peak RSS of this process so far, MiB (a high-water mark: growth beyond it shows a blow-up).
 long peak_rss_mib() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_maxrss / 1024;
-}
-
-std::uint64_t le(const std::vector<std::uint8_t>& b, std::size_t off, unsigned width) {
-  std::uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) v |= std::uint64_t{b[off + i]} << (8 * i);
-  return v;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "io/decompress.hpp"
 #include "io/hashing.hpp"
+#include "support/bytes.hpp"
 #include "support/temp_tree.hpp"
 #include "verify/kernel_keys.hpp"
 
@@ -28,11 +29,10 @@ std::string load(const std::string& name) {
   return bytes;
 }
 
-std::span<const std::byte> as_bytes(const std::string& s) { return std::as_bytes(std::span(s)); }
 
 ModuleSignatureResult verify_file(const std::string& name, const KernelKeyring& keys) {
   const std::string bytes = load(name);
-  return verify_module_signature(as_bytes(bytes), keys);
+  return verify_module_signature(test::bytes(bytes), keys);
 }
 
 /// The keyring an operator builds with `--module-keys modsig/keys`.
@@ -81,18 +81,18 @@ TEST_CASE("a signed-content digest from the caller gives the same result as hash
                              "demo-signed-attrs.ko", "demo-signed-tampered.ko", "demo-other-key.ko");
   INFO(name);
   const std::string bytes = load(name);
-  const auto plain = verify_module_signature(as_bytes(bytes), keys);
-  const auto size = module_signed_size(as_bytes(bytes));
+  const auto plain = verify_module_signature(test::bytes(bytes), keys);
+  const auto size = module_signed_size(test::bytes(bytes));
   REQUIRE(size);
   CHECK(*size == plain.signed_size);
-  const io::Sha256WithPrefix h = io::sha256_with_prefix(as_bytes(bytes), *size);
+  const io::Sha256WithPrefix h = io::sha256_with_prefix(test::bytes(bytes), *size);
   const SignedContentDigest right{*size, h.prefix};
   SignedContentDigest wrong = right;
   wrong.sha256[0] ^= 1;
   SignedContentDigest short_by_one = right;
   short_by_one.size -= 1;
   for (const SignedContentDigest* d : std::initializer_list<const SignedContentDigest*>{&right, &wrong, &short_by_one}) {
-    const auto r = verify_module_signature(as_bytes(bytes), keys, d);
+    const auto r = verify_module_signature(test::bytes(bytes), keys, d);
     CHECK(to_string(r.status) == to_string(plain.status));
     CHECK(flag_names(r.flags) == flag_names(plain.flags));
     CHECK(r.errors == plain.errors);
@@ -102,10 +102,10 @@ TEST_CASE("a signed-content digest from the caller gives the same result as hash
 }
 
 TEST_CASE("module_signed_size reads only well-formed PKCS#7 trailers", "[verify][modsig]") {
-  CHECK_FALSE(module_signed_size(as_bytes(load("demo.ko"))));
-  CHECK_FALSE(module_signed_size(as_bytes(load("demo-signed-siglen.ko"))));
-  CHECK_FALSE(module_signed_size(as_bytes(load("demo-signed-pgp.ko"))));
-  CHECK(module_signed_size(as_bytes(load("demo-signed.ko"))));
+  CHECK_FALSE(module_signed_size(test::bytes(load("demo.ko"))));
+  CHECK_FALSE(module_signed_size(test::bytes(load("demo-signed-siglen.ko"))));
+  CHECK_FALSE(module_signed_size(test::bytes(load("demo-signed-pgp.ko"))));
+  CHECK(module_signed_size(test::bytes(load("demo-signed.ko"))));
 }
 
 TEST_CASE("a valid module signature reports signer, digest and key source", "[verify][modsig]") {
@@ -165,7 +165,7 @@ TEST_CASE("compressed modules verify after decompression (.ko.xz, .ko.zst)", "[v
   const auto kind = GENERATE(std::pair{Compression::Xz, "demo-signed.ko.xz"},
                              std::pair{Compression::Zstd, "demo-signed.ko.zst"});
   const std::string packed = load(kind.second);
-  auto plain = io::decompress(kind.first, as_bytes(packed), 1u << 20);
+  auto plain = io::decompress(kind.first, test::bytes(packed), 1u << 20);
   REQUIRE(plain);
   const auto r = verify_module_signature(*plain, keys);
   CHECK(r.status == SignatureStatus::Valid);
@@ -180,7 +180,7 @@ TEST_CASE("flipping any signed byte breaks the signature; mangled trailers never
   for (std::size_t i = 0; i < content; i += 7) {
     std::string b = signed_ko;
     b[i] = static_cast<char>(b[i] ^ 0x20);
-    const auto r = verify_module_signature(as_bytes(b), keys);
+    const auto r = verify_module_signature(test::bytes(b), keys);
     INFO("byte " << i);
     REQUIRE(r.status == SignatureStatus::Invalid);
     REQUIRE(has_flag(r.flags, VerifyFlag::BadSignature));
@@ -190,20 +190,20 @@ TEST_CASE("flipping any signed byte breaks the signature; mangled trailers never
   for (std::size_t i = content; i < signed_ko.size(); ++i) {
     std::string b = signed_ko;
     b[i] = static_cast<char>(b[i] ^ 0xff);
-    (void)verify_module_signature(as_bytes(b), keys);
+    (void)verify_module_signature(test::bytes(b), keys);
   }
   for (std::size_t n = 0; n < signed_ko.size(); ++n) {
-    const auto r = verify_module_signature(as_bytes(signed_ko).first(n), keys);
+    const auto r = verify_module_signature(test::bytes(signed_ko).first(n), keys);
     REQUIRE(r.status != SignatureStatus::Valid);
   }
 }
 
 TEST_CASE("has_module_signature looks only at the trailer magic", "[verify][modsig]") {
-  CHECK(has_module_signature(as_bytes(load("demo-signed.ko"))));
-  CHECK_FALSE(has_module_signature(as_bytes(load("demo.ko"))));
+  CHECK(has_module_signature(test::bytes(load("demo-signed.ko"))));
+  CHECK_FALSE(has_module_signature(test::bytes(load("demo.ko"))));
   const std::string magic_only(kModuleSignatureMagic);
-  CHECK(has_module_signature(as_bytes(magic_only)));
-  const auto r = verify_module_signature(as_bytes(magic_only), KernelKeyring{});
+  CHECK(has_module_signature(test::bytes(magic_only)));
+  const auto r = verify_module_signature(test::bytes(magic_only), KernelKeyring{});
   CHECK(r.status == SignatureStatus::Malformed);
 }
 
@@ -296,12 +296,12 @@ TEST_CASE("kernel keyring errors are per file and never fatal", "[verify][kernel
     const std::string image = load("root-xz/boot/vmlinuz-test");
     KernelKeyring keys;
     for (std::size_t n : {std::size_t{0}, std::size_t{16}, std::size_t{0x250}, std::size_t{3000}, image.size() / 2}) {
-      const auto report = keys.add_from_kernel_image(as_bytes(image).first(n), "cut");
+      const auto report = keys.add_from_kernel_image(test::bytes(image).first(n), "cut");
       CHECK(report.errors.size() == 1);
     }
     std::string junk = image;
     for (std::size_t i = 0x1000; i < junk.size(); i += 97) junk[i] = static_cast<char>(junk[i] ^ 0x5a);
-    (void)keys.add_from_kernel_image(as_bytes(junk), "junk");
+    (void)keys.add_from_kernel_image(test::bytes(junk), "junk");
     CHECK(keys.empty());
   }
 }
@@ -342,10 +342,10 @@ TEST_CASE("real Debian kernel: modules verify against the key inside its vmlinuz
   for (std::size_t i = 0; i < modules.size(); i += 40) {
     const std::string bytes = test::read_file(modules[i]);
     INFO(modules[i]);
-    const auto r = verify_module_signature(as_bytes(bytes), keys);
+    const auto r = verify_module_signature(test::bytes(bytes), keys);
     CHECK(r.status == SignatureStatus::Valid);
     CHECK(r.key_source_kind == "kernel_image");
     CHECK(r.signer.name == "Build time autogenerated kernel key");
-    CHECK(verify_module_signature(as_bytes(bytes), none).status == SignatureStatus::UnknownKey);
+    CHECK(verify_module_signature(test::bytes(bytes), none).status == SignatureStatus::UnknownKey);
   }
 }
