@@ -531,6 +531,16 @@ PY
   (cd "$WORK/img" && find . -type f -exec sha256sum {} + | sort) | diff "$WORK/sums" - >&2 || fail "contents changed" ;;
 interrupt)
   # Issue 7, acceptance 4: SIGINT/SIGTERM midway still give a complete, valid report marked incomplete.
+  # The signal is sent once the scan has been analysing files for a moment (a file under DIR is
+  # open), not after a fixed delay: start-up time varies with the machine's load.
+  wait_until_scanning() {
+    local pid=$1 dir=$2 i
+    for ((i = 0; i < 600; i++)); do
+      ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "$dir/f" && { sleep 0.5; return 0; }
+      sleep 0.05
+    done
+    fail "the scan never opened a file of $dir"
+  }
   T="$WORK/many"; mkdir -p "$T"
   $PY -c 'import os, sys
 for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
@@ -538,7 +548,7 @@ for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLE
     set +e
     "$TS" scan -f json -o "$WORK/$sig.json" --threads 1 --no-kernel-keys "$T" 2>"$WORK/err" &
     pid=$!
-    sleep 1.5
+    wait_until_scanning "$pid" "$T"
     kill -"$sig" "$pid"
     wait "$pid"; rc=$?
     set -e
@@ -559,7 +569,7 @@ PY
   # The same on a pipe, in NDJSON: the last line is the summary, marked incomplete.
   set +e
   "$TS" scan -f ndjson --threads 1 --no-kernel-keys "$T" >"$WORK/r.ndjson" 2>"$WORK/err" &
-  pid=$!; sleep 1.5; kill -INT "$pid"; wait "$pid"; rc=$?
+  pid=$!; wait_until_scanning "$pid" "$T"; kill -INT "$pid"; wait "$pid"; rc=$?
   set -e
   [[ $rc == 130 ]] || fail "NDJSON SIGINT: exit $rc"
   $PY -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$WORK/r.ndjson" || fail "NDJSON lines not JSON"
