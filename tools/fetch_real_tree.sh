@@ -12,11 +12,11 @@
 # The packages are data: tools/real_tree_packages.txt lists each with the sets
 # it belongs to (docs/real-inputs.md says what each one is for):
 #   tests    (default) exactly what the unit tests read: a kernel with modules,
-#            shim, GRUB, fwupd, a few npm PE and Mach-O files (~40 MB download)
+#            shim, GRUB, fwupd, a few npm PE and Mach-O files (~60 MB download)
 #   bench    the benchmark tree of tools/bench and docs/performance.md
 #            (full kernel, wine, ordinary packages; ~210 MB)
 #   drivers  third-party signed Windows kernel drivers (issue 15)
-#   large    signed PE and Mach-O files of 100+ MiB (issues 16 and 21; ~400 MB)
+#   large    signed PE and Mach-O files of 100+ MiB (issues 16 and 21; ~290 MB)
 # Sets add up: each --set adds its packages to DEST, nothing is removed.
 #
 # Downloads run in parallel (--jobs, default 4: one apt-get download or npm
