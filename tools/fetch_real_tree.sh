@@ -19,9 +19,9 @@
 #   large    signed PE and Mach-O files of 100+ MiB (issues 16 and 21; ~290 MB)
 # Sets add up: each --set adds its packages to DEST, nothing is removed.
 #
-# Downloads run in parallel (--jobs, default 4: one apt-get download or npm
-# pack per package), use the machine's configured apt sources and npm
-# registry, and are cached in ${TRUSTSCAN_CACHE:-/var/cache/trustscan}/downloads;
+# Downloads run in parallel (--jobs, default 4: all Debian packages are one
+# job of three apt commands, each npm package is one `npm pack` job), use the
+# machine's configured apt sources and npm registry, and are cached in ${TRUSTSCAN_CACHE:-/var/cache/trustscan}/downloads;
 # every extraction is recorded in a manifest, so re-running only does the
 # work that is missing (no network at all when everything is there).
 # `apt-get update` runs only when a package has no candidate, at most once.
