@@ -120,7 +120,7 @@ if [[ $want_tests -eq 1 ]]; then
   # tests. The download runs while the build uses the cores; its report follows the build's.
   export TRUSTSCAN_REAL_TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
   fetch_out=$(mktemp)
-  tools/fetch_real_tree.sh "$TRUSTSCAN_REAL_TREE" >"$fetch_out" 2>&1 &
+  tools/fetch_real_tree.sh --set tests "$TRUSTSCAN_REAL_TREE" >"$fetch_out" 2>&1 &
   fetch_pid=$!
   trap 'kill "$fetch_pid" 2>/dev/null; rm -f "$fetch_out"' EXIT
 fi
