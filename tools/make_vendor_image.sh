@@ -66,14 +66,10 @@ make_ca_config "$WORK/ca" 2000
 
 # cert NAME SUBJECT [self]: key + certificate NAME.{key,pem}, issued by the root (or self-signed).
 cert() {
-    local name=$1 subj=$2 ext=v3_codesign signing=(-cert "$WORK/root.pem" -keyfile "$WORK/root.key")
-    if [[ ${3:-} == self ]]; then ext=v3_root; signing=(-selfsign -keyfile "$WORK/$name.key"); fi
-    openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$name.key"
-    openssl req -new -utf8 -key "$WORK/$name.key" -subj "$subj" -out "$WORK/$name.csr"
-    openssl ca -batch -notext -preserveDN -utf8 -config "$WORK/ca/ca.cnf" "${signing[@]}" \
-        -in "$WORK/$name.csr" -out "$WORK/$name.pem" -extensions "$ext" \
-        -startdate 20200101000000Z -enddate 20400101000000Z 2>"$WORK/$name.err" ||
-        die "openssl ca ($name): $(cat "$WORK/$name.err")"
+    local issuer=root ext=v3_codesign
+    if [[ ${3:-} == self ]]; then issuer=self; ext=v3_root; fi
+    issue_cert "$WORK/ca" "$WORK" "$1" "$2" "$issuer" "$ext" 20200101000000Z 20400101000000Z ||
+        die "openssl ca ($1) failed"
 }
 
 cert root "/C=XX/O=trustscan tests/CN=trustscan Vendor Image Test Root CA" self
