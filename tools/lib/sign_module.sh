@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by tools/make_modsig_samples.sh and tools/make_hostile_samples.sh: sign a Linux kernel
 # module the way the kernel's scripts/sign-file does. Source it; it defines functions only.
 

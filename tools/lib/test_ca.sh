@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the test-time sample builders (tools/make_signed_samples.sh, tools/make_vendor_image.sh,
 # tools/make_catalog_samples.sh, tools/make_hostile_samples.sh): a throw-away `openssl ca` for
 # code-signing test certificates, and the catalog signing recipe. Source it; it defines functions only.
