@@ -72,6 +72,8 @@ export LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=0
 source "$TOOLS/lib/test_ca.sh"
 # shellcheck source=lib/sign_module.sh
 source "$TOOLS/lib/sign_module.sh"
+# shellcheck source=lib/mingw_driver.sh
+source "$TOOLS/lib/mingw_driver.sh"
 # shellcheck source=hostile/common.sh
 source "$HOSTILE/common.sh"
 # shellcheck source=hostile/pki.sh

@@ -115,14 +115,13 @@ EOF
 
 "${MINGW_PREFIX}dlltool" -d "$SRC/ntoskrnl.def" -l "$WORK/libntoskrnl.a"
 PE_FLAGS=(-Os -s -Wl,--no-insert-timestamp)
-KFLAGS=("${PE_FLAGS[@]}" -ffreestanding -nostdlib -fno-stack-protector -mno-stack-arg-probe
-        -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000)
+# shellcheck source=lib/mingw_driver.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/mingw_driver.sh"
 # driver OUT BANNER [extra cc flags]
 driver() {
     local out=$1 banner=$2
     shift 2
-    "${MINGW_PREFIX}gcc" "${KFLAGS[@]}" "-DBANNER=\"$banner\\n\"" "$@" -o "$out" "$WORK/driver.c" \
-        "$WORK/libntoskrnl.a"
+    mingw_driver "$out" "$WORK/driver.c" "$banner" "$@" "$WORK/libntoskrnl.a"
     "${MINGW_PREFIX}objdump" -p "$out" | grep -Eq '^Subsystem[[:space:]]+0*1[[:space:]]' ||
         die "$out: not a native-subsystem image"
     "${MINGW_PREFIX}objdump" -p "$out" | grep -q 'DLL Name: ntoskrnl.exe$' || die "$out: no ntoskrnl import"

@@ -27,17 +27,10 @@ keys() {
 der() { openssl x509 -in "$K/$1.pem" -outform DER -out "$K/$1.der"; }
 
 # ---------------------------------------------------------------- binaries
-# shellcheck disable=SC2054  # commas inside -Wl,... are intended
-KFLAGS=(-Os -s -Wl,--no-insert-timestamp -ffreestanding -nostdlib -fno-stack-protector -mno-stack-arg-probe
-        -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000)
-
 # driver OUT BANNER [extra compiler/linker arguments...]: a native-subsystem driver importing
-# DbgPrint from ntoskrnl.exe (tools/samples_src/hostile_driver.c), unsigned.
+# DbgPrint from ntoskrnl.exe (tools/samples_src/hostile_driver.c; tools/lib/mingw_driver.sh), unsigned.
 driver() {
-    local out=$1 banner=$2
-    shift 2
-    "${MINGW_PREFIX}gcc" "${KFLAGS[@]}" "-DBANNER=\"$banner\\n\"" "$@" -o "$out" "$SRC/hostile_driver.c" \
-        "$WORK/libntoskrnl.a"
+    mingw_driver "$1" "$SRC/hostile_driver.c" "$2" "${@:3}" "$WORK/libntoskrnl.a"
 }
 
 # wide_literal TEXT: TEXT as a windres wide-string literal (tools/hostile/text.py).

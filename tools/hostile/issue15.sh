@@ -152,9 +152,7 @@ build_class_g() {
     service_spec "$WORK/spec.json" PerfDataHelper 1 1 '\SystemRoot\System32\wbem\perfdata.dat'
     windows_image "$img" "$WORK/spec.json"
     mkdir -p "$img/Windows/System32/wbem"
-    "${MINGW_PREFIX}gcc" -Os -s -Wl,--no-insert-timestamp -ffreestanding -nostdlib -fno-stack-protector \
-        -mno-stack-arg-probe -Wl,--subsystem,windows -Wl,--entry,DriverEntry -shared \
-        "-DBANNER=\"hostile sample g: registered only\\n\"" -DNO_IMPORTS -o "$WORK/g-plain.dll" "$SRC/hostile_driver.c"
+    driver "$WORK/g-plain.dll" "hostile sample g: registered only" -shared -DNO_IMPORTS -Wl,--subsystem,windows
     sign kaspersky "$WORK/g-plain.dll" "$img/Windows/System32/wbem/perfdata.dat"
     add_row images/g-service-only/Windows/System32/wbem/perfdata.dat images/g-service-only g kaspersky kaspersky hostile \
         "service_only PerfDataHelper" \

@@ -64,9 +64,7 @@ build_class_l() {
     mkdir -p "$WORK/l"
     driver "$WORK/l/catdrv.sys" "hostile sample l: catalog signed driver"
     catalog contoso "$K/root.pem" "$WORK/l.cat" "$WORK/l/catdrv.sys"
-    "${MINGW_PREFIX}gcc" -Os -s -Wl,--no-insert-timestamp -ffreestanding -nostdlib -fno-stack-protector \
-        -mno-stack-arg-probe -Wl,--subsystem,native -Wl,--entry,DriverEntry \
-        "-DBANNER=\"hostile sample l: not the real kernel\\n\"" -DNO_IMPORTS -o "$WORK/ntoskrnl.exe" "$SRC/hostile_driver.c"
+    driver "$WORK/ntoskrnl.exe" "hostile sample l: not the real kernel" -DNO_IMPORTS
     service_spec "$WORK/spec.json" catdrv 1 3 'System32\drivers\catdrv.sys'
     local depth img win
     for depth in 0 1 2 3; do

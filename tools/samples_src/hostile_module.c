@@ -29,12 +29,11 @@ static const char hostile_modinfo[] =
     "name=hid_evhelper\0"
     "vermagic=6.1.0-99-amd64 SMP preempt mod_unload modversions ";
 
-struct module {
+/* The head of struct module (state, list, name), as modpost's generated .mod.c fills it. */
+struct module_head {
     int state;
-    struct { void *next, *prev; } list;
-    char name[64 - sizeof(unsigned long)];
-    int (*init)(void);
-    void (*exit)(void);
+    void *list[2];
+    char name[56];
 };
 __attribute__((section(".gnu.linkonce.this_module"), used))
-struct module __this_module = { .name = "hid_evhelper", .init = init_module, .exit = cleanup_module };
+struct module_head __this_module = { .name = "hid_evhelper" };
