@@ -95,20 +95,13 @@ catalog() {
     sign_catalog "$K/$signer.pem" "$K/$signer.key" "$chain" "$WORK/catalog.ctl" "$out"
 }
 
-# windows_image DIR SPEC_JSON [PART...]: the skeleton of an offline Windows installation at DIR:
-# Windows/System32/{config,drivers,CatRoot/{GUID}} and the hives tools/make_test_hive.py --spec
-# writes for SPEC_JSON. PARTs (default: SYSTEM SOFTWARE) name the hives to keep; "none" keeps none.
+# windows_image DIR SPEC_JSON: the skeleton of an offline Windows installation at DIR,
+# Windows/System32/{config,drivers,CatRoot/{GUID}}, with the SYSTEM and SOFTWARE hives
+# tools/make_test_hive.py --spec writes for SPEC_JSON.
 windows_image() {
-    local dir=$1 spec=$2 part parts=(SYSTEM SOFTWARE)
-    shift 2
-    [[ $# -eq 0 ]] || parts=("$@")
-    local w=$dir/Windows/System32
+    local w=$1/Windows/System32
     mkdir -p "$w/config" "$w/drivers" "$w/CatRoot/$CATROOT_GUID"
-    rm -rf "$WORK/hives"
-    "$PYTHON" "$TOOLS/make_test_hive.py" "$WORK/hives" --spec "$spec"
-    for part in "${parts[@]}"; do
-        [[ $part == none ]] || cp "$WORK/hives/$part" "$w/config/$part"
-    done
+    "$PYTHON" "$TOOLS/make_test_hive.py" "$w/config" --spec "$2"
 }
 
 # service_spec OUT NAME TYPE START IMAGE_PATH [CERTIFICATES_JSON]: a --spec file with one service

@@ -29,9 +29,9 @@
 #     (same subject and key) shipped in the signature's certificate bag, so the kernel's chain ends
 #     at Microsoft's code-verification root. Windows 10 1607+ still loads such a driver when its
 #     end-entity certificate was issued before 2015-07-29 (or on upgraded or Secure-Boot-off
-#     machines, or boot drivers). The real root expired in 2025 and the cross-certificates in
-#     2021; here every certificate is valid until 2040 so the chain verifies at the test date
-#     without a timestamp.
+#     machines, or boot drivers). The real cross-certificates expired in 2021 (Microsoft,
+#     "Cross-Certificates for Kernel Mode Code Signing"); here every certificate is valid until
+#     2040 so that the chain verifies at the test date without a timestamp.
 #   Test-signed: a self-signed "WDKTestCert <user>,<number>" certificate made by Visual Studio /
 #     MakeCert; Windows loads such a driver only with test signing on (bcdedit /set testsigning).
 
