@@ -109,17 +109,19 @@ build_class_e() {
     keys "${names[@]}"
     # text: the name itself; arg: the check's argument (escapes, no spaces: one manifest field);
     # wide: the windres literal.
+    local how="a look-alike of Kaspersky (after NFKC, removal of format characters and the TR39 skeleton)"
     while IFS=$'\t' read -r -u 3 id esc text arg wide; do
+        [[ $id != native ]] || how="Kaspersky's native-script legal name (listed, with its source)"
         cert "lookalike-$id" "/C=RU/L=Moscow/O=$text/CN=$text" root v3_codesign
         driver "$WORK/e-cert-$id.sys" "hostile sample e: look-alike signer $id"
         sign "lookalike-$id" "$WORK/e-cert-$id.sys" "$OUT/e/cert-$id.sys"
         cp "$K/lookalike-$id.pem" "$OUT/ca/lookalike-$id.pem"
         add_row "e/cert-$id.sys" - e kaspersky "look-alike '$esc' (verified signer)" hostile "lookalike_cert $id $arg" \
-            "finding, kaspersky (RU): 'look-alike of Kaspersky' from the signer name after NFKC, format-character removal and TR39 skeleton"
+            "finding, kaspersky (RU): the verified signer's name is $how"
         version_resource "$WORK/e-version-$id.res.o" "$wide" "evhelper.sys"
         driver "$OUT/e/version-$id.sys" "hostile sample e: look-alike company $id" "$WORK/e-version-$id.res.o"
         add_row "e/version-$id.sys" - e kaspersky "look-alike '$esc' (CompanyName, unsigned)" - "lookalike_version $arg" \
-            "finding at claim level: CompanyName is a look-alike of Kaspersky (unverified claim, low confidence)"
+            "finding at claim level (unverified, below high): CompanyName is $how"
     done 3< <("$PYTHON" "$HOSTILE/text.py" variants <<<"$LOOKALIKES")
 }
 
