@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""check_samples.py OUTDIR -- prove that every sample of tools/make_hostile_samples.sh has exactly
+"""check_samples.py OUTDIR [SAMPLE...] -- prove that every sample of tools/make_hostile_samples.sh has exactly
 the property its manifest row claims, with tools independent of trustscan: osslsigncode verify
 (Authenticode and catalog signatures, per signature), openssl (certificates, chains, CMS module
 signatures), readelf, python3-hivex (the hives) and small parsers written here (DER names, the
@@ -7,6 +7,7 @@ VS_VERSIONINFO, WIN_CERTIFICATE, the serialized certificate Blob). Run through
 tools/check_hostile_samples.sh; exits 1 naming every sample that lost its property.
 
 Each manifest row's `check` column is "NAME ARG..."; check_NAME(sample, root, *args) below.
+With SAMPLEs (manifest `sample` paths) only those rows are checked.
 Arguments that carry text use Python escapes (\\uXXXX, \\UXXXXXXXX; no spaces).
 """
 import hashlib
@@ -579,16 +580,18 @@ def check_image_store(sample, root, variant):
     need(typ == 1 and start == 1, "wgfilter is not a system-start kernel driver")
 
 
-def run_checks(manifest):
+def run_checks(manifest, only):
     failures, rows = [], 0
     with open(manifest, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
         need(header == ["sample", "root", "class", "real", "claimed", "trust", "options", "check", "expected"],
              "bad header")
         for line in f:
-            rows += 1
             cols = line.rstrip("\n").split("\t")
             sample, root, check = cols[0], cols[1], cols[7].split()
+            if only and sample not in only:
+                continue
+            rows += 1
             root = os.path.join(OUT, sample if root == "-" else root)
             try:
                 globals()["check_" + check[0]](os.path.join(OUT, sample), root, *check[1:])
@@ -600,16 +603,18 @@ def run_checks(manifest):
 
 def main(argv):
     global OUT, SCRATCH
-    if len(argv) != 2:
+    if len(argv) < 2:
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     OUT = os.path.abspath(argv[1])
     with tempfile.TemporaryDirectory() as scratch:
         SCRATCH = scratch
-        rows, failures = run_checks(os.path.join(OUT, "MANIFEST.tsv"))
+        rows, failures = run_checks(os.path.join(OUT, "MANIFEST.tsv"), set(argv[2:]))
+    print(f"check_hostile_samples: {rows - len(failures)} of {rows} samples have their property")
+    if len(argv) > 2 and rows != len(set(argv[2:])):
+        failures.append(f"{len(set(argv[2:])) - rows} of the given samples are not in the manifest")
     for f in failures:
         print("check_hostile_samples: FAIL " + f, file=sys.stderr)
-    print(f"check_hostile_samples: {rows - len(failures)} of {rows} samples have their property")
     return 1 if failures or rows == 0 else 0
 
 
