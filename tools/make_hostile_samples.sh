@@ -6,8 +6,8 @@
 # mingw-w64, gcc, openssl, osslsigncode, python3 and python3-hivex; proves every sample has the
 # property it claims (tools/check_hostile_samples.sh, run at the end unless --no-check, e.g. when
 # CTest runs the checks as a test of their own: a sample that lost its property fails it); writes
-# OUTDIR/MANIFEST.tsv. docs/hostile-samples.md lists what each
-# sample is and what today's trustscan says about it.
+# OUTDIR/MANIFEST.tsv. docs/hostile-samples.md lists what each sample is and what today's
+# trustscan says about it.
 #
 #   OUTDIR/trust/{hostile,microsoft,crossvendor,wdk}/   test trust anchors (tools/hostile/pki.sh)
 #   OUTDIR/ca/                                          certificates the checks need (never anchors)
