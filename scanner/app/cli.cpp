@@ -30,6 +30,7 @@
 #include "app/progress.hpp"
 #include "app/exit_codes.hpp"
 #include "report/baseline.hpp"
+#include "report/formats.hpp"
 #include "report/report.hpp"
 #include "report/syslog_sink.hpp"
 
@@ -44,12 +45,7 @@ std::string hostname() {
 
 void emit(const pipeline::ScanResult& result, report::OutputFormat format, const report::RunInfo& run,
           std::ostream& out) {
-  switch (format) {
-    case report::OutputFormat::Json: report::write_json(result, run, out); break;
-    case report::OutputFormat::Ndjson: report::write_ndjson(result, run, out); break;
-    case report::OutputFormat::Table: report::write_table(result, run, out); break;
-    case report::OutputFormat::Cef: report::write_cef(result, run, out); break;
-  }
+  format.write(result, run, out);
 }
 
 /// Writes the report to `path` via a temporary file in the same directory and a rename, so a
@@ -151,16 +147,21 @@ bool lies_below(const std::filesystem::path& inner, const std::string& outer) {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  // The build fills the man page and the shell completions from this list (cmake/format_docs.cmake).
+  if (argc == 2 && std::string_view(argv[1]) == "__formats") {
+    report::print_output_formats(out);
+    return static_cast<int>(ExitCode::Clean);
+  }
   CLI::App app{"trustscan - find kernel-privileged software and who made it, on live hosts and offline images"};
   app.set_version_flag("--version", std::string("trustscan ") + TRUSTSCAN_VERSION);
   app.require_subcommand(1);
   pipeline::ScanOptions opt;
-  std::string format_name = "table";
+  std::string format_name(report::output_formats().front().name);
   std::string output;
   auto* scan = app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
   scan->add_option("ROOT", opt.roots, "Directories, disk image files or files to scan (default: /)");
-  scan->add_option("-f,--format", format_name, "Output format")
-      ->check(CLI::IsMember({"table", "json", "ndjson", "cef"}))
+  scan->add_option("-f,--format", format_name, "Output format: " + report::output_formats_help())
+      ->check(CLI::IsMember(report::output_format_names()))
       ->capture_default_str();
   scan->add_option("-o,--output", output, "Write the report to FILE instead of standard output");
   // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
@@ -331,12 +332,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
   opt.stop = &g_stop_signal;
   install_stop_handlers();
-  report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
-                                : format_name == "ndjson" ? report::OutputFormat::Ndjson
-                                : format_name == "cef"    ? report::OutputFormat::Cef
-                                                          : report::OutputFormat::Table;
+  const report::OutputFormat format = *report::find_output_format(format_name);  // IsMember checked it
   // Issue 8: a bad baseline or syslog target fails before the scan (exit 2).
   std::optional<report::Baseline> baseline;
+  if (!baseline_file.empty() && !format.baseline) {
+    err << "trustscan: --format " << format_name << " has no baseline mode\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
   if (!baseline_file.empty()) {
     auto loaded = report::Baseline::load(baseline_file);
     if (!loaded) {

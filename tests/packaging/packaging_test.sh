@@ -14,17 +14,33 @@ need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --tes
 help_options() {
   { "$TS" --help; "$TS" scan --help; } | grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u
 }
+# The output formats as the binary lists them (report/formats.cpp), space-separated, in order.
+formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
 
 case $NAME in
 man_page_options)
   # Every option of the help screens is an entry of trustscan.1, and the page names no other.
-  MAN=$SRC/docs/man/trustscan.1
+  # The page is built from docs/man/trustscan.1.in with the binary's formats filled in.
+  MAN=$BUILD/man/trustscan.1
+  [[ -f $MAN ]] || fail "$MAN missing (the build fills it from docs/man/trustscan.1.in)"
+  ! grep -n '@TRUSTSCAN_[A-Z_]*@' "$MAN" >&2 || fail "a placeholder is left in $MAN"
   help_options >"$WORK/help"
   [[ $(wc -l <"$WORK/help") -ge 25 ]] || fail "too few options parsed from --help: $(tr '\n' ' ' <"$WORK/help")"
   # .TP entries: the line after .TP, roff hyphens (\-) as plain ones.
   awk 'prev == ".TP" { print } { prev = $0 }' "$MAN" | sed 's/\\-/-/g' \
     | grep -oE '(^|[ ,"])--?[a-z][a-z0-9-]*' | sed 's/^[ ,"]//' | sort -u >"$WORK/man"
-  diff -u "$WORK/help" "$WORK/man" >&2 || fail "options of --help (-) and docs/man/trustscan.1 (+) differ"
+  diff -u "$WORK/help" "$WORK/man" >&2 || fail "options of --help (-) and trustscan.1 (+) differ"
+  # The formats of the --format entry and of its list are the binary's, in its order, the first
+  # one the default.
+  read -ra fmts <<<"$(formats)"
+  [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
+  choices=$(printf '\\fI%s\\fR|' "${fmts[@]}")
+  grep -qxF ".BR \\-f \", \" \\-\\-format \" \" ${choices%|}" "$MAN" || fail "--format entry does not list: ${fmts[*]}"
+  [[ $(awk 'prev == ".TP" && /^\.I [a-z0-9]+$/ { print $2 } { prev = $0 }' "$MAN" | tr '\n' ' ' | sed 's/ $//') == "${fmts[*]}" ]] \
+    || fail "the format list of the page is not: ${fmts[*]}"
+  grep -qF "Output format (default \\fI${fmts[0]}\\fR)" "$MAN" || fail "default format is not ${fmts[0]}"
+  "$TS" scan --help | grep -qE -- "--format TEXT:\{[a-z,]*\}=${fmts[0]}( |\$)" \
+    || fail "the binary's default format is not the first of __formats"
   # The page renders without groff warnings, with the sections a man page needs.
   groff -man -Tutf8 -ww -z "$MAN" 2>"$WORK/groff"
   [[ ! -s $WORK/groff ]] || { cat "$WORK/groff" >&2; fail "groff warnings"; }
@@ -41,7 +57,10 @@ man_page_options)
   grep -A1 '^\.TP' "$MAN" | grep -qx '\.BR 130 ", " 143' || fail "exit codes 130/143 not documented" ;;
 completion_options)
   need zsh; [[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion is missing"
-  BASH_C=$SRC/packaging/completion/trustscan.bash ZSH_C=$SRC/packaging/completion/_trustscan
+  # Built from packaging/completion/*.in with the binary's formats filled in.
+  BASH_C=$BUILD/completion/trustscan.bash ZSH_C=$BUILD/completion/_trustscan
+  [[ -f $BASH_C && -f $ZSH_C ]] || fail "$BASH_C or $ZSH_C missing (the build fills them from packaging/completion/)"
+  ! grep -n '@TRUSTSCAN_[A-Z_]*@' "$BASH_C" "$ZSH_C" >&2 || fail "a placeholder is left in a completion"
   bash -n "$BASH_C" || fail "bash syntax"
   zsh -n "$ZSH_C" || fail "zsh syntax"
   help_options >"$WORK/help"
@@ -53,11 +72,19 @@ completion_options)
   }
   { complete_bash trustscan -; complete_bash trustscan scan -; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
-  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "table json ndjson cef " ]] || fail "bash: --format values"
+  read -ra fmts <<<"$(formats)"
+  [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
+  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "${fmts[*]} " ]] || fail "bash: --format values"
   [[ $(complete_bash trustscan scan --fail-on '' | tr '\n' ' ') == "none low medium high critical " ]] || fail "bash: --fail-on values"
   [[ $(complete_bash trustscan scan --format j) == json ]] || fail "bash: --format j"
-  # The values offered are the ones the binary accepts.
-  for v in table json ndjson; do "$TS" scan --format "$v" --help >/dev/null || fail "--format $v refused"; done
+  # The values offered are the ones the binary accepts, and it refuses others.
+  for v in "${fmts[@]}"; do "$TS" scan --format "$v" --help >/dev/null || fail "--format $v refused"; done
+  ! "$TS" scan --format xml --help >/dev/null 2>&1 || fail "--format xml accepted"
+  # zsh: the same formats, each with its summary.
+  zfmts=$(grep -oE "format:\(\([^)]*\)\)" "$ZSH_C" | grep -oE '[a-z]+\\:' | tr -d '\\:' | tr '\n' ' ' | sed 's/ $//')
+  [[ $zfmts == "${fmts[*]}" ]] || fail "zsh: --format values '$zfmts', expected '${fmts[*]}'"
+  # README's --format line names the same formats.
+  grep -qF -- "--format $(IFS='|'; echo "${fmts[*]}") " "$SRC/README.md" || fail "README.md: --format line is not ${fmts[*]}"
   grep -q -- '--fail-on TEXT=low' <("$TS" scan --help) || fail "--fail-on changed: update both completions"
   # zsh: the option specs of _arguments.
   grep -oE -- "(^|[{,'\"(*)])--?[a-z][a-z0-9-]*" "$ZSH_C" | sed "s/^[{,'\"(*)]//" | sort -u >"$WORK/zsh"
