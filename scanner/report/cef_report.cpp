@@ -91,14 +91,22 @@ std::string epoch_ms(const std::string& iso) {
   return std::to_string(duration_cast<milliseconds>(t.time_since_epoch()).count());
 }
 
+/// A field of whom the finding is about: the verdict's subject (issue 15: the attributed vendor or
+/// publisher, or the vendor a claim names), else the attributed vendor (reports before 1.4).
+std::string finding_subject(const ordered_json& ev, std::string_view subject_field, const char* old_path) {
+  const std::string pointer = "/trustscan/finding/subject/" + std::string(subject_field);
+  return ev.contains(ordered_json::json_pointer("/trustscan/finding/subject")) ? str(ev, pointer.c_str())
+                                                                               : str(ev, old_path);
+}
+
 /// The CEF line of a finding event (an alert, or a gone record that was a finding).
 std::string cef_line(const ordered_json& ev, const RunInfo& run, const std::string& policy) {
   std::string change = str(ev, "/trustscan/baseline/change");
   bool gone = change == "gone";
   std::string severity = str(ev, "/trustscan/finding/severity");
   std::string rule_id = gone ? str(ev, "/trustscan/finding/rules/0/id") : str(ev, "/rule/id");
-  std::string country = str(ev, "/trustscan/country");
-  std::string vendor = str(ev, "/trustscan/vendor/name");
+  std::string country = finding_subject(ev, "country", "/trustscan/country");
+  std::string vendor = finding_subject(ev, "name", "/trustscan/vendor/name");
   std::string prefix = change == "new" ? "New flagged " : change == "changed" ? "Changed flagged "
                        : gone          ? "Removed flagged "
                                        : "Flagged ";
@@ -133,7 +141,7 @@ std::string cef_line(const ordered_json& ev, const RunInfo& run, const std::stri
   x.labelled("cs5", "privilege", str(ev, "/trustscan/privilege"));
   x.labelled("cs6", "policy", policy);
   if (!gone) x.labelled("cn1", "riskScore", str(ev, "/event/risk_score"));
-  x.labelled("flexString1", "vendorId", str(ev, "/trustscan/vendor/id"));
+  x.labelled("flexString1", "vendorId", finding_subject(ev, "id", "/trustscan/vendor/id"));
   if (change == "changed") {
     std::string changes;
     for (const auto& c : ev["trustscan"]["baseline"]["changes"]) {
