@@ -36,9 +36,13 @@ std::vector<Standing> standings(const Collected& c) {
     const Found& f = c.found[i];
     if (f.evidence.kind == EvidenceKind::SigningService) continue;  // never the vendor
     auto it = std::ranges::find(out, f.evidence.vendor, &Standing::key);
-    if (it == out.end()) it = out.insert(out.end(), Standing{.key = f.evidence.vendor, .tier = f.evidence.tier});
+    if (it == out.end()) {
+      it = out.insert(out.end(), Standing{});
+      it->key = f.evidence.vendor;
+    }
     Standing& s = *it;
-    const Standing here{.key = s.key, .tier = f.evidence.tier, .raw = f.raw, .first = i};
+    Standing here;
+    here.tier = f.evidence.tier, here.raw = f.raw, here.first = i;
     if (s.pieces == 0 || precedes(here, s)) {
       s.tier = here.tier, s.raw = here.raw, s.first = i, s.best = &f.evidence;
     }
