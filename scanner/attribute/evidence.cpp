@@ -129,14 +129,19 @@ void signer_evidence(const Signature& s, EvidenceKind kind, const std::optional<
           note + "; signs other vendors' code: never the vendor");
     return;
   }
-  const bool listed = signer && signer->vendor && signer->kind != MatchKind::LookAlike;
-  if (tier == Tier::Verified && (listed || !signer)) c.certificate(s, listed ? signer->vendor : nullptr);
-  if (tier == Tier::Verified && !signer)  // evidence for the unlisted publisher (vendor "")
+  // The list holds SHA-1 or SHA-256 thumbprints of certificates.
+  std::string hex = s.signer.thumbprint_sha1;
+  auto thumbprint = c.db().by_thumbprint(hex);
+  if (!thumbprint) thumbprint = c.db().by_thumbprint(hex = s.signer.thumbprint_sha256);
+  // The listed vendor the certificate belongs to, by its name or its listed thumbprint.
+  const Vendor* listed = signer && signer->kind != MatchKind::LookAlike ? signer->vendor
+                         : thumbprint                                   ? thumbprint->vendor
+                                                                        : nullptr;
+  if (tier == Tier::Verified && (listed || !signer)) c.certificate(s, listed);
+  if (tier == Tier::Verified && !signer && !thumbprint)  // evidence for the unlisted publisher (vendor "")
     c.add_publisher(kind, value, note + "; not in the vendor list: the certificate's holder is the publisher");
   c.add(kind, signer, std::move(value), tier, Confidence::High, note);
-  if (!s.signer.thumbprint_sha256.empty())
-    c.add(EvidenceKind::Thumbprint, c.db().by_thumbprint(s.signer.thumbprint_sha256), s.signer.thumbprint_sha256, tier,
-          Confidence::High, note);
+  c.add(EvidenceKind::Thumbprint, thumbprint, hex, tier, Confidence::High, note);
 }
 
 /// The SpcSpOpusInfo program name: vouched for by a verified signature (a signing service's

@@ -288,6 +288,16 @@ TEST_CASE("a CN that extends the O names the publisher (Certum open-source certi
   CHECK(a.country == "NL");
 }
 
+TEST_CASE("a certificate listed by its thumbprint names its vendor, whatever its subject", "[attribute]") {
+  verify::Signature s = signature({"", "Some Renamed Signer", "US"}, SignatureStatus::Valid);
+  s.signer.thumbprint_sha1 = "f5877012fbd62fabcbdc8d8cee9c9585ba30df79";  // listed (SHA-1) for microsoft: vsce-sign.exe
+  auto a = attribute_ok(pe_record("/w/x.exe", {s}));
+  CHECK(a.vendor == "microsoft");
+  CHECK_FALSE(a.publisher_subject());
+  REQUIRE(a.publisher);
+  CHECK(a.publisher->vendor == "microsoft");
+}
+
 TEST_CASE("an unverified unlisted certificate makes no publisher", "[attribute]") {
   CHECK_FALSE(attribute::attribute(pe_record("/w/x.sys", {signature({"Example Co", "Example Co", "CN"}, SignatureStatus::Untrusted)}),
                                    shipped_vendors()));
