@@ -77,7 +77,12 @@ std::string_view to_string(MatchField f) noexcept {
 }
 
 std::string_view to_string(MatchKind k) noexcept {
-  return k == MatchKind::Exact ? "exact" : "legal_form_variant";
+  switch (k) {
+    case MatchKind::Exact: return "exact";
+    case MatchKind::LegalFormVariant: return "legal_form_variant";
+    case MatchKind::LookAlike: return "look_alike";
+  }
+  return "exact";
 }
 
 std::string_view to_string(SubjectPart p) noexcept {

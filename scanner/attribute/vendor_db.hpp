@@ -96,8 +96,10 @@ enum class MatchField {
 };
 [[nodiscard]] std::string_view to_string(MatchField f) noexcept;
 
-/// How a name matched (see the file comment). Non-name lookups are always Exact.
-enum class MatchKind { Exact, LegalFormVariant };
+/// How a name matched (see the file comment). Non-name lookups are always Exact. LookAlike: the
+/// name matches only after confusable folding (NFKC, format characters, TR39 skeleton): a claim
+/// to be the vendor, not its name.
+enum class MatchKind { Exact, LegalFormVariant, LookAlike };
 [[nodiscard]] std::string_view to_string(MatchKind k) noexcept;
 
 /// For subject lookups: the attribute that matched.

@@ -50,8 +50,9 @@ template <class V> void describe(V& v, Like<parse::BinaryModel> auto& x) {
 template <class V> void describe(V& v, Like<parse::Classification> auto& x) { v(x.type, x.privilege, x.reason); }
 template <class V> void describe(V& v, Like<verify::ClockWindow> auto& x) { v(x.from, x.until); }
 template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
-  v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.issuer, x.serial_hex, x.not_before,
-    x.not_after, x.thumbprint_sha1, x.thumbprint_sha256);
+  v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.subject_st, x.subject_l, x.jurisdiction_c,
+    x.jurisdiction_st, x.jurisdiction_l, x.registration_number, x.organization_identifier, x.business_category, x.ev,
+    x.issuer, x.serial_hex, x.not_before, x.not_after, x.thumbprint_sha1, x.thumbprint_sha256);
 }
 template <class V> void describe(V&, Like<std::monostate> auto&) {}
 template <class V> void describe(V& v, Like<verify::CatalogDetails> auto& x) {

@@ -223,7 +223,7 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
   rec.attribution = attribute::attribute(rec, ctx.vendors);
-  if (rec.attribution) rec.verdict = policy::evaluate(ctx.policy, policy::subject_of(rec, ctx.vendors));
+  if (rec.attribution && rec.attribution->attributed()) rec.verdict = policy::evaluate_record(ctx.policy, rec, ctx.vendors);
 }
 
 }  // namespace trustscan::pipeline

@@ -122,8 +122,11 @@ std::string cef_line(const RecordView& v, const BaselineDelta* delta, const RunF
   const bool gone = change == "gone", changed = change == "changed";
   const std::string severity = v.finding ? v.finding->severity.value_or("") : "";
   const RuleView* rule = v.first_rule();
-  const std::string vendor = v.vendor ? v.vendor->name : "";
-  const std::string country = v.country.value_or("");
+  // Whom the finding is about (issue 15): the verdict's subject, which may be an unlisted
+  // publisher or a claimed vendor, not always the attributed vendor.
+  const SubjectView subject = v.finding_subject().value_or(SubjectView{});
+  const std::string& vendor = subject.name;
+  const std::string country = subject.country.value_or("");
   std::string prefix = change == "new" ? "New flagged " : changed ? "Changed flagged " : gone ? "Removed flagged " : "Flagged ";
   std::string name = prefix + v.privilege + " " + v.type + " from " + vendor + " (" +
                      (country.empty() ? "no country" : country) + "): " + v.name;
@@ -152,7 +155,7 @@ std::string cef_line(const RecordView& v, const BaselineDelta* delta, const RunF
   x.labelled("cs5", "privilege", v.privilege);
   x.labelled("cs6", "policy", rf.policy);
   if (!gone) x.labelled("cn1", "riskScore", std::to_string(ecs_risk_score(severity)));
-  x.labelled("flexString1", "vendorId", v.vendor ? v.vendor->id : "");
+  x.labelled("flexString1", "vendorId", subject.id);
   if (changed) x.labelled("flexString2", "baselineChanges", changes_text(*delta));
   const std::string reason = rule ? rule->reason : "";
   x.add("msg", gone ? "no longer present: " + v.path + " (flagged: " + reason + ")" : alert_message(v) + ": " + reason);

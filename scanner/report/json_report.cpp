@@ -117,13 +117,76 @@ ordered_json macho_details(const std::vector<parse::MachOSlice>& slices) {
   return {{"slices", arr}};
 }
 
+/// `trustscan.vendor.claims`: the other vendors the evidence names (issue 15).
+ordered_json claims_json(const std::vector<attribute::Claim>& claims) {
+  ordered_json out = ordered_json::array();
+  for (const auto& c : claims)
+    out.push_back({{"vendor", c.vendor},
+                   {"tier", std::string(attribute::to_string(c.tier))},
+                   {"confidence", std::string(to_string(c.confidence))},
+                   {"contradicted", c.contradicted},
+                   {"evidence", safe(c.evidence)}});
+  return out;
+}
+
+/// `trustscan.publisher`: the holder of the vendor's own verified signer certificate and the
+/// jurisdiction it states (issue 15).
+ordered_json publisher_json(const attribute::Publisher& p) {
+  const verify::CertInfo& c = p.certificate;
+  return {{"name", safe(p.name)},
+          {"vendor", p.vendor},
+          {"country", p.country ? ordered_json(*p.country) : ordered_json(nullptr)},
+          {"country_source", std::string(attribute::to_string(p.country_source))},
+          {"country_confidence", std::string(to_string(p.country_confidence))},
+          {"ev", p.ev},
+          {"tier", std::string(attribute::to_string(p.tier))},
+          {"where", safe(p.where)},
+          {"certificate", {{"subject", safe(c.subject)},
+                           {"organization", safe(c.subject_o)},
+                           {"country", safe(c.subject_c)},
+                           {"state", safe(c.subject_st)},
+                           {"locality", safe(c.subject_l)},
+                           {"jurisdiction_country", safe(c.jurisdiction_c)},
+                           {"jurisdiction_state", safe(c.jurisdiction_st)},
+                           {"jurisdiction_locality", safe(c.jurisdiction_l)},
+                           {"registration_number", safe(c.registration_number)},
+                           {"organization_identifier", safe(c.organization_identifier)},
+                           {"business_category", safe(c.business_category)},
+                           {"thumbprint_sha256", c.thumbprint_sha256}}}};
+}
+
+/// `trustscan.signing_services`: who signed for others (WHCP, Developer ID, a kernel build key).
+ordered_json signing_services_json(const std::vector<attribute::SigningService>& services) {
+  ordered_json out = ordered_json::array();
+  for (const auto& sv : services)
+    out.push_back({{"vendor", sv.vendor},
+                   {"name", safe(sv.name)},
+                   {"signer", safe(sv.signer)},
+                   {"where", safe(sv.where)},
+                   {"tier", std::string(attribute::to_string(sv.tier))}});
+  return out;
+}
+
+/// Whom a verdict is about, and on what it stands (issue 15).
+ordered_json verdict_subject_json(const policy::VerdictSubject& s) {
+  ordered_json j{{"id", s.vendor_id},
+                 {"name", safe(s.name)},
+                 {"country", s.country ? ordered_json(*s.country) : ordered_json(nullptr)},
+                 {"category", s.category},
+                 {"confidence", std::string(to_string(s.confidence))},
+                 {"basis", std::string(policy::to_string(s.basis))}};
+  if (!s.note.empty()) j["note"] = safe(s.note);
+  return j;
+}
+
 ordered_json attribution_json(const attribute::Attribution& a) {
   ordered_json evidence = ordered_json::array();
   for (const auto& e : a.evidence) {
     ordered_json j{{"kind", std::string(attribute::to_string(e.kind))},
                    {"vendor", e.vendor},
                    {"value", safe(e.value)},
-                   {"confidence", std::string(to_string(e.confidence))}};
+                   {"confidence", std::string(to_string(e.confidence))},
+                   {"tier", std::string(attribute::to_string(e.tier))}};
     if (!e.matched.empty()) j["matched"] = safe(e.matched);
     if (!e.note.empty()) j["note"] = safe(e.note);
     evidence.push_back(std::move(j));
@@ -134,9 +197,22 @@ ordered_json attribution_json(const attribute::Attribution& a) {
           {"jurisdictions", a.jurisdictions},
           {"category", a.category},
           {"confidence", std::string(to_string(a.confidence))},
+          {"tier", std::string(attribute::to_string(a.tier))},
           {"evidence", evidence},
           {"candidates", a.candidates},
-          {"contradictions", safe_list(a.contradictions)}};
+          {"contradictions", safe_list(a.contradictions)},
+          {"claims", claims_json(a.claims)}};
+}
+
+/// The attribute stage's fields of `trustscan`: vendor (when someone is attributed), country,
+/// publisher, signing services.
+void add_attribution_fields(const attribute::Attribution& a, ordered_json& t) {
+  if (a.attributed()) {
+    t["vendor"] = attribution_json(a);
+    t["country"] = a.country ? ordered_json(*a.country) : ordered_json(nullptr);
+  }
+  if (a.publisher) t["publisher"] = publisher_json(*a.publisher);
+  if (!a.signing_services.empty()) t["signing_services"] = signing_services_json(a.signing_services);
 }
 
 ordered_json rules_json(const policy::Verdict& v) {
@@ -149,6 +225,7 @@ ordered_json rules_json(const policy::Verdict& v) {
 
 ordered_json verdict_json(const policy::Verdict& v) {
   ordered_json j{{"status", std::string(policy::to_string(v.status))}, {"rules", rules_json(v)}};
+  if (v.status != policy::Verdict::Status::Unattributed) j["subject"] = verdict_subject_json(v.subject);
   if (v.flagged()) j["severity"] = std::string(policy::to_string(v.severity));
   if (!v.suppression_id.empty()) j["suppression_id"] = safe(v.suppression_id);
   if (!v.expired_suppressions.empty()) j["expired_suppressions"] = safe_list(v.expired_suppressions);
@@ -249,23 +326,29 @@ ordered_json windows_json(const ScanResult& r) {
 }
 
 /// One entry of the top-level `findings` list: what an analyst needs without opening the record.
+/// Its vendor is the verdict's subject: the attributed vendor or publisher, or the vendor a claim
+/// names (`basis`, `note`).
 ordered_json finding_json(const FileRecord& r) {
   const attribute::Attribution& a = *r.attribution;
+  const policy::VerdictSubject& subject = r.verdict->subject;
   ordered_json evidence = ordered_json::array();
   for (const auto& e : a.evidence)
-    if (e.vendor == a.vendor) evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
+    if (e.vendor == subject.vendor_id) evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
+  ordered_json vendor = verdict_subject_json(subject);
+  vendor.erase("basis");
+  vendor.erase("note");
   ordered_json j{{"path", safe(r.file.path)},
                  {"sha256", r.sha256},
                  {"severity", std::string(policy::to_string(r.verdict->severity))},
                  {"suppressed", r.verdict->suppressed()},
-                 {"vendor", {{"id", a.vendor}, {"name", safe(a.name)},
-                             {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
-                             {"category", a.category}, {"confidence", std::string(to_string(a.confidence))}}},
+                 {"vendor", std::move(vendor)},
+                 {"basis", std::string(policy::to_string(subject.basis))},
                  {"privilege", r.binary ? std::string(to_string(*r.privilege())) : "unknown"},
                  {"type", r.binary ? std::string(to_string(r.classification.type)) : "unknown"},
                  {"rules", rules_json(*r.verdict)},
                  {"evidence", evidence},
                  {"contradictions", safe_list(a.contradictions)}};
+  if (!subject.note.empty()) j["note"] = safe(subject.note);
   if (auto cs = code_signature_ecs(r); !cs.is_null()) j["code_signature"] = std::move(cs);
   if (r.windows) {
     j["windows_path"] = safe(r.windows->path);
@@ -372,10 +455,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   }
   if (!matches.empty()) t["rules"] = std::move(matches);
   if (r.rules_skipped) t["rules_skipped"] = safe(*r.rules_skipped);
-  if (r.attribution) {
-    t["vendor"] = attribution_json(*r.attribution);
-    t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
-  }
+  if (r.attribution) add_attribution_fields(*r.attribution, t);
   if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   if (r.windows) t["windows"] = windows_facts_json(*r.windows);
   if (r.image) t["image"] = image_location_json(*r.image, r.file.deleted);
@@ -470,6 +550,10 @@ FindingView read_finding(ViewReader& rd, const ViewReader::Node& f) {
   out.severity = rd.optional_text(rd.at(f, "severity", false));
   for (const auto& rule : rd.elements(rd.at(f, "rules")))
     if (auto r = rd.object(rule)) out.rules.push_back({rd.text(rd.at(r, "id")), rd.text(rd.at(r, "reason"))});
+  if (auto s = rd.object(rd.at(f, "subject", false)))
+    out.subject = SubjectView{rd.text(rd.at(s, "id")), rd.text(rd.at(s, "name")),
+                              rd.optional_text(rd.at(s, "country", false)),
+                              rd.optional_text(rd.at(s, "note", false)).value_or("")};
   return out;
 }
 

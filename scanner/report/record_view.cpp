@@ -31,6 +31,9 @@ FindingView finding_view(const policy::Verdict& v) {
   f.status = std::string(policy::to_string(v.status));
   if (v.flagged()) f.severity = std::string(policy::to_string(v.severity));
   for (const policy::MatchedRule& m : v.rules) f.rules.push_back({m.rule_id, utf8_escaped(m.reason)});
+  if (v.status != policy::Verdict::Status::Unattributed)
+    f.subject = SubjectView{v.subject.vendor_id, utf8_escaped(v.subject.name), v.subject.country,
+                            utf8_escaped(v.subject.note)};
   return f;
 }
 
@@ -46,7 +49,7 @@ RecordView record_view(const record::FileRecord& r) {
   v.signature = code_signature_view(r);
   v.type = r.binary ? std::string(to_string(r.classification.type)) : "unknown";
   v.privilege = r.binary ? std::string(to_string(*r.privilege())) : "unknown";
-  if (const auto& a = r.attribution) {
+  if (const auto& a = r.attribution; a && a->attributed()) {
     v.vendor = VendorView{a->vendor, utf8_escaped(a->name), a->category, std::string(to_string(a->confidence))};
     v.country = a->country;
   }
@@ -68,9 +71,16 @@ int ecs_risk_score(std::string_view severity) noexcept {
   return 0;
 }
 
+std::optional<SubjectView> RecordView::finding_subject() const {
+  if (finding && finding->subject) return finding->subject;
+  if (vendor) return SubjectView{vendor->id, vendor->name, country, {}};
+  return std::nullopt;
+}
+
 std::string alert_message(const RecordView& v) {
-  const std::string vendor = v.vendor ? v.vendor->name : std::string();
-  return vendor + " (" + v.country.value_or("no country") + ") " + v.type + " " + v.path;
+  const SubjectView s = v.finding_subject().value_or(SubjectView{});
+  return s.name + " (" + s.country.value_or("no country") + ") " + v.type + " " + v.path +
+         (s.note.empty() ? "" : ": " + s.note);
 }
 
 }  // namespace trustscan::report

@@ -49,11 +49,22 @@ struct RuleView {
   friend bool operator==(const RuleView&, const RuleView&) = default;
 };
 
+/// `trustscan.finding.subject`: whom the verdict is about (schema 1.4, issue 15): the attributed
+/// vendor, an unlisted publisher (empty id) or the vendor an unverified claim names.
+struct SubjectView {
+  std::string id;                      ///< `id` (vendor list id; "" for a publisher)
+  std::string name;                    ///< `name`
+  std::optional<std::string> country;  ///< `country` the rules were matched against
+  std::string note;                    ///< `note`: why it is only a claim ("" when verified)
+  friend bool operator==(const SubjectView&, const SubjectView&) = default;
+};
+
 /// `trustscan.finding`: the policy verdict.
 struct FindingView {
   std::string status;                   ///< `status`: "finding", "suppressed", "no_match", ...
   std::optional<std::string> severity;  ///< `severity` (flagged records only)
   std::vector<RuleView> rules;          ///< `rules`, in policy order
+  std::optional<SubjectView> subject;   ///< `subject` (absent for unattributed records and before 1.4)
   friend bool operator==(const FindingView&, const FindingView&) = default;
 };
 
@@ -91,6 +102,9 @@ struct RecordView {
 
   /// A flagged record that is not suppressed (finding.status "finding").
   [[nodiscard]] bool is_finding() const noexcept { return finding && finding->status == "finding"; }
+  /// Whom the finding is about: the verdict's subject, else (reports before schema 1.4) the
+  /// attributed vendor; nullopt when neither is there.
+  [[nodiscard]] std::optional<SubjectView> finding_subject() const;
   /// The first matching rule (what CEF and the NDJSON alert name), nullptr when none matched.
   [[nodiscard]] const RuleView* first_rule() const noexcept {
     return finding && !finding->rules.empty() ? &finding->rules.front() : nullptr;
@@ -105,7 +119,8 @@ struct RecordView {
 /// convention); 0 for anything else.
 [[nodiscard]] int ecs_risk_score(std::string_view severity) noexcept;
 
-/// The NDJSON `message` of an alert (and the start of the CEF `msg`): "VENDOR (COUNTRY) TYPE PATH".
+/// The NDJSON `message` of an alert (and the start of the CEF `msg`): "SUBJECT (COUNTRY) TYPE PATH",
+/// followed by ": NOTE" when the subject is only claimed.
 [[nodiscard]] std::string alert_message(const RecordView& v);
 
 /// `rule.category` of every alert.

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <array>
@@ -97,6 +98,33 @@ std::string time_string(const ASN1_TIME* t) {
   return unix_time ? iso8601(*unix_time) : std::string{};
 }
 
+/// certificatePolicies holds a CA/Browser Forum EV policy: 2.23.140.1.3 (EV code signing) or
+/// 2.23.140.1.1 (EV TLS, which some EV code-signing CAs also assert).
+bool has_ev_policy(const X509* cert) {
+  auto* policies = static_cast<CERTIFICATEPOLICIES*>(
+      X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr));
+  if (policies == nullptr) return false;
+  bool ev = false;
+  for (int i = 0; i < sk_POLICYINFO_num(policies) && !ev; ++i) {
+    const POLICYINFO* info = sk_POLICYINFO_value(policies, i);
+    ev = oid_is(info->policyid, "2.23.140.1.3") || oid_is(info->policyid, "2.23.140.1.1");
+  }
+  CERTIFICATEPOLICIES_free(policies);
+  return ev;
+}
+
+/// The EV and address attributes of a subject (CertInfo's comments).
+void subject_details(const X509_NAME* subject, CertInfo& info) {
+  info.subject_st = name_entry(subject, NID_stateOrProvinceName);
+  info.subject_l = name_entry(subject, NID_localityName);
+  info.jurisdiction_c = name_entry(subject, NID_jurisdictionCountryName);
+  info.jurisdiction_st = name_entry(subject, NID_jurisdictionStateOrProvinceName);
+  info.jurisdiction_l = name_entry(subject, NID_jurisdictionLocalityName);
+  info.registration_number = name_entry(subject, NID_serialNumber);
+  info.organization_identifier = name_entry(subject, NID_organizationIdentifier);
+  info.business_category = name_entry(subject, NID_businessCategory);
+}
+
 }  // namespace
 
 CertInfo cert_info(const X509* cert) {
@@ -108,6 +136,8 @@ CertInfo cert_info(const X509* cert) {
   info.subject_o = name_entry(subject, NID_organizationName);
   info.subject_ou = name_entry(subject, NID_organizationalUnitName);
   info.subject_c = name_entry(subject, NID_countryName);
+  subject_details(subject, info);
+  info.ev = has_ev_policy(cert);
   info.issuer = name_to_string(X509_get_issuer_name(cert));
   info.serial_hex = to_hex(bytes_of(X509_get0_serialNumber(cert)));
   info.not_before = time_string(X509_get0_notBefore(cert));

@@ -114,7 +114,12 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   s.nested = true;
   s.parent_index = 0;
   s.signer.subject = "CN=x";
-  s.chain = {s.signer, verify::CertInfo{"CN=root", "root", "O", "OU", "C", "CN=root", "01", "a", "b", "c", "d"}};
+  s.chain = {s.signer, verify::CertInfo{.subject = "CN=root", .subject_cn = "root", .subject_o = "O", .subject_ou = "OU",
+                                         .subject_c = "C", .subject_st = "ST", .subject_l = "L", .jurisdiction_c = "CN",
+                                         .jurisdiction_st = "GD", .jurisdiction_l = "SZ", .registration_number = "91",
+                                         .organization_identifier = "VATDE-1", .business_category = "Private Organization",
+                                         .ev = true, .issuer = "CN=root", .serial_hex = "01", .not_before = "a",
+                                         .not_after = "b", .thumbprint_sha1 = "c", .thumbprint_sha256 = "d"}};
   s.signing_time = "2020-01-01T00:00:00Z";
   s.timestamp = "2021-01-01T00:00:00Z";
   s.timestamp_authority = "CN=tsa";
