@@ -50,7 +50,7 @@ template <class V> void describe(V& v, Like<parse::Classification> auto& x) { v(
 template <class V> void describe(V& v, Like<verify::ClockWindow> auto& x) { v(x.from, x.until); }
 template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
   v(x.subject, x.subject_cn, x.subject_o, x.subject_c, x.issuer, x.serial_hex, x.not_before, x.not_after,
-    x.thumbprint_sha1, x.thumbprint_sha256);
+    x.thumbprint_sha1, x.thumbprint_sha256, x.tbs_hash);
 }
 template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }
 template <class V> void describe(V& v, Like<verify::SignatureInfo> auto& x) {

@@ -132,7 +132,7 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   s.nested = true;
   s.parent_index = 0;
   s.signer.subject = "CN=x";
-  s.chain = {s.signer, verify::CertInfo{"CN=root", "root", "O", "C", "CN=root", "01", "a", "b", "c", "d"}};
+  s.chain = {s.signer, verify::CertInfo{"CN=root", "root", "O", "C", "CN=root", "01", "a", "b", "c", "d", "e"}};
   s.signing_time = "2020-01-01T00:00:00Z";
   s.timestamp = "2021-01-01T00:00:00Z";
   s.timestamp_authority = "CN=tsa";
