@@ -1,6 +1,18 @@
 # Shared by the test-time sample builders (tools/make_signed_samples.sh,
-# tools/make_vendor_image.sh): a throw-away `openssl ca` for code-signing test certificates.
-# Source it; it defines functions only.
+# tools/make_vendor_image.sh, tools/make_catalog_samples.sh, tools/make_known_bad_samples.sh):
+# a throw-away `openssl ca` for code-signing test certificates, and the check for the tools they
+# need. Source it; it defines functions only.
+
+# need_tools SCRIPT TOOL...: exit 77 (CTest: skipped) with a note when a TOOL is not installed.
+need_tools() {
+    local script=$1 tool
+    shift
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 && continue
+        echo "$script: $tool not found; skipping" >&2
+        exit 77
+    done
+}
 
 # make_ca_config DIR [FIRST_SERIAL]: a minimal `openssl ca` setup whose database lives in DIR
 # (extensions: v3_root, v3_codesign, v3_tsa, v3_server).
