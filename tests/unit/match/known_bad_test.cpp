@@ -109,7 +109,7 @@ std::map<std::string, KeyKind> ids(const std::vector<KnownBadMatch>& matches) {
 TEST_CASE("the chain's TBS hashes are those openssl computes, with each certificate's own hash",
           "[match][known_bad][verify]") {
   const Driver d = driver("kbdrv-1.2.3.4.sys");
-  REQUIRE(d.authenticode.status == verify::SignatureStatus::Valid);
+  REQUIRE(d.authenticode.status() == verify::SignatureStatus::Valid);
   const auto& chain = d.authenticode.signatures.at(0).chain;
   REQUIRE(chain.size() == 3);
   CHECK(chain[0].tbs_hash == tbs_of("publisher"));  // sha256WithRSA
