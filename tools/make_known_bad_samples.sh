@@ -52,22 +52,14 @@ export LC_ALL=C SOURCE_DATE_EPOCH=0
 # -------------------------------------------------------------------- certificate authority
 make_ca_config "$WORK/ca"
 
-newkey() { openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$1.key"; }
-# issue NAME SUBJECT ISSUER EXTENSIONS DIGEST
+# issue NAME SUBJECT ISSUER EXTENSIONS DIGEST: WORK/NAME.{key,pem}, copied to OUT/ca.
 issue() {
-    local name=$1 subject=$2 issuer=$3 ext=$4 md=$5
-    local signing=(-cert "$WORK/$issuer.pem" -keyfile "$WORK/$issuer.key")
-    [[ $issuer == self ]] && signing=(-selfsign -keyfile "$WORK/$name.key")
-    newkey "$name"
-    openssl req -new -key "$WORK/$name.key" -subj "$subject" -out "$WORK/$name.csr"
-    openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" "${signing[@]}" -md "$md" \
-        -in "$WORK/$name.csr" -out "$WORK/$name.pem" -extensions "$ext" \
-        -startdate 20200101000000Z -enddate 20450101000000Z 2>/dev/null
-    cp "$WORK/$name.pem" "$OUT/ca/$name.pem"
+    issue_cert "$WORK/ca" "$WORK" "$1" "$2" "$3" "$4" 20200101000000Z 20450101000000Z "$5"
+    cp "$WORK/$1.pem" "$OUT/ca/$1.pem"
 }
 
 issue root "/C=XX/O=trustscan tests/CN=trustscan Known-Bad Test Root" self v3_root sha256
-issue driver-ca "/C=XX/O=trustscan tests/CN=trustscan Test Driver CA" root v3_root sha384
+issue driver-ca "/C=XX/O=trustscan tests/CN=trustscan Test Driver CA" root v3_intermediate sha384
 issue publisher "/C=XX/O=trustscan tests/CN=trustscan Test Driver Publisher" driver-ca v3_codesign sha256
 cp "$WORK/root.pem" "$OUT/trust/root.pem"
 
@@ -88,6 +80,8 @@ tbs_hash driver-ca sha384
 tbs_hash publisher sha256
 
 # -------------------------------------------------------------------- drivers
+# shellcheck source=lib/mingw_driver.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/mingw_driver.sh"
 "${MINGW_PREFIX}dlltool" -d "$SRC/ntoskrnl.def" -l "$WORK/libntoskrnl.a"
 "${MINGW_PREFIX}dlltool" -d "$SRC/hal.def" -l "$WORK/libhal.a"
 
@@ -107,9 +101,7 @@ driver() {
 #include "versioninfo.rci"
 EOF
     "${MINGW_PREFIX}windres" -I "$SRC" -O coff -i "$WORK/version.rc" -o "$WORK/version.res.o"
-    "${MINGW_PREFIX}gcc" -Os -s -Wl,--no-insert-timestamp -ffreestanding -nostdlib -fno-stack-protector \
-        -mno-stack-arg-probe -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000 \
-        -o "$out" "$SRC/pe_driver.c" "$WORK/version.res.o" "$WORK/libntoskrnl.a" "$WORK/libhal.a"
+    mingw_driver "$out" "$SRC/pe_driver.c" "$name" "$WORK/version.res.o" "$WORK/libntoskrnl.a" "$WORK/libhal.a"
 }
 
 # sign IN OUT [osslsigncode options]
