@@ -97,6 +97,20 @@ std::string upper(std::string s) {
   return s;
 }
 
+/// Both feeds imported from ../shared/data; nullopt (with a warning) when this checkout has none.
+std::optional<KnownBadFeed> shared_feed() {
+  const auto* shared = test::imported_shared_data();
+  if (shared == nullptr) {
+    WARN("../shared/data is absent: the public-data lookups are not tested");
+    return std::nullopt;
+  }
+  REQUIRE(shared->loldrivers);
+  REQUIRE(shared->block_rules);
+  auto feed = KnownBadFeed::load(shared->dir.path());
+  REQUIRE(feed);
+  return std::move(*feed);
+}
+
 /// id -> kind of every match.
 std::map<std::string, KeyKind> ids(const std::vector<KnownBadMatch>& matches) {
   std::map<std::string, KeyKind> out;
@@ -272,15 +286,8 @@ TEST_CASE("feeds load only from data sets that exist, and never damaged", "[matc
 }
 
 TEST_CASE("hashes listed in the public data are found again", "[match][known_bad][shared_data]") {
-  const auto* shared = test::imported_shared_data();
-  if (shared == nullptr) {
-    WARN("../shared/data is absent: the public-data lookups are not tested");
-    return;
-  }
-  REQUIRE(shared->loldrivers);
-  REQUIRE(shared->block_rules);
-  const auto feed = KnownBadFeed::load(shared->dir.path());
-  REQUIRE(feed);
+  const auto feed = shared_feed();
+  if (!feed) return;
   // LOLDrivers lists a few samples by SHA-1 or MD5 only; the block rules have page hashes.
   CHECK(feed->needs(KeyKind::FileSha1));
   CHECK(feed->needs(KeyKind::FileMd5));
@@ -314,14 +321,8 @@ TEST_CASE("hashes listed in the public data are found again", "[match][known_bad
 }
 
 TEST_CASE("block rules in the public data are found again by each kind of key", "[match][known_bad][shared_data]") {
-  const auto* shared = test::imported_shared_data();
-  if (shared == nullptr) {
-    WARN("../shared/data is absent: the public-data lookups are not tested");
-    return;
-  }
-  REQUIRE(shared->block_rules);
-  const auto feed = KnownBadFeed::load(shared->dir.path());
-  REQUIRE(feed);
+  const auto feed = shared_feed();
+  if (!feed) return;
   // The policy that is imported: the highest VersionEx.
   std::string policy;
   FileVersion newest{};
