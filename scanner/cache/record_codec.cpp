@@ -28,12 +28,13 @@ concept Like = std::same_as<std::remove_const_t<T>, U>;
 // clang-format off
 template <class V> void describe(V& v, Like<Error> auto& x) { v(x.code, x.message, x.stage); }
 template <class V> void describe(V& v, Like<parse::ByteRange> auto& x) { v(x.offset, x.size); }
+template <class V> void describe(V& v, Like<FileVersion> auto& x) { v(x.packed); }
 template <class V> void describe(V& v, Like<parse::PeLayout> auto& x) {
   v(x.checksum_offset, x.security_dir_offset, x.size_of_headers, x.certificate_table, x.sections);
 }
 template <class V> void describe(V& v, Like<parse::PeInfo> auto& x) {
-  v(x.pe32_plus, x.machine, x.subsystem, x.is_dll, x.timestamp, x.checksum, x.version_info, x.pdb_path, x.imphash,
-    x.imported_functions, x.has_certificate_table, x.layout);
+  v(x.pe32_plus, x.machine, x.subsystem, x.is_dll, x.timestamp, x.checksum, x.version_info, x.file_version,
+    x.pdb_path, x.imphash, x.imported_functions, x.has_certificate_table, x.layout);
 }
 template <class V> void describe(V& v, Like<parse::ElfInfo> auto& x) {
   v(x.elf_type, x.machine, x.interpreter, x.soname, x.modinfo, x.has_module_signature, x.has_this_module,
@@ -52,7 +53,7 @@ template <class V> void describe(V& v, Like<verify::ClockWindow> auto& x) { v(x.
 template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
   v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.subject_st, x.subject_l, x.jurisdiction_c,
     x.jurisdiction_st, x.jurisdiction_l, x.registration_number, x.organization_identifier, x.business_category, x.ev,
-    x.issuer, x.serial_hex, x.not_before, x.not_after, x.thumbprint_sha1, x.thumbprint_sha256);
+    x.issuer, x.serial_hex, x.not_before, x.not_after, x.thumbprint_sha1, x.thumbprint_sha256, x.tbs_hash);
 }
 template <class V> void describe(V&, Like<std::monostate> auto&) {}
 template <class V> void describe(V& v, Like<verify::CatalogDetails> auto& x) {

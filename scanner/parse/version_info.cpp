@@ -14,6 +14,8 @@ std::uint32_t le16(Bytes b, std::size_t at) {
   return std::to_integer<std::uint32_t>(b[at]) | std::to_integer<std::uint32_t>(b[at + 1]) << 8;
 }
 
+std::uint32_t le32(Bytes b, std::size_t at) { return le16(b, at) | le16(b, at + 2) << 16; }
+
 std::size_t align4(std::size_t at) { return (at + 3) & ~std::size_t{3}; }
 
 /// One block header: where its key, value and children lie (all clamped to the block).
@@ -84,6 +86,17 @@ std::vector<std::pair<std::string, std::string>> read_version_strings(std::span<
     });
   });
   return out;
+}
+
+std::optional<FileVersion> read_fixed_file_version(std::span<const std::byte> resource) {
+  const Bytes d = resource;
+  auto root = read_block(d, 0, d.size());
+  // VS_FIXEDFILEINFO: 13 DWORDs; the version is DWORDs 2 and 3.
+  if (!root || root->children < root->value_begin + 16 || le32(d, root->value_begin) != 0xFEEF04BDU)
+    return std::nullopt;
+  const std::uint64_t ms = le32(d, root->value_begin + 8);
+  const std::uint64_t ls = le32(d, root->value_begin + 12);
+  return FileVersion{ms << 32 | ls};
 }
 
 }  // namespace trustscan::parse

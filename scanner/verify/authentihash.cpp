@@ -63,8 +63,8 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
   feed(ranges.checksum_offset + 4, ranges.security_entry_offset);
   feed(ranges.security_entry_offset + 8, ranges.end);
   if (ranges.padding != 0) {
-    static constexpr std::array<std::uint8_t, 8> kZeros{};
-    for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), kZeros.data(), ranges.padding);
+    static constexpr std::array<std::uint8_t, kPageHashPageSize> kZeros{};
+    for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), kZeros.data(), std::min<std::uint64_t>(ranges.padding, kZeros.size()));
   }
 
   std::vector<std::vector<std::uint8_t>> out;
@@ -81,15 +81,35 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
 
 }  // namespace detail
 
+namespace {
+
+Result<AuthenticodeHashes> sha1_and_sha256(std::span<const std::byte> file, const detail::ImageRanges& ranges) {
+  const std::array<const EVP_MD*, 2> mds{EVP_sha1(), EVP_sha256()};
+  auto digests = detail::image_digests(
+      {reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, ranges, mds);
+  if (!digests) return std::unexpected(digests.error());
+  return AuthenticodeHashes{detail::to_hex((*digests)[0]), detail::to_hex((*digests)[1])};
+}
+
+}  // namespace
+
+Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file, const parse::PeLayout& layout) {
+  auto ranges = detail::image_ranges(file.size(), layout);
+  if (!ranges) return std::unexpected(ranges.error());
+  const std::uint64_t headers = layout.size_of_headers;
+  if (headers > kPageHashPageSize) return fail(Errc::Unsupported, "PE headers larger than a page");
+  if (headers < ranges->security_entry_offset + 8 || headers > file.size())
+    return fail(Errc::Malformed, "SizeOfHeaders ends before the certificate table entry or past the file");
+  ranges->end = headers;
+  ranges->padding = kPageHashPageSize - headers;
+  return sha1_and_sha256(file, *ranges);
+}
+
 Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
                                                const parse::PeLayout& layout) {
   auto ranges = detail::image_ranges(file.size(), layout);
   if (!ranges) return std::unexpected(ranges.error());
-  const std::array<const EVP_MD*, 2> mds{EVP_sha1(), EVP_sha256()};
-  auto digests = detail::image_digests(
-      {reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, *ranges, mds);
-  if (!digests) return std::unexpected(digests.error());
-  return AuthenticodeHashes{detail::to_hex((*digests)[0]), detail::to_hex((*digests)[1])};
+  return sha1_and_sha256(file, *ranges);
 }
 
 }  // namespace trustscan::verify

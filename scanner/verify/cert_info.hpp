@@ -39,6 +39,12 @@ struct CertInfo {
   std::string not_after;          ///< ISO-8601 UTC
   std::string thumbprint_sha1;    ///< lower-case hex SHA-1 of the DER certificate
   std::string thumbprint_sha256;  ///< lower-case hex SHA-256 of the DER certificate
+  /// Lower-case hex digest of the DER tbsCertificate, made with the hash algorithm of the
+  /// certificate's own signature (sha1WithRSA: SHA-1, sha256WithRSA / ecdsa-with-SHA256: SHA-256,
+  /// SHA-384, SHA-512, MD5): the "TBS hash" by which Windows Defender Application Control policies
+  /// name a certificate (`<CertRoot Type="TBS" Value=...>`). Empty when the signature algorithm
+  /// names no such hash (Ed25519) or the certificate cannot be encoded.
+  std::string tbs_hash;
   friend bool operator==(const CertInfo&, const CertInfo&) = default;
 };
 

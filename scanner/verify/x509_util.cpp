@@ -9,6 +9,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "verify/der_reader.hpp"
 #include "verify/openssl_ptr.hpp"
 
 namespace trustscan::verify::detail {
@@ -93,6 +94,32 @@ std::string thumbprint(const X509* cert, const EVP_MD* md) {
   return to_hex({buf.data(), len});
 }
 
+/// WDAC's TBS hash (cert_info.hpp): the tbsCertificate is taken from the certificate's encoding
+/// (OpenSSL keeps the bytes as read for it), so a non-canonical encoding hashes as Windows sees it.
+std::string tbs_hash(const X509* cert) {
+  int md_nid = NID_undef;
+  // X509_get_signature_info only reads (it fills a cache OpenSSL keeps per certificate).
+  if (X509_get_signature_info(const_cast<X509*>(cert), &md_nid, nullptr, nullptr, nullptr) != 1) return {};
+  const EVP_MD* md = EVP_get_digestbynid(md_nid);
+  if (md == nullptr) return {};
+  unsigned char* der = nullptr;
+  const int der_len = i2d_X509(cert, &der);
+  if (der_len <= 0 || der == nullptr) return {};
+  std::string out;
+  DerReader outer({der, static_cast<std::size_t>(der_len)});
+  if (const auto certificate = outer.next_if(0x30)) {
+    DerReader inner(certificate->value);
+    if (const auto tbs = inner.next_if(0x30)) {
+      std::array<unsigned char, EVP_MAX_MD_SIZE> buf{};
+      unsigned int len = 0;
+      if (EVP_Digest(tbs->whole.data(), tbs->whole.size(), buf.data(), &len, md, nullptr) == 1)
+        out = to_hex({buf.data(), len});
+    }
+  }
+  OPENSSL_free(der);
+  return out;
+}
+
 std::string time_string(const ASN1_TIME* t) {
   const auto unix_time = to_unix(t);
   return unix_time ? iso8601(*unix_time) : std::string{};
@@ -144,6 +171,7 @@ CertInfo cert_info(const X509* cert) {
   info.not_after = time_string(X509_get0_notAfter(cert));
   info.thumbprint_sha1 = thumbprint(cert, EVP_sha1());
   info.thumbprint_sha256 = thumbprint(cert, EVP_sha256());
+  info.tbs_hash = tbs_hash(cert);
   return info;
 }
 

@@ -97,7 +97,8 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   static constexpr char kBytes[] = "bad\xff\xfe utf-8\0nul";
   m.libraries = {"ntoskrnl.exe", std::string(kBytes, sizeof kBytes - 1)};  // bytes, not text
   m.exports_count = 7;
-  m.pe = parse::PeInfo{true, "AMD64", "NATIVE", false, 123, 456, {{"CompanyName", "\xc3\x28"}}, "x.pdb", "abc",
+  m.pe = parse::PeInfo{true, "AMD64", "NATIVE", false, 123, 456, {{"CompanyName", "\xc3\x28"}},
+                       FileVersion::from_parts(1, 2, 3, 4), "x.pdb", "abc",
                        {"ntoskrnl.exe.IoCreateDevice"}, true, {1, 2, 3, {4, 5}, {{6, 7}, {8, 9}}}};
   m.elf = parse::ElfInfo{"REL", "x86_64", "/lib/ld", "libx.so", {{"license", "GPL"}}, true, true, "grub", true};
   m.macho_slices = {{"arm64", "KEXT_BUNDLE", 16384, 999, true, {20000, 300}, {"/usr/lib/libSystem.B.dylib"}, "com.x"}};
@@ -119,7 +120,7 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
                                          .jurisdiction_st = "GD", .jurisdiction_l = "SZ", .registration_number = "91",
                                          .organization_identifier = "VATDE-1", .business_category = "Private Organization",
                                          .ev = true, .issuer = "CN=root", .serial_hex = "01", .not_before = "a",
-                                         .not_after = "b", .thumbprint_sha1 = "c", .thumbprint_sha256 = "d"}};
+                                         .not_after = "b", .thumbprint_sha1 = "c", .thumbprint_sha256 = "d", .tbs_hash = "e"}};
   s.signing_time = "2020-01-01T00:00:00Z";
   s.timestamp = "2021-01-01T00:00:00Z";
   s.timestamp_authority = "CN=tsa";
