@@ -55,8 +55,9 @@ template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
 template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }
 template <class V> void describe(V& v, Like<verify::SignatureInfo> auto& x) {
   v(x.index, x.nested, x.parent_index, x.digest_algorithm, x.signed_digest_hex, x.computed_digest_hex, x.signer,
-    x.chain, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.verification_time_source,
-    x.program_name, x.more_info_url, x.status, x.flags, x.errors, x.clock_window);
+    x.chain, x.anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind,
+    x.timestamp_anchor_set, x.verification_time_source, x.program_name, x.more_info_url, x.status, x.flags, x.errors,
+    x.clock_window);
 }
 template <class V> void describe(V& v, Like<verify::AuthenticodeResult> auto& x) {
   v(x.hashes, x.signatures, x.status, x.flags, x.warnings, x.clock_window);
@@ -80,7 +81,7 @@ template <class V> void describe(V& v, Like<verify::MachOSignatureResult> auto& 
   v(x.status, x.flags, x.kind, x.identifier, x.team_id, x.code_directory_flags, x.flag_names, x.cdhash, x.hash_type,
     x.code_directories, x.first_bad_page, x.has_requirements, x.has_entitlements, x.entitlements,
     x.unverified_special_slots, x.has_cms, x.cms_digest_algorithm, x.signer, x.signing_time, x.timestamp,
-    x.verification_time, x.verification_time_source, x.errors, x.clock_window);
+    x.verification_time, x.verification_time_source, x.anchor_set, x.errors, x.clock_window);
 }
 template <class V> void describe(V& v, Like<match::StringMatch> auto& x) { v(x.identifier, x.offset, x.length); }
 template <class V> void describe(V& v, Like<match::RuleMatch> auto& x) {

@@ -17,7 +17,7 @@ namespace trustscan::cache {
 
 /// Version of the encoding. Part of every cache entry's configuration fingerprint, so entries
 /// written in another encoding are never decoded. Bump it whenever a stored type changes.
-inline constexpr int kRecordFormat = 2;  // 2: rules_skipped, kernel_build_key (issue 9)
+inline constexpr int kRecordFormat = 3;  // 2: rules_skipped, kernel_build_key (issue 9); 3: anchor sets (issue 16)
 
 [[nodiscard]] std::vector<std::uint8_t> encode(const FileFacts& facts);
 

@@ -671,6 +671,8 @@ Result<ScanResult> scan(const ScanOptions& options) {
   result.load_notes.insert(result.load_notes.end(), keys.notes.begin(), keys.notes.end());
   result.key_sources = keys.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();
+  result.anchor_sets = ctx.trust.sets();
+  result.datasets = ctx.datasets;
   result.verify_time = ctx.verify_time;
   result.suppressions = ctx.policy.suppression_report(ctx.policy.today());
   result.policy_name = ctx.policy.name();

@@ -26,6 +26,7 @@ using detail::attribute_values;
 using detail::DerReader;
 using detail::md_of;
 using detail::oid_is;
+using detail::oid_text;
 using detail::sequence_bytes;
 using detail::to_hex;
 using Bytes = std::span<const std::uint8_t>;
@@ -77,11 +78,6 @@ X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE) * attrs, std::stri
   return nullptr;
 }
 
-std::string oid_text(const ASN1_OBJECT* obj) {
-  std::array<char, 128> buf{};
-  const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
-  return n > 0 ? std::string(buf.data(), std::min<std::size_t>(n, buf.size() - 1)) : "?";
-}
 
 // ---------------------------------------------------------------------------------------------
 // SpcSpOpusInfo strings
@@ -343,6 +339,7 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.flags |= chain.flags;
     add_errors(chain.errors);
     info.chain = std::move(chain.chain);
+    info.anchor_set = std::move(chain.anchor_set);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   } else if (ctx.trust == nullptr || !ctx.trust->checks_revocation()) {
     add_flag(info.flags, VerifyFlag::RevocationNotChecked);

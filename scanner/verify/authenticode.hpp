@@ -68,10 +68,14 @@ struct SignatureInfo {
   std::string computed_digest_hex;  ///< authentihash of the file with that algorithm
   CertInfo signer;                  ///< the signing certificate (empty if not found)
   std::vector<CertInfo> chain;      ///< path as built, leaf first; ends at the anchor if trusted
+  /// The anchor set whose anchor (chain.back()) made the chain trusted: "microsoft-root-program",
+  /// "trustscan-builtin", "uefi", ... (TrustStore); "" when the chain is not anchored.
+  std::string anchor_set;
   std::optional<std::string> signing_time;         ///< pkcs9 signingTime attribute (rarely present)
   std::optional<std::string> timestamp;            ///< counter-signed time, ISO-8601 UTC
   std::optional<std::string> timestamp_authority;  ///< subject DN of the TSA certificate
   std::string timestamp_kind;                      ///< "rfc3161", "pkcs9" or "" (none)
+  std::string timestamp_anchor_set;  ///< anchor set of the verified timestamp's TSA chain, "" if none
   /// Time the chain was validated at: "timestamp" (a verified timestamp) or "scan_time".
   std::string verification_time_source = "scan_time";
   std::string program_name;   ///< SpcSpOpusInfo programName (UTF-8; BMPString decoded)

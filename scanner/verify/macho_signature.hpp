@@ -39,6 +39,9 @@ struct x509_st;  // OpenSSL's X509, forward-declared so this header stays OpenSS
 
 namespace trustscan::verify {
 
+/// The anchor set Mach-O verdicts name (`signatures/trust/apple/`, docs/datasets.md).
+inline constexpr std::string_view kMachOAnchorSet = "apple";
+
 /// Root certificates trusted for Mach-O code signatures (Apple's public roots, loaded from
 /// `signatures/trust/apple/`). Deliberately separate from the Authenticode trust store: a Developer
 /// ID signature must chain to Apple, not to any web or Microsoft root. Immutable once built;
@@ -169,6 +172,7 @@ struct MachOSignatureResult {
   std::optional<std::int64_t> timestamp;       ///< verified RFC 3161 timestamp (Unix seconds)
   std::int64_t verification_time = 0;          ///< time the chain was checked at
   std::string verification_time_source;        ///< "timestamp" or "clock"; "" if no chain check
+  std::string anchor_set;  ///< kMachOAnchorSet when the CMS chain made the slice Valid, else ""
   /// Why the status is not Valid, for people. May also hold notes for a Valid result (e.g. a
   /// timestamp that did not verify, so the clock was used instead).
   std::vector<std::string> errors;

@@ -57,9 +57,13 @@ const TrustStore& sample_trust() {
   return store;
 }
 
+/// The shipped anchor sets a scan uses without an imported root program.
 const TrustStore& default_trust() {
   static const TrustStore store = [] {
-    auto s = TrustStore::load({kDefaultTrust});
+    std::vector<AnchorSetSpec> sets;
+    for (const char* name : {"trustscan-builtin", "uefi", "debian-secure-boot"})
+      sets.push_back({name, {kDefaultTrust / name}, {}, {}});
+    auto s = TrustStore::load_sets(sets);
     if (!s) FAIL("cannot load signatures/trust: " << s.error().message);
     return std::move(*s);
   }();
@@ -156,6 +160,7 @@ TEST_CASE("signed SHA-256: valid, every field filled", "[verify][authenticode]")
   check_integrity_fields(s);
   REQUIRE(s.chain.size() == 2);
   CHECK(s.chain.back().subject_cn == "trustscan Test Root CA");
+  CHECK(s.anchor_set == (kSigned / "ca").string());  // TrustStore::load names a set after its directory
   CHECK(s.timestamp_kind.empty());
   CHECK_FALSE(s.timestamp.has_value());
   CHECK(s.verification_time_source == "scan_time");
@@ -265,6 +270,7 @@ TEST_CASE("signed by an untrusted CA: untrusted, untrusted_root", "[verify][auth
   CHECK(r.flags == flags({VerifyFlag::UntrustedRoot, VerifyFlag::RevocationNotChecked}));
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->signer.subject_cn == "trustscan Untrusted Code Signer");
+  CHECK(r.primary()->anchor_set.empty());
 }
 
 TEST_CASE("signer without the code-signing EKU: invalid", "[verify][authenticode]") {
@@ -447,6 +453,9 @@ TEST_CASE("real: Debian shimx64.efi.signed carries two timestamped Microsoft sig
   CHECK(r.signatures[1].signer.subject_cn == "Microsoft UEFI CA 2023 signer");
   REQUIRE_FALSE(r.signatures[1].chain.empty());
   CHECK(r.signatures[1].chain.back().subject_cn == "Microsoft RSA Devices Root CA 2021");
+  CHECK(r.signatures[0].anchor_set == "uefi");
+  CHECK(r.signatures[1].anchor_set == "uefi");
+  CHECK(r.signatures[0].timestamp_anchor_set == "trustscan-builtin");  // Microsoft's TSA
   for (const auto& s : r.signatures) {
     INFO(s.signer.subject_cn << ": " << flag_list(s.flags));
     CHECK(s.digest_algorithm == "sha256");
@@ -493,6 +502,7 @@ TEST_CASE("real: Debian-signed GRUB and kernel chain to the Debian Secure Boot C
     CHECK(r.primary()->signer.subject_cn == cn);
     REQUIRE_FALSE(r.primary()->chain.empty());
     CHECK(r.primary()->chain.back().subject_cn == "Debian Secure Boot CA");
+    CHECK(r.primary()->anchor_set == "debian-secure-boot");
     CHECK(r.primary()->signed_digest_hex == r.primary()->computed_digest_hex);
     CHECK(r.status == SignatureStatus::Valid);
   }
@@ -513,6 +523,7 @@ TEST_CASE("real: Microsoft-signed vsce-sign.exe from npm, RFC 3161 timestamp",
   CHECK(s.signer.subject_o == "Microsoft Corporation");
   REQUIRE_FALSE(s.chain.empty());
   CHECK(s.chain.back().subject_cn == "Microsoft Root Certificate Authority 2011");
+  CHECK(s.anchor_set == "trustscan-builtin");
   CHECK(s.signed_digest_hex == s.computed_digest_hex);
   CHECK(s.timestamp_kind == "rfc3161");
   CHECK(s.verification_time_source == "timestamp");
