@@ -7,14 +7,24 @@ _trustscan() {
 
     local i subcommand=
     for ((i = 1; i < cword; i++)); do
-        if [[ ${words[i]} == scan ]]; then
-            subcommand=scan
+        if [[ ${words[i]} == scan || ${words[i]} == data ]]; then
+            subcommand=${words[i]}
             break
         fi
     done
 
     if [[ -z $subcommand ]]; then
-        COMPREPLY=($(compgen -W 'scan --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'scan data --help --version' -- "$cur"))
+        return
+    fi
+    if [[ $subcommand == data ]]; then
+        # trustscan data import SRC | status | update (docs/datasets.md)
+        case $prev in
+            data) COMPREPLY=($(compgen -W 'import status update' -- "$cur")) ;;
+            --data-dir | import) _filedir -d ;;
+            --url | --mirror | --timeout) ;;
+            *) COMPREPLY=($(compgen -W '--data-dir --url --mirror --timeout --help' -- "$cur")) ;;
+        esac
         return
     fi
 
@@ -39,7 +49,7 @@ _trustscan() {
             _filedir '@(yaml|yml)'
             return
             ;;
-        --trust-store | --crl-dir | --module-keys | --catalog-dir)
+        --trust-store | --crl-dir | --module-keys | --catalog-dir | --data-dir)
             _filedir -d
             return
             ;;
@@ -53,7 +63,7 @@ _trustscan() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-h --help -f --format -o --output -e --exclude
             --max-file-size --max-parse-size -j --threads --file-timeout --max-memory
-            -x --one-file-system --trust-store --no-default-trust --crl-dir --module-keys
+            -x --one-file-system --trust-store --no-default-trust --data-dir --crl-dir --module-keys
             --no-kernel-keys --catalog-dir --no-windows-image
             --image --partition --include-deleted --hash-image
             --rules --no-default-rules --match-all --vendors --policy --flag-country --flag-vendor

@@ -10,9 +10,11 @@ trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=../lib/test_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"; }
-# Long and short option names of both help screens, sorted, one per line.
+# Long and short option names of the help screens (trustscan, scan, data import/status/update),
+# sorted, one per line.
 help_options() {
-  { "$TS" --help; "$TS" scan --help; } | grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u
+  { "$TS" --help; "$TS" scan --help; for d in import status update; do "$TS" data "$d" --help; done; } \
+    | grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u
 }
 
 case $NAME in
@@ -51,7 +53,8 @@ completion_options)
       COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
       _trustscan; printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_C" "$@"
   }
-  { complete_bash trustscan -; complete_bash trustscan scan -; } | grep -E '^-' | sort -u >"$WORK/bash"
+  { complete_bash trustscan -; complete_bash trustscan scan -
+    for d in import status update; do complete_bash trustscan data "$d" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
   [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "table json ndjson cef " ]] || fail "bash: --format values"
   [[ $(complete_bash trustscan scan --fail-on '' | tr '\n' ' ') == "none low medium high critical " ]] || fail "bash: --fail-on values"
