@@ -63,6 +63,7 @@ NPM_PACKAGES=(
     @esbuild/win32-x64@0.28.2
     @sentry/cli-darwin@3.8.0
     @vscode/vsce-sign-darwin-x64@2.0.6
+    innosetup-compiler@6.3.1   # Inno Setup binaries under Certum Trusted Network CA 2 (issue 16)
 )
 
 # ---------------------------------------------------------------- setup
