@@ -24,10 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The documented invariants: the file's status is its primary signature's, and nothing is
   // Valid unless it chained to an anchor.
   if (const auto* p = r.primary()) {
-    if (p->status != r.status) __builtin_trap();
+    if (p->status != r.status()) __builtin_trap();
     if (p->status == ts::verify::SignatureStatus::Valid && p->chain.empty()) __builtin_trap();
-  } else if (r.status != ts::verify::SignatureStatus::Unsigned &&
-             r.status != ts::verify::SignatureStatus::Malformed) {
+  } else if (r.status() != ts::verify::SignatureStatus::Unsigned &&
+             r.status() != ts::verify::SignatureStatus::Malformed) {
     __builtin_trap();
   }
   return 0;

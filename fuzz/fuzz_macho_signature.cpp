@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& where : ts::fuzz::macho_signatures(bytes)) {
     const auto r = ts::verify::verify_macho_signature(bytes, where, anchors(), ts::fuzz::kVerifyTime);
     // Nothing is Valid without a CMS signer chained to an Apple root.
-    if (r.status == ts::verify::SignatureStatus::Valid && !r.has_cms) __builtin_trap();
+    if (r.status == ts::verify::SignatureStatus::Valid && !r.macho()->has_cms) __builtin_trap();
   }
   return 0;
 }

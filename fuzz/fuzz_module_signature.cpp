@@ -41,6 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // No magic, no signature; and a signature never claims more bytes than the file has.
   if (!ts::verify::has_module_signature(bytes) && r.status != ts::verify::SignatureStatus::Unsigned)
     __builtin_trap();
-  if (r.signed_size > size) __builtin_trap();
+  if (r.module()->signed_size > size) __builtin_trap();
   return 0;
 }

@@ -65,48 +65,62 @@ class Collector {
   std::vector<Evidence> out_;
 };
 
-void authenticode_evidence(const pipeline::FileRecord& r, Collector& c) {
-  if (!r.authenticode) return;
-  for (const auto& s : r.authenticode->signatures) {
-    std::string note;
-    Confidence conf = from_verdict(s.status, s.flags, note);
-    if (s.nested) note += " (nested signature)";
-    c.add(EvidenceKind::Signer, c.db().by_subject(s.signer.subject_o, s.signer.subject_cn), s.signer.subject, conf, note);
-    if (!s.signer.thumbprint_sha256.empty())
-      c.add(EvidenceKind::Thumbprint, c.db().by_thumbprint(s.signer.thumbprint_sha256), s.signer.thumbprint_sha256,
-            conf, note);
-    if (!s.program_name.empty())
-      c.add(EvidenceKind::ProgramName, c.db().by_company_name(s.program_name), s.program_name, Confidence::Medium,
-            "program name inside the signed attributes");
+/// A signature's signer as evidence; what it says depends on where the signature was found.
+void signature_evidence(const verify::Signature& s, Collector& c) {
+  using verify::SignatureSource;
+  std::string note;
+  const Confidence conf = from_verdict(s.status, s.flags, note);
+  switch (s.source) {
+    case SignatureSource::Embedded:
+    case SignatureSource::Catalog: {
+      // A catalog that lists the file vouches for it like an embedded signature: its signer is
+      // evidence (Microsoft's own catalogs for Windows files; WHCP catalogs are a signing
+      // service: weak).
+      const bool catalog = s.source == SignatureSource::Catalog;
+      if (catalog) note += " (catalog " + s.catalog()->catalog_path + ")";
+      else if (s.nested) note += " (nested signature)";
+      c.add(catalog ? EvidenceKind::CatalogSigner : EvidenceKind::Signer,
+            c.db().by_subject(s.signer.subject_o, s.signer.subject_cn), s.signer.subject, conf, note);
+      if (!s.signer.thumbprint_sha256.empty())
+        c.add(EvidenceKind::Thumbprint, c.db().by_thumbprint(s.signer.thumbprint_sha256), s.signer.thumbprint_sha256,
+              conf, note);
+      if (!s.program_name.empty())
+        c.add(EvidenceKind::ProgramName, c.db().by_company_name(s.program_name), s.program_name, Confidence::Medium,
+              "program name inside the signed attributes");
+      return;
+    }
+    case SignatureSource::Module: {
+      // The CMS names its signer by issuer + serial; the issuer of a self-signed key is its subject.
+      const std::string& dn = s.signer.subject.empty() ? s.signer.issuer : s.signer.subject;
+      if (s.status == verify::SignatureStatus::Valid)
+        note = "module signature valid against " + s.module()->key_source_kind + " key";
+      c.add(EvidenceKind::ModuleSigner, c.db().by_subject(dn_attribute(dn, "O"), dn_attribute(dn, "CN")), dn, conf, note);
+      return;
+    }
+    case SignatureSource::MachO: {
+      const verify::MachODetails& m = *s.macho();
+      if (!m.team_id.empty()) c.add(EvidenceKind::TeamId, c.db().by_team_id(m.team_id), m.team_id, conf, note);
+      if (!s.signer.subject_cn.empty()) {
+        std::string_view holder = apple_certificate_holder(s.signer.subject_cn);
+        c.add(EvidenceKind::AppleSigner, c.db().by_subject(s.signer.subject_o, holder), s.signer.subject_cn, conf, note);
+      }
+      return;
+    }
   }
 }
 
-/// A catalog that lists the file vouches for it like an embedded signature: its signer is evidence
-/// (Microsoft's own catalogs for Windows files; WHCP catalogs are a signing service: weak).
-void catalog_evidence(const pipeline::FileRecord& r, Collector& c) {
-  for (const auto& cat : r.catalog_signatures) {
-    const verify::SignatureInfo& s = cat.signature;
-    std::string note;
-    Confidence conf = from_verdict(s.status, s.flags, note);
-    note += " (catalog " + cat.catalog_path + ")";
-    c.add(EvidenceKind::CatalogSigner, c.db().by_subject(s.signer.subject_o, s.signer.subject_cn), s.signer.subject,
-          conf, note);
-    if (!s.signer.thumbprint_sha256.empty())
-      c.add(EvidenceKind::Thumbprint, c.db().by_thumbprint(s.signer.thumbprint_sha256), s.signer.thumbprint_sha256,
-            conf, note);
-  }
+/// Every signature of the file: its own (Authenticode entries, module, Mach-O slices), then the
+/// catalogs that list it.
+void signatures_evidence(const record::FileRecord& r, Collector& c) {
+  for (const verify::Signature& s : r.signatures.signatures)
+    if (s.source == verify::SignatureSource::Embedded) signature_evidence(s, c);
+  for (const verify::Signature& s : r.catalog_signatures) signature_evidence(s, c);
+  for (const verify::Signature& s : r.signatures.signatures)
+    if (s.source != verify::SignatureSource::Embedded) signature_evidence(s, c);
 }
 
-void module_evidence(const pipeline::FileRecord& r, Collector& c) {
-  if (r.module_signature && r.module_signature->status != SignatureStatus::Unsigned) {
-    const auto& m = *r.module_signature;
-    // The CMS names its signer by issuer + serial; the issuer of a self-signed key is its subject.
-    const std::string& dn = m.signer.subject.empty() ? m.signer.issuer : m.signer.subject;
-    std::string note;
-    Confidence conf = from_verdict(m.status, m.flags, note);
-    if (m.status == SignatureStatus::Valid) note = "module signature valid against " + m.key_source_kind + " key";
-    c.add(EvidenceKind::ModuleSigner, c.db().by_subject(dn_attribute(dn, "O"), dn_attribute(dn, "CN")), dn, conf, note);
-  }
+/// A module built in the kernel tree says so in its own .modinfo: self-written, but the kernel's.
+void module_evidence(const record::FileRecord& r, Collector& c) {
   if (r.binary && r.binary->elf) {
     const auto& mi = r.binary->elf->modinfo;
     if (auto it = mi.find("intree"); it != mi.end() && it->second == "Y")
@@ -115,19 +129,7 @@ void module_evidence(const pipeline::FileRecord& r, Collector& c) {
   }
 }
 
-void macho_evidence(const pipeline::FileRecord& r, Collector& c) {
-  for (const auto& [slice, m] : r.macho_signatures) {
-    std::string note;
-    Confidence conf = from_verdict(m.status, m.flags, note);
-    if (!m.team_id.empty()) c.add(EvidenceKind::TeamId, c.db().by_team_id(m.team_id), m.team_id, conf, note);
-    if (!m.signer.common_name.empty()) {
-      std::string_view holder = apple_certificate_holder(m.signer.common_name);
-      c.add(EvidenceKind::AppleSigner, c.db().by_subject(m.signer.organization, holder), m.signer.common_name, conf, note);
-    }
-  }
-}
-
-void version_info_evidence(const pipeline::FileRecord& r, Collector& c) {
+void version_info_evidence(const record::FileRecord& r, Collector& c) {
   if (!r.binary || !r.binary->pe) return;
   const auto& vi = r.binary->pe->version_info;
   auto get = [&](const char* key) -> std::string {
@@ -144,7 +146,7 @@ void version_info_evidence(const pipeline::FileRecord& r, Collector& c) {
 }
 
 
-void rule_and_name_evidence(const pipeline::FileRecord& r, Collector& c) {
+void rule_and_name_evidence(const record::FileRecord& r, Collector& c) {
   for (const auto& m : r.matches)
     c.add_vendor(EvidenceKind::Rule, c.db().find(m.vendor()), m.ns.empty() ? m.rule : m.ns + ":" + m.rule,
                  m.confidence(), m.meta.count("description") ? m.meta.at("description") : "");
@@ -176,12 +178,10 @@ std::string dn_attribute(std::string_view dn, std::string_view key) {
   return {};
 }
 
-std::optional<Attribution> attribute(const pipeline::FileRecord& record, const VendorDb& vendors) {
+std::optional<Attribution> attribute(const record::FileRecord& record, const VendorDb& vendors) {
   Collector c(vendors);
-  authenticode_evidence(record, c);
-  catalog_evidence(record, c);
+  signatures_evidence(record, c);
   module_evidence(record, c);
-  macho_evidence(record, c);
   version_info_evidence(record, c);
   rule_and_name_evidence(record, c);
   std::vector<Evidence>& ev = c.evidence();

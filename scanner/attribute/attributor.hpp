@@ -18,12 +18,12 @@
 
 #include "attribute/attribution.hpp"
 #include "attribute/vendor_db.hpp"
-#include "pipeline/file_record.hpp"
+#include "record/file_record.hpp"
 
 namespace trustscan::attribute {
 
 /// Attributes `record` (after verify and match); nullopt when no evidence names any vendor.
-[[nodiscard]] std::optional<Attribution> attribute(const pipeline::FileRecord& record, const VendorDb& vendors);
+[[nodiscard]] std::optional<Attribution> attribute(const record::FileRecord& record, const VendorDb& vendors);
 
 /// The value of attribute `key` ("CN", "O") in a distinguished name written "CN=a, O=b" or
 /// "CN=a,O=b" (RFC 2253 escapes honoured); empty when absent.

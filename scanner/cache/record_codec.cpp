@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace trustscan::cache {
 namespace {
@@ -49,48 +50,45 @@ template <class V> void describe(V& v, Like<parse::BinaryModel> auto& x) {
 template <class V> void describe(V& v, Like<parse::Classification> auto& x) { v(x.type, x.privilege, x.reason); }
 template <class V> void describe(V& v, Like<verify::ClockWindow> auto& x) { v(x.from, x.until); }
 template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
-  v(x.subject, x.subject_cn, x.subject_o, x.subject_c, x.issuer, x.serial_hex, x.not_before, x.not_after,
-    x.thumbprint_sha1, x.thumbprint_sha256);
+  v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.issuer, x.serial_hex, x.not_before,
+    x.not_after, x.thumbprint_sha1, x.thumbprint_sha256);
 }
-template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }
-template <class V> void describe(V& v, Like<verify::SignatureInfo> auto& x) {
-  v(x.index, x.nested, x.parent_index, x.digest_algorithm, x.signed_digest_hex, x.computed_digest_hex, x.signer,
-    x.chain, x.anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind,
-    x.timestamp_anchor_set, x.verification_time_source, x.program_name, x.more_info_url, x.status, x.flags, x.errors,
-    x.clock_window);
+template <class V> void describe(V&, Like<std::monostate> auto&) {}
+template <class V> void describe(V& v, Like<verify::CatalogDetails> auto& x) {
+  v(x.catalog_path, x.listed_algorithm, x.member_file_name, x.this_update);
 }
-template <class V> void describe(V& v, Like<verify::AuthenticodeResult> auto& x) {
-  v(x.hashes, x.signatures, x.status, x.flags, x.warnings, x.clock_window);
-}
-template <class V> void describe(V& v, Like<verify::ModuleSigner> auto& x) {
-  v(x.name, x.issuer, x.serial_hex, x.subject_key_id_hex, x.subject);
-}
-template <class V> void describe(V& v, Like<verify::ModuleSignatureResult> auto& x) {
-  v(x.status, x.flags, x.signer, x.digest_algorithm, x.signature_algorithm, x.certificates_embedded,
-    x.signed_attributes, x.signature_size, x.signed_size, x.key_source, x.key_source_kind, x.kernel_build_key,
-    x.errors);
+template <class V> void describe(V& v, Like<verify::ModuleDetails> auto& x) {
+  v(x.signer_name, x.subject_key_id_hex, x.signature_algorithm, x.certificates_embedded, x.signed_attributes,
+    x.signature_size, x.signed_size, x.key_source, x.key_source_kind, x.kernel_build_key);
 }
 template <class V> void describe(V& v, Like<verify::MachOCodeDirectory> auto& x) {
   v(x.slot, x.version, x.flags, x.hash_type, x.cdhash, x.identifier, x.team_id, x.code_limit, x.page_size,
     x.code_slots, x.special_slots, x.platform, x.page_hashes_ok, x.first_bad_page);
 }
-template <class V> void describe(V& v, Like<verify::MachOSigner> auto& x) {
-  v(x.common_name, x.organization, x.organizational_unit, x.subject, x.issuer, x.serial_hex, x.chain);
+template <class V> void describe(V& v, Like<verify::MachODetails> auto& x) {
+  v(x.slice, x.kind, x.identifier, x.team_id, x.code_directory_flags, x.flag_names, x.cdhash, x.code_directories,
+    x.first_bad_page, x.has_requirements, x.has_entitlements, x.entitlements, x.unverified_special_slots, x.has_cms,
+    x.cms_digest_algorithm, x.verification_time);
 }
-template <class V> void describe(V& v, Like<verify::MachOSignatureResult> auto& x) {
-  v(x.status, x.flags, x.kind, x.identifier, x.team_id, x.code_directory_flags, x.flag_names, x.cdhash, x.hash_type,
-    x.code_directories, x.first_bad_page, x.has_requirements, x.has_entitlements, x.entitlements,
-    x.unverified_special_slots, x.has_cms, x.cms_digest_algorithm, x.signer, x.signing_time, x.timestamp,
-    x.verification_time, x.verification_time_source, x.anchor_set, x.errors, x.clock_window);
+template <class V> void describe(V& v, Like<verify::Signature> auto& x) {
+  v(x.source, x.index, x.nested, x.parent_index, x.status, x.flags, x.digest_algorithm, x.signer, x.chain,
+    x.anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
+    x.verification_time_source,
+    x.signed_digest_hex, x.computed_digest_hex, x.program_name, x.more_info_url, x.errors, x.clock_window, x.details);
+}
+template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }
+template <class V> void describe(V& v, Like<verify::FileSignatures> auto& x) {
+  v(x.signatures, x.checked, x.authentihash, x.warnings);
 }
 template <class V> void describe(V& v, Like<match::StringMatch> auto& x) { v(x.identifier, x.offset, x.length); }
 template <class V> void describe(V& v, Like<match::RuleMatch> auto& x) {
   v(x.rule, x.ns, x.tags, x.meta, x.strings, x.strings_truncated);
 }
-template <class V> void describe(V& v, Like<FileFacts> auto& x) {
-  v(x.binary, x.format, x.compression, x.sha256, x.decompressed_size, x.model, x.classification, x.authenticode,
-    x.module_signature, x.macho_signatures, x.matches, x.rules_skipped, x.rule_privilege, x.errors, x.clock_window);
+template <class V> void describe(V& v, Like<record::FileFacts> auto& x) {
+  v(x.format, x.compression, x.sha256, x.decompressed_size, x.binary, x.classification, x.signatures, x.matches,
+    x.rules_skipped, x.rule_privilege, x.errors);
 }
+template <class V> void describe(V& v, Like<Entry> auto& x) { v(x.binary); }
 // clang-format on
 
 class Writer {
@@ -151,6 +149,11 @@ class Writer {
   void put(const std::pair<A, B>& p) {
     put(p.first);
     put(p.second);
+  }
+  template <class... T>
+  void put(const std::variant<T...>& v) {
+    varint(v.index());
+    std::visit([this](const auto& x) { put(x); }, v);
   }
   template <class T>
     requires std::is_aggregate_v<T>
@@ -255,6 +258,19 @@ class Reader {
     get(p.first);
     get(p.second);
   }
+  template <class... T>
+  void get(std::variant<T...>& v) {
+    const std::uint64_t index = varint();
+    if (index >= sizeof...(T)) throw Damaged{"unknown variant alternative"};
+    emplace_at<0>(v, static_cast<std::size_t>(index));
+  }
+  template <std::size_t I, class... T>
+  void emplace_at(std::variant<T...>& v, std::size_t index) {
+    if constexpr (I < sizeof...(T)) {
+      if (index == I) return get(v.template emplace<I>());
+      emplace_at<I + 1>(v, index);
+    }
+  }
   template <class T>
     requires std::is_aggregate_v<T>
   void get(T& x) {
@@ -270,14 +286,14 @@ constexpr std::uint8_t kMagic[] = {'T', 'S', 'C', 'R'};
 
 }  // namespace
 
-std::vector<std::uint8_t> encode(const FileFacts& facts) {
+std::vector<std::uint8_t> encode(const Entry& entry) {
   std::vector<std::uint8_t> out(std::begin(kMagic), std::end(kMagic));
   Writer w(out);
-  w(kRecordFormat, facts);
+  w(kRecordFormat, entry);
   return out;
 }
 
-Result<FileFacts> decode(std::span<const std::uint8_t> bytes) {
+Result<Entry> decode(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     return fail(Errc::Malformed, "not a cache record");
   try {
@@ -287,10 +303,10 @@ Result<FileFacts> decode(std::span<const std::uint8_t> bytes) {
     if (format != kRecordFormat)
       return fail(Errc::Malformed, "cache record of format " + std::to_string(format) + ", not " +
                                        std::to_string(kRecordFormat));
-    FileFacts facts;
-    r(facts);
+    Entry entry;
+    r(entry);
     if (!r.at_end()) return fail(Errc::Malformed, "damaged cache record: bytes after its end");
-    return facts;
+    return entry;
   } catch (const Damaged& d) {
     return fail(Errc::Malformed, std::string("damaged cache record: ") + d.what);
   }

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The cache's record codec: FileFacts to a compact binary form and back (varints, length-prefixed
+/// The cache's record codec: a cache Entry to a compact binary form and back (varints, length-prefixed
 /// byte strings, each type's fields listed once in record_codec.cpp). Every field round-trips
 /// exactly, strings as raw bytes (file-derived strings need not be UTF-8); decoding checks every
 /// length against the record and never reads past it. tests/unit/cache/record_codec_test.cpp
@@ -17,11 +17,11 @@ namespace trustscan::cache {
 
 /// Version of the encoding. Part of every cache entry's configuration fingerprint, so entries
 /// written in another encoding are never decoded. Bump it whenever a stored type changes.
-inline constexpr int kRecordFormat = 3;  // 2: rules_skipped, kernel_build_key (issue 9); 3: anchor sets (issue 16)
+inline constexpr int kRecordFormat = 4;  // 4: anchor sets (issue 16); 3: one signature model (issue 18); 2: rules_skipped (issue 9)
 
-[[nodiscard]] std::vector<std::uint8_t> encode(const FileFacts& facts);
+[[nodiscard]] std::vector<std::uint8_t> encode(const Entry& entry);
 
 /// Errc::Malformed when `bytes` is not a record of this format (a damaged entry).
-[[nodiscard]] Result<FileFacts> decode(std::span<const std::uint8_t> bytes);
+[[nodiscard]] Result<Entry> decode(std::span<const std::uint8_t> bytes);
 
 }  // namespace trustscan::cache

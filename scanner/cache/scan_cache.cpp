@@ -278,13 +278,13 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
   }
   const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 10));
   const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 10));
-  auto facts = decode({blob, blob ? size : 0});
-  if (!facts) {
+  auto entry = decode({blob, blob ? size : 0});
+  if (!entry) {
     out.reason = "damaged";
     return out;
   }
   out.status = LookupStatus::Hit;
-  out.facts = std::move(*facts);
+  out.entry = std::move(*entry);
   return out;
 }
 
@@ -460,7 +460,8 @@ std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
   return std::make_unique<Reader>(std::move(r));
 }
 
-void ScanCache::store(const discover::FileRef& file, const FileFacts& facts) {
+void ScanCache::store(const discover::FileRef& file, const Entry& entry) {
+  const verify::ClockWindow window = entry.clock_window();
   Row row{file.path,
           as_i64(file.device),
           as_i64(file.inode),
@@ -469,9 +470,9 @@ void ScanCache::store(const discover::FileRef& file, const FileFacts& facts) {
           file.mtime.nsec,
           file.ctime.sec,
           file.ctime.nsec,
-          facts.clock_window.from,
-          facts.clock_window.until,
-          encode(facts)};
+          window.from,
+          window.until,
+          encode(entry)};
   {
     std::lock_guard lock(impl_->m);
     if (impl_->stopping) return;

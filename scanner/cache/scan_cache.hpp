@@ -46,14 +46,14 @@ struct CacheOptions {
 };
 
 enum class LookupStatus {
-  Hit,     ///< usable: `facts` holds the stored result
+  Hit,     ///< usable: `entry` holds the stored result
   Absent,  ///< no entry for this path (or the cache could not be read)
   Stale,   ///< an entry exists but may not be used (`reason` says why)
 };
 
 struct Lookup {
   LookupStatus status = LookupStatus::Absent;
-  FileFacts facts;     ///< valid for Hit
+  Entry entry;         ///< valid for Hit
   std::string reason;  ///< Stale: "file changed", "configuration changed", "verification time", "damaged"
 };
 
@@ -96,9 +96,9 @@ class ScanCache {
   };
   [[nodiscard]] std::unique_ptr<Reader> reader() const;
 
-  /// Queues `facts` as the result for `file` (thread-safe; written by the writer thread in
+  /// Queues `entry` as the result for `file` (thread-safe; written by the writer thread in
   /// batches). Ignored after finish().
-  void store(const discover::FileRef& file, const FileFacts& facts);
+  void store(const discover::FileRef& file, const Entry& entry);
 
   /// Writes everything queued, applies `prune` (when given), and closes the database. Called
   /// once; the destructor calls it (without pruning) when nobody did.

@@ -70,7 +70,7 @@ Result<verify::RootList> verify_list(const Inputs& in, const std::vector<BundleE
   if (!store) return std::unexpected(store.error());
   auto list = verify::parse_root_list(std::as_bytes(std::span(in.list)), std::string(kListPath), {&*store, options.now});
   if (!list) return std::unexpected(list.error());
-  const verify::SignatureInfo& sig = list->ctl.signature;
+  const verify::Signature& sig = list->ctl.signature;
   if (sig.status != verify::SignatureStatus::Valid) {
     std::string why;
     for (const auto& e : sig.errors) why += (why.empty() ? "" : "; ") + e;
@@ -166,7 +166,7 @@ Result<void> write_runtime(const fs::path& out, const std::vector<Root>& roots, 
                        {"not_before_purposes", p.not_before_purposes},
                        {"ev_policies", r.entry->chain_policies}});
   }
-  const verify::SignatureInfo& sig = list.ctl.signature;
+  const verify::Signature& sig = list.ctl.signature;
   ordered_json doc{{"format", kRootsFormat},
                    {"list", {{"sequence_number", list.ctl.sequence_number_hex},
                              {"this_update", list.ctl.this_update.value_or("")},

@@ -1,5 +1,7 @@
 #include "match/matcher.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string>
 
@@ -112,6 +114,16 @@ Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, c
       return fail(Errc::Internal, "yara: more than 32 threads scanning one rule set");
     default: return fail(Errc::Internal, "yara: scan failed (libyara error " + std::to_string(rc) + ")");
   }
+}
+
+Result<std::vector<RuleMatch>> Matcher::scan_file(std::span<const std::byte> bytes, std::string_view path,
+                                                  Format format, std::optional<Privilege> privilege) {
+  auto slash = path.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  auto dot = name.find_last_of('.');
+  std::string ext = dot == std::string_view::npos || dot == 0 ? std::string() : std::string(name.substr(dot + 1));
+  std::ranges::transform(ext, ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return scan(bytes, MatchExternals{name, path, ext, format, privilege});
 }
 
 }  // namespace trustscan::match

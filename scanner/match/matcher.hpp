@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -42,6 +44,10 @@ class Matcher {
   /// 32 concurrent scans of one rule set, libyara's YR_MAX_THREADS).
   [[nodiscard]] Result<std::vector<RuleMatch>> scan(std::span<const std::byte> bytes,
                                                     const MatchExternals& externals);
+  /// scan() with the externals of a file at `path` (as discovered): its name and lower-case
+  /// extension are derived from the path.
+  [[nodiscard]] Result<std::vector<RuleMatch>> scan_file(std::span<const std::byte> bytes, std::string_view path,
+                                                         Format format, std::optional<Privilege> privilege);
 
  private:
   struct State;

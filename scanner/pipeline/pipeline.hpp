@@ -18,7 +18,7 @@
 #include "pipeline/context.hpp"
 #include "discover/file_ref.hpp"
 #include "image/disk_image.hpp"
-#include "pipeline/file_record.hpp"
+#include "record/file_record.hpp"
 #include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
@@ -92,21 +92,10 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> findings_by_severity;
   std::uint64_t attributed = 0;
   std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
-  std::uint64_t rules_skipped = 0;   ///< records not matched against the rules (FileRecord::rules_skipped)
+  std::uint64_t rules_skipped = 0;   ///< records not matched against the rules (FileFacts::rules_skipped)
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
   std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
   std::optional<CacheCounts> cache;     ///< set when --cache was given
-};
-
-/// The catalogs loaded for the scan (from Windows images and --catalog-dir).
-struct CatalogSummary {
-  std::size_t files = 0;    ///< catalogs parsed
-  std::size_t members = 0;  ///< index entries (member hashes)
-  std::map<std::string, std::uint64_t> by_status;  ///< catalogs by their own signature status
-  /// Catalogs whose signature is not Valid (nothing is trusted through them).
-  std::vector<const verify::Catalog*> not_trusted;
-  std::vector<CatalogError> errors;  ///< catalogs that could not be read or parsed
-  double load_seconds = 0;
 };
 
 struct ScanResult {
@@ -114,7 +103,7 @@ struct ScanResult {
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point finished;
   unsigned threads_used = 0;
-  std::vector<FileRecord> records;              ///< binaries, in path order
+  std::vector<record::FileRecord> records;      ///< binaries, in path order
   std::vector<discover::Skipped> skipped;       ///< listed skips, in walk order
   std::vector<discover::PathError> errors;      ///< paths that could not be read at all
   ScanSummary summary;

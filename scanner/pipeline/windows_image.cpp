@@ -272,6 +272,48 @@ const WindowsImage* WindowsState::image_of(std::size_t root, std::string_view re
   return best;
 }
 
+std::optional<record::WindowsFacts> WindowsState::facts_of(const discover::FileRef& file) const {
+  const WindowsImage* image = image_of(file.root_index, file.relative);
+  if (!image) return std::nullopt;
+  record::WindowsFacts facts{image->path, image->windows_path(file.relative), {}, false};
+  if (auto it = image->services_by_key.find(fold_case(file.relative)); it != image->services_by_key.end())
+    for (std::size_t i : it->second) {
+      const RegisteredService& reg = image->services[i];
+      facts.services.push_back(reg.service);
+      facts.loads_at_boot = facts.loads_at_boot || reg.loads_at_boot();
+    }
+  return facts;
+}
+
+CatalogSummary catalog_summary(const WindowsState& win) {
+  CatalogSummary s;
+  s.files = win.catalogs.catalogs().size();
+  s.members = win.catalogs.size();
+  for (const verify::Catalog& c : win.catalogs.catalogs()) {
+    ++s.by_status[std::string(to_string(c.signature.status))];
+    if (c.signature.status != verify::SignatureStatus::Valid) s.not_trusted.push_back(&c);
+  }
+  s.errors = win.catalog_errors;
+  s.load_seconds = win.catalog_load_seconds;
+  return s;
+}
+
+void settle_windows(WindowsState& win, const std::vector<std::unique_ptr<io::FileSource>>& sources,
+                    const std::vector<OpenRoot>& roots, std::span<const record::FileRecord> records,
+                    std::span<const discover::FileRef> files) {
+  for (WindowsImage& image : win.images) {
+    std::unordered_map<std::string, std::string> record_keys;
+    for (const record::FileRecord& r : records)
+      if (r.file.root_index == image.root_index) record_keys.emplace(fold_case(r.file.relative), r.file.path);
+    std::unordered_set<std::string> walked_keys;
+    for (const discover::FileRef& f : files)
+      if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));
+    const auto root = std::ranges::find(roots, image.root_index, &OpenRoot::index);
+    settle_services(image, *sources[image.root_index], root == roots.end() ? "" : root->path, record_keys,
+                    walked_keys);
+  }
+}
+
 WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
                           const std::vector<std::filesystem::path>& catalog_dirs, const verify::VerifyContext& ctx,
                           unsigned threads, bool detect_images) {

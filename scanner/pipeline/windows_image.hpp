@@ -21,15 +21,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "discover/file_ref.hpp"
 #include "io/file_source.hpp"
+#include "record/file_record.hpp"
 #include "verify/catalog.hpp"
 #include "windows/registry.hpp"
 
@@ -99,7 +103,25 @@ struct WindowsState {
 
   /// The image holding `relative` under root `root`, or nullptr.
   [[nodiscard]] const WindowsImage* image_of(std::size_t root, std::string_view relative) const noexcept;
+  /// The Windows join: the file's Windows path and the services that load it, or nullopt
+  /// outside every image. Done before a file is matched (a registered driver service runs in the
+  /// kernel whatever its headers say: record::FileRecord::privilege).
+  [[nodiscard]] std::optional<record::WindowsFacts> facts_of(const discover::FileRef& file) const;
 };
+
+/// The catalogs loaded for the scan (from Windows images and --catalog-dir).
+struct CatalogSummary {
+  std::size_t files = 0;    ///< catalogs parsed
+  std::size_t members = 0;  ///< index entries (member hashes)
+  std::map<std::string, std::uint64_t> by_status;  ///< catalogs by their own signature status
+  /// Catalogs whose signature is not Valid (nothing is trusted through them).
+  std::vector<const verify::Catalog*> not_trusted;
+  std::vector<CatalogError> errors;  ///< catalogs that could not be read or parsed
+  double load_seconds = 0;
+};
+
+/// What was loaded: counts, catalogs by status, the untrusted ones (pointing into `win`).
+[[nodiscard]] CatalogSummary catalog_summary(const WindowsState& win);
 
 /// A scan root as opened by the pipeline.
 struct OpenRoot {
@@ -122,6 +144,12 @@ struct OpenRoot {
 void settle_services(WindowsImage& image, const io::FileSource& dir, std::string_view root_path,
                      const std::unordered_map<std::string, std::string>& record_keys,
                      const std::unordered_set<std::string>& walked_keys);
+
+/// After the scan, for every image: which registered services' files were scanned (`records`:
+/// the binaries, in any order), which are not binaries, which are missing (settle_services).
+void settle_windows(WindowsState& win, const std::vector<std::unique_ptr<io::FileSource>>& sources,
+                    const std::vector<OpenRoot>& roots, std::span<const record::FileRecord> records,
+                    std::span<const discover::FileRef> files);
 
 /// Lower-cases ASCII letters: the join key of Windows paths.
 [[nodiscard]] std::string fold_case(std::string_view s);

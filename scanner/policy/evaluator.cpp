@@ -40,6 +40,16 @@ Subject vendor_subject(const attribute::VendorDb& vendors, const attribute::Vend
   return s;
 }
 
+Subject subject_of(const record::FileRecord& record, const attribute::VendorDb& vendors) {
+  Subject s = vendor_subject(vendors, *vendors.find(record.attribution->vendor));
+  s.privilege = record.privilege();
+  s.confidence = record.attribution->confidence;
+  s.path = record.file.path;
+  s.sha256 = record.sha256;
+  s.boot_start = record.windows && record.windows->loads_at_boot;
+  return s;
+}
+
 Severity severity_for(std::optional<Privilege> privilege, Confidence confidence,
                       bool boot_start) noexcept {
   // Rows of the table in evaluator.hpp / docs/policy.md; columns high, medium, low.

@@ -33,7 +33,7 @@ using EventSink = std::function<void(nlohmann::ordered_json&&)>;
 void ndjson_events(const pipeline::ScanResult& result, const RunInfo& run, const EventSink& sink);
 
 /// One report record: `{"file": {...}, "trustscan": {...}}`.
-[[nodiscard]] nlohmann::ordered_json record_object(const pipeline::FileRecord& r);
+[[nodiscard]] nlohmann::ordered_json record_object(const record::FileRecord& r);
 
 /// One element of the document's "skipped" array.
 [[nodiscard]] nlohmann::ordered_json skipped_object(const discover::Skipped& s);

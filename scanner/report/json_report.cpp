@@ -15,7 +15,7 @@ namespace trustscan::report {
 namespace {
 
 using nlohmann::ordered_json;
-using pipeline::FileRecord;
+using record::FileRecord;
 using pipeline::ScanResult;
 
 std::string iso_time(const discover::Timestamp& t) {
@@ -184,7 +184,7 @@ ordered_json service_json(const windows::Service& sv) {
   return j;
 }
 
-ordered_json windows_facts_json(const pipeline::WindowsFacts& w) {
+ordered_json windows_facts_json(const record::WindowsFacts& w) {
   ordered_json services = ordered_json::array();
   for (const auto& sv : w.services) services.push_back(service_json(sv));
   return {{"image", safe(w.image)}, {"path", safe(w.path)}, {"loads_at_boot", w.loads_at_boot},
@@ -277,7 +277,7 @@ ordered_json finding_json(const FileRecord& r) {
                  {"vendor", {{"id", a.vendor}, {"name", safe(a.name)},
                              {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
                              {"category", a.category}, {"confidence", std::string(to_string(a.confidence))}}},
-                 {"privilege", r.binary ? std::string(to_string(r.classification.privilege)) : "unknown"},
+                 {"privilege", r.binary ? std::string(to_string(*r.privilege())) : "unknown"},
                  {"type", r.binary ? std::string(to_string(r.classification.type)) : "unknown"},
                  {"rules", rules_json(*r.verdict)},
                  {"evidence", evidence},
@@ -361,8 +361,8 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   if (r.binary) {
     const parse::BinaryModel& m = *r.binary;
     t["type"] = std::string(to_string(r.classification.type));
-    t["privilege"] = std::string(to_string(r.classification.privilege));
-    t["privilege_reason"] = safe(r.classification.reason);
+    t["privilege"] = std::string(to_string(*r.privilege()));
+    t["privilege_reason"] = safe(r.privilege_reason());
     t["architecture"] = m.architecture;
     t["bits"] = m.bits;
     if (m.entry_point) t["entry_point"] = *m.entry_point;
@@ -535,7 +535,7 @@ void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink
     const FileRecord& r = *rp;
     bool alert = r.verdict && r.verdict->finding();
     ordered_json ev = event_base(result, run, alert ? "alert" : "event", "trustscan.file");
-    bool kernel = r.binary && r.classification.privilege == Privilege::Kernel;
+    bool kernel = r.privilege() == Privilege::Kernel;
     ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
     ev["event"]["type"] = alert ? ordered_json{"info", "indicator"} : ordered_json{"info"};
     ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";

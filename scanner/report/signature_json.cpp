@@ -1,7 +1,5 @@
 #include "report/signature_json.hpp"
 
-#include <ctime>
-
 #include "report/text.hpp"
 
 namespace trustscan::report {
@@ -15,15 +13,6 @@ std::string safe(std::string_view s) { return utf8_escaped(s); }
 
 ordered_json flags_json(verify::VerifyFlags flags) { return verify::flag_names(flags); }
 
-std::string unix_to_iso(std::int64_t t) {
-  auto secs = static_cast<std::time_t>(t);
-  std::tm tm{};
-  if (!gmtime_r(&secs, &tm)) return {};
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 ordered_json cert_json(const verify::CertInfo& c) {
   return {{"subject", safe(c.subject)},          {"common_name", safe(c.subject_cn)},
           {"organization", safe(c.subject_o)},   {"country", safe(c.subject_c)},
@@ -32,7 +21,14 @@ ordered_json cert_json(const verify::CertInfo& c) {
           {"thumbprint_sha1", c.thumbprint_sha1}, {"thumbprint_sha256", c.thumbprint_sha256}};
 }
 
-ordered_json authenticode_signature_json(const verify::SignatureInfo& s) {
+ordered_json errors_json(const std::vector<std::string>& errors) {
+  ordered_json out = ordered_json::array();
+  for (const auto& e : errors) out.push_back(safe(e));
+  return out;
+}
+
+/// An Authenticode signature: an embedded one, or a catalog's own.
+ordered_json authenticode_signature_json(const verify::Signature& s) {
   ordered_json chain = ordered_json::array();
   for (const auto& c : s.chain) chain.push_back(cert_json(c));
   ordered_json j{{"index", s.index},
@@ -54,198 +50,150 @@ ordered_json authenticode_signature_json(const verify::SignatureInfo& s) {
   if (!s.timestamp_anchor_set.empty()) j["timestamp_anchor_set"] = safe(s.timestamp_anchor_set);
   if (!s.program_name.empty()) j["program_name"] = safe(s.program_name);
   if (!s.more_info_url.empty()) j["more_info_url"] = safe(s.more_info_url);
-  ordered_json errors = ordered_json::array();
-  for (const auto& e : s.errors) errors.push_back(safe(e));
-  j["errors"] = errors;
+  j["errors"] = errors_json(s.errors);
   return j;
 }
 
-ordered_json module_signature_json(const verify::ModuleSignatureResult& m) {
-  ordered_json errors = ordered_json::array();
-  for (const auto& e : m.errors) errors.push_back(safe(e));
-  ordered_json j{{"status", std::string(to_string(m.status))},
-                 {"flags", flags_json(m.flags)},
-                 {"digest_algorithm", m.digest_algorithm},
-                 {"signature_algorithm", m.signature_algorithm},
-                 {"signer", {{"subject", safe(m.signer.subject)},
-                             {"issuer", safe(m.signer.issuer)},
-                             {"serial_number", m.signer.serial_hex},
-                             {"subject_key_id", m.signer.subject_key_id_hex}}},
-                 {"certificates_embedded", m.certificates_embedded},
-                 {"signed_size", m.signed_size},
-                 {"key_source", safe(m.key_source)},
-                 {"key_source_kind", m.key_source_kind},
-                 {"errors", errors}};
+ordered_json catalog_signature_json(const verify::Signature& s) {
+  const verify::CatalogDetails& c = *s.catalog();
+  ordered_json j{{"catalog", safe(c.catalog_path)}, {"digest_algorithm", c.listed_algorithm}};
+  if (!c.member_file_name.empty()) j["member_file_name"] = safe(c.member_file_name);
+  if (c.this_update) j["this_update"] = *c.this_update;
+  j["signature"] = authenticode_signature_json(s);
   return j;
 }
 
-ordered_json macho_signature_json(std::size_t slice, const verify::MachOSignatureResult& m) {
-  ordered_json errors = ordered_json::array();
-  for (const auto& e : m.errors) errors.push_back(safe(e));
+ordered_json module_signature_json(const verify::Signature& s) {
+  const verify::ModuleDetails& m = *s.module();
+  return {{"status", std::string(to_string(s.status))},
+          {"flags", flags_json(s.flags)},
+          {"digest_algorithm", s.digest_algorithm},
+          {"signature_algorithm", m.signature_algorithm},
+          {"signer", {{"subject", safe(s.signer.subject)},
+                      {"issuer", safe(s.signer.issuer)},
+                      {"serial_number", s.signer.serial_hex},
+                      {"subject_key_id", m.subject_key_id_hex}}},
+          {"certificates_embedded", m.certificates_embedded},
+          {"signed_size", m.signed_size},
+          {"key_source", safe(m.key_source)},
+          {"key_source_kind", m.key_source_kind},
+          {"errors", errors_json(s.errors)}};
+}
+
+ordered_json macho_signature_json(const verify::Signature& s) {
+  const verify::MachODetails& m = *s.macho();
   ordered_json chain = ordered_json::array();
-  for (const auto& c : m.signer.chain) chain.push_back(safe(c));
-  ordered_json j{{"slice", slice},
-                 {"status", std::string(to_string(m.status))},
-                 {"flags", flags_json(m.flags)},
+  for (const auto& c : s.chain) chain.push_back(safe(c.subject_cn));
+  ordered_json j{{"slice", m.slice},
+                 {"status", std::string(to_string(s.status))},
+                 {"flags", flags_json(s.flags)},
                  {"kind", std::string(verify::to_string(m.kind))},
                  {"signing_id", safe(m.identifier)},
                  {"team_id", safe(m.team_id)},
                  {"code_directory_flags", m.flag_names},
                  {"cdhash", m.cdhash},
-                 {"hash_type", m.hash_type},
+                 {"hash_type", s.digest_algorithm},
                  {"has_entitlements", m.has_entitlements},
-                 {"signer", {{"common_name", safe(m.signer.common_name)},
-                             {"organization", safe(m.signer.organization)},
-                             {"organizational_unit", safe(m.signer.organizational_unit)},
-                             {"issuer", safe(m.signer.issuer)},
+                 {"signer", {{"common_name", safe(s.signer.subject_cn)},
+                             {"organization", safe(s.signer.subject_o)},
+                             {"organizational_unit", safe(s.signer.subject_ou)},
+                             {"issuer", safe(s.signer.issuer)},
                              {"chain", chain}}},
-                 {"errors", errors}};
+                 {"errors", errors_json(s.errors)}};
   if (m.first_bad_page) j["first_bad_page"] = *m.first_bad_page;
-  if (m.timestamp) j["timestamp"] = unix_to_iso(*m.timestamp);
-  if (!m.verification_time_source.empty()) j["verification_time_source"] = m.verification_time_source;
-  if (!m.anchor_set.empty()) j["anchor_set"] = m.anchor_set;
+  if (s.timestamp) j["timestamp"] = *s.timestamp;
+  if (!s.verification_time_source.empty()) j["verification_time_source"] = s.verification_time_source;
+  if (!s.anchor_set.empty()) j["anchor_set"] = s.anchor_set;
   if (!m.unverified_special_slots.empty()) j["unverified_special_slots"] = m.unverified_special_slots;
   return j;
 }
 
-/// The ECS object from a verdict; the format-specific caller adds identity fields.
-ordered_json ecs_base(SignatureStatus status, verify::VerifyFlags flags) {
-  bool exists = status != SignatureStatus::Unsigned;
-  ordered_json j{{"exists", exists}};
-  if (!exists) return j;
-  j["valid"] = integrity_ok(status, flags);
-  j["trusted"] = status == SignatureStatus::Valid;
-  j["status"] = std::string(to_string(status));
-  j["flags"] = flags_json(flags);
-  return j;
+/// The ECS identity fields of the signature that stands for the file.
+void add_ecs_identity(const verify::Signature& s, ordered_json& j) {
+  using verify::SignatureSource;
+  if (const verify::MachODetails* m = s.macho()) {
+    if (!m->identifier.empty()) j["signing_id"] = safe(m->identifier);
+    if (!m->team_id.empty()) j["team_id"] = safe(m->team_id);
+  }
+  // Authenticode names a signer and a digest even when they are empty; the other kinds only when
+  // they have one.
+  const bool authenticode = s.source == SignatureSource::Embedded || s.source == SignatureSource::Catalog;
+  if (std::string name = signer_name(s); !name.empty() || authenticode) j["subject_name"] = safe(name);
+  const std::string& digest = s.catalog() ? s.catalog()->listed_algorithm : s.digest_algorithm;
+  if (!digest.empty() || authenticode) j["digest_algorithm"] = digest;
+  if (s.timestamp) j["timestamp"] = *s.timestamp;
+  if (authenticode) {
+    if (!s.signer.thumbprint_sha256.empty()) j["thumbprint_sha256"] = s.signer.thumbprint_sha256;
+    j["source"] = std::string(to_string(s.source));
+  }
+  if (const verify::CatalogDetails* c = s.catalog()) j["catalog"] = safe(c->catalog_path);
 }
 
 }  // namespace
 
-bool integrity_ok(SignatureStatus status, verify::VerifyFlags flags) {
-  if (status == SignatureStatus::Unsigned || status == SignatureStatus::Malformed ||
-      status == SignatureStatus::UnknownKey)
-    return false;
-  for (VerifyFlag f : {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::BadPageHash, VerifyFlag::Malformed})
-    if (verify::has_flag(flags, f)) return false;
-  return true;
+std::string signer_name(const verify::Signature& s) {
+  switch (s.source) {
+    case verify::SignatureSource::Module: return s.signer.subject.empty() ? s.signer.issuer : s.signer.subject;
+    case verify::SignatureSource::MachO: return s.signer.subject_cn;
+    case verify::SignatureSource::Embedded:
+    case verify::SignatureSource::Catalog: break;
+  }
+  return s.signer.subject_cn.empty() ? s.signer.subject_o : s.signer.subject_cn;
 }
 
-const pipeline::CatalogSignature* effective_catalog(const pipeline::FileRecord& r) noexcept {
-  if (r.catalog_signatures.empty() || (r.authenticode && r.authenticode->status == SignatureStatus::Valid))
-    return nullptr;
-  for (const auto& c : r.catalog_signatures)
-    if (c.trusted()) return &c;
-  if (!r.authenticode || r.authenticode->status == SignatureStatus::Unsigned) return &r.catalog_signatures.front();
-  return nullptr;
+ordered_json code_signature_ecs(const record::FileRecord& r) {
+  const verify::SignatureVerdict& v = r.signature;
+  if (!v.applies) return nullptr;
+  ordered_json j{{"exists", v.exists}};
+  if (!v.exists) return j;
+  j["valid"] = v.integrity;
+  j["trusted"] = v.status == verify::SignatureStatus::Valid;
+  j["status"] = std::string(to_string(v.status));
+  j["flags"] = flags_json(v.flags);
+  if (const verify::Signature* primary = r.primary_signature()) add_ecs_identity(*primary, j);
+  return j;
 }
 
-ordered_json code_signature_ecs(const pipeline::FileRecord& r) {
-  if (const auto* cat = effective_catalog(r)) {
-    const verify::SignatureInfo& s = cat->signature;
-    ordered_json j = ecs_base(s.status, s.flags);
-    j["subject_name"] = safe(s.signer.subject_cn.empty() ? s.signer.subject_o : s.signer.subject_cn);
-    j["digest_algorithm"] = cat->digest_algorithm;
-    if (s.timestamp) j["timestamp"] = *s.timestamp;
-    if (!s.signer.thumbprint_sha256.empty()) j["thumbprint_sha256"] = s.signer.thumbprint_sha256;
-    j["source"] = "catalog";
-    j["catalog"] = safe(cat->catalog_path);
-    return j;
-  }
-  if (r.authenticode) {
-    const auto& a = *r.authenticode;
-    ordered_json j = ecs_base(a.status, a.flags);
-    if (const auto* p = a.primary()) {
-      j["subject_name"] = safe(p->signer.subject_cn.empty() ? p->signer.subject_o : p->signer.subject_cn);
-      j["digest_algorithm"] = p->digest_algorithm;
-      if (p->timestamp) j["timestamp"] = *p->timestamp;
-      if (!p->signer.thumbprint_sha256.empty()) j["thumbprint_sha256"] = p->signer.thumbprint_sha256;
-      j["source"] = "embedded";
-    }
-    return j;
-  }
-  if (r.module_signature) {
-    const auto& m = *r.module_signature;
-    ordered_json j = ecs_base(m.status, m.flags);
-    if (m.status != SignatureStatus::Unsigned) {
-      std::string who = m.signer.subject.empty() ? m.signer.issuer : m.signer.subject;
-      if (!who.empty()) j["subject_name"] = safe(who);
-      if (!m.digest_algorithm.empty()) j["digest_algorithm"] = m.digest_algorithm;
-    }
-    return j;
-  }
-  if (r.binary && !r.binary->macho_slices.empty()) {
-    if (r.macho_signatures.empty()) return {{"exists", false}};
-    // Every slice is a program of its own: the file is only as good as its worst slice, and a
-    // slice without a signature makes the file unsigned in part (never "trusted").
-    auto rank = [](SignatureStatus s) {
-      switch (s) {
-        case SignatureStatus::Invalid: return 5;
-        case SignatureStatus::Malformed: return 4;
-        case SignatureStatus::UnknownKey: return 3;
-        case SignatureStatus::Unsigned: return 2;
-        case SignatureStatus::Untrusted: return 1;
-        case SignatureStatus::Valid: break;
-      }
-      return 0;
-    };
-    SignatureStatus worst = r.macho_signatures.size() < r.binary->macho_slices.size() ? SignatureStatus::Unsigned
-                                                                                      : SignatureStatus::Valid;
-    verify::VerifyFlags all_flags = 0;
-    bool integrity = worst != SignatureStatus::Unsigned;
-    for (const auto& [slice, sig] : r.macho_signatures) {
-      if (rank(sig.status) > rank(worst)) worst = sig.status;
-      all_flags |= sig.flags;
-      integrity = integrity && integrity_ok(sig.status, sig.flags);
-    }
-    const auto& m = r.macho_signatures.front().second;  // identity: the first signed slice
-    ordered_json j{{"exists", true},
-                   {"valid", integrity},
-                   {"trusted", worst == SignatureStatus::Valid},
-                   {"status", std::string(to_string(worst))},
-                   {"flags", flags_json(all_flags)}};
-    if (!m.identifier.empty()) j["signing_id"] = safe(m.identifier);
-    if (!m.team_id.empty()) j["team_id"] = safe(m.team_id);
-    if (!m.signer.common_name.empty()) j["subject_name"] = safe(m.signer.common_name);
-    if (!m.hash_type.empty()) j["digest_algorithm"] = m.hash_type;
-    if (m.timestamp) j["timestamp"] = unix_to_iso(*m.timestamp);
-    return j;
-  }
-  return nullptr;
-}
-
-void add_signature_details(const pipeline::FileRecord& r, ordered_json& t) {
-  if (r.authenticode) {
-    const auto& a = *r.authenticode;
+void add_signature_details(const record::FileRecord& r, ordered_json& t) {
+  using verify::SignatureSource;
+  const verify::FileSignatures& own = r.signatures;
+  auto of = [&](SignatureSource source) {
+    std::vector<const verify::Signature*> out;
+    for (const verify::Signature& s : own.signatures)
+      if (s.source == source) out.push_back(&s);
+    return out;
+  };
+  if (own.was_checked(SignatureSource::Embedded)) {
+    const auto embedded = of(SignatureSource::Embedded);
     ordered_json sigs = ordered_json::array();
-    for (const auto& s : a.signatures) sigs.push_back(authenticode_signature_json(s));
-    ordered_json warnings = ordered_json::array();
-    for (const auto& w : a.warnings) warnings.push_back(safe(w));
+    for (const verify::Signature* s : embedded) sigs.push_back(authenticode_signature_json(*s));
     ordered_json j;
     // Hashes are absent when the headers are too broken to define the signed range.
-    if (!a.hashes.sha1.empty()) j["hash_sha1"] = a.hashes.sha1;
-    if (!a.hashes.sha256.empty()) j["hash_sha256"] = a.hashes.sha256;
-    j.update(ordered_json{{"status", std::string(to_string(a.status))},
-                         {"flags", flags_json(a.flags)},
-                         {"signatures", sigs},
-                         {"warnings", warnings}});
+    if (own.authentihash && !own.authentihash->sha1.empty()) j["hash_sha1"] = own.authentihash->sha1;
+    if (own.authentihash && !own.authentihash->sha256.empty()) j["hash_sha256"] = own.authentihash->sha256;
+    const verify::Signature* primary = embedded.empty() ? nullptr : embedded.front();
+    j.update(ordered_json{{"status", std::string(to_string(primary ? primary->status : verify::SignatureStatus::Unsigned))},
+                          {"flags", flags_json(primary ? primary->flags : 0)},
+                          {"signatures", sigs},
+                          {"warnings", errors_json(own.warnings)}});
     t["authenticode"] = std::move(j);
   }
   if (!r.catalog_signatures.empty()) {
     ordered_json arr = ordered_json::array();
-    for (const auto& c : r.catalog_signatures) {
-      ordered_json j{{"catalog", safe(c.catalog_path)}, {"digest_algorithm", c.digest_algorithm}};
-      if (!c.member_file_name.empty()) j["member_file_name"] = safe(c.member_file_name);
-      if (c.this_update) j["this_update"] = *c.this_update;
-      j["signature"] = authenticode_signature_json(c.signature);
-      arr.push_back(std::move(j));
-    }
+    for (const verify::Signature& c : r.catalog_signatures) arr.push_back(catalog_signature_json(c));
     t["catalog_signatures"] = std::move(arr);
   }
-  if (r.module_signature) t["module_signature"] = module_signature_json(*r.module_signature);
-  if (!r.macho_signatures.empty()) {
+  if (own.was_checked(SignatureSource::Module)) {
+    const auto module = of(SignatureSource::Module);
+    verify::Signature unsigned_module;
+    unsigned_module.source = SignatureSource::Module;
+    unsigned_module.status = verify::SignatureStatus::Unsigned;
+    unsigned_module.details = verify::ModuleDetails{};
+    t["module_signature"] = module_signature_json(module.empty() ? unsigned_module : *module.front());
+  }
+  if (const auto macho = of(SignatureSource::MachO); !macho.empty()) {
     ordered_json arr = ordered_json::array();
-    for (const auto& [slice, m] : r.macho_signatures) arr.push_back(macho_signature_json(slice, m));
+    for (const verify::Signature* s : macho) arr.push_back(macho_signature_json(*s));
     t["macho_signatures"] = arr;
   }
 }

@@ -15,7 +15,7 @@
 namespace trustscan::report {
 namespace {
 
-using pipeline::FileRecord;
+using record::FileRecord;
 
 /// Rows listed per section before "… and N more" (the JSON report has them all).
 constexpr std::size_t kMaxRows = 200;
@@ -28,20 +28,16 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-/// Who signed it, else who the file says made it (PE CompanyName, a module's author), else "-".
+/// Who signed it (the signature that stands for the file), else who the file says made it (PE
+/// CompanyName, a module's author), else "-".
 std::string maker(const FileRecord& r) {
   if (!r.binary) return "-";
-  if (const auto* cat = effective_catalog(r)) {
-    const auto& s = cat->signature.signer;
-    if (!s.subject_o.empty() || !s.subject_cn.empty()) return s.subject_o.empty() ? s.subject_cn : s.subject_o;
-  }
-  if (r.authenticode && r.authenticode->primary()) {
-    const auto& s = r.authenticode->primary()->signer;
-    if (!s.subject_o.empty() || !s.subject_cn.empty()) return s.subject_o.empty() ? s.subject_cn : s.subject_o;
-  }
-  if (r.module_signature && !r.module_signature->signer.subject.empty()) return r.module_signature->signer.subject;
-  for (const auto& [slice, m] : r.macho_signatures)
-    if (!m.signer.common_name.empty()) return m.signer.common_name;
+  if (const verify::Signature* s = r.primary_signature())
+    if (std::string name = s->source == verify::SignatureSource::Embedded || s->source == verify::SignatureSource::Catalog
+                               ? (s->signer.subject_o.empty() ? s->signer.subject_cn : s->signer.subject_o)
+                               : signer_name(*s);
+        !name.empty())
+      return name;
   if (r.binary->pe) {
     auto it = r.binary->pe->version_info.find("CompanyName");
     if (it != r.binary->pe->version_info.end() && !it->second.empty()) return it->second;
@@ -53,13 +49,11 @@ std::string maker(const FileRecord& r) {
   return "-";
 }
 
-/// The primary signature's verdict, whatever the format.
+/// The file's signature status as verify decided it; "cat:" when a catalog stands for it.
 std::string signature(const FileRecord& r) {
-  if (const auto* cat = effective_catalog(r)) return "cat:" + std::string(to_string(cat->signature.status));
-  if (r.authenticode) return std::string(to_string(r.authenticode->status));
-  if (r.module_signature) return std::string(to_string(r.module_signature->status));
-  if (!r.macho_signatures.empty()) return std::string(to_string(r.macho_signatures.front().second.status));
-  return "unsigned";
+  const verify::Signature* primary = r.primary_signature();
+  const std::string status(to_string(r.signature.status));
+  return primary && primary->source == verify::SignatureSource::Catalog ? "cat:" + status : status;
 }
 
 std::string counts(const std::map<std::string, std::uint64_t>& m) {
@@ -100,7 +94,7 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
     for (const FileRecord* r : records) {
       std::string severity(policy::to_string(r->verdict->severity));
       if (r->verdict->suppressed()) severity = "suppr.";
-      std::string privilege = r->binary ? std::string(to_string(r->classification.privilege)) : "unknown";
+      std::string privilege = r->binary ? std::string(to_string(*r->privilege())) : "unknown";
       std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
       out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
           << pad(std::string(to_string(r->attribution->confidence)), 7)
@@ -245,13 +239,13 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
 
   std::vector<const FileRecord*> privileged;
   for (const auto& r : result.records)
-    if (r.binary && r.classification.privilege != Privilege::User) privileged.push_back(&r);
+    if (r.binary && r.privilege() != Privilege::User) privileged.push_back(&r);
   out << "KERNEL- AND BOOT-PRIVILEGED BINARIES (" << privileged.size() << ")\n";
   if (!privileged.empty()) {
     out << pad("PRIV", 7) << pad("TYPE", 16) << pad("SIGNATURE", 12) << pad("SIGNER / COMPANY", 22) << "PATH\n";
     for (std::size_t i = 0; i < privileged.size() && i < kMaxRows; ++i) {
       const FileRecord& r = *privileged[i];
-      out << pad(std::string(to_string(r.classification.privilege)), 7)
+      out << pad(std::string(to_string(*r.privilege())), 7)
           << pad(std::string(to_string(r.classification.type)), 16) << pad(signature(r), 12)
           << pad(elide_middle(terminal_safe(maker(r)), 21), 22) << elide_middle(terminal_safe(r.file.path), kPathWidth)
           << '\n';

@@ -43,7 +43,11 @@ constexpr std::size_t kWinCertHeaderSize = 8;
 
 /// A signature found in the file, parsed but not yet verified.
 struct Candidate {
-  SignatureInfo info;
+  Signature info = [] {
+    Signature s;
+    s.verification_time_source = "scan_time";
+    return s;
+  }();
   Pkcs7Ptr p7;                          ///< owns everything the raw pointers below point into
   PKCS7_SIGNER_INFO* signer = nullptr;  ///< the (first) SignerInfo
   const EVP_MD* image_md = nullptr;     ///< SpcIndirectDataContent digest algorithm
@@ -110,7 +114,7 @@ std::string spc_string(Bytes choice) {
 /// SpcSpOpusInfo ::= SEQUENCE { programName [0] EXPLICIT SpcString OPTIONAL,
 ///                              moreInfo    [1] EXPLICIT SpcLink   OPTIONAL }
 /// SpcLink ::= CHOICE { url [0] IMPLICIT IA5String, moniker [1] ..., file [2] EXPLICIT SpcString }
-void read_opus_info(Bytes der, SignatureInfo& info) {
+void read_opus_info(Bytes der, Signature& info) {
   DerReader outer(der);
   auto seq = outer.next_if(0x30);
   if (!seq) return;
@@ -276,7 +280,7 @@ SignatureStatus status_for(VerifyFlags flags, bool malformed) {
 
 void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
                       const VerifyContext& ctx) {
-  SignatureInfo& info = c.info;
+  Signature& info = c.info;
   if (c.malformed || c.signer == nullptr) {
     info.status = SignatureStatus::Malformed;
     return;
@@ -365,8 +369,6 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
       c.fail(ranges.error().message);
       c.info.status = SignatureStatus::Malformed;
       result.signatures.push_back(std::move(c.info));
-      result.status = SignatureStatus::Malformed;
-      result.flags = result.signatures.front().flags;
     }
     return result;
   }
@@ -400,16 +402,10 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
     for (std::size_t i = 0; digests && c.image_md && i < mds.size(); ++i)
       if (EVP_MD_get_type(mds[i]) == EVP_MD_get_type(c.image_md)) computed = &(*digests)[i];
     verify_candidate(c, computed, ctx);
-    result.clock_window.narrow(c.info.clock_window);
     result.signatures.push_back(std::move(c.info));
   }
   candidates.clear();  // frees the PKCS#7 structures
   ERR_clear_error();   // leave OpenSSL's thread-local error queue as we found it
-
-  if (const SignatureInfo* primary = result.primary()) {
-    result.status = primary->status;
-    result.flags = primary->flags;
-  }
   return result;
 }
 

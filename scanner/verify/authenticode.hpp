@@ -43,8 +43,7 @@
 
 #include "parse/binary_model.hpp"
 #include "verify/authentihash.hpp"
-#include "verify/cert_info.hpp"
-#include "verify/signature_status.hpp"
+#include "verify/signature.hpp"
 #include "verify/trust_store.hpp"
 
 namespace trustscan::verify {
@@ -58,53 +57,32 @@ inline constexpr std::size_t kMaxSignatures = 16;
 /// Nested signatures deeper than this are not followed (real files nest one level).
 inline constexpr int kMaxNestingDepth = 4;
 
-/// Verdict and details of one signature.
-struct SignatureInfo {
-  int index = 0;          ///< position in AuthenticodeResult::signatures (0 = primary)
-  bool nested = false;    ///< found inside another signature (1.3.6.1.4.1.311.2.4.1)
-  int parent_index = -1;  ///< index of the enclosing signature; -1 for certificate-table entries
-  std::string digest_algorithm;   ///< image digest algorithm: "sha1", "sha256", "sha384", "md5"...
-  std::string signed_digest_hex;  ///< digest stored in SpcIndirectDataContent
-  std::string computed_digest_hex;  ///< authentihash of the file with that algorithm
-  CertInfo signer;                  ///< the signing certificate (empty if not found)
-  std::vector<CertInfo> chain;      ///< path as built, leaf first; ends at the anchor if trusted
-  /// The anchor set whose anchor (chain.back()) made the chain trusted: "microsoft-root-program",
-  /// "trustscan-builtin", "uefi", ... (TrustStore); "" when the chain is not anchored.
-  std::string anchor_set;
-  std::optional<std::string> signing_time;         ///< pkcs9 signingTime attribute (rarely present)
-  std::optional<std::string> timestamp;            ///< counter-signed time, ISO-8601 UTC
-  std::optional<std::string> timestamp_authority;  ///< subject DN of the TSA certificate
-  std::string timestamp_kind;                      ///< "rfc3161", "pkcs9" or "" (none)
-  std::string timestamp_anchor_set;  ///< anchor set of the verified timestamp's TSA chain, "" if none
-  /// Time the chain was validated at: "timestamp" (a verified timestamp) or "scan_time".
-  std::string verification_time_source = "scan_time";
-  std::string program_name;   ///< SpcSpOpusInfo programName (UTF-8; BMPString decoded)
-  std::string more_info_url;  ///< SpcSpOpusInfo moreInfo URL
-  SignatureStatus status = SignatureStatus::Malformed;
-  VerifyFlags flags = 0;
-  std::vector<std::string> errors;  ///< one readable line per problem found
-  /// Verification clocks at which this signature verifies exactly the same (signature_status.hpp).
-  ClockWindow clock_window;
-  friend bool operator==(const SignatureInfo&, const SignatureInfo&) = default;
-};
-
 /// Everything verify_authenticode() learned about one PE file.
 struct AuthenticodeResult {
   /// Authentihashes (SHA-1, SHA-256); empty strings when the layout does not fit the file.
   AuthenticodeHashes hashes;
-  std::vector<SignatureInfo> signatures;               ///< primary first, then the rest depth-first
-  SignatureStatus status = SignatureStatus::Unsigned;  ///< of the primary signature
-  VerifyFlags flags = 0;                               ///< of the primary signature
+  /// Primary first, then the rest depth-first; each of source SignatureSource::Embedded.
+  std::vector<Signature> signatures;
   /// Observations that are not signature problems: bytes after the certificate table (not
   /// covered by any signature), limits that cut the walk short, an unusable layout.
   std::vector<std::string> warnings;
-  /// Verification clocks at which every signature of the file verifies exactly the same: the
-  /// intersection of the signatures' windows.
-  ClockWindow clock_window;
 
   /// The primary signature, or nullptr when unsigned.
-  [[nodiscard]] const SignatureInfo* primary() const noexcept {
+  [[nodiscard]] const Signature* primary() const noexcept {
     return signatures.empty() ? nullptr : signatures.data();
+  }
+  /// The file's status: its primary signature's (Unsigned without one).
+  [[nodiscard]] SignatureStatus status() const noexcept {
+    return signatures.empty() ? SignatureStatus::Unsigned : signatures.front().status;
+  }
+  /// The primary signature's flags.
+  [[nodiscard]] VerifyFlags flags() const noexcept { return signatures.empty() ? 0 : signatures.front().flags; }
+  /// Verification clocks at which every signature of the file verifies exactly the same: the
+  /// intersection of the signatures' windows.
+  [[nodiscard]] ClockWindow clock_window() const noexcept {
+    ClockWindow w;
+    for (const Signature& s : signatures) w.narrow(s.clock_window);
+    return w;
   }
   friend bool operator==(const AuthenticodeResult&, const AuthenticodeResult&) = default;
 };

@@ -22,15 +22,9 @@
 
 #include "core/error.hpp"
 #include "parse/binary_model.hpp"
+#include "verify/signature.hpp"
 
 namespace trustscan::verify {
-
-/// Authenticode image hashes, lower-case hex.
-struct AuthenticodeHashes {
-  std::string sha1;
-  std::string sha256;
-  friend bool operator==(const AuthenticodeHashes&, const AuthenticodeHashes&) = default;
-};
 
 /// Both authentihashes of `file`, whose layout parse/ recorded. Fails (Errc::Malformed) when the
 /// layout does not fit the file: header fields outside it, a certificate table that starts inside

@@ -237,7 +237,7 @@ Result<void> read_ctl(Bytes fields_bytes, Catalog& cat, bool keep_attributes) {
 
 /// The PKCS#7 signer check shared with Authenticode (pkcs7_signer.hpp), plus what only a catalog
 /// needs: its contentType must be szOID_CTL; the signing time and signed digest are reported.
-void check_signer(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, SignatureInfo& info) {
+void check_signer(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, Signature& info) {
   detail::SignerCheck check = detail::check_signer_info(si, cert, content, "catalog signer");
   info.flags |= check.flags;
   for (auto& e : check.errors) info.errors.push_back(std::move(e));
@@ -270,7 +270,7 @@ SignatureStatus status_for(VerifyFlags flags) {
 }
 
 void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, detail::LeafUsage usage,
-                      SignatureInfo& info) {
+                      Signature& info) {
   STACK_OF(PKCS7_SIGNER_INFO)* signers = PKCS7_get_signer_info(p7);
   const int count = signers ? sk_PKCS7_SIGNER_INFO_num(signers) : 0;
   if (count < 1) {
@@ -365,6 +365,8 @@ Result<Catalog> parse_catalog(std::span<const std::byte> der, std::string path,
   if (auto ok = read_ctl(ctl_fields, cat, options.keep_attributes); !ok)
     return fail(ok.error().code, cat.path + ": " + ok.error().message);
 
+  cat.signature.source = SignatureSource::Catalog;
+  cat.signature.verification_time_source = "scan_time";
   if (options.root_list) {
     VerifyContext at_list_date = ctx;
     if (cat.this_update_unix) at_list_date.now_unix = *cat.this_update_unix;
@@ -404,6 +406,21 @@ std::vector<const CatalogEntry*> CatalogIndex::lookup(std::string_view hash_hex)
   std::vector<const CatalogEntry*> out;
   auto it = std::ranges::lower_bound(keys_, std::pair<std::string_view, std::uint32_t>(key, 0));
   for (; it != keys_.end() && it->first == key; ++it) out.push_back(&entries_[it->second]);
+  return out;
+}
+
+std::vector<Signature> catalog_signatures(const AuthenticodeHashes& hashes, const CatalogIndex& index) {
+  std::vector<Signature> out;
+  if (index.size() == 0) return out;
+  for (const auto& [hash, algorithm] : {std::pair{&hashes.sha256, "sha256"}, std::pair{&hashes.sha1, "sha1"}}) {
+    if (hash->empty()) continue;
+    for (const CatalogEntry* e : index.lookup(*hash)) {
+      if (std::ranges::any_of(out, [&](const Signature& s) { return s.catalog()->catalog_path == e->path(); }))
+        continue;
+      Signature& s = out.emplace_back(e->catalog->signature);
+      s.details = CatalogDetails{e->path(), algorithm, e->member->file_name, e->catalog->this_update};
+    }
+  }
   return out;
 }
 

@@ -30,8 +30,7 @@
 
 #include "core/error.hpp"
 #include "verify/authenticode.hpp"
-#include "verify/cert_info.hpp"
-#include "verify/signature_status.hpp"
+#include "verify/signature.hpp"
 
 namespace trustscan::verify {
 
@@ -79,9 +78,9 @@ struct Catalog {
   std::string sequence_number_hex;         ///< sequenceNumber, hex of its bytes ("" if absent)
   std::string subject_algorithm;    ///< dotted OID, e.g. "1.3.6.1.4.1.311.12.1.2"
   std::vector<CatalogMember> members;
-  /// The catalog's own signature: signer, chain, status and flags as for Authenticode
-  /// (digest_algorithm = the signer's digest; the image-digest fields stay empty).
-  SignatureInfo signature;
+  /// The catalog's own signature (source Catalog): signer, chain, status and flags as for
+  /// Authenticode (digest_algorithm = the signer's digest; the image-digest fields stay empty).
+  Signature signature;
   std::vector<std::string> warnings;  ///< observations that are not signature problems
 };
 
@@ -144,5 +143,10 @@ class CatalogIndex {
   /// (lower-case hex key, index into entries_), sorted by key then index.
   std::vector<std::pair<std::string_view, std::uint32_t>> keys_;
 };
+
+/// The catalogs of `index` that list a PE whose authentihashes are `hashes`, as signatures of that
+/// file (source Catalog, details CatalogDetails): one per catalog — its SHA-256 member preferred
+/// over its SHA-1 member when it lists both — in catalog order.
+[[nodiscard]] std::vector<Signature> catalog_signatures(const AuthenticodeHashes& hashes, const CatalogIndex& index);
 
 }  // namespace trustscan::verify

@@ -13,6 +13,7 @@ struct CertInfo {
   std::string subject;
   std::string subject_cn;  ///< first commonName of the subject
   std::string subject_o;   ///< first organizationName of the subject
+  std::string subject_ou;  ///< first organizationalUnitName of the subject (Apple: the Team ID)
   std::string subject_c;   ///< first countryName of the subject
   std::string issuer;      ///< full issuer DN, same syntax as subject
   /// Serial number as lower-case hex of its magnitude bytes ("330000048498e212...").

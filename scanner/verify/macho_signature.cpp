@@ -389,7 +389,7 @@ bool message_digest_differs(CMS_SignerInfo* si, std::span<const std::byte> conte
                           std::memcmp(got.data(), ASN1_STRING_get0_data(md), got.size()) != 0);
 }
 
-void set_flag_from_chain_error(MachOSignatureResult& r, int err) {
+void set_flag_from_chain_error(Signature& r, int err) {
   switch (err) {
     case X509_V_ERR_CERT_HAS_EXPIRED: add_flag(r.flags, VerifyFlag::Expired); break;
     case X509_V_ERR_CERT_NOT_YET_VALID: add_flag(r.flags, VerifyFlag::NotYetValid); break;
@@ -404,8 +404,9 @@ void set_flag_from_chain_error(MachOSignatureResult& r, int err) {
 }
 
 /// CMS part: signature over CodeDirectory 0, alternate binding, signer chain. Updates r.
-void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, const std::vector<ParsedCd>& cds,
+void verify_cms(Signature& r, std::span<const std::byte> cms_der, const std::vector<ParsedCd>& cds,
                 const MachOTrustAnchors& anchors, std::int64_t now) {
+  MachODetails& d = std::get<MachODetails>(r.details);
   const auto* p = reinterpret_cast<const unsigned char*>(cms_der.data());
   CmsPtr cms(cms_der.size() <= INT_MAX ? d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(cms_der.size())) : nullptr);
   if (!cms || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
@@ -425,14 +426,14 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
   if (digest != nullptr) {
     const ASN1_OBJECT* obj = nullptr;
     X509_ALGOR_get0(&obj, nullptr, nullptr, digest);
-    r.cms_digest_algorithm = OBJ_nid2sn(OBJ_obj2nid(obj));
-    std::ranges::transform(r.cms_digest_algorithm, r.cms_digest_algorithm.begin(),
+    d.cms_digest_algorithm = OBJ_nid2sn(OBJ_obj2nid(obj));
+    std::ranges::transform(d.cms_digest_algorithm, d.cms_digest_algorithm.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   }
   if (const int st = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1); st >= 0) {
     const ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, st), 0);
     if (t != nullptr && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME))
-      r.signing_time = to_unix(t->value.utctime);
+      r.signing_time = detail::iso8601(to_unix(t->value.utctime));
   }
 
   // Name the signer from the embedded certificates (reported even when the signature fails).
@@ -446,13 +447,8 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
     r.errors.push_back("the CMS signature does not carry its signer's certificate");
     return;
   }
-  r.signer.common_name = modsig::name_entry(X509_get_subject_name(leaf), NID_commonName);
-  r.signer.organization = modsig::name_entry(X509_get_subject_name(leaf), NID_organizationName);
-  r.signer.organizational_unit = modsig::name_entry(X509_get_subject_name(leaf), NID_organizationalUnitName);
-  r.signer.subject = modsig::name_to_string(X509_get_subject_name(leaf));
-  r.signer.issuer = modsig::name_to_string(X509_get_issuer_name(leaf));
-  r.signer.serial_hex = modsig::integer_hex(X509_get0_serialNumber(leaf));
-  r.kind = classify_signer(leaf);
+  r.signer = detail::cert_info(leaf);
+  d.kind = classify_signer(leaf);
 
   // 1. Signature (and messageDigest attribute) over the bytes of CodeDirectory 0.
   const ParsedCd* cd0 = nullptr;
@@ -494,8 +490,8 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
 
   // 3. Chain to an anchor, at the verified timestamp if any, else at `now`.
   const auto ts = verified_timestamp(si, anchors, now, r.errors, r.clock_window);
-  r.timestamp = ts;
-  r.verification_time = ts.value_or(now);
+  if (ts) r.timestamp = detail::iso8601(*ts);
+  d.verification_time = ts.value_or(now);
   r.verification_time_source = ts ? "timestamp" : "clock";
   if (!ts) {  // checked at the clock: every certificate that could take part bounds the window
     detail::narrow_by_validity(r.clock_window, leaf, now);
@@ -503,7 +499,7 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
       detail::narrow_by_validity(r.clock_window, sk_X509_value(embedded.get(), i), now);
     for (std::size_t i = 0; i < anchors.size(); ++i) detail::narrow_by_validity(r.clock_window, anchors.certificate(i), now);
   }
-  X509StorePtr store = make_store(anchors, r.verification_time);
+  X509StorePtr store = make_store(anchors, d.verification_time);
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), leaf, embedded.get()) != 1) {
     add_flag(r.flags, VerifyFlag::ChainError);
@@ -518,7 +514,7 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
     r.errors.push_back("signer chain: unhandled critical extension " + oid);
   }
   for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i)
-    r.signer.chain.push_back(modsig::name_entry(X509_get_subject_name(sk_X509_value(chain, i)), NID_commonName));
+    r.chain.push_back(detail::cert_info(sk_X509_value(chain, i)));
   if (!chained) {
     const int err = X509_STORE_CTX_get_error(ctx.get());
     set_flag_from_chain_error(r, err);
@@ -531,7 +527,7 @@ void verify_cms(MachOSignatureResult& r, std::span<const std::byte> cms_der, con
   ERR_clear_error();
 }
 
-void add_error(MachOSignatureResult& r, VerifyFlag f, std::string message) {
+void add_error(Signature& r, VerifyFlag f, std::string message) {
   add_flag(r.flags, f);
   r.errors.push_back(std::move(message));
 }
@@ -639,9 +635,13 @@ std::vector<std::string> code_directory_flag_names(std::uint32_t flags) {
   return out;
 }
 
-MachOSignatureResult verify_macho_signature(std::span<const std::byte> file, const MachOSignatureLocation& where,
-                                            const MachOTrustAnchors& anchors, std::int64_t now) {
-  MachOSignatureResult r;
+Signature verify_macho_signature(std::span<const std::byte> file, const MachOSignatureLocation& where,
+                                 const MachOTrustAnchors& anchors, std::int64_t now) {
+  Signature r;
+  r.source = SignatureSource::MachO;
+  r.status = SignatureStatus::Unsigned;
+  MachODetails& d = r.details.emplace<MachODetails>();
+  d.slice = where.slice;
   if (where.signature_size == 0) return r;  // Unsigned
   auto malformed = [&r](std::string why) {
     r.status = SignatureStatus::Malformed;
@@ -710,15 +710,15 @@ MachOSignatureResult verify_macho_signature(std::span<const std::byte> file, con
 
   // Report the strongest CodeDirectory (what codesign shows as the cdhash).
   const auto best = std::ranges::max_element(cds, {}, [](const ParsedCd& c) { return c.kind.rank; });
-  r.identifier = best->info.identifier;
-  r.team_id = best->info.team_id;
-  r.code_directory_flags = best->info.flags;
-  r.flag_names = code_directory_flag_names(best->info.flags);
-  r.hash_type = best->info.hash_type;
-  r.has_requirements = !requirements.empty();
-  r.has_entitlements = !entitlements.empty() || !der_entitlements.empty();
+  d.identifier = best->info.identifier;
+  d.team_id = best->info.team_id;
+  d.code_directory_flags = best->info.flags;
+  d.flag_names = code_directory_flag_names(best->info.flags);
+  r.digest_algorithm = best->info.hash_type;
+  d.has_requirements = !requirements.empty();
+  d.has_entitlements = !entitlements.empty() || !der_entitlements.empty();
   if (entitlements.size() > 8)
-    r.entitlements.assign(reinterpret_cast<const char*>(entitlements.data() + 8),
+    d.entitlements.assign(reinterpret_cast<const char*>(entitlements.data() + 8),
                           std::min(entitlements.size() - 8, kMaxEntitlements));
 
   // Page hashes and special slots of every CodeDirectory.
@@ -732,7 +732,7 @@ MachOSignatureResult verify_macho_signature(std::span<const std::byte> file, con
       add_error(r, VerifyFlag::BadPageHash, "CodeDirectory slot " + std::to_string(cd.info.slot) + " (" +
                                                 cd.info.hash_type + "): page " +
                                                 std::to_string(*cd.info.first_bad_page) + " hash mismatch");
-      if (!r.first_bad_page) r.first_bad_page = cd.info.first_bad_page;
+      if (!d.first_bad_page) d.first_bad_page = cd.info.first_bad_page;
     }
     const std::pair<std::uint32_t, std::span<const std::byte>> bound[] = {
         {kSlotRequirements, requirements}, {kSlotEntitlements, entitlements}, {kSlotDerEntitlements, der_entitlements}};
@@ -751,21 +751,21 @@ MachOSignatureResult verify_macho_signature(std::span<const std::byte> file, con
         add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " hash mismatch");
     }
     if (&cd == &*best) {
-      if (!all_zero(special_slot(cd, 1))) r.unverified_special_slots.emplace_back("info_plist");
-      if (!all_zero(special_slot(cd, 3))) r.unverified_special_slots.emplace_back("resource_directory");
-      if (!all_zero(special_slot(cd, 4))) r.unverified_special_slots.emplace_back("application_specific");
+      if (!all_zero(special_slot(cd, 1))) d.unverified_special_slots.emplace_back("info_plist");
+      if (!all_zero(special_slot(cd, 3))) d.unverified_special_slots.emplace_back("resource_directory");
+      if (!all_zero(special_slot(cd, 4))) d.unverified_special_slots.emplace_back("application_specific");
     }
   }
-  r.cdhash = best->info.cdhash;
-  for (const auto& cd : cds) r.code_directories.push_back(cd.info);
+  d.cdhash = best->info.cdhash;
+  for (const auto& cd : cds) d.code_directories.push_back(cd.info);
 
   // Signer: CMS, or ad-hoc / linker-signed.
   const bool adhoc = (best->info.flags & kCsAdhoc) != 0;
-  r.has_cms = have_cms_slot && !cms_wrapper.empty();
-  if (r.has_cms) {
+  d.has_cms = have_cms_slot && !cms_wrapper.empty();
+  if (d.has_cms) {
     verify_cms(r, cms_wrapper, cds, anchors, now);
   } else {
-    r.kind = (best->info.flags & kCsLinkerSigned) ? MachOSignatureKind::LinkerSigned
+    d.kind = (best->info.flags & kCsLinkerSigned) ? MachOSignatureKind::LinkerSigned
              : adhoc                              ? MachOSignatureKind::AdHoc
                                                   : MachOSignatureKind::Other;
     if (!adhoc) r.errors.push_back("no CMS signature and the CodeDirectory is not marked ad-hoc");
@@ -785,7 +785,7 @@ MachOSignatureResult verify_macho_signature(std::span<const std::byte> file, con
     r.status = SignatureStatus::Malformed;
   else if (r.flags & kInvalid)
     r.status = SignatureStatus::Invalid;
-  else if (!r.has_cms || has_flag(r.flags, VerifyFlag::UntrustedRoot))
+  else if (!d.has_cms || has_flag(r.flags, VerifyFlag::UntrustedRoot))
     r.status = SignatureStatus::Untrusted;
   else
     r.status = SignatureStatus::Valid;

@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "verify/signature_status.hpp"
+#include "verify/signature.hpp"
 
 struct x509_st;  // OpenSSL's X509, forward-declared so this header stays OpenSSL-free.
 
@@ -83,104 +83,23 @@ struct MachOSignatureLocation {
   std::uint64_t slice_size = 0;        ///< slice length
   std::uint64_t signature_offset = 0;  ///< slice_offset + LC_CODE_SIGNATURE dataoff
   std::uint64_t signature_size = 0;    ///< LC_CODE_SIGNATURE datasize; 0 = no signature
+  std::size_t slice = 0;               ///< index of the slice in the file (MachODetails::slice)
 };
 
-/// How a slice is signed. Decided from the CodeDirectory flags and the CMS signer certificate.
-enum class MachOSignatureKind {
-  None,          ///< no signature
-  AdHoc,         ///< CS_ADHOC without a CMS: a hash list anyone can produce (`codesign -s -`)
-  LinkerSigned,  ///< CS_ADHOC|CS_LINKER_SIGNED: written by ld64 on arm64 by default
-  DeveloperId,   ///< "Developer ID Application: NAME (TEAMID)" certificate
-  Apple,         ///< Apple's own software-signing certificates (OS components)
-  AppStore,      ///< "Apple Mac OS Application Signing" (Mac App Store)
-  Development,   ///< "Apple Development:" / "Mac Developer:" (not for distribution)
-  Other,         ///< CMS-signed by any other certificate
-};
-
-[[nodiscard]] constexpr std::string_view to_string(MachOSignatureKind k) noexcept {
-  switch (k) {
-    case MachOSignatureKind::AdHoc: return "adhoc";
-    case MachOSignatureKind::LinkerSigned: return "linker_signed";
-    case MachOSignatureKind::DeveloperId: return "developer_id";
-    case MachOSignatureKind::Apple: return "apple";
-    case MachOSignatureKind::AppStore: return "app_store";
-    case MachOSignatureKind::Development: return "development";
-    case MachOSignatureKind::Other: return "other";
-    case MachOSignatureKind::None: break;
-  }
-  return "none";
-}
-
-/// One CodeDirectory of the SuperBlob.
-struct MachOCodeDirectory {
-  std::uint32_t slot = 0;            ///< 0 (primary) or 0x1000 + n (alternate)
-  std::uint32_t version = 0;         ///< e.g. 0x20400
-  std::uint32_t flags = 0;           ///< CS_* flags (see code_directory_flag_names)
-  std::string hash_type;             ///< "sha1", "sha256", "sha256_truncated", "sha384"
-  std::string cdhash;                ///< first 20 bytes of the hash of this CodeDirectory, hex
-  std::string identifier;            ///< signing identifier
-  std::string team_id;               ///< empty when absent (version < 0x20200 or no team)
-  std::uint64_t code_limit = 0;      ///< bytes of the slice covered by page hashes
-  std::uint32_t page_size = 0;       ///< bytes per page (0: one page covering code_limit)
-  std::uint32_t code_slots = 0;
-  std::uint32_t special_slots = 0;
-  std::uint8_t platform = 0;         ///< non-zero for Apple platform binaries
-  bool page_hashes_ok = false;
-  std::optional<std::uint32_t> first_bad_page;  ///< first page whose hash mismatched
-  friend bool operator==(const MachOCodeDirectory&, const MachOCodeDirectory&) = default;
-};
-
-/// The CMS signer certificate, for reports.
-struct MachOSigner {
-  std::string common_name;          ///< e.g. "Developer ID Application: GetSentry LLC (97JCY7859U)"
-  std::string organization;         ///< O
-  std::string organizational_unit;  ///< OU (the Team ID on Developer ID certificates)
-  std::string subject;              ///< full DN
-  std::string issuer;               ///< issuer DN
-  std::string serial_hex;
-  std::vector<std::string> chain;   ///< subject CNs from the signer to the root (as built or embedded)
-  friend bool operator==(const MachOSigner&, const MachOSigner&) = default;
-};
-
-/// Outcome of verify_macho_signature for one slice.
+/// Outcome of verify_macho_signature for one slice: a Signature of source MachO with MachODetails
+/// (signature.hpp). `signer` is the CMS signer certificate (common name "Developer ID
+/// Application: NAME (TEAMID)", organizational unit the Team ID), `chain` the path as built or
+/// embedded, `digest_algorithm` the best CodeDirectory's hash type, `signing_time` the CMS
+/// signingTime attribute (claimed), `timestamp` Apple's verified RFC 3161 timestamp,
+/// `verification_time_source` "timestamp" or "clock" ("" when no chain was checked).
 ///
 /// Status: Unsigned (no LC_CODE_SIGNATURE), Valid (CMS verified, chain to an anchor, all hashes
 /// match), Untrusted (hashes match but no trusted signer: ad-hoc / linker-signed, or a CMS chain
 /// not ending at an anchor — flag UntrustedRoot), Invalid (BadPageHash, BadDigest for a special
 /// slot or an unbound alternate CodeDirectory, BadSignature, Expired, NoCodeSigningEku, ...),
 /// UnknownKey (CMS without the signer's certificate), Malformed (structure cannot be parsed).
-struct MachOSignatureResult {
-  SignatureStatus status = SignatureStatus::Unsigned;
-  VerifyFlags flags = 0;
-  MachOSignatureKind kind = MachOSignatureKind::None;
-  std::string identifier;                 ///< signing_id (of the best CodeDirectory)
-  std::string team_id;                    ///< Team ID from the CodeDirectory (ECS team_id)
-  std::uint32_t code_directory_flags = 0;
-  std::vector<std::string> flag_names;    ///< "adhoc", "runtime", "linker_signed", ...
-  std::string cdhash;                     ///< cdhash of the best CodeDirectory (hex, 20 bytes)
-  std::string hash_type;                  ///< hash type of the best CodeDirectory
-  std::vector<MachOCodeDirectory> code_directories;
-  std::optional<std::uint32_t> first_bad_page;  ///< from the first CodeDirectory with a bad page
-  bool has_requirements = false;
-  bool has_entitlements = false;
-  std::string entitlements;               ///< entitlements XML (cut at 64 KiB)
-  std::vector<std::string> unverified_special_slots;  ///< bound files we cannot see ("info_plist", ...)
-  bool has_cms = false;
-  std::string cms_digest_algorithm;       ///< e.g. "sha256"
-  MachOSigner signer;                     ///< filled when a CMS names a certificate
-  std::optional<std::int64_t> signing_time;    ///< CMS signingTime attribute (claimed, Unix seconds)
-  std::optional<std::int64_t> timestamp;       ///< verified RFC 3161 timestamp (Unix seconds)
-  std::int64_t verification_time = 0;          ///< time the chain was checked at
-  std::string verification_time_source;        ///< "timestamp" or "clock"; "" if no chain check
-  std::string anchor_set;  ///< kMachOAnchorSet when the CMS chain made the slice Valid, else ""
-  /// Why the status is not Valid, for people. May also hold notes for a Valid result (e.g. a
-  /// timestamp that did not verify, so the clock was used instead).
-  std::vector<std::string> errors;
-  /// Verification clocks (`now`) at which this slice verifies exactly the same
-  /// (signature_status.hpp).
-  ClockWindow clock_window;
-  friend bool operator==(const MachOSignatureResult&, const MachOSignatureResult&) = default;
-};
+/// `errors` says why the status is not Valid, and may also hold notes for a Valid result (e.g. a
+/// timestamp that did not verify, so the clock was used instead).
 
 /// Names of the CS_* CodeDirectory flags set in `flags` ("adhoc", "hard", "kill", "expires",
 /// "restrict", "enforcement", "library_validation", "runtime", "linker_signed"); unknown bits as
@@ -189,7 +108,7 @@ struct MachOSignatureResult {
 
 /// Verifies the code signature of one slice of `file`. `now` (Unix seconds) is the clock used for
 /// the chain when no timestamp verifies. Never throws on input; every offset is bounds-checked.
-[[nodiscard]] MachOSignatureResult verify_macho_signature(std::span<const std::byte> file,
+[[nodiscard]] Signature verify_macho_signature(std::span<const std::byte> file,
                                                           const MachOSignatureLocation& where,
                                                           const MachOTrustAnchors& anchors, std::int64_t now);
 

@@ -19,7 +19,7 @@ constexpr std::size_t kMagicSize = kModuleSignatureMagic.size();  // 28
 constexpr std::size_t kTrailerSize = 12;                          // sizeof(struct module_signature)
 constexpr std::uint8_t kIdPkcs7 = 2;                              // PKEY_ID_PKCS7
 
-ModuleSignatureResult malformed(ModuleSignatureResult r, std::string why) {
+Signature malformed(Signature r, std::string why) {
   r.status = SignatureStatus::Malformed;
   add_flag(r.flags, VerifyFlag::Malformed);
   r.errors.push_back(std::move(why));
@@ -124,16 +124,19 @@ bool has_module_signature(std::span<const std::byte> b) noexcept {
          std::memcmp(b.data() + b.size() - kMagicSize, kModuleSignatureMagic.data(), kMagicSize) == 0;
 }
 
-ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, const KernelKeyring& keys,
-                                              const SignedContentDigest* content_digest) {
-  ModuleSignatureResult r;
+Signature verify_module_signature(std::span<const std::byte> bytes, const KernelKeyring& keys,
+                                  const SignedContentDigest* content_digest) {
+  Signature r;
+  r.source = SignatureSource::Module;
+  r.status = SignatureStatus::Unsigned;
+  ModuleDetails& d = r.details.emplace<ModuleDetails>();
   if (!has_module_signature(bytes)) return r;  // Unsigned
   if (bytes.size() < kMagicSize + kTrailerSize) return malformed(std::move(r), "truncated struct module_signature");
 
   const Trailer trailer = read_trailer(bytes);
   const std::uint32_t sig_len = trailer.sig_len;
-  r.signature_size = sig_len;
-  r.signed_size = trailer.signed_size;  // 0 unless sig_len fits
+  d.signature_size = sig_len;
+  d.signed_size = trailer.signed_size;  // 0 unless sig_len fits
   if (!trailer.error.empty()) return malformed(std::move(r), trailer.error);
   const std::size_t signed_size = trailer.signed_size;
 
@@ -165,10 +168,10 @@ ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, 
   if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
     return malformed(std::move(r), "SignerInfo has no signer identifier");
   r.signer.issuer = modsig::name_to_string(issuer);
-  r.signer.name = modsig::name_entry(issuer, NID_commonName);
+  d.signer_name = modsig::name_entry(issuer, NID_commonName);
   r.signer.serial_hex = modsig::integer_hex(serial);
   if (keyid != nullptr)
-    r.signer.subject_key_id_hex =
+    d.subject_key_id_hex =
         modsig::hex_lower({ASN1_STRING_get0_data(keyid), static_cast<std::size_t>(ASN1_STRING_length(keyid))});
 
   X509_ALGOR* digest = nullptr;
@@ -183,12 +186,12 @@ ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, 
     const ASN1_OBJECT* obj = nullptr;
     X509_ALGOR_get0(&obj, nullptr, nullptr, sigalg);
     const int nid = OBJ_obj2nid(obj);
-    r.signature_algorithm = nid != NID_undef ? OBJ_nid2ln(nid) : object_name(obj);
+    d.signature_algorithm = nid != NID_undef ? OBJ_nid2ln(nid) : object_name(obj);
   }
   if (r.digest_algorithm == "md5" || r.digest_algorithm == "sha1") add_flag(r.flags, VerifyFlag::WeakDigest);
-  r.signed_attributes = CMS_signed_get_attr_count(si) > 0;
+  d.signed_attributes = CMS_signed_get_attr_count(si) > 0;
   if (X509StackPtr embedded{CMS_get1_certs(cms.get())}; embedded && sk_X509_num(embedded.get()) > 0)
-    r.certificates_embedded = true;
+    d.certificates_embedded = true;
 
   // The signer's certificate must be a keyring key: embedded certificates are not trusted (CMS_NOINTERN).
   std::size_t match = keys.size();
@@ -207,14 +210,14 @@ ModuleSignatureResult verify_module_signature(std::span<const std::byte> bytes, 
   }
   const KernelKey& key = keys.keys()[match];
   r.signer.subject = key.subject;
-  if (r.signer.name.empty()) r.signer.name = modsig::name_entry(X509_get_subject_name(keys.certificate(match)), NID_commonName);
-  r.key_source = key.origin;
-  r.key_source_kind = std::string(to_string(key.source));
-  r.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
+  if (d.signer_name.empty()) d.signer_name = modsig::name_entry(X509_get_subject_name(keys.certificate(match)), NID_commonName);
+  d.key_source = key.origin;
+  d.key_source_kind = std::string(to_string(key.source));
+  d.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
 
   // The digest computed with the file's own hash, when it is the one the signature needs.
   if (content_digest != nullptr && content_digest->size == signed_size && sk_CMS_SignerInfo_num(infos) == 1 &&
-      !r.signed_attributes && verify_precomputed(si, keys.certificate(match), *content_digest)) {
+      !d.signed_attributes && verify_precomputed(si, keys.certificate(match), *content_digest)) {
     r.status = SignatureStatus::Valid;
     return r;
   }

@@ -30,45 +30,20 @@
 #include <vector>
 
 #include "verify/kernel_keys.hpp"
-#include "verify/signature_status.hpp"
+#include "verify/signature.hpp"
 
 namespace trustscan::verify {
 
-/// Who signed a module, as the CMS SignerInfo names them.
-struct ModuleSigner {
-  std::string name;                ///< CN of the issuer (what `modinfo` prints as "signer"), or of
-                                   ///< the matching key's subject when the signer is named by key id
-  std::string issuer;              ///< issuer DN (RFC 2253), when the signer is named by issuer+serial
-  std::string serial_hex;          ///< serial number, lower-case hex
-  std::string subject_key_id_hex;  ///< subject key id, lower-case hex, when named that way
-  std::string subject;             ///< subject DN of the matching key, when the key is known
-  friend bool operator==(const ModuleSigner&, const ModuleSigner&) = default;
-};
-
-/// Outcome of verify_module_signature.
+/// Outcome of verify_module_signature: a Signature of source Module with ModuleDetails.
 ///
 /// Status mapping: Unsigned (no magic), Valid (a keyring key verifies the signature), Invalid +
 /// BadSignature (the matching key does not verify it: content or signature altered), UnknownKey
 /// (well-formed, but no keyring key matches the signer), Malformed (truncated trailer, sig_len
 /// beyond the file, non-PKCS#7 id_type, unparsable CMS).
-struct ModuleSignatureResult {
-  SignatureStatus status = SignatureStatus::Unsigned;
-  VerifyFlags flags = 0;
-  ModuleSigner signer;
-  std::string digest_algorithm;     ///< e.g. "sha256", "sha512" (SignerInfo digestAlgorithm)
-  std::string signature_algorithm;  ///< e.g. "rsaEncryption", "id-ecPublicKey"
-  bool certificates_embedded = false;  ///< the CMS carries certificates (sign-file omits them)
-  bool signed_attributes = false;      ///< the SignerInfo has signed attributes (sign-file omits them)
-  std::uint32_t signature_size = 0;    ///< sig_len: bytes of PKCS#7
-  std::uint64_t signed_size = 0;       ///< bytes covered by the signature (the module without trailer)
-  std::string key_source;          ///< origin (file path) of the key that verified, or that failed to
-  std::string key_source_kind;     ///< "kernel_image" or "module_keys" ("" when no key matched)
-  /// The matching key is the module-signing key of a kernel image of the root: the first
-  /// certificate of its list (KernelKey::image_position 0), i.e. the key of that kernel's build.
-  bool kernel_build_key = false;
-  std::vector<std::string> errors; ///< why the status is not Valid (diagnostics for people)
-  friend bool operator==(const ModuleSignatureResult&, const ModuleSignatureResult&) = default;
-};
+///
+/// The signer as the CMS SignerInfo names it: `signer.issuer` + `signer.serial_hex` (issuer and
+/// serial), or ModuleDetails::subject_key_id_hex; `signer.subject` is the matching key's subject
+/// when the key is known; ModuleDetails::signer_name what `modinfo` prints as "signer".
 
 /// The SHA-256 of a module's signed content, computed by the caller (with the file's own hash,
 /// see io::sha256_with_prefix), so that verification does not hash the module a second time.
@@ -92,7 +67,7 @@ inline constexpr std::string_view kModuleSignatureMagic = "~Module signature app
 /// `content_digest`, when given, is the SHA-256 of the signed content: used instead of hashing it
 /// again when it covers exactly the signed bytes and the signature is a single SHA-256 RSA/ECDSA
 /// signature without signed attributes (what sign-file makes). The result does not depend on it.
-[[nodiscard]] ModuleSignatureResult verify_module_signature(std::span<const std::byte> module_bytes,
+[[nodiscard]] Signature verify_module_signature(std::span<const std::byte> module_bytes,
                                                             const KernelKeyring& keys,
                                                             const SignedContentDigest* content_digest = nullptr);
 

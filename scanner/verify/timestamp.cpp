@@ -174,7 +174,7 @@ Timestamp find_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& 
 }  // namespace
 
 std::int64_t evaluate_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyContext& ctx,
-                                SignatureInfo& info) {
+                                Signature& info) {
   if (p7 == nullptr || !PKCS7_type_is_signed(p7) || p7->d.sign == nullptr || si == nullptr)
     return ctx.now_unix;
   Timestamp ts = find_timestamp(p7, si, ctx);

@@ -36,6 +36,6 @@ namespace trustscan::verify::detail {
 /// The caller validates the signer's chain at the returned time. Never throws on hostile input;
 /// leaves OpenSSL's error queue empty.
 [[nodiscard]] std::int64_t evaluate_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si,
-                                              const VerifyContext& ctx, SignatureInfo& info);
+                                              const VerifyContext& ctx, Signature& info);
 
 }  // namespace trustscan::verify::detail

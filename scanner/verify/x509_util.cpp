@@ -129,6 +129,7 @@ CertInfo cert_info(const X509* cert) {
   info.subject = name_to_string(subject);
   info.subject_cn = name_entry(subject, NID_commonName);
   info.subject_o = name_entry(subject, NID_organizationName);
+  info.subject_ou = name_entry(subject, NID_organizationalUnitName);
   info.subject_c = name_entry(subject, NID_countryName);
   info.issuer = name_to_string(X509_get_issuer_name(cert));
   info.serial_hex = to_hex(bytes_of(X509_get0_serialNumber(cert)));

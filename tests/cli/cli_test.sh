@@ -531,6 +531,16 @@ PY
   (cd "$WORK/img" && find . -type f -exec sha256sum {} + | sort) | diff "$WORK/sums" - >&2 || fail "contents changed" ;;
 interrupt)
   # Issue 7, acceptance 4: SIGINT/SIGTERM midway still give a complete, valid report marked incomplete.
+  # The signal is sent once the scan has been analysing files for a moment (a file under DIR is
+  # open), not after a fixed delay: start-up time varies with the machine's load.
+  wait_until_scanning() {
+    local pid=$1 dir=$2 i
+    for ((i = 0; i < 600; i++)); do
+      ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "$dir/f" && { sleep 0.5; return 0; }
+      sleep 0.05
+    done
+    fail "the scan never opened a file of $dir"
+  }
   T="$WORK/many"; mkdir -p "$T"
   $PY -c 'import os, sys
 for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
@@ -538,7 +548,7 @@ for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLE
     set +e
     "$TS" scan -f json -o "$WORK/$sig.json" --threads 1 --no-kernel-keys "$T" 2>"$WORK/err" &
     pid=$!
-    sleep 1.5
+    wait_until_scanning "$pid" "$T"
     kill -"$sig" "$pid"
     wait "$pid"; rc=$?
     set -e
@@ -559,7 +569,7 @@ PY
   # The same on a pipe, in NDJSON: the last line is the summary, marked incomplete.
   set +e
   "$TS" scan -f ndjson --threads 1 --no-kernel-keys "$T" >"$WORK/r.ndjson" 2>"$WORK/err" &
-  pid=$!; sleep 1.5; kill -INT "$pid"; wait "$pid"; rc=$?
+  pid=$!; wait_until_scanning "$pid" "$T"; kill -INT "$pid"; wait "$pid"; rc=$?
   set -e
   [[ $rc == 130 ]] || fail "NDJSON SIGINT: exit $rc"
   $PY -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$WORK/r.ndjson" || fail "NDJSON lines not JSON"
@@ -1047,6 +1057,57 @@ PY
   cmp -s "$WORK/other.db" "$WORK/other.orig" || fail "a foreign database was modified"
   expect_exit 2 "$TS" scan "${args[@]}" --cache "$WORK" "$T"
   grep -q "not a regular file" "$WORK/err" || fail "directory as cache: $(cat "$WORK/err")" ;;
+fat_macho_status)
+  # Issue 18, acceptance 2: a universal Mach-O with one valid and one invalid slice has ONE
+  # signature status — the worst slice's, as verify decides it — in the table, the JSON, the
+  # NDJSON, CEF, and after a cached re-scan. A real Developer ID signed universal binary from the
+  # real tree (tools/fetch_real_tree.sh), with one byte of its second slice's code changed.
+  REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+  BIN=$REAL/opt/npm/@sentry/cli-darwin/bin/sentry-cli
+  [[ -f $BIN ]] || { echo "SKIP: $BIN not fetched (tools/fetch_real_tree.sh)"; exit 77; }
+  mkdir -p "$WORK/t"; cp "$BIN" "$WORK/t/sentry-cli"
+  $PY - "$WORK/t/sentry-cli" <<'PY' || fail "cannot tamper with the second slice"
+import struct, sys
+with open(sys.argv[1], "r+b") as f:
+    magic, n = struct.unpack(">II", f.read(8))
+    assert magic == 0xCAFEBABE and n >= 2, (hex(magic), n)
+    arches = [struct.unpack(">iiIII", f.read(20)) for _ in range(n)]
+    offset = arches[1][2]
+    f.seek(offset + 0x8000)  # inside the second slice's __TEXT: covered by its page hashes
+    b = f.read(1)
+    f.seek(offset + 0x8000)
+    f.write(bytes([b[0] ^ 0xFF]))
+PY
+  sleep 3  # older than the cache's racy window (docs/cache.md), so that the scan is cached
+  opts=(--flag-vendor sentry --all-privileges --verify-time 2026-06-01 --no-kernel-keys)
+  expect_exit 1 "$TS" scan -f json "${opts[@]}" --cache "$WORK/cache.db" "$WORK/t"
+  $PY - "$WORK/out" <<'PY' || fail "JSON: not the worst slice's status"
+import json, sys
+f = json.load(open(sys.argv[1]))["files"][0]
+assert [s["status"] for s in f["trustscan"]["macho_signatures"]] == ["valid", "invalid"], f["trustscan"]["macho_signatures"]
+assert f["file"]["code_signature"]["status"] == "invalid", f["file"]["code_signature"]
+PY
+  for run in fresh cached; do
+    cache=(); [[ $run == cached ]] && cache=(--cache "$WORK/cache.db")
+    expect_exit 1 "$TS" scan -f table "${opts[@]}" "${cache[@]}" "$WORK/t"
+    grep -E '^  (critical|high|medium|low) .* invalid ' "$WORK/out" >/dev/null \
+      || { cat "$WORK/out" >&2; fail "table ($run): the finding's SIGNATURE is not 'invalid'"; }
+  done
+  expect_exit 1 "$TS" scan -f json "${opts[@]}" --cache "$WORK/cache.db" "$WORK/t"
+  $PY - "$WORK/out" <<'PY' || fail "cached JSON: not the worst slice's status"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["summary"]["cache"]["hits"] == 1, d["summary"]["cache"]
+assert d["files"][0]["file"]["code_signature"]["status"] == "invalid"
+PY
+  expect_exit 1 "$TS" scan -f ndjson "${opts[@]}" "$WORK/t"
+  $PY - "$WORK/out" <<'PY' || fail "NDJSON: not the worst slice's status"
+import json, sys
+alert = [e for e in map(json.loads, open(sys.argv[1])) if e["event"]["kind"] == "alert"]
+assert len(alert) == 1 and alert[0]["file"]["code_signature"]["status"] == "invalid", alert
+PY
+  expect_exit 1 "$TS" scan -f cef "${opts[@]}" "$WORK/t"
+  grep -q 'cs4Label=signatureStatus cs4=invalid' "$WORK/out" || fail "CEF: $(cat "$WORK/out")" ;;
 progress)
   # Issue 8: a progress line on a terminal's standard error, never on standard output, erased at
   # the end; none when standard error is not a terminal, none with --quiet. `script` (util-linux)

@@ -14,8 +14,8 @@ namespace {
 
 using test::shipped_vendors;
 
-verify::SignatureInfo signature(std::string o, std::string cn, SignatureStatus status, bool nested = false) {
-  verify::SignatureInfo s;
+verify::Signature signature(std::string o, std::string cn, SignatureStatus status, bool nested = false) {
+  verify::Signature s;
   s.signer.subject_o = o;
   s.signer.subject_cn = cn;
   s.signer.subject = "CN=" + cn + ", O=" + o;
@@ -24,9 +24,9 @@ verify::SignatureInfo signature(std::string o, std::string cn, SignatureStatus s
   return s;
 }
 
-pipeline::FileRecord pe_record(std::string path, std::vector<verify::SignatureInfo> sigs,
+record::FileRecord pe_record(std::string path, std::vector<verify::Signature> sigs,
                                std::map<std::string, std::string> version_info = {}) {
-  pipeline::FileRecord r;
+  record::FileRecord r;
   r.file.path = std::move(path);
   r.format = Format::Pe;
   parse::BinaryModel m;
@@ -34,12 +34,8 @@ pipeline::FileRecord pe_record(std::string path, std::vector<verify::SignatureIn
   m.pe = parse::PeInfo{};
   m.pe->version_info = std::move(version_info);
   r.binary = std::move(m);
-  if (!sigs.empty()) {
-    verify::AuthenticodeResult a;
-    a.status = sigs.front().status;
-    a.signatures = std::move(sigs);
-    r.authenticode = std::move(a);
-  }
+  r.signatures.mark_checked(verify::SignatureSource::Embedded);
+  r.signatures.signatures = std::move(sigs);
   return r;
 }
 
@@ -64,7 +60,7 @@ TEST_CASE("a valid signer names the vendor with high confidence and its country"
 TEST_CASE("the verdict of the signature sets the strength of its evidence", "[attribute]") {
   auto status = GENERATE(SignatureStatus::Valid, SignatureStatus::Untrusted, SignatureStatus::Malformed);
   auto r = pe_record("/w/x.sys", {signature("Kaspersky Lab ZAO", "Kaspersky Lab ZAO", status)});
-  if (status == SignatureStatus::Malformed) r.authenticode->signatures[0].flags = static_cast<verify::VerifyFlags>(verify::VerifyFlag::Malformed);
+  if (status == SignatureStatus::Malformed) r.signatures.signatures[0].flags = static_cast<verify::VerifyFlags>(verify::VerifyFlag::Malformed);
   auto a = attribute::attribute(r, shipped_vendors());
   REQUIRE(a);
   CHECK(a->vendor == "kaspersky");

@@ -2,6 +2,7 @@
 #include "attribute/vendor_db.hpp"
 
 #include <catch2/catch.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -475,7 +476,7 @@ const VendorDb& shipped() {
 
 TEST_CASE("shipped vendor list loads and keeps its invariants", "[attribute][vendor_db][shipped]") {
   const VendorDb& db = shipped();
-  CHECK(db.vendors().size() >= 60);
+  CHECK(db.vendors().size() >= 250);  // issue 15, acceptance 3
   std::set<std::string> ids;
   std::set<std::string_view> countries;
   for (const Vendor& v : db.vendors()) {
@@ -491,7 +492,7 @@ TEST_CASE("shipped vendor list loads and keeps its invariants", "[attribute][ven
       if (s.source == "UNCONFIRMED") CHECK_THAT(s.fact, Catch::Contains("UNCONFIRMED"));
     }
   }
-  for (const char* c : {"RU", "BY", "CN", "IL", "IR", "US", "DE", "GB", "JP", "KR", "TW", "IN"}) {
+  for (const char* c : {"RU", "BY", "CN", "IL", "IR", "KP", "US", "DE", "GB", "JP", "KR", "TW", "IN"}) {
     INFO(c);
     CHECK(countries.contains(c));
   }
@@ -547,4 +548,43 @@ TEST_CASE("shipped list knows the Kaspersky names of the research notes",
   CHECK(db.by_file_name("klif.sys").front().vendor->id == "kaspersky");
   CHECK(db.jurisdictions(*db.find("riot-games")) == std::vector<std::string_view>{"US", "CN"});
   CHECK(db.jurisdictions(*db.find("avg")) == std::vector<std::string_view>{"CZ", "US"});
+}
+
+TEST_CASE("shipped list knows native-script legal names of flagged-country vendors",
+          "[attribute][vendor_db][shipped]") {
+  const VendorDb& db = shipped();
+  const auto vendor_of = [](const std::optional<VendorMatch>& m) {
+    return m ? m->vendor->id : std::string{"(none)"};
+  };
+  struct Native {
+    const char* name;
+    const char* vendor;
+  };
+  // Names as written in the vendors' own register forms (sources in the YAML entries).
+  const auto names = std::vector<Native>{
+      {"АО «Лаборатория Касперского»", "kaspersky"},
+      {"ООО «Доктор Веб»", "doctor-web"},
+      {"АО «Позитив Текнолоджиз»", "positive-technologies"},
+      {"ООО «КРИПТО-ПРО»", "crypto-pro"},
+      {"北京奇虎科技有限公司", "qihoo-360"},
+      {"北京火绒网络科技有限公司", "huorong"},
+      {"奇安信科技集团股份有限公司", "qi-anxin"},
+      {"南京沁恒微电子股份有限公司", "wch"},
+  };
+  for (const Native& n : names) {
+    INFO(n.name);
+    auto as_subject = db.by_subject(n.name, n.name);
+    CHECK(vendor_of(as_subject) == n.vendor);
+    if (as_subject) {
+      CHECK(as_subject->kind == MatchKind::Exact);
+      CHECK(db.country_of(*as_subject->vendor) != std::nullopt);
+    }
+    CHECK(vendor_of(db.by_company_name(n.name)) == n.vendor);
+  }
+  // Full-width brackets fold like ASCII ones: the half-width spelling of Tencent's name matches.
+  CHECK(vendor_of(db.by_company_name("腾讯科技(深圳)有限公司")) == "tencent");
+  // A copyright line in the Russian form names Kaspersky.
+  CHECK(vendor_of(db.by_copyright("© АО «Лаборатория Касперского», 2024")) == "kaspersky");
+  // North Korea is covered, if only by name.
+  CHECK(db.country_of(*db.find("silivaccine")) == "KP");
 }

@@ -19,29 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// What the cache keeps of a record, taken field by field (independently of the pipeline's own
-/// conversion, which the CLI tests check end to end).
-cache::FileFacts facts_from(const pipeline::FileRecord& r) {
-  cache::FileFacts f;
-  f.binary = true;
-  f.format = r.format;
-  f.compression = r.compression;
-  f.sha256 = r.sha256;
-  f.decompressed_size = r.decompressed_size;
-  f.model = r.binary;
-  f.classification = r.classification;
-  f.authenticode = r.authenticode;
-  f.module_signature = r.module_signature;
-  f.macho_signatures = r.macho_signatures;
-  f.matches = r.matches;
-  f.rules_skipped = r.rules_skipped;
-  if (r.binary) f.rule_privilege = r.classification.privilege;
-  f.errors = r.errors;
-  if (r.authenticode) f.clock_window = r.authenticode->clock_window;
-  return f;
-}
+/// What the cache keeps of a record: its facts, whole.
+cache::Entry entry_of(const record::FileRecord& r) { return cache::Entry{static_cast<const record::FileFacts&>(r)}; }
 
-cache::FileFacts round_trip(const cache::FileFacts& f) {
+cache::Entry round_trip(const cache::Entry& f) {
   auto decoded = cache::decode(cache::encode(f));
   REQUIRE(decoded.has_value());
   return std::move(*decoded);
@@ -63,25 +44,24 @@ TEST_CASE("a record of every sample format round-trips with every field", "[cach
   std::set<std::string> formats, compressions;
   bool authenticode = false, nested = false, module_signature = false, macho_signature = false, matches = false,
        errors = false, unparsed = false, timestamp = false;
-  for (const pipeline::FileRecord& r : result->records) {
+  for (const record::FileRecord& r : result->records) {
     INFO(r.file.path);
-    const cache::FileFacts facts = facts_from(r);
-    const cache::FileFacts back = round_trip(facts);
-    CHECK(back == facts);
+    const cache::Entry entry = entry_of(r);
+    const cache::Entry back = round_trip(entry);
+    CHECK(back == entry);
     // A spot check that == really looks inside (it is defaulted, so it compares every member).
-    if (back.model && back.model->pe) CHECK(back.model->pe->layout.sections == facts.model->pe->layout.sections);
+    const std::optional<parse::BinaryModel>& model = back.binary->binary;
+    if (model && model->pe) CHECK(model->pe->layout.sections == r.binary->pe->layout.sections);
 
     formats.insert(std::string(to_string(r.format)));
     compressions.insert(std::string(to_string(r.compression)));
-    if (r.authenticode && !r.authenticode->signatures.empty()) {
-      authenticode = true;
-      for (const auto& s : r.authenticode->signatures) {
-        nested = nested || s.nested;
-        timestamp = timestamp || s.timestamp.has_value();
-      }
+    for (const verify::Signature& s : r.signatures.signatures) {
+      authenticode = authenticode || s.source == verify::SignatureSource::Embedded;
+      nested = nested || s.nested;
+      timestamp = timestamp || (s.source == verify::SignatureSource::Embedded && s.timestamp.has_value());
+      module_signature = module_signature || s.source == verify::SignatureSource::Module;
+      macho_signature = macho_signature || s.source == verify::SignatureSource::MachO;
     }
-    module_signature = module_signature || (r.module_signature && r.module_signature->status != verify::SignatureStatus::Unsigned);
-    macho_signature = macho_signature || !r.macho_signatures.empty();
     matches = matches || !r.matches.empty();
     errors = errors || !r.errors.empty();
     unparsed = unparsed || !r.binary;
@@ -101,10 +81,9 @@ TEST_CASE("a record of every sample format round-trips with every field", "[cach
 }
 
 TEST_CASE("\"not a binary\" and a record with every optional field set round-trip", "[cache]") {
-  CHECK(round_trip(cache::FileFacts{}) == cache::FileFacts{});
+  CHECK(round_trip(cache::Entry{}) == cache::Entry{});
 
-  cache::FileFacts f;
-  f.binary = true;
+  record::FileFacts f;
   f.format = Format::MachOFat;
   f.compression = Compression::Zstd;
   f.sha256 = std::string(64, 'a');
@@ -123,61 +102,71 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   m.elf = parse::ElfInfo{"REL", "x86_64", "/lib/ld", "libx.so", {{"license", "GPL"}}, true, true, "grub", true};
   m.macho_slices = {{"arm64", "KEXT_BUNDLE", 16384, 999, true, {20000, 300}, {"/usr/lib/libSystem.B.dylib"}, "com.x"}};
   m.warnings = {"a limit cut a list"};
-  f.model = m;
+  f.binary = m;
   f.classification = {FileType::Driver, Privilege::Boot, "imports ntoskrnl.exe"};
-  verify::AuthenticodeResult a;
-  a.hashes = {std::string(40, '1'), std::string(64, '2')};
-  verify::SignatureInfo s;
+  verify::FileSignatures& sigs = f.signatures;
+  sigs.authentihash = verify::AuthenticodeHashes{std::string(40, '1'), std::string(64, '2')};
+  sigs.warnings = {"w"};
+  sigs.mark_checked(verify::SignatureSource::Embedded);
+  sigs.mark_checked(verify::SignatureSource::MachO);
+  verify::Signature s;
   s.index = 1;
   s.nested = true;
   s.parent_index = 0;
   s.signer.subject = "CN=x";
-  s.chain = {s.signer, verify::CertInfo{"CN=root", "root", "O", "C", "CN=root", "01", "a", "b", "c", "d"}};
+  s.chain = {s.signer, verify::CertInfo{"CN=root", "root", "O", "OU", "C", "CN=root", "01", "a", "b", "c", "d"}};
   s.signing_time = "2020-01-01T00:00:00Z";
   s.timestamp = "2021-01-01T00:00:00Z";
   s.timestamp_authority = "CN=tsa";
   s.timestamp_kind = "pkcs9";
   s.verification_time_source = "timestamp";
+  s.signed_digest_hex = "ab";
+  s.computed_digest_hex = "cd";
+  s.program_name = "p";
+  s.more_info_url = "u";
   s.status = verify::SignatureStatus::Untrusted;
   s.flags = 0x3fff;
   s.errors = {"e1", "e2"};
   s.clock_window = {-5, 1'000'000'000'000};
-  a.signatures = {s, s};
-  a.status = verify::SignatureStatus::Invalid;
-  a.flags = 3;
-  a.warnings = {"w"};
-  a.clock_window = {1, 2};
-  f.authenticode = a;
-  f.module_signature = verify::ModuleSignatureResult{verify::SignatureStatus::UnknownKey, 8, {"n", "i", "s", "k", "sub"},
-                                                     "sha512", "rsaEncryption", true, true, 512, 4096, "/boot/vmlinuz",
-                                                     "kernel_image", true, {"no key"}};
-  verify::MachOSignatureResult mo;
+  sigs.signatures = {s, s};
+  verify::Signature mod;
+  mod.source = verify::SignatureSource::Module;
+  mod.status = verify::SignatureStatus::UnknownKey;
+  mod.details = verify::ModuleDetails{"n", "k", "rsaEncryption", true, true, 512, 4096, "/boot/vmlinuz", "kernel_image", true};
+  sigs.signatures.push_back(mod);
+  verify::Signature mo;
+  mo.source = verify::SignatureSource::MachO;
   mo.status = verify::SignatureStatus::Valid;
-  mo.kind = verify::MachOSignatureKind::DeveloperId;
-  mo.code_directories = {{0x1000, 0x20400, 0x10000, "sha256", "cd", "id", "team", 4096, 4096, 1, 7, 2, true, 3}};
-  mo.first_bad_page = 9;
-  mo.signing_time = -1;
-  mo.timestamp = 1700000000;
-  mo.verification_time = 1700000000;
-  mo.signer.chain = {"a", "b"};
-  mo.entitlements = "<plist/>";
+  verify::MachODetails md;
+  md.slice = 3;
+  md.kind = verify::MachOSignatureKind::DeveloperId;
+  md.code_directories = {{0x1000, 0x20400, 0x10000, "sha256", "cd", "id", "team", 4096, 4096, 1, 7, 2, true, 3}};
+  md.first_bad_page = 9;
+  md.verification_time = 1700000000;
+  md.entitlements = "<plist/>";
+  mo.details = md;
   mo.clock_window = {10, 20};
-  f.macho_signatures = {{0, mo}, {3, verify::MachOSignatureResult{}}};
+  sigs.signatures.push_back(mo);
+  verify::Signature cat;
+  cat.source = verify::SignatureSource::Catalog;
+  cat.details = verify::CatalogDetails{"x.cat", "sha1", "x.sys", "2020-01-01T00:00:00Z"};
+  sigs.signatures.push_back(cat);
   f.matches = {{"Rule", "rules", {"t1"}, {{"vendor", "kaspersky"}}, {{"$a", 12, 3}, {"$", 1ull << 33, 0}}, true}};
   f.rules_skipped = "in-tree module (intree=Y) signed with the module-signing key of /boot/vmlinuz";
   f.rule_privilege = Privilege::Kernel;
   f.errors = {Error{Errc::TooLarge, "above --max-parse-size", "parse"}};
-  f.clock_window = {-100, 100};
+  const cache::Entry entry{f};
 
-  CHECK(round_trip(f) == f);
+  CHECK(round_trip(entry) == entry);
+  CHECK(entry.clock_window() == verify::ClockWindow{10, 20});
   // And a change to any nested field is seen by the comparison the test above relies on.
-  cache::FileFacts g = f;
-  g.macho_signatures[0].second.code_directories[0].platform = 3;
-  CHECK_FALSE(g == f);
+  cache::Entry g = entry;
+  std::get<verify::MachODetails>(g.binary->signatures.signatures[3].details).code_directories[0].platform = 3;
+  CHECK_FALSE(g == entry);
 }
 
 TEST_CASE("damaged records are refused, never crash", "[cache]") {
-  const auto good = cache::encode(cache::FileFacts{});
+  const auto good = cache::encode(cache::Entry{});
   CHECK_FALSE(cache::decode({}).has_value());
   CHECK_FALSE(cache::decode(std::span(good).first(good.size() / 2)).has_value());
   std::vector<std::uint8_t> garbage(300, 0xff);

@@ -31,13 +31,14 @@ discover::FileRef file(const std::string& path, std::uint64_t inode = 7) {
   return f;
 }
 
-cache::FileFacts binary_facts(std::string sha) {
-  cache::FileFacts f;
-  f.binary = true;
+cache::Entry binary_facts(std::string sha) {
+  record::FileFacts f;
   f.format = Format::Pe;
   f.sha256 = std::move(sha);
-  f.clock_window = {1577836800, 2208988800};  // 2020..2040
-  return f;
+  verify::Signature s;  // its clock window is the entry's
+  s.clock_window = {1577836800, 2208988800};  // 2020..2040
+  f.signatures.signatures.push_back(s);
+  return cache::Entry{f};
 }
 
 std::shared_ptr<cache::ScanCache> open_cache(const fs::path& db, const std::string& config,
@@ -72,7 +73,7 @@ TEST_CASE("a stored result is a hit only for the same file, configuration and cl
   {
     auto c = open_cache(db, "config-A");
     c->store(file("/img/a.sys"), binary_facts("aa"));
-    c->store(file("/img/readme.txt", 8), cache::FileFacts{});  // not a binary
+    c->store(file("/img/readme.txt", 8), cache::Entry{});  // not a binary
     c->finish(nullptr);
     CHECK(c->written() == 2);
   }
@@ -81,7 +82,7 @@ TEST_CASE("a stored result is a hit only for the same file, configuration and cl
   auto r = c->reader();
   const auto hit = r->find(file("/img/a.sys"), k2026);
   REQUIRE(hit.status == cache::LookupStatus::Hit);
-  CHECK(hit.facts == binary_facts("aa"));
+  CHECK(hit.entry == binary_facts("aa"));
   CHECK(r->find(file("/img/readme.txt", 8), k2026).status == cache::LookupStatus::Hit);
   CHECK(r->find(file("/img/readme.txt", 8), std::numeric_limits<std::int64_t>::max() - 1).status ==
         cache::LookupStatus::Hit);  // no signature: any clock
@@ -125,11 +126,11 @@ TEST_CASE("writes from many threads arrive; prune drops what the walk no longer 
     for (int t = 0; t < kThreads; ++t)
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i)
-          c->store(file("/r/t" + std::to_string(t) + "/f" + std::to_string(i), 1000 * t + i), cache::FileFacts{});
+          c->store(file("/r/t" + std::to_string(t) + "/f" + std::to_string(i), 1000 * t + i), cache::Entry{});
       });
     for (auto& th : threads) th.join();
-    c->store(file("/r-other/x", 1), cache::FileFacts{});
-    c->store(file("/r", 2), cache::FileFacts{});  // the root itself as a file: not "below" /r/
+    c->store(file("/r-other/x", 1), cache::Entry{});
+    c->store(file("/r", 2), cache::Entry{});  // the root itself as a file: not "below" /r/
     cache::Prune prune;
     prune.prefixes = {"/r/"};
     for (int i = 0; i < kPerThread; ++i) prune.present.insert("/r/t0/f" + std::to_string(i));

@@ -206,7 +206,7 @@ verify::TrustStore scan_store(verify::AnchorSetSpec first) {
   return std::move(*store);
 }
 
-verify::SignatureInfo primary_signature(const fs::path& file, const verify::TrustStore& store, std::int64_t now) {
+verify::Signature primary_signature(const fs::path& file, const verify::TrustStore& store, std::int64_t now) {
   const auto bytes = test::read_bytes(file);
   const auto layout = test::pe_layout_from_bytes(bytes);
   REQUIRE(layout.has_value());

@@ -67,7 +67,7 @@ Imported import_and_load() {
   return {std::move(tree), *outcomes->front().info, std::move(*store)};
 }
 
-verify::SignatureInfo verify_pe(const verify::TrustStore& store, const std::string& name, std::int64_t now = k2026_01_01) {
+verify::Signature verify_pe(const verify::TrustStore& store, const std::string& name, std::int64_t now = k2026_01_01) {
   INFO(name);
   const auto bytes = test::read_bytes(kProgram / name);
   REQUIRE_FALSE(bytes.empty());
@@ -78,7 +78,7 @@ verify::SignatureInfo verify_pe(const verify::TrustStore& store, const std::stri
   return *r.primary();
 }
 
-std::string errors_of(const verify::SignatureInfo& s) {
+std::string errors_of(const verify::Signature& s) {
   std::string out;
   for (const auto& e : s.errors) out += e + "\n";
   return out;

@@ -55,7 +55,7 @@ TEST_CASE("every sample is identified, parsed and classified as its manifest say
   opt.threads = 2;
   pipeline::ScanResult result = scan_samples(opt);
 
-  std::map<std::string, const pipeline::FileRecord*> by_rel;
+  std::map<std::string, const record::FileRecord*> by_rel;
   for (const auto& r : result.records) by_rel[r.file.relative] = &r;
   std::size_t not_binaries = 0;
   for (const auto& [path, want] : manifest) {
@@ -67,7 +67,7 @@ TEST_CASE("every sample is identified, parsed and classified as its manifest say
       continue;
     }
     REQUIRE(it != by_rel.end());
-    const pipeline::FileRecord& rec = *it->second;
+    const record::FileRecord& rec = *it->second;
     CHECK(to_string(rec.format) == want.format);
     if (want.type == "error") {
       CHECK_FALSE(rec.binary);

@@ -51,7 +51,7 @@ TEST_CASE("a large file's rules run on a spare core with the same result", "[pip
   const auto& a = alone.records[0];
   REQUIRE(a.matches.size() == 1);
   CHECK(a.matches[0].rule == "Test_SpareCore");
-  REQUIRE(a.authenticode);
+  REQUIRE(a.signatures.authentihash);
 
   // The second worker must end (notes.txt is quick) before the first reaches the rules; on a
   // busy machine it may not, so a few tries.
@@ -62,7 +62,7 @@ TEST_CASE("a large file's rules run on a spare core with the same result", "[pip
     CHECK(b.matches == a.matches);
     CHECK(b.errors.size() == a.errors.size());
     CHECK(b.sha256 == a.sha256);
-    CHECK(b.authenticode == a.authenticode);
+    CHECK(b.signatures == a.signatures);
     if (both.files_on_spare_core == 1) SUCCEED("rules ran on the spare core");
     if (both.files_on_spare_core == 1) return;
   }

@@ -12,7 +12,7 @@ using report::BaselineChange;
 namespace {
 
 /// A minimal report record: a signed kernel driver attributed to `vendor` with verdict `status`.
-ordered_json record(const std::string& path, const std::string& sha, const std::string& vendor = "acme",
+ordered_json report_record(const std::string& path, const std::string& sha, const std::string& vendor = "acme",
                     const std::string& status = "finding", const std::string& severity = "critical") {
   ordered_json r{{"file", {{"path", path}, {"hash", {{"sha256", sha}}},
                            {"code_signature", {{"exists", true}, {"status", "valid"}, {"subject_name", "Acme Ltd"}}}}},
@@ -34,10 +34,10 @@ std::vector<std::string> summary(const report::RecordDiff& d) {
 }  // namespace
 
 TEST_CASE("baseline: new, changed, gone and unchanged records", "[report][baseline]") {
-  ordered_json prev = ordered_json::array({record("/img/a.sys", sha('a')), record("/img/b.sys", sha('b')),
-                                            record("/img/c.sys", sha('c'))});
-  std::vector<ordered_json> cur{record("/img/a.sys", sha('a')), record("/img/b.sys", sha('B')),
-                                record("/img/d.sys", sha('d'))};
+  ordered_json prev = ordered_json::array({report_record("/img/a.sys", sha('a')), report_record("/img/b.sys", sha('b')),
+                                            report_record("/img/c.sys", sha('c'))});
+  std::vector<ordered_json> cur{report_record("/img/a.sys", sha('a')), report_record("/img/b.sys", sha('B')),
+                                report_record("/img/d.sys", sha('d'))};
   auto d = report::diff_records({"/img"}, prev, {"/img"}, cur);
   CHECK(summary(d) == std::vector<std::string>{"changed /img/b.sys", "gone /img/c.sys", "new /img/d.sys"});
   CHECK(d.unchanged == 1);
@@ -70,9 +70,9 @@ TEST_CASE("baseline: every compared field is detected, old and new values report
       {"severity", [](ordered_json& r) { r["trustscan"]["finding"]["severity"] = "high"; }, "critical", "high"},
   };
   for (const auto& c : cases) {
-    ordered_json now = record("/img/x.sys", sha('x'));
+    ordered_json now = report_record("/img/x.sys", sha('x'));
     c.mutate(now);
-    auto d = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'))}), {"/img"}, {now});
+    auto d = report::diff_records({"/img"}, ordered_json::array({report_record("/img/x.sys", sha('x'))}), {"/img"}, {now});
     INFO(c.field);
     REQUIRE(d.deltas.size() == 1);
     CHECK(d.deltas[0].change == BaselineChange::Changed);
@@ -82,22 +82,22 @@ TEST_CASE("baseline: every compared field is detected, old and new values report
     CHECK(d.deltas[0].changes[0]["new"] == c.new_value);
   }
   // Signature removed: the status says "unsigned" and the signer is gone.
-  ordered_json unsigned_now = record("/img/x.sys", sha('x'));
+  ordered_json unsigned_now = report_record("/img/x.sys", sha('x'));
   unsigned_now["file"]["code_signature"] = {{"exists", false}};
-  auto u = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'))}), {"/img"}, {unsigned_now});
+  auto u = report::diff_records({"/img"}, ordered_json::array({report_record("/img/x.sys", sha('x'))}), {"/img"}, {unsigned_now});
   REQUIRE(u.deltas.size() == 1);
   CHECK(u.deltas[0].changes == ordered_json::array({{{"field", "signature.status"}, {"old", "valid"}, {"new", "unsigned"}},
                                                     {{"field", "signature.signer"}, {"old", "Acme Ltd"}, {"new", nullptr}}}));
   // A verdict change usually drags the severity along: both are listed, in table order.
-  auto d = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'), "acme", "no_match")}),
-                                {"/img"}, {record("/img/x.sys", sha('x'))});
+  auto d = report::diff_records({"/img"}, ordered_json::array({report_record("/img/x.sys", sha('x'), "acme", "no_match")}),
+                                {"/img"}, {report_record("/img/x.sys", sha('x'))});
   REQUIRE(d.deltas.size() == 1);
   CHECK(d.deltas[0].changes == ordered_json::array({{{"field", "verdict"}, {"old", "no_match"}, {"new", "finding"}},
                                                     {{"field", "severity"}, {"old", nullptr}, {"new", "critical"}}}));
   // Fields outside the table (here the size) never make a record "changed".
-  ordered_json bigger = record("/img/x.sys", sha('x'));
+  ordered_json bigger = report_record("/img/x.sys", sha('x'));
   bigger["file"]["size"] = 12345;
-  d = report::diff_records({"/img"}, ordered_json::array({record("/img/x.sys", sha('x'))}), {"/img"}, {bigger});
+  d = report::diff_records({"/img"}, ordered_json::array({report_record("/img/x.sys", sha('x'))}), {"/img"}, {bigger});
   CHECK(d.deltas.empty());
   CHECK(d.unchanged == 1);
 }
@@ -107,41 +107,41 @@ TEST_CASE("baseline: the compared-field table is the documented one", "[report][
   for (const auto& f : report::compared_fields()) names.emplace_back(f.name);
   CHECK(names == std::vector<std::string>{"sha256", "signature.status", "signature.signer", "vendor", "country",
                                           "verdict", "severity", "privilege", "type", "signature.source", "windows.start"});
-  CHECK(report::compared_value("sha256", record("/x", sha('1'))) == sha('1'));
-  CHECK(report::compared_value("no-such-field", record("/x", sha('1'))).is_null());
+  CHECK(report::compared_value("sha256", report_record("/x", sha('1'))) == sha('1'));
+  CHECK(report::compared_value("no-such-field", report_record("/x", sha('1'))).is_null());
 }
 
 TEST_CASE("baseline: roots are paired; an image mounted elsewhere compares by relative path", "[report][baseline]") {
   SECTION("one root each, different mount points") {
-    auto d = report::diff_records({"/mnt/old"}, ordered_json::array({record("/mnt/old/w/a.sys", sha('a'))}),
-                                  {"/mnt/new/"}, {record("/mnt/new/w/a.sys", sha('a'))});
+    auto d = report::diff_records({"/mnt/old"}, ordered_json::array({report_record("/mnt/old/w/a.sys", sha('a'))}),
+                                  {"/mnt/new/"}, {report_record("/mnt/new/w/a.sys", sha('a'))});
     CHECK(d.deltas.empty());
     CHECK(d.unchanged == 1);
     REQUIRE(d.root_pairs.size() == 1);
     CHECK(d.root_pairs[0] == std::pair<std::string, std::string>{"/mnt/old", "/mnt/new/"});
   }
   SECTION("equal roots pair first; the single leftover pair too") {
-    ordered_json prev = ordered_json::array({record("/a/x", sha('1')), record("/b/y", sha('2'))});
-    auto d = report::diff_records({"/a", "/b"}, prev, {"/c", "/a"}, {record("/a/x", sha('1')), record("/c/y", sha('2'))});
+    ordered_json prev = ordered_json::array({report_record("/a/x", sha('1')), report_record("/b/y", sha('2'))});
+    auto d = report::diff_records({"/a", "/b"}, prev, {"/c", "/a"}, {report_record("/a/x", sha('1')), report_record("/c/y", sha('2'))});
     CHECK(d.deltas.empty());
     CHECK(d.root_pairs.size() == 2);
   }
   SECTION("two leftovers on each side are not guessed: their records are gone and new") {
-    ordered_json prev = ordered_json::array({record("/p/x", sha('1')), record("/q/x", sha('1'))});
-    auto d = report::diff_records({"/p", "/q"}, prev, {"/r", "/s"}, {record("/r/x", sha('1')), record("/s/x", sha('1'))});
+    ordered_json prev = ordered_json::array({report_record("/p/x", sha('1')), report_record("/q/x", sha('1'))});
+    auto d = report::diff_records({"/p", "/q"}, prev, {"/r", "/s"}, {report_record("/r/x", sha('1')), report_record("/s/x", sha('1'))});
     CHECK(summary(d) == std::vector<std::string>{"gone /p/x", "gone /q/x", "new /r/x", "new /s/x"});
     CHECK(d.root_pairs.empty());
   }
   SECTION("the root / and a root that is a file") {
     auto d = report::diff_records({"/", "/opt/one.sys"},
-                                  ordered_json::array({record("/etc/x.ko", sha('1')), record("/opt/one.sys", sha('2'))}),
-                                  {"/", "/opt/one.sys"}, {record("/etc/x.ko", sha('1')), record("/opt/one.sys", sha('3'))});
+                                  ordered_json::array({report_record("/etc/x.ko", sha('1')), report_record("/opt/one.sys", sha('2'))}),
+                                  {"/", "/opt/one.sys"}, {report_record("/etc/x.ko", sha('1')), report_record("/opt/one.sys", sha('3'))});
     CHECK(summary(d) == std::vector<std::string>{"changed /opt/one.sys"});
   }
   SECTION("nested roots list a file twice: occurrences are matched in order") {
-    ordered_json prev = ordered_json::array({record("/boot/vmlinuz", sha('1')), record("/boot/vmlinuz", sha('1'))});
+    ordered_json prev = ordered_json::array({report_record("/boot/vmlinuz", sha('1')), report_record("/boot/vmlinuz", sha('1'))});
     auto d = report::diff_records({"/", "/boot"}, prev, {"/", "/boot"},
-                                  {record("/boot/vmlinuz", sha('1')), record("/boot/vmlinuz", sha('1'))});
+                                  {report_record("/boot/vmlinuz", sha('1')), report_record("/boot/vmlinuz", sha('1'))});
     CHECK(d.deltas.empty());
     CHECK(d.unchanged == 2);
   }
@@ -155,7 +155,7 @@ TEST_CASE("baseline: Baseline::load accepts full 1.x reports and refuses everyth
   };
   ordered_json doc{{"schema_version", "1.0.0"},
                    {"scan", {{"roots", {"/img"}}, {"end", "2026-01-01T00:00:00.000Z"}}},
-                   {"files", ordered_json::array({record("/img/a.sys", sha('a'))})}};
+                   {"files", ordered_json::array({report_record("/img/a.sys", sha('a'))})}};
   auto ok = load("ok.json", doc.dump(2));
   REQUIRE(ok);
   CHECK(ok->records() == 1);

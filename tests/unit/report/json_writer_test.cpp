@@ -17,7 +17,7 @@ pipeline::ScanResult result_with(std::size_t records, std::size_t skipped, std::
   r.options.roots = {"/evidence"};
   r.threads_used = threads;
   for (std::size_t i = 0; i < records; ++i) {
-    pipeline::FileRecord rec;
+    record::FileRecord rec;
     rec.file.path = "/evidence/dir " + std::to_string(i) + "/f\xe9\n.sys";  // invalid UTF-8, a newline
     rec.file.size = i * 4096;
     rec.sha256 = std::string(64, static_cast<char>('a' + i % 6));

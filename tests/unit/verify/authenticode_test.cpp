@@ -95,7 +95,7 @@ AuthenticodeResult verify_sample(const std::string& name, std::int64_t now = k20
   return verify_file(kSigned / name, &sample_trust(), now);
 }
 
-void check_integrity_fields(const SignatureInfo& s) {
+void check_integrity_fields(const Signature& s) {
   CHECK(s.signed_digest_hex == s.computed_digest_hex);
   CHECK(s.signer.thumbprint_sha1.size() == 40);
   CHECK(s.signer.thumbprint_sha256.size() == 64);
@@ -120,8 +120,8 @@ TEST_CASE("unsigned PE: unsigned, authentihash equals what the signer signed",
           "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto unsigned_result = verify_sample("unsigned.exe");
-  CHECK(unsigned_result.status == SignatureStatus::Unsigned);
-  CHECK(unsigned_result.flags == 0);
+  CHECK(unsigned_result.status() == SignatureStatus::Unsigned);
+  CHECK(unsigned_result.flags() == 0);
   CHECK(unsigned_result.signatures.empty());
   CHECK(unsigned_result.hashes.sha1.size() == 40);
   REQUIRE(unsigned_result.hashes.sha256.size() == 64);
@@ -143,12 +143,12 @@ TEST_CASE("unsigned PE: unsigned, authentihash equals what the signer signed",
 TEST_CASE("signed SHA-256: valid, every field filled", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-sha256.exe");
-  INFO(flag_list(r.flags));
-  CHECK(r.status == SignatureStatus::Valid);
-  CHECK(r.flags == kNoRevocation);
+  INFO(flag_list(r.flags()));
+  CHECK(r.status() == SignatureStatus::Valid);
+  CHECK(r.flags() == kNoRevocation);
   CHECK(r.warnings.empty());
   REQUIRE(r.signatures.size() == 1);
-  const SignatureInfo& s = r.signatures[0];
+  const Signature& s = r.signatures[0];
   CHECK(s.index == 0);
   CHECK_FALSE(s.nested);
   CHECK(s.digest_algorithm == "sha256");
@@ -170,8 +170,8 @@ TEST_CASE("signed SHA-256: valid, every field filled", "[verify][authenticode]")
 TEST_CASE("signed SHA-1 + nested SHA-256: both signatures valid", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-sha1-nested-sha256.exe");
-  CHECK(r.status == SignatureStatus::Valid);
-  CHECK(r.flags == kNoRevocation);
+  CHECK(r.status() == SignatureStatus::Valid);
+  CHECK(r.flags() == kNoRevocation);
   REQUIRE(r.signatures.size() == 2);
   CHECK(r.signatures[0].digest_algorithm == "sha1");
   CHECK_FALSE(r.signatures[0].nested);
@@ -191,10 +191,10 @@ TEST_CASE("signed SHA-1 + nested SHA-256: both signatures valid", "[verify][auth
 TEST_CASE("RFC 3161 timestamp: valid, verified at the timestamp time", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-timestamped.exe");
-  CHECK(r.status == SignatureStatus::Valid);
-  CHECK(r.flags == kNoRevocation);
+  CHECK(r.status() == SignatureStatus::Valid);
+  CHECK(r.flags() == kNoRevocation);
   REQUIRE(r.signatures.size() == 1);
-  const SignatureInfo& s = r.signatures[0];
+  const Signature& s = r.signatures[0];
   CHECK(s.timestamp_kind == "rfc3161");
   CHECK(s.timestamp == "2025-06-01T00:00:00Z");
   CHECK(s.verification_time_source == "timestamp");
@@ -202,20 +202,20 @@ TEST_CASE("RFC 3161 timestamp: valid, verified at the timestamp time", "[verify]
   CHECK(s.timestamp_authority->find("CN=trustscan Test TSA") == 0);
 
   // Long after the signer expired (2040) the timestamp still carries the signature...
-  CHECK(verify_sample("signed-timestamped.exe", 2524608000 /* 2050 */).status ==
+  CHECK(verify_sample("signed-timestamped.exe", 2524608000 /* 2050 */).status() ==
         SignatureStatus::Valid);
   // ...while an untimestamped one has expired.
   const auto late = verify_sample("signed-sha256.exe", 2524608000);
-  CHECK(late.status == SignatureStatus::Invalid);
-  CHECK(late.flags == flags({VerifyFlag::Expired, VerifyFlag::RevocationNotChecked}));
+  CHECK(late.status() == SignatureStatus::Invalid);
+  CHECK(late.flags() == flags({VerifyFlag::Expired, VerifyFlag::RevocationNotChecked}));
 }
 
 TEST_CASE("expired signer with a valid timestamp: valid", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-expired-timestamped.exe");
-  INFO(flag_list(r.flags));
-  CHECK(r.status == SignatureStatus::Valid);
-  CHECK(r.flags == kNoRevocation);
+  INFO(flag_list(r.flags()));
+  CHECK(r.status() == SignatureStatus::Valid);
+  CHECK(r.flags() == kNoRevocation);
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->timestamp == "2021-07-01T00:00:00Z");
   CHECK(r.primary()->verification_time_source == "timestamp");
@@ -225,8 +225,8 @@ TEST_CASE("expired signer with a valid timestamp: valid", "[verify][authenticode
 TEST_CASE("expired signer without timestamp: invalid, expired", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-expired.exe");
-  CHECK(r.status == SignatureStatus::Invalid);
-  CHECK(r.flags == flags({VerifyFlag::Expired, VerifyFlag::RevocationNotChecked}));
+  CHECK(r.status() == SignatureStatus::Invalid);
+  CHECK(r.flags() == flags({VerifyFlag::Expired, VerifyFlag::RevocationNotChecked}));
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->verification_time_source == "scan_time");
   CHECK(r.primary()->signed_digest_hex == r.primary()->computed_digest_hex);
@@ -240,34 +240,34 @@ TEST_CASE("clock window: the verification clocks at which a result stays the sam
   constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
   // Checked at the clock: signer 2020..2040 under the root 2020..2045.
   const auto r = verify_sample("signed-sha256.exe");
-  CHECK(r.clock_window == ClockWindow{k2020, k2040});
-  CHECK(r.signatures.at(0).clock_window == r.clock_window);
+  CHECK(r.clock_window() == ClockWindow{k2020, k2040});
+  CHECK(r.signatures.at(0).clock_window == r.clock_window());
   // The promise: anywhere inside, the very same result; at the edge, a different one.
   CHECK(verify_sample("signed-sha256.exe", k2020) == r);
   CHECK(verify_sample("signed-sha256.exe", k2040 - 1) == r);
-  CHECK(verify_sample("signed-sha256.exe", k2040).status == SignatureStatus::Invalid);
-  CHECK(verify_sample("signed-sha256.exe", k2041).clock_window == ClockWindow{k2040, k2045});
-  CHECK(verify_sample("signed-sha1-nested-sha256.exe").clock_window == ClockWindow{k2020, k2040});
+  CHECK(verify_sample("signed-sha256.exe", k2040).status() == SignatureStatus::Invalid);
+  CHECK(verify_sample("signed-sha256.exe", k2041).clock_window() == ClockWindow{k2040, k2045});
+  CHECK(verify_sample("signed-sha1-nested-sha256.exe").clock_window() == ClockWindow{k2020, k2040});
   // Expired signer (2021..2022), no timestamp: expired until the root expires too.
-  CHECK(verify_sample("signed-expired.exe").clock_window == ClockWindow{k2022, k2045});
+  CHECK(verify_sample("signed-expired.exe").clock_window() == ClockWindow{k2022, k2045});
   // A verified timestamp (2025-06-01) decides the time: every clock from then on...
   const auto ts = verify_sample("signed-timestamped.exe");
-  CHECK(ts.clock_window == ClockWindow{k2025_06, kNever});
+  CHECK(ts.clock_window() == ClockWindow{k2025_06, kNever});
   CHECK(verify_sample("signed-timestamped.exe", k2041) == ts);
   // ...while before it the timestamp lies in the future, the clock is used, up to that time.
   const auto early = verify_sample("signed-timestamped.exe", k2025);
   REQUIRE(early.primary() != nullptr);
   CHECK(early.primary()->verification_time_source == "scan_time");
-  CHECK(early.clock_window == ClockWindow{k2020, k2025_06});
+  CHECK(early.clock_window() == ClockWindow{k2020, k2025_06});
   // Unsigned: no clock involved.
-  CHECK(verify_sample("unsigned.exe").clock_window == ClockWindow{});
+  CHECK(verify_sample("unsigned.exe").clock_window() == ClockWindow{});
 }
 
 TEST_CASE("signed by an untrusted CA: untrusted, untrusted_root", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-untrusted-ca.exe");
-  CHECK(r.status == SignatureStatus::Untrusted);
-  CHECK(r.flags == flags({VerifyFlag::UntrustedRoot, VerifyFlag::RevocationNotChecked}));
+  CHECK(r.status() == SignatureStatus::Untrusted);
+  CHECK(r.flags() == flags({VerifyFlag::UntrustedRoot, VerifyFlag::RevocationNotChecked}));
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->signer.subject_cn == "trustscan Untrusted Code Signer");
   CHECK(r.primary()->anchor_set.empty());
@@ -276,16 +276,16 @@ TEST_CASE("signed by an untrusted CA: untrusted, untrusted_root", "[verify][auth
 TEST_CASE("signer without the code-signing EKU: invalid", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-no-codesign-eku.exe");
-  CHECK(r.status == SignatureStatus::Invalid);
-  CHECK(r.flags == flags({VerifyFlag::NoCodeSigningEku, VerifyFlag::RevocationNotChecked}));
+  CHECK(r.status() == SignatureStatus::Invalid);
+  CHECK(r.flags() == flags({VerifyFlag::NoCodeSigningEku, VerifyFlag::RevocationNotChecked}));
 }
 
 TEST_CASE("one byte flipped inside the signed range: invalid, bad_digest",
           "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-tampered-byte.exe");
-  CHECK(r.status == SignatureStatus::Invalid);
-  CHECK(r.flags == flags({VerifyFlag::BadDigest, VerifyFlag::RevocationNotChecked}));
+  CHECK(r.status() == SignatureStatus::Invalid);
+  CHECK(r.flags() == flags({VerifyFlag::BadDigest, VerifyFlag::RevocationNotChecked}));
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->signed_digest_hex != r.primary()->computed_digest_hex);
   CHECK(r.primary()->computed_digest_hex == r.hashes.sha256);
@@ -294,8 +294,8 @@ TEST_CASE("one byte flipped inside the signed range: invalid, bad_digest",
 TEST_CASE("garbage in the certificate table: malformed, no crash", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-garbage-table.exe");
-  CHECK(r.status == SignatureStatus::Malformed);
-  CHECK(r.flags == flags({VerifyFlag::Malformed}));
+  CHECK(r.status() == SignatureStatus::Malformed);
+  CHECK(r.flags() == flags({VerifyFlag::Malformed}));
   REQUIRE(r.signatures.size() == 1);
   CHECK_FALSE(r.signatures[0].errors.empty());
   CHECK(r.hashes.sha256.size() == 64);  // the image hash does not depend on the table
@@ -304,8 +304,8 @@ TEST_CASE("garbage in the certificate table: malformed, no crash", "[verify][aut
 TEST_CASE("file truncated inside the certificate table: malformed", "[verify][authenticode]") {
   if (!have_samples()) return;
   const auto r = verify_sample("signed-truncated.exe");
-  CHECK(r.status == SignatureStatus::Malformed);
-  CHECK(has_flag(r.flags, VerifyFlag::Malformed));
+  CHECK(r.status() == SignatureStatus::Malformed);
+  CHECK(has_flag(r.flags(), VerifyFlag::Malformed));
   CHECK(r.hashes.sha256.empty());
   CHECK_FALSE(r.warnings.empty());
 }
@@ -317,38 +317,38 @@ TEST_CASE("revoked signer: revoked only with an offline CRL directory", "[verify
   CHECK(with_crl->crl_count() == 1);
 
   const auto revoked = verify_file(kSigned / "signed-revoked.exe", &*with_crl, k2026_01_01);
-  CHECK(revoked.status == SignatureStatus::Invalid);
-  CHECK(revoked.flags == flags({VerifyFlag::Revoked}));
+  CHECK(revoked.status() == SignatureStatus::Invalid);
+  CHECK(revoked.flags() == flags({VerifyFlag::Revoked}));
 
   const auto good = verify_file(kSigned / "signed-sha256.exe", &*with_crl, k2026_01_01);
-  CHECK(good.status == SignatureStatus::Valid);
-  CHECK(good.flags == 0);  // revocation was checked this time
+  CHECK(good.status() == SignatureStatus::Valid);
+  CHECK(good.flags() == 0);  // revocation was checked this time
 
   const auto no_crl = verify_sample("signed-revoked.exe");
-  CHECK(no_crl.status == SignatureStatus::Valid);
-  CHECK(no_crl.flags == kNoRevocation);
+  CHECK(no_crl.status() == SignatureStatus::Valid);
+  CHECK(no_crl.flags() == kNoRevocation);
 }
 
 TEST_CASE("trust decisions need an anchor", "[verify][authenticode]") {
   if (!have_samples()) return;
   SECTION("no trust store at all: intact but untrusted") {
     const auto r = verify_file(kSigned / "signed-sha256.exe", nullptr, k2026_01_01);
-    CHECK(r.status == SignatureStatus::Untrusted);
-    CHECK(r.flags == flags({VerifyFlag::UntrustedRoot, VerifyFlag::RevocationNotChecked}));
+    CHECK(r.status() == SignatureStatus::Untrusted);
+    CHECK(r.flags() == flags({VerifyFlag::UntrustedRoot, VerifyFlag::RevocationNotChecked}));
   }
   SECTION("the default (public) anchors do not include the test CA") {
     const auto r = verify_file(kSigned / "signed-timestamped.exe", &default_trust(), k2026_01_01);
-    CHECK(r.status == SignatureStatus::Untrusted);
+    CHECK(r.status() == SignatureStatus::Untrusted);
     // The TSA does not chain either, so the timestamp is not used.
-    CHECK(r.flags == flags({VerifyFlag::UntrustedRoot, VerifyFlag::BadTimestamp,
+    CHECK(r.flags() == flags({VerifyFlag::UntrustedRoot, VerifyFlag::BadTimestamp,
                             VerifyFlag::RevocationNotChecked}));
     REQUIRE(r.primary() != nullptr);
     CHECK(r.primary()->verification_time_source == "scan_time");
   }
   SECTION("before the certificates were issued: not yet valid") {
     const auto r = verify_sample("signed-sha256.exe", 1546300800 /* 2019-01-01 */);
-    CHECK(r.status == SignatureStatus::Invalid);
-    CHECK(has_flag(r.flags, VerifyFlag::NotYetValid));
+    CHECK(r.status() == SignatureStatus::Invalid);
+    CHECK(has_flag(r.flags(), VerifyFlag::NotYetValid));
   }
 }
 
@@ -365,7 +365,7 @@ TEST_CASE("one TrustStore serves many threads at once", "[verify][authenticode][
     layouts.push_back(*test::pe_layout_from_bytes(files.back()));
     const auto r = verify_authenticode(files.back(), layouts.back(),
                                        VerifyContext{&sample_trust(), k2026_01_01});
-    expected.push_back(std::string(to_string(r.status)) + flag_list(r.flags) + r.hashes.sha256);
+    expected.push_back(std::string(to_string(r.status())) + flag_list(r.flags()) + r.hashes.sha256);
   }
   std::vector<int> mismatches(4, 0);
   std::vector<std::thread> threads;
@@ -375,7 +375,7 @@ TEST_CASE("one TrustStore serves many threads at once", "[verify][authenticode][
         for (std::size_t i = 0; i < files.size(); ++i) {
           const auto r = verify_authenticode(files[i], layouts[i],
                                              VerifyContext{&sample_trust(), k2026_01_01});
-          if (std::string(to_string(r.status)) + flag_list(r.flags) + r.hashes.sha256 != expected[i])
+          if (std::string(to_string(r.status())) + flag_list(r.flags()) + r.hashes.sha256 != expected[i])
             ++mismatches[t];
         }
     });
@@ -469,7 +469,7 @@ TEST_CASE("real: Debian shimx64.efi.signed carries two timestamped Microsoft sig
     CHECK(s.status == SignatureStatus::Valid);
     CHECK(s.flags == kNoRevocation);
   }
-  CHECK(r.status == SignatureStatus::Valid);
+  CHECK(r.status() == SignatureStatus::Valid);
 
   // A clock before the timestamp makes the timestamp unusable; the chain is then checked at
   // the clock (2026-04-01, when both leaf certificates were already valid).
@@ -497,14 +497,14 @@ TEST_CASE("real: Debian-signed GRUB and kernel chain to the Debian Secure Boot C
   for (const auto& [p, cn] : cases) {
     if (!fs::exists(p)) continue;
     const auto r = verify_file(p, &default_trust(), k2026_11_23);
-    INFO(p.string() << ": " << flag_list(r.flags));
+    INFO(p.string() << ": " << flag_list(r.flags()));
     REQUIRE(r.primary() != nullptr);
     CHECK(r.primary()->signer.subject_cn == cn);
     REQUIRE_FALSE(r.primary()->chain.empty());
     CHECK(r.primary()->chain.back().subject_cn == "Debian Secure Boot CA");
     CHECK(r.primary()->anchor_set == "debian-secure-boot");
     CHECK(r.primary()->signed_digest_hex == r.primary()->computed_digest_hex);
-    CHECK(r.status == SignatureStatus::Valid);
+    CHECK(r.status() == SignatureStatus::Valid);
   }
 }
 
@@ -516,9 +516,9 @@ TEST_CASE("real: Microsoft-signed vsce-sign.exe from npm, RFC 3161 timestamp",
     return;
   }
   const auto r = verify_file(exe, &default_trust(), k2026_11_23);
-  INFO(flag_list(r.flags));
+  INFO(flag_list(r.flags()));
   REQUIRE(r.primary() != nullptr);
-  const SignatureInfo& s = *r.primary();
+  const Signature& s = *r.primary();
   CHECK(s.signer.subject_cn == "Microsoft Corporation");
   CHECK(s.signer.subject_o == "Microsoft Corporation");
   REQUIRE_FALSE(s.chain.empty());
@@ -527,7 +527,7 @@ TEST_CASE("real: Microsoft-signed vsce-sign.exe from npm, RFC 3161 timestamp",
   CHECK(s.signed_digest_hex == s.computed_digest_hex);
   CHECK(s.timestamp_kind == "rfc3161");
   CHECK(s.verification_time_source == "timestamp");
-  CHECK(r.status == SignatureStatus::Valid);
+  CHECK(r.status() == SignatureStatus::Valid);
 }
 
 TEST_CASE("real: DigiCert-signed snoretoast from npm", "[verify][authenticode][real]") {
@@ -537,12 +537,12 @@ TEST_CASE("real: DigiCert-signed snoretoast from npm", "[verify][authenticode][r
     return;
   }
   const auto r = verify_file(exe, &default_trust(), k2026_11_23);
-  INFO(flag_list(r.flags));
+  INFO(flag_list(r.flags()));
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->signer.subject_cn == "K Desktop Environment e.V.");
   REQUIRE_FALSE(r.primary()->chain.empty());
   CHECK(r.primary()->chain.back().subject_cn == "DigiCert Assured ID Root CA");
   CHECK(r.primary()->signed_digest_hex == r.primary()->computed_digest_hex);
   CHECK(r.primary()->verification_time_source == "timestamp");
-  CHECK(r.status == SignatureStatus::Valid);
+  CHECK(r.status() == SignatureStatus::Valid);
 }

@@ -125,7 +125,7 @@ TEST_CASE("a catalog signed by the test CA parses and verifies", "[verify][catal
 // (2026) the signer has long expired: only a verified timestamp can make such a catalog valid.
 constexpr std::int64_t k2020_05_01 = 1588291200;
 
-bool has_error(const SignatureInfo& s, std::string_view needle) {
+bool has_error(const Signature& s, std::string_view needle) {
   for (const std::string& e : s.errors)
     if (e.find(needle) != std::string::npos) return true;
   return false;
@@ -135,7 +135,7 @@ TEST_CASE("catalog with an RFC 3161 timestamp: expired signer, valid at the time
           "[verify][catalog][timestamp]") {
   if (!have_samples()) return;
   const Catalog cat = load("driver-ts.cat", ctx());
-  const SignatureInfo& s = cat.signature;
+  const Signature& s = cat.signature;
   INFO("flags " << testing_flags(s.flags) << "; first error: " << (s.errors.empty() ? "" : s.errors[0]));
   CHECK(s.status == SignatureStatus::Valid);
   CHECK(s.flags == static_cast<VerifyFlags>(VerifyFlag::RevocationNotChecked));
@@ -180,7 +180,7 @@ TEST_CASE("catalog with a timestamp over another signature: invalid, expired + b
           "[verify][catalog][timestamp]") {
   if (!have_samples()) return;
   const Catalog cat = load("driver-ts-bad.cat", ctx());
-  const SignatureInfo& s = cat.signature;
+  const Signature& s = cat.signature;
   INFO("flags " << testing_flags(s.flags));
   CHECK(s.status == SignatureStatus::Invalid);
   CHECK(has_flag(s.flags, VerifyFlag::BadTimestamp));
@@ -198,7 +198,7 @@ TEST_CASE("catalog with a legacy PKCS#9 countersignature: valid at the countersi
           "[verify][catalog][timestamp]") {
   if (!have_samples()) return;
   const Catalog cat = load("driver-ts-pkcs9.cat", ctx());
-  const SignatureInfo& s = cat.signature;
+  const Signature& s = cat.signature;
   INFO("flags " << testing_flags(s.flags) << "; first error: " << (s.errors.empty() ? "" : s.errors[0]));
   CHECK(s.status == SignatureStatus::Valid);
   CHECK(s.flags == static_cast<VerifyFlags>(VerifyFlag::RevocationNotChecked));
@@ -246,7 +246,7 @@ TEST_CASE("every single-byte corruption of a catalog timestamp: no crash, never 
     mutated[i] ^= std::byte{0x5A};
     auto r = parse_catalog(mutated, name, ctx());
     if (!r) continue;  // a corrupted length can make the whole PKCS#7 unreadable
-    const SignatureInfo& s = r->signature;
+    const Signature& s = r->signature;
     // The signer expired in 2021: only the genuine timestamp can make the catalog valid.
     if (s.status != SignatureStatus::Valid) continue;
     ++valid;

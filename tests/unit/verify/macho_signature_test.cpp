@@ -27,6 +27,13 @@ namespace {
 
 using Bytes = std::vector<std::byte>;
 
+/// The common names of a signature's chain, leaf first.
+std::vector<std::string> chain_names(const Signature& s) {
+  std::vector<std::string> out;
+  for (const CertInfo& c : s.chain) out.push_back(c.subject_cn);
+  return out;
+}
+
 std::string fmt_hex(std::byte b) {
   static constexpr char kDigits[] = "0123456789abcdef";
   const auto v = std::to_integer<unsigned>(b);
@@ -345,7 +352,7 @@ TEST_CASE("no LC_CODE_SIGNATURE is unsigned", "[verify][macho]") {
   const Bytes code = make_code(100);
   const auto r = verify_macho_signature(code, {0, code.size(), 0, 0}, MachOTrustAnchors{}, kNow);
   CHECK(r.status == SignatureStatus::Unsigned);
-  CHECK(r.kind == MachOSignatureKind::None);
+  CHECK(r.macho()->kind == MachOSignatureKind::None);
 }
 
 TEST_CASE("ad-hoc and linker-signed slices are untrusted with their kind", "[verify][macho]") {
@@ -358,25 +365,25 @@ TEST_CASE("ad-hoc and linker-signed slices are untrusted with their kind", "[ver
   const auto r = verify_macho_signature(s.file, s.where, MachOTrustAnchors{}, kNow);
   CHECK(r.status == SignatureStatus::Untrusted);
   CHECK(r.flags == 0);
-  CHECK(r.kind == (flags & 0x20000 ? MachOSignatureKind::LinkerSigned : MachOSignatureKind::AdHoc));
-  CHECK(r.identifier == "com.example.trustscan-demo");
-  CHECK(r.team_id.empty());
-  CHECK(r.hash_type == "sha256");
-  CHECK(r.cdhash == [&] {
+  CHECK(r.macho()->kind == (flags & 0x20000 ? MachOSignatureKind::LinkerSigned : MachOSignatureKind::AdHoc));
+  CHECK(r.macho()->identifier == "com.example.trustscan-demo");
+  CHECK(r.macho()->team_id.empty());
+  CHECK(r.digest_algorithm == "sha256");
+  CHECK(r.macho()->cdhash == [&] {
     const Bytes h = digest("SHA256", p.cd());
     std::string hex;
     for (int i = 0; i < 20; ++i) hex += fmt_hex(h[i]);
     return hex;
   }());
-  CHECK_FALSE(r.has_cms);
-  CHECK(r.has_requirements);
-  CHECK(r.has_entitlements);
-  CHECK(r.entitlements == kEntitlementsXml);
-  CHECK(r.code_directories.size() == 1);
-  CHECK(r.code_directories[0].page_hashes_ok);
-  CHECK(r.code_directories[0].code_slots == 6);
-  if (flags == 0x10002) CHECK(r.flag_names == std::vector<std::string>{"adhoc", "runtime"});
-  if (flags == 0x20002) CHECK(r.flag_names == std::vector<std::string>{"adhoc", "linker_signed"});
+  CHECK_FALSE(r.macho()->has_cms);
+  CHECK(r.macho()->has_requirements);
+  CHECK(r.macho()->has_entitlements);
+  CHECK(r.macho()->entitlements == kEntitlementsXml);
+  CHECK(r.macho()->code_directories.size() == 1);
+  CHECK(r.macho()->code_directories[0].page_hashes_ok);
+  CHECK(r.macho()->code_directories[0].code_slots == 6);
+  if (flags == 0x10002) CHECK(r.macho()->flag_names == std::vector<std::string>{"adhoc", "runtime"});
+  if (flags == 0x20002) CHECK(r.macho()->flag_names == std::vector<std::string>{"adhoc", "linker_signed"});
 }
 
 TEST_CASE("a flipped code byte is a bad page hash naming the page", "[verify][macho]") {
@@ -388,8 +395,8 @@ TEST_CASE("a flipped code byte is a bad page hash naming the page", "[verify][ma
   const auto r = verify_macho_signature(s.file, s.where, MachOTrustAnchors{}, kNow);
   CHECK(r.status == SignatureStatus::Invalid);
   CHECK(names(r.flags) == std::vector<std::string>{"bad_page_hash"});
-  REQUIRE(r.first_bad_page);
-  CHECK(*r.first_bad_page == page);
+  REQUIRE(r.macho()->first_bad_page);
+  CHECK(*r.macho()->first_bad_page == page);
 }
 
 TEST_CASE("special slots bind requirements and entitlements", "[verify][macho]") {
@@ -422,16 +429,16 @@ TEST_CASE("a CMS signature over the CodeDirectory chains to the configured ancho
     CHECK(r.status == SignatureStatus::Valid);
     CHECK(r.flags == 0);
     CHECK(r.errors.empty());
-    CHECK(r.kind == MachOSignatureKind::Other);
-    CHECK(r.has_cms);
-    CHECK(r.cms_digest_algorithm == "sha256");
-    CHECK(r.team_id == "TEAM123456");
-    CHECK(r.signer.common_name == "trustscan test signer");
-    CHECK(r.signer.organization == "trustscan tests");
-    CHECK(r.signer.chain == std::vector<std::string>{"trustscan test signer", "trustscan test code-signing root"});
+    CHECK(r.macho()->kind == MachOSignatureKind::Other);
+    CHECK(r.macho()->has_cms);
+    CHECK(r.macho()->cms_digest_algorithm == "sha256");
+    CHECK(r.macho()->team_id == "TEAM123456");
+    CHECK(r.signer.subject_cn == "trustscan test signer");
+    CHECK(r.signer.subject_o == "trustscan tests");
+    CHECK(chain_names(r) == std::vector<std::string>{"trustscan test signer", "trustscan test code-signing root"});
     CHECK(r.signing_time.has_value());
     CHECK_FALSE(r.timestamp.has_value());
-    CHECK(r.verification_time == kNow);
+    CHECK(r.macho()->verification_time == kNow);
     CHECK(r.verification_time_source == "clock");
   }
   SECTION("Apple roots only: untrusted root") {
@@ -491,9 +498,9 @@ TEST_CASE("alternate CodeDirectories must be bound by the CMS cdhashes attribute
     const auto r = verify_macho_signature(s.file, s.where, pki.anchors(), kNow);
     INFO((r.errors.empty() ? std::string() : r.errors[0]));
     CHECK(r.status == SignatureStatus::Valid);
-    CHECK(r.hash_type == "sha256");
-    CHECK(r.code_directories.size() == 2);
-    CHECK(r.cdhash == r.code_directories[1].cdhash);
+    CHECK(r.digest_algorithm == "sha256");
+    CHECK(r.macho()->code_directories.size() == 2);
+    CHECK(r.macho()->cdhash == r.macho()->code_directories[1].cdhash);
   }
   SECTION("not listed: bad digest") {
     const auto s = slice_with(p.code, super_blob({{0, cd1}, {2, p.requirements}, {5, p.entitlements},
@@ -630,19 +637,20 @@ TEST_CASE("real npm Mach-O binaries: Developer ID, ad-hoc, linker-signed, unsign
     INFO("slice " << i);
     const auto r = verify_macho_signature(file, where[i], anchors, now);
     CHECK(to_string(r.status) == to_string(e.slices[i].first));
-    CHECK(to_string(r.kind) == to_string(e.slices[i].second));
+    CHECK(to_string(r.macho()->kind) == to_string(e.slices[i].second));
     CHECK(r.flags == 0);
     if (r.status == SignatureStatus::Unsigned) continue;
-    CHECK(r.team_id == e.team);
-    CHECK(r.cdhash.size() == 40);
-    CHECK(r.hash_type == "sha256");
-    if (r.kind == MachOSignatureKind::DeveloperId) {
-      CHECK(r.signer.common_name == "Developer ID Application: GetSentry LLC (97JCY7859U)");
-      CHECK(r.signer.organization == "GetSentry LLC");
-      CHECK(r.signer.organizational_unit == "97JCY7859U");
-      CHECK(r.signer.chain.back() == "Apple Root CA");
+    CHECK(r.macho()->team_id == e.team);
+    CHECK(r.macho()->cdhash.size() == 40);
+    CHECK(r.digest_algorithm == "sha256");
+    if (r.macho()->kind == MachOSignatureKind::DeveloperId) {
+      CHECK(r.signer.subject_cn == "Developer ID Application: GetSentry LLC (97JCY7859U)");
+      CHECK(r.signer.subject_o == "GetSentry LLC");
+      CHECK(r.signer.subject_ou == "97JCY7859U");
+      REQUIRE_FALSE(r.chain.empty());
+      CHECK(r.chain.back().subject_cn == "Apple Root CA");
       CHECK(r.verification_time_source == "timestamp");
-      CHECK(r.flag_names == std::vector<std::string>{"runtime"});
+      CHECK(r.macho()->flag_names == std::vector<std::string>{"runtime"});
     }
   }
 }
@@ -665,7 +673,7 @@ TEST_CASE("real Mach-O: a flipped byte in a code page is a bad page hash", "[ver
     const auto r = verify_macho_signature(std::as_bytes(std::span(bytes)), w, anchors, std::time(nullptr));
     CHECK(r.status == SignatureStatus::Invalid);
     CHECK(names(r.flags) == std::vector<std::string>{"bad_page_hash"});
-    REQUIRE(r.first_bad_page);
-    CHECK(*r.first_bad_page == 7);
+    REQUIRE(r.macho()->first_bad_page);
+    CHECK(*r.macho()->first_bad_page == 7);
   }
 }

@@ -1,6 +1,6 @@
 // Rules are not run on the scanned kernel's own in-tree modules (issue 9, rule_scope.hpp), and only
 // on those. Samples: tools/make_modsig_samples.sh (the fake kernels carry signing_key's certificate).
-#include "pipeline/rule_scope.hpp"
+#include "match/rule_scope.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,6 +17,13 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path modsig(const char* name) { return test::samples_dir() / "modsig" / name; }
+
+/// The module signature of a record (nullptr when it has none).
+const verify::Signature* module_signature(const record::FileRecord& r) {
+  for (const verify::Signature& s : r.signatures.signatures)
+    if (s.source == verify::SignatureSource::Module) return &s;
+  return nullptr;
+}
 
 /// A root with a kernel image holding signing_key, and three modules, plus a rule that matches
 /// all of them (the description string in their .modinfo).
@@ -36,8 +43,8 @@ struct Root {
   }
 };
 
-std::map<std::string, const pipeline::FileRecord*> by_name(const pipeline::ScanResult& r) {
-  std::map<std::string, const pipeline::FileRecord*> out;
+std::map<std::string, const record::FileRecord*> by_name(const pipeline::ScanResult& r) {
+  std::map<std::string, const record::FileRecord*> out;
   for (const auto& rec : r.records) out[rec.file.path.substr(rec.file.path.find_last_of('/') + 1)] = &rec;
   return out;
 }
@@ -59,7 +66,7 @@ pipeline::ScanResult scan(const Root& root, bool match_all, bool kernel_keys,
   return std::move(*result);
 }
 
-bool matched(const pipeline::FileRecord& r) {
+bool matched(const record::FileRecord& r) {
   return r.matches.size() == 1 && r.matches[0].rule == "Test_Modinfo";
 }
 
@@ -71,9 +78,10 @@ TEST_CASE("an in-tree module signed with its kernel's build key is not matched, 
   auto recs = by_name(result);
   for (const char* name : {"intree.ko", "outoftree.ko", "otherkey.ko"}) REQUIRE(recs.count(name) == 1);
   const auto& intree = *recs.at("intree.ko");
-  REQUIRE(intree.module_signature);
-  CHECK(intree.module_signature->status == verify::SignatureStatus::Valid);
-  CHECK(intree.module_signature->kernel_build_key);
+  const verify::Signature* sig = module_signature(intree);
+  REQUIRE(sig);
+  CHECK(sig->status == verify::SignatureStatus::Valid);
+  CHECK(sig->module()->kernel_build_key);
   REQUIRE(intree.rules_skipped);
   CHECK(intree.rules_skipped->find("vmlinuz-test") != std::string::npos);
   CHECK(intree.matches.empty());
@@ -99,34 +107,37 @@ TEST_CASE("a key given with --module-keys never makes a module skip the rules", 
   const auto result = scan(root, false, false);
   auto recs = by_name(result);
   const auto& intree = *recs.at("intree.ko");
-  REQUIRE(intree.module_signature);
-  CHECK(intree.module_signature->status == verify::SignatureStatus::Valid);
-  CHECK(intree.module_signature->key_source_kind == "module_keys");
-  CHECK_FALSE(intree.module_signature->kernel_build_key);
+  const verify::Signature* sig = module_signature(intree);
+  REQUIRE(sig);
+  CHECK(sig->status == verify::SignatureStatus::Valid);
+  CHECK(sig->module()->key_source_kind == "module_keys");
+  CHECK_FALSE(sig->module()->kernel_build_key);
   CHECK(matched(intree));
   CHECK(result.summary.rules_skipped == 0);
 }
 
 TEST_CASE("rules_not_needed wants every condition", "[pipeline][rule_scope]") {
-  pipeline::FileRecord rec;
+  record::FileRecord rec;
   rec.binary.emplace();
   rec.binary->elf.emplace();
   rec.binary->elf->modinfo["intree"] = "Y";
   rec.classification.type = FileType::KernelModule;
-  rec.module_signature.emplace();
-  rec.module_signature->status = verify::SignatureStatus::Valid;
-  rec.module_signature->kernel_build_key = true;
-  rec.module_signature->key_source = "/boot/vmlinuz";
-  CHECK(pipeline::rules_not_needed(rec));
+  verify::Signature& sig = rec.signatures.signatures.emplace_back();
+  sig.source = verify::SignatureSource::Module;
+  sig.status = verify::SignatureStatus::Valid;
+  verify::ModuleDetails& details = sig.details.emplace<verify::ModuleDetails>();
+  details.kernel_build_key = true;
+  details.key_source = "/boot/vmlinuz";
+  CHECK(match::rules_not_needed(rec));
 
   SECTION("not in-tree") { rec.binary->elf->modinfo["intree"] = "N"; }
   SECTION("no intree key") { rec.binary->elf->modinfo.erase("intree"); }
-  SECTION("signature not valid") { rec.module_signature->status = verify::SignatureStatus::Invalid; }
-  SECTION("not the kernel's build key") { rec.module_signature->kernel_build_key = false; }
-  SECTION("unsigned") { rec.module_signature.reset(); }
+  SECTION("signature not valid") { sig.status = verify::SignatureStatus::Invalid; }
+  SECTION("not the kernel's build key") { details.kernel_build_key = false; }
+  SECTION("unsigned") { rec.signatures.signatures.clear(); }
   SECTION("not a kernel module") { rec.classification.type = FileType::SharedObject; }
   SECTION("an error in a stage") { rec.errors.push_back(Error{Errc::Malformed, "x", "parse"}); }
-  CHECK_FALSE(pipeline::rules_not_needed(rec));
+  CHECK_FALSE(match::rules_not_needed(rec));
 }
 
 TEST_CASE("a cache hit keeps the rule skip, and --match-all does not reuse it", "[pipeline][rule_scope][cache]") {

@@ -5,7 +5,7 @@
 /// One class only: an **in-tree kernel module of the scanned kernel's own build**, i.e. a module
 ///  - whose signature verified (SignatureStatus::Valid),
 ///  - against the module-signing key compiled into a kernel image of the scanned root (the first
-///    certificate of that image's list, ModuleSignatureResult::kernel_build_key; not a key given
+///    certificate of that image's list, verify::ModuleDetails::kernel_build_key; not a key given
 ///    with --module-keys, which is how third-party and DKMS keys arrive),
 ///  - whose .modinfo says `intree=Y` (set by modpost only for modules built inside the kernel
 ///    source tree),
@@ -22,11 +22,11 @@
 #include <optional>
 #include <string>
 
-#include "pipeline/file_record.hpp"
+#include "record/file_record.hpp"
 
-namespace trustscan::pipeline {
+namespace trustscan::match {
 
 /// Why the rules need not run on `rec` (after verify/), or nullopt when they must.
-[[nodiscard]] std::optional<std::string> rules_not_needed(const FileRecord& rec);
+[[nodiscard]] std::optional<std::string> rules_not_needed(const record::FileFacts& rec);
 
-}  // namespace trustscan::pipeline
+}  // namespace trustscan::match

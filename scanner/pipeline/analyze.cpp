@@ -1,0 +1,229 @@
+#include "pipeline/analyze.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <span>
+#include <thread>
+
+#include "attribute/attributor.hpp"
+#include "identify/format.hpp"
+#include "io/decompress.hpp"
+#include "io/hashing.hpp"
+#include "match/rule_scope.hpp"
+#include "parse/parser.hpp"
+#include "policy/evaluator.hpp"
+#include "verify/catalog.hpp"
+#include "verify/verify_file.hpp"
+
+namespace trustscan::pipeline {
+namespace {
+
+using record::FileRecord;
+using Matches = Result<std::vector<match::RuleMatch>>;
+
+Error internal(const std::exception& e, std::string stage) {
+  return Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), std::move(stage)};
+}
+
+/// The file's bytes as the later stages see them: as read, or the decompressed module.
+struct Bytes {
+  io::FileContents read = io::FileContents::adopt({});  ///< the file as stored
+  std::vector<std::byte> inflated;  ///< a .ko.xz/.ko.zst decompressed; empty otherwise
+  [[nodiscard]] std::span<const std::byte> view() const {
+    return inflated.empty() ? read.bytes() : std::span<const std::byte>(inflated);
+  }
+};
+
+/// map/: the SHA-256 of the file as stored; for a signed module also that of its signed content,
+/// in the same pass (the module verifier then does not hash it again).
+std::optional<verify::SignedContentDigest> hash_file(FileRecord& rec, std::span<const std::byte> bytes) {
+  if (auto signed_size = rec.format == Format::Elf ? verify::module_signed_size(bytes) : std::nullopt) {
+    io::Sha256WithPrefix h = io::sha256_with_prefix(bytes, *signed_size);
+    rec.sha256 = std::move(h.hex);
+    return verify::SignedContentDigest{*signed_size, h.prefix};
+  }
+  rec.sha256 = io::sha256_hex(bytes);
+  return std::nullopt;
+}
+
+/// map/ + identify/: a compressed module inflated and identified; false (with an error on the
+/// record) when that fails or the payload is not an ELF file.
+bool decompress(FileRecord& rec, Bytes& bytes, const Limits& limits) {
+  if (rec.compression == Compression::None) return true;
+  auto out = io::decompress(rec.compression, bytes.read.bytes(), limits.max_decompressed_size);
+  if (!out) {
+    rec.errors.push_back(at_stage(out.error(), "map"));
+    return false;
+  }
+  bytes.inflated = std::move(*out);
+  const std::span<const std::byte> view = bytes.view();
+  rec.decompressed_size = view.size();
+  rec.format = identify::sniff(view.first(std::min(view.size(), identify::kSniffBytes)), view.size(), "").format;
+  if (rec.format == Format::Elf) return true;
+  rec.errors.push_back(Error{Errc::Malformed, "compressed module does not contain an ELF file", "identify"});
+  return false;
+}
+
+/// parse/: the model and its classification; an error on the record when the file is above the
+/// parse limit or cannot be parsed (it is still matched and attributed: a broken or oversized
+/// file from a flagged vendor must not disappear from the findings).
+bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
+  const std::span<const std::byte> view = bytes.view();
+  if (view.size() > limits.max_parse_size) {
+    rec.errors.push_back(Error{Errc::TooLarge,
+                               std::to_string(view.size() >> 20) + " MiB is above the parse limit of " +
+                                   std::to_string(limits.max_parse_size >> 20) + " MiB (--max-parse-size); not parsed",
+                               "parse"});
+    return false;
+  }
+  auto model = bytes.inflated.empty() ? parse::parse_binary(rec.format, bytes.read.buffer(), limits)
+                                      : parse::parse_binary(rec.format, view, limits);
+  if (!model) {
+    rec.errors.push_back(at_stage(model.error(), "parse"));
+    return false;
+  }
+  rec.classification = parse::classify(*model, rec.file.path);
+  model->type = rec.classification.type;
+  rec.binary = std::move(*model);
+  return true;
+}
+
+/// verify/: every signature in the file's own bytes.
+void verify_stage(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx,
+                  const std::optional<verify::SignedContentDigest>& module_digest) {
+  try {
+    const verify::VerifyServices services{&ctx.trust, &ctx.apple,
+                                          [&ctx]() -> const verify::KernelKeyring& { return ctx.kernel_keys.keys(); },
+                                          ctx.verify_time};
+    rec.signatures = verify::verify_file({bytes, *rec.binary, rec.classification.type,
+                                          module_digest ? &*module_digest : nullptr},
+                                         services);
+  } catch (const std::exception& e) {  // a verifier bug must not lose the parse results
+    rec.errors.push_back(internal(e, "verify"));
+  }
+}
+
+/// Files at least this large have their rules run on a spare core, when there is one.
+constexpr std::size_t kSpareCoreBytes = std::size_t{4} << 20;
+
+/// The rules of one large file, run on a core a finished worker left (SpareCores) while the
+/// file's own thread verifies its signatures: near the end of a scan, a few large files then keep
+/// every core busy. Both threads only read the bytes (LIEF's in-place rewrites are undone before
+/// parse_binary returns). Its own YARA scanner: a Matcher is per thread. Joins on destruction.
+class RulesOnSpareCore {
+ public:
+  RulesOnSpareCore(const match::RuleSet& rules, std::string path, Format format, std::optional<Privilege> privilege,
+                   std::span<const std::byte> bytes, SpareCores& spare)
+      : thread_([this, &rules, path = std::move(path), format, privilege, bytes, &spare] {
+          try {
+            auto matcher = match::Matcher::create(rules);
+            result_ = matcher ? matcher->scan_file(bytes, path, format, privilege) : Matches(std::unexpected(matcher.error()));
+          } catch (const std::exception& e) {
+            result_ = std::unexpected(Error{Errc::Internal, std::string("unexpected exception: ") + e.what()});
+          }
+          spare.give();
+        }) {}
+  RulesOnSpareCore(const RulesOnSpareCore&) = delete;  // the thread holds `this`
+  RulesOnSpareCore& operator=(const RulesOnSpareCore&) = delete;
+  /// Waits for the rules and returns what they found.
+  Matches get() {
+    thread_.join();
+    return std::move(result_);
+  }
+
+ private:
+  Matches result_ = std::vector<match::RuleMatch>{};
+  std::jthread thread_;  // last: joined before result_ is destroyed
+};
+
+/// match/, started early: a large parsed file's rules on a spare core, if one is free. Never for
+/// kernel modules: whether their rules run depends on their signature (rules_not_needed).
+std::optional<RulesOnSpareCore>& start_rules_on_spare_core(std::optional<RulesOnSpareCore>& side, const FileRecord& rec,
+                                                           std::span<const std::byte> bytes, const AnalysisTools& t) {
+  if (!t.matcher || !t.spare || !t.ctx.rules || bytes.size() < kSpareCoreBytes ||
+      rec.classification.type == FileType::KernelModule || !t.spare->take())
+    return side;
+  try {
+    side.emplace(*t.ctx.rules, rec.file.path, rec.format, rec.rule_privilege, bytes, *t.spare);
+    t.spare->count_lent();
+  } catch (...) {  // no thread (e.g. under --max-memory): the core goes back, the rules run here
+    t.spare->give();
+  }
+  return side;
+}
+
+void store_matches(FileRecord& rec, Matches found) {
+  if (found) rec.matches = std::move(*found);
+  else rec.errors.push_back(at_stage(found.error(), "match"));
+}
+
+/// match/: the shared rules over the same bytes, unless they are not needed for this file.
+void match_stage(FileRecord& rec, std::span<const std::byte> bytes, const AnalysisTools& t) {
+  if (!t.matcher) return;
+  if (!t.ctx.match_all) rec.rules_skipped = match::rules_not_needed(rec);
+  if (!rec.rules_skipped) store_matches(rec, t.matcher->scan_file(bytes, rec.file.path, rec.format, rec.rule_privilege));
+}
+
+}  // namespace
+
+Error at_stage(Error e, std::string stage) {
+  e.stage = std::move(stage);
+  return e;
+}
+
+FileRecord record_of(const discover::FileRef& f, record::FileFacts&& facts, std::optional<record::WindowsFacts> windows) {
+  FileRecord rec;
+  static_cast<record::FileFacts&>(rec) = std::move(facts);
+  rec.file = f;
+  rec.windows = std::move(windows);
+  return rec;
+}
+
+Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::optional<record::WindowsFacts> windows,
+                const AnalysisTools& t) {
+  auto file = root.open_file(f.relative, f.inode);
+  if (!file) return discover::PathError{f.path, at_stage(file.error(), "map")};
+  auto prefix = (*file)->read_prefix(identify::kSniffBytes);
+  if (!prefix) return discover::PathError{f.path, at_stage(prefix.error(), "map")};
+  const identify::Identity id = identify::sniff(*prefix, f.size, f.path);
+  if (id.format == Format::Unknown && id.compression == Compression::None) return NotBinary{};
+
+  record::FileFacts identified;
+  identified.format = id.format;
+  identified.compression = id.compression;
+  FileRecord rec = record_of(f, std::move(identified), std::move(windows));
+  Bytes bytes;
+  {
+    auto contents = (*file)->read_all(t.limits.max_file_size);
+    file->reset();  // closed before the analysis: an image volume's handle goes back to its pool
+    if (!contents) return discover::PathError{f.path, at_stage(contents.error(), "map")};
+    bytes.read = std::move(*contents);
+  }
+  rec.file.size = bytes.read.bytes().size();
+  const std::optional<verify::SignedContentDigest> module_digest = hash_file(rec, bytes.read.bytes());
+  if (!decompress(rec, bytes, t.limits)) return rec;
+
+  std::optional<RulesOnSpareCore> side_rules;  // after the bytes: joined before they are freed
+  if (parse_stage(rec, bytes, t.limits)) {
+    rec.rule_privilege = rec.privilege();
+    start_rules_on_spare_core(side_rules, rec, bytes.view(), t);
+    verify_stage(rec, bytes.view(), t.ctx, module_digest);
+  }
+  if (side_rules) store_matches(rec, side_rules->get());
+  else match_stage(rec, bytes.view(), t);
+  return rec;
+}
+
+void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
+  try {
+    if (rec.signatures.authentihash) rec.catalog_signatures = verify::catalog_signatures(*rec.signatures.authentihash, win.catalogs);
+  } catch (const std::exception& e) {
+    rec.errors.push_back(internal(e, "verify"));
+  }
+  rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
+                                           rec.binary ? rec.binary->macho_slices.size() : 0);
+  rec.attribution = attribute::attribute(rec, ctx.vendors);
+  if (rec.attribution) rec.verdict = policy::evaluate(ctx.policy, policy::subject_of(rec, ctx.vendors));
+}
+
+}  // namespace trustscan::pipeline

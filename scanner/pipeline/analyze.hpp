@@ -1,0 +1,57 @@
+#pragma once
+/// \file
+/// pipeline/ internal: one file through the stages. analyze() runs the stages that read the
+/// file's bytes (identify → map → parse → verify → match: record::FileFacts, what the cache
+/// keeps); complete() the stages that depend on the scan's context (catalogs and the signature
+/// decision → attribute → policy). pipeline.cpp schedules files, asks the cache, and calls these.
+
+#include <optional>
+#include <variant>
+
+#include "core/limits.hpp"
+#include "discover/file_ref.hpp"
+#include "discover/walker.hpp"
+#include "io/file_source.hpp"
+#include "match/matcher.hpp"
+#include "pipeline/context.hpp"
+#include "pipeline/windows_image.hpp"
+#include "pipeline/worker_pool.hpp"
+#include "record/file_record.hpp"
+
+namespace trustscan::pipeline {
+
+struct NotScanned {};  ///< not reached: the scan stopped, or the file timed out
+struct NotBinary {};   ///< read, and not a PE, ELF or Mach-O file
+/// What became of one listed file.
+using Outcome = std::variant<NotScanned, NotBinary, record::FileRecord, discover::PathError>;
+
+/// What one file's analysis uses besides the file; shared, read-only (the matcher is the
+/// calling thread's own).
+struct AnalysisTools {
+  const Context& ctx;
+  const Limits& limits;
+  match::Matcher* matcher = nullptr;  ///< nullptr: no rules (none loaded, or the scanner failed)
+  SpareCores* spare = nullptr;        ///< cores lent by finished workers; nullptr: never borrow
+};
+
+/// The stages that read the file: opens `f` in `root`, identifies it, reads and hashes it,
+/// decompresses a compressed module, parses, verifies and matches it. `windows`: the Windows
+/// join, made before (it decides the privilege the rules see). Failures before the file is
+/// known to be a binary make it a PathError; failures after that are errors inside its record.
+/// The facts of the result depend on the file's bytes and the configuration only.
+[[nodiscard]] Outcome analyze(const discover::FileRef& f, const io::FileSource& root,
+                              std::optional<record::WindowsFacts> windows, const AnalysisTools& tools);
+
+/// The stages that depend on more than the file — the catalogs of the scan and the file's
+/// signature decision, the vendor list, the policy — on a record freshly analysed or rebuilt
+/// from the cache.
+void complete(record::FileRecord& rec, const Context& ctx, const WindowsState& win);
+
+/// `rec`'s facts taken as a fresh record of `f` with the Windows join `windows` (a cache hit).
+[[nodiscard]] record::FileRecord record_of(const discover::FileRef& f, record::FileFacts&& facts,
+                                           std::optional<record::WindowsFacts> windows);
+
+/// Attaches `stage` to an error.
+[[nodiscard]] Error at_stage(Error e, std::string stage);
+
+}  // namespace trustscan::pipeline

@@ -1,0 +1,40 @@
+#include "pipeline/summary.hpp"
+
+namespace trustscan::pipeline {
+
+void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const discover::FileRef> files,
+               std::uint64_t non_binaries, const PoolReport& pool) {
+  ScanSummary& s = r.summary;
+  s.directories = walk.directories;
+  s.image_entries = walk.image_entry_counts;
+  s.empty_files = walk.empty_files;
+  s.files_scanned = files.size() - pool.not_started;
+  s.files_seen = files.size() + walk.empty_files;
+  if (auto it = walk.skip_counts.find("too_large"); it != walk.skip_counts.end()) s.files_seen += it->second;
+  s.non_binaries = non_binaries;
+  s.skipped = walk.skip_counts;
+  if (non_binaries) s.skipped["not_binary"] = non_binaries;
+  s.files_not_scanned = pool.not_started;
+  s.files_timed_out = pool.timed_out.size();
+  for (const record::FileRecord& rec : r.records) {
+    ++s.binaries;
+    s.bytes_scanned += rec.file.size;
+    ++s.by_format[std::string(to_string(rec.format))];
+    if (!rec.errors.empty()) ++s.error_count;
+    if (rec.attribution) ++s.attributed;
+    if (!rec.catalog_signatures.empty()) ++s.catalog_signed;
+    if (rec.rules_skipped) ++s.rules_skipped;
+    if (rec.verdict && rec.verdict->finding()) {
+      ++s.findings;
+      ++s.findings_by_severity[std::string(policy::to_string(rec.verdict->severity))];
+    }
+    if (rec.verdict && rec.verdict->suppressed()) ++s.suppressed;
+    if (const std::optional<Privilege> privilege = rec.privilege()) {
+      ++s.by_privilege[std::string(to_string(*privilege))];
+      ++s.by_type[std::string(to_string(rec.classification.type))];
+    }
+  }
+  s.error_count += r.errors.size();
+}
+
+}  // namespace trustscan::pipeline
