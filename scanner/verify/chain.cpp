@@ -243,10 +243,13 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
   // Report the path, and require independently that its top is one of our anchors and allows it.
   result.chain = std::move(attempt.chain);
   result.anchored = !result.anchor_set.empty() && !has_flag(result.flags, VerifyFlag::UntrustedRoot);
-  if (!result.anchored) result.anchor_set.clear();
-  if (!result.anchored && refusals.empty() && trust != nullptr)
-    explain_left_out(trust->impl(), result.chain, purpose, at_unix, leaf_not_before, refusals);
-  result.errors.insert(result.errors.end(), refusals.begin(), refusals.end());
+  if (!result.anchored) {
+    // Why no anchor took the chain (a path found through another anchor needs no explaining).
+    result.anchor_set.clear();
+    if (refusals.empty() && trust != nullptr)
+      explain_left_out(trust->impl(), result.chain, purpose, at_unix, leaf_not_before, refusals);
+    result.errors.insert(result.errors.end(), refusals.begin(), refusals.end());
+  }
   if (!result.anchored && !has_flag(result.flags, VerifyFlag::UntrustedRoot)) {
     add_flag(result.flags, VerifyFlag::UntrustedRoot);
     if (refusals.empty()) result.errors.emplace_back("chain does not end at a trust anchor");
