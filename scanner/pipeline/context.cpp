@@ -52,9 +52,16 @@ Result<std::vector<verify::AnchorSetSpec>> trust_anchor_sets(const ContextOption
     }
     for (const char* name : {"uefi", "debian-secure-boot"}) sets.push_back({name, {shipped / name}, {}, {}});
   }
-  for (const auto& dir : opt.trust_dirs)
-    if (std::none_of(sets.begin(), sets.end(), [&](const verify::AnchorSetSpec& s) { return s.name == dir.string(); }))
-      sets.push_back({dir.string(), {dir}, {}, {}});
+  // One set per --trust-store directory, named as given (given twice: once); a name that is
+  // already a set's ("uefi" given as a relative path) becomes the absolute path.
+  auto named = [&](const std::string& name) {
+    return std::find_if(sets.begin(), sets.end(), [&](const verify::AnchorSetSpec& s) { return s.name == name; });
+  };
+  for (const auto& dir : opt.trust_dirs) {
+    std::string name = dir.string();
+    if (auto it = named(name); it != sets.end() && it->dirs != std::vector{dir}) name = std::filesystem::absolute(dir).string();
+    if (named(name) == sets.end()) sets.push_back({name, {dir}, {}, {}});
+  }
   return sets;
 }
 

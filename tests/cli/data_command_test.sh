@@ -130,6 +130,19 @@ for doc in (builtin, program):
     sig = f["trustscan"]["authenticode"]["signatures"][0]
     assert sig["status"] == "valid" and sig["anchor_set"] == sys.argv[3], sig
 PY
+  # A --trust-store directory named like a shipped set ("uefi", relative) is a set of its own, named
+  # by its absolute path, and anchors the signature; the same directory given twice is one set.
+  mkdir -p "$WORK/cwd/uefi" && cp "$SAMPLES/signed/ca/root.pem" "$WORK/cwd/uefi/"
+  (cd "$WORK/cwd" && expect_exit 0 "$TS" scan -q --format json -o "$WORK/named.json" --data-dir "$WORK/none" \
+    --trust-store uefi --trust-store uefi "$SAMPLES/signed/signed-sha256.exe")
+  $PY - "$WORK/named.json" "$WORK/cwd/uefi" <<'PY' || fail "--trust-store uefi"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+sets = [s["name"] for s in doc["scan"]["verification"]["anchor_sets"]]
+assert sets == ["trustscan-builtin", "uefi", "debian-secure-boot", sys.argv[2]], sets
+sig = doc["files"][0]["trustscan"]["authenticode"]["signatures"][0]
+assert sig["status"] == "valid" and sig["anchor_set"] == sys.argv[2], sig
+PY
   expect_exit 0 "$TS" scan -q --data-dir "$WORK/data" "$SAMPLES/signed/unsigned.exe"
   grep -q "^trust anchors: $ROOT_PROGRAM ([0-9]*, imported 20[0-9-]*), uefi (2), debian-secure-boot (1)" "$WORK/out" || fail "table: $(head -8 "$WORK/out")"
   expect_exit 0 "$TS" scan -q --data-dir "$WORK/none" "$SAMPLES/signed/unsigned.exe"
