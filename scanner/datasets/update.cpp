@@ -85,9 +85,7 @@ ImportOutcome update_one(const ImporterEntry& entry, const UpdateOptions& option
     std::error_code ec;
     fs::create_directories((source / path).parent_path(), ec);
     auto fetched = download(url, source / path, options.timeout_seconds);
-    if (!fetched)
-      return {std::string(entry.name), ImportState::Failed, std::nullopt,
-              fetched.error().message + "; " + std::string(entry.name) + " was not changed"};
+    if (!fetched) return {std::string(entry.name), ImportState::Failed, std::nullopt, fetched.error().message};
   }
   auto outcomes = import_datasets(source, data_dir, join_urls(urls), std::span(&entry, 1));
   if (!outcomes) return {std::string(entry.name), ImportState::Failed, std::nullopt, outcomes.error().message};
