@@ -1,5 +1,5 @@
-# bash completion for trustscan(1). The option list must match 'trustscan scan --help'
-# (CTest 'completion_options' checks it).
+# bash completion for trustscan(1). The option lists must match 'trustscan scan --help' and
+# 'trustscan data import|status|update --help' (CTest 'pkg_completion_options' checks them).
 
 _trustscan() {
     local cur prev words cword
@@ -18,13 +18,25 @@ _trustscan() {
         return
     fi
     if [[ $subcommand == data ]]; then
-        # trustscan data import SRC | status | update (docs/datasets.md)
+        # trustscan data import SRC | status | update (docs/datasets.md); each its own options.
+        local command=
+        for ((i = i + 1; i < cword; i++)); do
+            case ${words[i]} in import | status | update) command=${words[i]}; break ;; esac
+        done
         case $prev in
-            data) COMPREPLY=($(compgen -W 'import status update' -- "$cur")) ;;
-            --data-dir | import) _filedir -d ;;
-            --url | --mirror | --timeout) ;;
-            *) COMPREPLY=($(compgen -W '--data-dir --url --mirror --timeout --help' -- "$cur")) ;;
+            --data-dir) _filedir -d; return ;;
+            --url | --mirror | --timeout) return ;; # a value of the user's own
         esac
+        local options='-h --help --data-dir'
+        case $command in
+            '') COMPREPLY=($(compgen -W 'import status update -h --help' -- "$cur")); return ;;
+            update) options+=' --url --mirror --timeout' ;;
+        esac
+        if [[ $cur == -* || $command != import ]]; then
+            COMPREPLY=($(compgen -W "$options" -- "$cur"))
+        else
+            _filedir -d # SRC
+        fi
         return
     fi
 
