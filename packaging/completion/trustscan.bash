@@ -76,7 +76,7 @@ _trustscan() {
         COMPREPLY=($(compgen -W '-h --help -f --format -o --output -e --exclude
             --max-file-size --max-parse-size -j --threads --file-timeout --max-memory
             -x --one-file-system --trust-store --no-default-trust --data-dir --crl-dir --module-keys
-            --no-kernel-keys --catalog-dir --no-windows-image
+            --no-kernel-keys --strict-padding --catalog-dir --no-windows-image
             --image --partition --include-deleted --hash-image
             --rules --no-default-rules --match-all --vendors --policy --flag-country --flag-vendor
             --all-privileges --fail-on --verify-time --baseline --syslog --syslog-facility

@@ -200,6 +200,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--module-keys", key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
   scan->add_flag("--no-kernel-keys", no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  scan->add_flag("--strict-padding", opt.context.strict_padding,
+                 "Data hidden inside a signature's WIN_CERTIFICATE makes it invalid (as EnableCertPaddingCheck)");
   std::vector<std::string> catalog_dirs;
   bool no_windows_image = false;
   scan->add_option("--catalog-dir", catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")

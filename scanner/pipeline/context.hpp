@@ -52,6 +52,7 @@ struct ContextOptions {
   std::vector<std::string> flag_countries;
   std::vector<std::string> flag_vendors;
   bool all_privileges = false;                     ///< --all-privileges: user-mode software in scope too
+  bool strict_padding = false;                     ///< --strict-padding: certificate padding is invalid
 };
 
 /// A diagnostic about loading (a kernel image that could not be read, a skipped key file).
@@ -120,6 +121,7 @@ struct Context {
                                         ///< (the keyring's own are in kernel_keys.wait())
   /// Imported data sets this scan uses (their provenance, named in every report).
   std::vector<datasets::DatasetInfo> datasets;
+  bool strict_padding = false;  ///< ContextOptions::strict_padding
 };
 
 /// Loads everything shared; roots are needed to find their kernel images.
