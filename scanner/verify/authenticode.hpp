@@ -15,6 +15,8 @@
 ///  5. The signer's chain up to an anchor of the TrustStore, at the verified timestamp time if
 ///     there is one, else at VerifyContext::now_unix            -> Expired, NotYetValid,
 ///     UntrustedRoot, ChainError, Revoked (+ RevocationNotChecked without a CRL directory)
+///     A CA of the path that carries an EKU extension must allow code signing too (as Windows
+///     intersects the usages of the whole path)                                -> NoCodeSigningEku
 ///  6. MD5 as image or signer digest                      -> WeakDigest (informational)
 ///  7. Bytes after the certificate table (outside every hashed range)  -> TrailingData, on every
 ///     signature of the file

@@ -109,6 +109,21 @@ bool leaf_usage_ok(X509* leaf, LeafUsage usage) {
   return false;
 }
 
+/// Whether a CA certificate of the path allows `usage`: without an EKU extension it does not
+/// restrict (RFC 5280 leaves EKUs to end entities; Windows intersects the usages of every
+/// certificate of the path that carries them, anyExtendedKeyUsage allowing all).
+bool ca_allows(X509* ca, LeafUsage usage) {
+  if ((X509_get_extension_flags(ca) & EXFLAG_XKUSAGE) == 0) return true;
+  const std::uint32_t xku = X509_get_extended_key_usage(ca);
+  if ((xku & XKU_ANYEKU) != 0) return true;
+  switch (usage) {
+    case LeafUsage::CodeSigning: return (xku & XKU_CODE_SIGN) != 0;
+    case LeafUsage::TimeStamping: return (xku & XKU_TIMESTAMP) != 0;
+    case LeafUsage::RootListSigner: return true;  // Microsoft's CTL signing CAs are not checked
+  }
+  return true;
+}
+
 /// The purpose an anchor must allow for a chain verified for `usage`.
 std::string_view purpose_of(LeafUsage usage) {
   switch (usage) {
@@ -123,11 +138,13 @@ std::string_view purpose_of(LeafUsage usage) {
 struct Attempt {
   std::vector<Problem> problems;
   std::vector<CertInfo> chain;
+  /// The CAs of `chain` (above the leaf) whose EKU extension does not allow the usage.
+  std::vector<std::string> cas_refusing_usage;
   bool initialised = false;
 };
 
 Attempt build_path(X509_STORE* store, X509* leaf, STACK_OF(X509) * untrusted, std::int64_t at_unix,
-                   bool revocation) {
+                   bool revocation, LeafUsage usage) {
   Attempt attempt;
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store, leaf, untrusted) != 1) {
@@ -149,9 +166,32 @@ Attempt build_path(X509_STORE* store, X509* leaf, STACK_OF(X509) * untrusted, st
   attempt.problems = std::move(collector.problems);
   if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
     const int n = sk_X509_num(built);
-    for (int i = 0; i < n; ++i) attempt.chain.push_back(cert_info(sk_X509_value(built, i)));
+    for (int i = 0; i < n; ++i) {
+      X509* cert = sk_X509_value(built, i);
+      attempt.chain.push_back(cert_info(cert));
+      const CertInfo& info = attempt.chain.back();
+      if (i > 0 && !ca_allows(cert, usage))
+        attempt.cas_refusing_usage.push_back(info.subject_cn.empty() ? info.subject : info.subject_cn);
+    }
   }
   return attempt;
+}
+
+/// The leaf's extended key usage, and every CA's that carries one, must allow `usage`.
+void check_usage(X509* leaf, const Attempt& attempt, LeafUsage usage, ChainResult& result) {
+  const VerifyFlag flag = usage == LeafUsage::CodeSigning ? VerifyFlag::NoCodeSigningEku : VerifyFlag::ChainError;
+  const std::string_view what = usage == LeafUsage::CodeSigning    ? "code-signing"
+                                : usage == LeafUsage::TimeStamping ? "time-stamping"
+                                                                   : "root-list-signer";
+  if (!leaf_usage_ok(leaf, usage)) {
+    add_flag(result.flags, flag);
+    result.errors.push_back(std::string(usage == LeafUsage::TimeStamping ? "timestamp" : "signer") +
+                            " certificate lacks the " + std::string(what) + " extended key usage");
+  }
+  for (const std::string& ca : attempt.cas_refusing_usage) {
+    add_flag(result.flags, flag);
+    result.errors.push_back("CA certificate " + ca + " has extended key usages without " + std::string(what));
+  }
 }
 
 bool reaches_untrusted_root(const std::vector<Problem>& problems) {
@@ -215,7 +255,7 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
   X509_STORE* store = trust != nullptr ? trust->impl().store_for(purpose) : store_owner.get();
   std::set<std::string> excluded;
   std::vector<std::string> refusals;
-  Attempt attempt = build_path(store, leaf, untrusted, at_unix, revocation);
+  Attempt attempt = build_path(store, leaf, untrusted, at_unix, revocation, usage);
   while (trust != nullptr && attempt.initialised && !attempt.chain.empty() && !reaches_untrusted_root(attempt.problems)) {
     const std::string& top = attempt.chain.back().thumbprint_sha256;
     if (!trust->impl().by_thumbprint.contains(top)) break;
@@ -224,7 +264,7 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
     // Refused at this time: look for a path to another anchor; without one, report this path.
     excluded.insert(top);
     store_owner = trust->impl().store_without(purpose, excluded);
-    Attempt retry = build_path(store_owner.get(), leaf, untrusted, at_unix, revocation);
+    Attempt retry = build_path(store_owner.get(), leaf, untrusted, at_unix, revocation, usage);
     if (!retry.initialised || retry.chain.empty() || reaches_untrusted_root(retry.problems)) break;
     attempt = std::move(retry);
   }
@@ -255,17 +295,7 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
     if (refusals.empty()) result.errors.emplace_back("chain does not end at a trust anchor");
   }
 
-  if (!leaf_usage_ok(leaf, usage)) {
-    if (usage == LeafUsage::CodeSigning) {
-      add_flag(result.flags, VerifyFlag::NoCodeSigningEku);
-      result.errors.emplace_back("signer certificate lacks the code-signing extended key usage");
-    } else {
-      add_flag(result.flags, VerifyFlag::ChainError);
-      result.errors.emplace_back(usage == LeafUsage::TimeStamping
-                                     ? "timestamp certificate lacks the time-stamping extended key usage"
-                                     : "signer certificate lacks the root-list-signer extended key usage");
-    }
-  }
+  check_usage(leaf, attempt, usage, result);
   if (!revocation) add_flag(result.flags, VerifyFlag::RevocationNotChecked);
 
   narrow_by_validity(result.window, leaf, at_unix);

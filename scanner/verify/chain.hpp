@@ -17,8 +17,9 @@
 
 namespace trustscan::verify::detail {
 
-/// Which extended key usage the leaf must allow; it is also the purpose the anchor must be
-/// trusted for (AnchorPolicy).
+/// Which extended key usage the leaf must allow, and every CA of the path that carries an EKU
+/// extension (except for RootListSigner); it is also the purpose the anchor must be trusted for
+/// (AnchorPolicy).
 enum class LeafUsage {
   /// id-kp-codeSigning, or no EKU extension at all (valid for any use, as on Windows)
   CodeSigning,

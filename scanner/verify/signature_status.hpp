@@ -55,7 +55,7 @@ enum class VerifyFlag : std::uint32_t {
   UntrustedRoot = 1u << 2,     ///< chain does not end at a configured trust anchor
   Expired = 1u << 3,           ///< a chain certificate had expired at the verification time
   NotYetValid = 1u << 4,       ///< a chain certificate was not yet valid at the verification time
-  NoCodeSigningEku = 1u << 5,  ///< signer certificate lacks the code-signing extended key usage
+  NoCodeSigningEku = 1u << 5,  ///< the signer, or a CA of its path that carries EKUs, lacks the code-signing EKU
   WeakDigest = 1u << 6,        ///< MD5 (or SHA-1 where policy says so) used for the digest
   Malformed = 1u << 7,         ///< some structure could not be parsed
   UnknownKey = 1u << 8,        ///< no certificate/key available for the signer

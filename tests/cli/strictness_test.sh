@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Authenticode strictness as Windows has it (issue 16), on the hostile samples of class i
+# Authenticode strictness as Windows has it (issue 16), on the hostile samples of classes i and j
 # (tools/make_hostile_samples.sh, fixture hostile_samples; docs/hostile-samples.md), one case per
 # invocation:
 #   strictness_test.sh TRUSTSCAN BUILD_DIR SOURCE_DIR TEST_NAME
@@ -66,6 +66,15 @@ certificate_padding)
   expect valid certificate_padding "certificate padding"
   scan i/cert-padding.sys --strict-padding
   expect invalid certificate_padding "certificate padding" ;;
+ca_eku)
+  # A code-signing leaf under an intermediate whose EKUs are serverAuth only is not valid; an
+  # intermediate with codeSigning, or with no EKU extension, does not restrict.
+  scan j/intermediate-serverauth.sys
+  expect invalid no_code_signing_eku "has extended key usages without code-signing"
+  scan j/intermediate-codesign.sys
+  expect valid ""
+  scan j/intermediate-noeku.sys
+  expect valid "" ;;
 *)
   fail "unknown test $NAME" ;;
 esac
