@@ -11,7 +11,8 @@ void die(const std::string& what) {
 
 const verify::TrustStore& trust_store() {
   static const verify::TrustStore store = [] {
-    std::vector<std::filesystem::path> dirs{source_dir() / "signatures/trust"};
+    const auto shipped = source_dir() / "signatures/trust";
+    std::vector<std::filesystem::path> dirs{shipped / "trustscan-builtin", shipped / "uefi", shipped / "debian-secure-boot"};
     if (auto extra = env_dir("TRUSTSCAN_FUZZ_TRUST_DIR")) dirs.push_back(*extra);
     auto s = verify::TrustStore::load(dirs);
     if (!s) die(s.error().message);

@@ -26,6 +26,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "app/data_command.hpp"
 #include "app/data_dir.hpp"
 #include "app/progress.hpp"
 #include "app/exit_codes.hpp"
@@ -190,12 +191,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   bool no_default_trust = false, no_kernel_keys = false;
   scan->add_option("--trust-store", trust_dirs, "Also trust the certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
-  scan->add_flag("--no-default-trust", no_default_trust, "Trust only --trust-store anchors, not the shipped ones");
+  scan->add_flag("--no-default-trust", no_default_trust,
+                 "Trust only --trust-store anchors, not the shipped ones nor an imported root program");
+  std::string dataset_dir = opt.context.dataset_dir.string();
+  scan->add_option("--data-dir", dataset_dir, "Imported data sets (trustscan data import; docs/datasets.md)")
+      ->capture_default_str();
   scan->add_option("--crl-dir", crl_dir, "Offline CRLs to check revocation against (no network is ever used)")
       ->check(CLI::ExistingDirectory);
   scan->add_option("--module-keys", key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
   scan->add_flag("--no-kernel-keys", no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  scan->add_flag("--strict-padding", opt.context.strict_padding,
+                 "Data hidden inside a signature's WIN_CERTIFICATE makes it invalid (as EnableCertPaddingCheck)");
   std::vector<std::string> catalog_dirs;
   bool no_windows_image = false;
   scan->add_option("--catalog-dir", catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")
@@ -250,6 +257,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--cache", cache_file,
                    "Keep per-file results in this SQLite FILE and reuse them for files unchanged since (docs/cache.md)");
   scan->add_flag("-q,--quiet", quiet, "No progress line on standard error (shown only when it is a terminal)");
+  DataCommand data_cmd;  // issue 16: trustscan data import|status|update (app/data_command.cpp)
+  add_data_command(app, data_cmd);
 
   try {
     app.parse(argc, argv);
@@ -260,13 +269,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     out << e.what() << '\n';
     return static_cast<int>(ExitCode::Clean);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) {  // --help on a subcommand
-      out << (scan->parsed() ? scan->help() : app.help());
+    if (e.get_exit_code() == 0) {  // --help on a subcommand: the deepest one given
+      const CLI::App* shown = &app;
+      while (!shown->get_subcommands().empty()) shown = shown->get_subcommands().front();
+      out << shown->help();
       return static_cast<int>(ExitCode::Clean);
     }
     err << "trustscan: " << e.what() << "\nRun 'trustscan scan --help' for the options.\n";
     return static_cast<int>(ExitCode::Usage);
   }
+  if (data_cmd.data->parsed()) return run_data_command(data_cmd, out, err);
   if (opt.roots.empty()) opt.roots = {"/"};
   auto data_dir = find_data_dir();
   if (!data_dir) {
@@ -276,6 +288,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   opt.context.data_dir = *data_dir;
   opt.context.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
   opt.context.default_trust = !no_default_trust;
+  opt.context.dataset_dir = dataset_dir;
   if (!crl_dir.empty()) opt.context.crl_dir = crl_dir;
   opt.context.module_key_dirs.assign(key_dirs.begin(), key_dirs.end());
   opt.context.kernel_keys_from_roots = !no_kernel_keys;

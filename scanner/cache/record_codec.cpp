@@ -74,7 +74,8 @@ template <class V> void describe(V& v, Like<verify::MachODetails> auto& x) {
 }
 template <class V> void describe(V& v, Like<verify::Signature> auto& x) {
   v(x.source, x.index, x.nested, x.parent_index, x.status, x.flags, x.digest_algorithm, x.signer, x.chain,
-    x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.verification_time_source,
+    x.anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
+    x.verification_time_source,
     x.signed_digest_hex, x.computed_digest_hex, x.program_name, x.more_info_url, x.errors, x.clock_window, x.details);
 }
 template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }

@@ -419,7 +419,7 @@ Result<std::optional<DatasetInfo>> import_driver_block_rules(const std::filesyst
   if (!files) return std::unexpected(files.error());
   if (files->empty()) return std::nullopt;
   DatasetInfo info{std::string{kDriverBlockRulesDataset}, source.string(), "CC-BY-4.0 / MIT", detail::utc_now(), "",
-                   {}, {}};
+                   {}, {}, {}};
   Diagnostics diag;
   std::vector<PolicyFile> policies;
   for (const auto& path : *files) {

@@ -222,7 +222,7 @@ Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path
       return fail(Errc::Config, (source / relative_dir).string() + ": no .yaml files (an incomplete copy?)");
     return std::nullopt;
   }
-  DatasetInfo info{std::string{kLolDriversDataset}, source.string(), "Apache-2.0", detail::utc_now(), "", {}, {}};
+  DatasetInfo info{std::string{kLolDriversDataset}, source.string(), "Apache-2.0", detail::utc_now(), "", {}, {}, {}};
   Diagnostics diag;
   LolDriversReader reader(diag);
   for (const auto& path : *files) {

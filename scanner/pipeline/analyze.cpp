@@ -94,7 +94,7 @@ void verify_stage(FileRecord& rec, std::span<const std::byte> bytes, const Conte
   try {
     const verify::VerifyServices services{&ctx.trust, &ctx.apple,
                                           [&ctx]() -> const verify::KernelKeyring& { return ctx.kernel_keys.keys(); },
-                                          ctx.verify_time};
+                                          ctx.verify_time, ctx.strict_padding};
     rec.signatures = verify::verify_file({bytes, *rec.binary, rec.classification.type,
                                           module_digest ? &*module_digest : nullptr},
                                          services);

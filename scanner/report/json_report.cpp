@@ -624,8 +624,17 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
   scan["duration_ms"] = ms;
   ordered_json notes = ordered_json::array();
   for (const auto& n : r.load_notes) notes.push_back({{"path", safe(n.path)}, {"message", safe(n.message)}});
+  ordered_json anchor_sets = ordered_json::array();
+  for (const auto& a : r.anchor_sets)
+    anchor_sets.push_back({{"name", safe(a.name)}, {"anchors", a.anchors}, {"origin", safe(a.origin)}});
+  ordered_json datasets = ordered_json::array();
+  for (const auto& d : r.datasets)
+    datasets.push_back({{"name", safe(d.name)}, {"version", safe(d.version)}, {"imported_at", safe(d.imported_at)},
+                        {"source", safe(d.source)}});
+  scan["datasets"] = std::move(datasets);
   scan["verification"] = {{"time", rfc3339(std::chrono::system_clock::from_time_t(r.verify_time))},
                           {"trust_anchors", r.trust_anchors},
+                          {"anchor_sets", std::move(anchor_sets)},
                           {"module_key_sources", safe_list(r.key_sources)},
                           {"notes", notes}};
   scan["policy"] = safe(r.policy_name);

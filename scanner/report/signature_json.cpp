@@ -41,11 +41,13 @@ ordered_json authenticode_signature_json(const verify::Signature& s) {
                  {"computed_digest", s.computed_digest_hex},
                  {"signer", cert_json(s.signer)},
                  {"chain", chain},
+                 {"anchor_set", safe(s.anchor_set)},
                  {"verification_time_source", s.verification_time_source}};
   if (s.signing_time) j["signing_time"] = *s.signing_time;
   if (s.timestamp) j["timestamp"] = *s.timestamp;
   if (s.timestamp_authority) j["timestamp_authority"] = safe(*s.timestamp_authority);
   if (!s.timestamp_kind.empty()) j["timestamp_kind"] = s.timestamp_kind;
+  if (!s.timestamp_anchor_set.empty()) j["timestamp_anchor_set"] = safe(s.timestamp_anchor_set);
   if (!s.program_name.empty()) j["program_name"] = safe(s.program_name);
   if (!s.more_info_url.empty()) j["more_info_url"] = safe(s.more_info_url);
   j["errors"] = errors_json(s.errors);
@@ -101,6 +103,7 @@ ordered_json macho_signature_json(const verify::Signature& s) {
   if (m.first_bad_page) j["first_bad_page"] = *m.first_bad_page;
   if (s.timestamp) j["timestamp"] = *s.timestamp;
   if (!s.verification_time_source.empty()) j["verification_time_source"] = s.verification_time_source;
+  if (!s.anchor_set.empty()) j["anchor_set"] = s.anchor_set;
   if (!m.unverified_special_slots.empty()) j["unverified_special_slots"] = m.unverified_special_slots;
   return j;
 }

@@ -216,6 +216,20 @@ void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
   out << '\n';
 }
 
+/// One line: the Authenticode anchor sets and when the data sets they came from were imported
+/// (the JSON report has the provenance; docs/datasets.md).
+void write_trust(const pipeline::ScanResult& result, std::ostream& out) {
+  std::string sets;
+  for (const auto& a : result.anchor_sets) {
+    std::string what = std::to_string(a.anchors);
+    for (const auto& d : result.datasets)
+      if (d.name == a.name) what += ", imported " + d.imported_at.substr(0, 10);
+    if (a.name == "trustscan-builtin") what += ", no root program imported";
+    sets += (sets.empty() ? "" : ", ") + terminal_safe(a.name) + " (" + terminal_safe(what) + ")";
+  }
+  out << "trust anchors: " << elide_middle(sets, 85) << '\n';
+}
+
 }  // namespace
 
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
@@ -232,6 +246,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
   out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
+  write_trust(result, out);
   if (!result.complete()) {
     out << "INCOMPLETE SCAN:";
     if (result.interrupted_by) {

@@ -789,6 +789,7 @@ Signature verify_macho_signature(std::span<const std::byte> file, const MachOSig
     r.status = SignatureStatus::Untrusted;
   else
     r.status = SignatureStatus::Valid;
+  if (r.status == SignatureStatus::Valid) r.anchor_set = std::string(kMachOAnchorSet);
   return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -41,6 +42,27 @@ bool oid_is(const ASN1_OBJECT* obj, std::string_view dotted) noexcept {
   const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
   return n > 0 && static_cast<std::size_t>(n) < buf.size() &&
          std::string_view(buf.data(), n) == dotted;
+}
+
+std::string oid_text(const ASN1_OBJECT* obj) {
+  if (obj == nullptr) return "?";
+  std::array<char, 128> buf{};
+  const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
+  return n > 0 && static_cast<std::size_t>(n) < buf.size() ? std::string(buf.data(), n) : "?";
+}
+
+std::string oid_text_der(std::span<const std::uint8_t> whole) {
+  const unsigned char* p = whole.data();
+  Asn1ObjectPtr obj(whole.empty() ? nullptr : d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(whole.size())));
+  ERR_clear_error();
+  return oid_text(obj.get());
+}
+
+std::vector<std::string> oid_list(std::span<const std::uint8_t> sequence_contents) {
+  std::vector<std::string> out;
+  DerReader r(sequence_contents);
+  while (auto item = r.next_if(0x06)) out.push_back(oid_text_der(item->whole));
+  return out;
 }
 
 std::string name_to_string(const X509_NAME* name) {
