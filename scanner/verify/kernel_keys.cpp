@@ -15,6 +15,7 @@
 
 #include <openssl/err.h>
 
+#include "core/bytes.hpp"
 #include "verify/modsig_decompress.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/openssl_ptr.hpp"
@@ -97,11 +98,6 @@ std::vector<std::string> list_dir(int dirfd) {
   return names;
 }
 
-std::uint32_t le32(std::span<const std::byte> b, std::size_t off) noexcept {
-  return std::to_integer<std::uint32_t>(b[off]) | std::to_integer<std::uint32_t>(b[off + 1]) << 8 |
-         std::to_integer<std::uint32_t>(b[off + 2]) << 16 | std::to_integer<std::uint32_t>(b[off + 3]) << 24;
-}
-
 bool starts_with(std::span<const std::byte> b, std::size_t off, std::string_view s) noexcept {
   return b.size() >= off + s.size() && std::memcmp(b.data() + off, s.data(), s.size()) == 0;
 }
@@ -146,7 +142,7 @@ class CertificateFinder {
       }
       i = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - p);
       if (p[i + 1] == 0x82 && p[i + 4] == 0x30 && (p[i + 5] == 0x82 || p[i + 5] == 0x81)) {
-        const std::size_t len = (std::size_t{p[i + 2]} << 8 | p[i + 3]) + 4;
+        const std::size_t len = std::size_t{read_be<std::uint16_t>(std::span(buf_), i + 2).value_or(0)} + 4;
         if (len >= kMinCert && len > n - i && !final) break;  // wait for the rest of it
         if (len >= kMinCert && len <= n - i) {
           const unsigned char* q = p + i;
@@ -203,11 +199,12 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
   // where the compressed vmlinux starts (payload_offset, relative to the protected-mode code).
   std::optional<Error> header_error;
   if (image.size() >= 0x250 && starts_with(image, 0x202, "HdrS")) {
-    const unsigned version = std::to_integer<unsigned>(image[0x206]) | std::to_integer<unsigned>(image[0x207]) << 8;
-    unsigned setup_sects = std::to_integer<unsigned>(image[0x1f1]);
+    // Inside the image: its size was checked above.
+    const unsigned version = read_le<std::uint16_t>(image, 0x206).value_or(0);
+    unsigned setup_sects = read_le<std::uint8_t>(image, 0x1f1).value_or(0);
     if (setup_sects == 0) setup_sects = 4;
-    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 + le32(image, 0x248);
-    const std::uint64_t length = le32(image, 0x24c);
+    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 + read_le<std::uint32_t>(image, 0x248).value_or(0);
+    const std::uint64_t length = read_le<std::uint32_t>(image, 0x24c).value_or(0);
     if (version >= 0x208 && length > 0 && start < image.size() && length <= image.size() - start) {
       auto p = scan_stream(image.subspan(start, length), cap, max_certs);
       if (p || p.error().code == Errc::TooLarge) return p;
@@ -216,7 +213,8 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
   }
   // arm64/riscv EFI zboot: "MZ" .. "zimg" at 4, payload offset/size at 8/12.
   if (image.size() >= 16 && starts_with(image, 0, "MZ") && starts_with(image, 4, "zimg")) {
-    const std::uint64_t start = le32(image, 8), length = le32(image, 12);
+    const std::uint64_t start = read_le<std::uint32_t>(image, 8).value_or(0);
+    const std::uint64_t length = read_le<std::uint32_t>(image, 12).value_or(0);
     if (length > 0 && start < image.size() && length <= image.size() - start) {
       auto p = scan_stream(image.subspan(start, length), cap, max_certs);
       if (p || p.error().code == Errc::TooLarge) return p;

@@ -17,6 +17,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include "core/bytes.hpp"
 #include "verify/chain.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/openssl_ptr.hpp"
@@ -58,14 +59,6 @@ constexpr const char* kOidAppleSoftwareSigning = "1.2.840.113635.100.6.22";
 // Signed attributes listing every CodeDirectory hash.
 constexpr const char* kOidCdHashesPlist = "1.2.840.113635.100.9.1";
 constexpr const char* kOidCdHashesDer = "1.2.840.113635.100.9.2";
-
-std::uint32_t be32(std::span<const std::byte> b, std::size_t off) noexcept {
-  return std::to_integer<std::uint32_t>(b[off]) << 24 | std::to_integer<std::uint32_t>(b[off + 1]) << 16 |
-         std::to_integer<std::uint32_t>(b[off + 2]) << 8 | std::to_integer<std::uint32_t>(b[off + 3]);
-}
-std::uint64_t be64(std::span<const std::byte> b, std::size_t off) noexcept {
-  return std::uint64_t{be32(b, off)} << 32 | be32(b, off + 4);
-}
 
 struct HashKind {
   const char* name;
@@ -131,17 +124,19 @@ Result<ParsedCd> parse_code_directory(std::span<const std::byte> blob, std::uint
   cd.info.slot = slot;
   if (blob.size() < 44) return fail(Errc::Malformed, "CodeDirectory shorter than its header");
   auto& i = cd.info;
-  i.version = be32(blob, 8);
-  i.flags = be32(blob, 12);
-  const std::uint32_t hash_offset = be32(blob, 16);
-  const std::uint32_t ident_offset = be32(blob, 20);
-  i.special_slots = be32(blob, 24);
-  i.code_slots = be32(blob, 28);
-  i.code_limit = be32(blob, 32);
-  const auto hash_size = std::to_integer<std::uint8_t>(blob[36]);
-  const auto hash_type = std::to_integer<std::uint8_t>(blob[37]);
-  i.platform = std::to_integer<std::uint8_t>(blob[38]);
-  const auto page_log2 = std::to_integer<std::uint8_t>(blob[39]);
+  // The fixed header after magic and length (inside the blob: checked above).
+  ByteCursor h(blob.subspan(8), ByteOrder::Big);
+  i.version = h.read<std::uint32_t>().value_or(0);
+  i.flags = h.read<std::uint32_t>().value_or(0);
+  const std::uint32_t hash_offset = h.read<std::uint32_t>().value_or(0);
+  const std::uint32_t ident_offset = h.read<std::uint32_t>().value_or(0);
+  i.special_slots = h.read<std::uint32_t>().value_or(0);
+  i.code_slots = h.read<std::uint32_t>().value_or(0);
+  i.code_limit = h.read<std::uint32_t>().value_or(0);
+  const std::uint8_t hash_size = h.read<std::uint8_t>().value_or(0);
+  const std::uint8_t hash_type = h.read<std::uint8_t>().value_or(0);
+  i.platform = h.read<std::uint8_t>().value_or(0);
+  const std::uint8_t page_log2 = h.read<std::uint8_t>().value_or(0);
   const auto kind = hash_kind(hash_type);
   if (!kind) return fail(Errc::Unsupported, "CodeDirectory hash type " + std::to_string(hash_type) + " is unknown");
   if (hash_size != kind->size)
@@ -150,8 +145,8 @@ Result<ParsedCd> parse_code_directory(std::span<const std::byte> blob, std::uint
   i.hash_type = kind->name;
   if (page_log2 >= 32) return fail(Errc::Malformed, "CodeDirectory page size 2^" + std::to_string(page_log2));
   i.page_size = page_log2 == 0 ? 0 : std::uint32_t{1} << page_log2;
-  if (i.version >= 0x20300 && blob.size() >= 64) {
-    if (const std::uint64_t limit64 = be64(blob, 56); limit64 != 0) i.code_limit = limit64;
+  if (i.version >= 0x20300) {  // codeLimit64, when the blob is long enough to hold it
+    if (const auto limit64 = read_be<std::uint64_t>(blob, 56); limit64 && *limit64 != 0) i.code_limit = *limit64;
   }
   if (i.special_slots > kMaxSpecialSlots) return fail(Errc::Malformed, "too many special slots");
   // The hashes lie at [hash_offset - special*size, hash_offset + code*size) inside the blob.
@@ -169,9 +164,9 @@ Result<ParsedCd> parse_code_directory(std::span<const std::byte> blob, std::uint
   auto ident = c_string(blob, ident_offset);
   if (!ident) return fail(Errc::Malformed, "CodeDirectory identifier is not terminated inside the blob");
   i.identifier = std::move(*ident);
-  if (i.version >= 0x20200 && blob.size() >= 52) {
-    if (const std::uint32_t team_offset = be32(blob, 48); team_offset != 0) {
-      auto team = c_string(blob, team_offset);
+  if (i.version >= 0x20200) {  // teamOffset, when the blob is long enough to hold it
+    if (const auto team_offset = read_be<std::uint32_t>(blob, 48); team_offset && *team_offset != 0) {
+      auto team = c_string(blob, *team_offset);
       if (!team) return fail(Errc::Malformed, "CodeDirectory team ID is not terminated inside the blob");
       i.team_id = std::move(*team);
     }
@@ -691,9 +686,10 @@ Result<Blobs> read_blobs(std::span<const std::byte> file, const MachOSignatureLo
   const auto sig = slice.subspan(where.signature_offset - where.slice_offset, where.signature_size);
 
   // SuperBlob header and index.
-  if (sig.size() < 12 || be32(sig, 0) != kSuperBlob) return fail(Errc::Malformed, "no SuperBlob (magic 0xfade0cc0)");
-  const std::uint32_t sb_length = be32(sig, 4);
-  const std::uint32_t count = be32(sig, 8);
+  if (sig.size() < 12 || read_be<std::uint32_t>(sig, 0) != kSuperBlob)
+    return fail(Errc::Malformed, "no SuperBlob (magic 0xfade0cc0)");
+  const std::uint32_t sb_length = read_be<std::uint32_t>(sig, 4).value_or(0);  // inside: 12 bytes checked
+  const std::uint32_t count = read_be<std::uint32_t>(sig, 8).value_or(0);
   if (sb_length < 12 || sb_length > sig.size())
     return fail(Errc::Malformed, "SuperBlob length exceeds LC_CODE_SIGNATURE data");
   const auto sb = sig.first(sb_length);
@@ -704,17 +700,18 @@ Result<Blobs> read_blobs(std::span<const std::byte> file, const MachOSignatureLo
   b.slice = slice;
   std::vector<std::uint32_t> seen_types;
   for (std::uint32_t n = 0; n < count; ++n) {
-    const std::uint32_t type = be32(sb, 12 + n * 8);
+    // The index entry {type, offset} lies inside: its size was checked above.
+    const std::uint32_t type = read_be<std::uint32_t>(sb, 12 + n * 8).value_or(0);
     // A repeated slot would let an unsigned CodeDirectory (identifier, Team ID, flags) stand
     // beside the one the CMS signs; codesign never writes one.
     if (std::find(seen_types.begin(), seen_types.end(), type) != seen_types.end())
       return fail(Errc::Malformed, "SuperBlob repeats slot " + std::to_string(type));
     seen_types.push_back(type);
-    const std::uint32_t offset = be32(sb, 16 + n * 8);
+    const std::uint32_t offset = read_be<std::uint32_t>(sb, 16 + n * 8).value_or(0);
     if (offset > sb.size() || sb.size() - offset < 8)
       return fail(Errc::Malformed, "blob " + std::to_string(n) + " lies outside the SuperBlob");
-    const std::uint32_t magic = be32(sb, offset);
-    const std::uint32_t length = be32(sb, offset + 4);
+    const std::uint32_t magic = read_be<std::uint32_t>(sb, offset).value_or(0);
+    const std::uint32_t length = read_be<std::uint32_t>(sb, offset + 4).value_or(0);
     if (length < 8 || length > sb.size() - offset)
       return fail(Errc::Malformed, "blob " + std::to_string(n) + " length is out of bounds");
     const auto blob = sb.subspan(offset, length);

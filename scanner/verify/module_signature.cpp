@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include "core/bytes.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/openssl_ptr.hpp"
 
@@ -85,14 +86,16 @@ struct Trailer {
 /// Reads `struct module_signature` (the caller checked the magic and the minimum size).
 Trailer read_trailer(std::span<const std::byte> bytes) {
   Trailer t;
-  const auto* ms = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - kMagicSize - kTrailerSize);
-  t.sig_len = std::uint32_t{ms[8]} << 24 | std::uint32_t{ms[9]} << 16 | std::uint32_t{ms[10]} << 8 | ms[11];
-  if (ms[2] != kIdPkcs7) {
-    t.error = "module_signature id_type " + std::to_string(ms[2]) + " is not PKCS#7 (2)";
+  // struct module_signature: algo, hash, id_type, signer_len, key_id_len, __pad[3], sig_len (big-endian).
+  const auto trailer = bytes.subspan(bytes.size() - kMagicSize - kTrailerSize, kTrailerSize);
+  const auto ms = [&](std::size_t k) { return std::to_integer<unsigned>(trailer[k]); };
+  t.sig_len = read_be<std::uint32_t>(trailer, 8).value_or(0);
+  if (ms(2) != kIdPkcs7) {
+    t.error = "module_signature id_type " + std::to_string(ms(2)) + " is not PKCS#7 (2)";
     return t;
   }
   // Like the kernel's mod_check_sig(): these fields must be zero for PKCS#7.
-  if (ms[0] != 0 || ms[1] != 0 || ms[3] != 0 || ms[4] != 0 || ms[5] != 0 || ms[6] != 0 || ms[7] != 0) {
+  if (ms(0) != 0 || ms(1) != 0 || ms(3) != 0 || ms(4) != 0 || ms(5) != 0 || ms(6) != 0 || ms(7) != 0) {
     t.error = "module_signature has non-zero algo/hash/signer_len/key_id_len/pad";
     return t;
   }
