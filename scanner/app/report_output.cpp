@@ -31,7 +31,7 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, rep
   // A device or a FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written to in place: the
   // rename below would replace the node itself by a regular file (as root, /dev/null for the
   // whole machine).
-  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+  if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
     std::ofstream f(path, std::ios::binary);
     if (!f) {
       err << "trustscan: cannot write " << path << ": " << std::strerror(errno) << '\n';
@@ -49,8 +49,8 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, rep
   std::string tmp = path + ".partial-XXXXXX";
   int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
-    err << "trustscan: cannot write " << path << ": cannot create a temporary file beside it: "
-        << std::strerror(errno) << '\n';
+    err << "trustscan: cannot write " << path << ": cannot create a temporary file beside it: " << std::strerror(errno)
+        << '\n';
     return false;
   }
   ::fchmod(fd, 0644);

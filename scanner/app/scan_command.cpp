@@ -63,8 +63,9 @@ bool lies_below(const std::filesystem::path& inner, const std::string& outer) {
 /// mappings.
 Result<void> cap_memory(std::uint64_t max_memory) {
   if (max_memory == 0) return {};
-  struct rlimit lim {static_cast<rlim_t>(max_memory), static_cast<rlim_t>(max_memory)};
-  if (::setrlimit(RLIMIT_AS, &lim) != 0) return fail(Errc::Config, std::string("--max-memory: ") + std::strerror(errno));
+  const rlimit lim{static_cast<rlim_t>(max_memory), static_cast<rlim_t>(max_memory)};
+  if (::setrlimit(RLIMIT_AS, &lim) != 0)
+    return fail(Errc::Config, std::string("--max-memory: ") + std::strerror(errno));
   return {};
 }
 

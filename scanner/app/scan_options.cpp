@@ -45,15 +45,18 @@ void add_walk_options(CLI::App& scan, ScanArgs& a) {
 /// Trust anchors, CRLs, module keys, Windows catalogs and images, disk image files.
 void add_verify_options(CLI::App& scan, ScanArgs& a) {
   scan.add_option("--trust-store", a.trust_dirs, "Also trust the certificates (PEM/DER) in DIR (repeatable)")
-      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
   scan.add_flag("--no-default-trust", a.no_default_trust, "Trust only --trust-store anchors, not the shipped ones");
   scan.add_option("--crl-dir", a.crl_dir, "Offline CRLs to check revocation against (no network is ever used)")
       ->check(CLI::ExistingDirectory);
   scan.add_option("--module-keys", a.key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
-      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
   scan.add_flag("--no-kernel-keys", a.no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
   scan.add_option("--catalog-dir", a.catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")
-      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
   scan.add_flag("--no-windows-image", a.no_windows_image,
                 "Do not detect Windows images under the roots (no registry, no CatRoot)");
   // Disk image files (docs/disk-images.md).
@@ -61,7 +64,8 @@ void add_verify_options(CLI::App& scan, ScanArgs& a) {
                 "Open every file ROOT as a disk image (raw, E01, VMDK, VHD); without it, detected");
   scan.add_option("--partition", a.partitions,
                   "Scan only volume N of the images (repeatable; 0 = no partition table; default: all)")
-      ->delimiter(',')->allow_extra_args(false);
+      ->delimiter(',')
+      ->allow_extra_args(false);
   scan.add_flag("--include-deleted", a.opt.images.include_deleted,
                 "Also scan deleted files of the images that can still be read back (marked deleted)");
   scan.add_flag("--hash-image", a.opt.images.hash, "Report the SHA-256 of every image file (reads it whole)");
@@ -70,18 +74,22 @@ void add_verify_options(CLI::App& scan, ScanArgs& a) {
 /// Rules, vendor lists, the policy and what fails the run.
 void add_policy_options(CLI::App& scan, ScanArgs& a) {
   scan.add_option("--rules", a.rule_paths, "Also compile the YARA rules in FILE or DIR (repeatable)")
-      ->allow_extra_args(false)->check(CLI::ExistingPath);
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
   scan.add_flag("--no-default-rules", a.no_default_rules, "Use only --rules, not the shipped rules/index.yar");
   scan.add_flag("--match-all", a.match_all,
                 "Match the rules against every binary, also the kernel's own in-tree modules (skipped by default)");
   scan.add_option("--vendors", a.vendor_files, "Also load the vendor list FILE or DIR (repeatable)")
-      ->allow_extra_args(false)->check(CLI::ExistingPath);
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
   scan.add_option("--policy", a.policy_file, "Policy file (default: the shipped rules/policy/default.yaml)")
       ->check(CLI::ExistingFile);
   scan.add_option("--flag-country", a.flag_countries, "Flag vendors of these countries (ISO codes, e.g. RU,BY)")
-      ->delimiter(',')->allow_extra_args(false);
+      ->delimiter(',')
+      ->allow_extra_args(false);
   scan.add_option("--flag-vendor", a.flag_vendors, "Flag these vendor ids (e.g. kaspersky)")
-      ->delimiter(',')->allow_extra_args(false);
+      ->delimiter(',')
+      ->allow_extra_args(false);
   scan.add_flag("--all-privileges", a.opt.context.all_privileges,
                 "Report user-mode software too, not only kernel and boot");
   scan.add_option("--fail-on", a.fail_on_text, "Lowest finding severity that exits 1: none|low|medium|high|critical")
@@ -155,8 +163,8 @@ void fill_context(const ScanArgs& a, pipeline::ContextOptions& c) {
 }  // namespace
 
 CLI::App* add_scan_command(CLI::App& app, ScanArgs& args) {
-  auto* scan =
-      app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
+  auto* scan = app.add_subcommand(
+      "scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
   add_walk_options(*scan, args);
   add_verify_options(*scan, args);
   add_policy_options(*scan, args);
@@ -181,8 +189,8 @@ Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
   if (!args.verify_time.empty()) {
     auto t = parse_utc(args.verify_time);
     if (!t)
-      return fail(Errc::Config, "--verify-time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, got '" + args.verify_time +
-                                    "'");
+      return fail(Errc::Config,
+                  "--verify-time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, got '" + args.verify_time + "'");
     opt.context.verify_time = *t;
   }
   opt.file_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(args.file_timeout * 1000));

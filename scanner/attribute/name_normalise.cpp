@@ -57,9 +57,8 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) noexcep
 /// the General Punctuation block (dashes, quotes, spaces), (TM), CJK symbols and punctuation
 /// (ideographic space, 、 。 「 」 ...).
 bool is_unicode_separator(char32_t cp) noexcept {
-  return cp == 0x00A0 || cp == 0x00A9 || cp == 0x00AE || cp == 0x00B7 ||
-         (cp >= 0x2000 && cp <= 0x206F) || cp == 0x2122 || (cp >= 0x3000 && cp <= 0x303F) ||
-         cp == 0xFEFF;
+  return cp == 0x00A0 || cp == 0x00A9 || cp == 0x00AE || cp == 0x00B7 || (cp >= 0x2000 && cp <= 0x206F) ||
+         cp == 0x2122 || (cp >= 0x3000 && cp <= 0x303F) || cp == 0xFEFF;
 }
 
 // Legal-form words, as *normalised* word sequences. Suffixes are dropped from the end, prefixes
@@ -85,13 +84,11 @@ constexpr auto kLegalPrefixes = std::to_array<std::string_view>(
 bool ends_with_words(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end,
                      const std::vector<std::string_view>& seq, bool allow_empty) {
   if (end - begin < seq.size() || (!allow_empty && end - begin == seq.size())) return false;
-  return std::equal(seq.begin(), seq.end(),
-                    words.begin() + static_cast<std::ptrdiff_t>(end - seq.size()));
+  return std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(end - seq.size()));
 }
 
-bool starts_with_words(const std::vector<std::string_view>& words, std::size_t begin,
-                       std::size_t end, const std::vector<std::string_view>& seq,
-                       bool allow_empty) {
+bool starts_with_words(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end,
+                       const std::vector<std::string_view>& seq, bool allow_empty) {
   if (end - begin < seq.size() || (!allow_empty && end - begin == seq.size())) return false;
   return std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(begin));
 }
@@ -141,15 +138,16 @@ std::string normalize_name(std::string_view name) {
 namespace {
 
 /// Drops legal-form words at both ends of `words`; with allow_empty=false the last word stays.
-std::pair<std::size_t, std::size_t> strip_range(const std::vector<std::string_view>& words,
-                                                bool allow_empty) {
+std::pair<std::size_t, std::size_t> strip_range(const std::vector<std::string_view>& words, bool allow_empty) {
   static const auto kSuffixWords = [] {
     std::vector<std::vector<std::string_view>> out;
+    out.reserve(kLegalSuffixes.size());
     for (auto s : kLegalSuffixes) out.push_back(split_words(s));
     return out;
   }();
   static const auto kPrefixWords = [] {
     std::vector<std::vector<std::string_view>> out;
+    out.reserve(kLegalPrefixes.size());
     for (auto s : kLegalPrefixes) out.push_back(split_words(s));
     return out;
   }();
@@ -200,15 +198,15 @@ std::string_view apple_certificate_holder(std::string_view cn) noexcept {
       "3rd Party Mac Developer Application: ",
       "3rd Party Mac Developer Installer: ",
       "iPhone Developer: ",
-      "iPhone Distribution: "};
+      "iPhone Distribution: ",
+  };
   for (auto kind : kKinds) {
     if (!cn.starts_with(kind)) continue;
     std::string_view holder = cn.substr(kind.size());
     // Strip a trailing " (TEAMID)".
     if (holder.size() > 13 && holder.back() == ')') {
       const auto open = holder.rfind(" (");
-      if (open != std::string_view::npos && holder.size() - open == 13)
-        holder = holder.substr(0, open);
+      if (open != std::string_view::npos && holder.size() - open == 13) holder = holder.substr(0, open);
     }
     return holder;
   }

@@ -35,13 +35,11 @@ bool is_slug(std::string_view s) noexcept {
 
 bool is_source_key(std::string_view s) noexcept {
   if (s.empty() || s.size() > 32 || !(s.front() >= 'A' && s.front() <= 'Z')) return false;
-  return std::ranges::all_of(
-      s, [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
+  return std::ranges::all_of(s, [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 bool is_lower_hex(std::string_view s) noexcept {
-  return std::ranges::all_of(
-      s, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::ranges::all_of(s, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 bool has_outer_space(std::string_view s) noexcept {
@@ -65,11 +63,9 @@ class VendorDbBuilder {
     if (!top.valid()) return;
     for (const Value& s : top.list("sources")) read_source_definition(s);
     // A file may hold only the sources legend; otherwise it must list vendors.
-    const Value* vendors =
-        top.get("vendors", top.find("sources") ? Need::Optional : Need::Required);
+    const Value* vendors = top.get("vendors", top.find("sources") ? Need::Optional : Need::Required);
     if (vendors != nullptr && !vendors->is_sequence()) {
-      diag_.error(vendors->mark(), "vendor file: vendors: expected a list, found " +
-                                       std::string{vendors->kind_name()});
+      diag_.error(vendors->mark(), "vendor file: vendors: expected a list, found " + std::string{vendors->kind_name()});
       return;
     }
     if (vendors != nullptr) {
@@ -98,8 +94,7 @@ class VendorDbBuilder {
     Mark mark;
     Mark id_mark;
     std::optional<Mark> parent_mark;
-    std::vector<Mark> legal_marks, company_marks, file_marks, thumb_marks, team_marks,
-        service_marks, holder_marks;
+    std::vector<Mark> legal_marks, company_marks, file_marks, thumb_marks, team_marks, service_marks, holder_marks;
     std::vector<Located> source_refs;
   };
 
@@ -109,29 +104,26 @@ class VendorDbBuilder {
     auto key = r.string("key", Need::Required);
     auto title = r.string("title", Need::Required);
     auto url = r.string("url");
-    if (title && title->empty())
-      diag_.error(r.key_mark("title"), r.member("title") + ": must not be empty");
+    if (title && title->empty()) diag_.error(r.key_mark("title"), r.member("title") + ": must not be empty");
     if (url && !(url->starts_with("https://") || url->starts_with("http://"))) {
       diag_.error(r.key_mark("url"), r.member("url") + ": must be an http(s) URL");
     }
     if (!key) return;
     if (!is_source_key(*key)) {
-      diag_.error(
-          r.key_mark("key"),
-          "source '" + *key + "': keys are upper-case letters, digits and '_' (e.g. LOL, MSBL)");
+      diag_.error(r.key_mark("key"),
+                  "source '" + *key + "': keys are upper-case letters, digits and '_' (e.g. LOL, MSBL)");
       return;
     }
     const auto [it, inserted] = source_keys_.emplace(*key, r.key_mark("key"));
     if (!inserted) {
-      diag_.error(r.key_mark("key"),
-                  "source '" + *key + "': defined twice (first at " + it->second.to_string() + ")");
+      diag_.error(r.key_mark("key"), "source '" + *key + "': defined twice (first at " + it->second.to_string() + ")");
     }
   }
 
   /// Reads a list of names, checking each with `check` (which returns "" or a problem).
   template <class Check>
-  void read_list(ObjectReader& r, std::string_view key, std::vector<std::string>& out,
-                 std::vector<Mark>& marks, Check check) {
+  void read_list(ObjectReader& r, std::string_view key, std::vector<std::string>& out, std::vector<Mark>& marks,
+                 Check check) {
     for (const Value& item : r.list(key)) {
       auto s = config::as_string(item, r.member(key), diag_);
       if (!s) continue;
@@ -173,9 +165,8 @@ class VendorDbBuilder {
       if (e.key.text() == "id" && e.value.is_scalar()) what = "vendor '" + e.value.text() + "'";
     }
     ObjectReader r(value, what,
-                   {"id", "name", "legal_names", "company_names", "file_names", "thumbprints",
-                    "team_ids", "signing_services", "copyright_holders", "country", "parent",
-                    "category", "notes", "sources"},
+                   {"id", "name", "legal_names", "company_names", "file_names", "thumbprints", "team_ids",
+                    "signing_services", "copyright_holders", "country", "parent", "category", "notes", "sources"},
                    diag_);
     if (!r.valid()) return;
     Pending p;
@@ -196,18 +187,15 @@ class VendorDbBuilder {
     if (auto id = r.string("id", Need::Required)) {
       p.id_mark = r.find("id")->mark();
       if (!is_slug(*id)) {
-        diag_.error(
-            p.id_mark,
-            "vendor '" + *id +
-                "': id must be lower-case letters, digits and single '-' (e.g. 'trend-micro')");
+        diag_.error(p.id_mark,
+                    "vendor '" + *id + "': id must be lower-case letters, digits and single '-' (e.g. 'trend-micro')");
       }
       v.id = std::move(*id);
       r.set_what("vendor '" + v.id + "'");
     }
     if (auto name = r.string("name", Need::Required)) {
       if (name->empty() || has_outer_space(*name)) {
-        diag_.error(r.find("name")->mark(),
-                    r.member("name") + ": must be non-empty without outer spaces");
+        diag_.error(r.find("name")->mark(), r.member("name") + ": must be non-empty without outer spaces");
       }
       v.name = std::move(*name);
     }
@@ -221,8 +209,7 @@ class VendorDbBuilder {
     read_list(r, "signing_services", v.signing_services, p.service_marks, check_name);
     read_list(r, "copyright_holders", v.copyright_holders, p.holder_marks, check_name);
     read_list(r, "file_names", v.file_names, p.file_marks, [](const std::string& s) -> std::string {
-      if (s.find_first_of("/\\") != std::string::npos)
-        return "'" + s + "' must be a file name, not a path";
+      if (s.find_first_of("/\\") != std::string::npos) return "'" + s + "' must be a file name, not a path";
       if (std::ranges::any_of(s, [](char c) { return c >= 'A' && c <= 'Z'; })) {
         std::string lower = s;
         for (char& c : lower) c = ascii_lower(c);
@@ -230,21 +217,18 @@ class VendorDbBuilder {
       }
       return {};
     });
-    read_list(r, "thumbprints", v.thumbprints, p.thumb_marks,
-              [](const std::string& s) -> std::string {
-                if ((s.size() != 40 && s.size() != 64) || !is_lower_hex(s)) {
-                  return "'" + s +
-                         "' must be a SHA-1 (40) or SHA-256 (64) digest in lower-case hex without "
-                         "separators";
-                }
-                return {};
-              });
+    read_list(r, "thumbprints", v.thumbprints, p.thumb_marks, [](const std::string& s) -> std::string {
+      if ((s.size() != 40 && s.size() != 64) || !is_lower_hex(s)) {
+        return "'" + s +
+               "' must be a SHA-1 (40) or SHA-256 (64) digest in lower-case hex without "
+               "separators";
+      }
+      return {};
+    });
     read_list(r, "team_ids", v.team_ids, p.team_marks, [](const std::string& s) -> std::string {
-      const bool ok = s.size() == 10 && std::ranges::all_of(s, [](char c) {
-                        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                      });
-      return ok ? std::string{}
-                : "'" + s + "' is not an Apple Team ID (10 upper-case letters or digits)";
+      const bool ok = s.size() == 10 &&
+                      std::ranges::all_of(s, [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+      return ok ? std::string{} : "'" + s + "' is not an Apple Team ID (10 upper-case letters or digits)";
     });
   }
 
@@ -267,8 +251,8 @@ class VendorDbBuilder {
             else if (auto right = config::common_mistake(upper); !right.empty()) {
               hint = " (did you mean '" + std::string{right} + "'?)";
             }
-            diag_.error(country->mark(), r.member("country") + ": '" + *code +
-                                             "' is not an ISO 3166-1 alpha-2 country code" + hint);
+            diag_.error(country->mark(),
+                        r.member("country") + ": '" + *code + "' is not an ISO 3166-1 alpha-2 country code" + hint);
           }
         }
       }
@@ -291,9 +275,8 @@ class VendorDbBuilder {
       if (auto c = category_from_string(*category)) {
         v.category = *c;
       } else {
-        diag_.error(r.find("category")->mark(), r.member("category") + ": unknown category '" +
-                                                    *category + "' (one of: " + list_categories() +
-                                                    ")");
+        diag_.error(r.find("category")->mark(), r.member("category") + ": unknown category '" + *category +
+                                                    "' (one of: " + list_categories() + ")");
       }
     }
   }
@@ -303,16 +286,14 @@ class VendorDbBuilder {
     Vendor& v = p.vendor;
     const auto sources = r.list("sources", Need::Required);
     if (r.find("sources") != nullptr && r.find("sources")->is_sequence() && sources.empty()) {
-      diag_.error(r.key_mark("sources"),
-                  r.member("sources") + ": every vendor needs at least one source");
+      diag_.error(r.key_mark("sources"), r.member("sources") + ": every vendor needs at least one source");
     }
     for (const Value& s : sources) {
       ObjectReader sr(s, r.member("sources"), {"fact", "source"}, diag_);
       if (!sr.valid()) continue;
       auto fact = sr.string("fact", Need::Required);
       auto source = sr.string("source", Need::Required);
-      if (fact && fact->empty())
-        diag_.error(sr.key_mark("fact"), sr.member("fact") + ": must not be empty");
+      if (fact && fact->empty()) diag_.error(sr.key_mark("fact"), sr.member("fact") + ": must not be empty");
       if (!fact || !source) continue;
       p.source_refs.push_back(Located{*source, sr.find("source")->mark()});
       v.sources.push_back(SourceRef{std::move(*fact), std::move(*source)});
@@ -341,11 +322,9 @@ class VendorDbBuilder {
       if (!v.parent) continue;
       const auto it = index.find(*v.parent);
       if (it == index.end()) {
-        diag_.error(*pending_[i].parent_mark,
-                    "vendor '" + v.id + "': parent '" + *v.parent + "' is not a vendor id");
+        diag_.error(*pending_[i].parent_mark, "vendor '" + v.id + "': parent '" + *v.parent + "' is not a vendor id");
       } else if (it->second == i) {
-        diag_.error(*pending_[i].parent_mark,
-                    "vendor '" + v.id + "': a vendor cannot be its own parent");
+        diag_.error(*pending_[i].parent_mark, "vendor '" + v.id + "': a vendor cannot be its own parent");
       } else {
         parent[i] = static_cast<std::int32_t>(it->second);
       }
@@ -362,14 +341,12 @@ class VendorDbBuilder {
       }
       if (cur >= 0 && static_cast<std::size_t>(cur) == i && !reported[i]) {
         std::string chain = pending_[i].vendor.id;
-        for (auto k = parent[i]; k >= 0 && static_cast<std::size_t>(k) != i;
-             k = parent[static_cast<std::size_t>(k)]) {
+        for (auto k = parent[i]; k >= 0 && static_cast<std::size_t>(k) != i; k = parent[static_cast<std::size_t>(k)]) {
           chain += " -> " + pending_[static_cast<std::size_t>(k)].vendor.id;
           reported[static_cast<std::size_t>(k)] = true;
         }
         chain += " -> " + pending_[i].vendor.id;
-        diag_.error(*pending_[i].parent_mark,
-                    "vendor '" + pending_[i].vendor.id + "': parent cycle " + chain);
+        diag_.error(*pending_[i].parent_mark, "vendor '" + pending_[i].vendor.id + "': parent cycle " + chain);
         reported[i] = true;
       }
     }
@@ -393,15 +370,14 @@ class VendorDbBuilder {
   using Owner = std::pair<std::size_t, Mark>;  // pending index, where the name is written
 
   /// Records `key` for vendor `i`; reports a name that another vendor already has.
-  void claim(std::unordered_map<std::string, Owner>& owners, const std::string& key, std::size_t i,
-             const Mark& mark, std::string_view what, std::string_view text) {
+  void claim(std::unordered_map<std::string, Owner>& owners, const std::string& key, std::size_t i, const Mark& mark,
+             std::string_view what, std::string_view text) {
     if (key.empty()) return;
     const auto [it, inserted] = owners.emplace(key, Owner{i, mark});
     if (!inserted && it->second.first != i) {
-      diag_.error(mark, "vendor '" + pending_[i].vendor.id + "': " + std::string{what} + " '" +
-                            std::string{text} + "' (normalised '" + key +
-                            "') is also a name of vendor '" + pending_[it->second.first].vendor.id +
-                            "' (" + it->second.second.to_string() +
+      diag_.error(mark, "vendor '" + pending_[i].vendor.id + "': " + std::string{what} + " '" + std::string{text} +
+                            "' (normalised '" + key + "') is also a name of vendor '" +
+                            pending_[it->second.first].vendor.id + "' (" + it->second.second.to_string() +
                             "); names must identify one vendor");
     }
   }
@@ -414,17 +390,13 @@ class VendorDbBuilder {
   void build_indexes() {
     const std::vector<std::size_t> order = id_order();
     std::vector<std::uint32_t> position(pending_.size());
-    for (std::size_t k = 0; k < order.size(); ++k)
-      position[order[k]] = static_cast<std::uint32_t>(k);
+    for (std::size_t k = 0; k < order.size(); ++k) position[order[k]] = static_cast<std::uint32_t>(k);
     Owners owners;
     for (std::size_t i = 0; i < pending_.size(); ++i) index_vendor(i, position[i], owners);
     check_variants(owners);
-    for (auto& [name, refs] : db_.files_) {
-      std::ranges::sort(refs, {}, &VendorDb::Ref::vendor);
-    }
+    for (auto& [name, refs] : db_.files_) { std::ranges::sort(refs, {}, &VendorDb::Ref::vendor); }
     // Holders in vendor order, so that ties are resolved the same way every run.
-    std::ranges::stable_sort(db_.holders_, {},
-                             [](const VendorDb::Holder& h) { return h.ref.vendor; });
+    std::ranges::stable_sort(db_.holders_, {}, [](const VendorDb::Holder& h) { return h.ref.vendor; });
 
     store_vendors(order, position);
     resolve_countries();
@@ -434,8 +406,7 @@ class VendorDbBuilder {
   std::vector<std::size_t> id_order() const {
     std::vector<std::size_t> order(pending_.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::ranges::sort(order, {},
-                      [&](std::size_t i) -> const std::string& { return pending_[i].vendor.id; });
+    std::ranges::sort(order, {}, [&](std::size_t i) -> const std::string& { return pending_[i].vendor.id; });
     return order;
   }
 
@@ -443,8 +414,7 @@ class VendorDbBuilder {
   void index_vendor(std::size_t i, std::uint32_t at, Owners& owners) {
     const Pending& p = pending_[i];
     const Vendor& v = p.vendor;
-    const auto add_names = [&](const std::vector<std::string>& names,
-                               const std::vector<Mark>& marks, MatchField field,
+    const auto add_names = [&](const std::vector<std::string>& names, const std::vector<Mark>& marks, MatchField field,
                                std::string_view what) {
       auto& exact = field == MatchField::LegalName ? db_.legal_exact_ : db_.company_exact_;
       auto& loose = field == MatchField::LegalName ? db_.legal_loose_ : db_.company_loose_;
@@ -463,27 +433,23 @@ class VendorDbBuilder {
     for (std::size_t k = 0; k < v.signing_services.size(); ++k) {
       const std::string n = normalize_name(v.signing_services[k]);
       claim(owners.service, n, i, p.service_marks[k], "signing service", v.signing_services[k]);
-      db_.services_.emplace(
-          n, VendorDb::Ref{at, MatchField::SigningService, static_cast<std::uint32_t>(k)});
+      db_.services_.emplace(n, VendorDb::Ref{at, MatchField::SigningService, static_cast<std::uint32_t>(k)});
     }
     for (std::size_t k = 0; k < v.thumbprints.size(); ++k) {
       claim(owners.thumb, v.thumbprints[k], i, p.thumb_marks[k], "thumbprint", v.thumbprints[k]);
-      db_.thumbprints_.emplace(v.thumbprints[k], VendorDb::Ref{at, MatchField::Thumbprint,
-                                                               static_cast<std::uint32_t>(k)});
+      db_.thumbprints_.emplace(v.thumbprints[k],
+                               VendorDb::Ref{at, MatchField::Thumbprint, static_cast<std::uint32_t>(k)});
     }
     for (std::size_t k = 0; k < v.team_ids.size(); ++k) {
       claim(owners.team, v.team_ids[k], i, p.team_marks[k], "team id", v.team_ids[k]);
-      db_.team_ids_.emplace(v.team_ids[k],
-                            VendorDb::Ref{at, MatchField::TeamId, static_cast<std::uint32_t>(k)});
+      db_.team_ids_.emplace(v.team_ids[k], VendorDb::Ref{at, MatchField::TeamId, static_cast<std::uint32_t>(k)});
     }
     for (std::size_t k = 0; k < v.file_names.size(); ++k) {
-      db_.files_[v.file_names[k]].push_back(
-          VendorDb::Ref{at, MatchField::FileName, static_cast<std::uint32_t>(k)});
+      db_.files_[v.file_names[k]].push_back(VendorDb::Ref{at, MatchField::FileName, static_cast<std::uint32_t>(k)});
     }
     for (std::size_t k = 0; k < v.copyright_holders.size(); ++k) {
       VendorDb::Holder h;
-      const std::string normalized =
-          normalize_name(v.copyright_holders[k]);  // outlives the views
+      const std::string normalized = normalize_name(v.copyright_holders[k]);  // outlives the views
       for (auto w : split_words(normalized)) h.tokens.emplace_back(w);
       h.ref = VendorDb::Ref{at, MatchField::CopyrightHolder, static_cast<std::uint32_t>(k)};
       db_.holders_.push_back(std::move(h));
@@ -493,15 +459,12 @@ class VendorDbBuilder {
   /// A name that is exact for one vendor and a legal-form variant for another is ambiguous too.
   void check_variants(const Owners& owners) {
     std::vector<std::pair<std::string, Owner>> loose_sorted(owners.loose.begin(), owners.loose.end());
-    std::ranges::sort(loose_sorted, {},
-                      [](const auto& kv) { return kv.second.first; });  // file order
+    std::ranges::sort(loose_sorted, {}, [](const auto& kv) { return kv.second.first; });  // file order
     for (const auto& [key, owner] : loose_sorted) {
       if (auto it = owners.exact.find(key); it != owners.exact.end() && it->second.first != owner.first) {
-        diag_.error(owner.second,
-                    "vendor '" + pending_[owner.first].vendor.id + "': a name reduces to '" + key +
-                        "', which is a name of vendor '" + pending_[it->second.first].vendor.id +
-                        "' (" + it->second.second.to_string() +
-                        "); names must identify one vendor");
+        diag_.error(owner.second, "vendor '" + pending_[owner.first].vendor.id + "': a name reduces to '" + key +
+                                      "', which is a name of vendor '" + pending_[it->second.first].vendor.id + "' (" +
+                                      it->second.second.to_string() + "); names must identify one vendor");
       }
     }
   }
@@ -514,11 +477,9 @@ class VendorDbBuilder {
     for (std::size_t k = 0; k < order.size(); ++k) {
       const std::size_t i = order[k];
       db_.by_id_.emplace(pending_[i].vendor.id, static_cast<std::uint32_t>(k));
-      if (parent_[i] >= 0)
-        db_.parent_[k] = static_cast<std::int32_t>(position[static_cast<std::size_t>(parent_[i])]);
+      if (parent_[i] >= 0) db_.parent_[k] = static_cast<std::int32_t>(position[static_cast<std::size_t>(parent_[i])]);
     }
-    for (std::size_t k = 0; k < order.size(); ++k)
-      db_.vendors_.push_back(std::move(pending_[order[k]].vendor));
+    for (std::size_t k = 0; k < order.size(); ++k) db_.vendors_.push_back(std::move(pending_[order[k]].vendor));
   }
 
   /// Countries: own if the entry has a `country` key, else the parent's (cycles were reported

@@ -22,8 +22,8 @@ enum class ByteOrder { Little, Big };
 
 /// A one-byte element type a file's bytes may be held in.
 template <class B>
-concept ByteLike = std::same_as<std::remove_const_t<B>, std::byte> ||
-                   std::same_as<std::remove_const_t<B>, unsigned char> || std::same_as<std::remove_const_t<B>, char>;
+concept ByteLike = std::same_as<std::remove_const_t<B>, std::byte> || std::same_as < std::remove_const_t<B>,
+unsigned char > || std::same_as<std::remove_const_t<B>, char>;
 
 /// True when [offset, offset + length) lies inside a buffer of `size` bytes.
 [[nodiscard]] constexpr bool in_bounds(std::uint64_t size, std::uint64_t offset, std::uint64_t length) noexcept {
@@ -76,9 +76,8 @@ template <std::unsigned_integral T, ByteLike B, std::size_t N>
 /// Writes the low `width` bytes (1..8) of `value` at `offset` in `order`; returns false, and writes
 /// nothing, when the field does not lie wholly inside `bytes`.
 template <ByteLike B, std::size_t N>
-  requires(!std::is_const_v<B>)
-constexpr bool write_uint(std::span<B, N> bytes, std::uint64_t offset, unsigned width, ByteOrder order,
-                          std::uint64_t value) noexcept {
+requires(!std::is_const_v<B>) constexpr bool write_uint(std::span<B, N> bytes, std::uint64_t offset, unsigned width,
+                                                        ByteOrder order, std::uint64_t value) noexcept {
   if (width == 0 || width > 8 || !in_bounds(bytes.size(), offset, width)) return false;
   for (unsigned i = 0; i < width; ++i) {
     const unsigned shift = order == ByteOrder::Big ? 8 * (width - 1 - i) : 8 * i;

@@ -143,6 +143,7 @@ struct ImageFiles {
 
   Result<ImgPtr> open() const {
     std::vector<const char*> names;
+    names.reserve(files.size());
     for (const auto& f : files) names.push_back(f.c_str());
     ImgPtr img(tsk_img_open_utf8(static_cast<int>(names.size()), names.data(), type, sector_size));
     if (!img) return fail(Errc::Io, "cannot open image " + path + ": " + tsk_message());

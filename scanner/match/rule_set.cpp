@@ -44,7 +44,7 @@ struct Source {
 
 std::string namespace_for(const fs::path& file) {
   if (file.filename() == "index.yar") {
-    const auto dir = file.parent_path().filename().string();
+    auto dir = file.parent_path().filename().string();
     if (!dir.empty() && dir != "." && dir != "..") return dir;
   }
   return file.stem().string();
@@ -207,6 +207,7 @@ Result<void> check_diagnostics(const std::vector<RuleDiagnostic>& diagnostics, b
   }
   if (has_warnings && options.warnings_as_errors) {
     std::vector<std::string> lines;
+    lines.reserve(diagnostics.size());
     for (const auto& d : diagnostics) lines.push_back(d.to_string());
     return fail(Errc::Config, join_lines(lines));
   }

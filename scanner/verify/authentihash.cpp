@@ -51,7 +51,7 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
     ctxs.push_back(std::move(ctx));
   }
   // Feed every context from the same chunk, so the file is traversed once and stays in cache.
-  constexpr std::size_t kChunk = 256 * 1024;
+  constexpr std::size_t kChunk = std::size_t{256} << 10;
   auto feed = [&](std::uint64_t from, std::uint64_t to) {
     for (std::uint64_t pos = from; pos < to;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to - pos));

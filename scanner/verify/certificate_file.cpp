@@ -65,7 +65,8 @@ std::string named(const std::string& origin, const char* message) {
 Result<std::vector<fs::path>> list_certificate_files(const fs::path& dir, std::span<const std::string_view> extensions,
                                                      std::string_view what) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return fail(Errc::Config, std::string(what) + " directory not found: " + dir.string());
+  if (!fs::is_directory(dir, ec))
+    return fail(Errc::Config, std::string(what) + " directory not found: " + dir.string());
   std::vector<fs::path> files;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code type_ec;

@@ -43,8 +43,7 @@ using X509CrlPtr = std::unique_ptr<X509_CRL, OpensslDeleter<X509_CRL_free>>;
 [[nodiscard]] Result<std::vector<std::byte>> read_regular_file(const std::filesystem::path& path,
                                                                std::uint64_t max_size);
 /// The same for a file already open as `fd` (`path` names it in errors).
-[[nodiscard]] Result<std::vector<std::byte>> read_regular_file(int fd, std::uint64_t max_size,
-                                                               const std::string& path);
+[[nodiscard]] Result<std::vector<std::byte>> read_regular_file(int fd, std::uint64_t max_size, const std::string& path);
 
 /// Every certificate in `bytes`: each PEM "CERTIFICATE" block, or else one DER certificate that
 /// fills the buffer (trailing bytes make it a non-certificate). Errc::Malformed when there is none:

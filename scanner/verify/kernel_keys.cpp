@@ -179,7 +179,8 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
     const unsigned version = read_le<std::uint16_t>(image, 0x206).value_or(0);
     unsigned setup_sects = read_le<std::uint8_t>(image, 0x1f1).value_or(0);
     if (setup_sects == 0) setup_sects = 4;
-    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 + read_le<std::uint32_t>(image, 0x248).value_or(0);
+    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 +
+                                read_le<std::uint32_t>(image, 0x248).value_or(0);
     const std::uint64_t length = read_le<std::uint32_t>(image, 0x24c).value_or(0);
     if (version >= 0x208 && length > 0 && start < image.size() && length <= image.size() - start) {
       auto p = scan_stream(image.subspan(start, length), cap, max_certs);

@@ -46,7 +46,7 @@ constexpr std::uint32_t kCsLinkerSigned = 0x20000;
 constexpr std::uint32_t kMaxBlobs = 64;
 constexpr std::uint32_t kMaxSpecialSlots = 64;
 constexpr std::size_t kMaxIdentifier = 1024;
-constexpr std::size_t kMaxEntitlements = 64 * 1024;
+constexpr std::size_t kMaxEntitlements = std::size_t{64} << 10;
 
 // Apple certificate-extension markers (Apple PKI CPS): Developer ID Application leaf, Mac App Store,
 // development certificates, Apple software signing.
@@ -431,7 +431,7 @@ CMS_SignerInfo* signer_info(MachOSignatureResult& r, CMS_ContentInfo* cms) {
 
 /// The signer's certificate among the embedded ones, named in r.signer (reported even when the
 /// signature fails); nullptr (status UnknownKey) when the CMS does not carry it.
-X509* name_signer(MachOSignatureResult& r, CMS_SignerInfo* si, STACK_OF(X509)* embedded) {
+X509* name_signer(MachOSignatureResult& r, CMS_SignerInfo* si, STACK_OF(X509) * embedded) {
   X509* leaf = nullptr;
   for (int i = 0; embedded && i < sk_X509_num(embedded); ++i)
     if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(embedded, i)) == 0) leaf = sk_X509_value(embedded, i);
@@ -494,7 +494,7 @@ bool verify_code_directories(MachOSignatureResult& r, CMS_ContentInfo* cms, CMS_
 
 /// 3. The signer's chain to an anchor, at the verified timestamp if any, else at `now`, and its
 /// code-signing EKU.
-void verify_signer_chain(MachOSignatureResult& r, CMS_SignerInfo* si, X509* leaf, STACK_OF(X509)* embedded,
+void verify_signer_chain(MachOSignatureResult& r, CMS_SignerInfo* si, X509* leaf, STACK_OF(X509) * embedded,
                          const MachOTrustAnchors& anchors, std::int64_t now) {
   const auto ts = verified_timestamp(si, anchors, now, r.errors, r.clock_window);
   r.timestamp = ts;
@@ -752,16 +752,19 @@ void describe(MachOSignatureResult& r, const ParsedCd& best, const Blobs& b) {
 /// Checks the special slots of `cd` (requirements, entitlements) against their blobs; for the
 /// best CodeDirectory, also notes the slots this verifier cannot check.
 void check_special_slots(MachOSignatureResult& r, const ParsedCd& cd, bool best, const Blobs& b, Hasher& hasher) {
-  const std::pair<std::uint32_t, std::span<const std::byte>> bound[] = {
-      {kSlotRequirements, b.requirements}, {kSlotEntitlements, b.entitlements}, {kSlotDerEntitlements, b.der_entitlements}};
+  const std::pair<std::uint32_t, std::span<const std::byte>> bound[] = {{kSlotRequirements, b.requirements},
+                                                                        {kSlotEntitlements, b.entitlements},
+                                                                        {kSlotDerEntitlements, b.der_entitlements}};
   for (const auto& [k, blob] : bound) {
     const auto want = special_slot(cd, k);
     if (want.empty()) {
-      if (!blob.empty()) add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is not hashed");
+      if (!blob.empty())
+        add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is not hashed");
       continue;
     }
     if (blob.empty()) {
-      if (!all_zero(want)) add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is missing");
+      if (!all_zero(want))
+        add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is missing");
       continue;
     }
     const auto got = hasher.digest(blob);

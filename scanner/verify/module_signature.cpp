@@ -124,7 +124,8 @@ Result<CmsPtr> parse_detached_cms(std::span<const std::byte> der_bytes) {
     ERR_clear_error();
     return fail(Errc::Malformed, "PKCS#7 is followed by " + std::to_string(der + sig_len - p) + " stray bytes");
   }
-  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) return fail(Errc::Malformed, "PKCS#7 is not SignedData");
+  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
+    return fail(Errc::Malformed, "PKCS#7 is not SignedData");
   if (ASN1_OCTET_STRING** content = CMS_get0_content(cms.get()); content != nullptr && *content != nullptr)
     return fail(Errc::Malformed, "PKCS#7 is not detached (it embeds content)");
   return cms;
@@ -179,7 +180,8 @@ std::optional<std::size_t> find_signing_key(ModuleSignatureResult& r, CMS_Signer
     if (CMS_SignerInfo_cert_cmp(si, keys.certificate(i)) != 0) continue;
     const KernelKey& key = keys.keys()[i];
     r.signer.subject = key.subject;
-    if (r.signer.name.empty()) r.signer.name = modsig::name_entry(X509_get_subject_name(keys.certificate(i)), NID_commonName);
+    if (r.signer.name.empty())
+      r.signer.name = modsig::name_entry(X509_get_subject_name(keys.certificate(i)), NID_commonName);
     r.key_source = key.origin;
     r.key_source_kind = std::string(to_string(key.source));
     r.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
