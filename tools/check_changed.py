@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+"""Run clang-format and clang-tidy on the scanner/ files a change touches.
+
+    check_changed.py format [--base REF]                    # clang-format --dry-run on changed lines
+    check_changed.py tidy [--base REF] [--build-dir DIR]    # clang-tidy on changed files
+    check_changed.py list [--base REF]                      # print the changed files and line ranges
+
+The change is everything between REF and the working tree, untracked files included. REF
+defaults to $TRUSTSCAN_GATE_BASE, else the merge base of HEAD with `main` (or `origin/main`); on
+main itself that is HEAD, so only uncommitted work is checked.
+
+format: only the changed lines are checked (`clang-format --dry-run --Werror --lines=A:B`), so
+code nobody touched is never reformatted; a new file is checked whole. Uses .clang-format with
+Debian 12's clang-format (14).
+
+tidy: clang-tidy-16 with .clang-tidy on every changed .cpp of scanner/ and on the .cpp beside each
+changed header (warnings in the changed headers are shown through it), using the build's
+compile_commands.json (CMAKE_EXPORT_COMPILE_COMMANDS). clang-tidy 14 cannot parse libstdc++ 12's
+<expected>; clang 16 parses it once __cpp_concepts says 202002 (as fuzz/CMakeLists.txt does).
+
+Without git history (a source tarball) nothing is known to have changed: both checks say so and
+exit 77 (skipped). Exit status: 0 clean, 1 findings, 2 usage or tool error, 77 skipped.
+Needs only the Python standard library, git and the two tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SKIP = 77
+SOURCES = re.compile(r"^scanner/.*\.(cpp|hpp)$")
+CLANG_FORMAT = ["clang-format-14", "clang-format"]
+CLANG_TIDY = ["clang-tidy-16"]
+TIDY_ARGS = ["--extra-arg=-std=c++2b", "--extra-arg=-U__cpp_concepts", "--extra-arg=-D__cpp_concepts=202002L",
+             "--quiet"]
+
+
+def git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+
+
+def find_tool(names: list[str]) -> str | None:
+    return next((shutil.which(n) for n in names if shutil.which(n)), None)
+
+
+def resolve_base(base: str | None) -> str | None:
+    """The commit the change is measured from, or None without git history."""
+    if git("rev-parse", "--git-dir").returncode != 0 or git("rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+        return None
+    base = base or os.environ.get("TRUSTSCAN_GATE_BASE")
+    if base:
+        if git("rev-parse", "--verify", "-q", base + "^{commit}").returncode != 0:
+            raise SystemExit(f"check_changed: base '{base}' is not a commit")
+        return base
+    for ref in ("main", "origin/main"):
+        mb = git("merge-base", "HEAD", ref)
+        if mb.returncode == 0:
+            return mb.stdout.strip()
+    return "HEAD"  # no main branch known: only the uncommitted work
+
+
+def changed_lines(base: str) -> dict[str, list[tuple[int, int]]]:
+    """scanner/ source files changed since `base` -> changed line ranges (1-based, inclusive);
+    a new file -> one range over the whole file."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    diff = git("diff", "-U0", "--no-color", "--no-ext-diff", "--diff-filter=ACMR", base, "--", "scanner")
+    if diff.returncode != 0:
+        raise SystemExit(f"check_changed: git diff failed: {diff.stderr.strip()}")
+    current = None
+    for line in diff.stdout.splitlines():
+        if line.startswith("+++ "):
+            name = line[4:]
+            current = name[2:] if name.startswith("b/") and SOURCES.match(name[2:]) else None
+            if current:
+                out.setdefault(current, [])
+        elif line.startswith("@@") and current:
+            m = re.match(r"^@@ -\S+ \+(\d+)(?:,(\d+))? @@", line)
+            if m:
+                start, count = int(m.group(1)), int(m.group(2) or "1")
+                if count > 0:
+                    out[current].append((start, start + count - 1))
+    untracked = git("ls-files", "--others", "--exclude-standard", "--", "scanner")
+    for name in untracked.stdout.splitlines():
+        if SOURCES.match(name):
+            lines = max(1, len((ROOT / name).read_text(encoding="utf-8", errors="replace").splitlines()))
+            out[name] = [(1, lines)]
+    return {name: ranges for name, ranges in sorted(out.items()) if ranges and (ROOT / name).exists()}
+
+
+def check_format(files: dict[str, list[tuple[int, int]]]) -> int:
+    tool = find_tool(CLANG_FORMAT)
+    if not tool:
+        print("check_changed: clang-format not found (Debian package clang-format; tools/setup.sh --test)")
+        return 2
+    failed = 0
+    for name, ranges in files.items():
+        cmd = [tool, "--dry-run", "--Werror", f"--style=file:{ROOT / '.clang-format'}"]
+        cmd += [f"--lines={a}:{b}" for a, b in ranges] + [str(ROOT / name)]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            failed += 1
+            sys.stdout.write(run.stderr.replace(str(ROOT) + "/", ""))
+    print(f"check_changed: clang-format: {len(files)} changed file(s), {failed} with misformatted changed lines"
+          + ("" if not failed else f" (fix: {tool} -i --lines=A:B FILE, or git clang-format {{base}})"))
+    return 1 if failed else 0
+
+
+def tidy_units(files: list[str], database: dict[str, dict]) -> list[str]:
+    """Translation units to check: changed .cpp files, and the .cpp beside each changed header."""
+    units: list[str] = []
+    for name in files:
+        unit = name if name.endswith(".cpp") else name[:-4] + ".cpp"
+        if str(ROOT / unit) in database and unit not in units:
+            units.append(unit)
+    return units
+
+
+def check_tidy(files: list[str], build_dir: pathlib.Path, jobs: int) -> int:
+    tool = find_tool(CLANG_TIDY)
+    if not tool:
+        print("check_changed: clang-tidy-16 not found (Debian package clang-tidy-16; tools/setup.sh --test)")
+        return 2
+    db_path = build_dir / "compile_commands.json"
+    if not db_path.exists():
+        print(f"check_changed: {db_path} missing: configure with CMAKE_EXPORT_COMPILE_COMMANDS=ON (the default)")
+        return 2
+    database = {entry["file"]: entry for entry in json.loads(db_path.read_text())}
+    units = tidy_units(files, database)
+    headers = [name for name in files if name.endswith(".hpp")]
+    header_filter = "^(" + "|".join(re.escape(str(ROOT / h)) for h in headers) + ")$" if headers else "^$"
+
+    def run(unit: str) -> tuple[str, int, str]:
+        cmd = [tool, "-p", str(build_dir), f"--config-file={ROOT / '.clang-tidy'}",
+               f"--header-filter={header_filter}", *TIDY_ARGS, str(ROOT / unit)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        return unit, proc.returncode, proc.stdout
+
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for unit, code, output in pool.map(run, units):
+            if code != 0:
+                failed += 1
+                sys.stdout.write(output.replace(str(ROOT) + "/", ""))
+    print(f"check_changed: clang-tidy: {len(units)} translation unit(s) for {len(files)} changed file(s), "
+          f"{failed} with findings")
+    return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("check", choices=["format", "tidy", "list"])
+    parser.add_argument("--base", help="commit to compare with (default: merge base with main)")
+    parser.add_argument("--build-dir", type=pathlib.Path, default=ROOT / "build")
+    parser.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("JOBS", os.cpu_count() or 1)))
+    args = parser.parse_args()
+    base = resolve_base(args.base)
+    if base is None:
+        print("check_changed: no git history: nothing is known to have changed; skipped")
+        return SKIP
+    files = changed_lines(base)
+    if args.check == "list":
+        for name, ranges in files.items():
+            print(name, " ".join(f"{a}-{b}" for a, b in ranges))
+        return 0
+    if not files:
+        print(f"check_changed: no scanner/ source changed since {base[:12]}")
+        return 0
+    if args.check == "format":
+        return check_format(files)
+    return check_tidy(list(files), args.build_dir, args.jobs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
