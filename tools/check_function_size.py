@@ -5,7 +5,7 @@
 
 A function's size is counted as clang-tidy's readability-function-size counts it (LineThreshold):
 the line of its closing brace minus the line of its opening brace, comments and blank lines
-included. clang-tidy runs that check too, but only on changed files (tools/check_changed.sh),
+included. clang-tidy runs that check too, but only on changed files (tools/check_changed.py),
 because parsing every file with clang takes minutes; this check reads every file of scanner/ in
 about a second, with a small C++ scanner: comments, strings, character literals and preprocessor
 lines are blanked, then each `{` at namespace or class scope is classified by the text before it
