@@ -5,9 +5,12 @@
     check_changed.py tidy [--base REF] [--build-dir DIR]    # clang-tidy on changed files
     check_changed.py list [--base REF]                      # print the changed files and line ranges
 
-The change is everything between REF and the working tree, untracked files included. REF
-defaults to $TRUSTSCAN_GATE_BASE, else the merge base of HEAD with `main` (or `origin/main`); on
-main itself that is HEAD, so only uncommitted work is checked.
+The change is everything between a base commit and the working tree, untracked files included.
+The base is REF, else $TRUSTSCAN_GATE_BASE, else the merge base of HEAD with `main` (or
+`origin/main`) when that lies below HEAD; on a branch with no commit of its own, HEAD (only the
+uncommitted work); else (on main itself, in a checkout without a main branch, a detached HEAD, a
+shallow clone without the merge base) HEAD~1, so the last commit is checked (after a merge: the
+merged branch). The base used is printed first.
 
 format: only the changed lines are checked (`clang-format --dry-run --Werror --lines=A:B`), so
 code nobody touched is never reformatted; a new file is checked whole. Uses .clang-format with
@@ -18,8 +21,10 @@ changed header (warnings in the changed headers are shown through it), using the
 compile_commands.json (CMAKE_EXPORT_COMPILE_COMMANDS). clang-tidy 14 cannot parse libstdc++ 12's
 <expected>; clang 16 parses it once __cpp_concepts says 202002 (as fuzz/CMakeLists.txt does).
 
-Without git history (a source tarball) nothing is known to have changed: both checks say so and
-exit 77 (skipped). Exit status: 0 clean, 1 findings, 2 usage or tool error, 77 skipped.
+Without git, without git history (a source tarball) or in a shallow clone where HEAD has no
+parent and there is no merge base, nothing is known to have changed: the check says why and exits
+77 (skipped; CTest shows it as skipped).
+Exit status: 0 clean, 1 findings, 2 usage or tool error, 77 skipped.
 Needs only the Python standard library, git and the two tools.
 """
 
@@ -52,20 +57,58 @@ def find_tool(names: list[str]) -> str | None:
     return next((shutil.which(n) for n in names if shutil.which(n)), None)
 
 
-def resolve_base(base: str | None) -> str | None:
-    """The commit the change is measured from, or None without git history."""
-    if git("rev-parse", "--git-dir").returncode != 0 or git("rev-parse", "--verify", "-q", "HEAD").returncode != 0:
-        return None
+def commit_of(ref: str) -> str | None:
+    run = git("rev-parse", "--verify", "-q", ref + "^{commit}")
+    return run.stdout.strip() if run.returncode == 0 else None
+
+
+class Skip(Exception):
+    """Nothing is known to have changed; the message says why."""
+
+
+def resolve_base(base: str | None) -> tuple[str, str]:
+    """The commit the change is measured from and how it was chosen; raises Skip when there is
+    none (no git, no history, a shallow clone whose HEAD has no parent)."""
+    if not shutil.which("git"):
+        raise Skip("git not found (Debian package git; tools/setup.sh --test)")
+    inside = git("rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0:
+        reason = (inside.stderr.strip().splitlines() or ["not a git checkout"])[0]
+        raise Skip(f"no git history ({reason}; a source tarball?)")
+    top = git("rev-parse", "--show-toplevel").stdout.strip()
+    if not top or pathlib.Path(top).resolve() != ROOT:
+        raise Skip(f"{ROOT} is not the top of a git checkout (a source tarball inside another repository?)")
+    head = commit_of("HEAD")
+    if not head:
+        raise Skip("the repository has no commit yet")
     base = base or os.environ.get("TRUSTSCAN_GATE_BASE")
     if base:
-        if git("rev-parse", "--verify", "-q", base + "^{commit}").returncode != 0:
-            raise SystemExit(f"check_changed: base '{base}' is not a commit")
-        return base
+        commit = commit_of(base)
+        if not commit:
+            raise SystemExit(f"check_changed: base '{base}' is not a commit here (a shallow clone? fetch it)")
+        return commit, f"the given base {base}"
+    branch = git("symbolic-ref", "-q", "--short", "HEAD").stdout.strip()  # "" when detached
     for ref in ("main", "origin/main"):
+        if not commit_of(ref):
+            continue
         mb = git("merge-base", "HEAD", ref)
-        if mb.returncode == 0:
-            return mb.stdout.strip()
-    return "HEAD"  # no main branch known: only the uncommitted work
+        if mb.returncode != 0:
+            continue
+        if mb.stdout.strip() != head:
+            return mb.stdout.strip(), f"the merge base with {ref}"
+        if branch and branch != "main":
+            return head, f"HEAD: branch {branch} has no commit of its own yet, only uncommitted work is checked"
+        break
+    # On main itself, in a checkout without a main branch (CI's checkout of one branch, a detached
+    # HEAD) or without a merge base (a shallow clone): the last commit and any uncommitted work.
+    # After a merge, HEAD~1 is the first parent: the merged branch is checked.
+    parent = commit_of("HEAD~1")
+    if parent:
+        return parent, "HEAD~1 (no merge base with main below HEAD: the last commit is checked)"
+    if git("rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        raise Skip("shallow clone without HEAD's parent and without a merge base with main: fetch more "
+                   "history (git fetch --deepen=1) or set TRUSTSCAN_GATE_BASE")
+    return head, "HEAD (the first commit: only uncommitted work is checked)"
 
 
 def changed_lines(base: str) -> dict[str, list[tuple[int, int]]]:
@@ -158,21 +201,23 @@ def check_tidy(files: list[str], build_dir: pathlib.Path, jobs: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("check", choices=["format", "tidy", "list"])
-    parser.add_argument("--base", help="commit to compare with (default: merge base with main)")
+    parser.add_argument("--base", help="commit to compare with (default: merge base with main, else HEAD~1)")
     parser.add_argument("--build-dir", type=pathlib.Path, default=ROOT / "build")
     parser.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("JOBS", os.cpu_count() or 1)))
     args = parser.parse_args()
-    base = resolve_base(args.base)
-    if base is None:
-        print("check_changed: no git history: nothing is known to have changed; skipped")
+    try:
+        base, how = resolve_base(args.base)
+    except Skip as skip:
+        print(f"check_changed: {args.check}: skipped: {skip}")
         return SKIP
+    print(f"check_changed: {args.check}: changes since {base[:12]}, {how}")
     files = changed_lines(base)
     if args.check == "list":
         for name, ranges in files.items():
             print(name, " ".join(f"{a}-{b}" for a, b in ranges))
         return 0
     if not files:
-        print(f"check_changed: no scanner/ source changed since {base[:12]}")
+        print(f"check_changed: no scanner/ source changed since {base[:12]}: nothing to check")
         return 0
     if args.check == "format":
         return check_format(files)
