@@ -57,6 +57,12 @@ def find_tool(names: list[str]) -> str | None:
     return next((shutil.which(n) for n in names if shutil.which(n)), None)
 
 
+def die(message: str) -> None:
+    """Usage or tool error: exit status 2."""
+    print(f"check_changed: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def commit_of(ref: str) -> str | None:
     run = git("rev-parse", "--verify", "-q", ref + "^{commit}")
     return run.stdout.strip() if run.returncode == 0 else None
@@ -85,7 +91,7 @@ def resolve_base(base: str | None) -> tuple[str, str]:
     if base:
         commit = commit_of(base)
         if not commit:
-            raise SystemExit(f"check_changed: base '{base}' is not a commit here (a shallow clone? fetch it)")
+            die(f"base '{base}' is not a commit here (a shallow clone? fetch it)")
         return commit, f"the given base {base}"
     branch = git("symbolic-ref", "-q", "--short", "HEAD").stdout.strip()  # "" when detached
     for ref in ("main", "origin/main"):
@@ -117,7 +123,7 @@ def changed_lines(base: str) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {}
     diff = git("diff", "-U0", "--no-color", "--no-ext-diff", "--diff-filter=ACMR", base, "--", "scanner")
     if diff.returncode != 0:
-        raise SystemExit(f"check_changed: git diff failed: {diff.stderr.strip()}")
+        die(f"git diff failed: {diff.stderr.strip()}")
     current = None
     for line in diff.stdout.splitlines():
         if line.startswith("+++ "):

@@ -100,6 +100,8 @@ grep -q "HEAD~1" "$WORK/out" && grep -q "^scanner/core/long.cpp 1-" "$WORK/out" 
 git clone -q --depth 1 --branch main "file://$repo" "$WORK/shallow"
 expect_exit 77 "$PY" "$WORK/shallow/tools/check_changed.py" format
 grep -q "skipped: shallow clone" "$WORK/out" || fail "shallow clone: no reason given: $(cat "$WORK/out")"
+expect_exit 2 "${CHECK[@]}" format --base no-such-ref
+grep -q "base 'no-such-ref' is not a commit" "$WORK/err" || fail "bad base not reported: $(cat "$WORK/err")"
 mkdir "$WORK/tarball" && git -C "$repo" archive HEAD | tar -x -C "$WORK/tarball"
 expect_exit 77 "$PY" "$WORK/tarball/tools/check_changed.py" tidy
 grep -q "skipped: no git history" "$WORK/out" || fail "no git: no reason given: $(cat "$WORK/out")"
