@@ -80,7 +80,10 @@ def resolve_base(base: str | None) -> tuple[str, str]:
     inside = git("rev-parse", "--is-inside-work-tree")
     if inside.returncode != 0:
         reason = (inside.stderr.strip().splitlines() or ["not a git checkout"])[0]
-        raise Skip(f"no git history ({reason}; a source tarball?)")
+        if (ROOT / ".git").exists():  # e.g. a checkout owned by another user
+            raise Skip(f"git cannot read this checkout ({reason}); if it is yours: "
+                       f"git config --global --add safe.directory {ROOT}")
+        raise Skip("no git history (not a git checkout: a source tarball?)")
     top = git("rev-parse", "--show-toplevel").stdout.strip()
     if not top or pathlib.Path(top).resolve() != ROOT:
         raise Skip(f"{ROOT} is not the top of a git checkout (a source tarball inside another repository?)")
