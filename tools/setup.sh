@@ -28,11 +28,14 @@ BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli1
 # disk images, built as files without mounting or root by tools/make_disk_images.sh: e2fsprogs
 # (mke2fs -d), dosfstools + mtools (FAT), ntfs-3g (mkntfs, ntfscp), fdisk (sfdisk: MBR and GPT),
 # ewf-tools (ewfacquire: E01), qemu-utils (qemu-img: VMDK, VHD), sleuthkit (fls/mmls, to look
-# at a test image by hand; the tests do not need it).
+# at a test image by hand; the tests do not need it); the gates (tests/gates, docs/development.md):
+# clang-format (14) on changed lines, clang-tidy-16 on changed files (clang-tidy 14 cannot parse
+# libstdc++ 12's <expected>), git for what changed.
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
            dpkg-dev systemd man-db groff-base bash-completion zsh python3-yaml ansible-core strace
-           rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit)
+           rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit
+           clang-format clang-tidy-16 git)
 
 want_tests=0
 want_sanitize=0

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The only place exit codes are decided (documented in docs/exit-codes.md).
+/// The only place exit codes are decided (documented in README.md, "Exit codes", and the man page).
 
 #include "pipeline/pipeline.hpp"
 #include "policy/evaluator.hpp"

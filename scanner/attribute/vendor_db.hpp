@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "attribute/name_normalise.hpp"  // normalize_name, strip_legal_forms, apple_certificate_holder
 #include "core/error.hpp"
 
 namespace trustscan::attribute {
@@ -54,6 +55,8 @@ enum class Category {
 
 [[nodiscard]] std::string_view to_string(Category c) noexcept;
 [[nodiscard]] std::optional<Category> category_from_string(std::string_view s) noexcept;
+/// Every category, in declaration order.
+[[nodiscard]] std::span<const Category> all_categories() noexcept;
 
 /// One cited fact about a vendor. `source` is a key of the sources legend (optionally with a
 /// ":detail" suffix, e.g. "LOL:9bf033e4") or an http(s) URL.
@@ -195,16 +198,5 @@ class VendorDb {
   std::unordered_map<std::string, Ref> team_ids_;
   std::vector<Holder> holders_;
 };
-
-/// The name normalisation of the matching rules: "  Kaspersky  Lab, ZAO " -> "kaspersky lab zao".
-/// Non-ASCII letters are kept byte for byte (no Unicode case folding); full-width ASCII forms and
-/// CJK punctuation are folded ("（" is punctuation, "Ａ" is "a").
-[[nodiscard]] std::string normalize_name(std::string_view name);
-/// Drops legal-form words at either end of a *normalised* name ("ao kaspersky lab" ->
-/// "kaspersky lab"); returns "" when nothing else would be left.
-[[nodiscard]] std::string strip_legal_forms(std::string_view normalized);
-/// "Developer ID Application: GetSentry LLC (97JCY7859U)" -> "GetSentry LLC"; other names
-/// unchanged. The Apple certificate kinds recognised are listed in docs/vendors.md.
-[[nodiscard]] std::string_view apple_certificate_holder(std::string_view common_name) noexcept;
 
 }  // namespace trustscan::attribute

@@ -1,5 +1,6 @@
 #include "verify/authenticode.hpp"
 
+#include "core/bytes.hpp"
 #include "core/utf16.hpp"
 
 #include <openssl/err.h>
@@ -61,14 +62,6 @@ struct Candidate {
     info.errors.push_back(std::move(message));
   }
 };
-
-std::uint32_t le32(Bytes b, std::size_t at) {
-  return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
-         static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
-}
-std::uint16_t le16(Bytes b, std::size_t at) {
-  return static_cast<std::uint16_t>(b[at] | b[at + 1] << 8);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Attributes
@@ -259,8 +252,9 @@ void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
   std::size_t pos = 0;
   int entry = 0;
   while (table.size() - pos >= kWinCertHeaderSize && out.size() < kMaxSignatures) {
-    const std::uint32_t length = le32(table, pos);
-    const std::uint16_t type = le16(table, pos + 6);
+    // WIN_CERTIFICATE: dwLength, wRevision, wCertificateType (inside: the loop condition).
+    const std::uint32_t length = read_le<std::uint32_t>(table, pos).value_or(0);
+    const std::uint16_t type = read_le<std::uint16_t>(table, pos + 6).value_or(0);
     const std::string where = "WIN_CERTIFICATE entry " + std::to_string(entry);
     if (length < kWinCertHeaderSize || length > table.size() - pos) {
       malformed_entry(where + ": length " + std::to_string(length) + " does not fit the table");

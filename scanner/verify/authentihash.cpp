@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/bytes.hpp"
 #include "verify/authentihash_impl.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/x509_util.hpp"
@@ -16,10 +17,9 @@ Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout&
   r.checksum_offset = layout.checksum_offset;
   r.security_entry_offset = layout.security_dir_offset;
   // Each test is written so that no addition can overflow (offsets come from hostile files).
-  if (r.checksum_offset == 0 || r.checksum_offset > file_size || file_size - r.checksum_offset < 4)
+  if (r.checksum_offset == 0 || !in_bounds(file_size, r.checksum_offset, 4))
     return fail(Errc::Malformed, "PE CheckSum field lies outside the file");
-  if (r.security_entry_offset < r.checksum_offset + 4 || r.security_entry_offset > file_size ||
-      file_size - r.security_entry_offset < 8)
+  if (r.security_entry_offset < r.checksum_offset + 4 || !in_bounds(file_size, r.security_entry_offset, 8))
     return fail(Errc::Malformed, "PE certificate table directory entry lies outside the file");
 
   const auto& table = layout.certificate_table;
@@ -27,7 +27,7 @@ Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout&
   if (r.has_certificate_table) {
     if (table.offset < r.security_entry_offset + 8)
       return fail(Errc::Malformed, "certificate table starts inside the PE headers");
-    if (table.offset > file_size || file_size - table.offset < table.size)
+    if (!in_bounds(file_size, table.offset, table.size))
       return fail(Errc::Malformed, "certificate table extends past the end of the file");
     r.end = table.offset;
   } else {
@@ -51,7 +51,7 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
     ctxs.push_back(std::move(ctx));
   }
   // Feed every context from the same chunk, so the file is traversed once and stays in cache.
-  constexpr std::size_t kChunk = 256 * 1024;
+  constexpr std::size_t kChunk = std::size_t{256} << 10;
   auto feed = [&](std::uint64_t from, std::uint64_t to) {
     for (std::uint64_t pos = from; pos < to;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to - pos));

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "verify/certificate_file.hpp"
 #include "verify/trust_store_impl.hpp"
 #include "verify/x509_util.hpp"
 
@@ -18,72 +19,6 @@ namespace trustscan::verify {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower_extension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
-}
-
-template <std::size_t N>
-bool has_extension(const fs::path& p, const char* const (&exts)[N]) {
-  const std::string ext = lower_extension(p);
-  return std::any_of(std::begin(exts), std::end(exts), [&](const char* e) { return ext == e; });
-}
-
-/// Regular files of `dir` with one of `exts`, sorted by name (deterministic load order).
-template <std::size_t N>
-Result<std::vector<fs::path>> list_files(const fs::path& dir, const char* const (&exts)[N],
-                                         std::string_view what) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    return fail(Errc::Config, std::string(what) + " directory not found: " + dir.string());
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->is_regular_file(type_ec) && has_extension(it->path(), exts))
-      files.push_back(it->path());
-  }
-  if (ec) return fail(Errc::Config, "cannot list " + dir.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-Result<std::string> read_small_file(const fs::path& file) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec) return fail(Errc::Config, "cannot read " + file.string() + ": " + ec.message());
-  if (size > TrustStore::kMaxFileSize)
-    return fail(Errc::Config, file.string() + ": larger than " +
-                                  std::to_string(TrustStore::kMaxFileSize) + " bytes");
-  std::ifstream in(file, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) return fail(Errc::Config, "cannot read " + file.string());
-  return data;
-}
-
-bool looks_like_pem(std::string_view data) {
-  return data.find("-----BEGIN ") != std::string_view::npos;
-}
-
-/// Every certificate in a PEM or DER buffer.
-std::vector<X509Ptr> parse_certificates(std::string_view data) {
-  std::vector<X509Ptr> certs;
-  if (looks_like_pem(data)) {
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    while (bio) {
-      X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-      if (!cert) break;
-      certs.push_back(std::move(cert));
-    }
-  } else {
-    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(data.size())));
-    if (cert) certs.push_back(std::move(cert));
-  }
-  ERR_clear_error();  // the PEM loop ends on a "no start line" error by design
-  return certs;
-}
 
 std::vector<std::uint8_t> der_of(X509* cert) {
   unsigned char* der = nullptr;
@@ -116,23 +51,6 @@ void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
   if (auto v = detail::to_unix(t)) out.push_back(*v);
 }
 
-std::vector<CrlPtr> parse_crls(const std::string& data) {
-  std::vector<CrlPtr> crls;
-  if (looks_like_pem(data)) {
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    while (bio) {
-      CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-      if (!crl) break;
-      crls.push_back(std::move(crl));
-    }
-  } else {
-    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
-    if (crl) crls.push_back(std::move(crl));
-  }
-  ERR_clear_error();
-  return crls;
-}
 
 bool listed(const std::vector<std::string>& list, std::string_view purpose) {
   return std::find(list.begin(), list.end(), purpose) != list.end();
@@ -165,14 +83,12 @@ class Loader {
     AnchorSetInfo info{spec.name, spec.origin.string(), 0, 0};
     for (const fs::path& dir : spec.dirs) {
       info.origin += (info.origin.empty() ? "" : ", ") + dir.string();
-      auto files = list_files(dir, TrustStore::kCertificateExtensions, "trust store");
+      auto files = list_certificate_files(dir, kCertificateFileExtensions, "trust store");
       if (!files) return std::unexpected(files.error());
       for (const fs::path& file : *files) {
-        auto data = read_small_file(file);
-        if (!data) return std::unexpected(data.error());
-        auto certs = parse_certificates(*data);
-        if (certs.empty()) return fail(Errc::Config, file.string() + ": no PEM or DER certificate");
-        for (X509Ptr& cert : certs)
+        auto certs = load_certificate_file(file);
+        if (!certs) return fail(Errc::Config, certs.error().message);
+        for (X509Ptr& cert : *certs)
           if (auto added = add(std::move(cert), file, {}, {}, info); !added) return added;
       }
     }
@@ -192,14 +108,14 @@ class Loader {
 
   Result<void> add_crls(const fs::path& dir) {
     impl_->checks_revocation = true;
-    auto files = list_files(dir, TrustStore::kCrlExtensions, "CRL");
+    auto files = list_certificate_files(dir, TrustStore::kCrlExtensions, "CRL");
     if (!files) return std::unexpected(files.error());
     for (const fs::path& file : *files) {
-      auto data = read_small_file(file);
-      if (!data) return std::unexpected(data.error());
-      auto crls = parse_crls(*data);
-      if (crls.empty()) return fail(Errc::Config, file.string() + ": no PEM or DER CRL");
-      for (CrlPtr& crl : crls) {
+      auto bytes = read_regular_file(file, kMaxCertificateFileSize);
+      if (!bytes) return fail(Errc::Config, bytes.error().message);
+      auto crls = parse_crls(*bytes, file.string());
+      if (!crls) return fail(Errc::Config, crls.error().message);
+      for (CrlPtr& crl : *crls) {
         if (impl_->crls.size() >= TrustStore::kMaxEntries)
           return fail(Errc::Config, "more than " + std::to_string(TrustStore::kMaxEntries) + " CRLs");
         const std::string digest = crl_digest(crl.get());
@@ -290,8 +206,9 @@ bool may_anchor(const AnchorPolicy& p, std::string_view purpose) {
 
 std::vector<ParsedCertificate> read_certificates(std::span<const std::byte> pem_or_der) {
   std::vector<ParsedCertificate> out;
-  for (X509Ptr& cert : parse_certificates({reinterpret_cast<const char*>(pem_or_der.data()), pem_or_der.size()}))
-    out.push_back({der_of(cert.get()), detail::cert_info(cert.get())});
+  auto certs = parse_certificates(pem_or_der, "");
+  if (!certs) return out;
+  for (X509Ptr& cert : *certs) out.push_back({der_of(cert.get()), detail::cert_info(cert.get())});
   return out;
 }
 

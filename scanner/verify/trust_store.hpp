@@ -19,6 +19,7 @@
 /// which it is disabled, the date after which certificates issued under it are not trusted.
 /// Anchors loaded from directories carry none.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -122,15 +123,12 @@ struct ParsedCertificate {
 
 class TrustStore {
  public:
-  /// Files with these extensions (case-insensitive) are read from each directory; others, such as
-  /// README.md, are ignored. A PEM file may hold several certificates; a DER file holds one.
-  static constexpr const char* kCertificateExtensions[] = {".pem", ".crt", ".cer", ".der"};
+  // Certificate files are read from each directory as verify/certificate_file.hpp says: files
+  // named *.pem, *.crt, *.cer or *.der (any case; others, such as README.md, are ignored), PEM with
+  // any number of certificates or DER with one, at most 32 MiB each.
   /// Files with these extensions are read from the CRL directory (PEM or DER, several per PEM
   /// file).
-  static constexpr const char* kCrlExtensions[] = {".crl", ".pem", ".der"};
-  /// A certificate or CRL file larger than this is refused: real ones are a few KiB; a large CRL
-  /// (a CA's full list) may reach a few MiB.
-  static constexpr std::uintmax_t kMaxFileSize = 32ull << 20;
+  static constexpr std::array<std::string_view, 3> kCrlExtensions = {".crl", ".pem", ".der"};
   /// At most this many anchors / CRLs in total (a mistaken directory must not load forever).
   static constexpr std::size_t kMaxEntries = 10'000;
 
