@@ -47,7 +47,7 @@ constexpr std::uint32_t kCsLinkerSigned = 0x20000;
 constexpr std::uint32_t kMaxBlobs = 64;
 constexpr std::uint32_t kMaxSpecialSlots = 64;
 constexpr std::size_t kMaxIdentifier = 1024;
-constexpr std::size_t kMaxEntitlements = 64 * 1024;
+constexpr std::size_t kMaxEntitlements = std::size_t{64} * 1024;
 
 // Apple certificate-extension markers (Apple PKI CPS): Developer ID Application leaf, Mac App Store,
 // development certificates, Apple software signing.

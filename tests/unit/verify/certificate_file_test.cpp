@@ -35,7 +35,7 @@ std::string der_of(const std::string& pem_text) {
 }  // namespace
 
 TEST_CASE("certificate buffers: PEM with several certificates, or exactly one DER", "[verify][certfile]") {
-  const std::string a = pem("certum-trusted-network-ca.pem"), b = pem("debian-secure-boot-ca.pem");
+  const std::string a = pem("trustscan-builtin/certum-trusted-network-ca.pem"), b = pem("debian-secure-boot/debian-secure-boot-ca.pem");
   auto two = verify::parse_certificates(trustscan::test::bytes(a + b), "two.pem");
   REQUIRE(two);
   CHECK(two->size() == 2);
@@ -59,8 +59,8 @@ TEST_CASE("certificate buffers: PEM with several certificates, or exactly one DE
 
 TEST_CASE("certificate files: regular files under a size limit, special files refused", "[verify][certfile]") {
   trustscan::test::TempTree t;
-  t.write("d/b.PEM", pem("certum-trusted-network-ca.pem"));
-  t.write("d/a.der", der_of(pem("debian-secure-boot-ca.pem")));
+  t.write("d/b.PEM", pem("trustscan-builtin/certum-trusted-network-ca.pem"));
+  t.write("d/a.der", der_of(pem("debian-secure-boot/debian-secure-boot-ca.pem")));
   t.write("d/README.md", "not listed");
   t.mkdir("d/sub.pem");
   t.fifo("d/pipe.crt");
