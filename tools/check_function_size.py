@@ -35,7 +35,6 @@ ALLOWED: dict[str, str] = {
     "scanner/app/cli.cpp:run": "issue 18",
     "scanner/verify/macho_signature.cpp:verify_cms": "issue 18",
     "scanner/verify/macho_signature.cpp:verify_macho_signature": "issue 18",
-    "scanner/verify/module_signature.cpp:verify_module_signature": "issue 18",
 }
 
 _RAW_STRING = re.compile(r'R"([^()\\ ]{0,16})\(')
