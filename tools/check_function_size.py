@@ -28,15 +28,7 @@ import sys
 MAX_LINES = 100
 
 # "scanner/FILE:QUALIFIED_NAME" -> the issue whose work splits it.
-ALLOWED: dict[str, str] = {
-    # issue 18: split on the gates branch before the record model reshaped them; being split again
-    # on today's code (the scan options, running the scan and writing the report; the Mach-O
-    # SuperBlob, CMS and chain steps; the module signature's CMS, signer and key steps).
-    "scanner/app/cli.cpp:run": "issue 18",
-    "scanner/verify/macho_signature.cpp:verify_cms": "issue 18",
-    "scanner/verify/macho_signature.cpp:verify_macho_signature": "issue 18",
-    "scanner/verify/module_signature.cpp:verify_module_signature": "issue 18",
-}
+ALLOWED: dict[str, str] = {}
 
 _RAW_STRING = re.compile(r'R"([^()\\ ]{0,16})\(')
 

@@ -1,10 +1,10 @@
 #pragma once
 /// \file
-/// THE list of output formats. The CLI's `--format` choices, its help text and its dispatch come
-/// from it (app/cli.cpp); the man page and the shell completions are filled from it at build time
-/// (`trustscan __formats` prints it; cmake/format_docs.cmake writes docs/man/trustscan.1.in and
-/// packaging/completion/*.in into the build tree). Adding a format is one writer function
-/// (report.hpp) and one row here (formats.cpp).
+/// THE list of output formats. The CLI's `--format` choices, its help text (app/scan_options.cpp)
+/// and its dispatch (app/report_output.cpp) come from it; the man page and the shell completions
+/// are filled from it at build time (`trustscan __formats` prints it; cmake/format_docs.cmake
+/// writes docs/man/trustscan.1.in and packaging/completion/*.in into the build tree). Adding a
+/// format is one writer function (report.hpp) and one row here (formats.cpp).
 
 #include <iosfwd>
 #include <optional>

@@ -404,22 +404,19 @@ void set_flag_from_chain_error(Signature& r, int err) {
   }
 }
 
-/// CMS part: signature over CodeDirectory 0, alternate binding, signer chain. Updates r.
-void verify_cms(Signature& r, std::span<const std::byte> cms_der, const std::vector<ParsedCd>& cds,
-                const MachOTrustAnchors& anchors, std::int64_t now) {
-  MachODetails& d = std::get<MachODetails>(r.details);
-  const auto* p = reinterpret_cast<const unsigned char*>(cms_der.data());
-  CmsPtr cms(cms_der.size() <= INT_MAX ? d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(cms_der.size())) : nullptr);
-  if (!cms || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
+/// The one SignerInfo of `cms`, with its digest algorithm and signing time recorded in r; nullptr
+/// (and r says why) when the CMS is not a SignedData with exactly one signer.
+CMS_SignerInfo* signer_info(Signature& r, MachODetails& d, CMS_ContentInfo* cms) {
+  if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
     add_flag(r.flags, VerifyFlag::Malformed);
     r.errors.push_back("CMS signature does not parse: " + modsig::take_openssl_errors());
-    return;
+    return nullptr;
   }
-  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
   if (infos == nullptr || sk_CMS_SignerInfo_num(infos) != 1) {
     add_flag(r.flags, VerifyFlag::Malformed);
     r.errors.push_back("CMS signature must have exactly one SignerInfo");
-    return;
+    return nullptr;
   }
   CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
   X509_ALGOR* digest = nullptr;
@@ -436,42 +433,47 @@ void verify_cms(Signature& r, std::span<const std::byte> cms_der, const std::vec
     if (t != nullptr && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME))
       r.signing_time = detail::iso8601(to_unix(t->value.utctime));
   }
+  return si;
+}
 
-  // Name the signer from the embedded certificates (reported even when the signature fails).
-  X509StackPtr embedded(CMS_get1_certs(cms.get()));
+/// The signer's certificate among the embedded ones, named in r.signer (reported even when the
+/// signature fails); nullptr (status UnknownKey) when the CMS does not carry it.
+X509* name_signer(Signature& r, MachODetails& d, CMS_SignerInfo* si, STACK_OF(X509) * embedded) {
   X509* leaf = nullptr;
-  for (int i = 0; embedded && i < sk_X509_num(embedded.get()); ++i)
-    if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(embedded.get(), i)) == 0) leaf = sk_X509_value(embedded.get(), i);
+  for (int i = 0; embedded && i < sk_X509_num(embedded); ++i)
+    if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(embedded, i)) == 0) leaf = sk_X509_value(embedded, i);
   if (leaf == nullptr) {
     r.status = SignatureStatus::UnknownKey;
     add_flag(r.flags, VerifyFlag::UnknownKey);
     r.errors.push_back("the CMS signature does not carry its signer's certificate");
-    return;
+    return nullptr;
   }
   r.signer = detail::cert_info(leaf);
   d.kind = classify_signer(leaf);
+  return leaf;
+}
 
-  // 1. Signature (and messageDigest attribute) over the bytes of CodeDirectory 0.
+/// 1. The signature (and messageDigest attribute) over the bytes of CodeDirectory 0; 2. every
+/// alternate CodeDirectory listed in the signed cdhashes attribute. False when 1 fails.
+bool verify_code_directories(Signature& r, CMS_ContentInfo* cms, CMS_SignerInfo* si, const std::vector<ParsedCd>& cds) {
   const ParsedCd* cd0 = nullptr;
   for (const auto& cd : cds)
     if (cd.info.slot == kSlotCodeDirectory) cd0 = &cd;
   if (cd0 == nullptr) {
     add_flag(r.flags, VerifyFlag::Malformed);
     r.errors.push_back("CMS present but no CodeDirectory in slot 0");
-    return;
+    return false;
   }
   modsig::BioChainPtr content = modsig::cms_detached_content(cd0->blob);
   const unsigned cms_flags = CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY;  // chain checked below, for code signing
-  if (!content || CMS_verify(cms.get(), nullptr, nullptr, content.get(), nullptr, cms_flags) != 1) {
+  if (!content || CMS_verify(cms, nullptr, nullptr, content.get(), nullptr, cms_flags) != 1) {
     const bool digest_mismatch = message_digest_differs(si, cd0->blob);
     add_flag(r.flags, digest_mismatch ? VerifyFlag::BadDigest : VerifyFlag::BadSignature);
     r.errors.push_back(std::string(digest_mismatch ? "CodeDirectory hash differs from the signed one"
                                                    : "CMS signature does not verify") +
                        ": " + modsig::take_openssl_errors());
-    return;
+    return false;
   }
-
-  // 2. Alternate CodeDirectories must be listed in the signed cdhashes attribute.
   if (cds.size() > 1) {
     const auto listed = signed_cdhashes(si);
     for (const auto& cd : cds) {
@@ -488,21 +490,26 @@ void verify_cms(Signature& r, std::span<const std::byte> cms_der, const std::vec
       }
     }
   }
+  return true;
+}
 
-  // 3. Chain to an anchor, at the verified timestamp if any, else at `now`.
+/// 3. The signer's chain to an anchor, at the verified timestamp if any, else at `now`, and its
+/// code-signing EKU.
+void verify_signer_chain(Signature& r, MachODetails& d, CMS_SignerInfo* si, X509* leaf, STACK_OF(X509) * embedded,
+                         const MachOTrustAnchors& anchors, std::int64_t now) {
   const auto ts = verified_timestamp(si, anchors, now, r.errors, r.clock_window);
   if (ts) r.timestamp = detail::iso8601(*ts);
   d.verification_time = ts.value_or(now);
   r.verification_time_source = ts ? "timestamp" : "clock";
   if (!ts) {  // checked at the clock: every certificate that could take part bounds the window
     detail::narrow_by_validity(r.clock_window, leaf, now);
-    for (int i = 0; embedded && i < sk_X509_num(embedded.get()); ++i)
-      detail::narrow_by_validity(r.clock_window, sk_X509_value(embedded.get(), i), now);
+    for (int i = 0; embedded && i < sk_X509_num(embedded); ++i)
+      detail::narrow_by_validity(r.clock_window, sk_X509_value(embedded, i), now);
     for (std::size_t i = 0; i < anchors.size(); ++i) detail::narrow_by_validity(r.clock_window, anchors.certificate(i), now);
   }
   X509StorePtr store = make_store(anchors, d.verification_time);
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), leaf, embedded.get()) != 1) {
+  if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), leaf, embedded) != 1) {
     add_flag(r.flags, VerifyFlag::ChainError);
     r.errors.push_back("cannot set up chain verification");
     return;
@@ -526,6 +533,26 @@ void verify_cms(Signature& r, std::span<const std::byte> cms_der, const std::vec
     r.errors.push_back("signer certificate lacks the code-signing extended key usage");
   }
   ERR_clear_error();
+}
+
+/// CMS part: signature over CodeDirectory 0, alternate binding, signer chain. Updates r.
+void verify_cms(Signature& r, std::span<const std::byte> cms_der, const std::vector<ParsedCd>& cds,
+                const MachOTrustAnchors& anchors, std::int64_t now) {
+  MachODetails& d = std::get<MachODetails>(r.details);
+  const auto* p = reinterpret_cast<const unsigned char*>(cms_der.data());
+  CmsPtr cms(cms_der.size() <= INT_MAX ? d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(cms_der.size())) : nullptr);
+  if (!cms) {
+    add_flag(r.flags, VerifyFlag::Malformed);
+    r.errors.push_back("CMS signature does not parse: " + modsig::take_openssl_errors());
+    return;
+  }
+  CMS_SignerInfo* si = signer_info(r, d, cms.get());
+  if (si == nullptr) return;
+  X509StackPtr embedded(CMS_get1_certs(cms.get()));
+  X509* leaf = name_signer(r, d, si, embedded.get());
+  if (leaf == nullptr) return;
+  if (!verify_code_directories(r, cms.get(), si, cds)) return;
+  verify_signer_chain(r, d, si, leaf, embedded.get(), anchors, now);
 }
 
 void add_error(Signature& r, VerifyFlag f, std::string message) {
@@ -629,6 +656,172 @@ std::vector<std::string> code_directory_flag_names(std::uint32_t flags) {
   return out;
 }
 
+namespace {
+
+/// The blobs of a SuperBlob that verification reads; spans into the file.
+struct Blobs {
+  std::span<const std::byte> slice;
+  std::vector<ParsedCd> cds;
+  std::span<const std::byte> requirements, entitlements, der_entitlements, cms_wrapper;
+  bool have_cms_slot = false;
+};
+
+/// Finds the slice and its signature in `file` and reads the SuperBlob's index. A CodeDirectory of
+/// an unsupported kind is skipped with a note in `notes`; anything malformed is an error.
+Result<Blobs> read_blobs(std::span<const std::byte> file, const MachOSignatureLocation& where,
+                         std::vector<std::string>& notes) {
+  // Slice and signature ranges, all relative to the file.
+  if (where.slice_offset > file.size() || where.slice_size > file.size() - where.slice_offset)
+    return fail(Errc::Malformed, "slice lies outside the file");
+  const auto slice = file.subspan(where.slice_offset, where.slice_size);
+  if (where.signature_offset < where.slice_offset || where.signature_offset - where.slice_offset > slice.size() ||
+      where.signature_size > slice.size() - (where.signature_offset - where.slice_offset))
+    return fail(Errc::Malformed, "LC_CODE_SIGNATURE data lies outside the slice");
+  const auto sig = slice.subspan(where.signature_offset - where.slice_offset, where.signature_size);
+
+  // SuperBlob header and index.
+  if (sig.size() < 12 || be32(sig, 0) != kSuperBlob) return fail(Errc::Malformed, "no SuperBlob (magic 0xfade0cc0)");
+  const std::uint32_t sb_length = be32(sig, 4);
+  const std::uint32_t count = be32(sig, 8);
+  if (sb_length < 12 || sb_length > sig.size())
+    return fail(Errc::Malformed, "SuperBlob length exceeds LC_CODE_SIGNATURE data");
+  const auto sb = sig.first(sb_length);
+  if (count > kMaxBlobs || 12 + std::uint64_t{count} * 8 > sb.size())
+    return fail(Errc::Malformed, "SuperBlob index is too long");
+
+  Blobs b;
+  b.slice = slice;
+  std::vector<std::uint32_t> seen_types;
+  for (std::uint32_t n = 0; n < count; ++n) {
+    const std::uint32_t type = be32(sb, 12 + n * 8);
+    // A repeated slot would let an unsigned CodeDirectory (identifier, Team ID, flags) stand
+    // beside the one the CMS signs; codesign never writes one.
+    if (std::find(seen_types.begin(), seen_types.end(), type) != seen_types.end())
+      return fail(Errc::Malformed, "SuperBlob repeats slot " + std::to_string(type));
+    seen_types.push_back(type);
+    const std::uint32_t offset = be32(sb, 16 + n * 8);
+    if (offset > sb.size() || sb.size() - offset < 8)
+      return fail(Errc::Malformed, "blob " + std::to_string(n) + " lies outside the SuperBlob");
+    const std::uint32_t magic = be32(sb, offset);
+    const std::uint32_t length = be32(sb, offset + 4);
+    if (length < 8 || length > sb.size() - offset)
+      return fail(Errc::Malformed, "blob " + std::to_string(n) + " length is out of bounds");
+    const auto blob = sb.subspan(offset, length);
+    if (type == kSlotCodeDirectory || (type >= kSlotAlternateFirst && type <= kSlotAlternateLast)) {
+      if (magic != kCodeDirectory)
+        return fail(Errc::Malformed, "slot " + std::to_string(type) + " is not a CodeDirectory");
+      auto cd = parse_code_directory(blob, type, slice.size());
+      if (!cd) {
+        if (cd.error().code == Errc::Unsupported) {  // e.g. a future hash type: skip this one CD
+          notes.push_back(cd.error().message);
+          continue;
+        }
+        return fail(Errc::Malformed, cd.error().message);
+      }
+      b.cds.push_back(std::move(*cd));
+    } else if (type == kSlotRequirements && magic == kRequirements) {
+      b.requirements = blob;
+    } else if (type == kSlotEntitlements && magic == kEntitlements) {
+      b.entitlements = blob;
+    } else if (type == kSlotDerEntitlements && magic == kDerEntitlements) {
+      b.der_entitlements = blob;
+    } else if (type == kSlotSignature) {
+      if (magic != kBlobWrapper) return fail(Errc::Malformed, "signature slot is not a CMS wrapper blob");
+      b.have_cms_slot = true;
+      b.cms_wrapper = blob.subspan(8);
+    }
+  }
+  if (b.cds.empty()) return fail(Errc::Malformed, "SuperBlob has no usable CodeDirectory");
+  return b;
+}
+
+/// Reports the strongest CodeDirectory (what codesign shows as the cdhash).
+void describe(Signature& r, MachODetails& d, const ParsedCd& best, const Blobs& b) {
+  d.identifier = best.info.identifier;
+  d.team_id = best.info.team_id;
+  d.code_directory_flags = best.info.flags;
+  d.flag_names = code_directory_flag_names(best.info.flags);
+  r.digest_algorithm = best.info.hash_type;
+  d.has_requirements = !b.requirements.empty();
+  d.has_entitlements = !b.entitlements.empty() || !b.der_entitlements.empty();
+  if (b.entitlements.size() > 8)
+    d.entitlements.assign(reinterpret_cast<const char*>(b.entitlements.data() + 8),
+                          std::min(b.entitlements.size() - 8, kMaxEntitlements));
+}
+
+/// Checks the special slots of `cd` (requirements, entitlements) against their blobs; for the
+/// best CodeDirectory, also notes the slots this verifier cannot check.
+void check_special_slots(Signature& r, MachODetails& d, const ParsedCd& cd, bool best, const Blobs& b, Hasher& hasher) {
+  const std::pair<std::uint32_t, std::span<const std::byte>> bound[] = {{kSlotRequirements, b.requirements},
+                                                                        {kSlotEntitlements, b.entitlements},
+                                                                        {kSlotDerEntitlements, b.der_entitlements}};
+  for (const auto& [k, blob] : bound) {
+    const auto want = special_slot(cd, k);
+    if (want.empty()) {
+      if (!blob.empty())
+        add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is not hashed");
+      continue;
+    }
+    if (blob.empty()) {
+      if (!all_zero(want))
+        add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is missing");
+      continue;
+    }
+    const auto got = hasher.digest(blob);
+    if (got.size() < want.size() || std::memcmp(got.data(), want.data(), want.size()) != 0)
+      add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " hash mismatch");
+  }
+  if (best) {
+    if (!all_zero(special_slot(cd, 1))) d.unverified_special_slots.emplace_back("info_plist");
+    if (!all_zero(special_slot(cd, 3))) d.unverified_special_slots.emplace_back("resource_directory");
+    if (!all_zero(special_slot(cd, 4))) d.unverified_special_slots.emplace_back("application_specific");
+  }
+}
+
+/// Page hashes and special slots of every CodeDirectory; an error when a hash algorithm is
+/// unavailable.
+Result<void> check_code_directories(Signature& r, MachODetails& d, Blobs& b, const ParsedCd& best) {
+  for (auto& cd : b.cds) {
+    Hasher hasher(cd.kind.evp);
+    if (!hasher.ok()) return fail(Errc::Malformed, std::string("hash algorithm unavailable: ") + cd.kind.evp);
+    const auto digest = hasher.digest(cd.blob);
+    cd.info.cdhash = modsig::hex_lower(std::span(digest).first(std::min<std::size_t>(20, digest.size())));
+    check_pages(cd, b.slice, hasher);
+    if (!cd.info.page_hashes_ok) {
+      add_error(r, VerifyFlag::BadPageHash, "CodeDirectory slot " + std::to_string(cd.info.slot) + " (" +
+                                                cd.info.hash_type + "): page " +
+                                                std::to_string(*cd.info.first_bad_page) + " hash mismatch");
+      if (!d.first_bad_page) d.first_bad_page = cd.info.first_bad_page;
+    }
+    check_special_slots(r, d, cd, &cd == &best, b, hasher);
+  }
+  return {};
+}
+
+/// The status from the collected flags, worst first; a Valid signature names its anchor set.
+void settle_status(Signature& r, const MachODetails& d) {
+  constexpr VerifyFlags kInvalid = static_cast<VerifyFlags>(VerifyFlag::BadPageHash) |
+                                   static_cast<VerifyFlags>(VerifyFlag::BadDigest) |
+                                   static_cast<VerifyFlags>(VerifyFlag::BadSignature) |
+                                   static_cast<VerifyFlags>(VerifyFlag::Expired) |
+                                   static_cast<VerifyFlags>(VerifyFlag::NotYetValid) |
+                                   static_cast<VerifyFlags>(VerifyFlag::NoCodeSigningEku) |
+                                   static_cast<VerifyFlags>(VerifyFlag::ChainError) |
+                                   static_cast<VerifyFlags>(VerifyFlag::Revoked);
+  if (r.status == SignatureStatus::UnknownKey && !(r.flags & kInvalid)) return;
+  if (has_flag(r.flags, VerifyFlag::Malformed) && !(r.flags & kInvalid))
+    r.status = SignatureStatus::Malformed;
+  else if (r.flags & kInvalid)
+    r.status = SignatureStatus::Invalid;
+  else if (!d.has_cms || has_flag(r.flags, VerifyFlag::UntrustedRoot))
+    r.status = SignatureStatus::Untrusted;
+  else
+    r.status = SignatureStatus::Valid;
+  if (r.status == SignatureStatus::Valid) r.anchor_set = std::string(kMachOAnchorSet);
+}
+
+}  // namespace
+
 Signature verify_macho_signature(std::span<const std::byte> file, const MachOSignatureLocation& where,
                                  const MachOTrustAnchors& anchors, std::int64_t now) {
   Signature r;
@@ -642,148 +835,27 @@ Signature verify_macho_signature(std::span<const std::byte> file, const MachOSig
     add_error(r, VerifyFlag::Malformed, std::move(why));
     return r;
   };
-
-  // Slice and signature ranges, all relative to the file.
-  if (where.slice_offset > file.size() || where.slice_size > file.size() - where.slice_offset)
-    return malformed("slice lies outside the file");
-  const auto slice = file.subspan(where.slice_offset, where.slice_size);
-  if (where.signature_offset < where.slice_offset || where.signature_offset - where.slice_offset > slice.size() ||
-      where.signature_size > slice.size() - (where.signature_offset - where.slice_offset))
-    return malformed("LC_CODE_SIGNATURE data lies outside the slice");
-  const auto sig = slice.subspan(where.signature_offset - where.slice_offset, where.signature_size);
-
-  // SuperBlob header and index.
-  if (sig.size() < 12 || be32(sig, 0) != kSuperBlob) return malformed("no SuperBlob (magic 0xfade0cc0)");
-  const std::uint32_t sb_length = be32(sig, 4);
-  const std::uint32_t count = be32(sig, 8);
-  if (sb_length < 12 || sb_length > sig.size()) return malformed("SuperBlob length exceeds LC_CODE_SIGNATURE data");
-  const auto sb = sig.first(sb_length);
-  if (count > kMaxBlobs || 12 + std::uint64_t{count} * 8 > sb.size()) return malformed("SuperBlob index is too long");
-
-  std::vector<ParsedCd> cds;
-  std::span<const std::byte> requirements, entitlements, der_entitlements, cms_wrapper;
-  bool have_cms_slot = false;
-  std::vector<std::uint32_t> seen_types;
-  for (std::uint32_t n = 0; n < count; ++n) {
-    const std::uint32_t type = be32(sb, 12 + n * 8);
-    // A repeated slot would let an unsigned CodeDirectory (identifier, Team ID, flags) stand
-    // beside the one the CMS signs; codesign never writes one.
-    if (std::find(seen_types.begin(), seen_types.end(), type) != seen_types.end())
-      return malformed("SuperBlob repeats slot " + std::to_string(type));
-    seen_types.push_back(type);
-    const std::uint32_t offset = be32(sb, 16 + n * 8);
-    if (offset > sb.size() || sb.size() - offset < 8) return malformed("blob " + std::to_string(n) + " lies outside the SuperBlob");
-    const std::uint32_t magic = be32(sb, offset);
-    const std::uint32_t length = be32(sb, offset + 4);
-    if (length < 8 || length > sb.size() - offset) return malformed("blob " + std::to_string(n) + " length is out of bounds");
-    const auto blob = sb.subspan(offset, length);
-    if (type == kSlotCodeDirectory || (type >= kSlotAlternateFirst && type <= kSlotAlternateLast)) {
-      if (magic != kCodeDirectory) return malformed("slot " + std::to_string(type) + " is not a CodeDirectory");
-      auto cd = parse_code_directory(blob, type, slice.size());
-      if (!cd) {
-        if (cd.error().code == Errc::Unsupported) {  // e.g. a future hash type: skip this one CD
-          r.errors.push_back(cd.error().message);
-          continue;
-        }
-        return malformed(cd.error().message);
-      }
-      cds.push_back(std::move(*cd));
-    } else if (type == kSlotRequirements && magic == kRequirements) {
-      requirements = blob;
-    } else if (type == kSlotEntitlements && magic == kEntitlements) {
-      entitlements = blob;
-    } else if (type == kSlotDerEntitlements && magic == kDerEntitlements) {
-      der_entitlements = blob;
-    } else if (type == kSlotSignature) {
-      if (magic != kBlobWrapper) return malformed("signature slot is not a CMS wrapper blob");
-      have_cms_slot = true;
-      cms_wrapper = blob.subspan(8);
-    }
-  }
-  if (cds.empty()) return malformed("SuperBlob has no usable CodeDirectory");
-
-  // Report the strongest CodeDirectory (what codesign shows as the cdhash).
+  auto blobs = read_blobs(file, where, r.errors);
+  if (!blobs) return malformed(blobs.error().message);
+  const std::vector<ParsedCd>& cds = blobs->cds;
   const auto best = std::ranges::max_element(cds, {}, [](const ParsedCd& c) { return c.kind.rank; });
-  d.identifier = best->info.identifier;
-  d.team_id = best->info.team_id;
-  d.code_directory_flags = best->info.flags;
-  d.flag_names = code_directory_flag_names(best->info.flags);
-  r.digest_algorithm = best->info.hash_type;
-  d.has_requirements = !requirements.empty();
-  d.has_entitlements = !entitlements.empty() || !der_entitlements.empty();
-  if (entitlements.size() > 8)
-    d.entitlements.assign(reinterpret_cast<const char*>(entitlements.data() + 8),
-                          std::min(entitlements.size() - 8, kMaxEntitlements));
-
-  // Page hashes and special slots of every CodeDirectory.
-  for (auto& cd : cds) {
-    Hasher hasher(cd.kind.evp);
-    if (!hasher.ok()) return malformed(std::string("hash algorithm unavailable: ") + cd.kind.evp);
-    const auto digest = hasher.digest(cd.blob);
-    cd.info.cdhash = modsig::hex_lower(std::span(digest).first(std::min<std::size_t>(20, digest.size())));
-    check_pages(cd, slice, hasher);
-    if (!cd.info.page_hashes_ok) {
-      add_error(r, VerifyFlag::BadPageHash, "CodeDirectory slot " + std::to_string(cd.info.slot) + " (" +
-                                                cd.info.hash_type + "): page " +
-                                                std::to_string(*cd.info.first_bad_page) + " hash mismatch");
-      if (!d.first_bad_page) d.first_bad_page = cd.info.first_bad_page;
-    }
-    const std::pair<std::uint32_t, std::span<const std::byte>> bound[] = {
-        {kSlotRequirements, requirements}, {kSlotEntitlements, entitlements}, {kSlotDerEntitlements, der_entitlements}};
-    for (const auto& [k, blob] : bound) {
-      const auto want = special_slot(cd, k);
-      if (want.empty()) {
-        if (!blob.empty()) add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is not hashed");
-        continue;
-      }
-      if (blob.empty()) {
-        if (!all_zero(want)) add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " blob is missing");
-        continue;
-      }
-      const auto got = hasher.digest(blob);
-      if (got.size() < want.size() || std::memcmp(got.data(), want.data(), want.size()) != 0)
-        add_error(r, VerifyFlag::BadDigest, "special slot " + std::to_string(k) + " hash mismatch");
-    }
-    if (&cd == &*best) {
-      if (!all_zero(special_slot(cd, 1))) d.unverified_special_slots.emplace_back("info_plist");
-      if (!all_zero(special_slot(cd, 3))) d.unverified_special_slots.emplace_back("resource_directory");
-      if (!all_zero(special_slot(cd, 4))) d.unverified_special_slots.emplace_back("application_specific");
-    }
-  }
+  describe(r, d, *best, *blobs);
+  if (auto checked = check_code_directories(r, d, *blobs, *best); !checked) return malformed(checked.error().message);
   d.cdhash = best->info.cdhash;
   for (const auto& cd : cds) d.code_directories.push_back(cd.info);
 
   // Signer: CMS, or ad-hoc / linker-signed.
   const bool adhoc = (best->info.flags & kCsAdhoc) != 0;
-  d.has_cms = have_cms_slot && !cms_wrapper.empty();
+  d.has_cms = blobs->have_cms_slot && !blobs->cms_wrapper.empty();
   if (d.has_cms) {
-    verify_cms(r, cms_wrapper, cds, anchors, now);
+    verify_cms(r, blobs->cms_wrapper, cds, anchors, now);
   } else {
     d.kind = (best->info.flags & kCsLinkerSigned) ? MachOSignatureKind::LinkerSigned
              : adhoc                              ? MachOSignatureKind::AdHoc
                                                   : MachOSignatureKind::Other;
     if (!adhoc) r.errors.push_back("no CMS signature and the CodeDirectory is not marked ad-hoc");
   }
-
-  // Status from the collected flags, worst first.
-  constexpr VerifyFlags kInvalid = static_cast<VerifyFlags>(VerifyFlag::BadPageHash) |
-                                   static_cast<VerifyFlags>(VerifyFlag::BadDigest) |
-                                   static_cast<VerifyFlags>(VerifyFlag::BadSignature) |
-                                   static_cast<VerifyFlags>(VerifyFlag::Expired) |
-                                   static_cast<VerifyFlags>(VerifyFlag::NotYetValid) |
-                                   static_cast<VerifyFlags>(VerifyFlag::NoCodeSigningEku) |
-                                   static_cast<VerifyFlags>(VerifyFlag::ChainError) |
-                                   static_cast<VerifyFlags>(VerifyFlag::Revoked);
-  if (r.status == SignatureStatus::UnknownKey && !(r.flags & kInvalid)) return r;
-  if (has_flag(r.flags, VerifyFlag::Malformed) && !(r.flags & kInvalid))
-    r.status = SignatureStatus::Malformed;
-  else if (r.flags & kInvalid)
-    r.status = SignatureStatus::Invalid;
-  else if (!d.has_cms || has_flag(r.flags, VerifyFlag::UntrustedRoot))
-    r.status = SignatureStatus::Untrusted;
-  else
-    r.status = SignatureStatus::Valid;
-  if (r.status == SignatureStatus::Valid) r.anchor_set = std::string(kMachOAnchorSet);
+  settle_status(r, d);
   return r;
 }
 

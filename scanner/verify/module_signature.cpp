@@ -106,6 +106,129 @@ Trailer read_trailer(std::span<const std::byte> bytes) {
   return t;
 }
 
+/// The detached PKCS#7 SignedData of a module signature, which must fill `der_bytes` exactly; an
+/// error says why it cannot be used.
+Result<CmsPtr> parse_detached_cms(std::span<const std::byte> der_bytes) {
+  const auto* der = reinterpret_cast<const unsigned char*>(der_bytes.data());
+  const unsigned char* p = der;
+  const auto sig_len = static_cast<long>(der_bytes.size());
+  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, sig_len));
+  if (!cms) {
+    const std::string why = modsig::take_openssl_errors();
+    return fail(Errc::Malformed, "PKCS#7 does not parse" + (why.empty() ? std::string{} : ": " + why));
+  }
+  if (p != der + sig_len) {
+    ERR_clear_error();
+    return fail(Errc::Malformed, "PKCS#7 is followed by " + std::to_string(der + sig_len - p) + " stray bytes");
+  }
+  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
+    return fail(Errc::Malformed, "PKCS#7 is not SignedData");
+  if (ASN1_OCTET_STRING** content = CMS_get0_content(cms.get()); content != nullptr && *content != nullptr)
+    return fail(Errc::Malformed, "PKCS#7 is not detached (it embeds content)");
+  return cms;
+}
+
+/// The first SignerInfo of `cms`, with the signer's identifier and algorithms recorded in r; an
+/// error when there is none or it names no signer.
+Result<CMS_SignerInfo*> read_signer(Signature& r, ModuleDetails& d, CMS_ContentInfo* cms) {
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
+  if (infos == nullptr || sk_CMS_SignerInfo_num(infos) < 1) return fail(Errc::Malformed, "PKCS#7 has no SignerInfo");
+  if (sk_CMS_SignerInfo_num(infos) > 1)
+    r.errors.push_back(std::to_string(sk_CMS_SignerInfo_num(infos)) + " SignerInfos; all must verify");
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+
+  ASN1_OCTET_STRING* keyid = nullptr;
+  X509_NAME* issuer = nullptr;
+  ASN1_INTEGER* serial = nullptr;
+  if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
+    return fail(Errc::Malformed, "SignerInfo has no signer identifier");
+  r.signer.issuer = modsig::name_to_string(issuer);
+  d.signer_name = modsig::name_entry(issuer, NID_commonName);
+  r.signer.serial_hex = modsig::integer_hex(serial);
+  if (keyid != nullptr)
+    d.subject_key_id_hex =
+        modsig::hex_lower({ASN1_STRING_get0_data(keyid), static_cast<std::size_t>(ASN1_STRING_length(keyid))});
+
+  X509_ALGOR* digest = nullptr;
+  X509_ALGOR* sigalg = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &digest, &sigalg);
+  if (digest != nullptr) {
+    const ASN1_OBJECT* obj = nullptr;
+    X509_ALGOR_get0(&obj, nullptr, nullptr, digest);
+    r.digest_algorithm = lower(object_name(obj));
+  }
+  if (sigalg != nullptr) {
+    const ASN1_OBJECT* obj = nullptr;
+    X509_ALGOR_get0(&obj, nullptr, nullptr, sigalg);
+    const int nid = OBJ_obj2nid(obj);
+    d.signature_algorithm = nid != NID_undef ? OBJ_nid2ln(nid) : object_name(obj);
+  }
+  if (r.digest_algorithm == "md5" || r.digest_algorithm == "sha1") add_flag(r.flags, VerifyFlag::WeakDigest);
+  d.signed_attributes = CMS_signed_get_attr_count(si) > 0;
+  if (X509StackPtr embedded{CMS_get1_certs(cms)}; embedded && sk_X509_num(embedded.get()) > 0)
+    d.certificates_embedded = true;
+  return si;
+}
+
+/// The keyring key that signed: embedded certificates are not trusted (CMS_NOINTERN). nullopt
+/// (status UnknownKey, and why) when the signer is not a keyring key.
+std::optional<std::size_t> find_signing_key(Signature& r, ModuleDetails& d, CMS_SignerInfo* si,
+                                            const KernelKeyring& keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (CMS_SignerInfo_cert_cmp(si, keys.certificate(i)) != 0) continue;
+    const KernelKey& key = keys.keys()[i];
+    r.signer.subject = key.subject;
+    if (d.signer_name.empty())
+      d.signer_name = modsig::name_entry(X509_get_subject_name(keys.certificate(i)), NID_commonName);
+    d.key_source = key.origin;
+    d.key_source_kind = std::string(to_string(key.source));
+    d.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
+    return i;
+  }
+  r.status = SignatureStatus::UnknownKey;
+  add_flag(r.flags, VerifyFlag::UnknownKey);
+  r.errors.push_back(keys.empty() ? "no module-signing keys are known (no kernel image in the root, no --module-keys)"
+                                  : "the signer's key is not among the " + std::to_string(keys.size()) + " known keys");
+  return std::nullopt;
+}
+
+/// Checks the signature over the first `signed_size` bytes with keyring key `match` and sets the
+/// status: Valid, or Invalid with OpenSSL's reason.
+void verify_with_key(Signature& r, CMS_ContentInfo* cms, CMS_SignerInfo* si, const KernelKeyring& keys,
+                     std::size_t match, std::span<const std::byte> signed_bytes,
+                     const SignedContentDigest* content_digest) {
+  const ModuleDetails& d = std::get<ModuleDetails>(r.details);
+  // The digest computed with the file's own hash, when it is the one the signature needs.
+  if (content_digest != nullptr && content_digest->size == signed_bytes.size() &&
+      sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) == 1 && !d.signed_attributes &&
+      verify_precomputed(si, keys.certificate(match), *content_digest)) {
+    r.status = SignatureStatus::Valid;
+    return;
+  }
+  // Otherwise (and to report a failure in OpenSSL's usual words) CMS_verify hashes the content.
+  X509StackViewPtr certs(sk_X509_new_null());
+  modsig::BioChainPtr content = modsig::cms_detached_content(signed_bytes);
+  if (!certs || !content || sk_X509_push(certs.get(), keys.certificate(match)) <= 0) {
+    r.status = SignatureStatus::Malformed;
+    r.errors.push_back("out of memory");
+    return;
+  }
+  // The key is the trust anchor: no chain (NOVERIFY), binary content, only keyring certificates.
+  const unsigned flags = CMS_BINARY | CMS_NOVERIFY | CMS_NOINTERN;
+  if (CMS_verify(cms, certs.get(), nullptr, content.get(), nullptr, flags) == 1) {
+    r.status = SignatureStatus::Valid;
+    ERR_clear_error();
+    return;
+  }
+  // NOTE: OpenSSL reports both a tampered module and a forged signature as "content verify error";
+  // without signed attributes they are the same failure (the signature covers the content).
+  const std::string why = modsig::take_openssl_errors();
+  r.status = SignatureStatus::Invalid;
+  add_flag(r.flags, VerifyFlag::BadSignature);
+  r.errors.push_back("signature does not verify with key \"" + keys.keys()[match].subject + "\"" +
+                     (why.empty() ? "" : ": " + why));
+}
+
 }  // namespace
 
 std::optional<std::size_t> module_signed_size(std::span<const std::byte> bytes) noexcept {
@@ -134,114 +257,18 @@ Signature verify_module_signature(std::span<const std::byte> bytes, const Kernel
   if (bytes.size() < kMagicSize + kTrailerSize) return malformed(std::move(r), "truncated struct module_signature");
 
   const Trailer trailer = read_trailer(bytes);
-  const std::uint32_t sig_len = trailer.sig_len;
-  d.signature_size = sig_len;
+  d.signature_size = trailer.sig_len;
   d.signed_size = trailer.signed_size;  // 0 unless sig_len fits
   if (!trailer.error.empty()) return malformed(std::move(r), trailer.error);
   const std::size_t signed_size = trailer.signed_size;
 
-  const auto* der = reinterpret_cast<const unsigned char*>(bytes.data() + signed_size);
-  const unsigned char* p = der;
-  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(sig_len)));
-  if (!cms) {
-    const std::string why = modsig::take_openssl_errors();
-    return malformed(std::move(r), "PKCS#7 does not parse" + (why.empty() ? std::string{} : ": " + why));
-  }
-  if (p != der + sig_len) {
-    ERR_clear_error();
-    return malformed(std::move(r), "PKCS#7 is followed by " + std::to_string(der + sig_len - p) + " stray bytes");
-  }
-  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
-    return malformed(std::move(r), "PKCS#7 is not SignedData");
-  if (ASN1_OCTET_STRING** content = CMS_get0_content(cms.get()); content != nullptr && *content != nullptr)
-    return malformed(std::move(r), "PKCS#7 is not detached (it embeds content)");
-
-  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
-  if (infos == nullptr || sk_CMS_SignerInfo_num(infos) < 1) return malformed(std::move(r), "PKCS#7 has no SignerInfo");
-  if (sk_CMS_SignerInfo_num(infos) > 1)
-    r.errors.push_back(std::to_string(sk_CMS_SignerInfo_num(infos)) + " SignerInfos; all must verify");
-  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
-
-  ASN1_OCTET_STRING* keyid = nullptr;
-  X509_NAME* issuer = nullptr;
-  ASN1_INTEGER* serial = nullptr;
-  if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
-    return malformed(std::move(r), "SignerInfo has no signer identifier");
-  r.signer.issuer = modsig::name_to_string(issuer);
-  d.signer_name = modsig::name_entry(issuer, NID_commonName);
-  r.signer.serial_hex = modsig::integer_hex(serial);
-  if (keyid != nullptr)
-    d.subject_key_id_hex =
-        modsig::hex_lower({ASN1_STRING_get0_data(keyid), static_cast<std::size_t>(ASN1_STRING_length(keyid))});
-
-  X509_ALGOR* digest = nullptr;
-  X509_ALGOR* sigalg = nullptr;
-  CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &digest, &sigalg);
-  if (digest != nullptr) {
-    const ASN1_OBJECT* obj = nullptr;
-    X509_ALGOR_get0(&obj, nullptr, nullptr, digest);
-    r.digest_algorithm = lower(object_name(obj));
-  }
-  if (sigalg != nullptr) {
-    const ASN1_OBJECT* obj = nullptr;
-    X509_ALGOR_get0(&obj, nullptr, nullptr, sigalg);
-    const int nid = OBJ_obj2nid(obj);
-    d.signature_algorithm = nid != NID_undef ? OBJ_nid2ln(nid) : object_name(obj);
-  }
-  if (r.digest_algorithm == "md5" || r.digest_algorithm == "sha1") add_flag(r.flags, VerifyFlag::WeakDigest);
-  d.signed_attributes = CMS_signed_get_attr_count(si) > 0;
-  if (X509StackPtr embedded{CMS_get1_certs(cms.get())}; embedded && sk_X509_num(embedded.get()) > 0)
-    d.certificates_embedded = true;
-
-  // The signer's certificate must be a keyring key: embedded certificates are not trusted (CMS_NOINTERN).
-  std::size_t match = keys.size();
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (CMS_SignerInfo_cert_cmp(si, keys.certificate(i)) == 0) {
-      match = i;
-      break;
-    }
-  }
-  if (match == keys.size()) {
-    r.status = SignatureStatus::UnknownKey;
-    add_flag(r.flags, VerifyFlag::UnknownKey);
-    r.errors.push_back(keys.empty() ? "no module-signing keys are known (no kernel image in the root, no --module-keys)"
-                                    : "the signer's key is not among the " + std::to_string(keys.size()) + " known keys");
-    return r;
-  }
-  const KernelKey& key = keys.keys()[match];
-  r.signer.subject = key.subject;
-  if (d.signer_name.empty()) d.signer_name = modsig::name_entry(X509_get_subject_name(keys.certificate(match)), NID_commonName);
-  d.key_source = key.origin;
-  d.key_source_kind = std::string(to_string(key.source));
-  d.kernel_build_key = key.source == KernelKeySource::KernelImage && key.image_position == 0;
-
-  // The digest computed with the file's own hash, when it is the one the signature needs.
-  if (content_digest != nullptr && content_digest->size == signed_size && sk_CMS_SignerInfo_num(infos) == 1 &&
-      !d.signed_attributes && verify_precomputed(si, keys.certificate(match), *content_digest)) {
-    r.status = SignatureStatus::Valid;
-    return r;
-  }
-  // Otherwise (and to report a failure in OpenSSL's usual words) CMS_verify hashes the content.
-  X509StackViewPtr certs(sk_X509_new_null());
-  modsig::BioChainPtr content = modsig::cms_detached_content(bytes.first(signed_size));
-  if (!certs || !content || sk_X509_push(certs.get(), keys.certificate(match)) <= 0) {
-    r.status = SignatureStatus::Malformed;
-    r.errors.push_back("out of memory");
-    return r;
-  }
-  // The key is the trust anchor: no chain (NOVERIFY), binary content, only keyring certificates.
-  const unsigned flags = CMS_BINARY | CMS_NOVERIFY | CMS_NOINTERN;
-  if (CMS_verify(cms.get(), certs.get(), nullptr, content.get(), nullptr, flags) == 1) {
-    r.status = SignatureStatus::Valid;
-    ERR_clear_error();
-    return r;
-  }
-  // NOTE: OpenSSL reports both a tampered module and a forged signature as "content verify error";
-  // without signed attributes they are the same failure (the signature covers the content).
-  const std::string why = modsig::take_openssl_errors();
-  r.status = SignatureStatus::Invalid;
-  add_flag(r.flags, VerifyFlag::BadSignature);
-  r.errors.push_back("signature does not verify with key \"" + key.subject + "\"" + (why.empty() ? "" : ": " + why));
+  auto cms = parse_detached_cms(bytes.subspan(signed_size, trailer.sig_len));
+  if (!cms) return malformed(std::move(r), cms.error().message);
+  auto si = read_signer(r, d, cms->get());
+  if (!si) return malformed(std::move(r), si.error().message);
+  const auto match = find_signing_key(r, d, *si, keys);
+  if (!match) return r;
+  verify_with_key(r, cms->get(), *si, keys, *match, bytes.first(signed_size), content_digest);
   return r;
 }
 

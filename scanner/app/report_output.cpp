@@ -1,0 +1,92 @@
+#include "app/report_output.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+namespace trustscan::app {
+namespace {
+
+void emit(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
+          std::ostream& out) {
+  format.write(result, run, out);
+}
+
+/// Writes the report to `path` via a temporary file in the same directory and a rename, so a
+/// full disk or an interrupted write never leaves a truncated report under the final name.
+bool write_file(const std::string& path, const pipeline::ScanResult& result, const report::OutputFormat& format,
+                const report::RunInfo& run, std::ostream& err) {
+  // A device or a FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written to in place: the
+  // rename below would replace the node itself by a regular file (as root, /dev/null for the
+  // whole machine).
+  if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    std::ofstream f(path, std::ios::binary);
+    if (!f) {
+      err << "trustscan: cannot write " << path << ": " << std::strerror(errno) << '\n';
+      return false;
+    }
+    emit(result, format, run, f);
+    f.flush();
+    if (!f) {
+      err << "trustscan: writing " << path << " failed\n";
+      return false;
+    }
+    return true;
+  }
+  // A fresh temporary beside the target (O_EXCL: never through a planted symlink).
+  std::string tmp = path + ".partial-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) {
+    err << "trustscan: cannot write " << path << ": cannot create a temporary file beside it: " << std::strerror(errno)
+        << '\n';
+    return false;
+  }
+  ::fchmod(fd, 0644);
+  ::close(fd);
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      err << "trustscan: cannot write " << path << ": cannot open " << tmp << '\n';
+      std::remove(tmp.c_str());
+      return false;
+    }
+    emit(result, format, run, f);
+    f.flush();
+    if (!f) {
+      err << "trustscan: writing " << path << " failed (disk full?)\n";
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    err << "trustscan: cannot rename " << tmp << " to " << path << ": " << ec.message() << '\n';
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool write_report(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
+                  const std::string& path, std::ostream& out, std::ostream& err) {
+  if (!path.empty()) return write_file(path, result, format, run, err);
+  emit(result, format, run, out);
+  out.flush();
+  if (!out) {
+    err << "trustscan: writing the report to standard output failed\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace trustscan::app

@@ -1,0 +1,166 @@
+#include "app/scan_command.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <ostream>
+
+#include "app/exit_codes.hpp"
+#include "app/progress.hpp"
+#include "app/report_output.hpp"
+#include "report/baseline.hpp"
+#include "report/formats.hpp"
+#include "report/report.hpp"
+#include "report/syslog_sink.hpp"
+
+namespace trustscan::app {
+namespace {
+
+std::string hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+/// SIGINT/SIGTERM: stop the scan and still write a complete report marked incomplete. The handler
+/// only stores the signal number; a second signal acts as the default (SA_RESETHAND) and kills.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int signo) { g_stop_signal.store(signo); }
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+/// True when `inner` lies below the directory `outer` (both as they resolve now).
+bool lies_below(const std::filesystem::path& inner, const std::string& outer) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(outer, ec)) return false;
+  const auto dir = std::filesystem::weakly_canonical(outer, ec);
+  if (ec) return false;
+  const auto file = std::filesystem::weakly_canonical(std::filesystem::absolute(inner, ec), ec);
+  if (ec) return false;
+  auto [d, f] = std::mismatch(dir.begin(), dir.end(), file.begin(), file.end());
+  return d == dir.end() || (std::next(d) == dir.end() && d->empty());  // "/" and "a/" end in an empty element
+}
+
+/// --max-memory: RLIMIT_AS makes an oversized allocation fail (std::bad_alloc, caught per file)
+/// instead of inviting the OOM killer. Address space, not RSS: leave room for thread stacks and
+/// mappings.
+Result<void> cap_memory(std::uint64_t max_memory) {
+  if (max_memory == 0) return {};
+  struct rlimit lim {
+    static_cast<rlim_t>(max_memory), static_cast<rlim_t>(max_memory)
+  };
+  if (::setrlimit(RLIMIT_AS, &lim) != 0)
+    return fail(Errc::Config, std::string("--max-memory: ") + std::strerror(errno));
+  return {};
+}
+
+/// What the report needs besides the scan: a baseline to compare with, a syslog receiver. Both
+/// are checked before the scan, so a bad one fails at once (exit 2).
+struct ReportInputs {
+  std::optional<report::Baseline> baseline;
+  std::optional<report::SyslogOptions> syslog;
+};
+
+Result<ReportInputs> load_report_inputs(const ScanArgs& args, const report::OutputFormat& format,
+                                        bool syslog_facility_given) {
+  ReportInputs in;
+  if (!args.baseline_file.empty() && !format.baseline)
+    return fail(Errc::Config, "--format " + args.format_name + " has no baseline mode");
+  if (!args.baseline_file.empty()) {
+    auto loaded = report::Baseline::load(args.baseline_file);
+    if (!loaded) return std::unexpected(loaded.error());
+    in.baseline = std::move(*loaded);
+  }
+  if (args.syslog_text.empty() && (args.syslog_all || syslog_facility_given))
+    return fail(Errc::Config, "--syslog-all and --syslog-facility need --syslog TARGET");
+  if (!args.syslog_text.empty()) {
+    auto target = report::parse_syslog_target(args.syslog_text);
+    auto facility = report::parse_syslog_facility(args.syslog_facility);
+    if (!target) return std::unexpected(target.error());
+    if (!facility) return std::unexpected(facility.error());
+    in.syslog = report::SyslogOptions{*target, *facility, args.syslog_all};
+  }
+  return in;
+}
+
+/// Runs the pipeline, with the progress line on a terminal (the stream must be the process's
+/// standard error) unless --quiet; prints the cache's notes.
+Result<pipeline::ScanResult> scan_with_progress(pipeline::ScanOptions& opt, const ScanArgs& args, std::ostream& err) {
+  std::optional<ProgressLine> progress;
+  if (!args.quiet && err.rdbuf() == std::cerr.rdbuf() && ::isatty(STDERR_FILENO)) {
+    progress.emplace(err, ProgressLine::terminal_width(STDERR_FILENO));
+    opt.progress = [&progress](const pipeline::ScanProgress& p) { progress->update(p); };
+  }
+  Result<pipeline::ScanResult> scanned = fail(Errc::Internal, "no scan");
+  try {
+    scanned = pipeline::scan(opt);
+  } catch (const std::bad_alloc&) {  // outside any file's boundary: loading rules, anchors, keys
+    progress.reset();
+    opt.progress = nullptr;
+    return fail(Errc::Internal, std::string("out of memory before or after the per-file stages") +
+                                    (args.max_memory ? " (--max-memory is too low for this scan)" : ""));
+  }
+  progress.reset();  // erases the line before anything else is written
+  opt.progress = nullptr;
+  if (scanned)
+    for (const std::string& note : scanned->cache_notes) err << "trustscan: " << note << '\n';
+  return scanned;
+}
+
+int usage_error(std::ostream& err, const Error& e) {
+  err << "trustscan: " << e.message << '\n';
+  return static_cast<int>(ExitCode::Usage);
+}
+
+}  // namespace
+
+int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out, std::ostream& err) {
+  auto plan = to_scan_plan(args);
+  if (!plan) return usage_error(err, plan.error());
+  pipeline::ScanOptions& opt = plan->opt;
+  if (auto capped = cap_memory(args.max_memory); !capped) return usage_error(err, capped.error());
+  if (opt.cache_file)
+    for (const std::string& root : opt.roots)
+      if (lies_below(*opt.cache_file, root))
+        err << "trustscan: warning: the --cache file " << args.cache_file << " is inside the scanned tree " << root
+            << ": it is written there (and not scanned itself)\n";
+  opt.stop = &g_stop_signal;
+  install_stop_handlers();
+  const report::OutputFormat format = *report::find_output_format(args.format_name);  // IsMember checked it
+  // Issue 8: a bad baseline or syslog target fails before the scan (exit 2).
+  auto inputs = load_report_inputs(args, format, syslog_facility_given);
+  if (!inputs) return usage_error(err, inputs.error());
+
+  auto scanned = scan_with_progress(opt, args, err);
+  if (!scanned) return usage_error(err, scanned.error());
+  const pipeline::ScanResult& result = *scanned;
+  std::optional<report::BaselineDiff> diff;
+  if (inputs->baseline) diff = report::BaselineDiff::compare(*inputs->baseline, result);
+  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr};
+  if (!write_report(result, format, run, args.output, out, err)) return static_cast<int>(ExitCode::Usage);
+  if (inputs->syslog) {  // after the report: it is written even when the receiver is not there
+    auto sent = report::send_syslog(result, run, *inputs->syslog);
+    if (!sent) return usage_error(err, sent.error());
+  }
+  return exit_code_for(result, plan->fail_on, run.baseline);
+}
+
+}  // namespace trustscan::app

@@ -1,0 +1,209 @@
+#include "app/scan_options.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "app/data_dir.hpp"
+
+namespace trustscan::app {
+namespace {
+
+/// ROOT, -f, -o, -e, size and time limits, threads, file systems.
+void add_walk_options(CLI::App& scan, ScanArgs& a) {
+  pipeline::ScanOptions& opt = a.opt;
+  scan.add_option("ROOT", opt.roots, "Directories, disk image files or files to scan (default: /)");
+  scan.add_option("-f,--format", a.format_name, "Output format: " + report::output_formats_help())
+      ->check(CLI::IsMember(report::output_format_names()))
+      ->capture_default_str();
+  scan.add_option("-o,--output", a.output, "Write the report to FILE instead of standard output");
+  // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
+  scan.add_option("-e,--exclude", opt.excludes, "Skip paths or names matching GLOB (repeatable)")
+      ->allow_extra_args(false);
+  scan.add_option("--max-file-size", opt.limits.max_file_size, "Skip (and report) files larger than this (e.g. 512MB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  scan.add_option("--max-parse-size", opt.limits.max_parse_size,
+                  "Binaries above this are hashed but not parsed (LIEF needs 2-4x their size in memory)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  scan.add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
+  scan.add_option("--file-timeout", a.file_timeout,
+                  "Give up on a file whose analysis takes longer than SECONDS (reported as an error; 0 = never)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  scan.add_option("--max-memory", a.max_memory,
+                  "Cap the address space (e.g. 4GB): an allocation beyond it fails that file only (0 = no cap)")
+      ->transform(CLI::AsSizeValue(false));
+  scan.add_flag("-x,--one-file-system", opt.one_file_system, "Do not descend into other mounted file systems");
+}
+
+/// Trust anchors, imported data sets, CRLs, module keys, padding, Windows catalogs and images,
+/// disk image files.
+void add_verify_options(CLI::App& scan, ScanArgs& a) {
+  scan.add_option("--trust-store", a.trust_dirs, "Also trust the certificates (PEM/DER) in DIR (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
+  scan.add_flag("--no-default-trust", a.no_default_trust,
+                "Trust only --trust-store anchors, not the shipped ones nor an imported root program");
+  scan.add_option("--data-dir", a.dataset_dir, "Imported data sets (trustscan data import; docs/datasets.md)")
+      ->capture_default_str();
+  scan.add_option("--crl-dir", a.crl_dir, "Offline CRLs to check revocation against (no network is ever used)")
+      ->check(CLI::ExistingDirectory);
+  scan.add_option("--module-keys", a.key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
+  scan.add_flag("--no-kernel-keys", a.no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  scan.add_flag("--strict-padding", a.opt.context.strict_padding,
+                "Data hidden inside a signature's WIN_CERTIFICATE makes it invalid (as EnableCertPaddingCheck)");
+  scan.add_option("--catalog-dir", a.catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
+  scan.add_flag("--no-windows-image", a.no_windows_image,
+                "Do not detect Windows images under the roots (no registry, no CatRoot)");
+  // Issue 10: disk image files (docs/disk-images.md).
+  scan.add_flag("--image", a.opt.images.force,
+                "Open every file ROOT as a disk image (raw, E01, VMDK, VHD); without it, detected");
+  scan.add_option("--partition", a.partitions,
+                  "Scan only volume N of the images (repeatable; 0 = no partition table; default: all)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan.add_flag("--include-deleted", a.opt.images.include_deleted,
+                "Also scan deleted files of the images that can still be read back (marked deleted)");
+  scan.add_flag("--hash-image", a.opt.images.hash, "Report the SHA-256 of every image file (reads it whole)");
+}
+
+/// Rules, vendor lists, the policy and what fails the run.
+void add_policy_options(CLI::App& scan, ScanArgs& a) {
+  scan.add_option("--rules", a.rule_paths, "Also compile the YARA rules in FILE or DIR (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
+  scan.add_flag("--no-default-rules", a.no_default_rules, "Use only --rules, not the shipped rules/index.yar");
+  scan.add_flag("--match-all", a.match_all,
+                "Match the rules against every binary, also the kernel's own in-tree modules (skipped by default)");
+  scan.add_option("--vendors", a.vendor_files, "Also load the vendor list FILE or DIR (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
+  scan.add_option("--policy", a.policy_file, "Policy file (default: the shipped rules/policy/default.yaml)")
+      ->check(CLI::ExistingFile);
+  scan.add_option("--flag-country", a.flag_countries, "Flag vendors of these countries (ISO codes, e.g. RU,BY)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan.add_option("--flag-vendor", a.flag_vendors, "Flag these vendor ids (e.g. kaspersky)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan.add_flag("--all-privileges", a.opt.context.all_privileges,
+                "Report user-mode software too, not only kernel and boot");
+  scan.add_option("--fail-on", a.fail_on_text, "Lowest finding severity that exits 1: none|low|medium|high|critical")
+      ->capture_default_str();
+  scan.add_option("--verify-time", a.verify_time,
+                  "Verify signatures as of this time (YYYY-MM-DD[THH:MM:SS] UTC) instead of now");
+}
+
+/// Issue 8: SIEM outputs and baselines (docs/siem.md), the cache (docs/cache.md), the progress line.
+void add_output_options(CLI::App& scan, ScanArgs& a) {
+  scan.add_option("--baseline", a.baseline_file,
+                  "Report only records new, changed or gone since this earlier --format json report")
+      ->check(CLI::ExistingFile);
+  scan.add_option("--syslog", a.syslog_text,
+                  "Also send findings and a summary as RFC 5424 syslog to unix[:PATH] (default /dev/log), "
+                  "udp://HOST[:PORT] or tcp://HOST[:PORT] (port 514)");
+  scan.add_option("--syslog-facility", a.syslog_facility, "Syslog facility: user, daemon, local0..local7, ... or 0-23")
+      ->capture_default_str();
+  scan.add_flag("--syslog-all", a.syslog_all, "Send every event (all records, skips, errors), not only findings");
+  scan.add_option("--cache", a.cache_file,
+                  "Keep per-file results in this SQLite FILE and reuse them for files unchanged since (docs/cache.md)");
+  scan.add_flag("-q,--quiet", a.quiet, "No progress line on standard error (shown only when it is a terminal)");
+}
+
+/// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) to Unix seconds.
+std::optional<std::int64_t> parse_utc(const std::string& s) {
+  std::tm tm{};
+  const char* end = ::strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end || *end) {
+    tm = {};
+    end = ::strptime(s.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end) return std::nullopt;
+  return static_cast<std::int64_t>(::timegm(&tm));
+}
+
+/// --partition values: volume numbers, or "all" (which selects every volume: an empty list).
+Result<std::vector<unsigned>> parse_partitions(const std::vector<std::string>& partitions) {
+  std::vector<unsigned> numbers;
+  for (const std::string& p : partitions) {
+    if (p == "all") continue;
+    char* end = nullptr;
+    errno = 0;
+    unsigned long n = std::strtoul(p.c_str(), &end, 10);
+    if (p.empty() || !end || *end || errno || n > 4096 || p.front() == '-')
+      return fail(Errc::Config, "--partition: expected a volume number or 'all', got '" + p + "'");
+    numbers.push_back(static_cast<unsigned>(n));
+  }
+  if (std::ranges::find(partitions, "all") != partitions.end()) numbers.clear();
+  return numbers;
+}
+
+/// Copies the verification, data set, rule, vendor and policy options into the context options.
+void fill_context(const ScanArgs& a, pipeline::ContextOptions& c) {
+  c.trust_dirs.assign(a.trust_dirs.begin(), a.trust_dirs.end());
+  c.default_trust = !a.no_default_trust;
+  c.dataset_dir = a.dataset_dir;
+  if (!a.crl_dir.empty()) c.crl_dir = a.crl_dir;
+  c.module_key_dirs.assign(a.key_dirs.begin(), a.key_dirs.end());
+  c.kernel_keys_from_roots = !a.no_kernel_keys;
+  c.catalog_dirs.assign(a.catalog_dirs.begin(), a.catalog_dirs.end());
+  c.windows_images = !a.no_windows_image;
+  c.rule_paths.assign(a.rule_paths.begin(), a.rule_paths.end());
+  c.default_rules = !a.no_default_rules;
+  c.match_all = a.match_all;
+  c.vendor_files.assign(a.vendor_files.begin(), a.vendor_files.end());
+  if (!a.policy_file.empty()) c.policy_file = a.policy_file;
+  c.flag_countries = a.flag_countries;
+  c.flag_vendors = a.flag_vendors;
+}
+
+}  // namespace
+
+CLI::App* add_scan_command(CLI::App& app, ScanArgs& args) {
+  auto* scan = app.add_subcommand(
+      "scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
+  add_walk_options(*scan, args);
+  add_verify_options(*scan, args);
+  add_policy_options(*scan, args);
+  add_output_options(*scan, args);
+  return scan;
+}
+
+Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
+  ScanPlan plan{args.opt, {}};
+  pipeline::ScanOptions& opt = plan.opt;
+  if (opt.roots.empty()) opt.roots = {"/"};
+  auto data_dir = find_data_dir();
+  if (!data_dir) return std::unexpected(data_dir.error());
+  opt.context.data_dir = *data_dir;
+  fill_context(args, opt.context);
+  auto partitions = parse_partitions(args.partitions);
+  if (!partitions) return std::unexpected(partitions.error());
+  opt.images.partitions = std::move(*partitions);
+  auto fail_on = policy::FailOn::parse(args.fail_on_text);
+  if (!fail_on) return std::unexpected(fail_on.error());
+  plan.fail_on = *fail_on;
+  if (!args.verify_time.empty()) {
+    auto t = parse_utc(args.verify_time);
+    if (!t)
+      return fail(Errc::Config,
+                  "--verify-time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, got '" + args.verify_time + "'");
+    opt.context.verify_time = *t;
+  }
+  opt.file_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(args.file_timeout * 1000));
+  if (!args.cache_file.empty()) opt.cache_file = args.cache_file;
+  return plan;
+}
+
+}  // namespace trustscan::app

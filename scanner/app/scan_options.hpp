@@ -1,0 +1,58 @@
+#pragma once
+/// \file
+/// The options of `trustscan scan`: their definition on the command line (CLI11) and their
+/// translation into what the scan, the report and the exit code need. Nothing here runs a scan.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "pipeline/pipeline.hpp"
+#include "policy/severity.hpp"
+#include "report/formats.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace trustscan::app {
+
+/// The values of the scan command's options as given. Options that map one to one onto a
+/// ScanOptions field are written into `opt` directly; the others are kept as given and checked
+/// by to_scan_plan().
+struct ScanArgs {
+  pipeline::ScanOptions opt;
+  std::string format_name{report::output_formats().front().name};
+  std::string output;
+  double file_timeout = 120;  ///< seconds
+  std::uint64_t max_memory = 0;
+  std::vector<std::string> trust_dirs, key_dirs, catalog_dirs;
+  std::string crl_dir, verify_time;
+  bool no_default_trust = false, no_kernel_keys = false, no_windows_image = false;
+  std::string dataset_dir = opt.context.dataset_dir.string();  ///< --data-dir
+  std::vector<std::string> partitions;
+  std::vector<std::string> rule_paths, vendor_files, flag_countries, flag_vendors;
+  std::string policy_file, fail_on_text = "low";
+  bool no_default_rules = false, match_all = false;
+  std::string baseline_file, syslog_text, syslog_facility = "user";
+  bool syslog_all = false;
+  std::string cache_file;
+  bool quiet = false;
+};
+
+/// Adds the `scan` subcommand with every option to `app`; parsing fills `args`.
+CLI::App* add_scan_command(CLI::App& app, ScanArgs& args);
+
+/// What the options decide before anything is loaded.
+struct ScanPlan {
+  pipeline::ScanOptions opt;  ///< roots, limits, context; `stop` and `progress` still unset
+  policy::FailOn fail_on;
+};
+
+/// Checks the options that need more than CLI11's checks (partitions, --fail-on,
+/// --verify-time), finds the data directory and fills in ScanOptions. An error is a usage error;
+/// its message names the option.
+[[nodiscard]] Result<ScanPlan> to_scan_plan(const ScanArgs& args);
+
+}  // namespace trustscan::app
