@@ -50,18 +50,10 @@ rm -f "$OUT"/*.cat "$OUT"/*.sys
 # shellcheck source=lib/test_ca.sh
 source "$TOOLS/lib/test_ca.sh"
 make_ca_config "$WORK/ca"
-openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/root.key"
-openssl req -new -key "$WORK/root.key" -subj "/C=XX/O=trustscan tests/CN=trustscan Catalog Test Root" \
-    -out "$WORK/root.csr"
-openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" -selfsign -keyfile "$WORK/root.key" \
-    -in "$WORK/root.csr" -out "$WORK/root.pem" -extensions v3_root \
-    -startdate 20200101000000Z -enddate 20450101000000Z 2>/dev/null
-openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/signer.key"
-openssl req -new -key "$WORK/signer.key" -subj "/C=XX/O=trustscan tests/CN=trustscan Catalog Signer" \
-    -out "$WORK/signer.csr"
-openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" -cert "$WORK/root.pem" \
-    -keyfile "$WORK/root.key" -in "$WORK/signer.csr" -out "$WORK/signer.pem" -extensions v3_codesign \
-    -startdate 20200101000000Z -enddate 20400101000000Z 2>/dev/null
+# issue NAME SUBJECT ISSUER EXTENSIONS START END: WORK/NAME.{key,pem} (tools/lib/test_ca.sh issue_cert).
+issue() { issue_cert "$WORK/ca" "$WORK" "$@"; }
+issue root "/C=XX/O=trustscan tests/CN=trustscan Catalog Test Root" self v3_root 20200101000000Z 20450101000000Z
+issue signer "/C=XX/O=trustscan tests/CN=trustscan Catalog Signer" root v3_codesign 20200101000000Z 20400101000000Z
 cp "$WORK/root.pem" "$OUT/ca/root.pem"
 
 # -------------------------------------------------------------------- drivers
@@ -81,34 +73,23 @@ read -r SHA256 SHA1 _ < <(head -1 "$OUT/hashes.txt")
 [[ ${#SHA256} -eq 64 && ${#SHA1} -eq 40 ]] || { echo "make_catalog_samples: no authentihash" >&2; exit 1; }
 
 # -------------------------------------------------------------------- catalogs
-# sign_catalog CONTENTS OUT.cat: CMS SignedData over the CTL contents octets, then Windows form.
-sign_catalog() {
-    openssl cms -sign -binary -nodetach -nosmimecap -md sha256 -outform DER \
-        -econtent_type 1.3.6.1.4.1.311.10.1 -signer "$WORK/signer.pem" -inkey "$WORK/signer.key" \
-        -certfile "$WORK/root.pem" -in "$1" -out "$WORK/signed.p7"
-    python3 "$TOOLS/make_catalog.py" winform "$WORK/signed.p7" "$2"
+# catalog CONTENTS OUT.cat [CMS_COPY]: CMS SignedData over the CTL contents octets by the signer,
+# the root in its certificate bag, then the Windows form (tools/lib/test_ca.sh sign_catalog).
+catalog() {
+    sign_catalog "$WORK/signer.pem" "$WORK/signer.key" "$WORK/root.pem" "$@"
 }
 
 python3 "$TOOLS/make_catalog.py" ctl "$WORK/driver.ctl" "$SHA1:$SHA256:driver.sys"
-sign_catalog "$WORK/driver.ctl" "$OUT/driver.cat"
-cp "$WORK/signed.p7" "$OUT/cms-form.p7"
+catalog "$WORK/driver.ctl" "$OUT/driver.cat" "$OUT/cms-form.p7"
 python3 "$TOOLS/make_catalog.py" tamper "$OUT/driver.cat" "$OUT/driver-tampered.cat" driver.sys
 python3 "$TOOLS/make_catalog.py" ctl "$WORK/big.ctl" "$SHA1:$SHA256:driver.sys" --random 5000
-sign_catalog "$WORK/big.ctl" "$OUT/big.cat"
+catalog "$WORK/big.ctl" "$OUT/big.cat"
 
 # -------------------------------------------------------------------- timestamped catalogs
 # Issued after the certificates above (serial numbers of the existing samples do not move).
-# issue NAME SUBJECT EXTENSIONS START END: a certificate of the test root.
-issue() {
-    openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$1.key"
-    openssl req -new -key "$WORK/$1.key" -subj "$2" -out "$WORK/$1.csr"
-    openssl ca -batch -notext -preserveDN -config "$WORK/ca/ca.cnf" -cert "$WORK/root.pem" \
-        -keyfile "$WORK/root.key" -in "$WORK/$1.csr" -out "$WORK/$1.pem" -extensions "$3" \
-        -startdate "$4" -enddate "$5" 2>/dev/null
-}
-issue expired "/C=XX/O=trustscan tests/CN=trustscan Expired Catalog Signer" v3_codesign \
+issue expired "/C=XX/O=trustscan tests/CN=trustscan Expired Catalog Signer" root v3_codesign \
     20200101000000Z 20210101000000Z
-issue tsa "/C=XX/O=trustscan tests/CN=trustscan Catalog Test TSA" v3_tsa \
+issue tsa "/C=XX/O=trustscan tests/CN=trustscan Catalog Test TSA" root v3_tsa \
     20200101000000Z 20400101000000Z
 cat "$WORK/tsa.pem" "$WORK/root.pem" >"$WORK/tsa-chain.pem"
 
@@ -157,5 +138,5 @@ osslsigncode sign -certs "$WORK/signer.pem" -key "$WORK/signer.key" -ac "$WORK/r
     -in "$WORK/both-unsigned.sys" -out "$OUT/signed-both.sys" >/dev/null
 read -r B256 B1 _ < <(python3 "$TOOLS/authentihash.py" "$OUT/signed-both.sys")
 python3 "$TOOLS/make_catalog.py" ctl "$WORK/both.ctl" "$B1:$B256:signed-both.sys"
-sign_catalog "$WORK/both.ctl" "$OUT/both.cat"
+catalog "$WORK/both.ctl" "$OUT/both.cat"
 echo "make_catalog_samples: catalogs in $OUT"

@@ -39,6 +39,9 @@ for tool in ${CC:-gcc} openssl python3 xz zstd gzip lz4; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
 
+# shellcheck source=lib/sign_module.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/sign_module.sh"
+
 OUT=$1/modsig
 rm -rf "$OUT"
 mkdir -p "$OUT/keys" "$OUT/private"
@@ -74,20 +77,8 @@ sed 's/^MODINFO(name, "demo");$/&\nMODINFO(intree, "Y");/' private/demo.c > priv
 grep -q 'MODINFO(intree, "Y")' private/demo-intree.c || die "intree line not added"
 ${CC:-gcc} -c -O2 -fno-asynchronous-unwind-tables -o private/demo-intree.ko private/demo-intree.c
 
-# sign IN OUT [extra openssl cms options...]: the scripts/sign-file recipe.
-sign() {
-    local in=$1 out=$2 key=$3 cert=$4; shift 4
-    openssl cms -sign -binary -outform DER -in "$in" -signer "$cert" -inkey "$key" -out "$out.p7s" "$@"
-    python3 - "$in" "$out.p7s" "$out" <<'EOF'
-import struct, sys
-content = open(sys.argv[1], 'rb').read()
-sig = open(sys.argv[2], 'rb').read()
-# struct module_signature: algo, hash, id_type=2 (PKCS#7), signer_len, key_id_len, pad[3], be32 sig_len
-trailer = struct.pack('>BBBBB3xI', 0, 0, 2, 0, 0, len(sig))
-open(sys.argv[3], 'wb').write(content + sig + trailer + b'~Module signature appended~\n')
-EOF
-    rm -f "$out.p7s"
-}
+# sign IN OUT KEY CERT [extra openssl cms options...]: the scripts/sign-file recipe (tools/lib/sign_module.sh).
+sign() { sign_module "$@"; }
 K=private/signing_key.key
 sign demo.ko demo-signed.ko "$K" signing_key.pem -noattr -nocerts -md sha256
 sign demo.ko demo-signed-sha512.ko "$K" signing_key.pem -noattr -nocerts -md sha512

@@ -45,55 +45,30 @@ mkdir -p "$OUT/ca"
 rm -f "$OUT"/*.exe "$OUT"/crl/*
 
 # -------------------------------------------------------------------- certificate authority
-# make_ca_config DIR [FIRST_SERIAL]: see tools/lib/test_ca.sh.
+# make_ca_config DIR [FIRST_SERIAL], issue_cert CADIR DIR NAME SUBJECT ISSUER EXTENSIONS START END:
+# see tools/lib/test_ca.sh.
 # shellcheck source=lib/test_ca.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
 
-newkey() { openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$1.key"; }
-csr() { openssl req -new -key "$WORK/$1.key" -subj "$2" -out "$WORK/$1.csr"; }
-
-# issue CADIR NAME ISSUER EXTENSIONS START END
-issue() {
-    local cadir=$1 name=$2 issuer=$3 ext=$4 start=$5 end=$6
-    local signing=(-cert "$WORK/$issuer.pem" -keyfile "$WORK/$issuer.key")
-    [[ $issuer == self ]] && signing=(-selfsign -keyfile "$WORK/$name.key")
-    openssl ca -batch -notext -preserveDN -config "$cadir/ca.cnf" "${signing[@]}" -in "$WORK/$name.csr" \
-        -out "$WORK/$name.pem" -extensions "$ext" -startdate "$start" -enddate "$end" 2>/dev/null
-}
+# issue CADIR NAME SUBJECT ISSUER EXTENSIONS START END: WORK/NAME.{key,pem}.
+issue() { issue_cert "$1" "$WORK" "${@:2}"; }
 
 make_ca_config "$WORK/ca"
 make_ca_config "$WORK/other-ca"
 
-newkey root
-csr root "/C=XX/O=trustscan tests/CN=trustscan Test Root CA"
-issue "$WORK/ca" root self v3_root 20200101000000Z 20450101000000Z
-
-newkey signer
-csr signer "/C=XX/O=trustscan tests/CN=trustscan Test Code Signer"
-issue "$WORK/ca" signer root v3_codesign 20200101000000Z 20400101000000Z
-
-newkey expired
-csr expired "/C=XX/O=trustscan tests/CN=trustscan Expired Code Signer"
-issue "$WORK/ca" expired root v3_codesign 20210101000000Z 20220101000000Z
-
-newkey tsa
-csr tsa "/C=XX/O=trustscan tests/CN=trustscan Test TSA"
-issue "$WORK/ca" tsa root v3_tsa 20200101000000Z 20400101000000Z
-
-newkey server
-csr server "/C=XX/O=trustscan tests/CN=trustscan TLS Server"
-issue "$WORK/ca" server root v3_server 20200101000000Z 20400101000000Z
-
-newkey revoked
-csr revoked "/C=XX/O=trustscan tests/CN=trustscan Revoked Code Signer"
-issue "$WORK/ca" revoked root v3_codesign 20200101000000Z 20400101000000Z
-
-newkey other-root
-csr other-root "/C=XX/O=somebody else/CN=trustscan Untrusted Root CA"
-issue "$WORK/other-ca" other-root self v3_root 20200101000000Z 20450101000000Z
-newkey other-signer
-csr other-signer "/C=XX/O=somebody else/CN=trustscan Untrusted Code Signer"
-issue "$WORK/other-ca" other-signer other-root v3_codesign 20200101000000Z 20400101000000Z
+issue "$WORK/ca" root "/C=XX/O=trustscan tests/CN=trustscan Test Root CA" self v3_root 20200101000000Z 20450101000000Z
+issue "$WORK/ca" signer "/C=XX/O=trustscan tests/CN=trustscan Test Code Signer" root v3_codesign \
+    20200101000000Z 20400101000000Z
+issue "$WORK/ca" expired "/C=XX/O=trustscan tests/CN=trustscan Expired Code Signer" root v3_codesign \
+    20210101000000Z 20220101000000Z
+issue "$WORK/ca" tsa "/C=XX/O=trustscan tests/CN=trustscan Test TSA" root v3_tsa 20200101000000Z 20400101000000Z
+issue "$WORK/ca" server "/C=XX/O=trustscan tests/CN=trustscan TLS Server" root v3_server 20200101000000Z 20400101000000Z
+issue "$WORK/ca" revoked "/C=XX/O=trustscan tests/CN=trustscan Revoked Code Signer" root v3_codesign \
+    20200101000000Z 20400101000000Z
+issue "$WORK/other-ca" other-root "/C=XX/O=somebody else/CN=trustscan Untrusted Root CA" self v3_root \
+    20200101000000Z 20450101000000Z
+issue "$WORK/other-ca" other-signer "/C=XX/O=somebody else/CN=trustscan Untrusted Code Signer" other-root v3_codesign \
+    20200101000000Z 20400101000000Z
 
 cp "$WORK/root.pem" "$OUT/ca/root.pem"
 mkdir -p "$OUT/crl"

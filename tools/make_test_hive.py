@@ -1,10 +1,21 @@
 #!/usr/bin/python3
 """Build a minimal Windows SYSTEM hive for the registry tests (issue 6), without Windows.
 
-Usage: make_test_hive.py OUTDIR [--image]   -> writes OUTDIR/SYSTEM and OUTDIR/SOFTWARE
+Usage: make_test_hive.py OUTDIR [--image | --spec SPEC.json]   -> writes OUTDIR/SYSTEM and OUTDIR/SOFTWARE
 
 --image writes the services of the test Windows image (tools/make_windows_image.sh) instead of
 the registry unit tests' set.
+--spec writes the hives a JSON file describes (tools/make_hostile_samples.sh):
+  {"computer_name": "NAME",
+   "services": [{"name": "drv", "type": 1, "start": 3, "image_path": "System32\\drivers\\drv.sys",
+                 "group": "...", "display_name": "..."}],          (optional keys: group, display_name)
+   "certificates": [{"store": "ROOT", "policies": false, "der": "cert.der", "friendly_name": "..."}]}
+  Each certificate goes to SOFTWARE\Microsoft\SystemCertificates\STORE\Certificates\<SHA-1>\Blob
+  (or SOFTWARE\Policies\Microsoft\SystemCertificates\... with "policies": true) as Windows
+  serializes a certificate store element (CertSerializeCertificateStoreElement, [MS-GPEF]
+  2.2.1.1.1): properties {PropertyID u32, Reserved u32 = 1, Length u32, Value}, here SHA1_HASH (3)
+  and FRIENDLY_NAME (11, UTF-16LE with NUL), then the certificate itself as property
+  CERT_CERT_PROP_ID (32) holding its DER encoding.
 
 hivex can edit a hive but cannot create one from nothing, so this script first writes the
 smallest hive hivex accepts (stdlib only), then adds keys and values with python3-hivex
@@ -19,6 +30,8 @@ Empty hive layout (all integers little-endian; offsets of cells are relative to 
            "sk" record (security descriptor, referenced by root; hivex copies it to new keys)
            one free cell filling the rest of the bin (hivex walks every cell of a bin).
 """
+import hashlib
+import json
 import os
 import struct
 import sys
@@ -92,11 +105,21 @@ def main() -> int:
     args = sys.argv[1:]
     image = "--image" in args
     args = [a for a in args if a != "--image"]
-    if len(args) != 1:
+    spec = None
+    if "--spec" in args and args.index("--spec") + 1 < len(args):
+        i = args.index("--spec")
+        with open(args[i + 1], encoding="utf-8") as f:
+            spec = json.load(f)
+        args = args[:i] + args[i + 2:]
+    if len(args) != 1 or (image and spec is not None):
         print(__doc__.splitlines()[2], file=sys.stderr)
         return 2
     out_dir = args[0]
     os.makedirs(out_dir, exist_ok=True)
+    if spec is not None:
+        write_spec_system(os.path.join(out_dir, "SYSTEM"), spec)
+        write_software(os.path.join(out_dir, "SOFTWARE"), spec.get("certificates", []))
+        return 0
     (write_image_system if image else write_system)(os.path.join(out_dir, "SYSTEM"))
     write_software(os.path.join(out_dir, "SOFTWARE"))
     return 0
@@ -109,13 +132,60 @@ def open_empty(path):
     return h, h.root()
 
 
-def write_software(path):
+def child(h, parent, name):
+    """The subkey `name` of `parent`, created when missing."""
+    return h.node_get_child(parent, name) or h.node_add_child(parent, name)
+
+
+def store_property(prop_id, value):
+    return struct.pack("<III", prop_id, 1, len(value)) + value
+
+
+def certificate_blob(der, friendly_name):
+    """A serialized certificate store element, as the registry store keeps it in `Blob`."""
+    props = store_property(3, hashlib.sha1(der).digest())  # CERT_SHA1_HASH_PROP_ID
+    if friendly_name:
+        props += store_property(11, (friendly_name + "\0").encode("utf-16-le"))  # FRIENDLY_NAME
+    return props + store_property(32, der)  # CERT_CERT_PROP_ID: the encoded certificate
+
+
+def add_certificate(h, root, entry):
+    with open(entry["der"], "rb") as f:
+        der = f.read()
+    parent = child(h, root, "Policies") if entry.get("policies") else root
+    stores = child(h, child(h, parent, "Microsoft"), "SystemCertificates")
+    certs = child(h, child(h, stores, entry["store"]), "Certificates")
+    node = h.node_add_child(certs, hashlib.sha1(der).hexdigest().upper())
+    h.node_set_values(node, [{"key": "Blob", "t": 3,  # REG_BINARY
+                              "value": certificate_blob(der, entry.get("friendly_name", ""))}])
+
+
+def write_software(path, certificates=()):
     h, root = open_empty(path)
     nt = add(h, add(h, root, "Microsoft"), "Windows NT")
     add(h, nt, "CurrentVersion", [
         string("ProductName", "Windows 10 Pro"), string("DisplayVersion", "22H2"),
         string("ReleaseId", "2009"), string("CurrentBuild", "19045"),
         string("EditionID", "Professional")])
+    for entry in certificates:
+        add_certificate(h, root, entry)
+    h.commit(None)
+
+
+def write_spec_system(path, spec):
+    """A SYSTEM hive with ControlSet001 current, the computer name and the services of `spec`."""
+    h, root = open_empty(path)
+    add(h, root, "Select", [dword("Current", 1), dword("Default", 1), dword("LastKnownGood", 1)])
+    control_set = add(h, root, "ControlSet001")
+    computer = add(h, add(h, add(h, control_set, "Control"), "ComputerName"), "ComputerName")
+    h.node_set_values(computer, [string("ComputerName", spec.get("computer_name", "TESTPC"))])
+    services = add(h, control_set, "Services")
+    for svc in spec.get("services", []):
+        values = [dword("Type", svc["type"]), dword("Start", svc["start"]),
+                  string("ImagePath", svc["image_path"], 2)]
+        values += [string(k, svc[key]) for k, key in (("Group", "group"), ("DisplayName", "display_name"))
+                   if key in svc]
+        add(h, services, svc["name"], values)
     h.commit(None)
 
 

@@ -66,14 +66,10 @@ make_ca_config "$WORK/ca" 2000
 
 # cert NAME SUBJECT [self]: key + certificate NAME.{key,pem}, issued by the root (or self-signed).
 cert() {
-    local name=$1 subj=$2 ext=v3_codesign signing=(-cert "$WORK/root.pem" -keyfile "$WORK/root.key")
-    if [[ ${3:-} == self ]]; then ext=v3_root; signing=(-selfsign -keyfile "$WORK/$name.key"); fi
-    openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$name.key"
-    openssl req -new -utf8 -key "$WORK/$name.key" -subj "$subj" -out "$WORK/$name.csr"
-    openssl ca -batch -notext -preserveDN -utf8 -config "$WORK/ca/ca.cnf" "${signing[@]}" \
-        -in "$WORK/$name.csr" -out "$WORK/$name.pem" -extensions "$ext" \
-        -startdate 20200101000000Z -enddate 20400101000000Z 2>"$WORK/$name.err" ||
-        die "openssl ca ($name): $(cat "$WORK/$name.err")"
+    local issuer=root ext=v3_codesign
+    if [[ ${3:-} == self ]]; then issuer=self; ext=v3_root; fi
+    issue_cert "$WORK/ca" "$WORK" "$1" "$2" "$issuer" "$ext" 20200101000000Z 20400101000000Z ||
+        die "openssl ca ($1) failed"
 }
 
 cert root "/C=XX/O=trustscan tests/CN=trustscan Vendor Image Test Root CA" self
@@ -119,14 +115,13 @@ EOF
 
 "${MINGW_PREFIX}dlltool" -d "$SRC/ntoskrnl.def" -l "$WORK/libntoskrnl.a"
 PE_FLAGS=(-Os -s -Wl,--no-insert-timestamp)
-KFLAGS=("${PE_FLAGS[@]}" -ffreestanding -nostdlib -fno-stack-protector -mno-stack-arg-probe
-        -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000)
+# shellcheck source=lib/mingw_driver.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/mingw_driver.sh"
 # driver OUT BANNER [extra cc flags]
 driver() {
     local out=$1 banner=$2
     shift 2
-    "${MINGW_PREFIX}gcc" "${KFLAGS[@]}" "-DBANNER=\"$banner\\n\"" "$@" -o "$out" "$WORK/driver.c" \
-        "$WORK/libntoskrnl.a"
+    mingw_driver "$out" "$WORK/driver.c" "$banner" "$@" "$WORK/libntoskrnl.a"
     "${MINGW_PREFIX}objdump" -p "$out" | grep -Eq '^Subsystem[[:space:]]+0*1[[:space:]]' ||
         die "$out: not a native-subsystem image"
     "${MINGW_PREFIX}objdump" -p "$out" | grep -q 'DLL Name: ntoskrnl.exe$' || die "$out: no ntoskrnl import"
