@@ -68,8 +68,15 @@ SignatureVerdict verdict_of(const Signature& s, SignatureVerdict::Ref ref) {
   return {true, s.status != SignatureStatus::Unsigned, s.status, s.flags, integrity_ok(s.status, s.flags), ref};
 }
 
+/// A verdict for a file whose format carries signatures, before any is looked at: unsigned.
+SignatureVerdict applicable() {
+  SignatureVerdict v;
+  v.applies = true;
+  return v;
+}
+
 SignatureVerdict macho_verdict(const FileSignatures& own, std::size_t macho_slices) {
-  SignatureVerdict v{.applies = true};
+  SignatureVerdict v = applicable();
   std::optional<std::size_t> first;
   std::size_t signed_slices = 0;
   SignatureStatus worst = SignatureStatus::Valid;
@@ -121,7 +128,7 @@ SignatureVerdict decide_signature(const FileSignatures& own, std::span<const Sig
   for (SignatureSource source : {SignatureSource::Embedded, SignatureSource::Module}) {
     if (!own.was_checked(source)) continue;
     if (auto i = first_of(source)) return verdict_of(own.signatures[*i], {false, *i});
-    return SignatureVerdict{.applies = true};
+    return applicable();
   }
   if (own.was_checked(SignatureSource::MachO)) return macho_verdict(own, macho_slices);
   return {};
