@@ -44,6 +44,9 @@ class Collector {
   void add(EvidenceKind kind, const std::optional<VendorMatch>& m, std::string value, Confidence c, std::string note = {}) {
     if (!m || !m->vendor) return;
     if (m->field == MatchField::SigningService) kind = EvidenceKind::SigningService;
+    // A name equal to the list's only after the TR39 fold: say so, whatever else is noted.
+    if (m->kind == MatchKind::LookAlike)
+      note = "look-alike of " + std::string(m->matched) + (note.empty() ? "" : "; " + note);
     push({kind, m->vendor->id, std::move(value), std::string(m->matched), c, std::move(note)});
   }
   void add_vendor(EvidenceKind kind, const Vendor* v, std::string value, Confidence c, std::string note = {}) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "attribute/confusables.hpp"
 #include "config/country.hpp"
 #include "config/document.hpp"
 #include "config/reader.hpp"
@@ -77,7 +78,12 @@ std::string_view to_string(MatchField f) noexcept {
 }
 
 std::string_view to_string(MatchKind k) noexcept {
-  return k == MatchKind::Exact ? "exact" : "legal_form_variant";
+  switch (k) {
+    case MatchKind::Exact: return "exact";
+    case MatchKind::LegalFormVariant: return "legal_form_variant";
+    case MatchKind::LookAlike: return "look_alike";
+  }
+  return "exact";
 }
 
 std::string_view to_string(SubjectPart p) noexcept {
@@ -94,66 +100,15 @@ std::string_view to_string(SubjectPart p) noexcept {
 
 namespace {
 
-bool is_ascii_alnum(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 char ascii_lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-/// Decodes one UTF-8 sequence at `s[i]`; returns its length (1 for an invalid byte, with cp = the
-/// byte) and the code point.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  std::size_t len = 1;
-  if (b0 >= 0xF0 && b0 < 0xF8)
-    len = 4;
-  else if (b0 >= 0xE0)
-    len = 3;
-  else if (b0 >= 0xC0)
-    len = 2;
-  if (len == 1 || i + len > s.size()) {
-    cp = b0;
-    return 1;
-  }
-  char32_t v = b0 & (0x7FU >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0U) != 0x80U) {
-      cp = b0;
-      return 1;
-    }
-    v = (v << 6U) | (b & 0x3FU);
-  }
-  cp = v;
-  return len;
-}
-
-/// Punctuation and spaces outside ASCII that separate words in names: NBSP, (c), (R), middle dot,
-/// the General Punctuation block (dashes, quotes, spaces), (TM), CJK symbols and punctuation
-/// (ideographic space, 、 。 「 」 ...).
-bool is_unicode_separator(char32_t cp) noexcept {
-  return cp == 0x00A0 || cp == 0x00A9 || cp == 0x00AE || cp == 0x00B7 ||
-         (cp >= 0x2000 && cp <= 0x206F) || cp == 0x2122 || (cp >= 0x3000 && cp <= 0x303F) ||
-         cp == 0xFEFF;
-}
-
-std::vector<std::string_view> split_words(std::string_view normalized) {
-  std::vector<std::string_view> words;
-  std::size_t start = 0;
-  while (start < normalized.size()) {
-    std::size_t end = normalized.find(' ', start);
-    if (end == std::string_view::npos) end = normalized.size();
-    if (end > start) words.push_back(normalized.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
 // Legal-form words, as *normalised* word sequences. Suffixes are dropped from the end, prefixes
-// from the start, repeatedly, never leaving an empty name. Longer sequences are listed first
-// within each group where one is a suffix of another ("spol s r o" before "s r o").
+// from the start, repeatedly, never leaving an empty name, and only next to a word of their own
+// script (same_script). Longer sequences are listed first within each group where one is a
+// suffix of another ("spol s r o" before "s r o"). The CJK forms are split off their names by
+// name_words (confusables.cpp).
 constexpr auto kLegalSuffixes = std::to_array<std::string_view>(
     {"spol s r o",   "s r o",   "gmbh co kg",  "co kg",       "gmbh",    "company limited",
      "co limited",   "co ltd",  "pte ltd",     "pte limited", "pvt ltd", "private limited",
@@ -165,24 +120,44 @@ constexpr auto kLegalSuffixes = std::to_array<std::string_view>(
      "sa",           "sas",     "sarl",        "srl",         "spa",     "bv",
      "nv",           "ab",      "oy",          "oyj",         "asa",     "kk",
      "pte",          "pvt",     "pty",         "jsc",         "ojsc",    "cjsc",
-     "pjsc",         "zao",     "ooo",         "ao",          "a Ş"});  // "A.Ş.": no Unicode case
-                                                                        // folding, so both cases of
-                                                                        // Ş
+     "pjsc",         "zao",     "ooo",         "ao",
+     // Russian and Belarusian forms in Cyrillic (Russia: АО, ЗАО, ОАО, ПАО, НАО, ООО; Belarus:
+     // ОДО, ЧУП, УП, ОАО, ЗАО) and Ukrainian (ТОВ, ПрАТ, ПАТ)
+     "ао", "зао", "оао", "пао", "нао", "ооо", "одо", "чуп", "уп", "тов", "прат", "пат",
+     // CJK: China (mainland, Taiwan, Hong Kong), Japan, Korea
+     "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "合同会社",
+     "주식회사", "유한회사", "주"});
 constexpr auto kLegalPrefixes = std::to_array<std::string_view>(
-    {"s c", "ao", "zao", "oao", "pao", "ooo", "jsc", "pjsc", "cjsc", "ojsc", "tov"});
+    {"s c", "ao", "zao", "oao", "pao", "ooo", "jsc", "pjsc", "cjsc", "ojsc", "tov",
+     // Russian register forms spelled out, in transliteration and in Cyrillic
+     "aktsionernoe obshchestvo", "zakrytoe aktsionernoe obshchestvo",
+     "otkrytoe aktsionernoe obshchestvo", "publichnoe aktsionernoe obshchestvo",
+     "obshchestvo s ogranichennoi otvetstvennostiu", "obshchestvo s ogranichennoy otvetstvennostyu",
+     "акционерное общество", "закрытое акционерное общество", "открытое акционерное общество",
+     "публичное акционерное общество", "непубличное акционерное общество",
+     "общество с ограниченной ответственностью", "общество с дополнительной ответственностью",
+     "частное унитарное предприятие", "ао", "зао", "оао", "пао", "нао", "ооо", "одо", "чуп", "уп",
+     "тов", "прат", "пат", "株式会社", "有限会社", "주식회사", "주"});
 
+/// `seq` ends words[begin, end) and may be dropped: something stays (unless allow_empty) and the
+/// word it would leave at the end is in its script.
 bool ends_with_words(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end,
                      const std::vector<std::string_view>& seq, bool allow_empty) {
   if (end - begin < seq.size() || (!allow_empty && end - begin == seq.size())) return false;
-  return std::equal(seq.begin(), seq.end(),
-                    words.begin() + static_cast<std::ptrdiff_t>(end - seq.size()));
+  const std::size_t at = end - seq.size();
+  if (!std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(at)))
+    return false;
+  return at == begin || same_script(seq.front(), words[at - 1]);
 }
 
+/// `seq` starts words[begin, end) and may be dropped (as ends_with_words).
 bool starts_with_words(const std::vector<std::string_view>& words, std::size_t begin,
                        std::size_t end, const std::vector<std::string_view>& seq,
                        bool allow_empty) {
   if (end - begin < seq.size() || (!allow_empty && end - begin == seq.size())) return false;
-  return std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(begin));
+  if (!std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(begin)))
+    return false;
+  return begin + seq.size() == end || same_script(seq.back(), words[begin + seq.size()]);
 }
 
 std::string join(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end) {
@@ -196,36 +171,19 @@ std::string join(const std::vector<std::string_view>& words, std::size_t begin, 
 
 }  // namespace
 
-std::string normalize_name(std::string_view name) {
-  std::string out;
-  out.reserve(name.size());
-  bool gap = false;
-  const auto put = [&](std::string_view bytes) {
-    if (gap && !out.empty()) out += ' ';
-    gap = false;
-    out += bytes;
-  };
-  for (std::size_t i = 0; i < name.size();) {
-    char32_t cp = 0;
-    const std::size_t len = decode_utf8(name, i, cp);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII forms -> ASCII
-    if (cp < 0x80) {
-      const char c = static_cast<char>(cp);
-      if (is_ascii_alnum(c)) {
-        const char lower = ascii_lower(c);
-        put(std::string_view{&lower, 1});
-      } else {
-        gap = true;
-      }
-    } else if (is_unicode_separator(cp)) {
-      gap = true;
-    } else {
-      put(name.substr(i, len));
-    }
-    i += len;
+std::vector<std::string_view> split_words(std::string_view normalized) {
+  std::vector<std::string_view> words;
+  std::size_t start = 0;
+  while (start < normalized.size()) {
+    std::size_t end = normalized.find(' ', start);
+    if (end == std::string_view::npos) end = normalized.size();
+    if (end > start) words.push_back(normalized.substr(start, end - start));
+    start = end + 1;
   }
-  return out;
+  return words;
 }
+
+std::string normalize_name(std::string_view name) { return name_words(name, LetterCase::Fold); }
 
 namespace {
 
@@ -278,6 +236,10 @@ std::string strip_legal_forms(std::string_view normalized) {
   const auto words = split_words(normalized);
   const auto [begin, end] = strip_range(words, false);
   return join(words, begin, end);
+}
+
+std::pair<std::size_t, std::size_t> legal_form_bounds(const std::vector<std::string_view>& words) {
+  return strip_range(words, false);
 }
 
 std::string_view apple_certificate_holder(std::string_view cn) noexcept {
@@ -376,14 +338,15 @@ std::optional<VendorMatch> VendorDb::by_subject(std::string_view organization,
     if (auto m = match_name(organization, false, SubjectPart::Organization, kind)) return m;
     if (auto m = match_name(cn, false, SubjectPart::CommonName, kind)) return m;
   }
-  return std::nullopt;
+  if (auto m = match_look_alike(organization, false, SubjectPart::Organization)) return m;
+  return match_look_alike(cn, false, SubjectPart::CommonName);
 }
 
 std::optional<VendorMatch> VendorDb::by_company_name(std::string_view company) const {
   for (MatchKind kind : {MatchKind::Exact, MatchKind::LegalFormVariant}) {
     if (auto m = match_name(company, true, SubjectPart::None, kind)) return m;
   }
-  return std::nullopt;
+  return match_look_alike(company, true, SubjectPart::None);
 }
 
 std::vector<VendorMatch> VendorDb::by_file_name(std::string_view file_name) const {
@@ -416,11 +379,10 @@ std::optional<VendorMatch> VendorDb::by_team_id(std::string_view team_id) const 
   return std::nullopt;
 }
 
-std::optional<VendorMatch> VendorDb::by_copyright(std::string_view legal_copyright) const {
-  const std::string normalized = normalize_name(legal_copyright);
-  const auto words = split_words(normalized);
+const VendorDb::Holder* VendorDb::longest_holder(const std::vector<Holder>& holders,
+                                                 const std::vector<std::string_view>& words) {
   const Holder* best = nullptr;
-  for (const Holder& h : holders_) {
+  for (const Holder& h : holders) {
     if (h.tokens.empty() || h.tokens.size() > words.size()) continue;
     if (best != nullptr && h.tokens.size() <= best->tokens.size()) continue;
     for (std::size_t i = 0; i + h.tokens.size() <= words.size(); ++i) {
@@ -431,8 +393,14 @@ std::optional<VendorMatch> VendorDb::by_copyright(std::string_view legal_copyrig
       }
     }
   }
-  if (best == nullptr) return std::nullopt;
-  return make_match(best->ref, MatchKind::Exact);
+  return best;
+}
+
+std::optional<VendorMatch> VendorDb::by_copyright(std::string_view legal_copyright) const {
+  const std::string normalized = normalize_name(legal_copyright);
+  if (const Holder* best = longest_holder(holders_, split_words(normalized)))
+    return make_match(best->ref, MatchKind::Exact);
+  return copyright_look_alike(legal_copyright);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -788,12 +756,13 @@ class VendorDbBuilder {
 
   /// Records `key` for vendor `i`; reports a name that another vendor already has.
   void claim(std::unordered_map<std::string, Owner>& owners, const std::string& key, std::size_t i,
-             const Mark& mark, std::string_view what, std::string_view text) {
+             const Mark& mark, std::string_view what, std::string_view text,
+             std::string_view key_kind = "normalised") {
     if (key.empty()) return;
     const auto [it, inserted] = owners.emplace(key, Owner{i, mark});
     if (!inserted && it->second.first != i) {
       diag_.error(mark, "vendor '" + pending_[i].vendor.id + "': " + std::string{what} + " '" +
-                            std::string{text} + "' (normalised '" + key +
+                            std::string{text} + "' (" + std::string{key_kind} + " '" + key +
                             "') is also a name of vendor '" + pending_[it->second.first].vendor.id +
                             "' (" + it->second.second.to_string() +
                             "); names must identify one vendor");
@@ -810,8 +779,8 @@ class VendorDbBuilder {
     for (std::size_t k = 0; k < order.size(); ++k)
       position[order[k]] = static_cast<std::uint32_t>(k);
 
-    std::unordered_map<std::string, Owner> exact_owner, loose_owner, service_owner, thumb_owner,
-        team_owner;
+    std::unordered_map<std::string, Owner> exact_owner, loose_owner, look_alike_owner,
+        service_owner, thumb_owner, team_owner;
     for (std::size_t i = 0; i < pending_.size(); ++i) {
       const Pending& p = pending_[i];
       const Vendor& v = p.vendor;
@@ -829,6 +798,12 @@ class VendorDbBuilder {
           const VendorDb::Ref ref{at, field, static_cast<std::uint32_t>(k)};
           exact.emplace(n, ref);
           loose.emplace(l, ref);
+          auto& look_alike =
+              field == MatchField::LegalName ? db_.legal_look_alike_ : db_.company_look_alike_;
+          for (std::string& key : VendorDb::look_alike_keys(names[k])) {
+            claim(look_alike_owner, key, i, marks[k], what, names[k], "look-alike key");
+            look_alike.emplace(std::move(key), ref);
+          }
         }
       };
       add_names(v.legal_names, p.legal_marks, MatchField::LegalName, "legal name");
@@ -859,6 +834,8 @@ class VendorDbBuilder {
             normalize_name(v.copyright_holders[k]);  // outlives the views
         for (auto w : split_words(normalized)) h.tokens.emplace_back(w);
         h.ref = VendorDb::Ref{at, MatchField::CopyrightHolder, static_cast<std::uint32_t>(k)};
+        for (auto& words : VendorDb::look_alike_holder_words(v.copyright_holders[k]))
+          db_.holders_look_alike_.push_back(VendorDb::Holder{std::move(words), h.ref});
         db_.holders_.push_back(std::move(h));
       }
     }
@@ -880,8 +857,8 @@ class VendorDbBuilder {
       std::ranges::sort(refs, {}, &VendorDb::Ref::vendor);
     }
     // Holders in vendor order, so that ties are resolved the same way every run.
-    std::ranges::stable_sort(db_.holders_, {},
-                             [](const VendorDb::Holder& h) { return h.ref.vendor; });
+    for (auto* holders : {&db_.holders_, &db_.holders_look_alike_})
+      std::ranges::stable_sort(*holders, {}, [](const VendorDb::Holder& h) { return h.ref.vendor; });
 
     db_.vendors_.reserve(pending_.size());
     db_.parent_.assign(pending_.size(), -1);
