@@ -126,6 +126,9 @@ BinaryModel extract_pe(const PreparedBytes& prepared, std::span<const std::byte>
   info.machine = machine_name(hdr.machine());
   info.subsystem = LIEF::PE::to_string(opt.subsystem());
   info.is_dll = hdr.has_characteristic(pe::HEADER_CHARACTERISTICS::IMAGE_FILE_DLL);
+  info.dll_characteristics = static_cast<std::uint16_t>(opt.dll_characteristics());
+  for (const pe::Section& s : bin->sections())
+    info.section_names.push_back(bounded(s.name(), limits.max_string_length));
   info.timestamp = hdr.time_date_stamp();
   info.checksum = opt.checksum();
   model.architecture = architecture_of(hdr.machine());
