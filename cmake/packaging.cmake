@@ -24,23 +24,34 @@ install(TARGETS trustscan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules ${PROJECT_SOURCE_DIR}/signatures
         DESTINATION ${CMAKE_INSTALL_DATADIR}/trustscan)
 
-# --- man page (gzip -n: reproducible, no name or time stamp in the archive) ----------------------
+# --- man page and shell completions, with the output formats of the built binary ----------------
+# docs/man/trustscan.1.in and packaging/completion/*.in get the list of formats from
+# `trustscan __formats` (report/formats.cpp, the one list of formats): cmake/format_docs.cmake.
+set(TRUSTSCAN_MAN_PAGE ${PROJECT_BINARY_DIR}/man/trustscan.1)
+set(TRUSTSCAN_BASH_COMPLETION ${PROJECT_BINARY_DIR}/completion/trustscan.bash)
+set(TRUSTSCAN_ZSH_COMPLETION ${PROJECT_BINARY_DIR}/completion/_trustscan)
+add_custom_command(OUTPUT ${TRUSTSCAN_MAN_PAGE} ${TRUSTSCAN_BASH_COMPLETION} ${TRUSTSCAN_ZSH_COMPLETION}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man ${PROJECT_BINARY_DIR}/completion
+  COMMAND ${CMAKE_COMMAND} -DTRUSTSCAN=$<TARGET_FILE:trustscan> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+          -DOUTPUT_DIR=${PROJECT_BINARY_DIR} -P ${PROJECT_SOURCE_DIR}/cmake/format_docs.cmake
+  DEPENDS trustscan ${PROJECT_SOURCE_DIR}/cmake/format_docs.cmake ${PROJECT_SOURCE_DIR}/docs/man/trustscan.1.in
+          ${TRUSTSCAN_PACKAGING_DIR}/completion/trustscan.bash.in ${TRUSTSCAN_PACKAGING_DIR}/completion/_trustscan.in
+  COMMENT "Filling the output formats into the man page and the completions"
+  VERBATIM)
+# gzip -n: reproducible, no name or time stamp in the archive.
 find_program(TRUSTSCAN_GZIP gzip REQUIRED)
 set(TRUSTSCAN_MAN_GZ ${PROJECT_BINARY_DIR}/man/man1/trustscan.1.gz)  # MANPATH=build/man works
 add_custom_command(OUTPUT ${TRUSTSCAN_MAN_GZ}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man/man1
-  COMMAND ${TRUSTSCAN_GZIP} -9n -c ${PROJECT_SOURCE_DIR}/docs/man/trustscan.1 > ${TRUSTSCAN_MAN_GZ}
-  DEPENDS ${PROJECT_SOURCE_DIR}/docs/man/trustscan.1
+  COMMAND ${TRUSTSCAN_GZIP} -9n -c ${TRUSTSCAN_MAN_PAGE} > ${TRUSTSCAN_MAN_GZ}
+  DEPENDS ${TRUSTSCAN_MAN_PAGE}
   COMMENT "Compressing trustscan.1"
   VERBATIM)
-add_custom_target(trustscan_man ALL DEPENDS ${TRUSTSCAN_MAN_GZ})
+add_custom_target(trustscan_man ALL DEPENDS ${TRUSTSCAN_MAN_GZ} ${TRUSTSCAN_BASH_COMPLETION} ${TRUSTSCAN_ZSH_COMPLETION})
 install(FILES ${TRUSTSCAN_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-
-# --- shell completion ----------------------------------------------------------------------------
-install(FILES ${TRUSTSCAN_PACKAGING_DIR}/completion/trustscan.bash
+install(FILES ${TRUSTSCAN_BASH_COMPLETION}
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME trustscan)
-install(FILES ${TRUSTSCAN_PACKAGING_DIR}/completion/_trustscan
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+install(FILES ${TRUSTSCAN_ZSH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 
 # --- documentation -------------------------------------------------------------------------------
 file(GLOB TRUSTSCAN_DOCS ${PROJECT_SOURCE_DIR}/docs/*.md)

@@ -2,7 +2,18 @@
 
 #include <cstdio>
 
+#include "core/bytes.hpp"
+
 namespace trustscan::fuzz {
+namespace {
+
+// Fields outside `b` read as 0: every offset below comes from the mutated input.
+std::uint32_t le16(std::span<const std::byte> b, std::uint64_t at) { return read_le<std::uint16_t>(b, at).value_or(0); }
+std::uint32_t le32(std::span<const std::byte> b, std::uint64_t at) { return read_le<std::uint32_t>(b, at).value_or(0); }
+std::uint32_t be32(std::span<const std::byte> b, std::uint64_t at) { return read_be<std::uint32_t>(b, at).value_or(0); }
+std::uint64_t be64(std::span<const std::byte> b, std::uint64_t at) { return read_be<std::uint64_t>(b, at).value_or(0); }
+
+}  // namespace
 
 void die(const std::string& what) {
   std::fprintf(stderr, "fuzz target setup failed: %s\n", what.c_str());
@@ -11,7 +22,8 @@ void die(const std::string& what) {
 
 const verify::TrustStore& trust_store() {
   static const verify::TrustStore store = [] {
-    std::vector<std::filesystem::path> dirs{source_dir() / "signatures/trust"};
+    const auto shipped = source_dir() / "signatures/trust";
+    std::vector<std::filesystem::path> dirs{shipped / "trustscan-builtin", shipped / "uefi", shipped / "debian-secure-boot"};
     if (auto extra = env_dir("TRUSTSCAN_FUZZ_TRUST_DIR")) dirs.push_back(*extra);
     auto s = verify::TrustStore::load(dirs);
     if (!s) die(s.error().message);
@@ -98,8 +110,8 @@ std::vector<verify::MachOSignatureLocation> macho_signatures(std::span<const std
   for (std::uint32_t i = 0; i < n && i < 16; ++i) {
     const std::uint64_t at = 8 + i * entry;
     if (at + entry > b.size()) break;
-    const std::uint64_t off = fat64 ? std::uint64_t{be32(b, at + 8)} << 32 | be32(b, at + 12) : be32(b, at + 8);
-    const std::uint64_t size = fat64 ? std::uint64_t{be32(b, at + 16)} << 32 | be32(b, at + 20) : be32(b, at + 12);
+    const std::uint64_t off = fat64 ? be64(b, at + 8) : be32(b, at + 8);
+    const std::uint64_t size = fat64 ? be64(b, at + 16) : be32(b, at + 12);
     thin_signature(b, off, size, out);
   }
   return out;

@@ -50,19 +50,7 @@ inline constexpr std::int64_t kVerifyTime = 1717200000;
 /// set by tools/fuzz.sh), loaded once per process; dies when they cannot load.
 const verify::TrustStore& trust_store();
 
-// ------------------------------------------------------------------ byte-level header readers
-
-inline std::uint32_t le16(std::span<const std::byte> b, std::size_t at) {
-  return std::to_integer<std::uint32_t>(b[at]) | std::to_integer<std::uint32_t>(b[at + 1]) << 8;
-}
-inline std::uint32_t le32(std::span<const std::byte> b, std::size_t at) {
-  return le16(b, at) | le16(b, at + 2) << 16;
-}
-inline std::uint32_t be32(std::span<const std::byte> b, std::size_t at) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v = v << 8 | std::to_integer<std::uint32_t>(b[at + i]);
-  return v;
-}
+// ------------------------------------------------------------------ header readers (core/bytes.hpp)
 
 /// The Authenticode offsets of a PE, from its headers (PE/COFF spec, "Optional Header Data
 /// Directories"): nullopt when the DOS/PE/optional headers do not fit.

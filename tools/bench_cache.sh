@@ -4,9 +4,11 @@
 # usage: tools/bench_cache.sh [--trustscan PATH] [--threads N] [--copies N] [--runs K]
 #                             [--plain] [--work DIR] [--keep] [TREE]
 #
-# Builds WORK/tree from N real copies of TREE (default: /var/cache/trustscan/realtree, 5,272
-# files; --copies 2 makes 10,544 files), waits until every copy is old enough to be cached
-# (docs/cache.md, "racy" files), then times, with the same options each time:
+# Builds WORK/tree from N real copies of TREE (default: $TRUSTSCAN_REAL_TREE or
+# /var/cache/trustscan/realtree; docs/cache.md measured the 5,272 files of
+# `tools/fetch_real_tree.sh --set bench`, where --copies 2 makes 10,544 files), waits until every
+# copy is old enough to be cached (docs/cache.md, "racy" files), then times, with the same
+# options each time:
 #   first   trustscan scan --cache WORK/cache.db (empty cache: every file is read and stored)
 #   second  the same again, K times (every file should come from the cache: none is opened)
 # (--plain: first one scan without --cache, to show what writing the cache costs)

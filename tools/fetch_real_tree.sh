@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# fetch_real_tree.sh DEST
+# fetch_real_tree.sh [--set NAME]... [--jobs N] DEST
+# fetch_real_tree.sh --list
 #
 # Build a tree of REAL third-party binaries under DEST, laid out like an
 # installed system / offline image:
-#   * Debian packages are extracted with `dpkg-deb -x` straight into DEST
+#   * Debian packages are extracted straight into DEST
 #     (DEST/boot/vmlinuz-*, DEST/lib/modules/*, DEST/usr/lib/shim/*, ...);
 #   * npm tarballs are extracted into DEST/opt/npm/<package-name>/ (the
 #     tarball's top directory, normally "package/", is stripped).
 #
-# Downloads are cached in ${TRUSTSCAN_CACHE:-/var/cache/trustscan}/downloads
-# and every extraction is recorded in a manifest, so re-running only does the
-# work that is missing.  Progress goes to the log file in the cache dir; the
-# terminal only gets one line per package and a final summary.
+# The packages are data: tools/real_tree_packages.txt lists each with the sets
+# it belongs to (docs/real-inputs.md says what each one is for):
+#   tests    (default) exactly what the unit tests read: a kernel with modules,
+#            shim, GRUB, fwupd, a few npm PE and Mach-O files (~60 MB download)
+#   bench    the benchmark tree of tools/bench and docs/performance.md
+#            (full kernel, wine, ordinary packages; ~210 MB)
+#   drivers  third-party signed Windows kernel drivers (issue 15)
+#   large    signed PE and Mach-O files of 100+ MiB (issues 16 and 21; ~290 MB)
+# Sets add up: each --set adds its packages to DEST, nothing is removed.
+#
+# Downloads run in parallel (--jobs, default 4: all Debian packages are one
+# job of three apt commands, each npm package is one `npm pack` job), use the
+# machine's configured apt sources and npm registry, and are cached in ${TRUSTSCAN_CACHE:-/var/cache/trustscan}/downloads;
+# every extraction is recorded in a manifest, so re-running only does the
+# work that is missing (no network at all when everything is there).
+# `apt-get update` runs only when a package has no candidate, at most once.
+# Progress goes to the log file in the cache dir; the terminal only gets one
+# line per package and a final summary.
 #
 # Exit status: 0 if at least one package is present in DEST, 1 otherwise
 # (individual package failures are reported and skipped), 2 on usage errors.
@@ -22,8 +37,42 @@
 #   TRUSTSCAN_NO_DEB=1     skip the Debian packages
 set -euo pipefail
 
-usage() { echo "usage: $0 DEST" >&2; exit 2; }
-[[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
+LIST=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/real_tree_packages.txt
+
+usage() { sed -n '2,3p' "${BASH_SOURCE[0]}" | sed 's/^# /usage: /' >&2; exit 2; }
+
+# list_packages SET... -> "KIND SPEC" lines of every package in any of the sets
+list_packages() {
+    awk -v want="$(IFS=,; echo "$*")" '
+        BEGIN { n = split(want, w, ","); for (i = 1; i <= n; i++) sel[w[i]] = 1 }
+        { sub(/#.*/, "") }
+        NF >= 3 {
+            m = split($1, s, ",")
+            for (i = 1; i <= m; i++) if (s[i] in sel) { if (!seen[$2 " " $3]++) print $2, $3; break }
+        }' "$LIST"
+}
+
+# known_sets -> every set name used in the list
+known_sets() { awk '{ sub(/#.*/, "") } NF >= 3 { n = split($1, s, ","); for (i = 1; i <= n; i++) print s[i] }' "$LIST" | sort -u; }
+
+SETS=()
+JOBS=4
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --set) [[ $# -ge 2 ]] || usage; IFS=, read -ra more <<< "$2"; SETS+=("${more[@]}"); shift 2 ;;
+        --set=*) IFS=, read -ra more <<< "${1#--set=}"; SETS+=("${more[@]}"); shift ;;
+        --jobs) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; JOBS=$2; shift 2 ;;
+        --list) for s in $(known_sets); do echo "$s:"; list_packages "$s" | sed 's/^/  /'; done; exit 0 ;;
+        -h|--help) sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) usage ;;
+        *) break ;;
+    esac
+done
+[[ $# -eq 1 && -n $1 ]] || usage
+[[ ${#SETS[@]} -gt 0 ]] || SETS=(tests)
+for s in "${SETS[@]}"; do
+    known_sets | grep -qx -- "$s" || { echo "fetch_real_tree: unknown set '$s' (known: $(known_sets | tr '\n' ' '))" >&2; exit 2; }
+done
 
 # ---------------------------------------------------------------- settings
 CACHE=${TRUSTSCAN_CACHE:-/var/cache/trustscan}
@@ -31,39 +80,15 @@ DL=$CACHE/downloads
 DEB_DL=$DL/deb
 NPM_DL=$DL/npm
 LOG=$CACHE/fetch_real_tree.log
-
-# Debian packages. "@KERNEL@" is resolved to the linux-image-6.1.0-*-amd64
-# package that linux-image-amd64 currently depends on.
-# (shim-signed-common is left out: it only ships a shell script.)
-DEB_PACKAGES=(
-    @KERNEL@
-    shim-signed
-    shim-helpers-amd64-signed
-    grub-efi-amd64-signed
-    fwupd-amd64-signed
-    libwine:amd64
-    # ordinary packages: ELF executables, shared objects, non-binary files
-    coreutils
-    mokutil
-    libssl3
-    libyara9
-    python3-jsonschema
-)
-
-# npm packages, pinned to known-good versions; on failure the latest
-# published version is tried instead.
-NPM_PACKAGES=(
-    @vscode/vsce-sign-win32-x64@2.0.6
-    node-notifier@10.0.1
-    7zip-bin@5.2.0
-    @node-rs/crc32-win32-x64-msvc@1.10.8
-    fsevents@2.3.3
-    @esbuild/darwin-x64@0.28.2
-    @esbuild/darwin-arm64@0.28.2
-    @esbuild/win32-x64@0.28.2
-    @sentry/cli-darwin@3.8.0
-    @vscode/vsce-sign-darwin-x64@2.0.6
-)
+DEB_PACKAGES=()
+NPM_PACKAGES=()
+while read -r kind spec; do
+    case $kind in
+        deb) DEB_PACKAGES+=("$spec") ;;
+        npm) NPM_PACKAGES+=("$spec") ;;
+        *) echo "fetch_real_tree: $LIST: unknown kind '$kind'" >&2; exit 2 ;;
+    esac
+done < <(list_packages "${SETS[@]}")
 
 # ---------------------------------------------------------------- setup
 mkdir -p "$DEB_DL" "$NPM_DL" "$1"
@@ -88,8 +113,8 @@ log()  { printf '[%(%F %T)T] %s\n' -1 "$*"; }
 say()  { log "$*"; printf '%s\n' "$*" >&3; }
 result() { printf '%s\t%s\t%s\n' "$@" >> "$RESULTS"; }   # STATUS NAME VERSION/INFO
 
-log "==== fetch_real_tree.sh $DEST (cache $CACHE)"
-say "fetch_real_tree: DEST=$DEST  cache=$CACHE  log=$LOG"
+log "==== fetch_real_tree.sh --set ${SETS[*]} $DEST (cache $CACHE, $JOBS jobs)"
+say "fetch_real_tree: sets=${SETS[*]}  DEST=$DEST  cache=$CACHE  log=$LOG"
 
 # Run "$@" in a subshell with errexit really in force (errexit is ignored in
 # functions called from if/&&/|| contexts, so we must not call them that way).
@@ -106,6 +131,12 @@ run_step() {
     fi
 }
 
+# spawn LABEL CMD...: run_step in the background, at most $JOBS at a time
+spawn() {
+    while (( $(jobs -rp | wc -l) >= JOBS )); do wait -n || true; done
+    run_step "$@" &
+}
+
 # safe_name NAME -> a file-name-safe form of a package name
 safe_name() { local n=${1#@}; n=${n//\//__}; printf '%s' "${n//@/=}"; }
 
@@ -118,64 +149,118 @@ manifest_ok() {
     done < "$manifest"
 }
 
+# tar_names: tar -v's member names -> manifest lines (no directories, no "./")
+tar_names() { sed -e 's#^\./##' -e '/\/$/d' -e '/^$/d'; }
+
 # ---------------------------------------------------------------- apt
 APT_UPDATED=0
 apt_update_once() {
     (( APT_UPDATED )) && return 0
-    log "running apt-get update"
-    apt-get update -q
     APT_UPDATED=1
+    log "running apt-get update"
+    apt-get update -q || log "apt-get update failed"
 }
 
-# candidate_version PKG -> the version apt would download ('' if unknown)
-candidate_version() {
-    apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)" {v = $2} END {print v}'
+# kernel_package FLAVOUR -> the linux-image-* package linux-image-FLAVOUR depends on
+kernel_package() {
+    apt-cache depends "linux-image-$1" 2>/dev/null |
+        awk '/Depends: linux-image-[0-9]/ && !k {k = $2} END {print k}'
 }
 
-resolve_kernel() {
-    local k
-    k=$(apt-cache depends linux-image-amd64 2>/dev/null |
-        awk '/Depends: linux-image-[0-9]/ && !k {k = $2} END {print k}')
-    if [[ -z $k ]]; then
-        apt_update_once
-        k=$(apt-cache depends linux-image-amd64 |
-            awk '/Depends: linux-image-[0-9]/ && !k {k = $2} END {print k}')
+# deb_files SPEC... -> "SPEC FILENAME" for every spec apt can download, without network
+# (apt-get download --print-uris reads the package lists): one call for all, or, when that
+# fails on an unknown package, one call per package.
+deb_files() {
+    local spec uris
+    if ! uris=$(apt-get download --print-uris "$@" 2>/dev/null); then
+        uris=
+        for spec in "$@"; do uris+=$(apt-get download --print-uris "$spec" 2>/dev/null || true)$'\n'; done
     fi
-    [[ -n $k ]] || { log "cannot resolve linux-image-amd64 dependency"; return 1; }
-    printf '%s\n' "$k"
+    for spec in "$@"; do
+        awk -v s="$spec" -v p="${spec%%:*}_" 'index($2, p) == 1 {print s, $2; exit}' <<< "$uris"
+    done
 }
 
-fetch_deb() {
-    local spec=$1 pkg=${1%%:*} ver deb stamp
-    ver=$(candidate_version "$spec")
-    if [[ -z $ver ]]; then
-        apt_update_once
-        ver=$(candidate_version "$spec")
-    fi
-    [[ -n $ver ]] || { log "no candidate for $spec"; return 1; }
+# deb_version SPEC FILE -> the version in FILE (NAME_VERSION_ARCH.deb, ':' written %3a)
+deb_version() { local v=${2#"${1%%:*}_"}; v=${v%_*}; printf '%s' "${v//%3a/:}"; }
 
-    # apt-get download names files NAME_VERSION_ARCH.deb, ':' as '%3a'
-    local vfile=${ver//:/%3a}
-    deb=$(compgen -G "$DEB_DL/${pkg}_${vfile}_*.deb" | head -n1 || true)
-    if [[ -z $deb ]]; then
-        log "downloading $spec=$ver"
-        (cd "$DEB_DL" && apt-get download -q "$spec=$ver")
-        deb=$(compgen -G "$DEB_DL/${pkg}_${vfile}_*.deb" | head -n1 || true)
-        [[ -n $deb ]] || { log "download of $spec=$ver produced no .deb"; return 1; }
-        dpkg-deb --info "$deb" >/dev/null     # sanity: a readable archive
-    fi
+# download_debs SPEC=VERSION...: one apt-get download for all (apt builds its package cache
+# once and pipelines the files over one connection); one at a time when that fails
+download_debs() {
+    (( $# )) || return 0
+    log "downloading $*"
+    (cd "$DEB_DL" && apt-get download -q "$@") && return 0
+    log "apt-get download of all failed; one package at a time"
+    local s
+    for s in "$@"; do (cd "$DEB_DL" && apt-get download -q "$s") || log "download of $s failed"; done
+}
 
-    stamp=$STAMPS/deb_$(basename "$deb" .deb).files
+# extract_deb SPEC FILE: extract the downloaded FILE into DEST, once (manifest)
+extract_deb() {
+    local spec=$1 file=$2 pkg=${1%%:*} deb=$DEB_DL/$2 ver stamp
+    ver=$(deb_version "$spec" "$file")
+    [[ -s $deb ]] || { log "no $file in $DEB_DL (download failed)"; return 1; }
+    stamp=$STAMPS/deb_${file%.deb}.files
     if manifest_ok "$stamp" "$DEST"; then
         say "  ok      deb $pkg $ver (already extracted)"
     else
         log "extracting $deb"
-        dpkg-deb -x "$deb" "$DEST"
-        dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's#^\./##' -e '/\/$/d' -e '/^$/d' > "$stamp.tmp"
+        # One decompression: extract and list in the same pass.
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -v -f - --no-same-owner -C "$DEST" | tar_names > "$stamp.tmp"
         mv "$stamp.tmp" "$stamp"
         say "  fetched deb $pkg $ver ($(wc -l < "$stamp") files)"
     fi
     result OK "deb:$pkg" "$ver"
+}
+
+# debs_job "SPEC FILE"...: download the files not in the cache, then extract each package
+debs_job() {
+    local pair spec file want=()
+    for pair in "$@"; do
+        read -r spec file <<< "$pair"
+        [[ -s $DEB_DL/$file ]] || want+=("$spec=$(deb_version "$spec" "$file")")
+    done
+    download_debs "${want[@]}"
+    for pair in "$@"; do
+        read -r spec file <<< "$pair"
+        run_step "deb:$spec" extract_deb "$spec" "$file"
+    done
+}
+
+# fetch_debs SPEC...: resolve every package, download the missing ones, extract them (one
+# job beside the npm jobs: each apt call re-reads the package lists, so there are three)
+fetch_debs() {
+    local specs=() pairs=() spec k resolved file
+    for spec in "$@"; do
+        if [[ $spec =~ ^@KERNEL:(.+)@$ ]]; then
+            k=$(kernel_package "${BASH_REMATCH[1]}")
+            [[ -n $k ]] || { apt_update_once; k=$(kernel_package "${BASH_REMATCH[1]}"); }
+            if [[ -z $k ]]; then
+                say "  FAILED  deb:linux-image-${BASH_REMATCH[1]} (cannot resolve linux-image-${BASH_REMATCH[1]})"
+                result FAIL "deb:linux-image-${BASH_REMATCH[1]}" "unresolved"
+                continue
+            fi
+            spec=$k
+        fi
+        specs+=("$spec")
+    done
+    (( ${#specs[@]} )) || return 0
+    resolved=$(deb_files "${specs[@]}")
+    if (( $(grep -c . <<< "$resolved" || true) < ${#specs[@]} )); then
+        apt_update_once                       # a package without candidate: stale lists?
+        resolved=$(deb_files "${specs[@]}")
+    fi
+    for spec in "${specs[@]}"; do
+        file=$(awk -v s="$spec" '$1 == s {print $2; exit}' <<< "$resolved")
+        if [[ -z $file ]]; then
+            say "  FAILED  deb:$spec (no candidate in the configured apt sources)"
+            result FAIL "deb:$spec" "no candidate"
+            continue
+        fi
+        pairs+=("$spec $file")
+    done
+    (( ${#pairs[@]} )) || return 0
+    debs_job "${pairs[@]}"
 }
 
 # ---------------------------------------------------------------- npm
@@ -210,9 +295,9 @@ fetch_npm() {
             log "npm pack $name@latest"
             tgz=$(npm_pack "$name@latest")
         fi
+        gzip -t "$tgz"                               # sanity: a complete gzip
         printf '%s\n' "$tgz" > "$resolved"
     fi
-    gzip -t "$tgz"                                   # sanity: a complete gzip
 
     local tver=${tgz%.tgz}; tver=${tver##*/}; tver=${tver#"$(safe_name "${name/\//-}")-"}
     target=$DEST/opt/npm/$name
@@ -223,8 +308,7 @@ fetch_npm() {
         log "extracting $tgz into $target"
         rm -rf "$target"
         mkdir -p "$target"
-        tar -xzf "$tgz" -C "$target" --strip-components=1 --no-same-owner
-        tar -tzf "$tgz" | cut -d/ -f2- | sed -e '/\/$/d' -e '/^$/d' > "$stamp.tmp"
+        tar -x -v -z -f "$tgz" -C "$target" --strip-components=1 --no-same-owner | cut -d/ -f2- | tar_names > "$stamp.tmp"
         mv "$stamp.tmp" "$stamp"
         say "  fetched npm $name $tver ($(wc -l < "$stamp") files)"
     fi
@@ -276,33 +360,24 @@ summary() {
 }
 
 # ---------------------------------------------------------------- main
-if [[ ${TRUSTSCAN_NO_DEB:-0} != 1 ]]; then
-    for p in "${DEB_PACKAGES[@]}"; do
-        if [[ $p == @KERNEL@ ]]; then
-            set +e; kpkg=$(resolve_kernel); rc=$?; set -e
-            if (( rc != 0 )) || [[ -z $kpkg ]]; then
-                say "  FAILED  deb:linux-image (cannot resolve linux-image-amd64)"
-                result FAIL "deb:linux-image" "unresolved"
-                continue
-            fi
-            p=$kpkg
-        fi
-        run_step "deb:$p" fetch_deb "$p"
-    done
+# One job for all Debian packages, one per npm package, side by side, at most $JOBS at a time.
+if [[ ${TRUSTSCAN_NO_DEB:-0} != 1 ]] && (( ${#DEB_PACKAGES[@]} )); then
+    spawn "deb" fetch_debs "${DEB_PACKAGES[@]}"
 fi
 if [[ ${TRUSTSCAN_NO_NPM:-0} != 1 ]]; then
     for p in "${NPM_PACKAGES[@]}"; do
-        run_step "npm:$p" fetch_npm "$p"
+        spawn "npm:$p" fetch_npm "$p"
     done
 fi
+wait
 
 ok=$(grep -c '^OK' "$RESULTS" || true)
 bad=$(grep -c '^FAIL' "$RESULTS" || true)
 {
     echo
-    echo "fetch_real_tree: $ok package(s) present, $bad failed  (DEST=$DEST)"
-    { grep '^OK' "$RESULTS" || true; } | awk -F'\t' '{printf "  %-40s %s\n", $2, $3}'
-    { grep '^FAIL' "$RESULTS" || true; } | awk -F'\t' '{printf "  FAILED %-33s %s\n", $2, $3}'
+    echo "fetch_real_tree: $ok package(s) present, $bad failed  (sets ${SETS[*]}, DEST=$DEST)"
+    { grep '^OK' "$RESULTS" || true; } | sort -k2 | awk -F'\t' '{printf "  %-40s %s\n", $2, $3}'
+    { grep '^FAIL' "$RESULTS" || true; } | sort -k2 | awk -F'\t' '{printf "  FAILED %-33s %s\n", $2, $3}'
     echo
     summary
 } | tee -a "$LOG" >&3

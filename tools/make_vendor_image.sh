@@ -40,12 +40,9 @@ usage() { echo "usage: $0 OUTDIR" >&2; exit 2; }
 [[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/samples_src" && pwd)
 MINGW_PREFIX=${MINGW_PREFIX:-x86_64-w64-mingw32-}
-for tool in "${MINGW_PREFIX}gcc" "${MINGW_PREFIX}dlltool" "${MINGW_PREFIX}objdump" openssl osslsigncode; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "make_vendor_image: $tool not found; skipping" >&2
-        exit 77
-    fi
-done
+# shellcheck source=lib/test_ca.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
+need_tools make_vendor_image "${MINGW_PREFIX}gcc" "${MINGW_PREFIX}dlltool" "${MINGW_PREFIX}objdump" openssl osslsigncode
 
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
@@ -60,8 +57,6 @@ mkdir -p "$IMG/Windows/System32/drivers" "$IMG/Program Files/Kaspersky Lab" "$IM
          "$OUT/vendor-image-ca"
 
 # -------------------------------------------------------------------- certificate authority
-# shellcheck source=lib/test_ca.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
 make_ca_config "$WORK/ca" 2000
 
 # cert NAME SUBJECT [self]: key + certificate NAME.{key,pem}, issued by the root (or self-signed).

@@ -13,11 +13,13 @@ cd "$(dirname "$0")/.."
 
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
-            libsqlite3-dev libtsk-dev libicu-dev)
-# libicu-dev (ICU 72) folds vendor names: NFKC, Unicode case folding, TR39 confusable skeletons
-# (issue 15; scanner/attribute/confusables.cpp); at run time the binary needs libicu72.
+            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
+# libexpat1-dev reads Microsoft's driver block rules (SiPolicy XML) at `trustscan data import`.
+# libcurl4-openssl-dev: `trustscan data update` fetches the public data sets over HTTPS (issue 16).
+# libicu-dev (ICU 72) folds vendor names: NFKC, Unicode case folding, TR39 confusable skeletons
+# (issue 15; scanner/attribute/confusables.cpp); at run time the binary needs libicu72.
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
 # tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db and
@@ -28,11 +30,14 @@ BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli1
 # disk images, built as files without mounting or root by tools/make_disk_images.sh: e2fsprogs
 # (mke2fs -d), dosfstools + mtools (FAT), ntfs-3g (mkntfs, ntfscp), fdisk (sfdisk: MBR and GPT),
 # ewf-tools (ewfacquire: E01), qemu-utils (qemu-img: VMDK, VHD), sleuthkit (fls/mmls, to look
-# at a test image by hand; the tests do not need it).
+# at a test image by hand; the tests do not need it); the gates (tests/gates, docs/development.md):
+# clang-format (14) on changed lines, clang-tidy-16 on changed files (clang-tidy 14 cannot parse
+# libstdc++ 12's <expected>), git for what changed.
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
            dpkg-dev systemd man-db groff-base bash-completion zsh python3-yaml ansible-core strace
-           rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit)
+           rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit
+           clang-format clang-tidy-16 git)
 
 want_tests=0
 want_sanitize=0
@@ -52,43 +57,59 @@ missing_packages() {
   done
 }
 
-install_missing() {
-  local missing
-  mapfile -t missing < <(missing_packages "$@")
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  echo "setup: installing ${missing[*]}"
-  local sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/trustscan-apt.log 2>&1; then
-    "${sudo[@]}" apt-get update -q >>/tmp/trustscan-apt.log 2>&1
-    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/trustscan-apt.log 2>&1 \
-      || { tail -20 /tmp/trustscan-apt.log >&2; echo "setup: apt-get install failed" >&2; exit 1; }
-  fi
-}
+APT_LOG=/tmp/trustscan-apt.log
+SUDO=()
+[[ $(id -u) -eq 0 ]] || SUDO=(sudo)
+export DEBIAN_FRONTEND=noninteractive
 
 # The signed-PE samples use osslsigncode's built-in time-stamping authority (-TSA-certs, 2.6+):
-# bookworm has 2.5, bookworm-backports (Debian's own archive) has 2.9.
-ensure_osslsigncode_tsa() {
-  osslsigncode sign -h 2>&1 | grep -q -- '-TSA-certs' && return 0
-  echo "setup: installing osslsigncode from bookworm-backports (built-in TSA support)"
-  local sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    | "${sudo[@]}" tee /etc/apt/sources.list.d/trustscan-backports.sources >/dev/null
-  "${sudo[@]}" apt-get update -q >>/tmp/trustscan-apt.log 2>&1
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q -t bookworm-backports osslsigncode \
-    >>/tmp/trustscan-apt.log 2>&1 || { tail -20 /tmp/trustscan-apt.log >&2; exit 1; }
+# bookworm has 2.5, bookworm-backports (Debian's own archive) has 2.9; it comes from there, in
+# the same apt-get install as the rest.
+osslsigncode_has_tsa() { command -v osslsigncode >/dev/null && osslsigncode sign -h 2>&1 | grep -q -- '-TSA-certs'; }
+
+# add_backports CODENAME: a CODENAME-backports source on the URI the machine's own sources use
+# for CODENAME (no mirror is named here); returns 1 when it is there already.
+add_backports() {
+  local uris base
+  uris=$(apt-get update --print-uris 2>/dev/null)
+  grep -q "/dists/$1-backports/" <<< "$uris" && return 1
+  base=$(sed -n "s#^'\(.*\)/dists/$1/InRelease'.*#\1#p" <<< "$uris" | head -n1)
+  [[ -n $base ]] || { echo "setup: no apt source for $1 to add $1-backports to" >&2; exit 1; }
+  echo "setup: adding $1-backports ($base) for osslsigncode with built-in TSA support"
+  printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$base" "$1" | "${SUDO[@]}" tee /etc/apt/sources.list.d/trustscan-backports.sources >/dev/null
 }
 
-install_missing "${BUILD_DEPS[@]}"
+apt_install() { "${SUDO[@]}" apt-get install -y -q --no-install-recommends "$@" >>"$APT_LOG" 2>&1; }
+
+# install_all PACKAGE...: one apt-get install for all of them (PKG/RELEASE selects a release), with at
+# most one apt-get update: first when a source was just added ($added_source), else on failure.
+install_all() {
+  [[ $# -eq 0 ]] && return 0
+  echo "setup: installing $*"
+  : >"$APT_LOG"
+  if [[ $added_source -eq 0 ]] && apt_install "$@"; then return 0; fi
+  "${SUDO[@]}" apt-get update -q >>"$APT_LOG" 2>&1
+  apt_install "$@" || { tail -20 "$APT_LOG" >&2; echo "setup: apt-get install failed" >&2; exit 1; }
+}
+
+wanted=("${BUILD_DEPS[@]}")
 if [[ $want_tests -eq 1 ]]; then
-  install_missing "${TEST_DEPS[@]}"
-  ensure_osslsigncode_tsa
+  wanted+=("${TEST_DEPS[@]}")
   # npm fetches the real macOS/Windows binaries of the real-tree tests (Debian's npm, unless a
   # Node.js distribution already provides it).
-  command -v npm >/dev/null || install_missing npm
+  command -v npm >/dev/null || wanted+=(npm)
 fi
+mapfile -t missing < <(missing_packages "${wanted[@]}")
+added_source=0
+if [[ $want_tests -eq 1 ]] && ! osslsigncode_has_tsa; then
+  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  if add_backports "$codename"; then added_source=1; fi
+  # missing, or installed without TSA: from backports
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx -e osslsigncode -e '')
+  missing+=("osslsigncode/$codename-backports")
+fi
+install_all "${missing[@]}"
 
 if [[ $want_sanitize -eq 1 ]]; then
   BUILD_DIR=${BUILD_DIR:-build-sanitize}
@@ -99,12 +120,25 @@ JOBS=${JOBS:-$(nproc)}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DTRUSTSCAN_WERROR="${TRUSTSCAN_WERROR:-OFF}" -DTRUSTSCAN_BUILD_TESTS="$([[ $want_tests -eq 1 ]] && echo ON || echo OFF)" \
       -DTRUSTSCAN_SANITIZE="$([[ $want_sanitize -eq 1 ]] && echo ON || echo OFF)" >/dev/null
+
+if [[ $want_tests -eq 1 ]]; then
+  # Real signed binaries from Debian and npm packages (a kernel with its modules, shim, GRUB, fwupd,
+  # npm PE and Mach-O files: the "tests" set), fetched once into a cache, used by the real-input
+  # tests. The download runs while the build uses the cores; its report follows the build's.
+  export TRUSTSCAN_REAL_TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+  fetch_out=$(mktemp)
+  tools/fetch_real_tree.sh --set tests "$TRUSTSCAN_REAL_TREE" >"$fetch_out" 2>&1 &
+  fetch_pid=$!
+  trap 'kill "$fetch_pid" 2>/dev/null; rm -f "$fetch_out"' EXIT
+fi
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
 if [[ $want_tests -eq 1 ]]; then
-  # Real signed binaries from Debian and npm packages (kernel modules + vmlinuz, shim, grub, wine PE,
-  # Mach-O): fetched once into a cache, used by the real-input tests.
-  export TRUSTSCAN_REAL_TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
-  tools/fetch_real_tree.sh "$TRUSTSCAN_REAL_TREE"
+  fetch_rc=0
+  wait "$fetch_pid" || fetch_rc=$?
+  trap - EXIT
+  cat "$fetch_out"
+  rm -f "$fetch_out"
+  [[ $fetch_rc -eq 0 ]] || { echo "setup: tools/fetch_real_tree.sh failed (exit $fetch_rc)" >&2; exit 1; }
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
 fi

@@ -26,10 +26,12 @@
 #include <ostream>
 #include <sstream>
 
+#include "app/data_command.hpp"
 #include "app/data_dir.hpp"
 #include "app/progress.hpp"
 #include "app/exit_codes.hpp"
 #include "report/baseline.hpp"
+#include "report/formats.hpp"
 #include "report/report.hpp"
 #include "report/syslog_sink.hpp"
 
@@ -44,12 +46,7 @@ std::string hostname() {
 
 void emit(const pipeline::ScanResult& result, report::OutputFormat format, const report::RunInfo& run,
           std::ostream& out) {
-  switch (format) {
-    case report::OutputFormat::Json: report::write_json(result, run, out); break;
-    case report::OutputFormat::Ndjson: report::write_ndjson(result, run, out); break;
-    case report::OutputFormat::Table: report::write_table(result, run, out); break;
-    case report::OutputFormat::Cef: report::write_cef(result, run, out); break;
-  }
+  format.write(result, run, out);
 }
 
 /// Writes the report to `path` via a temporary file in the same directory and a rename, so a
@@ -151,16 +148,21 @@ bool lies_below(const std::filesystem::path& inner, const std::string& outer) {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  // The build fills the man page and the shell completions from this list (cmake/format_docs.cmake).
+  if (argc == 2 && std::string_view(argv[1]) == "__formats") {
+    report::print_output_formats(out);
+    return static_cast<int>(ExitCode::Clean);
+  }
   CLI::App app{"trustscan - find kernel-privileged software and who made it, on live hosts and offline images"};
   app.set_version_flag("--version", std::string("trustscan ") + TRUSTSCAN_VERSION);
   app.require_subcommand(1);
   pipeline::ScanOptions opt;
-  std::string format_name = "table";
+  std::string format_name(report::output_formats().front().name);
   std::string output;
   auto* scan = app.add_subcommand("scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
   scan->add_option("ROOT", opt.roots, "Directories, disk image files or files to scan (default: /)");
-  scan->add_option("-f,--format", format_name, "Output format")
-      ->check(CLI::IsMember({"table", "json", "ndjson", "cef"}))
+  scan->add_option("-f,--format", format_name, "Output format: " + report::output_formats_help())
+      ->check(CLI::IsMember(report::output_format_names()))
       ->capture_default_str();
   scan->add_option("-o,--output", output, "Write the report to FILE instead of standard output");
   // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
@@ -189,12 +191,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   bool no_default_trust = false, no_kernel_keys = false;
   scan->add_option("--trust-store", trust_dirs, "Also trust the certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
-  scan->add_flag("--no-default-trust", no_default_trust, "Trust only --trust-store anchors, not the shipped ones");
+  scan->add_flag("--no-default-trust", no_default_trust,
+                 "Trust only --trust-store anchors, not the shipped ones nor an imported root program");
+  std::string dataset_dir = opt.context.dataset_dir.string();
+  scan->add_option("--data-dir", dataset_dir, "Imported data sets (trustscan data import; docs/datasets.md)")
+      ->capture_default_str();
   scan->add_option("--crl-dir", crl_dir, "Offline CRLs to check revocation against (no network is ever used)")
       ->check(CLI::ExistingDirectory);
   scan->add_option("--module-keys", key_dirs, "Linux module-signing certificates (PEM/DER) in DIR (repeatable)")
       ->allow_extra_args(false)->check(CLI::ExistingDirectory);
   scan->add_flag("--no-kernel-keys", no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  scan->add_flag("--strict-padding", opt.context.strict_padding,
+                 "Data hidden inside a signature's WIN_CERTIFICATE makes it invalid (as EnableCertPaddingCheck)");
   std::vector<std::string> catalog_dirs;
   bool no_windows_image = false;
   scan->add_option("--catalog-dir", catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")
@@ -249,6 +257,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan->add_option("--cache", cache_file,
                    "Keep per-file results in this SQLite FILE and reuse them for files unchanged since (docs/cache.md)");
   scan->add_flag("-q,--quiet", quiet, "No progress line on standard error (shown only when it is a terminal)");
+  DataCommand data_cmd;  // issue 16: trustscan data import|status|update (app/data_command.cpp)
+  add_data_command(app, data_cmd);
 
   try {
     app.parse(argc, argv);
@@ -259,13 +269,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     out << e.what() << '\n';
     return static_cast<int>(ExitCode::Clean);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) {  // --help on a subcommand
-      out << (scan->parsed() ? scan->help() : app.help());
+    if (e.get_exit_code() == 0) {  // --help on a subcommand: the deepest one given
+      const CLI::App* shown = &app;
+      while (!shown->get_subcommands().empty()) shown = shown->get_subcommands().front();
+      out << shown->help();
       return static_cast<int>(ExitCode::Clean);
     }
     err << "trustscan: " << e.what() << "\nRun 'trustscan scan --help' for the options.\n";
     return static_cast<int>(ExitCode::Usage);
   }
+  if (data_cmd.data->parsed()) return run_data_command(data_cmd, out, err);
   if (opt.roots.empty()) opt.roots = {"/"};
   auto data_dir = find_data_dir();
   if (!data_dir) {
@@ -275,6 +288,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   opt.context.data_dir = *data_dir;
   opt.context.trust_dirs.assign(trust_dirs.begin(), trust_dirs.end());
   opt.context.default_trust = !no_default_trust;
+  opt.context.dataset_dir = dataset_dir;
   if (!crl_dir.empty()) opt.context.crl_dir = crl_dir;
   opt.context.module_key_dirs.assign(key_dirs.begin(), key_dirs.end());
   opt.context.kernel_keys_from_roots = !no_kernel_keys;
@@ -331,12 +345,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
   opt.stop = &g_stop_signal;
   install_stop_handlers();
-  report::OutputFormat format = format_name == "json"     ? report::OutputFormat::Json
-                                : format_name == "ndjson" ? report::OutputFormat::Ndjson
-                                : format_name == "cef"    ? report::OutputFormat::Cef
-                                                          : report::OutputFormat::Table;
+  const report::OutputFormat format = *report::find_output_format(format_name);  // IsMember checked it
   // Issue 8: a bad baseline or syslog target fails before the scan (exit 2).
   std::optional<report::Baseline> baseline;
+  if (!baseline_file.empty() && !format.baseline) {
+    err << "trustscan: --format " << format_name << " has no baseline mode\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
   if (!baseline_file.empty()) {
     auto loaded = report::Baseline::load(baseline_file);
     if (!loaded) {

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The only place exit codes are decided (documented in docs/exit-codes.md).
+/// The only place exit codes are decided (documented in README.md, "Exit codes", and the man page).
 
 #include "pipeline/pipeline.hpp"
 #include "policy/evaluator.hpp"
@@ -14,6 +14,9 @@ enum class ExitCode : int {
   Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be
                    ///< written, or sent (--syslog)
   FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
+  /// `trustscan data`: a data set could not be imported or fetched (or its files are damaged);
+  /// the installed one stays in use.
+  DataFailed = 4,
   /// Interrupted by a signal: 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as a
   /// shell reports a killed command; the report was still written, marked incomplete.
   InterruptedBase = 128,

@@ -1,162 +1,129 @@
 #include "attribute/attributor.hpp"
 
 #include <algorithm>
-#include <map>
+
+#include "attribute/evidence.hpp"
 
 namespace trustscan::attribute {
 namespace {
 
-using verify::SignatureStatus;
+using detail::Collected;
+using detail::Found;
 
-/// Confidence of a signer-derived claim from the signature's verdict.
-Confidence from_verdict(SignatureStatus status, verify::VerifyFlags flags, std::string& note) {
-  using verify::VerifyFlag;
-  bool integrity = status == SignatureStatus::Valid || status == SignatureStatus::Untrusted ||
-                   status == SignatureStatus::Invalid;
-  for (VerifyFlag f : {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::BadPageHash, VerifyFlag::Malformed})
-    integrity = integrity && !verify::has_flag(flags, f);
-  if (status == SignatureStatus::Valid) {
-    note = "signature valid, chained to a trust anchor";
-    return Confidence::High;
-  }
-  if (integrity) {
-    note = std::string("signature intact but ") + std::string(to_string(status));
-    return Confidence::Medium;
-  }
-  note = std::string("signature ") + std::string(to_string(status)) + ": the name is only a claim";
-  return Confidence::Low;
-}
-
-int weight(const Evidence& e) {
-  if (e.kind == EvidenceKind::SigningService) return 1;
-  switch (e.confidence) {
-    case Confidence::High: return 8;
-    case Confidence::Medium: return 4;
-    case Confidence::Low: break;
-  }
-  return 2;
-}
-
-class Collector {
- public:
-  explicit Collector(const VendorDb& db) : db_(db) {}
-
-  void add(EvidenceKind kind, const std::optional<VendorMatch>& m, std::string value, Confidence c, std::string note = {}) {
-    if (!m || !m->vendor) return;
-    if (m->field == MatchField::SigningService) kind = EvidenceKind::SigningService;
-    // A name equal to the list's only after the TR39 fold: say so, whatever else is noted.
-    if (m->kind == MatchKind::LookAlike)
-      note = "look-alike of " + std::string(m->matched) + (note.empty() ? "" : "; " + note);
-    push({kind, m->vendor->id, std::move(value), std::string(m->matched), c, std::move(note)});
-  }
-  void add_vendor(EvidenceKind kind, const Vendor* v, std::string value, Confidence c, std::string note = {}) {
-    if (v) push({kind, v->id, std::move(value), {}, c, std::move(note)});
-  }
-  std::vector<Evidence>& evidence() { return out_; }
-  const VendorDb& db() const { return db_; }
-
- private:
-  /// The same fact seen twice (each slice of a fat binary, both WIN_CERTIFICATEs) counts once.
-  void push(Evidence e) {
-    for (const Evidence& have : out_)
-      if (have.kind == e.kind && have.vendor == e.vendor && have.value == e.value && have.confidence == e.confidence)
-        return;
-    out_.push_back(std::move(e));
-  }
-
-  const VendorDb& db_;
-  std::vector<Evidence> out_;
+/// Where one vendor's evidence stands (key "": the unlisted publisher of a verified certificate).
+struct Standing {
+  std::string key;
+  Tier tier = Tier::Content;          ///< its strongest tier
+  Confidence raw = Confidence::Low;   ///< the strongest evidence of that tier, before the tier's cap
+  std::size_t first = 0;              ///< position of that evidence (primary signature first)
+  Confidence confidence = Confidence::Low;  ///< its strongest evidence's confidence, any tier
+  const Evidence* best = nullptr;     ///< that evidence
+  std::size_t pieces = 0;
+  bool names_only = true;             ///< only file names point to it
 };
 
-/// A signature's signer as evidence; what it says depends on where the signature was found.
-void signature_evidence(const verify::Signature& s, Collector& c) {
-  using verify::SignatureSource;
-  std::string note;
-  const Confidence conf = from_verdict(s.status, s.flags, note);
-  switch (s.source) {
-    case SignatureSource::Embedded:
-    case SignatureSource::Catalog: {
-      // A catalog that lists the file vouches for it like an embedded signature: its signer is
-      // evidence (Microsoft's own catalogs for Windows files; WHCP catalogs are a signing
-      // service: weak).
-      const bool catalog = s.source == SignatureSource::Catalog;
-      if (catalog) note += " (catalog " + s.catalog()->catalog_path + ")";
-      else if (s.nested) note += " (nested signature)";
-      c.add(catalog ? EvidenceKind::CatalogSigner : EvidenceKind::Signer,
-            c.db().by_subject(s.signer.subject_o, s.signer.subject_cn), s.signer.subject, conf, note);
-      if (!s.signer.thumbprint_sha256.empty())
-        c.add(EvidenceKind::Thumbprint, c.db().by_thumbprint(s.signer.thumbprint_sha256), s.signer.thumbprint_sha256,
-              conf, note);
-      if (!s.program_name.empty())
-        c.add(EvidenceKind::ProgramName, c.db().by_company_name(s.program_name), s.program_name, Confidence::Medium,
-              "program name inside the signed attributes");
-      return;
+/// Precedence: the stronger tier; in one tier the stronger kind of evidence; then the order found.
+/// Nothing adds up: five decoy signatures stand where one does.
+bool precedes(const Standing& a, const Standing& b) {
+  if (a.tier != b.tier) return a.tier < b.tier;
+  if (a.raw != b.raw) return a.raw > b.raw;
+  return a.first < b.first;
+}
+
+std::vector<Standing> standings(const Collected& c) {
+  std::vector<Standing> out;
+  for (std::size_t i = 0; i < c.found.size(); ++i) {
+    const Found& f = c.found[i];
+    if (f.evidence.kind == EvidenceKind::SigningService) continue;  // never the vendor
+    auto it = std::ranges::find(out, f.evidence.vendor, &Standing::key);
+    if (it == out.end()) {
+      it = out.insert(out.end(), Standing{});
+      it->key = f.evidence.vendor;
     }
-    case SignatureSource::Module: {
-      // The CMS names its signer by issuer + serial; the issuer of a self-signed key is its subject.
-      const std::string& dn = s.signer.subject.empty() ? s.signer.issuer : s.signer.subject;
-      if (s.status == verify::SignatureStatus::Valid)
-        note = "module signature valid against " + s.module()->key_source_kind + " key";
-      c.add(EvidenceKind::ModuleSigner, c.db().by_subject(dn_attribute(dn, "O"), dn_attribute(dn, "CN")), dn, conf, note);
-      return;
+    Standing& s = *it;
+    Standing here;
+    here.tier = f.evidence.tier, here.raw = f.raw, here.first = i;
+    if (s.pieces == 0 || precedes(here, s)) {
+      s.tier = here.tier, s.raw = here.raw, s.first = i, s.best = &f.evidence;
     }
-    case SignatureSource::MachO: {
-      const verify::MachODetails& m = *s.macho();
-      if (!m.team_id.empty()) c.add(EvidenceKind::TeamId, c.db().by_team_id(m.team_id), m.team_id, conf, note);
-      if (!s.signer.subject_cn.empty()) {
-        std::string_view holder = apple_certificate_holder(s.signer.subject_cn);
-        c.add(EvidenceKind::AppleSigner, c.db().by_subject(s.signer.subject_o, holder), s.signer.subject_cn, conf, note);
-      }
-      return;
-    }
+    s.confidence = std::max(s.confidence, f.evidence.confidence);
+    s.names_only = s.names_only && f.evidence.kind == EvidenceKind::FileName;
+    ++s.pieces;
+  }
+  std::ranges::stable_sort(out, precedes);
+  return out;
+}
+
+std::string describe(const Evidence& e) {
+  return std::string(to_string(e.kind)) + " '" + e.value + "' (" + std::string(to_string(e.tier)) + ")";
+}
+
+/// The certificate of the vendor's own verified signature (key "": the first unlisted one).
+const Publisher* certificate_of(const Collected& c, const std::string& key) {
+  for (const auto& own : c.certificates)
+    if (own.publisher.vendor == key) return &own.publisher;
+  return nullptr;
+}
+
+/// The listed vendor `key` is the conclusion. A verified certificate of it that states another
+/// country than the list is reported; the list decides.
+void conclude_vendor(Attribution& a, const Standing& s, const Collected& c, const VendorDb& vendors) {
+  const Vendor* v = vendors.find(s.key);
+  a.vendor = v->id;
+  a.name = v->name;
+  if (auto country = vendors.country_of(*v)) a.country = std::string(*country);
+  for (auto j : vendors.jurisdictions(*v)) a.jurisdictions.emplace_back(j);
+  a.category = std::string(to_string(v->category));
+  a.confidence = s.confidence;
+  a.tier = s.tier;
+  if (const Publisher* p = certificate_of(c, s.key)) {
+    a.publisher = *p;
+    if (p->country && std::ranges::find(a.jurisdictions, *p->country) == a.jurisdictions.end())
+      a.contradictions.push_back("certificate country " + *p->country + " (" + std::string(to_string(p->country_source)) +
+                                 ") differs from the vendor list's " + a.country.value_or("none") + " for " + v->name +
+                                 "; the vendor list decides");
   }
 }
 
-/// Every signature of the file: its own (Authenticode entries, module, Mach-O slices), then the
-/// catalogs that list it.
-void signatures_evidence(const record::FileRecord& r, Collector& c) {
-  for (const verify::Signature& s : r.signatures.signatures)
-    if (s.source == verify::SignatureSource::Embedded) signature_evidence(s, c);
-  for (const verify::Signature& s : r.catalog_signatures) signature_evidence(s, c);
-  for (const verify::Signature& s : r.signatures.signatures)
-    if (s.source != verify::SignatureSource::Embedded) signature_evidence(s, c);
+/// An unlisted publisher is the conclusion: its country is the certificate's, and the
+/// attribution is as sure as that country (EV jurisdiction high, C= medium).
+void conclude_publisher(Attribution& a, const Collected& c) {
+  const Publisher* p = certificate_of(c, {});
+  a.publisher = *p;
+  a.name = p->name;
+  a.country = p->country;
+  if (p->country) a.jurisdictions = {*p->country};
+  a.tier = Tier::Verified;
+  a.confidence = p->country ? p->country_confidence : Confidence::High;
 }
 
-/// A module built in the kernel tree says so in its own .modinfo: self-written, but the kernel's.
-void module_evidence(const record::FileRecord& r, Collector& c) {
-  if (r.binary && r.binary->elf) {
-    const auto& mi = r.binary->elf->modinfo;
-    if (auto it = mi.find("intree"); it != mi.end() && it->second == "Y")
-      c.add_vendor(EvidenceKind::InTreeModule, c.db().find("linux-kernel"), "intree=Y", Confidence::Medium,
-                   "built in the Linux kernel tree");
+bool related(const VendorDb& vendors, const Vendor* x, const Vendor* y) {
+  for (const Vendor* p = x; p; p = vendors.parent_of(*p))
+    if (p == y) return true;
+  for (const Vendor* p = y; p; p = vendors.parent_of(*p))
+    if (p == x) return true;
+  return false;
+}
+
+/// Every other vendor with evidence is a candidate; unless it is the conclusion's parent or child,
+/// or only a file name points to it, it is also a claim (policy evaluates it) and a contradiction
+/// that names the evidence that decided.
+void claims(Attribution& a, const std::vector<Standing>& ranked, const VendorDb& vendors) {
+  const Standing& decided = ranked.front();
+  const Vendor* winner = vendors.find(decided.key);
+  for (std::size_t i = 1; i < ranked.size(); ++i) {
+    const Standing& s = ranked[i];
+    if (s.key.empty()) continue;  // a second unlisted certificate: not a vendor of the list
+    a.candidates.push_back(s.key);
+    const Vendor* other = vendors.find(s.key);
+    if ((winner && related(vendors, winner, other)) || s.names_only) continue;
+    const bool contradicted = decided.tier == Tier::Verified && s.tier != Tier::Verified;
+    a.claims.push_back({s.key, s.tier, s.confidence, contradicted, describe(*s.best)});
+    a.contradictions.push_back(describe(*s.best) +
+                               (s.pieces > 1 ? " and " + std::to_string(s.pieces - 1) + " more point" : " points") +
+                               " to " + other->name + "; decided by " + describe(*decided.best) + " for " +
+                               a.name);
   }
-}
-
-void version_info_evidence(const record::FileRecord& r, Collector& c) {
-  if (!r.binary || !r.binary->pe) return;
-  const auto& vi = r.binary->pe->version_info;
-  auto get = [&](const char* key) -> std::string {
-    auto it = vi.find(key);
-    return it == vi.end() ? std::string() : it->second;
-  };
-  std::string company = get("CompanyName"), copyright = get("LegalCopyright");
-  auto by_company = company.empty() ? std::nullopt : c.db().by_company_name(company);
-  auto by_copyright = copyright.empty() ? std::nullopt : c.db().by_copyright(copyright);
-  bool disagree = by_company && by_copyright && by_company->vendor != by_copyright->vendor;
-  c.add(EvidenceKind::CompanyName, by_company, company, disagree ? Confidence::Low : Confidence::Medium,
-        disagree ? "LegalCopyright names another holder" : "");
-  c.add(EvidenceKind::Copyright, by_copyright, copyright, Confidence::Medium);
-}
-
-
-void rule_and_name_evidence(const record::FileRecord& r, Collector& c) {
-  for (const auto& m : r.matches)
-    c.add_vendor(EvidenceKind::Rule, c.db().find(m.vendor()), m.ns.empty() ? m.rule : m.ns + ":" + m.rule,
-                 m.confidence(), m.meta.count("description") ? m.meta.at("description") : "");
-  std::string_view path = r.file.path;
-  std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
-  for (const auto& m : c.db().by_file_name(name))
-    c.add(EvidenceKind::FileName, m, std::string(name), Confidence::Low, "known file name");
 }
 
 }  // namespace
@@ -182,68 +149,22 @@ std::string dn_attribute(std::string_view dn, std::string_view key) {
 }
 
 std::optional<Attribution> attribute(const record::FileRecord& record, const VendorDb& vendors) {
-  Collector c(vendors);
-  signatures_evidence(record, c);
-  module_evidence(record, c);
-  version_info_evidence(record, c);
-  rule_and_name_evidence(record, c);
-  std::vector<Evidence>& ev = c.evidence();
-  if (ev.empty()) return std::nullopt;
-
-  struct Tally {
-    int score = 0;
-    Confidence best = Confidence::Low;
-    std::vector<EvidenceKind> kinds;
-  };
-  std::map<std::string, Tally> tally;
-  for (const Evidence& e : ev) {
-    Tally& t = tally[e.vendor];
-    t.score += weight(e);
-    if (e.kind != EvidenceKind::SigningService) t.best = std::max(t.best, e.confidence);
-    if (std::ranges::find(t.kinds, e.kind) == t.kinds.end()) t.kinds.push_back(e.kind);
-  }
-  std::vector<std::string> order;
-  for (const auto& [id, t] : tally) order.push_back(id);
-  std::ranges::stable_sort(order, [&](const std::string& a, const std::string& b) {
-    const Tally &x = tally[a], &y = tally[b];
-    return x.score != y.score ? x.score > y.score : x.best > y.best;
-  });
-  std::ranges::stable_sort(ev, [&](const Evidence& a, const Evidence& b) { return weight(a) > weight(b); });
-
-  const Vendor* winner = vendors.find(order.front());
-  const Tally& w = tally[order.front()];
+  Collected c = detail::collect(record, vendors);
+  if (c.found.empty() && c.services.empty()) return std::nullopt;
   Attribution a;
-  a.vendor = winner->id;
-  a.name = winner->name;
-  if (auto country = vendors.country_of(*winner)) a.country = std::string(*country);
-  for (auto j : vendors.jurisdictions(*winner)) a.jurisdictions.emplace_back(j);
-  a.category = std::string(to_string(winner->category));
-  a.confidence = w.best;
-  std::size_t strong_kinds = std::ranges::count_if(w.kinds, [&](EvidenceKind k) {
-    return k != EvidenceKind::SigningService && k != EvidenceKind::FileName;
-  });
-  if (strong_kinds >= 2 && a.confidence < Confidence::High)
-    a.confidence = static_cast<Confidence>(static_cast<int>(a.confidence) + 1);
-  if (w.kinds.size() == 1 && w.kinds.front() == EvidenceKind::SigningService) a.confidence = Confidence::Low;
-
-  // Related vendors (parent/child) are not contradictions.
-  auto related = [&](const Vendor* x, const Vendor* y) {
-    for (const Vendor* p = x; p; p = vendors.parent_of(*p))
-      if (p == y) return true;
-    for (const Vendor* p = y; p; p = vendors.parent_of(*p))
-      if (p == x) return true;
-    return false;
-  };
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    a.candidates.push_back(order[i]);
-    const Vendor* other = vendors.find(order[i]);
-    if (related(winner, other)) continue;
-    for (const Evidence& e : ev)
-      if (e.vendor == order[i] && e.kind != EvidenceKind::SigningService && e.kind != EvidenceKind::FileName)
-        a.contradictions.push_back(std::string(to_string(e.kind)) + " '" + e.value + "' points to " + other->name +
-                                   ", not " + winner->name);
+  a.signing_services = std::move(c.services);
+  const std::vector<Standing> ranked = standings(c);
+  if (!ranked.empty()) {
+    if (ranked.front().key.empty()) conclude_publisher(a, c);
+    else conclude_vendor(a, ranked.front(), c, vendors);
+    claims(a, ranked, vendors);
   }
-  a.evidence = std::move(ev);
+  std::vector<Found> found = std::move(c.found);
+  std::ranges::stable_sort(found, [](const Found& x, const Found& y) {
+    return x.evidence.tier != y.evidence.tier ? x.evidence.tier < y.evidence.tier
+                                              : x.evidence.confidence > y.evidence.confidence;
+  });
+  for (Found& f : found) a.evidence.push_back(std::move(f.evidence));
   return a;
 }
 

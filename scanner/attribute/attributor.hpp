@@ -1,18 +1,20 @@
 #pragma once
 /// \file
-/// Combines every piece of evidence about a binary — signers (primary and nested), program name,
-/// module signer, Apple Team ID, version info, YARA rules, file name — into one vendor with a
-/// confidence, keeping the evidence for other vendors as candidates and contradictions.
-///
-/// Rules (docs/attribution.md):
-///  - A signer's evidence is as strong as its verification: valid (chained to an anchor) = high,
-///    integrity verified but untrusted or expired = medium, integrity failed = low.
-///  - Signing services (Microsoft WHCP/UEFI publishers) are weak: the vendor is in the nested
-///    signature, the program name or the version info.
-///  - When CompanyName and LegalCopyright name different vendors, CompanyName is demoted (wine
-///    writes "Microsoft Corporation" for compatibility) and the disagreement is reported.
-///  - Scores add up per vendor; the winner's confidence is its best evidence, raised one level
-///    when two different kinds of evidence agree.
+/// Decides who made a binary from every piece of evidence about it (evidence.hpp collects them):
+/// signers (primary, nested, catalogs), program name, module signer, intree, Apple Team ID,
+/// version info, YARA rules, file name. The model, in short (docs/attribution.md):
+///  - every piece has a tier: verified > claim (intact, unverified) > metadata (self-written) >
+///    content (rules); the conclusion is the vendor with the strongest tier, then the strongest
+///    kind of evidence in it, then the earliest (primary signature first). Nothing adds up:
+///    weaker evidence never outweighs or cancels stronger, however much of it there is;
+///  - the confidence is that vendor's strongest piece, capped by its tier (a claim is at most
+///    medium, metadata low);
+///  - signing services (WHCP, attestation, ELAM, UEFI CA, Apple Developer ID, a kernel build's
+///    module key) are recorded as services, never as the vendor;
+///  - a verified signer certificate that names no listed vendor makes its holder the publisher,
+///    with the country the certificate states;
+///  - every other vendor named is a candidate and, unless related to the conclusion or named only
+///    by a file name, a claim and a contradiction (contradicted when verified evidence decided).
 
 #include <optional>
 

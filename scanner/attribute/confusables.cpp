@@ -48,8 +48,7 @@ const Icu& icu_objects() {
     if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
     for (char32_t c = 0; c < 128; ++c) {
       icu::UnicodeString skeleton;
-      uspoof_getSkeletonUnicodeString(o.spoof.get(), 0, icu::UnicodeString(static_cast<UChar32>(c)),
-                                      skeleton, &status);
+      uspoof_getSkeletonUnicodeString(o.spoof.get(), 0, icu::UnicodeString(static_cast<UChar32>(c)), skeleton, &status);
       o.ascii_skeleton[c] = to_utf8(skeleton);
     }
     if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
@@ -70,9 +69,9 @@ bool is_word_character(UChar32 c) noexcept {
 /// CJK legal forms written without a space: "有限公司" ends "北京奇虎科技有限公司"; Japanese
 /// and Korean forms may also come first ("株式会社ソニー", "주식회사 안랩" has its own space).
 /// Longer forms first where one ends another.
-constexpr auto kCjkLegalSuffixes = std::to_array<std::string_view>(
-    {"股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "合同会社",
-     "주식회사", "유한회사"});
+constexpr auto kCjkLegalSuffixes = std::to_array<std::string_view>({"股份有限公司", "有限责任公司", "有限責任公司",
+                                                                    "有限公司", "株式会社", "有限会社", "合同会社",
+                                                                    "주식회사", "유한회사"});
 constexpr auto kCjkLegalPrefixes = std::to_array<std::string_view>({"株式会社", "有限会社", "주식회사"});
 
 /// Appends `word` to `out`, with a space after a CJK legal-form prefix and before a suffix.
@@ -142,8 +141,7 @@ constexpr int kMixedScripts = -1;
 
 /// USCRIPT_COMMON for a word without letters, kMixedScripts for one with letters of two classes.
 int word_script(std::string_view word) noexcept {
-  if (is_ascii(word))
-    return std::ranges::any_of(word, [](char c) { return c > '9'; }) ? USCRIPT_LATIN : USCRIPT_COMMON;
+  if (is_ascii(word)) return std::ranges::any_of(word, [](char c) { return c > '9'; }) ? USCRIPT_LATIN : USCRIPT_COMMON;
   int script = USCRIPT_COMMON;
   const auto length = static_cast<std::int32_t>(std::min<std::size_t>(word.size(), 1U << 20));
   for (std::int32_t i = 0; i < length;) {
@@ -185,8 +183,7 @@ std::string name_words(std::string_view utf8, LetterCase letter_case) {
     // full-width "Ａ", the Kelvin sign, "ſ") keeps its own spelling, so it meets the list only as
     // a look-alike, never as an exact name.
     UErrorCode status = U_ZERO_ERROR;
-    if (letter_case == LetterCase::Fold && icu.nfkc->isNormalized(one, status) && U_SUCCESS(status))
-      one.foldCase();
+    if (letter_case == LetterCase::Fold && icu.nfkc->isNormalized(one, status) && U_SUCCESS(status)) one.foldCase();
     words.append(one);
   }
   return split_cjk_legal_forms(to_utf8(words));
@@ -209,8 +206,7 @@ std::string look_alike_prefold(std::string_view utf8) {
   for (std::int32_t i = 0; i < text.length();) {
     const UChar32 c = text.char32At(i);
     i += U16_LENGTH(c);
-    if ((U_GET_GC_MASK(c) & U_GC_CF_MASK) != 0 || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
-      continue;
+    if ((U_GET_GC_MASK(c) & U_GC_CF_MASK) != 0 || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) continue;
     kept.append(c);
   }
   return to_utf8(kept);

@@ -1,6 +1,6 @@
 // VendorDb's look-alike lookups (MatchKind::LookAlike): names that equal a listed name only after
 // the TR39 look-alike fold of confusables.hpp. The list's names are folded once by the loader
-// (vendor_db.cpp, build_indexes); a lookup folds its query only after the exact and legal-form
+// (vendor_loader.cpp, index_vendor); a lookup folds its query only after the exact and legal-form
 // lookups missed.
 //
 // A key is computed from the look-alike prefold (NFKC, format characters removed) of a name, cut
@@ -21,8 +21,7 @@ namespace trustscan::attribute {
 namespace {
 
 /// Words [begin, end) of a name_words() string, as one string (they are separated by one space).
-std::string_view word_run(const std::vector<std::string_view>& words, std::size_t begin,
-                          std::size_t end) {
+std::string_view word_run(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end) {
   const char* first = words[begin].data();
   const char* last = words[end - 1].data() + words[end - 1].size();
   return {first, static_cast<std::size_t>(last - first)};
@@ -73,8 +72,7 @@ std::vector<std::vector<std::string>> VendorDb::look_alike_holder_words(std::str
   return out;
 }
 
-std::optional<VendorMatch> VendorDb::match_look_alike(std::string_view name, bool company,
-                                                      SubjectPart part) const {
+std::optional<VendorMatch> VendorDb::match_look_alike(std::string_view name, bool company, SubjectPart part) const {
   if (name.empty()) return std::nullopt;
   const std::vector<std::string> keys = look_alike_keys(name);
   if (company) {

@@ -37,9 +37,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
+#include "attribute/name_normalise.hpp"  // normalize_name, strip_legal_forms, apple_certificate_holder
 #include "core/error.hpp"
 
 namespace trustscan::attribute {
@@ -65,6 +65,8 @@ enum class Category {
 
 [[nodiscard]] std::string_view to_string(Category c) noexcept;
 [[nodiscard]] std::optional<Category> category_from_string(std::string_view s) noexcept;
+/// Every category, in declaration order.
+[[nodiscard]] std::span<const Category> all_categories() noexcept;
 
 /// One cited fact about a vendor. `source` is a key of the sources legend (optionally with a
 /// ":detail" suffix, e.g. "LOL:9bf033e4") or an http(s) URL.
@@ -111,7 +113,9 @@ enum class MatchField {
 enum class MatchKind {
   Exact,             ///< "exact"
   LegalFormVariant,  ///< "legal_form_variant"
-  LookAlike,         ///< "look_alike": equal only after the TR39 look-alike fold
+  /// "look_alike": the name matches only after the TR39 look-alike fold (NFKC, format characters,
+  /// confusable skeleton): a claim to be the vendor, not its name.
+  LookAlike,
 };
 [[nodiscard]] std::string_view to_string(MatchKind k) noexcept;
 
@@ -205,8 +209,7 @@ class VendorDb {
   /// folded two ways (see look_alike.cpp); empty when the name has no words.
   [[nodiscard]] static std::vector<std::string> look_alike_keys(std::string_view name);
   /// The holder's words under the look-alike fold (both ways), for by_copyright.
-  [[nodiscard]] static std::vector<std::vector<std::string>> look_alike_holder_words(
-      std::string_view holder);
+  [[nodiscard]] static std::vector<std::vector<std::string>> look_alike_holder_words(std::string_view holder);
   [[nodiscard]] std::optional<VendorMatch> match_look_alike(std::string_view name, bool company,
                                                             SubjectPart part) const;
   [[nodiscard]] std::optional<VendorMatch> copyright_look_alike(std::string_view text) const;
@@ -226,23 +229,5 @@ class VendorDb {
   std::unordered_map<std::string, Ref> legal_look_alike_, company_look_alike_;
   std::vector<Holder> holders_look_alike_;
 };
-
-/// The name normalisation of the matching rules: "  Kaspersky  Lab, ZAO " -> "kaspersky lab zao",
-/// "АО «ЛАБОРАТОРИЯ Касперского»" -> "ао лаборатория касперского" (name_words with case folding,
-/// confusables.hpp). Compatibility forms ("Ａ") and format characters are *not* folded here: they
-/// are the look-alike fold's business.
-[[nodiscard]] std::string normalize_name(std::string_view name);
-/// Drops legal-form words at either end of a *normalised* name ("ao kaspersky lab" ->
-/// "kaspersky lab"), each only next to a word of its own script (same_script); returns "" when
-/// nothing else would be left.
-[[nodiscard]] std::string strip_legal_forms(std::string_view normalized);
-/// The words of a *normalised* name (views into it).
-[[nodiscard]] std::vector<std::string_view> split_words(std::string_view normalized);
-/// The words strip_legal_forms keeps, as [first, last) indexes into `words`.
-[[nodiscard]] std::pair<std::size_t, std::size_t> legal_form_bounds(
-    const std::vector<std::string_view>& words);
-/// "Developer ID Application: GetSentry LLC (97JCY7859U)" -> "GetSentry LLC"; other names
-/// unchanged. The Apple certificate kinds recognised are listed in docs/vendors.md.
-[[nodiscard]] std::string_view apple_certificate_holder(std::string_view common_name) noexcept;
 
 }  // namespace trustscan::attribute

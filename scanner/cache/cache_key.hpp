@@ -25,6 +25,7 @@ struct Configuration {
   std::vector<std::string> kernel_keys;
   bool match_all = false;  ///< --match-all (which files the rules run on)
   Limits limits;
+  bool strict_padding = false;  ///< --strict-padding (certificate padding makes a signature invalid)
 };
 
 /// Identity of the code (version and build-ids), the record format and `config`, as hex SHA-256.

@@ -28,12 +28,13 @@ concept Like = std::same_as<std::remove_const_t<T>, U>;
 // clang-format off
 template <class V> void describe(V& v, Like<Error> auto& x) { v(x.code, x.message, x.stage); }
 template <class V> void describe(V& v, Like<parse::ByteRange> auto& x) { v(x.offset, x.size); }
+template <class V> void describe(V& v, Like<FileVersion> auto& x) { v(x.packed); }
 template <class V> void describe(V& v, Like<parse::PeLayout> auto& x) {
   v(x.checksum_offset, x.security_dir_offset, x.size_of_headers, x.certificate_table, x.sections);
 }
 template <class V> void describe(V& v, Like<parse::PeInfo> auto& x) {
   v(x.pe32_plus, x.machine, x.subsystem, x.is_dll, x.dll_characteristics, x.section_names, x.timestamp, x.checksum,
-    x.version_info, x.pdb_path, x.imphash, x.imported_functions, x.has_certificate_table, x.layout);
+    x.version_info, x.file_version, x.pdb_path, x.imphash, x.imported_functions, x.has_certificate_table, x.layout);
 }
 template <class V> void describe(V& v, Like<parse::ElfInfo> auto& x) {
   v(x.elf_type, x.machine, x.interpreter, x.soname, x.modinfo, x.has_module_signature, x.has_this_module,
@@ -50,8 +51,9 @@ template <class V> void describe(V& v, Like<parse::BinaryModel> auto& x) {
 template <class V> void describe(V& v, Like<parse::Classification> auto& x) { v(x.type, x.privilege, x.reason); }
 template <class V> void describe(V& v, Like<verify::ClockWindow> auto& x) { v(x.from, x.until); }
 template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
-  v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.issuer, x.serial_hex, x.not_before,
-    x.not_after, x.thumbprint_sha1, x.thumbprint_sha256);
+  v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.subject_st, x.subject_l, x.jurisdiction_c,
+    x.jurisdiction_st, x.jurisdiction_l, x.registration_number, x.organization_identifier, x.business_category, x.ev,
+    x.issuer, x.serial_hex, x.not_before, x.not_after, x.thumbprint_sha1, x.thumbprint_sha256, x.tbs_hash);
 }
 template <class V> void describe(V&, Like<std::monostate> auto&) {}
 template <class V> void describe(V& v, Like<verify::CatalogDetails> auto& x) {
@@ -72,7 +74,8 @@ template <class V> void describe(V& v, Like<verify::MachODetails> auto& x) {
 }
 template <class V> void describe(V& v, Like<verify::Signature> auto& x) {
   v(x.source, x.index, x.nested, x.parent_index, x.status, x.flags, x.digest_algorithm, x.signer, x.chain,
-    x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.verification_time_source,
+    x.anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
+    x.verification_time_source,
     x.signed_digest_hex, x.computed_digest_hex, x.program_name, x.more_info_url, x.errors, x.clock_window, x.details);
 }
 template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }

@@ -9,9 +9,9 @@
 #include <span>
 #include <string>
 
-namespace trustscan {
+#include "core/bytes.hpp"  // ByteOrder
 
-enum class ByteOrder { Little, Big };
+namespace trustscan {
 
 /// Appends code point `cp` (≤ U+10FFFF, not a surrogate) as UTF-8.
 inline void append_utf8(std::string& out, std::uint32_t cp) {

@@ -42,6 +42,9 @@ struct DatasetInfo {
   std::string version;
   std::vector<SourceFile> files;
   std::map<std::string, std::uint64_t> counts;  ///< what was imported, by kind
+  /// What people should know about the input that did not stop the import (entries of one file
+  /// missing from another, disagreeing metadata); shown by `trustscan data import/status`.
+  std::vector<std::string> notes;
 };
 
 /// An importer reads its part of `source` (laid out like the public sources) and writes its

@@ -3,21 +3,12 @@
 #include <array>
 #include <cstdint>
 
+#include "core/bytes.hpp"
+
 namespace trustscan::identify {
 namespace {
 
 using Bytes = std::span<const std::byte>;
-
-std::uint32_t le32(Bytes b, std::size_t off) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v |= std::to_integer<std::uint32_t>(b[off + i]) << (8 * i);
-  return v;
-}
-std::uint32_t be32(Bytes b, std::size_t off) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | std::to_integer<std::uint32_t>(b[off + i]);
-  return v;
-}
 
 bool starts_with(Bytes b, std::initializer_list<unsigned> magic) {
   if (b.size() < magic.size()) return false;
@@ -31,10 +22,10 @@ bool starts_with(Bytes b, std::initializer_list<unsigned> magic) {
 /// sniffed prefix is accepted if it lies within the file; the parser then decides.
 bool is_pe(Bytes b, std::uint64_t file_size) {
   if (b.size() < 0x40 || !starts_with(b, {'M', 'Z'})) return false;
-  std::uint32_t lfanew = le32(b, 0x3c);
-  if (static_cast<std::uint64_t>(lfanew) + 24 > file_size) return false;
-  if (lfanew + 4 > b.size()) return true;
-  return be32(b, lfanew) == 0x50450000;  // "PE\0\0"
+  const auto lfanew = read_le<std::uint32_t>(b, 0x3c);
+  if (!lfanew || std::uint64_t{*lfanew} + 24 > file_size) return false;
+  const auto signature = read_be<std::uint32_t>(b, *lfanew);
+  return !signature || *signature == 0x50450000;  // "PE\0\0"; beyond the prefix: the parser decides
 }
 
 /// The ELF magic alone decides: a truncated or corrupt ELF is a broken binary that must be
@@ -42,9 +33,8 @@ bool is_pe(Bytes b, std::uint64_t file_size) {
 bool is_elf(Bytes b) { return starts_with(b, {0x7f, 'E', 'L', 'F'}); }
 
 bool is_thin_macho(Bytes b) {
-  if (b.size() < 4) return false;
-  std::uint32_t m = be32(b, 0);
-  return m == 0xfeedface || m == 0xfeedfacf || m == 0xcefaedfe || m == 0xcffaedfe;
+  const auto m = read_be<std::uint32_t>(b, 0);
+  return m && (*m == 0xfeedface || *m == 0xfeedfacf || *m == 0xcefaedfe || *m == 0xcffaedfe);
 }
 
 /// CPU types a fat slice may name; Java class files share the 0xcafebabe magic, so the arch
@@ -57,23 +47,24 @@ bool known_cpu(std::uint32_t cpu) {
 }
 
 bool is_fat_macho(Bytes b, std::uint64_t file_size) {
-  if (b.size() < 8) return false;
-  std::uint32_t magic = be32(b, 0);
-  if (magic != 0xcafebabe && magic != 0xcafebabf) return false;
-  std::uint32_t n = be32(b, 4);
-  std::size_t entry = magic == 0xcafebabe ? 20 : 32;
-  if (n == 0 || n > 64 || 8 + n * entry > b.size()) return false;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    std::size_t at = 8 + i * entry;
-    std::uint64_t off = 0, size = 0;
-    if (magic == 0xcafebabe) {
-      off = be32(b, at + 8);
-      size = be32(b, at + 12);
-    } else {
-      off = (std::uint64_t{be32(b, at + 8)} << 32) | be32(b, at + 12);
-      size = (std::uint64_t{be32(b, at + 16)} << 32) | be32(b, at + 20);
-    }
-    if (!known_cpu(be32(b, at)) || off > file_size || size > file_size - off) return false;
+  ByteCursor header(b, ByteOrder::Big);
+  const auto magic = header.read<std::uint32_t>();
+  const auto n = header.read<std::uint32_t>();
+  if (!magic || !n || (*magic != 0xcafebabe && *magic != 0xcafebabf)) return false;
+  const bool fat64 = *magic == 0xcafebabf;
+  const std::size_t entry = fat64 ? 32 : 20;
+  if (*n == 0 || *n > 64 || 8 + *n * entry > b.size()) return false;
+  for (std::uint32_t i = 0; i < *n; ++i) {
+    ByteCursor arch(b.subspan(8 + i * entry, entry), ByteOrder::Big);
+    const auto cpu = arch.read<std::uint32_t>();
+    arch.skip(4);  // cpusubtype
+    const auto field = [&]() -> std::optional<std::uint64_t> {
+      if (fat64) return arch.read<std::uint64_t>();
+      return arch.read<std::uint32_t>();
+    };
+    const auto off = field();
+    const auto size = field();
+    if (!cpu || !off || !size || !known_cpu(*cpu) || *off > file_size || *size > file_size - *off) return false;
   }
   return true;
 }

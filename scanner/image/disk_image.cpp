@@ -143,6 +143,7 @@ struct ImageFiles {
 
   Result<ImgPtr> open() const {
     std::vector<const char*> names;
+    names.reserve(files.size());
     for (const auto& f : files) names.push_back(f.c_str());
     ImgPtr img(tsk_img_open_utf8(static_cast<int>(names.size()), names.data(), type, sector_size));
     if (!img) return fail(Errc::Io, "cannot open image " + path + ": " + tsk_message());
@@ -530,6 +531,70 @@ FsPtr probe_volume(TSK_IMG_INFO* img, Volume& v) {
   return fs;
 }
 
+/// The allocated partitions of the image's volume system as volumes 1..n, or the whole image as
+/// volume 0 when libtsk finds no volume system (`vs_error` then says why). Returns whether a
+/// volume system was found.
+bool list_volumes(TSK_IMG_INFO* img, ImageInfo& info, std::string& vs_error) {
+  VsPtr vs(tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT));
+  if (vs) {
+    info.volume_system = tsk_vs_type_toname(vs->vstype);
+    unsigned number = 0;
+    for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
+      const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs.get(), i);
+      if (!part || !(part->flags & TSK_VS_PART_FLAG_ALLOC)) continue;
+      Volume v;
+      v.number = ++number;
+      v.offset = static_cast<std::uint64_t>(part->start) * vs->block_size + static_cast<std::uint64_t>(vs->offset);
+      v.length = static_cast<std::uint64_t>(part->len) * vs->block_size;
+      v.description = part->desc ? part->desc : "";
+      info.volumes.push_back(std::move(v));
+    }
+  } else {
+    vs_error = tsk_message();
+    Volume v;
+    v.length = info.size;
+    info.volumes.push_back(std::move(v));
+  }
+  tsk_error_reset();
+  return vs != nullptr;
+}
+
+/// --partition: marks the selected volumes; a number the image does not have is an error.
+void select_partitions(ImageInfo& info, const std::vector<unsigned>& partitions) {
+  if (partitions.empty()) return;
+  for (Volume& v : info.volumes) v.selected = std::ranges::find(partitions, v.number) != partitions.end();
+  for (unsigned n : partitions)
+    if (std::ranges::none_of(info.volumes, [&](const Volume& v) { return v.number == n; })) {
+      std::string have;
+      for (const Volume& v : info.volumes) have += (have.empty() ? "" : ", ") + std::to_string(v.number);
+      info.errors.push_back(Error{Errc::Config,
+                                  "--partition " + std::to_string(n) + ": the image has no such volume (it has " +
+                                      (have.empty() ? "none" : have) + ")",
+                                  "image"});
+    }
+}
+
+/// --hash-image: the SHA-256 of every file of the image ("" and an error for one that cannot be
+/// read).
+void hash_image_files(ImageInfo& info, const std::vector<std::string>& files) {
+  for (const std::string& f : files) {
+    auto fd = io::open_root_file(f);
+    if (!fd) {
+      info.sha256.emplace_back();
+      info.errors.push_back(Error{fd.error().code, "--hash-image: " + fd.error().message, "image"});
+      continue;
+    }
+    io::FdGuard guard(*fd);
+    auto sum = io::sha256_fd(*fd);
+    if (sum) {
+      info.sha256.push_back(*sum);
+    } else {
+      info.sha256.emplace_back();
+      info.errors.push_back(Error{sum.error().code, "--hash-image " + f + ": " + sum.error().message, "image"});
+    }
+  }
+}
+
 }  // namespace
 
 struct DiskImage::Impl {
@@ -582,28 +647,8 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   info.sector_size = img->sector_size;
   info.files = files->files;
 
-  VsPtr vs(tsk_vs_open(img.get(), 0, TSK_VS_TYPE_DETECT));
   std::string vs_error;
-  if (vs) {
-    info.volume_system = tsk_vs_type_toname(vs->vstype);
-    unsigned number = 0;
-    for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
-      const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs.get(), i);
-      if (!part || !(part->flags & TSK_VS_PART_FLAG_ALLOC)) continue;
-      Volume v;
-      v.number = ++number;
-      v.offset = static_cast<std::uint64_t>(part->start) * vs->block_size + static_cast<std::uint64_t>(vs->offset);
-      v.length = static_cast<std::uint64_t>(part->len) * vs->block_size;
-      v.description = part->desc ? part->desc : "";
-      info.volumes.push_back(std::move(v));
-    }
-  } else {
-    vs_error = tsk_message();
-    Volume v;
-    v.length = info.size;
-    info.volumes.push_back(std::move(v));
-  }
-  tsk_error_reset();
+  const bool vs = list_volumes(img.get(), info, vs_error);
 
   bool any_fs = false;
   for (Volume& v : info.volumes) {
@@ -631,36 +676,8 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   }
   impl->files = files;
 
-  if (!options.partitions.empty()) {
-    for (Volume& v : info.volumes) v.selected = std::ranges::find(options.partitions, v.number) != options.partitions.end();
-    for (unsigned n : options.partitions)
-      if (std::ranges::none_of(info.volumes, [&](const Volume& v) { return v.number == n; })) {
-        std::string have;
-        for (const Volume& v : info.volumes) have += (have.empty() ? "" : ", ") + std::to_string(v.number);
-        info.errors.push_back(Error{Errc::Config,
-                                    "--partition " + std::to_string(n) + ": the image has no such volume (it has " +
-                                        (have.empty() ? "none" : have) + ")",
-                                    "image"});
-      }
-  }
-  if (options.hash) {
-    for (const std::string& f : files->files) {
-      auto fd = io::open_root_file(f);
-      if (!fd) {
-        info.sha256.emplace_back();
-        info.errors.push_back(Error{fd.error().code, "--hash-image: " + fd.error().message, "image"});
-        continue;
-      }
-      io::FdGuard guard(*fd);
-      auto sum = io::sha256_fd(*fd);
-      if (sum) {
-        info.sha256.push_back(*sum);
-      } else {
-        info.sha256.emplace_back();
-        info.errors.push_back(Error{sum.error().code, "--hash-image " + f + ": " + sum.error().message, "image"});
-      }
-    }
-  }
+  select_partitions(info, options.partitions);
+  if (options.hash) hash_image_files(info, files->files);
   return std::shared_ptr<DiskImage>(new DiskImage(std::move(impl)));
 }
 

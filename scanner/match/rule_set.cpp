@@ -44,7 +44,7 @@ struct Source {
 
 std::string namespace_for(const fs::path& file) {
   if (file.filename() == "index.yar") {
-    const auto dir = file.parent_path().filename().string();
+    auto dir = file.parent_path().filename().string();
     if (!dir.empty() && dir != "." && dir != "..") return dir;
   }
   return file.stem().string();
@@ -156,41 +156,34 @@ std::string sources_fingerprint(const std::vector<Source>& sources) {
   return io::sha256_hex(std::as_bytes(std::span(text)));
 }
 
-}  // namespace
-
-Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
-  auto sources = expand(files_or_dirs);
-  if (!sources) return std::unexpected(sources.error());
-
-  auto compiler = detail::make_compiler();
-  if (!compiler) return std::unexpected(compiler.error());
-
-  std::vector<RuleDiagnostic> diagnostics;
-  yr_compiler_set_callback(compiler->get(), on_compiler_message, &diagnostics);
+/// Declares the external variables and adds every source file to `compiler`; returns false when
+/// a file could not be opened or compiled (the diagnostics say why).
+Result<bool> add_sources(YR_COMPILER* compiler, const std::vector<Source>& sources,
+                         std::vector<RuleDiagnostic>& diagnostics) {
   for (const auto& external : detail::kExternals) {
-    if (const int rc = yr_compiler_define_string_variable(compiler->get(), external.name, external.value);
+    if (const int rc = yr_compiler_define_string_variable(compiler, external.name, external.value);
         rc != ERROR_SUCCESS) {
       return fail(Errc::Internal, std::string("cannot declare external '") + external.name +
                                       "' (libyara error " + std::to_string(rc) + ")");
     }
   }
-
-  bool compile_failed = false;
-  for (const auto& source : *sources) {
+  for (const auto& source : sources) {
     // NOTE: libyara forbids further yr_compiler_add_* calls after a failed one, so stop at the
     // first file with errors; its messages already carry file:line.
     std::unique_ptr<FILE, int (*)(FILE*)> fh(std::fopen(source.file.c_str(), "r"), &std::fclose);
     if (!fh) {
       diagnostics.push_back({RuleDiagnostic::Level::Error, source.file, 0, "cannot open rule file"});
-      compile_failed = true;
-      break;
+      return false;
     }
-    if (yr_compiler_add_file(compiler->get(), fh.get(), source.ns.c_str(), source.file.c_str()) != 0) {
-      compile_failed = true;
-      break;
-    }
+    if (yr_compiler_add_file(compiler, fh.get(), source.ns.c_str(), source.file.c_str()) != 0) return false;
   }
+  return true;
+}
 
+/// The compiler's verdict: the first error (the only reliable one), or every warning when
+/// warnings count as errors.
+Result<void> check_diagnostics(const std::vector<RuleDiagnostic>& diagnostics, bool compile_failed,
+                               const CompileOptions& options) {
   const auto has_level = [&](RuleDiagnostic::Level level) {
     return std::any_of(diagnostics.begin(), diagnostics.end(),
                        [level](const RuleDiagnostic& d) { return d.level == level; });
@@ -214,9 +207,60 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
   }
   if (has_warnings && options.warnings_as_errors) {
     std::vector<std::string> lines;
+    lines.reserve(diagnostics.size());
     for (const auto& d : diagnostics) lines.push_back(d.to_string());
     return fail(Errc::Config, join_lines(lines));
   }
+  return {};
+}
+
+/// The public rules of `rules` with their tags and meta. Required meta is checked on the compiled
+/// rules (what will actually run); a problem is located in the source.
+Result<std::vector<RuleInfo>> rule_infos(YR_RULES* rules, const std::vector<Source>& sources) {
+  std::vector<RuleInfo> infos;
+  std::unique_ptr<detail::RuleSourceIndex> index;  // built only when needed
+  std::vector<std::string> problems;
+  const YR_RULE* rule = nullptr;
+  yr_rules_foreach(rules, rule) {
+    if (RULE_IS_PRIVATE(rule)) continue;
+    RuleInfo info{rule->identifier, rule->ns->name, {}, {}};
+    const char* tag = nullptr;
+    yr_rule_tags_foreach(rule, tag) { info.tags.emplace_back(tag); }
+    const YR_META* meta = nullptr;
+    yr_rule_metas_foreach(rule, meta) { info.meta.try_emplace(meta->identifier, detail::meta_value(*meta)); }
+
+    const auto rule_problems = meta_problems(rule, info);
+    if (!rule_problems.empty()) {
+      if (!index) {
+        index = std::make_unique<detail::RuleSourceIndex>();
+        for (const auto& s : sources) index->add_file(s.file, s.ns);
+      }
+      const auto where = index->find(info.ns, info.name);
+      const std::string prefix = where ? where->file.string() + ':' + std::to_string(where->line)
+                                       : "<" + info.ns + ">:0";
+      for (const auto& p : rule_problems) problems.push_back(prefix + ": rule '" + info.name + "' " + p);
+    }
+    infos.push_back(std::move(info));
+  }
+  if (!problems.empty()) return fail(Errc::Config, join_lines(problems));
+  return infos;
+}
+
+}  // namespace
+
+Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
+  auto sources = expand(files_or_dirs);
+  if (!sources) return std::unexpected(sources.error());
+
+  auto compiler = detail::make_compiler();
+  if (!compiler) return std::unexpected(compiler.error());
+
+  std::vector<RuleDiagnostic> diagnostics;
+  yr_compiler_set_callback(compiler->get(), on_compiler_message, &diagnostics);
+  auto added = add_sources(compiler->get(), *sources, diagnostics);
+  if (!added) return std::unexpected(added.error());
+  if (auto checked = check_diagnostics(diagnostics, !*added, options); !checked)
+    return std::unexpected(checked.error());
 
   YR_RULES* raw_rules = nullptr;
   if (const int rc = yr_compiler_get_rules(compiler->get(), &raw_rules); rc != ERROR_SUCCESS) {
@@ -232,34 +276,9 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
   for (const auto& s : *sources) impl->sources.push_back(s.file);
   impl->fingerprint = sources_fingerprint(*sources);
   for (auto& d : diagnostics) impl->warnings.push_back(std::move(d));
-
-  // Required meta, checked on the compiled rules (what will actually run), located in the source.
-  std::unique_ptr<detail::RuleSourceIndex> index;  // built only when needed
-  std::vector<std::string> problems;
-  const YR_RULE* rule = nullptr;
-  yr_rules_foreach(impl->rules.get(), rule) {
-    if (RULE_IS_PRIVATE(rule)) continue;
-    RuleInfo info{rule->identifier, rule->ns->name, {}, {}};
-    const char* tag = nullptr;
-    yr_rule_tags_foreach(rule, tag) { info.tags.emplace_back(tag); }
-    const YR_META* meta = nullptr;
-    yr_rule_metas_foreach(rule, meta) { info.meta.try_emplace(meta->identifier, detail::meta_value(*meta)); }
-
-    const auto rule_problems = meta_problems(rule, info);
-    if (!rule_problems.empty()) {
-      if (!index) {
-        index = std::make_unique<detail::RuleSourceIndex>();
-        for (const auto& s : *sources) index->add_file(s.file, s.ns);
-      }
-      const auto where = index->find(info.ns, info.name);
-      const std::string prefix = where ? where->file.string() + ':' + std::to_string(where->line)
-                                       : "<" + info.ns + ">:0";
-      for (const auto& p : rule_problems) problems.push_back(prefix + ": rule '" + info.name + "' " + p);
-    }
-    impl->infos.push_back(std::move(info));
-  }
-  if (!problems.empty()) return fail(Errc::Config, join_lines(problems));
-
+  auto infos = rule_infos(impl->rules.get(), *sources);
+  if (!infos) return std::unexpected(infos.error());
+  impl->infos = std::move(*infos);
   return RuleSet(std::move(impl));
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/file_version.hpp"
 #include "core/types.hpp"
 
 namespace trustscan::parse {
@@ -49,6 +50,8 @@ struct PeInfo {
   /// VS_VERSIONINFO StringFileInfo values by key (CompanyName, ProductName, FileDescription,
   /// OriginalFilename, FileVersion, ProductVersion, LegalCopyright, InternalName...), UTF-8.
   std::map<std::string, std::string> version_info;
+  /// VS_FIXEDFILEINFO's binary file version, the one Windows compares; absent without one.
+  std::optional<FileVersion> file_version;
   std::string pdb_path;           ///< CodeView PDB70 path of the first debug entry, if any
   std::string imphash;            ///< standard (pefile/YARA) imphash, lower-case hex MD5; empty if no imports
   std::vector<std::string> imported_functions;  ///< "lib.func" / "lib.ord123" in import order (bounded)

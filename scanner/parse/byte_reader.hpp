@@ -1,12 +1,15 @@
 #pragma once
 /// \file
-/// Bounds-checked little/big-endian integer access to a byte buffer (parse/ internal).
+/// parse/ internal: the bounded reads of core/bytes.hpp over the buffer prepare.cpp rewrites for
+/// LIEF, in the file's byte order, with every write logged so that it can be undone.
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
+
+#include "core/bytes.hpp"
 
 namespace trustscan::parse {
 
@@ -21,39 +24,30 @@ class ByteReader {
  public:
   /// `undo`, when given, receives every change write() makes, in order.
   ByteReader(std::span<std::uint8_t> bytes, bool big_endian, std::vector<Patch>* undo = nullptr)
-      : bytes_(bytes), big_(big_endian), undo_(undo) {}
+      : bytes_(bytes), order_(big_endian ? ByteOrder::Big : ByteOrder::Little), undo_(undo) {}
 
   [[nodiscard]] bool in_bounds(std::uint64_t off, std::uint64_t len) const noexcept {
-    return off <= bytes_.size() && len <= bytes_.size() - off;
+    return trustscan::in_bounds(bytes_.size(), off, len);
   }
+  /// The unsigned field of `width` bytes (1..8) at `off`; nullopt outside the buffer.
   [[nodiscard]] std::optional<std::uint64_t> read(std::uint64_t off, unsigned width) const noexcept {
-    if (!in_bounds(off, width)) return std::nullopt;
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < width; ++i) {
-      unsigned shift = big_ ? 8 * (width - 1 - i) : 8 * i;
-      v |= std::uint64_t{bytes_[off + i]} << shift;
-    }
-    return v;
+    return read_uint(bytes_, off, width, order_);
   }
   /// Writes `value` if in bounds; returns whether it did.
   bool write(std::uint64_t off, unsigned width, std::uint64_t value) {
-    if (!in_bounds(off, width)) return false;
+    if (!in_bounds(off, width) || width == 0 || width > 8) return false;
     if (undo_) {
       Patch p{off, width, {}};
-      for (unsigned i = 0; i < width && i < 8; ++i) p.old_bytes[i] = bytes_[off + i];
+      for (unsigned i = 0; i < width; ++i) p.old_bytes[i] = bytes_[off + i];
       undo_->push_back(p);
     }
-    for (unsigned i = 0; i < width; ++i) {
-      unsigned shift = big_ ? 8 * (width - 1 - i) : 8 * i;
-      bytes_[off + i] = static_cast<std::uint8_t>(value >> shift);
-    }
-    return true;
+    return write_uint(bytes_, off, width, order_, value);
   }
   [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
 
  private:
   std::span<std::uint8_t> bytes_;
-  bool big_;
+  ByteOrder order_;
   std::vector<Patch>* undo_ = nullptr;
 };
 

@@ -2,6 +2,7 @@
 // return only the last one). Relocation counts were zeroed by prepare.cpp.
 #include <LIEF/MachO.hpp>
 
+#include "core/bytes.hpp"
 #include "parse/lief_extractors.hpp"
 
 namespace trustscan::parse {
@@ -22,23 +23,20 @@ std::string cpu_name(macho::CPU_TYPES cpu) {
   }
 }
 
-std::uint64_t be(std::span<const std::byte> b, std::size_t off, unsigned width) {
-  std::uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(b[off + i]);
-  return v;
-}
-
 /// Slice sizes by offset from the fat header (LIEF 0.9 exposes only fat_offset()). identify/
 /// already checked the table lies inside the file.
 std::uint64_t fat_slice_size(std::span<const std::byte> file, std::uint64_t offset) {
-  if (file.size() < 8) return 0;
-  bool fat64 = be(file, 0, 4) == 0xcafebabf;
-  std::uint64_t n = be(file, 4, 4), entry = fat64 ? 32 : 20;
-  for (std::uint64_t i = 0; i < n && 8 + (i + 1) * entry <= file.size(); ++i) {
-    std::size_t at = 8 + i * entry;
-    std::uint64_t off = fat64 ? be(file, at + 8, 8) : be(file, at + 8, 4);
-    std::uint64_t size = fat64 ? be(file, at + 16, 8) : be(file, at + 12, 4);
-    if (off == offset) return size;
+  const auto magic = read_be<std::uint32_t>(file, 0);
+  const auto n = read_be<std::uint32_t>(file, 4);
+  if (!magic || !n) return 0;
+  const bool fat64 = *magic == 0xcafebabf;
+  const std::uint64_t entry = fat64 ? 32 : 20;
+  const unsigned width = fat64 ? 8 : 4;  // fat_arch_64: 64-bit offset and size
+  for (std::uint64_t i = 0; i < *n && 8 + (i + 1) * entry <= file.size(); ++i) {
+    const std::uint64_t at = 8 + i * entry;
+    const auto off = read_uint(file, at + 8, width, ByteOrder::Big);
+    const auto size = read_uint(file, at + 8 + width, width, ByteOrder::Big);
+    if (off && size && *off == offset) return *size;
   }
   return 0;
 }
@@ -50,7 +48,8 @@ BinaryModel extract_macho(const PreparedBytes& prepared, std::span<const std::by
   std::unique_ptr<macho::FatBinary> fat = macho::Parser::parse(prepared.lief_input(), "", macho::ParserConfig::quick());
   if (!fat || fat->size() == 0) throw LIEF::bad_format("LIEF returned no Mach-O slice");
   BinaryModel model;
-  bool is_fat = original.size() >= 4 && (be(original, 0, 4) == 0xcafebabe || be(original, 0, 4) == 0xcafebabf);
+  const auto magic = read_be<std::uint32_t>(original, 0);
+  const bool is_fat = magic && (*magic == 0xcafebabe || *magic == 0xcafebabf);
   model.format = is_fat ? Format::MachOFat : Format::MachO;
   for (std::size_t i = 0; i < fat->size() && i < limits.max_fat_slices; ++i) {
     const macho::Binary& bin = fat->at(i);

@@ -88,6 +88,7 @@ void fill_version_info(const pe::Binary& bin, PeInfo& info, const Limits& limits
   const pe::ResourceData* data = version_resource(bin.resources(), 0);
   if (data == nullptr) return;
   const std::vector<std::uint8_t>& raw = data->content();
+  info.file_version = read_fixed_file_version(std::as_bytes(std::span(raw)));
   for (auto& [key, value] : read_version_strings(std::as_bytes(std::span(raw)), limits.max_string_length)) {
     // First language block wins (as Explorer shows it); values are trimmed of padding.
     while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();

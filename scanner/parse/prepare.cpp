@@ -88,11 +88,13 @@ std::optional<std::size_t> count_ksymtab_symbols(const ByteReader& r, bool is64,
   if (!r.in_bounds(*offset, count * entsize)) return std::nullopt;
   std::size_t n = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
-    const std::uint64_t name = *strtab + *r.read(*offset + i * entsize, 4);
+    const auto st_name = r.read(*offset + i * entsize, 4);  // inside: checked above
+    if (!st_name) return std::nullopt;
+    const std::uint64_t name = *strtab + *st_name;
     if (!r.in_bounds(name, kPrefix.size())) continue;  // LIEF: unreadable name, left empty
     bool match = true;
     for (std::size_t k = 0; k < kPrefix.size() && match; ++k)
-      match = *r.read(name + k, 1) == static_cast<unsigned char>(kPrefix[k]);
+      match = r.read(name + k, 1) == static_cast<unsigned char>(kPrefix[k]);
     n += match;
   }
   return n;
@@ -128,8 +130,8 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   std::size_t clamped = 0;
   for (std::uint64_t i = 0; i < *shnum; ++i) {
     const std::uint64_t hdr = *shoff + i * shdr;
-    if (!r.in_bounds(hdr, shdr)) break;
     auto t = r.read(hdr + 4, 4);
+    if (!r.in_bounds(hdr, shdr) || !t) break;
     if (relocatable && (*t == kShtRel || *t == kShtRela)) r.write(hdr + 4, 4, kShtProgbits);
     const std::uint64_t off_at = hdr + (is64 ? 0x18 : 0x10);
     if (clamp_range(r, off_at, off_at + w, w, *t == kShtNobits)) ++clamped;
@@ -151,8 +153,9 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
     exports = 0;  // no symbol table: no exports, as LIEF would say
     for (std::uint64_t i = 0; i < *shnum; ++i) {
       const std::uint64_t hdr = *shoff + i * shdr;
-      if (!r.in_bounds(hdr, shdr)) break;
-      if (*r.read(hdr + 4, 4) != kShtSymtab) continue;
+      const auto t = r.read(hdr + 4, 4);
+      if (!r.in_bounds(hdr, shdr) || !t) break;
+      if (*t != kShtSymtab) continue;
       exports = count_ksymtab_symbols(r, is64, *shoff, shdr, *shnum, hdr);
       if (exports) r.write(hdr + 4, 4, kShtProgbits);
       break;
@@ -180,7 +183,7 @@ void bound_symbol_names(ByteReader& r, std::uint64_t cmd_at, bool is64) {
   }
   std::uint64_t run = 0;
   for (std::uint64_t i = *stroff; i < *stroff + *strsize; ++i) {
-    if (*r.read(i, 1) == 0) {
+    if (r.read(i, 1) == 0) {  // inside: checked above
       run = 0;
     } else if (++run >= kMaxSymbolName) {
       r.write(i, 1, 0);
@@ -203,10 +206,9 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
   if (size < 4 || base > buf.size() || size > buf.size() - base)
     return fail(Errc::Malformed, "Mach-O: slice outside the file");
   std::span<std::uint8_t> slice(buf.data() + base, size);
-  std::uint32_t magic = 0;
-  std::memcpy(&magic, slice.data(), 4);
   if (size < 32) return fail(Errc::Malformed, "Mach-O: slice shorter than a header");
   // On-disk magic read little-endian: 0xfeedface/0xfeedfacf = little-endian file.
+  const std::uint32_t magic = read_le<std::uint32_t>(slice, 0).value_or(0);
   bool big = magic == 0xcefaedfe || magic == 0xcffaedfe;
   bool is64 = magic == 0xfeedfacf || magic == 0xcffaedfe;
   if (!big && magic != 0xfeedface && magic != 0xfeedfacf)
@@ -226,7 +228,7 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
         }
     }
   } rebase{local, undo, base};
-  std::uint64_t ncmds = *r.read(16, 4), sizeofcmds = *r.read(20, 4);
+  const std::uint64_t ncmds = r.read(16, 4).value_or(0), sizeofcmds = r.read(20, 4).value_or(0);  // size >= 32
   std::uint64_t at = is64 ? 32 : 28;
   if (ncmds > limits.max_macho_load_commands)
     return fail(Errc::Malformed, "Mach-O: " + std::to_string(ncmds) + " load commands");
@@ -255,8 +257,11 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
 Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits,
                                std::vector<std::string>& warnings, std::vector<Patch>* undo) {
   ByteReader r(buf, true, undo);
-  bool fat64 = *r.read(0, 4) == 0xcafebabf;
-  std::uint64_t n = *r.read(4, 4);
+  const auto magic = r.read(0, 4);
+  auto count = r.read(4, 4);
+  if (!magic || !count) return fail(Errc::Malformed, "fat Mach-O: truncated header");  // identify/ saw 8 bytes
+  const bool fat64 = *magic == 0xcafebabf;
+  std::uint64_t n = *count;
   std::uint64_t entry = fat64 ? 32 : 20;
   if (n > limits.max_fat_slices) {
     warnings.push_back("fat Mach-O declares " + std::to_string(n) + " slices; only the first " +

@@ -1,5 +1,6 @@
 #include "parse/version_info.hpp"
 
+#include "core/bytes.hpp"
 #include "core/utf16.hpp"
 
 #include <cstdint>
@@ -9,10 +10,6 @@ namespace trustscan::parse {
 namespace {
 
 using Bytes = std::span<const std::byte>;
-
-std::uint32_t le16(Bytes b, std::size_t at) {
-  return std::to_integer<std::uint32_t>(b[at]) | std::to_integer<std::uint32_t>(b[at + 1]) << 8;
-}
 
 std::size_t align4(std::size_t at) { return (at + 3) & ~std::size_t{3}; }
 
@@ -27,19 +24,24 @@ struct Block {
 /// The block at `at`, which must end by `limit`; nullopt when it does not fit.
 std::optional<Block> read_block(Bytes d, std::size_t at, std::size_t limit) {
   if (at > limit || limit - at < 6) return std::nullopt;
-  const std::size_t length = le16(d, at);
-  if (length < 6 || length > limit - at) return std::nullopt;
+  // wLength, wValueLength, wType
+  const auto length = read_le<std::uint16_t>(d, at);
+  const auto value_length = read_le<std::uint16_t>(d, at + 2);
+  const auto type = read_le<std::uint16_t>(d, at + 4);
+  if (!length || !value_length || !type || *length < 6 || *length > limit - at) return std::nullopt;
   Block b;
-  b.end = at + length;
-  const std::size_t value_length = le16(d, at + 2);
-  const bool text = le16(d, at + 4) == 1;
+  b.end = at + *length;
+  const bool text = *type == 1;
   b.key_begin = at + 6;
   std::size_t p = b.key_begin;
-  while (p + 2 <= b.end && le16(d, p) != 0) p += 2;
+  for (; p + 2 <= b.end; p += 2) {  // the key runs to a NUL unit
+    const auto unit = read_le<std::uint16_t>(d, p);
+    if (!unit || *unit == 0) break;
+  }
   b.key_end = p;
   p = std::min(p + 2, b.end);  // the NUL
   b.value_begin = std::min(align4(p), b.end);
-  const std::size_t value_bytes = text ? 2 * value_length : value_length;
+  const std::size_t value_bytes = text ? 2 * std::size_t{*value_length} : *value_length;
   b.children = std::min(align4(b.value_begin + std::min(value_bytes, b.end - b.value_begin)), b.end);
   return b;
 }
@@ -84,6 +86,18 @@ std::vector<std::pair<std::string, std::string>> read_version_strings(std::span<
     });
   });
   return out;
+}
+
+std::optional<FileVersion> read_fixed_file_version(std::span<const std::byte> resource) {
+  const Bytes d = resource;
+  auto root = read_block(d, 0, d.size());
+  // VS_FIXEDFILEINFO: 13 DWORDs; the version is DWORDs 2 and 3.
+  if (!root || root->children < root->value_begin + 16) return std::nullopt;
+  const auto signature = read_le<std::uint32_t>(d, root->value_begin);
+  const auto ms = read_le<std::uint32_t>(d, root->value_begin + 8);
+  const auto ls = read_le<std::uint32_t>(d, root->value_begin + 12);
+  if (signature != 0xFEEF04BDU || !ms || !ls) return std::nullopt;
+  return FileVersion{std::uint64_t{*ms} << 32 | *ls};
 }
 
 }  // namespace trustscan::parse

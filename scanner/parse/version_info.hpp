@@ -18,10 +18,13 @@
 /// String's value is read from its start to the end of its block, up to the first NUL.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/file_version.hpp"
 
 namespace trustscan::parse {
 
@@ -35,6 +38,12 @@ inline constexpr std::size_t kMaxVersionKeyChars = 256;    ///< longer keys are 
 /// reads outside `resource`.
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> read_version_strings(
     std::span<const std::byte> resource, std::size_t max_value_bytes);
+
+/// The binary file version of VS_FIXEDFILEINFO, the value of the root block (dwSignature
+/// 0xFEEF04BD, then dwStrucVersion, dwFileVersionMS, dwFileVersionLS): the version Windows
+/// compares (block rules' MinimumFileVersion/MaximumFileVersion), not the free-text "FileVersion"
+/// string ("1.0 built by: WinDDK"). nullopt when the root block holds no such structure.
+[[nodiscard]] std::optional<FileVersion> read_fixed_file_version(std::span<const std::byte> resource);
 
 /// UTF-16LE `units` (2 bytes each, an odd trailing byte ignored) to UTF-8, stopping at the first
 /// NUL and at `max_bytes` of output; unpaired surrogates become U+FFFD.

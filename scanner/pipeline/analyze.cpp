@@ -94,7 +94,7 @@ void verify_stage(FileRecord& rec, std::span<const std::byte> bytes, const Conte
   try {
     const verify::VerifyServices services{&ctx.trust, &ctx.apple,
                                           [&ctx]() -> const verify::KernelKeyring& { return ctx.kernel_keys.keys(); },
-                                          ctx.verify_time};
+                                          ctx.verify_time, ctx.strict_padding};
     rec.signatures = verify::verify_file({bytes, *rec.binary, rec.classification.type,
                                           module_digest ? &*module_digest : nullptr},
                                          services);
@@ -223,7 +223,7 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
   rec.attribution = attribute::attribute(rec, ctx.vendors);
-  if (rec.attribution) rec.verdict = policy::evaluate(ctx.policy, policy::subject_of(rec, ctx.vendors));
+  if (rec.attribution && rec.attribution->attributed()) rec.verdict = policy::evaluate_record(ctx.policy, rec, ctx.vendors);
 }
 
 }  // namespace trustscan::pipeline

@@ -2,8 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
+
+#include "datasets/microsoft_root_program.hpp"
 
 namespace trustscan::pipeline {
 namespace {
@@ -34,6 +37,34 @@ Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::V
 
 }  // namespace
 
+Result<std::vector<verify::AnchorSetSpec>> trust_anchor_sets(const ContextOptions& opt,
+                                                             std::vector<datasets::DatasetInfo>& used) {
+  std::vector<verify::AnchorSetSpec> sets;
+  const auto shipped = opt.data_dir / "signatures" / "trust";
+  if (opt.default_trust) {
+    auto program = datasets::load_root_program(opt.dataset_dir);
+    if (!program) return std::unexpected(program.error());
+    if (*program) {
+      sets.push_back(std::move((*program)->anchors));
+      used.push_back(std::move((*program)->provenance));
+    } else {
+      sets.push_back({"trustscan-builtin", {shipped / "trustscan-builtin"}, {}, {}});
+    }
+    for (const char* name : {"uefi", "debian-secure-boot"}) sets.push_back({name, {shipped / name}, {}, {}});
+  }
+  // One set per --trust-store directory, named as given (given twice: once); a name that is
+  // already a set's ("uefi" given as a relative path) becomes the absolute path.
+  auto named = [&](const std::string& name) {
+    return std::find_if(sets.begin(), sets.end(), [&](const verify::AnchorSetSpec& s) { return s.name == name; });
+  };
+  for (const auto& dir : opt.trust_dirs) {
+    std::string name = dir.string();
+    if (auto it = named(name); it != sets.end() && it->dirs != std::vector{dir}) name = std::filesystem::absolute(dir).string();
+    if (named(name) == sets.end()) sets.push_back({name, {dir}, {}, {}});
+  }
+  return sets;
+}
+
 PendingKeyring::PendingKeyring() : PendingKeyring(LoadedKeyring{}) {}
 
 PendingKeyring::PendingKeyring(LoadedKeyring loaded) {
@@ -58,16 +89,15 @@ bool PendingKeyring::ready() const {
 }
 
 Result<Context> load_context(const ContextOptions& opt, const std::vector<std::string>& roots) {
-  std::vector<std::filesystem::path> anchor_dirs;
-  const auto shipped = opt.data_dir / "signatures" / "trust";
-  if (opt.default_trust) anchor_dirs.push_back(shipped);
-  anchor_dirs.insert(anchor_dirs.end(), opt.trust_dirs.begin(), opt.trust_dirs.end());
-  auto trust = verify::TrustStore::load(anchor_dirs, opt.crl_dir);
+  std::vector<datasets::DatasetInfo> datasets;
+  auto sets = trust_anchor_sets(opt, datasets);
+  if (!sets) return std::unexpected(sets.error());
+  auto trust = verify::TrustStore::load_sets(*sets, opt.crl_dir);
   if (!trust) return std::unexpected(trust.error());
 
   verify::MachOTrustAnchors apple;
   if (opt.default_trust) {
-    auto loaded = verify::MachOTrustAnchors::load_directory(shipped / "apple");
+    auto loaded = verify::MachOTrustAnchors::load_directory(opt.data_dir / "signatures" / "trust" / "apple");
     if (!loaded) return std::unexpected(loaded.error());
     apple = std::move(*loaded);
   }
@@ -94,7 +124,7 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
   if (!policy) return std::unexpected(policy.error());
   Context ctx{std::move(*trust), std::move(apple),   PendingKeyring{}, std::move(*vendors),
               std::move(rules),  std::move(*policy), opt.verify_time,   opt.match_all,
-              {}};
+              {},                std::move(datasets),   opt.strict_padding};
   if (ctx.verify_time == 0)
     ctx.verify_time = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();

@@ -14,6 +14,8 @@
 
 #include "attribute/vendor_db.hpp"
 #include "core/error.hpp"
+#include "datasets/dataset.hpp"
+#include "datasets/dataset_io.hpp"
 #include "match/rule_set.hpp"
 #include "policy/policy.hpp"
 #include "verify/kernel_keys.hpp"
@@ -29,6 +31,9 @@ struct ContextOptions {
   std::filesystem::path data_dir;                  ///< holds signatures/ (see app/data_dir)
   std::vector<std::filesystem::path> trust_dirs;   ///< --trust-store: added to the shipped anchors
   bool default_trust = true;                       ///< false: only --trust-store anchors
+  /// --data-dir: imported data sets (datasets/); its Microsoft root program, when imported,
+  /// replaces the shipped Authenticode anchors (trust_anchor_sets()).
+  std::filesystem::path dataset_dir{datasets::kDefaultDataDir};
   std::optional<std::filesystem::path> crl_dir;    ///< --crl-dir: offline revocation data
   std::vector<std::filesystem::path> module_key_dirs;  ///< --module-keys
   std::vector<std::filesystem::path> catalog_dirs;     ///< --catalog-dir: Windows catalogs (.cat) to index
@@ -47,6 +52,7 @@ struct ContextOptions {
   std::vector<std::string> flag_countries;
   std::vector<std::string> flag_vendors;
   bool all_privileges = false;                     ///< --all-privileges: user-mode software in scope too
+  bool strict_padding = false;                     ///< --strict-padding: certificate padding is invalid
 };
 
 /// A diagnostic about loading (a kernel image that could not be read, a skipped key file).
@@ -91,6 +97,17 @@ class PendingKeyring {
   std::shared_future<std::shared_ptr<LoadedKeyring>> loaded_;
 };
 
+/// The anchor sets a scan verifies Authenticode (and catalog) signatures against, in order:
+///  - "microsoft-root-program" (imported into `dataset_dir`), else the shipped
+///    "trustscan-builtin" (signatures/trust/trustscan-builtin/), unless --no-default-trust;
+///  - "uefi" and "debian-secure-boot" (signatures/trust/<name>/: UEFI db and shim anchors,
+///    which no root program holds), unless --no-default-trust;
+///  - one set per --trust-store directory, named after its path.
+/// Apple's anchors (signatures/trust/apple/) are Mach-O's own (verify::MachOTrustAnchors).
+/// `used` receives the provenance of the imported data sets the sets came from.
+[[nodiscard]] Result<std::vector<verify::AnchorSetSpec>> trust_anchor_sets(const ContextOptions& options,
+                                                                           std::vector<datasets::DatasetInfo>& used);
+
 struct Context {
   verify::TrustStore trust;
   verify::MachOTrustAnchors apple;
@@ -102,6 +119,9 @@ struct Context {
   bool match_all = false;               ///< ContextOptions::match_all
   std::vector<LoadNote> notes;          ///< non-fatal loading problems, reported with the scan
                                         ///< (the keyring's own are in kernel_keys.wait())
+  /// Imported data sets this scan uses (their provenance, named in every report).
+  std::vector<datasets::DatasetInfo> datasets;
+  bool strict_padding = false;  ///< ContextOptions::strict_padding
 };
 
 /// Loads everything shared; roots are needed to find their kernel images.

@@ -49,7 +49,7 @@ struct ScanState {
 /// The configuration a cache entry must have been written under (cache/cache_key.hpp).
 cache::Configuration cache_configuration(const Context& ctx, const Limits& limits) {
   cache::Configuration c{ctx.rules ? ctx.rules->fingerprint() : std::string("none"), ctx.trust.fingerprint(),
-                         ctx.apple.fingerprint(), {}, ctx.match_all, limits};
+                         ctx.apple.fingerprint(), {}, ctx.match_all, limits, ctx.strict_padding};
   // (Waits for the keyring being loaded in the background.)
   for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
     c.kernel_keys.push_back(k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin +
@@ -292,6 +292,8 @@ void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
   result.load_notes.insert(result.load_notes.end(), keys.notes.begin(), keys.notes.end());
   result.key_sources = keys.key_sources;
   result.trust_anchors = ctx.trust.anchors().size();
+  result.anchor_sets = ctx.trust.sets();
+  result.datasets = ctx.datasets;
   result.verify_time = ctx.verify_time;
   result.suppressions = ctx.policy.suppression_report(ctx.policy.today());
   result.policy_name = ctx.policy.name();

@@ -110,6 +110,8 @@ struct ScanResult {
   std::vector<LoadNote> load_notes;      ///< problems met loading keys/anchors (not fatal)
   std::vector<std::string> key_sources;  ///< where module-signing keys came from
   std::size_t trust_anchors = 0;
+  std::vector<verify::AnchorSetInfo> anchor_sets;  ///< the Authenticode anchor sets, in order
+  std::vector<datasets::DatasetInfo> datasets;     ///< imported data sets the scan used
   std::int64_t verify_time = 0;          ///< Unix seconds signatures were checked at (absent a timestamp)
   std::vector<policy::SuppressionStatus> suppressions;  ///< every suppression: used, unused, expired
   std::string policy_name;               ///< which policy decided (file or "command line")

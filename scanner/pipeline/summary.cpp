@@ -21,7 +21,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
     s.bytes_scanned += rec.file.size;
     ++s.by_format[std::string(to_string(rec.format))];
     if (!rec.errors.empty()) ++s.error_count;
-    if (rec.attribution) ++s.attributed;
+    if (rec.attribution && rec.attribution->attributed()) ++s.attributed;
     if (!rec.catalog_signatures.empty()) ++s.catalog_signed;
     if (rec.rules_skipped) ++s.rules_skipped;
     if (rec.verdict && rec.verdict->finding()) {

@@ -15,6 +15,15 @@ std::string_view to_string(MatchVia v) noexcept {
   return "country";
 }
 
+std::string_view to_string(Basis b) noexcept {
+  switch (b) {
+    case Basis::Verified: return "verified";
+    case Basis::Claim: return "claim";
+    case Basis::Contradicted: return "contradicted";
+  }
+  return "verified";
+}
+
 std::string_view to_string(Verdict::Status s) noexcept {
   switch (s) {
     case Verdict::Status::Unattributed: return "unattributed";
@@ -30,6 +39,7 @@ std::string_view to_string(Verdict::Status s) noexcept {
 Subject vendor_subject(const attribute::VendorDb& vendors, const attribute::Vendor& vendor) {
   Subject s;
   s.vendor_id = vendor.id;
+  s.name = vendor.name;
   if (auto c = vendors.country_of(vendor)) s.vendor_country = std::string{*c};
   for (std::string_view j : vendors.jurisdictions(vendor)) s.jurisdictions.emplace_back(j);
   // The loader rejects cyclic parents, so this terminates.
@@ -40,14 +50,59 @@ Subject vendor_subject(const attribute::VendorDb& vendors, const attribute::Vend
   return s;
 }
 
-Subject subject_of(const record::FileRecord& record, const attribute::VendorDb& vendors) {
-  Subject s = vendor_subject(vendors, *vendors.find(record.attribution->vendor));
+namespace {
+
+/// The record's facts every subject of it shares.
+Subject with_file(Subject s, const record::FileRecord& record) {
   s.privilege = record.privilege();
-  s.confidence = record.attribution->confidence;
   s.path = record.file.path;
   s.sha256 = record.sha256;
   s.boot_start = record.windows && record.windows->loads_at_boot;
   return s;
+}
+
+/// The attributed vendor or unlisted publisher.
+Subject attributed_subject(const attribute::Attribution& a, const attribute::VendorDb& vendors) {
+  Subject s;
+  if (a.publisher_subject()) {
+    s.publisher = true;
+    s.name = a.name;
+    s.vendor_country = a.country;
+    s.jurisdictions = a.jurisdictions;
+  } else {
+    s = vendor_subject(vendors, *vendors.find(a.vendor));
+  }
+  s.confidence = a.confidence;
+  s.basis = a.tier == attribute::Tier::Verified ? Basis::Verified : Basis::Claim;
+  if (s.basis == Basis::Claim) s.note = "claims to be " + a.name + "; not verified";
+  return s;
+}
+
+Subject claim_subject(const attribute::Claim& c, const attribute::Attribution& a, const attribute::VendorDb& vendors) {
+  Subject s = vendor_subject(vendors, *vendors.find(c.vendor));
+  s.confidence = c.confidence;
+  if (c.tier == attribute::Tier::Verified) {
+    s.basis = Basis::Verified;
+    s.note = "also signed, verified, by " + s.name;
+  } else if (c.contradicted) {
+    s.basis = Basis::Contradicted;
+    s.note = "claims to be " + s.name + "; contradicted by verified evidence for " + a.name;
+  } else {
+    s.basis = Basis::Claim;
+    s.note = "claims to be " + s.name + "; not verified";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<Subject> subjects_of(const record::FileRecord& record, const attribute::VendorDb& vendors) {
+  std::vector<Subject> out;
+  if (!record.attribution) return out;
+  const attribute::Attribution& a = *record.attribution;
+  if (a.attributed()) out.push_back(with_file(attributed_subject(a, vendors), record));
+  for (const attribute::Claim& c : a.claims) out.push_back(with_file(claim_subject(c, a, vendors), record));
+  return out;
 }
 
 Severity severity_for(std::optional<Privilege> privilege, Confidence confidence,
@@ -109,10 +164,16 @@ bool matches(const Suppression& sup, const Subject& s) {
   return true;
 }
 
+VerdictSubject verdict_subject(const Subject& s) {
+  return {s.vendor_id, s.name, s.vendor_country,
+          s.category ? std::string(attribute::to_string(*s.category)) : std::string(), s.confidence, s.basis, s.note};
+}
+
 /// The decision; `count` says whether to record suppression uses.
 Verdict run(const Policy& policy, const Subject& subject, bool count) {
   Verdict v;
-  if (subject.vendor_id.empty()) return v;  // Status::Unattributed
+  if (!subject.attributed()) return v;  // Status::Unattributed
+  v.subject = verdict_subject(subject);
 
   for (const Rule& rule : policy.rules()) {
     if (auto via = match(rule, subject))
@@ -122,7 +183,9 @@ Verdict run(const Policy& policy, const Subject& subject, bool count) {
     v.status = Verdict::Status::NoMatch;
     return v;
   }
-  v.severity = severity_for(subject.privilege, subject.confidence, subject.boot_start);
+  // A claim that verified evidence for another vendor contradicts is reported, at low severity.
+  v.severity = subject.basis == Basis::Contradicted ? Severity::Low
+                                                    : severity_for(subject.privilege, subject.confidence, subject.boot_start);
 
   // A registered boot-start driver is kernel code whatever the binary looked like.
   const std::optional<Privilege> effective =
@@ -165,6 +228,18 @@ Verdict evaluate(const Policy& policy, const Subject& subject) {
 
 Verdict decide(const Policy& policy, const Subject& subject) {
   return run(policy, subject, false);
+}
+
+Verdict evaluate_record(const Policy& policy, const record::FileRecord& record, const attribute::VendorDb& vendors) {
+  const std::vector<Subject> subjects = subjects_of(record, vendors);
+  if (subjects.empty()) return Verdict{};
+  std::size_t chosen = 0;
+  Verdict best = run(policy, subjects.front(), false);
+  for (std::size_t i = 1; i < subjects.size(); ++i) {
+    Verdict v = run(policy, subjects[i], false);
+    if (v.flagged() && (!best.flagged() || v.severity > best.severity)) best = std::move(v), chosen = i;
+  }
+  return run(policy, subjects[chosen], true);  // counts the one suppression use that stands
 }
 
 }  // namespace trustscan::policy

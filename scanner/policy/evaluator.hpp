@@ -48,6 +48,18 @@ struct Subject {
   /// pipeline::RegisteredService::loads_at_boot). Treated as kernel code and raises severity
   /// (docs/policy.md).
   bool boot_start = false;
+  /// Display name (the vendor's, or the publisher's).
+  std::string name;
+  /// A publisher from a verified certificate that the vendor list does not know (vendor_id
+  /// empty): only country rules can match it, by vendor_country.
+  bool publisher = false;
+  /// On what the subject stands; a Contradicted subject's severity is always low.
+  Basis basis = Basis::Verified;
+  /// Why a claim is one ("claims to be Kaspersky; not verified"); copied into the verdict.
+  std::string note;
+
+  /// A vendor or a publisher: anything else is never flagged.
+  [[nodiscard]] bool attributed() const noexcept { return !vendor_id.empty() || publisher; }
 };
 
 /// Fills the vendor fields of a Subject (vendor_id, vendor_country, jurisdictions,
@@ -66,13 +78,24 @@ struct Subject {
 /// | boot                          | high     | medium   | low    |
 /// | user                          | medium   | low      | low    |
 /// | unknown                       | low      | low      | low    |
+///
+/// A claim is never above medium confidence (attribute::tier_cap), so a claim-only verdict on
+/// kernel code is at most high; a contradicted claim is always low (evaluate() applies it).
 [[nodiscard]] Severity severity_for(std::optional<Privilege> privilege, Confidence confidence,
                                     bool boot_start) noexcept;
 
-/// The Subject of an attributed record (record.attribution set): vendor_subject() of its vendor,
-/// plus the record's privilege (unknown when unparsed), confidence, path, SHA-256 and whether a
-/// Windows image starts it at boot.
-[[nodiscard]] Subject subject_of(const record::FileRecord& record, const attribute::VendorDb& vendors);
+/// The Subjects of an attributed record (record.attribution->attributed()): first the attributed
+/// vendor or publisher (basis Verified when verified evidence decided, else Claim), then every
+/// claim of the attribution (Verified for a verified co-signer, Contradicted when verified
+/// evidence decided for another, else Claim) — each with the record's privilege (unknown when
+/// unparsed), path, SHA-256 and whether a Windows image starts it at boot.
+[[nodiscard]] std::vector<Subject> subjects_of(const record::FileRecord& record, const attribute::VendorDb& vendors);
+
+/// The verdict on a record: every subject of subjects_of() is decided; the most severe flagged
+/// one is the verdict (the attributed subject first among equals), else the attributed subject's.
+/// Counts the suppression use of the verdict only (like evaluate()). Thread-safe.
+[[nodiscard]] Verdict evaluate_record(const Policy& policy, const record::FileRecord& record,
+                                      const attribute::VendorDb& vendors);
 
 /// Decides and counts: like decide(), then records the use of the suppression that applied (and
 /// the matches of expired ones) in the policy's counters. Thread-safe.

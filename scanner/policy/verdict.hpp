@@ -4,6 +4,7 @@
 /// flagged, by which rules, how severe, suppressed or not. Plain data, read by the per-file
 /// record and the reports.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,29 @@
 #include "policy/severity.hpp"
 
 namespace trustscan::policy {
+
+/// On what the subject of a verdict stands (docs/policy.md, "Claims").
+enum class Basis {
+  Verified,      ///< verified evidence: the attributed vendor or publisher, or a verified co-signer
+  Claim,         ///< unverified evidence only (a claim, self-written metadata, a content rule)
+  Contradicted,  ///< a claim that verified evidence for another vendor contradicts
+};
+[[nodiscard]] std::string_view to_string(Basis b) noexcept;
+
+/// Whom a verdict is about: the attributed vendor or publisher, or a vendor the file only claims.
+struct VerdictSubject {
+  std::string vendor_id;               ///< vendor id; "" for an unlisted publisher
+  std::string name;                    ///< display name (the publisher's for an unlisted one)
+  std::optional<std::string> country;  ///< the country the rules were matched against
+  std::string category;                ///< vendor category; "" for a publisher
+  Confidence confidence = Confidence::Low;
+  Basis basis = Basis::Verified;
+  /// Why it is a claim: "claims to be Kaspersky; not verified", "claims to be Kaspersky;
+  /// contradicted by verified evidence for Contoso Security Inc."; "" for a verified subject.
+  std::string note;
+  /// The subject is a publisher from a verified certificate that the vendor list does not know.
+  [[nodiscard]] bool publisher() const noexcept { return vendor_id.empty(); }
+};
 
 /// How a rule reached the subject.
 enum class MatchVia {
@@ -49,6 +73,8 @@ struct Verdict {
   std::string suppression_id;
   /// Ids of expired suppressions that matched (they did not suppress), for the report.
   std::vector<std::string> expired_suppressions;
+  /// Whom the verdict is about (the attributed subject, or the claim that gave the finding).
+  VerdictSubject subject;
 
   /// A flagged vendor in scope: Finding or Suppressed.
   [[nodiscard]] bool flagged() const noexcept {

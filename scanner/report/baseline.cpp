@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <tuple>
 
@@ -14,57 +15,52 @@ namespace trustscan::report {
 namespace {
 
 using nlohmann::ordered_json;
-
-ordered_json at(const ordered_json& j, const char* pointer) {
-  ordered_json::json_pointer p(pointer);
-  return j.contains(p) ? j.at(p) : ordered_json(nullptr);
-}
+using Value = std::optional<std::string>;
 
 /// The primary signature's status, "unsigned" when the format has one but the file is not
 /// signed, null when the format has none.
-ordered_json signature_status(const ordered_json& r) {
-  ordered_json cs = at(r, "/file/code_signature");
-  if (!cs.is_object()) return nullptr;
-  if (cs.value("exists", true) == false) return "unsigned";
-  return at(cs, "/status");
+Value signature_status(const RecordView& r) {
+  if (!r.signature) return std::nullopt;
+  if (!r.signature->exists) return "unsigned";
+  return r.signature->status;
 }
-
-struct FieldRule {
-  ComparedField field;
-  ordered_json (*value)(const ordered_json& record);
-};
 
 /// How a Windows image registers the file: "service:start" of every service whose ImagePath is
 /// it, sorted ("klif:boot"); null outside a Windows image, "" when no service loads it.
-ordered_json windows_start(const ordered_json& r) {
-  ordered_json w = at(r, "/trustscan/windows");
-  if (!w.is_object()) return nullptr;
+Value windows_start(const RecordView& r) {
+  if (!r.windows_services) return std::nullopt;
   std::vector<std::string> regs;
-  for (const auto& s : w.value("services", ordered_json::array()))
-    regs.push_back(s.value("name", "") + ":" + s.value("start", ""));
+  for (const ServiceView& s : *r.windows_services) regs.push_back(s.name + ":" + s.start);
   std::ranges::sort(regs);
   std::string joined;
   for (const auto& x : regs) joined += (joined.empty() ? "" : ",") + x;
   return joined;
 }
 
+struct FieldRule {
+  ComparedField field;
+  Value (*value)(const RecordView& record);
+};
+
 // THE table of compared fields: a `changed` record differs in at least one of these. Add a row to
 // compare more; the name is what `trustscan.baseline.changes[].field` carries and
 // docs/report-schema.md lists.
 constexpr FieldRule kFields[] = {
-    {{"sha256", "file.hash.sha256: the bytes changed"}, [](const ordered_json& r) { return at(r, "/file/hash/sha256"); }},
+    {{"sha256", "file.hash.sha256: the bytes changed"}, [](const RecordView& r) { return r.sha256; }},
     {{"signature.status", "primary signature status (valid, untrusted, invalid, ..., unsigned)"}, signature_status},
     {{"signature.signer", "file.code_signature.subject_name"},
-     [](const ordered_json& r) { return at(r, "/file/code_signature/subject_name"); }},
-    {{"vendor", "trustscan.vendor.id (null: unattributed)"}, [](const ordered_json& r) { return at(r, "/trustscan/vendor/id"); }},
-    {{"country", "trustscan.country"}, [](const ordered_json& r) { return at(r, "/trustscan/country"); }},
+     [](const RecordView& r) { return r.signature ? r.signature->subject_name : Value(); }},
+    {{"vendor", "trustscan.vendor.id (null: unattributed)"},
+     [](const RecordView& r) { return r.vendor ? Value(r.vendor->id) : Value(); }},
+    {{"country", "trustscan.country"}, [](const RecordView& r) { return r.country; }},
     {{"verdict", "trustscan.finding.status (null: unattributed)"},
-     [](const ordered_json& r) { return at(r, "/trustscan/finding/status"); }},
-    {{"severity", "trustscan.finding.severity"}, [](const ordered_json& r) { return at(r, "/trustscan/finding/severity"); }},
-    {{"privilege", "trustscan.privilege"}, [](const ordered_json& r) { return at(r, "/trustscan/privilege"); }},
-    {{"type", "trustscan.type"}, [](const ordered_json& r) { return at(r, "/trustscan/type"); }},
+     [](const RecordView& r) { return r.finding ? Value(r.finding->status) : Value(); }},
+    {{"severity", "trustscan.finding.severity"},
+     [](const RecordView& r) { return r.finding ? r.finding->severity : Value(); }},
+    {{"privilege", "trustscan.privilege"}, [](const RecordView& r) { return Value(r.privilege); }},
+    {{"type", "trustscan.type"}, [](const RecordView& r) { return Value(r.type); }},
     {{"signature.source", "file.code_signature.source: embedded or catalog"},
-     [](const ordered_json& r) { return at(r, "/file/code_signature/source"); }},
+     [](const RecordView& r) { return r.signature ? r.signature->source : Value(); }},
     {{"windows.start", "Windows image: service:start of every service that loads the file"}, windows_start},
 };
 
@@ -96,35 +92,11 @@ std::pair<std::ptrdiff_t, std::string> split_root(const std::string& path, const
   return {best, rel};
 }
 
-std::vector<std::string> string_list(const ordered_json& j) {
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& s : j)
-      if (s.is_string()) out.push_back(s.get<std::string>());
-  return out;
-}
-
-std::string path_of(const ordered_json& record) {
-  ordered_json p = at(record, "/file/path");
-  return p.is_string() ? p.get<std::string>() : std::string();
-}
-
-}  // namespace
-
-std::span<const ComparedField> compared_fields() noexcept { return kComparedFields; }
-
-ordered_json compared_value(std::string_view name, const ordered_json& record) {
-  for (const auto& f : kFields)
-    if (f.field.name == name) return f.value(record);
-  return nullptr;
-}
-
-RecordDiff diff_records(const std::vector<std::string>& previous_roots, const ordered_json& previous_files,
-                        const std::vector<std::string>& current_roots, const std::vector<ordered_json>& current_files) {
-  RecordDiff out;
-  // Pair roots: equal strings first; then, if exactly one root is left on each side, those two
-  // (the same image mounted somewhere else). A record's key uses its current root's index; a
-  // previous root without a partner gets a key no current record can have.
+/// For each previous root, the index of the current root it is paired with (-1: none): equal
+/// strings first; then, if exactly one root is left on each side, those two (the same image
+/// mounted somewhere else).
+std::vector<std::ptrdiff_t> pair_roots(const std::vector<std::string>& previous_roots,
+                                       const std::vector<std::string>& current_roots) {
   std::vector<std::ptrdiff_t> partner(previous_roots.size(), -1);
   std::vector<bool> taken(current_roots.size(), false);
   for (std::size_t i = 0; i < previous_roots.size(); ++i)
@@ -140,60 +112,79 @@ RecordDiff diff_records(const std::vector<std::string>& previous_roots, const or
   for (std::size_t j = 0; j < taken.size(); ++j)
     if (!taken[j]) free_cur.push_back(j);
   if (free_prev.size() == 1 && free_cur.size() == 1) partner[free_prev[0]] = static_cast<std::ptrdiff_t>(free_cur[0]);
+  return partner;
+}
+
+/// Key of a record: (root id, path below it, n-th record with that pair) — nested roots can list
+/// a file twice.
+using Key = std::tuple<std::ptrdiff_t, std::string, std::size_t>;
+
+/// The previous records by key. A record's key uses its paired current root's index; a previous
+/// root without a partner gets a key no current record can have.
+std::map<Key, std::size_t> previous_keys(const std::vector<std::string>& previous_roots,
+                                         const std::vector<RecordView>& previous,
+                                         const std::vector<std::ptrdiff_t>& partner) {
+  std::map<Key, std::size_t> out;
+  std::map<std::pair<std::ptrdiff_t, std::string>, std::size_t> seen;
+  for (std::size_t i = 0; i < previous.size(); ++i) {
+    auto [root, rel] = split_root(previous[i].path, previous_roots);
+    std::ptrdiff_t id = root >= 0 && partner[static_cast<std::size_t>(root)] >= 0
+                            ? partner[static_cast<std::size_t>(root)]
+                            : -2 - root;  // never a current root index
+    std::size_t n = seen[{id, rel}]++;
+    out.emplace(Key{id, std::move(rel), n}, i);
+  }
+  return out;
+}
+
+/// The compared fields in which `old` and `now` differ.
+std::vector<FieldChange> field_changes(const RecordView& old, const RecordView& now) {
+  std::vector<FieldChange> out;
+  for (const auto& f : kFields)
+    if (Value a = f.value(old), b = f.value(now); a != b) out.push_back({f.field.name, std::move(a), std::move(b)});
+  return out;
+}
+
+}  // namespace
+
+std::span<const ComparedField> compared_fields() noexcept { return kComparedFields; }
+
+std::optional<std::string> compared_value(std::string_view name, const RecordView& record) {
+  for (const auto& f : kFields)
+    if (f.field.name == name) return f.value(record);
+  return std::nullopt;
+}
+
+RecordDiff diff_records(const std::vector<std::string>& previous_roots, const std::vector<RecordView>& previous,
+                        const std::vector<std::string>& current_roots, const std::vector<RecordView>& current) {
+  RecordDiff out;
+  const std::vector<std::ptrdiff_t> partner = pair_roots(previous_roots, current_roots);
   for (std::size_t i = 0; i < partner.size(); ++i)
     if (partner[i] >= 0) out.root_pairs.emplace_back(previous_roots[i], current_roots[static_cast<std::size_t>(partner[i])]);
-
-  // Key: (root id, path below it, n-th record with that pair) — nested roots can list a file twice.
-  using Key = std::tuple<std::ptrdiff_t, std::string, std::size_t>;
-  std::map<Key, std::size_t> previous;  // key -> index into previous_files
-  {
-    std::map<std::pair<std::ptrdiff_t, std::string>, std::size_t> seen;
-    for (std::size_t i = 0; i < previous_files.size(); ++i) {
-      auto [root, rel] = split_root(path_of(previous_files[i]), previous_roots);
-      std::ptrdiff_t id = root >= 0 && partner[static_cast<std::size_t>(root)] >= 0
-                              ? partner[static_cast<std::size_t>(root)]
-                              : -2 - root;  // never a current root index
-      std::size_t n = seen[{id, rel}]++;
-      previous.emplace(Key{id, std::move(rel), n}, i);
-    }
-  }
-  std::vector<bool> matched(previous_files.size(), false);
+  const std::map<Key, std::size_t> keys = previous_keys(previous_roots, previous, partner);
+  std::vector<bool> matched(previous.size(), false);
   std::map<std::pair<std::ptrdiff_t, std::string>, std::size_t> seen;
-  for (std::size_t i = 0; i < current_files.size(); ++i) {
-    const ordered_json& cur = current_files[i];
-    auto [root, rel] = split_root(path_of(cur), current_roots);
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    auto [root, rel] = split_root(current[i].path, current_roots);
     std::size_t n = seen[{root, rel}]++;
-    auto it = previous.find(Key{root, rel, n});
+    auto it = keys.find(Key{root, rel, n});
     BaselineDelta d;
     d.current = i;
-    d.path = path_of(cur);
-    if (it == previous.end()) {
-      d.change = BaselineChange::New;
-      out.deltas.push_back(std::move(d));
-      continue;
+    d.path = current[i].path;
+    if (it != keys.end()) {
+      matched[it->second] = true;
+      d.changes = field_changes(previous[it->second], current[i]);
+      if (d.changes.empty()) {
+        ++out.unchanged;
+        continue;
+      }
+      d.change = BaselineChange::Changed;
+      d.previous = it->second;
     }
-    matched[it->second] = true;
-    const ordered_json& old = previous_files[it->second];
-    for (const auto& f : kFields) {
-      ordered_json a = f.value(old), b = f.value(cur);
-      if (a != b) d.changes.push_back({{"field", f.field.name}, {"old", std::move(a)}, {"new", std::move(b)}});
-    }
-    if (d.changes.empty()) {
-      ++out.unchanged;
-      continue;
-    }
-    d.change = BaselineChange::Changed;
-    d.previous = it->second;
     out.deltas.push_back(std::move(d));
   }
-  for (std::size_t i = 0; i < previous_files.size(); ++i) {
-    if (matched[i]) continue;
-    BaselineDelta d;
-    d.change = BaselineChange::Gone;
-    d.previous = i;
-    d.path = path_of(previous_files[i]);
-    out.deltas.push_back(std::move(d));
-  }
+  for (std::size_t i = 0; i < previous.size(); ++i)
+    if (!matched[i]) out.deltas.push_back({BaselineChange::Gone, std::nullopt, i, previous[i].path, {}});
   std::stable_sort(out.deltas.begin(), out.deltas.end(), [](const BaselineDelta& a, const BaselineDelta& b) {
     return std::tie(a.path, a.change) < std::tie(b.path, b.change);
   });
@@ -219,46 +210,44 @@ Result<Baseline> Baseline::load(const std::string& path) {
       return bad("this is an NDJSON event stream; a baseline must be a --format json report");
     return bad(std::string("not a JSON document: ") + e.what());
   }
-  const ordered_json& d = impl->doc;
-  if (!d.is_object() || !d.contains("schema_version") || !d["schema_version"].is_string())
-    return bad("not a trustscan JSON report (no schema_version)");
-  impl->schema_version = d["schema_version"].get<std::string>();
-  std::string major = impl->schema_version.substr(0, impl->schema_version.find('.'));
+  auto head = read_report_head(impl->doc);
+  if (!head) return bad(head.error().message);
+  impl->head = std::move(*head);
+  const std::string& version = impl->head.schema_version;
+  std::string major = version.substr(0, version.find('.'));
   std::string our_major = std::string(kSchemaVersion.substr(0, kSchemaVersion.find('.')));
   if (major != our_major)
-    return bad("report schema " + impl->schema_version + " is incompatible with this trustscan (schema " +
+    return bad("report schema " + version + " is incompatible with this trustscan (schema " +
                std::string(kSchemaVersion) + "; only " + our_major + ".x reports can be compared)");
-  if (!d.contains("files") || !d["files"].is_array() || !d.contains("scan") || !d["scan"].is_object() ||
-      !d["scan"].contains("roots") || !d["scan"]["roots"].is_array())
-    return bad("not a trustscan JSON report (no files or scan.roots)");
-  if (d["scan"].contains("baseline"))
+  if (impl->head.baseline_mode)
     return bad("this report was itself written with --baseline and lists only changes; use a full report");
-  for (std::size_t i = 0; i < d["files"].size(); ++i)
-    if (!at(d["files"][i], "/file/path").is_string())
-      return bad("record " + std::to_string(i) + " has no file.path");
+  const ordered_json& files = impl->doc["files"];
+  impl->records.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto record = read_record_view(files[i]);
+    if (!record) return bad("record " + std::to_string(i) + " " + record.error().message);
+    impl->records.push_back(std::move(*record));
+  }
   return Baseline(std::move(impl));
 }
 
-std::size_t Baseline::records() const noexcept { return impl_->doc["files"].size(); }
+std::size_t Baseline::records() const noexcept { return impl_->records.size(); }
 
 BaselineDiff BaselineDiff::compare(const Baseline& previous, const pipeline::ScanResult& current) {
   auto impl = std::make_shared<Impl>();
   const Baseline::Impl& prev = previous.impl();
   impl->previous = previous.impl_;  // shared: deltas refer into the previous report
   for (const auto& r : current.options.roots) impl->current_roots.push_back(utf8_escaped(r));
-  std::vector<ordered_json> records;
-  records.reserve(current.records.size());
-  for (const auto& r : current.records) records.push_back(record_object(r));
-  impl->diff = diff_records(string_list(prev.doc["scan"]["roots"]), prev.doc["files"], impl->current_roots, records);
+  impl->current.reserve(current.records.size());
+  for (const auto& r : current.records) impl->current.push_back(record_view(r));
+  impl->diff = diff_records(prev.head.roots, prev.records, impl->current_roots, impl->current);
   impl->by_record.assign(current.records.size(), std::nullopt);
   for (std::size_t k = 0; k < impl->diff.deltas.size(); ++k) {
     const BaselineDelta& d = impl->diff.deltas[k];
     ++impl->counts[static_cast<int>(d.change)];
     if (!d.current) continue;
     impl->by_record[*d.current] = k;
-    impl->by_current_path.emplace(d.path, k);
-    const auto& v = current.records[*d.current].verdict;
-    if (v && v->finding()) ++impl->findings;
+    if (impl->current[*d.current].is_finding()) ++impl->findings;
   }
   return BaselineDiff(std::move(impl));
 }
@@ -266,13 +255,18 @@ BaselineDiff BaselineDiff::compare(const Baseline& previous, const pipeline::Sca
 std::size_t BaselineDiff::count(BaselineChange c) const noexcept { return impl_->counts[static_cast<int>(c)]; }
 std::size_t BaselineDiff::unchanged() const noexcept { return impl_->diff.unchanged; }
 std::optional<BaselineChange> BaselineDiff::change_of(std::size_t index) const noexcept {
-  if (index >= impl_->by_record.size() || !impl_->by_record[index]) return std::nullopt;
-  return impl_->diff.deltas[*impl_->by_record[index]].change;
+  const BaselineDelta* d = impl_->delta_of(index);
+  return d ? std::optional(d->change) : std::nullopt;
 }
 
 ordered_json baseline_annotation(const BaselineDelta& d) {
   ordered_json j{{"change", std::string(to_string(d.change))}};
-  if (d.change == BaselineChange::Changed) j["changes"] = d.changes;
+  if (d.change != BaselineChange::Changed) return j;
+  auto value = [](const Value& v) { return v ? ordered_json(*v) : ordered_json(nullptr); };
+  ordered_json changes = ordered_json::array();
+  for (const FieldChange& c : d.changes)
+    changes.push_back({{"field", c.field}, {"old", value(c.old_value)}, {"new", value(c.new_value)}});
+  j["changes"] = std::move(changes);
   return j;
 }
 
@@ -288,9 +282,9 @@ ordered_json scan_info(const BaselineDiff::Impl& b) {
   for (const auto& f : kFields) fields.push_back(f.field.name);
   ordered_json pairs = ordered_json::array();
   for (const auto& [p, c] : b.diff.root_pairs) pairs.push_back({{"previous", p}, {"current", c}});
-  const ordered_json& prev = b.previous->doc;
-  ordered_json j{{"report", utf8_escaped(b.previous->path)}, {"previous_schema_version", b.previous->schema_version}};
-  if (prev["scan"].contains("end") && prev["scan"]["end"].is_string()) j["previous_end"] = prev["scan"]["end"];
+  const ReportHead& prev = b.previous->head;
+  ordered_json j{{"report", utf8_escaped(b.previous->path)}, {"previous_schema_version", prev.schema_version}};
+  if (prev.end) j["previous_end"] = *prev.end;
   j["root_pairs"] = std::move(pairs);
   j["fields"] = std::move(fields);
   return j;
@@ -308,6 +302,21 @@ ordered_json event_type(BaselineChange c, bool alert) {
   return alert ? ordered_json{t, "indicator"} : ordered_json{t};
 }
 
+/// The NDJSON event of a gone record: the previous record as it was, annotated.
+ordered_json gone_event(const BaselineDiff::Impl& b, const BaselineDelta& d, const pipeline::ScanResult& result,
+                        const RunInfo& run) {
+  const RecordView& view = b.record_of(d);
+  ordered_json ev = event_envelope(result, run, "event", "trustscan.file");
+  ev["event"]["category"] = view.privilege == "kernel" ? ordered_json{"driver", "file"} : ordered_json{"file"};
+  ev["event"]["type"] = event_type(d.change, false);
+  ev["event"]["outcome"] = view.errors.empty() ? "success" : "failure";
+  if (live_scan(result)) ev["host"] = {{"name", utf8_escaped(run.hostname)}};
+  ordered_json a = annotated(b.previous->doc["files"][*d.previous], d);
+  ev["file"] = std::move(a["file"]);
+  ev["trustscan"] = std::move(a["trustscan"]);
+  return ev;
+}
+
 }  // namespace
 
 void apply_baseline(const BaselineDiff& diff, ordered_json& doc) {
@@ -317,12 +326,17 @@ void apply_baseline(const BaselineDiff& diff, ordered_json& doc) {
   for (const BaselineDelta& d : b.diff.deltas)
     files.push_back(annotated(d.current ? doc["files"][*d.current] : prev_files[*d.previous], d));
   doc["files"] = std::move(files);
+  // `findings` lists the flagged records (finding or suppressed) in record order.
   ordered_json findings = ordered_json::array();
-  for (auto& f : doc["findings"]) {
-    auto [lo, hi] = b.by_current_path.equal_range(f["path"].get<std::string>());
-    if (lo == hi) continue;
-    f["baseline_change"] = std::string(to_string(b.diff.deltas[lo->second].change));
-    findings.push_back(std::move(f));
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < b.current.size(); ++i) {
+    const auto& f = b.current[i].finding;
+    if (!f || (f->status != "finding" && f->status != "suppressed")) continue;
+    ordered_json& entry = doc["findings"][next++];
+    if (const BaselineDelta* d = b.delta_of(i)) {
+      entry["baseline_change"] = std::string(to_string(d->change));
+      findings.push_back(std::move(entry));
+    }
   }
   doc["findings"] = std::move(findings);
   doc["summary"]["baseline"] = summary_counts(b);
@@ -331,50 +345,34 @@ void apply_baseline(const BaselineDiff& diff, ordered_json& doc) {
 
 EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& result, const RunInfo& run,
                           EventSink next) {
-  struct State {
-    std::multimap<std::string, std::size_t> pending;  // file.path -> delta, consumed once each
-    bool gone_sent = false;
-  };
-  auto state = std::make_shared<State>();
-  state->pending = diff.impl().by_current_path;
+  auto gone_sent = std::make_shared<bool>(false);
   const BaselineDiff::Impl* b = &diff.impl();
-  bool live = std::ranges::find(result.options.roots, std::string("/")) != result.options.roots.end();
-  auto send_gone = [b, state, &result, run, live, next] {
-    state->gone_sent = true;
+  auto send_gone = [b, gone_sent, &result, run, next] {
+    *gone_sent = true;
     for (const BaselineDelta& d : b->diff.deltas) {
       if (d.change != BaselineChange::Gone) continue;
-      const ordered_json& rec = b->previous->doc["files"][*d.previous];
-      ordered_json ev = event_envelope(result, run, "event", "trustscan.file");
-      bool kernel = rec["trustscan"].value("privilege", "") == "kernel";
-      ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
-      ev["event"]["type"] = event_type(d.change, false);
-      bool failed = rec["trustscan"].contains("errors") && !rec["trustscan"]["errors"].empty();
-      ev["event"]["outcome"] = failed ? "failure" : "success";
-      if (live) ev["host"] = {{"name", utf8_escaped(run.hostname)}};
-      ordered_json a = annotated(rec, d);
-      ev["file"] = std::move(a["file"]);
-      ev["trustscan"] = std::move(a["trustscan"]);
-      next(std::move(ev));
+      const RecordView& view = b->record_of(d);
+      EventInfo info{EventInfo::Kind::File, false, &view, std::nullopt, &d, view.path};
+      next(gone_event(*b, d, result, run), info);
     }
   };
-  return [b, state, send_gone, next](ordered_json&& ev) {
-    std::string dataset = ev["event"].value("dataset", "");
-    if (dataset == "trustscan.file") {
-      auto it = state->pending.find(ev["file"].value("path", ""));
-      if (it == state->pending.end()) return;  // unchanged
-      const BaselineDelta& d = b->diff.deltas[it->second];
-      state->pending.erase(it);
-      ev["event"]["type"] = event_type(d.change, ev["event"].value("kind", "") == "alert");
-      ev["trustscan"]["baseline"] = baseline_annotation(d);
-      next(std::move(ev));
+  return [b, gone_sent, send_gone, next](ordered_json&& ev, const EventInfo& info) {
+    if (info.kind == EventInfo::Kind::File) {
+      const BaselineDelta* d = info.index ? b->delta_of(*info.index) : nullptr;
+      if (!d) return;  // unchanged
+      ev["event"]["type"] = event_type(d->change, info.alert);
+      ev["trustscan"]["baseline"] = baseline_annotation(*d);
+      EventInfo annotated_info = info;
+      annotated_info.delta = d;
+      next(std::move(ev), annotated_info);
       return;
     }
-    if (!state->gone_sent) send_gone();
-    if (dataset == "trustscan.summary") {
+    if (!*gone_sent) send_gone();
+    if (info.kind == EventInfo::Kind::Summary) {
       ev["trustscan"]["summary"]["baseline"] = summary_counts(*b);
       ev["trustscan"]["scan"]["baseline"] = scan_info(*b);
     }
-    next(std::move(ev));
+    next(std::move(ev), info);
   };
 }
 

@@ -1,6 +1,6 @@
-// The table in baseline mode: only what changed since the previous report, for people. Built
-// from the same baseline JSON document as --format json; fits 100 columns; every string that came
-// from a scanned file (or from the previous report) is made terminal-safe.
+// The table in baseline mode: only what changed since the previous report, for people. Reads the
+// same deltas and report views as the JSON and NDJSON writers; fits 100 columns; every string that
+// came from a scanned file (or from the previous report) is made terminal-safe.
 #include <cstdio>
 #include <ostream>
 #include <string>
@@ -11,8 +11,6 @@
 namespace trustscan::report {
 namespace {
 
-using nlohmann::ordered_json;
-
 constexpr std::size_t kMaxRows = 200;  // the JSON report has them all
 
 std::string pad(std::string s, std::size_t width) {
@@ -22,70 +20,57 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-std::string text(const ordered_json& j, const char* pointer) {
-  ordered_json::json_pointer p(pointer);
-  if (!j.contains(p)) return {};
-  const ordered_json& v = j.at(p);
-  return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
-}
-
-/// "critical" for a finding, else the verdict status ("no_match", "suppressed", ...), "-" when
+/// The severity for a finding, else the verdict status ("no_match", "suppressed", ...), "-" when
 /// unattributed.
-std::string status(const ordered_json& rec) {
-  std::string st = text(rec, "/trustscan/finding/status");
-  if (st == "finding") return text(rec, "/trustscan/finding/severity");
-  return st.empty() ? "-" : st;
+std::string status(const RecordView& rec) {
+  if (!rec.finding) return "-";
+  if (rec.finding->status == "finding") return rec.finding->severity.value_or("");
+  return rec.finding->status.empty() ? "-" : rec.finding->status;
 }
 
-std::string vendor(const ordered_json& rec) {
-  std::string name = text(rec, "/trustscan/vendor/name");
-  if (name.empty()) return "-";
-  std::string cc = text(rec, "/trustscan/country");
-  return name + " (" + (cc.empty() ? "-" : cc) + ")";
+std::string vendor(const RecordView& rec) {
+  if (!rec.vendor || rec.vendor->name.empty()) return "-";
+  return rec.vendor->name + " (" + (rec.country && !rec.country->empty() ? *rec.country : "-") + ")";
 }
 
-std::string value(const ordered_json& v) {
-  if (v.is_null()) return "(none)";
-  return v.is_string() ? v.get<std::string>() : v.dump();
+std::string value(const std::optional<std::string>& v) { return v.value_or("(none)"); }
+
+void write_rows(const BaselineDiff::Impl& b, std::ostream& out) {
+  const auto& deltas = b.diff.deltas;
+  if (deltas.empty()) out << "  none\n";
+  else out << "  " << pad("CHANGE", 9) << pad("STATUS", 13) << pad("VENDOR", 24) << "PATH\n";
+  std::size_t rows = 0;
+  for (const BaselineDelta& d : deltas) {
+    if (++rows > kMaxRows) {
+      out << "  ... and " << deltas.size() - kMaxRows << " more (see --format json)\n";
+      break;
+    }
+    const RecordView& rec = b.record_of(d);
+    out << "  " << pad(std::string(to_string(d.change)), 9) << pad(elide_middle(status(rec), 12), 13)
+        << pad(elide_middle(terminal_safe(vendor(rec)), 23), 24) << elide_middle(terminal_safe(rec.path), 52) << '\n';
+    for (const FieldChange& c : d.changes) {
+      std::size_t room = (100 - 11 - c.field.size() - 5) / 2;  // "           field: OLD -> NEW"
+      out << "           " << c.field << ": " << elide_middle(terminal_safe(value(c.old_value)), room) << " -> "
+          << elide_middle(terminal_safe(value(c.new_value)), room) << '\n';
+    }
+  }
 }
 
 }  // namespace
 
 void write_baseline_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
-  ordered_json doc = json_document(result, run);
-  apply_baseline(*run.baseline, doc);
-  const ordered_json& b = doc["summary"]["baseline"];
-  const ordered_json& scan = doc["scan"]["baseline"];
+  const BaselineDiff::Impl& b = run.baseline->impl();
+  const std::optional<std::string>& end = b.previous->head.end;
   out << "trustscan " << run.tool_version << " on " << elide_middle(terminal_safe(run.hostname), 40)
       << ", baseline mode\n";
-  out << "baseline: " << elide_middle(terminal_safe(text(scan, "/report")), 60) << " (scan ended "
-      << (scan.contains("previous_end") ? text(scan, "/previous_end") : "?") << ")\n";
-  out << "CHANGES SINCE THE BASELINE: " << b["new"].get<std::size_t>() << " new, " << b["changed"].get<std::size_t>()
-      << " changed, " << b["gone"].get<std::size_t>() << " gone; " << b["unchanged"].get<std::size_t>()
-      << " unchanged; findings among new and changed: " << b["findings"].get<std::size_t>() << '\n';
-  const ordered_json& files = doc["files"];
-  if (files.empty()) out << "  none\n";
-  else out << "  " << pad("CHANGE", 9) << pad("STATUS", 13) << pad("VENDOR", 24) << "PATH\n";
-  std::size_t rows = 0;
-  for (const auto& rec : files) {
-    if (++rows > kMaxRows) {
-      out << "  ... and " << files.size() - kMaxRows << " more (see --format json)\n";
-      break;
-    }
-    out << "  " << pad(text(rec, "/trustscan/baseline/change"), 9) << pad(elide_middle(status(rec), 12), 13)
-        << pad(elide_middle(terminal_safe(vendor(rec)), 23), 24)
-        << elide_middle(terminal_safe(text(rec, "/file/path")), 52) << '\n';
-    const ordered_json& changes = rec["trustscan"]["baseline"].value("changes", ordered_json::array());
-    for (const auto& c : changes) {
-      std::string field = c["field"].get<std::string>();
-      std::size_t room = (100 - 11 - field.size() - 5) / 2;  // "           field: OLD -> NEW"
-      out << "           " << field << ": " << elide_middle(terminal_safe(value(c["old"])), room) << " -> "
-          << elide_middle(terminal_safe(value(c["new"])), room) << '\n';
-    }
-  }
-  const ordered_json& s = doc["summary"];
-  out << "\nscan: " << s["binaries"].get<std::size_t>() << " binaries, " << s["errors"].get<std::size_t>()
-      << " with errors, " << s["findings"].get<std::size_t>() << " findings in total (new, changed and unchanged)\n";
+  out << "baseline: " << elide_middle(terminal_safe(utf8_escaped(b.previous->path)), 60) << " (scan ended "
+      << terminal_safe(end.value_or("?")) << ")\n";
+  out << "CHANGES SINCE THE BASELINE: " << b.counts[0] << " new, " << b.counts[1] << " changed, " << b.counts[2]
+      << " gone; " << b.diff.unchanged << " unchanged; findings among new and changed: " << b.findings << '\n';
+  write_rows(b, out);
+  const pipeline::ScanSummary& s = result.summary;
+  out << "\nscan: " << s.binaries << " binaries, " << s.error_count << " with errors, " << s.findings
+      << " findings in total (new, changed and unchanged)\n";
 }
 
 }  // namespace trustscan::report

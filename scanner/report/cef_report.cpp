@@ -1,5 +1,6 @@
-// --format cef: one ArcSight CEF:0 line per finding, built from the same NDJSON events as every
-// other event output (so baseline mode applies). Field mapping: docs/siem.md.
+// --format cef: one ArcSight CEF:0 line per finding, in the order of the NDJSON events and with
+// baseline mode applied the same way (report_events), built from the events' typed report views
+// (record_view.hpp), never from their JSON. Field mapping: docs/siem.md.
 #include <chrono>
 #include <cstdio>
 #include <ostream>
@@ -48,18 +49,9 @@ int cef_severity(std::string_view severity) noexcept {
 
 namespace {
 
-using nlohmann::ordered_json;
-
 /// CEF severity of a gone record that was a finding: the flagged file is no longer there, which
 /// is worth an entry but not an alarm.
 constexpr int kGoneSeverity = 1;
-
-std::string str(const ordered_json& j, const char* pointer) {
-  ordered_json::json_pointer p(pointer);
-  if (!j.contains(p)) return {};
-  const ordered_json& v = j.at(p);
-  return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
-}
 
 /// "key=value" pairs, escaped, in order.
 class Extension {
@@ -91,76 +83,99 @@ std::string epoch_ms(const std::string& iso) {
   return std::to_string(duration_cast<milliseconds>(t.time_since_epoch()).count());
 }
 
+/// What every line of the run shares.
+struct RunFields {
+  const RunInfo& run;
+  std::string policy;     ///< cs6: the policy's name
+  std::string timestamp;  ///< rt: the events' @timestamp
+  std::string observer;   ///< dvchost: observer.hostname
+  std::string host;       ///< dhost: host.name (live scans only)
+};
+
+/// The file's signature status for cs4: as verified, "unsigned" for a format that carries
+/// signatures when the file has none, "" when its format has none.
+std::string signature_status(const RecordView& v) {
+  if (!v.signature) return {};
+  return v.signature->exists ? v.signature->status.value_or("") : "unsigned";
+}
+
+std::string show(const std::optional<std::string>& v) { return v ? *v : "null"; }
+
+/// "field: old -> new; ..." of a changed record (flexString2).
+std::string changes_text(const BaselineDelta& d) {
+  std::string out;
+  for (const FieldChange& c : d.changes)
+    out += (out.empty() ? "" : "; ") + std::string(c.field) + ": " + show(c.old_value) + " -> " + show(c.new_value);
+  return out;
+}
+
+/// The hash before the change, when the bytes changed.
+std::string old_hash(const BaselineDelta& d) {
+  for (const FieldChange& c : d.changes)
+    if (c.field == "sha256" && c.old_value) return *c.old_value;
+  return {};
+}
+
 /// The CEF line of a finding event (an alert, or a gone record that was a finding).
-std::string cef_line(const ordered_json& ev, const RunInfo& run, const std::string& policy) {
-  std::string change = str(ev, "/trustscan/baseline/change");
-  bool gone = change == "gone";
-  std::string severity = str(ev, "/trustscan/finding/severity");
-  std::string rule_id = gone ? str(ev, "/trustscan/finding/rules/0/id") : str(ev, "/rule/id");
-  std::string country = str(ev, "/trustscan/country");
-  std::string vendor = str(ev, "/trustscan/vendor/name");
-  std::string prefix = change == "new" ? "New flagged " : change == "changed" ? "Changed flagged "
-                       : gone          ? "Removed flagged "
-                                       : "Flagged ";
-  std::string name = prefix + str(ev, "/trustscan/privilege") + " " + str(ev, "/trustscan/type") + " from " + vendor +
-                     " (" + (country.empty() ? "no country" : country) + "): " + str(ev, "/file/name");
-  std::string line = "CEF:0|trustscan|trustscan|" + cef_header_escape(run.tool_version) + "|" +
-                     cef_header_escape(rule_id) + "|" + cef_header_escape(name) + "|" +
+std::string cef_line(const RecordView& v, const BaselineDelta* delta, const RunFields& rf) {
+  const std::string change = delta ? std::string(to_string(delta->change)) : std::string();
+  const bool gone = change == "gone", changed = change == "changed";
+  const std::string severity = v.finding ? v.finding->severity.value_or("") : "";
+  const RuleView* rule = v.first_rule();
+  // Whom the finding is about (issue 15): the verdict's subject, which may be an unlisted
+  // publisher or a claimed vendor, not always the attributed vendor.
+  const SubjectView subject = v.finding_subject().value_or(SubjectView{});
+  const std::string& vendor = subject.name;
+  const std::string country = subject.country.value_or("");
+  std::string prefix = change == "new" ? "New flagged " : changed ? "Changed flagged " : gone ? "Removed flagged " : "Flagged ";
+  std::string name = prefix + v.privilege + " " + v.type + " from " + vendor + " (" +
+                     (country.empty() ? "no country" : country) + "): " + v.name;
+  std::string line = "CEF:0|trustscan|trustscan|" + cef_header_escape(rf.run.tool_version) + "|" +
+                     cef_header_escape(rule ? rule->id : "") + "|" + cef_header_escape(name) + "|" +
                      std::to_string(gone ? kGoneSeverity : cef_severity(severity)) + "|";
 
   Extension x;
-  x.add("rt", epoch_ms(str(ev, "/@timestamp")));
-  x.add("dvchost", str(ev, "/observer/hostname"));
-  x.add("dhost", str(ev, "/host/name"));
-  x.add("cat", gone ? "vendor-jurisdiction" : str(ev, "/rule/category"));
+  x.add("rt", epoch_ms(rf.timestamp));
+  x.add("dvchost", rf.observer);
+  x.add("dhost", rf.host);
+  x.add("cat", std::string(kRuleCategory));
   x.add("act", change);
-  x.add("outcome", str(ev, "/event/outcome"));
-  x.add("fname", str(ev, "/file/name"));
-  x.add("filePath", str(ev, "/file/path"));
-  x.add("fsize", str(ev, "/file/size"));
-  x.add("fileHash", str(ev, "/file/hash/sha256"));
-  if (change == "changed")
-    for (const auto& c : ev["trustscan"]["baseline"]["changes"])
-      if (c["field"] == "sha256" && c["old"].is_string()) x.add("oldFileHash", c["old"].get<std::string>());
-  x.add("fileType", str(ev, "/trustscan/type"));
-  x.add("fileModificationTime", epoch_ms(str(ev, "/file/mtime")));
+  x.add("outcome", v.errors.empty() ? "success" : "failure");
+  x.add("fname", v.name);
+  x.add("filePath", v.path);
+  x.add("fsize", std::to_string(v.size));
+  x.add("fileHash", v.sha256.value_or(""));
+  if (changed) x.add("oldFileHash", old_hash(*delta));
+  x.add("fileType", v.type);
+  x.add("fileModificationTime", epoch_ms(v.mtime.value_or("")));
   x.labelled("cs1", "vendor", vendor);
   x.labelled("cs2", "vendorCountry", country);
-  x.labelled("cs3", "signer", str(ev, "/file/code_signature/subject_name"));
-  std::string sig = str(ev, "/file/code_signature/status");
-  if (sig.empty() && str(ev, "/file/code_signature/exists") == "false") sig = "unsigned";
-  x.labelled("cs4", "signatureStatus", sig);
-  x.labelled("cs5", "privilege", str(ev, "/trustscan/privilege"));
-  x.labelled("cs6", "policy", policy);
-  if (!gone) x.labelled("cn1", "riskScore", str(ev, "/event/risk_score"));
-  x.labelled("flexString1", "vendorId", str(ev, "/trustscan/vendor/id"));
-  if (change == "changed") {
-    std::string changes;
-    for (const auto& c : ev["trustscan"]["baseline"]["changes"]) {
-      auto show = [](const ordered_json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-      changes += (changes.empty() ? "" : "; ") + c["field"].get<std::string>() + ": " + show(c["old"]) + " -> " +
-                 show(c["new"]);
-    }
-    x.labelled("flexString2", "baselineChanges", changes);
-  }
-  std::string reason = gone ? str(ev, "/trustscan/finding/rules/0/reason") : str(ev, "/rule/description");
-  x.add("msg", gone ? "no longer present: " + str(ev, "/file/path") + " (flagged: " + reason + ")"
-                    : str(ev, "/message") + ": " + reason);
+  x.labelled("cs3", "signer", v.signature ? v.signature->subject_name.value_or("") : "");
+  x.labelled("cs4", "signatureStatus", signature_status(v));
+  x.labelled("cs5", "privilege", v.privilege);
+  x.labelled("cs6", "policy", rf.policy);
+  if (!gone) x.labelled("cn1", "riskScore", std::to_string(ecs_risk_score(severity)));
+  x.labelled("flexString1", "vendorId", subject.id);
+  if (changed) x.labelled("flexString2", "baselineChanges", changes_text(*delta));
+  const std::string reason = rule ? rule->reason : "";
+  x.add("msg", gone ? "no longer present: " + v.path + " (flagged: " + reason + ")" : alert_message(v) + ": " + reason);
   return line + x.text();
 }
 
-bool is_cef_event(const ordered_json& ev) {
-  if (str(ev, "/event/dataset") != "trustscan.file") return false;
-  if (str(ev, "/event/kind") == "alert") return true;
-  return str(ev, "/trustscan/baseline/change") == "gone" && str(ev, "/trustscan/finding/status") == "finding";
+/// A finding event: an alert, or (baseline mode) a gone record that was a finding.
+bool is_cef_event(const EventInfo& info) {
+  if (info.kind != EventInfo::Kind::File || !info.record) return false;
+  if (info.alert) return true;
+  return info.delta && info.delta->change == BaselineChange::Gone && info.record->is_finding();
 }
 
 }  // namespace
 
 void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
-  std::string policy = utf8_escaped(result.policy_name);
-  report_events(result, run, [&](ordered_json&& ev) {
-    if (is_cef_event(ev)) out << cef_line(ev, run, policy) << '\n';
+  const RunFields rf{run, utf8_escaped(result.policy_name), event_timestamp(result), utf8_escaped(run.hostname),
+                     live_scan(result) ? utf8_escaped(run.hostname) : std::string()};
+  report_events(result, run, [&](nlohmann::ordered_json&&, const EventInfo& info) {
+    if (is_cef_event(info)) out << cef_line(*info.record, info.delta, rf) << '\n';
   });
 }
 

@@ -2,8 +2,8 @@
 // concatenation); every string that came from a scanned file goes through utf8_escaped.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
-#include <ctime>
 #include <ostream>
 
 #include "report/json_model.hpp"
@@ -17,22 +17,6 @@ namespace {
 using nlohmann::ordered_json;
 using record::FileRecord;
 using pipeline::ScanResult;
-
-std::string iso_time(const discover::Timestamp& t) {
-  auto secs = static_cast<std::time_t>(t.sec);
-  auto ms = static_cast<int>(t.nsec / 1'000'000);
-  std::tm tm{};
-  if (!gmtime_r(&secs, &tm)) return {};  // year beyond int: the field is left out
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
-}
-
-std::string iso_time(std::chrono::system_clock::time_point t) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  return iso_time(discover::Timestamp{ns / 1'000'000'000, static_cast<std::uint32_t>(ns % 1'000'000'000)});
-}
 
 std::string safe(std::string_view s) { return utf8_escaped(s); }
 
@@ -57,7 +41,7 @@ ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
   const discover::FileRef& f = r.file;
   std::string path = utf8_escaped(f.path, &path_escaped);
   auto slash = path.find_last_of('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string name(base_name(path));
   ordered_json file{{"path", path},
                     {"name", name},
                     {"directory", slash == std::string::npos ? "" : (slash == 0 ? "/" : path.substr(0, slash))}};
@@ -66,8 +50,8 @@ ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
   std::snprintf(mode, sizeof mode, "%04o", f.mode & 07777);
   file["type"] = "file";
   file["size"] = f.size;
-  if (auto t = iso_time(f.mtime); !t.empty()) file["mtime"] = t;
-  if (auto t = iso_time(f.ctime); !t.empty()) file["ctime"] = t;
+  if (auto t = rfc3339(f.mtime); !t.empty()) file["mtime"] = t;
+  if (auto t = rfc3339(f.ctime); !t.empty()) file["ctime"] = t;
   file["inode"] = std::to_string(f.inode);
   file["device"] = std::to_string(f.device);
   file["mode"] = mode;
@@ -133,13 +117,76 @@ ordered_json macho_details(const std::vector<parse::MachOSlice>& slices) {
   return {{"slices", arr}};
 }
 
+/// `trustscan.vendor.claims`: the other vendors the evidence names (issue 15).
+ordered_json claims_json(const std::vector<attribute::Claim>& claims) {
+  ordered_json out = ordered_json::array();
+  for (const auto& c : claims)
+    out.push_back({{"vendor", c.vendor},
+                   {"tier", std::string(attribute::to_string(c.tier))},
+                   {"confidence", std::string(to_string(c.confidence))},
+                   {"contradicted", c.contradicted},
+                   {"evidence", safe(c.evidence)}});
+  return out;
+}
+
+/// `trustscan.publisher`: the holder of the vendor's own verified signer certificate and the
+/// jurisdiction it states (issue 15).
+ordered_json publisher_json(const attribute::Publisher& p) {
+  const verify::CertInfo& c = p.certificate;
+  return {{"name", safe(p.name)},
+          {"vendor", p.vendor},
+          {"country", p.country ? ordered_json(*p.country) : ordered_json(nullptr)},
+          {"country_source", std::string(attribute::to_string(p.country_source))},
+          {"country_confidence", std::string(to_string(p.country_confidence))},
+          {"ev", p.ev},
+          {"tier", std::string(attribute::to_string(p.tier))},
+          {"where", safe(p.where)},
+          {"certificate", {{"subject", safe(c.subject)},
+                           {"organization", safe(c.subject_o)},
+                           {"country", safe(c.subject_c)},
+                           {"state", safe(c.subject_st)},
+                           {"locality", safe(c.subject_l)},
+                           {"jurisdiction_country", safe(c.jurisdiction_c)},
+                           {"jurisdiction_state", safe(c.jurisdiction_st)},
+                           {"jurisdiction_locality", safe(c.jurisdiction_l)},
+                           {"registration_number", safe(c.registration_number)},
+                           {"organization_identifier", safe(c.organization_identifier)},
+                           {"business_category", safe(c.business_category)},
+                           {"thumbprint_sha256", c.thumbprint_sha256}}}};
+}
+
+/// `trustscan.signing_services`: who signed for others (WHCP, Developer ID, a kernel build key).
+ordered_json signing_services_json(const std::vector<attribute::SigningService>& services) {
+  ordered_json out = ordered_json::array();
+  for (const auto& sv : services)
+    out.push_back({{"vendor", sv.vendor},
+                   {"name", safe(sv.name)},
+                   {"signer", safe(sv.signer)},
+                   {"where", safe(sv.where)},
+                   {"tier", std::string(attribute::to_string(sv.tier))}});
+  return out;
+}
+
+/// Whom a verdict is about, and on what it stands (issue 15).
+ordered_json verdict_subject_json(const policy::VerdictSubject& s) {
+  ordered_json j{{"id", s.vendor_id},
+                 {"name", safe(s.name)},
+                 {"country", s.country ? ordered_json(*s.country) : ordered_json(nullptr)},
+                 {"category", s.category},
+                 {"confidence", std::string(to_string(s.confidence))},
+                 {"basis", std::string(policy::to_string(s.basis))}};
+  if (!s.note.empty()) j["note"] = safe(s.note);
+  return j;
+}
+
 ordered_json attribution_json(const attribute::Attribution& a) {
   ordered_json evidence = ordered_json::array();
   for (const auto& e : a.evidence) {
     ordered_json j{{"kind", std::string(attribute::to_string(e.kind))},
                    {"vendor", e.vendor},
                    {"value", safe(e.value)},
-                   {"confidence", std::string(to_string(e.confidence))}};
+                   {"confidence", std::string(to_string(e.confidence))},
+                   {"tier", std::string(attribute::to_string(e.tier))}};
     if (!e.matched.empty()) j["matched"] = safe(e.matched);
     if (!e.note.empty()) j["note"] = safe(e.note);
     evidence.push_back(std::move(j));
@@ -150,9 +197,22 @@ ordered_json attribution_json(const attribute::Attribution& a) {
           {"jurisdictions", a.jurisdictions},
           {"category", a.category},
           {"confidence", std::string(to_string(a.confidence))},
+          {"tier", std::string(attribute::to_string(a.tier))},
           {"evidence", evidence},
           {"candidates", a.candidates},
-          {"contradictions", safe_list(a.contradictions)}};
+          {"contradictions", safe_list(a.contradictions)},
+          {"claims", claims_json(a.claims)}};
+}
+
+/// The attribute stage's fields of `trustscan`: vendor (when someone is attributed), country,
+/// publisher, signing services.
+void add_attribution_fields(const attribute::Attribution& a, ordered_json& t) {
+  if (a.attributed()) {
+    t["vendor"] = attribution_json(a);
+    t["country"] = a.country ? ordered_json(*a.country) : ordered_json(nullptr);
+  }
+  if (a.publisher) t["publisher"] = publisher_json(*a.publisher);
+  if (!a.signing_services.empty()) t["signing_services"] = signing_services_json(a.signing_services);
 }
 
 ordered_json rules_json(const policy::Verdict& v) {
@@ -165,6 +225,7 @@ ordered_json rules_json(const policy::Verdict& v) {
 
 ordered_json verdict_json(const policy::Verdict& v) {
   ordered_json j{{"status", std::string(policy::to_string(v.status))}, {"rules", rules_json(v)}};
+  if (v.status != policy::Verdict::Status::Unattributed) j["subject"] = verdict_subject_json(v.subject);
   if (v.flagged()) j["severity"] = std::string(policy::to_string(v.severity));
   if (!v.suppression_id.empty()) j["suppression_id"] = safe(v.suppression_id);
   if (!v.expired_suppressions.empty()) j["expired_suppressions"] = safe_list(v.expired_suppressions);
@@ -265,23 +326,29 @@ ordered_json windows_json(const ScanResult& r) {
 }
 
 /// One entry of the top-level `findings` list: what an analyst needs without opening the record.
+/// Its vendor is the verdict's subject: the attributed vendor or publisher, or the vendor a claim
+/// names (`basis`, `note`).
 ordered_json finding_json(const FileRecord& r) {
   const attribute::Attribution& a = *r.attribution;
+  const policy::VerdictSubject& subject = r.verdict->subject;
   ordered_json evidence = ordered_json::array();
   for (const auto& e : a.evidence)
-    if (e.vendor == a.vendor) evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
+    if (e.vendor == subject.vendor_id) evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
+  ordered_json vendor = verdict_subject_json(subject);
+  vendor.erase("basis");
+  vendor.erase("note");
   ordered_json j{{"path", safe(r.file.path)},
                  {"sha256", r.sha256},
                  {"severity", std::string(policy::to_string(r.verdict->severity))},
                  {"suppressed", r.verdict->suppressed()},
-                 {"vendor", {{"id", a.vendor}, {"name", safe(a.name)},
-                             {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
-                             {"category", a.category}, {"confidence", std::string(to_string(a.confidence))}}},
+                 {"vendor", std::move(vendor)},
+                 {"basis", std::string(policy::to_string(subject.basis))},
                  {"privilege", r.binary ? std::string(to_string(*r.privilege())) : "unknown"},
                  {"type", r.binary ? std::string(to_string(r.classification.type)) : "unknown"},
                  {"rules", rules_json(*r.verdict)},
                  {"evidence", evidence},
                  {"contradictions", safe_list(a.contradictions)}};
+  if (!subject.note.empty()) j["note"] = safe(subject.note);
   if (auto cs = code_signature_ecs(r); !cs.is_null()) j["code_signature"] = std::move(cs);
   if (r.windows) {
     j["windows_path"] = safe(r.windows->path);
@@ -388,10 +455,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   }
   if (!matches.empty()) t["rules"] = std::move(matches);
   if (r.rules_skipped) t["rules_skipped"] = safe(*r.rules_skipped);
-  if (r.attribution) {
-    t["vendor"] = attribution_json(*r.attribution);
-    t["country"] = r.attribution->country ? ordered_json(*r.attribution->country) : ordered_json(nullptr);
-  }
+  if (r.attribution) add_attribution_fields(*r.attribution, t);
   if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   if (r.windows) t["windows"] = windows_facts_json(*r.windows);
   if (r.image) t["image"] = image_location_json(*r.image, r.file.deleted);
@@ -405,6 +469,111 @@ ordered_json record_json(const FileRecord& r) {
   bool escaped = false;
   ordered_json file = ecs_file(r, escaped);
   return {{"file", file}, {"trustscan", trustscan_fields(r, escaped)}};
+}
+
+// ---- Reading a record back: the baseline's input (read_record_view) ------------------------------
+
+/// Reads typed fields of one report record; remembers the first one that is missing or has
+/// another type than the writer gives it.
+class ViewReader {
+ public:
+  /// A JSON value and its dotted name in the record ("file.hash.sha256"); empty when absent.
+  struct Node {
+    const ordered_json* json = nullptr;
+    std::string name;
+    explicit operator bool() const noexcept { return json != nullptr; }
+  };
+
+  /// Member `key` of object `parent`; empty when absent (an error when `required`) or when
+  /// `parent` is empty.
+  Node at(const Node& parent, const char* key, bool required = true) {
+    if (!parent || !parent.json->is_object()) return {};
+    std::string name = parent.name.empty() ? key : parent.name + "." + key;
+    auto it = parent.json->find(key);
+    if (it == parent.json->end()) {
+      if (required) fail("has no " + name);
+      return {};
+    }
+    return {&*it, std::move(name)};
+  }
+  /// `n` if it is an object, else empty (an error when present).
+  Node object(Node n) { return expect(n, n && n.json->is_object(), "an object") ? n : Node{}; }
+  /// The elements of array `n` (none when absent or not an array).
+  std::vector<Node> elements(const Node& n) {
+    std::vector<Node> out;
+    if (!expect(n, n && n.json->is_array(), "an array")) return out;
+    for (std::size_t i = 0; i < n.json->size(); ++i) out.push_back({&(*n.json)[i], n.name + "[" + std::to_string(i) + "]"});
+    return out;
+  }
+  std::string text(const Node& n) {
+    return expect(n, n && n.json->is_string(), "a string") ? n.json->get<std::string>() : std::string();
+  }
+  /// An optional string: absent or null is nullopt.
+  std::optional<std::string> optional_text(const Node& n) {
+    if (!n || n.json->is_null()) return std::nullopt;
+    return text(n);
+  }
+  std::uint64_t count(const Node& n) {
+    const bool ok = n && (n.json->is_number_unsigned() || (n.json->is_number_integer() && n.json->get<std::int64_t>() >= 0));
+    return expect(n, ok, "an unsigned integer") ? n.json->get<std::uint64_t>() : 0;
+  }
+  bool flag(const Node& n) { return expect(n, n && n.json->is_boolean(), "a boolean") && n.json->get<bool>(); }
+
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+
+ private:
+  /// True when `ok`; else records that `n` (when present) is not `what`.
+  bool expect(const Node& n, bool ok, const char* what) {
+    if (!ok && n) fail("has " + n.name + " that is not " + what);
+    return ok;
+  }
+  void fail(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+  }
+  std::string error_;
+};
+
+/// `file.code_signature`.
+CodeSignatureView read_code_signature(ViewReader& rd, const ViewReader::Node& cs) {
+  CodeSignatureView c;
+  c.exists = rd.flag(rd.at(cs, "exists"));
+  c.status = rd.optional_text(rd.at(cs, "status", false));
+  c.subject_name = rd.optional_text(rd.at(cs, "subject_name", false));
+  c.source = rd.optional_text(rd.at(cs, "source", false));
+  return c;
+}
+
+/// `trustscan.finding`.
+FindingView read_finding(ViewReader& rd, const ViewReader::Node& f) {
+  FindingView out;
+  out.status = rd.text(rd.at(f, "status"));
+  out.severity = rd.optional_text(rd.at(f, "severity", false));
+  for (const auto& rule : rd.elements(rd.at(f, "rules")))
+    if (auto r = rd.object(rule)) out.rules.push_back({rd.text(rd.at(r, "id")), rd.text(rd.at(r, "reason"))});
+  if (auto s = rd.object(rd.at(f, "subject", false)))
+    out.subject = SubjectView{rd.text(rd.at(s, "id")), rd.text(rd.at(s, "name")),
+                              rd.optional_text(rd.at(s, "country", false)),
+                              rd.optional_text(rd.at(s, "note", false)).value_or("")};
+  return out;
+}
+
+/// The typed fields of `trustscan.*` (read_record_view).
+void read_trustscan_fields(ViewReader& rd, const ViewReader::Node& t, RecordView& v) {
+  v.type = rd.text(rd.at(t, "type"));
+  v.privilege = rd.text(rd.at(t, "privilege"));
+  if (auto vendor = rd.object(rd.at(t, "vendor", false)))
+    v.vendor = VendorView{rd.text(rd.at(vendor, "id")), rd.text(rd.at(vendor, "name")),
+                          rd.text(rd.at(vendor, "category")), rd.text(rd.at(vendor, "confidence"))};
+  v.country = rd.optional_text(rd.at(t, "country", false));
+  if (auto f = rd.object(rd.at(t, "finding", false))) v.finding = read_finding(rd, f);
+  if (auto w = rd.object(rd.at(t, "windows", false))) {
+    v.windows_services.emplace();
+    for (const auto& service : rd.elements(rd.at(w, "services")))
+      if (auto s = rd.object(service)) v.windows_services->push_back({rd.text(rd.at(s, "name")), rd.text(rd.at(s, "start"))});
+  }
+  for (const auto& error : rd.elements(rd.at(t, "errors")))
+    if (auto e = rd.object(error))
+      v.errors.push_back({rd.text(rd.at(e, "stage")), rd.text(rd.at(e, "code")), rd.text(rd.at(e, "message"))});
 }
 
 ordered_json skipped_json(const discover::Skipped& s) {
@@ -450,13 +619,22 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
                            {"walk_complete", !r.walk_interrupted}};
   }
   if (live) scan["host"] = {{"name", safe(run.hostname)}};
-  scan["start"] = iso_time(r.started);
-  scan["end"] = iso_time(r.finished);
+  scan["start"] = rfc3339(r.started);
+  scan["end"] = rfc3339(r.finished);
   scan["duration_ms"] = ms;
   ordered_json notes = ordered_json::array();
   for (const auto& n : r.load_notes) notes.push_back({{"path", safe(n.path)}, {"message", safe(n.message)}});
-  scan["verification"] = {{"time", iso_time(std::chrono::system_clock::from_time_t(r.verify_time))},
+  ordered_json anchor_sets = ordered_json::array();
+  for (const auto& a : r.anchor_sets)
+    anchor_sets.push_back({{"name", safe(a.name)}, {"anchors", a.anchors}, {"origin", safe(a.origin)}});
+  ordered_json datasets = ordered_json::array();
+  for (const auto& d : r.datasets)
+    datasets.push_back({{"name", safe(d.name)}, {"version", safe(d.version)}, {"imported_at", safe(d.imported_at)},
+                        {"source", safe(d.source)}});
+  scan["datasets"] = std::move(datasets);
+  scan["verification"] = {{"time", rfc3339(std::chrono::system_clock::from_time_t(r.verify_time))},
                           {"trust_anchors", r.trust_anchors},
+                          {"anchor_sets", std::move(anchor_sets)},
                           {"module_key_sources", safe_list(r.key_sources)},
                           {"notes", notes}};
   scan["policy"] = safe(r.policy_name);
@@ -478,10 +656,89 @@ constexpr auto kDump = [](const ordered_json& j, int indent) {
 };
 
 ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_view kind, std::string_view dataset) {
-  return {{"@timestamp", iso_time(r.finished)},
+  return {{"@timestamp", event_timestamp(r)},
           {"ecs", {{"version", std::string(kEcsVersion)}}},
           {"event", {{"kind", kind}, {"module", "trustscan"}, {"dataset", dataset}}},
           {"observer", {{"hostname", safe(run.hostname)}, {"product", "trustscan"}, {"version", run.tool_version}}}};
+}
+
+bool is_alert(const FileRecord& r) { return r.verdict && r.verdict->finding(); }
+
+/// The NDJSON event of a record (an alert when it is a finding), without baseline annotation.
+ordered_json record_event(const ScanResult& result, const RunInfo& run, const FileRecord& r, const RecordView& view,
+                          bool live) {
+  const bool alert = is_alert(r);
+  ordered_json ev = event_base(result, run, alert ? "alert" : "event", "trustscan.file");
+  bool kernel = r.privilege() == Privilege::Kernel;
+  ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
+  ev["event"]["type"] = alert ? ordered_json{"info", "indicator"} : ordered_json{"info"};
+  ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";
+  if (alert) {
+    int sev = ecs_risk_score(policy::to_string(r.verdict->severity));
+    ev["event"]["severity"] = sev;
+    ev["event"]["risk_score"] = sev;
+    const auto& rule = r.verdict->rules.front();
+    ev["rule"] = {{"id", rule.rule_id},
+                  {"name", rule.rule_id},
+                  {"description", safe(rule.reason)},
+                  {"reference", safe(rule.source)},
+                  {"ruleset", safe(result.policy_name)},
+                  {"category", std::string(kRuleCategory)}};
+    ev["message"] = alert_message(view);
+  }
+  if (live) ev["host"] = {{"name", safe(run.hostname)}};
+  ordered_json rec = record_json(r);
+  ev["file"] = std::move(rec["file"]);
+  ev["trustscan"] = std::move(rec["trustscan"]);
+  return ev;
+}
+
+/// The events after the records: one per listed skip, per path error, per registered Windows
+/// service whose file is missing, then the summary.
+void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& sink) {
+  using Kind = EventInfo::Kind;
+  for (const auto& s : result.skipped) {
+    ordered_json ev = event_base(result, run, "event", "trustscan.skipped");
+    ev["event"]["category"] = {"file"};
+    ev["event"]["type"] = {"info"};
+    ev["event"]["action"] = "file-skipped";
+    const std::string path = safe(s.path);
+    ev["file"] = {{"path", path}};
+    ev["trustscan"] = {{"skip_reason", std::string(discover::to_string(s.reason))}, {"skip_detail", safe(s.detail)}};
+    sink(std::move(ev), {Kind::Skipped, false, nullptr, std::nullopt, nullptr, path});
+  }
+  for (const auto& e : result.errors) {
+    ordered_json ev = event_base(result, run, "pipeline_error", "trustscan.error");
+    ev["event"]["outcome"] = "failure";
+    const std::string path = safe(e.path);
+    ev["file"] = {{"path", path}};
+    ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
+    sink(std::move(ev), {Kind::Error, false, nullptr, std::nullopt, nullptr, path});
+  }
+  // A registered service whose file is not in the image: Windows would try to load it.
+  if (result.windows)
+    for (const auto& image : result.windows->images)
+      for (const auto& reg : image.services) {
+        if (reg.file_status != pipeline::ServiceFileStatus::Missing) continue;
+        ordered_json ev = event_base(result, run, "event", "trustscan.service");
+        ev["event"]["category"] = windows::is_driver(reg.service.type) ? ordered_json{"driver", "configuration"}
+                                                                        : ordered_json{"configuration"};
+        ev["event"]["type"] = {"info"};
+        ev["event"]["action"] = "registered-file-missing";
+        const std::string path = reg.resolved ? safe(reg.resolved->windows_form) : std::string();
+        if (reg.resolved) ev["file"] = {{"path", path}};
+        ev["trustscan"] = {{"windows", {{"image", safe(image.path)}, {"service", registered_service_json(reg)}}}};
+        sink(std::move(ev), {Kind::Service, false, nullptr, std::nullopt, nullptr, path});
+      }
+  ordered_json ev = event_base(result, run, "state", "trustscan.summary");
+  ev["event"]["action"] = "scan-summary";
+  ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
+                     {"scan", scan_json(result, run)},
+                     {"summary", summary_json(result.summary)},
+                     {"suppressions", suppressions_json(result.suppressions)}};
+  if (auto w = windows_json(result); !w.is_null()) ev["trustscan"]["windows"] = std::move(w);
+  if (auto i = images_json(result); !i.is_null()) ev["trustscan"]["images"] = std::move(i);
+  sink(std::move(ev), {});
 }
 
 }  // namespace
@@ -515,78 +772,19 @@ ordered_json json_document(const ScanResult& result, const RunInfo& run) {
 }
 
 void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink& sink) {
-  bool live = std::ranges::find(result.options.roots, std::string("/")) != result.options.roots.end();
+  const bool live = live_scan(result);
   // Findings first (as alerts), then every other record.
-  std::vector<const FileRecord*> ordered;
-  for (const auto& r : result.records)
-    if (r.verdict && r.verdict->finding()) ordered.push_back(&r);
-  for (const auto& r : result.records)
-    if (!(r.verdict && r.verdict->finding())) ordered.push_back(&r);
-  for (const FileRecord* rp : ordered) {
-    const FileRecord& r = *rp;
-    bool alert = r.verdict && r.verdict->finding();
-    ordered_json ev = event_base(result, run, alert ? "alert" : "event", "trustscan.file");
-    bool kernel = r.privilege() == Privilege::Kernel;
-    ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
-    ev["event"]["type"] = alert ? ordered_json{"info", "indicator"} : ordered_json{"info"};
-    ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";
-    if (alert) {
-      // ECS risk-score convention: low 21, medium 47, high 73, critical 99.
-      static constexpr int kSeverity[] = {21, 47, 73, 99};
-      int sev = kSeverity[static_cast<int>(r.verdict->severity)];
-      ev["event"]["severity"] = sev;
-      ev["event"]["risk_score"] = sev;
-      const auto& rule = r.verdict->rules.front();
-      ev["rule"] = {{"id", rule.rule_id}, {"name", rule.rule_id}, {"description", safe(rule.reason)},
-                    {"reference", safe(rule.source)}, {"ruleset", safe(result.policy_name)}, {"category", "vendor-jurisdiction"}};
-      ev["message"] = safe(r.attribution->name + " (" + r.attribution->country.value_or("no country") + ") " +
-                           std::string(to_string(r.classification.type)) + " " + r.file.path);
-    }
-    if (live) ev["host"] = {{"name", safe(run.hostname)}};
-    ordered_json rec = record_json(r);
-    ev["file"] = rec["file"];
-    ev["trustscan"] = rec["trustscan"];
-    sink(std::move(ev));
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < result.records.size(); ++i)
+    if (is_alert(result.records[i])) order.push_back(i);
+  for (std::size_t i = 0; i < result.records.size(); ++i)
+    if (!is_alert(result.records[i])) order.push_back(i);
+  for (std::size_t i : order) {
+    const FileRecord& r = result.records[i];
+    const RecordView view = record_view(r);
+    sink(record_event(result, run, r, view, live), {EventInfo::Kind::File, is_alert(r), &view, i, nullptr, view.path});
   }
-  for (const auto& s : result.skipped) {
-    ordered_json ev = event_base(result, run, "event", "trustscan.skipped");
-    ev["event"]["category"] = {"file"};
-    ev["event"]["type"] = {"info"};
-    ev["event"]["action"] = "file-skipped";
-    ev["file"] = {{"path", safe(s.path)}};
-    ev["trustscan"] = {{"skip_reason", std::string(discover::to_string(s.reason))}, {"skip_detail", safe(s.detail)}};
-    sink(std::move(ev));
-  }
-  for (const auto& e : result.errors) {
-    ordered_json ev = event_base(result, run, "pipeline_error", "trustscan.error");
-    ev["event"]["outcome"] = "failure";
-    ev["file"] = {{"path", safe(e.path)}};
-    ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
-    sink(std::move(ev));
-  }
-  // A registered service whose file is not in the image: Windows would try to load it.
-  if (result.windows)
-    for (const auto& image : result.windows->images)
-      for (const auto& reg : image.services) {
-        if (reg.file_status != pipeline::ServiceFileStatus::Missing) continue;
-        ordered_json ev = event_base(result, run, "event", "trustscan.service");
-        ev["event"]["category"] = windows::is_driver(reg.service.type) ? ordered_json{"driver", "configuration"}
-                                                                        : ordered_json{"configuration"};
-        ev["event"]["type"] = {"info"};
-        ev["event"]["action"] = "registered-file-missing";
-        if (reg.resolved) ev["file"] = {{"path", safe(reg.resolved->windows_form)}};
-        ev["trustscan"] = {{"windows", {{"image", safe(image.path)}, {"service", registered_service_json(reg)}}}};
-        sink(std::move(ev));
-      }
-  ordered_json ev = event_base(result, run, "state", "trustscan.summary");
-  ev["event"]["action"] = "scan-summary";
-  ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
-                     {"scan", scan_json(result, run)},
-                     {"summary", summary_json(result.summary)},
-                     {"suppressions", suppressions_json(result.suppressions)}};
-  if (auto w = windows_json(result); !w.is_null()) ev["trustscan"]["windows"] = std::move(w);
-  if (auto i = images_json(result); !i.is_null()) ev["trustscan"]["images"] = std::move(i);
-  sink(std::move(ev));
+  scan_events(result, run, sink);
 }
 
 ordered_json record_object(const FileRecord& r) { return record_json(r); }
@@ -597,6 +795,49 @@ ordered_json path_error_object(const discover::PathError& e) { return path_error
 
 ordered_json event_envelope(const ScanResult& r, const RunInfo& run, std::string_view kind, std::string_view dataset) {
   return event_base(r, run, kind, dataset);
+}
+
+std::string event_timestamp(const ScanResult& r) { return rfc3339(r.finished); }
+
+bool live_scan(const ScanResult& r) { return std::ranges::find(r.options.roots, std::string("/")) != r.options.roots.end(); }
+
+void compact_event(ordered_json& ev) {
+  if (!ev.contains("trustscan")) return;
+  for (const char* key : {"authenticode", "module_signature", "macho_signatures", "rules", "warnings"})
+    ev["trustscan"].erase(key);
+}
+
+Result<ReportHead> read_report_head(const ordered_json& doc) {
+  if (!doc.is_object() || !doc.contains("schema_version") || !doc["schema_version"].is_string())
+    return fail(Errc::Config, "not a trustscan JSON report (no schema_version)");
+  if (!doc.contains("files") || !doc["files"].is_array() || !doc.contains("scan") || !doc["scan"].is_object() ||
+      !doc["scan"].contains("roots") || !doc["scan"]["roots"].is_array())
+    return fail(Errc::Config, "not a trustscan JSON report (no files or scan.roots)");
+  const ordered_json& scan = doc["scan"];
+  ReportHead head;
+  head.schema_version = doc["schema_version"].get<std::string>();
+  for (const auto& root : scan["roots"])
+    if (root.is_string()) head.roots.push_back(root.get<std::string>());
+  if (scan.contains("end") && scan["end"].is_string()) head.end = scan["end"].get<std::string>();
+  head.baseline_mode = scan.contains("baseline");
+  return head;
+}
+
+Result<RecordView> read_record_view(const ordered_json& record) {
+  ViewReader rd;
+  const ViewReader::Node root{&record, ""};
+  RecordView v;
+  if (!record.is_object()) return fail(Errc::Config, "is not an object");
+  const ViewReader::Node file = rd.object(rd.at(root, "file"));
+  v.path = rd.text(rd.at(file, "path"));
+  v.name = rd.text(rd.at(file, "name"));
+  v.size = rd.count(rd.at(file, "size"));
+  v.mtime = rd.optional_text(rd.at(file, "mtime", false));
+  v.sha256 = rd.optional_text(rd.at(rd.object(rd.at(file, "hash", false)), "sha256", false));
+  if (auto cs = rd.object(rd.at(file, "code_signature", false))) v.signature = read_code_signature(rd, cs);
+  if (auto t = rd.object(rd.at(root, "trustscan"))) read_trustscan_fields(rd, t, v);
+  if (!rd.error().empty()) return fail(Errc::Config, rd.error());
+  return v;
 }
 
 std::string dump_json(const ordered_json& j, int indent) { return kDump(j, indent); }

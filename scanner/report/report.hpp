@@ -13,11 +13,9 @@
 namespace trustscan::report {
 
 /// Version of the JSON report layout; bump the minor for additions, the major for changes.
-inline constexpr std::string_view kSchemaVersion = "1.3.0";
+inline constexpr std::string_view kSchemaVersion = "1.4.0";
 /// Elastic Common Schema version the NDJSON events follow.
 inline constexpr std::string_view kEcsVersion = "8.11.0";
-
-enum class OutputFormat { Table, Json, Ndjson, Cef };
 
 class BaselineDiff;  // report/baseline.hpp
 
@@ -28,6 +26,8 @@ struct RunInfo {
   /// Baseline mode (--baseline): every writer reports only new, changed and gone records.
   const BaselineDiff* baseline = nullptr;
 };
+
+// The writers; report/formats.hpp lists them as the output formats.
 
 /// One JSON document: scan metadata, summary, records, skipped paths, errors.
 void write_json(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);

@@ -41,11 +41,13 @@ ordered_json authenticode_signature_json(const verify::Signature& s) {
                  {"computed_digest", s.computed_digest_hex},
                  {"signer", cert_json(s.signer)},
                  {"chain", chain},
+                 {"anchor_set", safe(s.anchor_set)},
                  {"verification_time_source", s.verification_time_source}};
   if (s.signing_time) j["signing_time"] = *s.signing_time;
   if (s.timestamp) j["timestamp"] = *s.timestamp;
   if (s.timestamp_authority) j["timestamp_authority"] = safe(*s.timestamp_authority);
   if (!s.timestamp_kind.empty()) j["timestamp_kind"] = s.timestamp_kind;
+  if (!s.timestamp_anchor_set.empty()) j["timestamp_anchor_set"] = safe(s.timestamp_anchor_set);
   if (!s.program_name.empty()) j["program_name"] = safe(s.program_name);
   if (!s.more_info_url.empty()) j["more_info_url"] = safe(s.more_info_url);
   j["errors"] = errors_json(s.errors);
@@ -101,27 +103,31 @@ ordered_json macho_signature_json(const verify::Signature& s) {
   if (m.first_bad_page) j["first_bad_page"] = *m.first_bad_page;
   if (s.timestamp) j["timestamp"] = *s.timestamp;
   if (!s.verification_time_source.empty()) j["verification_time_source"] = s.verification_time_source;
+  if (!s.anchor_set.empty()) j["anchor_set"] = s.anchor_set;
   if (!m.unverified_special_slots.empty()) j["unverified_special_slots"] = m.unverified_special_slots;
   return j;
 }
 
+bool is_authenticode(const verify::Signature& s) {
+  return s.source == verify::SignatureSource::Embedded || s.source == verify::SignatureSource::Catalog;
+}
+
 /// The ECS identity fields of the signature that stands for the file.
 void add_ecs_identity(const verify::Signature& s, ordered_json& j) {
-  using verify::SignatureSource;
   if (const verify::MachODetails* m = s.macho()) {
     if (!m->identifier.empty()) j["signing_id"] = safe(m->identifier);
     if (!m->team_id.empty()) j["team_id"] = safe(m->team_id);
   }
   // Authenticode names a signer and a digest even when they are empty; the other kinds only when
   // they have one.
-  const bool authenticode = s.source == SignatureSource::Embedded || s.source == SignatureSource::Catalog;
-  if (std::string name = signer_name(s); !name.empty() || authenticode) j["subject_name"] = safe(name);
+  const bool authenticode = is_authenticode(s);
+  if (auto name = ecs_subject_name(s)) j["subject_name"] = std::move(*name);
   const std::string& digest = s.catalog() ? s.catalog()->listed_algorithm : s.digest_algorithm;
   if (!digest.empty() || authenticode) j["digest_algorithm"] = digest;
   if (s.timestamp) j["timestamp"] = *s.timestamp;
   if (authenticode) {
     if (!s.signer.thumbprint_sha256.empty()) j["thumbprint_sha256"] = s.signer.thumbprint_sha256;
-    j["source"] = std::string(to_string(s.source));
+    j["source"] = *ecs_source(s);
   }
   if (const verify::CatalogDetails* c = s.catalog()) j["catalog"] = safe(c->catalog_path);
 }
@@ -136,6 +142,17 @@ std::string signer_name(const verify::Signature& s) {
     case verify::SignatureSource::Catalog: break;
   }
   return s.signer.subject_cn.empty() ? s.signer.subject_o : s.signer.subject_cn;
+}
+
+std::optional<std::string> ecs_subject_name(const verify::Signature& s) {
+  std::string name = signer_name(s);
+  if (name.empty() && !is_authenticode(s)) return std::nullopt;
+  return safe(name);
+}
+
+std::optional<std::string> ecs_source(const verify::Signature& s) {
+  if (!is_authenticode(s)) return std::nullopt;
+  return std::string(to_string(s.source));
 }
 
 ordered_json code_signature_ecs(const record::FileRecord& r) {

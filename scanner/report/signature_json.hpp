@@ -4,6 +4,9 @@
 /// file's signature as verify decided it (record::FileRecord::signature), and the full detail of
 /// every signature under `trustscan.*`, one emitter per signature source.
 
+#include <optional>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "record/file_record.hpp"
@@ -22,5 +25,14 @@ void add_signature_details(const record::FileRecord& r, nlohmann::ordered_json& 
 /// organisation or common name (Authenticode, catalogs), the key's subject (modules), the
 /// certificate's common name (Mach-O); "" when the signature names none.
 [[nodiscard]] std::string signer_name(const verify::Signature& s);
+
+/// `file.code_signature.subject_name` of the signature that stands for the file: its
+/// signer_name, made valid UTF-8 — written for Authenticode even when empty, for the other kinds
+/// only when there is one (nullopt: not written).
+[[nodiscard]] std::optional<std::string> ecs_subject_name(const verify::Signature& s);
+
+/// `file.code_signature.source` of the signature that stands for the file: "embedded" or
+/// "catalog" for Authenticode, nullopt (not written) for the other kinds.
+[[nodiscard]] std::optional<std::string> ecs_source(const verify::Signature& s);
 
 }  // namespace trustscan::report

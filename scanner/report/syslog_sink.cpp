@@ -14,7 +14,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <ctime>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -36,12 +35,6 @@ constexpr std::array<std::string_view, 24> kFacilities = {
 // RFC 5424 severities.
 constexpr int kCritical = 2, kError = 3, kWarning = 4, kNotice = 5, kInformational = 6;
 
-/// Details that datagram transports leave out: the full signature structures (certificate chains
-/// make a signed PE's record several KiB), YARA string offsets and parser warnings. Everything the
-/// event schema requires stays, and file.code_signature keeps the primary signature's verdict.
-constexpr std::string_view kCompactDrop[] = {"authenticode", "module_signature", "macho_signatures", "rules",
-                                             "warnings"};
-
 /// Printable US-ASCII (33-126) only, at most `max` characters, "-" (NILVALUE) when empty.
 std::string header_field(std::string_view s, std::size_t max) {
   std::string out;
@@ -50,40 +43,27 @@ std::string header_field(std::string_view s, std::size_t max) {
   return out.empty() ? "-" : out;
 }
 
-std::string now_rfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-
-std::string str(const ordered_json& j, const char* pointer) {
-  ordered_json::json_pointer p(pointer);
-  if (!j.contains(p) || !j.at(p).is_string()) return {};
-  return j.at(p).get<std::string>();
-}
-
 /// Syslog severity and MSGID of an event.
-std::pair<int, std::string_view> classify(const ordered_json& ev, const RunInfo& run) {
-  std::string dataset = str(ev, "/event/dataset");
-  if (dataset == "trustscan.file") {
-    if (str(ev, "/event/kind") == "alert") {
-      std::string sev = str(ev, "/trustscan/finding/severity");
-      int s = sev == "critical" ? kCritical : sev == "high" ? kError : sev == "medium" ? kWarning : kNotice;
-      return {s, "finding"};
+std::pair<int, std::string_view> classify(const EventInfo& info, const pipeline::ScanResult& result,
+                                          const RunInfo& run) {
+  using Kind = EventInfo::Kind;
+  switch (info.kind) {
+    case Kind::File: {
+      if (info.alert) {
+        const std::string sev = info.record && info.record->finding ? info.record->finding->severity.value_or("") : "";
+        int s = sev == "critical" ? kCritical : sev == "high" ? kError : sev == "medium" ? kWarning : kNotice;
+        return {s, "finding"};
+      }
+      const bool gone = info.delta && info.delta->change == BaselineChange::Gone;
+      return {gone ? kNotice : kInformational, "file"};
     }
-    return {str(ev, "/trustscan/baseline/change") == "gone" ? kNotice : kInformational, "file"};
+    case Kind::Skipped: return {kInformational, "skipped"};
+    case Kind::Error: return {kWarning, "error"};
+    case Kind::Service: return {kInformational, "service"};
+    case Kind::Summary: break;
   }
-  if (dataset == "trustscan.skipped") return {kInformational, "skipped"};
-  if (dataset == "trustscan.error") return {kWarning, "error"};
-  ordered_json::json_pointer count(run.baseline ? "/trustscan/summary/baseline/findings" : "/trustscan/summary/findings");
-  bool findings = ev.contains(count) && ev.at(count).is_number() && ev.at(count).get<std::uint64_t>() > 0;
-  return {findings ? kNotice : kInformational, "summary"};
+  const std::size_t findings = run.baseline ? run.baseline->impl().findings : result.summary.findings;
+  return {findings > 0 ? kNotice : kInformational, "summary"};
 }
 
 struct Message {
@@ -206,16 +186,15 @@ std::vector<Message> build_messages(const pipeline::ScanResult& result, const Ru
   std::string sd_origin = "[origin software=\"trustscan\" swVersion=\"" + sd_param_escape(run.tool_version) + "\"]";
   std::vector<Message> out;
   std::size_t sequence = 0;
-  report_events(result, run, [&](ordered_json&& ev) {
-    bool summary = str(ev, "/event/dataset") == "trustscan.summary";
-    if (!o.all && !summary && str(ev, "/event/kind") != "alert") return;
-    auto [severity, msgid] = classify(ev, run);
-    if (datagram && ev.contains("file") && ev.contains("trustscan"))
-      for (std::string_view k : kCompactDrop) ev["trustscan"].erase(std::string(k));
+  report_events(result, run, [&](ordered_json&& ev, const EventInfo& info) {
+    const bool summary = info.kind == EventInfo::Kind::Summary;
+    if (!o.all && !summary && !info.alert) return;
+    auto [severity, msgid] = classify(info, result, run);
+    if (datagram && info.kind == EventInfo::Kind::File) compact_event(ev);
     // meta sequenceId (RFC 5424 §7.3.1): 1, 2, ...; lets a receiver see datagrams that were lost.
     std::string sd = sd_origin + "[meta sequenceId=\"" + std::to_string(++sequence) + "\"]";
-    std::string what = summary ? "the summary" : str(ev, "/file/path");
-    out.push_back({rfc5424_message(o.facility, severity, now_rfc3339(), hostname, "trustscan", procid, msgid, sd,
+    std::string what = summary ? "the summary" : std::string(info.path);
+    out.push_back({rfc5424_message(o.facility, severity, rfc3339(std::chrono::system_clock::now()), hostname, "trustscan", procid, msgid, sd,
                                    dump_json(ev, -1)),
                    what});
   });

@@ -49,6 +49,24 @@ std::string maker(const FileRecord& r) {
   return "-";
 }
 
+/// Who made it, in `width` columns: the attributed vendor or publisher with its country
+/// ("Kaspersky (RU)", "Shenzhen Exa…Ltd. (CN)"), else who signed it or what the file says (maker).
+std::string vendor_column(const FileRecord& r, std::size_t width) {
+  if (!r.attribution || !r.attribution->attributed()) return elide_middle(terminal_safe(maker(r)), width);
+  const attribute::Attribution& a = *r.attribution;
+  const std::string cc = " (" + a.country.value_or("-") + ")";
+  return elide_middle(terminal_safe(a.name), width - cc.size()) + cc;
+}
+
+/// Whom a finding is about, for grouping: the vendor id, or the unlisted publisher's name.
+std::string subject_key(const policy::VerdictSubject& s) { return s.publisher() ? "publisher:" + s.name : s.vendor_id; }
+
+/// The group heading of a finding's subject: "Kaspersky (RU, antivirus)", "Shenzhen … (CN, publisher)".
+std::string subject_heading(const policy::VerdictSubject& s) {
+  return elide_middle(terminal_safe(s.name), 30) + " (" + s.country.value_or("-") + ", " +
+         (s.publisher() ? std::string("publisher") : s.category) + ")";
+}
+
 /// The file's signature status as verify decided it; "cat:" when a catalog stands for it.
 std::string signature(const FileRecord& r) {
   const verify::Signature* primary = r.primary_signature();
@@ -62,11 +80,31 @@ std::string counts(const std::map<std::string, std::uint64_t>& m) {
   return out.empty() ? "none" : out;
 }
 
+/// The evidence lines of a finding: what names its subject, and why a claim is one.
+void write_finding_evidence(const FileRecord& r, std::ostream& out) {
+  const policy::VerdictSubject& subject = r.verdict->subject;
+  std::string why;
+  for (const auto& e : r.attribution->evidence)
+    if (e.vendor == subject.vendor_id)  // the list's spelling is shorter than a full DN and says what matched
+      why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) +
+             (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
+             (!e.matched.empty() ? e.matched : e.vendor.empty() ? subject.name : e.value) + "' " +
+             std::string(attribute::to_string(e.tier));
+  out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
+  if (!subject.note.empty()) {
+    const std::string label(policy::to_string(subject.basis));  // claim, contradicted, verified
+    out << "    " << label << ": " << elide_middle(terminal_safe(subject.note), 94 - label.size()) << '\n';
+  }
+  for (const auto& sv : r.attribution->signing_services)
+    out << "    signing service: " << elide_middle(terminal_safe(sv.name), 60) << " (" << attribute::to_string(sv.tier)
+        << ")\n";
+}
+
 /// Findings grouped by vendor, the most severe vendor first: what the operator acts on.
 void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
   std::map<std::string, std::vector<const FileRecord*>> by_vendor;
   for (const auto& r : result.records)
-    if (r.verdict && r.verdict->flagged()) by_vendor[r.attribution->vendor].push_back(&r);
+    if (r.verdict && r.verdict->flagged()) by_vendor[subject_key(r.verdict->subject)].push_back(&r);
   const pipeline::ScanSummary& s = result.summary;
   out << "FINDINGS (" << s.findings << (s.suppressed ? ", " + std::to_string(s.suppressed) + " suppressed" : "")
       << ")  policy: " << elide_middle(terminal_safe(result.policy_name), 60) << '\n';
@@ -81,11 +119,10 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
     return w;
   };
   std::ranges::stable_sort(groups, [&](const auto& a, const auto& b) { return worst(a) > worst(b); });
-  for (auto& [vendor, records] : groups) {
-    const attribute::Attribution& a = *records.front()->attribution;
+  for (auto& [key, records] : groups) {
+    const policy::VerdictSubject& subject = records.front()->verdict->subject;
     const policy::MatchedRule& rule = records.front()->verdict->rules.front();
-    std::string head = elide_middle(terminal_safe(a.name), 30) + " (" + a.country.value_or("-") + ", " + a.category +
-                       ")  rule " + rule.rule_id + ": ";
+    std::string head = subject_heading(subject) + "  rule " + rule.rule_id + ": ";
     std::size_t used = 0;
     for (unsigned char ch : head) used += (ch & 0xc0) != 0x80;
     out << "\n" << head << elide_middle(terminal_safe(rule.reason), used < 90 ? 100 - used : 10) << '\n';
@@ -97,15 +134,9 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
       std::string privilege = r->binary ? std::string(to_string(*r->privilege())) : "unknown";
       std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
       out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
-          << pad(std::string(to_string(r->attribution->confidence)), 7)
+          << pad(std::string(to_string(r->verdict->subject.confidence)), 7)
           << elide_middle(terminal_safe(r->file.path), 49) << '\n';
-      std::string why;
-      for (const auto& e : r->attribution->evidence)
-        if (e.vendor == vendor)  // the list's spelling is shorter than a full DN and says what matched
-          why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) +
-                 (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
-                 (e.matched.empty() ? e.value : e.matched) + "'";
-      out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
+      write_finding_evidence(*r, out);
       if (r->image)
         out << "    image: " << elide_middle(terminal_safe(image::describe(r->image->volume)), 75)  // path names the image
             << (r->file.deleted ? ", deleted file" : "") << '\n';
@@ -185,6 +216,20 @@ void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
   out << '\n';
 }
 
+/// One line: the Authenticode anchor sets and when the data sets they came from were imported
+/// (the JSON report has the provenance; docs/datasets.md).
+void write_trust(const pipeline::ScanResult& result, std::ostream& out) {
+  std::string sets;
+  for (const auto& a : result.anchor_sets) {
+    std::string what = std::to_string(a.anchors);
+    for (const auto& d : result.datasets)
+      if (d.name == a.name) what += ", imported " + d.imported_at.substr(0, 10);
+    if (a.name == "trustscan-builtin") what += ", no root program imported";
+    sets += (sets.empty() ? "" : ", ") + terminal_safe(a.name) + " (" + terminal_safe(what) + ")";
+  }
+  out << "trust anchors: " << elide_middle(sets, 85) << '\n';
+}
+
 }  // namespace
 
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
@@ -201,6 +246,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
   out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
+  write_trust(result, out);
   if (!result.complete()) {
     out << "INCOMPLETE SCAN:";
     if (result.interrupted_by) {
@@ -227,12 +273,12 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
     if (r.binary && r.privilege() != Privilege::User) privileged.push_back(&r);
   out << "KERNEL- AND BOOT-PRIVILEGED BINARIES (" << privileged.size() << ")\n";
   if (!privileged.empty()) {
-    out << pad("PRIV", 7) << pad("TYPE", 16) << pad("SIGNATURE", 12) << pad("SIGNER / COMPANY", 22) << "PATH\n";
+    out << pad("PRIV", 7) << pad("TYPE", 16) << pad("SIGNATURE", 12) << pad("VENDOR (CC) / SIGNER", 22) << "PATH\n";
     for (std::size_t i = 0; i < privileged.size() && i < kMaxRows; ++i) {
       const FileRecord& r = *privileged[i];
       out << pad(std::string(to_string(*r.privilege())), 7)
           << pad(std::string(to_string(r.classification.type)), 16) << pad(signature(r), 12)
-          << pad(elide_middle(terminal_safe(maker(r)), 21), 22) << elide_middle(terminal_safe(r.file.path), kPathWidth)
+          << pad(vendor_column(r, 21), 22) << elide_middle(terminal_safe(r.file.path), kPathWidth)
           << '\n';
     }
     if (privileged.size() > kMaxRows)

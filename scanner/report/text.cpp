@@ -1,6 +1,7 @@
 #include "report/text.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace trustscan::report {
 namespace {
@@ -90,6 +91,27 @@ std::string elide_middle(std::string_view s, std::size_t width) {
     return s.size();
   };
   return std::string(s.substr(0, byte_at(keep_head))) + "…" + std::string(s.substr(byte_at(count - keep_tail)));
+}
+
+std::string_view base_name(std::string_view path) noexcept {
+  auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string rfc3339(const discover::Timestamp& t) {
+  auto secs = static_cast<std::time_t>(t.sec);
+  auto ms = static_cast<int>(t.nsec / 1'000'000);
+  std::tm tm{};
+  if (!gmtime_r(&secs, &tm)) return {};  // year beyond int: the field is left out
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  return rfc3339(discover::Timestamp{ns / 1'000'000'000, static_cast<std::uint32_t>(ns % 1'000'000'000)});
 }
 
 }  // namespace trustscan::report

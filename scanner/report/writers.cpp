@@ -101,7 +101,7 @@ void write_json(const pipeline::ScanResult& result, const RunInfo& run, std::ost
 }
 
 void write_ndjson(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
-  report_events(result, run, [&out](nlohmann::ordered_json&& ev) { out << dump_json(ev, -1) << '\n'; });
+  report_events(result, run, [&out](nlohmann::ordered_json&& ev, const EventInfo&) { out << dump_json(ev, -1) << '\n'; });
 }
 
 }  // namespace trustscan::report

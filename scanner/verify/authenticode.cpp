@@ -1,5 +1,6 @@
 #include "verify/authenticode.hpp"
 
+#include "core/bytes.hpp"
 #include "core/utf16.hpp"
 
 #include <openssl/err.h>
@@ -26,6 +27,7 @@ using detail::attribute_values;
 using detail::DerReader;
 using detail::md_of;
 using detail::oid_is;
+using detail::oid_text;
 using detail::sequence_bytes;
 using detail::to_hex;
 using Bytes = std::span<const std::uint8_t>;
@@ -61,14 +63,6 @@ struct Candidate {
   }
 };
 
-std::uint32_t le32(Bytes b, std::size_t at) {
-  return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
-         static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
-}
-std::uint16_t le16(Bytes b, std::size_t at) {
-  return static_cast<std::uint16_t>(b[at] | b[at + 1] << 8);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Attributes
 
@@ -81,11 +75,6 @@ X509_ATTRIBUTE* find_attribute(const STACK_OF(X509_ATTRIBUTE) * attrs, std::stri
   return nullptr;
 }
 
-std::string oid_text(const ASN1_OBJECT* obj) {
-  std::array<char, 128> buf{};
-  const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
-  return n > 0 ? std::string(buf.data(), std::min<std::size_t>(n, buf.size() - 1)) : "?";
-}
 
 // ---------------------------------------------------------------------------------------------
 // SpcSpOpusInfo strings
@@ -139,8 +128,9 @@ void read_opus_info(Bytes der, Signature& info) {
 // Parsing
 
 /// Parses one PKCS#7 SignedData holding an SpcIndirectDataContent, then its nested signatures.
+/// `consumed` (when given) receives how many bytes of `der` the PKCS#7 occupies (0 if unparsable).
 void parse_signed_data(Bytes der, int parent, int depth, std::vector<Candidate>& out,
-                       std::vector<std::string>& warnings) {
+                       std::vector<std::string>& warnings, std::size_t* consumed = nullptr) {
   if (out.size() >= kMaxSignatures) {
     warnings.push_back("more than " + std::to_string(kMaxSignatures) +
                        " signatures: the rest were not verified");
@@ -154,6 +144,7 @@ void parse_signed_data(Bytes der, int parent, int depth, std::vector<Candidate>&
   const unsigned char* p = der.data();
   c.p7.reset(der.empty() ? nullptr : d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
   ERR_clear_error();
+  if (consumed != nullptr) *consumed = c.p7 ? static_cast<std::size_t>(p - der.data()) : 0;
   [&] {
     if (!c.p7) return c.fail("signature is not a PKCS#7 structure");
     if (!PKCS7_type_is_signed(c.p7.get()) || c.p7->d.sign == nullptr)
@@ -226,6 +217,24 @@ void parse_signed_data(Bytes der, int parent, int depth, std::vector<Candidate>&
   }
 }
 
+/// CVE-2013-3900: content hidden in a WIN_CERTIFICATE after its signature, where no hash covers
+/// it. Up to 7 zero bytes are the entry's alignment (signers count them in dwLength); more, or
+/// any non-zero byte, set CertificatePadding on the signatures parsed from the entry.
+void check_padding(Bytes content, std::size_t consumed, const std::string& where,
+                   std::span<Candidate> parsed) {
+  if (consumed == 0 || consumed >= content.size() || parsed.empty()) return;
+  const Bytes slack = content.subspan(consumed);
+  const bool zeros = std::ranges::all_of(slack, [](std::uint8_t b) { return b == 0; });
+  if (slack.size() < 8 && zeros) return;
+  const std::string message = where + ": " + std::to_string(slack.size()) + " bytes" +
+                              (zeros ? "" : ", not all zero,") +
+                              " after the signature inside the entry (certificate padding, CVE-2013-3900)";
+  for (Candidate& c : parsed) {
+    add_flag(c.info.flags, VerifyFlag::CertificatePadding);
+    c.info.errors.push_back(message);
+  }
+}
+
 /// Walks the WIN_CERTIFICATE entries of the certificate table.
 void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
                              std::vector<std::string>& warnings) {
@@ -243,16 +252,20 @@ void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
   std::size_t pos = 0;
   int entry = 0;
   while (table.size() - pos >= kWinCertHeaderSize && out.size() < kMaxSignatures) {
-    const std::uint32_t length = le32(table, pos);
-    const std::uint16_t type = le16(table, pos + 6);
+    // WIN_CERTIFICATE: dwLength, wRevision, wCertificateType (inside: the loop condition).
+    const std::uint32_t length = read_le<std::uint32_t>(table, pos).value_or(0);
+    const std::uint16_t type = read_le<std::uint16_t>(table, pos + 6).value_or(0);
     const std::string where = "WIN_CERTIFICATE entry " + std::to_string(entry);
     if (length < kWinCertHeaderSize || length > table.size() - pos) {
       malformed_entry(where + ": length " + std::to_string(length) + " does not fit the table");
       return;
     }
     if (type == kWinCertTypePkcsSignedData) {
-      parse_signed_data(table.subspan(pos + kWinCertHeaderSize, length - kWinCertHeaderSize), -1, 0,
-                        out, warnings);
+      const Bytes content = table.subspan(pos + kWinCertHeaderSize, length - kWinCertHeaderSize);
+      const std::size_t first = out.size();
+      std::size_t consumed = 0;
+      parse_signed_data(content, -1, 0, out, warnings, &consumed);
+      check_padding(content, consumed, where, std::span(out).subspan(first));
     } else {
       malformed_entry(where + ": unsupported certificate type " + std::to_string(type));
     }
@@ -271,13 +284,14 @@ void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
 // ---------------------------------------------------------------------------------------------
 // Verification
 
-SignatureStatus status_for(VerifyFlags flags, bool malformed) {
+SignatureStatus status_for(VerifyFlags flags, bool malformed, bool strict_padding) {
   if (malformed) return SignatureStatus::Malformed;
-  constexpr VerifyFlags kInvalid =
-      detail::flags_of({VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
-                        VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
-                        VerifyFlag::ChainError, VerifyFlag::UnknownKey, VerifyFlag::BadPageHash});
+  constexpr VerifyFlags kInvalid = detail::flags_of(
+      {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired, VerifyFlag::NotYetValid,
+       VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked, VerifyFlag::ChainError, VerifyFlag::UnknownKey,
+       VerifyFlag::BadPageHash, VerifyFlag::TrailingData});
   if (flags & kInvalid) return SignatureStatus::Invalid;
+  if (strict_padding && has_flag(flags, VerifyFlag::CertificatePadding)) return SignatureStatus::Invalid;
   if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;
   return SignatureStatus::Valid;
 }
@@ -347,11 +361,12 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.flags |= chain.flags;
     add_errors(chain.errors);
     info.chain = std::move(chain.chain);
+    info.anchor_set = std::move(chain.anchor_set);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   } else if (ctx.trust == nullptr || !ctx.trust->checks_revocation()) {
     add_flag(info.flags, VerifyFlag::RevocationNotChecked);
   }
-  info.status = status_for(info.flags, false);
+  info.status = status_for(info.flags, false, ctx.strict_padding);
 }
 
 }  // namespace
@@ -379,11 +394,13 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
   if (ranges->has_certificate_table) {
     const auto& table = layout.certificate_table;
     parse_certificate_table(bytes.subspan(table.offset, table.size), candidates, result.warnings);
+    // Unsigned content appended to a signed file: every signature of the file is concerned.
     const std::uint64_t after = bytes.size() - (table.offset + table.size);
-    if (after != 0)
-      result.warnings.push_back(
-          std::to_string(after) +
-          " bytes after the certificate table are not covered by any signature");
+    for (Candidate& c : after != 0 ? std::span(candidates) : std::span<Candidate>{}) {
+      add_flag(c.info.flags, VerifyFlag::TrailingData);
+      c.info.errors.push_back(std::to_string(after) +
+                              " bytes after the certificate table, outside every hashed range");
+    }
   }
 
   // One pass over the file for SHA-1, SHA-256 and every other algorithm a signature names.

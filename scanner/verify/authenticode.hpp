@@ -15,7 +15,13 @@
 ///  5. The signer's chain up to an anchor of the TrustStore, at the verified timestamp time if
 ///     there is one, else at VerifyContext::now_unix            -> Expired, NotYetValid,
 ///     UntrustedRoot, ChainError, Revoked (+ RevocationNotChecked without a CRL directory)
+///     A CA of the path that carries an EKU extension must allow code signing too (as Windows
+///     intersects the usages of the whole path)                                -> NoCodeSigningEku
 ///  6. MD5 as image or signer digest                      -> WeakDigest (informational)
+///  7. Bytes after the certificate table (outside every hashed range)  -> TrailingData, on every
+///     signature of the file
+///  8. Data inside a WIN_CERTIFICATE after its PKCS#7 beyond 7 zero bytes of alignment, or non-zero
+///     alignment bytes (CVE-2013-3900)  -> CertificatePadding, on the entry's signatures
 ///
 /// Signatures found: every WIN_CERTIFICATE entry of the certificate table (dual-signed UEFI images
 /// such as Debian's shimx64.efi carry two) and, recursively, every nested signature
@@ -24,7 +30,8 @@
 /// Status of one signature:
 ///  - Malformed: its structure could not be parsed (flag Malformed; others may be set)
 ///  - Invalid:   any of BadDigest, BadSignature, Expired, NotYetValid, NoCodeSigningEku, Revoked,
-///               ChainError, UnknownKey
+///               ChainError, UnknownKey, TrailingData; CertificatePadding with
+///               VerifyContext::strict_padding
 ///  - Untrusted: integrity verified, but the chain does not end at an anchor (UntrustedRoot only)
 ///  - Valid:     integrity verified and chained to an anchor at the verification time
 /// Nothing is ever Valid without a chain to an anchor. The file's status is its primary
@@ -63,8 +70,8 @@ struct AuthenticodeResult {
   AuthenticodeHashes hashes;
   /// Primary first, then the rest depth-first; each of source SignatureSource::Embedded.
   std::vector<Signature> signatures;
-  /// Observations that are not signature problems: bytes after the certificate table (not
-  /// covered by any signature), limits that cut the walk short, an unusable layout.
+  /// Observations that are not signature problems: limits that cut the walk short, an unusable
+  /// layout.
   std::vector<std::string> warnings;
 
   /// The primary signature, or nullptr when unsigned.
@@ -94,6 +101,9 @@ struct VerifyContext {
   /// "Now" for signatures without a valid timestamp, seconds since the epoch (an injected clock,
   /// so that tests and reports are reproducible).
   std::int64_t now_unix = 0;
+  /// CertificatePadding makes a signature Invalid (--strict-padding; Windows with
+  /// EnableCertPaddingCheck). Without it the flag is reported and the status left as it is.
+  bool strict_padding = false;
 };
 
 /// Verifies every Authenticode signature of the PE `file`, whose offsets parse/ recorded in

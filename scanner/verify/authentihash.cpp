@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/bytes.hpp"
 #include "verify/authentihash_impl.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/x509_util.hpp"
@@ -16,10 +17,9 @@ Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout&
   r.checksum_offset = layout.checksum_offset;
   r.security_entry_offset = layout.security_dir_offset;
   // Each test is written so that no addition can overflow (offsets come from hostile files).
-  if (r.checksum_offset == 0 || r.checksum_offset > file_size || file_size - r.checksum_offset < 4)
+  if (r.checksum_offset == 0 || !in_bounds(file_size, r.checksum_offset, 4))
     return fail(Errc::Malformed, "PE CheckSum field lies outside the file");
-  if (r.security_entry_offset < r.checksum_offset + 4 || r.security_entry_offset > file_size ||
-      file_size - r.security_entry_offset < 8)
+  if (r.security_entry_offset < r.checksum_offset + 4 || !in_bounds(file_size, r.security_entry_offset, 8))
     return fail(Errc::Malformed, "PE certificate table directory entry lies outside the file");
 
   const auto& table = layout.certificate_table;
@@ -27,7 +27,7 @@ Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout&
   if (r.has_certificate_table) {
     if (table.offset < r.security_entry_offset + 8)
       return fail(Errc::Malformed, "certificate table starts inside the PE headers");
-    if (table.offset > file_size || file_size - table.offset < table.size)
+    if (!in_bounds(file_size, table.offset, table.size))
       return fail(Errc::Malformed, "certificate table extends past the end of the file");
     r.end = table.offset;
   } else {
@@ -51,7 +51,7 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
     ctxs.push_back(std::move(ctx));
   }
   // Feed every context from the same chunk, so the file is traversed once and stays in cache.
-  constexpr std::size_t kChunk = 256 * 1024;
+  constexpr std::size_t kChunk = std::size_t{256} << 10;
   auto feed = [&](std::uint64_t from, std::uint64_t to) {
     for (std::uint64_t pos = from; pos < to;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to - pos));
@@ -63,8 +63,8 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
   feed(ranges.checksum_offset + 4, ranges.security_entry_offset);
   feed(ranges.security_entry_offset + 8, ranges.end);
   if (ranges.padding != 0) {
-    static constexpr std::array<std::uint8_t, 8> kZeros{};
-    for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), kZeros.data(), ranges.padding);
+    static constexpr std::array<std::uint8_t, kPageHashPageSize> kZeros{};
+    for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), kZeros.data(), std::min<std::uint64_t>(ranges.padding, kZeros.size()));
   }
 
   std::vector<std::vector<std::uint8_t>> out;
@@ -81,15 +81,35 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
 
 }  // namespace detail
 
+namespace {
+
+Result<AuthenticodeHashes> sha1_and_sha256(std::span<const std::byte> file, const detail::ImageRanges& ranges) {
+  const std::array<const EVP_MD*, 2> mds{EVP_sha1(), EVP_sha256()};
+  auto digests = detail::image_digests(
+      {reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, ranges, mds);
+  if (!digests) return std::unexpected(digests.error());
+  return AuthenticodeHashes{detail::to_hex((*digests)[0]), detail::to_hex((*digests)[1])};
+}
+
+}  // namespace
+
+Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file, const parse::PeLayout& layout) {
+  auto ranges = detail::image_ranges(file.size(), layout);
+  if (!ranges) return std::unexpected(ranges.error());
+  const std::uint64_t headers = layout.size_of_headers;
+  if (headers > kPageHashPageSize) return fail(Errc::Unsupported, "PE headers larger than a page");
+  if (headers < ranges->security_entry_offset + 8 || headers > file.size())
+    return fail(Errc::Malformed, "SizeOfHeaders ends before the certificate table entry or past the file");
+  ranges->end = headers;
+  ranges->padding = kPageHashPageSize - headers;
+  return sha1_and_sha256(file, *ranges);
+}
+
 Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
                                                const parse::PeLayout& layout) {
   auto ranges = detail::image_ranges(file.size(), layout);
   if (!ranges) return std::unexpected(ranges.error());
-  const std::array<const EVP_MD*, 2> mds{EVP_sha1(), EVP_sha256()};
-  auto digests = detail::image_digests(
-      {reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, *ranges, mds);
-  if (!digests) return std::unexpected(digests.error());
-  return AuthenticodeHashes{detail::to_hex((*digests)[0]), detail::to_hex((*digests)[1])};
+  return sha1_and_sha256(file, *ranges);
 }
 
 }  // namespace trustscan::verify

@@ -17,6 +17,7 @@
 /// computed.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -31,5 +32,18 @@ namespace trustscan::verify {
 /// the headers or extends past the end of the file.
 [[nodiscard]] Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
                                                              const parse::PeLayout& layout);
+
+/// Page size of Authenticode page hashes.
+inline constexpr std::uint64_t kPageHashPageSize = 4096;
+
+/// The SHA-1 and SHA-256 of the image's first page as Authenticode page hashes (and Windows
+/// Defender Application Control's "Hash Page" rules) define it: the headers, [0, SizeOfHeaders),
+/// without CheckSum and the certificate-table entry, padded with zero bytes to 4096 — the first
+/// entry of the page-hash table `signtool` and `osslsigncode -ph` write. Fails (Errc::Malformed)
+/// as authenticode_hashes() does, and when the headers end before the certificate-table entry
+/// or past the end of the file; Errc::Unsupported when they are larger than a page (no such
+/// first-page hash is defined that trustscan could check).
+[[nodiscard]] Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file,
+                                                           const parse::PeLayout& layout);
 
 }  // namespace trustscan::verify

@@ -18,7 +18,7 @@ struct ImageRanges {
   std::uint64_t checksum_offset = 0;
   std::uint64_t security_entry_offset = 0;
   std::uint64_t end = 0;      ///< start of the certificate table, or the file size
-  std::uint64_t padding = 0;  ///< zero bytes appended (unsigned files only), 0..7
+  std::uint64_t padding = 0;  ///< zero bytes appended: 0..7 (unsigned files); up to a page (first-page hash)
   bool has_certificate_table = false;
 };
 

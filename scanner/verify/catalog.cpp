@@ -68,20 +68,6 @@ std::string digest_name_by_size(std::size_t bytes) {
   }
 }
 
-std::string oid_text(const ASN1_OBJECT* obj) {
-  std::array<char, 128> buf{};
-  const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
-  return n > 0 ? std::string(buf.data(), std::min<std::size_t>(n, buf.size() - 1)) : "?";
-}
-
-/// Dotted text of an OID given as a DER item (tag 0x06).
-std::string oid_text(const DerItem& item) {
-  const unsigned char* p = item.whole.data();
-  Asn1ObjectPtr obj(d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(item.whole.size())));
-  ERR_clear_error();
-  return obj ? oid_text(obj.get()) : "?";
-}
-
 /// UTF-16 to UTF-8 (little-endian unless `big_endian`); stops at a NUL.
 std::string utf16le_to_utf8(Bytes b, bool big_endian = false) {
   return utf16_to_utf8(std::as_bytes(b), big_endian ? ByteOrder::Big : ByteOrder::Little, detail::kMaxReportString);
@@ -147,8 +133,16 @@ void read_name_value(Bytes value_set, CatalogMember& m) {
   m.name_values.emplace_back(std::move(n), std::move(v));
 }
 
+/// Every value of an attribute's SET OF, as whole encodings.
+std::vector<std::vector<std::uint8_t>> values_of(Bytes value_set) {
+  std::vector<std::vector<std::uint8_t>> out;
+  DerReader values(value_set);
+  while (auto v = values.next()) out.emplace_back(v->whole.begin(), v->whole.end());
+  return out;
+}
+
 /// TrustedSubject ::= SEQUENCE { subjectIdentifier OCTET STRING, subjectAttributes SET OPTIONAL }
-bool read_member(const DerItem& subject, CatalogMember& m) {
+bool read_member(const DerItem& subject, CatalogMember& m, bool keep_attributes) {
   DerReader fields(subject.value);
   auto tag = fields.next_if(0x04);
   if (!tag || tag->value.size() > kMaxMemberTagSize) return false;
@@ -167,6 +161,8 @@ bool read_member(const DerItem& subject, CatalogMember& m) {
         read_indirect_data(values->value, m);
       else if (same(type->value, kDerCatNameValue))
         read_name_value(values->value, m);
+      else if (keep_attributes)
+        m.attributes.push_back({detail::oid_text_der(type->whole), values_of(values->value)});
     }
   }
   if (m.digest_hex.empty()) {
@@ -179,37 +175,46 @@ bool read_member(const DerItem& subject, CatalogMember& m) {
   return true;
 }
 
-std::optional<std::string> time_of(const DerItem& item) {
+std::optional<std::int64_t> time_of(const DerItem& item) {
   const unsigned char* p = item.whole.data();
   std::unique_ptr<ASN1_TIME, OpensslDeleter<ASN1_TIME_free>> t(
       d2i_ASN1_TIME(nullptr, &p, static_cast<long>(item.whole.size())));
   ERR_clear_error();
   if (!t) return std::nullopt;
-  auto unix_time = detail::to_unix(t.get());
-  if (!unix_time) return std::nullopt;
-  return detail::iso8601(*unix_time);
+  return detail::to_unix(t.get());
 }
+
+std::optional<std::string> iso_of(std::optional<std::int64_t> t) {
+  return t ? std::optional(detail::iso8601(*t)) : std::nullopt;
+}
+
+
 
 /// CertificateTrustList ::= SEQUENCE { version INTEGER OPTIONAL, subjectUsage SEQUENCE,
 ///   listIdentifier OCTET STRING OPTIONAL, sequenceNumber INTEGER OPTIONAL, ctlThisUpdate Time,
 ///   ctlNextUpdate Time OPTIONAL, subjectAlgorithm AlgorithmIdentifier,
 ///   trustedSubjects SEQUENCE OF TrustedSubject OPTIONAL, ctlExtensions [0] EXPLICIT OPTIONAL }
 /// `fields` = the contents octets of the CTL SEQUENCE.
-Result<void> read_ctl(Bytes fields_bytes, Catalog& cat) {
+Result<void> read_ctl(Bytes fields_bytes, Catalog& cat, bool keep_attributes) {
   DerReader fields(fields_bytes);
   (void)fields.next_if(0x02);
-  if (!fields.next_if(0x30)) return fail(Errc::Malformed, "CTL: subjectUsage missing");
+  auto usage = fields.next_if(0x30);
+  if (!usage) return fail(Errc::Malformed, "CTL: subjectUsage missing");
+  cat.subject_usage = detail::oid_list(usage->value);
   if (auto id = fields.next_if(0x04)) cat.list_identifier_hex = to_hex(id->value);
-  (void)fields.next_if(0x02);
+  if (auto sequence = fields.next_if(0x02)) cat.sequence_number_hex = to_hex(sequence->value);
   auto this_update = fields.next_if(0x17);
   if (!this_update) this_update = fields.next_if(0x18);
   if (!this_update) return fail(Errc::Malformed, "CTL: ctlThisUpdate missing");
-  cat.this_update = time_of(*this_update);
-  if (!fields.next_if(0x17)) (void)fields.next_if(0x18);
+  cat.this_update_unix = time_of(*this_update);
+  cat.this_update = iso_of(cat.this_update_unix);
+  auto next_update = fields.next_if(0x17);
+  if (!next_update) next_update = fields.next_if(0x18);
+  if (next_update) cat.next_update = iso_of(time_of(*next_update));
   auto algorithm = fields.next_if(0x30);
   if (!algorithm) return fail(Errc::Malformed, "CTL: subjectAlgorithm missing");
   DerReader alg(algorithm->value);
-  if (auto alg_oid = alg.next_if(0x06)) cat.subject_algorithm = oid_text(*alg_oid);
+  if (auto alg_oid = alg.next_if(0x06)) cat.subject_algorithm = detail::oid_text_der(alg_oid->whole);
   auto subjects = fields.next_if(0x30);
   if (!subjects) return {};  // an empty catalog
   DerReader list(subjects->value);
@@ -219,7 +224,7 @@ Result<void> read_ctl(Bytes fields_bytes, Catalog& cat) {
                   "CTL: more than " + std::to_string(kMaxCatalogMembers) + " members");
     auto subject = list.next_if(0x30);
     CatalogMember m;
-    if (!subject || !read_member(*subject, m))
+    if (!subject || !read_member(*subject, m, keep_attributes))
       return fail(Errc::Malformed,
                   "CTL: member " + std::to_string(cat.members.size()) + " cannot be decoded");
     cat.members.push_back(std::move(m));
@@ -264,7 +269,8 @@ SignatureStatus status_for(VerifyFlags flags) {
   return SignatureStatus::Valid;
 }
 
-void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, Signature& info) {
+void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, detail::LeafUsage usage,
+                      Signature& info) {
   STACK_OF(PKCS7_SIGNER_INFO)* signers = PKCS7_get_signer_info(p7);
   const int count = signers ? sk_PKCS7_SIGNER_INFO_num(signers) : 0;
   if (count < 1) {
@@ -291,11 +297,11 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, Signat
   // token or PKCS#9 countersignature decides when its chain is checked, as for Authenticode.
   const std::int64_t at = detail::evaluate_timestamp(p7, si, ctx, info);
   if (cert != nullptr) {
-    auto chain =
-        detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, detail::LeafUsage::CodeSigning);
+    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, usage);
     info.flags |= chain.flags;
     info.errors.insert(info.errors.end(), chain.errors.begin(), chain.errors.end());
     info.chain = std::move(chain.chain);
+    info.anchor_set = std::move(chain.anchor_set);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   }
   info.status = status_for(info.flags);
@@ -304,7 +310,7 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, Signat
 }  // namespace
 
 Result<Catalog> parse_catalog(std::span<const std::byte> der, std::string path,
-                              const VerifyContext& ctx) {
+                              const VerifyContext& ctx, const CtlOptions& options) {
   if (der.size() > kMaxCatalogSize)
     return fail(Errc::TooLarge, path + ": catalog of " + std::to_string(der.size()) +
                                     " bytes exceeds the limit of " +
@@ -356,12 +362,20 @@ Result<Catalog> parse_catalog(std::span<const std::byte> der, std::string path,
       return fail(Errc::Malformed, cat.path + ": CTL cannot be decoded");
     }
   }
-  if (auto ok = read_ctl(ctl_fields, cat); !ok)
+  if (auto ok = read_ctl(ctl_fields, cat, options.keep_attributes); !ok)
     return fail(ok.error().code, cat.path + ": " + ok.error().message);
 
   cat.signature.source = SignatureSource::Catalog;
   cat.signature.verification_time_source = "scan_time";
-  verify_signature(p7.get(), signed_content, ctx, cat.signature);
+  if (options.root_list) {
+    VerifyContext at_list_date = ctx;
+    if (cat.this_update_unix) at_list_date.now_unix = *cat.this_update_unix;
+    verify_signature(p7.get(), signed_content, at_list_date, detail::LeafUsage::RootListSigner, cat.signature);
+    if (cat.this_update_unix && cat.signature.verification_time_source == "scan_time")
+      cat.signature.verification_time_source = "this_update";
+  } else {
+    verify_signature(p7.get(), signed_content, ctx, detail::LeafUsage::CodeSigning, cat.signature);
+  }
   ERR_clear_error();
   return cat;
 }

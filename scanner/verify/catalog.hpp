@@ -44,6 +44,14 @@ inline constexpr std::size_t kMaxMemberAttributes = 64;
 /// A member tag (subjectIdentifier) longer than this makes the catalog malformed.
 inline constexpr std::size_t kMaxMemberTagSize = 1024;
 
+/// A member attribute that parse_catalog() does not decode itself, kept when CtlOptions asks for
+/// it (the properties of a root list entry: CERT_ENHKEY_USAGE_PROP_ID, ...).
+struct MemberAttribute {
+  std::string oid;  ///< dotted, e.g. "1.3.6.1.4.1.311.10.11.9"
+  /// Each value of the attribute's SET, as its whole DER encoding (tag, length, contents).
+  std::vector<std::vector<std::uint8_t>> values;
+};
+
 /// One TrustedSubject of the CTL.
 struct CatalogMember {
   /// Lower-case hex Authenticode hash this member stands for: from its SpcIndirectDataContent
@@ -55,6 +63,8 @@ struct CatalogMember {
   std::string file_name;  ///< CAT_NAMEVALUE "File" value (UTF-8), "" if absent
   /// Every CAT_NAMEVALUE (1.3.6.1.4.1.311.12.2.1) pair, name -> value (UTF-8).
   std::vector<std::pair<std::string, std::string>> name_values;
+  /// The other attributes, in order; only with CtlOptions::keep_attributes.
+  std::vector<MemberAttribute> attributes;
 };
 
 /// A parsed and verified catalog.
@@ -62,6 +72,10 @@ struct Catalog {
   std::string path;                 ///< as given to parse_catalog()
   std::string list_identifier_hex;  ///< CTL listIdentifier ("" if absent)
   std::optional<std::string> this_update;  ///< ctlThisUpdate, ISO-8601 UTC
+  std::optional<std::int64_t> this_update_unix;  ///< the same, Unix seconds
+  std::optional<std::string> next_update;  ///< ctlNextUpdate, ISO-8601 UTC, when present
+  std::vector<std::string> subject_usage;  ///< subjectUsage OIDs (catalogs: 1.3.6.1.4.1.311.12.1.1)
+  std::string sequence_number_hex;         ///< sequenceNumber, hex of its bytes ("" if absent)
   std::string subject_algorithm;    ///< dotted OID, e.g. "1.3.6.1.4.1.311.12.1.2"
   std::vector<CatalogMember> members;
   /// The catalog's own signature (source Catalog): signer, chain, status and flags as for
@@ -70,12 +84,25 @@ struct Catalog {
   std::vector<std::string> warnings;  ///< observations that are not signature problems
 };
 
+/// How parse_catalog() reads a certificate trust list that is not a plain catalog.
+struct CtlOptions {
+  /// Keep every member attribute other than SpcIndirectDataContent and CAT_NAMEVALUE in
+  /// CatalogMember::attributes.
+  bool keep_attributes = false;
+  /// Verify the signature as that of a root list (Microsoft's authroot.stl): the signer must
+  /// carry szOID_ROOT_LIST_SIGNER (1.3.6.1.4.1.311.10.3.9) instead of code signing, anchors are
+  /// not checked for a purpose, and without a timestamp the chain is verified at the list's
+  /// ctlThisUpdate (the list is dated and its signing certificates live about a year), which
+  /// signature.verification_time_source then names "this_update".
+  bool root_list = false;
+};
+
 /// Decodes the catalog `der` (the whole .cat file) and verifies its signature. Errors:
 /// Errc::TooLarge (size or member limit), Errc::Malformed (not PKCS#7 SignedData, content not a
 /// CTL, CTL not decodable). Signature problems are not errors: they are in Catalog::signature.
 /// Never throws on hostile input and never reads outside `der`.
 [[nodiscard]] Result<Catalog> parse_catalog(std::span<const std::byte> der, std::string path,
-                                            const VerifyContext& ctx);
+                                            const VerifyContext& ctx, const CtlOptions& options = {});
 
 /// One member of one catalog, as CatalogIndex::lookup() returns it.
 struct CatalogEntry {

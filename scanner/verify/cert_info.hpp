@@ -15,6 +15,23 @@ struct CertInfo {
   std::string subject_o;   ///< first organizationName of the subject
   std::string subject_ou;  ///< first organizationalUnitName of the subject (Apple: the Team ID)
   std::string subject_c;   ///< first countryName of the subject
+  std::string subject_st;  ///< first stateOrProvinceName of the subject
+  std::string subject_l;   ///< first localityName of the subject
+  /// Extended Validation subject attributes (CA/Browser Forum EV guidelines §9.2): where the
+  /// organisation is incorporated or registered — jurisdictionCountryName /
+  /// jurisdictionStateOrProvinceName / jurisdictionLocalityName (1.3.6.1.4.1.311.60.2.1.3/.2/.1),
+  /// its registration number (serialNumber, 2.5.4.5: not the certificate's serial number), its
+  /// organizationIdentifier (2.5.4.97, e.g. "VATDE-123456789") and businessCategory (2.5.4.15,
+  /// "Private Organization", "Government Entity", ...).
+  std::string jurisdiction_c;
+  std::string jurisdiction_st;
+  std::string jurisdiction_l;
+  std::string registration_number;
+  std::string organization_identifier;
+  std::string business_category;
+  /// certificatePolicies names the CA/Browser Forum EV code-signing policy 2.23.140.1.3 (or the
+  /// EV TLS policy 2.23.140.1.1): the CA vouches for the EV attributes above.
+  bool ev = false;
   std::string issuer;      ///< full issuer DN, same syntax as subject
   /// Serial number as lower-case hex of its magnitude bytes ("330000048498e212...").
   std::string serial_hex;
@@ -22,6 +39,12 @@ struct CertInfo {
   std::string not_after;          ///< ISO-8601 UTC
   std::string thumbprint_sha1;    ///< lower-case hex SHA-1 of the DER certificate
   std::string thumbprint_sha256;  ///< lower-case hex SHA-256 of the DER certificate
+  /// Lower-case hex digest of the DER tbsCertificate, made with the hash algorithm of the
+  /// certificate's own signature (sha1WithRSA: SHA-1, sha256WithRSA / ecdsa-with-SHA256: SHA-256,
+  /// SHA-384, SHA-512, MD5): the "TBS hash" by which Windows Defender Application Control policies
+  /// name a certificate (`<CertRoot Type="TBS" Value=...>`). Empty when the signature algorithm
+  /// names no such hash (Ed25519) or the certificate cannot be encoded.
+  std::string tbs_hash;
   friend bool operator==(const CertInfo&, const CertInfo&) = default;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <set>
 #include <tuple>
 
 #include "verify/openssl_ptr.hpp"
@@ -83,17 +84,150 @@ VerifyFlag flag_for(int error) {
   }
 }
 
+bool has_eku(X509* cert, std::string_view oid) {
+  auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
+  ERR_clear_error();
+  bool found = false;
+  for (int i = 0; ekus != nullptr && i < sk_ASN1_OBJECT_num(ekus); ++i)
+    found = found || oid_is(sk_ASN1_OBJECT_value(ekus, i), oid);
+  EXTENDED_KEY_USAGE_free(ekus);
+  return found;
+}
+
 bool leaf_usage_ok(X509* leaf, LeafUsage usage) {
   // X509_get_extended_key_usage returns all bits set when the extension is absent.
   const std::uint32_t xku = X509_get_extended_key_usage(leaf);
-  const bool has_eku = (X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) != 0;
+  const bool has_eku_extension = (X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) != 0;
   switch (usage) {
     case LeafUsage::CodeSigning:
-      return !has_eku || (xku & XKU_CODE_SIGN) != 0;
+      return !has_eku_extension || (xku & XKU_CODE_SIGN) != 0;
     case LeafUsage::TimeStamping:
-      return has_eku && (xku & XKU_TIMESTAMP) != 0;
+      return has_eku_extension && (xku & XKU_TIMESTAMP) != 0;
+    case LeafUsage::RootListSigner:
+      return has_eku(leaf, kOidRootListSigner);
   }
   return false;
+}
+
+/// Whether a CA certificate of the path allows `usage`: without an EKU extension it does not
+/// restrict (RFC 5280 leaves EKUs to end entities; Windows intersects the usages of every
+/// certificate of the path that carries them, anyExtendedKeyUsage allowing all).
+bool ca_allows(X509* ca, LeafUsage usage) {
+  if ((X509_get_extension_flags(ca) & EXFLAG_XKUSAGE) == 0) return true;
+  const std::uint32_t xku = X509_get_extended_key_usage(ca);
+  if ((xku & XKU_ANYEKU) != 0) return true;
+  switch (usage) {
+    case LeafUsage::CodeSigning: return (xku & XKU_CODE_SIGN) != 0;
+    case LeafUsage::TimeStamping: return (xku & XKU_TIMESTAMP) != 0;
+    case LeafUsage::RootListSigner: return true;  // Microsoft's CTL signing CAs are not checked
+  }
+  return true;
+}
+
+/// The purpose an anchor must allow for a chain verified for `usage`.
+std::string_view purpose_of(LeafUsage usage) {
+  switch (usage) {
+    case LeafUsage::CodeSigning: return kPurposeCodeSigning;
+    case LeafUsage::TimeStamping: return kPurposeTimeStamping;
+    case LeafUsage::RootListSigner: break;
+  }
+  return "";
+}
+
+/// One path-building run of OpenSSL against `store`.
+struct Attempt {
+  std::vector<Problem> problems;
+  std::vector<CertInfo> chain;
+  /// The CAs of `chain` (above the leaf) whose EKU extension does not allow the usage.
+  std::vector<std::string> cas_refusing_usage;
+  bool initialised = false;
+};
+
+Attempt build_path(X509_STORE* store, X509* leaf, STACK_OF(X509) * untrusted, std::int64_t at_unix,
+                   bool revocation, LeafUsage usage) {
+  Attempt attempt;
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store, leaf, untrusted) != 1) {
+    ERR_clear_error();
+    return attempt;
+  }
+  attempt.initialised = true;
+  Collector collector;
+  X509_STORE_CTX_set_app_data(ctx.get(), &collector);
+  X509_STORE_CTX_set_verify_cb(ctx.get(), collect_all);
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;  // any store certificate is an anchor
+  if (revocation) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+  X509_VERIFY_PARAM_set_flags(param, flags);
+  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at_unix));
+
+  (void)X509_verify_cert(ctx.get());  // verdict comes from the collected problems
+  ERR_clear_error();
+  attempt.problems = std::move(collector.problems);
+  if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
+    const int n = sk_X509_num(built);
+    for (int i = 0; i < n; ++i) {
+      X509* cert = sk_X509_value(built, i);
+      attempt.chain.push_back(cert_info(cert));
+      const CertInfo& info = attempt.chain.back();
+      if (i > 0 && !ca_allows(cert, usage))
+        attempt.cas_refusing_usage.push_back(info.subject_cn.empty() ? info.subject : info.subject_cn);
+    }
+  }
+  return attempt;
+}
+
+/// The leaf's extended key usage, and every CA's that carries one, must allow `usage`.
+void check_usage(X509* leaf, const Attempt& attempt, LeafUsage usage, ChainResult& result) {
+  const VerifyFlag flag = usage == LeafUsage::CodeSigning ? VerifyFlag::NoCodeSigningEku : VerifyFlag::ChainError;
+  const std::string_view what = usage == LeafUsage::CodeSigning    ? "code-signing"
+                                : usage == LeafUsage::TimeStamping ? "time-stamping"
+                                                                   : "root-list-signer";
+  if (!leaf_usage_ok(leaf, usage)) {
+    add_flag(result.flags, flag);
+    result.errors.push_back(std::string(usage == LeafUsage::TimeStamping ? "timestamp" : "signer") +
+                            " certificate lacks the " + std::string(what) + " extended key usage");
+  }
+  for (const std::string& ca : attempt.cas_refusing_usage) {
+    add_flag(result.flags, flag);
+    result.errors.push_back("CA certificate " + ca + " has extended key usages without " + std::string(what));
+  }
+}
+
+bool reaches_untrusted_root(const std::vector<Problem>& problems) {
+  return std::any_of(problems.begin(), problems.end(),
+                     [](const Problem& p) { return flag_for(p.error) == VerifyFlag::UntrustedRoot; });
+}
+
+/// The set of the first entry of the path's top certificate that allows the chain; "" (and
+/// `refusals` filled) when no entry does or the top is no anchor.
+std::string allowing_set(const TrustStore::Impl& trust, const std::string& top, std::string_view purpose,
+                         std::int64_t at_unix, std::optional<std::int64_t> leaf_not_before,
+                         std::vector<std::string>& refusals) {
+  auto it = trust.by_thumbprint.find(top);
+  if (it == trust.by_thumbprint.end()) return {};
+  for (std::size_t i : it->second) {
+    const TrustAnchor& anchor = trust.anchors[i];
+    auto refusal = anchor_refusal(anchor.policy, purpose, at_unix, leaf_not_before);
+    if (!refusal) return anchor.set;
+    const std::string who = anchor.name.empty() ? anchor.subject : anchor.name;
+    refusals.push_back("anchor " + who + " (" + anchor.set + ") does not anchor this chain: " + *refusal);
+  }
+  return {};
+}
+
+/// When a path stops below an anchor the purpose's store left out (its program entry never
+/// allows the purpose), says so: "untrusted" alone would hide that the root is known.
+void explain_left_out(const TrustStore::Impl& trust, const std::vector<CertInfo>& chain, std::string_view purpose,
+                      std::int64_t at_unix, std::optional<std::int64_t> leaf_not_before,
+                      std::vector<std::string>& refusals) {
+  if (chain.empty() || purpose.empty()) return;
+  for (const TrustAnchor& anchor : trust.anchors) {
+    if (anchor.subject != chain.back().issuer || may_anchor(anchor.policy, purpose)) continue;
+    if (auto refusal = anchor_refusal(anchor.policy, purpose, at_unix, leaf_not_before))
+      refusals.push_back("anchor " + (anchor.name.empty() ? anchor.subject : anchor.name) + " (" + anchor.set +
+                         ") does not anchor this chain: " + *refusal);
+  }
 }
 
 }  // namespace
@@ -112,68 +246,56 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
     result.errors.emplace_back("no signer certificate");
     return result;
   }
+  const std::string_view purpose = purpose_of(usage);
+  const bool revocation = trust != nullptr && trust->checks_revocation();
+  const std::optional<std::int64_t> leaf_not_before = to_unix(X509_get0_notBefore(leaf));
 
   // Without a trust store, still build what can be built (for the report) against an empty store.
-  X509StorePtr empty_store;
-  X509_STORE* store = nullptr;
-  if (trust != nullptr) {
-    store = trust->impl().store.get();
-  } else {
-    empty_store.reset(X509_STORE_new());
-    store = empty_store.get();
+  X509StorePtr store_owner(trust == nullptr ? X509_STORE_new() : nullptr);
+  X509_STORE* store = trust != nullptr ? trust->impl().store_for(purpose) : store_owner.get();
+  std::set<std::string> excluded;
+  std::vector<std::string> refusals;
+  Attempt attempt = build_path(store, leaf, untrusted, at_unix, revocation, usage);
+  while (trust != nullptr && attempt.initialised && !attempt.chain.empty() && !reaches_untrusted_root(attempt.problems)) {
+    const std::string& top = attempt.chain.back().thumbprint_sha256;
+    if (!trust->impl().by_thumbprint.contains(top)) break;
+    result.anchor_set = allowing_set(trust->impl(), top, purpose, at_unix, leaf_not_before, refusals);
+    if (!result.anchor_set.empty() || static_cast<int>(excluded.size()) >= kMaxAnchorRetries) break;
+    // Refused at this time: look for a path to another anchor; without one, report this path.
+    excluded.insert(top);
+    store_owner = trust->impl().store_without(purpose, excluded);
+    Attempt retry = build_path(store_owner.get(), leaf, untrusted, at_unix, revocation, usage);
+    if (!retry.initialised || retry.chain.empty() || reaches_untrusted_root(retry.problems)) break;
+    attempt = std::move(retry);
   }
-  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store, leaf, untrusted) != 1) {
-    ERR_clear_error();
+  if (!attempt.initialised) {
     add_flag(result.flags, VerifyFlag::ChainError);
     result.errors.emplace_back("cannot initialise certificate verification");
     return result;
   }
 
-  Collector collector;
-  X509_STORE_CTX_set_app_data(ctx.get(), &collector);
-  X509_STORE_CTX_set_verify_cb(ctx.get(), collect_all);
-  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-  unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;  // any store certificate is an anchor
-  const bool revocation = trust != nullptr && trust->checks_revocation();
-  if (revocation) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
-  X509_VERIFY_PARAM_set_flags(param, flags);
-  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at_unix));
-
-  (void)X509_verify_cert(ctx.get());  // verdict comes from the collected problems
-  ERR_clear_error();
-
-  for (const Problem& p : collector.problems) {
+  for (const Problem& p : attempt.problems) {
     add_flag(result.flags, flag_for(p.error));
     result.errors.push_back(std::string(X509_verify_cert_error_string(p.error)) + " (" +
                             (p.subject.empty() ? "depth " + std::to_string(p.depth) : p.subject) +
                             ")");
   }
-
-  // Report the path, and require independently that its top is one of our anchors.
-  if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
-    const int n = sk_X509_num(built);
-    for (int i = 0; i < n; ++i) result.chain.push_back(cert_info(sk_X509_value(built, i)));
+  // Report the path, and require independently that its top is one of our anchors and allows it.
+  result.chain = std::move(attempt.chain);
+  result.anchored = !result.anchor_set.empty() && !has_flag(result.flags, VerifyFlag::UntrustedRoot);
+  if (!result.anchored) {
+    // Why no anchor took the chain (a path found through another anchor needs no explaining).
+    result.anchor_set.clear();
+    if (refusals.empty() && trust != nullptr)
+      explain_left_out(trust->impl(), result.chain, purpose, at_unix, leaf_not_before, refusals);
+    result.errors.insert(result.errors.end(), refusals.begin(), refusals.end());
   }
-  result.anchored =
-      trust != nullptr && !result.chain.empty() &&
-      trust->impl().anchor_thumbprints.contains(result.chain.back().thumbprint_sha256) &&
-      !has_flag(result.flags, VerifyFlag::UntrustedRoot);
   if (!result.anchored && !has_flag(result.flags, VerifyFlag::UntrustedRoot)) {
     add_flag(result.flags, VerifyFlag::UntrustedRoot);
-    result.errors.emplace_back("chain does not end at a trust anchor");
+    if (refusals.empty()) result.errors.emplace_back("chain does not end at a trust anchor");
   }
 
-  if (!leaf_usage_ok(leaf, usage)) {
-    if (usage == LeafUsage::CodeSigning) {
-      add_flag(result.flags, VerifyFlag::NoCodeSigningEku);
-      result.errors.emplace_back("signer certificate lacks the code-signing extended key usage");
-    } else {
-      add_flag(result.flags, VerifyFlag::ChainError);
-      result.errors.emplace_back(
-          "timestamp certificate lacks the time-stamping extended key usage");
-    }
-  }
+  check_usage(leaf, attempt, usage, result);
   if (!revocation) add_flag(result.flags, VerifyFlag::RevocationNotChecked);
 
   narrow_by_validity(result.window, leaf, at_unix);

@@ -14,6 +14,8 @@
 #include <optional>
 #include <span>
 
+#include "core/bytes.hpp"
+
 namespace trustscan::verify::detail {
 
 /// One TLV item.
@@ -33,22 +35,24 @@ class DerReader {
   /// The next item, or std::nullopt if the bytes do not hold a complete, supported TLV
   /// (multi-byte tag, indefinite length, length past the end).
   [[nodiscard]] std::optional<DerItem> next() noexcept {
-    if (rest_.size() < 2) return std::nullopt;
-    const std::uint8_t tag = rest_[0];
-    if ((tag & 0x1F) == 0x1F) return std::nullopt;  // multi-byte tag numbers: never used here
-    std::size_t header = 2;
-    std::size_t length = rest_[1];
-    if (length & 0x80) {
-      const std::size_t count = length & 0x7F;
-      if (count == 0 || count > 4 || rest_.size() < 2 + count)
-        return std::nullopt;  // 0 = BER indefinite
-      length = 0;
-      for (std::size_t i = 0; i < count; ++i) length = (length << 8) | rest_[2 + i];
-      header += count;
+    ByteCursor c(rest_);
+    const auto tag = c.read<std::uint8_t>();
+    const auto first = c.read<std::uint8_t>();
+    if (!tag || !first) return std::nullopt;
+    if ((*tag & 0x1F) == 0x1F) return std::nullopt;  // multi-byte tag numbers: never used here
+    std::uint64_t length = *first;
+    if (*first & 0x80) {
+      const unsigned count = *first & 0x7F;
+      if (count == 0 || count > 4) return std::nullopt;  // 0 = BER indefinite
+      const auto long_form = read_uint(c.rest(), 0, count, ByteOrder::Big);
+      if (!long_form) return std::nullopt;
+      length = *long_form;
+      c.skip(count);
     }
-    if (length > rest_.size() - header) return std::nullopt;
-    DerItem item{tag, rest_.subspan(header, length), rest_.first(header + length)};
-    rest_ = rest_.subspan(header + length);
+    const auto value = c.take(length);
+    if (!value) return std::nullopt;
+    DerItem item{*tag, *value, rest_.first(c.position())};
+    rest_ = c.rest();
     return item;
   }
 

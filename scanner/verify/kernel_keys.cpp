@@ -15,6 +15,8 @@
 
 #include <openssl/err.h>
 
+#include "core/bytes.hpp"
+#include "verify/certificate_file.hpp"
 #include "verify/modsig_decompress.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/openssl_ptr.hpp"
@@ -47,35 +49,10 @@ class Fd {
   int fd_;
 };
 
-Error errno_error(const std::string& what) {
-  const int e = errno;
-  return Error{e == EACCES || e == EPERM ? Errc::PermissionDenied : Errc::Io, what + ": " + std::strerror(e)};
-}
-
 /// Opens `name` relative to `dirfd` without following a final symlink.
 Fd open_under(int dirfd, const char* name, bool directory) {
   const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (directory ? O_DIRECTORY : O_NONBLOCK);
   return Fd(::openat(dirfd, name, flags));
-}
-
-/// Reads a whole regular file from an open descriptor, refusing more than `max` bytes.
-Result<std::vector<std::byte>> read_all(int fd, std::uint64_t max, const std::string& path) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return std::unexpected(errno_error(path));
-  if (!S_ISREG(st.st_mode)) return fail(Errc::Unsupported, path + ": not a regular file");
-  if (static_cast<std::uint64_t>(st.st_size) > max)
-    return fail(Errc::TooLarge, path + ": larger than " + std::to_string(max >> 20) + " MiB");
-  std::vector<std::byte> data(static_cast<std::size_t>(st.st_size));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::unexpected(errno_error(path));
-    if (n == 0) break;  // file shrank while reading
-    done += static_cast<std::size_t>(n);
-  }
-  data.resize(done);
-  return data;
 }
 
 /// Sorted names in an open directory (fd is duplicated; the caller keeps its own).
@@ -95,11 +72,6 @@ std::vector<std::string> list_dir(int dirfd) {
   ::closedir(d);
   std::ranges::sort(names);
   return names;
-}
-
-std::uint32_t le32(std::span<const std::byte> b, std::size_t off) noexcept {
-  return std::to_integer<std::uint32_t>(b[off]) | std::to_integer<std::uint32_t>(b[off + 1]) << 8 |
-         std::to_integer<std::uint32_t>(b[off + 2]) << 16 | std::to_integer<std::uint32_t>(b[off + 3]) << 24;
 }
 
 bool starts_with(std::span<const std::byte> b, std::size_t off, std::string_view s) noexcept {
@@ -146,7 +118,7 @@ class CertificateFinder {
       }
       i = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - p);
       if (p[i + 1] == 0x82 && p[i + 4] == 0x30 && (p[i + 5] == 0x82 || p[i + 5] == 0x81)) {
-        const std::size_t len = (std::size_t{p[i + 2]} << 8 | p[i + 3]) + 4;
+        const std::size_t len = std::size_t{read_be<std::uint16_t>(std::span(buf_), i + 2).value_or(0)} + 4;
         if (len >= kMinCert && len > n - i && !final) break;  // wait for the rest of it
         if (len >= kMinCert && len <= n - i) {
           const unsigned char* q = p + i;
@@ -203,11 +175,13 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
   // where the compressed vmlinux starts (payload_offset, relative to the protected-mode code).
   std::optional<Error> header_error;
   if (image.size() >= 0x250 && starts_with(image, 0x202, "HdrS")) {
-    const unsigned version = std::to_integer<unsigned>(image[0x206]) | std::to_integer<unsigned>(image[0x207]) << 8;
-    unsigned setup_sects = std::to_integer<unsigned>(image[0x1f1]);
+    // Inside the image: its size was checked above.
+    const unsigned version = read_le<std::uint16_t>(image, 0x206).value_or(0);
+    unsigned setup_sects = read_le<std::uint8_t>(image, 0x1f1).value_or(0);
     if (setup_sects == 0) setup_sects = 4;
-    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 + le32(image, 0x248);
-    const std::uint64_t length = le32(image, 0x24c);
+    const std::uint64_t start = (std::uint64_t{setup_sects} + 1) * 512 +
+                                read_le<std::uint32_t>(image, 0x248).value_or(0);
+    const std::uint64_t length = read_le<std::uint32_t>(image, 0x24c).value_or(0);
     if (version >= 0x208 && length > 0 && start < image.size() && length <= image.size() - start) {
       auto p = scan_stream(image.subspan(start, length), cap, max_certs);
       if (p || p.error().code == Errc::TooLarge) return p;
@@ -216,7 +190,8 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
   }
   // arm64/riscv EFI zboot: "MZ" .. "zimg" at 4, payload offset/size at 8/12.
   if (image.size() >= 16 && starts_with(image, 0, "MZ") && starts_with(image, 4, "zimg")) {
-    const std::uint64_t start = le32(image, 8), length = le32(image, 12);
+    const std::uint64_t start = read_le<std::uint32_t>(image, 8).value_or(0);
+    const std::uint64_t length = read_le<std::uint32_t>(image, 12).value_or(0);
     if (length > 0 && start < image.size() && length <= image.size() - start) {
       auto p = scan_stream(image.subspan(start, length), cap, max_certs);
       if (p || p.error().code == Errc::TooLarge) return p;
@@ -307,51 +282,45 @@ x509_st* KernelKeyring::certificate(std::size_t index) const noexcept {
 }
 
 Result<std::size_t> KernelKeyring::add_certificate(std::span<const std::byte> pem_or_der, KernelKeySource source,
-                                                   std::string origin) {
-  auto certs = modsig::parse_certificates(pem_or_der);
-  if (certs.empty()) return fail(Errc::Malformed, origin + ": not an X.509 certificate (PEM or DER)");
+                                                   const std::string& origin) {
+  auto certs = parse_certificates(pem_or_der, origin);
+  if (!certs) return std::unexpected(certs.error());
   std::size_t added = 0;
-  for (auto& c : certs) added += impl_->add(std::move(c), source, origin) ? 1 : 0;
+  for (auto& c : *certs) added += impl_->add(std::move(c), source, origin) ? 1 : 0;
   return added;
 }
 
 KernelKeyLoadReport KernelKeyring::add_from_directory(const std::filesystem::path& dir) {
   KernelKeyLoadReport report;
-  // The operator named this directory: following its symlinks is their choice, unlike a scanned root.
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dfd) {
-    report.errors.push_back({dir.string(), errno_error(dir.string())});
+  // The operator named this directory: following its symlinks is their choice, unlike a scanned
+  // root. Every file is a candidate: key files have no fixed extension (signing_key.x509).
+  auto files = list_certificate_files(dir, {}, "module key");
+  if (!files) {
+    report.errors.push_back({dir.string(), std::move(files.error())});
     return report;
   }
-  for (const std::string& name : list_dir(dfd.get())) {
-    const std::string path = (dir / name).string();
-    Fd fd(::openat(dfd.get(), name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) {
-      report.errors.push_back({path, errno_error(path)});
-      continue;
-    }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) continue;  // not recursive
+  for (const auto& file : *files) {
+    const std::string path = file.string();
     report.files.push_back(path);
-    auto bytes = read_all(fd.get(), impl_->limits.max_file_size, path);
+    auto bytes = read_regular_file(file, impl_->limits.max_file_size);
     if (!bytes) {
       report.errors.push_back({path, std::move(bytes.error())});
       continue;
     }
-    const auto before = impl_->keys.size();
-    auto certs = modsig::parse_certificates(*bytes);
-    if (certs.empty()) {
-      report.errors.push_back({path, Error{Errc::Malformed, path + ": not an X.509 certificate (PEM or DER)"}});
+    auto certs = parse_certificates(*bytes, path);
+    if (!certs) {
+      report.errors.push_back({path, std::move(certs.error())});
       continue;
     }
-    for (auto& c : certs) impl_->add(std::move(c), KernelKeySource::ModuleKeysDir, path);
+    const auto before = impl_->keys.size();
+    for (auto& c : *certs) impl_->add(std::move(c), KernelKeySource::ModuleKeysDir, path);
     report.keys_added += impl_->keys.size() - before;
-    report.duplicates += certs.size() - (impl_->keys.size() - before);
+    report.duplicates += certs->size() - (impl_->keys.size() - before);
   }
   return report;
 }
 
-KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::byte> image, std::string origin) {
+KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::byte> image, const std::string& origin) {
   KernelKeyLoadReport report;
   const auto t0 = std::chrono::steady_clock::now();
   report.files.push_back(origin);
@@ -424,7 +393,7 @@ KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& ro
       if (errno != ENOENT && errno != ELOOP) report.errors.push_back({c.path, errno_error(c.path)});
       continue;
     }
-    auto bytes = read_all(fd.get(), impl_->limits.max_file_size, c.path);
+    auto bytes = read_regular_file(fd.get(), impl_->limits.max_file_size, c.path);
     if (!bytes) {
       report.files.push_back(c.path);
       report.errors.push_back({c.path, std::move(bytes.error())});

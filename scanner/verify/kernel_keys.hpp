@@ -120,11 +120,11 @@ class KernelKeyring {
 
   /// Adds the certificates found in one kernel image held in memory (bzImage, EFI zboot,
   /// gzip'ed Image, or an uncompressed vmlinux ELF). `origin` names it in reports.
-  KernelKeyLoadReport add_from_kernel_image(std::span<const std::byte> image, std::string origin);
+  KernelKeyLoadReport add_from_kernel_image(std::span<const std::byte> image, const std::string& origin);
 
   /// Adds the certificate(s) in one PEM or DER buffer. Returns how many were new.
   Result<std::size_t> add_certificate(std::span<const std::byte> pem_or_der, KernelKeySource source,
-                                      std::string origin);
+                                      const std::string& origin);
 
   /// Every key, in the order added.
   [[nodiscard]] std::span<const KernelKey> keys() const noexcept;

@@ -17,6 +17,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include "verify/certificate_file.hpp"
 #include "verify/chain.hpp"
 #include "verify/modsig_x509.hpp"
 #include "verify/openssl_ptr.hpp"
@@ -46,7 +47,7 @@ constexpr std::uint32_t kCsLinkerSigned = 0x20000;
 constexpr std::uint32_t kMaxBlobs = 64;
 constexpr std::uint32_t kMaxSpecialSlots = 64;
 constexpr std::size_t kMaxIdentifier = 1024;
-constexpr std::size_t kMaxEntitlements = 64 * 1024;
+constexpr std::size_t kMaxEntitlements = std::size_t{64} * 1024;
 
 // Apple certificate-extension markers (Apple PKI CPS): Developer ID Application leaf, Mac App Store,
 // development certificates, Apple software signing.
@@ -546,10 +547,10 @@ MachOTrustAnchors::MachOTrustAnchors(MachOTrustAnchors&&) noexcept = default;
 MachOTrustAnchors& MachOTrustAnchors::operator=(MachOTrustAnchors&&) noexcept = default;
 
 Result<std::size_t> MachOTrustAnchors::add(std::span<const std::byte> pem_or_der) {
-  auto certs = modsig::parse_certificates(pem_or_der);
-  if (certs.empty()) return fail(Errc::Malformed, "not an X.509 certificate (PEM or DER)");
-  const std::size_t n = certs.size();
-  for (auto& c : certs) {
+  auto certs = parse_certificates(pem_or_der, "");
+  if (!certs) return std::unexpected(certs.error());
+  const std::size_t n = certs->size();
+  for (auto& c : *certs) {
     X509_check_purpose(c.get(), -1, 0);  // fill the extension cache while single-threaded
     impl_->certs.push_back(std::move(c));
   }
@@ -558,19 +559,12 @@ Result<std::size_t> MachOTrustAnchors::add(std::span<const std::byte> pem_or_der
 
 Result<MachOTrustAnchors> MachOTrustAnchors::load_directory(const std::filesystem::path& dir) {
   MachOTrustAnchors anchors;
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    const auto ext = e.path().extension().string();
-    if (ext == ".pem" || ext == ".cer" || ext == ".crt" || ext == ".der") files.push_back(e.path());
-  }
-  if (ec) return fail(Errc::Config, dir.string() + ": " + ec.message());
-  std::ranges::sort(files);
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    const std::vector<char> text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) return fail(Errc::Config, f.string() + ": cannot read");
-    auto added = anchors.add(std::as_bytes(std::span(text)));
+  auto files = list_certificate_files(dir, kCertificateFileExtensions, "Apple anchor");
+  if (!files) return std::unexpected(files.error());
+  for (const auto& f : *files) {
+    auto bytes = read_regular_file(f, kMaxCertificateFileSize);
+    if (!bytes) return fail(Errc::Config, bytes.error().message);
+    auto added = anchors.add(*bytes);
     if (!added) return fail(Errc::Config, f.string() + ": " + added.error().message);
   }
   if (anchors.size() == 0) return fail(Errc::Config, dir.string() + ": no certificate found");
@@ -789,6 +783,7 @@ Signature verify_macho_signature(std::span<const std::byte> file, const MachOSig
     r.status = SignatureStatus::Untrusted;
   else
     r.status = SignatureStatus::Valid;
+  if (r.status == SignatureStatus::Valid) r.anchor_set = std::string(kMachOAnchorSet);
   return r;
 }
 

@@ -39,6 +39,9 @@ struct x509_st;  // OpenSSL's X509, forward-declared so this header stays OpenSS
 
 namespace trustscan::verify {
 
+/// The anchor set Mach-O verdicts name (`signatures/trust/apple/`, docs/datasets.md).
+inline constexpr std::string_view kMachOAnchorSet = "apple";
+
 /// Root certificates trusted for Mach-O code signatures (Apple's public roots, loaded from
 /// `signatures/trust/apple/`). Deliberately separate from the Authenticode trust store: a Developer
 /// ID signature must chain to Apple, not to any web or Microsoft root. Immutable once built;

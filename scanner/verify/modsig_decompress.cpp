@@ -11,6 +11,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "core/bytes.hpp"
+
 namespace trustscan::verify::modsig {
 namespace {
 
@@ -155,22 +157,17 @@ Result<void> unzstd(std::span<const std::byte> in, std::uint64_t cap, Output& ou
   return {};
 }
 
-std::uint32_t le32(const std::byte* p) noexcept {
-  return std::to_integer<std::uint32_t>(p[0]) | std::to_integer<std::uint32_t>(p[1]) << 8 |
-         std::to_integer<std::uint32_t>(p[2]) << 16 | std::to_integer<std::uint32_t>(p[3]) << 24;
-}
-
 /// lz4 "legacy" frames as written by `lz4 -l` for the kernel: magic, then blocks of
 /// [u32le compressed size][data], each expanding to at most 8 MiB. The stream has no end marker:
 /// like lib/decompress_unlz4.c we stop at the input end, at a repeated magic, or at a size field
 /// that cannot be a block (the 4-byte appended image size follows the last block).
 Result<void> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
   constexpr std::uint32_t kMagic = 0x184C2102;
-  if (in.size() < 4 || le32(in.data()) != kMagic) return fail(Errc::Malformed, "lz4: bad legacy magic");
+  if (read_le<std::uint32_t>(in, 0) != kMagic) return fail(Errc::Malformed, "lz4: bad legacy magic");
   std::size_t pos = 4;
   std::size_t blocks = 0;
   while (in.size() - pos >= 4) {
-    const std::uint32_t csize = le32(in.data() + pos);
+    const std::uint32_t csize = read_le<std::uint32_t>(in, pos).value_or(0);  // inside: the loop condition
     if (csize == kMagic) { pos += 4; continue; }
     if (csize == 0 || csize > static_cast<std::uint32_t>(LZ4_compressBound(static_cast<int>(kLz4Block))) || csize > in.size() - pos - 4) break;
     if (!out.ensure_space(kLz4Block)) return too_large(cap);

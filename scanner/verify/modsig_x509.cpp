@@ -11,9 +11,6 @@
 
 namespace trustscan::verify::modsig {
 
-
-
-
 std::string integer_hex(const ASN1_INTEGER* value) {
   if (value == nullptr) return {};
   BignumPtr bn(ASN1_INTEGER_to_BN(value, nullptr));
@@ -37,28 +34,6 @@ std::string sha256_fingerprint(X509* cert) {
   unsigned int len = 0;
   if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
   return hex_lower({md, len});
-}
-
-std::vector<X509Ptr> parse_certificates(std::span<const std::byte> bytes) {
-  std::vector<X509Ptr> out;
-  if (bytes.empty() || bytes.size() > INT_MAX) return out;
-  const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  if (text.find("-----BEGIN") != std::string_view::npos) {
-    BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-    while (bio) {
-      X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
-      if (cert == nullptr) break;
-      out.emplace_back(cert);
-    }
-    ERR_clear_error();  // the last read always ends with "no start line"
-    return out;
-  }
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
-  if (cert && p == reinterpret_cast<const unsigned char*>(bytes.data()) + bytes.size())
-    out.push_back(std::move(cert));
-  ERR_clear_error();
-  return out;
 }
 
 std::string take_openssl_errors() {

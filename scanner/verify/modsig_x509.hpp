@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Private to verify/ (module and Mach-O signatures): small OpenSSL helpers that turn certificates,
-/// names and integers into the strings reports use, and parse PEM/DER certificate buffers.
+/// names and integers into the strings reports use. Certificate files: certificate_file.hpp.
 
 #include <cstddef>
 #include <span>
@@ -27,10 +27,6 @@ using detail::name_to_string;
 
 /// SHA-256 of the DER encoding of `cert`, lower-case hex.
 [[nodiscard]] std::string sha256_fingerprint(X509* cert);
-
-/// Certificates in `bytes`: every PEM "CERTIFICATE" block, or else one DER certificate that must
-/// span the whole buffer (trailing bytes make it a non-certificate). Empty if none.
-[[nodiscard]] std::vector<X509Ptr> parse_certificates(std::span<const std::byte> bytes);
 
 /// Drains OpenSSL's (thread-local) error queue into one message; "" if it was empty.
 [[nodiscard]] std::string take_openssl_errors();

@@ -23,6 +23,7 @@ struct OpensslDeleter {
 using BioPtr = std::unique_ptr<BIO, OpensslDeleter<BIO_free>>;
 using X509Ptr = std::unique_ptr<X509, OpensslDeleter<X509_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, OpensslDeleter<X509_STORE_free>>;
+using CrlPtr = std::unique_ptr<X509_CRL, OpensslDeleter<X509_CRL_free>>;
 using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpensslDeleter<X509_STORE_CTX_free>>;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, OpensslDeleter<PKCS7_free>>;
 using CmsPtr = std::unique_ptr<CMS_ContentInfo, OpensslDeleter<CMS_ContentInfo_free>>;

@@ -156,10 +156,15 @@ struct Signature {
   std::string digest_algorithm;
   CertInfo signer;              ///< the signing certificate (fields empty where not known)
   std::vector<CertInfo> chain;  ///< path as built, leaf first; ends at the anchor if trusted
+  /// The anchor set whose anchor (chain.back()) made the chain trusted: "microsoft-root-program",
+  /// "trustscan-builtin", "uefi", a --trust-store directory (TrustStore), "apple" (Mach-O); ""
+  /// when the chain is not anchored (and for module signatures, which name their key source).
+  std::string anchor_set;
   std::optional<std::string> signing_time;         ///< claimed signingTime attribute, ISO-8601 UTC
   std::optional<std::string> timestamp;            ///< verified counter-signed time, ISO-8601 UTC
   std::optional<std::string> timestamp_authority;  ///< subject DN of the TSA certificate
   std::string timestamp_kind;                      ///< "rfc3161", "pkcs9" or "" (none)
+  std::string timestamp_anchor_set;  ///< anchor set of the verified timestamp's TSA chain, "" if none
   /// Time the chain was validated at: "timestamp" (a verified timestamp), "scan_time" (or
   /// "clock" for Mach-O: the injected clock); "" when no chain was checked.
   std::string verification_time_source;

@@ -55,7 +55,7 @@ enum class VerifyFlag : std::uint32_t {
   UntrustedRoot = 1u << 2,     ///< chain does not end at a configured trust anchor
   Expired = 1u << 3,           ///< a chain certificate had expired at the verification time
   NotYetValid = 1u << 4,       ///< a chain certificate was not yet valid at the verification time
-  NoCodeSigningEku = 1u << 5,  ///< signer certificate lacks the code-signing extended key usage
+  NoCodeSigningEku = 1u << 5,  ///< the signer, or a CA of its path that carries EKUs, lacks the code-signing EKU
   WeakDigest = 1u << 6,        ///< MD5 (or SHA-1 where policy says so) used for the digest
   Malformed = 1u << 7,         ///< some structure could not be parsed
   UnknownKey = 1u << 8,        ///< no certificate/key available for the signer
@@ -64,6 +64,12 @@ enum class VerifyFlag : std::uint32_t {
   BadTimestamp = 1u << 11,     ///< a timestamp/countersignature is present but does not verify
   RevocationNotChecked = 1u << 12,  ///< informational: no offline revocation data was supplied
   Revoked = 1u << 13,          ///< a chain certificate is revoked according to a supplied CRL
+  /// bytes after the PE certificate table: outside every hashed range, so unsigned content in a
+  /// signed file (Authenticode forbids it; osslsigncode refuses such a file)
+  TrailingData = 1u << 14,
+  /// data inside a WIN_CERTIFICATE after its signature beyond the 8-byte alignment, or non-zero
+  /// alignment bytes (CVE-2013-3900; invalid only where padding is checked, as EnableCertPaddingCheck)
+  CertificatePadding = 1u << 15,
 };
 
 using VerifyFlags = std::uint32_t;
@@ -104,6 +110,8 @@ constexpr void add_flag(VerifyFlags& set, VerifyFlag f) noexcept { set |= static
     case VerifyFlag::BadTimestamp: return "bad_timestamp";
     case VerifyFlag::RevocationNotChecked: return "revocation_not_checked";
     case VerifyFlag::Revoked: return "revoked";
+    case VerifyFlag::TrailingData: return "trailing_data";
+    case VerifyFlag::CertificatePadding: return "certificate_padding";
   }
   return "unknown";
 }

@@ -41,6 +41,7 @@ struct Timestamp {
   std::optional<std::int64_t> time;
   std::string kind;
   std::string authority;
+  std::string anchor_set;  ///< of the TSA chain, once verified
   bool verified = false;
   std::vector<std::string> errors;
 };
@@ -105,6 +106,7 @@ Timestamp check_rfc3161(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
     for (const auto& e : chain.errors) error("TSA chain: " + e);
     return ts;
   }
+  ts.anchor_set = chain.anchor_set;
   ts.verified = true;
   return ts;
 }
@@ -150,6 +152,7 @@ Timestamp check_pkcs9(ASN1_TYPE* value, PKCS7* p7, PKCS7_SIGNER_INFO* si,
     for (const auto& e : chain.errors) error("TSA chain: " + e);
     return ts;
   }
+  ts.anchor_set = chain.anchor_set;
   ts.verified = true;
   return ts;
 }
@@ -194,6 +197,7 @@ std::int64_t evaluate_timestamp(PKCS7* p7, PKCS7_SIGNER_INFO* si, const VerifyCo
     return ctx.now_unix;
   }
   info.verification_time_source = "timestamp";
+  info.timestamp_anchor_set = ts.anchor_set;
   return *ts.time;
 }
 

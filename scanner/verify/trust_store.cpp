@@ -10,6 +10,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "verify/certificate_file.hpp"
 #include "verify/trust_store_impl.hpp"
 #include "verify/x509_util.hpp"
 
@@ -19,70 +20,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower_extension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
+std::vector<std::uint8_t> der_of(X509* cert) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0 || der == nullptr) return {};
+  std::vector<std::uint8_t> out(der, der + len);
+  OPENSSL_free(der);
+  return out;
 }
 
-template <std::size_t N>
-bool has_extension(const fs::path& p, const char* const (&exts)[N]) {
-  const std::string ext = lower_extension(p);
-  return std::any_of(std::begin(exts), std::end(exts), [&](const char* e) { return ext == e; });
-}
-
-/// Regular files of `dir` with one of `exts`, sorted by name (deterministic load order).
-template <std::size_t N>
-Result<std::vector<fs::path>> list_files(const fs::path& dir, const char* const (&exts)[N],
-                                         std::string_view what) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    return fail(Errc::Config, std::string(what) + " directory not found: " + dir.string());
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->is_regular_file(type_ec) && has_extension(it->path(), exts))
-      files.push_back(it->path());
-  }
-  if (ec) return fail(Errc::Config, "cannot list " + dir.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-Result<std::string> read_small_file(const fs::path& file) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec) return fail(Errc::Config, "cannot read " + file.string() + ": " + ec.message());
-  if (size > TrustStore::kMaxFileSize)
-    return fail(Errc::Config, file.string() + ": larger than " +
-                                  std::to_string(TrustStore::kMaxFileSize) + " bytes");
-  std::ifstream in(file, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) return fail(Errc::Config, "cannot read " + file.string());
-  return data;
-}
-
-bool looks_like_pem(const std::string& data) {
-  return data.find("-----BEGIN ") != std::string::npos;
-}
-
-/// Every certificate in a PEM or DER file.
-std::vector<X509Ptr> parse_certificates(const std::string& data) {
-  std::vector<X509Ptr> certs;
-  if (looks_like_pem(data)) {
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    while (bio) {
-      X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-      if (!cert) break;
-      certs.push_back(std::move(cert));
-    }
-  } else {
-    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(data.size())));
-    if (cert) certs.push_back(std::move(cert));
-  }
-  ERR_clear_error();  // the PEM loop ends on a "no start line" error by design
-  return certs;
+std::string sha256_hex(std::string_view text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (EVP_Digest(text.data(), text.size(), md, &md_len, EVP_sha256(), nullptr) != 1) return {};
+  return detail::to_hex({md, md_len});
 }
 
 /// Lower-case hex SHA-256 of a CRL's DER encoding ("" if it cannot be encoded).
@@ -90,23 +41,9 @@ std::string crl_digest(X509_CRL* crl) {
   unsigned char* der = nullptr;
   const int len = i2d_X509_CRL(crl, &der);
   if (len <= 0) return {};
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  const bool ok = EVP_Digest(der, static_cast<std::size_t>(len), md, &md_len, EVP_sha256(), nullptr) == 1;
+  std::string digest = sha256_hex({reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)});
   OPENSSL_free(der);
-  return ok ? detail::to_hex({md, md_len}) : std::string{};
-}
-
-/// The fingerprint of a loaded store: its anchors' thumbprints and CRL digests, each sorted.
-std::string store_fingerprint(const std::set<std::string>& anchors, std::vector<std::string> crls, bool revocation) {
-  std::sort(crls.begin(), crls.end());
-  std::string text = revocation ? "crl-check\n" : "no-crl-check\n";
-  for (const auto& a : anchors) text += "anchor " + a + "\n";
-  for (const auto& c : crls) text += "crl " + c + "\n";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  if (EVP_Digest(text.data(), text.size(), md, &md_len, EVP_sha256(), nullptr) != 1) return {};
-  return detail::to_hex({md, md_len});
+  return digest;
 }
 
 void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
@@ -114,30 +51,207 @@ void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
   if (auto v = detail::to_unix(t)) out.push_back(*v);
 }
 
-struct CrlDeleter {
-  void operator()(X509_CRL* c) const noexcept { X509_CRL_free(c); }
-};
-using CrlPtr = std::unique_ptr<X509_CRL, CrlDeleter>;
 
-std::vector<CrlPtr> parse_crls(const std::string& data) {
-  std::vector<CrlPtr> crls;
-  if (looks_like_pem(data)) {
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    while (bio) {
-      CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-      if (!crl) break;
-      crls.push_back(std::move(crl));
-    }
-  } else {
-    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
-    if (crl) crls.push_back(std::move(crl));
-  }
-  ERR_clear_error();
-  return crls;
+bool listed(const std::vector<std::string>& list, std::string_view purpose) {
+  return std::find(list.begin(), list.end(), purpose) != list.end();
 }
 
+/// `list` applies to `purpose` ("" = no particular purpose: only a list covering everything).
+bool applies(const std::vector<std::string>& list, std::string_view purpose) {
+  return list.empty() || (!purpose.empty() && listed(list, purpose));
+}
+
+std::string policy_text(const AnchorPolicy& p) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+  };
+  auto time = [](const std::optional<std::int64_t>& t) { return t ? std::to_string(*t) : std::string("-"); };
+  return "purposes=" + (p.purposes ? join(*p.purposes) : std::string("*")) + " disabled=" + time(p.disabled_from) +
+         "/" + join(p.disabled_purposes) + " not-before=" + time(p.not_before) + "/" + join(p.not_before_purposes);
+}
+
+/// Builds a TrustStore::Impl set by set; each function stays small.
+class Loader {
+ public:
+  Loader() : impl_(std::make_unique<TrustStore::Impl>()) {}
+
+  Result<void> add_set(const AnchorSetSpec& spec) {
+    if (std::any_of(impl_->sets.begin(), impl_->sets.end(), [&](const AnchorSetInfo& s) { return s.name == spec.name; }))
+      return fail(Errc::Config, "two trust anchor sets are named '" + spec.name + "'");
+    AnchorSetInfo info{spec.name, spec.origin.string(), 0, 0};
+    for (const fs::path& dir : spec.dirs) {
+      info.origin += (info.origin.empty() ? "" : ", ") + dir.string();
+      auto files = list_certificate_files(dir, kCertificateFileExtensions, "trust store");
+      if (!files) return std::unexpected(files.error());
+      for (const fs::path& file : *files) {
+        auto certs = load_certificate_file(file);
+        if (!certs) return fail(Errc::Config, certs.error().message);
+        for (X509Ptr& cert : *certs)
+          if (auto added = add(std::move(cert), file, {}, {}, info); !added) return added;
+      }
+    }
+    for (std::size_t i = 0; i < spec.certificates.size(); ++i) {
+      const AnchorCertificate& c = spec.certificates[i];
+      const auto* p = c.der.data();
+      X509Ptr cert(c.der.empty() ? nullptr : d2i_X509(nullptr, &p, static_cast<long>(c.der.size())));
+      ERR_clear_error();
+      if (!cert)
+        return fail(Errc::Config, "trust anchor set " + spec.name + ": certificate " + std::to_string(i + 1) +
+                                      (c.name.empty() ? "" : " (" + c.name + ")") + " cannot be parsed");
+      if (auto added = add(std::move(cert), spec.origin, c.name, c.policy, info); !added) return added;
+    }
+    impl_->sets.push_back(std::move(info));
+    return {};
+  }
+
+  Result<void> add_crls(const fs::path& dir) {
+    impl_->checks_revocation = true;
+    auto files = list_certificate_files(dir, TrustStore::kCrlExtensions, "CRL");
+    if (!files) return std::unexpected(files.error());
+    for (const fs::path& file : *files) {
+      auto bytes = read_regular_file(file, kMaxCertificateFileSize);
+      if (!bytes) return fail(Errc::Config, bytes.error().message);
+      auto crls = parse_crls(*bytes, file.string());
+      if (!crls) return fail(Errc::Config, crls.error().message);
+      for (CrlPtr& crl : *crls) {
+        if (impl_->crls.size() >= TrustStore::kMaxEntries)
+          return fail(Errc::Config, "more than " + std::to_string(TrustStore::kMaxEntries) + " CRLs");
+        const std::string digest = crl_digest(crl.get());
+        if (std::find(crl_digests_.begin(), crl_digests_.end(), digest) != crl_digests_.end()) continue;
+        crl_digests_.push_back(digest);
+        add_instant(impl_->clock_instants, X509_CRL_get0_lastUpdate(crl.get()));
+        add_instant(impl_->clock_instants, X509_CRL_get0_nextUpdate(crl.get()));
+        impl_->crls.push_back(std::move(crl));
+      }
+    }
+    return {};
+  }
+
+  Result<std::unique_ptr<TrustStore::Impl>> finish() {
+    if (impl_->anchors.empty()) return fail(Errc::Config, "no trust anchor certificate found");
+    impl_->any_purpose = impl_->store_without("", {});
+    impl_->code_signing = impl_->store_without(kPurposeCodeSigning, {});
+    impl_->time_stamping = impl_->store_without(kPurposeTimeStamping, {});
+    if (!impl_->any_purpose || !impl_->code_signing || !impl_->time_stamping)
+      return fail(Errc::Config, "cannot build the certificate stores");
+    auto& instants = impl_->clock_instants;
+    std::sort(instants.begin(), instants.end());
+    instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
+    std::vector<std::string> lines;
+    for (const TrustAnchor& a : impl_->anchors)
+      lines.push_back("anchor " + a.thumbprint_sha256 + " set " + a.set + " " + policy_text(a.policy));
+    for (const std::string& c : crl_digests_) lines.push_back("crl " + c);
+    std::sort(lines.begin(), lines.end());
+    std::string text = impl_->checks_revocation ? "crl-check\n" : "no-crl-check\n";
+    for (const std::string& l : lines) text += l + "\n";
+    impl_->fingerprint = sha256_hex(text);
+    return std::move(impl_);
+  }
+
+ private:
+  Result<void> add(X509Ptr cert, const fs::path& file, std::string name, AnchorPolicy policy, AnchorSetInfo& set) {
+    if (impl_->anchors.size() >= TrustStore::kMaxEntries)
+      return fail(Errc::Config, "more than " + std::to_string(TrustStore::kMaxEntries) + " trust anchors");
+    // Fill OpenSSL's per-certificate extension cache now, while single-threaded.
+    X509_check_purpose(cert.get(), -1, 0);
+    const CertInfo info = detail::cert_info(cert.get());
+    auto& entries = impl_->by_thumbprint[info.thumbprint_sha256];
+    for (std::size_t i : entries)
+      if (impl_->anchors[i].set == set.name) return {};  // the same certificate twice in one set
+    if (entries.empty()) {
+      add_instant(impl_->clock_instants, X509_get0_notBefore(cert.get()));
+      add_instant(impl_->clock_instants, X509_get0_notAfter(cert.get()));
+      impl_->certificates.push_back({info.thumbprint_sha256, std::move(cert)});
+    }
+    if (policy.disabled_from) impl_->clock_instants.push_back(*policy.disabled_from);
+    if (policy != AnchorPolicy{}) ++set.restricted;
+    ++set.anchors;
+    entries.push_back(impl_->anchors.size());
+    impl_->anchors.push_back({info.subject, info.thumbprint_sha256, file, set.name, std::move(name), std::move(policy)});
+    return {};
+  }
+
+  std::unique_ptr<TrustStore::Impl> impl_;
+  std::vector<std::string> crl_digests_;
+};
+
 }  // namespace
+
+std::optional<std::string> anchor_refusal(const AnchorPolicy& p, std::string_view purpose, std::int64_t at_unix,
+                                          std::optional<std::int64_t> leaf_not_before) {
+  const std::string what = purpose.empty() ? std::string("this use") : std::string(purpose);
+  if (p.purposes && (purpose.empty() || !listed(*p.purposes, purpose)))
+    return "its root program entry does not list " + what + " among its purposes";
+  if (!p.disabled_from && !p.disabled_purposes.empty() && !purpose.empty() && listed(p.disabled_purposes, purpose))
+    return "its root program entry disables it for " + what;
+  if (p.disabled_from && at_unix >= *p.disabled_from && applies(p.disabled_purposes, purpose))
+    return "its root program entry disables it from " + detail::iso8601(*p.disabled_from) +
+           " (verified at " + detail::iso8601(at_unix) + ")";
+  if (!p.not_before && !p.not_before_purposes.empty() && !purpose.empty() && listed(p.not_before_purposes, purpose))
+    return "its root program entry does not trust certificates issued under it for " + what;
+  if (p.not_before && leaf_not_before && *leaf_not_before >= *p.not_before && applies(p.not_before_purposes, purpose))
+    return "its root program entry does not trust certificates issued under it from " + detail::iso8601(*p.not_before) +
+           " (the signer certificate dates from " + detail::iso8601(*leaf_not_before) + ")";
+  return std::nullopt;
+}
+
+bool may_anchor(const AnchorPolicy& p, std::string_view purpose) {
+  if (p.purposes && (purpose.empty() || !listed(*p.purposes, purpose))) return false;
+  if (!p.disabled_from && !purpose.empty() && listed(p.disabled_purposes, purpose)) return false;
+  if (!p.not_before && !purpose.empty() && listed(p.not_before_purposes, purpose)) return false;
+  return true;
+}
+
+std::vector<ParsedCertificate> read_certificates(std::span<const std::byte> pem_or_der) {
+  std::vector<ParsedCertificate> out;
+  auto certs = parse_certificates(pem_or_der, "");
+  if (!certs) return out;
+  for (X509Ptr& cert : *certs) out.push_back({der_of(cert.get()), detail::cert_info(cert.get())});
+  return out;
+}
+
+std::vector<std::vector<std::uint8_t>> pem_certificate_blocks(std::span<const std::byte> pem) {
+  std::vector<std::vector<std::uint8_t>> out;
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  while (bio) {
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;
+    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) break;
+    if (std::string_view(name) == PEM_STRING_X509 && len > 0) out.emplace_back(data, data + len);
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(data);
+  }
+  ERR_clear_error();  // the loop ends on a "no start line" error by design
+  return out;
+}
+
+X509_STORE* TrustStore::Impl::store_for(std::string_view purpose) const noexcept {
+  if (purpose == kPurposeCodeSigning) return code_signing.get();
+  if (purpose == kPurposeTimeStamping) return time_stamping.get();
+  return any_purpose.get();
+}
+
+X509StorePtr TrustStore::Impl::store_without(std::string_view purpose, const std::set<std::string>& excluded) const {
+  X509StorePtr store(X509_STORE_new());
+  if (!store) return store;
+  for (const Certificate& c : certificates) {
+    if (excluded.contains(c.thumbprint_sha256)) continue;
+    const auto& entries = by_thumbprint.find(c.thumbprint_sha256)->second;
+    const bool allowed = purpose.empty() || std::any_of(entries.begin(), entries.end(), [&](std::size_t i) {
+                           return may_anchor(anchors[i].policy, purpose);
+                         });
+    if (allowed && X509_STORE_add_cert(store.get(), c.cert.get()) != 1) return {};
+  }
+  for (const CrlPtr& crl : crls)
+    if (X509_STORE_add_crl(store.get(), crl.get()) != 1) return {};
+  ERR_clear_error();
+  return store;
+}
 
 TrustStore::TrustStore(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 TrustStore::TrustStore(TrustStore&&) noexcept = default;
@@ -145,73 +259,28 @@ TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
 TrustStore::~TrustStore() = default;
 
 const std::vector<TrustAnchor>& TrustStore::anchors() const noexcept { return impl_->anchors; }
-std::size_t TrustStore::crl_count() const noexcept { return impl_->crl_count; }
+const std::vector<AnchorSetInfo>& TrustStore::sets() const noexcept { return impl_->sets; }
+std::size_t TrustStore::crl_count() const noexcept { return impl_->crls.size(); }
 bool TrustStore::checks_revocation() const noexcept { return impl_->checks_revocation; }
 const std::string& TrustStore::fingerprint() const noexcept { return impl_->fingerprint; }
 
-Result<TrustStore> TrustStore::load(const std::vector<fs::path>& anchor_dirs,
-                                    const std::optional<fs::path>& crl_dir) {
-  auto impl = std::make_unique<Impl>();
-  impl->store.reset(X509_STORE_new());
-  if (!impl->store) return fail(Errc::Internal, "X509_STORE_new failed");
+Result<TrustStore> TrustStore::load(const std::vector<fs::path>& anchor_dirs, const std::optional<fs::path>& crl_dir) {
+  std::vector<AnchorSetSpec> sets;
+  for (const fs::path& dir : anchor_dirs)
+    if (std::none_of(sets.begin(), sets.end(), [&](const AnchorSetSpec& s) { return s.dirs.front() == dir; }))
+      sets.push_back({dir.string(), {dir}, {}, {}});
+  return load_sets(sets, crl_dir);
+}
 
-  for (const fs::path& dir : anchor_dirs) {
-    auto files = list_files(dir, kCertificateExtensions, "trust store");
-    if (!files) return std::unexpected(files.error());
-    for (const fs::path& file : *files) {
-      auto data = read_small_file(file);
-      if (!data) return std::unexpected(data.error());
-      auto certs = parse_certificates(*data);
-      if (certs.empty()) return fail(Errc::Config, file.string() + ": no PEM or DER certificate");
-      for (X509Ptr& cert : certs) {
-        if (impl->anchors.size() >= kMaxEntries)
-          return fail(Errc::Config, "more than " + std::to_string(kMaxEntries) + " trust anchors");
-        // Fill OpenSSL's per-certificate extension cache now, while single-threaded.
-        X509_check_purpose(cert.get(), -1, 0);
-        const CertInfo info = detail::cert_info(cert.get());
-        if (impl->anchor_thumbprints.insert(info.thumbprint_sha256).second) {
-          if (X509_STORE_add_cert(impl->store.get(), cert.get()) != 1) {
-            ERR_clear_error();
-            return fail(Errc::Config, file.string() + ": cannot add certificate to the store");
-          }
-          impl->anchors.push_back({info.subject, info.thumbprint_sha256, file});
-          add_instant(impl->clock_instants, X509_get0_notBefore(cert.get()));
-          add_instant(impl->clock_instants, X509_get0_notAfter(cert.get()));
-        }
-      }
-    }
-  }
-  if (impl->anchors.empty()) return fail(Errc::Config, "no trust anchor certificate found");
-
-  std::vector<std::string> crl_digests;
-  if (crl_dir) {
-    impl->checks_revocation = true;
-    auto files = list_files(*crl_dir, kCrlExtensions, "CRL");
-    if (!files) return std::unexpected(files.error());
-    for (const fs::path& file : *files) {
-      auto data = read_small_file(file);
-      if (!data) return std::unexpected(data.error());
-      auto crls = parse_crls(*data);
-      if (crls.empty()) return fail(Errc::Config, file.string() + ": no PEM or DER CRL");
-      for (CrlPtr& crl : crls) {
-        if (impl->crl_count >= kMaxEntries)
-          return fail(Errc::Config, "more than " + std::to_string(kMaxEntries) + " CRLs");
-        if (X509_STORE_add_crl(impl->store.get(), crl.get()) != 1) {
-          ERR_clear_error();  // an identical CRL twice: harmless
-          continue;
-        }
-        ++impl->crl_count;
-        crl_digests.push_back(crl_digest(crl.get()));
-        add_instant(impl->clock_instants, X509_CRL_get0_lastUpdate(crl.get()));
-        add_instant(impl->clock_instants, X509_CRL_get0_nextUpdate(crl.get()));
-      }
-    }
-  }
-  std::sort(impl->clock_instants.begin(), impl->clock_instants.end());
-  impl->clock_instants.erase(std::unique(impl->clock_instants.begin(), impl->clock_instants.end()),
-                             impl->clock_instants.end());
-  impl->fingerprint = store_fingerprint(impl->anchor_thumbprints, std::move(crl_digests), impl->checks_revocation);
-  return TrustStore(std::move(impl));
+Result<TrustStore> TrustStore::load_sets(const std::vector<AnchorSetSpec>& sets, const std::optional<fs::path>& crl_dir) {
+  Loader loader;
+  for (const AnchorSetSpec& set : sets)
+    if (auto added = loader.add_set(set); !added) return std::unexpected(added.error());
+  if (crl_dir)
+    if (auto added = loader.add_crls(*crl_dir); !added) return std::unexpected(added.error());
+  auto impl = loader.finish();
+  if (!impl) return std::unexpected(impl.error());
+  return TrustStore(std::move(*impl));
 }
 
 }  // namespace trustscan::verify

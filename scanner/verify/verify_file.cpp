@@ -8,7 +8,7 @@ namespace trustscan::verify {
 namespace {
 
 void verify_embedded(const VerifyInput& in, const VerifyServices& s, FileSignatures& out) {
-  AuthenticodeResult r = verify_authenticode(in.bytes, in.model.pe->layout, {s.trust, s.now});
+  AuthenticodeResult r = verify_authenticode(in.bytes, in.model.pe->layout, {s.trust, s.now, s.strict_padding});
   out.authentihash = std::move(r.hashes);
   out.warnings = std::move(r.warnings);
   std::ranges::move(r.signatures, std::back_inserter(out.signatures));

@@ -28,6 +28,7 @@ struct VerifyServices {
   /// keyring still being read from the roots' kernel images).
   std::function<const KernelKeyring&()> module_keys;
   std::int64_t now = 0;  ///< Unix seconds signatures are checked at absent a verified timestamp
+  bool strict_padding = false;  ///< VerifyContext::strict_padding (--strict-padding)
 };
 
 /// One file as the verifiers see it.

@@ -2,12 +2,15 @@
 
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <ctime>
 
+#include "verify/der_reader.hpp"
 #include "verify/openssl_ptr.hpp"
 
 namespace trustscan::verify::detail {
@@ -39,6 +42,27 @@ bool oid_is(const ASN1_OBJECT* obj, std::string_view dotted) noexcept {
   const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
   return n > 0 && static_cast<std::size_t>(n) < buf.size() &&
          std::string_view(buf.data(), n) == dotted;
+}
+
+std::string oid_text(const ASN1_OBJECT* obj) {
+  if (obj == nullptr) return "?";
+  std::array<char, 128> buf{};
+  const int n = OBJ_obj2txt(buf.data(), static_cast<int>(buf.size()), obj, 1);
+  return n > 0 && static_cast<std::size_t>(n) < buf.size() ? std::string(buf.data(), n) : "?";
+}
+
+std::string oid_text_der(std::span<const std::uint8_t> whole) {
+  const unsigned char* p = whole.data();
+  Asn1ObjectPtr obj(whole.empty() ? nullptr : d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(whole.size())));
+  ERR_clear_error();
+  return oid_text(obj.get());
+}
+
+std::vector<std::string> oid_list(std::span<const std::uint8_t> sequence_contents) {
+  std::vector<std::string> out;
+  DerReader r(sequence_contents);
+  while (auto item = r.next_if(0x06)) out.push_back(oid_text_der(item->whole));
+  return out;
 }
 
 std::string name_to_string(const X509_NAME* name) {
@@ -92,9 +116,62 @@ std::string thumbprint(const X509* cert, const EVP_MD* md) {
   return to_hex({buf.data(), len});
 }
 
+/// WDAC's TBS hash (cert_info.hpp): the tbsCertificate is taken from the certificate's encoding
+/// (OpenSSL keeps the bytes as read for it), so a non-canonical encoding hashes as Windows sees it.
+std::string tbs_hash(const X509* cert) {
+  int md_nid = NID_undef;
+  // X509_get_signature_info only reads (it fills a cache OpenSSL keeps per certificate).
+  if (X509_get_signature_info(const_cast<X509*>(cert), &md_nid, nullptr, nullptr, nullptr) != 1) return {};
+  const EVP_MD* md = EVP_get_digestbynid(md_nid);
+  if (md == nullptr) return {};
+  unsigned char* der = nullptr;
+  const int der_len = i2d_X509(cert, &der);
+  if (der_len <= 0 || der == nullptr) return {};
+  std::string out;
+  DerReader outer({der, static_cast<std::size_t>(der_len)});
+  if (const auto certificate = outer.next_if(0x30)) {
+    DerReader inner(certificate->value);
+    if (const auto tbs = inner.next_if(0x30)) {
+      std::array<unsigned char, EVP_MAX_MD_SIZE> buf{};
+      unsigned int len = 0;
+      if (EVP_Digest(tbs->whole.data(), tbs->whole.size(), buf.data(), &len, md, nullptr) == 1)
+        out = to_hex({buf.data(), len});
+    }
+  }
+  OPENSSL_free(der);
+  return out;
+}
+
 std::string time_string(const ASN1_TIME* t) {
   const auto unix_time = to_unix(t);
   return unix_time ? iso8601(*unix_time) : std::string{};
+}
+
+/// certificatePolicies holds a CA/Browser Forum EV policy: 2.23.140.1.3 (EV code signing) or
+/// 2.23.140.1.1 (EV TLS, which some EV code-signing CAs also assert).
+bool has_ev_policy(const X509* cert) {
+  auto* policies = static_cast<CERTIFICATEPOLICIES*>(
+      X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr));
+  if (policies == nullptr) return false;
+  bool ev = false;
+  for (int i = 0; i < sk_POLICYINFO_num(policies) && !ev; ++i) {
+    const POLICYINFO* info = sk_POLICYINFO_value(policies, i);
+    ev = oid_is(info->policyid, "2.23.140.1.3") || oid_is(info->policyid, "2.23.140.1.1");
+  }
+  CERTIFICATEPOLICIES_free(policies);
+  return ev;
+}
+
+/// The EV and address attributes of a subject (CertInfo's comments).
+void subject_details(const X509_NAME* subject, CertInfo& info) {
+  info.subject_st = name_entry(subject, NID_stateOrProvinceName);
+  info.subject_l = name_entry(subject, NID_localityName);
+  info.jurisdiction_c = name_entry(subject, NID_jurisdictionCountryName);
+  info.jurisdiction_st = name_entry(subject, NID_jurisdictionStateOrProvinceName);
+  info.jurisdiction_l = name_entry(subject, NID_jurisdictionLocalityName);
+  info.registration_number = name_entry(subject, NID_serialNumber);
+  info.organization_identifier = name_entry(subject, NID_organizationIdentifier);
+  info.business_category = name_entry(subject, NID_businessCategory);
 }
 
 }  // namespace
@@ -108,12 +185,15 @@ CertInfo cert_info(const X509* cert) {
   info.subject_o = name_entry(subject, NID_organizationName);
   info.subject_ou = name_entry(subject, NID_organizationalUnitName);
   info.subject_c = name_entry(subject, NID_countryName);
+  subject_details(subject, info);
+  info.ev = has_ev_policy(cert);
   info.issuer = name_to_string(X509_get_issuer_name(cert));
   info.serial_hex = to_hex(bytes_of(X509_get0_serialNumber(cert)));
   info.not_before = time_string(X509_get0_notBefore(cert));
   info.not_after = time_string(X509_get0_notAfter(cert));
   info.thumbprint_sha1 = thumbprint(cert, EVP_sha1());
   info.thumbprint_sha256 = thumbprint(cert, EVP_sha256());
+  info.tbs_hash = tbs_hash(cert);
   return info;
 }
 

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "verify/cert_info.hpp"
 
@@ -32,6 +33,16 @@ inline constexpr std::size_t kMaxReportString = 4096;
 
 /// True if `obj` is the object identifier `dotted` ("1.3.6.1.4.1.311.2.1.4").
 [[nodiscard]] bool oid_is(const ASN1_OBJECT* obj, std::string_view dotted) noexcept;
+
+/// Dotted text of an OID ("1.3.6.1.4.1.311.10.1"); "?" for nullptr or one too long to print.
+[[nodiscard]] std::string oid_text(const ASN1_OBJECT* obj);
+
+/// Dotted text of an OID given as its whole DER encoding (tag 0x06); "?" if it is not one.
+[[nodiscard]] std::string oid_text_der(std::span<const std::uint8_t> whole);
+
+/// The dotted OIDs of the contents of a SEQUENCE OF OBJECT IDENTIFIER (stops at the first item
+/// that is not an OID).
+[[nodiscard]] std::vector<std::string> oid_list(std::span<const std::uint8_t> sequence_contents);
 
 /// DN in RFC 2253 order with UTF-8 values (not escaped as \XX), cut at kMaxReportString.
 [[nodiscard]] std::string name_to_string(const X509_NAME* name);

@@ -159,7 +159,9 @@ v, kinds = ev(drv + "oemhwflt.sys")
 assert v["id"] == "kaspersky" and ("signing_service", "microsoft") in kinds and ("signer", "kaspersky") in kinds, kinds
 assert not any(k == "file_name" for k, _ in kinds), kinds
 assert any(e["kind"] == "signer" and "nested" in e.get("note", "") for e in v["evidence"]), v["evidence"]
-assert "microsoft" in v["candidates"], v
+# The WHCP signer is recorded as the signing service: no candidate, no contradiction (issue 15).
+assert "microsoft" not in v["candidates"] and not v["contradictions"], v
+assert [s["vendor"] for s in f["trustscan"]["signing_services"]] == ["microsoft"], f["trustscan"]["signing_services"]
 # Unsigned, neutral name, no version resource: only a YARA rule (white-labelled engine strings).
 v, kinds = ev(drv + "oemavflt.sys")
 assert kinds == {("rule", "kaspersky")}, kinds
@@ -531,29 +533,20 @@ PY
   (cd "$WORK/img" && find . -type f -exec sha256sum {} + | sort) | diff "$WORK/sums" - >&2 || fail "contents changed" ;;
 interrupt)
   # Issue 7, acceptance 4: SIGINT/SIGTERM midway still give a complete, valid report marked incomplete.
-  # The signal is sent once the scan has been analysing files for a moment (a file under DIR is
-  # open), not after a fixed delay: start-up time varies with the machine's load.
-  wait_until_scanning() {
-    local pid=$1 dir=$2 i
-    for ((i = 0; i < 600; i++)); do
-      ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "$dir/f" && { sleep 0.5; return 0; }
-      sleep 0.05
-    done
-    fail "the scan never opened a file of $dir"
-  }
+  # The signal is sent once the scan's own progress line (standard error on a pseudo-terminal)
+  # shows files done, not after a fixed delay or a sampled /proc entry: start-up time and scan
+  # speed vary with the machine and its load (signal_midway.py).
   T="$WORK/many"; mkdir -p "$T"
   $PY -c 'import os, sys
 for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
+  midway() { "$PY" "$SRC/tests/cli/signal_midway.py" "$@"; }
   for sig in INT TERM; do
     set +e
-    "$TS" scan -f json -o "$WORK/$sig.json" --threads 1 --no-kernel-keys "$T" 2>"$WORK/err" &
-    pid=$!
-    wait_until_scanning "$pid" "$T"
-    kill -"$sig" "$pid"
-    wait "$pid"; rc=$?
+    midway "$sig" 30000 "$WORK/$sig.out" "$TS" scan -f json -o "$WORK/$sig.json" --threads 1 --no-kernel-keys "$T"
+    rc=$?
     set -e
     want=$((128 + $(kill -l "$sig")))
-    [[ $rc == "$want" ]] || { cat "$WORK/err" >&2; fail "SIG$sig: exit $rc, expected $want"; }
+    [[ $rc == "$want" ]] || fail "SIG$sig: exit $rc, expected $want"
     [[ $sig == INT ]] && validate_json "$WORK/$sig.json"  # thousands of records: validate once
     $PY - "$WORK/$sig.json" "SIG$sig" <<'PY' || fail "interrupted report not as expected"
 import json, sys
@@ -566,10 +559,9 @@ if scan["interrupted"]["walk_complete"]:
     assert s["files_scanned"] + s["files_not_scanned"] == 30000, s
 PY
   done
-  # The same on a pipe, in NDJSON: the last line is the summary, marked incomplete.
+  # The same in NDJSON on standard output: the last line is the summary, marked incomplete.
   set +e
-  "$TS" scan -f ndjson --threads 1 --no-kernel-keys "$T" >"$WORK/r.ndjson" 2>"$WORK/err" &
-  pid=$!; wait_until_scanning "$pid" "$T"; kill -INT "$pid"; wait "$pid"; rc=$?
+  midway INT 30000 "$WORK/r.ndjson" "$TS" scan -f ndjson --threads 1 --no-kernel-keys "$T"; rc=$?
   set -e
   [[ $rc == 130 ]] || fail "NDJSON SIGINT: exit $rc"
   $PY -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$WORK/r.ndjson" || fail "NDJSON lines not JSON"
@@ -712,8 +704,11 @@ got = {f["file"]["path"][len(root) + 1:]: f["trustscan"]["baseline"] for f in d[
 assert {p: b["change"] for p, b in got.items()} == {
     "drivers/SentinelMonitor.sys": "new", "drivers/klif.sys": "changed", "drivers/oemavflt.sys": "gone"}, got
 changes = {c["field"]: (c["old"], c["new"]) for c in got["drivers/klif.sys"]["changes"]}
-assert set(changes) == {"sha256", "signature.status"}, changes
+# A broken signature's names are only text (docs/attribution.md): the tampered driver is still
+# Kaspersky by its names and content, no longer verified, so one step less severe.
+assert set(changes) == {"sha256", "signature.status", "severity"}, changes
 assert changes["signature.status"] == ("valid", "invalid") and changes["sha256"][0] != changes["sha256"][1], changes
+assert changes["severity"] == ("critical", "high"), changes
 assert d["summary"]["baseline"] == {"new": 1, "changed": 1, "gone": 1, "unchanged": 2, "findings": 1}, d["summary"]["baseline"]
 assert [(f["path"][len(root) + 1:], f["baseline_change"]) for f in d["findings"]] == [("drivers/klif.sys", "changed")], d["findings"]
 gone = [f for f in d["files"] if f["trustscan"]["baseline"]["change"] == "gone"][0]
@@ -735,13 +730,13 @@ assert ev[-1]["trustscan"]["summary"]["baseline"]["gone"] == 1 and "baseline" in
 PY
   expect_exit 1 "$TS" scan -f cef --baseline "$WORK/before.json" "${args[@]}" "$T"
   [[ $(wc -l <"$WORK/out") == 2 ]] || fail "baseline CEF: $(cat "$WORK/out")"
-  grep -q '|Changed flagged kernel driver from Kaspersky (RU): klif.sys|10|.* act=changed .*oldFileHash=' "$WORK/out" \
+  grep -q '|Changed flagged kernel driver from Kaspersky (RU): klif.sys|8|.* act=changed .*oldFileHash=' "$WORK/out" \
     || fail "baseline CEF lacks the changed finding"
   grep -q '|Removed flagged kernel driver from Kaspersky (RU): oemavflt.sys|1|.* act=gone ' "$WORK/out" \
     || fail "baseline CEF lacks the gone finding"
   expect_exit 1 "$TS" scan -f table --baseline "$WORK/before.json" "${args[@]}" "$T"
   grep -q '^CHANGES SINCE THE BASELINE: 1 new, 1 changed, 1 gone; 2 unchanged' "$WORK/out" || fail "table: $(cat "$WORK/out")"
-  grep -Eq '^  changed +critical .*klif\.sys$' "$WORK/out" || fail "table lacks the changed row"
+  grep -Eq '^  changed +high .*klif\.sys$' "$WORK/out" || fail "table lacks the changed row"
   grep -q '^           signature.status: valid -> invalid$' "$WORK/out" || fail "table lacks the changed field"
   # Against its own report nothing changed: exit 0 although the tree still holds findings; --fail-on
   # applies to new/changed findings only.

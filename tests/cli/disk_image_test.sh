@@ -28,6 +28,14 @@ import json, sys
 part = "--part" in sys.argv
 aliases = [(sys.argv[i + 1], sys.argv[i + 2]) for i, a in enumerate(sys.argv) if a == "--alias"]
 
+def rename(text, name, to):
+    # name/... anywhere; a value that is exactly the name only where a root can stand (a Windows
+    # image's path), never an ordinary value that happens to be spelled alike ("content").
+    text = text.replace(name + "/", to + "/")
+    for key in ("image", "path"):
+        text = text.replace(f'"{key}": ' + json.dumps(name), f'"{key}": "{to}"')
+    return text
+
 def records(report, root, side):
     d = json.load(open(report))
     out = {}
@@ -39,9 +47,9 @@ def records(report, root, side):
         file = {k: v for k, v in f["file"].items()
                 if k not in ("path", "directory", "mtime", "ctime", "inode", "device", "mode", "uid", "gid")}
         t = {k: v for k, v in f["trustscan"].items() if k != "image"}
-        text = json.dumps({"file": file, "trustscan": t}).replace(root + "/", "ROOT/").replace(json.dumps(root), '"ROOT"')
+        text = rename(json.dumps({"file": file, "trustscan": t}), root, "ROOT")
         for n, pair in enumerate(aliases):
-            text = text.replace(pair[side] + "/", f"ALIAS{n}/").replace(json.dumps(pair[side]), f'"ALIAS{n}"')
+            text = rename(text, pair[side], f"ALIAS{n}")
         out[p[len(root) + 1:]] = json.loads(text)
     return d, out
 

@@ -10,21 +10,42 @@ trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=../lib/test_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"; }
-# Long and short option names of both help screens, sorted, one per line.
+# Long and short option names of the help screens (trustscan, scan, data import/status/update),
+# sorted, one per line.
 help_options() {
-  { "$TS" --help; "$TS" scan --help; } | grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u
+  { "$TS" --help; "$TS" scan --help; for d in $(data_commands); do "$TS" data "$d" --help; done; } | options_of
 }
+# The output formats as the binary lists them (report/formats.cpp), space-separated, in order.
+formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
+# The option names in a help text on stdin, sorted, one per line.
+options_of() { grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u; }
+# The commands of 'trustscan data' (import, status, update), from its help screen.
+data_commands() { "$TS" data --help | awk '/^Subcommands:/ { on = 1; next } on && NF { print $1 }'; }
 
 case $NAME in
 man_page_options)
   # Every option of the help screens is an entry of trustscan.1, and the page names no other.
-  MAN=$SRC/docs/man/trustscan.1
+  # The page is built from docs/man/trustscan.1.in with the binary's formats filled in.
+  MAN=$BUILD/man/trustscan.1
+  [[ -f $MAN ]] || fail "$MAN missing (the build fills it from docs/man/trustscan.1.in)"
+  ! grep -n '@TRUSTSCAN_[A-Z_]*@' "$MAN" >&2 || fail "a placeholder is left in $MAN"
   help_options >"$WORK/help"
   [[ $(wc -l <"$WORK/help") -ge 25 ]] || fail "too few options parsed from --help: $(tr '\n' ' ' <"$WORK/help")"
   # .TP entries: the line after .TP, roff hyphens (\-) as plain ones.
   awk 'prev == ".TP" { print } { prev = $0 }' "$MAN" | sed 's/\\-/-/g' \
     | grep -oE '(^|[ ,"])--?[a-z][a-z0-9-]*' | sed 's/^[ ,"]//' | sort -u >"$WORK/man"
-  diff -u "$WORK/help" "$WORK/man" >&2 || fail "options of --help (-) and docs/man/trustscan.1 (+) differ"
+  diff -u "$WORK/help" "$WORK/man" >&2 || fail "options of --help (-) and trustscan.1 (+) differ"
+  # The formats of the --format entry and of its list are the binary's, in its order, the first
+  # one the default.
+  read -ra fmts <<<"$(formats)"
+  [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
+  choices=$(printf '\\fI%s\\fR|' "${fmts[@]}")
+  grep -qxF ".BR \\-f \", \" \\-\\-format \" \" ${choices%|}" "$MAN" || fail "--format entry does not list: ${fmts[*]}"
+  [[ $(awk 'prev == ".TP" && /^\.I [a-z0-9]+$/ { print $2 } { prev = $0 }' "$MAN" | tr '\n' ' ' | sed 's/ $//') == "${fmts[*]}" ]] \
+    || fail "the format list of the page is not: ${fmts[*]}"
+  grep -qF "Output format (default \\fI${fmts[0]}\\fR)" "$MAN" || fail "default format is not ${fmts[0]}"
+  "$TS" scan --help | grep -qE -- "--format TEXT:\{[a-z,]*\}=${fmts[0]}( |\$)" \
+    || fail "the binary's default format is not the first of __formats"
   # The page renders without groff warnings, with the sections a man page needs.
   groff -man -Tutf8 -ww -z "$MAN" 2>"$WORK/groff"
   [[ ! -s $WORK/groff ]] || { cat "$WORK/groff" >&2; fail "groff warnings"; }
@@ -38,10 +59,21 @@ man_page_options)
     grep -A1 '^\.TP' "$MAN" | grep -qx "\.B $code" || fail "exit code $code not documented"
   done
   # Interrupted scans: 128 + SIGINT, 128 + SIGTERM.
-  grep -A1 '^\.TP' "$MAN" | grep -qx '\.BR 130 ", " 143' || fail "exit codes 130/143 not documented" ;;
+  grep -A1 '^\.TP' "$MAN" | grep -qx '\.BR 130 ", " 143' || fail "exit codes 130/143 not documented"
+  # Every command of 'trustscan data' has its entry in DATA SETS, and the synopsis names it.
+  [[ $(data_commands | wc -l) -ge 3 ]] || fail "too few data commands parsed: $(data_commands | tr '\n' ' ')"
+  awk '/^\.SH DATA SETS/ { on = 1; next } /^\.SH/ { on = 0 } on && prev == ".TP" { print } { prev = $0 }' "$MAN" >"$WORK/data-entries"
+  sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$MAN" >"$WORK/synopsis"
+  for d in $(data_commands); do
+    grep -qE "^\.BI? \"?trustscan data $d\b" "$WORK/data-entries" || fail "DATA SETS has no entry for 'trustscan data $d'"
+    grep -qw "$d" "$WORK/synopsis" || fail "SYNOPSIS does not name 'data $d'"
+  done ;;
 completion_options)
   need zsh; [[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion is missing"
-  BASH_C=$SRC/packaging/completion/trustscan.bash ZSH_C=$SRC/packaging/completion/_trustscan
+  # Built from packaging/completion/*.in with the binary's formats filled in.
+  BASH_C=$BUILD/completion/trustscan.bash ZSH_C=$BUILD/completion/_trustscan
+  [[ -f $BASH_C && -f $ZSH_C ]] || fail "$BASH_C or $ZSH_C missing (the build fills them from packaging/completion/)"
+  ! grep -n '@TRUSTSCAN_[A-Z_]*@' "$BASH_C" "$ZSH_C" >&2 || fail "a placeholder is left in a completion"
   bash -n "$BASH_C" || fail "bash syntax"
   zsh -n "$ZSH_C" || fail "zsh syntax"
   help_options >"$WORK/help"
@@ -51,17 +83,42 @@ completion_options)
       COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
       _trustscan; printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_C" "$@"
   }
-  { complete_bash trustscan -; complete_bash trustscan scan -; } | grep -E '^-' | sort -u >"$WORK/bash"
+  { complete_bash trustscan -; complete_bash trustscan scan -
+    for d in $(data_commands); do complete_bash trustscan data "$d" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
-  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "table json ndjson cef " ]] || fail "bash: --format values"
+  read -ra fmts <<<"$(formats)"
+  [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
+  [[ $(complete_bash trustscan scan --format '' | tr '\n' ' ') == "${fmts[*]} " ]] || fail "bash: --format values"
   [[ $(complete_bash trustscan scan --fail-on '' | tr '\n' ' ') == "none low medium high critical " ]] || fail "bash: --fail-on values"
   [[ $(complete_bash trustscan scan --format j) == json ]] || fail "bash: --format j"
-  # The values offered are the ones the binary accepts.
-  for v in table json ndjson; do "$TS" scan --format "$v" --help >/dev/null || fail "--format $v refused"; done
+  # The values offered are the ones the binary accepts, and it refuses others.
+  for v in "${fmts[@]}"; do "$TS" scan --format "$v" --help >/dev/null || fail "--format $v refused"; done
+  ! "$TS" scan --format xml --help >/dev/null 2>&1 || fail "--format xml accepted"
+  # zsh: the same formats, each with its summary.
+  zfmts=$(grep -oE "format:\(\([^)]*\)\)" "$ZSH_C" | grep -oE '[a-z]+\\:' | tr -d '\\:' | tr '\n' ' ' | sed 's/ $//')
+  [[ $zfmts == "${fmts[*]}" ]] || fail "zsh: --format values '$zfmts', expected '${fmts[*]}'"
+  # README's --format line names the same formats.
+  grep -qF -- "--format $(IFS='|'; echo "${fmts[*]}") " "$SRC/README.md" || fail "README.md: --format line is not ${fmts[*]}"
   grep -q -- '--fail-on TEXT=low' <("$TS" scan --help) || fail "--fail-on changed: update both completions"
   # zsh: the option specs of _arguments.
   grep -oE -- "(^|[{,'\"(*)])--?[a-z][a-z0-9-]*" "$ZSH_C" | sed "s/^[{,'\"(*)]//" | sort -u >"$WORK/zsh"
   diff -u "$WORK/help" "$WORK/zsh" >&2 || fail "options of --help (-) and the zsh completion (+) differ"
+  # data: the commands offered are those of 'trustscan data --help', each with only its own options
+  # (bash as asked by a shell, zsh from the command's branch in _trustscan_data).
+  [[ $(complete_bash trustscan data '' | grep -v '^-' | sort | tr '\n' ' ') == "$(data_commands | sort | tr '\n' ' ')" ]] \
+    || fail "bash: data commands: $(complete_bash trustscan data '' | tr '\n' ' ')"
+  for d in $(data_commands); do
+    "$TS" data "$d" --help | options_of >"$WORK/help-$d"
+    complete_bash trustscan data "$d" - | sort -u >"$WORK/bash-$d"
+    diff -u "$WORK/help-$d" "$WORK/bash-$d" >&2 || fail "options of 'data $d --help' (-) and the bash completion (+) differ"
+    awk -v d="$d" '$1 == d ")" { on = 1 } on { print } on && /;;/ { exit }' "$ZSH_C" \
+      | grep -oE -- "(^|[{,'\"(*)])--?[a-z][a-z0-9-]*" | sed "s/^[{,'\"(*)]//" | sort -u >"$WORK/zsh-$d"
+    diff -u "$WORK/help-$d" "$WORK/zsh-$d" >&2 || fail "options of 'data $d --help' (-) and the zsh completion (+) differ"
+  done
+  # bash: SRC of 'data import' is a directory; the values of --url, --mirror, --timeout are the user's.
+  mkdir "$WORK/src.d" && touch "$WORK/file.f"
+  [[ $(cd "$WORK" && complete_bash trustscan data import 's') == src.d ]] || fail "bash: data import SRC is not a directory"
+  [[ -z $(cd "$WORK" && complete_bash trustscan data update --timeout '') ]] || fail "bash: --timeout offers values"
   # zsh: the function loads through compinit and is registered for trustscan.
   [[ $(cd "$WORK" && HOME=$WORK zsh -f -c "fpath=(${ZSH_C%/*} \$fpath); autoload -Uz compinit; compinit -u -d $WORK/zcd; print \${_comps[trustscan]}") == _trustscan ]] \
     || fail "zsh compinit does not register _trustscan" ;;
@@ -103,7 +160,7 @@ install_prefix)
            share/trustscan/signatures/vendors/russia-belarus.yaml share/trustscan/signatures/trust/apple \
            share/man/man1/trustscan.1.gz share/bash-completion/completions/trustscan \
            share/zsh/vendor-completions/_trustscan share/doc/trustscan/README.md \
-           share/doc/trustscan/deployment.md share/doc/trustscan/schema/event.schema.json \
+           share/doc/trustscan/deployment.md share/doc/trustscan/datasets.md share/doc/trustscan/schema/event.schema.json \
            lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan; do
     [[ -e $P/$f ]] || fail "$f not installed"
   done
@@ -138,7 +195,8 @@ deb_contents)
            ./usr/share/trustscan/signatures/vendors/russia-belarus.yaml ./usr/share/man/man1/trustscan.1.gz \
            ./usr/lib/systemd/system/trustscan.service ./usr/lib/systemd/system/trustscan.timer ./etc/default/trustscan \
            ./usr/share/bash-completion/completions/trustscan ./usr/share/zsh/vendor-completions/_trustscan \
-           ./usr/share/doc/trustscan/report-schema.md ./usr/share/doc/trustscan/deployment.md; do
+           ./usr/share/doc/trustscan/report-schema.md ./usr/share/doc/trustscan/deployment.md \
+           ./usr/share/doc/trustscan/datasets.md; do
     grep -qx -- "$f" "$WORK/files" || fail "$f not in the package"
   done
   ! grep -q '^./usr/local' "$WORK/files" || fail "files under /usr/local"

@@ -6,6 +6,8 @@
 #include <span>
 #include <string_view>
 
+#include "core/bytes.hpp"
+
 namespace trustscan::test {
 
 /// The bytes of `s`, as the scanner's stages take them.
@@ -13,13 +15,11 @@ namespace trustscan::test {
   return std::as_bytes(std::span(s.data(), s.size()));
 }
 
-/// The little-endian value of the `width` bytes at `off` of `b` (a std::string or a byte vector;
-/// the caller keeps `off + width` in bounds).
+/// The little-endian value of the `width` bytes at `off` of `b` (a std::string or a byte vector);
+/// throws std::bad_optional_access when they lie outside `b` (core/bytes.hpp).
 template <class Bytes>
 [[nodiscard]] std::uint64_t le(const Bytes& b, std::size_t off, unsigned width) {
-  std::uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) v |= std::uint64_t{static_cast<std::uint8_t>(b[off + i])} << (8 * i);
-  return v;
+  return read_uint(std::span(b), off, width, ByteOrder::Little).value();
 }
 
 }  // namespace trustscan::test

@@ -48,6 +48,10 @@ std::filesystem::path real_tree() {
   return env && *env ? std::filesystem::path(env) : std::filesystem::path("/var/cache/trustscan/realtree");
 }
 
+std::filesystem::path shared_data_dir() {
+  return (std::filesystem::path(TRUSTSCAN_SOURCE_DIR) / ".." / "shared" / "data").lexically_normal();
+}
+
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::ostringstream s;

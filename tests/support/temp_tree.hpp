@@ -30,6 +30,9 @@ class TempTree {
 /// The tree of real Debian/npm binaries (tools/fetch_real_tree.sh): $TRUSTSCAN_REAL_TREE or the
 /// default cache. Tests that need it skip with a warning when it is absent.
 [[nodiscard]] std::filesystem::path real_tree();
+/// The public data sets beside the repository (../shared/data: Microsoft's root program, ...),
+/// present on every development machine and in CI; never copied into the repository.
+[[nodiscard]] std::filesystem::path shared_data_dir();
 /// Reads a whole file (test helper; the product maps files instead).
 [[nodiscard]] std::string read_file(const std::filesystem::path& p);
 

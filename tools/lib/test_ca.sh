@@ -1,7 +1,19 @@
 # shellcheck shell=bash
 # Shared by the test-time sample builders (tools/make_signed_samples.sh, tools/make_vendor_image.sh,
-# tools/make_catalog_samples.sh, tools/make_hostile_samples.sh): a throw-away `openssl ca` for
-# code-signing test certificates, and the catalog signing recipe. Source it; it defines functions only.
+# tools/make_catalog_samples.sh, tools/make_hostile_samples.sh, tools/make_known_bad_samples.sh):
+# a throw-away `openssl ca` for code-signing test certificates, the catalog signing recipe, and the
+# check for the tools they need. Source it; it defines functions only.
+
+# need_tools SCRIPT TOOL...: exit 77 (CTest: skipped) with a note when a TOOL is not installed.
+need_tools() {
+    local script=$1 tool
+    shift
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 && continue
+        echo "$script: $tool not found; skipping" >&2
+        exit 77
+    done
+}
 
 # make_ca_config DIR [FIRST_SERIAL]: a minimal `openssl ca` setup whose database lives in DIR.
 # Extensions: v3_root, v3_codesign, v3_tsa, v3_server; CA certificates below a root:
@@ -96,19 +108,20 @@ new_rsa_key() {
     openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1"
 }
 
-# issue_cert CADIR DIR NAME SUBJECT ISSUER EXTENSIONS START END
+# issue_cert CADIR DIR NAME SUBJECT ISSUER EXTENSIONS START END [DIGEST]
 #   Certificate DIR/NAME.pem for the key DIR/NAME.key (made when missing) with the subject SUBJECT
 #   (an `openssl req -subj` string in UTF-8, kept as given by -preserveDN, so that EV attributes
 #   such as jurisdictionC survive the CA policy), issued by DIR/ISSUER.{pem,key}, or self-signed
 #   when ISSUER is "self", with the extension section EXTENSIONS of CADIR/ca.cnf (make_ca_config),
-#   valid START..END (YYYYMMDDhhmmssZ: explicit dates, so samples verify the same way on any day).
+#   valid START..END (YYYYMMDDhhmmssZ: explicit dates, so samples verify the same way on any day),
+#   signed with DIGEST (default sha256, e.g. sha384).
 issue_cert() {
-    local cadir=$1 dir=$2 name=$3 subj=$4 issuer=$5 ext=$6 start=$7 end=$8
+    local cadir=$1 dir=$2 name=$3 subj=$4 issuer=$5 ext=$6 start=$7 end=$8 md=${9:-sha256}
     local signing=(-cert "$dir/$issuer.pem" -keyfile "$dir/$issuer.key")
     [[ $issuer == self ]] && signing=(-selfsign -keyfile "$dir/$name.key")
     [[ -f $dir/$name.key ]] || new_rsa_key "$dir/$name.key"
     openssl req -new -utf8 -key "$dir/$name.key" -subj "$subj" -out "$dir/$name.csr"
-    openssl ca -batch -notext -preserveDN -utf8 -config "$cadir/ca.cnf" "${signing[@]}" -in "$dir/$name.csr" \
+    openssl ca -batch -notext -preserveDN -utf8 -config "$cadir/ca.cnf" "${signing[@]}" -md "$md" -in "$dir/$name.csr" \
         -out "$dir/$name.pem" -extensions "$ext" -startdate "$start" -enddate "$end" 2>"$dir/$name.err" ||
         { echo "issue_cert $name: $(cat "$dir/$name.err")" >&2; return 1; }
 }

@@ -98,8 +98,8 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   m.libraries = {"ntoskrnl.exe", std::string(kBytes, sizeof kBytes - 1)};  // bytes, not text
   m.exports_count = 7;
   m.pe = parse::PeInfo{true, "AMD64", "NATIVE", false, 0x2160, {".text", "INIT"}, 123, 456,
-                       {{"CompanyName", "\xc3\x28"}}, "x.pdb", "abc", {"ntoskrnl.exe.IoCreateDevice"}, true,
-                       {1, 2, 3, {4, 5}, {{6, 7}, {8, 9}}}};
+                       {{"CompanyName", "\xc3\x28"}}, FileVersion::from_parts(1, 2, 3, 4), "x.pdb", "abc",
+                       {"ntoskrnl.exe.IoCreateDevice"}, true, {1, 2, 3, {4, 5}, {{6, 7}, {8, 9}}}};
   m.elf = parse::ElfInfo{"REL", "x86_64", "/lib/ld", "libx.so", {{"license", "GPL"}}, true, true, "grub", true};
   m.macho_slices = {{"arm64", "KEXT_BUNDLE", 16384, 999, true, {20000, 300}, {"/usr/lib/libSystem.B.dylib"}, "com.x"}};
   m.warnings = {"a limit cut a list"};
@@ -115,7 +115,12 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   s.nested = true;
   s.parent_index = 0;
   s.signer.subject = "CN=x";
-  s.chain = {s.signer, verify::CertInfo{"CN=root", "root", "O", "OU", "C", "CN=root", "01", "a", "b", "c", "d"}};
+  s.chain = {s.signer, verify::CertInfo{.subject = "CN=root", .subject_cn = "root", .subject_o = "O", .subject_ou = "OU",
+                                         .subject_c = "C", .subject_st = "ST", .subject_l = "L", .jurisdiction_c = "CN",
+                                         .jurisdiction_st = "GD", .jurisdiction_l = "SZ", .registration_number = "91",
+                                         .organization_identifier = "VATDE-1", .business_category = "Private Organization",
+                                         .ev = true, .issuer = "CN=root", .serial_hex = "01", .not_before = "a",
+                                         .not_after = "b", .thumbprint_sha1 = "c", .thumbprint_sha256 = "d", .tbs_hash = "e"}};
   s.signing_time = "2020-01-01T00:00:00Z";
   s.timestamp = "2021-01-01T00:00:00Z";
   s.timestamp_authority = "CN=tsa";

@@ -30,3 +30,22 @@ TEST_CASE("sha256_with_prefix gives the whole digest and the prefix digest of on
   }
   CHECK_THROWS(io::sha256_with_prefix(bytes, data.size() + 1));
 }
+
+TEST_CASE("file_digests gives SHA-256, and SHA-1 and MD5 when asked, over several chunks", "[io]") {
+  std::string_view abc = "abc";
+  const auto small = io::file_digests(std::as_bytes(std::span(abc)), true, true);
+  CHECK(small.sha1 == "a9993e364706816aba3e25717850c26c9cd0d89d");  // FIPS 180 test vector
+  CHECK(small.md5 == "900150983cd24fb0d6963f7d28e17f72");
+  std::string data(200'000, '\0');  // > 3 chunks of 64 KiB, the last one partial
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 131 % 251);
+  const auto bytes = std::as_bytes(std::span(data));
+  const auto all = io::file_digests(bytes, true, true);
+  CHECK(all.sha256 == io::sha256_hex(bytes));
+  CHECK(all.md5 == io::md5_hex(bytes));
+  CHECK(all.sha1.size() == 40);
+  const auto only = io::file_digests(bytes, false, false);
+  CHECK(only.sha256 == all.sha256);
+  CHECK(only.sha1.empty());
+  CHECK(only.md5.empty());
+  CHECK(io::file_digests({}, true, false).sha1 == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}

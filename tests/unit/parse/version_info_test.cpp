@@ -63,7 +63,54 @@ std::vector<std::byte> version_resource() {
   return root.out;
 }
 
+/// A VS_VERSION_INFO root block whose value is a VS_FIXEDFILEINFO (`value_length` as given) for
+/// file version `ms`:`ls`, followed by the usual StringFileInfo.
+std::vector<std::byte> fixed_info_resource(std::uint32_t signature, std::uint32_t ms, std::uint32_t ls,
+                                           std::uint32_t value_length = 52) {
+  BlockWriter w;
+  w.u16(0);
+  w.u16(value_length);
+  w.u16(0);
+  w.wstr(u"VS_VERSION_INFO");
+  w.pad();
+  const std::uint32_t fixed[13] = {signature, 0x00010000, ms, ls, ms, ls, 0x3f, 0, 0x40004, 3, 7, 0, 0};
+  for (std::uint32_t v : fixed) {
+    w.u16(v & 0xffff);
+    w.u16(v >> 16);
+  }
+  const auto strings = version_resource();
+  w.out.insert(w.out.end(), strings.begin(), strings.end());
+  w.out[0] = static_cast<std::byte>(w.out.size() & 0xff);
+  w.out[1] = static_cast<std::byte>(w.out.size() >> 8);
+  return w.out;
+}
+
 }  // namespace
+
+TEST_CASE("the binary file version is read from VS_FIXEDFILEINFO", "[parse][version_info]") {
+  const auto res = fixed_info_resource(0xFEEF04BD, 0x000A0000, 0x4A610001);  // 10.0.19041.1
+  const auto version = parse::read_fixed_file_version(res);
+  REQUIRE(version);
+  CHECK(*version == FileVersion::from_parts(10, 0, 19041, 1));
+  CHECK(version->to_string() == "10.0.19041.1");
+  CHECK_FALSE(parse::read_fixed_file_version(fixed_info_resource(0xFEEF04BC, 1, 1)));  // bad signature
+  CHECK_FALSE(parse::read_fixed_file_version(fixed_info_resource(0xFEEF04BD, 1, 1, 8)));  // value too short
+  CHECK_FALSE(parse::read_fixed_file_version(version_resource()));  // no value at all
+  for (std::size_t n = 0; n < res.size(); ++n) {
+    const std::vector<std::byte> prefix(res.begin(), res.begin() + static_cast<std::ptrdiff_t>(n));
+    CHECK_FALSE(parse::read_fixed_file_version(prefix));  // the root block's length no longer fits
+  }
+}
+
+TEST_CASE("file versions compare part by part and parse only a.b.c.d", "[parse][version_info]") {
+  CHECK(FileVersion::from_parts(10, 0, 0, 0) > FileVersion::from_parts(9, 65535, 65535, 65535));
+  CHECK(FileVersion::from_parts(1, 2, 3, 4) < FileVersion::from_parts(1, 2, 4, 0));
+  CHECK(FileVersion::parse("65535.65535.65535.65535") == FileVersion::max());
+  CHECK(FileVersion::parse("1.0.2312.65535") == FileVersion::from_parts(1, 0, 2312, 65535));
+  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "1.2.3.65536", "1.2.-3.4", "1.2.3.4 ", " 1.2.3.4", "1..3.4",
+                          "1.2.3.x", "+1.2.3.4"})
+    CHECK_FALSE(FileVersion::parse(bad));
+}
 
 TEST_CASE("version strings come out in file order, whatever wValueLength says", "[parse][version_info]") {
   const auto res = version_resource();

@@ -93,7 +93,11 @@ TEST_CASE("run_pool stops when too many items hang", "[pipeline][pool]") {
     };
   });
   CHECK(r.stopped_by_abandon_limit);
-  CHECK(r.abandoned_threads == 2);
+  // Items 0 and 1 hang on both threads: the second abandonment passes the limit. A replacement
+  // thread may already have taken item 2 (which hangs too) and, on a loaded machine, been
+  // abandoned before the pool stopped: 3. Items from 3 on never hang.
+  CHECK(r.abandoned_threads >= 2);
+  CHECK(r.abandoned_threads <= 3);
   CHECK(r.not_started > 0);
   release->set_value();
   std::this_thread::sleep_for(50ms);

@@ -1,6 +1,6 @@
 // Policy evaluator: the severity table, scope and confidence, countries vs ownership chains,
 // category filters, suppressions (vendor / sha256 / path, expired, unused) and thread-safe
-// use counts.
+// use counts; the subjects of a record (attributed vendor or publisher, claims) and their basis.
 #include "policy/evaluator.hpp"
 
 #include <catch2/catch.hpp>
@@ -305,4 +305,159 @@ TEST_CASE("verdict and via names", "[policy][evaluator]") {
   CHECK(to_string(Verdict::Status::OutOfScope) == "out_of_scope");
   CHECK(to_string(MatchVia::OwnerCountry) == "owner_country");
   CHECK(to_string(Severity::Critical) == "critical");
+}
+
+namespace {
+
+/// A kernel driver whose attribution is `a`.
+record::FileRecord kernel_record(attribute::Attribution a) {
+  record::FileRecord r;
+  r.file.path = "/mnt/image/Windows/System32/drivers/x.sys";
+  r.sha256 = std::string(64, 'a');
+  r.binary = parse::BinaryModel{};
+  r.classification.privilege = Privilege::Kernel;
+  r.attribution = std::move(a);
+  return r;
+}
+
+attribute::Attribution attributed(std::string vendor, attribute::Tier tier, Confidence confidence) {
+  attribute::Attribution a;
+  const attribute::Vendor* v = test::policy_vendors().find(vendor);
+  a.vendor = v->id;
+  a.name = v->name;
+  a.country = v->country;
+  a.tier = tier;
+  a.confidence = confidence;
+  return a;
+}
+
+attribute::Claim claim(std::string vendor, attribute::Tier tier, Confidence confidence, bool contradicted) {
+  return {std::move(vendor), tier, confidence, contradicted, "signer 'CN=AO Kaspersky Lab' (claim)"};
+}
+
+}  // namespace
+
+TEST_CASE("a claim to be a flagged vendor is a finding at its own confidence: claims to be X; not verified",
+          "[policy][evaluator][claims]") {
+  const Policy p = make(kRussia);
+  struct Row {
+    attribute::Tier tier;
+    Confidence confidence;
+    Severity severity;
+  };
+  const Row row = GENERATE(Row{attribute::Tier::Claim, Confidence::Medium, Severity::High},     // self-signed
+                           Row{attribute::Tier::Metadata, Confidence::Low, Severity::Medium},   // CompanyName only
+                           Row{attribute::Tier::Content, Confidence::Medium, Severity::High});  // a content rule
+  const Verdict v = evaluate_record(p, kernel_record(attributed("kaspersky", row.tier, row.confidence)),
+                                    test::policy_vendors());
+  CHECK(v.finding());
+  CHECK(v.severity == row.severity);  // never critical: a claim is at most medium confidence
+  CHECK(v.subject.vendor_id == "kaspersky");
+  CHECK(v.subject.basis == Basis::Claim);
+  CHECK(v.subject.note == "claims to be Kaspersky; not verified");
+}
+
+TEST_CASE("a claim that verified evidence for another vendor contradicts is a low finding, not critical",
+          "[policy][evaluator][claims]") {
+  const Policy p = make(kRussia);
+  attribute::Attribution a = attributed("microsoft", attribute::Tier::Verified, Confidence::High);
+  a.claims = {claim("kaspersky", attribute::Tier::Claim, Confidence::Medium, true)};
+  const Verdict v = evaluate_record(p, kernel_record(a), test::policy_vendors());
+  CHECK(v.finding());
+  CHECK(v.severity == Severity::Low);
+  CHECK(v.subject.vendor_id == "kaspersky");
+  CHECK(v.subject.basis == Basis::Contradicted);
+  CHECK_THAT(v.subject.note, Catch::StartsWith("claims to be Kaspersky; contradicted by verified evidence for "
+                                               "Microsoft Corporation"));
+  // --fail-on medium lets it pass; the default (low) fails on it.
+  CHECK_FALSE(fails(FailOn{Severity::Medium}, v));
+  CHECK(fails(FailOn{}, v));
+  // Not contradicted (nothing verified decided): the claim keeps its own confidence.
+  a.tier = attribute::Tier::Metadata;
+  a.claims[0].contradicted = false;
+  const Verdict claim_only = evaluate_record(p, kernel_record(a), test::policy_vendors());
+  CHECK(claim_only.severity == Severity::High);
+  CHECK(claim_only.subject.basis == Basis::Claim);
+}
+
+TEST_CASE("the verified attributed vendor stands before its claims; the most severe flagged subject is the verdict",
+          "[policy][evaluator][claims]") {
+  const Policy p = make(kRussia);
+  attribute::Attribution a = attributed("kaspersky", attribute::Tier::Verified, Confidence::High);
+  a.claims = {claim("doctor-web", attribute::Tier::Claim, Confidence::Medium, true)};
+  Verdict v = evaluate_record(p, kernel_record(a), test::policy_vendors());
+  CHECK(v.severity == Severity::Critical);
+  CHECK(v.subject.vendor_id == "kaspersky");
+  CHECK(v.subject.basis == Basis::Verified);
+  CHECK(v.subject.note.empty());
+  // A verified co-signer is no claim: it is flagged like the attributed vendor.
+  a = attributed("microsoft", attribute::Tier::Verified, Confidence::High);
+  a.claims = {claim("kaspersky", attribute::Tier::Verified, Confidence::High, false)};
+  v = evaluate_record(p, kernel_record(a), test::policy_vendors());
+  CHECK(v.severity == Severity::Critical);
+  CHECK(v.subject.basis == Basis::Verified);
+  CHECK_THAT(v.subject.note, Catch::StartsWith("also signed, verified, by Kaspersky"));
+}
+
+TEST_CASE("an unlisted publisher is flagged by the country of its certificate, never by a vendor rule",
+          "[policy][evaluator][publisher]") {
+  attribute::Attribution a;
+  a.name = "Shenzhen Example Kernel Technology Co., Ltd.";
+  a.country = "CN";
+  a.jurisdictions = {"CN"};
+  a.tier = attribute::Tier::Verified;
+  a.publisher = attribute::Publisher{};
+  a.publisher->name = a.name;
+  a.publisher->country = "CN";
+  const bool ev = GENERATE(true, false);
+  a.confidence = ev ? Confidence::High : Confidence::Medium;  // EV jurisdiction, else C=
+  const std::vector<std::string> cn{"CN"}, none;
+  auto flags = Policy::from_flags(cn, none, test::policy_vendors());
+  REQUIRE(flags);
+  const Verdict v = evaluate_record(*flags, kernel_record(a), test::policy_vendors());
+  CHECK(v.finding());
+  CHECK(v.severity == (ev ? Severity::Critical : Severity::High));
+  CHECK(v.subject.publisher());
+  CHECK(v.subject.name == a.name);
+  CHECK(v.subject.country == "CN");
+  CHECK(v.rules.at(0).via == MatchVia::Country);
+  CHECK(evaluate_record(make(kRussia), kernel_record(a), test::policy_vendors()).status == Verdict::Status::NoMatch);
+  const std::vector<std::string> tencent{"tencent"};
+  auto by_vendor = Policy::from_flags(none, tencent, test::policy_vendors());
+  REQUIRE(by_vendor);
+  CHECK(evaluate_record(*by_vendor, kernel_record(a), test::policy_vendors()).status == Verdict::Status::NoMatch);
+  CHECK(evaluate_record(make(R"(name: av
+countries:
+  - {code: CN, reason: r, source: s, categories: [antivirus]}
+)"), kernel_record(a), test::policy_vendors()).status == Verdict::Status::NoMatch);  // a publisher has no category
+}
+
+TEST_CASE("a record with signing services only has no subject; a suppression is counted once per record",
+          "[policy][evaluator][claims]") {
+  attribute::Attribution services_only;
+  services_only.signing_services = {{"microsoft", "Microsoft Windows Hardware Compatibility Publisher", "CN=x",
+                                     "signature", attribute::Tier::Verified}};
+  CHECK(subjects_of(kernel_record(services_only), test::policy_vendors()).empty());
+  CHECK(evaluate_record(make(kRussia), kernel_record(services_only), test::policy_vendors()).status ==
+        Verdict::Status::Unattributed);
+
+  Policy p = make(R"(name: t
+countries:
+  - {code: RU, reason: r, source: s}
+suppressions:
+  - {id: lab, reason: r, expires: 2099-01-01, match: {path: "/mnt/image/**"}}
+)");
+  attribute::Attribution a = attributed("kaspersky", attribute::Tier::Verified, Confidence::High);
+  a.claims = {claim("doctor-web", attribute::Tier::Claim, Confidence::Medium, true),
+              claim("bi-zone", attribute::Tier::Metadata, Confidence::Low, true)};
+  const Verdict v = evaluate_record(p, kernel_record(a), test::policy_vendors());
+  CHECK(v.suppressed());
+  CHECK(v.subject.vendor_id == "kaspersky");
+  CHECK(p.uses(0) == 1);
+}
+
+TEST_CASE("basis names", "[policy][evaluator][claims]") {
+  CHECK(to_string(Basis::Verified) == "verified");
+  CHECK(to_string(Basis::Claim) == "claim");
+  CHECK(to_string(Basis::Contradicted) == "contradicted");
 }

@@ -57,9 +57,13 @@ const TrustStore& sample_trust() {
   return store;
 }
 
+/// The shipped anchor sets a scan uses without an imported root program.
 const TrustStore& default_trust() {
   static const TrustStore store = [] {
-    auto s = TrustStore::load({kDefaultTrust});
+    std::vector<AnchorSetSpec> sets;
+    for (const char* name : {"trustscan-builtin", "uefi", "debian-secure-boot"})
+      sets.push_back({name, {kDefaultTrust / name}, {}, {}});
+    auto s = TrustStore::load_sets(sets);
     if (!s) FAIL("cannot load signatures/trust: " << s.error().message);
     return std::move(*s);
   }();
@@ -156,6 +160,7 @@ TEST_CASE("signed SHA-256: valid, every field filled", "[verify][authenticode]")
   check_integrity_fields(s);
   REQUIRE(s.chain.size() == 2);
   CHECK(s.chain.back().subject_cn == "trustscan Test Root CA");
+  CHECK(s.anchor_set == (kSigned / "ca").string());  // TrustStore::load names a set after its directory
   CHECK(s.timestamp_kind.empty());
   CHECK_FALSE(s.timestamp.has_value());
   CHECK(s.verification_time_source == "scan_time");
@@ -265,6 +270,7 @@ TEST_CASE("signed by an untrusted CA: untrusted, untrusted_root", "[verify][auth
   CHECK(r.flags() == flags({VerifyFlag::UntrustedRoot, VerifyFlag::RevocationNotChecked}));
   REQUIRE(r.primary() != nullptr);
   CHECK(r.primary()->signer.subject_cn == "trustscan Untrusted Code Signer");
+  CHECK(r.primary()->anchor_set.empty());
 }
 
 TEST_CASE("signer without the code-signing EKU: invalid", "[verify][authenticode]") {
@@ -377,6 +383,106 @@ TEST_CASE("one TrustStore serves many threads at once", "[verify][authenticode][
   CHECK(mismatches == std::vector<int>(4, 0));
 }
 
+// ------------------------------------------------------------------ strictness (issue 16)
+
+namespace {
+
+void put_le32(std::vector<std::byte>& b, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::byte>(v >> (8 * i));
+}
+
+/// `original` (one WIN_CERTIFICATE, ending the file) rewritten so that `slack` follows the PKCS#7
+/// inside the entry: dwLength and the directory's size grow, the table stays quadword-aligned.
+std::vector<std::byte> with_entry_slack(const std::vector<std::byte>& original, const std::vector<std::byte>& slack) {
+  const auto layout = test::pe_layout_from_bytes(original);
+  REQUIRE(layout.has_value());
+  const std::size_t off = layout->certificate_table.offset;
+  REQUIRE(off + layout->certificate_table.size == original.size());
+  // The PKCS#7's own length (DER SEQUENCE with a two- or three-byte length).
+  const auto at = [&](std::size_t i) { return std::to_integer<std::size_t>(original[off + 8 + i]); };
+  REQUIRE(at(0) == 0x30);
+  REQUIRE((at(1) == 0x82 || at(1) == 0x83));
+  const std::size_t der = at(1) == 0x82 ? 4 + (at(2) << 8 | at(3)) : 5 + (at(2) << 16 | at(3) << 8 | at(4));
+  std::vector<std::byte> out(original.begin(), original.begin() + static_cast<std::ptrdiff_t>(off + 8 + der));
+  out.insert(out.end(), slack.begin(), slack.end());
+  put_le32(out, off, static_cast<std::uint32_t>(8 + der + slack.size()));
+  out.resize((out.size() + 7) & ~std::size_t{7});
+  put_le32(out, layout->security_dir_offset + 4, static_cast<std::uint32_t>(out.size() - off));
+  return out;
+}
+
+AuthenticodeResult verify_bytes(const std::vector<std::byte>& bytes, bool strict_padding = false) {
+  return verify_authenticode(bytes, layout_of(bytes), VerifyContext{&sample_trust(), k2026_01_01, strict_padding});
+}
+
+}  // namespace
+
+TEST_CASE("bytes after the certificate table: invalid, trailing_data, on every signature",
+          "[verify][authenticode][strict]") {
+  if (!have_samples()) return;
+  for (const char* name : {"signed-sha256.exe", "signed-sha1-nested-sha256.exe"}) {
+    INFO(name);
+    const auto original = test::read_bytes(kSigned / name);
+    for (std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{4096}}) {
+      INFO(n << " bytes appended");
+      auto bytes = original;
+      bytes.resize(bytes.size() + n, std::byte{0});  // even zeros: content no hash covers
+      const auto r = verify_bytes(bytes);
+      REQUIRE_FALSE(r.signatures.empty());
+      for (const Signature& s : r.signatures) {
+        INFO(flag_list(s.flags));
+        CHECK(s.status == SignatureStatus::Invalid);
+        CHECK(s.flags == flags({VerifyFlag::TrailingData, VerifyFlag::RevocationNotChecked}));
+        CHECK(s.signed_digest_hex == s.computed_digest_hex);  // the hashed ranges are intact
+        REQUIRE(s.errors.size() == 1);
+        CHECK(s.errors[0].starts_with(std::to_string(n) + " bytes after the certificate table"));
+      }
+      CHECK(r.hashes == verify_bytes(original).hashes);
+    }
+  }
+}
+
+TEST_CASE("data inside a WIN_CERTIFICATE after the signature: certificate_padding, invalid only when strict",
+          "[verify][authenticode][strict]") {
+  if (!have_samples()) return;
+  const auto original = test::read_bytes(kSigned / "signed-sha256.exe");
+  const auto padded_flags = flags({VerifyFlag::CertificatePadding, VerifyFlag::RevocationNotChecked});
+  SECTION("alignment: up to 7 zero bytes are not padding") {
+    for (std::size_t n = 0; n < 8; ++n) {
+      INFO(n);
+      const auto r = verify_bytes(with_entry_slack(original, std::vector<std::byte>(n)), true);
+      CHECK(r.status() == SignatureStatus::Valid);
+      CHECK(r.flags() == kNoRevocation);
+    }
+  }
+  SECTION("8 zero bytes, one non-zero byte, 512 bytes of content") {
+    std::vector<std::vector<std::byte>> slacks{std::vector<std::byte>(8), {std::byte{0}, std::byte{0x41}}};
+    slacks.emplace_back(512, std::byte{0x90});
+    for (const auto& slack : slacks) {
+      INFO(slack.size() << " bytes");
+      const auto bytes = with_entry_slack(original, slack);
+      const auto lax = verify_bytes(bytes);
+      CHECK(lax.status() == SignatureStatus::Valid);  // as Windows without EnableCertPaddingCheck
+      CHECK(lax.flags() == padded_flags);
+      REQUIRE(lax.primary() != nullptr);
+      REQUIRE(lax.primary()->errors.size() == 1);
+      CHECK(lax.primary()->errors[0].find("certificate padding") != std::string::npos);
+      const auto strict = verify_bytes(bytes, true);
+      CHECK(strict.status() == SignatureStatus::Invalid);
+      CHECK(strict.flags() == padded_flags);
+    }
+  }
+  SECTION("the nested signature of a padded entry is flagged too") {
+    const auto nested = test::read_bytes(kSigned / "signed-sha1-nested-sha256.exe");
+    const auto r = verify_bytes(with_entry_slack(nested, std::vector<std::byte>(64, std::byte{1})), true);
+    REQUIRE(r.signatures.size() == 2);
+    for (const Signature& s : r.signatures) {
+      CHECK(s.status == SignatureStatus::Invalid);
+      CHECK(s.flags == padded_flags);
+    }
+  }
+}
+
 // ------------------------------------------------------------------ robustness
 
 TEST_CASE("mutated signatures and layouts never crash and never verify as valid",
@@ -447,6 +553,9 @@ TEST_CASE("real: Debian shimx64.efi.signed carries two timestamped Microsoft sig
   CHECK(r.signatures[1].signer.subject_cn == "Microsoft UEFI CA 2023 signer");
   REQUIRE_FALSE(r.signatures[1].chain.empty());
   CHECK(r.signatures[1].chain.back().subject_cn == "Microsoft RSA Devices Root CA 2021");
+  CHECK(r.signatures[0].anchor_set == "uefi");
+  CHECK(r.signatures[1].anchor_set == "uefi");
+  CHECK(r.signatures[0].timestamp_anchor_set == "trustscan-builtin");  // Microsoft's TSA
   for (const auto& s : r.signatures) {
     INFO(s.signer.subject_cn << ": " << flag_list(s.flags));
     CHECK(s.digest_algorithm == "sha256");
@@ -493,6 +602,7 @@ TEST_CASE("real: Debian-signed GRUB and kernel chain to the Debian Secure Boot C
     CHECK(r.primary()->signer.subject_cn == cn);
     REQUIRE_FALSE(r.primary()->chain.empty());
     CHECK(r.primary()->chain.back().subject_cn == "Debian Secure Boot CA");
+    CHECK(r.primary()->anchor_set == "debian-secure-boot");
     CHECK(r.primary()->signed_digest_hex == r.primary()->computed_digest_hex);
     CHECK(r.status() == SignatureStatus::Valid);
   }
@@ -513,6 +623,7 @@ TEST_CASE("real: Microsoft-signed vsce-sign.exe from npm, RFC 3161 timestamp",
   CHECK(s.signer.subject_o == "Microsoft Corporation");
   REQUIRE_FALSE(s.chain.empty());
   CHECK(s.chain.back().subject_cn == "Microsoft Root Certificate Authority 2011");
+  CHECK(s.anchor_set == "trustscan-builtin");
   CHECK(s.signed_digest_hex == s.computed_digest_hex);
   CHECK(s.timestamp_kind == "rfc3161");
   CHECK(s.verification_time_source == "timestamp");

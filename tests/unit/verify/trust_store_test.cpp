@@ -23,9 +23,16 @@ void write(const fs::path& p, const std::string& text) {
 }  // namespace
 
 TEST_CASE("the default trust store loads with provenance-checked anchors", "[verify][trust]") {
-  auto store = TrustStore::load({kDefaultTrust});
+  auto store = TrustStore::load({kDefaultTrust / "trustscan-builtin", kDefaultTrust / "uefi",
+                                 kDefaultTrust / "debian-secure-boot"});
   REQUIRE(store.has_value());
   CHECK(store->anchors().size() >= 10);
+  REQUIRE(store->sets().size() == 3);
+  CHECK(store->sets()[0].name == (kDefaultTrust / "trustscan-builtin").string());
+  CHECK(store->sets()[0].anchors == 12);
+  CHECK(store->sets()[1].anchors == 2);  // Microsoft Corporation UEFI CA 2011, RSA Devices Root CA 2021
+  CHECK(store->sets()[2].anchors == 1);  // Debian Secure Boot CA
+  CHECK(store->sets()[0].restricted == 0);
   CHECK_FALSE(store->checks_revocation());
   CHECK(store->crl_count() == 0);
   bool has_ms_2011 = false;
@@ -64,14 +71,135 @@ TEST_CASE("trust store errors name the offending path", "[verify][trust]") {
   }
   SECTION("a CRL directory with a file that is no CRL") {
     write(dir / "junk.crl", "junk");
-    auto store = TrustStore::load({kDefaultTrust}, dir);
+    auto store = TrustStore::load({kDefaultTrust / "trustscan-builtin"}, dir);
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().message.find("junk.crl") != std::string::npos);
   }
   SECTION("an empty CRL directory turns revocation checking on") {
-    auto store = TrustStore::load({kDefaultTrust}, dir);
+    auto store = TrustStore::load({kDefaultTrust / "trustscan-builtin"}, dir);
     REQUIRE(store.has_value());
     CHECK(store->checks_revocation());
     CHECK(store->crl_count() == 0);
+  }
+}
+
+namespace {
+
+using trustscan::verify::AnchorPolicy;
+using trustscan::verify::AnchorSetSpec;
+using trustscan::verify::kPurposeCodeSigning;
+using trustscan::verify::kPurposeTimeStamping;
+
+constexpr std::int64_t k2020 = 1577836800, k2021 = 1609459200, k2022 = 1640995200, k2026 = 1767225600;
+constexpr const char* kServerAuth = "1.3.6.1.5.5.7.3.1";
+constexpr const char* kOcsp = "1.3.6.1.5.5.7.3.9";
+
+bool refuses(const AnchorPolicy& p, std::string_view purpose, std::int64_t at, std::int64_t leaf_issued) {
+  return trustscan::verify::anchor_refusal(p, purpose, at, leaf_issued).has_value();
+}
+
+std::vector<std::uint8_t> der_of(const fs::path& pem) {
+  const std::string text = trustscan::test::read_file(pem);
+  auto certs = trustscan::verify::read_certificates(std::as_bytes(std::span(text)));
+  REQUIRE(certs.size() == 1);
+  return certs.front().der;
+}
+
+}  // namespace
+
+TEST_CASE("anchor policies refuse what the root program says", "[verify][trust]") {
+  SECTION("no restriction") {
+    CHECK_FALSE(refuses({}, kPurposeCodeSigning, k2026, k2026));
+    CHECK(trustscan::verify::may_anchor({}, ""));
+  }
+  SECTION("purposes: only those listed") {
+    AnchorPolicy p;
+    p.purposes = std::vector<std::string>{kServerAuth};
+    const auto why = trustscan::verify::anchor_refusal(p, kPurposeCodeSigning, k2020, k2020);
+    REQUIRE(why.has_value());
+    CHECK(why->find(std::string(kPurposeCodeSigning)) != std::string::npos);
+    CHECK_FALSE(trustscan::verify::may_anchor(p, kPurposeCodeSigning));
+    CHECK(trustscan::verify::may_anchor(p, kServerAuth));
+    CHECK_FALSE(refuses(p, kServerAuth, k2026, k2026));
+    p.purposes = std::vector<std::string>{};  // an empty list allows nothing
+    CHECK(refuses(p, kServerAuth, k2020, k2020));
+  }
+  SECTION("disabled from a date: the verification time decides") {
+    AnchorPolicy p;
+    p.disabled_from = k2021;
+    CHECK_FALSE(refuses(p, kPurposeCodeSigning, k2021 - 1, k2020));  // e.g. timestamped before
+    CHECK(refuses(p, kPurposeCodeSigning, k2021, k2020));
+    CHECK(refuses(p, kPurposeTimeStamping, k2026, k2020));
+    CHECK(trustscan::verify::may_anchor(p, kPurposeCodeSigning));
+    p.disabled_purposes = {kOcsp};  // only OCSP signing is disabled
+    CHECK_FALSE(refuses(p, kPurposeCodeSigning, k2026, k2020));
+    CHECK(refuses(p, kOcsp, k2026, k2020));
+  }
+  SECTION("disabled purposes without a date: disabled outright") {
+    AnchorPolicy p;
+    p.disabled_purposes = {std::string(kPurposeCodeSigning)};
+    CHECK(refuses(p, kPurposeCodeSigning, k2020, k2020));
+    CHECK_FALSE(trustscan::verify::may_anchor(p, kPurposeCodeSigning));
+    CHECK_FALSE(refuses(p, kPurposeTimeStamping, k2020, k2020));
+  }
+  SECTION("not before: certificates issued from that date are not trusted") {
+    AnchorPolicy p;
+    p.not_before = k2022;
+    CHECK_FALSE(refuses(p, kPurposeCodeSigning, k2026, k2021));
+    CHECK(refuses(p, kPurposeCodeSigning, k2026, k2022));
+    CHECK(trustscan::verify::may_anchor(p, kPurposeCodeSigning));
+    p.not_before_purposes = {kServerAuth};  // only for TLS
+    CHECK_FALSE(refuses(p, kPurposeCodeSigning, k2026, k2026));
+    CHECK(refuses(p, kServerAuth, k2026, k2026));
+  }
+  SECTION("not-before purposes without a date: not trusted for them") {
+    AnchorPolicy p;
+    p.not_before_purposes = {std::string(kPurposeCodeSigning)};
+    CHECK(refuses(p, kPurposeCodeSigning, k2020, k2020));
+    CHECK_FALSE(trustscan::verify::may_anchor(p, kPurposeCodeSigning));
+  }
+}
+
+TEST_CASE("anchor sets: names, restrictions and the fingerprint", "[verify][trust]") {
+  const auto der = der_of(kDefaultTrust / "uefi" / "microsoft-rsa-devices-root-ca-2021.pem");
+  auto load = [&](std::string name, AnchorPolicy policy) {
+    auto s = TrustStore::load_sets({AnchorSetSpec{std::move(name), {}, {{der, "devices", std::move(policy)}}, "test"}});
+    REQUIRE(s.has_value());
+    return std::move(*s);
+  };
+  const TrustStore a = load("a", {});
+  REQUIRE(a.sets().size() == 1);
+  CHECK(a.sets()[0].name == "a");
+  CHECK(a.sets()[0].anchors == 1);
+  CHECK(a.sets()[0].restricted == 0);
+  CHECK(a.anchors()[0].set == "a");
+  CHECK(a.anchors()[0].name == "devices");
+  CHECK(load("a", {}).fingerprint() == a.fingerprint());
+  // The cache is void when the set or a restriction changes.
+  CHECK(load("b", {}).fingerprint() != a.fingerprint());
+  AnchorPolicy restricted;
+  restricted.disabled_from = k2021;
+  const TrustStore r = load("a", restricted);
+  CHECK(r.fingerprint() != a.fingerprint());
+  CHECK(r.sets()[0].restricted == 1);
+
+  SECTION("a certificate in two sets is an anchor of each") {
+    auto both = TrustStore::load_sets({AnchorSetSpec{"one", {}, {{der, "", {}}}, {}},
+                                       AnchorSetSpec{"two", {kDefaultTrust / "uefi"}, {}, {}}});
+    REQUIRE(both.has_value());
+    CHECK(both->anchors().size() == 3);
+    CHECK(both->sets()[1].anchors == 2);
+  }
+  SECTION("two sets of one name") {
+    auto twice = TrustStore::load_sets({AnchorSetSpec{"x", {kDefaultTrust / "uefi"}, {}, {}},
+                                        AnchorSetSpec{"x", {kDefaultTrust / "debian-secure-boot"}, {}, {}}});
+    REQUIRE_FALSE(twice.has_value());
+    CHECK(twice.error().message.find("'x'") != std::string::npos);
+  }
+  SECTION("a given certificate that cannot be parsed names its set") {
+    auto bad = TrustStore::load_sets({AnchorSetSpec{"broken", {}, {{{0x30, 0x03, 0x01}, "junk", {}}}, {}}});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().message.find("broken") != std::string::npos);
+    CHECK(bad.error().message.find("junk") != std::string::npos);
   }
 }

@@ -1,0 +1,57 @@
+// The table of output formats (formats.hpp).
+#include "report/formats.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+namespace trustscan::report {
+namespace {
+
+// THE list: the CLI, the man page and the completions read it; the first row is the default.
+constexpr OutputFormat kFormats[] = {
+    {"table", "a summary for people",
+     "A summary for people that fits 100 columns: findings by vendor with their evidence, the kernel and boot "
+     "binaries, errors and skipped paths.",
+     write_table, false, true},
+    {"json", "one document", "One JSON document: the scan, its summary, the findings and every record.", write_json,
+     false, true},
+    {"ndjson", "one ECS event per line",
+     "One Elastic Common Schema event per line for a SIEM: findings are events of kind alert, the last line is the "
+     "scan summary.",
+     write_ndjson, true, true},
+    {"cef", "one ArcSight CEF line per finding", "One ArcSight CEF line per finding, nothing when there is none.",
+     write_cef, true, true},
+};
+
+}  // namespace
+
+std::span<const OutputFormat> output_formats() noexcept { return kFormats; }
+
+std::optional<OutputFormat> find_output_format(std::string_view name) noexcept {
+  auto it = std::ranges::find(kFormats, name, &OutputFormat::name);
+  if (it == std::end(kFormats)) return std::nullopt;
+  return *it;
+}
+
+std::vector<std::string> output_format_names() {
+  std::vector<std::string> out;
+  for (const OutputFormat& f : kFormats) out.emplace_back(f.name);
+  return out;
+}
+
+std::string output_formats_help() {
+  std::string out;
+  for (std::size_t i = 0; i < std::size(kFormats); ++i) {
+    if (i > 0) out += i + 1 == std::size(kFormats) ? " or " : ", ";
+    out.append(kFormats[i].name).append(" (").append(kFormats[i].summary).append(")");
+  }
+  return out;
+}
+
+void print_output_formats(std::ostream& out) {
+  for (const OutputFormat& f : kFormats)
+    out << f.name << '\t' << f.summary << '\t' << f.description << '\t' << (f.line_per_event ? "yes" : "no") << '\t'
+        << (f.baseline ? "yes" : "no") << '\n';
+}
+
+}  // namespace trustscan::report
