@@ -15,6 +15,7 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3) # libsqlite3-dev (th
 pkg_check_modules(TSK REQUIRED IMPORTED_TARGET tsk)      # libtsk-dev (The Sleuth Kit 4.11: disk images)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)  # libexpat1-dev (SiPolicy XML: driver block rules)
 find_package(CURL 7.85 REQUIRED)                    # libcurl4-openssl-dev (trustscan data update; datasets/update.cpp only)
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n) # libicu-dev (ICU 72: NFKC, case folding, TR39 skeletons)
 
 # liblief-dev 0.9.0 ships neither a CMake config nor a pkg-config file.
 find_path(LIEF_INCLUDE_DIR LIEF/LIEF.hpp REQUIRED)

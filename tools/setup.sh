@@ -13,11 +13,13 @@ cd "$(dirname "$0")/.."
 
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
-            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev)
+            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
 # libexpat1-dev reads Microsoft's driver block rules (SiPolicy XML) at `trustscan data import`.
 # libcurl4-openssl-dev: `trustscan data update` fetches the public data sets over HTTPS (issue 16).
+# libicu-dev (ICU 72) folds vendor names: NFKC, Unicode case folding, TR39 confusable skeletons
+# (issue 15; scanner/attribute/confusables.cpp); at run time the binary needs libicu72.
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
 # tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db and

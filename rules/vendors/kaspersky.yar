@@ -195,3 +195,54 @@ rule Kaspersky_DriverFileName : driver_name file_name
         (filename matches /^klupd_[a-z0-9_-]{1,40}_(arkmon|klark|mark|klbg|kimul)\.sys$/i or
          filename matches /^kl[a-z0-9]{1,16}\.[a-z0-9]{2,4}-[0-9]{1,3}-[0-9]{1,3}\.sys$/i)
 }
+
+rule Kaspersky_EngineName : engine
+{
+    meta:
+        vendor = "kaspersky"
+        description = "Names Kaspersky's OEM engine products: Kaspersky Anti-Virus Software Development Kit; Kaspersky Scan Engine; Kaspersky Anti-Virus Engine; KAV SDK. A bare product name is a claim, not an engine (removal tools and competitor lists name products too), hence low"
+        confidence = "low"
+        reference = "research/vendor-origins.md 3a [SCAN]; https://support.kaspersky.com/ScanEngine/1.0/en-US/179679.htm (Kaspersky Scan Engine is based on Kaspersky Anti-Virus Software Development Kit 8 Level 3 (KAV SDK) and the Kaspersky Anti-Virus Engine)"
+    strings:
+        $name1 = "Kaspersky Anti-Virus Software Development Kit" ascii
+        $name2 = "Kaspersky Scan Engine" ascii
+        $name3 = "Kaspersky Anti-Virus Engine" ascii
+        $name4 = "KAV SDK" ascii
+    condition:
+        (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F or uint32(0) == 0xFEEDFACF or
+         uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and any of them
+}
+
+rule Kaspersky_KavSdkEngine : engine
+{
+    meta:
+        vendor = "kaspersky"
+        description = "Integrates the Kaspersky Anti-Virus SDK 8 (KAV SDK), the engine under Kaspersky Scan Engine and white-labelled products, whatever the product is called: engine features of at least two independent kinds among the SDK API (kaveInitializeEx, kaveInitializeService, kaveScanFile, kaveScanStream, kaveGetDatabasesInfo, kaveReloadDatabases, kaveGetLicenseInfo, kaveCancelAllScan), its scan and host mode keys (KAV_O_M_PACKED, KAV_O_M_ARCHIVED, KAV_O_M_MAILPLAIN, KAV_O_M_MAILBASES, KAV_O_M_HEURISTIC_LEVEL_SHALLOW, KAV_SHT_ENGINE_KLAV, KAVScanningSettings) and its file names (Kave8.dll, appinfo.kli, kavhttpd.xml, httpdkavlog.ini); file names alone, all a removal tool carries, never suffice"
+        confidence = "medium"
+        reference = "public code in the search index: a KAV SDK 8 daemon example (file id 7163066466: kaveInitializeEx, kaveUninitialize, kaveScanFile, kaveScanStream, kaveGetVersion, kaveGetDatabasesInfo, kaveGetLicenseInfo, kaveReloadDatabases, KAV_SHT_INPROC | KAV_SHT_ENGINE_KLAV, KAV_O_M_PACKED | KAV_O_M_ARCHIVED | KAV_O_M_MAILPLAIN | KAV_O_M_HEURISTIC_LEVEL_SHALLOW, appinfo.kli), ClearFoundation KAVscan (id 5553609118: kaveInitializeService, kaveCancelAllScan, KAV_O_M_MAILBASES), a .NET wrapper (id 23933065647: DllImport Kave8.dll); https://support.kaspersky.com/ScanEngine/1.0/en-US/179867.htm (kavhttpd.xml); research/vendor-origins.md 3b [SCAN] (KAVScanningSettings, httpdkavlog.ini)"
+    strings:
+        $api1 = "kaveInitializeEx" ascii
+        $api2 = "kaveInitializeService" ascii
+        $api3 = "kaveScanFile" ascii
+        $api4 = "kaveScanStream" ascii
+        $api5 = "kaveGetDatabasesInfo" ascii
+        $api6 = "kaveReloadDatabases" ascii
+        $api7 = "kaveGetLicenseInfo" ascii
+        $api8 = "kaveCancelAllScan" ascii
+        $key1 = "KAV_O_M_PACKED" ascii
+        $key2 = "KAV_O_M_ARCHIVED" ascii
+        $key3 = "KAV_O_M_MAILPLAIN" ascii
+        $key4 = "KAV_O_M_MAILBASES" ascii
+        $key5 = "KAV_O_M_HEURISTIC_LEVEL_SHALLOW" ascii
+        $key6 = "KAV_SHT_ENGINE_KLAV" ascii
+        $key7 = "KAVScanningSettings" ascii
+        $file1 = "Kave8.dll" ascii nocase
+        $file2 = "appinfo.kli" ascii nocase
+        $file3 = "kavhttpd.xml" ascii nocase
+        $file4 = "httpdkavlog.ini" ascii nocase
+    condition:
+        (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F or uint32(0) == 0xFEEDFACF or
+         uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and
+        ((any of ($api*) and any of ($key*)) or (any of ($api*) and any of ($file*)) or
+         (any of ($key*) and any of ($file*)))
+}

@@ -119,3 +119,20 @@ rule Tencent_PdbPath : pdb_path
     condition:
         uint16(0) == 0x5A4D and any of them
 }
+
+rule Tencent_GameProtectSdk : engine
+{
+    meta:
+        vendor = "tencent"
+        description = "Integrates Tencent's game-security (anti-cheat) SDK in a third-party game, whatever the game is called: an SDK entry point (Tp2SdkInitEx, Tp2UserLogin, Tp2SetGamestatus) together with the SDK's library name (tersafe2, as in libtersafe2.so); neither alone"
+        confidence = "medium"
+        reference = "Tencent Cloud documentation: https://github.com/tencentyun/qcloud-documents/blob/master/product/%E5%AE%89%E5%85%A8%E6%9C%8D%E5%8A%A1/%E6%89%8B%E6%B8%B8%E5%8F%8D%E4%BD%9C%E5%BC%8A/%E6%8E%A5%E5%85%A5%E6%8C%87%E5%BC%95/%E6%89%8B%E6%B8%B8%E5%8F%8D%E4%BD%9C%E5%BC%8AC%E4%BA%95%E6%8E%A5%E5%85%A5%E6%8C%87%E5%BC%95.md (mobile-game anti-cheat C# integration: libtersafe2.so, tp2.jar, tp2.cs; interface functions Tp2SdkInitEx, Tp2UserLogin, Tp2SetGamestatus)"
+    strings:
+        $api1 = "Tp2SdkInitEx" ascii
+        $api2 = "Tp2UserLogin" ascii
+        $api3 = "Tp2SetGamestatus" ascii
+        $lib = "tersafe2" ascii
+    condition:
+        (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F or uint32(0) == 0xFEEDFACF or
+         uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and any of ($api*) and $lib
+}

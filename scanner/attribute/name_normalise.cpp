@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <utility>
 
+#include "attribute/confusables.hpp"
+
 namespace trustscan::attribute {
 
 std::vector<std::string_view> split_words(std::string_view normalized) {
@@ -21,76 +23,50 @@ std::vector<std::string_view> split_words(std::string_view normalized) {
 
 namespace {
 
-bool is_ascii_alnum(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/// Decodes one UTF-8 sequence at `s[i]`; returns its length (1 for an invalid byte, with cp = the
-/// byte) and the code point.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  std::size_t len = 1;
-  if (b0 >= 0xF0 && b0 < 0xF8)
-    len = 4;
-  else if (b0 >= 0xE0)
-    len = 3;
-  else if (b0 >= 0xC0)
-    len = 2;
-  if (len == 1 || i + len > s.size()) {
-    cp = b0;
-    return 1;
-  }
-  char32_t v = b0 & (0x7FU >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0U) != 0x80U) {
-      cp = b0;
-      return 1;
-    }
-    v = (v << 6U) | (b & 0x3FU);
-  }
-  cp = v;
-  return len;
-}
-
-/// Punctuation and spaces outside ASCII that separate words in names: NBSP, (c), (R), middle dot,
-/// the General Punctuation block (dashes, quotes, spaces), (TM), CJK symbols and punctuation
-/// (ideographic space, 、 。 「 」 ...).
-bool is_unicode_separator(char32_t cp) noexcept {
-  return cp == 0x00A0 || cp == 0x00A9 || cp == 0x00AE || cp == 0x00B7 || (cp >= 0x2000 && cp <= 0x206F) ||
-         cp == 0x2122 || (cp >= 0x3000 && cp <= 0x303F) || cp == 0xFEFF;
-}
-
 // Legal-form words, as *normalised* word sequences. Suffixes are dropped from the end, prefixes
-// from the start, repeatedly, never leaving an empty name. Longer sequences are listed first
-// within each group where one is a suffix of another ("spol s r o" before "s r o").
+// from the start, repeatedly, never leaving an empty name, and only next to a word of their own
+// script (same_script). Longer sequences are listed first within each group where one is a
+// suffix of another ("spol s r o" before "s r o"). The CJK forms are split off their names by
+// name_words (confusables.cpp).
 constexpr auto kLegalSuffixes = std::to_array<std::string_view>(
-    {"spol s r o",   "s r o",   "gmbh co kg",  "co kg",       "gmbh",    "company limited",
-     "co limited",   "co ltd",  "pte ltd",     "pte limited", "pvt ltd", "private limited",
-     "pty ltd",      "sdn bhd", "s p a",       "s a s",       "s r l",   "s a",
-     "s l",          "a s",     "a ş",         "b v",         "n v",     "e v",
-     "e k",          "k k",     "l l c",       "ltd",         "limited", "inc",
-     "incorporated", "corp",    "corporation", "co",          "company", "llc",
-     "lp",           "llp",     "plc",         "ag",          "kg",      "se",
-     "sa",           "sas",     "sarl",        "srl",         "spa",     "bv",
-     "nv",           "ab",      "oy",          "oyj",         "asa",     "kk",
-     "pte",          "pvt",     "pty",         "jsc",         "ojsc",    "cjsc",
-     "pjsc",         "zao",     "ooo",         "ao",          "a Ş"});  // "A.Ş.": no Unicode case
-                                                                        // folding, so both cases of
-                                                                        // Ş
+    {"spol s r o", "s r o", "gmbh co kg", "co kg", "gmbh", "company limited", "co limited", "co ltd", "pte ltd",
+     "pte limited", "pvt ltd", "private limited", "pty ltd", "sdn bhd", "s p a", "s a s", "s r l", "s a", "s l", "a s",
+     "a ş", "b v", "n v", "e v", "e k", "k k", "l l c", "ltd", "limited", "inc", "incorporated", "corp", "corporation",
+     "co", "company", "llc", "lp", "llp", "plc", "ag", "kg", "se", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ab",
+     "oy", "oyj", "asa", "kk", "pte", "pvt", "pty", "jsc", "ojsc", "cjsc", "pjsc", "zao", "ooo", "ao",
+     // Russian and Belarusian forms in Cyrillic (Russia: АО, ЗАО, ОАО, ПАО, НАО, ООО; Belarus:
+     // ОДО, ЧУП, УП, ОАО, ЗАО) and Ukrainian (ТОВ, ПрАТ, ПАТ)
+     "ао", "зао", "оао", "пао", "нао", "ооо", "одо", "чуп", "уп", "тов", "прат", "пат",
+     // CJK: China (mainland, Taiwan, Hong Kong), Japan, Korea
+     "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "合同会社", "주식회사",
+     "유한회사", "주"});
 constexpr auto kLegalPrefixes = std::to_array<std::string_view>(
-    {"s c", "ao", "zao", "oao", "pao", "ooo", "jsc", "pjsc", "cjsc", "ojsc", "tov"});
+    {"s c", "ao", "zao", "oao", "pao", "ooo", "jsc", "pjsc", "cjsc", "ojsc", "tov",
+     // Russian register forms spelled out, in transliteration and in Cyrillic
+     "aktsionernoe obshchestvo", "zakrytoe aktsionernoe obshchestvo", "otkrytoe aktsionernoe obshchestvo",
+     "publichnoe aktsionernoe obshchestvo", "obshchestvo s ogranichennoi otvetstvennostiu",
+     "obshchestvo s ogranichennoy otvetstvennostyu", "акционерное общество", "закрытое акционерное общество",
+     "открытое акционерное общество", "публичное акционерное общество", "непубличное акционерное общество",
+     "общество с ограниченной ответственностью", "общество с дополнительной ответственностью",
+     "частное унитарное предприятие", "ао", "зао", "оао", "пао", "нао", "ооо", "одо", "чуп", "уп", "тов", "прат", "пат",
+     "株式会社", "有限会社", "주식회사", "주"});
 
+/// `seq` ends words[begin, end) and may be dropped: something stays (unless allow_empty) and the
+/// word it would leave at the end is in its script.
 bool ends_with_words(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end,
                      const std::vector<std::string_view>& seq, bool allow_empty) {
   if (end - begin < seq.size() || (!allow_empty && end - begin == seq.size())) return false;
-  return std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(end - seq.size()));
+  const std::size_t at = end - seq.size();
+  if (!std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(at))) return false;
+  return at == begin || same_script(seq.front(), words[at - 1]);
 }
 
+/// `seq` starts words[begin, end) and may be dropped (as ends_with_words).
 bool starts_with_words(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end,
                        const std::vector<std::string_view>& seq, bool allow_empty) {
   if (end - begin < seq.size() || (!allow_empty && end - begin == seq.size())) return false;
-  return std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(begin));
+  if (!std::equal(seq.begin(), seq.end(), words.begin() + static_cast<std::ptrdiff_t>(begin))) return false;
+  return begin + seq.size() == end || same_script(seq.back(), words[begin + seq.size()]);
 }
 
 std::string join(const std::vector<std::string_view>& words, std::size_t begin, std::size_t end) {
@@ -104,36 +80,7 @@ std::string join(const std::vector<std::string_view>& words, std::size_t begin, 
 
 }  // namespace
 
-std::string normalize_name(std::string_view name) {
-  std::string out;
-  out.reserve(name.size());
-  bool gap = false;
-  const auto put = [&](std::string_view bytes) {
-    if (gap && !out.empty()) out += ' ';
-    gap = false;
-    out += bytes;
-  };
-  for (std::size_t i = 0; i < name.size();) {
-    char32_t cp = 0;
-    const std::size_t len = decode_utf8(name, i, cp);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII forms -> ASCII
-    if (cp < 0x80) {
-      const char c = static_cast<char>(cp);
-      if (is_ascii_alnum(c)) {
-        const char lower = ascii_lower(c);
-        put(std::string_view{&lower, 1});
-      } else {
-        gap = true;
-      }
-    } else if (is_unicode_separator(cp)) {
-      gap = true;
-    } else {
-      put(name.substr(i, len));
-    }
-    i += len;
-  }
-  return out;
-}
+std::string normalize_name(std::string_view name) { return name_words(name, LetterCase::Fold); }
 
 namespace {
 
@@ -185,6 +132,10 @@ std::string strip_legal_forms(std::string_view normalized) {
   const auto words = split_words(normalized);
   const auto [begin, end] = strip_range(words, false);
   return join(words, begin, end);
+}
+
+std::pair<std::size_t, std::size_t> legal_form_bounds(const std::vector<std::string_view>& words) {
+  return strip_range(words, false);
 }
 
 std::string_view apple_certificate_holder(std::string_view cn) noexcept {

@@ -1,5 +1,5 @@
 // The vendor list's lookups; loading is in vendor_loader.cpp, the name normalisation in
-// name_normalise.cpp.
+// name_normalise.cpp, the look-alike lookups in look_alike.cpp.
 #include "attribute/vendor_db.hpp"
 
 #include <algorithm>
@@ -153,14 +153,15 @@ std::optional<VendorMatch> VendorDb::by_subject(std::string_view organization,
     if (auto m = match_name(organization, false, SubjectPart::Organization, kind)) return m;
     if (auto m = match_name(cn, false, SubjectPart::CommonName, kind)) return m;
   }
-  return std::nullopt;
+  if (auto m = match_look_alike(organization, false, SubjectPart::Organization)) return m;
+  return match_look_alike(cn, false, SubjectPart::CommonName);
 }
 
 std::optional<VendorMatch> VendorDb::by_company_name(std::string_view company) const {
   for (MatchKind kind : {MatchKind::Exact, MatchKind::LegalFormVariant}) {
     if (auto m = match_name(company, true, SubjectPart::None, kind)) return m;
   }
-  return std::nullopt;
+  return match_look_alike(company, true, SubjectPart::None);
 }
 
 std::vector<VendorMatch> VendorDb::by_file_name(std::string_view file_name) const {
@@ -193,11 +194,10 @@ std::optional<VendorMatch> VendorDb::by_team_id(std::string_view team_id) const 
   return std::nullopt;
 }
 
-std::optional<VendorMatch> VendorDb::by_copyright(std::string_view legal_copyright) const {
-  const std::string normalized = normalize_name(legal_copyright);
-  const auto words = split_words(normalized);
+const VendorDb::Holder* VendorDb::longest_holder(const std::vector<Holder>& holders,
+                                                 const std::vector<std::string_view>& words) {
   const Holder* best = nullptr;
-  for (const Holder& h : holders_) {
+  for (const Holder& h : holders) {
     if (h.tokens.empty() || h.tokens.size() > words.size()) continue;
     if (best != nullptr && h.tokens.size() <= best->tokens.size()) continue;
     for (std::size_t i = 0; i + h.tokens.size() <= words.size(); ++i) {
@@ -208,8 +208,14 @@ std::optional<VendorMatch> VendorDb::by_copyright(std::string_view legal_copyrig
       }
     }
   }
-  if (best == nullptr) return std::nullopt;
-  return make_match(best->ref, MatchKind::Exact);
+  return best;
+}
+
+std::optional<VendorMatch> VendorDb::by_copyright(std::string_view legal_copyright) const {
+  const std::string normalized = normalize_name(legal_copyright);
+  if (const Holder* best = longest_holder(holders_, split_words(normalized)))
+    return make_match(best->ref, MatchKind::Exact);
+  return copyright_look_alike(legal_copyright);
 }
 
 }  // namespace trustscan::attribute

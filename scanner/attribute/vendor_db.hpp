@@ -6,19 +6,29 @@
 ///
 /// A VendorDb is loaded once at start-up and then only read: every lookup is `const`, touches no
 /// mutable state and is safe to call from any number of scanner threads at once. Lookups cost one
-/// normalisation of the query plus one hash lookup (the copyright lookup scans the holder list).
+/// normalisation of the query plus a few hash lookups, and one look-alike fold of the query when
+/// those miss (the copyright lookup scans the holder list; docs/vendors.md has the measured cost).
 ///
 /// Name matching, in short (details and examples in docs/vendors.md, "Matching rules"):
-///  - normalise: ASCII case-fold, fold full-width forms, every run of spaces/punctuation -> one
-///    space, trim ("Beijing Kingsoft Security software Co.,Ltd" -> "beijing kingsoft security
-///    software co ltd");
+///  - normalise: Unicode case folding (Latin, Cyrillic, Greek, ...), every run of spaces,
+///    punctuation (also « » and CJK brackets) and symbols -> one space, trim ("Beijing Kingsoft
+///    Security software Co.,Ltd" -> "beijing kingsoft security software co ltd"); CJK legal forms
+///    become words of their own ("北京奇虎科技有限公司" -> "北京奇虎科技 有限公司");
 ///  - Exact: the normalised query equals a normalised name of the list;
 ///  - LegalFormVariant: equal after also dropping legal-form words at the ends ("AO", "ZAO",
-///    "JSC", "Inc", "Co Ltd", "GmbH", "s r o", ...), so "AO Kaspersky Lab", "Kaspersky Lab ZAO"
-///    and "Kaspersky Lab, Inc." all meet "Kaspersky Lab";
+///    "JSC", "Inc", "Co Ltd", "GmbH", "s r o", "АО", "ООО", "有限公司", ...) that are written in
+///    the script of the word next to them, so "AO Kaspersky Lab", "Kaspersky Lab ZAO" and
+///    "Kaspersky Lab, Inc." all meet "Kaspersky Lab" and "АО «Лаборатория Касперского»" meets
+///    "Лаборатория Касперского";
+///  - LookAlike: equal only after the look-alike fold of Unicode TR39 (confusables.hpp: NFKC,
+///    format characters removed, confusable skeleton) of both sides: "АО Kaspersky Lab" with a
+///    Cyrillic "АО", "Kasper\u200Bsky", "ＡＯ Ｋａｓｐｅｒｓｋｙ Ｌａｂ". Such a match is itself
+///    evidence (someone wrote a name that looks like the vendor's), never an exact one;
 ///  - whole names only: "Kaspersky Labs Antivirus Reviews Inc" does not match "Kaspersky Lab".
-/// Every normalised name (and its legal-form-free variant) belongs to at most one vendor; the
-/// loader rejects a list where two vendors share one, so a match is never ambiguous.
+/// Every normalised name (its legal-form-free variant and its look-alike keys) belongs to at most
+/// one vendor; the loader rejects a list where two vendors share one, so a match is never
+/// ambiguous. The list's names are folded once, at load; a lookup folds only its query, and only
+/// when the exact and legal-form lookups failed.
 
 #include <cstdint>
 #include <filesystem>
@@ -99,10 +109,14 @@ enum class MatchField {
 };
 [[nodiscard]] std::string_view to_string(MatchField f) noexcept;
 
-/// How a name matched (see the file comment). Non-name lookups are always Exact. LookAlike: the
-/// name matches only after confusable folding (NFKC, format characters, TR39 skeleton): a claim
-/// to be the vendor, not its name.
-enum class MatchKind { Exact, LegalFormVariant, LookAlike };
+/// How a name matched (see the file comment). Non-name lookups are always Exact.
+enum class MatchKind {
+  Exact,             ///< "exact"
+  LegalFormVariant,  ///< "legal_form_variant"
+  /// "look_alike": the name matches only after the TR39 look-alike fold (NFKC, format characters,
+  /// confusable skeleton): a claim to be the vendor, not its name.
+  LookAlike,
+};
 [[nodiscard]] std::string_view to_string(MatchKind k) noexcept;
 
 /// For subject lookups: the attribute that matched.
@@ -186,6 +200,20 @@ class VendorDb {
   [[nodiscard]] std::optional<VendorMatch> match_name(std::string_view name, bool company,
                                                       SubjectPart part, MatchKind kind) const;
 
+  /// The holder with the most words that occur as a contiguous run in `words`, or nullptr.
+  [[nodiscard]] static const Holder* longest_holder(const std::vector<Holder>& holders,
+                                                    const std::vector<std::string_view>& words);
+
+  // The look-alike side (look_alike.cpp).
+  /// The look-alike keys of a name: of the whole name and of its legal-form-free part, each
+  /// folded two ways (see look_alike.cpp); empty when the name has no words.
+  [[nodiscard]] static std::vector<std::string> look_alike_keys(std::string_view name);
+  /// The holder's words under the look-alike fold (both ways), for by_copyright.
+  [[nodiscard]] static std::vector<std::vector<std::string>> look_alike_holder_words(std::string_view holder);
+  [[nodiscard]] std::optional<VendorMatch> match_look_alike(std::string_view name, bool company,
+                                                            SubjectPart part) const;
+  [[nodiscard]] std::optional<VendorMatch> copyright_look_alike(std::string_view text) const;
+
   std::vector<Vendor> vendors_;
   std::unordered_map<std::string, std::uint32_t> by_id_;
   std::vector<std::int32_t> parent_;                 ///< index of parent or -1
@@ -197,6 +225,9 @@ class VendorDb {
   std::unordered_map<std::string, Ref> thumbprints_;
   std::unordered_map<std::string, Ref> team_ids_;
   std::vector<Holder> holders_;
+  /// Look-alike keys of legal and company names (look_alike_keys), and of copyright holders.
+  std::unordered_map<std::string, Ref> legal_look_alike_, company_look_alike_;
+  std::vector<Holder> holders_look_alike_;
 };
 
 }  // namespace trustscan::attribute

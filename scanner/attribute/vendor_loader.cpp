@@ -371,12 +371,12 @@ class VendorDbBuilder {
 
   /// Records `key` for vendor `i`; reports a name that another vendor already has.
   void claim(std::unordered_map<std::string, Owner>& owners, const std::string& key, std::size_t i, const Mark& mark,
-             std::string_view what, std::string_view text) {
+             std::string_view what, std::string_view text, std::string_view key_kind = "normalised") {
     if (key.empty()) return;
     const auto [it, inserted] = owners.emplace(key, Owner{i, mark});
     if (!inserted && it->second.first != i) {
       diag_.error(mark, "vendor '" + pending_[i].vendor.id + "': " + std::string{what} + " '" + std::string{text} +
-                            "' (normalised '" + key + "') is also a name of vendor '" +
+                            "' (" + std::string{key_kind} + " '" + key + "') is also a name of vendor '" +
                             pending_[it->second.first].vendor.id + "' (" + it->second.second.to_string() +
                             "); names must identify one vendor");
     }
@@ -384,7 +384,7 @@ class VendorDbBuilder {
 
   /// Names already claimed, by normalised key: which vendor (pending index) and where.
   struct Owners {
-    std::unordered_map<std::string, Owner> exact, loose, service, thumb, team;
+    std::unordered_map<std::string, Owner> exact, loose, look_alike, service, thumb, team;
   };
 
   void build_indexes() {
@@ -396,7 +396,8 @@ class VendorDbBuilder {
     check_variants(owners);
     for (auto& [name, refs] : db_.files_) { std::ranges::sort(refs, {}, &VendorDb::Ref::vendor); }
     // Holders in vendor order, so that ties are resolved the same way every run.
-    std::ranges::stable_sort(db_.holders_, {}, [](const VendorDb::Holder& h) { return h.ref.vendor; });
+    for (auto* holders : {&db_.holders_, &db_.holders_look_alike_})
+      std::ranges::stable_sort(*holders, {}, [](const VendorDb::Holder& h) { return h.ref.vendor; });
 
     store_vendors(order, position);
     resolve_countries();
@@ -426,6 +427,11 @@ class VendorDbBuilder {
         const VendorDb::Ref ref{at, field, static_cast<std::uint32_t>(k)};
         exact.emplace(n, ref);
         loose.emplace(l, ref);
+        auto& look_alike = field == MatchField::LegalName ? db_.legal_look_alike_ : db_.company_look_alike_;
+        for (std::string& key : VendorDb::look_alike_keys(names[k])) {
+          claim(owners.look_alike, key, i, marks[k], what, names[k], "look-alike key");
+          look_alike.emplace(std::move(key), ref);
+        }
       }
     };
     add_names(v.legal_names, p.legal_marks, MatchField::LegalName, "legal name");
@@ -452,6 +458,8 @@ class VendorDbBuilder {
       const std::string normalized = normalize_name(v.copyright_holders[k]);  // outlives the views
       for (auto w : split_words(normalized)) h.tokens.emplace_back(w);
       h.ref = VendorDb::Ref{at, MatchField::CopyrightHolder, static_cast<std::uint32_t>(k)};
+      for (auto& words : VendorDb::look_alike_holder_words(v.copyright_holders[k]))
+        db_.holders_look_alike_.push_back(VendorDb::Holder{std::move(words), h.ref});
       db_.holders_.push_back(std::move(h));
     }
   }

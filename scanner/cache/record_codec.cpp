@@ -33,8 +33,8 @@ template <class V> void describe(V& v, Like<parse::PeLayout> auto& x) {
   v(x.checksum_offset, x.security_dir_offset, x.size_of_headers, x.certificate_table, x.sections);
 }
 template <class V> void describe(V& v, Like<parse::PeInfo> auto& x) {
-  v(x.pe32_plus, x.machine, x.subsystem, x.is_dll, x.timestamp, x.checksum, x.version_info, x.file_version,
-    x.pdb_path, x.imphash, x.imported_functions, x.has_certificate_table, x.layout);
+  v(x.pe32_plus, x.machine, x.subsystem, x.is_dll, x.dll_characteristics, x.section_names, x.timestamp, x.checksum,
+    x.version_info, x.file_version, x.pdb_path, x.imphash, x.imported_functions, x.has_certificate_table, x.layout);
 }
 template <class V> void describe(V& v, Like<parse::ElfInfo> auto& x) {
   v(x.elf_type, x.machine, x.interpreter, x.soname, x.modinfo, x.has_module_signature, x.has_this_module,
@@ -155,7 +155,7 @@ class Writer {
   template <class... T>
   void put(const std::variant<T...>& v) {
     varint(v.index());
-    std::visit([this](const auto& x) { put(x); }, v);
+    std::visit([&](const auto& x) { put(x); }, v);
   }
   template <class T>
     requires std::is_aggregate_v<T>

@@ -40,6 +40,11 @@ struct PeInfo {
   std::string machine;            ///< e.g. "AMD64", "I386", "ARM64"
   std::string subsystem;          ///< e.g. "NATIVE", "WINDOWS_GUI", "EFI_APPLICATION"
   bool is_dll = false;
+  /// OptionalHeader.DllCharacteristics (IMAGE_DLLCHARACTERISTICS_*; 0x2000 = WDM_DRIVER).
+  std::uint16_t dll_characteristics = 0;
+  /// Section names in file order, as in the section table (at most 8 bytes each; a long name of
+  /// an object-file style table is its "/N" string-table reference).
+  std::vector<std::string> section_names;
   std::uint32_t timestamp = 0;    ///< COFF TimeDateStamp
   std::uint32_t checksum = 0;
   /// VS_VERSIONINFO StringFileInfo values by key (CompanyName, ProductName, FileDescription,

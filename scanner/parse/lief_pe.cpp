@@ -100,7 +100,8 @@ PeLayout layout_of(const pe::Binary& bin) {
   PeLayout l;
   std::uint64_t opt = std::uint64_t{bin.dos_header().addressof_new_exeheader()} + 24;
   l.checksum_offset = opt + 64;
-  l.security_dir_offset = opt + (bin.type() == pe::PE_TYPE::PE32 ? 96 : 112) + 4 * 8;
+  // The certificate table is data directory 4; each directory entry is 8 bytes.
+  l.security_dir_offset = opt + (bin.type() == pe::PE_TYPE::PE32 ? 96 : 112) + std::uint64_t{4} * 8;
   l.size_of_headers = bin.optional_header().sizeof_headers();
   // An image with fewer than 5 data directories has no certificate-table entry at all (LIEF 0.9
   // would still hand back whatever bytes sit there).
@@ -127,6 +128,9 @@ BinaryModel extract_pe(const PreparedBytes& prepared, std::span<const std::byte>
   info.machine = machine_name(hdr.machine());
   info.subsystem = LIEF::PE::to_string(opt.subsystem());
   info.is_dll = hdr.has_characteristic(pe::HEADER_CHARACTERISTICS::IMAGE_FILE_DLL);
+  info.dll_characteristics = static_cast<std::uint16_t>(opt.dll_characteristics());
+  for (const pe::Section& s : bin->sections())
+    info.section_names.push_back(bounded(s.name(), limits.max_string_length));
   info.timestamp = hdr.time_date_stamp();
   info.checksum = opt.checksum();
   model.architecture = architecture_of(hdr.machine());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <string>
 
 namespace trustscan::parse {
 namespace {
@@ -18,10 +20,29 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-/// Libraries only kernel-mode code imports: the kernel, HAL, and kernel-mode frameworks.
-constexpr std::array<std::string_view, 14> kKernelImports{
-    "ntoskrnl.exe", "ntkrnlpa.exe", "ntkrnlmp.exe", "hal.dll",      "fltmgr.sys",  "ndis.sys",  "wdfldr.sys",
-    "ks.sys",       "portcls.sys",  "storport.sys", "classpnp.sys", "videoprt.sys", "cng.sys",  "netio.sys"};
+/// Libraries that only kernel-mode code imports: the kernel, the HAL and the kernel-mode export
+/// DLLs. Every `.sys` library is kernel-mode too (a driver or an export driver such as FltMgr,
+/// NDIS, WDF, ksecdd): no user-mode loader maps one.
+constexpr std::array<std::string_view, 9> kKernelDlls{"ntoskrnl.exe", "ntkrnlpa.exe", "ntkrnlmp.exe",
+                                                      "ntkrpamp.exe", "hal.dll",      "ci.dll",
+                                                      "kdcom.dll",    "bootvid.dll",  "pshed.dll"};
+
+bool kernel_library(std::string_view lower_name) {
+  return lower_name.ends_with(".sys") || std::ranges::find(kKernelDlls, lower_name) != kKernelDlls.end();
+}
+
+constexpr std::uint16_t kWdmDriver = 0x2000;  // IMAGE_DLLCHARACTERISTICS_WDM_DRIVER
+
+/// A PE's driver traits, whatever its file is called: the Windows kernel loads an image by its
+/// headers and a service's ImagePath, never by its extension. "; "-joined, "" when there is none.
+std::string driver_traits(const PeInfo& pe) {
+  std::string traits;
+  const auto add = [&traits](std::string_view t) { traits += (traits.empty() ? "" : ", ") + std::string(t); };
+  if (pe.subsystem == "NATIVE") add("native subsystem");
+  if ((pe.dll_characteristics & kWdmDriver) != 0) add("IMAGE_DLLCHARACTERISTICS_WDM_DRIVER");
+  if (std::ranges::find(pe.section_names, "INIT") != pe.section_names.end()) add("INIT section");
+  return traits;
+}
 
 Classification classify_pe(const BinaryModel& m, std::string_view path) {
   const PeInfo& pe = *m.pe;
@@ -36,8 +57,13 @@ Classification classify_pe(const BinaryModel& m, std::string_view path) {
     return {FileType::Kernel, Privilege::Kernel, "Windows kernel image (" + name + ")"};
   for (const std::string& lib : m.libraries) {
     std::string l = lower(lib);
-    if (std::ranges::find(kKernelImports, l) != kKernelImports.end())
-      return {FileType::Driver, Privilege::Kernel, "imports " + l};
+    if (kernel_library(l)) return {FileType::Driver, Privilege::Kernel, "imports " + l};
+  }
+  // No import binds it to user mode (a driver may resolve the kernel's exports itself and import
+  // nothing): its headers decide. Native user-mode programs (smss.exe, autochk.exe) import ntdll.
+  if (m.libraries.empty()) {
+    if (const std::string traits = driver_traits(pe); !traits.empty())
+      return {FileType::Driver, Privilege::Kernel, traits + "; no user-mode imports"};
   }
   if (pe.subsystem == "NATIVE" && name.ends_with(".sys"))
     return {FileType::Driver, Privilege::Kernel, "native-subsystem .sys"};

@@ -435,10 +435,12 @@ TEST_CASE("normalize_name folds case, spaces and punctuation", "[attribute][vend
   CHECK(normalize_name("Baidu Online Network Technology (Beijing)Co., Ltd") ==
         "baidu online network technology beijing co ltd");
   CHECK(normalize_name("ESET, spol. s r.o.") == "eset spol s r o");
-  CHECK(normalize_name("Ｋａｓｐｅｒｓｋｙ　Ｌａｂ") ==
-        "kaspersky lab");  // full-width + ideographic space
+  // Full-width letters are compatibility forms, folded (case included) only as look-alikes; the
+  // ideographic space separates.
+  CHECK(normalize_name("Ｋａｓｐｅｒｓｋｙ　Ｌａｂ") == "Ｋａｓｐｅｒｓｋｙ Ｌａｂ");
   CHECK(normalize_name("完美世界（北京）软件科技发展有限公司") ==
-        "完美世界 北京 软件科技发展有限公司");  // CJK brackets
+        "完美世界 北京 软件科技发展 有限公司");  // CJK brackets, the legal form a word
+  CHECK(normalize_name("АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»") == "ао лаборатория касперского");
   CHECK(normalize_name("Trend Micro™ Inc.") == "trend micro inc");
   CHECK(normalize_name("...") == "");
 }
@@ -457,6 +459,157 @@ TEST_CASE("strip_legal_forms drops legal forms at the ends only", "[attribute][v
   CHECK(strip_legal_forms("ao inc") == "ao");  // suffixes go first
   CHECK(strip_legal_forms("the ltd company of acme") ==
         "the ltd company of acme");  // not in the middle
+  // Native-script forms, in the script of the name only.
+  CHECK(strip_legal_forms("ао лаборатория касперского") == "лаборатория касперского");
+  CHECK(strip_legal_forms("доктор веб ооо") == "доктор веб");
+  CHECK(strip_legal_forms(normalize_name("Общество с ограниченной ответственностью «Доктор Веб»")) ==
+        "доктор веб");
+  CHECK(strip_legal_forms(normalize_name("ОДО «ВирусБлокАда»")) == "вирусблокада");
+  CHECK(strip_legal_forms(normalize_name("北京奇虎科技有限公司")) == "北京奇虎科技");
+  CHECK(strip_legal_forms(normalize_name("奇安信科技集团股份有限公司")) == "奇安信科技集团");
+  CHECK(strip_legal_forms(normalize_name("AKTSIONERNOE OBSHCHESTVO POZITIV TEKNOLODZHIZ")) ==
+        "pozitiv teknolodzhiz");
+  CHECK(strip_legal_forms("ао kaspersky lab") == "ао kaspersky lab");  // Cyrillic АО, Latin name
+  CHECK(strip_legal_forms("ao лаборатория касперского") == "ao лаборатория касперского");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Look-alikes (confusables.hpp, look_alike.cpp)
+
+namespace {
+constexpr std::string_view kLookAlikeList = R"(vendors:
+  - id: kaspersky
+    name: Kaspersky
+    legal_names: [AO Kaspersky Lab, Kaspersky Lab ZAO, АО «Лаборатория Касперского»]
+    company_names: [Kaspersky Lab]
+    copyright_holders: [AO Kaspersky Lab]
+    country: RU
+    category: antivirus
+    sources: [{fact: test, source: ALT}]
+  - id: microsoft
+    name: Microsoft
+    legal_names: [Microsoft Corporation]
+    country: US
+    category: os
+    sources: [{fact: test, source: ALT}]
+)";
+
+const VendorDb& look_alike_db() {
+  static const Result<VendorDb> db =
+      VendorDb::parse(std::string{kLegend} + std::string{kLookAlikeList}, "look-alike.yaml");
+  if (!db) FAIL(db.error().message);
+  return *db;
+}
+}  // namespace
+
+TEST_CASE("a name equal only after the TR39 fold is a look-alike, an exact name stays exact",
+          "[attribute][vendor_db][look_alike]") {
+  const VendorDb& db = look_alike_db();
+  struct Row {
+    const char* name = "";
+    MatchKind kind = MatchKind::Exact;
+  };
+  // The look-alikes of the hostile samples (docs/hostile-samples.md, class e), and controls.
+  const auto rows = std::vector<Row>{
+      {"AO Kaspersky Lab", MatchKind::Exact},
+      {"AO KASPERSKY LAB", MatchKind::Exact},
+      {"Kaspersky Lab, Inc.", MatchKind::LegalFormVariant},
+      {"\u0410\u041E Kaspersky Lab", MatchKind::LookAlike},                       // Cyrillic А, О
+      {"AO \u041Aaspersky Lab", MatchKind::LookAlike},                            // Cyrillic К
+      {"AO \u041Aaspersky Lab ZAO", MatchKind::LookAlike},                        // ... and a legal form
+      {"\u0391\u039F \u039A\u03B1spersky Lab", MatchKind::LookAlike},             // Greek Α, Ο, Κ, α
+      {"AO Kasper\u200Bsky Lab", MatchKind::LookAlike},                           // zero-width space
+      {"AO Kasper\u200Dsky Lab", MatchKind::LookAlike},                           // zero-width joiner
+      {"AO \uFEFFKaspersky Lab", MatchKind::LookAlike},                           // BOM
+      {"AO Kas\u202Epersky\u202C Lab", MatchKind::LookAlike},                     // RLO ... PDF
+      {"AO \u2066Kasp\u2067er\u2069sky\u2069 \u2068Lab\u2069", MatchKind::LookAlike},  // isolates
+      {"\uFF21\uFF2F \uFF2B\uFF41\uFF53\uFF50\uFF45\uFF52\uFF53\uFF4B\uFF59 \uFF2C\uFF41\uFF42",
+       MatchKind::LookAlike},                                                     // full-width
+      {"AO \u212Aaspersky Lab", MatchKind::LookAlike},                            // Kelvin sign
+      {"AO \U0001D40A\U0001D41A\U0001D42C\U0001D429\U0001D41E\U0001D42B\U0001D42C\U0001D424\U0001D432 Lab",
+       MatchKind::LookAlike},                                                     // mathematical bold
+      {"A0 Kaspersky Lab", MatchKind::LookAlike},                                 // digit zero
+      // The native-script legal name in its real spellings.
+      {"АО «Лаборатория Касперского»", MatchKind::Exact},
+      {"АО \"ЛАБОРАТОРИЯ КАСПЕРСКОГО\"", MatchKind::Exact},
+      {"Лаборатория Касперского", MatchKind::LegalFormVariant},
+      {"Акционерное общество «Лаборатория Касперского»", MatchKind::LegalFormVariant},
+      // ... and look-alikes of it, in any case: Latin a and o in the Cyrillic words.
+      {"АО «Л\u0061б\u006Fратория К\u0061сперского»", MatchKind::LookAlike},
+      {"АО «Л\u0041БОР\u0041ТОРИЯ К\u0041СПЕРСКОГО»", MatchKind::LookAlike},
+  };
+  for (const Row& r : rows) {
+    INFO(r.name);
+    auto m = db.by_subject(r.name, "");
+    REQUIRE(m);
+    CHECK(m->vendor->id == "kaspersky");
+    CHECK(m->kind == r.kind);
+    CHECK(m->part == SubjectPart::Organization);
+    auto c = db.by_company_name(r.name);
+    REQUIRE(c);
+    CHECK(c->vendor->id == "kaspersky");
+    CHECK(c->kind == r.kind);
+  }
+  CHECK(to_string(MatchKind::LookAlike) == "look_alike");
+  // The list's spelling is what matched; a look-alike CN is found after O.
+  auto cn = db.by_subject("Example Org", "AO Kasper\u200Bsky Lab");
+  REQUIRE(cn);
+  CHECK(cn->kind == MatchKind::LookAlike);
+  CHECK(cn->part == SubjectPart::CommonName);
+  CHECK(cn->matched == "AO Kaspersky Lab");
+  // An exact CN beats a look-alike O.
+  auto exact_cn = db.by_subject("\u0410\u041E Kaspersky Lab", "Microsoft Corporation");
+  REQUIRE(exact_cn);
+  CHECK(exact_cn->vendor->id == "microsoft");
+  CHECK(exact_cn->kind == MatchKind::Exact);
+}
+
+TEST_CASE("the look-alike fold finds no vendor in names that are not the vendor's",
+          "[attribute][vendor_db][look_alike]") {
+  const VendorDb& db = look_alike_db();
+  for (const char* name : {"Kaspersky Labs Antivirus Reviews Inc", "AO Kaspersky", "Kasper Sky Lab",
+                           "Lab Kaspersky AO", "АО Касперский", "Microsoft Corp Fans", "Kaspersky Lab Reviews",
+                           "\u200B", "", "Корпорация Майкрософт"}) {
+    INFO(name);
+    CHECK_FALSE(db.by_subject(name, name));
+    CHECK_FALSE(db.by_company_name(name));
+  }
+}
+
+TEST_CASE("by_copyright finds look-alike holders", "[attribute][vendor_db][look_alike]") {
+  const VendorDb& db = look_alike_db();
+  auto exact = db.by_copyright("Copyright (C) 2024 AO Kaspersky Lab. All rights reserved.");
+  REQUIRE(exact);
+  CHECK(exact->kind == MatchKind::Exact);
+  auto look = db.by_copyright("Copyright (C) 2024 \u0410\u041E Kasper\u200Bsky Lab. All rights reserved.");
+  REQUIRE(look);
+  CHECK(look->vendor->id == "kaspersky");
+  CHECK(look->kind == MatchKind::LookAlike);
+  CHECK(look->field == MatchField::CopyrightHolder);
+  CHECK_FALSE(db.by_copyright("Copyright (C) 2024 AO Kaspersky Labs Reviews"));
+}
+
+TEST_CASE("loader rejects two vendors whose names are look-alikes of each other",
+          "[attribute][vendor_db][look_alike]") {
+  constexpr std::string_view kList = R"(vendors:
+  - id: acme
+    name: Acme
+    legal_names: [Acme Security Ltd]
+    country: US
+    category: antivirus
+    sources: [{fact: test, source: ALT}]
+  - id: acme-mirror
+    name: Acme Mirror
+    legal_names: [Асmе Security]
+    country: RU
+    category: antivirus
+    sources: [{fact: test, source: ALT}]
+)";
+  auto db = VendorDb::parse(std::string{kLegend} + std::string{kList}, "mirror.yaml");
+  REQUIRE_FALSE(db);
+  CHECK_THAT(db.error().message, Catch::Contains("vendor 'acme-mirror': legal name 'Асmе Security'"));
+  CHECK_THAT(db.error().message, Catch::Contains("look-alike key"));
+  CHECK_THAT(db.error().message, Catch::Contains("vendor 'acme'"));
 }
 
 // ---------------------------------------------------------------------------------------------

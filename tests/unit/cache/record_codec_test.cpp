@@ -97,8 +97,8 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
   static constexpr char kBytes[] = "bad\xff\xfe utf-8\0nul";
   m.libraries = {"ntoskrnl.exe", std::string(kBytes, sizeof kBytes - 1)};  // bytes, not text
   m.exports_count = 7;
-  m.pe = parse::PeInfo{true, "AMD64", "NATIVE", false, 123, 456, {{"CompanyName", "\xc3\x28"}},
-                       FileVersion::from_parts(1, 2, 3, 4), "x.pdb", "abc",
+  m.pe = parse::PeInfo{true, "AMD64", "NATIVE", false, 0x2160, {".text", "INIT"}, 123, 456,
+                       {{"CompanyName", "\xc3\x28"}}, FileVersion::from_parts(1, 2, 3, 4), "x.pdb", "abc",
                        {"ntoskrnl.exe.IoCreateDevice"}, true, {1, 2, 3, {4, 5}, {{6, 7}, {8, 9}}}};
   m.elf = parse::ElfInfo{"REL", "x86_64", "/lib/ld", "libx.so", {{"license", "GPL"}}, true, true, "grub", true};
   m.macho_slices = {{"arm64", "KEXT_BUNDLE", 16384, 999, true, {20000, 300}, {"/usr/lib/libSystem.B.dylib"}, "com.x"}};

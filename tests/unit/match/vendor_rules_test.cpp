@@ -24,7 +24,8 @@ enum class Kind {
   Cert,      ///< a = certificate CN/O value -> DER RDN anywhere in the file
   Version,   ///< a = VS_VERSIONINFO key, b = value -> String entry in a PE
   Pdb,       ///< a = PDB file name -> CodeView record with a build path, in a PE
-  Engine,    ///< a, b = SDK tokens -> in a PE
+  Engine,    ///< a, b = SDK tokens (engine features of two kinds, or two tokens) -> in a PE
+  Name,      ///< a = an engine product name alone -> in a PE (a low-confidence claim)
   FileName,  ///< a = file name -> empty PE scanned with filename = a
 };
 
@@ -35,7 +36,13 @@ struct Case {
   std::string_view b;
 };
 
-// One row per artefact encoded in the rules (values from research/vendor-origins.md).
+/// The code at the entry point of the Dr.Web Virus-Finding Engine (drweb32.dll), with 0x44 for
+/// the rule's wildcard byte.
+constexpr std::string_view kDrWebEngineEntry{
+    "\xB8\x01\x00\x00\x00\xC2\x0C\x00\x8D\x80\x00\x00\x00\x00\x8B\xD2\x8B\x44\x24\x04", 20};
+
+// One row per artefact encoded in the rules (values from research/vendor-origins.md and the
+// rules' reference meta).
 constexpr Case kCases[] = {
     {"Kaspersky_CertSubject", Kind::Cert, "AO Kaspersky Lab", ""},
     {"Kaspersky_CertSubject", Kind::Cert, "Kaspersky Lab ZAO", ""},
@@ -90,6 +97,11 @@ constexpr Case kCases[] = {
     {"Kaspersky_DriverName", Kind::Version, "OriginalFilename", "klsec.sys"},
     {"Kaspersky_DriverName", Kind::Version, "OriginalFilename", "klupd_klif_arkmon.sys"},
     {"Kaspersky_ScanEngineSdk", Kind::Engine, "KAV_O_M_PACKED", "KAVScanningSettings"},
+    {"Kaspersky_KavSdkEngine", Kind::Engine, "kaveInitializeEx", "KAV_O_M_PACKED"},   // API + mode key
+    {"Kaspersky_KavSdkEngine", Kind::Engine, "kaveScanStream", "appinfo.kli"},       // API + file
+    {"Kaspersky_KavSdkEngine", Kind::Engine, "KAV_SHT_ENGINE_KLAV", "Kave8.dll"},    // mode key + file
+    {"Kaspersky_EngineName", Kind::Name, "Kaspersky Scan Engine", ""},
+    {"Kaspersky_EngineName", Kind::Name, "Kaspersky Anti-Virus Software Development Kit", ""},
     {"Kaspersky_DriverFileName", Kind::FileName, "klupd_KES-21-9_arkmon.sys", ""},
     {"Kaspersky_DriverFileName", Kind::FileName, "KLIF.KES-21-9.sys", ""},
     {"DrWeb_CertSubject", Kind::Cert, "Doctor Web Ltd.", ""},
@@ -105,6 +117,10 @@ constexpr Case kCases[] = {
     {"DrWeb_DriverName", Kind::Version, "OriginalFilename", "drwebfwft.sys"},
     {"DrWeb_DriverName", Kind::Version, "OriginalFilename", "drwebfwflt.sys"},
     {"DrWeb_DriverName", Kind::Version, "OriginalFilename", "dwdg.sys"},
+    {"DrWeb_EngineName", Kind::Name, "Dr.Web Virus-Finding Engine", ""},
+    {"DrWeb_EngineName", Kind::Name, "Dr.Web Scanning Engine", ""},
+    {"DrWeb_VirusFindingEngine", Kind::Engine, kDrWebEngineEntry, "drwtoday.vdb"},  // code + base
+    {"DrWeb_VirusFindingEngine", Kind::Engine, kDrWebEngineEntry, "DRWEB32.DLL"},   // code + module
     {"PositiveTechnologies_VersionInfo", Kind::Version, "CompanyName", "Positive Technologies"},
     {"PositiveTechnologies_VersionInfo", Kind::Version, "CompanyName", "JSC Positive Technologies"},
     {"PositiveTechnologies_DriverName", Kind::Version, "OriginalFilename", "mpxmon.sys"},
@@ -208,6 +224,7 @@ constexpr Case kCases[] = {
     {"Tencent_DriverNameIndicative", Kind::Version, "OriginalFilename", "taoacceleratorex64_ev.sys"},
     {"Tencent_DriverNameIndicative", Kind::Version, "OriginalFilename", "qmnetmonw64.sys"},
     {"Tencent_PdbPath", Kind::Pdb, "qmbsec.pdb", ""},
+    {"Tencent_GameProtectSdk", Kind::Engine, "Tp2SdkInitEx", "libtersafe2.so"},
     {"AntiCheatExpert_CertSubject", Kind::Cert, "HIGH MORALE DEVELOPMENTS LIMITED", ""},
     {"AntiCheatExpert_VersionInfo", Kind::Version, "CompanyName", "ANTICHEATEXPERT.COM"},
     {"AntiCheatExpert_VersionInfo", Kind::Version, "ProductName", "Anti-Cheat Expert"},
@@ -235,6 +252,9 @@ constexpr Case kCases[] = {
     {"Kingsoft_DriverName", Kind::Version, "OriginalFilename", "lbprotect.sys"},
     {"Kingsoft_PdbPath", Kind::Pdb, "ksapi64.pdb", ""},
     {"Kingsoft_PdbPath", Kind::Pdb, "kdhacker64.pdb", ""},
+    {"Kingsoft_EngineSdk", Kind::Engine, "KSDllGetClassObject", "kxecore.dll"},
+    {"Kingsoft_EngineSdk", Kind::Engine, "ksafeScanFileW", "ksafesdk.dll"},
+    {"Kingsoft_EngineSdk", Kind::Engine, "KSDllCanUnloadNow", "ksrengcfg.ini"},
     {"Huorong_VersionInfo", Kind::Version, "CompanyName", "Beijing Huorong Network Technology"},
     {"Huorong_VersionInfo", Kind::Version, "CompanyName", "Huorong Security"},
     {"Huorong_VersionInfo", Kind::Version, "CompanyName", "HeroBravo Technology"},
@@ -315,6 +335,7 @@ std::string positive_snippet(const Case& c) {
     case Kind::Pdb: return snip::pe_with(snip::codeview_pdb("D:\\build\\x64\\Release\\" + std::string(c.a)));
     case Kind::Engine:
       return snip::pe_with(std::string(c.a) + '\0' + "padding" + '\0' + std::string(c.b) + '\0');
+    case Kind::Name: return snip::pe_with(std::string(c.a) + '\0');
     case Kind::FileName: return snip::pe_with("");
   }
   return {};
@@ -420,5 +441,56 @@ TEST_CASE("files that merely list competitor names match no vendor rule", "[matc
     auto hits = matcher->scan(snip::bytes_of(data), {.format = Format::Elf, .privilege = Privilege::Kernel});
     REQUIRE(hits);
     CHECK(rule_names(*hits).empty());
+  }
+}
+
+TEST_CASE("white-label engine rules need features of two kinds; a product name alone is a low claim",
+          "[match][rules]") {
+  auto matcher = match::Matcher::create(shipped());
+  REQUIRE(matcher);
+  const auto scan = [&](const std::vector<std::string>& parts) {
+    std::string payload;
+    for (const auto& p : parts) payload += p + '\0';
+    match::MatchExternals ext;
+    ext.format = Format::Pe;
+    auto hits = matcher->scan(snip::bytes_of(snip::pe_with(payload)), ext);
+    REQUIRE(hits);
+    return *hits;
+  };
+  SECTION("a removal tool that names every engine file matches no engine rule") {
+    // What an uninstaller or competitor remover carries: the files it deletes.
+    const auto hits = scan({"Kave8.dll", "appinfo.kli", "kavhttpd.xml", "httpdkavlog.ini", "drweb32.dll",
+                            "drwebase.vdb", "drwnasty.vdb", "drwrisky.vdb", "drwtoday.vdb", "drweb32.key",
+                            "kxecore.dll", "ksecansp.dll", "kcldscan.dll", "ksreng3.dll", "ksafesdk.dll",
+                            "ksrengcfg.ini", "ksecore.netdetcfg.xml", "kspfeng.filemonfilter.xml",
+                            "libtersafe2.so"});
+    CHECK(rule_names(hits).empty());
+  }
+  SECTION("API names of one SDK alone are one kind of feature") {
+    CHECK(rule_names(scan({"kaveInitializeEx", "kaveInitializeService", "kaveScanFile", "kaveScanStream",
+                           "kaveGetDatabasesInfo", "kaveReloadDatabases", "kaveGetLicenseInfo",
+                           "kaveCancelAllScan"}))
+              .empty());
+    CHECK(rule_names(scan({"KSDllGetClassObject", "KSDllGetClassCount", "KSDllGetClassInfo",
+                           "KSDllCanUnloadNow", "ksafeInitialize", "ksafeScanFileW", "ksafeUninitialize"}))
+              .empty());
+    CHECK(rule_names(scan({"Tp2SdkInitEx", "Tp2UserLogin", "Tp2SetGamestatus"})).empty());
+  }
+  SECTION("the Dr.Web engine's entry code alone is not the engine") {
+    CHECK(rule_names(scan({std::string(kDrWebEngineEntry)})).empty());
+  }
+  SECTION("one KAV SDK mode key is neither the Scan Engine configuration nor the SDK") {
+    CHECK(rule_names(scan({"KAV_O_M_PACKED"})).empty());
+  }
+  SECTION("product names fire only the low-confidence name rules") {
+    const auto hits = scan({"Kaspersky Scan Engine", "Dr.Web Virus-Finding Engine"});
+    auto names = rule_names(hits);
+    std::ranges::sort(names);
+    CHECK(names == std::vector<std::string>{"DrWeb_EngineName", "Kaspersky_EngineName"});
+    for (const auto& h : hits) CHECK(h.meta.at("confidence") == "low");
+  }
+  SECTION("engine features in a file that is no executable fire nothing") {
+    const std::string text = std::string("kaveInitializeEx\nKAV_O_M_PACKED\nKave8.dll\n");
+    CHECK(matcher->scan(snip::bytes_of(text), {})->empty());
   }
 }
