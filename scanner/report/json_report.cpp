@@ -685,6 +685,7 @@ void known_bad_alert(const FileRecord& r, ordered_json& ev) {
   ev["rule"] = {{"id", known_bad_rule_id(m)},
                 {"name", known_bad_rule_id(m)},
                 {"description", safe(m.name + " (" + std::string(datasets::to_string(m.category)) + ")")},
+                {"reference", m.references.empty() ? std::string() : safe(m.references.front())},
                 {"ruleset", safe(m.source)},
                 {"category", std::string(kKnownBadRuleCategory)}};
   ev["message"] = safe("known-bad driver " + m.name + " (" + m.source + " " + m.id + ") " + r.file.path);
