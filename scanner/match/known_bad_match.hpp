@@ -17,7 +17,7 @@ struct KnownBadMatch {
   std::string source;  ///< "loldrivers" or "driver-block-rules"
   std::string id;      ///< the LOLDrivers Id / the SiPolicy rule or signer ID
   datasets::KnownBadCategory category = datasets::KnownBadCategory::VulnerableOrMalicious;
-  std::string name;    ///< the driver's name (LOLDrivers) / the rule's FriendlyName or signer Name
+  std::string name;  ///< the driver's name (LOLDrivers) / the rule's FriendlyName or signer Name
   datasets::KeyKind kind = datasets::KeyKind::FileSha256;  ///< what matched
   /// The matching value: the hash; for file attributes "OriginalFilename=x.sys" (each name,
   /// joined by ", ") and "version 1.2.3.4 in [0.0.0.0, 1.2.4.65535]"; for a signer

@@ -136,9 +136,10 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
   if (!policy) return std::unexpected(policy.error());
   auto known_bad = load_known_bad(opt.dataset_dir, datasets);
   if (!known_bad) return std::unexpected(known_bad.error());
-  Context ctx{std::move(*trust),  std::move(apple),   PendingKeyring{},    std::move(*vendors),
-              std::move(rules),   std::move(*policy), opt.verify_time,     opt.match_all,
-              {},                 std::move(datasets), opt.strict_padding, std::move(*known_bad)};
+  Context ctx{std::move(*trust),   std::move(apple),   PendingKeyring{},
+              std::move(*vendors), std::move(rules),   std::move(*policy),
+              opt.verify_time,     opt.match_all,      {},
+              std::move(datasets), opt.strict_padding, std::move(*known_bad)};
   if (ctx.verify_time == 0)
     ctx.verify_time = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();

@@ -48,9 +48,15 @@ struct ScanState {
 
 /// The configuration a cache entry must have been written under (cache/cache_key.hpp).
 cache::Configuration cache_configuration(const Context& ctx, const Limits& limits) {
-  cache::Configuration c{ctx.rules ? ctx.rules->fingerprint() : std::string("none"), ctx.trust.fingerprint(),
-                         ctx.apple.fingerprint(), {}, ctx.match_all, limits, ctx.strict_padding,
-                         ctx.known_bad.needs(datasets::KeyKind::FileSha1), ctx.known_bad.needs(datasets::KeyKind::FileMd5)};
+  cache::Configuration c{ctx.rules ? ctx.rules->fingerprint() : std::string("none"),
+                         ctx.trust.fingerprint(),
+                         ctx.apple.fingerprint(),
+                         {},
+                         ctx.match_all,
+                         limits,
+                         ctx.strict_padding,
+                         ctx.known_bad.needs(datasets::KeyKind::FileSha1),
+                         ctx.known_bad.needs(datasets::KeyKind::FileMd5)};
   // (Waits for the keyring being loaded in the background.)
   for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
     c.kernel_keys.push_back(k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin +

@@ -211,8 +211,10 @@ void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostr
   report_events(result, run, [&](nlohmann::ordered_json&&, const EventInfo& info) {
     if (!is_cef_event(info)) return;
     const RecordView& v = *info.record;
-    if (info.alert && !v.is_finding() && v.is_known_bad_finding()) out << cef_known_bad_line(v, rf) << '\n';
-    else out << cef_line(v, info.delta, rf) << '\n';
+    if (info.alert && !v.is_finding() && v.is_known_bad_finding())
+      out << cef_known_bad_line(v, rf) << '\n';
+    else
+      out << cef_line(v, info.delta, rf) << '\n';
   });
 }
 

@@ -605,8 +605,9 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
           {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed},
           {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out},
-          {"rules_skipped", s.rules_skipped}, {"known_bad", s.known_bad},
-          {"known_bad_findings", s.known_bad_findings}};
+          {"rules_skipped", s.rules_skipped}};
+  j["known_bad"] = s.known_bad;  // issue 17 (schema 1.5)
+  j["known_bad_findings"] = s.known_bad_findings;
   if (s.cache)  // issue 8: --cache
     j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
   if (!s.image_entries.empty()) j["image_entries"] = s.image_entries;

@@ -77,8 +77,7 @@ void add_known_bad_ecs(const record::FileRecord& r, ordered_json& record) {
     cves.insert(m.cves.begin(), m.cves.end());
   }
   record["threat"] = {{"enrichments", std::move(enrichments)}};
-  if (!cves.empty())
-    record["vulnerability"] = {{"id", text_list({cves.begin(), cves.end()})}, {"enumeration", "CVE"}};
+  if (!cves.empty()) record["vulnerability"] = {{"id", text_list({cves.begin(), cves.end()})}, {"enumeration", "CVE"}};
 }
 
 std::string known_bad_rule_id(const match::KnownBadMatch& m) { return "known-bad:" + m.source + ":" + m.id; }

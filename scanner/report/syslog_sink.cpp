@@ -51,7 +51,9 @@ std::pair<int, std::string_view> classify(const EventInfo& info, const pipeline:
     case Kind::File: {
       if (info.alert) {
         const RecordView* v = info.record;
-        const std::string sev = !v ? "" : v->is_finding() ? v->finding->severity.value_or("") : v->known_bad_severity.value_or("");
+        const std::string sev = !v                ? ""
+                                : v->is_finding() ? v->finding->severity.value_or("")
+                                                  : v->known_bad_severity.value_or("");
         int s = sev == "critical" ? kCritical : sev == "high" ? kError : sev == "medium" ? kWarning : kNotice;
         return {s, "finding"};
       }

@@ -158,7 +158,9 @@ void write_known_bad(const pipeline::ScanResult& result, std::ostream& out) {
   for (const auto& r : result.records)
     if (!r.known_bad.empty()) listed.push_back(&r);
   if (listed.empty()) return;
-  auto rank = [](const FileRecord* r) { return r->known_bad_severity ? 1 + static_cast<int>(*r->known_bad_severity) : 0; };
+  auto rank = [](const FileRecord* r) {
+    return r->known_bad_severity ? 1 + static_cast<int>(*r->known_bad_severity) : 0;
+  };
   std::ranges::stable_sort(listed, [&](const FileRecord* a, const FileRecord* b) { return rank(a) > rank(b); });
   out << "\nKNOWN-BAD DRIVERS (" << listed.size() << ", " << result.summary.known_bad_findings << " findings)\n";
   out << "  " << pad("SEVERITY", 9) << pad("PRIV", 8) << pad("TYPE", 14) << pad("SIGNATURE", 11) << "PATH\n";
