@@ -155,7 +155,7 @@ class Writer {
   template <class... T>
   void put(const std::variant<T...>& v) {
     varint(v.index());
-    std::visit([this](const auto& x) { put(x); }, v);
+    std::visit([&](const auto& x) { put(x); }, v);
   }
   template <class T>
     requires std::is_aggregate_v<T>

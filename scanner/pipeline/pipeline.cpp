@@ -257,11 +257,11 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   for (Error& e : st.setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
   for (std::size_t i : pool.timed_out)
     st.outcomes[i] = discover::PathError{
-        st.files[i].path,
-        Error{Errc::Timeout,
-              "analysis took longer than --file-timeout (" + std::to_string(st.options.file_timeout.count() / 1000.0) +
-                  " s) and was abandoned; the file was not analysed",
-              "pipeline"}};
+        st.files[i].path, Error{Errc::Timeout,
+                                "analysis took longer than --file-timeout (" +
+                                    std::to_string(static_cast<double>(st.options.file_timeout.count()) / 1000.0) +
+                                    " s) and was abandoned; the file was not analysed",
+                                "pipeline"}};
   for (std::size_t i = 0; i < st.files.size(); ++i)
     if (st.out_of_memory[i].load())
       st.outcomes[i] = discover::PathError{

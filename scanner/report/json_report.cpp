@@ -503,7 +503,7 @@ class ViewReader {
     return {&*it, std::move(name)};
   }
   /// `n` if it is an object, else empty (an error when present).
-  Node object(Node n) { return expect(n, n && n.json->is_object(), "an object") ? n : Node{}; }
+  Node object(const Node& n) { return expect(n, n && n.json->is_object(), "an object") ? n : Node{}; }
   /// The elements of array `n` (none when absent or not an array).
   std::vector<Node> elements(const Node& n) {
     std::vector<Node> out;
