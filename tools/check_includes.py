@@ -71,8 +71,10 @@ HEADER_LAYER: dict[str, str] = {
     header: "results"
     for header in (
         "attribute/attribution.hpp",
+        "datasets/known_bad_kinds.hpp",
         "discover/file_ref.hpp",
         "image/location.hpp",
+        "match/known_bad_match.hpp",
         "match/rule_match.hpp",
         "parse/binary_model.hpp",
         "parse/privilege.hpp",

@@ -33,6 +33,7 @@ enum class ExitCode : int {
     const auto& r = result.records[i];
     if (baseline && !baseline->change_of(i)) continue;
     if (r.verdict && policy::fails(fail_on, *r.verdict)) return static_cast<int>(ExitCode::Findings);
+    if (r.known_bad_severity && fail_on.fails(*r.known_bad_severity)) return static_cast<int>(ExitCode::Findings);
   }
   return static_cast<int>(result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean);
 }

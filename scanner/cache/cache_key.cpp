@@ -22,6 +22,7 @@ std::string fingerprint(const Configuration& c) {
   for (const std::string& k : c.kernel_keys) text += "\nkernel-key " + k;
   text += std::string("\nmatch-all ") + (c.match_all ? "1" : "0");
   text += std::string("\nstrict-padding ") + (c.strict_padding ? "1" : "0");
+  text += std::string("\nfile-digests ") + (c.file_sha1 ? "sha1" : "-") + (c.file_md5 ? " md5" : " -");
   const Limits& l = c.limits;
   for (std::uint64_t v : {l.max_file_size, l.max_parse_size, l.max_decompressed_size, std::uint64_t{l.max_pe_sections},
                           std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},

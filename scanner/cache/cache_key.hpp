@@ -26,6 +26,8 @@ struct Configuration {
   bool match_all = false;  ///< --match-all (which files the rules run on)
   Limits limits;
   bool strict_padding = false;  ///< --strict-padding (certificate padding makes a signature invalid)
+  /// The loaded known-bad feeds need the file SHA-1 / MD5 of kernel-mode PE files (FileFacts::sha1, md5).
+  bool file_sha1 = false, file_md5 = false;
 };
 
 /// Identity of the code (version and build-ids), the record format and `config`, as hex SHA-256.

@@ -80,14 +80,14 @@ template <class V> void describe(V& v, Like<verify::Signature> auto& x) {
 }
 template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }
 template <class V> void describe(V& v, Like<verify::FileSignatures> auto& x) {
-  v(x.signatures, x.checked, x.authentihash, x.warnings);
+  v(x.signatures, x.checked, x.authentihash, x.first_page, x.warnings);
 }
 template <class V> void describe(V& v, Like<match::StringMatch> auto& x) { v(x.identifier, x.offset, x.length); }
 template <class V> void describe(V& v, Like<match::RuleMatch> auto& x) {
   v(x.rule, x.ns, x.tags, x.meta, x.strings, x.strings_truncated);
 }
 template <class V> void describe(V& v, Like<record::FileFacts> auto& x) {
-  v(x.format, x.compression, x.sha256, x.decompressed_size, x.binary, x.classification, x.signatures, x.matches,
+  v(x.format, x.compression, x.sha256, x.sha1, x.md5, x.decompressed_size, x.binary, x.classification, x.signatures, x.matches,
     x.rules_skipped, x.rule_privilege, x.errors);
 }
 template <class V> void describe(V& v, Like<Entry> auto& x) { v(x.binary); }

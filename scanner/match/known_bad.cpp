@@ -89,6 +89,7 @@ void KnownBadFeed::index() {
 
 std::vector<KnownBadFeed::Loaded> KnownBadFeed::loaded() const {
   std::vector<Loaded> out;
+  out.reserve(feeds_.size());
   for (const auto& f : feeds_) out.push_back({f.source, f.version, f.entries.size()});
   return out;
 }

@@ -34,6 +34,7 @@
 #include "core/error.hpp"
 #include "core/file_version.hpp"
 #include "datasets/known_bad_feed.hpp"
+#include "match/known_bad_match.hpp"
 
 namespace trustscan::match {
 
@@ -62,24 +63,6 @@ struct KnownBadFacts {
 /// Fills facts.version_names from a PE's version-resource strings (parse::PeInfo::version_info);
 /// the views point into `version_info`.
 void set_version_names(KnownBadFacts& facts, const std::map<std::string, std::string>& version_info);
-
-/// One listed entry that the file matches.
-struct KnownBadMatch {
-  std::string source;  ///< "loldrivers" or "driver-block-rules"
-  std::string id;      ///< the LOLDrivers Id / the SiPolicy rule or signer ID
-  datasets::KnownBadCategory category = datasets::KnownBadCategory::VulnerableOrMalicious;
-  std::string name;    ///< the driver's name (LOLDrivers) / the rule's FriendlyName or signer Name
-  datasets::KeyKind kind = datasets::KeyKind::FileSha256;  ///< what matched
-  /// The matching value: the hash; for file attributes "OriginalFilename=x.sys" (each name,
-  /// joined by ", ") and "version 1.2.3.4 in [0.0.0.0, 1.2.4.65535]"; for a signer
-  /// "TBS <hex>" and the CertPublisher / CertOemID it required.
-  std::string value;
-  std::string via;  ///< a signer match: the ID of the FileAttrib rule that held; else ""
-  std::vector<std::string> cves;
-  std::optional<bool> loads_despite_hvci;  ///< LOLDrivers, of the matching sample
-  std::vector<std::string> references;
-  friend bool operator==(const KnownBadMatch&, const KnownBadMatch&) = default;
-};
 
 /// The loaded feeds and their indexes.
 class KnownBadFeed {

@@ -152,6 +152,47 @@ std::optional<RulesOnSpareCore>& start_rules_on_spare_core(std::optional<RulesOn
   return side;
 }
 
+/// map/, for the known-bad feeds: the file SHA-1/MD5 of a kernel-mode PE file (by its headers,
+/// so the fact depends on the bytes alone), when the loaded feeds list a driver by them alone.
+void hash_for_known_bad(FileRecord& rec, std::span<const std::byte> bytes, const match::KnownBadFeed& feed) {
+  const bool sha1 = feed.needs(datasets::KeyKind::FileSha1), md5 = feed.needs(datasets::KeyKind::FileMd5);
+  if ((!sha1 && !md5) || !rec.binary || !rec.binary->pe || rec.classification.privilege != Privilege::Kernel) return;
+  io::FileDigests d = io::file_digests(bytes, sha1, md5);
+  rec.sha1 = std::move(d.sha1);
+  rec.md5 = std::move(d.md5);
+}
+
+/// The facts of `rec` that the known-bad matcher reads; they point into `rec`.
+match::KnownBadFacts known_bad_facts(const FileRecord& rec) {
+  match::KnownBadFacts f;
+  f.file_sha256 = rec.sha256;
+  f.file_sha1 = rec.sha1;
+  f.file_md5 = rec.md5;
+  if (const auto& h = rec.signatures.authentihash) {
+    f.authenticode_sha256 = h->sha256;
+    f.authenticode_sha1 = h->sha1;
+  }
+  if (const auto& h = rec.signatures.first_page) {
+    f.page_sha256 = h->sha256;
+    f.page_sha1 = h->sha1;
+  }
+  if (rec.binary && rec.binary->pe) {
+    match::set_version_names(f, rec.binary->pe->version_info);
+    f.file_version = rec.binary->pe->file_version;
+  }
+  auto add_signers = [&f](const std::vector<verify::Signature>& list) {
+    for (const verify::Signature& sig : list) {
+      if (sig.source != verify::SignatureSource::Embedded && sig.source != verify::SignatureSource::Catalog) continue;
+      match::SignerFacts s{{sig.signer.tbs_hash}, sig.signer.subject_cn, sig.program_name};
+      for (const verify::CertInfo& c : sig.chain) s.chain_tbs_hashes.push_back(c.tbs_hash);
+      f.signers.push_back(std::move(s));
+    }
+  };
+  add_signers(rec.signatures.signatures);
+  add_signers(rec.catalog_signatures);
+  return f;
+}
+
 void store_matches(FileRecord& rec, Matches found) {
   if (found) rec.matches = std::move(*found);
   else rec.errors.push_back(at_stage(found.error(), "match"));
@@ -206,6 +247,7 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
   std::optional<RulesOnSpareCore> side_rules;  // after the bytes: joined before they are freed
   if (parse_stage(rec, bytes, t.limits)) {
     rec.rule_privilege = rec.privilege();
+    hash_for_known_bad(rec, bytes.read.bytes(), t.ctx.known_bad);
     start_rules_on_spare_core(side_rules, rec, bytes.view(), t);
     verify_stage(rec, bytes.view(), t.ctx, module_digest);
   }
@@ -222,6 +264,10 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   }
   rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
+  if (!ctx.known_bad.empty() && rec.format == Format::Pe) {
+    rec.known_bad = ctx.known_bad.match(known_bad_facts(rec));
+    rec.known_bad_severity = policy::known_bad_severity(rec.known_bad, rec.privilege());
+  }
   rec.attribution = attribute::attribute(rec, ctx.vendors);
   if (rec.attribution && rec.attribution->attributed()) rec.verdict = policy::evaluate_record(ctx.policy, rec, ctx.vendors);
 }

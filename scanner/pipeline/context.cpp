@@ -65,6 +65,18 @@ Result<std::vector<verify::AnchorSetSpec>> trust_anchor_sets(const ContextOption
   return sets;
 }
 
+Result<match::KnownBadFeed> load_known_bad(const std::filesystem::path& dataset_dir,
+                                           std::vector<datasets::DatasetInfo>& used) {
+  auto feed = match::KnownBadFeed::load(dataset_dir);
+  if (!feed) return fail(Errc::Config, "known-bad driver feed: " + feed.error().message);
+  for (const match::KnownBadFeed::Loaded& loaded : feed->loaded()) {
+    auto provenance = datasets::read_provenance(dataset_dir / loaded.source);
+    if (!provenance) return fail(Errc::Config, "known-bad driver feed: " + provenance.error().message);
+    used.push_back(std::move(*provenance));
+  }
+  return feed;
+}
+
 PendingKeyring::PendingKeyring() : PendingKeyring(LoadedKeyring{}) {}
 
 PendingKeyring::PendingKeyring(LoadedKeyring loaded) {
@@ -122,9 +134,12 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
                                       "', which signatures/vendors does not define");
   auto policy = load_policy(opt, *vendors);
   if (!policy) return std::unexpected(policy.error());
-  Context ctx{std::move(*trust), std::move(apple),   PendingKeyring{}, std::move(*vendors),
-              std::move(rules),  std::move(*policy), opt.verify_time,   opt.match_all,
-              {},                std::move(datasets),   opt.strict_padding};
+  auto known_bad = load_known_bad(opt.dataset_dir, datasets);
+  if (!known_bad) return std::unexpected(known_bad.error());
+  Context ctx{std::move(*trust),   std::move(apple),   PendingKeyring{},
+              std::move(*vendors), std::move(rules),   std::move(*policy),
+              opt.verify_time,     opt.match_all,      {},
+              std::move(datasets), opt.strict_padding, std::move(*known_bad)};
   if (ctx.verify_time == 0)
     ctx.verify_time = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();

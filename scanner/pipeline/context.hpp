@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "datasets/dataset.hpp"
 #include "datasets/dataset_io.hpp"
+#include "match/known_bad.hpp"
 #include "match/rule_set.hpp"
 #include "policy/policy.hpp"
 #include "verify/kernel_keys.hpp"
@@ -122,7 +123,15 @@ struct Context {
   /// Imported data sets this scan uses (their provenance, named in every report).
   std::vector<datasets::DatasetInfo> datasets;
   bool strict_padding = false;  ///< ContextOptions::strict_padding
+  /// The known-bad driver feeds imported into ContextOptions::dataset_dir (LOLDrivers, driver
+  /// block rules); empty when neither is imported (load_known_bad()).
+  match::KnownBadFeed known_bad;
 };
+
+/// The known-bad driver feeds of `dataset_dir` and, in `used`, their provenance. A data set
+/// that is not imported is skipped; a damaged feed or provenance is an error naming its file.
+[[nodiscard]] Result<match::KnownBadFeed> load_known_bad(const std::filesystem::path& dataset_dir,
+                                                         std::vector<datasets::DatasetInfo>& used);
 
 /// Loads everything shared; roots are needed to find their kernel images.
 [[nodiscard]] Result<Context> load_context(const ContextOptions& options, const std::vector<std::string>& roots);

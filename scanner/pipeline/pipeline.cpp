@@ -48,8 +48,15 @@ struct ScanState {
 
 /// The configuration a cache entry must have been written under (cache/cache_key.hpp).
 cache::Configuration cache_configuration(const Context& ctx, const Limits& limits) {
-  cache::Configuration c{ctx.rules ? ctx.rules->fingerprint() : std::string("none"), ctx.trust.fingerprint(),
-                         ctx.apple.fingerprint(), {}, ctx.match_all, limits, ctx.strict_padding};
+  cache::Configuration c{ctx.rules ? ctx.rules->fingerprint() : std::string("none"),
+                         ctx.trust.fingerprint(),
+                         ctx.apple.fingerprint(),
+                         {},
+                         ctx.match_all,
+                         limits,
+                         ctx.strict_padding,
+                         ctx.known_bad.needs(datasets::KeyKind::FileSha1),
+                         ctx.known_bad.needs(datasets::KeyKind::FileMd5)};
   // (Waits for the keyring being loaded in the background.)
   for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
     c.kernel_keys.push_back(k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin +
@@ -250,11 +257,11 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   for (Error& e : st.setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
   for (std::size_t i : pool.timed_out)
     st.outcomes[i] = discover::PathError{
-        st.files[i].path,
-        Error{Errc::Timeout,
-              "analysis took longer than --file-timeout (" + std::to_string(st.options.file_timeout.count() / 1000.0) +
-                  " s) and was abandoned; the file was not analysed",
-              "pipeline"}};
+        st.files[i].path, Error{Errc::Timeout,
+                                "analysis took longer than --file-timeout (" +
+                                    std::to_string(static_cast<double>(st.options.file_timeout.count()) / 1000.0) +
+                                    " s) and was abandoned; the file was not analysed",
+                                "pipeline"}};
   for (std::size_t i = 0; i < st.files.size(); ++i)
     if (st.out_of_memory[i].load())
       st.outcomes[i] = discover::PathError{

@@ -91,6 +91,9 @@ struct ScanSummary {
   std::uint64_t suppressed = 0;
   std::map<std::string, std::uint64_t> findings_by_severity;
   std::uint64_t attributed = 0;
+  /// Records that a known-bad driver feed lists (FileRecord::known_bad), and those of them that
+  /// are findings (kernel or boot: FileRecord::known_bad_severity).
+  std::uint64_t known_bad = 0, known_bad_findings = 0;
   std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
   std::uint64_t rules_skipped = 0;   ///< records not matched against the rules (FileFacts::rules_skipped)
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)

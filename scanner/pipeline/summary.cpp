@@ -29,6 +29,8 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
       ++s.findings_by_severity[std::string(policy::to_string(rec.verdict->severity))];
     }
     if (rec.verdict && rec.verdict->suppressed()) ++s.suppressed;
+    if (!rec.known_bad.empty()) ++s.known_bad;
+    if (rec.known_bad_severity) ++s.known_bad_findings;
     if (const std::optional<Privilege> privilege = rec.privilege()) {
       ++s.by_privilege[std::string(to_string(*privilege))];
       ++s.by_type[std::string(to_string(rec.classification.type))];

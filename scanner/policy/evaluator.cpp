@@ -242,4 +242,12 @@ Verdict evaluate_record(const Policy& policy, const record::FileRecord& record, 
   return run(policy, subjects[chosen], true);  // counts the one suppression use that stands
 }
 
+std::optional<Severity> known_bad_severity(const std::vector<match::KnownBadMatch>& matches,
+                                           std::optional<Privilege> privilege) noexcept {
+  if (matches.empty() || (privilege != Privilege::Kernel && privilege != Privilege::Boot)) return std::nullopt;
+  const bool malicious = std::ranges::any_of(
+      matches, [](const match::KnownBadMatch& m) { return m.category == datasets::KnownBadCategory::Malicious; });
+  return malicious ? Severity::Critical : Severity::High;
+}
+
 }  // namespace trustscan::policy

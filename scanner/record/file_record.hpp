@@ -22,9 +22,11 @@
 #include "core/types.hpp"
 #include "discover/file_ref.hpp"
 #include "image/location.hpp"
+#include "match/known_bad_match.hpp"
 #include "match/rule_match.hpp"
 #include "parse/binary_model.hpp"
 #include "parse/privilege.hpp"
+#include "policy/severity.hpp"
 #include "policy/verdict.hpp"
 #include "verify/signature.hpp"
 #include "windows/service.hpp"
@@ -39,6 +41,10 @@ struct FileFacts {
   Format format = Format::Unknown;               ///< identify (of the decompressed bytes for .ko.xz)
   Compression compression = Compression::None;   ///< identify
   std::string sha256;                            ///< map: SHA-256 of the file as stored on disk
+  /// map: the file's SHA-1 and MD5 as stored, lower-case hex, computed only for kernel-mode PE
+  /// files and only when the loaded known-bad feeds list a driver by them alone
+  /// (match::KnownBadFeed::needs; part of the cache fingerprint); "" otherwise.
+  std::string sha1, md5;
   std::optional<std::uint64_t> decompressed_size;  ///< map: for .ko.xz/.ko.zst
   std::optional<parse::BinaryModel> binary;      ///< parse (absent when parsing failed or was skipped)
   parse::Classification classification;          ///< parse: type and privilege by the file's headers
@@ -77,6 +83,13 @@ struct FileRecord : FileFacts {
   verify::SignatureVerdict signature;
   std::optional<attribute::Attribution> attribution;  ///< attribute: absent = no evidence
   std::optional<policy::Verdict> verdict;              ///< policy: absent = unattributed
+  /// match (made after the cache, from the facts: the matches depend on the feeds): the listed
+  /// known-bad drivers the file is (LOLDrivers, driver block rules; match/known_bad.hpp).
+  std::vector<match::KnownBadMatch> known_bad;
+  /// policy: the severity of the known-bad finding (policy::known_bad_severity, docs/policy.md
+  /// "Known-bad drivers"); absent when the file matches no entry or does not run in the kernel
+  /// or at boot (then the matches are reported, but are no finding).
+  std::optional<policy::Severity> known_bad_severity;
 
   /// The signature that stands for the file (signature.primary), nullptr when unsigned.
   [[nodiscard]] const verify::Signature* primary_signature() const noexcept {

@@ -162,6 +162,40 @@ std::string cef_line(const RecordView& v, const BaselineDelta* delta, const RunF
   return line + x.text();
 }
 
+/// The CEF line of an alert for a known-bad driver that is no vendor finding (issue 17): the
+/// first listed entry it matches names the event; every entry is in cs1/flexString1.
+std::string cef_known_bad_line(const RecordView& v, const RunFields& rf) {
+  const KnownBadView& first = v.known_bad.front();
+  const std::string severity = v.known_bad_severity.value_or("");
+  const std::string rule_id = "known-bad:" + first.dataset + ":" + first.id;
+  std::string name = "Known-bad " + v.privilege + " " + v.type + " (" + first.category + "): " + v.name;
+  std::string line = "CEF:0|trustscan|trustscan|" + cef_header_escape(rf.run.tool_version) + "|" +
+                     cef_header_escape(rule_id) + "|" + cef_header_escape(name) + "|" +
+                     std::to_string(cef_severity(severity)) + "|";
+  std::string entries;
+  for (const KnownBadView& k : v.known_bad)
+    entries += (entries.empty() ? "" : ", ") + k.dataset + ":" + k.id + " by " + k.key;
+  Extension x;
+  x.add("rt", epoch_ms(rf.timestamp));
+  x.add("dvchost", rf.observer);
+  x.add("dhost", rf.host);
+  x.add("cat", std::string(kKnownBadRuleCategory));
+  x.add("outcome", v.errors.empty() ? "success" : "failure");
+  x.add("fname", v.name);
+  x.add("filePath", v.path);
+  x.add("fsize", std::to_string(v.size));
+  x.add("fileHash", v.sha256.value_or(""));
+  x.add("fileType", v.type);
+  x.labelled("cs1", "knownBadEntries", entries);
+  x.labelled("cs3", "signer", v.signature ? v.signature->subject_name.value_or("") : "");
+  x.labelled("cs4", "signatureStatus", signature_status(v));
+  x.labelled("cs5", "privilege", v.privilege);
+  x.labelled("cn1", "riskScore", std::to_string(ecs_risk_score(severity)));
+  x.labelled("flexString1", "knownBadCategory", first.category);
+  x.add("msg", "known-bad driver " + first.name + " (" + first.dataset + " " + first.id + ") " + v.path);
+  return line + x.text();
+}
+
 /// A finding event: an alert, or (baseline mode) a gone record that was a finding.
 bool is_cef_event(const EventInfo& info) {
   if (info.kind != EventInfo::Kind::File || !info.record) return false;
@@ -175,7 +209,12 @@ void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostr
   const RunFields rf{run, utf8_escaped(result.policy_name), event_timestamp(result), utf8_escaped(run.hostname),
                      live_scan(result) ? utf8_escaped(run.hostname) : std::string()};
   report_events(result, run, [&](nlohmann::ordered_json&&, const EventInfo& info) {
-    if (is_cef_event(info)) out << cef_line(*info.record, info.delta, rf) << '\n';
+    if (!is_cef_event(info)) return;
+    const RecordView& v = *info.record;
+    if (info.alert && !v.is_finding() && v.is_known_bad_finding())
+      out << cef_known_bad_line(v, rf) << '\n';
+    else
+      out << cef_line(v, info.delta, rf) << '\n';
   });
 }
 

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "report/json_model.hpp"
+#include "report/known_bad_json.hpp"
 #include "report/report.hpp"
 #include "report/signature_json.hpp"
 #include "report/text.hpp"
@@ -58,6 +59,8 @@ ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
   file["uid"] = std::to_string(f.uid);
   file["gid"] = std::to_string(f.gid);
   if (!r.sha256.empty()) file["hash"] = {{"sha256", r.sha256}};
+  if (!r.sha1.empty()) file["hash"]["sha1"] = r.sha1;
+  if (!r.md5.empty()) file["hash"]["md5"] = r.md5;
   if (auto cs = code_signature_ecs(r); !cs.is_null()) file["code_signature"] = std::move(cs);
   if (!r.binary) return file;
   const parse::BinaryModel& m = *r.binary;
@@ -457,6 +460,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   if (r.rules_skipped) t["rules_skipped"] = safe(*r.rules_skipped);
   if (r.attribution) add_attribution_fields(*r.attribution, t);
   if (r.verdict) t["finding"] = verdict_json(*r.verdict);
+  add_known_bad_details(r, t);
   if (r.windows) t["windows"] = windows_facts_json(*r.windows);
   if (r.image) t["image"] = image_location_json(*r.image, r.file.deleted);
   ordered_json errs = ordered_json::array();
@@ -468,7 +472,9 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
 ordered_json record_json(const FileRecord& r) {
   bool escaped = false;
   ordered_json file = ecs_file(r, escaped);
-  return {{"file", file}, {"trustscan", trustscan_fields(r, escaped)}};
+  ordered_json rec{{"file", file}, {"trustscan", trustscan_fields(r, escaped)}};
+  add_known_bad_ecs(r, rec);
+  return rec;
 }
 
 // ---- Reading a record back: the baseline's input (read_record_view) ------------------------------
@@ -497,7 +503,7 @@ class ViewReader {
     return {&*it, std::move(name)};
   }
   /// `n` if it is an object, else empty (an error when present).
-  Node object(Node n) { return expect(n, n && n.json->is_object(), "an object") ? n : Node{}; }
+  Node object(const Node& n) { return expect(n, n && n.json->is_object(), "an object") ? n : Node{}; }
   /// The elements of array `n` (none when absent or not an array).
   std::vector<Node> elements(const Node& n) {
     std::vector<Node> out;
@@ -574,6 +580,11 @@ void read_trustscan_fields(ViewReader& rd, const ViewReader::Node& t, RecordView
   for (const auto& error : rd.elements(rd.at(t, "errors")))
     if (auto e = rd.object(error))
       v.errors.push_back({rd.text(rd.at(e, "stage")), rd.text(rd.at(e, "code")), rd.text(rd.at(e, "message"))});
+  for (const auto& entry : rd.elements(rd.at(t, "known_bad", false)))
+    if (auto k = rd.object(entry))
+      v.known_bad.push_back({rd.text(rd.at(k, "dataset")), rd.text(rd.at(k, "id")), rd.text(rd.at(k, "category")),
+                             rd.text(rd.at(k, "name")), rd.text(rd.at(k, "key"))});
+  v.known_bad_severity = rd.optional_text(rd.at(t, "known_bad_severity", false));
 }
 
 ordered_json skipped_json(const discover::Skipped& s) {
@@ -595,6 +606,8 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed},
           {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out},
           {"rules_skipped", s.rules_skipped}};
+  j["known_bad"] = s.known_bad;  // issue 17 (schema 1.5)
+  j["known_bad_findings"] = s.known_bad_findings;
   if (s.cache)  // issue 8: --cache
     j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
   if (!s.image_entries.empty()) j["image_entries"] = s.image_entries;
@@ -662,7 +675,22 @@ ordered_json event_base(const ScanResult& r, const RunInfo& run, std::string_vie
           {"observer", {{"hostname", safe(run.hostname)}, {"product", "trustscan"}, {"version", run.tool_version}}}};
 }
 
-bool is_alert(const FileRecord& r) { return r.verdict && r.verdict->finding(); }
+bool is_alert(const FileRecord& r) { return (r.verdict && r.verdict->finding()) || r.known_bad_severity; }
+
+/// ECS `rule` and `message` of an alert that is a known-bad driver and no vendor finding.
+void known_bad_alert(const FileRecord& r, ordered_json& ev) {
+  const match::KnownBadMatch& m = r.known_bad.front();
+  const int sev = ecs_risk_score(policy::to_string(*r.known_bad_severity));
+  ev["event"]["severity"] = sev;
+  ev["event"]["risk_score"] = sev;
+  ev["rule"] = {{"id", known_bad_rule_id(m)},
+                {"name", known_bad_rule_id(m)},
+                {"description", safe(m.name + " (" + std::string(datasets::to_string(m.category)) + ")")},
+                {"reference", m.references.empty() ? std::string() : safe(m.references.front())},
+                {"ruleset", safe(m.source)},
+                {"category", std::string(kKnownBadRuleCategory)}};
+  ev["message"] = safe("known-bad driver " + m.name + " (" + m.source + " " + m.id + ") " + r.file.path);
+}
 
 /// The NDJSON event of a record (an alert when it is a finding), without baseline annotation.
 ordered_json record_event(const ScanResult& result, const RunInfo& run, const FileRecord& r, const RecordView& view,
@@ -673,7 +701,9 @@ ordered_json record_event(const ScanResult& result, const RunInfo& run, const Fi
   ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
   ev["event"]["type"] = alert ? ordered_json{"info", "indicator"} : ordered_json{"info"};
   ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";
-  if (alert) {
+  if (alert && !(r.verdict && r.verdict->finding())) {
+    known_bad_alert(r, ev);
+  } else if (alert) {
     int sev = ecs_risk_score(policy::to_string(r.verdict->severity));
     ev["event"]["severity"] = sev;
     ev["event"]["risk_score"] = sev;
@@ -690,6 +720,8 @@ ordered_json record_event(const ScanResult& result, const RunInfo& run, const Fi
   ordered_json rec = record_json(r);
   ev["file"] = std::move(rec["file"]);
   ev["trustscan"] = std::move(rec["trustscan"]);
+  for (const char* ecs : {"threat", "vulnerability"})
+    if (rec.contains(ecs)) ev[ecs] = std::move(rec[ecs]);
   return ev;
 }
 

@@ -83,6 +83,16 @@ struct ErrorView {
   friend bool operator==(const ErrorView&, const ErrorView&) = default;
 };
 
+/// One element of `trustscan.known_bad` (schema 1.5, issue 17): a listed known-bad driver.
+struct KnownBadView {
+  std::string dataset;   ///< `dataset`: "loldrivers" or "driver-block-rules"
+  std::string id;        ///< `id`: the entry's or rule's id
+  std::string category;  ///< `category`: "malicious", "vulnerable", "vulnerable_or_malicious"
+  std::string name;      ///< `name`
+  std::string key;       ///< `key`: what matched ("authenticode_sha256", "signer", ...)
+  friend bool operator==(const KnownBadView&, const KnownBadView&) = default;
+};
+
 /// A report record, typed. Optional members are absent from the record when nullopt.
 struct RecordView {
   std::string path;                            ///< `file.path`
@@ -99,9 +109,14 @@ struct RecordView {
   /// `trustscan.windows.services`: absent outside a Windows image, empty when no service loads it.
   std::optional<std::vector<ServiceView>> windows_services;
   std::vector<ErrorView> errors;               ///< `trustscan.errors`
+  std::vector<KnownBadView> known_bad;         ///< `trustscan.known_bad` (empty when absent)
+  /// `trustscan.known_bad_severity`: the known-bad matches are a finding of this severity.
+  std::optional<std::string> known_bad_severity;
 
   /// A flagged record that is not suppressed (finding.status "finding").
   [[nodiscard]] bool is_finding() const noexcept { return finding && finding->status == "finding"; }
+  /// A listed known-bad driver that runs in the kernel or at boot (a finding of its own).
+  [[nodiscard]] bool is_known_bad_finding() const noexcept { return known_bad_severity.has_value(); }
   /// Whom the finding is about: the verdict's subject, else (reports before schema 1.4) the
   /// attributed vendor; nullopt when neither is there.
   [[nodiscard]] std::optional<SubjectView> finding_subject() const;
@@ -125,5 +140,7 @@ struct RecordView {
 
 /// `rule.category` of every alert.
 inline constexpr std::string_view kRuleCategory = "vendor-jurisdiction";
+/// `rule.category` of an alert for a known-bad driver (issue 17) that is no vendor finding.
+inline constexpr std::string_view kKnownBadRuleCategory = "known-bad-driver";
 
 }  // namespace trustscan::report

@@ -50,7 +50,10 @@ std::pair<int, std::string_view> classify(const EventInfo& info, const pipeline:
   switch (info.kind) {
     case Kind::File: {
       if (info.alert) {
-        const std::string sev = info.record && info.record->finding ? info.record->finding->severity.value_or("") : "";
+        const RecordView* v = info.record;
+        const std::string sev = !v                ? ""
+                                : v->is_finding() ? v->finding->severity.value_or("")
+                                                  : v->known_bad_severity.value_or("");
         int s = sev == "critical" ? kCritical : sev == "high" ? kError : sev == "medium" ? kWarning : kNotice;
         return {s, "finding"};
       }

@@ -151,6 +151,32 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
   }
 }
 
+/// Files that a known-bad driver feed lists (issue 17), findings first: a listed driver that runs
+/// in the kernel or at boot is a finding whatever its vendor (docs/policy.md).
+void write_known_bad(const pipeline::ScanResult& result, std::ostream& out) {
+  std::vector<const FileRecord*> listed;
+  for (const auto& r : result.records)
+    if (!r.known_bad.empty()) listed.push_back(&r);
+  if (listed.empty()) return;
+  auto rank = [](const FileRecord* r) {
+    return r->known_bad_severity ? 1 + static_cast<int>(*r->known_bad_severity) : 0;
+  };
+  std::ranges::stable_sort(listed, [&](const FileRecord* a, const FileRecord* b) { return rank(a) > rank(b); });
+  out << "\nKNOWN-BAD DRIVERS (" << listed.size() << ", " << result.summary.known_bad_findings << " findings)\n";
+  out << "  " << pad("SEVERITY", 9) << pad("PRIV", 8) << pad("TYPE", 14) << pad("SIGNATURE", 11) << "PATH\n";
+  for (const FileRecord* r : listed) {
+    std::string severity = r->known_bad_severity ? std::string(policy::to_string(*r->known_bad_severity)) : "-";
+    std::string privilege = r->binary ? std::string(to_string(*r->privilege())) : "unknown";
+    std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
+    out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
+        << elide_middle(terminal_safe(r->file.path), 56) << '\n';
+    for (const match::KnownBadMatch& m : r->known_bad)
+      out << "    " << m.source << " " << elide_middle(terminal_safe(m.id), 40) << " ("
+          << datasets::to_string(m.category) << ") " << elide_middle(terminal_safe(m.name), 30) << " by "
+          << datasets::to_string(m.kind) << '\n';
+  }
+}
+
 /// One paragraph per disk image file: format, volumes, what was scanned (issue 10).
 void write_images(const pipeline::ScanResult& result, std::ostream& out) {
   for (const image::ImageInfo& info : result.images) {
@@ -266,6 +292,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   write_images(result, out);
   write_windows(result, out);
   write_findings(result, out);
+  write_known_bad(result, out);
   out << '\n';
 
   std::vector<const FileRecord*> privileged;

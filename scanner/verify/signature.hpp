@@ -203,6 +203,9 @@ struct FileSignatures {
   std::uint8_t checked = 0;
   /// Authenticode hashes, computed for every PE whose layout allows it (signed or not).
   std::optional<AuthenticodeHashes> authentihash;
+  /// The SHA-1/SHA-256 of the image's first page as page hashes define it (first_page_hashes()),
+  /// for every PE whose headers fit in a page; what block rules by page hash name (issue 17).
+  std::optional<AuthenticodeHashes> first_page;
   /// Observations that are not signature problems: bytes after the certificate table (not
   /// covered by any signature), limits that cut the walk short, an unusable layout.
   std::vector<std::string> warnings;

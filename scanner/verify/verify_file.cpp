@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "verify/authenticode.hpp"
+#include "verify/authentihash.hpp"
 
 namespace trustscan::verify {
 namespace {
@@ -10,6 +11,7 @@ namespace {
 void verify_embedded(const VerifyInput& in, const VerifyServices& s, FileSignatures& out) {
   AuthenticodeResult r = verify_authenticode(in.bytes, in.model.pe->layout, {s.trust, s.now, s.strict_padding});
   out.authentihash = std::move(r.hashes);
+  if (auto page = first_page_hashes(in.bytes, in.model.pe->layout)) out.first_page = std::move(*page);
   out.warnings = std::move(r.warnings);
   std::ranges::move(r.signatures, std::back_inserter(out.signatures));
 }

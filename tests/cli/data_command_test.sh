@@ -126,7 +126,10 @@ sets = lambda d: [s["name"] for s in d["scan"]["verification"]["anchor_sets"]]
 assert sets(builtin) == ["trustscan-builtin", "uefi", "debian-secure-boot", sys.argv[3]], sets(builtin)
 assert sets(program) == ["microsoft-root-program", "uefi", "debian-secure-boot", sys.argv[3]], sets(program)
 assert builtin["scan"]["datasets"] == [], builtin["scan"]["datasets"]
-(d,) = program["scan"]["datasets"]
+# The known-bad driver feeds imported beside the program are named too (issue 17).
+names = [d["name"] for d in program["scan"]["datasets"]]
+assert names == ["microsoft-root-program", "loldrivers", "driver-block-rules"], names
+d = program["scan"]["datasets"][0]
 assert d["name"] == "microsoft-root-program" and d["version"].startswith("authroot.stl sequence"), d
 for doc in (builtin, program):
     (f,) = doc["files"]

@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// JSON for the known-bad driver matches (report/ internal, issue 17; docs/report-schema.md,
+/// "Known-bad drivers"): `trustscan.known_bad[]` with every detail, ECS `threat.enrichments[]`
+/// (one indicator match per listed entry) and `vulnerability.*` (the CVEs the entries name).
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "record/file_record.hpp"
+
+namespace trustscan::report {
+
+/// Adds `known_bad` (and `known_bad_severity` when the matches are a finding) to the record's
+/// `trustscan` object; nothing when the file matches no entry.
+void add_known_bad_details(const record::FileRecord& r, nlohmann::ordered_json& trustscan);
+
+/// Adds ECS `threat.enrichments` and, when an entry names a CVE, `vulnerability` beside `file`
+/// in `record` (a report record or an NDJSON event); nothing when the file matches no entry.
+void add_known_bad_ecs(const record::FileRecord& r, nlohmann::ordered_json& record);
+
+/// The rule id a known-bad match is reported under (CEF, NDJSON alerts, the table):
+/// "known-bad:DATASET:ID".
+[[nodiscard]] std::string known_bad_rule_id(const match::KnownBadMatch& m);
+
+}  // namespace trustscan::report
