@@ -16,7 +16,7 @@
 /// third-party code: it tells nothing about which vendors' software runs on the
 /// machine that the kernel image itself does not. The kernel image is still matched (when it is a
 /// binary: an x86 vmlinuz is a PE file).
-/// The skip is recorded on the file (FileRecord::rules_skipped), counted in the summary, and
+/// The skip is recorded on the file (FileFacts::rules_skipped), counted in the summary, and
 /// --match-all turns it off. docs/performance.md gives the measurements and the reasoning.
 
 #include <optional>

@@ -50,7 +50,7 @@ struct FileFacts {
   parse::Classification classification;          ///< parse: type and privilege by the file's headers
   verify::FileSignatures signatures;             ///< verify: the signatures in the file's own bytes
   std::vector<match::RuleMatch> matches;         ///< match: YARA rules that fired
-  /// match: why the rules were not run on this file (pipeline/rule_scope.hpp); absent when they
+  /// match: why the rules were not run on this file (match/rule_scope.hpp); absent when they
   /// ran or when no rule set is loaded.
   std::optional<std::string> rules_skipped;
   /// match: the `privilege` external the rules were given (nullopt = "unknown"). It comes from
