@@ -12,8 +12,9 @@
 #   clean_tree  the samples tree with the real ../shared/data imported: no known-bad record, exit 0.
 #   damaged     a damaged feed stops the scan at start with a message naming the file and line.
 #
-# The file SHA-256 is sha256sum's and the TBS hash openssl's (ca/*.tbs); the Authenticode hashes are
-# read from a scan without feeds (their computation is checked against osslsigncode by the unit tests).
+# The file SHA-256 is hashlib's, the TBS hash openssl's (ca/*.tbs) and the Authenticode hashes
+# tools/authentihash.py's (offsets from the headers, not from trustscan); each must also equal what a
+# scan without feeds reports.
 set -euo pipefail
 TS=$1 BUILD=$2 SRC=$3 NAME=$4
 WORK=$(mktemp -d /tmp/trustscan-knownbad.XXXXXX)
@@ -32,12 +33,17 @@ SCAN=(scan --no-default-trust --trust-store "$KB/trust" --verify-time 2026-01-01
 # Writes WORK/src (LOLDrivers YAML + a SiPolicy) naming the samples, from the feed-less scan WORK/plain.json.
 write_test_source() {
   mkdir -p "$WORK/src/loldrivers/yaml" "$WORK/src/wdac"
-  $PY - "$WORK/plain.json" "$KB" "$WORK/src" <<'PY'
+  $PY - "$WORK/plain.json" "$KB" "$WORK/src" "$SRC/tools" <<'PY'
 import hashlib, json, sys
-report, kb, out = sys.argv[1:]
+report, kb, out, tools = sys.argv[1:]
+sys.path.insert(0, tools)
+from authentihash import authentihash
 files = {f["file"]["name"]: f for f in json.load(open(report))["files"]}
 def authenticode(name, kind):
-    return files[name]["trustscan"]["authenticode"]["hash_" + kind]
+    sha256, sha1 = authentihash(open(kb + "/" + name, "rb").read())
+    independent = sha256 if kind == "sha256" else sha1
+    assert independent == files[name]["trustscan"]["authenticode"]["hash_" + kind], (name, kind)
+    return independent
 unsigned_sha256 = hashlib.sha256(open(kb + "/kbdrv-unsigned.sys", "rb").read()).hexdigest()
 assert unsigned_sha256 == files["kbdrv-unsigned.sys"]["file"]["hash"]["sha256"]
 ca_tbs = open(kb + "/ca/driver-ca.tbs").read().split()[1]
