@@ -56,9 +56,10 @@ Sha256WithPrefix sha256_with_prefix(std::span<const std::byte> bytes, std::size_
 }
 std::string md5_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_md5()); }
 
-FileDigests file_digests(std::span<const std::byte> bytes, bool sha1, bool md5) {
+FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds) {
   using CtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-  const EVP_MD* types[3] = {EVP_sha256(), sha1 ? EVP_sha1() : nullptr, md5 ? EVP_md5() : nullptr};
+  const EVP_MD* types[3] = {kinds.sha256 ? EVP_sha256() : nullptr, kinds.sha1 ? EVP_sha1() : nullptr,
+                            kinds.md5 ? EVP_md5() : nullptr};
   std::vector<CtxPtr> contexts;
   for (const EVP_MD* type : types) {
     contexts.emplace_back(type ? EVP_MD_CTX_new() : nullptr, &EVP_MD_CTX_free);

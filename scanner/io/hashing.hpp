@@ -27,14 +27,21 @@ struct Sha256WithPrefix {
 
 /// Digests of one file for known-bad lookups (LOLDrivers lists some drivers only by SHA-1 or MD5).
 struct FileDigests {
-  std::string sha256;  ///< lower-case hex
+  std::string sha256;  ///< lower-case hex; "" when not asked for
   std::string sha1;    ///< lower-case hex; "" when not asked for
   std::string md5;     ///< lower-case hex; "" when not asked for
 };
 
-/// SHA-256 of `bytes` and, when asked, SHA-1 and MD5, in one pass: 64 KiB at a time through
-/// every digest, so the bytes come from memory once (the MD5 is an identifier, never trust).
-[[nodiscard]] FileDigests file_digests(std::span<const std::byte> bytes, bool sha1, bool md5);
+/// Which digests file_digests() computes.
+struct DigestKinds {
+  bool sha256 = true;
+  bool sha1 = false;
+  bool md5 = false;
+};
+
+/// The asked digests of `bytes` in one pass: 64 KiB at a time through every digest, so the bytes
+/// come from memory once (the MD5 is an identifier, never trust).
+[[nodiscard]] FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds);
 
 /// Lower-case hex MD5 of `bytes` (only for legacy identifiers such as imphash, never for trust).
 [[nodiscard]] std::string md5_hex(std::span<const std::byte> bytes);

@@ -157,7 +157,8 @@ std::optional<RulesOnSpareCore>& start_rules_on_spare_core(std::optional<RulesOn
 void hash_for_known_bad(FileRecord& rec, std::span<const std::byte> bytes, const match::KnownBadFeed& feed) {
   const bool sha1 = feed.needs(datasets::KeyKind::FileSha1), md5 = feed.needs(datasets::KeyKind::FileMd5);
   if ((!sha1 && !md5) || !rec.binary || !rec.binary->pe || rec.classification.privilege != Privilege::Kernel) return;
-  io::FileDigests d = io::file_digests(bytes, sha1, md5);
+  // The file's SHA-256 is already on the record (map/): only the two extra digests here.
+  io::FileDigests d = io::file_digests(bytes, {.sha256 = false, .sha1 = sha1, .md5 = md5});
   rec.sha1 = std::move(d.sha1);
   rec.md5 = std::move(d.md5);
 }
