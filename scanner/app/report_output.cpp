@@ -48,7 +48,11 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
         << '\n';
     return false;
   }
-  ::fchmod(fd, 0644);
+  // mkstemp creates 0600; a report gets what any new file of this process would (0666 & ~umask:
+  // 0640 under the unit's UMask=0027). umask() can only be read by setting it: nothing else runs now.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   ::close(fd);
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
@@ -79,7 +83,7 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
 
 bool write_report(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
                   const std::string& path, std::ostream& out, std::ostream& err) {
-  if (!path.empty()) return write_file(path, result, format, run, err);
+  if (!path.empty() && path != "-") return write_file(path, result, format, run, err);  // "-": standard output
   emit(result, format, run, out);
   out.flush();
   if (!out) {

@@ -1,10 +1,16 @@
 #include "app/scan_options.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <optional>
 
 #include <CLI/CLI.hpp>
@@ -21,7 +27,7 @@ void add_walk_options(CLI::App& scan, ScanArgs& a) {
   scan.add_option("-f,--format", a.format_name, "Output format: " + report::output_formats_help())
       ->check(CLI::IsMember(report::output_format_names()))
       ->capture_default_str();
-  scan.add_option("-o,--output", a.output, "Write the report to FILE instead of standard output");
+  scan.add_option("-o,--output", a.output, "Write the report to FILE ('-': standard output, the default)");
   // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
   scan.add_option("-e,--exclude", opt.excludes, "Skip paths or names matching GLOB (repeatable)")
       ->allow_extra_args(false);
@@ -89,12 +95,22 @@ void add_policy_options(CLI::App& scan, ScanArgs& a) {
   scan.add_option("--vendors", a.vendor_files, "Also load the vendor list FILE or DIR (repeatable)")
       ->allow_extra_args(false)
       ->check(CLI::ExistingPath);
-  scan.add_option("--policy", a.policy_file, "Policy file (default: the shipped rules/policy/default.yaml)")
-      ->check(CLI::ExistingFile);
-  scan.add_option("--flag-country", a.flag_countries, "Flag vendors of these countries (ISO codes, e.g. RU,BY)")
+  scan.add_option("--policy", a.policy_text,
+                  "Policy preset NAME (rules/policy/NAME.yaml: default, nl-2018, bsi-2022, ...) or policy FILE "
+                  "(default: default)");
+  scan.add_option("--flag-country", a.flag_countries,
+                  "Also flag vendors of these countries, added to the policy (ISO codes, e.g. CN)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  scan.add_option("--flag-vendor", a.flag_vendors, "Flag these vendor ids (e.g. kaspersky)")
+  scan.add_option("--flag-vendor", a.flag_vendors, "Also flag these vendor ids, added to the policy (e.g. kaspersky)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan.add_option("--only-flag-country", a.only_flag_countries,
+                  "Flag only vendors of these countries (and --flag-vendor ids): replaces the policy")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan.add_option("--only-flag-vendor", a.only_flag_vendors,
+                  "Flag only these vendor ids (and --flag-country countries): replaces the policy")
       ->delimiter(',')
       ->allow_extra_args(false);
   scan.add_flag("--all-privileges", a.opt.context.all_privileges,
@@ -163,9 +179,53 @@ void fill_context(const ScanArgs& a, pipeline::ContextOptions& c) {
   c.default_rules = !a.no_default_rules;
   c.match_all = a.match_all;
   c.vendor_files.assign(a.vendor_files.begin(), a.vendor_files.end());
-  if (!a.policy_file.empty()) c.policy_file = a.policy_file;
   c.flag_countries = a.flag_countries;
+  c.flag_countries.insert(c.flag_countries.end(), a.only_flag_countries.begin(), a.only_flag_countries.end());
   c.flag_vendors = a.flag_vendors;
+  c.flag_vendors.insert(c.flag_vendors.end(), a.only_flag_vendors.begin(), a.only_flag_vendors.end());
+  c.flags_replace_policy = !a.only_flag_countries.empty() || !a.only_flag_vendors.empty();
+}
+
+/// --policy: a file as given, or the name of a shipped preset (DATA/rules/policy/NAME.yaml).
+Result<std::optional<std::filesystem::path>> resolve_policy(const ScanArgs& a, const std::filesystem::path& data_dir) {
+  namespace fs = std::filesystem;
+  if (a.policy_text.empty()) return std::nullopt;
+  if (!a.only_flag_countries.empty() || !a.only_flag_vendors.empty())
+    return fail(Errc::Config,
+                "--policy and --only-flag-country/--only-flag-vendor exclude each other: "
+                "the --only-flag options replace the policy");
+  std::error_code ec;
+  if (fs::is_regular_file(a.policy_text, ec)) return fs::path(a.policy_text);
+  const fs::path presets = data_dir / "rules" / "policy";
+  const bool name_only = a.policy_text.find('/') == std::string::npos && a.policy_text.front() != '.';
+  if (name_only) {
+    fs::path preset = presets / a.policy_text;
+    if (preset.extension() != ".yaml") preset += ".yaml";
+    if (fs::is_regular_file(preset, ec)) return preset;
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(presets, ec))
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  std::ranges::sort(names);
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return fail(Errc::Config, "--policy '" + a.policy_text + "': no such file" +
+                                (name_only ? ", nor a shipped preset (" + (list.empty() ? "none found" : list) + ")"
+                                           : std::string()));
+}
+
+/// A root that does not exist or cannot be opened is a usage error, not a scan with an error in it.
+Result<void> check_roots(const std::vector<std::string>& roots) {
+  for (const std::string& root : roots) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0)
+      return fail(Errc::Config, "cannot scan '" + root + "': " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) continue;  // FIFOs, devices: never opened (reported)
+    const int fd = ::open(root.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return fail(Errc::Config, "cannot scan '" + root + "': cannot open it: " + std::strerror(errno));
+    ::close(fd);
+  }
+  return {};
 }
 
 }  // namespace
@@ -187,7 +247,11 @@ Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
   auto data_dir = find_data_dir();
   if (!data_dir) return std::unexpected(data_dir.error());
   opt.context.data_dir = *data_dir;
+  if (auto checked = check_roots(opt.roots); !checked) return std::unexpected(checked.error());
   fill_context(args, opt.context);
+  auto policy_file = resolve_policy(args, *data_dir);
+  if (!policy_file) return std::unexpected(policy_file.error());
+  opt.context.policy_file = *policy_file;
   auto partitions = parse_partitions(args.partitions);
   if (!partitions) return std::unexpected(partitions.error());
   opt.images.partitions = std::move(*partitions);

@@ -33,7 +33,8 @@ struct ScanArgs {
   std::string dataset_dir = opt.context.dataset_dir.string();  ///< --data-dir
   std::vector<std::string> partitions;
   std::vector<std::string> rule_paths, vendor_files, flag_countries, flag_vendors;
-  std::string policy_file, fail_on_text = "low";
+  std::vector<std::string> only_flag_countries, only_flag_vendors;
+  std::string policy_text, fail_on_text = "low";
   bool no_default_rules = false, match_all = false;
   std::string baseline_file, syslog_text, syslog_facility = "user";
   bool syslog_all = false;

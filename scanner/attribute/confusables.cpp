@@ -227,4 +227,12 @@ std::string skeleton(std::string_view utf8) {
   return to_utf8(out);
 }
 
+std::string icu_version() {
+  UVersionInfo v;
+  u_getVersion(v);
+  char text[U_MAX_VERSION_STRING_LENGTH];
+  u_versionToString(v, text);
+  return std::string("ICU ") + text;
+}
+
 }  // namespace trustscan::attribute

@@ -54,4 +54,7 @@ enum class LetterCase { Fold, Keep };
 /// taken from ICU once.
 [[nodiscard]] std::string skeleton(std::string_view utf8);
 
+/// For `trustscan --version`: ICU (confusable detection) as loaded at run time, e.g. "NAME 1.2.3".
+[[nodiscard]] std::string icu_version();
+
 }  // namespace trustscan::attribute

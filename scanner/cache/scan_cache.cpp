@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstddef>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -315,9 +316,9 @@ struct ScanCache::Impl {
         std::unique_lock lock(m);
         cv.wait(lock, [&] { return stopping || !queue.empty(); });
         if (queue.empty() && stopping) return;
-        const std::size_t n = std::min(queue.size(), kBatch);
-        batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.begin() + n));
-        queue.erase(queue.begin(), queue.begin() + n);
+        const auto end = queue.begin() + static_cast<std::ptrdiff_t>(std::min(queue.size(), kBatch));
+        batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(end));
+        queue.erase(queue.begin(), end);
       }
       if (!write_failed) write_batch(insert.get(), batch);
       batch.clear();
@@ -505,5 +506,7 @@ std::uint64_t ScanCache::written() const {
 }
 
 std::uint64_t ScanCache::pruned() const { return impl_->pruned; }
+
+std::string sqlite_version() { return std::string("SQLite ") + sqlite3_libversion(); }
 
 }  // namespace trustscan::cache

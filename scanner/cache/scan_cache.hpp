@@ -117,4 +117,7 @@ class ScanCache {
   std::unique_ptr<Impl> impl_;
 };
 
+/// For `trustscan --version`: SQLite as loaded at run time, e.g. "NAME 1.2.3".
+[[nodiscard]] std::string sqlite_version();
+
 }  // namespace trustscan::cache

@@ -156,4 +156,9 @@ Result<std::vector<ImportOutcome>> update_datasets(const fs::path& data_dir, con
   return outcomes;
 }
 
+std::string curl_version_text() {
+  const std::string full = curl_version();  // "libcurl/7.88.1 OpenSSL/3.0.19 zlib/...": the first word
+  return full.substr(0, full.find(' '));
+}
+
 }  // namespace trustscan::datasets

@@ -46,4 +46,7 @@ struct UpdateOptions {
                                                                  const UpdateOptions& options,
                                                                  std::span<const ImporterEntry> which = importers());
 
+/// For `trustscan --version`: libcurl (data update) as loaded at run time, e.g. "NAME 1.2.3".
+[[nodiscard]] std::string curl_version_text();
+
 }  // namespace trustscan::datasets

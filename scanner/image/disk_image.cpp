@@ -681,4 +681,6 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   return std::shared_ptr<DiskImage>(new DiskImage(std::move(impl)));
 }
 
+std::string sleuthkit_version() { return std::string("The Sleuth Kit ") + tsk_version_get_str(); }
+
 }  // namespace trustscan::image

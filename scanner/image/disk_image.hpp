@@ -58,5 +58,7 @@ class DiskImage {
   std::shared_ptr<Impl> impl_;
 };
 
+/// For `trustscan --version`: The Sleuth Kit (libtsk) as loaded at run time, e.g. "NAME 1.2.3".
+[[nodiscard]] std::string sleuthkit_version();
 
 }  // namespace trustscan::image

@@ -86,4 +86,8 @@ Result<std::vector<std::byte>> decompress(Compression kind, std::span<const std:
   return std::vector<std::byte>(input.begin(), input.end());
 }
 
+std::string compression_versions() {
+  return std::string("liblzma ") + lzma_version_string() + ", libzstd " + ZSTD_versionString();
+}
+
 }  // namespace trustscan::io

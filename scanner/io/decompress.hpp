@@ -2,6 +2,7 @@
 /// \file
 /// In-memory decompression of compressed kernel modules (.ko.xz with liblzma, .ko.zst with libzstd).
 
+#include <string>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -16,5 +17,8 @@ namespace trustscan::io {
 /// the output would exceed `max_output` (decompression bombs) and Errc::Malformed on corrupt data.
 Result<std::vector<std::byte>> decompress(Compression kind, std::span<const std::byte> input,
                                           std::uint64_t max_output);
+
+/// For `trustscan --version`: liblzma and libzstd as loaded at run time, e.g. "NAME 1.2.3".
+[[nodiscard]] std::string compression_versions();
 
 }  // namespace trustscan::io

@@ -287,4 +287,6 @@ const std::vector<RuleDiagnostic>& RuleSet::warnings() const noexcept { return i
 const std::vector<fs::path>& RuleSet::sources() const noexcept { return impl_->sources; }
 const std::string& RuleSet::fingerprint() const noexcept { return impl_->fingerprint; }
 
+std::string yara_version() { return "YARA " YR_VERSION; }
+
 }  // namespace trustscan::match

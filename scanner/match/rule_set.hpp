@@ -83,4 +83,7 @@ class RuleSet {
   friend class Matcher;
 };
 
+/// For `trustscan --version`: libyara, as built against (it has no run-time query), e.g. "NAME 1.2.3".
+[[nodiscard]] std::string yara_version();
+
 }  // namespace trustscan::match

@@ -1,5 +1,6 @@
 #include "parse/parser.hpp"
 
+#include <LIEF/version.h>
 #include <LIEF/exception.hpp>
 
 #include <new>
@@ -84,6 +85,12 @@ Result<BinaryModel> parse_binary(Format format, std::vector<std::uint8_t>& buffe
   } undo{buffer, *prepared};
   // The extractors read only sizes and the file's tail from `original`, never a patched field.
   return extract(*entry, *prepared, std::as_bytes(std::span(buffer)), limits);
+}
+
+std::string lief_version() {
+  std::string version = LIEF_VERSION;  // "0.9.0-": the build's suffix is empty in Debian's package
+  while (!version.empty() && version.back() == '-') version.pop_back();
+  return "LIEF " + version;
 }
 
 }  // namespace trustscan::parse

@@ -2,6 +2,7 @@
 /// \file
 /// parse/ entry point: format → extractor, in one table. The only place LIEF is reached from.
 
+#include <string>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -24,5 +25,9 @@ namespace trustscan::parse {
 /// anyway, and are undone before this returns, whatever happens. Saves one file-sized copy.
 [[nodiscard]] Result<BinaryModel> parse_binary(Format format, std::vector<std::uint8_t>& buffer,
                                                const Limits& limits);
+
+/// For `trustscan --version`: LIEF, the library that parses PE, ELF and Mach-O files, as built against (LIEF 0.9 has no
+/// run-time query), e.g. "NAME 1.2.3".
+[[nodiscard]] std::string lief_version();
 
 }  // namespace trustscan::parse

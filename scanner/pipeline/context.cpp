@@ -21,7 +21,7 @@ void note_key_report(const verify::KernelKeyLoadReport& report, LoadedKeyring& k
 Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::VendorDb& vendors) {
   bool flags = !opt.flag_countries.empty() || !opt.flag_vendors.empty();
   Result<policy::Policy> result = fail(Errc::Config, "no policy");
-  if (opt.policy_file || !flags) {
+  if (!opt.flags_replace_policy || !flags) {  // --flag-country/--flag-vendor add to the policy
     result = policy::Policy::load(opt.policy_file.value_or(opt.data_dir / "rules" / "policy" / "default.yaml"), vendors);
     if (result && flags) {
       auto extra = policy::Policy::from_flags(opt.flag_countries, opt.flag_vendors, vendors);

@@ -52,6 +52,8 @@ struct ContextOptions {
   std::optional<std::filesystem::path> policy_file;
   std::vector<std::string> flag_countries;
   std::vector<std::string> flag_vendors;
+  /// --only-flag-country/--only-flag-vendor: the flags replace the policy instead of adding to it.
+  bool flags_replace_policy = false;
   bool all_privileges = false;                     ///< --all-privileges: user-mode software in scope too
   bool strict_padding = false;                     ///< --strict-padding: certificate padding is invalid
 };

@@ -1,5 +1,6 @@
 #include "verify/verify_file.hpp"
 
+#include <openssl/crypto.h>
 #include <algorithm>
 
 #include "verify/authenticode.hpp"
@@ -135,5 +136,7 @@ SignatureVerdict decide_signature(const FileSignatures& own, std::span<const Sig
   if (own.was_checked(SignatureSource::MachO)) return macho_verdict(own, macho_slices);
   return {};
 }
+
+std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 }  // namespace trustscan::verify

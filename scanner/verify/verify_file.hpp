@@ -5,6 +5,7 @@
 /// which of the file's signatures — its own or a catalog's — stands for the file and what the
 /// file's signature status is. Every output and attribution read that decision.
 
+#include <string>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -54,5 +55,8 @@ struct VerifyInput {
 /// `macho_slices`: the number of slices of a Mach-O file (0 for other formats).
 [[nodiscard]] SignatureVerdict decide_signature(const FileSignatures& own, std::span<const Signature> catalogs,
                                                 std::size_t macho_slices);
+
+/// For `trustscan --version`: OpenSSL as loaded at run time (OpenSSL_version), e.g. "NAME 1.2.3".
+[[nodiscard]] std::string openssl_version();
 
 }  // namespace trustscan::verify

@@ -12,11 +12,58 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 
 case $NAME in
 version)
-  expect_exit 0 "$TS" --version
-  grep -Eq '^trustscan [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out" || fail "bad --version: $(cat "$WORK/out")" ;;
+  # The program, the libraries it runs with, and the data (issue 20: it printed only the number).
+  expect_exit 0 env TRUSTSCAN_DATA_DIR="$SRC" "$TS" --version
+  head -1 "$WORK/out" | grep -Eq '^trustscan [0-9]+\.[0-9]+\.[0-9]+$' || fail "bad --version: $(cat "$WORK/out")"
+  for lib in "LIEF 0.9" "YARA 4." "OpenSSL 3." "The Sleuth Kit 4." liblzma libzstd SQLite ICU libcurl; do
+    grep -q "^libraries: .*$lib" "$WORK/out" || fail "--version lacks $lib: $(cat "$WORK/out")"
+  done
+  grep -qx "shipped data: $SRC" "$WORK/out" || fail "--version lacks the shipped data: $(cat "$WORK/out")"
+  grep -q "^imported data (/var/lib/trustscan/data):" "$WORK/out" || fail "--version lacks the imported data" ;;
 help)
   expect_exit 0 "$TS" scan --help
-  grep -q -- '--format' "$WORK/out" || fail "help lacks --format" ;;
+  grep -q -- '--format' "$WORK/out" || fail "help lacks --format"
+  # trustscan help [COMMAND...] (issue 20: it said "A subcommand is required").
+  expect_exit 0 "$TS" help
+  grep -q "scan" "$WORK/out" && grep -q "data" "$WORK/out" || fail "trustscan help: $(cat "$WORK/out")"
+  expect_exit 0 "$TS" help scan
+  grep -q -- '--format' "$WORK/out" || fail "trustscan help scan lacks --format"
+  expect_exit 0 "$TS" help data import
+  grep -q "SRC" "$WORK/out" || fail "trustscan help data import: $(cat "$WORK/out")"
+  expect_exit 2 "$TS" help scna
+  grep -q "no help on 'scna'" "$WORK/err" || fail "trustscan help scna: $(cat "$WORK/err")" ;;
+commands)
+  # A mistyped or missing command names the commands (issue 20: "A subcommand is required").
+  expect_exit 2 "$TS" scna /tmp
+  grep -q "unknown command 'scna': the commands are scan, data or help" "$WORK/err" || fail "scna: $(cat "$WORK/err")"
+  expect_exit 2 "$TS"
+  grep -q "a command is required: scan, data or help" "$WORK/err" || fail "no command: $(cat "$WORK/err")"
+  expect_exit 2 "$TS" data frobnicate
+  grep -q "Run 'trustscan data --help'" "$WORK/err" || fail "data frobnicate: $(cat "$WORK/err")" ;;
+missing_root)
+  # A root that does not exist or cannot be opened is a usage error (issue 20: exit 3 and an
+  # empty FINDINGS section, counted as success by the systemd unit).
+  expect_exit 2 "$TS" scan -f json "$SAMPLES/pe" /nonexistent/trustscan-root
+  grep -q "cannot scan '/nonexistent/trustscan-root': No such file or directory" "$WORK/err" \
+    || fail "missing root: $(cat "$WORK/err")"
+  [[ ! -s $WORK/out ]] || fail "a report was written for a missing root"
+  if [[ $(id -u) != 0 ]]; then
+    mkdir "$WORK/closed"; chmod 000 "$WORK/closed"
+    expect_exit 2 "$TS" scan -f json "$WORK/closed"
+    grep -q "cannot open it: Permission denied" "$WORK/err" || fail "unreadable root: $(cat "$WORK/err")"
+  fi ;;
+output_stdout_umask)
+  # -o - is standard output (issue 20: it wrote a file named '-'); reports honour the umask
+  # (issue 20: forced to 0644; the unit's UMask=0027 promises 0640).
+  (cd "$WORK" && expect_exit 0 "$TS" scan -f json -o - "$SAMPLES/pe")
+  [[ ! -e $WORK/- ]] || fail "-o - wrote a file named '-'"
+  $PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$WORK/out" || fail "-o -: no JSON on standard output"
+  for mask in 0027 0022 0077; do
+    rm -f "$WORK/r.json"
+    (umask $mask && expect_exit 0 "$TS" scan -f json -o "$WORK/r.json" "$SAMPLES/pe")
+    want=$(printf '%o' $((0666 & ~8#$mask)))
+    [[ $(stat -c %a "$WORK/r.json") == "$want" ]] || fail "umask $mask: report mode $(stat -c %a "$WORK/r.json"), want $want"
+  done ;;
 usage_errors)
   expect_exit 2 "$TS" scan --no-such-option
   expect_exit 2 "$TS" scan --format xml "$SAMPLES"
@@ -261,24 +308,35 @@ for f in sorted(json.load(open(sys.argv[1]))["findings"], key=lambda f: f["path"
     print(f["path"].rsplit("/", 1)[1], f["vendor"]["id"], f["vendor"]["country"], f["severity"],
           ",".join(r["id"] for r in f["rules"]), f["suppressed"])' "$1"
   }
-  # --flag-country alone replaces the default policy: only the Chinese AV is flagged.
-  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --flag-country CN "$IMG"
-  validate_json "$WORK/out"
+  # --flag-country adds to the policy (issue 20: it used to replace the default silently): the
+  # default's RU findings plus the Chinese AV; the same with the default given as a file, by its
+  # preset name, or not at all.
+  want_ru=$'klif.sys kaspersky RU critical country:RU False\noemavflt.sys kaspersky RU high country:RU False'
+  want_ru+=$'\noemhwflt.sys kaspersky RU critical country:RU False'
+  want=$'360fsflt.sys qihoo-360 CN critical country:CN False\n'"$want_ru"
+  for policy in "" "--policy=$SRC/rules/policy/default.yaml" --policy=default; do
+    expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" $policy --flag-country cn "$IMG"
+    validate_json "$WORK/out"
+    [[ $(findings "$WORK/out") == "$want" ]] || fail "$policy --flag-country CN: $(findings "$WORK/out")"
+  done
+  # --only-flag-country replaces the policy: only the Chinese AV is flagged.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --only-flag-country CN "$IMG"
   [[ $(findings "$WORK/out") == "360fsflt.sys qihoo-360 CN critical country:CN False" ]] \
-    || fail "--flag-country CN: $(findings "$WORK/out")"
-  # --policy FILE --flag-country CN: the default's RU findings plus the Chinese AV.
-  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --policy "$SRC/rules/policy/default.yaml" \
-    --flag-country cn "$IMG"
-  want=$'360fsflt.sys qihoo-360 CN critical country:CN False\nklif.sys kaspersky RU critical country:RU False'
-  want+=$'\noemavflt.sys kaspersky RU high country:RU False\noemhwflt.sys kaspersky RU critical country:RU False'
-  [[ $(findings "$WORK/out") == "$want" ]] || fail "--policy default --flag-country CN: $(findings "$WORK/out")"
-  # --flag-vendor: the Chinese AV by id; the US EDR only when the US itself is flagged.
-  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --flag-vendor qihoo-360 "$IMG"
+    || fail "--only-flag-country CN: $(findings "$WORK/out")"
+  expect_exit 2 "$TS" scan -f json --policy default --only-flag-country CN "$IMG"
+  grep -q "exclude each other" "$WORK/err" || fail "--policy with --only-flag-country: $(cat "$WORK/err")"
+  # --only-flag-vendor: the Chinese AV by id; the US EDR only when the US itself is flagged.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --only-flag-vendor qihoo-360 "$IMG"
   [[ $(findings "$WORK/out") == "360fsflt.sys qihoo-360 CN critical vendor:qihoo-360 False" ]] \
-    || fail "--flag-vendor qihoo-360: $(findings "$WORK/out")"
-  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --flag-country US "$IMG"
+    || fail "--only-flag-vendor qihoo-360: $(findings "$WORK/out")"
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --only-flag-country US "$IMG"
   [[ $(findings "$WORK/out") == "SentinelMonitor.sys sentinelone US critical country:US False" ]] \
-    || fail "--flag-country US: $(findings "$WORK/out")"
+    || fail "--only-flag-country US: $(findings "$WORK/out")"
+  # A preset by name: nl-2018 flags Kaspersky anti-virus only.
+  expect_exit 1 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --policy nl-2018 "$IMG"
+  [[ $(findings "$WORK/out" | awk '{print $2}' | sort -u) == kaspersky ]] || fail "--policy nl-2018: $(findings "$WORK/out")"
+  expect_exit 2 "$TS" scan -f json --policy nl-2019 "$IMG"
+  grep -q "nor a shipped preset (bsi-2022, default, nl-2018" "$WORK/err" || fail "--policy nl-2019: $(cat "$WORK/err")"
   # --fail-on: the rule-only driver is a 'high' finding (kernel, medium confidence).
   expect_exit 0 "$TS" scan -f json --trust-store "$VI/vendor-image-ca" --fail-on critical "$D/oemavflt.sys"
   [[ $(findings "$WORK/out") == "oemavflt.sys kaspersky RU high country:RU False" ]] \

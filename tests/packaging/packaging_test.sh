@@ -230,8 +230,10 @@ integrations)
     || { cat "$WORK/syntax" >&2; fail "ansible-playbook --syntax-check"; }
   VI=${SAMPLES%/*}/vendor-samples
   [[ -d $VI/vendor-image ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
-  # Findings (alerts), plain records, a path error (missing root) and the summary.
-  set +e; "$TS" scan -f ndjson --trust-store "$VI/vendor-image-ca" "$VI/vendor-image" "$WORK/no-such-root" >"$WORK/r.ndjson"; rc=$?; set -e
+  # Findings (alerts), plain records, a path error (a FIFO given as a root: neither a directory
+  # nor a file; a missing root is a usage error, exit 2) and the summary.
+  mkfifo "$WORK/fifo-root"
+  set +e; "$TS" scan -f ndjson --trust-store "$VI/vendor-image-ca" "$VI/vendor-image" "$WORK/fifo-root" >"$WORK/r.ndjson"; rc=$?; set -e
   [[ $rc == 1 ]] || fail "vendor image scan exited $rc"
   $PY - "$ART" "$PLAY" "$WORK/r.ndjson" <<'PY' || fail "integration files do not match trustscan's output"
 import json, re, sys, yaml
