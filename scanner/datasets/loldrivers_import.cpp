@@ -1,13 +1,17 @@
-// LOLDrivers importer (known_bad_import.hpp): SRC/loldrivers/yaml/*.yaml -> known_bad.tsv. The
-// YAML is read with the strict configuration tree of config/ (yaml-cpp is included only there),
-// which keeps the file and line of every value for messages.
+// LOLDrivers importer (known_bad_import.hpp): SRC/loldrivers/yaml/*.yaml, or the project's API
+// document SRC/loldrivers/drivers.json (the same mappings in one JSON list) -> known_bad.tsv.
+// Both are read with the strict configuration tree of config/ (yaml-cpp is included only there;
+// JSON is YAML 1.2), which keeps the file and line of every value for messages.
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "config/document.hpp"
 #include "config/reader.hpp"
+#include "datasets/dataset_io.hpp"
 #include "datasets/import_support.hpp"
 #include "datasets/known_bad_feed.hpp"
 #include "datasets/known_bad_import.hpp"
@@ -210,22 +214,42 @@ class LolDriversReader {
   std::map<std::string, std::uint64_t> counts_;
 };
 
-}  // namespace
 
-Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path& source,
-                                                     const std::filesystem::path& out) {
-  const std::filesystem::path relative_dir = std::filesystem::path("loldrivers") / "yaml";
-  auto files = detail::files_with_extension(source / relative_dir, ".yaml");
-  if (!files) return std::unexpected(files.error());
-  if (files->empty()) {
-    if (std::filesystem::exists(source / relative_dir))
-      return fail(Errc::Config, (source / relative_dir).string() + ": no .yaml files (an incomplete copy?)");
-    return std::nullopt;
-  }
-  DatasetInfo info{std::string{kLolDriversDataset}, source.string(), "Apache-2.0", detail::utc_now(), "", {}, {}, {}};
-  Diagnostics diag;
+/// The Id of a driver mapping, for ordering ("" when it has none: reported by the reader).
+std::string id_of(const Value& driver) {
+  if (!driver.is_mapping()) return {};
+  for (const auto& [k, v] : driver.entries())
+    if (k.is_scalar() && k.text() == "Id" && v.is_scalar()) return v.text();
+  return {};
+}
+
+/// Reads the drivers in the order of their Ids, so that the feed does not depend on the order of
+/// the files or of the JSON list: the YAML directory and the API document give the same feed.
+Result<DatasetInfo> read_drivers(std::vector<const Value*> drivers, DatasetInfo info, Diagnostics& diag,
+                                 const std::filesystem::path& out) {
+  std::ranges::stable_sort(drivers, {}, [](const Value* v) { return id_of(*v); });
   LolDriversReader reader(diag);
-  for (const auto& path : *files) {
+  for (const Value* d : drivers) reader.file(*d);
+  if (!diag.empty()) return std::unexpected(diag.to_error());
+  info.counts = reader.counts();
+  if (auto written = write_feed(out / kKnownBadFeedFile, reader.take_feed()); !written)
+    return std::unexpected(written.error());
+  return info;
+}
+
+DatasetInfo new_info(const std::filesystem::path& source) {
+  return {std::string{kLolDriversDataset}, source.string(), "Apache-2.0", detail::utc_now(), "", {}, {}, {}};
+}
+
+/// SRC/loldrivers/yaml/*.yaml: one driver per file.
+Result<DatasetInfo> import_yaml_directory(const std::filesystem::path& source,
+                                          const std::vector<std::filesystem::path>& files,
+                                          const std::filesystem::path& relative_dir, const std::filesystem::path& out) {
+  DatasetInfo info = new_info(source);
+  Diagnostics diag;
+  std::vector<config::Document> docs;
+  docs.reserve(files.size());
+  for (const auto& path : files) {
     auto described = detail::source_file(source, relative_dir / path.filename());
     if (!described) return std::unexpected(described.error());
     info.files.push_back(std::move(*described));
@@ -234,13 +258,60 @@ Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path
       diag.add(doc.error().message);
       continue;
     }
-    reader.file(doc->root());
+    docs.push_back(std::move(*doc));
   }
-  if (!diag.empty()) return std::unexpected(diag.to_error());
-  info.counts = reader.counts();
-  if (auto written = write_feed(out / kKnownBadFeedFile, reader.take_feed()); !written)
-    return std::unexpected(written.error());
-  return info;
+  std::vector<const Value*> drivers;
+  for (const config::Document& d : docs) drivers.push_back(&d.root());
+  return read_drivers(std::move(drivers), std::move(info), diag, out);
+}
+
+/// SRC/loldrivers/drivers.json: the list of every driver (LOLDrivers' `loldrivers.io/content/api/
+/// drivers.json`, published as www.loldrivers.io/api/drivers.json).
+Result<DatasetInfo> import_api_document(const std::filesystem::path& source, const std::filesystem::path& relative,
+                                        const std::filesystem::path& out) {
+  DatasetInfo info = new_info(source);
+  auto described = detail::source_file(source, relative);
+  if (!described) return std::unexpected(described.error());
+  info.files.push_back(std::move(*described));
+  // The document holds every driver (31 MB for 661 of them): the limit is the download's.
+  auto doc = config::parse_file(source / relative, config::ParseLimits{static_cast<std::size_t>(kMaxSourceFileSize), 64});
+  if (!doc) return std::unexpected(doc.error());
+  Diagnostics diag;
+  if (!doc->root().is_sequence()) {
+    Mark where = doc->root().mark();
+    if (!where.file) where.file = std::make_shared<const std::string>((source / relative).string());
+    diag.error(where, "drivers: expected a list of drivers, found " + std::string{doc->root().kind_name()});
+    return std::unexpected(diag.to_error());
+  }
+  std::vector<const Value*> drivers;
+  for (const Value& d : doc->root().items()) drivers.push_back(&d);
+  return read_drivers(std::move(drivers), std::move(info), diag, out);
+}
+
+}  // namespace
+
+Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path& source,
+                                                     const std::filesystem::path& out) {
+  const std::filesystem::path relative_dir = std::filesystem::path("loldrivers") / "yaml";
+  const std::filesystem::path relative_json = std::filesystem::path("loldrivers") / "drivers.json";
+  auto files = detail::files_with_extension(source / relative_dir, ".yaml");
+  if (!files) return std::unexpected(files.error());
+  std::error_code ec;
+  const bool have_json = std::filesystem::exists(source / relative_json, ec);
+  if (files->empty()) {
+    if (std::filesystem::exists(source / relative_dir, ec))
+      return fail(Errc::Config, (source / relative_dir).string() + ": no .yaml files (an incomplete copy?)");
+    if (!have_json) return std::nullopt;
+    auto info = import_api_document(source, relative_json, out);
+    if (!info) return std::unexpected(info.error());
+    return std::optional<DatasetInfo>{std::move(*info)};
+  }
+  auto info = import_yaml_directory(source, *files, relative_dir, out);
+  if (!info) return std::unexpected(info.error());
+  if (have_json)
+    info->notes.push_back(relative_json.string() + " was not read: " + relative_dir.string() +
+                          " holds the same data set and is read when present");
+  return std::optional<DatasetInfo>{std::move(*info)};
 }
 
 }  // namespace trustscan::datasets

@@ -44,7 +44,7 @@ TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
        ":6: country 'RU': unknown key 'reasons' (did you mean 'reason'?)"},
       {"top-level typo", "name: t\ncountry:\n  - code: RU\n",
        ":2: policy: unknown key 'country' (allowed: name description privileges min_confidence "
-       "match_parents countries vendors suppressions)"},
+       "match_parents countries vendors suppressions known_bad)"},
       {"bad country", policy_with("", "    code: UK\n"),
        ":3: country 'UK': code: 'UK' is not an ISO 3166-1 alpha-2 country code (did you mean "
        "'GB'?)"},
@@ -97,7 +97,7 @@ TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
        ":3: suppression 'lab': missing required key 'reason'"},
       {"empty match",
        "name: t\nsuppressions:\n  - id: lab\n    reason: r\n    expires: 2030-01-01\n    match: {}\n",
-       ":6: suppression 'lab': match: needs at least one of vendor, sha256, path"},
+       ":6: suppression 'lab': match: needs at least one of vendor, sha256, path, known_bad"},
       {"unknown match key",
        "name: t\nsuppressions:\n  - id: lab\n    reason: r\n    expires: 2030-01-01\n"
        "    match:\n      file: klif.sys\n",
