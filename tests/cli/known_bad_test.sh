@@ -107,6 +107,13 @@ open(out + "/wdac/test.xml", "w").write(f"""<?xml version="1.0" encoding="utf-8"
 PY
 }
 
+# The feed-less scan WORK/plain.json, the test source made from it, imported into WORK/data.
+setup_test_feed() {
+  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/none" --format json -o "$WORK/plain.json" "${FILES[@]}"
+  write_test_source
+  expect_exit 0 "$TS" data import "$WORK/src" --data-dir "$WORK/data"
+}
+
 check_json() {  # check_json REPORT: every driver matched exactly as the feed says
   $PY - "$1" <<'PY' || fail "known-bad matches are wrong in the JSON report"
 import json, sys
@@ -218,10 +225,7 @@ YAML
   grep -q "known-bad driver feed: $feed:[0-9]*: " "$WORK/err" || fail "no clear error: $(cat "$WORK/err")"
   ;;
 policy)
-  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/none" --format json "${FILES[@]}"
-  cp "$WORK/out" "$WORK/plain.json"
-  write_test_source
-  expect_exit 0 "$TS" data import "$WORK/src" --data-dir "$WORK/data"
+  setup_test_feed
   # A preset that turns the category off: matches reported, no finding, exit 0.
   expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --policy "$SRC/tests/data/policy/known-bad-off.yaml" \
     --format json -o "$WORK/off.json" "${FILES[@]}"
@@ -287,10 +291,7 @@ PY
   ;;
 boot_start)
   # kbdrv 1.2.5.0 is listed by the block rules (vulnerable_or_malicious: high in the kernel).
-  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/none" --format json "${FILES[@]}"
-  cp "$WORK/out" "$WORK/plain.json"
-  write_test_source
-  expect_exit 0 "$TS" data import "$WORK/src" --data-dir "$WORK/data"
+  setup_test_feed
   img=$WORK/img
   mkdir -p "$img/Windows/System32/config" "$img/Windows/System32/drivers"
   cp "$KB/kbdrv-1.2.5.0.sys" "$img/Windows/System32/drivers/kbboot.sys"
@@ -318,9 +319,7 @@ PY
 assert f["kbboot.sys"]["known_bad_severity"] == "high", f["kbboot.sys"]' "$WORK/out" || fail "raise_boot_start: false"
   ;;
 baseline)
-  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/none" --format json -o "$WORK/plain.json" "${FILES[@]}"
-  write_test_source
-  expect_exit 0 "$TS" data import "$WORK/src" --data-dir "$WORK/data"
+  setup_test_feed
   # Appeared: the matches are new since the feed-less report.
   expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --format json -o "$WORK/with.json" \
     --baseline "$WORK/plain.json" "${FILES[@]}"
