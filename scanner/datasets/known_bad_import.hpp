@@ -8,7 +8,7 @@
 ///    project's API document: the same mappings in one JSON list; what `data update` fetches)
 ///    (LOLDrivers, Apache-2.0) -> data set "loldrivers": one entry per driver (category malicious
 ///    / vulnerable), the file, MD5, SHA-1, SHA-256 and Authenticode SHA-1/SHA-256 hashes of its
-///    known samples. The drivers are read in the order of their Ids, so both forms of the same
+///    known samples. The feed's entries are in the order of their Ids, so both forms of the same
 ///    data give the same feed.
 ///  - import_driver_block_rules: SRC/wdac/*.xml (Microsoft's recommended driver block rules, a
 ///    SiPolicy; CC-BY-4.0 / MIT) -> data set "driver-block-rules": the Deny rules (by

@@ -132,7 +132,39 @@ class LolDriversReader {
       sample(samples->items()[i], index, what + ": sample " + std::to_string(i + 1));
   }
 
-  [[nodiscard]] KnownBadFeedData take_feed() { return std::move(feed_); }
+  /// The feed with its entries in the order of their Ids (samples and hashes follow their
+  /// entries, each in reading order), so that it does not depend on the order of the files or of
+  /// the JSON list: the YAML directory and the API document give the same feed.
+  [[nodiscard]] KnownBadFeedData take_feed() {
+    KnownBadFeedData& f = feed_;
+    std::vector<std::uint32_t> order(f.entries.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::ranges::sort(order, {}, [&f](std::uint32_t i) -> const std::string& { return f.entries[i].id; });
+    std::vector<std::uint32_t> rank(order.size());  // old entry index -> new
+    std::vector<FeedEntry> entries;
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+      rank[order[i]] = i;
+      entries.push_back(std::move(f.entries[order[i]]));
+    }
+    f.entries = std::move(entries);
+    for (FeedSample& s : f.samples) s.entry = rank[s.entry];
+    std::vector<std::uint32_t> sample_order(f.samples.size());
+    for (std::uint32_t i = 0; i < sample_order.size(); ++i) sample_order[i] = i;
+    std::ranges::stable_sort(sample_order, {}, [&f](std::uint32_t i) { return f.samples[i].entry; });
+    std::vector<std::uint32_t> sample_rank(sample_order.size());
+    std::vector<FeedSample> samples;
+    for (std::uint32_t i = 0; i < sample_order.size(); ++i) {
+      sample_rank[sample_order[i]] = i;
+      samples.push_back(std::move(f.samples[sample_order[i]]));
+    }
+    f.samples = std::move(samples);
+    for (FeedHash& h : f.hashes) {
+      h.entry = rank[h.entry];
+      if (h.sample) h.sample = sample_rank[*h.sample];
+    }
+    std::ranges::stable_sort(f.hashes, {}, [](const FeedHash& h) { return std::pair{h.entry, h.sample.value_or(0)}; });
+    return std::move(feed_);
+  }
   [[nodiscard]] std::map<std::string, std::uint64_t> counts() const {
     auto out = counts_;
     out["entries"] = feed_.entries.size();
@@ -215,21 +247,9 @@ class LolDriversReader {
 };
 
 
-/// The Id of a driver mapping, for ordering ("" when it has none: reported by the reader).
-std::string id_of(const Value& driver) {
-  if (!driver.is_mapping()) return {};
-  for (const auto& [k, v] : driver.entries())
-    if (k.is_scalar() && k.text() == "Id" && v.is_scalar()) return v.text();
-  return {};
-}
-
-/// Reads the drivers in the order of their Ids, so that the feed does not depend on the order of
-/// the files or of the JSON list: the YAML directory and the API document give the same feed.
-Result<DatasetInfo> read_drivers(std::vector<const Value*> drivers, DatasetInfo info, Diagnostics& diag,
-                                 const std::filesystem::path& out) {
-  std::ranges::stable_sort(drivers, {}, [](const Value* v) { return id_of(*v); });
-  LolDriversReader reader(diag);
-  for (const Value* d : drivers) reader.file(*d);
+/// Reads `drivers` into one feed; writes it when there is no problem.
+Result<DatasetInfo> write_drivers(LolDriversReader& reader, DatasetInfo info, const Diagnostics& diag,
+                                  const std::filesystem::path& out) {
   if (!diag.empty()) return std::unexpected(diag.to_error());
   info.counts = reader.counts();
   if (auto written = write_feed(out / kKnownBadFeedFile, reader.take_feed()); !written)
@@ -247,8 +267,7 @@ Result<DatasetInfo> import_yaml_directory(const std::filesystem::path& source,
                                           const std::filesystem::path& relative_dir, const std::filesystem::path& out) {
   DatasetInfo info = new_info(source);
   Diagnostics diag;
-  std::vector<config::Document> docs;
-  docs.reserve(files.size());
+  LolDriversReader reader(diag);
   for (const auto& path : files) {
     auto described = detail::source_file(source, relative_dir / path.filename());
     if (!described) return std::unexpected(described.error());
@@ -258,11 +277,9 @@ Result<DatasetInfo> import_yaml_directory(const std::filesystem::path& source,
       diag.add(doc.error().message);
       continue;
     }
-    docs.push_back(std::move(*doc));
+    reader.file(doc->root());
   }
-  std::vector<const Value*> drivers;
-  for (const config::Document& d : docs) drivers.push_back(&d.root());
-  return read_drivers(std::move(drivers), std::move(info), diag, out);
+  return write_drivers(reader, std::move(info), diag, out);
 }
 
 /// SRC/loldrivers/drivers.json: the list of every driver (LOLDrivers' `loldrivers.io/content/api/
@@ -283,9 +300,9 @@ Result<DatasetInfo> import_api_document(const std::filesystem::path& source, con
     diag.error(where, "drivers: expected a list of drivers, found " + std::string{doc->root().kind_name()});
     return std::unexpected(diag.to_error());
   }
-  std::vector<const Value*> drivers;
-  for (const Value& d : doc->root().items()) drivers.push_back(&d);
-  return read_drivers(std::move(drivers), std::move(info), diag, out);
+  LolDriversReader reader(diag);
+  for (const Value& d : doc->root().items()) reader.file(d);
+  return write_drivers(reader, std::move(info), diag, out);
 }
 
 }  // namespace

@@ -133,7 +133,7 @@ std::string describe(const KnownBadSettings& s) {
   out += to_string(s.vulnerable);
   out += ", vulnerable_or_malicious ";
   out += to_string(s.vulnerable_or_malicious);
-  out += s.raise_boot_start ? ", boot-start +1" : ", boot-start not raised";
+  out += s.raise_boot_start ? ", boot-start +1" : ", boot-start +0";
   return out;
 }
 

@@ -77,7 +77,7 @@ struct KnownBadFile {
                                                          const KnownBadFile& file);
 
 /// One line for report heads: "on: malicious critical, vulnerable high, vulnerable_or_malicious
-/// high, boot-start +1" / "off".
+/// high, boot-start +1" (+0 without the raise) / "off"; at most 86 characters.
 [[nodiscard]] std::string describe(const KnownBadSettings& s);
 
 }  // namespace trustscan::policy
