@@ -246,7 +246,6 @@ class LolDriversReader {
   std::map<std::string, std::uint64_t> counts_;
 };
 
-
 /// Reads `drivers` into one feed; writes it when there is no problem.
 Result<DatasetInfo> write_drivers(LolDriversReader& reader, DatasetInfo info, const Diagnostics& diag,
                                   const std::filesystem::path& out) {
@@ -291,7 +290,8 @@ Result<DatasetInfo> import_api_document(const std::filesystem::path& source, con
   if (!described) return std::unexpected(described.error());
   info.files.push_back(std::move(*described));
   // The document holds every driver (31 MB for 661 of them): the limit is the download's.
-  auto doc = config::parse_file(source / relative, config::ParseLimits{static_cast<std::size_t>(kMaxSourceFileSize), 64});
+  auto doc = config::parse_file(source / relative,
+                                config::ParseLimits{static_cast<std::size_t>(kMaxSourceFileSize), 64});
   if (!doc) return std::unexpected(doc.error());
   Diagnostics diag;
   if (!doc->root().is_sequence()) {

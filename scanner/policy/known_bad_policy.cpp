@@ -58,8 +58,9 @@ std::string known_bad_key_problem(std::string_view key) {
   const std::string_view dataset = key.substr(0, colon);
   if (colon == std::string_view::npos || colon + 1 == key.size() ||
       (dataset != datasets::kLolDriversDataset && dataset != datasets::kDriverBlockRulesDataset))
-    return "'" + std::string{key} + "' is neither 'any' nor DATASET:ID (DATASET: " +
-           std::string{datasets::kLolDriversDataset} + " or " + std::string{datasets::kDriverBlockRulesDataset} + ")";
+    return "'" + std::string{key} +
+           "' is neither 'any' nor DATASET:ID (DATASET: " + std::string{datasets::kLolDriversDataset} + " or " +
+           std::string{datasets::kDriverBlockRulesDataset} + ")";
   return {};
 }
 
@@ -105,7 +106,9 @@ void suppress(const Policy& policy, match::KnownBadMatch& m, const KnownBadFile&
   }
 }
 
-Severity raised(Severity s) noexcept { return s == Severity::Critical ? s : static_cast<Severity>(static_cast<int>(s) + 1); }
+Severity raised(Severity s) noexcept {
+  return s == Severity::Critical ? s : static_cast<Severity>(static_cast<int>(s) + 1);
+}
 
 }  // namespace
 

@@ -33,9 +33,9 @@ class Policy;
 struct KnownBadSettings {
   /// Off: matches are still reported on the record, none is a finding.
   bool enabled = true;
-  Severity malicious = Severity::Critical;               ///< LOLDrivers "malicious"
-  Severity vulnerable = Severity::High;                  ///< LOLDrivers "vulnerable driver"
-  Severity vulnerable_or_malicious = Severity::High;     ///< the driver block rules
+  Severity malicious = Severity::Critical;            ///< LOLDrivers "malicious"
+  Severity vulnerable = Severity::High;               ///< LOLDrivers "vulnerable driver"
+  Severity vulnerable_or_malicious = Severity::High;  ///< the driver block rules
   /// A boot-start driver (a Windows image's registry starts it: boot, system or auto) is raised
   /// one step (high → critical), like the vendor severity table raises it.
   bool raise_boot_start = true;
@@ -73,7 +73,8 @@ struct KnownBadFile {
 /// the finding the other matches make: nullopt when nothing is left, the category is off, or
 /// the file runs neither in the kernel nor at boot (a user-mode copy, an unknown privilege; a
 /// boot-start driver counts as kernel code). Thread-safe, like evaluate().
-[[nodiscard]] std::optional<Severity> evaluate_known_bad(const Policy& policy, std::vector<match::KnownBadMatch>& matches,
+[[nodiscard]] std::optional<Severity> evaluate_known_bad(const Policy& policy,
+                                                         std::vector<match::KnownBadMatch>& matches,
                                                          const KnownBadFile& file);
 
 /// One line for report heads: "on: malicious critical, vulnerable high, vulnerable_or_malicious

@@ -224,8 +224,8 @@ class Loader {
       : vendors_(vendors), diag_(diag) {}
 
   void read(const Value& root, const std::string& file, std::string& name, std::string& description,
-            std::vector<Rule>& rules, std::vector<Suppression>& suppressions, Scope& scope,
-            Confidence& min_confidence, KnownBadSettings& known_bad) {
+            std::vector<Rule>& rules, std::vector<Suppression>& suppressions, Scope& scope, Confidence& min_confidence,
+            KnownBadSettings& known_bad) {
     if (root.is_null()) {
       Mark where = root.mark();
       if (!where.file) where.file = std::make_shared<const std::string>(file);
@@ -234,8 +234,8 @@ class Loader {
       return;
     }
     ObjectReader r(root, std::string{kPolicy},
-                   {"name", "description", "privileges", "min_confidence", "match_parents",
-                    "countries", "vendors", "suppressions", "known_bad"},
+                   {"name", "description", "privileges", "min_confidence", "match_parents", "countries", "vendors",
+                    "suppressions", "known_bad"},
                    diag_);
     if (!r.valid()) return;
     if (auto n = required_text(r, "name")) name = std::move(*n);
@@ -472,13 +472,15 @@ class Loader {
       return false;
     }
     if (mr.find("vendor")) {
-      diag_.error(v.mark(), mr.member("known_bad") + ": cannot be combined with vendor (a known-bad match is "
-                                                      "about the file, whatever its vendor)");
+      diag_.error(v.mark(), mr.member("known_bad") +
+                                ": cannot be combined with vendor (a known-bad match is "
+                                "about the file, whatever its vendor)");
       return false;
     }
     if (*key == "any" && !mr.find("sha256") && !mr.find("path")) {
-      diag_.error(v.mark(), mr.member("known_bad") + ": 'any' needs sha256 or path (to turn the category off, "
-                                                      "set known_bad.enabled: false)");
+      diag_.error(v.mark(), mr.member("known_bad") +
+                                ": 'any' needs sha256 or path (to turn the category off, "
+                                "set known_bad.enabled: false)");
       return false;
     }
     s.known_bad = std::move(*key);
@@ -497,8 +499,8 @@ Result<Policy> Policy::from_document(const config::Document& doc,
   Policy p;
   Diagnostics diag;
   Loader(vendors, diag)
-      .read(doc.root(), doc.name(), p.name_, p.description_, p.rules_, p.suppressions_, p.scope_,
-            p.min_confidence_, p.known_bad_);
+      .read(doc.root(), doc.name(), p.name_, p.description_, p.rules_, p.suppressions_, p.scope_, p.min_confidence_,
+            p.known_bad_);
   if (!diag.empty()) return std::unexpected(diag.to_error());
   // Country rules first, then vendor rules (the order documented for rules()).
   std::ranges::stable_partition(p.rules_,

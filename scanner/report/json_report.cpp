@@ -684,7 +684,8 @@ bool is_alert(const FileRecord& r) { return (r.verdict && r.verdict->finding()) 
 /// ECS `rule` and `message` of an alert that is a known-bad driver and no vendor finding.
 void known_bad_alert(const FileRecord& r, ordered_json& ev) {
   // The first match the policy did not set aside (there is one: the record is a finding).
-  const auto kept = std::ranges::find_if(r.known_bad, [](const match::KnownBadMatch& k) { return k.suppressed_by.empty(); });
+  const auto kept = std::ranges::find_if(r.known_bad,
+                                         [](const match::KnownBadMatch& k) { return k.suppressed_by.empty(); });
   const match::KnownBadMatch& m = kept != r.known_bad.end() ? *kept : r.known_bad.front();
   const int sev = ecs_risk_score(policy::to_string(*r.known_bad_severity));
   ev["event"]["severity"] = sev;

@@ -86,7 +86,8 @@ void add_known_bad_ecs(const record::FileRecord& r, ordered_json& record) {
 nlohmann::ordered_json known_bad_policy_json(const policy::KnownBadSettings& s) {
   using datasets::KnownBadCategory;
   ordered_json severities;
-  for (KnownBadCategory c : {KnownBadCategory::Malicious, KnownBadCategory::Vulnerable, KnownBadCategory::VulnerableOrMalicious})
+  for (KnownBadCategory c :
+       {KnownBadCategory::Malicious, KnownBadCategory::Vulnerable, KnownBadCategory::VulnerableOrMalicious})
     severities[std::string(datasets::to_string(c))] = std::string(policy::to_string(s.severity(c)));
   return {{"enabled", s.enabled}, {"severities", std::move(severities)}, {"raise_boot_start", s.raise_boot_start}};
 }

@@ -461,4 +461,3 @@ TEST_CASE("basis names", "[policy][evaluator][claims]") {
   CHECK(to_string(Basis::Claim) == "claim");
   CHECK(to_string(Basis::Contradicted) == "contradicted");
 }
-

@@ -43,8 +43,9 @@ std::optional<Severity> judge(const Policy& p, std::vector<match::KnownBadMatch>
 TEST_CASE("known-bad defaults: kernel or boot is a finding, malicious critical, else high", "[policy][known_bad]") {
   const Policy p = make("name: t\n");
   CHECK(p.known_bad() == KnownBadSettings{});
-  std::vector<match::KnownBadMatch> vulnerable{entry("loldrivers", "a", KnownBadCategory::Vulnerable),
-                                               entry("driver-block-rules", "r", KnownBadCategory::VulnerableOrMalicious)};
+  std::vector<match::KnownBadMatch> vulnerable{
+      entry("loldrivers", "a", KnownBadCategory::Vulnerable),
+      entry("driver-block-rules", "r", KnownBadCategory::VulnerableOrMalicious)};
   std::vector<match::KnownBadMatch> malicious{entry("loldrivers", "a", KnownBadCategory::Vulnerable),
                                               entry("loldrivers", "m", KnownBadCategory::Malicious)};
   CHECK(judge(p, vulnerable, Privilege::Kernel) == Severity::High);
@@ -55,7 +56,8 @@ TEST_CASE("known-bad defaults: kernel or boot is a finding, malicious critical, 
   CHECK_FALSE(judge(p, malicious, std::nullopt));
   std::vector<match::KnownBadMatch> none;
   CHECK_FALSE(judge(p, none, Privilege::Kernel));
-  CHECK(describe(p.known_bad()) == "on: malicious critical, vulnerable high, vulnerable_or_malicious high, boot-start +1");
+  CHECK(describe(p.known_bad()) ==
+        "on: malicious critical, vulnerable high, vulnerable_or_malicious high, boot-start +1");
 }
 
 TEST_CASE("known-bad: a boot-start driver is raised one step, and counts as kernel code", "[policy][known_bad]") {
@@ -123,7 +125,8 @@ suppressions:
   CHECK_FALSE(judge(p, m, Privilege::Kernel, true));
   CHECK(m[0].suppressed_by == "lab-lol");  // the first in policy order
   CHECK(m[1].suppressed_by == "lab-file");
-  const auto report = p.suppression_report(std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  const auto report = p.suppression_report(
+      std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
   REQUIRE(report.size() == 4);
   CHECK(report[0].uses == 2);
   CHECK(report[1].uses == 1);
@@ -157,7 +160,8 @@ TEST_CASE("known-bad policy: the loader's errors", "[policy][known_bad]") {
     const char* expected;
   };
   const Case cases[] = {
-      {"name: t\nknown_bad:\n  enable: false\n", "t.yaml:3: policy: known_bad: unknown key 'enable' (did you mean 'enabled'?)"},
+      {"name: t\nknown_bad:\n  enable: false\n",
+       "t.yaml:3: policy: known_bad: unknown key 'enable' (did you mean 'enabled'?)"},
       {"name: t\nknown_bad:\n  severities: {malicious: severe}\n",
        "known_bad: severities: malicious: expected low, medium, high or critical, found 'severe'"},
       {"name: t\nsuppressions:\n  - id: x\n    reason: r\n    expires: 2099-01-01\n    match: {known_bad: lol:1}\n",
