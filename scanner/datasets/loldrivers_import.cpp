@@ -246,7 +246,7 @@ class LolDriversReader {
   std::map<std::string, std::uint64_t> counts_;
 };
 
-/// Reads `drivers` into one feed; writes it when there is no problem.
+/// Writes the feed the reader collected, with its counts in `info`, unless `diag` holds a problem.
 Result<DatasetInfo> write_drivers(LolDriversReader& reader, DatasetInfo info, const Diagnostics& diag,
                                   const std::filesystem::path& out) {
   if (!diag.empty()) return std::unexpected(diag.to_error());

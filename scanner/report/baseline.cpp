@@ -48,6 +48,7 @@ Value windows_start(const RecordView& r) {
 Value known_bad_entries(const RecordView& r) {
   if (r.known_bad.empty()) return std::nullopt;
   std::vector<std::string> entries;
+  entries.reserve(r.known_bad.size());
   for (const KnownBadView& k : r.known_bad)
     entries.push_back(k.dataset + ":" + k.id + (k.suppressed.empty() ? "" : " (suppressed)"));
   return sorted_list(std::move(entries));
@@ -58,6 +59,7 @@ Value known_bad_entries(const RecordView& r) {
 Value known_bad_categories(const RecordView& r) {
   if (r.known_bad.empty()) return std::nullopt;
   std::vector<std::string> entries;
+  entries.reserve(r.known_bad.size());
   for (const KnownBadView& k : r.known_bad) entries.push_back(k.dataset + ":" + k.id + "=" + k.category);
   return sorted_list(std::move(entries));
 }
@@ -373,7 +375,7 @@ void apply_baseline(const BaselineDiff& diff, ordered_json& doc) {
 }
 
 EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& result, const RunInfo& run,
-                          EventSink next) {
+                          const EventSink& next) {
   auto gone_sent = std::make_shared<bool>(false);
   const BaselineDiff::Impl* b = &diff.impl();
   auto send_gone = [b, gone_sent, &result, run, next] {
