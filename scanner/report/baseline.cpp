@@ -375,7 +375,7 @@ void apply_baseline(const BaselineDiff& diff, ordered_json& doc) {
 }
 
 EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& result, const RunInfo& run,
-                          const EventSink& next) {
+                          EventSink next) {
   auto gone_sent = std::make_shared<bool>(false);
   const BaselineDiff::Impl* b = &diff.impl();
   auto send_gone = [b, gone_sent, &result, run, next] {
@@ -387,7 +387,7 @@ EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& 
       next(gone_event(*b, d, result, run), info);
     }
   };
-  return [b, gone_sent, send_gone, next](ordered_json&& ev, const EventInfo& info) {
+  return [b, gone_sent, send_gone, next = std::move(next)](ordered_json&& ev, const EventInfo& info) {
     if (info.kind == EventInfo::Kind::File) {
       const BaselineDelta* d = info.index ? b->delta_of(*info.index) : nullptr;
       if (!d) return;  // unchanged

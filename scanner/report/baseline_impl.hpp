@@ -96,7 +96,7 @@ void apply_baseline(const BaselineDiff& diff, nlohmann::ordered_json& doc);
 /// EventInfo::delta set), adds one event per gone record after them, and adds the baseline counts
 /// to the summary event.
 [[nodiscard]] EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& result,
-                                        const RunInfo& run, const EventSink& next);
+                                        const RunInfo& run, EventSink next);
 
 /// The events of the run as every event-based output sees them: ndjson_events(), through
 /// baseline_filter() when run.baseline is set.
