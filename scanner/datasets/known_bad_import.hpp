@@ -4,9 +4,12 @@
 /// (dataset.hpp): it reads its part of a source directory laid out like the public sources and
 /// writes DATA_DIR-ready files (known_bad_feed.hpp) into an empty staging directory.
 ///
-///  - import_loldrivers: SRC/loldrivers/yaml/*.yaml (LOLDrivers, Apache-2.0) -> data set
-///    "loldrivers": one entry per YAML file (category malicious / vulnerable), the file, MD5,
-///    SHA-1, SHA-256 and Authenticode SHA-1/SHA-256 hashes of its known samples.
+///  - import_loldrivers: SRC/loldrivers/yaml/*.yaml, or else SRC/loldrivers/drivers.json (the
+///    project's API document: the same mappings in one JSON list; what `data update` fetches)
+///    (LOLDrivers, Apache-2.0) -> data set "loldrivers": one entry per driver (category malicious
+///    / vulnerable), the file, MD5, SHA-1, SHA-256 and Authenticode SHA-1/SHA-256 hashes of its
+///    known samples. The feed's entries are in the order of their Ids, so both forms of the same
+///    data give the same feed.
 ///  - import_driver_block_rules: SRC/wdac/*.xml (Microsoft's recommended driver block rules, a
 ///    SiPolicy; CC-BY-4.0 / MIT) -> data set "driver-block-rules": the Deny rules (by
 ///    Authenticode hash, by first-page hash, by file attributes) and the denied signers (TBS hash,
@@ -28,7 +31,8 @@
 
 namespace trustscan::datasets {
 
-/// Importer for SRC/loldrivers/yaml/*.yaml; nullopt when SRC/loldrivers/yaml does not exist.
+/// Importer for SRC/loldrivers/yaml/*.yaml, else SRC/loldrivers/drivers.json (a note says that
+/// drivers.json was not read when both are there); nullopt when neither exists.
 [[nodiscard]] Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path& source,
                                                                    const std::filesystem::path& out);
 

@@ -1,13 +1,17 @@
-// LOLDrivers importer (known_bad_import.hpp): SRC/loldrivers/yaml/*.yaml -> known_bad.tsv. The
-// YAML is read with the strict configuration tree of config/ (yaml-cpp is included only there),
-// which keeps the file and line of every value for messages.
+// LOLDrivers importer (known_bad_import.hpp): SRC/loldrivers/yaml/*.yaml, or the project's API
+// document SRC/loldrivers/drivers.json (the same mappings in one JSON list) -> known_bad.tsv.
+// Both are read with the strict configuration tree of config/ (yaml-cpp is included only there;
+// JSON is YAML 1.2), which keeps the file and line of every value for messages.
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "config/document.hpp"
 #include "config/reader.hpp"
+#include "datasets/dataset_io.hpp"
 #include "datasets/import_support.hpp"
 #include "datasets/known_bad_feed.hpp"
 #include "datasets/known_bad_import.hpp"
@@ -128,7 +132,39 @@ class LolDriversReader {
       sample(samples->items()[i], index, what + ": sample " + std::to_string(i + 1));
   }
 
-  [[nodiscard]] KnownBadFeedData take_feed() { return std::move(feed_); }
+  /// The feed with its entries in the order of their Ids (samples and hashes follow their
+  /// entries, each in reading order), so that it does not depend on the order of the files or of
+  /// the JSON list: the YAML directory and the API document give the same feed.
+  [[nodiscard]] KnownBadFeedData take_feed() {
+    KnownBadFeedData& f = feed_;
+    std::vector<std::uint32_t> order(f.entries.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::ranges::sort(order, {}, [&f](std::uint32_t i) -> const std::string& { return f.entries[i].id; });
+    std::vector<std::uint32_t> rank(order.size());  // old entry index -> new
+    std::vector<FeedEntry> entries;
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+      rank[order[i]] = i;
+      entries.push_back(std::move(f.entries[order[i]]));
+    }
+    f.entries = std::move(entries);
+    for (FeedSample& s : f.samples) s.entry = rank[s.entry];
+    std::vector<std::uint32_t> sample_order(f.samples.size());
+    for (std::uint32_t i = 0; i < sample_order.size(); ++i) sample_order[i] = i;
+    std::ranges::stable_sort(sample_order, {}, [&f](std::uint32_t i) { return f.samples[i].entry; });
+    std::vector<std::uint32_t> sample_rank(sample_order.size());
+    std::vector<FeedSample> samples;
+    for (std::uint32_t i = 0; i < sample_order.size(); ++i) {
+      sample_rank[sample_order[i]] = i;
+      samples.push_back(std::move(f.samples[sample_order[i]]));
+    }
+    f.samples = std::move(samples);
+    for (FeedHash& h : f.hashes) {
+      h.entry = rank[h.entry];
+      if (h.sample) h.sample = sample_rank[*h.sample];
+    }
+    std::ranges::stable_sort(f.hashes, {}, [](const FeedHash& h) { return std::pair{h.entry, h.sample.value_or(0)}; });
+    return std::move(feed_);
+  }
   [[nodiscard]] std::map<std::string, std::uint64_t> counts() const {
     auto out = counts_;
     out["entries"] = feed_.entries.size();
@@ -210,22 +246,28 @@ class LolDriversReader {
   std::map<std::string, std::uint64_t> counts_;
 };
 
-}  // namespace
+/// Writes the feed the reader collected, with its counts in `info`, unless `diag` holds a problem.
+Result<DatasetInfo> write_drivers(LolDriversReader& reader, DatasetInfo info, const Diagnostics& diag,
+                                  const std::filesystem::path& out) {
+  if (!diag.empty()) return std::unexpected(diag.to_error());
+  info.counts = reader.counts();
+  if (auto written = write_feed(out / kKnownBadFeedFile, reader.take_feed()); !written)
+    return std::unexpected(written.error());
+  return info;
+}
 
-Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path& source,
-                                                     const std::filesystem::path& out) {
-  const std::filesystem::path relative_dir = std::filesystem::path("loldrivers") / "yaml";
-  auto files = detail::files_with_extension(source / relative_dir, ".yaml");
-  if (!files) return std::unexpected(files.error());
-  if (files->empty()) {
-    if (std::filesystem::exists(source / relative_dir))
-      return fail(Errc::Config, (source / relative_dir).string() + ": no .yaml files (an incomplete copy?)");
-    return std::nullopt;
-  }
-  DatasetInfo info{std::string{kLolDriversDataset}, source.string(), "Apache-2.0", detail::utc_now(), "", {}, {}, {}};
+DatasetInfo new_info(const std::filesystem::path& source) {
+  return {std::string{kLolDriversDataset}, source.string(), "Apache-2.0", detail::utc_now(), "", {}, {}, {}};
+}
+
+/// SRC/loldrivers/yaml/*.yaml: one driver per file.
+Result<DatasetInfo> import_yaml_directory(const std::filesystem::path& source,
+                                          const std::vector<std::filesystem::path>& files,
+                                          const std::filesystem::path& relative_dir, const std::filesystem::path& out) {
+  DatasetInfo info = new_info(source);
   Diagnostics diag;
   LolDriversReader reader(diag);
-  for (const auto& path : *files) {
+  for (const auto& path : files) {
     auto described = detail::source_file(source, relative_dir / path.filename());
     if (!described) return std::unexpected(described.error());
     info.files.push_back(std::move(*described));
@@ -236,11 +278,57 @@ Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path
     }
     reader.file(doc->root());
   }
-  if (!diag.empty()) return std::unexpected(diag.to_error());
-  info.counts = reader.counts();
-  if (auto written = write_feed(out / kKnownBadFeedFile, reader.take_feed()); !written)
-    return std::unexpected(written.error());
-  return info;
+  return write_drivers(reader, std::move(info), diag, out);
+}
+
+/// SRC/loldrivers/drivers.json: the list of every driver (LOLDrivers' `loldrivers.io/content/api/
+/// drivers.json`, published as www.loldrivers.io/api/drivers.json).
+Result<DatasetInfo> import_api_document(const std::filesystem::path& source, const std::filesystem::path& relative,
+                                        const std::filesystem::path& out) {
+  DatasetInfo info = new_info(source);
+  auto described = detail::source_file(source, relative);
+  if (!described) return std::unexpected(described.error());
+  info.files.push_back(std::move(*described));
+  // The document holds every driver (31 MB for 661 of them): the limit is the download's.
+  auto doc = config::parse_file(source / relative,
+                                config::ParseLimits{static_cast<std::size_t>(kMaxSourceFileSize), 64});
+  if (!doc) return std::unexpected(doc.error());
+  Diagnostics diag;
+  if (!doc->root().is_sequence()) {
+    Mark where = doc->root().mark();
+    if (!where.file) where.file = std::make_shared<const std::string>((source / relative).string());
+    diag.error(where, "drivers: expected a list of drivers, found " + std::string{doc->root().kind_name()});
+    return std::unexpected(diag.to_error());
+  }
+  LolDriversReader reader(diag);
+  for (const Value& d : doc->root().items()) reader.file(d);
+  return write_drivers(reader, std::move(info), diag, out);
+}
+
+}  // namespace
+
+Result<std::optional<DatasetInfo>> import_loldrivers(const std::filesystem::path& source,
+                                                     const std::filesystem::path& out) {
+  const std::filesystem::path relative_dir = std::filesystem::path("loldrivers") / "yaml";
+  const std::filesystem::path relative_json = std::filesystem::path("loldrivers") / "drivers.json";
+  auto files = detail::files_with_extension(source / relative_dir, ".yaml");
+  if (!files) return std::unexpected(files.error());
+  std::error_code ec;
+  const bool have_json = std::filesystem::exists(source / relative_json, ec);
+  if (files->empty()) {
+    if (std::filesystem::exists(source / relative_dir, ec))
+      return fail(Errc::Config, (source / relative_dir).string() + ": no .yaml files (an incomplete copy?)");
+    if (!have_json) return std::nullopt;
+    auto info = import_api_document(source, relative_json, out);
+    if (!info) return std::unexpected(info.error());
+    return std::optional<DatasetInfo>{std::move(*info)};
+  }
+  auto info = import_yaml_directory(source, *files, relative_dir, out);
+  if (!info) return std::unexpected(info.error());
+  if (have_json)
+    info->notes.push_back(relative_json.string() + " was not read: " + relative_dir.string() +
+                          " holds the same data set and is read when present");
+  return std::optional<DatasetInfo>{std::move(*info)};
 }
 
 }  // namespace trustscan::datasets

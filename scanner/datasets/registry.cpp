@@ -25,11 +25,17 @@ constexpr SourceSpec kDriverBlockRules[] = {
      "https://raw.githubusercontent.com/magicsword-io/LOLDrivers/main/loldrivers.io/SiPolicy_Enforced.xml"},
 };
 
+// LOLDrivers: the project's API document, every driver of yaml/ in one JSON list (made from the
+// YAML files by the project's bin/api_exports.py and published on its site).
+constexpr SourceSpec kLolDrivers[] = {
+    {"loldrivers/drivers.json", "https://www.loldrivers.io/api/drivers.json"},
+};
+
 constexpr ImporterEntry kImporters[] = {
     {"microsoft-root-program", &import_microsoft_root_program, kMicrosoftRootProgram},
-    // Known-bad drivers (issue 17). LOLDrivers is a directory of YAML files, which `data update`
-    // cannot fetch file by file: it is imported from a local copy (a checkout of the repository).
-    {kLolDriversDataset, &import_loldrivers, {}},
+    // Known-bad drivers (issue 17). `data import` reads LOLDrivers' yaml/ directory or its
+    // drivers.json; `data update` fetches drivers.json.
+    {kLolDriversDataset, &import_loldrivers, kLolDrivers},
     {kDriverBlockRulesDataset, &import_driver_block_rules, kDriverBlockRules},
 };
 

@@ -141,9 +141,9 @@ Result<std::vector<ImportOutcome>> update_datasets(const fs::path& data_dir, con
     return fail(Errc::Io, "cannot create the data directory " + data_dir.string() + (ec ? ": " + ec.message() : ""));
   std::vector<ImportOutcome> outcomes;
   for (const ImporterEntry& entry : which) {
-    if (entry.sources.empty()) {  // a data set that is a directory of files (LOLDrivers' YAML)
+    if (entry.sources.empty()) {  // a data set whose source cannot be fetched file by file
       outcomes.push_back({std::string(entry.name), ImportState::Absent, std::nullopt,
-                          "not fetched by `trustscan data update` (its source is a directory of files); import a "
+                          "not fetched by `trustscan data update` (its sources are not single files); import a "
                           "local copy with `trustscan data import`"});
       continue;
     }

@@ -29,7 +29,8 @@ class KnownBadFeed::Collector {
     if (!seen_.emplace(feed, entry).second) return nullptr;
     const KnownBadFeedData& f = feeds_[feed];
     const datasets::FeedEntry& e = f.entries[entry];
-    out_.push_back({f.source, e.id, e.category, e.name, kind, std::move(value), {}, e.cves, std::nullopt, e.references});
+    out_.push_back(
+        {f.source, e.id, e.category, e.name, kind, std::move(value), {}, e.cves, std::nullopt, e.references, {}, {}});
     return &out_.back();
   }
   [[nodiscard]] std::vector<KnownBadMatch> take() { return std::move(out_); }

@@ -27,6 +27,10 @@ struct KnownBadMatch {
   std::vector<std::string> cves;
   std::optional<bool> loads_despite_hvci;  ///< LOLDrivers, of the matching sample
   std::vector<std::string> references;
+  /// Set by the policy (policy/known_bad_policy.hpp): the id of the suppression that sets this
+  /// match aside and its reason; "" = not suppressed (the match counts towards the finding).
+  std::string suppressed_by;
+  std::string suppression_reason;
   friend bool operator==(const KnownBadMatch&, const KnownBadMatch&) = default;
 };
 

@@ -267,7 +267,9 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
   if (!ctx.known_bad.empty() && rec.format == Format::Pe) {
     rec.known_bad = ctx.known_bad.match(known_bad_facts(rec));
-    rec.known_bad_severity = policy::known_bad_severity(rec.known_bad, rec.privilege());
+    const policy::KnownBadFile file{rec.privilege(), rec.windows && rec.windows->loads_at_boot, rec.sha256,
+                                    rec.file.path};
+    rec.known_bad_severity = policy::evaluate_known_bad(ctx.policy, rec.known_bad, file);
   }
   rec.attribution = attribute::attribute(rec, ctx.vendors);
   if (rec.attribution && rec.attribution->attributed()) rec.verdict = policy::evaluate_record(ctx.policy, rec, ctx.vendors);

@@ -304,6 +304,7 @@ void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
   result.verify_time = ctx.verify_time;
   result.suppressions = ctx.policy.suppression_report(ctx.policy.today());
   result.policy_name = ctx.policy.name();
+  result.known_bad_policy = ctx.policy.known_bad();
 }
 
 }  // namespace

@@ -118,6 +118,7 @@ struct ScanResult {
   std::int64_t verify_time = 0;          ///< Unix seconds signatures were checked at (absent a timestamp)
   std::vector<policy::SuppressionStatus> suppressions;  ///< every suppression: used, unused, expired
   std::string policy_name;               ///< which policy decided (file or "command line")
+  policy::KnownBadSettings known_bad_policy;  ///< the policy's known-bad category (issue 17)
   /// Windows images found under the roots (issue 6) and the catalogs loaded. `windows` owns the
   /// catalogs that catalog_summary.not_trusted points into.
   std::shared_ptr<const WindowsState> windows;

@@ -158,6 +158,7 @@ bool iequals_hex(std::string_view a, std::string_view b) noexcept {
 }
 
 bool matches(const Suppression& sup, const Subject& s) {
+  if (sup.known_bad) return false;  // applies to known-bad matches only (known_bad_policy.hpp)
   if (sup.vendor && s.vendor_id != *sup.vendor) return false;
   if (sup.sha256 && !iequals_hex(s.sha256, *sup.sha256)) return false;
   if (sup.path && !glob_match(*sup.path, s.path)) return false;
@@ -240,14 +241,6 @@ Verdict evaluate_record(const Policy& policy, const record::FileRecord& record, 
     if (v.flagged() && (!best.flagged() || v.severity > best.severity)) best = std::move(v), chosen = i;
   }
   return run(policy, subjects[chosen], true);  // counts the one suppression use that stands
-}
-
-std::optional<Severity> known_bad_severity(const std::vector<match::KnownBadMatch>& matches,
-                                           std::optional<Privilege> privilege) noexcept {
-  if (matches.empty() || (privilege != Privilege::Kernel && privilege != Privilege::Boot)) return std::nullopt;
-  const bool malicious = std::ranges::any_of(
-      matches, [](const match::KnownBadMatch& m) { return m.category == datasets::KnownBadCategory::Malicious; });
-  return malicious ? Severity::Critical : Severity::High;
 }
 
 }  // namespace trustscan::policy

@@ -106,13 +106,6 @@ struct Subject {
 
 /// True when this verdict makes the run fail under `--fail-on`: a finding (not suppressed) whose
 /// severity is at or above the threshold.
-/// The severity of a file's known-bad matches (docs/policy.md, "Known-bad drivers"): a listed
-/// file that runs in the kernel or at boot is a finding of its own, whatever its vendor —
-/// critical when an entry says malicious, else high; nullopt when nothing matched or the file
-/// does not run in the kernel or at boot (a user-mode copy, or an unknown privilege).
-[[nodiscard]] std::optional<Severity> known_bad_severity(const std::vector<match::KnownBadMatch>& matches,
-                                                         std::optional<Privilege> privilege) noexcept;
-
 [[nodiscard]] inline bool fails(const FailOn& fail_on, const Verdict& v) noexcept {
   return v.finding() && fail_on.fails(v.severity);
 }

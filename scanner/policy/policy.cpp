@@ -224,8 +224,8 @@ class Loader {
       : vendors_(vendors), diag_(diag) {}
 
   void read(const Value& root, const std::string& file, std::string& name, std::string& description,
-            std::vector<Rule>& rules, std::vector<Suppression>& suppressions, Scope& scope,
-            Confidence& min_confidence) {
+            std::vector<Rule>& rules, std::vector<Suppression>& suppressions, Scope& scope, Confidence& min_confidence,
+            KnownBadSettings& known_bad) {
     if (root.is_null()) {
       Mark where = root.mark();
       if (!where.file) where.file = std::make_shared<const std::string>(file);
@@ -234,8 +234,8 @@ class Loader {
       return;
     }
     ObjectReader r(root, std::string{kPolicy},
-                   {"name", "description", "privileges", "min_confidence", "match_parents",
-                    "countries", "vendors", "suppressions"},
+                   {"name", "description", "privileges", "min_confidence", "match_parents", "countries", "vendors",
+                    "suppressions", "known_bad"},
                    diag_);
     if (!r.valid()) return;
     if (auto n = required_text(r, "name")) name = std::move(*n);
@@ -251,6 +251,7 @@ class Loader {
       }
     }
     default_match_parents_ = r.boolean("match_parents").value_or(true);
+    if (const Value* v = r.find("known_bad")) known_bad = read_known_bad(*v, r.member("known_bad"), diag_);
 
     std::map<std::string, int, std::less<>> seen;  // rule id -> line
     for (const Value& item : r.list("countries")) {
@@ -417,7 +418,7 @@ class Loader {
 
     const Value* m = r.get("match", Need::Required);
     if (m == nullptr) return std::nullopt;
-    ObjectReader mr(*m, r.member("match"), {"vendor", "sha256", "path"}, diag_);
+    ObjectReader mr(*m, r.member("match"), {"vendor", "sha256", "path", "known_bad"}, diag_);
     if (!mr.valid()) return std::nullopt;
     if (const Value* v = mr.find("vendor")) {
       if (auto id = config::as_string(*v, mr.member("vendor"), diag_)) {
@@ -453,12 +454,37 @@ class Loader {
         ok = false;
       }
     }
-    if (!mr.find("vendor") && !mr.find("sha256") && !mr.find("path")) {
-      diag_.error(m->mark(), mr.what() + ": needs at least one of vendor, sha256, path");
+    if (!mr.find("vendor") && !mr.find("sha256") && !mr.find("path") && !mr.find("known_bad")) {
+      diag_.error(m->mark(), mr.what() + ": needs at least one of vendor, sha256, path, known_bad");
       ok = false;
     }
+    if (const Value* v = mr.find("known_bad")) ok = read_known_bad_match(mr, *v, s) && ok;
     if (!ok) return std::nullopt;
     return s;
+  }
+
+  /// `match.known_bad`: DATASET:ID or any (with sha256 or path); never with vendor.
+  bool read_known_bad_match(ObjectReader& mr, const Value& v, Suppression& s) {
+    auto key = config::as_string(v, mr.member("known_bad"), diag_);
+    if (!key) return false;
+    if (auto problem = known_bad_key_problem(*key); !problem.empty()) {
+      diag_.error(v.mark(), mr.member("known_bad") + ": " + problem);
+      return false;
+    }
+    if (mr.find("vendor")) {
+      diag_.error(v.mark(), mr.member("known_bad") +
+                                ": cannot be combined with vendor (a known-bad match is "
+                                "about the file, whatever its vendor)");
+      return false;
+    }
+    if (*key == "any" && !mr.find("sha256") && !mr.find("path")) {
+      diag_.error(v.mark(), mr.member("known_bad") +
+                                ": 'any' needs sha256 or path (to turn the category off, "
+                                "set known_bad.enabled: false)");
+      return false;
+    }
+    s.known_bad = std::move(*key);
+    return true;
   }
 
   const attribute::VendorDb& vendors_;
@@ -473,8 +499,8 @@ Result<Policy> Policy::from_document(const config::Document& doc,
   Policy p;
   Diagnostics diag;
   Loader(vendors, diag)
-      .read(doc.root(), doc.name(), p.name_, p.description_, p.rules_, p.suppressions_, p.scope_,
-            p.min_confidence_);
+      .read(doc.root(), doc.name(), p.name_, p.description_, p.rules_, p.suppressions_, p.scope_, p.min_confidence_,
+            p.known_bad_);
   if (!diag.empty()) return std::unexpected(diag.to_error());
   // Country rules first, then vendor rules (the order documented for rules()).
   std::ranges::stable_partition(p.rules_,

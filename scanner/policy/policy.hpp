@@ -30,6 +30,7 @@
 #include "attribute/vendor_db.hpp"
 #include "core/error.hpp"
 #include "core/types.hpp"
+#include "policy/known_bad_policy.hpp"
 #include "policy/severity.hpp"
 
 namespace trustscan::config {
@@ -86,6 +87,8 @@ struct Rule {
 
 /// One suppression: findings that match it are reported as suppressed, not as findings, until
 /// (and including) `expires`. Every given match criterion must hold (AND); at least one is given.
+/// With `known_bad` it applies to known-bad matches only (known_bad_policy.hpp), without it to
+/// vendor verdicts only.
 struct Suppression {
   std::string id;      ///< unique within the (combined) policy
   std::string reason;  ///< why (non-empty)
@@ -93,6 +96,9 @@ struct Suppression {
   std::optional<std::string> vendor;  ///< vendor id (exists in the VendorDb)
   std::optional<std::string> sha256;  ///< lower-case hex, 64 digits
   std::optional<std::string> path;    ///< glob over the reported path (glob_match)
+  /// Known-bad matches: "DATASET:ID" (one listed entry) or "any" (every entry; with sha256 or
+  /// path). Never combined with `vendor`.
+  std::optional<std::string> known_bad;
   std::string origin;                 ///< "file:line" of the entry
 
   /// True once `today` is after `expires` (a suppression is valid through its expiry day).
@@ -147,7 +153,7 @@ class Policy {
   [[nodiscard]] static Result<Policy> from_flags(std::span<const std::string> countries,
                                                  std::span<const std::string> vendor_ids,
                                                  const attribute::VendorDb& vendors);
-  /// `--policy FILE` plus flags: `base`'s scope, min_confidence and date are kept; `extra`'s
+  /// `--policy FILE` plus flags: `base`'s scope, min_confidence, known-bad settings and date are kept; `extra`'s
   /// rules are added unless `base` already has a rule with the same id (base's reason wins);
   /// suppressions of both are kept. A suppression id defined in both -> Errc::Config naming both
   /// places. Counters start at zero.
@@ -164,7 +170,10 @@ class Policy {
   [[nodiscard]] const Scope& scope() const noexcept { return scope_; }
   /// Verdicts whose attribution confidence is below this are not findings (default low).
   [[nodiscard]] Confidence min_confidence() const noexcept { return min_confidence_; }
-  /// True when no rule is defined: nothing can be flagged.
+  /// The known-bad category (defaults when the file has no `known_bad:`).
+  [[nodiscard]] const KnownBadSettings& known_bad() const noexcept { return known_bad_; }
+  void set_known_bad(KnownBadSettings s) { known_bad_ = std::move(s); }
+  /// True when no rule is defined: no vendor can be flagged (known-bad matches still can).
   [[nodiscard]] bool empty() const noexcept { return rules_.empty(); }
 
   /// `--all-privileges` and similar command-line overrides.
@@ -199,6 +208,7 @@ class Policy {
   std::vector<Suppression> suppressions_;
   Scope scope_;
   Confidence min_confidence_ = Confidence::Low;
+  KnownBadSettings known_bad_;
   std::chrono::year_month_day today_;
   /// 2 per suppression: [2i] uses, [2i+1] matches after expiry.
   std::unique_ptr<std::atomic<std::uint64_t>[]> counters_;

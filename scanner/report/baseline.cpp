@@ -25,16 +25,43 @@ Value signature_status(const RecordView& r) {
   return r.signature->status;
 }
 
+/// The items sorted and joined by ",".
+std::string sorted_list(std::vector<std::string> items) {
+  std::ranges::sort(items);
+  std::string joined;
+  for (const auto& x : items) joined += (joined.empty() ? "" : ",") + x;
+  return joined;
+}
+
 /// How a Windows image registers the file: "service:start" of every service whose ImagePath is
 /// it, sorted ("klif:boot"); null outside a Windows image, "" when no service loads it.
 Value windows_start(const RecordView& r) {
   if (!r.windows_services) return std::nullopt;
   std::vector<std::string> regs;
   for (const ServiceView& s : *r.windows_services) regs.push_back(s.name + ":" + s.start);
-  std::ranges::sort(regs);
-  std::string joined;
-  for (const auto& x : regs) joined += (joined.empty() ? "" : ",") + x;
-  return joined;
+  return sorted_list(std::move(regs));
+}
+
+/// The known-bad entries the file matches (issue 17): "dataset:id" of each, sorted, a suppressed
+/// one marked " (suppressed)"; null when it matches none (or the report predates schema 1.5).
+/// A match that appears or disappears changes it.
+Value known_bad_entries(const RecordView& r) {
+  if (r.known_bad.empty()) return std::nullopt;
+  std::vector<std::string> entries;
+  entries.reserve(r.known_bad.size());
+  for (const KnownBadView& k : r.known_bad)
+    entries.push_back(k.dataset + ":" + k.id + (k.suppressed.empty() ? "" : " (suppressed)"));
+  return sorted_list(std::move(entries));
+}
+
+/// The categories of the matching entries, "dataset:id=category" sorted: an entry whose
+/// category changed (a data set update moved it from vulnerable to malicious) changes it.
+Value known_bad_categories(const RecordView& r) {
+  if (r.known_bad.empty()) return std::nullopt;
+  std::vector<std::string> entries;
+  entries.reserve(r.known_bad.size());
+  for (const KnownBadView& k : r.known_bad) entries.push_back(k.dataset + ":" + k.id + "=" + k.category);
+  return sorted_list(std::move(entries));
 }
 
 struct FieldRule {
@@ -62,6 +89,10 @@ constexpr FieldRule kFields[] = {
     {{"signature.source", "file.code_signature.source: embedded or catalog"},
      [](const RecordView& r) { return r.signature ? r.signature->source : Value(); }},
     {{"windows.start", "Windows image: service:start of every service that loads the file"}, windows_start},
+    {{"known_bad", "trustscan.known_bad: dataset:id of every matching entry (null: none)"}, known_bad_entries},
+    {{"known_bad.category", "trustscan.known_bad: dataset:id=category of every matching entry"}, known_bad_categories},
+    {{"known_bad.severity", "trustscan.known_bad_severity (null: no known-bad finding)"},
+     [](const RecordView& r) { return r.known_bad_severity; }},
 };
 
 constexpr auto kComparedFields = [] {
@@ -356,7 +387,7 @@ EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& 
       next(gone_event(*b, d, result, run), info);
     }
   };
-  return [b, gone_sent, send_gone, next](ordered_json&& ev, const EventInfo& info) {
+  return [b, gone_sent, send_gone, next = std::move(next)](ordered_json&& ev, const EventInfo& info) {
     if (info.kind == EventInfo::Kind::File) {
       const BaselineDelta* d = info.index ? b->delta_of(*info.index) : nullptr;
       if (!d) return;  // unchanged

@@ -1,6 +1,7 @@
 // --format cef: one ArcSight CEF:0 line per finding, in the order of the NDJSON events and with
 // baseline mode applied the same way (report_events), built from the events' typed report views
 // (record_view.hpp), never from their JSON. Field mapping: docs/siem.md.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ostream>
@@ -163,9 +164,11 @@ std::string cef_line(const RecordView& v, const BaselineDelta* delta, const RunF
 }
 
 /// The CEF line of an alert for a known-bad driver that is no vendor finding (issue 17): the
-/// first listed entry it matches names the event; every entry is in cs1/flexString1.
+/// first listed entry it matches that is not suppressed names the event; every entry is in cs1/flexString1.
 std::string cef_known_bad_line(const RecordView& v, const RunFields& rf) {
-  const KnownBadView& first = v.known_bad.front();
+  // The first match the policy did not set aside (there is one: the record is a finding).
+  const auto kept = std::ranges::find_if(v.known_bad, [](const KnownBadView& k) { return k.suppressed.empty(); });
+  const KnownBadView& first = kept != v.known_bad.end() ? *kept : v.known_bad.front();
   const std::string severity = v.known_bad_severity.value_or("");
   const std::string rule_id = "known-bad:" + first.dataset + ":" + first.id;
   std::string name = "Known-bad " + v.privilege + " " + v.type + " (" + first.category + "): " + v.name;

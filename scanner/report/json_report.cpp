@@ -581,9 +581,12 @@ void read_trustscan_fields(ViewReader& rd, const ViewReader::Node& t, RecordView
     if (auto e = rd.object(error))
       v.errors.push_back({rd.text(rd.at(e, "stage")), rd.text(rd.at(e, "code")), rd.text(rd.at(e, "message"))});
   for (const auto& entry : rd.elements(rd.at(t, "known_bad", false)))
-    if (auto k = rd.object(entry))
+    if (auto k = rd.object(entry)) {
+      std::string suppressed;  // schema 1.6
+      if (auto s = rd.at(k, "suppressed", false); s && rd.object(s)) suppressed = rd.text(rd.at(s, "id"));
       v.known_bad.push_back({rd.text(rd.at(k, "dataset")), rd.text(rd.at(k, "id")), rd.text(rd.at(k, "category")),
-                             rd.text(rd.at(k, "name")), rd.text(rd.at(k, "key"))});
+                             rd.text(rd.at(k, "name")), rd.text(rd.at(k, "key")), std::move(suppressed)});
+    }
   v.known_bad_severity = rd.optional_text(rd.at(t, "known_bad_severity", false));
 }
 
@@ -651,6 +654,7 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
                           {"module_key_sources", safe_list(r.key_sources)},
                           {"notes", notes}};
   scan["policy"] = safe(r.policy_name);
+  scan["known_bad_policy"] = known_bad_policy_json(r.known_bad_policy);  // schema 1.6
   scan["options"] = {{"threads", r.threads_used},
                      {"excludes", safe_list(r.options.excludes)},
                      {"one_file_system", r.options.one_file_system},
@@ -679,7 +683,10 @@ bool is_alert(const FileRecord& r) { return (r.verdict && r.verdict->finding()) 
 
 /// ECS `rule` and `message` of an alert that is a known-bad driver and no vendor finding.
 void known_bad_alert(const FileRecord& r, ordered_json& ev) {
-  const match::KnownBadMatch& m = r.known_bad.front();
+  // The first match the policy did not set aside (there is one: the record is a finding).
+  const auto kept = std::ranges::find_if(r.known_bad,
+                                         [](const match::KnownBadMatch& k) { return k.suppressed_by.empty(); });
+  const match::KnownBadMatch& m = kept != r.known_bad.end() ? *kept : r.known_bad.front();
   const int sev = ecs_risk_score(policy::to_string(*r.known_bad_severity));
   ev["event"]["severity"] = sev;
   ev["event"]["risk_score"] = sev;

@@ -40,6 +40,9 @@ ordered_json match_json(const match::KnownBadMatch& m) {
   j["cves"] = text_list(m.cves);
   if (m.loads_despite_hvci) j["loads_despite_hvci"] = *m.loads_despite_hvci;
   j["references"] = text_list(m.references);
+  // Set aside by a suppression of the policy (schema 1.6): on the record, not part of the finding.
+  if (!m.suppressed_by.empty())
+    j["suppressed"] = {{"id", utf8_escaped(m.suppressed_by)}, {"reason", utf8_escaped(m.suppression_reason)}};
   return j;
 }
 
@@ -78,6 +81,15 @@ void add_known_bad_ecs(const record::FileRecord& r, ordered_json& record) {
   }
   record["threat"] = {{"enrichments", std::move(enrichments)}};
   if (!cves.empty()) record["vulnerability"] = {{"id", text_list({cves.begin(), cves.end()})}, {"enumeration", "CVE"}};
+}
+
+nlohmann::ordered_json known_bad_policy_json(const policy::KnownBadSettings& s) {
+  using datasets::KnownBadCategory;
+  ordered_json severities;
+  for (KnownBadCategory c :
+       {KnownBadCategory::Malicious, KnownBadCategory::Vulnerable, KnownBadCategory::VulnerableOrMalicious})
+    severities[std::string(datasets::to_string(c))] = std::string(policy::to_string(s.severity(c)));
+  return {{"enabled", s.enabled}, {"severities", std::move(severities)}, {"raise_boot_start", s.raise_boot_start}};
 }
 
 std::string known_bad_rule_id(const match::KnownBadMatch& m) { return "known-bad:" + m.source + ":" + m.id; }

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/known_bad_policy.hpp"
 #include "record/file_record.hpp"
 
 namespace trustscan::report {
@@ -19,6 +20,10 @@ void add_known_bad_details(const record::FileRecord& r, nlohmann::ordered_json& 
 /// Adds ECS `threat.enrichments` and, when an entry names a CVE, `vulnerability` beside `file`
 /// in `record` (a report record or an NDJSON event); nothing when the file matches no entry.
 void add_known_bad_ecs(const record::FileRecord& r, nlohmann::ordered_json& record);
+
+/// `scan.known_bad_policy` (schema 1.6): the policy's known-bad settings — enabled, the
+/// severity per category, whether boot-start raises it.
+[[nodiscard]] nlohmann::ordered_json known_bad_policy_json(const policy::KnownBadSettings& s);
 
 /// The rule id a known-bad match is reported under (CEF, NDJSON alerts, the table):
 /// "known-bad:DATASET:ID".

@@ -62,7 +62,8 @@ RecordView record_view(const record::FileRecord& r) {
   for (const Error& e : r.errors) v.errors.push_back({e.stage, std::string(to_string(e.code)), utf8_escaped(e.message)});
   for (const match::KnownBadMatch& m : r.known_bad)
     v.known_bad.push_back({utf8_escaped(m.source), utf8_escaped(m.id), std::string(datasets::to_string(m.category)),
-                           utf8_escaped(m.name), std::string(datasets::to_string(m.kind))});
+                           utf8_escaped(m.name), std::string(datasets::to_string(m.kind)),
+                           utf8_escaped(m.suppressed_by)});
   if (r.known_bad_severity) v.known_bad_severity = std::string(policy::to_string(*r.known_bad_severity));
   return v;
 }

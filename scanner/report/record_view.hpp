@@ -90,6 +90,7 @@ struct KnownBadView {
   std::string category;  ///< `category`: "malicious", "vulnerable", "vulnerable_or_malicious"
   std::string name;      ///< `name`
   std::string key;       ///< `key`: what matched ("authenticode_sha256", "signer", ...)
+  std::string suppressed;  ///< `suppressed.id` (schema 1.6): the suppression that sets it aside; "" = none
   friend bool operator==(const KnownBadView&, const KnownBadView&) = default;
 };
 

@@ -108,6 +108,7 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
   const pipeline::ScanSummary& s = result.summary;
   out << "FINDINGS (" << s.findings << (s.suppressed ? ", " + std::to_string(s.suppressed) + " suppressed" : "")
       << ")  policy: " << elide_middle(terminal_safe(result.policy_name), 60) << '\n';
+  out << "  known-bad: " << policy::describe(result.known_bad_policy) << '\n';
   if (by_vendor.empty()) {
     out << "  none: no kernel- or boot-privileged software from a flagged vendor\n";
     return;
@@ -170,10 +171,14 @@ void write_known_bad(const pipeline::ScanResult& result, std::ostream& out) {
     std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
     out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
         << elide_middle(terminal_safe(r->file.path), 56) << '\n';
-    for (const match::KnownBadMatch& m : r->known_bad)
+    for (const match::KnownBadMatch& m : r->known_bad) {
       out << "    " << m.source << " " << elide_middle(terminal_safe(m.id), 40) << " ("
           << datasets::to_string(m.category) << ") " << elide_middle(terminal_safe(m.name), 30) << " by "
           << datasets::to_string(m.kind) << '\n';
+      if (!m.suppressed_by.empty())
+        out << "      suppressed by " << elide_middle(terminal_safe(m.suppressed_by), 30) << ": "
+            << elide_middle(terminal_safe(m.suppression_reason), 50) << '\n';
+    }
   }
 }
 

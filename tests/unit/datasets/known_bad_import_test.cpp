@@ -102,6 +102,55 @@ TEST_CASE("damaged LOLDrivers YAML is an error naming file and line", "[datasets
              Catch::Contains("b.yaml:1: driver 'same': duplicate Id (first in ") && Catch::Contains("a.yaml:1)"));
 }
 
+TEST_CASE("LOLDrivers' drivers.json gives the feed of its YAML files, in any order", "[datasets][known_bad]") {
+  const std::string sample_b = "- SHA1: " + std::string(40, 'b') + "\n";
+  test::TempTree yaml, json, out_yaml, out_json;
+  // Files named against their Id order: the feed is in Id order either way.
+  yaml.write("loldrivers/yaml/1.yaml", test::loldrivers_yaml("id-b", "vulnerable driver", sample_b));
+  yaml.write("loldrivers/yaml/2.yaml", test::loldrivers_yaml("id-a", "malicious", kSample));
+  json.write("loldrivers/drivers.json",
+             "[\n {\"Id\": \"id-a\", \"Tags\": [\"id-a.sys\"], \"Resources\": [\"https://example.invalid/id-a\"], "
+             "\"Category\": \"malicious\", \"CVE\": "
+             "[\"CVE-2023-12345\"],\n  \"KnownVulnerableSamples\": [{\"Filename\": \"a.sys\", \"MD5\": "
+             "\"0123456789abcdef0123456789abcdef\", \"SHA256\": \"" +
+                 std::string(64, 'a') +
+                 "\", \"LoadsDespiteHVCI\": \"TRUE\"}]},\n {\"Id\": \"id-b\", \"Tags\": [\"id-b.sys\"], "
+                 "\"Resources\": [\"https://example.invalid/id-b\"], \"Category\": "
+                 "\"vulnerable driver\", \"CVE\": [\"CVE-2023-12345\"],\n  \"KnownVulnerableSamples\": [{\"SHA1\": \"" +
+                 std::string(40, 'b') + "\"}]}\n]\n");
+  auto from_yaml = import_loldrivers(yaml.path(), out_yaml.path());
+  auto from_json = import_loldrivers(json.path(), out_json.path());
+  REQUIRE(from_yaml);
+  REQUIRE(from_json);
+  REQUIRE(*from_json);
+  CHECK((*from_json)->counts == (*from_yaml)->counts);
+  REQUIRE((*from_json)->files.size() == 1);
+  CHECK((*from_json)->files[0].path == "loldrivers/drivers.json");
+  const auto a = read_feed(out_yaml.path() / kKnownBadFeedFile);
+  const auto b = read_feed(out_json.path() / kKnownBadFeedFile);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *b);
+  REQUIRE(a->entries.size() == 2);
+  CHECK(a->entries[0].id == "id-a");
+  CHECK(a->samples.at(0).entry == 0);
+  // Both forms present: the directory is read, and a note says so.
+  yaml.write("loldrivers/drivers.json", "[]\n");
+  auto both = import_loldrivers(yaml.path(), out_yaml.path());
+  REQUIRE(both);
+  REQUIRE((*both)->notes.size() == 1);
+  CHECK_THAT((*both)->notes[0], Catch::Contains("drivers.json was not read"));
+  // Not a list, and a damaged element: file and line.
+  test::TempTree bad;
+  bad.write("loldrivers/drivers.json", "{\"Id\": \"x\"}\n");
+  CHECK_THAT(import_error(&import_loldrivers, bad.path()),
+             Catch::Contains("drivers.json:1") && Catch::Contains("expected a list of drivers"));
+  bad.write("loldrivers/drivers.json",
+            "[\n {\"Id\": \"x\", \"Category\": \"evil\",\n  \"KnownVulnerableSamples\": []}\n]\n");
+  CHECK_THAT(import_error(&import_loldrivers, bad.path()),
+             Catch::Contains("drivers.json:2") && Catch::Contains("Category 'evil' is neither"));
+}
+
 TEST_CASE("damaged SiPolicy XML is an error naming file and line", "[datasets][known_bad]") {
   const std::string hash_rule = "<Deny ID=\"ID_DENY_A\" FriendlyName=\"a Hash Sha1\" Hash=\"" + std::string(40, 'A') + "\" />\n";
   const std::string ref = "<FileRuleRef RuleID=\"ID_DENY_A\" />\n";

@@ -461,26 +461,3 @@ TEST_CASE("basis names", "[policy][evaluator][claims]") {
   CHECK(to_string(Basis::Claim) == "claim");
   CHECK(to_string(Basis::Contradicted) == "contradicted");
 }
-
-TEST_CASE("a known-bad driver in the kernel or at boot is a finding: malicious critical, else high",
-          "[policy][evaluator][known_bad]") {
-  using datasets::KnownBadCategory;
-  auto entry = [](KnownBadCategory c) {
-    match::KnownBadMatch m;
-    m.source = "loldrivers";
-    m.id = "x";
-    m.category = c;
-    return m;
-  };
-  const std::vector<match::KnownBadMatch> vulnerable{entry(KnownBadCategory::Vulnerable),
-                                                     entry(KnownBadCategory::VulnerableOrMalicious)};
-  const std::vector<match::KnownBadMatch> malicious{entry(KnownBadCategory::Vulnerable),
-                                                    entry(KnownBadCategory::Malicious)};
-  CHECK(known_bad_severity(vulnerable, Privilege::Kernel) == Severity::High);
-  CHECK(known_bad_severity(vulnerable, Privilege::Boot) == Severity::High);
-  CHECK(known_bad_severity(malicious, Privilege::Kernel) == Severity::Critical);
-  // A user-mode copy, or a file whose privilege is unknown, is reported but no finding.
-  CHECK_FALSE(known_bad_severity(malicious, Privilege::User));
-  CHECK_FALSE(known_bad_severity(malicious, std::nullopt));
-  CHECK_FALSE(known_bad_severity({}, Privilege::Kernel));
-}

@@ -44,7 +44,7 @@ TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
        ":6: country 'RU': unknown key 'reasons' (did you mean 'reason'?)"},
       {"top-level typo", "name: t\ncountry:\n  - code: RU\n",
        ":2: policy: unknown key 'country' (allowed: name description privileges min_confidence "
-       "match_parents countries vendors suppressions)"},
+       "match_parents countries vendors suppressions known_bad)"},
       {"bad country", policy_with("", "    code: UK\n"),
        ":3: country 'UK': code: 'UK' is not an ISO 3166-1 alpha-2 country code (did you mean "
        "'GB'?)"},
@@ -55,15 +55,13 @@ TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
        ":3: country 'NO': code: unquoted 'NO' reads as a boolean in YAML"},
       {"duplicate country", policy_with("  - code: RU\n    reason: r\n    source: s\n"),
        ":6: country 'RU' is listed twice (first at line 3)"},
-      {"unknown vendor id",
-       "name: t\nvendors:\n  - id: kasperski\n    reason: r\n    source: s\n",
+      {"unknown vendor id", "name: t\nvendors:\n  - id: kasperski\n    reason: r\n    source: s\n",
        ":3: vendor 'kasperski': id: vendor 'kasperski' is not in the vendor list (did you mean "
        "'kaspersky'?)"},
       {"near miss", "name: t\nvendors:\n  - id: Riot Games\n    reason: r\n    source: s\n",
        ":3: vendor 'Riot Games': id: vendor 'Riot Games' is not in the vendor list (did you mean "
        "'riot-games'?)"},
-      {"display name for id",
-       "name: t\nvendors:\n  - id: Microsoft Corporation\n    reason: r\n    source: s\n",
+      {"display name for id", "name: t\nvendors:\n  - id: Microsoft Corporation\n    reason: r\n    source: s\n",
        ":3: vendor 'Microsoft Corporation': id: vendor 'Microsoft Corporation' is not in the "
        "vendor list (the id of 'Microsoft Corporation' is 'microsoft')"},
       {"missing reason", "name: t\nvendors:\n  - id: kaspersky\n    source: s\n",
@@ -76,8 +74,7 @@ TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
        ":6: country 'RU': date: expected a date YYYY-MM-DD, found '2018-02-30'"},
       {"unknown category", policy_with("    categories: [antivirus, anti-virus]\n"),
        ":6: country 'RU': categories: unknown category 'anti-virus'"},
-      {"empty category list", policy_with("    categories: []\n"),
-       ":6: country 'RU': categories: leave the key out"},
+      {"empty category list", policy_with("    categories: []\n"), ":6: country 'RU': categories: leave the key out"},
       {"unknown privilege", "name: t\nprivileges: [kernel, ring0]\n",
        ":2: policy: privileges: unknown privilege 'ring0' (allowed: kernel, boot, user, unknown, "
        "all)"},
@@ -89,15 +86,13 @@ TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
        "name: t\nsuppressions:\n  - id: lab\n    reason: test lab\n    expires: 2025-13-01\n"
        "    match: {vendor: kaspersky}\n",
        ":5: suppression 'lab': expires: expected a date YYYY-MM-DD, found '2025-13-01'"},
-      {"missing expiry",
-       "name: t\nsuppressions:\n  - id: lab\n    reason: test lab\n    match: {vendor: kaspersky}\n",
+      {"missing expiry", "name: t\nsuppressions:\n  - id: lab\n    reason: test lab\n    match: {vendor: kaspersky}\n",
        ":3: suppression 'lab': missing required key 'expires'"},
       {"missing suppression reason",
        "name: t\nsuppressions:\n  - id: lab\n    expires: 2030-01-01\n    match: {vendor: kaspersky}\n",
        ":3: suppression 'lab': missing required key 'reason'"},
-      {"empty match",
-       "name: t\nsuppressions:\n  - id: lab\n    reason: r\n    expires: 2030-01-01\n    match: {}\n",
-       ":6: suppression 'lab': match: needs at least one of vendor, sha256, path"},
+      {"empty match", "name: t\nsuppressions:\n  - id: lab\n    reason: r\n    expires: 2030-01-01\n    match: {}\n",
+       ":6: suppression 'lab': match: needs at least one of vendor, sha256, path, known_bad"},
       {"unknown match key",
        "name: t\nsuppressions:\n  - id: lab\n    reason: r\n    expires: 2030-01-01\n"
        "    match:\n      file: klif.sys\n",

@@ -135,7 +135,8 @@ TEST_CASE("baseline: the compared-field table is the documented one", "[report][
   std::vector<std::string> names;
   for (const auto& f : report::compared_fields()) names.emplace_back(f.name);
   CHECK(names == std::vector<std::string>{"sha256", "signature.status", "signature.signer", "vendor", "country",
-                                          "verdict", "severity", "privilege", "type", "signature.source", "windows.start"});
+                                          "verdict", "severity", "privilege", "type", "signature.source",
+                                          "windows.start", "known_bad", "known_bad.category", "known_bad.severity"});
   CHECK(report::compared_value("sha256", view(report_record("/x", sha('1')))) == sha('1'));
   CHECK_FALSE(report::compared_value("no-such-field", view(report_record("/x", sha('1')))));
 }
