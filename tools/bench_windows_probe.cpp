@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int runs = std::max(1, std::atoi(argv[1]));
-  std::printf("%-44s %12s %8s %6s %8s %14s %6s\n", "tree", "probe ms", "dirs", "found", "warnings",
-              "previous ms", "found");
+  std::printf("%-44s %12s %8s %6s %8s %14s %6s\n", "tree", "probe ms", "dirs", "found", "warnings", "previous ms",
+              "found");
   for (int i = 2; i < argc; ++i) {
     auto root = RootDir::open(argv[i]);
     if (!root) {

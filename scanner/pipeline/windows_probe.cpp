@@ -99,9 +99,10 @@ class Prober {
     if (!entries) {
       // An unreadable directory is the walk's to report; one too large to look into is ours.
       if (entries.error().code == Errc::TooLarge)
-        out_.warnings.push_back("Windows image probe: " + shown(dir.relative) + " has more than " +
-                                std::to_string(limits_.max_dir_entries) +
-                                " entries and was not looked into: a Windows installation in it or below is not recognised");
+        out_.warnings.push_back(
+            "Windows image probe: " + shown(dir.relative) + " has more than " +
+            std::to_string(limits_.max_dir_entries) +
+            " entries and was not looked into: a Windows installation in it or below is not recognised");
       return;
     }
     entries_seen_ += entries->size();

@@ -61,9 +61,9 @@ struct ProbeHit {
 /// Bounds of the look (defaults: what a whole host's `/` needs many times over).
 struct ProbeLimits {
   unsigned max_depth = kMaxProbeDepth;
-  std::size_t max_directories = 10'000;  ///< directories listed in all
-  std::size_t max_entries = 2'000'000;   ///< names read in all
-  std::size_t max_dir_entries = 100'000; ///< names in one directory (a larger one is not looked into)
+  std::size_t max_directories = 10'000;   ///< directories listed in all
+  std::size_t max_entries = 2'000'000;    ///< names read in all
+  std::size_t max_dir_entries = 100'000;  ///< names in one directory (a larger one is not looked into)
 };
 
 /// What probe_windows() found.

@@ -266,7 +266,9 @@ ordered_json registered_service_json(const pipeline::RegisteredService& reg) {
 }
 
 ordered_json windows_image_json(const pipeline::WindowsImage& image) {
-  ordered_json j{{"path", safe(image.path)}, {"drive", std::string{image.drive, ':'}}, {"depth", image.depth},
+  ordered_json j{{"path", safe(image.path)},
+                 {"drive", std::string{image.drive, ':'}},
+                 {"depth", image.depth},
                  {"recognised_by", image.parts.recognised_by()},
                  {"parts", {{"found", image.parts.found()}, {"missing", image.parts.missing()}}}};
   if (image.computer_name) j["computer_name"] = safe(*image.computer_name);

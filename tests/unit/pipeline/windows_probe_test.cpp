@@ -8,8 +8,8 @@
 #include "support/temp_tree.hpp"
 
 using trustscan::io::RootDir;
-using trustscan::pipeline::ProbeLimits;
 using trustscan::pipeline::probe_windows;
+using trustscan::pipeline::ProbeLimits;
 using trustscan::pipeline::ProbeResult;
 using trustscan::pipeline::WindowsParts;
 
@@ -51,14 +51,13 @@ TEST_CASE("Any one part identifies a Windows installation, in any case", "[pipel
   for (const auto& hit : r.hits) CHECK(hit.depth == 1);
 }
 
-TEST_CASE("The probe looks up to three levels down, shallowest first, and not below an image",
-          "[pipeline][windows]") {
+TEST_CASE("The probe looks up to three levels down, shallowest first, and not below an image", "[pipeline][windows]") {
   trustscan::test::TempTree t;
-  t.write("a/b/c/Windows/System32/ntoskrnl.exe", "k");       // depth 3: found
-  t.write("a/b/c/d/Windows/System32/ntoskrnl.exe", "k");     // depth 4: not looked at
-  t.write("z/Windows/System32/config/SYSTEM", "h");          // depth 1
+  t.write("a/b/c/Windows/System32/ntoskrnl.exe", "k");          // depth 3: found
+  t.write("a/b/c/d/Windows/System32/ntoskrnl.exe", "k");        // depth 4: not looked at
+  t.write("z/Windows/System32/config/SYSTEM", "h");             // depth 1
   t.write("z/Windows.old/Windows/System32/ntoskrnl.exe", "k");  // inside the image at z
-  t.write("z/inner/Windows/System32/ntoskrnl.exe", "k");     // inside the image at z
+  t.write("z/inner/Windows/System32/ntoskrnl.exe", "k");        // inside the image at z
   ProbeResult r = probe(t);
   CHECK(bases(r) == std::vector<std::string>{"z", "a/b/c"});
   REQUIRE(r.hits.size() == 2);
