@@ -10,8 +10,6 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kPartTokens{"system_hive", "software_hive", "catroot", "ntoskrnl"};
 
-std::array<bool, 4> as_array(const WindowsParts& p) { return {p.system_hive, p.software_hive, p.catroot, p.ntoskrnl}; }
-
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -42,25 +40,40 @@ std::string join(const std::string& a, std::string_view b) {
   return a.empty() ? std::string(b) : a + "/" + std::string(b);
 }
 
-/// The parts below `windows` (the resolved `Windows` directory, relative to the root).
-WindowsParts parts_below(const io::FileSource& source, const std::string& windows) {
+/// The parts below `windows` (the resolved `Windows` directory, relative to the root), each
+/// directory listed with at most `max_entries` names and counted in `listed`.
+WindowsParts parts_below(const io::FileSource& source, const std::string& windows, std::size_t max_entries,
+                         std::size_t& listed) {
   WindowsParts parts;
-  auto in_windows = source.list(windows);
+  auto list = [&](const std::string& relative) {
+    ++listed;
+    return source.list(relative, max_entries);
+  };
+  auto in_windows = list(windows);
   if (!in_windows) return parts;
   const io::DirEntry* system32 = find_nocase(*in_windows, "System32", may_be_dir);
   if (!system32) return parts;
   const std::string sys = join(windows, system32->name);
-  auto names = source.list(sys);
+  auto names = list(sys);
   if (!names) return parts;
   parts.catroot = find_nocase(*names, "CatRoot", may_be_dir) != nullptr;
   parts.ntoskrnl = find_nocase(*names, "ntoskrnl.exe", may_be_file) != nullptr;
   if (const io::DirEntry* config = find_nocase(*names, "config", may_be_dir)) {
-    if (auto hives = source.list(join(sys, config->name))) {
+    if (auto hives = list(join(sys, config->name))) {
       parts.system_hive = find_nocase(*hives, "SYSTEM", may_be_file) != nullptr;
       parts.software_hive = find_nocase(*hives, "SOFTWARE", may_be_file) != nullptr;
     }
   }
   return parts;
+}
+
+/// The tokens of the parts present (`present`) or missing (`!present`), in kPartTokens order.
+std::vector<std::string_view> tokens(const WindowsParts& p, bool present) {
+  const std::array<bool, 4> have{p.system_hive, p.software_hive, p.catroot, p.ntoskrnl};
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < have.size(); ++i)
+    if (have[i] == present) out.push_back(kPartTokens[i]);
+  return out;
 }
 
 /// One directory waiting to be looked at.
@@ -107,7 +120,8 @@ class Prober {
     }
     entries_seen_ += entries->size();
     if (const io::DirEntry* windows = find_nocase(*entries, "Windows", may_be_dir)) {
-      WindowsParts parts = parts_below(source_, join(dir.relative, windows->name));
+      WindowsParts parts =
+          parts_below(source_, join(dir.relative, windows->name), limits_.max_dir_entries, out_.directories_listed);
       if (parts.any()) {
         out_.hits.push_back({dir.relative, dir.depth, parts});
         return;  // everything below belongs to this installation
@@ -139,27 +153,13 @@ class Prober {
 
 }  // namespace
 
-std::vector<std::string_view> WindowsParts::found() const {
-  std::vector<std::string_view> out;
-  const auto have = as_array(*this);
-  for (std::size_t i = 0; i < have.size(); ++i)
-    if (have[i]) out.push_back(kPartTokens[i]);
-  return out;
-}
+std::vector<std::string_view> WindowsParts::found() const { return tokens(*this, true); }
 
-std::vector<std::string_view> WindowsParts::missing() const {
-  std::vector<std::string_view> out;
-  const auto have = as_array(*this);
-  for (std::size_t i = 0; i < have.size(); ++i)
-    if (!have[i]) out.push_back(kPartTokens[i]);
-  return out;
-}
+std::vector<std::string_view> WindowsParts::missing() const { return tokens(*this, false); }
 
 std::string_view WindowsParts::recognised_by() const {
-  const auto have = as_array(*this);
-  for (std::size_t i = 0; i < have.size(); ++i)
-    if (have[i]) return kPartTokens[i];
-  return {};
+  auto have = found();
+  return have.empty() ? std::string_view{} : have.front();
 }
 
 std::string_view part_label(std::string_view token) noexcept {

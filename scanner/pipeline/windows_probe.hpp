@@ -70,7 +70,7 @@ struct ProbeLimits {
 struct ProbeResult {
   std::vector<ProbeHit> hits;         ///< shallowest first, then in name order
   std::vector<std::string> warnings;  ///< a limit stopped the look, a directory too large to look into
-  std::size_t directories_listed = 0;
+  std::size_t directories_listed = 0;  ///< every directory listed (a `Windows` tree's included)
 };
 
 /// Every Windows installation at `source`'s root or up to `limits.max_depth` levels below it.
