@@ -120,8 +120,8 @@ class Prober {
     }
     entries_seen_ += entries->size();
     if (const io::DirEntry* windows = find_nocase(*entries, "Windows", may_be_dir)) {
-      WindowsParts parts =
-          parts_below(source_, join(dir.relative, windows->name), limits_.max_dir_entries, out_.directories_listed);
+      WindowsParts parts = parts_below(source_, join(dir.relative, windows->name), limits_.max_dir_entries,
+                                       out_.directories_listed);
       if (parts.any()) {
         out_.hits.push_back({dir.relative, dir.depth, parts});
         return;  // everything below belongs to this installation

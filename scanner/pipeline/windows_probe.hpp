@@ -68,8 +68,8 @@ struct ProbeLimits {
 
 /// What probe_windows() found.
 struct ProbeResult {
-  std::vector<ProbeHit> hits;         ///< shallowest first, then in name order
-  std::vector<std::string> warnings;  ///< a limit stopped the look, a directory too large to look into
+  std::vector<ProbeHit> hits;          ///< shallowest first, then in name order
+  std::vector<std::string> warnings;   ///< a limit stopped the look, a directory too large to look into
   std::size_t directories_listed = 0;  ///< every directory listed (a `Windows` tree's included)
 };
 
