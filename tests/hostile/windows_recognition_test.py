@@ -11,7 +11,8 @@ the tree itself); no hive error; the catalog signature of catdrv.sys valid and t
 row's anchors (untrusted without them, absent with --no-windows-image); the exit code. Then the
 negative and edge cases, built here from the samples: a Windows tree four levels down and a plain
 `Windows` directory without any part are not images; the parts are found in any case; a
-CatRoot-only tree two levels down inside an ext4 disk image is found through libtsk.
+CatRoot-only tree two levels down inside an ext4 disk image is found through libtsk; a directory
+too large to look into is a probe warning (JSON `windows.probe_warnings`, table `WINDOWS PROBE:`).
 Exit status 0 when every assertion holds, 1 otherwise (each failure printed).
 """
 import json
@@ -188,6 +189,30 @@ def negative_cases(trustscan, out, tmp):
           "upper-case parts", f"images {images}")
 
 
+def limit_case(trustscan, out, tmp):
+    """A directory too large to look into (more than 100,000 entries) is a probe warning in the
+    JSON report and the table; the image beside it is still found."""
+    big = os.path.join(tmp, "big")
+    many = os.path.join(big, "many")
+    os.makedirs(many)
+    for i in range(100_001):
+        open(os.path.join(many, f"f{i}"), "w").close()
+    kernel = os.path.join(big, "vol1", "Windows", "System32")
+    os.makedirs(kernel)
+    shutil.copy(os.path.join(out, "images", "l-ntoskrnl-only-d0", "Windows", "System32", "ntoskrnl.exe"), kernel)
+    rc, report = run(trustscan, [big])
+    what = "probe limit"
+    warnings = (report or {}).get("windows", {}).get("probe_warnings", [])
+    check(len(warnings) == 1 and "'many' has more than 100000 entries and was not looked into" in warnings[0]
+          and warnings[0].startswith(big + ": "), what, f"probe_warnings {warnings}")
+    check([i["path"] for i in images_of(report or {})] == [os.path.join(big, "vol1")], what, "image beside it not found")
+    p = subprocess.run([trustscan, "scan", big], capture_output=True, text=True)
+    check("WINDOWS PROBE: " + big + ": Windows image probe: 'many' has more than" in p.stdout, what,
+          "no WINDOWS PROBE line in the table")
+    check("  recognised by ntoskrnl.exe, 1 level down; missing: SYSTEM hive, SOFTWARE hive, CatRoot" in p.stdout,
+          what, "no recognition line in the table")
+
+
 def disk_image_case(trustscan, out, tmp):
     """The CatRoot-only tree two levels down, inside an ext4 file system image (libtsk)."""
     if not shutil.which("mke2fs"):
@@ -220,6 +245,7 @@ def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         negative_cases(trustscan, out, tmp)
         disk_image_case(trustscan, out, tmp)
+        limit_case(trustscan, out, tmp)
     for f in FAILURES:
         print("FAIL " + f, file=sys.stderr)
     print(f"windows_recognition_test: {len(selected)} rows + negative cases, {len(FAILURES)} failure(s)")
