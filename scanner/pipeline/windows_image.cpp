@@ -60,7 +60,7 @@ auto read_hive(const io::FileSource& dir, const std::string& relative, Reader re
   return reader("/proc/self/fd/" + std::to_string(mem));
 }
 
-void read_registry(const io::FileSource& dir, WindowsImage& image) {
+void read_system_hive(const io::FileSource& dir, WindowsImage& image) {
   auto system_rel = dir.resolve_nocase(join(image.base, kSystemHive));
   if (!system_rel) {
     image.errors.push_back("SYSTEM hive: " + system_rel.error().message);
@@ -93,6 +93,9 @@ void read_registry(const io::FileSource& dir, WindowsImage& image) {
       image.services.push_back(std::move(reg));
     }
   }
+}
+
+void read_software_hive(const io::FileSource& dir, WindowsImage& image) {
   auto software_rel = dir.resolve_nocase(join(image.base, kSoftwareHive));
   if (!software_rel) {
     image.warnings.push_back("SOFTWARE hive: " + software_rel.error().message);
@@ -103,16 +106,25 @@ void read_registry(const io::FileSource& dir, WindowsImage& image) {
   else image.warnings.push_back("SOFTWARE hive " + *software_rel + ": " + version.error().message);
 }
 
-/// The image whose volume root is `base` under root `root`, if it holds a Windows installation.
-std::optional<WindowsImage> probe(const io::FileSource& dir, const OpenRoot& root, const std::string& base) {
-  auto hive = dir.resolve_nocase(join(base, kSystemHive));
-  if (!hive) return std::nullopt;
-  WindowsImage image;
-  image.root_index = root.index;
-  image.base = base;
-  image.path = report_path(root.path, base);
-  read_registry(dir, image);
-  return image;
+/// The hives the image has (a missing one is a missing part, not an error: windows_probe.hpp).
+void read_registry(const io::FileSource& dir, WindowsImage& image) {
+  if (image.parts.system_hive) read_system_hive(dir, image);
+  if (image.parts.software_hive) read_software_hive(dir, image);
+}
+
+/// The Windows images under `root` (windows_probe.hpp), their registry read.
+void find_images(const io::FileSource& dir, const OpenRoot& root, WindowsState& state) {
+  ProbeResult found = probe_windows(dir);
+  for (std::string& w : found.warnings) state.probe_warnings.push_back(report_path(root.path, "") + ": " + w);
+  for (ProbeHit& hit : found.hits) {
+    WindowsImage& image = state.images.emplace_back();
+    image.root_index = root.index;
+    image.path = report_path(root.path, hit.base);
+    image.base = std::move(hit.base);
+    image.depth = hit.depth;
+    image.parts = hit.parts;
+    read_registry(dir, image);
+  }
 }
 
 /// A catalog file to load: which root it is under and where.
@@ -321,19 +333,8 @@ WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& di
   auto started = std::chrono::steady_clock::now();
   std::vector<CatalogFile> files;
   if (detect_images) {
-    for (const OpenRoot& root : roots) {
-      if (!root.is_directory) continue;
-      const io::FileSource& dir = *dirs[root.index];
-      if (auto image = probe(dir, root, "")) {
-        state.images.push_back(std::move(*image));
-        continue;
-      }
-      auto entries = dir.list("", 100'000);
-      if (!entries) continue;  // the walk reports an unreadable root
-      for (const io::DirEntry& e : *entries)
-        if (e.type == DT_DIR)
-          if (auto image = probe(dir, root, e.name)) state.images.push_back(std::move(*image));
-    }
+    for (const OpenRoot& root : roots)
+      if (root.is_directory) find_images(*dirs[root.index], root, state);
     for (WindowsImage& image : state.images) list_catroot(*dirs[image.root_index], image, files);
   }
   std::vector<io::RootDir> extra;  // --catalog-dir roots, alive until their catalogs are read

@@ -3,10 +3,11 @@
 /// Windows images under a scan root (issue 6): detection, the image's registry (SYSTEM and
 /// SOFTWARE hives) and its catalogs, loaded once before any file is analysed and then only read.
 ///
-/// A directory root R holds a Windows installation when `R/Windows/System32/config/SYSTEM` exists,
-/// spelled in any case (NTFS is case-insensitive; a mounted or copied image keeps whatever case
-/// Windows wrote). Each direct subdirectory of R is examined the same way, so `/mnt/evidence`
-/// holding several mounted volumes finds each of them. Every path inside an image is resolved
+/// A directory root R holds a Windows installation at R or up to three levels below it when its
+/// `Windows/System32` holds a hive, CatRoot or ntoskrnl.exe, spelled in any case
+/// (pipeline/windows_probe.hpp: a bounded breadth-first look), so `/mnt/evidence` holding several
+/// mounted volumes finds each of them, and an image without hives still has its catalogs indexed.
+/// Every path inside an image is resolved
 /// case-insensitively, beneath its root (io::FileSource: never through a symlink, never outside),
 /// read-only, with O_NOATIME. Hives are read beneath the root like any file and handed to libhivex
 /// as a private in-memory copy (memfd): libhivex opens by name without O_NOATIME, and must neither
@@ -33,6 +34,7 @@
 
 #include "discover/file_ref.hpp"
 #include "io/file_source.hpp"
+#include "pipeline/windows_probe.hpp"
 #include "record/file_record.hpp"
 #include "verify/catalog.hpp"
 #include "windows/registry.hpp"
@@ -71,6 +73,8 @@ struct WindowsImage {
   std::string base;            ///< its volume root relative to the scan root ("" = the root itself)
   std::string path;            ///< its volume root as reported (root as given, joined with base)
   char drive = 'C';            ///< the drive letter reported paths use
+  unsigned depth = 0;          ///< directory levels of `base` below the scan root
+  WindowsParts parts;          ///< which identifying parts it has (the hives are read only if there)
   std::optional<std::string> control_set;
   std::optional<std::string> computer_name;
   std::optional<windows::WindowsVersion> version;
@@ -100,6 +104,8 @@ struct WindowsState {
   verify::CatalogIndex catalogs;
   std::vector<CatalogError> catalog_errors;
   double catalog_load_seconds = 0;
+  /// The look for images did not cover everything (a limit of windows_probe.hpp was reached).
+  std::vector<std::string> probe_warnings;
 
   /// The image holding `relative` under root `root`, or nullptr.
   [[nodiscard]] const WindowsImage* image_of(std::size_t root, std::string_view relative) const noexcept;

@@ -266,7 +266,11 @@ ordered_json registered_service_json(const pipeline::RegisteredService& reg) {
 }
 
 ordered_json windows_image_json(const pipeline::WindowsImage& image) {
-  ordered_json j{{"path", safe(image.path)}, {"drive", std::string{image.drive, ':'}}};
+  ordered_json j{{"path", safe(image.path)},
+                 {"drive", std::string{image.drive, ':'}},
+                 {"depth", image.depth},
+                 {"recognised_by", image.parts.recognised_by()},
+                 {"parts", {{"found", image.parts.found()}, {"missing", image.parts.missing()}}}};
   if (image.computer_name) j["computer_name"] = safe(*image.computer_name);
   if (image.version) {
     const auto& v = *image.version;
@@ -321,11 +325,14 @@ ordered_json catalogs_json(const pipeline::CatalogSummary& c) {
 
 /// Top-level `windows`: the images found and the catalogs loaded (absent when neither).
 ordered_json windows_json(const ScanResult& r) {
-  if (!r.windows || (r.windows->images.empty() && r.catalog_summary.files == 0 && r.catalog_summary.errors.empty()))
+  if (!r.windows || (r.windows->images.empty() && r.catalog_summary.files == 0 && r.catalog_summary.errors.empty() &&
+                     r.windows->probe_warnings.empty()))
     return nullptr;
   ordered_json images = ordered_json::array();
   for (const auto& image : r.windows->images) images.push_back(windows_image_json(image));
-  return {{"images", std::move(images)}, {"catalogs", catalogs_json(r.catalog_summary)}};
+  ordered_json j{{"images", std::move(images)}, {"catalogs", catalogs_json(r.catalog_summary)}};
+  if (!r.windows->probe_warnings.empty()) j["probe_warnings"] = safe_list(r.windows->probe_warnings);
+  return j;
 }
 
 /// One entry of the top-level `findings` list: what an analyst needs without opening the record.

@@ -203,9 +203,23 @@ void write_images(const pipeline::ScanResult& result, std::ostream& out) {
   if (!result.images.empty()) out << '\n';
 }
 
+/// How an image was recognised and which of its identifying parts it lacks (windows_probe.hpp).
+std::string recognition(const pipeline::WindowsImage& image) {
+  std::string line = "recognised by " + std::string(pipeline::part_label(image.parts.recognised_by()));
+  if (image.depth > 0) line += ", " + std::to_string(image.depth) + (image.depth == 1 ? " level" : " levels") + " down";
+  const char* sep = "; missing: ";
+  for (std::string_view part : image.parts.missing()) {
+    line += sep + std::string(pipeline::part_label(part));
+    sep = ", ";
+  }
+  return line;
+}
+
 /// One paragraph per Windows image: what it is, its catalogs, and the registered files it lacks.
 void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
   if (!result.windows) return;
+  for (const std::string& w : result.windows->probe_warnings)
+    out << "WINDOWS PROBE: " << elide_middle(terminal_safe(w), 200) << '\n';
   const pipeline::CatalogSummary& c = result.catalog_summary;
   for (const auto& image : result.windows->images) {
     std::string what = "Windows";
@@ -221,6 +235,7 @@ void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
         << ", computer " << terminal_safe(image.computer_name.value_or("?")) << '\n';
     out << "  " << image.services.size() << " services (" << drivers << " drivers) in "
         << terminal_safe(image.control_set.value_or("?")) << ", " << image.catalog_files << " catalogs in CatRoot\n";
+    out << "  " << recognition(image) << '\n';
     for (const auto& e : image.errors) out << "  error: " << elide_middle(terminal_safe(e), 90) << '\n';
     std::vector<const pipeline::RegisteredService*> missing;
     for (const auto& reg : image.services)

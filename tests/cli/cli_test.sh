@@ -477,6 +477,9 @@ assert status == {"testdrv": ("scanned", "boot"), "otherdrv": ("scanned", "deman
                   "missingdrv": ("missing", "system"), "notesdrv": ("not_binary", "demand"),
                   "Spooler": ("missing", "auto"), "netshare": ("unresolved", "demand")}, status
 assert image["missing_count"] == 2 and image["drivers_count"] == 5 and image["catalog_files"] == 1, image
+# Issue 16: how it was recognised (the test image has both hives and CatRoot, not the kernel).
+assert image["depth"] == 0 and image["recognised_by"] == "system_hive", image
+assert image["parts"] == {"found": ["system_hive", "software_hive", "catroot"], "missing": ["ntoskrnl"]}, image["parts"]
 cat = d["windows"]["catalogs"]
 assert cat["files"] == 1 and cat["by_status"] == {"valid": 1} and cat["not_trusted"] == [] and cat["errors"] == [], cat
 assert d["summary"]["catalog_signed"] == 1
@@ -487,6 +490,7 @@ PY
   # The table names the image and lists the missing registered files.
   expect_exit 1 "$TS" scan --trust-store "$WS/catalog-ca" "$IMG"
   grep -q "^WINDOWS IMAGE .*Windows 10 Pro 22H2 (build 19045), computer EVIDENCE-PC" "$WORK/out" || fail "table: no image line"
+  grep -q "^  recognised by SYSTEM hive; missing: ntoskrnl.exe$" "$WORK/out" || fail "table: no recognition line"
   grep -Eq "^    system +kernel_driver +missingdrv +C:.Windows.System32.drivers.missing.sys" "$WORK/out" \
     || fail "table: missing driver not listed"
   grep -Eq "^kernel driver +cat:valid +trustscan tests" "$WORK/out" || fail "table: catalog signature not shown"
