@@ -60,12 +60,6 @@ def check(cond, what):
         FAILURES.append(what)
 
 
-def rows(out):
-    with open(os.path.join(out, "MANIFEST.tsv"), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
-
-
 def record_of(report, path):
     return next((f for f in report["files"] if f["file"]["path"] == path), None)
 
@@ -215,7 +209,7 @@ def main(argv):
         return 2
     trustscan, out, source = argv[1], os.path.abspath(argv[2]), os.path.abspath(argv[3])
     seen = set()
-    for row in rows(out):
+    for row in hostile_verdicts.manifest_rows(out):
         if row["check"].startswith("image_store "):
             variant = row["check"].split()[1]
             seen.add(variant)
