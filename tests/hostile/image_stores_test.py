@@ -16,6 +16,7 @@ Issue 16, acceptance 2: a Windows image's own certificate stores.
    SOURCE_DIR/../shared/data` in use it is program_and_machine (no image_only_root, no finding);
    with the built-in anchors only, machine_only. Skipped (with a line saying so) when the real
    tree or the shared data is missing.
+3. A user's store: the control image with the same root in Users/alice/NTUSER.DAT's ROOT store.
 Exit status 0 when every assertion holds, 1 otherwise (each failure printed).
 """
 import base64
@@ -203,6 +204,45 @@ def check_program_and_machine(trustscan, source):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# --- 3. a user's stores ------------------------------------------------------------------------
+
+USER_HIVE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import make_test_hive as m
+h, root = m.open_empty(sys.argv[2])
+m.add_certificate(h, m.child(h, root, "Software"), {"store": "ROOT", "der": sys.argv[3]})
+h.commit(None)
+"""
+
+
+def check_user_store(trustscan, out, source):
+    """The control image (no machine store entry) with the image-only root in a user's ROOT store:
+    a root of that image too, named after the user's hive."""
+    work = tempfile.mkdtemp(prefix="trustscan-image-stores.")
+    try:
+        image = os.path.join(work, "image")
+        shutil.copytree(os.path.join(out, "images", "m-store-none"), image)
+        profile = os.path.join(image, "Users", "alice")
+        os.makedirs(profile)
+        with open(os.path.join(out, "ca", "image-root.pem"), encoding="ascii") as f:
+            der = base64.b64decode("".join(line.strip() for line in f if not line.startswith("-----")))
+        with open(os.path.join(work, "root.der"), "wb") as f:
+            f.write(der)
+        subprocess.run(["/usr/bin/python3", "-c", USER_HIVE, os.path.join(source, "tools"),
+                        os.path.join(profile, "NTUSER.DAT"), os.path.join(work, "root.der")], check=True)
+        rc, report = scan_json(trustscan, ["--verify-time", hostile_verdicts.VERIFY_TIME, image])
+        sig = primary(record_of(report, os.path.join(image, DRIVER)) or {"trustscan": {}})
+        store = "Users\\alice\\NTUSER.DAT\\Software\\Microsoft\\SystemCertificates\\ROOT"
+        where = "a user's ROOT store"
+        check(sig and sig["status"] == "valid" and sig.get("trust_basis") == "machine_only" and
+              sig["anchor_set"] == "windows-image:" + store, f"{where}: {sig and (sig['status'], sig['anchor_set'])}")
+        check(stores_of(report) == {store: 1}, f"{where}: stores {stores_of(report)}")
+        check(rc == 1, f"{where}: exit code {rc} (a boot-start driver under an image-only root is a finding)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv):
     if len(argv) != 4:
         print(__doc__.splitlines()[0], file=sys.stderr)
@@ -221,6 +261,7 @@ def main(argv):
     sig = primary(report["files"][0])
     check(sig and sig["status"] == "untrusted" and "trust_basis" not in sig and "image_only_root" not in sig["flags"],
           f"the class m driver scanned alone: {sig and (sig['status'], sig.get('trust_basis'), sig['flags'])}")
+    check_user_store(trustscan, out, source)
     check_program_and_machine(trustscan, source)
     for f in FAILURES:
         print("FAIL:", f)
