@@ -17,6 +17,7 @@ Issue 16, acceptance 2: a Windows image's own certificate stores.
    with the built-in anchors only, machine_only. Skipped (with a line saying so) when the real
    tree or the shared data is missing.
 3. A user's store: the control image with the same root in Users/alice/NTUSER.DAT's ROOT store.
+4. The scan cache: a result is reused under the same stores, re-verified when they change.
 Exit status 0 when every assertion holds, 1 otherwise (each failure printed).
 """
 import base64
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import hostile_verdicts  # noqa: E402  (the MANIFEST's way of scanning a sample)
@@ -243,6 +245,31 @@ def check_user_store(trustscan, out, source):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# --- 4. the scan cache ------------------------------------------------------------------------
+
+def check_cache(trustscan, out):
+    """A cached result is reused under the same stores, and the driver is verified again when the
+    image's stores change (its SOFTWARE hive replaced by the disallowed-root variant's)."""
+    work = tempfile.mkdtemp(prefix="trustscan-image-stores.")
+    try:
+        image = os.path.join(work, "image")
+        shutil.copytree(os.path.join(out, "images", "m-store-root"), image)
+        software = "Windows/System32/config/SOFTWARE"
+        results = []
+        for step in ("first", "same stores", "stores changed"):
+            if step == "stores changed":
+                shutil.copy2(os.path.join(out, "images", "m-store-disallowed-root", software), os.path.join(image, software))
+            time.sleep(2.5)  # the cache stores no file changed within 2 s of the scan (docs/cache.md)
+            _, report = scan_json(trustscan, ["--verify-time", hostile_verdicts.VERIFY_TIME, "--cache",
+                                              os.path.join(work, "cache.db"), image])
+            sig = primary(record_of(report, os.path.join(image, DRIVER)) or {"trustscan": {}})
+            results.append((sig and sig["status"], report["summary"]["cache"]["hits"]))
+        check(results[0][0] == "valid" and results[1] == ("valid", 3) and results[2][0] == "invalid",
+              f"cache across a change of the image's stores: {results} (expected valid, valid from 3 hits, invalid)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv):
     if len(argv) != 4:
         print(__doc__.splitlines()[0], file=sys.stderr)
@@ -262,6 +289,7 @@ def main(argv):
     check(sig and sig["status"] == "untrusted" and "trust_basis" not in sig and "image_only_root" not in sig["flags"],
           f"the class m driver scanned alone: {sig and (sig['status'], sig.get('trust_basis'), sig['flags'])}")
     check_user_store(trustscan, out, source)
+    check_cache(trustscan, out)
     check_program_and_machine(trustscan, source)
     for f in FAILURES:
         print("FAIL:", f)
