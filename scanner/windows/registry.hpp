@@ -3,8 +3,8 @@
 /// Offline Windows registry: the services and drivers a Windows image registers (SYSTEM hive) and
 /// its version (SOFTWARE hive), read with libhivex (issue 6).
 ///
-/// Library quarantine: <hivex.h> is included only by windows/registry.cpp; this header is
-/// hivex-free. Hives are opened READ-ONLY (never HIVEX_OPEN_WRITE), so reading an image never
+/// Library quarantine: <hivex.h> is included only through windows/hive.hpp, by the .cpp files of
+/// windows/; this header is hivex-free. Hives are opened READ-ONLY (never HIVEX_OPEN_WRITE), so reading an image never
 /// modifies it and works on a read-only mount. Every failure on the hive's bytes is a Result
 /// error (Errc::Malformed for a corrupt hive), never a crash; every loop and copied string is
 /// bounded (see the k* constants).
