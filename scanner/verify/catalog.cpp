@@ -85,12 +85,10 @@ std::string tag_as_hex_text(Bytes tag) {
       if (i + 2 != tag.size()) return {};  // NUL only at the end
       break;
     }
-    if (c >= '0' && c <= '9')
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
       out.push_back(static_cast<char>(c));
     else if (c >= 'A' && c <= 'F')
       out.push_back(static_cast<char>(c - 'A' + 'a'));
-    else if (c >= 'a' && c <= 'f')
-      out.push_back(static_cast<char>(c));
     else
       return {};
   }

@@ -33,7 +33,7 @@ inline constexpr std::size_t kMaxServices = 100'000;
 inline constexpr std::size_t kMaxRegistryString = 4096;
 /// Values whose stored data is larger than this are not read at all (a REG_SZ path is < 64 KiB:
 /// registry strings are UNICODE_STRING-bounded in practice).
-inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+inline constexpr std::size_t kMaxValueBytes = std::size_t{64} * 1024;
 /// At most this many minifilter instances are examined per service (real filters have 1-3).
 inline constexpr std::size_t kMaxInstances = 256;
 /// Hive files above this size are refused before libhivex maps them (real SYSTEM hives are
