@@ -31,6 +31,13 @@ def scan(trustscan, out, row):
     return p.returncode, report, None
 
 
+def manifest_rows(out):
+    """The rows of OUTDIR/MANIFEST.tsv, each a dict by column name."""
+    with open(os.path.join(out, "MANIFEST.tsv"), encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+
+
 def describe(report, path):
     """(vendor, signature, privilege, finding, image) for the record of `path`."""
     rec = next((f for f in report["files"] if f["file"]["path"] == path), None)
@@ -87,9 +94,7 @@ def main(argv):
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     trustscan, out = argv[1], os.path.abspath(argv[2])
-    with open(os.path.join(out, "MANIFEST.tsv"), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        rows = [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f]
+    rows = manifest_rows(out)
     table = []
     for row in rows:
         rc, report, error = scan(trustscan, out, row)

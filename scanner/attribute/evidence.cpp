@@ -16,7 +16,10 @@ using verify::SignatureStatus;
 /// What a signature's names are worth: verified, a claim (intact, or a module key nobody has),
 /// or only text (the digest or the signature failed, or the structure is broken).
 Tier signature_tier(const Signature& s) {
-  if (s.status == SignatureStatus::Valid) return Tier::Verified;
+  // A chain trusted only through a root the scanned image's own store added vouches for nothing
+  // beyond that image's say-so (verify/image_trust.hpp): its names are a claim.
+  if (s.status == SignatureStatus::Valid && !has_flag(s.flags, verify::VerifyFlag::ImageOnlyRoot))
+    return Tier::Verified;
   if (verify::integrity_ok(s.status, s.flags) || s.status == SignatureStatus::UnknownKey) return Tier::Claim;
   return Tier::Metadata;
 }

@@ -74,13 +74,13 @@ template <class V> void describe(V& v, Like<verify::MachODetails> auto& x) {
 }
 template <class V> void describe(V& v, Like<verify::Signature> auto& x) {
   v(x.source, x.index, x.nested, x.parent_index, x.status, x.flags, x.digest_algorithm, x.signer, x.chain,
-    x.anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
+    x.anchor_set, x.trust_basis, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
     x.verification_time_source,
     x.signed_digest_hex, x.computed_digest_hex, x.program_name, x.more_info_url, x.errors, x.clock_window, x.details);
 }
 template <class V> void describe(V& v, Like<verify::AuthenticodeHashes> auto& x) { v(x.sha1, x.sha256); }
 template <class V> void describe(V& v, Like<verify::FileSignatures> auto& x) {
-  v(x.signatures, x.checked, x.authentihash, x.first_page, x.warnings);
+  v(x.signatures, x.checked, x.authentihash, x.first_page, x.warnings, x.image_stores);
 }
 template <class V> void describe(V& v, Like<match::StringMatch> auto& x) { v(x.identifier, x.offset, x.length); }
 template <class V> void describe(V& v, Like<match::RuleMatch> auto& x) {

@@ -12,6 +12,7 @@
 #include "match/rule_scope.hpp"
 #include "parse/parser.hpp"
 #include "policy/evaluator.hpp"
+#include "policy/trust_finding.hpp"
 #include "verify/catalog.hpp"
 #include "verify/verify_file.hpp"
 
@@ -89,12 +90,16 @@ bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
 }
 
 /// verify/: every signature in the file's own bytes.
-void verify_stage(FileRecord& rec, std::span<const std::byte> bytes, const Context& ctx,
+void verify_stage(FileRecord& rec, std::span<const std::byte> bytes, const AnalysisTools& t,
                   const std::optional<verify::SignedContentDigest>& module_digest) {
+  const Context& ctx = t.ctx;
   try {
-    const verify::VerifyServices services{&ctx.trust, &ctx.apple,
+    const verify::VerifyServices services{&ctx.trust,
+                                          &ctx.apple,
                                           [&ctx]() -> const verify::KernelKeyring& { return ctx.kernel_keys.keys(); },
-                                          ctx.verify_time, ctx.strict_padding};
+                                          ctx.verify_time,
+                                          ctx.strict_padding,
+                                          t.image_trust};
     rec.signatures = verify::verify_file({bytes, *rec.binary, rec.classification.type,
                                           module_digest ? &*module_digest : nullptr},
                                          services);
@@ -250,7 +255,7 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
     rec.rule_privilege = rec.privilege();
     hash_for_known_bad(rec, bytes.read.bytes(), t.ctx.known_bad);
     start_rules_on_spare_core(side_rules, rec, bytes.view(), t);
-    verify_stage(rec, bytes.view(), t.ctx, module_digest);
+    verify_stage(rec, bytes.view(), t, module_digest);
   }
   if (side_rules) store_matches(rec, side_rules->get());
   else match_stage(rec, bytes.view(), t);
@@ -273,6 +278,7 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   }
   rec.attribution = attribute::attribute(rec, ctx.vendors);
   if (rec.attribution && rec.attribution->attributed()) rec.verdict = policy::evaluate_record(ctx.policy, rec, ctx.vendors);
+  policy::apply_trust_findings(ctx.policy, rec);
 }
 
 }  // namespace trustscan::pipeline

@@ -32,6 +32,9 @@ struct AnalysisTools {
   const Limits& limits;
   match::Matcher* matcher = nullptr;  ///< nullptr: no rules (none loaded, or the scanner failed)
   SpareCores* spare = nullptr;        ///< cores lent by finished workers; nullptr: never borrow
+  /// The stores of the Windows image the file is in (WindowsImage::trust); nullptr outside
+  /// images and for images without stores.
+  const verify::ImageTrust* image_trust = nullptr;
 };
 
 /// The stages that read the file: opens `f` in `root`, identifies it, reads and hashes it,

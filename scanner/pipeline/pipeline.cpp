@@ -82,14 +82,17 @@ std::int64_t unix_now() {
 /// file is not opened). A hit whose rules saw another privilege than the Windows join now gives
 /// is not usable.
 std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::optional<record::WindowsFacts>& windows,
-                                      ScanState& st, cache::ScanCache::Reader& reader) {
+                                      const verify::ImageTrust* image_trust, ScanState& st,
+                                      cache::ScanCache::Reader& reader) {
   cache::Lookup found = reader.find(f, st.ctx.verify_time);
   std::optional<Outcome> o;
   if (found.status == cache::LookupStatus::Hit) {
     if (!found.entry.binary) o = NotBinary{};
     else if (FileRecord rec = record_of(f, std::move(*found.entry.binary), windows);
-             !st.ctx.rules || rec.rule_privilege == rec.privilege())
-      o = std::move(rec);
+             (!st.ctx.rules || rec.rule_privilege == rec.privilege()) &&
+             (rec.signatures.checked == 0 ||
+              rec.signatures.image_stores == (image_trust ? image_trust->fingerprint() : "")))
+      o = std::move(rec);  // (verified with the image's stores as they are now)
   }
   ++(o ? st.cache_hits : st.cache_misses);
   if (!o && found.status != cache::LookupStatus::Absent) ++st.cache_invalidated;
@@ -103,11 +106,13 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
                         cache::ScanCache::Reader* reader) {
   try {
     std::optional<record::WindowsFacts> windows = st.win->facts_of(f);
-    std::optional<Outcome> o = reader ? cached_outcome(f, windows, st, *reader) : std::nullopt;
+    const WindowsImage* image = windows ? st.win->image_of(f.root_index, f.relative) : nullptr;
+    const verify::ImageTrust* image_trust = image && !image->trust.empty() ? &image->trust : nullptr;
+    std::optional<Outcome> o = reader ? cached_outcome(f, windows, image_trust, st, *reader) : std::nullopt;
     if (!o) {
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
-      o = analyze(f, root, std::move(windows), {st.ctx, st.options.limits, matcher, &st.spare_cores});
+      o = analyze(f, root, std::move(windows), {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust});
       if (reader && definite(*o, !st.ctx.rules || matcher != nullptr) && cache::unchanged_since_walk(f, root, began)) {
         const auto* rec = std::get_if<FileRecord>(&*o);
         st.cache->store(f, cache::Entry{rec ? std::optional<record::FileFacts>(*rec) : std::nullopt});

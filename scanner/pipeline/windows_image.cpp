@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "io/file_access.hpp"
+#include "pipeline/hive_file.hpp"
+#include "pipeline/image_stores.hpp"
 
 namespace trustscan::pipeline {
 namespace {
@@ -37,27 +39,6 @@ std::string report_path(std::string_view root, std::string_view relative) {
 
 bool ends_with_nocase(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && fold_case(s.substr(s.size() - suffix.size())) == suffix;
-}
-
-/// Reads `relative` beneath `dir` (O_NOATIME, no symlinks; or through libtsk from an image) and
-/// hands libhivex a copy in a memfd: libhivex opens hives by name and without O_NOATIME, so letting
-/// it reopen the file would change the evidence's access time (and a hive inside an image has no
-/// name to open); a private copy also cannot be truncated under its mmap.
-template <typename Reader>
-auto read_hive(const io::FileSource& dir, const std::string& relative, Reader reader) -> decltype(reader(std::filesystem::path{})) {
-  auto contents = dir.read_file(relative, windows::kMaxHiveSize);
-  if (!contents) return std::unexpected(contents.error());
-  int mem = ::memfd_create("trustscan-hive", MFD_CLOEXEC);
-  if (mem < 0) return fail(Errc::Io, std::string("memfd_create: ") + std::strerror(errno));
-  io::FdGuard mem_guard(mem);
-  auto bytes = contents->bytes();
-  for (std::size_t done = 0; done < bytes.size();) {
-    ssize_t n = ::write(mem, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail(Errc::Io, std::string("memfd write: ") + std::strerror(errno));
-    done += static_cast<std::size_t>(n);
-  }
-  return reader("/proc/self/fd/" + std::to_string(mem));
 }
 
 void read_system_hive(const io::FileSource& dir, WindowsImage& image) {
@@ -124,6 +105,7 @@ void find_images(const io::FileSource& dir, const OpenRoot& root, WindowsState& 
     image.depth = hit.depth;
     image.parts = hit.parts;
     read_registry(dir, image);
+    read_image_stores(dir, image);
   }
 }
 
@@ -132,6 +114,9 @@ struct CatalogFile {
   const io::FileSource* dir = nullptr;
   std::string relative;
   std::string path;  ///< as reported
+  /// The stores of the image whose CatRoot holds it (its signature is verified with them);
+  /// nullptr for --catalog-dir and images without stores.
+  const verify::ImageTrust* image = nullptr;
 };
 
 void list_catroot(const io::FileSource& dir, WindowsImage& image, std::vector<CatalogFile>& out) {
@@ -156,7 +141,7 @@ void list_catroot(const io::FileSource& dir, WindowsImage& image, std::vector<Ca
     for (const io::DirEntry& f : *files) {
       if ((f.type != DT_REG && f.type != DT_UNKNOWN) || !ends_with_nocase(f.name, ".cat")) continue;
       std::string rel = sub_rel + "/" + f.name;
-      out.push_back({&dir, rel, report_path(dir.path(), rel)});
+      out.push_back({&dir, rel, report_path(dir.path(), rel), image.trust.empty() ? nullptr : &image.trust});
       ++image.catalog_files;
     }
   }
@@ -194,7 +179,9 @@ std::vector<verify::Catalog> load_catalogs(const std::vector<CatalogFile>& files
           failed[i] = CatalogError{f.path, contents.error()};
           continue;
         }
-        auto catalog = verify::parse_catalog(contents->bytes(), f.path, ctx);
+        verify::VerifyContext with_image = ctx;
+        with_image.image = f.image;
+        auto catalog = verify::parse_catalog(contents->bytes(), f.path, with_image);
         if (catalog) loaded[i] = std::move(*catalog);
         else failed[i] = CatalogError{f.path, catalog.error()};
       } catch (const std::exception& e) {

@@ -37,6 +37,7 @@
 #include "pipeline/windows_probe.hpp"
 #include "record/file_record.hpp"
 #include "verify/catalog.hpp"
+#include "verify/image_trust.hpp"
 #include "windows/registry.hpp"
 
 namespace trustscan::pipeline {
@@ -83,6 +84,9 @@ struct WindowsImage {
   std::unordered_map<std::string, std::vector<std::size_t>> services_by_key;
   bool services_truncated = false;
   std::size_t catalog_files = 0;          ///< .cat files found in its CatRoot
+  /// Its own certificate stores (SOFTWARE hive, users' NTUSER.DAT: pipeline/image_stores.hpp), as
+  /// the files inside it are verified with them; trust.counts() names the stores in use.
+  verify::ImageTrust trust;
   std::vector<std::string> warnings;      ///< hive problems that did not stop the read
   std::vector<std::string> errors;        ///< a hive that could not be read at all
 

@@ -11,6 +11,7 @@ std::string_view to_string(MatchVia v) noexcept {
     case MatchVia::OwnerCountry: return "owner_country";
     case MatchVia::Vendor: return "vendor";
     case MatchVia::OwnerVendor: return "owner_vendor";
+    case MatchVia::Trust: return "trust";
   }
   return "country";
 }

@@ -42,6 +42,7 @@ enum class MatchVia {
   OwnerCountry,  ///< a country further up the ownership chain is flagged (match_parents)
   Vendor,        ///< the vendor itself is flagged
   OwnerVendor,   ///< an owner of the vendor is flagged (match_parents)
+  Trust,         ///< a built-in trust rule, whatever the vendor (policy/trust_finding.hpp)
 };
 [[nodiscard]] std::string_view to_string(MatchVia v) noexcept;
 

@@ -294,6 +294,10 @@ ordered_json windows_image_json(const pipeline::WindowsImage& image) {
   j["missing_count"] = missing;
   j["services_truncated"] = image.services_truncated;
   j["catalog_files"] = image.catalog_files;
+  ordered_json stores = ordered_json::array();  // the image's own certificate stores in use
+  for (const auto& [store, count] : image.trust.counts())
+    stores.push_back({{"store", safe(store)}, {"certificates", count}});
+  j["certificate_stores"] = std::move(stores);
   j["warnings"] = safe_list(image.warnings);
   j["errors"] = safe_list(image.errors);
   j["services"] = std::move(services);
@@ -339,7 +343,8 @@ ordered_json windows_json(const ScanResult& r) {
 /// Its vendor is the verdict's subject: the attributed vendor or publisher, or the vendor a claim
 /// names (`basis`, `note`).
 ordered_json finding_json(const FileRecord& r) {
-  const attribute::Attribution& a = *r.attribution;
+  static const attribute::Attribution kNoEvidence;  // a trust finding may have no vendor evidence
+  const attribute::Attribution& a = r.attribution ? *r.attribution : kNoEvidence;
   const policy::VerdictSubject& subject = r.verdict->subject;
   ordered_json evidence = ordered_json::array();
   for (const auto& e : a.evidence)

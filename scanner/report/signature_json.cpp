@@ -43,6 +43,7 @@ ordered_json authenticode_signature_json(const verify::Signature& s) {
                  {"chain", chain},
                  {"anchor_set", safe(s.anchor_set)},
                  {"verification_time_source", s.verification_time_source}};
+  if (!s.trust_basis.empty()) j["trust_basis"] = s.trust_basis;
   if (s.signing_time) j["signing_time"] = *s.signing_time;
   if (s.timestamp) j["timestamp"] = *s.timestamp;
   if (s.timestamp_authority) j["timestamp_authority"] = safe(*s.timestamp_authority);

@@ -84,18 +84,20 @@ std::string counts(const std::map<std::string, std::uint64_t>& m) {
 void write_finding_evidence(const FileRecord& r, std::ostream& out) {
   const policy::VerdictSubject& subject = r.verdict->subject;
   std::string why;
-  for (const auto& e : r.attribution->evidence)
+  static const attribute::Attribution kNoEvidence;  // a trust finding may have no vendor evidence
+  const attribute::Attribution& a = r.attribution ? *r.attribution : kNoEvidence;
+  for (const auto& e : a.evidence)
     if (e.vendor == subject.vendor_id)  // the list's spelling is shorter than a full DN and says what matched
       why += (why.empty() ? "" : "; ") + std::string(attribute::to_string(e.kind)) +
              (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
              (!e.matched.empty() ? e.matched : e.vendor.empty() ? subject.name : e.value) + "' " +
              std::string(attribute::to_string(e.tier));
-  out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
+  if (!why.empty()) out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
   if (!subject.note.empty()) {
     const std::string label(policy::to_string(subject.basis));  // claim, contradicted, verified
     out << "    " << label << ": " << elide_middle(terminal_safe(subject.note), 94 - label.size()) << '\n';
   }
-  for (const auto& sv : r.attribution->signing_services)
+  for (const auto& sv : a.signing_services)
     out << "    signing service: " << elide_middle(terminal_safe(sv.name), 60) << " (" << attribute::to_string(sv.tier)
         << ")\n";
 }
@@ -146,7 +148,7 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
           out << "    registered: " << elide_middle(terminal_safe(sv.name), 30) << " (" << windows::to_string(sv.type)
               << ", " << windows::to_string(sv.start) << " start)  " << elide_middle(terminal_safe(r->windows->path), 40)
               << '\n';
-      for (const auto& c : r->attribution->contradictions)
+      for (const auto& c : r->attribution ? r->attribution->contradictions : std::vector<std::string>{})
         out << "    contradiction: " << elide_middle(terminal_safe(c), 79) << '\n';
     }
   }
@@ -236,6 +238,8 @@ void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
     out << "  " << image.services.size() << " services (" << drivers << " drivers) in "
         << terminal_safe(image.control_set.value_or("?")) << ", " << image.catalog_files << " catalogs in CatRoot\n";
     out << "  " << recognition(image) << '\n';
+    for (const auto& [store, count] : image.trust.counts())
+      out << "  certificate store " << elide_middle(terminal_safe(store), 70) << ": " << count << '\n';
     for (const auto& e : image.errors) out << "  error: " << elide_middle(terminal_safe(e), 90) << '\n';
     std::vector<const pipeline::RegisteredService*> missing;
     for (const auto& reg : image.services)

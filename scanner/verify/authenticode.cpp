@@ -289,7 +289,7 @@ SignatureStatus status_for(VerifyFlags flags, bool malformed, bool strict_paddin
   constexpr VerifyFlags kInvalid = detail::flags_of(
       {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired, VerifyFlag::NotYetValid,
        VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked, VerifyFlag::ChainError, VerifyFlag::UnknownKey,
-       VerifyFlag::BadPageHash, VerifyFlag::TrailingData});
+       VerifyFlag::BadPageHash, VerifyFlag::TrailingData, VerifyFlag::Disallowed});
   if (flags & kInvalid) return SignatureStatus::Invalid;
   if (strict_padding && has_flag(flags, VerifyFlag::CertificatePadding)) return SignatureStatus::Invalid;
   if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;
@@ -356,12 +356,12 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
 
   // 4. Chain to an anchor at that time.
   if (cert != nullptr) {
-    auto chain =
-        detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, detail::LeafUsage::CodeSigning);
+    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, detail::LeafUsage::CodeSigning, ctx.image);
     info.flags |= chain.flags;
     add_errors(chain.errors);
     info.chain = std::move(chain.chain);
     info.anchor_set = std::move(chain.anchor_set);
+    info.trust_basis = std::move(chain.trust_basis);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   } else if (ctx.trust == nullptr || !ctx.trust->checks_revocation()) {
     add_flag(info.flags, VerifyFlag::RevocationNotChecked);

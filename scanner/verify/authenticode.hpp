@@ -51,6 +51,7 @@
 #include "parse/binary_model.hpp"
 #include "verify/authentihash.hpp"
 #include "verify/signature.hpp"
+#include "verify/image_trust.hpp"
 #include "verify/trust_store.hpp"
 
 namespace trustscan::verify {
@@ -104,6 +105,9 @@ struct VerifyContext {
   /// CertificatePadding makes a signature Invalid (--strict-padding; Windows with
   /// EnableCertPaddingCheck). Without it the flag is reported and the status left as it is.
   bool strict_padding = false;
+  /// The stores of the Windows image the file is in (image_trust.hpp); nullptr outside images.
+  /// Changes the signer chains only (timestamp chains are verified against `trust` alone).
+  const ImageTrust* image = nullptr;
 };
 
 /// Verifies every Authenticode signature of the PE `file`, whose offsets parse/ recorded in

@@ -85,12 +85,10 @@ std::string tag_as_hex_text(Bytes tag) {
       if (i + 2 != tag.size()) return {};  // NUL only at the end
       break;
     }
-    if (c >= '0' && c <= '9')
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
       out.push_back(static_cast<char>(c));
     else if (c >= 'A' && c <= 'F')
       out.push_back(static_cast<char>(c - 'A' + 'a'));
-    else if (c >= 'a' && c <= 'f')
-      out.push_back(static_cast<char>(c));
     else
       return {};
   }
@@ -260,10 +258,10 @@ void check_signer(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, Signature& i
 }
 
 SignatureStatus status_for(VerifyFlags flags) {
-  constexpr VerifyFlags kInvalid =
-      detail::flags_of({VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
-                        VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
-                        VerifyFlag::ChainError, VerifyFlag::UnknownKey});
+  constexpr VerifyFlags kInvalid = detail::flags_of(
+      {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired, VerifyFlag::NotYetValid,
+       VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked, VerifyFlag::ChainError, VerifyFlag::UnknownKey,
+       VerifyFlag::Disallowed});
   if (flags & kInvalid) return SignatureStatus::Invalid;
   if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;
   return SignatureStatus::Valid;
@@ -297,11 +295,12 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, detail
   // token or PKCS#9 countersignature decides when its chain is checked, as for Authenticode.
   const std::int64_t at = detail::evaluate_timestamp(p7, si, ctx, info);
   if (cert != nullptr) {
-    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, usage);
+    auto chain = detail::verify_chain(ctx.trust, cert, p7->d.sign->cert, at, usage, ctx.image);
     info.flags |= chain.flags;
     info.errors.insert(info.errors.end(), chain.errors.begin(), chain.errors.end());
     info.chain = std::move(chain.chain);
     info.anchor_set = std::move(chain.anchor_set);
+    info.trust_basis = std::move(chain.trust_basis);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
   }
   info.status = status_for(info.flags);

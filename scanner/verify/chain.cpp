@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <tuple>
 
+#include "verify/image_trust_impl.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/trust_store_impl.hpp"
 #include "verify/x509_util.hpp"
@@ -230,6 +232,58 @@ void explain_left_out(const TrustStore::Impl& trust, const std::vector<CertInfo>
   }
 }
 
+/// The certificates a path may use besides the anchors: the signature's own and the image's CA
+/// store; nullptr when the image adds none (use `untrusted` as it is).
+X509StackViewPtr with_image_intermediates(STACK_OF(X509) * untrusted, const ImageTrust* image) {
+  if (image == nullptr || image->impl().intermediates.empty()) return nullptr;
+  X509StackViewPtr pool(untrusted != nullptr ? sk_X509_dup(untrusted) : sk_X509_new_null());
+  for (const X509Ptr& c : image->impl().intermediates)
+    if (pool) sk_X509_push(pool.get(), c.get());
+  return pool;
+}
+
+/// A path to a root of the image's ROOT/AuthRoot stores (for a chain the anchor set does not
+/// anchor), with the key of the store holding that root.
+struct MachinePath {
+  Attempt attempt;
+  std::string location;
+};
+std::optional<MachinePath> machine_path(const ImageTrust* image, X509* leaf, STACK_OF(X509) * pool,
+                                        std::int64_t at_unix, LeafUsage usage) {
+  if (image == nullptr || !image->impl().roots) return std::nullopt;
+  Attempt attempt = build_path(image->impl().roots.get(), leaf, pool, at_unix, false, usage);
+  if (!attempt.initialised || attempt.chain.empty() || reaches_untrusted_root(attempt.problems)) return std::nullopt;
+  const auto& roots = image->impl().roots_by_thumbprint;
+  auto it = roots.find(attempt.chain.back().thumbprint_sha256);
+  if (it == roots.end()) return std::nullopt;
+  return MachinePath{std::move(attempt), it->second.front().location};
+}
+
+/// What the image's stores add to a built chain: the trust basis of an anchored one, the
+/// Disallowed certificates of the path, the clock instants of the stores' certificates.
+void apply_image_stores(const ImageTrust* image, bool machine_only, std::int64_t at_unix, ChainResult& result) {
+  if (result.anchored) {
+    const bool machine_root = image != nullptr && !result.chain.empty() &&
+                              image->impl().roots_by_thumbprint.contains(result.chain.back().thumbprint_sha256);
+    result.trust_basis = machine_only ? kTrustMachineOnly : machine_root ? kTrustProgramAndMachine : kTrustProgram;
+    if (machine_only) add_flag(result.flags, VerifyFlag::ImageOnlyRoot);
+  }
+  if (machine_only) add_flag(result.flags, VerifyFlag::RevocationNotChecked);  // the image has no CRLs
+  if (image == nullptr) return;
+  for (const CertInfo& c : result.chain) {
+    auto it = image->impl().disallowed_by_thumbprint.find(c.thumbprint_sha256);
+    if (it == image->impl().disallowed_by_thumbprint.end()) continue;
+    add_flag(result.flags, VerifyFlag::Disallowed);
+    for (const ImageTrust::Impl::Entry& e : it->second)
+      result.errors.push_back("certificate " + (c.subject_cn.empty() ? c.subject : c.subject_cn) + " (SHA-1 " + e.sha1 +
+                              ") is in the image's Disallowed store " + e.location);
+  }
+  const auto& instants = image->impl().clock_instants;  // sorted
+  const auto next = std::upper_bound(instants.begin(), instants.end(), at_unix);
+  if (next != instants.end()) result.window.split_at(*next, at_unix);
+  if (next != instants.begin()) result.window.split_at(*std::prev(next), at_unix);
+}
+
 }  // namespace
 
 void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_unix) noexcept {
@@ -238,14 +292,16 @@ void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_u
     if (auto instant = t ? to_unix(t) : std::nullopt) window.split_at(*instant, at_unix);
 }
 
-ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * untrusted,
-                         std::int64_t at_unix, LeafUsage usage) {
+ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * own_certificates, std::int64_t at_unix,
+                         LeafUsage usage, const ImageTrust* image) {
   ChainResult result;
   if (leaf == nullptr) {
     add_flag(result.flags, VerifyFlag::ChainError);
     result.errors.emplace_back("no signer certificate");
     return result;
   }
+  const X509StackViewPtr pool = with_image_intermediates(own_certificates, image);
+  STACK_OF(X509)* untrusted = pool ? pool.get() : own_certificates;
   const std::string_view purpose = purpose_of(usage);
   const bool revocation = trust != nullptr && trust->checks_revocation();
   const std::optional<std::int64_t> leaf_not_before = to_unix(X509_get0_notBefore(leaf));
@@ -268,6 +324,14 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
     if (!retry.initialised || retry.chain.empty() || reaches_untrusted_root(retry.problems)) break;
     attempt = std::move(retry);
   }
+  bool machine_only = false;  // no anchor of the set took the chain: a root of the image's own?
+  if (result.anchor_set.empty())
+    if (auto machine = machine_path(image, leaf, untrusted, at_unix, usage)) {
+      attempt = std::move(machine->attempt);
+      result.anchor_set = std::string(kImageAnchorSetPrefix) + machine->location;
+      refusals.clear();
+      machine_only = true;
+    }
   if (!attempt.initialised) {
     add_flag(result.flags, VerifyFlag::ChainError);
     result.errors.emplace_back("cannot initialise certificate verification");
@@ -295,6 +359,7 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * u
     if (refusals.empty()) result.errors.emplace_back("chain does not end at a trust anchor");
   }
 
+  apply_image_stores(image, machine_only, at_unix, result);
   check_usage(leaf, attempt, usage, result);
   if (!revocation) add_flag(result.flags, VerifyFlag::RevocationNotChecked);
 

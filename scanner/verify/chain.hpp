@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "verify/cert_info.hpp"
+#include "verify/image_trust.hpp"
 #include "verify/signature_status.hpp"
 #include "verify/trust_store.hpp"
 
@@ -50,8 +51,11 @@ struct ChainResult {
   std::vector<std::string> errors;  ///< one line per problem, naming the certificate
   std::vector<CertInfo> chain;      ///< the path OpenSSL built, leaf first (partial if it failed)
   bool anchored = false;            ///< the path ends at a TrustStore anchor that allows it
-  /// The anchor set whose anchor made the chain trusted ("" when not anchored).
+  /// The anchor set whose anchor made the chain trusted ("" when not anchored); for a root of a
+  /// Windows image's own store, "windows-image:" + the store's key.
   std::string anchor_set;
+  /// Signature::trust_basis: "program", "program_and_machine", "machine_only"; "" when not anchored.
+  std::string trust_basis;
   /// Clocks at which this result would be the same: around `at_unix`, up to the nearest
   /// validity boundary of the leaf, of every candidate intermediate, of every anchor and of
   /// every CRL (any of which could change the path OpenSSL builds or the problems it finds).
@@ -59,9 +63,9 @@ struct ChainResult {
 };
 
 /// Flags from ChainResult that make a chain unacceptable (everything but RevocationNotChecked).
-inline constexpr VerifyFlags kChainFailureFlags =
-    flags_of({VerifyFlag::Expired, VerifyFlag::NotYetValid, VerifyFlag::UntrustedRoot,
-              VerifyFlag::Revoked, VerifyFlag::ChainError, VerifyFlag::NoCodeSigningEku});
+inline constexpr VerifyFlags kChainFailureFlags = flags_of(
+    {VerifyFlag::Expired, VerifyFlag::NotYetValid, VerifyFlag::UntrustedRoot, VerifyFlag::Revoked,
+     VerifyFlag::ChainError, VerifyFlag::NoCodeSigningEku, VerifyFlag::Disallowed});
 
 /// Narrows `window` around `at_unix` by the validity boundaries (notBefore, notAfter) of `cert`.
 void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_unix) noexcept;
@@ -75,8 +79,12 @@ void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_u
 /// keeps a store per purpose); an anchor reached whose program entry refuses the chain at
 /// `at_unix` (disabled, certificates issued after its not-before date) is set aside and the
 /// path built again without it, up to kMaxAnchorRetries times; each refusal is an error line.
-[[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf,
-                                       STACK_OF(X509) * untrusted, std::int64_t at_unix,
-                                       LeafUsage usage);
+///
+/// `image` (may be nullptr): the stores of the Windows image the file is in (image_trust.hpp):
+/// its CA certificates are further intermediates; a chain the anchor set does not anchor may end
+/// at one of its roots (trust_basis "machine_only", flag ImageOnlyRoot); a certificate of the
+/// path in its Disallowed store sets Disallowed.
+[[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * untrusted,
+                                       std::int64_t at_unix, LeafUsage usage, const ImageTrust* image = nullptr);
 
 }  // namespace trustscan::verify::detail

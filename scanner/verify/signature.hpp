@@ -160,6 +160,11 @@ struct Signature {
   /// "trustscan-builtin", "uefi", a --trust-store directory (TrustStore), "apple" (Mach-O); ""
   /// when the chain is not anchored (and for module signatures, which name their key source).
   std::string anchor_set;
+  /// On whose word the chain is trusted (verify/image_trust.hpp): "program" (the anchor set),
+  /// "program_and_machine" (the anchor set, and the Windows image's own ROOT/AuthRoot store holds
+  /// the root too), "machine_only" (only the image's store: flag ImageOnlyRoot); "" when the
+  /// chain is not anchored, and for module and Mach-O signatures.
+  std::string trust_basis;
   std::optional<std::string> signing_time;         ///< claimed signingTime attribute, ISO-8601 UTC
   std::optional<std::string> timestamp;            ///< verified counter-signed time, ISO-8601 UTC
   std::optional<std::string> timestamp_authority;  ///< subject DN of the TSA certificate
@@ -209,6 +214,10 @@ struct FileSignatures {
   /// Observations that are not signature problems: bytes after the certificate table (not
   /// covered by any signature), limits that cut the walk short, an unusable layout.
   std::vector<std::string> warnings;
+  /// ImageTrust::fingerprint() of the Windows image's stores the signatures were verified with
+  /// ("" outside images, or for an image without stores): a cached result is reused only under
+  /// the same stores (docs/cache.md).
+  std::string image_stores;
 
   [[nodiscard]] bool was_checked(SignatureSource s) const noexcept {
     return (checked & (1u << static_cast<unsigned>(s))) != 0;

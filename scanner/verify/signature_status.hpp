@@ -50,26 +50,32 @@ enum class SignatureStatus {
 
 /// Individual problems; a status may come with several.
 enum class VerifyFlag : std::uint32_t {
-  BadDigest = 1u << 0,         ///< the file's computed digest differs from the signed one
-  BadSignature = 1u << 1,      ///< the signer's signature over the signed data does not verify
-  UntrustedRoot = 1u << 2,     ///< chain does not end at a configured trust anchor
-  Expired = 1u << 3,           ///< a chain certificate had expired at the verification time
-  NotYetValid = 1u << 4,       ///< a chain certificate was not yet valid at the verification time
-  NoCodeSigningEku = 1u << 5,  ///< the signer, or a CA of its path that carries EKUs, lacks the code-signing EKU
-  WeakDigest = 1u << 6,        ///< MD5 (or SHA-1 where policy says so) used for the digest
-  Malformed = 1u << 7,         ///< some structure could not be parsed
-  UnknownKey = 1u << 8,        ///< no certificate/key available for the signer
-  BadPageHash = 1u << 9,       ///< a page hash (Authenticode page hashes, Mach-O code pages) mismatched
-  ChainError = 1u << 10,       ///< any other chain building/validation error
-  BadTimestamp = 1u << 11,     ///< a timestamp/countersignature is present but does not verify
+  BadDigest = 1u << 0,              ///< the file's computed digest differs from the signed one
+  BadSignature = 1u << 1,           ///< the signer's signature over the signed data does not verify
+  UntrustedRoot = 1u << 2,          ///< chain does not end at a configured trust anchor
+  Expired = 1u << 3,                ///< a chain certificate had expired at the verification time
+  NotYetValid = 1u << 4,            ///< a chain certificate was not yet valid at the verification time
+  NoCodeSigningEku = 1u << 5,       ///< the signer, or a CA of its path that carries EKUs, lacks the code-signing EKU
+  WeakDigest = 1u << 6,             ///< MD5 (or SHA-1 where policy says so) used for the digest
+  Malformed = 1u << 7,              ///< some structure could not be parsed
+  UnknownKey = 1u << 8,             ///< no certificate/key available for the signer
+  BadPageHash = 1u << 9,            ///< a page hash (Authenticode page hashes, Mach-O code pages) mismatched
+  ChainError = 1u << 10,            ///< any other chain building/validation error
+  BadTimestamp = 1u << 11,          ///< a timestamp/countersignature is present but does not verify
   RevocationNotChecked = 1u << 12,  ///< informational: no offline revocation data was supplied
-  Revoked = 1u << 13,          ///< a chain certificate is revoked according to a supplied CRL
+  Revoked = 1u << 13,               ///< a chain certificate is revoked according to a supplied CRL
   /// bytes after the PE certificate table: outside every hashed range, so unsigned content in a
   /// signed file (Authenticode forbids it; osslsigncode refuses such a file)
   TrailingData = 1u << 14,
   /// data inside a WIN_CERTIFICATE after its signature beyond the 8-byte alignment, or non-zero
   /// alignment bytes (CVE-2013-3900; invalid only where padding is checked, as EnableCertPaddingCheck)
   CertificatePadding = 1u << 15,
+  /// informational: the chain is trusted only through a root that the scanned Windows image's own
+  /// ROOT/AuthRoot store holds and the anchor set in use does not (verify/image_trust.hpp)
+  ImageOnlyRoot = 1u << 16,
+  /// a certificate of the chain is in the scanned Windows image's Disallowed store: the signature
+  /// is invalid for that image (verify/image_trust.hpp)
+  Disallowed = 1u << 17,
 };
 
 using VerifyFlags = std::uint32_t;
@@ -112,6 +118,8 @@ constexpr void add_flag(VerifyFlags& set, VerifyFlag f) noexcept { set |= static
     case VerifyFlag::Revoked: return "revoked";
     case VerifyFlag::TrailingData: return "trailing_data";
     case VerifyFlag::CertificatePadding: return "certificate_padding";
+    case VerifyFlag::ImageOnlyRoot: return "image_only_root";
+    case VerifyFlag::Disallowed: return "disallowed";
   }
   return "unknown";
 }

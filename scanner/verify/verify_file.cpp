@@ -10,7 +10,8 @@ namespace trustscan::verify {
 namespace {
 
 void verify_embedded(const VerifyInput& in, const VerifyServices& s, FileSignatures& out) {
-  AuthenticodeResult r = verify_authenticode(in.bytes, in.model.pe->layout, {s.trust, s.now, s.strict_padding});
+  AuthenticodeResult r = verify_authenticode(in.bytes, in.model.pe->layout,
+                                             {s.trust, s.now, s.strict_padding, s.image});
   out.authentihash = std::move(r.hashes);
   if (auto page = first_page_hashes(in.bytes, in.model.pe->layout)) out.first_page = std::move(*page);
   out.warnings = std::move(r.warnings);
@@ -106,6 +107,7 @@ SignatureVerdict macho_verdict(const FileSignatures& own, std::size_t macho_slic
 
 FileSignatures verify_file(const VerifyInput& in, const VerifyServices& services) {
   FileSignatures out;
+  if (services.image != nullptr) out.image_stores = services.image->fingerprint();
   for (const Verifier& v : kVerifiers) {
     if (!v.applies(in, services)) continue;
     v.run(in, services, out);

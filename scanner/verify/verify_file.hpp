@@ -13,6 +13,7 @@
 
 #include "core/types.hpp"
 #include "parse/binary_model.hpp"
+#include "verify/image_trust.hpp"
 #include "verify/kernel_keys.hpp"
 #include "verify/macho_signature.hpp"
 #include "verify/module_signature.hpp"
@@ -30,6 +31,8 @@ struct VerifyServices {
   std::function<const KernelKeyring&()> module_keys;
   std::int64_t now = 0;  ///< Unix seconds signatures are checked at absent a verified timestamp
   bool strict_padding = false;  ///< VerifyContext::strict_padding (--strict-padding)
+  /// The stores of the Windows image the file is in (VerifyContext::image); nullptr outside images.
+  const ImageTrust* image = nullptr;
 };
 
 /// One file as the verifiers see it.

@@ -1,7 +1,5 @@
-// Offline registry reading with libhivex: the only file that includes <hivex.h>.
+// Offline registry reading with libhivex (through windows/hive.hpp): services and version.
 #include "windows/registry.hpp"
-
-#include <hivex.h>
 
 #include <algorithm>
 #include <array>
@@ -14,19 +12,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "windows/hive.hpp"
+
 namespace trustscan::windows {
 namespace {
 
-struct HiveCloser {
-  void operator()(hive_h* h) const noexcept { hivex_close(h); }
-};
-using HivePtr = std::unique_ptr<hive_h, HiveCloser>;
-
-struct FreeDeleter {
-  void operator()(void* p) const noexcept { std::free(p); }
-};
-template <class T>
-using Malloced = std::unique_ptr<T, FreeDeleter>;
+using namespace detail;  // NOLINT(google-build-using-namespace): the hive helpers of windows/
 
 // hivex types, spelled out so that registry.hpp stays hivex-free.
 constexpr std::uint32_t kRegSz = hive_t_REG_SZ;
@@ -39,52 +30,6 @@ std::uint32_t raw_type(const hive_type& t) noexcept {
   std::underlying_type_t<hive_type> raw{};
   std::memcpy(&raw, &t, sizeof raw);
   return static_cast<std::uint32_t>(raw);
-}
-
-std::string errno_text(int err) { return std::generic_category().message(err); }
-
-/// Opens read-only: flags 0 means no HIVEX_OPEN_WRITE, so hivex maps the file PROT_READ and
-/// never writes back (hivex_commit refuses a handle opened without write).
-Result<HivePtr> open_hive(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec) return fail(Errc::Io, "cannot stat hive " + path.string() + ": " + ec.message());
-  if (!std::filesystem::is_regular_file(status))
-    return fail(Errc::Malformed, "hive " + path.string() + " is not a regular file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return fail(Errc::Io, "cannot stat hive " + path.string() + ": " + ec.message());
-  if (size > kMaxHiveSize)
-    return fail(Errc::TooLarge, "hive " + path.string() + " is larger than the limit");
-  errno = 0;
-  HivePtr h{hivex_open(path.c_str(), 0)};
-  if (!h) {
-    const int err = errno;
-    if (err == ENOENT || err == EACCES || err == EPERM || err == EIO || err == EMFILE)
-      return fail(err == EACCES || err == EPERM ? Errc::PermissionDenied : Errc::Io,
-                  "cannot open hive " + path.string() + ": " + errno_text(err));
-    return fail(Errc::Malformed, "not a valid registry hive: " + path.string() +
-                                     (err ? " (" + errno_text(err) + ")" : std::string{}));
-  }
-  return h;
-}
-
-/// Child by name (hivex compares case-insensitively, like Windows). 0 when absent or unreadable.
-hive_node_h child(hive_h* h, hive_node_h node, const char* name) {
-  if (node == 0) return 0;
-  errno = 0;
-  return hivex_node_get_child(h, node, name);
-}
-
-hive_node_h path_node(hive_h* h, hive_node_h node, std::initializer_list<const char*> names) {
-  for (const char* name : names) node = child(h, node, name);
-  return node;
-}
-
-void cut(std::string& s) {
-  if (s.size() <= kMaxRegistryString) return;
-  std::size_t n = kMaxRegistryString;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // keep UTF-8 whole
-  s.resize(n);
 }
 
 /// A value of `node` with its registry type and size. Absent values give nullopt silently;
@@ -154,31 +99,6 @@ std::optional<std::uint32_t> dword_value(hive_h* h, hive_node_h node, const char
     return std::nullopt;
   }
   return static_cast<std::uint32_t>(value);
-}
-
-std::optional<std::string> node_name(hive_h* h, hive_node_h node) {
-  Malloced<char> name{hivex_node_name(h, node)};
-  if (!name) return std::nullopt;
-  std::string out{name.get(), ::strnlen(name.get(), kMaxRegistryString * 2)};
-  cut(out);
-  return out;
-}
-
-/// Children of a key, at most `limit` of them; nullopt when the key cannot be read.
-std::optional<std::vector<hive_node_h>> children(hive_h* h, hive_node_h node, std::size_t limit,
-                                                 bool& truncated) {
-  errno = 0;
-  Malloced<hive_node_h> list{hivex_node_children(h, node)};
-  if (!list) return std::nullopt;
-  std::vector<hive_node_h> out;
-  for (std::size_t i = 0; list.get()[i] != 0; ++i) {
-    if (out.size() == limit) {
-      truncated = true;
-      break;
-    }
-    out.push_back(list.get()[i]);
-  }
-  return out;
 }
 
 std::optional<std::string> altitude(hive_h* h, hive_node_h service, const std::string& where,

@@ -3,8 +3,8 @@
 /// Offline Windows registry: the services and drivers a Windows image registers (SYSTEM hive) and
 /// its version (SOFTWARE hive), read with libhivex (issue 6).
 ///
-/// Library quarantine: <hivex.h> is included only by windows/registry.cpp; this header is
-/// hivex-free. Hives are opened READ-ONLY (never HIVEX_OPEN_WRITE), so reading an image never
+/// Library quarantine: <hivex.h> is included only through windows/hive.hpp, by the .cpp files of
+/// windows/; this header is hivex-free. Hives are opened READ-ONLY (never HIVEX_OPEN_WRITE), so reading an image never
 /// modifies it and works on a read-only mount. Every failure on the hive's bytes is a Result
 /// error (Errc::Malformed for a corrupt hive), never a crash; every loop and copied string is
 /// bounded (see the k* constants).
@@ -33,7 +33,7 @@ inline constexpr std::size_t kMaxServices = 100'000;
 inline constexpr std::size_t kMaxRegistryString = 4096;
 /// Values whose stored data is larger than this are not read at all (a REG_SZ path is < 64 KiB:
 /// registry strings are UNICODE_STRING-bounded in practice).
-inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+inline constexpr std::size_t kMaxValueBytes = std::size_t{64} * 1024;
 /// At most this many minifilter instances are examined per service (real filters have 1-3).
 inline constexpr std::size_t kMaxInstances = 256;
 /// Hive files above this size are refused before libhivex maps them (real SYSTEM hives are
