@@ -13,6 +13,7 @@
 #include "parse/parser.hpp"
 #include "policy/evaluator.hpp"
 #include "verify/catalog.hpp"
+#include "verify/kernel_load.hpp"
 #include "verify/verify_file.hpp"
 
 namespace trustscan::pipeline {
@@ -265,6 +266,8 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   }
   rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
+  if (rec.format == Format::Pe && rec.privilege() == Privilege::Kernel)
+    rec.kernel_load = verify::decide_kernel_load(rec.signatures.signatures, rec.catalog_signatures);
   if (!ctx.known_bad.empty() && rec.format == Format::Pe) {
     rec.known_bad = ctx.known_bad.match(known_bad_facts(rec));
     rec.known_bad_severity = policy::known_bad_severity(rec.known_bad, rec.privilege());

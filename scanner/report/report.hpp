@@ -13,7 +13,7 @@
 namespace trustscan::report {
 
 /// Version of the JSON report layout; bump the minor for additions, the major for changes.
-inline constexpr std::string_view kSchemaVersion = "1.5.0";
+inline constexpr std::string_view kSchemaVersion = "1.6.0";
 /// Elastic Common Schema version the NDJSON events follow.
 inline constexpr std::string_view kEcsVersion = "8.11.0";
 

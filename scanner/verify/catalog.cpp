@@ -10,6 +10,7 @@
 #include <array>
 
 #include "verify/chain.hpp"
+#include "verify/kernel_path.hpp"
 #include "verify/der_reader.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/pkcs7_signer.hpp"
@@ -303,6 +304,7 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, detail
     info.chain = std::move(chain.chain);
     info.anchor_set = std::move(chain.anchor_set);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
+    if (usage == detail::LeafUsage::CodeSigning) detail::add_kernel_path(ctx.trust, cert, p7->d.sign->cert, at, info);
   }
   info.status = status_for(info.flags);
 }

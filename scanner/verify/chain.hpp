@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,8 +76,10 @@ void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_u
 /// keeps a store per purpose); an anchor reached whose program entry refuses the chain at
 /// `at_unix` (disabled, certificates issued after its not-before date) is set aside and the
 /// path built again without it, up to kMaxAnchorRetries times; each refusal is an error line.
-[[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf,
-                                       STACK_OF(X509) * untrusted, std::int64_t at_unix,
-                                       LeafUsage usage);
+/// The anchors whose SHA-256 thumbprints are in `excluded` are no candidates at all (a path to
+/// a chosen few anchors: kernel_path.hpp).
+[[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * untrusted,
+                                       std::int64_t at_unix, LeafUsage usage,
+                                       const std::set<std::string>& excluded = {});
 
 }  // namespace trustscan::verify::detail
