@@ -135,20 +135,29 @@ KernelLoadDecision by_kernel_root(KernelLoadDecision d, const KernelPath& path, 
 }
 
 /// An intact signature that no kernel root anchors: commercial (production anchors) or test.
+/// The note on a cross-certificate that no anchor verified (kernel_path.hpp): the kernel path was
+/// built but reached no kernel root anchor; what it would mean if Microsoft's root were given.
+std::string unverified_cross(const Signature& s) {
+  if (s.kernel_chain.empty() || !s.kernel_anchor_set.empty()) return {};
+  const std::string& issued = s.kernel_chain.front().not_before;
+  const bool legacy = !issued.empty() && issued < kCrossSigningCutoff;
+  return "; it carries a cross-certificate issued under Microsoft Code Verification Root's name that no anchor "
+         "verifies (that root is neither in Microsoft's root program nor among trustscan's anchors: give it with "
+         "--trust-store); if it is genuine, the end-entity certificate issued " +
+         (issued.empty() ? std::string("at an unknown date") : date_of(issued)) + " makes the driver " +
+         (legacy ? "legacy_cross_signed" : "loadable only on upgraded or Secure-Boot-off machines");
+}
+
+/// An intact signature that no kernel root anchors: commercial (production anchors) or test.
 KernelLoadDecision without_kernel_root(KernelLoadDecision d, const Signature& s, const std::string& who) {
   const std::string path = s.chain.empty() ? name_of(s.signer) : path_text(s.chain);
-  std::string cross;
-  if (!s.kernel_chain.empty() && s.kernel_anchor_set.empty())
-    cross =
-        "; it carries a cross-certificate issued under a Microsoft kernel root's name that no anchor verifies "
-        "(Microsoft Code Verification Root is no anchor here: give it with --trust-store)";
+  const std::string cross = unverified_cross(s);
   if (!s.anchor_set.empty() && among(kProductionSets, s.anchor_set))
-    return decided(
-        std::move(d), KernelLoad::NotAllowed, KernelLoadBasis::CommercialOnly,
-        who + ": " + path + " (anchor set " + s.anchor_set +
-            ") has no Microsoft driver signature — no Hardware Dev Center (WHCP) chain, no cross-certificate "
-            "to Microsoft Code Verification Root" +
-            cross + ": Windows 10 1607 and later load it only with test signing on");
+    return decided(std::move(d), KernelLoad::NotAllowed, KernelLoadBasis::CommercialOnly,
+                   who + ": " + path + " (anchor set " + s.anchor_set +
+                       ") has no Microsoft driver signature that verifies — no Hardware Dev Center (WHCP) chain, no "
+                       "verified path to Microsoft Code Verification Root" +
+                       cross + ": Windows 10 1607 and later load it only with test signing on");
   const CertInfo& top = s.chain.empty() ? s.signer : s.chain.back();
   std::string anchor;
   if (!s.anchor_set.empty())

@@ -128,6 +128,7 @@ TEST_CASE(
   s.kernel_chain = cross_chain("2014-06-01T00:00:00Z");
   CHECK(decide(s).basis == KernelLoadBasis::CommercialOnly);  // not verified: no kernel anchor set
   CHECK(decide(s).reason.find("no anchor verifies") != std::string::npos);
+  CHECK(decide(s).reason.find("issued 2014-06-01 makes the driver legacy_cross_signed") != std::string::npos);
   s.kernel_anchor_set = "trust/microsoft";
   CHECK(decide(s).value == KernelLoad::LegacyCrossSigned);
   CHECK(decide(s).reason.find("anchor set trust/microsoft") != std::string::npos);
