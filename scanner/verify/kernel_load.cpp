@@ -134,7 +134,6 @@ KernelLoadDecision by_kernel_root(KernelLoadDecision d, const KernelPath& path, 
                      "EKU (1.3.6.1.4.1.311.10.3.6) that the kernel-mode signing policy asks for");
 }
 
-/// An intact signature that no kernel root anchors: commercial (production anchors) or test.
 /// The note on a cross-certificate that no anchor verified (kernel_path.hpp): the kernel path was
 /// built but reached no kernel root anchor; what it would mean if Microsoft's root were given.
 std::string unverified_cross(const Signature& s) {
