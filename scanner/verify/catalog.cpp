@@ -10,8 +10,8 @@
 #include <array>
 
 #include "verify/chain.hpp"
-#include "verify/kernel_path.hpp"
 #include "verify/der_reader.hpp"
+#include "verify/kernel_path.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/pkcs7_signer.hpp"
 #include "verify/timestamp.hpp"
@@ -86,12 +86,10 @@ std::string tag_as_hex_text(Bytes tag) {
       if (i + 2 != tag.size()) return {};  // NUL only at the end
       break;
     }
-    if (c >= '0' && c <= '9')
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
       out.push_back(static_cast<char>(c));
     else if (c >= 'A' && c <= 'F')
       out.push_back(static_cast<char>(c - 'A' + 'a'));
-    else if (c >= 'a' && c <= 'f')
-      out.push_back(static_cast<char>(c));
     else
       return {};
   }
