@@ -266,8 +266,11 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   }
   rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
-  if (rec.format == Format::Pe && rec.privilege() == Privilege::Kernel)
-    rec.kernel_load = verify::decide_kernel_load(rec.signatures.signatures, rec.catalog_signatures);
+  if (rec.format == Format::Pe && rec.privilege() == Privilege::Kernel) {
+    const WindowsImage* image = win.image_of(rec.file.root_index, rec.file.relative);
+    rec.kernel_load = verify::decide_kernel_load(rec.signatures.signatures, rec.catalog_signatures,
+                                                 image ? image->code_integrity : verify::CodeIntegrityState{});
+  }
   if (!ctx.known_bad.empty() && rec.format == Format::Pe) {
     rec.known_bad = ctx.known_bad.match(known_bad_facts(rec));
     rec.known_bad_severity = policy::known_bad_severity(rec.known_bad, rec.privilege());

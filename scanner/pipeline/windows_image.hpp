@@ -35,6 +35,7 @@
 #include "io/file_source.hpp"
 #include "record/file_record.hpp"
 #include "verify/catalog.hpp"
+#include "verify/kernel_load.hpp"
 #include "windows/registry.hpp"
 
 namespace trustscan::pipeline {
@@ -79,6 +80,8 @@ struct WindowsImage {
   std::unordered_map<std::string, std::vector<std::size_t>> services_by_key;
   bool services_truncated = false;
   std::size_t catalog_files = 0;          ///< .cat files found in its CatRoot
+  /// What its SYSTEM hive says of Secure Boot (windows/code_integrity.hpp; the kernel_load reason).
+  verify::CodeIntegrityState code_integrity;
   std::vector<std::string> warnings;      ///< hive problems that did not stop the read
   std::vector<std::string> errors;        ///< a hive that could not be read at all
 

@@ -13,6 +13,7 @@ missing. Every kernel-mode PE of the scans carries kernel_load; the table and ND
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,41 @@ def other_formats(trustscan, out, row):
         check(p.returncode == 0, f"schema ({name})", (p.stdout + p.stderr)[-600:])
 
 
+SECURE_BOOT = """
+import struct, sys, hivex
+h = hivex.Hivex(sys.argv[1], write=True)
+node = h.node_get_child(h.root(), "ControlSet001")
+for name in ("Control", "SecureBoot", "State"):
+    node = h.node_get_child(node, name) or h.node_add_child(node, name)
+h.node_set_value(node, {"key": "UEFISecureBootEnabled", "t": 4, "value": struct.pack("<I", int(sys.argv[2]))})
+h.commit(None)
+"""
+
+
+def image_state(trustscan, out, row):
+    """The late cross-signed driver inside a Windows image whose SYSTEM hive says Secure Boot is off / on
+    (ControlSet001\\Control\\SecureBoot\\State\\UEFISecureBootEnabled, written with python3-hivex)."""
+    for state, text in ((None, None), (0, "Secure Boot is off: it loads here"), (1, "Secure Boot is on")):
+        with tempfile.TemporaryDirectory() as tmp:
+            img = os.path.join(tmp, "img")
+            shutil.copytree(os.path.join(out, "images", "m-store-none"), img)
+            driver = os.path.join(img, "Windows", "System32", "drivers", "fabk.sys")
+            shutil.copy(os.path.join(out, row["sample"]), driver)
+            if state is not None:
+                hive = os.path.join(img, "Windows", "System32", "config", "SYSTEM")
+                subprocess.run(["/usr/bin/python3", "-c", SECURE_BOOT, hive, str(state)], check=True)
+            p = subprocess.run([trustscan, "scan", "-q", "-f", "json", "--verify-time", VERIFY_TIME, "--trust-store",
+                                os.path.join(out, "trust", "microsoft"), img], capture_output=True, text=True)
+            label = f"image, UEFISecureBootEnabled {state}"
+            w = kernel_load_of(json.loads(p.stdout), driver) if p.stdout else None
+            if not w or "kernel_load" not in w:
+                FAILURES.append(f"{label}: no kernel_load ({p.stderr[-200:]})")
+                continue
+            reason = w["kernel_load_reason"]
+            check(w["kernel_load"] == "not_allowed" and w["image"], label, f"{w['kernel_load']}: {reason}")
+            check("this image's registry" not in reason if text is None else text in reason, label, reason)
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -134,6 +170,7 @@ def main(argv):
     if len(k_rows) == len(SHAPES):
         other_anchors(trustscan, out, k_rows)
         other_formats(trustscan, out, next(r for r in k_rows if r["check"] == "kernel_shape cross 2014"))
+        image_state(trustscan, out, next(r for r in k_rows if r["check"] == "kernel_shape cross 2016"))
     for failure in FAILURES:
         print("FAIL", failure)
     print(f"kernel_load: {len(k_rows)} samples, {len(FAILURES)} failures")
