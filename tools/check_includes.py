@@ -82,6 +82,7 @@ HEADER_LAYER: dict[str, str] = {
         "policy/severity.hpp",
         "verify/signature.hpp",
         "verify/cert_info.hpp",
+        "verify/kernel_load.hpp",
         "verify/signature_status.hpp",
         "windows/service.hpp",
     )

@@ -53,7 +53,7 @@ template <class V> void describe(V& v, Like<verify::ClockWindow> auto& x) { v(x.
 template <class V> void describe(V& v, Like<verify::CertInfo> auto& x) {
   v(x.subject, x.subject_cn, x.subject_o, x.subject_ou, x.subject_c, x.subject_st, x.subject_l, x.jurisdiction_c,
     x.jurisdiction_st, x.jurisdiction_l, x.registration_number, x.organization_identifier, x.business_category, x.ev,
-    x.issuer, x.serial_hex, x.not_before, x.not_after, x.thumbprint_sha1, x.thumbprint_sha256, x.tbs_hash);
+    x.issuer, x.serial_hex, x.not_before, x.not_after, x.thumbprint_sha1, x.thumbprint_sha256, x.tbs_hash, x.ekus);
 }
 template <class V> void describe(V&, Like<std::monostate> auto&) {}
 template <class V> void describe(V& v, Like<verify::CatalogDetails> auto& x) {
@@ -74,7 +74,7 @@ template <class V> void describe(V& v, Like<verify::MachODetails> auto& x) {
 }
 template <class V> void describe(V& v, Like<verify::Signature> auto& x) {
   v(x.source, x.index, x.nested, x.parent_index, x.status, x.flags, x.digest_algorithm, x.signer, x.chain,
-    x.anchor_set, x.trust_basis, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
+    x.anchor_set, x.trust_basis, x.kernel_chain, x.kernel_anchor_set, x.signing_time, x.timestamp, x.timestamp_authority, x.timestamp_kind, x.timestamp_anchor_set,
     x.verification_time_source,
     x.signed_digest_hex, x.computed_digest_hex, x.program_name, x.more_info_url, x.errors, x.clock_window, x.details);
 }

@@ -14,6 +14,7 @@
 #include "policy/evaluator.hpp"
 #include "policy/trust_finding.hpp"
 #include "verify/catalog.hpp"
+#include "verify/kernel_load.hpp"
 #include "verify/verify_file.hpp"
 
 namespace trustscan::pipeline {
@@ -270,6 +271,11 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   }
   rec.signature = verify::decide_signature(rec.signatures, rec.catalog_signatures,
                                            rec.binary ? rec.binary->macho_slices.size() : 0);
+  if (rec.format == Format::Pe && rec.privilege() == Privilege::Kernel) {
+    const WindowsImage* image = win.image_of(rec.file.root_index, rec.file.relative);
+    rec.kernel_load = verify::decide_kernel_load(rec.signatures.signatures, rec.catalog_signatures,
+                                                 image ? image->code_integrity : verify::CodeIntegrityState{});
+  }
   if (!ctx.known_bad.empty() && rec.format == Format::Pe) {
     rec.known_bad = ctx.known_bad.match(known_bad_facts(rec));
     const policy::KnownBadFile file{rec.privilege(), rec.windows && rec.windows->loads_at_boot, rec.sha256,

@@ -13,6 +13,7 @@
 #include "io/file_access.hpp"
 #include "pipeline/hive_file.hpp"
 #include "pipeline/image_stores.hpp"
+#include "windows/code_integrity.hpp"
 
 namespace trustscan::pipeline {
 namespace {
@@ -47,7 +48,13 @@ void read_system_hive(const io::FileSource& dir, WindowsImage& image) {
     image.errors.push_back("SYSTEM hive: " + system_rel.error().message);
     return;
   }
-  auto hive = read_hive(dir, *system_rel, [](const std::filesystem::path& p) { return windows::read_system_hive(p); });
+  // The Secure Boot state is read from the same copy of the hive (windows/code_integrity.hpp).
+  Result<std::optional<bool>> secure_boot = std::nullopt;
+  auto hive = read_hive(dir, *system_rel, [&](const std::filesystem::path& p) {
+    auto system = windows::read_system_hive(p);
+    if (system) secure_boot = windows::read_secure_boot_state(p, system->control_set);
+    return system;
+  });
   if (!hive) {
     image.errors.push_back("SYSTEM hive " + *system_rel + ": " + hive.error().message);
   } else {
@@ -55,6 +62,10 @@ void read_system_hive(const io::FileSource& dir, WindowsImage& image) {
     image.computer_name = hive->computer_name;
     image.services_truncated = hive->services_truncated;
     image.warnings = std::move(hive->warnings);
+    if (secure_boot)
+      image.code_integrity.secure_boot = *secure_boot;
+    else
+      image.warnings.push_back("SYSTEM hive " + *system_rel + ": " + secure_boot.error().message);
     for (windows::Service& s : hive->services) {
       RegisteredService reg;
       auto resolved = windows::resolve_image_path(s.image_path.value_or(""), s.name, s.type);

@@ -38,6 +38,7 @@
 #include "record/file_record.hpp"
 #include "verify/catalog.hpp"
 #include "verify/image_trust.hpp"
+#include "verify/kernel_load.hpp"
 #include "windows/registry.hpp"
 
 namespace trustscan::pipeline {
@@ -87,6 +88,8 @@ struct WindowsImage {
   /// Its own certificate stores (SOFTWARE hive, users' NTUSER.DAT: pipeline/image_stores.hpp), as
   /// the files inside it are verified with them; trust.counts() names the stores in use.
   verify::ImageTrust trust;
+  /// What its SYSTEM hive says of Secure Boot (windows/code_integrity.hpp; the kernel_load reason).
+  verify::CodeIntegrityState code_integrity;
   std::vector<std::string> warnings;      ///< hive problems that did not stop the read
   std::vector<std::string> errors;        ///< a hive that could not be read at all
 

@@ -28,6 +28,7 @@
 #include "parse/privilege.hpp"
 #include "policy/severity.hpp"
 #include "policy/verdict.hpp"
+#include "verify/kernel_load.hpp"
 #include "verify/signature.hpp"
 #include "windows/service.hpp"
 
@@ -81,6 +82,9 @@ struct FileRecord : FileFacts {
   std::vector<verify::Signature> catalog_signatures;
   /// verify: the file's signature as a whole (decide_signature): which signature stands for it.
   verify::SignatureVerdict signature;
+  /// verify: whether Windows' kernel would load it (verify/kernel_load.hpp, decided with the
+  /// catalogs); only for PE files that run in the kernel (privilege()).
+  std::optional<verify::KernelLoadDecision> kernel_load;
   std::optional<attribute::Attribution> attribution;  ///< attribute: absent = no evidence
   std::optional<policy::Verdict> verdict;              ///< policy: absent = unattributed
   /// match (made after the cache, from the facts: the matches depend on the feeds): the listed

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "report/json_model.hpp"
+#include "report/kernel_load_json.hpp"
 #include "report/known_bad_json.hpp"
 #include "report/report.hpp"
 #include "report/signature_json.hpp"
@@ -474,6 +475,7 @@ ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
   if (r.verdict) t["finding"] = verdict_json(*r.verdict);
   add_known_bad_details(r, t);
   if (r.windows) t["windows"] = windows_facts_json(*r.windows);
+  add_kernel_load(r, t);
   if (r.image) t["image"] = image_location_json(*r.image, r.file.deleted);
   ordered_json errs = ordered_json::array();
   for (const Error& e : r.errors) errs.push_back(error_json(e));
@@ -584,7 +586,8 @@ void read_trustscan_fields(ViewReader& rd, const ViewReader::Node& t, RecordView
                           rd.text(rd.at(vendor, "category")), rd.text(rd.at(vendor, "confidence"))};
   v.country = rd.optional_text(rd.at(t, "country", false));
   if (auto f = rd.object(rd.at(t, "finding", false))) v.finding = read_finding(rd, f);
-  if (auto w = rd.object(rd.at(t, "windows", false))) {
+  // `windows` holds only kernel_load (kernel_load_json.hpp) for a driver outside a Windows image.
+  if (auto w = rd.object(rd.at(t, "windows", false)); w && rd.at(w, "image", false)) {
     v.windows_services.emplace();
     for (const auto& service : rd.elements(rd.at(w, "services")))
       if (auto s = rd.object(service)) v.windows_services->push_back({rd.text(rd.at(s, "name")), rd.text(rd.at(s, "start"))});

@@ -184,6 +184,13 @@ void write_known_bad(const pipeline::ScanResult& result, std::ostream& out) {
   }
 }
 
+/// The line under a kernel-mode PE's row: would Windows load it, and on what ground (the reason
+/// does not fit the table's 100 columns: the JSON report has it).
+std::string kernel_load_line(const verify::KernelLoadDecision& k) {
+  return "       windows kernel load: " + std::string(to_string(k.value)) + " (" + std::string(to_string(k.basis)) +
+         ")\n";
+}
+
 /// One paragraph per disk image file: format, volumes, what was scanned (issue 10).
 void write_images(const pipeline::ScanResult& result, std::ostream& out) {
   for (const image::ImageInfo& info : result.images) {
@@ -331,6 +338,7 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
           << pad(std::string(to_string(r.classification.type)), 16) << pad(signature(r), 12)
           << pad(vendor_column(r, 21), 22) << elide_middle(terminal_safe(r.file.path), kPathWidth)
           << '\n';
+      if (r.kernel_load) out << kernel_load_line(*r.kernel_load);
     }
     if (privileged.size() > kMaxRows)
       out << "... and " << privileged.size() - kMaxRows << " more (see --format json)\n";

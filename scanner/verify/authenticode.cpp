@@ -14,6 +14,7 @@
 #include "verify/authentihash_impl.hpp"
 #include "verify/chain.hpp"
 #include "verify/der_reader.hpp"
+#include "verify/kernel_path.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/pkcs7_signer.hpp"
 #include "verify/timestamp.hpp"
@@ -363,6 +364,7 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
     info.anchor_set = std::move(chain.anchor_set);
     info.trust_basis = std::move(chain.trust_basis);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
+    detail::add_kernel_path(ctx.trust, cert, p7->d.sign->cert, at, info);
   } else if (ctx.trust == nullptr || !ctx.trust->checks_revocation()) {
     add_flag(info.flags, VerifyFlag::RevocationNotChecked);
   }

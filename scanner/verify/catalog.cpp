@@ -11,6 +11,7 @@
 
 #include "verify/chain.hpp"
 #include "verify/der_reader.hpp"
+#include "verify/kernel_path.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/pkcs7_signer.hpp"
 #include "verify/timestamp.hpp"
@@ -302,6 +303,7 @@ void verify_signature(PKCS7* p7, Bytes content, const VerifyContext& ctx, detail
     info.anchor_set = std::move(chain.anchor_set);
     info.trust_basis = std::move(chain.trust_basis);
     if (info.verification_time_source != "timestamp") info.clock_window.narrow(chain.window);
+    if (usage == detail::LeafUsage::CodeSigning) detail::add_kernel_path(ctx.trust, cert, p7->d.sign->cert, at, info);
   }
   info.status = status_for(info.flags);
 }

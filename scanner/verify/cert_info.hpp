@@ -2,7 +2,9 @@
 /// \file
 /// A plain, OpenSSL-free description of one X.509 certificate, as reports show it.
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace trustscan::verify {
 
@@ -45,6 +47,12 @@ struct CertInfo {
   /// name a certificate (`<CertRoot Type="TBS" Value=...>`). Empty when the signature algorithm
   /// names no such hash (Ed25519) or the certificate cannot be encoded.
   std::string tbs_hash;
+  /// The extended key usages of the certificate's EKU extension, dotted OIDs in their order
+  /// ("1.3.6.1.5.5.7.3.3", "1.3.6.1.4.1.311.10.3.5"); empty without the extension (at most
+  /// kMaxEkus are kept). What Windows' kernel-mode signing policy asks of a driver's signer
+  /// (verify/kernel_load.hpp).
+  std::vector<std::string> ekus;
+  static constexpr std::size_t kMaxEkus = 32;
   friend bool operator==(const CertInfo&, const CertInfo&) = default;
 };
 

@@ -293,7 +293,7 @@ void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_u
 }
 
 ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * own_certificates, std::int64_t at_unix,
-                         LeafUsage usage, const ImageTrust* image) {
+                         LeafUsage usage, const ImageTrust* image, const std::set<std::string>& excluded_anchors) {
   ChainResult result;
   if (leaf == nullptr) {
     add_flag(result.flags, VerifyFlag::ChainError);
@@ -307,16 +307,22 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * o
   const std::optional<std::int64_t> leaf_not_before = to_unix(X509_get0_notBefore(leaf));
 
   // Without a trust store, still build what can be built (for the report) against an empty store.
-  X509StorePtr store_owner(trust == nullptr ? X509_STORE_new() : nullptr);
-  X509_STORE* store = trust != nullptr ? trust->impl().store_for(purpose) : store_owner.get();
-  std::set<std::string> excluded;
+  std::set<std::string> excluded = trust != nullptr ? excluded_anchors : std::set<std::string>{};
+  X509StorePtr store_owner;
+  if (trust == nullptr)
+    store_owner.reset(X509_STORE_new());
+  else if (!excluded.empty())
+    store_owner = trust->impl().store_without(purpose, excluded);
+  // A failed store stays null: build_path then reports that verification could not start.
+  X509_STORE* store = trust != nullptr && excluded.empty() ? trust->impl().store_for(purpose) : store_owner.get();
+  int retries = 0;
   std::vector<std::string> refusals;
   Attempt attempt = build_path(store, leaf, untrusted, at_unix, revocation, usage);
   while (trust != nullptr && attempt.initialised && !attempt.chain.empty() && !reaches_untrusted_root(attempt.problems)) {
     const std::string& top = attempt.chain.back().thumbprint_sha256;
     if (!trust->impl().by_thumbprint.contains(top)) break;
     result.anchor_set = allowing_set(trust->impl(), top, purpose, at_unix, leaf_not_before, refusals);
-    if (!result.anchor_set.empty() || static_cast<int>(excluded.size()) >= kMaxAnchorRetries) break;
+    if (!result.anchor_set.empty() || retries++ >= kMaxAnchorRetries) break;
     // Refused at this time: look for a path to another anchor; without one, report this path.
     excluded.insert(top);
     store_owner = trust->impl().store_without(purpose, excluded);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,7 +85,10 @@ void narrow_by_validity(ClockWindow& window, const X509* cert, std::int64_t at_u
 /// its CA certificates are further intermediates; a chain the anchor set does not anchor may end
 /// at one of its roots (trust_basis "machine_only", flag ImageOnlyRoot); a certificate of the
 /// path in its Disallowed store sets Disallowed.
+/// The anchors whose SHA-256 thumbprints are in `excluded` are no candidates at all (a path to
+/// a chosen few anchors: kernel_path.hpp).
 [[nodiscard]] ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * untrusted,
-                                       std::int64_t at_unix, LeafUsage usage, const ImageTrust* image = nullptr);
+                                       std::int64_t at_unix, LeafUsage usage, const ImageTrust* image = nullptr,
+                                       const std::set<std::string>& excluded = {});
 
 }  // namespace trustscan::verify::detail

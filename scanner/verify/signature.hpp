@@ -165,6 +165,15 @@ struct Signature {
   /// the root too), "machine_only" (only the image's store: flag ImageOnlyRoot); "" when the
   /// chain is not anchored, and for module and Mach-O signatures.
   std::string trust_basis;
+  /// Authenticode and catalogs: the path Windows' kernel takes to one of its own roots when
+  /// `chain` does not end at one — through a cross-certificate the signature carries, issued by
+  /// "Microsoft Code Verification Root" (verify/kernel_path.hpp, verify/kernel_load.hpp) — built
+  /// like `chain` but against the anchors that are kernel roots only. Empty when `chain` ends at
+  /// such a root or no certificate of the signature is issued under a kernel root's name.
+  std::vector<CertInfo> kernel_chain;
+  /// The anchor set of the anchor ending `kernel_chain` when that path verifies without a chain
+  /// problem; "" otherwise.
+  std::string kernel_anchor_set;
   std::optional<std::string> signing_time;         ///< claimed signingTime attribute, ISO-8601 UTC
   std::optional<std::string> timestamp;            ///< verified counter-signed time, ISO-8601 UTC
   std::optional<std::string> timestamp_authority;  ///< subject DN of the TSA certificate

@@ -162,6 +162,17 @@ bool has_ev_policy(const X509* cert) {
   return ev;
 }
 
+/// The dotted OIDs of the EKU extension, at most CertInfo::kMaxEkus.
+std::vector<std::string> ekus_of(const X509* cert) {
+  std::vector<std::string> out;
+  auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
+  ERR_clear_error();
+  for (int i = 0; ekus != nullptr && i < sk_ASN1_OBJECT_num(ekus) && out.size() < CertInfo::kMaxEkus; ++i)
+    out.push_back(oid_text(sk_ASN1_OBJECT_value(ekus, i)));
+  EXTENDED_KEY_USAGE_free(ekus);
+  return out;
+}
+
 /// The EV and address attributes of a subject (CertInfo's comments).
 void subject_details(const X509_NAME* subject, CertInfo& info) {
   info.subject_st = name_entry(subject, NID_stateOrProvinceName);
@@ -194,6 +205,7 @@ CertInfo cert_info(const X509* cert) {
   info.thumbprint_sha1 = thumbprint(cert, EVP_sha1());
   info.thumbprint_sha256 = thumbprint(cert, EVP_sha256());
   info.tbs_hash = tbs_hash(cert);
+  info.ekus = ekus_of(cert);
   return info;
 }
 

@@ -120,7 +120,10 @@ TEST_CASE("\"not a binary\" and a record with every optional field set round-tri
                                          .jurisdiction_st = "GD", .jurisdiction_l = "SZ", .registration_number = "91",
                                          .organization_identifier = "VATDE-1", .business_category = "Private Organization",
                                          .ev = true, .issuer = "CN=root", .serial_hex = "01", .not_before = "a",
-                                         .not_after = "b", .thumbprint_sha1 = "c", .thumbprint_sha256 = "d", .tbs_hash = "e"}};
+                                         .not_after = "b", .thumbprint_sha1 = "c", .thumbprint_sha256 = "d", .tbs_hash = "e",
+                                         .ekus = {"1.3.6.1.5.5.7.3.3", "1.3.6.1.4.1.311.10.3.5"}}};
+  s.kernel_chain = {s.chain.back(), s.signer};
+  s.kernel_anchor_set = "trust/microsoft";
   s.signing_time = "2020-01-01T00:00:00Z";
   s.timestamp = "2021-01-01T00:00:00Z";
   s.timestamp_authority = "CN=tsa";
