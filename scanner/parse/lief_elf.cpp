@@ -117,7 +117,10 @@ BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte
   // Relocatable objects: prepare.cpp counted the symbol table (and hid it from LIEF) when it could.
   model.exports_count = prepared.elf_exports && hdr.file_type() == elf::E_TYPE::ET_REL ? *prepared.elf_exports
                                                                                      : count_exports(*bin, hdr.file_type());
-  if (bin->has_section(".modinfo")) parse_modinfo(std::span(bin->get_section(".modinfo").content()), info, limits);
+  if (bin->has_section(".modinfo")) {
+    const std::vector<std::uint8_t> modinfo = bin->get_section(".modinfo").content();
+    parse_modinfo(modinfo, info, limits);
+  }
   info.has_this_module = bin->has_section(".gnu.linkonce.this_module");
   info.grub_module_name = section_string(*bin, ".modname", limits);
   info.looks_like_kernel_image = hdr.file_type() == elf::E_TYPE::ET_EXEC && bin->has_section("__ksymtab") &&

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <memory>
+#include <optional>
 #include <cstring>
 #include <string_view>
 
@@ -52,6 +54,7 @@ namespace {
 
 /// The state of a source BIO: the next byte to hand out and where the content ends.
 struct SourceReader {
+  std::optional<SpanSource> owned;  ///< bytes in memory given as a span: the source below
   const ByteSource* source;
   std::uint64_t pos = 0;
   std::uint64_t end = 0;
@@ -100,21 +103,33 @@ const BIO_METHOD* source_method() {
   return method;
 }
 
-}  // namespace
 
-BioChainPtr cms_detached_content(const ByteSource& source, std::uint64_t size) {
+/// The BIO chain over `state` (taken over by the chain).
+BioChainPtr source_chain(std::unique_ptr<SourceReader> state) {
   const BIO_METHOD* method = source_method();
-  if (method == nullptr || size > source.size()) return nullptr;
+  if (method == nullptr || state->end > state->source->size()) return nullptr;
   BioChainPtr filter(BIO_new(BIO_f_null()));
   BIO* reader = BIO_new(method);
   if (!filter || reader == nullptr) {
     BIO_free(reader);
     return nullptr;
   }
-  BIO_set_data(reader, new SourceReader{&source, 0, size, {}});
+  BIO_set_data(reader, state.release());
   BIO_set_init(reader, 1);
   BIO_push(filter.get(), reader);  // the chain owns `reader` from here on
   return filter;
+}
+
+}  // namespace
+
+BioChainPtr cms_detached_content(const ByteSource& source, std::uint64_t size) {
+  return source_chain(std::make_unique<SourceReader>(SourceReader{std::nullopt, &source, 0, size, {}}));
+}
+
+BioChainPtr cms_detached_content(std::span<const std::byte> bytes) {
+  auto state = std::make_unique<SourceReader>(SourceReader{SpanSource(bytes), nullptr, 0, bytes.size(), {}});
+  state->source = &*state->owned;
+  return source_chain(std::move(state));
 }
 
 }  // namespace trustscan::verify::modsig

@@ -43,5 +43,7 @@ using BioChainPtr = std::unique_ptr<BIO, OpensslDeleter<BIO_free_all>>;
 /// fuzz_module_signature (LeakSanitizer); input in tests/data/regress/module_signature/.
 /// nullptr when out of memory.
 [[nodiscard]] BioChainPtr cms_detached_content(const ByteSource& source, std::uint64_t size);
+/// The same over bytes in memory (the chain keeps no reference to the span object itself).
+[[nodiscard]] BioChainPtr cms_detached_content(std::span<const std::byte> bytes);
 
 }  // namespace trustscan::verify::modsig
