@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # tools/bench_bigfiles.sh — peak memory of a scan of 100+ MiB signed binaries (issues 16 and 21).
 #
-# usage: tools/bench_bigfiles.sh [--trustscan PATH] [--threads N] [--fetch] [TREE]
+# usage: tools/bench_bigfiles.sh [--trustscan PATH] [--threads N] [--data-dir DIR] [--fetch] [TREE]
 #
 # TREE (default /tmp/trustscan-large) holds `tools/fetch_real_tree.sh --set large` (copilot.exe
 # 163 MiB PE, copilot 172 MiB Mach-O, bun.exe 110 MiB PE); --fetch fetches it there first (the
 # machine's npm sources). Runs, with the default limits (so every file is above the streaming
 # threshold and --max-parse-size):
 #   /usr/bin/time -v trustscan scan --threads N --format json -o REPORT TREE
+# (--data-dir: a data directory made by `trustscan data import ../shared/data`, so that the
+# Microsoft root program anchors the PE chains; default: none, the project's own anchors)
 # and prints the exit code, wall time and peak RSS, then checks every PE's two Authenticode
 # hashes against tools/authentihash.py and every Mach-O slice's cdhash and page hashes against
 # tools/macho_cdhash.py (both independent of trustscan), and prints status and signer per file.
@@ -21,13 +23,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 TRUSTSCAN=$ROOT/build/trustscan
 THREADS=2
 FETCH=0
+DATA=
 TREE=/tmp/trustscan-large
 while [[ $# -gt 0 ]]; do
   case $1 in
     --trustscan) TRUSTSCAN=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --fetch) FETCH=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --data-dir) DATA=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) TREE=$1; shift ;;
   esac
 done
@@ -39,12 +43,12 @@ trap 'rm -rf "$WORK"' EXIT
 find "$TREE" -type f -size +100M -exec cat {} + >/dev/null  # warm the page cache once
 set +e
 /usr/bin/time -v -o "$WORK/time.txt" "$TRUSTSCAN" scan -q --threads "$THREADS" --format json -o "$WORK/report.json" \
-  --fail-on none --data-dir "$WORK/no-data" "$TREE"
+  --fail-on none --data-dir "${DATA:-$WORK/no-data}" "$TREE"
 rc=$?
 set -e
 rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time.txt")
-echo "command: /usr/bin/time -v $TRUSTSCAN scan -q --threads $THREADS --format json -o REPORT --fail-on none $TREE"
+echo "command: /usr/bin/time -v $TRUSTSCAN scan -q --threads $THREADS --format json -o REPORT --fail-on none --data-dir ${DATA:-(none)} $TREE"
 echo "exit $rc, wall $wall, peak RSS ${rss} kB"
 
 python3 - "$WORK/report.json" "$ROOT/tools" <<'PY'
