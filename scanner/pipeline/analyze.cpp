@@ -67,18 +67,40 @@ bool decompress(FileRecord& rec, Bytes& bytes, const Limits& limits) {
   return false;
 }
 
-/// parse/: the model and its classification; an error on the record when the file is above the
-/// parse limit or cannot be parsed (it is still matched and attributed: a broken or oversized
-/// file from a flagged vendor must not disappear from the findings).
-bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
-  const std::span<const std::byte> view = bytes.view();
-  if (view.size() > limits.max_parse_size) {
-    rec.errors.push_back(Error{Errc::TooLarge,
-                               std::to_string(view.size() >> 20) + " MiB is above the parse limit of " +
-                                   std::to_string(limits.max_parse_size >> 20) + " MiB (--max-parse-size); not parsed",
-                               "parse"});
+/// parse/ for a file above the streaming threshold or the parse limit: its model from the headers
+/// alone (parse/headers.hpp), with notes saying why LIEF did not parse it and, for a file read on
+/// demand, how its rules ran; an error on the record when the headers are unusable.
+bool parse_headers_stage(FileRecord& rec, const ByteSource& bytes, const Limits& limits) {
+  auto model = parse::parse_headers(rec.format, bytes, limits);
+  if (!model) {
+    rec.errors.push_back(at_stage(model.error(), "parse"));
     return false;
   }
+  const bool above_parse_limit = bytes.size() > limits.max_parse_size;
+  model->warnings.insert(model->warnings.begin(),
+                         "not parsed by LIEF: " + std::to_string(bytes.size() >> 20) + " MiB is above the " +
+                             (above_parse_limit ? "parse limit (--max-parse-size) of " + std::to_string(limits.max_parse_size >> 20)
+                                                : "streaming threshold (--stream-threshold) of " +
+                                                      std::to_string(limits.stream_threshold >> 20)) +
+                             " MiB; its signatures are verified all the same");
+  if (!bytes.in_memory())
+    model->warnings.push_back("never held in memory whole: hashed and verified by ranges read on demand; rules ran "
+                              "over the whole file in " + std::to_string(match::kBlock >> 20) +
+                              " MiB blocks overlapping by " + std::to_string(match::kBlockOverlap >> 10) +
+                              " KiB (a longer string across a block boundary is not seen)");
+  rec.classification = parse::classify(*model, rec.file.path);
+  model->type = rec.classification.type;
+  rec.binary = std::move(*model);
+  return true;
+}
+
+/// parse/: the model and its classification; an error on the record when the file cannot be
+/// parsed (it is still matched and attributed: a broken file from a flagged vendor must not
+/// disappear from the findings). Above the parse limit (a decompressed module, or a file that
+/// grew past the streaming threshold since the walk), from its headers.
+bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
+  const std::span<const std::byte> view = bytes.view();
+  if (view.size() > limits.max_parse_size) return parse_headers_stage(rec, SpanSource(view), limits);
   auto model = bytes.inflated.empty() ? parse::parse_binary(rec.format, bytes.read.buffer(), limits)
                                       : parse::parse_binary(rec.format, view, limits);
   if (!model) {
@@ -210,30 +232,6 @@ void match_stage(FileRecord& rec, const ByteSource& bytes, const AnalysisTools& 
   if (!t.matcher) return;
   if (!t.ctx.match_all) rec.rules_skipped = match::rules_not_needed(rec);
   if (!rec.rules_skipped) store_matches(rec, t.matcher->scan_file(bytes, rec.file.path, rec.format, rec.rule_privilege));
-}
-
-/// parse/ for a file read on demand: its model from the headers alone (parse/headers.hpp), with
-/// a note saying why LIEF did not parse it; an error on the record when the headers are unusable.
-bool parse_headers_stage(FileRecord& rec, const ByteSource& bytes, const Limits& limits) {
-  auto model = parse::parse_headers(rec.format, bytes, limits);
-  if (!model) {
-    rec.errors.push_back(at_stage(model.error(), "parse"));
-    return false;
-  }
-  const bool above_parse_limit = bytes.size() > limits.max_parse_size;
-  model->warnings.insert(model->warnings.begin(),
-                         "not parsed by LIEF: " + std::to_string(bytes.size() >> 20) + " MiB is above the " +
-                             (above_parse_limit ? "parse limit (--max-parse-size) of " + std::to_string(limits.max_parse_size >> 20)
-                                                : "streaming threshold (--stream-threshold) of " +
-                                                      std::to_string(limits.stream_threshold >> 20)) +
-                             " MiB; hashed, verified and matched without being held in memory");
-  model->warnings.push_back("rules ran over the whole file in " + std::to_string(match::kBlock >> 20) +
-                            " MiB blocks overlapping by " + std::to_string(match::kBlockOverlap >> 10) +
-                            " KiB (a longer string across a block boundary is not seen)");
-  rec.classification = parse::classify(*model, rec.file.path);
-  model->type = rec.classification.type;
-  rec.binary = std::move(*model);
-  return true;
 }
 
 /// The stages of a file above the streaming threshold (Limits::streamed_above): never held
