@@ -45,8 +45,8 @@ class SpanSource final : public ByteSource {
   [[nodiscard]] Result<std::span<const std::byte>> read(std::uint64_t offset, std::size_t length,
                                                         std::vector<std::byte>& /*scratch*/) const override {
     if (offset > bytes_.size() || length > bytes_.size() - offset)
-      return fail(Errc::Malformed, "range [" + std::to_string(offset) + ", +" + std::to_string(length) +
-                                       ") lies outside the file");
+      return fail(Errc::Malformed,
+                  "range [" + std::to_string(offset) + ", +" + std::to_string(length) + ") lies outside the file");
     return bytes_.subspan(static_cast<std::size_t>(offset), length);
   }
   [[nodiscard]] std::optional<std::span<const std::byte>> in_memory() const noexcept override { return bytes_; }

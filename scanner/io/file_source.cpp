@@ -59,8 +59,8 @@ Result<StreamedFile> StreamedFile::open(SourceFile& file, std::uint64_t max_size
 Result<std::span<const std::byte>> StreamedFile::read(std::uint64_t offset, std::size_t length,
                                                       std::vector<std::byte>& scratch) const {
   if (offset > size_ || length > size_ - offset)
-    return fail(Errc::Malformed, "range [" + std::to_string(offset) + ", +" + std::to_string(length) +
-                                     ") lies outside the file");
+    return fail(Errc::Malformed,
+                "range [" + std::to_string(offset) + ", +" + std::to_string(length) + ") lies outside the file");
   if (scratch.size() < length) scratch.resize(length);
   for (std::size_t got = 0; got < length;) {
     auto n = file_->read_at(offset + got, std::span(scratch).subspan(got, length - got));

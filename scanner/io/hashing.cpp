@@ -44,7 +44,9 @@ Result<Sha256WithPrefix> sha256_with_prefix(const ByteSource& src, std::uint64_t
   if (!whole || !prefix || EVP_DigestInit_ex(whole.get(), EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");  // only on OpenSSL misconfiguration
   bool ok = true;
-  auto feed = [&](std::span<const std::byte> piece) { ok = ok && EVP_DigestUpdate(whole.get(), piece.data(), piece.size()) == 1; };
+  auto feed = [&](std::span<const std::byte> piece) {
+    ok = ok && EVP_DigestUpdate(whole.get(), piece.data(), piece.size()) == 1;
+  };
   Sha256WithPrefix out;
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;

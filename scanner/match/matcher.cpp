@@ -167,7 +167,8 @@ Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const Matc
   BlockReader blocks(bytes);
   const int rc = yr_scanner_scan_mem_blocks(scanner, blocks.iterator());
   yr_scanner_set_callback(scanner, nullptr, nullptr);
-  if (!blocks.read_error().empty()) return fail(Errc::Io, "yara: part of the file could not be read: " + blocks.read_error());
+  if (!blocks.read_error().empty())
+    return fail(Errc::Io, "yara: part of the file could not be read: " + blocks.read_error());
   switch (rc) {
     case ERROR_SUCCESS: return out;
     case ERROR_SCAN_TIMEOUT:
@@ -184,13 +185,13 @@ Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, c
   return scan(SpanSource(bytes), externals);
 }
 
-Result<std::vector<RuleMatch>> Matcher::scan_file(std::span<const std::byte> bytes, std::string_view path, Format format,
-                                                  std::optional<Privilege> privilege) {
+Result<std::vector<RuleMatch>> Matcher::scan_file(std::span<const std::byte> bytes, std::string_view path,
+                                                  Format format, std::optional<Privilege> privilege) {
   return scan_file(SpanSource(bytes), path, format, privilege);
 }
 
-Result<std::vector<RuleMatch>> Matcher::scan_file(const ByteSource& bytes, std::string_view path,
-                                                  Format format, std::optional<Privilege> privilege) {
+Result<std::vector<RuleMatch>> Matcher::scan_file(const ByteSource& bytes, std::string_view path, Format format,
+                                                  std::optional<Privilege> privilege) {
   auto slash = path.find_last_of('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   auto dot = name.find_last_of('.');

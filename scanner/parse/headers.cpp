@@ -99,9 +99,9 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_version(const ByteSo
                                                                     std::uint32_t dir, unsigned depth) {
   auto header = read_range(file, base + dir, 16);
   if (!header) return std::nullopt;
-  const std::size_t count = std::min<std::size_t>(
-      std::size_t{read_le<std::uint16_t>(View(*header), 12).value_or(0)} + read_le<std::uint16_t>(View(*header), 14).value_or(0),
-      kMaxResourceEntries);
+  const std::size_t count = std::min<std::size_t>(std::size_t{read_le<std::uint16_t>(View(*header), 12).value_or(0)} +
+                                                      read_le<std::uint16_t>(View(*header), 14).value_or(0),
+                                                  kMaxResourceEntries);
   auto entries = read_upto(file, base + dir + 16, count * 8);
   if (!entries) return std::nullopt;
   const View e(*entries);
@@ -113,7 +113,8 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_version(const ByteSo
       if (depth == 0) return std::nullopt;
       auto data = read_range(file, base + target, 8);
       if (!data) return std::nullopt;
-      return std::pair{read_le<std::uint32_t>(View(*data), 0).value_or(0), read_le<std::uint32_t>(View(*data), 4).value_or(0)};
+      return std::pair{read_le<std::uint32_t>(View(*data), 0).value_or(0),
+                       read_le<std::uint32_t>(View(*data), 4).value_or(0)};
     }
     if (depth < 3)
       if (auto found = find_version(file, base, target & 0x7fffffffu, depth + 1)) return found;
@@ -148,7 +149,8 @@ Result<BinaryModel> pe_model(View h, std::uint64_t pe, std::uint64_t file_size, 
   const auto sections = read_le<std::uint16_t>(h, pe + 6).value_or(0);
   const auto opt_size = read_le<std::uint16_t>(h, pe + 20).value_or(0);
   const auto magic = read_le<std::uint16_t>(h, opt);
-  if (!magic || (*magic != 0x10b && *magic != 0x20b)) return fail(Errc::Malformed, "PE optional header magic is not PE32/PE32+");
+  if (!magic || (*magic != 0x10b && *magic != 0x20b))
+    return fail(Errc::Malformed, "PE optional header magic is not PE32/PE32+");
   if (sections > limits.max_pe_sections)
     return fail(Errc::Malformed, "PE NumberOfSections " + std::to_string(sections) + " is above " +
                                      std::to_string(limits.max_pe_sections));
@@ -164,7 +166,8 @@ Result<BinaryModel> pe_model(View h, std::uint64_t pe, std::uint64_t file_size, 
   info.timestamp = read_le<std::uint32_t>(h, pe + 8).value_or(0);
   info.is_dll = (read_le<std::uint16_t>(h, pe + 22).value_or(0) & 0x2000) != 0;  // IMAGE_FILE_DLL
   const auto entry = read_le<std::uint32_t>(h, opt + 16).value_or(0);
-  const std::uint64_t image_base = plus ? read_le<std::uint64_t>(h, opt + 24).value_or(0) : read_le<std::uint32_t>(h, opt + 28).value_or(0);
+  const std::uint64_t image_base = plus ? read_le<std::uint64_t>(h, opt + 24).value_or(0)
+                                        : read_le<std::uint32_t>(h, opt + 28).value_or(0);
   if (entry != 0) model.entry_point = image_base + entry;
   map.size_of_headers = read_le<std::uint32_t>(h, opt + 60).value_or(0);
   info.checksum = read_le<std::uint32_t>(h, opt + 64).value_or(0);
@@ -179,7 +182,8 @@ Result<BinaryModel> pe_model(View h, std::uint64_t pe, std::uint64_t file_size, 
     l.certificate_table = {offset, size};
   }
   const std::uint64_t table = opt + opt_size;
-  if (!in_bounds(h.size(), table, std::uint64_t{sections} * 40)) return fail(Errc::Malformed, "PE section table is truncated");
+  if (!in_bounds(h.size(), table, std::uint64_t{sections} * 40))
+    return fail(Errc::Malformed, "PE section table is truncated");
   for (std::uint64_t i = 0; i < sections; ++i) {
     const std::uint64_t s = table + i * 40;
     const PeSection sec{read_le<std::uint32_t>(h, s + 12).value_or(0), read_le<std::uint32_t>(h, s + 8).value_or(0),
@@ -198,7 +202,8 @@ Result<BinaryModel> pe_headers(const ByteSource& file, const Limits& limits) {
   auto dos = read_range(file, 0, 64);
   if (!dos) return std::unexpected(dos.error());
   const auto pe = read_le<std::uint32_t>(View(*dos), 0x3c).value_or(0);
-  auto h = read_upto(file, 0, std::min<std::uint64_t>(kMaxPeHeaders, std::uint64_t{pe} + 24 + 0xffff + 40u * 96));
+  auto h = read_upto(file, 0,
+                     std::min<std::uint64_t>(kMaxPeHeaders, std::uint64_t{pe} + 24 + 0xffff + std::uint64_t{40} * 96));
   if (!h) return std::unexpected(h.error());
   const View v(*h);
   if (!in_bounds(v.size(), pe, 24) || std::memcmp(v.data() + pe, "PE\0\0", 4) != 0)
@@ -221,7 +226,11 @@ constexpr std::uint64_t kMaxLoadCommandBytes = 8u << 20;
 
 bool is_dylib_command(std::uint32_t cmd) {
   switch (cmd) {
-    case 0xc: case 0x20: case 0x80000018: case 0x8000001f: case 0x80000023: return true;
+    case 0xc:
+    case 0x20:
+    case 0x80000018:
+    case 0x8000001f:
+    case 0x80000023: return true;
     default: return false;
   }
 }
@@ -249,22 +258,24 @@ Result<MachOSlice> macho_slice(const ByteSource& file, std::uint64_t offset, std
   if (ncmds > limits.max_macho_load_commands || sizeofcmds > kMaxLoadCommandBytes)
     return fail(Errc::Malformed, "Mach-O load commands above the limits");
   const std::uint64_t start = offset + (is64 ? 32 : 28);
-  auto cmds = read_range(file, start, std::min<std::uint64_t>(sizeofcmds, size - std::min<std::uint64_t>(size, start - offset)));
+  auto cmds = read_range(file, start,
+                         std::min<std::uint64_t>(sizeofcmds, size - std::min<std::uint64_t>(size, start - offset)));
   if (!cmds) return std::unexpected(cmds.error());
   const View c(*cmds);
   std::uint64_t at = 0;
   for (std::uint32_t i = 0; i < ncmds && in_bounds(c.size(), at, 8); ++i) {
     const auto cmd = read_int<std::uint32_t>(c, at, order).value_or(0);
     const auto cmdsize = read_int<std::uint32_t>(c, at + 4, order).value_or(0);
-    if (cmdsize < 8 || !in_bounds(c.size(), at, cmdsize)) return fail(Errc::Malformed, "Mach-O load command size is out of bounds");
+    if (cmdsize < 8 || !in_bounds(c.size(), at, cmdsize))
+      return fail(Errc::Malformed, "Mach-O load command size is out of bounds");
     const View body = c.subspan(static_cast<std::size_t>(at), cmdsize);
     if (cmd == kLcCodeSignature && cmdsize >= 16) {
       slice.has_code_signature = true;
       slice.code_signature = {offset + read_int<std::uint32_t>(body, 8, order).value_or(0),
                               read_int<std::uint32_t>(body, 12, order).value_or(0)};
     } else if (is_dylib_command(cmd) && cmdsize >= 12 && slice.libraries.size() < limits.max_imports) {
-      slice.libraries.push_back(bounded(c_string(body, read_int<std::uint32_t>(body, 8, order).value_or(0), 1024),
-                                        limits.max_string_length));
+      slice.libraries.push_back(
+          bounded(c_string(body, read_int<std::uint32_t>(body, 8, order).value_or(0), 1024), limits.max_string_length));
     }
     at += cmdsize;
   }
@@ -298,7 +309,8 @@ Result<BinaryModel> macho_headers(Format format, const ByteSource& file, const L
       if (i == 0) bits = slice_bits;
       model.macho_slices.push_back(std::move(*slice));
     }
-    if (n > limits.max_fat_slices) model.warnings.push_back("fat slices beyond " + std::to_string(limits.max_fat_slices) + " ignored");
+    if (n > limits.max_fat_slices)
+      model.warnings.push_back("fat slices beyond " + std::to_string(limits.max_fat_slices) + " ignored");
   }
   if (model.macho_slices.empty()) return fail(Errc::Malformed, "Mach-O without slices");
   model.architecture = format == Format::MachOFat ? "universal" : model.macho_slices.front().cpu_type;
@@ -363,7 +375,8 @@ std::string elf_interpreter(const ByteSource& file, const ElfHeader& e, const Li
 
 /// The sections that classify an ELF file (headers.hpp), by name.
 void elf_sections(const ByteSource& file, const ElfHeader& e, ElfInfo& info, const Limits& limits) {
-  if (e.shentsize < (e.is64 ? 64 : 40) || std::uint64_t{e.shnum} * e.shentsize > kMaxElfTable || e.shstrndx >= e.shnum) return;
+  if (e.shentsize < (e.is64 ? 64 : 40) || std::uint64_t{e.shnum} * e.shentsize > kMaxElfTable || e.shstrndx >= e.shnum)
+    return;
   auto table = read_range(file, e.shoff, std::uint64_t{e.shnum} * e.shentsize);
   if (!table) return;
   const View t(*table);
@@ -414,11 +427,15 @@ Result<BinaryModel> elf_headers(const ByteSource& file, const Limits& limits) {
 }  // namespace
 
 Result<BinaryModel> parse_headers(Format format, const ByteSource& file, const Limits& limits) {
-  Result<BinaryModel> model = format == Format::Pe                                   ? pe_headers(file, limits)
-                              : format == Format::Elf                                ? elf_headers(file, limits)
-                              : format == Format::MachO || format == Format::MachOFat ? macho_headers(format, file, limits)
-                                                                                      : fail(Errc::Unsupported, "no header parser for this format");
-  if (model) model->warnings.emplace_back("read from the headers only (no LIEF): imported functions, imphash, exports and (ELF) dynamic libraries are not listed");
+  Result<BinaryModel> model = format == Format::Pe    ? pe_headers(file, limits)
+                              : format == Format::Elf ? elf_headers(file, limits)
+                              : format == Format::MachO || format == Format::MachOFat
+                                  ? macho_headers(format, file, limits)
+                                  : fail(Errc::Unsupported, "no header parser for this format");
+  if (model)
+    model->warnings.emplace_back(
+        "read from the headers only (no LIEF): imported functions, imphash, exports and (ELF) dynamic libraries are "
+        "not listed");
   return model;
 }
 

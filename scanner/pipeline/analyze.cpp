@@ -41,7 +41,8 @@ using ModuleDigest = std::optional<verify::SignedContentDigest>;
 /// module also that of its signed content, in the same pass (the module verifier then does not
 /// hash it again). Errc::Io when a file read on demand cannot be read.
 Result<ModuleDigest> hash_file(FileRecord& rec, const ByteSource& bytes) {
-  const std::optional<std::size_t> signed_size = rec.format == Format::Elf ? verify::module_signed_size(bytes) : std::nullopt;
+  const std::optional<std::size_t> signed_size = rec.format == Format::Elf ? verify::module_signed_size(bytes)
+                                                                           : std::nullopt;
   auto h = io::sha256_with_prefix(bytes, signed_size.value_or(0));
   if (!h) return std::unexpected(h.error());
   rec.sha256 = std::move(h->hex);
@@ -77,17 +78,19 @@ bool parse_headers_stage(FileRecord& rec, const ByteSource& bytes, const Limits&
     return false;
   }
   const bool above_parse_limit = bytes.size() > limits.max_parse_size;
-  model->warnings.insert(model->warnings.begin(),
-                         "not parsed by LIEF: " + std::to_string(bytes.size() >> 20) + " MiB is above the " +
-                             (above_parse_limit ? "parse limit (--max-parse-size) of " + std::to_string(limits.max_parse_size >> 20)
-                                                : "streaming threshold (--stream-threshold) of " +
-                                                      std::to_string(limits.stream_threshold >> 20)) +
-                             " MiB; its signatures are verified all the same");
+  model->warnings.insert(
+      model->warnings.begin(),
+      "not parsed by LIEF: " + std::to_string(bytes.size() >> 20) + " MiB is above the " +
+          (above_parse_limit
+               ? "parse limit (--max-parse-size) of " + std::to_string(limits.max_parse_size >> 20)
+               : "streaming threshold (--stream-threshold) of " + std::to_string(limits.stream_threshold >> 20)) +
+          " MiB; its signatures are verified all the same");
   if (!bytes.in_memory())
-    model->warnings.push_back("never held in memory whole: hashed and verified by ranges read on demand; rules ran "
-                              "over the whole file in " + std::to_string(match::kBlock >> 20) +
-                              " MiB blocks overlapping by " + std::to_string(match::kBlockOverlap >> 10) +
-                              " KiB (a longer string across a block boundary is not seen)");
+    model->warnings.push_back(
+        "never held in memory whole: hashed and verified by ranges read on demand; rules ran "
+        "over the whole file in " +
+        std::to_string(match::kBlock >> 20) + " MiB blocks overlapping by " +
+        std::to_string(match::kBlockOverlap >> 10) + " KiB (a longer string across a block boundary is not seen)");
   rec.classification = parse::classify(*model, rec.file.path);
   model->type = rec.classification.type;
   rec.binary = std::move(*model);
@@ -302,7 +305,8 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
     verify_stage(rec, SpanSource(bytes.view()), t.ctx, module_digest);
   }
   if (side_rules) store_matches(rec, side_rules->get());
-  else match_stage(rec, SpanSource(bytes.view()), t);
+  else
+    match_stage(rec, SpanSource(bytes.view()), t);
   return rec;
 }
 

@@ -393,7 +393,8 @@ void read_certificate_table(const ByteSource& file, const parse::PeLayout& layou
 
 }  // namespace
 
-AuthenticodeResult verify_authenticode(const ByteSource& file, const parse::PeLayout& layout, const VerifyContext& ctx) {
+AuthenticodeResult verify_authenticode(const ByteSource& file, const parse::PeLayout& layout,
+                                       const VerifyContext& ctx) {
   AuthenticodeResult result;
   const bool declares_table =
       layout.certificate_table.size != 0 && layout.certificate_table.offset != 0;

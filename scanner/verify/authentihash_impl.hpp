@@ -30,7 +30,8 @@ struct ImageRanges {
 /// The image digest of `file` with every algorithm of `mds` (no duplicates, none nullptr), in one
 /// linear pass (in chunks for a file read on demand); one digest per entry of `mds`, in order.
 /// Errc::Io when the file cannot be read.
-[[nodiscard]] Result<std::vector<std::vector<std::uint8_t>>> image_digests(
-    const ByteSource& file, const ImageRanges& ranges, std::span<const EVP_MD* const> mds);
+[[nodiscard]] Result<std::vector<std::vector<std::uint8_t>>> image_digests(const ByteSource& file,
+                                                                           const ImageRanges& ranges,
+                                                                           std::span<const EVP_MD* const> mds);
 
 }  // namespace trustscan::verify::detail

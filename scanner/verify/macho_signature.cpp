@@ -101,7 +101,9 @@ class Hasher {
   }
   /// Starts a digest fed piece by piece (update) and ended by finish().
   void begin() { good_ = ok() && EVP_DigestInit_ex(ctx_.get(), md_.get(), nullptr) == 1; }
-  void update(std::span<const std::byte> data) { good_ = good_ && EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) == 1; }
+  void update(std::span<const std::byte> data) {
+    good_ = good_ && EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) == 1;
+  }
   /// The digest since begin(); empty on failure.
   std::vector<unsigned char> finish() {
     std::vector<unsigned char> out(EVP_MAX_MD_SIZE);
@@ -697,8 +699,7 @@ struct Blobs {
 
 /// Finds the slice and its signature in `file` and reads the SuperBlob's index. A CodeDirectory of
 /// an unsupported kind is skipped with a note in `notes`; anything malformed is an error.
-Result<Blobs> read_blobs(const ByteSource& file, const MachOSignatureLocation& where,
-                         std::vector<std::string>& notes) {
+Result<Blobs> read_blobs(const ByteSource& file, const MachOSignatureLocation& where, std::vector<std::string>& notes) {
   // Slice and signature ranges, all relative to the file.
   if (where.slice_offset > file.size() || where.slice_size > file.size() - where.slice_offset)
     return fail(Errc::Malformed, "slice lies outside the file");
@@ -875,7 +876,8 @@ Signature verify_macho_signature(const ByteSource& file, const MachOSignatureLoc
   const std::vector<ParsedCd>& cds = blobs->cds;
   const auto best = std::ranges::max_element(cds, {}, [](const ParsedCd& c) { return c.kind.rank; });
   describe(r, d, *best, *blobs);
-  if (auto checked = check_code_directories(r, d, file, *blobs, *best); !checked) return malformed(checked.error().message);
+  if (auto checked = check_code_directories(r, d, file, *blobs, *best); !checked)
+    return malformed(checked.error().message);
   d.cdhash = best->info.cdhash;
   for (const auto& cd : cds) d.code_directories.push_back(cd.info);
 

@@ -77,7 +77,8 @@ long source_ctrl(BIO* bio, int cmd, long /*num*/, void* /*ptr*/) {
   const auto* r = static_cast<const SourceReader*>(BIO_get_data(bio));
   switch (cmd) {
     case BIO_CTRL_EOF: return r == nullptr || r->pos >= r->end ? 1 : 0;
-    case BIO_CTRL_PENDING: return r == nullptr ? 0 : static_cast<long>(std::min<std::uint64_t>(r->end - r->pos, LONG_MAX));
+    case BIO_CTRL_PENDING:
+      return r == nullptr ? 0 : static_cast<long>(std::min<std::uint64_t>(r->end - r->pos, LONG_MAX));
     case BIO_CTRL_FLUSH: return 1;
     default: return 0;
   }
@@ -102,7 +103,6 @@ const BIO_METHOD* source_method() {
   }();
   return method;
 }
-
 
 /// The BIO chain over `state` (taken over by the chain).
 BioChainPtr source_chain(std::unique_ptr<SourceReader> state) {

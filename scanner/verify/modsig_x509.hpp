@@ -38,8 +38,8 @@ using BioChainPtr = std::unique_ptr<BIO, OpensslDeleter<BIO_free_all>>;
 /// Detached content for CMS_verify(): the first `size` bytes of `source`, read on demand through a
 /// BIO of our own (a file above the streaming threshold is never held whole), behind a
 /// pass-through null filter. Not a BIO_TYPE_MEM on purpose: for a memory BIO, OpenSSL 3.0's
-/// CMS_verify() makes a private copy and, with CMS_BINARY, leaks it whenever CMS_dataInit() fails (e.g. a forged digestAlgorithms set):
-/// openssl/openssl#30471, fixed upstream in 2026, present in Debian 12's 3.0.19. Found by
+/// CMS_verify() makes a private copy and, with CMS_BINARY, leaks it whenever CMS_dataInit() fails (e.g. a forged
+/// digestAlgorithms set): openssl/openssl#30471, fixed upstream in 2026, present in Debian 12's 3.0.19. Found by
 /// fuzz_module_signature (LeakSanitizer); input in tests/data/regress/module_signature/.
 /// nullptr when out of memory.
 [[nodiscard]] BioChainPtr cms_detached_content(const ByteSource& source, std::uint64_t size);
