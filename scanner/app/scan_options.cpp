@@ -38,6 +38,10 @@ void add_walk_options(CLI::App& scan, ScanArgs& a) {
                   "Binaries above this are hashed but not parsed (LIEF needs 2-4x their size in memory)")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  scan.add_option("--stream-threshold", opt.limits.stream_threshold,
+                  "Binaries above this (or --max-parse-size) are verified and matched without being read whole")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
   scan.add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
   scan.add_option("--file-timeout", a.file_timeout,
                   "Give up on a file whose analysis takes longer than SECONDS (reported as an error; 0 = never)")

@@ -24,9 +24,10 @@ std::string fingerprint(const Configuration& c) {
   text += std::string("\nstrict-padding ") + (c.strict_padding ? "1" : "0");
   text += std::string("\nfile-digests ") + (c.file_sha1 ? "sha1" : "-") + (c.file_md5 ? " md5" : " -");
   const Limits& l = c.limits;
-  for (std::uint64_t v : {l.max_file_size, l.max_parse_size, l.max_decompressed_size, std::uint64_t{l.max_pe_sections},
-                          std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},
-                          std::uint64_t{l.max_string_length}, std::uint64_t{l.max_imports}})
+  for (std::uint64_t v :
+       {l.max_file_size, l.max_parse_size, l.stream_threshold, l.max_decompressed_size,
+        std::uint64_t{l.max_pe_sections}, std::uint64_t{l.max_macho_load_commands}, std::uint64_t{l.max_fat_slices},
+        std::uint64_t{l.max_string_length}, std::uint64_t{l.max_imports}})
     text += "\nlimit " + std::to_string(v);
   return io::sha256_hex(std::as_bytes(std::span(text)));
 }

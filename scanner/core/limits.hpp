@@ -14,6 +14,16 @@ struct Limits {
   /// LIEF, which holds 2-4 copies of a file while parsing (a 500 MB CUDA library took 2 GB).
   /// Drivers, modules, kexts and EFI images are far smaller; vmlinux is ~60 MiB.
   std::uint64_t max_parse_size = 64ull << 20;
+  /// Files above this (or above max_parse_size, whichever is smaller) are never held whole
+  /// (issue 16): hashed in chunks, parsed from their headers read with pread (parse/headers.hpp),
+  /// their signatures verified over the signed ranges read on demand, their rules run in
+  /// bounded blocks. Peak memory is then about threads x this, whatever the largest file: LIEF
+  /// holds 2-4 copies of what it parses, so 2 threads x 32 MiB stay well under 300 MB.
+  std::uint64_t stream_threshold = 32ull << 20;
+  /// The size above which a file is streamed (see stream_threshold).
+  [[nodiscard]] std::uint64_t streamed_above() const noexcept {
+    return max_parse_size < stream_threshold ? max_parse_size : stream_threshold;
+  }
   /// A compressed kernel module may not expand beyond this (a decompression bomb would otherwise
   /// allocate without bound). amdgpu.ko, the largest Debian module, is 19 MiB.
   std::uint64_t max_decompressed_size = 256ull << 20;

@@ -234,7 +234,7 @@ class VolumeFile final : public io::SourceFile {
   ~VolumeFile() override { file_.reset(); }  // before the lease gives the handle back
 
   Result<std::vector<std::byte>> read_prefix(std::size_t max) override {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(max, size()));
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(max, meta_size()));
     std::vector<std::byte> buf(want);
     if (want == 0) return buf;
     ssize_t n = tsk_fs_file_read(file_.get(), 0, reinterpret_cast<char*>(buf.data()), want, TSK_FS_FILE_READ_FLAG_NONE);
@@ -244,7 +244,7 @@ class VolumeFile final : public io::SourceFile {
   }
 
   Result<io::FileContents> read_all(std::uint64_t max_size) override {
-    std::uint64_t total = size();
+    std::uint64_t total = meta_size();
     if (max_size != 0 && total > max_size)
       return fail(Errc::TooLarge, std::to_string(total) + " bytes is above the size limit");
     std::vector<std::uint8_t> data(static_cast<std::size_t>(total));  // a vector: what LIEF's API takes
@@ -260,6 +260,18 @@ class VolumeFile final : public io::SourceFile {
     return io::FileContents::adopt(std::move(data));
   }
 
+  Result<std::uint64_t> size() override { return meta_size(); }
+
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    const std::uint64_t total = meta_size();
+    if (offset >= total || out.empty()) return std::size_t{0};
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), total - offset));
+    ssize_t n = tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(offset), reinterpret_cast<char*>(out.data()), want,
+                                 TSK_FS_FILE_READ_FLAG_NONE);
+    if (n < 0) return fail(Errc::Io, "read at offset " + std::to_string(offset) + ": " + read_error());
+    return static_cast<std::size_t>(n);
+  }
+
  private:
   /// libtsk's message, and what it means when the image ends before the file system does.
   [[nodiscard]] std::string read_error() const {
@@ -268,7 +280,7 @@ class VolumeFile final : public io::SourceFile {
     return fs->last_block_act < fs->last_block ? "beyond the end of the truncated image (" + m + ")" : m;
   }
 
-  [[nodiscard]] std::uint64_t size() const noexcept {
+  [[nodiscard]] std::uint64_t meta_size() const noexcept {
     return file_->meta && file_->meta->size > 0 ? static_cast<std::uint64_t>(file_->meta->size) : 0;
   }
 

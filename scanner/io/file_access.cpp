@@ -63,6 +63,19 @@ class RootFile final : public SourceFile {
   ~RootFile() override { ::close(fd_); }
   Result<std::vector<std::byte>> read_prefix(std::size_t max) override { return io::read_prefix(fd_, max); }
   Result<FileContents> read_all(std::uint64_t max_size) override { return FileContents::read(fd_, max_size); }
+  Result<std::uint64_t> size() override {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return std::unexpected(errno_error(errno, "fstat"));
+    if (!S_ISREG(st.st_mode)) return fail(Errc::Unsupported, "not a regular file");
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    for (;;) {
+      const ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) return std::unexpected(errno_error(errno, "read at offset " + std::to_string(offset)));
+    }
+  }
 
  private:
   int fd_;

@@ -48,4 +48,29 @@ Result<FileContents> FileSource::read_file(const std::string& relative, std::uin
   return (*file)->read_all(max_size);
 }
 
+Result<StreamedFile> StreamedFile::open(SourceFile& file, std::uint64_t max_size) {
+  auto size = file.size();
+  if (!size) return std::unexpected(size.error());
+  if (max_size != 0 && *size > max_size)
+    return fail(Errc::TooLarge, "file grew to " + std::to_string(*size) + " bytes since it was listed");
+  return StreamedFile(file, *size);
+}
+
+Result<std::span<const std::byte>> StreamedFile::read(std::uint64_t offset, std::size_t length,
+                                                      std::vector<std::byte>& scratch) const {
+  if (offset > size_ || length > size_ - offset)
+    return fail(Errc::Malformed,
+                "range [" + std::to_string(offset) + ", +" + std::to_string(length) + ") lies outside the file");
+  if (scratch.size() < length) scratch.resize(length);
+  for (std::size_t got = 0; got < length;) {
+    auto n = file_->read_at(offset + got, std::span(scratch).subspan(got, length - got));
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0)
+      return fail(Errc::Io, "the file ends at " + std::to_string(offset + got) + " bytes, before the " +
+                                std::to_string(size_) + " it had when opened (truncated meanwhile)");
+    got += *n;
+  }
+  return std::span<const std::byte>(scratch).first(length);
+}
+
 }  // namespace trustscan::io

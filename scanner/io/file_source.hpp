@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 
 namespace trustscan::io {
@@ -88,6 +89,30 @@ class SourceFile {
   [[nodiscard]] virtual Result<std::vector<std::byte>> read_prefix(std::size_t max) = 0;
   /// The whole file. Errc::TooLarge when it is larger than `max_size` (0 = no limit).
   [[nodiscard]] virtual Result<FileContents> read_all(std::uint64_t max_size) = 0;
+  /// The file's size now (it may differ from what the walk saw).
+  [[nodiscard]] virtual Result<std::uint64_t> size() = 0;
+  /// Up to `out.size()` bytes from `offset` (pread(2) semantics: fewer at the end of the file,
+  /// 0 beyond it). For files verified without being held whole (StreamedFile).
+  [[nodiscard]] virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> out) = 0;
+};
+
+/// A file of a FileSource as a ByteSource read on demand: what a file above the streaming
+/// threshold is verified, hashed and matched through, so that it is never held whole (issue 16).
+/// Its size is taken once, when it is made; a file that shrinks afterwards gives Errc::Io on
+/// the ranges it lost (a per-file error, never a crash — unlike a mapping, which would raise
+/// SIGBUS). Borrows the SourceFile; one thread at a time.
+class StreamedFile final : public ByteSource {
+ public:
+  /// Errc::TooLarge when the file is now larger than `max_size` (0 = no limit).
+  static Result<StreamedFile> open(SourceFile& file, std::uint64_t max_size);
+  [[nodiscard]] std::uint64_t size() const noexcept override { return size_; }
+  [[nodiscard]] Result<std::span<const std::byte>> read(std::uint64_t offset, std::size_t length,
+                                                        std::vector<std::byte>& scratch) const override;
+
+ private:
+  StreamedFile(SourceFile& file, std::uint64_t size) noexcept : file_(&file), size_(size) {}
+  SourceFile* file_;
+  std::uint64_t size_;
 };
 
 /// A tree of files to scan. See the file comment for the contract.

@@ -37,26 +37,36 @@ std::string digest_hex(std::span<const std::byte> bytes, const EVP_MD* md_type) 
 
 std::string sha256_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_sha256()); }
 
-Sha256WithPrefix sha256_with_prefix(std::span<const std::byte> bytes, std::size_t prefix_size) {
-  if (prefix_size > bytes.size()) throw std::invalid_argument("sha256_with_prefix: prefix beyond the data");
+Result<Sha256WithPrefix> sha256_with_prefix(const ByteSource& src, std::uint64_t prefix_size) {
+  if (prefix_size > src.size()) throw std::invalid_argument("sha256_with_prefix: prefix beyond the data");
   using CtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
   CtxPtr whole(EVP_MD_CTX_new(), &EVP_MD_CTX_free), prefix(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!whole || !prefix || EVP_DigestInit_ex(whole.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");  // only on OpenSSL misconfiguration
+  bool ok = true;
+  auto feed = [&](std::span<const std::byte> piece) {
+    ok = ok && EVP_DigestUpdate(whole.get(), piece.data(), piece.size()) == 1;
+  };
   Sha256WithPrefix out;
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
-  const bool ok = whole && prefix && EVP_DigestInit_ex(whole.get(), EVP_sha256(), nullptr) == 1 &&
-                  EVP_DigestUpdate(whole.get(), bytes.data(), prefix_size) == 1 &&
-                  EVP_MD_CTX_copy_ex(prefix.get(), whole.get()) == 1 &&
-                  EVP_DigestFinal_ex(prefix.get(), out.prefix.data(), &len) == 1 && len == out.prefix.size() &&
-                  EVP_DigestUpdate(whole.get(), bytes.data() + prefix_size, bytes.size() - prefix_size) == 1 &&
-                  EVP_DigestFinal_ex(whole.get(), md.data(), &len) == 1;
+  if (auto r = for_each_chunk(src, 0, prefix_size, feed); !r) return std::unexpected(r.error());
+  ok = ok && EVP_MD_CTX_copy_ex(prefix.get(), whole.get()) == 1 &&
+       EVP_DigestFinal_ex(prefix.get(), out.prefix.data(), &len) == 1 && len == out.prefix.size();
+  if (auto r = for_each_chunk(src, prefix_size, src.size(), feed); !r) return std::unexpected(r.error());
+  ok = ok && EVP_DigestFinal_ex(whole.get(), md.data(), &len) == 1;
   if (!ok) throw std::runtime_error("SHA-256 failed");  // only on OpenSSL misconfiguration
   out.hex = to_hex(std::as_bytes(std::span(md.data(), len)));
   return out;
 }
+
+Sha256WithPrefix sha256_with_prefix(std::span<const std::byte> bytes, std::size_t prefix_size) {
+  return sha256_with_prefix(SpanSource(bytes), prefix_size).value();  // memory cannot fail to read
+}
+
 std::string md5_hex(std::span<const std::byte> bytes) { return digest_hex(bytes, EVP_md5()); }
 
-FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds) {
+Result<FileDigests> file_digests(const ByteSource& src, DigestKinds kinds) {
   using CtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
   const EVP_MD* types[3] = {kinds.sha256 ? EVP_sha256() : nullptr, kinds.sha1 ? EVP_sha1() : nullptr,
                             kinds.md5 ? EVP_md5() : nullptr};
@@ -67,11 +77,14 @@ FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds) {
       throw std::runtime_error("digest init failed");  // only on OpenSSL misconfiguration
   }
   constexpr std::size_t kChunk = 64U << 10U;  // stays in the L2 cache between the digests
-  for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
-    const std::size_t n = std::min(kChunk, bytes.size() - at);
-    for (const CtxPtr& c : contexts)
-      if (c && EVP_DigestUpdate(c.get(), bytes.data() + at, n) != 1) throw std::runtime_error("digest failed");
-  }
+  auto fed = for_each_chunk(src, 0, src.size(), [&](std::span<const std::byte> bytes) {
+    for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
+      const std::size_t n = std::min(kChunk, bytes.size() - at);
+      for (const CtxPtr& c : contexts)
+        if (c && EVP_DigestUpdate(c.get(), bytes.data() + at, n) != 1) throw std::runtime_error("digest failed");
+    }
+  });
+  if (!fed) return std::unexpected(fed.error());
   std::string hex[3];
   for (std::size_t i = 0; i < 3; ++i) {
     if (!contexts[i]) continue;
@@ -80,7 +93,11 @@ FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds) {
     if (EVP_DigestFinal_ex(contexts[i].get(), md.data(), &len) != 1) throw std::runtime_error("digest failed");
     hex[i] = to_hex(std::as_bytes(std::span(md.data(), len)));
   }
-  return {std::move(hex[0]), std::move(hex[1]), std::move(hex[2])};
+  return FileDigests{std::move(hex[0]), std::move(hex[1]), std::move(hex[2])};
+}
+
+FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds) {
+  return file_digests(SpanSource(bytes), kinds).value();  // memory cannot fail to read
 }
 
 Result<std::string> sha256_fd(int fd) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 
 namespace trustscan::io {
@@ -24,6 +25,8 @@ struct Sha256WithPrefix {
 /// As sha256_hex(), also giving the digest of `bytes.first(prefix_size)` (prefix_size <=
 /// bytes.size()): the prefix is hashed once, the state copied, and the rest added.
 [[nodiscard]] Sha256WithPrefix sha256_with_prefix(std::span<const std::byte> bytes, std::size_t prefix_size);
+/// The same over a file that may be read on demand (in chunks); Errc::Io when it cannot be read.
+[[nodiscard]] Result<Sha256WithPrefix> sha256_with_prefix(const ByteSource& src, std::uint64_t prefix_size);
 
 /// Digests of one file for known-bad lookups (LOLDrivers lists some drivers only by SHA-1 or MD5).
 struct FileDigests {
@@ -42,6 +45,8 @@ struct DigestKinds {
 /// The asked digests of `bytes` in one pass: 64 KiB at a time through every digest, so the bytes
 /// come from memory once (the MD5 is an identifier, never trust).
 [[nodiscard]] FileDigests file_digests(std::span<const std::byte> bytes, DigestKinds kinds);
+/// The same over a file that may be read on demand (in chunks); Errc::Io when it cannot be read.
+[[nodiscard]] Result<FileDigests> file_digests(const ByteSource& src, DigestKinds kinds);
 
 /// Lower-case hex MD5 of `bytes` (only for legacy identifiers such as imphash, never for trust).
 [[nodiscard]] std::string md5_hex(std::span<const std::byte> bytes);

@@ -65,6 +65,69 @@ int on_scan_message(YR_SCAN_CONTEXT* context, int message, void* message_data, v
   return CALLBACK_CONTINUE;
 }
 
+/// The blocks libyara scans a file in (matcher.hpp, "Files read on demand"): in memory, the file
+/// as one block, exactly as yr_scanner_scan_mem; read on demand, the first kFirstBlock bytes in a
+/// buffer kept for the whole scan (the one block rule conditions most read, by uint16/uint32 at
+/// header offsets) and then blocks of kBlock bytes overlapping by kBlockOverlap, read with pread
+/// into one reused buffer when libyara fetches them.
+class BlockReader {
+ public:
+  explicit BlockReader(const ByteSource& src) : src_(src) {
+    iterator_.context = this;
+    iterator_.first = [](YR_MEMORY_BLOCK_ITERATOR* it) { return self(it).at(0); };
+    iterator_.next = [](YR_MEMORY_BLOCK_ITERATOR* it) { return self(it).next(); };
+    iterator_.file_size = [](YR_MEMORY_BLOCK_ITERATOR* it) -> std::uint64_t { return self(it).src_.size(); };
+    iterator_.last_error = ERROR_SUCCESS;
+  }
+  BlockReader(const BlockReader&) = delete;
+  BlockReader& operator=(const BlockReader&) = delete;
+  YR_MEMORY_BLOCK_ITERATOR* iterator() noexcept { return &iterator_; }
+  /// The first read failure ("" = none): the scan saw less than the whole file.
+  [[nodiscard]] const std::string& read_error() const noexcept { return read_error_; }
+
+ private:
+  static BlockReader& self(YR_MEMORY_BLOCK_ITERATOR* it) { return *static_cast<BlockReader*>(it->context); }
+
+  /// The block starting at `base`; nullptr past the end (a file of 0 bytes still has one block).
+  YR_MEMORY_BLOCK* at(std::uint64_t base) {
+    const std::uint64_t total = src_.size();
+    if (base != 0 && base >= total) return nullptr;
+    const std::uint64_t want = src_.in_memory() ? total : base == 0 ? kFirstBlock : kBlock;
+    block_.base = base;
+    block_.size = static_cast<std::size_t>(std::min<std::uint64_t>(want, total - base));
+    block_.context = this;
+    block_.fetch_data = [](YR_MEMORY_BLOCK* b) { return static_cast<BlockReader*>(b->context)->fetch(*b); };
+    return &block_;
+  }
+  YR_MEMORY_BLOCK* next() {
+    const std::uint64_t end = block_.base + block_.size;
+    if (end >= src_.size()) return nullptr;
+    return at(end - std::min<std::uint64_t>(kBlockOverlap, block_.size));
+  }
+  const std::uint8_t* fetch(const YR_MEMORY_BLOCK& b) {
+    static const std::uint8_t kEmpty = 0;  // libyara wants a valid pointer even for 0 bytes
+    if (b.size == 0) return &kEmpty;
+    if (auto whole = src_.in_memory()) return reinterpret_cast<const std::uint8_t*>(whole->data() + b.base);
+    std::vector<std::byte>& buffer = b.base == 0 ? first_ : rolling_;
+    if (b.base == 0 && first_.size() >= b.size) return reinterpret_cast<const std::uint8_t*>(first_.data());
+    if (b.base != 0 && rolling_base_ == b.base) return reinterpret_cast<const std::uint8_t*>(rolling_.data());
+    auto got = src_.read(b.base, b.size, buffer);
+    if (!got) {
+      if (read_error_.empty()) read_error_ = got.error().message;
+      return nullptr;  // libyara skips a block it cannot fetch
+    }
+    if (b.base != 0) rolling_base_ = b.base;
+    return reinterpret_cast<const std::uint8_t*>(got->data());
+  }
+
+  const ByteSource& src_;
+  YR_MEMORY_BLOCK_ITERATOR iterator_{};
+  YR_MEMORY_BLOCK block_{};
+  std::vector<std::byte> first_, rolling_;
+  std::uint64_t rolling_base_ = 0;
+  std::string read_error_;
+};
+
 }  // namespace
 
 Matcher::Matcher(std::unique_ptr<State> state) noexcept : state_(std::move(state)) {}
@@ -81,7 +144,7 @@ Result<Matcher> Matcher::create(const RuleSet& rules, const MatchOptions& option
   return Matcher(std::move(state));
 }
 
-Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, const MatchExternals& externals) {
+Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const MatchExternals& externals) {
   YR_SCANNER* scanner = state_->scanner.get();
   // libyara copies string externals, so temporaries are fine; they need a terminating NUL.
   const std::string values[] = {std::string(externals.filename), std::string(externals.filepath),
@@ -100,10 +163,12 @@ Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, c
   std::vector<RuleMatch> out;
   ScanContext ctx{&state_->options, &out};
   yr_scanner_set_callback(scanner, on_scan_message, &ctx);
-  static const std::uint8_t kEmpty = 0;  // libyara wants a valid pointer even for 0 bytes
-  const auto* data = bytes.empty() ? &kEmpty : reinterpret_cast<const std::uint8_t*>(bytes.data());
-  const int rc = yr_scanner_scan_mem(scanner, data, bytes.size());
+  // In memory: one block, as yr_scanner_scan_mem makes it. Read on demand: bounded blocks.
+  BlockReader blocks(bytes);
+  const int rc = yr_scanner_scan_mem_blocks(scanner, blocks.iterator());
   yr_scanner_set_callback(scanner, nullptr, nullptr);
+  if (!blocks.read_error().empty())
+    return fail(Errc::Io, "yara: part of the file could not be read: " + blocks.read_error());
   switch (rc) {
     case ERROR_SUCCESS: return out;
     case ERROR_SCAN_TIMEOUT:
@@ -116,8 +181,17 @@ Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, c
   }
 }
 
+Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, const MatchExternals& externals) {
+  return scan(SpanSource(bytes), externals);
+}
+
 Result<std::vector<RuleMatch>> Matcher::scan_file(std::span<const std::byte> bytes, std::string_view path,
                                                   Format format, std::optional<Privilege> privilege) {
+  return scan_file(SpanSource(bytes), path, format, privilege);
+}
+
+Result<std::vector<RuleMatch>> Matcher::scan_file(const ByteSource& bytes, std::string_view path, Format format,
+                                                  std::optional<Privilege> privilege) {
   auto slash = path.find_last_of('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   auto dot = name.find_last_of('.');

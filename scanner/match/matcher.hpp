@@ -9,11 +9,23 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 #include "match/rule_match.hpp"
 #include "match/rule_set.hpp"
 
 namespace trustscan::match {
+
+/// Files read on demand (above Limits::stream_threshold) are scanned in blocks, never whole: the
+/// first kFirstBlock bytes, then kBlock-byte blocks each overlapping the previous one by
+/// kBlockOverlap, so that a string up to kBlockOverlap bytes long is found wherever it lies.
+/// `filesize` is the whole file's size and uint8..uint32(offset) read any offset of the file;
+/// what differs from a scan of the file in memory: a string longer than kBlockOverlap that
+/// straddles a block boundary is not found, and a string inside an overlap may be counted twice
+/// (`#s`). No shipped rule uses strings that long or counts (docs/performance.md).
+inline constexpr std::size_t kFirstBlock = std::size_t{16} << 20;
+inline constexpr std::size_t kBlock = std::size_t{16} << 20;
+inline constexpr std::size_t kBlockOverlap = std::size_t{64} << 10;
 
 struct MatchOptions {
   /// Per-file scan budget in seconds (libyara `yr_scanner_set_timeout`). Exceeding it is a
@@ -44,10 +56,16 @@ class Matcher {
   /// 32 concurrent scans of one rule set, libyara's YR_MAX_THREADS).
   [[nodiscard]] Result<std::vector<RuleMatch>> scan(std::span<const std::byte> bytes,
                                                     const MatchExternals& externals);
+  /// The same over a file in memory or read on demand (in blocks: see kBlock); Errc::Io when a
+  /// block cannot be read.
+  [[nodiscard]] Result<std::vector<RuleMatch>> scan(const ByteSource& bytes, const MatchExternals& externals);
   /// scan() with the externals of a file at `path` (as discovered): its name and lower-case
   /// extension are derived from the path.
   [[nodiscard]] Result<std::vector<RuleMatch>> scan_file(std::span<const std::byte> bytes, std::string_view path,
                                                          Format format, std::optional<Privilege> privilege);
+  /// scan_file() over a file in memory or read on demand.
+  [[nodiscard]] Result<std::vector<RuleMatch>> scan_file(const ByteSource& bytes, std::string_view path, Format format,
+                                                         std::optional<Privilege> privilege);
 
  private:
   struct State;

@@ -56,8 +56,12 @@ std::size_t count_exports(const elf::Binary& bin, elf::E_TYPE type) {
   return n;
 }
 
-/// `.modinfo` is a run of NUL-terminated "key=value" strings.
-void parse_modinfo(const std::vector<std::uint8_t>& content, ElfInfo& info, const Limits& limits) {
+}  // namespace
+
+std::string elf_architecture(std::uint16_t machine) { return architecture_of(static_cast<elf::ARCH>(machine)); }
+std::string elf_type_name(std::uint16_t type) { return type_name(static_cast<elf::E_TYPE>(type)); }
+
+void parse_modinfo(std::span<const std::uint8_t> content, ElfInfo& info, const Limits& limits) {
   std::size_t start = 0;
   while (start < content.size()) {
     auto end = start;
@@ -72,6 +76,8 @@ void parse_modinfo(const std::vector<std::uint8_t>& content, ElfInfo& info, cons
     if (!inserted && it->second.size() < limits.max_string_length) it->second += "," + value;
   }
 }
+
+namespace {
 
 std::string section_string(const elf::Binary& bin, const char* name, const Limits& limits) {
   if (!bin.has_section(name)) return {};
@@ -111,7 +117,10 @@ BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte
   // Relocatable objects: prepare.cpp counted the symbol table (and hid it from LIEF) when it could.
   model.exports_count = prepared.elf_exports && hdr.file_type() == elf::E_TYPE::ET_REL ? *prepared.elf_exports
                                                                                      : count_exports(*bin, hdr.file_type());
-  if (bin->has_section(".modinfo")) parse_modinfo(bin->get_section(".modinfo").content(), info, limits);
+  if (bin->has_section(".modinfo")) {
+    const std::vector<std::uint8_t> modinfo = bin->get_section(".modinfo").content();
+    parse_modinfo(modinfo, info, limits);
+  }
   info.has_this_module = bin->has_section(".gnu.linkonce.this_module");
   info.grub_module_name = section_string(*bin, ".modname", limits);
   info.looks_like_kernel_image = hdr.file_type() == elf::E_TYPE::ET_EXEC && bin->has_section("__ksymtab") &&

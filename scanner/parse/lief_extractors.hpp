@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/limits.hpp"
@@ -20,6 +21,20 @@ BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte
                         const Limits& limits);
 BinaryModel extract_macho(const PreparedBytes& prepared, std::span<const std::byte> original,
                           const Limits& limits);
+
+/// LIEF's names, shared with the header-only parser (headers.cpp) so both report alike:
+/// PE COFF machine ("AMD64", or "0xNNNN"), its ECS architecture ("x86_64"), PE subsystem
+/// ("WINDOWS_GUI"); Mach-O CPU type ("arm64") and file type ("EXECUTE"); ELF machine as
+/// architecture ("x86_64") and e_type ("DYN").
+std::string pe_machine_name(std::uint16_t machine);
+std::string pe_architecture(std::uint16_t machine);
+std::string pe_subsystem_name(std::uint16_t subsystem);
+std::string macho_cpu_name(std::uint32_t cpu);
+std::string macho_file_type_name(std::uint32_t file_type);
+std::string elf_architecture(std::uint16_t machine);
+std::string elf_type_name(std::uint16_t type);
+/// Adds the "key=value" entries of a `.modinfo` section to `info.modinfo`.
+void parse_modinfo(std::span<const std::uint8_t> content, ElfInfo& info, const Limits& limits);
 
 /// Cuts `s` to `max` bytes without splitting a UTF-8 sequence.
 std::string bounded(std::string s, std::size_t max);

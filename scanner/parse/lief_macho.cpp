@@ -23,6 +23,17 @@ std::string cpu_name(macho::CPU_TYPES cpu) {
   }
 }
 
+}  // namespace
+
+std::string macho_cpu_name(std::uint32_t cpu) { return cpu_name(static_cast<macho::CPU_TYPES>(cpu)); }
+std::string macho_file_type_name(std::uint32_t file_type) {
+  std::string name = LIEF::MachO::to_string(static_cast<macho::FILE_TYPES>(file_type));
+  if (name.starts_with("MH_")) name.erase(0, 3);
+  return name;
+}
+
+namespace {
+
 /// Slice sizes by offset from the fat header (LIEF 0.9 exposes only fat_offset()). identify/
 /// already checked the table lies inside the file.
 std::uint64_t fat_slice_size(std::span<const std::byte> file, std::uint64_t offset) {
@@ -55,8 +66,7 @@ BinaryModel extract_macho(const PreparedBytes& prepared, std::span<const std::by
     const macho::Binary& bin = fat->at(i);
     MachOSlice slice;
     slice.cpu_type = cpu_name(bin.header().cpu_type());
-    slice.file_type = LIEF::MachO::to_string(bin.header().file_type());
-    if (slice.file_type.starts_with("MH_")) slice.file_type.erase(0, 3);
+    slice.file_type = macho_file_type_name(static_cast<std::uint32_t>(bin.header().file_type()));
     slice.offset = is_fat ? bin.fat_offset() : 0;
     slice.size = is_fat ? fat_slice_size(original, slice.offset) : original.size();
     if (bin.has_code_signature()) {

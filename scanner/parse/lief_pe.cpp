@@ -43,6 +43,16 @@ std::string machine_name(pe::MACHINE_TYPES m) {
   return hex;
 }
 
+}  // namespace
+
+std::string pe_architecture(std::uint16_t machine) { return architecture_of(static_cast<pe::MACHINE_TYPES>(machine)); }
+std::string pe_machine_name(std::uint16_t machine) { return machine_name(static_cast<pe::MACHINE_TYPES>(machine)); }
+std::string pe_subsystem_name(std::uint16_t subsystem) {
+  return LIEF::PE::to_string(static_cast<pe::SUBSYSTEM>(subsystem));
+}
+
+namespace {
+
 /// Standard imphash (pefile / YARA `pe.imphash()`): for each import in order, the library name
 /// lower-cased without .dll/.ocx/.sys, joined with each lower-cased function name (or "ordN"),
 /// comma-separated, MD5. LIEF's own get_imphash() differs (lief-0.9-notes §4).
@@ -88,12 +98,7 @@ void fill_version_info(const pe::Binary& bin, PeInfo& info, const Limits& limits
   const pe::ResourceData* data = version_resource(bin.resources(), 0);
   if (data == nullptr) return;
   const std::vector<std::uint8_t>& raw = data->content();
-  info.file_version = read_fixed_file_version(std::as_bytes(std::span(raw)));
-  for (auto& [key, value] : read_version_strings(std::as_bytes(std::span(raw)), limits.max_string_length)) {
-    // First language block wins (as Explorer shows it); values are trimmed of padding.
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
-    info.version_info.try_emplace(std::move(key), std::move(value));
-  }
+  apply_version_resource(std::as_bytes(std::span(raw)), info.file_version, info.version_info, limits.max_string_length);
 }
 
 PeLayout layout_of(const pe::Binary& bin) {

@@ -100,4 +100,13 @@ std::optional<FileVersion> read_fixed_file_version(std::span<const std::byte> re
   return FileVersion{std::uint64_t{*ms} << 32 | *ls};
 }
 
+void apply_version_resource(std::span<const std::byte> resource, std::optional<FileVersion>& file_version,
+                            std::map<std::string, std::string>& strings, std::size_t max_value_bytes) {
+  file_version = read_fixed_file_version(resource);
+  for (auto& [key, value] : read_version_strings(resource, max_value_bytes)) {
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
+    strings.try_emplace(std::move(key), std::move(value));
+  }
+}
+
 }  // namespace trustscan::parse

@@ -18,6 +18,7 @@
 /// String's value is read from its start to the end of its block, up to the first NUL.
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,5 +49,10 @@ inline constexpr std::size_t kMaxVersionKeyChars = 256;    ///< longer keys are 
 /// UTF-16LE `units` (2 bytes each, an odd trailing byte ignored) to UTF-8, stopping at the first
 /// NUL and at `max_bytes` of output; unpaired surrogates become U+FFFD.
 [[nodiscard]] std::string utf16le_to_utf8(std::span<const std::byte> units, std::size_t max_bytes);
+
+/// Fills `file_version` and `strings` (the PeInfo fields) from the RT_VERSION data `resource`: the
+/// first language block wins (as Explorer shows it); values are trimmed of padding.
+void apply_version_resource(std::span<const std::byte> resource, std::optional<FileVersion>& file_version,
+                            std::map<std::string, std::string>& strings, std::size_t max_value_bytes);
 
 }  // namespace trustscan::parse

@@ -10,6 +10,7 @@
 #include "io/decompress.hpp"
 #include "io/hashing.hpp"
 #include "match/rule_scope.hpp"
+#include "parse/headers.hpp"
 #include "parse/parser.hpp"
 #include "policy/evaluator.hpp"
 #include "policy/trust_finding.hpp"
@@ -36,15 +37,18 @@ struct Bytes {
   }
 };
 
-/// map/: the SHA-256 of the file as stored; for a signed module also that of its signed content,
-/// in the same pass (the module verifier then does not hash it again).
-std::optional<verify::SignedContentDigest> hash_file(FileRecord& rec, std::span<const std::byte> bytes) {
-  if (auto signed_size = rec.format == Format::Elf ? verify::module_signed_size(bytes) : std::nullopt) {
-    io::Sha256WithPrefix h = io::sha256_with_prefix(bytes, *signed_size);
-    rec.sha256 = std::move(h.hex);
-    return verify::SignedContentDigest{*signed_size, h.prefix};
-  }
-  rec.sha256 = io::sha256_hex(bytes);
+using ModuleDigest = std::optional<verify::SignedContentDigest>;
+
+/// map/: the SHA-256 of the file as stored (in chunks for a file read on demand); for a signed
+/// module also that of its signed content, in the same pass (the module verifier then does not
+/// hash it again). Errc::Io when a file read on demand cannot be read.
+Result<ModuleDigest> hash_file(FileRecord& rec, const ByteSource& bytes) {
+  const std::optional<std::size_t> signed_size = rec.format == Format::Elf ? verify::module_signed_size(bytes)
+                                                                           : std::nullopt;
+  auto h = io::sha256_with_prefix(bytes, signed_size.value_or(0));
+  if (!h) return std::unexpected(h.error());
+  rec.sha256 = std::move(h->hex);
+  if (signed_size) return verify::SignedContentDigest{*signed_size, h->prefix};
   return std::nullopt;
 }
 
@@ -66,18 +70,42 @@ bool decompress(FileRecord& rec, Bytes& bytes, const Limits& limits) {
   return false;
 }
 
-/// parse/: the model and its classification; an error on the record when the file is above the
-/// parse limit or cannot be parsed (it is still matched and attributed: a broken or oversized
-/// file from a flagged vendor must not disappear from the findings).
-bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
-  const std::span<const std::byte> view = bytes.view();
-  if (view.size() > limits.max_parse_size) {
-    rec.errors.push_back(Error{Errc::TooLarge,
-                               std::to_string(view.size() >> 20) + " MiB is above the parse limit of " +
-                                   std::to_string(limits.max_parse_size >> 20) + " MiB (--max-parse-size); not parsed",
-                               "parse"});
+/// parse/ for a file above the streaming threshold or the parse limit: its model from the headers
+/// alone (parse/headers.hpp), with notes saying why LIEF did not parse it and, for a file read on
+/// demand, how its rules ran; an error on the record when the headers are unusable.
+bool parse_headers_stage(FileRecord& rec, const ByteSource& bytes, const Limits& limits) {
+  auto model = parse::parse_headers(rec.format, bytes, limits);
+  if (!model) {
+    rec.errors.push_back(at_stage(model.error(), "parse"));
     return false;
   }
+  const bool above_parse_limit = bytes.size() > limits.max_parse_size;
+  model->warnings.insert(
+      model->warnings.begin(),
+      "not parsed by LIEF: " + std::to_string(bytes.size() >> 20) + " MiB is above the " +
+          (above_parse_limit
+               ? "parse limit (--max-parse-size) of " + std::to_string(limits.max_parse_size >> 20)
+               : "streaming threshold (--stream-threshold) of " + std::to_string(limits.stream_threshold >> 20)) +
+          " MiB; its signatures are verified all the same");
+  if (!bytes.in_memory())
+    model->warnings.push_back(
+        "never held in memory whole: hashed and verified by ranges read on demand; rules ran "
+        "over the whole file in " +
+        std::to_string(match::kBlock >> 20) + " MiB blocks overlapping by " +
+        std::to_string(match::kBlockOverlap >> 10) + " KiB (a longer string across a block boundary is not seen)");
+  rec.classification = parse::classify(*model, rec.file.path);
+  model->type = rec.classification.type;
+  rec.binary = std::move(*model);
+  return true;
+}
+
+/// parse/: the model and its classification; an error on the record when the file cannot be
+/// parsed (it is still matched and attributed: a broken file from a flagged vendor must not
+/// disappear from the findings). Above the parse limit (a decompressed module, or a file that
+/// grew past the streaming threshold since the walk), from its headers.
+bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
+  const std::span<const std::byte> view = bytes.view();
+  if (view.size() > limits.max_parse_size) return parse_headers_stage(rec, SpanSource(view), limits);
   auto model = bytes.inflated.empty() ? parse::parse_binary(rec.format, bytes.read.buffer(), limits)
                                       : parse::parse_binary(rec.format, view, limits);
   if (!model) {
@@ -90,9 +118,8 @@ bool parse_stage(FileRecord& rec, Bytes& bytes, const Limits& limits) {
   return true;
 }
 
-/// verify/: every signature in the file's own bytes.
-void verify_stage(FileRecord& rec, std::span<const std::byte> bytes, const AnalysisTools& t,
-                  const std::optional<verify::SignedContentDigest>& module_digest) {
+/// verify/: every signature in the file's own bytes (in memory or read on demand).
+void verify_stage(FileRecord& rec, const ByteSource& bytes, const AnalysisTools& t, const ModuleDigest& module_digest) {
   const Context& ctx = t.ctx;
   try {
     const verify::VerifyServices services{&ctx.trust,
@@ -160,13 +187,17 @@ std::optional<RulesOnSpareCore>& start_rules_on_spare_core(std::optional<RulesOn
 
 /// map/, for the known-bad feeds: the file SHA-1/MD5 of a kernel-mode PE file (by its headers,
 /// so the fact depends on the bytes alone), when the loaded feeds list a driver by them alone.
-void hash_for_known_bad(FileRecord& rec, std::span<const std::byte> bytes, const match::KnownBadFeed& feed) {
+void hash_for_known_bad(FileRecord& rec, const ByteSource& bytes, const match::KnownBadFeed& feed) {
   const bool sha1 = feed.needs(datasets::KeyKind::FileSha1), md5 = feed.needs(datasets::KeyKind::FileMd5);
   if ((!sha1 && !md5) || !rec.binary || !rec.binary->pe || rec.classification.privilege != Privilege::Kernel) return;
   // The file's SHA-256 is already on the record (map/): only the two extra digests here.
-  io::FileDigests d = io::file_digests(bytes, {.sha256 = false, .sha1 = sha1, .md5 = md5});
-  rec.sha1 = std::move(d.sha1);
-  rec.md5 = std::move(d.md5);
+  auto d = io::file_digests(bytes, {.sha256 = false, .sha1 = sha1, .md5 = md5});
+  if (!d) {
+    rec.errors.push_back(at_stage(d.error(), "map"));
+    return;
+  }
+  rec.sha1 = std::move(d->sha1);
+  rec.md5 = std::move(d->md5);
 }
 
 /// The facts of `rec` that the known-bad matcher reads; they point into `rec`.
@@ -206,10 +237,28 @@ void store_matches(FileRecord& rec, Matches found) {
 }
 
 /// match/: the shared rules over the same bytes, unless they are not needed for this file.
-void match_stage(FileRecord& rec, std::span<const std::byte> bytes, const AnalysisTools& t) {
+void match_stage(FileRecord& rec, const ByteSource& bytes, const AnalysisTools& t) {
   if (!t.matcher) return;
   if (!t.ctx.match_all) rec.rules_skipped = match::rules_not_needed(rec);
   if (!rec.rules_skipped) store_matches(rec, t.matcher->scan_file(bytes, rec.file.path, rec.format, rec.rule_privilege));
+}
+
+/// The stages of a file above the streaming threshold (Limits::streamed_above): never held
+/// whole. Hashed in chunks, parsed from its headers, verified over the signed ranges read on
+/// demand, matched in bounded blocks. `file` stays open until the analysis ends.
+Outcome analyze_streamed(io::SourceFile& file, FileRecord rec, const AnalysisTools& t) {
+  auto bytes = io::StreamedFile::open(file, t.limits.max_file_size);
+  if (!bytes) return discover::PathError{rec.file.path, at_stage(bytes.error(), "map")};
+  rec.file.size = bytes->size();
+  auto module_digest = hash_file(rec, *bytes);
+  if (!module_digest) return discover::PathError{rec.file.path, at_stage(module_digest.error(), "map")};
+  if (parse_headers_stage(rec, *bytes, t.limits)) {
+    rec.rule_privilege = rec.privilege();
+    hash_for_known_bad(rec, *bytes, t.ctx.known_bad);
+    verify_stage(rec, *bytes, t, *module_digest);
+  }
+  match_stage(rec, *bytes, t);
+  return rec;
 }
 
 }  // namespace
@@ -240,6 +289,8 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
   identified.format = id.format;
   identified.compression = id.compression;
   FileRecord rec = record_of(f, std::move(identified), std::move(windows));
+  if (id.compression == Compression::None && f.size > t.limits.streamed_above())
+    return analyze_streamed(**file, std::move(rec), t);
   Bytes bytes;
   {
     auto contents = (*file)->read_all(t.limits.max_file_size);
@@ -248,18 +299,20 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
     bytes.read = std::move(*contents);
   }
   rec.file.size = bytes.read.bytes().size();
-  const std::optional<verify::SignedContentDigest> module_digest = hash_file(rec, bytes.read.bytes());
+  // In memory, the hash cannot fail to read.
+  const ModuleDigest module_digest = hash_file(rec, SpanSource(bytes.read.bytes())).value_or(std::nullopt);
   if (!decompress(rec, bytes, t.limits)) return rec;
 
   std::optional<RulesOnSpareCore> side_rules;  // after the bytes: joined before they are freed
   if (parse_stage(rec, bytes, t.limits)) {
     rec.rule_privilege = rec.privilege();
-    hash_for_known_bad(rec, bytes.read.bytes(), t.ctx.known_bad);
+    hash_for_known_bad(rec, SpanSource(bytes.read.bytes()), t.ctx.known_bad);
     start_rules_on_spare_core(side_rules, rec, bytes.view(), t);
-    verify_stage(rec, bytes.view(), t, module_digest);
+    verify_stage(rec, SpanSource(bytes.view()), t, module_digest);
   }
   if (side_rules) store_matches(rec, side_rules->get());
-  else match_stage(rec, bytes.view(), t);
+  else
+    match_stage(rec, SpanSource(bytes.view()), t);
   return rec;
 }
 

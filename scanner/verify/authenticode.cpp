@@ -236,20 +236,18 @@ void check_padding(Bytes content, std::size_t consumed, const std::string& where
   }
 }
 
-/// Walks the WIN_CERTIFICATE entries of the certificate table.
+/// Appends a candidate that stands for an unusable part of the certificate table.
+void add_malformed(std::vector<Candidate>& out, std::string message) {
+  Candidate c;
+  c.info.index = static_cast<int>(out.size());
+  c.fail(std::move(message));
+  out.push_back(std::move(c));
+}
+
+/// Walks the WIN_CERTIFICATE entries of the certificate table (at most kMaxCertificateTableSize).
 void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
                              std::vector<std::string>& warnings) {
-  auto malformed_entry = [&](std::string message) {
-    Candidate c;
-    c.info.index = static_cast<int>(out.size());
-    c.fail(std::move(message));
-    out.push_back(std::move(c));
-  };
-  if (table.size() > kMaxCertificateTableSize) {
-    malformed_entry("certificate table of " + std::to_string(table.size()) +
-                    " bytes exceeds the limit of " + std::to_string(kMaxCertificateTableSize));
-    return;
-  }
+  auto malformed_entry = [&](std::string message) { add_malformed(out, std::move(message)); };
   std::size_t pos = 0;
   int entry = 0;
   while (table.size() - pos >= kWinCertHeaderSize && out.size() < kMaxSignatures) {
@@ -371,16 +369,39 @@ void verify_candidate(Candidate& c, const std::vector<std::uint8_t>* computed,
   info.status = status_for(info.flags, false, ctx.strict_padding);
 }
 
+/// Reads the certificate table (read with pread for a file read on demand; `storage` keeps it)
+/// and parses its entries; flags data after it on every signature.
+void read_certificate_table(const ByteSource& file, const parse::PeLayout& layout, std::vector<std::byte>& storage,
+                            std::vector<Candidate>& candidates, std::vector<std::string>& warnings) {
+  const auto& table = layout.certificate_table;
+  if (table.size > kMaxCertificateTableSize) {
+    add_malformed(candidates, "certificate table of " + std::to_string(table.size) + " bytes exceeds the limit of " +
+                                  std::to_string(kMaxCertificateTableSize));
+    return;
+  }
+  auto bytes = file.read(table.offset, static_cast<std::size_t>(table.size), storage);
+  if (!bytes) {
+    add_malformed(candidates, "certificate table cannot be read: " + bytes.error().message);
+    return;
+  }
+  parse_certificate_table({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()}, candidates, warnings);
+  // Unsigned content appended to a signed file: every signature of the file is concerned.
+  const std::uint64_t after = file.size() - (table.offset + table.size);
+  for (Candidate& c : after != 0 ? std::span(candidates) : std::span<Candidate>{}) {
+    add_flag(c.info.flags, VerifyFlag::TrailingData);
+    c.info.errors.push_back(std::to_string(after) + " bytes after the certificate table, outside every hashed range");
+  }
+}
+
 }  // namespace
 
-AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
-                                       const parse::PeLayout& layout, const VerifyContext& ctx) {
+AuthenticodeResult verify_authenticode(const ByteSource& file, const parse::PeLayout& layout,
+                                       const VerifyContext& ctx) {
   AuthenticodeResult result;
-  const Bytes bytes{reinterpret_cast<const std::uint8_t*>(file.data()), file.size()};
   const bool declares_table =
       layout.certificate_table.size != 0 && layout.certificate_table.offset != 0;
 
-  auto ranges = detail::image_ranges(bytes.size(), layout);
+  auto ranges = detail::image_ranges(file.size(), layout);
   std::vector<Candidate> candidates;
   if (!ranges) {
     result.warnings.push_back(ranges.error().message);
@@ -393,17 +414,8 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
     return result;
   }
 
-  if (ranges->has_certificate_table) {
-    const auto& table = layout.certificate_table;
-    parse_certificate_table(bytes.subspan(table.offset, table.size), candidates, result.warnings);
-    // Unsigned content appended to a signed file: every signature of the file is concerned.
-    const std::uint64_t after = bytes.size() - (table.offset + table.size);
-    for (Candidate& c : after != 0 ? std::span(candidates) : std::span<Candidate>{}) {
-      add_flag(c.info.flags, VerifyFlag::TrailingData);
-      c.info.errors.push_back(std::to_string(after) +
-                              " bytes after the certificate table, outside every hashed range");
-    }
-  }
+  std::vector<std::byte> table_storage;  // the candidates' SpcIndirectDataContent views point into it
+  if (ranges->has_certificate_table) read_certificate_table(file, layout, table_storage, candidates, result.warnings);
 
   // One pass over the file for SHA-1, SHA-256 and every other algorithm a signature names.
   std::vector<const EVP_MD*> mds{EVP_sha1(), EVP_sha256()};
@@ -412,7 +424,7 @@ AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
           return EVP_MD_get_type(md) == EVP_MD_get_type(c.image_md);
         }))
       mds.push_back(c.image_md);
-  auto digests = detail::image_digests(bytes, *ranges, mds);
+  auto digests = detail::image_digests(file, *ranges, mds);
   if (digests) {
     result.hashes = {to_hex((*digests)[0]), to_hex((*digests)[1])};
   } else {

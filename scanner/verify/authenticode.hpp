@@ -113,8 +113,15 @@ struct VerifyContext {
 /// Verifies every Authenticode signature of the PE `file`, whose offsets parse/ recorded in
 /// `layout`, and computes its authentihashes. Never throws on hostile input and never reads
 /// outside `file`: every problem becomes a status, a flag, an error line or a warning.
-[[nodiscard]] AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
-                                                     const parse::PeLayout& layout,
+/// `file` may be read on demand (a file above the streaming threshold): the certificate table is
+/// read with one pread and the hashed ranges in chunks; a read failure makes the digests
+/// uncomputable (BadDigest) or the table Malformed, with the reason.
+[[nodiscard]] AuthenticodeResult verify_authenticode(const ByteSource& file, const parse::PeLayout& layout,
                                                      const VerifyContext& ctx);
+/// verify_authenticode() of bytes in memory.
+[[nodiscard]] inline AuthenticodeResult verify_authenticode(std::span<const std::byte> file,
+                                                            const parse::PeLayout& layout, const VerifyContext& ctx) {
+  return verify_authenticode(SpanSource(file), layout, ctx);
+}
 
 }  // namespace trustscan::verify

@@ -37,8 +37,7 @@ Result<ImageRanges> image_ranges(std::uint64_t file_size, const parse::PeLayout&
   return r;
 }
 
-Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std::uint8_t> file,
-                                                             const ImageRanges& ranges,
+Result<std::vector<std::vector<std::uint8_t>>> image_digests(const ByteSource& file, const ImageRanges& ranges,
                                                              std::span<const EVP_MD* const> mds) {
   if (ranges.end > file.size() || ranges.security_entry_offset + 8 > ranges.end)
     return fail(Errc::Malformed, "hashed range lies outside the file");
@@ -53,15 +52,15 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
   // Feed every context from the same chunk, so the file is traversed once and stays in cache.
   constexpr std::size_t kChunk = std::size_t{256} << 10;
   auto feed = [&](std::uint64_t from, std::uint64_t to) {
-    for (std::uint64_t pos = from; pos < to;) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to - pos));
-      for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), file.data() + pos, n);
-      pos += n;
-    }
+    return for_each_chunk(file, from, to, [&](std::span<const std::byte> piece) {
+      for (std::size_t pos = 0; pos < piece.size(); pos += kChunk)
+        for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), piece.data() + pos, std::min(kChunk, piece.size() - pos));
+    });
   };
-  feed(0, ranges.checksum_offset);
-  feed(ranges.checksum_offset + 4, ranges.security_entry_offset);
-  feed(ranges.security_entry_offset + 8, ranges.end);
+  for (const auto& [from, to] : {std::pair{std::uint64_t{0}, ranges.checksum_offset},
+                                 std::pair{ranges.checksum_offset + 4, ranges.security_entry_offset},
+                                 std::pair{ranges.security_entry_offset + 8, ranges.end}})
+    if (auto fed = feed(from, to); !fed) return std::unexpected(fed.error());
   if (ranges.padding != 0) {
     static constexpr std::array<std::uint8_t, kPageHashPageSize> kZeros{};
     for (auto& ctx : ctxs) EVP_DigestUpdate(ctx.get(), kZeros.data(), std::min<std::uint64_t>(ranges.padding, kZeros.size()));
@@ -83,17 +82,16 @@ Result<std::vector<std::vector<std::uint8_t>>> image_digests(std::span<const std
 
 namespace {
 
-Result<AuthenticodeHashes> sha1_and_sha256(std::span<const std::byte> file, const detail::ImageRanges& ranges) {
+Result<AuthenticodeHashes> sha1_and_sha256(const ByteSource& file, const detail::ImageRanges& ranges) {
   const std::array<const EVP_MD*, 2> mds{EVP_sha1(), EVP_sha256()};
-  auto digests = detail::image_digests(
-      {reinterpret_cast<const std::uint8_t*>(file.data()), file.size()}, ranges, mds);
+  auto digests = detail::image_digests(file, ranges, mds);
   if (!digests) return std::unexpected(digests.error());
   return AuthenticodeHashes{detail::to_hex((*digests)[0]), detail::to_hex((*digests)[1])};
 }
 
 }  // namespace
 
-Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file, const parse::PeLayout& layout) {
+Result<AuthenticodeHashes> first_page_hashes(const ByteSource& file, const parse::PeLayout& layout) {
   auto ranges = detail::image_ranges(file.size(), layout);
   if (!ranges) return std::unexpected(ranges.error());
   const std::uint64_t headers = layout.size_of_headers;
@@ -105,8 +103,7 @@ Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file, co
   return sha1_and_sha256(file, *ranges);
 }
 
-Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
-                                               const parse::PeLayout& layout) {
+Result<AuthenticodeHashes> authenticode_hashes(const ByteSource& file, const parse::PeLayout& layout) {
   auto ranges = detail::image_ranges(file.size(), layout);
   if (!ranges) return std::unexpected(ranges.error());
   return sha1_and_sha256(file, *ranges);

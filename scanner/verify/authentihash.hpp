@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 #include "parse/binary_model.hpp"
 #include "verify/signature.hpp"
@@ -30,8 +31,13 @@ namespace trustscan::verify {
 /// Both authentihashes of `file`, whose layout parse/ recorded. Fails (Errc::Malformed) when the
 /// layout does not fit the file: header fields outside it, a certificate table that starts inside
 /// the headers or extends past the end of the file.
-[[nodiscard]] Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
-                                                             const parse::PeLayout& layout);
+/// Errc::Io when `file` (read on demand) cannot be read.
+[[nodiscard]] Result<AuthenticodeHashes> authenticode_hashes(const ByteSource& file, const parse::PeLayout& layout);
+/// authenticode_hashes() of bytes in memory.
+[[nodiscard]] inline Result<AuthenticodeHashes> authenticode_hashes(std::span<const std::byte> file,
+                                                                    const parse::PeLayout& layout) {
+  return authenticode_hashes(SpanSource(file), layout);
+}
 
 /// Page size of Authenticode page hashes.
 inline constexpr std::uint64_t kPageHashPageSize = 4096;
@@ -43,7 +49,11 @@ inline constexpr std::uint64_t kPageHashPageSize = 4096;
 /// as authenticode_hashes() does, and when the headers end before the certificate-table entry
 /// or past the end of the file; Errc::Unsupported when they are larger than a page (no such
 /// first-page hash is defined that trustscan could check).
-[[nodiscard]] Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file,
-                                                           const parse::PeLayout& layout);
+[[nodiscard]] Result<AuthenticodeHashes> first_page_hashes(const ByteSource& file, const parse::PeLayout& layout);
+/// first_page_hashes() of bytes in memory.
+[[nodiscard]] inline Result<AuthenticodeHashes> first_page_hashes(std::span<const std::byte> file,
+                                                                  const parse::PeLayout& layout) {
+  return first_page_hashes(SpanSource(file), layout);
+}
 
 }  // namespace trustscan::verify

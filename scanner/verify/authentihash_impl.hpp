@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 #include "parse/binary_model.hpp"
 
@@ -27,9 +28,10 @@ struct ImageRanges {
                                                const parse::PeLayout& layout);
 
 /// The image digest of `file` with every algorithm of `mds` (no duplicates, none nullptr), in one
-/// linear pass; the result has one digest per entry of `mds`, in order.
-[[nodiscard]] Result<std::vector<std::vector<std::uint8_t>>> image_digests(
-    std::span<const std::uint8_t> file, const ImageRanges& ranges,
-    std::span<const EVP_MD* const> mds);
+/// linear pass (in chunks for a file read on demand); one digest per entry of `mds`, in order.
+/// Errc::Io when the file cannot be read.
+[[nodiscard]] Result<std::vector<std::vector<std::uint8_t>>> image_digests(const ByteSource& file,
+                                                                           const ImageRanges& ranges,
+                                                                           std::span<const EVP_MD* const> mds);
 
 }  // namespace trustscan::verify::detail

@@ -48,6 +48,8 @@ constexpr std::uint32_t kMaxBlobs = 64;
 constexpr std::uint32_t kMaxSpecialSlots = 64;
 constexpr std::size_t kMaxIdentifier = 1024;
 constexpr std::size_t kMaxEntitlements = std::size_t{64} * 1024;
+/// LC_CODE_SIGNATURE data larger than this is not read (a 512 MiB slice has ~6 MiB of hashes).
+constexpr std::uint64_t kMaxSignatureData = std::uint64_t{32} << 20;
 
 // Apple certificate-extension markers (Apple PKI CPS): Developer ID Application leaf, Mac App Store,
 // development certificates, Apple software signing.
@@ -93,12 +95,20 @@ class Hasher {
   [[nodiscard]] bool ok() const noexcept { return md_ && ctx_; }
   /// Full digest of `data`; empty on failure.
   std::vector<unsigned char> digest(std::span<const std::byte> data) {
+    begin();
+    update(data);
+    return finish();
+  }
+  /// Starts a digest fed piece by piece (update) and ended by finish().
+  void begin() { good_ = ok() && EVP_DigestInit_ex(ctx_.get(), md_.get(), nullptr) == 1; }
+  void update(std::span<const std::byte> data) {
+    good_ = good_ && EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) == 1;
+  }
+  /// The digest since begin(); empty on failure.
+  std::vector<unsigned char> finish() {
     std::vector<unsigned char> out(EVP_MAX_MD_SIZE);
     unsigned int len = 0;
-    if (!ok() || EVP_DigestInit_ex(ctx_.get(), md_.get(), nullptr) != 1 ||
-        EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1 ||
-        EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) != 1)
-      return {};
+    if (!good_ || EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) != 1) return {};
     out.resize(len);
     return out;
   }
@@ -106,6 +116,7 @@ class Hasher {
  private:
   EvpMdPtr md_;
   EvpMdCtxPtr ctx_;
+  bool good_ = false;
 };
 
 /// A NUL-terminated string at `off` inside `blob`, bounded; nullopt if unterminated.
@@ -180,22 +191,40 @@ Result<ParsedCd> parse_code_directory(std::span<const std::byte> blob, std::uint
   return cd;
 }
 
-/// Checks every code page hash; fills page_hashes_ok / first_bad_page.
-void check_pages(ParsedCd& cd, std::span<const std::byte> slice, Hasher& hasher) {
+/// Checks every code page hash over [slice_offset, slice_offset + codeLimit) of `file`, streaming
+/// the pages (in chunks for a file read on demand); fills page_hashes_ok / first_bad_page.
+/// Errc::Io when the file cannot be read.
+Result<void> check_pages(ParsedCd& cd, const ByteSource& file, std::uint64_t slice_offset, Hasher& hasher) {
   auto& i = cd.info;
   i.page_hashes_ok = true;
   const std::uint64_t page = i.page_size == 0 ? i.code_limit : i.page_size;
-  for (std::uint32_t n = 0; n < i.code_slots; ++n) {
-    const std::uint64_t start = std::uint64_t{n} * page;
-    const std::uint64_t end = std::min<std::uint64_t>(i.code_limit, start + page);
-    const auto got = hasher.digest(slice.subspan(start, end - start));
+  if (i.code_slots == 0 || page == 0) return {};
+  std::uint32_t n = 0;       // the page being hashed
+  std::uint64_t filled = 0;  // its bytes hashed so far
+  auto page_done = [&] {
+    const auto got = hasher.finish();
     const auto* want = reinterpret_cast<const unsigned char*>(cd.blob.data() + cd.hash_offset + n * cd.kind.size);
-    if (got.size() < cd.kind.size || std::memcmp(got.data(), want, cd.kind.size) != 0) {
+    if (i.page_hashes_ok && (got.size() < cd.kind.size || std::memcmp(got.data(), want, cd.kind.size) != 0)) {
       i.page_hashes_ok = false;
       i.first_bad_page = n;
-      return;
     }
-  }
+    ++n;
+    filled = 0;
+    hasher.begin();
+  };
+  hasher.begin();
+  auto fed = for_each_chunk(file, slice_offset, slice_offset + i.code_limit, [&](std::span<const std::byte> piece) {
+    while (!piece.empty() && i.page_hashes_ok) {
+      const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), page - filled));
+      hasher.update(piece.first(take));
+      filled += take;
+      piece = piece.subspan(take);
+      if (filled == page) page_done();
+    }
+  });
+  if (!fed) return std::unexpected(fed.error());
+  if (filled != 0 && i.page_hashes_ok) page_done();  // the last, shorter page
+  return {};
 }
 
 /// Special slot `k` (1-based) of a CodeDirectory, or an empty span if it has fewer.
@@ -658,9 +687,11 @@ std::vector<std::string> code_directory_flag_names(std::uint32_t flags) {
 
 namespace {
 
-/// The blobs of a SuperBlob that verification reads; spans into the file.
+/// The blobs of a SuperBlob that verification reads; spans into the LC_CODE_SIGNATURE data.
 struct Blobs {
-  std::span<const std::byte> slice;
+  std::vector<std::byte> storage;  ///< that data, when it was read from a file read on demand
+  std::uint64_t slice_offset = 0;
+  std::uint64_t slice_size = 0;
   std::vector<ParsedCd> cds;
   std::span<const std::byte> requirements, entitlements, der_entitlements, cms_wrapper;
   bool have_cms_slot = false;
@@ -668,16 +699,20 @@ struct Blobs {
 
 /// Finds the slice and its signature in `file` and reads the SuperBlob's index. A CodeDirectory of
 /// an unsupported kind is skipped with a note in `notes`; anything malformed is an error.
-Result<Blobs> read_blobs(std::span<const std::byte> file, const MachOSignatureLocation& where,
-                         std::vector<std::string>& notes) {
+Result<Blobs> read_blobs(const ByteSource& file, const MachOSignatureLocation& where, std::vector<std::string>& notes) {
   // Slice and signature ranges, all relative to the file.
   if (where.slice_offset > file.size() || where.slice_size > file.size() - where.slice_offset)
     return fail(Errc::Malformed, "slice lies outside the file");
-  const auto slice = file.subspan(where.slice_offset, where.slice_size);
-  if (where.signature_offset < where.slice_offset || where.signature_offset - where.slice_offset > slice.size() ||
-      where.signature_size > slice.size() - (where.signature_offset - where.slice_offset))
+  if (where.signature_offset < where.slice_offset || where.signature_offset - where.slice_offset > where.slice_size ||
+      where.signature_size > where.slice_size - (where.signature_offset - where.slice_offset))
     return fail(Errc::Malformed, "LC_CODE_SIGNATURE data lies outside the slice");
-  const auto sig = slice.subspan(where.signature_offset - where.slice_offset, where.signature_size);
+  if (where.signature_size > kMaxSignatureData)
+    return fail(Errc::Malformed, "LC_CODE_SIGNATURE data of " + std::to_string(where.signature_size) +
+                                     " bytes exceeds the limit of " + std::to_string(kMaxSignatureData));
+  Blobs b;
+  auto read = file.read(where.signature_offset, static_cast<std::size_t>(where.signature_size), b.storage);
+  if (!read) return fail(read.error().code, "LC_CODE_SIGNATURE data cannot be read: " + read.error().message);
+  const std::span<const std::byte> sig = *read;  // into the file's bytes or into b.storage (moves keep it)
 
   // SuperBlob header and index.
   if (sig.size() < 12 || be32(sig, 0) != kSuperBlob) return fail(Errc::Malformed, "no SuperBlob (magic 0xfade0cc0)");
@@ -689,8 +724,8 @@ Result<Blobs> read_blobs(std::span<const std::byte> file, const MachOSignatureLo
   if (count > kMaxBlobs || 12 + std::uint64_t{count} * 8 > sb.size())
     return fail(Errc::Malformed, "SuperBlob index is too long");
 
-  Blobs b;
-  b.slice = slice;
+  b.slice_offset = where.slice_offset;
+  b.slice_size = where.slice_size;
   std::vector<std::uint32_t> seen_types;
   for (std::uint32_t n = 0; n < count; ++n) {
     const std::uint32_t type = be32(sb, 12 + n * 8);
@@ -710,7 +745,7 @@ Result<Blobs> read_blobs(std::span<const std::byte> file, const MachOSignatureLo
     if (type == kSlotCodeDirectory || (type >= kSlotAlternateFirst && type <= kSlotAlternateLast)) {
       if (magic != kCodeDirectory)
         return fail(Errc::Malformed, "slot " + std::to_string(type) + " is not a CodeDirectory");
-      auto cd = parse_code_directory(blob, type, slice.size());
+      auto cd = parse_code_directory(blob, type, b.slice_size);
       if (!cd) {
         if (cd.error().code == Errc::Unsupported) {  // e.g. a future hash type: skip this one CD
           notes.push_back(cd.error().message);
@@ -780,13 +815,14 @@ void check_special_slots(Signature& r, MachODetails& d, const ParsedCd& cd, bool
 
 /// Page hashes and special slots of every CodeDirectory; an error when a hash algorithm is
 /// unavailable.
-Result<void> check_code_directories(Signature& r, MachODetails& d, Blobs& b, const ParsedCd& best) {
+Result<void> check_code_directories(Signature& r, MachODetails& d, const ByteSource& file, Blobs& b,
+                                    const ParsedCd& best) {
   for (auto& cd : b.cds) {
     Hasher hasher(cd.kind.evp);
     if (!hasher.ok()) return fail(Errc::Malformed, std::string("hash algorithm unavailable: ") + cd.kind.evp);
     const auto digest = hasher.digest(cd.blob);
     cd.info.cdhash = modsig::hex_lower(std::span(digest).first(std::min<std::size_t>(20, digest.size())));
-    check_pages(cd, b.slice, hasher);
+    if (auto pages = check_pages(cd, file, b.slice_offset, hasher); !pages) return pages;
     if (!cd.info.page_hashes_ok) {
       add_error(r, VerifyFlag::BadPageHash, "CodeDirectory slot " + std::to_string(cd.info.slot) + " (" +
                                                 cd.info.hash_type + "): page " +
@@ -822,7 +858,7 @@ void settle_status(Signature& r, const MachODetails& d) {
 
 }  // namespace
 
-Signature verify_macho_signature(std::span<const std::byte> file, const MachOSignatureLocation& where,
+Signature verify_macho_signature(const ByteSource& file, const MachOSignatureLocation& where,
                                  const MachOTrustAnchors& anchors, std::int64_t now) {
   Signature r;
   r.source = SignatureSource::MachO;
@@ -840,7 +876,8 @@ Signature verify_macho_signature(std::span<const std::byte> file, const MachOSig
   const std::vector<ParsedCd>& cds = blobs->cds;
   const auto best = std::ranges::max_element(cds, {}, [](const ParsedCd& c) { return c.kind.rank; });
   describe(r, d, *best, *blobs);
-  if (auto checked = check_code_directories(r, d, *blobs, *best); !checked) return malformed(checked.error().message);
+  if (auto checked = check_code_directories(r, d, file, *blobs, *best); !checked)
+    return malformed(checked.error().message);
   d.cdhash = best->info.cdhash;
   for (const auto& cd : cds) d.code_directories.push_back(cd.info);
 

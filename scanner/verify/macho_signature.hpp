@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 #include "verify/signature.hpp"
 
@@ -108,8 +109,16 @@ struct MachOSignatureLocation {
 
 /// Verifies the code signature of one slice of `file`. `now` (Unix seconds) is the clock used for
 /// the chain when no timestamp verifies. Never throws on input; every offset is bounds-checked.
-[[nodiscard]] Signature verify_macho_signature(std::span<const std::byte> file,
-                                                          const MachOSignatureLocation& where,
-                                                          const MachOTrustAnchors& anchors, std::int64_t now);
+/// `file` may be read on demand (a file above the streaming threshold): the LC_CODE_SIGNATURE data
+/// is read with one pread (at most 32 MiB) and the code pages are hashed in chunks; a read
+/// failure makes the signature Malformed with the reason.
+[[nodiscard]] Signature verify_macho_signature(const ByteSource& file, const MachOSignatureLocation& where,
+                                               const MachOTrustAnchors& anchors, std::int64_t now);
+/// verify_macho_signature() of bytes in memory.
+[[nodiscard]] inline Signature verify_macho_signature(std::span<const std::byte> file,
+                                                      const MachOSignatureLocation& where,
+                                                      const MachOTrustAnchors& anchors, std::int64_t now) {
+  return verify_macho_signature(SpanSource(file), where, anchors, now);
+}
 
 }  // namespace trustscan::verify

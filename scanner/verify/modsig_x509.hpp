@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "verify/openssl_ptr.hpp"
 #include "verify/x509_util.hpp"
 
@@ -34,12 +35,15 @@ using detail::name_to_string;
 /// A BIO chain owned as a whole (BIO_free_all).
 using BioChainPtr = std::unique_ptr<BIO, OpensslDeleter<BIO_free_all>>;
 
-/// Detached content for CMS_verify(): `bytes` behind a pass-through null filter, so that the chain
-/// is not a BIO_TYPE_MEM. For a memory BIO, OpenSSL 3.0's CMS_verify() makes a private copy and,
-/// with CMS_BINARY, leaks it whenever CMS_dataInit() fails (e.g. a forged digestAlgorithms set):
-/// openssl/openssl#30471, fixed upstream in 2026, present in Debian 12's 3.0.19. Found by
+/// Detached content for CMS_verify(): the first `size` bytes of `source`, read on demand through a
+/// BIO of our own (a file above the streaming threshold is never held whole), behind a
+/// pass-through null filter. Not a BIO_TYPE_MEM on purpose: for a memory BIO, OpenSSL 3.0's
+/// CMS_verify() makes a private copy and, with CMS_BINARY, leaks it whenever CMS_dataInit() fails (e.g. a forged
+/// digestAlgorithms set): openssl/openssl#30471, fixed upstream in 2026, present in Debian 12's 3.0.19. Found by
 /// fuzz_module_signature (LeakSanitizer); input in tests/data/regress/module_signature/.
 /// nullptr when out of memory.
+[[nodiscard]] BioChainPtr cms_detached_content(const ByteSource& source, std::uint64_t size);
+/// The same over bytes in memory (the chain keeps no reference to the span object itself).
 [[nodiscard]] BioChainPtr cms_detached_content(std::span<const std::byte> bytes);
 
 }  // namespace trustscan::verify::modsig

@@ -82,10 +82,22 @@ struct Trailer {
   std::string error;  ///< non-empty: malformed
 };
 
-/// Reads `struct module_signature` (the caller checked the magic and the minimum size).
-Trailer read_trailer(std::span<const std::byte> bytes) {
+/// The last kMagicSize + kTrailerSize bytes of a module (`struct module_signature` and the magic);
+/// an error when the file is shorter or cannot be read.
+Result<std::span<const std::byte>> read_tail(const ByteSource& module, std::vector<std::byte>& scratch) {
+  if (module.size() < kMagicSize + kTrailerSize) return fail(Errc::Malformed, "truncated struct module_signature");
+  return module.read(module.size() - kMagicSize - kTrailerSize, kMagicSize + kTrailerSize, scratch);
+}
+
+bool ends_with_magic(std::span<const std::byte> tail) noexcept {
+  return tail.size() >= kMagicSize &&
+         std::memcmp(tail.data() + tail.size() - kMagicSize, kModuleSignatureMagic.data(), kMagicSize) == 0;
+}
+
+/// Reads `struct module_signature` from `tail` (read_tail) of a module of `file_size` bytes.
+Trailer read_trailer(std::span<const std::byte> tail, std::uint64_t file_size) {
   Trailer t;
-  const auto* ms = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - kMagicSize - kTrailerSize);
+  const auto* ms = reinterpret_cast<const unsigned char*>(tail.data());
   t.sig_len = std::uint32_t{ms[8]} << 24 | std::uint32_t{ms[9]} << 16 | std::uint32_t{ms[10]} << 8 | ms[11];
   if (ms[2] != kIdPkcs7) {
     t.error = "module_signature id_type " + std::to_string(ms[2]) + " is not PKCS#7 (2)";
@@ -96,13 +108,16 @@ Trailer read_trailer(std::span<const std::byte> bytes) {
     t.error = "module_signature has non-zero algo/hash/signer_len/key_id_len/pad";
     return t;
   }
-  const std::size_t room = bytes.size() - kMagicSize - kTrailerSize;
+  const std::uint64_t room = file_size - kMagicSize - kTrailerSize;
   if (t.sig_len == 0 || t.sig_len > room) {
     t.error = "sig_len " + std::to_string(t.sig_len) + " exceeds the " + std::to_string(room) + " bytes before the trailer";
     return t;
   }
-  t.signed_size = room - t.sig_len;
-  if (t.signed_size > INT_MAX) t.error = "module larger than 2 GiB";
+  if (room - t.sig_len > INT_MAX) {
+    t.error = "module larger than 2 GiB";
+    return t;
+  }
+  t.signed_size = static_cast<std::size_t>(room - t.sig_len);
   return t;
 }
 
@@ -195,11 +210,11 @@ std::optional<std::size_t> find_signing_key(Signature& r, ModuleDetails& d, CMS_
 /// Checks the signature over the first `signed_size` bytes with keyring key `match` and sets the
 /// status: Valid, or Invalid with OpenSSL's reason.
 void verify_with_key(Signature& r, CMS_ContentInfo* cms, CMS_SignerInfo* si, const KernelKeyring& keys,
-                     std::size_t match, std::span<const std::byte> signed_bytes,
+                     std::size_t match, const ByteSource& module, std::size_t signed_size,
                      const SignedContentDigest* content_digest) {
   const ModuleDetails& d = std::get<ModuleDetails>(r.details);
   // The digest computed with the file's own hash, when it is the one the signature needs.
-  if (content_digest != nullptr && content_digest->size == signed_bytes.size() &&
+  if (content_digest != nullptr && content_digest->size == signed_size &&
       sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) == 1 && !d.signed_attributes &&
       verify_precomputed(si, keys.certificate(match), *content_digest)) {
     r.status = SignatureStatus::Valid;
@@ -207,7 +222,7 @@ void verify_with_key(Signature& r, CMS_ContentInfo* cms, CMS_SignerInfo* si, con
   }
   // Otherwise (and to report a failure in OpenSSL's usual words) CMS_verify hashes the content.
   X509StackViewPtr certs(sk_X509_new_null());
-  modsig::BioChainPtr content = modsig::cms_detached_content(signed_bytes);
+  modsig::BioChainPtr content = modsig::cms_detached_content(module, signed_size);
   if (!certs || !content || sk_X509_push(certs.get(), keys.certificate(match)) <= 0) {
     r.status = SignatureStatus::Malformed;
     r.errors.push_back("out of memory");
@@ -231,10 +246,12 @@ void verify_with_key(Signature& r, CMS_ContentInfo* cms, CMS_SignerInfo* si, con
 
 }  // namespace
 
-std::optional<std::size_t> module_signed_size(std::span<const std::byte> bytes) noexcept {
-  if (!has_module_signature(bytes) || bytes.size() < kMagicSize + kTrailerSize) return std::nullopt;
+std::optional<std::size_t> module_signed_size(const ByteSource& module) noexcept {
   try {
-    Trailer t = read_trailer(bytes);
+    std::vector<std::byte> scratch;
+    auto tail = read_tail(module, scratch);
+    if (!tail || !ends_with_magic(*tail)) return std::nullopt;
+    Trailer t = read_trailer(*tail, module.size());
     if (!t.error.empty()) return std::nullopt;
     return t.signed_size;
   } catch (...) {  // std::bad_alloc building a message
@@ -242,33 +259,37 @@ std::optional<std::size_t> module_signed_size(std::span<const std::byte> bytes) 
   }
 }
 
-bool has_module_signature(std::span<const std::byte> b) noexcept {
-  return b.size() >= kMagicSize &&
-         std::memcmp(b.data() + b.size() - kMagicSize, kModuleSignatureMagic.data(), kMagicSize) == 0;
-}
+bool has_module_signature(std::span<const std::byte> b) noexcept { return ends_with_magic(b); }
 
-Signature verify_module_signature(std::span<const std::byte> bytes, const KernelKeyring& keys,
+Signature verify_module_signature(const ByteSource& module, const KernelKeyring& keys,
                                   const SignedContentDigest* content_digest) {
   Signature r;
   r.source = SignatureSource::Module;
   r.status = SignatureStatus::Unsigned;
   ModuleDetails& d = r.details.emplace<ModuleDetails>();
-  if (!has_module_signature(bytes)) return r;  // Unsigned
-  if (bytes.size() < kMagicSize + kTrailerSize) return malformed(std::move(r), "truncated struct module_signature");
+  std::vector<std::byte> scratch;
+  if (module.size() < kMagicSize) return r;  // Unsigned
+  auto magic = module.read(module.size() - kMagicSize, kMagicSize, scratch);
+  if (!magic) return malformed(std::move(r), "cannot read the module's end: " + magic.error().message);
+  if (!ends_with_magic(*magic)) return r;  // Unsigned
+  auto tail = read_tail(module, scratch);
+  if (!tail) return malformed(std::move(r), tail.error().message);
 
-  const Trailer trailer = read_trailer(bytes);
+  const Trailer trailer = read_trailer(*tail, module.size());
   d.signature_size = trailer.sig_len;
   d.signed_size = trailer.signed_size;  // 0 unless sig_len fits
   if (!trailer.error.empty()) return malformed(std::move(r), trailer.error);
   const std::size_t signed_size = trailer.signed_size;
 
-  auto cms = parse_detached_cms(bytes.subspan(signed_size, trailer.sig_len));
+  auto der = module.read(signed_size, trailer.sig_len, scratch);
+  if (!der) return malformed(std::move(r), "cannot read the signature: " + der.error().message);
+  auto cms = parse_detached_cms(*der);
   if (!cms) return malformed(std::move(r), cms.error().message);
   auto si = read_signer(r, d, cms->get());
   if (!si) return malformed(std::move(r), si.error().message);
   const auto match = find_signing_key(r, d, *si, keys);
   if (!match) return r;
-  verify_with_key(r, cms->get(), *si, keys, *match, bytes.first(signed_size), content_digest);
+  verify_with_key(r, cms->get(), *si, keys, *match, module, signed_size, content_digest);
   return r;
 }
 

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "verify/kernel_keys.hpp"
 #include "verify/signature.hpp"
 
@@ -60,15 +61,26 @@ inline constexpr std::string_view kModuleSignatureMagic = "~Module signature app
 
 /// The size of the content a module's appended signature covers, read from its trailer (nothing
 /// is verified): nullopt unless the trailer is a plausible PKCS#7 one.
-[[nodiscard]] std::optional<std::size_t> module_signed_size(std::span<const std::byte> module_bytes) noexcept;
+[[nodiscard]] std::optional<std::size_t> module_signed_size(const ByteSource& module) noexcept;
+/// module_signed_size() of bytes in memory.
+[[nodiscard]] inline std::optional<std::size_t> module_signed_size(std::span<const std::byte> module_bytes) noexcept {
+  return module_signed_size(SpanSource(module_bytes));
+}
 
 /// Verifies the appended signature of one (decompressed) module against `keys`.
 /// Never throws on input; every length read from the file is bounded by the file size.
 /// `content_digest`, when given, is the SHA-256 of the signed content: used instead of hashing it
 /// again when it covers exactly the signed bytes and the signature is a single SHA-256 RSA/ECDSA
 /// signature without signed attributes (what sign-file makes). The result does not depend on it.
-[[nodiscard]] Signature verify_module_signature(std::span<const std::byte> module_bytes,
-                                                            const KernelKeyring& keys,
-                                                            const SignedContentDigest* content_digest = nullptr);
+/// `module` may be read on demand (a file above the streaming threshold): the trailer and the
+/// signature are read with pread, the signed content (when it must be hashed here) in chunks.
+[[nodiscard]] Signature verify_module_signature(const ByteSource& module, const KernelKeyring& keys,
+                                                const SignedContentDigest* content_digest = nullptr);
+/// verify_module_signature() of bytes in memory.
+[[nodiscard]] inline Signature verify_module_signature(std::span<const std::byte> module_bytes,
+                                                       const KernelKeyring& keys,
+                                                       const SignedContentDigest* content_digest = nullptr) {
+  return verify_module_signature(SpanSource(module_bytes), keys, content_digest);
+}
 
 }  // namespace trustscan::verify

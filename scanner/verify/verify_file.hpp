@@ -11,6 +11,7 @@
 #include <functional>
 #include <span>
 
+#include "core/byte_source.hpp"
 #include "core/types.hpp"
 #include "parse/binary_model.hpp"
 #include "verify/image_trust.hpp"
@@ -37,7 +38,9 @@ struct VerifyServices {
 
 /// One file as the verifiers see it.
 struct VerifyInput {
-  std::span<const std::byte> bytes;  ///< the file as read (decompressed for .ko.xz/.ko.zst)
+  /// The file as read (decompressed for .ko.xz/.ko.zst): in memory, or read on demand for a file
+  /// above the streaming threshold (the same verifiers read only the ranges they need).
+  const ByteSource& bytes;
   const parse::BinaryModel& model;
   FileType type = FileType::Unknown;  ///< parse's classification
   /// SHA-256 of a module's signed content, computed with the file's own hash (may be null).

@@ -1,0 +1,442 @@
+// The header-only parser (headers.hpp): PE, Mach-O and ELF headers read with pread, no LIEF.
+#include "parse/headers.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "parse/lief_extractors.hpp"
+#include "parse/version_info.hpp"
+
+namespace trustscan::parse {
+namespace {
+
+using Buffer = std::vector<std::byte>;
+using View = std::span<const std::byte>;
+
+/// [offset, offset + length) of `file` as an owned buffer (header reads are small).
+Result<Buffer> read_range(const ByteSource& file, std::uint64_t offset, std::uint64_t length) {
+  if (!in_bounds(file.size(), offset, length)) return fail(Errc::Malformed, "header lies outside the file");
+  Buffer scratch;
+  auto got = file.read(offset, static_cast<std::size_t>(length), scratch);
+  if (!got) return std::unexpected(got.error());
+  return Buffer(got->begin(), got->end());
+}
+
+/// At most `max` bytes of `file` from `offset` (fewer at its end).
+Result<Buffer> read_upto(const ByteSource& file, std::uint64_t offset, std::uint64_t max) {
+  if (offset > file.size()) return fail(Errc::Malformed, "header lies outside the file");
+  return read_range(file, offset, std::min(max, file.size() - offset));
+}
+
+/// A NUL-terminated string at `offset` of `bytes`, cut at `max` bytes ("" when outside).
+std::string c_string(View bytes, std::uint64_t offset, std::size_t max) {
+  if (offset >= bytes.size()) return {};
+  const auto rest = bytes.subspan(static_cast<std::size_t>(offset));
+  const auto* start = reinterpret_cast<const char*>(rest.data());
+  const std::size_t n = std::min(rest.size(), max);
+  return std::string(start, strnlen(start, n));
+}
+
+// ---------------------------------------------------------------------------------------------
+// PE
+
+/// Largest header block read at once: DOS header to the end of the section table.
+constexpr std::uint64_t kMaxPeHeaders = 1u << 20;
+/// Bounds of the import and resource walks (real files: < 100 DLLs, a resource tree a few levels deep).
+constexpr std::size_t kMaxImportDescriptors = 1024;
+constexpr std::size_t kMaxResourceEntries = 256;
+constexpr std::uint64_t kMaxVersionResource = 1u << 20;
+constexpr std::uint32_t kRtVersion = 16;
+
+struct PeSection {
+  std::uint32_t virtual_address = 0, virtual_size = 0, raw_size = 0, raw_offset = 0;
+};
+
+/// What the import and resource walks need to map RVAs to file offsets.
+struct PeMap {
+  std::uint32_t size_of_headers = 0;
+  std::vector<PeSection> sections;
+
+  [[nodiscard]] std::optional<std::uint64_t> offset_of(std::uint32_t rva) const {
+    if (rva < size_of_headers) return rva;
+    for (const PeSection& s : sections) {
+      const std::uint64_t span = std::max(s.virtual_size, s.raw_size);
+      if (rva >= s.virtual_address && rva - s.virtual_address < span && rva - s.virtual_address < s.raw_size)
+        return std::uint64_t{s.raw_offset} + (rva - s.virtual_address);
+    }
+    return std::nullopt;
+  }
+};
+
+/// The imported DLL names (import directory, data directory 1).
+void read_pe_imports(const ByteSource& file, const PeMap& map, std::uint32_t rva, BinaryModel& model,
+                     const Limits& limits) {
+  const auto at = map.offset_of(rva);
+  if (rva == 0 || !at) return;
+  auto table = read_upto(file, *at, std::uint64_t{20} * kMaxImportDescriptors);
+  if (!table) return;
+  const View t(*table);
+  for (std::size_t i = 0; (i + 1) * 20 <= t.size() && model.libraries.size() < limits.max_imports; ++i) {
+    const auto name_rva = read_le<std::uint32_t>(t, i * 20 + 12).value_or(0);
+    const auto thunks = read_le<std::uint32_t>(t, i * 20 + 16).value_or(0);
+    if (name_rva == 0 && thunks == 0) return;  // the all-zero terminator
+    const auto name_at = map.offset_of(name_rva);
+    if (!name_at) continue;
+    auto name = read_upto(file, *name_at, 256);
+    if (name) {
+      std::string lib = c_string(*name, 0, 256);
+      if (!lib.empty()) model.libraries.push_back(bounded(std::move(lib), limits.max_string_length));
+    }
+  }
+}
+
+/// The RT_VERSION data entry's (RVA, size) under resource directory `dir` (offsets from `base`):
+/// type 16, then the first name, then the first language, as LIEF's tree walk finds it.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> find_version(const ByteSource& file, std::uint64_t base,
+                                                                    std::uint32_t dir, unsigned depth) {
+  auto header = read_range(file, base + dir, 16);
+  if (!header) return std::nullopt;
+  const std::size_t count = std::min<std::size_t>(std::size_t{read_le<std::uint16_t>(View(*header), 12).value_or(0)} +
+                                                      read_le<std::uint16_t>(View(*header), 14).value_or(0),
+                                                  kMaxResourceEntries);
+  auto entries = read_upto(file, base + dir + 16, count * 8);
+  if (!entries) return std::nullopt;
+  const View e(*entries);
+  for (std::size_t i = 0; (i + 1) * 8 <= e.size(); ++i) {
+    const auto name = read_le<std::uint32_t>(e, i * 8).value_or(0);
+    const auto target = read_le<std::uint32_t>(e, i * 8 + 4).value_or(0);
+    if (depth == 0 && ((name & 0x80000000u) != 0 || name != kRtVersion)) continue;
+    if ((target & 0x80000000u) == 0) {  // a data entry
+      if (depth == 0) return std::nullopt;
+      auto data = read_range(file, base + target, 8);
+      if (!data) return std::nullopt;
+      return std::pair{read_le<std::uint32_t>(View(*data), 0).value_or(0),
+                       read_le<std::uint32_t>(View(*data), 4).value_or(0)};
+    }
+    if (depth < 3)
+      if (auto found = find_version(file, base, target & 0x7fffffffu, depth + 1)) return found;
+  }
+  return std::nullopt;
+}
+
+void read_pe_version(const ByteSource& file, const PeMap& map, std::uint32_t rva, PeInfo& info, const Limits& limits) {
+  const auto base = map.offset_of(rva);
+  if (rva == 0 || !base) return;
+  const auto entry = find_version(file, *base, 0, 0);
+  if (!entry || entry->second == 0 || entry->second > kMaxVersionResource) return;
+  const auto at = map.offset_of(entry->first);
+  if (!at) return;
+  auto raw = read_range(file, *at, entry->second);
+  if (raw) apply_version_resource(*raw, info.file_version, info.version_info, limits.max_string_length);
+}
+
+/// The data directory `index` (RVA, size) of the optional header at `opt` in `h`; (0, 0) when the
+/// header declares fewer.
+std::pair<std::uint32_t, std::uint32_t> data_directory(View h, std::uint64_t opt, bool plus, unsigned index) {
+  const auto count = read_le<std::uint32_t>(h, opt + (plus ? 108 : 92)).value_or(0);
+  if (index >= count) return {0, 0};
+  const std::uint64_t at = opt + (plus ? 112 : 96) + std::uint64_t{index} * 8;
+  return {read_le<std::uint32_t>(h, at).value_or(0), read_le<std::uint32_t>(h, at + 4).value_or(0)};
+}
+
+/// The COFF and optional headers and the section table of the PE whose headers `h` holds.
+Result<BinaryModel> pe_model(View h, std::uint64_t pe, std::uint64_t file_size, const Limits& limits, PeMap& map) {
+  const std::uint64_t opt = pe + 24;
+  const auto machine = read_le<std::uint16_t>(h, pe + 4).value_or(0);
+  const auto sections = read_le<std::uint16_t>(h, pe + 6).value_or(0);
+  const auto opt_size = read_le<std::uint16_t>(h, pe + 20).value_or(0);
+  const auto magic = read_le<std::uint16_t>(h, opt);
+  if (!magic || (*magic != 0x10b && *magic != 0x20b))
+    return fail(Errc::Malformed, "PE optional header magic is not PE32/PE32+");
+  if (sections > limits.max_pe_sections)
+    return fail(Errc::Malformed, "PE NumberOfSections " + std::to_string(sections) + " is above " +
+                                     std::to_string(limits.max_pe_sections));
+  const bool plus = *magic == 0x20b;
+  if (!in_bounds(h.size(), opt, plus ? 112 : 96)) return fail(Errc::Malformed, "PE optional header is truncated");
+  BinaryModel model;
+  model.format = Format::Pe;
+  PeInfo info;
+  info.pe32_plus = plus;
+  info.machine = pe_machine_name(machine);
+  model.architecture = pe_architecture(machine);
+  model.bits = plus ? 64 : 32;
+  info.timestamp = read_le<std::uint32_t>(h, pe + 8).value_or(0);
+  info.is_dll = (read_le<std::uint16_t>(h, pe + 22).value_or(0) & 0x2000) != 0;  // IMAGE_FILE_DLL
+  const auto entry = read_le<std::uint32_t>(h, opt + 16).value_or(0);
+  const std::uint64_t image_base = plus ? read_le<std::uint64_t>(h, opt + 24).value_or(0)
+                                        : read_le<std::uint32_t>(h, opt + 28).value_or(0);
+  if (entry != 0) model.entry_point = image_base + entry;
+  map.size_of_headers = read_le<std::uint32_t>(h, opt + 60).value_or(0);
+  info.checksum = read_le<std::uint32_t>(h, opt + 64).value_or(0);
+  info.subsystem = pe_subsystem_name(read_le<std::uint16_t>(h, opt + 68).value_or(0));
+  info.dll_characteristics = read_le<std::uint16_t>(h, opt + 70).value_or(0);
+  PeLayout& l = info.layout;
+  l.checksum_offset = opt + 64;
+  l.security_dir_offset = opt + (plus ? 112 : 96) + std::uint64_t{4} * 8;
+  l.size_of_headers = map.size_of_headers;
+  if (read_le<std::uint32_t>(h, opt + (plus ? 108 : 92)).value_or(0) > 4) {
+    const auto [offset, size] = data_directory(h, opt, plus, 4);  // its "RVA" is a file offset
+    l.certificate_table = {offset, size};
+  }
+  const std::uint64_t table = opt + opt_size;
+  if (!in_bounds(h.size(), table, std::uint64_t{sections} * 40))
+    return fail(Errc::Malformed, "PE section table is truncated");
+  for (std::uint64_t i = 0; i < sections; ++i) {
+    const std::uint64_t s = table + i * 40;
+    const PeSection sec{read_le<std::uint32_t>(h, s + 12).value_or(0), read_le<std::uint32_t>(h, s + 8).value_or(0),
+                        read_le<std::uint32_t>(h, s + 16).value_or(0), read_le<std::uint32_t>(h, s + 20).value_or(0)};
+    map.sections.push_back(sec);
+    info.section_names.push_back(bounded(c_string(h, s, 8), limits.max_string_length));
+    l.sections.push_back({sec.raw_offset, sec.raw_size});
+  }
+  const ByteRange& ct = l.certificate_table;
+  info.has_certificate_table = ct.size != 0 && ct.offset < file_size;
+  model.pe = std::move(info);
+  return model;
+}
+
+Result<BinaryModel> pe_headers(const ByteSource& file, const Limits& limits) {
+  auto dos = read_range(file, 0, 64);
+  if (!dos) return std::unexpected(dos.error());
+  const auto pe = read_le<std::uint32_t>(View(*dos), 0x3c).value_or(0);
+  auto h = read_upto(file, 0,
+                     std::min<std::uint64_t>(kMaxPeHeaders, std::uint64_t{pe} + 24 + 0xffff + std::uint64_t{40} * 96));
+  if (!h) return std::unexpected(h.error());
+  const View v(*h);
+  if (!in_bounds(v.size(), pe, 24) || std::memcmp(v.data() + pe, "PE\0\0", 4) != 0)
+    return fail(Errc::Malformed, "no PE signature at e_lfanew");
+  PeMap map;
+  auto model = pe_model(v, pe, file.size(), limits, map);
+  if (!model) return model;
+  const std::uint64_t opt = std::uint64_t{pe} + 24;
+  const bool plus = model->pe->pe32_plus;
+  read_pe_imports(file, map, data_directory(v, opt, plus, 1).first, *model, limits);
+  read_pe_version(file, map, data_directory(v, opt, plus, 2).first, *model->pe, limits);
+  return model;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mach-O
+
+constexpr std::uint32_t kLcCodeSignature = 0x1d;
+constexpr std::uint64_t kMaxLoadCommandBytes = 8u << 20;
+
+bool is_dylib_command(std::uint32_t cmd) {
+  switch (cmd) {
+    case 0xc:
+    case 0x20:
+    case 0x80000018:
+    case 0x8000001f:
+    case 0x80000023: return true;
+    default: return false;
+  }
+}
+
+/// One thin Mach-O at [offset, offset + size) of the file.
+Result<MachOSlice> macho_slice(const ByteSource& file, std::uint64_t offset, std::uint64_t size, const Limits& limits,
+                               unsigned& bits) {
+  auto header = read_range(file, offset, std::min<std::uint64_t>(32, size));
+  if (!header || header->size() < 28) return fail(Errc::Malformed, "Mach-O header lies outside the file");
+  const View h(*header);
+  const auto magic = read_be<std::uint32_t>(h, 0).value_or(0);
+  const bool big = magic == 0xfeedface || magic == 0xfeedfacf;
+  const bool little = magic == 0xcefaedfe || magic == 0xcffaedfe;
+  if (!big && !little) return fail(Errc::Malformed, "not a Mach-O header");
+  const ByteOrder order = big ? ByteOrder::Big : ByteOrder::Little;
+  const bool is64 = magic == 0xfeedfacf || magic == 0xcffaedfe;
+  bits = is64 ? 64 : 32;
+  MachOSlice slice;
+  slice.cpu_type = macho_cpu_name(read_int<std::uint32_t>(h, 4, order).value_or(0));
+  slice.file_type = macho_file_type_name(read_int<std::uint32_t>(h, 12, order).value_or(0));
+  slice.offset = offset;
+  slice.size = size;
+  const auto ncmds = read_int<std::uint32_t>(h, 16, order).value_or(0);
+  const auto sizeofcmds = read_int<std::uint32_t>(h, 20, order).value_or(0);
+  if (ncmds > limits.max_macho_load_commands || sizeofcmds > kMaxLoadCommandBytes)
+    return fail(Errc::Malformed, "Mach-O load commands above the limits");
+  const std::uint64_t start = offset + (is64 ? 32 : 28);
+  auto cmds = read_range(file, start,
+                         std::min<std::uint64_t>(sizeofcmds, size - std::min<std::uint64_t>(size, start - offset)));
+  if (!cmds) return std::unexpected(cmds.error());
+  const View c(*cmds);
+  std::uint64_t at = 0;
+  for (std::uint32_t i = 0; i < ncmds && in_bounds(c.size(), at, 8); ++i) {
+    const auto cmd = read_int<std::uint32_t>(c, at, order).value_or(0);
+    const auto cmdsize = read_int<std::uint32_t>(c, at + 4, order).value_or(0);
+    if (cmdsize < 8 || !in_bounds(c.size(), at, cmdsize))
+      return fail(Errc::Malformed, "Mach-O load command size is out of bounds");
+    const View body = c.subspan(static_cast<std::size_t>(at), cmdsize);
+    if (cmd == kLcCodeSignature && cmdsize >= 16) {
+      slice.has_code_signature = true;
+      slice.code_signature = {offset + read_int<std::uint32_t>(body, 8, order).value_or(0),
+                              read_int<std::uint32_t>(body, 12, order).value_or(0)};
+    } else if (is_dylib_command(cmd) && cmdsize >= 12 && slice.libraries.size() < limits.max_imports) {
+      slice.libraries.push_back(
+          bounded(c_string(body, read_int<std::uint32_t>(body, 8, order).value_or(0), 1024), limits.max_string_length));
+    }
+    at += cmdsize;
+  }
+  return slice;
+}
+
+Result<BinaryModel> macho_headers(Format format, const ByteSource& file, const Limits& limits) {
+  BinaryModel model;
+  model.format = format;
+  unsigned bits = 0;
+  if (format == Format::MachO) {
+    auto slice = macho_slice(file, 0, file.size(), limits, bits);
+    if (!slice) return std::unexpected(slice.error());
+    model.macho_slices.push_back(std::move(*slice));
+  } else {
+    auto head = read_range(file, 0, 8);
+    if (!head) return std::unexpected(head.error());
+    const bool fat64 = read_be<std::uint32_t>(View(*head), 0).value_or(0) == 0xcafebabf;
+    const auto n = read_be<std::uint32_t>(View(*head), 4).value_or(0);
+    const std::uint64_t entry = fat64 ? 32 : 20;
+    const unsigned width = fat64 ? 8 : 4;
+    auto table = read_range(file, 8, std::min<std::uint64_t>(n, limits.max_fat_slices) * entry);
+    if (!table) return std::unexpected(table.error());
+    for (std::uint64_t i = 0; (i + 1) * entry <= table->size(); ++i) {
+      const auto off = read_uint(View(*table), i * entry + 8, width, ByteOrder::Big).value_or(0);
+      const auto size = read_uint(View(*table), i * entry + 8 + width, width, ByteOrder::Big).value_or(0);
+      if (!in_bounds(file.size(), off, size)) return fail(Errc::Malformed, "fat slice lies outside the file");
+      unsigned slice_bits = 0;
+      auto slice = macho_slice(file, off, size, limits, slice_bits);
+      if (!slice) return std::unexpected(slice.error());
+      if (i == 0) bits = slice_bits;
+      model.macho_slices.push_back(std::move(*slice));
+    }
+    if (n > limits.max_fat_slices)
+      model.warnings.push_back("fat slices beyond " + std::to_string(limits.max_fat_slices) + " ignored");
+  }
+  if (model.macho_slices.empty()) return fail(Errc::Malformed, "Mach-O without slices");
+  model.architecture = format == Format::MachOFat ? "universal" : model.macho_slices.front().cpu_type;
+  model.bits = bits;
+  model.libraries = model.macho_slices.front().libraries;
+  return model;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ELF
+
+constexpr std::uint64_t kMaxElfTable = 4u << 20;  ///< section or program header table
+constexpr std::uint64_t kMaxModinfo = 1u << 20;
+constexpr std::string_view kModuleMagic = "~Module signature appended~\n";
+
+struct ElfHeader {
+  bool is64 = false;
+  ByteOrder order = ByteOrder::Little;
+  std::uint16_t type = 0, machine = 0;
+  std::uint64_t entry = 0, phoff = 0, shoff = 0;
+  std::uint16_t phentsize = 0, phnum = 0, shentsize = 0, shnum = 0, shstrndx = 0;
+};
+
+Result<ElfHeader> elf_header(const ByteSource& file) {
+  auto raw = read_upto(file, 0, 64);
+  if (!raw || raw->size() < 52) return fail(Errc::Malformed, "ELF header is truncated");
+  const View h(*raw);
+  ElfHeader e;
+  e.is64 = std::to_integer<int>(h[4]) == 2;
+  e.order = std::to_integer<int>(h[5]) == 2 ? ByteOrder::Big : ByteOrder::Little;
+  if (e.is64 && h.size() < 64) return fail(Errc::Malformed, "ELF header is truncated");
+  auto u16 = [&](std::uint64_t at) { return read_int<std::uint16_t>(h, at, e.order).value_or(0); };
+  auto word = [&](std::uint64_t at) { return read_uint(h, at, e.is64 ? 8 : 4, e.order).value_or(0); };
+  e.type = u16(16);
+  e.machine = u16(18);
+  e.entry = word(24);
+  e.phoff = word(e.is64 ? 32 : 28);
+  e.shoff = word(e.is64 ? 40 : 32);
+  const std::uint64_t rest = e.is64 ? 54 : 42;
+  e.phentsize = u16(rest);
+  e.phnum = u16(rest + 2);
+  e.shentsize = u16(rest + 4);
+  e.shnum = u16(rest + 6);
+  e.shstrndx = u16(rest + 8);
+  return e;
+}
+
+/// The interpreter named by PT_INTERP, if any.
+std::string elf_interpreter(const ByteSource& file, const ElfHeader& e, const Limits& limits) {
+  if (e.phentsize < (e.is64 ? 56 : 32) || std::uint64_t{e.phnum} * e.phentsize > kMaxElfTable) return {};
+  auto table = read_range(file, e.phoff, std::uint64_t{e.phnum} * e.phentsize);
+  if (!table) return {};
+  for (std::uint64_t i = 0; i < e.phnum; ++i) {
+    const std::uint64_t p = i * e.phentsize;
+    if (read_int<std::uint32_t>(View(*table), p, e.order).value_or(0) != 3) continue;  // PT_INTERP
+    const auto offset = read_uint(View(*table), p + (e.is64 ? 8 : 4), e.is64 ? 8 : 4, e.order).value_or(0);
+    auto name = read_upto(file, offset, 4096);
+    return name ? bounded(c_string(*name, 0, 4096), limits.max_string_length) : std::string{};
+  }
+  return {};
+}
+
+/// The sections that classify an ELF file (headers.hpp), by name.
+void elf_sections(const ByteSource& file, const ElfHeader& e, ElfInfo& info, const Limits& limits) {
+  if (e.shentsize < (e.is64 ? 64 : 40) || std::uint64_t{e.shnum} * e.shentsize > kMaxElfTable || e.shstrndx >= e.shnum)
+    return;
+  auto table = read_range(file, e.shoff, std::uint64_t{e.shnum} * e.shentsize);
+  if (!table) return;
+  const View t(*table);
+  const unsigned w = e.is64 ? 8 : 4;
+  auto field = [&](std::uint64_t index, std::uint64_t at32, std::uint64_t at64, unsigned width) {
+    return read_uint(t, index * e.shentsize + (e.is64 ? at64 : at32), width, e.order).value_or(0);
+  };
+  auto content = [&](std::uint64_t index, std::uint64_t max) {
+    return read_range(file, field(index, 16, 24, w), std::min(field(index, 20, 32, w), max));
+  };
+  auto names = content(e.shstrndx, kMaxElfTable);
+  if (!names) return;
+  bool ksymtab = false, init_text = false;
+  for (std::uint64_t i = 0; i < e.shnum; ++i) {
+    const std::string name = c_string(*names, field(i, 0, 0, 4), 256);
+    if (name == ".gnu.linkonce.this_module") info.has_this_module = true;
+    if (name == "__ksymtab") ksymtab = true;
+    if (name == ".init.text") init_text = true;
+    if (name == ".modinfo")
+      if (auto c = content(i, kMaxModinfo))
+        parse_modinfo({reinterpret_cast<const std::uint8_t*>(c->data()), c->size()}, info, limits);
+    if (name == ".modname")
+      if (auto c = content(i, 4096)) info.grub_module_name = bounded(c_string(*c, 0, 4096), limits.max_string_length);
+  }
+  info.looks_like_kernel_image = info.elf_type == "EXEC" && ksymtab && init_text;
+}
+
+Result<BinaryModel> elf_headers(const ByteSource& file, const Limits& limits) {
+  auto e = elf_header(file);
+  if (!e) return std::unexpected(e.error());
+  BinaryModel model;
+  model.format = Format::Elf;
+  model.architecture = elf_architecture(e->machine);
+  model.bits = e->is64 ? 64 : 32;
+  if (e->entry != 0) model.entry_point = e->entry;
+  ElfInfo info;
+  info.elf_type = elf_type_name(e->type);
+  info.machine = model.architecture;
+  info.interpreter = elf_interpreter(file, *e, limits);
+  elf_sections(file, *e, info, limits);
+  if (file.size() >= kModuleMagic.size())
+    if (auto tail = read_range(file, file.size() - kModuleMagic.size(), kModuleMagic.size()))
+      info.has_module_signature = std::memcmp(tail->data(), kModuleMagic.data(), kModuleMagic.size()) == 0;
+  model.elf = std::move(info);
+  return model;
+}
+
+}  // namespace
+
+Result<BinaryModel> parse_headers(Format format, const ByteSource& file, const Limits& limits) {
+  Result<BinaryModel> model = format == Format::Pe    ? pe_headers(file, limits)
+                              : format == Format::Elf ? elf_headers(file, limits)
+                              : format == Format::MachO || format == Format::MachOFat
+                                  ? macho_headers(format, file, limits)
+                                  : fail(Errc::Unsupported, "no header parser for this format");
+  if (model)
+    model->warnings.emplace_back(
+        "read from the headers only (no LIEF): imported functions, imphash, exports and (ELF) dynamic libraries are "
+        "not listed");
+  return model;
+}
+
+}  // namespace trustscan::parse
