@@ -71,7 +71,7 @@ in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HO
 step "cpack -G DEB in $BUILD"
 t=$SECONDS
 (cd "$BUILD" && cpack -G DEB) >"$OUT/cpack.log" 2>&1 || { cat "$OUT/cpack.log" >&2; fail "cpack"; }
-VERSION=$("$BUILD/trustscan" --version | cut -d' ' -f2)
+VERSION=$("$BUILD/trustscan" --version | head -1 | cut -d' ' -f2)
 DEB=$BUILD/trustscan_${VERSION}_$(dpkg --print-architecture).deb
 [[ -f $DEB ]] || fail "cpack made no $DEB"
 echo "  ${DEB##*/}: $(stat -c %s "$DEB") bytes ($(du -h "$DEB" | cut -f1)), built in $((SECONDS - t)) s"
@@ -113,7 +113,7 @@ in_root sh -c "cd /tmp && apt-get install -y -q --no-install-recommends ./${DEB#
 grep -E '^(Setting up|Unpacking) ' "$OUT/apt.log" | sed 's/^/  /'
 echo "  installed in $((SECONDS - t)) s"
 in_root dpkg -s trustscan | grep -q '^Status: install ok installed' || fail "dpkg -s trustscan"
-[[ $(in_root trustscan --version) == "trustscan $VERSION" ]] || fail "trustscan --version"
+[[ $(in_root trustscan --version | head -1) == "trustscan $VERSION" ]] || fail "trustscan --version"
 for f in /usr/share/trustscan/rules/index.yar /usr/lib/systemd/system/trustscan.service \
          /usr/lib/systemd/system/trustscan.timer /etc/default/trustscan; do
   [[ -f $ROOT$f ]] || fail "$f not installed"

@@ -88,7 +88,9 @@ update)
   cp "$SHARED"/wdac/*.xml "$WORK/mirror/wdac/"
   # LOLDrivers' API document, made at test time from a few of its YAML files (never committed).
   mkdir -p "$WORK/lol-yaml" "$WORK/mirror/loldrivers"
-  find "$SHARED/loldrivers/yaml" -name '*.yaml' | sort | head -5 | xargs cp -t "$WORK/lol-yaml"
+  # (No '| head' here: under pipefail, sort killed by SIGPIPE would end the test without a word.)
+  mapfile -t lol < <(find "$SHARED/loldrivers/yaml" -name '*.yaml' | sort)
+  cp -t "$WORK/lol-yaml" "${lol[@]:0:5}"
   $PY "$SRC/tools/loldrivers_json.py" "$WORK/lol-yaml" "$WORK/mirror/loldrivers/drivers.json"
   serve "$WORK/mirror"
   expect_exit 0 "$TS" data update --data-dir "$WORK/data" --mirror "http://127.0.0.1:$PORT"

@@ -53,7 +53,7 @@ man_page_options)
   for section in NAME SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' ENVIRONMENT FILES; do
     grep -q "^$section\$" "$WORK/rendered" || fail "rendered page lacks section $section"
   done
-  grep -q "trustscan $("$TS" --version | cut -d' ' -f2)" "$MAN" || fail ".TH does not carry the version of the binary"
+  grep -q "trustscan $("$TS" --version | head -1 | cut -d' ' -f2)" "$MAN" || fail ".TH does not carry the version of the binary"
   # The exit codes of the page are the ones in exit_codes.hpp.
   for code in $(grep -v 'InterruptedBase' "$SRC/scanner/app/exit_codes.hpp" | grep -oE '= [0-9]+,' | tr -dc '0-9\n'); do
     grep -A1 '^\.TP' "$MAN" | grep -qx "\.B $code" || fail "exit code $code not documented"
@@ -186,7 +186,7 @@ deb_contents)
   need cpack cmake; need dpkg-deb dpkg; need dpkg-shlibdeps dpkg-dev
   cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1 \
     || { cat "$WORK/cpack.log" >&2; fail "cpack -G DEB"; }
-  version=$("$TS" --version | cut -d' ' -f2)
+  version=$("$TS" --version | head -1 | cut -d' ' -f2)
   DEB=$WORK/pkg/trustscan_${version}_$(dpkg --print-architecture).deb
   [[ -f $DEB ]] || fail "no $DEB: $(ls "$WORK/pkg")"
   echo "package: ${DEB##*/}, $(stat -c %s "$DEB") bytes"
