@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.hpp"
@@ -59,7 +60,8 @@ class SpanSource final : public ByteSource {
 inline constexpr std::size_t kStreamChunk = std::size_t{1} << 20;
 
 /// Calls `fn(std::span<const std::byte>)` over [from, to) of `src` in consecutive pieces of at
-/// most `chunk` bytes (one piece for bytes in memory). Stops at the first read error.
+/// most `chunk` bytes (one piece for bytes in memory). Stops at the first read error, and when
+/// `fn` returns bool, as soon as it returns false (nothing further is read).
 template <typename Fn>
 Result<void> for_each_chunk(const ByteSource& src, std::uint64_t from, std::uint64_t to, Fn&& fn,
                             std::size_t chunk = kStreamChunk) {
@@ -73,7 +75,11 @@ Result<void> for_each_chunk(const ByteSource& src, std::uint64_t from, std::uint
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, to - pos));
     auto piece = src.read(pos, n, scratch);
     if (!piece) return std::unexpected(piece.error());
-    fn(*piece);
+    if constexpr (std::is_same_v<std::invoke_result_t<Fn&, std::span<const std::byte>>, bool>) {
+      if (!fn(*piece)) break;
+    } else {
+      fn(*piece);
+    }
     pos += n;
   }
   return {};

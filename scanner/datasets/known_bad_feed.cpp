@@ -357,13 +357,6 @@ std::size_t hex_length(KeyKind k) noexcept {
   return 0;
 }
 
-std::string fold_case(std::string_view s) {
-  std::string out{s};
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 bool is_lower_hex(std::string_view hex, std::size_t length) noexcept {
   if (hex.size() != length) return false;
   for (char c : hex)

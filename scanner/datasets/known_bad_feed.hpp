@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 #include "core/file_version.hpp"
 #include "datasets/known_bad_kinds.hpp"
@@ -110,9 +111,6 @@ struct KnownBadFeedData {
 /// lengths, indices in range) and the file must end with its line count; any problem is an
 /// Errc::Config error "file:line: what".
 [[nodiscard]] Result<KnownBadFeedData> read_feed(const std::filesystem::path& file);
-
-/// ASCII letters in lower case, other bytes as they are: how names (and hex digits) are compared.
-[[nodiscard]] std::string fold_case(std::string_view s);
 
 /// True when `hex` is `length` lower-case hex digits.
 [[nodiscard]] bool is_lower_hex(std::string_view hex, std::size_t length) noexcept;

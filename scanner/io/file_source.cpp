@@ -4,14 +4,10 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
+
 namespace trustscan::io {
 namespace {
-
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 }  // namespace
 

@@ -73,7 +73,7 @@ void KnownBadFeed::index() {
       const FeedAttributeRule& rule = feed.attribute_rules[i];
       if (!rule.standalone || rule.names.empty()) continue;  // signer-bound: checked through the signer
       const auto& first = rule.names.front();
-      names_[static_cast<std::size_t>(first.attribute)][datasets::fold_case(first.value)].push_back({f, i});
+      names_[static_cast<std::size_t>(first.attribute)][fold_case(first.value)].push_back({f, i});
     }
     for (std::uint32_t i = 0; i < feed.signer_rules.size(); ++i) signers_[feed.signer_rules[i].tbs_hex].push_back({f, i});
     // A sample listed by its file SHA-256 is found by that; its SHA-1 and MD5 are needed only
@@ -154,14 +154,14 @@ bool KnownBadFeed::holds(const FeedAttributeRule& rule, const KnownBadFacts& fac
   if (version < rule.low || rule.high < version) return false;
   return std::ranges::all_of(rule.names, [&](const datasets::NameCondition& n) {
     const std::string_view have = facts.version_names[static_cast<std::size_t>(n.attribute)];
-    return !have.empty() && datasets::fold_case(have) == datasets::fold_case(n.value);
+    return !have.empty() && fold_case(have) == fold_case(n.value);
   });
 }
 
 void KnownBadFeed::match_names(const KnownBadFacts& facts, Collector& out) const {
   for (std::size_t a = 0; a < facts.version_names.size(); ++a) {
     if (facts.version_names[a].empty()) continue;
-    const auto it = names_[a].find(datasets::fold_case(facts.version_names[a]));
+    const auto it = names_[a].find(fold_case(facts.version_names[a]));
     if (it == names_[a].end()) continue;
     for (const Ref& ref : it->second) {
       const FeedAttributeRule& rule = feeds_[ref.feed].attribute_rules[ref.item];

@@ -233,13 +233,6 @@ bool RegisteredService::loads_at_boot() const noexcept {
          (service.start == StartType::Boot || service.start == StartType::System || service.start == StartType::Auto);
 }
 
-std::string fold_case(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
-
 bool WindowsImage::contains(std::size_t root, std::string_view relative) const noexcept {
   if (root != root_index) return false;
   if (base.empty()) return true;

@@ -32,6 +32,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "discover/file_ref.hpp"
 #include "io/file_source.hpp"
 #include "pipeline/windows_probe.hpp"
@@ -163,8 +164,5 @@ void settle_services(WindowsImage& image, const io::FileSource& dir, std::string
 void settle_windows(WindowsState& win, const std::vector<std::unique_ptr<io::FileSource>>& sources,
                     const std::vector<OpenRoot>& roots, std::span<const record::FileRecord> records,
                     std::span<const discover::FileRef> files);
-
-/// Lower-cases ASCII letters: the join key of Windows paths.
-[[nodiscard]] std::string fold_case(std::string_view s);
 
 }  // namespace trustscan::pipeline

@@ -5,19 +5,12 @@
 #include <array>
 #include <deque>
 
+#include "core/ascii.hpp"
+
 namespace trustscan::pipeline {
 namespace {
 
 constexpr std::array<std::string_view, 4> kPartTokens{"system_hive", "software_hive", "catroot", "ntoskrnl"};
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (fold(a[i]) != fold(b[i])) return false;
-  }
-  return true;
-}
 
 /// A directory entry that may be a directory (its type is not always known: DT_UNKNOWN), or a file.
 bool may_be_dir(unsigned char type) noexcept { return type == DT_DIR || type == DT_UNKNOWN; }
@@ -29,7 +22,7 @@ const io::DirEntry* find_nocase(const std::vector<io::DirEntry>& entries, std::s
                                 bool (*accept)(unsigned char) noexcept) {
   const io::DirEntry* hit = nullptr;
   for (const io::DirEntry& e : entries) {
-    if (!accept(e.type) || !iequals(e.name, name)) continue;
+    if (!accept(e.type) || !iequals_ascii(e.name, name)) continue;
     if (e.name == name) return &e;
     if (!hit) hit = &e;
   }

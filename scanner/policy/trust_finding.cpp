@@ -7,13 +7,6 @@
 namespace trustscan::policy {
 namespace {
 
-/// The signature that stands for the record (decide_signature()), or nullptr.
-const verify::Signature* standing_signature(const record::FileRecord& r) {
-  if (!r.signature.primary) return nullptr;
-  const auto& list = r.signature.primary->catalog ? r.catalog_signatures : r.signatures.signatures;
-  return r.signature.primary->index < list.size() ? &list[r.signature.primary->index] : nullptr;
-}
-
 /// Whom a trust finding without a vendor verdict is about: the signer, a claim (only the image's
 /// own root vouches for its name).
 VerdictSubject signer_subject(const verify::Signature& s) {
@@ -30,7 +23,7 @@ VerdictSubject signer_subject(const verify::Signature& s) {
 }  // namespace
 
 void apply_trust_findings(const Policy& policy, record::FileRecord& record) {
-  const verify::Signature* s = standing_signature(record);
+  const verify::Signature* s = record.primary_signature();
   if (s == nullptr || s->status != verify::SignatureStatus::Valid ||
       !has_flag(s->flags, verify::VerifyFlag::ImageOnlyRoot))
     return;

@@ -285,10 +285,10 @@ void parse_certificate_table(Bytes table, std::vector<Candidate>& out,
 
 SignatureStatus status_for(VerifyFlags flags, bool malformed, bool strict_padding) {
   if (malformed) return SignatureStatus::Malformed;
-  constexpr VerifyFlags kInvalid = detail::flags_of(
-      {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired, VerifyFlag::NotYetValid,
-       VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked, VerifyFlag::ChainError, VerifyFlag::UnknownKey,
-       VerifyFlag::BadPageHash, VerifyFlag::TrailingData, VerifyFlag::Disallowed});
+  constexpr VerifyFlags kInvalid = flags_of({VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
+                                             VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
+                                             VerifyFlag::ChainError, VerifyFlag::UnknownKey, VerifyFlag::BadPageHash,
+                                             VerifyFlag::TrailingData, VerifyFlag::Disallowed});
   if (flags & kInvalid) return SignatureStatus::Invalid;
   if (strict_padding && has_flag(flags, VerifyFlag::CertificatePadding)) return SignatureStatus::Invalid;
   if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;

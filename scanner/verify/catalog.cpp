@@ -259,10 +259,9 @@ void check_signer(PKCS7_SIGNER_INFO* si, X509* cert, Bytes content, Signature& i
 }
 
 SignatureStatus status_for(VerifyFlags flags) {
-  constexpr VerifyFlags kInvalid = detail::flags_of(
-      {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired, VerifyFlag::NotYetValid,
-       VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked, VerifyFlag::ChainError, VerifyFlag::UnknownKey,
-       VerifyFlag::Disallowed});
+  constexpr VerifyFlags kInvalid = flags_of({VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::Expired,
+                                             VerifyFlag::NotYetValid, VerifyFlag::NoCodeSigningEku, VerifyFlag::Revoked,
+                                             VerifyFlag::ChainError, VerifyFlag::UnknownKey, VerifyFlag::Disallowed});
   if (flags & kInvalid) return SignatureStatus::Invalid;
   if (has_flag(flags, VerifyFlag::UntrustedRoot)) return SignatureStatus::Untrusted;
   return SignatureStatus::Valid;

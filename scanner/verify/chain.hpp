@@ -39,11 +39,6 @@ inline constexpr std::string_view kOidRootListSigner = "1.3.6.1.4.1.311.10.3.9";
 inline constexpr int kMaxAnchorRetries = 4;
 
 /// The set made of `list` (signature_status.hpp only combines two flags at a time).
-[[nodiscard]] constexpr VerifyFlags flags_of(std::initializer_list<VerifyFlag> list) noexcept {
-  VerifyFlags set = 0;
-  for (VerifyFlag f : list) add_flag(set, f);
-  return set;
-}
 
 struct ChainResult {
   /// Expired, NotYetValid, UntrustedRoot, Revoked, ChainError, NoCodeSigningEku and the

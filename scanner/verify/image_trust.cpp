@@ -7,24 +7,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.hpp"
+#include "io/hashing.hpp"
 #include "verify/image_trust_impl.hpp"
 #include "verify/x509_util.hpp"
 
 namespace trustscan::verify {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-std::string digest_hex(std::span<const std::uint8_t> bytes, const EVP_MD* md) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr) != 1) return {};
-  return detail::to_hex({out, len});
-}
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -36,7 +25,7 @@ void add(ImageTrust::Impl& impl, X509Ptr cert, ImageStoreRole role, const ImageS
          const std::string& sha256, std::string& fingerprint_text) {
   for (const ASN1_TIME* t : {X509_get0_notBefore(cert.get()), X509_get0_notAfter(cert.get())})
     if (auto instant = t ? detail::to_unix(t) : std::nullopt) impl.clock_instants.push_back(*instant);
-  const ImageTrust::Impl::Entry entry{c.location, upper(digest_hex(c.der, EVP_sha1()))};
+  const ImageTrust::Impl::Entry entry{c.location, upper(detail::thumbprint(cert.get(), EVP_sha1()))};
   fingerprint_text += std::to_string(static_cast<int>(role)) + " " + sha256 + " " + c.location + "\n";
   switch (role) {
     case ImageStoreRole::Root:
@@ -54,9 +43,9 @@ void add(ImageTrust::Impl& impl, X509Ptr cert, ImageStoreRole role, const ImageS
 }  // namespace
 
 ImageStoreRole role_of_store(std::string_view store) noexcept {
-  if (iequals(store, "ROOT") || iequals(store, "AuthRoot")) return ImageStoreRole::Root;
-  if (iequals(store, "CA")) return ImageStoreRole::Intermediate;
-  if (iequals(store, "Disallowed")) return ImageStoreRole::Disallowed;
+  if (iequals_ascii(store, "ROOT") || iequals_ascii(store, "AuthRoot")) return ImageStoreRole::Root;
+  if (iequals_ascii(store, "CA")) return ImageStoreRole::Intermediate;
+  if (iequals_ascii(store, "Disallowed")) return ImageStoreRole::Disallowed;
   return ImageStoreRole::Counted;
 }
 
@@ -77,12 +66,12 @@ ImageTrust ImageTrust::build(const std::vector<ImageStoreCertificate>& certifica
       continue;
     }
     ++impl->counts[c.location];
-    add(*impl, std::move(cert), role_of_store(c.store), c, digest_hex(c.der, EVP_sha256()), fingerprint_text);
+    const std::string sha256 = detail::thumbprint(cert.get(), EVP_sha256());  // before cert is moved
+    add(*impl, std::move(cert), role_of_store(c.store), c, sha256, fingerprint_text);
   }
   std::ranges::sort(impl->clock_instants);
   if (!impl->roots_by_thumbprint.empty() || !impl->intermediates.empty() || !impl->disallowed_by_thumbprint.empty())
-    impl->fingerprint = digest_hex(
-        {reinterpret_cast<const std::uint8_t*>(fingerprint_text.data()), fingerprint_text.size()}, EVP_sha256());
+    impl->fingerprint = io::sha256_hex(std::as_bytes(std::span(fingerprint_text)));
   return ImageTrust(std::move(impl));
 }
 

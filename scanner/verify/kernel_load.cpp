@@ -29,14 +29,10 @@ constexpr std::array<std::string_view, 4> kProductionSets = {"microsoft-root-pro
 /// Problems that keep Windows from accepting a signature at all. Certificate lifetimes are not
 /// among them: the kernel does not check them for driver signatures (expired cross-signed drivers
 /// load), so Expired and NotYetValid only appear in the reason.
-constexpr VerifyFlags kFatal = [] {
-  VerifyFlags set = 0;
-  for (VerifyFlag f : {VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::BadPageHash, VerifyFlag::Malformed,
-                       VerifyFlag::UnknownKey, VerifyFlag::Revoked, VerifyFlag::ChainError,
-                       VerifyFlag::NoCodeSigningEku, VerifyFlag::TrailingData})
-    add_flag(set, f);
-  return set;
-}();
+constexpr VerifyFlags kFatal = flags_of({VerifyFlag::BadDigest, VerifyFlag::BadSignature, VerifyFlag::BadPageHash,
+                                         VerifyFlag::Malformed, VerifyFlag::UnknownKey, VerifyFlag::Revoked,
+                                         VerifyFlag::ChainError, VerifyFlag::NoCodeSigningEku,
+                                         VerifyFlag::TrailingData});
 
 template <std::size_t N>
 bool among(const std::array<std::string_view, N>& list, std::string_view value) {

@@ -22,7 +22,7 @@ bool carries_cross_certificate(STACK_OF(X509) * bag, const std::vector<CertInfo>
     const std::string issuer = name_entry(X509_get_issuer_name(cert), NID_commonName);
     if (!is_kernel_root(issuer) || is_microsoft_production_root(issuer)) continue;
     if (X509_check_issued(cert, cert) == X509_V_OK) continue;  // a self-signed copy of a root
-    const std::string thumbprint = cert_info(cert).thumbprint_sha256;
+    const std::string thumbprint = detail::thumbprint(cert, EVP_sha256());
     if (std::ranges::none_of(chain, [&](const CertInfo& c) { return c.thumbprint_sha256 == thumbprint; })) return true;
   }
   return false;

@@ -221,6 +221,7 @@ Result<void> check_pages(ParsedCd& cd, const ByteSource& file, std::uint64_t sli
       piece = piece.subspan(take);
       if (filled == page) page_done();
     }
+    return i.page_hashes_ok;  // after the first bad page, the rest of the slice is not read
   });
   if (!fed) return std::unexpected(fed.error());
   if (filled != 0 && i.page_hashes_ok) page_done();  // the last, shorter page

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -87,6 +88,12 @@ using VerifyFlags = std::uint32_t;
   return (set & static_cast<VerifyFlags>(f)) != 0;
 }
 constexpr void add_flag(VerifyFlags& set, VerifyFlag f) noexcept { set |= static_cast<VerifyFlags>(f); }
+/// The set of `list`.
+[[nodiscard]] constexpr VerifyFlags flags_of(std::initializer_list<VerifyFlag> list) noexcept {
+  VerifyFlags set = 0;
+  for (VerifyFlag f : list) add_flag(set, f);
+  return set;
+}
 
 [[nodiscard]] constexpr std::string_view to_string(SignatureStatus s) noexcept {
   switch (s) {

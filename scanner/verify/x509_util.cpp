@@ -107,14 +107,14 @@ std::string iso8601(std::int64_t unix_seconds) {
   return std::string(buf.data(), n);
 }
 
-namespace {
-
 std::string thumbprint(const X509* cert, const EVP_MD* md) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> buf{};
   unsigned int len = 0;
   if (X509_digest(cert, md, buf.data(), &len) != 1) return {};
   return to_hex({buf.data(), len});
 }
+
+namespace {
 
 /// WDAC's TBS hash (cert_info.hpp): the tbsCertificate is taken from the certificate's encoding
 /// (OpenSSL keeps the bytes as read for it), so a non-canonical encoding hashes as Windows sees it.

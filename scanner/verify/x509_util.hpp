@@ -55,6 +55,8 @@ inline constexpr std::size_t kMaxReportString = 4096;
 
 /// "YYYY-MM-DDTHH:MM:SSZ" for seconds since the epoch.
 [[nodiscard]] std::string iso8601(std::int64_t unix_seconds);
+/// The lower-case hex digest `md` of the certificate's DER encoding (its thumbprint); "" on failure.
+[[nodiscard]] std::string thumbprint(const X509* cert, const EVP_MD* md);
 
 /// The report view of a certificate.
 [[nodiscard]] CertInfo cert_info(const X509* cert);

@@ -1,4 +1,5 @@
 // Offline registry reading with libhivex (through windows/hive.hpp): services and version.
+#include "core/ascii.hpp"
 #include "windows/registry.hpp"
 
 #include <algorithm>
@@ -137,15 +138,8 @@ Service read_service(hive_h* h, hive_node_h node, std::string name,
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-           return lower(x) == lower(y);
-         });
-}
-
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() && iequals_ascii(s.substr(0, prefix.size()), prefix);
 }
 
 bool is_drive(std::string_view s) noexcept {
@@ -165,7 +159,7 @@ std::string_view strip_arguments(std::string_view s) {
   // the first ".exe"/".sys" followed by a space, else keep the whole string (may contain spaces).
   for (std::size_t i = 0; i + 4 <= s.size(); ++i) {
     const auto ext = s.substr(i, 4);
-    if ((iequals(ext, ".exe") || iequals(ext, ".sys")) && (i + 4 == s.size() || s[i + 4] == ' '))
+    if ((iequals_ascii(ext, ".exe") || iequals_ascii(ext, ".sys")) && (i + 4 == s.size() || s[i + 4] == ' '))
       return s.substr(0, i + 4);
   }
   return s;
@@ -341,7 +335,7 @@ Result<ResolvedImagePath> resolve_image_path(std::string_view image_path,
       if (end == std::string_view::npos) return fail(Errc::Unsupported, "unterminated %variable%");
       const auto var = s.substr(i, end - i + 1);
       const auto* hit = std::find_if(kVars.begin(), kVars.end(),
-                                     [&](const auto& kv) { return iequals(kv.first, var); });
+                                     [&](const auto& kv) { return iequals_ascii(kv.first, var); });
       if (hit == kVars.end())
         return fail(Errc::Unsupported, "unknown variable " + std::string{var} + " in ImagePath");
       expanded += hit->second;

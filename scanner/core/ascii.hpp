@@ -1,0 +1,30 @@
+#pragma once
+/// \file
+/// ASCII case folding, for names Windows and the data sets compare case-insensitively (NTFS
+/// paths, registry values, store names, hex digests, XML attribute values). ASCII only: these are
+/// byte-wise comparisons, never locale- or Unicode-aware.
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace trustscan {
+
+[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// `a` and `b` equal when ASCII letters are compared without case.
+[[nodiscard]] constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+/// `s` with its ASCII letters in lower case.
+[[nodiscard]] inline std::string fold_case(std::string_view s) {
+  std::string out(s);
+  std::ranges::transform(out, out.begin(), ascii_lower);
+  return out;
+}
+
+}  // namespace trustscan
