@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from hostile_verdicts import VERIFY_TIME, scan  # noqa: E402
+from hostile_verdicts import VERIFY_TIME, manifest_rows, scan  # noqa: E402
 
 FAILURES = []
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -156,10 +156,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     trustscan, out = argv[1], os.path.abspath(argv[2])
-    with open(os.path.join(out, "MANIFEST.tsv"), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        rows = [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f]
-    k_rows = [r for r in rows if r["check"].startswith("kernel_shape ")]
+    k_rows = [r for r in manifest_rows(out) if r["check"].startswith("kernel_shape ")]
     check(len(k_rows) == len(SHAPES), "MANIFEST", f"{len(k_rows)} kernel_shape rows, want {len(SHAPES)}")
     for row in k_rows:
         shape = row["check"].split(" ", 1)[1]

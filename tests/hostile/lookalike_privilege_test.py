@@ -18,19 +18,15 @@ import os
 import subprocess
 import sys
 
-VERIFY_TIME = "2026-01-01"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from hostile_verdicts import VERIFY_TIME, manifest_rows  # noqa: E402
+
 FAILURES = []
 
 
 def check(cond, what):
     if not cond:
         FAILURES.append(what)
-
-
-def rows(out):
-    with open(os.path.join(out, "MANIFEST.tsv"), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
 
 
 def record(trustscan, out, row):
@@ -72,7 +68,7 @@ def main(argv):
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     trustscan, out = argv[1], os.path.abspath(argv[2])
-    manifest = rows(out)
+    manifest = manifest_rows(out)
     e_rows = [r for r in manifest if r["class"] == "e"]
     check(len(e_rows) == 22, f"expected 22 class-e samples, found {len(e_rows)}")
     for row in e_rows:

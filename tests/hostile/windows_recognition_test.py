@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from hostile_verdicts import VERIFY_TIME, scan  # noqa: E402
+from hostile_verdicts import VERIFY_TIME, manifest_rows, scan  # noqa: E402
 
 FAILURES = []
 PARTS = ("system_hive", "software_hive", "catroot", "ntoskrnl")
@@ -33,12 +33,6 @@ DRIVER = "C:\\Windows\\System32\\drivers\\catdrv.sys"
 def check(cond, sample, what):
     if not cond:
         FAILURES.append(f"{sample}: {what}")
-
-
-def rows(out):
-    with open(os.path.join(out, "MANIFEST.tsv"), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
 
 
 def find_nocase(directory, name):
@@ -139,6 +133,7 @@ def check_row(trustscan, out, row):
     check(rc == 0, sample, f"exit {rc}")
     # The row's anchors are what make the catalog trusted; without the probe there is no catalog.
     rc2, untrusted = run(trustscan, [root])
+    check(untrusted is not None, sample + " (no --trust-store)", f"no report (exit {rc2})")
     if untrusted is not None:
         expect_catalog_signed(sample + " (no --trust-store)", record_of(untrusted, "catdrv.sys"), base, False)
     rc3, off = run(trustscan, ["--no-windows-image", "--trust-store", os.path.join(out, "trust", row["trust"]), root])
@@ -237,7 +232,7 @@ def main(argv):
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     trustscan, out = argv[1], os.path.abspath(argv[2])
-    selected = [r for r in rows(out) if r["class"] in ("l", "l-control")]
+    selected = [r for r in manifest_rows(out) if r["class"] in ("l", "l-control")]
     if len(selected) != 10:
         print(f"expected 10 class-l rows in {out}/MANIFEST.tsv, found {len(selected)}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "core/ascii.hpp"
 #include "datasets/known_bad_import.hpp"
 #include "io/hashing.hpp"
 #include "parse/parser.hpp"
@@ -308,8 +309,8 @@ TEST_CASE("hashes listed in the public data are found again", "[match][known_bad
                            std::regex("^  Authentihash:\n(    [A-Z0-9]+: .*\n)*?    SHA256: ([0-9a-fA-F]{64})$",
                                       std::regex::multiline)))
       continue;
-    const std::string file_hash = datasets::fold_case(sha256[1].str());
-    const std::string image_hash = datasets::fold_case(authentihash[2].str());
+    const std::string file_hash = trustscan::fold_case(sha256[1].str());
+    const std::string image_hash = trustscan::fold_case(authentihash[2].str());
     KnownBadFacts by_file, by_image;
     by_file.file_sha256 = file_hash;
     by_image.authenticode_sha256 = image_hash;
@@ -340,12 +341,12 @@ TEST_CASE("block rules in the public data are found again by each kind of key", 
   std::smatch m;
   // A flat SHA-256 rule and a page SHA-256 rule.
   REQUIRE(std::regex_search(policy, m, std::regex("<Deny ID=\"([^\"]+)\" FriendlyName=\"[^\"]* Hash Sha256\" Hash=\"([0-9A-F]{64})\"")));
-  std::string lower = datasets::fold_case(m[2].str());
+  std::string lower = trustscan::fold_case(m[2].str());
   KnownBadFacts flat;
   flat.authenticode_sha256 = lower;
   CHECK(ids(feed->match(flat)).at(m[1].str()) == KeyKind::AuthenticodeSha256);  // (Microsoft lists some twice)
   REQUIRE(std::regex_search(policy, m, std::regex("<Deny ID=\"([^\"]+)\" FriendlyName=\"[^\"]* Hash Page Sha256\" Hash=\"([0-9A-F]{64})\"")));
-  std::string page_hash = datasets::fold_case(m[2].str());
+  std::string page_hash = trustscan::fold_case(m[2].str());
   KnownBadFacts page;
   page.page_sha256 = page_hash;
   CHECK(ids(feed->match(page)).at(m[1].str()) == KeyKind::PageSha256);
@@ -370,7 +371,7 @@ TEST_CASE("block rules in the public data are found again by each kind of key", 
                                                   "<CertRoot Type=\"TBS\" Value=\"([0-9A-F]+)\" />\\s*"
                                                   "<CertPublisher Value=\"([^\"]+)\" />\\s*</Signer>")));
   KnownBadFacts signed_by;
-  signed_by.signers.push_back({{"00", datasets::fold_case(m[2].str())}, m[3].str(), ""});
+  signed_by.signers.push_back({{"00", trustscan::fold_case(m[2].str())}, m[3].str(), ""});
   CHECK(ids(feed->match(signed_by)).contains(m[1].str()));
   signed_by.signers[0].publisher = "Somebody Else";
   CHECK_FALSE(ids(feed->match(signed_by)).contains(m[1].str()));

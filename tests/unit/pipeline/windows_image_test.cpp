@@ -41,5 +41,5 @@ TEST_CASE("Only drivers that start on their own load at boot", "[pipeline][windo
     reg.service.start = start;
     CHECK(reg.loads_at_boot() == boot);
   }
-  CHECK(fold_case("C:\\WINDOWS\\System32") == "c:\\windows\\system32");
+  CHECK(trustscan::fold_case("C:\\WINDOWS\\System32") == "c:\\windows\\system32");
 }
