@@ -270,7 +270,7 @@ PY
     grep -q 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' "$SRC/docs/deployment.md" \
       || fail "deployment.md: the drop-in must allow AF_INET"
     ! grep -q -- '--syslog tcp://' "$SRC/packaging/default/trustscan" || fail "default file recommends tcp syslog"
-    grep -q -- '--syslog tcp://.*(not under the packaged unit' "$SRC/README.md" \
+    tr '\n' ' ' <"$SRC/README.md" | grep -q -- '--syslog tcp://[^(]*(not under the packaged unit' \
       || fail "README: the tcp:// recipe does not say it needs the drop-in under the unit"
   fi ;;
 *) fail "unknown test" ;;
