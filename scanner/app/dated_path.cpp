@@ -141,9 +141,11 @@ std::size_t prune_dated_reports(const std::string& pattern, std::size_t keep, co
   }
   std::ranges::sort(reports, std::greater<>());
   const std::string written_name = fs::path(written).filename().string();
-  std::size_t deleted = 0, kept = 0;
+  // The report just written is one of the `keep`, whatever the time in its name (a clock set back).
+  std::size_t deleted = 0, kept = 1;
   for (const auto& [when, file] : reports) {
-    if (file == written_name || kept < keep) {
+    if (file == written_name) continue;
+    if (kept < keep) {
       ++kept;
       continue;
     }

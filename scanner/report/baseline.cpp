@@ -243,7 +243,7 @@ Result<Baseline> Baseline::load(const std::string& path) {
     try {
       impl->doc = ordered_json::parse(text);
     } catch (const ordered_json::parse_error& e) {
-      return bad(std::string("neither a JSON nor an NDJSON report: ") + e.what());
+      return bad(std::string("not a JSON document (nor an NDJSON report): ") + e.what());
     }
   }
   auto head = read_report_head(impl->doc);

@@ -29,7 +29,7 @@ struct Baseline::Impl {
   std::vector<RecordView> records;  ///< its records (doc["files"]), read
 };
 
-/// True when `text` starts with an NDJSON event (an object with `@timestamp` and `event`): the
+/// True when `text` starts with an NDJSON event (a one-line object with `event`): the
 /// `--format ndjson` report of an earlier run.
 [[nodiscard]] bool looks_like_ndjson(std::string_view text);
 

@@ -43,7 +43,7 @@ bool looks_like_ndjson(std::string_view text) {
   const std::string_view line = first_line(text);
   if (line.empty() || !ordered_json::accept(line)) return false;
   const ordered_json first = ordered_json::parse(line);
-  return first.is_object() && first.contains("@timestamp") && first.contains("event");
+  return first.is_object() && first.contains("event");
 }
 
 Result<ordered_json> report_from_ndjson(std::string_view text) {
