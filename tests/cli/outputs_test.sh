@@ -130,7 +130,8 @@ PY
   ;;
 baseline_ndjson)
   T=$WORK/tree; vendor_tree "$T"
-  expect_exit 1 "$TS" scan -o "json=$WORK/before.json" -o "ndjson=$WORK/before.ndjson" "${VENDOR[@]}" "$T"
+  expect_exit 1 "$TS" scan -f json -o "$WORK/before.json" "${VENDOR[@]}" "$T"
+  expect_exit 1 "$TS" scan -f ndjson -o "$WORK/before.ndjson" "${VENDOR[@]}" "$T"
   cp "$DRIVERS/SentinelMonitor.sys" "$T/drivers/"                                         # new
   printf '\x01' | dd of="$T/drivers/klif.sys" bs=1 seek=1100 conv=notrunc 2>/dev/null  # changed
   rm "$T/drivers/oemavflt.sys"                                                          # gone
@@ -148,7 +149,7 @@ assert gone["file"]["name"] == "oemavflt.sys" and gone["trustscan"]["finding"]["
 assert b["scan"]["baseline"]["report"].endswith("before.ndjson")
 PY
   # Against its own NDJSON nothing changed.
-  expect_exit 1 "$TS" scan -o "ndjson=$WORK/full.ndjson" "${VENDOR[@]}" "$T"
+  expect_exit 1 "$TS" scan -f ndjson -o "$WORK/full.ndjson" "${VENDOR[@]}" "$T"
   expect_exit 0 "$TS" scan -f json --baseline "$WORK/full.ndjson" "${VENDOR[@]}" "$T"
   $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["files"] == [], d["files"]' "$WORK/out" \
     || fail "an unchanged tree reported changes against its NDJSON"
@@ -212,13 +213,13 @@ journal_summary)
     set +e; JOURNAL_STREAM=$stream "$TS" scan "$@" >"$WORK/out" 2>>"$errfile"; local rc=$?; set -e
     echo "$rc"
   }
-  rc=$(journal_scan "$WORK/journal" -o "ndjson=$WORK/r.ndjson" -o "json=$WORK/r.json" "${VENDOR[@]}" "$T")
+  rc=$(journal_scan "$WORK/journal" -f ndjson -o "$WORK/r.ndjson" "${VENDOR[@]}" "$T")
   [[ $rc == 1 ]] || fail "exit $rc: $(cat "$WORK/journal")"
   [[ $(wc -l <"$WORK/journal") == 1 ]] || fail "not one line in the journal: $(cat "$WORK/journal")"
-  grep -Eq "^<4>trustscan: scan complete in [0-9.]+ s: 3 findings \(critical 2, high 1\), 0 known-bad drivers, 0 errors, 0 skipped, 3 files scanned; reports: ndjson=$WORK/r.ndjson, json=$WORK/r.json$" \
+  grep -Eq "^<4>trustscan: scan complete in [0-9.]+ s: 3 findings \(critical 2, high 1\), 0 known-bad drivers, 0 errors, 0 skipped, 3 files scanned; reports: ndjson=$WORK/r.ndjson$" \
     "$WORK/journal" || fail "journal line: $(cat "$WORK/journal")"
   # Nothing flagged, one unreadable file: priority notice, the error counted.
-  rc=$(journal_scan "$WORK/journal2" -o "json=$WORK/r2.json" "$SAMPLES/other")
+  rc=$(journal_scan "$WORK/journal2" -f json -o "$WORK/r2.json" "$SAMPLES/other")
   [[ $rc == 3 ]] || fail "exit $rc"
   grep -Eq '^<5>trustscan: scan complete in [0-9.]+ s: 0 findings, 0 known-bad drivers, [1-9][0-9]* errors?, ' "$WORK/journal2" \
     || fail "journal line with errors: $(cat "$WORK/journal2")"
