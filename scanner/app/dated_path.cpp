@@ -24,9 +24,15 @@ struct Placeholder {
   std::string_view regex;
 };
 constexpr Placeholder kPlaceholders[] = {
-    {'Y', "[0-9]{4}"},   {'m', "[0-9]{2}"}, {'d', "[0-9]{2}"}, {'H', "[0-9]{2}"},
-    {'M', "[0-9]{2}"},   {'S', "[0-9]{2}"}, {'j', "[0-9]{3}"},
-    {'F', "[0-9]{4}-[0-9]{2}-[0-9]{2}"},    {'T', "[0-9]{2}:[0-9]{2}:[0-9]{2}"},
+    {'Y', "[0-9]{4}"},
+    {'m', "[0-9]{2}"},
+    {'d', "[0-9]{2}"},
+    {'H', "[0-9]{2}"},
+    {'M', "[0-9]{2}"},
+    {'S', "[0-9]{2}"},
+    {'j', "[0-9]{3}"},
+    {'F', "[0-9]{4}-[0-9]{2}-[0-9]{2}"},
+    {'T', "[0-9]{2}:[0-9]{2}:[0-9]{2}"},
 };
 
 const Placeholder* find_placeholder(char c) {
@@ -46,8 +52,10 @@ std::regex name_regex(const std::string& name) {
   for (std::size_t i = 0; i < name.size(); ++i) {
     if (name[i] == '%' && i + 1 < name.size()) {
       const char c = name[++i];
-      if (c == '%') re += "%";
-      else if (const Placeholder* p = find_placeholder(c)) re.append("(").append(p->regex).append(")");
+      if (c == '%')
+        re += "%";
+      else if (const Placeholder* p = find_placeholder(c))
+        re.append("(").append(p->regex).append(")");
       continue;
     }
     if (std::string_view("\\^$.|?*+()[]{}").find(name[i]) != std::string_view::npos) re += '\\';
@@ -72,8 +80,8 @@ Result<void> check_dated_pattern(const std::string& pattern) {
     const char c = name[++i];
     if (c == '%') continue;
     if (!find_placeholder(c))
-      return fail(Errc::Config, std::string("unsupported placeholder %") + c +
-                                    " (use %Y %m %d %H %M %S %j %F %T, or %% for a '%')");
+      return fail(Errc::Config,
+                  std::string("unsupported placeholder %") + c + " (use %Y %m %d %H %M %S %j %F %T, or %% for a '%')");
     dated = true;
   }
   if (!dated) return fail(Errc::Config, "only %% in the name: no time placeholder");

@@ -61,8 +61,8 @@ Result<std::vector<OutputSpec>> parse_outputs(const std::vector<std::string>& va
     if (s.to_stdout()) on_stdout = std::string(s.format.name);
     for (std::size_t j = 0; j < i; ++j)
       if (!s.to_stdout() && specs[j].path == s.path)
-        return fail(Errc::Config, "two outputs to the same file " + s.path + " (" + specs[j].label() + ", " +
-                                      s.label() + ")");
+        return fail(Errc::Config,
+                    "two outputs to the same file " + s.path + " (" + specs[j].label() + ", " + s.label() + ")");
   }
   return specs;
 }

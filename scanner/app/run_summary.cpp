@@ -75,8 +75,8 @@ std::string summary_line(const pipeline::ScanResult& result, const RunOutcome& o
             std::to_string(b->count(report::BaselineChange::Gone)) + " gone)";
   const std::uint64_t skipped = std::accumulate(s.skipped.begin(), s.skipped.end(), std::uint64_t{0},
                                                 [](std::uint64_t n, const auto& kv) { return n + kv.second; });
-  line += ", " + counted(s.error_count, "error", "errors") + ", " +
-          std::to_string(skipped) + " skipped, " + counted(s.files_scanned, "file scanned", "files scanned");
+  line += ", " + counted(s.error_count, "error", "errors") + ", " + std::to_string(skipped) + " skipped, " +
+          counted(s.files_scanned, "file scanned", "files scanned");
   if (!outcome.written.empty()) line += "; reports: " + joined(outcome.written);
   if (!outcome.failed.empty()) line += "; NOT WRITTEN: " + joined(outcome.failed);
   return line;

@@ -56,11 +56,14 @@ Result<ordered_json> report_from_ndjson(std::string_view text) {
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (!ordered_json::accept(line)) return fail(Errc::Config, "NDJSON line " + std::to_string(number) + " is not JSON");
+    if (!ordered_json::accept(line))
+      return fail(Errc::Config, "NDJSON line " + std::to_string(number) + " is not JSON");
     ordered_json ev = ordered_json::parse(line);
     const std::string dataset = dataset_of(ev);
-    if (dataset == "trustscan.file") files.push_back(record_of_event(ev));
-    else if (dataset == "trustscan.summary") summary = std::move(ev);
+    if (dataset == "trustscan.file")
+      files.push_back(record_of_event(ev));
+    else if (dataset == "trustscan.summary")
+      summary = std::move(ev);
   }
   if (summary.is_null() || !summary.contains("trustscan") || !summary["trustscan"].is_object())
     return fail(Errc::Config, "NDJSON report without its summary event (the last line): not a complete report");

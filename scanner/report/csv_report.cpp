@@ -36,10 +36,28 @@ std::string csv_cell(std::string_view value) {
 namespace {
 
 /// The columns, in order (the header row).
-constexpr std::array<std::string_view, 22> kColumns = {
-    "kind",     "path",       "format",   "type",     "privilege",       "signature_status", "signer",  "signature_source",
-    "vendor_id", "vendor",    "country",  "finding",  "severity",        "rule",             "reason",  "known_bad",
-    "known_bad_severity", "sha256", "size", "errors", "skip_reason", "baseline_change"};
+constexpr std::array<std::string_view, 22> kColumns = {"kind",
+                                                       "path",
+                                                       "format",
+                                                       "type",
+                                                       "privilege",
+                                                       "signature_status",
+                                                       "signer",
+                                                       "signature_source",
+                                                       "vendor_id",
+                                                       "vendor",
+                                                       "country",
+                                                       "finding",
+                                                       "severity",
+                                                       "rule",
+                                                       "reason",
+                                                       "known_bad",
+                                                       "known_bad_severity",
+                                                       "sha256",
+                                                       "size",
+                                                       "errors",
+                                                       "skip_reason",
+                                                       "baseline_change"};
 
 using Row = std::array<std::string, kColumns.size()>;
 

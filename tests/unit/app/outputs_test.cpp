@@ -37,8 +37,8 @@ using P = std::vector<std::pair<std::string, std::string>>;
 TEST_CASE("outputs: -o FORMAT[=FILE], and -o FILE for -f as before", "[app][outputs]") {
   CHECK(outputs({}) == P{{"table", ""}});
   CHECK(outputs({}, "json", true) == P{{"json", ""}});
-  CHECK(outputs({"r.json"}, "json", true) == P{{"json", "r.json"}});      // -f json -o r.json
-  CHECK(outputs({"-"}, "ndjson", true) == P{{"ndjson", ""}});             // -o -: standard output
+  CHECK(outputs({"r.json"}, "json", true) == P{{"json", "r.json"}});  // -f json -o r.json
+  CHECK(outputs({"-"}, "ndjson", true) == P{{"ndjson", ""}});         // -o -: standard output
   CHECK(outputs({"table", "json=r.json", "ndjson=/x/r.ndjson", "csv=c.csv"}, "table", false) ==
         P{{"table", ""}, {"json", "r.json"}, {"ndjson", "/x/r.ndjson"}, {"csv", "c.csv"}});
   CHECK(outputs({"csv=-", "json=r.json"}) == P{{"csv", ""}, {"json", "r.json"}});
@@ -72,7 +72,7 @@ TEST_CASE("dated names: placeholders, expansion in UTC, read back", "[app][outpu
   CHECK_FALSE(app::check_dated_pattern("/var/%Y/scan.json"));  // only in the file name
   CHECK_FALSE(app::check_dated_pattern("scan-%s.json"));       // not UTC-safe
   CHECK_FALSE(app::check_dated_pattern("scan-%.json"));
-  CHECK_FALSE(app::check_dated_pattern("scan-%%.json"));       // no time in it
+  CHECK_FALSE(app::check_dated_pattern("scan-%%.json"));  // no time in it
   CHECK_FALSE(app::check_dated_pattern("scan-%Y%"));
   const std::time_t t = 1796355902;  // 2026-12-04T03:45:02Z
   CHECK(app::expand_dated_pattern("/r/scan-%Y%m%dT%H%M%SZ.json", t) == "/r/scan-20261204T034502Z.json");
@@ -103,7 +103,7 @@ TEST_CASE("dated names: --keep deletes the oldest matching regular files only", 
   CHECK(err.str().empty());
   std::set<std::string> left;
   for (const auto& e : fs::directory_iterator(dir)) left.insert(e.path().filename().string());
-  CHECK(left == std::set<std::string>{"r-2026-01-04.json", "r-2026-01-01.json", "r-2026-01-01.csv",
-                                      "x-2026-01-01.json", "r-2025-01-01.json", "r-2024-01-01.json"});
+  CHECK(left == std::set<std::string>{"r-2026-01-04.json", "r-2026-01-01.json", "r-2026-01-01.csv", "x-2026-01-01.json",
+                                      "r-2025-01-01.json", "r-2024-01-01.json"});
   fs::remove_all(dir);
 }
