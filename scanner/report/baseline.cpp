@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "report/baseline_impl.hpp"
+#include "report/baseline_ndjson.hpp"
 #include "report/text.hpp"
 
 namespace trustscan::report {

@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,15 +27,6 @@ struct Baseline::Impl {
   nlohmann::ordered_json doc;  ///< the whole previous report: its gone records are written as they were
   std::vector<RecordView> records;  ///< its records (doc["files"]), read
 };
-
-/// True when `text` starts with an NDJSON event (a one-line object with `event`): the
-/// `--format ndjson` report of an earlier run.
-[[nodiscard]] bool looks_like_ndjson(std::string_view text);
-
-/// An NDJSON report as the JSON report document a baseline reads: `schema_version` and `scan`
-/// from its summary event, `files` from its file events (in path order). Errc::Config when a line
-/// is not JSON or the summary event is missing (an interrupted write).
-[[nodiscard]] Result<nlohmann::ordered_json> report_from_ndjson(std::string_view text);
 
 /// One compared field that differs: old and new value, nullopt when the record has none.
 struct FieldChange {

@@ -1,11 +1,11 @@
 // A baseline from the NDJSON report of an earlier run (`--format ndjson`): its events, put back
-// into the shape of the JSON report the baseline reads (baseline_impl.hpp).
+// into the shape of the JSON report the baseline reads (Baseline::load).
+#include "report/baseline_ndjson.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "report/baseline_impl.hpp"
 
 namespace trustscan::report {
 
