@@ -11,6 +11,8 @@
 #include <fstream>
 #include <ostream>
 
+#include "app/dated_path.hpp"
+
 namespace trustscan::app {
 namespace {
 
@@ -91,6 +93,25 @@ bool write_report(const pipeline::ScanResult& result, const report::OutputFormat
     return false;
   }
   return true;
+}
+
+RunOutcome write_outputs(const std::vector<OutputSpec>& outputs, const pipeline::ScanResult& result,
+                         const report::RunInfo& run, std::time_t when, std::size_t keep, std::ostream& out,
+                         std::ostream& err) {
+  RunOutcome outcome;
+  outcome.baseline = run.baseline;
+  for (const OutputSpec& spec : outputs) {
+    OutputSpec expanded = spec;
+    expanded.path = expand_dated_pattern(spec.path, when);
+    if (!write_report(result, spec.format, run, expanded.path, out, err)) {
+      err << "trustscan: output " << expanded.label() << " was not written\n";
+      outcome.failed.push_back(expanded.label());
+      continue;
+    }
+    outcome.written.push_back(expanded.label());
+    if (keep > 0 && is_dated_pattern(spec.path)) prune_dated_reports(spec.path, keep, expanded.path, err);
+  }
+  return outcome;
 }
 
 }  // namespace trustscan::app

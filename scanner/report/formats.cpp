@@ -21,6 +21,10 @@ constexpr OutputFormat kFormats[] = {
      write_ndjson, true, true},
     {"cef", "one ArcSight CEF line per finding", "One ArcSight CEF line per finding, nothing when there is none.",
      write_cef, true, true},
+    {"csv", "one spreadsheet row per record",
+     "CSV for spreadsheets with a header row: one row per binary, listed skip and unreadable path (RFC 4180, cells "
+     "that would start a formula are prefixed with a quote).",
+     write_csv, false, true},
 };
 
 }  // namespace

@@ -38,5 +38,8 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
 /// ArcSight CEF:0, one line per finding (not suppressed); nothing when there is none
 /// (docs/siem.md). In baseline mode: new and changed findings, and gone records that were findings.
 void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
+/// CSV for spreadsheets (RFC 4180, CRLF): a header row, then one row per record (in baseline
+/// mode: per new, changed or gone record), per listed skip and per unreadable path; formula-safe.
+void write_csv(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 
 }  // namespace trustscan::report
