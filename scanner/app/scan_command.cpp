@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "app/exit_codes.hpp"
 #include "app/progress.hpp"
 #include "app/report_output.hpp"
+#include "app/table_view.hpp"
 #include "report/baseline.hpp"
 #include "report/formats.hpp"
 #include "report/report.hpp"
@@ -154,7 +156,9 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   const pipeline::ScanResult& result = *scanned;
   std::optional<report::BaselineDiff> diff;
   if (inputs->baseline) diff = report::BaselineDiff::compare(*inputs->baseline, result);
-  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr};
+  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr, args.table};
+  const bool to_stdout = args.output.empty() || args.output == "-";
+  run.table.width = table_width(to_stdout ? STDOUT_FILENO : -1, std::getenv("COLUMNS"));
   if (!write_report(result, format, run, args.output, out, err)) return static_cast<int>(ExitCode::Usage);
   if (inputs->syslog) {  // after the report: it is written even when the receiver is not there
     auto sent = report::send_syslog(result, run, *inputs->syslog);
