@@ -89,11 +89,12 @@ std::vector<std::string> binary_cells(const FileRecord& r) {
           r.binary ? std::string(to_string(r.classification.type)) : "unknown", signature(r)};
 }
 
-/// The line under a kernel-mode PE's row: would Windows load it, on what ground, and why.
-void write_kernel_load(const verify::KernelLoadDecision& k, std::size_t indent, TextOut& out) {
+/// The line under a kernel-mode PE's row: would Windows load it, on what ground, and (under a
+/// finding, with its evidence) why; the JSON report always has the reason.
+void write_kernel_load(const verify::KernelLoadDecision& k, std::size_t indent, bool why, TextOut& out) {
   out.prose(indent, "windows kernel load: ",
             std::string(to_string(k.value)) + " (" + std::string(to_string(k.basis)) + ")" +
-                (k.reason.empty() ? "" : ": " + terminal_safe(k.reason)));
+                (why && !k.reason.empty() ? ": " + terminal_safe(k.reason) : ""));
 }
 
 /// What stands under a finding's row: evidence, image, registration, contradictions, kernel load.
@@ -108,7 +109,7 @@ void write_finding_details(const FileRecord& r, TextOut& out) {
                     std::string(windows::to_string(sv.start)) + " start)  " + terminal_safe(r.windows->path));
   for (const auto& c : r.attribution ? r.attribution->contradictions : std::vector<std::string>{})
     out.prose(4, "contradiction: ", terminal_safe(c));
-  if (r.kernel_load) write_kernel_load(*r.kernel_load, 4, out);
+  if (r.kernel_load) write_kernel_load(*r.kernel_load, 4, true, out);
 }
 
 /// Findings grouped by vendor, the most severe vendor first: what the operator acts on. Always
@@ -193,7 +194,8 @@ void write_images(const pipeline::ScanResult& result, TextOut& out) {
     std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(info.size) / (1024.0 * 1024.0));
     out.item(0, "DISK IMAGE ", terminal_safe(info.path) + ":",
              info.format + ", " + size + ", " +
-                 (info.volume_system.empty() ? "no partition table" : info.volume_system + " partition table"));
+                 (info.volume_system.empty() ? "no partition table" : info.volume_system + " partition table"),
+             " ");
     for (std::size_t i = 0; i < info.sha256.size() && i < info.files.size(); ++i)
       if (!info.sha256[i].empty()) out.item(2, "sha256 " + info.sha256[i] + "  ", terminal_safe(info.files[i]), "");
     for (const image::Volume& v : info.volumes) {
@@ -265,7 +267,7 @@ void write_windows(const pipeline::ScanResult& result, const TableOptions& t, Te
     std::size_t drivers = 0;
     for (const auto& reg : image.services) drivers += windows::is_driver(reg.service.type);
     out.item(0, "WINDOWS IMAGE ", terminal_safe(image.path) + ":",
-             terminal_safe(what) + ", computer " + terminal_safe(image.computer_name.value_or("?")));
+             terminal_safe(what) + ", computer " + terminal_safe(image.computer_name.value_or("?")), " ");
     out.prose(2, "",
               std::to_string(image.services.size()) + " services (" + std::to_string(drivers) + " drivers) in " +
                   terminal_safe(image.control_set.value_or("?")) + ", " + std::to_string(image.catalog_files) +
@@ -354,7 +356,7 @@ void write_privileged(const pipeline::ScanResult& result, const TableOptions& t,
   rows.write_header(out);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     rows.write_row(out, i);
-    if (privileged[i]->kernel_load) write_kernel_load(*privileged[i]->kernel_load, 7, out);
+    if (privileged[i]->kernel_load) write_kernel_load(*privileged[i]->kernel_load, 7, false, out);
   }
   write_left_out(out, 0, privileged.size(), t);
 }

@@ -57,10 +57,11 @@ void TextOut::path(std::size_t indent, std::string_view path) {
     line(std::string(indent, ' ') + (k ? std::string(kPathContinuation) : "") + pieces[k]);
 }
 
-void TextOut::item(std::size_t indent, std::string_view lead, std::string_view path, std::string_view tail) {
+void TextOut::item(std::size_t indent, std::string_view lead, std::string_view path, std::string_view tail,
+                   std::string_view sep) {
   const std::string head = std::string(indent, ' ') + std::string(lead);
   const std::string with_path = head + std::string(path);
-  const std::string whole = tail.empty() ? with_path : with_path + "  " + std::string(tail);
+  const std::string whole = tail.empty() ? with_path : with_path + std::string(sep) + std::string(tail);
   if (width_ == 0 || display_width(whole) <= width_) return line(whole);
   if (display_width(with_path) <= width_) {
     line(with_path);

@@ -34,9 +34,10 @@ class TextOut {
   void prose(std::size_t indent, std::string_view label, std::string_view text);
   /// A path on lines of its own, `indent` spaces in; each further piece is marked kPathContinuation.
   void path(std::size_t indent, std::string_view path);
-  /// One line "`lead``path`  `tail`" when it fits; else `lead` and the path (as path() puts it,
-  /// two columns further in when it does not fit after `lead`), then `tail` as prose below.
-  void item(std::size_t indent, std::string_view lead, std::string_view path, std::string_view tail);
+  /// One line "`lead``path``sep``tail`" when it fits; else `lead` and the path (as path() puts
+  /// it, two columns further in when it does not fit after `lead`), then `tail` as prose below.
+  void item(std::size_t indent, std::string_view lead, std::string_view path, std::string_view tail,
+            std::string_view sep = "  ");
   /// An empty line.
   void blank();
   /// A line as it is (the caller made it fit), trailing spaces dropped.
