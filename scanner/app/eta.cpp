@@ -15,8 +15,10 @@ void EtaEstimator::add(const pipeline::ScanProgress& p) {
   sbt_ += b * t;
   last_ = p;
   any_ = true;
-  if (auto left = estimate()) ends_[ends_seen_++ % kStableReports] = t + *left;
-  else ends_seen_ = 0;
+  if (auto left = estimate())
+    ends_[ends_seen_++ % kStableReports] = t + *left;
+  else
+    ends_seen_ = 0;
 }
 
 std::optional<double> EtaEstimator::seconds_left() const {
@@ -42,7 +44,7 @@ std::optional<double> EtaEstimator::estimate() const {
     const double b = (sff_ * sbt_ - sfb_ * sft_) / det;  // seconds per megabyte
     if (a >= 0 && b >= 0) return a * files_left + b * mb_left;
     if (a < 0) return sbt_ / sbb_ * mb_left;  // the bytes alone explain the time
-    return sft_ / sff_ * files_left;           // the files alone explain it
+    return sft_ / sff_ * files_left;          // the files alone explain it
   }
   // Not separable: the rates so far, when files and bytes tell about the same.
   const double by_files = files_left * p.elapsed_seconds / static_cast<double>(p.files_done);

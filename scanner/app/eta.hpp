@@ -27,7 +27,7 @@ class EtaEstimator {
   [[nodiscard]] std::optional<double> estimate() const;  // the last report's, stable or not
   static constexpr std::size_t kStableReports = 8;
   std::array<double, kStableReports> ends_{};  ///< predicted end times of the last reports (ring)
-  std::size_t ends_seen_ = 0;                   ///< reports in a row with an estimate
+  std::size_t ends_seen_ = 0;                  ///< reports in a row with an estimate
   // Sums of the least-squares fit t = a * files + b * megabytes over every report.
   double sff_ = 0, sfb_ = 0, sbb_ = 0, sft_ = 0, sbt_ = 0;
   pipeline::ScanProgress last_{};

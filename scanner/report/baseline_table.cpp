@@ -14,7 +14,6 @@
 namespace trustscan::report {
 namespace {
 
-
 /// The severity for a finding, else the verdict status ("no_match", "suppressed", ...), "-" when
 /// unattributed.
 std::string status(const RecordView& rec) {
@@ -44,11 +43,13 @@ void write_rows(const BaselineDiff::Impl& b, const TableOptions& t, TextOut& out
   for (std::size_t i = 0; i < shown; ++i) {
     rows.write_row(out, i);
     for (const FieldChange& c : deltas[i].changes)
-      out.prose(11, std::string(c.field) + ": ", terminal_safe(value(c.old_value)) + " -> " + terminal_safe(value(c.new_value)));
+      out.prose(11, std::string(c.field) + ": ",
+                terminal_safe(value(c.old_value)) + " -> " + terminal_safe(value(c.new_value)));
   }
   if (shown < deltas.size())
-    out.prose(2, "", "... " + std::to_string(deltas.size() - shown) + " more not shown (--limit " +
-                         std::to_string(shown) + "; the JSON report lists them all)");
+    out.prose(2, "",
+              "... " + std::to_string(deltas.size() - shown) + " more not shown (--limit " + std::to_string(shown) +
+                  "; the JSON report lists them all)");
 }
 
 }  // namespace

@@ -23,9 +23,9 @@ class BaselineDiff;  // report/baseline.hpp
 
 /// How the table is laid out (issue 20); the app decides the width.
 struct TableOptions {
-  std::size_t width = 0;              ///< display columns per line; 0 = no limit (nothing wrapped)
+  std::size_t width = 0;             ///< display columns per line; 0 = no limit (nothing wrapped)
   std::optional<std::size_t> limit;  ///< --limit: rows listed per section (findings: all); none = all
-  bool findings_only = false;         ///< --findings-only: the header, the summary and the findings
+  bool findings_only = false;        ///< --findings-only: the header, the summary and the findings
 };
 
 /// Facts about the scanning run that are not in the result itself.

@@ -29,8 +29,8 @@ std::size_t shown(std::size_t total, const TableOptions& t) { return t.limit ? s
 void write_left_out(TextOut& out, std::size_t indent, std::size_t total, const TableOptions& t) {
   if (shown(total, t) < total)
     out.prose(indent, "",
-              "... " + std::to_string(total - shown(total, t)) + " more not shown (--limit " + std::to_string(*t.limit) +
-                  "; the JSON report lists them all)");
+              "... " + std::to_string(total - shown(total, t)) + " more not shown (--limit " +
+                  std::to_string(*t.limit) + "; the JSON report lists them all)");
 }
 
 /// The VENDOR and COUNTRY cells: the attributed vendor or publisher and its country of
@@ -79,8 +79,7 @@ void write_finding_evidence(const FileRecord& r, TextOut& out) {
   if (!subject.note.empty())  // claim, contradicted, verified
     out.prose(4, std::string(policy::to_string(subject.basis)) + ": ", terminal_safe(subject.note));
   for (const auto& sv : a.signing_services)
-    out.prose(4, "signing service: ",
-              terminal_safe(sv.name) + " (" + std::string(attribute::to_string(sv.tier)) + ")");
+    out.prose(4, "signing service: ", terminal_safe(sv.name) + " (" + std::string(attribute::to_string(sv.tier)) + ")");
 }
 
 /// The row cells every listing of binaries starts with: privilege, type, signature.
@@ -339,8 +338,10 @@ void write_privileged(const pipeline::ScanResult& result, const TableOptions& t,
   std::size_t findings = 0;
   for (const auto& r : result.records) {
     if (!r.binary || r.privilege() == Privilege::User) continue;
-    if (r.verdict && r.verdict->flagged()) ++findings;  // listed with their evidence above
-    else privileged.push_back(&r);
+    if (r.verdict && r.verdict->flagged())
+      ++findings;  // listed with their evidence above
+    else
+      privileged.push_back(&r);
   }
   out.line("KERNEL- AND BOOT-PRIVILEGED BINARIES (" + std::to_string(privileged.size() + findings) +
            (findings ? ", " + std::to_string(findings) + " of them under FINDINGS" : "") + ")");

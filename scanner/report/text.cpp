@@ -97,10 +97,9 @@ std::size_t code_point_width(char32_t cp) noexcept {
                                     {0x064b, 0x065f}, {0x0e31, 0x0e31}, {0x0e34, 0x0e3a}, {0x1ab0, 0x1aff},
                                     {0x1dc0, 0x1dff}, {0x200b, 0x200f}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f},
                                     {0xfe20, 0xfe2f}, {0xfeff, 0xfeff}};
-  static constexpr Range kWide[] = {{0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},
-                                    {0x3400, 0x4dbf},   {0x4e00, 0x9fff},   {0xa000, 0xa4cf},
-                                    {0xac00, 0xd7a3},   {0xf900, 0xfaff},   {0xfe30, 0xfe4f},
-                                    {0xff00, 0xff60},   {0xffe0, 0xffe6},   {0x1f300, 0x1f64f},
+  static constexpr Range kWide[] = {{0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},  {0x3400, 0x4dbf},
+                                    {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xac00, 0xd7a3},  {0xf900, 0xfaff},
+                                    {0xfe30, 0xfe4f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},  {0x1f300, 0x1f64f},
                                     {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd}};
   auto in = [cp](const auto& ranges) {
     return std::ranges::any_of(ranges, [cp](const Range& r) { return cp >= r.first && cp <= r.last; });
@@ -119,8 +118,10 @@ std::size_t piece_end(std::string_view s, std::size_t from, std::size_t width) {
     if (cols + w > width && i > from) break;
     cols += w;
     i += len;
-    if (cp == '/') after_slash = i;
-    else if (cp == ' ' || cp == '-' || cp == '_' || cp == '.') after_other = i;
+    if (cp == '/')
+      after_slash = i;
+    else if (cp == ' ' || cp == '-' || cp == '_' || cp == '.')
+      after_other = i;
   }
   if (i >= s.size()) return s.size();
   if (after_slash > from) return after_slash;

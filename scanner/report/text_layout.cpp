@@ -35,7 +35,8 @@ void TextOut::prose(std::size_t indent, std::string_view label, std::string_view
   const std::string lead = std::string(indent, ' ') + std::string(label);
   const std::size_t lead_cols = display_width(lead);
   // Under the text after a short label that leaves at least 40 columns, else four columns in.
-  const std::size_t hang = width_ == 0 || (lead_cols <= indent + 24 && lead_cols + 40 <= width_) ? lead_cols : indent + 4;
+  const std::size_t hang = width_ == 0 || (lead_cols <= indent + 24 && lead_cols + 40 <= width_) ? lead_cols
+                                                                                                 : indent + 4;
   const std::size_t first_room = width_ == 0 ? 0 : width_ > lead_cols + 10 ? width_ - lead_cols : 0;
   if (width_ != 0 && first_room == 0) {  // the label alone fills the line
     line(lead);
@@ -104,8 +105,7 @@ void RowTable::lay_out(std::size_t width) {
   }
 }
 
-void RowTable::write_cells(TextOut& out, const std::vector<std::string>& cells, const std::string& path,
-                           bool header) {
+void RowTable::write_cells(TextOut& out, const std::vector<std::string>& cells, const std::string& path, bool header) {
   std::vector<std::vector<std::string>> wrapped(cells.size());
   std::size_t count = 1;
   for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -118,8 +118,8 @@ void RowTable::write_cells(TextOut& out, const std::vector<std::string>& cells, 
     for (std::size_t c = 0; c < cells.size(); ++c)
       lines[k] += padded(k < wrapped[c].size() ? wrapped[c][k] : "", widths_[c]) + std::string(sep_, ' ');
   // The path at the end of the row when it fits there, else on lines of its own below the row.
-  const bool inline_path =
-      header || (count == 1 && (out.width() == 0 || display_width(lines[0]) + display_width(path) <= out.width()));
+  const bool inline_path = header || (count == 1 && (out.width() == 0 ||
+                                                     display_width(lines[0]) + display_width(path) <= out.width()));
   if (inline_path) lines[0] += path;
   for (std::string& l : lines) out.line(std::move(l));
   if (!inline_path && !path.empty()) out.path(indent_ + 2, path);

@@ -77,7 +77,7 @@ TEST_CASE("the ETA: nothing until it can be told, then close to the time left", 
     if (!estimate) continue;
     ++told;
     INFO("left " << left << " estimated " << *estimate);
-    CHECK(*estimate <= mixed.total);            // never more than the whole scan
+    CHECK(*estimate <= mixed.total);                      // never more than the whole scan
     CHECK(std::abs(*estimate - left) <= 0.3 * left + 2);  // within 30 % (2 s near the end)
   }
   CHECK(told >= mixed.answers.size() / 4);  // and it does tell, for the last part at least

@@ -27,9 +27,11 @@ std::string joined(const std::string& s) {
   std::string out;
   for (const std::string& l : lines_of(s)) {
     const auto first = l.find_first_not_of(' ');
-    if (first != std::string::npos && l.compare(first, report::kPathContinuation.size(), report::kPathContinuation) == 0)
+    if (first != std::string::npos &&
+        l.compare(first, report::kPathContinuation.size(), report::kPathContinuation) == 0)
       out += l.substr(first + report::kPathContinuation.size());
-    else out += (out.empty() ? "" : "\n") + l;
+    else
+      out += (out.empty() ? "" : "\n") + l;
   }
   return out;
 }
@@ -45,8 +47,9 @@ TEST_CASE("display_width counts columns, not bytes or code points", "[report][la
 }
 
 TEST_CASE("wrap_path: pieces within the width that make up the path, broken after '/'", "[report][layout]") {
-  const std::string path = "/var/cache/trustscan/realtree/usr/lib/modules/6.1.0-28-amd64/kernel/arch/x86/crypto/"
-                           "aegis128-aesni.ko";
+  const std::string path =
+      "/var/cache/trustscan/realtree/usr/lib/modules/6.1.0-28-amd64/kernel/arch/x86/crypto/"
+      "aegis128-aesni.ko";
   for (std::size_t width : {10u, 20u, 37u, 80u}) {
     const auto pieces = report::wrap_path(path, width);
     std::string whole;
@@ -56,9 +59,9 @@ TEST_CASE("wrap_path: pieces within the width that make up the path, broken afte
     }
     CHECK(whole == path);
   }
-  CHECK(report::wrap_path(path, 40) ==
-        std::vector<std::string>{"/var/cache/trustscan/realtree/usr/lib/", "modules/6.1.0-28-amd64/kernel/arch/x86/",
-                                 "crypto/aegis128-aesni.ko"});
+  CHECK(report::wrap_path(path, 40) == std::vector<std::string>{"/var/cache/trustscan/realtree/usr/lib/",
+                                                                "modules/6.1.0-28-amd64/kernel/arch/x86/",
+                                                                "crypto/aegis128-aesni.ko"});
   CHECK(report::wrap_path(path, 0) == std::vector<std::string>{path});
   // Wide characters are never split and never overflow.
   for (const auto& p : report::wrap_path("/日本語/日本語日本語日本語/x", 5)) CHECK(report::display_width(p) <= 5);
