@@ -20,7 +20,7 @@ std::string megabytes(std::uint64_t bytes) {
 
 std::string duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--";
-  const auto s = static_cast<std::uint64_t>(seconds + 0.5);
+  const auto s = static_cast<std::uint64_t>(std::llround(seconds));
   char buf[32];
   if (s >= 3600) std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu", static_cast<unsigned long long>(s / 3600),
                                static_cast<unsigned long long>(s / 60 % 60), static_cast<unsigned long long>(s % 60));

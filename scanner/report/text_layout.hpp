@@ -15,7 +15,7 @@
 namespace trustscan::report {
 
 /// Marks a line that continues the path on the line above: join the two by dropping the newline,
-/// the indentation and this marker (docs/report-schema.md, "The table").
+/// the indentation and this marker (README.md, trustscan(1)).
 inline constexpr std::string_view kPathContinuation = "↳ ";
 
 /// The narrowest width laid out; a narrower terminal gets lines of this width.
