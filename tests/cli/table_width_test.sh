@@ -63,6 +63,15 @@ case $NAME in
 widths)
   make_tree
   check_tree --trust-store "$VI/vendor-image-ca" "$T"
+  # On a terminal without COLUMNS: the terminal's width (ioctl), here a pseudo-terminal of 120.
+  command -v script >/dev/null || fail "script (util-linux) missing"
+  script -qec "stty cols 120; $(printf '%q ' env -u COLUMNS "$TS" scan -q -f table --trust-store "$VI/vendor-image-ca" "$T")" \
+    "$WORK/pty.raw" >/dev/null </dev/null || true
+  tr -d '\r' <"$WORK/pty.raw" | grep -v '^Script \(started\|done\) ' >"$WORK/pty.txt"
+  grep -q '^FINDINGS' "$WORK/pty.txt" || fail "no table on the terminal: $(cat "$WORK/pty.raw")"
+  $CHECK width "$WORK/pty.txt" 120 || fail "terminal of 120 columns: lines wider"
+  $CHECK width "$WORK/pty.txt" 100 2>/dev/null && fail "terminal of 120 columns: no line wider than 100 (its width not used)"
+  $CHECK paths "$WORK/pty.txt" "$WORK/r.json" || fail "terminal of 120 columns: paths cut"
   long=$(find "$T" -name 'a-kernel-module-*')
   [[ $($PY -c 'import sys; print(len(sys.argv[1]))' "$long") -gt 200 ]] || fail "the long path is not longer than 200"
   # The kernel section: VENDOR and COUNTRY of the attributed drivers, '-' for an unattributed one;
