@@ -21,6 +21,7 @@
 #include "app/progress.hpp"
 #include "app/report_output.hpp"
 #include "app/run_summary.hpp"
+#include "app/table_view.hpp"
 #include "report/baseline.hpp"
 #include "report/formats.hpp"
 #include "report/report.hpp"
@@ -164,7 +165,7 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   const pipeline::ScanResult& result = *scanned;
   std::optional<report::BaselineDiff> diff;
   if (inputs->baseline) diff = report::BaselineDiff::compare(*inputs->baseline, result);
-  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr};
+  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr, args.table};
   // Every output from the same result, named by the scan's start (dated reports).
   const RunOutcome outcome = write_outputs(*outputs, result, run, std::chrono::system_clock::to_time_t(result.started),
                                            args.keep, out, err);

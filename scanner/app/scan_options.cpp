@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/data_dir.hpp"
+#include "app/table_view.hpp"
 
 namespace trustscan::app {
 namespace {
@@ -254,6 +255,7 @@ CLI::App* add_scan_command(CLI::App& app, ScanArgs& args) {
   add_verify_options(*scan, args);
   add_policy_options(*scan, args);
   add_output_options(*scan, args);
+  add_table_options(*scan, args.table);
   return scan;
 }
 

@@ -11,6 +11,7 @@
 #include "pipeline/pipeline.hpp"
 #include "policy/severity.hpp"
 #include "report/formats.hpp"
+#include "report/report.hpp"
 
 namespace CLI {
 class App;
@@ -43,6 +44,7 @@ struct ScanArgs {
   bool syslog_all = false;
   std::string cache_file;
   bool quiet = false;
+  report::TableOptions table;  ///< --limit, --findings-only (app/table_view.hpp); the width is decided later
 };
 
 /// Adds the `scan` subcommand with every option to `app`; parsing fills `args`.
