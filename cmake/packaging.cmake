@@ -56,6 +56,18 @@ install(FILES ${TRUSTSCAN_ZSH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/z
 # --- documentation -------------------------------------------------------------------------------
 file(GLOB TRUSTSCAN_DOCS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${TRUSTSCAN_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian policy 12.5 and 12.7: the machine-readable copyright file and the changelog. The version
+# is native (no Debian revision), so the Debian changelog is changelog.gz (lintian: no-changelog,
+# wrong-name-for-changelog-of-native-package), compressed with gzip -9n like the man page.
+set(TRUSTSCAN_CHANGELOG_GZ ${PROJECT_BINARY_DIR}/packaging/changelog.gz)
+add_custom_command(OUTPUT ${TRUSTSCAN_CHANGELOG_GZ}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/packaging
+  COMMAND ${TRUSTSCAN_GZIP} -9n -c ${TRUSTSCAN_PACKAGING_DIR}/debian/changelog > ${TRUSTSCAN_CHANGELOG_GZ}
+  DEPENDS ${TRUSTSCAN_PACKAGING_DIR}/debian/changelog
+  COMMENT "Compressing the Debian changelog"
+  VERBATIM)
+add_custom_target(trustscan_changelog ALL DEPENDS ${TRUSTSCAN_CHANGELOG_GZ})
+install(FILES ${TRUSTSCAN_PACKAGING_DIR}/debian/copyright ${TRUSTSCAN_CHANGELOG_GZ} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/schema DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # --- systemd units and /etc/default/trustscan, for the prefix installed to ----------------------
@@ -104,9 +116,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)    # Depends from dpkg-shlibdeps (dpkg-dev)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+# The long description only: CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY before it as the synopsis.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-"${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-trustscan walks a live host or a mounted offline disk image, parses every PE,
+"trustscan walks a live host or a mounted offline disk image, parses every PE,
 ELF and Mach-O executable and driver (including Linux kernel modules and
 kexts) and reports what runs in the kernel or at boot: hashes, code signatures
 verified offline (Authenticode, Linux module signatures, Mach-O), YARA rule

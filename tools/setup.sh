@@ -10,20 +10,24 @@
 # (warnings are errors; CI sets it), JOBS (default: nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/apt_sources.sh
+source tools/lib/apt_sources.sh
 
-BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
+BUILD_DEPS=(cmake g++ make pkg-config dpkg-dev liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
             libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
 # libexpat1-dev reads Microsoft's driver block rules (SiPolicy XML) at `trustscan data import`.
 # libcurl4-openssl-dev: `trustscan data update` fetches the public data sets over HTTPS (issue 16).
+# dpkg-dev: dpkg-buildflags gives the hardening flags of optimised builds (cmake/hardening.cmake).
 # libicu-dev (ICU 72) folds vendor names: NFKC, Unicode case folding, TR39 confusable skeletons
 # (issue 15; scanner/attribute/confusables.cpp); at run time the binary needs libicu72.
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
-# tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db and
-# groff-base (the man page), bash-completion and zsh (the completions), python3-yaml and ansible-core
+# tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db,
+# groff-base, mandoc (the man page and its lint), lintian and devscripts (hardening-check: the
+# .deb and its binary), bash-completion and zsh (the completions), python3-yaml and ansible-core
 # (the Velociraptor artifact and the Ansible playbook), strace (the unit's system-call filter),
 # rsyslog (a private rsyslogd on loopback receives --syslog in tests/cli/syslog_rsyslog_test.sh;
 # installing it does not start the system service in a container, and the test never uses it);
@@ -35,7 +39,7 @@ BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli1
 # libstdc++ 12's <expected>), git for what changed.
 TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 lld-14 llvm-14
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
-           dpkg-dev systemd man-db groff-base bash-completion zsh python3-yaml ansible-core strace
+           dpkg-dev systemd man-db groff-base mandoc lintian devscripts bash-completion zsh python3-yaml ansible-core strace
            rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit
            clang-format clang-tidy-16 git)
 
@@ -67,17 +71,15 @@ export DEBIAN_FRONTEND=noninteractive
 # the same apt-get install as the rest.
 osslsigncode_has_tsa() { command -v osslsigncode >/dev/null && osslsigncode sign -h 2>&1 | grep -q -- '-TSA-certs'; }
 
-# add_backports CODENAME: a CODENAME-backports source on the URI the machine's own sources use
-# for CODENAME (no mirror is named here); returns 1 when it is there already.
+# add_backports CODENAME: a CODENAME-backports source on the URIs (and with the keys) of the
+# machine's own sources of CODENAME, /etc/apt/sources.list(.d) in either format
+# (tools/lib/apt_sources.sh; no mirror is named here); returns 1 when it is there already.
 add_backports() {
-  local uris base
-  uris=$(apt-get update --print-uris 2>/dev/null)
-  grep -q "/dists/$1-backports/" <<< "$uris" && return 1
-  base=$(sed -n "s#^'\(.*\)/dists/$1/InRelease'.*#\1#p" <<< "$uris" | head -n1)
-  [[ -n $base ]] || { echo "setup: no apt source for $1 to add $1-backports to" >&2; exit 1; }
-  echo "setup: adding $1-backports ($base) for osslsigncode with built-in TSA support"
-  printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$base" "$1" | "${SUDO[@]}" tee /etc/apt/sources.list.d/trustscan-backports.sources >/dev/null
+  local entry
+  [[ -n $(apt_source_entries "$1-backports") ]] && return 1
+  entry=$(apt_suite_source "$1" "$1-backports") || { echo "setup: cannot add $1-backports" >&2; exit 1; }
+  echo "setup: adding $1-backports ($(grep '^URIs:' <<< "$entry" | cut -d' ' -f2- | tr '\n' ' ')) for osslsigncode with built-in TSA support"
+  "${SUDO[@]}" tee /etc/apt/sources.list.d/trustscan-backports.sources <<< "$entry" >/dev/null
 }
 
 apt_install() { "${SUDO[@]}" apt-get install -y -q --no-install-recommends "$@" >>"$APT_LOG" 2>&1; }

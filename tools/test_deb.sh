@@ -18,7 +18,7 @@
 # The chroot base (debootstrap --variant=minbase bookworm + man-db) is made once and kept as a
 # tarball in $TRUSTSCAN_CHROOT_CACHE (default /var/cache/trustscan/chroot); later runs unpack it
 # (seconds). Delete the tarball to rebuild it. Not part of ctest: it needs root, the network to
-# Debian's mirror and a few minutes (docs/deployment.md has the figures).
+# the machine's Debian mirror and a few minutes (docs/deployment.md has the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
@@ -32,7 +32,11 @@ while [[ ${1:-} == --* ]]; do
   shift
 done
 BUILD=$(realpath "${1:-build}")
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror of the chroot: the one this machine's apt sources use for bookworm
+# (tools/lib/apt_sources.sh), unless DEBIAN_MIRROR names another.
+# shellcheck source=lib/apt_sources.sh
+source tools/lib/apt_sources.sh
+MIRROR=${DEBIAN_MIRROR:-$(apt_source_uri bookworm)} || { echo "test_deb: set DEBIAN_MIRROR" >&2; exit 2; }
 CACHE=${TRUSTSCAN_CHROOT_CACHE:-/var/cache/trustscan/chroot}
 BASE=$CACHE/bookworm-minbase-man.tar.gz
 
@@ -44,7 +48,7 @@ T0=$SECONDS
 
 install_host_tools() {
   local missing=() p
-  local want=(debootstrap dpkg-dev)
+  local want=(debootstrap dpkg-dev lintian)
   [[ $WITH_BOOT == 1 ]] && want+=(systemd-container)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
@@ -77,6 +81,8 @@ DEB=$BUILD/trustscan_${VERSION}_$(dpkg --print-architecture).deb
 echo "  ${DEB##*/}: $(stat -c %s "$DEB") bytes ($(du -h "$DEB" | cut -f1)), built in $((SECONDS - t)) s"
 echo "  installed size: $(dpkg-deb -f "$DEB" Installed-Size) KiB"
 echo "  $(dpkg-deb -f "$DEB" Depends | sed 's/^/Depends: /')"
+lintian --no-cfg --fail-on error,warning "$DEB" >"$OUT/lintian.txt" 2>/dev/null || { cat "$OUT/lintian.txt" >&2; fail "lintian"; }
+echo "  lintian: no errors or warnings"
 
 if [[ ! -f $BASE ]]; then
   step "creating the chroot base: debootstrap --variant=minbase bookworm (once; cached in $BASE)"

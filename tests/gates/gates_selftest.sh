@@ -105,4 +105,20 @@ grep -q "base 'no-such-ref' is not a commit" "$WORK/err" || fail "bad base not r
 mkdir "$WORK/tarball" && git -C "$repo" archive HEAD | tar -x -C "$WORK/tarball"
 expect_exit 77 "$PY" "$WORK/tarball/tools/check_changed.py" tidy
 grep -q "skipped: no git history" "$WORK/out" || fail "no git: no reason given: $(cat "$WORK/out")"
+# --- registry hosts: a mirror named in a script fails (also in an untracked file and without git);
+# web sites of the same domains that serve no packages do not
+mkdir -p "$WORK/hosts/tools" "$WORK/hosts/docs"
+cp "$SRC/tools/check_registry_hosts.py" "$WORK/hosts/tools/"
+printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nsource: https://lists.debian.org/x\n' \
+  > "$WORK/hosts/docs/ok.md"
+expect_exit 0 "$PY" "$WORK/hosts/tools/check_registry_hosts.py"
+tld=org  # written apart, so that this file does not name the hosts itself
+for host in deb.debian.$tld ftp.de.debian.$tld security.debian.$tld registry.npmjs.$tld files.pythonhosted.$tld; do
+  printf '#!/bin/sh\n# fetch\nMIRROR=http://%s/debian\n' "$host" > "$WORK/hosts/tools/get.sh"
+  expect_exit 1 "$PY" "$WORK/hosts/tools/check_registry_hosts.py"
+  grep -qx "tools/get.sh:3: names the package registry host $host" "$WORK/out" || fail "$host not named: $(cat "$WORK/out")"
+done
+git -C "$WORK/hosts" init -q
+expect_exit 1 "$PY" "$WORK/hosts/tools/check_registry_hosts.py"
+grep -q "^tools/get.sh:3: " "$WORK/out" || fail "untracked file not checked: $(cat "$WORK/out")"
 echo "gate self-test: ok"

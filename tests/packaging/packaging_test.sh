@@ -19,6 +19,13 @@ help_options() {
 formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
 # The option names in a help text on stdin, sorted, one per line.
 options_of() { grep -oE '(^|[ ,])--?[a-z][a-z0-9-]*' | sed 's/^[ ,]//' | sort -u; }
+# The .deb that deb_build made for this binary's version: its path.
+built_deb() {
+  local deb
+  deb=$BUILD/package/trustscan_$("$TS" --version | head -1 | cut -d' ' -f2)_$(dpkg --print-architecture).deb
+  [[ -f $deb ]] || fail "no $deb (made by the test pkg_deb_build): $(ls "$BUILD/package" 2>&1 | tr '\n' ' ')"
+  echo "$deb"
+}
 # The commands of 'trustscan data' (import, status, update), from its help screen.
 data_commands() { "$TS" data --help | awk '/^Subcommands:/ { on = 1; next } on && NF { print $1 }'; }
 
@@ -184,14 +191,19 @@ install_prefix)
   # Without <prefix>/share/trustscan: the compiled-in prefix, then the source tree it was built from.
   rm -rf "$P/share/trustscan"
   expect_exit 0 "$P/bin/trustscan" scan -f json "$SAMPLES/pe" ;;
-deb_contents)
+deb_build)
+  # The .deb of this build tree, made once for deb_contents and deb_lintian (CTest fixture
+  # trustscan_deb): cpack installs the built files, it does not compile them again.
   need cpack cmake; need dpkg-deb dpkg; need dpkg-shlibdeps dpkg-dev
-  cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1 \
+  rm -rf "$BUILD/package"
+  start=$SECONDS
+  cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$BUILD/package" >"$WORK/cpack.log" 2>&1 \
     || { cat "$WORK/cpack.log" >&2; fail "cpack -G DEB"; }
+  DEB=$(built_deb)
+  echo "package: ${DEB##*/}, $(stat -c %s "$DEB") bytes, made in $((SECONDS - start)) s" ;;
+deb_contents)
+  DEB=$(built_deb)
   version=$("$TS" --version | head -1 | cut -d' ' -f2)
-  DEB=$WORK/pkg/trustscan_${version}_$(dpkg --print-architecture).deb
-  [[ -f $DEB ]] || fail "no $DEB: $(ls "$WORK/pkg")"
-  echo "package: ${DEB##*/}, $(stat -c %s "$DEB") bytes"
   dpkg-deb -c "$DEB" | awk '{ print $6 }' >"$WORK/files"
   for f in ./usr/bin/trustscan ./usr/share/trustscan/rules/index.yar ./usr/share/trustscan/rules/policy/default.yaml \
            ./usr/share/trustscan/signatures/vendors/russia-belarus.yaml ./usr/share/man/man1/trustscan.1.gz \
@@ -220,6 +232,63 @@ deb_contents)
   printf 'name: broken\nno_such_key: 1\n' >"$WORK/root/usr/share/trustscan/rules/policy/default.yaml"
   env -u TRUSTSCAN_DATA_DIR "$WORK/root/usr/bin/trustscan" scan -f json "$SAMPLES/pe" >/dev/null 2>"$WORK/err" && fail "broken packaged policy not noticed"
   grep -q "$WORK/root/usr/share/trustscan/rules/policy/default.yaml" "$WORK/err" || fail "packaged binary does not use its own data: $(cat "$WORK/err")" ;;
+deb_lintian)
+  # lintian at its default level (errors and warnings) finds nothing in the package, with no
+  # override shipped; the packaged binary has every hardening feature that dpkg-buildflags
+  # (hardening=+all) enables (hardening-check); the changelog's version is the package's.
+  need lintian; need hardening-check devscripts; need dpkg-buildflags dpkg-dev
+  DEB=$(built_deb)
+  ! dpkg-deb -c "$DEB" | grep -q 'lintian/overrides' || fail "the package ships lintian overrides"
+  set +e
+  lintian --no-cfg --display-info --fail-on error,warning "$DEB" >"$WORK/lintian" 2>"$WORK/lintian.err"
+  rc=$?
+  set -e
+  cat "$WORK/lintian"
+  grep -v 'running with root privileges is not recommended' "$WORK/lintian.err" >&2 || true
+  ! grep -E '^[EW]: ' "$WORK/lintian" >/dev/null || fail "lintian: $(grep -cE '^E: ' "$WORK/lintian") errors, $(grep -cE '^W: ' "$WORK/lintian") warnings"
+  [[ $rc == 0 ]] || fail "lintian exited $rc"
+  mkdir "$WORK/root"
+  dpkg-deb -x "$DEB" "$WORK/root"
+  # hardening-check requires PIE, stack protector, fortify, relro, bind-now and control-flow
+  # protection; a feature this dpkg-buildflags does not have (bookworm's dpkg 1.21 has no "branch")
+  # is not asked for.
+  DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --query-features hardening >"$WORK/features"
+  skip=()
+  grep -qx 'Feature: branch' "$WORK/features" || skip+=(--nocfprotection)
+  for f in pie stackprotector fortify relro bindnow; do
+    grep -qx "Feature: $f" "$WORK/features" || fail "dpkg-buildflags has no hardening feature $f"
+  done
+  hardening-check "${skip[@]}" "$WORK/root/usr/bin/trustscan" || fail "hardening-check ${skip[*]}"
+  # The package's changelog and copyright (also checked by lintian): the top entry is this version.
+  zcat "$WORK/root/usr/share/doc/trustscan/changelog.gz" >"$WORK/changelog"
+  [[ $(dpkg-parsechangelog -l "$WORK/changelog" -S Version) == "$(dpkg-deb -f "$DEB" Version)" ]] \
+    || fail "changelog.gz: top entry $(dpkg-parsechangelog -l "$WORK/changelog" -S Version), package $(dpkg-deb -f "$DEB" Version)"
+  head -1 "$WORK/root/usr/share/doc/trustscan/copyright" | grep -q '^Format: .*copyright-format/1.0/' \
+    || fail "copyright is not machine-readable (DEP-5)" ;;
+man_page_lint)
+  # The man page as mandoc, groff and man-db (lintian's check) read it: no error or warning.
+  # Allowed, as purely stylistic: mandoc's STYLE "input text line longer than 80 bytes" (source
+  # lines of the .in file; the output is filled to the terminal whatever their length).
+  need mandoc; need groff groff-base; need man man-db
+  MAN=$BUILD/man/trustscan.1
+  [[ -f $MAN ]] || fail "$MAN missing (the build fills it from docs/man/trustscan.1.in)"
+  lint() {  # lint PAGE: the findings, one per line, on stdout
+    mandoc -T lint -W all "$1" 2>&1 | grep -v ': STYLE: input text line longer than 80 bytes: ' || true
+    groff -man -Tutf8 -ww -z "$1" 2>&1
+    { LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$1" >/dev/null; } 2>&1
+  }
+  lint "$MAN" >"$WORK/lint"
+  [[ ! -s $WORK/lint ]] || { cat "$WORK/lint" >&2; fail "man page lint"; }
+  # No control character other than tab and newline in the source (a raw form feed rendered
+  # '\fI' as 'I').
+  ! LC_ALL=C grep -nP '[\x00-\x08\x0b-\x1f\x7f]' "$SRC/docs/man/trustscan.1.in" >&2 || fail "control characters in docs/man/trustscan.1.in"
+  # The checks can fail: a raw form feed, an unknown macro and a bad date are reported.
+  { printf '%s\n' '.TH T 1 "someday" "t 1" "User Commands"' '.SH NAME' 't \- t' '.SH DESCRIPTION' '.XX y'
+    printf 'EWF \fI.E01\fR\n'; } >"$WORK/bad.1"
+  lint "$WORK/bad.1" >"$WORK/lint"
+  for want in 'bad character' 'unknown macro' 'cannot parse date' "macro 'XX' not defined"; do
+    grep -q "$want" "$WORK/lint" || { cat "$WORK/lint" >&2; fail "lint missed: $want"; }
+  done ;;
 integrations)
   # Velociraptor artifact and Ansible playbook: valid YAML, the playbook passes ansible's syntax
   # check, and every field the artifact reads from the NDJSON exists in real trustscan output.
