@@ -410,8 +410,10 @@ EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& 
 
 void report_events(const pipeline::ScanResult& result, const RunInfo& run, const EventSink& sink) {
   EventSink stamped = ecs_stamp(result, run, scanning_host(run.hostname), sink);
-  if (run.baseline) ndjson_events(result, run, baseline_filter(*run.baseline, result, run, std::move(stamped)));
-  else ndjson_events(result, run, stamped);
+  if (run.baseline)
+    ndjson_events(result, run, baseline_filter(*run.baseline, result, run, std::move(stamped)));
+  else
+    ndjson_events(result, run, stamped);
 }
 
 }  // namespace trustscan::report

@@ -24,8 +24,8 @@ using nlohmann::ordered_json;
 /// The ECS fields of `file.code_signature` that trustscan writes (ECS 9.5 code_signature field
 /// set). `flags` is not among them: ECS means Apple's code-signing flags word by it.
 constexpr std::array<std::string_view, 10> kEcsCodeSignatureFields{
-    "exists", "valid", "trusted", "status", "subject_name", "signing_id", "team_id", "digest_algorithm",
-    "timestamp", "thumbprint_sha256"};
+    "exists",     "valid",   "trusted",          "status",    "subject_name",
+    "signing_id", "team_id", "digest_algorithm", "timestamp", "thumbprint_sha256"};
 
 std::string read_small_file(const char* path) {
   std::ifstream in(path);
@@ -153,11 +153,16 @@ void read_os_release(std::string_view text, HostFacts& facts) {
     if (eq == std::string_view::npos || line.starts_with('#')) continue;
     const std::string key = trimmed(line.substr(0, eq));
     const std::string value = os_release_value(trimmed(line.substr(eq + 1)));
-    if (key == "NAME") facts.os_name = value;
-    else if (key == "VERSION_ID") facts.os_version = value;
-    else if (key == "PRETTY_NAME") facts.os_full = value;
-    else if (key == "ID") id = value;
-    else if (key == "ID_LIKE") id_like = value;
+    if (key == "NAME")
+      facts.os_name = value;
+    else if (key == "VERSION_ID")
+      facts.os_version = value;
+    else if (key == "PRETTY_NAME")
+      facts.os_full = value;
+    else if (key == "ID")
+      id = value;
+    else if (key == "ID_LIKE")
+      id_like = value;
   }
   if (!id.empty()) facts.os_platform = id;
   const std::string like = id_like.substr(0, id_like.find(' '));
@@ -184,8 +189,12 @@ ordered_json host_json(const HostFacts& h) {
   if (!h.id.empty()) host["id"] = utf8_escaped(h.id);
   if (!h.architecture.empty()) host["architecture"] = utf8_escaped(h.architecture);
   ordered_json os = ordered_json::object();
-  for (auto [key, value] : {std::pair{"type", &h.os_type}, {"family", &h.os_family}, {"platform", &h.os_platform},
-                            {"name", &h.os_name}, {"version", &h.os_version}, {"full", &h.os_full},
+  for (auto [key, value] : {std::pair{"type", &h.os_type},
+                            {"family", &h.os_family},
+                            {"platform", &h.os_platform},
+                            {"name", &h.os_name},
+                            {"version", &h.os_version},
+                            {"full", &h.os_full},
                             {"kernel", &h.os_kernel}})
     if (!value->empty()) os[key] = utf8_escaped(*value);
   if (!os.empty()) host["os"] = std::move(os);
@@ -201,23 +210,27 @@ EventSink ecs_stamp(const pipeline::ScanResult& result, const RunInfo& run, Host
   if (!host.id.empty()) agent["id"] = derived_id("trustscan agent\n" + host.id);
   auto shared = std::make_shared<const std::pair<ordered_json, ordered_json>>(std::move(agent), host_json(host));
   auto sequence = std::make_shared<std::uint64_t>(0);
-  return [shared, sequence, id = run_id(result, host), next = std::move(next)](ordered_json&& ev, const EventInfo& info) {
-    keep_ecs_code_signature(ev);
-    ordered_json& event = ev["event"];
-    event["id"] = id + "-" + std::to_string((*sequence)++);
-    event["created"] = rfc3339(std::chrono::system_clock::now());
-    ev["agent"] = shared->first;
-    ev["host"] = shared->second;
-    ev["related"] = {{"hash", related_hashes(ev)}};
-    next(std::move(ev), info);
-  };
+  return
+      [shared, sequence, id = run_id(result, host), next = std::move(next)](ordered_json&& ev, const EventInfo& info) {
+        keep_ecs_code_signature(ev);
+        ordered_json& event = ev["event"];
+        event["id"] = id + "-" + std::to_string((*sequence)++);
+        event["created"] = rfc3339(std::chrono::system_clock::now());
+        ev["agent"] = shared->first;
+        ev["host"] = shared->second;
+        ev["related"] = {{"hash", related_hashes(ev)}};
+        next(std::move(ev), info);
+      };
 }
 
 std::string record_message(const RecordView& v) {
   std::string m = v.privilege + " " + v.type + " " + v.path + ": ";
-  if (!v.signature) m += "no signature checked";
-  else if (!v.signature->exists) m += "unsigned";
-  else m += "signature " + v.signature->status.value_or("present");
+  if (!v.signature)
+    m += "no signature checked";
+  else if (!v.signature->exists)
+    m += "unsigned";
+  else
+    m += "signature " + v.signature->status.value_or("present");
   if (v.signature && v.signature->subject_name && !v.signature->subject_name->empty())
     m += " by " + *v.signature->subject_name;
   if (v.vendor) m += ", vendor " + v.vendor->name + " (" + v.country.value_or("no country") + ")";

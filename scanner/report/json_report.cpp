@@ -797,7 +797,8 @@ void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& 
   ev["event"]["action"] = "scan-summary";
   ev["event"]["start"] = rfc3339(result.started);
   ev["event"]["end"] = rfc3339(result.finished);
-  ev["event"]["duration"] = std::chrono::duration_cast<std::chrono::nanoseconds>(result.finished - result.started).count();
+  ev["event"]["duration"] = std::chrono::duration_cast<std::chrono::nanoseconds>(result.finished - result.started)
+                                .count();
   ev["message"] = summary_message(result);
   ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
                      {"scan", scan_json(result, run)},

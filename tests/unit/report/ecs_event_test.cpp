@@ -28,8 +28,8 @@ std::vector<ordered_json> stamped(std::vector<ordered_json> input, const report:
   result.options.roots = {"/evidence"};
   report::RunInfo run{"1.2.3", host.hostname, nullptr};
   std::vector<ordered_json> out;
-  report::EventSink sink =
-      report::ecs_stamp(result, run, host, [&](ordered_json&& ev, const report::EventInfo&) { out.push_back(ev); });
+  report::EventSink sink = report::ecs_stamp(result, run, host,
+                                             [&](ordered_json&& ev, const report::EventInfo&) { out.push_back(ev); });
   for (auto& ev : input) sink(std::move(ev), {});
   return out;
 }
@@ -38,9 +38,10 @@ std::vector<ordered_json> stamped(std::vector<ordered_json> input, const report:
 
 TEST_CASE("ecs: os-release values, quoted or not, name the host's OS", "[report][ecs]") {
   report::HostFacts h;
-  report::read_os_release("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
-                          "VERSION_ID=\"12\"\n# ID=comment\nID=debian\n",
-                          h);
+  report::read_os_release(
+      "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+      "VERSION_ID=\"12\"\n# ID=comment\nID=debian\n",
+      h);
   CHECK(h.os_full == "Debian GNU/Linux 12 (bookworm)");
   CHECK(h.os_name == "Debian GNU/Linux");
   CHECK(h.os_version == "12");
@@ -72,8 +73,7 @@ TEST_CASE("ecs: the scanning host is described from this machine", "[report][ecs
   CHECK_FALSE(h.architecture.empty());
 }
 
-TEST_CASE("ecs: every event gets a unique event.id, event.created, agent, host and related.hash",
-          "[report][ecs]") {
+TEST_CASE("ecs: every event gets a unique event.id, event.created, agent, host and related.hash", "[report][ecs]") {
   const auto events = stamped({{{"event", {{"kind", "event"}}}, {"message", "a"}},
                                {{"event", {{"kind", "event"}}}, {"message", "b"}},
                                {{"event", {{"kind", "state"}}}, {"message", "summary"}}});
@@ -101,8 +101,9 @@ TEST_CASE("ecs: every event gets a unique event.id, event.created, agent, host a
 TEST_CASE("ecs: related.hash holds every hash of the event once", "[report][ecs]") {
   const std::string sha256(64, 'a'), thumb(64, 'b'), authentihash(64, 'c');
   const auto events = stamped({{{"event", {{"kind", "event"}}},
-                                {"file", {{"hash", {{"sha256", sha256}, {"sha1", std::string(40, 'd')}}},
-                                          {"code_signature", {{"exists", true}, {"thumbprint_sha256", thumb}}}}},
+                                {"file",
+                                 {{"hash", {{"sha256", sha256}, {"sha1", std::string(40, 'd')}}},
+                                  {"code_signature", {{"exists", true}, {"thumbprint_sha256", thumb}}}}},
                                 {"trustscan",
                                  {{"authenticode", {{"hash_sha256", authentihash}, {"hash_sha1", ""}}},
                                   {"macho_signatures", {{{"cdhash", sha256}}}}}}}});
@@ -115,9 +116,15 @@ TEST_CASE("ecs: file.code_signature keeps only ECS's fields; the others move to 
   const auto events = stamped({{{"event", {{"kind", "event"}}},
                                 {"file",
                                  {{"code_signature",
-                                   {{"exists", true}, {"valid", true}, {"trusted", false}, {"status", "untrusted"},
-                                    {"flags", {"untrusted_root"}}, {"subject_name", "Acme"}, {"source", "catalog"},
-                                    {"catalog", "/x/driver.cat"}, {"thumbprint_sha256", std::string(64, 'e')}}}}},
+                                   {{"exists", true},
+                                    {"valid", true},
+                                    {"trusted", false},
+                                    {"status", "untrusted"},
+                                    {"flags", {"untrusted_root"}},
+                                    {"subject_name", "Acme"},
+                                    {"source", "catalog"},
+                                    {"catalog", "/x/driver.cat"},
+                                    {"thumbprint_sha256", std::string(64, 'e')}}}}},
                                 {"trustscan", {{"type", "driver"}}}}});
   const ordered_json& cs = events[0]["file"]["code_signature"];
   CHECK_FALSE(cs.contains("flags"));
