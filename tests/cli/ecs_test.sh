@@ -52,7 +52,23 @@ real_tree)
   [[ $rc == 0 || $rc == 3 ]] || { cat "$WORK/err" >&2; fail "real tree scan exited $rc"; }
   [[ $(wc -l <"$WORK/real.ndjson") -gt 1000 ]] || fail "too few events from the real tree"
   check_ecs "$WORK/real.ndjson"
-  datasets "$WORK/real.ndjson" trustscan.file/event trustscan.summary/state ;;
+  datasets "$WORK/real.ndjson" trustscan.file/event trustscan.summary/state
+  # Linker-signed (ad-hoc) Mach-O slices whose hashes match are a verified signature: ECS valid,
+  # not trusted — also in a universal binary with an unsigned slice (fsevents.node: status
+  # unsigned, i.e. partly unsigned, but nothing failed to verify).
+  $PY - "$WORK/real.ndjson" <<'PY' || fail "a linker-signed Mach-O is reported as an invalid signature"
+import json, sys
+linker = {}
+for e in map(json.loads, open(sys.argv[1])):
+    sigs = e.get("trustscan", {}).get("macho_signatures") or []
+    if sigs and all(s["kind"] == "linker_signed" and s["status"] == "untrusted" for s in sigs):
+        linker[e["file"]["path"].rsplit("/", 1)[-1]] = e["file"]["code_signature"]
+assert len(linker) >= 3, linker
+bad = {n: cs for n, cs in linker.items() if not cs["valid"] or cs["trusted"]}
+assert not bad, bad
+assert linker["fsevents.node"]["status"] == "unsigned", linker["fsevents.node"]
+PY
+  ;;
 disk_image)
   DI=$BUILD/disk-images
   [[ -f $DI/ext4.img && -f $DI/corrupt.img ]] || fail "disk images missing (tools/make_disk_images.sh $DI)"
