@@ -205,7 +205,7 @@ bool is_ecs_code_signature_field(std::string_view name) noexcept {
   return std::ranges::find(kEcsCodeSignatureFields, name) != kEcsCodeSignatureFields.end();
 }
 
-EventSink ecs_stamp(const pipeline::ScanResult& result, const RunInfo& run, HostFacts host, EventSink next) {
+EventSink ecs_stamp(const pipeline::ScanResult& result, const RunInfo& run, const HostFacts& host, EventSink next) {
   ordered_json agent{{"name", "trustscan"}, {"type", "trustscan"}, {"version", run.tool_version}};
   if (!host.id.empty()) agent["id"] = derived_id("trustscan agent\n" + host.id);
   auto shared = std::make_shared<const std::pair<ordered_json, ordered_json>>(std::move(agent), host_json(host));

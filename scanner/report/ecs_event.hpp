@@ -52,7 +52,7 @@ void read_os_release(std::string_view text, HostFacts& facts);
 /// (trustscan, its version, an id derived from the machine id), `host.*` (`host`), `related.hash`
 /// (every hash the event names; an array, maybe empty), and has the members of
 /// `file.code_signature` that ECS does not define there moved to `trustscan.code_signature`.
-[[nodiscard]] EventSink ecs_stamp(const pipeline::ScanResult& result, const RunInfo& run, HostFacts host,
+[[nodiscard]] EventSink ecs_stamp(const pipeline::ScanResult& result, const RunInfo& run, const HostFacts& host,
                                   EventSink next);
 
 /// Members of `file.code_signature` that ECS defines and trustscan writes there; every other
