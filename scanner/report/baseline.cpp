@@ -10,6 +10,7 @@
 
 #include "report/baseline_impl.hpp"
 #include "report/baseline_ndjson.hpp"
+#include "report/ecs_event.hpp"
 #include "report/text.hpp"
 
 namespace trustscan::report {
@@ -333,10 +334,10 @@ ordered_json annotated(ordered_json record, const BaselineDelta& d) {
   return record;
 }
 
-/// ECS event.type for a baseline event: how the file changed, plus `indicator` for alerts.
-ordered_json event_type(BaselineChange c, bool alert) {
-  const char* t = c == BaselineChange::New ? "creation" : c == BaselineChange::Changed ? "change" : "deletion";
-  return alert ? ordered_json{t, "indicator"} : ordered_json{t};
+/// ECS event.type for a baseline event: how the file changed (ECS expects `indicator` only with
+/// category threat, so an alert says it by event.kind alone).
+ordered_json event_type(BaselineChange c) {
+  return {c == BaselineChange::New ? "creation" : c == BaselineChange::Changed ? "change" : "deletion"};
 }
 
 /// The NDJSON event of a gone record: the previous record as it was, annotated.
@@ -345,12 +346,12 @@ ordered_json gone_event(const BaselineDiff::Impl& b, const BaselineDelta& d, con
   const RecordView& view = b.record_of(d);
   ordered_json ev = event_envelope(result, run, "event", "trustscan.file");
   ev["event"]["category"] = view.privilege == "kernel" ? ordered_json{"driver", "file"} : ordered_json{"file"};
-  ev["event"]["type"] = event_type(d.change, false);
+  ev["event"]["type"] = event_type(d.change);
   ev["event"]["outcome"] = view.errors.empty() ? "success" : "failure";
-  if (live_scan(result)) ev["host"] = {{"name", utf8_escaped(run.hostname)}};
   ordered_json a = annotated(b.previous->doc["files"][*d.previous], d);
   ev["file"] = std::move(a["file"]);
   ev["trustscan"] = std::move(a["trustscan"]);
+  ev["message"] = "gone since the baseline: " + record_message(view);
   return ev;
 }
 
@@ -397,7 +398,7 @@ EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& 
     if (info.kind == EventInfo::Kind::File) {
       const BaselineDelta* d = info.index ? b->delta_of(*info.index) : nullptr;
       if (!d) return;  // unchanged
-      ev["event"]["type"] = event_type(d->change, info.alert);
+      ev["event"]["type"] = event_type(d->change);
       ev["trustscan"]["baseline"] = baseline_annotation(*d);
       EventInfo annotated_info = info;
       annotated_info.delta = d;
@@ -414,8 +415,11 @@ EventSink baseline_filter(const BaselineDiff& diff, const pipeline::ScanResult& 
 }
 
 void report_events(const pipeline::ScanResult& result, const RunInfo& run, const EventSink& sink) {
-  if (run.baseline) ndjson_events(result, run, baseline_filter(*run.baseline, result, run, sink));
-  else ndjson_events(result, run, sink);
+  EventSink stamped = ecs_stamp(result, run, scanning_host(run.hostname), sink);
+  if (run.baseline)
+    ndjson_events(result, run, baseline_filter(*run.baseline, result, run, std::move(stamped)));
+  else
+    ndjson_events(result, run, stamped);
 }
 
 }  // namespace trustscan::report

@@ -74,7 +74,8 @@ void ndjson_events(const pipeline::ScanResult& result, const RunInfo& run, const
 /// The events' `@timestamp`: the end of the scan (RFC 3339, milliseconds, UTC).
 [[nodiscard]] std::string event_timestamp(const pipeline::ScanResult& result);
 
-/// A scan of the live host (a root is "/"): events then carry `host.name`.
+/// A scan of the live host (a root is "/"): CEF then names it (`dhost`). NDJSON events carry the
+/// scanning host on every event (ecs_event.hpp).
 [[nodiscard]] bool live_scan(const pipeline::ScanResult& result);
 
 /// Leaves out of a file event what datagram transports cannot carry (syslog_sink.hpp): the full

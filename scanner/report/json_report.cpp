@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "report/ecs_event.hpp"
 #include "report/json_model.hpp"
 #include "report/kernel_load_json.hpp"
 #include "report/known_bad_json.hpp"
@@ -715,13 +716,12 @@ void known_bad_alert(const FileRecord& r, ordered_json& ev) {
 }
 
 /// The NDJSON event of a record (an alert when it is a finding), without baseline annotation.
-ordered_json record_event(const ScanResult& result, const RunInfo& run, const FileRecord& r, const RecordView& view,
-                          bool live) {
+ordered_json record_event(const ScanResult& result, const RunInfo& run, const FileRecord& r, const RecordView& view) {
   const bool alert = is_alert(r);
   ordered_json ev = event_base(result, run, alert ? "alert" : "event", "trustscan.file");
   bool kernel = r.privilege() == Privilege::Kernel;
   ev["event"]["category"] = kernel ? ordered_json{"driver", "file"} : ordered_json{"file"};
-  ev["event"]["type"] = alert ? ordered_json{"info", "indicator"} : ordered_json{"info"};
+  ev["event"]["type"] = {"info"};  // ECS expects `indicator` only with category threat
   ev["event"]["outcome"] = r.errors.empty() ? "success" : "failure";
   if (alert && !(r.verdict && r.verdict->finding())) {
     known_bad_alert(r, ev);
@@ -737,8 +737,9 @@ ordered_json record_event(const ScanResult& result, const RunInfo& run, const Fi
                   {"ruleset", safe(result.policy_name)},
                   {"category", std::string(kRuleCategory)}};
     ev["message"] = alert_message(view);
+  } else {
+    ev["message"] = record_message(view);
   }
-  if (live) ev["host"] = {{"name", safe(run.hostname)}};
   ordered_json rec = record_json(r);
   ev["file"] = std::move(rec["file"]);
   ev["trustscan"] = std::move(rec["trustscan"]);
@@ -759,14 +760,20 @@ void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& 
     const std::string path = safe(s.path);
     ev["file"] = {{"path", path}};
     ev["trustscan"] = {{"skip_reason", std::string(discover::to_string(s.reason))}, {"skip_detail", safe(s.detail)}};
+    ev["message"] = skipped_message(s);
     sink(std::move(ev), {Kind::Skipped, false, nullptr, std::nullopt, nullptr, path});
   }
   for (const auto& e : result.errors) {
-    ordered_json ev = event_base(result, run, "pipeline_error", "trustscan.error");
+    // ECS reserves event.kind pipeline_error for ingest failures: this is a failed file access.
+    ordered_json ev = event_base(result, run, "event", "trustscan.error");
+    ev["event"]["category"] = {"file"};
+    ev["event"]["type"] = {"access"};
+    ev["event"]["action"] = "path-error";
     ev["event"]["outcome"] = "failure";
     const std::string path = safe(e.path);
     ev["file"] = {{"path", path}};
     ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
+    ev["message"] = path_error_message(e);
     sink(std::move(ev), {Kind::Error, false, nullptr, std::nullopt, nullptr, path});
   }
   // A registered service whose file is not in the image: Windows would try to load it.
@@ -782,10 +789,17 @@ void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& 
         const std::string path = reg.resolved ? safe(reg.resolved->windows_form) : std::string();
         if (reg.resolved) ev["file"] = {{"path", path}};
         ev["trustscan"] = {{"windows", {{"image", safe(image.path)}, {"service", registered_service_json(reg)}}}};
+        ev["message"] = "registered Windows service " + safe(reg.service.name) + " of " + safe(image.path) +
+                        ": its file " + (reg.resolved ? path : std::string("(unresolved)")) + " is missing";
         sink(std::move(ev), {Kind::Service, false, nullptr, std::nullopt, nullptr, path});
       }
   ordered_json ev = event_base(result, run, "state", "trustscan.summary");
   ev["event"]["action"] = "scan-summary";
+  ev["event"]["start"] = rfc3339(result.started);
+  ev["event"]["end"] = rfc3339(result.finished);
+  ev["event"]["duration"] = std::chrono::duration_cast<std::chrono::nanoseconds>(result.finished - result.started)
+                                .count();
+  ev["message"] = summary_message(result);
   ev["trustscan"] = {{"schema_version", std::string(kSchemaVersion)},
                      {"scan", scan_json(result, run)},
                      {"summary", summary_json(result.summary)},
@@ -826,7 +840,6 @@ ordered_json json_document(const ScanResult& result, const RunInfo& run) {
 }
 
 void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink& sink) {
-  const bool live = live_scan(result);
   // Findings first (as alerts), then every other record.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < result.records.size(); ++i)
@@ -836,7 +849,7 @@ void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink
   for (std::size_t i : order) {
     const FileRecord& r = result.records[i];
     const RecordView view = record_view(r);
-    sink(record_event(result, run, r, view, live), {EventInfo::Kind::File, is_alert(r), &view, i, nullptr, view.path});
+    sink(record_event(result, run, r, view), {EventInfo::Kind::File, is_alert(r), &view, i, nullptr, view.path});
   }
   scan_events(result, run, sink);
 }
@@ -889,7 +902,12 @@ Result<RecordView> read_record_view(const ordered_json& record) {
   v.mtime = rd.optional_text(rd.at(file, "mtime", false));
   v.sha256 = rd.optional_text(rd.at(rd.object(rd.at(file, "hash", false)), "sha256", false));
   if (auto cs = rd.object(rd.at(file, "code_signature", false))) v.signature = read_code_signature(rd, cs);
-  if (auto t = rd.object(rd.at(root, "trustscan"))) read_trustscan_fields(rd, t, v);
+  if (auto t = rd.object(rd.at(root, "trustscan"))) {
+    read_trustscan_fields(rd, t, v);
+    // An NDJSON event (schema 1.7) has the non-ECS members of file.code_signature here.
+    if (auto cs = rd.object(rd.at(t, "code_signature", false)); cs && v.signature && !v.signature->source)
+      v.signature->source = rd.optional_text(rd.at(cs, "source", false));
+  }
   if (!rd.error().empty()) return fail(Errc::Config, rd.error());
   return v;
 }

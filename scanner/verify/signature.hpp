@@ -252,7 +252,10 @@ struct SignatureVerdict {
   bool exists = false;
   SignatureStatus status = SignatureStatus::Unsigned;
   VerifyFlags flags = 0;
-  /// Integrity verified (ECS `valid`): digest and signature hold for every signature counted.
+  /// Integrity verified (ECS `valid`): digest and signature hold for every signature counted. An
+  /// unsigned slice of a fat Mach-O with signed ones does not make it false (nothing failed to
+  /// verify): `status` says Unsigned. A linker-signed (ad-hoc) slice whose hashes match is valid
+  /// and untrusted (no signer to trust), never invalid.
   bool integrity = false;
   /// The signature that stands for the file (its signer is "the" signer): nullopt when unsigned.
   /// `catalog` says which list it indexes: the record's catalog signatures or the file's own.

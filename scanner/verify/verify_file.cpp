@@ -98,7 +98,9 @@ SignatureVerdict macho_verdict(const FileSignatures& own, std::size_t macho_slic
   if (signed_slices < macho_slices && rank(SignatureStatus::Unsigned) > rank(worst)) worst = SignatureStatus::Unsigned;
   v.exists = true;
   v.status = worst;
-  v.integrity = integrity && signed_slices >= macho_slices;
+  // ECS `valid`: every signature present holds against the code it covers. A slice without one is
+  // not a failed verification; it makes the status unsigned (partly unsigned) instead.
+  v.integrity = integrity;
   v.primary = SignatureVerdict::Ref{false, *first};
   return v;
 }

@@ -795,7 +795,7 @@ PY
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 files = [(e["file"]["name"], e["event"]["kind"], e["event"]["type"], e["trustscan"]["baseline"]["change"]) for e in ev[:-1]]
-assert files == [("klif.sys", "alert", ["change", "indicator"], "changed"), ("SentinelMonitor.sys", "event", ["creation"], "new"),
+assert files == [("klif.sys", "alert", ["change"], "changed"), ("SentinelMonitor.sys", "event", ["creation"], "new"),
                  ("oemavflt.sys", "event", ["deletion"], "gone")], files
 assert ev[-1]["trustscan"]["summary"]["baseline"]["gone"] == 1 and "baseline" in ev[-1]["trustscan"]["scan"]
 PY

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "pipeline/pipeline.hpp"
+#include "report/baseline_impl.hpp"
 #include "report/json_model.hpp"
 #include "support/temp_tree.hpp"
 
@@ -103,7 +104,8 @@ TEST_CASE("record view: NDJSON file events read back as the view they were writt
   const pipeline::ScanResult& result = scanned();
   report::RunInfo run{"0.0.0-test", "testhost", nullptr};
   std::size_t files = 0, alerts = 0;
-  report::ndjson_events(result, run, [&](ordered_json&& ev, const report::EventInfo& info) {
+  // As written (report_events: ECS-stamped, the non-ECS code_signature members in trustscan.*).
+  report::report_events(result, run, [&](ordered_json&& ev, const report::EventInfo& info) {
     if (info.kind != report::EventInfo::Kind::File) {
       CHECK(info.record == nullptr);
       return;
