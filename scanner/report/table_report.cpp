@@ -304,6 +304,8 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
       << s.non_binaries << " other files, " << s.error_count << " with errors\n";
   out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
   write_trust(result, out);
+  for (const pipeline::LoadNote& n : result.load_notes)  // e.g. no module-signing keys (issue 20)
+    out << "note: " << terminal_safe(n.message) << (n.path.empty() ? "" : " (" + terminal_safe(n.path) + ")") << '\n';
   if (!result.complete()) {
     out << "INCOMPLETE SCAN:";
     if (result.interrupted_by) {
