@@ -55,8 +55,8 @@ int not_explained(const pipeline::ScanResult& result, const std::string& file, b
     why = "skipped by the scan (" + std::string(discover::to_string(s.reason)) + (s.detail.empty() ? "" : ": ") +
           s.detail + ")";
   if (!result.images.empty() || !result.records.empty())
-    why = "a disk image holding " + std::to_string(result.records.size()) +
-          " binaries: run 'trustscan scan " + file + "' (explain takes one binary)";
+    why = "a disk image holding " + std::to_string(result.records.size()) + " binaries: run 'trustscan scan " + file +
+          "' (explain takes one binary)";
   (json ? err : out) << (json ? "trustscan explain: " : "") << file << ": " << why << '\n';
   return static_cast<int>(ExitCode::Clean);
 }
@@ -68,7 +68,8 @@ void add_explain_command(CLI::App& app, ExplainCommand& cmd) {
                                "Show every stage's evidence for one file: identify, parse, hashes, signatures, "
                                "rules, attribution, country, policy verdict, known-bad matches");
   cmd.app->add_option("FILE", cmd.file, "The file to explain")->required();
-  cmd.app->add_option("-f,--format", cmd.format, "text (for people) or json (the file's record as the JSON report has it)")
+  cmd.app
+      ->add_option("-f,--format", cmd.format, "text (for people) or json (the file's record as the JSON report has it)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   add_context_options(*cmd.app, cmd.args);

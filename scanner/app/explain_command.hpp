@@ -21,7 +21,7 @@ struct ExplainCommand {
   CLI::App* app = nullptr;  ///< `trustscan explain`
   std::string file;         ///< FILE
   std::string format = "text";
-  ScanArgs args;            ///< the options shared with scan (add_context_options)
+  ScanArgs args;  ///< the options shared with scan (add_context_options)
 };
 
 /// Adds `explain` to `app`; `cmd` receives the values once parsed.

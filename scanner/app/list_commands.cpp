@@ -60,8 +60,9 @@ int run_vendors(const ListCommands& cmd, const std::filesystem::path& data_dir, 
     const bool country_ok = countries.empty() || std::ranges::any_of(chain, [&](std::string_view cc) {
                               return std::ranges::find(countries, cc) != countries.end();
                             });
-    const bool category_ok =
-        cmd.categories.empty() || std::ranges::find(cmd.categories, attribute::to_string(v.category)) != cmd.categories.end();
+    const bool category_ok = cmd.categories.empty() ||
+                             std::ranges::find(cmd.categories, attribute::to_string(v.category)) !=
+                                 cmd.categories.end();
     if (country_ok && category_ok) list.push_back(&v);
   }
   report::write_vendor_list(*db, list, cmd.vendors_format == "json", out);
@@ -101,18 +102,22 @@ int run_policies(const ListCommands& cmd, const std::filesystem::path& data_dir,
 
 void add_list_commands(CLI::App& app, ListCommands& cmd) {
   cmd.vendors = app.add_subcommand("vendors", "List the vendor-origin list: id, name, country, category");
-  cmd.vendors->add_option("--country", cmd.countries, "Only vendors of these countries, or owned from them (e.g. RU,CN)")
+  cmd.vendors
+      ->add_option("--country", cmd.countries, "Only vendors of these countries, or owned from them (e.g. RU,CN)")
       ->delimiter(',')
       ->allow_extra_args(false);
   cmd.vendors->add_option("--category", cmd.categories, "Only vendors of these categories (e.g. antivirus)")
       ->delimiter(',')
       ->allow_extra_args(false);
   cmd.policies = app.add_subcommand("policies", "List the policy presets (--policy NAME) and what each flags");
-  for (auto [sub, format] : {std::pair{cmd.vendors, &cmd.vendors_format}, std::pair{cmd.policies, &cmd.policies_format}}) {
+  for (auto [sub, format] :
+       {std::pair{cmd.vendors, &cmd.vendors_format}, std::pair{cmd.policies, &cmd.policies_format}}) {
     sub->add_option("--vendors", cmd.vendor_files, "Also load the vendor list FILE or DIR (repeatable)")
         ->allow_extra_args(false)
         ->check(CLI::ExistingPath);
-    sub->add_option("-f,--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    sub->add_option("-f,--format", *format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
   }
 }
 

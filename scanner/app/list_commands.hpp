@@ -17,8 +17,8 @@ namespace trustscan::app {
 
 /// What `vendors` and `policies` were given.
 struct ListCommands {
-  CLI::App* vendors = nullptr;   ///< `trustscan vendors`
-  CLI::App* policies = nullptr;  ///< `trustscan policies`
+  CLI::App* vendors = nullptr;            ///< `trustscan vendors`
+  CLI::App* policies = nullptr;           ///< `trustscan policies`
   std::vector<std::string> countries;     ///< vendors --country CC (repeatable, comma lists)
   std::vector<std::string> categories;    ///< vendors --category CAT
   std::vector<std::string> vendor_files;  ///< --vendors FILE|DIR, added to the shipped list

@@ -22,8 +22,7 @@ std::string scalar(const ordered_json& v) {
 
 /// Nothing worth a line: null, "", [] or {}.
 bool blank(const ordered_json& v) {
-  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) ||
-         (v.is_structured() && v.empty());
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) || (v.is_structured() && v.empty());
 }
 
 std::string joined(const ordered_json& list, std::string_view separator = ", ") {
@@ -86,8 +85,8 @@ void write_certificate(const ordered_json& c, std::size_t position, int indent, 
   out << pad << "[" << position << "] " << text_of(c, "subject") << '\n';
   if (auto issuer = text_of(c, "issuer"); !issuer.empty()) out << pad << "    issued by " << issuer << '\n';
   if (auto from = text_of(c, "not_before"); !from.empty())
-    out << pad << "    valid " << from << " to " << text_of(c, "not_after") << ", serial " << text_of(c, "serial_number")
-        << '\n';
+    out << pad << "    valid " << from << " to " << text_of(c, "not_after") << ", serial "
+        << text_of(c, "serial_number") << '\n';
   for (const char* key : {"thumbprint_sha256", "thumbprint_sha1", "subject_key_id"})
     if (auto tp = text_of(c, key); !tp.empty()) out << pad << "    " << key << ": " << tp << '\n';
 }
@@ -129,13 +128,15 @@ std::string verdict_reason(const std::string& status, const ordered_json& findin
     return "not flagged: no vendor could be attributed, and policy '" + policy + "' flags vendors and countries";
   if (status == "no_match") return "not flagged: " + named + " matches no rule of policy '" + policy + "'";
   if (status == "out_of_scope")
-    return "not flagged: rules match " + named + ", but this file's privilege is outside the policy's scope "
+    return "not flagged: rules match " + named +
+           ", but this file's privilege is outside the policy's scope "
            "(--all-privileges widens it)";
   if (status == "below_confidence")
     return "not flagged: rules match " + named + ", but the attribution's confidence (" +
            text_of(subject, "confidence") + ") is below the policy's min_confidence";
   if (status == "suppressed")
-    return "flagged (" + text_of(finding, "severity") + ") but suppressed by '" + text_of(finding, "suppression_id") + "'";
+    return "flagged (" + text_of(finding, "severity") + ") but suppressed by '" + text_of(finding, "suppression_id") +
+           "'";
   if (status == "finding") return "FLAGGED, severity " + text_of(finding, "severity") + ": " + named;
   return status;
 }
@@ -216,7 +217,8 @@ class Explainer {
     title("HASHES");
     write_members(hash_, 2, out_);
     for (const char* key : {"hash_sha256", "hash_sha1"})
-      if (t_.contains("authenticode")) line(std::string("authentihash ") + (key + 5), scalar(take(t_["authenticode"], key)));
+      if (t_.contains("authenticode"))
+        line(std::string("authentihash ") + (key + 5), scalar(take(t_["authenticode"], key)));
   }
 
   void signatures_section();
@@ -366,19 +368,21 @@ void Explainer::policy_section() {
       out_ << "    rule " << text_of(r, "id") << " (via " << text_of(r, "via") << "): " << text_of(r, "reason")
            << "\n      source: " << text_of(r, "source") << '\n';
   if (finding.contains("subject")) write_value("subject", finding["subject"], 2, out_);
-  if (finding.contains("expired_suppressions")) write_value("expired suppressions", finding["expired_suppressions"], 2, out_);
+  if (finding.contains("expired_suppressions"))
+    write_value("expired suppressions", finding["expired_suppressions"], 2, out_);
 }
 
 void Explainer::context_section() {
   title("VERIFIED AGAINST");
   line("time", rfc3339(std::chrono::system_clock::from_time_t(result_.verify_time)));
   for (const auto& a : result_.anchor_sets)
-    line("anchor set", terminal_safe(a.name) + " (" + std::to_string(a.anchors) + " anchors, " +
-                           terminal_safe(a.origin) + ")");
+    line("anchor set",
+         terminal_safe(a.name) + " (" + std::to_string(a.anchors) + " anchors, " + terminal_safe(a.origin) + ")");
   if (result_.key_sources.empty()) line("module keys", "none loaded");
   for (const std::string& k : result_.key_sources) line("module keys", terminal_safe(k));
   for (const auto& d : result_.datasets)
-    line("data set", terminal_safe(d.name) + " " + terminal_safe(d.version) + ", imported " + terminal_safe(d.imported_at));
+    line("data set",
+         terminal_safe(d.name) + " " + terminal_safe(d.version) + ", imported " + terminal_safe(d.imported_at));
   for (const auto& n : result_.load_notes)
     line("note", (n.path.empty() ? "" : terminal_safe(n.path) + ": ") + terminal_safe(n.message));
 }

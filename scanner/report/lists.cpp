@@ -142,8 +142,7 @@ void write_vendor_list(const attribute::VendorDb& db, std::span<const attribute:
     std::vector<std::string> chain = jurisdictions(db, *v);
     if (!chain.empty() && country && chain.front() == *country) chain.erase(chain.begin());
     out << pad(v->id, id_w) << pad(terminal_safe(v->name), name_w) << pad(country ? std::string(*country) : "-", 2)
-        << pad(std::string(attribute::to_string(v->category)), 12) << (chain.empty() ? "-" : joined(chain))
-        << '\n';
+        << pad(std::string(attribute::to_string(v->category)), 12) << (chain.empty() ? "-" : joined(chain)) << '\n';
   }
   out << list.size() << " vendors\n";
 }
