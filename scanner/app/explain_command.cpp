@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/exit_codes.hpp"
+#include "core/ascii.hpp"
 #include "report/explain.hpp"
 
 namespace trustscan::app {
@@ -41,6 +42,36 @@ std::optional<std::filesystem::path> kernel_of_module(const std::filesystem::pat
     if (fs::is_regular_file(image, ec)) return image;
   }
   return std::nullopt;
+}
+
+/// The child of `dir` named `name` in any case (NTFS names keep Windows' case), or "" when none.
+std::string child_named(const std::filesystem::path& dir, std::string_view name) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (iequals_ascii(entry.path().filename().string(), name)) return entry.path().filename().string();
+  return {};
+}
+
+/// A Windows driver read on its own has no Windows image around it, from which a scan of the
+/// image takes its catalogs and registry. When FILE lies in BASE/Windows/System32 (any case),
+/// BASE is that installation: explain indexes its CatRoot (as --catalog-dir would), so catalog
+/// signatures and kernel_load are decided as that scan decides them. Returns BASE ("" if none).
+std::filesystem::path windows_installation(const std::filesystem::path& file, ScanArgs& args) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path abs = fs::absolute(file, ec).lexically_normal();
+  if (ec) return {};
+  std::vector<fs::path> parts(abs.begin(), abs.end());
+  for (std::size_t i = 1; i + 2 < parts.size(); ++i) {
+    if (!iequals_ascii(parts[i].string(), "windows") || !iequals_ascii(parts[i + 1].string(), "system32")) continue;
+    fs::path base;
+    for (std::size_t k = 0; k < i; ++k) base /= parts[k];
+    const fs::path system32 = base / parts[i] / parts[i + 1];
+    if (const std::string catroot = child_named(system32, "catroot"); !catroot.empty())
+      args.catalog_dirs.push_back((system32 / catroot).string());
+    return base;
+  }
+  return {};
 }
 
 /// Why a file that is not among the records was not explained, and the exit code.
@@ -90,6 +121,7 @@ int run_explain(ExplainCommand& cmd, std::ostream& out, std::ostream& err) {
   args.quiet = true;
   if (!args.no_kernel_keys && args.kernel_files.empty() && args.key_dirs.empty())
     if (auto image = kernel_of_module(cmd.file)) args.kernel_files.push_back(image->string());
+  const std::filesystem::path windows = args.no_windows_image ? std::filesystem::path() : windows_installation(cmd.file, args);
   auto plan = to_scan_plan(args);
   if (!plan) return usage(err, plan.error().message);
   auto scanned = pipeline::scan(plan->opt);
@@ -98,10 +130,16 @@ int run_explain(ExplainCommand& cmd, std::ostream& out, std::ostream& err) {
   const bool json = cmd.format == "json";
   if (result.records.size() != 1 || !result.images.empty()) return not_explained(result, cmd.file, json, out, err);
   const record::FileRecord& record = result.records.front();
-  if (json)
+  if (json) {
     report::write_explain_json(record, out);
-  else
+  } else {
     report::write_explain(result, record, out);
+    if (!windows.empty())
+      out << "  note: the file lies in the Windows installation " << windows.string()
+          << ": its CatRoot catalogs were indexed, but its registry (driver services, start types: the boot-start "
+             "severity) is read only by 'trustscan scan "
+          << windows.string() << "'\n";
+  }
   return static_cast<int>(ExitCode::Clean);
 }
 

@@ -308,16 +308,31 @@ void Explainer::signatures_section() {
   } else {
     line("the file as a whole", "no signature checked for this format");
   }
-  bool any = false;
+  std::size_t shown = 0;
   if (ordered_json a = take(t_, "authenticode"); a.is_object()) {
-    for (const ordered_json& s : take(a, "signatures")) write_signature("embedded", s, out_), any = true;
+    for (const ordered_json& s : take(a, "signatures")) {
+      write_signature("embedded", s, out_);
+      ++shown;
+    }
     for (const char* key : {"status", "flags"}) take(a, key);
     write_members(a, 2, out_);
   }
-  for (const ordered_json& s : take(t_, "catalog_signatures")) write_signature("catalog", s, out_), any = true;
-  if (ordered_json m = take(t_, "module_signature"); m.is_object()) write_signature("module", m, out_), any = true;
-  for (const ordered_json& s : take(t_, "macho_signatures")) write_signature("macho", s, out_), any = true;
-  if (!any) out_ << "  no signature found\n";
+  for (ordered_json c : take(t_, "catalog_signatures")) {
+    // A catalog's own fields (its path, the member) around the catalog's signature: shown as one.
+    ordered_json sig = take(c, "signature");
+    if (sig.is_object()) sig.update(c);
+    write_signature("catalog", sig.is_object() ? std::move(sig) : std::move(c), out_);
+    ++shown;
+  }
+  if (ordered_json m = take(t_, "module_signature"); m.is_object()) {
+    write_signature("module", std::move(m), out_);
+    ++shown;
+  }
+  for (const ordered_json& s : take(t_, "macho_signatures")) {
+    write_signature("macho", s, out_);
+    ++shown;
+  }
+  if (shown == 0) out_ << "  no signature found\n";
 }
 
 void Explainer::attribution_section() {

@@ -10,7 +10,8 @@
 #                     of the same file reports.
 #   explain_sample    synthetic samples: a Kaspersky-signed driver of the vendor image (flagged, with
 #                     the rule, the evidence and RU), a Kaspersky user-mode file (attributed, not
-#                     flagged: out of scope), a file that is no binary (said so, exit 0).
+#                     flagged: out of scope), a catalog-signed driver of a Windows image (its
+#                     CatRoot indexed), a file that is no binary (said so, exit 0).
 #   explain_missing   a missing file and a directory: a clear message and exit 2.
 #   vendors           the shipped vendor list; --country RU holds every vendor the YAML gives RU
 #                     and only vendors of (or owned from) RU; --category; JSON; a bad code exits 2.
@@ -108,6 +109,15 @@ explain_sample)
   grep -qF -- "--module-keys DIR" "$WORK/out" || fail "demo-signed.ko: no hint where module keys come from"
   expect_exit 0 "$TS" explain --module-keys "$SAMPLES/modsig/keys" "$SAMPLES/modsig/demo-signed.ko"
   grep -qF "module: valid" "$WORK/out" || fail "demo-signed.ko with its key: $(cat "$WORK/out")"
+  # A driver of a Windows image: its installation's CatRoot is indexed, as a scan of the image does.
+  WS=$BUILD/windows-samples; WIMG=$WS/windows-image
+  [[ -f $WIMG/WINDOWS/System32/drivers/driver.sys ]] || fail "windows image missing (tools/make_windows_image.sh)"
+  expect_exit 0 "$TS" explain --trust-store "$WS/catalog-ca" "$WIMG/WINDOWS/System32/drivers/driver.sys"
+  for want in "the file as a whole: valid, decided by the catalog signature" "catalog #0: valid" \
+              "member_file_name: driver.sys" "kernel_load: test_signing_only" \
+              "note: the file lies in the Windows installation $WIMG"; do
+    grep -qF -- "$want" "$WORK/out" || { cat "$WORK/out" >&2; fail "driver.sys: no '$want' in the explanation"; }
+  done
   expect_exit 0 "$TS" explain "$SAMPLES/other/readme.txt"
   grep -q "not a binary" "$WORK/out" || fail "readme.txt: $(cat "$WORK/out")" ;;
 explain_missing)
