@@ -188,7 +188,7 @@ module_key_note)
   cp "$MODULE" "$WORK/root/lib/modules/$KVER/"
   cp "$REAL/boot/vmlinuz-$KVER" "$WORK/root/boot/"
   expect_exit 0 "$TS" scan -q -f table "$WORK/mods"
-  grep -q "^note: 1 signed kernel modules are unknown_key: no module-signing key was loaded" "$WORK/out" \
+  grep -q "^note: 1 signed kernel module(s) unknown_key: no module-signing key was loaded" "$WORK/out" \
     || { cat "$WORK/out" >&2; fail "table: no module-key note"; }
   grep -qF -- "--kernel FILE (a vmlinuz) or --module-keys DIR" "$WORK/out" || fail "table: the note says no remedy"
   expect_exit 0 "$TS" scan -q -f json "$WORK/mods"
