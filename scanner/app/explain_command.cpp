@@ -121,7 +121,8 @@ int run_explain(ExplainCommand& cmd, std::ostream& out, std::ostream& err) {
   args.quiet = true;
   if (!args.no_kernel_keys && args.kernel_files.empty() && args.key_dirs.empty())
     if (auto image = kernel_of_module(cmd.file)) args.kernel_files.push_back(image->string());
-  const std::filesystem::path windows = args.no_windows_image ? std::filesystem::path() : windows_installation(cmd.file, args);
+  const std::filesystem::path windows = args.no_windows_image ? std::filesystem::path()
+                                                              : windows_installation(cmd.file, args);
   auto plan = to_scan_plan(args);
   if (!plan) return usage(err, plan.error().message);
   auto scanned = pipeline::scan(plan->opt);

@@ -299,7 +299,8 @@ std::optional<LoadNote> module_key_note(const ScanResult& result, const LoadedKe
   if (unknown == 0) return std::nullopt;
   std::string roots;
   for (const std::string& root : result.options.roots) roots += (roots.empty() ? "" : ", ") + root;
-  std::string message = std::to_string(unknown) + " signed kernel module(s) unknown_key: no module-signing key was loaded (";
+  std::string message = std::to_string(unknown) +
+                        " signed kernel module(s) unknown_key: no module-signing key was loaded (";
   message += c.kernel_keys_from_roots ? "no kernel image ROOT/boot/vmlinuz-* under the scanned roots to take them from"
                                       : "--no-kernel-keys was given";
   message += "). Scan the root that holds /boot, or give --kernel FILE (a vmlinuz) or --module-keys DIR";

@@ -26,8 +26,8 @@ std::string joined(const std::vector<std::string>& list, std::string_view separa
 }
 
 std::vector<std::string> jurisdictions(const attribute::VendorDb& db, const attribute::Vendor& v) {
-  std::vector<std::string> out;
-  for (std::string_view cc : db.jurisdictions(v)) out.emplace_back(cc);
+  const auto chain = db.jurisdictions(v);
+  std::vector<std::string> out(chain.begin(), chain.end());
   return out;
 }
 
@@ -42,6 +42,7 @@ std::string scope_text(const policy::Scope& s) {
 
 std::vector<std::string> categories(const policy::Rule& r) {
   std::vector<std::string> out;
+  out.reserve(r.categories.size());
   for (attribute::Category c : r.categories) out.emplace_back(attribute::to_string(c));
   return out;
 }
