@@ -20,7 +20,7 @@ std::string megabytes(std::uint64_t bytes) {
 
 std::string duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--";
-  const auto s = static_cast<std::uint64_t>(seconds + 0.5);
+  const auto s = static_cast<std::uint64_t>(std::llround(seconds));
   char buf[32];
   if (s >= 3600) std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu", static_cast<unsigned long long>(s / 3600),
                                static_cast<unsigned long long>(s / 60 % 60), static_cast<unsigned long long>(s % 60));
@@ -29,31 +29,19 @@ std::string duration(double seconds) {
   return buf;
 }
 
-std::size_t columns(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
-  return n;
-}
+std::size_t columns(const std::string& s) { return report::display_width(s); }
 
 }  // namespace
 
-std::string progress_text(const pipeline::ScanProgress& p, std::size_t width) {
+std::string progress_text(const pipeline::ScanProgress& p, std::size_t width, std::optional<double> eta) {
   const double t = p.elapsed_seconds;
   const double file_rate = t > 0 ? static_cast<double>(p.files_done) / t : 0;
   const double byte_rate = t > 0 ? static_cast<double>(p.bytes_done) / t : 0;
-  // Files are analysed largest first, so neither rate alone predicts the rest: take the slower.
-  double eta = 0;
-  if (p.files_done < p.files_total) {
-    const double by_files = file_rate > 0 ? static_cast<double>(p.files_total - p.files_done) / file_rate : -1;
-    const double by_bytes =
-        byte_rate > 0 ? static_cast<double>(p.bytes_total - std::min(p.bytes_done, p.bytes_total)) / byte_rate : -1;
-    eta = by_files < 0 || by_bytes < 0 ? -1 : std::max(by_files, by_bytes);
-  }
   char rates[64];
   std::snprintf(rates, sizeof rates, "%.0f files/s  %.1f MB/s", file_rate, byte_rate / 1e6);
   std::string line = std::to_string(p.files_done) + "/" + std::to_string(p.files_total) + " files  " +
                      megabytes(p.bytes_done) + "/" + megabytes(p.bytes_total) + " MB  " + rates + "  ETA " +
-                     duration(eta);
+                     duration(p.files_done >= p.files_total ? 0 : eta.value_or(-1));
   const std::string root = report::terminal_safe(p.current_root);
   // The name of the program goes first when the root still fits (at least its last 20 columns).
   static constexpr std::string_view kPrefix = "trustscan: ";
@@ -66,12 +54,13 @@ std::string progress_text(const pipeline::ScanProgress& p, std::size_t width) {
 }
 
 void ProgressLine::update(const pipeline::ScanProgress& p) {
+  eta_.add(p);  // every report, drawn or not
   const auto now = std::chrono::steady_clock::now();
   if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
   // One write per redraw: back to column 0, the text, erase what is left of the old line. One
   // column short of the width, so that the cursor never wraps to a new line.
-  out_ << ("\r" + progress_text(p, width_ > 1 ? width_ - 1 : width_) + "\x1b[K") << std::flush;
+  out_ << ("\r" + progress_text(p, width_ > 1 ? width_ - 1 : width_, eta_.seconds_left()) + "\x1b[K") << std::flush;
   shown_ = true;
 }
 

@@ -7,16 +7,20 @@
 #include <chrono>
 #include <cstddef>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
+#include "app/eta.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace trustscan::app {
 
-/// The text of one progress line, at most `width` columns (UTF-8 aware, the root's middle elided;
-/// on a narrow terminal the "trustscan: " prefix goes first):
+/// The text of one progress line, at most `width` display columns (the root's middle elided; on a
+/// narrow terminal the "trustscan: " prefix goes first), with `eta` seconds left ("ETA --" when
+/// not known; 0:00 once every file is done; EtaEstimator):
 /// "trustscan: 1234/10000 files  512.0/2100.3 MB  245 files/s  12.3 MB/s  ETA 0:35  /mnt/img".
-[[nodiscard]] std::string progress_text(const pipeline::ScanProgress& p, std::size_t width);
+[[nodiscard]] std::string progress_text(const pipeline::ScanProgress& p, std::size_t width,
+                                        std::optional<double> eta = std::nullopt);
 
 class ProgressLine {
  public:
@@ -37,6 +41,7 @@ class ProgressLine {
  private:
   std::ostream& out_;
   std::size_t width_;
+  EtaEstimator eta_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point last_{};
 };

@@ -11,6 +11,9 @@
 #include <fstream>
 #include <ostream>
 
+#include "app/dated_path.hpp"
+#include "app/table_view.hpp"
+
 namespace trustscan::app {
 namespace {
 
@@ -91,6 +94,27 @@ bool write_report(const pipeline::ScanResult& result, const report::OutputFormat
     return false;
   }
   return true;
+}
+
+RunOutcome write_outputs(const std::vector<OutputSpec>& outputs, const pipeline::ScanResult& result,
+                         const report::RunInfo& run, std::time_t when, std::size_t keep, std::ostream& out,
+                         std::ostream& err) {
+  RunOutcome outcome;
+  outcome.baseline = run.baseline;
+  for (const OutputSpec& spec : outputs) {
+    OutputSpec expanded = spec;
+    expanded.path = expand_dated_pattern(spec.path, when);
+    report::RunInfo this_run = run;  // the table's width is the width of the stream it goes to
+    this_run.table.width = table_width(expanded.path.empty() || expanded.path == "-" ? STDOUT_FILENO : -1, std::getenv("COLUMNS"));
+    if (!write_report(result, spec.format, this_run, expanded.path, out, err)) {
+      err << "trustscan: output " << expanded.label() << " was not written\n";
+      outcome.failed.push_back(expanded.label());
+      continue;
+    }
+    outcome.written.push_back(expanded.label());
+    if (keep > 0 && is_dated_pattern(spec.path)) prune_dated_reports(spec.path, keep, expanded.path, err);
+  }
+  return outcome;
 }
 
 }  // namespace trustscan::app

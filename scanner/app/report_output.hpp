@@ -1,9 +1,15 @@
 #pragma once
 /// \file
-/// Writing the finished report: to standard output, or to a file through a temporary beside it.
+/// Writing the finished reports: to standard output, or to files through a temporary beside each.
 
+#include <cstddef>
+#include <ctime>
 #include <iosfwd>
 #include <string>
+#include <vector>
+
+#include "app/output_spec.hpp"
+#include "app/run_summary.hpp"
 
 #include "report/formats.hpp"
 #include "report/report.hpp"
@@ -17,5 +23,13 @@ namespace trustscan::app {
 [[nodiscard]] bool write_report(const pipeline::ScanResult& result, const report::OutputFormat& format,
                                 const report::RunInfo& run, const std::string& path, std::ostream& out,
                                 std::ostream& err);
+
+/// Writes every output of the run from the same result, each whatever happened to the others
+/// (a failure is told on `err`, naming the output): dated file names are expanded with `when`
+/// (UTC), and after each dated report is written, `keep` > 0 prunes the older reports of its
+/// pattern (dated_path.hpp). Returns which outputs were written and which failed.
+[[nodiscard]] RunOutcome write_outputs(const std::vector<OutputSpec>& outputs, const pipeline::ScanResult& result,
+                                       const report::RunInfo& run, std::time_t when, std::size_t keep,
+                                       std::ostream& out, std::ostream& err);
 
 }  // namespace trustscan::app

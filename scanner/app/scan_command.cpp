@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -14,9 +15,13 @@
 #include <optional>
 #include <ostream>
 
+#include "app/dated_path.hpp"
 #include "app/exit_codes.hpp"
+#include "app/output_spec.hpp"
 #include "app/progress.hpp"
 #include "app/report_output.hpp"
+#include "app/run_summary.hpp"
+#include "app/table_view.hpp"
 #include "report/baseline.hpp"
 #include "report/formats.hpp"
 #include "report/report.hpp"
@@ -79,11 +84,14 @@ struct ReportInputs {
   std::optional<report::SyslogOptions> syslog;
 };
 
-Result<ReportInputs> load_report_inputs(const ScanArgs& args, const report::OutputFormat& format,
+Result<ReportInputs> load_report_inputs(const ScanArgs& args, const std::vector<OutputSpec>& outputs,
                                         bool syslog_facility_given) {
   ReportInputs in;
-  if (!args.baseline_file.empty() && !format.baseline)
-    return fail(Errc::Config, "--format " + args.format_name + " has no baseline mode");
+  for (const OutputSpec& o : outputs)
+    if (!args.baseline_file.empty() && !o.format.baseline)
+      return fail(Errc::Config, "--format " + std::string(o.format.name) + " has no baseline mode");
+  if (args.keep > 0 && std::ranges::none_of(outputs, [](const OutputSpec& o) { return is_dated_pattern(o.path); }))
+    return fail(Errc::Config, "--keep needs a dated report, -o FORMAT=FILE with a placeholder such as %Y%m%dT%H%M%SZ");
   if (!args.baseline_file.empty()) {
     auto loaded = report::Baseline::load(args.baseline_file);
     if (!loaded) return std::unexpected(loaded.error());
@@ -144,9 +152,12 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
             << ": it is written there (and not scanned itself)\n";
   opt.stop = &g_stop_signal;
   install_stop_handlers();
-  const report::OutputFormat format = *report::find_output_format(args.format_name);  // IsMember checked it
-  // Issue 8: a bad baseline or syslog target fails before the scan (exit 2).
-  auto inputs = load_report_inputs(args, format, syslog_facility_given);
+  // Issue 20: several outputs, one scan. Issue 8: a bad baseline or syslog target fails before the scan (exit 2).
+  auto outputs = parse_outputs(args.outputs, args.format_name, args.format_given);
+  if (!outputs) return usage_error(err, outputs.error());
+  auto summary_when = parse_summary_when(args.summary_when);
+  if (!summary_when) return usage_error(err, summary_when.error());
+  auto inputs = load_report_inputs(args, *outputs, syslog_facility_given);
   if (!inputs) return usage_error(err, inputs.error());
 
   auto scanned = scan_with_progress(opt, args, err);
@@ -154,12 +165,16 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   const pipeline::ScanResult& result = *scanned;
   std::optional<report::BaselineDiff> diff;
   if (inputs->baseline) diff = report::BaselineDiff::compare(*inputs->baseline, result);
-  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr};
-  if (!write_report(result, format, run, args.output, out, err)) return static_cast<int>(ExitCode::Usage);
+  report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr, args.table};
+  // Every output from the same result, named by the scan's start (dated reports).
+  const RunOutcome outcome = write_outputs(*outputs, result, run, std::chrono::system_clock::to_time_t(result.started),
+                                           args.keep, out, err);
+  write_run_summary(*summary_when, result, outcome, err);
   if (inputs->syslog) {  // after the report: it is written even when the receiver is not there
     auto sent = report::send_syslog(result, run, *inputs->syslog);
     if (!sent) return usage_error(err, sent.error());
   }
+  if (!outcome.failed.empty()) return static_cast<int>(ExitCode::Usage);
   return exit_code_for(result, plan->fail_on, run.baseline);
 }
 

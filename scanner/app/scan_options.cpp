@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/data_dir.hpp"
+#include "app/table_view.hpp"
 
 namespace trustscan::app {
 namespace {
@@ -26,8 +27,12 @@ void add_walk_options(CLI::App& scan, ScanArgs& a) {
   scan.add_option("ROOT", opt.roots, "Directories, disk image files or files to scan (default: /)");
   scan.add_option("-f,--format", a.format_name, "Output format: " + report::output_formats_help())
       ->check(CLI::IsMember(report::output_format_names()))
+      ->each([&a](const std::string&) { a.format_given = true; })
       ->capture_default_str();
-  scan.add_option("-o,--output", a.output, "Write the report to FILE ('-': standard output, the default)");
+  scan.add_option("-o,--output", a.outputs,
+                  "FORMAT[=FILE]: write this format to FILE ('-' or none: standard output); repeatable, one scan. "
+                  "Any other value is a FILE for -f (as before). FILE may hold %Y%m%dT%H%M%SZ (UTC)")
+      ->allow_extra_args(false);
   // One GLOB per -e, so "-e '*.dll' /mnt/img" keeps /mnt/img as a root.
   scan.add_option("-e,--exclude", opt.excludes, "Skip paths or names matching GLOB (repeatable)")
       ->allow_extra_args(false);
@@ -143,6 +148,15 @@ void add_output_options(CLI::App& scan, ScanArgs& a) {
   scan.add_option("--cache", a.cache_file,
                   "Keep per-file results in this SQLite FILE and reuse them for files unchanged since (docs/cache.md)");
   scan.add_flag("-q,--quiet", a.quiet, "No progress line on standard error (shown only when it is a terminal)");
+  // Issue 20: timer deployments (docs/deployment.md).
+  scan.add_option("--keep", a.keep,
+                  "Keep the newest N reports of each dated -o FILE pattern (%Y...): older ones matching it are deleted")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  scan.add_option("--summary", a.summary_when,
+                  "One summary line on standard error (counts, duration, reports): auto (when it is the systemd "
+                  "journal), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
 }
 
 /// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) to Unix seconds.
@@ -246,6 +260,7 @@ CLI::App* add_scan_command(CLI::App& app, ScanArgs& args) {
   add_verify_options(*scan, args);
   add_policy_options(*scan, args);
   add_output_options(*scan, args);
+  add_table_options(*scan, args.table);
   return scan;
 }
 

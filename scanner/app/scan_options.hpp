@@ -11,6 +11,7 @@
 #include "pipeline/pipeline.hpp"
 #include "policy/severity.hpp"
 #include "report/formats.hpp"
+#include "report/report.hpp"
 
 namespace CLI {
 class App;
@@ -24,7 +25,10 @@ namespace trustscan::app {
 struct ScanArgs {
   pipeline::ScanOptions opt;
   std::string format_name{report::output_formats().front().name};
-  std::string output;
+  bool format_given = false;          ///< -f appeared on the command line
+  std::vector<std::string> outputs;   ///< -o values, as given (app/output_spec.hpp reads them)
+  std::size_t keep = 0;               ///< --keep N: dated reports kept per pattern (0: no retention)
+  std::string summary_when = "auto";  ///< --summary
   double file_timeout = 120;  ///< seconds
   std::uint64_t max_memory = 0;
   std::vector<std::string> trust_dirs, key_dirs, catalog_dirs;
@@ -41,6 +45,7 @@ struct ScanArgs {
   bool syslog_all = false;
   std::string cache_file;
   bool quiet = false;
+  report::TableOptions table;  ///< --limit, --findings-only (app/table_view.hpp); the width is decided later
 };
 
 /// Adds the `scan` subcommand with every option to `app`; parsing fills `args`.

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "report/baseline_impl.hpp"
+#include "report/baseline_ndjson.hpp"
 #include "report/text.hpp"
 
 namespace trustscan::report {
@@ -232,14 +233,19 @@ Result<Baseline> Baseline::load(const std::string& path) {
   std::string text = buf.str();
   auto impl = std::make_shared<Impl>();
   impl->path = path;
-  try {
-    impl->doc = ordered_json::parse(text);
-  } catch (const ordered_json::parse_error& e) {
-    // An NDJSON stream parses up to the end of its first line.
-    std::string first = text.substr(0, text.find('\n'));
-    if (ordered_json::accept(first) && ordered_json::parse(first).contains("event"))
-      return bad("this is an NDJSON event stream; a baseline must be a --format json report");
-    return bad(std::string("not a JSON document: ") + e.what());
+  // The cache keeps what was read from each file, not the vendors, verdicts and policy of a report.
+  if (text.starts_with(std::string_view("SQLite format 3\0", 16)))
+    return bad("an SQLite database (a --cache file?) is no report; use the JSON or NDJSON report of an earlier run");
+  if (looks_like_ndjson(text)) {  // --format ndjson (issue 20)
+    auto doc = report_from_ndjson(text);
+    if (!doc) return bad(doc.error().message);
+    impl->doc = std::move(*doc);
+  } else {
+    try {
+      impl->doc = ordered_json::parse(text);
+    } catch (const ordered_json::parse_error& e) {
+      return bad(std::string("not a JSON document (nor an NDJSON report): ") + e.what());
+    }
   }
   auto head = read_report_head(impl->doc);
   if (!head) return bad(head.error().message);

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Baselines (`--baseline PREVIOUS.json`): compare a scan with an earlier `--format json` report
+/// Baselines (`--baseline PREVIOUS.json|.ndjson`): compare a scan with an earlier `--format json` (or ndjson) report
 /// and report only what is new, changed or gone. Applied between policy and report: the app
 /// loads the previous report before scanning (a bad file fails fast, exit 2), compares after the
 /// scan, and hands the result to every writer through RunInfo::baseline. Semantics, the compared
@@ -43,9 +43,10 @@ struct ComparedField {
 /// A previous `--format json` report, loaded and checked. Cheap to copy (shared, immutable).
 class Baseline {
  public:
-  /// Reads `path`: a JSON report whose schema_version has the same major as kSchemaVersion,
-  /// which is a full report (not itself written in baseline mode). Every other input is an
-  /// Errc::Config error whose message names the file and the problem.
+  /// Reads `path`: a JSON report, or an NDJSON report (its file events and summary event; told
+  /// apart by the first line), whose schema_version has the same major as kSchemaVersion, which
+  /// is a full report (not itself written in baseline mode). Every other input (a --cache SQLite
+  /// file among them) is an Errc::Config error whose message names the file and the problem.
   [[nodiscard]] static Result<Baseline> load(const std::string& path);
 
   /// Number of records in the previous report.

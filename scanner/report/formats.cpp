@@ -10,8 +10,9 @@ namespace {
 // THE list: the CLI, the man page and the completions read it; the first row is the default.
 constexpr OutputFormat kFormats[] = {
     {"table", "a summary for people",
-     "A summary for people that fits 100 columns: findings by vendor with their evidence, the kernel and boot "
-     "binaries, errors and skipped paths.",
+     "A summary for people at the terminal's width (COLUMNS, or no limit into a file or a pipe), nothing cut: "
+     "findings by vendor with their evidence, the other kernel and boot binaries with their vendor and country, "
+     "errors and skipped paths (--limit, --findings-only).",
      write_table, false, true},
     {"json", "one document", "One JSON document: the scan, its summary, the findings and every record.", write_json,
      false, true},
@@ -21,6 +22,10 @@ constexpr OutputFormat kFormats[] = {
      write_ndjson, true, true},
     {"cef", "one ArcSight CEF line per finding", "One ArcSight CEF line per finding, nothing when there is none.",
      write_cef, true, true},
+    {"csv", "one spreadsheet row per record",
+     "CSV for spreadsheets with a header row: one row per binary, listed skip and unreadable path (RFC 4180, cells "
+     "that would start a formula are prefixed with a quote).",
+     write_csv, false, true},
 };
 
 }  // namespace

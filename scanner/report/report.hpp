@@ -4,7 +4,9 @@
 /// contract (docs/report-schema.md, docs/schema/report.schema.json); field names follow the
 /// Elastic Common Schema where one exists, the rest live under `trustscan.*`.
 
+#include <cstddef>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,12 +21,20 @@ inline constexpr std::string_view kEcsVersion = "8.11.0";
 
 class BaselineDiff;  // report/baseline.hpp
 
+/// How the table is laid out (issue 20); the app decides the width.
+struct TableOptions {
+  std::size_t width = 0;             ///< display columns per line; 0 = no limit (nothing wrapped)
+  std::optional<std::size_t> limit;  ///< --limit: rows listed per section (findings: all); none = all
+  bool findings_only = false;        ///< --findings-only: the header, the summary and the findings
+};
+
 /// Facts about the scanning run that are not in the result itself.
 struct RunInfo {
   std::string tool_version;
   std::string hostname;  ///< the machine trustscan runs on (ECS observer.hostname)
   /// Baseline mode (--baseline): every writer reports only new, changed and gone records.
   const BaselineDiff* baseline = nullptr;
+  TableOptions table{};  ///< the table writer's layout
 };
 
 // The writers; report/formats.hpp lists them as the output formats.
@@ -33,10 +43,14 @@ struct RunInfo {
 void write_json(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 /// One ECS event per line: each binary, each listed skip, each unreadable path, then a summary.
 void write_ndjson(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
-/// A summary for people, fitting 100 columns; every untrusted string is made terminal-safe.
+/// A summary for people at run.table.width columns, nothing cut (paths and messages wrap); every
+/// untrusted string is made terminal-safe.
 void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 /// ArcSight CEF:0, one line per finding (not suppressed); nothing when there is none
 /// (docs/siem.md). In baseline mode: new and changed findings, and gone records that were findings.
 void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
+/// CSV for spreadsheets (RFC 4180, CRLF): a header row, then one row per record (in baseline
+/// mode: per new, changed or gone record), per listed skip and per unreadable path; formula-safe.
+void write_csv(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 
 }  // namespace trustscan::report

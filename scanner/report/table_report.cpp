@@ -1,61 +1,44 @@
-// The human-readable summary. Fits 100 columns; every string from a scanned file is terminal_safe.
+// The human-readable summary (issue 20): at the width the app chose (RunInfo::table), nothing cut —
+// paths are kept whole on continuation lines, reasons and messages wrap at spaces (text_layout.hpp).
+// Every string from a scanned file is terminal_safe.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <ostream>
 #include <string>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "report/baseline_impl.hpp"
 #include "report/report.hpp"
 #include "report/signature_json.hpp"
 #include "report/text.hpp"
+#include "report/text_layout.hpp"
 
 namespace trustscan::report {
 namespace {
 
 using record::FileRecord;
 
-/// Rows listed per section before "… and N more" (the JSON report has them all).
-constexpr std::size_t kMaxRows = 200;
-constexpr std::size_t kPathWidth = 43;
+/// How many of `total` rows a section lists (--limit).
+std::size_t shown(std::size_t total, const TableOptions& t) { return t.limit ? std::min(total, *t.limit) : total; }
 
-std::string pad(std::string s, std::size_t width) {
-  std::size_t cols = 0;
-  for (unsigned char c : s) cols += (c & 0xc0) != 0x80;
-  if (cols < width) s.append(width - cols, ' ');
-  return s;
+/// The line after a section cut by --limit: how many rows were left out.
+void write_left_out(TextOut& out, std::size_t indent, std::size_t total, const TableOptions& t) {
+  if (shown(total, t) < total)
+    out.prose(indent, "",
+              "... " + std::to_string(total - shown(total, t)) + " more not shown (--limit " +
+                  std::to_string(*t.limit) + "; the JSON report lists them all)");
 }
 
-/// Who signed it (the signature that stands for the file), else who the file says made it (PE
-/// CompanyName, a module's author), else "-".
-std::string maker(const FileRecord& r) {
-  if (!r.binary) return "-";
-  if (const verify::Signature* s = r.primary_signature())
-    if (std::string name = s->source == verify::SignatureSource::Embedded || s->source == verify::SignatureSource::Catalog
-                               ? (s->signer.subject_o.empty() ? s->signer.subject_cn : s->signer.subject_o)
-                               : signer_name(*s);
-        !name.empty())
-      return name;
-  if (r.binary->pe) {
-    auto it = r.binary->pe->version_info.find("CompanyName");
-    if (it != r.binary->pe->version_info.end() && !it->second.empty()) return it->second;
-  }
-  if (r.binary->elf) {
-    auto it = r.binary->elf->modinfo.find("author");
-    if (it != r.binary->elf->modinfo.end() && !it->second.empty()) return it->second;
-  }
-  return "-";
-}
-
-/// Who made it, in `width` columns: the attributed vendor or publisher with its country
-/// ("Kaspersky (RU)", "Shenzhen Exa…Ltd. (CN)"), else who signed it or what the file says (maker).
-std::string vendor_column(const FileRecord& r, std::size_t width) {
-  if (!r.attribution || !r.attribution->attributed()) return elide_middle(terminal_safe(maker(r)), width);
+/// The VENDOR and COUNTRY cells: the attributed vendor or publisher and its country of
+/// jurisdiction, "-" for what is not known.
+std::pair<std::string, std::string> vendor_cells(const FileRecord& r) {
+  if (!r.attribution || !r.attribution->attributed()) return {"-", "-"};
   const attribute::Attribution& a = *r.attribution;
-  const std::string cc = " (" + a.country.value_or("-") + ")";
-  return elide_middle(terminal_safe(a.name), width - cc.size()) + cc;
+  return {a.name.empty() ? "-" : terminal_safe(a.name), terminal_safe(a.country.value_or("-"))};
 }
 
 /// Whom a finding is about, for grouping: the vendor id, or the unlisted publisher's name.
@@ -63,7 +46,7 @@ std::string subject_key(const policy::VerdictSubject& s) { return s.publisher() 
 
 /// The group heading of a finding's subject: "Kaspersky (RU, antivirus)", "Shenzhen … (CN, publisher)".
 std::string subject_heading(const policy::VerdictSubject& s) {
-  return elide_middle(terminal_safe(s.name), 30) + " (" + s.country.value_or("-") + ", " +
+  return terminal_safe(s.name) + " (" + terminal_safe(s.country.value_or("-")) + ", " +
          (s.publisher() ? std::string("publisher") : s.category) + ")";
 }
 
@@ -81,7 +64,7 @@ std::string counts(const std::map<std::string, std::uint64_t>& m) {
 }
 
 /// The evidence lines of a finding: what names its subject, and why a claim is one.
-void write_finding_evidence(const FileRecord& r, std::ostream& out) {
+void write_finding_evidence(const FileRecord& r, TextOut& out) {
   const policy::VerdictSubject& subject = r.verdict->subject;
   std::string why;
   static const attribute::Attribution kNoEvidence;  // a trust finding may have no vendor evidence
@@ -92,29 +75,55 @@ void write_finding_evidence(const FileRecord& r, std::ostream& out) {
              (e.note.find("nested") != std::string::npos ? " (nested)" : "") + " '" +
              (!e.matched.empty() ? e.matched : e.vendor.empty() ? subject.name : e.value) + "' " +
              std::string(attribute::to_string(e.tier));
-  if (!why.empty()) out << "    evidence: " << elide_middle(terminal_safe(why), 84) << '\n';
-  if (!subject.note.empty()) {
-    const std::string label(policy::to_string(subject.basis));  // claim, contradicted, verified
-    out << "    " << label << ": " << elide_middle(terminal_safe(subject.note), 94 - label.size()) << '\n';
-  }
+  if (!why.empty()) out.prose(4, "evidence: ", terminal_safe(why));
+  if (!subject.note.empty())  // claim, contradicted, verified
+    out.prose(4, std::string(policy::to_string(subject.basis)) + ": ", terminal_safe(subject.note));
   for (const auto& sv : a.signing_services)
-    out << "    signing service: " << elide_middle(terminal_safe(sv.name), 60) << " (" << attribute::to_string(sv.tier)
-        << ")\n";
+    out.prose(4, "signing service: ", terminal_safe(sv.name) + " (" + std::string(attribute::to_string(sv.tier)) + ")");
 }
 
-/// Findings grouped by vendor, the most severe vendor first: what the operator acts on.
-void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
+/// The row cells every listing of binaries starts with: privilege, type, signature.
+std::vector<std::string> binary_cells(const FileRecord& r) {
+  return {r.binary ? std::string(to_string(*r.privilege())) : "unknown",
+          r.binary ? std::string(to_string(r.classification.type)) : "unknown", signature(r)};
+}
+
+/// The line under a kernel-mode PE's row: would Windows load it, on what ground, and (under a
+/// finding, with its evidence) why; the JSON report always has the reason.
+void write_kernel_load(const verify::KernelLoadDecision& k, std::size_t indent, bool why, TextOut& out) {
+  out.prose(indent, "windows kernel load: ",
+            std::string(to_string(k.value)) + " (" + std::string(to_string(k.basis)) + ")" +
+                (why && !k.reason.empty() ? ": " + terminal_safe(k.reason) : ""));
+}
+
+/// What stands under a finding's row: evidence, image, registration, contradictions, kernel load.
+void write_finding_details(const FileRecord& r, TextOut& out) {
+  write_finding_evidence(r, out);
+  if (r.image)
+    out.prose(4, "image: ", terminal_safe(image::describe(r.image->volume)) + (r.file.deleted ? ", deleted file" : ""));
+  if (r.windows)
+    for (const auto& sv : r.windows->services)
+      out.prose(4, "registered: ",
+                terminal_safe(sv.name) + " (" + std::string(windows::to_string(sv.type)) + ", " +
+                    std::string(windows::to_string(sv.start)) + " start)  " + terminal_safe(r.windows->path));
+  for (const auto& c : r.attribution ? r.attribution->contradictions : std::vector<std::string>{})
+    out.prose(4, "contradiction: ", terminal_safe(c));
+  if (r.kernel_load) write_kernel_load(*r.kernel_load, 4, true, out);
+}
+
+/// Findings grouped by vendor, the most severe vendor first: what the operator acts on. Always
+/// every one of them (--limit does not apply).
+void write_findings(const pipeline::ScanResult& result, TextOut& out) {
   std::map<std::string, std::vector<const FileRecord*>> by_vendor;
   for (const auto& r : result.records)
     if (r.verdict && r.verdict->flagged()) by_vendor[subject_key(r.verdict->subject)].push_back(&r);
   const pipeline::ScanSummary& s = result.summary;
-  out << "FINDINGS (" << s.findings << (s.suppressed ? ", " + std::to_string(s.suppressed) + " suppressed" : "")
-      << ")  policy: " << elide_middle(terminal_safe(result.policy_name), 60) << '\n';
-  out << "  known-bad: " << policy::describe(result.known_bad_policy) << '\n';
-  if (by_vendor.empty()) {
-    out << "  none: no kernel- or boot-privileged software from a flagged vendor\n";
-    return;
-  }
+  out.prose(0,
+            "FINDINGS (" + std::to_string(s.findings) +
+                (s.suppressed ? ", " + std::to_string(s.suppressed) + " suppressed" : "") + ")  policy: ",
+            terminal_safe(result.policy_name));
+  out.prose(2, "known-bad: ", policy::describe(result.known_bad_policy));
+  if (by_vendor.empty()) return out.prose(2, "", "none: no kernel- or boot-privileged software from a flagged vendor");
   std::vector<std::pair<std::string, std::vector<const FileRecord*>>> groups(by_vendor.begin(), by_vendor.end());
   auto worst = [](const auto& g) {
     policy::Severity w = policy::Severity::Low;
@@ -125,38 +134,27 @@ void write_findings(const pipeline::ScanResult& result, std::ostream& out) {
   for (auto& [key, records] : groups) {
     const policy::VerdictSubject& subject = records.front()->verdict->subject;
     const policy::MatchedRule& rule = records.front()->verdict->rules.front();
-    std::string head = subject_heading(subject) + "  rule " + rule.rule_id + ": ";
-    std::size_t used = 0;
-    for (unsigned char ch : head) used += (ch & 0xc0) != 0x80;
-    out << "\n" << head << elide_middle(terminal_safe(rule.reason), used < 90 ? 100 - used : 10) << '\n';
-    out << "  " << pad("SEVERITY", 9) << pad("PRIV", 8) << pad("TYPE", 14) << pad("SIGNATURE", 11) << pad("CONF", 7)
-        << "PATH\n";
+    out.blank();
+    out.prose(0, subject_heading(subject) + "  rule " + terminal_safe(rule.rule_id) + ": ", terminal_safe(rule.reason));
+    RowTable rows(2, {"SEVERITY", "PRIV", "TYPE", "SIGNATURE", "CONF"});
     for (const FileRecord* r : records) {
-      std::string severity(policy::to_string(r->verdict->severity));
-      if (r->verdict->suppressed()) severity = "suppr.";
-      std::string privilege = r->binary ? std::string(to_string(*r->privilege())) : "unknown";
-      std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
-      out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
-          << pad(std::string(to_string(r->verdict->subject.confidence)), 7)
-          << elide_middle(terminal_safe(r->file.path), 49) << '\n';
-      write_finding_evidence(*r, out);
-      if (r->image)
-        out << "    image: " << elide_middle(terminal_safe(image::describe(r->image->volume)), 75)  // path names the image
-            << (r->file.deleted ? ", deleted file" : "") << '\n';
-      if (r->windows)
-        for (const auto& sv : r->windows->services)
-          out << "    registered: " << elide_middle(terminal_safe(sv.name), 30) << " (" << windows::to_string(sv.type)
-              << ", " << windows::to_string(sv.start) << " start)  " << elide_middle(terminal_safe(r->windows->path), 40)
-              << '\n';
-      for (const auto& c : r->attribution ? r->attribution->contradictions : std::vector<std::string>{})
-        out << "    contradiction: " << elide_middle(terminal_safe(c), 79) << '\n';
+      std::vector<std::string> cells{r->verdict->suppressed() ? "suppr."
+                                                              : std::string(policy::to_string(r->verdict->severity))};
+      std::ranges::move(binary_cells(*r), std::back_inserter(cells));
+      cells.emplace_back(to_string(r->verdict->subject.confidence));
+      rows.add(std::move(cells), terminal_safe(r->file.path));
+    }
+    rows.write_header(out);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      rows.write_row(out, i);
+      write_finding_details(*records[i], out);
     }
   }
 }
 
 /// Files that a known-bad driver feed lists (issue 17), findings first: a listed driver that runs
 /// in the kernel or at boot is a finding whatever its vendor (docs/policy.md).
-void write_known_bad(const pipeline::ScanResult& result, std::ostream& out) {
+void write_known_bad(const pipeline::ScanResult& result, TextOut& out) {
   std::vector<const FileRecord*> listed;
   for (const auto& r : result.records)
     if (!r.known_bad.empty()) listed.push_back(&r);
@@ -165,51 +163,49 @@ void write_known_bad(const pipeline::ScanResult& result, std::ostream& out) {
     return r->known_bad_severity ? 1 + static_cast<int>(*r->known_bad_severity) : 0;
   };
   std::ranges::stable_sort(listed, [&](const FileRecord* a, const FileRecord* b) { return rank(a) > rank(b); });
-  out << "\nKNOWN-BAD DRIVERS (" << listed.size() << ", " << result.summary.known_bad_findings << " findings)\n";
-  out << "  " << pad("SEVERITY", 9) << pad("PRIV", 8) << pad("TYPE", 14) << pad("SIGNATURE", 11) << "PATH\n";
+  out.blank();
+  out.line("KNOWN-BAD DRIVERS (" + std::to_string(listed.size()) + ", " +
+           std::to_string(result.summary.known_bad_findings) + " findings)");
+  RowTable rows(2, {"SEVERITY", "PRIV", "TYPE", "SIGNATURE"});
   for (const FileRecord* r : listed) {
-    std::string severity = r->known_bad_severity ? std::string(policy::to_string(*r->known_bad_severity)) : "-";
-    std::string privilege = r->binary ? std::string(to_string(*r->privilege())) : "unknown";
-    std::string type = r->binary ? std::string(to_string(r->classification.type)) : "unknown";
-    out << "  " << pad(severity, 9) << pad(privilege, 8) << pad(type, 14) << pad(signature(*r), 11)
-        << elide_middle(terminal_safe(r->file.path), 56) << '\n';
-    for (const match::KnownBadMatch& m : r->known_bad) {
-      out << "    " << m.source << " " << elide_middle(terminal_safe(m.id), 40) << " ("
-          << datasets::to_string(m.category) << ") " << elide_middle(terminal_safe(m.name), 30) << " by "
-          << datasets::to_string(m.kind) << '\n';
+    std::vector<std::string> cells{r->known_bad_severity ? std::string(policy::to_string(*r->known_bad_severity))
+                                                         : "-"};
+    std::ranges::move(binary_cells(*r), std::back_inserter(cells));
+    rows.add(std::move(cells), terminal_safe(r->file.path));
+  }
+  rows.write_header(out);
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    rows.write_row(out, i);
+    for (const match::KnownBadMatch& m : listed[i]->known_bad) {
+      out.prose(4, m.source + " ",
+                terminal_safe(m.id) + " (" + std::string(datasets::to_string(m.category)) + ") " +
+                    terminal_safe(m.name) + " by " + std::string(datasets::to_string(m.kind)));
       if (!m.suppressed_by.empty())
-        out << "      suppressed by " << elide_middle(terminal_safe(m.suppressed_by), 30) << ": "
-            << elide_middle(terminal_safe(m.suppression_reason), 50) << '\n';
+        out.prose(6, "suppressed by " + terminal_safe(m.suppressed_by) + ": ", terminal_safe(m.suppression_reason));
     }
   }
-}
-
-/// The line under a kernel-mode PE's row: would Windows load it, and on what ground (the reason
-/// does not fit the table's 100 columns: the JSON report has it).
-std::string kernel_load_line(const verify::KernelLoadDecision& k) {
-  return "       windows kernel load: " + std::string(to_string(k.value)) + " (" + std::string(to_string(k.basis)) +
-         ")\n";
 }
 
 /// One paragraph per disk image file: format, volumes, what was scanned (issue 10).
-void write_images(const pipeline::ScanResult& result, std::ostream& out) {
+void write_images(const pipeline::ScanResult& result, TextOut& out) {
   for (const image::ImageInfo& info : result.images) {
     char size[32];
     std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(info.size) / (1024.0 * 1024.0));
-    out << "DISK IMAGE " << elide_middle(terminal_safe(info.path), 50) << ": " << info.format << ", " << size << ", "
-        << (info.volume_system.empty() ? "no partition table" : info.volume_system + " partition table") << '\n';
+    out.item(0, "DISK IMAGE ", terminal_safe(info.path) + ":",
+             info.format + ", " + size + ", " +
+                 (info.volume_system.empty() ? "no partition table" : info.volume_system + " partition table"),
+             " ");
     for (std::size_t i = 0; i < info.sha256.size() && i < info.files.size(); ++i)
-      if (!info.sha256[i].empty())
-        out << "  sha256 " << info.sha256[i] << "  " << elide_middle(terminal_safe(info.files[i]), 20) << '\n';
+      if (!info.sha256[i].empty()) out.item(2, "sha256 " + info.sha256[i] + "  ", terminal_safe(info.files[i]), "");
     for (const image::Volume& v : info.volumes) {
       std::string state = !v.selected ? "not selected (--partition)" : v.error ? "not readable" : "scanned";
-      out << "  " << pad(elide_middle(terminal_safe(image::describe(v)), 70), 71) << state << '\n';
-      if (v.selected && v.error) out << "    error: " << elide_middle(terminal_safe(v.error->message), 88) << '\n';
-      for (const auto& w : v.warnings) out << "    warning: " << elide_middle(terminal_safe(w), 86) << '\n';
+      out.item(2, "", terminal_safe(image::describe(v)), state);
+      if (v.selected && v.error) out.prose(4, "error: ", terminal_safe(v.error->message));
+      for (const auto& w : v.warnings) out.prose(4, "warning: ", terminal_safe(w));
     }
-    for (const Error& e : info.errors) out << "  error: " << elide_middle(terminal_safe(e.message), 90) << '\n';
+    for (const Error& e : info.errors) out.prose(2, "error: ", terminal_safe(e.message));
   }
-  if (!result.images.empty()) out << '\n';
+  if (!result.images.empty()) out.blank();
 }
 
 /// How an image was recognised and which of its identifying parts it lacks (windows_probe.hpp).
@@ -224,12 +220,41 @@ std::string recognition(const pipeline::WindowsImage& image) {
   return line;
 }
 
-/// One paragraph per Windows image: what it is, its catalogs, and the registered files it lacks.
-void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
-  if (!result.windows) return;
-  for (const std::string& w : result.windows->probe_warnings)
-    out << "WINDOWS PROBE: " << elide_middle(terminal_safe(w), 200) << '\n';
+/// A Windows image's registered services whose file is missing.
+void write_missing_services(const pipeline::WindowsImage& image, const TableOptions& t, TextOut& out) {
+  std::vector<const pipeline::RegisteredService*> missing;
+  for (const auto& reg : image.services)
+    if (reg.file_status == pipeline::ServiceFileStatus::Missing) missing.push_back(&reg);
+  if (missing.empty()) return;
+  out.line("  REGISTERED, FILE MISSING (" + std::to_string(missing.size()) + ")");
+  RowTable rows(4, {"START", "TYPE", "SERVICE"}, "REGISTERED PATH");
+  for (const auto* reg : missing)
+    rows.add({std::string(windows::to_string(reg->service.start)), std::string(windows::to_string(reg->service.type)),
+              terminal_safe(reg->service.name)},
+             terminal_safe(reg->resolved ? reg->resolved->windows_form : ""));
+  rows.write_header(out);
+  for (std::size_t i = 0; i < shown(missing.size(), t); ++i) rows.write_row(out, i);
+  write_left_out(out, 4, missing.size(), t);
+}
+
+/// The catalogs line, and the catalogs that are not trusted.
+void write_catalogs(const pipeline::ScanResult& result, const TableOptions& t, TextOut& out) {
   const pipeline::CatalogSummary& c = result.catalog_summary;
+  if (!c.files && c.errors.empty()) return;
+  out.prose(0, "CATALOGS: ",
+            std::to_string(c.files) + " loaded (" + counts(c.by_status) + "), " + std::to_string(c.members) +
+                " member hashes, " + std::to_string(result.summary.catalog_signed) + " files listed in them" +
+                (c.errors.empty() ? "" : ", " + std::to_string(c.errors.size()) + " unreadable"));
+  for (std::size_t i = 0; i < shown(c.not_trusted.size(), t); ++i)
+    out.item(2, std::string(to_string(c.not_trusted[i]->signature.status)) + "  ",
+             terminal_safe(c.not_trusted[i]->path), "");
+  write_left_out(out, 2, c.not_trusted.size(), t);
+}
+
+/// One paragraph per Windows image: what it is, its catalogs, and the registered files it lacks.
+void write_windows(const pipeline::ScanResult& result, const TableOptions& t, TextOut& out) {
+  if (!result.windows) return;
+  for (const std::string& w : result.windows->probe_warnings) out.prose(0, "WINDOWS PROBE: ", terminal_safe(w));
   for (const auto& image : result.windows->images) {
     std::string what = "Windows";
     if (image.version) {
@@ -240,42 +265,25 @@ void write_windows(const pipeline::ScanResult& result, std::ostream& out) {
     }
     std::size_t drivers = 0;
     for (const auto& reg : image.services) drivers += windows::is_driver(reg.service.type);
-    out << "WINDOWS IMAGE " << elide_middle(terminal_safe(image.path), 40) << ": " << terminal_safe(what)
-        << ", computer " << terminal_safe(image.computer_name.value_or("?")) << '\n';
-    out << "  " << image.services.size() << " services (" << drivers << " drivers) in "
-        << terminal_safe(image.control_set.value_or("?")) << ", " << image.catalog_files << " catalogs in CatRoot\n";
-    out << "  " << recognition(image) << '\n';
+    out.item(0, "WINDOWS IMAGE ", terminal_safe(image.path) + ":",
+             terminal_safe(what) + ", computer " + terminal_safe(image.computer_name.value_or("?")), " ");
+    out.prose(2, "",
+              std::to_string(image.services.size()) + " services (" + std::to_string(drivers) + " drivers) in " +
+                  terminal_safe(image.control_set.value_or("?")) + ", " + std::to_string(image.catalog_files) +
+                  " catalogs in CatRoot");
+    out.prose(2, "", recognition(image));
     for (const auto& [store, count] : image.trust.counts())
-      out << "  certificate store " << elide_middle(terminal_safe(store), 70) << ": " << count << '\n';
-    for (const auto& e : image.errors) out << "  error: " << elide_middle(terminal_safe(e), 90) << '\n';
-    std::vector<const pipeline::RegisteredService*> missing;
-    for (const auto& reg : image.services)
-      if (reg.file_status == pipeline::ServiceFileStatus::Missing) missing.push_back(&reg);
-    if (missing.empty()) continue;
-    out << "  REGISTERED, FILE MISSING (" << missing.size() << ")\n";
-    for (std::size_t i = 0; i < missing.size() && i < kMaxRows; ++i) {
-      const auto& reg = *missing[i];
-      out << "    " << pad(std::string(windows::to_string(reg.service.start)), 9)
-          << pad(std::string(windows::to_string(reg.service.type)), 19)
-          << pad(elide_middle(terminal_safe(reg.service.name), 20), 21)
-          << elide_middle(terminal_safe(reg.resolved ? reg.resolved->windows_form : ""), 47) << '\n';
-    }
+      out.prose(2, "certificate store ", terminal_safe(store) + ": " + std::to_string(count));
+    for (const auto& e : image.errors) out.prose(2, "error: ", terminal_safe(e));
+    write_missing_services(image, t, out);
   }
-  if (c.files || !c.errors.empty()) {
-    out << "CATALOGS: " << c.files << " loaded (" << counts(c.by_status) << "), " << c.members << " member hashes, "
-        << result.summary.catalog_signed << " files listed in them";
-    if (!c.errors.empty()) out << ", " << c.errors.size() << " unreadable";
-    out << '\n';
-    for (std::size_t i = 0; i < c.not_trusted.size() && i < kMaxRows; ++i)
-      out << "  " << pad(std::string(to_string(c.not_trusted[i]->signature.status)), 10)
-          << elide_middle(terminal_safe(c.not_trusted[i]->path), 88) << '\n';
-  }
-  out << '\n';
+  write_catalogs(result, t, out);
+  out.blank();
 }
 
 /// One line: the Authenticode anchor sets and when the data sets they came from were imported
 /// (the JSON report has the provenance; docs/datasets.md).
-void write_trust(const pipeline::ScanResult& result, std::ostream& out) {
+void write_trust(const pipeline::ScanResult& result, TextOut& out) {
   std::string sets;
   for (const auto& a : result.anchor_sets) {
     std::string what = std::to_string(a.anchors);
@@ -284,95 +292,141 @@ void write_trust(const pipeline::ScanResult& result, std::ostream& out) {
     if (a.name == "trustscan-builtin") what += ", no root program imported";
     sets += (sets.empty() ? "" : ", ") + terminal_safe(a.name) + " (" + terminal_safe(what) + ")";
   }
-  out << "trust anchors: " << elide_middle(sets, 85) << '\n';
+  out.prose(0, "trust anchors: ", sets);
 }
 
-}  // namespace
-
-void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out) {
-  if (run.baseline) return write_baseline_table(result, run, out);  // only the changes (baseline.cpp)
+/// The header and the summary: what was scanned, how, and what it holds.
+void write_summary(const pipeline::ScanResult& result, const RunInfo& run, TextOut& out) {
   const pipeline::ScanSummary& s = result.summary;
-  std::string roots;
-  for (const auto& r : result.options.roots) roots += (roots.empty() ? "" : ", ") + terminal_safe(r);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.finished - result.started).count();
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f s", static_cast<double>(ms) / 1000.0);
-  out << "trustscan " << run.tool_version << " on " << elide_middle(terminal_safe(run.hostname), 40) << ", "
-      << secs << ", " << result.threads_used << " threads\n";
-  out << "scanned: " << elide_middle(roots, 91) << '\n';
-  out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
-      << s.non_binaries << " other files, " << s.error_count << " with errors\n";
-  out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
+  out.prose(0, "trustscan " + run.tool_version + " on ",
+            terminal_safe(run.hostname) + ", " + secs + ", " + std::to_string(result.threads_used) + " threads");
+  for (std::size_t i = 0; i < result.options.roots.size(); ++i)
+    out.item(0, i == 0 ? "scanned: " : "         ", terminal_safe(result.options.roots[i]), "");
+  out.prose(0, "",
+            std::to_string(s.files_seen) + " files, " + std::to_string(s.binaries) + " binaries (" +
+                counts(s.by_format) + "), " + std::to_string(s.non_binaries) + " other files, " +
+                std::to_string(s.error_count) + " with errors");
+  out.prose(0, "privilege: ", counts(s.by_privilege) + "; " + std::to_string(s.attributed) + " attributed to a vendor");
   write_trust(result, out);
   for (const pipeline::LoadNote& n : result.load_notes)  // e.g. no module-signing keys (issue 20)
-    out << "note: " << terminal_safe(n.message) << (n.path.empty() ? "" : " (" + terminal_safe(n.path) + ")") << '\n';
+    out.prose(0, "note: ", terminal_safe(n.message) + (n.path.empty() ? "" : " (" + terminal_safe(n.path) + ")"));
   if (!result.complete()) {
-    out << "INCOMPLETE SCAN:";
+    std::string why;
     if (result.interrupted_by) {
       const char* name = sigabbrev_np(result.interrupted_by);
-      out << " interrupted by SIG" << (name ? name : "?") << (result.walk_interrupted ? " while listing files" : "") << ";";
+      why = " interrupted by SIG" + std::string(name ? name : "?") +
+            (result.walk_interrupted ? " while listing files" : "") + ";";
     }
-    out << " " << s.files_not_scanned << " listed files not analysed\n";
+    out.prose(0, "INCOMPLETE SCAN:", why + " " + std::to_string(s.files_not_scanned) + " listed files not analysed");
   }
-  if (s.files_timed_out) out << s.files_timed_out << " files abandoned after --file-timeout (see ERRORS)\n";
+  if (s.files_timed_out)
+    out.prose(0, "", std::to_string(s.files_timed_out) + " files abandoned after --file-timeout (see ERRORS)");
   if (s.cache)
-    out << "cache: " << s.cache->hits << " files reused unread, " << s.cache->misses << " analysed ("
-        << s.cache->invalidated << " of them had an outdated entry)\n";
+    out.prose(0, "cache: ",
+              std::to_string(s.cache->hits) + " files reused unread, " + std::to_string(s.cache->misses) +
+                  " analysed (" + std::to_string(s.cache->invalidated) + " of them had an outdated entry)");
   if (s.rules_skipped)
-    out << "rules not run on " << s.rules_skipped
-        << " in-tree kernel modules signed with their kernel's build key (--match-all)\n";
-  out << '\n';
-  write_images(result, out);
-  write_windows(result, out);
-  write_findings(result, out);
-  write_known_bad(result, out);
-  out << '\n';
+    out.prose(0, "",
+              "rules not run on " + std::to_string(s.rules_skipped) +
+                  " in-tree kernel modules signed with their kernel's build key (--match-all)");
+}
 
+/// The kernel- and boot-privileged binaries not listed under FINDINGS, with their vendor.
+void write_privileged(const pipeline::ScanResult& result, const TableOptions& t, TextOut& out) {
   std::vector<const FileRecord*> privileged;
-  for (const auto& r : result.records)
-    if (r.binary && r.privilege() != Privilege::User) privileged.push_back(&r);
-  out << "KERNEL- AND BOOT-PRIVILEGED BINARIES (" << privileged.size() << ")\n";
-  if (!privileged.empty()) {
-    out << pad("PRIV", 7) << pad("TYPE", 16) << pad("SIGNATURE", 12) << pad("VENDOR (CC) / SIGNER", 22) << "PATH\n";
-    for (std::size_t i = 0; i < privileged.size() && i < kMaxRows; ++i) {
-      const FileRecord& r = *privileged[i];
-      out << pad(std::string(to_string(*r.privilege())), 7)
-          << pad(std::string(to_string(r.classification.type)), 16) << pad(signature(r), 12)
-          << pad(vendor_column(r, 21), 22) << elide_middle(terminal_safe(r.file.path), kPathWidth)
-          << '\n';
-      if (r.kernel_load) out << kernel_load_line(*r.kernel_load);
-    }
-    if (privileged.size() > kMaxRows)
-      out << "... and " << privileged.size() - kMaxRows << " more (see --format json)\n";
+  std::size_t findings = 0;
+  for (const auto& r : result.records) {
+    if (!r.binary || r.privilege() == Privilege::User) continue;
+    if (r.verdict && r.verdict->flagged())
+      ++findings;  // listed with their evidence above
+    else
+      privileged.push_back(&r);
   }
+  out.line("KERNEL- AND BOOT-PRIVILEGED BINARIES (" + std::to_string(privileged.size() + findings) +
+           (findings ? ", " + std::to_string(findings) + " of them under FINDINGS" : "") + ")");
+  if (privileged.empty()) return;
+  RowTable rows(0, {"PRIV", "TYPE", "SIGNATURE", "VENDOR", "COUNTRY"});
+  for (std::size_t i = 0; i < shown(privileged.size(), t); ++i) {
+    std::vector<std::string> cells = binary_cells(*privileged[i]);
+    auto [vendor, country] = vendor_cells(*privileged[i]);
+    cells.push_back(std::move(vendor));
+    cells.push_back(std::move(country));
+    rows.add(std::move(cells), terminal_safe(privileged[i]->file.path));
+  }
+  rows.write_header(out);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows.write_row(out, i);
+    if (privileged[i]->kernel_load) write_kernel_load(*privileged[i]->kernel_load, 7, false, out);
+  }
+  write_left_out(out, 0, privileged.size(), t);
+}
 
+/// Files that could not be read or analysed, and paths the walk could not open.
+void write_errors(const pipeline::ScanResult& result, const TableOptions& t, TextOut& out) {
   std::vector<std::pair<std::string, std::string>> problems;  // path, message
   for (const auto& r : result.records)
     for (const auto& e : r.errors) problems.emplace_back(r.file.path, e.stage + ": " + e.message);
   for (const auto& e : result.errors) problems.emplace_back(e.path, e.error.stage + ": " + e.error.message);
-  out << "\nERRORS (" << problems.size() << ")\n";
-  for (std::size_t i = 0; i < problems.size() && i < kMaxRows; ++i)
-    out << "  " << elide_middle(terminal_safe(problems[i].first), 46) << "  "
-        << elide_middle(terminal_safe(problems[i].second), 50) << '\n';
-  if (problems.size() > kMaxRows) out << "  ... and " << problems.size() - kMaxRows << " more\n";
+  out.blank();
+  out.line("ERRORS (" + std::to_string(problems.size()) + ")");
+  for (std::size_t i = 0; i < shown(problems.size(), t); ++i)
+    out.item(2, "", terminal_safe(problems[i].first), terminal_safe(problems[i].second));
+  write_left_out(out, 2, problems.size(), t);
+}
 
-  if (!result.suppressions.empty()) {
-    out << "\nSUPPRESSIONS (" << result.suppressions.size() << ")\n";
-    for (const auto& sp : result.suppressions)
-      out << "  " << pad(std::string(policy::to_string(sp.state)), 8) << pad(std::to_string(sp.uses) + " uses", 9)
-          << elide_middle(terminal_safe(sp.id), 30) << "  " << elide_middle(terminal_safe(sp.reason), 48) << '\n';
+/// The suppressions of the policy and how often each was used.
+void write_suppressions(const pipeline::ScanResult& result, TextOut& out) {
+  if (result.suppressions.empty()) return;
+  out.blank();
+  out.line("SUPPRESSIONS (" + std::to_string(result.suppressions.size()) + ")");
+  RowTable rows(2, {"STATE", "USES", "ID"}, "");  // the reason below each row
+  for (const auto& sp : result.suppressions)
+    rows.add({std::string(policy::to_string(sp.state)), std::to_string(sp.uses) + " uses", terminal_safe(sp.id)}, "");
+  rows.write_header(out);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows.write_row(out, i);
+    out.prose(4, "", terminal_safe(result.suppressions[i].reason));
   }
-  out << "\nSKIPPED: " << counts(s.skipped) << '\n';
-  if (!s.image_entries.empty()) out << "IN IMAGES, NOT FILES TO SCAN: " << counts(s.image_entries) << '\n';
-  std::size_t listed = 0;
-  for (const auto& sk : result.skipped) {
-    if (++listed > kMaxRows) {
-      out << "  ... and " << result.skipped.size() - kMaxRows << " more\n";
-      break;
-    }
-    out << "  " << pad(std::string(discover::to_string(sk.reason)), 14) << elide_middle(terminal_safe(sk.path), 40)
-        << "  " << elide_middle(terminal_safe(sk.detail), 42) << '\n';
+}
+
+/// What the walk did not scan, and why.
+void write_skipped(const pipeline::ScanResult& result, const TableOptions& t, TextOut& out) {
+  const pipeline::ScanSummary& s = result.summary;
+  out.blank();
+  out.prose(0, "SKIPPED: ", counts(s.skipped));
+  if (!s.image_entries.empty()) out.prose(0, "IN IMAGES, NOT FILES TO SCAN: ", counts(s.image_entries));
+  for (std::size_t i = 0; i < shown(result.skipped.size(), t); ++i) {
+    const auto& sk = result.skipped[i];
+    std::string reason(discover::to_string(sk.reason));
+    reason.resize(std::max<std::size_t>(reason.size() + 2, 14), ' ');
+    out.item(2, reason, terminal_safe(sk.path), terminal_safe(sk.detail));
   }
+  write_left_out(out, 2, result.skipped.size(), t);
+}
+
+}  // namespace
+
+void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& stream) {
+  if (run.baseline) return write_baseline_table(result, run, stream);  // only the changes (baseline.cpp)
+  const TableOptions& t = run.table;
+  TextOut out(stream, t.width);
+  write_summary(result, run, out);
+  out.blank();
+  if (!t.findings_only) {
+    write_images(result, out);
+    write_windows(result, t, out);
+  }
+  write_findings(result, out);
+  write_known_bad(result, out);
+  if (t.findings_only) return;
+  out.blank();
+  write_privileged(result, t, out);
+  write_errors(result, t, out);
+  write_suppressions(result, out);
+  write_skipped(result, t, out);
 }
 
 }  // namespace trustscan::report

@@ -1,6 +1,8 @@
 #include "report/text.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 #include <ctime>
 
 namespace trustscan::report {
@@ -74,23 +76,134 @@ std::string terminal_safe(std::string_view s) {
   return out;
 }
 
-std::string elide_middle(std::string_view s, std::size_t width) {
-  // Count code points (a good-enough column estimate for paths).
-  std::size_t count = 0;
-  for (unsigned char c : s) count += (c & 0xc0) != 0x80;
-  if (count <= width || width < 5) return std::string(s);
-  std::size_t keep_head = (width - 1) / 3, keep_tail = width - 1 - keep_head;
-  auto byte_at = [&](std::size_t cps) {  // byte offset of code point index cps
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) {
-        if (seen == cps) return i;
-        ++seen;
-      }
-    }
-    return s.size();
+namespace {
+
+/// The code point at s[i] (valid UTF-8, as terminal_safe leaves it) and its length in bytes.
+std::pair<char32_t, std::size_t> decode(std::string_view s, std::size_t i) noexcept {
+  auto c = static_cast<unsigned char>(s[i]);
+  std::size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+  if (len == 1 || i + len > s.size()) return {c, 1};
+  char32_t cp = c & (0x7f >> len);
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  return {cp, len};
+}
+
+/// Columns of one code point (a compact form of the East Asian Width and combining-mark tables).
+std::size_t code_point_width(char32_t cp) noexcept {
+  struct Range {
+    char32_t first, last;
   };
-  return std::string(s.substr(0, byte_at(keep_head))) + "…" + std::string(s.substr(byte_at(count - keep_tail)));
+  static constexpr Range kZero[] = {{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a},
+                                    {0x064b, 0x065f}, {0x0e31, 0x0e31}, {0x0e34, 0x0e3a}, {0x1ab0, 0x1aff},
+                                    {0x1dc0, 0x1dff}, {0x200b, 0x200f}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f},
+                                    {0xfe20, 0xfe2f}, {0xfeff, 0xfeff}};
+  static constexpr Range kWide[] = {{0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},  {0x3400, 0x4dbf},
+                                    {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xac00, 0xd7a3},  {0xf900, 0xfaff},
+                                    {0xfe30, 0xfe4f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},  {0x1f300, 0x1f64f},
+                                    {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd}};
+  auto in = [cp](const auto& ranges) {
+    return std::ranges::any_of(ranges, [cp](const Range& r) { return cp >= r.first && cp <= r.last; });
+  };
+  return in(kZero) ? 0 : in(kWide) ? 2 : 1;
+}
+
+/// Where the piece of `s` starting at `from` ends (exclusive) when it may take `width` columns:
+/// after the last '/' that fits, else after the last space, '-', '_' or '.', else as many code
+/// points as fit (at least one).
+std::size_t piece_end(std::string_view s, std::size_t from, std::size_t width) {
+  std::size_t cols = 0, i = from, after_slash = 0, after_other = 0;
+  while (i < s.size()) {
+    auto [cp, len] = decode(s, i);
+    const std::size_t w = code_point_width(cp);
+    if (cols + w > width && i > from) break;
+    cols += w;
+    i += len;
+    if (cp == '/')
+      after_slash = i;
+    else if (cp == ' ' || cp == '-' || cp == '_' || cp == '.')
+      after_other = i;
+  }
+  if (i >= s.size()) return s.size();
+  if (after_slash > from) return after_slash;
+  return after_other > from ? after_other : i;
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view s) noexcept {
+  std::size_t cols = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    auto [cp, len] = decode(s, i);
+    cols += code_point_width(cp);
+    i += len;
+  }
+  return cols;
+}
+
+std::vector<std::string> wrap_path(std::string_view path, std::size_t width) {
+  if (width == 0 || display_width(path) <= width) return {std::string(path)};
+  std::vector<std::string> pieces;
+  for (std::size_t from = 0; from < path.size();) {
+    const std::size_t end = piece_end(path, from, width);
+    pieces.emplace_back(path.substr(from, end - from));
+    from = end;
+  }
+  return pieces;
+}
+
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t line_cols = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = std::min(text.find(' ', i), text.size());
+    const std::string_view word = text.substr(i, end - i);
+    i = end;
+    const std::size_t cols = display_width(word);
+    const bool fits = width == 0 || (line.empty() ? cols <= width : line_cols + 1 + cols <= width);
+    if (fits) {
+      if (!line.empty()) line += ' ', ++line_cols;
+      line += word;
+      line_cols += cols;
+      continue;
+    }
+    if (!line.empty()) lines.push_back(std::exchange(line, {}));
+    line_cols = 0;
+    std::vector<std::string> pieces = wrap_path(word, width);  // a word wider than a line
+    for (std::size_t k = 0; k + 1 < pieces.size(); ++k) lines.push_back(std::move(pieces[k]));
+    line = std::move(pieces.back());
+    line_cols = display_width(line);
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
+std::string elide_middle(std::string_view s, std::size_t width) {
+  const std::size_t cols = display_width(s);
+  if (cols <= width || width < 5) return std::string(s);
+  // A head of a third of the room and a tail of the rest, in whole code points.
+  const std::size_t room = width - 1, head_room = room / 3;
+  std::size_t head_end = 0, used = 0;
+  while (head_end < s.size()) {
+    auto [cp, len] = decode(s, head_end);
+    if (used + code_point_width(cp) > head_room) break;
+    used += code_point_width(cp);
+    head_end += len;
+  }
+  std::size_t tail_start = s.size(), tail_cols = 0;
+  for (std::size_t i = s.size(); i > head_end;) {
+    std::size_t k = i - 1;
+    while (k > head_end && (static_cast<unsigned char>(s[k]) & 0xc0) == 0x80) --k;
+    const std::size_t w = code_point_width(decode(s, k).first);
+    if (used + tail_cols + w > room) break;
+    tail_cols += w;
+    tail_start = i = k;
+  }
+  return std::string(s.substr(0, head_end)) + "…" + std::string(s.substr(tail_start));
 }
 
 std::string_view base_name(std::string_view path) noexcept {

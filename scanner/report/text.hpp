@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "discover/file_ref.hpp"
 
@@ -20,9 +21,25 @@ namespace trustscan::report {
 /// shown as "\xNN" so a crafted name cannot move the cursor, recolour, or forge table rows.
 [[nodiscard]] std::string terminal_safe(std::string_view s);
 
-/// Shortens `s` to at most `width` display columns (counting code points), eliding the middle
+/// Shortens `s` to at most `width` display columns (display_width), eliding the middle
 /// with "…" — the ends of a path are its most telling parts.
 [[nodiscard]] std::string elide_middle(std::string_view s, std::size_t width);
+
+/// Display columns of a terminal-safe string: a code point takes one column, an East Asian wide
+/// or fullwidth one (CJK, Hangul, fullwidth forms, most emoji) two, a combining mark or a
+/// zero-width one none.
+[[nodiscard]] std::size_t display_width(std::string_view s) noexcept;
+
+/// Splits a path into pieces of at most `width` display columns (at least one code point each)
+/// whose concatenation is the path itself: a piece ends after a '/' where it can, else after a
+/// space, '-', '_' or '.', and only a name longer than the width is broken inside. One piece when
+/// the path fits or `width` is 0 (no limit).
+[[nodiscard]] std::vector<std::string> wrap_path(std::string_view path, std::size_t width);
+
+/// Word-wraps prose (a reason, an error message) into lines of at most `width` display columns,
+/// breaking only at spaces (runs of spaces become one); a single word longer than the width is
+/// split as wrap_path splits it. One line when it fits or `width` is 0 (no limit).
+[[nodiscard]] std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
 
 /// The last component of a path ("x.sys" of "/a/x.sys"; the path itself when it has no '/').
 [[nodiscard]] std::string_view base_name(std::string_view path) noexcept;

@@ -118,7 +118,7 @@ PY
   grep -q '^DISK IMAGE ext4.E01: ewf, 20.0 MiB, no partition table$' "$WORK/out" || fail "table lacks the image: $(cat "$WORK/out")"
   [[ $(grep -c '^    image: whole image (ext4, offset 0, label TSCONTENT)$' "$WORK/out") == 3 ]] \
     || fail "table findings lack their image location"
-  expect_exit 1 "$TS" scan -f table "${CA[@]}" --hash-image gpt.img
+  expect_exit 1 env COLUMNS=100 "$TS" scan -f table "${CA[@]}" --hash-image gpt.img
   grep -q '^  partition 2 (fat32, offset 23068672, label TSWINDOWS) *scanned$' "$WORK/out" || fail "table lacks the volumes"
   $PY -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 100 for l in open(sys.argv[1], encoding="utf-8")))' "$WORK/out" \
     || { grep -nE '^.{101,}$' "$WORK/out" >&2; fail "table wider than 100 columns"; }
@@ -281,7 +281,7 @@ assert len(d["files"]) == 5 and "deleted" not in d["summary"]["image_entries"], 
 assert finding["severity"] == "critical", finding
 assert all("deleted" not in x["trustscan"]["image"] for x in d["files"] if x is not f)
 PY
-  expect_exit 1 "$TS" scan -f table "${CA[@]}" --include-deleted deleted.img
+  expect_exit 1 env COLUMNS=100 "$TS" scan -f table "${CA[@]}" --include-deleted deleted.img
   grep -q '^    image: whole image (fat32, offset 0, label TSDELETED), deleted file$' "$WORK/out" \
     || fail "table does not mark the deleted file"
   $PY -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 100 for l in open(sys.argv[1], encoding="utf-8")))' "$WORK/out" \

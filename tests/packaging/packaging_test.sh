@@ -167,8 +167,10 @@ install_prefix)
     [[ -e $P/$f ]] || fail "$f not installed"
   done
   # Units name this prefix.
-  grep -qx "ExecStart=$P/bin/trustscan scan --format ndjson --output /var/log/trustscan/trustscan.ndjson \$TRUSTSCAN_OPTS \$TRUSTSCAN_ROOTS" \
-    "$P/lib/systemd/system/trustscan.service" || fail "installed unit: $(grep ^ExecStart "$P/lib/systemd/system/trustscan.service")"
+  want=$(sed -n "s|^ExecStart=/usr/bin/trustscan scan |ExecStart=$P/bin/trustscan scan |p" "$SRC/packaging/systemd/trustscan.service")
+  [[ $want == "ExecStart=$P/bin/trustscan scan "*' $TRUSTSCAN_OPTS $TRUSTSCAN_ROOTS' ]] || fail "source unit: $want"
+  grep -qxF "$want" "$P/lib/systemd/system/trustscan.service" \
+    || fail "installed unit: $(grep ^ExecStart "$P/lib/systemd/system/trustscan.service")"
   grep -qx "EnvironmentFile=-$P/etc/default/trustscan" "$P/lib/systemd/system/trustscan.service" || fail "installed unit: EnvironmentFile"
   unset TRUSTSCAN_DATA_DIR
   expect_exit 0 "$P/bin/trustscan" scan -f json "$SAMPLES/pe"

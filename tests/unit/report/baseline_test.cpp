@@ -208,8 +208,13 @@ TEST_CASE("baseline: Baseline::load accepts full 1.x reports and refuses everyth
   ordered_json delta = doc;
   delta["scan"]["baseline"] = {{"report", "x.json"}};
   CHECK_THAT(message("delta.json", delta.dump()), Catch::Contains("itself written with --baseline"));
+  // NDJSON is read (issue 20), but only a whole report: the summary event is its last line.
   CHECK_THAT(message("events.ndjson", "{\"event\":{\"dataset\":\"trustscan.file\"}}\n{\"event\":{}}\n"),
-             Catch::Contains("NDJSON event stream"));
+             Catch::Contains("NDJSON report without its summary event"));
+  CHECK_THAT(message("cut.ndjson", "{\"event\":{\"dataset\":\"trustscan.file\"}}\n{\"event\":{\"da"),
+             Catch::Contains("NDJSON line 2 is not JSON"));
+  CHECK_THAT(message("cache.db", std::string("SQLite format 3\0rest", 20)),
+             Catch::Contains("(a --cache file?) is no report"));
   CHECK_THAT(message("broken.json", "{\"schema_version\": \"1.0.0\", "), Catch::Contains("not a JSON document"));
   CHECK_THAT(message("other.json", "{\"hello\": 1}"), Catch::Contains("no schema_version"));
   ordered_json nofiles = doc;

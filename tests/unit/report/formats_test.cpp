@@ -38,16 +38,17 @@ TEST_CASE("formats: every row is complete and its text fits the templates", "[re
     CHECK(plain(f.description, false));
     CHECK(report::find_output_format(f.name) == f);
   }
-  CHECK(names == std::set<std::string_view>{"table", "json", "ndjson", "cef"});
+  CHECK(names == std::set<std::string_view>{"table", "json", "ndjson", "cef", "csv"});
   CHECK(report::output_formats().front().name == "table");  // the default
   CHECK_FALSE(report::find_output_format("xml"));
   CHECK(report::find_output_format("json")->write == &report::write_json);
   CHECK(report::find_output_format("ndjson")->write == &report::write_ndjson);
   CHECK(report::find_output_format("cef")->write == &report::write_cef);
   CHECK(report::find_output_format("table")->write == &report::write_table);
+  CHECK(report::find_output_format("csv")->write == &report::write_csv);
   CHECK(report::output_formats_help() ==
-        "table (a summary for people), json (one document), ndjson (one ECS event per line) or cef (one ArcSight "
-        "CEF line per finding)");
+        "table (a summary for people), json (one document), ndjson (one ECS event per line), cef (one ArcSight "
+        "CEF line per finding) or csv (one spreadsheet row per record)");
 }
 
 TEST_CASE("formats: 'trustscan __formats' lists the table, one tab-separated line each", "[report][formats]") {

@@ -1,0 +1,70 @@
+#include "app/output_spec.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "app/dated_path.hpp"
+
+namespace trustscan::app {
+
+std::string OutputSpec::label() const {
+  return std::string(format.name) + (to_stdout() ? " on standard output" : "=" + path);
+}
+
+namespace {
+
+/// One `-o` value; `legacy` is set when it uses the `-f` format.
+Result<OutputSpec> parse_one(const std::string& value, const report::OutputFormat& fallback, bool& legacy) {
+  legacy = false;
+  if (value == "-") {
+    legacy = true;
+    return OutputSpec{fallback, ""};
+  }
+  if (auto eq = value.find('='); eq != std::string::npos && value.substr(0, eq).find('/') == std::string::npos) {
+    const std::string name = value.substr(0, eq), file = value.substr(eq + 1);
+    auto format = report::find_output_format(name);
+    if (!format)
+      return fail(Errc::Config, "-o " + value + ": '" + name + "' is no output format (" +
+                                    report::output_formats_help() + "); a file whose name holds '=' is ./" + value);
+    if (file.empty()) return fail(Errc::Config, "-o " + value + ": no FILE after '=' ('-' for standard output)");
+    return OutputSpec{*format, file == "-" ? std::string() : file};
+  }
+  if (auto format = report::find_output_format(value)) return OutputSpec{*format, ""};
+  legacy = true;
+  return OutputSpec{fallback, value};
+}
+
+}  // namespace
+
+Result<std::vector<OutputSpec>> parse_outputs(const std::vector<std::string>& values, std::string_view format_name,
+                                              bool format_given) {
+  const report::OutputFormat fallback = *report::find_output_format(format_name);  // CLI11 checked it
+  std::vector<OutputSpec> specs;
+  bool format_used = false;
+  for (const std::string& value : values) {
+    bool legacy = false;
+    auto spec = parse_one(value, fallback, legacy);
+    if (!spec) return std::unexpected(spec.error());
+    if (!spec->to_stdout())
+      if (auto checked = check_dated_pattern(spec->path); !checked)
+        return fail(Errc::Config, "-o " + value + ": " + checked.error().message);
+    format_used = format_used || legacy;
+    specs.push_back(std::move(*spec));
+  }
+  if (specs.empty() || (format_given && !format_used)) specs.push_back({fallback, ""});
+  std::optional<std::string> on_stdout;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const OutputSpec& s = specs[i];
+    if (s.to_stdout() && on_stdout)
+      return fail(Errc::Config, "two outputs on standard output (" + *on_stdout + " and " + std::string(s.format.name) +
+                                    "): give all but one a file, -o FORMAT=FILE");
+    if (s.to_stdout()) on_stdout = std::string(s.format.name);
+    for (std::size_t j = 0; j < i; ++j)
+      if (!s.to_stdout() && specs[j].path == s.path)
+        return fail(Errc::Config,
+                    "two outputs to the same file " + s.path + " (" + specs[j].label() + ", " + s.label() + ")");
+  }
+  return specs;
+}
+
+}  // namespace trustscan::app
