@@ -10,6 +10,8 @@
 
 #include "app/data_command.hpp"
 #include "app/exit_codes.hpp"
+#include "app/explain_command.hpp"
+#include "app/list_commands.hpp"
 #include "app/scan_command.hpp"
 #include "app/scan_options.hpp"
 #include "app/version_text.hpp"
@@ -19,8 +21,8 @@
 namespace trustscan::app {
 namespace {
 
-constexpr std::array<std::string_view, 3> kCommands = {"scan", "data", "help"};
-constexpr std::string_view kCommandList = "scan, data or help";
+constexpr std::array<std::string_view, 6> kCommands = {"scan", "explain", "vendors", "policies", "data", "help"};
+constexpr std::string_view kCommandList = "scan, explain, vendors, policies, data or help";
 
 /// The first argument that is not an option: the command, or "" when there is none.
 std::string_view command_word(int argc, const char* const* argv) {
@@ -78,6 +80,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* scan = add_scan_command(app, scan_args);  // app/scan_options.cpp
   DataCommand data_cmd;  // issue 16: trustscan data import|status|update (app/data_command.cpp)
   add_data_command(app, data_cmd);
+  ExplainCommand explain_cmd;  // issue 20: app/explain_command.cpp
+  add_explain_command(app, explain_cmd);
+  ListCommands list_cmds;  // issue 20: trustscan vendors|policies (app/list_commands.cpp)
+  add_list_commands(app, list_cmds);
   std::vector<std::string> help_topic;
   CLI::App* help = app.add_subcommand("help", "Show the help of a command (trustscan help scan)");
   help->add_option("COMMAND", help_topic, "The command (and subcommand) to explain");
@@ -106,6 +112,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
   if (help->parsed()) return print_help(app, help_topic, out, err);
   if (data_cmd.data->parsed()) return run_data_command(data_cmd, out, err);
+  if (explain_cmd.app->parsed()) return run_explain(explain_cmd, out, err);
+  if (list_cmds.vendors->parsed() || list_cmds.policies->parsed()) return run_list_command(list_cmds, out, err);
   if (!scan->parsed()) {
     err << "trustscan: a command is required: " << kCommandList << " (e.g. trustscan scan /).\n"
         << "Run 'trustscan help' for an overview.\n";

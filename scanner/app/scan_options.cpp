@@ -74,6 +74,10 @@ void add_verify_options(CLI::App& scan, ScanArgs& a) {
       ->allow_extra_args(false)
       ->check(CLI::ExistingDirectory);
   scan.add_flag("--no-kernel-keys", a.no_kernel_keys, "Do not read module-signing keys from ROOT/boot/vmlinuz-*");
+  scan.add_option("--kernel", a.kernel_files,
+                  "Also take module-signing keys from this kernel image (vmlinuz, vmlinux) (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
   scan.add_flag("--strict-padding", a.opt.context.strict_padding,
                 "Data hidden inside a signature's WIN_CERTIFICATE makes it invalid (as EnableCertPaddingCheck)");
   scan.add_option("--catalog-dir", a.catalog_dirs, "Also index the Windows catalogs (.cat) below DIR (repeatable)")
@@ -191,6 +195,7 @@ void fill_context(const ScanArgs& a, pipeline::ContextOptions& c) {
   if (!a.crl_dir.empty()) c.crl_dir = a.crl_dir;
   c.module_key_dirs.assign(a.key_dirs.begin(), a.key_dirs.end());
   c.kernel_keys_from_roots = !a.no_kernel_keys;
+  c.kernel_images.assign(a.kernel_files.begin(), a.kernel_files.end());
   c.catalog_dirs.assign(a.catalog_dirs.begin(), a.catalog_dirs.end());
   c.windows_images = !a.no_windows_image;
   c.rule_paths.assign(a.rule_paths.begin(), a.rule_paths.end());
@@ -257,6 +262,11 @@ CLI::App* add_scan_command(CLI::App& app, ScanArgs& args) {
   add_output_options(*scan, args);
   add_table_options(*scan, args.table);
   return scan;
+}
+
+void add_context_options(CLI::App& cmd, ScanArgs& args) {
+  add_verify_options(cmd, args);
+  add_policy_options(cmd, args);
 }
 
 Result<ScanPlan> to_scan_plan(const ScanArgs& args) {

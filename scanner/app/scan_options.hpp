@@ -32,6 +32,7 @@ struct ScanArgs {
   double file_timeout = 120;  ///< seconds
   std::uint64_t max_memory = 0;
   std::vector<std::string> trust_dirs, key_dirs, catalog_dirs;
+  std::vector<std::string> kernel_files;  ///< --kernel (issue 20)
   std::string crl_dir, verify_time;
   bool no_default_trust = false, no_kernel_keys = false, no_windows_image = false;
   std::string dataset_dir = opt.context.dataset_dir.string();  ///< --data-dir
@@ -49,6 +50,11 @@ struct ScanArgs {
 
 /// Adds the `scan` subcommand with every option to `app`; parsing fills `args`.
 CLI::App* add_scan_command(CLI::App& app, ScanArgs& args);
+
+/// The options `trustscan explain` shares with `scan` (issue 20): trust stores, data sets, CRLs,
+/// module keys, catalogs, rules, vendor lists and the policy — everything but the walk and the
+/// outputs. Parsing fills `args`.
+void add_context_options(CLI::App& cmd, ScanArgs& args);
 
 /// What the options decide before anything is loaded.
 struct ScanPlan {

@@ -156,6 +156,14 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
     note_key_report(report, keys);
     keys.key_sources.push_back(dir.string() + " (" + std::to_string(report.keys_added) + " keys)");
   }
+  for (const auto& image : opt.kernel_images) {  // --kernel: the operator's file, so a failure is a usage error
+    auto report = keys.keyring.add_from_kernel_file(image);
+    if (report.images.empty() || report.images.front().certificates == 0)
+      return fail(Errc::Config, "--kernel " + image.string() + ": " +
+                                    (report.errors.empty() ? std::string("no module-signing certificate in it")
+                                                           : report.errors.front().error.message));
+    note_key_report(report, keys);
+  }
   std::vector<std::string> key_roots;
   if (opt.kernel_keys_from_roots)
     for (const auto& root : roots) {

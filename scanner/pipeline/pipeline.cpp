@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "cache/cache_key.hpp"
@@ -286,6 +288,25 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   return non_binaries;
 }
 
+/// Issue 20: signed Linux kernel modules were found but no module-signing key was loaded, so each
+/// is `unknown_key`: say where keys come from and how to supply them (a scan-level note).
+std::optional<LoadNote> module_key_note(const ScanResult& result, const LoadedKeyring& keys, const ContextOptions& c) {
+  if (!keys.keyring.empty()) return std::nullopt;
+  std::size_t unknown = 0;
+  for (const FileRecord& r : result.records)
+    for (const verify::Signature& s : r.signatures.signatures)
+      if (s.source == verify::SignatureSource::Module && s.status == verify::SignatureStatus::UnknownKey) ++unknown;
+  if (unknown == 0) return std::nullopt;
+  std::string roots;
+  for (const std::string& root : result.options.roots) roots += (roots.empty() ? "" : ", ") + root;
+  std::string message = std::to_string(unknown) +
+                        " signed kernel module(s) unknown_key: no module-signing key was loaded (";
+  message += c.kernel_keys_from_roots ? "no kernel image ROOT/boot/vmlinuz-* under the scanned roots to take them from"
+                                      : "--no-kernel-keys was given";
+  message += "). Scan the root that holds /boot, or give --kernel FILE (a vmlinuz) or --module-keys DIR";
+  return LoadNote{roots, std::move(message)};
+}
+
 /// What the result says about the run besides its records.
 void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
   const Context& ctx = st.ctx;
@@ -303,6 +324,7 @@ void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
   result.load_notes = ctx.notes;
   result.load_notes.insert(result.load_notes.end(), keys.notes.begin(), keys.notes.end());
   result.key_sources = keys.key_sources;
+  if (auto note = module_key_note(result, keys, st.options.context)) result.load_notes.push_back(std::move(*note));
   result.trust_anchors = ctx.trust.anchors().size();
   result.anchor_sets = ctx.trust.sets();
   result.datasets = ctx.datasets;

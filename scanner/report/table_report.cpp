@@ -311,6 +311,8 @@ void write_summary(const pipeline::ScanResult& result, const RunInfo& run, TextO
                 std::to_string(s.error_count) + " with errors");
   out.prose(0, "privilege: ", counts(s.by_privilege) + "; " + std::to_string(s.attributed) + " attributed to a vendor");
   write_trust(result, out);
+  for (const pipeline::LoadNote& n : result.load_notes)  // e.g. no module-signing keys (issue 20)
+    out.prose(0, "note: ", terminal_safe(n.message) + (n.path.empty() ? "" : " (" + terminal_safe(n.path) + ")"));
   if (!result.complete()) {
     std::string why;
     if (result.interrupted_by) {

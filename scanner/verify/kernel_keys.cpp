@@ -350,6 +350,19 @@ KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::by
   return report;
 }
 
+KernelKeyLoadReport KernelKeyring::add_from_kernel_file(const std::filesystem::path& file) {
+  KernelKeyLoadReport report;
+  const std::string path = file.string();
+  report.files.push_back(path);
+  auto bytes = read_regular_file(file, impl_->limits.max_file_size);
+  if (!bytes) {
+    report.errors.push_back({path, std::move(bytes.error())});
+    return report;
+  }
+  report.merge(add_from_kernel_image(*bytes, path));
+  return report;
+}
+
 KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& root) {
   KernelKeyLoadReport report;
   Fd rootfd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

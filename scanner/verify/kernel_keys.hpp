@@ -122,6 +122,10 @@ class KernelKeyring {
   /// gzip'ed Image, or an uncompressed vmlinux ELF). `origin` names it in reports.
   KernelKeyLoadReport add_from_kernel_image(std::span<const std::byte> image, const std::string& origin);
 
+  /// add_from_kernel_image() of a kernel image file named by the operator (`--kernel FILE`;
+  /// symlinks are followed, as for `--module-keys`). An unreadable file is one error in the report.
+  KernelKeyLoadReport add_from_kernel_file(const std::filesystem::path& file);
+
   /// Adds the certificate(s) in one PEM or DER buffer. Returns how many were new.
   Result<std::size_t> add_certificate(std::span<const std::byte> pem_or_der, KernelKeySource source,
                                       const std::string& origin);

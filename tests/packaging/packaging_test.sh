@@ -13,7 +13,8 @@ need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --tes
 # Long and short option names of the help screens (trustscan, scan, data import/status/update),
 # sorted, one per line.
 help_options() {
-  { "$TS" --help; "$TS" scan --help; for d in $(data_commands); do "$TS" data "$d" --help; done; } | options_of
+  { "$TS" --help; "$TS" scan --help; for d in $(data_commands); do "$TS" data "$d" --help; done
+    for c in explain vendors policies; do "$TS" "$c" --help; done; } | options_of
 }
 # The output formats as the binary lists them (report/formats.cpp), space-separated, in order.
 formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
@@ -91,7 +92,8 @@ completion_options)
       _trustscan; printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_C" "$@"
   }
   { complete_bash trustscan -; complete_bash trustscan scan -
-    for d in $(data_commands); do complete_bash trustscan data "$d" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
+    for d in $(data_commands); do complete_bash trustscan data "$d" -; done
+    for c in explain vendors policies; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
   read -ra fmts <<<"$(formats)"
   [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
