@@ -37,6 +37,9 @@ constexpr const char* kSelect =
 constexpr const char* kInsert =
     "INSERT OR REPLACE INTO entries (path, device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec,"
     " config, clock_from, clock_until, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/// A reader's connection: never writes; reads the database through a mapping of at most 256 MiB
+/// (the WAL is still read by pread). The mapped pages are the kernel's page cache, shared.
+constexpr const char* kReaderSetup = "PRAGMA query_only=ON; PRAGMA mmap_size=268435456;";
 /// Rows per write transaction: large enough that commits cost little, small enough that an
 /// interrupted scan keeps most of its work.
 constexpr std::size_t kBatch = 512;
@@ -371,8 +374,8 @@ struct ScanCache::Impl {
       sqlite3_bind_blob(select.get(), 2, upper.data(), static_cast<int>(upper.size()), SQLITE_STATIC);
       while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
         const auto* p = static_cast<const char*>(sqlite3_column_blob(select.get(), 0));
-        std::string path(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 0)));
-        if (!prune.present.contains(path)) gone.push_back(std::move(path));
+        const std::string_view path(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 0)));
+        if (!prune.present.contains(path)) gone.emplace_back(path);
       }
       sqlite3_reset(select.get());
       sqlite3_clear_bindings(select.get());
@@ -451,7 +454,8 @@ std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
   r->name = impl_->name;
   auto [db, err] = connect(impl_->name, SQLITE_OPEN_READWRITE);
   int rc = SQLITE_OK;
-  if (db && !exec(db.get(), "PRAGMA query_only=ON")) r->select = prepare(db.get(), kSelect, rc);
+  // Mapped reads: a look-up reads a few pages, and pread copied each (13 % of a re-scan of /usr).
+  if (db && !exec(db.get(), kReaderSetup)) r->select = prepare(db.get(), kSelect, rc);
   if (!db || !r->select) {
     impl_->notes->add("--cache " + impl_->name + ": cannot read (" + (db ? sqlite3_errmsg(db.get()) : err.message) +
                       "); files were analysed again");

@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -62,7 +63,9 @@ struct Lookup {
 /// files.
 struct Prune {
   std::vector<std::string> prefixes;
-  std::unordered_set<std::string> present;
+  /// Views of the walk's paths (no copies: a whole host has hundreds of thousands); they must
+  /// stay valid until finish() returns.
+  std::unordered_set<std::string_view> present;
 };
 
 class ScanCache {
