@@ -27,8 +27,8 @@ using record::FileRecord;
 /// the list of every file's outcome costs a few bytes per file instead of a FileRecord's 3 KB
 /// (most files are not binaries: for the 148,430 files of a Debian /usr that list alone was
 /// 456 MB of a scan's peak memory, with or without --cache).
-using KeptOutcome = std::variant<NotScanned, NotBinary, std::unique_ptr<FileRecord>,
-                                 std::unique_ptr<discover::PathError>>;
+using KeptOutcome =
+    std::variant<NotScanned, NotBinary, std::unique_ptr<FileRecord>, std::unique_ptr<discover::PathError>>;
 
 KeptOutcome keep(Outcome&& o) {
   if (auto* rec = std::get_if<FileRecord>(&o)) return std::make_unique<FileRecord>(std::move(*rec));
@@ -129,7 +129,8 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
     if (!o) {
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
-      o = analyze(f, root, std::move(windows), {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget});
+      o = analyze(f, root, std::move(windows),
+                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget});
       if (reader && definite(*o, !st.ctx.rules || matcher != nullptr) && cache::unchanged_since_walk(f, root, began)) {
         const auto* rec = std::get_if<FileRecord>(&*o);
         st.cache->store(f, cache::Entry{rec ? std::optional<record::FileFacts>(*rec) : std::nullopt});
@@ -183,14 +184,22 @@ void finish_cache(ScanState& st, const ScanResult& result, const PoolReport& poo
 
 /// Loads what is shared (rules, anchors, keys, vendors, policy) and opens the cache.
 Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, ScanResult& result) {
-  auto context = load_context(options.context, options.roots);
+  // The cache first (its configuration fingerprint after the context): the thread that loads
+  // the kernel images' keys reads what earlier scans found in them from it.
+  std::shared_ptr<cache::ScanCache> cache;
+  ContextOptions context_options = options.context;
+  if (options.cache_file) {
+    auto opened = cache::ScanCache::open({*options.cache_file, {}}, result.cache_notes);
+    if (!opened) return std::unexpected(opened.error());
+    cache = std::move(*opened);
+    context_options.kernel_image_memo = cache->kernel_images();
+  }
+  auto context = load_context(context_options, options.roots);
   if (!context) return std::unexpected(context.error());
   auto st = std::make_shared<ScanState>(options, std::move(*context));
-  if (options.cache_file) {
-    auto opened = cache::ScanCache::open(
-        {*options.cache_file, cache::fingerprint(cache_configuration(st->ctx, options.limits))}, result.cache_notes);
-    if (!opened) return std::unexpected(opened.error());
-    st->cache = std::move(*opened);
+  if (cache) {
+    cache->set_fingerprint(cache::fingerprint(cache_configuration(st->ctx, options.limits)));
+    st->cache = std::move(cache);
   }
   return st;
 }
@@ -216,7 +225,8 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
 std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files) {
   // The keys once per file, not once per comparison (looks_like_module reads the name).
   std::vector<std::pair<bool, std::uint64_t>> key(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i) key[i] = {!identify::looks_like_module(files[i].relative), files[i].size};
+  for (std::size_t i = 0; i < files.size(); ++i)
+    key[i] = {!identify::looks_like_module(files[i].relative), files[i].size};
   std::vector<std::size_t> order(files.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return key[i]; });
@@ -295,9 +305,12 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
       st.outcomes, [](const KeptOutcome& o) { return std::holds_alternative<std::unique_ptr<FileRecord>>(o); })));
   std::uint64_t non_binaries = 0;
   for (KeptOutcome& o : st.outcomes) {
-    if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
-    else if (auto* rec = std::get_if<std::unique_ptr<FileRecord>>(&o)) result.records.push_back(std::move(**rec));
-    else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o)) result.errors.push_back(std::move(**err));
+    if (std::holds_alternative<NotBinary>(o))
+      ++non_binaries;
+    else if (auto* rec = std::get_if<std::unique_ptr<FileRecord>>(&o))
+      result.records.push_back(std::move(**rec));
+    else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o))
+      result.errors.push_back(std::move(**err));
     o = NotScanned{};  // each record's own memory goes as it is taken
   }
   for (FileRecord& rec : result.records) rec.image = st.roots.locations[rec.file.root_index];

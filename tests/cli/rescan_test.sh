@@ -9,6 +9,9 @@
 #                 as the binary it now is (size, mtime unchanged: ctime decides)
 #   real_tree     a --cache re-scan of the real tree's boot/ and bin/ (tools/fetch_real_tree.sh;
 #                 skipped when it is not fetched): no file opened, identical report
+#   kernel_images  the module-signing keys of the real tree's kernel images: a --cache re-scan
+#                 takes them from the cache (the images are not opened), the same report; an image
+#                 whose ctime changed is read again
 #   memory_per_file  peak RSS grows by well under 1 KiB per listed non-binary (20,000 against
 #                 2,000 small files): a scan keeps no record-sized slot per file
 #   memory_large_binaries  two workers never hold large binaries together beyond the budget
@@ -161,6 +164,41 @@ real_tree)
   read -r _ _ _ hits misses _ < <(counts "$WORK/second.json")
   [[ $hits == "$n" && $misses == 0 ]] || fail "re-scan: $hits hits, $misses misses of $n"
   same_report "$WORK/first.json" "$WORK/second.json" || fail "the re-scan reports differently"
+  ;;
+kernel_images)
+  R=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+  compgen -G "$R/boot/vmlinuz-*" >/dev/null || { echo "skipped: no kernel image in $R/boot (tools/fetch_real_tree.sh)"; exit 77; }
+  args=(-f json --fail-on none)  # with the keys of the kernel images under the root
+  T=$WORK/tree; mkdir -p "$T/boot"
+  cp -a "$R"/boot/vmlinuz-* "$T/boot/"
+  sleep 3
+  traced first "$T"
+  traced second "$T"
+  # The images are read by the key loader of the first scan (and analysed as files), by nobody
+  # in the second: their keys come from the cache.
+  grep -q '^boot/vmlinuz-' "$WORK/first.opened" || fail "the first scan did not open the kernel images"
+  [[ ! -s $WORK/second.opened ]] || fail "the re-scan opened: $(head -5 "$WORK/second.opened" | tr '\n' ' ')"
+  same_report "$WORK/first.json" "$WORK/second.json" || fail "the re-scan reports differently"
+  $PY - "$WORK/second.json" <<'PY' || fail "no module-signing key from the kernel images"
+import json, sys
+v = json.load(open(sys.argv[1]))["scan"]["verification"]
+assert any("vmlinuz-" in str(s) and "certificates" in str(s) for s in v["module_key_sources"]), v.get("module_key_sources")
+PY
+  # One image changes (its ctime: chmod): it alone is read again, by the key loader and the walk.
+  K=$(cd "$T" && compgen -G "boot/vmlinuz-*" | head -1)
+  chmod u-w "$T/$K" && chmod u+w "$T/$K"
+  sleep 3
+  traced third "$T"
+  [[ $(sort -u "$WORK/third.opened") == "$K" ]] || fail "after touching $K the scan opened: $(cat "$WORK/third.opened")"
+  $PY - "$WORK/first.json" "$WORK/third.json" <<'PY' || fail "the scan after the change reports differently"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["scan"]["verification"]["module_key_sources"] == b["scan"]["verification"]["module_key_sources"]
+for d in (a, b):
+    for f in d["files"]:
+        f["file"].pop("ctime")  # the changed image's moved
+assert a["files"] == b["files"]
+PY
   ;;
 memory_per_file)
   [[ -x /usr/bin/time ]] || fail "/usr/bin/time (Debian package time) is needed"
