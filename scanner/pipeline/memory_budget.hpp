@@ -71,14 +71,7 @@ class MemoryBudget {
     std::unique_lock lock(m_);
     cv_.wait_for(lock, kMaxWait, [&] { return used_ == 0 || used_ + bytes <= capacity_; });
     used_ += bytes;
-    if (used_ > peak_) peak_ = used_;
     return Hold(this, bytes);
-  }
-
-  /// The most bytes reserved at once (for tests and benchmarks).
-  [[nodiscard]] std::uint64_t peak() const {
-    std::lock_guard lock(m_);
-    return peak_;
   }
 
  private:
@@ -91,10 +84,9 @@ class MemoryBudget {
   }
 
   const std::uint64_t capacity_;
-  mutable std::mutex m_;
+  std::mutex m_;
   std::condition_variable cv_;
   std::uint64_t used_ = 0;
-  std::uint64_t peak_ = 0;
 };
 
 }  // namespace trustscan::pipeline

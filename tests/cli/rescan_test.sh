@@ -27,29 +27,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 
 args=(-f json --no-kernel-keys --fail-on none)
 
-# opened LOG ROOT: the non-directories below ROOT that a traced run opened, one per line.
-opened() {
-  $PY - "$1" "$2" <<'PY'
-import re, sys
-root = sys.argv[2].rstrip("/") + "/"
-seen, pending = set(), {}  # pending: pid -> its "<unfinished ...>" openat line
-for line in open(sys.argv[1], errors="replace"):
-    if "openat" not in line:
-        continue
-    pid = line.split(None, 1)[0]
-    if "<unfinished ...>" in line:
-        pending[pid] = line
-        continue
-    m = re.search(r" = (\d+)<(.*)>$", line)
-    call = pending.pop(pid, "") + line if "resumed>" in line else line
-    if not m or "O_DIRECTORY" in call:
-        continue
-    if m.group(2).startswith(root):
-        seen.add(m.group(2)[len(root):])
-for p in sorted(seen):
-    print(p)
-PY
-}
 # traced NAME ROOT ARGS...: one --cache scan of ROOT under strace; the files of ROOT it opened
 # in $WORK/NAME.opened, the report in $WORK/NAME.json.
 traced() {
@@ -63,24 +40,7 @@ traced() {
   [[ $name == first || $rc == "$(cat "$WORK/first.rc")" ]] || fail "$name: exit $rc, the first scan's was $(cat "$WORK/first.rc")"
   echo "$rc" >"$WORK/$name.rc"
   validate_json "$WORK/$name.json"
-  opened "$WORK/$name.strace" "$root" >"$WORK/$name.opened"
-}
-# same_report A B: the reports agree on everything but timing and the cache counts.
-same_report() {
-  $PY - "$1" "$2" <<'PY'
-import json, sys
-def strip(p):
-    d = json.load(open(p))
-    for k in ("start", "end", "duration_ms"):
-        d["scan"].pop(k)
-    d["scan"]["verification"].pop("time")
-    d["summary"].pop("cache")
-    return d
-a, b = strip(sys.argv[1]), strip(sys.argv[2])
-for key in a:
-    assert a[key] == b[key], key
-assert a == b
-PY
+  opened_below "$WORK/$name.strace" "$root" >"$WORK/$name.opened"
 }
 # counts FILE: "files_scanned binaries non_binaries hits misses invalidated"
 counts() {
