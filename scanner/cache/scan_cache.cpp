@@ -319,9 +319,11 @@ class KernelImageTable final : public verify::KernelImageMemo {
 
   std::optional<verify::KernelImageFindings> find(const std::string& path, const struct stat& st) override {
     int rc = SQLITE_OK;
-    Stmt q = db_ ? prepare(db_.get(), "SELECT device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, program,"
-                                      " sha256, compression, decompressed_size, certificates FROM kernel_images"
-                                      " WHERE path = ?1", rc)
+    Stmt q = db_ ? prepare(db_.get(),
+                           "SELECT device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, program,"
+                           " sha256, compression, decompressed_size, certificates FROM kernel_images"
+                           " WHERE path = ?1",
+                           rc)
                  : Stmt();
     if (!q) return std::nullopt;
     sqlite3_bind_blob(q.get(), 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
@@ -330,8 +332,8 @@ class KernelImageTable final : public verify::KernelImageMemo {
     for (int i = 0; i < 7; ++i)
       if (sqlite3_column_int64(q.get(), i) != key[static_cast<std::size_t>(i)]) return std::nullopt;
     if (text(q.get(), 7) != program_) return std::nullopt;
-    verify::KernelImageFindings f{text(q.get(), 8), text(q.get(), 9),
-                                  static_cast<std::uint64_t>(sqlite3_column_int64(q.get(), 10)), {}};
+    verify::KernelImageFindings f{
+        text(q.get(), 8), text(q.get(), 9), static_cast<std::uint64_t>(sqlite3_column_int64(q.get(), 10)), {}};
     const auto* blob = static_cast<const std::byte*>(sqlite3_column_blob(q.get(), 11));
     std::span<const std::byte> rest(blob, blob ? static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 11)) : 0);
     while (rest.size() >= 4) {
@@ -347,8 +349,10 @@ class KernelImageTable final : public verify::KernelImageMemo {
 
   void store(const std::string& path, const struct stat& st, const verify::KernelImageFindings& f) override {
     int rc = SQLITE_OK;
-    Stmt q = db_ ? prepare(db_.get(), "INSERT OR REPLACE INTO kernel_images VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                                      " ?9, ?10, ?11, ?12, ?13)", rc)
+    Stmt q = db_ ? prepare(db_.get(),
+                           "INSERT OR REPLACE INTO kernel_images VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                           " ?9, ?10, ?11, ?12, ?13)",
+                           rc)
                  : Stmt();
     if (!q) return;  // not remembered: searched again next time
     std::vector<std::byte> certs;
@@ -370,8 +374,8 @@ class KernelImageTable final : public verify::KernelImageMemo {
 
  private:
   static std::array<std::int64_t, 7> stat_key(const struct stat& st) {
-    return {as_i64(st.st_dev), as_i64(st.st_ino),     as_i64(static_cast<std::uint64_t>(st.st_size)),
-            st.st_mtim.tv_sec, st.st_mtim.tv_nsec,    st.st_ctim.tv_sec,
+    return {as_i64(st.st_dev), as_i64(st.st_ino),  as_i64(static_cast<std::uint64_t>(st.st_size)),
+            st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec,
             st.st_ctim.tv_nsec};
   }
   static std::string text(sqlite3_stmt* q, int column) {

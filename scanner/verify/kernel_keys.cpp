@@ -381,7 +381,8 @@ bool KernelKeyring::add_remembered(const KernelImageFindings& found, const std::
   if (!impl_->image_hashes.insert(found.sha256).second) return true;  // the same kernel, seen already
   KernelImageScan scan{origin, found.compression, found.decompressed_size, certs.size(), 0};
   for (std::size_t i = 0; i < certs.size(); ++i)
-    ++(impl_->add(std::move(certs[i]), KernelKeySource::KernelImage, origin, i) ? report.keys_added : report.duplicates);
+    ++(impl_->add(std::move(certs[i]), KernelKeySource::KernelImage, origin, i) ? report.keys_added
+                                                                                : report.duplicates);
   scan.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   report.images.push_back(std::move(scan));
   return true;
