@@ -2,7 +2,7 @@
 # tools/bench_cache.sh — how much a second `--cache` scan of an unchanged tree saves (issue 8).
 #
 # usage: tools/bench_cache.sh [--trustscan PATH] [--threads N] [--copies N] [--runs K]
-#                             [--plain] [--work DIR] [--keep] [TREE]
+#                             [--plain] [--in-place] [--work DIR] [--keep] [TREE]
 #
 # Builds WORK/tree from N real copies of TREE (default: $TRUSTSCAN_REAL_TREE or
 # /var/cache/trustscan/realtree; docs/cache.md measured the 5,272 files of
@@ -11,12 +11,15 @@
 # options each time:
 #   first   trustscan scan --cache WORK/cache.db (empty cache: every file is read and stored)
 #   second  the same again, K times (every file should come from the cache: none is opened)
-# (--plain: first one scan without --cache, to show what writing the cache costs)
+# (--plain: first one scan without --cache, to show what writing the cache costs; --in-place:
+# scan TREE itself instead of copies, for a tree too large to copy such as /usr — it must not
+# change during the runs)
 # and prints the wall times, the ratio second/first (best second run), the summary.cache counts,
 # the cache size and the load average before and after (the machine may be shared: say so with
 # the figures). The reports of the first and every second scan must agree apart from timing and
 # the cache counts; the script fails otherwise. A final machine-readable line:
-#   bench_cache: files=N first=S second=S ratio=R hits=H misses=M cache_bytes=B threads=T load=L1/L2
+#   bench_cache: files=N non_binaries=P% first=S second=S ratio=R cpu_ratio=C hits=H misses=M
+#                cache_bytes=B rss_first=KiB rss_second=KiB threads=T load=L1/L2
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -28,6 +31,7 @@ RUNS=3
 WORK=
 KEEP=0
 PLAIN=0
+IN_PLACE=0
 
 die()   { echo "bench_cache: $*" >&2; exit 2; }
 usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
@@ -41,6 +45,7 @@ while (($#)); do
     --work) WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --plain) PLAIN=1; shift ;;
+    --in-place) IN_PLACE=1; shift ;;
     -h|--help) usage 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) TREE=$1; shift ;;
@@ -55,9 +60,14 @@ if [[ -z $WORK ]]; then WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/trustscan-bench-ca
 mkdir -p "$WORK"
 [[ $KEEP == 1 ]] || trap 'rm -rf "$WORK"' EXIT
 rm -rf "$WORK/tree" "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"
-mkdir "$WORK/tree"
-for ((i = 1; i <= COPIES; i++)); do cp -a "$TREE" "$WORK/tree/copy$i"; done
-sleep 3  # a file changed less than 2 s before its scan is not cached
+if [[ $IN_PLACE == 1 ]]; then
+  SCANNED=$TREE
+else
+  SCANNED=$WORK/tree
+  mkdir "$WORK/tree"
+  for ((i = 1; i <= COPIES; i++)); do cp -a "$TREE" "$WORK/tree/copy$i"; done
+  sleep 3  # a file changed less than 2 s before its scan is not cached
+fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 # run NAME: one scan; wall seconds in $WORK/NAME.time, report in $WORK/NAME.json
@@ -65,12 +75,12 @@ run() {
   local rc=0 cache=(--cache "$WORK/cache.db")
   [[ $1 == plain ]] && cache=()
   /usr/bin/time -f '%e %U %S %M' -o "$WORK/$1.time" "$TRUSTSCAN" scan --threads "$THREADS" --quiet -f json \
-    -o "$WORK/$1.json" "${cache[@]}" "$WORK/tree" 2>"$WORK/$1.err" || rc=$?
+    -o "$WORK/$1.json" "${cache[@]}" "$SCANNED" 2>"$WORK/$1.err" || rc=$?
   ((rc == 0 || rc == 1 || rc == 3)) || { cat "$WORK/$1.err" >&2; die "$1: trustscan exited $rc"; }
 }
-summary() {  # summary NAME: "files hits misses invalidated"
+summary() {  # summary NAME: "files hits misses invalidated non-binary-percent"
   python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; c=s["cache"]
-print(s["files_scanned"], c["hits"], c["misses"], c["invalidated"])' "$WORK/$1.json"
+print(s["files_scanned"], c["hits"], c["misses"], c["invalidated"], round(100 * s["non_binaries"] / max(1, s["files_scanned"])))' "$WORK/$1.json"
 }
 same() {  # same A B: the reports agree apart from timing and cache counts
   python3 - "$WORK/$1.json" "$WORK/$2.json" <<'PY'
@@ -87,7 +97,8 @@ PY
 }
 
 load_before=$(loadavg)
-echo "bench_cache: tree $WORK/tree ($COPIES copies of $TREE), $THREADS threads, load before: $load_before"
+if [[ $IN_PLACE == 1 ]]; then what="$TREE itself"; else what="$WORK/tree ($COPIES copies of $TREE)"; fi
+echo "bench_cache: tree $what, $THREADS threads, load before: $load_before"
 if [[ $PLAIN == 1 ]]; then
   run plain
   read -r wall user sys rss < <(tail -1 "$WORK/plain.time")
@@ -95,14 +106,14 @@ if [[ $PLAIN == 1 ]]; then
 fi
 run first
 read -r wall1 user1 sys1 rss1 < <(tail -1 "$WORK/first.time")  # after "Command exited with ..." if any
-read -r files hits misses inval < <(summary first)
-printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s, hits %s, misses %s\n' first "$wall1" \
-  "$user1" "$sys1" "$rss1" "$files" "$hits" "$misses"
-best=
+read -r files hits misses _ nonbin < <(summary first)
+printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s (%s %% non-binaries), hits %s, misses %s\n' \
+  first "$wall1" "$user1" "$sys1" "$rss1" "$files" "$nonbin" "$hits" "$misses"
+best='' best_cpu='' rss2=''
 for ((k = 1; k <= RUNS; k++)); do
   run "second$k"
   read -r wall user sys rss < <(tail -1 "$WORK/second$k.time")
-  read -r f h m i < <(summary "second$k")
+  read -r f h m i _ < <(summary "second$k")
   printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s, hits %s, misses %s\n' "second$k" "$wall" \
     "$user" "$sys" "$rss" "$f" "$h" "$m"
   [[ $h == "$files" && $m == 0 ]] || die "second scan $k: $h hits, $m misses of $files files"
@@ -110,9 +121,16 @@ for ((k = 1; k <= RUNS; k++)); do
   if [[ -z $best ]] || python3 -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$wall" "$best"; then
     best=$wall
   fi
+  cpu=$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$user" "$sys")
+  if [[ -z $best_cpu ]] || python3 -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$cpu" "$best_cpu"; then
+    best_cpu=$cpu
+  fi
+  rss2=$rss
 done
 load_after=$(loadavg)
 cache_bytes=$(stat -c %s "$WORK/cache.db")
 ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best" "$wall1")
-echo "bench_cache: second/first = $best / $wall1 = $ratio; cache $cache_bytes bytes; load after: $load_after"
-echo "bench_cache: files=$files first=$wall1 second=$best ratio=$ratio hits=$files misses=0 cache_bytes=$cache_bytes threads=$THREADS load=${load_before// /,}/${load_after// /,}"
+cpu1=$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$user1" "$sys1")
+cpu_ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best_cpu" "$cpu1")
+echo "bench_cache: second/first = $best / $wall1 = $ratio (CPU $best_cpu / $cpu1 s = $cpu_ratio); cache $cache_bytes bytes; load after: $load_after"
+echo "bench_cache: files=$files non_binaries=$nonbin% first=$wall1 second=$best ratio=$ratio cpu_ratio=$cpu_ratio hits=$files misses=0 cache_bytes=$cache_bytes rss_first=$rss1 rss_second=$rss2 threads=$THREADS load=${load_before// /,}/${load_after// /,}"

@@ -23,12 +23,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "cache/file_facts.hpp"
 #include "core/error.hpp"
 #include "discover/file_ref.hpp"
+#include "verify/kernel_keys.hpp"
 
 namespace trustscan::cache {
 
@@ -62,7 +64,9 @@ struct Lookup {
 /// files.
 struct Prune {
   std::vector<std::string> prefixes;
-  std::unordered_set<std::string> present;
+  /// Views of the walk's paths (no copies: a whole host has hundreds of thousands); they must
+  /// stay valid until finish() returns.
+  std::unordered_set<std::string_view> present;
 };
 
 class ScanCache {
@@ -75,6 +79,14 @@ class ScanCache {
   ~ScanCache();
   ScanCache(const ScanCache&) = delete;
   ScanCache& operator=(const ScanCache&) = delete;
+
+  /// Sets the configuration fingerprint (CacheOptions::fingerprint) when it could only be
+  /// computed after opening: before reader() and store() are used.
+  void set_fingerprint(std::string fingerprint);
+
+  /// The kernel images' module-signing keys as found by earlier scans of this program (a
+  /// connection of its own, for the thread that loads the keys; issue 21).
+  [[nodiscard]] std::shared_ptr<verify::KernelImageMemo> kernel_images() const;
 
   /// A read connection for one thread (not shareable). It stays valid after finish() and after
   /// the ScanCache is gone, so a worker thread abandoned after --file-timeout can never use a

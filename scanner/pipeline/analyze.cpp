@@ -291,6 +291,8 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
   FileRecord rec = record_of(f, std::move(identified), std::move(windows));
   if (id.compression == Compression::None && f.size > t.limits.streamed_above())
     return analyze_streamed(**file, std::move(rec), t);
+  // Reserved before the read, returned after the bytes are freed (declared before them).
+  const MemoryBudget::Hold hold = t.budget ? t.budget->reserve(f.size) : MemoryBudget::Hold{};
   Bytes bytes;
   {
     auto contents = (*file)->read_all(t.limits.max_file_size);

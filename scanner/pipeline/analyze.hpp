@@ -14,6 +14,7 @@
 #include "io/file_source.hpp"
 #include "match/matcher.hpp"
 #include "pipeline/context.hpp"
+#include "pipeline/memory_budget.hpp"
 #include "pipeline/windows_image.hpp"
 #include "pipeline/worker_pool.hpp"
 #include "record/file_record.hpp"
@@ -35,6 +36,8 @@ struct AnalysisTools {
   /// The stores of the Windows image the file is in (WindowsImage::trust); nullptr outside
   /// images and for images without stores.
   const verify::ImageTrust* image_trust = nullptr;
+  /// Bytes of large binaries held whole at once by all workers (memory_budget.hpp); nullptr: no limit.
+  MemoryBudget* budget = nullptr;
 };
 
 /// The stages that read the file: opens `f` in `root`, identifies it, reads and hashes it,

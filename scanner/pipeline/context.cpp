@@ -175,17 +175,18 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
   } else {
     // The kernel images are decompressed in the background (PendingKeyring).
     auto partial = std::make_shared<LoadedKeyring>(std::move(keys));
-    ctx.kernel_keys = PendingKeyring([partial, key_roots = std::move(key_roots)]() mutable {
-      LoadedKeyring loaded = std::move(*partial);
-      for (const auto& root : key_roots) {
-        try {  // a kernel image is input like any file: a failure is a note, never the end
-          note_key_report(loaded.keyring.add_from_root(root), loaded);
-        } catch (const std::exception& e) {
-          loaded.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
-        }
-      }
-      return loaded;
-    });
+    ctx.kernel_keys = PendingKeyring(
+        [partial, key_roots = std::move(key_roots), memo = opt.kernel_image_memo]() mutable {
+          LoadedKeyring loaded = std::move(*partial);
+          for (const auto& root : key_roots) {
+            try {  // a kernel image is input like any file: a failure is a note, never the end
+              note_key_report(loaded.keyring.add_from_root(root, memo.get()), loaded);
+            } catch (const std::exception& e) {
+              loaded.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
+            }
+          }
+          return loaded;
+        });
   }
   return ctx;
 }

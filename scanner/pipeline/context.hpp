@@ -41,6 +41,9 @@ struct ContextOptions {
   bool windows_images = true;                          ///< detect Windows images under the roots
   bool kernel_keys_from_roots = true;              ///< read module-signing keys from ROOT/boot/vmlinuz-*
   std::vector<std::filesystem::path> kernel_images;  ///< --kernel: kernel images to take module keys from
+  /// --cache: the module-signing keys of kernel images as found before (cache::ScanCache);
+  /// nullptr: every image is searched.
+  std::shared_ptr<verify::KernelImageMemo> kernel_image_memo;
   std::int64_t verify_time = 0;                    ///< Unix seconds to verify at; 0 = now
   std::vector<std::filesystem::path> vendor_files; ///< --vendors: added to the shipped vendor list
   std::vector<std::filesystem::path> rule_paths;   ///< --rules: YARA files/dirs added to rules/index.yar

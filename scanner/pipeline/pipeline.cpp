@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "cache/cache_key.hpp"
 #include "cache/scan_cache.hpp"
@@ -23,16 +25,30 @@ namespace {
 
 using record::FileRecord;
 
+/// An outcome as kept until the pool has finished: a record or an error behind a pointer, so that
+/// the list of every file's outcome costs a few bytes per file instead of a FileRecord's 3 KB
+/// (most files are not binaries: for the 148,430 files of a Debian /usr that list alone was
+/// 456 MB of a scan's peak memory, with or without --cache).
+using KeptOutcome =
+    std::variant<NotScanned, NotBinary, std::unique_ptr<FileRecord>, std::unique_ptr<discover::PathError>>;
+
+KeptOutcome keep(Outcome&& o) {
+  if (auto* rec = std::get_if<FileRecord>(&o)) return std::make_unique<FileRecord>(std::move(*rec));
+  if (auto* err = std::get_if<discover::PathError>(&o)) return std::make_unique<discover::PathError>(std::move(*err));
+  if (std::holds_alternative<NotBinary>(o)) return NotBinary{};
+  return NotScanned{};
+}
+
 /// What the workers share. Held through a shared_ptr by every worker thread, so that a thread
 /// abandoned after --file-timeout can never see any of it destroyed (worker_pool.hpp).
 struct ScanState {
-  ScanState(const ScanOptions& o, Context c) : options(o), ctx(std::move(c)) {}
+  ScanState(const ScanOptions& o, Context c) : options(o), ctx(std::move(c)), budget(o.limits.streamed_above()) {}
   ScanOptions options;
   Context ctx;
   OpenedRoots roots;
   std::vector<discover::FileRef> files;
   std::shared_ptr<WindowsState> win;
-  std::vector<Outcome> outcomes;
+  std::vector<KeptOutcome> outcomes;
   /// Files whose analysis ran out of memory so completely that not even its error could be
   /// recorded (under --max-memory): flagged here, reported after the pool has finished.
   std::unique_ptr<std::atomic<bool>[]> out_of_memory;
@@ -44,6 +60,7 @@ struct ScanState {
   std::atomic<std::uint64_t> files_done{0}, bytes_done{0};
   std::atomic<std::size_t> last_root{0};
   SpareCores spare_cores;  ///< cores of finished workers, lent to large files' rules
+  MemoryBudget budget;     ///< large binaries held whole at once (memory_budget.hpp)
 };
 
 // --- The cache hook (issue 8, docs/cache.md) -------------------------------------------------
@@ -114,7 +131,8 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
     if (!o) {
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
-      o = analyze(f, root, std::move(windows), {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust});
+      o = analyze(f, root, std::move(windows),
+                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget});
       if (reader && definite(*o, !st.ctx.rules || matcher != nullptr) && cache::unchanged_since_walk(f, root, began)) {
         const auto* rec = std::get_if<FileRecord>(&*o);
         st.cache->store(f, cache::Entry{rec ? std::optional<record::FileFacts>(*rec) : std::nullopt});
@@ -157,6 +175,7 @@ void finish_cache(ScanState& st, const ScanResult& result, const PoolReport& poo
         below.pop_back();
         prune->prefixes.push_back(std::move(below));
       }
+    prune->present.reserve(st.files.size());
     for (const discover::FileRef& f : st.files) prune->present.insert(f.path);
   }
   st.cache->finish(prune ? &*prune : nullptr);
@@ -167,14 +186,22 @@ void finish_cache(ScanState& st, const ScanResult& result, const PoolReport& poo
 
 /// Loads what is shared (rules, anchors, keys, vendors, policy) and opens the cache.
 Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, ScanResult& result) {
-  auto context = load_context(options.context, options.roots);
+  // The cache first (its configuration fingerprint after the context): the thread that loads
+  // the kernel images' keys reads what earlier scans found in them from it.
+  std::shared_ptr<cache::ScanCache> cache;
+  ContextOptions context_options = options.context;
+  if (options.cache_file) {
+    auto opened = cache::ScanCache::open({*options.cache_file, {}}, result.cache_notes);
+    if (!opened) return std::unexpected(opened.error());
+    cache = std::move(*opened);
+    context_options.kernel_image_memo = cache->kernel_images();
+  }
+  auto context = load_context(context_options, options.roots);
   if (!context) return std::unexpected(context.error());
   auto st = std::make_shared<ScanState>(options, std::move(*context));
-  if (options.cache_file) {
-    auto opened = cache::ScanCache::open(
-        {*options.cache_file, cache::fingerprint(cache_configuration(st->ctx, options.limits))}, result.cache_notes);
-    if (!opened) return std::unexpected(opened.error());
-    st->cache = std::move(*opened);
+  if (cache) {
+    cache->set_fingerprint(cache::fingerprint(cache_configuration(st->ctx, options.limits)));
+    st->cache = std::move(cache);
   }
   return st;
 }
@@ -198,11 +225,13 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
 /// Big files first so that a few large drivers do not leave one core busy at the end; files
 /// named like kernel modules after all others, so the module keyring can finish loading meanwhile.
 std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files) {
+  // The keys once per file, not once per comparison (looks_like_module reads the name).
+  std::vector<std::pair<bool, std::uint64_t>> key(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i)
+    key[i] = {!identify::looks_like_module(files[i].relative), files[i].size};
   std::vector<std::size_t> order(files.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) {
-    return std::pair{!identify::looks_like_module(files[i].relative), files[i].size};
-  });
+  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return key[i]; });
   return order;
 }
 
@@ -226,7 +255,7 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
       st->files_done.fetch_add(1, std::memory_order_relaxed);
       st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
       st->last_root.store(f.root_index, std::memory_order_relaxed);
-      if (claim()) st->outcomes[i] = std::move(o);
+      if (claim()) st->outcomes[i] = keep(std::move(o));
     } catch (...) {  // the error path itself could not allocate: flag it, nothing else
       if (claim()) st->out_of_memory[i].store(true);
     }
@@ -263,24 +292,28 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   result.errors = std::move(walk.errors);
   for (Error& e : st.setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
   for (std::size_t i : pool.timed_out)
-    st.outcomes[i] = discover::PathError{
+    st.outcomes[i] = std::make_unique<discover::PathError>(
         st.files[i].path, Error{Errc::Timeout,
                                 "analysis took longer than --file-timeout (" +
                                     std::to_string(static_cast<double>(st.options.file_timeout.count()) / 1000.0) +
                                     " s) and was abandoned; the file was not analysed",
-                                "pipeline"}};
+                                "pipeline"});
   for (std::size_t i = 0; i < st.files.size(); ++i)
     if (st.out_of_memory[i].load())
-      st.outcomes[i] = discover::PathError{
-          st.files[i].path, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"}};
+      st.outcomes[i] = std::make_unique<discover::PathError>(
+          st.files[i].path, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"});
   // One allocation: growing step by step would move every (large) record again and again.
-  result.records.reserve(static_cast<std::size_t>(
-      std::ranges::count_if(st.outcomes, [](const Outcome& o) { return std::holds_alternative<FileRecord>(o); })));
+  result.records.reserve(static_cast<std::size_t>(std::ranges::count_if(
+      st.outcomes, [](const KeptOutcome& o) { return std::holds_alternative<std::unique_ptr<FileRecord>>(o); })));
   std::uint64_t non_binaries = 0;
-  for (Outcome& o : st.outcomes) {
-    if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
-    else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
-    else if (auto* err = std::get_if<discover::PathError>(&o)) result.errors.push_back(std::move(*err));
+  for (KeptOutcome& o : st.outcomes) {
+    if (std::holds_alternative<NotBinary>(o))
+      ++non_binaries;
+    else if (auto* rec = std::get_if<std::unique_ptr<FileRecord>>(&o))
+      result.records.push_back(std::move(**rec));
+    else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o))
+      result.errors.push_back(std::move(**err));
+    o = NotScanned{};  // each record's own memory goes as it is taken
   }
   for (FileRecord& rec : result.records) rec.image = st.roots.locations[rec.file.root_index];
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
@@ -337,6 +370,7 @@ void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
 }  // namespace
 
 Result<ScanResult> scan(const ScanOptions& options) {
+  use_one_malloc_arena();  // before any thread of the scan starts (memory_budget.hpp)
   ScanResult result;
   result.options = options;
   result.started = std::chrono::system_clock::now();

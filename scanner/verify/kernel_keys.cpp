@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <optional>
 #include <unordered_set>
 #include <utility>
@@ -221,6 +222,15 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
   return fail(Errc::Unsupported, "no compressed kernel payload found");
 }
 
+std::vector<std::byte> der_of(X509* cert) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0 || der == nullptr) return {};
+  std::vector<std::byte> out(reinterpret_cast<const std::byte*>(der), reinterpret_cast<const std::byte*>(der) + len);
+  OPENSSL_free(der);
+  return out;
+}
+
 std::string sha256_hex(std::span<const std::byte> data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -320,7 +330,8 @@ KernelKeyLoadReport KernelKeyring::add_from_directory(const std::filesystem::pat
   return report;
 }
 
-KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::byte> image, const std::string& origin) {
+KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::byte> image, const std::string& origin,
+                                                         KernelImageFindings* findings) {
   KernelKeyLoadReport report;
   const auto t0 = std::chrono::steady_clock::now();
   report.files.push_back(origin);
@@ -337,6 +348,11 @@ KernelKeyLoadReport KernelKeyring::add_from_kernel_image(std::span<const std::by
   scan.decompressed_size = payload->size;
   std::vector<X509Ptr>& certs = payload->certificates;
   scan.certificates = certs.size();
+  if (findings) {
+    findings->compression = scan.compression;
+    findings->decompressed_size = scan.decompressed_size;
+    for (const X509Ptr& c : certs) findings->certificates.push_back(der_of(c.get()));
+  }
   for (std::size_t i = 0; i < certs.size(); ++i) {
     if (impl_->add(std::move(certs[i]), KernelKeySource::KernelImage, origin, i))
       ++report.keys_added;
@@ -363,7 +379,29 @@ KernelKeyLoadReport KernelKeyring::add_from_kernel_file(const std::filesystem::p
   return report;
 }
 
-KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& root) {
+bool KernelKeyring::add_remembered(const KernelImageFindings& found, const std::string& origin,
+                                   KernelKeyLoadReport& report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<X509Ptr> certs;
+  for (const std::vector<std::byte>& der : found.certificates) {
+    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+    if (!cert) return false;  // not what we stored: search the image itself
+    certs.push_back(std::move(cert));
+  }
+  if (certs.empty()) return false;
+  report.files.push_back(origin);
+  if (!impl_->image_hashes.insert(found.sha256).second) return true;  // the same kernel, seen already
+  KernelImageScan scan{origin, found.compression, found.decompressed_size, certs.size(), 0};
+  for (std::size_t i = 0; i < certs.size(); ++i)
+    ++(impl_->add(std::move(certs[i]), KernelKeySource::KernelImage, origin, i) ? report.keys_added
+                                                                                : report.duplicates);
+  scan.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  report.images.push_back(std::move(scan));
+  return true;
+}
+
+KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& root, KernelImageMemo* memo) {
   KernelKeyLoadReport report;
   Fd rootfd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!rootfd) {
@@ -400,12 +438,17 @@ KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& ro
   }
 
   for (const Candidate& c : candidates) {
+    // Known to the memo by what stat says (a symlink is not: it falls to the open below): not opened.
+    struct stat st {};
+    if (memo && ::fstatat(c.dir->get(), c.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+      if (auto found = memo->find(c.path, st); found && add_remembered(*found, c.path, report)) continue;
     Fd fd = open_under(c.dir->get(), c.name.c_str(), false);
     if (!fd) {
       // ENOENT: lib/modules/VER without a vmlinuz (the usual case). ELOOP: a symlink, never followed.
       if (errno != ENOENT && errno != ELOOP) report.errors.push_back({c.path, errno_error(c.path)});
       continue;
     }
+    const bool remember = memo && ::fstat(fd.get(), &st) == 0;  // the file as read
     auto bytes = read_regular_file(fd.get(), impl_->limits.max_file_size, c.path);
     if (!bytes) {
       report.files.push_back(c.path);
@@ -413,11 +456,17 @@ KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& ro
       continue;
     }
     // The same kernel is often installed twice (boot/ and lib/modules/VER/): search it once.
-    if (!impl_->image_hashes.insert(sha256_hex(*bytes)).second) {
+    KernelImageFindings findings;
+    findings.sha256 = sha256_hex(*bytes);
+    if (!impl_->image_hashes.insert(findings.sha256).second) {
       report.files.push_back(c.path);
       continue;
     }
-    report.merge(add_from_kernel_image(*bytes, c.path));
+    report.merge(add_from_kernel_image(*bytes, c.path, remember ? &findings : nullptr));
+    // Not when it changed in the last 2 s: a second write within the timestamp granularity
+    // would leave the same stat (docs/cache.md, "racy" files).
+    if (remember && !findings.certificates.empty() && st.st_ctim.tv_sec < ::time(nullptr) - 2)
+      memo->store(c.path, st, findings);
   }
   return report;
 }

@@ -17,10 +17,13 @@
 /// OpenSSL types never appear in this header: module_signature.cpp reaches the certificates
 /// through certificate(), typed with OpenSSL's own forward-declared struct name.
 
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -94,6 +97,26 @@ struct KernelKeyLimits {
   std::size_t max_certificates_per_image = 256;
 };
 
+/// What searching one kernel image found, as a cache keeps it between scans: decompressing a
+/// vmlinuz was half the CPU time of a cached re-scan of the real tree (issue 21).
+struct KernelImageFindings {
+  std::string sha256;                                ///< of the image file as read
+  std::string compression;                           ///< KernelImageScan::compression
+  std::uint64_t decompressed_size = 0;               ///< KernelImageScan::decompressed_size
+  std::vector<std::vector<std::byte>> certificates;  ///< DER, in the image's order (never empty)
+};
+
+/// Remembers KernelImageFindings of a kernel image by its path and what stat(2) says of it
+/// (device, inode, size, mtime, ctime). cache/ implements it in the --cache database; the
+/// implementation decides which program's findings it trusts. Used by one thread at a time.
+class KernelImageMemo {
+ public:
+  virtual ~KernelImageMemo() = default;
+  /// The findings stored for `path` when `st` is what it was then; nullopt otherwise.
+  [[nodiscard]] virtual std::optional<KernelImageFindings> find(const std::string& path, const struct stat& st) = 0;
+  virtual void store(const std::string& path, const struct stat& st, const KernelImageFindings& findings) = 0;
+};
+
 /// The trusted module-signing keys. Move-only; see the file comment for thread safety.
 class KernelKeyring {
  public:
@@ -116,11 +139,18 @@ class KernelKeyring {
   /// `root/{lib,usr/lib}/modules/*/vmlinuz`. Every path component below `root` is opened with
   /// O_NOFOLLOW, so a symlink (e.g. `boot -> /boot`) is never followed out of the root; such
   /// entries are skipped. A root without kernel images yields an empty report (not an error).
-  KernelKeyLoadReport add_from_root(const std::filesystem::path& root);
+  /// With a `memo`, an image whose stat(2) identity is unchanged since its findings were stored
+  /// is not read (its certificates come from the memo), and the findings of an image read are
+  /// stored (unless it changed less than 2 s ago: a write within the timestamp granularity could
+  /// go unseen). The report is the same either way, apart from KernelImageScan::milliseconds.
+  KernelKeyLoadReport add_from_root(const std::filesystem::path& root, KernelImageMemo* memo = nullptr);
 
   /// Adds the certificates found in one kernel image held in memory (bzImage, EFI zboot,
   /// gzip'ed Image, or an uncompressed vmlinux ELF). `origin` names it in reports.
-  KernelKeyLoadReport add_from_kernel_image(std::span<const std::byte> image, const std::string& origin);
+  /// `findings` (when given) receives what was found, for a KernelImageMemo (its sha256 is left
+  /// to the caller); its certificates stay empty when the search failed.
+  KernelKeyLoadReport add_from_kernel_image(std::span<const std::byte> image, const std::string& origin,
+                                            KernelImageFindings* findings = nullptr);
 
   /// add_from_kernel_image() of a kernel image file named by the operator (`--kernel FILE`;
   /// symlinks are followed, as for `--module-keys`). An unreadable file is one error in the report.
@@ -140,6 +170,10 @@ class KernelKeyring {
   [[nodiscard]] x509_st* certificate(std::size_t index) const noexcept;
 
  private:
+  /// add_from_root() for an image the memo knew: its certificates added from `found`; false
+  /// (nothing changed) when they do not parse.
+  bool add_remembered(const KernelImageFindings& found, const std::string& origin, KernelKeyLoadReport& report);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -965,29 +965,7 @@ cache|cache_in_tree)
   args=(-f json --trust-store "$VI/vendor-image-ca" --no-kernel-keys)
   # A file changed less than 2 s before it is read is not cached (docs/cache.md, "racy" files).
   sleep 3
-  opened() {  # opened LOG: the non-directories below $T that the traced run opened, one per line
-    $PY - "$1" "$T" <<'PY'
-import re, sys
-root = sys.argv[2].rstrip("/") + "/"
-seen, pending = set(), {}  # pending: pid -> flags of its "<unfinished ...>" openat
-for line in open(sys.argv[1], errors="replace"):
-    if "openat" not in line:
-        continue
-    pid = line.split(None, 1)[0]
-    if "<unfinished ...>" in line:  # -f: another thread's line came in between
-        pending[pid] = line
-        continue
-    m = re.search(r" = (\d+)<(.*)>$", line)
-    call = pending.pop(pid, "") + line if "resumed>" in line else line
-    if not m or "O_DIRECTORY" in call:
-        continue
-    path = m.group(2)
-    if path.startswith(root):
-        seen.add(path[len(root):])
-for p in sorted(seen):
-    print(p)
-PY
-  }
+  opened() { opened_below "$1" "$T"; }  # opened LOG: the non-directories below $T that the traced run opened
   traced() {  # traced NAME ARGS...: one scan under strace; exit code in $WORK/NAME.rc
     set +e
     strace -f -y -e trace=openat,openat2 -e signal=none -o "$WORK/$1.strace" "$TS" scan "${args[@]}" \
@@ -997,22 +975,7 @@ PY
     validate_json "$WORK/$1.json"
     opened "$WORK/$1.strace" >"$WORK/$1.opened"
   }
-  same_records() {  # the reports agree on everything but timing and the cache counts
-    $PY - "$1" "$2" <<'PY'
-import json, sys
-def strip(p):
-    d = json.load(open(p))
-    for k in ("start", "end", "duration_ms"):
-        d["scan"].pop(k)
-    d["scan"]["verification"].pop("time")
-    d["summary"].pop("cache", None)
-    return d
-a, b = strip(sys.argv[1]), strip(sys.argv[2])
-for key in a:
-    assert a[key] == b[key], key
-assert a == b
-PY
-  }
+  same_records() { same_report "$1" "$2"; }  # the reports agree on everything but timing and the cache counts
   C="$WORK/cache.db"
   if [[ $NAME == cache_in_tree ]]; then
     # The user asked for the cache inside the tree: a warning, and its files are not scanned.

@@ -22,3 +22,46 @@ validate_json() {  # validate_json FILE [--ndjson]: against docs/schema/ (tools/
       || fail "$1: JSON does not match the schema"
   fi
 }
+
+# opened_below LOG ROOT: the non-directories below ROOT that a run traced by
+# `strace -f -y -e trace=openat,openat2 -o LOG` opened (got a descriptor for), one per line.
+opened_below() {
+  $PY - "$1" "$2" <<'PY'
+import re, sys
+root = sys.argv[2].rstrip("/") + "/"
+seen, pending = set(), {}  # pending: pid -> its "<unfinished ...>" openat line
+for line in open(sys.argv[1], errors="replace"):
+    if "openat" not in line:
+        continue
+    pid = line.split(None, 1)[0]
+    if "<unfinished ...>" in line:
+        pending[pid] = line
+        continue
+    m = re.search(r" = (\d+)<(.*)>$", line)
+    call = pending.pop(pid, "") + line if "resumed>" in line else line
+    if not m or "O_DIRECTORY" in call:
+        continue
+    if m.group(2).startswith(root):
+        seen.add(m.group(2)[len(root):])
+for p in sorted(seen):
+    print(p)
+PY
+}
+
+# same_report A B: the reports agree on everything but timing and the cache counts.
+same_report() {
+  $PY - "$1" "$2" <<'PY'
+import json, sys
+def strip(p):
+    d = json.load(open(p))
+    for k in ("start", "end", "duration_ms"):
+        d["scan"].pop(k)
+    d["scan"]["verification"].pop("time")
+    d["summary"].pop("cache", None)
+    return d
+a, b = strip(sys.argv[1]), strip(sys.argv[2])
+for key in a:
+    assert a[key] == b[key], key
+assert a == b
+PY
+}

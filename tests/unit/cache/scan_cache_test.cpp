@@ -133,7 +133,9 @@ TEST_CASE("writes from many threads arrive; prune drops what the walk no longer 
     c->store(file("/r", 2), cache::Entry{});  // the root itself as a file: not "below" /r/
     cache::Prune prune;
     prune.prefixes = {"/r/"};
-    for (int i = 0; i < kPerThread; ++i) prune.present.insert("/r/t0/f" + std::to_string(i));
+    std::vector<std::string> present;  // Prune::present holds views: the strings outlive finish()
+    for (int i = 0; i < kPerThread; ++i) present.push_back("/r/t0/f" + std::to_string(i));
+    prune.present.insert(present.begin(), present.end());
     c->finish(&prune);
     CHECK(c->written() == kThreads * kPerThread + 2);
     CHECK(c->pruned() == (kThreads - 1) * kPerThread);
