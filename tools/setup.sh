@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 
 BUILD_DEPS=(cmake g++ make pkg-config liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
-            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev)
+            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev libewf-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
+# libewf-dev (libewf 20140813, the library libtsk reads E01 with): an E01's stored MD5/SHA-1 of
+# the acquired media (issue 20; scanner/image/ewf_hashes.cpp).
 # libexpat1-dev reads Microsoft's driver block rules (SiPolicy XML) at `trustscan data import`.
 # libcurl4-openssl-dev: `trustscan data update` fetches the public data sets over HTTPS (issue 16).
 # libicu-dev (ICU 72) folds vendor names: NFKC, Unicode case folding, TR39 confusable skeletons

@@ -278,7 +278,14 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   for (Outcome& o : st.outcomes) {
     if (std::holds_alternative<NotBinary>(o)) ++non_binaries;
     else if (auto* rec = std::get_if<FileRecord>(&o)) result.records.push_back(std::move(*rec));
-    else if (auto* err = std::get_if<discover::PathError>(&o)) result.errors.push_back(std::move(*err));
+    else if (auto* err = std::get_if<discover::PathError>(&o)) {
+      if (err->error.code == Errc::NotFound) {  // listed, then deleted: a skip, not an error (issue 20)
+        ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Vanished))];
+        walk.skipped.push_back({std::move(err->path), discover::SkipReason::Vanished, std::move(err->error.message)});
+      } else {
+        result.errors.push_back(std::move(*err));
+      }
+    }
   }
   for (FileRecord& rec : result.records) rec.image = st.roots.locations[rec.file.root_index];
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });

@@ -13,7 +13,7 @@
 namespace trustscan::report {
 
 /// Version of the JSON report layout; bump the minor for additions, the major for changes.
-inline constexpr std::string_view kSchemaVersion = "1.6.0";  // 1.6: issues 16 and 17 (docs/report-schema.md)
+inline constexpr std::string_view kSchemaVersion = "1.7.0";  // 1.7: issue 20 (docs/report-schema.md)
 /// Elastic Common Schema version the NDJSON events follow.
 inline constexpr std::string_view kEcsVersion = "8.11.0";
 

@@ -191,6 +191,14 @@ std::string kernel_load_line(const verify::KernelLoadDecision& k) {
          ")\n";
 }
 
+/// "MD5 a1b2..., SHA-1 c3d4..." (the digests known).
+std::string media_hashes_line(const image::MediaHashes& h) {
+  std::string out;
+  if (!h.md5.empty()) out += "MD5 " + h.md5;
+  if (!h.sha1.empty()) out += (out.empty() ? "SHA-1 " : ", SHA-1 ") + h.sha1;
+  return out;
+}
+
 /// One paragraph per disk image file: format, volumes, what was scanned (issue 10).
 void write_images(const pipeline::ScanResult& result, std::ostream& out) {
   for (const image::ImageInfo& info : result.images) {
@@ -201,6 +209,9 @@ void write_images(const pipeline::ScanResult& result, std::ostream& out) {
     for (std::size_t i = 0; i < info.sha256.size() && i < info.files.size(); ++i)
       if (!info.sha256[i].empty())
         out << "  sha256 " << info.sha256[i] << "  " << elide_middle(terminal_safe(info.files[i]), 20) << '\n';
+    if (info.stored_hashes)  // issue 20: what the acquisition recorded, and whether the media still match
+      out << "  stored at acquisition: " << media_hashes_line(*info.stored_hashes) << "; check: "
+          << (info.hash_check.empty() ? "not done (--hash-image reads the media whole)" : info.hash_check) << '\n';
     for (const image::Volume& v : info.volumes) {
       std::string state = !v.selected ? "not selected (--partition)" : v.error ? "not readable" : "scanned";
       out << "  " << pad(elide_middle(terminal_safe(image::describe(v)), 70), 71) << state << '\n';
@@ -301,7 +312,8 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
       << secs << ", " << result.threads_used << " threads\n";
   out << "scanned: " << elide_middle(roots, 91) << '\n';
   out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
-      << s.non_binaries << " other files, " << s.error_count << " with errors\n";
+      << s.non_binaries << " other files, " << s.error_count << " with errors (" << s.read_errors << " not read, "
+      << s.malformed_errors << " malformed)\n";
   out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
   write_trust(result, out);
   if (!result.complete()) {
