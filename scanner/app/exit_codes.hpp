@@ -9,10 +9,10 @@
 namespace trustscan::app {
 
 enum class ExitCode : int {
-  Clean = 0,       ///< scan complete, nothing flagged, no file errors
-  Findings = 1,    ///< flagged software found (vendor policy; issue 5)
-  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be
-                   ///< written, or sent (--syslog)
+  Clean = 0,     ///< scan complete, nothing flagged, no file errors
+  Findings = 1,  ///< flagged software found (vendor policy; issue 5)
+  Usage = 2,     ///< bad command line, configuration, rule or list file; or output could not be
+                 ///< written, or sent (--syslog)
   /// scan completed, but something that should have been read could not be (an error of kind
   /// `read`: I/O, permission, timeout, memory cap, an unreadable image; core/error_kind.hpp). A
   /// file read but malformed is listed with its error and does not by itself exit 3.

@@ -646,7 +646,7 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   ImgPtr img(tsk_img_open_utf8_sing(path.c_str(), *container, 0));
   if (!img && *container != TSK_IMG_TYPE_DETECT)
     return fail(Errc::Io, std::string("cannot read this ") + tsk_img_type_toname(*container) +
-                                     " image (truncated, corrupt, or a segment missing): " + tsk_message());
+                              " image (truncated, corrupt, or a segment missing): " + tsk_message());
   if (!img) return fail(Errc::Unsupported, "not a disk image libtsk can open: " + tsk_message());
   files->type = img->itype;
   files->sector_size = img->sector_size;

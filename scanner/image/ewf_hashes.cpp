@@ -109,11 +109,12 @@ void check_stored_hashes(TSK_IMG_INFO* img, ImageInfo& info, bool compute) {
     return;
   }
   info.hash_check = "mismatch";
-  info.errors.push_back(Error{
-      Errc::Malformed,
-      "the media as read do not have the hashes stored at acquisition: " + differences(*stored, *info.media_hashes) +
-          "; the image was altered or damaged since it was acquired",
-      "image"});
+  info.errors.push_back(
+      Error{Errc::Malformed,
+            "the image was altered or damaged since it was acquired: the media as read do not have the hashes stored "
+            "then: " +
+                differences(*stored, *info.media_hashes),
+            "image"});
 }
 
 Result<MediaHashes> ewf_stored_hashes(const std::vector<std::string>& segment_files) {

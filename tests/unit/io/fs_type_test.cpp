@@ -38,13 +38,14 @@ TEST_CASE("FUSE mounts are one class whatever their daemon", "[io][fs_type]") {
 }
 
 TEST_CASE("pseudo file systems are told from network and local ones", "[io][fs_type]") {
-  for (std::uint64_t magic :
-       {PROC_SUPER_MAGIC, SYSFS_MAGIC, DEVPTS_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
-        BPF_FS_MAGIC, EFIVARFS_MAGIC, NSFS_MAGIC, static_cast<std::uint64_t>(FUSE_CTL_SUPER_MAGIC)})
+  for (std::uint64_t magic : std::initializer_list<std::uint64_t>{
+           PROC_SUPER_MAGIC, SYSFS_MAGIC, DEVPTS_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+           BPF_FS_MAGIC, EFIVARFS_MAGIC, NSFS_MAGIC, 0x65735543 /* fusectl: not in linux/magic.h */})
     CHECK(classify_fs_type(magic).fs_class == FsClass::Pseudo);
   // Disk file systems, tmpfs and overlay are walked; an unknown type too (and described by number).
-  for (std::uint64_t magic : {EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC, OVERLAYFS_SUPER_MAGIC,
-                              SQUASHFS_MAGIC, std::uint64_t{0x12345678}})
+  for (std::uint64_t magic :
+       std::initializer_list<std::uint64_t>{EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
+                                            OVERLAYFS_SUPER_MAGIC, SQUASHFS_MAGIC, 0x12345678})
     CHECK(classify_fs_type(magic).fs_class == FsClass::Local);
   CHECK(describe_fs_type(0x12345678) == "fs type 0x12345678");
   CHECK(describe_fs_type(NFS_SUPER_MAGIC) == "nfs, fs type 0x6969");
@@ -54,7 +55,10 @@ TEST_CASE("RootDir::foreign_filesystem statfs's a mounted directory", "[io][fs_t
   auto root = trustscan::io::RootDir::open("/");
   REQUIRE(root);
   auto proc = root->foreign_filesystem("proc");
-  if (!proc) SKIP("/proc is not mounted here");
+  if (!proc) {
+    WARN("/proc is not mounted here: nothing to check");
+    return;
+  }
   CHECK(proc->fs_class == FsClass::Pseudo);
   CHECK(proc->description == "proc, fs type 0x9fa0");
   CHECK_FALSE(root->foreign_filesystem("no/such/directory"));
