@@ -9,7 +9,7 @@
 namespace trustscan::app {
 
 enum class ExitCode : int {
-  Clean = 0,     ///< scan complete, nothing flagged, no file errors
+  Clean = 0,     ///< scan complete, nothing flagged, nothing left unread (malformed files may be listed)
   Findings = 1,  ///< flagged software found (vendor policy; issue 5)
   Usage = 2,     ///< bad command line, configuration, rule or list file; or output could not be
                  ///< written, or sent (--syslog)
