@@ -311,9 +311,11 @@ void write_table(const pipeline::ScanResult& result, const RunInfo& run, std::os
   out << "trustscan " << run.tool_version << " on " << elide_middle(terminal_safe(run.hostname), 40) << ", "
       << secs << ", " << result.threads_used << " threads\n";
   out << "scanned: " << elide_middle(roots, 91) << '\n';
-  out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), " << s.non_binaries
-      << " other files, " << s.error_count << " with errors (" << s.read_errors << " not read, " << s.malformed_errors
-      << " malformed)\n";
+  out << s.files_seen << " files, " << s.binaries << " binaries (" << counts(s.by_format) << "), "
+      << s.non_binaries << " other files, " << s.error_count << " with errors\n";
+  if (s.error_count)  // issue 20: only what could not be read makes the exit 3
+    out << "errors: " << s.read_errors << " not read (exit 3), " << s.malformed_errors
+        << " malformed (read, not what their format says)\n";
   out << "privilege: " << counts(s.by_privilege) << "; " << s.attributed << " attributed to a vendor\n";
   write_trust(result, out);
   if (!result.complete()) {
