@@ -13,6 +13,7 @@ pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp) # libyaml-cpp-dev (
 pkg_check_modules(HIVEX REQUIRED IMPORTED_TARGET hivex)  # libhivex-dev
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3) # libsqlite3-dev (the --cache database)
 pkg_check_modules(TSK REQUIRED IMPORTED_TARGET tsk)      # libtsk-dev (The Sleuth Kit 4.11: disk images)
+pkg_check_modules(EWF REQUIRED IMPORTED_TARGET libewf)   # libewf-dev (an E01's stored media hashes)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)  # libexpat1-dev (SiPolicy XML: driver block rules)
 find_package(CURL 7.85 REQUIRED)                    # libcurl4-openssl-dev (trustscan data update; datasets/update.cpp only)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n) # libicu-dev (ICU 72: NFKC, case folding, TR39 skeletons)

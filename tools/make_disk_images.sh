@@ -9,7 +9,8 @@
 #                     key signs samples/modsig/*.ko), as a directory
 # OUT/ext4.img        (b) that content as an ext4 file system   (mke2fs -d, e2fsprogs)
 # OUT/fat.img         (c) the same content as FAT32             (mkfs.fat + mcopy, dosfstools/mtools)
-# OUT/ext4.E01        (d) ext4.img as EnCase 6 / EWF            (ewfacquire -u, ewf-tools)
+# OUT/ext4.E01        (d) ext4.img as EnCase 6 / EWF            (ewfacquire -u, ewf-tools), with the
+#                     media's MD5 and SHA-1 stored (ewfacquire -d sha1)
 # OUT/ext4-split.E01  (d) the same, uncompressed, in 1 MiB segments: .E01, .E02, ...
 # OUT/ext4.vmdk       (e) ext4.img as VMDK (monolithic sparse)  (qemu-img convert, qemu-utils)
 # OUT/ext4.vhd        (e) ext4.img as VHD (dynamic)             (qemu-img convert -O vpc)
@@ -21,6 +22,9 @@
 # OUT/truncated.img   ext4.img cut inside its data: at the 90th percentile of its non-zero 4 KiB blocks,
 #                     so that some files and directories lie beyond its end and others do not
 # OUT/truncated.E01   ext4.E01 cut in half (EWF keeps its chunk tables after the data: nothing is left)
+# OUT/tampered.E01    ext4.img as uncompressed EWF with one media byte changed after acquisition and
+#                     its chunk's Adler-32 fixed (tools/tamper_e01.py): reads cleanly, the stored
+#                     MD5/SHA-1 no longer match (issue 20)
 # OUT/corrupt.img     mbr.img with partition 1's ext4 superblock overwritten with zeros
 # OUT/expected.tsv    name and SHA-256 of the files the tests look for
 set -euo pipefail
@@ -61,7 +65,7 @@ make_fat() {  # make_fat IMAGE LABEL SIZE_MIB DIR...
 make_fat "$OUT/fat.img" TSFAT $(( content_kib / 1024 * 2 + 40 )) "$OUT/content"
 
 # --- (d) EWF, (e) VMDK and VHD of the ext4 image
-ewfacquire -u -q -c fast -t "$OUT/ext4" "$OUT/ext4.img" >/dev/null
+ewfacquire -u -q -c fast -d sha1 -t "$OUT/ext4" "$OUT/ext4.img" >/dev/null
 ewfacquire -u -q -c empty-block -S 1MiB -t "$OUT/ext4-split" "$OUT/ext4.img" >/dev/null
 qemu-img convert -q -f raw -O vmdk "$OUT/ext4.img" "$OUT/ext4.vmdk"
 qemu-img convert -q -f raw -O vpc "$OUT/ext4.img" "$OUT/ext4.vhd"
@@ -115,6 +119,9 @@ PY
 head -c "$cut" "$OUT/ext4.img" >"$OUT/truncated.img"
 size=$(stat -c %s "$OUT/ext4.E01")
 head -c $(( size / 2 )) "$OUT/ext4.E01" >"$OUT/truncated.E01"
+ewfacquire -u -q -c none -d sha1 -t "$OUT/acquired" "$OUT/ext4.img" >/dev/null
+python3 "$(dirname "$0")/tamper_e01.py" "$OUT/acquired.E01" "$OUT/tampered.E01"
+rm -f "$OUT/acquired.E01"
 cp "$OUT/mbr.img" "$OUT/corrupt.img"
 dd if=/dev/zero of="$OUT/corrupt.img" bs=1024 seek=$(( 2048 * 512 / 1024 + 1 )) count=1 conv=notrunc status=none
 

@@ -15,9 +15,11 @@ source tools/lib/apt_sources.sh
 
 BUILD_DEPS=(cmake g++ make pkg-config dpkg-dev liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
-            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev)
+            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev libewf-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
+# libewf-dev (libewf 20140813, the library libtsk reads E01 with): an E01's stored MD5/SHA-1 of
+# the acquired media (issue 20; scanner/image/ewf_hashes.cpp).
 # libexpat1-dev reads Microsoft's driver block rules (SiPolicy XML) at `trustscan data import`.
 # libcurl4-openssl-dev: `trustscan data update` fetches the public data sets over HTTPS (issue 16).
 # dpkg-dev: dpkg-buildflags gives the hardening flags of optimised builds (cmake/hardening.cmake).

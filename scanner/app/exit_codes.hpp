@@ -9,11 +9,14 @@
 namespace trustscan::app {
 
 enum class ExitCode : int {
-  Clean = 0,       ///< scan complete, nothing flagged, no file errors
-  Findings = 1,    ///< flagged software found (vendor policy; issue 5)
-  Usage = 2,       ///< bad command line, configuration, rule or list file; or output could not be
-                   ///< written, or sent (--syslog)
-  FileErrors = 3,  ///< scan completed, but some files could not be read or parsed
+  Clean = 0,     ///< scan complete, nothing flagged, nothing left unread (malformed files may be listed)
+  Findings = 1,  ///< flagged software found (vendor policy; issue 5)
+  Usage = 2,     ///< bad command line, configuration, rule or list file; or output could not be
+                 ///< written, or sent (--syslog)
+  /// scan completed, but something that should have been read could not be (an error of kind
+  /// `read`: I/O, permission, timeout, memory cap, an unreadable image; core/error_kind.hpp). A
+  /// file read but malformed is listed with its error and does not by itself exit 3.
+  FileErrors = 3,
   /// `trustscan data`: a data set could not be imported or fetched (or its files are damaged);
   /// the installed one stays in use.
   DataFailed = 4,
@@ -35,7 +38,7 @@ enum class ExitCode : int {
     if (r.verdict && policy::fails(fail_on, *r.verdict)) return static_cast<int>(ExitCode::Findings);
     if (r.known_bad_severity && fail_on.fails(*r.known_bad_severity)) return static_cast<int>(ExitCode::Findings);
   }
-  return static_cast<int>(result.summary.error_count > 0 ? ExitCode::FileErrors : ExitCode::Clean);
+  return static_cast<int>(result.summary.read_errors > 0 ? ExitCode::FileErrors : ExitCode::Clean);
 }
 
 }  // namespace trustscan::app

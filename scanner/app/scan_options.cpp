@@ -56,6 +56,9 @@ void add_walk_options(CLI::App& scan, ScanArgs& a) {
                   "Cap the address space (e.g. 4GB): an allocation beyond it fails that file only (0 = no cap)")
       ->transform(CLI::AsSizeValue(false));
   scan.add_flag("-x,--one-file-system", opt.one_file_system, "Do not descend into other mounted file systems");
+  scan.add_flag("--include-network-fs", opt.include_network_fs,
+                "Also descend into network (NFS, SMB, ...) and FUSE file systems mounted below the roots (skipped by "
+                "default; a root itself is always scanned)");
 }
 
 /// Trust anchors, imported data sets, CRLs, module keys, padding, Windows catalogs and images,

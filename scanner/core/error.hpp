@@ -18,6 +18,7 @@ enum class Errc {
   Internal,          ///< an unexpected exception crossed a stage boundary
   Config,            ///< bad option, rule file, list or policy
   Timeout,           ///< a file took longer than --file-timeout; its analysis was abandoned
+  NotFound,          ///< a path the walk listed was gone when opened (deleted or renamed meanwhile)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Errc code) noexcept {
@@ -30,6 +31,7 @@ enum class Errc {
     case Errc::Internal: return "internal";
     case Errc::Config: return "config";
     case Errc::Timeout: return "timeout";
+    case Errc::NotFound: return "not_found";
   }
   return "internal";
 }

@@ -37,13 +37,16 @@ struct FileRef {
 
 /// Why a path was not scanned.
 enum class SkipReason {
-  Excluded,          ///< matched --exclude
-  TooLarge,          ///< above --max-file-size
-  Symlink,           ///< a symlink (never followed); listed only when its target leaves the root
-  SpecialFile,       ///< FIFO, socket or device: never opened
-  OtherFilesystem,   ///< a mount point, with --one-file-system
-  PseudoFilesystem,  ///< /proc, /sys and other kernel pseudo file systems
-  NotBinary,         ///< read, but not PE/ELF/Mach-O (counted, not listed)
+  Excluded,           ///< matched --exclude
+  TooLarge,           ///< above --max-file-size
+  Symlink,            ///< a symlink (never followed); listed only when its target leaves the root
+  SpecialFile,        ///< FIFO, socket or device: never opened
+  OtherFilesystem,    ///< a mount point, with --one-file-system
+  PseudoFilesystem,   ///< /proc, /sys and other kernel pseudo file systems
+  NetworkFilesystem,  ///< NFS, SMB/CIFS, AFS, Ceph, 9p, ... below a root (--include-network-fs enters them)
+  FuseFilesystem,     ///< a FUSE mount below a root: sshfs, ntfs-3g, ... (--include-network-fs enters them)
+  NotBinary,          ///< read, but not PE/ELF/Mach-O (counted, not listed)
+  Vanished,           ///< listed by the walk, gone when opened: deleted or renamed meanwhile (a live host)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(SkipReason r) noexcept {
@@ -54,7 +57,10 @@ enum class SkipReason {
     case SkipReason::SpecialFile: return "special_file";
     case SkipReason::OtherFilesystem: return "other_filesystem";
     case SkipReason::PseudoFilesystem: return "pseudo_filesystem";
+    case SkipReason::NetworkFilesystem: return "network_filesystem";
+    case SkipReason::FuseFilesystem: return "fuse_filesystem";
     case SkipReason::NotBinary: return "not_binary";
+    case SkipReason::Vanished: return "vanished";
   }
   return "unknown";
 }

@@ -63,6 +63,10 @@ class Walker {
   void list_directory(const std::string& dir, std::vector<std::string>& stack) {
     const std::string dir_path = join_path(root_.path(), dir);
     auto listing = root_.scan_dir(dir);
+    if (!listing && listing.error().code == Errc::NotFound) {
+      skip(dir_path, SkipReason::Vanished, "directory, deleted or renamed since its parent was listed");
+      return;
+    }
     if (!listing) {
       Error e = listing.error();
       e.stage = "discover";
@@ -80,6 +84,10 @@ class Walker {
       const std::string& name = entry.name;
       std::string rel = dir.empty() ? name : dir + "/" + name;
       std::string path = join_path(root_.path(), rel);
+      if (entry.vanished) {
+        skip(path, SkipReason::Vanished, "deleted or renamed since its directory was listed");
+        continue;
+      }
       if (!entry.stat_error.empty()) {
         out_.errors.push_back({path, Error{Errc::Io, entry.stat_error, "discover"}});
         continue;
@@ -123,15 +131,26 @@ class Walker {
     for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(std::move(*it));
   }
 
-  /// A directory on another device: refuse pseudo file systems, and all mounts with --one-file-system.
+  /// A directory on another device: refuse pseudo file systems, network and FUSE ones unless
+  /// --include-network-fs, and all mounts with --one-file-system.
   bool enter_mount(const std::string& path, const std::string& rel) {
     if (opt_.one_file_system) {
       skip(path, SkipReason::OtherFilesystem, "mount point");
       return false;
     }
-    if (auto pseudo = root_.pseudo_filesystem(rel)) {
-      skip(path, SkipReason::PseudoFilesystem, std::move(*pseudo));
-      return false;
+    auto foreign = root_.foreign_filesystem(rel);
+    if (!foreign) return true;
+    switch (foreign->fs_class) {
+      case io::FsClass::Pseudo: skip(path, SkipReason::PseudoFilesystem, std::move(foreign->description)); return false;
+      case io::FsClass::Network:
+        if (opt_.include_network_fs) return true;
+        skip(path, SkipReason::NetworkFilesystem, std::move(foreign->description));
+        return false;
+      case io::FsClass::Fuse:
+        if (opt_.include_network_fs) return true;
+        skip(path, SkipReason::FuseFilesystem, std::move(foreign->description));
+        return false;
+      case io::FsClass::Local: return true;
     }
     return true;
   }

@@ -30,6 +30,9 @@ struct WalkOptions {
   /// Disk images: also list deleted files whose content can still be read (--include-deleted),
   /// and the reader's $OrphanFiles directory. Without it deleted files are only counted.
   bool include_deleted = false;
+  /// Also descend into network and FUSE file systems mounted below a root (skipped by default).
+  /// A root itself is always walked, whatever its file system.
+  bool include_network_fs = false;
 };
 
 struct WalkResult {

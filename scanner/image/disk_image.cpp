@@ -18,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "image/ewf_hashes.hpp"
 #include "io/file_access.hpp"
 #include "io/hashing.hpp"
 
@@ -644,8 +645,8 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   if (!container) return std::unexpected(container.error());
   ImgPtr img(tsk_img_open_utf8_sing(path.c_str(), *container, 0));
   if (!img && *container != TSK_IMG_TYPE_DETECT)
-    return fail(Errc::Malformed, std::string("cannot read this ") + tsk_img_type_toname(*container) +
-                                     " image (truncated, corrupt, or a segment missing): " + tsk_message());
+    return fail(Errc::Io, std::string("cannot read this ") + tsk_img_type_toname(*container) +
+                              " image (truncated, corrupt, or a segment missing): " + tsk_message());
   if (!img) return fail(Errc::Unsupported, "not a disk image libtsk can open: " + tsk_message());
   files->type = img->itype;
   files->sector_size = img->sector_size;
@@ -690,6 +691,7 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
 
   select_partitions(info, options.partitions);
   if (options.hash) hash_image_files(info, files->files);
+  check_stored_hashes(img.get(), info, options.hash);
   return std::shared_ptr<DiskImage>(new DiskImage(std::move(impl)));
 }
 

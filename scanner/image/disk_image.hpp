@@ -30,7 +30,9 @@ namespace trustscan::image {
 struct OpenOptions {
   /// --partition: which volumes to scan (empty = all). A number no volume has is an error.
   std::vector<unsigned> partitions;
-  bool hash = false;  ///< --hash-image: SHA-256 of every image file
+  /// --hash-image: SHA-256 of every image file, and an E01's media read whole to check the MD5 /
+  /// SHA-1 stored at acquisition (ewf_hashes.hpp)
+  bool hash = false;
 };
 
 /// An open image. Shared by its volume sources (they keep it alive).

@@ -28,6 +28,14 @@ struct Volume {
   std::optional<Error> error;         ///< why it could not be opened as a file system
 };
 
+/// Digests of an image's media (the bytes the image stands for, not its files), lower-case hex;
+/// "" for one not known.
+struct MediaHashes {
+  std::string md5;
+  std::string sha1;
+  friend bool operator==(const MediaHashes&, const MediaHashes&) = default;
+};
+
 /// An image as reported: what it is, what it holds, what could not be read.
 struct ImageInfo {
   std::string path;                ///< as given
@@ -38,6 +46,14 @@ struct ImageInfo {
   std::string volume_system;       ///< "dos", "gpt", "mac", ... or "" (no partition table)
   std::vector<std::string> files;  ///< the files it was read from (segments: .E01, .E02, ...)
   std::vector<std::string> sha256; ///< --hash-image: SHA-256 of each file, in `files` order
+  /// EWF: the digests of the media stored at acquisition (issue 20); unset for other formats,
+  /// or when the image holds none.
+  std::optional<MediaHashes> stored_hashes;
+  /// --hash-image of an image with stored hashes: the same digests computed over the media as
+  /// read now (only those the image stores), and whether they agree: "match" or "mismatch" (an
+  /// altered or damaged image; also an error in `errors`). Unset / "" when not checked.
+  std::optional<MediaHashes> media_hashes;
+  std::string hash_check;
   std::vector<Volume> volumes;
   std::vector<Error> errors;       ///< image-level problems (unreadable partition table, hashing)
 };

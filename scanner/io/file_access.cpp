@@ -40,16 +40,6 @@ int openat2_beneath(int dirfd, const char* rel, int flags) {
   return -1;
 }
 
-/// statfs f_type values of kernel pseudo file systems: nothing on them is a file on disk.
-constexpr std::array<unsigned long, 18> kPseudoFs{
-    0x9fa0,      /* proc */     0x62656572, /* sysfs */   0x1cd1,     /* devpts */
-    0x27e0eb,    /* cgroup */   0x63677270, /* cgroup2 */ 0x64626720, /* debugfs */
-    0x74726163,  /* tracefs */  0x73636673, /* securityfs */ 0x6165676c, /* pstore */
-    0xcafe4a11,  /* bpf */      0x62656570, /* configfs */ 0x65735543, /* fusectl */
-    0x19800202,  /* mqueue */   0x42494e4d, /* binfmt_misc */ 0xde5e81e4, /* efivarfs */
-    0xf97cff8c,  /* selinuxfs */ 0x6e736673, /* nsfs */   0x0187,     /* autofs */
-};
-
 struct DirCloser {
   void operator()(DIR* p) const noexcept { ::closedir(p); }
 };
@@ -137,6 +127,8 @@ Result<int> RootDir::open_beneath(const std::string& relative, bool directory) c
     // final component is the remaining guard (a race that swaps a parent directory is possible).
     fd = openat_nofollow(fd_, rel, flags);
   }
+  if (fd < 0 && errno == ENOENT)  // listed a moment ago, gone now (a live host): not a read error
+    return fail(Errc::NotFound, "open " + relative + ": deleted or renamed since it was listed");
   if (fd < 0) return std::unexpected(errno_error(errno, "open " + relative));
   return fd;
 }
@@ -192,6 +184,7 @@ Result<DirListing> RootDir::scan_dir(const std::string& relative) const {
   std::ranges::sort(out.entries, {}, &EntryStat::name);
   for (EntryStat& e : out.entries) {
     if (::fstatat(::dirfd(d), e.name.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+      e.vanished = errno == ENOENT;
       e.stat_error = std::string("stat: ") + std::strerror(errno);
       continue;
     }
@@ -210,17 +203,17 @@ Result<std::unique_ptr<SourceFile>> RootDir::open_file(const std::string& relati
   return std::make_unique<RootFile>(*fd);
 }
 
-std::optional<std::string> RootDir::pseudo_filesystem(const std::string& relative) const {
+std::optional<MountedFs> RootDir::foreign_filesystem(const std::string& relative) const {
   auto fd = open_beneath(relative, true);
   if (!fd) return std::nullopt;  // the walk reports the open error when it gets there
   struct statfs sfs {};
-  bool pseudo = ::fstatfs(*fd, &sfs) == 0 &&
-                std::ranges::find(kPseudoFs, static_cast<unsigned long>(sfs.f_type)) != kPseudoFs.end();
+  const bool known = ::fstatfs(*fd, &sfs) == 0;
   ::close(*fd);
-  if (!pseudo) return std::nullopt;
-  char hex[32];
-  std::snprintf(hex, sizeof hex, "fs type 0x%lx", static_cast<unsigned long>(sfs.f_type));
-  return std::string(hex);
+  if (!known) return std::nullopt;
+  const auto magic = static_cast<std::uint64_t>(static_cast<unsigned long>(sfs.f_type));
+  const FsClass fs_class = classify_fs_type(magic).fs_class;
+  if (fs_class == FsClass::Local) return std::nullopt;
+  return MountedFs{fs_class, describe_fs_type(magic)};
 }
 
 Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {

@@ -39,8 +39,8 @@ class RootDir final : public FileSource {
                                                    std::size_t max_entries = 1'000'000) const override;
   [[nodiscard]] Result<std::unique_ptr<SourceFile>> open_file(const std::string& relative,
                                                               std::uint64_t inode = 0) const override;
-  /// statfs(2) of the directory: one of the kernel pseudo file systems (/proc, /sys, ...)?
-  [[nodiscard]] std::optional<std::string> pseudo_filesystem(const std::string& relative) const override;
+  /// statfs(2) of the directory: a pseudo, network or FUSE file system (io/fs_type.hpp)?
+  [[nodiscard]] std::optional<MountedFs> foreign_filesystem(const std::string& relative) const override;
 
   [[nodiscard]] int fd() const noexcept { return fd_; }
 

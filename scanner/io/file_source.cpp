@@ -11,7 +11,7 @@ namespace {
 
 }  // namespace
 
-std::optional<std::string> FileSource::pseudo_filesystem(const std::string&) const { return std::nullopt; }
+std::optional<MountedFs> FileSource::foreign_filesystem(const std::string&) const { return std::nullopt; }
 
 Result<std::string> FileSource::resolve_nocase(std::string_view relative) const {
   std::string resolved;

@@ -25,6 +25,7 @@
 
 #include "core/byte_source.hpp"
 #include "core/error.hpp"
+#include "io/fs_type.hpp"
 
 namespace trustscan::io {
 
@@ -39,6 +40,7 @@ struct EntryStat {
   std::string name;
   struct stat st {};        ///< valid when stat_error is empty (st_mode carries the file type)
   std::string stat_error;   ///< why the entry could not be stat'ed ("" = it could)
+  bool vanished = false;    ///< it could not because it is gone (deleted or renamed since the listing)
   std::string link_target;  ///< a symlink's target as stored ("" when unreadable or not a link)
   /// Only in images: the name is no longer allocated (a deleted file). `recoverable` says whether
   /// its metadata still describes the file, i.e. whether its content can be read back.
@@ -137,9 +139,11 @@ class FileSource {
   [[nodiscard]] virtual Result<std::unique_ptr<SourceFile>> open_file(const std::string& relative,
                                                                       std::uint64_t inode = 0) const = 0;
 
-  /// For the walk: a directory `relative` that is on another device than its parent. Returns a
-  /// description (e.g. "fs type 0x9fa0") when it is a kernel pseudo file system not to enter.
-  [[nodiscard]] virtual std::optional<std::string> pseudo_filesystem(const std::string& relative) const;
+  /// For the walk: a directory `relative` that is on another device than its parent. Returns its
+  /// class and a description (e.g. "nfs, fs type 0x6969") when it is a pseudo, network or FUSE
+  /// file system (io/fs_type.hpp), which the walk does not enter by default; nullopt for a local
+  /// one (and always for sources that have no mounts, such as a disk image's volume).
+  [[nodiscard]] virtual std::optional<MountedFs> foreign_filesystem(const std::string& relative) const;
 
   /// Resolves `relative` ('/'-separated, no leading '/') the way Windows looks names up:
   /// component by component, case-insensitively (ASCII letters). An exact spelling wins; else the

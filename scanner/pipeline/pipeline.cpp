@@ -311,8 +311,14 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
       ++non_binaries;
     else if (auto* rec = std::get_if<std::unique_ptr<FileRecord>>(&o))
       result.records.push_back(std::move(**rec));
-    else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o))
-      result.errors.push_back(std::move(**err));
+    else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o)) {
+      if ((*err)->error.code == Errc::NotFound) {  // listed, then deleted: a skip, not an error (issue 20)
+        ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Vanished))];
+        walk.skipped.push_back({std::move((*err)->path), discover::SkipReason::Vanished, std::move((*err)->error.message)});
+      } else {
+        result.errors.push_back(std::move(**err));
+      }
+    }
     o = NotScanned{};  // each record's own memory goes as it is taken
   }
   for (FileRecord& rec : result.records) rec.image = st.roots.locations[rec.file.root_index];

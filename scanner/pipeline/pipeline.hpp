@@ -47,6 +47,8 @@ struct ScanOptions {
   std::vector<std::string> roots{"/"};
   std::vector<std::string> excludes;
   bool one_file_system = false;
+  /// --include-network-fs: also walk network and FUSE file systems mounted below the roots.
+  bool include_network_fs = false;
   unsigned threads = 0;  ///< 0 = all cores
   Limits limits;
   ContextOptions context;
@@ -81,6 +83,10 @@ struct ScanSummary {
   std::uint64_t directories = 0;
   std::uint64_t bytes_scanned = 0;  ///< bytes of binaries read in full
   std::uint64_t error_count = 0;    ///< files with any error (unreadable, or a stage failed)
+  /// error_count split by ErrorKind (core/error_kind.hpp): files and paths with an error of kind
+  /// `read` (not read, or not whole: these make the exit 3), and those whose errors are all
+  /// `malformed` (read, but not what their format says). read_errors + malformed_errors = error_count.
+  std::uint64_t read_errors = 0, malformed_errors = 0;
   std::map<std::string, std::uint64_t> by_format;
   std::map<std::string, std::uint64_t> by_privilege;
   std::map<std::string, std::uint64_t> by_type;

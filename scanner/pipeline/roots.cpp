@@ -63,8 +63,8 @@ void add_image(const std::shared_ptr<image::DiskImage>& image, OpenedRoots& root
 }  // namespace
 
 void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk) {
-  discover::WalkOptions wopt{opt.excludes, opt.one_file_system, opt.limits.max_file_size, opt.stop,
-                             opt.images.include_deleted};
+  discover::WalkOptions wopt{opt.excludes, opt.one_file_system,        opt.limits.max_file_size,
+                             opt.stop,     opt.images.include_deleted, opt.include_network_fs};
   const image::OpenOptions image_options{opt.images.partitions, opt.images.hash};
   for (const std::string& root : opt.roots) {
     struct stat st {};
@@ -82,12 +82,16 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
       }
       // Not an image after all (auto-detection): scanned below as one file. Forced, or a container
       // format that cannot be read (a truncated E01): an error on the root.
+      // A root that cannot be read as the command line asks is a `config` error (kind read, exit 3:
+      // core/error_kind.hpp), not a malformed file.
       if (opt.images.force || image.error().code != Errc::Unsupported) {
-        walk.errors.push_back({root, at_stage(image.error(), "image")});
+        Error e = at_stage(image.error(), "image");
+        if (e.code == Errc::Unsupported) e.code = Errc::Config;
+        walk.errors.push_back({root, std::move(e)});
         continue;
       }
     } else if (opt.images.force) {
-      walk.errors.push_back({root, Error{Errc::Unsupported, "--image: not a regular file", "image"}});
+      walk.errors.push_back({root, Error{Errc::Config, "--image: not a regular file", "image"}});
       continue;
     }
     std::string dir = root;
@@ -97,7 +101,7 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
       dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : root.substr(0, slash));
       name = slash == std::string::npos ? root : root.substr(slash + 1);
     } else if (!S_ISDIR(st.st_mode)) {
-      walk.errors.push_back({root, Error{Errc::Unsupported, "not a directory or regular file", "discover"}});
+      walk.errors.push_back({root, Error{Errc::Config, "not a directory or regular file", "discover"}});
       continue;
     }
     auto rd = io::RootDir::open(dir);

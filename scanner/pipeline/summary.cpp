@@ -1,6 +1,17 @@
 #include "pipeline/summary.hpp"
 
+#include <algorithm>
+
+#include "core/error_kind.hpp"
+
 namespace trustscan::pipeline {
+namespace {
+
+bool any_read_error(std::span<const Error> errors) {
+  return std::ranges::any_of(errors, [](const Error& e) { return kind_of(e.code) == ErrorKind::Read; });
+}
+
+}  // namespace
 
 void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const discover::FileRef> files,
                std::uint64_t non_binaries, const PoolReport& pool) {
@@ -20,7 +31,10 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
     ++s.binaries;
     s.bytes_scanned += rec.file.size;
     ++s.by_format[std::string(to_string(rec.format))];
-    if (!rec.errors.empty()) ++s.error_count;
+    if (!rec.errors.empty()) {
+      ++s.error_count;
+      ++(any_read_error(rec.errors) ? s.read_errors : s.malformed_errors);
+    }
     if (rec.attribution && rec.attribution->attributed()) ++s.attributed;
     if (!rec.catalog_signatures.empty()) ++s.catalog_signed;
     if (rec.rules_skipped) ++s.rules_skipped;
@@ -37,6 +51,8 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
     }
   }
   s.error_count += r.errors.size();
+  for (const discover::PathError& e : r.errors)
+    ++(any_read_error(std::span(&e.error, 1)) ? s.read_errors : s.malformed_errors);
 }
 
 }  // namespace trustscan::pipeline

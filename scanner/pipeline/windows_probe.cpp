@@ -99,7 +99,9 @@ class Prober {
 
  private:
   void visit(const Pending& dir) {
-    if (dir.depth > 0 && source_.pseudo_filesystem(dir.relative)) return;  // /proc, /sys: never Windows
+    // /proc, /sys: never Windows; network and FUSE mounts below a root: not looked into (the walk
+    // skips them by default; a Windows installation on one is recognised when it is named as a root)
+    if (dir.depth > 0 && source_.foreign_filesystem(dir.relative)) return;
     auto entries = source_.list(dir.relative, limits_.max_dir_entries);
     ++out_.directories_listed;
     if (!entries) {

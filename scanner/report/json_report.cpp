@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "core/error_kind.hpp"
 #include "report/ecs_event.hpp"
 #include "report/json_model.hpp"
 #include "report/kernel_load_json.hpp"
@@ -36,7 +37,10 @@ ordered_json safe_list(const std::vector<std::string>& v) {
 }
 
 ordered_json error_json(const Error& e) {
-  return {{"stage", e.stage}, {"code", std::string(to_string(e.code))}, {"message", safe(e.message)}};
+  return {{"stage", e.stage},
+          {"code", std::string(to_string(e.code))},
+          {"kind", std::string(to_string(kind_of(e.code)))},  // schema 1.7 (issue 20)
+          {"message", safe(e.message)}};
 }
 
 /// ECS `file.*` (+ the format-specific ECS sub-objects).
@@ -402,6 +406,14 @@ ordered_json image_location_json(const image::Location& loc, bool deleted) {
   return j;
 }
 
+/// An image's media digests (schema 1.7): only those known.
+ordered_json media_hashes_json(const image::MediaHashes& h) {
+  ordered_json j = ordered_json::object();
+  if (!h.md5.empty()) j["md5"] = h.md5;
+  if (!h.sha1.empty()) j["sha1"] = h.sha1;
+  return j;
+}
+
 /// Top-level `images`: every disk image file among the roots, its volumes and what became of them.
 ordered_json images_json(const ScanResult& r) {
   if (r.images.empty()) return nullptr;
@@ -430,6 +442,9 @@ ordered_json images_json(const ScanResult& r) {
                    {"size", info.size},        {"sector_size", info.sector_size}};
     if (!info.volume_system.empty()) j["volume_system"] = info.volume_system;
     j["files"] = std::move(files);
+    if (info.stored_hashes) j["stored_hashes"] = media_hashes_json(*info.stored_hashes);  // issue 20
+    if (info.media_hashes) j["media_hashes"] = media_hashes_json(*info.media_hashes);
+    if (!info.hash_check.empty()) j["hash_check"] = info.hash_check;
     j["volumes"] = std::move(volumes);
     j["errors"] = std::move(errors);
     out.push_back(std::move(j));
@@ -627,6 +642,7 @@ ordered_json summary_json(const pipeline::ScanSummary& s) {
           {"rules_skipped", s.rules_skipped}};
   j["known_bad"] = s.known_bad;  // issue 17 (schema 1.5)
   j["known_bad_findings"] = s.known_bad_findings;
+  j["errors_by_kind"] = {{"read", s.read_errors}, {"malformed", s.malformed_errors}};  // schema 1.7 (issue 20)
   if (s.cache)  // issue 8: --cache
     j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
   if (!s.image_entries.empty()) j["image_entries"] = s.image_entries;
@@ -675,6 +691,7 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
                      {"excludes", safe_list(r.options.excludes)},
                      {"one_file_system", r.options.one_file_system},
                      {"max_file_size", r.options.limits.max_file_size}};
+  scan["options"]["include_network_fs"] = r.options.include_network_fs;  // schema 1.7 (issue 20)
   if (!r.images.empty() || r.options.images.force)
     scan["options"]["images"] = {{"forced", r.options.images.force},
                                  {"partitions", r.options.images.partitions},

@@ -186,6 +186,14 @@ void write_known_bad(const pipeline::ScanResult& result, TextOut& out) {
   }
 }
 
+/// "MD5 a1b2..., SHA-1 c3d4..." (the digests known).
+std::string media_hashes_line(const image::MediaHashes& h) {
+  std::string out;
+  if (!h.md5.empty()) out += "MD5 " + h.md5;
+  if (!h.sha1.empty()) out += (out.empty() ? "SHA-1 " : ", SHA-1 ") + h.sha1;
+  return out;
+}
+
 /// One paragraph per disk image file: format, volumes, what was scanned (issue 10).
 void write_images(const pipeline::ScanResult& result, TextOut& out) {
   for (const image::ImageInfo& info : result.images) {
@@ -197,6 +205,10 @@ void write_images(const pipeline::ScanResult& result, TextOut& out) {
              " ");
     for (std::size_t i = 0; i < info.sha256.size() && i < info.files.size(); ++i)
       if (!info.sha256[i].empty()) out.item(2, "sha256 " + info.sha256[i] + "  ", terminal_safe(info.files[i]), "");
+    if (info.stored_hashes)  // issue 20: what the acquisition recorded, and whether the media still match
+      out.prose(2, "stored at acquisition: ",
+                media_hashes_line(*info.stored_hashes) + "; check: " +
+                    (info.hash_check.empty() ? "not done (--hash-image reads the media whole)" : info.hash_check));
     for (const image::Volume& v : info.volumes) {
       std::string state = !v.selected ? "not selected (--partition)" : v.error ? "not readable" : "scanned";
       out.item(2, "", terminal_safe(image::describe(v)), state);
@@ -309,6 +321,10 @@ void write_summary(const pipeline::ScanResult& result, const RunInfo& run, TextO
             std::to_string(s.files_seen) + " files, " + std::to_string(s.binaries) + " binaries (" +
                 counts(s.by_format) + "), " + std::to_string(s.non_binaries) + " other files, " +
                 std::to_string(s.error_count) + " with errors");
+  if (s.error_count)  // issue 20: only what could not be read makes the exit 3
+    out.prose(0, "errors: ",
+              std::to_string(s.read_errors) + " not read (exit 3), " + std::to_string(s.malformed_errors) +
+                  " malformed (read, not what their format says)");
   out.prose(0, "privilege: ", counts(s.by_privilege) + "; " + std::to_string(s.attributed) + " attributed to a vendor");
   write_trust(result, out);
   for (const pipeline::LoadNote& n : result.load_notes)  // e.g. no module-signing keys (issue 20)

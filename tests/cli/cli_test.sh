@@ -77,7 +77,9 @@ usage_errors)
 exit_clean)
   expect_exit 0 "$TS" scan --format json "$SAMPLES/pe" "$SAMPLES/elf" "$SAMPLES/macho" ;;
 exit_file_errors)
-  expect_exit 3 "$TS" scan --format json "$SAMPLES/other"
+  # Malformed files are listed with their errors, and do not by themselves exit 3 (issue 20:
+  # tests/cli/hostfs_test.sh exit_kinds has a file that cannot be read, which does).
+  expect_exit 0 "$TS" scan --format json "$SAMPLES/other"
   $PY - "$WORK/out" <<'PY' || fail "errors not reported in the records"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -88,16 +90,16 @@ assert d["summary"]["errors"] == 2
 PY
   ;;
 json_schema)
-  expect_exit 3 "$TS" scan --format json -o "$WORK/r.json" "$SAMPLES"
+  expect_exit 0 "$TS" scan --format json -o "$WORK/r.json" "$SAMPLES"
   validate_json "$WORK/r.json" ;;
 ndjson_schema)
-  expect_exit 3 "$TS" scan --format ndjson "$SAMPLES"
+  expect_exit 0 "$TS" scan --format ndjson "$SAMPLES"
   cp "$WORK/out" "$WORK/r.ndjson"
   validate_json "$WORK/r.ndjson" --ndjson
   lines=$(wc -l <"$WORK/r.ndjson")
   [[ $lines -ge 19 ]] || fail "expected >= 19 NDJSON lines, got $lines" ;;
 table)
-  expect_exit 3 env COLUMNS=100 "$TS" scan --format table "$SAMPLES/pe" "$SAMPLES/elf" "$SAMPLES/macho" "$SAMPLES/other"
+  expect_exit 0 env COLUMNS=100 "$TS" scan --format table "$SAMPLES/pe" "$SAMPLES/elf" "$SAMPLES/macho" "$SAMPLES/other"
   grep -q 'KERNEL- AND BOOT-PRIVILEGED BINARIES (8)' "$WORK/out" || fail "table lacks the privileged section"
   $PY -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 100 for l in open(sys.argv[1], encoding="utf-8")))' "$WORK/out" \
     || fail "table wider than 100 columns" ;;
