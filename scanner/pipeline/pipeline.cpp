@@ -314,7 +314,8 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
     else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o)) {
       if ((*err)->error.code == Errc::NotFound) {  // listed, then deleted: a skip, not an error (issue 20)
         ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Vanished))];
-        walk.skipped.push_back({std::move((*err)->path), discover::SkipReason::Vanished, std::move((*err)->error.message)});
+        walk.skipped.push_back(
+            {std::move((*err)->path), discover::SkipReason::Vanished, std::move((*err)->error.message)});
       } else {
         result.errors.push_back(std::move(**err));
       }
