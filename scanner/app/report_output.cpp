@@ -105,7 +105,8 @@ RunOutcome write_outputs(const std::vector<OutputSpec>& outputs, const pipeline:
     OutputSpec expanded = spec;
     expanded.path = expand_dated_pattern(spec.path, when);
     report::RunInfo this_run = run;  // the table's width is the width of the stream it goes to
-    this_run.table.width = table_width(expanded.path.empty() || expanded.path == "-" ? STDOUT_FILENO : -1, std::getenv("COLUMNS"));
+    this_run.table.width = table_width(expanded.path.empty() || expanded.path == "-" ? STDOUT_FILENO : -1,
+                                       std::getenv("COLUMNS"));
     if (!write_report(result, spec.format, this_run, expanded.path, out, err)) {
       err << "trustscan: output " << expanded.label() << " was not written\n";
       outcome.failed.push_back(expanded.label());
