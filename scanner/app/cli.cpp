@@ -107,7 +107,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       out << deepest(app)->help();
       return static_cast<int>(ExitCode::Clean);
     }
-    err << "trustscan: " << e.what() << "\nRun '" << command_path(deepest(app)) << "--help' for the options.\n";
+    err << "trustscan: " << e.what() << '\n';
+    if (deepest(app) == scan && std::string_view(e.what()).starts_with("--format: At Most 1"))
+      err << "One --format a run; for several formats from one scan give -o per output: "
+             "-o table -o json=FILE -o ndjson=FILE ('=-': standard output).\n";
+    err << "Run '" << command_path(deepest(app)) << "--help' for the options.\n";
     return static_cast<int>(ExitCode::Usage);
   }
   if (help->parsed()) return print_help(app, help_topic, out, err);

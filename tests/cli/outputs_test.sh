@@ -40,6 +40,9 @@ vendor_tree() {
 
 case $NAME in
 multi)
+  # Two -f: one format a run, and the message says how to get several (issue 20).
+  expect_exit 2 "$TS" scan -f json -f table "$SAMPLES/pe"
+  grep -q -- '-o table -o json=FILE' "$WORK/err" || fail "two -f without a hint at -o: $(cat "$WORK/err")"
   expect_exit 0 "$TS" scan -o table -o "json=$WORK/r.json" -o "ndjson=$WORK/r.ndjson" -o "csv=$WORK/r.csv" "$SAMPLES/pe"
   grep -q 'KERNEL- AND BOOT-PRIVILEGED BINARIES' "$WORK/out" || fail "no table on standard output: $(head -5 "$WORK/out")"
   validate_json "$WORK/r.json"
