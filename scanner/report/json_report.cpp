@@ -790,6 +790,7 @@ void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& 
     const std::string path = safe(e.path);
     ev["file"] = {{"path", path}};
     ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
+    ev["trustscan"] = {{"error_kind", std::string(to_string(kind_of(e.error.code)))}};  // read: exit 3; malformed
     ev["message"] = path_error_message(e);
     sink(std::move(ev), {Kind::Error, false, nullptr, std::nullopt, nullptr, path});
   }

@@ -61,6 +61,11 @@ read = next(e for e in errors if e["kind"] == "read")
 assert read["code"] == "permission_denied", read
 assert d["summary"]["errors_by_kind"] == {"read": 1, "malformed": 1}, d["summary"]
 PY
+  # The NDJSON error event of the unreadable file carries its kind too.
+  expect_exit 3 "${runas[@]}" "$TS" scan -f ndjson "$WORK/tree"
+  validate_json "$WORK/out" --ndjson
+  grep '"dataset":"trustscan.error"' "$WORK/out" | grep -q '"trustscan":{"error_kind":"read"}' \
+    || fail "NDJSON error event without trustscan.error_kind read: $(grep trustscan.error "$WORK/out")"
   ;;
 size_limit)
   expect_exit 0 "$TS" scan -f json -o "$WORK/s.json" --max-file-size 5KB "$SAMPLES/pe"
