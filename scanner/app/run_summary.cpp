@@ -10,13 +10,14 @@
 #include <numeric>
 #include <ostream>
 
+#include "report/text.hpp"
+
 namespace trustscan::app {
 namespace {
 
-/// "1 error", "3 errors".
-std::string counted(std::uint64_t n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
+using report::counted;
+using report::joined;
+using report::seconds_text;
 
 /// "2 findings (critical 1, high 1)", most severe first.
 std::string findings_text(const pipeline::ScanSummary& s) {
@@ -26,18 +27,6 @@ std::string findings_text(const pipeline::ScanSummary& s) {
     if (auto it = s.findings_by_severity.find(severity); it != s.findings_by_severity.end() && it->second > 0)
       by += (by.empty() ? "" : ", ") + std::string(severity) + " " + std::to_string(it->second);
   return by.empty() ? text : text + " (" + by + ")";
-}
-
-std::string seconds_text(std::chrono::system_clock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(d).count());
-  return buf;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
   }
   s.error_count += r.errors.size();
   for (const discover::PathError& e : r.errors)
-    ++(any_read_error(std::span(&e.error, 1)) ? s.read_errors : s.malformed_errors);
+    ++(kind_of(e.error.code) == ErrorKind::Read ? s.read_errors : s.malformed_errors);
 }
 
 }  // namespace trustscan::pipeline

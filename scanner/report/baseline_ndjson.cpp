@@ -41,8 +41,8 @@ ordered_json record_of_event(const ordered_json& ev) {
 
 bool looks_like_ndjson(std::string_view text) {
   const std::string_view line = first_line(text);
-  if (line.empty() || !ordered_json::accept(line)) return false;
-  const ordered_json first = ordered_json::parse(line);
+  if (line.empty()) return false;
+  const ordered_json first = ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);  // once
   return first.is_object() && first.contains("event");
 }
 
@@ -56,9 +56,8 @@ Result<ordered_json> report_from_ndjson(std::string_view text) {
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (!ordered_json::accept(line))
-      return fail(Errc::Config, "NDJSON line " + std::to_string(number) + " is not JSON");
-    ordered_json ev = ordered_json::parse(line);
+    ordered_json ev = ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);  // parsed once
+    if (ev.is_discarded()) return fail(Errc::Config, "NDJSON line " + std::to_string(number) + " is not JSON");
     const std::string dataset = dataset_of(ev);
     if (dataset == "trustscan.file")
       files.push_back(record_of_event(ev));
@@ -69,10 +68,11 @@ Result<ordered_json> report_from_ndjson(std::string_view text) {
     return fail(Errc::Config, "NDJSON report without its summary event (the last line): not a complete report");
   // Findings come first in NDJSON; the JSON report lists records in path order.
   std::stable_sort(files.begin(), files.end(), [](const ordered_json& a, const ordered_json& b) {
-    const auto path = [](const ordered_json& r) {
+    static const std::string kNone;
+    const auto path = [](const ordered_json& r) -> const std::string& {  // no copy per comparison
       return r.contains("file") && r["file"].is_object() && r["file"].contains("path") && r["file"]["path"].is_string()
-                 ? r["file"]["path"].get<std::string>()
-                 : std::string();
+                 ? r["file"]["path"].get_ref<const std::string&>()
+                 : kNone;
     };
     return path(a) < path(b);
   });

@@ -66,12 +66,6 @@ void write_row(const Row& row, std::ostream& out) {
   out << "\r\n";
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : "; ") + s;
-  return out;
-}
-
 /// The row of a record: `format` from the scanned record ("" for a gone one), the rest from its view.
 Row record_row(const RecordView& v, std::string_view format, std::string_view change) {
   Row row;
@@ -102,11 +96,11 @@ Row record_row(const RecordView& v, std::string_view format, std::string_view ch
   for (const KnownBadView& k : v.known_bad)
     known_bad.push_back(k.dataset + ":" + k.id + (k.suppressed.empty() ? "" : " (suppressed)"));
   for (const ErrorView& e : v.errors) errors.push_back(e.stage + ": " + e.code + ": " + e.message);
-  row[15] = joined(known_bad);
+  row[15] = joined(known_bad, "; ");
   row[16] = v.known_bad_severity.value_or("");
   row[17] = v.sha256.value_or("");
   row[18] = std::to_string(v.size);
-  row[19] = joined(errors);
+  row[19] = joined(errors, "; ");
   row[21] = change;
   return row;
 }

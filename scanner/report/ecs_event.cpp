@@ -137,10 +137,6 @@ void keep_ecs_code_signature(ordered_json& ev) {
   t["code_signature"].update(custom);
 }
 
-std::string count_text(std::uint64_t n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
-
 }  // namespace
 
 void read_os_release(std::string_view text, HostFacts& facts) {
@@ -234,7 +230,7 @@ std::string record_message(const RecordView& v) {
   if (v.signature && v.signature->subject_name && !v.signature->subject_name->empty())
     m += " by " + *v.signature->subject_name;
   if (v.vendor) m += ", vendor " + v.vendor->name + " (" + v.country.value_or("no country") + ")";
-  if (!v.errors.empty()) m += ", " + count_text(v.errors.size(), "error", "errors") + ": " + v.errors.front().message;
+  if (!v.errors.empty()) m += ", " + counted(v.errors.size(), "error", "errors") + ": " + v.errors.front().message;
   return m;
 }
 
@@ -253,9 +249,9 @@ std::string summary_message(const pipeline::ScanResult& r) {
   std::string roots;
   for (const auto& root : r.options.roots) roots += (roots.empty() ? "" : ", ") + utf8_escaped(root);
   return std::string(r.complete() ? "scan of " : "incomplete scan of ") + roots + ": " +
-         count_text(s.binaries, "binary", "binaries") + ", " + count_text(s.findings, "finding", "findings") + ", " +
-         count_text(s.known_bad_findings, "known-bad driver", "known-bad drivers") + ", " +
-         count_text(s.error_count, "error", "errors");
+         counted(s.binaries, "binary", "binaries") + ", " + counted(s.findings, "finding", "findings") + ", " +
+         counted(s.known_bad_findings, "known-bad driver", "known-bad drivers") + ", " +
+         counted(s.error_count, "error", "errors");
 }
 
 }  // namespace trustscan::report

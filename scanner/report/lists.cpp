@@ -14,15 +14,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
+/// `s` padded to `width` terminal columns (display_width: UTF-8 names line up), then a space.
 std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
+  if (const std::size_t w = display_width(s); w < width) s.append(width - w, ' ');
   return s + ' ';
-}
-
-std::string joined(const std::vector<std::string>& list, std::string_view separator = ", ") {
-  std::string text;
-  for (const std::string& s : list) text += (text.empty() ? "" : std::string(separator)) + s;
-  return text;
 }
 
 std::vector<std::string> jurisdictions(const attribute::VendorDb& db, const attribute::Vendor& v) {
@@ -134,8 +129,8 @@ void write_vendor_list(const attribute::VendorDb& db, std::span<const attribute:
   }
   std::size_t id_w = 2, name_w = 4;
   for (const attribute::Vendor* v : list) {
-    id_w = std::max(id_w, v->id.size());
-    name_w = std::max(name_w, terminal_safe(v->name).size());
+    id_w = std::max(id_w, display_width(v->id));
+    name_w = std::max(name_w, display_width(terminal_safe(v->name)));
   }
   out << pad("ID", id_w) << pad("NAME", name_w) << pad("CC", 2) << pad("CATEGORY", 12) << "OWNED FROM\n";
   for (const attribute::Vendor* v : list) {

@@ -310,9 +310,7 @@ void write_trust(const pipeline::ScanResult& result, TextOut& out) {
 /// The header and the summary: what was scanned, how, and what it holds.
 void write_summary(const pipeline::ScanResult& result, const RunInfo& run, TextOut& out) {
   const pipeline::ScanSummary& s = result.summary;
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(result.finished - result.started).count();
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.1f s", static_cast<double>(ms) / 1000.0);
+  const std::string secs = seconds_text(result.finished - result.started);
   out.prose(0, "trustscan " + run.tool_version + " on ",
             terminal_safe(run.hostname) + ", " + secs + ", " + std::to_string(result.threads_used) + " threads");
   for (std::size_t i = 0; i < result.options.roots.size(); ++i)

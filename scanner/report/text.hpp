@@ -4,6 +4,7 @@
 /// made the scanned file) safe for each output, and the few text forms every output shares.
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,5 +49,14 @@ namespace trustscan::report {
 /// "" for a time whose year does not fit (the field is then left out).
 [[nodiscard]] std::string rfc3339(const discover::Timestamp& t);
 [[nodiscard]] std::string rfc3339(std::chrono::system_clock::time_point t);
+
+/// The items joined with `separator` ("a, b, c"); "" for none.
+[[nodiscard]] std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ");
+
+/// A count with its noun: "1 error", "3 errors".
+[[nodiscard]] std::string counted(std::uint64_t n, std::string_view one, std::string_view many);
+
+/// A duration as the reports print it: "23.1 s".
+[[nodiscard]] std::string seconds_text(std::chrono::system_clock::duration d);
 
 }  // namespace trustscan::report

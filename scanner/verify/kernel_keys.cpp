@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 
 #include "core/bytes.hpp"
+#include "io/hashing.hpp"
 #include "verify/certificate_file.hpp"
 #include "verify/modsig_decompress.hpp"
 #include "verify/modsig_x509.hpp"
@@ -229,13 +230,6 @@ std::vector<std::byte> der_of(X509* cert) {
   std::vector<std::byte> out(reinterpret_cast<const std::byte*>(der), reinterpret_cast<const std::byte*>(der) + len);
   OPENSSL_free(der);
   return out;
-}
-
-std::string sha256_hex(std::span<const std::byte> data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
-  return modsig::hex_lower({md, len});
 }
 
 }  // namespace
@@ -457,7 +451,7 @@ KernelKeyLoadReport KernelKeyring::add_from_root(const std::filesystem::path& ro
     }
     // The same kernel is often installed twice (boot/ and lib/modules/VER/): search it once.
     KernelImageFindings findings;
-    findings.sha256 = sha256_hex(*bytes);
+    findings.sha256 = io::sha256_hex(*bytes);
     if (!impl_->image_hashes.insert(findings.sha256).second) {
       report.files.push_back(c.path);
       continue;
