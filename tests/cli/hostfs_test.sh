@@ -81,8 +81,7 @@ assert d["summary"]["skipped"]["too_large"] == len(big) and d["summary"]["errors
 PY
   ;;
 fuse_mount)
-  command -v ntfs-3g >/dev/null && command -v mkntfs >/dev/null && command -v ntfscp >/dev/null \
-    || { echo "SKIP: ntfs-3g is not installed"; exit 77; }
+  need ntfs-3g; need mkntfs ntfs-3g; need ntfscp ntfs-3g  # installed by setup: missing is a failure
   [[ -c /dev/fuse ]] || { echo "SKIP: no /dev/fuse"; exit 77; }
   mkdir -p "$WORK/root/mnt"
   cp "$SAMPLES/pe/hello.exe" "$WORK/root/"

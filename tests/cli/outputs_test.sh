@@ -268,14 +268,13 @@ PY
   if ((keep <= 2)); then [[ ! -e $WORK/log/reports/scan-20260101T000000Z.json ]] || fail "--keep $keep did not prune"; fi
   # The remote syslog recipe: under PrivateNetwork=yes only the local socket works; the docs give
   # the local syslog daemon's forwarding, or a drop-in that lifts PrivateNetwork= for tcp/udp.
-  if grep -q '^PrivateNetwork=yes' "$UNIT"; then
-    grep -q 'PrivateNetwork=no' "$SRC/docs/deployment.md" || fail "deployment.md: no drop-in for a remote --syslog"
-    grep -q 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' "$SRC/docs/deployment.md" \
-      || fail "deployment.md: the drop-in must allow AF_INET"
-    ! grep -q -- '--syslog tcp://' "$SRC/packaging/default/trustscan" || fail "default file recommends tcp syslog"
-    tr '\n' ' ' <"$SRC/README.md" | grep -q -- '--syslog tcp://[^(]*(not under the packaged unit' \
-      || fail "README: the tcp:// recipe does not say it needs the drop-in under the unit"
-  fi ;;
+  grep -qx 'PrivateNetwork=yes' "$UNIT" || fail "the unit lost PrivateNetwork=yes"
+  grep -q 'PrivateNetwork=no' "$SRC/docs/deployment.md" || fail "deployment.md: no drop-in for a remote --syslog"
+  grep -q 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' "$SRC/docs/deployment.md" \
+    || fail "deployment.md: the drop-in must allow AF_INET"
+  ! grep -q -- '--syslog tcp://' "$SRC/packaging/default/trustscan" || fail "default file recommends tcp syslog"
+  tr '\n' ' ' <"$SRC/README.md" | grep -q -- '--syslog tcp://[^(]*(not under the packaged unit' \
+    || fail "README: the tcp:// recipe does not say it needs the drop-in under the unit" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"

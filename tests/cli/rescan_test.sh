@@ -31,7 +31,7 @@ args=(-f json --no-kernel-keys --fail-on none)
 # in $WORK/NAME.opened, the report in $WORK/NAME.json.
 traced() {
   local name=$1 root=$2; shift 2
-  command -v strace >/dev/null || fail "strace missing (tools/setup.sh --test installs it)"
+  need strace
   local rc=0
   strace -f -y -e trace=openat,openat2 -e signal=none -o "$WORK/$name.strace" \
     "$TS" scan "${args[@]}" -o "$WORK/$name.json" --cache "$WORK/cache.db" "$@" "$root" 2>"$WORK/$name.err" || rc=$?

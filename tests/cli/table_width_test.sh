@@ -64,7 +64,7 @@ widths)
   make_tree
   check_tree --trust-store "$VI/vendor-image-ca" "$T"
   # On a terminal without COLUMNS: the terminal's width (ioctl), here a pseudo-terminal of 120.
-  command -v script >/dev/null || fail "script (util-linux) missing"
+  need script util-linux
   script -qec "stty cols 120; $(printf '%q ' env -u COLUMNS "$TS" scan -q -f table --trust-store "$VI/vendor-image-ca" "$T")" \
     "$WORK/pty.raw" >/dev/null </dev/null || true
   tr -d '\r' <"$WORK/pty.raw" | grep -v '^Script \(started\|done\) ' >"$WORK/pty.txt"

@@ -5,6 +5,10 @@ PY=${PY:-/usr/bin/python3}
 
 fail() { echo "FAIL($NAME): $*" >&2; exit 1; }
 
+need() {  # need CMD [PACKAGE]: a tool tools/setup.sh --test installs; missing is a failure, not a skip
+  command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"
+}
+
 expect_exit() {  # expect_exit CODE CMD...: runs CMD with stdout/stderr in $WORK/out, $WORK/err
   local want=$1; shift
   set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e

@@ -9,7 +9,6 @@ trap 'rm -rf "$WORK"' EXIT
 
 # shellcheck source=../lib/test_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
-need() { command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"; }
 # Long and short option names of the help screens (trustscan, scan, data import/status/update),
 # sorted, one per line.
 help_options() {
