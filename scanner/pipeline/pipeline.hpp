@@ -39,8 +39,8 @@ struct ScanProgress {
   std::uint64_t files_total = 0;  ///< listed by the walk
   std::uint64_t bytes_done = 0;
   std::uint64_t bytes_total = 0;
-  std::string current_root;       ///< the root (as given) of the file finished last
-  double elapsed_seconds = 0;     ///< since the files started to be analysed
+  std::string current_root;    ///< the root (as given) of the file finished last
+  double elapsed_seconds = 0;  ///< since the files started to be analysed
 };
 
 struct ScanOptions {
@@ -90,18 +90,21 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> by_format;
   std::map<std::string, std::uint64_t> by_privilege;
   std::map<std::string, std::uint64_t> by_type;
+  /// Kernel-privileged records by their signature status (verify::to_string(SignatureStatus):
+  /// valid, unsigned, untrusted, ...): what monitoring adapters report (issue 19).
+  std::map<std::string, std::uint64_t> kernel_by_signature;
   std::map<std::string, std::uint64_t> skipped;  ///< by reason
   /// Disk images: entries that are not files to scan (deleted, fs_metadata; discover::WalkResult).
   std::map<std::string, std::uint64_t> image_entries;
-  std::uint64_t findings = 0;                     ///< flagged, in scope, not suppressed
+  std::uint64_t findings = 0;  ///< flagged, in scope, not suppressed
   std::uint64_t suppressed = 0;
   std::map<std::string, std::uint64_t> findings_by_severity;
   std::uint64_t attributed = 0;
   /// Records that a known-bad driver feed lists (FileRecord::known_bad), and those of them that
   /// are findings (kernel or boot: FileRecord::known_bad_severity).
   std::uint64_t known_bad = 0, known_bad_findings = 0;
-  std::uint64_t catalog_signed = 0;  ///< records listed by at least one catalog
-  std::uint64_t rules_skipped = 0;   ///< records not matched against the rules (FileFacts::rules_skipped)
+  std::uint64_t catalog_signed = 0;     ///< records listed by at least one catalog
+  std::uint64_t rules_skipped = 0;      ///< records not matched against the rules (FileFacts::rules_skipped)
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
   std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
   std::optional<CacheCounts> cache;     ///< set when --cache was given
@@ -112,33 +115,35 @@ struct ScanResult {
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point finished;
   unsigned threads_used = 0;
-  std::vector<record::FileRecord> records;      ///< binaries, in path order
-  std::vector<discover::Skipped> skipped;       ///< listed skips, in walk order
-  std::vector<discover::PathError> errors;      ///< paths that could not be read at all
+  std::vector<record::FileRecord> records;  ///< binaries, in path order
+  std::vector<discover::Skipped> skipped;   ///< listed skips, in walk order
+  std::vector<discover::PathError> errors;  ///< paths that could not be read at all
   ScanSummary summary;
   std::vector<LoadNote> load_notes;      ///< problems met loading keys/anchors (not fatal)
   std::vector<std::string> key_sources;  ///< where module-signing keys came from
   std::size_t trust_anchors = 0;
   std::vector<verify::AnchorSetInfo> anchor_sets;  ///< the Authenticode anchor sets, in order
   std::vector<datasets::DatasetInfo> datasets;     ///< imported data sets the scan used
-  std::int64_t verify_time = 0;          ///< Unix seconds signatures were checked at (absent a timestamp)
+  std::int64_t verify_time = 0;                    ///< Unix seconds signatures were checked at (absent a timestamp)
   std::vector<policy::SuppressionStatus> suppressions;  ///< every suppression: used, unused, expired
-  std::string policy_name;               ///< which policy decided (file or "command line")
-  policy::KnownBadSettings known_bad_policy;  ///< the policy's known-bad category (issue 17)
+  std::string policy_name;                              ///< which policy decided (file or "command line")
+  policy::KnownBadSettings known_bad_policy;            ///< the policy's known-bad category (issue 17)
   /// Windows images found under the roots (issue 6) and the catalogs loaded. `windows` owns the
   /// catalogs that catalog_summary.not_trusted points into.
   std::shared_ptr<const WindowsState> windows;
   CatalogSummary catalog_summary;
   std::vector<image::ImageInfo> images;  ///< disk image files among the roots (issue 10)
-  int interrupted_by = 0;         ///< signal that stopped the scan early; 0 = ran to the end
-  bool walk_interrupted = false;  ///< the walk itself was cut short (files were not even listed)
+  int interrupted_by = 0;                ///< signal that stopped the scan early; 0 = ran to the end
+  bool walk_interrupted = false;         ///< the walk itself was cut short (files were not even listed)
   /// Large files whose rules ran on a core a finished worker had left (SpareCores); for the
   /// benchmark and tests, not part of reports.
   std::size_t files_on_spare_core = 0;
   /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
   std::vector<std::string> cache_notes;
   /// The scan covered everything it was asked to (not stopped, nothing timed out).
-  [[nodiscard]] bool complete() const noexcept { return interrupted_by == 0 && !walk_interrupted && summary.files_not_scanned == 0; }
+  [[nodiscard]] bool complete() const noexcept {
+    return interrupted_by == 0 && !walk_interrupted && summary.files_not_scanned == 0;
+  }
 };
 
 /// Scans every root in `options`. Input problems are in the result; only configuration errors

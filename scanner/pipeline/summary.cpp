@@ -48,6 +48,8 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
     if (const std::optional<Privilege> privilege = rec.privilege()) {
       ++s.by_privilege[std::string(to_string(*privilege))];
       ++s.by_type[std::string(to_string(rec.classification.type))];
+      if (*privilege == Privilege::Kernel)
+        ++s.kernel_by_signature[std::string(verify::to_string(rec.signature.status))];
     }
   }
   s.error_count += r.errors.size();
