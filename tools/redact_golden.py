@@ -9,12 +9,12 @@ kept as trustscan wrote it:
     samples are signed at test time) and durations;
   - the host: host name, host/agent/event ids, kernel release; file inode, device, uid, gid;
   - hex digests of 32 characters and more (file SHA-256, Authenticode hashes, certificate
-    thumbprints, imphash): the samples are compiled and signed at test time, so they change with
+    thumbprints, imphash; not a commit id inside a URL of a rule's reference): the samples are compiled and signed at test time, so they change with
     the compilers, osslsigncode and the fresh test keys;
   - numbers the compilers decide: file sizes, bytes scanned, PE checksum, entry point, rule match
     offsets;
-  - the tool version given with --version,
-    and any literal TEXT given with --replace (absolute temporary and source paths).
+  - the tool version given with --version, and any literal TEXT given with --replace (absolute
+    temporary and source paths).
 The rules look at the key or label (JSON "key": value, CEF key=value, the table's first line, a
 CSV column by header), so one rule serves every format that names the field the same way.
 Line-per-event formats (.ndjson, .cef: order of completion when streamed) are sorted by file
@@ -79,7 +79,7 @@ def rules(version: str | None, host: str) -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"^(\w+_(?:seconds|timestamp_seconds)(?:\{[^}]*\})?) \S+$", re.M), r"\g<1> <n>"),
         (re.compile(UUID), "<id>"),
         (re.compile(r'("id"\s*:\s*)"[0-9a-f]{32}"'), r'\g<1>"<id>"'),
-        (re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])"),
+        (re.compile(r"(?<![0-9A-Za-z/])[0-9a-fA-F]{32,}(?![0-9A-Za-z])"),
          lambda m: DIGEST_NAMES.get(len(m.group(0)), f"<hex{len(m.group(0))}>")),
     ]
     if version:
