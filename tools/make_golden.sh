@@ -82,9 +82,9 @@ VERSION=$("$TS" --version | sed -n '1s/^trustscan //p')
 [[ -n $VERSION ]] || die "'$TS --version' names no version"
 : >"$WORK/exit-status"
 for line in "${GOLDEN[@]}"; do
-  read -r file args <<<"$line"
-  argv=()
-  for a in $args; do
+  read -r -a words <<<"$line"
+  file=${words[0]} argv=()
+  for a in "${words[@]:1}"; do
     case $a in
       @SCAN@) argv+=(scan tree "${SCAN_OPTIONS[@]}") ;;
       @OPTIONS@) argv+=("${SCAN_OPTIONS[@]}") ;;
