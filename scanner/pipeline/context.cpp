@@ -101,9 +101,17 @@ bool PendingKeyring::ready() const {
 }
 
 Context::Context(std::shared_ptr<const SharedContext> loaded)
-    : shared(std::move(loaded)), trust(shared->trust), apple(shared->apple), vendors(shared->vendors),
-      rules(shared->rules), policy(shared->policy), verify_time(shared->verify_time), match_all(shared->match_all),
-      notes(shared->notes), datasets(shared->datasets), strict_padding(shared->strict_padding),
+    : shared(std::move(loaded)),
+      trust(shared->trust),
+      apple(shared->apple),
+      vendors(shared->vendors),
+      rules(shared->rules),
+      policy(shared->policy),
+      verify_time(shared->verify_time),
+      match_all(shared->match_all),
+      notes(shared->notes),
+      datasets(shared->datasets),
+      strict_padding(shared->strict_padding),
       known_bad(shared->known_bad) {}
 
 namespace {
@@ -173,13 +181,22 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
   if (!known_bad) return std::unexpected(known_bad.error());
   auto keys = load_operator_keys(opt);
   if (!keys) return std::unexpected(keys.error());
-  auto ctx = std::make_shared<SharedContext>(SharedContext{
-      std::move(*trust), std::move(apple), std::move(*vendors), std::move(*rules), std::move(*policy), opt.verify_time,
-      opt.match_all, {}, std::move(datasets), opt.strict_padding, std::move(*known_bad), std::move(*keys),
-      opt.kernel_keys_from_roots});
+  auto ctx = std::make_shared<SharedContext>(SharedContext{std::move(*trust),
+                                                           std::move(apple),
+                                                           std::move(*vendors),
+                                                           std::move(*rules),
+                                                           std::move(*policy),
+                                                           opt.verify_time,
+                                                           opt.match_all,
+                                                           {},
+                                                           std::move(datasets),
+                                                           opt.strict_padding,
+                                                           std::move(*known_bad),
+                                                           std::move(*keys),
+                                                           opt.kernel_keys_from_roots});
   if (ctx->verify_time == 0)
-    ctx->verify_time = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
+    ctx->verify_time =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   // Suppression expiry follows the same clock as verification (--verify-time pins both).
   ctx->policy.set_today(std::chrono::year_month_day{
       std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx->verify_time}})});

@@ -33,8 +33,8 @@ using record::FileRecord;
 /// 456 MB of a scan's peak memory, with or without --cache).
 /// A binary whose record went to the sink only (ScanRequest::keep_records false).
 struct SentRecord {};
-using KeptOutcome = std::variant<NotScanned, NotBinary, SentRecord, std::unique_ptr<FileRecord>,
-                                 std::unique_ptr<discover::PathError>>;
+using KeptOutcome =
+    std::variant<NotScanned, NotBinary, SentRecord, std::unique_ptr<FileRecord>, std::unique_ptr<discover::PathError>>;
 
 KeptOutcome keep(Outcome&& o, bool keep_records) {
   if (auto* rec = std::get_if<FileRecord>(&o)) {
@@ -57,8 +57,8 @@ struct ScanState {
   bool keep_records = true;
   /// Serialises the sink's calls and guards what is counted with them.
   std::mutex sent_mutex;
-  ScanSummary counted;                    ///< the records' share of the summary (count_record)
-  std::size_t unknown_key_modules = 0;    ///< for module_key_note
+  ScanSummary counted;                  ///< the records' share of the summary (count_record)
+  std::size_t unknown_key_modules = 0;  ///< for module_key_note
   OpenedRoots roots;
   std::vector<discover::FileRef> files;
   std::shared_ptr<WindowsState> win;

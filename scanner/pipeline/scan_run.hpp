@@ -11,8 +11,9 @@
 
 namespace trustscan::pipeline {
 
-/// Scans `options.roots` with `shared`, which was loaded from `options.context`. Each final record and path error goes to `sink` as soon as it is known (serialised);
-/// `keep_records` false: ScanResult::records stays empty, its summary is still complete.
+/// Scans `options.roots` with `shared`, which was loaded from `options.context`. Each final record and path error goes
+/// to `sink` as soon as it is known (serialised); `keep_records` false: ScanResult::records stays empty, its summary is
+/// still complete.
 [[nodiscard]] Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const SharedContext> shared,
                                           const Sink& sink, bool keep_records);
 

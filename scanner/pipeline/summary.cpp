@@ -34,8 +34,7 @@ void count_record(ScanSummary& s, const record::FileRecord& rec) {
   if (const std::optional<Privilege> privilege = rec.privilege()) {
     ++s.by_privilege[std::string(to_string(*privilege))];
     ++s.by_type[std::string(to_string(rec.classification.type))];
-    if (*privilege == Privilege::Kernel)
-      ++s.kernel_by_signature[std::string(verify::to_string(rec.signature.status))];
+    if (*privilege == Privilege::Kernel) ++s.kernel_by_signature[std::string(verify::to_string(rec.signature.status))];
   }
 }
 
