@@ -9,10 +9,12 @@
 // Loads one pipeline::Engine, scans TREE once to warm the page cache, then times, in wall and CPU
 // seconds (the process's, every thread's): every file of LIST as a scan of its own (Engine::scan
 // with that one file as root, records only to a sink: keep_records=false), and one scan of TREE.
-// Prints both, the ratio and the records each way (they must be the same). CPU times are given
-// because the machine may be shared.
+// Prints both, the ratio and the records each way (they must be the same); then, for scale, the
+// first 100 files each through pipeline::scan (the engine loaded again for every scan, as every
+// scan did before issue 19). CPU times are given because the machine may be shared.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -101,5 +103,20 @@ int main(int argc, char** argv) {
               as_tree.records);
   std::printf("ratio single/tree: %.2fx wall, %.2fx CPU (target < 2x)\n", one_by_one.wall / as_tree.wall,
               one_by_one.cpu / as_tree.cpu);
+
+  const std::size_t reloads = std::min<std::size_t>(100, singles.size());
+  const double reload_cpu = cpu_seconds();
+  const auto reload_start = Clock::now();
+  for (std::size_t i = 0; i < reloads; ++i) {
+    pipeline::ScanOptions options = settings;
+    options.roots = singles[i].roots;
+    (void)pipeline::scan(options);
+  }
+  const double reload_wall = std::chrono::duration<double>(Clock::now() - reload_start).count();
+  std::printf(
+      "for scale, %zu single files through pipeline::scan (a load each): %.3f s wall, %.3f s CPU (%.2f ms wall per "
+      "scan)\n",
+      reloads, reload_wall, cpu_seconds() - reload_cpu,
+      reloads ? 1000.0 * reload_wall / static_cast<double>(reloads) : 0.0);
   return one_by_one.records == as_tree.records && one_by_one.failed == 0 ? 0 : 1;
 }
