@@ -27,12 +27,13 @@ namespace {
 
 using record::FileRecord;
 
+/// A binary whose record went to the sink only (ScanRequest::keep_records false).
+struct SentRecord {};
+
 /// An outcome as kept until the pool has finished: a record or an error behind a pointer, so that
 /// the list of every file's outcome costs a few bytes per file instead of a FileRecord's 3 KB
 /// (most files are not binaries: for the 148,430 files of a Debian /usr that list alone was
 /// 456 MB of a scan's peak memory, with or without --cache).
-/// A binary whose record went to the sink only (ScanRequest::keep_records false).
-struct SentRecord {};
 using KeptOutcome =
     std::variant<NotScanned, NotBinary, SentRecord, std::unique_ptr<FileRecord>, std::unique_ptr<discover::PathError>>;
 
