@@ -147,10 +147,7 @@ TEST_CASE("keep_records=false: records only to the sink, the summary still compl
 
 TEST_CASE("a scan is cancelled from another thread: it ends early, marked interrupted", "[pipeline][engine]") {
   const std::filesystem::path tree = test::real_tree();
-  if (!std::filesystem::is_directory(tree / "usr")) {
-    WARN(tree.string() << " missing (tools/fetch_real_tree.sh): skipped");
-    return;
-  }
+  if (!test::real_tree_has(tree / "usr")) return;
   pipeline::ScanOptions opt;
   opt.roots = {tree.string()};
   opt.threads = 2;
