@@ -2,7 +2,7 @@
 # tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml.in with the .deb's name, version and
 # SHA-256 (the tool's expected_hash) filled in, as Custom.Trustscan.Scan.yaml.
 #
-#   As a CPack post-build script (cmake/packaging.cmake): after `cpack -G DEB`, beside the .deb.
+#   As a CPack post-build script (cmake/packaging.cmake): by `cpack -G DEB`, beside the .deb.
 #   By hand:  cmake -DDEB=trustscan_<version>_<arch>.deb [-DURL=https://.../the.deb] [-DOUT=FILE]
 #                   -P cmake/velociraptor_artifact.cmake
 #
@@ -23,9 +23,10 @@ if(DEFINED CPACK_PACKAGE_FILES)  # CPack post-build: the packages it has just wr
     message(FATAL_ERROR "velociraptor_artifact.cmake: expected one trustscan_<version>_<arch>.deb among "
                         "'${CPACK_PACKAGE_FILES}', found ${count}")
   endif()
-  set(DEB "${debs}")
+  set(DEB "${debs}")  # still in CPack's staging directory: the one it is copied from, byte for byte
   set(TEMPLATE "${CPACK_TRUSTSCAN_VELOCIRAPTOR_TEMPLATE}")
   set(URL "${CPACK_TRUSTSCAN_VELOCIRAPTOR_URL}")
+  set(OUT "${CPACK_PACKAGE_DIRECTORY}/Custom.Trustscan.Scan.yaml")  # beside the .deb (cpack -B DIR)
 endif()
 
 if(NOT DEB OR NOT EXISTS "${DEB}")
