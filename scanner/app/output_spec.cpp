@@ -41,7 +41,7 @@ Result<OutputSpec> parse_one(const std::string& value, const report::OutputForma
 /// be called anything.
 bool prometheus_name_ok(const OutputSpec& s) {
   if (s.format.name != "prometheus" || s.to_stdout() || s.path.ends_with(".prom")) return true;
-  struct stat st{};
+  struct stat st {};
   return ::stat(s.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 

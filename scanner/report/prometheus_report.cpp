@@ -26,16 +26,15 @@
 
 namespace trustscan::report {
 
-std::string prometheus_label_value(std::string_view s) {
-  const std::string valid = utf8_escaped(s);
+namespace {
+
+/// `\` -> `\\`, LF -> `\n`, and with `quote` also `"` -> `\"`.
+std::string escaped(std::string_view s, bool quote) {
   std::string out;
-  out.reserve(valid.size());
-  for (char c : valid) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\\' || (quote && c == '"')) out += '\\';
+    if (c == '\n')
       out += "\\n";
     else
       out += c;
@@ -43,19 +42,11 @@ std::string prometheus_label_value(std::string_view s) {
   return out;
 }
 
-std::string prometheus_help_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
+}  // namespace
+
+std::string prometheus_label_value(std::string_view s) { return escaped(utf8_escaped(s), true); }
+
+std::string prometheus_help_text(std::string_view s) { return escaped(s, false); }
 
 std::string prometheus_number(double value) {
   if (std::isnan(value)) return "NaN";
@@ -76,8 +67,7 @@ struct Sample {
 
 /// One metric family: HELP, TYPE gauge, then its samples (none: HELP and TYPE alone, which the
 /// format allows, so that every family is always declared).
-void write_family(std::ostream& out, std::string_view name, std::string_view help,
-                  const std::vector<Sample>& samples) {
+void write_family(std::ostream& out, std::string_view name, std::string_view help, const std::vector<Sample>& samples) {
   out << "# HELP " << name << ' ' << prometheus_help_text(help) << '\n';
   out << "# TYPE " << name << " gauge\n";
   for (const Sample& s : samples) {
@@ -124,6 +114,7 @@ void write_info(const pipeline::ScanResult& result, const RunInfo& run, std::ost
                         {"policy", result.policy_name}},
                        1}});
   std::vector<Sample> datasets;
+  datasets.reserve(result.datasets.size());
   for (const datasets::DatasetInfo& d : result.datasets)
     datasets.push_back({{{"name", d.name}, {"version", d.version}, {"imported_at", d.imported_at}}, 1});
   write_family(out, "trustscan_dataset_info",
@@ -138,9 +129,9 @@ void write_counts(const pipeline::ScanSummary& s, std::ostream& out) {
             "Binaries (executables, libraries, drivers, kernel modules, boot files) the last scan reported.",
             static_cast<double>(s.binaries));
   std::vector<std::string_view> statuses;
-  for (auto st : {verify::SignatureStatus::Valid, verify::SignatureStatus::Untrusted, verify::SignatureStatus::Invalid,
-                  verify::SignatureStatus::UnknownKey, verify::SignatureStatus::Malformed,
-                  verify::SignatureStatus::Unsigned})
+  for (auto st :
+       {verify::SignatureStatus::Valid, verify::SignatureStatus::Untrusted, verify::SignatureStatus::Invalid,
+        verify::SignatureStatus::UnknownKey, verify::SignatureStatus::Malformed, verify::SignatureStatus::Unsigned})
     statuses.push_back(verify::to_string(st));
   write_family(out, "trustscan_kernel_binaries",
                "Kernel-privileged binaries of the last scan by signature status (unsigned: no signature at all).",
@@ -165,11 +156,11 @@ void write_counts(const pipeline::ScanSummary& s, std::ostream& out) {
 void write_baseline(const BaselineDiff& baseline, std::ostream& out) {
   std::map<std::string, std::uint64_t> changes;
   for (const BaselineDelta& d : baseline.impl().diff.deltas) ++changes[std::string(to_string(d.change))];
-  write_family(out, "trustscan_baseline_records",
-               "Records of the last scan that are new, changed or gone since its --baseline report.",
-               by_label("change", changes,
-                        {to_string(BaselineChange::New), to_string(BaselineChange::Changed),
-                         to_string(BaselineChange::Gone)}));
+  write_family(
+      out, "trustscan_baseline_records",
+      "Records of the last scan that are new, changed or gone since its --baseline report.",
+      by_label("change", changes,
+               {to_string(BaselineChange::New), to_string(BaselineChange::Changed), to_string(BaselineChange::Gone)}));
 }
 
 }  // namespace

@@ -34,13 +34,6 @@ VI=${SAMPLES%/*}/vendor-samples
 DRIVERS=$VI/vendor-image/Windows/System32/drivers
 VENDOR=(--trust-store "$VI/vendor-image-ca")
 
-# A tree with three drivers flagged for their vendor (Kaspersky, RU).
-vendor_tree() {
-  [[ -f $DRIVERS/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
-  mkdir -p "$1/drivers"
-  cp "$DRIVERS/klif.sys" "$DRIVERS/oemavflt.sys" "$DRIVERS/oemhwflt.sys" "$1/drivers/"
-}
-
 # promtool_ok FILE: `promtool check metrics` reads it and reports no problem at all.
 promtool_ok() {
   promtool check metrics <"$1" >"$WORK/promtool" 2>&1 || { cat "$WORK/promtool" >&2; fail "promtool check metrics: $1"; }

@@ -94,3 +94,12 @@ allowed_syscalls() {
   [[ ${#allow[@]} -gt 0 ]] || fail "no SystemCallFilter= allow-list in $1"
   comm -23 <(_expand_syscalls "${allow[@]}" | sort -u) <(_expand_syscalls "${deny[@]}" | sort -u)
 }
+
+# vendor_tree DIR: DIR/drivers with three drivers of the vendor image that are flagged for their
+# vendor (Kaspersky, RU) when scanned with --trust-store "$VI/vendor-image-ca". Needs VI (the
+# build's vendor-samples directory) and DRIVERS (its Windows/System32/drivers).
+vendor_tree() {
+  [[ -f $DRIVERS/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  mkdir -p "$1/drivers"
+  cp "$DRIVERS/klif.sys" "$DRIVERS/oemavflt.sys" "$DRIVERS/oemhwflt.sys" "$1/drivers/"
+}
