@@ -135,4 +135,13 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${TRUSTSCAN_PACKAGING_DIR}/debian/postinst
     ${TRUSTSCAN_PACKAGING_DIR}/debian/prerm
     ${TRUSTSCAN_PACKAGING_DIR}/debian/postrm)
+# The Velociraptor artifact pinned to the .deb just built (issue 19): after the package is written,
+# cmake/velociraptor_artifact.cmake writes Custom.Trustscan.Scan.yaml beside it, the .deb's SHA-256
+# as the tool's expected_hash (docs/deployment.md, "Velociraptor").
+set(TRUSTSCAN_VELOCIRAPTOR_TOOL_URL "" CACHE STRING
+    "URL the Velociraptor server downloads the trustscan .deb from (empty: uploaded by hand)")
+set(CPACK_TRUSTSCAN_VELOCIRAPTOR_TEMPLATE
+    ${PROJECT_SOURCE_DIR}/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml.in)
+set(CPACK_TRUSTSCAN_VELOCIRAPTOR_URL "${TRUSTSCAN_VELOCIRAPTOR_TOOL_URL}")
+list(APPEND CPACK_POST_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/cmake/velociraptor_artifact.cmake)
 include(CPack)

@@ -36,6 +36,7 @@ GOLDEN=(
   "events.ndjson  @SCAN@ -f ndjson"
   "findings.cef   @SCAN@ -f cef"
   "records.csv    @SCAN@ -f csv"
+  "metrics.prom   @SCAN@ -f prometheus"
 )
 SCAN_OPTIONS=(--trust-store trust --no-default-trust --data-dir data --no-kernel-keys
               --verify-time 2026-01-01 --threads 2 --quiet)

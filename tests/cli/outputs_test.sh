@@ -31,13 +31,6 @@ VI=${SAMPLES%/*}/vendor-samples
 DRIVERS=$VI/vendor-image/Windows/System32/drivers
 VENDOR=(--trust-store "$VI/vendor-image-ca")
 
-# A tree with three drivers flagged for their vendor (Kaspersky, RU).
-vendor_tree() {
-  [[ -f $DRIVERS/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
-  mkdir -p "$1/drivers"
-  cp "$DRIVERS/klif.sys" "$DRIVERS/oemavflt.sys" "$DRIVERS/oemhwflt.sys" "$1/drivers/"
-}
-
 case $NAME in
 multi)
   # Two -f: one format a run, and the message says how to get several (issue 20).

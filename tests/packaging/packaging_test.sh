@@ -295,7 +295,7 @@ integrations)
   PY=/usr/bin/python3
   $PY -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing"
   need ansible-playbook ansible-core
-  ART=$SRC/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml
+  ART=$SRC/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml.in  # the template: valid YAML
   PLAY=$SRC/tools/integrations/ansible/trustscan.yml
   ANSIBLE_LOCAL_TEMP=$WORK/ansible HOME=$WORK ansible-playbook --syntax-check -i localhost, "$PLAY" >"$WORK/syntax" 2>&1 \
     || { cat "$WORK/syntax" >&2; fail "ansible-playbook --syntax-check"; }
@@ -314,11 +314,11 @@ events = [json.loads(l) for l in open(sys.argv[3])]
 assert art["name"] == "Custom.Trustscan.Scan" and art["type"] == "CLIENT", art["name"]
 assert [t["name"] for t in art["tools"]] == ["TrustscanDeb"], art["tools"]
 params = {p["name"]: p for p in art["parameters"]}
-assert {"Roots", "Policy", "ExtraArgs", "Records", "TrustscanPath", "InstallPackage"} <= set(params), params
+assert {"Roots", "Policy", "ExtraArgs", "Records", "TrustscanPath", "InstallPackage", "UploadReport"} <= set(params), params
 assert set(params["Records"]["choices"]) == {"findings", "privileged", "all"}
 assert json.loads(params["Roots"]["default"]) == ["/"] and json.loads(params["ExtraArgs"]["default"]) == []
 query = art["sources"][0]["query"]
-for needed in ('execve(argv=Argv, sep="\\n"', 'parse_json(data=Stdout)', '"--format", "ndjson"', "FetchBinary(ToolName=\"TrustscanDeb\""):
+for needed in ('execve(argv=Argv, sep="\\n"', 'parse_json(data=Stdout)', '"ndjson=-"', "FetchBinary(ToolName=\"TrustscanDeb\""):
     assert needed in query, needed
 def resolve(e, path):
     for k in path:
@@ -353,23 +353,7 @@ syscall_filter)
   # EPERM where a scan by hand works.
   command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 77; }
   need strace
-  expand() {  # expand NAME...: syscalls of groups (recursively) and plain names
-    local x
-    for x in "$@"; do
-      if [[ $x == @* ]]; then
-        expand $(systemd-analyze syscall-filter "$x" | sed -n 's/^    //p' | grep -v '^#')
-      else
-        echo "$x"
-      fi
-    done
-  }
-  allow=() deny=()
-  while IFS= read -r line; do
-    v=${line#SystemCallFilter=}
-    if [[ $v == '~'* ]]; then deny+=(${v#\~}); else allow+=($v); fi
-  done < <(grep '^SystemCallFilter=' "$SRC/packaging/systemd/trustscan.service")
-  [[ ${#allow[@]} -gt 0 ]] || fail "no allow-list in the unit"
-  comm -23 <(expand "${allow[@]}" | sort -u) <(expand "${deny[@]}" | sort -u) >"$WORK/allowed"
+  allowed_syscalls "$SRC/packaging/systemd/trustscan.service" >"$WORK/allowed"
   [[ $(wc -l <"$WORK/allowed") -gt 100 ]] || fail "allow-list expanded to too few calls"
   VI=${SAMPLES%/*}/vendor-samples
   set +e
@@ -382,6 +366,36 @@ syscall_filter)
   echo "system calls used: $(wc -l <"$WORK/used")"
   comm -23 "$WORK/used" "$WORK/allowed" >"$WORK/denied"
   [[ ! -s $WORK/denied ]] || fail "denied by the unit's SystemCallFilter=: $(tr '\n' ' ' <"$WORK/denied")" ;;
+velociraptor_artifact)
+  # The Velociraptor artifact that cpack wrote beside the .deb (cmake/velociraptor_artifact.cmake):
+  # the tool pinned to that .deb by its SHA-256, the structure of a real tool-wrapping artifact,
+  # the VQL's functions and arguments, its argv run (tests/packaging/velociraptor_artifact_test.py).
+  $PY -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing"
+  DEB=$(built_deb)
+  ART=$BUILD/package/Custom.Trustscan.Scan.yaml
+  [[ -f $ART ]] || fail "cpack wrote no $ART: $(ls "$BUILD/package" | tr '\n' ' ')"
+  # By hand: the same file; with a URL, the tool's url; a file not named like the package is refused.
+  cmake -DDEB="$DEB" -DOUT="$WORK/by-hand.yaml" -P "$SRC/cmake/velociraptor_artifact.cmake" >/dev/null
+  cmp -s "$ART" "$WORK/by-hand.yaml" || fail "cpack's artifact and the one written by hand differ"
+  cmake -DDEB="$DEB" -DURL=https://repo.example/trustscan.deb -DOUT="$WORK/url.yaml" \
+    -P "$SRC/cmake/velociraptor_artifact.cmake" >/dev/null
+  grep -qx '    url: "https://repo.example/trustscan.deb"' "$WORK/url.yaml" || fail "no tool url"
+  cp "$DEB" "$WORK/other.deb"
+  if cmake -DDEB="$WORK/other.deb" -P "$SRC/cmake/velociraptor_artifact.cmake" >"$WORK/log" 2>&1; then
+    fail "an artifact for other.deb"
+  fi
+  VI=${SAMPLES%/*}/vendor-samples
+  [[ -d $VI/vendor-image ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  $PY "$SRC/tests/packaging/velociraptor_artifact_test.py" "$ART" "$DEB" "$TS" "$VI/vendor-image" \
+    "$VI/vendor-image-ca"
+  # The checks can fail: the same name, one byte more, is another .deb.
+  mkdir "$WORK/other" && { cat "$DEB"; printf x; } >"$WORK/other/${DEB##*/}"
+  if $PY "$SRC/tests/packaging/velociraptor_artifact_test.py" "$ART" "$WORK/other/${DEB##*/}" "$TS" \
+    "$VI/vendor-image" "$VI/vendor-image-ca" >"$WORK/log" 2>&1; then
+    fail "the artifact passed for another .deb"
+  fi
+  grep -q "AssertionError: ('$(sed -n 's/^    expected_hash: "\(.*\)"$/\1/p' "$ART")'" "$WORK/log" \
+    || { cat "$WORK/log" >&2; fail "another .deb was refused, but not for its hash"; } ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
