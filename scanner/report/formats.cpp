@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "report/state.hpp"
+
 namespace trustscan::report {
 namespace {
 
@@ -26,6 +28,11 @@ constexpr OutputFormat kFormats[] = {
      "CSV for spreadsheets with a header row: one row per binary, listed skip and unreadable path (RFC 4180, cells "
      "that would start a formula are prefixed with a quote).",
      write_csv, false, true},
+    {"state", "a small JSON state for monitoring checks",
+     "A small JSON document for monitoring checks (trustscan check and the Zabbix items) with the scan times, "
+     "completeness and exit code, the counts, the data set versions and the findings (at most 100 listed). Always "
+     "the whole scan, no baseline mode.",
+     write_state, false, false},
 };
 
 }  // namespace
