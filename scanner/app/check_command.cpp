@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -24,6 +25,13 @@ namespace trustscan::app {
 namespace {
 
 constexpr int kUnknown = static_cast<int>(CheckStatus::Unknown);
+
+/// "0.5", "10": seconds as given.
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
 
 /// The plugin's own time budget (--timeout): at 90 % of it the scan is asked to stop (the result
 /// is then incomplete: UNKNOWN); if the answer has not been printed when the budget is over, the
@@ -57,7 +65,7 @@ class Watchdog {
     if (cv_.wait_until(lock, start + budget * 9 / 10, [this] { return done_; })) return;
     stop.store(SIGALRM);
     if (cv_.wait_until(lock, start + budget, [this] { return done_; })) return;
-    out << unknown_output("timed out after " + std::to_string(budget.count() / 1000.0).substr(0, 5) + " s (--timeout)");
+    out << unknown_output("timed out after " + seconds(static_cast<double>(budget.count()) / 1000) + " s (--timeout)");
     out.flush();
     std::_Exit(kUnknown);
   }
@@ -88,8 +96,7 @@ Result<report::MonitorState> scan_state(CheckCommand& cmd, const std::atomic<int
   auto result = pipeline::scan(plan->opt);
   if (!result) return std::unexpected(result.error());
   if (stop.load() != 0)
-    return fail(Errc::Timeout,
-                "the scan did not finish within --timeout " + std::to_string(cmd.timeout).substr(0, 5) + " s");
+    return fail(Errc::Timeout, "the scan did not finish within --timeout " + seconds(cmd.timeout) + " s");
   report::RunInfo run{TRUSTSCAN_VERSION, {}, nullptr, {}, exit_code_for(*result, plan->fail_on)};
   return report::monitor_state(*result, run);
 }
