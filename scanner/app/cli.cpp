@@ -22,7 +22,8 @@
 namespace trustscan::app {
 namespace {
 
-constexpr std::array<std::string_view, 7> kCommands = {"scan", "explain", "vendors", "policies", "data", "check", "help"};
+constexpr std::array<std::string_view, 7> kCommands = {"scan", "explain", "vendors", "policies",
+                                                       "data", "check",   "help"};
 constexpr std::string_view kCommandList = "scan, explain, vendors, policies, data, check or help";
 
 /// The first argument that is not an option: the command, or "" when there is none.

@@ -84,7 +84,8 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     }
   }
   if (!sync_path(tmp)) {
-    err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno) << '\n';
+    err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno)
+        << '\n';
     std::remove(tmp.c_str());
     return false;
   }
