@@ -57,7 +57,8 @@ TEST_CASE("state: not a state, another major version or a damaged one is refused
   for (const std::string& bad :
        {std::string("{"), std::string("[]"), std::string(""), replaced("\"trustscan-state\"", "\"trustscan-report\""),
         replaced("\"1.0.0\"", "\"2.0.0\""), replaced("\"counts\"", "\"kounts\""),
-        replaced("\"complete\":false", "\"complete\":\"no\""), replaced("\"2027-01-15T08:00:00.000Z\"}", "\"soon\"}"),
+        replaced("\"complete\":false", "\"complete\":\"no\""),
+        replaced("\"finished\":\"2027-01-15T08:00:00.000Z\"", "\"finished\":\"soon\""),
         good.substr(0, good.size() / 2)}) {
     INFO(bad);
     auto r = report::parse_state(bad);
