@@ -29,7 +29,7 @@ struct CheckCommand {
   std::string state_file{kDefaultStatePath};
   std::vector<std::string> scan_roots;  ///< --scan ROOT...: scan instead of reading the state
   std::string warning, critical = "0";  ///< -w, -c: ranges on the number of findings
-  std::int64_t max_age = 2 * 86400;     ///< --max-age seconds (0: never stale)
+  std::int64_t max_age = 172'800;       ///< --max-age seconds, two days (0: never stale)
   std::string stale = "warning";        ///< --stale warning|critical
   double timeout = 10;                  ///< -t seconds
   std::string zabbix_key;               ///< --zabbix KEY: print that item's value instead

@@ -12,9 +12,10 @@ CheckStatus worst(CheckStatus a, CheckStatus b) noexcept { return static_cast<in
 /// "45s", "12m", "5h", "3d": an age at a glance.
 std::string age_text(std::int64_t seconds) {
   if (seconds < 120) return std::to_string(seconds) + "s";
-  if (seconds < 2 * 3600) return std::to_string(seconds / 60) + "m";
-  if (seconds < 2 * 86400) return std::to_string(seconds / 3600) + "h";
-  return std::to_string(seconds / 86400) + "d";
+  constexpr std::int64_t kHour = 3600, kDay = 86400;
+  if (seconds < 2 * kHour) return std::to_string(seconds / 60) + "m";
+  if (seconds < 2 * kDay) return std::to_string(seconds / kHour) + "h";
+  return std::to_string(seconds / kDay) + "d";
 }
 
 /// Untrusted text for plugin output: terminal-safe, one line, and no '|' (it starts perfdata).
