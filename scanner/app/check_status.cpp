@@ -50,10 +50,18 @@ std::string perfdata(const report::MonitorState& state, const CheckSettings& set
          ";0 read_errors=" + std::to_string(state.read_errors) + ";;;0";
 }
 
+/// The start of a long reason, cut at a space (the reports carry it whole): more findings fit.
+std::string short_reason(const std::string& reason) {
+  constexpr std::size_t kMax = 120;
+  if (reason.size() <= kMax) return reason;
+  const std::size_t space = reason.rfind(' ', kMax);
+  return reason.substr(0, space == std::string::npos || space == 0 ? kMax : space) + " ...";
+}
+
 std::string finding_line(const report::StateFinding& f) {
   std::string line = f.severity + " " + plugin_safe(f.path);
   if (f.vendor) line += " - " + plugin_safe(*f.vendor) + " (" + plugin_safe(f.country.value_or("no country")) + ")";
-  if (!f.reason.empty()) line += ": " + plugin_safe(f.reason);
+  if (!f.reason.empty()) line += ": " + plugin_safe(short_reason(f.reason));
   return line + '\n';
 }
 

@@ -133,6 +133,12 @@ TEST_CASE("check output: status line, perfdata, long output under the limit", "[
   CHECK(out.find("\nhigh /lib/modules/x0.ko - Vendor (RU): country:RU flagged\n") != std::string::npos);
   CHECK(out.find("more finding") == std::string::npos);
 
+  // A long reason is cut at a space (the state keeps it whole).
+  auto wordy = state_with(1);
+  wordy.finding_list[0].reason = std::string(100, 'a') + " " + std::string(100, 'b');
+  const std::string cut = app::plugin_output(wordy, settings, app::decide(wordy, settings, kFinished));
+  CHECK(cut.ends_with(" - Vendor (RU): " + std::string(100, 'a') + " ...\n"));
+
   auto many = state_with(400);
   many.finding_list[0].path = "/a|b\x1b[31m";  // '|' would start perfdata; ESC would recolour
   const std::string long_out = app::plugin_output(many, settings, app::decide(many, settings, kFinished));
