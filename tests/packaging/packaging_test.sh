@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 # sorted, one per line.
 help_options() {
   { "$TS" --help; "$TS" scan --help; for d in $(data_commands); do "$TS" data "$d" --help; done
-    for c in explain vendors policies; do "$TS" "$c" --help; done; } | options_of
+    for c in explain vendors policies check; do "$TS" "$c" --help; done; } | options_of
 }
 # The output formats as the binary lists them (report/formats.cpp), space-separated, in order.
 formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
@@ -92,7 +92,7 @@ completion_options)
   }
   { complete_bash trustscan -; complete_bash trustscan scan -
     for d in $(data_commands); do complete_bash trustscan data "$d" -; done
-    for c in explain vendors policies; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
+    for c in explain vendors policies check; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
   read -ra fmts <<<"$(formats)"
   [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
