@@ -116,6 +116,8 @@ Result<CheckSettings> check_settings(const CheckCommand& cmd) {
   if (cmd.max_age < 0) return fail(Errc::Config, "--max-age must be 0 (never stale) or more seconds");
   s.max_age = cmd.max_age;
   s.stale = cmd.stale == "critical" ? CheckStatus::Critical : CheckStatus::Warning;
+  if (!cmd.zabbix_key.empty())  // a misspelt key is told as such, whatever the state
+    if (auto known = zabbix_value(cmd.zabbix_key, {}, {}); !known) return std::unexpected(known.error());
   return s;
 }
 

@@ -118,7 +118,8 @@ check)
   expect_exit 3 "$TS" check --state "$WORK/bad.json" --no-such-option
   status_line | grep -q "^TRUSTSCAN UNKNOWN - " || fail "bad option: $(status_line)"
   expect_exit 3 "$TS" check --state "$WORK/bad.json" --scan "$CLEAN"
-  expect_exit 3 "$TS" check --state "$WORK/bad.json" --zabbix nope
+  expect_exit 3 "$TS" check --state "$WORK/none.json" --zabbix nope
+  status_line | grep -q "^TRUSTSCAN UNKNOWN - --zabbix nope: no such item" || fail "bad item: $(status_line)"
   # --scan: scans now, decides the same way.
   expect_exit 2 "$TS" check --scan "$VIMG" -t 60
   status_line | grep -q '^TRUSTSCAN CRITICAL - ' || fail "--scan: $(status_line)"
