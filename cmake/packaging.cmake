@@ -7,6 +7,7 @@
 #   <prefix>/share/doc/trustscan/                        README.md, docs/*.md, docs/schema/*.json
 #   <prefix>/lib/systemd/system/trustscan.{service,timer}
 #   <sysconfdir>/default/trustscan                       /etc when the prefix is /usr, else <prefix>/etc
+#   <sysconfdir>/zabbix/zabbix_agent2.d/trustscan.conf    the Zabbix agent 2 items (docs/monitoring.md)
 #
 # The unit files name the binary and the configuration file by absolute path. They are written
 # at install time for the prefix actually installed to: `cmake --install build --prefix /opt/ts`
@@ -96,6 +97,12 @@ install(CODE "
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   file(INSTALL \"${TRUSTSCAN_PACKAGING_DIR}/default/trustscan\"
        DESTINATION \"\${_sysconfdir}/default\"
+       FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  # Issue 19: the Zabbix agent 2 items (packaging/zabbix/trustscan.conf), where Debian's agent reads includes.
+  file(READ \"${TRUSTSCAN_PACKAGING_DIR}/zabbix/trustscan.conf\" _text)
+  string(REPLACE \"/usr/bin/trustscan\" \"\${_prefix}/${CMAKE_INSTALL_BINDIR}/trustscan\" _text \"\${_text}\")
+  file(WRITE \"\${_stage}/trustscan.conf\" \"\${_text}\")
+  file(INSTALL \"\${_stage}/trustscan.conf\" DESTINATION \"\${_sysconfdir}/zabbix/zabbix_agent2.d\"
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   file(REMOVE_RECURSE \"\${_stage}\")
 ")

@@ -170,6 +170,7 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   std::optional<report::BaselineDiff> diff;
   if (inputs->baseline) diff = report::BaselineDiff::compare(*inputs->baseline, result);
   report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr, args.table};
+  run.exit_code = exit_code_for(result, plan->fail_on, run.baseline);  // the state output records it (issue 19)
   // Every output from the same result, named by the scan's start (dated reports).
   const RunOutcome outcome = write_outputs(*outputs, result, run, std::chrono::system_clock::to_time_t(result.started),
                                            args.keep, out, err);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "report/state.hpp"
+
 namespace trustscan::report {
 namespace {
 
@@ -32,6 +34,11 @@ constexpr OutputFormat kFormats[] = {
      "and completeness of the scan, the version, policy and data sets. Under --baseline also the counts of new, "
      "changed and gone records.",
      write_prometheus, false, true},
+    {"state", "a small JSON state for monitoring checks",
+     "A small JSON document for monitoring checks (trustscan check and the Zabbix items) with the scan times, "
+     "completeness and exit code, the counts, the data set versions and the findings (at most 100 listed). Always "
+     "the whole scan, no baseline mode.",
+     write_state, false, false},
 };
 
 }  // namespace

@@ -37,6 +37,8 @@ struct RunInfo {
   /// Baseline mode (--baseline): every writer reports only new, changed and gone records.
   const BaselineDiff* baseline = nullptr;
   TableOptions table{};  ///< the table writer's layout
+  /// The scan's exit code as the CLI decided it before writing (the state output records it).
+  std::optional<int> exit_code{};
 };
 
 // The writers; report/formats.hpp lists them as the output formats.

@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 # sorted, one per line.
 help_options() {
   { "$TS" --help; "$TS" scan --help; for d in $(data_commands); do "$TS" data "$d" --help; done
-    for c in explain vendors policies; do "$TS" "$c" --help; done; } | options_of
+    for c in explain vendors policies check; do "$TS" "$c" --help; done; } | options_of
 }
 # The output formats as the binary lists them (report/formats.cpp), space-separated, in order.
 formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
@@ -92,7 +92,7 @@ completion_options)
   }
   { complete_bash trustscan -; complete_bash trustscan scan -
     for d in $(data_commands); do complete_bash trustscan data "$d" -; done
-    for c in explain vendors policies; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
+    for c in explain vendors policies check; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
   read -ra fmts <<<"$(formats)"
   [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
@@ -169,7 +169,8 @@ install_prefix)
            share/man/man1/trustscan.1.gz share/bash-completion/completions/trustscan \
            share/zsh/vendor-completions/_trustscan share/doc/trustscan/README.md \
            share/doc/trustscan/deployment.md share/doc/trustscan/datasets.md share/doc/trustscan/schema/event.schema.json \
-           lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan; do
+           lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan \
+           etc/zabbix/zabbix_agent2.d/trustscan.conf; do
     [[ -e $P/$f ]] || fail "$f not installed"
   done
   # Units name this prefix.
@@ -211,7 +212,7 @@ deb_contents)
            ./usr/lib/systemd/system/trustscan.service ./usr/lib/systemd/system/trustscan.timer ./etc/default/trustscan \
            ./usr/share/bash-completion/completions/trustscan ./usr/share/zsh/vendor-completions/_trustscan \
            ./usr/share/doc/trustscan/report-schema.md ./usr/share/doc/trustscan/deployment.md \
-           ./usr/share/doc/trustscan/datasets.md; do
+           ./usr/share/doc/trustscan/datasets.md ./etc/zabbix/zabbix_agent2.d/trustscan.conf; do
     grep -qx -- "$f" "$WORK/files" || fail "$f not in the package"
   done
   ! grep -q '^./usr/local' "$WORK/files" || fail "files under /usr/local"
@@ -224,6 +225,7 @@ deb_contents)
   done
   dpkg-deb --ctrl-tarfile "$DEB" | tar -x -C "$WORK" -f - ./conffiles ./postinst ./prerm ./postrm
   grep -qx /etc/default/trustscan "$WORK/conffiles" || fail "/etc/default/trustscan is not a conffile"
+  grep -qx /etc/zabbix/zabbix_agent2.d/trustscan.conf "$WORK/conffiles" || fail "the Zabbix items are not a conffile"
   # The packaged binary is stripped, its units name /usr/bin/trustscan, and it runs from the
   # unpacked tree with the data beside it (<exe>/../share/trustscan), no source tree needed.
   dpkg-deb -x "$DEB" "$WORK/root"
