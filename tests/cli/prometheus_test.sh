@@ -206,12 +206,13 @@ systemd_unit)
     c=${c//\$\$/\$}
     c=${c//\/usr\/bin\/trustscan/$TS}
     c=${c//\/var\/log\/trustscan/$WORK/log}
+    c=${c//\/var\/lib\/trustscan/$WORK/lib}
     c=${c//$TEXTFILE_DIR/$WORK/textfile}
     c=${c//\$TRUSTSCAN_OPTS/${VENDOR[*]}}
     printf '%s' "${c//\$TRUSTSCAN_ROOTS/$WORK/tree}"
   }
   vendor_tree "$WORK/tree"
-  mkdir -p "$WORK/log/reports"
+  mkdir -p "$WORK/log/reports" "$WORK/lib"
   # shellcheck disable=SC2046  # split at whitespace as systemd does
   (umask 0027 && expect_exit 1 $(unit_paths "$exec_start"))
   [[ -f $WORK/log/trustscan.prom ]] || fail "ExecStart= wrote no trustscan.prom: $(ls "$WORK/log")"
