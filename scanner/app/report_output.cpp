@@ -63,10 +63,11 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     return false;
   }
   // mkstemp creates 0600; a report gets what any new file of this process would (0666 & ~umask:
-  // 0640 under the unit's UMask=0027). umask() can only be read by setting it: nothing else runs now.
+  // 0640 under the unit's UMask=0027), a file for other daemons' users 0644 (readable_by_all).
+  // umask() can only be read by setting it: nothing else runs now.
   const mode_t mask = ::umask(0);
   ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  ::fchmod(fd, format.readable_by_all ? 0644 : 0666 & ~mask);
   ::close(fd);
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

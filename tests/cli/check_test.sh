@@ -63,6 +63,10 @@ assert state["scan"]["exit_code"] == 1 and state["scan"]["complete"] is True, st
 assert state["scan"]["started"] == report["scan"]["start"] and state["scan"]["finished"] == report["scan"]["end"]
 assert any(f["path"].endswith("/klif.sys") and f["country"] == "RU" and f["vendor"] for f in state["findings"])
 PY
+  # The monitoring agents' users read it: 0644 under the unit's UMask=0027; a report beside it keeps the umask.
+  (umask 0027 && make_state "$VIMG" "$WORK/umask.json")
+  [[ $(stat -c %a "$WORK/umask.json") == 644 ]] || fail "state mode $(stat -c %a "$WORK/umask.json") under umask 0027, not 644"
+  [[ $(stat -c %a "$WORK/umask.json.report.json") == 640 ]] || fail "report mode $(stat -c %a "$WORK/umask.json.report.json"), not 640"
   # A clean tree: no findings, exit code 0.
   make_state "$CLEAN" "$WORK/clean.json"
   $PY "$SRC/tools/validate_report.py" --schema "$SRC/docs/schema/state.schema.json" "$WORK/clean.json" || fail "clean state"
