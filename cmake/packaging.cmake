@@ -135,4 +135,5 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${TRUSTSCAN_PACKAGING_DIR}/debian/postinst
     ${TRUSTSCAN_PACKAGING_DIR}/debian/prerm
     ${TRUSTSCAN_PACKAGING_DIR}/debian/postrm)
+include(packaging_lib)  # libtrustscan1 and libtrustscan-dev beside trustscan (component packages)
 include(CPack)

@@ -43,7 +43,8 @@ TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
            dpkg-dev systemd man-db groff-base mandoc lintian devscripts bash-completion zsh python3-yaml ansible-core strace
            rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit
-           clang-format clang-tidy-16 git)
+           clang-format clang-tidy-16 git
+           abigail-tools)  # abidiff: the ABI of libtrustscan.so.1 against abi/ (tests/capi)
 
 want_tests=0
 want_sanitize=0
