@@ -23,20 +23,21 @@ set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SUGGESTS ${CPACK_DEBIAN_PACKAGE_SUGGESTS})
 unset(CPACK_DEBIAN_PACKAGE_SUGGESTS)
 set(CPACK_DEBIAN_UNSPECIFIED_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}\n${CPACK_DEBIAN_PACKAGE_DESCRIPTION}")
 
-# libtrustscan1: the shared library. ldconfig runs through the trigger (the postinst and postrm
-# CPack would write call ldconfig themselves, which lintian rejects); the shlibs file comes from
-# the SONAME.
+# libtrustscan1: the shared library. ldconfig runs through the trigger; the postinst and postrm
+# CPack writes call ldconfig themselves (lintian: maintscript-calls-ldconfig) and are taken out
+# of the built package (deb_ldconfig_trigger.cmake). The shlibs file comes from the SONAME.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "trustscan (= ${CPACK_PACKAGE_VERSION})")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${TRUSTSCAN_PACKAGING_DIR}/debian/libtrustscan1/triggers)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON)
+list(APPEND CPACK_POST_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/deb_ldconfig_trigger.cmake)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)  # only libtrustscan1 has a shared library
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "trustscan scanning library (C API)
-libtrustscan is the engine of trustscan as a shared library with a stable C API:
-a program loads rules, trust anchors, vendors and a policy once, then scans
-paths, file descriptors or memory buffers from any number of threads and gets
-every binary's record (kernel or boot privilege, signatures, vendor, country,
-policy verdict) as the JSON object of trustscan's report.")
+libtrustscan is the engine of trustscan as a shared library with a stable
+C API: a program loads rules, trust anchors, vendors and a policy once, then
+scans paths, file descriptors or memory buffers from any number of threads
+and gets every binary's record (kernel or boot privilege, signatures, vendor,
+country, policy verdict) as the JSON object of trustscan's report.")
 
 # libtrustscan-dev: what a program needs to build against the library.
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)

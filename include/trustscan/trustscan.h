@@ -99,7 +99,7 @@ TS_API ts_status ts_config_new(ts_config** out);
 TS_API void ts_config_free(ts_config* config);
 /* Sets one option; keys are the long options of `trustscan scan` without the dashes:
  *   share-dir PATH      the shipped data (rules/, signatures/); default: found beside the library
- *                       (<libdir>/../share/trustscan), $TRUSTSCAN_DATA_DIR, or the install prefix
+ *                       (<prefix>/share/trustscan), $TRUSTSCAN_DATA_DIR, or the install prefix
  *   data-dir PATH       imported data sets (trustscan data import)
  *   trust-store PATH    (repeatable) extra trust anchors     no-default-trust BOOL
  *   rules PATH          (repeatable) extra YARA rules        no-default-rules BOOL

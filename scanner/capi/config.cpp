@@ -162,7 +162,7 @@ ts_status set_json(ts_config& config, const char* json) {
 }
 
 /// The shipped data: "share-dir" when set, else the lookup of app/data_dir.hpp with this library's
-/// own file in place of the executable (<libdir>/../share/trustscan).
+/// own file in place of the executable (<prefix>/share/trustscan for <prefix>/<libdir>/libtrustscan.so.1).
 Result<fs::path> share_dir(const ts_config& config) {
   if (config.share_dir) {
     if (!app::has_data(*config.share_dir))
@@ -174,7 +174,13 @@ Result<fs::path> share_dir(const ts_config& config) {
   if (dladdr(reinterpret_cast<const void*>(&ts_context_open), &info) != 0 && info.dli_fname != nullptr) {
     std::error_code ec;
     fs::path self = fs::canonical(info.dli_fname, ec);
-    in.executable = ec ? fs::path(info.dli_fname) : self;
+    if (ec) self = info.dli_fname;
+    // Installed (/usr/lib/<multiarch>/libtrustscan.so.1): the data is where an executable in
+    // <prefix>/bin would find it; in the build tree, beside build/trustscan, as the CLI's.
+    in.executable = self.parent_path() == in.build_dir
+                        ? self
+                        : (self.parent_path() / TRUSTSCAN_PREFIX_FROM_LIBDIR / "bin" / self.filename())
+                              .lexically_normal();
   }
   return app::resolve_data_dir(in);
 }

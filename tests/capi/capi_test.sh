@@ -95,7 +95,14 @@ c_sample)
   env -u TRUSTSCAN_DATA_DIR LD_LIBRARY_PATH="$libdir" "$WORK/scan_threads" "${ROOTS[@]}" >"$WORK/lib.ndjson" 2>"$WORK/err" \
     || { cat "$WORK/err" >&2; fail "scan_threads exited non-zero"; }
   cli_records "$WORK/cli.ndjson"
-  "$PY" "$SRC/tests/capi/compare_records.py" "$WORK/cli.ndjson" "$WORK/lib.ndjson" --min-findings 1 || fail "records differ" ;;
+  "$PY" "$SRC/tests/capi/compare_records.py" "$WORK/cli.ndjson" "$WORK/lib.ndjson" --min-findings 1 || fail "records differ"
+  # The packaged library reads the packaged data (<prefix>/share/trustscan beside <prefix>/lib/<multiarch>):
+  # a broken policy there is what it complains about.
+  policy=$WORK/root/usr/share/trustscan/rules/policy/default.yaml
+  printf 'name: broken\nno_such_key: 1\n' >"$policy"
+  ! env -u TRUSTSCAN_DATA_DIR LD_LIBRARY_PATH="$libdir" "$WORK/scan_threads" "${ROOTS[0]}" >/dev/null 2>"$WORK/err" \
+    || fail "a broken packaged policy was not noticed"
+  grep -q "$policy" "$WORK/err" || fail "the packaged library does not use the packaged data: $(cat "$WORK/err")" ;;
 python_sample)
   # samples/python/scan.py (ctypes) over the packaged library: the CLI's records.
   need dpkg-deb dpkg
@@ -120,7 +127,7 @@ deb)
   grep -qE '/libtrustscan\.so -> libtrustscan\.so\.1$' "$WORK/dev" || fail "libtrustscan-dev lacks the .so link"
   grep -qx './usr/include/trustscan/trustscan.h' "$WORK/dev" || fail "libtrustscan-dev lacks trustscan.h"
   grep -qE '/pkgconfig/trustscan\.pc$' "$WORK/dev" || fail "libtrustscan-dev lacks trustscan.pc"
-  ! grep -qE 'bin/|\.so\.1' "$WORK/dev" || fail "runtime files in libtrustscan-dev"
+  ! awk '{ print $1 }' "$WORK/dev" | grep -qE 'bin/|\.so\.[0-9]' || fail "runtime files in libtrustscan-dev"
   [[ $(dpkg-deb -f "$RUN" Section) == libs && $(dpkg-deb -f "$DEV" Section) == libdevel ]] || fail "sections"
   [[ $(dpkg-deb -f "$DEV" Depends) == *"libtrustscan1 (= $version)"* ]] || fail "-dev does not depend on libtrustscan1 (= $version)"
   dpkg-deb --ctrl-tarfile "$RUN" | tar -x -C "$WORK" -f - ./shlibs ./triggers

@@ -11,12 +11,19 @@ import json
 import sys
 
 
+# file.code_signature fields of both the report record and the NDJSON event (ECS's; the report's
+# trustscan additions, flags and source, are not in the event).
+SIGNATURE_FIELDS = ("exists", "status", "subject_name", "trusted", "valid", "digest_algorithm", "thumbprint_sha256",
+                    "timestamp")
+
+
 def projection(obj):
     """The fields both outputs carry for a record: the report record or an NDJSON file event."""
     f, t = obj["file"], obj["trustscan"]
+    signature = {k: v for k, v in (f.get("code_signature") or {}).items() if k in SIGNATURE_FIELDS}
     finding = t.get("finding") or {}
     vendor = t.get("vendor") or {}
-    return (f["path"], (f.get("hash") or {}).get("sha256"), json.dumps(f.get("code_signature"), sort_keys=True),
+    return (f["path"], (f.get("hash") or {}).get("sha256"), json.dumps(signature, sort_keys=True),
             t.get("type"), t.get("privilege"), vendor.get("id"), t.get("country"), finding.get("status"),
             finding.get("severity"), t.get("known_bad_severity"))
 
