@@ -131,6 +131,8 @@ if [[ $want_tests -eq 1 ]]; then
   # npm PE and Mach-O files: the "tests" set), fetched once into a cache, used by the real-input
   # tests. The download runs while the build uses the cores; its report follows the build's.
   export TRUSTSCAN_REAL_TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+  # Fetched below: a test that needs it fails instead of skipping (tests/lib/test_lib.sh).
+  export TRUSTSCAN_REQUIRE_REAL_TREE=1
   fetch_out=$(mktemp)
   tools/fetch_real_tree.sh --set tests "$TRUSTSCAN_REAL_TREE" >"$fetch_out" 2>&1 &
   fetch_pid=$!

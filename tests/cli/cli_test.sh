@@ -1096,7 +1096,7 @@ fat_macho_status)
   # real tree (tools/fetch_real_tree.sh), with one byte of its second slice's code changed.
   REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
   BIN=$REAL/opt/npm/@sentry/cli-darwin/bin/sentry-cli
-  [[ -f $BIN ]] || { echo "SKIP: $BIN not fetched (tools/fetch_real_tree.sh)"; exit 77; }
+  [[ -f $BIN ]] || skip_without_real_tree "$BIN not fetched (tools/fetch_real_tree.sh)"
   mkdir -p "$WORK/t"; cp "$BIN" "$WORK/t/sentry-cli"
   $PY - "$WORK/t/sentry-cli" <<'PY' || fail "cannot tamper with the second slice"
 import struct, sys

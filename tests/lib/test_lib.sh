@@ -9,6 +9,13 @@ need() {  # need CMD [PACKAGE]: a tool tools/setup.sh --test installs; missing i
   command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"
 }
 
+skip_without_real_tree() {  # skip_without_real_tree MESSAGE: exit 77 (a skip), but under
+  # TRUSTSCAN_REQUIRE_REAL_TREE=1 (tools/setup.sh --test, so CI) a failure: there the tree is fetched
+  [[ ${TRUSTSCAN_REQUIRE_REAL_TREE:-0} == 1 ]] && fail "$1 (TRUSTSCAN_REQUIRE_REAL_TREE=1 requires the real tree)"
+  echo "SKIP: $1"
+  exit 77
+}
+
 expect_exit() {  # expect_exit CODE CMD...: runs CMD with stdout/stderr in $WORK/out, $WORK/err
   local want=$1; shift
   set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
