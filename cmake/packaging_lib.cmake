@@ -21,7 +21,11 @@ unset(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA)
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SECTION ${CPACK_DEBIAN_PACKAGE_SECTION})
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SUGGESTS ${CPACK_DEBIAN_PACKAGE_SUGGESTS})
 unset(CPACK_DEBIAN_PACKAGE_SUGGESTS)
+# Each package's description starts with its own synopsis line. CPack would put the one global
+# summary before every component's description, so it is cleared (CPack then uses its default
+# summary, which it never prepends).
 set(CPACK_DEBIAN_UNSPECIFIED_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}\n${CPACK_DEBIAN_PACKAGE_DESCRIPTION}")
+unset(CPACK_PACKAGE_DESCRIPTION_SUMMARY)
 
 # libtrustscan1: the shared library. ldconfig runs through the trigger; the postinst and postrm
 # CPack writes call ldconfig themselves (lintian: maintscript-calls-ldconfig) and are taken out
