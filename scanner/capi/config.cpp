@@ -217,14 +217,7 @@ ts_status open_context(const ts_config& config, ts_context** out) {
 
 extern "C" {
 
-ts_status ts_config_new(ts_config** out) {
-  using namespace trustscan::capi;
-  if (out == nullptr) return failed(TS_E_INVALID_ARGUMENT, "ts_config_new: out is NULL");
-  return guarded([&] {
-    *out = new ts_config{};
-    return TS_OK;
-  });
-}
+ts_status ts_config_new(ts_config** out) { return trustscan::capi::new_handle(out, "ts_config_new"); }
 
 void ts_config_free(ts_config* config) { delete config; }
 

@@ -61,4 +61,14 @@ ts_status guarded(Body&& body) noexcept {
   } catch (...) { return failed(TS_E_INTERNAL, "internal error: unknown exception"); }
 }
 
+/// The ts_*_new functions: a default handle in `*out`.
+template <class Handle>
+ts_status new_handle(Handle** out, const char* function) noexcept {
+  if (out == nullptr) return failed(TS_E_INVALID_ARGUMENT, std::string(function) + ": out is NULL");
+  return guarded([&] {
+    *out = new Handle{};
+    return TS_OK;
+  });
+}
+
 }  // namespace trustscan::capi

@@ -218,14 +218,7 @@ ts_status ts_scan_buffer(const ts_context* context, const void* data, size_t siz
   });
 }
 
-ts_status ts_scan_options_new(ts_scan_options** out) {
-  using namespace trustscan::capi;
-  if (out == nullptr) return failed(TS_E_INVALID_ARGUMENT, "ts_scan_options_new: out is NULL");
-  return guarded([&] {
-    *out = new ts_scan_options{};
-    return TS_OK;
-  });
-}
+ts_status ts_scan_options_new(ts_scan_options** out) { return trustscan::capi::new_handle(out, "ts_scan_options_new"); }
 
 void ts_scan_options_free(ts_scan_options* options) { delete options; }
 
@@ -255,14 +248,7 @@ ts_status ts_scan_options_set_cancel(ts_scan_options* options, ts_cancel_token* 
   return TS_OK;
 }
 
-ts_status ts_cancel_token_new(ts_cancel_token** out) {
-  using namespace trustscan::capi;
-  if (out == nullptr) return failed(TS_E_INVALID_ARGUMENT, "ts_cancel_token_new: out is NULL");
-  return guarded([&] {
-    *out = new ts_cancel_token{};
-    return TS_OK;
-  });
-}
+ts_status ts_cancel_token_new(ts_cancel_token** out) { return trustscan::capi::new_handle(out, "ts_cancel_token_new"); }
 
 void ts_cancel_token_free(ts_cancel_token* token) { delete token; }
 
