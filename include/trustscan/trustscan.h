@@ -48,8 +48,8 @@ typedef enum ts_status {
   TS_E_CONFIG = 2,           /* the configuration does not load (a bad policy, rule or trust store) */
   TS_E_IO = 3,               /* a root, fd or buffer could not be read or staged */
   TS_E_NO_MEMORY = 4,
-  TS_E_CANCELLED = 5,        /* the scan stopped early (ts_cancel, or a callback returned non-zero) */
-  TS_E_INTERNAL = 6          /* a bug: please report it with ts_last_error()'s text */
+  TS_E_CANCELLED = 5, /* the scan stopped early (ts_cancel, or a callback returned non-zero) */
+  TS_E_INTERNAL = 6   /* a bug: please report it with ts_last_error()'s text */
 } ts_status;
 
 typedef struct ts_config ts_config;             /* a configuration being built */
@@ -143,16 +143,19 @@ TS_API void ts_cancel(ts_cancel_token* token);
  * `on_error` may be NULL. Returns TS_OK when the scan ran to its end (paths that could not be read
  * went to on_error), TS_E_CANCELLED when it stopped early. */
 TS_API ts_status ts_scan_path(const ts_context* context, const char* path, const ts_scan_options* options,
-                       ts_record_fn on_record, ts_error_fn on_error, void* user_data);
+                              ts_record_fn on_record, ts_error_fn on_error, void* user_data);
 /* Scans the file open as `fd` (read from its start, not closed); records carry `display_name`
- * as their path (NULL: "fd:N"). */
+ * as their path (NULL: "fd:N"). An fd opened by a path that still names the same file is scanned
+ * through that path; any other regular file (a memfd, a deleted file) is copied as by
+ * ts_scan_buffer. */
 TS_API ts_status ts_scan_fd(const ts_context* context, int fd, const char* display_name, const ts_scan_options* options,
-                     ts_record_fn on_record, ts_error_fn on_error, void* user_data);
+                            ts_record_fn on_record, ts_error_fn on_error, void* user_data);
 /* Scans `size` bytes at `data` as one file named `display_name` (NULL: "buffer"); the bytes are
- * staged in an anonymous memory file (memfd_create), never on disk. */
+ * staged in a private directory in memory (/dev/shm; else $TMPDIR or /tmp), in a file named after
+ * the display name (its extension helps identification), and removed after the scan. */
 TS_API ts_status ts_scan_buffer(const ts_context* context, const void* data, size_t size, const char* display_name,
-                         const ts_scan_options* options, ts_record_fn on_record, ts_error_fn on_error,
-                         void* user_data);
+                                const ts_scan_options* options, ts_record_fn on_record, ts_error_fn on_error,
+                                void* user_data);
 
 #ifdef __cplusplus
 }
