@@ -65,10 +65,8 @@ ts_status guarded(Body&& body) noexcept {
 template <class Handle>
 ts_status new_handle(Handle** out, const char* function) noexcept {
   if (out == nullptr) return failed(TS_E_INVALID_ARGUMENT, std::string(function) + ": out is NULL");
-  return guarded([&] {
-    *out = new Handle{};
-    return TS_OK;
-  });
+  *out = new (std::nothrow) Handle{};
+  return *out != nullptr ? TS_OK : failed(TS_E_NO_MEMORY, "out of memory");
 }
 
 }  // namespace trustscan::capi

@@ -179,10 +179,10 @@ ts_status ts_scan_path(const ts_context* context, const char* path, const ts_sca
   using namespace trustscan::capi;
   if (context == nullptr || path == nullptr || *path == '\0')
     return failed(TS_E_INVALID_ARGUMENT, "ts_scan_path: context and path must not be NULL or empty");
-  struct stat st {};
-  if (::stat(path, &st) != 0)
-    return failed(TS_E_IO, std::string("cannot scan '") + path + "': " + std::strerror(errno));
   return guarded([&] {
+    struct stat st {};
+    if (::stat(path, &st) != 0)
+      return failed(TS_E_IO, std::string("cannot scan '") + path + "': " + std::strerror(errno));
     ScanCall call{on_record, on_error, user_data, path, {}};
     return run_scan(*context, call, options);
   });
@@ -192,9 +192,9 @@ ts_status ts_scan_fd(const ts_context* context, int fd, const char* display_name
                      ts_record_fn on_record, ts_error_fn on_error, void* user_data) {
   using namespace trustscan::capi;
   if (context == nullptr || fd < 0) return failed(TS_E_INVALID_ARGUMENT, "ts_scan_fd: context is NULL or fd < 0");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return failed(TS_E_IO, std::string("ts_scan_fd: ") + std::strerror(errno));
   return guarded([&] {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return failed(TS_E_IO, std::string("ts_scan_fd: ") + std::strerror(errno));
     ScanCall call{on_record, on_error, user_data, {}, display_name ? display_name : "fd:" + std::to_string(fd)};
     if (std::string path = path_of_fd(fd, st); !path.empty()) {
       call.root = path;
