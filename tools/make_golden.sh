@@ -36,6 +36,9 @@ GOLDEN=(
   "events.ndjson  @SCAN@ -f ndjson"
   "findings.cef   @SCAN@ -f cef"
   "records.csv    @SCAN@ -f csv"
+  "metrics.prom   @SCAN@ -f prometheus"
+  "state.json     @SCAN@ -f state"
+  "check.txt      check --timeout 120 --scan tree --trust-store trust --no-default-trust --data-dir data --no-kernel-keys --verify-time 2026-01-01"
 )
 SCAN_OPTIONS=(--trust-store trust --no-default-trust --data-dir data --no-kernel-keys
               --verify-time 2026-01-01 --threads 2 --quiet)

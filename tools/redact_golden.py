@@ -32,7 +32,7 @@ import sys
 
 # JSON keys (any format writing `"key": value`) whose value is replaced, and by what.
 JSON_KEYS = {
-    "<time>": ("@timestamp", "created", "start", "end", "mtime", "ctime", "signing_time", "ingested"),
+    "<time>": ("@timestamp", "created", "start", "end", "started", "finished", "mtime", "ctime", "signing_time", "ingested"),
     "<duration>": ("duration_ms", "duration"),
     "<stat>": ("inode", "device", "uid", "gid"),
     "<n>": ("size", "bytes_scanned", "checksum", "entry_point", "offset"),
@@ -76,6 +76,8 @@ def rules(version: str | None, host: str) -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"^(trustscan \S+ on ).*?, \d+(?:\.\d+)? s, ", re.M), r"\g<1><host>, <duration>, "),
         # Monitoring formats: a scan's age or duration as perfdata (scan_age=12s) or metric value.
         (re.compile(r"\b(scan_age|duration|time)=\d+(?:\.\d+)?s\b"), r"\g<1>=<duration>s"),
+        # The check's status line: "scan 12s ago".
+        (re.compile(r"\bscan \d+s ago\b"), "scan <duration>s ago"),
         (re.compile(r"^(\w+_(?:seconds|timestamp_seconds)(?:\{[^}]*\})?) \S+$", re.M), r"\g<1> <n>"),
         (re.compile(UUID), "<id>"),
         (re.compile(r'("id"\s*:\s*)"[0-9a-f]{32}"'), r'\g<1>"<id>"'),

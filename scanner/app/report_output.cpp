@@ -1,5 +1,6 @@
 #include "app/report_output.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,16 @@
 
 namespace trustscan::app {
 namespace {
+
+/// fsync(2) of a file or directory by name: the data (the temporary's bytes, the directory's
+/// new entry) is on disk before anyone relies on it, even across a power cut.
+bool sync_path(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  return synced;
+}
 
 void emit(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
           std::ostream& out) {
@@ -72,6 +83,12 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
       return false;
     }
   }
+  if (!sync_path(tmp)) {
+    err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno)
+        << '\n';
+    std::remove(tmp.c_str());
+    return false;
+  }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
@@ -79,6 +96,8 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     std::remove(tmp.c_str());
     return false;
   }
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  sync_path(dir.empty() ? "." : dir.string());  // the new name too; a failure here loses nothing written
   return true;
 }
 

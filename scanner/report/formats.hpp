@@ -31,7 +31,8 @@ struct OutputFormat {
   /// One self-contained line per event, the summary last: the output can be appended to a log,
   /// piped or sent to a SIEM as it comes (ndjson, cef).
   bool line_per_event = false;
-  /// Reduces itself to the new, changed and gone records under `--baseline`.
+  /// Reduces itself to the new, changed and gone records under `--baseline` (prometheus: adds
+  /// their counts to the metrics of the whole scan).
   bool baseline = false;
 
   friend bool operator==(const OutputFormat&, const OutputFormat&) = default;

@@ -35,9 +35,9 @@ help)
 commands)
   # A mistyped or missing command names the commands (issue 20: "A subcommand is required").
   expect_exit 2 "$TS" scna /tmp
-  grep -q "unknown command 'scna': the commands are scan, explain, vendors, policies, data or help" "$WORK/err" || fail "scna: $(cat "$WORK/err")"
+  grep -q "unknown command 'scna': the commands are scan, explain, vendors, policies, data, check or help" "$WORK/err" || fail "scna: $(cat "$WORK/err")"
   expect_exit 2 "$TS"
-  grep -q "a command is required: scan, explain, vendors, policies, data or help" "$WORK/err" || fail "no command: $(cat "$WORK/err")"
+  grep -q "a command is required: scan, explain, vendors, policies, data, check or help" "$WORK/err" || fail "no command: $(cat "$WORK/err")"
   expect_exit 2 "$TS" data frobnicate
   grep -q "Run 'trustscan data --help'" "$WORK/err" || fail "data frobnicate: $(cat "$WORK/err")" ;;
 missing_root)

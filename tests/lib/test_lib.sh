@@ -76,3 +76,37 @@ for key in a:
 assert a == b
 PY
 }
+
+# allowed_syscalls UNIT: the system calls UNIT's SystemCallFilter= lines allow (groups expanded,
+# recursively, by systemd-analyze; the ~ lines taken away), one per line, sorted.
+allowed_syscalls() {
+  command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (tools/setup.sh --test installs systemd)"
+  _expand_syscalls() {
+    local x
+    for x in "$@"; do
+      if [[ $x == @* ]]; then
+        # shellcheck disable=SC2046  # one name per word
+        _expand_syscalls $(systemd-analyze syscall-filter "$x" | sed -n 's/^    //p' | grep -v '^#')
+      else
+        echo "$x"
+      fi
+    done
+  }
+  local allow=() deny=() line v
+  while IFS= read -r line; do
+    v=${line#SystemCallFilter=}
+    # shellcheck disable=SC2206  # split at whitespace as systemd does
+    if [[ $v == '~'* ]]; then deny+=(${v#\~}); else allow+=($v); fi
+  done < <(grep '^SystemCallFilter=' "$1")
+  [[ ${#allow[@]} -gt 0 ]] || fail "no SystemCallFilter= allow-list in $1"
+  comm -23 <(_expand_syscalls "${allow[@]}" | sort -u) <(_expand_syscalls "${deny[@]}" | sort -u)
+}
+
+# vendor_tree DIR: DIR/drivers with three drivers of the vendor image that are flagged for their
+# vendor (Kaspersky, RU) when scanned with --trust-store "$VI/vendor-image-ca". Needs VI (the
+# build's vendor-samples directory) and DRIVERS (its Windows/System32/drivers).
+vendor_tree() {
+  [[ -f $DRIVERS/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  mkdir -p "$1/drivers"
+  cp "$DRIVERS/klif.sys" "$DRIVERS/oemavflt.sys" "$DRIVERS/oemhwflt.sys" "$1/drivers/"
+}
