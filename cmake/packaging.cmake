@@ -151,4 +151,5 @@ set(CPACK_TRUSTSCAN_VELOCIRAPTOR_TEMPLATE
     ${PROJECT_SOURCE_DIR}/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml.in)
 set(CPACK_TRUSTSCAN_VELOCIRAPTOR_URL "${TRUSTSCAN_VELOCIRAPTOR_TOOL_URL}")
 list(APPEND CPACK_POST_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/cmake/velociraptor_artifact.cmake)
+include(packaging_lib)  # libtrustscan1 and libtrustscan-dev beside trustscan (component packages)
 include(CPack)

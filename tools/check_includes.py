@@ -25,6 +25,7 @@ verify -> match -> attribute -> policy -> report) and today's includes:
   - pipeline: runs the stages
   - report: turns the pipeline's ScanResult into output (pipeline never includes report)
   - app: the command line
+  - capi: the C API of libtrustscan.so.1, a client like app
 Only quoted includes of the form "folder/file" are checked; system and third-party includes
 (<...>) are the business of the one folder that owns each library (docs/architecture.md).
 
@@ -62,6 +63,7 @@ LAYERS = [
     "pipeline",
     "report",
     "app",
+    "capi",
 ]
 
 # Single headers that sit lower than their folder: plain result types that any stage may hold

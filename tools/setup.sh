@@ -44,7 +44,8 @@ TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 
            dpkg-dev systemd man-db groff-base mandoc lintian devscripts bash-completion zsh python3-yaml ansible-core strace
            rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit
            clang-format clang-tidy-16 git
-           icinga2-bin zabbix-agent2)  # issue 19: the monitoring agents tests/cli/check_test.sh runs
+           icinga2-bin zabbix-agent2  # issue 19: the monitoring agents tests/cli/check_test.sh runs
+           abigail-tools)  # abidiff: the ABI of libtrustscan.so.1 against abi/ (tests/capi)
 # Issue 19: promtool (prometheus) and a real node_exporter for the textfile output's test.
 TEST_DEPS+=(prometheus prometheus-node-exporter curl)
 

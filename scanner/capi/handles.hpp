@@ -1,0 +1,72 @@
+#pragma once
+/// \file
+/// capi/ internal: what the opaque handles of include/trustscan/trustscan.h hold, and the one way
+/// every ts_ function reports a failure (a status, and its text for ts_last_error on this thread).
+/// The C API is a client of pipeline::Engine, like app/ is.
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "pipeline/engine.hpp"
+#include <trustscan/trustscan.h>
+
+/// A configuration being built: the options of `trustscan scan` that belong to the engine.
+struct ts_config {
+  trustscan::pipeline::ScanOptions options;
+  std::optional<std::filesystem::path> share_dir;  ///< "share-dir"; unset: found beside the library
+  std::string policy;                              ///< "policy": a file, or a shipped preset's name
+};
+
+/// A loaded, frozen configuration; scans only read it.
+struct ts_context {
+  std::shared_ptr<const trustscan::pipeline::Engine> engine;
+};
+
+/// What one scan asks for beyond the context.
+struct ts_scan_options {
+  std::vector<std::string> excludes;
+  bool one_file_system = false;
+  bool include_network_fs = false;
+  const ts_cancel_token* cancel = nullptr;
+};
+
+struct ts_cancel_token {
+  std::atomic<int> cancelled{0};
+};
+
+namespace trustscan::capi {
+
+/// Records `message` as this thread's last error and returns `status`.
+ts_status failed(ts_status status, std::string message) noexcept;
+/// The status of a trustscan Error (Errc::Config → TS_E_CONFIG, read errors → TS_E_IO, ...),
+/// its message recorded as the last error.
+ts_status failed(const Error& error) noexcept;
+/// "BOOL" values of the configuration: true/false, 1/0, yes/no, on/off.
+[[nodiscard]] Result<bool> parse_bool(const std::string& key, const std::string& value);
+
+/// Runs `body` (returning ts_status) and turns any exception into a status: no C++ exception
+/// ever crosses the C boundary.
+template <class Body>
+ts_status guarded(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) { return failed(TS_E_NO_MEMORY, "out of memory"); } catch (const std::exception& e) {
+    return failed(TS_E_INTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) { return failed(TS_E_INTERNAL, "internal error: unknown exception"); }
+}
+
+/// The ts_*_new functions: a default handle in `*out`.
+template <class Handle>
+ts_status new_handle(Handle** out, const char* function) noexcept {
+  if (out == nullptr) return failed(TS_E_INVALID_ARGUMENT, std::string(function) + ": out is NULL");
+  *out = new (std::nothrow) Handle{};
+  return *out != nullptr ? TS_OK : failed(TS_E_NO_MEMORY, "out of memory");
+}
+
+}  // namespace trustscan::capi

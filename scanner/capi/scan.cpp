@@ -1,0 +1,259 @@
+// ts_scan_*: one Engine scan per call, each record handed to the caller's callback as the
+// report's JSON object and a few plain fields. fd and buffer scans without a path of their own are
+// staged in a private directory in memory (/dev/shm) and named by their display name.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "capi/handles.hpp"
+#include "report/record_json.hpp"
+#include "report/record_view.hpp"
+
+namespace trustscan::capi {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// What the callbacks of one scan need; records under `root` are renamed to `display` + relative.
+struct ScanCall {
+  ts_record_fn on_record = nullptr;
+  ts_error_fn on_error = nullptr;
+  void* user = nullptr;
+  std::string root;
+  std::string display;  ///< empty: paths as found
+  std::atomic<int> stop{0};
+};
+
+const char* or_null(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
+
+std::string shown_path(const ScanCall& call, const std::string& path) {
+  if (call.display.empty() || !path.starts_with(call.root)) return path;
+  return call.display + path.substr(call.root.size());
+}
+
+void deliver(ScanCall& call, const record::FileRecord& found) {
+  if (call.on_record == nullptr || call.stop.load() != 0) return;
+  record::FileRecord renamed;
+  const record::FileRecord* r = &found;
+  if (!call.display.empty()) {
+    renamed = found;
+    renamed.file.path = shown_path(call, found.file.path);
+    r = &renamed;
+  }
+  const std::string json = report::record_json_text(*r);
+  const report::RecordView view = report::record_view(*r);
+  ts_record out{};
+  out.struct_size = sizeof out;
+  out.json = json.c_str();
+  out.json_length = json.size();
+  out.path = view.path.c_str();
+  out.sha256 = or_null(view.sha256);
+  std::optional<std::string> severity = view.finding ? view.finding->severity : std::nullopt;
+  if (!view.is_finding() && view.known_bad_severity) severity = view.known_bad_severity;
+  out.severity = or_null(severity);
+  out.signature_status = view.signature ? or_null(view.signature->status) : nullptr;
+  out.vendor = view.vendor ? view.vendor->name.c_str() : nullptr;
+  out.country = or_null(view.country);
+  out.privilege = view.privilege.c_str();
+  out.finding = view.is_finding() || view.is_known_bad_finding() ? 1 : 0;
+  if (call.on_record(&out, call.user) != 0) call.stop.store(1);
+}
+
+ts_status run_scan(const ts_context& context, ScanCall& call, const ts_scan_options* options) {
+  pipeline::ScanRequest request;
+  request.roots = {call.root};
+  request.keep_records = false;
+  const ts_cancel_token* token = options != nullptr ? options->cancel : nullptr;
+  if (options != nullptr) {
+    request.excludes = options->excludes;
+    request.one_file_system = options->one_file_system;
+    request.include_network_fs = options->include_network_fs;
+  }
+  // The token is shared by any number of scans; each scan has its own stop flag, which the
+  // progress callback (four times a second, on this thread) raises once the token is cancelled.
+  if (token != nullptr) {
+    if (token->cancelled.load() != 0) return failed(TS_E_CANCELLED, "cancelled before the scan started");
+    request.progress = [&call, token](const pipeline::ScanProgress&) {
+      if (token->cancelled.load() != 0) call.stop.store(1);
+    };
+  }
+  pipeline::Sink sink;
+  sink.record = [&call](const record::FileRecord& r) { deliver(call, r); };
+  sink.error = [&call](const discover::PathError& e) {
+    if (call.on_error != nullptr) call.on_error(shown_path(call, e.path).c_str(), e.error.message.c_str(), call.user);
+  };
+  auto result = context.engine->scan(request, sink, &call.stop);
+  if (!result) return failed(result.error());
+  if (call.stop.load() != 0 || result->interrupted_by != 0) return failed(TS_E_CANCELLED, "the scan was cancelled");
+  return TS_OK;
+}
+
+/// A private directory in memory (/dev/shm, else $TMPDIR or /tmp) holding one staged file;
+/// removed with everything in it when destroyed.
+class Stage {
+ public:
+  ~Stage() {
+    if (dir_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  /// Creates the directory and an empty file named after `display` (its extension matters to
+  /// identification: .ko.xz, .sys); returns its open fd, or -1 with errno set.
+  int create(const std::string& display) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string base = fs::is_directory("/dev/shm") ? "/dev/shm" : (tmp != nullptr && *tmp ? tmp : "/tmp");
+    std::string templ = base + "/libtrustscan.XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr) return -1;
+    dir_ = templ;
+    std::string name = fs::path(display).filename().string();
+    if (name.empty() || name == "." || name == "..") name = "buffer";
+    file_ = dir_ + "/" + name;
+    return ::open(file_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+
+ private:
+  std::string dir_, file_;
+};
+
+bool write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+/// Copies `in` from offset 0 into the staged file `out`.
+bool copy_fd(int in, int out) {
+  std::vector<char> buf(1 << 20);
+  off_t at = 0;
+  for (;;) {
+    ssize_t n = ::pread(in, buf.data(), buf.size(), at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    if (!write_all(out, buf.data(), static_cast<std::size_t>(n))) return false;
+    at += n;
+  }
+}
+
+/// The path `fd` was opened by, when that path still names the same file; else "".
+std::string path_of_fd(int fd, const struct stat& st) {
+  std::error_code ec;
+  fs::path target = fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
+  if (ec || !target.is_absolute()) return {};
+  struct stat now {};
+  if (::stat(target.c_str(), &now) != 0 || now.st_dev != st.st_dev || now.st_ino != st.st_ino) return {};
+  return target.string();
+}
+
+ts_status scan_staged(const ts_context& context, ScanCall& call, const ts_scan_options* options,
+                      const std::function<bool(int)>& fill) {
+  Stage stage;
+  int out = stage.create(call.display);
+  if (out < 0) return failed(TS_E_IO, std::string("cannot stage the input in memory: ") + std::strerror(errno));
+  const bool filled = fill(out);
+  const int saved = errno;
+  ::close(out);
+  if (!filled) return failed(TS_E_IO, std::string("cannot stage the input: ") + std::strerror(saved));
+  call.root = stage.file();
+  return run_scan(context, call, options);
+}
+
+}  // namespace
+}  // namespace trustscan::capi
+
+extern "C" {
+
+ts_status ts_scan_path(const ts_context* context, const char* path, const ts_scan_options* options,
+                       ts_record_fn on_record, ts_error_fn on_error, void* user_data) {
+  using namespace trustscan::capi;
+  if (context == nullptr || path == nullptr || *path == '\0')
+    return failed(TS_E_INVALID_ARGUMENT, "ts_scan_path: context and path must not be NULL or empty");
+  return guarded([&] {
+    struct stat st {};
+    if (::stat(path, &st) != 0)
+      return failed(TS_E_IO, std::string("cannot scan '") + path + "': " + std::strerror(errno));
+    ScanCall call{on_record, on_error, user_data, path, {}};
+    return run_scan(*context, call, options);
+  });
+}
+
+ts_status ts_scan_fd(const ts_context* context, int fd, const char* display_name, const ts_scan_options* options,
+                     ts_record_fn on_record, ts_error_fn on_error, void* user_data) {
+  using namespace trustscan::capi;
+  if (context == nullptr || fd < 0) return failed(TS_E_INVALID_ARGUMENT, "ts_scan_fd: context is NULL or fd < 0");
+  return guarded([&] {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return failed(TS_E_IO, std::string("ts_scan_fd: ") + std::strerror(errno));
+    ScanCall call{on_record, on_error, user_data, {}, display_name ? display_name : "fd:" + std::to_string(fd)};
+    if (std::string path = path_of_fd(fd, st); !path.empty()) {
+      call.root = path;
+      return run_scan(*context, call, options);
+    }
+    if (!S_ISREG(st.st_mode)) return failed(TS_E_IO, "ts_scan_fd: neither a regular file nor a path");
+    return scan_staged(*context, call, options, [fd](int out) { return copy_fd(fd, out); });
+  });
+}
+
+ts_status ts_scan_buffer(const ts_context* context, const void* data, size_t size, const char* display_name,
+                         const ts_scan_options* options, ts_record_fn on_record, ts_error_fn on_error,
+                         void* user_data) {
+  using namespace trustscan::capi;
+  if (context == nullptr || (data == nullptr && size != 0))
+    return failed(TS_E_INVALID_ARGUMENT, "ts_scan_buffer: context or data is NULL");
+  return guarded([&] {
+    ScanCall call{on_record, on_error, user_data, {}, display_name ? display_name : "buffer"};
+    return scan_staged(*context, call, options,
+                       [data, size](int out) { return write_all(out, static_cast<const char*>(data), size); });
+  });
+}
+
+ts_status ts_scan_options_new(ts_scan_options** out) { return trustscan::capi::new_handle(out, "ts_scan_options_new"); }
+
+void ts_scan_options_free(ts_scan_options* options) { delete options; }
+
+ts_status ts_scan_options_set(ts_scan_options* options, const char* key, const char* value) {
+  using namespace trustscan::capi;
+  if (options == nullptr || key == nullptr || value == nullptr)
+    return failed(TS_E_INVALID_ARGUMENT, "ts_scan_options_set: options, key and value must not be NULL");
+  return guarded([&] {
+    const std::string k = key;
+    if (k == "exclude") {
+      options->excludes.emplace_back(value);
+      return TS_OK;
+    }
+    if (k != "one-file-system" && k != "include-network-fs")
+      return failed(TS_E_INVALID_ARGUMENT, "unknown scan option '" + k + "'");
+    auto b = parse_bool(k, value);
+    if (!b) return failed(TS_E_INVALID_ARGUMENT, b.error().message);
+    (k == "one-file-system" ? options->one_file_system : options->include_network_fs) = *b;
+    return TS_OK;
+  });
+}
+
+ts_status ts_scan_options_set_cancel(ts_scan_options* options, ts_cancel_token* token) {
+  using namespace trustscan::capi;
+  if (options == nullptr) return failed(TS_E_INVALID_ARGUMENT, "ts_scan_options_set_cancel: options is NULL");
+  options->cancel = token;
+  return TS_OK;
+}
+
+ts_status ts_cancel_token_new(ts_cancel_token** out) { return trustscan::capi::new_handle(out, "ts_cancel_token_new"); }
+
+void ts_cancel_token_free(ts_cancel_token* token) { delete token; }
+
+void ts_cancel(ts_cancel_token* token) {
+  if (token != nullptr) token->cancelled.store(1);
+}
+
+}  // extern "C"

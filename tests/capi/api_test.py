@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""api_test.py LIBRARY TRUSTSCAN TREE: the behaviour of libtrustscan's C API through ctypes.
+
+Versions and status texts, configuration errors and their messages, a path scan whose record JSON
+is exactly the CLI's "files" entry, fd and buffer scans named by their display name (and nothing
+left behind in the staging directory), cancellation by the callback and by a token.
+"""
+import ctypes
+import glob
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "samples", "python"))
+import scan as sample  # noqa: E402  (the sample's ctypes declarations of trustscan.h)
+
+LIB_PATH, TS, TREE = sys.argv[1:4]
+lib = sample.load(LIB_PATH)
+lib.ts_abi_version.restype = ctypes.c_int
+lib.ts_config_set.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+lib.ts_scan_fd.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p, sample.RECORD_FN,
+                           sample.ERROR_FN, ctypes.c_void_p]
+lib.ts_scan_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p,
+                               sample.RECORD_FN, sample.ERROR_FN, ctypes.c_void_p]
+lib.ts_scan_options_new.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+lib.ts_scan_options_set_cancel.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+lib.ts_scan_options_free.argtypes = [ctypes.c_void_p]
+lib.ts_cancel_token_new.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+lib.ts_cancel.argtypes = [ctypes.c_void_p]
+lib.ts_cancel_token_free.argtypes = [ctypes.c_void_p]
+OK, INVALID, CONFIG, IO, CANCELLED = 0, 1, 2, 3, 5
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def last_error():
+    return lib.ts_last_error().decode()
+
+
+def new_config(**keys):
+    config = ctypes.c_void_p()
+    assert lib.ts_config_new(ctypes.byref(config)) == OK
+    for k, v in keys.items():
+        assert lib.ts_config_set(config, k.replace("_", "-").encode(), v.encode()) == OK, last_error()
+    return config
+
+
+def open_context(config):
+    context = ctypes.c_void_p()
+    status = lib.ts_context_open(config, ctypes.byref(context))
+    lib.ts_config_free(config)
+    return status, context
+
+
+class Collector:
+    """Records and errors of one scan; stops after `stop_after` records when set."""
+
+    def __init__(self, stop_after=None):
+        self.records, self.errors, self.stop_after = [], [], stop_after
+        self.on_record = sample.RECORD_FN(self._record)
+        self.on_error = sample.ERROR_FN(lambda p, m, _u: self.errors.append((p.decode(), m.decode())))
+
+    def _record(self, rec, _user):
+        r = rec.contents
+        self.records.append({"path": r.path.decode(), "json": json.loads(ctypes.string_at(r.json, r.json_length)),
+                             "sha256": r.sha256 and r.sha256.decode(), "size": r.struct_size})
+        return 1 if self.stop_after is not None and len(self.records) >= self.stop_after else 0
+
+
+# --- versions and status texts
+version = subprocess.run([TS, "--version"], capture_output=True, text=True, check=True).stdout.split()[1]
+check(lib.ts_version().decode() == version, f"ts_version {lib.ts_version()} is not the CLI's {version}")
+check(lib.ts_abi_version() == 1, "ts_abi_version is not 1")
+texts = [lib.ts_status_message(s).decode() for s in range(7)]
+check(len(set(texts)) == 7 and texts[0] == "ok", f"status texts: {texts}")
+
+# --- configuration errors, each with its own message
+config = ctypes.c_void_p()
+lib.ts_config_new(ctypes.byref(config))
+check(lib.ts_config_set(config, b"no-such-key", b"1") == INVALID and "no-such-key" in last_error(),
+      f"unknown key: {last_error()}")
+check(lib.ts_config_set(config, b"match-all", b"maybe") == INVALID and "maybe" in last_error(),
+      f"bad boolean: {last_error()}")
+check(lib.ts_config_set(config, b"threads", b"-3") == INVALID, "negative threads accepted")
+check(lib.ts_config_set_json(config, b"[1, 2]") == INVALID and "object" in last_error(), f"JSON array: {last_error()}")
+check(lib.ts_config_set_json(config, b'{"flag-country": ["RU", "BY"], "threads": 2, "match-all": false}') == OK,
+      f"JSON config refused: {last_error()}")
+lib.ts_config_free(config)
+status, _ = open_context(new_config(policy="/nonexistent/policy.yaml"))
+check(status == CONFIG and "/nonexistent/policy.yaml" in last_error(), f"missing policy: {status} {last_error()}")
+status, _ = open_context(new_config(share_dir="/nonexistent"))
+check(status == CONFIG and "/nonexistent" in last_error(), f"bad share-dir: {status} {last_error()}")
+
+# --- one context for the scans
+status, context = open_context(new_config())
+assert status == OK, last_error()
+binaries = sorted(p for p in glob.glob(os.path.join(TREE, "**"), recursive=True)
+                  if os.path.isfile(p) and open(p, "rb").read(4) in (b"MZ\x90\x00", b"\x7fELF"))
+assert len(binaries) >= 3, f"too few binaries under {TREE}"
+one = binaries[0]
+data = open(one, "rb").read()
+
+# A path: the record JSON is the CLI's "files" entry, field for field.
+c = Collector()
+check(lib.ts_scan_path(context, one.encode(), None, c.on_record, c.on_error, None) == OK, f"scan_path: {last_error()}")
+report = json.loads(subprocess.run([TS, "scan", "-f", "json", one], capture_output=True, text=True).stdout)
+check(len(c.records) == 1 and c.records[0]["json"] == report["files"][0], "path scan: record JSON is not the CLI's")
+check(c.records and c.records[0]["size"] == ctypes.sizeof(sample.Record), "struct_size")
+check(lib.ts_scan_path(context, b"/nonexistent/x", None, c.on_record, c.on_error, None) == IO
+      and "/nonexistent/x" in last_error(), f"missing root: {last_error()}")
+
+# A buffer and fds: named by the display name, hashed as the bytes, nothing left staged.
+before = set(glob.glob("/dev/shm/libtrustscan.*"))
+c = Collector()
+check(lib.ts_scan_buffer(context, data, len(data), b"memory/driver.bin", None, c.on_record, c.on_error, None) == OK,
+      f"scan_buffer: {last_error()}")
+sha = hashlib.sha256(data).hexdigest()
+check([(r["path"], r["sha256"]) for r in c.records] == [("memory/driver.bin", sha)], f"buffer: {c.records}")
+check(c.records and c.records[0]["json"]["file"]["path"] == "memory/driver.bin", "buffer: JSON path")
+memfd = os.memfd_create("sample")
+os.write(memfd, data)
+c = Collector()
+check(lib.ts_scan_fd(context, memfd, b"fd-sample", None, c.on_record, c.on_error, None) == OK, f"memfd: {last_error()}")
+check([(r["path"], r["sha256"]) for r in c.records] == [("fd-sample", sha)], f"memfd: {c.records}")
+os.close(memfd)
+fd = os.open(one, os.O_RDONLY)
+c = Collector()
+check(lib.ts_scan_fd(context, fd, None, None, c.on_record, c.on_error, None) == OK, f"file fd: {last_error()}")
+check([(r["path"], r["sha256"]) for r in c.records] == [(f"fd:{fd}", sha)], f"file fd: {c.records}")
+os.close(fd)
+check(set(glob.glob("/dev/shm/libtrustscan.*")) == before, "staged files left in /dev/shm")
+
+# Cancellation: by the callback's return value, and by a token set before the scan.
+c = Collector(stop_after=1)
+check(lib.ts_scan_path(context, TREE.encode(), None, c.on_record, c.on_error, None) == CANCELLED,
+      "a callback's non-zero return does not cancel")
+check(len(c.records) == 1, f"records after the callback stopped the scan: {len(c.records)}")
+options, token = ctypes.c_void_p(), ctypes.c_void_p()
+lib.ts_scan_options_new(ctypes.byref(options))
+lib.ts_cancel_token_new(ctypes.byref(token))
+lib.ts_scan_options_set_cancel(options, token)
+lib.ts_cancel(token)
+c = Collector()
+check(lib.ts_scan_path(context, TREE.encode(), options, c.on_record, c.on_error, None) == CANCELLED
+      and not c.records, "a cancelled token does not stop the scan")
+lib.ts_scan_options_free(options)
+lib.ts_cancel_token_free(token)
+lib.ts_context_close(context)
+print(f"api_test: {len(failures)} failures")
+sys.exit(1 if failures else 0)
