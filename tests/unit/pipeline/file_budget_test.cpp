@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "io/decompress.hpp"
 #include "io/file_source.hpp"
 #include "io/hashing.hpp"
+#include "parse/parser.hpp"
 #include "pipeline/pipeline.hpp"
 #include "support/bytes.hpp"
 #include "support/temp_tree.hpp"
@@ -28,6 +30,60 @@ struct Expired {
   Deadline deadline{1ns};
   Expired() { std::this_thread::sleep_for(1ms); }
 };
+
+template <typename T>
+void put(std::vector<std::byte>& out, std::size_t at, T value) {
+  std::memcpy(out.data() + at, &value, sizeof value);
+}
+
+/// A 64-bit ELF executable whose `sections` section headers all cover the same `span` bytes.
+std::vector<std::byte> overlapping_sections_elf(std::uint16_t sections, std::size_t span) {
+  const std::size_t shoff = 0x1000 + span;
+  std::vector<std::byte> elf(shoff + std::size_t{64} * (sections + 1u));
+  const unsigned char ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+  std::memcpy(elf.data(), ident, sizeof ident);
+  put<std::uint16_t>(elf, 16, 2);   // ET_EXEC
+  put<std::uint16_t>(elf, 18, 62);  // x86-64
+  put<std::uint32_t>(elf, 20, 1);
+  put<std::uint64_t>(elf, 0x28, shoff);
+  put<std::uint16_t>(elf, 0x34, 64);
+  put<std::uint16_t>(elf, 0x3a, 64);
+  put<std::uint16_t>(elf, 0x3c, static_cast<std::uint16_t>(sections + 1u));
+  for (std::size_t i = 1; i <= sections; ++i) {
+    const std::size_t h = shoff + 64 * i;
+    put<std::uint32_t>(elf, h + 4, 1);  // SHT_PROGBITS
+    put<std::uint64_t>(elf, h + 0x18, 0x1000);
+    put<std::uint64_t>(elf, h + 0x20, span);
+  }
+  return elf;
+}
+
+/// A 64-bit Mach-O executable whose `segments` LC_SEGMENT_64 commands all cover the same `span` bytes.
+std::vector<std::byte> overlapping_segments_macho(std::uint32_t segments, std::size_t span) {
+  constexpr std::size_t kCmd = 72;
+  const std::size_t data = 0x1000 + ((32 + segments * kCmd) & ~std::size_t{0xfff});
+  std::vector<std::byte> macho(data + span);
+  put<std::uint32_t>(macho, 0, 0xfeedfacf);
+  put<std::uint32_t>(macho, 4, 0x01000007);  // x86-64
+  put<std::uint32_t>(macho, 8, 3);
+  put<std::uint32_t>(macho, 12, 2);  // MH_EXECUTE
+  put<std::uint32_t>(macho, 16, segments);
+  put<std::uint32_t>(macho, 20, static_cast<std::uint32_t>(segments * kCmd));
+  for (std::size_t i = 0; i < segments; ++i) {
+    const std::size_t c = 32 + i * kCmd;
+    put<std::uint32_t>(macho, c, 0x19);
+    put<std::uint32_t>(macho, c + 4, kCmd);
+    macho[c + 8] = std::byte{'S'};
+    macho[c + 9] = static_cast<std::byte>('0' + i % 10);
+    put<std::uint64_t>(macho, c + 24, 0x100000000 + i * 0x10000000);
+    put<std::uint64_t>(macho, c + 32, span);
+    put<std::uint64_t>(macho, c + 40, data);
+    put<std::uint64_t>(macho, c + 48, span);
+    put<std::uint32_t>(macho, c + 56, 5);
+    put<std::uint32_t>(macho, c + 60, 5);
+  }
+  return macho;
+}
 
 std::size_t thread_count() {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator("/proc/self/task"), fs::directory_iterator()));
@@ -119,4 +175,28 @@ TEST_CASE("a file over --file-timeout ends with a timeout soon after it; the sam
   CHECK(result->records[0].file.path == (tree.path() / "small.exe").string());
   CHECK(result->records[0].errors.empty());
   CHECK_FALSE(result->records[0].sha256.empty());
+}
+
+// What no deadline check reaches is LIEF's parse; it copies every section's bytes, so section
+// headers that all cover the same bytes made a 30 MiB file take 10.6 s there (docs/time-budget.md).
+TEST_CASE("overlapping ELF section and Mach-O segment ranges beyond a few times the file size are emptied before LIEF",
+          "[parse][deadline]") {
+  const std::vector<std::byte> elf = overlapping_sections_elf(64, std::size_t{1} << 20);
+  auto model = parse::parse_binary(Format::Elf, std::span<const std::byte>(elf), Limits{});
+  REQUIRE(model);
+  // 4 x 1 MiB + 1 MiB of budget: the first 5 sections keep their range, the other 59 are emptied.
+  CHECK_THAT(model->warnings, Catch::VectorContains(std::string(
+                                  "59 ELF section/segment file range(s) beyond 4x the file size in all "
+                                  "(overlapping ranges); emptied")));
+  const std::vector<std::byte> macho = overlapping_segments_macho(64, std::size_t{1} << 20);
+  auto slices = parse::parse_binary(Format::MachO, std::span<const std::byte>(macho), Limits{});
+  REQUIRE(slices);
+  CHECK_THAT(slices->warnings, Catch::VectorContains(std::string(
+                                   "59 Mach-O segment/section file range(s) beyond 4x the slice size in all "
+                                   "(overlapping ranges); emptied")));
+  // An ordinary ELF file keeps every range.
+  const std::string plain = test::read_file(test::samples_dir() / "elf" / "demo.ko");
+  auto ordinary = parse::parse_binary(Format::Elf, test::bytes(plain), Limits{});
+  REQUIRE(ordinary);
+  for (const std::string& w : ordinary->warnings) CHECK(w.find("emptied") == std::string::npos);
 }
