@@ -4,7 +4,8 @@
 #
 # usage: tools/bench_time_budget.sh [--build DIR] [--top N] [TREE...]
 #   TREE  where to look for binaries (default: /var/cache/trustscan/realtree, and the hostile
-#         samples built by tools/make_hostile_samples.sh into a temporary directory)
+#         samples built by tools/make_hostile_samples.sh into a temporary directory); the forged
+#         files of tools/make_overlapping_ranges.py are always added
 #
 # 1. LIEF's parse is one library call with no deadline check inside: a file whose deadline passes
 #    as LIEF starts overruns its budget by that parse's time. trustscan_parse_time_bench
@@ -39,6 +40,10 @@ if [[ ${#TREES[@]} == 0 ]]; then
         tail -5 "$WORK/hostile.log" >&2
     fi
 fi
+
+mkdir -p "$WORK/forged"
+python3 "$ROOT/tools/make_overlapping_ranges.py" "$WORK/forged"
+TREES+=("$WORK/forged")
 
 cmake --build "$BUILD" --target trustscan_parse_time_bench trustscan -j2 >/dev/null
 BENCH=$(find "$BUILD" -name trustscan_parse_time_bench -type f -perm -u+x | head -1)
