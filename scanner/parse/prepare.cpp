@@ -244,7 +244,8 @@ std::size_t bound_segment_copies(ByteReader& r, std::uint64_t at, bool seg64, st
   const std::uint64_t first = at + (seg64 ? 72 : 56), sect_size = seg64 ? 80 : 68;
   for (std::uint64_t s = 0; s < nsects; ++s) {
     const std::uint64_t sect = first + s * sect_size;
-    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0)) && over_copy_budget(r, sect + (seg64 ? 40 : 36), w, copied))
+    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0)) &&
+        over_copy_budget(r, sect + (seg64 ? 40 : 36), w, copied))
       ++emptied;
   }
   return emptied;

@@ -271,7 +271,8 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
   PoolOptions pool_options;
   pool_options.threads = threads;
   // The budget itself is kept by the analysis (analyze_guarded); the pool only abandons, if asked.
-  pool_options.item_timeout = options.abandon_hung_threads ? last_resort_timeout(options.file_timeout) : std::chrono::milliseconds(0);
+  pool_options.item_timeout = options.abandon_hung_threads ? last_resort_timeout(options.file_timeout)
+                                                           : std::chrono::milliseconds(0);
   pool_options.stop = options.stop;
   pool_options.spare_cores = &st->spare_cores;
   std::vector<std::string> root_names(st->roots.sources.size());

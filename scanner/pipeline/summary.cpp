@@ -27,9 +27,8 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
   if (non_binaries) s.skipped["not_binary"] = non_binaries;
   s.files_not_scanned = pool.not_started;
   // Stopped at their deadline, or (CLI last resort) abandoned: each is a Timeout error on its path.
-  s.files_timed_out = static_cast<std::uint64_t>(std::ranges::count_if(r.errors, [](const discover::PathError& e) {
-    return e.error.code == Errc::Timeout && e.path != "(scan)";
-  }));
+  s.files_timed_out = static_cast<std::uint64_t>(std::ranges::count_if(
+      r.errors, [](const discover::PathError& e) { return e.error.code == Errc::Timeout && e.path != "(scan)"; }));
   for (const record::FileRecord& rec : r.records) {
     ++s.binaries;
     s.bytes_scanned += rec.file.size;

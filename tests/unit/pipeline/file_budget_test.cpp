@@ -185,9 +185,9 @@ TEST_CASE("overlapping ELF section and Mach-O segment ranges beyond a few times 
   auto model = parse::parse_binary(Format::Elf, std::span<const std::byte>(elf), Limits{});
   REQUIRE(model);
   // 4 x 1 MiB + 1 MiB of budget: the first 5 sections keep their range, the other 59 are emptied.
-  CHECK_THAT(model->warnings, Catch::VectorContains(std::string(
-                                  "59 ELF section/segment file range(s) beyond 4x the file size in all "
-                                  "(overlapping ranges); emptied")));
+  CHECK_THAT(model->warnings,
+             Catch::VectorContains(std::string("59 ELF section/segment file range(s) beyond 4x the file size in all "
+                                               "(overlapping ranges); emptied")));
   const std::vector<std::byte> macho = overlapping_segments_macho(64, std::size_t{1} << 20);
   auto slices = parse::parse_binary(Format::MachO, std::span<const std::byte>(macho), Limits{});
   REQUIRE(slices);
