@@ -12,6 +12,28 @@ namespace {
 constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8, kShtSymtab = 2;
 constexpr std::uint64_t kEtRel = 1;
 
+/// LIEF 0.9 copies the file bytes of every section and every segment. Ranges that overlap (a
+/// forged table of 1,000 section headers over the same 30 MiB) made one 30 MiB ELF file take
+/// 10.6 s inside LIEF (a Mach-O 19 s, a PE with 96 sections 1.8 s), where no time budget reaches
+/// (docs/time-budget.md); 65,535 ELF headers would take a quarter of an hour. Real files' ranges add up to about the file's size (segments
+/// overlap a little: PT_PHDR, PT_NOTE, PT_GNU_RELRO lie inside PT_LOAD), so each table may copy
+/// this many times the file (plus 1 MiB for small files); beyond that a range is emptied.
+constexpr std::uint64_t kCopiedRangesFactor = 4;
+
+/// Adds the size at `size_at` to `copied`, or sets it to 0 when that would pass the table's
+/// budget (kCopiedRangesFactor). Returns whether it was emptied.
+bool over_copy_budget(ByteReader& r, std::uint64_t size_at, unsigned width, std::uint64_t& copied) {
+  const auto size = r.read(size_at, width);
+  if (!size || *size == 0) return false;
+  const std::uint64_t budget = kCopiedRangesFactor * r.size() + (std::uint64_t{1} << 20);
+  if (*size <= budget - std::min(budget, copied)) {
+    copied += *size;
+    return false;
+  }
+  r.write(size_at, width, 0);
+  return true;
+}
+
 Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
                         std::vector<std::string>& warnings, std::vector<Patch>* undo) {
   ByteReader r(buf, false, undo);
@@ -24,6 +46,8 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
     return fail(Errc::Malformed, "PE: NumberOfSections " + std::to_string(*nsect) + " exceeds " +
                                      std::to_string(limits.max_pe_sections));
   std::uint64_t table = *lfanew + 24 + *opt_size;
+  std::uint64_t copied = 0;
+  std::size_t emptied = 0;
   for (std::uint64_t i = 0; i < *nsect; ++i) {
     std::uint64_t hdr = table + i * 40;
     auto raw_size = r.read(hdr + 16, 4);
@@ -36,7 +60,11 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
       r.write(hdr + 16, 4, buf.size() - *raw_ptr);
       warnings.push_back("PE section " + std::to_string(i) + " raw size clamped to end of file");
     }
+    if (over_copy_budget(r, hdr + 16, 4, copied)) ++emptied;
   }
+  if (emptied != 0)
+    warnings.push_back(std::to_string(emptied) + " PE section raw range(s) beyond " +
+                       std::to_string(kCopiedRangesFactor) + "x the file size in all (overlapping ranges); emptied");
   // The COFF symbol table (PointerToSymbolTable, NumberOfSymbols): MinGW keeps it in DLLs, and
   // LIEF 0.9 builds a Symbol object per entry — 4 % of a real tree's scan CPU — for a model that
   // takes nothing from it. LIEF is shown none.
@@ -67,28 +95,6 @@ bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, uns
     return true;
   }
   return false;
-}
-
-/// LIEF 0.9 copies the file bytes of every section and every segment. Ranges that overlap (a
-/// forged table of 1,000 section headers over the same 30 MiB) made one 30 MiB ELF file take
-/// 10.6 s inside LIEF, where no time budget reaches (docs/time-budget.md); 65,535 headers would
-/// take a quarter of an hour. Real files' ranges add up to about the file's size (segments
-/// overlap a little: PT_PHDR, PT_NOTE, PT_GNU_RELRO lie inside PT_LOAD), so each table may copy
-/// this many times the file (plus 1 MiB for small files); beyond that a range is emptied.
-constexpr std::uint64_t kCopiedRangesFactor = 4;
-
-/// Adds the size at `size_at` to `copied`, or sets it to 0 when that would pass the table's
-/// budget (kCopiedRangesFactor). Returns whether it was emptied.
-bool over_copy_budget(ByteReader& r, std::uint64_t size_at, unsigned width, std::uint64_t& copied) {
-  const auto size = r.read(size_at, width);
-  if (!size || *size == 0) return false;
-  const std::uint64_t budget = kCopiedRangesFactor * r.size() + (std::uint64_t{1} << 20);
-  if (*size <= budget - std::min(budget, copied)) {
-    copied += *size;
-    return false;
-  }
-  r.write(size_at, width, 0);
-  return true;
 }
 
 /// The `__ksymtab_*` symbols of the symbol table whose section header is at `hdr`, as LIEF 0.9

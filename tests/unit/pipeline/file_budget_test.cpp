@@ -194,6 +194,31 @@ TEST_CASE("overlapping ELF section and Mach-O segment ranges beyond a few times 
   CHECK_THAT(slices->warnings, Catch::VectorContains(std::string(
                                    "59 Mach-O segment/section file range(s) beyond 4x the slice size in all "
                                    "(overlapping ranges); emptied")));
+  // A PE file with 64 sections over the same 1 MiB.
+  std::string pe = test::read_file(test::samples_dir() / "pe" / "version.exe");
+  REQUIRE(pe.size() > 0x40);
+  std::uint32_t lfanew = 0;
+  std::memcpy(&lfanew, pe.data() + 0x3c, 4);
+  std::uint16_t opt_size = 0;
+  std::memcpy(&opt_size, pe.data() + lfanew + 20, 2);
+  std::vector<std::byte> forged(std::size_t{1} << 20);
+  std::memcpy(forged.data(), pe.data(), std::min<std::size_t>(pe.size(), 0x1000));
+  put<std::uint16_t>(forged, lfanew + 6, 64);
+  for (std::size_t i = 0; i < 64; ++i) {
+    const std::size_t h = lfanew + 24 + opt_size + 40 * i;
+    REQUIRE(h + 40 <= 0x1000);
+    std::memcpy(forged.data() + h, ".forged\0", 8);
+    put<std::uint32_t>(forged, h + 8, 0x100000);                                 // VirtualSize
+    put<std::uint32_t>(forged, h + 12, static_cast<std::uint32_t>(0x1000 + i * 0x100000));  // VirtualAddress
+    put<std::uint32_t>(forged, h + 16, 0x100000 - 0x1000);                       // SizeOfRawData
+    put<std::uint32_t>(forged, h + 20, 0x1000);                                  // PointerToRawData
+    put<std::uint32_t>(forged, h + 36, 0x40000040);
+  }
+  auto sections = parse::parse_binary(Format::Pe, std::span<const std::byte>(forged), Limits{});
+  REQUIRE(sections);
+  CHECK_THAT(sections->warnings, Catch::VectorContains(std::string(
+                                       "59 PE section raw range(s) beyond 4x the file size in all "
+                                       "(overlapping ranges); emptied")));
   // An ordinary ELF file keeps every range.
   const std::string plain = test::read_file(test::samples_dir() / "elf" / "demo.ko");
   auto ordinary = parse::parse_binary(Format::Elf, test::bytes(plain), Limits{});
