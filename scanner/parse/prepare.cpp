@@ -15,9 +15,10 @@ constexpr std::uint64_t kEtRel = 1;
 /// LIEF 0.9 copies the file bytes of every section and every segment. Ranges that overlap (a
 /// forged table of 1,000 section headers over the same 30 MiB) made one 30 MiB ELF file take
 /// 10.6 s inside LIEF (a Mach-O 19 s, a PE with 96 sections 1.8 s), where no time budget reaches
-/// (docs/time-budget.md); 65,535 ELF headers would take a quarter of an hour. Real files' ranges add up to about the file's size (segments
-/// overlap a little: PT_PHDR, PT_NOTE, PT_GNU_RELRO lie inside PT_LOAD), so each table may copy
-/// this many times the file (plus 1 MiB for small files); beyond that a range is emptied.
+/// (docs/time-budget.md); 65,535 ELF headers would take a quarter of an hour. Real files' ranges
+/// add up to about the file's size (segments overlap a little: PT_PHDR, PT_NOTE, PT_GNU_RELRO lie
+/// inside PT_LOAD), so each table may copy this many times the file (plus 1 MiB for small files);
+/// beyond that a range is emptied.
 constexpr std::uint64_t kCopiedRangesFactor = 4;
 
 /// Adds the size at `size_at` to `copied`, or sets it to 0 when that would pass the table's
