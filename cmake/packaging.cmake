@@ -7,6 +7,7 @@
 #   <prefix>/share/doc/trustscan/                        README.md, docs/*.md, docs/schema/*.json
 #   <prefix>/lib/systemd/system/trustscan.{service,timer}
 #   <sysconfdir>/default/trustscan                       /etc when the prefix is /usr, else <prefix>/etc
+#   <sysconfdir>/zabbix/zabbix_agent2.d/trustscan.conf    the Zabbix agent 2 items (docs/monitoring.md)
 #
 # The unit files name the binary and the configuration file by absolute path. They are written
 # at install time for the prefix actually installed to: `cmake --install build --prefix /opt/ts`
@@ -97,6 +98,12 @@ install(CODE "
   file(INSTALL \"${TRUSTSCAN_PACKAGING_DIR}/default/trustscan\"
        DESTINATION \"\${_sysconfdir}/default\"
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  # Issue 19: the Zabbix agent 2 items (packaging/zabbix/trustscan.conf), where Debian's agent reads includes.
+  file(READ \"${TRUSTSCAN_PACKAGING_DIR}/zabbix/trustscan.conf\" _text)
+  string(REPLACE \"/usr/bin/trustscan\" \"\${_prefix}/${CMAKE_INSTALL_BINDIR}/trustscan\" _text \"\${_text}\")
+  file(WRITE \"\${_stage}/trustscan.conf\" \"\${_text}\")
+  file(INSTALL \"\${_stage}/trustscan.conf\" DESTINATION \"\${_sysconfdir}/zabbix/zabbix_agent2.d\"
+       FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   file(REMOVE_RECURSE \"\${_stage}\")
 ")
 
@@ -135,4 +142,13 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${TRUSTSCAN_PACKAGING_DIR}/debian/postinst
     ${TRUSTSCAN_PACKAGING_DIR}/debian/prerm
     ${TRUSTSCAN_PACKAGING_DIR}/debian/postrm)
+# The Velociraptor artifact pinned to the .deb just built (issue 19): after the package is written,
+# cmake/velociraptor_artifact.cmake writes Custom.Trustscan.Scan.yaml beside it, the .deb's SHA-256
+# as the tool's expected_hash (docs/deployment.md, "Velociraptor").
+set(TRUSTSCAN_VELOCIRAPTOR_TOOL_URL "" CACHE STRING
+    "URL the Velociraptor server downloads the trustscan .deb from (empty: uploaded by hand)")
+set(CPACK_TRUSTSCAN_VELOCIRAPTOR_TEMPLATE
+    ${PROJECT_SOURCE_DIR}/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml.in)
+set(CPACK_TRUSTSCAN_VELOCIRAPTOR_URL "${TRUSTSCAN_VELOCIRAPTOR_TOOL_URL}")
+list(APPEND CPACK_POST_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/cmake/velociraptor_artifact.cmake)
 include(CPack)

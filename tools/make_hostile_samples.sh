@@ -47,7 +47,7 @@ CHECK=1
 [[ ${1:-} == --no-check ]] && { CHECK=0; shift; }
 [[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
 TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$TOOLS/samples_src
+SRC=$(cd "$TOOLS/../samples/src" && pwd)
 HOSTILE=$TOOLS/hostile
 MINGW_PREFIX=${MINGW_PREFIX:-x86_64-w64-mingw32-}
 export PYTHON=/usr/bin/python3  # Debian's: python3-hivex lives there

@@ -42,7 +42,7 @@ MINGW_PREFIX=${MINGW_PREFIX:-x86_64-w64-mingw32-}
 source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"
 need_tools make_known_bad_samples "${MINGW_PREFIX}gcc" "${MINGW_PREFIX}windres" "${MINGW_PREFIX}dlltool" openssl osslsigncode
 
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/samples_src" && pwd)
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../samples/src" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT/ca" "$OUT/trust" "$OUT/page-hashes"

@@ -29,7 +29,7 @@ die()  { echo "make_samples: error: $*" >&2; exit 1; }
 warn() { echo "make_samples: warning: $*" >&2; }
 
 [[ $# -eq 1 && -n $1 ]] || die "usage: $0 OUTDIR"
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/samples_src" && pwd) || die "samples_src/ not found next to $0"
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../samples/src" && pwd) || die "samples/src/ not found (expected beside tools/)"
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/trustscan-samples.XXXXXX")

@@ -38,7 +38,7 @@ set -euo pipefail
 
 usage() { echo "usage: $0 OUTDIR" >&2; exit 2; }
 [[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/samples_src" && pwd)
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../samples/src" && pwd)
 MINGW_PREFIX=${MINGW_PREFIX:-x86_64-w64-mingw32-}
 # shellcheck source=lib/test_ca.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/test_ca.sh"

@@ -43,7 +43,10 @@ TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 
            osslsigncode openssl xz-utils zstd gzip lz4 python3 python3-jsonschema file python3-hivex
            dpkg-dev systemd man-db groff-base mandoc lintian devscripts bash-completion zsh python3-yaml ansible-core strace
            rsyslog e2fsprogs dosfstools mtools ntfs-3g fdisk ewf-tools qemu-utils sleuthkit
-           clang-format clang-tidy-16 git)
+           clang-format clang-tidy-16 git
+           icinga2-bin zabbix-agent2)  # issue 19: the monitoring agents tests/cli/check_test.sh runs
+# Issue 19: promtool (prometheus) and a real node_exporter for the textfile output's test.
+TEST_DEPS+=(prometheus prometheus-node-exporter curl)
 
 want_tests=0
 want_sanitize=0
@@ -130,6 +133,8 @@ if [[ $want_tests -eq 1 ]]; then
   # npm PE and Mach-O files: the "tests" set), fetched once into a cache, used by the real-input
   # tests. The download runs while the build uses the cores; its report follows the build's.
   export TRUSTSCAN_REAL_TREE=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
+  # Fetched below: a test that needs it fails instead of skipping (tests/lib/test_lib.sh).
+  export TRUSTSCAN_REQUIRE_REAL_TREE=1
   fetch_out=$(mktemp)
   tools/fetch_real_tree.sh --set tests "$TRUSTSCAN_REAL_TREE" >"$fetch_out" 2>&1 &
   fetch_pid=$!

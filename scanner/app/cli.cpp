@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/check_command.hpp"
 #include "app/data_command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/explain_command.hpp"
@@ -21,8 +22,9 @@
 namespace trustscan::app {
 namespace {
 
-constexpr std::array<std::string_view, 6> kCommands = {"scan", "explain", "vendors", "policies", "data", "help"};
-constexpr std::string_view kCommandList = "scan, explain, vendors, policies, data or help";
+constexpr std::array<std::string_view, 7> kCommands = {"scan", "explain", "vendors", "policies",
+                                                       "data", "check",   "help"};
+constexpr std::string_view kCommandList = "scan, explain, vendors, policies, data, check or help";
 
 /// The first argument that is not an option: the command, or "" when there is none.
 std::string_view command_word(int argc, const char* const* argv) {
@@ -84,6 +86,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_explain_command(app, explain_cmd);
   ListCommands list_cmds;  // issue 20: trustscan vendors|policies (app/list_commands.cpp)
   add_list_commands(app, list_cmds);
+  CheckCommand check_cmd;  // issue 19: the monitoring plugin (app/check_command.cpp)
+  add_check_command(app, check_cmd);
   std::vector<std::string> help_topic;
   CLI::App* help = app.add_subcommand("help", "Show the help of a command (trustscan help scan)");
   help->add_option("COMMAND", help_topic, "The command (and subcommand) to explain");
@@ -107,6 +111,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       out << deepest(app)->help();
       return static_cast<int>(ExitCode::Clean);
     }
+    if (deepest(app) == check_cmd.app) return check_usage_error(e.what(), out);  // UNKNOWN (3), on stdout
     err << "trustscan: " << e.what() << '\n';
     if (deepest(app) == scan && std::string_view(e.what()).starts_with("--format: At Most 1"))
       err << "One --format a run; for several formats from one scan give -o per output: "
@@ -117,6 +122,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (help->parsed()) return print_help(app, help_topic, out, err);
   if (data_cmd.data->parsed()) return run_data_command(data_cmd, out, err);
   if (explain_cmd.app->parsed()) return run_explain(explain_cmd, out, err);
+  if (check_cmd.app->parsed()) return run_check(check_cmd, out, err);
   if (list_cmds.vendors->parsed() || list_cmds.policies->parsed()) return run_list_command(list_cmds, out, err);
   if (!scan->parsed()) {
     err << "trustscan: a command is required: " << kCommandList << " (e.g. trustscan scan /).\n"

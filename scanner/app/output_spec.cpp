@@ -1,5 +1,7 @@
 #include "app/output_spec.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -34,6 +36,15 @@ Result<OutputSpec> parse_one(const std::string& value, const report::OutputForma
   return OutputSpec{fallback, value};
 }
 
+/// node_exporter's textfile collector reads only `*.prom` files: a prometheus output to a regular
+/// file must be named so. A device or FIFO (-o prometheus=/dev/stdout) is written in place and may
+/// be called anything.
+bool prometheus_name_ok(const OutputSpec& s) {
+  if (s.format.name != "prometheus" || s.to_stdout() || s.path.ends_with(".prom")) return true;
+  struct stat st {};
+  return ::stat(s.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 }  // namespace
 
 Result<std::vector<OutputSpec>> parse_outputs(const std::vector<std::string>& values, std::string_view format_name,
@@ -48,6 +59,8 @@ Result<std::vector<OutputSpec>> parse_outputs(const std::vector<std::string>& va
     if (!spec->to_stdout())
       if (auto checked = check_dated_pattern(spec->path); !checked)
         return fail(Errc::Config, "-o " + value + ": " + checked.error().message);
+    if (!prometheus_name_ok(*spec))
+      return fail(Errc::Config, "-o " + value + ": node_exporter's textfile collector reads only files named *.prom");
     format_used = format_used || legacy;
     specs.push_back(std::move(*spec));
   }

@@ -32,7 +32,8 @@ struct OutputSpec {
 /// - anything else: a FILE for the `-f` format (as before issue 20).
 /// Without any `-o`, the `-f` format goes to standard output; a `-f` that is given but used by no
 /// `-o` (all of the FORMAT forms) also goes to standard output. At most one output may go to
-/// standard output, and no file twice; a placeholder is checked (dated_path.hpp). Errors are
+/// standard output, and no file twice; a placeholder is checked (dated_path.hpp); a prometheus
+/// file must end in `.prom` (what node_exporter reads; a device or FIFO may be anything). Errors are
 /// Errc::Config naming the `-o` value.
 [[nodiscard]] Result<std::vector<OutputSpec>> parse_outputs(const std::vector<std::string>& values,
                                                             std::string_view format_name, bool format_given);

@@ -1,5 +1,6 @@
 #include "app/report_output.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,16 @@
 
 namespace trustscan::app {
 namespace {
+
+/// fsync(2) of a file or directory by name: the data (the temporary's bytes, the directory's
+/// new entry) is on disk before anyone relies on it, even across a power cut.
+bool sync_path(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  return synced;
+}
 
 void emit(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
           std::ostream& out) {
@@ -52,10 +63,11 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     return false;
   }
   // mkstemp creates 0600; a report gets what any new file of this process would (0666 & ~umask:
-  // 0640 under the unit's UMask=0027). umask() can only be read by setting it: nothing else runs now.
+  // 0640 under the unit's UMask=0027), a file for other daemons' users 0644 (readable_by_all).
+  // umask() can only be read by setting it: nothing else runs now.
   const mode_t mask = ::umask(0);
   ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  ::fchmod(fd, format.readable_by_all ? 0644 : 0666 & ~mask);
   ::close(fd);
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
@@ -72,6 +84,12 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
       return false;
     }
   }
+  if (!sync_path(tmp)) {
+    err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno)
+        << '\n';
+    std::remove(tmp.c_str());
+    return false;
+  }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
@@ -79,6 +97,8 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     std::remove(tmp.c_str());
     return false;
   }
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  sync_path(dir.empty() ? "." : dir.string());  // the new name too; a failure here loses nothing written
   return true;
 }
 

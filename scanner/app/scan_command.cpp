@@ -22,6 +22,7 @@
 #include "app/report_output.hpp"
 #include "app/run_summary.hpp"
 #include "app/table_view.hpp"
+#include "pipeline/engine.hpp"
 #include "report/baseline.hpp"
 #include "report/formats.hpp"
 #include "report/report.hpp"
@@ -119,7 +120,10 @@ Result<pipeline::ScanResult> scan_with_progress(pipeline::ScanOptions& opt, cons
   }
   Result<pipeline::ScanResult> scanned = fail(Errc::Internal, "no scan");
   try {
-    scanned = pipeline::scan(opt);
+    // The CLI is one client of the engine (issue 19): loaded once, one scan, records kept for the reports.
+    auto engine = pipeline::Engine::load(opt);
+    scanned = engine ? (*engine)->scan(pipeline::request_of(opt), {}, opt.stop)
+                     : Result<pipeline::ScanResult>(std::unexpected(engine.error()));
   } catch (const std::bad_alloc&) {  // outside any file's boundary: loading rules, anchors, keys
     progress.reset();
     opt.progress = nullptr;
@@ -166,6 +170,7 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   std::optional<report::BaselineDiff> diff;
   if (inputs->baseline) diff = report::BaselineDiff::compare(*inputs->baseline, result);
   report::RunInfo run{TRUSTSCAN_VERSION, hostname(), diff ? &*diff : nullptr, args.table};
+  run.exit_code = exit_code_for(result, plan->fail_on, run.baseline);  // the state output records it (issue 19)
   // Every output from the same result, named by the scan's start (dated reports).
   const RunOutcome outcome = write_outputs(*outputs, result, run, std::chrono::system_clock::to_time_t(result.started),
                                            args.keep, out, err);

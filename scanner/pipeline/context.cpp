@@ -111,53 +111,24 @@ bool PendingKeyring::ready() const {
   return loaded_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
-Result<Context> load_context(const ContextOptions& opt, const std::vector<std::string>& roots) {
-  std::vector<datasets::DatasetInfo> datasets;
-  auto sets = trust_anchor_sets(opt, datasets);
-  if (!sets) return std::unexpected(sets.error());
-  auto trust = verify::TrustStore::load_sets(*sets, opt.crl_dir);
-  if (!trust) return std::unexpected(trust.error());
+Context::Context(std::shared_ptr<const SharedContext> loaded)
+    : shared(std::move(loaded)),
+      trust(shared->trust),
+      apple(shared->apple),
+      vendors(shared->vendors),
+      rules(shared->rules),
+      policy(shared->policy),
+      verify_time(shared->verify_time),
+      match_all(shared->match_all),
+      notes(shared->notes),
+      datasets(shared->datasets),
+      strict_padding(shared->strict_padding),
+      known_bad(shared->known_bad) {}
 
-  verify::MachOTrustAnchors apple;
-  if (opt.default_trust) {
-    auto loaded = verify::MachOTrustAnchors::load_directory(opt.data_dir / "signatures" / "trust" / "apple");
-    if (!loaded) return std::unexpected(loaded.error());
-    apple = std::move(*loaded);
-  }
-  std::vector<std::filesystem::path> vendor_paths{opt.data_dir / "signatures" / "vendors"};
-  vendor_paths.insert(vendor_paths.end(), opt.vendor_files.begin(), opt.vendor_files.end());
-  auto vendors = attribute::VendorDb::load(vendor_paths);
-  if (!vendors) return std::unexpected(vendors.error());
-  std::vector<std::filesystem::path> rule_paths;
-  if (opt.default_rules) rule_paths.push_back(opt.data_dir / "rules" / "index.yar");
-  rule_paths.insert(rule_paths.end(), opt.rule_paths.begin(), opt.rule_paths.end());
-  std::optional<match::RuleSet> rules;
-  if (!rule_paths.empty()) {
-    auto compiled = match::RuleSet::compile(rule_paths);
-    if (!compiled) return std::unexpected(compiled.error());
-    rules = std::move(*compiled);
-  }
-  // A rule naming a vendor the list does not know would be evidence for nobody: refuse it.
-  if (rules)
-    for (const auto& rule : rules->rules())
-      if (auto it = rule.meta.find("vendor"); it != rule.meta.end() && !vendors->find(it->second))
-        return fail(Errc::Config, "YARA rule " + rule.ns + ":" + rule.name + " names vendor '" + it->second +
-                                      "', which signatures/vendors does not define");
-  auto policy = load_policy(opt, *vendors);
-  if (!policy) return std::unexpected(policy.error());
-  auto known_bad = load_known_bad(opt.dataset_dir, datasets);
-  if (!known_bad) return std::unexpected(known_bad.error());
-  Context ctx{std::move(*trust),   std::move(apple),   PendingKeyring{},
-              std::move(*vendors), std::move(rules),   std::move(*policy),
-              opt.verify_time,     opt.match_all,      {},
-              std::move(datasets), opt.strict_padding, std::move(*known_bad)};
-  if (ctx.verify_time == 0)
-    ctx.verify_time = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  // Suppression expiry follows the same clock as verification (--verify-time pins both).
-  ctx.policy.set_today(std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx.verify_time}})});
-  // --module-keys are the operator's files: read them now (a wrong path is a usage error).
+namespace {
+
+/// --module-keys and --kernel: the operator's files, so a wrong one is a usage error.
+Result<LoadedKeyring> load_operator_keys(const ContextOptions& opt) {
   LoadedKeyring keys;
   for (const auto& dir : opt.module_key_dirs) {
     std::error_code ec;
@@ -175,8 +146,81 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
                                                            : report.errors.front().error.message));
     note_key_report(report, keys);
   }
+  return keys;
+}
+
+/// The compiled rules (the shipped index and --rules); none when no rule file is configured. A
+/// rule naming a vendor the list does not know would be evidence for nobody: refused.
+Result<std::optional<match::RuleSet>> load_rules(const ContextOptions& opt, const attribute::VendorDb& vendors) {
+  std::vector<std::filesystem::path> rule_paths;
+  if (opt.default_rules) rule_paths.push_back(opt.data_dir / "rules" / "index.yar");
+  rule_paths.insert(rule_paths.end(), opt.rule_paths.begin(), opt.rule_paths.end());
+  if (rule_paths.empty()) return std::nullopt;
+  auto compiled = match::RuleSet::compile(rule_paths);
+  if (!compiled) return std::unexpected(compiled.error());
+  for (const auto& rule : compiled->rules())
+    if (auto it = rule.meta.find("vendor"); it != rule.meta.end() && !vendors.find(it->second))
+      return fail(Errc::Config, "YARA rule " + rule.ns + ":" + rule.name + " names vendor '" + it->second +
+                                    "', which signatures/vendors does not define");
+  return std::optional<match::RuleSet>(std::move(*compiled));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOptions& opt) {
+  std::vector<datasets::DatasetInfo> datasets;
+  auto sets = trust_anchor_sets(opt, datasets);
+  if (!sets) return std::unexpected(sets.error());
+  auto trust = verify::TrustStore::load_sets(*sets, opt.crl_dir);
+  if (!trust) return std::unexpected(trust.error());
+
+  verify::MachOTrustAnchors apple;
+  if (opt.default_trust) {
+    auto loaded = verify::MachOTrustAnchors::load_directory(opt.data_dir / "signatures" / "trust" / "apple");
+    if (!loaded) return std::unexpected(loaded.error());
+    apple = std::move(*loaded);
+  }
+  std::vector<std::filesystem::path> vendor_paths{opt.data_dir / "signatures" / "vendors"};
+  vendor_paths.insert(vendor_paths.end(), opt.vendor_files.begin(), opt.vendor_files.end());
+  auto vendors = attribute::VendorDb::load(vendor_paths);
+  if (!vendors) return std::unexpected(vendors.error());
+  auto rules = load_rules(opt, *vendors);
+  if (!rules) return std::unexpected(rules.error());
+  auto policy = load_policy(opt, *vendors);
+  if (!policy) return std::unexpected(policy.error());
+  auto known_bad = load_known_bad(opt.dataset_dir, datasets);
+  if (!known_bad) return std::unexpected(known_bad.error());
+  auto keys = load_operator_keys(opt);
+  if (!keys) return std::unexpected(keys.error());
+  auto ctx = std::make_shared<SharedContext>(SharedContext{std::move(*trust),
+                                                           std::move(apple),
+                                                           std::move(*vendors),
+                                                           std::move(*rules),
+                                                           std::move(*policy),
+                                                           opt.verify_time,
+                                                           opt.match_all,
+                                                           {},
+                                                           std::move(datasets),
+                                                           opt.strict_padding,
+                                                           std::move(*known_bad),
+                                                           std::move(*keys),
+                                                           opt.kernel_keys_from_roots});
+  if (ctx->verify_time == 0)
+    ctx->verify_time =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // Suppression expiry follows the same clock as verification (--verify-time pins both).
+  ctx->policy.set_today(std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx->verify_time}})});
+  return std::shared_ptr<const SharedContext>(std::move(ctx));
+}
+
+Context scan_context(std::shared_ptr<const SharedContext> shared, const std::vector<std::string>& roots,
+                     std::shared_ptr<verify::KernelImageMemo> memo) {
+  Context ctx(std::move(shared));
+  const LoadedKeyring& operator_keys = ctx.shared->operator_keys;
+  LoadedKeyring keys{operator_keys.keyring.copy(), operator_keys.notes, operator_keys.key_sources};
   std::vector<std::string> key_roots;
-  if (opt.kernel_keys_from_roots)
+  if (ctx.shared->kernel_keys_from_roots)
     for (const auto& root : roots) {
       struct stat st {};
       if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) key_roots.push_back(root);
@@ -186,20 +230,25 @@ Result<Context> load_context(const ContextOptions& opt, const std::vector<std::s
   } else {
     // The kernel images are decompressed in the background (PendingKeyring).
     auto partial = std::make_shared<LoadedKeyring>(std::move(keys));
-    ctx.kernel_keys = PendingKeyring(
-        [partial, key_roots = std::move(key_roots), memo = opt.kernel_image_memo]() mutable {
-          LoadedKeyring loaded = std::move(*partial);
-          for (const auto& root : key_roots) {
-            try {  // a kernel image is input like any file: a failure is a note, never the end
-              note_key_report(loaded.keyring.add_from_root(root, memo.get()), loaded);
-            } catch (const std::exception& e) {
-              loaded.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
-            }
-          }
-          return loaded;
-        });
+    ctx.kernel_keys = PendingKeyring([partial, key_roots = std::move(key_roots), memo = std::move(memo)]() mutable {
+      LoadedKeyring loaded = std::move(*partial);
+      for (const auto& root : key_roots) {
+        try {  // a kernel image is input like any file: a failure is a note, never the end
+          note_key_report(loaded.keyring.add_from_root(root, memo.get()), loaded);
+        } catch (const std::exception& e) {
+          loaded.notes.push_back({root, std::string("kernel images not read for module keys: ") + e.what()});
+        }
+      }
+      return loaded;
+    });
   }
   return ctx;
+}
+
+Result<Context> load_context(const ContextOptions& options, const std::vector<std::string>& roots) {
+  auto shared = load_shared_context(options);
+  if (!shared) return std::unexpected(shared.error());
+  return scan_context(std::move(*shared), roots, options.kernel_image_memo);
 }
 
 }  // namespace trustscan::pipeline

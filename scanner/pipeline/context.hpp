@@ -117,23 +117,46 @@ class PendingKeyring {
 [[nodiscard]] Result<std::vector<verify::AnchorSetSpec>> trust_anchor_sets(const ContextOptions& options,
                                                                            std::vector<datasets::DatasetInfo>& used);
 
-struct Context {
+/// What every scan of an Engine shares: loaded once (load_shared_context), then only read, by any
+/// number of scans and their threads at once.
+struct SharedContext {
   verify::TrustStore trust;
   verify::MachOTrustAnchors apple;
-  PendingKeyring kernel_keys;  ///< --module-keys and the roots' kernel images (see PendingKeyring)
   attribute::VendorDb vendors;
   std::optional<match::RuleSet> rules;  ///< compiled once; absent when no rule file is configured
   policy::Policy policy;
-  std::int64_t verify_time = 0;
-  bool match_all = false;               ///< ContextOptions::match_all
-  std::vector<LoadNote> notes;          ///< non-fatal loading problems, reported with the scan
-                                        ///< (the keyring's own are in kernel_keys.wait())
-  /// Imported data sets this scan uses (their provenance, named in every report).
+  std::int64_t verify_time = 0;  ///< ContextOptions::verify_time; 0 there = when loaded
+  bool match_all = false;        ///< ContextOptions::match_all
+  std::vector<LoadNote> notes;   ///< non-fatal loading problems, reported with every scan
+  /// Imported data sets the scans use (their provenance, named in every report).
   std::vector<datasets::DatasetInfo> datasets;
   bool strict_padding = false;  ///< ContextOptions::strict_padding
   /// The known-bad driver feeds imported into ContextOptions::dataset_dir (LOLDrivers, driver
   /// block rules); empty when neither is imported (load_known_bad()).
   match::KnownBadFeed known_bad;
+  /// The operator's keys (--module-keys, --kernel); each scan adds its roots' kernel images' keys
+  /// to a copy of them.
+  LoadedKeyring operator_keys;
+  bool kernel_keys_from_roots = true;  ///< ContextOptions::kernel_keys_from_roots
+};
+
+/// One scan's context: the shared part (by reference: `shared` keeps it alive) and what depends
+/// on the scan's roots: the module keyring and the notes of loading it.
+struct Context {
+  explicit Context(std::shared_ptr<const SharedContext> loaded);
+  std::shared_ptr<const SharedContext> shared;
+  const verify::TrustStore& trust;
+  const verify::MachOTrustAnchors& apple;
+  PendingKeyring kernel_keys;  ///< the operator's keys and the roots' kernel images (see PendingKeyring)
+  const attribute::VendorDb& vendors;
+  const std::optional<match::RuleSet>& rules;
+  const policy::Policy& policy;
+  std::int64_t verify_time = 0;
+  bool match_all = false;
+  std::vector<LoadNote> notes;  ///< the shared notes and this scan's (the keyring's own are in kernel_keys.wait())
+  const std::vector<datasets::DatasetInfo>& datasets;
+  bool strict_padding = false;
+  const match::KnownBadFeed& known_bad;
 };
 
 /// The known-bad driver feeds of `dataset_dir` and, in `used`, their provenance. A data set
@@ -141,7 +164,17 @@ struct Context {
 [[nodiscard]] Result<match::KnownBadFeed> load_known_bad(const std::filesystem::path& dataset_dir,
                                                          std::vector<datasets::DatasetInfo>& used);
 
-/// Loads everything shared; roots are needed to find their kernel images.
+/// Loads everything scans share (not `options.kernel_image_memo`, which is each scan's). Fails
+/// only on configuration errors.
+[[nodiscard]] Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOptions& options);
+
+/// One scan's context over `shared`: the module keyring starts as a copy of the operator's keys;
+/// the kernel images of the directory `roots` are added to it on a background thread (unless
+/// --no-kernel-keys), with `memo` (the scan's --cache) when given.
+[[nodiscard]] Context scan_context(std::shared_ptr<const SharedContext> shared, const std::vector<std::string>& roots,
+                                   std::shared_ptr<verify::KernelImageMemo> memo);
+
+/// load_shared_context() and scan_context() in one: the context of a single scan of `roots`.
 [[nodiscard]] Result<Context> load_context(const ContextOptions& options, const std::vector<std::string>& roots);
 
 }  // namespace trustscan::pipeline

@@ -1,17 +1,24 @@
 #include "pipeline/engine.hpp"
 
-#include <mutex>
+#include "pipeline/memory_budget.hpp"
+#include "pipeline/scan_run.hpp"
 
 namespace trustscan::pipeline {
 
-// First version (issue 19 contract): the configuration is checked once here, and each scan is a
-// whole pipeline::scan() whose results are handed to the sink when it ends. The load-once,
-// streaming engine replaces this body without changing engine.hpp.
+ScanRequest request_of(const ScanOptions& options) {
+  return ScanRequest{options.roots,  options.excludes,   options.one_file_system, options.include_network_fs,
+                     options.images, options.cache_file, options.progress,        true};
+}
 
 Result<std::shared_ptr<const Engine>> Engine::load(const ScanOptions& settings) {
-  auto checked = load_context(settings.context, {});
-  if (!checked) return std::unexpected(checked.error());
-  return std::shared_ptr<const Engine>(new Engine(settings));
+  use_one_malloc_arena();  // before any scan starts its threads (memory_budget.hpp)
+  auto shared = load_shared_context(settings.context);
+  if (!shared) return std::unexpected(shared.error());
+  ScanOptions kept = settings;
+  kept.context.kernel_image_memo = nullptr;  // each scan's own (its --cache)
+  kept.stop = nullptr;
+  kept.progress = nullptr;
+  return std::shared_ptr<const Engine>(new Engine(std::move(kept), std::move(*shared)));
 }
 
 Result<ScanResult> Engine::scan(const ScanRequest& request, const Sink& sink, const std::atomic<int>* stop) const {
@@ -24,14 +31,13 @@ Result<ScanResult> Engine::scan(const ScanRequest& request, const Sink& sink, co
   options.cache_file = request.cache_file;
   options.progress = request.progress;
   options.stop = stop;
-  auto result = pipeline::scan(options);
-  if (!result) return result;
-  if (sink.record)
-    for (const record::FileRecord& r : result->records) sink.record(r);
-  if (sink.error)
-    for (const discover::PathError& e : result->errors) sink.error(e);
-  if (!request.keep_records) result->records.clear();
-  return result;
+  return run_scan(options, shared_, sink, request.keep_records);
+}
+
+Result<ScanResult> scan(const ScanOptions& options) {
+  auto engine = Engine::load(options);
+  if (!engine) return std::unexpected(engine.error());
+  return (*engine)->scan(request_of(options), {}, options.stop);
 }
 
 }  // namespace trustscan::pipeline

@@ -41,6 +41,10 @@ struct ScanRequest {
   bool keep_records = true;
 };
 
+/// The request part of `options` (roots, excludes, file-system choices, images, cache, progress):
+/// what Engine::scan of an engine loaded from the same options scans.
+[[nodiscard]] ScanRequest request_of(const ScanOptions& options);
+
 class Engine {
  public:
   /// Loads what every scan shares from `settings.context`; `settings.limits`, `threads` and
@@ -57,8 +61,10 @@ class Engine {
   [[nodiscard]] const ScanOptions& settings() const noexcept { return settings_; }
 
  private:
-  explicit Engine(ScanOptions settings) : settings_(std::move(settings)) {}
+  Engine(ScanOptions settings, std::shared_ptr<const SharedContext> shared)
+      : settings_(std::move(settings)), shared_(std::move(shared)) {}
   ScanOptions settings_;
+  std::shared_ptr<const SharedContext> shared_;  ///< loaded once, read by every scan
 };
 
 }  // namespace trustscan::pipeline

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <variant>
@@ -17,6 +18,7 @@
 #include "identify/format.hpp"
 #include "pipeline/analyze.hpp"
 #include "pipeline/roots.hpp"
+#include "pipeline/scan_run.hpp"
 #include "pipeline/summary.hpp"
 #include "pipeline/worker_pool.hpp"
 
@@ -25,15 +27,21 @@ namespace {
 
 using record::FileRecord;
 
+/// A binary whose record went to the sink only (ScanRequest::keep_records false).
+struct SentRecord {};
+
 /// An outcome as kept until the pool has finished: a record or an error behind a pointer, so that
 /// the list of every file's outcome costs a few bytes per file instead of a FileRecord's 3 KB
 /// (most files are not binaries: for the 148,430 files of a Debian /usr that list alone was
 /// 456 MB of a scan's peak memory, with or without --cache).
 using KeptOutcome =
-    std::variant<NotScanned, NotBinary, std::unique_ptr<FileRecord>, std::unique_ptr<discover::PathError>>;
+    std::variant<NotScanned, NotBinary, SentRecord, std::unique_ptr<FileRecord>, std::unique_ptr<discover::PathError>>;
 
-KeptOutcome keep(Outcome&& o) {
-  if (auto* rec = std::get_if<FileRecord>(&o)) return std::make_unique<FileRecord>(std::move(*rec));
+KeptOutcome keep(Outcome&& o, bool keep_records) {
+  if (auto* rec = std::get_if<FileRecord>(&o)) {
+    if (!keep_records) return SentRecord{};
+    return std::make_unique<FileRecord>(std::move(*rec));
+  }
   if (auto* err = std::get_if<discover::PathError>(&o)) return std::make_unique<discover::PathError>(std::move(*err));
   if (std::holds_alternative<NotBinary>(o)) return NotBinary{};
   return NotScanned{};
@@ -42,9 +50,16 @@ KeptOutcome keep(Outcome&& o) {
 /// What the workers share. Held through a shared_ptr by every worker thread, so that a thread
 /// abandoned after --file-timeout can never see any of it destroyed (worker_pool.hpp).
 struct ScanState {
-  ScanState(const ScanOptions& o, Context c) : options(o), ctx(std::move(c)), budget(o.limits.streamed_above()) {}
+  ScanState(const ScanOptions& o, Context c, const Sink& s, bool keep)
+      : options(o), ctx(std::move(c)), sink(s), keep_records(keep), budget(o.limits.streamed_above()) {}
   ScanOptions options;
   Context ctx;
+  Sink sink;
+  bool keep_records = true;
+  /// Serialises the sink's calls and guards what is counted with them.
+  std::mutex sent_mutex;
+  ScanSummary counted;                  ///< the records' share of the summary (count_record)
+  std::size_t unknown_key_modules = 0;  ///< for module_key_note
   OpenedRoots roots;
   std::vector<discover::FileRef> files;
   std::shared_ptr<WindowsState> win;
@@ -62,6 +77,35 @@ struct ScanState {
   SpareCores spare_cores;  ///< cores of finished workers, lent to large files' rules
   MemoryBudget budget;     ///< large binaries held whole at once (memory_budget.hpp)
 };
+
+// --- Streaming (issue 19) ---------------------------------------------------------------------
+
+/// Signed kernel modules of `rec` that no loaded key verifies (module_key_note).
+std::size_t unknown_key_modules(const FileRecord& rec) {
+  return static_cast<std::size_t>(std::ranges::count_if(rec.signatures.signatures, [](const verify::Signature& s) {
+    return s.source == verify::SignatureSource::Module && s.status == verify::SignatureStatus::UnknownKey;
+  }));
+}
+
+/// A path error, final: to the sink.
+void send_error(ScanState& st, const discover::PathError& e) {
+  if (!st.sink.error) return;
+  std::lock_guard lock(st.sent_mutex);
+  st.sink.error(e);
+}
+
+/// A file's outcome, final: a record is counted and goes to the sink, a path error too (a file
+/// that vanished after the walk is a skip, not an error).
+void send(ScanState& st, const Outcome& o) {
+  if (const auto* rec = std::get_if<FileRecord>(&o)) {
+    std::lock_guard lock(st.sent_mutex);
+    count_record(st.counted, *rec);
+    st.unknown_key_modules += unknown_key_modules(*rec);
+    if (st.sink.record) st.sink.record(*rec);
+  } else if (const auto* err = std::get_if<discover::PathError>(&o); err && err->error.code != Errc::NotFound) {
+    send_error(st, *err);
+  }
+}
 
 // --- The cache hook (issue 8, docs/cache.md) -------------------------------------------------
 
@@ -187,21 +231,21 @@ void finish_cache(ScanState& st, const ScanResult& result, const PoolReport& poo
 
 // --- The scan, step by step ------------------------------------------------------------------
 
-/// Loads what is shared (rules, anchors, keys, vendors, policy) and opens the cache.
-Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, ScanResult& result) {
+/// The scan's own context over what is shared (its roots' kernel keys), and its cache.
+Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, std::shared_ptr<const SharedContext> shared,
+                                           const Sink& sink, bool keep_records, ScanResult& result) {
   // The cache first (its configuration fingerprint after the context): the thread that loads
   // the kernel images' keys reads what earlier scans found in them from it.
   std::shared_ptr<cache::ScanCache> cache;
-  ContextOptions context_options = options.context;
+  std::shared_ptr<verify::KernelImageMemo> memo = options.context.kernel_image_memo;
   if (options.cache_file) {
     auto opened = cache::ScanCache::open({*options.cache_file, {}}, result.cache_notes);
     if (!opened) return std::unexpected(opened.error());
     cache = std::move(*opened);
-    context_options.kernel_image_memo = cache->kernel_images();
+    memo = cache->kernel_images();
   }
-  auto context = load_context(context_options, options.roots);
-  if (!context) return std::unexpected(context.error());
-  auto st = std::make_shared<ScanState>(options, std::move(*context));
+  auto st = std::make_shared<ScanState>(options, scan_context(std::move(shared), options.roots, std::move(memo)), sink,
+                                        keep_records);
   if (cache) {
     cache->set_fingerprint(cache::fingerprint(cache_configuration(st->ctx, options.limits)));
     st->cache = std::move(cache);
@@ -258,7 +302,11 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
       st->files_done.fetch_add(1, std::memory_order_relaxed);
       st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
       st->last_root.store(f.root_index, std::memory_order_relaxed);
-      if (claim()) st->outcomes[i] = keep(std::move(o));
+      if (claim()) {  // final: streamed now, kept (or not) for the result
+        if (auto* rec = std::get_if<FileRecord>(&o)) rec->image = st->roots.locations[rec->file.root_index];
+        send(*st, o);
+        st->outcomes[i] = keep(std::move(o), st->keep_records);
+      }
     } catch (...) {  // the error path itself could not allocate: flag it, nothing else
       if (claim()) st->out_of_memory[i].store(true);
     }
@@ -291,27 +339,42 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
   return run_pool(schedule(st->files), pool_options, [st] { return make_worker(st); });
 }
 
-/// The outcomes as the result's records (in path order), path errors and counts of non-binaries;
-/// timed-out and out-of-memory files become errors.
-std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResult& walk, ScanResult& result) {
+/// File `i` has no outcome of its own but `error` (sent to the sink now).
+void lost(ScanState& st, std::size_t i, Error error) {
+  auto e = std::make_unique<discover::PathError>(st.files[i].path, std::move(error));
+  send_error(st, *e);
+  st.outcomes[i] = std::move(e);
+}
+
+/// The outcomes as the result's records (in path order; none when not kept), path errors and
+/// counts of non-binaries; timed-out and out-of-memory files become errors. `binaries`: the
+/// files that are binaries, when there are Windows images to settle (settle_windows).
+std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResult& walk, ScanResult& result,
+                      std::vector<discover::FileRef>& binaries) {
   result.errors = std::move(walk.errors);
-  for (Error& e : st.setup_errors) result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
+  for (Error& e : st.setup_errors) {
+    result.errors.push_back({"(rules)", at_stage(std::move(e), "match")});
+    send_error(st, result.errors.back());
+  }
   for (std::size_t i : pool.timed_out)
-    st.outcomes[i] = std::make_unique<discover::PathError>(
-        st.files[i].path, Error{Errc::Timeout,
-                                "analysis took longer than --file-timeout (" +
-                                    std::to_string(static_cast<double>(st.options.file_timeout.count()) / 1000.0) +
-                                    " s) and was abandoned; the file was not analysed",
-                                "pipeline"});
+    lost(st, i,
+         Error{Errc::Timeout,
+               "analysis took longer than --file-timeout (" +
+                   std::to_string(static_cast<double>(st.options.file_timeout.count()) / 1000.0) +
+                   " s) and was abandoned; the file was not analysed",
+               "pipeline"});
   for (std::size_t i = 0; i < st.files.size(); ++i)
     if (st.out_of_memory[i].load())
-      st.outcomes[i] = std::make_unique<discover::PathError>(
-          st.files[i].path, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"});
+      lost(st, i, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"});
   // One allocation: growing step by step would move every (large) record again and again.
   result.records.reserve(static_cast<std::size_t>(std::ranges::count_if(
       st.outcomes, [](const KeptOutcome& o) { return std::holds_alternative<std::unique_ptr<FileRecord>>(o); })));
   std::uint64_t non_binaries = 0;
-  for (KeptOutcome& o : st.outcomes) {
+  const bool settle = !st.win->images.empty();
+  for (std::size_t i = 0; i < st.outcomes.size(); ++i) {
+    KeptOutcome& o = st.outcomes[i];
+    if (settle && (std::holds_alternative<SentRecord>(o) || std::holds_alternative<std::unique_ptr<FileRecord>>(o)))
+      binaries.push_back(st.files[i]);
     if (std::holds_alternative<NotBinary>(o))
       ++non_binaries;
     else if (auto* rec = std::get_if<std::unique_ptr<FileRecord>>(&o))
@@ -327,7 +390,6 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
     }
     o = NotScanned{};  // each record's own memory goes as it is taken
   }
-  for (FileRecord& rec : result.records) rec.image = st.roots.locations[rec.file.root_index];
   std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
   result.skipped = std::move(walk.skipped);
   return non_binaries;
@@ -335,13 +397,10 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
 
 /// Issue 20: signed Linux kernel modules were found but no module-signing key was loaded, so each
 /// is `unknown_key`: say where keys come from and how to supply them (a scan-level note).
-std::optional<LoadNote> module_key_note(const ScanResult& result, const LoadedKeyring& keys, const ContextOptions& c) {
-  if (!keys.keyring.empty()) return std::nullopt;
-  std::size_t unknown = 0;
-  for (const FileRecord& r : result.records)
-    for (const verify::Signature& s : r.signatures.signatures)
-      if (s.source == verify::SignatureSource::Module && s.status == verify::SignatureStatus::UnknownKey) ++unknown;
-  if (unknown == 0) return std::nullopt;
+/// `unknown`: such modules among the scan's records (unknown_key_modules).
+std::optional<LoadNote> module_key_note(const ScanResult& result, std::size_t unknown, const LoadedKeyring& keys,
+                                        const ContextOptions& c) {
+  if (!keys.keyring.empty() || unknown == 0) return std::nullopt;
   std::string roots;
   for (const std::string& root : result.options.roots) roots += (roots.empty() ? "" : ", ") + root;
   std::string message = std::to_string(unknown) +
@@ -353,15 +412,18 @@ std::optional<LoadNote> module_key_note(const ScanResult& result, const LoadedKe
 }
 
 /// What the result says about the run besides its records.
-void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
+void describe_run(ScanState& st, const PoolReport& pool, std::span<const discover::FileRef> binaries,
+                  ScanResult& result) {
   const Context& ctx = st.ctx;
   if (st.options.stop) result.interrupted_by = st.options.stop->load();
   result.files_on_spare_core = st.spare_cores.lent();
-  if (pool.stopped_by_abandon_limit)
+  if (pool.stopped_by_abandon_limit) {
     result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
                                                                 " files hung; the scan was stopped early",
                                              "pipeline"}});
-  settle_windows(*st.win, st.roots.sources, st.roots.opened, result.records, st.files);
+    send_error(st, result.errors.back());
+  }
+  settle_windows(*st.win, st.roots.sources, st.roots.opened, binaries, st.files);
   result.images = st.roots.images;
   result.catalog_summary = catalog_summary(*st.win);
   result.windows = st.win;
@@ -369,7 +431,8 @@ void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
   result.load_notes = ctx.notes;
   result.load_notes.insert(result.load_notes.end(), keys.notes.begin(), keys.notes.end());
   result.key_sources = keys.key_sources;
-  if (auto note = module_key_note(result, keys, st.options.context)) result.load_notes.push_back(std::move(*note));
+  if (auto note = module_key_note(result, st.unknown_key_modules, keys, st.options.context))
+    result.load_notes.push_back(std::move(*note));
   result.trust_anchors = ctx.trust.anchors().size();
   result.anchor_sets = ctx.trust.sets();
   result.datasets = ctx.datasets;
@@ -381,25 +444,28 @@ void describe_run(ScanState& st, const PoolReport& pool, ScanResult& result) {
 
 }  // namespace
 
-Result<ScanResult> scan(const ScanOptions& options) {
-  use_one_malloc_arena();  // before any thread of the scan starts (memory_budget.hpp)
+Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const SharedContext> shared, const Sink& sink,
+                            bool keep_records) {
   ScanResult result;
   result.options = options;
   result.started = std::chrono::system_clock::now();
-  auto prepared = prepare(options, result);
+  auto prepared = prepare(options, std::move(shared), sink, keep_records, result);
   if (!prepared) return std::unexpected(prepared.error());
   const std::shared_ptr<ScanState> st = std::move(*prepared);
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
 
   discover::WalkResult walk = discover_files(*st, threads);
+  for (const discover::PathError& e : walk.errors) send_error(*st, e);
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, st->files.size())));
   result.threads_used = threads;
   const PoolReport pool = run_files(st, threads);
 
-  const std::uint64_t non_binaries = collect(*st, pool, walk, result);
+  std::vector<discover::FileRef> binaries;
+  const std::uint64_t non_binaries = collect(*st, pool, walk, result, binaries);
+  result.summary = st->counted;
   summarise(result, walk, st->files, non_binaries, pool);
   result.walk_interrupted = walk.interrupted;
-  describe_run(*st, pool, result);
+  describe_run(*st, pool, binaries, result);
   if (st->cache) {
     result.summary.cache = CacheCounts{st->cache_hits.load(), st->cache_misses.load(), st->cache_invalidated.load()};
     finish_cache(*st, result, pool, result.cache_notes);

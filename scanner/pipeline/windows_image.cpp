@@ -302,12 +302,12 @@ CatalogSummary catalog_summary(const WindowsState& win) {
 }
 
 void settle_windows(WindowsState& win, const std::vector<std::unique_ptr<io::FileSource>>& sources,
-                    const std::vector<OpenRoot>& roots, std::span<const record::FileRecord> records,
+                    const std::vector<OpenRoot>& roots, std::span<const discover::FileRef> binaries,
                     std::span<const discover::FileRef> files) {
   for (WindowsImage& image : win.images) {
     std::unordered_map<std::string, std::string> record_keys;
-    for (const record::FileRecord& r : records)
-      if (r.file.root_index == image.root_index) record_keys.emplace(fold_case(r.file.relative), r.file.path);
+    for (const discover::FileRef& f : binaries)
+      if (f.root_index == image.root_index) record_keys.emplace(fold_case(f.relative), f.path);
     std::unordered_set<std::string> walked_keys;
     for (const discover::FileRef& f : files)
       if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));

@@ -159,10 +159,11 @@ void settle_services(WindowsImage& image, const io::FileSource& dir, std::string
                      const std::unordered_map<std::string, std::string>& record_keys,
                      const std::unordered_set<std::string>& walked_keys);
 
-/// After the scan, for every image: which registered services' files were scanned (`records`:
-/// the binaries, in any order), which are not binaries, which are missing (settle_services).
+/// After the scan, for every image: which registered services' files were scanned (`binaries`:
+/// the files whose records the scan made, in any order), which are not binaries, which are
+/// missing (settle_services).
 void settle_windows(WindowsState& win, const std::vector<std::unique_ptr<io::FileSource>>& sources,
-                    const std::vector<OpenRoot>& roots, std::span<const record::FileRecord> records,
+                    const std::vector<OpenRoot>& roots, std::span<const discover::FileRef> binaries,
                     std::span<const discover::FileRef> files);
 
 }  // namespace trustscan::pipeline

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "report/state.hpp"
+
 namespace trustscan::report {
 namespace {
 
@@ -26,6 +28,17 @@ constexpr OutputFormat kFormats[] = {
      "CSV for spreadsheets with a header row: one row per binary, listed skip and unreadable path (RFC 4180, cells "
      "that would start a formula are prefixed with a quote).",
      write_csv, false, true},
+    {"prometheus", "metrics for node_exporter",
+     "Prometheus metrics in the text exposition format for the textfile collector of node_exporter (a FILE whose "
+     "name ends in .prom): findings by severity, kernel binaries by signature status, errors, the time, duration "
+     "and completeness of the scan, the version, policy and data sets. Under --baseline also the counts of new, "
+     "changed and gone records.",
+     write_prometheus, false, true, true},
+    {"state", "a small JSON state for monitoring checks",
+     "A small JSON document for monitoring checks (trustscan check and the Zabbix items) with the scan times, "
+     "completeness and exit code, the counts, the data set versions and the findings (at most 100 listed). Always "
+     "the whole scan, no baseline mode.",
+     write_state, false, false, true},
 };
 
 }  // namespace

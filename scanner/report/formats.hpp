@@ -31,8 +31,12 @@ struct OutputFormat {
   /// One self-contained line per event, the summary last: the output can be appended to a log,
   /// piped or sent to a SIEM as it comes (ndjson, cef).
   bool line_per_event = false;
-  /// Reduces itself to the new, changed and gone records under `--baseline`.
+  /// Reduces itself to the new, changed and gone records under `--baseline` (prometheus: adds
+  /// their counts to the metrics of the whole scan).
   bool baseline = false;
+  /// A file other daemons' users read (state: the monitoring agents; prometheus: node_exporter):
+  /// written 0644 whatever the umask. Such files hold counts and findings, never the report.
+  bool readable_by_all = false;
 
   friend bool operator==(const OutputFormat&, const OutputFormat&) = default;
 };

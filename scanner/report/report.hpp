@@ -37,6 +37,8 @@ struct RunInfo {
   /// Baseline mode (--baseline): every writer reports only new, changed and gone records.
   const BaselineDiff* baseline = nullptr;
   TableOptions table{};  ///< the table writer's layout
+  /// The scan's exit code as the CLI decided it before writing (the state output records it).
+  std::optional<int> exit_code{};
 };
 
 // The writers; report/formats.hpp lists them as the output formats.
@@ -54,5 +56,10 @@ void write_cef(const pipeline::ScanResult& result, const RunInfo& run, std::ostr
 /// CSV for spreadsheets (RFC 4180, CRLF): a header row, then one row per record (in baseline
 /// mode: per new, changed or gone record), per listed skip and per unreadable path; formula-safe.
 void write_csv(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
+/// Prometheus text exposition format for node_exporter's textfile collector (issue 19): gauges of
+/// the whole scan (findings by severity, kernel binaries by signature status, errors by kind, time
+/// and duration, info metrics with the version, policy and data sets); in baseline mode also the
+/// counts of new, changed and gone records (prometheus_report.cpp, docs/deployment.md).
+void write_prometheus(const pipeline::ScanResult& result, const RunInfo& run, std::ostream& out);
 
 }  // namespace trustscan::report

@@ -276,6 +276,20 @@ KernelKeyring::~KernelKeyring() = default;
 KernelKeyring::KernelKeyring(KernelKeyring&&) noexcept = default;
 KernelKeyring& KernelKeyring::operator=(KernelKeyring&&) noexcept = default;
 
+KernelKeyring KernelKeyring::copy() const {
+  KernelKeyring out(impl_ ? impl_->limits : KernelKeyLimits{});
+  if (!impl_) return out;
+  out.impl_->keys = impl_->keys;
+  out.impl_->fingerprints = impl_->fingerprints;
+  out.impl_->image_hashes = impl_->image_hashes;
+  out.impl_->certs.reserve(impl_->certs.size());
+  for (const X509Ptr& cert : impl_->certs) {
+    X509_up_ref(cert.get());
+    out.impl_->certs.emplace_back(cert.get());
+  }
+  return out;
+}
+
 std::span<const KernelKey> KernelKeyring::keys() const noexcept {
   return impl_ ? std::span<const KernelKey>(impl_->keys) : std::span<const KernelKey>{};
 }

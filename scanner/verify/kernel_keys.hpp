@@ -128,6 +128,11 @@ class KernelKeyring {
   KernelKeyring(const KernelKeyring&) = delete;
   KernelKeyring& operator=(const KernelKeyring&) = delete;
 
+  /// An independent keyring holding the same keys (the certificates themselves are shared,
+  /// reference-counted and only read): what one scan starts from before it adds the keys of its
+  /// roots' kernel images to it, while other scans read the original (pipeline::Engine).
+  [[nodiscard]] KernelKeyring copy() const;
+
   /// Adds every certificate file directly inside `dir` (not recursive; `*.pem`, `*.crt`, `*.cer`,
   /// `*.der`, `*.x509` or any file that parses as PEM or DER X.509; a PEM file may hold several).
   /// A missing or unreadable directory is one error in the report; files that are not

@@ -119,7 +119,7 @@ real_tree)
            opt/npm/@vscode/vsce-sign-win32-x64/bin/vsce-sign.exe usr/lib/shim/shimx64.efi.signed; do
     [[ -f $REAL/$f ]] && files+=("$REAL/$f")
   done
-  [[ ${#files[@]} == 4 ]] || { echo "SKIP: the real tree is not fetched ($REAL)"; exit 77; }
+  [[ ${#files[@]} == 4 ]] || skip_without_real_tree "the real tree is not fetched ($REAL)"
   same_verdict authenticode,macho_signatures "${files[@]}" ;;
 *) fail "unknown test $NAME" ;;
 esac

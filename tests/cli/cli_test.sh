@@ -35,9 +35,9 @@ help)
 commands)
   # A mistyped or missing command names the commands (issue 20: "A subcommand is required").
   expect_exit 2 "$TS" scna /tmp
-  grep -q "unknown command 'scna': the commands are scan, explain, vendors, policies, data or help" "$WORK/err" || fail "scna: $(cat "$WORK/err")"
+  grep -q "unknown command 'scna': the commands are scan, explain, vendors, policies, data, check or help" "$WORK/err" || fail "scna: $(cat "$WORK/err")"
   expect_exit 2 "$TS"
-  grep -q "a command is required: scan, explain, vendors, policies, data or help" "$WORK/err" || fail "no command: $(cat "$WORK/err")"
+  grep -q "a command is required: scan, explain, vendors, policies, data, check or help" "$WORK/err" || fail "no command: $(cat "$WORK/err")"
   expect_exit 2 "$TS" data frobnicate
   grep -q "Run 'trustscan data --help'" "$WORK/err" || fail "data frobnicate: $(cat "$WORK/err")" ;;
 missing_root)
@@ -1096,7 +1096,7 @@ fat_macho_status)
   # real tree (tools/fetch_real_tree.sh), with one byte of its second slice's code changed.
   REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
   BIN=$REAL/opt/npm/@sentry/cli-darwin/bin/sentry-cli
-  [[ -f $BIN ]] || { echo "SKIP: $BIN not fetched (tools/fetch_real_tree.sh)"; exit 77; }
+  [[ -f $BIN ]] || skip_without_real_tree "$BIN not fetched (tools/fetch_real_tree.sh)"
   mkdir -p "$WORK/t"; cp "$BIN" "$WORK/t/sentry-cli"
   $PY - "$WORK/t/sentry-cli" <<'PY' || fail "cannot tamper with the second slice"
 import struct, sys

@@ -45,7 +45,7 @@ PY
 case $NAME in
 real_tree)
   REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
-  [[ -d $REAL/usr ]] || { echo "SKIP: $REAL not fetched (tools/fetch_real_tree.sh)"; exit 77; }
+  [[ -d $REAL/usr ]] || skip_without_real_tree "$REAL not fetched (tools/fetch_real_tree.sh)"
   expect_exit 0 "$TS" data import "$SHARED" --data-dir "$WORK/data"
   set +e; "$TS" scan -q -f ndjson -o "$WORK/real.ndjson" --fail-on none --data-dir "$WORK/data" "$REAL" 2>"$WORK/err"
   rc=$?; set -e

@@ -31,13 +31,6 @@ VI=${SAMPLES%/*}/vendor-samples
 DRIVERS=$VI/vendor-image/Windows/System32/drivers
 VENDOR=(--trust-store "$VI/vendor-image-ca")
 
-# A tree with three drivers flagged for their vendor (Kaspersky, RU).
-vendor_tree() {
-  [[ -f $DRIVERS/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
-  mkdir -p "$1/drivers"
-  cp "$DRIVERS/klif.sys" "$DRIVERS/oemavflt.sys" "$DRIVERS/oemhwflt.sys" "$1/drivers/"
-}
-
 case $NAME in
 multi)
   # Two -f: one format a run, and the message says how to get several (issue 20).
@@ -246,10 +239,11 @@ systemd_unit)
   cmdline=${exec_start//%%/%}
   cmdline=${cmdline//\/usr\/bin\/trustscan/$TS}
   cmdline=${cmdline//\/var\/log\/trustscan/$WORK/log}
+  cmdline=${cmdline//\/var\/lib\/trustscan/$WORK/lib}  # the monitoring state (issue 19)
   cmdline=${cmdline//\$TRUSTSCAN_OPTS/}
   cmdline=${cmdline//\$TRUSTSCAN_ROOTS/$SAMPLES/pe}
   grep -Eq '^(LogsDirectory|StateDirectory)=.*trustscan/reports' "$UNIT" || fail "the unit creates no reports directory"
-  mkdir -p "$WORK/log/reports"
+  mkdir -p "$WORK/log/reports" "$WORK/lib"
   for t in 20260101T000000Z 20260102T000000Z; do echo old >"$WORK/log/reports/scan-$t.json"; echo old >"$WORK/log/reports/scan-$t.ndjson"; done
   keep=$(grep -oE -- '--keep [0-9]+' <<<"$cmdline" | cut -d' ' -f2)
   [[ -n $keep ]] || fail "the unit keeps no history: $exec_start"
@@ -265,6 +259,10 @@ a = json.load(open(sys.argv[1]))["scan"]
 b = [json.loads(l) for l in open(sys.argv[2])][-1]["trustscan"]["scan"]
 assert a["start"] == b["start"] and a["end"] == b["end"], (a["start"], b["start"])
 PY
+  # The monitoring state of the same run, where trustscan check looks by default (docs/monitoring.md).
+  grep -q -- "-o state=/var/lib/trustscan/state.json " "$UNIT" || fail "the unit writes no state for trustscan check"
+  $PY -c 'import json,sys; s=json.load(open(sys.argv[1])); r=json.load(open(sys.argv[2])); assert s["scan"]["started"] == r["scan"]["start"], s' \
+    "$WORK/lib/state.json" "$json" || fail "no state of the same run in $WORK/lib"
   if ((keep <= 2)); then [[ ! -e $WORK/log/reports/scan-20260101T000000Z.json ]] || fail "--keep $keep did not prune"; fi
   # The remote syslog recipe: under PrivateNetwork=yes only the local socket works; the docs give
   # the local syslog daemon's forwarding, or a drop-in that lifts PrivateNetwork= for tcp/udp.

@@ -115,7 +115,7 @@ PY
   ;;
 real_tree)
   R=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
-  [[ -d $R/boot && -d $R/bin ]] || { echo "skipped: no real tree at $R (tools/fetch_real_tree.sh)"; exit 77; }
+  [[ -d $R/boot && -d $R/bin ]] || skip_without_real_tree "no real tree at $R (tools/fetch_real_tree.sh)"
   T=$WORK/tree; mkdir "$T"
   cp -a "$R/boot" "$R/bin" "$T/"
   sleep 3
@@ -130,7 +130,7 @@ real_tree)
   ;;
 kernel_images)
   R=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
-  compgen -G "$R/boot/vmlinuz-*" >/dev/null || { echo "skipped: no kernel image in $R/boot (tools/fetch_real_tree.sh)"; exit 77; }
+  compgen -G "$R/boot/vmlinuz-*" >/dev/null || skip_without_real_tree "no kernel image in $R/boot (tools/fetch_real_tree.sh)"
   args=(-f json --fail-on none)  # with the keys of the kernel images under the root
   T=$WORK/tree; mkdir -p "$T/boot"
   cp -a "$R"/boot/vmlinuz-* "$T/boot/"

@@ -97,7 +97,7 @@ PY
   done ;;
 real_tree)
   R=/var/cache/trustscan/realtree
-  [[ -d $R/lib/modules ]] || { echo "SKIP: $R not fetched (tools/fetch_real_tree.sh)"; exit 77; }
+  [[ -d $R/lib/modules ]] || skip_without_real_tree "$R not fetched (tools/fetch_real_tree.sh)"
   # Boot loaders, shim and the deepest module directories (the longest real paths).
   check_tree "$R/boot" "$R/usr/lib/shim" "$R/usr/lib/grub" "$R"/lib/modules/*/kernel/arch "$R"/lib/modules/*/kernel/drivers/net/ethernet ;;
 limit)

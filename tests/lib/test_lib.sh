@@ -9,6 +9,13 @@ need() {  # need CMD [PACKAGE]: a tool tools/setup.sh --test installs; missing i
   command -v "$1" >/dev/null || fail "$1 is missing (tools/setup.sh --test installs ${2:-$1})"
 }
 
+skip_without_real_tree() {  # skip_without_real_tree MESSAGE: exit 77 (a skip), but under
+  # TRUSTSCAN_REQUIRE_REAL_TREE=1 (tools/setup.sh --test, so CI) a failure: there the tree is fetched
+  [[ ${TRUSTSCAN_REQUIRE_REAL_TREE:-0} == 1 ]] && fail "$1 (TRUSTSCAN_REQUIRE_REAL_TREE=1 requires the real tree)"
+  echo "SKIP: $1"
+  exit 77
+}
+
 expect_exit() {  # expect_exit CODE CMD...: runs CMD with stdout/stderr in $WORK/out, $WORK/err
   local want=$1; shift
   set +e; "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
@@ -68,4 +75,38 @@ for key in a:
     assert a[key] == b[key], key
 assert a == b
 PY
+}
+
+# allowed_syscalls UNIT: the system calls UNIT's SystemCallFilter= lines allow (groups expanded,
+# recursively, by systemd-analyze; the ~ lines taken away), one per line, sorted.
+allowed_syscalls() {
+  command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (tools/setup.sh --test installs systemd)"
+  _expand_syscalls() {
+    local x
+    for x in "$@"; do
+      if [[ $x == @* ]]; then
+        # shellcheck disable=SC2046  # one name per word
+        _expand_syscalls $(systemd-analyze syscall-filter "$x" | sed -n 's/^    //p' | grep -v '^#')
+      else
+        echo "$x"
+      fi
+    done
+  }
+  local allow=() deny=() line v
+  while IFS= read -r line; do
+    v=${line#SystemCallFilter=}
+    # shellcheck disable=SC2206  # split at whitespace as systemd does
+    if [[ $v == '~'* ]]; then deny+=(${v#\~}); else allow+=($v); fi
+  done < <(grep '^SystemCallFilter=' "$1")
+  [[ ${#allow[@]} -gt 0 ]] || fail "no SystemCallFilter= allow-list in $1"
+  comm -23 <(_expand_syscalls "${allow[@]}" | sort -u) <(_expand_syscalls "${deny[@]}" | sort -u)
+}
+
+# vendor_tree DIR: DIR/drivers with three drivers of the vendor image that are flagged for their
+# vendor (Kaspersky, RU) when scanned with --trust-store "$VI/vendor-image-ca". Needs VI (the
+# build's vendor-samples directory) and DRIVERS (its Windows/System32/drivers).
+vendor_tree() {
+  [[ -f $DRIVERS/klif.sys ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  mkdir -p "$1/drivers"
+  cp "$DRIVERS/klif.sys" "$DRIVERS/oemavflt.sys" "$DRIVERS/oemhwflt.sys" "$1/drivers/"
 }

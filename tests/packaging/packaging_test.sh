@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 # sorted, one per line.
 help_options() {
   { "$TS" --help; "$TS" scan --help; for d in $(data_commands); do "$TS" data "$d" --help; done
-    for c in explain vendors policies; do "$TS" "$c" --help; done; } | options_of
+    for c in explain vendors policies check; do "$TS" "$c" --help; done; } | options_of
 }
 # The output formats as the binary lists them (report/formats.cpp), space-separated, in order.
 formats() { "$TS" __formats | cut -f1 | tr '\n' ' ' | sed 's/ $//'; }
@@ -92,7 +92,7 @@ completion_options)
   }
   { complete_bash trustscan -; complete_bash trustscan scan -
     for d in $(data_commands); do complete_bash trustscan data "$d" -; done
-    for c in explain vendors policies; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
+    for c in explain vendors policies check; do complete_bash trustscan "$c" -; done; } | grep -E '^-' | sort -u >"$WORK/bash"
   diff -u "$WORK/help" "$WORK/bash" >&2 || fail "options of --help (-) and the bash completion (+) differ"
   read -ra fmts <<<"$(formats)"
   [[ ${#fmts[@]} -ge 4 ]] || fail "too few formats from __formats: ${fmts[*]}"
@@ -169,7 +169,8 @@ install_prefix)
            share/man/man1/trustscan.1.gz share/bash-completion/completions/trustscan \
            share/zsh/vendor-completions/_trustscan share/doc/trustscan/README.md \
            share/doc/trustscan/deployment.md share/doc/trustscan/datasets.md share/doc/trustscan/schema/event.schema.json \
-           lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan; do
+           lib/systemd/system/trustscan.service lib/systemd/system/trustscan.timer etc/default/trustscan \
+           etc/zabbix/zabbix_agent2.d/trustscan.conf; do
     [[ -e $P/$f ]] || fail "$f not installed"
   done
   # Units name this prefix.
@@ -211,7 +212,7 @@ deb_contents)
            ./usr/lib/systemd/system/trustscan.service ./usr/lib/systemd/system/trustscan.timer ./etc/default/trustscan \
            ./usr/share/bash-completion/completions/trustscan ./usr/share/zsh/vendor-completions/_trustscan \
            ./usr/share/doc/trustscan/report-schema.md ./usr/share/doc/trustscan/deployment.md \
-           ./usr/share/doc/trustscan/datasets.md; do
+           ./usr/share/doc/trustscan/datasets.md ./etc/zabbix/zabbix_agent2.d/trustscan.conf; do
     grep -qx -- "$f" "$WORK/files" || fail "$f not in the package"
   done
   ! grep -q '^./usr/local' "$WORK/files" || fail "files under /usr/local"
@@ -224,6 +225,7 @@ deb_contents)
   done
   dpkg-deb --ctrl-tarfile "$DEB" | tar -x -C "$WORK" -f - ./conffiles ./postinst ./prerm ./postrm
   grep -qx /etc/default/trustscan "$WORK/conffiles" || fail "/etc/default/trustscan is not a conffile"
+  grep -qx /etc/zabbix/zabbix_agent2.d/trustscan.conf "$WORK/conffiles" || fail "the Zabbix items are not a conffile"
   # The packaged binary is stripped, its units name /usr/bin/trustscan, and it runs from the
   # unpacked tree with the data beside it (<exe>/../share/trustscan), no source tree needed.
   dpkg-deb -x "$DEB" "$WORK/root"
@@ -295,7 +297,7 @@ integrations)
   PY=/usr/bin/python3
   $PY -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing"
   need ansible-playbook ansible-core
-  ART=$SRC/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml
+  ART=$SRC/tools/integrations/velociraptor/Custom.Trustscan.Scan.yaml.in  # the template: valid YAML
   PLAY=$SRC/tools/integrations/ansible/trustscan.yml
   ANSIBLE_LOCAL_TEMP=$WORK/ansible HOME=$WORK ansible-playbook --syntax-check -i localhost, "$PLAY" >"$WORK/syntax" 2>&1 \
     || { cat "$WORK/syntax" >&2; fail "ansible-playbook --syntax-check"; }
@@ -314,11 +316,11 @@ events = [json.loads(l) for l in open(sys.argv[3])]
 assert art["name"] == "Custom.Trustscan.Scan" and art["type"] == "CLIENT", art["name"]
 assert [t["name"] for t in art["tools"]] == ["TrustscanDeb"], art["tools"]
 params = {p["name"]: p for p in art["parameters"]}
-assert {"Roots", "Policy", "ExtraArgs", "Records", "TrustscanPath", "InstallPackage"} <= set(params), params
+assert {"Roots", "Policy", "ExtraArgs", "Records", "TrustscanPath", "InstallPackage", "UploadReport"} <= set(params), params
 assert set(params["Records"]["choices"]) == {"findings", "privileged", "all"}
 assert json.loads(params["Roots"]["default"]) == ["/"] and json.loads(params["ExtraArgs"]["default"]) == []
 query = art["sources"][0]["query"]
-for needed in ('execve(argv=Argv, sep="\\n"', 'parse_json(data=Stdout)', '"--format", "ndjson"', "FetchBinary(ToolName=\"TrustscanDeb\""):
+for needed in ('execve(argv=Argv, sep="\\n"', 'parse_json(data=Stdout)', '"ndjson=-"', "FetchBinary(ToolName=\"TrustscanDeb\""):
     assert needed in query, needed
 def resolve(e, path):
     for k in path:
@@ -353,23 +355,7 @@ syscall_filter)
   # EPERM where a scan by hand works.
   command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 77; }
   need strace
-  expand() {  # expand NAME...: syscalls of groups (recursively) and plain names
-    local x
-    for x in "$@"; do
-      if [[ $x == @* ]]; then
-        expand $(systemd-analyze syscall-filter "$x" | sed -n 's/^    //p' | grep -v '^#')
-      else
-        echo "$x"
-      fi
-    done
-  }
-  allow=() deny=()
-  while IFS= read -r line; do
-    v=${line#SystemCallFilter=}
-    if [[ $v == '~'* ]]; then deny+=(${v#\~}); else allow+=($v); fi
-  done < <(grep '^SystemCallFilter=' "$SRC/packaging/systemd/trustscan.service")
-  [[ ${#allow[@]} -gt 0 ]] || fail "no allow-list in the unit"
-  comm -23 <(expand "${allow[@]}" | sort -u) <(expand "${deny[@]}" | sort -u) >"$WORK/allowed"
+  allowed_syscalls "$SRC/packaging/systemd/trustscan.service" >"$WORK/allowed"
   [[ $(wc -l <"$WORK/allowed") -gt 100 ]] || fail "allow-list expanded to too few calls"
   VI=${SAMPLES%/*}/vendor-samples
   set +e
@@ -382,6 +368,36 @@ syscall_filter)
   echo "system calls used: $(wc -l <"$WORK/used")"
   comm -23 "$WORK/used" "$WORK/allowed" >"$WORK/denied"
   [[ ! -s $WORK/denied ]] || fail "denied by the unit's SystemCallFilter=: $(tr '\n' ' ' <"$WORK/denied")" ;;
+velociraptor_artifact)
+  # The Velociraptor artifact that cpack wrote beside the .deb (cmake/velociraptor_artifact.cmake):
+  # the tool pinned to that .deb by its SHA-256, the structure of a real tool-wrapping artifact,
+  # the VQL's functions and arguments, its argv run (tests/packaging/velociraptor_artifact_test.py).
+  $PY -c 'import yaml' 2>/dev/null || fail "python3-yaml is missing"
+  DEB=$(built_deb)
+  ART=$BUILD/package/Custom.Trustscan.Scan.yaml
+  [[ -f $ART ]] || fail "cpack wrote no $ART: $(ls "$BUILD/package" | tr '\n' ' ')"
+  # By hand: the same file; with a URL, the tool's url; a file not named like the package is refused.
+  cmake -DDEB="$DEB" -DOUT="$WORK/by-hand.yaml" -P "$SRC/cmake/velociraptor_artifact.cmake" >/dev/null
+  cmp -s "$ART" "$WORK/by-hand.yaml" || fail "cpack's artifact and the one written by hand differ"
+  cmake -DDEB="$DEB" -DURL=https://repo.example/trustscan.deb -DOUT="$WORK/url.yaml" \
+    -P "$SRC/cmake/velociraptor_artifact.cmake" >/dev/null
+  grep -qx '    url: "https://repo.example/trustscan.deb"' "$WORK/url.yaml" || fail "no tool url"
+  cp "$DEB" "$WORK/other.deb"
+  if cmake -DDEB="$WORK/other.deb" -P "$SRC/cmake/velociraptor_artifact.cmake" >"$WORK/log" 2>&1; then
+    fail "an artifact for other.deb"
+  fi
+  VI=${SAMPLES%/*}/vendor-samples
+  [[ -d $VI/vendor-image ]] || fail "vendor image missing (tools/make_vendor_image.sh $VI)"
+  $PY "$SRC/tests/packaging/velociraptor_artifact_test.py" "$ART" "$DEB" "$TS" "$VI/vendor-image" \
+    "$VI/vendor-image-ca"
+  # The checks can fail: the same name, one byte more, is another .deb.
+  mkdir "$WORK/other" && { cat "$DEB"; printf x; } >"$WORK/other/${DEB##*/}"
+  if $PY "$SRC/tests/packaging/velociraptor_artifact_test.py" "$ART" "$WORK/other/${DEB##*/}" "$TS" \
+    "$VI/vendor-image" "$VI/vendor-image-ca" >"$WORK/log" 2>&1; then
+    fail "the artifact passed for another .deb"
+  fi
+  grep -q "AssertionError: ('$(sed -n 's/^    expected_hash: "\(.*\)"$/\1/p' "$ART")'" "$WORK/log" \
+    || { cat "$WORK/log" >&2; fail "another .deb was refused, but not for its hash"; } ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"

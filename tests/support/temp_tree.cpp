@@ -3,10 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace trustscan::test {
 
@@ -46,6 +49,16 @@ std::filesystem::path samples_dir() { return TRUSTSCAN_SAMPLES_DIR; }
 std::filesystem::path real_tree() {
   const char* env = std::getenv("TRUSTSCAN_REAL_TREE");
   return env && *env ? std::filesystem::path(env) : std::filesystem::path("/var/cache/trustscan/realtree");
+}
+
+bool real_tree_has(const std::filesystem::path& p) {
+  if (std::filesystem::exists(p)) return true;
+  const char* required = std::getenv("TRUSTSCAN_REQUIRE_REAL_TREE");
+  const std::string what = p.string() + " is missing (tools/fetch_real_tree.sh)";
+  if (required && std::string_view(required) == "1")
+    throw std::runtime_error(what + ", and TRUSTSCAN_REQUIRE_REAL_TREE=1 requires the real tree");
+  std::fprintf(stderr, "%s: test skipped\n", what.c_str());
+  return false;
 }
 
 std::filesystem::path shared_data_dir() {

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Helpers of tools/make_hostile_samples.sh (sourced; functions only). They use the variables the
 # main script sets: OUT (output directory), WORK (scratch), K (keys and certificates), CA (the
-# `openssl ca` database), TOOLS, SRC (tools/samples_src), HOSTILE (tools/hostile), MINGW_PREFIX,
+# `openssl ca` database), TOOLS, SRC (samples/src), HOSTILE (tools/hostile), MINGW_PREFIX,
 # PYTHON (/usr/bin/python3: python3-hivex is a Debian package).
 
 die() { echo "make_hostile_samples: error: $*" >&2; exit 1; }
@@ -28,7 +28,7 @@ der() { openssl x509 -in "$K/$1.pem" -outform DER -out "$K/$1.der"; }
 
 # ---------------------------------------------------------------- binaries
 # driver OUT BANNER [extra compiler/linker arguments...]: a native-subsystem driver importing
-# DbgPrint from ntoskrnl.exe (tools/samples_src/hostile_driver.c; tools/lib/mingw_driver.sh), unsigned.
+# DbgPrint from ntoskrnl.exe (samples/src/hostile_driver.c; tools/lib/mingw_driver.sh), unsigned.
 driver() {
     mingw_driver "$1" "$SRC/hostile_driver.c" "$2" "${@:3}" "$WORK/libntoskrnl.a"
 }

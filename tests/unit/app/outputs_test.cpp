@@ -65,6 +65,23 @@ TEST_CASE("outputs: refused before the scan", "[app][outputs]") {
   CHECK_THAT(error({"json=r-%q.json"}), Catch::Contains("unsupported placeholder %q"));
 }
 
+TEST_CASE("outputs: a prometheus file is named *.prom, what node_exporter reads", "[app][outputs]") {
+  CHECK(outputs({"prometheus=/var/lib/node-exporter/trustscan.prom"}) ==
+        P{{"prometheus", "/var/lib/node-exporter/trustscan.prom"}});
+  CHECK(outputs({"prometheus=scan-%Y%m%d.prom"}) == P{{"prometheus", "scan-%Y%m%d.prom"}});
+  CHECK(outputs({"prometheus"}) == P{{"prometheus", ""}});                         // standard output
+  CHECK(outputs({"prometheus=/dev/null"}) == P{{"prometheus", "/dev/null"}});      // a device: written in place
+  for (const std::vector<std::string>& v : {std::vector<std::string>{"prometheus=trustscan.txt"},
+                                            std::vector<std::string>{"prometheus=trustscan.prom.tmp"}}) {
+    auto specs = app::parse_outputs(v, "table", false);
+    REQUIRE_FALSE(specs);
+    CHECK_THAT(specs.error().message, Catch::Contains("reads only files named *.prom"));
+  }
+  auto legacy = app::parse_outputs({"metrics"}, "prometheus", true);  // -f prometheus -o metrics
+  REQUIRE_FALSE(legacy);
+  CHECK_THAT(legacy.error().message, Catch::Contains("-o metrics: node_exporter's textfile collector"));
+}
+
 TEST_CASE("dated names: placeholders, expansion in UTC, read back", "[app][outputs]") {
   CHECK(app::check_dated_pattern("plain.json"));
   CHECK(app::check_dated_pattern("/var/r/scan-%Y%m%dT%H%M%SZ.json"));

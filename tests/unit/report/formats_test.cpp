@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/cli.hpp"
+#include "report/state.hpp"
 
 using namespace trustscan;
 
@@ -38,7 +39,7 @@ TEST_CASE("formats: every row is complete and its text fits the templates", "[re
     CHECK(plain(f.description, false));
     CHECK(report::find_output_format(f.name) == f);
   }
-  CHECK(names == std::set<std::string_view>{"table", "json", "ndjson", "cef", "csv"});
+  CHECK(names == std::set<std::string_view>{"table", "json", "ndjson", "cef", "csv", "prometheus", "state"});
   CHECK(report::output_formats().front().name == "table");  // the default
   CHECK_FALSE(report::find_output_format("xml"));
   CHECK(report::find_output_format("json")->write == &report::write_json);
@@ -46,9 +47,12 @@ TEST_CASE("formats: every row is complete and its text fits the templates", "[re
   CHECK(report::find_output_format("cef")->write == &report::write_cef);
   CHECK(report::find_output_format("table")->write == &report::write_table);
   CHECK(report::find_output_format("csv")->write == &report::write_csv);
+  CHECK(report::find_output_format("prometheus")->write == &report::write_prometheus);
+  CHECK(report::find_output_format("state")->write == &report::write_state);  // issue 19
   CHECK(report::output_formats_help() ==
         "table (a summary for people), json (one document), ndjson (one ECS event per line), cef (one ArcSight "
-        "CEF line per finding) or csv (one spreadsheet row per record)");
+        "CEF line per finding), csv (one spreadsheet row per record), prometheus (metrics for node_exporter) or "
+        "state (a small JSON state for monitoring checks)");
 }
 
 TEST_CASE("formats: 'trustscan __formats' lists the table, one tab-separated line each", "[report][formats]") {

@@ -605,10 +605,7 @@ TEST_CASE("anchor loading fails fast on bad files", "[verify][macho]") {
 
 TEST_CASE("real npm Mach-O binaries: Developer ID, ad-hoc, linker-signed, unsigned", "[verify][macho][real]") {
   const fs::path npm = npm_dir();
-  if (!fs::exists(npm / "@sentry/cli-darwin/bin/sentry-cli")) {
-    WARN("real npm tree absent (" << npm << "): skipped; see tools/fetch_real_tree.sh");
-    return;
-  }
+  if (!trustscan::test::real_tree_has(npm / "@sentry/cli-darwin/bin/sentry-cli")) return;
   const MachOTrustAnchors anchors = apple_anchors();
   const std::int64_t now = std::time(nullptr);
   struct Expect {
