@@ -298,6 +298,7 @@ Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
     opt.context.verify_time = *t;
   }
   opt.file_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(args.file_timeout * 1000));
+  opt.abandon_hung_threads = true;  // the CLI owns its process (pipeline.hpp, docs/time-budget.md)
   if (!args.cache_file.empty()) opt.cache_file = args.cache_file;
   return plan;
 }

@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/deadline.hpp"
 #include "core/error.hpp"
 
 namespace trustscan {
@@ -59,21 +60,26 @@ class SpanSource final : public ByteSource {
 /// Chunk size of for_each_chunk() for a file read on demand (memory held per pass).
 inline constexpr std::size_t kStreamChunk = std::size_t{1} << 20;
 
+/// Piece size of for_each_chunk() for bytes in memory: large enough to cost nothing per call,
+/// small enough that the time budget (core/deadline.hpp) is checked every few milliseconds.
+inline constexpr std::size_t kMemoryChunk = std::size_t{8} << 20;
+
 /// Calls `fn(std::span<const std::byte>)` over [from, to) of `src` in consecutive pieces of at
-/// most `chunk` bytes (one piece for bytes in memory). Stops at the first read error, and when
-/// `fn` returns bool, as soon as it returns false (nothing further is read).
+/// most `chunk` bytes (kMemoryChunk for bytes in memory). Stops at the first read error, at the
+/// thread's deadline (Errc::Timeout, checked before each piece), and when `fn` returns bool, as
+/// soon as it returns false (nothing further is read).
 template <typename Fn>
 Result<void> for_each_chunk(const ByteSource& src, std::uint64_t from, std::uint64_t to, Fn&& fn,
                             std::size_t chunk = kStreamChunk) {
   if (from > to || to > src.size()) return fail(Errc::Malformed, "range lies outside the file");
-  if (auto whole = src.in_memory()) {
-    if (to > from) fn(whole->subspan(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from)));
-    return {};
-  }
+  const std::optional<std::span<const std::byte>> whole = src.in_memory();
+  if (whole) chunk = kMemoryChunk;
   std::vector<std::byte> scratch;
   for (std::uint64_t pos = from; pos < to;) {
+    if (auto in_time = check_deadline("reading and hashing the file"); !in_time) return in_time;
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, to - pos));
-    auto piece = src.read(pos, n, scratch);
+    auto piece = whole ? Result<std::span<const std::byte>>(whole->subspan(static_cast<std::size_t>(pos), n))
+                       : src.read(pos, n, scratch);
     if (!piece) return std::unexpected(piece.error());
     if constexpr (std::is_same_v<std::invoke_result_t<Fn&, std::span<const std::byte>>, bool>) {
       if (!fn(*piece)) break;

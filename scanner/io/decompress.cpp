@@ -7,8 +7,15 @@
 #include <memory>
 #include <string>
 
+#include "core/deadline.hpp"
+
 namespace trustscan::io {
 namespace {
+
+/// Output produced by one call of the decoder, between two checks of the time budget: a bomb
+/// that expands to the size cap is stopped at the deadline, not after the whole cap.
+constexpr std::size_t kOutputPiece = std::size_t{4} << 20;
+constexpr const char* kInflating = "decompressing the module";
 
 /// Grows `out` geometrically up to `max_output`; false when the cap is reached.
 bool grow(std::vector<std::byte>& out, std::uint64_t max_output) {
@@ -30,12 +37,15 @@ Result<std::vector<std::byte>> decompress_xz(std::span<const std::byte> input,
   strm.next_in = reinterpret_cast<const std::uint8_t*>(input.data());
   strm.avail_in = input.size();
   for (;;) {
+    if (auto in_time = check_deadline(kInflating); !in_time) return std::unexpected(in_time.error());
     strm.next_out = reinterpret_cast<std::uint8_t*>(out.data()) + strm.total_out;
-    strm.avail_out = out.size() - strm.total_out;
+    const std::size_t room = out.size() - strm.total_out;
+    strm.avail_out = std::min(room, kOutputPiece);
     // The whole input is present, so LZMA_FINISH from the start.
     lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
     if (ret == LZMA_STREAM_END) break;
     if ((ret == LZMA_OK || ret == LZMA_BUF_ERROR) && strm.avail_out == 0) {
+      if (strm.total_out < out.size()) continue;  // only this call's piece is full
       if (!grow(out, max_output))
         return fail(Errc::TooLarge, "xz: decompressed size exceeds " + std::to_string(max_output) + " bytes");
       continue;
@@ -61,7 +71,8 @@ Result<std::vector<std::byte>> decompress_zstd(std::span<const std::byte> input,
   while (in.pos < in.size || last != 0) {
     if (produced == out.size() && !grow(out, max_output))
       return fail(Errc::TooLarge, "zstd: decompressed size exceeds " + std::to_string(max_output) + " bytes");
-    ZSTD_outBuffer ob{out.data() + produced, out.size() - produced, 0};
+    if (auto in_time = check_deadline(kInflating); !in_time) return std::unexpected(in_time.error());
+    ZSTD_outBuffer ob{out.data() + produced, std::min(out.size() - produced, kOutputPiece), 0};
     std::size_t before_in = in.pos;
     last = ZSTD_decompressStream(ds.get(), &ob, &in);
     if (ZSTD_isError(last)) return fail(Errc::Malformed, std::string("zstd: ") + ZSTD_getErrorName(last));

@@ -16,6 +16,8 @@
 #include <memory>
 #include <utility>
 
+#include "core/deadline.hpp"
+
 namespace trustscan::io {
 namespace {
 
@@ -216,6 +218,9 @@ std::optional<MountedFs> RootDir::foreign_filesystem(const std::string& relative
   return MountedFs{fs_class, describe_fs_type(magic)};
 }
 
+/// Bytes read by one pread of FileContents::read (between two checks of the time budget).
+constexpr std::uint64_t kReadPiece = std::uint64_t{16} << 20;
+
 Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::unexpected(errno_error(errno, "fstat"));
@@ -227,7 +232,10 @@ Result<FileContents> FileContents::read(int fd, std::uint64_t max_size) {
   std::vector<std::uint8_t> data(static_cast<std::size_t>(size));
   std::size_t got = 0;
   while (got < size) {
-    ssize_t n = ::pread(fd, data.data() + got, static_cast<std::size_t>(size - got), static_cast<off_t>(got));
+    // In pieces, so that the time budget is checked while a large file comes from a slow disk.
+    if (auto in_time = check_deadline("reading the file"); !in_time) return std::unexpected(in_time.error());
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - got, kReadPiece));
+    ssize_t n = ::pread(fd, data.data() + got, want, static_cast<off_t>(got));
     if (n < 0) {
       if (errno == EINTR) continue;
       return std::unexpected(errno_error(errno, "read"));

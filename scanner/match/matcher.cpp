@@ -1,10 +1,13 @@
 #include "match/matcher.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 #include <cctype>
 #include <cstring>
 #include <string>
 
+#include "core/deadline.hpp"
 #include "match/rule_set_impl.hpp"
 #include "match/yara_handles.hpp"
 
@@ -65,6 +68,19 @@ int on_scan_message(YR_SCAN_CONTEXT* context, int message, void* message_data, v
   return CALLBACK_CONTINUE;
 }
 
+constexpr const char* kMatching = "matching the rules";
+
+/// libyara's timeout (whole seconds) for one scan: the matcher's own, or less when the thread's
+/// deadline (core/deadline.hpp) comes first — rounded up, so libyara may overrun it by < 1 s.
+int scan_timeout_seconds(int own) {
+  const Deadline* d = current_deadline();
+  const auto left = d ? d->remaining() : std::nullopt;
+  if (!left) return own;
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(*left).count();
+  const int budget = static_cast<int>(std::clamp<std::int64_t>(seconds, 1, std::numeric_limits<int>::max()));
+  return own > 0 ? std::min(own, budget) : budget;
+}
+
 /// The blocks libyara scans a file in (matcher.hpp, "Files read on demand"): in memory, the file
 /// as one block, exactly as yr_scanner_scan_mem; read on demand, the first kFirstBlock bytes in a
 /// buffer kept for the whole scan (the one block rule conditions most read, by uint16/uint32 at
@@ -102,6 +118,8 @@ class BlockReader {
   YR_MEMORY_BLOCK* next() {
     const std::uint64_t end = block_.base + block_.size;
     if (end >= src_.size()) return nullptr;
+    // Past the file's deadline no further block is read; Matcher::scan reports the timeout.
+    if (const Deadline* d = current_deadline(); d && d->passed(kMatching)) return nullptr;
     return at(end - std::min<std::uint64_t>(kBlockOverlap, block_.size));
   }
   const std::uint8_t* fetch(const YR_MEMORY_BLOCK& b) {
@@ -160,6 +178,9 @@ Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const Matc
     }
   }
 
+  if (auto in_time = check_deadline(kMatching); !in_time) return std::unexpected(in_time.error());
+  const int timeout = scan_timeout_seconds(state_->options.timeout_seconds);
+  yr_scanner_set_timeout(scanner, timeout);
   std::vector<RuleMatch> out;
   ScanContext ctx{&state_->options, &out};
   yr_scanner_set_callback(scanner, on_scan_message, &ctx);
@@ -169,9 +190,13 @@ Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const Matc
   yr_scanner_set_callback(scanner, nullptr, nullptr);
   if (!blocks.read_error().empty())
     return fail(Errc::Io, "yara: part of the file could not be read: " + blocks.read_error());
+  const Deadline* deadline = current_deadline();
+  if (deadline && deadline->fired()) return fail(Errc::Timeout, "yara: the file's time budget ran out");
   switch (rc) {
     case ERROR_SUCCESS: return out;
     case ERROR_SCAN_TIMEOUT:
+      // libyara's timeout is at least the time left, rounded up: past it, the budget ran out.
+      if (deadline && deadline->passed(kMatching)) return fail(Errc::Timeout, "yara: the file's time budget ran out");
       return fail(Errc::TooLarge,
                   "yara: scan exceeded the " + std::to_string(state_->options.timeout_seconds) + " s timeout");
     case ERROR_INSUFFICIENT_MEMORY: return fail(Errc::Internal, "yara: out of memory");

@@ -1,5 +1,6 @@
 #include "parse/prepare.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -10,6 +11,29 @@ namespace {
 
 constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8, kShtSymtab = 2;
 constexpr std::uint64_t kEtRel = 1;
+
+/// LIEF 0.9 copies the file bytes of every section and every segment. Ranges that overlap (a
+/// forged table of 1,000 section headers over the same 30 MiB) made one 30 MiB ELF file take
+/// 10.6 s inside LIEF (a Mach-O 19 s, a PE with 96 sections 1.8 s), where no time budget reaches
+/// (docs/time-budget.md); 65,535 ELF headers would take a quarter of an hour. Real files' ranges
+/// add up to about the file's size (segments overlap a little: PT_PHDR, PT_NOTE, PT_GNU_RELRO lie
+/// inside PT_LOAD), so each table may copy this many times the file (plus 1 MiB for small files);
+/// beyond that a range is emptied.
+constexpr std::uint64_t kCopiedRangesFactor = 4;
+
+/// Adds the size at `size_at` to `copied`, or sets it to 0 when that would pass the table's
+/// budget (kCopiedRangesFactor). Returns whether it was emptied.
+bool over_copy_budget(ByteReader& r, std::uint64_t size_at, unsigned width, std::uint64_t& copied) {
+  const auto size = r.read(size_at, width);
+  if (!size || *size == 0) return false;
+  const std::uint64_t budget = kCopiedRangesFactor * r.size() + (std::uint64_t{1} << 20);
+  if (*size <= budget - std::min(budget, copied)) {
+    copied += *size;
+    return false;
+  }
+  r.write(size_at, width, 0);
+  return true;
+}
 
 Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
                         std::vector<std::string>& warnings, std::vector<Patch>* undo) {
@@ -23,6 +47,8 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
     return fail(Errc::Malformed, "PE: NumberOfSections " + std::to_string(*nsect) + " exceeds " +
                                      std::to_string(limits.max_pe_sections));
   std::uint64_t table = *lfanew + 24 + *opt_size;
+  std::uint64_t copied = 0;
+  std::size_t emptied = 0;
   for (std::uint64_t i = 0; i < *nsect; ++i) {
     std::uint64_t hdr = table + i * 40;
     auto raw_size = r.read(hdr + 16, 4);
@@ -35,7 +61,11 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
       r.write(hdr + 16, 4, buf.size() - *raw_ptr);
       warnings.push_back("PE section " + std::to_string(i) + " raw size clamped to end of file");
     }
+    if (over_copy_budget(r, hdr + 16, 4, copied)) ++emptied;
   }
+  if (emptied != 0)
+    warnings.push_back(std::to_string(emptied) + " PE section raw range(s) beyond " +
+                       std::to_string(kCopiedRangesFactor) + "x the file size in all (overlapping ranges); emptied");
   // The COFF symbol table (PointerToSymbolTable, NumberOfSymbols): MinGW keeps it in DLLs, and
   // LIEF 0.9 builds a Symbol object per entry — 4 % of a real tree's scan CPU — for a model that
   // takes nothing from it. LIEF is shown none.
@@ -67,7 +97,6 @@ bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, uns
   }
   return false;
 }
-
 
 /// The `__ksymtab_*` symbols of the symbol table whose section header is at `hdr`, as LIEF 0.9
 /// counts them (ELF::Parser::parse_static_symbols: size / sizeof(Elf_Sym) entries from sh_offset,
@@ -127,7 +156,8 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   // reads both tables as arrays of Elf_Shdr / Elf_Phdr whatever e_shentsize / e_phentsize say, so
   // the walk uses those strides too.
   const std::uint64_t shdr = is64 ? 64 : 40, phdr = is64 ? 56 : 32;
-  std::size_t clamped = 0;
+  std::size_t clamped = 0, emptied = 0;
+  std::uint64_t copied_sections = 0, copied_segments = 0;
   for (std::uint64_t i = 0; i < *shnum; ++i) {
     const std::uint64_t hdr = *shoff + i * shdr;
     auto t = r.read(hdr + 4, 4);
@@ -135,16 +165,21 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
     if (relocatable && (*t == kShtRel || *t == kShtRela)) r.write(hdr + 4, 4, kShtProgbits);
     const std::uint64_t off_at = hdr + (is64 ? 0x18 : 0x10);
     if (clamp_range(r, off_at, off_at + w, w, *t == kShtNobits)) ++clamped;
+    if (*t != kShtNobits && over_copy_budget(r, off_at + w, w, copied_sections)) ++emptied;
   }
   for (std::uint64_t i = 0; i < *phnum; ++i) {
     const std::uint64_t hdr = *phoff + i * phdr;
     if (!r.in_bounds(hdr, phdr)) break;
     // p_offset, p_filesz: at 8/32 (ELF64) or 4/16 (ELF32).
     if (clamp_range(r, hdr + (is64 ? 8 : 4), hdr + (is64 ? 32 : 16), w, false)) ++clamped;
+    if (over_copy_budget(r, hdr + (is64 ? 32 : 16), w, copied_segments)) ++emptied;
   }
   if (clamped != 0)
     warnings.push_back(std::to_string(clamped) +
                        " ELF section/segment file range(s) beyond end of file; clamped");
+  if (emptied != 0)
+    warnings.push_back(std::to_string(emptied) + " ELF section/segment file range(s) beyond " +
+                       std::to_string(kCopiedRangesFactor) + "x the file size in all (overlapping ranges); emptied");
 
   // Relocatable objects: LIEF parses the first symbol table only (as an array of Elf_Shdr, like
   // the walk above), building an object per symbol just for exports_count. Count it here, on the
@@ -201,8 +236,30 @@ void bound_symbol_names(ByteReader& r, std::uint64_t cmd_at, bool is64) {
 }
 
 /// One thin Mach-O image at [base, base+size) of `buf`.
-Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base,
-                                 std::uint64_t size, const Limits& limits, std::vector<Patch>* undo) {
+/// Section types with no file bytes (S_ZEROFILL, S_GB_ZEROFILL, S_THREAD_LOCAL_ZEROFILL).
+bool zerofill(std::uint64_t flags) {
+  const std::uint64_t type = flags & 0xff;
+  return type == 0x1 || type == 0xc || type == 0x12;
+}
+
+/// A segment's file size and its sections' sizes within the copy budget of the slice
+/// (kCopiedRangesFactor: LIEF copies each); returns how many were emptied.
+std::size_t bound_segment_copies(ByteReader& r, std::uint64_t at, bool seg64, std::uint64_t nsects,
+                                 std::uint64_t& copied) {
+  const unsigned w = seg64 ? 8 : 4;
+  std::size_t emptied = over_copy_budget(r, at + (seg64 ? 48 : 36), w, copied) ? 1 : 0;
+  const std::uint64_t first = at + (seg64 ? 72 : 56), sect_size = seg64 ? 80 : 68;
+  for (std::uint64_t s = 0; s < nsects; ++s) {
+    const std::uint64_t sect = first + s * sect_size;
+    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0)) &&
+        over_copy_budget(r, sect + (seg64 ? 40 : 36), w, copied))
+      ++emptied;
+  }
+  return emptied;
+}
+
+Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base, std::uint64_t size,
+                                 const Limits& limits, std::vector<std::string>& warnings, std::vector<Patch>* undo) {
   if (size < 4 || base > buf.size() || size > buf.size() - base)
     return fail(Errc::Malformed, "Mach-O: slice outside the file");
   std::span<std::uint8_t> slice(buf.data() + base, size);
@@ -234,6 +291,8 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
     return fail(Errc::Malformed, "Mach-O: " + std::to_string(ncmds) + " load commands");
   if (!r.in_bounds(at, sizeofcmds)) return fail(Errc::Malformed, "Mach-O: load commands beyond end of slice");
   std::uint64_t end = at + sizeofcmds;
+  std::uint64_t copied = 0;
+  std::size_t emptied = 0;
   for (std::uint64_t i = 0; i < ncmds; ++i) {
     auto cmd = r.read(at, 4), cmdsize = r.read(at + 4, 4);
     if (!cmd || !cmdsize || *cmdsize < 8 || at + *cmdsize > end)
@@ -247,10 +306,14 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
       if (!nsects || first + *nsects * sect_size > at + *cmdsize)
         return fail(Errc::Malformed, "Mach-O: segment sections overrun their load command");
       for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
+      emptied += bound_segment_copies(r, at, seg64, *nsects, copied);
     }
     if (*cmd == kLcSymtab && *cmdsize >= 24) bound_symbol_names(r, at, is64);
     at += *cmdsize;
   }
+  if (emptied != 0)
+    warnings.push_back(std::to_string(emptied) + " Mach-O segment/section file range(s) beyond " +
+                       std::to_string(kCopiedRangesFactor) + "x the slice size in all (overlapping ranges); emptied");
   return {};
 }
 
@@ -274,7 +337,7 @@ Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& lim
     auto off = fat64 ? r.read(at + 8, 8) : r.read(at + 8, 4);
     auto size = fat64 ? r.read(at + 16, 8) : r.read(at + 12, 4);
     if (!off || !size) return fail(Errc::Malformed, "fat Mach-O: truncated arch table");
-    if (auto ok = prepare_macho_slice(buf, *off, *size, limits, undo); !ok) return ok;
+    if (auto ok = prepare_macho_slice(buf, *off, *size, limits, warnings, undo); !ok) return ok;
   }
   return {};
 }
@@ -285,7 +348,7 @@ Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits
   switch (format) {
     case Format::Pe: return prepare_pe(buf, limits, out.warnings, undo);
     case Format::Elf: return prepare_elf(buf, out.warnings, out.elf_exports, undo);
-    case Format::MachO: return prepare_macho_slice(buf, 0, buf.size(), limits, undo);
+    case Format::MachO: return prepare_macho_slice(buf, 0, buf.size(), limits, out.warnings, undo);
     case Format::MachOFat: return prepare_macho_fat(buf, limits, out.warnings, undo);
     case Format::Unknown: break;
   }

@@ -147,7 +147,9 @@ class RulesOnSpareCore {
  public:
   RulesOnSpareCore(const match::RuleSet& rules, std::string path, Format format, std::optional<Privilege> privilege,
                    std::span<const std::byte> bytes, SpareCores& spare)
-      : thread_([this, &rules, path = std::move(path), format, privilege, bytes, &spare] {
+      : thread_([this, &rules, path = std::move(path), format, privilege, bytes, &spare,
+                 deadline = current_deadline()] {
+          const DeadlineScope budget(deadline);  // the file's budget holds on this thread too
           try {
             auto matcher = match::Matcher::create(rules);
             result_ = matcher ? matcher->scan_file(bytes, path, format, privilege) : Matches(std::unexpected(matcher.error()));
@@ -262,6 +264,18 @@ Outcome analyze_streamed(io::SourceFile& file, FileRecord rec, const AnalysisToo
 }
 
 }  // namespace
+
+discover::PathError timed_out(const discover::FileRef& f, std::chrono::milliseconds budget, const Deadline& deadline) {
+  std::string seconds = std::to_string(static_cast<double>(budget.count()) / 1000.0);
+  seconds.erase(seconds.find_last_not_of('0') + 1);  // "2.500000" -> "2.5"; "120.000000" -> "120." -> "120"
+  if (seconds.ends_with('.')) seconds.pop_back();
+  const std::string where = deadline.where();
+  return discover::PathError{f.path, Error{Errc::Timeout,
+                                           "analysis took longer than --file-timeout (" + seconds + " s)" +
+                                               (where.empty() ? std::string() : ", stopped while " + where) +
+                                               "; the file was not analysed whole",
+                                           "pipeline"}};
+}
 
 Error at_stage(Error e, std::string stage) {
   e.stage = std::move(stage);

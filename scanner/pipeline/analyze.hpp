@@ -5,9 +5,11 @@
 /// keeps); complete() the stages that depend on the scan's context (catalogs and the signature
 /// decision → attribute → policy). pipeline.cpp schedules files, asks the cache, and calls these.
 
+#include <chrono>
 #include <optional>
 #include <variant>
 
+#include "core/deadline.hpp"
 #include "core/limits.hpp"
 #include "discover/file_ref.hpp"
 #include "discover/walker.hpp"
@@ -56,6 +58,11 @@ void complete(record::FileRecord& rec, const Context& ctx, const WindowsState& w
 /// `rec`'s facts taken as a fresh record of `f` with the Windows join `windows` (a cache hit).
 [[nodiscard]] record::FileRecord record_of(const discover::FileRef& f, record::FileFacts&& facts,
                                            std::optional<record::WindowsFacts> windows);
+
+/// The outcome of a file whose time budget (`deadline`, core/deadline.hpp) ran out while it was
+/// analysed: an Errc::Timeout error on its path that says where, whatever the stages made of it.
+[[nodiscard]] discover::PathError timed_out(const discover::FileRef& f, std::chrono::milliseconds budget,
+                                            const Deadline& deadline);
 
 /// Attaches `stage` to an error.
 [[nodiscard]] Error at_stage(Error e, std::string stage);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <exception>
 
+#include "core/deadline.hpp"
 #include "datasets/microsoft_root_program.hpp"
 
 namespace trustscan::pipeline {
@@ -90,6 +91,16 @@ PendingKeyring::PendingKeyring(std::function<LoadedKeyring()> load) {
   loaded_ = std::async(std::launch::async, [load = std::move(load)] {
               return std::make_shared<LoadedKeyring>(load());
             }).share();
+}
+
+const verify::KernelKeyring& PendingKeyring::keys() const {
+  const Deadline* deadline = current_deadline();
+  if (deadline && deadline->limited() && loaded_.wait_until(deadline->at()) != std::future_status::ready &&
+      deadline->passed("waiting for the module-signing keyring")) {
+    static const verify::KernelKeyring kNone;
+    return kNone;
+  }
+  return wait().keyring;
 }
 
 const LoadedKeyring& PendingKeyring::wait() const { return *loaded_.get(); }

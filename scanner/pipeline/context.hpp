@@ -89,8 +89,10 @@ class PendingKeyring {
   /// The keyring `load` builds, run on its own thread from now.
   explicit PendingKeyring(std::function<LoadedKeyring()> load);
 
-  /// The complete keyring (waits for the load to finish).
-  [[nodiscard]] const verify::KernelKeyring& keys() const { return wait().keyring; }
+  /// The complete keyring (waits for the load to finish). On a thread with a deadline
+  /// (core/deadline.hpp) it waits no longer than that: past it, an empty keyring, and the deadline
+  /// has fired (the file is then reported as timed out, never as verified against it).
+  [[nodiscard]] const verify::KernelKeyring& keys() const;
   /// The complete load, with its notes (waits for the load to finish).
   [[nodiscard]] const LoadedKeyring& wait() const;
   /// True once the load has finished (never waits).

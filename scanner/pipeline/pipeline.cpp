@@ -167,6 +167,8 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
 /// Errc::Internal error on that file, never the end of the scan.
 Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matcher* matcher,
                         cache::ScanCache::Reader* reader) {
+  const Deadline deadline(st.options.file_timeout);  // checked by the long loops (core/deadline.hpp)
+  const DeadlineScope in_budget(&deadline);
   try {
     std::optional<record::WindowsFacts> windows = st.win->facts_of(f);
     const WindowsImage* image = windows ? st.win->image_of(f.root_index, f.relative) : nullptr;
@@ -177,6 +179,7 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
       const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(f, root, std::move(windows),
                   {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget});
+      if (deadline.fired()) return timed_out(f, st.options.file_timeout, deadline);
       if (reader && definite(*o, !st.ctx.rules || matcher != nullptr) && cache::unchanged_since_walk(f, root, began)) {
         const auto* rec = std::get_if<FileRecord>(&*o);
         st.cache->store(f, cache::Entry{rec ? std::optional<record::FileFacts>(*rec) : std::nullopt});
@@ -315,7 +318,9 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
   const ScanOptions& options = st->options;
   PoolOptions pool_options;
   pool_options.threads = threads;
-  pool_options.item_timeout = options.file_timeout;
+  // The budget itself is kept by the analysis (analyze_guarded); the pool only abandons, if asked.
+  pool_options.item_timeout = options.abandon_hung_threads ? last_resort_timeout(options.file_timeout)
+                                                           : std::chrono::milliseconds(0);
   pool_options.stop = options.stop;
   pool_options.spare_cores = &st->spare_cores;
   std::vector<std::string> root_names(st->roots.sources.size());

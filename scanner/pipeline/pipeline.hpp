@@ -43,6 +43,13 @@ struct ScanProgress {
   double elapsed_seconds = 0;  ///< since the files started to be analysed
 };
 
+/// When a file still running is given up by abandoning its thread (ScanOptions::abandon_hung_threads):
+/// twice the budget plus 10 s, far beyond the worst overrun measured past a deadline
+/// (docs/time-budget.md). 0 (no budget): never.
+[[nodiscard]] constexpr std::chrono::milliseconds last_resort_timeout(std::chrono::milliseconds file_timeout) noexcept {
+  return file_timeout.count() > 0 ? file_timeout * 2 + std::chrono::seconds(10) : std::chrono::milliseconds(0);
+}
+
 struct ScanOptions {
   std::vector<std::string> roots{"/"};
   std::vector<std::string> excludes;
@@ -52,9 +59,14 @@ struct ScanOptions {
   unsigned threads = 0;  ///< 0 = all cores
   Limits limits;
   ContextOptions context;
-  /// Per-file time budget (--file-timeout); 0 = none. A file over it is reported as an error
-  /// (Errc::Timeout) and its thread abandoned (worker_pool.hpp).
+  /// Per-file time budget (--file-timeout); 0 = none. The long loops of the analysis check it
+  /// (core/deadline.hpp): a file over it is reported as an error (Errc::Timeout) and its thread
+  /// goes on with the next file. What cannot be interrupted: docs/time-budget.md.
   std::chrono::milliseconds file_timeout{0};
+  /// Last resort for a program that owns its process (the CLI), never for a library client: a
+  /// file still running at last_resort_timeout(file_timeout) — stuck in a call no check reaches —
+  /// has its thread abandoned (worker_pool.hpp), and the process must end with std::_Exit.
+  bool abandon_hung_threads = false;
   /// Set to a signal number to stop the scan early (SIGINT/SIGTERM): the walk and the workers stop
   /// starting new work and the result is marked incomplete.
   const std::atomic<int>* stop = nullptr;
@@ -106,7 +118,7 @@ struct ScanSummary {
   std::uint64_t catalog_signed = 0;     ///< records listed by at least one catalog
   std::uint64_t rules_skipped = 0;      ///< records not matched against the rules (FileFacts::rules_skipped)
   std::uint64_t files_not_scanned = 0;  ///< listed by the walk, never analysed (interrupted scan)
-  std::uint64_t files_timed_out = 0;    ///< abandoned after --file-timeout
+  std::uint64_t files_timed_out = 0;    ///< stopped at --file-timeout (or, CLI only, abandoned later)
   std::optional<CacheCounts> cache;     ///< set when --cache was given
 };
 

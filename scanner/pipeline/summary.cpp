@@ -51,7 +51,9 @@ void summarise(ScanResult& r, const discover::WalkResult& walk, std::span<const 
   s.skipped = walk.skip_counts;
   if (non_binaries) s.skipped["not_binary"] = non_binaries;
   s.files_not_scanned = pool.not_started;
-  s.files_timed_out = pool.timed_out.size();
+  // Stopped at their deadline, or (CLI last resort) abandoned: each is a Timeout error on its path.
+  s.files_timed_out = static_cast<std::uint64_t>(std::ranges::count_if(
+      r.errors, [](const discover::PathError& e) { return e.error.code == Errc::Timeout && e.path != "(scan)"; }));
   s.error_count += r.errors.size();
   for (const discover::PathError& e : r.errors)
     ++(kind_of(e.error.code) == ErrorKind::Read ? s.read_errors : s.malformed_errors);

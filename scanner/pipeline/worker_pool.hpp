@@ -1,9 +1,11 @@
 #pragma once
 /// \file
-/// The scan's thread pool with a per-item time budget and a stop flag (issue 7).
+/// The scan's thread pool with a stop flag and, as a last resort, a hard per-item time limit (issue 7).
 ///
-/// Items (file indices) are taken in the given order by `threads` worker threads. The calling
-/// thread is the watchdog: an item that runs longer than `item_timeout` is given up — the item is
+/// The per-file time budget itself is kept cooperatively by the analysis (core/deadline.hpp,
+/// issue 19): a file over it ends with a Timeout error and its worker goes on with the next item.
+/// `item_timeout` is only for a program that owns its process (the CLI; never a library client,
+/// whose default is 0): an item stuck in a call no deadline check reaches is given up — the item is
 /// reported as timed out, its thread is abandoned (detached: a thread stuck inside a library
 /// cannot be stopped safely) and a new worker takes its place, so the scan goes on at full width.
 /// An abandoned thread that finishes later finds its item claimed and throws its result away.
@@ -49,7 +51,7 @@ class SpareCores {
 
 struct PoolOptions {
   unsigned threads = 1;
-  std::chrono::milliseconds item_timeout{0};  ///< 0 = no budget
+  std::chrono::milliseconds item_timeout{0};  ///< abandon an item's thread after this; 0 = never
   const std::atomic<int>* stop = nullptr;     ///< non-zero: start no new item
   /// More abandoned threads than this stop the pool (each may keep a core busy forever).
   std::size_t max_abandoned = 16;

@@ -337,7 +337,7 @@ void write_summary(const pipeline::ScanResult& result, const RunInfo& run, TextO
     out.prose(0, "INCOMPLETE SCAN:", why + " " + std::to_string(s.files_not_scanned) + " listed files not analysed");
   }
   if (s.files_timed_out)
-    out.prose(0, "", std::to_string(s.files_timed_out) + " files abandoned after --file-timeout (see ERRORS)");
+    out.prose(0, "", std::to_string(s.files_timed_out) + " files stopped at --file-timeout (see ERRORS)");
   if (s.cache)
     out.prose(0, "cache: ",
               std::to_string(s.cache->hits) + " files reused unread, " + std::to_string(s.cache->misses) +
