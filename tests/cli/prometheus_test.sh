@@ -195,7 +195,10 @@ systemd_unit)
   UNIT=$SRC/packaging/systemd/trustscan.service
   TEXTFILE_DIR=/var/lib/prometheus/node-exporter
   # Debian's exporter reads this directory unless told otherwise.
-  prometheus-node-exporter --help 2>&1 | grep -q -- "--collector.textfile.directory=\"$TEXTFILE_DIR\"" \
+  # Read whole first: under pipefail, grep -q leaving early would make the exporter (which writes
+  # its help a line at a time) die of SIGPIPE now and then, failing the test for nothing.
+  help=$(prometheus-node-exporter --help 2>&1 || true)
+  grep -q -- "--collector.textfile.directory=\"$TEXTFILE_DIR\"" <<<"$help" \
     || fail "the installed node_exporter's default textfile directory is not $TEXTFILE_DIR"
   grep -qx "ReadWritePaths=-$TEXTFILE_DIR" "$UNIT" || fail "the unit cannot write $TEXTFILE_DIR (ReadWritePaths=-...)"
   exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
