@@ -22,8 +22,11 @@ std::int64_t now_ns() {
 /// Shared by the watchdog and every worker (abandoned ones included) through shared_ptrs.
 struct State {
   explicit State(const std::vector<std::size_t>& o, const PoolOptions& opt)
-      : order(o), slot(new std::atomic<int>[o.size()]), started(new std::atomic<std::int64_t>[o.size()]),
-        stop(opt.stop), spare_cores(opt.spare_cores) {
+      : order(o),
+        slot(new std::atomic<int>[o.size()]),
+        started(new std::atomic<std::int64_t>[o.size()]),
+        stop(opt.stop),
+        spare_cores(opt.spare_cores) {
     for (std::size_t k = 0; k < o.size(); ++k) {
       slot[k].store(Pending, std::memory_order_relaxed);
       started[k].store(0, std::memory_order_relaxed);
@@ -61,6 +64,7 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
     st->slot[k].store(Running, std::memory_order_release);
     bool claimed = false, refused = false;
     const Claim claim = [&] {
+      if (claimed) return true;  // asked again (an item's error path after a throw): still its own
       int expected = Running;
       claimed = st->slot[k].compare_exchange_strong(expected, Claimed);
       refused = !claimed;
@@ -99,7 +103,8 @@ PoolReport run_pool(const std::vector<std::size_t>& order, const PoolOptions& op
   };
   const unsigned n = std::max(1u, options.threads);
   const auto tick = options.item_timeout.count() > 0
-                        ? std::min(std::chrono::milliseconds(250), std::max(std::chrono::milliseconds(10), options.item_timeout / 4))
+                        ? std::min(std::chrono::milliseconds(250),
+                                   std::max(std::chrono::milliseconds(10), options.item_timeout / 4))
                         : std::chrono::milliseconds(250);
   {
     std::unique_lock lock(st->m);

@@ -4,6 +4,7 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "pipeline/worker_pool.hpp"
@@ -30,6 +31,33 @@ TEST_CASE("run_pool runs every item exactly once", "[pipeline][pool]") {
   CHECK(r.timed_out.empty());
   CHECK(r.not_started == 0);
   for (auto& d : *done) CHECK(d == 1);
+}
+
+TEST_CASE("run_pool: an item that claims, throws and claims again in its error path is done once", "[pipeline][pool]") {
+  // The scan's worker claims, streams the record to the client's sink, and flags the file when
+  // anything after the claim throws. Before claim() answered a repeated call, that second call
+  // was refused as for a timed-out item and the pool waited for it forever.
+  auto again = std::make_shared<std::vector<std::atomic<int>>>(50);
+  // On its own thread, detached: a pool that never returns fails the test instead of hanging it.
+  auto report = std::make_shared<std::promise<PoolReport>>();
+  std::future<PoolReport> pool = report->get_future();
+  std::thread([again, report] {
+    report->set_value(run_pool(iota(50), {2, 0ms, nullptr}, [again] {
+      return [again](std::size_t i, const Claim& claim) {
+        try {
+          if (claim() && i % 5 == 0) throw std::runtime_error("the sink failed");
+        } catch (const std::runtime_error&) {
+          if (claim()) ++(*again)[i];
+        }
+      };
+    }));
+  }).detach();
+  REQUIRE(pool.wait_for(20s) == std::future_status::ready);
+  const PoolReport r = pool.get();
+  CHECK(r.completed == 50);
+  CHECK(r.timed_out.empty());
+  CHECK(r.abandoned_threads == 0);
+  for (std::size_t i = 0; i < 50; ++i) CHECK((*again)[i] == (i % 5 == 0 ? 1 : 0));
 }
 
 TEST_CASE("run_pool gives up on an item over its time budget and goes on at full width", "[pipeline][pool]") {
