@@ -110,7 +110,7 @@ TS_API void ts_config_free(ts_config* config);
  *   catalog-dir PATH    (repeatable)                         module-keys PATH (repeatable)
  *   crl-dir PATH                                             no-kernel-keys BOOL
  *   threads N           worker threads per scan (0: all cores)
- *   file-timeout SECONDS per-file time budget (0: none)
+ *   file-timeout SECONDS per-file time budget (0: none; default 120, as the CLI)
  *   max-file-size BYTES, max-parse-size BYTES, stream-threshold BYTES
  * BOOL is true/false/1/0/yes/no. A repeatable key adds a value each time it is set. */
 TS_API ts_status ts_config_set(ts_config* config, const char* key, const char* value);

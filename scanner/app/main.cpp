@@ -3,11 +3,15 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "pipeline/memory_budget.hpp"
 #include "pipeline/worker_pool.hpp"
 
 int main(int argc, char** argv) {
   // A closed output pipe must be an error with a message (EPIPE), not a silent death by SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
+  // The process's malloc, set by the program that owns it (never by the library's engine: it
+  // would change the malloc of every program that loads libtrustscan).
+  trustscan::pipeline::use_one_malloc_arena();
   int rc = 2;
   try {
     rc = trustscan::app::run(argc, argv, std::cout, std::cerr);

@@ -120,10 +120,8 @@ Result<pipeline::ScanResult> scan_with_progress(pipeline::ScanOptions& opt, cons
   }
   Result<pipeline::ScanResult> scanned = fail(Errc::Internal, "no scan");
   try {
-    // The CLI is one client of the engine (issue 19): loaded once, one scan, records kept for the reports.
-    auto engine = pipeline::Engine::load(opt);
-    scanned = engine ? (*engine)->scan(pipeline::request_of(opt), {}, opt.stop)
-                     : Result<pipeline::ScanResult>(std::unexpected(engine.error()));
+    // The CLI is one client of the engine (issue 19): pipeline::scan loads it and runs one scan.
+    scanned = pipeline::scan(opt);
   } catch (const std::bad_alloc&) {  // outside any file's boundary: loading rules, anchors, keys
     progress.reset();
     opt.progress = nullptr;
@@ -180,7 +178,7 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
     if (!sent) return usage_error(err, sent.error());
   }
   if (!outcome.failed.empty()) return static_cast<int>(ExitCode::Usage);
-  return exit_code_for(result, plan->fail_on, run.baseline);
+  return *run.exit_code;
 }
 
 }  // namespace trustscan::app

@@ -29,7 +29,7 @@ struct ScanArgs {
   std::vector<std::string> outputs;   ///< -o values, as given (app/output_spec.hpp reads them)
   std::size_t keep = 0;               ///< --keep N: dated reports kept per pattern (0: no retention)
   std::string summary_when = "auto";  ///< --summary
-  double file_timeout = 120;  ///< seconds
+  double file_timeout = pipeline::kDefaultFileTimeoutSeconds;  ///< seconds
   std::uint64_t max_memory = 0;
   std::vector<std::string> trust_dirs, key_dirs, catalog_dirs;
   std::vector<std::string> kernel_files;  ///< --kernel (issue 20)

@@ -5,6 +5,8 @@
 /// The C API is a client of pipeline::Engine, like app/ is.
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <new>
@@ -18,6 +20,10 @@
 
 /// A configuration being built: the options of `trustscan scan` that belong to the engine.
 struct ts_config {
+  ts_config() {
+    options.file_timeout = std::chrono::milliseconds(
+        static_cast<std::int64_t>(trustscan::pipeline::kDefaultFileTimeoutSeconds * 1000));
+  }
   trustscan::pipeline::ScanOptions options;
   std::optional<std::filesystem::path> share_dir;  ///< "share-dir"; unset: found beside the library
   std::string policy;                              ///< "policy": a file, or a shipped preset's name

@@ -235,7 +235,6 @@ void bound_symbol_names(ByteReader& r, std::uint64_t cmd_at, bool is64) {
   }
 }
 
-/// One thin Mach-O image at [base, base+size) of `buf`.
 /// Section types with no file bytes (S_ZEROFILL, S_GB_ZEROFILL, S_THREAD_LOCAL_ZEROFILL).
 bool zerofill(std::uint64_t flags) {
   const std::uint64_t type = flags & 0xff;
@@ -258,6 +257,7 @@ std::size_t bound_segment_copies(ByteReader& r, std::uint64_t at, bool seg64, st
   return emptied;
 }
 
+/// One thin Mach-O image at [base, base+size) of `buf`.
 Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base, std::uint64_t size,
                                  const Limits& limits, std::vector<std::string>& warnings, std::vector<Patch>* undo) {
   if (size < 4 || base > buf.size() || size > buf.size() - base)

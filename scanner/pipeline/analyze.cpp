@@ -265,13 +265,17 @@ Outcome analyze_streamed(io::SourceFile& file, FileRecord rec, const AnalysisToo
 
 }  // namespace
 
-discover::PathError timed_out(const discover::FileRef& f, std::chrono::milliseconds budget, const Deadline& deadline) {
+std::string budget_text(std::chrono::milliseconds budget) {
   std::string seconds = std::to_string(static_cast<double>(budget.count()) / 1000.0);
   seconds.erase(seconds.find_last_not_of('0') + 1);  // "2.500000" -> "2.5"; "120.000000" -> "120." -> "120"
   if (seconds.ends_with('.')) seconds.pop_back();
+  return seconds + " s";
+}
+
+discover::PathError timed_out(const discover::FileRef& f, std::chrono::milliseconds budget, const Deadline& deadline) {
   const std::string where = deadline.where();
   return discover::PathError{f.path, Error{Errc::Timeout,
-                                           "analysis took longer than --file-timeout (" + seconds + " s)" +
+                                           "analysis took longer than --file-timeout (" + budget_text(budget) + ")" +
                                                (where.empty() ? std::string() : ", stopped while " + where) +
                                                "; the file was not analysed whole",
                                            "pipeline"}};

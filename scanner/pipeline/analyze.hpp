@@ -59,6 +59,8 @@ void complete(record::FileRecord& rec, const Context& ctx, const WindowsState& w
 [[nodiscard]] record::FileRecord record_of(const discover::FileRef& f, record::FileFacts&& facts,
                                            std::optional<record::WindowsFacts> windows);
 
+/// A time budget as messages show it: "2.5 s", "120 s".
+[[nodiscard]] std::string budget_text(std::chrono::milliseconds budget);
 /// The outcome of a file whose time budget (`deadline`, core/deadline.hpp) ran out while it was
 /// analysed: an Errc::Timeout error on its path that says where, whatever the stages made of it.
 [[nodiscard]] discover::PathError timed_out(const discover::FileRef& f, std::chrono::milliseconds budget,

@@ -245,10 +245,4 @@ Context scan_context(std::shared_ptr<const SharedContext> shared, const std::vec
   return ctx;
 }
 
-Result<Context> load_context(const ContextOptions& options, const std::vector<std::string>& roots) {
-  auto shared = load_shared_context(options);
-  if (!shared) return std::unexpected(shared.error());
-  return scan_context(std::move(*shared), roots, options.kernel_image_memo);
-}
-
 }  // namespace trustscan::pipeline

@@ -39,15 +39,12 @@ struct ContextOptions {
   std::vector<std::filesystem::path> module_key_dirs;  ///< --module-keys
   std::vector<std::filesystem::path> catalog_dirs;     ///< --catalog-dir: Windows catalogs (.cat) to index
   bool windows_images = true;                          ///< detect Windows images under the roots
-  bool kernel_keys_from_roots = true;              ///< read module-signing keys from ROOT/boot/vmlinuz-*
-  std::vector<std::filesystem::path> kernel_images;  ///< --kernel: kernel images to take module keys from
-  /// --cache: the module-signing keys of kernel images as found before (cache::ScanCache);
-  /// nullptr: every image is searched.
-  std::shared_ptr<verify::KernelImageMemo> kernel_image_memo;
-  std::int64_t verify_time = 0;                    ///< Unix seconds to verify at; 0 = now
-  std::vector<std::filesystem::path> vendor_files; ///< --vendors: added to the shipped vendor list
-  std::vector<std::filesystem::path> rule_paths;   ///< --rules: YARA files/dirs added to rules/index.yar
-  bool default_rules = true;                       ///< false: only --rules
+  bool kernel_keys_from_roots = true;                  ///< read module-signing keys from ROOT/boot/vmlinuz-*
+  std::vector<std::filesystem::path> kernel_images;    ///< --kernel: kernel images to take module keys from
+  std::int64_t verify_time = 0;                        ///< Unix seconds to verify at; 0 = now
+  std::vector<std::filesystem::path> vendor_files;     ///< --vendors: added to the shipped vendor list
+  std::vector<std::filesystem::path> rule_paths;       ///< --rules: YARA files/dirs added to rules/index.yar
+  bool default_rules = true;                           ///< false: only --rules
   /// --match-all: run the rules on every binary, also on the kernel's own in-tree modules
   /// (rule_scope.hpp says which files are otherwise skipped, and why that is safe).
   bool match_all = false;
@@ -164,8 +161,7 @@ struct Context {
 [[nodiscard]] Result<match::KnownBadFeed> load_known_bad(const std::filesystem::path& dataset_dir,
                                                          std::vector<datasets::DatasetInfo>& used);
 
-/// Loads everything scans share (not `options.kernel_image_memo`, which is each scan's). Fails
-/// only on configuration errors.
+/// Loads everything scans share. Fails only on configuration errors.
 [[nodiscard]] Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOptions& options);
 
 /// One scan's context over `shared`: the module keyring starts as a copy of the operator's keys;
@@ -173,8 +169,5 @@ struct Context {
 /// --no-kernel-keys), with `memo` (the scan's --cache) when given.
 [[nodiscard]] Context scan_context(std::shared_ptr<const SharedContext> shared, const std::vector<std::string>& roots,
                                    std::shared_ptr<verify::KernelImageMemo> memo);
-
-/// load_shared_context() and scan_context() in one: the context of a single scan of `roots`.
-[[nodiscard]] Result<Context> load_context(const ContextOptions& options, const std::vector<std::string>& roots);
 
 }  // namespace trustscan::pipeline

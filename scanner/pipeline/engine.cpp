@@ -1,6 +1,5 @@
 #include "pipeline/engine.hpp"
 
-#include "pipeline/memory_budget.hpp"
 #include "pipeline/scan_run.hpp"
 
 namespace trustscan::pipeline {
@@ -11,11 +10,9 @@ ScanRequest request_of(const ScanOptions& options) {
 }
 
 Result<std::shared_ptr<const Engine>> Engine::load(const ScanOptions& settings) {
-  use_one_malloc_arena();  // before any scan starts its threads (memory_budget.hpp)
   auto shared = load_shared_context(settings.context);
   if (!shared) return std::unexpected(shared.error());
   ScanOptions kept = settings;
-  kept.context.kernel_image_memo = nullptr;  // each scan's own (its --cache)
   kept.stop = nullptr;
   kept.progress = nullptr;
   return std::shared_ptr<const Engine>(new Engine(std::move(kept), std::move(*shared)));

@@ -237,7 +237,7 @@ Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, std::shar
   // The cache first (its configuration fingerprint after the context): the thread that loads
   // the kernel images' keys reads what earlier scans found in them from it.
   std::shared_ptr<cache::ScanCache> cache;
-  std::shared_ptr<verify::KernelImageMemo> memo = options.context.kernel_image_memo;
+  std::shared_ptr<verify::KernelImageMemo> memo;  // --cache: the kernel images' keys as found before
   if (options.cache_file) {
     auto opened = cache::ScanCache::open({*options.cache_file, {}}, result.cache_notes);
     if (!opened) return std::unexpected(opened.error());
@@ -359,9 +359,9 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   for (std::size_t i : pool.timed_out)
     lost(st, i,
          Error{Errc::Timeout,
-               "analysis took longer than --file-timeout (" +
-                   std::to_string(static_cast<double>(st.options.file_timeout.count()) / 1000.0) +
-                   " s) and was abandoned; the file was not analysed",
+               "analysis did not stop at --file-timeout (" + budget_text(st.options.file_timeout) +
+                   ") and its thread was abandoned after " + budget_text(last_resort_timeout(st.options.file_timeout)) +
+                   "; the file was not analysed",
                "pipeline"});
   for (std::size_t i = 0; i < st.files.size(); ++i)
     if (st.out_of_memory[i].load())

@@ -50,6 +50,10 @@ struct ScanProgress {
   return file_timeout.count() > 0 ? file_timeout * 2 + std::chrono::seconds(10) : std::chrono::milliseconds(0);
 }
 
+/// The per-file time budget of a program that does not choose one: `trustscan scan`'s
+/// --file-timeout default and a fresh ts_config's (the library), in seconds.
+inline constexpr double kDefaultFileTimeoutSeconds = 120;
+
 struct ScanOptions {
   std::vector<std::string> roots{"/"};
   std::vector<std::string> excludes;

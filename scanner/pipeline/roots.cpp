@@ -126,7 +126,7 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
 void add_image_kernel_keys(const OpenedRoots& roots, Context& ctx) {
   std::set<std::string> searched;  // SHA-256 of the kernels already searched
   for (std::size_t i = 0; i < roots.sources.size(); ++i) {
-    if (!roots.locations[i]) continue;  // directories: load_context did them
+    if (!roots.locations[i]) continue;  // directories: scan_context did them
     const io::FileSource& src = *roots.sources[i];
     std::vector<std::string> candidates;
     if (auto boot = src.list("boot"))

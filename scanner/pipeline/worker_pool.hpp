@@ -74,7 +74,8 @@ struct PoolReport {
 /// `claim()` is what an item function calls when its result is ready: true = the slot is its own
 /// to write (exactly once per item; the pool then counts it done), false = the item timed out and
 /// the result must be dropped. Asking again after a true answer answers true again (an item whose
-/// own error path runs after it claimed must not be taken for a timed-out one). An item function that returns without claiming counts as done.
+/// own error path runs after it claimed must not be taken for a timed-out one). An item function
+/// that returns without claiming counts as done.
 using Claim = std::function<bool()>;
 /// Made once per worker thread (per-thread state such as a YARA scanner lives in the closure).
 using ItemFunction = std::function<void(std::size_t item, const Claim& claim)>;
