@@ -28,8 +28,8 @@
 set -euo pipefail
 
 # One line per golden file: FILE, then the trustscan arguments whose standard output it is.
-# @SCAN@ stands for `scan tree` with the fixed options below, @OPTIONS@ for those options alone
-# (for a command other than scan). A new format is one more line here.
+# @SCAN@ stands for `scan tree` with the fixed options below, @OPTIONS@ for the part of them every
+# command that scans takes (`check --scan`: the context's options, not --threads or --quiet). A new format is one more line here.
 GOLDEN=(
   "table.txt      @SCAN@ -f table"
   "report.json    @SCAN@ -f json"
@@ -38,14 +38,14 @@ GOLDEN=(
   "records.csv    @SCAN@ -f csv"
   "metrics.prom   @SCAN@ -f prometheus"
   "state.json     @SCAN@ -f state"
-  "check.txt      check --timeout 120 --scan tree --trust-store trust --no-default-trust --data-dir data --no-kernel-keys --verify-time 2026-01-01"
+  "check.txt      check --timeout 120 --scan tree @OPTIONS@"
 )
-SCAN_OPTIONS=(--trust-store trust --no-default-trust --data-dir data --no-kernel-keys
-              --verify-time 2026-01-01 --threads 2 --quiet)
+CONTEXT_OPTIONS=(--trust-store trust --no-default-trust --data-dir data --no-kernel-keys --verify-time 2026-01-01)
 # TRUSTSCAN_GOLDEN_OPTIONS (words) are added to them: the test shows with it that a changed verdict
 # changes the golden files (tests/cli/golden_test.sh catches_change).
 read -r -a EXTRA <<<"${TRUSTSCAN_GOLDEN_OPTIONS:-}"
-SCAN_OPTIONS+=("${EXTRA[@]}")
+CONTEXT_OPTIONS+=("${EXTRA[@]}")
+SCAN_OPTIONS=("${CONTEXT_OPTIONS[@]}" --threads 2 --quiet)
 export COLUMNS=100 LC_ALL=C TZ=UTC
 
 die() { echo "make_golden: error: $*" >&2; exit 1; }
@@ -90,7 +90,7 @@ for line in "${GOLDEN[@]}"; do
   for a in "${words[@]:1}"; do
     case $a in
       @SCAN@) argv+=(scan tree "${SCAN_OPTIONS[@]}") ;;
-      @OPTIONS@) argv+=("${SCAN_OPTIONS[@]}") ;;
+      @OPTIONS@) argv+=("${CONTEXT_OPTIONS[@]}") ;;
       *) argv+=("$a") ;;
     esac
   done

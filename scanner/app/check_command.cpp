@@ -19,6 +19,7 @@
 
 #include "app/check_status.hpp"
 #include "app/exit_codes.hpp"
+#include "datasets/dataset_io.hpp"
 #include "report/state.hpp"
 
 namespace trustscan::app {
@@ -121,10 +122,6 @@ Result<CheckSettings> check_settings(const CheckCommand& cmd) {
   return s;
 }
 
-std::int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 /// Prints what was asked for (the plugin output or a Zabbix value); returns the exit status.
 int answer(const CheckCommand& cmd, const Result<report::MonitorState>& state, const CheckSettings& settings,
            std::ostream& out) {
@@ -134,7 +131,7 @@ int answer(const CheckCommand& cmd, const Result<report::MonitorState>& state, c
     out << (cmd.zabbix_key == "status" ? "3\n" : unknown_output(state.error().message));
     return kUnknown;
   }
-  const CheckResult result = decide(*state, settings, now_unix());
+  const CheckResult result = decide(*state, settings, datasets::now_unix());
   if (!cmd.zabbix_key.empty()) {
     auto value = zabbix_value(cmd.zabbix_key, *state, result);
     out << (value ? *value + '\n' : unknown_output(value.error().message));

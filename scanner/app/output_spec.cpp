@@ -36,11 +36,11 @@ Result<OutputSpec> parse_one(const std::string& value, const report::OutputForma
   return OutputSpec{fallback, value};
 }
 
-/// node_exporter's textfile collector reads only `*.prom` files: a prometheus output to a regular
-/// file must be named so. A device or FIFO (-o prometheus=/dev/stdout) is written in place and may
-/// be called anything.
-bool prometheus_name_ok(const OutputSpec& s) {
-  if (s.format.name != "prometheus" || s.to_stdout() || s.path.ends_with(".prom")) return true;
+/// A format with a required file suffix (OutputFormat::file_suffix: prometheus' *.prom) written to
+/// a regular file must be named so. A device or FIFO (-o prometheus=/dev/stdout) is written in
+/// place and may be called anything.
+bool file_name_ok(const OutputSpec& s) {
+  if (s.format.file_suffix.empty() || s.to_stdout() || s.path.ends_with(s.format.file_suffix)) return true;
   struct stat st {};
   return ::stat(s.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
@@ -59,8 +59,8 @@ Result<std::vector<OutputSpec>> parse_outputs(const std::vector<std::string>& va
     if (!spec->to_stdout())
       if (auto checked = check_dated_pattern(spec->path); !checked)
         return fail(Errc::Config, "-o " + value + ": " + checked.error().message);
-    if (!prometheus_name_ok(*spec))
-      return fail(Errc::Config, "-o " + value + ": node_exporter's textfile collector reads only files named *.prom");
+    if (!file_name_ok(*spec))
+      return fail(Errc::Config, "-o " + value + ": " + std::string(spec->format.file_suffix_reason));
     format_used = format_used || legacy;
     specs.push_back(std::move(*spec));
   }

@@ -33,7 +33,7 @@ constexpr OutputFormat kFormats[] = {
      "name ends in .prom): findings by severity, kernel binaries by signature status, errors, the time, duration "
      "and completeness of the scan, the version, policy and data sets. Under --baseline also the counts of new, "
      "changed and gone records.",
-     write_prometheus, false, true, true},
+     write_prometheus, false, true, true, ".prom", "node_exporter's textfile collector reads only files named *.prom"},
     {"state", "a small JSON state for monitoring checks",
      "A small JSON document for monitoring checks (trustscan check and the Zabbix items) with the scan times, "
      "completeness and exit code, the counts, the data set versions and the findings (at most 100 listed). Always "

@@ -37,6 +37,10 @@ struct OutputFormat {
   /// A file other daemons' users read (state: the monitoring agents; prometheus: node_exporter):
   /// written 0644 whatever the umask. Such files hold counts and findings, never the report.
   bool readable_by_all = false;
+  /// A regular file written in this format must be named with this suffix, and why (prometheus:
+  /// node_exporter's textfile collector reads only *.prom). Empty: any name.
+  std::string_view file_suffix{};
+  std::string_view file_suffix_reason{};
 
   friend bool operator==(const OutputFormat&, const OutputFormat&) = default;
 };

@@ -18,7 +18,7 @@
 
 #include "policy/severity.hpp"
 #include "report/baseline.hpp"
-#include "report/baseline_impl.hpp"
+#include "report/baseline.hpp"
 #include "report/prometheus.hpp"
 #include "report/report.hpp"
 #include "report/text.hpp"
@@ -155,7 +155,8 @@ void write_counts(const pipeline::ScanSummary& s, std::ostream& out) {
 /// --baseline: how many records are new, changed and gone since the baseline report.
 void write_baseline(const BaselineDiff& baseline, std::ostream& out) {
   std::map<std::string, std::uint64_t> changes;
-  for (const BaselineDelta& d : baseline.impl().diff.deltas) ++changes[std::string(to_string(d.change))];
+  for (const BaselineChange c : {BaselineChange::New, BaselineChange::Changed, BaselineChange::Gone})
+    changes[std::string(to_string(c))] = baseline.count(c);
   write_family(
       out, "trustscan_baseline_records",
       "Records of the last scan that are new, changed or gone since its --baseline report.",

@@ -70,6 +70,8 @@ catches_change)
     fail "the table diff lacks SentinelMonitor.sys under FINDINGS: $(head -40 "$WORK/diff")"
   grep -q '^+CEF:.*filePath=tree/windows/SentinelMonitor.sys ' "$WORK/diff" ||
     fail "the CEF diff lacks SentinelMonitor.sys: $(head -40 "$WORK/diff")"
+  grep -q '^+critical tree/windows/SentinelMonitor.sys - SentinelOne (US)' "$WORK/diff" ||
+    fail "the check line's diff lacks SentinelMonitor.sys: $(head -40 "$WORK/diff")"
   ;;
 *) fail "unknown test $NAME" ;;
 esac

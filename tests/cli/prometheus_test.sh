@@ -157,6 +157,7 @@ node_exporter)
     [[ $rc == 1 ]] || fail "scan $i exited $rc"
   done
   echo "scrapes during 8 rewrites: $scrapes, with an error or without the metrics: $errors"
+  ((scrapes > 0)) || fail "no scrape ran while the file was replaced: nothing was checked"
   ((errors == 0)) || fail "node_exporter saw a broken or missing trustscan.prom"
   [[ $(ls "$WORK/textfile") == trustscan.prom ]] || fail "temporary files left: $(ls "$WORK/textfile")" ;;
 name)
