@@ -212,20 +212,17 @@ void fill_context(const ScanArgs& a, pipeline::ContextOptions& c) {
   c.flags_replace_policy = !a.only_flag_countries.empty() || !a.only_flag_vendors.empty();
 }
 
-/// --policy: a file as given, or the name of a shipped preset (DATA/rules/policy/NAME.yaml).
-Result<std::optional<std::filesystem::path>> resolve_policy(const ScanArgs& a, const std::filesystem::path& data_dir) {
+}  // namespace
+
+Result<std::filesystem::path> find_policy(const std::string& text, const std::filesystem::path& data_dir,
+                                          std::string_view option) {
   namespace fs = std::filesystem;
-  if (a.policy_text.empty()) return std::nullopt;
-  if (!a.only_flag_countries.empty() || !a.only_flag_vendors.empty())
-    return fail(Errc::Config,
-                "--policy and --only-flag-country/--only-flag-vendor exclude each other: "
-                "the --only-flag options replace the policy");
   std::error_code ec;
-  if (fs::is_regular_file(a.policy_text, ec)) return fs::path(a.policy_text);
+  if (fs::is_regular_file(text, ec)) return fs::path(text);
   const fs::path presets = data_dir / "rules" / "policy";
-  const bool name_only = a.policy_text.find('/') == std::string::npos && a.policy_text.front() != '.';
+  const bool name_only = text.find('/') == std::string::npos && text.front() != '.';
   if (name_only) {
-    fs::path preset = presets / a.policy_text;
+    fs::path preset = presets / text;
     if (preset.extension() != ".yaml") preset += ".yaml";
     if (fs::is_regular_file(preset, ec)) return preset;
   }
@@ -235,9 +232,23 @@ Result<std::optional<std::filesystem::path>> resolve_policy(const ScanArgs& a, c
   std::ranges::sort(names);
   std::string list;
   for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-  return fail(Errc::Config, "--policy '" + a.policy_text + "': no such file" +
+  return fail(Errc::Config, std::string(option) + " '" + text + "': no such file" +
                                 (name_only ? ", nor a shipped preset (" + (list.empty() ? "none found" : list) + ")"
                                            : std::string()));
+}
+
+namespace {
+
+/// --policy: a file as given, or the name of a shipped preset (find_policy).
+Result<std::optional<std::filesystem::path>> resolve_policy(const ScanArgs& a, const std::filesystem::path& data_dir) {
+  if (a.policy_text.empty()) return std::nullopt;
+  if (!a.only_flag_countries.empty() || !a.only_flag_vendors.empty())
+    return fail(Errc::Config,
+                "--policy and --only-flag-country/--only-flag-vendor exclude each other: "
+                "the --only-flag options replace the policy");
+  auto found = find_policy(a.policy_text, data_dir, "--policy");
+  if (!found) return std::unexpected(found.error());
+  return *found;
 }
 
 /// A root that does not exist or cannot be opened is a usage error, not a scan with an error in it.

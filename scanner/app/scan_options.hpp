@@ -4,7 +4,9 @@
 /// translation into what the scan, the report and the exit code need. Nothing here runs a scan.
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -66,5 +68,11 @@ struct ScanPlan {
 /// --verify-time), finds the data directory and fills in ScanOptions. An error is a usage error;
 /// its message names the option.
 [[nodiscard]] Result<ScanPlan> to_scan_plan(const ScanArgs& args);
+
+/// A policy named by `text`: a file as given, or the name of a shipped preset
+/// (DATA_DIR/rules/policy/NAME[.yaml]). Errc::Config naming `option` and the presets otherwise.
+/// The CLI's --policy and the library's "policy" key.
+[[nodiscard]] Result<std::filesystem::path> find_policy(const std::string& text, const std::filesystem::path& data_dir,
+                                                        std::string_view option);
 
 }  // namespace trustscan::app

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "app/data_dir.hpp"
+#include "app/scan_options.hpp"
 #include "capi/handles.hpp"
 #include "config/document.hpp"
 
@@ -185,15 +186,12 @@ Result<fs::path> share_dir(const ts_config& config) {
   return app::resolve_data_dir(in);
 }
 
-/// "policy": a file as given, or a shipped preset (SHARE/rules/policy/NAME.yaml).
+/// "policy": a file as given, or a shipped preset (app::find_policy, as --policy).
 Result<std::optional<fs::path>> policy_file(const ts_config& config, const fs::path& share) {
   if (config.policy.empty()) return std::nullopt;
-  std::error_code ec;
-  if (fs::is_regular_file(config.policy, ec)) return fs::path(config.policy);
-  fs::path preset = share / "rules" / "policy" / (config.policy + ".yaml");
-  if (config.policy.find('/') == std::string::npos && fs::is_regular_file(preset, ec)) return preset;
-  return fail(Errc::Config, "policy '" + config.policy + "': no such file, nor a shipped preset in " +
-                                (share / "rules" / "policy").string());
+  auto found = app::find_policy(config.policy, share, "policy");
+  if (!found) return std::unexpected(found.error());
+  return *found;
 }
 
 ts_status open_context(const ts_config& config, ts_context** out) {
