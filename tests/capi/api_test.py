@@ -3,7 +3,8 @@
 
 Versions and status texts, configuration errors and their messages, a path scan whose record JSON
 is exactly the CLI's "files" entry, fd and buffer scans named by their display name (and nothing
-left behind in the staging directory), cancellation by the callback and by a token.
+left behind in the staging directory), cancellation by the callback and by a token (set before a
+scan, and fired from another thread while two scans that share it run).
 """
 import ctypes
 import glob
@@ -12,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "samples", "python"))
 import scan as sample  # noqa: E402  (the sample's ctypes declarations of trustscan.h)
@@ -62,8 +65,8 @@ def open_context(config):
 class Collector:
     """Records and errors of one scan; stops after `stop_after` records when set."""
 
-    def __init__(self, stop_after=None):
-        self.records, self.errors, self.stop_after = [], [], stop_after
+    def __init__(self, stop_after=None, on_first=None):
+        self.records, self.errors, self.stop_after, self.on_first = [], [], stop_after, on_first
         self.on_record = sample.RECORD_FN(self._record)
         self.on_error = sample.ERROR_FN(lambda p, m, _u: self.errors.append((p.decode(), m.decode())))
 
@@ -71,6 +74,8 @@ class Collector:
         r = rec.contents
         self.records.append({"path": r.path.decode(), "json": json.loads(ctypes.string_at(r.json, r.json_length)),
                              "sha256": r.sha256 and r.sha256.decode(), "size": r.struct_size})
+        if self.on_first is not None and len(self.records) == 1:
+            self.on_first()
         return 1 if self.stop_after is not None and len(self.records) >= self.stop_after else 0
 
 
@@ -150,6 +155,43 @@ lib.ts_cancel(token)
 c = Collector()
 check(lib.ts_scan_path(context, TREE.encode(), options, c.on_record, c.on_error, None) == CANCELLED
       and not c.records, "a cancelled token does not stop the scan")
+lib.ts_scan_options_free(options)
+lib.ts_cancel_token_free(token)
+
+# A token cancelled while two scans that share it run (from a third thread, once both have
+# delivered a record): both stop early, with TS_E_CANCELLED. The tree is the host's /usr/bin
+# (hundreds of binaries: seconds of work), so the scans are still running when the token fires.
+options, token = ctypes.c_void_p(), ctypes.c_void_p()
+lib.ts_scan_options_new(ctypes.byref(options))
+lib.ts_cancel_token_new(ctypes.byref(token))
+lib.ts_scan_options_set_cancel(options, token)
+started = [threading.Event(), threading.Event()]
+collectors = [Collector(on_first=started[0].set), Collector(on_first=started[1].set)]
+statuses = [None, None]
+
+
+def scan_in_thread(i):
+    statuses[i] = lib.ts_scan_path(context, b"/usr/bin", options, collectors[i].on_record, collectors[i].on_error,
+                                   None)
+
+
+threads = [threading.Thread(target=scan_in_thread, args=(i,)) for i in range(2)]
+for t in threads:
+    t.start()
+check(all(e.wait(120) for e in started), "the shared-token scans delivered no record")
+lib.ts_cancel(token)
+cancelled_at = time.monotonic()
+for t in threads:
+    t.join(120)
+check(not any(t.is_alive() for t in threads), "a scan did not return after its token was cancelled")
+check(statuses == [CANCELLED, CANCELLED], f"shared token cancelled mid-scan: statuses {statuses}")
+# Not a speed test: only that the scans stop rather than run to their end (minutes under load).
+check(time.monotonic() - cancelled_at < 30, "the scans took over 30 s to stop after the token was cancelled")
+full = subprocess.run([TS, "scan", "-q", "-f", "json", "-o", "/dev/stdout", "/usr/bin"],
+                      capture_output=True, text=True)
+total = len(json.loads(full.stdout)["files"]) if full.stdout else 0
+check(all(len(c.records) < total for c in collectors),
+      f"records after the cancel: {[len(c.records) for c in collectors]} of {total}: the scans ran to their end")
 lib.ts_scan_options_free(options)
 lib.ts_cancel_token_free(token)
 lib.ts_context_close(context)
