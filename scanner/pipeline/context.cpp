@@ -6,8 +6,11 @@
 #include <chrono>
 #include <exception>
 
+#include <thread>
+
 #include "core/deadline.hpp"
 #include "datasets/microsoft_root_program.hpp"
+#include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
 namespace {
@@ -23,7 +26,8 @@ Result<policy::Policy> load_policy(const ContextOptions& opt, const attribute::V
   bool flags = !opt.flag_countries.empty() || !opt.flag_vendors.empty();
   Result<policy::Policy> result = fail(Errc::Config, "no policy");
   if (!opt.flags_replace_policy || !flags) {  // --flag-country/--flag-vendor add to the policy
-    result = policy::Policy::load(opt.policy_file.value_or(opt.data_dir / "rules" / "policy" / "default.yaml"), vendors);
+    result = policy::Policy::load(opt.policy_file.value_or(opt.data_dir / "rules" / "policy" / "default.yaml"),
+                                  vendors);
     if (result && flags) {
       auto extra = policy::Policy::from_flags(opt.flag_countries, opt.flag_vendors, vendors);
       if (!extra) return extra;
@@ -60,7 +64,8 @@ Result<std::vector<verify::AnchorSetSpec>> trust_anchor_sets(const ContextOption
   };
   for (const auto& dir : opt.trust_dirs) {
     std::string name = dir.string();
-    if (auto it = named(name); it != sets.end() && it->dirs != std::vector{dir}) name = std::filesystem::absolute(dir).string();
+    if (auto it = named(name); it != sets.end() && it->dirs != std::vector{dir})
+      name = std::filesystem::absolute(dir).string();
     if (named(name) == sets.end()) sets.push_back({name, {dir}, {}, {}});
   }
   return sets;
@@ -107,9 +112,7 @@ const LoadedKeyring& PendingKeyring::wait() const { return *loaded_.get(); }
 
 LoadedKeyring& PendingKeyring::wait_to_modify() { return *loaded_.get(); }
 
-bool PendingKeyring::ready() const {
-  return loaded_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-}
+bool PendingKeyring::ready() const { return loaded_.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
 
 Context::Context(std::shared_ptr<const SharedContext> loaded)
     : shared(std::move(loaded)),
@@ -204,10 +207,14 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
                                                            opt.strict_padding,
                                                            std::move(*known_bad),
                                                            std::move(*keys),
-                                                           opt.kernel_keys_from_roots});
+                                                           opt.kernel_keys_from_roots,
+                                                           nullptr});
   if (ctx->verify_time == 0)
     ctx->verify_time =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // Verified at the engine's time, against its anchors, as a scan verified them before: once.
+  ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(load_operator_catalogs(
+      opt.catalog_dirs, {&ctx->trust, ctx->verify_time}, std::max(1u, std::thread::hardware_concurrency())));
   // Suppression expiry follows the same clock as verification (--verify-time pins both).
   ctx->policy.set_today(std::chrono::year_month_day{
       std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx->verify_time}})});

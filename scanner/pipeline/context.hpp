@@ -25,17 +25,19 @@
 
 namespace trustscan::pipeline {
 
+struct OperatorCatalogs;  // pipeline/windows_image.hpp
+
 struct ScanOptions;
 
 /// Where the shipped data lives (rules/, signatures/) and what the operator added.
 struct ContextOptions {
-  std::filesystem::path data_dir;                  ///< holds signatures/ (see app/data_dir)
-  std::vector<std::filesystem::path> trust_dirs;   ///< --trust-store: added to the shipped anchors
-  bool default_trust = true;                       ///< false: only --trust-store anchors
+  std::filesystem::path data_dir;                 ///< holds signatures/ (see app/data_dir)
+  std::vector<std::filesystem::path> trust_dirs;  ///< --trust-store: added to the shipped anchors
+  bool default_trust = true;                      ///< false: only --trust-store anchors
   /// --data-dir: imported data sets (datasets/); its Microsoft root program, when imported,
   /// replaces the shipped Authenticode anchors (trust_anchor_sets()).
   std::filesystem::path dataset_dir{datasets::kDefaultDataDir};
-  std::optional<std::filesystem::path> crl_dir;    ///< --crl-dir: offline revocation data
+  std::optional<std::filesystem::path> crl_dir;        ///< --crl-dir: offline revocation data
   std::vector<std::filesystem::path> module_key_dirs;  ///< --module-keys
   std::vector<std::filesystem::path> catalog_dirs;     ///< --catalog-dir: Windows catalogs (.cat) to index
   bool windows_images = true;                          ///< detect Windows images under the roots
@@ -55,8 +57,8 @@ struct ContextOptions {
   std::vector<std::string> flag_vendors;
   /// --only-flag-country/--only-flag-vendor: the flags replace the policy instead of adding to it.
   bool flags_replace_policy = false;
-  bool all_privileges = false;                     ///< --all-privileges: user-mode software in scope too
-  bool strict_padding = false;                     ///< --strict-padding: certificate padding is invalid
+  bool all_privileges = false;  ///< --all-privileges: user-mode software in scope too
+  bool strict_padding = false;  ///< --strict-padding: certificate padding is invalid
 };
 
 /// A diagnostic about loading (a kernel image that could not be read, a skipped key file).
@@ -135,6 +137,8 @@ struct SharedContext {
   /// to a copy of them.
   LoadedKeyring operator_keys;
   bool kernel_keys_from_roots = true;  ///< ContextOptions::kernel_keys_from_roots
+  /// The --catalog-dir catalogs, loaded once (pipeline/windows_image.hpp); never null once loaded.
+  std::shared_ptr<const OperatorCatalogs> operator_catalogs;
 };
 
 /// One scan's context: the shared part (by reference: `shared` keeps it alive) and what depends

@@ -150,7 +150,8 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
   cache::Lookup found = reader.find(f, st.ctx.verify_time);
   std::optional<Outcome> o;
   if (found.status == cache::LookupStatus::Hit) {
-    if (!found.entry.binary) o = NotBinary{};
+    if (!found.entry.binary)
+      o = NotBinary{};
     else if (FileRecord rec = record_of(f, std::move(*found.entry.binary), windows);
              (!st.ctx.rules || rec.rule_privilege == rec.privilege()) &&
              (rec.signatures.checked == 0 ||
@@ -188,7 +189,8 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
     if (auto* rec = std::get_if<FileRecord>(&*o)) complete(*rec, st.ctx, *st.win);
     return std::move(*o);
   } catch (const std::exception& e) {
-    return discover::PathError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
+    return discover::PathError{f.path,
+                               Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "pipeline"}};
   } catch (...) {
     return discover::PathError{f.path, Error{Errc::Internal, "unexpected non-standard exception", "pipeline"}};
   }
@@ -260,7 +262,10 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
   discover_roots(st.options, st.roots, walk);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
-  st.win = std::make_shared<WindowsState>(load_windows(st.roots.sources, st.roots.opened, st.options.context.catalog_dirs,
+  static const OperatorCatalogs kNone;
+  const OperatorCatalogs& operator_catalogs = st.ctx.shared->operator_catalogs ? *st.ctx.shared->operator_catalogs
+                                                                               : kNone;
+  st.win = std::make_shared<WindowsState>(load_windows(st.roots.sources, st.roots.opened, operator_catalogs,
                                                        {&st.ctx.trust, st.ctx.verify_time}, threads,
                                                        st.options.context.windows_images));
   st.files = std::move(walk.files);
@@ -418,9 +423,10 @@ void describe_run(ScanState& st, const PoolReport& pool, std::span<const discove
   if (st.options.stop) result.interrupted_by = st.options.stop->load();
   result.files_on_spare_core = st.spare_cores.lent();
   if (pool.stopped_by_abandon_limit) {
-    result.errors.push_back({"(scan)", Error{Errc::Timeout, std::to_string(pool.abandoned_threads) +
-                                                                " files hung; the scan was stopped early",
-                                             "pipeline"}});
+    result.errors.push_back(
+        {"(scan)",
+         Error{Errc::Timeout, std::to_string(pool.abandoned_threads) + " files hung; the scan was stopped early",
+               "pipeline"}});
     send_error(st, result.errors.back());
   }
   settle_windows(*st.win, st.roots.sources, st.roots.opened, binaries, st.files);

@@ -93,9 +93,12 @@ void read_software_hive(const io::FileSource& dir, WindowsImage& image) {
     image.warnings.push_back("SOFTWARE hive: " + software_rel.error().message);
     return;
   }
-  auto version = read_hive(dir, *software_rel, [](const std::filesystem::path& p) { return windows::read_software_hive(p); });
-  if (version) image.version = std::move(*version);
-  else image.warnings.push_back("SOFTWARE hive " + *software_rel + ": " + version.error().message);
+  auto version = read_hive(dir, *software_rel,
+                           [](const std::filesystem::path& p) { return windows::read_software_hive(p); });
+  if (version)
+    image.version = std::move(*version);
+  else
+    image.warnings.push_back("SOFTWARE hive " + *software_rel + ": " + version.error().message);
 }
 
 /// The hives the image has (a missing one is a missing part, not an error: windows_probe.hpp).
@@ -193,14 +196,18 @@ std::vector<verify::Catalog> load_catalogs(const std::vector<CatalogFile>& files
         verify::VerifyContext with_image = ctx;
         with_image.image = f.image;
         auto catalog = verify::parse_catalog(contents->bytes(), f.path, with_image);
-        if (catalog) loaded[i] = std::move(*catalog);
-        else failed[i] = CatalogError{f.path, catalog.error()};
+        if (catalog)
+          loaded[i] = std::move(*catalog);
+        else
+          failed[i] = CatalogError{f.path, catalog.error()};
       } catch (const std::exception& e) {
-        failed[i] = CatalogError{f.path, Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"}};
+        failed[i] = CatalogError{f.path,
+                                 Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"}};
       }
     }
   };
-  unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size() / 4))));
+  unsigned n = std::max(1u,
+                        std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size() / 4))));
   {
     std::vector<std::jthread> pool;
     for (unsigned t = 1; t < n; ++t) pool.emplace_back(worker);
@@ -312,14 +319,50 @@ void settle_windows(WindowsState& win, const std::vector<std::unique_ptr<io::Fil
     for (const discover::FileRef& f : files)
       if (f.root_index == image.root_index) walked_keys.insert(fold_case(f.relative));
     const auto root = std::ranges::find(roots, image.root_index, &OpenRoot::index);
-    settle_services(image, *sources[image.root_index], root == roots.end() ? "" : root->path, record_keys,
-                    walked_keys);
+    settle_services(image, *sources[image.root_index], root == roots.end() ? "" : root->path, record_keys, walked_keys);
   }
 }
 
+namespace {
+
+/// At most kMaxCatalogFiles of `files` (an error names the first one left out).
+void limit_catalog_files(std::vector<CatalogFile>& files, std::vector<CatalogError>& errors) {
+  if (files.size() <= kMaxCatalogFiles) return;
+  errors.push_back(
+      {files[kMaxCatalogFiles].path,
+       Error{Errc::TooLarge,
+             "more than " + std::to_string(kMaxCatalogFiles) + " catalog files; the rest are not loaded", "verify"}});
+  files.resize(kMaxCatalogFiles);
+}
+
+}  // namespace
+
+OperatorCatalogs load_operator_catalogs(const std::vector<std::filesystem::path>& catalog_dirs,
+                                        const verify::VerifyContext& ctx, unsigned threads) {
+  OperatorCatalogs out;
+  if (catalog_dirs.empty()) return out;
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<io::RootDir> opened_dirs;  // alive until their catalogs are read
+  opened_dirs.reserve(catalog_dirs.size());
+  std::vector<CatalogFile> files;
+  for (const auto& d : catalog_dirs) {
+    auto opened = io::RootDir::open(d.string());
+    if (!opened) {
+      out.errors.push_back({d.string(), opened.error()});
+      continue;
+    }
+    opened_dirs.push_back(std::move(*opened));
+    list_catalog_dir(opened_dirs.back(), "", 0, files, out.errors);
+  }
+  limit_catalog_files(files, out.errors);
+  out.catalogs = load_catalogs(files, ctx, threads, out.errors);
+  out.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
 WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
-                          const std::vector<std::filesystem::path>& catalog_dirs, const verify::VerifyContext& ctx,
-                          unsigned threads, bool detect_images) {
+                          const OperatorCatalogs& operator_catalogs, const verify::VerifyContext& ctx, unsigned threads,
+                          bool detect_images) {
   WindowsState state;
   auto started = std::chrono::steady_clock::now();
   std::vector<CatalogFile> files;
@@ -328,25 +371,15 @@ WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& di
       if (root.is_directory) find_images(*dirs[root.index], root, state);
     for (WindowsImage& image : state.images) list_catroot(*dirs[image.root_index], image, files);
   }
-  std::vector<io::RootDir> extra;  // --catalog-dir roots, alive until their catalogs are read
-  extra.reserve(catalog_dirs.size());
-  for (const auto& d : catalog_dirs) {
-    auto opened = io::RootDir::open(d.string());
-    if (!opened) {
-      state.catalog_errors.push_back({d.string(), opened.error()});
-      continue;
-    }
-    extra.push_back(std::move(*opened));
-    list_catalog_dir(extra.back(), "", 0, files, state.catalog_errors);
-  }
-  if (files.size() > kMaxCatalogFiles) {
-    state.catalog_errors.push_back({files[kMaxCatalogFiles].path,
-                                    Error{Errc::TooLarge, "more than " + std::to_string(kMaxCatalogFiles) +
-                                                              " catalog files; the rest are not loaded", "verify"}});
-    files.resize(kMaxCatalogFiles);
-  }
-  state.catalogs = verify::CatalogIndex(load_catalogs(files, ctx, threads, state.catalog_errors));
-  state.catalog_load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  limit_catalog_files(files, state.catalog_errors);
+  std::vector<verify::Catalog> catalogs = load_catalogs(files, ctx, threads, state.catalog_errors);
+  // The operator's catalogs after the images' (lookups answer in catalog order), as loaded once.
+  catalogs.insert(catalogs.end(), operator_catalogs.catalogs.begin(), operator_catalogs.catalogs.end());
+  state.catalog_errors.insert(state.catalog_errors.end(), operator_catalogs.errors.begin(),
+                              operator_catalogs.errors.end());
+  state.catalogs = verify::CatalogIndex(std::move(catalogs));
+  state.catalog_load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() +
+                               operator_catalogs.load_seconds;
   return state;
 }
 

@@ -85,14 +85,14 @@ struct WindowsImage {
   /// RegisteredService::key -> indices into services (several services may share one file).
   std::unordered_map<std::string, std::vector<std::size_t>> services_by_key;
   bool services_truncated = false;
-  std::size_t catalog_files = 0;          ///< .cat files found in its CatRoot
+  std::size_t catalog_files = 0;  ///< .cat files found in its CatRoot
   /// Its own certificate stores (SOFTWARE hive, users' NTUSER.DAT: pipeline/image_stores.hpp), as
   /// the files inside it are verified with them; trust.counts() names the stores in use.
   verify::ImageTrust trust;
   /// What its SYSTEM hive says of Secure Boot (windows/code_integrity.hpp; the kernel_load reason).
   verify::CodeIntegrityState code_integrity;
-  std::vector<std::string> warnings;      ///< hive problems that did not stop the read
-  std::vector<std::string> errors;        ///< a hive that could not be read at all
+  std::vector<std::string> warnings;  ///< hive problems that did not stop the read
+  std::vector<std::string> errors;    ///< a hive that could not be read at all
 
   /// `relative` (below the scan root, inside this image) in Windows form: "C:\Windows\...".
   [[nodiscard]] std::string windows_path(std::string_view relative) const;
@@ -125,8 +125,8 @@ struct WindowsState {
 
 /// The catalogs loaded for the scan (from Windows images and --catalog-dir).
 struct CatalogSummary {
-  std::size_t files = 0;    ///< catalogs parsed
-  std::size_t members = 0;  ///< index entries (member hashes)
+  std::size_t files = 0;                           ///< catalogs parsed
+  std::size_t members = 0;                         ///< index entries (member hashes)
   std::map<std::string, std::uint64_t> by_status;  ///< catalogs by their own signature status
   /// Catalogs whose signature is not Valid (nothing is trusted through them).
   std::vector<const verify::Catalog*> not_trusted;
@@ -144,11 +144,25 @@ struct OpenRoot {
   bool is_directory = true;
 };
 
-/// Finds the Windows images under the directory roots, reads their hives and loads every catalog
-/// (theirs and `catalog_dirs`) with `threads` threads. Never fails: what cannot be read is in the
-/// images' errors and in catalog_errors. `ctx` is what catalog signatures are verified against.
-[[nodiscard]] WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
-                                        const std::vector<std::filesystem::path>& catalog_dirs,
+/// The catalogs below --catalog-dir: read, parsed and verified once, when the engine loads
+/// (SharedContext::operator_catalogs), and given to every scan (load_windows).
+struct OperatorCatalogs {
+  std::vector<verify::Catalog> catalogs;  ///< in the order of the directories and their files
+  std::vector<CatalogError> errors;       ///< what could not be listed, read or parsed
+  double load_seconds = 0;
+};
+
+/// Loads the catalogs below `catalog_dirs` with `threads` threads, verified against `ctx`. Never
+/// fails: what cannot be read is in the errors.
+[[nodiscard]] OperatorCatalogs load_operator_catalogs(const std::vector<std::filesystem::path>& catalog_dirs,
+                                                      const verify::VerifyContext& ctx, unsigned threads);
+
+/// Finds the Windows images under the directory roots, reads their hives and loads their
+/// catalogs with `threads` threads, then adds the operator's (loaded once: a copy). Never fails:
+/// what cannot be read is in the images' errors and in catalog_errors. `ctx` is what catalog
+/// signatures are verified against.
+[[nodiscard]] WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs,
+                                        const std::vector<OpenRoot>& roots, const OperatorCatalogs& operator_catalogs,
                                         const verify::VerifyContext& ctx, unsigned threads, bool detect_images);
 
 /// After the scan: each service whose file was not among `record_keys` (fold_case of the
