@@ -1,6 +1,8 @@
 #include "report/json_sink.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace trustscan::report {
 
@@ -13,11 +15,27 @@ std::string dumped(const ordered_json& j, int indent) {
   return j.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
 }
 
+/// True when one of the 8 bytes of `w` is a byte nlohmann does not copy as it is (see plain()):
+/// below 0x20, above 0x7f, '"' or '\\' (the usual bit tricks for "has a byte less than / equal to").
+constexpr bool special_byte(std::uint64_t w) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto zero_byte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+  return ((w & highs) | below_space | zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'))) != 0;
+}
+
 /// True when nlohmann writes `s` between the quotes unchanged: printable ASCII without '"' and
 /// '\\' (it escapes those and control characters, and checks anything above 0x7f as UTF-8).
+/// Eight bytes at a time: this check is run on every string of every record.
 bool plain(std::string_view s) noexcept {
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    if (special_byte(w)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
   }
   return true;

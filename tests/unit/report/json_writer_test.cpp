@@ -124,3 +124,19 @@ TEST_CASE("JSON record: keys that escape alike are written once, as the document
   report::write_record(w, rec);
   CHECK(text == report::dump_json(doc, 2));
 }
+
+TEST_CASE("JsonText: every byte value at every position of a string is written as nlohmann writes it",
+          "[report][json]") {
+  // JsonText copies plain strings itself and checks them eight bytes at a time: a byte that needs
+  // escaping (control characters, '"', '\\', anything above 0x7f) must be seen wherever it is.
+  for (int byte = 0; byte < 256; ++byte)
+    for (std::size_t at : {0, 1, 7, 8, 9, 15, 16, 20}) {
+      std::string s(21, 'a');
+      s[at] = static_cast<char>(byte);
+      CAPTURE(byte, at);
+      std::string text;
+      report::JsonText w(text, -1);
+      w.string(s);
+      CHECK(text == report::dump_json(nlohmann::ordered_json(s), -1));
+    }
+}
