@@ -368,7 +368,7 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
       lost(st, i, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"});
   // The records are sorted by path as pointers, then moved into the result once each: a record
   // is 3 KB, and sorting the records themselves moved each about log2(n) times (on the real tree,
-  // 84,000 moves: 9 % of a cached re-scan's CPU, perf).
+  // about 84,000 moves of 3 KB, and a copy of the path per comparison).
   std::vector<std::unique_ptr<FileRecord>> records;
   records.reserve(static_cast<std::size_t>(std::ranges::count_if(
       st.outcomes, [](const KeptOutcome& o) { return std::holds_alternative<std::unique_ptr<FileRecord>>(o); })));
@@ -391,7 +391,7 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
         result.errors.push_back(std::move(**err));
       }
     }
-    o = NotScanned{};  // each record's own memory goes as it is taken
+    o = NotScanned{};  // an error's memory goes as it is taken (a record's below, once sorted)
   }
   std::ranges::stable_sort(records, {},
                            [](const std::unique_ptr<FileRecord>& r) -> const std::string& { return r->file.path; });
