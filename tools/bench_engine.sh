@@ -9,7 +9,9 @@
 #
 # The files are copied (with their relative paths) into a private temporary directory, removed at
 # the end; both ways scan those copies. Builds trustscan_engine_bench (tools/bench_engine.cpp, part
-# of the test build) in DIR (default build/) and runs it with THREADS threads per scan (default 1).
+# of the test build) and trustscan_capi_bench (tools/bench_capi.c: the same through the public C
+# API, libtrustscan.so.1) in DIR (default build/) and runs both with THREADS threads per scan
+# (default 1). Exits non-zero when either saw different records the two ways.
 # Prints the load average before and after: the machine may be shared, say so with the figures.
 set -euo pipefail
 
@@ -41,8 +43,15 @@ mkdir "$WORK/tree"
 sed "s|^\./|$WORK/tree/|" "$WORK/picked" >"$WORK/list"
 echo "bench_engine: $(wc -l <"$WORK/list") files of $TOTAL from $TREE ($(du -sh "$WORK/tree" | cut -f1)), $THREADS thread(s) per scan"
 
-cmake --build "$BUILD" --target trustscan_engine_bench -j2 >/dev/null
+cmake --build "$BUILD" --target trustscan_engine_bench trustscan_capi_bench -j2 >/dev/null
 BIN=$(find "$BUILD" -name trustscan_engine_bench -type f -perm -u+x | head -1)
+CAPI=$(find "$BUILD" -name trustscan_capi_bench -type f -perm -u+x | head -1)
+rc=0
 echo "bench_engine: load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BIN" "$ROOT" "$WORK/tree" "$WORK/list" "$THREADS"
+echo "== the C++ engine (pipeline::Engine, records to a sink)"
+"$BIN" "$ROOT" "$WORK/tree" "$WORK/list" "$THREADS" || rc=$?
+echo "bench_engine: load between: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== the C API (libtrustscan.so.1: ts_context_open once, ts_scan_path, each record as schema JSON)"
+env -u TRUSTSCAN_DATA_DIR "$CAPI" "$ROOT" "$WORK/tree" "$WORK/list" "$THREADS" || rc=$?
 echo "bench_engine: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit "$rc"

@@ -48,6 +48,8 @@ TEST_DEPS=(gcc binutils gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 clang-14 
            abigail-tools)  # abidiff: the ABI of libtrustscan.so.1 against abi/ (tests/capi)
 # Issue 19: promtool (prometheus) and a real node_exporter for the textfile output's test.
 TEST_DEPS+=(prometheus prometheus-node-exporter curl)
+# The packages installed with apt-get in a Debian 12 chroot (tests/packaging: pkg_installed).
+TEST_DEPS+=(debootstrap)
 
 want_tests=0
 want_sanitize=0

@@ -4,12 +4,23 @@
 # Debian 12 minbase chroot that has no source tree, scans /usr there, checks the report and the man
 # page, then removes and purges the package.
 #
-#   tools/test_deb.sh [--boot] [--ansible] [BUILD_DIR]        (default: build; build it first)
+#   tools/test_deb.sh [--boot] [--library] [--ansible] [--debs DIR] [BUILD_DIR]   (default: build; build it first)
+#
+# --debs DIR takes the three packages from DIR (e.g. BUILD_DIR/package, made by the ctest
+# pkg_deb_build) instead of running cpack in BUILD_DIR.
 #
 # --boot also installs systemd in the chroot and boots it with systemd-nspawn (systemd-container
 # on the host) to run the packaged trustscan.service under the real sandbox: a scan with findings
 # (the vendor image of the ctest fixtures, when $BUILD/vendor-samples exists) and of a 0700 home
 # directory of another user must end as Result=success, a configuration error as a failed unit.
+#
+# --library also installs libtrustscan1 and libtrustscan-dev with apt-get, and gcc, libc6-dev and
+# pkg-config, in the chroot; builds samples/c/scan_threads.c there with exactly
+# `cc -std=c99 -Wall -Werror scan_threads.c $(pkg-config --cflags --libs trustscan)` against the
+# installed packages, runs it on /usr/lib, /usr/bin (and the ctest fixtures' vendor image, when
+# built: findings) from two threads on one context, and checks
+# that it printed the installed CLI's records (tests/capi/compare_records.py: the NDJSON
+# projection, and each record whole against `trustscan scan -o json`) (issue 19, acceptance 1).
 #
 # --ansible also installs ansible-core in the chroot and runs tools/integrations/ansible/trustscan.yml
 # there with the local connection (install from the .deb, /etc/default/trustscan, a scan now, the
@@ -22,10 +33,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
-WITH_ANSIBLE=0 WITH_BOOT=0
+WITH_ANSIBLE=0 WITH_BOOT=0 WITH_LIBRARY=0 DEBS=
 while [[ ${1:-} == --* ]]; do
   case $1 in
     --ansible) WITH_ANSIBLE=1 ;;
+    --library) WITH_LIBRARY=1 ;;
+    --debs) DEBS=$(realpath "$2"); shift ;;
     --boot) WITH_BOOT=1 ;;
     *) echo "test_deb: unknown option $1" >&2; exit 2 ;;
   esac
@@ -72,12 +85,18 @@ trap cleanup EXIT
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
             DEBIAN_FRONTEND=noninteractive "$@"; }
 
-step "cpack -G DEB in $BUILD"
-t=$SECONDS
-(cd "$BUILD" && cpack -G DEB) >"$OUT/cpack.log" 2>&1 || { cat "$OUT/cpack.log" >&2; fail "cpack"; }
 VERSION=$("$BUILD/trustscan" --version | head -1 | cut -d' ' -f2)
-DEB=$BUILD/trustscan_${VERSION}_$(dpkg --print-architecture).deb
-[[ -f $DEB ]] || fail "cpack made no $DEB"
+if [[ -n $DEBS ]]; then
+  step "the packages of $DEBS"
+  t=$SECONDS
+else
+  step "cpack -G DEB in $BUILD"
+  t=$SECONDS
+  (cd "$BUILD" && cpack -G DEB) >"$OUT/cpack.log" 2>&1 || { cat "$OUT/cpack.log" >&2; fail "cpack"; }
+  DEBS=$BUILD
+fi
+DEB=$DEBS/trustscan_${VERSION}_$(dpkg --print-architecture).deb
+[[ -f $DEB ]] || fail "no $DEB"
 echo "  ${DEB##*/}: $(stat -c %s "$DEB") bytes ($(du -h "$DEB" | cut -f1)), built in $((SECONDS - t)) s"
 echo "  installed size: $(dpkg-deb -f "$DEB" Installed-Size) KiB"
 echo "  $(dpkg-deb -f "$DEB" Depends | sed 's/^/Depends: /')"
@@ -204,6 +223,54 @@ UNIT
     || { cat "$ROOT/root/result.txt" >&2; fail "a configuration error did not fail the unit"; }
   echo "  exit 2 (configuration error) -> Result=exit-code (unit failed); booted twice in $((SECONDS - t)) s"
   cp "$OUT/default.orig" "$ROOT/etc/default/trustscan"
+fi
+
+if [[ $WITH_LIBRARY == 1 ]]; then
+  step "libtrustscan1 + libtrustscan-dev installed with apt-get; samples/c built with pkg-config in the chroot"
+  t=$SECONDS
+  for p in libtrustscan1 libtrustscan-dev; do
+    [[ -f $DEBS/${p}_${VERSION}_$(dpkg --print-architecture).deb ]] || fail "no ${p} package in $DEBS"
+    cp "$DEBS/${p}_${VERSION}_$(dpkg --print-architecture).deb" "$ROOT/tmp/"
+  done
+  in_root sh -c "cd /tmp && apt-get install -y -q --no-install-recommends gcc libc6-dev pkg-config \
+      ./libtrustscan1_${VERSION}_*.deb ./libtrustscan-dev_${VERSION}_*.deb" >"$OUT/library-apt.log" 2>&1 \
+    || { tail -30 "$OUT/library-apt.log" >&2; fail "apt-get install of the library packages"; }
+  grep -E '^Setting up (libtrustscan|gcc |pkg-config)' "$OUT/library-apt.log" | sed 's/^/  /'
+  for p in libtrustscan1 libtrustscan-dev; do
+    in_root dpkg -s "$p" | grep -q '^Status: install ok installed' || fail "dpkg -s $p"
+  done
+  echo "  installed in $((SECONDS - t)) s; pkg-config: $(in_root pkg-config --cflags --libs trustscan)"
+  cp samples/c/scan_threads.c "$ROOT/tmp/"
+  in_root sh -c 'cd /tmp && cc -std=c99 -Wall -Werror scan_threads.c $(pkg-config --cflags --libs trustscan) -o scan_threads' \
+    >"$OUT/cc.log" 2>&1 || { cat "$OUT/cc.log" >&2; fail "samples/c/scan_threads.c does not build against the installed packages"; }
+  in_root ldd /tmp/scan_threads | grep -qE 'libtrustscan.so.1 => (/usr)?/lib/[^ ]*/libtrustscan.so.1 ' \
+    || fail "the sample does not load the installed library: $(in_root ldd /tmp/scan_threads | grep trustscan)"
+  # Roots: Debian's binaries, and (if the ctest fixtures were built) the vendor image, whose
+  # drivers the default policy flags.
+  lib_roots=(/usr/lib /usr/bin) min_findings=0
+  if [[ -d $BUILD/vendor-samples ]]; then
+    cp -a "$BUILD/vendor-samples" "$ROOT/opt/vendor-samples"
+    lib_roots+=(/opt/vendor-samples) min_findings=1
+  fi
+  t=$SECONDS
+  in_root /tmp/scan_threads "${lib_roots[@]}" >"$OUT/lib.ndjson" 2>"$OUT/lib.err" \
+    || { cat "$OUT/lib.err" >&2; fail "scan_threads exited non-zero"; }
+  lib_s=$((SECONDS - t))
+  set +e
+  in_root trustscan scan -o ndjson=/tmp/cli.ndjson -o json=/tmp/cli.json "${lib_roots[@]}" 2>"$OUT/cli.err"
+  rc=$?
+  set -e
+  [[ $rc -le 1 ]] || { cat "$OUT/cli.err" >&2; fail "trustscan scan exited $rc"; }
+  python3 tests/capi/compare_records.py "$ROOT/tmp/cli.ndjson" "$OUT/lib.ndjson" --report "$ROOT/tmp/cli.json" \
+    --min-findings "$min_findings" \
+    | sed 's/^/  /'
+  [[ ${PIPESTATUS[0]} == 0 ]] || fail "the sample's records are not the installed CLI's"
+  echo "  scan_threads (2 threads, one context) on ${lib_roots[*]} in $lib_s s: the installed CLI's records"
+  in_root apt-get remove -y -q libtrustscan-dev libtrustscan1 >"$OUT/library-remove.log" 2>&1 \
+    || { cat "$OUT/library-remove.log" >&2; fail "remove of the library packages"; }
+  [[ ! -e $ROOT/usr/include/trustscan/trustscan.h ]] || fail "trustscan.h left after removal"
+  ! ls "$ROOT"/usr/lib/*/libtrustscan.so* >/dev/null 2>&1 || fail "libtrustscan.so* left after removal"
+  echo "  removed cleanly"
 fi
 
 if [[ $WITH_ANSIBLE == 1 ]]; then

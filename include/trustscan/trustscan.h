@@ -97,22 +97,31 @@ TS_API const char* ts_last_error(void);
 /* A new configuration with the defaults of `trustscan scan`. */
 TS_API ts_status ts_config_new(ts_config** out);
 TS_API void ts_config_free(ts_config* config);
-/* Sets one option; keys are the long options of `trustscan scan` without the dashes:
+/* Sets one option; keys are the long options of `trustscan scan` without the dashes, and each
+ * value is read by the CLI's own definition of that option, so it means what the option means
+ * (see `trustscan scan --help` and the man page):
  *   share-dir PATH      the shipped data (rules/, signatures/); default: found beside the library
  *                       (<prefix>/share/trustscan), $TRUSTSCAN_DATA_DIR, or the install prefix
+ *                       (the only key that is not an option of the CLI)
  *   data-dir PATH       imported data sets (trustscan data import)
- *   trust-store PATH    (repeatable) extra trust anchors     no-default-trust BOOL
+ *   trust-store DIR     (repeatable) extra trust anchors     no-default-trust BOOL
+ *   crl-dir DIR                                              module-keys DIR (repeatable)
+ *   kernel FILE         (repeatable) module-signing keys from a kernel image
+ *   no-kernel-keys BOOL                                      strict-padding BOOL
+ *   catalog-dir DIR     (repeatable)                         no-windows-image BOOL
  *   rules PATH          (repeatable) extra YARA rules        no-default-rules BOOL
  *   vendors PATH        (repeatable) extra vendor list       match-all BOOL
  *   policy FILE|NAME    a policy file or a shipped preset    all-privileges BOOL
  *   flag-country CC     (repeatable)                         flag-vendor ID (repeatable)
  *   only-flag-country CC (repeatable)                        only-flag-vendor ID (repeatable)
- *   catalog-dir PATH    (repeatable)                         module-keys PATH (repeatable)
- *   crl-dir PATH                                             no-kernel-keys BOOL
+ *   verify-time DATE    YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC); default: when the context opened
  *   threads N           worker threads per scan (0: all cores)
  *   file-timeout SECONDS per-file time budget (0: none; default 120, as the CLI)
- *   max-file-size BYTES, max-parse-size BYTES, stream-threshold BYTES
- * BOOL is true/false/1/0/yes/no. A repeatable key adds a value each time it is set. */
+ *   max-file-size SIZE, max-parse-size SIZE, stream-threshold SIZE   (bytes, or with a unit: 512MB)
+ * BOOL is true/false/1/0/yes/no/on/off. A repeatable key adds a value each time it is set; any
+ * other key set again replaces its value. A value the CLI would refuse is refused here
+ * (TS_E_INVALID_ARGUMENT, with the CLI's message); what needs loading (a policy, verify-time's
+ * date, the data) is checked by ts_context_open (TS_E_CONFIG). */
 TS_API ts_status ts_config_set(ts_config* config, const char* key, const char* value);
 /* Sets the options of a JSON object: {"key": value, ...} with the keys above; a value is a string,
  * number, boolean, or an array of them for repeatable keys. */

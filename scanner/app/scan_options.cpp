@@ -267,6 +267,26 @@ Result<void> check_roots(const std::vector<std::string>& roots) {
 
 }  // namespace
 
+Result<ScanArgs> parse_scan_options(const std::vector<std::string>& args) {
+  CLI::App cli;
+  ScanArgs parsed;
+  (void)add_scan_command(cli, parsed);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+  reversed.emplace_back("scan");
+  try {
+    cli.parse(reversed);
+  } catch (const CLI::ParseError& e) { return fail(Errc::Config, e.what()); }
+  return parsed;
+}
+
+bool scan_option_is_list(std::string_view key) {
+  CLI::App cli;
+  ScanArgs unused;
+  const CLI::App* scan = add_scan_command(cli, unused);
+  const CLI::Option* option = scan->get_option_no_throw("--" + std::string(key));
+  return option != nullptr && option->get_items_expected_max() > 1;
+}
+
 CLI::App* add_scan_command(CLI::App& app, ScanArgs& args) {
   auto* scan = app.add_subcommand(
       "scan", "Scan directory trees (a live host's / or a mounted image), disk image files, or files");
@@ -283,24 +303,13 @@ void add_context_options(CLI::App& cmd, ScanArgs& args) {
   add_policy_options(cmd, args);
 }
 
-Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
-  ScanPlan plan{args.opt, {}};
-  pipeline::ScanOptions& opt = plan.opt;
-  if (opt.roots.empty()) opt.roots = {"/"};
-  auto data_dir = find_data_dir();
-  if (!data_dir) return std::unexpected(data_dir.error());
-  opt.context.data_dir = *data_dir;
-  if (auto checked = check_roots(opt.roots); !checked) return std::unexpected(checked.error());
+Result<pipeline::ScanOptions> to_engine_options(const ScanArgs& args, const std::filesystem::path& data_dir) {
+  pipeline::ScanOptions opt = args.opt;
+  opt.context.data_dir = data_dir;
   fill_context(args, opt.context);
-  auto policy_file = resolve_policy(args, *data_dir);
+  auto policy_file = resolve_policy(args, data_dir);
   if (!policy_file) return std::unexpected(policy_file.error());
   opt.context.policy_file = *policy_file;
-  auto partitions = parse_partitions(args.partitions);
-  if (!partitions) return std::unexpected(partitions.error());
-  opt.images.partitions = std::move(*partitions);
-  auto fail_on = policy::FailOn::parse(args.fail_on_text);
-  if (!fail_on) return std::unexpected(fail_on.error());
-  plan.fail_on = *fail_on;
   if (!args.verify_time.empty()) {
     auto t = parse_utc(args.verify_time);
     if (!t)
@@ -309,6 +318,26 @@ Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
     opt.context.verify_time = *t;
   }
   opt.file_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(args.file_timeout * 1000));
+  return opt;
+}
+
+Result<ScanPlan> to_scan_plan(const ScanArgs& args) {
+  std::vector<std::string> roots = args.opt.roots;
+  if (roots.empty()) roots = {"/"};
+  auto data_dir = find_data_dir();
+  if (!data_dir) return std::unexpected(data_dir.error());
+  if (auto checked = check_roots(roots); !checked) return std::unexpected(checked.error());
+  auto engine = to_engine_options(args, *data_dir);
+  if (!engine) return std::unexpected(engine.error());
+  ScanPlan plan{std::move(*engine), {}};
+  pipeline::ScanOptions& opt = plan.opt;
+  opt.roots = std::move(roots);
+  auto partitions = parse_partitions(args.partitions);
+  if (!partitions) return std::unexpected(partitions.error());
+  opt.images.partitions = std::move(*partitions);
+  auto fail_on = policy::FailOn::parse(args.fail_on_text);
+  if (!fail_on) return std::unexpected(fail_on.error());
+  plan.fail_on = *fail_on;
   opt.abandon_hung_threads = true;  // the CLI owns its process (pipeline.hpp, docs/time-budget.md)
   if (!args.cache_file.empty()) opt.cache_file = args.cache_file;
   return plan;

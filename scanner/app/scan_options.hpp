@@ -69,6 +69,22 @@ struct ScanPlan {
 /// its message names the option.
 [[nodiscard]] Result<ScanPlan> to_scan_plan(const ScanArgs& args);
 
+/// The engine's part of the options — everything pipeline::Engine::load takes: the context
+/// (trust, data sets, keys, catalogs, rules, vendors, policy, --verify-time), the size limits,
+/// the threads and the per-file time budget — checked as to_scan_plan checks them, with the
+/// shipped data in `data_dir`. to_scan_plan and the library's configuration (capi/) both use it,
+/// so that a key of ts_config_set means what the option of `trustscan scan` means.
+[[nodiscard]] Result<pipeline::ScanOptions> to_engine_options(const ScanArgs& args,
+                                                              const std::filesystem::path& data_dir);
+
+/// `args` ("--KEY=VALUE", in order) parsed as options of `trustscan scan`, without roots: the
+/// library's configuration (capi/) reads its keys through this. Errc::Config with the message the
+/// CLI would give for a value it refuses.
+[[nodiscard]] Result<ScanArgs> parse_scan_options(const std::vector<std::string>& args);
+
+/// Whether the option --KEY of `trustscan scan` takes a list (may be given more than once).
+[[nodiscard]] bool scan_option_is_list(std::string_view key);
+
 /// A policy named by `text`: a file as given, or the name of a shipped preset
 /// (DATA_DIR/rules/policy/NAME[.yaml]). Errc::Config naming `option` and the presets otherwise.
 /// The CLI's --policy and the library's "policy" key.

@@ -1,14 +1,13 @@
 // ts_config: the options of `trustscan scan` that belong to the engine, set by key (the long
-// option's name) or from a JSON object, and ts_context_open, which loads and freezes them.
+// option's name) or from a JSON object and parsed by the CLI's own definition of them, and
+// ts_context_open, which loads and freezes them.
 #include <dlfcn.h>
 
-#include <charconv>
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <map>
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/data_dir.hpp"
 #include "app/scan_options.hpp"
@@ -19,124 +18,32 @@ namespace trustscan::capi {
 namespace {
 
 namespace fs = std::filesystem;
-using Setter = std::function<Result<void>(ts_config&, const std::string& key, const std::string& value)>;
 
-Result<std::uint64_t> parse_unsigned(const std::string& key, const std::string& value) {
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || end != value.data() + value.size() || value.empty())
-    return fail(Errc::Config, key + ": expected a non-negative integer, got '" + value + "'");
-  return n;
-}
-
-Result<double> parse_seconds(const std::string& key, const std::string& value) {
-  double s = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), s);
-  if (ec != std::errc() || end != value.data() + value.size() || value.empty() || s < 0 || s > 86400.0 * 365)
-    return fail(Errc::Config, key + ": expected seconds (a non-negative number), got '" + value + "'");
-  return s;
-}
-
-/// A setter that appends a path to one of the context's path lists.
-Setter add_path(std::vector<fs::path> pipeline::ContextOptions::*list) {
-  return [list](ts_config& c, const std::string&, const std::string& v) -> Result<void> {
-    (c.options.context.*list).emplace_back(v);
-    return {};
-  };
-}
-
-/// A setter for a boolean of the context; `invert`: the key says "no-..." of a positive field.
-Setter set_flag(bool pipeline::ContextOptions::*field, bool invert) {
-  return [field, invert](ts_config& c, const std::string& k, const std::string& v) -> Result<void> {
-    auto b = parse_bool(k, v);
-    if (!b) return std::unexpected(b.error());
-    c.options.context.*field = *b != invert;
-    return {};
-  };
-}
-
-/// A setter for one of the size limits.
-Setter set_limit(std::uint64_t Limits::*field) {
-  return [field](ts_config& c, const std::string& k, const std::string& v) -> Result<void> {
-    auto n = parse_unsigned(k, v);
-    if (!n) return std::unexpected(n.error());
-    c.options.limits.*field = *n;
-    return {};
-  };
-}
-
-/// A setter that adds a country or vendor to the policy's flags; `only`: they replace the policy.
-Setter add_flag(std::vector<std::string> pipeline::ContextOptions::*list, bool only) {
-  return [list, only](ts_config& c, const std::string&, const std::string& v) -> Result<void> {
-    (c.options.context.*list).push_back(v);
-    if (only) c.options.context.flags_replace_policy = true;
-    return {};
-  };
-}
-
-const std::map<std::string, Setter, std::less<>>& setters() {
-  using C = pipeline::ContextOptions;
-  static const std::map<std::string, Setter, std::less<>> table{
-      {"share-dir",
-       [](ts_config& c, const std::string&, const std::string& v) -> Result<void> {
-         c.share_dir = fs::path(v);
-         return {};
-       }},
-      {"data-dir",
-       [](ts_config& c, const std::string&, const std::string& v) -> Result<void> {
-         c.options.context.dataset_dir = v;
-         return {};
-       }},
-      {"crl-dir",
-       [](ts_config& c, const std::string&, const std::string& v) -> Result<void> {
-         c.options.context.crl_dir = fs::path(v);
-         return {};
-       }},
-      {"policy",
-       [](ts_config& c, const std::string&, const std::string& v) -> Result<void> {
-         c.policy = v;
-         return {};
-       }},
-      {"threads",
-       [](ts_config& c, const std::string& k, const std::string& v) -> Result<void> {
-         auto n = parse_unsigned(k, v);
-         if (!n || *n > 1024) return fail(Errc::Config, k + ": expected 0 to 1024, got '" + v + "'");
-         c.options.threads = static_cast<unsigned>(*n);
-         return {};
-       }},
-      {"file-timeout",
-       [](ts_config& c, const std::string& k, const std::string& v) -> Result<void> {
-         auto s = parse_seconds(k, v);
-         if (!s) return std::unexpected(s.error());
-         c.options.file_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*s * 1000));
-         return {};
-       }},
-      {"trust-store", add_path(&C::trust_dirs)},
-      {"rules", add_path(&C::rule_paths)},
-      {"vendors", add_path(&C::vendor_files)},
-      {"catalog-dir", add_path(&C::catalog_dirs)},
-      {"module-keys", add_path(&C::module_key_dirs)},
-      {"no-default-trust", set_flag(&C::default_trust, true)},
-      {"no-default-rules", set_flag(&C::default_rules, true)},
-      {"no-kernel-keys", set_flag(&C::kernel_keys_from_roots, true)},
-      {"match-all", set_flag(&C::match_all, false)},
-      {"all-privileges", set_flag(&C::all_privileges, false)},
-      {"flag-country", add_flag(&C::flag_countries, false)},
-      {"flag-vendor", add_flag(&C::flag_vendors, false)},
-      {"only-flag-country", add_flag(&C::flag_countries, true)},
-      {"only-flag-vendor", add_flag(&C::flag_vendors, true)},
-      {"max-file-size", set_limit(&Limits::max_file_size)},
-      {"max-parse-size", set_limit(&Limits::max_parse_size)},
-      {"stream-threshold", set_limit(&Limits::stream_threshold)},
-  };
-  return table;
-}
+/// The options of `trustscan scan` a context takes: everything pipeline::Engine::load reads.
+/// The walk's options are ts_scan_options keys; outputs, exit codes, the cache, disk-image
+/// selection and the process's memory cap belong to the CLI's run, not to a library's context.
+constexpr std::array<std::string_view, 26> kEngineKeys{
+    "data-dir",         "trust-store",     "no-default-trust", "crl-dir",          "module-keys",  "no-kernel-keys",
+    "kernel",           "strict-padding",  "catalog-dir",      "no-windows-image", "rules",        "no-default-rules",
+    "match-all",        "vendors",         "policy",           "flag-country",     "flag-vendor",  "only-flag-country",
+    "only-flag-vendor", "all-privileges",  "verify-time",      "threads",          "file-timeout", "max-file-size",
+    "max-parse-size",   "stream-threshold"};
 
 ts_status set_one(ts_config& config, const std::string& key, const std::string& value) {
-  const auto& table = setters();
-  auto it = table.find(key);
-  if (it == table.end()) return failed(TS_E_INVALID_ARGUMENT, "unknown configuration key '" + key + "'");
-  if (auto set = it->second(config, key, value); !set) return failed(TS_E_INVALID_ARGUMENT, set.error().message);
+  if (key == "share-dir") {
+    config.share_dir = fs::path(value);
+    return TS_OK;
+  }
+  if (std::ranges::find(kEngineKeys, key) == kEngineKeys.end())
+    return failed(TS_E_INVALID_ARGUMENT, "unknown configuration key '" + key + "'");
+  std::vector<std::string> args = config.args;
+  // A value set again replaces the earlier one, as a later option would; a list grows.
+  if (!app::scan_option_is_list(key))
+    std::erase_if(args, [&](const std::string& a) { return a.starts_with("--" + key + "="); });
+  args.push_back("--" + key + "=" + value);
+  if (auto parsed = app::parse_scan_options(args); !parsed)
+    return failed(TS_E_INVALID_ARGUMENT, "configuration key '" + key + "': " + parsed.error().message);
+  config.args = std::move(args);
   return TS_OK;
 }
 
@@ -186,25 +93,14 @@ Result<fs::path> share_dir(const ts_config& config) {
   return app::resolve_data_dir(in);
 }
 
-/// "policy": a file as given, or a shipped preset (app::find_policy, as --policy).
-Result<std::optional<fs::path>> policy_file(const ts_config& config, const fs::path& share) {
-  if (config.policy.empty()) return std::nullopt;
-  auto found = app::find_policy(config.policy, share, "policy");
-  if (!found) return std::unexpected(found.error());
-  return *found;
-}
-
 ts_status open_context(const ts_config& config, ts_context** out) {
   auto share = share_dir(config);
   if (!share) return failed(TS_E_CONFIG, share.error().message);
-  pipeline::ScanOptions settings = config.options;
-  settings.context.data_dir = *share;
-  auto policy = policy_file(config, *share);
-  if (!policy) return failed(TS_E_CONFIG, policy.error().message);
-  if (*policy && settings.context.flags_replace_policy)
-    return failed(TS_E_CONFIG, "policy and only-flag-country/only-flag-vendor exclude each other");
-  settings.context.policy_file = *policy;
-  auto engine = pipeline::Engine::load(settings);
+  auto args = app::parse_scan_options(config.args);
+  if (!args) return failed(TS_E_CONFIG, args.error().message);
+  auto settings = app::to_engine_options(*args, *share);
+  if (!settings) return failed(TS_E_CONFIG, settings.error().message);
+  auto engine = pipeline::Engine::load(*settings);
   if (!engine) return failed(engine.error());
   *out = new ts_context{std::move(*engine)};
   return TS_OK;

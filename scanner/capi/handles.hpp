@@ -18,15 +18,13 @@
 #include "pipeline/engine.hpp"
 #include <trustscan/trustscan.h>
 
-/// A configuration being built: the options of `trustscan scan` that belong to the engine.
+/// A configuration being built: the options of `trustscan scan` that belong to the engine, as
+/// "--KEY=VALUE" arguments in the order they were set. They are parsed by the CLI's own definition
+/// of those options (app/scan_options.hpp) — when set, to check them, and when the context opens —
+/// so that a key means exactly what the option means (units of sizes, dates, checks, defaults).
 struct ts_config {
-  ts_config() {
-    options.file_timeout = std::chrono::milliseconds(
-        static_cast<std::int64_t>(trustscan::pipeline::kDefaultFileTimeoutSeconds * 1000));
-  }
-  trustscan::pipeline::ScanOptions options;
+  std::vector<std::string> args;
   std::optional<std::filesystem::path> share_dir;  ///< "share-dir"; unset: found beside the library
-  std::string policy;                              ///< "policy": a file, or a shipped preset's name
 };
 
 /// A loaded, frozen configuration; scans only read it.

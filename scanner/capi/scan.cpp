@@ -6,9 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include "capi/handles.hpp"
 #include "report/record_json.hpp"
@@ -64,6 +69,35 @@ void deliver(ScanCall& call, const record::FileRecord& found) {
   if (call.on_record(&out, call.user) != 0) call.stop.store(1);
 }
 
+/// Raises one scan's own stop flag once its cancel token is cancelled. A token may be shared by
+/// any number of scans, and each scan has its own flag (a callback's non-zero return stops only
+/// its scan), which the walk, the workers and the files' deadlines all read: so a thread watches
+/// the token (every 10 ms, and at once when the scan ends) for the whole scan, walk and set-up
+/// included. ts_cancel stays a single atomic store: async-signal-safe.
+class TokenWatch {
+ public:
+  TokenWatch(const ts_cancel_token* token, std::atomic<int>& stop) {
+    if (token == nullptr) return;
+    watcher_ = std::jthread([this, token, &stop](const std::stop_token& ended) {
+      std::unique_lock lock(m_);
+      while (!ended.stop_requested())
+        if (wake_.wait_for(lock, ended, std::chrono::milliseconds(10),
+                           [token] { return token->cancelled.load() != 0; })) {
+          stop.store(1);
+          return;
+        }
+    });
+  }
+  TokenWatch(const TokenWatch&) = delete;
+  TokenWatch& operator=(const TokenWatch&) = delete;
+  ~TokenWatch() = default;  // the jthread asks the watcher to end, which wakes it, and joins
+
+ private:
+  std::mutex m_;
+  std::condition_variable_any wake_;
+  std::jthread watcher_;  // last: ends before the mutex and condition it uses
+};
+
 ts_status run_scan(const ts_context& context, ScanCall& call, const ts_scan_options* options) {
   pipeline::ScanRequest request;
   request.roots = {call.root};
@@ -74,20 +108,17 @@ ts_status run_scan(const ts_context& context, ScanCall& call, const ts_scan_opti
     request.one_file_system = options->one_file_system;
     request.include_network_fs = options->include_network_fs;
   }
-  // The token is shared by any number of scans; each scan has its own stop flag, which the
-  // progress callback (four times a second, on this thread) raises once the token is cancelled.
-  if (token != nullptr) {
-    if (token->cancelled.load() != 0) return failed(TS_E_CANCELLED, "cancelled before the scan started");
-    request.progress = [&call, token](const pipeline::ScanProgress&) {
-      if (token->cancelled.load() != 0) call.stop.store(1);
-    };
-  }
+  if (token != nullptr && token->cancelled.load() != 0)
+    return failed(TS_E_CANCELLED, "cancelled before the scan started");
   pipeline::Sink sink;
   sink.record = [&call](const record::FileRecord& r) { deliver(call, r); };
   sink.error = [&call](const discover::PathError& e) {
     if (call.on_error != nullptr) call.on_error(shown_path(call, e.path).c_str(), e.error.message.c_str(), call.user);
   };
-  auto result = context.engine->scan(request, sink, &call.stop);
+  auto result = [&] {
+    const TokenWatch watch(token, call.stop);  // watches the token for exactly the scan's lifetime
+    return context.engine->scan(request, sink, &call.stop);
+  }();
   if (!result) return failed(result.error());
   if (call.stop.load() != 0 || result->interrupted_by != 0) return failed(TS_E_CANCELLED, "the scan was cancelled");
   return TS_OK;

@@ -3,7 +3,8 @@
 
 Versions and status texts, configuration errors and their messages, a path scan whose record JSON
 is exactly the CLI's "files" entry, fd and buffer scans named by their display name (and nothing
-left behind in the staging directory), cancellation by the callback and by a token.
+left behind in the staging directory), cancellation by the callback and by a token (set before a
+scan, and fired from another thread while two scans that share it run).
 """
 import ctypes
 import glob
@@ -12,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "samples", "python"))
 import scan as sample  # noqa: E402  (the sample's ctypes declarations of trustscan.h)
@@ -62,8 +65,8 @@ def open_context(config):
 class Collector:
     """Records and errors of one scan; stops after `stop_after` records when set."""
 
-    def __init__(self, stop_after=None):
-        self.records, self.errors, self.stop_after = [], [], stop_after
+    def __init__(self, stop_after=None, on_first=None):
+        self.records, self.errors, self.stop_after, self.on_first = [], [], stop_after, on_first
         self.on_record = sample.RECORD_FN(self._record)
         self.on_error = sample.ERROR_FN(lambda p, m, _u: self.errors.append((p.decode(), m.decode())))
 
@@ -71,6 +74,8 @@ class Collector:
         r = rec.contents
         self.records.append({"path": r.path.decode(), "json": json.loads(ctypes.string_at(r.json, r.json_length)),
                              "sha256": r.sha256 and r.sha256.decode(), "size": r.struct_size})
+        if self.on_first is not None and len(self.records) == 1:
+            self.on_first()
         return 1 if self.stop_after is not None and len(self.records) >= self.stop_after else 0
 
 
@@ -92,7 +97,21 @@ check(lib.ts_config_set(config, b"threads", b"-3") == INVALID, "negative threads
 check(lib.ts_config_set_json(config, b"[1, 2]") == INVALID and "object" in last_error(), f"JSON array: {last_error()}")
 check(lib.ts_config_set_json(config, b'{"flag-country": ["RU", "BY"], "threads": 2, "match-all": false}') == OK,
       f"JSON config refused: {last_error()}")
+# Keys mean what the options of `trustscan scan` mean (the CLI's own parser): sizes with units,
+# a value set twice replaced, a list grown, a CLI-only option refused.
+check(lib.ts_config_set(config, b"max-file-size", b"512MB") == OK, f"max-file-size 512MB refused: {last_error()}")
+check(lib.ts_config_set(config, b"max-file-size", b"512XB") == INVALID and "unit" in last_error(),
+      f"max-file-size 512XB: {last_error()}")
+check(lib.ts_config_set(config, b"threads", b"1") == OK and lib.ts_config_set(config, b"threads", b"2") == OK,
+      f"threads set twice: {last_error()}")
+check(lib.ts_config_set(config, b"verify-time", b"yesterday") == OK, "verify-time is checked when the context opens")
+check(lib.ts_config_set(config, b"kernel", b"/nonexistent/vmlinuz") == INVALID and "vmlinuz" in last_error(),
+      f"kernel: a missing image accepted: {last_error()}")
+check(lib.ts_config_set(config, b"output", b"json=/tmp/x") == INVALID and "output" in last_error(),
+      f"a CLI-only option accepted: {last_error()}")
 lib.ts_config_free(config)
+status, _ = open_context(new_config(verify_time="yesterday"))
+check(status == CONFIG and "verify-time" in last_error(), f"bad verify-time: {status} {last_error()}")
 status, _ = open_context(new_config(policy="/nonexistent/policy.yaml"))
 check(status == CONFIG and "/nonexistent/policy.yaml" in last_error(), f"missing policy: {status} {last_error()}")
 status, _ = open_context(new_config(share_dir="/nonexistent"))
@@ -115,6 +134,26 @@ check(len(c.records) == 1 and c.records[0]["json"] == report["files"][0], "path 
 check(c.records and c.records[0]["size"] == ctypes.sizeof(sample.Record), "struct_size")
 check(lib.ts_scan_path(context, b"/nonexistent/x", None, c.on_record, c.on_error, None) == IO
       and "/nonexistent/x" in last_error(), f"missing root: {last_error()}")
+
+# The same options through the library and the CLI give the same records, whole; and they are not
+# the defaults' records (the options took effect): a verification time before the test CA,
+# strict padding, no Windows-image detection, size limits with units, every file streamed.
+SIGNED = os.path.join(os.path.dirname(TREE), "samples", "signed")
+OPTIONS = {"verify-time": "2001-01-01", "strict-padding": "yes", "no-windows-image": "true",
+           "max-file-size": "64MB", "stream-threshold": "1K"}
+status, tuned = open_context(new_config(**{k.replace("-", "_"): v for k, v in OPTIONS.items()}))
+check(status == OK, f"tuned context: {last_error()}")
+tuned_records, default_records = Collector(), Collector()
+lib.ts_scan_path(tuned, SIGNED.encode(), None, tuned_records.on_record, tuned_records.on_error, None)
+lib.ts_scan_path(context, SIGNED.encode(), None, default_records.on_record, default_records.on_error, None)
+lib.ts_context_close(tuned)
+cli_args = [a for k, v in OPTIONS.items() for a in ((f"--{k}",) if v in ("yes", "true") else (f"--{k}", v))]
+report = json.loads(subprocess.run([TS, "scan", "-f", "json", *cli_args, SIGNED], capture_output=True,
+                                   text=True).stdout)
+by_path = lambda records: {r["json"]["file"]["path"]: r["json"] for r in records}  # noqa: E731
+check(by_path(tuned_records.records) == {r["file"]["path"]: r for r in report["files"]} and report["files"],
+      "the library's records with the options are not the CLI's with the same options")
+check(by_path(tuned_records.records) != by_path(default_records.records), "the options changed no record")
 
 # A buffer and fds: named by the display name, hashed as the bytes, nothing left staged.
 before = set(glob.glob("/dev/shm/libtrustscan.*"))
@@ -150,6 +189,46 @@ lib.ts_cancel(token)
 c = Collector()
 check(lib.ts_scan_path(context, TREE.encode(), options, c.on_record, c.on_error, None) == CANCELLED
       and not c.records, "a cancelled token does not stop the scan")
+lib.ts_scan_options_free(options)
+lib.ts_cancel_token_free(token)
+
+# A token cancelled while two scans that share it run (from a third thread, once both have
+# delivered a record): both stop early, with TS_E_CANCELLED. The tree is the host's /usr/bin
+# (hundreds of binaries: seconds of work), so the scans are still running when the token fires.
+options, token = ctypes.c_void_p(), ctypes.c_void_p()
+lib.ts_scan_options_new(ctypes.byref(options))
+lib.ts_cancel_token_new(ctypes.byref(token))
+lib.ts_scan_options_set_cancel(options, token)
+started = [threading.Event(), threading.Event()]
+collectors = [Collector(on_first=started[0].set), Collector(on_first=started[1].set)]
+statuses = [None, None]
+
+
+def scan_in_thread(i):
+    statuses[i] = lib.ts_scan_path(context, b"/usr/bin", options, collectors[i].on_record, collectors[i].on_error,
+                                   None)
+
+
+threads = [threading.Thread(target=scan_in_thread, args=(i,)) for i in range(2)]
+for t in threads:
+    t.start()
+check(all(e.wait(120) for e in started), "the shared-token scans delivered no record")
+lib.ts_cancel(token)
+cancelled_at = time.monotonic()
+for t in threads:
+    t.join(120)
+stopped_after = time.monotonic() - cancelled_at
+check(not any(t.is_alive() for t in threads), "a scan did not return after its token was cancelled")
+check(statuses == [CANCELLED, CANCELLED], f"shared token cancelled mid-scan: statuses {statuses}")
+# Not a speed test: only that the scans stop rather than run to their end (minutes under load).
+check(stopped_after < 30, "the scans took over 30 s to stop after the token was cancelled")
+full = subprocess.run([TS, "scan", "-q", "-f", "json", "-o", "/dev/stdout", "/usr/bin"],
+                      capture_output=True, text=True)
+total = len(json.loads(full.stdout)["files"]) if full.stdout else 0
+check(all(len(c.records) < total for c in collectors),
+      f"records after the cancel: {[len(c.records) for c in collectors]} of {total}: the scans ran to their end")
+print(f"shared token cancelled mid-scan: {[len(c.records) for c in collectors]} records of {total}, "
+      f"returned {stopped_after:.2f} s after ts_cancel")
 lib.ts_scan_options_free(options)
 lib.ts_cancel_token_free(token)
 lib.ts_context_close(context)

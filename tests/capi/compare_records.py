@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""compare_records.py CLI_NDJSON LIB_LINES [--min-findings N]
+"""compare_records.py CLI_NDJSON LIB_LINES [--min-findings N] [--report CLI_JSON]
 
 Checks that the records a libtrustscan client printed (samples/c, samples/python: one JSON line per
 record, the plain ts_record fields and the schema JSON under "record") are the CLI's: the same
 binaries, by path, SHA-256, signature, type, privilege, vendor, country and verdict, as the
 `trustscan scan -o ndjson` file events of the same roots. Also checks each line's plain fields
-against its own record JSON. Exits 1 with the differences otherwise.
+against its own record JSON. With --report, each record must also be, whole and field for field,
+the record of the same path in the `files` of the CLI's JSON report (`-o json=CLI_JSON`) of the
+same roots. Exits 1 with the differences otherwise.
 """
 import json
 import sys
@@ -44,6 +46,25 @@ def plain_problems(line):
     return [f"{f['path']}: {k} is {line.get(k)!r}, its record says {v!r}" for k, v in want.items() if line.get(k) != v]
 
 
+def whole_record_problems(report_file, lib_records):
+    """Each library record against the JSON report's record of the same path, whole."""
+    with open(report_file, encoding="utf-8") as f:
+        report = {r["file"]["path"]: r for r in json.load(f)["files"]}
+    mine = {r["file"]["path"]: r for r in lib_records}
+    problems = [f"only in the CLI's report: {p}" for p in sorted(report.keys() - mine.keys())[:10]]
+    problems += [f"only from the library: {p}" for p in sorted(mine.keys() - report.keys())[:10]]
+    for path in sorted(report.keys() & mine.keys()):
+        a, b = report[path], mine[path]
+        if a != b:
+            keys = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+            problems.append(f"{path}: differs from the CLI's report in {', '.join(keys)}")
+    if len(problems) > 20:
+        problems = problems[:20] + [f"... and {len(problems) - 20} more"]
+    if not problems:
+        print(f"whole records: {len(mine)} identical to the CLI's JSON report")
+    return problems
+
+
 def main(argv):
     cli_file, lib_file = argv[1], argv[2]
     min_findings = int(argv[argv.index("--min-findings") + 1]) if "--min-findings" in argv else 0
@@ -52,11 +73,14 @@ def main(argv):
         ev = json.loads(text)
         if ev.get("event", {}).get("dataset") == "trustscan.file":
             cli.append(projection(ev))
-    lib, problems = [], []
+    lib, records, problems = [], [], []
     for text in open(lib_file, encoding="utf-8"):
         line = json.loads(text)
+        records.append(line["record"])
         lib.append(projection(line["record"]))
         problems += plain_problems(line)
+    if "--report" in argv:
+        problems += whole_record_problems(argv[argv.index("--report") + 1], records)
     cli.sort(key=repr)
     lib.sort(key=repr)
     if not cli:
