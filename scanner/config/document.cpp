@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -88,6 +89,42 @@ class TreeBuilder {
     return v;
   }
 
+  // ---- Building from parser events (EventBuilder), with the same results as build() ----
+
+  Value null_value(const YAML::Mark& m) const {
+    Value v;
+    v.mark_ = mark_of(m);
+    return v;
+  }
+  Value scalar(const YAML::Mark& m, const std::string& tag, const std::string& text) const {
+    Value v = null_value(m);
+    v.kind_ = Value::Kind::Scalar;
+    v.text_ = text;
+    v.quoted_ = tag != "?";  // as build(): yaml-cpp's non-specific tags
+    return v;
+  }
+  Value container(const YAML::Mark& m, bool mapping) const {
+    Value v = null_value(m);
+    v.kind_ = mapping ? Value::Kind::Mapping : Value::Kind::Sequence;
+    return v;
+  }
+  /// Adds `child` to the open container `parent`: an item, or a mapping's key (`key` empty) or
+  /// its value (the pending key given back).
+  static void add(Value& parent, Value child, std::optional<Value>& key) {
+    if (parent.kind_ == Value::Kind::Sequence) {
+      parent.items_.push_back(std::move(child));
+    } else if (!key) {
+      key = std::move(child);
+    } else {
+      if (child.is_null()) child.mark_ = key->mark_;  // as build(): the key's line
+      parent.entries_.push_back(Entry{std::move(*key), std::move(child)});
+      key.reset();
+    }
+  }
+  [[nodiscard]] std::string too_deep(const Value& v) const {
+    return v.mark_.to_string() + ": nested deeper than " + std::to_string(max_depth_) + " levels";
+  }
+
   Document document(Value root) const {
     Document doc;
     doc.name_ = name_;
@@ -95,11 +132,12 @@ class TreeBuilder {
     return doc;
   }
 
-  Mark mark_of(const YAML::Node& node) const {
-    const YAML::Mark m = node.Mark();
+  Mark mark_of(const YAML::Node& node) const { return mark_of(node.Mark()); }
+  Mark mark_of(const YAML::Mark& m) const {
     if (m.is_null()) return Mark{name_, 0, 0};
     return Mark{name_, m.line + 1, m.column + 1};
   }
+  [[nodiscard]] int max_depth() const noexcept { return max_depth_; }
 
  private:
   std::shared_ptr<const std::string> name_;
@@ -142,6 +180,89 @@ class DocumentCounter : public YAML::EventHandler {
   std::size_t root_seen_ = 0;  ///< documents whose root node has been seen
 };
 
+/// Builds the first document's Values straight from the parser's events, while counting it as
+/// DocumentCounter does: one parse instead of two (DocumentCounter, then YAML::Load and build()),
+/// which halves what loading the vendor list and a policy costs. Same Values, marks and depth
+/// error as build() over YAML::Load's tree; a document with an alias (a node that yaml-cpp shares,
+/// possibly with itself) is left to that path (`aliased`).
+class EventBuilder : public DocumentCounter {
+ public:
+  explicit EventBuilder(const TreeBuilder& tree) : tree_(tree) {}
+
+  /// The documents after the first are only counted.
+  void stop_building() noexcept { building_ = false; }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t a) override {
+    DocumentCounter::OnNull(mark, a);
+    if (building_) add(tree_.null_value(mark));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t a) override {
+    DocumentCounter::OnAlias(mark, a);
+    aliased = aliased || building_;
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t a, const std::string& value) override {
+    DocumentCounter::OnScalar(mark, tag, a, value);
+    if (building_) add(tree_.scalar(mark, tag, value));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t a,
+                       YAML::EmitterStyle::value style) override {
+    DocumentCounter::OnSequenceStart(mark, tag, a, style);
+    if (building_) open(tree_.container(mark, false));
+  }
+  void OnSequenceEnd() override {
+    if (building_) close();
+  }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t a,
+                  YAML::EmitterStyle::value style) override {
+    DocumentCounter::OnMapStart(mark, tag, a, style);
+    if (building_) open(tree_.container(mark, true));
+  }
+  void OnMapEnd() override {
+    if (building_) close();
+  }
+
+  bool aliased = false;       ///< an alias was met: build this document from YAML::Load instead
+  std::optional<Value> root;  ///< the document's root once complete
+  std::string depth_error;    ///< the first node nested deeper than allowed, as build() names it
+
+ private:
+  struct Open {
+    Value value;
+    std::optional<Value> key;  ///< a mapping's key waiting for its value
+  };
+  /// Depth of the next node: the number of open containers.
+  void check_depth(const Value& v) {
+    if (depth_error.empty() && static_cast<int>(open_.size()) > tree_.max_depth()) depth_error = tree_.too_deep(v);
+  }
+  void add(Value v) {
+    check_depth(v);
+    if (open_.empty()) {
+      root = std::move(v);
+      return;
+    }
+    Open& top = open_.back();
+    TreeBuilder::add(top.value, std::move(v), top.key);
+  }
+  void open(Value v) {
+    check_depth(v);
+    open_.push_back({std::move(v), std::nullopt});
+  }
+  void close() {
+    Value done = std::move(open_.back().value);
+    open_.pop_back();
+    if (open_.empty()) {
+      root = std::move(done);
+      return;
+    }
+    Open& top = open_.back();
+    TreeBuilder::add(top.value, std::move(done), top.key);
+  }
+
+  const TreeBuilder& tree_;
+  std::vector<Open> open_;
+  bool building_ = true;
+};
+
 }  // namespace
 
 Result<Document> parse_text(std::string_view text, std::string name, const ParseLimits& limits) {
@@ -158,11 +279,12 @@ Result<Document> parse_text(std::string_view text, std::string name, const Parse
   try {
     std::istringstream stream(input);
     YAML::Parser parser(stream);
-    DocumentCounter counter;
+    EventBuilder counter(builder);  // the first document is built as it is counted
     // At most three documents are looked at (a second one is an error; a third tells yaml-cpp's
     // runaway from a real second document), which bounds the yaml-cpp 0.7 loop described at
     // DocumentCounter: there, each "document" starts where the previous one did.
     const bool first = parser.HandleNextDocument(counter);
+    counter.stop_building();
     const bool second = first && parser.HandleNextDocument(counter);
     const bool third = second && parser.HandleNextDocument(counter);
     (void)third;
@@ -180,7 +302,12 @@ Result<Document> parse_text(std::string_view text, std::string name, const Parse
       return fail(Errc::Config, Mark{shared_name, b.line + 1, b.column + 1}.to_string() +
                                     ": more than one YAML document ('---'); put everything in one");
     }
-    if (first) {
+    if (first && !counter.aliased) {
+      if (!counter.depth_error.empty()) return fail(Errc::Config, counter.depth_error);
+      // No node at all is what YAML::Load gives as a null node without a mark.
+      return builder.document(counter.root ? std::move(*counter.root) : builder.null_value(YAML::Mark::null_mark()));
+    }
+    if (first) {  // an alias: yaml-cpp's shared nodes, built by build() as before
       root = YAML::Load(input);
       empty = false;
     }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <future>
+#include <system_error>
 
 #include <thread>
 
@@ -152,25 +154,44 @@ Result<LoadedKeyring> load_operator_keys(const ContextOptions& opt) {
   return keys;
 }
 
-/// The compiled rules (the shipped index and --rules); none when no rule file is configured. A
-/// rule naming a vendor the list does not know would be evidence for nobody: refused.
-Result<std::optional<match::RuleSet>> load_rules(const ContextOptions& opt, const attribute::VendorDb& vendors) {
+/// The compiled rules (the shipped index and --rules); none when no rule file is configured.
+Result<std::optional<match::RuleSet>> compile_rules(const ContextOptions& opt) {
   std::vector<std::filesystem::path> rule_paths;
   if (opt.default_rules) rule_paths.push_back(opt.data_dir / "rules" / "index.yar");
   rule_paths.insert(rule_paths.end(), opt.rule_paths.begin(), opt.rule_paths.end());
   if (rule_paths.empty()) return std::nullopt;
   auto compiled = match::RuleSet::compile(rule_paths);
   if (!compiled) return std::unexpected(compiled.error());
-  for (const auto& rule : compiled->rules())
+  return std::optional<match::RuleSet>(std::move(*compiled));
+}
+
+/// compile_rules, started on a thread of its own: it needs nothing else of the context, and the
+/// vendor list is loaded meanwhile (both are most of a cached re-scan's start-up).
+std::future<Result<std::optional<match::RuleSet>>> start_compiling_rules(const ContextOptions& opt) {
+  try {
+    return std::async(std::launch::async, [&opt] { return compile_rules(opt); });
+  } catch (const std::system_error&) {  // no thread: compiled when asked for
+    return std::async(std::launch::deferred, [&opt] { return compile_rules(opt); });
+  }
+}
+
+/// The compiled rules, once compiled. A rule naming a vendor the list does not know would be
+/// evidence for nobody: refused.
+Result<std::optional<match::RuleSet>> load_rules(std::future<Result<std::optional<match::RuleSet>>>& compiling,
+                                                 const attribute::VendorDb& vendors) {
+  auto compiled = compiling.get();
+  if (!compiled || !*compiled) return compiled;
+  for (const auto& rule : (*compiled)->rules())
     if (auto it = rule.meta.find("vendor"); it != rule.meta.end() && !vendors.find(it->second))
       return fail(Errc::Config, "YARA rule " + rule.ns + ":" + rule.name + " names vendor '" + it->second +
                                     "', which signatures/vendors does not define");
-  return std::optional<match::RuleSet>(std::move(*compiled));
+  return compiled;
 }
 
 }  // namespace
 
 Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOptions& opt) {
+  auto compiling = start_compiling_rules(opt);  // joined on every return (the future's destructor)
   std::vector<datasets::DatasetInfo> datasets;
   auto sets = trust_anchor_sets(opt, datasets);
   if (!sets) return std::unexpected(sets.error());
@@ -187,7 +208,7 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
   vendor_paths.insert(vendor_paths.end(), opt.vendor_files.begin(), opt.vendor_files.end());
   auto vendors = attribute::VendorDb::load(vendor_paths);
   if (!vendors) return std::unexpected(vendors.error());
-  auto rules = load_rules(opt, *vendors);
+  auto rules = load_rules(compiling, *vendors);
   if (!rules) return std::unexpected(rules.error());
   auto policy = load_policy(opt, *vendors);
   if (!policy) return std::unexpected(policy.error());

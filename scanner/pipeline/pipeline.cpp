@@ -371,8 +371,11 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   for (std::size_t i = 0; i < st.files.size(); ++i)
     if (st.out_of_memory[i].load())
       lost(st, i, Error{Errc::TooLarge, "out of memory while analysing the file (--max-memory)", "pipeline"});
-  // One allocation: growing step by step would move every (large) record again and again.
-  result.records.reserve(static_cast<std::size_t>(std::ranges::count_if(
+  // The records are sorted by path as pointers, then moved into the result once each: a record
+  // is 3 KB, and sorting the records themselves moved each about log2(n) times (on the real tree,
+  // about 84,000 moves of 3 KB, and a copy of the path per comparison).
+  std::vector<std::unique_ptr<FileRecord>> records;
+  records.reserve(static_cast<std::size_t>(std::ranges::count_if(
       st.outcomes, [](const KeptOutcome& o) { return std::holds_alternative<std::unique_ptr<FileRecord>>(o); })));
   std::uint64_t non_binaries = 0;
   const bool settle = !st.win->images.empty();
@@ -383,7 +386,7 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
     if (std::holds_alternative<NotBinary>(o))
       ++non_binaries;
     else if (auto* rec = std::get_if<std::unique_ptr<FileRecord>>(&o))
-      result.records.push_back(std::move(**rec));
+      records.push_back(std::move(*rec));
     else if (auto* err = std::get_if<std::unique_ptr<discover::PathError>>(&o)) {
       if ((*err)->error.code == Errc::NotFound) {  // listed, then deleted: a skip, not an error (issue 20)
         ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Vanished))];
@@ -393,9 +396,15 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
         result.errors.push_back(std::move(**err));
       }
     }
-    o = NotScanned{};  // each record's own memory goes as it is taken
+    o = NotScanned{};  // an error's memory goes as it is taken (a record's below, once sorted)
   }
-  std::ranges::sort(result.records, {}, [](const FileRecord& r) { return r.file.path; });
+  std::ranges::stable_sort(records, {},
+                           [](const std::unique_ptr<FileRecord>& r) -> const std::string& { return r->file.path; });
+  result.records.reserve(records.size());  // one allocation: growing would move every record again
+  for (std::unique_ptr<FileRecord>& r : records) {
+    result.records.push_back(std::move(*r));
+    r.reset();  // each record's own memory goes as it is taken
+  }
   result.skipped = std::move(walk.skipped);
   return non_binaries;
 }

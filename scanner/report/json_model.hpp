@@ -17,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "pipeline/pipeline.hpp"
+#include "report/json_sink.hpp"
 #include "report/record_view.hpp"
 #include "report/report.hpp"
 
@@ -60,6 +61,9 @@ void ndjson_events(const pipeline::ScanResult& result, const RunInfo& run, const
 
 /// One report record: `{"file": {...}, "trustscan": {...}}`.
 [[nodiscard]] nlohmann::ordered_json record_object(const record::FileRecord& r);
+
+/// record_object(r), written into `w` (JsonText: its text without building it).
+void write_record(JsonSink& w, const record::FileRecord& r);
 
 /// One element of the document's "skipped" array.
 [[nodiscard]] nlohmann::ordered_json skipped_object(const discover::Skipped& s);

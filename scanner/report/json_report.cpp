@@ -1,5 +1,6 @@
-// JSON and NDJSON emitters. Build the document first, then serialise it once (never by string
-// concatenation); every string that came from a scanned file goes through utf8_escaped.
+// JSON and NDJSON emitters. Each record is emitted once, field by field, into a JsonSink
+// (json_sink.hpp): a document (JsonTree) or its text (JsonText), never by string concatenation;
+// every string that came from a scanned file goes through utf8_escaped.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "core/error_kind.hpp"
 #include "report/ecs_event.hpp"
 #include "report/json_model.hpp"
+#include "report/json_sink.hpp"
 #include "report/kernel_load_json.hpp"
 #include "report/known_bad_json.hpp"
 #include "report/report.hpp"
@@ -24,10 +26,41 @@ using pipeline::ScanResult;
 
 std::string safe(std::string_view s) { return utf8_escaped(s); }
 
-ordered_json safe_map(const std::map<std::string, std::string>& m) {
-  ordered_json j = ordered_json::object();
-  for (const auto& [k, v] : m) j[safe(k)] = safe(v);
-  return j;
+/// The document an emitter writes.
+template <class Emit>
+ordered_json tree(Emit&& emit) {
+  ordered_json doc;
+  JsonTree t(doc);
+  emit(static_cast<JsonSink&>(t));
+  return doc;
+}
+
+/// Member `key`: the map with keys and values made valid UTF-8. Two keys that escape alike
+/// keep the first one's place and the last one's value, as the document's operator[] would.
+void safe_map(JsonSink& w, std::string_view key, const std::map<std::string, std::string>& m) {
+  std::vector<std::pair<std::string, std::string>> items;
+  items.reserve(m.size());
+  bool changed = false;
+  for (const auto& [k, v] : m) {
+    bool escaped = false;
+    std::string ek = utf8_escaped(k, &escaped);
+    changed = changed || escaped;
+    auto same = changed ? std::ranges::find(items, ek, &std::pair<std::string, std::string>::first) : items.end();
+    if (same != items.end())
+      same->second = safe(v);
+    else
+      items.emplace_back(std::move(ek), safe(v));
+  }
+  w.object(key);
+  for (const auto& [k, v] : items) w.member(k, v);
+  w.end_object();
+}
+
+/// Member `key`: the strings made valid UTF-8.
+void safe_list(JsonSink& w, std::string_view key, const std::vector<std::string>& v) {
+  w.array(key);
+  for (const auto& s : v) w.string(safe(s));
+  w.end_array();
 }
 
 ordered_json safe_list(const std::vector<std::string>& v) {
@@ -36,229 +69,321 @@ ordered_json safe_list(const std::vector<std::string>& v) {
   return j;
 }
 
-ordered_json error_json(const Error& e) {
-  return {{"stage", e.stage},
-          {"code", std::string(to_string(e.code))},
-          {"kind", std::string(to_string(kind_of(e.code)))},  // schema 1.7 (issue 20)
-          {"message", safe(e.message)}};
+void error_json(JsonSink& w, const Error& e) {
+  w.begin_object();
+  w.member("stage", e.stage);
+  w.member("code", to_string(e.code));
+  w.member("kind", to_string(kind_of(e.code)));  // schema 1.7 (issue 20)
+  w.member("message", safe(e.message));
+  w.end_object();
 }
 
-/// ECS `file.*` (+ the format-specific ECS sub-objects).
-ordered_json ecs_file(const FileRecord& r, bool& path_escaped) {
-  const discover::FileRef& f = r.file;
-  std::string path = utf8_escaped(f.path, &path_escaped);
-  auto slash = path.find_last_of('/');
-  std::string name(base_name(path));
-  ordered_json file{{"path", path},
-                    {"name", name},
-                    {"directory", slash == std::string::npos ? "" : (slash == 0 ? "/" : path.substr(0, slash))}};
-  if (auto dot = name.find_last_of('.'); dot != std::string::npos && dot != 0) file["extension"] = name.substr(dot + 1);
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", f.mode & 07777);
-  file["type"] = "file";
-  file["size"] = f.size;
-  if (auto t = rfc3339(f.mtime); !t.empty()) file["mtime"] = t;
-  if (auto t = rfc3339(f.ctime); !t.empty()) file["ctime"] = t;
-  file["inode"] = std::to_string(f.inode);
-  file["device"] = std::to_string(f.device);
-  file["mode"] = mode;
-  file["uid"] = std::to_string(f.uid);
-  file["gid"] = std::to_string(f.gid);
-  if (!r.sha256.empty()) file["hash"] = {{"sha256", r.sha256}};
-  if (!r.sha1.empty()) file["hash"]["sha1"] = r.sha1;
-  if (!r.md5.empty()) file["hash"]["md5"] = r.md5;
-  if (auto cs = code_signature_ecs(r); !cs.is_null()) file["code_signature"] = std::move(cs);
-  if (!r.binary) return file;
-  const parse::BinaryModel& m = *r.binary;
+ordered_json error_json(const Error& e) {
+  return tree([&](JsonSink& w) { error_json(w, e); });
+}
+
+/// ECS `file.pe`, `file.elf`, `file.macho` of a binary.
+void ecs_format(JsonSink& w, const parse::BinaryModel& m) {
   if (m.pe) {
     const auto& vi = m.pe->version_info;
-    auto field = [&](const char* key) -> ordered_json {
-      auto it = vi.find(key);
-      return it == vi.end() ? ordered_json(nullptr) : ordered_json(safe(it->second));
-    };
-    ordered_json pe{{"architecture", m.architecture}};
+    w.object("pe");
+    w.member("architecture", m.architecture);
     for (auto [ecs, key] : {std::pair{"company", "CompanyName"}, {"description", "FileDescription"},
                             {"file_version", "FileVersion"}, {"original_file_name", "OriginalFilename"},
                             {"product", "ProductName"}})
-      if (auto v = field(key); !v.is_null()) pe[ecs] = v;
-    if (!m.pe->imphash.empty()) pe["imphash"] = m.pe->imphash;
-    file["pe"] = pe;
+      if (auto it = vi.find(key); it != vi.end()) w.member(ecs, safe(it->second));
+    if (!m.pe->imphash.empty()) w.member("imphash", m.pe->imphash);
+    w.end_object();
   } else if (m.elf) {
-    file["elf"] = {{"architecture", m.architecture},
-                   {"header", {{"type", m.elf->elf_type}, {"class", m.bits == 64 ? "ELF64" : "ELF32"}}},
-                   {"shared_libraries", safe_list(m.libraries)}};
+    w.object("elf");
+    w.member("architecture", m.architecture);
+    w.object("header");
+    w.member("type", m.elf->elf_type);
+    w.member("class", m.bits == 64 ? "ELF64" : "ELF32");
+    w.end_object();
+    safe_list(w, "shared_libraries", m.libraries);
+    w.end_object();
   } else if (!m.macho_slices.empty()) {
-    file["macho"] = ordered_json::object();
+    w.object("macho");
+    w.end_object();
   }
-  return file;
 }
 
-ordered_json pe_details(const parse::PeInfo& pe) {
-  ordered_json j{{"machine", pe.machine},     {"subsystem", pe.subsystem},  {"is_dll", pe.is_dll},
-                 {"timestamp", pe.timestamp}, {"checksum", pe.checksum},    {"version_info", safe_map(pe.version_info)},
-                 {"has_certificate_table", pe.has_certificate_table},
-                 {"imported_functions", pe.imported_functions.size()}};
-  if (!pe.pdb_path.empty()) j["pdb_path"] = safe(pe.pdb_path);
-  return j;
+/// ECS `file.*` (+ the format-specific ECS sub-objects).
+void ecs_file(JsonSink& w, const FileRecord& r, bool& path_escaped) {
+  const discover::FileRef& f = r.file;
+  const std::string path = utf8_escaped(f.path, &path_escaped);
+  const auto slash = path.find_last_of('/');
+  const std::string_view name = base_name(path);
+  w.begin_object();
+  w.member("path", path);
+  w.member("name", name);
+  w.member("directory", slash == std::string::npos ? std::string_view()
+                        : slash == 0               ? std::string_view("/")
+                                                   : std::string_view(path).substr(0, slash));
+  if (auto dot = name.find_last_of('.'); dot != std::string::npos && dot != 0)
+    w.member("extension", name.substr(dot + 1));
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", f.mode & 07777);
+  w.member("type", "file");
+  w.member("size", f.size);
+  if (auto t = rfc3339(f.mtime); !t.empty()) w.member("mtime", t);
+  if (auto t = rfc3339(f.ctime); !t.empty()) w.member("ctime", t);
+  w.member("inode", std::to_string(f.inode));
+  w.member("device", std::to_string(f.device));
+  w.member("mode", std::string_view(mode));
+  w.member("uid", std::to_string(f.uid));
+  w.member("gid", std::to_string(f.gid));
+  if (!r.sha256.empty() || !r.sha1.empty() || !r.md5.empty()) {
+    w.object("hash");
+    if (!r.sha256.empty()) w.member("sha256", r.sha256);
+    if (!r.sha1.empty()) w.member("sha1", r.sha1);
+    if (!r.md5.empty()) w.member("md5", r.md5);
+    w.end_object();
+  }
+  add_code_signature(w, r);
+  if (r.binary) ecs_format(w, *r.binary);
+  w.end_object();
 }
 
-ordered_json elf_details(const parse::ElfInfo& elf) {
-  ordered_json j{{"type", elf.elf_type}, {"machine", elf.machine}};
-  if (!elf.interpreter.empty()) j["interpreter"] = safe(elf.interpreter);
-  if (!elf.soname.empty()) j["soname"] = safe(elf.soname);
-  if (!elf.modinfo.empty()) j["modinfo"] = safe_map(elf.modinfo);
-  if (!elf.grub_module_name.empty()) j["grub_module"] = safe(elf.grub_module_name);
-  j["has_module_signature"] = elf.has_module_signature;
-  return j;
+void pe_details(JsonSink& w, const parse::PeInfo& pe) {
+  w.object("pe");
+  w.member("machine", pe.machine);
+  w.member("subsystem", pe.subsystem);
+  w.member("is_dll", pe.is_dll);
+  w.member("timestamp", pe.timestamp);
+  w.member("checksum", pe.checksum);
+  safe_map(w, "version_info", pe.version_info);
+  w.member("has_certificate_table", pe.has_certificate_table);
+  w.member("imported_functions", pe.imported_functions.size());
+  if (!pe.pdb_path.empty()) w.member("pdb_path", safe(pe.pdb_path));
+  w.end_object();
 }
 
-ordered_json macho_details(const std::vector<parse::MachOSlice>& slices) {
-  ordered_json arr = ordered_json::array();
+void elf_details(JsonSink& w, const parse::ElfInfo& elf) {
+  w.object("elf");
+  w.member("type", elf.elf_type);
+  w.member("machine", elf.machine);
+  if (!elf.interpreter.empty()) w.member("interpreter", safe(elf.interpreter));
+  if (!elf.soname.empty()) w.member("soname", safe(elf.soname));
+  if (!elf.modinfo.empty()) safe_map(w, "modinfo", elf.modinfo);
+  if (!elf.grub_module_name.empty()) w.member("grub_module", safe(elf.grub_module_name));
+  w.member("has_module_signature", elf.has_module_signature);
+  w.end_object();
+}
+
+void macho_details(JsonSink& w, const std::vector<parse::MachOSlice>& slices) {
+  w.object("macho");
+  w.array("slices");
   for (const auto& s : slices) {
-    ordered_json j{{"cpu_type", s.cpu_type},
-                   {"file_type", s.file_type},
-                   {"offset", s.offset},
-                   {"size", s.size},
-                   {"has_code_signature", s.has_code_signature},
-                   {"libraries", safe_list(s.libraries)}};
-    arr.push_back(j);
+    w.begin_object();
+    w.member("cpu_type", s.cpu_type);
+    w.member("file_type", s.file_type);
+    w.member("offset", s.offset);
+    w.member("size", s.size);
+    w.member("has_code_signature", s.has_code_signature);
+    safe_list(w, "libraries", s.libraries);
+    w.end_object();
   }
-  return {{"slices", arr}};
+  w.end_array();
+  w.end_object();
 }
 
 /// `trustscan.vendor.claims`: the other vendors the evidence names (issue 15).
-ordered_json claims_json(const std::vector<attribute::Claim>& claims) {
-  ordered_json out = ordered_json::array();
-  for (const auto& c : claims)
-    out.push_back({{"vendor", c.vendor},
-                   {"tier", std::string(attribute::to_string(c.tier))},
-                   {"confidence", std::string(to_string(c.confidence))},
-                   {"contradicted", c.contradicted},
-                   {"evidence", safe(c.evidence)}});
-  return out;
+void claims_json(JsonSink& w, const std::vector<attribute::Claim>& claims) {
+  w.array("claims");
+  for (const auto& c : claims) {
+    w.begin_object();
+    w.member("vendor", c.vendor);
+    w.member("tier", attribute::to_string(c.tier));
+    w.member("confidence", to_string(c.confidence));
+    w.member("contradicted", c.contradicted);
+    w.member("evidence", safe(c.evidence));
+    w.end_object();
+  }
+  w.end_array();
 }
 
 /// `trustscan.publisher`: the holder of the vendor's own verified signer certificate and the
 /// jurisdiction it states (issue 15).
-ordered_json publisher_json(const attribute::Publisher& p) {
+void publisher_json(JsonSink& w, const attribute::Publisher& p) {
   const verify::CertInfo& c = p.certificate;
-  return {{"name", safe(p.name)},
-          {"vendor", p.vendor},
-          {"country", p.country ? ordered_json(*p.country) : ordered_json(nullptr)},
-          {"country_source", std::string(attribute::to_string(p.country_source))},
-          {"country_confidence", std::string(to_string(p.country_confidence))},
-          {"ev", p.ev},
-          {"tier", std::string(attribute::to_string(p.tier))},
-          {"where", safe(p.where)},
-          {"certificate", {{"subject", safe(c.subject)},
-                           {"organization", safe(c.subject_o)},
-                           {"country", safe(c.subject_c)},
-                           {"state", safe(c.subject_st)},
-                           {"locality", safe(c.subject_l)},
-                           {"jurisdiction_country", safe(c.jurisdiction_c)},
-                           {"jurisdiction_state", safe(c.jurisdiction_st)},
-                           {"jurisdiction_locality", safe(c.jurisdiction_l)},
-                           {"registration_number", safe(c.registration_number)},
-                           {"organization_identifier", safe(c.organization_identifier)},
-                           {"business_category", safe(c.business_category)},
-                           {"thumbprint_sha256", c.thumbprint_sha256}}}};
+  w.object("publisher");
+  w.member("name", safe(p.name));
+  w.member("vendor", p.vendor);
+  w.member("country", p.country);
+  w.member("country_source", attribute::to_string(p.country_source));
+  w.member("country_confidence", to_string(p.country_confidence));
+  w.member("ev", p.ev);
+  w.member("tier", attribute::to_string(p.tier));
+  w.member("where", safe(p.where));
+  w.object("certificate");
+  w.member("subject", safe(c.subject));
+  w.member("organization", safe(c.subject_o));
+  w.member("country", safe(c.subject_c));
+  w.member("state", safe(c.subject_st));
+  w.member("locality", safe(c.subject_l));
+  w.member("jurisdiction_country", safe(c.jurisdiction_c));
+  w.member("jurisdiction_state", safe(c.jurisdiction_st));
+  w.member("jurisdiction_locality", safe(c.jurisdiction_l));
+  w.member("registration_number", safe(c.registration_number));
+  w.member("organization_identifier", safe(c.organization_identifier));
+  w.member("business_category", safe(c.business_category));
+  w.member("thumbprint_sha256", c.thumbprint_sha256);
+  w.end_object();
+  w.end_object();
 }
 
 /// `trustscan.signing_services`: who signed for others (WHCP, Developer ID, a kernel build key).
-ordered_json signing_services_json(const std::vector<attribute::SigningService>& services) {
-  ordered_json out = ordered_json::array();
-  for (const auto& sv : services)
-    out.push_back({{"vendor", sv.vendor},
-                   {"name", safe(sv.name)},
-                   {"signer", safe(sv.signer)},
-                   {"where", safe(sv.where)},
-                   {"tier", std::string(attribute::to_string(sv.tier))}});
-  return out;
+void signing_services_json(JsonSink& w, const std::vector<attribute::SigningService>& services) {
+  w.array("signing_services");
+  for (const auto& sv : services) {
+    w.begin_object();
+    w.member("vendor", sv.vendor);
+    w.member("name", safe(sv.name));
+    w.member("signer", safe(sv.signer));
+    w.member("where", safe(sv.where));
+    w.member("tier", attribute::to_string(sv.tier));
+    w.end_object();
+  }
+  w.end_array();
 }
 
 /// Whom a verdict is about, and on what it stands (issue 15).
-ordered_json verdict_subject_json(const policy::VerdictSubject& s) {
-  ordered_json j{{"id", s.vendor_id},
-                 {"name", safe(s.name)},
-                 {"country", s.country ? ordered_json(*s.country) : ordered_json(nullptr)},
-                 {"category", s.category},
-                 {"confidence", std::string(to_string(s.confidence))},
-                 {"basis", std::string(policy::to_string(s.basis))}};
-  if (!s.note.empty()) j["note"] = safe(s.note);
-  return j;
+void verdict_subject_json(JsonSink& w, const policy::VerdictSubject& s) {
+  w.begin_object();
+  w.member("id", s.vendor_id);
+  w.member("name", safe(s.name));
+  w.member("country", s.country);
+  w.member("category", s.category);
+  w.member("confidence", to_string(s.confidence));
+  w.member("basis", policy::to_string(s.basis));
+  if (!s.note.empty()) w.member("note", safe(s.note));
+  w.end_object();
 }
 
-ordered_json attribution_json(const attribute::Attribution& a) {
-  ordered_json evidence = ordered_json::array();
-  for (const auto& e : a.evidence) {
-    ordered_json j{{"kind", std::string(attribute::to_string(e.kind))},
-                   {"vendor", e.vendor},
-                   {"value", safe(e.value)},
-                   {"confidence", std::string(to_string(e.confidence))},
-                   {"tier", std::string(attribute::to_string(e.tier))}};
-    if (!e.matched.empty()) j["matched"] = safe(e.matched);
-    if (!e.note.empty()) j["note"] = safe(e.note);
-    evidence.push_back(std::move(j));
+ordered_json verdict_subject_json(const policy::VerdictSubject& s) {
+  return tree([&](JsonSink& w) { verdict_subject_json(w, s); });
+}
+
+void evidence_json(JsonSink& w, const std::vector<attribute::Evidence>& evidence) {
+  w.array("evidence");
+  for (const auto& e : evidence) {
+    w.begin_object();
+    w.member("kind", attribute::to_string(e.kind));
+    w.member("vendor", e.vendor);
+    w.member("value", safe(e.value));
+    w.member("confidence", to_string(e.confidence));
+    w.member("tier", attribute::to_string(e.tier));
+    if (!e.matched.empty()) w.member("matched", safe(e.matched));
+    if (!e.note.empty()) w.member("note", safe(e.note));
+    w.end_object();
   }
-  return {{"id", a.vendor},
-          {"name", safe(a.name)},
-          {"country", a.country ? ordered_json(*a.country) : ordered_json(nullptr)},
-          {"jurisdictions", a.jurisdictions},
-          {"category", a.category},
-          {"confidence", std::string(to_string(a.confidence))},
-          {"tier", std::string(attribute::to_string(a.tier))},
-          {"evidence", evidence},
-          {"candidates", a.candidates},
-          {"contradictions", safe_list(a.contradictions)},
-          {"claims", claims_json(a.claims)}};
+  w.end_array();
+}
+
+void attribution_json(JsonSink& w, const attribute::Attribution& a) {
+  w.object("vendor");
+  w.member("id", a.vendor);
+  w.member("name", safe(a.name));
+  w.member("country", a.country);
+  w.member("jurisdictions", a.jurisdictions);
+  w.member("category", a.category);
+  w.member("confidence", to_string(a.confidence));
+  w.member("tier", attribute::to_string(a.tier));
+  evidence_json(w, a.evidence);
+  w.member("candidates", a.candidates);
+  safe_list(w, "contradictions", a.contradictions);
+  claims_json(w, a.claims);
+  w.end_object();
 }
 
 /// The attribute stage's fields of `trustscan`: vendor (when someone is attributed), country,
 /// publisher, signing services.
-void add_attribution_fields(const attribute::Attribution& a, ordered_json& t) {
+void add_attribution_fields(JsonSink& w, const attribute::Attribution& a) {
   if (a.attributed()) {
-    t["vendor"] = attribution_json(a);
-    t["country"] = a.country ? ordered_json(*a.country) : ordered_json(nullptr);
+    attribution_json(w, a);
+    w.member("country", a.country);
   }
-  if (a.publisher) t["publisher"] = publisher_json(*a.publisher);
-  if (!a.signing_services.empty()) t["signing_services"] = signing_services_json(a.signing_services);
+  if (a.publisher) publisher_json(w, *a.publisher);
+  if (!a.signing_services.empty()) signing_services_json(w, a.signing_services);
+}
+
+void rules_json(JsonSink& w, const policy::Verdict& v) {
+  w.array("rules");
+  for (const auto& m : v.rules) {
+    w.begin_object();
+    w.member("id", m.rule_id);
+    w.member("reason", safe(m.reason));
+    w.member("source", safe(m.source));
+    w.member("via", policy::to_string(m.via));
+    w.end_object();
+  }
+  w.end_array();
 }
 
 ordered_json rules_json(const policy::Verdict& v) {
-  ordered_json rules = ordered_json::array();
-  for (const auto& m : v.rules)
-    rules.push_back({{"id", m.rule_id}, {"reason", safe(m.reason)}, {"source", safe(m.source)},
-                     {"via", std::string(policy::to_string(m.via))}});
-  return rules;
+  return tree([&](JsonSink& w) {
+    w.begin_object();
+    rules_json(w, v);
+    w.end_object();
+  })["rules"];
 }
 
-ordered_json verdict_json(const policy::Verdict& v) {
-  ordered_json j{{"status", std::string(policy::to_string(v.status))}, {"rules", rules_json(v)}};
-  if (v.status != policy::Verdict::Status::Unattributed) j["subject"] = verdict_subject_json(v.subject);
-  if (v.flagged()) j["severity"] = std::string(policy::to_string(v.severity));
-  if (!v.suppression_id.empty()) j["suppression_id"] = safe(v.suppression_id);
-  if (!v.expired_suppressions.empty()) j["expired_suppressions"] = safe_list(v.expired_suppressions);
-  return j;
+void verdict_json(JsonSink& w, const policy::Verdict& v) {
+  w.object("finding");
+  w.member("status", policy::to_string(v.status));
+  rules_json(w, v);
+  if (v.status != policy::Verdict::Status::Unattributed) {
+    w.key("subject");
+    verdict_subject_json(w, v.subject);
+  }
+  if (v.flagged()) w.member("severity", policy::to_string(v.severity));
+  if (!v.suppression_id.empty()) w.member("suppression_id", safe(v.suppression_id));
+  if (!v.expired_suppressions.empty()) safe_list(w, "expired_suppressions", v.expired_suppressions);
+  w.end_object();
+}
+
+/// A service's members (the object is the caller's: a registered service adds its own).
+void service_members(JsonSink& w, const windows::Service& sv) {
+  w.member("name", safe(sv.name));
+  w.member("type", windows::to_string(sv.type));
+  w.member("start", windows::to_string(sv.start));
+  if (sv.type_value) w.member("type_value", *sv.type_value);
+  if (sv.start_value) w.member("start_value", *sv.start_value);
+  if (sv.image_path) w.member("image_path", safe(*sv.image_path));
+  if (sv.group) w.member("group", safe(*sv.group));
+  if (sv.display_name) w.member("display_name", safe(*sv.display_name));
+  if (sv.altitude) w.member("altitude", safe(*sv.altitude));
 }
 
 ordered_json service_json(const windows::Service& sv) {
-  ordered_json j{{"name", safe(sv.name)},
-                 {"type", std::string(windows::to_string(sv.type))},
-                 {"start", std::string(windows::to_string(sv.start))}};
-  if (sv.type_value) j["type_value"] = *sv.type_value;
-  if (sv.start_value) j["start_value"] = *sv.start_value;
-  if (sv.image_path) j["image_path"] = safe(*sv.image_path);
-  if (sv.group) j["group"] = safe(*sv.group);
-  if (sv.display_name) j["display_name"] = safe(*sv.display_name);
-  if (sv.altitude) j["altitude"] = safe(*sv.altitude);
-  return j;
+  return tree([&](JsonSink& w) {
+    w.begin_object();
+    service_members(w, sv);
+    w.end_object();
+  });
 }
 
-ordered_json windows_facts_json(const record::WindowsFacts& w) {
-  ordered_json services = ordered_json::array();
-  for (const auto& sv : w.services) services.push_back(service_json(sv));
-  return {{"image", safe(w.image)}, {"path", safe(w.path)}, {"loads_at_boot", w.loads_at_boot},
-          {"services", std::move(services)}};
+/// `trustscan.windows`: the Windows image's facts about the file (a Windows image's registry) and
+/// whether Windows would load it as a driver (kernel_load_json.hpp); absent when neither.
+void windows_fields(JsonSink& w, const FileRecord& r) {
+  if (!r.windows && !r.kernel_load) return;
+  w.object("windows");
+  if (const record::WindowsFacts* facts = r.windows ? &*r.windows : nullptr) {
+    w.member("image", safe(facts->image));
+    w.member("path", safe(facts->path));
+    w.member("loads_at_boot", facts->loads_at_boot);
+    w.array("services");
+    for (const auto& sv : facts->services) {
+      w.begin_object();
+      service_members(w, sv);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  add_kernel_load(w, r);
+  w.end_object();
 }
 
 ordered_json registered_service_json(const pipeline::RegisteredService& reg) {
@@ -396,14 +521,18 @@ ordered_json suppressions_json(const std::vector<policy::SuppressionStatus>& lis
 }
 
 /// `trustscan.image`: the disk image volume the file was read from (issue 10).
-ordered_json image_location_json(const image::Location& loc, bool deleted) {
+void image_location_json(JsonSink& w, const image::Location& loc, bool deleted) {
   const image::Volume& v = loc.volume;
-  ordered_json j{{"path", safe(loc.image)}, {"partition", v.number}, {"offset", v.offset}, {"fs_type", v.fs_type}};
-  if (!v.label.empty()) j["label"] = safe(v.label);
-  if (!v.description.empty()) j["description"] = safe(v.description);
-  j["location"] = safe(image::describe(v));
-  if (deleted) j["deleted"] = true;
-  return j;
+  w.object("image");
+  w.member("path", safe(loc.image));
+  w.member("partition", v.number);
+  w.member("offset", v.offset);
+  w.member("fs_type", v.fs_type);
+  if (!v.label.empty()) w.member("label", safe(v.label));
+  if (!v.description.empty()) w.member("description", safe(v.description));
+  w.member("location", safe(image::describe(v)));
+  if (deleted) w.member("deleted", true);
+  w.end_object();
 }
 
 /// An image's media digests (schema 1.7): only those known.
@@ -452,59 +581,85 @@ ordered_json images_json(const ScanResult& r) {
   return out;
 }
 
+/// `trustscan.type` ... `trustscan.macho`, the signatures: what parse and verify found.
+void binary_fields(JsonSink& w, const FileRecord& r) {
+  if (!r.binary) {
+    w.member("type", "unknown");
+    w.member("privilege", "unknown");  // never assume "user" for a file that could not be parsed
+    return;
+  }
+  const parse::BinaryModel& m = *r.binary;
+  w.member("type", to_string(r.classification.type));
+  w.member("privilege", to_string(*r.privilege()));
+  w.member("privilege_reason", safe(r.privilege_reason()));
+  w.member("architecture", m.architecture);
+  w.member("bits", m.bits);
+  if (m.entry_point) w.member("entry_point", *m.entry_point);
+  safe_list(w, "libraries", m.libraries);
+  w.member("exports_count", m.exports_count);
+  if (m.pe) pe_details(w, *m.pe);
+  if (m.elf) elf_details(w, *m.elf);
+  if (!m.macho_slices.empty()) macho_details(w, m.macho_slices);
+  if (!m.warnings.empty()) safe_list(w, "warnings", m.warnings);
+  add_signature_details(w, r);
+}
+
+/// `trustscan.rules`: the YARA matches (absent when none).
+void matches_json(JsonSink& w, const std::vector<match::RuleMatch>& matches) {
+  if (matches.empty()) return;
+  w.array("rules");
+  for (const auto& m : matches) {
+    w.begin_object();
+    w.member("rule", safe(m.rule));
+    w.member("namespace", safe(m.ns));
+    safe_list(w, "tags", m.tags);
+    safe_map(w, "meta", m.meta);
+    w.array("strings");
+    for (const auto& s : m.strings) {
+      w.begin_object();
+      w.member("identifier", s.identifier);
+      w.member("offset", s.offset);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+}
+
 /// `trustscan.*`: what ECS has no field for.
-ordered_json trustscan_fields(const FileRecord& r, bool path_escaped) {
-  ordered_json t{{"format", std::string(to_string(r.format))}, {"compression", std::string(to_string(r.compression))}};
-  if (r.decompressed_size) t["decompressed_size"] = *r.decompressed_size;
-  if (path_escaped) t["path_escaped"] = true;
-  if (r.binary) {
-    const parse::BinaryModel& m = *r.binary;
-    t["type"] = std::string(to_string(r.classification.type));
-    t["privilege"] = std::string(to_string(*r.privilege()));
-    t["privilege_reason"] = safe(r.privilege_reason());
-    t["architecture"] = m.architecture;
-    t["bits"] = m.bits;
-    if (m.entry_point) t["entry_point"] = *m.entry_point;
-    t["libraries"] = safe_list(m.libraries);
-    t["exports_count"] = m.exports_count;
-    if (m.pe) t["pe"] = pe_details(*m.pe);
-    if (m.elf) t["elf"] = elf_details(*m.elf);
-    if (!m.macho_slices.empty()) t["macho"] = macho_details(m.macho_slices);
-    if (!m.warnings.empty()) t["warnings"] = safe_list(m.warnings);
-    add_signature_details(r, t);
-  } else {
-    t["type"] = "unknown";
-    t["privilege"] = "unknown";  // never assume "user" for a file that could not be parsed
-  }
-  ordered_json matches = ordered_json::array();
-  for (const auto& m : r.matches) {
-    ordered_json strings = ordered_json::array();
-    for (const auto& s : m.strings) strings.push_back({{"identifier", s.identifier}, {"offset", s.offset}});
-    ordered_json meta = ordered_json::object();
-    for (const auto& [k, v] : m.meta) meta[safe(k)] = safe(v);
-    matches.push_back({{"rule", safe(m.rule)}, {"namespace", safe(m.ns)}, {"tags", safe_list(m.tags)},
-                       {"meta", meta}, {"strings", strings}});
-  }
-  if (!matches.empty()) t["rules"] = std::move(matches);
-  if (r.rules_skipped) t["rules_skipped"] = safe(*r.rules_skipped);
-  if (r.attribution) add_attribution_fields(*r.attribution, t);
-  if (r.verdict) t["finding"] = verdict_json(*r.verdict);
-  add_known_bad_details(r, t);
-  if (r.windows) t["windows"] = windows_facts_json(*r.windows);
-  add_kernel_load(r, t);
-  if (r.image) t["image"] = image_location_json(*r.image, r.file.deleted);
-  ordered_json errs = ordered_json::array();
-  for (const Error& e : r.errors) errs.push_back(error_json(e));
-  t["errors"] = errs;
-  return t;
+void trustscan_fields(JsonSink& w, const FileRecord& r, bool path_escaped) {
+  w.object("trustscan");
+  w.member("format", to_string(r.format));
+  w.member("compression", to_string(r.compression));
+  if (r.decompressed_size) w.member("decompressed_size", *r.decompressed_size);
+  if (path_escaped) w.member("path_escaped", true);
+  binary_fields(w, r);
+  matches_json(w, r.matches);
+  if (r.rules_skipped) w.member("rules_skipped", safe(*r.rules_skipped));
+  if (r.attribution) add_attribution_fields(w, *r.attribution);
+  if (r.verdict) verdict_json(w, *r.verdict);
+  add_known_bad_details(w, r);
+  windows_fields(w, r);
+  if (r.image) image_location_json(w, *r.image, r.file.deleted);
+  w.array("errors");
+  for (const Error& e : r.errors) error_json(w, e);
+  w.end_array();
+  w.end_object();
+}
+
+void record_json(JsonSink& w, const FileRecord& r) {
+  bool escaped = false;
+  w.begin_object();
+  w.key("file");
+  ecs_file(w, r, escaped);
+  trustscan_fields(w, r, escaped);
+  add_known_bad_ecs(w, r);
+  w.end_object();
 }
 
 ordered_json record_json(const FileRecord& r) {
-  bool escaped = false;
-  ordered_json file = ecs_file(r, escaped);
-  ordered_json rec{{"file", file}, {"trustscan", trustscan_fields(r, escaped)}};
-  add_known_bad_ecs(r, rec);
-  return rec;
+  return tree([&](JsonSink& w) { record_json(w, r); });
 }
 
 // ---- Reading a record back: the baseline's input (read_record_view) ------------------------------
@@ -873,6 +1028,8 @@ void ndjson_events(const ScanResult& result, const RunInfo& run, const EventSink
 }
 
 ordered_json record_object(const FileRecord& r) { return record_json(r); }
+
+void write_record(JsonSink& w, const FileRecord& r) { record_json(w, r); }
 
 ordered_json skipped_object(const discover::Skipped& s) { return skipped_json(s); }
 

@@ -6,12 +6,11 @@
 
 namespace trustscan::report {
 
-void add_kernel_load(const record::FileRecord& r, nlohmann::ordered_json& trustscan) {
+void add_kernel_load(JsonSink& w, const record::FileRecord& r) {
   if (!r.kernel_load) return;
-  nlohmann::ordered_json& windows = trustscan["windows"];
-  windows["kernel_load"] = std::string(verify::to_string(r.kernel_load->value));
-  windows["kernel_load_basis"] = std::string(verify::to_string(r.kernel_load->basis));
-  windows["kernel_load_reason"] = utf8_escaped(r.kernel_load->reason);
+  w.member("kernel_load", verify::to_string(r.kernel_load->value));
+  w.member("kernel_load_basis", verify::to_string(r.kernel_load->basis));
+  w.member("kernel_load_reason", utf8_escaped(r.kernel_load->reason));
 }
 
 }  // namespace trustscan::report

@@ -11,10 +11,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json text_list(const std::vector<std::string>& v) {
-  ordered_json out = ordered_json::array();
-  for (const std::string& s : v) out.push_back(utf8_escaped(s));
-  return out;
+void text_list(JsonSink& w, std::string_view key, const std::vector<std::string>& v) {
+  w.array(key);
+  for (const std::string& s : v) w.string(utf8_escaped(s));
+  w.end_array();
 }
 
 /// The report field that holds the matched value, for the hash kinds a report carries.
@@ -29,58 +29,73 @@ std::string_view matched_field(datasets::KeyKind k) noexcept {
   }
 }
 
-ordered_json match_json(const match::KnownBadMatch& m) {
-  ordered_json j{{"dataset", utf8_escaped(m.source)},
-                 {"id", utf8_escaped(m.id)},
-                 {"category", std::string(datasets::to_string(m.category))},
-                 {"name", utf8_escaped(m.name)},
-                 {"key", std::string(datasets::to_string(m.kind))},
-                 {"value", utf8_escaped(m.value)}};
-  if (!m.via.empty()) j["via"] = utf8_escaped(m.via);
-  j["cves"] = text_list(m.cves);
-  if (m.loads_despite_hvci) j["loads_despite_hvci"] = *m.loads_despite_hvci;
-  j["references"] = text_list(m.references);
+void match_json(JsonSink& w, const match::KnownBadMatch& m) {
+  w.begin_object();
+  w.member("dataset", utf8_escaped(m.source));
+  w.member("id", utf8_escaped(m.id));
+  w.member("category", datasets::to_string(m.category));
+  w.member("name", utf8_escaped(m.name));
+  w.member("key", datasets::to_string(m.kind));
+  w.member("value", utf8_escaped(m.value));
+  if (!m.via.empty()) w.member("via", utf8_escaped(m.via));
+  text_list(w, "cves", m.cves);
+  if (m.loads_despite_hvci) w.member("loads_despite_hvci", *m.loads_despite_hvci);
+  text_list(w, "references", m.references);
   // Set aside by a suppression of the policy (schema 1.6): on the record, not part of the finding.
-  if (!m.suppressed_by.empty())
-    j["suppressed"] = {{"id", utf8_escaped(m.suppressed_by)}, {"reason", utf8_escaped(m.suppression_reason)}};
-  return j;
+  if (!m.suppressed_by.empty()) {
+    w.object("suppressed");
+    w.member("id", utf8_escaped(m.suppressed_by));
+    w.member("reason", utf8_escaped(m.suppression_reason));
+    w.end_object();
+  }
+  w.end_object();
 }
 
-ordered_json enrichment_json(const match::KnownBadMatch& m) {
-  ordered_json indicator{{"type", "file"},
-                         {"provider", utf8_escaped(m.source)},
-                         {"name", utf8_escaped(m.name)},
-                         {"description", std::string(datasets::to_string(m.category))}};
-  if (!m.references.empty()) indicator["reference"] = utf8_escaped(m.references.front());
-  return {{"indicator", std::move(indicator)},
-          {"matched",
-           {{"atomic", utf8_escaped(m.value)},
-            {"field", std::string(matched_field(m.kind))},
-            {"id", utf8_escaped(m.id)},
-            {"index", utf8_escaped(m.source)},
-            {"type", "indicator_match_rule"}}}};
+void enrichment_json(JsonSink& w, const match::KnownBadMatch& m) {
+  w.begin_object();
+  w.object("indicator");
+  w.member("type", "file");
+  w.member("provider", utf8_escaped(m.source));
+  w.member("name", utf8_escaped(m.name));
+  w.member("description", datasets::to_string(m.category));
+  if (!m.references.empty()) w.member("reference", utf8_escaped(m.references.front()));
+  w.end_object();
+  w.object("matched");
+  w.member("atomic", utf8_escaped(m.value));
+  w.member("field", matched_field(m.kind));
+  w.member("id", utf8_escaped(m.id));
+  w.member("index", utf8_escaped(m.source));
+  w.member("type", "indicator_match_rule");
+  w.end_object();
+  w.end_object();
 }
 
 }  // namespace
 
-void add_known_bad_details(const record::FileRecord& r, ordered_json& trustscan) {
+void add_known_bad_details(JsonSink& w, const record::FileRecord& r) {
   if (r.known_bad.empty()) return;
-  ordered_json list = ordered_json::array();
-  for (const match::KnownBadMatch& m : r.known_bad) list.push_back(match_json(m));
-  trustscan["known_bad"] = std::move(list);
-  if (r.known_bad_severity) trustscan["known_bad_severity"] = std::string(policy::to_string(*r.known_bad_severity));
+  w.array("known_bad");
+  for (const match::KnownBadMatch& m : r.known_bad) match_json(w, m);
+  w.end_array();
+  if (r.known_bad_severity) w.member("known_bad_severity", policy::to_string(*r.known_bad_severity));
 }
 
-void add_known_bad_ecs(const record::FileRecord& r, ordered_json& record) {
+void add_known_bad_ecs(JsonSink& w, const record::FileRecord& r) {
   if (r.known_bad.empty()) return;
-  ordered_json enrichments = ordered_json::array();
   std::set<std::string> cves;
+  w.object("threat");
+  w.array("enrichments");
   for (const match::KnownBadMatch& m : r.known_bad) {
-    enrichments.push_back(enrichment_json(m));
+    enrichment_json(w, m);
     cves.insert(m.cves.begin(), m.cves.end());
   }
-  record["threat"] = {{"enrichments", std::move(enrichments)}};
-  if (!cves.empty()) record["vulnerability"] = {{"id", text_list({cves.begin(), cves.end()})}, {"enumeration", "CVE"}};
+  w.end_array();
+  w.end_object();
+  if (cves.empty()) return;
+  w.object("vulnerability");
+  text_list(w, "id", {cves.begin(), cves.end()});
+  w.member("enumeration", "CVE");
+  w.end_object();
 }
 
 nlohmann::ordered_json known_bad_policy_json(const policy::KnownBadSettings& s) {

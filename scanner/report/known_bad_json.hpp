@@ -10,16 +10,17 @@
 
 #include "policy/known_bad_policy.hpp"
 #include "record/file_record.hpp"
+#include "report/json_sink.hpp"
 
 namespace trustscan::report {
 
-/// Adds `known_bad` (and `known_bad_severity` when the matches are a finding) to the record's
-/// `trustscan` object; nothing when the file matches no entry.
-void add_known_bad_details(const record::FileRecord& r, nlohmann::ordered_json& trustscan);
+/// Writes the members `known_bad` (and `known_bad_severity` when the matches are a finding) into
+/// the record's open `trustscan` object; nothing when the file matches no entry.
+void add_known_bad_details(JsonSink& w, const record::FileRecord& r);
 
-/// Adds ECS `threat.enrichments` and, when an entry names a CVE, `vulnerability` beside `file`
-/// in `record` (a report record or an NDJSON event); nothing when the file matches no entry.
-void add_known_bad_ecs(const record::FileRecord& r, nlohmann::ordered_json& record);
+/// Writes ECS `threat.enrichments` and, when an entry names a CVE, `vulnerability` into the open
+/// record object, after `file` and `trustscan`; nothing when the file matches no entry.
+void add_known_bad_ecs(JsonSink& w, const record::FileRecord& r);
 
 /// `scan.known_bad_policy` (schema 1.6): the policy's known-bad settings — enabled, the
 /// severity per category, whether boot-start raises it.

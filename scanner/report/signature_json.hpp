@@ -10,16 +10,21 @@
 #include <nlohmann/json.hpp>
 
 #include "record/file_record.hpp"
+#include "report/json_sink.hpp"
 
 namespace trustscan::report {
 
-/// ECS `file.code_signature.*` (exists, valid, trusted, status, subject_name, digest_algorithm,
-/// timestamp, thumbprint_sha256, signing_id, team_id, flags), or null when the format has none.
+/// Writes the member ECS `file.code_signature` (exists, valid, trusted, status, subject_name,
+/// digest_algorithm, timestamp, thumbprint_sha256, signing_id, team_id, flags) into the open
+/// `file` object; nothing when the format has none.
+void add_code_signature(JsonSink& w, const record::FileRecord& r);
+
+/// The value of add_code_signature's member, or null when the format has none.
 [[nodiscard]] nlohmann::ordered_json code_signature_ecs(const record::FileRecord& r);
 
-/// Adds `authenticode`, `catalog_signatures`, `module_signature`, `macho_signatures` to the
-/// record's `trustscan` object.
-void add_signature_details(const record::FileRecord& r, nlohmann::ordered_json& trustscan);
+/// Writes the members `authenticode`, `catalog_signatures`, `module_signature`,
+/// `macho_signatures` (those that apply) into the record's open `trustscan` object.
+void add_signature_details(JsonSink& w, const record::FileRecord& r);
 
 /// The name that stands for a signature's signer in short outputs: the certificate's
 /// organisation or common name (Authenticode, catalogs), the key's subject (modules), the

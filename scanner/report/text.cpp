@@ -39,10 +39,14 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string utf8_escaped(std::string_view s, bool* changed) {
+  // ASCII, most of what a report holds, is valid as it is: copied in one piece.
+  const auto high = std::ranges::find_if(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  const auto ascii = static_cast<std::size_t>(high - s.begin());
   std::string out;
   out.reserve(s.size());
+  out.append(s.substr(0, ascii));
   bool any = false;
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = ascii; i < s.size();) {
     std::size_t len = utf8_sequence(s, i);
     if (len == 0) {
       append_hex_escape(out, static_cast<unsigned char>(s[i]));

@@ -10,6 +10,7 @@
 
 #include "report/baseline_impl.hpp"
 #include "report/json_model.hpp"
+#include "report/json_sink.hpp"
 #include "report/report.hpp"
 
 namespace trustscan::report {
@@ -19,25 +20,12 @@ namespace {
 /// Records serialised per batch: bounds the text held in memory (a few MB) on any tree size.
 constexpr std::size_t kBatch = 1024;
 
-/// `j` as dump_json(j, 2) writes it `depth` levels deep in a document: every line indented by
-/// 2 × depth more. JSON text has no raw newline inside a string, so every '\n' is layout.
-void append_nested(std::string& out, const nlohmann::ordered_json& j, int depth) {
-  const std::string text = dump_json(j, 2);
-  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
-  out.reserve(out.size() + text.size() + text.size() / 16);
-  out += pad;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += pad;
-  }
-}
-
 /// Writes `"name": [ items ]` as the next member of the top-level object, exactly as dump_json
-/// of the whole document would, building and serialising the elements on `threads` threads in
-/// batches (in order) so that neither a whole-document DOM nor its whole text is ever held.
-template <class T, class Make>
-void write_member_array(std::ostream& out, const char* name, const std::vector<T>& items, unsigned threads,
-                        Make make) {
+/// of the whole document would: `emit` writes each element into a JsonText (json_sink.hpp) two
+/// levels deep, on `threads` threads in batches (in order), so that neither a document nor the
+/// whole text is ever held.
+template <class T, class Emit>
+void write_member_array(std::ostream& out, const char* name, const std::vector<T>& items, unsigned threads, Emit emit) {
   out << ",\n  \"" << name << "\": ";
   if (items.empty()) {
     out << "[]";
@@ -55,7 +43,9 @@ void write_member_array(std::ostream& out, const char* name, const std::vector<T
         text.clear();
         const std::size_t from = begin + t * per, to = std::min(end, from + per);
         for (std::size_t i = from; i < to; ++i) {
-          append_nested(text, make(items[i]), 2);
+          text += "    ";  // the element's first line; JsonText indents the others
+          JsonText w(text, 2, 2);
+          emit(w, items[i]);
           if (i + 1 < items.size()) text += ",\n";
         }
       } catch (...) {
@@ -94,9 +84,11 @@ void write_json(const pipeline::ScanResult& result, const RunInfo& run, std::ost
   head.resize(head.size() - 2);
   out << head;
   const unsigned threads = std::clamp(result.threads_used, 1u, 64u);
-  write_member_array(out, "files", result.records, threads, [](const auto& r) { return record_object(r); });
-  write_member_array(out, "skipped", result.skipped, threads, [](const auto& s) { return skipped_object(s); });
-  write_member_array(out, "errors", result.errors, threads, [](const auto& e) { return path_error_object(e); });
+  write_member_array(out, "files", result.records, threads, [](JsonSink& w, const auto& r) { write_record(w, r); });
+  write_member_array(out, "skipped", result.skipped, threads,
+                     [](JsonSink& w, const auto& s) { w.json(skipped_object(s)); });
+  write_member_array(out, "errors", result.errors, threads,
+                     [](JsonSink& w, const auto& e) { w.json(path_error_object(e)); });
   out << "\n}\n";
 }
 

@@ -1,11 +1,16 @@
-// write_json streams the document (head, then the records in parallel batches): its text must be
-// exactly what serialising the whole document at once gives, for any record count and thread count.
+// write_json streams the document (head, then the records in parallel batches, each written as
+// text by JsonText without a document): its text must be exactly what serialising the whole
+// document at once gives, for any record count and thread count, and for any value.
+#include <cstdint>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "report/json_model.hpp"
+#include "report/json_sink.hpp"
 #include "report/report.hpp"
 
 using namespace trustscan;
@@ -59,4 +64,79 @@ TEST_CASE("write_json: the streamed document equals the whole document serialise
     CHECK(text == whole(r, run));
     CHECK(nlohmann::ordered_json::parse(text)["files"].size() == s.records);
   }
+}
+
+TEST_CASE("JsonText: the text nlohmann writes of the document JsonTree builds", "[report][json]") {
+  // Every kind of value, empty and nested containers, strings nlohmann escapes (quotes, control
+  // characters, non-ASCII, invalid UTF-8), and a prepared value (a double) one level down.
+  auto emit = [](report::JsonSink& w) {
+    w.begin_object();
+    w.member("plain", "text");
+    w.member("quote\"d", std::string("a \"b\"\\ \t\n\x01\x7f"));
+    w.member("utf8", std::string("caf\xc3\xa9 \xe2\x82\xac"));
+    w.member("invalid", std::string("bad \xff\xc3 end"));
+    w.member("negative", -42);
+    w.member("unsigned", std::uint64_t{18'446'744'073'709'551'615U});
+    w.member("yes", true);
+    w.key("nothing");
+    w.null();
+    w.member("none", std::optional<std::string>());
+    w.object("empty_object");
+    w.end_object();
+    w.array("empty_array");
+    w.end_array();
+    w.array("nested");
+    w.begin_array();
+    w.end_array();
+    w.begin_object();
+    w.member("list", std::vector<std::string>{"x", "y"});
+    w.key("prepared");
+    w.json(nlohmann::ordered_json{{"pi", 3.25}, {"list", {1, 2}}, {"empty", nlohmann::ordered_json::object()}});
+    w.end_object();
+    w.number(std::int64_t{7});
+    w.end_array();
+    w.end_object();
+  };
+  nlohmann::ordered_json doc;
+  report::JsonTree tree(doc);
+  emit(tree);
+  for (int indent : {2, -1}) {
+    CAPTURE(indent);
+    std::string text;
+    report::JsonText w(text, indent);
+    emit(w);
+    CHECK(text == report::dump_json(doc, indent));
+  }
+}
+
+TEST_CASE("JSON record: keys that escape alike are written once, as the document holds them", "[report][json]") {
+  // utf8_escaped turns the byte 0xff into the four characters \xff, which a key may also spell:
+  // the document keeps one member (the first key's place, the last value), the text must too.
+  record::FileRecord rec;
+  rec.file.path = "/evidence/x.dll";
+  rec.binary.emplace();
+  rec.binary->pe.emplace();
+  rec.binary->pe->version_info = {{"\xff", "escaped"}, {"\\xff", "literal"}, {"CompanyName", "Acme"}};
+  const nlohmann::ordered_json doc = report::record_object(rec);
+  CHECK(doc["trustscan"]["pe"]["version_info"].size() == 2);
+  std::string text;
+  report::JsonText w(text, 2);
+  report::write_record(w, rec);
+  CHECK(text == report::dump_json(doc, 2));
+}
+
+TEST_CASE("JsonText: every byte value at every position of a string is written as nlohmann writes it",
+          "[report][json]") {
+  // JsonText copies plain strings itself and checks them eight bytes at a time: a byte that needs
+  // escaping (control characters, '"', '\\', anything above 0x7f) must be seen wherever it is.
+  for (int byte = 0; byte < 256; ++byte)
+    for (std::size_t at : {0, 1, 7, 8, 9, 15, 16, 20}) {
+      std::string s(21, 'a');
+      s[at] = static_cast<char>(byte);
+      CAPTURE(byte, at);
+      std::string text;
+      report::JsonText w(text, -1);
+      w.string(s);
+      CHECK(text == report::dump_json(nlohmann::ordered_json(s), -1));
+    }
 }

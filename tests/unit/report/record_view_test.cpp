@@ -161,3 +161,30 @@ TEST_CASE("record view: a record without a field the writer always writes is ref
   }
   CHECK_FALSE(report::read_record_view(ordered_json::array()));
 }
+
+TEST_CASE("record text: JsonText writes what the record's document serialises to, for every sample record",
+          "[report][json]") {
+  // The JSON report writes its records with JsonText (no document); NDJSON, the baseline and the
+  // views use the document (JsonTree). One emitter feeds both: their texts must be the same.
+  const pipeline::ScanResult& result = scanned();
+  std::size_t signed_records = 0, with_rules = 0;
+  for (const record::FileRecord& r : result.records) {
+    INFO(r.file.path);
+    const ordered_json doc = report::record_object(r);
+    for (int indent : {2, -1}) {
+      std::string text;
+      report::JsonText w(text, indent);
+      report::write_record(w, r);
+      CHECK(text == report::dump_json(doc, indent));
+    }
+    std::string nested = "[\n  ";  // one level deep, as in an array
+    report::JsonText w(nested, 2, 1);
+    report::write_record(w, r);
+    nested += "\n]";
+    CHECK(nested == report::dump_json(ordered_json::array({doc}), 2));
+    signed_records += r.signature.exists;
+    with_rules += !r.matches.empty();
+  }
+  CHECK(signed_records > 0);
+  CHECK(with_rules > 0);
+}

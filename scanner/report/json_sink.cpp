@@ -1,0 +1,163 @@
+#include "report/json_sink.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+
+namespace trustscan::report {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+/// nlohmann's text of a value: the one serialiser both writers' output is defined by.
+std::string dumped(const ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+/// True when one of the 8 bytes of `w` is a byte nlohmann does not copy as it is (see plain()):
+/// below 0x20, above 0x7f, '"' or '\\' (the usual bit tricks for "has a byte less than / equal to").
+constexpr bool special_byte(std::uint64_t w) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto zero_byte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+  return ((w & highs) | below_space | zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'))) != 0;
+}
+
+/// True when nlohmann writes `s` between the quotes unchanged: printable ASCII without '"' and
+/// '\\' (it escapes those and control characters, and checks anything above 0x7f as UTF-8).
+/// Eight bytes at a time: this check is run on every string of every record.
+bool plain(std::string_view s) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    if (special_byte(w)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void JsonSink::member(std::string_view k, const std::vector<std::string>& v) {
+  array(k);
+  for (const std::string& s : v) string(s);
+  end_array();
+}
+
+// ---- JsonTree ----
+
+ordered_json& JsonTree::put(ordered_json v) {
+  if (stack_.empty()) {
+    root_ = std::move(v);
+    return root_;
+  }
+  ordered_json& parent = *stack_.back();
+  if (parent.is_array()) {
+    parent.push_back(std::move(v));
+    return parent.back();
+  }
+  ordered_json& slot = parent[key_];
+  slot = std::move(v);
+  return slot;
+}
+
+// ---- JsonText ----
+
+void JsonText::newline_indent(std::size_t level) {
+  if (!pretty_) return;
+  out_ += '\n';
+  out_.append(2 * level, ' ');
+}
+
+void JsonText::element() {
+  if (stack_.empty() || stack_.back().object) return;
+  Open& top = stack_.back();
+  out_ += top.members++ == 0 ? '[' : ',';
+  newline_indent(static_cast<std::size_t>(depth_) + stack_.size());
+}
+
+void JsonText::key(std::string_view k) {
+  Open& top = stack_.back();
+  out_ += top.members++ == 0 ? '{' : ',';
+  newline_indent(static_cast<std::size_t>(depth_) + stack_.size());
+  quoted(k);
+  out_ += pretty_ ? ": " : ":";
+}
+
+void JsonText::open(bool object) {
+  element();
+  stack_.push_back({object, 0});
+}
+
+void JsonText::close(char open_char, char close_char) {
+  const std::size_t members = stack_.back().members;
+  stack_.pop_back();
+  if (members == 0) {
+    out_ += open_char;
+  } else {
+    newline_indent(static_cast<std::size_t>(depth_) + stack_.size());
+  }
+  out_ += close_char;
+}
+
+void JsonText::quoted(std::string_view s) {
+  if (!plain(s)) {
+    out_ += dumped(ordered_json(std::string(s)), -1);
+    return;
+  }
+  out_ += '"';
+  out_ += s;
+  out_ += '"';
+}
+
+void JsonText::string(std::string_view s) {
+  element();
+  quoted(s);
+}
+
+void JsonText::number(std::int64_t v) {
+  element();
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, res.ptr);
+}
+
+void JsonText::number(std::uint64_t v) {
+  element();
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, res.ptr);
+}
+
+void JsonText::boolean(bool v) {
+  element();
+  out_ += v ? "true" : "false";
+}
+
+void JsonText::null() {
+  element();
+  out_ += "null";
+}
+
+void JsonText::json(const ordered_json& j) {
+  element();
+  const std::string text = dumped(j, pretty_ ? 2 : -1);
+  if (!pretty_) {
+    out_ += text;
+    return;
+  }
+  // JSON text has no raw newline inside a string: every '\n' is layout, to be indented by the
+  // value's depth.
+  const std::size_t pad = 2 * (static_cast<std::size_t>(depth_) + stack_.size());
+  for (char c : text) {
+    out_ += c;
+    if (c == '\n') out_.append(pad, ' ');
+  }
+}
+
+}  // namespace trustscan::report
