@@ -21,11 +21,8 @@ struct Section {
   std::uint64_t name = 0, type = 0, offset = 0, size = 0;
 };
 
-/// What LIEF takes from a relocatable object besides its header: the file ranges of the named
-/// sections the model reads (first section of each name, as LIEF's get_section), and the symbol
-/// table's exports.
+/// The section table of a relocatable object, and its section-name string table.
 struct Layout {
-  bool is64 = false;
   std::uint64_t shoff = 0, shnum = 0, shentsize = 0;
   std::vector<Section> sections;
   std::string_view names;  ///< the section-name string table
@@ -44,7 +41,6 @@ std::optional<std::string_view> name_of(const Layout& l, const Section& s) {
 /// that prepare_for_lief would change nothing that LIEF reads (no clamp, no emptied range).
 std::optional<Layout> plain_layout(const ByteReader& r, bool is64) {
   Layout l;
-  l.is64 = is64;
   const unsigned w = is64 ? 8 : 4;
   l.shoff = r.read(is64 ? 0x28 : 0x20, w).value_or(0);
   l.shentsize = r.read(is64 ? 0x3a : 0x2e, 2).value_or(0);
