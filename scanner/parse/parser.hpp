@@ -5,6 +5,7 @@
 #include <string>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -25,6 +26,15 @@ namespace trustscan::parse {
 /// anyway, and are undone before this returns, whatever happens. Saves one file-sized copy.
 [[nodiscard]] Result<BinaryModel> parse_binary(Format format, std::vector<std::uint8_t>& buffer,
                                                const Limits& limits);
+
+/// The model of an ELF relocatable object (a Linux kernel module, a GRUB module) read straight
+/// from `bytes`, without LIEF and without a copy, when its layout is plain: little-endian, no
+/// program headers, no dynamic section, the section table and every section inside the file, the
+/// section names inside their string table and a symbol table LIEF would read — the files on which
+/// LIEF (after prepare_for_lief) gives exactly this model (parse_binary tries it first). nullopt
+/// for any other file: LIEF parses it.
+[[nodiscard]] std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> bytes,
+                                                                 const Limits& limits);
 
 /// For `trustscan --version`: LIEF, the library that parses PE, ELF and Mach-O files, as built against (LIEF 0.9 has no
 /// run-time query), e.g. "NAME 1.2.3".

@@ -7,6 +7,34 @@
 #include "parse/byte_reader.hpp"
 
 namespace trustscan::parse {
+
+std::optional<std::size_t> count_ksymtab_symbols(const ByteReader& r, bool is64, std::uint64_t shoff,
+                                                 std::uint64_t shentsize, std::uint64_t shnum, std::uint64_t hdr) {
+  constexpr std::string_view kPrefix = "__ksymtab_";
+  auto offset = r.read(hdr + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
+  auto size = r.read(hdr + (is64 ? 0x20 : 0x14), is64 ? 8 : 4);
+  auto link = r.read(hdr + (is64 ? 0x28 : 0x18), 4);
+  if (!offset || !size || !link) return std::nullopt;
+  if (*link == 0 || *link >= shnum) return 0;  // LIEF: "section->link() is not valid", no symbols
+  auto strtab = r.read(shoff + *link * shentsize + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
+  if (!strtab) return std::nullopt;
+  const std::uint64_t entsize = is64 ? 24 : 16;
+  const std::uint64_t count = static_cast<std::uint32_t>(*size / entsize);  // LIEF keeps a uint32_t
+  if (!r.in_bounds(*offset, count * entsize)) return std::nullopt;
+  std::size_t n = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const auto st_name = r.read(*offset + i * entsize, 4);  // inside: checked above
+    if (!st_name) return std::nullopt;
+    const std::uint64_t name = *strtab + *st_name;
+    if (!r.in_bounds(name, kPrefix.size())) continue;  // LIEF: unreadable name, left empty
+    bool match = true;
+    for (std::size_t k = 0; k < kPrefix.size() && match; ++k)
+      match = r.read(name + k, 1) == static_cast<unsigned char>(kPrefix[k]);
+    n += match;
+  }
+  return n;
+}
+
 namespace {
 
 constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8, kShtSymtab = 2;
@@ -96,37 +124,6 @@ bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, uns
     return true;
   }
   return false;
-}
-
-/// The `__ksymtab_*` symbols of the symbol table whose section header is at `hdr`, as LIEF 0.9
-/// counts them (ELF::Parser::parse_static_symbols: size / sizeof(Elf_Sym) entries from sh_offset,
-/// each name read from the sh_link section's file offset + st_name). nullopt when LIEF would fail
-/// on it (entries beyond the file): then the table is left for LIEF to parse and reject.
-std::optional<std::size_t> count_ksymtab_symbols(const ByteReader& r, bool is64, std::uint64_t shoff,
-                                                 std::uint64_t shentsize, std::uint64_t shnum, std::uint64_t hdr) {
-  constexpr std::string_view kPrefix = "__ksymtab_";
-  auto offset = r.read(hdr + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
-  auto size = r.read(hdr + (is64 ? 0x20 : 0x14), is64 ? 8 : 4);
-  auto link = r.read(hdr + (is64 ? 0x28 : 0x18), 4);
-  if (!offset || !size || !link) return std::nullopt;
-  if (*link == 0 || *link >= shnum) return 0;  // LIEF: "section->link() is not valid", no symbols
-  auto strtab = r.read(shoff + *link * shentsize + (is64 ? 0x18 : 0x10), is64 ? 8 : 4);
-  if (!strtab) return std::nullopt;
-  const std::uint64_t entsize = is64 ? 24 : 16;
-  const std::uint64_t count = static_cast<std::uint32_t>(*size / entsize);  // LIEF keeps a uint32_t
-  if (!r.in_bounds(*offset, count * entsize)) return std::nullopt;
-  std::size_t n = 0;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    const auto st_name = r.read(*offset + i * entsize, 4);  // inside: checked above
-    if (!st_name) return std::nullopt;
-    const std::uint64_t name = *strtab + *st_name;
-    if (!r.in_bounds(name, kPrefix.size())) continue;  // LIEF: unreadable name, left empty
-    bool match = true;
-    for (std::size_t k = 0; k < kPrefix.size() && match; ++k)
-      match = r.read(name + k, 1) == static_cast<unsigned char>(kPrefix[k]);
-    n += match;
-  }
-  return n;
 }
 
 Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string>& warnings,

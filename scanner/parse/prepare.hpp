@@ -53,6 +53,13 @@ Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte>
 /// signatures, rules). On failure nothing is left changed.
 Result<PreparedBytes> prepare_in_place(Format format, std::vector<std::uint8_t>& buffer, const Limits& limits);
 
+/// The `__ksymtab_*` symbols (a module's EXPORT_SYMBOLs) of the ELF symbol table whose section
+/// header is at `hdr`, counted as LIEF 0.9 reads the table (ELF::Parser::parse_static_symbols:
+/// size / sizeof(Elf_Sym) entries from sh_offset, each name at the sh_link section's file offset +
+/// st_name). nullopt when LIEF would fail on it (entries beyond the file).
+std::optional<std::size_t> count_ksymtab_symbols(const ByteReader& r, bool is64, std::uint64_t shoff,
+                                                 std::uint64_t shentsize, std::uint64_t shnum, std::uint64_t hdr);
+
 /// Puts back what prepare_in_place changed in `buffer`.
 void undo_in_place(std::vector<std::uint8_t>& buffer, const PreparedBytes& prepared) noexcept;
 

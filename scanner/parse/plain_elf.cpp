@@ -1,0 +1,132 @@
+// ELF relocatable objects (Linux kernel modules, GRUB modules) read straight from their bytes,
+// without LIEF, when their layout is plain (plain_relocatable_model in parser.hpp).
+#include <cstring>
+#include <string_view>
+
+#include "parse/byte_reader.hpp"
+#include "parse/lief_extractors.hpp"
+#include "parse/parser.hpp"
+#include "parse/prepare.hpp"
+
+namespace trustscan::parse {
+namespace {
+
+constexpr std::uint64_t kShtSymtab = 2, kShtDynamic = 6, kShtNobits = 8;
+constexpr std::string_view kModuleSignatureMagic = "~Module signature appended~\n";
+/// prepare.cpp's budget for the file bytes all sections may cover (beyond it LIEF is not shown them).
+constexpr std::uint64_t kCopiedRangesFactor = 4;
+
+/// One section header of a little-endian ELF file.
+struct Section {
+  std::uint64_t name = 0, type = 0, offset = 0, size = 0;
+};
+
+/// The section table of a relocatable object, and its section-name string table.
+struct Layout {
+  std::uint64_t shoff = 0, shnum = 0, shentsize = 0;
+  std::vector<Section> sections;
+  std::string_view names;  ///< the section-name string table
+};
+
+/// The name of `s`, when it lies inside the name table with its NUL (LIEF reads it from the file
+/// as a C string: the same string then); nullopt otherwise.
+std::optional<std::string_view> name_of(const Layout& l, const Section& s) {
+  if (s.name >= l.names.size()) return std::nullopt;
+  const std::size_t end = l.names.find('\0', s.name);
+  if (end == std::string_view::npos) return std::nullopt;
+  return l.names.substr(s.name, end - s.name);
+}
+
+/// The section headers, when the table and every section's file range lie inside the file, so
+/// that prepare_for_lief would change nothing that LIEF reads (no clamp, no emptied range).
+std::optional<Layout> plain_layout(const ByteReader& r, bool is64) {
+  Layout l;
+  const unsigned w = is64 ? 8 : 4;
+  l.shoff = r.read(is64 ? 0x28 : 0x20, w).value_or(0);
+  l.shentsize = r.read(is64 ? 0x3a : 0x2e, 2).value_or(0);
+  l.shnum = r.read(is64 ? 0x3c : 0x30, 2).value_or(0);
+  const std::uint64_t phnum = r.read(is64 ? 0x38 : 0x2c, 2).value_or(1);
+  const std::uint64_t shstrndx = r.read(is64 ? 0x3e : 0x32, 2).value_or(0);
+  if (phnum != 0 || l.shnum == 0 || l.shentsize != (is64 ? 64U : 40U) || shstrndx >= l.shnum ||
+      !r.in_bounds(l.shoff, l.shnum * l.shentsize))
+    return std::nullopt;
+  std::uint64_t covered = 0;
+  for (std::uint64_t i = 0; i < l.shnum; ++i) {
+    const std::uint64_t h = l.shoff + i * l.shentsize;
+    Section s{r.read(h, 4).value_or(0), r.read(h + 4, 4).value_or(0), r.read(h + (is64 ? 0x18 : 0x10), w).value_or(0),
+              r.read(h + (is64 ? 0x20 : 0x14), w).value_or(0)};
+    if (s.type == kShtDynamic || s.offset > r.size()) return std::nullopt;
+    if (s.type != kShtNobits) {
+      if (s.size > r.size() - s.offset) return std::nullopt;
+      covered += s.size;
+    }
+    l.sections.push_back(s);
+  }
+  if (covered > kCopiedRangesFactor * r.size() + (std::uint64_t{1} << 20)) return std::nullopt;
+  const Section& names = l.sections[shstrndx];
+  if (names.type == kShtNobits) return std::nullopt;
+  return l;
+}
+
+}  // namespace
+
+std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> bytes, const Limits& limits) {
+  // Little-endian only: the big-endian files LIEF 0.9 reads are left to it, whatever it makes of them.
+  static constexpr unsigned char kIdent[] = {0x7f, 'E', 'L', 'F'};
+  if (bytes.size() < 64 || std::memcmp(bytes.data(), kIdent, sizeof kIdent) != 0) return std::nullopt;
+  const auto cls = std::to_integer<unsigned>(bytes[4]), data = std::to_integer<unsigned>(bytes[5]);
+  if ((cls != 1 && cls != 2) || data != 1) return std::nullopt;
+  // Only read: the reader is never asked to write.
+  const ByteReader r(
+      std::span(const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(bytes.data())), bytes.size()), false);
+  const bool is64 = cls == 2;
+  if (r.read(16, 2) != 1) return std::nullopt;  // ET_REL
+  auto layout = plain_layout(r, is64);
+  if (!layout) return std::nullopt;
+  const auto shstrndx = r.read(is64 ? 0x3e : 0x32, 2).value_or(0);
+  const Section& table = layout->sections[shstrndx];
+  layout->names = {reinterpret_cast<const char*>(bytes.data()) + table.offset, table.size};
+
+  BinaryModel model;
+  model.format = Format::Elf;
+  const auto machine = static_cast<std::uint16_t>(r.read(18, 2).value_or(0));
+  model.architecture = elf_architecture(machine);
+  model.bits = is64 ? 64 : 32;
+  if (const auto entry = r.read(24, is64 ? 8 : 4).value_or(0); entry != 0) model.entry_point = entry;
+  ElfInfo info;
+  info.elf_type = elf_type_name(1);
+  info.machine = model.architecture;
+  bool symtab_seen = false, modinfo_seen = false, modname_seen = false;
+  for (std::uint64_t i = 0; i < layout->shnum; ++i) {
+    const Section& s = layout->sections[i];
+    const auto name = name_of(*layout, s);
+    if (!name) return std::nullopt;
+    const std::span<const std::byte> content = s.type == kShtNobits ? std::span<const std::byte>{}
+                                                                    : bytes.subspan(s.offset, s.size);
+    if (s.type == kShtSymtab && !symtab_seen) {  // LIEF reads the first symbol table only
+      symtab_seen = true;
+      const auto n = count_ksymtab_symbols(r, is64, layout->shoff, layout->shentsize, layout->shnum,
+                                           layout->shoff + i * layout->shentsize);
+      if (!n) return std::nullopt;
+      model.exports_count = *n;
+    }
+    if (*name == ".gnu.linkonce.this_module") info.has_this_module = true;
+    if ((*name == ".modinfo" || *name == ".modname") && s.type == kShtNobits) return std::nullopt;
+    if (*name == ".modinfo" && !modinfo_seen) {
+      modinfo_seen = true;
+      parse_modinfo({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()}, info, limits);
+    }
+    if (*name == ".modname" && !modname_seen) {
+      modname_seen = true;
+      const std::string_view text(reinterpret_cast<const char*>(content.data()), content.size());
+      info.grub_module_name = bounded(std::string(text.substr(0, text.find('\0'))), limits.max_string_length);
+    }
+  }
+  const std::size_t magic = kModuleSignatureMagic.size();
+  info.has_module_signature = std::memcmp(bytes.data() + bytes.size() - magic, kModuleSignatureMagic.data(), magic) ==
+                              0;
+  model.elf = std::move(info);
+  return model;
+}
+
+}  // namespace trustscan::parse
