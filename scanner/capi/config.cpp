@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,22 @@
 #include "config/document.hpp"
 
 namespace trustscan::capi {
+
+ts_status add_scan_option(std::vector<std::string>& args, std::span<const std::string_view> keys,
+                          const std::string& key, const std::string& value, std::string_view what) {
+  if (std::ranges::find(keys, key) == keys.end())
+    return failed(TS_E_INVALID_ARGUMENT, "unknown " + std::string(what) + " '" + key + "'");
+  std::vector<std::string> updated = args;
+  // A value set again replaces the earlier one, as a later option would; a list grows.
+  if (!app::scan_option_is_list(key))
+    std::erase_if(updated, [&](const std::string& a) { return a.starts_with("--" + key + "="); });
+  updated.push_back("--" + key + "=" + value);
+  if (auto parsed = app::parse_scan_options(updated); !parsed)
+    return failed(TS_E_INVALID_ARGUMENT, std::string(what) + " '" + key + "': " + parsed.error().message);
+  args = std::move(updated);
+  return TS_OK;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -34,17 +51,7 @@ ts_status set_one(ts_config& config, const std::string& key, const std::string& 
     config.share_dir = fs::path(value);
     return TS_OK;
   }
-  if (std::ranges::find(kEngineKeys, key) == kEngineKeys.end())
-    return failed(TS_E_INVALID_ARGUMENT, "unknown configuration key '" + key + "'");
-  std::vector<std::string> args = config.args;
-  // A value set again replaces the earlier one, as a later option would; a list grows.
-  if (!app::scan_option_is_list(key))
-    std::erase_if(args, [&](const std::string& a) { return a.starts_with("--" + key + "="); });
-  args.push_back("--" + key + "=" + value);
-  if (auto parsed = app::parse_scan_options(args); !parsed)
-    return failed(TS_E_INVALID_ARGUMENT, "configuration key '" + key + "': " + parsed.error().message);
-  config.args = std::move(args);
-  return TS_OK;
+  return add_scan_option(config.args, kEngineKeys, key, value, "configuration key");
 }
 
 /// {"key": scalar | [scalar, ...], ...}: each scalar set as by ts_config_set.

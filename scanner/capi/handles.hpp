@@ -5,13 +5,13 @@
 /// The C API is a client of pipeline::Engine, like app/ is.
 
 #include <atomic>
-#include <chrono>
-#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -32,11 +32,10 @@ struct ts_context {
   std::shared_ptr<const trustscan::pipeline::Engine> engine;
 };
 
-/// What one scan asks for beyond the context.
+/// What one scan asks for beyond the context: the walk's options of `trustscan scan`, as
+/// "--KEY=VALUE" arguments read by the CLI's definition (as ts_config's), and a cancel token.
 struct ts_scan_options {
-  std::vector<std::string> excludes;
-  bool one_file_system = false;
-  bool include_network_fs = false;
+  std::vector<std::string> args;
   const ts_cancel_token* cancel = nullptr;
 };
 
@@ -51,8 +50,11 @@ ts_status failed(ts_status status, std::string message) noexcept;
 /// The status of a trustscan Error (Errc::Config → TS_E_CONFIG, read errors → TS_E_IO, ...),
 /// its message recorded as the last error.
 ts_status failed(const Error& error) noexcept;
-/// "BOOL" values of the configuration: true/false, 1/0, yes/no, on/off.
-[[nodiscard]] Result<bool> parse_bool(const std::string& key, const std::string& value);
+/// Adds "--KEY=VALUE" to `args` when KEY is one of `keys` and the CLI's definition of
+/// `trustscan scan` accepts the whole list so (a value set again replaces a single-valued
+/// option's); else TS_E_INVALID_ARGUMENT naming `what` and the key, `args` unchanged.
+ts_status add_scan_option(std::vector<std::string>& args, std::span<const std::string_view> keys,
+                          const std::string& key, const std::string& value, std::string_view what);
 
 /// Runs `body` (returning ts_status) and turns any exception into a status: no C++ exception
 /// ever crosses the C boundary.

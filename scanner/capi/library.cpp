@@ -30,12 +30,6 @@ ts_status failed(const Error& error) noexcept {
   }
 }
 
-Result<bool> parse_bool(const std::string& key, const std::string& value) {
-  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
-  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
-  return fail(Errc::Config, key + ": expected true or false, got '" + value + "'");
-}
-
 }  // namespace trustscan::capi
 
 extern "C" {

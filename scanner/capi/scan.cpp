@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -15,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "app/scan_options.hpp"
 #include "capi/handles.hpp"
 #include "report/record_json.hpp"
 #include "report/record_view.hpp"
@@ -103,10 +105,12 @@ ts_status run_scan(const ts_context& context, ScanCall& call, const ts_scan_opti
   request.roots = {call.root};
   request.keep_records = false;
   const ts_cancel_token* token = options != nullptr ? options->cancel : nullptr;
-  if (options != nullptr) {
-    request.excludes = options->excludes;
-    request.one_file_system = options->one_file_system;
-    request.include_network_fs = options->include_network_fs;
+  if (options != nullptr && !options->args.empty()) {
+    auto walk = app::parse_scan_options(options->args);  // accepted when set: cannot fail here
+    if (!walk) return failed(TS_E_INVALID_ARGUMENT, walk.error().message);
+    request.excludes = walk->opt.excludes;
+    request.one_file_system = walk->opt.one_file_system;
+    request.include_network_fs = walk->opt.include_network_fs;
   }
   if (token != nullptr && token->cancelled.load() != 0)
     return failed(TS_E_CANCELLED, "cancelled before the scan started");
@@ -258,17 +262,8 @@ ts_status ts_scan_options_set(ts_scan_options* options, const char* key, const c
   if (options == nullptr || key == nullptr || value == nullptr)
     return failed(TS_E_INVALID_ARGUMENT, "ts_scan_options_set: options, key and value must not be NULL");
   return guarded([&] {
-    const std::string k = key;
-    if (k == "exclude") {
-      options->excludes.emplace_back(value);
-      return TS_OK;
-    }
-    if (k != "one-file-system" && k != "include-network-fs")
-      return failed(TS_E_INVALID_ARGUMENT, "unknown scan option '" + k + "'");
-    auto b = parse_bool(k, value);
-    if (!b) return failed(TS_E_INVALID_ARGUMENT, b.error().message);
-    (k == "one-file-system" ? options->one_file_system : options->include_network_fs) = *b;
-    return TS_OK;
+    static constexpr std::array<std::string_view, 3> kWalkKeys{"exclude", "one-file-system", "include-network-fs"};
+    return add_scan_option(options->args, kWalkKeys, key, value, "scan option");
   });
 }
 

@@ -262,12 +262,9 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
   discover_roots(st.options, st.roots, walk);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
-  static const OperatorCatalogs kNone;
-  const OperatorCatalogs& operator_catalogs = st.ctx.shared->operator_catalogs ? *st.ctx.shared->operator_catalogs
-                                                                               : kNone;
-  st.win = std::make_shared<WindowsState>(load_windows(st.roots.sources, st.roots.opened, operator_catalogs,
-                                                       {&st.ctx.trust, st.ctx.verify_time}, threads,
-                                                       st.options.context.windows_images));
+  st.win = std::make_shared<WindowsState>(
+      load_windows(st.roots.sources, st.roots.opened, *st.ctx.shared->operator_catalogs,
+                   {&st.ctx.trust, st.ctx.verify_time}, threads, st.options.context.windows_images));
   st.files = std::move(walk.files);
   st.outcomes.resize(st.files.size());
   st.out_of_memory.reset(new std::atomic<bool>[st.files.size()]());

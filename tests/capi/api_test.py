@@ -176,6 +176,25 @@ check([(r["path"], r["sha256"]) for r in c.records] == [(f"fd:{fd}", sha)], f"fi
 os.close(fd)
 check(set(glob.glob("/dev/shm/libtrustscan.*")) == before, "staged files left in /dev/shm")
 
+# Scan options: the walk's options of `trustscan scan`, read by its definition.
+lib.ts_scan_options_set.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+options = ctypes.c_void_p()
+lib.ts_scan_options_new(ctypes.byref(options))
+check(lib.ts_scan_options_set(options, b"one-file-system", b"maybe") == INVALID and "maybe" in last_error(),
+      f"scan option one-file-system=maybe: {last_error()}")
+check(lib.ts_scan_options_set(options, b"output", b"json") == INVALID and "output" in last_error(),
+      f"a CLI-only option accepted as a scan option: {last_error()}")
+check(lib.ts_scan_options_set(options, b"exclude", b"*.sys") == OK and
+      lib.ts_scan_options_set(options, b"one-file-system", b"yes") == OK, f"scan options: {last_error()}")
+everything, excluded = Collector(), Collector()
+lib.ts_scan_path(context, TREE.encode(), None, everything.on_record, everything.on_error, None)
+lib.ts_scan_path(context, TREE.encode(), options, excluded.on_record, excluded.on_error, None)
+sys_paths = [r["path"] for r in everything.records if r["path"].endswith(".sys")]
+check(sys_paths and [r["path"] for r in excluded.records] == [r["path"] for r in everything.records
+                                                               if not r["path"].endswith(".sys")],
+      f"exclude *.sys: {len(excluded.records)} records of {len(everything.records)} ({len(sys_paths)} .sys)")
+lib.ts_scan_options_free(options)
+
 # Cancellation: by the callback's return value, and by a token set before the scan.
 c = Collector(stop_after=1)
 check(lib.ts_scan_path(context, TREE.encode(), None, c.on_record, c.on_error, None) == CANCELLED,
