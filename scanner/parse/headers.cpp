@@ -324,7 +324,6 @@ Result<BinaryModel> macho_headers(Format format, const ByteSource& file, const L
 
 constexpr std::uint64_t kMaxElfTable = 4u << 20;  ///< section or program header table
 constexpr std::uint64_t kMaxModinfo = 1u << 20;
-constexpr std::string_view kModuleMagic = "~Module signature appended~\n";
 
 struct ElfHeader {
   bool is64 = false;
@@ -417,9 +416,9 @@ Result<BinaryModel> elf_headers(const ByteSource& file, const Limits& limits) {
   info.machine = model.architecture;
   info.interpreter = elf_interpreter(file, *e, limits);
   elf_sections(file, *e, info, limits);
-  if (file.size() >= kModuleMagic.size())
-    if (auto tail = read_range(file, file.size() - kModuleMagic.size(), kModuleMagic.size()))
-      info.has_module_signature = std::memcmp(tail->data(), kModuleMagic.data(), kModuleMagic.size()) == 0;
+  if (file.size() >= kModuleSignatureMagic.size())
+    if (auto tail = read_range(file, file.size() - kModuleSignatureMagic.size(), kModuleSignatureMagic.size()))
+      info.has_module_signature = ends_with_module_signature(*tail);
   model.elf = std::move(info);
   return model;
 }

@@ -11,8 +11,6 @@ namespace {
 
 namespace elf = LIEF::ELF;
 
-constexpr std::string_view kModuleSignatureMagic = "~Module signature appended~\n";
-
 std::string architecture_of(elf::ARCH machine) {
   switch (static_cast<unsigned>(machine)) {
     case 62: return "x86_64";
@@ -24,7 +22,8 @@ std::string architecture_of(elf::ARCH machine) {
     case 20: return "ppc";
     case 21: return "ppc64";
     case 22: return "s390";
-    case 2: case 43: return "sparc";
+    case 2:
+    case 43: return "sparc";
     case 258: return "loongarch";
     default: return "unknown";
   }
@@ -89,8 +88,7 @@ std::string section_string(const elf::Binary& bin, const char* name, const Limit
 
 }  // namespace
 
-BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte> original,
-                        const Limits& limits) {
+BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte> original, const Limits& limits) {
   std::unique_ptr<elf::Binary> bin = elf::Parser::parse(prepared.lief_input());
   if (!bin) throw LIEF::bad_format("LIEF returned no ELF binary");
   const elf::Header& hdr = bin->header();
@@ -115,8 +113,9 @@ BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte
     }
   }
   // Relocatable objects: prepare.cpp counted the symbol table (and hid it from LIEF) when it could.
-  model.exports_count = prepared.elf_exports && hdr.file_type() == elf::E_TYPE::ET_REL ? *prepared.elf_exports
-                                                                                     : count_exports(*bin, hdr.file_type());
+  model.exports_count = prepared.elf_exports && hdr.file_type() == elf::E_TYPE::ET_REL
+                            ? *prepared.elf_exports
+                            : count_exports(*bin, hdr.file_type());
   if (bin->has_section(".modinfo")) {
     const std::vector<std::uint8_t> modinfo = bin->get_section(".modinfo").content();
     parse_modinfo(modinfo, info, limits);
@@ -125,10 +124,7 @@ BinaryModel extract_elf(const PreparedBytes& prepared, std::span<const std::byte
   info.grub_module_name = section_string(*bin, ".modname", limits);
   info.looks_like_kernel_image = hdr.file_type() == elf::E_TYPE::ET_EXEC && bin->has_section("__ksymtab") &&
                                  bin->has_section(".init.text");
-  const std::size_t magic_len = kModuleSignatureMagic.size();
-  info.has_module_signature =
-      original.size() >= magic_len &&
-      std::memcmp(original.data() + original.size() - magic_len, kModuleSignatureMagic.data(), magic_len) == 0;
+  info.has_module_signature = ends_with_module_signature(original);
   model.elf = std::move(info);
   return model;
 }

@@ -12,9 +12,6 @@ namespace trustscan::parse {
 namespace {
 
 constexpr std::uint64_t kShtSymtab = 2, kShtDynamic = 6, kShtNobits = 8;
-constexpr std::string_view kModuleSignatureMagic = "~Module signature appended~\n";
-/// prepare.cpp's budget for the file bytes all sections may cover (beyond it LIEF is not shown them).
-constexpr std::uint64_t kCopiedRangesFactor = 4;
 
 /// One section header of a little-endian ELF file.
 struct Section {
@@ -62,7 +59,7 @@ std::optional<Layout> plain_layout(const ByteReader& r, bool is64) {
     }
     l.sections.push_back(s);
   }
-  if (covered > kCopiedRangesFactor * r.size() + (std::uint64_t{1} << 20)) return std::nullopt;
+  if (covered > copy_budget(r.size())) return std::nullopt;  // prepare_for_lief would empty some
   const Section& names = l.sections[shstrndx];
   if (names.type == kShtNobits) return std::nullopt;
   return l;
@@ -122,9 +119,7 @@ std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> by
       info.grub_module_name = bounded(std::string(text.substr(0, text.find('\0'))), limits.max_string_length);
     }
   }
-  const std::size_t magic = kModuleSignatureMagic.size();
-  info.has_module_signature = std::memcmp(bytes.data() + bytes.size() - magic, kModuleSignatureMagic.data(), magic) ==
-                              0;
+  info.has_module_signature = ends_with_module_signature(bytes);
   model.elf = std::move(info);
   return model;
 }

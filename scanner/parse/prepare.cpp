@@ -40,21 +40,13 @@ namespace {
 constexpr std::uint32_t kShtRela = 4, kShtRel = 9, kShtProgbits = 1, kShtNobits = 8, kShtSymtab = 2;
 constexpr std::uint64_t kEtRel = 1;
 
-/// LIEF 0.9 copies the file bytes of every section and every segment. Ranges that overlap (a
-/// forged table of 1,000 section headers over the same 30 MiB) made one 30 MiB ELF file take
-/// 10.6 s inside LIEF (a Mach-O 19 s, a PE with 96 sections 1.8 s), where no time budget reaches
-/// (docs/time-budget.md); 65,535 ELF headers would take a quarter of an hour. Real files' ranges
-/// add up to about the file's size (segments overlap a little: PT_PHDR, PT_NOTE, PT_GNU_RELRO lie
-/// inside PT_LOAD), so each table may copy this many times the file (plus 1 MiB for small files);
-/// beyond that a range is emptied.
-constexpr std::uint64_t kCopiedRangesFactor = 4;
 
 /// Adds the size at `size_at` to `copied`, or sets it to 0 when that would pass the table's
 /// budget (kCopiedRangesFactor). Returns whether it was emptied.
 bool over_copy_budget(ByteReader& r, std::uint64_t size_at, unsigned width, std::uint64_t& copied) {
   const auto size = r.read(size_at, width);
   if (!size || *size == 0) return false;
-  const std::uint64_t budget = kCopiedRangesFactor * r.size() + (std::uint64_t{1} << 20);
+  const std::uint64_t budget = copy_budget(r.size());
   if (*size <= budget - std::min(budget, copied)) {
     copied += *size;
     return false;
@@ -63,8 +55,8 @@ bool over_copy_budget(ByteReader& r, std::uint64_t size_at, unsigned width, std:
   return true;
 }
 
-Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
-                        std::vector<std::string>& warnings, std::vector<Patch>* undo) {
+Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits, std::vector<std::string>& warnings,
+                        std::vector<Patch>* undo) {
   ByteReader r(buf, false, undo);
   auto lfanew = r.read(0x3c, 4);
   if (!lfanew) return fail(Errc::Malformed, "PE: truncated DOS header");
@@ -109,8 +101,7 @@ Result<void> prepare_pe(std::vector<std::uint8_t>& buf, const Limits& limits,
 /// (DataHandler::reserve), so one forged sh_size/p_filesz made it allocate and zero gigabytes
 /// (fuzz_parse, tests/data/regress/parse/). A range starting beyond the file becomes empty at
 /// its end; one running past it is cut there. Returns whether anything changed.
-bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, unsigned width,
-                 bool keep_size) {
+bool clamp_range(ByteReader& r, std::uint64_t off_at, std::uint64_t size_at, unsigned width, bool keep_size) {
   auto off = r.read(off_at, width), size = r.read(size_at, width);
   if (!off || !size) return false;
   const std::uint64_t file = r.size();
@@ -143,8 +134,7 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
   if (!type || !phoff || !shoff || !phnum || !shentsize || !shnum)
     return fail(Errc::Malformed, "ELF: truncated header");
   const bool relocatable = *type == kEtRel;
-  if (relocatable && *shnum != 0 &&
-      (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize)))
+  if (relocatable && *shnum != 0 && (*shentsize < (is64 ? 64u : 40u) || !r.in_bounds(*shoff, *shnum * *shentsize)))
     return fail(Errc::Malformed, "ELF: section header table outside the file");
 
   // Section and program headers that lie inside the file: clamp their file ranges (SHT_NOBITS
@@ -172,8 +162,7 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
     if (over_copy_budget(r, hdr + (is64 ? 32 : 16), w, copied_segments)) ++emptied;
   }
   if (clamped != 0)
-    warnings.push_back(std::to_string(clamped) +
-                       " ELF section/segment file range(s) beyond end of file; clamped");
+    warnings.push_back(std::to_string(clamped) + " ELF section/segment file range(s) beyond end of file; clamped");
   if (emptied != 0)
     warnings.push_back(std::to_string(emptied) + " ELF section/segment file range(s) beyond " +
                        std::to_string(kCopiedRangesFactor) + "x the file size in all (overlapping ranges); emptied");
@@ -265,8 +254,7 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
   const std::uint32_t magic = read_le<std::uint32_t>(slice, 0).value_or(0);
   bool big = magic == 0xcefaedfe || magic == 0xcffaedfe;
   bool is64 = magic == 0xfeedfacf || magic == 0xcffaedfe;
-  if (!big && magic != 0xfeedface && magic != 0xfeedfacf)
-    return fail(Errc::Malformed, "Mach-O: bad slice magic");
+  if (!big && magic != 0xfeedface && magic != 0xfeedfacf) return fail(Errc::Malformed, "Mach-O: bad slice magic");
   // Offsets in `undo` are slice-relative here; prepare_in_place rebases them (base).
   std::vector<Patch> local;
   ByteReader r(slice, big, undo ? &local : nullptr);
@@ -314,8 +302,8 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
   return {};
 }
 
-Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits,
-                               std::vector<std::string>& warnings, std::vector<Patch>* undo) {
+Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits, std::vector<std::string>& warnings,
+                               std::vector<Patch>* undo) {
   ByteReader r(buf, true, undo);
   const auto magic = r.read(0, 4);
   auto count = r.read(4, 4);
@@ -354,8 +342,7 @@ Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits
 
 }  // namespace
 
-Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file,
-                                       const Limits& limits) {
+Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file, const Limits& limits) {
   PreparedBytes out;
   if (format == Format::Unknown) return fail(Errc::Unsupported, "not a binary format");
   const auto* first = reinterpret_cast<const std::uint8_t*>(file.data());

@@ -21,8 +21,8 @@ namespace trustscan::report {
 namespace {
 
 using nlohmann::ordered_json;
-using record::FileRecord;
 using pipeline::ScanResult;
+using record::FileRecord;
 
 std::string safe(std::string_view s) { return utf8_escaped(s); }
 
@@ -56,13 +56,6 @@ void safe_map(JsonSink& w, std::string_view key, const std::map<std::string, std
   w.end_object();
 }
 
-/// Member `key`: the strings made valid UTF-8.
-void safe_list(JsonSink& w, std::string_view key, const std::vector<std::string>& v) {
-  w.array(key);
-  for (const auto& s : v) w.string(safe(s));
-  w.end_array();
-}
-
 ordered_json safe_list(const std::vector<std::string>& v) {
   ordered_json j = ordered_json::array();
   for (const auto& s : v) j.push_back(safe(s));
@@ -88,8 +81,10 @@ void ecs_format(JsonSink& w, const parse::BinaryModel& m) {
     const auto& vi = m.pe->version_info;
     w.object("pe");
     w.member("architecture", m.architecture);
-    for (auto [ecs, key] : {std::pair{"company", "CompanyName"}, {"description", "FileDescription"},
-                            {"file_version", "FileVersion"}, {"original_file_name", "OriginalFilename"},
+    for (auto [ecs, key] : {std::pair{"company", "CompanyName"},
+                            {"description", "FileDescription"},
+                            {"file_version", "FileVersion"},
+                            {"original_file_name", "OriginalFilename"},
                             {"product", "ProductName"}})
       if (auto it = vi.find(key); it != vi.end()) w.member(ecs, safe(it->second));
     if (!m.pe->imphash.empty()) w.member("imphash", m.pe->imphash);
@@ -101,7 +96,7 @@ void ecs_format(JsonSink& w, const parse::BinaryModel& m) {
     w.member("type", m.elf->elf_type);
     w.member("class", m.bits == 64 ? "ELF64" : "ELF32");
     w.end_object();
-    safe_list(w, "shared_libraries", m.libraries);
+    safe_strings(w, "shared_libraries", m.libraries);
     w.end_object();
   } else if (!m.macho_slices.empty()) {
     w.object("macho");
@@ -182,7 +177,7 @@ void macho_details(JsonSink& w, const std::vector<parse::MachOSlice>& slices) {
     w.member("offset", s.offset);
     w.member("size", s.size);
     w.member("has_code_signature", s.has_code_signature);
-    safe_list(w, "libraries", s.libraries);
+    safe_strings(w, "libraries", s.libraries);
     w.end_object();
   }
   w.end_array();
@@ -293,7 +288,7 @@ void attribution_json(JsonSink& w, const attribute::Attribution& a) {
   w.member("tier", attribute::to_string(a.tier));
   evidence_json(w, a.evidence);
   w.member("candidates", a.candidates);
-  safe_list(w, "contradictions", a.contradictions);
+  safe_strings(w, "contradictions", a.contradictions);
   claims_json(w, a.claims);
   w.end_object();
 }
@@ -340,7 +335,7 @@ void verdict_json(JsonSink& w, const policy::Verdict& v) {
   }
   if (v.flagged()) w.member("severity", policy::to_string(v.severity));
   if (!v.suppression_id.empty()) w.member("suppression_id", safe(v.suppression_id));
-  if (!v.expired_suppressions.empty()) safe_list(w, "expired_suppressions", v.expired_suppressions);
+  if (!v.expired_suppressions.empty()) safe_strings(w, "expired_suppressions", v.expired_suppressions);
   w.end_object();
 }
 
@@ -406,8 +401,10 @@ ordered_json windows_image_json(const pipeline::WindowsImage& image) {
   if (image.version) {
     const auto& v = *image.version;
     ordered_json ver = ordered_json::object();
-    for (auto [key, value] : {std::pair{"product_name", &v.product_name}, {"display_version", &v.display_version},
-                              {"release_id", &v.release_id}, {"current_build", &v.current_build},
+    for (auto [key, value] : {std::pair{"product_name", &v.product_name},
+                              {"display_version", &v.display_version},
+                              {"release_id", &v.release_id},
+                              {"current_build", &v.current_build},
                               {"edition_id", &v.edition_id}})
       if (*value) ver[key] = safe(**value);
     j["version"] = std::move(ver);
@@ -453,8 +450,8 @@ ordered_json catalogs_json(const pipeline::CatalogSummary& c) {
     j["path"] = safe(e.path);
     errors.push_back(std::move(j));
   }
-  return {{"files", c.files},          {"members", c.members},
-          {"by_status", c.by_status},  {"load_seconds", c.load_seconds},
+  return {{"files", c.files},           {"members", c.members},
+          {"by_status", c.by_status},   {"load_seconds", c.load_seconds},
           {"not_trusted", not_trusted}, {"errors", errors}};
 }
 
@@ -479,7 +476,8 @@ ordered_json finding_json(const FileRecord& r) {
   const policy::VerdictSubject& subject = r.verdict->subject;
   ordered_json evidence = ordered_json::array();
   for (const auto& e : a.evidence)
-    if (e.vendor == subject.vendor_id) evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
+    if (e.vendor == subject.vendor_id)
+      evidence.push_back(std::string(attribute::to_string(e.kind)) + ": " + safe(e.value));
   ordered_json vendor = verdict_subject_json(subject);
   vendor.erase("basis");
   vendor.erase("note");
@@ -513,8 +511,12 @@ ordered_json suppressions_json(const std::vector<policy::SuppressionStatus>& lis
     char date[16];
     std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(s.expires.year()),
                   static_cast<unsigned>(s.expires.month()), static_cast<unsigned>(s.expires.day()));
-    out.push_back({{"id", safe(s.id)}, {"reason", safe(s.reason)}, {"expires", date}, {"origin", safe(s.origin)},
-                   {"state", std::string(policy::to_string(s.state))}, {"uses", s.uses},
+    out.push_back({{"id", safe(s.id)},
+                   {"reason", safe(s.reason)},
+                   {"expires", date},
+                   {"origin", safe(s.origin)},
+                   {"state", std::string(policy::to_string(s.state))},
+                   {"uses", s.uses},
                    {"matches_after_expiry", s.matches_after_expiry}});
   }
   return out;
@@ -567,8 +569,11 @@ ordered_json images_json(const ScanResult& r) {
     }
     ordered_json errors = ordered_json::array();
     for (const Error& e : info.errors) errors.push_back(error_json(e));
-    ordered_json j{{"path", safe(info.path)}, {"format", info.format}, {"format_description", info.format_description},
-                   {"size", info.size},        {"sector_size", info.sector_size}};
+    ordered_json j{{"path", safe(info.path)},
+                   {"format", info.format},
+                   {"format_description", info.format_description},
+                   {"size", info.size},
+                   {"sector_size", info.sector_size}};
     if (!info.volume_system.empty()) j["volume_system"] = info.volume_system;
     j["files"] = std::move(files);
     if (info.stored_hashes) j["stored_hashes"] = media_hashes_json(*info.stored_hashes);  // issue 20
@@ -595,12 +600,12 @@ void binary_fields(JsonSink& w, const FileRecord& r) {
   w.member("architecture", m.architecture);
   w.member("bits", m.bits);
   if (m.entry_point) w.member("entry_point", *m.entry_point);
-  safe_list(w, "libraries", m.libraries);
+  safe_strings(w, "libraries", m.libraries);
   w.member("exports_count", m.exports_count);
   if (m.pe) pe_details(w, *m.pe);
   if (m.elf) elf_details(w, *m.elf);
   if (!m.macho_slices.empty()) macho_details(w, m.macho_slices);
-  if (!m.warnings.empty()) safe_list(w, "warnings", m.warnings);
+  if (!m.warnings.empty()) safe_strings(w, "warnings", m.warnings);
   add_signature_details(w, r);
 }
 
@@ -612,7 +617,7 @@ void matches_json(JsonSink& w, const std::vector<match::RuleMatch>& matches) {
     w.begin_object();
     w.member("rule", safe(m.rule));
     w.member("namespace", safe(m.ns));
-    safe_list(w, "tags", m.tags);
+    safe_strings(w, "tags", m.tags);
     safe_map(w, "meta", m.meta);
     w.array("strings");
     for (const auto& s : m.strings) {
@@ -693,7 +698,8 @@ class ViewReader {
   std::vector<Node> elements(const Node& n) {
     std::vector<Node> out;
     if (!expect(n, n && n.json->is_array(), "an array")) return out;
-    for (std::size_t i = 0; i < n.json->size(); ++i) out.push_back({&(*n.json)[i], n.name + "[" + std::to_string(i) + "]"});
+    for (std::size_t i = 0; i < n.json->size(); ++i)
+      out.push_back({&(*n.json)[i], n.name + "[" + std::to_string(i) + "]"});
     return out;
   }
   std::string text(const Node& n) {
@@ -705,7 +711,8 @@ class ViewReader {
     return text(n);
   }
   std::uint64_t count(const Node& n) {
-    const bool ok = n && (n.json->is_number_unsigned() || (n.json->is_number_integer() && n.json->get<std::int64_t>() >= 0));
+    const bool ok = n &&
+                    (n.json->is_number_unsigned() || (n.json->is_number_integer() && n.json->get<std::int64_t>() >= 0));
     return expect(n, ok, "an unsigned integer") ? n.json->get<std::uint64_t>() : 0;
   }
   bool flag(const Node& n) { return expect(n, n && n.json->is_boolean(), "a boolean") && n.json->get<bool>(); }
@@ -761,7 +768,8 @@ void read_trustscan_fields(ViewReader& rd, const ViewReader::Node& t, RecordView
   if (auto w = rd.object(rd.at(t, "windows", false)); w && rd.at(w, "image", false)) {
     v.windows_services.emplace();
     for (const auto& service : rd.elements(rd.at(w, "services")))
-      if (auto s = rd.object(service)) v.windows_services->push_back({rd.text(rd.at(s, "name")), rd.text(rd.at(s, "start"))});
+      if (auto s = rd.object(service))
+        v.windows_services->push_back({rd.text(rd.at(s, "name")), rd.text(rd.at(s, "start"))});
   }
   for (const auto& error : rd.elements(rd.at(t, "errors")))
     if (auto e = rd.object(error))
@@ -787,18 +795,30 @@ ordered_json path_error_json(const discover::PathError& e) {
 }
 
 ordered_json summary_json(const pipeline::ScanSummary& s) {
-  ordered_json j{{"files_seen", s.files_seen},     {"files_scanned", s.files_scanned}, {"binaries", s.binaries},
-          {"non_binaries", s.non_binaries}, {"empty_files", s.empty_files},     {"directories", s.directories},
-          {"bytes_scanned", s.bytes_scanned}, {"errors", s.error_count},       {"by_format", s.by_format},
-          {"by_privilege", s.by_privilege}, {"by_type", s.by_type},             {"skipped", s.skipped},
-          {"attributed", s.attributed},     {"findings", s.findings},           {"suppressed", s.suppressed},
-          {"findings_by_severity", s.findings_by_severity}, {"catalog_signed", s.catalog_signed},
-          {"files_not_scanned", s.files_not_scanned}, {"files_timed_out", s.files_timed_out},
-          {"rules_skipped", s.rules_skipped}};
+  ordered_json j{{"files_seen", s.files_seen},
+                 {"files_scanned", s.files_scanned},
+                 {"binaries", s.binaries},
+                 {"non_binaries", s.non_binaries},
+                 {"empty_files", s.empty_files},
+                 {"directories", s.directories},
+                 {"bytes_scanned", s.bytes_scanned},
+                 {"errors", s.error_count},
+                 {"by_format", s.by_format},
+                 {"by_privilege", s.by_privilege},
+                 {"by_type", s.by_type},
+                 {"skipped", s.skipped},
+                 {"attributed", s.attributed},
+                 {"findings", s.findings},
+                 {"suppressed", s.suppressed},
+                 {"findings_by_severity", s.findings_by_severity},
+                 {"catalog_signed", s.catalog_signed},
+                 {"files_not_scanned", s.files_not_scanned},
+                 {"files_timed_out", s.files_timed_out},
+                 {"rules_skipped", s.rules_skipped}};
   j["known_bad"] = s.known_bad;  // issue 17 (schema 1.5)
   j["known_bad_findings"] = s.known_bad_findings;
   j["errors_by_kind"] = {{"read", s.read_errors}, {"malformed", s.malformed_errors}};  // schema 1.7 (issue 20)
-  if (s.cache)  // issue 8: --cache
+  if (s.cache)                                                                         // issue 8: --cache
     j["cache"] = {{"hits", s.cache->hits}, {"misses", s.cache->misses}, {"invalidated", s.cache->invalidated}};
   if (!s.image_entries.empty()) j["image_entries"] = s.image_entries;
   return j;
@@ -832,7 +852,9 @@ ordered_json scan_json(const ScanResult& r, const RunInfo& run) {
     anchor_sets.push_back({{"name", safe(a.name)}, {"anchors", a.anchors}, {"origin", safe(a.origin)}});
   ordered_json datasets = ordered_json::array();
   for (const auto& d : r.datasets)
-    datasets.push_back({{"name", safe(d.name)}, {"version", safe(d.version)}, {"imported_at", safe(d.imported_at)},
+    datasets.push_back({{"name", safe(d.name)},
+                        {"version", safe(d.version)},
+                        {"imported_at", safe(d.imported_at)},
                         {"source", safe(d.source)}});
   scan["datasets"] = std::move(datasets);
   scan["verification"] = {{"time", rfc3339(std::chrono::system_clock::from_time_t(r.verify_time))},
@@ -944,7 +966,8 @@ void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& 
     ev["event"]["outcome"] = "failure";
     const std::string path = safe(e.path);
     ev["file"] = {{"path", path}};
-    ev["error"] = {{"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
+    ev["error"] = {
+        {"code", std::string(to_string(e.error.code))}, {"type", e.error.stage}, {"message", safe(e.error.message)}};
     ev["trustscan"] = {{"error_kind", std::string(to_string(kind_of(e.error.code)))}};  // read: exit 3; malformed
     ev["message"] = path_error_message(e);
     sink(std::move(ev), {Kind::Error, false, nullptr, std::nullopt, nullptr, path});
@@ -956,7 +979,7 @@ void scan_events(const ScanResult& result, const RunInfo& run, const EventSink& 
         if (reg.file_status != pipeline::ServiceFileStatus::Missing) continue;
         ordered_json ev = event_base(result, run, "event", "trustscan.service");
         ev["event"]["category"] = windows::is_driver(reg.service.type) ? ordered_json{"driver", "configuration"}
-                                                                        : ordered_json{"configuration"};
+                                                                       : ordered_json{"configuration"};
         ev["event"]["type"] = {"info"};
         ev["event"]["action"] = "registered-file-missing";
         const std::string path = reg.resolved ? safe(reg.resolved->windows_form) : std::string();
@@ -1041,7 +1064,9 @@ ordered_json event_envelope(const ScanResult& r, const RunInfo& run, std::string
 
 std::string event_timestamp(const ScanResult& r) { return rfc3339(r.finished); }
 
-bool live_scan(const ScanResult& r) { return std::ranges::find(r.options.roots, std::string("/")) != r.options.roots.end(); }
+bool live_scan(const ScanResult& r) {
+  return std::ranges::find(r.options.roots, std::string("/")) != r.options.roots.end();
+}
 
 void compact_event(ordered_json& ev) {
   if (!ev.contains("trustscan")) return;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "report/text.hpp"
+
 namespace trustscan::report {
 
 namespace {
@@ -158,6 +160,12 @@ void JsonText::json(const ordered_json& j) {
     out_ += c;
     if (c == '\n') out_.append(pad, ' ');
   }
+}
+
+void safe_strings(JsonSink& w, std::string_view key, const std::vector<std::string>& strings) {
+  w.array(key);
+  for (const std::string& s : strings) w.string(utf8_escaped(s));
+  w.end_array();
 }
 
 }  // namespace trustscan::report

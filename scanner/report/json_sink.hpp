@@ -6,7 +6,7 @@
 /// record views, the C API), JsonText writes the very text nlohmann's dump would write of that
 /// document, without building it (the "files" array of `--format json`, which is most of a
 /// cached re-scan's work). So every field name stays spelled once, and the two cannot disagree:
-/// tests/unit/report/json_sink_test.cpp compares them on every sample record.
+/// tests/unit/report/record_view_test.cpp and json_writer_test.cpp compare them on every sample record.
 ///
 /// Every member must be written once per object: JsonTree would replace a repeated key in place,
 /// JsonText would write it twice (the emitters de-duplicate the keys of escaped maps).
@@ -139,5 +139,8 @@ class JsonText final : public JsonSink {
   int depth_;
   std::vector<Open> stack_;
 };
+
+/// Member `key` of the current object: an array of the strings, each made valid UTF-8.
+void safe_strings(JsonSink& w, std::string_view key, const std::vector<std::string>& strings);
 
 }  // namespace trustscan::report

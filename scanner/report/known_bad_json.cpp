@@ -11,12 +11,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-void text_list(JsonSink& w, std::string_view key, const std::vector<std::string>& v) {
-  w.array(key);
-  for (const std::string& s : v) w.string(utf8_escaped(s));
-  w.end_array();
-}
-
 /// The report field that holds the matched value, for the hash kinds a report carries.
 std::string_view matched_field(datasets::KeyKind k) noexcept {
   switch (k) {
@@ -38,9 +32,9 @@ void match_json(JsonSink& w, const match::KnownBadMatch& m) {
   w.member("key", datasets::to_string(m.kind));
   w.member("value", utf8_escaped(m.value));
   if (!m.via.empty()) w.member("via", utf8_escaped(m.via));
-  text_list(w, "cves", m.cves);
+  safe_strings(w, "cves", m.cves);
   if (m.loads_despite_hvci) w.member("loads_despite_hvci", *m.loads_despite_hvci);
-  text_list(w, "references", m.references);
+  safe_strings(w, "references", m.references);
   // Set aside by a suppression of the policy (schema 1.6): on the record, not part of the finding.
   if (!m.suppressed_by.empty()) {
     w.object("suppressed");
@@ -93,7 +87,7 @@ void add_known_bad_ecs(JsonSink& w, const record::FileRecord& r) {
   w.end_object();
   if (cves.empty()) return;
   w.object("vulnerability");
-  text_list(w, "id", {cves.begin(), cves.end()});
+  safe_strings(w, "id", {cves.begin(), cves.end()});
   w.member("enumeration", "CVE");
   w.end_object();
 }

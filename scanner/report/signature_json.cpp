@@ -28,12 +28,6 @@ void cert_json(JsonSink& w, const verify::CertInfo& c) {
   w.end_object();
 }
 
-void errors_json(JsonSink& w, std::string_view key, const std::vector<std::string>& errors) {
-  w.array(key);
-  for (const auto& e : errors) w.string(safe(e));
-  w.end_array();
-}
-
 /// An Authenticode signature: an embedded one, or a catalog's own.
 void authenticode_signature_json(JsonSink& w, const verify::Signature& s) {
   w.begin_object();
@@ -60,7 +54,7 @@ void authenticode_signature_json(JsonSink& w, const verify::Signature& s) {
   if (!s.timestamp_anchor_set.empty()) w.member("timestamp_anchor_set", safe(s.timestamp_anchor_set));
   if (!s.program_name.empty()) w.member("program_name", safe(s.program_name));
   if (!s.more_info_url.empty()) w.member("more_info_url", safe(s.more_info_url));
-  errors_json(w, "errors", s.errors);
+  safe_strings(w, "errors", s.errors);
   w.end_object();
 }
 
@@ -93,7 +87,7 @@ void module_signature_json(JsonSink& w, const verify::Signature& s) {
   w.member("signed_size", m.signed_size);
   w.member("key_source", safe(m.key_source));
   w.member("key_source_kind", m.key_source_kind);
-  errors_json(w, "errors", s.errors);
+  safe_strings(w, "errors", s.errors);
   w.end_object();
 }
 
@@ -119,7 +113,7 @@ void macho_signature_json(JsonSink& w, const verify::Signature& s) {
   for (const auto& c : s.chain) w.string(safe(c.subject_cn));
   w.end_array();
   w.end_object();
-  errors_json(w, "errors", s.errors);
+  safe_strings(w, "errors", s.errors);
   if (m.first_bad_page) w.member("first_bad_page", *m.first_bad_page);
   if (s.timestamp) w.member("timestamp", *s.timestamp);
   if (!s.verification_time_source.empty()) w.member("verification_time_source", s.verification_time_source);
@@ -177,7 +171,7 @@ void authenticode_json(JsonSink& w, const verify::FileSignatures& own,
   w.array("signatures");
   for (const verify::Signature* s : embedded) authenticode_signature_json(w, *s);
   w.end_array();
-  errors_json(w, "warnings", own.warnings);
+  safe_strings(w, "warnings", own.warnings);
   w.end_object();
 }
 

@@ -96,7 +96,8 @@ TEST_CASE("ELF files that are not plain relocatables are left to LIEF", "[parse]
     for (unsigned i = 0; i < 8; ++i) forged[size_at + i] = '\x7f';
     CHECK_FALSE(parse::plain_relocatable_model(bytes(forged), Limits{}));
     auto m = parse::parse_binary(Format::Elf, bytes(forged), Limits{});
-    if (m) CHECK_FALSE(m->warnings.empty());  // LIEF's path, with the clamp said
+    REQUIRE(m);
+    CHECK_FALSE(m->warnings.empty());  // LIEF's path, with the clamp said
   }
   SECTION("big-endian and truncated headers") {
     std::string big = ko;
