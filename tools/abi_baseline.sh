@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 command -v abidw >/dev/null || { echo "abi_baseline: abidw is missing (apt-get install abigail-tools)" >&2; exit 1; }
-readelf -S "$BUILD/libtrustscan.so.1" | grep -q '\.debug_info' \
+readelf -S "$BUILD/libtrustscan.so.1" | grep '\.debug_info' >/dev/null \
   || { echo "abi_baseline: $BUILD/libtrustscan.so.1 has no debug information (build RelWithDebInfo)" >&2; exit 1; }
 mkdir -p abi
 # comp-dir-path: the build directory, which abidiff does not compare.

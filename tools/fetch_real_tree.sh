@@ -71,7 +71,7 @@ done
 [[ $# -eq 1 && -n $1 ]] || usage
 [[ ${#SETS[@]} -gt 0 ]] || SETS=(tests)
 for s in "${SETS[@]}"; do
-    known_sets | grep -qx -- "$s" || { echo "fetch_real_tree: unknown set '$s' (known: $(known_sets | tr '\n' ' '))" >&2; exit 2; }
+    known_sets | grep -x -- "$s" >/dev/null || { echo "fetch_real_tree: unknown set '$s' (known: $(known_sets | tr '\n' ' '))" >&2; exit 2; }
 done
 
 # ---------------------------------------------------------------- settings

@@ -68,7 +68,7 @@ export_fuzz_env() {
 install_clang() {
   local missing=()
   for p in clang-16 libclang-rt-16-dev; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep '^install ok installed$' >/dev/null || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   local sudo=(); [[ $(id -u) -eq 0 ]] || sudo=(sudo)

@@ -119,7 +119,7 @@ driver() {
     mingw_driver "$out" "$WORK/driver.c" "$banner" "$@" "$WORK/libntoskrnl.a"
     "${MINGW_PREFIX}objdump" -p "$out" | grep -Eq '^Subsystem[[:space:]]+0*1[[:space:]]' ||
         die "$out: not a native-subsystem image"
-    "${MINGW_PREFIX}objdump" -p "$out" | grep -q 'DLL Name: ntoskrnl.exe$' || die "$out: no ntoskrnl import"
+    "${MINGW_PREFIX}objdump" -p "$out" | grep 'DLL Name: ntoskrnl.exe$' >/dev/null || die "$out: no ntoskrnl import"
 }
 driver "$WORK/klif.sys" "klif test driver"
 driver "$WORK/360fsflt.sys" "360fsflt test driver"

@@ -65,7 +65,7 @@ done
 missing_packages() {
   local p
   for p in "$@"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep '^install ok installed$' >/dev/null || echo "$p"
   done
 }
 
@@ -77,7 +77,13 @@ export DEBIAN_FRONTEND=noninteractive
 # The signed-PE samples use osslsigncode's built-in time-stamping authority (-TSA-certs, 2.6+):
 # bookworm has 2.5, bookworm-backports (Debian's own archive) has 2.9; it comes from there, in
 # the same apt-get install as the rest.
-osslsigncode_has_tsa() { command -v osslsigncode >/dev/null && osslsigncode sign -h 2>&1 | grep -q -- '-TSA-certs'; }
+# (its help exits 255, so it is read whole before the grep: a pipe would fail under pipefail)
+osslsigncode_has_tsa() {
+  command -v osslsigncode >/dev/null || return 1
+  local help
+  help=$(osslsigncode sign -h 2>&1) || true
+  grep -q -- '-TSA-certs' <<<"$help"
+}
 
 # add_backports CODENAME: a CODENAME-backports source on the URIs (and with the keys) of the
 # machine's own sources of CODENAME, /etc/apt/sources.list(.d) in either format

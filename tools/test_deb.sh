@@ -64,7 +64,7 @@ install_host_tools() {
   local want=(debootstrap dpkg-dev lintian)
   [[ $WITH_BOOT == 1 ]] && want+=(systemd-container)
   for p in "${want[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep '^install ok installed$' >/dev/null || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   echo "test_deb: installing ${missing[*]}"
@@ -137,7 +137,7 @@ in_root sh -c "cd /tmp && apt-get install -y -q --no-install-recommends ./${DEB#
   || { tail -30 "$OUT/apt.log" >&2; fail "apt-get install"; }
 grep -E '^(Setting up|Unpacking) ' "$OUT/apt.log" | sed 's/^/  /'
 echo "  installed in $((SECONDS - t)) s"
-in_root dpkg -s trustscan | grep -q '^Status: install ok installed' || fail "dpkg -s trustscan"
+in_root dpkg -s trustscan | grep '^Status: install ok installed' >/dev/null || fail "dpkg -s trustscan"
 [[ $(in_root trustscan --version | head -1) == "trustscan $VERSION" ]] || fail "trustscan --version"
 for f in /usr/share/trustscan/rules/index.yar /usr/lib/systemd/system/trustscan.service \
          /usr/lib/systemd/system/trustscan.timer /etc/default/trustscan; do
@@ -155,7 +155,7 @@ scan_s=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 [[ $rc == 0 || $rc == 1 ]] || fail "trustscan scan /usr exited $rc (expected 0 or 1)"
 cp "$ROOT/tmp/usr.ndjson" "$OUT/usr.ndjson"
 lines=$(wc -l <"$OUT/usr.ndjson")
-tail -1 "$OUT/usr.ndjson" | grep -q '"event":{[^}]*"dataset":"trustscan.summary"' || fail "last line is not the summary"
+tail -1 "$OUT/usr.ndjson" | grep '"event":{[^}]*"dataset":"trustscan.summary"' >/dev/null || fail "last line is not the summary"
 summary=$(tail -1 "$OUT/usr.ndjson" | grep -oE '"summary":\{"files_seen":[0-9]+,"files_scanned":[0-9]+,"binaries":[0-9]+' || true)
 echo "  exit $rc in $scan_s s, $lines NDJSON lines, $(stat -c %s "$OUT/usr.ndjson") bytes; $summary"
 if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
@@ -216,7 +216,7 @@ UNIT
   for p in /home/alice/tool /var/tmp/vartool $([[ $want_status == 1 ]] && echo /opt/img/oemavflt.sys); do
     grep -q "\"path\":\"$p\"" "$N" || fail "the unit's scan did not read $p"
   done
-  [[ $want_status == 0 ]] || head -1 "$N" | grep -q '"kind":"alert"' || fail "no alert first in the unit's report"
+  [[ $want_status == 0 ]] || head -1 "$N" | grep '"kind":"alert"' >/dev/null || fail "no alert first in the unit's report"
   echo "  exit $want_status -> Result=success; report $(stat -c %s "$N") bytes, $(wc -l <"$N") lines; read /home/alice (0700, uid 1000) and /var/tmp"
   boot "--fail-on bogus"
   grep -qx 'Result=exit-code' "$ROOT/root/result.txt" && grep -qx 'ExecMainStatus=2' "$ROOT/root/result.txt" \
@@ -237,13 +237,13 @@ if [[ $WITH_LIBRARY == 1 ]]; then
     || { tail -30 "$OUT/library-apt.log" >&2; fail "apt-get install of the library packages"; }
   grep -E '^Setting up (libtrustscan|gcc |pkg-config)' "$OUT/library-apt.log" | sed 's/^/  /'
   for p in libtrustscan1 libtrustscan-dev; do
-    in_root dpkg -s "$p" | grep -q '^Status: install ok installed' || fail "dpkg -s $p"
+    in_root dpkg -s "$p" | grep '^Status: install ok installed' >/dev/null || fail "dpkg -s $p"
   done
   echo "  installed in $((SECONDS - t)) s; pkg-config: $(in_root pkg-config --cflags --libs trustscan)"
   cp samples/c/scan_threads.c "$ROOT/tmp/"
   in_root sh -c 'cd /tmp && cc -std=c99 -Wall -Werror scan_threads.c $(pkg-config --cflags --libs trustscan) -o scan_threads' \
     >"$OUT/cc.log" 2>&1 || { cat "$OUT/cc.log" >&2; fail "samples/c/scan_threads.c does not build against the installed packages"; }
-  in_root ldd /tmp/scan_threads | grep -qE 'libtrustscan.so.1 => (/usr)?/lib/[^ ]*/libtrustscan.so.1 ' \
+  in_root ldd /tmp/scan_threads | grep -E 'libtrustscan.so.1 => (/usr)?/lib/[^ ]*/libtrustscan.so.1 ' >/dev/null \
     || fail "the sample does not load the installed library: $(in_root ldd /tmp/scan_threads | grep trustscan)"
   # Roots: Debian's binaries, and (if the ctest fixtures were built) the vendor image, whose
   # drivers the default policy flags.
@@ -289,7 +289,7 @@ if [[ $WITH_ANSIBLE == 1 ]]; then
   grep -E '^(TASK|ok:|changed:|skipping:|localhost )|"msg"' "$OUT/ansible.log" | sed 's/^/  /'
   echo "  playbook ran in $((SECONDS - t)) s"
   [[ -s $ROOT/tmp/reports/localhost.ndjson ]] || fail "the playbook fetched no report"
-  tail -1 "$ROOT/tmp/reports/localhost.ndjson" | grep -q '"roots":\["/usr/lib","/usr/sbin"\]' || fail "fetched report: wrong roots"
+  tail -1 "$ROOT/tmp/reports/localhost.ndjson" | grep '"roots":\["/usr/lib","/usr/sbin"\]' >/dev/null || fail "fetched report: wrong roots"
   grep -qx 'TRUSTSCAN_OPTS="--threads 2"' "$ROOT/etc/default/trustscan" || fail "/etc/default/trustscan not written"
   echo "  fetched report: $(wc -l <"$ROOT/tmp/reports/localhost.ndjson") lines; /etc/default/trustscan written"
 fi

@@ -45,7 +45,7 @@ state)
   make_state "$VIMG" "$WORK/state.json"
   $PY "$SRC/tools/validate_report.py" --schema "$SRC/docs/schema/state.schema.json" "$WORK/state.json" \
     || fail "the state does not match docs/schema/state.schema.json"
-  ls "$WORK" | grep -q partial && fail "a temporary was left beside the state"
+  ls "$WORK" | grep partial >/dev/null && fail "a temporary was left beside the state"
   # Its counts are the report's: findings (vendor policy or known-bad, each record once), kernel binaries, unsigned.
   $PY - "$WORK/state.json" "$WORK/state.json.report.json" <<'PY' || fail "state and report disagree"
 import json, sys
@@ -96,37 +96,37 @@ check)
   # -w/-c ranges on the number of findings.
   n=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"]["findings"])' "$WORK/bad.json")
   expect_exit 1 "$TS" check --state "$WORK/bad.json" -w 0 -c "$((n + 1))"
-  status_line | grep -q "^TRUSTSCAN WARNING - .*|findings=$n;0;$((n + 1));0 " || fail "warning: $(status_line)"
+  status_line | grep "^TRUSTSCAN WARNING - .*|findings=$n;0;$((n + 1));0 " >/dev/null || fail "warning: $(status_line)"
   expect_exit 0 "$TS" check --state "$WORK/bad.json" -c "~:$n"
   expect_exit 2 "$TS" check --state "$WORK/bad.json" -w 0 -c "@$n:$n"
   # A stale state: --max-age, WARNING or CRITICAL (--stale) even without findings.
   sleep 2.1  # ages are whole seconds: over 1 s means 2
   expect_exit 1 "$TS" check --state "$WORK/clean.json" --max-age 1
-  status_line | grep -q "^TRUSTSCAN WARNING - .*over --max-age 1s|.*scan_age=[0-9]*s;1;;0" || fail "stale: $(status_line)"
+  status_line | grep "^TRUSTSCAN WARNING - .*over --max-age 1s|.*scan_age=[0-9]*s;1;;0" >/dev/null || fail "stale: $(status_line)"
   expect_exit 2 "$TS" check --state "$WORK/clean.json" --max-age 1 --stale critical
-  status_line | grep -q "scan_age=[0-9]*s;;1;0" || fail "stale critical perfdata: $(status_line)"
+  status_line | grep "scan_age=[0-9]*s;;1;0" >/dev/null || fail "stale critical perfdata: $(status_line)"
   expect_exit 0 "$TS" check --state "$WORK/clean.json" --max-age 0
   # UNKNOWN (3), on standard output: missing, damaged or foreign state, bad options.
   expect_exit 3 "$TS" check --state "$WORK/none.json"
-  status_line | grep -q "^TRUSTSCAN UNKNOWN - cannot read the state $WORK/none.json" || fail "missing: $(status_line)"
+  status_line | grep "^TRUSTSCAN UNKNOWN - cannot read the state $WORK/none.json" >/dev/null || fail "missing: $(status_line)"
   head -c 100 "$WORK/bad.json" >"$WORK/cut.json"
   expect_exit 3 "$TS" check --state "$WORK/cut.json"
-  status_line | grep -q "^TRUSTSCAN UNKNOWN - the state $WORK/cut.json: not a JSON object" || fail "damaged: $(status_line)"
+  status_line | grep "^TRUSTSCAN UNKNOWN - the state $WORK/cut.json: not a JSON object" >/dev/null || fail "damaged: $(status_line)"
   expect_exit 3 "$TS" check --state "$WORK/bad.json.report.json"
-  status_line | grep -q "not a trustscan state" || fail "foreign: $(status_line)"
+  status_line | grep "not a trustscan state" >/dev/null || fail "foreign: $(status_line)"
   sed 's/"version":"1\.[0-9.]*"/"version":"2.0.0"/' "$WORK/bad.json" >"$WORK/v2.json"
   expect_exit 3 "$TS" check --state "$WORK/v2.json"
-  status_line | grep -q 'state schema version "2.0.0"' || fail "v2: $(status_line)"
+  status_line | grep 'state schema version "2.0.0"' >/dev/null || fail "v2: $(status_line)"
   expect_exit 3 "$TS" check --state "$WORK/bad.json" -w 5:1
-  status_line | grep -q "^TRUSTSCAN UNKNOWN - threshold range '5:1'" || fail "bad range: $(status_line)"
+  status_line | grep "^TRUSTSCAN UNKNOWN - threshold range '5:1'" >/dev/null || fail "bad range: $(status_line)"
   expect_exit 3 "$TS" check --state "$WORK/bad.json" --no-such-option
-  status_line | grep -q "^TRUSTSCAN UNKNOWN - " || fail "bad option: $(status_line)"
+  status_line | grep "^TRUSTSCAN UNKNOWN - " >/dev/null || fail "bad option: $(status_line)"
   expect_exit 3 "$TS" check --state "$WORK/bad.json" --scan "$CLEAN"
   expect_exit 3 "$TS" check --state "$WORK/none.json" --zabbix nope
-  status_line | grep -q "^TRUSTSCAN UNKNOWN - --zabbix nope: no such item" || fail "bad item: $(status_line)"
+  status_line | grep "^TRUSTSCAN UNKNOWN - --zabbix nope: no such item" >/dev/null || fail "bad item: $(status_line)"
   # --scan: scans now, decides the same way.
   expect_exit 2 "$TS" check --scan "$VIMG" -t 60
-  status_line | grep -q '^TRUSTSCAN CRITICAL - ' || fail "--scan: $(status_line)"
+  status_line | grep '^TRUSTSCAN CRITICAL - ' >/dev/null || fail "--scan: $(status_line)"
   expect_exit 0 "$TS" check --scan "$CLEAN" -t 60
   # --timeout: UNKNOWN within the budget, the process does not outlive it.
   REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
@@ -206,18 +206,18 @@ EOF
   line trustscan-findings | grep -Eq "^SERVICEDESC::trustscan-findings	SERVICESTATE::CRITICAL	SERVICEPERFDATA::findings=$findings;;0;0 kernel_binaries=$kernel;;;0 unsigned_kernel=$unsigned;;;0 scan_age=[0-9]+s;172800;;0 read_errors=[0-9]+;;;0	SERVICEOUTPUT::TRUSTSCAN CRITICAL - $findings findings? " \
     || fail "findings service: $(line trustscan-findings)"
   grep -q "^high .*/klif.sys - Kaspersky (RU): " "$I/all" || fail "the findings are not in the long output"
-  line trustscan-clean | grep -q "SERVICESTATE::OK	SERVICEPERFDATA::findings=0;;0;0 .*	SERVICEOUTPUT::TRUSTSCAN OK - 0 findings" \
+  line trustscan-clean | grep "SERVICESTATE::OK	SERVICEPERFDATA::findings=0;;0;0 .*	SERVICEOUTPUT::TRUSTSCAN OK - 0 findings" >/dev/null \
     || fail "clean service: $(line trustscan-clean)"
-  line trustscan-warning | grep -q "SERVICESTATE::WARNING	SERVICEPERFDATA::findings=$findings;0;1000;0 .*	SERVICEOUTPUT::TRUSTSCAN WARNING - " \
+  line trustscan-warning | grep "SERVICESTATE::WARNING	SERVICEPERFDATA::findings=$findings;0;1000;0 .*	SERVICEOUTPUT::TRUSTSCAN WARNING - " >/dev/null \
     || fail "warning service: $(line trustscan-warning)"
   # The state file changes: the next checks see it (no restart, no cache in between).
   cp "$WORK/clean.json" "$WORK/bad.json.new" && mv "$WORK/bad.json.new" "$WORK/bad.json"
   for _ in $(seq 300); do
     cat "$I"/perfdata/service-perfdata.* 2>/dev/null >"$I/all" || true
-    line trustscan-findings | grep -q "SERVICESTATE::OK" && break
+    line trustscan-findings | grep "SERVICESTATE::OK" >/dev/null && break
     sleep 0.1
   done
-  line trustscan-findings | grep -q "SERVICESTATE::OK" || fail "the findings service did not turn OK: $(line trustscan-findings)" ;;
+  line trustscan-findings | grep "SERVICESTATE::OK" >/dev/null || fail "the findings service did not turn OK: $(line trustscan-findings)" ;;
 zabbix)
   need zabbix_agent2 zabbix-agent2
   make_state "$VIMG" "$WORK/bad.json"
@@ -226,7 +226,7 @@ zabbix)
   # The shipped items, with this build's binary and the test's state instead of the installed ones.
   sed "s|/usr/bin/trustscan check |$TS check --state $WORK/bad.json |" "$SRC/packaging/zabbix/trustscan.conf" \
     >"$Z/conf.d/trustscan.conf"
-  grep -c '^UserParameter=' "$Z/conf.d/trustscan.conf" | grep -qx 7 || fail "expected 7 items in the shipped file"
+  grep -c '^UserParameter=' "$Z/conf.d/trustscan.conf" | grep -x 7 >/dev/null || fail "expected 7 items in the shipped file"
   cat >"$Z/agent2.conf" <<EOF
 LogType=console
 PidFile=$Z/agent2.pid
@@ -260,7 +260,7 @@ PY
   # No state: the status item says UNKNOWN (3); a numeric item gets the reason (unsupported).
   rm "$WORK/bad.json"
   [[ $(item trustscan.status) == 3 ]] || fail "status without a state: $(item trustscan.status)"
-  item trustscan.findings | grep -q "^TRUSTSCAN UNKNOWN - cannot read the state" || fail "findings without a state: $(item trustscan.findings)" ;;
+  item trustscan.findings | grep "^TRUSTSCAN UNKNOWN - cannot read the state" >/dev/null || fail "findings without a state: $(item trustscan.findings)" ;;
 *)
   fail "unknown test $NAME" ;;
 esac

@@ -64,7 +64,7 @@ PY
   # The NDJSON error event of the unreadable file carries its kind too.
   expect_exit 3 "${runas[@]}" "$TS" scan -f ndjson "$WORK/tree"
   validate_json "$WORK/out" --ndjson
-  grep '"dataset":"trustscan.error"' "$WORK/out" | grep -q '"trustscan":{"error_kind":"read"}' \
+  grep '"dataset":"trustscan.error"' "$WORK/out" | grep '"trustscan":{"error_kind":"read"}' >/dev/null \
     || fail "NDJSON error event without trustscan.error_kind read: $(grep trustscan.error "$WORK/out")"
   ;;
 size_limit)

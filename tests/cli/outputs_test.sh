@@ -56,7 +56,7 @@ PY
   validate_json "$WORK/legacy.json"
   (cd "$WORK" && expect_exit 0 "$TS" scan -f ndjson -o - -o "csv=$WORK/also.csv" "$SAMPLES/pe")
   [[ ! -e $WORK/- && -s $WORK/also.csv ]] || fail "-o - with a second output"
-  tail -1 "$WORK/out" | grep -q '"trustscan.summary"' || fail "-f ndjson -o -: no NDJSON on standard output"
+  tail -1 "$WORK/out" | grep '"trustscan.summary"' >/dev/null || fail "-f ndjson -o -: no NDJSON on standard output"
   expect_exit 0 "$TS" scan -o json=- -o "ndjson=$WORK/n2.ndjson" "$SAMPLES/pe"
   $PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$WORK/out" || fail "json=-: no JSON on standard output"
   # -f FORMAT that no -o uses goes to standard output, besides the -o FORMAT=FILE outputs.
@@ -83,7 +83,7 @@ csv)
   for name in "${names[@]}"; do cp "$SAMPLES/pe/driver.sys" "$T/drivers/$name"; done
   (cd "$T/drivers" && expect_exit 1 "$TS" scan -o "csv=$WORK/r.csv" -o "json=$WORK/r.json" "${VENDOR[@]}" \
     -- klif.sys oemavflt.sys oemhwflt.sys "${names[@]}" "$SAMPLES/other")
-  head -1 "$WORK/r.csv" | grep -q $'^kind,path,format,type,privilege,signature_status,signer,.*,sha256,size,errors,skip_reason,baseline_change\r$' \
+  head -1 "$WORK/r.csv" | grep $'^kind,path,format,type,privilege,signature_status,signer,.*,sha256,size,errors,skip_reason,baseline_change\r$' >/dev/null \
     || fail "header: $(head -1 "$WORK/r.csv")"
   $PY - "$WORK/r.csv" "$WORK/r.json" <<'PY' || fail "CSV not as expected"
 import csv, json, sys
@@ -271,7 +271,7 @@ PY
   grep -q 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' "$SRC/docs/deployment.md" \
     || fail "deployment.md: the drop-in must allow AF_INET"
   ! grep -q -- '--syslog tcp://' "$SRC/packaging/default/trustscan" || fail "default file recommends tcp syslog"
-  tr '\n' ' ' <"$SRC/README.md" | grep -q -- '--syslog tcp://[^(]*(not under the packaged unit' \
+  tr '\n' ' ' <"$SRC/README.md" | grep -- '--syslog tcp://[^(]*(not under the packaged unit' >/dev/null \
     || fail "README: the tcp:// recipe does not say it needs the drop-in under the unit" ;;
 *) fail "unknown test" ;;
 esac

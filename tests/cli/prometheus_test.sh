@@ -125,7 +125,7 @@ node_exporter)
   grep -q 'counter metrics should have "_total" suffix' "$WORK/promtool" || { cat "$WORK/promtool" >&2; fail "promtool missed the counter"; }
   expected_from_json "$WORK/r.json" >"$WORK/expected"
   grep -q 'trustscan_findings{severity="critical"} [1-9]' "$WORK/expected" \
-    || grep -q 'trustscan_findings{severity="high"} [1-9]' "$WORK/expected" || fail "the test tree has no finding"
+    || grep 'trustscan_findings{severity="high"} [1-9]' "$WORK/expected" >/dev/null || fail "the test tree has no finding"
   [[ $(grep -c '^trustscan_dataset_info{name="loldrivers"' "$WORK/expected") == 1 ]] || fail "no data set in the report"
   has_samples "$WORK/expected" "$PROM" || fail "the .prom does not hold the JSON report's values"
   # A real node_exporter serves them.
@@ -140,7 +140,7 @@ node_exporter)
   done
   [[ $(grep -c '^trustscan_kernel_binaries{signature_status=' "$WORK/scrape") == 6 ]] || fail "not every signature status"
   grep -q "^node_textfile_mtime_seconds{file=\"$PROM\"}" "$WORK/scrape" \
-    || grep -q '^node_textfile_mtime_seconds{file="trustscan.prom"}' "$WORK/scrape" || fail "no mtime of trustscan.prom"
+    || grep '^node_textfile_mtime_seconds{file="trustscan.prom"}' "$WORK/scrape" >/dev/null || fail "no mtime of trustscan.prom"
   # Scans replacing the file while node_exporter reads it: never a parse error (the temporary file
   # beside it is not *.prom, the rename is atomic).
   errors=0 scrapes=0

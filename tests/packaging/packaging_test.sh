@@ -51,7 +51,7 @@ man_page_options)
   [[ $(awk 'prev == ".TP" && /^\.I [a-z0-9]+$/ { print $2 } { prev = $0 }' "$MAN" | tr '\n' ' ' | sed 's/ $//') == "${fmts[*]}" ]] \
     || fail "the format list of the page is not: ${fmts[*]}"
   grep -qF "Output format (default \\fI${fmts[0]}\\fR)" "$MAN" || fail "default format is not ${fmts[0]}"
-  "$TS" scan --help | grep -qE -- "--format TEXT:\{[a-z,]*\}=${fmts[0]}( |\$)" \
+  "$TS" scan --help | grep -E -- "--format TEXT:\{[a-z,]*\}=${fmts[0]}( |\$)" >/dev/null \
     || fail "the binary's default format is not the first of __formats"
   # The page renders without groff warnings, with the sections a man page needs.
   groff -man -Tutf8 -ww -z "$MAN" 2>"$WORK/groff"
@@ -63,10 +63,10 @@ man_page_options)
   grep -q "trustscan $("$TS" --version | head -1 | cut -d' ' -f2)" "$MAN" || fail ".TH does not carry the version of the binary"
   # The exit codes of the page are the ones in exit_codes.hpp.
   for code in $(grep -v 'InterruptedBase' "$SRC/scanner/app/exit_codes.hpp" | grep -oE '= [0-9]+,' | tr -dc '0-9\n'); do
-    grep -A1 '^\.TP' "$MAN" | grep -qx "\.B $code" || fail "exit code $code not documented"
+    grep -A1 '^\.TP' "$MAN" | grep -x "\.B $code" >/dev/null || fail "exit code $code not documented"
   done
   # Interrupted scans: 128 + SIGINT, 128 + SIGTERM.
-  grep -A1 '^\.TP' "$MAN" | grep -qx '\.BR 130 ", " 143' || fail "exit codes 130/143 not documented"
+  grep -A1 '^\.TP' "$MAN" | grep -x '\.BR 130 ", " 143' >/dev/null || fail "exit codes 130/143 not documented"
   # Every command of 'trustscan data' has its entry in DATA SETS, and the synopsis names it.
   [[ $(data_commands | wc -l) -ge 3 ]] || fail "too few data commands parsed: $(data_commands | tr '\n' ' ')"
   awk '/^\.SH DATA SETS/ { on = 1; next } /^\.SH/ { on = 0 } on && prev == ".TP" { print } { prev = $0 }' "$MAN" >"$WORK/data-entries"
@@ -229,7 +229,7 @@ deb_contents)
   # The packaged binary is stripped, its units name /usr/bin/trustscan, and it runs from the
   # unpacked tree with the data beside it (<exe>/../share/trustscan), no source tree needed.
   dpkg-deb -x "$DEB" "$WORK/root"
-  ! readelf -S "$WORK/root/usr/bin/trustscan" | grep -q '\.debug_info' || fail "binary not stripped"
+  ! readelf -S "$WORK/root/usr/bin/trustscan" | grep '\.debug_info' >/dev/null || fail "binary not stripped"
   grep -q '^ExecStart=/usr/bin/trustscan scan ' "$WORK/root/usr/lib/systemd/system/trustscan.service" || fail "packaged unit"
   grep -q '^EnvironmentFile=-/etc/default/trustscan$' "$WORK/root/usr/lib/systemd/system/trustscan.service" || fail "packaged unit"
   printf 'name: broken\nno_such_key: 1\n' >"$WORK/root/usr/share/trustscan/rules/policy/default.yaml"
@@ -241,7 +241,7 @@ deb_lintian)
   # (hardening=+all) enables (hardening-check); the changelog's version is the package's.
   need lintian; need hardening-check devscripts; need dpkg-buildflags dpkg-dev
   DEB=$(built_deb)
-  ! dpkg-deb -c "$DEB" | grep -q 'lintian/overrides' || fail "the package ships lintian overrides"
+  ! dpkg-deb -c "$DEB" | grep 'lintian/overrides' >/dev/null || fail "the package ships lintian overrides"
   set +e
   lintian --no-cfg --display-info --fail-on error,warning "$DEB" >"$WORK/lintian" 2>"$WORK/lintian.err"
   rc=$?
@@ -266,7 +266,7 @@ deb_lintian)
   zcat "$WORK/root/usr/share/doc/trustscan/changelog.gz" >"$WORK/changelog"
   [[ $(dpkg-parsechangelog -l "$WORK/changelog" -S Version) == "$(dpkg-deb -f "$DEB" Version)" ]] \
     || fail "changelog.gz: top entry $(dpkg-parsechangelog -l "$WORK/changelog" -S Version), package $(dpkg-deb -f "$DEB" Version)"
-  head -1 "$WORK/root/usr/share/doc/trustscan/copyright" | grep -q '^Format: .*copyright-format/1.0/' \
+  head -1 "$WORK/root/usr/share/doc/trustscan/copyright" | grep '^Format: .*copyright-format/1.0/' >/dev/null \
     || fail "copyright is not machine-readable (DEP-5)" ;;
 man_page_lint)
   # The man page as mandoc, groff and man-db (lintian's check) read it: no error, warning or
