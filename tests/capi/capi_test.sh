@@ -12,7 +12,7 @@ BASELINE=$SRC/abi/libtrustscan.so.1.abi
 # The roots both the CLI and the samples scan: synthetic binaries with findings, and real ones
 # (tools/fetch_real_tree.sh; without it a skip, in CI a failure).
 REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
-ROOTS=("$BUILD/vendor-samples" "$BUILD/samples/signed" "$REAL/bin")
+ROOTS=("$BUILD/vendor-samples" "$BUILD/samples/signed" "$REAL/usr/lib")  # usr/lib: signed EFI images
 
 # The functions trustscan.h declares (TS_API ... ts_name(): the name before the parenthesis), sorted, one per line.
 declared() { grep -oE '^TS_API [^(]*\bts_[a-z_0-9]+\(' "$SRC/include/trustscan/trustscan.h" | grep -oE 'ts_[a-z_0-9]+\($' | tr -d '(' | sort; }
@@ -50,21 +50,21 @@ exports)
     || fail "a defined dynamic symbol that is not a versioned ts_ function" ;;
 soname)
   need readelf binutils
-  readelf -d "$LIB" | grep -F '(SONAME)' | grep -qF '[libtrustscan.so.1]' || fail "SONAME is not libtrustscan.so.1"
+  readelf -d "$LIB" | grep -F '(SONAME)' | grep -F '[libtrustscan.so.1]' >/dev/null || fail "SONAME is not libtrustscan.so.1"
   [[ $(readlink "$BUILD/libtrustscan.so.1") == libtrustscan.so.1.0.0 && -f $BUILD/libtrustscan.so.1.0.0 ]] \
     || fail "libtrustscan.so.1 is not a link to libtrustscan.so.1.0.0"
   [[ $(readlink "$BUILD/libtrustscan.so") == libtrustscan.so.1 ]] || fail "libtrustscan.so is not a link to .so.1"
   grep -qE '^#define TS_ABI_VERSION 1$' "$SRC/include/trustscan/trustscan.h" || fail "TS_ABI_VERSION is not the SONAME's 1"
   # No executable stack, no text relocations.
-  ! readelf -d "$LIB" | grep -q TEXTREL || fail "text relocations"
-  readelf -lW "$LIB" | grep GNU_STACK | grep -q ' RW ' || fail "executable stack" ;;
+  ! readelf -d "$LIB" | grep TEXTREL >/dev/null || fail "text relocations"
+  readelf -lW "$LIB" | grep GNU_STACK | grep ' RW ' >/dev/null || fail "executable stack" ;;
 abi)
   # abidiff against the committed baseline: an incompatible change (abidiff's bit 8) or an error
   # fails; a compatible change (bit 4: a function added) passes with a request to update the
   # baseline. Updating it on purpose: docs/library.md, "ABI baseline".
   need abidiff abigail-tools
   [[ -f $BASELINE ]] || fail "no baseline $BASELINE"
-  readelf -S "$LIB" | grep -q '\.debug_info' || fail "$LIB has no debug information (build RelWithDebInfo): abidiff needs it"
+  readelf -S "$LIB" | grep '\.debug_info' >/dev/null || fail "$LIB has no debug information (build RelWithDebInfo): abidiff needs it"
   set +e
   abidiff --fail-no-debug-info --exported-interfaces-only --drop-private-types --headers-dir2 "$SRC/include/trustscan" "$BASELINE" "$LIB" >"$WORK/abidiff" 2>&1
   rc=$?
@@ -84,7 +84,7 @@ c_sample)
   # pkg-config flags, two threads on one context, the CLI's records. The packages are unpacked
   # into a private root (dpkg-deb -x), found through PKG_CONFIG_SYSROOT_DIR and LD_LIBRARY_PATH.
   need cc gcc; need pkg-config pkg-config; need dpkg-deb dpkg
-  [[ -d $REAL/bin ]] || skip_without_real_tree "no real-binary tree at $REAL (tools/fetch_real_tree.sh)"
+  [[ -d $REAL/boot && -d $REAL/opt ]] || skip_without_real_tree "no real-binary tree at $REAL (tools/fetch_real_tree.sh)"
   install_debs "$WORK/root"
   pc=$(find "$WORK/root" -name trustscan.pc) && [[ -n $pc ]] || fail "no trustscan.pc in the packages"
   export PKG_CONFIG_SYSROOT_DIR=$WORK/root PKG_CONFIG_LIBDIR=${pc%/*} PKG_CONFIG_SYSTEM_INCLUDE_PATH= PKG_CONFIG_SYSTEM_LIBRARY_PATH=
@@ -114,7 +114,7 @@ python_sample)
   # synthetic samples and the whole real tree as one root (its boot/ kernels' keys verify its
   # modules: issue 19, acceptance 4).
   need dpkg-deb dpkg
-  [[ -d $REAL/bin ]] || skip_without_real_tree "no real-binary tree at $REAL (tools/fetch_real_tree.sh)"
+  [[ -d $REAL/boot && -d $REAL/opt ]] || skip_without_real_tree "no real-binary tree at $REAL (tools/fetch_real_tree.sh)"
   install_debs "$WORK/root"
   so=$(find "$WORK/root" -name libtrustscan.so.1) && [[ -n $so ]] || fail "no libtrustscan.so.1 in the packages"
   roots=("${ROOTS[@]:0:2}" "$REAL")
@@ -138,7 +138,7 @@ deb)
   grep -qE '/libtrustscan\.so -> libtrustscan\.so\.1$' "$WORK/dev" || fail "libtrustscan-dev lacks the .so link"
   grep -qx './usr/include/trustscan/trustscan.h' "$WORK/dev" || fail "libtrustscan-dev lacks trustscan.h"
   grep -qE '/pkgconfig/trustscan\.pc$' "$WORK/dev" || fail "libtrustscan-dev lacks trustscan.pc"
-  ! awk '{ print $1 }' "$WORK/dev" | grep -qE 'bin/|\.so\.[0-9]' || fail "runtime files in libtrustscan-dev"
+  ! awk '{ print $1 }' "$WORK/dev" | grep -E 'bin/|\.so\.[0-9]' >/dev/null || fail "runtime files in libtrustscan-dev"
   [[ $(dpkg-deb -f "$RUN" Section) == libs && $(dpkg-deb -f "$DEV" Section) == libdevel ]] || fail "sections"
   # Each package has its own synopsis (the first line of Description).
   [[ $(dpkg-deb -f "$RUN" Description | head -1) == "trustscan scanning library (C API)" ]] || fail "libtrustscan1 synopsis"

@@ -31,7 +31,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/test_lib.sh"
 SAMPLES=$BUILD/samples
 REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
 SHIM=$REAL/usr/lib/shim/shimx64.efi.signed
-KVER=6.1.0-57-amd64
+# the kernel the tests set fetched (its flavour and ABI number follow the archive)
+KVER=
+for m in "$REAL"/lib/modules/*/kernel/net/key/af_key.ko; do
+  k=${m#"$REAL"/lib/modules/}; k=${k%%/*}
+  [[ -f $REAL/boot/vmlinuz-$k ]] && { KVER=$k; break; }
+done
+KVER=${KVER:-none}
 MODULE=$REAL/lib/modules/$KVER/kernel/net/key/af_key.ko
 need_real() {
   for f in "$SHIM" "$MODULE" "$REAL/boot/vmlinuz-$KVER"; do

@@ -26,7 +26,8 @@ provenance() { cat "$1/$ROOT_PROGRAM/provenance.json"; }
 
 # serve DIR: starts python3's http.server for DIR on 127.0.0.1 (a free port); sets PORT.
 serve() {
-  $PY -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$WORK/server.log" 2>&1 &
+  : >"$WORK/server.log"  # before the server: its redirection is made in the background job
+  $PY -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >>"$WORK/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 100); do
     PORT=$(sed -n 's/.* port \([0-9][0-9]*\) .*/\1/p' "$WORK/server.log" | head -1)

@@ -115,9 +115,10 @@ PY
   ;;
 real_tree)
   R=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
-  [[ -d $R/boot && -d $R/bin ]] || skip_without_real_tree "no real tree at $R (tools/fetch_real_tree.sh)"
+  # the tests set's boot/ (kernel, its config and System.map) and usr/ (EFI images, their docs)
+  [[ -d $R/boot && -d $R/usr ]] || skip_without_real_tree "no real tree at $R (tools/fetch_real_tree.sh)"
   T=$WORK/tree; mkdir "$T"
-  cp -a "$R/boot" "$R/bin" "$T/"
+  cp -a "$R/boot" "$R/usr" "$T/"
   sleep 3
   traced first "$T"
   traced second "$T"
