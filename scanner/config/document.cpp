@@ -49,10 +49,7 @@ class TreeBuilder {
   Result<Value> build(const YAML::Node& node, int depth) {
     Value v;
     v.mark_ = mark_of(node);
-    if (depth > max_depth_) {
-      return fail(Errc::Config, v.mark_.to_string() + ": nested deeper than " +
-                                    std::to_string(max_depth_) + " levels");
-    }
+    if (depth > max_depth_) return fail(Errc::Config, too_deep(v));
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null: v.kind_ = Value::Kind::Null; break;
@@ -250,12 +247,16 @@ class EventBuilder : public DocumentCounter {
   void close() {
     Value done = std::move(open_.back().value);
     open_.pop_back();
+    attach(std::move(done));
+  }
+  /// A complete node: into the innermost open container, or the document's root.
+  void attach(Value v) {
     if (open_.empty()) {
-      root = std::move(done);
+      root = std::move(v);
       return;
     }
     Open& top = open_.back();
-    TreeBuilder::add(top.value, std::move(done), top.key);
+    TreeBuilder::add(top.value, std::move(v), top.key);
   }
 
   const TreeBuilder& tree_;

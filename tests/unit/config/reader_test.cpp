@@ -2,6 +2,7 @@
 #include "config/reader.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 
 #include "config/country.hpp"
@@ -223,4 +224,70 @@ TEST_CASE("expand_paths lists matching files in name order", "[config]") {
   auto gone = expand_paths(missing, ext);
   REQUIRE_FALSE(gone);
   CHECK(gone.error().code == Errc::Io);
+}
+
+namespace {
+
+/// Every node of `v`, depth first: kind, mark, quoting and text, one line each.
+void dump(const Value& v, std::string& out) {
+  out += std::string(v.kind_name()) + " " + std::to_string(v.mark().line) + ":" + std::to_string(v.mark().column) +
+         (v.quoted() ? " quoted " : " plain ") + v.text() + "\n";
+  for (const Value& item : v.items()) dump(item, out);
+  for (const Entry& e : v.entries()) {
+    dump(e.key, out);
+    dump(e.value, out);
+  }
+}
+
+/// The document's root mapping without its last `drop` entries, dumped.
+std::string dump_without_last(const Document& doc, std::size_t drop) {
+  std::string out;
+  const auto entries = doc.root().entries();
+  REQUIRE(entries.size() >= drop);
+  for (const Entry& e : entries.first(entries.size() - drop)) {
+    dump(e.key, out);
+    dump(e.value, out);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("documents built from parser events equal those built from yaml-cpp's tree", "[config]") {
+  // A document with an alias goes through YAML::Load and TreeBuilder::build; one without is built
+  // from the parser's events. Appending an anchored entry and its alias switches paths: every
+  // other node must come out the same, marks included.
+  constexpr std::string_view kAliased = "\nzz_anchor: &anchor x\nzz_alias: *anchor\n";
+  const auto same_both_ways = [&](const std::string& text, const std::string& name) {
+    INFO(name);
+    const Document events = parse(text, name);
+    const Document tree = parse(text + std::string(kAliased), name);
+    CHECK(dump_without_last(events, 0) == dump_without_last(tree, 2));
+  };
+  same_both_ways(
+      "a: 1\nb: 'quoted'\nempty:\nlist:\n  - x\n  - \"y\"\n  -\n  - {k: v, e: }\nnested:\n  deeper:\n"
+      "    - [1, 2, [3]]\n    - block: |\n        text\n      folded: >\n        more\n",
+      "inline.yaml");
+  const auto source = std::filesystem::path{TRUSTSCAN_SOURCE_DIR};
+  std::size_t files = 0;
+  for (const auto* dir : {"signatures/vendors", "rules/policy"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(source / dir)) {
+      if (entry.path().extension() != ".yaml") continue;
+      same_both_ways(test::read_file(entry.path()), entry.path().string());
+      ++files;
+    }
+  }
+  CHECK(files >= 10);
+
+  SECTION("the depth error is the same") {
+    std::string deep = "a: ";
+    for (int i = 0; i < 70; ++i) deep += "[";
+    for (int i = 0; i < 70; ++i) deep += "]";
+    const auto events = parse_text(deep, "deep.yaml");
+    const auto tree = parse_text(deep + std::string(kAliased), "deep.yaml");
+    REQUIRE_FALSE(events);
+    REQUIRE_FALSE(tree);
+    CHECK(events.error().message == tree.error().message);
+    CHECK_THAT(events.error().message, Catch::Contains("nested deeper than"));
+  }
 }
