@@ -4,14 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstddef>
-#include <exception>
 #include <optional>
-#include <system_error>
 #include <thread>
 #include <utility>
 
+#include "core/parallel.hpp"
 #include "attribute/name_normalise.hpp"
 #include "config/country.hpp"
 #include "config/document.hpp"
@@ -526,31 +524,11 @@ namespace {
 /// cached re-scan). The documents come back in the files' order.
 std::vector<Result<config::Document>> parse_files(const std::vector<std::filesystem::path>& files) {
   std::vector<std::optional<Result<config::Document>>> docs(files.size());
-  std::vector<std::exception_ptr> failures(files.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next.fetch_add(1); i < files.size(); i = next.fetch_add(1)) {
-      try {
-        docs[i] = config::parse_file(files[i]);
-      } catch (...) { failures[i] = std::current_exception(); }
-    }
-  };
-  {
-    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::jthread> helpers;
-    for (std::size_t t = 1; t < std::min(cores, files.size()); ++t) try {
-        helpers.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // fewer threads: this one parses what is left
-      }
-    work();
-  }
+  parallel_for(files.size(), std::max(1u, std::thread::hardware_concurrency()),
+               [&](std::size_t i) { docs[i] = config::parse_file(files[i]); });
   std::vector<Result<config::Document>> out;
   out.reserve(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (failures[i]) std::rethrow_exception(failures[i]);
-    out.push_back(std::move(*docs[i]));
-  }
+  for (auto& doc : docs) out.push_back(std::move(*doc));
   return out;
 }
 

@@ -5,11 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
+#include "core/parallel.hpp"
 #include "io/file_access.hpp"
 #include "pipeline/hive_file.hpp"
 #include "pipeline/image_stores.hpp"
@@ -183,36 +182,28 @@ std::vector<verify::Catalog> load_catalogs(const std::vector<CatalogFile>& files
                                            unsigned threads, std::vector<CatalogError>& errors) {
   std::vector<std::optional<verify::Catalog>> loaded(files.size());
   std::vector<std::optional<CatalogError>> failed(files.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < files.size(); i = next++) {
-      const CatalogFile& f = files[i];
-      try {
-        auto contents = f.dir->read_file(f.relative, verify::kMaxCatalogSize);
-        if (!contents) {
-          failed[i] = CatalogError{f.path, contents.error()};
-          continue;
-        }
-        verify::VerifyContext with_image = ctx;
-        with_image.image = f.image;
-        auto catalog = verify::parse_catalog(contents->bytes(), f.path, with_image);
-        if (catalog)
-          loaded[i] = std::move(*catalog);
-        else
-          failed[i] = CatalogError{f.path, catalog.error()};
-      } catch (const std::exception& e) {
-        failed[i] = CatalogError{f.path,
-                                 Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"}};
+  const auto load = [&](std::size_t i) {
+    const CatalogFile& f = files[i];
+    try {
+      auto contents = f.dir->read_file(f.relative, verify::kMaxCatalogSize);
+      if (!contents) {
+        failed[i] = CatalogError{f.path, contents.error()};
+        return;
       }
+      verify::VerifyContext with_image = ctx;
+      with_image.image = f.image;
+      auto catalog = verify::parse_catalog(contents->bytes(), f.path, with_image);
+      if (catalog)
+        loaded[i] = std::move(*catalog);
+      else
+        failed[i] = CatalogError{f.path, catalog.error()};
+    } catch (const std::exception& e) {
+      failed[i] = CatalogError{f.path,
+                               Error{Errc::Internal, std::string("unexpected exception: ") + e.what(), "verify"}};
     }
   };
-  unsigned n = std::max(1u,
-                        std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size() / 4))));
-  {
-    std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < n; ++t) pool.emplace_back(worker);
-    worker();
-  }
+  parallel_for(files.size(),
+               std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size() / 4))), load);
   std::vector<verify::Catalog> out;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (loaded[i]) out.push_back(std::move(*loaded[i]));

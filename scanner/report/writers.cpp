@@ -1,13 +1,11 @@
 // The JSON and NDJSON writers: the models of json_report.cpp, reduced to the changes in baseline
 // mode (baseline.cpp), then serialised once.
 #include <algorithm>
-#include <exception>
 #include <ostream>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <vector>
 
+#include "core/parallel.hpp"
 #include "report/baseline_impl.hpp"
 #include "report/json_model.hpp"
 #include "report/json_sink.hpp"
@@ -36,34 +34,17 @@ void write_member_array(std::ostream& out, const char* name, const std::vector<T
   for (std::size_t begin = 0; begin < items.size(); begin += kBatch) {
     const std::size_t end = std::min(items.size(), begin + kBatch);
     const std::size_t per = (end - begin + threads - 1) / threads;
-    std::vector<std::exception_ptr> failures(threads);
-    auto work = [&](unsigned t) {
-      try {
-        std::string& text = parts[t];
-        text.clear();
-        const std::size_t from = begin + t * per, to = std::min(end, from + per);
-        for (std::size_t i = from; i < to; ++i) {
-          text += "    ";  // the element's first line; JsonText indents the others
-          JsonText w(text, 2, 2);
-          emit(w, items[i]);
-          if (i + 1 < items.size()) text += ",\n";
-        }
-      } catch (...) {
-        failures[t] = std::current_exception();
+    parallel_for(threads, threads, [&](std::size_t t) {  // share t: a contiguous run of the batch
+      std::string& text = parts[t];
+      text.clear();
+      const std::size_t from = begin + t * per, to = std::min(end, from + per);
+      for (std::size_t i = from; i < to; ++i) {
+        text += "    ";  // the element's first line; JsonText indents the others
+        JsonText w(text, 2, 2);
+        emit(w, items[i]);
+        if (i + 1 < items.size()) text += ",\n";
       }
-    };
-    {
-      std::vector<std::jthread> pool;
-      std::vector<unsigned> here{0};  // shares run on this thread: its own, and any without a thread
-      for (unsigned t = 1; t < threads; ++t) try {
-          pool.emplace_back(work, t);
-        } catch (const std::system_error&) {
-          here.push_back(t);
-        }
-      for (unsigned t : here) work(t);
-    }
-    for (const auto& f : failures)
-      if (f) std::rethrow_exception(f);
+    });
     for (const auto& text : parts) out << text;
   }
   out << "\n  ]";
