@@ -210,6 +210,7 @@ void fill_context(const ScanArgs& a, pipeline::ContextOptions& c) {
   c.flag_vendors = a.flag_vendors;
   c.flag_vendors.insert(c.flag_vendors.end(), a.only_flag_vendors.begin(), a.only_flag_vendors.end());
   c.flags_replace_policy = !a.only_flag_countries.empty() || !a.only_flag_vendors.empty();
+  c.load_threads = a.opt.threads;
 }
 
 }  // namespace

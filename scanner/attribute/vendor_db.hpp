@@ -141,8 +141,9 @@ class VendorDb {
   /// Errc::Config error, one "file:line: vendor 'id': problem" per line: syntax errors, unknown
   /// keys, wrong types, missing required keys, bad ids, country codes, categories, file names,
   /// thumbprints and team IDs, duplicate ids, dangling or cyclic parents, unknown source keys,
-  /// and names shared by two vendors.
-  [[nodiscard]] static Result<VendorDb> load(std::span<const std::filesystem::path> paths);
+  /// and names shared by two vendors. The files are parsed on up to `threads` threads (0: one per
+  /// core).
+  [[nodiscard]] static Result<VendorDb> load(std::span<const std::filesystem::path> paths, unsigned threads = 0);
   /// Same as load() for one document held in memory (it may carry both `sources` and `vendors`);
   /// `name` stands for the file name in messages. Used by tests and the fuzz targets.
   [[nodiscard]] static Result<VendorDb> parse(std::string_view text, std::string name);

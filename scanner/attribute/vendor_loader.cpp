@@ -6,7 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "core/parallel.hpp"
@@ -519,13 +518,12 @@ class VendorDbBuilder {
 
 namespace {
 
-/// Parses the files concurrently, on up to one thread per core: each is a document of its own,
+/// Parses the files concurrently, on up to `threads` threads (0: one per core): each is a document of its own,
 /// and parsing the YAML is most of what loading the list costs (about half of the start-up of a
 /// cached re-scan). The documents come back in the files' order.
-std::vector<Result<config::Document>> parse_files(const std::vector<std::filesystem::path>& files) {
+std::vector<Result<config::Document>> parse_files(const std::vector<std::filesystem::path>& files, unsigned threads) {
   std::vector<std::optional<Result<config::Document>>> docs(files.size());
-  parallel_for(files.size(), std::max(1u, std::thread::hardware_concurrency()),
-               [&](std::size_t i) { docs[i] = config::parse_file(files[i]); });
+  parallel_for(files.size(), threads_or_cores(threads), [&](std::size_t i) { docs[i] = config::parse_file(files[i]); });
   std::vector<Result<config::Document>> out;
   out.reserve(files.size());
   for (auto& doc : docs) out.push_back(std::move(*doc));
@@ -534,12 +532,12 @@ std::vector<Result<config::Document>> parse_files(const std::vector<std::filesys
 
 }  // namespace
 
-Result<VendorDb> VendorDb::load(std::span<const std::filesystem::path> paths) {
+Result<VendorDb> VendorDb::load(std::span<const std::filesystem::path> paths, unsigned threads) {
   static constexpr std::array<std::string_view, 3> kExtensions = {".yaml", ".yml", ".json"};
   auto files = config::expand_paths(paths, kExtensions);
   if (!files) return std::unexpected(files.error());
   VendorDbBuilder builder;
-  for (auto& doc : parse_files(*files)) {
+  for (auto& doc : parse_files(*files, threads)) {
     if (!doc) {
       builder.diagnostics().add(doc.error().message);
       continue;

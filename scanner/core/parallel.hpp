@@ -17,6 +17,11 @@
 
 namespace trustscan {
 
+/// `threads`, or one per core when it is 0.
+[[nodiscard]] inline unsigned threads_or_cores(unsigned threads) noexcept {
+  return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Calls body(i) once for every i in [0, count), on up to `threads` threads (at least one: the
 /// caller's), and returns when all calls have returned.
 template <class Body>

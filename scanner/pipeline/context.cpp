@@ -8,9 +8,8 @@
 #include <future>
 #include <system_error>
 
-#include <thread>
-
 #include "core/deadline.hpp"
+#include "core/parallel.hpp"
 #include "datasets/microsoft_root_program.hpp"
 #include "pipeline/windows_image.hpp"
 
@@ -169,6 +168,7 @@ Result<std::optional<match::RuleSet>> compile_rules(const ContextOptions& opt) {
 /// vendor list is loaded meanwhile (both are most of a cached re-scan's start-up).
 std::future<Result<std::optional<match::RuleSet>>> start_compiling_rules(const ContextOptions& opt) {
   try {
+    if (opt.load_threads == 1) return std::async(std::launch::deferred, [&opt] { return compile_rules(opt); });
     return std::async(std::launch::async, [&opt] { return compile_rules(opt); });
   } catch (const std::system_error&) {  // no thread: compiled when asked for
     return std::async(std::launch::deferred, [&opt] { return compile_rules(opt); });
@@ -206,7 +206,7 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
   }
   std::vector<std::filesystem::path> vendor_paths{opt.data_dir / "signatures" / "vendors"};
   vendor_paths.insert(vendor_paths.end(), opt.vendor_files.begin(), opt.vendor_files.end());
-  auto vendors = attribute::VendorDb::load(vendor_paths);
+  auto vendors = attribute::VendorDb::load(vendor_paths, opt.load_threads);
   if (!vendors) return std::unexpected(vendors.error());
   auto rules = load_rules(compiling, *vendors);
   if (!rules) return std::unexpected(rules.error());
@@ -234,8 +234,8 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
     ctx->verify_time =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   // Verified at the engine's time, against its anchors, as a scan verified them before: once.
-  ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(load_operator_catalogs(
-      opt.catalog_dirs, {&ctx->trust, ctx->verify_time}, std::max(1u, std::thread::hardware_concurrency())));
+  ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(
+      load_operator_catalogs(opt.catalog_dirs, {&ctx->trust, ctx->verify_time}, threads_or_cores(opt.load_threads)));
   // Suppression expiry follows the same clock as verification (--verify-time pins both).
   ctx->policy.set_today(std::chrono::year_month_day{
       std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx->verify_time}})});

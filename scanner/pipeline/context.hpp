@@ -59,6 +59,9 @@ struct ContextOptions {
   bool flags_replace_policy = false;
   bool all_privileges = false;  ///< --all-privileges: user-mode software in scope too
   bool strict_padding = false;  ///< --strict-padding: certificate padding is invalid
+  /// --threads: how many threads loading may use besides the caller's (vendor files, --catalog-dir
+  /// catalogs; with 1, the rules are compiled on the caller's thread too); 0 = one per core.
+  unsigned load_threads = 0;
 };
 
 /// A diagnostic about loading (a kernel image that could not be read, a skipped key file).

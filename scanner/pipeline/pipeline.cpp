@@ -9,10 +9,10 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <thread>
 #include <variant>
 
 #include "cache/cache_key.hpp"
+#include "core/parallel.hpp"
 #include "cache/scan_cache.hpp"
 #include "discover/walker.hpp"
 #include "identify/format.hpp"
@@ -464,7 +464,7 @@ Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const Sh
   auto prepared = prepare(options, std::move(shared), sink, keep_records, result);
   if (!prepared) return std::unexpected(prepared.error());
   const std::shared_ptr<ScanState> st = std::move(*prepared);
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = threads_or_cores(options.threads);
 
   discover::WalkResult walk = discover_files(*st, threads);
   for (const discover::PathError& e : walk.errors) send_error(*st, e);
