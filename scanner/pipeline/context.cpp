@@ -16,6 +16,17 @@
 namespace trustscan::pipeline {
 namespace {
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// The UTC day of Unix time `t`: suppression expiry follows the clock of verification
+/// (--verify-time pins both).
+std::chrono::year_month_day day_of(std::int64_t t) {
+  return std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{t}})};
+}
+
 void note_key_report(const verify::KernelKeyLoadReport& report, LoadedKeyring& keys) {
   for (const auto& e : report.errors) keys.notes.push_back({e.path, e.error.message});
   for (const auto& image : report.images)
@@ -117,12 +128,12 @@ bool PendingKeyring::ready() const { return loaded_.wait_for(std::chrono::second
 
 Context::Context(std::shared_ptr<const SharedContext> loaded)
     : shared(std::move(loaded)),
+      verify_time(shared->verify_time ? shared->verify_time : unix_now()),
       trust(shared->trust),
       apple(shared->apple),
       vendors(shared->vendors),
       rules(shared->rules),
-      policy(shared->policy),
-      verify_time(shared->verify_time),
+      policy(shared->policy.for_scan(day_of(verify_time))),
       match_all(shared->match_all),
       notes(shared->notes),
       datasets(shared->datasets),
@@ -230,15 +241,12 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
                                                            std::move(*keys),
                                                            opt.kernel_keys_from_roots,
                                                            nullptr});
-  if (ctx->verify_time == 0)
-    ctx->verify_time =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  // Verified at the engine's time, against its anchors, as a scan verified them before: once.
+  // Verified once, against the engine's anchors, at its pinned time or when it was loaded.
+  const std::int64_t load_time = ctx->verify_time ? ctx->verify_time : unix_now();
   ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(
-      load_operator_catalogs(opt.catalog_dirs, {&ctx->trust, ctx->verify_time}, threads_or_cores(opt.load_threads)));
-  // Suppression expiry follows the same clock as verification (--verify-time pins both).
-  ctx->policy.set_today(std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{ctx->verify_time}})});
+      load_operator_catalogs(opt.catalog_dirs, {&ctx->trust, load_time}, threads_or_cores(opt.load_threads)));
+  // Each scan's policy expires suppressions by its own verify_time's day (Context).
+  ctx->policy.set_today(day_of(load_time));
   return std::shared_ptr<const SharedContext>(std::move(ctx));
 }
 

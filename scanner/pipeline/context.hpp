@@ -127,7 +127,8 @@ struct SharedContext {
   attribute::VendorDb vendors;
   std::optional<match::RuleSet> rules;  ///< compiled once; absent when no rule file is configured
   policy::Policy policy;
-  std::int64_t verify_time = 0;  ///< ContextOptions::verify_time; 0 there = when loaded
+  /// ContextOptions::verify_time (pinned by --verify-time); 0 = each scan verifies at its start.
+  std::int64_t verify_time = 0;
   bool match_all = false;        ///< ContextOptions::match_all
   std::vector<LoadNote> notes;   ///< non-fatal loading problems, reported with every scan
   /// Imported data sets the scans use (their provenance, named in every report).
@@ -149,13 +150,17 @@ struct SharedContext {
 struct Context {
   explicit Context(std::shared_ptr<const SharedContext> loaded);
   std::shared_ptr<const SharedContext> shared;
+  /// Unix seconds signatures are verified at: the engine's pinned time, else when this scan began
+  /// (an engine loaded last month does not verify at last month's date).
+  std::int64_t verify_time = 0;
   const verify::TrustStore& trust;
   const verify::MachOTrustAnchors& apple;
   PendingKeyring kernel_keys;  ///< the operator's keys and the roots' kernel images (see PendingKeyring)
   const attribute::VendorDb& vendors;
   const std::optional<match::RuleSet>& rules;
-  const policy::Policy& policy;
-  std::int64_t verify_time = 0;
+  /// The scan's own policy (Policy::for_scan): suppressions expire by verify_time's day, and the
+  /// suppression counters are this scan's alone.
+  policy::Policy policy;
   bool match_all = false;
   std::vector<LoadNote> notes;  ///< the shared notes and this scan's (the keyring's own are in kernel_keys.wait())
   const std::vector<datasets::DatasetInfo>& datasets;

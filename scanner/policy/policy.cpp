@@ -48,6 +48,20 @@ Policy::Policy(Policy&&) noexcept = default;
 Policy& Policy::operator=(Policy&&) noexcept = default;
 Policy::~Policy() = default;
 
+Policy Policy::for_scan(std::chrono::year_month_day today) const {
+  Policy p;
+  p.name_ = name_;
+  p.description_ = description_;
+  p.rules_ = rules_;
+  p.suppressions_ = suppressions_;
+  p.scope_ = scope_;
+  p.min_confidence_ = min_confidence_;
+  p.known_bad_ = known_bad_;
+  p.today_ = today;
+  p.reset_counters();
+  return p;
+}
+
 void Policy::reset_counters() {
   const std::size_t n = 2 * suppressions_.size();
   counters_ = n == 0 ? nullptr : std::make_unique<std::atomic<std::uint64_t>[]>(n);

@@ -137,6 +137,11 @@ class Policy {
   Policy& operator=(const Policy&) = delete;
   ~Policy();
 
+  /// One scan's policy: these rules, suppressions and settings, with the scan's day and counters
+  /// of its own (an engine that runs many scans, one after another or at once, keeps its loaded
+  /// policy unchanged and each scan reports only its own suppression uses).
+  [[nodiscard]] Policy for_scan(std::chrono::year_month_day today) const;
+
   /// Loads a policy file (YAML, or JSON which YAML 1.2 reads too). Vendor ids (rules and
   /// suppressions) are checked against `vendors`. Errors: Errc::Io (cannot read), Errc::Config
   /// (syntax or content; one "file:line: problem" per line, all problems of the file).

@@ -189,3 +189,39 @@ TEST_CASE("a scan is cancelled from another thread: it ends early, marked interr
   CHECK(result->summary.binaries >= kCancelAfter);
   CHECK(result->summary.binaries == sent.load() - kCancelAfter);
 }
+
+TEST_CASE("each scan of an engine has its own suppression counts and its own time", "[pipeline][engine]") {
+  // An engine runs many scans (a library client keeps it loaded for days): a scan reports the
+  // suppressions it used itself, and verifies at its own start unless --verify-time pins it.
+  test::TempTree dir;
+  dir.write("policy.yaml",
+            "name: t\ncountries:\n  - code: RU\n    reason: r\n    source: s\nsuppressions:\n"
+            "  - id: lab\n    reason: r\n    expires: 2099-12-31\n    match:\n      vendor: kaspersky\n"
+            "  - id: old\n    reason: r\n    expires: 2000-01-01\n    match:\n      vendor: kaspersky\n");
+  pipeline::ScanOptions opt = sample_options();
+  opt.roots = {(test::samples_dir().parent_path() / "vendor-samples").string()};
+  opt.context.policy_file = dir.path() / "policy.yaml";
+  auto engine = pipeline::Engine::load(opt);
+  REQUIRE(engine);
+  const pipeline::ScanRequest request = pipeline::request_of(opt);
+  Received first, second;
+  auto a = (*engine)->scan(request, first.sink());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto b = (*engine)->scan(request, second.sink());
+  REQUIRE(a);
+  REQUIRE(b);
+  for (const pipeline::ScanResult* r : {&*a, &*b}) {
+    REQUIRE(r->suppressions.size() == 2);
+    CHECK(r->summary.suppressed >= 3);
+    CHECK(r->suppressions[0].uses == r->summary.suppressed);
+    CHECK(r->suppressions[1].matches_after_expiry == r->summary.suppressed);
+  }
+  CHECK(b->verify_time > a->verify_time);
+
+  opt.context.verify_time = 1'700'000'000;
+  auto pinned = pipeline::Engine::load(opt);
+  REQUIRE(pinned);
+  auto c = (*pinned)->scan(request, first.sink());
+  REQUIRE(c);
+  CHECK(c->verify_time == 1'700'000'000);
+}
