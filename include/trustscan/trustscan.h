@@ -114,8 +114,8 @@ TS_API void ts_config_free(ts_config* config);
  *   policy FILE|NAME    a policy file or a shipped preset    all-privileges BOOL
  *   flag-country CC     (repeatable)                         flag-vendor ID (repeatable)
  *   only-flag-country CC (repeatable)                        only-flag-vendor ID (repeatable)
- *   verify-time DATE    YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC); default: when the context opened
- *   threads N           worker threads per scan (0: all cores)
+ *   verify-time DATE    YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC); default: when each scan starts
+ *   threads N           worker threads per scan, and for loading (0: all cores)
  *   file-timeout SECONDS per-file time budget (0: none; default 120, as the CLI)
  *   max-file-size SIZE, max-parse-size SIZE, stream-threshold SIZE   (bytes, or with a unit: 512MB)
  * BOOL is true/false/1/0/yes/no/on/off. A repeatable key adds a value each time it is set; any
