@@ -77,7 +77,9 @@ typedef struct ts_record {
  * TS_E_CANCELLED). */
 typedef int (*ts_record_fn)(const ts_record* record, void* user_data);
 /* Called once per path that could not be read at all (a file's own read errors are in its
- * record's JSON). */
+ * record's JSON), and, after the walk, once per path it did not scan, the message then starting
+ * "not scanned (REASON): " with the CLI report's skip reason (too_large, symlink, special_file,
+ * other_filesystem, ...; paths excluded by the caller are not repeated). */
 typedef void (*ts_error_fn)(const char* path, const char* message, void* user_data);
 
 /* ---- Library ------------------------------------------------------------------------------- */
@@ -160,8 +162,10 @@ TS_API ts_status ts_scan_path(const ts_context* context, const char* path, const
 TS_API ts_status ts_scan_fd(const ts_context* context, int fd, const char* display_name, const ts_scan_options* options,
                             ts_record_fn on_record, ts_error_fn on_error, void* user_data);
 /* Scans `size` bytes at `data` as one file named `display_name` (NULL: "buffer"); the bytes are
- * staged in a private directory in memory (/dev/shm; else $TMPDIR or /tmp), in a file named after
- * the display name (its extension helps identification), and removed after the scan. */
+ * staged in a private directory (in memory on /dev/shm up to the stream threshold, else on disk in
+ * $TMPDIR or /var/tmp), in a file named after the display name (its extension helps
+ * identification), and removed after the scan. Bytes over max-file-size are not copied: the input
+ * is reported to on_error as "not scanned (too_large): N bytes", as a file of that size would be. */
 TS_API ts_status ts_scan_buffer(const ts_context* context, const void* data, size_t size, const char* display_name,
                                 const ts_scan_options* options, ts_record_fn on_record, ts_error_fn on_error,
                                 void* user_data);

@@ -1,6 +1,6 @@
 // ts_scan_*: one Engine scan per call, each record handed to the caller's callback as the
 // report's JSON object and a few plain fields. fd and buffer scans without a path of their own are
-// staged in a private directory in memory (/dev/shm) and named by their display name.
+// staged in a private directory (Stage: in memory, or on disk when large) named by their display name.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,11 +125,19 @@ ts_status run_scan(const ts_context& context, ScanCall& call, const ts_scan_opti
   }();
   if (!result) return failed(result.error());
   if (call.stop.load() != 0 || result->interrupted_by != 0) return failed(TS_E_CANCELLED, "the scan was cancelled");
+  // What the walk did not scan, as the CLI's report lists it (what the caller excluded aside).
+  if (call.on_error != nullptr)
+    for (const discover::Skipped& s : result->skipped)
+      if (s.reason != discover::SkipReason::Excluded)
+        call.on_error(shown_path(call, s.path).c_str(),
+                      ("not scanned (" + std::string(discover::to_string(s.reason)) + "): " + s.detail).c_str(),
+                      call.user);
   return TS_OK;
 }
 
-/// A private directory in memory (/dev/shm, else $TMPDIR or /tmp) holding one staged file;
-/// removed with everything in it when destroyed.
+/// A private directory holding one staged file, removed with everything in it when destroyed: in
+/// memory (/dev/shm) for an input up to the stream threshold, on disk ($TMPDIR, else /var/tmp)
+/// beyond it, so that a large input is not held twice in memory.
 class Stage {
  public:
   ~Stage() {
@@ -139,9 +147,10 @@ class Stage {
   }
   /// Creates the directory and an empty file named after `display` (its extension matters to
   /// identification: .ko.xz, .sys); returns its open fd, or -1 with errno set.
-  int create(const std::string& display) {
+  int create(const std::string& display, bool in_memory) {
     const char* tmp = std::getenv("TMPDIR");
-    std::string base = fs::is_directory("/dev/shm") ? "/dev/shm" : (tmp != nullptr && *tmp ? tmp : "/tmp");
+    const std::string on_disk = tmp != nullptr && *tmp ? tmp : fs::is_directory("/var/tmp") ? "/var/tmp" : "/tmp";
+    std::string base = in_memory && fs::is_directory("/dev/shm") ? "/dev/shm" : on_disk;
     std::string templ = base + "/libtrustscan.XXXXXX";
     if (::mkdtemp(templ.data()) == nullptr) return -1;
     dir_ = templ;
@@ -191,12 +200,17 @@ std::string path_of_fd(int fd, const struct stat& st) {
   return target.string();
 }
 
-ts_status scan_staged(const ts_context& context, ScanCall& call, const ts_scan_options* options,
+/// Stages an input of `size` bytes that `fill` writes, and scans it. An input over the engine's
+/// max-file-size is staged as a hole of its size (the walk skips it by its size alone, as it
+/// would the file itself) instead of being copied.
+ts_status scan_staged(const ts_context& context, ScanCall& call, const ts_scan_options* options, std::uint64_t size,
                       const std::function<bool(int)>& fill) {
+  const Limits& limits = context.engine->settings().limits;
+  const bool too_large = limits.max_file_size != 0 && size > limits.max_file_size;
   Stage stage;
-  int out = stage.create(call.display);
-  if (out < 0) return failed(TS_E_IO, std::string("cannot stage the input in memory: ") + std::strerror(errno));
-  const bool filled = fill(out);
+  int out = stage.create(call.display, size <= limits.stream_threshold);
+  if (out < 0) return failed(TS_E_IO, std::string("cannot stage the input: ") + std::strerror(errno));
+  const bool filled = too_large ? ::ftruncate(out, static_cast<off_t>(size)) == 0 : fill(out);
   const int saved = errno;
   ::close(out);
   if (!filled) return failed(TS_E_IO, std::string("cannot stage the input: ") + std::strerror(saved));
@@ -236,7 +250,8 @@ ts_status ts_scan_fd(const ts_context* context, int fd, const char* display_name
       return run_scan(*context, call, options);
     }
     if (!S_ISREG(st.st_mode)) return failed(TS_E_IO, "ts_scan_fd: neither a regular file nor a path");
-    return scan_staged(*context, call, options, [fd](int out) { return copy_fd(fd, out); });
+    return scan_staged(*context, call, options, static_cast<std::uint64_t>(st.st_size),
+                       [fd](int out) { return copy_fd(fd, out); });
   });
 }
 
@@ -248,7 +263,7 @@ ts_status ts_scan_buffer(const ts_context* context, const void* data, size_t siz
     return failed(TS_E_INVALID_ARGUMENT, "ts_scan_buffer: context or data is NULL");
   return guarded([&] {
     ScanCall call{on_record, on_error, user_data, {}, display_name ? display_name : "buffer"};
-    return scan_staged(*context, call, options,
+    return scan_staged(*context, call, options, size,
                        [data, size](int out) { return write_all(out, static_cast<const char*>(data), size); });
   });
 }

@@ -174,6 +174,14 @@ c = Collector()
 check(lib.ts_scan_fd(context, fd, None, None, c.on_record, c.on_error, None) == OK, f"file fd: {last_error()}")
 check([(r["path"], r["sha256"]) for r in c.records] == [(f"fd:{fd}", sha)], f"file fd: {c.records}")
 os.close(fd)
+# An input above max-file-size (512 MiB by default) is not copied: reported as the walk skips it.
+memfd = os.memfd_create("huge")
+os.ftruncate(memfd, 600 << 20)
+c = Collector()
+check(lib.ts_scan_fd(context, memfd, b"huge.sys", None, c.on_record, c.on_error, None) == OK, f"huge memfd: {last_error()}")
+check(c.records == [] and c.errors == [("huge.sys", f"not scanned (too_large): {600 << 20} bytes")],
+      f"huge memfd: {c.records} {c.errors}")
+os.close(memfd)
 check(set(glob.glob("/dev/shm/libtrustscan.*")) == before, "staged files left in /dev/shm")
 
 # Scan options: the walk's options of `trustscan scan`, read by its definition.
