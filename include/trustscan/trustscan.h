@@ -65,7 +65,8 @@ typedef struct ts_record {
   size_t json_length;           /* strlen(json) */
   const char* path;             /* file.path (the display name for fd and buffer scans) */
   const char* sha256;           /* file.hash.sha256, lower-case hex; NULL when not hashed */
-  const char* severity;         /* finding severity (low, medium, high, critical); NULL if none */
+  const char* severity;         /* low, medium, high, critical: the worse of the policy and known-bad
+                                   findings, else the verdict's (suppressed...); NULL if none */
   const char* signature_status; /* file.code_signature.status; NULL when unsigned or no signature */
   const char* vendor;           /* attributed vendor's name; NULL when unattributed */
   const char* country;          /* the vendor's country (ISO 3166 alpha-2); NULL when unknown */

@@ -60,8 +60,9 @@ void deliver(ScanCall& call, const record::FileRecord& found) {
   out.json_length = json.size();
   out.path = view.path.c_str();
   out.sha256 = or_null(view.sha256);
-  std::optional<std::string> severity = view.finding ? view.finding->severity : std::nullopt;
-  if (!view.is_finding() && view.known_bad_severity) severity = view.known_bad_severity;
+  // The worse of a finding and a known-bad finding; else a suppressed or out-of-scope verdict's own.
+  std::optional<std::string> severity = view.severity();
+  if (!severity && view.finding) severity = view.finding->severity;
   out.severity = or_null(severity);
   out.signature_status = view.signature ? or_null(view.signature->status) : nullptr;
   out.vendor = view.vendor ? view.vendor->name.c_str() : nullptr;

@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "policy/severity.hpp"
 #include "report/signature_json.hpp"
 #include "report/text.hpp"
 
@@ -86,6 +87,15 @@ std::string alert_message(const RecordView& v) {
   const SubjectView s = v.finding_subject().value_or(SubjectView{});
   return s.name + " (" + s.country.value_or("no country") + ") " + v.type + " " + v.path +
          (s.note.empty() ? "" : ": " + s.note);
+}
+
+std::optional<std::string> RecordView::severity() const {
+  std::optional<std::string> out;
+  if (is_finding()) out = finding->severity;
+  if (!is_known_bad_finding()) return out;
+  const auto mine = out ? policy::severity_from_string(*out) : std::nullopt;
+  const auto listed = policy::severity_from_string(*known_bad_severity);
+  return !mine || (listed && *listed > *mine) ? known_bad_severity : out;
 }
 
 }  // namespace trustscan::report

@@ -118,6 +118,9 @@ struct RecordView {
   [[nodiscard]] bool is_finding() const noexcept { return finding && finding->status == "finding"; }
   /// A listed known-bad driver that runs in the kernel or at boot (a finding of its own).
   [[nodiscard]] bool is_known_bad_finding() const noexcept { return known_bad_severity.has_value(); }
+  /// The record's severity: the worse of its finding's and its known-bad finding's; nullopt when it
+  /// is neither (what the state file and the C API's ts_record report).
+  [[nodiscard]] std::optional<std::string> severity() const;
   /// Whom the finding is about: the verdict's subject, else (reports before schema 1.4) the
   /// attributed vendor; nullopt when neither is there.
   [[nodiscard]] std::optional<SubjectView> finding_subject() const;

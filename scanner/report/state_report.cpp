@@ -19,14 +19,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-/// The worse of two severity words ("" counts as none).
-std::string worse(const std::string& a, const std::string& b) {
-  const auto sa = policy::severity_from_string(a), sb = policy::severity_from_string(b);
-  if (!sa) return b;
-  if (!sb) return a;
-  return *sb > *sa ? b : a;
-}
-
 /// The state's finding for a record, nullopt when the record is no finding.
 std::optional<StateFinding> finding_of(const record::FileRecord& r) {
   const RecordView v = record_view(r);
@@ -39,12 +31,10 @@ std::optional<StateFinding> finding_of(const record::FileRecord& r) {
     f.country = subject->country;
   }
   std::vector<std::string> reasons;
-  if (v.is_finding()) {
-    f.severity = v.finding->severity.value_or("");
+  f.severity = v.severity().value_or("");
+  if (v.is_finding())
     if (const RuleView* rule = v.first_rule()) reasons.push_back(rule->reason);
-  }
   if (v.is_known_bad_finding()) {
-    f.severity = worse(f.severity, *v.known_bad_severity);
     for (const KnownBadView& k : v.known_bad)
       if (k.suppressed.empty())
         reasons.push_back("known-bad driver " + k.name + " (" + k.dataset + " " + k.id + ", " + k.category + ")");

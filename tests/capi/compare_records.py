@@ -19,6 +19,9 @@ SIGNATURE_FIELDS = ("exists", "status", "subject_name", "trusted", "valid", "dig
                     "timestamp")
 
 
+RANK = ["low", "medium", "high", "critical"]
+
+
 def projection(obj):
     """The fields both outputs carry for a record: the report record or an NDJSON file event."""
     f, t = obj["file"], obj["trustscan"]
@@ -36,7 +39,10 @@ def plain_problems(line):
     f, t = rec["file"], rec["trustscan"]
     finding = t.get("finding") or {}
     is_finding = finding.get("status") == "finding" or "known_bad_severity" in t
-    severity = finding.get("severity") if finding.get("status") == "finding" else t.get("known_bad_severity")
+    # the worse of the finding's and the known-bad finding's, as the state file; else the verdict's own
+    ranked = [s for s in (finding.get("severity") if finding.get("status") == "finding" else None,
+                          t.get("known_bad_severity")) if s is not None]
+    severity = max(ranked, key=RANK.index) if ranked else None
     if severity is None:
         severity = finding.get("severity")
     want = {"path": f["path"], "sha256": (f.get("hash") or {}).get("sha256"),

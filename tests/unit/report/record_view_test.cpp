@@ -188,3 +188,20 @@ TEST_CASE("record text: JsonText writes what the record's document serialises to
   CHECK(signed_records > 0);
   CHECK(with_rules > 0);
 }
+
+TEST_CASE("a record's severity is the worse of its policy and known-bad findings", "[report]") {
+  const auto view = [](std::optional<std::string> status, std::optional<std::string> severity,
+                       std::optional<std::string> known_bad) {
+    report::RecordView v;
+    if (status) v.finding = report::FindingView{*status, severity, {}, std::nullopt};
+    v.known_bad_severity = std::move(known_bad);
+    return v.severity();
+  };
+  CHECK(view("finding", "high", "critical") == "critical");
+  CHECK(view("finding", "critical", "high") == "critical");
+  CHECK(view("finding", "medium", std::nullopt) == "medium");
+  CHECK(view(std::nullopt, std::nullopt, "high") == "high");
+  CHECK(view("suppressed", "critical", "medium") == "medium");  // a suppressed finding counts for nothing
+  CHECK(view("suppressed", "critical", std::nullopt) == std::nullopt);
+  CHECK(view(std::nullopt, std::nullopt, std::nullopt) == std::nullopt);
+}
