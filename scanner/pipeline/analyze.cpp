@@ -338,7 +338,12 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
 
 void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   try {
-    if (rec.signatures.authentihash) rec.catalog_signatures = verify::catalog_signatures(*rec.signatures.authentihash, win.catalogs);
+    if (rec.signatures.authentihash)
+      for (const verify::CatalogIndex* index : win.catalog_indexes()) {
+        auto found = verify::catalog_signatures(*rec.signatures.authentihash, *index);
+        rec.catalog_signatures.insert(rec.catalog_signatures.end(), std::make_move_iterator(found.begin()),
+                                      std::make_move_iterator(found.end()));
+      }
   } catch (const std::exception& e) {
     rec.errors.push_back(internal(e, "verify"));
   }

@@ -263,7 +263,7 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
   st.win = std::make_shared<WindowsState>(
-      load_windows(st.roots.sources, st.roots.opened, *st.ctx.shared->operator_catalogs,
+      load_windows(st.roots.sources, st.roots.opened, st.ctx.shared->operator_catalogs,
                    {&st.ctx.trust, st.ctx.verify_time}, threads, st.options.context.windows_images));
   st.files = std::move(walk.files);
   st.outcomes.resize(st.files.size());

@@ -286,13 +286,21 @@ std::optional<record::WindowsFacts> WindowsState::facts_of(const discover::FileR
   return facts;
 }
 
+std::vector<const verify::CatalogIndex*> WindowsState::catalog_indexes() const {
+  std::vector<const verify::CatalogIndex*> out{&catalogs};
+  if (operator_catalogs) out.push_back(&operator_catalogs->index);
+  return out;
+}
+
 CatalogSummary catalog_summary(const WindowsState& win) {
   CatalogSummary s;
-  s.files = win.catalogs.catalogs().size();
-  s.members = win.catalogs.size();
-  for (const verify::Catalog& c : win.catalogs.catalogs()) {
-    ++s.by_status[std::string(to_string(c.signature.status))];
-    if (c.signature.status != verify::SignatureStatus::Valid) s.not_trusted.push_back(&c);
+  for (const verify::CatalogIndex* index : win.catalog_indexes()) {
+    s.files += index->catalogs().size();
+    s.members += index->size();
+    for (const verify::Catalog& c : index->catalogs()) {
+      ++s.by_status[std::string(to_string(c.signature.status))];
+      if (c.signature.status != verify::SignatureStatus::Valid) s.not_trusted.push_back(&c);
+    }
   }
   s.errors = win.catalog_errors;
   s.load_seconds = win.catalog_load_seconds;
@@ -346,14 +354,14 @@ OperatorCatalogs load_operator_catalogs(const std::vector<std::filesystem::path>
     list_catalog_dir(opened_dirs.back(), "", 0, files, out.errors);
   }
   limit_catalog_files(files, out.errors);
-  out.catalogs = load_catalogs(files, ctx, threads, out.errors);
+  out.index = verify::CatalogIndex(load_catalogs(files, ctx, threads, out.errors));
   out.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return out;
 }
 
 WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
-                          const OperatorCatalogs& operator_catalogs, const verify::VerifyContext& ctx, unsigned threads,
-                          bool detect_images) {
+                          std::shared_ptr<const OperatorCatalogs> operator_catalogs, const verify::VerifyContext& ctx,
+                          unsigned threads, bool detect_images) {
   WindowsState state;
   auto started = std::chrono::steady_clock::now();
   std::vector<CatalogFile> files;
@@ -363,14 +371,12 @@ WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& di
     for (WindowsImage& image : state.images) list_catroot(*dirs[image.root_index], image, files);
   }
   limit_catalog_files(files, state.catalog_errors);
-  std::vector<verify::Catalog> catalogs = load_catalogs(files, ctx, threads, state.catalog_errors);
-  // The operator's catalogs after the images' (lookups answer in catalog order), as loaded once.
-  catalogs.insert(catalogs.end(), operator_catalogs.catalogs.begin(), operator_catalogs.catalogs.end());
-  state.catalog_errors.insert(state.catalog_errors.end(), operator_catalogs.errors.begin(),
-                              operator_catalogs.errors.end());
-  state.catalogs = verify::CatalogIndex(std::move(catalogs));
+  state.catalogs = verify::CatalogIndex(load_catalogs(files, ctx, threads, state.catalog_errors));
+  state.catalog_errors.insert(state.catalog_errors.end(), operator_catalogs->errors.begin(),
+                              operator_catalogs->errors.end());
   state.catalog_load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() +
-                               operator_catalogs.load_seconds;
+                               operator_catalogs->load_seconds;
+  state.operator_catalogs = std::move(operator_catalogs);
   return state;
 }
 

@@ -106,12 +106,19 @@ struct CatalogError {
   Error error;
 };
 
+struct OperatorCatalogs;  // below
+
 /// Everything Windows-specific loaded before the scan.
 struct WindowsState {
   std::vector<WindowsImage> images;
-  verify::CatalogIndex catalogs;
+  verify::CatalogIndex catalogs;  ///< the images' own catalogs
+  /// The --catalog-dir catalogs, indexed once when the engine loaded (looked up after `catalogs`);
+  /// never null once loaded.
+  std::shared_ptr<const OperatorCatalogs> operator_catalogs;
   std::vector<CatalogError> catalog_errors;
   double catalog_load_seconds = 0;
+  /// The indexes a lookup consults, in order: the images' catalogs, then the operator's.
+  [[nodiscard]] std::vector<const verify::CatalogIndex*> catalog_indexes() const;
   /// The look for images did not cover everything (a limit of windows_probe.hpp was reached).
   std::vector<std::string> probe_warnings;
 
@@ -147,7 +154,7 @@ struct OpenRoot {
 /// The catalogs below --catalog-dir: read, parsed and verified once, when the engine loads
 /// (SharedContext::operator_catalogs), and given to every scan (load_windows).
 struct OperatorCatalogs {
-  std::vector<verify::Catalog> catalogs;  ///< in the order of the directories and their files
+  verify::CatalogIndex index;             ///< in the order of the directories and their files
   std::vector<CatalogError> errors;       ///< what could not be listed, read or parsed
   double load_seconds = 0;
 };
@@ -158,11 +165,12 @@ struct OperatorCatalogs {
                                                       const verify::VerifyContext& ctx, unsigned threads);
 
 /// Finds the Windows images under the directory roots, reads their hives and loads their
-/// catalogs with `threads` threads, then adds the operator's (loaded once: a copy). Never fails:
+/// catalogs with `threads` threads; the operator's, loaded once, are shared, not copied. Never fails:
 /// what cannot be read is in the images' errors and in catalog_errors. `ctx` is what catalog
 /// signatures are verified against.
 [[nodiscard]] WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs,
-                                        const std::vector<OpenRoot>& roots, const OperatorCatalogs& operator_catalogs,
+                                        const std::vector<OpenRoot>& roots,
+                                        std::shared_ptr<const OperatorCatalogs> operator_catalogs,
                                         const verify::VerifyContext& ctx, unsigned threads, bool detect_images);
 
 /// After the scan: each service whose file was not among `record_keys` (fold_case of the
