@@ -304,8 +304,8 @@ void add_attribution_fields(JsonSink& w, const attribute::Attribution& a) {
   if (!a.signing_services.empty()) signing_services_json(w, a.signing_services);
 }
 
-void rules_json(JsonSink& w, const policy::Verdict& v) {
-  w.array("rules");
+/// The verdict's matched rules, as the elements of an open array.
+void rule_items(JsonSink& w, const policy::Verdict& v) {
   for (const auto& m : v.rules) {
     w.begin_object();
     w.member("id", m.rule_id);
@@ -314,15 +314,20 @@ void rules_json(JsonSink& w, const policy::Verdict& v) {
     w.member("via", policy::to_string(m.via));
     w.end_object();
   }
+}
+
+void rules_json(JsonSink& w, const policy::Verdict& v) {
+  w.array("rules");
+  rule_items(w, v);
   w.end_array();
 }
 
 ordered_json rules_json(const policy::Verdict& v) {
   return tree([&](JsonSink& w) {
-    w.begin_object();
-    rules_json(w, v);
-    w.end_object();
-  })["rules"];
+    w.begin_array();
+    rule_items(w, v);
+    w.end_array();
+  });
 }
 
 void verdict_json(JsonSink& w, const policy::Verdict& v) {

@@ -122,19 +122,16 @@ void JsonText::string(std::string_view s) {
   quoted(s);
 }
 
-void JsonText::number(std::int64_t v) {
+template <class Integer>
+void JsonText::integer(Integer v) {
   element();
   char buf[24];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   out_.append(buf, res.ptr);
 }
 
-void JsonText::number(std::uint64_t v) {
-  element();
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, res.ptr);
-}
+void JsonText::number(std::int64_t v) { integer(v); }
+void JsonText::number(std::uint64_t v) { integer(v); }
 
 void JsonText::boolean(bool v) {
   element();

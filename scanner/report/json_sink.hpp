@@ -129,6 +129,8 @@ class JsonText final : public JsonSink {
   /// Before a value: inside an array, the separator and the indentation of a new element (an
   /// object's key() did this for its member).
   void element();
+  template <class Integer>
+  void integer(Integer v);
   void open(bool object);
   void close(char open_char, char close_char);
   void newline_indent(std::size_t level);
