@@ -4,11 +4,12 @@
  * ts_scan_path of TREE holding the same files. Run by tools/bench_engine.sh (which also runs the
  * C++ engine's bench, tools/bench_engine.cpp); target: single files < 2x the tree.
  *
- * usage: trustscan_capi_bench SHARE_DIR TREE LIST [THREADS]
+ * usage: trustscan_capi_bench SHARE_DIR TREE LIST [THREADS [KEY=VALUE...]]
  *   SHARE_DIR  the shipped data (the source tree: rules/, signatures/)
  *   TREE       a directory holding the files of LIST
  *   LIST       one path a line: the files under TREE to scan one by one
  *   THREADS    worker threads of each scan (default 1)
+ *   KEY=VALUE  further configuration keys (trustscan.h), e.g. catalog-dir=DIR trust-store=DIR
  *
  * Each record is delivered as the API delivers it (schema JSON and plain fields); the callback
  * counts records and the bytes of their JSON, so that both ways are seen to give the same. Wall
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
   ts_status s;
 
   if (argc < 4) {
-    fprintf(stderr, "usage: trustscan_capi_bench SHARE_DIR TREE LIST [THREADS]\n");
+    fprintf(stderr, "usage: trustscan_capi_bench SHARE_DIR TREE LIST [THREADS [KEY=VALUE...]]\n");
     return 2;
   }
   files = read_list(argv[3], &count);
@@ -109,6 +110,15 @@ int main(int argc, char** argv) {
   /* A root's boot/vmlinuz-* gives its modules their signing keys; a single file has no root. So
    * that both ways do the same work and give the same records, neither reads kernel images. */
   if (s == TS_OK) s = ts_config_set(config, "no-kernel-keys", "true");
+  for (i = 5; s == TS_OK && i < (size_t)argc; ++i) {
+    char* eq = strchr(argv[i], '=');
+    if (eq == NULL) {
+      fprintf(stderr, "trustscan_capi_bench: expected KEY=VALUE, found '%s'\n", argv[i]);
+      return 2;
+    }
+    *eq = '\0';
+    s = ts_config_set(config, argv[i], eq + 1);
+  }
   if (s == TS_OK) s = ts_context_open(config, &context);
   ts_config_free(config);
   if (s != TS_OK) return fail("opening the context", s);
