@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "parse/elf_header.hpp"
 #include "parse/lief_extractors.hpp"
 #include "parse/version_info.hpp"
 
@@ -325,38 +326,6 @@ Result<BinaryModel> macho_headers(Format format, const ByteSource& file, const L
 constexpr std::uint64_t kMaxElfTable = 4u << 20;  ///< section or program header table
 constexpr std::uint64_t kMaxModinfo = 1u << 20;
 
-struct ElfHeader {
-  bool is64 = false;
-  ByteOrder order = ByteOrder::Little;
-  std::uint16_t type = 0, machine = 0;
-  std::uint64_t entry = 0, phoff = 0, shoff = 0;
-  std::uint16_t phentsize = 0, phnum = 0, shentsize = 0, shnum = 0, shstrndx = 0;
-};
-
-Result<ElfHeader> elf_header(const ByteSource& file) {
-  auto raw = read_upto(file, 0, 64);
-  if (!raw || raw->size() < 52) return fail(Errc::Malformed, "ELF header is truncated");
-  const View h(*raw);
-  ElfHeader e;
-  e.is64 = std::to_integer<int>(h[4]) == 2;
-  e.order = std::to_integer<int>(h[5]) == 2 ? ByteOrder::Big : ByteOrder::Little;
-  if (e.is64 && h.size() < 64) return fail(Errc::Malformed, "ELF header is truncated");
-  auto u16 = [&](std::uint64_t at) { return read_int<std::uint16_t>(h, at, e.order).value_or(0); };
-  auto word = [&](std::uint64_t at) { return read_uint(h, at, e.is64 ? 8 : 4, e.order).value_or(0); };
-  e.type = u16(16);
-  e.machine = u16(18);
-  e.entry = word(24);
-  e.phoff = word(e.is64 ? 32 : 28);
-  e.shoff = word(e.is64 ? 40 : 32);
-  const std::uint64_t rest = e.is64 ? 54 : 42;
-  e.phentsize = u16(rest);
-  e.phnum = u16(rest + 2);
-  e.shentsize = u16(rest + 4);
-  e.shnum = u16(rest + 6);
-  e.shstrndx = u16(rest + 8);
-  return e;
-}
-
 /// The interpreter named by PT_INTERP, if any.
 std::string elf_interpreter(const ByteSource& file, const ElfHeader& e, const Limits& limits) {
   if (e.phentsize < (e.is64 ? 56 : 32) || std::uint64_t{e.phnum} * e.phentsize > kMaxElfTable) return {};
@@ -404,7 +373,9 @@ void elf_sections(const ByteSource& file, const ElfHeader& e, ElfInfo& info, con
 }
 
 Result<BinaryModel> elf_headers(const ByteSource& file, const Limits& limits) {
-  auto e = elf_header(file);
+  auto head = read_upto(file, 0, 64);
+  if (!head) return fail(Errc::Malformed, "ELF header is truncated");
+  auto e = elf_header(*head);
   if (!e) return std::unexpected(e.error());
   BinaryModel model;
   model.format = Format::Elf;
@@ -436,6 +407,28 @@ Result<BinaryModel> parse_headers(Format format, const ByteSource& file, const L
         "read from the headers only (no LIEF): imported functions, imphash, exports and (ELF) dynamic libraries are "
         "not listed");
   return model;
+}
+
+Result<ElfHeader> elf_header(std::span<const std::byte> head) {
+  if (head.size() < 52) return fail(Errc::Malformed, "ELF header is truncated");
+  ElfHeader e;
+  e.is64 = std::to_integer<int>(head[4]) == 2;
+  e.order = std::to_integer<int>(head[5]) == 2 ? ByteOrder::Big : ByteOrder::Little;
+  if (e.is64 && head.size() < 64) return fail(Errc::Malformed, "ELF header is truncated");
+  auto u16 = [&](std::uint64_t at) { return read_int<std::uint16_t>(head, at, e.order).value_or(0); };
+  auto word = [&](std::uint64_t at) { return read_uint(head, at, e.is64 ? 8 : 4, e.order).value_or(0); };
+  e.type = u16(16);
+  e.machine = u16(18);
+  e.entry = word(24);
+  e.phoff = word(e.is64 ? 32 : 28);
+  e.shoff = word(e.is64 ? 40 : 32);
+  const std::uint64_t rest = e.is64 ? 54 : 42;
+  e.phentsize = u16(rest);
+  e.phnum = u16(rest + 2);
+  e.shentsize = u16(rest + 4);
+  e.shnum = u16(rest + 6);
+  e.shstrndx = u16(rest + 8);
+  return e;
 }
 
 }  // namespace trustscan::parse

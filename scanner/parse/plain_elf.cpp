@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "parse/byte_reader.hpp"
+#include "parse/elf_header.hpp"
 #include "parse/lief_extractors.hpp"
 #include "parse/parser.hpp"
 #include "parse/prepare.hpp"
@@ -20,7 +21,6 @@ struct Section {
 
 /// The section table of a relocatable object, and its section-name string table.
 struct Layout {
-  std::uint64_t shoff = 0, shnum = 0, shentsize = 0;
   std::vector<Section> sections;
   std::string_view names;  ///< the section-name string table
 };
@@ -36,20 +36,16 @@ std::optional<std::string_view> name_of(const Layout& l, const Section& s) {
 
 /// The section headers, when the table and every section's file range lie inside the file, so
 /// that prepare_for_lief would change nothing that LIEF reads (no clamp, no emptied range).
-std::optional<Layout> plain_layout(const ByteReader& r, bool is64) {
+std::optional<Layout> plain_layout(const ByteReader& r, const ElfHeader& e) {
   Layout l;
+  const bool is64 = e.is64;
   const unsigned w = is64 ? 8 : 4;
-  l.shoff = r.read(is64 ? 0x28 : 0x20, w).value_or(0);
-  l.shentsize = r.read(is64 ? 0x3a : 0x2e, 2).value_or(0);
-  l.shnum = r.read(is64 ? 0x3c : 0x30, 2).value_or(0);
-  const std::uint64_t phnum = r.read(is64 ? 0x38 : 0x2c, 2).value_or(1);
-  const std::uint64_t shstrndx = r.read(is64 ? 0x3e : 0x32, 2).value_or(0);
-  if (phnum != 0 || l.shnum == 0 || l.shentsize != (is64 ? 64U : 40U) || shstrndx >= l.shnum ||
-      !r.in_bounds(l.shoff, l.shnum * l.shentsize))
+  if (e.phnum != 0 || e.shnum == 0 || e.shentsize != (is64 ? 64U : 40U) || e.shstrndx >= e.shnum ||
+      !r.in_bounds(e.shoff, std::uint64_t{e.shnum} * e.shentsize))
     return std::nullopt;
   std::uint64_t covered = 0;
-  for (std::uint64_t i = 0; i < l.shnum; ++i) {
-    const std::uint64_t h = l.shoff + i * l.shentsize;
+  for (std::uint64_t i = 0; i < e.shnum; ++i) {
+    const std::uint64_t h = e.shoff + i * e.shentsize;
     Section s{r.read(h, 4).value_or(0), r.read(h + 4, 4).value_or(0), r.read(h + (is64 ? 0x18 : 0x10), w).value_or(0),
               r.read(h + (is64 ? 0x20 : 0x14), w).value_or(0)};
     if (s.type == kShtDynamic || s.offset > r.size()) return std::nullopt;
@@ -60,7 +56,7 @@ std::optional<Layout> plain_layout(const ByteReader& r, bool is64) {
     l.sections.push_back(s);
   }
   if (covered > copy_budget(r.size())) return std::nullopt;  // prepare_for_lief would empty some
-  const Section& names = l.sections[shstrndx];
+  const Section& names = l.sections[e.shstrndx];
   if (names.type == kShtNobits) return std::nullopt;
   return l;
 }
@@ -76,25 +72,25 @@ std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> by
   // Only read: the reader is never asked to write.
   const ByteReader r(
       std::span(const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(bytes.data())), bytes.size()), false);
-  const bool is64 = cls == 2;
-  if (r.read(16, 2) != 1) return std::nullopt;  // ET_REL
-  auto layout = plain_layout(r, is64);
+  const auto header = elf_header(bytes.first(64));
+  if (!header || header->type != 1) return std::nullopt;  // ET_REL
+  const ElfHeader& e = *header;
+  const bool is64 = e.is64;
+  auto layout = plain_layout(r, e);
   if (!layout) return std::nullopt;
-  const auto shstrndx = r.read(is64 ? 0x3e : 0x32, 2).value_or(0);
-  const Section& table = layout->sections[shstrndx];
+  const Section& table = layout->sections[e.shstrndx];
   layout->names = {reinterpret_cast<const char*>(bytes.data()) + table.offset, table.size};
 
   BinaryModel model;
   model.format = Format::Elf;
-  const auto machine = static_cast<std::uint16_t>(r.read(18, 2).value_or(0));
-  model.architecture = elf_architecture(machine);
+  model.architecture = elf_architecture(e.machine);
   model.bits = is64 ? 64 : 32;
-  if (const auto entry = r.read(24, is64 ? 8 : 4).value_or(0); entry != 0) model.entry_point = entry;
+  if (e.entry != 0) model.entry_point = e.entry;
   ElfInfo info;
   info.elf_type = elf_type_name(1);
   info.machine = model.architecture;
   bool symtab_seen = false, modinfo_seen = false, modname_seen = false;
-  for (std::uint64_t i = 0; i < layout->shnum; ++i) {
+  for (std::uint64_t i = 0; i < e.shnum; ++i) {
     const Section& s = layout->sections[i];
     const auto name = name_of(*layout, s);
     if (!name) return std::nullopt;
@@ -102,8 +98,7 @@ std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> by
                                                                     : bytes.subspan(s.offset, s.size);
     if (s.type == kShtSymtab && !symtab_seen) {  // LIEF reads the first symbol table only
       symtab_seen = true;
-      const auto n = count_ksymtab_symbols(r, is64, layout->shoff, layout->shentsize, layout->shnum,
-                                           layout->shoff + i * layout->shentsize);
+      const auto n = count_ksymtab_symbols(r, is64, e.shoff, e.shentsize, e.shnum, e.shoff + i * e.shentsize);
       if (!n) return std::nullopt;
       model.exports_count = *n;
     }
