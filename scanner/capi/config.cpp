@@ -18,7 +18,8 @@
 namespace trustscan::capi {
 
 ts_status add_scan_option(std::vector<std::string>& args, std::span<const std::string_view> keys,
-                          const std::string& key, const std::string& value, std::string_view what) {
+                          const std::string& key, const std::string& value, std::string_view what,
+                          app::ScanArgs* parsed) {
   if (std::ranges::find(keys, key) == keys.end())
     return failed(TS_E_INVALID_ARGUMENT, "unknown " + std::string(what) + " '" + key + "'");
   std::vector<std::string> updated = args;
@@ -26,9 +27,10 @@ ts_status add_scan_option(std::vector<std::string>& args, std::span<const std::s
   if (!app::scan_option_is_list(key))
     std::erase_if(updated, [&](const std::string& a) { return a.starts_with("--" + key + "="); });
   updated.push_back("--" + key + "=" + value);
-  if (auto parsed = app::parse_scan_options(updated); !parsed)
-    return failed(TS_E_INVALID_ARGUMENT, std::string(what) + " '" + key + "': " + parsed.error().message);
+  auto checked = app::parse_scan_options(updated);
+  if (!checked) return failed(TS_E_INVALID_ARGUMENT, std::string(what) + " '" + key + "': " + checked.error().message);
   args = std::move(updated);
+  if (parsed != nullptr) *parsed = std::move(*checked);
   return TS_OK;
 }
 

@@ -33,15 +33,22 @@ struct ts_context {
 };
 
 /// What one scan asks for beyond the context: the walk's options of `trustscan scan`, as
-/// "--KEY=VALUE" arguments read by the CLI's definition (as ts_config's), and a cancel token.
+/// "--KEY=VALUE" arguments read by the CLI's definition (as ts_config's) when set, the walk they
+/// give (`walk`: excludes, file-system choices; read by every scan, parsed only when set), and a
+/// cancel token.
 struct ts_scan_options {
   std::vector<std::string> args;
+  trustscan::pipeline::ScanRequest walk;
   const ts_cancel_token* cancel = nullptr;
 };
 
 struct ts_cancel_token {
   std::atomic<int> cancelled{0};
 };
+
+namespace trustscan::app {
+struct ScanArgs;  // app/scan_options.hpp
+}
 
 namespace trustscan::capi {
 
@@ -52,9 +59,11 @@ ts_status failed(ts_status status, std::string message) noexcept;
 ts_status failed(const Error& error) noexcept;
 /// Adds "--KEY=VALUE" to `args` when KEY is one of `keys` and the CLI's definition of
 /// `trustscan scan` accepts the whole list so (a value set again replaces a single-valued
-/// option's); else TS_E_INVALID_ARGUMENT naming `what` and the key, `args` unchanged.
+/// option's); else TS_E_INVALID_ARGUMENT naming `what` and the key, `args` unchanged. `parsed`
+/// (may be null) receives the whole list as parsed.
 ts_status add_scan_option(std::vector<std::string>& args, std::span<const std::string_view> keys,
-                          const std::string& key, const std::string& value, std::string_view what);
+                          const std::string& key, const std::string& value, std::string_view what,
+                          app::ScanArgs* parsed = nullptr);
 
 /// Runs `body` (returning ts_status) and turns any exception into a status: no C++ exception
 /// ever crosses the C boundary.

@@ -102,17 +102,10 @@ class TokenWatch {
 };
 
 ts_status run_scan(const ts_context& context, ScanCall& call, const ts_scan_options* options) {
-  pipeline::ScanRequest request;
+  pipeline::ScanRequest request = options != nullptr ? options->walk : pipeline::ScanRequest{};
   request.roots = {call.root};
   request.keep_records = false;
   const ts_cancel_token* token = options != nullptr ? options->cancel : nullptr;
-  if (options != nullptr && !options->args.empty()) {
-    auto walk = app::parse_scan_options(options->args);  // accepted when set: cannot fail here
-    if (!walk) return failed(TS_E_INVALID_ARGUMENT, walk.error().message);
-    request.excludes = walk->opt.excludes;
-    request.one_file_system = walk->opt.one_file_system;
-    request.include_network_fs = walk->opt.include_network_fs;
-  }
   if (token != nullptr && token->cancelled.load() != 0)
     return failed(TS_E_CANCELLED, "cancelled before the scan started");
   pipeline::Sink sink;
@@ -279,7 +272,13 @@ ts_status ts_scan_options_set(ts_scan_options* options, const char* key, const c
     return failed(TS_E_INVALID_ARGUMENT, "ts_scan_options_set: options, key and value must not be NULL");
   return guarded([&] {
     static constexpr std::array<std::string_view, 3> kWalkKeys{"exclude", "one-file-system", "include-network-fs"};
-    return add_scan_option(options->args, kWalkKeys, key, value, "scan option");
+    trustscan::app::ScanArgs parsed;
+    const ts_status s = add_scan_option(options->args, kWalkKeys, key, value, "scan option", &parsed);
+    if (s != TS_OK) return s;
+    options->walk.excludes = std::move(parsed.opt.excludes);
+    options->walk.one_file_system = parsed.opt.one_file_system;
+    options->walk.include_network_fs = parsed.opt.include_network_fs;
+    return TS_OK;
   });
 }
 
