@@ -262,9 +262,7 @@ if [[ $WITH_LIBRARY == 1 ]]; then
   set -e
   [[ $rc -le 1 ]] || { cat "$OUT/cli.err" >&2; fail "trustscan scan exited $rc"; }
   python3 tests/capi/compare_records.py "$ROOT/tmp/cli.ndjson" "$OUT/lib.ndjson" --report "$ROOT/tmp/cli.json" \
-    --min-findings "$min_findings" \
-    | sed 's/^/  /'
-  [[ ${PIPESTATUS[0]} == 0 ]] || fail "the sample's records are not the installed CLI's"
+    --min-findings "$min_findings" | sed 's/^/  /' || fail "the sample's records are not the installed CLI's"
   echo "  scan_threads (2 threads, one context) on ${lib_roots[*]} in $lib_s s: the installed CLI's records"
   in_root apt-get remove -y -q libtrustscan-dev libtrustscan1 >"$OUT/library-remove.log" 2>&1 \
     || { cat "$OUT/library-remove.log" >&2; fail "remove of the library packages"; }
