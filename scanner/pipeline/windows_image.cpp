@@ -286,15 +286,14 @@ std::optional<record::WindowsFacts> WindowsState::facts_of(const discover::FileR
   return facts;
 }
 
-std::vector<const verify::CatalogIndex*> WindowsState::catalog_indexes() const {
-  std::vector<const verify::CatalogIndex*> out{&catalogs};
-  if (operator_catalogs) out.push_back(&operator_catalogs->index);
-  return out;
+std::array<const verify::CatalogIndex*, 2> WindowsState::catalog_indexes() const {
+  return {&catalogs, operator_catalogs ? &operator_catalogs->index : nullptr};
 }
 
 CatalogSummary catalog_summary(const WindowsState& win) {
   CatalogSummary s;
   for (const verify::CatalogIndex* index : win.catalog_indexes()) {
+    if (index == nullptr) continue;
     s.files += index->catalogs().size();
     s.members += index->size();
     for (const verify::Catalog& c : index->catalogs()) {

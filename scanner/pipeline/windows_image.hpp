@@ -19,6 +19,7 @@
 /// indexed together by member hash. A file listed by a trusted catalog is trusted whatever image
 /// it is in: a valid catalog signature is a signed statement about a hash.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -117,8 +118,9 @@ struct WindowsState {
   std::shared_ptr<const OperatorCatalogs> operator_catalogs;
   std::vector<CatalogError> catalog_errors;
   double catalog_load_seconds = 0;
-  /// The indexes a lookup consults, in order: the images' catalogs, then the operator's.
-  [[nodiscard]] std::vector<const verify::CatalogIndex*> catalog_indexes() const;
+  /// The indexes a lookup consults, in order: the images' catalogs, then the operator's (null
+  /// when none were loaded). No allocation: called for every PE file.
+  [[nodiscard]] std::array<const verify::CatalogIndex*, 2> catalog_indexes() const;
   /// The look for images did not cover everything (a limit of windows_probe.hpp was reached).
   std::vector<std::string> probe_warnings;
 
