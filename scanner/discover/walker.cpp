@@ -160,10 +160,7 @@ class Walker {
       ++out_.empty_files;
       return;
     }
-    if (opt_.max_file_size != 0 && static_cast<std::uint64_t>(st.st_size) > opt_.max_file_size) {
-      skip(path, SkipReason::TooLarge, std::to_string(st.st_size) + " bytes");
-      return;
-    }
+    if (skip_if_too_large(path, static_cast<std::uint64_t>(st.st_size), opt_.max_file_size, out_)) return;
     out_.files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
     out_.files.back().deleted = deleted;
   }
@@ -252,6 +249,13 @@ LinkResolution resolve_link(std::string_view link_relative, std::string_view tar
     r.resolved += p;
   }
   return r;
+}
+
+bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_t max_file_size, WalkResult& out) {
+  if (max_file_size == 0 || size <= max_file_size) return false;
+  ++out.skip_counts[std::string(to_string(SkipReason::TooLarge))];
+  out.skipped.push_back({path, SkipReason::TooLarge, std::to_string(size) + " bytes"});
+  return true;
 }
 
 void walk(const io::FileSource& root, std::size_t root_index, const WalkOptions& options, WalkResult& out) {

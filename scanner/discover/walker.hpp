@@ -49,6 +49,11 @@ struct WalkResult {
   bool interrupted = false;  ///< the walk was stopped (WalkOptions::stop) before it ended
 };
 
+/// Lists `path` in `out` as skipped for its size (SkipReason::TooLarge) when `size` is above
+/// `max_file_size` (0: no limit); returns whether it was. The walk's rule, also for a file named
+/// as a root (pipeline/roots.cpp).
+bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_t max_file_size, WalkResult& out);
+
 /// Walks `root` (its path() is the root as reported) and appends to `out`.
 void walk(const io::FileSource& root, std::size_t root_index, const WalkOptions& options, WalkResult& out);
 

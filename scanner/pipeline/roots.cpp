@@ -118,14 +118,10 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
       continue;
     }
     discover::FileRef f = discover::file_ref(index, name, root, st);
-    if (f.size == 0) {
+    if (f.size == 0)
       ++walk.empty_files;
-    } else if (wopt.max_file_size != 0 && f.size > wopt.max_file_size) {  // as the walk skips it in a directory
-      ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::TooLarge))];
-      walk.skipped.push_back({root, discover::SkipReason::TooLarge, std::to_string(f.size) + " bytes"});
-    } else {
+    else if (!discover::skip_if_too_large(root, f.size, wopt.max_file_size, walk))
       walk.files.push_back(std::move(f));
-    }
   }
 }
 
