@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <future>
@@ -103,14 +104,28 @@ PendingKeyring::PendingKeyring(LoadedKeyring loaded) {
   loaded_ = done.get_future().share();
 }
 
-PendingKeyring::PendingKeyring(std::function<LoadedKeyring()> load) {
-  // std::async: the last copy of the future waits for the thread, so it never outlives the scan.
-  loaded_ = std::async(std::launch::async, [load = std::move(load)] {
-              return std::make_shared<LoadedKeyring>(load());
-            }).share();
+struct PendingKeyring::Load {
+  std::atomic<bool> taken{false};
+  std::function<LoadedKeyring()> run;
+  std::promise<std::shared_ptr<LoadedKeyring>> done;
+};
+
+PendingKeyring::PendingKeyring(std::function<LoadedKeyring()> load) : load_(std::make_shared<Load>()) {
+  load_->run = std::move(load);
+  loaded_ = load_->done.get_future().share();
+}
+
+void PendingKeyring::load_here() const {
+  if (!load_ || load_->taken.load(std::memory_order_acquire) || load_->taken.exchange(true)) return;
+  const DeadlineScope unbudgeted(nullptr);  // the keys are every module's, not the current file's
+  try {
+    load_->done.set_value(std::make_shared<LoadedKeyring>(load_->run()));
+  } catch (...) { load_->done.set_exception(std::current_exception()); }
+  load_->run = nullptr;  // what it captured is no longer needed
 }
 
 const verify::KernelKeyring& PendingKeyring::keys() const {
+  load_here();
   const Deadline* deadline = current_deadline();
   if (deadline && deadline->limited() && loaded_.wait_until(deadline->at()) != std::future_status::ready &&
       deadline->passed("waiting for the module-signing keyring")) {
@@ -120,9 +135,15 @@ const verify::KernelKeyring& PendingKeyring::keys() const {
   return wait().keyring;
 }
 
-const LoadedKeyring& PendingKeyring::wait() const { return *loaded_.get(); }
+const LoadedKeyring& PendingKeyring::wait() const {
+  load_here();
+  return *loaded_.get();
+}
 
-LoadedKeyring& PendingKeyring::wait_to_modify() { return *loaded_.get(); }
+LoadedKeyring& PendingKeyring::wait_to_modify() {
+  load_here();
+  return *loaded_.get();
+}
 
 bool PendingKeyring::ready() const { return loaded_.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
 
@@ -264,7 +285,7 @@ Context scan_context(std::shared_ptr<const SharedContext> shared, const std::vec
   if (key_roots.empty()) {
     ctx.kernel_keys = PendingKeyring(std::move(keys));
   } else {
-    // The kernel images are decompressed in the background (PendingKeyring).
+    // The kernel images are decompressed by the scan's first worker (PendingKeyring).
     auto partial = std::make_shared<LoadedKeyring>(std::move(keys));
     ctx.kernel_keys = PendingKeyring([partial, key_roots = std::move(key_roots), memo = std::move(memo)]() mutable {
       LoadedKeyring loaded = std::move(*partial);

@@ -77,34 +77,43 @@ struct LoadedKeyring {
   std::vector<std::string> key_sources;  ///< where the keys came from
 };
 
-/// The module-signing keyring, loaded on a background thread: the kernel images of the roots
-/// must be decompressed (about 0.6 s of CPU for Debian's 8 MB vmlinuz), and the walk, the
-/// Windows catalogs and the files that are not kernel modules need no keys. Whoever needs the keys
-/// waits for them, so no module is ever verified against a partly loaded keyring.
-/// Copies share the one load; every member is safe to call from any thread.
+/// The module-signing keyring, loaded once, by the first thread that needs it or offers to
+/// (load_here): the kernel images of the roots must be decompressed (about 0.5 s of CPU for
+/// Debian's 8 MB vmlinuz), and the walk, the Windows catalogs and the files that are not kernel
+/// modules need no keys. The scan's first worker loads it before its first file, so the load takes
+/// one of the --threads workers and never a thread of its own (with --threads 1 the scan uses one
+/// core). Whoever needs the keys while another thread loads them waits, so no module is ever
+/// verified against a partly loaded keyring. Copies share the one load; every member is safe to
+/// call from any thread.
 class PendingKeyring {
  public:
   /// An empty keyring, already loaded.
   PendingKeyring();
   /// A keyring already loaded.
   explicit PendingKeyring(LoadedKeyring loaded);
-  /// The keyring `load` builds, run on its own thread from now.
+  /// The keyring `load` builds, run by the first caller of load_here() or of a waiting member.
   explicit PendingKeyring(std::function<LoadedKeyring()> load);
 
-  /// The complete keyring (waits for the load to finish). On a thread with a deadline
-  /// (core/deadline.hpp) it waits no longer than that: past it, an empty keyring, and the deadline
-  /// has fired (the file is then reported as timed out, never as verified against it).
+  /// Runs the load on the calling thread, outside any time budget, when no thread has started
+  /// it; returns at once when one has (or it is done).
+  void load_here() const;
+  /// The complete keyring (loads it here, or waits for the thread loading it). On a thread with a
+  /// deadline (core/deadline.hpp) it waits for another thread's load no longer than that: past it,
+  /// an empty keyring, and the deadline has fired (the file is then reported as timed out, never
+  /// as verified against it).
   [[nodiscard]] const verify::KernelKeyring& keys() const;
-  /// The complete load, with its notes (waits for the load to finish).
+  /// The complete load, with its notes (loads it here, or waits for it).
   [[nodiscard]] const LoadedKeyring& wait() const;
-  /// True once the load has finished (never waits).
+  /// True once the load has finished (never waits, never starts it).
   [[nodiscard]] bool ready() const;
-  /// The complete load, to add more keys to (waits for the load to finish). Only before the
+  /// The complete load, to add more keys to (loads it here, or waits for it). Only before the
   /// keyring is shared with readers: the pipeline adds the kernel images found inside disk-image
   /// roots this way before any file is analysed.
   [[nodiscard]] LoadedKeyring& wait_to_modify();
 
  private:
+  struct Load;  ///< the load not yet run: its function, whether a thread took it, its promise
+  std::shared_ptr<Load> load_;
   std::shared_future<std::shared_ptr<LoadedKeyring>> loaded_;
 };
 

@@ -120,7 +120,7 @@ cache::Configuration cache_configuration(const Context& ctx, const Limits& limit
                          ctx.strict_padding,
                          ctx.known_bad.needs(datasets::KeyKind::FileSha1),
                          ctx.known_bad.needs(datasets::KeyKind::FileMd5)};
-  // (Waits for the keyring being loaded in the background.)
+  // (Loads the keyring here, or waits for the thread loading it.)
   for (const verify::KernelKey& k : ctx.kernel_keys.keys().keys())
     c.kernel_keys.push_back(k.sha256_fingerprint + " " + std::string(verify::to_string(k.source)) + " " + k.origin +
                             " " + std::to_string(k.image_position));
@@ -272,7 +272,8 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
 }
 
 /// Big files first so that a few large drivers do not leave one core busy at the end; files
-/// named like kernel modules after all others, so the module keyring can finish loading meanwhile.
+/// named like kernel modules after all others, so that the first worker can load the module
+/// keyring (PoolOptions::first_worker) while the others analyse what needs no keys.
 std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files) {
   // The keys once per file, not once per comparison (looks_like_module reads the name).
   std::vector<std::pair<bool, std::uint64_t>> key(files.size());
@@ -325,6 +326,8 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
                                                            : std::chrono::milliseconds(0);
   pool_options.stop = options.stop;
   pool_options.spare_cores = &st->spare_cores;
+  // The module keys take one of the workers for the time they load (modules come last: schedule).
+  pool_options.first_worker = [st] { st->ctx.kernel_keys.load_here(); };
   std::vector<std::string> root_names(st->roots.sources.size());
   for (const OpenRoot& r : st->roots.opened) root_names[r.index] = r.path;
   std::uint64_t bytes_total = 0;

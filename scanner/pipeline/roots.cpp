@@ -151,7 +151,7 @@ void add_image_kernel_keys(const OpenedRoots& roots, Context& ctx) {
         continue;
       }
       if (!searched.insert(io::sha256_hex(bytes->bytes())).second) continue;
-      // Waits for the keys of the directory roots (loaded in the background) and adds these.
+      // Loads (or waits for) the keys of the directory roots and adds these.
       LoadedKeyring& keys = ctx.kernel_keys.wait_to_modify();
       auto report = keys.keyring.add_from_kernel_image(bytes->bytes(), shown);
       for (const auto& e : report.errors) keys.notes.push_back({e.path, e.error.message});

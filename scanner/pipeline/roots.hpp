@@ -34,7 +34,7 @@ void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::Wa
 /// Module-signing keys from the kernel images inside the image volumes (boot/vmlinuz-*, ...), as
 /// verify::KernelKeyring::add_from_root does for a directory root (also lib/modules/*/vmlinuz,
 /// usr/lib/modules/*/vmlinuz); each kernel is searched once. Adds to ctx.kernel_keys (waiting for
-/// the keys being loaded in the background; its notes and key sources) and to ctx.notes.
+/// the keys of the directory roots; its notes and key sources) and to ctx.notes.
 void add_image_kernel_keys(const OpenedRoots& roots, Context& ctx);
 
 }  // namespace trustscan::pipeline

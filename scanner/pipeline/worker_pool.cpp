@@ -26,7 +26,8 @@ struct State {
         slot(new std::atomic<int>[o.size()]),
         started(new std::atomic<std::int64_t>[o.size()]),
         stop(opt.stop),
-        spare_cores(opt.spare_cores) {
+        spare_cores(opt.spare_cores),
+        first_worker(opt.first_worker) {
     for (std::size_t k = 0; k < o.size(); ++k) {
       slot[k].store(Pending, std::memory_order_relaxed);
       started[k].store(0, std::memory_order_relaxed);
@@ -40,6 +41,8 @@ struct State {
   std::atomic<bool> halt{false};
   const std::atomic<int>* stop;
   SpareCores* spare_cores;
+  std::function<void()> first_worker;
+  std::atomic<bool> first_worker_taken{false};
   std::mutex m;
   std::condition_variable cv;
   std::size_t active = 0;  ///< live, non-abandoned workers (guarded by m)
@@ -56,6 +59,7 @@ struct Worker {
 };
 
 void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self, const ItemFunction& item) {
+  if (st->first_worker && !st->first_worker_taken.exchange(true)) st->first_worker();
   while (!st->stopping()) {
     std::size_t k = st->next.fetch_add(1);
     if (k >= st->order.size()) break;

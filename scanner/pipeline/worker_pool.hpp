@@ -61,6 +61,9 @@ struct PoolOptions {
   /// Given a core by each worker that finds no item left (not by an abandoned one). Must outlive
   /// every item, abandoned ones included (their helper threads give cores back late).
   SpareCores* spare_cores = nullptr;
+  /// Run once, by the first worker thread to start, before it takes its first item (the others
+  /// start on items meanwhile). Not an item: no item_timeout applies. Must not throw.
+  std::function<void()> first_worker{};
 };
 
 struct PoolReport {

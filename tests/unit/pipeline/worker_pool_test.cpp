@@ -172,3 +172,37 @@ TEST_CASE("run_pool lends no core while every worker has items", "[pipeline][poo
   CHECK(*got == 0);
   CHECK(none.available() == 1);  // given when the only worker ended
 }
+
+TEST_CASE("run_pool: first_worker runs once, on a worker, before that worker's first item", "[pipeline][pool]") {
+  for (unsigned threads : {1u, 3u}) {
+    std::mutex m;
+    std::thread::id loader;
+    int runs = 0;
+    std::set<std::thread::id> item_threads;
+    bool loader_item_before_load = false;
+    std::vector<std::size_t> loader_items;
+    PoolOptions options{threads, 0ms, nullptr};
+    options.first_worker = [&] {
+      std::lock_guard lock(m);
+      ++runs;
+      loader = std::this_thread::get_id();
+    };
+    PoolReport r = run_pool(iota(40), options, [&] {
+      return [&](std::size_t i, const Claim& claim) {
+        std::lock_guard lock(m);
+        item_threads.insert(std::this_thread::get_id());
+        if (std::this_thread::get_id() == loader)
+          loader_items.push_back(i);
+        else if (threads == 1)
+          loader_item_before_load = true;  // an item ran before the load
+        claim();
+      };
+    });
+    CHECK(r.completed == 40);
+    CHECK(runs == 1);
+    CHECK(loader != std::this_thread::get_id());  // on a worker, not on the caller
+    CHECK(item_threads.contains(loader));         // that worker went on to items
+    CHECK_FALSE(loader_item_before_load);
+    if (threads == 1) CHECK(loader_items.size() == 40);  // one thread: the load, then every item
+  }
+}
