@@ -205,6 +205,14 @@ Result<std::unique_ptr<SourceFile>> RootDir::open_file(const std::string& relati
   return std::make_unique<RootFile>(*fd);
 }
 
+void RootDir::read_ahead(const std::string& relative, std::uint64_t, std::uint64_t length) const {
+  if (length == 0) return;  // (0 would mean "to the end")
+  auto fd = open_beneath(relative, false);
+  if (!fd) return;
+  (void)::posix_fadvise(*fd, 0, static_cast<off_t>(length), POSIX_FADV_WILLNEED);
+  ::close(*fd);
+}
+
 std::optional<MountedFs> RootDir::foreign_filesystem(const std::string& relative) const {
   auto fd = open_beneath(relative, true);
   if (!fd) return std::nullopt;  // the walk reports the open error when it gets there

@@ -39,6 +39,8 @@ class RootDir final : public FileSource {
                                                    std::size_t max_entries = 1'000'000) const override;
   [[nodiscard]] Result<std::unique_ptr<SourceFile>> open_file(const std::string& relative,
                                                               std::uint64_t inode = 0) const override;
+  /// posix_fadvise(POSIX_FADV_WILLNEED) on the file, opened as open_file does and closed again.
+  void read_ahead(const std::string& relative, std::uint64_t inode, std::uint64_t length) const override;
   /// statfs(2) of the directory: a pseudo, network or FUSE file system (io/fs_type.hpp)?
   [[nodiscard]] std::optional<MountedFs> foreign_filesystem(const std::string& relative) const override;
 

@@ -13,6 +13,8 @@ namespace {
 
 std::optional<MountedFs> FileSource::foreign_filesystem(const std::string&) const { return std::nullopt; }
 
+void FileSource::read_ahead(const std::string&, std::uint64_t, std::uint64_t) const {}
+
 Result<std::string> FileSource::resolve_nocase(std::string_view relative) const {
   std::string resolved;
   while (!relative.empty()) {

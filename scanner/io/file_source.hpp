@@ -139,6 +139,12 @@ class FileSource {
   [[nodiscard]] virtual Result<std::unique_ptr<SourceFile>> open_file(const std::string& relative,
                                                                       std::uint64_t inode = 0) const = 0;
 
+  /// A hint that the regular file `relative` (as for open_file) will be read soon, up to `length`
+  /// bytes from its start: a source may start reading it into the page cache in the background.
+  /// Never blocks for the data, never reports an error (the read that follows does). Default:
+  /// nothing.
+  virtual void read_ahead(const std::string& relative, std::uint64_t inode, std::uint64_t length) const;
+
   /// For the walk: a directory `relative` that is on another device than its parent. Returns its
   /// class and a description (e.g. "nfs, fs type 0x6969") when it is a pseudo, network or FUSE
   /// file system (io/fs_type.hpp), which the walk does not enter by default; nullopt for a local

@@ -19,6 +19,7 @@
 #include "pipeline/analyze.hpp"
 #include "pipeline/roots.hpp"
 #include "pipeline/scan_run.hpp"
+#include "pipeline/read_ahead.hpp"
 #include "pipeline/summary.hpp"
 #include "pipeline/worker_pool.hpp"
 
@@ -285,6 +286,11 @@ std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files) {
   return order;
 }
 
+/// How far ahead of the workers files are hinted to their source (ReadAheadWindow): per thread,
+/// and in all. Files above the streaming threshold are hinted up to it.
+constexpr std::size_t kReadAheadFiles = 4;
+constexpr std::uint64_t kReadAheadBytes = std::uint64_t{64} << 20;
+
 /// A worker thread's function: its own YARA scanner and cache connection over the shared state.
 ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
   auto matcher = std::make_shared<std::optional<match::Matcher>>();
@@ -316,6 +322,24 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
   };
 }
 
+/// PoolOptions::on_start that hints the files after the one taken to their source
+/// (ReadAheadWindow, FileSource::read_ahead): files above the streaming threshold up to it.
+std::function<void(std::size_t)> read_ahead(const std::shared_ptr<ScanState>& st,
+                                            const std::shared_ptr<const std::vector<std::size_t>>& order,
+                                            unsigned threads) {
+  std::vector<std::uint64_t> sizes(order->size());
+  for (std::size_t k = 0; k < order->size(); ++k) sizes[k] = st->files[(*order)[k]].size;
+  auto ahead = std::make_shared<ReadAheadWindow>(std::move(sizes), kReadAheadFiles * threads, kReadAheadBytes);
+  return [st, ahead, order](std::size_t k) {
+    const auto [first, last] = ahead->advance(k);
+    for (std::size_t p = first; p < last; ++p) {
+      const discover::FileRef& f = st->files[(*order)[p]];
+      st->roots.sources[f.root_index]->read_ahead(f.relative, f.inode,
+                                                  std::min(f.size, st->options.limits.streamed_above()));
+    }
+  };
+}
+
 /// Runs every file on `threads` threads, with the progress callback when there is one.
 PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
   const ScanOptions& options = st->options;
@@ -341,7 +365,10 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
                         root < root_names.size() ? root_names[root] : std::string(),
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     };
-  return run_pool(schedule(st->files), pool_options, [st] { return make_worker(st); });
+  auto order = std::make_shared<const std::vector<std::size_t>>(schedule(st->files));
+  // Not with --cache: most files of a re-scan are never read, and hinting each would read them.
+  if (!st->cache) pool_options.on_start = read_ahead(st, order, threads);
+  return run_pool(*order, pool_options, [st] { return make_worker(st); });
 }
 
 /// File `i` has no outcome of its own but `error` (sent to the sink now).

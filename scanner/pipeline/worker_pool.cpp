@@ -27,7 +27,8 @@ struct State {
         started(new std::atomic<std::int64_t>[o.size()]),
         stop(opt.stop),
         spare_cores(opt.spare_cores),
-        first_worker(opt.first_worker) {
+        first_worker(opt.first_worker),
+        on_start(opt.on_start) {
     for (std::size_t k = 0; k < o.size(); ++k) {
       slot[k].store(Pending, std::memory_order_relaxed);
       started[k].store(0, std::memory_order_relaxed);
@@ -43,6 +44,7 @@ struct State {
   SpareCores* spare_cores;
   std::function<void()> first_worker;
   std::atomic<bool> first_worker_taken{false};
+  std::function<void(std::size_t)> on_start;
   std::mutex m;
   std::condition_variable cv;
   std::size_t active = 0;  ///< live, non-abandoned workers (guarded by m)
@@ -63,6 +65,7 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
   while (!st->stopping()) {
     std::size_t k = st->next.fetch_add(1);
     if (k >= st->order.size()) break;
+    if (st->on_start) st->on_start(k);
     st->started[k].store(now_ns(), std::memory_order_relaxed);
     self->current.store(k, std::memory_order_relaxed);
     st->slot[k].store(Running, std::memory_order_release);

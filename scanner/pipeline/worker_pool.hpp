@@ -64,6 +64,9 @@ struct PoolOptions {
   /// Run once, by the first worker thread to start, before it takes its first item (the others
   /// start on items meanwhile). Not an item: no item_timeout applies. Must not throw.
   std::function<void()> first_worker{};
+  /// Called by a worker as it takes position `k` of `order`, before running that item (e.g. to
+  /// start reading the items after it). Must be cheap and must not throw.
+  std::function<void(std::size_t k)> on_start{};
 };
 
 struct PoolReport {

@@ -1,5 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
 #include "io/file_access.hpp"
 #include "support/temp_tree.hpp"
 
@@ -59,4 +69,62 @@ TEST_CASE("RootDir::list is sorted, bounded and skips dot entries", "[io]") {
   REQUIRE_FALSE(bounded);
   CHECK(bounded.error().code == Errc::TooLarge);
   CHECK_FALSE(root->list("d/a"));  // not a directory
+}
+
+namespace {
+/// Pages of `path` in the page cache, out of its pages (mincore of a mapping).
+std::pair<std::size_t, std::size_t> resident_pages(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  struct stat st {};
+  REQUIRE(::fstat(fd, &st) == 0);
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  REQUIRE(map != MAP_FAILED);
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in((size + page - 1) / page);
+  REQUIRE(::mincore(map, size, in.data()) == 0);
+  ::munmap(map, size);
+  std::size_t resident = 0;
+  for (unsigned char c : in) resident += c & 1;
+  return {resident, in.size()};
+}
+}  // namespace
+
+TEST_CASE("RootDir::read_ahead brings a file into the page cache; harmless on anything else", "[io]") {
+  trustscan::test::TempTree t;
+  t.write("big.bin", std::string(std::size_t{4} << 20, 'x'));
+  t.write("dir/small", "abc");
+  REQUIRE(::mkfifo((t.path() / "fifo").c_str(), 0600) == 0);
+  std::filesystem::create_symlink("/etc/passwd", t.path() / "link");
+  auto root = RootDir::open(t.path().string());
+  REQUIRE(root);
+  const std::string big = (t.path() / "big.bin").string();
+  {  // out of the page cache (written back first; a file system that keeps it anyway is noted)
+    const int fd = ::open(big.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    ::fsync(fd);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+  }
+  const auto before = resident_pages(big);
+  root->read_ahead("big.bin", 0, std::uint64_t{4} << 20);
+  auto after = resident_pages(big);
+  for (int i = 0; i < 200 && after.first < after.second; ++i) {  // the reads are asynchronous
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    after = resident_pages(big);
+  }
+  CHECK(after.first == after.second);
+  if (before.first == before.second)
+    WARN("the file system kept the file cached: only the end state was checked");
+  else
+    CHECK(before.first < before.second);
+  // A FIFO (no hang: opened non-blocking), a symlink (refused), missing files, an empty length.
+  root->read_ahead("fifo", 0, 4096);
+  root->read_ahead("link", 0, 4096);
+  root->read_ahead("missing", 0, 4096);
+  root->read_ahead("../escape", 0, 4096);
+  root->read_ahead("dir/small", 0, 0);
+  CHECK(root->read_file("dir/small", 0)->bytes().size() == 3);
 }
