@@ -2,6 +2,8 @@
 #include "parse/headers.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -9,6 +11,8 @@
 #include "core/bytes.hpp"
 #include "parse/elf_header.hpp"
 #include "parse/lief_extractors.hpp"
+#include "parse/parser.hpp"
+#include "parse/prepare.hpp"
 #include "parse/version_info.hpp"
 
 namespace trustscan::parse {
@@ -51,6 +55,11 @@ constexpr std::size_t kMaxImportDescriptors = 1024;
 constexpr std::size_t kMaxResourceEntries = 256;
 constexpr std::uint64_t kMaxVersionResource = 1u << 20;
 constexpr std::uint32_t kRtVersion = 16;
+/// Bounds of the plain reader's import and export walks (past them, LIEF decides): the import
+/// descriptors, the entries of all of them, the export address table.
+constexpr std::size_t kMaxPlainImportLibraries = 4096;
+constexpr std::size_t kMaxPlainImportEntries = 1u << 20;
+constexpr std::uint32_t kMaxPlainExports = 1u << 20;
 
 struct PeSection {
   std::uint32_t virtual_address = 0, virtual_size = 0, raw_size = 0, raw_offset = 0;
@@ -218,6 +227,204 @@ Result<BinaryModel> pe_headers(const ByteSource& file, const Limits& limits) {
   read_pe_version(file, map, data_directory(v, opt, plus, 2).first, *model->pe, limits);
   return model;
 }
+
+// ---------------------------------------------------------------------------------------------
+// PE without LIEF (plain_pe_model): LIEF 0.9's reading of the tables the model takes, on files
+// where it is unambiguous; anything else is declined (nullopt) and LIEF parses it.
+
+/// LIEF's rva_to_offset on a plain file: the first section whose [VirtualAddress,
+/// VirtualAddress + VirtualSize) holds the RVA. An RVA outside every section (LIEF would take it
+/// as the offset) is nullopt. Sections are aligned as declared (checked by plain_sections), so
+/// LIEF's alignment of the section's address and raw pointer changes nothing.
+struct LiefRvaMap {
+  std::vector<PeSection> sections;
+
+  [[nodiscard]] std::optional<std::uint64_t> offset_of(std::uint64_t rva) const {
+    for (const PeSection& s : sections)
+      if (s.virtual_address <= rva && rva < std::uint64_t{s.virtual_address} + s.virtual_size)
+        return rva - s.virtual_address + s.raw_offset;
+    return std::nullopt;
+  }
+  /// LIEF's section_from_offset: some section's raw data holds `offset`.
+  [[nodiscard]] bool in_section(std::uint64_t offset) const {
+    return std::ranges::any_of(sections, [&](const PeSection& s) {
+      return s.raw_offset <= offset && offset < std::uint64_t{s.raw_offset} + s.raw_size;
+    });
+  }
+};
+
+/// A C string at `offset` that ends inside `bytes` (nullopt otherwise, or beyond `max`).
+std::optional<std::string_view> terminated(View bytes, std::uint64_t offset, std::size_t max = 4096) {
+  if (offset >= bytes.size()) return std::nullopt;
+  const auto* start = reinterpret_cast<const char*>(bytes.data()) + offset;
+  const std::size_t n = std::min<std::uint64_t>(bytes.size() - offset, max);
+  const auto* end = static_cast<const char*>(std::memchr(start, 0, n));
+  if (end == nullptr) return std::nullopt;
+  return std::string_view(start, static_cast<std::size_t>(end - start));
+}
+
+/// The sections as LIEF maps RVAs, when plain: raw data inside the file (prepare_for_lief would
+/// clamp nothing, nor empty a range), VirtualSize set, addresses and raw pointers aligned.
+std::optional<LiefRvaMap> plain_sections(View b, std::uint64_t opt, const PeMap& map) {
+  const std::uint32_t section_alignment = read_le<std::uint32_t>(b, opt + 32).value_or(0);
+  const std::uint32_t file_alignment = read_le<std::uint32_t>(b, opt + 36).value_or(0);
+  const std::uint32_t va_alignment = section_alignment < 0x1000 ? file_alignment : section_alignment;
+  if (file_alignment == 0 || va_alignment == 0) return std::nullopt;
+  std::uint64_t covered = 0;
+  for (const PeSection& s : map.sections) {
+    if (s.raw_offset > b.size() || s.raw_size > b.size() - s.raw_offset || s.virtual_size == 0 ||
+        s.virtual_address % va_alignment != 0 || s.raw_offset % file_alignment != 0)
+      return std::nullopt;
+    covered += s.raw_size;
+  }
+  if (covered > copy_budget(b.size())) return std::nullopt;
+  return LiefRvaMap{map.sections};
+}
+
+/// The import table as LIEF 0.9 reads it (descriptors until one without a name; names shorter than
+/// 4 characters or not printable skipped; each lookup-table entry until a zero one). Declined:
+/// a descriptor without a lookup table (LIEF then keeps one entry of the address table), anything
+/// that does not map into a section or runs past the file.
+std::optional<std::vector<ImportedLibrary>> plain_imports(View b, const LiefRvaMap& map, std::uint32_t rva, bool plus) {
+  std::vector<ImportedLibrary> libs;
+  if (rva == 0) return libs;
+  const auto table = map.offset_of(rva);
+  if (!table) return std::nullopt;
+  const unsigned width = plus ? 8 : 4;
+  const std::uint64_t ordinal_flag = plus ? std::uint64_t{1} << 63 : std::uint64_t{1} << 31;
+  std::size_t entries = 0;
+  for (std::uint64_t d = *table; in_bounds(b.size(), d, 20); d += 20) {
+    if ((d - *table) / 20 >= kMaxPlainImportLibraries) return std::nullopt;
+    const auto lookup_rva = read_le<std::uint32_t>(b, d).value_or(0);
+    const auto name_rva = read_le<std::uint32_t>(b, d + 12).value_or(0);
+    if (name_rva == 0) return libs;
+    const auto name_at = map.offset_of(name_rva);
+    const auto name = name_at ? terminated(b, *name_at) : std::nullopt;
+    if (!name) return std::nullopt;
+    if (name->size() < 4 || !std::ranges::all_of(*name, [](char c) { return c >= 0x20 && c < 0x7f; })) continue;
+    const auto lookup = lookup_rva ? map.offset_of(lookup_rva) : std::nullopt;
+    if (!lookup || *lookup == 0) return std::nullopt;
+    ImportedLibrary& lib = libs.emplace_back();
+    lib.name = std::string(*name);
+    for (std::uint64_t at = *lookup;; at += width) {
+      if (!in_bounds(b.size(), at, width) || ++entries > kMaxPlainImportEntries) return std::nullopt;
+      const std::uint64_t entry = plus ? read_le<std::uint64_t>(b, at).value_or(0)
+                                       : read_le<std::uint32_t>(b, at).value_or(0);
+      if (entry == 0) break;
+      if ((entry & ordinal_flag) != 0) {
+        if ((entry & ~ordinal_flag) > 0xffff) return std::nullopt;  // bits LIEF versions read differently
+        lib.functions.push_back("ord" + std::to_string(entry & 0xffff));
+        continue;
+      }
+      if (entry > 0x7fffffff) return std::nullopt;
+      const auto hint = map.offset_of(entry);
+      const auto function = hint ? terminated(b, *hint + 2) : std::nullopt;
+      if (!function) return std::nullopt;
+      std::string fn(*function);
+      std::ranges::transform(fn, fn.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      lib.functions.push_back(std::move(fn));
+    }
+  }
+  return libs;  // the table ran to the end of the file
+}
+
+/// LIEF 0.9's export entries: the address-table entries that point inside the export directory
+/// (forwarders) plus the named ones up to the first ordinal outside the address table. Declined
+/// when a table is empty, outside the sections or the file, or has fewer addresses than names
+/// (LIEF then keeps no export table).
+std::optional<std::size_t> plain_exports(View b, const LiefRvaMap& map, std::uint32_t rva, std::uint32_t size) {
+  if (rva == 0) return 0;
+  const auto dir = map.offset_of(rva);
+  if (!dir || !in_bounds(b.size(), *dir, 40)) return std::nullopt;
+  const auto functions = read_le<std::uint32_t>(b, *dir + 20).value_or(0);
+  const auto names = read_le<std::uint32_t>(b, *dir + 24).value_or(0);
+  if (functions == 0 || names == 0 || functions < names || functions > kMaxPlainExports) return std::nullopt;
+  const auto addresses = map.offset_of(read_le<std::uint32_t>(b, *dir + 28).value_or(0));
+  const auto name_table = map.offset_of(read_le<std::uint32_t>(b, *dir + 32).value_or(0));
+  const auto ordinals = map.offset_of(read_le<std::uint32_t>(b, *dir + 36).value_or(0));
+  if (!addresses || !name_table || !ordinals || !in_bounds(b.size(), *addresses, std::uint64_t{functions} * 4) ||
+      !in_bounds(b.size(), *name_table, std::uint64_t{names} * 4) ||
+      !in_bounds(b.size(), *ordinals, std::uint64_t{names} * 2))
+    return std::nullopt;
+  std::size_t count = 0;
+  for (std::uint64_t i = 0; i < functions; ++i) {
+    const auto target = read_le<std::uint32_t>(b, *addresses + i * 4).value_or(0);
+    count += target >= rva && target < std::uint64_t{rva} + size;
+  }
+  for (std::uint64_t i = 0; i < names; ++i) {
+    if (read_le<std::uint16_t>(b, *ordinals + i * 2).value_or(0) >= functions) break;
+    ++count;
+  }
+  return count;
+}
+
+/// The PDB path of the first debug entry, as LIEF 0.9 reads it (a CodeView RSDS record at the
+/// entry's file offset); "" without one. Declined when the entry itself is outside the file.
+std::optional<std::string> plain_pdb_path(View b, const LiefRvaMap& map, std::uint32_t rva) {
+  if (rva == 0) return std::string();
+  const auto entry = map.offset_of(rva);
+  if (!entry) return std::nullopt;
+  if (!map.in_section(*entry)) return std::string();  // LIEF does not parse it
+  if (!in_bounds(b.size(), *entry, 28)) return std::nullopt;
+  if (read_le<std::uint32_t>(b, *entry + 12).value_or(0) != 2) return std::string();  // IMAGE_DEBUG_TYPE_CODEVIEW
+  const auto record = read_le<std::uint32_t>(b, *entry + 24).value_or(0);             // PointerToRawData
+  if (!in_bounds(b.size(), record, 4) || read_le<std::uint32_t>(b, record).value_or(0) != 0x53445352)  // "RSDS"
+    return std::string();
+  if (!in_bounds(b.size(), record, 32)) return std::string();  // LIEF's pe_pdb_70 is 32 bytes
+  const auto path = terminated(b, std::uint64_t{record} + 24);
+  if (!path) return std::nullopt;
+  return std::string(*path);
+}
+
+/// The RT_VERSION resource, found as the header-only reader finds it (find_version follows LIEF's
+/// tree walk); declined when the tree's root or the data do not map into a section.
+bool plain_version(View b, const LiefRvaMap& map, std::uint32_t rva, PeInfo& info, const Limits& limits) {
+  if (rva == 0) return true;
+  const auto root = map.offset_of(rva);
+  if (!root) return false;
+  if (!map.in_section(*root)) return true;  // LIEF does not parse the tree
+  const SpanSource source(b);
+  const auto entry = find_version(source, *root, 0, 0);
+  if (!entry || entry->second == 0) return true;
+  if (entry->second > kMaxVersionResource) return false;
+  const auto data = map.offset_of(entry->first);
+  if (!data || !in_bounds(b.size(), *data, entry->second)) return false;
+  apply_version_resource(b.subspan(static_cast<std::size_t>(*data), entry->second), info.file_version,
+                         info.version_info, limits.max_string_length);
+  return true;
+}
+
+}  // namespace
+
+std::optional<BinaryModel> plain_pe_model(std::span<const std::byte> bytes, const Limits& limits) {
+  const View b = bytes;
+  const auto pe = read_le<std::uint32_t>(b, 0x3c);
+  if (!pe || !in_bounds(b.size(), *pe, 24) || std::memcmp(b.data() + *pe, "PE\0\0", 4) != 0) return std::nullopt;
+  const std::uint64_t opt = std::uint64_t{*pe} + 24;
+  const auto magic = read_le<std::uint16_t>(b, opt).value_or(0);
+  const bool plus = magic == 0x20b;
+  if ((magic != 0x10b && !plus) || read_le<std::uint16_t>(b, *pe + 20).value_or(0) != (plus ? 0xf0 : 0xe0) ||
+      read_le<std::uint32_t>(b, opt + (plus ? 108 : 92)).value_or(0) != 16)
+    return std::nullopt;
+  PeMap headers;
+  auto model = pe_model(b, *pe, b.size(), limits, headers);
+  if (!model) return std::nullopt;
+  const auto map = plain_sections(b, opt, headers);
+  if (!map) return std::nullopt;
+  const auto directory = [&](unsigned index) { return data_directory(b, opt, plus, index); };
+  auto imports = plain_imports(b, *map, directory(1).first, plus);
+  const auto exports = plain_exports(b, *map, directory(0).first, directory(0).second);
+  auto pdb = plain_pdb_path(b, *map, directory(6).first);
+  if (!imports || !exports || !pdb) return std::nullopt;
+  PeInfo& info = *model->pe;
+  if (!plain_version(b, *map, directory(2).first, info, limits)) return std::nullopt;
+  fill_imports(*imports, *model, info, limits);
+  model->exports_count = *exports;
+  info.pdb_path = bounded(std::move(*pdb), limits.max_string_length);
+  return std::move(*model);
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Mach-O

@@ -51,25 +51,19 @@ std::string pe_subsystem_name(std::uint16_t subsystem) {
   return LIEF::PE::to_string(static_cast<pe::SUBSYSTEM>(subsystem));
 }
 
-namespace {
-
-/// Standard imphash (pefile / YARA `pe.imphash()`): for each import in order, the library name
-/// lower-cased without .dll/.ocx/.sys, joined with each lower-cased function name (or "ordN"),
-/// comma-separated, MD5. LIEF's own get_imphash() differs (lief-0.9-notes §4).
-void fill_imports(const pe::Binary& bin, BinaryModel& model, PeInfo& info, const Limits& limits) {
+void fill_imports(const std::vector<ImportedLibrary>& imports, BinaryModel& model, PeInfo& info, const Limits& limits) {
   std::string joined;
-  for (const pe::Import& imp : bin.imports()) {
+  for (const ImportedLibrary& imp : imports) {
     if (model.libraries.size() >= limits.max_imports) {
       model.warnings.push_back("import list cut at " + std::to_string(limits.max_imports) + " libraries");
       break;
     }
-    std::string lib = lower(imp.name());
-    model.libraries.push_back(bounded(imp.name(), limits.max_string_length));
+    std::string lib = lower(imp.name);
+    model.libraries.push_back(bounded(imp.name, limits.max_string_length));
     std::string stem = lib;
     for (std::string_view ext : {".dll", ".ocx", ".sys"})
       if (stem.size() > ext.size() && stem.ends_with(ext)) stem.resize(stem.size() - ext.size());
-    for (const pe::ImportEntry& e : imp.entries()) {
-      std::string fn = e.is_ordinal() ? "ord" + std::to_string(e.ordinal()) : lower(e.name());
+    for (const std::string& fn : imp.functions) {
       if (!joined.empty()) joined += ',';
       joined += stem + "." + fn;
       if (info.imported_functions.size() < limits.max_imports)
@@ -78,6 +72,20 @@ void fill_imports(const pe::Binary& bin, BinaryModel& model, PeInfo& info, const
   }
   if (joined.empty()) return;
   info.imphash = io::md5_hex(std::as_bytes(std::span(joined)));
+}
+
+namespace {
+
+/// LIEF's import table as fill_imports takes it.
+std::vector<ImportedLibrary> imports_of(const pe::Binary& bin) {
+  std::vector<ImportedLibrary> libs;
+  for (const pe::Import& imp : bin.imports()) {
+    ImportedLibrary& lib = libs.emplace_back();
+    lib.name = imp.name();
+    for (const pe::ImportEntry& e : imp.entries())
+      lib.functions.push_back(e.is_ordinal() ? "ord" + std::to_string(e.ordinal()) : lower(e.name()));
+  }
+  return libs;
 }
 
 /// The first data entry of the RT_VERSION subtree (type 16 -> name -> language -> data), or
@@ -141,7 +149,7 @@ BinaryModel extract_pe(const PreparedBytes& prepared, std::span<const std::byte>
   model.architecture = architecture_of(hdr.machine());
   model.bits = info.pe32_plus ? 64 : 32;
   if (opt.addressof_entrypoint() != 0) model.entry_point = opt.imagebase() + opt.addressof_entrypoint();
-  fill_imports(*bin, model, info, limits);
+  fill_imports(imports_of(*bin), model, info, limits);
   if (bin->has_exports()) model.exports_count = bin->get_export().entries().size();
   fill_version_info(*bin, info, limits);
   if (bin->has_debug() && bin->debug().has_code_view())

@@ -65,9 +65,20 @@ Result<BinaryModel> extract(const Entry& entry, const PreparedBytes& prepared, s
 
 }  // namespace
 
+namespace {
+
+/// The model read without LIEF, when the file's layout allows it (plain_relocatable_model,
+/// plain_pe_model).
+std::optional<BinaryModel> plain_model(Format format, std::span<const std::byte> bytes, const Limits& limits) {
+  if (format == Format::Elf) return plain_relocatable_model(bytes, limits);
+  if (format == Format::Pe) return plain_pe_model(bytes, limits);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes, const Limits& limits) {
-  if (format == Format::Elf)
-    if (auto plain = plain_relocatable_model(bytes, limits)) return std::move(*plain);
+  if (auto plain = plain_model(format, bytes, limits)) return std::move(*plain);
   const Entry* entry = extractor_for(format);
   if (!entry) return fail(Errc::Unsupported, "no parser for format " + std::string(to_string(format)));
   auto prepared = prepare_for_lief(format, bytes, limits);
@@ -76,8 +87,7 @@ Result<BinaryModel> parse_binary(Format format, std::span<const std::byte> bytes
 }
 
 Result<BinaryModel> parse_binary(Format format, std::vector<std::uint8_t>& buffer, const Limits& limits) {
-  if (format == Format::Elf)
-    if (auto plain = plain_relocatable_model(std::as_bytes(std::span(buffer)), limits)) return std::move(*plain);
+  if (auto plain = plain_model(format, std::as_bytes(std::span(buffer)), limits)) return std::move(*plain);
   const Entry* entry = extractor_for(format);
   if (!entry) return fail(Errc::Unsupported, "no parser for format " + std::string(to_string(format)));
   auto prepared = prepare_in_place(format, buffer, limits);

@@ -36,6 +36,15 @@ namespace trustscan::parse {
 [[nodiscard]] std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> bytes,
                                                                  const Limits& limits);
 
+/// The model of a PE file read straight from `bytes`, without LIEF and without a copy, when its
+/// layout is plain: PE32/PE32+ with the standard optional header and 16 data directories, every
+/// section's raw data inside the file and aligned as declared, and the import, export, debug and
+/// resource tables the model takes from it inside the sections, with every string terminated
+/// inside the file — the files on which LIEF 0.9 (after prepare_for_lief) gives exactly this model
+/// (parse_binary tries it first). Imports without a lookup table, export tables without names and
+/// anything else LIEF reads its own way give nullopt: LIEF parses those.
+[[nodiscard]] std::optional<BinaryModel> plain_pe_model(std::span<const std::byte> bytes, const Limits& limits);
+
 /// For `trustscan --version`: LIEF, the library that parses PE, ELF and Mach-O files, as built against (LIEF 0.9 has no
 /// run-time query), e.g. "NAME 1.2.3".
 [[nodiscard]] std::string lief_version();

@@ -1,0 +1,127 @@
+// PE files read without LIEF (parse::plain_pe_model): on every file it takes, the model is the one
+// LIEF 0.9 gives after prepare_for_lief; what it declines is left to LIEF.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "parse/lief_extractors.hpp"
+#include "parse/parser.hpp"
+#include "parse/prepare.hpp"
+#include "support/bytes.hpp"
+#include "support/temp_tree.hpp"
+
+using namespace trustscan;
+using test::bytes;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// What LIEF makes of `file` (parse_binary's path before the plain one existed).
+parse::BinaryModel lief_model(std::span<const std::byte> file) {
+  auto prepared = parse::prepare_for_lief(Format::Pe, file, Limits{});
+  REQUIRE(prepared);
+  parse::BinaryModel model = parse::extract_pe(*prepared, file, Limits{});
+  model.warnings.insert(model.warnings.begin(), prepared->warnings.begin(), prepared->warnings.end());
+  return model;
+}
+
+bool is_pe(const std::string& content) {
+  if (content.size() < 0x40 || content.compare(0, 2, "MZ") != 0) return false;
+  std::uint32_t at = 0;
+  std::memcpy(&at, content.data() + 0x3c, 4);
+  return at <= content.size() - 4 && content.compare(at, 4, std::string("PE\0\0", 4)) == 0;
+}
+
+struct Tally {
+  std::size_t pe = 0, plain = 0, with_imports = 0, with_exports = 0, with_pdb = 0, with_version = 0;
+};
+
+/// Every PE file below `dir`: when the plain reader takes it, its model is LIEF's, field by field.
+void check_tree(const fs::path& dir, Tally& t) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file() || entry.file_size() > (std::uintmax_t{64} << 20)) continue;
+    const std::string content = test::read_file(entry.path());
+    if (!is_pe(content)) continue;
+    ++t.pe;
+    const auto plain = parse::plain_pe_model(bytes(content), Limits{});
+    if (!plain) continue;
+    INFO(entry.path().string());
+    ++t.plain;
+    const parse::BinaryModel lief = lief_model(bytes(content));
+    REQUIRE(plain->pe);
+    REQUIRE(lief.pe);
+    CHECK(plain->libraries == lief.libraries);
+    CHECK(plain->pe->imported_functions == lief.pe->imported_functions);
+    CHECK(plain->pe->imphash == lief.pe->imphash);
+    CHECK(plain->exports_count == lief.exports_count);
+    CHECK(plain->pe->pdb_path == lief.pe->pdb_path);
+    CHECK(plain->pe->version_info == lief.pe->version_info);
+    CHECK(*plain->pe == *lief.pe);
+    CHECK(*plain == lief);  // every field
+    t.with_imports += !lief.libraries.empty();
+    t.with_exports += lief.exports_count > 0;
+    t.with_pdb += !lief.pe->pdb_path.empty();
+    t.with_version += !lief.pe->version_info.empty();
+  }
+}
+
+/// `pe` with the 32-bit little-endian `value` at `offset`.
+std::string patched(std::string pe, std::size_t offset, std::uint32_t value) {
+  std::memcpy(pe.data() + offset, &value, 4);
+  return pe;
+}
+
+}  // namespace
+
+TEST_CASE("PE samples read without LIEF have LIEF's model", "[parse][pe]") {
+  Tally t;
+  check_tree(test::samples_dir(), t);
+  CHECK(t.pe >= 15);
+  CHECK(t.plain >= t.pe / 2);
+  CHECK(t.with_imports >= 5);
+  CHECK(t.with_version >= 1);
+}
+
+TEST_CASE("real PE files read without LIEF have LIEF's model", "[parse][pe][real]") {
+  if (!test::real_tree_has(test::real_tree())) return;
+  Tally t;
+  check_tree(test::real_tree(), t);
+  WARN("PE files " << t.pe << ", read without LIEF " << t.plain << "; imports " << t.with_imports << ", exports "
+                   << t.with_exports << ", pdb " << t.with_pdb << ", version " << t.with_version);
+  CHECK(t.pe >= 20);
+  CHECK(t.plain >= t.pe / 2);
+  CHECK(t.with_exports >= 3);
+  CHECK(t.with_pdb >= 1);
+  CHECK(t.with_version >= 5);
+}
+
+TEST_CASE("PE files LIEF reads its own way are left to it", "[parse][pe]") {
+  const std::string exe = test::read_file(test::samples_dir() / "pe" / "version.exe");
+  REQUIRE(parse::plain_pe_model(bytes(exe), Limits{}));
+  std::uint32_t pe = 0;
+  std::memcpy(&pe, exe.data() + 0x3c, 4);
+  std::uint16_t magic = 0;
+  std::memcpy(&magic, exe.data() + pe + 24, 2);
+  const bool plus = magic == 0x20b;
+  const std::size_t opt = pe + 24, dirs = opt + (plus ? 112 : 96), table = opt + (plus ? 0xf0 : 0xe0);
+  SECTION("fewer data directories than LIEF reads") {
+    CHECK_FALSE(parse::plain_pe_model(bytes(patched(exe, opt + (plus ? 108 : 92), 10)), Limits{}));
+  }
+  SECTION("a section running past the end of the file (prepare_for_lief would clamp it)") {
+    CHECK_FALSE(parse::plain_pe_model(bytes(patched(exe, table + 16, 0x7fffffff)), Limits{}));
+  }
+  SECTION("an import table outside every section (LIEF would take its RVA as an offset)") {
+    CHECK_FALSE(parse::plain_pe_model(bytes(patched(exe, dirs + 8, 0x7ff00000)), Limits{}));
+  }
+  SECTION("truncated files") {
+    CHECK_FALSE(parse::plain_pe_model(bytes(exe.substr(0, pe + 30)), Limits{}));
+    CHECK_FALSE(parse::plain_pe_model(bytes(exe.substr(0, exe.size() / 3)), Limits{}));
+  }
+  SECTION("a misaligned raw pointer") {
+    std::uint32_t raw = 0;
+    std::memcpy(&raw, exe.data() + table + 20, 4);
+    CHECK_FALSE(parse::plain_pe_model(bytes(patched(exe, table + 20, raw + 1)), Limits{}));
+  }
+}
