@@ -8,10 +8,9 @@
 #include <sstream>
 #include <string>
 
-#include "parse/lief_extractors.hpp"
 #include "parse/parser.hpp"
-#include "parse/prepare.hpp"
 #include "support/bytes.hpp"
+#include "support/lief_model.hpp"
 #include "support/temp_tree.hpp"
 
 using namespace trustscan;
@@ -22,11 +21,7 @@ namespace {
 
 /// What LIEF makes of `file` (parse_binary's path before the plain one existed).
 parse::BinaryModel lief_model(std::span<const std::byte> file) {
-  auto prepared = parse::prepare_for_lief(Format::Elf, file, Limits{});
-  REQUIRE(prepared);
-  parse::BinaryModel model = parse::extract_elf(*prepared, file, Limits{});
-  model.warnings.insert(model.warnings.begin(), prepared->warnings.begin(), prepared->warnings.end());
-  return model;
+  return test::lief_model(Format::Elf, file, parse::extract_elf);
 }
 
 void check_same_as_lief(const std::string& content, const std::string& what) {

@@ -6,10 +6,9 @@
 #include <filesystem>
 #include <string>
 
-#include "parse/lief_extractors.hpp"
 #include "parse/parser.hpp"
-#include "parse/prepare.hpp"
 #include "support/bytes.hpp"
+#include "support/lief_model.hpp"
 #include "support/temp_tree.hpp"
 
 using namespace trustscan;
@@ -17,15 +16,6 @@ using test::bytes;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// What LIEF makes of `file` (parse_binary's path before the plain one existed).
-parse::BinaryModel lief_model(std::span<const std::byte> file) {
-  auto prepared = parse::prepare_for_lief(Format::Pe, file, Limits{});
-  REQUIRE(prepared);
-  parse::BinaryModel model = parse::extract_pe(*prepared, file, Limits{});
-  model.warnings.insert(model.warnings.begin(), prepared->warnings.begin(), prepared->warnings.end());
-  return model;
-}
 
 bool is_pe(const std::string& content) {
   if (content.size() < 0x40 || content.compare(0, 2, "MZ") != 0) return false;
@@ -49,7 +39,7 @@ void check_tree(const fs::path& dir, Tally& t) {
     if (!plain) continue;
     INFO(entry.path().string());
     ++t.plain;
-    const parse::BinaryModel lief = lief_model(bytes(content));
+    const parse::BinaryModel lief = test::lief_model(Format::Pe, bytes(content), parse::extract_pe);
     REQUIRE(plain->pe);
     REQUIRE(lief.pe);
     CHECK(plain->libraries == lief.libraries);
