@@ -21,7 +21,7 @@ FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
 JOBS=${JOBS:-2}
 TARGETS=(fuzz_parse fuzz_authenticode fuzz_catalog fuzz_module_signature fuzz_macho_signature
-         fuzz_vendor_list fuzz_policy fuzz_kernel_image)
+         fuzz_vendor_list fuzz_policy fuzz_kernel_image fuzz_plain_pe)
 # Every run: one core, 2 GiB, 10 s per input (the figures in docs/fuzzing.md use these).
 FUZZ_FLAGS=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 
@@ -107,6 +107,7 @@ cmd_seed() {
   add fuzz_parse "${bins[@]}"
   mapfile -t pes < <(find "$s" -type f \( -name '*.exe' -o -name '*.sys' -o -name '*.dll' -o -name '*.efi' \) | sort)
   add fuzz_authenticode "${pes[@]}"
+  add fuzz_plain_pe "${pes[@]}"
   add fuzz_catalog $(find "$s/catalog" -type f \( -name '*.cat' -o -name '*.p7' \) | sort)
   add fuzz_module_signature $(find "$s/modsig" "$s/elf" -maxdepth 1 -type f -name '*.ko' | sort)
   mapfile -t machos < <(find "$s/macho" -type f | sort)
@@ -127,6 +128,8 @@ cmd_seed() {
                    $(find "$REAL/usr/lib/x86_64-linux-gnu/wine/x86_64-windows" -type f -size -40k | sort | head -20) \
                    "$REAL/opt/npm/fsevents/fsevents.node" "$REAL/usr/lib/shim/fbx64.efi.signed" \
                    "$REAL/opt/npm/node-notifier/vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier"
+    add fuzz_plain_pe $(find "$REAL/usr/lib/x86_64-linux-gnu/wine/x86_64-windows" -type f -size -40k | sort | head -20) \
+                      "$REAL/opt/npm/node-notifier/vendor/notifu/notifu.exe"
     add fuzz_authenticode "$REAL/usr/lib/shim/fbx64.efi.signed" "$REAL/opt/npm/node-notifier/vendor/notifu/notifu.exe" \
                           $(find "$REAL/usr/lib/x86_64-linux-gnu/wine/x86_64-windows" -name '*.sys' -size -40k | sort | head -5)
     add fuzz_module_signature $(find "$REAL/lib/modules" -name '*.ko' -size -16k | sort | head -20)

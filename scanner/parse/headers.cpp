@@ -297,7 +297,11 @@ std::optional<std::vector<ImportedLibrary>> plain_imports(View b, const LiefRvaM
     if ((d - *table) / 20 >= kMaxPlainImportLibraries) return std::nullopt;
     const auto lookup_rva = read_le<std::uint32_t>(b, d).value_or(0);
     const auto name_rva = read_le<std::uint32_t>(b, d + 12).value_or(0);
-    if (name_rva == 0) return libs;
+    if (name_rva == 0) {
+      // LIEF's stream is left after this descriptor; its resource walk tests 16 bytes there.
+      if (!in_bounds(b.size(), d + 20, 16)) return std::nullopt;
+      return libs;
+    }
     const auto name_at = map.offset_of(name_rva);
     const auto name = name_at ? terminated(b, *name_at) : std::nullopt;
     if (!name) return std::nullopt;
@@ -325,7 +329,7 @@ std::optional<std::vector<ImportedLibrary>> plain_imports(View b, const LiefRvaM
       lib.functions.push_back(std::move(fn));
     }
   }
-  return libs;  // the table ran to the end of the file
+  return std::nullopt;  // the table ran to the end of the file
 }
 
 /// LIEF 0.9's export entries: the address-table entries that point inside the export directory
@@ -346,13 +350,23 @@ std::optional<std::size_t> plain_exports(View b, const LiefRvaMap& map, std::uin
       !in_bounds(b.size(), *name_table, std::uint64_t{names} * 4) ||
       !in_bounds(b.size(), *ordinals, std::uint64_t{names} * 2))
     return std::nullopt;
+  // LIEF reads every string below through its stream: one running past the file would leave the
+  // stream there (plain_tls), so each must map and end inside the file.
+  const auto readable = [&](std::uint32_t string_rva) {
+    const auto at = map.offset_of(string_rva);
+    return at && terminated(b, *at, b.size()).has_value();
+  };
+  if (!readable(read_le<std::uint32_t>(b, *dir + 12).value_or(0))) return std::nullopt;  // the DLL's name
   std::size_t count = 0;
   for (std::uint64_t i = 0; i < functions; ++i) {
     const auto target = read_le<std::uint32_t>(b, *addresses + i * 4).value_or(0);
-    count += target >= rva && target < std::uint64_t{rva} + size;
+    if (target < rva || target >= std::uint64_t{rva} + size) continue;
+    if (!readable(target)) return std::nullopt;  // a forwarder ("DLL.Function")
+    ++count;
   }
   for (std::uint64_t i = 0; i < names; ++i) {
     if (read_le<std::uint16_t>(b, *ordinals + i * 2).value_or(0) >= functions) break;
+    if (!readable(read_le<std::uint32_t>(b, *name_table + i * 4).value_or(0))) return std::nullopt;
     ++count;
   }
   return count;
@@ -376,6 +390,90 @@ std::optional<std::string> plain_pdb_path(View b, const LiefRvaMap& map, std::ui
   return std::string(*path);
 }
 
+/// Whether LIEF 0.9 reads the resource directory at `base + dir` and everything below it whole:
+/// each directory's entries and the one after them (LIEF reads it before it handles the last),
+/// each data entry and its data inside the file and the sections, no directory reached twice
+/// (LIEF stops at the second visit), at most kMaxResourceEntries entries a directory. On such a
+/// tree LIEF's walk neither stops nor skips, and find_version finds what LIEF's tree holds.
+bool plain_resource_dir(View b, const LiefRvaMap& map, std::uint64_t base, std::uint64_t dir, unsigned depth,
+                        std::vector<std::uint64_t>& visited) {
+  const std::uint64_t at = base + dir;
+  if (depth > 8 || !in_bounds(b.size(), at, 16)) return false;
+  const std::size_t count = std::size_t{read_le<std::uint16_t>(b, at + 12).value_or(0)} +
+                            read_le<std::uint16_t>(b, at + 14).value_or(0);
+  if (count > kMaxResourceEntries || !in_bounds(b.size(), at + 16, (std::uint64_t{count} + 1) * 8)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    // A named entry's UTF-16 name (LIEF reads one of at most 100 characters, and gives up the
+    // whole tree when it runs past the file).
+    if (const auto id = read_le<std::uint32_t>(b, at + 16 + i * 8).value_or(0); (id & 0x80000000u) != 0) {
+      const std::uint64_t name = base + (id & 0x7fffffffu);
+      const auto length = read_le<std::uint16_t>(b, name);
+      if (length && *length <= 100 && !in_bounds(b.size(), name + 2, std::uint64_t{*length} * 2)) return false;
+    }
+    const auto target = read_le<std::uint32_t>(b, at + 16 + i * 8 + 4).value_or(0);
+    const std::uint64_t next = base + (target & 0x7fffffffu);
+    if ((target & 0x80000000u) == 0) {  // a data entry: RVA and size of the data
+      if (!in_bounds(b.size(), next, 16)) return false;
+      const auto data = map.offset_of(read_le<std::uint32_t>(b, next).value_or(0));
+      if (!data || !in_bounds(b.size(), *data, read_le<std::uint32_t>(b, next + 4).value_or(0))) return false;
+      continue;
+    }
+    if (std::ranges::find(visited, next) != visited.end() || visited.size() > 4 * kMaxResourceEntries) return false;
+    visited.push_back(next);
+    if (!plain_resource_dir(b, map, base, next - base, depth + 1, visited)) return false;
+  }
+  return true;
+}
+
+/// LIEF 0.9 reads the TLS directory and its callback list through its stream, whose position its
+/// resource walk then tests (16 bytes must be readable there, or every resource leaf is skipped):
+/// true when the directory, the list and its zero terminator lie in the sections and the file
+/// with 16 bytes after the terminator (or there is no TLS directory).
+bool plain_tls(View b, const LiefRvaMap& map, std::uint32_t rva, bool plus, std::uint64_t image_base) {
+  if (rva == 0) return true;
+  const auto at = map.offset_of(rva);
+  if (!at) return false;
+  if (!map.in_section(*at)) return true;  // LIEF does not read it: its stream stays after the imports
+  const unsigned width = plus ? 8 : 4;
+  if (!in_bounds(b.size(), *at, plus ? 40 : 24)) return false;
+  const std::uint64_t callbacks = plus ? read_le<std::uint64_t>(b, *at + 24).value_or(0)
+                                       : read_le<std::uint32_t>(b, *at + 12).value_or(0);
+  std::uint64_t position = *at + (plus ? 40 : 24);
+  if (callbacks > image_base) {
+    const auto list = map.offset_of(callbacks - image_base);
+    if (!list) return false;
+    for (std::uint64_t i = 0;; ++i) {
+      if (i >= 3000 || !in_bounds(b.size(), *list + i * width, width)) return false;  // LIEF's MAX_TLS_CALLBACKS
+      position = *list + (i + 1) * width;
+      if (read_le<std::uint32_t>(b, *list + i * width).value_or(0) == 0) break;  // LIEF tests the low 32 bits
+    }
+  }
+  return in_bounds(b.size(), position, 16);
+}
+
+/// LIEF 0.9 walks the base relocation blocks through its stream, reading each next block header
+/// without a bounds check (an exception that leaves the stream at that offset, see plain_tls):
+/// true when that walk stays inside the file (or there are no relocations).
+bool plain_relocations(View b, const LiefRvaMap& map, std::uint32_t rva, std::uint32_t size, std::uint32_t image_size) {
+  if (rva == 0) return true;
+  const auto at = map.offset_of(rva);
+  if (!at || *at > 0xffffffffu) return false;
+  if (!map.in_section(*at)) return true;  // LIEF does not read them
+  const auto offset = static_cast<std::uint32_t>(*at);
+  const std::uint32_t end = offset + size;           // LIEF's 32-bit arithmetic
+  if (!in_bounds(b.size(), offset, 8)) return true;  // LIEF tests this one first
+  std::uint32_t current = offset;
+  for (std::size_t blocks = 0; current < end && read_le<std::uint32_t>(b, current).value_or(0) != 0; ++blocks) {
+    const auto block = read_le<std::uint32_t>(b, current + 4).value_or(0);
+    if (block < 8 || block > image_size) return true;
+    if (!in_bounds(b.size(), std::uint64_t{current} + 8, std::uint64_t{(block - 8) / 2} * 2)) return true;
+    if (blocks > (1u << 20) || std::uint64_t{current} + block > 0xffffffffu) return false;
+    current += block;
+    if (!in_bounds(b.size(), current, 8)) return false;  // LIEF's unchecked read of the next header
+  }
+  return true;
+}
+
 /// The RT_VERSION resource, found as the header-only reader finds it (find_version follows LIEF's
 /// tree walk); declined when the tree's root or the data do not map into a section.
 bool plain_version(View b, const LiefRvaMap& map, std::uint32_t rva, PeInfo& info, const Limits& limits) {
@@ -383,6 +481,8 @@ bool plain_version(View b, const LiefRvaMap& map, std::uint32_t rva, PeInfo& inf
   const auto root = map.offset_of(rva);
   if (!root) return false;
   if (!map.in_section(*root)) return true;  // LIEF does not parse the tree
+  std::vector<std::uint64_t> visited{*root};
+  if (!plain_resource_dir(b, map, *root, 0, 0, visited)) return false;
   const SpanSource source(b);
   const auto entry = find_version(source, *root, 0, 0);
   if (!entry || entry->second == 0) return true;
@@ -399,7 +499,9 @@ bool plain_version(View b, const LiefRvaMap& map, std::uint32_t rva, PeInfo& inf
 std::optional<BinaryModel> plain_pe_model(std::span<const std::byte> bytes, const Limits& limits) {
   const View b = bytes;
   const auto pe = read_le<std::uint32_t>(b, 0x3c);
-  if (!pe || !in_bounds(b.size(), *pe, 24) || std::memcmp(b.data() + *pe, "PE\0\0", 4) != 0) return std::nullopt;
+  if (b.size() < 64 || std::memcmp(b.data(), "MZ", 2) != 0 || !pe || !in_bounds(b.size(), *pe, 24) ||
+      std::memcmp(b.data() + *pe, "PE\0\0", 4) != 0)
+    return std::nullopt;  // (LIEF's is_pe)
   const std::uint64_t opt = std::uint64_t{*pe} + 24;
   const auto magic = read_le<std::uint16_t>(b, opt).value_or(0);
   const bool plus = magic == 0x20b;
@@ -412,6 +514,12 @@ std::optional<BinaryModel> plain_pe_model(std::span<const std::byte> bytes, cons
   const auto map = plain_sections(b, opt, headers);
   if (!map) return std::nullopt;
   const auto directory = [&](unsigned index) { return data_directory(b, opt, plus, index); };
+  const std::uint64_t image_base = plus ? read_le<std::uint64_t>(b, opt + 24).value_or(0)
+                                        : read_le<std::uint32_t>(b, opt + 28).value_or(0);
+  if (!plain_tls(b, *map, directory(9).first, plus, image_base) ||
+      !plain_relocations(b, *map, directory(5).first, directory(5).second,
+                         read_le<std::uint32_t>(b, opt + 56).value_or(0)))  // SizeOfImage
+    return std::nullopt;
   auto imports = plain_imports(b, *map, directory(1).first, plus);
   const auto exports = plain_exports(b, *map, directory(0).first, directory(0).second);
   auto pdb = plain_pdb_path(b, *map, directory(6).first);

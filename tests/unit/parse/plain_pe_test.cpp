@@ -109,6 +109,38 @@ TEST_CASE("PE files LIEF reads its own way are left to it", "[parse][pe]") {
     CHECK_FALSE(parse::plain_pe_model(bytes(exe.substr(0, pe + 30)), Limits{}));
     CHECK_FALSE(parse::plain_pe_model(bytes(exe.substr(0, exe.size() / 3)), Limits{}));
   }
+  SECTION("not MZ (LIEF's is_pe refuses it)") {
+    std::string forged = exe;
+    forged[1] = '\xb8';
+    CHECK_FALSE(parse::plain_pe_model(bytes(forged), Limits{}));
+  }
+  SECTION("TLS callbacks ending at the end of the file: LIEF's stream is left there and skips every resource") {
+    // (found by fuzz_plain_pe) The last section made to cover its raw data, the TLS directory's
+    // AddressOfCallBacks pointed at its last 8 bytes (zero padding: the list's terminator).
+    REQUIRE(plus);
+    const std::size_t tls = test::le(exe, dirs + 9 * 8, 4) - test::le(exe, table + 2 * 40 + 12, 4) +
+                            test::le(exe, table + 2 * 40 + 20, 4);  // TLS directory in .rdata (section 2)
+    const std::size_t last = table + (test::le(exe, pe + 6, 2) - 1) * 40;
+    std::string forged = patched(exe, last + 8, static_cast<std::uint32_t>(test::le(exe, last + 16, 4)));
+    const std::uint64_t end_rva = test::le(exe, last + 12, 4) + test::le(exe, last + 16, 4) - 8;
+    const std::uint64_t callbacks = test::le(exe, opt + 24, 8) + end_rva;
+    std::memcpy(forged.data() + tls + 24, &callbacks, 8);
+    REQUIRE(test::le(exe, last + 20, 4) + test::le(exe, last + 16, 4) == exe.size());
+    CHECK_FALSE(parse::plain_pe_model(bytes(forged), Limits{}));
+    CHECK(test::lief_model(Format::Pe, bytes(forged), parse::extract_pe).pe->version_info.empty());
+    CHECK_FALSE(test::lief_model(Format::Pe, bytes(exe), parse::extract_pe).pe->version_info.empty());
+  }
+  SECTION("a relocation block ending at the end of the file: LIEF reads the next header there and gives up") {
+    // (found by fuzz_plain_pe) LIEF's unchecked read of the next block header throws, leaves its
+    // stream at the end of the file, and its resource walk then skips every resource.
+    const std::size_t last = table + (test::le(exe, pe + 6, 2) - 1) * 40;  // .reloc
+    const std::size_t raw = test::le(exe, last + 20, 4), raw_size = test::le(exe, last + 16, 4);
+    REQUIRE(test::le(exe, dirs + 5 * 8, 4) == test::le(exe, last + 12, 4));  // relocations at its start
+    REQUIRE(raw + raw_size == exe.size());
+    const std::string forged = patched(exe, raw + 4, static_cast<std::uint32_t>(raw_size));  // BlockSize
+    CHECK_FALSE(parse::plain_pe_model(bytes(forged), Limits{}));
+    CHECK(test::lief_model(Format::Pe, bytes(forged), parse::extract_pe).pe->version_info.empty());
+  }
   SECTION("a misaligned raw pointer") {
     std::uint32_t raw = 0;
     std::memcpy(&raw, exe.data() + table + 20, 4);
