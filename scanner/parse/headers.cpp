@@ -2,7 +2,6 @@
 #include "parse/headers.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <cstring>
 #include <string_view>
@@ -324,9 +323,7 @@ std::optional<std::vector<ImportedLibrary>> plain_imports(View b, const LiefRvaM
       const auto hint = map.offset_of(entry);
       const auto function = hint ? terminated(b, *hint + 2) : std::nullopt;
       if (!function) return std::nullopt;
-      std::string fn(*function);
-      std::ranges::transform(fn, fn.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      lib.functions.push_back(std::move(fn));
+      lib.functions.emplace_back(*function);
     }
   }
   return std::nullopt;  // the table ran to the end of the file

@@ -33,15 +33,15 @@ std::string macho_cpu_name(std::uint32_t cpu);
 std::string macho_file_type_name(std::uint32_t file_type);
 std::string elf_architecture(std::uint16_t machine);
 std::string elf_type_name(std::uint16_t type);
-/// One imported DLL: its name as stored, and its functions in table order, each lower-cased or
-/// "ordN" for an import by ordinal.
+/// One imported DLL: its name and its functions in table order, as stored ("ordN" for an import
+/// by ordinal).
 struct ImportedLibrary {
   std::string name;
   std::vector<std::string> functions;
 };
 /// The libraries, the imported functions ("lib.func", bounded) and the standard (pefile / YARA
 /// `pe.imphash()`) imphash: for each import in order, the library name lower-cased without
-/// .dll/.ocx/.sys, joined with each function, comma-separated, MD5. LIEF's own get_imphash()
+/// .dll/.ocx/.sys, joined with each function lower-cased, comma-separated, MD5. LIEF's own get_imphash()
 /// differs (lief-0.9-notes §4). Shared by the LIEF extractor and the plain PE reader.
 void fill_imports(const std::vector<ImportedLibrary>& imports, BinaryModel& model, PeInfo& info, const Limits& limits);
 /// Adds the "key=value" entries of a `.modinfo` section to `info.modinfo`.

@@ -2,9 +2,7 @@
 // (it is incomplete in 0.9, see lief-0.9-notes §3): verify/ works on the raw bytes and PeLayout.
 #include <LIEF/PE.hpp>
 
-#include <algorithm>
-#include <cctype>
-
+#include "core/ascii.hpp"
 #include "io/hashing.hpp"
 #include "parse/lief_extractors.hpp"
 #include "parse/version_info.hpp"
@@ -15,11 +13,6 @@ namespace {
 namespace pe = LIEF::PE;
 
 constexpr std::uint32_t kRtVersion = 16;  // RT_VERSION resource type
-
-std::string lower(std::string s) {
-  std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string architecture_of(pe::MACHINE_TYPES m) {
   switch (m) {
@@ -58,12 +51,13 @@ void fill_imports(const std::vector<ImportedLibrary>& imports, BinaryModel& mode
       model.warnings.push_back("import list cut at " + std::to_string(limits.max_imports) + " libraries");
       break;
     }
-    std::string lib = lower(imp.name);
+    std::string lib = fold_case(imp.name);
     model.libraries.push_back(bounded(imp.name, limits.max_string_length));
     std::string stem = lib;
     for (std::string_view ext : {".dll", ".ocx", ".sys"})
       if (stem.size() > ext.size() && stem.ends_with(ext)) stem.resize(stem.size() - ext.size());
-    for (const std::string& fn : imp.functions) {
+    for (const std::string& function : imp.functions) {
+      const std::string fn = fold_case(function);
       if (!joined.empty()) joined += ',';
       joined += stem + "." + fn;
       if (info.imported_functions.size() < limits.max_imports)
@@ -83,7 +77,7 @@ std::vector<ImportedLibrary> imports_of(const pe::Binary& bin) {
     ImportedLibrary& lib = libs.emplace_back();
     lib.name = imp.name();
     for (const pe::ImportEntry& e : imp.entries())
-      lib.functions.push_back(e.is_ordinal() ? "ord" + std::to_string(e.ordinal()) : lower(e.name()));
+      lib.functions.push_back(e.is_ordinal() ? "ord" + std::to_string(e.ordinal()) : e.name());
   }
   return libs;
 }
