@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -236,7 +237,7 @@ Result<BinaryModel> pe_headers(const ByteSource& file, const Limits& limits) {
 /// as the offset) is nullopt. Sections are aligned as declared (checked by plain_sections), so
 /// LIEF's alignment of the section's address and raw pointer changes nothing.
 struct LiefRvaMap {
-  std::vector<PeSection> sections;
+  std::span<const PeSection> sections;  ///< PeMap's (the header-only reader maps RVAs its own way)
 
   [[nodiscard]] std::optional<std::uint64_t> offset_of(std::uint64_t rva) const {
     for (const PeSection& s : sections)
@@ -351,7 +352,7 @@ std::optional<std::size_t> plain_exports(View b, const LiefRvaMap& map, std::uin
   // stream there (plain_tls), so each must map and end inside the file.
   const auto readable = [&](std::uint32_t string_rva) {
     const auto at = map.offset_of(string_rva);
-    return at && terminated(b, *at, b.size()).has_value();
+    return at && terminated(b, *at).has_value();  // (a longer name: LIEF's)
   };
   if (!readable(read_le<std::uint32_t>(b, *dir + 12).value_or(0))) return std::nullopt;  // the DLL's name
   std::size_t count = 0;
