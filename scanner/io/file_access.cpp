@@ -209,8 +209,8 @@ void RootDir::read_ahead(const std::string& relative, std::uint64_t, std::uint64
   if (length == 0) return;  // (0 would mean "to the end")
   auto fd = open_beneath(relative, false);
   if (!fd) return;
-  (void)::posix_fadvise(*fd, 0, static_cast<off_t>(length), POSIX_FADV_WILLNEED);
-  ::close(*fd);
+  const FdGuard guard(*fd);
+  (void)::posix_fadvise(guard.get(), 0, static_cast<off_t>(length), POSIX_FADV_WILLNEED);
 }
 
 std::optional<MountedFs> RootDir::foreign_filesystem(const std::string& relative) const {

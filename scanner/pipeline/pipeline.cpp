@@ -327,15 +327,16 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
 std::function<void(std::size_t)> read_ahead(const std::shared_ptr<ScanState>& st,
                                             const std::shared_ptr<const std::vector<std::size_t>>& order,
                                             unsigned threads) {
-  std::vector<std::uint64_t> sizes(order->size());
-  for (std::size_t k = 0; k < order->size(); ++k) sizes[k] = st->files[(*order)[k]].size;
-  auto ahead = std::make_shared<ReadAheadWindow>(std::move(sizes), kReadAheadFiles * threads, kReadAheadBytes);
+  // What is hinted of each file, in the pool's order: the window counts these bytes.
+  std::vector<std::uint64_t> lengths(order->size());
+  for (std::size_t k = 0; k < order->size(); ++k)
+    lengths[k] = std::min(st->files[(*order)[k]].size, st->options.limits.streamed_above());
+  auto ahead = std::make_shared<ReadAheadWindow>(std::move(lengths), kReadAheadFiles * threads, kReadAheadBytes);
   return [st, ahead, order](std::size_t k) {
     const auto [first, last] = ahead->advance(k);
     for (std::size_t p = first; p < last; ++p) {
       const discover::FileRef& f = st->files[(*order)[p]];
-      st->roots.sources[f.root_index]->read_ahead(f.relative, f.inode,
-                                                  std::min(f.size, st->options.limits.streamed_above()));
+      st->roots.sources[f.root_index]->read_ahead(f.relative, f.inode, ahead->size(p));
     }
   };
 }

@@ -22,6 +22,9 @@ class ReadAheadWindow {
   ReadAheadWindow(std::vector<std::uint64_t> sizes, std::size_t max_files, std::uint64_t max_bytes)
       : sizes_(std::move(sizes)), max_files_(std::max<std::size_t>(1, max_files)), max_bytes_(max_bytes) {}
 
+  /// The size given for position `p`.
+  [[nodiscard]] std::uint64_t size(std::size_t p) const noexcept { return sizes_[p]; }
+
   /// The positions [first, second) that are due now that position `k` is taken and that no call
   /// returned before (each position is returned once, in order); an empty range when none.
   /// Safe from several threads at once.
