@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "identify/format.hpp"
 #include "parse/parser.hpp"
 #include "support/bytes.hpp"
 #include "support/lief_model.hpp"
@@ -17,11 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// A PE file, as the scan's sniffing tells one.
 bool is_pe(const std::string& content) {
-  if (content.size() < 0x40 || content.compare(0, 2, "MZ") != 0) return false;
-  std::uint32_t at = 0;
-  std::memcpy(&at, content.data() + 0x3c, 4);
-  return at <= content.size() - 4 && content.compare(at, 4, std::string("PE\0\0", 4)) == 0;
+  const auto b = bytes(content);
+  return identify::sniff(b.first(std::min(b.size(), identify::kSniffBytes)), b.size(), "").format == Format::Pe;
 }
 
 struct Tally {
