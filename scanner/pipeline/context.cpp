@@ -17,8 +17,11 @@
 namespace trustscan::pipeline {
 namespace {
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+/// The verification time: `pinned` (--verify-time), or now when none is pinned.
+std::int64_t pinned_or_now(std::int64_t pinned) {
+  return pinned ? pinned
+                : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                      .count();
 }
 
 /// The UTC day of Unix time `t`: suppression expiry follows the clock of verification
@@ -149,7 +152,7 @@ bool PendingKeyring::ready() const { return loaded_.wait_for(std::chrono::second
 
 Context::Context(std::shared_ptr<const SharedContext> loaded)
     : shared(std::move(loaded)),
-      verify_time(shared->verify_time ? shared->verify_time : unix_now()),
+      verify_time(pinned_or_now(shared->verify_time)),
       trust(shared->trust),
       apple(shared->apple),
       vendors(shared->vendors),
@@ -263,11 +266,9 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
                                                            opt.kernel_keys_from_roots,
                                                            nullptr});
   // Verified once, against the engine's anchors, at its pinned time or when it was loaded.
-  const std::int64_t load_time = ctx->verify_time ? ctx->verify_time : unix_now();
-  ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(
-      load_operator_catalogs(opt.catalog_dirs, {&ctx->trust, load_time}, threads_or_cores(opt.load_threads)));
-  // Each scan's policy expires suppressions by its own verify_time's day (Context).
-  ctx->policy.set_today(day_of(load_time));
+  ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(load_operator_catalogs(
+      opt.catalog_dirs, {&ctx->trust, pinned_or_now(ctx->verify_time)}, threads_or_cores(opt.load_threads)));
+  // (Each scan's policy expires suppressions by its own verify_time's day: Context, for_scan.)
   return std::shared_ptr<const SharedContext>(std::move(ctx));
 }
 
