@@ -340,7 +340,6 @@ void complete(FileRecord& rec, const Context& ctx, const WindowsState& win) {
   try {
     if (rec.signatures.authentihash)
       for (const verify::CatalogIndex* index : win.catalog_indexes()) {
-        if (index == nullptr) continue;
         auto found = verify::catalog_signatures(*rec.signatures.authentihash, *index);
         rec.catalog_signatures.insert(rec.catalog_signatures.end(), std::make_move_iterator(found.begin()),
                                       std::make_move_iterator(found.end()));

@@ -287,13 +287,13 @@ std::optional<record::WindowsFacts> WindowsState::facts_of(const discover::FileR
 }
 
 std::array<const verify::CatalogIndex*, 2> WindowsState::catalog_indexes() const {
-  return {&catalogs, operator_catalogs ? &operator_catalogs->index : nullptr};
+  static const verify::CatalogIndex kNone;
+  return {&catalogs, operator_catalogs ? &operator_catalogs->index : &kNone};
 }
 
 CatalogSummary catalog_summary(const WindowsState& win) {
   CatalogSummary s;
   for (const verify::CatalogIndex* index : win.catalog_indexes()) {
-    if (index == nullptr) continue;
     s.files += index->catalogs().size();
     s.members += index->size();
     for (const verify::Catalog& c : index->catalogs()) {

@@ -118,8 +118,8 @@ struct WindowsState {
   std::shared_ptr<const OperatorCatalogs> operator_catalogs;
   std::vector<CatalogError> catalog_errors;
   double catalog_load_seconds = 0;
-  /// The indexes a lookup consults, in order: the images' catalogs, then the operator's (null
-  /// when none were loaded). No allocation: called for every PE file.
+  /// The indexes a lookup consults, in order: the images' catalogs, then the operator's (an empty
+  /// index when none were loaded); never null. No allocation: called for every PE file.
   [[nodiscard]] std::array<const verify::CatalogIndex*, 2> catalog_indexes() const;
   /// The look for images did not cover everything (a limit of windows_probe.hpp was reached).
   std::vector<std::string> probe_warnings;
