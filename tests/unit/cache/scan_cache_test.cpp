@@ -148,6 +148,35 @@ TEST_CASE("writes from many threads arrive; prune drops what the walk no longer 
   CHECK(r->find(file("/r", 2), k2026).status == cache::LookupStatus::Hit);
 }
 
+TEST_CASE("a reader reads in batches: another scan's writes become visible, and look-ups stay right", "[cache]") {
+  // A Reader keeps one read transaction over many look-ups (one per look-up cost a WAL lock each)
+  // and ends it regularly, so that it never pins an old snapshot of the database for a whole scan.
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  constexpr int kFiles = 3000;  // several read batches
+  {
+    auto c = open_cache(db, "cfg");
+    for (int i = 0; i < kFiles; ++i) c->store(file("/r/f" + std::to_string(i), 100 + i), cache::Entry{});
+    c->finish(nullptr);
+  }
+  auto c = open_cache(db, "cfg");
+  auto r = c->reader();
+  CHECK(r->find(file("/r/new", 1), k2026).status == cache::LookupStatus::Absent);  // a read transaction is open
+  {
+    auto other = open_cache(db, "cfg");  // a second scan of the same cache stores a file and ends
+    other->store(file("/r/new", 1), cache::Entry{});
+    other->finish(nullptr);
+    REQUIRE(other->written() == 1);
+  }
+  int hits = 0;
+  for (int i = 0; i < kFiles; ++i)
+    hits += r->find(file("/r/f" + std::to_string(i), 100 + i), k2026).status == cache::LookupStatus::Hit;
+  CHECK(hits == kFiles);
+  CHECK(r->find(file("/r/f5", 999), k2026).status == cache::LookupStatus::Stale);  // (another inode)
+  CHECK(r->find(file("/r/new", 1), k2026).status == cache::LookupStatus::Hit);
+  c->finish(nullptr);
+}
+
 TEST_CASE("files that are not our cache are refused and left untouched", "[cache]") {
   test::TempTree tmp;
   std::vector<std::string> notes;
