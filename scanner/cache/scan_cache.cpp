@@ -16,6 +16,7 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 
 #include "cache/program_id.hpp"
 #include "cache/record_codec.hpp"
@@ -430,6 +431,9 @@ struct ScanCache::Impl {
   bool write_failed = false;  ///< writer thread only
   std::uint64_t written = 0;  ///< guarded by m after the writer ends
   std::uint64_t pruned = 0;
+  std::optional<Prune> survey_request;  ///< guarded by m
+  /// Written by the writer thread, read by finish() after it ended: the entries to delete.
+  std::optional<std::vector<std::string>> gone;
 
   void write_loop() {
     int rc = SQLITE_OK;
@@ -437,13 +441,23 @@ struct ScanCache::Impl {
     if (rc != SQLITE_OK) fail_writes(db_error(db.get(), rc));
     std::vector<Row> batch;
     for (;;) {
+      std::optional<Prune> to_survey;
       {
         std::unique_lock lock(m);
-        cv.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty() && stopping) return;
-        const auto end = queue.begin() + static_cast<std::ptrdiff_t>(std::min(queue.size(), kBatch));
-        batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(end));
-        queue.erase(queue.begin(), end);
+        cv.wait(lock, [&] { return stopping || !queue.empty() || survey_request; });
+        if (survey_request) {
+          to_survey = std::move(survey_request);
+          survey_request.reset();
+        } else {
+          if (queue.empty() && stopping) return;
+          const auto end = queue.begin() + static_cast<std::ptrdiff_t>(std::min(queue.size(), kBatch));
+          batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(end));
+          queue.erase(queue.begin(), end);
+        }
+      }
+      if (to_survey) {
+        gone = list_gone(*to_survey);
+        continue;
       }
       if (!write_failed) write_batch(insert.get(), batch);
       batch.clear();
@@ -482,12 +496,19 @@ struct ScanCache::Impl {
     notes->add("--cache " + name + ": writing failed (" + e.message + "); results of this scan were not all cached");
   }
 
-  void prune_entries(const Prune& prune) {
+  /// The entries below `prune`'s prefixes that its walk did not meet; nullopt when they could
+  /// not be listed (then nothing is deleted).
+  std::optional<std::vector<std::string>> list_gone(const Prune& prune) {
     int rc = SQLITE_OK;
     Stmt select = prepare(db.get(), "SELECT path FROM entries WHERE path >= ?1 AND path < ?2", rc);
-    Stmt remove = rc == SQLITE_OK ? prepare(db.get(), "DELETE FROM entries WHERE path = ?1", rc) : Stmt();
-    if (rc != SQLITE_OK) return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
-    std::vector<std::string> gone;
+    if (rc != SQLITE_OK) {
+      notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+      return std::nullopt;
+    }
+    std::unordered_set<std::string_view> present;
+    present.reserve(prune.present.size());
+    for (const discover::FileRef& f : prune.present) present.insert(f.path);
+    std::vector<std::string> out;
     for (const std::string& prefix : prune.prefixes) {
       if (prefix.empty() || prefix.back() != '/') continue;
       std::string upper = prefix;
@@ -497,14 +518,26 @@ struct ScanCache::Impl {
       while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
         const auto* p = static_cast<const char*>(sqlite3_column_blob(select.get(), 0));
         const std::string_view path(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 0)));
-        if (!prune.present.contains(path)) gone.emplace_back(path);
+        if (!present.contains(path)) out.emplace_back(path);
       }
       sqlite3_reset(select.get());
       sqlite3_clear_bindings(select.get());
+      if (rc != SQLITE_DONE) {
+        notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+        return std::nullopt;
+      }
     }
-    if (gone.empty()) return;
+    return out;
+  }
+
+  void delete_gone(const std::vector<std::string>& paths) {
+    if (paths.empty()) return;
+    int rc = SQLITE_OK;
+    Stmt remove = prepare(db.get(), "DELETE FROM entries WHERE path = ?1", rc);
+    if (rc != SQLITE_OK)
+      return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
     if (auto e = exec(db.get(), "BEGIN IMMEDIATE")) return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
-    for (const std::string& path : gone) {
+    for (const std::string& path : paths) {
       sqlite3_bind_blob(remove.get(), 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
       rc = sqlite3_step(remove.get());
       sqlite3_reset(remove.get());
@@ -517,14 +550,14 @@ struct ScanCache::Impl {
       (void)exec(db.get(), "ROLLBACK");
       return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
     }
-    pruned = gone.size();
+    pruned = paths.size();
   }
 };
 
 ScanCache::ScanCache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 ScanCache::~ScanCache() {
-  if (impl_ && !impl_->finished) finish(nullptr);
+  if (impl_ && !impl_->finished) finish(false);
 }
 
 Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, std::vector<std::string>& notes) {
@@ -617,7 +650,16 @@ void ScanCache::store(const discover::FileRef& file, const Entry& entry) {
   impl_->cv.notify_one();
 }
 
-void ScanCache::finish(const Prune* prune) {
+void ScanCache::survey(Prune prune) {
+  {
+    std::lock_guard lock(impl_->m);
+    if (impl_->stopping) return;
+    impl_->survey_request = std::move(prune);
+  }
+  impl_->cv.notify_one();
+}
+
+void ScanCache::finish(bool prune) {
   if (impl_->finished) return;
   impl_->finished = true;
   {
@@ -626,7 +668,7 @@ void ScanCache::finish(const Prune* prune) {
   }
   impl_->cv.notify_one();
   if (impl_->writer.joinable()) impl_->writer.join();
-  if (prune && !impl_->write_failed) impl_->prune_entries(*prune);
+  if (prune && impl_->gone && !impl_->write_failed) impl_->delete_gone(*impl_->gone);
   impl_->db.reset();  // the last connection to close checkpoints the WAL into the database
 }
 

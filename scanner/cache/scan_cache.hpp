@@ -22,9 +22,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
-#include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "cache/file_facts.hpp"
@@ -64,9 +63,9 @@ struct Lookup {
 /// files.
 struct Prune {
   std::vector<std::string> prefixes;
-  /// Views of the walk's paths (no copies: a whole host has hundreds of thousands); they must
-  /// stay valid until finish() returns.
-  std::unordered_set<std::string_view> present;
+  /// The walk's files (a view, not a copy: a whole host has hundreds of thousands); it must stay
+  /// valid until finish() returns.
+  std::span<const discover::FileRef> present;
 };
 
 class ScanCache {
@@ -112,9 +111,15 @@ class ScanCache {
   /// batches). Ignored after finish().
   void store(const discover::FileRef& file, const Entry& entry);
 
-  /// Writes everything queued, applies `prune` (when given), and closes the database. Called
-  /// once; the destructor calls it (without pruning) when nobody did.
-  void finish(const Prune* prune);
+  /// What the walk found, once it is known: the writer thread lists the entries `prune` would
+  /// delete while the files are analysed (on a re-scan of a whole host, listing them after the
+  /// analysis was a tenth of the scan's time). Nothing is deleted before finish(true).
+  void survey(Prune prune);
+
+  /// Writes everything queued, deletes the entries survey() listed when `prune` (the scan was
+  /// complete), and closes the database. Called once; the destructor calls it (without pruning)
+  /// when nobody did.
+  void finish(bool prune);
 
   /// Problems met while the scan ran (a failed write, an unreadable entry), for people.
   [[nodiscard]] std::vector<std::string> notes() const;

@@ -213,22 +213,24 @@ void exclude_cache_files(const std::filesystem::path& cache_file, discover::Walk
   });
 }
 
-/// After the pool: entries of files the walk no longer finds below a directory root are
-/// dropped, once the whole tree was seen; everything queued is written.
+/// Once the walk is done: the cache lists, while the files are analysed, its entries below a
+/// directory root that the walk did not find (deleted, renamed, now excluded).
+void survey_cache(ScanState& st) {
+  cache::Prune prune;
+  for (const OpenRoot& r : st.roots.opened)
+    if (r.is_directory) {
+      std::string below = discover::join_path(r.path, "x");  // "R/x": R as the walk spells it
+      below.pop_back();
+      prune.prefixes.push_back(std::move(below));
+    }
+  prune.present = st.files;
+  st.cache->survey(std::move(prune));
+}
+
+/// After the pool: everything queued is written; the surveyed entries are dropped once the
+/// whole tree was seen.
 void finish_cache(ScanState& st, const ScanResult& result, const PoolReport& pool, std::vector<std::string>& notes) {
-  std::optional<cache::Prune> prune;
-  if (result.complete() && pool.timed_out.empty()) {
-    prune.emplace();
-    for (const OpenRoot& r : st.roots.opened)
-      if (r.is_directory) {
-        std::string below = discover::join_path(r.path, "x");  // "R/x": R as the walk spells it
-        below.pop_back();
-        prune->prefixes.push_back(std::move(below));
-      }
-    prune->present.reserve(st.files.size());
-    for (const discover::FileRef& f : st.files) prune->present.insert(f.path);
-  }
-  st.cache->finish(prune ? &*prune : nullptr);
+  st.cache->finish(result.complete() && pool.timed_out.empty());
   for (std::string& note : st.cache->notes()) notes.push_back(std::move(note));
 }
 
@@ -267,6 +269,7 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
       load_windows(st.roots.sources, st.roots.opened, st.ctx.shared->operator_catalogs,
                    {&st.ctx.trust, st.ctx.verify_time}, threads, st.options.context.windows_images));
   st.files = std::move(walk.files);
+  if (st.cache) survey_cache(st);
   st.outcomes.resize(st.files.size());
   st.out_of_memory.reset(new std::atomic<bool>[st.files.size()]());
   return walk;

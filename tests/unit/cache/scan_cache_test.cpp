@@ -74,7 +74,7 @@ TEST_CASE("a stored result is a hit only for the same file, configuration and cl
     auto c = open_cache(db, "config-A");
     c->store(file("/img/a.sys"), binary_facts("aa"));
     c->store(file("/img/readme.txt", 8), cache::Entry{});  // not a binary
-    c->finish(nullptr);
+    c->finish(false);
     CHECK(c->written() == 2);
   }
   CHECK((fs::status(db).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
@@ -108,7 +108,7 @@ TEST_CASE("a stored result is a hit only for the same file, configuration and cl
   CHECK(late.status == cache::LookupStatus::Stale);
   CHECK(late.reason == "verification time");
   CHECK(r->find(file("/img/a.sys"), 1577836799).status == cache::LookupStatus::Stale);
-  c->finish(nullptr);
+  c->finish(false);
 
   auto other = open_cache(db, "config-B");
   const auto l = other->reader()->find(file("/img/a.sys"), k2026);
@@ -131,18 +131,27 @@ TEST_CASE("writes from many threads arrive; prune drops what the walk no longer 
     for (auto& th : threads) th.join();
     c->store(file("/r-other/x", 1), cache::Entry{});
     c->store(file("/r", 2), cache::Entry{});  // the root itself as a file: not "below" /r/
-    cache::Prune prune;
-    prune.prefixes = {"/r/"};
-    std::vector<std::string> present;  // Prune::present holds views: the strings outlive finish()
-    for (int i = 0; i < kPerThread; ++i) present.push_back("/r/t0/f" + std::to_string(i));
-    prune.present.insert(present.begin(), present.end());
-    c->finish(&prune);
+    c->finish(false);
     CHECK(c->written() == kThreads * kPerThread + 2);
-    CHECK(c->pruned() == (kThreads - 1) * kPerThread);
+    CHECK(c->pruned() == 0);
   }
+  // The next scan's walk finds t0's files only, and a new one, which it stores after the survey.
+  std::vector<discover::FileRef> present;  // Prune::present is a view: it outlives finish()
+  for (int i = 0; i < kPerThread; ++i) present.push_back(file("/r/t0/f" + std::to_string(i), i));
+  present.push_back(file("/r/new", 5000));
+  auto scan = [&](bool complete) {
+    auto c = open_cache(db, "cfg");
+    c->survey({{"/r/"}, present});
+    c->store(present.back(), cache::Entry{});
+    c->finish(complete);
+    return c->pruned();
+  };
+  CHECK(scan(false) == 0);  // an incomplete scan deletes nothing
+  CHECK(scan(true) == (kThreads - 1) * kPerThread);
   auto c = open_cache(db, "cfg");
   auto r = c->reader();
   CHECK(r->find(file("/r/t0/f699", 699), k2026).status == cache::LookupStatus::Hit);
+  CHECK(r->find(file("/r/new", 5000), k2026).status == cache::LookupStatus::Hit);
   CHECK(r->find(file("/r/t1/f0", 1000), k2026).status == cache::LookupStatus::Absent);
   CHECK(r->find(file("/r-other/x", 1), k2026).status == cache::LookupStatus::Hit);
   CHECK(r->find(file("/r", 2), k2026).status == cache::LookupStatus::Hit);
@@ -157,7 +166,7 @@ TEST_CASE("a reader reads in batches: another scan's writes become visible, and 
   {
     auto c = open_cache(db, "cfg");
     for (int i = 0; i < kFiles; ++i) c->store(file("/r/f" + std::to_string(i), 100 + i), cache::Entry{});
-    c->finish(nullptr);
+    c->finish(false);
   }
   auto c = open_cache(db, "cfg");
   auto r = c->reader();
@@ -165,7 +174,7 @@ TEST_CASE("a reader reads in batches: another scan's writes become visible, and 
   {
     auto other = open_cache(db, "cfg");  // a second scan of the same cache stores a file and ends
     other->store(file("/r/new", 1), cache::Entry{});
-    other->finish(nullptr);
+    other->finish(false);
     REQUIRE(other->written() == 1);
   }
   int hits = 0;
@@ -174,7 +183,7 @@ TEST_CASE("a reader reads in batches: another scan's writes become visible, and 
   CHECK(hits == kFiles);
   CHECK(r->find(file("/r/f5", 999), k2026).status == cache::LookupStatus::Stale);  // (another inode)
   CHECK(r->find(file("/r/new", 1), k2026).status == cache::LookupStatus::Hit);
-  c->finish(nullptr);
+  c->finish(false);
 }
 
 TEST_CASE("files that are not our cache are refused and left untouched", "[cache]") {
@@ -221,7 +230,7 @@ TEST_CASE("our own cache, corrupted, is rebuilt with a note", "[cache]") {
   {
     auto c = open_cache(db, "cfg");
     for (int i = 0; i < 2000; ++i) c->store(file("/t/f" + std::to_string(i), i), binary_facts(std::string(64, 'f')));
-    c->finish(nullptr);
+    c->finish(false);
   }
   const auto size = fs::file_size(db);
   REQUIRE(size > 8 * 4096);
@@ -237,6 +246,6 @@ TEST_CASE("our own cache, corrupted, is rebuilt with a note", "[cache]") {
   CHECK_THAT(notes[0], Catch::Contains("corrupt") && Catch::Contains("started an empty one"));
   CHECK(c->reader()->find(file("/t/f1", 1), k2026).status == cache::LookupStatus::Absent);
   c->store(file("/t/f1", 1), binary_facts("x"));
-  c->finish(nullptr);
+  c->finish(false);
   CHECK(open_cache(db, "cfg")->reader()->find(file("/t/f1", 1), k2026).status == cache::LookupStatus::Hit);
 }
