@@ -37,7 +37,7 @@ namespace trustscan::cache {
 /// SQLite opens it: a database with another id is not ours.
 inline constexpr std::uint32_t kApplicationId = 0x74736331;
 /// `PRAGMA user_version`: the table layout. A cache of another layout is emptied.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct CacheOptions {
   std::filesystem::path file;

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <string>
 #include <thread>
@@ -184,6 +185,39 @@ TEST_CASE("a reader reads in batches: another scan's writes become visible, and 
   CHECK(r->find(file("/r/f5", 999), k2026).status == cache::LookupStatus::Stale);  // (another inode)
   CHECK(r->find(file("/r/new", 1), k2026).status == cache::LookupStatus::Hit);
   c->finish(false);
+}
+
+TEST_CASE("entries are found by a key of their path, and the stored path decides", "[cache]") {
+  // Rows are keyed by std::hash of the path (the look-up of a BLOB path index was most of a
+  // re-scan's look-up time). A row under another path's key (a collision, or a key computed by
+  // another build) is never taken for that path, and the prune drops it.
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  {
+    auto c = open_cache(db, "cfg");
+    c->store(file("/t/b.sys"), binary_facts("bb"));
+    c->finish(false);
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    const auto key_of_a = static_cast<std::int64_t>(std::hash<std::string_view>{}("/t/a.sys"));
+    const std::string sql = "UPDATE entries SET id = " + std::to_string(key_of_a) +
+                            " WHERE path = CAST('/t/b.sys' AS BLOB)";
+    REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK(sqlite3_changes(raw) == 1);
+    sqlite3_close(raw);
+  }
+  const std::vector<discover::FileRef> present{file("/t/a.sys"), file("/t/b.sys")};  // same stat as b's row
+  auto c = open_cache(db, "cfg");
+  {
+    auto r = c->reader();
+    CHECK(r->find(present[0], k2026).status == cache::LookupStatus::Absent);  // b's row under a's key
+    CHECK(r->find(present[1], k2026).status == cache::LookupStatus::Absent);  // not under b's own key
+  }
+  c->survey({{"/t/"}, present});
+  c->finish(true);
+  CHECK(c->pruned() == 1);  // both paths are present: pruned for its key alone
 }
 
 TEST_CASE("files that are not our cache are refused and left untouched", "[cache]") {
