@@ -48,44 +48,37 @@ Policy::Policy(Policy&&) noexcept = default;
 Policy& Policy::operator=(Policy&&) noexcept = default;
 Policy::~Policy() = default;
 
+Policy::Policy(const Policy&) = default;
+
 Policy Policy::for_scan(std::chrono::year_month_day today) const {
-  Policy p;
-  p.name_ = name_;
-  p.description_ = description_;
-  p.rules_ = rules_;
-  p.suppressions_ = suppressions_;
-  p.scope_ = scope_;
-  p.min_confidence_ = min_confidence_;
-  p.known_bad_ = known_bad_;
+  Policy p(*this);
   p.today_ = today;
-  p.reset_counters();
   return p;
 }
 
-void Policy::reset_counters() {
-  const std::size_t n = 2 * suppressions_.size();
-  counters_ = n == 0 ? nullptr : std::make_unique<std::atomic<std::uint64_t>[]>(n);
-  for (std::size_t i = 0; i < n; ++i) counters_[i].store(0, std::memory_order_relaxed);
+Policy::Counters::Counters(std::size_t n)
+    : slots(n == 0 ? nullptr : std::make_unique<std::atomic<std::uint64_t>[]>(n)), size(n) {
+  for (std::size_t i = 0; i < n; ++i) slots[i].store(0, std::memory_order_relaxed);
 }
+
+void Policy::reset_counters() { counters_ = Counters(2 * suppressions_.size()); }
 
 // Relaxed ordering is enough: the counters are independent tallies, and the report is read
 // after the workers are joined (join synchronises).
 void Policy::record_use(std::size_t index) const noexcept {
-  if (index < suppressions_.size()) counters_[2 * index].fetch_add(1, std::memory_order_relaxed);
+  if (index < suppressions_.size()) counters_.slots[2 * index].fetch_add(1, std::memory_order_relaxed);
 }
 
 void Policy::record_match_after_expiry(std::size_t index) const noexcept {
-  if (index < suppressions_.size())
-    counters_[2 * index + 1].fetch_add(1, std::memory_order_relaxed);
+  if (index < suppressions_.size()) counters_.slots[2 * index + 1].fetch_add(1, std::memory_order_relaxed);
 }
 
 std::uint64_t Policy::uses(std::size_t index) const noexcept {
-  return index < suppressions_.size() ? counters_[2 * index].load(std::memory_order_relaxed) : 0;
+  return index < suppressions_.size() ? counters_.slots[2 * index].load(std::memory_order_relaxed) : 0;
 }
 
 std::uint64_t Policy::matches_after_expiry(std::size_t index) const noexcept {
-  return index < suppressions_.size() ? counters_[2 * index + 1].load(std::memory_order_relaxed)
-                                      : 0;
+  return index < suppressions_.size() ? counters_.slots[2 * index + 1].load(std::memory_order_relaxed) : 0;
 }
 
 std::vector<SuppressionStatus> Policy::suppression_report(std::chrono::year_month_day today) const {

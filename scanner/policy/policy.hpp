@@ -133,7 +133,6 @@ class Policy {
   Policy();
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;
-  Policy(const Policy&) = delete;
   Policy& operator=(const Policy&) = delete;
   ~Policy();
 
@@ -206,6 +205,9 @@ class Policy {
   [[nodiscard]] static Result<Policy> from_document(const config::Document& doc,
                                                     const attribute::VendorDb& vendors);
   void reset_counters();
+  /// Every setting, with counters of its own at zero (for_scan). Not for callers: a policy in use
+  /// is one object, whose counters the report reads.
+  Policy(const Policy&);
 
   std::string name_;
   std::string description_;
@@ -215,8 +217,19 @@ class Policy {
   Confidence min_confidence_ = Confidence::Low;
   KnownBadSettings known_bad_;
   std::chrono::year_month_day today_;
-  /// 2 per suppression: [2i] uses, [2i+1] matches after expiry.
-  std::unique_ptr<std::atomic<std::uint64_t>[]> counters_;
+  /// 2 per suppression: [2i] uses, [2i+1] matches after expiry. A copy starts at zero.
+  struct Counters {
+    std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+    std::size_t size = 0;
+    Counters() = default;
+    explicit Counters(std::size_t n);
+    Counters(const Counters& other) : Counters(other.size) {}
+    Counters(Counters&&) noexcept = default;
+    Counters& operator=(Counters&&) noexcept = default;
+    Counters& operator=(const Counters&) = delete;
+    ~Counters() = default;
+  };
+  Counters counters_;
 };
 
 /// The system date (UTC): the default for Policy::today().

@@ -31,6 +31,36 @@ std::string policy_with(std::string_view extra, std::string_view code = "    cod
          + std::string{extra};                 // 6...
 }
 
+/// Every key of a policy file once.
+constexpr std::string_view kFullPolicy = R"(name: full
+description: every key once
+privileges: [kernel, boot, unknown]
+min_confidence: medium
+match_parents: false
+countries:
+  - code: RU
+    reason: Russian law can compel assistance
+    source: https://example.org/ru
+    date: 2017-09-13
+  - code: CN
+    reason: r
+    source: s
+    categories: [antivirus, edr]
+    match_parents: true
+vendors:
+  - id: kaspersky
+    reason: named in the measure
+    source: https://example.org/k
+suppressions:
+  - id: lab-vm
+    reason: malware lab machine, approved by CISO
+    expires: 2030-12-31
+    match:
+      vendor: kaspersky
+      path: "/lab/**"
+      sha256: ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789
+)";
+
 }  // namespace
 
 TEST_CASE("policy loader rejects bad input with file:line", "[policy][load]") {
@@ -150,35 +180,7 @@ TEST_CASE("policy loader reports every problem of a file and names the real file
 }
 
 TEST_CASE("policy loader reads every key", "[policy][load]") {
-  constexpr std::string_view kText = R"(name: full
-description: every key once
-privileges: [kernel, boot, unknown]
-min_confidence: medium
-match_parents: false
-countries:
-  - code: RU
-    reason: Russian law can compel assistance
-    source: https://example.org/ru
-    date: 2017-09-13
-  - code: CN
-    reason: r
-    source: s
-    categories: [antivirus, edr]
-    match_parents: true
-vendors:
-  - id: kaspersky
-    reason: named in the measure
-    source: https://example.org/k
-suppressions:
-  - id: lab-vm
-    reason: malware lab machine, approved by CISO
-    expires: 2030-12-31
-    match:
-      vendor: kaspersky
-      path: "/lab/**"
-      sha256: ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789
-)";
-  auto p = Policy::parse(kText, "full.yaml", test::policy_vendors());
+  auto p = Policy::parse(kFullPolicy, "full.yaml", test::policy_vendors());
   REQUIRE(p);
   CHECK(p->name() == "full");
   CHECK(p->description() == "every key once");
@@ -205,6 +207,33 @@ suppressions:
   CHECK(s.path == "/lab/**");
   CHECK(s.sha256 == "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
   CHECK(s.origin == "full.yaml:21");
+}
+
+TEST_CASE("a scan's policy has every setting, its own day and its own counters", "[policy][load]") {
+  auto loaded = Policy::parse(kFullPolicy, "full.yaml", test::policy_vendors());
+  REQUIRE(loaded);
+  loaded->record_use(0);
+  const year_month_day day_of_scan{year{2031}, month{1}, day{2}};
+  const Policy p = loaded->for_scan(day_of_scan);
+  CHECK(p.name() == loaded->name());
+  CHECK(p.description() == loaded->description());
+  CHECK(p.scope() == loaded->scope());
+  CHECK(p.min_confidence() == loaded->min_confidence());
+  CHECK(p.known_bad().enabled == loaded->known_bad().enabled);
+  CHECK(p.known_bad().malicious == loaded->known_bad().malicious);
+  CHECK(p.known_bad().origin == loaded->known_bad().origin);
+  REQUIRE(p.rules().size() == loaded->rules().size());
+  for (std::size_t i = 0; i < p.rules().size(); ++i) CHECK(p.rules()[i].id == loaded->rules()[i].id);
+  REQUIRE(p.suppressions().size() == 1);
+  CHECK(p.suppressions()[0].id == "lab-vm");
+  CHECK(p.today() == day_of_scan);
+  CHECK(p.uses(0) == 0);  // counters of its own, at zero
+  p.record_use(0);
+  p.record_match_after_expiry(0);
+  CHECK(p.uses(0) == 1);
+  CHECK(p.matches_after_expiry(0) == 1);
+  CHECK(loaded->uses(0) == 1);
+  CHECK(loaded->matches_after_expiry(0) == 0);
 }
 
 TEST_CASE("policy files may be JSON, with line numbers", "[policy][load]") {
