@@ -55,12 +55,14 @@ constexpr const char* kInsert =
 /// A reader's connection: never writes; reads the database through a mapping of at most 256 MiB
 /// (the WAL is still read by pread). The mapped pages are the kernel's page cache, shared.
 constexpr const char* kReaderSetup = "PRAGMA query_only=ON; PRAGMA mmap_size=268435456;";
-/// Look-ups per read transaction of a Reader. Each statement outside a transaction takes and
-/// drops a WAL read lock (a process-wide mutex and fcntl locks): with two threads that was a
-/// third of a cached re-scan's CPU, most of it waiting. A transaction that lasts this many
-/// look-ups pays that once per batch, and still ends often enough for the writer's checkpoints
-/// to reset the WAL (a reader's snapshot cannot miss anything it needs: it looks each path up
-/// once, and entries written by this scan are for files it has already analysed).
+/// Look-ups per read transaction of a Reader, while they are hits. Each statement outside a
+/// transaction takes and drops a WAL read lock (a process-wide mutex and fcntl locks): with two
+/// threads that was a third of a cached re-scan's CPU, most of it waiting. A run of hits pays it
+/// once per this many; a look-up that is not a hit ends the transaction at once, since the file
+/// is then analysed and stored: a snapshot held across analyses would keep the writer's
+/// checkpoints from ever restarting the WAL (a first scan of 150,000 files grew it to 965 MB).
+/// A reader's snapshot cannot miss anything it needs: it looks each path up once, and entries
+/// written by this scan are for files it has already analysed.
 constexpr std::uint32_t kLookupsPerRead = 1024;
 /// Rows per write transaction: large enough that commits cost little, small enough that an
 /// interrupted scan keeps most of its work.
@@ -116,6 +118,12 @@ std::int64_t as_i64(std::uint64_t v) noexcept { return static_cast<std::int64_t>
 std::int64_t path_id(std::string_view path) noexcept {
   return static_cast<std::int64_t>(std::hash<std::string_view>{}(path));
 }
+
+/// An entry the prune deletes: its key, and its ctime when surveyed (a row rewritten since, by
+/// another scan sharing the cache, is left alone).
+struct Gone {
+  std::int64_t id = 0, ctime_sec = 0, ctime_nsec = 0;
+};
 
 /// One queued row.
 struct Row {
@@ -268,16 +276,21 @@ struct ScanCache::Reader::Impl {
   std::string config;
   std::shared_ptr<Notes> notes;
   std::string name;
-  std::uint32_t lookups_in_read = 0;  ///< look-ups since the read transaction began (0: none open)
+  std::uint32_t lookups_in_read = 0;  ///< look-ups in the open read transaction
 
   /// Opens a read transaction before the first look-up of a batch (when that fails, each
   /// look-up is its own transaction, as SQLite does by default) and ends it after the last.
+  /// Whether one is open is SQLite's to say (sqlite3_get_autocommit), not a count of ours.
   void begin_read() {
-    if (lookups_in_read++ == 0 && exec(db.get(), "BEGIN")) lookups_in_read = 0;
+    if (sqlite3_get_autocommit(db.get())) {
+      lookups_in_read = 0;
+      (void)exec(db.get(), "BEGIN");
+    }
+    ++lookups_in_read;
   }
   void end_read(bool now) {
-    if (lookups_in_read == 0 || (!now && lookups_in_read < kLookupsPerRead)) return;
-    (void)exec(db.get(), "COMMIT");  // a read-only transaction: ending it cannot fail for want of writes
+    if (sqlite3_get_autocommit(db.get()) || (!now && lookups_in_read < kLookupsPerRead)) return;
+    if (exec(db.get(), "COMMIT")) (void)exec(db.get(), "ROLLBACK");  // (read-only: nothing is lost)
     lookups_in_read = 0;
   }
   ~Impl() {
@@ -296,12 +309,13 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
   struct Reset {
     Impl& impl;
     sqlite3_stmt* s;
+    const Lookup& out;
     ~Reset() {
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
-      impl.end_read(false);
+      impl.end_read(out.status != LookupStatus::Hit);  // not a hit: the file is analysed next
     }
-  } reset{*impl_, s};
+  } reset{*impl_, s, out};
   sqlite3_bind_int64(s, 1, path_id(file.path));
   const int rc = sqlite3_step(s);
   if (rc == SQLITE_DONE) return out;
@@ -447,7 +461,7 @@ struct ScanCache::Impl {
   std::uint64_t pruned = 0;
   std::optional<Prune> survey_request;  ///< guarded by m
   /// Written by the writer thread, read by finish() after it ended: the entries to delete.
-  std::optional<std::vector<std::int64_t>> gone;
+  std::optional<std::vector<Gone>> gone;
 
   void write_loop() {
     int rc = SQLITE_OK;
@@ -514,9 +528,9 @@ struct ScanCache::Impl {
   /// The keys of the entries below `prune`'s prefixes that its walk did not meet, and of those
   /// whose key is not their path's (written by a build that keyed paths otherwise: no look-up of
   /// this build can reach them). nullopt when they could not be listed (then nothing is deleted).
-  std::optional<std::vector<std::int64_t>> list_gone(const Prune& prune) {
+  std::optional<std::vector<Gone>> list_gone(const Prune& prune) {
     int rc = SQLITE_OK;
-    Stmt select = prepare(db.get(), "SELECT id, path FROM entries", rc);
+    Stmt select = prepare(db.get(), "SELECT id, path, ctime_sec, ctime_nsec FROM entries", rc);
     if (rc != SQLITE_OK) {
       notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
       return std::nullopt;
@@ -531,14 +545,15 @@ struct ScanCache::Impl {
     std::vector<std::string_view> prefixes;
     for (const std::string& prefix : prune.prefixes)
       if (!prefix.empty() && prefix.back() == '/') prefixes.emplace_back(prefix);
-    std::vector<std::int64_t> out;
+    std::vector<Gone> out;
     while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
       const std::int64_t id = sqlite3_column_int64(select.get(), 0);
       const auto* p = static_cast<const char*>(sqlite3_column_blob(select.get(), 1));
       const std::string_view path(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 1)));
       const bool below = std::ranges::any_of(prefixes,
                                              [&](std::string_view prefix) { return path.starts_with(prefix); });
-      if (id != path_id(path) || (below && !std::ranges::binary_search(present, id))) out.push_back(id);
+      if (id != path_id(path) || (below && !std::ranges::binary_search(present, id)))
+        out.push_back({id, sqlite3_column_int64(select.get(), 2), sqlite3_column_int64(select.get(), 3)});
     }
     if (rc != SQLITE_DONE) {
       notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
@@ -547,16 +562,20 @@ struct ScanCache::Impl {
     return out;
   }
 
-  void delete_gone(const std::vector<std::int64_t>& ids) {
-    if (ids.empty()) return;
+  void delete_gone(const std::vector<Gone>& rows) {
+    if (rows.empty()) return;
     int rc = SQLITE_OK;
-    Stmt remove = prepare(db.get(), "DELETE FROM entries WHERE id = ?1", rc);
+    Stmt remove = prepare(db.get(), "DELETE FROM entries WHERE id = ?1 AND ctime_sec = ?2 AND ctime_nsec = ?3", rc);
     if (rc != SQLITE_OK)
       return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
     if (auto e = exec(db.get(), "BEGIN IMMEDIATE")) return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
-    for (const std::int64_t id : ids) {
-      sqlite3_bind_int64(remove.get(), 1, id);
+    std::uint64_t deleted = 0;
+    for (const Gone& row : rows) {
+      sqlite3_bind_int64(remove.get(), 1, row.id);
+      sqlite3_bind_int64(remove.get(), 2, row.ctime_sec);
+      sqlite3_bind_int64(remove.get(), 3, row.ctime_nsec);
       rc = sqlite3_step(remove.get());
+      deleted += static_cast<std::uint64_t>(sqlite3_changes(db.get()));
       sqlite3_reset(remove.get());
       if (rc != SQLITE_DONE) {
         (void)exec(db.get(), "ROLLBACK");
@@ -567,7 +586,7 @@ struct ScanCache::Impl {
       (void)exec(db.get(), "ROLLBACK");
       return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
     }
-    pruned = ids.size();
+    pruned = deleted;
   }
 };
 
