@@ -101,14 +101,19 @@ class Walker {
       }
       lock.lock();
       --busy_;
+      try {
+        for (std::string& rel : subdirs) {
+          DirTask& child = tasks_.emplace_back();
+          child.relative = std::move(rel);
+          task->children.push_back(&child);
+        }
+        for (auto it = task->children.rbegin(); it != task->children.rend(); ++it) pending_.push_back(*it);
+      } catch (...) {  // (allocation): as a listing's exception, and the other threads are woken
+        if (!failure) failure = std::current_exception();
+        stop = true;
+      }
       if (stop) stopped_ = true;
       if (failure && !failure_) failure_ = failure;
-      for (std::string& rel : subdirs) {
-        DirTask& child = tasks_.emplace_back();
-        child.relative = std::move(rel);
-        task->children.push_back(&child);
-      }
-      for (auto it = task->children.rbegin(); it != task->children.rend(); ++it) pending_.push_back(*it);
       cv_.notify_all();
     }
     cv_.notify_all();
@@ -124,6 +129,7 @@ class Walker {
       DirTask* task = stack.back();
       stack.pop_back();
       merge(std::move(task->found));
+      task->found = WalkResult{};  // its emptied vectors and maps go now, not with the walker
       for (auto it = task->children.rbegin(); it != task->children.rend(); ++it) stack.push_back(*it);
     }
   }

@@ -265,11 +265,11 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads) {
   discover_roots(st.options, st.roots, walk, threads);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
+  st.files = std::move(walk.files);
+  if (st.cache) survey_cache(st);  // (while the Windows images are read)
   st.win = std::make_shared<WindowsState>(
       load_windows(st.roots.sources, st.roots.opened, st.ctx.shared->operator_catalogs,
                    {&st.ctx.trust, st.ctx.verify_time}, threads, st.options.context.windows_images));
-  st.files = std::move(walk.files);
-  if (st.cache) survey_cache(st);
   st.outcomes.resize(st.files.size());
   st.out_of_memory.reset(new std::atomic<bool>[st.files.size()]());
   return walk;
