@@ -53,6 +53,7 @@ Policy::Policy(const Policy&) = default;
 Policy Policy::for_scan(std::chrono::year_month_day today) const {
   Policy p(*this);
   p.today_ = today;
+  p.reset_counters();  // (the copy's are already fresh; sized here from the suppressions themselves)
   return p;
 }
 
