@@ -21,7 +21,7 @@ FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
 JOBS=${JOBS:-2}
 TARGETS=(fuzz_parse fuzz_authenticode fuzz_catalog fuzz_module_signature fuzz_macho_signature
-         fuzz_vendor_list fuzz_policy fuzz_kernel_image fuzz_plain_pe)
+         fuzz_vendor_list fuzz_policy fuzz_kernel_image fuzz_plain_pe fuzz_macho_contents)
 # Every run: one core, 2 GiB, 10 s per input (the figures in docs/fuzzing.md use these).
 FUZZ_FLAGS=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 
@@ -112,6 +112,7 @@ cmd_seed() {
   add fuzz_module_signature $(find "$s/modsig" "$s/elf" -maxdepth 1 -type f -name '*.ko' | sort)
   mapfile -t machos < <(find "$s/macho" -type f | sort)
   add fuzz_macho_signature "${machos[@]}"
+  add fuzz_macho_contents "${machos[@]}"
   add fuzz_kernel_image $(find "$s/modsig" -path '*/boot/*' -type f | sort) \
                         $(find "$s/modsig" -path '*/lib/modules/*' -name vmlinuz -type f | sort)
   add fuzz_vendor_list signatures/vendors/*.yaml
@@ -133,6 +134,8 @@ cmd_seed() {
     add fuzz_authenticode "$REAL/usr/lib/shim/fbx64.efi.signed" "$REAL/opt/npm/node-notifier/vendor/notifu/notifu.exe" \
                           $(find "$REAL/usr/lib/x86_64-linux-gnu/wine/x86_64-windows" -name '*.sys' -size -40k | sort | head -5)
     add fuzz_module_signature $(find "$REAL/lib/modules" -name '*.ko' -size -16k | sort | head -20)
+    add fuzz_macho_contents "$REAL/opt/npm/fsevents/fsevents.node" \
+                            "$REAL/opt/npm/node-notifier/vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier"
     add fuzz_macho_signature "$REAL/opt/npm/fsevents/fsevents.node" \
                              "$REAL/opt/npm/node-notifier/vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier"
     # The tree's only Developer ID (CMS) signature is in a 28 MiB fat file: a seed of its x86_64

@@ -243,9 +243,25 @@ std::size_t bound_segment_copies(ByteReader& r, std::uint64_t at, bool seg64, st
   return emptied;
 }
 
+/// Hides a segment's file bytes and its sections' from LIEF (MachOContents::Hidden): LIEF 0.9
+/// copies each into the segment and section objects — the whole slice about three times, with
+/// the page faults of the copies: most of its Mach-O time — and extract_macho reads none of them
+/// (header, load commands, the symbol table and the code signature's offsets are read from the
+/// file, not from segment contents). Zero-fill sections have no file bytes and are left alone.
+void hide_segment_contents(ByteReader& r, std::uint64_t at, bool seg64, std::uint64_t nsects) {
+  const unsigned w = seg64 ? 8 : 4;
+  r.write(at + (seg64 ? 48 : 36), w, 0);
+  const std::uint64_t first = at + (seg64 ? 72 : 56), sect_size = seg64 ? 80 : 68;
+  for (std::uint64_t s = 0; s < nsects; ++s) {
+    const std::uint64_t sect = first + s * sect_size;
+    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0))) r.write(sect + (seg64 ? 40 : 36), w, 0);
+  }
+}
+
 /// One thin Mach-O image at [base, base+size) of `buf`.
 Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t base, std::uint64_t size,
-                                 const Limits& limits, std::vector<std::string>& warnings, std::vector<Patch>* undo) {
+                                 const Limits& limits, MachOContents contents, std::vector<std::string>& warnings,
+                                 std::vector<Patch>* undo) {
   if (size < 4 || base > buf.size() || size > buf.size() - base)
     return fail(Errc::Malformed, "Mach-O: slice outside the file");
   std::span<std::uint8_t> slice(buf.data() + base, size);
@@ -292,6 +308,7 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
         return fail(Errc::Malformed, "Mach-O: segment sections overrun their load command");
       for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
       emptied += bound_segment_copies(r, at, seg64, *nsects, copied);
+      if (contents == MachOContents::Hidden) hide_segment_contents(r, at, seg64, *nsects);
     }
     if (*cmd == kLcSymtab && *cmdsize >= 24) bound_symbol_names(r, at, is64);
     at += *cmdsize;
@@ -302,8 +319,8 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
   return {};
 }
 
-Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits, std::vector<std::string>& warnings,
-                               std::vector<Patch>* undo) {
+Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& limits, MachOContents contents,
+                               std::vector<std::string>& warnings, std::vector<Patch>* undo) {
   ByteReader r(buf, true, undo);
   const auto magic = r.read(0, 4);
   auto count = r.read(4, 4);
@@ -322,19 +339,19 @@ Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& lim
     auto off = fat64 ? r.read(at + 8, 8) : r.read(at + 8, 4);
     auto size = fat64 ? r.read(at + 16, 8) : r.read(at + 12, 4);
     if (!off || !size) return fail(Errc::Malformed, "fat Mach-O: truncated arch table");
-    if (auto ok = prepare_macho_slice(buf, *off, *size, limits, warnings, undo); !ok) return ok;
+    if (auto ok = prepare_macho_slice(buf, *off, *size, limits, contents, warnings, undo); !ok) return ok;
   }
   return {};
 }
 
 /// The rewrites for `format`, made in `buf`; changes are logged in `undo` when given.
-Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits& limits, PreparedBytes& out,
-                     std::vector<Patch>* undo) {
+Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits& limits, MachOContents contents,
+                     PreparedBytes& out, std::vector<Patch>* undo) {
   switch (format) {
     case Format::Pe: return prepare_pe(buf, limits, out.warnings, undo);
     case Format::Elf: return prepare_elf(buf, out.warnings, out.elf_exports, undo);
-    case Format::MachO: return prepare_macho_slice(buf, 0, buf.size(), limits, out.warnings, undo);
-    case Format::MachOFat: return prepare_macho_fat(buf, limits, out.warnings, undo);
+    case Format::MachO: return prepare_macho_slice(buf, 0, buf.size(), limits, contents, out.warnings, undo);
+    case Format::MachOFat: return prepare_macho_fat(buf, limits, contents, out.warnings, undo);
     case Format::Unknown: break;
   }
   return fail(Errc::Unsupported, "not a binary format");
@@ -342,12 +359,13 @@ Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits
 
 }  // namespace
 
-Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file, const Limits& limits) {
+Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file, const Limits& limits,
+                                       MachOContents contents) {
   PreparedBytes out;
   if (format == Format::Unknown) return fail(Errc::Unsupported, "not a binary format");
   const auto* first = reinterpret_cast<const std::uint8_t*>(file.data());
   out.bytes.assign(first, first + file.size());
-  if (auto ok = prepare(format, out.bytes, limits, out, nullptr); !ok) return std::unexpected(ok.error());
+  if (auto ok = prepare(format, out.bytes, limits, contents, out, nullptr); !ok) return std::unexpected(ok.error());
   return out;
 }
 
@@ -356,7 +374,7 @@ Result<PreparedBytes> prepare_in_place(Format format, std::vector<std::uint8_t>&
   out.buffer = &buffer;
   Result<void> ok;
   try {
-    ok = prepare(format, buffer, limits, out, &out.undo);
+    ok = prepare(format, buffer, limits, MachOContents::Hidden, out, &out.undo);
   } catch (...) {  // bad_alloc logging a change: every change made so far is logged
     undo_in_place(buffer, out);
     throw;

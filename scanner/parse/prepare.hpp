@@ -10,7 +10,8 @@
 ///    Their symbol table is counted here and retyped too: LIEF would build an object per symbol
 ///    (~45% of its time on a module) only for exports_count (elf_exports below).
 ///  - Mach-O: per-relocation rescans of all sections (a forged nreloc ran > 300 s) → every
-///    section's nreloc is zeroed; load-command counts and sizes are checked against the slice.
+///    section's nreloc is zeroed; load-command counts and sizes are checked against the slice;
+///    segments' and sections' file bytes are hidden (MachOContents).
 
 #include <cstddef>
 #include <cstdint>
@@ -42,10 +43,16 @@ struct PreparedBytes {
   [[nodiscard]] const std::vector<std::uint8_t>& lief_input() const noexcept { return buffer ? *buffer : bytes; }
 };
 
+/// Whether LIEF is shown the file bytes of Mach-O segments and sections. Hidden (their file sizes
+/// zeroed in its copy): LIEF 0.9 copies each, and the model reads none (prepare.cpp,
+/// hide_segment_contents). Shown: what LIEF was given before, for the tests that check hiding
+/// changes no model.
+enum class MachOContents { Hidden, Shown };
+
 /// Returns the LIEF-safe copy of `file`, or Errc::Malformed / Errc::TooLarge when the headers are
 /// beyond what any loader accepts.
-Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file,
-                                       const Limits& limits);
+Result<PreparedBytes> prepare_for_lief(Format format, std::span<const std::byte> file, const Limits& limits,
+                                       MachOContents contents = MachOContents::Hidden);
 
 /// The same rewrites made in `buffer` itself, without a copy, for a caller that owns the only copy
 /// of the file and hands it to LIEF (whose vector API copies it anyway). The result records every
