@@ -18,26 +18,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A PE file, as the scan's sniffing tells one.
-bool is_pe(const std::string& content) {
-  const auto b = bytes(content);
-  return identify::sniff(b.first(std::min(b.size(), identify::kSniffBytes)), b.size(), "").format == Format::Pe;
-}
-
 struct Tally {
   std::size_t pe = 0, plain = 0, with_imports = 0, with_exports = 0, with_pdb = 0, with_version = 0;
 };
 
 /// Every PE file below `dir`: when the plain reader takes it, its model is LIEF's, field by field.
 void check_tree(const fs::path& dir, Tally& t) {
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file() || entry.file_size() > (std::uintmax_t{64} << 20)) continue;
-    const std::string content = test::read_file(entry.path());
-    if (!is_pe(content)) continue;
+  test::for_each_binary(dir, {Format::Pe}, [&](const fs::path& path, Format, const std::string& content) {
     ++t.pe;
     const auto plain = parse::plain_pe_model(bytes(content), Limits{});
-    if (!plain) continue;
-    INFO(entry.path().string());
+    if (!plain) return;
+    INFO(path.string());
     ++t.plain;
     const parse::BinaryModel lief = test::lief_model(Format::Pe, bytes(content), parse::extract_pe);
     REQUIRE(plain->pe);
@@ -54,7 +45,7 @@ void check_tree(const fs::path& dir, Tally& t) {
     t.with_exports += lief.exports_count > 0;
     t.with_pdb += !lief.pe->pdb_path.empty();
     t.with_version += !lief.pe->version_info.empty();
-  }
+  });
 }
 
 /// `pe` with the 32-bit little-endian `value` at `offset`.
