@@ -6,15 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <exception>
-#include <iterator>
 #include <memory>
-#include <mutex>
-#include <system_error>
-#include <thread>
 
 #include "io/file_source.hpp"
 
@@ -41,230 +34,146 @@ std::string_view special_kind(mode_t mode) {
   return "unknown file type";
 }
 
-/// One directory of the walk: what listing it found (its own entries only) and its
-/// subdirectories, in name order. Listed by any walking thread; assembled in walk order.
-struct DirTask {
-  std::string relative;
-  WalkResult found;
-  std::vector<DirTask*> children;
-};
-
-/// The most threads a walk lists directories on (beyond this, the file system's own locks and
-/// the disk bound it).
-constexpr unsigned kMaxWalkThreads = 8;
-
 class Walker {
  public:
   Walker(const io::FileSource& root, std::size_t root_index, const WalkOptions& opt, WalkResult& out)
       : root_(root), root_index_(root_index), opt_(opt), out_(out) {}
 
-  /// Each directory is listed (and its entries sorted into files, skips and errors) on one of
-  /// WalkOptions::threads threads, depth first; the results are then put together in the order a
-  /// single thread would have found them, so the outcome does not depend on the thread count.
-  /// (FileSource: every const member function may be called from several threads at once.)
   void run() {
     root_is_slash_ = root_.path() == "/";
-    tasks_.push_back(DirTask{});
-    pending_.push_back(&tasks_.front());
-    const unsigned threads = std::clamp(opt_.threads, 1u, kMaxWalkThreads);
-    std::vector<std::jthread> helpers;
-    try {
-      for (unsigned t = 1; t < threads; ++t) helpers.emplace_back([this] { list_pending(); });
-    } catch (const std::system_error&) {  // no thread to be had: the threads there are do the walk
+    std::vector<std::string> stack{""};
+    while (!stack.empty()) {
+      if (opt_.stop && opt_.stop->load(std::memory_order_relaxed) != 0) {
+        out_.interrupted = true;
+        return;
+      }
+      std::string dir = std::move(stack.back());
+      stack.pop_back();
+      list_directory(dir, stack);
     }
-    list_pending();
-    helpers.clear();                                 // joins
-    if (failure_) std::rethrow_exception(failure_);  // as the walk on one thread would have
-    if (stopped_) out_.interrupted = true;
-    assemble();
   }
 
  private:
-  /// Takes directories from the pending stack until none is pending or being listed.
-  void list_pending() {
-    std::unique_lock lock(m_);
-    for (;;) {
-      cv_.wait(lock, [&] { return stopped_ || !pending_.empty() || busy_ == 0; });
-      if (stopped_ || pending_.empty()) break;  // (busy_ == 0: the walk is complete)
-      DirTask* task = pending_.back();
-      pending_.pop_back();
-      ++busy_;
-      lock.unlock();
-      std::vector<std::string> subdirs;
-      bool stop = opt_.stop && opt_.stop->load(std::memory_order_relaxed) != 0;
-      std::exception_ptr failure;
-      try {
-        if (!stop) list_directory(task->relative, task->found, subdirs);
-      } catch (...) {  // (an allocation failure): ends the walk, rethrown by run()
-        failure = std::current_exception();
-        stop = true;
-      }
-      lock.lock();
-      --busy_;
-      try {
-        for (std::string& rel : subdirs) {
-          DirTask& child = tasks_.emplace_back();
-          child.relative = std::move(rel);
-          task->children.push_back(&child);
-        }
-        for (auto it = task->children.rbegin(); it != task->children.rend(); ++it) pending_.push_back(*it);
-      } catch (...) {  // (allocation): as a listing's exception, and the other threads are woken
-        if (!failure) failure = std::current_exception();
-        stop = true;
-      }
-      if (stop) stopped_ = true;
-      if (failure && !failure_) failure_ = failure;
-      cv_.notify_all();
-    }
-    cv_.notify_all();
+  void skip(const std::string& path, SkipReason reason, std::string detail, bool listed = true) {
+    ++out_.skip_counts[std::string(to_string(reason))];
+    if (listed) out_.skipped.push_back({path, reason, std::move(detail)});
   }
 
-  /// Appends every directory's findings to out_, depth first, subdirectories in name order.
-  void assemble() {
-    std::size_t files = out_.files.size();
-    for (const DirTask& t : tasks_) files += t.found.files.size();
-    out_.files.reserve(files);
-    std::vector<DirTask*> stack{&tasks_.front()};
-    while (!stack.empty()) {
-      DirTask* task = stack.back();
-      stack.pop_back();
-      merge(std::move(task->found));
-      task->found = WalkResult{};  // its emptied vectors and maps go now, not with the walker
-      for (auto it = task->children.rbegin(); it != task->children.rend(); ++it) stack.push_back(*it);
-    }
-  }
-
-  void merge(WalkResult&& part) {
-    std::ranges::move(part.files, std::back_inserter(out_.files));
-    std::ranges::move(part.skipped, std::back_inserter(out_.skipped));
-    std::ranges::move(part.errors, std::back_inserter(out_.errors));
-    for (const auto& [reason, n] : part.skip_counts) out_.skip_counts[reason] += n;
-    for (const auto& [kind, n] : part.image_entry_counts) out_.image_entry_counts[kind] += n;
-    out_.directories += part.directories;
-    out_.empty_files += part.empty_files;
-  }
-
-  static void skip(WalkResult& out, const std::string& path, SkipReason reason, std::string detail,
-                   bool listed = true) {
-    ++out.skip_counts[std::string(to_string(reason))];
-    if (listed) out.skipped.push_back({path, reason, std::move(detail)});
-  }
-
-  /// Lists one directory into `out` (its files, skips and errors) and `subdirs` (in name order).
-  void list_directory(const std::string& dir, WalkResult& out, std::vector<std::string>& subdirs) const {
+  /// Lists one directory, records its files, and pushes its subdirectories (in name order).
+  void list_directory(const std::string& dir, std::vector<std::string>& stack) {
     const std::string dir_path = join_path(root_.path(), dir);
     auto listing = root_.scan_dir(dir);
     if (!listing && listing.error().code == Errc::NotFound) {
-      skip(out, dir_path, SkipReason::Vanished, "directory, deleted or renamed since its parent was listed");
+      skip(dir_path, SkipReason::Vanished, "directory, deleted or renamed since its parent was listed");
       return;
     }
     if (!listing) {
       Error e = listing.error();
       e.stage = "discover";
-      out.errors.push_back({dir_path, std::move(e)});
+      out_.errors.push_back({dir_path, std::move(e)});
       return;
     }
-    ++out.directories;
+    ++out_.directories;
     if (listing->partial) {
       Error e = *listing->partial;
       e.stage = "discover";
-      out.errors.push_back({dir_path, std::move(e)});
+      out_.errors.push_back({dir_path, std::move(e)});
     }
+    std::vector<std::string> subdirs;
     for (const io::EntryStat& entry : listing->entries) {
       const std::string& name = entry.name;
       std::string rel = dir.empty() ? name : dir + "/" + name;
       std::string path = join_path(root_.path(), rel);
       if (entry.vanished) {
-        skip(out, path, SkipReason::Vanished, "deleted or renamed since its directory was listed");
+        skip(path, SkipReason::Vanished, "deleted or renamed since its directory was listed");
         continue;
       }
       if (!entry.stat_error.empty()) {
-        out.errors.push_back({path, Error{Errc::Io, entry.stat_error, "discover"}});
+        out_.errors.push_back({path, Error{Errc::Io, entry.stat_error, "discover"}});
         continue;
       }
       const struct stat& st = entry.st;
       if (entry.fs_internal) {  // $MFT, $FAT1, $OrphanFiles (--include-deleted lists the latter)
         if (!(opt_.include_deleted && S_ISDIR(st.st_mode))) {
-          ++out.image_entry_counts["fs_metadata"];
+          ++out_.image_entry_counts["fs_metadata"];
           continue;
         }
       }
       if (entry.deleted && !opt_.include_deleted) {
-        ++out.image_entry_counts["deleted"];
+        ++out_.image_entry_counts["deleted"];
         continue;
       }
       if (!opt_.excludes.empty() && excluded(opt_, path)) {
-        skip(out, path, SkipReason::Excluded, S_ISDIR(st.st_mode) ? "directory" : "");
+        skip(path, SkipReason::Excluded, S_ISDIR(st.st_mode) ? "directory" : "");
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
         if (entry.deleted) {  // a deleted directory's entries are reached through its listing, if at all
-          ++out.image_entry_counts["deleted"];
+          ++out_.image_entry_counts["deleted"];
           continue;
         }
-        if (static_cast<std::uint64_t>(st.st_dev) != listing->device && !enter_mount(out, path, rel)) continue;
+        if (static_cast<std::uint64_t>(st.st_dev) != listing->device && !enter_mount(path, rel)) continue;
         subdirs.push_back(std::move(rel));
       } else if (S_ISREG(st.st_mode)) {
         if (entry.deleted && !entry.recoverable) {  // its metadata was reused or lost: nothing to read
-          ++out.image_entry_counts["deleted_unrecoverable"];
+          ++out_.image_entry_counts["deleted_unrecoverable"];
           continue;
         }
-        add_file(out, std::move(rel), std::move(path), st, entry.deleted);
+        add_file(std::move(rel), std::move(path), st, entry.deleted);
       } else if (S_ISLNK(st.st_mode)) {
-        on_symlink(out, entry.link_target, rel, path);
+        on_symlink(entry.link_target, rel, path);
       } else {
         // Devices are routine in /dev: counted. FIFOs and sockets in a scanned tree are listed.
         bool device = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode);
-        skip(out, path, SkipReason::SpecialFile, std::string(special_kind(st.st_mode)), !device);
+        skip(path, SkipReason::SpecialFile, std::string(special_kind(st.st_mode)), !device);
       }
     }
+    for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(std::move(*it));
   }
 
   /// A directory on another device: refuse pseudo file systems, network and FUSE ones unless
   /// --include-network-fs, and all mounts with --one-file-system.
-  bool enter_mount(WalkResult& out, const std::string& path, const std::string& rel) const {
+  bool enter_mount(const std::string& path, const std::string& rel) {
     if (opt_.one_file_system) {
-      skip(out, path, SkipReason::OtherFilesystem, "mount point");
+      skip(path, SkipReason::OtherFilesystem, "mount point");
       return false;
     }
     auto foreign = root_.foreign_filesystem(rel);
     if (!foreign) return true;
     switch (foreign->fs_class) {
-      case io::FsClass::Pseudo:
-        skip(out, path, SkipReason::PseudoFilesystem, std::move(foreign->description));
-        return false;
+      case io::FsClass::Pseudo: skip(path, SkipReason::PseudoFilesystem, std::move(foreign->description)); return false;
       case io::FsClass::Network:
         if (opt_.include_network_fs) return true;
-        skip(out, path, SkipReason::NetworkFilesystem, std::move(foreign->description));
+        skip(path, SkipReason::NetworkFilesystem, std::move(foreign->description));
         return false;
       case io::FsClass::Fuse:
         if (opt_.include_network_fs) return true;
-        skip(out, path, SkipReason::FuseFilesystem, std::move(foreign->description));
+        skip(path, SkipReason::FuseFilesystem, std::move(foreign->description));
         return false;
       case io::FsClass::Local: return true;
     }
     return true;
   }
 
-  void add_file(WalkResult& out, std::string rel, std::string path, const struct stat& st, bool deleted) const {
+  void add_file(std::string rel, std::string path, const struct stat& st, bool deleted) {
     if (st.st_size == 0) {
-      ++out.empty_files;
+      ++out_.empty_files;
       return;
     }
-    if (skip_if_too_large(path, static_cast<std::uint64_t>(st.st_size), opt_.max_file_size, out)) return;
-    out.files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
-    out.files.back().deleted = deleted;
+    if (skip_if_too_large(path, static_cast<std::uint64_t>(st.st_size), opt_.max_file_size, out_)) return;
+    out_.files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
+    out_.files.back().deleted = deleted;
   }
 
-  void on_symlink(WalkResult& out, const std::string& target, const std::string& rel, const std::string& path) const {
+  void on_symlink(const std::string& target, const std::string& rel, const std::string& path) {
     LinkResolution r = resolve_link(rel, target);
     if (r.escapes) {
-      skip(out, path, SkipReason::Symlink, "not followed: target '" + target + "' leads outside the scan root");
+      skip(path, SkipReason::Symlink, "not followed: target '" + target + "' leads outside the scan root");
     } else if (r.absolute && !root_is_slash_) {
-      skip(out, path, SkipReason::Symlink,
+      skip(path, SkipReason::Symlink,
            "not followed: absolute target '" + target + "' (inside the root it is '/" + r.resolved + "')");
     } else {
-      skip(out, path, SkipReason::Symlink, "", false);
+      skip(path, SkipReason::Symlink, "", false);
     }
   }
 
@@ -273,13 +182,6 @@ class Walker {
   const WalkOptions& opt_;
   WalkResult& out_;
   bool root_is_slash_ = false;
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::deque<DirTask> tasks_;      ///< every directory met (stable addresses; guarded by m_)
-  std::vector<DirTask*> pending_;  ///< to be listed, the next on top (guarded by m_)
-  std::size_t busy_ = 0;           ///< directories being listed (guarded by m_)
-  bool stopped_ = false;           ///< WalkOptions::stop was seen, or a listing threw (guarded by m_)
-  std::exception_ptr failure_;     ///< what a listing threw (guarded by m_)
 };
 
 }  // namespace

@@ -33,9 +33,6 @@ struct WalkOptions {
   /// Also descend into network and FUSE file systems mounted below a root (skipped by default).
   /// A root itself is always walked, whatever its file system.
   bool include_network_fs = false;
-  /// Threads that list directories at once (the scan's thread count). The result is the same
-  /// for any number: files, skips and errors in the order of a depth-first walk by name.
-  unsigned threads = 1;
 };
 
 struct WalkResult {

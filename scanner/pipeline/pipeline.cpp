@@ -262,7 +262,7 @@ Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, std::shar
 /// (hives, catalogs) before any file is analysed.
 discover::WalkResult discover_files(ScanState& st, unsigned threads) {
   discover::WalkResult walk;
-  discover_roots(st.options, st.roots, walk, threads);
+  discover_roots(st.options, st.roots, walk);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
   st.files = std::move(walk.files);

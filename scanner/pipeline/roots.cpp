@@ -62,10 +62,9 @@ void add_image(const std::shared_ptr<image::DiskImage>& image, OpenedRoots& root
 
 }  // namespace
 
-void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk, unsigned threads) {
+void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk) {
   discover::WalkOptions wopt{opt.excludes, opt.one_file_system,        opt.limits.max_file_size,
-                             opt.stop,     opt.images.include_deleted, opt.include_network_fs,
-                             threads};
+                             opt.stop,     opt.images.include_deleted, opt.include_network_fs};
   const image::OpenOptions image_options{opt.images.partitions, opt.images.hash};
   for (const std::string& root : opt.roots) {
     struct stat st {};

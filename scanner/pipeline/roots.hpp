@@ -28,9 +28,8 @@ struct OpenedRoots {
   std::vector<image::ImageInfo> images;  ///< the disk images among the roots, in command-line order
 };
 
-/// Opens each root of `options` and walks the trees, listing directories on `threads` threads.
-/// Problems are in `walk.errors`.
-void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::WalkResult& walk, unsigned threads);
+/// Opens each root of `options` and walks the trees. Problems are in `walk.errors`.
+void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::WalkResult& walk);
 
 /// Module-signing keys from the kernel images inside the image volumes (boot/vmlinuz-*, ...), as
 /// verify::KernelKeyring::add_from_root does for a directory root (also lib/modules/*/vmlinuz,
