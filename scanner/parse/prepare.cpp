@@ -227,35 +227,28 @@ bool zerofill(std::uint64_t flags) {
   return type == 0x1 || type == 0xc || type == 0x12;
 }
 
-/// A segment's file size and its sections' sizes within the copy budget of the slice
-/// (kCopiedRangesFactor: LIEF copies each); returns how many were emptied.
+/// A segment's file size and its sections' sizes (zero-fill sections have no file bytes): each
+/// kept within the copy budget of the slice (kCopiedRangesFactor: LIEF copies each); returns how
+/// many were emptied for that. With MachOContents::Hidden every one is then zeroed: LIEF 0.9
+/// copies each range into its segment and section objects — the whole slice about three times,
+/// with the page faults of the copies: most of its Mach-O time — and extract_macho reads none of
+/// them (header, load commands, the symbol table and the code signature's offsets are read from
+/// the file, not from segment contents).
 std::size_t bound_segment_copies(ByteReader& r, std::uint64_t at, bool seg64, std::uint64_t nsects,
-                                 std::uint64_t& copied) {
+                                 std::uint64_t& copied, MachOContents contents) {
   const unsigned w = seg64 ? 8 : 4;
-  std::size_t emptied = over_copy_budget(r, at + (seg64 ? 48 : 36), w, copied) ? 1 : 0;
+  std::size_t emptied = 0;
+  const auto range = [&](std::uint64_t size_at) {
+    if (over_copy_budget(r, size_at, w, copied)) ++emptied;
+    if (contents == MachOContents::Hidden) r.write(size_at, w, 0);
+  };
+  range(at + (seg64 ? 48 : 36));
   const std::uint64_t first = at + (seg64 ? 72 : 56), sect_size = seg64 ? 80 : 68;
   for (std::uint64_t s = 0; s < nsects; ++s) {
     const std::uint64_t sect = first + s * sect_size;
-    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0)) &&
-        over_copy_budget(r, sect + (seg64 ? 40 : 36), w, copied))
-      ++emptied;
+    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0))) range(sect + (seg64 ? 40 : 36));
   }
   return emptied;
-}
-
-/// Hides a segment's file bytes and its sections' from LIEF (MachOContents::Hidden): LIEF 0.9
-/// copies each into the segment and section objects — the whole slice about three times, with
-/// the page faults of the copies: most of its Mach-O time — and extract_macho reads none of them
-/// (header, load commands, the symbol table and the code signature's offsets are read from the
-/// file, not from segment contents). Zero-fill sections have no file bytes and are left alone.
-void hide_segment_contents(ByteReader& r, std::uint64_t at, bool seg64, std::uint64_t nsects) {
-  const unsigned w = seg64 ? 8 : 4;
-  r.write(at + (seg64 ? 48 : 36), w, 0);
-  const std::uint64_t first = at + (seg64 ? 72 : 56), sect_size = seg64 ? 80 : 68;
-  for (std::uint64_t s = 0; s < nsects; ++s) {
-    const std::uint64_t sect = first + s * sect_size;
-    if (!zerofill(r.read(sect + (seg64 ? 64 : 56), 4).value_or(0))) r.write(sect + (seg64 ? 40 : 36), w, 0);
-  }
 }
 
 /// One thin Mach-O image at [base, base+size) of `buf`.
@@ -307,8 +300,7 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
       if (!nsects || first + *nsects * sect_size > at + *cmdsize)
         return fail(Errc::Malformed, "Mach-O: segment sections overrun their load command");
       for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
-      emptied += bound_segment_copies(r, at, seg64, *nsects, copied);
-      if (contents == MachOContents::Hidden) hide_segment_contents(r, at, seg64, *nsects);
+      emptied += bound_segment_copies(r, at, seg64, *nsects, copied, contents);
     }
     if (*cmd == kLcSymtab && *cmdsize >= 24) bound_symbol_names(r, at, is64);
     at += *cmdsize;

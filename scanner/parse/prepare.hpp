@@ -45,7 +45,7 @@ struct PreparedBytes {
 
 /// Whether LIEF is shown the file bytes of Mach-O segments and sections. Hidden (their file sizes
 /// zeroed in its copy): LIEF 0.9 copies each, and the model reads none (prepare.cpp,
-/// hide_segment_contents). Shown: what LIEF was given before, for the tests that check hiding
+/// bound_segment_copies). Shown: what LIEF was given before, for the tests that check hiding
 /// changes no model.
 enum class MachOContents { Hidden, Shown };
 
