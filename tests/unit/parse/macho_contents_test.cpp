@@ -6,11 +6,8 @@
 #include <filesystem>
 #include <string>
 
-#include "identify/format.hpp"
-#include "parse/parser.hpp"
-#include "support/bytes.hpp"
+#include "parse/prepare.hpp"
 #include "support/lief_model.hpp"
-#include "support/temp_tree.hpp"
 
 using namespace trustscan;
 using test::bytes;
@@ -63,4 +60,30 @@ TEST_CASE("real Mach-O files: hiding segment contents from LIEF changes no model
   CHECK(t.macho >= 2);
   CHECK(t.fat >= 1);
   CHECK(t.signed_slices >= 1);
+}
+
+TEST_CASE("Mach-O segment contents are hidden: LIEF is shown no segment file size", "[parse][macho]") {
+  // The comparisons above hold as well when nothing is hidden: this checks that it is. Every
+  // LC_SEGMENT_64 of the thin x86_64 sample has filesize 0 in the bytes LIEF parses, and the
+  // __TEXT segment (at least) has a non-zero one in the file.
+  const std::string file = test::read_file(test::samples_dir() / "macho" / "hello-x86_64");
+  const auto b = bytes(file);
+  auto hidden = parse::prepare_for_lief(Format::MachO, b, Limits{});
+  auto shown = parse::prepare_for_lief(Format::MachO, b, Limits{}, parse::MachOContents::Shown);
+  REQUIRE(hidden);
+  REQUIRE(shown);
+  REQUIRE(test::le(file, 0, 4) == 0xfeedfacf);
+  std::size_t segments = 0, with_bytes = 0;
+  std::uint64_t at = 32;
+  for (std::uint64_t i = 0, n = test::le(file, 16, 4); i < n; ++i) {
+    if (test::le(file, at, 4) == 0x19) {  // LC_SEGMENT_64: filesize at +48
+      ++segments;
+      with_bytes += test::le(file, at + 48, 8) != 0;
+      CHECK(test::le(shown->bytes, at + 48, 8) == test::le(file, at + 48, 8));
+      CHECK(test::le(hidden->bytes, at + 48, 8) == 0);
+    }
+    at += test::le(file, at + 4, 4);
+  }
+  CHECK(segments >= 2);
+  CHECK(with_bytes >= 1);
 }

@@ -6,11 +6,8 @@
 #include <filesystem>
 #include <string>
 
-#include "identify/format.hpp"
 #include "parse/parser.hpp"
-#include "support/bytes.hpp"
 #include "support/lief_model.hpp"
-#include "support/temp_tree.hpp"
 
 using namespace trustscan;
 using test::bytes;
@@ -81,11 +78,8 @@ TEST_CASE("real PE files read without LIEF have LIEF's model", "[parse][pe][real
 TEST_CASE("PE files LIEF reads its own way are left to it", "[parse][pe]") {
   const std::string exe = test::read_file(test::samples_dir() / "pe" / "version.exe");
   REQUIRE(parse::plain_pe_model(bytes(exe), Limits{}));
-  std::uint32_t pe = 0;
-  std::memcpy(&pe, exe.data() + 0x3c, 4);
-  std::uint16_t magic = 0;
-  std::memcpy(&magic, exe.data() + pe + 24, 2);
-  const bool plus = magic == 0x20b;
+  const std::size_t pe = test::le(exe, 0x3c, 4);
+  const bool plus = test::le(exe, pe + 24, 2) == 0x20b;
   const std::size_t opt = pe + 24, dirs = opt + (plus ? 112 : 96), table = opt + (plus ? 0xf0 : 0xe0);
   SECTION("fewer data directories than LIEF reads") {
     CHECK_FALSE(parse::plain_pe_model(bytes(patched(exe, opt + (plus ? 108 : 92), 10)), Limits{}));
@@ -133,8 +127,7 @@ TEST_CASE("PE files LIEF reads its own way are left to it", "[parse][pe]") {
     CHECK(test::lief_model(Format::Pe, bytes(forged), parse::extract_pe).pe->version_info.empty());
   }
   SECTION("a misaligned raw pointer") {
-    std::uint32_t raw = 0;
-    std::memcpy(&raw, exe.data() + table + 20, 4);
+    const auto raw = static_cast<std::uint32_t>(test::le(exe, table + 20, 4));
     CHECK_FALSE(parse::plain_pe_model(bytes(patched(exe, table + 20, raw + 1)), Limits{}));
   }
 }
