@@ -53,16 +53,15 @@ Policy::Policy(const Policy&) = default;
 Policy Policy::for_scan(std::chrono::year_month_day today) const {
   Policy p(*this);
   p.today_ = today;
-  p.reset_counters();  // (the copy's are already fresh; sized here from the suppressions themselves)
+  p.reset_counters();
   return p;
 }
 
-Policy::Counters::Counters(std::size_t n)
-    : slots(n == 0 ? nullptr : std::make_unique<std::atomic<std::uint64_t>[]>(n)), size(n) {
-  for (std::size_t i = 0; i < n; ++i) slots[i].store(0, std::memory_order_relaxed);
+void Policy::reset_counters() {
+  const std::size_t n = 2 * suppressions_.size();
+  counters_.slots = n == 0 ? nullptr : std::make_unique<std::atomic<std::uint64_t>[]>(n);
+  for (std::size_t i = 0; i < n; ++i) counters_.slots[i].store(0, std::memory_order_relaxed);
 }
-
-void Policy::reset_counters() { counters_ = Counters(2 * suppressions_.size()); }
 
 // Relaxed ordering is enough: the counters are independent tallies, and the report is read
 // after the workers are joined (join synchronises).

@@ -217,13 +217,12 @@ class Policy {
   Confidence min_confidence_ = Confidence::Low;
   KnownBadSettings known_bad_;
   std::chrono::year_month_day today_;
-  /// 2 per suppression: [2i] uses, [2i+1] matches after expiry. A copy starts at zero.
+  /// 2 per suppression: [2i] uses, [2i+1] matches after expiry (made by reset_counters). A copy
+  /// has none until its own reset_counters (for_scan): atomics are not copied, a copy counts anew.
   struct Counters {
     std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
-    std::size_t size = 0;
     Counters() = default;
-    explicit Counters(std::size_t n);
-    Counters(const Counters& other) : Counters(other.size) {}
+    Counters(const Counters&) noexcept {}
     Counters(Counters&&) noexcept = default;
     Counters& operator=(Counters&&) noexcept = default;
     Counters& operator=(const Counters&) = delete;
