@@ -525,6 +525,8 @@ struct ScanCache::Impl {
     notes->add("--cache " + name + ": writing failed (" + e.message + "); results of this scan were not all cached");
   }
 
+  void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
+
   /// The keys of the entries below `prune`'s prefixes that its walk did not meet, and of those
   /// whose key is not their path's (written by a build that keyed paths otherwise: no look-up of
   /// this build can reach them). nullopt when they could not be listed (then nothing is deleted).
@@ -532,7 +534,7 @@ struct ScanCache::Impl {
     int rc = SQLITE_OK;
     Stmt select = prepare(db.get(), "SELECT id, path, ctime_sec, ctime_nsec FROM entries", rc);
     if (rc != SQLITE_OK) {
-      notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+      cleanup_failed(sqlite3_errmsg(db.get()));
       return std::nullopt;
     }
     // The walk's paths by their keys: a row whose key is among them is its path's (else the key
@@ -556,7 +558,7 @@ struct ScanCache::Impl {
         out.push_back({id, sqlite3_column_int64(select.get(), 2), sqlite3_column_int64(select.get(), 3)});
     }
     if (rc != SQLITE_DONE) {
-      notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+      cleanup_failed(sqlite3_errmsg(db.get()));
       return std::nullopt;
     }
     return out;
@@ -566,9 +568,8 @@ struct ScanCache::Impl {
     if (rows.empty()) return;
     int rc = SQLITE_OK;
     Stmt remove = prepare(db.get(), "DELETE FROM entries WHERE id = ?1 AND ctime_sec = ?2 AND ctime_nsec = ?3", rc);
-    if (rc != SQLITE_OK)
-      return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
-    if (auto e = exec(db.get(), "BEGIN IMMEDIATE")) return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
+    if (rc != SQLITE_OK) return cleanup_failed(sqlite3_errmsg(db.get()));
+    if (auto e = exec(db.get(), "BEGIN IMMEDIATE")) return cleanup_failed(e->message);
     std::uint64_t deleted = 0;
     for (const Gone& row : rows) {
       sqlite3_bind_int64(remove.get(), 1, row.id);
@@ -579,12 +580,12 @@ struct ScanCache::Impl {
       sqlite3_reset(remove.get());
       if (rc != SQLITE_DONE) {
         (void)exec(db.get(), "ROLLBACK");
-        return notes->add("--cache " + name + ": cleaning up failed (" + sqlite3_errmsg(db.get()) + ")");
+        return cleanup_failed(sqlite3_errmsg(db.get()));
       }
     }
     if (auto e = exec(db.get(), "COMMIT")) {
       (void)exec(db.get(), "ROLLBACK");
-      return notes->add("--cache " + name + ": cleaning up failed (" + e->message + ")");
+      return cleanup_failed(e->message);
     }
     pruned = deleted;
   }
