@@ -68,6 +68,7 @@ struct PeSection {
 /// What the import and resource walks need to map RVAs to file offsets.
 struct PeMap {
   std::uint32_t size_of_headers = 0;
+  std::uint64_t image_base = 0;
   std::vector<PeSection> sections;
 
   [[nodiscard]] std::optional<std::uint64_t> offset_of(std::uint32_t rva) const {
@@ -176,9 +177,9 @@ Result<BinaryModel> pe_model(View h, std::uint64_t pe, std::uint64_t file_size, 
   info.timestamp = read_le<std::uint32_t>(h, pe + 8).value_or(0);
   info.is_dll = (read_le<std::uint16_t>(h, pe + 22).value_or(0) & 0x2000) != 0;  // IMAGE_FILE_DLL
   const auto entry = read_le<std::uint32_t>(h, opt + 16).value_or(0);
-  const std::uint64_t image_base = plus ? read_le<std::uint64_t>(h, opt + 24).value_or(0)
-                                        : read_le<std::uint32_t>(h, opt + 28).value_or(0);
-  if (entry != 0) model.entry_point = image_base + entry;
+  map.image_base = plus ? read_le<std::uint64_t>(h, opt + 24).value_or(0)
+                        : read_le<std::uint32_t>(h, opt + 28).value_or(0);
+  if (entry != 0) model.entry_point = map.image_base + entry;
   map.size_of_headers = read_le<std::uint32_t>(h, opt + 60).value_or(0);
   info.checksum = read_le<std::uint32_t>(h, opt + 64).value_or(0);
   info.subsystem = pe_subsystem_name(read_le<std::uint16_t>(h, opt + 68).value_or(0));
@@ -317,7 +318,7 @@ std::optional<std::vector<ImportedLibrary>> plain_imports(View b, const LiefRvaM
       if (entry == 0) break;
       if ((entry & ordinal_flag) != 0) {
         if ((entry & ~ordinal_flag) > 0xffff) return std::nullopt;  // bits LIEF versions read differently
-        lib.functions.push_back("ord" + std::to_string(entry & 0xffff));
+        lib.functions.push_back(ordinal_import(static_cast<std::uint16_t>(entry & 0xffff)));
         continue;
       }
       if (entry > 0x7fffffff) return std::nullopt;
@@ -501,27 +502,26 @@ std::optional<BinaryModel> plain_pe_model(std::span<const std::byte> bytes, cons
       std::memcmp(b.data() + *pe, "PE\0\0", 4) != 0)
     return std::nullopt;  // (LIEF's is_pe)
   const std::uint64_t opt = std::uint64_t{*pe} + 24;
-  const auto magic = read_le<std::uint16_t>(b, opt).value_or(0);
-  const bool plus = magic == 0x20b;
-  if ((magic != 0x10b && !plus) || read_le<std::uint16_t>(b, *pe + 20).value_or(0) != (plus ? 0xf0 : 0xe0) ||
+  PeMap headers;
+  auto model = pe_model(b, *pe, b.size(), limits, headers);  // (checks the optional header's magic)
+  if (!model) return std::nullopt;
+  const bool plus = model->pe->pe32_plus;
+  if (read_le<std::uint16_t>(b, *pe + 20).value_or(0) != (plus ? 0xf0 : 0xe0) ||
       read_le<std::uint32_t>(b, opt + (plus ? 108 : 92)).value_or(0) != 16)
     return std::nullopt;
-  PeMap headers;
-  auto model = pe_model(b, *pe, b.size(), limits, headers);
-  if (!model) return std::nullopt;
   const auto map = plain_sections(b, opt, headers);
   if (!map) return std::nullopt;
   const auto directory = [&](unsigned index) { return data_directory(b, opt, plus, index); };
-  const std::uint64_t image_base = plus ? read_le<std::uint64_t>(b, opt + 24).value_or(0)
-                                        : read_le<std::uint32_t>(b, opt + 28).value_or(0);
-  if (!plain_tls(b, *map, directory(9).first, plus, image_base) ||
+  if (!plain_tls(b, *map, directory(9).first, plus, headers.image_base) ||
       !plain_relocations(b, *map, directory(5).first, directory(5).second,
                          read_le<std::uint32_t>(b, opt + 56).value_or(0)))  // SizeOfImage
     return std::nullopt;
   auto imports = plain_imports(b, *map, directory(1).first, plus);
+  if (!imports) return std::nullopt;
   const auto exports = plain_exports(b, *map, directory(0).first, directory(0).second);
+  if (!exports) return std::nullopt;
   auto pdb = plain_pdb_path(b, *map, directory(6).first);
-  if (!imports || !exports || !pdb) return std::nullopt;
+  if (!pdb) return std::nullopt;
   PeInfo& info = *model->pe;
   if (!plain_version(b, *map, directory(2).first, info, limits)) return std::nullopt;
   fill_imports(*imports, *model, info, limits);

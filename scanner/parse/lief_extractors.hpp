@@ -39,6 +39,8 @@ struct ImportedLibrary {
   std::string name;
   std::vector<std::string> functions;
 };
+/// The name of a function imported by ordinal, as both PE readers spell it (the imphash hashes it).
+[[nodiscard]] inline std::string ordinal_import(std::uint16_t ordinal) { return "ord" + std::to_string(ordinal); }
 /// The libraries, the imported functions ("lib.func", bounded) and the standard (pefile / YARA
 /// `pe.imphash()`) imphash: for each import in order, the library name lower-cased without
 /// .dll/.ocx/.sys, joined with each function lower-cased, comma-separated, MD5. LIEF's own get_imphash()

@@ -77,7 +77,7 @@ std::vector<ImportedLibrary> imports_of(const pe::Binary& bin) {
     ImportedLibrary& lib = libs.emplace_back();
     lib.name = imp.name();
     for (const pe::ImportEntry& e : imp.entries())
-      lib.functions.push_back(e.is_ordinal() ? "ord" + std::to_string(e.ordinal()) : e.name());
+      lib.functions.push_back(e.is_ordinal() ? ordinal_import(e.ordinal()) : e.name());
   }
   return libs;
 }
