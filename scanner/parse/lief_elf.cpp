@@ -61,18 +61,20 @@ std::string elf_architecture(std::uint16_t machine) { return architecture_of(sta
 std::string elf_type_name(std::uint16_t type) { return type_name(static_cast<elf::E_TYPE>(type)); }
 
 void parse_modinfo(std::span<const std::uint8_t> content, ElfInfo& info, const Limits& limits) {
+  // Viewed in place, each key and value copied once (every module has dozens of entries: this
+  // runs for each of the thousands of modules of a kernel).
+  const std::string_view all(reinterpret_cast<const char*>(content.data()), content.size());
   std::size_t start = 0;
-  while (start < content.size()) {
-    auto end = start;
-    while (end < content.size() && content[end] != 0) ++end;
-    std::string entry(reinterpret_cast<const char*>(content.data()) + start, end - start);
-    start = end + 1;
-    auto eq = entry.find('=');
-    if (entry.empty() || eq == std::string::npos) continue;
-    std::string key = bounded(entry.substr(0, eq), 64);
-    std::string value = bounded(entry.substr(eq + 1), limits.max_string_length);
-    auto [it, inserted] = info.modinfo.try_emplace(key, value);
-    if (!inserted && it->second.size() < limits.max_string_length) it->second += "," + value;
+  while (start < all.size()) {
+    const std::size_t nul = all.find('\0', start);
+    const std::string_view entry = all.substr(start, nul == std::string_view::npos ? all.size() - start : nul - start);
+    start += entry.size() + 1;
+    const auto eq = entry.find('=');
+    if (entry.empty() || eq == std::string_view::npos) continue;
+    std::string value = bounded(std::string(entry.substr(eq + 1)), limits.max_string_length);
+    // (try_emplace leaves `value` alone when the key is there already)
+    auto [it, inserted] = info.modinfo.try_emplace(bounded(std::string(entry.substr(0, eq)), 64), std::move(value));
+    if (!inserted && it->second.size() < limits.max_string_length) it->second.append(",").append(value);
   }
 }
 

@@ -44,6 +44,7 @@ std::optional<Layout> plain_layout(const ByteReader& r, const ElfHeader& e) {
       !r.in_bounds(e.shoff, std::uint64_t{e.shnum} * e.shentsize))
     return std::nullopt;
   std::uint64_t covered = 0;
+  l.sections.reserve(e.shnum);
   for (std::uint64_t i = 0; i < e.shnum; ++i) {
     const std::uint64_t h = e.shoff + i * e.shentsize;
     Section s{r.read(h, 4).value_or(0), r.read(h + 4, 4).value_or(0), r.read(h + (is64 ? 0x18 : 0x10), w).value_or(0),
