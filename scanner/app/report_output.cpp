@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <streambuf>
 
 #include "app/dated_path.hpp"
 #include "app/table_view.hpp"
@@ -18,8 +19,8 @@
 namespace trustscan::app {
 namespace {
 
-/// fsync(2) of a file or directory by name: the data (the temporary's bytes, the directory's
-/// new entry) is on disk before anyone relies on it, even across a power cut.
+/// fsync(2) of a directory by name: its new entry is on disk before anyone relies on it, even
+/// across a power cut (the report's own bytes are synced through its descriptor: write_file).
 bool sync_path(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -27,6 +28,68 @@ bool sync_path(const std::string& path) {
   ::close(fd);
   return synced;
 }
+
+/// The stream buffer of a report file: written with write(2) (every byte, or an error), and
+/// each 8 MiB handed to the disk as soon as it is written (sync_file_range WRITE: the writeback
+/// starts, nothing waits), so that the fsync after the last byte waits only for the tail. A
+/// 22 MB JSON report's fsync took 13-15 ms at the end of a scan that lasts 0.2 s (a cached
+/// re-scan) before.
+class WritebackBuf : public std::streambuf {
+ public:
+  explicit WritebackBuf(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  WritebackBuf(const WritebackBuf&) = delete;
+  WritebackBuf& operator=(const WritebackBuf&) = delete;
+  ~WritebackBuf() override = default;  // (the owner flushes and checks; the fd is the owner's)
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (n <= epptr() - pptr()) {  // fits: buffered
+      std::memcpy(pptr(), s, static_cast<std::size_t>(n));
+      pbump(static_cast<int>(n));
+      return n;
+    }
+    // (A batch of records, megabytes at once: written as it is, after what is buffered.)
+    return drain() && put(s, static_cast<std::size_t>(n)) ? n : 0;
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  static constexpr off_t kWindow = off_t{8} << 20;
+
+  bool drain() {
+    const auto n = static_cast<std::size_t>(pptr() - pbase());
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return put(buffer_, n);
+  }
+  bool put(const char* s, std::size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(fd_, s, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return false;
+      s += w;
+      n -= static_cast<std::size_t>(w);
+      written_ += w;
+    }
+    if (written_ - handed_ >= kWindow) {  // a hint: failing (ENOSYS, a FIFO) changes nothing
+      (void)::sync_file_range(fd_, handed_, written_ - handed_, SYNC_FILE_RANGE_WRITE);
+      handed_ = written_;
+    }
+    return true;
+  }
+
+  int fd_;
+  off_t written_ = 0;  ///< bytes written to the file
+  off_t handed_ = 0;   ///< bytes whose writeback was started
+  char buffer_[64 * 1024];
+};
 
 void emit(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
           std::ostream& out) {
@@ -68,28 +131,27 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
   const mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, format.readable_by_all ? 0644 : 0666 & ~mask);
-  ::close(fd);
   {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      err << "trustscan: cannot write " << path << ": cannot open " << tmp << '\n';
-      std::remove(tmp.c_str());
-      return false;
-    }
+    WritebackBuf buffer(fd);
+    std::ostream f(&buffer);
     emit(result, format, run, f);
     f.flush();
     if (!f) {
       err << "trustscan: writing " << path << " failed (disk full?)\n";
+      ::close(fd);
       std::remove(tmp.c_str());
       return false;
     }
   }
-  if (!sync_path(tmp)) {
+  // The bytes on disk before the new name points at them.
+  if (::fsync(fd) != 0) {
     err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno)
         << '\n';
+    ::close(fd);
     std::remove(tmp.c_str());
     return false;
   }
+  ::close(fd);
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
