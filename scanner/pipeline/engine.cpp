@@ -19,6 +19,11 @@ Result<std::shared_ptr<const Engine>> Engine::load(const ScanOptions& settings) 
 }
 
 Result<ScanResult> Engine::scan(const ScanRequest& request, const Sink& sink, const std::atomic<int>* stop) const {
+  return scan(request, sink, stop, nullptr);
+}
+
+Result<ScanResult> Engine::scan(const ScanRequest& request, const Sink& sink, const std::atomic<int>* stop,
+                                ScanStart* started) const {
   ScanOptions options = settings_;
   options.roots = request.roots;
   options.excludes = request.excludes;
@@ -28,13 +33,16 @@ Result<ScanResult> Engine::scan(const ScanRequest& request, const Sink& sink, co
   options.cache_file = request.cache_file;
   options.progress = request.progress;
   options.stop = stop;
-  return run_scan(options, shared_, sink, request.keep_records);
+  return run_scan(options, shared_, sink, request.keep_records, started);
 }
 
 Result<ScanResult> scan(const ScanOptions& options) {
+  // The cache is opened and the roots walked while the engine loads (scan_run.hpp).
+  std::future<ScanStart> starting = start_scan_early(options);  // (its destructor waits for it)
   auto engine = Engine::load(options);
   if (!engine) return std::unexpected(engine.error());
-  return (*engine)->scan(request_of(options), {}, options.stop);
+  ScanStart started = starting.get();
+  return (*engine)->scan(request_of(options), {}, options.stop, &started);
 }
 
 }  // namespace trustscan::pipeline

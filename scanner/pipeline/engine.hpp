@@ -45,6 +45,8 @@ struct ScanRequest {
 /// what Engine::scan of an engine loaded from the same options scans.
 [[nodiscard]] ScanRequest request_of(const ScanOptions& options);
 
+struct ScanStart;  // scan_run.hpp
+
 class Engine {
  public:
   /// Loads what every scan shares from `settings.context`; `settings.limits`, `threads` and
@@ -61,6 +63,11 @@ class Engine {
   [[nodiscard]] const ScanOptions& settings() const noexcept { return settings_; }
 
  private:
+  friend Result<ScanResult> scan(const ScanOptions& options);
+  /// scan() whose start (cache opened, roots walked: start_scan) is done already (null: done here).
+  [[nodiscard]] Result<ScanResult> scan(const ScanRequest& request, const Sink& sink, const std::atomic<int>* stop,
+                                        ScanStart* started) const;
+
   Engine(ScanOptions settings, std::shared_ptr<const SharedContext> shared)
       : settings_(std::move(settings)), shared_(std::move(shared)) {}
   ScanOptions settings_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -236,19 +237,12 @@ void finish_cache(ScanState& st, const ScanResult& result, const PoolReport& poo
 
 // --- The scan, step by step ------------------------------------------------------------------
 
-/// The scan's own context over what is shared (its roots' kernel keys), and its cache.
-Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, std::shared_ptr<const SharedContext> shared,
-                                           const Sink& sink, bool keep_records, ScanResult& result) {
-  // The cache first (its configuration fingerprint after the context): the thread that loads
-  // the kernel images' keys reads what earlier scans found in them from it.
-  std::shared_ptr<cache::ScanCache> cache;
-  std::shared_ptr<verify::KernelImageMemo> memo;  // --cache: the kernel images' keys as found before
-  if (options.cache_file) {
-    auto opened = cache::ScanCache::open({*options.cache_file, {}}, result.cache_notes);
-    if (!opened) return std::unexpected(opened.error());
-    cache = std::move(*opened);
-    memo = cache->kernel_images();
-  }
+/// The scan's own context over what is shared (its roots' kernel keys), with its cache (null: none).
+std::shared_ptr<ScanState> prepare(const ScanOptions& options, std::shared_ptr<const SharedContext> shared,
+                                   const Sink& sink, bool keep_records, std::shared_ptr<cache::ScanCache> cache) {
+  // The thread that loads the kernel images' keys reads what earlier scans found in them from
+  // the cache; the cache's configuration fingerprint is known once the context is.
+  std::shared_ptr<verify::KernelImageMemo> memo = cache ? cache->kernel_images() : nullptr;
   auto st = std::make_shared<ScanState>(options, scan_context(std::move(shared), options.roots, std::move(memo)), sink,
                                         keep_records);
   if (cache) {
@@ -258,11 +252,11 @@ Result<std::shared_ptr<ScanState>> prepare(const ScanOptions& options, std::shar
   return st;
 }
 
-/// discover/: opens the roots and walks them; the Windows images under them are found and read
-/// (hives, catalogs) before any file is analysed.
-discover::WalkResult discover_files(ScanState& st, unsigned threads) {
-  discover::WalkResult walk;
-  discover_roots(st.options, st.roots, walk);
+/// discover/: the roots as start_scan opened and walked them; the Windows images under them are
+/// found and read (hives, catalogs) before any file is analysed.
+discover::WalkResult discover_files(ScanState& st, unsigned threads, ScanStart& start) {
+  st.roots = std::move(start.roots);
+  discover::WalkResult walk = std::move(start.walk);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
   st.files = std::move(walk.files);
@@ -490,17 +484,38 @@ void describe_run(ScanState& st, const PoolReport& pool, std::span<const discove
 
 }  // namespace
 
+ScanStart start_scan(const ScanOptions& options) {
+  ScanStart start{std::chrono::system_clock::now(), nullptr, {}, {}, {}};
+  if (options.cache_file) {
+    start.cache = cache::ScanCache::open({*options.cache_file, {}}, start.cache_notes);
+    if (!start.cache) return start;
+  }
+  discover_roots(options, start.roots, start.walk);
+  return start;
+}
+
+std::future<ScanStart> start_scan_early(const ScanOptions& options) {
+  const auto start = [&options] { return start_scan(options); };
+  if (threads_or_cores(options.threads) > 1) try {
+      return std::async(std::launch::async, start);
+    } catch (const std::system_error&) {  // no thread: done when asked for
+    }
+  return std::async(std::launch::deferred, start);
+}
+
 Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const SharedContext> shared, const Sink& sink,
-                            bool keep_records) {
+                            bool keep_records, ScanStart* started) {
+  ScanStart start = started ? std::move(*started) : start_scan(options);
+  if (!start.cache) return std::unexpected(start.cache.error());
   ScanResult result;
   result.options = options;
-  result.started = std::chrono::system_clock::now();
-  auto prepared = prepare(options, std::move(shared), sink, keep_records, result);
-  if (!prepared) return std::unexpected(prepared.error());
-  const std::shared_ptr<ScanState> st = std::move(*prepared);
+  result.started = start.started;
+  result.cache_notes = std::move(start.cache_notes);
+  const std::shared_ptr<ScanState> st = prepare(options, std::move(shared), sink, keep_records,
+                                                std::move(*start.cache));
   unsigned threads = threads_or_cores(options.threads);
 
-  discover::WalkResult walk = discover_files(*st, threads);
+  discover::WalkResult walk = discover_files(*st, threads, start);
   for (const discover::PathError& e : walk.errors) send_error(*st, e);
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, st->files.size())));
   result.threads_used = threads;
