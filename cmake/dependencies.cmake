@@ -17,7 +17,6 @@ pkg_check_modules(EWF REQUIRED IMPORTED_TARGET libewf)   # libewf-dev (an E01's 
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)  # libexpat1-dev (SiPolicy XML: driver block rules)
 find_package(CURL 7.85 REQUIRED)                    # libcurl4-openssl-dev (trustscan data update; datasets/update.cpp only)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n) # libicu-dev (ICU 72: NFKC, case folding, TR39 skeletons)
-pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc) # libjemalloc-dev (the CLI's malloc only: app/main.cpp)
 
 # liblief-dev 0.9.0 ships neither a CMake config nor a pkg-config file.
 find_path(LIEF_INCLUDE_DIR LIEF/LIEF.hpp REQUIRED)

@@ -15,7 +15,7 @@ source tools/lib/apt_sources.sh
 
 BUILD_DEPS=(cmake g++ make pkg-config dpkg-dev liblief-dev libyara-dev libssl-dev libcli11-dev catch2
             nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
-            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev libewf-dev libjemalloc-dev)
+            libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev libewf-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).
 # libewf-dev (libewf 20140813, the library libtsk reads E01 with): an E01's stored MD5/SHA-1 of
@@ -25,9 +25,6 @@ BUILD_DEPS=(cmake g++ make pkg-config dpkg-dev liblief-dev libyara-dev libssl-de
 # dpkg-dev: dpkg-buildflags gives the hardening flags of optimised builds (cmake/hardening.cmake).
 # libicu-dev (ICU 72) folds vendor names: NFKC, Unicode case folding, TR39 confusable skeletons
 # (issue 15; scanner/attribute/confusables.cpp); at run time the binary needs libicu72.
-# libjemalloc-dev: the trustscan program's malloc (never libtrustscan's: a library keeps its host's);
-# per-thread caches where glibc's one arena made the workers queue for a lock (docs/performance.md,
-# "Issue 21, fourth round"); at run time the binary needs libjemalloc2.
 # Test-time sample builders and checkers: mingw-w64 (PE), clang/lld/llvm (Mach-O), osslsigncode and
 # openssl (signed PE), xz/zstd (compressed modules), python3-jsonschema (report schema); packaging
 # tests: dpkg-dev (dpkg-shlibdeps for the .deb), systemd (systemd-analyze verify), man-db,
