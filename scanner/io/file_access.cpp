@@ -5,7 +5,6 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -206,30 +205,12 @@ Result<std::unique_ptr<SourceFile>> RootDir::open_file(const std::string& relati
   return std::make_unique<RootFile>(*fd);
 }
 
-namespace {
-
-/// True when the first, middle and last byte of [0, length) are in the page cache (preadv2 with
-/// RWF_NOWAIT reads only from there): a file read a moment ago needs no hint, and the hint walked
-/// every page of it (1.2 % of the CPU of a scan of a tree in the page cache). A file cached in
-/// part is hinted.
-bool looks_cached(int fd, std::uint64_t length) {
-  for (const std::uint64_t at : {std::uint64_t{0}, length / 2, length - 1}) {
-    char byte = 0;
-    iovec one{&byte, 1};
-    if (::preadv2(fd, &one, 1, static_cast<off_t>(at), RWF_NOWAIT) != 1) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 void RootDir::read_ahead(const std::string& relative, std::uint64_t, std::uint64_t length) const {
   if (length == 0) return;  // (0 would mean "to the end")
   auto fd = open_beneath(relative, false);
   if (!fd) return;
   const FdGuard guard(*fd);
-  if (!looks_cached(guard.get(), length))
-    (void)::posix_fadvise(guard.get(), 0, static_cast<off_t>(length), POSIX_FADV_WILLNEED);
+  (void)::posix_fadvise(guard.get(), 0, static_cast<off_t>(length), POSIX_FADV_WILLNEED);
 }
 
 std::optional<MountedFs> RootDir::foreign_filesystem(const std::string& relative) const {
