@@ -131,6 +131,10 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
   const mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, format.readable_by_all ? 0644 : 0666 & ~mask);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } const closer{fd};  // on every return, and when the report's writer throws
   {
     WritebackBuf buffer(fd);
     std::ostream f(&buffer);
@@ -138,7 +142,6 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     f.flush();
     if (!f) {
       err << "trustscan: writing " << path << " failed (disk full?)\n";
-      ::close(fd);
       std::remove(tmp.c_str());
       return false;
     }
@@ -147,11 +150,9 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
   if (::fsync(fd) != 0) {
     err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno)
         << '\n';
-    ::close(fd);
     std::remove(tmp.c_str());
     return false;
   }
-  ::close(fd);
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
