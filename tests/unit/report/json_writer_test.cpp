@@ -2,6 +2,7 @@
 // text by JsonText without a document): its text must be exactly what serialising the whole
 // document at once gives, for any record count and thread count, and for any value.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -139,4 +140,31 @@ TEST_CASE("JsonText: every byte value at every position of a string is written a
       w.string(s);
       CHECK(text == report::dump_json(nlohmann::ordered_json(s), -1));
     }
+}
+
+TEST_CASE("JSON report: a module's .modinfo, ASCII as it is, other bytes escaped", "[report][json]") {
+  report::RunInfo run{"0.0.0-test", "host", nullptr};
+  pipeline::ScanResult r;
+  r.options.roots = {"/m"};
+  r.threads_used = 1;
+  auto module_with = [&r](std::map<std::string, std::string> modinfo) {
+    record::FileRecord rec;
+    rec.file.path = "/m/" + std::to_string(r.records.size()) + ".ko";
+    rec.binary.emplace();
+    rec.binary->elf.emplace();
+    rec.binary->elf->modinfo = std::move(modinfo);
+    r.records.push_back(std::move(rec));
+  };
+  module_with({{"alias", "pci:v00008086d*"}, {"license", "GPL"}, {"name", "e1000e"}});
+  // Valid UTF-8 stays; an invalid byte becomes the text \xff, so "k\xff" and the key "k\\xff"
+  // name one member: the first one's place, the last one's value.
+  module_with({{"author", "Ren\xc3\xa9"}, {"k\\xff", "second"}, {"k\xff", "first \xfe"}, {"z", "1"}});
+  for (const std::string& text : {streamed(r, run), whole(r, run)}) {
+    const auto files = nlohmann::ordered_json::parse(text)["files"];
+    REQUIRE(files.size() == 2);
+    CHECK(files[0]["trustscan"]["elf"]["modinfo"].dump() ==
+          R"({"alias":"pci:v00008086d*","license":"GPL","name":"e1000e"})");
+    CHECK(files[1]["trustscan"]["elf"]["modinfo"].dump() ==
+          "{\"author\":\"Ren\xc3\xa9\",\"k\\\\xff\":\"first \\\\xfe\",\"z\":\"1\"}");
+  }
 }
