@@ -77,7 +77,7 @@ void error_json(JsonSink& w, const Error& e) {
   w.member("stage", e.stage);
   w.member("code", to_string(e.code));
   w.member("kind", to_string(kind_of(e.code)));  // schema 1.7 (issue 20)
-  w.member("message", safe(e.message));
+  w.text_member("message", e.message);
   w.end_object();
 }
 
@@ -96,7 +96,7 @@ void ecs_format(JsonSink& w, const parse::BinaryModel& m) {
                             {"file_version", "FileVersion"},
                             {"original_file_name", "OriginalFilename"},
                             {"product", "ProductName"}})
-      if (auto it = vi.find(key); it != vi.end()) w.member(ecs, safe(it->second));
+      if (auto it = vi.find(key); it != vi.end()) w.text_member(ecs, it->second);
     if (!m.pe->imphash.empty()) w.member("imphash", m.pe->imphash);
     w.end_object();
   } else if (m.elf) {
@@ -161,7 +161,7 @@ void pe_details(JsonSink& w, const parse::PeInfo& pe) {
   safe_map(w, "version_info", pe.version_info);
   w.member("has_certificate_table", pe.has_certificate_table);
   w.member("imported_functions", pe.imported_functions.size());
-  if (!pe.pdb_path.empty()) w.member("pdb_path", safe(pe.pdb_path));
+  if (!pe.pdb_path.empty()) w.text_member("pdb_path", pe.pdb_path);
   w.end_object();
 }
 
@@ -169,10 +169,10 @@ void elf_details(JsonSink& w, const parse::ElfInfo& elf) {
   w.object("elf");
   w.member("type", elf.elf_type);
   w.member("machine", elf.machine);
-  if (!elf.interpreter.empty()) w.member("interpreter", safe(elf.interpreter));
-  if (!elf.soname.empty()) w.member("soname", safe(elf.soname));
+  if (!elf.interpreter.empty()) w.text_member("interpreter", elf.interpreter);
+  if (!elf.soname.empty()) w.text_member("soname", elf.soname);
   if (!elf.modinfo.empty()) safe_map(w, "modinfo", elf.modinfo);
-  if (!elf.grub_module_name.empty()) w.member("grub_module", safe(elf.grub_module_name));
+  if (!elf.grub_module_name.empty()) w.text_member("grub_module", elf.grub_module_name);
   w.member("has_module_signature", elf.has_module_signature);
   w.end_object();
 }
@@ -203,7 +203,7 @@ void claims_json(JsonSink& w, const std::vector<attribute::Claim>& claims) {
     w.member("tier", attribute::to_string(c.tier));
     w.member("confidence", to_string(c.confidence));
     w.member("contradicted", c.contradicted);
-    w.member("evidence", safe(c.evidence));
+    w.text_member("evidence", c.evidence);
     w.end_object();
   }
   w.end_array();
@@ -214,26 +214,26 @@ void claims_json(JsonSink& w, const std::vector<attribute::Claim>& claims) {
 void publisher_json(JsonSink& w, const attribute::Publisher& p) {
   const verify::CertInfo& c = p.certificate;
   w.object("publisher");
-  w.member("name", safe(p.name));
+  w.text_member("name", p.name);
   w.member("vendor", p.vendor);
   w.member("country", p.country);
   w.member("country_source", attribute::to_string(p.country_source));
   w.member("country_confidence", to_string(p.country_confidence));
   w.member("ev", p.ev);
   w.member("tier", attribute::to_string(p.tier));
-  w.member("where", safe(p.where));
+  w.text_member("where", p.where);
   w.object("certificate");
-  w.member("subject", safe(c.subject));
-  w.member("organization", safe(c.subject_o));
-  w.member("country", safe(c.subject_c));
-  w.member("state", safe(c.subject_st));
-  w.member("locality", safe(c.subject_l));
-  w.member("jurisdiction_country", safe(c.jurisdiction_c));
-  w.member("jurisdiction_state", safe(c.jurisdiction_st));
-  w.member("jurisdiction_locality", safe(c.jurisdiction_l));
-  w.member("registration_number", safe(c.registration_number));
-  w.member("organization_identifier", safe(c.organization_identifier));
-  w.member("business_category", safe(c.business_category));
+  w.text_member("subject", c.subject);
+  w.text_member("organization", c.subject_o);
+  w.text_member("country", c.subject_c);
+  w.text_member("state", c.subject_st);
+  w.text_member("locality", c.subject_l);
+  w.text_member("jurisdiction_country", c.jurisdiction_c);
+  w.text_member("jurisdiction_state", c.jurisdiction_st);
+  w.text_member("jurisdiction_locality", c.jurisdiction_l);
+  w.text_member("registration_number", c.registration_number);
+  w.text_member("organization_identifier", c.organization_identifier);
+  w.text_member("business_category", c.business_category);
   w.member("thumbprint_sha256", c.thumbprint_sha256);
   w.end_object();
   w.end_object();
@@ -245,9 +245,9 @@ void signing_services_json(JsonSink& w, const std::vector<attribute::SigningServ
   for (const auto& sv : services) {
     w.begin_object();
     w.member("vendor", sv.vendor);
-    w.member("name", safe(sv.name));
-    w.member("signer", safe(sv.signer));
-    w.member("where", safe(sv.where));
+    w.text_member("name", sv.name);
+    w.text_member("signer", sv.signer);
+    w.text_member("where", sv.where);
     w.member("tier", attribute::to_string(sv.tier));
     w.end_object();
   }
@@ -258,12 +258,12 @@ void signing_services_json(JsonSink& w, const std::vector<attribute::SigningServ
 void verdict_subject_json(JsonSink& w, const policy::VerdictSubject& s) {
   w.begin_object();
   w.member("id", s.vendor_id);
-  w.member("name", safe(s.name));
+  w.text_member("name", s.name);
   w.member("country", s.country);
   w.member("category", s.category);
   w.member("confidence", to_string(s.confidence));
   w.member("basis", policy::to_string(s.basis));
-  if (!s.note.empty()) w.member("note", safe(s.note));
+  if (!s.note.empty()) w.text_member("note", s.note);
   w.end_object();
 }
 
@@ -277,11 +277,11 @@ void evidence_json(JsonSink& w, const std::vector<attribute::Evidence>& evidence
     w.begin_object();
     w.member("kind", attribute::to_string(e.kind));
     w.member("vendor", e.vendor);
-    w.member("value", safe(e.value));
+    w.text_member("value", e.value);
     w.member("confidence", to_string(e.confidence));
     w.member("tier", attribute::to_string(e.tier));
-    if (!e.matched.empty()) w.member("matched", safe(e.matched));
-    if (!e.note.empty()) w.member("note", safe(e.note));
+    if (!e.matched.empty()) w.text_member("matched", e.matched);
+    if (!e.note.empty()) w.text_member("note", e.note);
     w.end_object();
   }
   w.end_array();
@@ -290,7 +290,7 @@ void evidence_json(JsonSink& w, const std::vector<attribute::Evidence>& evidence
 void attribution_json(JsonSink& w, const attribute::Attribution& a) {
   w.object("vendor");
   w.member("id", a.vendor);
-  w.member("name", safe(a.name));
+  w.text_member("name", a.name);
   w.member("country", a.country);
   w.member("jurisdictions", a.jurisdictions);
   w.member("category", a.category);
@@ -319,8 +319,8 @@ void rule_items(JsonSink& w, const policy::Verdict& v) {
   for (const auto& m : v.rules) {
     w.begin_object();
     w.member("id", m.rule_id);
-    w.member("reason", safe(m.reason));
-    w.member("source", safe(m.source));
+    w.text_member("reason", m.reason);
+    w.text_member("source", m.source);
     w.member("via", policy::to_string(m.via));
     w.end_object();
   }
@@ -349,22 +349,22 @@ void verdict_json(JsonSink& w, const policy::Verdict& v) {
     verdict_subject_json(w, v.subject);
   }
   if (v.flagged()) w.member("severity", policy::to_string(v.severity));
-  if (!v.suppression_id.empty()) w.member("suppression_id", safe(v.suppression_id));
+  if (!v.suppression_id.empty()) w.text_member("suppression_id", v.suppression_id);
   if (!v.expired_suppressions.empty()) safe_strings(w, "expired_suppressions", v.expired_suppressions);
   w.end_object();
 }
 
 /// A service's members (the object is the caller's: a registered service adds its own).
 void service_members(JsonSink& w, const windows::Service& sv) {
-  w.member("name", safe(sv.name));
+  w.text_member("name", sv.name);
   w.member("type", windows::to_string(sv.type));
   w.member("start", windows::to_string(sv.start));
   if (sv.type_value) w.member("type_value", *sv.type_value);
   if (sv.start_value) w.member("start_value", *sv.start_value);
-  if (sv.image_path) w.member("image_path", safe(*sv.image_path));
-  if (sv.group) w.member("group", safe(*sv.group));
-  if (sv.display_name) w.member("display_name", safe(*sv.display_name));
-  if (sv.altitude) w.member("altitude", safe(*sv.altitude));
+  if (sv.image_path) w.text_member("image_path", *sv.image_path);
+  if (sv.group) w.text_member("group", *sv.group);
+  if (sv.display_name) w.text_member("display_name", *sv.display_name);
+  if (sv.altitude) w.text_member("altitude", *sv.altitude);
 }
 
 ordered_json service_json(const windows::Service& sv) {
@@ -381,8 +381,8 @@ void windows_fields(JsonSink& w, const FileRecord& r) {
   if (!r.windows && !r.kernel_load) return;
   w.object("windows");
   if (const record::WindowsFacts* facts = r.windows ? &*r.windows : nullptr) {
-    w.member("image", safe(facts->image));
-    w.member("path", safe(facts->path));
+    w.text_member("image", facts->image);
+    w.text_member("path", facts->path);
     w.member("loads_at_boot", facts->loads_at_boot);
     w.array("services");
     for (const auto& sv : facts->services) {
@@ -541,13 +541,13 @@ ordered_json suppressions_json(const std::vector<policy::SuppressionStatus>& lis
 void image_location_json(JsonSink& w, const image::Location& loc, bool deleted) {
   const image::Volume& v = loc.volume;
   w.object("image");
-  w.member("path", safe(loc.image));
+  w.text_member("path", loc.image);
   w.member("partition", v.number);
   w.member("offset", v.offset);
   w.member("fs_type", v.fs_type);
-  if (!v.label.empty()) w.member("label", safe(v.label));
-  if (!v.description.empty()) w.member("description", safe(v.description));
-  w.member("location", safe(image::describe(v)));
+  if (!v.label.empty()) w.text_member("label", v.label);
+  if (!v.description.empty()) w.text_member("description", v.description);
+  w.text_member("location", image::describe(v));
   if (deleted) w.member("deleted", true);
   w.end_object();
 }
@@ -611,7 +611,7 @@ void binary_fields(JsonSink& w, const FileRecord& r) {
   const parse::BinaryModel& m = *r.binary;
   w.member("type", to_string(r.classification.type));
   w.member("privilege", to_string(*r.privilege()));
-  w.member("privilege_reason", safe(r.privilege_reason()));
+  w.text_member("privilege_reason", r.privilege_reason());
   w.member("architecture", m.architecture);
   w.member("bits", m.bits);
   if (m.entry_point) w.member("entry_point", *m.entry_point);
@@ -630,8 +630,8 @@ void matches_json(JsonSink& w, const std::vector<match::RuleMatch>& matches) {
   w.array("rules");
   for (const auto& m : matches) {
     w.begin_object();
-    w.member("rule", safe(m.rule));
-    w.member("namespace", safe(m.ns));
+    w.text_member("rule", m.rule);
+    w.text_member("namespace", m.ns);
     safe_strings(w, "tags", m.tags);
     safe_map(w, "meta", m.meta);
     w.array("strings");
@@ -656,7 +656,7 @@ void trustscan_fields(JsonSink& w, const FileRecord& r, bool path_escaped) {
   if (path_escaped) w.member("path_escaped", true);
   binary_fields(w, r);
   matches_json(w, r.matches);
-  if (r.rules_skipped) w.member("rules_skipped", safe(*r.rules_skipped));
+  if (r.rules_skipped) w.text_member("rules_skipped", *r.rules_skipped);
   if (r.attribution) add_attribution_fields(w, *r.attribution);
   if (r.verdict) verdict_json(w, *r.verdict);
   add_known_bad_details(w, r);

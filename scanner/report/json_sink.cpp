@@ -1,5 +1,6 @@
 #include "report/json_sink.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -44,6 +45,13 @@ bool plain(std::string_view s) noexcept {
 }
 
 }  // namespace
+
+void JsonSink::text(std::string_view s) {
+  if (std::ranges::none_of(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    string(s);  // ASCII: valid UTF-8 as it is
+  else
+    string(utf8_escaped(s));
+}
 
 void JsonSink::member(std::string_view k, const std::vector<std::string>& v) {
   array(k);
@@ -161,7 +169,7 @@ void JsonText::json(const ordered_json& j) {
 
 void safe_strings(JsonSink& w, std::string_view key, const std::vector<std::string>& strings) {
   w.array(key);
-  for (const std::string& s : strings) w.string(utf8_escaped(s));
+  for (const std::string& s : strings) w.text(s);
   w.end_array();
 }
 

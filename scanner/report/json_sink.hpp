@@ -47,8 +47,14 @@ class JsonSink {
   /// A whole value prepared as a document (what has no typed call above).
   virtual void json(const nlohmann::ordered_json& j) = 0;
 
+  /// `s` made valid UTF-8 as utf8_escaped() makes it (an invalid byte as the text \xNN),
+  /// without a copy when it is ASCII, as nearly every string of a record is.
+  void text(std::string_view s);
+
   // Typed members: `key` then the value.
   void member(std::string_view k, std::string_view v) { key(k), string(v); }
+  /// `v` as text() writes it.
+  void text_member(std::string_view k, std::string_view v) { key(k), text(v); }
   void member(std::string_view k, const char* v) { key(k), string(v); }
   void member(std::string_view k, const std::string& v) { key(k), string(v); }
   void member(std::string_view k, bool v) { key(k), boolean(v); }

@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "policy/severity.hpp"
-#include "report/text.hpp"
 
 namespace trustscan::report {
 namespace {
@@ -25,21 +24,21 @@ std::string_view matched_field(datasets::KeyKind k) noexcept {
 
 void match_json(JsonSink& w, const match::KnownBadMatch& m) {
   w.begin_object();
-  w.member("dataset", utf8_escaped(m.source));
-  w.member("id", utf8_escaped(m.id));
+  w.text_member("dataset", m.source);
+  w.text_member("id", m.id);
   w.member("category", datasets::to_string(m.category));
-  w.member("name", utf8_escaped(m.name));
+  w.text_member("name", m.name);
   w.member("key", datasets::to_string(m.kind));
-  w.member("value", utf8_escaped(m.value));
-  if (!m.via.empty()) w.member("via", utf8_escaped(m.via));
+  w.text_member("value", m.value);
+  if (!m.via.empty()) w.text_member("via", m.via);
   safe_strings(w, "cves", m.cves);
   if (m.loads_despite_hvci) w.member("loads_despite_hvci", *m.loads_despite_hvci);
   safe_strings(w, "references", m.references);
   // Set aside by a suppression of the policy (schema 1.6): on the record, not part of the finding.
   if (!m.suppressed_by.empty()) {
     w.object("suppressed");
-    w.member("id", utf8_escaped(m.suppressed_by));
-    w.member("reason", utf8_escaped(m.suppression_reason));
+    w.text_member("id", m.suppressed_by);
+    w.text_member("reason", m.suppression_reason);
     w.end_object();
   }
   w.end_object();
@@ -49,16 +48,16 @@ void enrichment_json(JsonSink& w, const match::KnownBadMatch& m) {
   w.begin_object();
   w.object("indicator");
   w.member("type", "file");
-  w.member("provider", utf8_escaped(m.source));
-  w.member("name", utf8_escaped(m.name));
+  w.text_member("provider", m.source);
+  w.text_member("name", m.name);
   w.member("description", datasets::to_string(m.category));
-  if (!m.references.empty()) w.member("reference", utf8_escaped(m.references.front()));
+  if (!m.references.empty()) w.text_member("reference", m.references.front());
   w.end_object();
   w.object("matched");
-  w.member("atomic", utf8_escaped(m.value));
+  w.text_member("atomic", m.value);
   w.member("field", matched_field(m.kind));
-  w.member("id", utf8_escaped(m.id));
-  w.member("index", utf8_escaped(m.source));
+  w.text_member("id", m.id);
+  w.text_member("index", m.source);
   w.member("type", "indicator_match_rule");
   w.end_object();
   w.end_object();

@@ -15,11 +15,11 @@ void flags_json(JsonSink& w, verify::VerifyFlags flags) { w.member("flags", veri
 
 void cert_json(JsonSink& w, const verify::CertInfo& c) {
   w.begin_object();
-  w.member("subject", safe(c.subject));
-  w.member("common_name", safe(c.subject_cn));
-  w.member("organization", safe(c.subject_o));
-  w.member("country", safe(c.subject_c));
-  w.member("issuer", safe(c.issuer));
+  w.text_member("subject", c.subject);
+  w.text_member("common_name", c.subject_cn);
+  w.text_member("organization", c.subject_o);
+  w.text_member("country", c.subject_c);
+  w.text_member("issuer", c.issuer);
   w.member("serial_number", c.serial_hex);
   w.member("not_before", c.not_before);
   w.member("not_after", c.not_after);
@@ -44,16 +44,16 @@ void authenticode_signature_json(JsonSink& w, const verify::Signature& s) {
   w.array("chain");
   for (const auto& c : s.chain) cert_json(w, c);
   w.end_array();
-  w.member("anchor_set", safe(s.anchor_set));
+  w.text_member("anchor_set", s.anchor_set);
   w.member("verification_time_source", s.verification_time_source);
   if (!s.trust_basis.empty()) w.member("trust_basis", s.trust_basis);
   if (s.signing_time) w.member("signing_time", *s.signing_time);
   if (s.timestamp) w.member("timestamp", *s.timestamp);
-  if (s.timestamp_authority) w.member("timestamp_authority", safe(*s.timestamp_authority));
+  if (s.timestamp_authority) w.text_member("timestamp_authority", *s.timestamp_authority);
   if (!s.timestamp_kind.empty()) w.member("timestamp_kind", s.timestamp_kind);
-  if (!s.timestamp_anchor_set.empty()) w.member("timestamp_anchor_set", safe(s.timestamp_anchor_set));
-  if (!s.program_name.empty()) w.member("program_name", safe(s.program_name));
-  if (!s.more_info_url.empty()) w.member("more_info_url", safe(s.more_info_url));
+  if (!s.timestamp_anchor_set.empty()) w.text_member("timestamp_anchor_set", s.timestamp_anchor_set);
+  if (!s.program_name.empty()) w.text_member("program_name", s.program_name);
+  if (!s.more_info_url.empty()) w.text_member("more_info_url", s.more_info_url);
   safe_strings(w, "errors", s.errors);
   w.end_object();
 }
@@ -61,9 +61,9 @@ void authenticode_signature_json(JsonSink& w, const verify::Signature& s) {
 void catalog_signature_json(JsonSink& w, const verify::Signature& s) {
   const verify::CatalogDetails& c = *s.catalog();
   w.begin_object();
-  w.member("catalog", safe(c.catalog_path));
+  w.text_member("catalog", c.catalog_path);
   w.member("digest_algorithm", c.listed_algorithm);
-  if (!c.member_file_name.empty()) w.member("member_file_name", safe(c.member_file_name));
+  if (!c.member_file_name.empty()) w.text_member("member_file_name", c.member_file_name);
   if (c.this_update) w.member("this_update", *c.this_update);
   w.key("signature");
   authenticode_signature_json(w, s);
@@ -78,14 +78,14 @@ void module_signature_json(JsonSink& w, const verify::Signature& s) {
   w.member("digest_algorithm", s.digest_algorithm);
   w.member("signature_algorithm", m.signature_algorithm);
   w.object("signer");
-  w.member("subject", safe(s.signer.subject));
-  w.member("issuer", safe(s.signer.issuer));
+  w.text_member("subject", s.signer.subject);
+  w.text_member("issuer", s.signer.issuer);
   w.member("serial_number", s.signer.serial_hex);
   w.member("subject_key_id", m.subject_key_id_hex);
   w.end_object();
   w.member("certificates_embedded", m.certificates_embedded);
   w.member("signed_size", m.signed_size);
-  w.member("key_source", safe(m.key_source));
+  w.text_member("key_source", m.key_source);
   w.member("key_source_kind", m.key_source_kind);
   safe_strings(w, "errors", s.errors);
   w.end_object();
@@ -98,19 +98,19 @@ void macho_signature_json(JsonSink& w, const verify::Signature& s) {
   w.member("status", to_string(s.status));
   flags_json(w, s.flags);
   w.member("kind", verify::to_string(m.kind));
-  w.member("signing_id", safe(m.identifier));
-  w.member("team_id", safe(m.team_id));
+  w.text_member("signing_id", m.identifier);
+  w.text_member("team_id", m.team_id);
   w.member("code_directory_flags", m.flag_names);
   w.member("cdhash", m.cdhash);
   w.member("hash_type", s.digest_algorithm);
   w.member("has_entitlements", m.has_entitlements);
   w.object("signer");
-  w.member("common_name", safe(s.signer.subject_cn));
-  w.member("organization", safe(s.signer.subject_o));
-  w.member("organizational_unit", safe(s.signer.subject_ou));
-  w.member("issuer", safe(s.signer.issuer));
+  w.text_member("common_name", s.signer.subject_cn);
+  w.text_member("organization", s.signer.subject_o);
+  w.text_member("organizational_unit", s.signer.subject_ou);
+  w.text_member("issuer", s.signer.issuer);
   w.array("chain");
-  for (const auto& c : s.chain) w.string(safe(c.subject_cn));
+  for (const auto& c : s.chain) w.text(c.subject_cn);
   w.end_array();
   w.end_object();
   safe_strings(w, "errors", s.errors);
@@ -129,8 +129,8 @@ bool is_authenticode(const verify::Signature& s) {
 /// The ECS identity fields of the signature that stands for the file.
 void add_ecs_identity(JsonSink& w, const verify::Signature& s) {
   if (const verify::MachODetails* m = s.macho()) {
-    if (!m->identifier.empty()) w.member("signing_id", safe(m->identifier));
-    if (!m->team_id.empty()) w.member("team_id", safe(m->team_id));
+    if (!m->identifier.empty()) w.text_member("signing_id", m->identifier);
+    if (!m->team_id.empty()) w.text_member("team_id", m->team_id);
   }
   // Authenticode names a signer and a digest even when they are empty; the other kinds only when
   // they have one.
@@ -143,7 +143,7 @@ void add_ecs_identity(JsonSink& w, const verify::Signature& s) {
     if (!s.signer.thumbprint_sha256.empty()) w.member("thumbprint_sha256", s.signer.thumbprint_sha256);
     w.member("source", *ecs_source(s));
   }
-  if (const verify::CatalogDetails* c = s.catalog()) w.member("catalog", safe(c->catalog_path));
+  if (const verify::CatalogDetails* c = s.catalog()) w.text_member("catalog", c->catalog_path);
 }
 
 /// The members of ECS `file.code_signature` (the caller has checked that it applies).
