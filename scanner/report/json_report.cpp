@@ -38,10 +38,7 @@ ordered_json tree(Emit&& emit) {
 /// Member `key`: the map with keys and values made valid UTF-8. Two keys that escape alike
 /// keep the first one's place and the last one's value, as the document's operator[] would.
 void safe_map(JsonSink& w, std::string_view key, const std::map<std::string, std::string>& m) {
-  const auto ascii = [](std::string_view s) {
-    return std::ranges::none_of(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-  };
-  if (std::ranges::all_of(m, [&](const auto& kv) { return ascii(kv.first) && ascii(kv.second); })) {
+  if (std::ranges::all_of(m, [](const auto& kv) { return ascii(kv.first) && ascii(kv.second); })) {
     // ASCII is valid UTF-8 as it is (nearly every map: a module's .modinfo): no copies.
     w.object(key);
     for (const auto& [k, v] : m) w.member(k, v);

@@ -1,6 +1,5 @@
 #include "report/json_sink.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -47,8 +46,8 @@ bool plain(std::string_view s) noexcept {
 }  // namespace
 
 void JsonSink::text(std::string_view s) {
-  if (std::ranges::none_of(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-    string(s);  // ASCII: valid UTF-8 as it is
+  if (ascii(s))
+    string(s);  // valid UTF-8 as it is
   else
     string(utf8_escaped(s));
 }
