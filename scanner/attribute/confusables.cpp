@@ -14,6 +14,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/ascii.hpp"
+
 namespace trustscan::attribute {
 namespace {
 
@@ -158,10 +160,6 @@ int word_script(std::string_view word) noexcept {
 }
 
 }  // namespace
-
-bool is_ascii(std::string_view s) noexcept {
-  return std::ranges::all_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 std::string name_words(std::string_view utf8, LetterCase letter_case) {
   if (is_ascii(utf8)) return ascii_words(utf8, letter_case);

@@ -19,9 +19,6 @@
 
 namespace trustscan::attribute {
 
-/// True when `s` has no byte above 0x7F: such text needs no Unicode tables.
-[[nodiscard]] bool is_ascii(std::string_view s) noexcept;
-
 /// Whether name_words() folds letter case.
 enum class LetterCase { Fold, Keep };
 

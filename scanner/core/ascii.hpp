@@ -2,7 +2,7 @@
 /// \file
 /// ASCII case folding, for names Windows and the data sets compare case-insensitively (NTFS
 /// paths, registry values, store names, hex digests, XML attribute values). ASCII only: these are
-/// byte-wise comparisons, never locale- or Unicode-aware.
+/// byte-wise comparisons, never locale- or Unicode-aware. And the test for text that is ASCII.
 
 #include <algorithm>
 #include <string>
@@ -18,6 +18,12 @@ namespace trustscan {
 [[nodiscard]] constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+/// True when `s` has no byte above 0x7F: text that is valid UTF-8 as it is and needs no Unicode
+/// tables.
+[[nodiscard]] constexpr bool is_ascii(std::string_view s) noexcept {
+  return std::ranges::none_of(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 /// `s` with its ASCII letters in lower case.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "core/ascii.hpp"
 #include "core/error_kind.hpp"
 #include "report/ecs_event.hpp"
 #include "report/json_model.hpp"
@@ -38,7 +39,7 @@ ordered_json tree(Emit&& emit) {
 /// Member `key`: the map with keys and values made valid UTF-8. Two keys that escape alike
 /// keep the first one's place and the last one's value, as the document's operator[] would.
 void safe_map(JsonSink& w, std::string_view key, const std::map<std::string, std::string>& m) {
-  if (std::ranges::all_of(m, [](const auto& kv) { return ascii(kv.first) && ascii(kv.second); })) {
+  if (std::ranges::all_of(m, [](const auto& kv) { return is_ascii(kv.first) && is_ascii(kv.second); })) {
     // ASCII is valid UTF-8 as it is (nearly every map: a module's .modinfo): no copies.
     w.object(key);
     for (const auto& [k, v] : m) w.member(k, v);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/ascii.hpp"
 #include "report/text.hpp"
 
 namespace trustscan::report {
@@ -46,7 +47,7 @@ bool plain(std::string_view s) noexcept {
 }  // namespace
 
 void JsonSink::text(std::string_view s) {
-  if (ascii(s))
+  if (is_ascii(s))
     string(s);  // valid UTF-8 as it is
   else
     string(utf8_escaped(s));

@@ -38,10 +38,6 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-bool ascii(std::string_view s) noexcept {
-  return std::ranges::none_of(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-}
-
 std::string utf8_escaped(std::string_view s, bool* changed) {
   // ASCII, most of what a report holds, is valid as it is: copied in one piece.
   const auto high = std::ranges::find_if(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; });

@@ -18,9 +18,6 @@ namespace trustscan::report {
 /// anything was escaped.
 [[nodiscard]] std::string utf8_escaped(std::string_view s, bool* changed = nullptr);
 
-/// True when every byte of `s` is ASCII: valid UTF-8 as it is, which utf8_escaped leaves alone.
-[[nodiscard]] bool ascii(std::string_view s) noexcept;
-
 /// For a terminal: utf8_escaped, then every control character (C0, DEL, C1, including ESC) is
 /// shown as "\xNN" so a crafted name cannot move the cursor, recolour, or forge table rows.
 [[nodiscard]] std::string terminal_safe(std::string_view s);
