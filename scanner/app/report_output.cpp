@@ -78,7 +78,7 @@ class WritebackBuf : public std::streambuf {
       n -= static_cast<std::size_t>(w);
       written_ += w;
     }
-    if (written_ - handed_ >= kWindow) {  // a hint: failing (ENOSYS, a FIFO) changes nothing
+    if (written_ - handed_ >= kWindow) {  // a hint: a file system without it (ENOSYS) changes nothing
       (void)::sync_file_range(fd_, handed_, written_ - handed_, SYNC_FILE_RANGE_WRITE);
       handed_ = written_;
     }
