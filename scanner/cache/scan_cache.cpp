@@ -54,6 +54,7 @@ constexpr const char* kInsert =
     " config, clock_from, clock_until, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 /// A reader's connection: never writes; reads the database through a mapping of at most 256 MiB
 /// (the WAL is still read by pread). The mapped pages are the kernel's page cache, shared.
+constexpr const char* kMapped = "PRAGMA mmap_size=268435456;";
 constexpr const char* kReaderSetup = "PRAGMA query_only=ON; PRAGMA mmap_size=268435456;";
 /// Look-ups per read transaction of a Reader, while they are hits. Each statement outside a
 /// transaction takes and drops a WAL read lock (a process-wide mutex and fcntl locks): with two
@@ -221,6 +222,9 @@ std::pair<Db, DbError> connect(const std::string& file, int flags) {
 std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::string>& notes,
                                       const std::string& name) {
   if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
+  // Mapped reads here too: the check below and the prune's survey read every page (by pread
+  // and a copy each without the mapping).
+  if (auto e = exec(db, kMapped)) return e;
   if (!fresh) {
     int rc = SQLITE_OK;
     const std::string problems = quick_check(db, rc);
