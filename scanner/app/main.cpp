@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   // The process's malloc, set by the program that owns it (never by the library's engine: it
   // would change the malloc of every program that loads libtrustscan).
-  trustscan::pipeline::use_one_malloc_arena();
+  trustscan::pipeline::use_malloc_arenas(trustscan::pipeline::MallocArenas::One);
   int rc = 2;
   try {
     rc = trustscan::app::run(argc, argv, std::cout, std::cerr);

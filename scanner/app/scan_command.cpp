@@ -23,7 +23,9 @@
 #include "app/report_output.hpp"
 #include "app/run_summary.hpp"
 #include "app/table_view.hpp"
+#include "cache/scan_cache.hpp"
 #include "pipeline/engine.hpp"
+#include "pipeline/memory_budget.hpp"
 #include "report/baseline.hpp"
 #include "report/formats.hpp"
 #include "report/report.hpp"
@@ -182,6 +184,9 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   auto plan = to_scan_plan(args);
   if (!plan) return usage_error(err, plan.error());
   pipeline::ScanOptions& opt = plan->opt;
+  // Before any thread: a re-scan's workers mostly decode cached records, an arena each suits them.
+  if (opt.cache_file && cache::ScanCache::holds_results_of_this_program(*opt.cache_file))
+    pipeline::use_malloc_arenas(pipeline::MallocArenas::PerThread);
   if (auto capped = cap_memory(args.max_memory); !capped) return usage_error(err, capped.error());
   if (opt.cache_file)
     for (const std::string& root : opt.roots)

@@ -46,6 +46,10 @@ constexpr const char* kCreateKernelImages =
     " ctime_sec INTEGER NOT NULL, ctime_nsec INTEGER NOT NULL,"
     " program TEXT NOT NULL, sha256 TEXT NOT NULL, compression TEXT NOT NULL,"
     " decompressed_size INTEGER NOT NULL, certificates BLOB NOT NULL)";
+/// Facts about the cache as a whole: "program", the program that last finished a scan with it
+/// (a hash of program_identity()).
+constexpr const char* kCreateMeta =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)";
 constexpr const char* kSelect =
     "SELECT path, device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, config, clock_from, clock_until,"
     " record FROM entries WHERE id = ?1";
@@ -242,7 +246,22 @@ std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::
   if (auto e = exec(db, setup.c_str())) return e;
   if (auto e = exec(db, kCreateTable)) return e;
   if (auto e = exec(db, kCreateKernelImages)) return e;
+  if (auto e = exec(db, kCreateMeta)) return e;
   return std::nullopt;
+}
+
+/// This program's identity as the meta table keeps it.
+std::string program_hash() { return io::sha256_hex(std::as_bytes(std::span(std::string_view(program_identity())))); }
+
+/// The meta table's value for `key` ("" when absent or unreadable).
+std::string meta_value(sqlite3* db, const char* key) {
+  int rc = SQLITE_OK;
+  Stmt s = prepare(db, "SELECT value FROM meta WHERE key = ?1", rc);
+  if (rc != SQLITE_OK) return {};
+  sqlite3_bind_text(s.get(), 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return {};
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+  return text ? text : "";
 }
 
 /// Creates an empty `name` readable and writable by the owner only, unless it exists. Whoever can
@@ -375,8 +394,7 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
 /// libraries' build-ids). Certificates are stored as (4-byte little-endian length, DER) pairs.
 class KernelImageTable final : public verify::KernelImageMemo {
  public:
-  explicit KernelImageTable(const std::string& file)
-      : program_(io::sha256_hex(std::as_bytes(std::span(std::string_view(program_identity()))))) {
+  explicit KernelImageTable(const std::string& file) : program_(program_hash()) {
     db_ = connect(file, SQLITE_OPEN_READWRITE).first;
   }
 
@@ -529,6 +547,22 @@ struct ScanCache::Impl {
     notes->add("--cache " + name + ": writing failed (" + e.message + "); results of this scan were not all cached");
   }
 
+  /// Records this program as the cache's (meta "program"), when it is not already: a scan that
+  /// changed nothing writes nothing.
+  void record_program() {
+    const std::string program = program_hash();
+    if (meta_value(db.get(), "program") == program) return;
+    int rc = SQLITE_OK;
+    Stmt s = prepare(db.get(), "INSERT OR REPLACE INTO meta (key, value) VALUES ('program', ?1)", rc);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text(s.get(), 1, program.data(), static_cast<int>(program.size()), SQLITE_STATIC);
+      rc = sqlite3_step(s.get());
+    }
+    // Not a note when it fails: only the next scan's choice of malloc arenas reads it (app/), and
+    // without it that scan takes the first scan's.
+    (void)rc;
+  }
+
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
 
   /// The keys of the entries below `prune`'s prefixes that its walk did not meet, and of those
@@ -643,6 +677,21 @@ Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, 
   return cache;
 }
 
+bool ScanCache::holds_results_of_this_program(const std::filesystem::path& file) noexcept {
+  try {
+    auto kind = classify_file(file);
+    if (!kind || *kind != FileKind::Ours) return false;
+    auto [db, err] = connect(file.string(), SQLITE_OPEN_READWRITE);
+    if (!db || exec(db.get(), "PRAGMA query_only=ON")) return false;
+    int rc = SQLITE_OK;
+    Stmt any = prepare(db.get(), "SELECT 1 FROM entries LIMIT 1", rc);
+    return rc == SQLITE_OK && sqlite3_step(any.get()) == SQLITE_ROW &&
+           meta_value(db.get(), "program") == program_hash();
+  } catch (const std::exception&) {  // (allocation) then it is not known to hold any
+    return false;
+  }
+}
+
 void ScanCache::set_fingerprint(std::string fingerprint) {
   std::lock_guard lock(impl_->m);  // the writer reads it after taking rows from the queue
   impl_->config = std::move(fingerprint);
@@ -702,6 +751,7 @@ void ScanCache::finish(bool prune) {
   impl_->cv.notify_one();
   if (impl_->writer.joinable()) impl_->writer.join();
   if (prune && impl_->gone && !impl_->write_failed) impl_->delete_gone(*impl_->gone);
+  if (!impl_->write_failed) impl_->record_program();
   impl_->db.reset();  // the last connection to close checkpoints the WAL into the database
 }
 

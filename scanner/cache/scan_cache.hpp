@@ -79,6 +79,11 @@ class ScanCache {
   ScanCache(const ScanCache&) = delete;
   ScanCache& operator=(const ScanCache&) = delete;
 
+  /// True when `file` is a cache in which this program (the same build, program_identity())
+  /// finished a scan and which holds entries: a scan with it is a re-scan, most of whose files
+  /// are likely found in it. Writes nothing; false on any doubt.
+  [[nodiscard]] static bool holds_results_of_this_program(const std::filesystem::path& file) noexcept;
+
   /// Sets the configuration fingerprint (CacheOptions::fingerprint) when it could only be
   /// computed after opening: before reader() and store() are used.
   void set_fingerprint(std::string fingerprint);

@@ -318,3 +318,32 @@ TEST_CASE("our own cache, corrupted, is rebuilt with a note", "[cache]") {
   c->finish(false);
   CHECK(open_cache(db, "cfg")->reader()->find(file("/t/f1", 1), k2026).status == cache::LookupStatus::Hit);
 }
+
+TEST_CASE("a cache holds results of this program once a scan by it stored some", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(db));  // no file
+  open_cache(db, "config-A")->finish(false);
+  CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(db));  // no entry
+  {
+    auto c = open_cache(db, "config-A");
+    c->store(file("/img/a.sys"), binary_facts("aa"));
+    c->finish(false);
+  }
+  CHECK(cache::ScanCache::holds_results_of_this_program(db));
+
+  // Written by another build (trustscan was upgraded since): its entries are all stale here.
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "UPDATE meta SET value = 'another build' WHERE key = 'program'", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  CHECK(sqlite3_changes(raw) == 1);
+  sqlite3_close(raw);
+  CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(db));
+  open_cache(db, "config-A")->finish(false);  // this build finishes a scan with it: its again
+  CHECK(cache::ScanCache::holds_results_of_this_program(db));
+
+  tmp.write("notes.txt", "not an SQLite database");
+  CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(tmp.path() / "notes.txt"));
+  CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(tmp.path()));  // a directory
+}
