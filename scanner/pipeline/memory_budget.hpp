@@ -19,21 +19,22 @@
 namespace trustscan::pipeline {
 
 /// The process's malloc arenas (glibc), chosen by the program that owns the process before its
-/// first thread starts (app/main.cpp, then the scan commands), never by the engine: a library must
+/// first thread starts (app/main.cpp, then the scan command), never by the engine: a library must
 /// not change the malloc of the program that loads it. Either is left alone when the environment
 /// chose (MALLOC_ARENA_MAX, or GLIBC_TUNABLES).
 ///
 /// One arena (MallocArenas::One, every command's default): glibc gives each thread its own arena,
 /// and an arena keeps the memory it once held for a large binary: with two workers each kept its
-/// own peak (a default scan of a Debian /usr: 338 MB peak RSS, 274 MB with one arena; the real tree
-/// 250-260 MB against 180 MB, at the same CPU time: the workers spend their time in hashing,
+/// own peak (a default scan of a Debian /usr: 338 MB peak RSS, 274 MB with one arena; the real
+/// tree 250-260 MB against 180 MB, at the same CPU time: the workers spend their time in hashing,
 /// parsing and rules, not in malloc).
 ///
 /// An arena per thread (MallocArenas::PerThread) for a re-scan, a scan whose --cache holds
-/// results of this program (cache::ScanCache::holds_results_of_this_program): its workers mostly decode cached records
-/// and attribute them, small allocations that on one arena wait for its lock (a cached re-scan of the bench tree: 202
-/// ms on one arena, 148 ms with one per thread, median of 10). The files that changed are still analysed: after each
-/// large binary the freed memory is given back (release_after_large_binary), so that the arenas do not each keep a peak
+/// results of this program (cache::ScanCache::holds_results_of_this_program): its workers mostly
+/// decode cached records and attribute them, small allocations that wait for the lock of one
+/// arena (a cached re-scan of the bench tree, median of 12: 194.5 ms on one arena, 146.1 ms with
+/// one per thread). The files that changed are still analysed: after each large binary the freed
+/// memory is given back (release_after_large_binary), so that the arenas do not each keep a peak
 /// when many changed.
 enum class MallocArenas { One, PerThread };
 void use_malloc_arenas(MallocArenas arenas) noexcept;
