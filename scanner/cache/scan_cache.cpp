@@ -56,10 +56,12 @@ constexpr const char* kSelect =
 constexpr const char* kInsert =
     "INSERT OR REPLACE INTO entries (id, path, device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec,"
     " config, clock_from, clock_until, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
-/// A reader's connection: never writes; reads the database through a mapping of at most 256 MiB
-/// (the WAL is still read by pread). The mapped pages are the kernel's page cache, shared.
+/// Reads of the database through a mapping of at most 256 MiB (the WAL is still read by pread);
+/// the mapped pages are the kernel's page cache, shared. On every connection that reads much: the
+/// readers' (look-ups) and the writer's (quick_check, the prune's survey).
 constexpr const char* kMapped = "PRAGMA mmap_size=268435456;";
-constexpr const char* kReaderSetup = "PRAGMA query_only=ON; PRAGMA mmap_size=268435456;";
+/// A reader's connection never writes.
+constexpr const char* kReaderSetup = "PRAGMA query_only=ON;";
 /// Look-ups per read transaction of a Reader, while they are hits. Each statement outside a
 /// transaction takes and drops a WAL read lock (a process-wide mutex and fcntl locks): with two
 /// threads that was a third of a cached re-scan's CPU, most of it waiting. A run of hits pays it
@@ -226,8 +228,7 @@ std::pair<Db, DbError> connect(const std::string& file, int flags) {
 std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::string>& notes,
                                       const std::string& name) {
   if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
-  // Mapped reads here too: the check below and the prune's survey read every page (by pread
-  // and a copy each without the mapping).
+  // The check below and the prune's survey read every page: by pread and a copy each, unmapped.
   if (auto e = exec(db, kMapped)) return e;
   if (!fresh) {
     int rc = SQLITE_OK;
@@ -682,7 +683,7 @@ bool ScanCache::holds_results_of_this_program(const std::filesystem::path& file)
     auto kind = classify_file(file);
     if (!kind || *kind != FileKind::Ours) return false;
     auto [db, err] = connect(file.string(), SQLITE_OPEN_READWRITE);
-    if (!db || exec(db.get(), "PRAGMA query_only=ON")) return false;
+    if (!db || exec(db.get(), kReaderSetup)) return false;
     int rc = SQLITE_OK;
     Stmt any = prepare(db.get(), "SELECT 1 FROM entries LIMIT 1", rc);
     return rc == SQLITE_OK && sqlite3_step(any.get()) == SQLITE_ROW &&
@@ -709,7 +710,7 @@ std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
   auto [db, err] = connect(impl_->name, SQLITE_OPEN_READWRITE);
   int rc = SQLITE_OK;
   // Mapped reads: a look-up reads a few pages, and pread copied each (13 % of a re-scan of /usr).
-  if (db && !exec(db.get(), kReaderSetup)) r->select = prepare(db.get(), kSelect, rc);
+  if (db && !exec(db.get(), kReaderSetup) && !exec(db.get(), kMapped)) r->select = prepare(db.get(), kSelect, rc);
   if (!db || !r->select) {
     impl_->notes->add("--cache " + impl_->name + ": cannot read (" + (db ? sqlite3_errmsg(db.get()) : err.message) +
                       "); files were analysed again");
