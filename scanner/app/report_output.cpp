@@ -15,6 +15,7 @@
 
 #include "app/dated_path.hpp"
 #include "app/table_view.hpp"
+#include "core/fd.hpp"
 
 namespace trustscan::app {
 namespace {
@@ -22,11 +23,8 @@ namespace {
 /// fsync(2) of a directory by name: its new entry is on disk before anyone relies on it, even
 /// across a power cut (the report's own bytes are synced through its descriptor: write_file).
 bool sync_path(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  return synced;
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  return fd && ::fsync(fd.get()) == 0;
 }
 
 /// The stream buffer of a report file: written with write(2) (every byte, or an error), and
@@ -119,8 +117,9 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
   }
   // A fresh temporary beside the target (O_EXCL: never through a planted symlink).
   std::string tmp = path + ".partial-XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) {
+  // Closed on every return, and when the report's writer throws.
+  const Fd fd(::mkstemp(tmp.data()));
+  if (!fd) {
     err << "trustscan: cannot write " << path << ": cannot create a temporary file beside it: " << std::strerror(errno)
         << '\n';
     return false;
@@ -130,13 +129,9 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
   // umask() can only be read by setting it: nothing else runs now.
   const mode_t mask = ::umask(0);
   ::umask(mask);
-  ::fchmod(fd, format.readable_by_all ? 0644 : 0666 & ~mask);
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } const closer{fd};  // on every return, and when the report's writer throws
+  ::fchmod(fd.get(), format.readable_by_all ? 0644 : 0666 & ~mask);
   {
-    WritebackBuf buffer(fd);
+    WritebackBuf buffer(fd.get());
     std::ostream f(&buffer);
     emit(result, format, run, f);
     f.flush();
@@ -147,7 +142,7 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
     }
   }
   // The bytes on disk before the new name points at them.
-  if (::fsync(fd) != 0) {
+  if (::fsync(fd.get()) != 0) {
     err << "trustscan: writing " << path << " failed: cannot flush " << tmp << " to disk: " << std::strerror(errno)
         << '\n';
     std::remove(tmp.c_str());

@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 
 #include "core/bytes.hpp"
+#include "core/fd.hpp"
 #include "io/hashing.hpp"
 #include "verify/certificate_file.hpp"
 #include "verify/modsig_decompress.hpp"
@@ -27,29 +28,6 @@ namespace trustscan::verify {
 namespace {
 
 using modsig::KernelCompression;
-
-/// A file descriptor closed on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) { reset(); fd_ = std::exchange(o.fd_, -1); }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  [[nodiscard]] int get() const noexcept { return fd_; }
-  [[nodiscard]] explicit operator bool() const noexcept { return fd_ >= 0; }
-
- private:
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  int fd_;
-};
 
 /// Opens `name` relative to `dirfd` without following a final symlink.
 Fd open_under(int dirfd, const char* name, bool directory) {
