@@ -29,6 +29,13 @@
 #   root-symlink/boot -> ../root-xz/boot           must NOT be followed
 #   root-symlink2/boot/vmlinuz-test -> ../../root-xz/boot/vmlinuz-test   must NOT be followed
 #   root-nocert/boot/vmlinuz-test   xz bzImage without any certificate
+#   root-list-xz/boot/vmlinuz-test  xz bzImage whose certificate list (signing_key) ends with the
+#                                kernel's trailer (64-bit little-endian sizes); other_key's
+#                                certificate before and after the list; 4 MiB of zeros at the end
+#   root-list-vmlinux/boot/vmlinux-test   uncompressed; the list is signing_key + other_key, with
+#                                32-bit big-endian sizes
+#   root-nolist-xz/boot/vmlinuz-test      as root-list-xz, but module_cert_size is not the first
+#                                certificate's length: no list recognised, every certificate kept
 #
 # Requires: bash, gcc, openssl (>= 3), python3, xz, zstd, gzip, lz4.
 set -euo pipefail
@@ -58,6 +65,7 @@ openssl req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -
     -keyout private/other_key.key -out other_key.pem 2>/dev/null
 cp signing_key.pem keys/signing_key.pem
 openssl x509 -in signing_key.pem -outform DER -out private/signing_key.der
+openssl x509 -in other_key.pem -outform DER -out private/other_key.der
 
 # ---------------------------------------------------------------- the module
 cat > private/demo.c <<'EOF'
@@ -126,6 +134,23 @@ noise = lambda n: bytes(random.getrandbits(8) for _ in range(n))
 decoy = b'\x30\x82\x01\x00\x30\x82\x00\xf0' + noise(300)
 body = b'\x7fELF' + noise(60000) + decoy + noise(1000) + der + b'\0' * 4096 + noise(30000)
 open('private/vmlinux', 'wb').write(body)
+
+# Kernels whose certificate list ends as certs/system_certificates.S (Linux >= 5.13) ends it:
+# zero padding to 8 bytes, system_certificate_list_size, module_cert_size (the first
+# certificate's length). Only the list holds keys: the other key's certificate before it (as a
+# self-test's) and after it (as a revocation list's) is none, and the search stops at the list.
+import struct
+other = open('private/other_key.der', 'rb').read()
+def pad8(b): return b + b'\0' * (-len(b) % 8)
+def kernel(cert_list, trailer, tail):
+    head = pad8(b'\x7fELF' + noise(20000) + other + noise(1000))
+    return pad8(head + cert_list) + trailer + noise(2000) + other + tail
+lst = der
+open('private/vmlinux-list64', 'wb').write(kernel(lst, struct.pack('<QQ', len(lst), len(der)), b'\0' * (4 << 20)))
+lst = der + other
+open('private/vmlinux-list32be', 'wb').write(kernel(lst, struct.pack('>II', len(lst), len(der)), noise(3000)))
+lst = der  # module_cert_size that is not the first certificate's length: not the list's trailer
+open('private/vmlinux-nolist', 'wb').write(kernel(lst, struct.pack('<QQ', len(lst), len(der) + 1), b'\0' * (4 << 20)))
 EOF
 
 # bzimage PAYLOAD OUT: a minimal x86 boot sector + setup header (boot protocol 2.15) pointing at
@@ -148,7 +173,8 @@ open(sys.argv[2], 'wb').write(bytes(img) + head + payload + b'\0' * 64)
 EOF
 }
 mkdir -p root-xz/boot root-gzip/boot root-zstd/boot root-lz4/boot root-vmlinux/boot \
-         root-modules/lib/modules/6.1.0-test root-symlink root-symlink2/boot root-nocert/boot
+         root-modules/lib/modules/6.1.0-test root-symlink root-symlink2/boot root-nocert/boot \
+         root-list-xz/boot root-list-vmlinux/boot root-nolist-xz/boot
 xz -c --check=crc32 private/vmlinux > private/vmlinux.xz
 gzip -9 -n -c private/vmlinux > private/vmlinux.gz
 zstd -q -19 -c private/vmlinux > private/vmlinux.zst
@@ -158,11 +184,16 @@ bzimage private/vmlinux.gz root-gzip/boot/vmlinuz-test
 bzimage private/vmlinux.zst root-zstd/boot/vmlinuz-test
 bzimage private/vmlinux.lz4 root-lz4/boot/vmlinuz-test
 cp private/vmlinux root-vmlinux/boot/vmlinux-test
+xz -c --check=crc32 private/vmlinux-list64 > private/vmlinux-list64.xz
+bzimage private/vmlinux-list64.xz root-list-xz/boot/vmlinuz-test
+cp private/vmlinux-list32be root-list-vmlinux/boot/vmlinux-test
+xz -c --check=crc32 private/vmlinux-nolist > private/vmlinux-nolist.xz
+bzimage private/vmlinux-nolist.xz root-nolist-xz/boot/vmlinuz-test
 cp private/vmlinux.gz root-modules/lib/modules/6.1.0-test/vmlinuz
 ln -s ../root-xz/boot root-symlink/boot
 ln -s ../../root-xz/boot/vmlinuz-test root-symlink2/boot/vmlinuz-test
 head -c 70000 /dev/zero | tr '\0' 'k' | xz -c --check=crc32 > private/nocert.xz
 bzimage private/nocert.xz root-nocert/boot/vmlinuz-test
 
-rm -f private/*.xz private/*.gz private/*.zst private/*.lz4
+rm -f private/*.xz private/*.gz private/*.zst private/*.lz4 private/vmlinux-*list*
 echo "make_modsig_samples: $(find . -type f | wc -l) files in $OUT"

@@ -73,6 +73,9 @@ struct KernelImageScan {
   std::uint64_t decompressed_size = 0;   ///< bytes searched for certificates
   std::size_t certificates = 0;          ///< certificates found (including duplicates of known keys)
   double milliseconds = 0;               ///< read + decompress + search
+  /// The kernel's certificate list was recognised by its trailer: the certificates are its, and
+  /// the search stopped there. Otherwise they are every certificate of the image.
+  bool certificate_list = false;
 };
 
 /// Outcome of one add_* call: keys added, files seen, per-file errors.

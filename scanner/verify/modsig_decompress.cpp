@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <lz4.h>
@@ -34,19 +35,24 @@ class Output {
                                      : std::max<std::uint64_t>(std::uint64_t{1} << 20, std::uint64_t{input_size} * 4);
     buf_.resize(static_cast<std::size_t>(sink ? guess : std::min(cap_, guess)));
   }
-  /// Free space at the end; grows (or hands the full window to the sink) first if full.
-  /// Returns false when the cap is reached.
-  [[nodiscard]] bool ensure_space() { return ensure_space(1); }
-  /// As ensure_space(), with at least `n` bytes free (n <= the window in streaming mode).
-  [[nodiscard]] bool ensure_space(std::size_t n) {
-    if (total() >= cap_) return false;
-    if (buf_.size() - used_ >= n) return true;
+  /// Makes free space at the end: grows, or hands the full window to the sink, first if full.
+  /// Returns nothing when there is at least `n` bytes of it (n <= the window in streaming mode);
+  /// otherwise what the decoder returns now: success when the sink wants no more, Errc::TooLarge
+  /// when the cap is reached.
+  [[nodiscard]] std::optional<Result<void>> make_space(std::size_t n = 1) {
+    if (stopped_) return Result<void>{};
+    if (total() >= cap_) return too_large();
+    if (buf_.size() - used_ >= n) return std::nullopt;
     if (sink_) {
       flush();  // the window is at least n bytes (min_window)
-      return true;
+      if (stopped_) return Result<void>{};
+      return std::nullopt;
     }
     buf_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap_, std::max<std::uint64_t>(used_ + n, std::uint64_t{buf_.size()} * 2))));
-    return true;
+    return std::nullopt;
+  }
+  [[nodiscard]] std::unexpected<Error> too_large() const {
+    return fail(Errc::TooLarge, "kernel payload expands beyond " + std::to_string(cap_ >> 20) + " MiB");
   }
   std::byte* tail() noexcept { return buf_.data() + used_; }
   /// Free space, never more than what is left under the cap.
@@ -61,7 +67,7 @@ class Output {
     buf_.shrink_to_fit();
     return std::move(buf_);
   }
-  /// Streaming mode: hands what is left to the sink; returns the total size.
+  /// Streaming mode: hands what is left to the sink; returns the size handed over.
   std::uint64_t finish_stream() {
     flush();
     return flushed_;
@@ -70,7 +76,7 @@ class Output {
  private:
   static constexpr std::size_t kStreamWindow = 1u << 20;
   void flush() {
-    if (used_ != 0) (*sink_)(std::span<const std::byte>(buf_.data(), used_));
+    if (used_ != 0 && !stopped_) stopped_ = !(*sink_)(std::span<const std::byte>(buf_.data(), used_));
     flushed_ += used_;
     used_ = 0;
   }
@@ -79,13 +85,10 @@ class Output {
   std::vector<std::byte> buf_;
   std::size_t used_ = 0;
   std::uint64_t flushed_ = 0;
+  bool stopped_ = false;  ///< the sink wants no more
 };
 
-std::unexpected<Error> too_large(std::uint64_t cap) {
-  return fail(Errc::TooLarge, "kernel payload expands beyond " + std::to_string(cap >> 20) + " MiB");
-}
-
-Result<void> gunzip(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
+Result<void> gunzip(std::span<const std::byte> in, Output& out) {
   z_stream s{};
   if (inflateInit2(&s, 16 + MAX_WBITS) != Z_OK) return fail(Errc::Internal, "inflateInit2 failed");
   std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&s, &inflateEnd);
@@ -98,7 +101,7 @@ Result<void> gunzip(std::span<const std::byte> in, std::uint64_t cap, Output& ou
       s.avail_in = static_cast<uInt>(n);
       in_pos += n;
     }
-    if (!out.ensure_space()) return too_large(cap);
+    if (auto end = out.make_space()) return *end;
     const std::size_t room = std::min<std::size_t>(out.tail_size(), UINT_MAX);
     s.next_out = reinterpret_cast<Bytef*>(out.tail());
     s.avail_out = static_cast<uInt>(room);
@@ -113,7 +116,7 @@ Result<void> gunzip(std::span<const std::byte> in, std::uint64_t cap, Output& ou
   return {};
 }
 
-Result<void> unxz(std::span<const std::byte> in, std::uint64_t cap, bool alone, Output& out) {
+Result<void> unxz(std::span<const std::byte> in, bool alone, Output& out) {
   lzma_stream s = LZMA_STREAM_INIT;
   // The kernel's own decoders use at most a few MiB of dictionary; 256 MiB bounds hostile headers.
   constexpr std::uint64_t kMemLimit = 256ull << 20;
@@ -124,7 +127,7 @@ Result<void> unxz(std::span<const std::byte> in, std::uint64_t cap, bool alone, 
   s.next_in = reinterpret_cast<const std::uint8_t*>(in.data());
   s.avail_in = in.size();
   for (;;) {
-    if (!out.ensure_space()) return too_large(cap);
+    if (auto end = out.make_space()) return *end;
     const std::size_t room = out.tail_size();
     s.next_out = reinterpret_cast<std::uint8_t*>(out.tail());
     s.avail_out = room;
@@ -139,14 +142,14 @@ Result<void> unxz(std::span<const std::byte> in, std::uint64_t cap, bool alone, 
   return {};
 }
 
-Result<void> unzstd(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
+Result<void> unzstd(std::span<const std::byte> in, Output& out) {
   std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
   if (!dctx) return fail(Errc::Internal, "ZSTD_createDCtx failed");
   // Kernel images are compressed with `zstd -22 --ultra` (window log 27 at most); refuse more.
   ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, 27);
   ZSTD_inBuffer ib{in.data(), in.size(), 0};
   for (;;) {
-    if (!out.ensure_space()) return too_large(cap);
+    if (auto end = out.make_space()) return *end;
     ZSTD_outBuffer ob{out.tail(), out.tail_size(), 0};
     const std::size_t rc = ZSTD_decompressStream(dctx.get(), &ob, &ib);
     out.advance(ob.pos);
@@ -161,7 +164,7 @@ Result<void> unzstd(std::span<const std::byte> in, std::uint64_t cap, Output& ou
 /// [u32le compressed size][data], each expanding to at most 8 MiB. The stream has no end marker:
 /// like lib/decompress_unlz4.c we stop at the input end, at a repeated magic, or at a size field
 /// that cannot be a block (the 4-byte appended image size follows the last block).
-Result<void> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap, Output& out) {
+Result<void> unlz4_legacy(std::span<const std::byte> in, Output& out) {
   constexpr std::uint32_t kMagic = 0x184C2102;
   if (read_le<std::uint32_t>(in, 0) != kMagic) return fail(Errc::Malformed, "lz4: bad legacy magic");
   std::size_t pos = 4;
@@ -170,13 +173,13 @@ Result<void> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap, Outp
     const std::uint32_t csize = read_le<std::uint32_t>(in, pos).value_or(0);  // inside: the loop condition
     if (csize == kMagic) { pos += 4; continue; }
     if (csize == 0 || csize > static_cast<std::uint32_t>(LZ4_compressBound(static_cast<int>(kLz4Block))) || csize > in.size() - pos - 4) break;
-    if (!out.ensure_space(kLz4Block)) return too_large(cap);
+    if (auto end = out.make_space(kLz4Block)) return *end;
     const std::size_t room = std::min(kLz4Block, out.tail_size());
     const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(in.data() + pos + 4),
                                       reinterpret_cast<char*>(out.tail()), static_cast<int>(csize),
                                       static_cast<int>(room));
     if (n < 0) {
-      if (room < kLz4Block) return too_large(cap);  // may simply not fit under the cap
+      if (room < kLz4Block) return out.too_large();  // may simply not fit under the cap
       if (blocks == 0) return fail(Errc::Malformed, "lz4: corrupt block");
       break;  // a size field that happened to look plausible: the stream ended before it
     }
@@ -188,14 +191,13 @@ Result<void> unlz4_legacy(std::span<const std::byte> in, std::uint64_t cap, Outp
   return {};
 }
 
-Result<void> decode(KernelCompression format, std::span<const std::byte> input, std::uint64_t max_output,
-                    Output& out) {
+Result<void> decode(KernelCompression format, std::span<const std::byte> input, Output& out) {
   switch (format) {
-    case KernelCompression::Gzip: return gunzip(input, max_output, out);
-    case KernelCompression::Xz: return unxz(input, max_output, false, out);
-    case KernelCompression::Lzma: return unxz(input, max_output, true, out);
-    case KernelCompression::Zstd: return unzstd(input, max_output, out);
-    case KernelCompression::Lz4Legacy: return unlz4_legacy(input, max_output, out);
+    case KernelCompression::Gzip: return gunzip(input, out);
+    case KernelCompression::Xz: return unxz(input, false, out);
+    case KernelCompression::Lzma: return unxz(input, true, out);
+    case KernelCompression::Zstd: return unzstd(input, out);
+    case KernelCompression::Lz4Legacy: return unlz4_legacy(input, out);
   }
   return fail(Errc::Unsupported, "unknown compression");
 }
@@ -222,14 +224,14 @@ std::optional<KernelCompression> sniff_compression(std::span<const std::byte> b)
 Result<std::vector<std::byte>> decompress_first_stream(KernelCompression format, std::span<const std::byte> input,
                                                        std::uint64_t max_output) {
   Output out(max_output, input.size());
-  if (auto ok = decode(format, input, max_output, out); !ok) return std::unexpected(std::move(ok.error()));
+  if (auto ok = decode(format, input, out); !ok) return std::unexpected(std::move(ok.error()));
   return std::move(out).finish();
 }
 
 Result<std::uint64_t> decompress_first_stream(KernelCompression format, std::span<const std::byte> input,
                                               std::uint64_t max_output, const ChunkSink& sink) {
   Output out(max_output, input.size(), &sink, format == KernelCompression::Lz4Legacy ? kLz4Block : 0);
-  if (auto ok = decode(format, input, max_output, out); !ok) return std::unexpected(std::move(ok.error()));
+  if (auto ok = decode(format, input, out); !ok) return std::unexpected(std::move(ok.error()));
   return out.finish_stream();
 }
 

@@ -46,11 +46,13 @@ enum class KernelCompression { Gzip, Xz, Lzma, Zstd, Lz4Legacy };
     KernelCompression format, std::span<const std::byte> input, std::uint64_t max_output);
 
 /// Receives decompressed output in order, a window at a time (the span is valid during the call).
-using ChunkSink = std::function<void(std::span<const std::byte>)>;
+/// Returns false when it needs no more: decompression then stops there, successfully.
+using ChunkSink = std::function<bool(std::span<const std::byte>)>;
 
 /// As above, but streams the output to `sink` through a window of a few MiB instead of
-/// returning it, so memory does not grow with the kernel's size. Returns the total output size.
-/// The bytes handed to `sink` are exactly those the vector form would return; on failure some
+/// returning it, so memory does not grow with the kernel's size. Returns the size handed to
+/// `sink`: the total output, or less when the sink stopped it. The bytes handed to `sink` are
+/// exactly those the vector form would return (a prefix of them when stopped); on failure some
 /// output may already have been handed over.
 [[nodiscard]] Result<std::uint64_t> decompress_first_stream(KernelCompression format,
                                                             std::span<const std::byte> input,
