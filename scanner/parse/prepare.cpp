@@ -186,6 +186,8 @@ Result<void> prepare_elf(std::vector<std::uint8_t>& buf, std::vector<std::string
 }
 
 constexpr std::uint32_t kLcSymtab = 0x2;
+constexpr std::uint32_t kLcFunctionStarts = 0x26;
+constexpr std::uint32_t kLcDataInCode = 0x29;
 /// Longest symbol name LIEF gets to read (Limits::max_string_length is the same 4 KiB).
 constexpr std::uint64_t kMaxSymbolName = 4096;
 
@@ -302,7 +304,16 @@ Result<void> prepare_macho_slice(std::vector<std::uint8_t>& buf, std::uint64_t b
       for (std::uint64_t s = 0; s < *nsects; ++s) r.write(first + s * sect_size + nreloc_in_sect, 4, 0);
       emptied += bound_segment_copies(r, at, seg64, *nsects, copied, contents);
     }
-    if (*cmd == kLcSymtab && *cmdsize >= 24) bound_symbol_names(r, at, is64);
+    if (contents == MachOContents::Hidden) {
+      // LIEF 0.9 builds a Symbol per nlist entry (each name a string) and decodes every function
+      // start; the model reads neither: its exports_count counts symbols with export info,
+      // which only the dyld-info walk that ParserConfig::quick() leaves out gives. No symbols,
+      // no function starts, no data-in-code entries for LIEF (nsyms, datasize zeroed).
+      if (*cmd == kLcSymtab && *cmdsize >= 24) r.write(at + 12, 4, 0);
+      if ((*cmd == kLcFunctionStarts || *cmd == kLcDataInCode) && *cmdsize >= 16) r.write(at + 12, 4, 0);
+    } else if (*cmd == kLcSymtab && *cmdsize >= 24) {
+      bound_symbol_names(r, at, is64);
+    }
     at += *cmdsize;
   }
   if (emptied != 0)

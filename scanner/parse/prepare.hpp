@@ -43,10 +43,11 @@ struct PreparedBytes {
   [[nodiscard]] const std::vector<std::uint8_t>& lief_input() const noexcept { return buffer ? *buffer : bytes; }
 };
 
-/// Whether LIEF is shown the file bytes of Mach-O segments and sections. Hidden (their file sizes
-/// zeroed in its copy): LIEF 0.9 copies each, and the model reads none (prepare.cpp,
-/// bound_segment_copies). Shown: what LIEF was given before, for the tests that check hiding
-/// changes no model.
+/// Whether LIEF is shown the file bytes of Mach-O segments and sections, the symbol table, the
+/// function starts and the data-in-code entries. Hidden (their file sizes and counts zeroed in
+/// its copy): LIEF 0.9 copies or decodes each, and the model reads none (prepare.cpp,
+/// bound_segment_copies, prepare_macho_slice). Shown: what LIEF was given before, for the tests
+/// that check hiding changes no model.
 enum class MachOContents { Hidden, Shown };
 
 /// Returns the LIEF-safe copy of `file`, or Errc::Malformed / Errc::TooLarge when the headers are

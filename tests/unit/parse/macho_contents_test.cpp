@@ -87,3 +87,34 @@ TEST_CASE("Mach-O segment contents are hidden: LIEF is shown no segment file siz
   CHECK(segments >= 2);
   CHECK(with_bytes >= 1);
 }
+
+TEST_CASE("Mach-O symbols, function starts and data-in-code are hidden: LIEF is shown none", "[parse][macho]") {
+  // LIEF 0.9 builds an object per symbol and decodes every function start; the model's
+  // exports_count comes from dyld export info, which ParserConfig::quick() does not walk (the
+  // model comparisons above hold with them hidden). The thin x86_64 sample has a symbol table
+  // and function starts; in the bytes LIEF parses their counts and sizes are 0.
+  const std::string file = test::read_file(test::samples_dir() / "macho" / "hello-x86_64");
+  const auto b = bytes(file);
+  auto hidden = parse::prepare_for_lief(Format::MachO, b, Limits{});
+  auto shown = parse::prepare_for_lief(Format::MachO, b, Limits{}, parse::MachOContents::Shown);
+  REQUIRE(hidden);
+  REQUIRE(shown);
+  std::size_t symtabs = 0, linkedit = 0;
+  std::uint64_t at = 32;
+  for (std::uint64_t i = 0, n = test::le(file, 16, 4); i < n; ++i) {
+    const std::uint64_t cmd = test::le(file, at, 4);
+    if (cmd == 0x2) {  // LC_SYMTAB: nsyms at +12
+      ++symtabs;
+      CHECK(test::le(file, at + 12, 4) != 0);
+      CHECK(test::le(shown->bytes, at + 12, 4) == test::le(file, at + 12, 4));
+      CHECK(test::le(hidden->bytes, at + 12, 4) == 0);
+    }
+    if (cmd == 0x26 || cmd == 0x29) {  // LC_FUNCTION_STARTS, LC_DATA_IN_CODE: datasize at +12
+      ++linkedit;
+      CHECK(test::le(hidden->bytes, at + 12, 4) == 0);
+    }
+    at += test::le(file, at + 4, 4);
+  }
+  CHECK(symtabs == 1);
+  CHECK(linkedit >= 1);
+}
