@@ -67,11 +67,18 @@ BinaryModel extract_macho(const PreparedBytes& prepared, std::span<const std::by
     MachOSlice slice;
     slice.cpu_type = cpu_name(bin.header().cpu_type());
     slice.file_type = macho_file_type_name(static_cast<std::uint32_t>(bin.header().file_type()));
-    slice.offset = is_fat ? bin.fat_offset() : 0;
+    // LIEF parsed the header view (prepare.hpp): its offsets are the view's, the file's are kept.
+    const MachOViewSlice* seen = nullptr;
+    for (const MachOViewSlice& s : prepared.macho_slices)
+      if (s.view_offset == (is_fat ? bin.fat_offset() : 0)) seen = &s;
+    if (!prepared.macho_view.empty() && seen == nullptr) throw LIEF::bad_format("Mach-O slice outside the header view");
+    slice.offset = is_fat ? (seen ? seen->file_offset : bin.fat_offset()) : 0;
     slice.size = is_fat ? fat_slice_size(original, slice.offset) : original.size();
     if (bin.has_code_signature()) {
       slice.has_code_signature = true;
-      slice.code_signature = {slice.offset + bin.code_signature().data_offset(), bin.code_signature().data_size()};
+      slice.code_signature = seen ? ByteRange{slice.offset + seen->signature_offset, seen->signature_size}
+                                  : ByteRange{slice.offset + bin.code_signature().data_offset(),
+                                              bin.code_signature().data_size()};
     }
     for (const macho::DylibCommand& lib : bin.libraries())
       if (slice.libraries.size() < limits.max_imports)

@@ -347,14 +347,90 @@ Result<void> prepare_macho_fat(std::vector<std::uint8_t>& buf, const Limits& lim
   return {};
 }
 
+constexpr std::uint32_t kLcSegment = 0x1, kLcSegment64 = 0x19, kLcCodeSignature = 0x1d;
+
+/// One slice of the Mach-O view: the header and load commands of the (prepared, Hidden) slice at
+/// [base, base+size) of `buf`, then 8 zero bytes; the file offsets LIEF 0.9 would follow
+/// (BinaryParser::parse_load_commands: segment contents, the symbol table, function starts,
+/// data-in-code, the code signature) point at offset 0 with nothing to read, or, for the
+/// function starts it reads one ULEB128 of whatever their offset is, at the zero bytes.
+void append_view_slice(const std::vector<std::uint8_t>& buf, std::uint64_t base, std::uint64_t size,
+                       PreparedBytes& out) {
+  const std::span<const std::uint8_t> slice(buf.data() + base, size);  // checked by prepare_macho_slice
+  const std::uint32_t magic = read_le<std::uint32_t>(slice, 0).value_or(0);
+  const bool big = magic == 0xcefaedfe || magic == 0xcffaedfe;
+  const bool is64 = magic == 0xfeedfacf || magic == 0xcffaedfe;
+  const std::uint64_t header = is64 ? 32 : 28;
+  const std::uint64_t sizeofcmds = read_uint(slice, 20, 4, big ? ByteOrder::Big : ByteOrder::Little).value_or(0);
+  const std::uint64_t length = std::min<std::uint64_t>(size, header + sizeofcmds);
+  const std::uint64_t at_view = out.macho_view.size();
+  out.macho_view.insert(out.macho_view.end(), slice.begin(), slice.begin() + static_cast<std::ptrdiff_t>(length));
+  out.macho_view.resize(out.macho_view.size() + 8, 0);
+  MachOViewSlice record{at_view, base, 0, 0};
+  ByteReader r(std::span(out.macho_view.data() + at_view, length + 8), big);
+  const std::uint64_t ncmds = r.read(16, 4).value_or(0);
+  std::uint64_t at = header;
+  for (std::uint64_t i = 0; i < ncmds; ++i) {  // counts and sizes were checked by prepare_macho_slice
+    const std::uint64_t cmd = r.read(at, 4).value_or(0), cmdsize = r.read(at + 4, 4).value_or(0);
+    if (cmdsize < 8 || !r.in_bounds(at, cmdsize)) break;
+    if (cmd == kLcSegment64 || cmd == kLcSegment)
+      r.write(at + (cmd == kLcSegment64 ? 40 : 32), cmd == kLcSegment64 ? 8 : 4, 0);
+    if (cmd == kLcSymtab && cmdsize >= 24) {
+      r.write(at + 8, 4, 0);   // symoff (nsyms is 0)
+      r.write(at + 16, 4, 0);  // stroff
+      r.write(at + 20, 4, 0);  // strsize
+    }
+    if ((cmd == kLcFunctionStarts || cmd == kLcDataInCode || cmd == kLcCodeSignature) && cmdsize >= 16) {
+      if (cmd == kLcCodeSignature) {
+        record.signature_offset = static_cast<std::uint32_t>(r.read(at + 8, 4).value_or(0));
+        record.signature_size = static_cast<std::uint32_t>(r.read(at + 12, 4).value_or(0));
+      }
+      r.write(at + 8, 4, cmd == kLcFunctionStarts ? length : 0);  // dataoff
+      r.write(at + 12, 4, 0);                                     // datasize
+    }
+    at += cmdsize;
+  }
+  out.macho_slices.push_back(record);
+}
+
+/// Builds PreparedBytes::macho_view from the prepared (Hidden) Mach-O in `buf`. A fat file's view
+/// is its fat header and arch table with each slice's view after it, the table's offsets and sizes
+/// rewritten to the view's. fat64 files are left whole: LIEF 0.9 reads their table as 32-bit.
+void build_macho_view(Format format, const std::vector<std::uint8_t>& buf, PreparedBytes& out) {
+  if (format == Format::MachO) {
+    append_view_slice(buf, 0, buf.size(), out);
+    return;
+  }
+  ByteReader table(std::span(const_cast<std::uint8_t*>(buf.data()), buf.size()), true);
+  if (table.read(0, 4) != 0xcafebabe) return;
+  const std::uint64_t n = table.read(4, 4).value_or(0);  // capped by prepare_macho_fat
+  const std::uint64_t head = 8 + n * 20;
+  out.macho_view.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(head));  // in bounds: checked
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint64_t off = table.read(8 + i * 20 + 8, 4).value_or(0),
+                        size = table.read(8 + i * 20 + 12, 4).value_or(0);
+    out.macho_view.resize((out.macho_view.size() + 7) & ~std::size_t{7}, 0);
+    const std::uint64_t at = out.macho_view.size();
+    append_view_slice(buf, off, size, out);
+    ByteReader view_table(std::span(out.macho_view.data(), head), true);
+    view_table.write(8 + i * 20 + 8, 4, at);
+    view_table.write(8 + i * 20 + 12, 4, out.macho_view.size() - at);
+  }
+}
+
 /// The rewrites for `format`, made in `buf`; changes are logged in `undo` when given.
 Result<void> prepare(Format format, std::vector<std::uint8_t>& buf, const Limits& limits, MachOContents contents,
                      PreparedBytes& out, std::vector<Patch>* undo) {
   switch (format) {
     case Format::Pe: return prepare_pe(buf, limits, out.warnings, undo);
     case Format::Elf: return prepare_elf(buf, out.warnings, out.elf_exports, undo);
-    case Format::MachO: return prepare_macho_slice(buf, 0, buf.size(), limits, contents, out.warnings, undo);
-    case Format::MachOFat: return prepare_macho_fat(buf, limits, contents, out.warnings, undo);
+    case Format::MachO:
+    case Format::MachOFat: {
+      auto ok = format == Format::MachO ? prepare_macho_slice(buf, 0, buf.size(), limits, contents, out.warnings, undo)
+                                        : prepare_macho_fat(buf, limits, contents, out.warnings, undo);
+      if (ok && contents == MachOContents::Hidden) build_macho_view(format, buf, out);
+      return ok;
+    }
     case Format::Unknown: break;
   }
   return fail(Errc::Unsupported, "not a binary format");

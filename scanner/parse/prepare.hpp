@@ -27,6 +27,16 @@
 
 namespace trustscan::parse {
 
+/// A slice of the Mach-O header view (PreparedBytes::macho_view): where it is in the view and in
+/// the file, and its code signature's range as the file's LC_CODE_SIGNATURE gives it (the view's
+/// is emptied).
+struct MachOViewSlice {
+  std::uint64_t view_offset = 0;
+  std::uint64_t file_offset = 0;
+  std::uint32_t signature_offset = 0;  ///< dataoff, relative to the slice
+  std::uint32_t signature_size = 0;
+};
+
 struct PreparedBytes {
   std::vector<std::uint8_t> bytes;    ///< the copy LIEF parses (prepare_for_lief)
   /// prepare_in_place: the caller's buffer, patched, that LIEF parses instead of `bytes`.
@@ -38,9 +48,18 @@ struct PreparedBytes {
   /// it (a module's EXPORT_SYMBOLs), counted as LIEF would have (its first SHT_SYMTAB, names
   /// from the section its sh_link names). Absent when LIEF parses the symbol table itself.
   std::optional<std::size_t> elf_exports;
+  /// Mach-O with MachOContents::Hidden: each slice's header and load commands only, which is all
+  /// LIEF reads of it once the rest is hidden — LIEF 0.9 copies its whole input once or twice
+  /// more. File offsets in the commands point nowhere in it (emptied); a fat view has its own
+  /// slice offsets (macho_slices maps them back). Empty when LIEF parses the whole file (fat64).
+  std::vector<std::uint8_t> macho_view;
+  std::vector<MachOViewSlice> macho_slices;
 
-  /// What LIEF parses: the copy, or the patched caller's buffer.
-  [[nodiscard]] const std::vector<std::uint8_t>& lief_input() const noexcept { return buffer ? *buffer : bytes; }
+  /// What LIEF parses: the Mach-O view, the copy, or the patched caller's buffer.
+  [[nodiscard]] const std::vector<std::uint8_t>& lief_input() const noexcept {
+    if (!macho_view.empty()) return macho_view;
+    return buffer ? *buffer : bytes;
+  }
 };
 
 /// Whether LIEF is shown the file bytes of Mach-O segments and sections, the symbol table, the

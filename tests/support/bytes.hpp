@@ -22,4 +22,10 @@ template <class Bytes>
   return read_uint(std::span(b), off, width, ByteOrder::Little).value();
 }
 
+/// The same, big-endian.
+template <class Bytes>
+[[nodiscard]] std::uint64_t be(const Bytes& b, std::size_t off, unsigned width) {
+  return read_uint(std::span(b), off, width, ByteOrder::Big).value();
+}
+
 }  // namespace trustscan::test

@@ -118,3 +118,50 @@ TEST_CASE("Mach-O symbols, function starts and data-in-code are hidden: LIEF is 
   CHECK(symtabs == 1);
   CHECK(linkedit >= 1);
 }
+
+TEST_CASE("LIEF is given a Mach-O file's headers and load commands, not the file", "[parse][macho]") {
+  // The header view (PreparedBytes::macho_view): each slice's header and load commands and 8 zero
+  // bytes, a fat file's table rewritten to the view's offsets; the file's offsets and code
+  // signature ranges are kept beside it. Models: the comparisons above.
+  for (const auto& [name, format] :
+       {std::pair{"macho/hello-x86_64", Format::MachO}, std::pair{"macho/hello-fat", Format::MachOFat}}) {
+    INFO(name);
+    const std::string file = test::read_file(test::samples_dir() / name);
+    auto hidden = parse::prepare_for_lief(format, bytes(file), Limits{});
+    auto shown = parse::prepare_for_lief(format, bytes(file), Limits{}, parse::MachOContents::Shown);
+    REQUIRE(hidden);
+    REQUIRE(shown);
+    CHECK(shown->macho_view.empty());
+    CHECK(&shown->lief_input() == &shown->bytes);
+    CHECK(&hidden->lief_input() == &hidden->macho_view);
+    // Slices: (offset in the file, its header + load commands).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> slices;
+    auto slice_at = [&](std::uint64_t off) {
+      const bool is64 = test::le(file, off, 4) == 0xfeedfacf;
+      slices.emplace_back(off, (is64 ? 32 : 28) + test::le(file, off + 20, 4));
+    };
+    if (format == Format::MachO) {
+      slice_at(0);
+    } else {
+      for (std::uint64_t i = 0, n = test::be(file, 4, 4); i < n; ++i) slice_at(test::be(file, 8 + i * 20 + 8, 4));
+    }
+    REQUIRE(hidden->macho_slices.size() == slices.size());
+    std::uint64_t expected = format == Format::MachO ? 0 : 8 + 20 * slices.size();
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+      const parse::MachOViewSlice& s = hidden->macho_slices[i];
+      CHECK(s.file_offset == slices[i].first);
+      expected = (expected + 7) & ~std::uint64_t{7};
+      CHECK(s.view_offset == expected);
+      // The header and load commands as in the file, up to the first field the view changes.
+      CHECK(test::le(hidden->macho_view, s.view_offset, 4) == test::le(file, slices[i].first, 4));
+      CHECK(test::le(hidden->macho_view, s.view_offset + 20, 4) == test::le(file, slices[i].first + 20, 4));
+      if (format == Format::MachOFat) {
+        CHECK(test::be(hidden->macho_view, 8 + i * 20 + 8, 4) == s.view_offset);
+        CHECK(test::be(hidden->macho_view, 8 + i * 20 + 12, 4) == slices[i].second + 8);
+      }
+      expected += slices[i].second + 8;
+    }
+    CHECK(hidden->macho_view.size() == expected);
+    CHECK(hidden->macho_view.size() * 4 < file.size());
+  }
+}
