@@ -7,9 +7,10 @@
 `check` enforces the house style of rules/README.md and docs/rules.md on every *.yar file:
 required meta (vendor slug, description, confidence low|medium|high, reference), rule names
 `<Vendor>_<Artefact>`, unique rule names, no short strings (atoms under 6 bytes make YARA slow),
-index.yar including every rules/vendors/*.yar exactly once, and that every encoded value (a
-version-resource comparison, see `encode`, or a DER certificate name) is what its `//` comment
-says it is.
+index.yar including every rules/vendors/*.yar exactly once (gated.yar every rules/gated/*.yar),
+gates (rules tagged `gate`, no meta) paired one to one with a gated rule of the same name, and
+that every encoded value (a version-resource comparison, see `encode`, or a DER certificate name)
+is what its `//` comment says it is.
 Problems are printed as FILE:LINE: message. Exit status 0 clean, 1 problems, 2 usage error.
 
 `encode` prints the string declaration and the condition lines that test a VS_VERSIONINFO
@@ -241,7 +242,7 @@ def check_rule(rule: Rule, problems: list[str]) -> None:
     where = f"{rule.path}:{rule.line}"
     if not RULE_NAME.match(rule.name):
         problems.append(f"{where}: rule name '{rule.name}' is not <Vendor>_<Artefact> (PascalCase parts)")
-    if "private" in rule.tags:
+    if "private" in rule.tags or "gate" in rule.tags:
         return
     for key in REQUIRED_META:
         if key not in rule.meta:
@@ -262,8 +263,13 @@ def check_rule(rule: Rule, problems: list[str]) -> None:
 
 
 def check_index(root: pathlib.Path, problems: list[str]) -> None:
-    index = root / "index.yar"
-    vendors = root / "vendors"
+    check_listed(root, "index.yar", "vendors", problems)
+    check_listed(root, "gated.yar", "gated", problems)
+
+
+def check_listed(root: pathlib.Path, index_name: str, folder: str, problems: list[str]) -> None:
+    index = root / index_name
+    vendors = root / folder
     if not index.is_file() or not vendors.is_dir():
         return
     included: dict[str, int] = {}
@@ -274,7 +280,7 @@ def check_index(root: pathlib.Path, problems: list[str]) -> None:
                 problems.append(f"{index}:{n}: '{m.group(1)}' included twice")
             included[m.group(1)] = n
     for f in sorted(vendors.glob("*.yar")):
-        rel = f"vendors/{f.name}"
+        rel = f"{folder}/{f.name}"
         if rel not in included:
             problems.append(f"{index}:1: does not include {rel}")
     for rel, n in included.items():
@@ -294,12 +300,26 @@ def cmd_check(paths: list[pathlib.Path]) -> int:
             files.append(p)
         else:
             problems.append(f"{p}:0: no such file or directory")
+    gates: dict[str, str] = {}
+    gated: dict[str, str] = {}
     for f in files:
         for rule in parse(f, problems):
             check_rule(rule, problems)
+            where = f"{f}:{rule.line}"
+            if "gate" in rule.tags:  # its rule, of the same name, is in gated/ (docs/rules.md)
+                gates[rule.name] = where
+                continue
+            if "gated" in f.parts:
+                gated[rule.name] = where
             if rule.name in seen:
-                problems.append(f"{f}:{rule.line}: rule '{rule.name}' already defined at {seen[rule.name]}")
-            seen[rule.name] = f"{f}:{rule.line}"
+                problems.append(f"{where}: rule '{rule.name}' already defined at {seen[rule.name]}")
+            seen[rule.name] = where
+    for name, where in gates.items():
+        if name not in gated:
+            problems.append(f"{where}: gate '{name}' has no gated rule of that name in gated/")
+    for name, where in gated.items():
+        if name not in gates:
+            problems.append(f"{where}: gated rule '{name}' has no gate of that name")
     for p in problems:
         print(p)
     print(f"{len(files)} files, {len(seen)} rules, {len(problems)} problems", file=sys.stderr)

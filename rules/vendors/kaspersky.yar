@@ -213,13 +213,11 @@ rule Kaspersky_EngineName : engine
          uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and any of them
 }
 
-rule Kaspersky_KavSdkEngine : engine
+// The gate of Kaspersky_KavSdkEngine, whose rule is in rules/gated/kaspersky.yar (docs/rules.md, "Gated
+// rules"): every way that rule fires needs an API name or a configuration key, so its file-name strings, the costly
+// part of it for libyara, are looked for only in the files where this gate matched.
+rule Kaspersky_KavSdkEngine : gate
 {
-    meta:
-        vendor = "kaspersky"
-        description = "Integrates the Kaspersky Anti-Virus SDK 8 (KAV SDK), the engine under Kaspersky Scan Engine and white-labelled products, whatever the product is called: engine features of at least two independent kinds among the SDK API (kaveInitializeEx, kaveInitializeService, kaveScanFile, kaveScanStream, kaveGetDatabasesInfo, kaveReloadDatabases, kaveGetLicenseInfo, kaveCancelAllScan), its scan and host mode keys (KAV_O_M_PACKED, KAV_O_M_ARCHIVED, KAV_O_M_MAILPLAIN, KAV_O_M_MAILBASES, KAV_O_M_HEURISTIC_LEVEL_SHALLOW, KAV_SHT_ENGINE_KLAV, KAVScanningSettings) and its file names (Kave8.dll, appinfo.kli, kavhttpd.xml, httpdkavlog.ini); file names alone, all a removal tool carries, never suffice"
-        confidence = "medium"
-        reference = "public code in the search index: a KAV SDK 8 daemon example (file id 7163066466: kaveInitializeEx, kaveUninitialize, kaveScanFile, kaveScanStream, kaveGetVersion, kaveGetDatabasesInfo, kaveGetLicenseInfo, kaveReloadDatabases, KAV_SHT_INPROC | KAV_SHT_ENGINE_KLAV, KAV_O_M_PACKED | KAV_O_M_ARCHIVED | KAV_O_M_MAILPLAIN | KAV_O_M_HEURISTIC_LEVEL_SHALLOW, appinfo.kli), ClearFoundation KAVscan (id 5553609118: kaveInitializeService, kaveCancelAllScan, KAV_O_M_MAILBASES), a .NET wrapper (id 23933065647: DllImport Kave8.dll); https://support.kaspersky.com/ScanEngine/1.0/en-US/179867.htm (kavhttpd.xml); research/vendor-origins.md 3b [SCAN] (KAVScanningSettings, httpdkavlog.ini)"
     strings:
         $api1 = "kaveInitializeEx" ascii
         $api2 = "kaveInitializeService" ascii
@@ -236,13 +234,8 @@ rule Kaspersky_KavSdkEngine : engine
         $key5 = "KAV_O_M_HEURISTIC_LEVEL_SHALLOW" ascii
         $key6 = "KAV_SHT_ENGINE_KLAV" ascii
         $key7 = "KAVScanningSettings" ascii
-        $file1 = "Kave8.dll" ascii nocase
-        $file2 = "appinfo.kli" ascii nocase
-        $file3 = "kavhttpd.xml" ascii nocase
-        $file4 = "httpdkavlog.ini" ascii nocase
     condition:
         (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F or uint32(0) == 0xFEEDFACF or
          uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and
-        ((any of ($api*) and any of ($key*)) or (any of ($api*) and any of ($file*)) or
-         (any of ($key*) and any of ($file*)))
+        (any of ($api*) or any of ($key*))
 }

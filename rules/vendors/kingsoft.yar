@@ -98,13 +98,11 @@ rule Kingsoft_PdbPath : pdb_path
         uint16(0) == 0x5A4D and any of them
 }
 
-rule Kingsoft_EngineSdk : engine
+// The gate of Kingsoft_EngineSdk, whose rule is in rules/gated/kingsoft.yar (docs/rules.md, "Gated
+// rules"): every way that rule fires needs an API name, so its file-name strings, the costly
+// part of it for libyara, are looked for only in the files where this gate matched.
+rule Kingsoft_EngineSdk : gate
 {
-    meta:
-        vendor = "kingsoft"
-        description = "Integrates Kingsoft's anti-virus engine SDK (the cloud-scan engine Kingsoft gave to third-party products, and the KSafe SDK), whatever the product is called: an engine export (KSDllGetClassObject, KSDllGetClassCount, KSDllGetClassInfo, KSDllCanUnloadNow of Kingsoft's component model; ksafeInitialize, ksafeScanFileW, ksafeUninitialize) together with the engine's module or configuration file names (kxecore.dll, ksecansp.dll, kcldscan.dll, ksreng3.dll, ksafesdk.dll, ksrengcfg.ini, ksecore.netdetcfg.xml, kspfeng.filemonfilter.xml); neither alone"
-        confidence = "medium"
-        reference = "Kingsoft cloud-scan SDK demo: https://github.com/LinWeizheDragon/Photon_Protector/tree/9d6d1df3a1e6c7d7c268bfe491b2306cb6b099ad/src/%E8%81%94%E7%BD%91%E6%9F%A5%E6%9D%80/demo (test/kscomdll.h by a kingsoft.net author: KSDllGetClassObject, KSDllGetClassCount, KSDllGetClassInfo, KSDllCanUnloadNow; files/NetScanner: kxecore/kxecore.dll, ksecansp.dll, kcldscan.dll, ksrengcfg.ini naming ksreng3.dll, config/ksecore.netdetcfg.xml, config/kspfeng.filemonfilter.xml); KSafe SDK loader: https://github.com/chenhunhun/chtmoneyhub/blob/244b141bfe55131e011918cc4d301bdb41d5e3ec/br_moneyhub3.1/BankUI/CloudCheck/ksafesdk/ksafesdk_loader.cpp (ksafesdk.dll: ksafeInitialize, ksafeUninitialize, ksafeScanFileW)"
     strings:
         $api1 = "KSDllGetClassObject" ascii
         $api2 = "KSDllGetClassCount" ascii
@@ -113,14 +111,6 @@ rule Kingsoft_EngineSdk : engine
         $api5 = "ksafeInitialize" ascii
         $api6 = "ksafeScanFileW" ascii
         $api7 = "ksafeUninitialize" ascii
-        $file1 = "kxecore.dll" ascii nocase
-        $file2 = "ksecansp.dll" ascii nocase
-        $file3 = "kcldscan.dll" ascii nocase
-        $file4 = "ksreng3.dll" ascii nocase
-        $file5 = "ksafesdk.dll" ascii nocase
-        $file6 = "ksrengcfg.ini" ascii nocase
-        $file7 = "ksecore.netdetcfg.xml" ascii nocase
-        $file8 = "kspfeng.filemonfilter.xml" ascii nocase
     condition:
-        (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F) and any of ($api*) and any of ($file*)
+        (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F) and any of ($api*)
 }

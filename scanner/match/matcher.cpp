@@ -14,8 +14,9 @@
 namespace trustscan::match {
 
 struct Matcher::State {
-  std::shared_ptr<const RuleSet::Impl> rules;  // declared first: outlives the scanner
+  std::shared_ptr<const RuleSet::Impl> rules;  // declared first: outlives the scanners
   detail::ScannerHandle scanner;
+  detail::ScannerHandle gated;  ///< over the gated rules, when there are any (rule_set.hpp)
   MatchOptions options;
 };
 
@@ -153,17 +154,19 @@ Matcher::Matcher(Matcher&&) noexcept = default;
 Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 Matcher::~Matcher() = default;
 
-Result<Matcher> Matcher::create(const RuleSet& rules, const MatchOptions& options) {
-  auto scanner = detail::make_scanner(rules.impl_->rules);
+namespace {
+
+Result<detail::ScannerHandle> make_fast_scanner(const detail::RulesHandle& rules, const MatchOptions& options) {
+  auto scanner = detail::make_scanner(rules);
   if (!scanner) return std::unexpected(scanner.error());
   yr_scanner_set_flags(scanner->get(), SCAN_FLAGS_FAST_MODE);
   yr_scanner_set_timeout(scanner->get(), options.timeout_seconds);
-  auto state = std::make_unique<State>(State{rules.impl_, std::move(*scanner), options});
-  return Matcher(std::move(state));
+  return scanner;
 }
 
-Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const MatchExternals& externals) {
-  YR_SCANNER* scanner = state_->scanner.get();
+/// One libyara scan of `bytes` with `scanner` (the index's or the gated rules').
+Result<std::vector<RuleMatch>> scan_with(YR_SCANNER* scanner, const MatchOptions& options, const ByteSource& bytes,
+                                         const MatchExternals& externals) {
   // libyara copies string externals, so temporaries are fine; they need a terminating NUL.
   const std::string values[] = {std::string(externals.filename), std::string(externals.filepath),
                                 std::string(externals.extension), std::string(to_string(externals.format)),
@@ -179,10 +182,10 @@ Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const Matc
   }
 
   if (auto in_time = check_deadline(kMatching); !in_time) return std::unexpected(in_time.error());
-  const int timeout = scan_timeout_seconds(state_->options.timeout_seconds);
+  const int timeout = scan_timeout_seconds(options.timeout_seconds);
   yr_scanner_set_timeout(scanner, timeout);
   std::vector<RuleMatch> out;
-  ScanContext ctx{&state_->options, &out};
+  ScanContext ctx{&options, &out};
   yr_scanner_set_callback(scanner, on_scan_message, &ctx);
   // In memory: one block, as yr_scanner_scan_mem makes it. Read on demand: bounded blocks.
   BlockReader blocks(bytes);
@@ -197,13 +200,52 @@ Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const Matc
     case ERROR_SCAN_TIMEOUT:
       // libyara's timeout is at least the time left, rounded up: past it, the budget ran out.
       if (deadline && deadline->passed(kMatching)) return fail(Errc::Timeout, "yara: the file's time budget ran out");
-      return fail(Errc::TooLarge,
-                  "yara: scan exceeded the " + std::to_string(state_->options.timeout_seconds) + " s timeout");
+      return fail(Errc::TooLarge, "yara: scan exceeded the " + std::to_string(options.timeout_seconds) + " s timeout");
     case ERROR_INSUFFICIENT_MEMORY: return fail(Errc::Internal, "yara: out of memory");
     case ERROR_TOO_MANY_SCAN_THREADS:
       return fail(Errc::Internal, "yara: more than 32 threads scanning one rule set");
     default: return fail(Errc::Internal, "yara: scan failed (libyara error " + std::to_string(rc) + ")");
   }
+}
+
+bool is_gate(const RuleMatch& m) { return std::ranges::find(m.tags, detail::kGateTag) != m.tags.end(); }
+
+}  // namespace
+
+Result<Matcher> Matcher::create(const RuleSet& rules, const MatchOptions& options) {
+  auto scanner = make_fast_scanner(rules.impl_->rules, options);
+  if (!scanner) return std::unexpected(scanner.error());
+  detail::ScannerHandle gated;
+  if (rules.impl_->gated) {
+    auto made = make_fast_scanner(rules.impl_->gated, options);
+    if (!made) return std::unexpected(made.error());
+    gated = std::move(*made);
+  }
+  auto state = std::make_unique<State>(State{rules.impl_, std::move(*scanner), std::move(gated), options});
+  return Matcher(std::move(state));
+}
+
+Result<std::vector<RuleMatch>> Matcher::scan(const ByteSource& bytes, const MatchExternals& externals) {
+  auto found = scan_with(state_->scanner.get(), state_->options, bytes, externals);
+  if (!found || !std::ranges::any_of(*found, is_gate)) return found;
+  // A gate matched: the gated rules over the same bytes, each match in its gate's place.
+  std::vector<RuleMatch> gated;
+  if (state_->gated) {
+    auto more = scan_with(state_->gated.get(), state_->options, bytes, externals);
+    if (!more) return std::unexpected(more.error());
+    gated = std::move(*more);
+  }
+  std::vector<RuleMatch> out;
+  out.reserve(found->size());
+  for (RuleMatch& m : *found) {
+    if (!is_gate(m)) {
+      out.push_back(std::move(m));
+      continue;
+    }
+    auto rule = std::ranges::find_if(gated, [&](const RuleMatch& g) { return g.ns == m.ns && g.rule == m.rule; });
+    if (rule != gated.end()) out.push_back(std::move(*rule));
+  }
+  return out;
 }
 
 Result<std::vector<RuleMatch>> Matcher::scan(std::span<const std::byte> bytes, const MatchExternals& externals) {

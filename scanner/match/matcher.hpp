@@ -51,7 +51,8 @@ class Matcher {
   ~Matcher();
 
   /// Scans bytes that are already in memory (the pipeline's one read of the file; never re-read from disk)
-  /// with the given external variables. Returns the public rules that matched, in rule order.
+  /// with the given external variables. Returns the public rules that matched, in rule order (a
+  /// gated rule, when its gate matched and it did too, in its gate's place: rule_set.hpp).
   /// Errors: Errc::TooLarge on timeout, Errc::Internal for other libyara failures (e.g. more than
   /// 32 concurrent scans of one rule set, libyara's YR_MAX_THREADS).
   [[nodiscard]] Result<std::vector<RuleMatch>> scan(std::span<const std::byte> bytes,

@@ -42,6 +42,18 @@ struct Source {
   std::string ns;
 };
 
+/// The gated rules of the sources (rule_set.hpp): `gated.yar` beside each `index.yar`.
+std::vector<Source> gated_sources(const std::vector<Source>& sources) {
+  std::vector<Source> out;
+  for (const Source& s : sources) {
+    std::error_code ec;
+    if (s.file.filename() != "index.yar") continue;
+    if (fs::path gated = s.file.parent_path() / "gated.yar"; fs::is_regular_file(gated, ec))
+      out.push_back({gated, s.ns});
+  }
+  return out;
+}
+
 std::string namespace_for(const fs::path& file) {
   if (file.filename() == "index.yar") {
     auto dir = file.parent_path().filename().string();
@@ -229,7 +241,8 @@ Result<std::vector<RuleInfo>> rule_infos(YR_RULES* rules, const std::vector<Sour
     const YR_META* meta = nullptr;
     yr_rule_metas_foreach(rule, meta) { info.meta.try_emplace(meta->identifier, detail::meta_value(*meta)); }
 
-    const auto rule_problems = meta_problems(rule, info);
+    const bool gate = std::ranges::find(info.tags, detail::kGateTag) != info.tags.end();
+    const auto rule_problems = gate ? std::vector<std::string>{} : meta_problems(rule, info);
     if (!rule_problems.empty()) {
       if (!index) {
         index = std::make_unique<detail::RuleSourceIndex>();
@@ -246,21 +259,16 @@ Result<std::vector<RuleInfo>> rule_infos(YR_RULES* rules, const std::vector<Sour
   return infos;
 }
 
-}  // namespace
-
-Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
-  auto sources = expand(files_or_dirs);
-  if (!sources) return std::unexpected(sources.error());
-
+/// Compiles `sources` into one set of rules; its diagnostics are appended to `diagnostics`.
+Result<detail::RulesHandle> compile_sources(const std::vector<Source>& sources, const CompileOptions& options,
+                                            std::vector<RuleDiagnostic>& diagnostics) {
   auto compiler = detail::make_compiler();
   if (!compiler) return std::unexpected(compiler.error());
-
-  std::vector<RuleDiagnostic> diagnostics;
-  yr_compiler_set_callback(compiler->get(), on_compiler_message, &diagnostics);
-  auto added = add_sources(compiler->get(), *sources, diagnostics);
+  std::vector<RuleDiagnostic> found;
+  yr_compiler_set_callback(compiler->get(), on_compiler_message, &found);
+  auto added = add_sources(compiler->get(), sources, found);
   if (!added) return std::unexpected(added.error());
-  if (auto checked = check_diagnostics(diagnostics, !*added, options); !checked)
-    return std::unexpected(checked.error());
+  if (auto checked = check_diagnostics(found, !*added, options); !checked) return std::unexpected(checked.error());
 
   YR_RULES* raw_rules = nullptr;
   if (const int rc = yr_compiler_get_rules(compiler->get(), &raw_rules); rc != ERROR_SUCCESS) {
@@ -271,14 +279,61 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
     yr_rules_destroy(raw_rules);
     return std::unexpected(library.error());
   }
+  std::ranges::move(found, std::back_inserter(diagnostics));
+  return detail::RulesHandle(std::move(*library), raw_rules);
+}
+
+/// The index's rule infos with each gate replaced by its gated rule's; Errc::Config when a gate
+/// has no gated rule or a gated rule no gate.
+Result<std::vector<RuleInfo>> with_gated(std::vector<RuleInfo> infos, std::vector<RuleInfo> gated,
+                                         const std::vector<Source>& gated_files) {
+  std::vector<std::string> problems;
+  const std::string where = gated_files.empty() ? std::string("<gated rules>") : gated_files.front().file.string();
+  for (RuleInfo& info : infos) {
+    if (std::ranges::find(info.tags, detail::kGateTag) == info.tags.end()) continue;
+    auto rule = std::ranges::find_if(gated, [&](const RuleInfo& g) { return g.ns == info.ns && g.name == info.name; });
+    if (rule == gated.end()) {
+      problems.push_back(where + ":0: gate '" + info.name + "' has no gated rule of that name");
+      continue;
+    }
+    info = std::move(*rule);
+    gated.erase(rule);
+  }
+  for (const RuleInfo& g : gated)
+    problems.push_back(where + ":0: gated rule '" + g.name + "' has no gate in the index");
+  if (!problems.empty()) return fail(Errc::Config, join_lines(problems));
+  return infos;
+}
+
+}  // namespace
+
+Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
+  auto sources = expand(files_or_dirs);
+  if (!sources) return std::unexpected(sources.error());
+  const std::vector<Source> gated = gated_sources(*sources);
+
+  std::vector<RuleDiagnostic> diagnostics;
+  auto rules = compile_sources(*sources, options, diagnostics);
+  if (!rules) return std::unexpected(rules.error());
   auto impl = std::make_shared<Impl>();
-  impl->rules = detail::RulesHandle(std::move(*library), raw_rules);
-  for (const auto& s : *sources) impl->sources.push_back(s.file);
-  impl->fingerprint = sources_fingerprint(*sources);
-  for (auto& d : diagnostics) impl->warnings.push_back(std::move(d));
+  impl->rules = std::move(*rules);
   auto infos = rule_infos(impl->rules.get(), *sources);
   if (!infos) return std::unexpected(infos.error());
+  std::vector<Source> all = *sources;
+  if (!gated.empty()) {
+    auto gated_rules = compile_sources(gated, options, diagnostics);
+    if (!gated_rules) return std::unexpected(gated_rules.error());
+    impl->gated = std::move(*gated_rules);
+    auto gated_infos = rule_infos(impl->gated.get(), gated);
+    if (!gated_infos) return std::unexpected(gated_infos.error());
+    infos = with_gated(std::move(*infos), std::move(*gated_infos), gated);
+    if (!infos) return std::unexpected(infos.error());
+    all.insert(all.end(), gated.begin(), gated.end());
+  }
   impl->infos = std::move(*infos);
+  for (const auto& s : all) impl->sources.push_back(s.file);
+  impl->fingerprint = sources_fingerprint(all);
+  for (auto& d : diagnostics) impl->warnings.push_back(std::move(d));
   return RuleSet(std::move(impl));
 }
 

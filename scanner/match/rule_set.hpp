@@ -52,6 +52,14 @@ class RuleSet {
   /// Namespace: the stem of each top-level file; for `index.yar` the name of its directory
   /// (the shipped rules land in namespace "rules").
   ///
+  /// Gated rules: beside an `index.yar`, a `gated.yar` is compiled too, into the same namespace.
+  /// Each of its rules runs only on the files where the index's rule of the same name, tagged
+  /// `gate`, matched, and its match takes the gate's place (in the gate's position); a gate's
+  /// own match is never reported. A gate holds the strings of its rule that every way the rule
+  /// can match needs one of, so the gated rule gives exactly what it would give in the index —
+  /// without libyara looking for its other strings in every file (docs/rules.md). Every gate
+  /// needs its gated rule and the other way round (Errc::Config); gates need no meta.
+  ///
   /// Declares the external string variables `filename`, `filepath`, `extension`, `format` and
   /// `privilege` (defaults "", "", "", "unknown", "unknown").
   ///
@@ -64,7 +72,7 @@ class RuleSet {
   [[nodiscard]] static Result<RuleSet> compile(const std::vector<std::filesystem::path>& files_or_dirs,
                                                const CompileOptions& options = {});
 
-  /// Public rules in compilation order.
+  /// Public rules in compilation order (a gated rule in its gate's place).
   [[nodiscard]] const std::vector<RuleInfo>& rules() const noexcept;
   /// Warnings kept when `warnings_as_errors` was false (always empty otherwise).
   [[nodiscard]] const std::vector<RuleDiagnostic>& warnings() const noexcept;

@@ -13,6 +13,8 @@ namespace trustscan::match {
 
 struct RuleSet::Impl {
   detail::RulesHandle rules;
+  /// The gated rules (rule_set.hpp, "Gated rules"), or empty: scanned only when a gate matched.
+  detail::RulesHandle gated;
   std::vector<RuleInfo> infos;
   std::vector<RuleDiagnostic> warnings;
   std::vector<std::filesystem::path> sources;
@@ -29,6 +31,9 @@ struct ExternalDefault {
 inline constexpr ExternalDefault kExternals[] = {
     {"filename", ""}, {"filepath", ""}, {"extension", ""}, {"format", "unknown"}, {"privilege", "unknown"},
 };
+
+/// The tag of a gate rule (rule_set.hpp, "Gated rules").
+inline constexpr const char* kGateTag = "gate";
 
 /// Renders a YR_META value as text (integers decimal, booleans true/false).
 [[nodiscard]] std::string meta_value(const YR_META& meta);

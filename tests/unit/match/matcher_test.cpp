@@ -171,3 +171,56 @@ TEST_CASE("one rule set is shared read-only by matchers on several threads", "[m
   for (auto& th : threads) th.join();
   CHECK(counts == std::vector<int>{200, 200, 200, 200});
 }
+
+TEST_CASE("a gated rule gives what it gives in one stage, in its gate's place; a gate alone gives nothing", "[match]") {
+  // One rule set with Example_Engine whole, one with a gate of that name in the index and the
+  // rule in gated.yar. Every way the rule fires needs $api (the gate's string).
+  const std::string before = "rule Example_Before\n{" + std::string(kMeta) +
+                             "\n    strings:\n        $a = \"marker-before\"\n    condition:\n        $a\n}\n";
+  const std::string after = "rule Example_After\n{" + std::string(kMeta) +
+                            "\n    strings:\n        $a = \"marker-after\"\n    condition:\n        $a\n}\n";
+  const std::string engine =
+      "rule Example_Engine : engine\n{" + std::string(kMeta) +
+      "\n    strings:\n        $api = \"engineInitialize\"\n        $file = \"engine.dll\" nocase\n"
+      "    condition:\n        $api and $file\n}\n";
+  const std::string gate =
+      "rule Example_Engine : gate\n{\n    strings:\n        $api = \"engineInitialize\"\n"
+      "    condition:\n        $api\n}\n";
+  TempTree t;
+  t.write("one/index.yar", before + engine + after);
+  t.write("two/index.yar", before + gate + after);
+  t.write("two/gated.yar", engine);
+  auto one = match::RuleSet::compile({t.path() / "one"});
+  auto two = match::RuleSet::compile({t.path() / "two"});
+  REQUIRE(one);
+  REQUIRE(two);
+  std::vector<std::string> listed;
+  for (const auto& r : two->rules())
+    listed.push_back(r.name + (r.tags == std::vector<std::string>{"engine"} ? "*" : ""));
+  CHECK(listed == std::vector<std::string>{"Example_Before", "Example_Engine*", "Example_After"});
+  auto m1 = match::Matcher::create(*one);
+  auto m2 = match::Matcher::create(*two);
+  REQUIRE(m1);
+  REQUIRE(m2);
+  for (const std::string text : {"marker-before engineInitialize ENGINE.DLL marker-after",  // all three
+                                 "marker-before engineInitialize marker-after",             // gate only
+                                 "engine.dll marker-after",                                 // file only
+                                 "engineInitialize engine.dll", ""}) {
+    INFO(text);
+    auto r1 = m1->scan(bytes_of(text), {});
+    auto r2 = m2->scan(bytes_of(text), {});
+    REQUIRE(r1);
+    REQUIRE(r2);
+    CHECK(names(*r2) == names(*r1));
+    for (std::size_t i = 0; i < r1->size() && i < r2->size(); ++i) {
+      CHECK((*r2)[i].tags == (*r1)[i].tags);
+      CHECK((*r2)[i].strings.size() == (*r1)[i].strings.size());
+    }
+  }
+  auto all = m2->scan(bytes_of(std::string("marker-before engineInitialize ENGINE.DLL marker-after")), {});
+  REQUIRE(all);
+  CHECK(names(*all) == std::vector<std::string>{"Example_Before", "Example_Engine", "Example_After"});
+  auto gate_only = m2->scan(bytes_of(std::string("engineInitialize")), {});
+  REQUIRE(gate_only);
+  CHECK(gate_only->empty());
+}

@@ -154,7 +154,8 @@ TEST_CASE("the shipped rules compile with zero warnings and complete meta", "[ma
   REQUIRE(rules);
   CHECK(rules->warnings().empty());
   for (const auto& w : rules->warnings()) WARN(w.to_string());
-  CHECK(rules->sources() == std::vector<std::filesystem::path>{shipped_rules() / "index.yar"});
+  CHECK(rules->sources() ==
+        std::vector<std::filesystem::path>{shipped_rules() / "index.yar", shipped_rules() / "gated.yar"});
   REQUIRE(rules->rules().size() >= 60);
   for (const auto& r : rules->rules()) {
     INFO(r.name);
@@ -166,4 +167,16 @@ TEST_CASE("the shipped rules compile with zero warnings and complete meta", "[ma
   }
   // And with the default (strict) options too, as the CLI loads them.
   CHECK(match::RuleSet::compile({shipped_rules() / "index.yar"}).has_value());
+}
+
+TEST_CASE("a gate without its gated rule, or a gated rule without its gate, is a configuration error", "[match]") {
+  TempTree t;
+  t.write("r/index.yar", rule_text("Ok_One") + "rule Gated_Two : gate\n{\n    condition:\n        true\n}\n");
+  t.write("r/gated.yar", rule_text("Other_Three"));
+  auto rules = match::RuleSet::compile({t.path() / "r"});
+  REQUIRE_FALSE(rules);
+  CHECK(rules.error().code == Errc::Config);
+  INFO(rules.error().message);
+  CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
+  CHECK(rules.error().message.find("gated rule 'Other_Three' has no gate in the index") != std::string::npos);
 }
