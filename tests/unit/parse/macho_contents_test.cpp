@@ -37,6 +37,25 @@ void check_tree(const fs::path& dir, Tally& t) {
       });
 }
 
+/// The thin x86_64 sample, prepared for LIEF with its contents hidden and shown.
+struct ThinSample {
+  std::string file = test::read_file(test::samples_dir() / "macho" / "hello-x86_64");
+  Result<parse::PreparedBytes> hidden = parse::prepare_for_lief(Format::MachO, bytes(file), Limits{});
+  Result<parse::PreparedBytes> shown = parse::prepare_for_lief(Format::MachO, bytes(file), Limits{},
+                                                               parse::MachOContents::Shown);
+
+  /// Calls fn(command, offset) for each load command of the file (a 64-bit Mach-O).
+  template <class Fn>
+  void each_command(Fn fn) const {
+    REQUIRE(test::le(file, 0, 4) == 0xfeedfacf);
+    std::uint64_t at = 32;
+    for (std::uint64_t i = 0, n = test::le(file, 16, 4); i < n; ++i) {
+      fn(test::le(file, at, 4), at);
+      at += test::le(file, at + 4, 4);
+    }
+  }
+};
+
 void warn(const Tally& t) {
   WARN("Mach-O " << t.macho << " (fat " << t.fat << "), signed slices " << t.signed_slices << ", with libraries "
                  << t.with_libraries << ", entry point " << t.with_entry << ", exports " << t.with_exports);
@@ -66,24 +85,17 @@ TEST_CASE("Mach-O segment contents are hidden: LIEF is shown no segment file siz
   // The comparisons above hold as well when nothing is hidden: this checks that it is. Every
   // LC_SEGMENT_64 of the thin x86_64 sample has filesize 0 in the bytes LIEF parses, and the
   // __TEXT segment (at least) has a non-zero one in the file.
-  const std::string file = test::read_file(test::samples_dir() / "macho" / "hello-x86_64");
-  const auto b = bytes(file);
-  auto hidden = parse::prepare_for_lief(Format::MachO, b, Limits{});
-  auto shown = parse::prepare_for_lief(Format::MachO, b, Limits{}, parse::MachOContents::Shown);
-  REQUIRE(hidden);
-  REQUIRE(shown);
-  REQUIRE(test::le(file, 0, 4) == 0xfeedfacf);
+  const ThinSample t;
+  REQUIRE(t.hidden);
+  REQUIRE(t.shown);
   std::size_t segments = 0, with_bytes = 0;
-  std::uint64_t at = 32;
-  for (std::uint64_t i = 0, n = test::le(file, 16, 4); i < n; ++i) {
-    if (test::le(file, at, 4) == 0x19) {  // LC_SEGMENT_64: filesize at +48
-      ++segments;
-      with_bytes += test::le(file, at + 48, 8) != 0;
-      CHECK(test::le(shown->bytes, at + 48, 8) == test::le(file, at + 48, 8));
-      CHECK(test::le(hidden->bytes, at + 48, 8) == 0);
-    }
-    at += test::le(file, at + 4, 4);
-  }
+  t.each_command([&](std::uint64_t cmd, std::uint64_t at) {
+    if (cmd != 0x19) return;  // LC_SEGMENT_64: filesize at +48
+    ++segments;
+    with_bytes += test::le(t.file, at + 48, 8) != 0;
+    CHECK(test::le(t.shown->bytes, at + 48, 8) == test::le(t.file, at + 48, 8));
+    CHECK(test::le(t.hidden->bytes, at + 48, 8) == 0);
+  });
   CHECK(segments >= 2);
   CHECK(with_bytes >= 1);
 }
@@ -93,28 +105,22 @@ TEST_CASE("Mach-O symbols, function starts and data-in-code are hidden: LIEF is 
   // exports_count comes from dyld export info, which ParserConfig::quick() does not walk (the
   // model comparisons above hold with them hidden). The thin x86_64 sample has a symbol table
   // and function starts; in the bytes LIEF parses their counts and sizes are 0.
-  const std::string file = test::read_file(test::samples_dir() / "macho" / "hello-x86_64");
-  const auto b = bytes(file);
-  auto hidden = parse::prepare_for_lief(Format::MachO, b, Limits{});
-  auto shown = parse::prepare_for_lief(Format::MachO, b, Limits{}, parse::MachOContents::Shown);
-  REQUIRE(hidden);
-  REQUIRE(shown);
+  const ThinSample t;
+  REQUIRE(t.hidden);
+  REQUIRE(t.shown);
   std::size_t symtabs = 0, linkedit = 0;
-  std::uint64_t at = 32;
-  for (std::uint64_t i = 0, n = test::le(file, 16, 4); i < n; ++i) {
-    const std::uint64_t cmd = test::le(file, at, 4);
+  t.each_command([&](std::uint64_t cmd, std::uint64_t at) {
     if (cmd == 0x2) {  // LC_SYMTAB: nsyms at +12
       ++symtabs;
-      CHECK(test::le(file, at + 12, 4) != 0);
-      CHECK(test::le(shown->bytes, at + 12, 4) == test::le(file, at + 12, 4));
-      CHECK(test::le(hidden->bytes, at + 12, 4) == 0);
+      CHECK(test::le(t.file, at + 12, 4) != 0);
+      CHECK(test::le(t.shown->bytes, at + 12, 4) == test::le(t.file, at + 12, 4));
+      CHECK(test::le(t.hidden->bytes, at + 12, 4) == 0);
     }
     if (cmd == 0x26 || cmd == 0x29) {  // LC_FUNCTION_STARTS, LC_DATA_IN_CODE: datasize at +12
       ++linkedit;
-      CHECK(test::le(hidden->bytes, at + 12, 4) == 0);
+      CHECK(test::le(t.hidden->bytes, at + 12, 4) == 0);
     }
-    at += test::le(file, at + 4, 4);
-  }
+  });
   CHECK(symtabs == 1);
   CHECK(linkedit >= 1);
 }

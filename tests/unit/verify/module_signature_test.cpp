@@ -328,48 +328,44 @@ TEST_CASE("a kernel's certificate list is recognised by its trailer, and only it
     for (const KernelKey& k : keys.keys()) out.push_back(k.sha256_fingerprint);
     return out;
   };
-
-  SECTION("64-bit little-endian sizes after one certificate: the search stops at the list") {
-    KernelKeyring keys;
-    const auto report = keys.add_from_root(modsig_dir() / "root-list-xz");
+  KernelKeyring keys;
+  // The keys of the fake kernel under `root`, which must be one image that loads without error.
+  auto image_of = [&keys](const char* root) {
+    const auto report = keys.add_from_root(modsig_dir() / root);
     CHECK(report.errors.empty());
     REQUIRE(report.images.size() == 1);
-    CHECK(report.images[0].certificate_list);
-    CHECK(report.images[0].certificates == 1);
+    return report.images[0];
+  };
+
+  SECTION("64-bit little-endian sizes after one certificate: the search stops at the list") {
+    const KernelImageScan image = image_of("root-list-xz");
+    CHECK(image.certificate_list);
+    CHECK(image.certificates == 1);
     // The 4 MiB of zeros after the list were never decompressed (the image expands to 4.03 MiB).
-    CHECK(report.images[0].decompressed_size < (std::uint64_t{4} << 20));
+    CHECK(image.decompressed_size < (std::uint64_t{4} << 20));
     CHECK(fingerprints(keys) == std::vector{signing});
     CHECK(verify_file("demo-signed.ko", keys).status == SignatureStatus::Valid);
     // The other key's certificate sits before and after the list: the kernel does not trust it.
     CHECK(verify_file("demo-other-key.ko", keys).status == SignatureStatus::UnknownKey);
   }
   SECTION("32-bit big-endian sizes after two certificates, uncompressed") {
-    KernelKeyring keys;
-    const auto report = keys.add_from_root(modsig_dir() / "root-list-vmlinux");
-    CHECK(report.errors.empty());
-    REQUIRE(report.images.size() == 1);
-    CHECK(report.images[0].certificate_list);
-    CHECK(report.images[0].compression == "none");
+    const KernelImageScan image = image_of("root-list-vmlinux");
+    CHECK(image.certificate_list);
+    CHECK(image.compression == "none");
     CHECK(fingerprints(keys) == std::vector{signing, other});
     CHECK(verify_file("demo-signed.ko", keys).status == SignatureStatus::Valid);
     CHECK(verify_file("demo-other-key.ko", keys).status == SignatureStatus::Valid);
   }
   SECTION("without the trailer (module_cert_size off by one) every certificate of the image is kept") {
-    KernelKeyring keys;
-    const auto report = keys.add_from_root(modsig_dir() / "root-nolist-xz");
-    CHECK(report.errors.empty());
-    REQUIRE(report.images.size() == 1);
-    CHECK_FALSE(report.images[0].certificate_list);
-    CHECK(report.images[0].certificates == 3);  // other, signing, other again
-    CHECK(report.images[0].decompressed_size > (std::uint64_t{4} << 20));
+    const KernelImageScan image = image_of("root-nolist-xz");
+    CHECK_FALSE(image.certificate_list);
+    CHECK(image.certificates == 3);  // other, signing, other again
+    CHECK(image.decompressed_size > (std::uint64_t{4} << 20));
     CHECK(fingerprints(keys) == std::vector{other, signing});
     CHECK(verify_file("demo-other-key.ko", keys).status == SignatureStatus::Valid);
   }
   SECTION("the fake kernels without a trailer are searched whole, as before") {
-    KernelKeyring keys;
-    const auto report = keys.add_from_root(modsig_dir() / "root-xz");
-    REQUIRE(report.images.size() == 1);
-    CHECK_FALSE(report.images[0].certificate_list);
+    CHECK_FALSE(image_of("root-xz").certificate_list);
   }
 }
 
