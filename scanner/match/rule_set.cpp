@@ -320,16 +320,18 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
   auto infos = rule_infos(impl->rules.get(), *sources);
   if (!infos) return std::unexpected(infos.error());
   std::vector<Source> all = *sources;
+  std::vector<RuleInfo> gated_infos;
   if (!gated.empty()) {
     auto gated_rules = compile_sources(gated, options, diagnostics);
     if (!gated_rules) return std::unexpected(gated_rules.error());
     impl->gated = std::move(*gated_rules);
-    auto gated_infos = rule_infos(impl->gated.get(), gated);
-    if (!gated_infos) return std::unexpected(gated_infos.error());
-    infos = with_gated(std::move(*infos), std::move(*gated_infos), gated);
-    if (!infos) return std::unexpected(infos.error());
+    auto found = rule_infos(impl->gated.get(), gated);
+    if (!found) return std::unexpected(found.error());
+    gated_infos = std::move(*found);
     all.insert(all.end(), gated.begin(), gated.end());
   }
+  infos = with_gated(std::move(*infos), std::move(gated_infos), gated);  // also: a gate with no gated.yar
+  if (!infos) return std::unexpected(infos.error());
   impl->infos = std::move(*infos);
   for (const auto& s : all) impl->sources.push_back(s.file);
   impl->fingerprint = sources_fingerprint(all);

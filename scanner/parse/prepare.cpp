@@ -370,6 +370,7 @@ void append_view_slice(const std::vector<std::uint8_t>& buf, std::uint64_t base,
   ByteReader r(std::span(out.macho_view.data() + at_view, length + 8), big);
   const std::uint64_t ncmds = r.read(16, 4).value_or(0);
   std::uint64_t at = header;
+  bool signed_seen = false;
   for (std::uint64_t i = 0; i < ncmds; ++i) {  // counts and sizes were checked by prepare_macho_slice
     const std::uint64_t cmd = r.read(at, 4).value_or(0), cmdsize = r.read(at + 4, 4).value_or(0);
     if (cmdsize < 8 || !r.in_bounds(at, cmdsize)) break;
@@ -381,7 +382,8 @@ void append_view_slice(const std::vector<std::uint8_t>& buf, std::uint64_t base,
       r.write(at + 20, 4, 0);  // strsize
     }
     if ((cmd == kLcFunctionStarts || cmd == kLcDataInCode || cmd == kLcCodeSignature) && cmdsize >= 16) {
-      if (cmd == kLcCodeSignature) {
+      if (cmd == kLcCodeSignature && !signed_seen) {  // the first, as LIEF's code_signature()
+        signed_seen = true;
         record.signature_offset = static_cast<std::uint32_t>(r.read(at + 8, 4).value_or(0));
         record.signature_size = static_cast<std::uint32_t>(r.read(at + 12, 4).value_or(0));
       }

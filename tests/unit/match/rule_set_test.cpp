@@ -180,3 +180,12 @@ TEST_CASE("a gate without its gated rule, or a gated rule without its gate, is a
   CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
   CHECK(rules.error().message.find("gated rule 'Other_Three' has no gate in the index") != std::string::npos);
 }
+
+TEST_CASE("a gate with no gated.yar beside its index is a configuration error", "[match]") {
+  TempTree t;
+  t.write("r/index.yar", rule_text("Ok_One") + "rule Gated_Two : gate\n{\n    condition:\n        true\n}\n");
+  auto rules = match::RuleSet::compile({t.path() / "r"});
+  REQUIRE_FALSE(rules);
+  CHECK(rules.error().code == Errc::Config);
+  CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
+}
