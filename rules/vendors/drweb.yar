@@ -93,9 +93,10 @@ rule DrWeb_EngineName : engine
          uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and any of them
 }
 
-// The gate of DrWeb_VirusFindingEngine, whose rule is in rules/gated/drweb.yar (docs/rules.md, "Gated
-// rules"): every way that rule fires needs the engine's entry-point code, so its file-name strings, the costly
-// part of it for libyara, are looked for only in the files where this gate matched.
+// The gate of DrWeb_VirusFindingEngine, whose rule is in rules/gated/drweb.yar (docs/rules.md,
+// "Gated rules"): every way that rule fires needs the engine's entry-point code, so its file-name
+// strings, the costly part of it for libyara, are looked for only in the files where this gate
+// matched.
 rule DrWeb_VirusFindingEngine : gate
 {
     strings:

@@ -213,9 +213,10 @@ rule Kaspersky_EngineName : engine
          uint32(0) == 0xFEEDFACE or uint32(0) == 0xBEBAFECA) and any of them
 }
 
-// The gate of Kaspersky_KavSdkEngine, whose rule is in rules/gated/kaspersky.yar (docs/rules.md, "Gated
-// rules"): every way that rule fires needs an API name or a configuration key, so its file-name strings, the costly
-// part of it for libyara, are looked for only in the files where this gate matched.
+// The gate of Kaspersky_KavSdkEngine, whose rule is in rules/gated/kaspersky.yar (docs/rules.md,
+// "Gated rules"): every way that rule fires needs an API name or a configuration key, so its
+// file-name strings, the costly part of it for libyara, are looked for only in the files where this
+// gate matched.
 rule Kaspersky_KavSdkEngine : gate
 {
     strings:

@@ -99,8 +99,8 @@ rule Kingsoft_PdbPath : pdb_path
 }
 
 // The gate of Kingsoft_EngineSdk, whose rule is in rules/gated/kingsoft.yar (docs/rules.md, "Gated
-// rules"): every way that rule fires needs an API name, so its file-name strings, the costly
-// part of it for libyara, are looked for only in the files where this gate matched.
+// rules"): every way that rule fires needs an API name, so its file-name strings, the costly part
+// of it for libyara, are looked for only in the files where this gate matched.
 rule Kingsoft_EngineSdk : gate
 {
     strings:
