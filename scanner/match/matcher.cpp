@@ -208,7 +208,7 @@ Result<std::vector<RuleMatch>> scan_with(YR_SCANNER* scanner, const MatchOptions
   }
 }
 
-bool is_gate(const RuleMatch& m) { return std::ranges::find(m.tags, detail::kGateTag) != m.tags.end(); }
+bool is_gate(const RuleMatch& m) { return detail::is_gate(m.tags); }
 
 }  // namespace
 

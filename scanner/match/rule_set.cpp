@@ -123,6 +123,19 @@ bool is_slug(std::string_view s) {
   });
 }
 
+/// "file:line" of rule `name` in namespace `ns` as `index` found it, or "<ns>:0".
+std::string location(const detail::RuleSourceIndex& index, const std::string& ns, const std::string& name) {
+  const auto where = index.find(ns, name);
+  return where ? where->file.string() + ':' + std::to_string(where->line) : "<" + ns + ">:0";
+}
+
+/// The sources and everything they include, indexed to locate rules in them.
+detail::RuleSourceIndex index_of(const std::vector<Source>& sources) {
+  detail::RuleSourceIndex index;
+  for (const auto& s : sources) index.add_file(s.file, s.ns);
+  return index;
+}
+
 /// Problems with the required meta of one rule; empty when it is complete.
 std::vector<std::string> meta_problems(const YR_RULE* rule, const RuleInfo& info) {
   std::vector<std::string> problems;
@@ -241,16 +254,10 @@ Result<std::vector<RuleInfo>> rule_infos(YR_RULES* rules, const std::vector<Sour
     const YR_META* meta = nullptr;
     yr_rule_metas_foreach(rule, meta) { info.meta.try_emplace(meta->identifier, detail::meta_value(*meta)); }
 
-    const bool gate = std::ranges::find(info.tags, detail::kGateTag) != info.tags.end();
-    const auto rule_problems = gate ? std::vector<std::string>{} : meta_problems(rule, info);
+    const auto rule_problems = detail::is_gate(info.tags) ? std::vector<std::string>{} : meta_problems(rule, info);
     if (!rule_problems.empty()) {
-      if (!index) {
-        index = std::make_unique<detail::RuleSourceIndex>();
-        for (const auto& s : sources) index->add_file(s.file, s.ns);
-      }
-      const auto where = index->find(info.ns, info.name);
-      const std::string prefix = where ? where->file.string() + ':' + std::to_string(where->line)
-                                       : "<" + info.ns + ">:0";
+      if (!index) index = std::make_unique<detail::RuleSourceIndex>(index_of(sources));
+      const std::string prefix = location(*index, info.ns, info.name);
       for (const auto& p : rule_problems) problems.push_back(prefix + ": rule '" + info.name + "' " + p);
     }
     infos.push_back(std::move(info));
@@ -283,24 +290,25 @@ Result<detail::RulesHandle> compile_sources(const std::vector<Source>& sources, 
   return detail::RulesHandle(std::move(*library), raw_rules);
 }
 
-/// The index's rule infos with each gate replaced by its gated rule's; Errc::Config when a gate
-/// has no gated rule or a gated rule no gate.
+/// The index's rule infos with each gate replaced by its gated rule's; Errc::Config, located in
+/// the sources, when a gate has no gated rule or a gated rule no gate.
 Result<std::vector<RuleInfo>> with_gated(std::vector<RuleInfo> infos, std::vector<RuleInfo> gated,
-                                         const std::vector<Source>& gated_files) {
+                                         const std::vector<Source>& sources, const std::vector<Source>& gated_sources) {
   std::vector<std::string> problems;
-  const std::string where = gated_files.empty() ? std::string("<gated rules>") : gated_files.front().file.string();
   for (RuleInfo& info : infos) {
-    if (std::ranges::find(info.tags, detail::kGateTag) == info.tags.end()) continue;
+    if (!detail::is_gate(info.tags)) continue;
     auto rule = std::ranges::find_if(gated, [&](const RuleInfo& g) { return g.ns == info.ns && g.name == info.name; });
     if (rule == gated.end()) {
-      problems.push_back(where + ":0: gate '" + info.name + "' has no gated rule of that name");
+      problems.push_back(location(index_of(sources), info.ns, info.name) + ": gate '" + info.name +
+                         "' has no gated rule of that name");
       continue;
     }
     info = std::move(*rule);
     gated.erase(rule);
   }
   for (const RuleInfo& g : gated)
-    problems.push_back(where + ":0: gated rule '" + g.name + "' has no gate in the index");
+    problems.push_back(location(index_of(gated_sources), g.ns, g.name) + ": gated rule '" + g.name +
+                       "' has no gate in the index");
   if (!problems.empty()) return fail(Errc::Config, join_lines(problems));
   return infos;
 }
@@ -330,7 +338,7 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
     gated_infos = std::move(*found);
     all.insert(all.end(), gated.begin(), gated.end());
   }
-  infos = with_gated(std::move(*infos), std::move(gated_infos), gated);  // also: a gate with no gated.yar
+  infos = with_gated(std::move(*infos), std::move(gated_infos), *sources, gated);  // also: no gated.yar at all
   if (!infos) return std::unexpected(infos.error());
   impl->infos = std::move(*infos);
   for (const auto& s : all) impl->sources.push_back(s.file);

@@ -2,8 +2,10 @@
 /// \file
 /// RuleSet internals shared by rule_set.cpp and matcher.cpp (private to scanner/match/).
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "match/rule_set.hpp"
@@ -32,8 +34,10 @@ inline constexpr ExternalDefault kExternals[] = {
     {"filename", ""}, {"filepath", ""}, {"extension", ""}, {"format", "unknown"}, {"privilege", "unknown"},
 };
 
-/// The tag of a gate rule (rule_set.hpp, "Gated rules").
-inline constexpr const char* kGateTag = "gate";
+/// Whether a rule with these tags is a gate (tag `gate`: rule_set.hpp, "Gated rules").
+[[nodiscard]] inline bool is_gate(const std::vector<std::string>& tags) {
+  return std::ranges::find(tags, std::string_view("gate")) != tags.end();
+}
 
 /// Renders a YR_META value as text (integers decimal, booleans true/false).
 [[nodiscard]] std::string meta_value(const YR_META& meta);

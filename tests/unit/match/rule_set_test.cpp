@@ -172,20 +172,22 @@ TEST_CASE("the shipped rules compile with zero warnings and complete meta", "[ma
 TEST_CASE("a gate without its gated rule, or a gated rule without its gate, is a configuration error", "[match]") {
   TempTree t;
   t.write("r/index.yar", rule_text("Ok_One") + "rule Gated_Two : gate\n{\n    condition:\n        true\n}\n");
-  t.write("r/gated.yar", rule_text("Other_Three"));
-  auto rules = match::RuleSet::compile({t.path() / "r"});
-  REQUIRE_FALSE(rules);
-  CHECK(rules.error().code == Errc::Config);
-  INFO(rules.error().message);
-  CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
-  CHECK(rules.error().message.find("gated rule 'Other_Three' has no gate in the index") != std::string::npos);
-}
-
-TEST_CASE("a gate with no gated.yar beside its index is a configuration error", "[match]") {
-  TempTree t;
-  t.write("r/index.yar", rule_text("Ok_One") + "rule Gated_Two : gate\n{\n    condition:\n        true\n}\n");
-  auto rules = match::RuleSet::compile({t.path() / "r"});
-  REQUIRE_FALSE(rules);
-  CHECK(rules.error().code == Errc::Config);
-  CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
+  SECTION("a gated.yar without the gate's rule, with a rule of its own") {
+    t.write("r/gated.yar", rule_text("Other_Three"));
+    auto rules = match::RuleSet::compile({t.path() / "r"});
+    REQUIRE_FALSE(rules);
+    CHECK(rules.error().code == Errc::Config);
+    INFO(rules.error().message);
+    CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
+    CHECK(rules.error().message.find("gated rule 'Other_Three' has no gate in the index") != std::string::npos);
+    // Each located where it is declared.
+    CHECK(rules.error().message.find((t.path() / "r" / "index.yar").string() + ":11: gate") != std::string::npos);
+    CHECK(rules.error().message.find((t.path() / "r" / "gated.yar").string() + ":1: gated rule") != std::string::npos);
+  }
+  SECTION("no gated.yar beside the index") {
+    auto rules = match::RuleSet::compile({t.path() / "r"});
+    REQUIRE_FALSE(rules);
+    CHECK(rules.error().code == Errc::Config);
+    CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
+  }
 }
