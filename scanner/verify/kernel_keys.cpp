@@ -60,6 +60,14 @@ bool starts_with(std::span<const std::byte> b, std::size_t off, std::string_view
 
 constexpr std::size_t kMinCert = 200;  // smaller than any real certificate with a public key
 
+/// What searching one kernel payload found.
+struct PayloadScan {
+  std::string compression;  ///< as KernelImageScan::compression
+  std::uint64_t size = 0;   ///< bytes searched (the decompressed kernel, up to its certificate list)
+  std::vector<X509Ptr> certificates;
+  bool certificate_list = false;  ///< the kernel's list was recognised (CertificateFinder)
+};
+
 /// Every DER certificate in a byte stream that parses completely, found chunk by chunk so that a
 /// decompressed kernel never has to be held in memory whole. The kernel's system certificate list
 /// (certs/system_certificates.S) is a plain concatenation of DER certificates, so candidates are
@@ -92,15 +100,13 @@ class CertificateFinder {
     return !list_found_;
   }
 
-  /// Whether the kernel's certificate list was recognised (see the class).
-  [[nodiscard]] bool found_list() const noexcept { return list_found_; }
-
-  /// The list's certificates when it was recognised, else every certificate found.
-  std::vector<X509Ptr> finish() && {
+  /// What the search of `size` bytes of a `compression` payload found: the list's certificates
+  /// when it was recognised, else every certificate.
+  PayloadScan finish(std::string compression, std::uint64_t size) && {
     if (!list_found_ && out_.size() < max_) scan(true);
     buf_.clear();
     if (list_found_) out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(run_first_));
-    return std::move(out_);
+    return PayloadScan{std::move(compression), size, std::move(out_), list_found_};
   }
 
  private:
@@ -188,14 +194,6 @@ class CertificateFinder {
   bool list_found_ = false;
 };
 
-/// What searching one kernel payload found.
-struct PayloadScan {
-  std::string compression;   ///< as KernelImageScan::compression
-  std::uint64_t size = 0;    ///< bytes searched (the decompressed kernel, up to its certificate list)
-  std::vector<X509Ptr> certificates;
-  bool certificate_list = false;  ///< the kernel's list was recognised (CertificateFinder)
-};
-
 /// Decompresses the stream at the start of `in` and searches it as it comes out.
 Result<PayloadScan> scan_stream(std::span<const std::byte> in, std::uint64_t cap, std::size_t max_certs) {
   const auto fmt = modsig::sniff_compression(in);
@@ -204,8 +202,7 @@ Result<PayloadScan> scan_stream(std::span<const std::byte> in, std::uint64_t cap
   const modsig::ChunkSink sink = [&finder](std::span<const std::byte> chunk) { return finder.feed(chunk); };
   auto size = modsig::decompress_first_stream(*fmt, in, cap, sink);
   if (!size) return std::unexpected(std::move(size.error()));
-  const bool list = finder.found_list();
-  return PayloadScan{std::string(to_string(*fmt)), *size, std::move(finder).finish(), list};
+  return std::move(finder).finish(std::string(to_string(*fmt)), *size);
 }
 
 /// Finds the kernel inside an image, expands it and searches it for certificates (see
@@ -217,8 +214,7 @@ Result<PayloadScan> scan_kernel_payload(std::span<const std::byte> image, std::u
     constexpr std::size_t kSlice = 1u << 20;  // bounds the finder's copy
     std::size_t at = 0;
     while (at < image.size() && finder.feed(image.subspan(at, std::min(kSlice, image.size() - at)))) at += kSlice;
-    const bool list = finder.found_list();
-    return PayloadScan{"none", std::min(at + kSlice, image.size()), std::move(finder).finish(), list};
+    return std::move(finder).finish("none", std::min(at + kSlice, image.size()));
   }
 
   // x86 bzImage (boot protocol >= 2.08, Documentation/arch/x86/boot.rst): the setup header says
