@@ -17,6 +17,9 @@ namespace {
 
 /// Records serialised per batch: bounds the text held in memory (a few MB) on any tree size.
 constexpr std::size_t kBatch = 1024;
+/// Bytes of a typical element's text (a binary's record: 4 KB on the real tree): what a part's
+/// text is reserved for, so that the first batch does not copy it as it grows.
+constexpr std::size_t kTypicalElement = 4096;
 
 /// Writes `"name": [ items ]` as the next member of the top-level object, exactly as dump_json
 /// of the whole document would: `emit` writes each element into a JsonText (json_sink.hpp) two
@@ -36,8 +39,10 @@ void write_member_array(std::ostream& out, const char* name, const std::vector<T
     const std::size_t per = (end - begin + threads - 1) / threads;
     parallel_for(threads, threads, [&](std::size_t t) {  // share t: a contiguous run of the batch
       std::string& text = parts[t];
-      text.clear();
       const std::size_t from = begin + t * per, to = std::min(end, from + per);
+      // The first batch grows the text to its size (a few MB); later ones reuse that capacity.
+      text.clear();
+      if (text.capacity() == 0) text.reserve((to - from) * kTypicalElement);
       for (std::size_t i = from; i < to; ++i) {
         text += "    ";  // the element's first line; JsonText indents the others
         JsonText w(text, 2, 2);

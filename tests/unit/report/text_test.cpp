@@ -29,3 +29,14 @@ TEST_CASE("elide_middle keeps both ends within the width", "[report]") {
   CHECK(e.starts_with("/very"));
   CHECK(e.ends_with("driver.sys"));
 }
+
+TEST_CASE("rfc3339 writes UTC to the millisecond, and printf's form outside years 0-9999", "[report]") {
+  CHECK(report::rfc3339(discover::Timestamp{0, 0}) == "1970-01-01T00:00:00.000Z");
+  CHECK(report::rfc3339(discover::Timestamp{1764906123, 987654321}) == "2025-12-05T03:42:03.987Z");
+  CHECK(report::rfc3339(discover::Timestamp{951782400, 1'000'000}) == "2000-02-29T00:00:00.001Z");  // leap day
+  CHECK(report::rfc3339(discover::Timestamp{-1, 0}) == "1969-12-31T23:59:59.000Z");
+  CHECK(report::rfc3339(discover::Timestamp{-62135596800, 0}) == "0001-01-01T00:00:00.000Z");
+  CHECK(report::rfc3339(discover::Timestamp{253402300799, 999'999'999}) == "9999-12-31T23:59:59.999Z");
+  CHECK(report::rfc3339(discover::Timestamp{253402300800, 0}) == "10000-01-01T00:00:00.000Z");
+  CHECK(report::rfc3339(discover::Timestamp{-62167219201, 0}) == "-001-12-31T23:59:59.000Z");
+}
