@@ -19,6 +19,7 @@
 #include "discover/file_ref.hpp"
 #include "image/disk_image.hpp"
 #include "record/file_record.hpp"
+#include "record/record_list.hpp"
 #include "pipeline/windows_image.hpp"
 
 namespace trustscan::pipeline {
@@ -131,7 +132,7 @@ struct ScanResult {
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point finished;
   unsigned threads_used = 0;
-  std::vector<record::FileRecord> records;  ///< binaries, in path order
+  record::RecordList records;               ///< binaries, in path order
   std::vector<discover::Skipped> skipped;   ///< listed skips, in walk order
   std::vector<discover::PathError> errors;  ///< paths that could not be read at all
   ScanSummary summary;

@@ -25,8 +25,8 @@ constexpr std::size_t kTypicalElement = 4096;
 /// of the whole document would: `emit` writes each element into a JsonText (json_sink.hpp) two
 /// levels deep, on `threads` threads in batches (in order), so that neither a document nor the
 /// whole text is ever held.
-template <class T, class Emit>
-void write_member_array(std::ostream& out, const char* name, const std::vector<T>& items, unsigned threads, Emit emit) {
+template <class Items, class Emit>
+void write_member_array(std::ostream& out, const char* name, const Items& items, unsigned threads, Emit emit) {
   out << ",\n  \"" << name << "\": ";
   if (items.empty()) {
     out << "[]";

@@ -59,7 +59,7 @@ struct Received {
   }
 };
 
-std::map<std::string, std::string> by_path(const std::vector<record::FileRecord>& records) {
+std::map<std::string, std::string> by_path(const record::RecordList& records) {
   std::map<std::string, std::string> out;
   for (const record::FileRecord& r : records) out[r.file.path] = json_of(r);
   return out;
