@@ -471,6 +471,11 @@ class KernelImageTable final : public verify::KernelImageMemo {
 struct ScanCache::Impl {
   std::string name;
   std::string config;
+  /// The cache held no entry when it was opened: nothing to look up, so readers find nothing
+  /// without reading and the fingerprint may be computed late (set_fingerprint).
+  bool empty_at_open = false;
+  /// set_fingerprint's computation, when deferred: run by the writer before its first write.
+  std::function<std::string()> pending_config;  ///< guarded by m
   std::shared_ptr<Notes> notes = std::make_shared<Notes>();
   Db db;  ///< the writer's connection (used by the writer thread, then by finish())
   std::thread writer;
@@ -510,8 +515,28 @@ struct ScanCache::Impl {
         gone = list_gone(*to_survey);
         continue;
       }
+      if (!write_failed) settle_config();
       if (!write_failed) write_batch(insert.get(), batch);
       batch.clear();
+    }
+  }
+
+  /// Computes a deferred fingerprint (set_fingerprint); a failure fails the writes.
+  void settle_config() {
+    std::function<std::string()> compute;
+    {
+      std::lock_guard lock(m);
+      compute = std::move(pending_config);
+      pending_config = nullptr;
+    }
+    if (!compute) return;
+    try {
+      std::string computed = compute();
+      std::lock_guard lock(m);
+      config = std::move(computed);
+    } catch (const std::exception& e) {
+      fail_writes(
+          DbError{SQLITE_ERROR, std::string("the configuration fingerprint could not be computed: ") + e.what()});
     }
   }
 
@@ -672,6 +697,11 @@ Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, 
   auto impl = std::make_unique<Impl>();
   impl->name = name;
   impl->config = options.fingerprint;
+  {
+    int rc = SQLITE_OK;
+    Stmt any = prepare(db.get(), "SELECT 1 FROM entries LIMIT 1", rc);
+    impl->empty_at_open = rc == SQLITE_OK && sqlite3_step(any.get()) == SQLITE_DONE;
+  }
   impl->db = std::move(db);
   std::shared_ptr<ScanCache> cache(new ScanCache(std::move(impl)));
   cache->impl_->writer = std::thread([self = cache->impl_.get()] { self->write_loop(); });
@@ -696,6 +726,13 @@ bool ScanCache::holds_results_of_this_program(const std::filesystem::path& file)
 void ScanCache::set_fingerprint(std::string fingerprint) {
   std::lock_guard lock(impl_->m);  // the writer reads it after taking rows from the queue
   impl_->config = std::move(fingerprint);
+  impl_->pending_config = nullptr;
+}
+
+void ScanCache::set_fingerprint(std::function<std::string()> compute) {
+  if (!impl_->empty_at_open) return set_fingerprint(compute());
+  std::lock_guard lock(impl_->m);
+  impl_->pending_config = std::move(compute);
 }
 
 std::shared_ptr<verify::KernelImageMemo> ScanCache::kernel_images() const {
@@ -707,6 +744,7 @@ std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
   r->config = impl_->config;
   r->notes = impl_->notes;
   r->name = impl_->name;
+  if (impl_->empty_at_open) return std::make_unique<Reader>(std::move(r));  // finds nothing, reads nothing
   auto [db, err] = connect(impl_->name, SQLITE_OPEN_READWRITE);
   int rc = SQLITE_OK;
   // Mapped reads: a look-up reads a few pages, and pread copied each (13 % of a re-scan of /usr).

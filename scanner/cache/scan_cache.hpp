@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -87,6 +88,12 @@ class ScanCache {
   /// Sets the configuration fingerprint (CacheOptions::fingerprint) when it could only be
   /// computed after opening: before reader() and store() are used.
   void set_fingerprint(std::string fingerprint);
+  /// The same, computed by `compute` — at once when the cache held entries when it was opened
+  /// (look-ups compare it), else later by the writer thread before it first writes (nothing can
+  /// be found in an empty cache: its readers find nothing without reading). A fingerprint that
+  /// waits for something slow (the kernel images' keys) then no longer holds up a first scan.
+  /// What `compute` uses must outlive finish().
+  void set_fingerprint(std::function<std::string()> compute);
 
   /// The kernel images' module-signing keys as found by earlier scans of this program (a
   /// connection of its own, for the thread that loads the keys; issue 21).

@@ -246,7 +246,11 @@ std::shared_ptr<ScanState> prepare(const ScanOptions& options, std::shared_ptr<c
   auto st = std::make_shared<ScanState>(options, scan_context(std::move(shared), options.roots, std::move(memo)), sink,
                                         keep_records);
   if (cache) {
-    cache->set_fingerprint(cache::fingerprint(cache_configuration(st->ctx, options.limits)));
+    // (A first scan's cache computes it from its writer: the kernel images' keys it names are
+    // loaded by the first worker meanwhile, not by this thread before any worker starts. The
+    // state outlives the cache's writer: finish(), or ~ScanState destroying the cache first.)
+    cache->set_fingerprint(
+        [state = st.get()] { return cache::fingerprint(cache_configuration(state->ctx, state->options.limits)); });
     st->cache = std::move(cache);
   }
   return st;

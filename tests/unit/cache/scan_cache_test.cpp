@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -346,4 +347,53 @@ TEST_CASE("a cache holds results of this program once a scan by it stored some",
   tmp.write("notes.txt", "not an SQLite database");
   CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(tmp.path() / "notes.txt"));
   CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(tmp.path()));  // a directory
+}
+
+TEST_CASE("a fingerprint given as a computation waits for the first write on an empty cache only", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  std::atomic<int> computed{0};
+  const auto config_a = [&computed] {
+    ++computed;
+    return std::string("config-A");
+  };
+  {
+    auto c = open_cache(db, "");
+    c->set_fingerprint(config_a);
+    CHECK(computed == 0);  // empty: nothing to compare it with yet
+    CHECK(c->reader()->find(file("/img/a.sys"), k2026).status == cache::LookupStatus::Absent);
+    c->store(file("/img/a.sys"), binary_facts("aa"));
+    c->finish(false);
+    CHECK(computed == 1);  // by the writer, before the entry was written under it
+    CHECK(c->written() == 1);
+  }
+  {
+    auto c = open_cache(db, "");
+    c->set_fingerprint(config_a);
+    CHECK(computed == 2);  // entries to compare with: at once
+    CHECK(c->reader()->find(file("/img/a.sys"), k2026).status == cache::LookupStatus::Hit);
+    c->set_fingerprint([] { return std::string("config-B"); });
+    const auto l = c->reader()->find(file("/img/a.sys"), k2026);
+    CHECK(l.status == cache::LookupStatus::Stale);
+    CHECK(l.reason == "configuration changed");
+    c->finish(false);
+  }
+  SECTION("nothing stored: never computed") {
+    const fs::path other = tmp.path() / "other.db";
+    auto c = open_cache(other, "");
+    c->set_fingerprint(config_a);
+    c->finish(false);
+    CHECK(computed == 2);
+  }
+  SECTION("a computation that fails: nothing written, a note") {
+    const fs::path other = tmp.path() / "failing.db";
+    auto c = open_cache(other, "");
+    c->set_fingerprint([]() -> std::string { throw std::runtime_error("no keys"); });
+    c->store(file("/img/a.sys"), binary_facts("aa"));
+    c->finish(false);
+    CHECK(c->written() == 0);
+    const auto notes = c->notes();
+    REQUIRE(notes.size() == 1);
+    CHECK_THAT(notes.front(), Catch::Contains("no keys"));
+  }
 }
