@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace trustscan {
 
@@ -26,8 +27,7 @@ namespace trustscan {
 /// tables. Eight bytes at a time (every string of every report record is checked).
 [[nodiscard]] constexpr bool is_ascii(std::string_view s) noexcept {
   const auto high = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
-  if
-    consteval { return std::ranges::none_of(s, high); }
+  if (std::is_constant_evaluated()) return std::ranges::none_of(s, high);
   std::size_t i = 0;
   std::uint64_t any = 0;
   for (; i + 8 <= s.size(); i += 8) {
