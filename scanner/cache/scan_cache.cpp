@@ -255,6 +255,16 @@ std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::
 std::string program_hash() { return io::sha256_hex(std::as_bytes(std::span(std::string_view(program_identity())))); }
 
 /// The meta table's value for `key` ("" when absent or unreadable).
+/// Whether the entries table holds a row; nullopt when it cannot be read.
+std::optional<bool> has_entries(sqlite3* db) {
+  int rc = SQLITE_OK;
+  Stmt any = prepare(db, "SELECT 1 FROM entries LIMIT 1", rc);
+  if (rc != SQLITE_OK) return std::nullopt;
+  rc = sqlite3_step(any.get());
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::nullopt;
+  return rc == SQLITE_ROW;
+}
+
 std::string meta_value(sqlite3* db, const char* key) {
   int rc = SQLITE_OK;
   Stmt s = prepare(db, "SELECT value FROM meta WHERE key = ?1", rc);
@@ -697,11 +707,7 @@ Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, 
   auto impl = std::make_unique<Impl>();
   impl->name = name;
   impl->config = options.fingerprint;
-  {
-    int rc = SQLITE_OK;
-    Stmt any = prepare(db.get(), "SELECT 1 FROM entries LIMIT 1", rc);
-    impl->empty_at_open = rc == SQLITE_OK && sqlite3_step(any.get()) == SQLITE_DONE;
-  }
+  impl->empty_at_open = has_entries(db.get()) == false;  // (unreadable: not known to be empty)
   impl->db = std::move(db);
   std::shared_ptr<ScanCache> cache(new ScanCache(std::move(impl)));
   cache->impl_->writer = std::thread([self = cache->impl_.get()] { self->write_loop(); });
@@ -714,23 +720,19 @@ bool ScanCache::holds_results_of_this_program(const std::filesystem::path& file)
     if (!kind || *kind != FileKind::Ours) return false;
     auto [db, err] = connect(file.string(), SQLITE_OPEN_READWRITE);
     if (!db || exec(db.get(), kReaderSetup)) return false;
-    int rc = SQLITE_OK;
-    Stmt any = prepare(db.get(), "SELECT 1 FROM entries LIMIT 1", rc);
-    return rc == SQLITE_OK && sqlite3_step(any.get()) == SQLITE_ROW &&
-           meta_value(db.get(), "program") == program_hash();
+    return has_entries(db.get()) == true && meta_value(db.get(), "program") == program_hash();
   } catch (const std::exception&) {  // (allocation) then it is not known to hold any
     return false;
   }
 }
 
-void ScanCache::set_fingerprint(std::string fingerprint) {
-  std::lock_guard lock(impl_->m);  // the writer reads it after taking rows from the queue
-  impl_->config = std::move(fingerprint);
-  impl_->pending_config = nullptr;
-}
-
 void ScanCache::set_fingerprint(std::function<std::string()> compute) {
-  if (!impl_->empty_at_open) return set_fingerprint(compute());
+  if (!impl_->empty_at_open) {
+    std::string fingerprint = compute();
+    std::lock_guard lock(impl_->m);  // the writer reads it after taking rows from the queue
+    impl_->config = std::move(fingerprint);
+    return;
+  }
   std::lock_guard lock(impl_->m);
   impl_->pending_config = std::move(compute);
 }

@@ -85,14 +85,12 @@ class ScanCache {
   /// are likely found in it. Writes nothing; false on any doubt.
   [[nodiscard]] static bool holds_results_of_this_program(const std::filesystem::path& file) noexcept;
 
-  /// Sets the configuration fingerprint (CacheOptions::fingerprint) when it could only be
-  /// computed after opening: before reader() and store() are used.
-  void set_fingerprint(std::string fingerprint);
-  /// The same, computed by `compute` — at once when the cache held entries when it was opened
-  /// (look-ups compare it), else later by the writer thread before it first writes (nothing can
-  /// be found in an empty cache: its readers find nothing without reading). A fingerprint that
-  /// waits for something slow (the kernel images' keys) then no longer holds up a first scan.
-  /// What `compute` uses must outlive finish().
+  /// Sets the configuration fingerprint (CacheOptions::fingerprint) when it can only be computed
+  /// after opening, before reader() and store() are used: `compute` runs at once when the cache
+  /// held entries when it was opened (look-ups compare it), else later on the writer thread
+  /// before it first writes (nothing can be found in an empty cache: its readers find nothing
+  /// without reading). A fingerprint that waits for something slow (the kernel images' keys)
+  /// then no longer holds up a first scan. What `compute` uses must outlive finish().
   void set_fingerprint(std::function<std::string()> compute);
 
   /// The kernel images' module-signing keys as found by earlier scans of this program (a

@@ -430,8 +430,7 @@ std::uint64_t collect(ScanState& st, const PoolReport& pool, discover::WalkResul
   }
   std::ranges::stable_sort(records, {},
                            [](const std::unique_ptr<FileRecord>& r) -> const std::string& { return r->file.path; });
-  result.records.reserve(records.size());
-  for (std::unique_ptr<FileRecord>& r : records) result.records.push_back(std::move(r));
+  result.records = record::RecordList(std::move(records));
   result.skipped = std::move(walk.skipped);
   return non_binaries;
 }

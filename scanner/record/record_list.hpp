@@ -62,6 +62,8 @@ class RecordList {
   using const_iterator = Iterator<const FileRecord, Slots::const_iterator>;
 
   RecordList() = default;
+  /// Takes the records where they are, in the given order (none null).
+  explicit RecordList(std::vector<std::unique_ptr<FileRecord>> records) : slots_(std::move(records)) {}
   RecordList(const RecordList& other) {
     slots_.reserve(other.size());
     for (const FileRecord& r : other) push_back(r);
@@ -75,10 +77,6 @@ class RecordList {
   ~RecordList() = default;
 
   void push_back(FileRecord r) { slots_.push_back(std::make_unique<FileRecord>(std::move(r))); }
-  /// Takes the record where it is (never null).
-  void push_back(std::unique_ptr<FileRecord> r) { slots_.push_back(std::move(r)); }
-  void reserve(size_type n) { slots_.reserve(n); }
-  void clear() noexcept { slots_.clear(); }
 
   [[nodiscard]] size_type size() const noexcept { return slots_.size(); }
   [[nodiscard]] bool empty() const noexcept { return slots_.empty(); }

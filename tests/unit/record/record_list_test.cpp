@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 using namespace trustscan;
 
@@ -16,11 +17,11 @@ record::FileRecord at(const std::string& path) {
 }  // namespace
 
 TEST_CASE("RecordList keeps each record where it was made and reads like a vector", "[record]") {
-  record::RecordList list;
-  auto made = std::make_unique<record::FileRecord>(at("/b"));
-  const record::FileRecord* address = made.get();
-  list.push_back(at("/a"));
-  list.push_back(std::move(made));
+  std::vector<std::unique_ptr<record::FileRecord>> made;
+  made.push_back(std::make_unique<record::FileRecord>(at("/a")));
+  made.push_back(std::make_unique<record::FileRecord>(at("/b")));
+  const record::FileRecord* address = made.back().get();
+  record::RecordList list(std::move(made));  // as collect() makes the result's
   list.push_back(at("/c"));
   REQUIRE(list.size() == 3);
   CHECK(&list[1] == address);  // taken, not moved: the point of the list
