@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -47,7 +48,7 @@ constexpr const char* kCreateKernelImages =
     " program TEXT NOT NULL, sha256 TEXT NOT NULL, compression TEXT NOT NULL,"
     " decompressed_size INTEGER NOT NULL, certificates BLOB NOT NULL)";
 /// Facts about the cache as a whole: "program", the program that last finished a scan with it
-/// (a hash of program_identity()).
+/// (a hash of program_identity()), and what scans recorded with ScanCache::remember().
 constexpr const char* kCreateMeta =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)";
 constexpr const char* kSelect =
@@ -275,6 +276,20 @@ std::string meta_value(sqlite3* db, const char* key) {
   return text ? text : "";
 }
 
+/// The meta table (empty when it cannot be read).
+std::map<std::string, std::string, std::less<>> meta_values(sqlite3* db) {
+  std::map<std::string, std::string, std::less<>> out;
+  int rc = SQLITE_OK;
+  Stmt s = prepare(db, "SELECT key, value FROM meta", rc);
+  if (rc != SQLITE_OK) return out;
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    const auto* key = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    const auto* value = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1));
+    if (key && value) out.insert_or_assign(key, value);
+  }
+  return out;
+}
+
 /// Creates an empty `name` readable and writable by the owner only, unless it exists. Whoever can
 /// write the cache decides what trustscan reports about unchanged files; SQLite gives the -wal
 /// and -shm files the mode of the database.
@@ -486,6 +501,9 @@ struct ScanCache::Impl {
   bool empty_at_open = false;
   /// set_fingerprint's computation, when deferred: run by the writer before its first write.
   std::function<std::string()> pending_config;  ///< guarded by m
+  /// The meta table as opened, and what remember() asked for (written by finish()).
+  std::map<std::string, std::string, std::less<>> meta_at_open;
+  std::map<std::string, std::string, std::less<>> to_remember;  ///< guarded by m
   std::shared_ptr<Notes> notes = std::make_shared<Notes>();
   Db db;  ///< the writer's connection (used by the writer thread, then by finish())
   std::thread writer;
@@ -599,6 +617,20 @@ struct ScanCache::Impl {
     (void)rc;
   }
 
+  /// Writes what remember() asked for that the meta table does not already say.
+  void record_remembered() {
+    std::lock_guard lock(m);
+    for (const auto& [key, value] : to_remember) {
+      if (auto it = meta_at_open.find(key); it != meta_at_open.end() && it->second == value) continue;
+      int rc = SQLITE_OK;
+      Stmt s = prepare(db.get(), "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", rc);
+      if (rc != SQLITE_OK) return;
+      sqlite3_bind_text(s.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+      sqlite3_bind_text(s.get(), 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+      (void)sqlite3_step(s.get());  // (a later scan that misses it only does again what this one did)
+    }
+  }
+
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
 
   /// The keys of the entries below `prune`'s prefixes that its walk did not meet, and of those
@@ -708,6 +740,7 @@ Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, 
   impl->name = name;
   impl->config = options.fingerprint;
   impl->empty_at_open = has_entries(db.get()) == false;  // (unreadable: not known to be empty)
+  impl->meta_at_open = meta_values(db.get());
   impl->db = std::move(db);
   std::shared_ptr<ScanCache> cache(new ScanCache(std::move(impl)));
   cache->impl_->writer = std::thread([self = cache->impl_.get()] { self->write_loop(); });
@@ -735,6 +768,17 @@ void ScanCache::set_fingerprint(std::function<std::string()> compute) {
   }
   std::lock_guard lock(impl_->m);
   impl_->pending_config = std::move(compute);
+}
+
+std::string ScanCache::remembered(const std::string& key) const {
+  const auto it = impl_->meta_at_open.find(key);
+  return it == impl_->meta_at_open.end() || key == "program" ? std::string() : it->second;
+}
+
+void ScanCache::remember(const std::string& key, std::string value) {
+  if (key == "program") return;
+  std::lock_guard lock(impl_->m);
+  impl_->to_remember.insert_or_assign(key, std::move(value));
 }
 
 std::shared_ptr<verify::KernelImageMemo> ScanCache::kernel_images() const {
@@ -792,7 +836,10 @@ void ScanCache::finish(bool prune) {
   impl_->cv.notify_one();
   if (impl_->writer.joinable()) impl_->writer.join();
   if (prune && impl_->gone && !impl_->write_failed) impl_->delete_gone(*impl_->gone);
-  if (!impl_->write_failed) impl_->record_program();
+  if (!impl_->write_failed) {
+    impl_->record_program();
+    impl_->record_remembered();
+  }
   impl_->db.reset();  // the last connection to close checkpoints the WAL into the database
 }
 

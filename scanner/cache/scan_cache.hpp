@@ -93,6 +93,14 @@ class ScanCache {
   /// then no longer holds up a first scan. What `compute` uses must outlive finish().
   void set_fingerprint(std::function<std::string()> compute);
 
+  /// What an earlier scan recorded under `key` with remember(), as the cache held it when it was
+  /// opened; "" when nothing is. (Whoever can write the cache can change it, as they can change
+  /// the entries.)
+  [[nodiscard]] std::string remembered(const std::string& key) const;
+  /// Records `value` under `key` for later scans; written by finish(), unless a write failed.
+  /// Not "program", which is the cache's own.
+  void remember(const std::string& key, std::string value);
+
   /// The kernel images' module-signing keys as found by earlier scans of this program (a
   /// connection of its own, for the thread that loads the keys; issue 21).
   [[nodiscard]] std::shared_ptr<verify::KernelImageMemo> kernel_images() const;

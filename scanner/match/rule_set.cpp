@@ -313,6 +313,12 @@ Result<std::vector<RuleInfo>> with_gated(std::vector<RuleInfo> infos, std::vecto
   return infos;
 }
 
+/// Every file compile() compiles: the sources, then their gated rules.
+std::vector<Source> with_gated_sources(std::vector<Source> sources, const std::vector<Source>& gated) {
+  sources.insert(sources.end(), gated.begin(), gated.end());
+  return sources;
+}
+
 }  // namespace
 
 Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, const CompileOptions& options) {
@@ -327,7 +333,6 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
   impl->rules = std::move(*rules);
   auto infos = rule_infos(impl->rules.get(), *sources);
   if (!infos) return std::unexpected(infos.error());
-  std::vector<Source> all = *sources;
   std::vector<RuleInfo> gated_infos;
   if (!gated.empty()) {
     auto gated_rules = compile_sources(gated, options, diagnostics);
@@ -336,15 +341,21 @@ Result<RuleSet> RuleSet::compile(const std::vector<fs::path>& files_or_dirs, con
     auto found = rule_infos(impl->gated.get(), gated);
     if (!found) return std::unexpected(found.error());
     gated_infos = std::move(*found);
-    all.insert(all.end(), gated.begin(), gated.end());
   }
   infos = with_gated(std::move(*infos), std::move(gated_infos), *sources, gated);  // also: no gated.yar at all
   if (!infos) return std::unexpected(infos.error());
   impl->infos = std::move(*infos);
+  const std::vector<Source> all = with_gated_sources(*sources, gated);
   for (const auto& s : all) impl->sources.push_back(s.file);
   impl->fingerprint = sources_fingerprint(all);
   for (auto& d : diagnostics) impl->warnings.push_back(std::move(d));
   return RuleSet(std::move(impl));
+}
+
+Result<std::string> RuleSet::fingerprint_of(const std::vector<fs::path>& files_or_dirs) {
+  auto sources = expand(files_or_dirs);
+  if (!sources) return std::unexpected(sources.error());
+  return sources_fingerprint(with_gated_sources(*sources, gated_sources(*sources)));
 }
 
 const std::vector<RuleInfo>& RuleSet::rules() const noexcept { return impl_->infos; }

@@ -72,6 +72,11 @@ class RuleSet {
   [[nodiscard]] static Result<RuleSet> compile(const std::vector<std::filesystem::path>& files_or_dirs,
                                                const CompileOptions& options = {});
 
+  /// What fingerprint() of compile(files_or_dirs) is, without compiling: the files are found and
+  /// read as compile() finds them. A cached re-scan needs the rules' identity, not the rules.
+  /// Fails (Errc::Config) only where compile() fails before compiling: a missing path.
+  [[nodiscard]] static Result<std::string> fingerprint_of(const std::vector<std::filesystem::path>& files_or_dirs);
+
   /// Public rules in compilation order (a gated rule in its gate's place).
   [[nodiscard]] const std::vector<RuleInfo>& rules() const noexcept;
   /// Warnings kept when `warnings_as_errors` was false (always empty otherwise).

@@ -175,11 +175,11 @@ class RulesOnSpareCore {
 /// kernel modules: whether their rules run depends on their signature (rules_not_needed).
 std::optional<RulesOnSpareCore>& start_rules_on_spare_core(std::optional<RulesOnSpareCore>& side, const FileRecord& rec,
                                                            std::span<const std::byte> bytes, const AnalysisTools& t) {
-  if (!t.matcher || !t.spare || !t.ctx.rules || bytes.size() < kSpareCoreBytes ||
-      rec.classification.type == FileType::KernelModule || !t.spare->take())
+  if (!t.matcher || !t.spare || bytes.size() < kSpareCoreBytes || rec.classification.type == FileType::KernelModule ||
+      !t.matcher->get() || !t.spare->take())  // (get(): the rules are compiled, and usable)
     return side;
   try {
-    side.emplace(*t.ctx.rules, rec.file.path, rec.format, rec.rule_privilege, bytes, *t.spare);
+    side.emplace(*t.ctx.rules.get(), rec.file.path, rec.format, rec.rule_privilege, bytes, *t.spare);
     t.spare->count_lent();
   } catch (...) {  // no thread (e.g. under --max-memory): the core goes back, the rules run here
     t.spare->give();
@@ -242,7 +242,9 @@ void store_matches(FileRecord& rec, Matches found) {
 void match_stage(FileRecord& rec, const ByteSource& bytes, const AnalysisTools& t) {
   if (!t.matcher) return;
   if (!t.ctx.match_all) rec.rules_skipped = match::rules_not_needed(rec);
-  if (!rec.rules_skipped) store_matches(rec, t.matcher->scan_file(bytes, rec.file.path, rec.format, rec.rule_privilege));
+  if (rec.rules_skipped) return;
+  if (match::Matcher* matcher = t.matcher->get())
+    store_matches(rec, matcher->scan_file(bytes, rec.file.path, rec.format, rec.rule_privilege));
 }
 
 /// The stages of a file above the streaming threshold (Limits::streamed_above): never held

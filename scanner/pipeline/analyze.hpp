@@ -15,6 +15,7 @@
 #include "discover/walker.hpp"
 #include "io/file_source.hpp"
 #include "match/matcher.hpp"
+#include "pipeline/rules_on_demand.hpp"
 #include "pipeline/context.hpp"
 #include "pipeline/memory_budget.hpp"
 #include "pipeline/windows_image.hpp"
@@ -33,7 +34,7 @@ using Outcome = std::variant<NotScanned, NotBinary, record::FileRecord, discover
 struct AnalysisTools {
   const Context& ctx;
   const Limits& limits;
-  match::Matcher* matcher = nullptr;  ///< nullptr: no rules (none loaded, or the scanner failed)
+  MatcherOnDemand* matcher = nullptr;  ///< the calling thread's; nullptr: no rule file is configured
   SpareCores* spare = nullptr;        ///< cores lent by finished workers; nullptr: never borrow
   /// The stores of the Windows image the file is in (WindowsImage::trust); nullptr outside
   /// images and for images without stores.

@@ -156,7 +156,7 @@ Context::Context(std::shared_ptr<const SharedContext> loaded)
       trust(shared->trust),
       apple(shared->apple),
       vendors(shared->vendors),
-      rules(shared->rules),
+      rules(*shared->rules),
       policy(shared->policy.for_scan(day_of(verify_time))),
       match_all(shared->match_all),
       notes(shared->notes),
@@ -188,39 +188,55 @@ Result<LoadedKeyring> load_operator_keys(const ContextOptions& opt) {
   return keys;
 }
 
-/// The compiled rules (the shipped index and --rules); none when no rule file is configured.
-Result<std::optional<match::RuleSet>> compile_rules(const ContextOptions& opt) {
-  std::vector<std::filesystem::path> rule_paths;
-  if (opt.default_rules) rule_paths.push_back(opt.data_dir / "rules" / "index.yar");
-  rule_paths.insert(rule_paths.end(), opt.rule_paths.begin(), opt.rule_paths.end());
-  if (rule_paths.empty()) return std::nullopt;
-  auto compiled = match::RuleSet::compile(rule_paths);
-  if (!compiled) return std::unexpected(compiled.error());
-  return std::optional<match::RuleSet>(std::move(*compiled));
+/// The rule files: the shipped index and --rules (none configured: empty).
+std::vector<std::filesystem::path> rule_paths(const ContextOptions& opt) {
+  std::vector<std::filesystem::path> paths;
+  if (opt.default_rules) paths.push_back(opt.data_dir / "rules" / "index.yar");
+  paths.insert(paths.end(), opt.rule_paths.begin(), opt.rule_paths.end());
+  return paths;
 }
 
-/// compile_rules, started on a thread of its own: it needs nothing else of the context, and the
-/// vendor list is loaded meanwhile (both are most of a cached re-scan's start-up).
-std::future<Result<std::optional<match::RuleSet>>> start_compiling_rules(const ContextOptions& opt) {
-  try {
-    if (opt.load_threads == 1) return std::async(std::launch::deferred, [&opt] { return compile_rules(opt); });
-    return std::async(std::launch::async, [&opt] { return compile_rules(opt); });
-  } catch (const std::system_error&) {  // no thread: compiled when asked for
-    return std::async(std::launch::deferred, [&opt] { return compile_rules(opt); });
-  }
-}
-
-/// The compiled rules, once compiled. A rule naming a vendor the list does not know would be
-/// evidence for nobody: refused.
-Result<std::optional<match::RuleSet>> load_rules(std::future<Result<std::optional<match::RuleSet>>>& compiling,
-                                                 const attribute::VendorDb& vendors) {
-  auto compiled = compiling.get();
-  if (!compiled || !*compiled) return compiled;
-  for (const auto& rule : (*compiled)->rules())
+/// A rule naming a vendor the list does not know would be evidence for nobody: refused.
+Result<match::RuleSet> check_vendors(Result<match::RuleSet> compiled, const attribute::VendorDb& vendors) {
+  if (!compiled) return compiled;
+  for (const auto& rule : compiled->rules())
     if (auto it = rule.meta.find("vendor"); it != rule.meta.end() && !vendors.find(it->second))
       return fail(Errc::Config, "YARA rule " + rule.ns + ":" + rule.name + " names vendor '" + it->second +
                                     "', which signatures/vendors does not define");
   return compiled;
+}
+
+/// The rules compiled at load, started on a thread of their own: they need nothing else of the
+/// context, and the vendor list is loaded meanwhile. Not started when there are none, or when
+/// they are compiled on demand (then only their fingerprint is taken here).
+std::future<Result<match::RuleSet>> start_compiling_rules(const ContextOptions& opt) {
+  const auto compile = [paths = rule_paths(opt)] { return match::RuleSet::compile(paths); };
+  if (rule_paths(opt).empty() || opt.rules_on_demand) return {};
+  try {
+    if (opt.load_threads == 1) return std::async(std::launch::deferred, compile);
+    return std::async(std::launch::async, compile);
+  } catch (const std::system_error&) {  // no thread: compiled when asked for
+    return std::async(std::launch::deferred, compile);
+  }
+}
+
+/// The rules as the shared context keeps them: compiled (`compiling`, checked against the vendor
+/// list) or, on demand, their fingerprint and how to compile them then.
+Result<std::unique_ptr<RulesOnDemand>> load_rules(const ContextOptions& opt,
+                                                  std::future<Result<match::RuleSet>>& compiling,
+                                                  const attribute::VendorDb& vendors) {
+  if (compiling.valid()) {
+    auto compiled = check_vendors(compiling.get(), vendors);
+    if (!compiled) return std::unexpected(compiled.error());
+    return std::make_unique<RulesOnDemand>(std::move(*compiled));
+  }
+  const auto paths = rule_paths(opt);
+  if (paths.empty()) return std::make_unique<RulesOnDemand>();
+  auto fingerprint = match::RuleSet::fingerprint_of(paths);
+  if (!fingerprint) return std::unexpected(fingerprint.error());
+  // (`vendors` is the shared context's own, which outlives its rules.)
+  return std::make_unique<RulesOnDemand>(
+      std::move(*fingerprint), [paths, &vendors] { return check_vendors(match::RuleSet::compile(paths), vendors); });
 }
 
 }  // namespace
@@ -243,8 +259,6 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
   vendor_paths.insert(vendor_paths.end(), opt.vendor_files.begin(), opt.vendor_files.end());
   auto vendors = attribute::VendorDb::load(vendor_paths, opt.load_threads);
   if (!vendors) return std::unexpected(vendors.error());
-  auto rules = load_rules(compiling, *vendors);
-  if (!rules) return std::unexpected(rules.error());
   auto policy = load_policy(opt, *vendors);
   if (!policy) return std::unexpected(policy.error());
   auto known_bad = load_known_bad(opt.dataset_dir, datasets);
@@ -254,7 +268,7 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
   auto ctx = std::make_shared<SharedContext>(SharedContext{std::move(*trust),
                                                            std::move(apple),
                                                            std::move(*vendors),
-                                                           std::move(*rules),
+                                                           nullptr,
                                                            std::move(*policy),
                                                            opt.verify_time,
                                                            opt.match_all,
@@ -265,6 +279,9 @@ Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOp
                                                            std::move(*keys),
                                                            opt.kernel_keys_from_roots,
                                                            nullptr});
+  auto rules = load_rules(opt, compiling, ctx->vendors);
+  if (!rules) return std::unexpected(rules.error());
+  ctx->rules = std::move(*rules);
   // Verified once, against the engine's anchors, at its pinned time or when it was loaded.
   ctx->operator_catalogs = std::make_shared<const OperatorCatalogs>(load_operator_catalogs(
       opt.catalog_dirs, {&ctx->trust, pinned_or_now(ctx->verify_time)}, threads_or_cores(opt.load_threads)));

@@ -18,6 +18,7 @@
 #include "datasets/dataset_io.hpp"
 #include "match/known_bad.hpp"
 #include "match/rule_set.hpp"
+#include "pipeline/rules_on_demand.hpp"
 #include "policy/policy.hpp"
 #include "verify/kernel_keys.hpp"
 #include "verify/macho_signature.hpp"
@@ -62,6 +63,9 @@ struct ContextOptions {
   /// --threads: how many threads loading may use besides the caller's (vendor files, --catalog-dir
   /// catalogs; with 1, the rules are compiled on the caller's thread too); 0 = one per core.
   unsigned load_threads = 0;
+  /// The rules are compiled when a scan first needs them, not while loading (rules_on_demand.hpp):
+  /// set by Engine::load for scans with a cache, whose re-scans may need none.
+  bool rules_on_demand = false;
 };
 
 /// A diagnostic about loading (a kernel image that could not be read, a skipped key file).
@@ -134,7 +138,8 @@ struct SharedContext {
   verify::TrustStore trust;
   verify::MachOTrustAnchors apple;
   attribute::VendorDb vendors;
-  std::optional<match::RuleSet> rules;  ///< compiled once; absent when no rule file is configured
+  /// Compiled once, at load or when first needed (ContextOptions::rules_on_demand); never null.
+  std::unique_ptr<const RulesOnDemand> rules;
   policy::Policy policy;
   /// ContextOptions::verify_time (pinned by --verify-time); 0 = each scan verifies at its start.
   std::int64_t verify_time = 0;
@@ -166,7 +171,7 @@ struct Context {
   const verify::MachOTrustAnchors& apple;
   PendingKeyring kernel_keys;  ///< the operator's keys and the roots' kernel images (see PendingKeyring)
   const attribute::VendorDb& vendors;
-  const std::optional<match::RuleSet>& rules;
+  const RulesOnDemand& rules;
   /// The scan's own policy (Policy::for_scan): suppressions expire by verify_time's day, and the
   /// suppression counters are this scan's alone.
   policy::Policy policy;

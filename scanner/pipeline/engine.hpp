@@ -52,7 +52,9 @@ class Engine {
   /// Loads what every scan shares from `settings.context`; `settings.limits`, `threads` and
   /// `file_timeout` are the defaults of every scan. The roots, excludes, cache, progress and stop
   /// of `settings` are ignored (they belong to each ScanRequest). Fails only on configuration
-  /// errors (an unreadable trust store, a rule that does not compile, a bad policy).
+  /// errors (an unreadable trust store, a rule that does not compile, a bad policy). With
+  /// `settings.context.rules_on_demand`, the rules are compiled by the first scan that needs them
+  /// instead, and their errors end that scan before it starts (rules_on_demand.hpp).
   [[nodiscard]] static Result<std::shared_ptr<const Engine>> load(const ScanOptions& settings);
 
   /// Scans `request` with this engine's configuration. Thread-safe: several scans may run at

@@ -14,9 +14,11 @@
 
 #include "cache/cache_key.hpp"
 #include "core/parallel.hpp"
+#include "cache/program_id.hpp"
 #include "cache/scan_cache.hpp"
 #include "discover/walker.hpp"
 #include "identify/format.hpp"
+#include "io/hashing.hpp"
 #include "pipeline/analyze.hpp"
 #include "pipeline/roots.hpp"
 #include "pipeline/scan_run.hpp"
@@ -113,7 +115,7 @@ void send(ScanState& st, const Outcome& o) {
 
 /// The configuration a cache entry must have been written under (cache/cache_key.hpp).
 cache::Configuration cache_configuration(const Context& ctx, const Limits& limits) {
-  cache::Configuration c{ctx.rules ? ctx.rules->fingerprint() : std::string("none"),
+  cache::Configuration c{ctx.rules.configured() ? ctx.rules.fingerprint() : std::string("none"),
                          ctx.trust.fingerprint(),
                          ctx.apple.fingerprint(),
                          {},
@@ -155,7 +157,7 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
     if (!found.entry.binary)
       o = NotBinary{};
     else if (FileRecord rec = record_of(f, std::move(*found.entry.binary), windows);
-             (!st.ctx.rules || rec.rule_privilege == rec.privilege()) &&
+             (!st.ctx.rules.configured() || rec.rule_privilege == rec.privilege()) &&
              (rec.signatures.checked == 0 ||
               rec.signatures.image_stores == (image_trust ? image_trust->fingerprint() : "")))
       o = std::move(rec);  // (verified with the image's stores as they are now)
@@ -168,7 +170,7 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
 /// One file: the Windows join, the cached outcome or analyze() (then stored), then complete().
 /// Also the per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
-Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matcher* matcher,
+Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDemand* matcher,
                         cache::ScanCache::Reader* reader) {
   const Deadline deadline(st.options.file_timeout);  // checked by the long loops (core/deadline.hpp)
   const DeadlineScope in_budget(&deadline);
@@ -183,7 +185,7 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
       o = analyze(f, root, std::move(windows),
                   {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget});
       if (deadline.fired()) return timed_out(f, st.options.file_timeout, deadline);
-      if (reader && definite(*o, !st.ctx.rules || matcher != nullptr) && cache::unchanged_since_walk(f, root, began)) {
+      if (reader && definite(*o, !matcher || !matcher->failed()) && cache::unchanged_since_walk(f, root, began)) {
         const auto* rec = std::get_if<FileRecord>(&*o);
         st.cache->store(f, cache::Entry{rec ? std::optional<record::FileFacts>(*rec) : std::nullopt});
       }
@@ -196,6 +198,36 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, match::Matche
   } catch (...) {
     return discover::PathError{f.path, Error{Errc::Internal, "unexpected non-standard exception", "pipeline"}};
   }
+}
+
+// --- The rules, compiled when needed (rules_on_demand.hpp) ------------------------------------
+
+/// What a cache remembers (meta "rules") once the scan's rules compiled and named only vendors
+/// of the list: this program, the rules' fingerprint and the vendor list's ids (all the check of
+/// their vendors reads).
+std::string rules_checked_token(const Context& ctx) {
+  std::string text = cache::program_identity() + "\nrules " + ctx.rules.fingerprint() + "\nvendors";
+  for (const attribute::Vendor& v : ctx.vendors.vendors()) text += " " + v.id;
+  return io::sha256_hex(std::as_bytes(std::span(text)));
+}
+
+/// Before the first file: the rules are compiled now, so that an error in them ends the scan
+/// before it starts, unless they are already or the scan's cache remembers that they compiled
+/// (rules_checked_token): then the first file that needs them compiles them, and a re-scan whose
+/// files all come from the cache never does.
+Result<void> prepare_rules(const ScanState& st) {
+  const RulesOnDemand& rules = st.ctx.rules;
+  if (!rules.configured() || rules.compiled()) return {};
+  if (st.cache && st.cache->remembered("rules") == rules_checked_token(st.ctx)) return {};
+  if (const Result<match::RuleSet>& compiled = rules.get(); !compiled) return std::unexpected(compiled.error());
+  return {};
+}
+
+/// After the pool: the cache remembers rules that compiled (prepare_rules).
+void remember_rules(ScanState& st) {
+  const RulesOnDemand& rules = st.ctx.rules;
+  if (st.cache && rules.configured() && rules.compiled() && rules.get())
+    st.cache->remember("rules", rules_checked_token(st.ctx));
 }
 
 /// The cache's own files (database, WAL, shared memory) are never scanned: they change with
@@ -294,21 +326,19 @@ constexpr std::uint64_t kReadAheadBytes = std::uint64_t{64} << 20;
 
 /// A worker thread's function: its own YARA scanner and cache connection over the shared state.
 ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
-  auto matcher = std::make_shared<std::optional<match::Matcher>>();
-  if (st->ctx.rules) {
-    if (auto created = match::Matcher::create(*st->ctx.rules)) {
-      *matcher = std::move(*created);
-    } else {
-      std::lock_guard lock(st->setup_errors_mutex);
-      st->setup_errors.push_back(created.error());
-    }
-  }
+  // (Made when a file first needs the rules: a re-scan that finds every file in the cache makes none.)
+  std::shared_ptr<MatcherOnDemand> matcher;
+  if (st->ctx.rules.configured())
+    matcher = std::make_shared<MatcherOnDemand>(st->ctx.rules, [state = st.get()](const Error& e) {
+      std::lock_guard lock(state->setup_errors_mutex);
+      state->setup_errors.push_back(e);
+    });
   // One cache connection per thread (shared_ptr: an abandoned thread keeps its own alive).
   std::shared_ptr<cache::ScanCache::Reader> reader = st->cache ? st->cache->reader() : nullptr;
   return [st, matcher, reader](std::size_t i, const Claim& claim) {
     const discover::FileRef& f = st->files[i];
     try {
-      Outcome o = analyze_guarded(f, *st, *matcher ? &**matcher : nullptr, reader.get());
+      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get());
       st->files_done.fetch_add(1, std::memory_order_relaxed);
       st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
       st->last_root.store(f.root_index, std::memory_order_relaxed);
@@ -514,6 +544,7 @@ Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const Sh
   result.cache_notes = std::move(start.cache_notes);
   const std::shared_ptr<ScanState> st = prepare(options, std::move(shared), sink, keep_records,
                                                 std::move(*start.cache));
+  if (auto rules = prepare_rules(*st); !rules) return std::unexpected(rules.error());
   unsigned threads = threads_or_cores(options.threads);
 
   discover::WalkResult walk = discover_files(*st, threads, start);
@@ -530,6 +561,7 @@ Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const Sh
   describe_run(*st, pool, binaries, result);
   if (st->cache) {
     result.summary.cache = CacheCounts{st->cache_hits.load(), st->cache_misses.load(), st->cache_invalidated.load()};
+    remember_rules(*st);
     finish_cache(*st, result, pool, result.cache_notes);
   }
   result.finished = std::chrono::system_clock::now();

@@ -397,3 +397,31 @@ TEST_CASE("a fingerprint given as a computation waits for the first write on an 
     CHECK_THAT(notes.front(), Catch::Contains("no keys"));
   }
 }
+
+TEST_CASE("what a scan remembers is there for the next one, as the cache held it when opened", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  {
+    auto c = open_cache(db, "config-A");
+    CHECK(c->remembered("rules").empty());
+    c->remember("rules", "token-1");
+    CHECK(c->remembered("rules").empty());  // (as opened)
+    c->remember("program", "forged");       // the cache's own: ignored
+    c->finish(false);
+  }
+  {
+    auto c = open_cache(db, "config-A");
+    CHECK(c->remembered("rules") == "token-1");
+    CHECK(c->remembered("program").empty());
+    CHECK(c->remembered("other").empty());
+    c->remember("rules", "token-2");
+    c->finish(false);
+  }
+  {
+    auto c = open_cache(db, "config-A");
+    CHECK(c->remembered("rules") == "token-2");
+    c->remember("rules", "token-3");
+  }  // (the destructor finishes too)
+  CHECK(open_cache(db, "config-A")->remembered("rules") == "token-3");
+  CHECK(cache::ScanCache::holds_results_of_this_program(db) == false);  // no entry: still no results
+}

@@ -191,3 +191,36 @@ TEST_CASE("a gate without its gated rule, or a gated rule without its gate, is a
     CHECK(rules.error().message.find("gate 'Gated_Two' has no gated rule of that name") != std::string::npos);
   }
 }
+
+TEST_CASE("fingerprint_of gives compile's fingerprint without compiling, and changes with any file", "[match]") {
+  TempTree t;
+  t.write("r/index.yar", "include \"sub/inner.yar\"\n" + rule_text("Ok_One") +
+                             "rule Gated_Two : gate\n{\n    condition:\n        true\n}\n");
+  t.write("r/sub/inner.yar", rule_text("Inner_Rule"));
+  t.write("r/gated.yar", rule_text("Gated_Two"));
+  const std::vector<std::filesystem::path> paths{t.path() / "r", shipped_rules() / "index.yar"};
+  auto compiled = match::RuleSet::compile(paths);
+  REQUIRE(compiled);
+  auto fingerprint = match::RuleSet::fingerprint_of(paths);
+  REQUIRE(fingerprint);
+  CHECK(*fingerprint == compiled->fingerprint());
+  // The included file and the gated rules are part of it.
+  for (const char* file : {"r/sub/inner.yar", "r/gated.yar"}) {
+    INFO(file);
+    const std::string before = *fingerprint;
+    t.write(file, rule_text(std::string(file).ends_with("gated.yar") ? "Gated_Two" : "Inner_Rule", "false"));
+    auto changed = match::RuleSet::fingerprint_of(paths);
+    REQUIRE(changed);
+    CHECK(*changed != before);
+    fingerprint = changed;
+  }
+  // A file that does not compile has a fingerprint all the same: compiling it is what fails.
+  t.write("r/sub/inner.yar", "rule {");
+  CHECK(match::RuleSet::fingerprint_of(paths).has_value());
+  CHECK_FALSE(match::RuleSet::compile(paths).has_value());
+  // A missing path fails as compile() does.
+  auto missing = match::RuleSet::fingerprint_of({t.path() / "nope.yar"});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == Errc::Config);
+  CHECK(missing.error().message == match::RuleSet::compile({t.path() / "nope.yar"}).error().message);
+}
