@@ -184,10 +184,14 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   auto plan = to_scan_plan(args);
   if (!plan) return usage_error(err, plan.error());
   pipeline::ScanOptions& opt = plan->opt;
+  // A re-scan: the cache holds results of this very program, most files will come from it.
+  const bool rescan = opt.cache_file && cache::ScanCache::holds_results_of_this_program(*opt.cache_file);
   // Before any thread: a re-scan's workers mostly decode cached records, an arena each suits them
   // (not under --max-memory: each arena reserves 64 MiB of the address space it limits).
-  if (opt.cache_file && args.max_memory == 0 && cache::ScanCache::holds_results_of_this_program(*opt.cache_file))
-    pipeline::use_malloc_arenas(pipeline::MallocArenas::PerThread);
+  if (rescan && args.max_memory == 0) pipeline::use_malloc_arenas(pipeline::MallocArenas::PerThread);
+  // A re-scan compiles the rules only if a file needs them (pipeline/rules_on_demand.hpp); a first
+  // scan while the engine loads, beside the vendor list.
+  opt.context.rules_on_demand = rescan;
   if (auto capped = cap_memory(args.max_memory); !capped) return usage_error(err, capped.error());
   if (opt.cache_file)
     for (const std::string& root : opt.roots)

@@ -64,7 +64,7 @@ struct ContextOptions {
   /// catalogs; with 1, the rules are compiled on the caller's thread too); 0 = one per core.
   unsigned load_threads = 0;
   /// The rules are compiled when a scan first needs them, not while loading (rules_on_demand.hpp):
-  /// set by Engine::load for scans with a cache, whose re-scans may need none.
+  /// set by the CLI for a re-scan with a cache of this program, which may need none.
   bool rules_on_demand = false;
 };
 

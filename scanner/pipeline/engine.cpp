@@ -39,10 +39,7 @@ Result<ScanResult> Engine::scan(const ScanRequest& request, const Sink& sink, co
 Result<ScanResult> scan(const ScanOptions& options) {
   // The cache is opened and the roots walked while the engine loads (scan_run.hpp).
   std::future<ScanStart> starting = start_scan_early(options);  // (its destructor waits for it)
-  // With a cache, the rules are compiled only when the scan needs them (rules_on_demand.hpp).
-  ScanOptions settings = options;
-  if (options.cache_file) settings.context.rules_on_demand = true;
-  auto engine = Engine::load(settings);
+  auto engine = Engine::load(options);
   if (!engine) return std::unexpected(engine.error());
   ScanStart started = starting.get();
   return (*engine)->scan(request_of(options), {}, options.stop, &started);

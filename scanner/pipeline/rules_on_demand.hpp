@@ -1,9 +1,11 @@
 #pragma once
 /// \file
-/// The scan's YARA rules, compiled when they are first needed (issue 21). What the cache keys on,
-/// their fingerprint, is known without compiling them (match::RuleSet::fingerprint_of), so a
-/// cached re-scan whose files all come from the cache never compiles them: the shipped rules'
-/// compilation was a sixth of such a re-scan's CPU time and 19 MB of fresh memory.
+/// The scan's YARA rules, compiled while the engine loads or, with ContextOptions::rules_on_demand
+/// (the CLI's re-scans: a --cache that holds results of this program), when they are first needed
+/// (issue 21). What the cache keys on, their fingerprint, is known without compiling them
+/// (match::RuleSet::fingerprint_of), so a re-scan whose files all come from the cache never
+/// compiles them: the shipped rules' compilation was a sixth of such a re-scan's CPU time and
+/// 19 MB of fresh memory.
 ///
 /// Their errors still come before any file is analysed: a scan compiles them before its first
 /// file unless its cache remembers that these rules compiled, and named only known vendors, under
