@@ -210,8 +210,9 @@ Result<match::RuleSet> check_vendors(Result<match::RuleSet> compiled, const attr
 /// context, and the vendor list is loaded meanwhile. Not started when there are none, or when
 /// they are compiled on demand (then only their fingerprint is taken here).
 std::future<Result<match::RuleSet>> start_compiling_rules(const ContextOptions& opt) {
-  const auto compile = [paths = rule_paths(opt)] { return match::RuleSet::compile(paths); };
-  if (rule_paths(opt).empty() || opt.rules_on_demand) return {};
+  auto paths = rule_paths(opt);
+  if (paths.empty() || opt.rules_on_demand) return {};
+  const auto compile = [paths = std::move(paths)] { return match::RuleSet::compile(paths); };
   try {
     if (opt.load_threads == 1) return std::async(std::launch::deferred, compile);
     return std::async(std::launch::async, compile);
