@@ -255,7 +255,6 @@ std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::
 /// This program's identity as the meta table keeps it.
 std::string program_hash() { return io::sha256_hex(std::as_bytes(std::span(std::string_view(program_identity())))); }
 
-/// The meta table's value for `key` ("" when absent or unreadable).
 /// Whether the entries table holds a row; nullopt when it cannot be read.
 std::optional<bool> has_entries(sqlite3* db) {
   int rc = SQLITE_OK;
@@ -266,6 +265,7 @@ std::optional<bool> has_entries(sqlite3* db) {
   return rc == SQLITE_ROW;
 }
 
+/// The meta table's value for `key` ("" when absent or unreadable).
 std::string meta_value(sqlite3* db, const char* key) {
   int rc = SQLITE_OK;
   Stmt s = prepare(db, "SELECT value FROM meta WHERE key = ?1", rc);
@@ -274,6 +274,18 @@ std::string meta_value(sqlite3* db, const char* key) {
   if (sqlite3_step(s.get()) != SQLITE_ROW) return {};
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
   return text ? text : "";
+}
+
+/// Sets the meta table's `key` to `value`, unless it says so already (a scan that changed nothing
+/// writes nothing). Not a note when it fails: what the table holds only spares later scans work.
+void set_meta_value(sqlite3* db, const std::string& key, const std::string& value) {
+  if (meta_value(db, key.c_str()) == value) return;
+  int rc = SQLITE_OK;
+  Stmt s = prepare(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", rc);
+  if (rc != SQLITE_OK) return;
+  sqlite3_bind_text(s.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(s.get(), 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  (void)sqlite3_step(s.get());
 }
 
 /// The meta table (empty when it cannot be read).
@@ -501,7 +513,7 @@ struct ScanCache::Impl {
   bool empty_at_open = false;
   /// set_fingerprint's computation, when deferred: run by the writer before its first write.
   std::function<std::string()> pending_config;  ///< guarded by m
-  /// The meta table as opened, and what remember() asked for (written by finish()).
+  /// The meta table as opened (remembered()), and what remember() asked for (written by finish()).
   std::map<std::string, std::string, std::less<>> meta_at_open;
   std::map<std::string, std::string, std::less<>> to_remember;  ///< guarded by m
   std::shared_ptr<Notes> notes = std::make_shared<Notes>();
@@ -604,31 +616,15 @@ struct ScanCache::Impl {
   /// Records this program as the cache's (meta "program"), when it is not already: a scan that
   /// changed nothing writes nothing.
   void record_program() {
-    const std::string program = program_hash();
-    if (meta_value(db.get(), "program") == program) return;
-    int rc = SQLITE_OK;
-    Stmt s = prepare(db.get(), "INSERT OR REPLACE INTO meta (key, value) VALUES ('program', ?1)", rc);
-    if (rc == SQLITE_OK) {
-      sqlite3_bind_text(s.get(), 1, program.data(), static_cast<int>(program.size()), SQLITE_STATIC);
-      rc = sqlite3_step(s.get());
-    }
-    // Not a note when it fails: only the next scan's choice of malloc arenas reads it (app/), and
-    // without it that scan takes the first scan's.
-    (void)rc;
+    // (Without it, only the next scan's choice of malloc arenas (app/) and rules (pipeline/) is
+    // a first scan's.)
+    set_meta_value(db.get(), "program", program_hash());
   }
 
-  /// Writes what remember() asked for that the meta table does not already say.
+  /// Writes what remember() asked for.
   void record_remembered() {
     std::lock_guard lock(m);
-    for (const auto& [key, value] : to_remember) {
-      if (auto it = meta_at_open.find(key); it != meta_at_open.end() && it->second == value) continue;
-      int rc = SQLITE_OK;
-      Stmt s = prepare(db.get(), "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", rc);
-      if (rc != SQLITE_OK) return;
-      sqlite3_bind_text(s.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-      sqlite3_bind_text(s.get(), 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-      (void)sqlite3_step(s.get());  // (a later scan that misses it only does again what this one did)
-    }
+    for (const auto& [key, value] : to_remember) set_meta_value(db.get(), key, value);
   }
 
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }

@@ -5,10 +5,10 @@
 namespace trustscan::pipeline {
 
 RulesOnDemand::RulesOnDemand(std::string fingerprint, Compile compile)
-    : configured_(true), fingerprint_(std::move(fingerprint)), compile_(std::move(compile)) {}
+    : fingerprint_(std::move(fingerprint)), compile_(std::move(compile)) {}
 
 RulesOnDemand::RulesOnDemand(match::RuleSet compiled)
-    : configured_(true), fingerprint_(compiled.fingerprint()), compiled_(std::move(compiled)) {}
+    : fingerprint_(compiled.fingerprint()), compiled_(std::move(compiled)) {}
 
 bool RulesOnDemand::compiled() const {
   std::lock_guard lock(m_);

@@ -38,7 +38,7 @@ class RulesOnDemand {
   ~RulesOnDemand() = default;
 
   /// Whether any rule file is configured.
-  [[nodiscard]] bool configured() const noexcept { return configured_; }
+  [[nodiscard]] bool configured() const noexcept { return !fingerprint_.empty(); }
   /// The rules' fingerprint ("" when none is configured).
   [[nodiscard]] const std::string& fingerprint() const noexcept { return fingerprint_; }
   /// Whether they were compiled (or failed to be) already.
@@ -47,8 +47,7 @@ class RulesOnDemand {
   [[nodiscard]] const Result<match::RuleSet>& get() const;
 
  private:
-  bool configured_ = false;
-  std::string fingerprint_;
+  std::string fingerprint_;  ///< a SHA-256, so never empty when rules are configured
   Compile compile_;
   mutable std::mutex m_;
   mutable std::optional<Result<match::RuleSet>> compiled_;  ///< guarded by m_; never reset once set
