@@ -9,7 +9,7 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # libzstd-dev
 pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)      # libyara-dev
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)      # zlib1g-dev (gzip kernel images)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)     # liblz4-dev (lz4 kernel images)
-pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp) # libyaml-cpp-dev (vendor list, policy files)
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1) # libyaml-dev (vendor list, policy files, feeds)
 pkg_check_modules(HIVEX REQUIRED IMPORTED_TARGET hivex)  # libhivex-dev
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3) # libsqlite3-dev (the --cache database)
 pkg_check_modules(TSK REQUIRED IMPORTED_TARGET tsk)      # libtsk-dev (The Sleuth Kit 4.11: disk images)

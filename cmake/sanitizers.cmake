@@ -2,7 +2,7 @@
 # every target of the project (g++ or clang). Any UB report aborts the program
 # (-fno-sanitize-recover), so a sanitizer finding fails the test that triggered it.
 #
-# Third-party libraries (LIEF 0.9, libyara, OpenSSL, yaml-cpp) come from Debian and are not
+# Third-party libraries (LIEF 0.9, libyara, OpenSSL, libyaml) come from Debian and are not
 # instrumented: ASan still sees their heap through its malloc interceptors. Leaks that belong to
 # them are suppressed one by one in tools/lsan.supp (each entry with its evidence); the tests get
 # that file through TRUSTSCAN_SANITIZER_ENV below.

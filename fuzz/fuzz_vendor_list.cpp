@@ -1,4 +1,4 @@
-// Fuzz target (f1): the vendor-origin list loader — YAML through config/document (yaml-cpp), the
+// Fuzz target (f1): the vendor-origin list loader — YAML through config/document (libyaml), the
 // strict readers (config/reader), and every check and index of attribute/vendor_db; lookups on
 // the result.
 #include <cstddef>

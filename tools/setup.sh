@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 source tools/lib/apt_sources.sh
 
 BUILD_DEPS=(cmake g++ make pkg-config dpkg-dev liblief-dev libyara-dev libssl-dev libcli11-dev catch2
-            nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libhivex-dev
+            nlohmann-json3-dev liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-dev libhivex-dev
             libsqlite3-dev libtsk-dev libexpat1-dev libcurl4-openssl-dev libicu-dev libewf-dev)
 # libtsk-dev (The Sleuth Kit 4.11) reads disk image files (issue 10); at run time the binary needs
 # libtsk19, which pulls in libewf2 (E01), libvmdk1 and libvhdi1 (dpkg-shlibdeps puts it in Depends).

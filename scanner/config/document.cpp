@@ -1,14 +1,14 @@
-// The only place that includes yaml-cpp: YAML text -> config::Document (a tree with marks).
+// The only place that includes libyaml: YAML text -> config::Document (a tree with marks).
 #include "config/document.hpp"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 namespace trustscan::config {
@@ -40,68 +40,26 @@ std::string_view Value::kind_name() const noexcept {
   return "null";
 }
 
-/// Converts a yaml-cpp tree into Values. A friend of Value and Document.
+/// Makes Values; the one friend of Value and Document.
 class TreeBuilder {
  public:
   TreeBuilder(std::shared_ptr<const std::string> name, int max_depth)
       : name_(std::move(name)), max_depth_(max_depth) {}
 
-  Result<Value> build(const YAML::Node& node, int depth) {
+  [[nodiscard]] Value null_value(Mark mark) const {
     Value v;
-    v.mark_ = mark_of(node);
-    if (depth > max_depth_) return fail(Errc::Config, too_deep(v));
-    switch (node.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: v.kind_ = Value::Kind::Null; break;
-      case YAML::NodeType::Scalar:
-        v.kind_ = Value::Kind::Scalar;
-        v.text_ = node.Scalar();
-        // yaml-cpp tags plain scalars "?" and quoted/block scalars "!" (non-specific tags).
-        v.quoted_ = node.Tag() != "?";
-        break;
-      case YAML::NodeType::Sequence:
-        v.kind_ = Value::Kind::Sequence;
-        v.items_.reserve(node.size());
-        for (const auto& item : node) {
-          auto child = build(item, depth + 1);
-          if (!child) return std::unexpected(child.error());
-          v.items_.push_back(std::move(*child));
-        }
-        break;
-      case YAML::NodeType::Map:
-        v.kind_ = Value::Kind::Mapping;
-        v.entries_.reserve(node.size());
-        for (auto it = node.begin(); it != node.end(); ++it) {
-          auto key = build(it->first, depth + 1);
-          if (!key) return std::unexpected(key.error());
-          auto value = build(it->second, depth + 1);
-          if (!value) return std::unexpected(value.error());
-          // NOTE: yaml-cpp marks an empty value (`key:` at end of line) at the *next* token,
-          // often on a later line. The key's line is what a person looks for.
-          if (value->is_null()) value->mark_ = key->mark_;
-          v.entries_.push_back(Entry{std::move(*key), std::move(*value)});
-        }
-        break;
-    }
+    v.mark_ = std::move(mark);
     return v;
   }
-
-  // ---- Building from parser events (EventBuilder), with the same results as build() ----
-
-  Value null_value(const YAML::Mark& m) const {
-    Value v;
-    v.mark_ = mark_of(m);
-    return v;
-  }
-  Value scalar(const YAML::Mark& m, const std::string& tag, const std::string& text) const {
-    Value v = null_value(m);
+  [[nodiscard]] Value scalar(Mark mark, std::string text, bool quoted) const {
+    Value v = null_value(std::move(mark));
     v.kind_ = Value::Kind::Scalar;
-    v.text_ = text;
-    v.quoted_ = tag != "?";  // as build(): yaml-cpp's non-specific tags
+    v.text_ = std::move(text);
+    v.quoted_ = quoted;
     return v;
   }
-  Value container(const YAML::Mark& m, bool mapping) const {
-    Value v = null_value(m);
+  [[nodiscard]] Value container(Mark mark, bool mapping) const {
+    Value v = null_value(std::move(mark));
     v.kind_ = mapping ? Value::Kind::Mapping : Value::Kind::Sequence;
     return v;
   }
@@ -113,27 +71,38 @@ class TreeBuilder {
     } else if (!key) {
       key = std::move(child);
     } else {
-      if (child.is_null()) child.mark_ = key->mark_;  // as build(): the key's line
+      // An empty value (`key:` at the end of a line) is placed on its key's line: the parser
+      // marks it where the next token starts, often on a later line.
+      if (child.is_null()) child.mark_ = key->mark_;
       parent.entries_.push_back(Entry{std::move(*key), std::move(child)});
       key.reset();
     }
+  }
+  /// The nodes of `v`, itself included.
+  [[nodiscard]] static std::size_t node_count(const Value& v) noexcept {
+    std::size_t n = 1;
+    for (const Value& item : v.items_) n += node_count(item);
+    for (const Entry& e : v.entries_) n += node_count(e.key) + node_count(e.value);
+    return n;
   }
   [[nodiscard]] std::string too_deep(const Value& v) const {
     return v.mark_.to_string() + ": nested deeper than " + std::to_string(max_depth_) + " levels";
   }
 
-  Document document(Value root) const {
+  [[nodiscard]] Document document(Value root) const {
     Document doc;
     doc.name_ = name_;
     doc.root_ = std::move(root);
     return doc;
   }
 
-  Mark mark_of(const YAML::Node& node) const { return mark_of(node.Mark()); }
-  Mark mark_of(const YAML::Mark& m) const {
-    if (m.is_null()) return Mark{name_, 0, 0};
-    return Mark{name_, m.line + 1, m.column + 1};
+  /// The file without a line: where a document without any node is.
+  [[nodiscard]] Mark no_mark() const { return Mark{name_, 0, 0}; }
+  /// libyaml's marks are 0-based.
+  [[nodiscard]] Mark mark_of(const yaml_mark_t& m) const {
+    return Mark{name_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
   }
+  [[nodiscard]] const std::string& name() const noexcept { return *name_; }
   [[nodiscard]] int max_depth() const noexcept { return max_depth_; }
 
  private:
@@ -143,125 +112,214 @@ class TreeBuilder {
 
 namespace {
 
-/// Counts the documents of a stream (and where each one's root node starts) without building
-/// them, so that parse_text() never calls YAML::LoadAll(): in yaml-cpp 0.7 (Debian 12), LoadAll
-/// loops forever on some malformed streams, appending a null document per turn until memory runs
-/// out (2 bytes `,'` are enough: jbeder/yaml-cpp#1040, fixed upstream by #1319 in 2024; found by
-/// fuzz_policy, input in tests/data/regress/policy/). The caller asks for at most three documents.
-class DocumentCounter : public YAML::EventHandler {
+/// One libyaml parser over text in memory (freed on every return).
+class Parser {
  public:
-  void OnDocumentStart(const YAML::Mark& mark) override { roots.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
-    node(mark);
+  explicit Parser(std::string_view text) {
+    ok_ = yaml_parser_initialize(&parser_) != 0;
+    if (ok_) yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    node(mark);
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  ~Parser() {
+    if (ok_) yaml_parser_delete(&parser_);
   }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    node(mark);
-  }
-  void OnMapEnd() override {}
-
-  std::vector<YAML::Mark> roots;  ///< per document: its root node's mark (else its start)
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
+  /// The next event into `event` (which the caller frees), or false on an error.
+  bool next(yaml_event_t& event) { return yaml_parser_parse(&parser_, &event) != 0; }
+  [[nodiscard]] const yaml_parser_t& state() const noexcept { return parser_; }
 
  private:
-  void node(const YAML::Mark& mark) {
-    if (roots.empty() || roots.size() == root_seen_) return;
-    roots.back() = mark;
-    root_seen_ = roots.size();
-  }
-  std::size_t root_seen_ = 0;  ///< documents whose root node has been seen
+  yaml_parser_t parser_{};
+  bool ok_ = false;
 };
 
-/// Builds the first document's Values straight from the parser's events, while counting it as
-/// DocumentCounter does: one parse instead of two (DocumentCounter, then YAML::Load and build()),
-/// which halves what loading the vendor list and a policy costs. Same Values, marks and depth
-/// error as build() over YAML::Load's tree; a document with an alias (a node that yaml-cpp shares,
-/// possibly with itself) is left to that path (`aliased`).
-class EventBuilder : public DocumentCounter {
+/// An event, freed when it goes out of scope.
+struct Event {
+  yaml_event_t e{};
+  bool held = false;
+  Event() = default;
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  ~Event() {
+    if (held) yaml_event_delete(&e);
+  }
+};
+
+std::string_view text_of(const yaml_char_t* s) {
+  return s ? std::string_view{reinterpret_cast<const char*>(s)} : std::string_view{};
+}
+
+/// The plain scalars YAML reads as null when untagged (the core schema's null), as yaml-cpp did.
+bool null_text(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+/// The line (1-based) of byte `offset` of `text`.
+int line_at(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+/// Builds the first document of a stream from libyaml's events; the documents after it are only
+/// looked at (a second one is an error). Nodes nested deeper than the limit are not built (the
+/// tree stays as deep as the limit allows; its Values free themselves recursively), and aliases
+/// copy their anchor's node, at most ParseLimits::max_alias_nodes nodes in all.
+class EventBuilder {
  public:
-  explicit EventBuilder(const TreeBuilder& tree) : tree_(tree) {}
+  EventBuilder(const TreeBuilder& tree, std::string_view text, std::size_t max_alias_nodes)
+      : tree_(tree), text_(text), max_alias_nodes_(max_alias_nodes) {}
 
-  /// The documents after the first are only counted.
-  void stop_building() noexcept { building_ = false; }
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t a) override {
-    DocumentCounter::OnNull(mark, a);
-    if (building_) add(tree_.null_value(mark));
+  Result<Document> run() {
+    Parser parser(text_);
+    if (!parser.ok()) return fail(Errc::Config, tree_.name() + ": YAML error: cannot start the parser");
+    for (;;) {
+      Event ev;
+      if (!parser.next(ev.e)) return syntax_error(parser.state());
+      ev.held = true;
+      switch (ev.e.type) {
+        case YAML_DOCUMENT_START_EVENT:
+          if (++documents_ == 2) second_start_ = tree_.mark_of(ev.e.start_mark);
+          break;
+        case YAML_SCALAR_EVENT: {
+          const auto& sc = ev.e.data.scalar;
+          std::string value(reinterpret_cast<const char*>(sc.value), sc.length);
+          // A plain scalar without a tag is the one YAML may re-type; quoting, a block scalar or
+          // any tag (`!`, `!!str`) makes it a string.
+          const bool plain = sc.style == YAML_PLAIN_SCALAR_STYLE && sc.tag == nullptr;
+          Value v = plain && null_text(value) ? tree_.null_value(tree_.mark_of(ev.e.start_mark))
+                                              : tree_.scalar(tree_.mark_of(ev.e.start_mark), std::move(value), !plain);
+          if (auto r = node(std::move(v), text_of(sc.anchor)); !r) return std::unexpected(r.error());
+          break;
+        }
+        case YAML_ALIAS_EVENT: {
+          const Mark at = tree_.mark_of(ev.e.start_mark);
+          if (!note_node(at)) break;
+          const std::string name{text_of(ev.e.data.alias.anchor)};
+          const auto found = anchors_.find(name);
+          if (found == anchors_.end())
+            return fail(Errc::Config, position(ev.e.start_mark) + ": YAML syntax error: alias *" + name +
+                                          " refers to no anchor completed before it");
+          alias_nodes_ += TreeBuilder::node_count(found->second);
+          if (alias_nodes_ > max_alias_nodes_)
+            return fail(Errc::Config, at.to_string() + ": aliases expand to more than " +
+                                          std::to_string(max_alias_nodes_) + " nodes");
+          if (auto r = node(Value(found->second), {}); !r) return std::unexpected(r.error());
+          break;
+        }
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+          const bool mapping = ev.e.type == YAML_MAPPING_START_EVENT;
+          const Mark at = tree_.mark_of(ev.e.start_mark);
+          const yaml_char_t* anchor = mapping ? ev.e.data.mapping_start.anchor : ev.e.data.sequence_start.anchor;
+          if (!note_node(at)) {
+            ++skipped_;  // inside a skipped container, or the document is not built
+            break;
+          }
+          Value v = tree_.container(at, mapping);
+          if (too_deep(v)) {
+            ++skipped_;
+            break;
+          }
+          open_.push_back({std::move(v), std::nullopt, std::string{text_of(anchor)}});
+          break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: {
+          if (skipped_ > 0) {
+            --skipped_;
+            break;
+          }
+          Open done = std::move(open_.back());
+          open_.pop_back();
+          if (auto r = attach(std::move(done.value), done.anchor); !r) return std::unexpected(r.error());
+          break;
+        }
+        case YAML_STREAM_END_EVENT: return finish();
+        default: break;  // stream start, document end, nothing else
+      }
+    }
   }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t a) override {
-    DocumentCounter::OnAlias(mark, a);
-    aliased = aliased || building_;
-  }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t a, const std::string& value) override {
-    DocumentCounter::OnScalar(mark, tag, a, value);
-    if (building_) add(tree_.scalar(mark, tag, value));
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t a,
-                       YAML::EmitterStyle::value style) override {
-    DocumentCounter::OnSequenceStart(mark, tag, a, style);
-    if (building_) open(tree_.container(mark, false));
-  }
-  void OnSequenceEnd() override {
-    if (building_) close();
-  }
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t a,
-                  YAML::EmitterStyle::value style) override {
-    DocumentCounter::OnMapStart(mark, tag, a, style);
-    if (building_) open(tree_.container(mark, true));
-  }
-  void OnMapEnd() override {
-    if (building_) close();
-  }
-
-  bool aliased = false;       ///< an alias was met: build this document from YAML::Load instead
-  std::optional<Value> root;  ///< the document's root once complete
-  std::string depth_error;    ///< the first node nested deeper than allowed, as build() names it
 
  private:
   struct Open {
     Value value;
     std::optional<Value> key;  ///< a mapping's key waiting for its value
+    std::string anchor;        ///< the container's anchor, "" if none
   };
-  /// Depth of the next node: the number of open containers.
-  void check_depth(const Value& v) {
-    if (depth_error.empty() && static_cast<int>(open_.size()) > tree_.max_depth()) depth_error = tree_.too_deep(v);
+
+  /// A node event: whether it belongs to the tree being built. The second document's root node
+  /// is where its error points to.
+  bool note_node(const Mark& at) {
+    if (documents_ == 2 && !second_root_) second_root_ = at;
+    return documents_ == 1 && skipped_ == 0 && depth_error_.empty();
   }
-  void add(Value v) {
-    check_depth(v);
+  /// Records the first node nested deeper than allowed (the number of open containers is its
+  /// depth); nothing below it is built.
+  bool too_deep(const Value& v) {
+    if (static_cast<int>(open_.size()) <= tree_.max_depth()) return false;
+    depth_error_ = tree_.too_deep(v);
+    return true;
+  }
+  /// A complete scalar, null or alias copy.
+  Result<void> node(Value v, std::string_view anchor) {
+    if (!note_node(v.mark()) || too_deep(v)) return {};
+    return attach(std::move(v), anchor);
+  }
+  /// A complete node: under its anchor, then into the innermost open container or as the root.
+  Result<void> attach(Value v, std::string_view anchor) {
+    if (!anchor.empty()) anchors_.insert_or_assign(std::string{anchor}, v);
     if (open_.empty()) {
-      root = std::move(v);
-      return;
+      root_ = std::move(v);
+      return {};
     }
     Open& top = open_.back();
     TreeBuilder::add(top.value, std::move(v), top.key);
+    return {};
   }
-  void open(Value v) {
-    check_depth(v);
-    open_.push_back({std::move(v), std::nullopt});
-  }
-  void close() {
-    Value done = std::move(open_.back().value);
-    open_.pop_back();
-    attach(std::move(done));
-  }
-  /// A complete node: into the innermost open container, or the document's root.
-  void attach(Value v) {
-    if (open_.empty()) {
-      root = std::move(v);
-      return;
+  Result<Document> finish() {
+    if (documents_ >= 2) {
+      const Mark& at = second_root_ ? *second_root_ : second_start_;
+      return fail(Errc::Config, at.to_string() + ": more than one YAML document ('---'); put everything in one");
     }
-    Open& top = open_.back();
-    TreeBuilder::add(top.value, std::move(v), top.key);
+    if (!depth_error_.empty()) return fail(Errc::Config, depth_error_);
+    // No document, or one without a node: a null root without a line.
+    return tree_.document(root_ ? std::move(*root_) : tree_.null_value(tree_.no_mark()));
+  }
+
+  /// "file:line:column" of a libyaml mark.
+  [[nodiscard]] std::string position(const yaml_mark_t& m) const {
+    return tree_.name() + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+  }
+  /// The parser's error: "file:line:column: YAML syntax error: problem (context)".
+  std::unexpected<Error> syntax_error(const yaml_parser_t& p) const {
+    const std::string problem = p.problem ? p.problem : "unknown error";
+    switch (p.error) {
+      case YAML_MEMORY_ERROR: return fail(Errc::Config, tree_.name() + ": YAML error: out of memory");
+      case YAML_READER_ERROR:  // bad encoding or a control character: only a byte offset is known
+        return fail(Errc::Config, tree_.name() + ":" + std::to_string(line_at(text_, p.problem_offset)) +
+                                      ": YAML syntax error: " + problem + " (byte " + std::to_string(p.problem_offset) +
+                                      ")");
+      default: {
+        std::string out = position(p.problem_mark) + ": YAML syntax error: " + problem;
+        if (p.context)
+          out += " (" + std::string(p.context) + " that starts at line " + std::to_string(p.context_mark.line + 1) +
+                 ")";
+        return fail(Errc::Config, std::move(out));
+      }
+    }
   }
 
   const TreeBuilder& tree_;
+  std::string_view text_;
+  std::size_t max_alias_nodes_;
   std::vector<Open> open_;
-  bool building_ = true;
+  std::optional<Value> root_;
+  std::unordered_map<std::string, Value> anchors_;
+  std::size_t alias_nodes_ = 0;  ///< nodes copied by aliases so far
+  int documents_ = 0;
+  Mark second_start_;
+  std::optional<Mark> second_root_;
+  std::size_t skipped_ = 0;  ///< containers open below the depth limit (or of a later document)
+  std::string depth_error_;  ///< the first node nested deeper than allowed
 };
 
 }  // namespace
@@ -273,61 +331,8 @@ Result<Document> parse_text(std::string_view text, std::string name, const Parse
                                     std::to_string(limits.max_file_bytes) +
                                     " bytes; not a configuration file?");
   }
-  TreeBuilder builder{shared_name, limits.max_depth};
-  const std::string input{text};
-  YAML::Node root;
-  bool empty = true;
-  try {
-    std::istringstream stream(input);
-    YAML::Parser parser(stream);
-    EventBuilder counter(builder);  // the first document is built as it is counted
-    // At most three documents are looked at (a second one is an error; a third tells yaml-cpp's
-    // runaway from a real second document), which bounds the yaml-cpp 0.7 loop described at
-    // DocumentCounter: there, each "document" starts where the previous one did.
-    const bool first = parser.HandleNextDocument(counter);
-    counter.stop_building();
-    const bool second = first && parser.HandleNextDocument(counter);
-    const bool third = second && parser.HandleNextDocument(counter);
-    (void)third;
-    const auto& r = counter.roots;
-    for (std::size_t i = 1; i < r.size(); ++i) {
-      if (r[i].pos <= r[i - 1].pos) {
-        const YAML::Mark& at = r[i - 1];
-        return fail(Errc::Config, *shared_name + ":" + std::to_string(at.line + 1) + ":" +
-                                      std::to_string(at.column + 1) +
-                                      ": YAML syntax error: unexpected text that starts no value");
-      }
-    }
-    if (second) {
-      const YAML::Mark& b = r[1];
-      return fail(Errc::Config, Mark{shared_name, b.line + 1, b.column + 1}.to_string() +
-                                    ": more than one YAML document ('---'); put everything in one");
-    }
-    if (first && !counter.aliased) {
-      if (!counter.depth_error.empty()) return fail(Errc::Config, counter.depth_error);
-      // No node at all is what YAML::Load gives as a null node without a mark.
-      return builder.document(counter.root ? std::move(*counter.root) : builder.null_value(YAML::Mark::null_mark()));
-    }
-    if (first) {  // an alias: yaml-cpp's shared nodes, built by build() as before
-      root = YAML::Load(input);
-      empty = false;
-    }
-  } catch (const YAML::ParserException& e) {
-    // e.mark is 0-based; e.msg is the bare message (e.what() repeats the position).
-    return fail(Errc::Config, *shared_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                  std::to_string(e.mark.column + 1) +
-                                  ": YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    return fail(Errc::Config, *shared_name + ": YAML error: " + e.msg);
-  }
-  if (empty) return builder.document(Value{});
-  try {
-    auto built = builder.build(root, 0);
-    if (!built) return std::unexpected(built.error());
-    return builder.document(std::move(*built));
-  } catch (const YAML::Exception& e) {
-    return fail(Errc::Config, *shared_name + ": YAML error: " + e.msg);
-  }
+  const TreeBuilder builder{shared_name, limits.max_depth};
+  return EventBuilder(builder, text, limits.max_alias_nodes).run();
 }
 
 Result<Document> parse_file(const std::filesystem::path& path, const ParseLimits& limits) {

@@ -4,10 +4,10 @@
 /// node remembers the file, line and column it came from, so that loaders can reject bad input
 /// with messages like `signatures/vendors/ru.yaml:42: unknown key 'contry'`.
 ///
-/// The files are YAML 1.2 (parsed with yaml-cpp, which is quarantined in document.cpp). Because
-/// JSON is a subset of YAML 1.2's flow style, JSON files parse too and keep their line numbers;
-/// see docs/vendors.md ("Why YAML") for the choice. The tree keeps scalars as *text*: YAML's
-/// implicit typing (`NO` -> false, `1e3` -> number) is never applied here; the typed getters of
+/// The files are YAML, parsed with libyaml (quarantined in document.cpp). JSON is YAML's flow
+/// style, so JSON files parse too and keep their line numbers (a key longer than 1024 characters
+/// is the one JSON that YAML parsers refuse); see docs/vendors.md ("Why YAML") for the choice. The tree keeps scalars
+/// as *text*: YAML's implicit typing (`NO` -> false, `1e3` -> number) is never applied here; the typed getters of
 /// reader.hpp decide what a scalar may mean, and reject ambiguous ones.
 
 #include <cstddef>
@@ -22,7 +22,8 @@
 
 namespace trustscan::config {
 
-/// Where a value came from. Lines and columns are 1-based; 0 means unknown.
+/// Where a value came from. Lines and columns are 1-based (columns count characters, not bytes);
+/// 0 means unknown.
 struct Mark {
   std::shared_ptr<const std::string>
       file;  ///< file name as given to the parser (shared by all marks)
@@ -38,8 +39,8 @@ struct Mark {
 struct Entry;
 
 /// One node: null, scalar (text), sequence or mapping. Mappings keep their entries in file order
-/// and keep *duplicate* keys, so that a reader can reject them (yaml-cpp would silently let the
-/// first one win on lookup).
+/// and keep *duplicate* keys, so that a reader can reject them (a YAML library's own tree would
+/// silently let one of them win on lookup).
 class Value {
  public:
   enum class Kind { Null, Scalar, Sequence, Mapping };
@@ -100,13 +101,18 @@ struct ParseLimits {
   /// Larger files are refused: the biggest shipped list is ~100 KiB; 16 MiB leaves room for
   /// generated lists while keeping a mistaken path (a disk image) from being read whole.
   std::size_t max_file_bytes = 16U << 20U;
-  /// Deeper nesting is refused. Our schemas nest 4 levels; the tree builder recurses once per
-  /// level, and yaml-cpp itself stops at 2000 (its DeepRecursion guard).
+  /// Deeper nesting is refused. Our schemas nest 4 levels; a Value frees its children
+  /// recursively, so the tree's depth must stay small whatever the input.
   int max_depth = 64;
+  /// Nodes that aliases (`*name`) may copy in all: an alias is built as a copy of its anchor's
+  /// node, and a few lines of aliases of aliases would otherwise expand to billions of nodes.
+  std::size_t max_alias_nodes = 100'000;
 };
 
-/// Parses one file. Errors: Errc::Io (cannot read), Errc::TooLarge, Errc::Config (syntax, more
-/// than one YAML document, nesting too deep), each message starting with "file:line:".
+/// Parses one file. Errors: Errc::Io (cannot read), Errc::TooLarge, Errc::Config (syntax, bytes
+/// that are not UTF-8 or a control character, more than one YAML document, nesting too deep, an
+/// alias without a finished anchor or aliases beyond ParseLimits::max_alias_nodes), each message
+/// starting with "file:line:".
 /// An empty file gives a Null root.
 [[nodiscard]] Result<Document> parse_file(const std::filesystem::path& path,
                                           const ParseLimits& limits = {});

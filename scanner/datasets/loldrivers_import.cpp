@@ -1,7 +1,7 @@
 // LOLDrivers importer (known_bad_import.hpp): SRC/loldrivers/yaml/*.yaml, or the project's API
 // document SRC/loldrivers/drivers.json (the same mappings in one JSON list) -> known_bad.tsv.
-// Both are read with the strict configuration tree of config/ (yaml-cpp is included only there;
-// JSON is YAML 1.2), which keeps the file and line of every value for messages.
+// Both are read with the strict configuration tree of config/ (libyaml is included only there;
+// JSON is YAML's flow style), which keeps the file and line of every value for messages.
 #include <algorithm>
 #include <map>
 #include <memory>

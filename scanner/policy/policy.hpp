@@ -141,7 +141,7 @@ class Policy {
   /// policy unchanged and each scan reports only its own suppression uses).
   [[nodiscard]] Policy for_scan(std::chrono::year_month_day today) const;
 
-  /// Loads a policy file (YAML, or JSON which YAML 1.2 reads too). Vendor ids (rules and
+  /// Loads a policy file (YAML, or JSON, which is YAML's flow style). Vendor ids (rules and
   /// suppressions) are checked against `vendors`. Errors: Errc::Io (cannot read), Errc::Config
   /// (syntax or content; one "file:line: problem" per line, all problems of the file).
   [[nodiscard]] static Result<Policy> load(const std::filesystem::path& path,

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "config/country.hpp"
@@ -239,55 +240,107 @@ void dump(const Value& v, std::string& out) {
   }
 }
 
-/// The document's root mapping without its last `drop` entries, dumped.
-std::string dump_without_last(const Document& doc, std::size_t drop) {
+std::string dump(const Document& doc) {
   std::string out;
-  const auto entries = doc.root().entries();
-  REQUIRE(entries.size() >= drop);
-  for (const Entry& e : entries.first(entries.size() - drop)) {
-    dump(e.key, out);
-    dump(e.value, out);
+  dump(doc.root(), out);
+  return out;
+}
+
+/// `dump`'s lines without their marks.
+std::string without_marks(const std::string& dumped) {
+  std::string out;
+  std::istringstream in(dumped);
+  for (std::string line; std::getline(in, line);) {
+    const auto mark = line.find(' ', line.starts_with("a ") ? 2 : 0);
+    out += line.substr(0, mark) + line.substr(line.find(' ', mark + 1)) + "\n";
   }
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("documents built from parser events equal those built from yaml-cpp's tree", "[config]") {
-  // A document with an alias goes through YAML::Load and TreeBuilder::build; one without is built
-  // from the parser's events. Appending an anchored entry and its alias switches paths: every
-  // other node must come out the same, marks included.
-  constexpr std::string_view kAliased = "\nzz_anchor: &anchor x\nzz_alias: *anchor\n";
-  const auto same_both_ways = [&](const std::string& text, const std::string& name) {
-    INFO(name);
-    const Document events = parse(text, name);
-    const Document tree = parse(text + std::string(kAliased), name);
-    CHECK(dump_without_last(events, 0) == dump_without_last(tree, 2));
-  };
-  same_both_ways(
-      "a: 1\nb: 'quoted'\nempty:\nlist:\n  - x\n  - \"y\"\n  -\n  - {k: v, e: }\nnested:\n  deeper:\n"
-      "    - [1, 2, [3]]\n    - block: |\n        text\n      folded: >\n        more\n",
-      "inline.yaml");
-  const auto source = std::filesystem::path{TRUSTSCAN_SOURCE_DIR};
-  std::size_t files = 0;
-  for (const auto* dir : {"signatures/vendors", "rules/policy"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(source / dir)) {
-      if (entry.path().extension() != ".yaml") continue;
-      same_both_ways(test::read_file(entry.path()), entry.path().string());
-      ++files;
-    }
-  }
-  CHECK(files >= 10);
+TEST_CASE("an alias is a copy of its anchor's node", "[config]") {
+  const Document aliased = parse("a: &x [1, {k: v}]\nb: *x\nc: &s hi\nd: [*s, *x]\n");
+  std::string a, b;
+  dump(member(aliased.root(), "a"), a);
+  dump(member(aliased.root(), "b"), b);
+  CHECK(a == b);  // marks included: the anchor's
+  const Value& d = member(aliased.root(), "d");
+  REQUIRE(d.items().size() == 2);
+  CHECK(d.items()[0].text() == "hi");
+  CHECK(d.items()[0].mark().line == 3);
+  // The same tree as the document written out, but for the copies' marks.
+  const Document written = parse("a: [1, {k: v}]\nb: [1, {k: v}]\nc: hi\nd: [hi, [1, {k: v}]]\n");
+  CHECK(without_marks(dump(aliased)) == without_marks(dump(written)));
+}
 
-  SECTION("the depth error is the same") {
-    std::string deep = "a: ";
-    for (int i = 0; i < 70; ++i) deep += "[";
-    for (int i = 0; i < 70; ++i) deep += "]";
-    const auto events = parse_text(deep, "deep.yaml");
-    const auto tree = parse_text(deep + std::string(kAliased), "deep.yaml");
-    REQUIRE_FALSE(events);
-    REQUIRE_FALSE(tree);
-    CHECK(events.error().message == tree.error().message);
-    CHECK_THAT(events.error().message, Catch::Contains("nested deeper than"));
+TEST_CASE("an alias that names no finished anchor, or aliases that expand too far, are errors", "[config]") {
+  SECTION("an unknown anchor") {
+    auto doc = parse_text("a: *nowhere\n", "u.yaml");
+    REQUIRE_FALSE(doc);
+    CHECK_THAT(doc.error().message, Catch::StartsWith("u.yaml:1:4: YAML syntax error: alias *nowhere"));
   }
+  SECTION("an alias inside its own anchor") {
+    auto doc = parse_text("a: &x [1, *x]\n", "r.yaml");
+    REQUIRE_FALSE(doc);
+    CHECK_THAT(doc.error().message, Catch::Contains("alias *x refers to no anchor completed before it"));
+  }
+  SECTION("a billion laughs: 9 lines of aliases of aliases") {
+    std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    for (char c = 'b'; c <= 'i'; ++c) {
+      text += std::string(1, c) + ": &" + c + " [";
+      for (int i = 0; i < 10; ++i) text += std::string(i ? ", *" : "*") + static_cast<char>(c - 1);
+      text += "]\n";
+    }
+    auto doc = parse_text(text, "lol.yaml");
+    REQUIRE_FALSE(doc);
+    // Lines 2-4 copy 12,330 nodes; each alias of line 5 copies 11,111 more: its 8th passes 100,000.
+    CHECK_THAT(doc.error().message,
+               Catch::StartsWith("lol.yaml:5:") && Catch::Contains("aliases expand to more than 100000 nodes"));
+    CHECK(parse_text(text.substr(0, text.find("\ne:")), "four.yaml"));  // 4 lines stay below the limit
+  }
+}
+
+TEST_CASE("a tag or quotes make a scalar a string; plain ~, null and empty are null", "[config]") {
+  const Document doc = parse("a: ! yes\nb: !!str no\nc: !!null ~\nd: ~\ne: null\nf: 'null'\ng: |\n  text\nh: NULL\n");
+  CHECK(member(doc.root(), "a").quoted());
+  CHECK(member(doc.root(), "a").text() == "yes");
+  CHECK(member(doc.root(), "b").quoted());
+  CHECK(member(doc.root(), "c").is_scalar());  // a tag: never re-typed here
+  CHECK(member(doc.root(), "d").is_null());
+  CHECK(member(doc.root(), "e").is_null());
+  CHECK(member(doc.root(), "f").text() == "null");
+  CHECK(member(doc.root(), "f").quoted());
+  CHECK(member(doc.root(), "g").text() == "text\n");
+  CHECK(member(doc.root(), "g").quoted());
+  CHECK(member(doc.root(), "h").is_null());
+}
+
+TEST_CASE("columns count characters, and bad encodings are errors with a line", "[config]") {
+  const Document doc = parse("n: {a: ЗАО, b: c}\n");
+  const Value& n = member(doc.root(), "n");
+  REQUIRE(n.entries().size() == 2);
+  CHECK(n.entries()[1].key.mark().column == 13);  // "n: {a: ЗАО, " is 12 characters (15 bytes)
+
+  auto latin1 = parse_text("a: 1\nname: Soci\xe9t\xe9\n", "l.yaml");
+  REQUIRE_FALSE(latin1);
+  CHECK_THAT(latin1.error().message, Catch::StartsWith("l.yaml:2: YAML syntax error: invalid"));
+  auto control = parse_text("a: 1\nb: x\x01y\n", "c.yaml");
+  REQUIRE_FALSE(control);
+  CHECK_THAT(control.error().message, Catch::StartsWith("c.yaml:2: YAML syntax error: control characters"));
+}
+
+TEST_CASE("nesting beyond the limit is refused without building it, however deep", "[config]") {
+  for (const int levels : {70, 200'000}) {
+    INFO(levels);
+    std::string deep = "a: " + std::string(static_cast<std::size_t>(levels), '[') +
+                       std::string(static_cast<std::size_t>(levels), ']') + "\n";
+    const auto doc = parse_text(deep, "deep.yaml");
+    REQUIRE_FALSE(doc);
+    CHECK(doc.error().message == "deep.yaml:1: nested deeper than 64 levels");
+  }
+  // A syntax error after the limit is still found.
+  const auto broken = parse_text("a: " + std::string(100, '[') + "\n  - :\n", "b.yaml");
+  REQUIRE_FALSE(broken);
+  CHECK_THAT(broken.error().message, Catch::Contains("YAML syntax error"));
 }

@@ -74,17 +74,18 @@ TEST_CASE("damaged LOLDrivers YAML is an error naming file and line", "[datasets
   } cases[] = {
       {test::loldrivers_yaml("id-a", "evil driver", kSample), "Category:", "Category 'evil driver' is neither"},
       {test::loldrivers_yaml("id-a", "malicious", "- MD5: 0123\n"), "MD5: 0123", "'0123' is not 32 hex digits"},
-      {test::loldrivers_yaml("id-a", "malicious", "- SHA256: " + std::string(64, 'g') + "\n"), "SHA256:",
-       "is not 64 hex digits"},
+      {test::loldrivers_yaml("id-a", "malicious", "- SHA256: " + std::string(64, 'g') + "\n"),
+       "SHA256:", "is not 64 hex digits"},
       {test::loldrivers_yaml("id-a", "malicious", "- Authentihash:\n    SHA1: abc\n"), "SHA1: abc",
        "Authentihash: SHA1: 'abc'"},
-      {test::loldrivers_yaml("id-a", "malicious", "- sha256: " + std::string(64, 'a') + "\n"), "sha256:",
-       "did you mean 'SHA256'"},
+      {test::loldrivers_yaml("id-a", "malicious", "- sha256: " + std::string(64, 'a') + "\n"),
+       "sha256:", "did you mean 'SHA256'"},
       {test::loldrivers_yaml("id-a", "malicious", "- LoadsDespiteHVCI: maybe\n"), "LoadsDespiteHVCI",
        "expected TRUE or FALSE"},
       {test::loldrivers_yaml("id-a", "malicious", "  {}\n"), "{}", "must be a list"},
       {"Tags:\n- x\nCategory: malicious\nKnownVulnerableSamples: []\n", "Tags:", "missing or empty 'Id'"},
-      {"Id: x\nCategory: malicious: bad\nKnownVulnerableSamples: []\n", "Category:", "YAML syntax error: illegal map value"},
+      {"Id: x\nCategory: malicious: bad\nKnownVulnerableSamples: []\n",
+       "Category:", "YAML syntax error: mapping values are not allowed in this context"},
       {"Id: x\nId: y\nCategory: malicious\nKnownVulnerableSamples: []\n", "Id: y", "duplicate key 'Id'"},
   };
   for (const auto& c : cases) {
