@@ -187,7 +187,7 @@ class EventBuilder {
           const bool plain = sc.style == YAML_PLAIN_SCALAR_STYLE && sc.tag == nullptr;
           Value v = plain && null_text(value) ? tree_.null_value(tree_.mark_of(ev.e.start_mark))
                                               : tree_.scalar(tree_.mark_of(ev.e.start_mark), std::move(value), !plain);
-          if (auto r = node(std::move(v), text_of(sc.anchor)); !r) return std::unexpected(r.error());
+          node(std::move(v), text_of(sc.anchor));
           break;
         }
         case YAML_ALIAS_EVENT: {
@@ -202,7 +202,7 @@ class EventBuilder {
           if (alias_nodes_ > max_alias_nodes_)
             return fail(Errc::Config, at.to_string() + ": aliases expand to more than " +
                                           std::to_string(max_alias_nodes_) + " nodes");
-          if (auto r = node(Value(found->second), {}); !r) return std::unexpected(r.error());
+          node(Value(found->second), {});
           break;
         }
         case YAML_SEQUENCE_START_EVENT:
@@ -230,7 +230,7 @@ class EventBuilder {
           }
           Open done = std::move(open_.back());
           open_.pop_back();
-          if (auto r = attach(std::move(done.value), done.anchor); !r) return std::unexpected(r.error());
+          attach(std::move(done.value), done.anchor);
           break;
         }
         case YAML_STREAM_END_EVENT: return finish();
@@ -260,20 +260,18 @@ class EventBuilder {
     return true;
   }
   /// A complete scalar, null or alias copy.
-  Result<void> node(Value v, std::string_view anchor) {
-    if (!note_node(v.mark()) || too_deep(v)) return {};
-    return attach(std::move(v), anchor);
+  void node(Value v, std::string_view anchor) {
+    if (note_node(v.mark()) && !too_deep(v)) attach(std::move(v), anchor);
   }
   /// A complete node: under its anchor, then into the innermost open container or as the root.
-  Result<void> attach(Value v, std::string_view anchor) {
+  void attach(Value v, std::string_view anchor) {
     if (!anchor.empty()) anchors_.insert_or_assign(std::string{anchor}, v);
     if (open_.empty()) {
       root_ = std::move(v);
-      return {};
+      return;
     }
     Open& top = open_.back();
     TreeBuilder::add(top.value, std::move(v), top.key);
-    return {};
   }
   Result<Document> finish() {
     if (documents_ >= 2) {
