@@ -5,10 +5,12 @@
 /// with messages like `signatures/vendors/ru.yaml:42: unknown key 'contry'`.
 ///
 /// The files are YAML, parsed with libyaml (quarantined in document.cpp). JSON is YAML's flow
-/// style, so JSON files parse too and keep their line numbers (a key longer than 1024 characters
-/// is the one JSON that YAML parsers refuse); see docs/vendors.md ("Why YAML") for the choice. The tree keeps scalars
-/// as *text*: YAML's implicit typing (`NO` -> false, `1e3` -> number) is never applied here; the typed getters of
-/// reader.hpp decide what a scalar may mean, and reject ambiguous ones.
+/// style, so JSON files parse too and keep their line numbers (but for keys longer than 1024
+/// characters and surrogate pair escapes such as `\ud83d\ude00`, which libyaml refuses as
+/// yaml-cpp did); see docs/vendors.md ("Why YAML") for the choice.
+/// The tree keeps scalars as *text*: YAML's implicit typing (`NO` -> false, `1e3` -> number) is
+/// never applied here; the typed getters of reader.hpp decide what a scalar may mean, and reject
+/// ambiguous ones.
 
 #include <cstddef>
 #include <filesystem>
