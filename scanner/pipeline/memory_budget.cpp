@@ -16,7 +16,12 @@ std::atomic<bool> g_arena_per_thread{false};
 }  // namespace
 
 void use_malloc_arenas(MallocArenas arenas) noexcept {
-  if (std::getenv("MALLOC_ARENA_MAX") || std::getenv("GLIBC_TUNABLES")) return;
+  if (std::getenv("GLIBC_TUNABLES")) return;
+  if (!std::getenv("MALLOC_MMAP_THRESHOLD_") && !std::getenv("MALLOC_TRIM_THRESHOLD_")) {
+    (void)mallopt(M_MMAP_THRESHOLD, static_cast<int>(kOwnMappingFrom));
+    (void)mallopt(M_TRIM_THRESHOLD, static_cast<int>(4 * kOwnMappingFrom));
+  }
+  if (std::getenv("MALLOC_ARENA_MAX")) return;
   // glibc fixes its limit when a thread first allocates; until then, the last value given counts.
   // (0, glibc's default, is refused by mallopt: its 64-bit default is given instead, 8 per core.)
   if (arenas == MallocArenas::One) {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 
@@ -36,7 +37,19 @@ namespace trustscan::pipeline {
 /// one per thread). The files that changed are still analysed: after each large binary the freed
 /// memory is given back (release_after_large_binary), so that the arenas do not each keep a peak
 /// when many changed.
+///
+/// Either way, a block of kOwnMappingFrom or more (a binary of 16 MiB or more read whole, LIEF's
+/// copies of it, a streamed file's 16 MiB windows) is a mapping of its own, unmapped when freed
+/// (M_MMAP_THRESHOLD), and the heap's top is given back above 4 times that (M_TRIM_THRESHOLD).
+/// glibc's default starts at 128 KiB but raises the threshold to the size of each such block freed,
+/// up to 32 MiB: after the first large binary, the next ones came from the heap and stayed there,
+/// and a default scan of a Debian /usr peaked at 285-291 MB in 9 of 12 runs and 307-311 MB in 3
+/// (the binaries that met, and the heap's holes, decided). Fixed thresholds: 264-270 MB in 7
+/// runs, for about 1.5 s more system time (fresh pages for each large binary; docs/performance.md,
+/// "ninth round"). Either is left alone when the environment chose (MALLOC_MMAP_THRESHOLD_,
+/// MALLOC_TRIM_THRESHOLD_, or GLIBC_TUNABLES).
 enum class MallocArenas { One, PerThread };
+inline constexpr std::size_t kOwnMappingFrom = std::size_t{16} << 20;
 void use_malloc_arenas(MallocArenas arenas) noexcept;
 
 /// Called as a large binary's bytes and parse have been freed (MemoryBudget: a file of an eighth

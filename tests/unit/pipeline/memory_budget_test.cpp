@@ -1,0 +1,40 @@
+// The process's malloc choices (pipeline/memory_budget.hpp): large blocks are mappings of their
+// own, given back when freed, however many were freed before.
+#include "pipeline/memory_budget.hpp"
+
+#include <malloc.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+using namespace trustscan::pipeline;
+
+TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself, also after one was freed", "[pipeline]") {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("ASan's allocator stands in for glibc's");
+#else
+  if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) {
+    SUCCEED("the environment chose glibc's thresholds");
+    return;
+  }
+  use_malloc_arenas(MallocArenas::One);
+  const std::size_t size = kOwnMappingFrom + (std::size_t{1} << 20);
+  // glibc's default maps the first such block, then raises its threshold to the freed block's
+  // size: the second came from the heap, and stayed resident there once freed.
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    const std::size_t before = mallinfo2().hblkhd;
+    void* block = std::malloc(size);
+    REQUIRE(block != nullptr);
+    CHECK(mallinfo2().hblkhd >= before + size);
+    std::free(block);
+    CHECK(mallinfo2().hblkhd == before);
+  }
+  // Smaller blocks stay in the heap, reused without fresh pages.
+  const std::size_t before = mallinfo2().hblkhd;
+  void* smaller = std::malloc(kOwnMappingFrom / 2);
+  REQUIRE(smaller != nullptr);
+  CHECK(mallinfo2().hblkhd == before);
+  std::free(smaller);
+#endif
+}
