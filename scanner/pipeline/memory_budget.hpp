@@ -43,11 +43,11 @@ namespace trustscan::pipeline {
 /// (M_MMAP_THRESHOLD), and the heap's top is given back above 4 times that (M_TRIM_THRESHOLD).
 /// glibc's default starts at 128 KiB but raises the threshold to the size of each such block freed,
 /// up to 32 MiB: after the first large binary, the next ones came from the heap and stayed there,
-/// and a default scan of a Debian /usr peaked at 285-291 MB in 9 of 12 runs and 307-311 MB in 3
-/// (the binaries that met, and the heap's holes, decided). Fixed thresholds: 264-270 MB in 7
-/// runs, for about 1.5 s more system time (fresh pages for each large binary; docs/performance.md,
-/// "ninth round"). Either is left alone when the environment chose (MALLOC_MMAP_THRESHOLD_,
-/// MALLOC_TRIM_THRESHOLD_, or GLIBC_TUNABLES).
+/// and a default scan of a Debian /usr peaked at 285-298 MB in 17 of 21 runs and 302-311 MB in 4
+/// (the binaries that met, and the heap's holes, decided). Fixed thresholds: 264.3-264.5 MB in 4
+/// runs, for 1.2-1.8 s more of its 15-17 s (2 s more system time: fresh pages for each large
+/// binary; docs/performance.md, "ninth round"). Either is left alone when the environment chose
+/// (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, or GLIBC_TUNABLES).
 enum class MallocArenas { One, PerThread };
 inline constexpr std::size_t kOwnMappingFrom = std::size_t{16} << 20;
 void use_malloc_arenas(MallocArenas arenas) noexcept;
