@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   // The process's malloc, set by the program that owns it (never by the library's engine: it
   // would change the malloc of every program that loads libtrustscan).
   trustscan::pipeline::use_malloc_arenas(trustscan::pipeline::MallocArenas::One);
+  trustscan::pipeline::map_large_blocks();
   int rc = 2;
   try {
     rc = trustscan::app::run(argc, argv, std::cout, std::cerr);

@@ -16,12 +16,7 @@ std::atomic<bool> g_arena_per_thread{false};
 }  // namespace
 
 void use_malloc_arenas(MallocArenas arenas) noexcept {
-  if (std::getenv("GLIBC_TUNABLES")) return;
-  if (!std::getenv("MALLOC_MMAP_THRESHOLD_") && !std::getenv("MALLOC_TRIM_THRESHOLD_")) {
-    (void)mallopt(M_MMAP_THRESHOLD, static_cast<int>(kOwnMappingFrom));
-    (void)mallopt(M_TRIM_THRESHOLD, static_cast<int>(4 * kOwnMappingFrom));
-  }
-  if (std::getenv("MALLOC_ARENA_MAX")) return;
+  if (std::getenv("MALLOC_ARENA_MAX") || std::getenv("GLIBC_TUNABLES")) return;
   // glibc fixes its limit when a thread first allocates; until then, the last value given counts.
   // (0, glibc's default, is refused by mallopt: its 64-bit default is given instead, 8 per core.)
   if (arenas == MallocArenas::One) {
@@ -31,6 +26,13 @@ void use_malloc_arenas(MallocArenas arenas) noexcept {
     (void)mallopt(M_ARENA_MAX, static_cast<int>(8 * std::max(1u, std::thread::hardware_concurrency())));
     g_arena_per_thread.store(true);
   }
+}
+
+void map_large_blocks() noexcept {
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("GLIBC_TUNABLES"))
+    return;
+  (void)mallopt(M_MMAP_THRESHOLD, static_cast<int>(kOwnMappingFrom));
+  (void)mallopt(M_TRIM_THRESHOLD, static_cast<int>(4 * kOwnMappingFrom));
 }
 
 void release_after_large_binary() noexcept {

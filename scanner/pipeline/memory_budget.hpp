@@ -37,20 +37,22 @@ namespace trustscan::pipeline {
 /// one per thread). The files that changed are still analysed: after each large binary the freed
 /// memory is given back (release_after_large_binary), so that the arenas do not each keep a peak
 /// when many changed.
-///
-/// Either way, a block of kOwnMappingFrom or more (a binary of 16 MiB or more read whole, LIEF's
-/// copies of it, a streamed file's 16 MiB windows) is a mapping of its own, unmapped when freed
+enum class MallocArenas { One, PerThread };
+void use_malloc_arenas(MallocArenas arenas) noexcept;
+
+/// A block of kOwnMappingFrom or more (a binary of 16 MiB or more read whole, LIEF's copies of it,
+/// a streamed file's 16 MiB windows) is a mapping of its own, unmapped when freed
 /// (M_MMAP_THRESHOLD), and the heap's top is given back above 4 times that (M_TRIM_THRESHOLD).
+/// Set once by the program that owns the process (app/main.cpp), as the arenas are.
 /// glibc's default starts at 128 KiB but raises the threshold to the size of each such block freed,
 /// up to 32 MiB: after the first large binary, the next ones came from the heap and stayed there,
 /// and a default scan of a Debian /usr peaked at 285-298 MB in 17 of 21 runs and 302-311 MB in 4
 /// (the binaries that met, and the heap's holes, decided). Fixed thresholds: 264.3-264.5 MB in 4
 /// runs, for 1.2-1.8 s more of its 15-17 s (2 s more system time: fresh pages for each large
-/// binary; docs/performance.md, "ninth round"). Either is left alone when the environment chose
+/// binary; docs/performance.md, "ninth round"). Left alone when the environment chose
 /// (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, or GLIBC_TUNABLES).
-enum class MallocArenas { One, PerThread };
 inline constexpr std::size_t kOwnMappingFrom = std::size_t{16} << 20;
-void use_malloc_arenas(MallocArenas arenas) noexcept;
+void map_large_blocks() noexcept;
 
 /// Called as a large binary's bytes and parse have been freed (MemoryBudget: a file of an eighth
 /// of the budget or more). With an arena per thread, the free memory of every arena goes back to

@@ -4,10 +4,10 @@
 
 #include <malloc.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 using namespace trustscan::pipeline;
@@ -31,10 +31,7 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
     // glibc serves a request from a free chunk of the heap before it maps one, and the tests run
     // before this one leave such chunks: the checks run in a fresh process, this binary with
     // this test only, as the CLI sets the thresholds before its first large block.
-    char self[4096];
-    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    REQUIRE(n > 0);
-    self[n] = '\0';
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     const std::string command = std::string(kChildVariable) + "=1 '" + self + "' '" + kTestName +
                                 "' --warn NoTests > /dev/null 2>&1";
     const int status = std::system(command.c_str());
@@ -42,7 +39,7 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
     CHECK(WEXITSTATUS(status) == 0);  // Catch's exit code: the failed assertions
     return;
   }
-  use_malloc_arenas(MallocArenas::One);
+  map_large_blocks();
   const std::size_t size = kOwnMappingFrom + (std::size_t{1} << 20);
   // glibc's default maps the first such block, then raises its threshold to the freed block's
   // size: the second came from the heap, and stayed resident there once freed.
