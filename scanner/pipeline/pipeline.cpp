@@ -20,6 +20,7 @@
 #include "identify/format.hpp"
 #include "io/hashing.hpp"
 #include "pipeline/analyze.hpp"
+#include "pipeline/memory_budget.hpp"
 #include "pipeline/roots.hpp"
 #include "pipeline/scan_run.hpp"
 #include "pipeline/read_ahead.hpp"
@@ -180,6 +181,7 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDema
     const verify::ImageTrust* image_trust = image && !image->trust.empty() ? &image->trust : nullptr;
     std::optional<Outcome> o = reader ? cached_outcome(f, windows, image_trust, st, *reader) : std::nullopt;
     if (!o) {
+      end_huge_pages();  // files are read from here on: a first scan's memory (memory_budget.hpp)
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(f, root, std::move(windows),

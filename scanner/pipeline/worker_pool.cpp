@@ -1,5 +1,7 @@
 #include "pipeline/worker_pool.hpp"
 
+#include "pipeline/memory_budget.hpp"
+
 #include <condition_variable>
 #include <limits>
 #include <memory>
@@ -61,6 +63,7 @@ struct Worker {
 };
 
 void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self, const ItemFunction& item) {
+  use_huge_pages_here();
   if (st->first_worker && !st->first_worker_taken.exchange(true)) st->first_worker();
   while (!st->stopping()) {
     std::size_t k = st->next.fetch_add(1);

@@ -1,21 +1,78 @@
 // The process's malloc choices (pipeline/memory_budget.hpp): large blocks are mappings of their
-// own, given back when freed, however many were freed before.
+// own, given back when freed, however many were freed before; a re-scan's workers allocate from
+// heaps in huge pages until a file is analysed. Each check runs in a fresh process.
 #include "pipeline/memory_budget.hpp"
 
 #include <malloc.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 
 using namespace trustscan::pipeline;
 
 namespace {
 
-constexpr const char* kTestName = "a block of kOwnMappingFrom or more is mapped for itself also after one was freed";
 constexpr const char* kChildVariable = "TRUSTSCAN_MALLOC_TEST_CHILD";
+
+/// Runs test `name` alone in a fresh process of this binary: glibc serves a request from a free
+/// chunk of the heap before it maps one, and its settings are fixed before the first thread, so
+/// the tests that ran before would decide. Returns false in that child (it then runs the checks).
+bool ran_in_child(const std::string& name) {
+  if (std::getenv(kChildVariable)) return false;
+  REQUIRE(name.find_first_of("',") == std::string::npos);  // quoted for the shell, one test for Catch
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::string command = std::string(kChildVariable) + "=1 '" + self + "' '" + name +
+                              "' --warn NoTests > /dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // Catch's exit code: the failed assertions
+  return true;
+}
+
+struct Mapping {
+  std::uintptr_t from = 0, to = 0;
+  std::string vm_flags;  // /proc/self/smaps' "VmFlags:" line: "hg" = MADV_HUGEPAGE, "nh" = MADV_NOHUGEPAGE
+};
+
+/// The mapping of this process that holds `address`.
+Mapping mapping_of(const void* address) {
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  std::ifstream smaps("/proc/self/smaps");
+  Mapping found;
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    if (line.rfind("VmFlags:", 0) == 0) {
+      if (inside) {
+        found.vm_flags = line + ' ';
+        return found;
+      }
+      continue;
+    }
+    const std::size_t dash = line.find('-');
+    if (dash == std::string::npos || line.find(':') < dash) continue;  // a field, not a mapping
+    std::istringstream range(line);
+    std::string bounds;
+    range >> bounds;
+    const std::uintptr_t from = std::stoull(bounds.substr(0, dash), nullptr, 16);
+    const std::uintptr_t to = std::stoull(bounds.substr(dash + 1), nullptr, 16);
+    inside = from <= at && at < to;
+    if (inside) found.from = from, found.to = to;
+  }
+  return found;
+}
+
+bool transparent_huge_pages() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string modes;
+  return std::getline(f, modes) && modes.find("[never]") == std::string::npos;
+}
 
 }  // namespace
 
@@ -27,18 +84,8 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
     SUCCEED("the environment chose glibc's thresholds");
     return;
   }
-  if (!std::getenv(kChildVariable)) {
-    // glibc serves a request from a free chunk of the heap before it maps one, and the tests run
-    // before this one leave such chunks: the checks run in a fresh process, this binary with
-    // this test only, as the CLI sets the thresholds before its first large block.
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    const std::string command = std::string(kChildVariable) + "=1 '" + self + "' '" + kTestName +
-                                "' --warn NoTests > /dev/null 2>&1";
-    const int status = std::system(command.c_str());
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);  // Catch's exit code: the failed assertions
-    return;
-  }
+  // As the CLI sets the thresholds before its first large block.
+  if (ran_in_child("a block of kOwnMappingFrom or more is mapped for itself also after one was freed")) return;
   map_large_blocks();
   const std::size_t size = kOwnMappingFrom + (std::size_t{1} << 20);
   // glibc's default maps the first such block, then raises its threshold to the freed block's
@@ -58,5 +105,43 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
   REQUIRE(smaller != nullptr);
   CHECK(mallinfo2().hblkhd == before);
   std::free(smaller);
+#endif
+}
+
+TEST_CASE("the workers of a re-scan allocate from huge pages until a file is analysed", "[pipeline]") {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("ASan's allocator stands in for glibc's");
+#else
+  if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_ARENA_MAX") || std::getenv("MALLOC_TOP_PAD_")) {
+    SUCCEED("the environment chose glibc's arenas or padding");
+    return;
+  }
+  // As the scan command does for a re-scan, before its first thread.
+  if (ran_in_child("the workers of a re-scan allocate from huge pages until a file is analysed")) return;
+  use_malloc_arenas(MallocArenas::PerThread);
+  use_huge_pages_while_cached();
+  void* main_block = std::malloc(4096);
+  Mapping during, after;
+  std::thread worker([&] {
+    use_huge_pages_here();  // as each pool worker does first
+    void* block = std::malloc(4096);
+    during = mapping_of(block);
+    end_huge_pages();  // as the first file analysed does
+    after = mapping_of(block);
+    std::free(block);
+  });
+  worker.join();
+  INFO("worker's heap during: " << during.vm_flags << "; after: " << after.vm_flags);
+  if (transparent_huge_pages()) {
+    CHECK(during.vm_flags.find(" hg ") != std::string::npos);
+    CHECK(during.to - during.from == kArenaHeap);  // usable whole at once: every 2 MiB can be huge
+    CHECK(after.vm_flags.find(" nh ") != std::string::npos);
+    CHECK(after.vm_flags.find(" hg ") == std::string::npos);
+  } else {
+    CHECK(during.vm_flags.find(" hg ") == std::string::npos);
+  }
+  // The main thread's heap (the break area glibc grows itself) is never asked for huge pages.
+  CHECK(mapping_of(main_block).vm_flags.find(" hg ") == std::string::npos);
+  std::free(main_block);
 #endif
 }
