@@ -15,8 +15,10 @@ namespace trustscan::report {
 
 namespace {
 
-/// Records serialised per batch: bounds the text held in memory (a few MB) on any tree size.
-constexpr std::size_t kBatch = 1024;
+/// Records serialised per batch: bounds the text held in memory on any tree size (about 1 MB
+/// for the batch, reused by the next one). Batches of 1,024 held 4 MB, whose first use was
+/// about 2,000 of a cached re-scan's page faults (docs/performance.md, "tenth round").
+constexpr std::size_t kBatch = 256;
 /// Bytes of a typical element's text (a binary's record: 4 KB on the real tree): what a part's
 /// text is reserved for, so that the first batch does not copy it as it grows.
 constexpr std::size_t kTypicalElement = 4096;
