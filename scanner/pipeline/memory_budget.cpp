@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -19,6 +22,10 @@ namespace {
 /// Set once the program chose an arena per thread (read by the workers after large binaries).
 std::atomic<bool> g_arena_per_thread{false};
 
+/// Set by map_large_blocks when large blocks are mappings of their own: the size of a huge page
+/// (0: small pages).
+std::atomic<std::size_t> g_huge_page_for_blocks{0};
+
 /// glibc's default M_TOP_PAD (mallopt(3)).
 constexpr int kDefaultTopPad = 128 * 1024;
 
@@ -27,14 +34,27 @@ std::atomic<bool> g_huge_pages{false};
 /// The heaps asked for huge pages (their bases; null = free slot), given back by end_huge_pages.
 std::array<std::atomic<void*>, 64> g_huge_heaps{};
 
-bool transparent_huge_pages_available() noexcept {
-  // "always [madvise] never": anything but "[never]" honours MADV_HUGEPAGE.
-  const int fd = ::open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+/// The first line of a small file, "" when it cannot be read.
+std::string first_line(const char* path) noexcept {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
   char buf[128] = {};
   const ssize_t n = ::read(fd, buf, sizeof buf - 1);
   ::close(fd);
-  return n > 0 && std::string_view(buf, static_cast<std::size_t>(n)).find("[never]") == std::string_view::npos;
+  if (n <= 0) return {};
+  const std::string_view text(buf, static_cast<std::size_t>(n));
+  return std::string(text.substr(0, text.find('\n')));
+}
+
+/// The size of a transparent huge page, 0 where they are off ("always [madvise] never": anything
+/// but "[never]" honours MADV_HUGEPAGE) or unknown.
+std::size_t huge_page_size() noexcept {
+  const std::string enabled = first_line("/sys/kernel/mm/transparent_hugepage/enabled");
+  if (enabled.empty() || enabled.find("[never]") != std::string::npos) return 0;
+  const std::string size = first_line("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+  std::size_t bytes = 0;
+  (void)std::from_chars(size.data(), size.data() + size.size(), bytes);
+  return std::has_single_bit(bytes) ? bytes : 0;
 }
 
 /// The base of the glibc heap the calling thread allocates from, or null for the main arena's (the
@@ -72,12 +92,22 @@ void map_large_blocks() noexcept {
     return;
   (void)mallopt(M_MMAP_THRESHOLD, static_cast<int>(kOwnMappingFrom));
   (void)mallopt(M_TRIM_THRESHOLD, static_cast<int>(4 * kOwnMappingFrom));
+  g_huge_page_for_blocks.store(huge_page_size());
+}
+
+void huge_pages_for_block(void* block, std::size_t size) noexcept {
+  const std::size_t huge = g_huge_page_for_blocks.load(std::memory_order_relaxed);
+  if (size < kOwnMappingFrom || huge == 0) return;
+  // From its first whole huge page (malloc wrote its header in the page before) to its last.
+  const std::size_t skip = (huge - (reinterpret_cast<std::uintptr_t>(block) & (huge - 1))) & (huge - 1);
+  if (size < skip + huge) return;
+  (void)madvise(static_cast<char*>(block) + skip, (size - skip) & ~(huge - 1), MADV_HUGEPAGE);
 }
 
 void use_huge_pages_while_cached() noexcept {
   if constexpr (sizeof(void*) != 8) return;  // kArenaHeap is the 64-bit size
   if (std::getenv("MALLOC_TOP_PAD_") || std::getenv("GLIBC_TUNABLES") || !g_arena_per_thread.load()) return;
-  if (!transparent_huge_pages_available()) return;
+  if (huge_page_size() == 0) return;
   // A new arena's heap is made usable whole at once, so every 2 MiB of it can be a huge page.
   (void)mallopt(M_TOP_PAD, static_cast<int>(kArenaHeap));
   g_huge_pages.store(true);

@@ -54,6 +54,15 @@ void use_malloc_arenas(MallocArenas arenas) noexcept;
 inline constexpr std::size_t kOwnMappingFrom = std::size_t{16} << 20;
 void map_large_blocks() noexcept;
 
+/// Asks for `block` (`size` bytes from malloc, not yet written but for malloc's own header) in
+/// huge pages when it is a mapping of its own (kOwnMappingFrom or more, once map_large_blocks()
+/// chose so) and transparent huge pages are on. Such a block is written whole at once (a binary
+/// read, LIEF's copies of it), and each of its 4 KiB pages was a page fault: on a virtual machine
+/// where a fault costs 10 microseconds, most of a /usr scan's system time (1.8 million faults;
+/// docs/performance.md, "tenth round"). Called by the CLI's operator new (app/operator_new.cpp),
+/// never by the library's engine.
+void huge_pages_for_block(void* block, std::size_t size) noexcept;
+
 /// Huge pages for a re-scan's heaps while its files come from the cache (issue 21, acceptance 4).
 /// A cached re-scan of the bench tree touches some 60 MB of fresh memory (the decoded records,
 /// the report's text) in about 16,000 page faults, half its CPU time on a busy virtual machine

@@ -145,3 +145,35 @@ TEST_CASE("the workers of a re-scan allocate from huge pages until a file is ana
   std::free(main_block);
 #endif
 }
+
+TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pipeline]") {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("ASan's allocator stands in for glibc's");
+#else
+  if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) {
+    SUCCEED("the environment chose glibc's thresholds");
+    return;
+  }
+  // As the CLI's operator new does for every block, after main's map_large_blocks().
+  if (ran_in_child("a block of kOwnMappingFrom or more is asked for in huge pages")) return;
+  map_large_blocks();
+  const std::size_t size = kOwnMappingFrom + (std::size_t{3} << 20);
+  auto* large = static_cast<char*>(std::malloc(size));
+  auto* small = static_cast<char*>(std::malloc(kOwnMappingFrom / 4));
+  REQUIRE(large != nullptr);
+  REQUIRE(small != nullptr);
+  huge_pages_for_block(large, size);
+  huge_pages_for_block(small, kOwnMappingFrom / 4);
+  const Mapping middle = mapping_of(large + size / 2);
+  INFO("large block's mapping: " << middle.vm_flags);
+  if (transparent_huge_pages())
+    CHECK(middle.vm_flags.find(" hg ") != std::string::npos);
+  else
+    CHECK(middle.vm_flags.find(" hg ") == std::string::npos);
+  // The page malloc wrote its header in keeps small pages; so does the heap of smaller blocks.
+  CHECK(mapping_of(large).vm_flags.find(" hg ") == std::string::npos);
+  CHECK(mapping_of(small).vm_flags.find(" hg ") == std::string::npos);
+  std::free(small);
+  std::free(large);
+#endif
+}
