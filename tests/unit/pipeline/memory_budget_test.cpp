@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,6 +35,23 @@ bool ran_in_child(const std::string& name) {
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);  // Catch's exit code: the failed assertions
   return true;
+}
+
+/// Whether the checks of test `name` run in this process: not under ASan (its allocator stands in
+/// for glibc's), not when the environment chose glibc's settings (any of `variables`), and then
+/// only in the fresh process that ran_in_child starts.
+bool checks_run_here(const std::string& name, std::initializer_list<const char*> variables) {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("ASan's allocator stands in for glibc's");
+  return false;
+#else
+  for (const char* variable : variables)
+    if (std::getenv(variable)) {
+      SUCCEED(std::string("the environment chose glibc's settings: ") + variable);
+      return false;
+    }
+  return !ran_in_child(name);
+#endif
 }
 
 struct Mapping {
@@ -77,15 +95,10 @@ bool transparent_huge_pages() {
 }  // namespace
 
 TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after one was freed", "[pipeline]") {
-#if defined(__SANITIZE_ADDRESS__)
-  SUCCEED("ASan's allocator stands in for glibc's");
-#else
-  if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) {
-    SUCCEED("the environment chose glibc's thresholds");
+  // In a fresh process, as the CLI sets the thresholds before its first large block.
+  if (!checks_run_here("a block of kOwnMappingFrom or more is mapped for itself also after one was freed",
+                       {"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}))
     return;
-  }
-  // As the CLI sets the thresholds before its first large block.
-  if (ran_in_child("a block of kOwnMappingFrom or more is mapped for itself also after one was freed")) return;
   map_large_blocks();
   const std::size_t size = kOwnMappingFrom + (std::size_t{1} << 20);
   // glibc's default maps the first such block, then raises its threshold to the freed block's
@@ -105,19 +118,13 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
   REQUIRE(smaller != nullptr);
   CHECK(mallinfo2().hblkhd == before);
   std::free(smaller);
-#endif
 }
 
 TEST_CASE("the workers of a re-scan allocate from huge pages until a file is analysed", "[pipeline]") {
-#if defined(__SANITIZE_ADDRESS__)
-  SUCCEED("ASan's allocator stands in for glibc's");
-#else
-  if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_ARENA_MAX") || std::getenv("MALLOC_TOP_PAD_")) {
-    SUCCEED("the environment chose glibc's arenas or padding");
+  // In a fresh process, as the scan command does for a re-scan before its first thread.
+  if (!checks_run_here("the workers of a re-scan allocate from huge pages until a file is analysed",
+                       {"GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_"}))
     return;
-  }
-  // As the scan command does for a re-scan, before its first thread.
-  if (ran_in_child("the workers of a re-scan allocate from huge pages until a file is analysed")) return;
   use_malloc_arenas(MallocArenas::PerThread);
   use_huge_pages_while_cached();
   void* main_block = std::malloc(4096);
@@ -143,19 +150,13 @@ TEST_CASE("the workers of a re-scan allocate from huge pages until a file is ana
   // The main thread's heap (the break area glibc grows itself) is never asked for huge pages.
   CHECK(mapping_of(main_block).vm_flags.find(" hg ") == std::string::npos);
   std::free(main_block);
-#endif
 }
 
 TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pipeline]") {
-#if defined(__SANITIZE_ADDRESS__)
-  SUCCEED("ASan's allocator stands in for glibc's");
-#else
-  if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) {
-    SUCCEED("the environment chose glibc's thresholds");
+  // In a fresh process, as the CLI's operator new does for every block after main's map_large_blocks().
+  if (!checks_run_here("a block of kOwnMappingFrom or more is asked for in huge pages",
+                       {"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}))
     return;
-  }
-  // As the CLI's operator new does for every block, after main's map_large_blocks().
-  if (ran_in_child("a block of kOwnMappingFrom or more is asked for in huge pages")) return;
   map_large_blocks();
   const std::size_t size = kOwnMappingFrom + (std::size_t{3} << 20);
   auto* large = static_cast<char*>(std::malloc(size));
@@ -175,5 +176,4 @@ TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pip
   CHECK(mapping_of(small).vm_flags.find(" hg ") == std::string::npos);
   std::free(small);
   std::free(large);
-#endif
 }
