@@ -71,7 +71,7 @@ void huge_pages_for_block(void* block, std::size_t size) noexcept;
 /// huge pages (MADV_HUGEPAGE) and made usable whole at once (M_TOP_PAD, so that every 2 MiB of
 /// it can be one page), the same re-scan takes about 6,800 faults and a quarter less time
 /// (docs/performance.md, "tenth round"). The cost is memory, 2 MiB pages being resident whole:
-/// a re-scan of /usr peaks at 258 MB instead of 209 MB.
+/// a re-scan of /usr peaks at 231 MB instead of 209 MB.
 /// - use_huge_pages_while_cached(): by the program that owns the process, after choosing
 ///   MallocArenas::PerThread, before any thread; left alone when the environment chose
 ///   (MALLOC_TOP_PAD_, or GLIBC_TUNABLES) or where transparent huge pages are off.
