@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <bit>
-#include <charconv>
 #include <array>
 #include <atomic>
+#include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -132,7 +132,8 @@ void use_huge_pages_here() noexcept {
 }
 
 void end_huge_pages() noexcept {
-  if (!g_huge_pages.exchange(false)) return;
+  // (Called for every file analysed: read first, so that only the first one writes.)
+  if (!g_huge_pages.load(std::memory_order_relaxed) || !g_huge_pages.exchange(false)) return;
   (void)mallopt(M_TOP_PAD, kDefaultTopPad);
   for (auto& slot : g_huge_heaps)
     if (void* heap = slot.exchange(nullptr)) advise(heap, MADV_NOHUGEPAGE);
