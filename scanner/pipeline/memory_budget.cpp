@@ -12,9 +12,12 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <thread>
+
+#include "core/fd.hpp"
 
 namespace trustscan::pipeline {
 namespace {
@@ -26,7 +29,7 @@ std::atomic<bool> g_arena_per_thread{false};
 /// (0: small pages).
 std::atomic<std::size_t> g_huge_page_for_blocks{0};
 
-/// glibc's default M_TOP_PAD (mallopt(3)).
+/// glibc's default M_TOP_PAD (mallopt(3); the main heap grows by 132 KiB for small requests).
 constexpr int kDefaultTopPad = 128 * 1024;
 
 /// While set, threads ask for huge pages (use_huge_pages_while_cached until end_huge_pages).
@@ -34,27 +37,34 @@ std::atomic<bool> g_huge_pages{false};
 /// The heaps asked for huge pages (their bases; null = free slot), given back by end_huge_pages.
 std::array<std::atomic<void*>, 64> g_huge_heaps{};
 
+/// Whether the environment chose one of glibc's malloc settings: the program then leaves them.
+bool chosen_by_environment(std::initializer_list<const char*> variables) noexcept {
+  return std::ranges::any_of(variables, [](const char* v) { return std::getenv(v) != nullptr; });
+}
+
 /// The first line of a small file, "" when it cannot be read.
 std::string first_line(const char* path) noexcept {
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
+  const Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return {};
   char buf[128] = {};
-  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
+  const ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
   if (n <= 0) return {};
   const std::string_view text(buf, static_cast<std::size_t>(n));
   return std::string(text.substr(0, text.find('\n')));
 }
 
 /// The size of a transparent huge page, 0 where they are off ("always [madvise] never": anything
-/// but "[never]" honours MADV_HUGEPAGE) or unknown.
+/// but "[never]" honours MADV_HUGEPAGE) or unknown. Read once per process.
 std::size_t huge_page_size() noexcept {
-  const std::string enabled = first_line("/sys/kernel/mm/transparent_hugepage/enabled");
-  if (enabled.empty() || enabled.find("[never]") != std::string::npos) return 0;
-  const std::string size = first_line("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-  std::size_t bytes = 0;
-  (void)std::from_chars(size.data(), size.data() + size.size(), bytes);
-  return std::has_single_bit(bytes) ? bytes : 0;
+  static const std::size_t size = [] {
+    const std::string enabled = first_line("/sys/kernel/mm/transparent_hugepage/enabled");
+    if (enabled.empty() || enabled.find("[never]") != std::string::npos) return std::size_t{0};
+    const std::string text = first_line("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+    std::size_t bytes = 0;
+    (void)std::from_chars(text.data(), text.data() + text.size(), bytes);
+    return std::has_single_bit(bytes) ? bytes : std::size_t{0};
+  }();
+  return size;
 }
 
 /// The base of the glibc heap the calling thread allocates from, or null for the main arena's (the
@@ -75,7 +85,7 @@ void advise(void* heap, int advice) noexcept { (void)madvise(heap, kArenaHeap, a
 }  // namespace
 
 void use_malloc_arenas(MallocArenas arenas) noexcept {
-  if (std::getenv("MALLOC_ARENA_MAX") || std::getenv("GLIBC_TUNABLES")) return;
+  if (chosen_by_environment({"MALLOC_ARENA_MAX", "GLIBC_TUNABLES"})) return;
   // glibc fixes its limit when a thread first allocates; until then, the last value given counts.
   // (0, glibc's default, is refused by mallopt: its 64-bit default is given instead, 8 per core.)
   if (arenas == MallocArenas::One) {
@@ -88,16 +98,15 @@ void use_malloc_arenas(MallocArenas arenas) noexcept {
 }
 
 void map_large_blocks() noexcept {
-  if (std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("GLIBC_TUNABLES"))
-    return;
+  if (chosen_by_environment({"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"})) return;
   (void)mallopt(M_MMAP_THRESHOLD, static_cast<int>(kOwnMappingFrom));
   (void)mallopt(M_TRIM_THRESHOLD, static_cast<int>(4 * kOwnMappingFrom));
   g_huge_page_for_blocks.store(huge_page_size());
 }
 
-void huge_pages_for_block(void* block, std::size_t size) noexcept {
+void advise_huge_block(void* block, std::size_t size) noexcept {
   const std::size_t huge = g_huge_page_for_blocks.load(std::memory_order_relaxed);
-  if (size < kOwnMappingFrom || huge == 0) return;
+  if (huge == 0) return;
   // From its first whole huge page (malloc wrote its header in the page before) to its last.
   const std::size_t skip = (huge - (reinterpret_cast<std::uintptr_t>(block) & (huge - 1))) & (huge - 1);
   if (size < skip + huge) return;
@@ -106,7 +115,7 @@ void huge_pages_for_block(void* block, std::size_t size) noexcept {
 
 void use_huge_pages_while_cached() noexcept {
   if constexpr (sizeof(void*) != 8) return;  // kArenaHeap is the 64-bit size
-  if (std::getenv("MALLOC_TOP_PAD_") || std::getenv("GLIBC_TUNABLES") || !g_arena_per_thread.load()) return;
+  if (chosen_by_environment({"MALLOC_TOP_PAD_", "GLIBC_TUNABLES"}) || !g_arena_per_thread.load()) return;
   if (huge_page_size() == 0) return;
   // A new arena's heap is made usable whole at once, so every 2 MiB of it can be a huge page.
   (void)mallopt(M_TOP_PAD, static_cast<int>(kArenaHeap));

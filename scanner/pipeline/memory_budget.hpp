@@ -61,7 +61,10 @@ void map_large_blocks() noexcept;
 /// where a fault costs 10 microseconds, most of a /usr scan's system time (1.8 million faults;
 /// docs/performance.md, "tenth round"). Called by the CLI's operator new (app/operator_new.cpp),
 /// never by the library's engine.
-void huge_pages_for_block(void* block, std::size_t size) noexcept;
+void advise_huge_block(void* block, std::size_t size) noexcept;  ///< the madvise, for a large block
+inline void huge_pages_for_block(void* block, std::size_t size) noexcept {
+  if (size >= kOwnMappingFrom) advise_huge_block(block, size);  // (inline: on every operator new)
+}
 
 /// Huge pages for a re-scan's heaps while its files come from the cache (issue 21, acceptance 4).
 /// A cached re-scan of the bench tree touches some 60 MB of fresh memory (the decoded records,
