@@ -6,8 +6,16 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <iterator>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <utility>
 
 #include "io/file_source.hpp"
 
@@ -34,154 +42,266 @@ std::string_view special_kind(mode_t mode) {
   return "unknown file type";
 }
 
+/// The files one thread of the walk listed, in blocks of a fixed size: growing one vector would
+/// leave each of its earlier blocks (as much again as the list) behind in the heap.
+class ListedFiles {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  void push_back(FileRef f) {
+    if (size_ % kBlock == 0) blocks_.emplace_back().reserve(kBlock);
+    blocks_.back().push_back(std::move(f));
+    ++size_;
+  }
+  FileRef& back() { return blocks_.back().back(); }
+  /// Files [first, end) appended to `out`, moved.
+  void move_to(std::size_t first, std::size_t end, std::vector<FileRef>& out) {
+    for (std::size_t i = first; i < end; ++i) out.push_back(std::move(blocks_[i / kBlock][i % kBlock]));
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 1024;
+  std::vector<std::vector<FileRef>> blocks_;
+  std::size_t size_ = 0;
+};
+
+/// One directory of the walk: what listing it added (files, skips, errors, counts, exactly as a
+/// walk of that directory alone would) and its subdirectories, in name order. The walk's result
+/// is these parts in pre-order (a directory's own entries, then each subdirectory's walk), so it
+/// does not depend on which thread listed what.
+struct DirPart {
+  std::string relative;
+  WalkResult out;  ///< all but the files, which are in the lister's own vector:
+  std::size_t lister = 0, first_file = 0, end_file = 0;
+  std::vector<DirPart*> children;
+};
+
 class Walker {
  public:
-  Walker(const io::FileSource& root, std::size_t root_index, const WalkOptions& opt, WalkResult& out)
-      : root_(root), root_index_(root_index), opt_(opt), out_(out) {}
+  Walker(const io::FileSource& root, std::size_t root_index, const WalkOptions& opt)
+      : root_(root), root_index_(root_index), opt_(opt), root_is_slash_(root.path() == "/") {}
 
-  void run() {
-    root_is_slash_ = root_.path() == "/";
-    std::vector<std::string> stack{""};
+  /// Lists every directory below the root on up to opt_.threads threads (the caller's included),
+  /// then appends the parts to `out` in pre-order.
+  void run(WalkResult& out) {
+    parts_.emplace_back();  // the root: ""
+    pending_.push_back(&parts_.back());
+    files_.resize(std::max(1u, opt_.threads));
+    {
+      std::vector<std::jthread> helpers;
+      for (std::size_t t = 1; t < files_.size(); ++t) try {
+          helpers.emplace_back([this, t] { work(files_[t]); });
+        } catch (const std::system_error&) {
+          break;  // fewer threads: the ones running list what is left
+        }
+      work(files_[0]);
+    }
+    if (failure_) std::rethrow_exception(failure_);
+    out.interrupted = out.interrupted || interrupted_;
+    std::size_t files = out.files.size();
+    for (const auto& listed : files_) files += listed.size();
+    out.files.reserve(files);
+    std::vector<DirPart*> stack{&parts_.front()};
     while (!stack.empty()) {
-      if (opt_.stop && opt_.stop->load(std::memory_order_relaxed) != 0) {
-        out_.interrupted = true;
-        return;
-      }
-      std::string dir = std::move(stack.back());
+      DirPart* part = stack.back();
       stack.pop_back();
-      list_directory(dir, stack);
+      files_[part->lister].move_to(part->first_file, part->end_file, out.files);
+      append(std::exchange(part->out, {}), out);  // (its memory goes as it is taken)
+      for (auto it = part->children.rbegin(); it != part->children.rend(); ++it) stack.push_back(*it);
     }
   }
 
  private:
-  void skip(const std::string& path, SkipReason reason, std::string detail, bool listed = true) {
-    ++out_.skip_counts[std::string(to_string(reason))];
-    if (listed) out_.skipped.push_back({path, reason, std::move(detail)});
+  /// One thread's share: the next pending directory (the newest, as a depth-first walk would
+  /// take it) until none is pending and none is being listed, or the walk is stopped or failed.
+  void work(ListedFiles& files) {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [this] { return ended() || !pending_.empty() || listing_ == 0; });
+      if (ended() || pending_.empty()) return;  // (nothing being listed can add any)
+      if (opt_.stop && opt_.stop->load(std::memory_order_relaxed) != 0) {
+        interrupted_ = true;
+        changed_.notify_all();
+        return;
+      }
+      DirPart* part = pending_.back();
+      pending_.pop_back();
+      ++listing_;
+      lock.unlock();
+      std::vector<std::string> subdirs;
+      std::exception_ptr failed;
+      part->first_file = files.size();
+      try {
+        list_directory(part->relative, part->out, files, subdirs);
+      } catch (...) {  // (out of memory): ends the walk, rethrown by run() as a one-thread walk would
+        failed = std::current_exception();
+      }
+      part->lister = static_cast<std::size_t>(&files - files_.data());
+      part->end_file = files.size();
+      lock.lock();
+      --listing_;
+      if (failed && !failure_) failure_ = failed;
+      part->children.reserve(subdirs.size());
+      for (auto& rel : subdirs) {
+        DirPart& child = parts_.emplace_back();  // (a deque: the parts being listed stay where they are)
+        child.relative = std::move(rel);
+        part->children.push_back(&child);
+      }
+      for (auto it = part->children.rbegin(); it != part->children.rend(); ++it) pending_.push_back(*it);
+      changed_.notify_all();
+    }
+  }
+  [[nodiscard]] bool ended() const { return interrupted_ || failure_; }
+
+  /// Appends the result of one directory but its files to the walk's.
+  static void append(WalkResult part, WalkResult& out) {
+    std::ranges::move(part.skipped, std::back_inserter(out.skipped));
+    std::ranges::move(part.errors, std::back_inserter(out.errors));
+    for (const auto& [reason, n] : part.skip_counts) out.skip_counts[reason] += n;
+    for (const auto& [kind, n] : part.image_entry_counts) out.image_entry_counts[kind] += n;
+    out.directories += part.directories;
+    out.empty_files += part.empty_files;
   }
 
-  /// Lists one directory, records its files, and pushes its subdirectories (in name order).
-  void list_directory(const std::string& dir, std::vector<std::string>& stack) {
+  static void skip(WalkResult& out, const std::string& path, SkipReason reason, std::string detail,
+                   bool listed = true) {
+    ++out.skip_counts[std::string(to_string(reason))];
+    if (listed) out.skipped.push_back({path, reason, std::move(detail)});
+  }
+
+  /// Lists one directory into `out`, its files to be scanned appended to `files`, and returns its
+  /// subdirectories to walk (in name order).
+  void list_directory(const std::string& dir, WalkResult& out, ListedFiles& files,
+                      std::vector<std::string>& subdirs) const {
     const std::string dir_path = join_path(root_.path(), dir);
     auto listing = root_.scan_dir(dir);
     if (!listing && listing.error().code == Errc::NotFound) {
-      skip(dir_path, SkipReason::Vanished, "directory, deleted or renamed since its parent was listed");
+      skip(out, dir_path, SkipReason::Vanished, "directory, deleted or renamed since its parent was listed");
       return;
     }
     if (!listing) {
       Error e = listing.error();
       e.stage = "discover";
-      out_.errors.push_back({dir_path, std::move(e)});
+      out.errors.push_back({dir_path, std::move(e)});
       return;
     }
-    ++out_.directories;
+    ++out.directories;
     if (listing->partial) {
       Error e = *listing->partial;
       e.stage = "discover";
-      out_.errors.push_back({dir_path, std::move(e)});
+      out.errors.push_back({dir_path, std::move(e)});
     }
-    std::vector<std::string> subdirs;
     for (const io::EntryStat& entry : listing->entries) {
       const std::string& name = entry.name;
       std::string rel = dir.empty() ? name : dir + "/" + name;
       std::string path = join_path(root_.path(), rel);
       if (entry.vanished) {
-        skip(path, SkipReason::Vanished, "deleted or renamed since its directory was listed");
+        skip(out, path, SkipReason::Vanished, "deleted or renamed since its directory was listed");
         continue;
       }
       if (!entry.stat_error.empty()) {
-        out_.errors.push_back({path, Error{Errc::Io, entry.stat_error, "discover"}});
+        out.errors.push_back({path, Error{Errc::Io, entry.stat_error, "discover"}});
         continue;
       }
       const struct stat& st = entry.st;
       if (entry.fs_internal) {  // $MFT, $FAT1, $OrphanFiles (--include-deleted lists the latter)
         if (!(opt_.include_deleted && S_ISDIR(st.st_mode))) {
-          ++out_.image_entry_counts["fs_metadata"];
+          ++out.image_entry_counts["fs_metadata"];
           continue;
         }
       }
       if (entry.deleted && !opt_.include_deleted) {
-        ++out_.image_entry_counts["deleted"];
+        ++out.image_entry_counts["deleted"];
         continue;
       }
       if (!opt_.excludes.empty() && excluded(opt_, path)) {
-        skip(path, SkipReason::Excluded, S_ISDIR(st.st_mode) ? "directory" : "");
+        skip(out, path, SkipReason::Excluded, S_ISDIR(st.st_mode) ? "directory" : "");
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
         if (entry.deleted) {  // a deleted directory's entries are reached through its listing, if at all
-          ++out_.image_entry_counts["deleted"];
+          ++out.image_entry_counts["deleted"];
           continue;
         }
-        if (static_cast<std::uint64_t>(st.st_dev) != listing->device && !enter_mount(path, rel)) continue;
+        if (static_cast<std::uint64_t>(st.st_dev) != listing->device && !enter_mount(out, path, rel)) continue;
         subdirs.push_back(std::move(rel));
       } else if (S_ISREG(st.st_mode)) {
         if (entry.deleted && !entry.recoverable) {  // its metadata was reused or lost: nothing to read
-          ++out_.image_entry_counts["deleted_unrecoverable"];
+          ++out.image_entry_counts["deleted_unrecoverable"];
           continue;
         }
-        add_file(std::move(rel), std::move(path), st, entry.deleted);
+        add_file(out, files, std::move(rel), std::move(path), st, entry.deleted);
       } else if (S_ISLNK(st.st_mode)) {
-        on_symlink(entry.link_target, rel, path);
+        on_symlink(out, entry.link_target, rel, path);
       } else {
         // Devices are routine in /dev: counted. FIFOs and sockets in a scanned tree are listed.
         bool device = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode);
-        skip(path, SkipReason::SpecialFile, std::string(special_kind(st.st_mode)), !device);
+        skip(out, path, SkipReason::SpecialFile, std::string(special_kind(st.st_mode)), !device);
       }
     }
-    for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(std::move(*it));
   }
 
   /// A directory on another device: refuse pseudo file systems, network and FUSE ones unless
   /// --include-network-fs, and all mounts with --one-file-system.
-  bool enter_mount(const std::string& path, const std::string& rel) {
+  bool enter_mount(WalkResult& out, const std::string& path, const std::string& rel) const {
     if (opt_.one_file_system) {
-      skip(path, SkipReason::OtherFilesystem, "mount point");
+      skip(out, path, SkipReason::OtherFilesystem, "mount point");
       return false;
     }
     auto foreign = root_.foreign_filesystem(rel);
     if (!foreign) return true;
     switch (foreign->fs_class) {
-      case io::FsClass::Pseudo: skip(path, SkipReason::PseudoFilesystem, std::move(foreign->description)); return false;
+      case io::FsClass::Pseudo:
+        skip(out, path, SkipReason::PseudoFilesystem, std::move(foreign->description));
+        return false;
       case io::FsClass::Network:
         if (opt_.include_network_fs) return true;
-        skip(path, SkipReason::NetworkFilesystem, std::move(foreign->description));
+        skip(out, path, SkipReason::NetworkFilesystem, std::move(foreign->description));
         return false;
       case io::FsClass::Fuse:
         if (opt_.include_network_fs) return true;
-        skip(path, SkipReason::FuseFilesystem, std::move(foreign->description));
+        skip(out, path, SkipReason::FuseFilesystem, std::move(foreign->description));
         return false;
       case io::FsClass::Local: return true;
     }
     return true;
   }
 
-  void add_file(std::string rel, std::string path, const struct stat& st, bool deleted) {
+  void add_file(WalkResult& out, ListedFiles& files, std::string rel, std::string path, const struct stat& st,
+                bool deleted) const {
     if (st.st_size == 0) {
-      ++out_.empty_files;
+      ++out.empty_files;
       return;
     }
-    if (skip_if_too_large(path, static_cast<std::uint64_t>(st.st_size), opt_.max_file_size, out_)) return;
-    out_.files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
-    out_.files.back().deleted = deleted;
+    if (skip_if_too_large(path, static_cast<std::uint64_t>(st.st_size), opt_.max_file_size, out)) return;
+    files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
+    files.back().deleted = deleted;
   }
 
-  void on_symlink(const std::string& target, const std::string& rel, const std::string& path) {
+  void on_symlink(WalkResult& out, const std::string& target, const std::string& rel, const std::string& path) const {
     LinkResolution r = resolve_link(rel, target);
     if (r.escapes) {
-      skip(path, SkipReason::Symlink, "not followed: target '" + target + "' leads outside the scan root");
+      skip(out, path, SkipReason::Symlink, "not followed: target '" + target + "' leads outside the scan root");
     } else if (r.absolute && !root_is_slash_) {
-      skip(path, SkipReason::Symlink,
+      skip(out, path, SkipReason::Symlink,
            "not followed: absolute target '" + target + "' (inside the root it is '/" + r.resolved + "')");
     } else {
-      skip(path, SkipReason::Symlink, "", false);
+      skip(out, path, SkipReason::Symlink, "", false);
     }
   }
 
   const io::FileSource& root_;
   std::size_t root_index_;
   const WalkOptions& opt_;
-  WalkResult& out_;
-  bool root_is_slash_ = false;
+  bool root_is_slash_;
+  std::mutex mutex_;  ///< guards what follows
+  std::condition_variable changed_;
+  std::deque<DirPart> parts_;      ///< every directory found, the root first
+  std::vector<DirPart*> pending_;  ///< found, not yet taken by a thread
+  /// The files each thread listed (DirPart::lister), until the walk's list is made of them.
+  std::vector<ListedFiles> files_;
+  unsigned listing_ = 0;  ///< taken, being listed
+  bool interrupted_ = false;
+  std::exception_ptr failure_;  ///< the first exception of a thread's listing
 };
 
 }  // namespace
@@ -259,7 +379,7 @@ bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_
 }
 
 void walk(const io::FileSource& root, std::size_t root_index, const WalkOptions& options, WalkResult& out) {
-  Walker(root, root_index, options, out).run();
+  Walker(root, root_index, options).run(out);
 }
 
 }  // namespace trustscan::discover

@@ -33,6 +33,9 @@ struct WalkOptions {
   /// Also descend into network and FUSE file systems mounted below a root (skipped by default).
   /// A root itself is always walked, whatever its file system.
   bool include_network_fs = false;
+  /// Directories listed at once (at least one: the calling thread's). The result is the same
+  /// whatever the number (walk()).
+  unsigned threads = 1;
 };
 
 struct WalkResult {
@@ -54,7 +57,9 @@ struct WalkResult {
 /// as a root (pipeline/roots.cpp).
 bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_t max_file_size, WalkResult& out);
 
-/// Walks `root` (its path() is the root as reported) and appends to `out`.
+/// Walks `root` (its path() is the root as reported) and appends to `out`: each directory's
+/// entries in name order, then each subdirectory's walk in name order (pre-order), whether its
+/// directories were listed one at a time or on WalkOptions::threads threads.
 void walk(const io::FileSource& root, std::size_t root_index, const WalkOptions& options, WalkResult& out);
 
 /// A FileRef for a regular file `st` at `relative` below root `root_index`, reported as `path`.

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "core/parallel.hpp"
 #include "identify/format.hpp"
 #include "io/file_access.hpp"
 #include "io/hashing.hpp"
@@ -63,8 +64,13 @@ void add_image(const std::shared_ptr<image::DiskImage>& image, OpenedRoots& root
 }  // namespace
 
 void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk) {
-  discover::WalkOptions wopt{opt.excludes, opt.one_file_system,        opt.limits.max_file_size,
-                             opt.stop,     opt.images.include_deleted, opt.include_network_fs};
+  discover::WalkOptions wopt{opt.excludes,
+                             opt.one_file_system,
+                             opt.limits.max_file_size,
+                             opt.stop,
+                             opt.images.include_deleted,
+                             opt.include_network_fs,
+                             threads_or_cores(opt.threads)};
   const image::OpenOptions image_options{opt.images.partitions, opt.images.hash};
   for (const std::string& root : opt.roots) {
     struct stat st {};

@@ -122,6 +122,62 @@ TEST_CASE("a stop request ends the walk early", "[discover]") {
   CHECK(r.files.empty());
 }
 
+TEST_CASE("the walk's result is the same on one thread or several", "[discover]") {
+  test::TempTree t;
+  // Enough directories, at several depths, for the threads to share them; every kind of entry.
+  for (int a = 0; a < 6; ++a)
+    for (int b = 0; b < 5; ++b) {
+      const std::string dir = "d" + std::to_string(a) + "/s" + std::to_string(b);
+      for (int c = 0; c < 4; ++c) t.write(dir + "/f" + std::to_string(c) + ".bin", std::string(1 + c * 30, 'x'));
+      t.write(dir + "/empty", "");
+      t.write(dir + "/skip.txt", "1");
+      t.symlink(dir + "/out", "../../../..");
+      t.write(dir + "/deep/er/x.sys", "x");
+    }
+  discover::WalkOptions opt;
+  opt.excludes = {"*.txt"};
+  opt.max_file_size = 60;
+  const discover::WalkResult one = walk_tree(t, opt);
+  REQUIRE(one.files.size() == 6 * 5 * 3);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    opt.threads = threads;
+    const discover::WalkResult many = walk_tree(t, opt);
+    CHECK(many.files == one.files);  // (the order too: each directory's files, then its subdirectories')
+    REQUIRE(many.skipped.size() == one.skipped.size());
+    for (std::size_t i = 0; i < one.skipped.size(); ++i) {
+      CHECK(many.skipped[i].path == one.skipped[i].path);
+      CHECK(many.skipped[i].reason == one.skipped[i].reason);
+      CHECK(many.skipped[i].detail == one.skipped[i].detail);
+    }
+    CHECK(many.skip_counts == one.skip_counts);
+    CHECK(many.directories == one.directories);
+    CHECK(many.empty_files == one.empty_files);
+    CHECK(many.errors.empty());
+  }
+  std::vector<std::string> rel;
+  for (const auto& f : one.files) rel.push_back(f.relative);
+  CHECK(rel[0] == "d0/s0/f0.bin");
+  CHECK(rel[1] == "d0/s0/f1.bin");
+  CHECK(rel[2] == "d0/s0/deep/er/x.sys");
+  CHECK(rel[3] == "d0/s1/f0.bin");
+  CHECK(one.skip_counts.at("too_large") == 60);
+  CHECK(one.skip_counts.at("excluded") == 30);
+  CHECK(one.skip_counts.at("symlink") == 30);
+}
+
+TEST_CASE("a stop request ends a walk on several threads", "[discover]") {
+  test::TempTree t;
+  t.write("a/b/c.bin", "c");
+  t.write("d/e.bin", "e");
+  const std::atomic<int> stop{15};  // SIGTERM, already received
+  discover::WalkOptions opt;
+  opt.stop = &stop;
+  opt.threads = 4;
+  auto r = walk_tree(t, opt);
+  CHECK(r.interrupted);
+  CHECK(r.files.empty());
+}
+
 TEST_CASE("resolve_link resolves like a chroot", "[discover]") {
   struct Case {
     const char* link;
