@@ -18,6 +18,32 @@ pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)  # libexpat1-dev (SiPoli
 find_package(CURL 7.85 REQUIRED)                    # libcurl4-openssl-dev (trustscan data update; datasets/update.cpp only)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n) # libicu-dev (ICU 72: NFKC, case folding, TR39 skeletons)
 
+# libtsk, libewf and libcurl are loaded when first needed (core/shared_library.hpp), by the
+# SONAME of the library found here; the Debian package depends on the package that holds it.
+# TRUSTSCAN_LOADED_LIBRARY_DEFINITIONS: the compile definitions naming them;
+# TRUSTSCAN_LOADED_LIBRARY_PACKAGES: those packages (cmake/packaging.cmake).
+function(trustscan_loaded_library macro name)
+  find_library(TRUSTSCAN_${macro}_FILE NAMES ${name} REQUIRED)
+  execute_process(COMMAND ${CMAKE_OBJDUMP} -p "${TRUSTSCAN_${macro}_FILE}" OUTPUT_VARIABLE dump
+                  RESULT_VARIABLE rc ERROR_QUIET)
+  if(NOT rc EQUAL 0 OR NOT dump MATCHES "SONAME +([^\n ]+)")
+    message(FATAL_ERROR "cannot read the SONAME of ${TRUSTSCAN_${macro}_FILE} (${CMAKE_OBJDUMP} -p)")
+  endif()
+  set(soname "${CMAKE_MATCH_1}")
+  set(definitions ${TRUSTSCAN_LOADED_LIBRARY_DEFINITIONS} "TRUSTSCAN_${macro}_SONAME=\"${soname}\"")
+  set(TRUSTSCAN_LOADED_LIBRARY_DEFINITIONS "${definitions}" PARENT_SCOPE)
+  execute_process(COMMAND dpkg-query -S "*/${soname}" OUTPUT_VARIABLE owner RESULT_VARIABLE rc ERROR_QUIET)
+  if(rc EQUAL 0 AND owner MATCHES "^([^:, ]+)")
+    set(packages ${TRUSTSCAN_LOADED_LIBRARY_PACKAGES} "${CMAKE_MATCH_1}")
+    set(TRUSTSCAN_LOADED_LIBRARY_PACKAGES "${packages}" PARENT_SCOPE)
+  else()
+    message(WARNING "no Debian package holds ${soname}: the .deb will not depend on it")
+  endif()
+endfunction()
+trustscan_loaded_library(TSK tsk)
+trustscan_loaded_library(EWF ewf)
+trustscan_loaded_library(CURL curl)
+
 # liblief-dev 0.9.0 ships neither a CMake config nor a pkg-config file.
 find_path(LIEF_INCLUDE_DIR LIEF/LIEF.hpp REQUIRED)
 find_library(LIEF_LIBRARY NAMES LIEF REQUIRED)

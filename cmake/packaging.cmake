@@ -122,6 +122,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # trustscan_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)    # Depends from dpkg-shlibdeps (dpkg-dev)
+# ... and the libraries loaded when first needed, which dpkg-shlibdeps cannot see (dependencies.cmake).
+list(JOIN TRUSTSCAN_LOADED_LIBRARY_PACKAGES ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 # The long description only: CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY before it as the synopsis.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION

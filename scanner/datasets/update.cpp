@@ -10,6 +10,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/shared_library.hpp"
+
 namespace trustscan::datasets {
 
 namespace fs = std::filesystem;
@@ -19,11 +21,38 @@ namespace {
 constexpr long kMaxRedirects = 5;
 constexpr long kConnectTimeoutSeconds = 30;
 
-/// curl_global_init is not thread-safe: run it once, before the first transfer.
-bool curl_ready() {
-  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ready;
+// clang-format off
+/// libcurl's functions this file calls: loaded by the first download (core/shared_library.hpp).
+#define TRUSTSCAN_CURL_FUNCTIONS(X) \
+  X(curl_global_init)               \
+  X(curl_easy_init)                 \
+  X(curl_easy_setopt)               \
+  X(curl_easy_perform)              \
+  X(curl_easy_cleanup)              \
+  X(curl_easy_strerror)             \
+  X(curl_version)
+// clang-format on
+
+struct CurlFunctions {
+  TRUSTSCAN_CURL_FUNCTIONS(TRUSTSCAN_FUNCTION_MEMBER)
+};
+
+/// The functions, loaded and curl_global_init run once (it is not thread-safe), before the first
+/// transfer; or why not. TRUSTSCAN_CURL_SONAME: the library the build found (scanner/CMakeLists.txt).
+const Result<CurlFunctions>& curl_functions() {
+  static const Result<CurlFunctions> loaded = []() -> Result<CurlFunctions> {
+    const auto library = SharedLibrary::open(TRUSTSCAN_CURL_SONAME);
+    if (!library) return std::unexpected(library.error());
+    CurlFunctions table;
+    TRUSTSCAN_CURL_FUNCTIONS(TRUSTSCAN_FUNCTION_LOAD)
+    if (table.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return fail(Errc::Io, "cannot initialise libcurl");
+    return table;
+  }();
+  return loaded;
 }
+
+/// The functions, once curl_functions() succeeded.
+const CurlFunctions& curl() { return curl_functions().value(); }
 
 struct Sink {
   int fd = -1;
@@ -53,22 +82,26 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
   return n;
 }
 
-using CurlPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+struct CurlCleanup {
+  void operator()(CURL* c) const noexcept { curl().curl_easy_cleanup(c); }
+};
+using CurlPtr = std::unique_ptr<CURL, CurlCleanup>;
 
-void set_options(CURL* curl, const std::string& url, long timeout_seconds, Sink& sink, char* error_buffer) {
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, kMaxRedirects);
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, kConnectTimeoutSeconds);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "trustscan/" TRUSTSCAN_VERSION);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+void set_options(CURL* handle, const std::string& url, long timeout_seconds, Sink& sink, char* error_buffer) {
+  const auto set = curl().curl_easy_setopt;
+  set(handle, CURLOPT_URL, url.c_str());
+  set(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  set(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  set(handle, CURLOPT_FOLLOWLOCATION, 1L);
+  set(handle, CURLOPT_MAXREDIRS, kMaxRedirects);
+  set(handle, CURLOPT_FAILONERROR, 1L);
+  set(handle, CURLOPT_NOSIGNAL, 1L);
+  set(handle, CURLOPT_CONNECTTIMEOUT, kConnectTimeoutSeconds);
+  set(handle, CURLOPT_TIMEOUT, timeout_seconds);
+  set(handle, CURLOPT_USERAGENT, "trustscan/" TRUSTSCAN_VERSION);
+  set(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  set(handle, CURLOPT_WRITEFUNCTION, write_body);
+  set(handle, CURLOPT_WRITEDATA, &sink);
 }
 
 std::string join_urls(const std::vector<std::pair<std::string, std::string>>& urls) {
@@ -95,21 +128,22 @@ ImportOutcome update_one(const ImporterEntry& entry, const UpdateOptions& option
 }  // namespace
 
 Result<void> download(const std::string& url, const fs::path& dest, long timeout_seconds, std::uintmax_t max_size) {
-  if (!curl_ready()) return fail(Errc::Io, url + ": cannot initialise libcurl");
-  CurlPtr curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return fail(Errc::Io, url + ": cannot initialise libcurl");
+  if (const auto& loaded = curl_functions(); !loaded) return fail(Errc::Io, url + ": " + loaded.error().message);
+  CurlPtr transfer(curl().curl_easy_init());
+  if (!transfer) return fail(Errc::Io, url + ": cannot initialise libcurl");
   Sink sink{::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), 0, max_size, false, 0};
   if (sink.fd < 0) return fail(Errc::Io, "cannot create " + dest.string() + ": " + std::strerror(errno));
   char error_buffer[CURL_ERROR_SIZE] = {};
-  set_options(curl.get(), url, timeout_seconds, sink, error_buffer);
-  const CURLcode code = curl_easy_perform(curl.get());
+  set_options(transfer.get(), url, timeout_seconds, sink, error_buffer);
+  const CURLcode code = curl().curl_easy_perform(transfer.get());
   const bool closed = ::close(sink.fd) == 0;
   if (code == CURLE_OK && closed) return {};
   std::error_code ec;
   fs::remove(dest, ec);
-  std::string why = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  std::string why = error_buffer[0] != '\0' ? error_buffer : curl().curl_easy_strerror(code);
   if (sink.too_large) why = "larger than " + std::to_string(max_size) + " bytes";
-  if (sink.write_errno != 0 || !closed) why = "cannot write " + dest.string() + ": " + std::strerror(sink.write_errno ? sink.write_errno : errno);
+  if (sink.write_errno != 0 || !closed)
+    why = "cannot write " + dest.string() + ": " + std::strerror(sink.write_errno ? sink.write_errno : errno);
   return fail(Errc::Io, "cannot fetch " + url + ": " + why);
 }
 
@@ -157,7 +191,9 @@ Result<std::vector<ImportOutcome>> update_datasets(const fs::path& data_dir, con
 }
 
 std::string curl_version_text() {
-  const std::string full = curl_version();  // "libcurl/7.88.1 OpenSSL/3.0.19 zlib/...": the first word
+  const auto& loaded = curl_functions();
+  if (!loaded) return loaded.error().message;
+  const std::string full = loaded->curl_version();  // "libcurl/7.88.1 OpenSSL/3.0.19 zlib/...": the first word
   return full.substr(0, full.find(' '));
 }
 

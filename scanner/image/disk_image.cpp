@@ -6,7 +6,6 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
-#include <tsk/libtsk.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +19,7 @@
 
 #include "image/ewf_hashes.hpp"
 #include "io/file_access.hpp"
+#include "image/libraries.hpp"
 #include "io/hashing.hpp"
 
 namespace trustscan::image {
@@ -38,9 +38,9 @@ constexpr auto kNtfsVolumeName = static_cast<TSK_FS_ATTR_TYPE_ENUM>(0x60);
 
 /// The current thread's libtsk error (its error state is thread-local), then cleared.
 std::string tsk_message() {
-  const char* m = tsk_error_get();
+  const char* m = tsk().tsk_error_get();
   std::string s = m && *m ? m : "unknown libtsk error";
-  tsk_error_reset();
+  tsk().tsk_error_reset();
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   for (char& c : s)
     if (c == '\n') c = ' ';
@@ -48,19 +48,19 @@ std::string tsk_message() {
 }
 
 struct ImgCloser {
-  void operator()(TSK_IMG_INFO* p) const noexcept { tsk_img_close(p); }
+  void operator()(TSK_IMG_INFO* p) const noexcept { tsk().tsk_img_close(p); }
 };
 struct VsCloser {
-  void operator()(TSK_VS_INFO* p) const noexcept { tsk_vs_close(p); }
+  void operator()(TSK_VS_INFO* p) const noexcept { tsk().tsk_vs_close(p); }
 };
 struct FsCloser {
-  void operator()(TSK_FS_INFO* p) const noexcept { tsk_fs_close(p); }
+  void operator()(TSK_FS_INFO* p) const noexcept { tsk().tsk_fs_close(p); }
 };
 struct FileCloser {
-  void operator()(TSK_FS_FILE* p) const noexcept { tsk_fs_file_close(p); }
+  void operator()(TSK_FS_FILE* p) const noexcept { tsk().tsk_fs_file_close(p); }
 };
 struct DirCloser {
-  void operator()(TSK_FS_DIR* p) const noexcept { tsk_fs_dir_close(p); }
+  void operator()(TSK_FS_DIR* p) const noexcept { tsk().tsk_fs_dir_close(p); }
 };
 using ImgPtr = std::unique_ptr<TSK_IMG_INFO, ImgCloser>;
 using VsPtr = std::unique_ptr<TSK_VS_INFO, VsCloser>;
@@ -83,8 +83,8 @@ std::string volume_label(TSK_FS_INFO* fs) {
   if (TSK_FS_TYPE_ISEXT(fs->ftype)) {
     // ext2/3/4 superblock (byte 1024 of the volume): s_volume_name at +0x78, 16 bytes.
     char name[16];
-    if (tsk_fs_read(fs, 1024 + 0x78, name, sizeof name) != static_cast<ssize_t>(sizeof name)) {
-      tsk_error_reset();
+    if (tsk().tsk_fs_read(fs, 1024 + 0x78, name, sizeof name) != static_cast<ssize_t>(sizeof name)) {
+      tsk().tsk_error_reset();
       return {};
     }
     return trim_label(std::string(name, sizeof name));
@@ -92,8 +92,8 @@ std::string volume_label(TSK_FS_INFO* fs) {
   if (TSK_FS_TYPE_ISFAT(fs->ftype)) {
     // Boot sector: extended boot signature 0x29, then the 11-byte label (FAT32 at 0x47, else 0x2b).
     unsigned char boot[512];
-    if (tsk_fs_read(fs, 0, reinterpret_cast<char*>(boot), sizeof boot) != static_cast<ssize_t>(sizeof boot)) {
-      tsk_error_reset();
+    if (tsk().tsk_fs_read(fs, 0, reinterpret_cast<char*>(boot), sizeof boot) != static_cast<ssize_t>(sizeof boot)) {
+      tsk().tsk_error_reset();
       return {};
     }
     bool fat32 = fs->ftype == TSK_FS_TYPE_FAT32;
@@ -103,21 +103,21 @@ std::string volume_label(TSK_FS_INFO* fs) {
     return label == "NO NAME" ? std::string() : label;
   }
   if (TSK_FS_TYPE_ISNTFS(fs->ftype)) {
-    FilePtr vol(tsk_fs_file_open_meta(fs, nullptr, kNtfsVolumeEntry));
+    FilePtr vol(tsk().tsk_fs_file_open_meta(fs, nullptr, kNtfsVolumeEntry));
     if (!vol) {
-      tsk_error_reset();
+      tsk().tsk_error_reset();
       return {};
     }
-    const TSK_FS_ATTR* attr = tsk_fs_file_attr_get_type(vol.get(), kNtfsVolumeName, 0, 0);
+    const TSK_FS_ATTR* attr = tsk().tsk_fs_file_attr_get_type(vol.get(), kNtfsVolumeName, 0, 0);
     if (!attr || attr->size <= 0 || attr->size > 512) {
-      tsk_error_reset();
+      tsk().tsk_error_reset();
       return {};
     }
     unsigned char buf[512];
-    ssize_t n = tsk_fs_attr_read(attr, 0, reinterpret_cast<char*>(buf), static_cast<size_t>(attr->size),
-                                 TSK_FS_FILE_READ_FLAG_NONE);
+    ssize_t n = tsk().tsk_fs_attr_read(attr, 0, reinterpret_cast<char*>(buf), static_cast<size_t>(attr->size),
+                                       TSK_FS_FILE_READ_FLAG_NONE);
     if (n <= 0) {
-      tsk_error_reset();
+      tsk().tsk_error_reset();
       return {};
     }
     return utf16le_to_utf8(buf, static_cast<std::size_t>(n));
@@ -146,7 +146,7 @@ struct ImageFiles {
     std::vector<const char*> names;
     names.reserve(files.size());
     for (const auto& f : files) names.push_back(f.c_str());
-    ImgPtr img(tsk_img_open_utf8(static_cast<int>(names.size()), names.data(), type, sector_size));
+    ImgPtr img(tsk().tsk_img_open_utf8(static_cast<int>(names.size()), names.data(), type, sector_size));
     if (!img) return fail(Errc::Io, "cannot open image " + path + ": " + tsk_message());
     return img;
   }
@@ -205,7 +205,7 @@ class HandlePool : public std::enable_shared_from_this<HandlePool> {
   Result<std::unique_ptr<Handle>> open_handle() const {
     auto img = image_->open();
     if (!img) return std::unexpected(img.error());
-    FsPtr fs(tsk_fs_open_img(img->get(), static_cast<TSK_OFF_T>(offset_), type_));
+    FsPtr fs(tsk().tsk_fs_open_img(img->get(), static_cast<TSK_OFF_T>(offset_), type_));
     if (!fs) return fail(Errc::Io, "cannot open the file system again: " + tsk_message());
     return std::make_unique<Handle>(Handle{std::move(*img), std::move(fs)});
   }
@@ -238,7 +238,8 @@ class VolumeFile final : public io::SourceFile {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(max, meta_size()));
     std::vector<std::byte> buf(want);
     if (want == 0) return buf;
-    ssize_t n = tsk_fs_file_read(file_.get(), 0, reinterpret_cast<char*>(buf.data()), want, TSK_FS_FILE_READ_FLAG_NONE);
+    ssize_t n = tsk().tsk_fs_file_read(file_.get(), 0, reinterpret_cast<char*>(buf.data()), want,
+                                       TSK_FS_FILE_READ_FLAG_NONE);
     if (n < 0) return fail(Errc::Io, "read: " + read_error());
     buf.resize(static_cast<std::size_t>(n));
     return buf;
@@ -252,10 +253,12 @@ class VolumeFile final : public io::SourceFile {
     std::uint64_t got = 0;
     while (got < total) {
       auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, total - got));
-      ssize_t n = tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(got), reinterpret_cast<char*>(data.data() + got),
-                                   want, TSK_FS_FILE_READ_FLAG_NONE);
+      ssize_t n = tsk().tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(got),
+                                         reinterpret_cast<char*>(data.data() + got), want, TSK_FS_FILE_READ_FLAG_NONE);
       if (n < 0) return fail(Errc::Io, "read at offset " + std::to_string(got) + ": " + read_error());
-      if (n == 0) return fail(Errc::Io, "read at offset " + std::to_string(got) + ": no data (of " + std::to_string(total) + " bytes)");
+      if (n == 0)
+        return fail(Errc::Io,
+                    "read at offset " + std::to_string(got) + ": no data (of " + std::to_string(total) + " bytes)");
       got += static_cast<std::uint64_t>(n);
     }
     return io::FileContents::adopt(std::move(data));
@@ -267,8 +270,8 @@ class VolumeFile final : public io::SourceFile {
     const std::uint64_t total = meta_size();
     if (offset >= total || out.empty()) return std::size_t{0};
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), total - offset));
-    ssize_t n = tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(offset), reinterpret_cast<char*>(out.data()), want,
-                                 TSK_FS_FILE_READ_FLAG_NONE);
+    ssize_t n = tsk().tsk_fs_file_read(file_.get(), static_cast<TSK_OFF_T>(offset), reinterpret_cast<char*>(out.data()),
+                                       want, TSK_FS_FILE_READ_FLAG_NONE);
     if (n < 0) return fail(Errc::Io, "read at offset " + std::to_string(offset) + ": " + read_error());
     return static_cast<std::size_t>(n);
   }
@@ -363,12 +366,12 @@ class VolumeSource final : public io::FileSource {
     io::DirListing out;
     out.device = device_;
     const bool in_root = relative.empty();
-    std::size_t n = tsk_fs_dir_getsize(dir->get());
+    std::size_t n = tsk().tsk_fs_dir_getsize(dir->get());
     std::set<std::pair<std::string, TSK_INUM_T>> allocated;  // name, meta: to drop stale duplicates
     for (std::size_t i = 0; i < n; ++i) {
-      FilePtr f(tsk_fs_dir_get(dir->get(), i));
+      FilePtr f(tsk().tsk_fs_dir_get(dir->get(), i));
       if (!f || !f->name) {
-        tsk_error_reset();
+        tsk().tsk_error_reset();
         continue;
       }
       const TSK_FS_NAME& name = *f->name;
@@ -390,8 +393,8 @@ class VolumeSource final : public io::FileSource {
         // and on NTFS the same sequence number) and says where the content is.
         e.recoverable = meta && (meta->flags & TSK_FS_META_FLAG_UNALLOC) &&
                         (!TSK_FS_TYPE_ISNTFS(fs->ftype) || meta->seq == name.meta_seq) &&
-                        tsk_fs_file_attr_get(f.get()) != nullptr;
-        tsk_error_reset();
+                        tsk().tsk_fs_file_attr_get(f.get()) != nullptr;
+        tsk().tsk_error_reset();
       } else {
         allocated.emplace(e.name, name.meta_addr);
       }
@@ -432,9 +435,9 @@ class VolumeSource final : public io::FileSource {
     auto dir = open_dir(lease->fs(), relative);
     if (!dir) return std::unexpected(dir.error());
     std::vector<io::DirEntry> out;
-    std::size_t n = tsk_fs_dir_getsize(dir->get());
+    std::size_t n = tsk().tsk_fs_dir_getsize(dir->get());
     for (std::size_t i = 0; i < n; ++i) {
-      const TSK_FS_NAME* name = tsk_fs_dir_get_name(dir->get(), i);
+      const TSK_FS_NAME* name = tsk().tsk_fs_dir_get_name(dir->get(), i);
       if (!name || !name->name || !*name->name || (name->flags & TSK_FS_NAME_FLAG_UNALLOC)) continue;
       if (name->type == TSK_FS_NAME_TYPE_VIRT || name->type == TSK_FS_NAME_TYPE_VIRT_DIR) continue;
       std::string_view nm = name->name;
@@ -454,15 +457,16 @@ class VolumeSource final : public io::FileSource {
     TSK_FS_INFO* fs = lease->fs();
     TSK_INUM_T inum = inode;
     if (inum == 0) {
-      int8_t r = tsk_fs_path2inum(fs, ("/" + relative).c_str(), &inum, nullptr);
+      int8_t r = tsk().tsk_fs_path2inum(fs, ("/" + relative).c_str(), &inum, nullptr);
       if (r != 0) return fail(Errc::Io, "open " + relative + ": " + (r > 0 ? "no such file" : tsk_message()));
     }
-    FilePtr f(tsk_fs_file_open_meta(fs, nullptr, inum));
+    FilePtr f(tsk().tsk_fs_file_open_meta(fs, nullptr, inum));
     if (!f || !f->meta)
       return fail(Errc::Io, std::string("cannot read the file's metadata") +
                                 (fs->last_block_act < fs->last_block ? " (the image is truncated)" : "") + ": " +
                                 tsk_message());
-    if (f->meta->type != TSK_FS_META_TYPE_REG) return fail(Errc::Unsupported, "open " + relative + ": not a regular file");
+    if (f->meta->type != TSK_FS_META_TYPE_REG)
+      return fail(Errc::Unsupported, "open " + relative + ": not a regular file");
     return std::make_unique<VolumeFile>(std::move(*lease), std::move(f));
   }
 
@@ -486,11 +490,11 @@ class VolumeSource final : public io::FileSource {
         inum = it->second;
       } else {
         lock.unlock();
-        int8_t r = tsk_fs_path2inum(fs, ("/" + relative).c_str(), &inum, nullptr);
+        int8_t r = tsk().tsk_fs_path2inum(fs, ("/" + relative).c_str(), &inum, nullptr);
         if (r != 0) return fail(Errc::Io, "open " + relative + ": " + (r > 0 ? "no such directory" : tsk_message()));
       }
     }
-    DirPtr dir(tsk_fs_dir_open_meta(fs, inum));
+    DirPtr dir(tsk().tsk_fs_dir_open_meta(fs, inum));
     if (!dir)
       return fail(Errc::Io, std::string("cannot read the directory") +
                                 (fs->last_block_act < fs->last_block ? " (the image is truncated)" : "") + ": " +
@@ -530,16 +534,16 @@ Result<TSK_IMG_TYPE_ENUM> container_type(const std::string& path) {
 
 /// Opens the file system of volume `v` in `img` and describes it in `v`; returns it (or null).
 FsPtr probe_volume(TSK_IMG_INFO* img, Volume& v) {
-  FsPtr fs(tsk_fs_open_img(img, static_cast<TSK_OFF_T>(v.offset), TSK_FS_TYPE_DETECT));
+  FsPtr fs(tsk().tsk_fs_open_img(img, static_cast<TSK_OFF_T>(v.offset), TSK_FS_TYPE_DETECT));
   if (!fs) {
     v.error = Error{Errc::Unsupported, "no file system recognised: " + tsk_message(), "image"};
     return nullptr;
   }
-  v.fs_type = tsk_fs_type_toname(fs->ftype);
+  v.fs_type = tsk().tsk_fs_type_toname(fs->ftype);
   v.label = volume_label(fs.get());
   if (fs->last_block_act < fs->last_block)
-    v.warnings.push_back("image truncated: the file system has " + std::to_string(fs->last_block + 1) +
-                         " blocks of " + std::to_string(fs->block_size) + " bytes, the image holds " +
+    v.warnings.push_back("image truncated: the file system has " + std::to_string(fs->last_block + 1) + " blocks of " +
+                         std::to_string(fs->block_size) + " bytes, the image holds " +
                          std::to_string(fs->last_block_act + 1) + "; what lies beyond its end cannot be read");
   return fs;
 }
@@ -548,12 +552,12 @@ FsPtr probe_volume(TSK_IMG_INFO* img, Volume& v) {
 /// volume 0 when libtsk finds no volume system (`vs_error` then says why). Returns whether a
 /// volume system was found.
 bool list_volumes(TSK_IMG_INFO* img, ImageInfo& info, std::string& vs_error) {
-  VsPtr vs(tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT));
+  VsPtr vs(tsk().tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT));
   if (vs) {
-    info.volume_system = tsk_vs_type_toname(vs->vstype);
+    info.volume_system = tsk().tsk_vs_type_toname(vs->vstype);
     unsigned number = 0;
     for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
-      const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs.get(), i);
+      const TSK_VS_PART_INFO* part = tsk().tsk_vs_part_get(vs.get(), i);
       if (!part || !(part->flags & TSK_VS_PART_FLAG_ALLOC)) continue;
       Volume v;
       v.number = ++number;
@@ -568,7 +572,7 @@ bool list_volumes(TSK_IMG_INFO* img, ImageInfo& info, std::string& vs_error) {
     v.length = info.size;
     info.volumes.push_back(std::move(v));
   }
-  tsk_error_reset();
+  tsk().tsk_error_reset();
   return vs != nullptr;
 }
 
@@ -630,7 +634,8 @@ Result<std::unique_ptr<io::FileSource>> DiskImage::source(const Volume& volume, 
 
 std::string describe(const Volume& v) {
   std::string out = v.number == 0 ? "whole image" : "partition " + std::to_string(v.number);
-  out += " (" + (v.fs_type.empty() ? std::string("no file system") : v.fs_type) + ", offset " + std::to_string(v.offset);
+  out += " (" + (v.fs_type.empty() ? std::string("no file system") : v.fs_type) + ", offset " +
+         std::to_string(v.offset);
   if (!v.label.empty()) out += ", label " + v.label;
   return out + ")";
 }
@@ -643,9 +648,14 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   // as such, not silently read as a raw file of no known file system.
   auto container = container_type(path);
   if (!container) return std::unexpected(container.error());
-  ImgPtr img(tsk_img_open_utf8_sing(path.c_str(), *container, 0));
+  // libtsk is loaded by the first file offered as an image. Without it, a container is an error;
+  // a file that may be a raw image is not one (Unsupported: it is scanned as a file).
+  if (const auto& loaded = load_tsk(); !loaded)
+    return fail(*container == TSK_IMG_TYPE_DETECT ? Errc::Unsupported : Errc::Config,
+                "disk images cannot be read: " + loaded.error().message);
+  ImgPtr img(tsk().tsk_img_open_utf8_sing(path.c_str(), *container, 0));
   if (!img && *container != TSK_IMG_TYPE_DETECT)
-    return fail(Errc::Io, std::string("cannot read this ") + tsk_img_type_toname(*container) +
+    return fail(Errc::Io, std::string("cannot read this ") + tsk().tsk_img_type_toname(*container) +
                               " image (truncated, corrupt, or a segment missing): " + tsk_message());
   if (!img) return fail(Errc::Unsupported, "not a disk image libtsk can open: " + tsk_message());
   files->type = img->itype;
@@ -654,8 +664,8 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   if (files->files.empty()) files->files.push_back(path);
   ImageInfo& info = impl->info;
   info.path = path;
-  info.format = tsk_img_type_toname(img->itype);
-  info.format_description = tsk_img_type_todesc(img->itype);
+  info.format = tsk().tsk_img_type_toname(img->itype);
+  info.format_description = tsk().tsk_img_type_todesc(img->itype);
   info.size = static_cast<std::uint64_t>(img->size);
   info.sector_size = img->sector_size;
   info.files = files->files;
@@ -678,7 +688,7 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
     // or was read and holds nothing libtsk knows; the volume's own error is then redundant.
     char sector[512];
     Volume& whole = info.volumes.front();
-    if (tsk_img_read(img.get(), 0, sector, sizeof sector) != static_cast<ssize_t>(sizeof sector))
+    if (tsk().tsk_img_read(img.get(), 0, sector, sizeof sector) != static_cast<ssize_t>(sizeof sector))
       whole.error = Error{Errc::Io,
                           "cannot read the " + info.format + " image's data (truncated or damaged): " + tsk_message(),
                           "image"};
@@ -695,6 +705,9 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   return std::shared_ptr<DiskImage>(new DiskImage(std::move(impl)));
 }
 
-std::string sleuthkit_version() { return std::string("The Sleuth Kit ") + tsk_version_get_str(); }
+std::string sleuthkit_version() {
+  const auto& loaded = load_tsk();
+  return loaded ? std::string("The Sleuth Kit ") + loaded->tsk_version_get_str() : loaded.error().message;
+}
 
 }  // namespace trustscan::image

@@ -1,14 +1,12 @@
 #include "image/ewf_hashes.hpp"
 
-#include <libewf.h>
-#include <tsk/libtsk.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 
 #include "core/byte_source.hpp"
+#include "image/libraries.hpp"
 #include "io/hashing.hpp"
 
 namespace trustscan::image {
@@ -18,16 +16,17 @@ namespace {
 std::string take_message(libewf_error_t* error) {
   if (!error) return "unknown libewf error";
   std::array<char, 512> buf{};
-  std::string out = libewf_error_sprint(error, buf.data(), buf.size()) > 0 ? std::string(buf.data()) : "libewf error";
-  libewf_error_free(&error);
+  std::string out = ewf().libewf_error_sprint(error, buf.data(), buf.size()) > 0 ? std::string(buf.data())
+                                                                                 : "libewf error";
+  ewf().libewf_error_free(&error);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
 
 struct HandleCloser {
   void operator()(libewf_handle_t* h) const noexcept {
-    libewf_handle_close(h, nullptr);
-    libewf_handle_free(&h, nullptr);
+    ewf().libewf_handle_close(h, nullptr);
+    ewf().libewf_handle_free(&h, nullptr);
   }
 };
 using HandlePtr = std::unique_ptr<libewf_handle_t, HandleCloser>;
@@ -53,12 +52,12 @@ class MediaSource final : public ByteSource {
     if (offset > size() || length > size() - offset) return fail(Errc::Malformed, "range lies outside the media");
     scratch.resize(length);
     for (std::size_t got = 0; got < length;) {
-      const ssize_t n = tsk_img_read(img_, static_cast<TSK_OFF_T>(offset + got),
-                                     reinterpret_cast<char*>(scratch.data() + got), length - got);
+      const ssize_t n = tsk().tsk_img_read(img_, static_cast<TSK_OFF_T>(offset + got),
+                                           reinterpret_cast<char*>(scratch.data() + got), length - got);
       if (n <= 0) {
-        const char* m = tsk_error_get();
+        const char* m = tsk().tsk_error_get();
         std::string message = "read at offset " + std::to_string(offset + got) + ": " + (m && *m ? m : "no data");
-        tsk_error_reset();
+        tsk().tsk_error_reset();
         return fail(Errc::Io, std::move(message));
       }
       got += static_cast<std::size_t>(n);
@@ -118,20 +117,22 @@ void check_stored_hashes(TSK_IMG_INFO* img, ImageInfo& info, bool compute) {
 }
 
 Result<MediaHashes> ewf_stored_hashes(const std::vector<std::string>& segment_files) {
+  if (const auto& loaded = load_ewf(); !loaded) return std::unexpected(loaded.error());
   libewf_handle_t* raw = nullptr;
   libewf_error_t* error = nullptr;
-  if (libewf_handle_initialize(&raw, &error) != 1) return fail(Errc::Internal, "libewf: " + take_message(error));
+  if (ewf().libewf_handle_initialize(&raw, &error) != 1) return fail(Errc::Internal, "libewf: " + take_message(error));
   HandlePtr handle(raw);
   std::vector<char*> names;
   names.reserve(segment_files.size());
   // libewf's signature takes char* const[], it does not write to the names.
   for (const std::string& f : segment_files) names.push_back(const_cast<char*>(f.c_str()));
-  if (libewf_handle_open(handle.get(), names.data(), static_cast<int>(names.size()), LIBEWF_OPEN_READ, &error) != 1)
+  if (ewf().libewf_handle_open(handle.get(), names.data(), static_cast<int>(names.size()), LIBEWF_OPEN_READ, &error) !=
+      1)
     return fail(Errc::Io, "libewf cannot open the image: " + take_message(error));
   MediaHashes out;
-  auto md5 = stored_digest<16>(handle.get(), libewf_handle_get_md5_hash, "MD5");
+  auto md5 = stored_digest<16>(handle.get(), ewf().libewf_handle_get_md5_hash, "MD5");
   if (!md5) return std::unexpected(md5.error());
-  auto sha1 = stored_digest<20>(handle.get(), libewf_handle_get_sha1_hash, "SHA-1");
+  auto sha1 = stored_digest<20>(handle.get(), ewf().libewf_handle_get_sha1_hash, "SHA-1");
   if (!sha1) return std::unexpected(sha1.error());
   out.md5 = std::move(*md5);
   out.sha1 = std::move(*sha1);

@@ -19,7 +19,15 @@ version)
     grep -q "^libraries: .*$lib" "$WORK/out" || fail "--version lacks $lib: $(cat "$WORK/out")"
   done
   grep -qx "shipped data: $SRC" "$WORK/out" || fail "--version lacks the shipped data: $(cat "$WORK/out")"
-  grep -q "^imported data (/var/lib/trustscan/data):" "$WORK/out" || fail "--version lacks the imported data" ;;
+  grep -q "^imported data (/var/lib/trustscan/data):" "$WORK/out" || fail "--version lacks the imported data"
+  # libtsk, libewf and libcurl are loaded when first needed (core/shared_library.hpp): a scan of a
+  # directory without disk images never maps them, nor the libraries they bring (libafflib, gnutls).
+  ! readelf -d "$TS" | grep -Eq 'NEEDED.*(libtsk|libewf|libcurl)' || fail "the program is linked to libtsk, libewf or libcurl"
+  mkdir "$WORK/plain" && printf 'text' >"$WORK/plain/a.txt"
+  LD_DEBUG=files "$TS" scan -q -f json -o "$WORK/plain.json" "$WORK/plain" 2>"$WORK/ld" || fail "scan of a plain directory"
+  ! grep -Eq 'file=(libtsk|libewf|libcurl|libafflib)' "$WORK/ld" || fail "a scan without images loaded: $(grep -E 'file=lib(tsk|ewf|curl|afflib)' "$WORK/ld" | head -3)"
+  LD_DEBUG=files "$TS" --version >/dev/null 2>"$WORK/ld" || fail "--version under LD_DEBUG"
+  grep -q 'file=libtsk' "$WORK/ld" || fail "--version did not load libtsk (LD_DEBUG shows no loads: the check above proves nothing)" ;;
 help)
   expect_exit 0 "$TS" scan --help
   grep -q -- '--format' "$WORK/out" || fail "help lacks --format"

@@ -220,7 +220,7 @@ deb_contents)
   dpkg-deb -f "$DEB" Package Version Architecture Section Maintainer Depends | tee "$WORK/control"
   grep -qx 'Section: admin' "$WORK/control" || fail "section"
   grep -qx "Version: $version" "$WORK/control" || fail "version"
-  for lib in libc6 libssl3 libyara9 libstdc++6 liblief0 libtsk19 libicu72; do
+  for lib in libc6 libssl3 libyara9 libstdc++6 liblief0 libtsk19 libewf2 libcurl4 libicu72; do  # (libtsk19, libewf2, libcurl4: loaded when needed)
     grep -q "^Depends:.*\\b$lib\\b" "$WORK/control" || fail "Depends lacks $lib"
   done
   dpkg-deb --ctrl-tarfile "$DEB" | tar -x -C "$WORK" -f - ./conffiles ./postinst ./prerm ./postrm
