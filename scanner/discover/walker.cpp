@@ -1,6 +1,7 @@
 #include "discover/walker.hpp"
 
 #include <fnmatch.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -8,10 +9,10 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <iterator>
 #include <memory>
+#include <new>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -42,25 +43,51 @@ std::string_view special_kind(mode_t mode) {
   return "unknown file type";
 }
 
-/// The files one thread of the walk listed, in blocks of a fixed size: growing one vector would
-/// leave each of its earlier blocks (as much again as the list) behind in the heap.
-class ListedFiles {
+/// What the walk holds only until its result is made (the files each thread listed, the
+/// directories' parts): objects in blocks mapped for them alone, given back whole to the system
+/// at the end, with stable addresses. From the heap, where the walk also makes the result's
+/// path strings, they left it in pieces that the scan's large buffers could not use: a walk on
+/// several threads that kept its findings in heap vectors made the first scan of /usr 7-10 %
+/// slower, with twice the page faults (docs/performance.md, "eleventh round").
+template <class T>
+class MappedBlocks {
  public:
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  void push_back(FileRef f) {
-    if (size_ % kBlock == 0) blocks_.emplace_back().reserve(kBlock);
-    blocks_.back().push_back(std::move(f));
-    ++size_;
+  MappedBlocks() = default;
+  MappedBlocks(const MappedBlocks&) = delete;
+  MappedBlocks& operator=(const MappedBlocks&) = delete;
+  MappedBlocks(MappedBlocks&& other) noexcept
+      : blocks_(std::exchange(other.blocks_, {})), size_(std::exchange(other.size_, 0)) {}
+  MappedBlocks& operator=(MappedBlocks&&) = delete;
+  ~MappedBlocks() {
+    for (std::size_t i = 0; i < size_; ++i) (*this)[i].~T();
+    for (void* block : blocks_) ::munmap(block, kBlockBytes);
   }
-  FileRef& back() { return blocks_.back().back(); }
-  /// Files [first, end) appended to `out`, moved.
-  void move_to(std::size_t first, std::size_t end, std::vector<FileRef>& out) {
-    for (std::size_t i = first; i < end; ++i) out.push_back(std::move(blocks_[i / kBlock][i % kBlock]));
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  T& operator[](std::size_t i) noexcept { return static_cast<T*>(blocks_[i / kPerBlock])[i % kPerBlock]; }
+  /// The new last object, made from `args`.
+  template <class... Args>
+  T& emplace_back(Args&&... args) {
+    if (size_ == blocks_.size() * kPerBlock) {
+      blocks_.reserve(blocks_.size() + 1);  // (so that push_back cannot throw with the block unrecorded)
+      void* block = ::mmap(nullptr, kBlockBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                           -1, 0);
+      if (block == MAP_FAILED) throw std::bad_alloc();
+      blocks_.push_back(block);
+    }
+    T* slot = static_cast<T*>(blocks_[size_ / kPerBlock]) + size_ % kPerBlock;
+    T* made = new (slot) T(std::forward<Args>(args)...);
+    ++size_;
+    return *made;
   }
 
  private:
-  static constexpr std::size_t kBlock = 1024;
-  std::vector<std::vector<FileRef>> blocks_;
+  /// Pages are only used as they are written: a block's size bounds nothing but its share of the
+  /// address space.
+  static constexpr std::size_t kBlockBytes = std::size_t{4} << 20;
+  static constexpr std::size_t kPerBlock = kBlockBytes / sizeof(T);
+  static_assert(kPerBlock > 0 && alignof(T) <= 4096);
+  std::vector<void*> blocks_;
   std::size_t size_ = 0;
 };
 
@@ -83,8 +110,7 @@ class Walker {
   /// Lists every directory below the root on up to opt_.threads threads (the caller's included),
   /// then appends the parts to `out` in pre-order.
   void run(WalkResult& out) {
-    parts_.emplace_back();  // the root: ""
-    pending_.push_back(&parts_.back());
+    pending_.push_back(&parts_.emplace_back());  // the root: ""
     files_.resize(std::max(1u, opt_.threads));
     {
       std::vector<std::jthread> helpers;
@@ -100,11 +126,12 @@ class Walker {
     std::size_t files = out.files.size();
     for (const auto& listed : files_) files += listed.size();
     out.files.reserve(files);
-    std::vector<DirPart*> stack{&parts_.front()};
+    std::vector<DirPart*> stack{&parts_[0]};
     while (!stack.empty()) {
       DirPart* part = stack.back();
       stack.pop_back();
-      files_[part->lister].move_to(part->first_file, part->end_file, out.files);
+      MappedBlocks<FileRef>& listed = files_[part->lister];
+      for (std::size_t i = part->first_file; i < part->end_file; ++i) out.files.push_back(std::move(listed[i]));
       append(std::exchange(part->out, {}), out);  // (its memory goes as it is taken)
       for (auto it = part->children.rbegin(); it != part->children.rend(); ++it) stack.push_back(*it);
     }
@@ -113,7 +140,7 @@ class Walker {
  private:
   /// One thread's share: the next pending directory (the newest, as a depth-first walk would
   /// take it) until none is pending and none is being listed, or the walk is stopped or failed.
-  void work(ListedFiles& files) {
+  void work(MappedBlocks<FileRef>& files) {
     std::unique_lock lock(mutex_);
     for (;;) {
       changed_.wait(lock, [this] { return ended() || !pending_.empty() || listing_ == 0; });
@@ -142,7 +169,7 @@ class Walker {
       if (failed && !failure_) failure_ = failed;
       part->children.reserve(subdirs.size());
       for (auto& rel : subdirs) {
-        DirPart& child = parts_.emplace_back();  // (a deque: the parts being listed stay where they are)
+        DirPart& child = parts_.emplace_back();  // (the parts being listed stay where they are)
         child.relative = std::move(rel);
         part->children.push_back(&child);
       }
@@ -170,7 +197,7 @@ class Walker {
 
   /// Lists one directory into `out`, its files to be scanned appended to `files`, and returns its
   /// subdirectories to walk (in name order).
-  void list_directory(const std::string& dir, WalkResult& out, ListedFiles& files,
+  void list_directory(const std::string& dir, WalkResult& out, MappedBlocks<FileRef>& files,
                       std::vector<std::string>& subdirs) const {
     const std::string dir_path = join_path(root_.path(), dir);
     auto listing = root_.scan_dir(dir);
@@ -266,15 +293,14 @@ class Walker {
     return true;
   }
 
-  void add_file(WalkResult& out, ListedFiles& files, std::string rel, std::string path, const struct stat& st,
+  void add_file(WalkResult& out, MappedBlocks<FileRef>& files, std::string rel, std::string path, const struct stat& st,
                 bool deleted) const {
     if (st.st_size == 0) {
       ++out.empty_files;
       return;
     }
     if (skip_if_too_large(path, static_cast<std::uint64_t>(st.st_size), opt_.max_file_size, out)) return;
-    files.push_back(file_ref(root_index_, std::move(rel), std::move(path), st));
-    files.back().deleted = deleted;
+    files.emplace_back(file_ref(root_index_, std::move(rel), std::move(path), st)).deleted = deleted;
   }
 
   void on_symlink(WalkResult& out, const std::string& target, const std::string& rel, const std::string& path) const {
@@ -295,10 +321,10 @@ class Walker {
   bool root_is_slash_;
   std::mutex mutex_;  ///< guards what follows
   std::condition_variable changed_;
-  std::deque<DirPart> parts_;      ///< every directory found, the root first
+  MappedBlocks<DirPart> parts_;    ///< every directory found, the root first
   std::vector<DirPart*> pending_;  ///< found, not yet taken by a thread
   /// The files each thread listed (DirPart::lister), until the walk's list is made of them.
-  std::vector<ListedFiles> files_;
+  std::vector<MappedBlocks<FileRef>> files_;
   unsigned listing_ = 0;  ///< taken, being listed
   bool interrupted_ = false;
   std::exception_ptr failure_;  ///< the first exception of a thread's listing
