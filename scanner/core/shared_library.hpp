@@ -2,10 +2,12 @@
 /// \file
 /// A system library loaded when a stage first needs it (dlopen), rather than by every start of
 /// the program: libtsk and libewf (disk images, with libcurl through libafflib) and libcurl
-/// (`trustscan data update`) bring 34 of the program's 59 libraries, whose mapping and
-/// relocation took 15 ms of each run (`trustscan --version`: 37 ms) though few runs read an
-/// image or download (docs/performance.md, "eleventh round"). A stage lists the functions it
-/// calls (TRUSTSCAN_FUNCTION_TABLE) and loads them all at once, or reports why it cannot.
+/// (`trustscan data update`) brought 34 of the program's 59 libraries, whose mapping and
+/// relocation took about 12 ms of each run (`trustscan scan --help` 31-34 ms, 20-23 ms without
+/// them) though few runs read an image or download (docs/performance.md, "eleventh round"). A
+/// stage lists the functions it calls in a macro, declares their pointers with
+/// TRUSTSCAN_FUNCTION_MEMBER and loads them all at once with TRUSTSCAN_DEFINE_FUNCTION_LOADER,
+/// which says why when it cannot.
 
 #include <dlfcn.h>
 
@@ -60,3 +62,16 @@ class SharedLibrary {
     table.name = *function_of_##name;                                                            \
   else                                                                                           \
     return std::unexpected(function_of_##name.error());
+/// Defines `const Result<Table>& loader()`: the functions of `LIST` (see above) from the library
+/// `soname`, loaded by the first call; the error when the library or a function is missing.
+#define TRUSTSCAN_DEFINE_FUNCTION_LOADER(loader, Table, LIST, soname)                     \
+  const ::trustscan::Result<Table>& loader() {                                            \
+    static const ::trustscan::Result<Table> loaded = []() -> ::trustscan::Result<Table> { \
+      const auto library = ::trustscan::SharedLibrary::open(soname);                      \
+      if (!library) return std::unexpected(library.error());                              \
+      Table table;                                                                        \
+      LIST(TRUSTSCAN_FUNCTION_LOAD)                                                       \
+      return table;                                                                       \
+    }();                                                                                  \
+    return loaded;                                                                        \
+  }

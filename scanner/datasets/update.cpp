@@ -37,18 +37,19 @@ struct CurlFunctions {
   TRUSTSCAN_CURL_FUNCTIONS(TRUSTSCAN_FUNCTION_MEMBER)
 };
 
+// TRUSTSCAN_CURL_SONAME: the library the build found (scanner/CMakeLists.txt).
+TRUSTSCAN_DEFINE_FUNCTION_LOADER(load_curl, CurlFunctions, TRUSTSCAN_CURL_FUNCTIONS, TRUSTSCAN_CURL_SONAME)
+
 /// The functions, loaded and curl_global_init run once (it is not thread-safe), before the first
-/// transfer; or why not. TRUSTSCAN_CURL_SONAME: the library the build found (scanner/CMakeLists.txt).
+/// transfer; or why not.
 const Result<CurlFunctions>& curl_functions() {
-  static const Result<CurlFunctions> loaded = []() -> Result<CurlFunctions> {
-    const auto library = SharedLibrary::open(TRUSTSCAN_CURL_SONAME);
-    if (!library) return std::unexpected(library.error());
-    CurlFunctions table;
-    TRUSTSCAN_CURL_FUNCTIONS(TRUSTSCAN_FUNCTION_LOAD)
-    if (table.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return fail(Errc::Io, "cannot initialise libcurl");
-    return table;
+  static const Result<CurlFunctions> ready = []() -> Result<CurlFunctions> {
+    const Result<CurlFunctions>& loaded = load_curl();
+    if (loaded && loaded->curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      return fail(Errc::Io, "cannot initialise libcurl");
+    return loaded;
   }();
-  return loaded;
+  return ready;
 }
 
 /// The functions, once curl_functions() succeeded.

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// image/ internal: libtsk's and libewf's functions, loaded when the first disk image is opened
-/// (core/shared_library.hpp): a scan without images never maps either, nor the 30 libraries
+/// (core/shared_library.hpp): a scan without images never maps either, nor the libraries
 /// they bring (libafflib's libcurl among them).
 
 #include <libewf.h>
