@@ -46,9 +46,10 @@ std::string_view special_kind(mode_t mode) {
 /// What the walk holds only until its result is made (the files each thread listed, the
 /// directories' parts): objects in blocks mapped for them alone, given back whole to the system
 /// at the end, with stable addresses. From the heap, where the walk also makes the result's
-/// path strings, they left it in pieces that the scan's large buffers could not use: a walk on
-/// several threads that kept its findings in heap vectors made the first scan of /usr 7-10 %
-/// slower, with twice the page faults (docs/performance.md, "eleventh round").
+/// path strings, they left it in pieces that the scan's large buffers could not use: with its
+/// findings in heap vectors, a walk on several threads made the first scan of /usr 7 % slower
+/// (10 % and twice the page faults for the one reverted in eb9ab9c; docs/performance.md,
+/// "eleventh round").
 template <class T>
 class MappedBlocks {
  public:
@@ -97,7 +98,7 @@ class MappedBlocks {
 /// does not depend on which thread listed what.
 struct DirPart {
   std::string relative;
-  WalkResult out;  ///< all but the files, which are in the lister's own vector:
+  WalkResult out;  ///< all but the files, which are in the blocks of the thread that listed it:
   std::size_t lister = 0, first_file = 0, end_file = 0;
   std::vector<DirPart*> children;
 };
@@ -166,18 +167,27 @@ class Walker {
       part->end_file = files.size();
       lock.lock();
       --listing_;
-      if (failed && !failure_) failure_ = failed;
-      part->children.reserve(subdirs.size());
-      for (auto& rel : subdirs) {
-        DirPart& child = parts_.emplace_back();  // (the parts being listed stay where they are)
-        child.relative = std::move(rel);
-        part->children.push_back(&child);
+      try {
+        if (!failed) queue(*part, subdirs);
+      } catch (...) {  // (out of memory as well)
+        failed = std::current_exception();
       }
-      for (auto it = part->children.rbegin(); it != part->children.rend(); ++it) pending_.push_back(*it);
+      if (failed && !failure_) failure_ = failed;
       changed_.notify_all();
     }
   }
   [[nodiscard]] bool ended() const { return interrupted_ || failure_; }
+
+  /// `part`'s subdirectories, found by its listing, become parts to list (under mutex_).
+  void queue(DirPart& part, std::vector<std::string>& subdirs) {
+    part.children.reserve(subdirs.size());
+    for (auto& rel : subdirs) {
+      DirPart& child = parts_.emplace_back();  // (the parts being listed stay where they are)
+      child.relative = std::move(rel);
+      part.children.push_back(&child);
+    }
+    for (auto it = part.children.rbegin(); it != part.children.rend(); ++it) pending_.push_back(*it);
+  }
 
   /// Appends the result of one directory but its files to the walk's.
   static void append(WalkResult part, WalkResult& out) {
