@@ -116,11 +116,11 @@ class Walker {
     {
       std::vector<std::jthread> helpers;
       for (std::size_t t = 1; t < files_.size(); ++t) try {
-          helpers.emplace_back([this, t] { work(files_[t]); });
+          helpers.emplace_back([this, t] { work(t); });
         } catch (const std::system_error&) {
           break;  // fewer threads: the ones running list what is left
         }
-      work(files_[0]);
+      work(0);
     }
     if (failure_) std::rethrow_exception(failure_);
     out.interrupted = out.interrupted || interrupted_;
@@ -139,9 +139,11 @@ class Walker {
   }
 
  private:
-  /// One thread's share: the next pending directory (the newest, as a depth-first walk would
-  /// take it) until none is pending and none is being listed, or the walk is stopped or failed.
-  void work(MappedBlocks<FileRef>& files) {
+  /// One thread's share (`lister`: its blocks in files_): the next pending directory (the newest,
+  /// as a depth-first walk would take it) until none is pending and none is being listed, or the
+  /// walk is stopped or failed.
+  void work(std::size_t lister) {
+    MappedBlocks<FileRef>& files = files_[lister];
     std::unique_lock lock(mutex_);
     for (;;) {
       changed_.wait(lock, [this] { return ended() || !pending_.empty() || listing_ == 0; });
@@ -163,7 +165,7 @@ class Walker {
       } catch (...) {  // (out of memory): ends the walk, rethrown by run() as a one-thread walk would
         failed = std::current_exception();
       }
-      part->lister = static_cast<std::size_t>(&files - files_.data());
+      part->lister = lister;
       part->end_file = files.size();
       lock.lock();
       --listing_;

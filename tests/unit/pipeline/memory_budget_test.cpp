@@ -21,6 +21,9 @@ using namespace trustscan::pipeline;
 namespace {
 
 constexpr const char* kChildVariable = "TRUSTSCAN_MALLOC_TEST_CHILD";
+/// The environment variables by which a user sets glibc's thresholds (map_large_blocks leaves them).
+constexpr std::initializer_list<const char*> kThresholdVariables{"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_",
+                                                                 "MALLOC_TRIM_THRESHOLD_"};
 
 /// Runs test `name` alone in a fresh process of this binary: glibc serves a request from a free
 /// chunk of the heap before it maps one, and its settings are fixed before the first thread, so
@@ -37,10 +40,10 @@ bool ran_in_child(const std::string& name) {
   return true;
 }
 
-/// Whether the checks of test `name` run in this process: not under ASan (its allocator stands in
-/// for glibc's), not when the environment chose glibc's settings (any of `variables`), and then
-/// only in the fresh process that ran_in_child starts.
-bool checks_run_here(const std::string& name, std::initializer_list<const char*> variables) {
+/// Whether the checks of the running test run in this process: not under ASan (its allocator
+/// stands in for glibc's), not when the environment chose glibc's settings (any of `variables`),
+/// and then only in the fresh process that ran_in_child starts.
+bool checks_run_here(std::initializer_list<const char*> variables) {
 #if defined(__SANITIZE_ADDRESS__)
   SUCCEED("ASan's allocator stands in for glibc's");
   return false;
@@ -50,7 +53,7 @@ bool checks_run_here(const std::string& name, std::initializer_list<const char*>
       SUCCEED(std::string("the environment chose glibc's settings: ") + variable);
       return false;
     }
-  return !ran_in_child(name);
+  return !ran_in_child(Catch::getResultCapture().getCurrentTestName());
 #endif
 }
 
@@ -96,9 +99,7 @@ bool transparent_huge_pages() {
 
 TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after one was freed", "[pipeline]") {
   // In a fresh process, as the CLI sets the thresholds before its first large block.
-  if (!checks_run_here("a block of kOwnMappingFrom or more is mapped for itself also after one was freed",
-                       {"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}))
-    return;
+  if (!checks_run_here(kThresholdVariables)) return;
   map_large_blocks();
   const std::size_t size = kOwnMappingFrom + (std::size_t{1} << 20);
   // glibc's default maps the first such block, then raises its threshold to the freed block's
@@ -122,9 +123,7 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
 
 TEST_CASE("the workers of a re-scan allocate from huge pages until a file is analysed", "[pipeline]") {
   // In a fresh process, as the scan command does for a re-scan before its first thread.
-  if (!checks_run_here("the workers of a re-scan allocate from huge pages until a file is analysed",
-                       {"GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_"}))
-    return;
+  if (!checks_run_here({"GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_"})) return;
   use_malloc_arenas(MallocArenas::PerThread);
   use_huge_pages_while_cached();
   void* main_block = std::malloc(4096);
@@ -154,9 +153,7 @@ TEST_CASE("the workers of a re-scan allocate from huge pages until a file is ana
 
 TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pipeline]") {
   // In a fresh process, as the CLI's operator new does for every block after main's map_large_blocks().
-  if (!checks_run_here("a block of kOwnMappingFrom or more is asked for in huge pages",
-                       {"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}))
-    return;
+  if (!checks_run_here(kThresholdVariables)) return;
   map_large_blocks();
   const std::size_t size = kOwnMappingFrom + (std::size_t{3} << 20);
   auto* large = static_cast<char*>(std::malloc(size));
