@@ -192,7 +192,7 @@ Result<std::vector<ImportOutcome>> update_datasets(const fs::path& data_dir, con
 }
 
 std::string curl_version_text() {
-  const auto& loaded = curl_functions();
+  const auto& loaded = load_curl();  // (curl_version needs no curl_global_init)
   if (!loaded) return loaded.error().message;
   const std::string full = loaded->curl_version();  // "libcurl/7.88.1 OpenSSL/3.0.19 zlib/...": the first word
   return full.substr(0, full.find(' '));
