@@ -312,7 +312,14 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
   if (id.compression == Compression::None && f.size > t.limits.streamed_above())
     return analyze_streamed(**file, std::move(rec), t);
   // Reserved before the read, returned after the bytes are freed (declared before them).
-  const MemoryBudget::Hold hold = t.budget ? t.budget->reserve(f.size) : MemoryBudget::Hold{};
+  MemoryBudget::Hold hold;
+  if (t.budget && t.may_postpone) {
+    std::optional<MemoryBudget::Hold> now = t.budget->try_reserve(f.size);
+    if (!now) return Postponed{f.size};
+    hold = std::move(*now);
+  } else if (t.budget) {
+    hold = t.budget->reserve(f.size);
+  }
   Bytes bytes;
   {
     auto contents = (*file)->read_all(t.limits.max_file_size);

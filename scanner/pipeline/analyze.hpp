@@ -6,6 +6,7 @@
 /// decision → attribute → policy). pipeline.cpp schedules files, asks the cache, and calls these.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <variant>
 
@@ -26,8 +27,13 @@ namespace trustscan::pipeline {
 
 struct NotScanned {};  ///< not reached: the scan stopped, or the file timed out
 struct NotBinary {};   ///< read, and not a PE, ELF or Mach-O file
+/// Not analysed yet: a binary to be read whole that does not fit in the memory budget now
+/// (AnalysisTools::may_postpone); analysed again later by the same worker (worker_pool.hpp).
+struct Postponed {
+  std::uint64_t bytes = 0;  ///< what it reserves (MemoryBudget::fits)
+};
 /// What became of one listed file.
-using Outcome = std::variant<NotScanned, NotBinary, record::FileRecord, discover::PathError>;
+using Outcome = std::variant<NotScanned, NotBinary, Postponed, record::FileRecord, discover::PathError>;
 
 /// What one file's analysis uses besides the file; shared, read-only (the matcher is the
 /// calling thread's own).
@@ -41,6 +47,8 @@ struct AnalysisTools {
   const verify::ImageTrust* image_trust = nullptr;
   /// Bytes of large binaries held whole at once by all workers (memory_budget.hpp); nullptr: no limit.
   MemoryBudget* budget = nullptr;
+  /// A binary that does not fit in `budget` now is Postponed rather than waited for.
+  bool may_postpone = false;
 };
 
 /// The stages that read the file: opens `f` in `root`, identifies it, reads and hashes it,

@@ -9,13 +9,16 @@
 /// file of that size, or two of half of it, at a time). A file alone always fits. Small files
 /// (below an eighth of the budget) never wait. The wait is bounded, so that a thread stuck in a
 /// library (abandoned after --file-timeout, its reservation never returned) cannot stop the others:
-/// after kMaxWait the file is read anyway. What is reported does not change, only when.
+/// after kMaxWait the file is read anyway. What is reported does not change, only when. A worker
+/// whose file would wait analyses other files meanwhile where it can (try_reserve; worker_pool.hpp,
+/// Postpone), so that its core is not idle.
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 namespace trustscan::pipeline {
 
@@ -135,14 +138,38 @@ class MemoryBudget {
   /// Reserves `bytes` for a file about to be read whole: at once when it is small or fits,
   /// else after the others have released enough (or after kMaxWait).
   [[nodiscard]] Hold reserve(std::uint64_t bytes) {
-    if (capacity_ == 0 || bytes < capacity_ / 8) return {};
+    if (!counts(bytes)) return {};
     std::unique_lock lock(m_);
-    cv_.wait_for(lock, kMaxWait, [&] { return used_ == 0 || used_ + bytes <= capacity_; });
+    cv_.wait_for(lock, kMaxWait, [&] { return fits_locked(bytes); });
     used_ += bytes;
     return Hold(this, bytes);
   }
 
+  /// The same without waiting: nothing when `bytes` does not fit now (the worker can analyse
+  /// other files meanwhile: worker_pool.hpp, Postpone).
+  [[nodiscard]] std::optional<Hold> try_reserve(std::uint64_t bytes) {
+    if (!counts(bytes)) return Hold{};
+    std::lock_guard lock(m_);
+    if (!fits_locked(bytes)) return std::nullopt;
+    used_ += bytes;
+    return Hold(this, bytes);
+  }
+
+  /// Whether reserve(bytes) would not wait now.
+  [[nodiscard]] bool fits(std::uint64_t bytes) {
+    if (!counts(bytes)) return true;
+    std::lock_guard lock(m_);
+    return fits_locked(bytes);
+  }
+
  private:
+  /// Whether a file of `bytes` is held against the budget at all.
+  [[nodiscard]] bool counts(std::uint64_t bytes) const noexcept { return capacity_ != 0 && bytes >= capacity_ / 8; }
+  /// (m_ held.) A file alone always fits.
+  [[nodiscard]] bool fits_locked(std::uint64_t bytes) const noexcept {
+    return used_ == 0 || used_ + bytes <= capacity_;
+  }
+
   void release(std::uint64_t bytes) noexcept {
     {
       std::lock_guard lock(m_);

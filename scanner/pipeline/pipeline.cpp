@@ -172,7 +172,7 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
 /// Also the per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
 Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDemand* matcher,
-                        cache::ScanCache::Reader* reader) {
+                        cache::ScanCache::Reader* reader, bool may_postpone) {
   const Deadline deadline(st.options.file_timeout);  // checked by the long loops (core/deadline.hpp)
   const DeadlineScope in_budget(&deadline);
   try {
@@ -185,7 +185,8 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDema
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(f, root, std::move(windows),
-                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget});
+                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget, may_postpone});
+      if (std::holds_alternative<Postponed>(*o)) return std::move(*o);
       if (deadline.fired()) return timed_out(f, st.options.file_timeout, deadline);
       if (reader && definite(*o, !matcher || !matcher->failed()) && cache::unchanged_since_walk(f, root, began)) {
         const auto* rec = std::get_if<FileRecord>(&*o);
@@ -337,10 +338,12 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
     });
   // One cache connection per thread (shared_ptr: an abandoned thread keeps its own alive).
   std::shared_ptr<cache::ScanCache::Reader> reader = st->cache ? st->cache->reader() : nullptr;
-  return [st, matcher, reader](std::size_t i, const Claim& claim) {
+  return [st, matcher, reader](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
     const discover::FileRef& f = st->files[i];
     try {
-      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get());
+      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), may_postpone);
+      if (const auto* later = std::get_if<Postponed>(&o))
+        return Postpone{[st, bytes = later->bytes] { return st->budget.fits(bytes); }};
       st->files_done.fetch_add(1, std::memory_order_relaxed);
       st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
       st->last_root.store(f.root_index, std::memory_order_relaxed);
@@ -352,6 +355,7 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
     } catch (...) {  // the error path itself could not allocate: flag it, nothing else
       if (claim()) st->out_of_memory[i].store(true);
     }
+    return {};
   };
 }
 

@@ -6,7 +6,9 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
 
 namespace trustscan::pipeline {
 namespace {
@@ -27,6 +29,7 @@ struct State {
       : order(o),
         slot(new std::atomic<int>[o.size()]),
         started(new std::atomic<std::int64_t>[o.size()]),
+        back(o.size()),
         stop(opt.stop),
         spare_cores(opt.spare_cores),
         first_worker(opt.first_worker),
@@ -39,7 +42,11 @@ struct State {
   std::vector<std::size_t> order;
   std::unique_ptr<std::atomic<int>[]> slot;
   std::unique_ptr<std::atomic<std::int64_t>[]> started;
-  std::atomic<std::size_t> next{0};
+  /// Positions not taken yet: [front, back). Workers take from the front; a worker whose item is
+  /// postponed takes from the back (Postpone).
+  std::mutex ends_mutex;
+  std::size_t front = 0;  ///< guarded by ends_mutex
+  std::size_t back;       ///< guarded by ends_mutex
   std::atomic<std::size_t> completed{0};
   std::atomic<bool> halt{false};
   const std::atomic<int>* stop;
@@ -54,6 +61,16 @@ struct State {
   [[nodiscard]] bool stopping() const noexcept {
     return halt.load(std::memory_order_relaxed) || (stop && stop->load(std::memory_order_relaxed) != 0);
   }
+  /// The first (or last) position not taken yet, now taken; none when every one is.
+  [[nodiscard]] std::optional<std::size_t> take(bool from_back) {
+    std::lock_guard lock(ends_mutex);
+    if (front == back) return std::nullopt;
+    return from_back ? --back : front++;
+  }
+  [[nodiscard]] bool all_taken() {
+    std::lock_guard lock(ends_mutex);
+    return front == back;
+  }
 };
 
 struct Worker {
@@ -62,33 +79,68 @@ struct Worker {
   bool abandoned = false;                   ///< watchdog only
 };
 
+/// Runs position `k`; false when the thread was given up on (its item timed out) and must stop.
+/// An item postponed as it was allowed to (Postpone) goes back to Pending, and its test is left
+/// in `postponed` (cleared otherwise: an item told it may not postpone is done when it returns).
+bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, bool may_postpone,
+              Postpone& postponed) {
+  st.started[k].store(now_ns(), std::memory_order_relaxed);
+  self.current.store(k, std::memory_order_relaxed);
+  st.slot[k].store(Running, std::memory_order_release);
+  bool claimed = false, refused = false;
+  const Claim claim = [&] {
+    if (claimed) return true;  // asked again (an item's error path after a throw): still its own
+    int expected = Running;
+    claimed = st.slot[k].compare_exchange_strong(expected, Claimed);
+    refused = !claimed;
+    return claimed;
+  };
+  postponed = item(st.order[k], claim, may_postpone);
+  if (may_postpone && postponed.postponed() && !claimed && !refused) {
+    int expected = Running;
+    if (!st.slot[k].compare_exchange_strong(expected, Pending)) return false;  // timed out meanwhile
+    self.current.store(kIdle, std::memory_order_relaxed);
+    return true;
+  }
+  postponed = {};
+  if (!claimed && !refused) {  // returned without a result to store: done, unless timed out
+    int expected = Running;
+    refused = !st.slot[k].compare_exchange_strong(expected, Claimed);
+  }
+  if (refused) return false;  // this thread was given up on: it no longer counts, and stops here
+  st.slot[k].store(Done, std::memory_order_release);
+  self.current.store(kIdle, std::memory_order_relaxed);
+  st.completed.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self, const ItemFunction& item) {
   use_huge_pages_here();
   if (st->first_worker && !st->first_worker_taken.exchange(true)) st->first_worker();
+  std::optional<std::size_t> held;  // a postponed item of this worker's, and when it can run
+  Postpone waiting;
   while (!st->stopping()) {
-    std::size_t k = st->next.fetch_add(1);
-    if (k >= st->order.size()) break;
-    if (st->on_start) st->on_start(k);
-    st->started[k].store(now_ns(), std::memory_order_relaxed);
-    self->current.store(k, std::memory_order_relaxed);
-    st->slot[k].store(Running, std::memory_order_release);
-    bool claimed = false, refused = false;
-    const Claim claim = [&] {
-      if (claimed) return true;  // asked again (an item's error path after a throw): still its own
-      int expected = Running;
-      claimed = st->slot[k].compare_exchange_strong(expected, Claimed);
-      refused = !claimed;
-      return claimed;
-    };
-    item(st->order[k], claim);
-    if (!claimed && !refused) {  // returned without a result to store: done, unless timed out
-      int expected = Running;
-      refused = !st->slot[k].compare_exchange_strong(expected, Claimed);
+    std::optional<std::size_t> k;
+    bool may_postpone = false;
+    if (held) {
+      // Items from the end while the postponed one cannot run; then it, postponable again
+      // while other items are left.
+      if (!waiting.ready()) k = st->take(true);
+      if (!k) {
+        k = std::exchange(held, std::nullopt);
+        may_postpone = !st->all_taken();
+      }
+    } else {
+      k = st->take(false);
+      if (!k) break;
+      may_postpone = !st->all_taken();
+      if (st->on_start) st->on_start(*k);
     }
-    if (refused) return;  // this thread was given up on: it no longer counts, and stops here
-    st->slot[k].store(Done, std::memory_order_release);
-    self->current.store(kIdle, std::memory_order_relaxed);
-    st->completed.fetch_add(1, std::memory_order_relaxed);
+    Postpone postponed;
+    if (!run_item(*st, *self, item, *k, may_postpone, postponed)) return;
+    if (!postponed.postponed()) continue;
+    held = *k;  // (only an item told it may is postponed: never one from the end)
+    waiting = std::move(postponed);
   }
   if (st->spare_cores) st->spare_cores->give();  // this thread ends: its core is free for the items still running
   std::lock_guard lock(st->m);

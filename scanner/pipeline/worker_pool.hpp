@@ -64,8 +64,9 @@ struct PoolOptions {
   /// Run once, by the first worker thread to start, before it takes its first item (the others
   /// start on items meanwhile). Not an item: no item_timeout applies. Must not throw.
   std::function<void()> first_worker{};
-  /// Called by a worker as it takes position `k` of `order`, before running that item (e.g. to
-  /// start reading the items after it). Must be cheap and must not throw.
+  /// Called by a worker as it takes position `k` of `order` in order, before running that item
+  /// (e.g. to start reading the items after it); not for the items taken from the end while a
+  /// postponed one waits (Postpone). Must be cheap and must not throw.
   std::function<void(std::size_t k)> on_start{};
 };
 
@@ -83,8 +84,21 @@ struct PoolReport {
 /// own error path runs after it claimed must not be taken for a timed-out one). An item function
 /// that returns without claiming counts as done.
 using Claim = std::function<bool()>;
+/// What an item function returns: empty when its item is done (claimed or not). An item that
+/// cannot start while other items hold what it needs (the memory of large binaries:
+/// memory_budget.hpp) returns, when it was told it may, the test of when it can (`ready`) without
+/// claiming. Its worker then runs items from the end of the order (the smallest files: schedule)
+/// until `ready()` is true or none is left, and runs it again; told it may not postpone (no other
+/// item is left), an item waits for what it needs instead. So a core is not idle while an item
+/// waits (a default scan of a Debian /usr: one core idle for seconds while large binaries waited
+/// for each other's memory, docs/performance.md, "twelfth round").
+struct Postpone {
+  std::function<bool()> ready;
+  [[nodiscard]] bool postponed() const noexcept { return static_cast<bool>(ready); }
+};
 /// Made once per worker thread (per-thread state such as a YARA scanner lives in the closure).
-using ItemFunction = std::function<void(std::size_t item, const Claim& claim)>;
+/// `may_postpone`: other items are left that the worker could run first.
+using ItemFunction = std::function<Postpone(std::size_t item, const Claim& claim, bool may_postpone)>;
 using WorkerFactory = std::function<ItemFunction()>;
 
 /// Runs items `order[0..]` and returns when each is done, timed out or (on stop) not started.

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -173,4 +174,26 @@ TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pip
   CHECK(mapping_of(small).vm_flags.find(" hg ") == std::string::npos);
   std::free(small);
   std::free(large);
+}
+
+TEST_CASE("MemoryBudget: a large binary that does not fit now is not reserved by try_reserve", "[pipeline]") {
+  MemoryBudget budget(32);
+  CHECK(budget.fits(3));  // below an eighth: never counted
+  std::optional<MemoryBudget::Hold> first = budget.try_reserve(20);
+  REQUIRE(first);
+  CHECK(budget.fits(3));
+  CHECK(budget.try_reserve(3));  // small files never wait
+  CHECK(budget.fits(12));        // 20 + 12 fit in 32
+  CHECK_FALSE(budget.fits(13));
+  CHECK_FALSE(budget.try_reserve(20));  // would wait: not reserved (the worker analyses other files)
+  {
+    const MemoryBudget::Hold second = budget.reserve(12);  // fits: no wait
+    CHECK_FALSE(budget.fits(4));
+  }
+  CHECK(budget.fits(12));
+  first.reset();           // returned
+  CHECK(budget.fits(40));  // a file alone always fits
+  CHECK(budget.try_reserve(40));
+  MemoryBudget unlimited(0);
+  CHECK(unlimited.try_reserve(std::uint64_t{1} << 40));
 }

@@ -23,8 +23,9 @@ std::vector<std::size_t> iota(std::size_t n) {
 TEST_CASE("run_pool runs every item exactly once", "[pipeline][pool]") {
   auto done = std::make_shared<std::vector<std::atomic<int>>>(500);
   PoolReport r = run_pool(iota(500), {3, 0ms, nullptr}, [done] {
-    return [done](std::size_t i, const Claim& claim) {
+    return [done](std::size_t i, const Claim& claim, bool) -> Postpone {
       if (claim()) ++(*done)[i];
+      return {};
     };
   });
   CHECK(r.completed == 500);
@@ -43,12 +44,13 @@ TEST_CASE("run_pool: an item that claims, throws and claims again in its error p
   std::future<PoolReport> pool = report->get_future();
   std::thread([again, report] {
     report->set_value(run_pool(iota(50), {2, 0ms, nullptr}, [again] {
-      return [again](std::size_t i, const Claim& claim) {
+      return [again](std::size_t i, const Claim& claim, bool) -> Postpone {
         try {
           if (claim() && i % 5 == 0) throw std::runtime_error("the sink failed");
         } catch (const std::runtime_error&) {
           if (claim()) ++(*again)[i];
         }
+        return {};
       };
     }));
   }).detach();
@@ -70,7 +72,7 @@ TEST_CASE("run_pool gives up on an item over its time budget and goes on at full
   auto ids = std::make_shared<std::set<std::thread::id>>();
   std::size_t before = abandoned_threads();
   PoolReport r = run_pool(iota(40), {2, 100ms, nullptr}, [=] {
-    return [=](std::size_t i, const Claim& claim) {
+    return [=](std::size_t i, const Claim& claim, bool) -> Postpone {
       {
         std::lock_guard lock(*threads);
         ids->insert(std::this_thread::get_id());
@@ -79,6 +81,7 @@ TEST_CASE("run_pool gives up on an item over its time budget and goes on at full
       bool mine = claim();
       if (i == 7 && mine) ++*late;
       if (i == 7) ++*finished;
+      return {};
     };
   });
   CHECK(r.timed_out == std::vector<std::size_t>{7});
@@ -98,10 +101,11 @@ TEST_CASE("run_pool stops starting items when asked to", "[pipeline][pool]") {
   auto stop = std::make_shared<std::atomic<int>>(0);
   auto ran = std::make_shared<std::atomic<int>>(0);
   PoolReport r = run_pool(iota(100), {1, 0ms, stop.get()}, [=] {
-    return [=](std::size_t i, const Claim& claim) {
+    return [=](std::size_t i, const Claim& claim, bool) -> Postpone {
       ++*ran;
       if (i == 9) stop->store(2);  // as the SIGINT handler would
       (void)claim();
+      return {};
     };
   });
   CHECK(*ran == 10);
@@ -115,9 +119,10 @@ TEST_CASE("run_pool stops when too many items hang", "[pipeline][pool]") {
   PoolOptions opt{2, 50ms, nullptr};
   opt.max_abandoned = 1;
   PoolReport r = run_pool(iota(20), opt, [=] {
-    return [=](std::size_t i, const Claim& claim) {
+    return [=](std::size_t i, const Claim& claim, bool) -> Postpone {
       if (i < 3) gate->wait();
       (void)claim();
+      return {};
     };
   });
   CHECK(r.stopped_by_abandon_limit);
@@ -139,8 +144,8 @@ TEST_CASE("run_pool lends the core of a worker that found no item left to an ite
   // Item 0 waits (at most 10 s) for a spare core: only the other worker, done with item 1 and
   // finding nothing left, can give it one.
   PoolReport r = run_pool(iota(2), options, [&spare, borrowed] {
-    return [&spare, borrowed](std::size_t i, const Claim&) {
-      if (i != 0) return;
+    return [&spare, borrowed](std::size_t i, const Claim&, bool) -> Postpone {
+      if (i != 0) return {};
       for (int k = 0; k < 1000 && !borrowed->load(); ++k) {
         if (spare.take()) {
           spare.count_lent();
@@ -150,6 +155,7 @@ TEST_CASE("run_pool lends the core of a worker that found no item left to an ite
           std::this_thread::sleep_for(10ms);
         }
       }
+      return {};
     };
   });
   CHECK(r.completed == 2);
@@ -164,8 +170,9 @@ TEST_CASE("run_pool lends no core while every worker has items", "[pipeline][poo
   one.spare_cores = &none;
   auto got = std::make_shared<std::atomic<int>>(0);
   PoolReport r = run_pool(iota(20), one, [&none, got] {
-    return [&none, got](std::size_t, const Claim&) {
+    return [&none, got](std::size_t, const Claim&, bool) -> Postpone {
       if (none.take()) ++*got;
+      return {};
     };
   });
   CHECK(r.completed == 20);
@@ -188,7 +195,7 @@ TEST_CASE("run_pool: first_worker runs once, on a worker, before that worker's f
       loader = std::this_thread::get_id();
     };
     PoolReport r = run_pool(iota(40), options, [&] {
-      return [&](std::size_t i, const Claim& claim) {
+      return [&](std::size_t i, const Claim& claim, bool) -> Postpone {
         std::lock_guard lock(m);
         item_threads.insert(std::this_thread::get_id());
         if (std::this_thread::get_id() == loader)
@@ -196,6 +203,7 @@ TEST_CASE("run_pool: first_worker runs once, on a worker, before that worker's f
         else if (threads == 1)
           loader_item_before_load = true;  // an item ran before the load
         claim();
+        return {};
       };
     });
     CHECK(r.completed == 40);
@@ -205,4 +213,68 @@ TEST_CASE("run_pool: first_worker runs once, on a worker, before that worker's f
     CHECK_FALSE(loader_item_before_load);
     if (threads == 1) CHECK(loader_items.size() == 40);  // one thread: the load, then every item
   }
+}
+
+TEST_CASE("run_pool: a postponed item's worker runs items from the end until it is ready", "[pipeline][pool]") {
+  // One worker, 10 items. Item 0 cannot run until items 9 and 8 have (as a large binary waits for
+  // another's memory); items are logged as they run.
+  std::vector<std::pair<std::size_t, bool>> log;  // (item, may_postpone), one thread: no lock
+  std::vector<int> claims(10, 0);
+  PoolReport r = run_pool(iota(10), {1, 0ms, nullptr}, [&] {
+    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+      log.emplace_back(i, may_postpone);
+      const auto ready = [&] { return claims[8] > 0; };
+      if (i == 0 && may_postpone && !ready()) return Postpone{ready};
+      if (claim()) ++claims[i];
+      return {};
+    };
+  });
+  CHECK(r.completed == 10);
+  CHECK(r.not_started == 0);
+  for (int c : claims) CHECK(c == 1);
+  const std::vector<std::pair<std::size_t, bool>> expected{{0, true}, {9, false}, {8, false}, {0, true},
+                                                           {1, true}, {2, true},  {3, true},  {4, true},
+                                                           {5, true}, {6, true},  {7, false}};
+  CHECK(log == expected);
+}
+
+TEST_CASE("run_pool: a postponed item runs, told it may not postpone, when no other item is left", "[pipeline][pool]") {
+  for (unsigned threads : {1u, 2u}) {
+    std::mutex m;
+    std::vector<bool> told;  // item 0's may_postpone, each time it runs
+    std::atomic<int> done{0};
+    PoolReport r = run_pool(iota(3), {threads, 0ms, nullptr}, [&] {
+      return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+        if (i == 0) {
+          std::lock_guard lock(m);
+          told.push_back(may_postpone);
+          if (may_postpone) return Postpone{[] { return false; }};  // never ready
+        }
+        if (claim()) ++done;
+        return {};
+      };
+    });
+    CHECK(r.completed == 3);
+    CHECK(done == 3);
+    REQUIRE_FALSE(told.empty());
+    CHECK(told.front());
+    CHECK_FALSE(told.back());  // its last run waits for what it needs instead
+  }
+}
+
+TEST_CASE("run_pool: an item postponed when the pool stops is not started", "[pipeline][pool]") {
+  auto stop = std::make_shared<std::atomic<int>>(0);
+  std::vector<std::size_t> ran;
+  PoolReport r = run_pool(iota(6), {1, 0ms, stop.get()}, [&] {
+    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+      if (i == 0 && may_postpone) return Postpone{[] { return false; }};
+      ran.push_back(i);
+      if (i == 5) stop->store(15);
+      (void)claim();
+      return {};
+    };
+  });
+  CHECK(ran == std::vector<std::size_t>{5});
+  CHECK(r.completed == 1);
+  CHECK(r.not_started == 5);  // item 0 (postponed) and items 1 to 4
 }
