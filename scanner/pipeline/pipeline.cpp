@@ -72,6 +72,8 @@ struct ScanState {
   /// Files whose analysis ran out of memory so completely that not even its error could be
   /// recorded (under --max-memory): flagged here, reported after the pool has finished.
   std::unique_ptr<std::atomic<bool>[]> out_of_memory;
+  /// Per file: analysed once already and postponed (Postpone; its cache look-up was made then).
+  std::unique_ptr<std::atomic<bool>[]> postponed;
   std::mutex setup_errors_mutex;
   std::vector<Error> setup_errors;
   std::shared_ptr<cache::ScanCache> cache;  ///< --cache
@@ -172,14 +174,15 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
 /// Also the per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
 Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDemand* matcher,
-                        cache::ScanCache::Reader* reader, bool may_postpone) {
+                        cache::ScanCache::Reader* reader, bool may_postpone, bool looked_up) {
   const Deadline deadline(st.options.file_timeout);  // checked by the long loops (core/deadline.hpp)
   const DeadlineScope in_budget(&deadline);
   try {
     std::optional<record::WindowsFacts> windows = st.win->facts_of(f);
     const WindowsImage* image = windows ? st.win->image_of(f.root_index, f.relative) : nullptr;
     const verify::ImageTrust* image_trust = image && !image->trust.empty() ? &image->trust : nullptr;
-    std::optional<Outcome> o = reader ? cached_outcome(f, windows, image_trust, st, *reader) : std::nullopt;
+    std::optional<Outcome> o = reader && !looked_up ? cached_outcome(f, windows, image_trust, st, *reader)
+                                                    : std::nullopt;
     if (!o) {
       end_huge_pages();  // files are read from here on: a first scan's memory (memory_budget.hpp)
       const std::int64_t began = unix_now();
@@ -305,6 +308,7 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads, ScanStart& 
                    {&st.ctx.trust, st.ctx.verify_time}, threads, st.options.context.windows_images));
   st.outcomes.resize(st.files.size());
   st.out_of_memory.reset(new std::atomic<bool>[st.files.size()]());
+  st.postponed.reset(new std::atomic<bool>[st.files.size()]());
   return walk;
 }
 
@@ -341,9 +345,12 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
   return [st, matcher, reader](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
     const discover::FileRef& f = st->files[i];
     try {
-      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), may_postpone);
-      if (const auto* later = std::get_if<Postponed>(&o))
+      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), may_postpone,
+                                  st->postponed[i].load(std::memory_order_relaxed));
+      if (const auto* later = std::get_if<Postponed>(&o)) {
+        st->postponed[i].store(true, std::memory_order_relaxed);  // (a miss of the cache, counted once)
         return Postpone{[st, bytes = later->bytes] { return st->budget.fits(bytes); }};
+      }
       st->files_done.fetch_add(1, std::memory_order_relaxed);
       st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);
       st->last_root.store(f.root_index, std::memory_order_relaxed);
@@ -493,6 +500,7 @@ void describe_run(ScanState& st, const PoolReport& pool, std::span<const discove
   const Context& ctx = st.ctx;
   if (st.options.stop) result.interrupted_by = st.options.stop->load();
   result.files_on_spare_core = st.spare_cores.lent();
+  for (std::size_t i = 0; i < st.files.size(); ++i) result.files_postponed += st.postponed[i].load() ? 1 : 0;
   if (pool.stopped_by_abandon_limit) {
     result.errors.push_back(
         {"(scan)",
