@@ -42,11 +42,13 @@ struct State {
   std::vector<std::size_t> order;
   std::unique_ptr<std::atomic<int>[]> slot;
   std::unique_ptr<std::atomic<std::int64_t>[]> started;
-  /// Positions not taken yet: [front, back). Workers take from the front; a worker whose item is
+  /// Positions not taken yet: [front, back), and those given back (the postponed item of an
+  /// abandoned worker), taken first. Workers take from the front; a worker whose item is
   /// postponed takes from the back (Postpone).
   std::mutex ends_mutex;
-  std::size_t front = 0;  ///< guarded by ends_mutex
-  std::size_t back;       ///< guarded by ends_mutex
+  std::size_t front = 0;                ///< guarded by ends_mutex
+  std::size_t back;                     ///< guarded by ends_mutex
+  std::vector<std::size_t> given_back;  ///< guarded by ends_mutex
   std::atomic<std::size_t> completed{0};
   std::atomic<bool> halt{false};
   const std::atomic<int>* stop;
@@ -61,22 +63,35 @@ struct State {
   [[nodiscard]] bool stopping() const noexcept {
     return halt.load(std::memory_order_relaxed) || (stop && stop->load(std::memory_order_relaxed) != 0);
   }
-  /// The first (or last) position not taken yet, now taken; none when every one is.
+  /// A position given back, else the first (or last) position not taken yet, now taken; none
+  /// when every one is.
   [[nodiscard]] std::optional<std::size_t> take(bool from_back) {
     std::lock_guard lock(ends_mutex);
+    if (!given_back.empty()) {
+      const std::size_t k = given_back.back();
+      given_back.pop_back();
+      return k;
+    }
     if (front == back) return std::nullopt;
     return from_back ? --back : front++;
   }
   [[nodiscard]] bool all_taken() {
     std::lock_guard lock(ends_mutex);
-    return front == back;
+    return front == back && given_back.empty();
+  }
+  void give_back(std::size_t k) {
+    std::lock_guard lock(ends_mutex);
+    given_back.push_back(k);
   }
 };
 
 struct Worker {
   std::thread thread;
   std::atomic<std::size_t> current{kIdle};  ///< position in order being worked on
-  bool abandoned = false;                   ///< watchdog only
+  /// Its postponed item (Postpone), waiting while it runs others; given back to the pool by the
+  /// watchdog when the worker is abandoned (the abandoned thread never touches it again).
+  std::atomic<std::size_t> held{kIdle};
+  bool abandoned = false;  ///< watchdog only
 };
 
 /// Runs position `k`; false when the thread was given up on (its item timed out) and must stop.
@@ -117,17 +132,16 @@ bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, 
 void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self, const ItemFunction& item) {
   use_huge_pages_here();
   if (st->first_worker && !st->first_worker_taken.exchange(true)) st->first_worker();
-  std::optional<std::size_t> held;  // a postponed item of this worker's, and when it can run
-  Postpone waiting;
+  Postpone waiting;  // when the held item (Worker::held) can run
   while (!st->stopping()) {
     std::optional<std::size_t> k;
     bool may_postpone = false;
-    if (held) {
+    if (self->held.load() != kIdle) {
       // Items from the end while the postponed one cannot run; then it, postponable again
       // while other items are left.
       if (!waiting.ready()) k = st->take(true);
       if (!k) {
-        k = std::exchange(held, std::nullopt);
+        k = self->held.exchange(kIdle);
         may_postpone = !st->all_taken();
       }
     } else {
@@ -139,8 +153,8 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
     Postpone postponed;
     if (!run_item(*st, *self, item, *k, may_postpone, postponed)) return;
     if (!postponed.postponed()) continue;
-    held = *k;  // (only an item told it may is postponed: never one from the end)
     waiting = std::move(postponed);
+    self->held.store(*k);  // (only an item told it may is postponed: never one from the end)
   }
   if (st->spare_cores) st->spare_cores->give();  // this thread ends: its core is free for the items still running
   std::lock_guard lock(st->m);
@@ -190,6 +204,7 @@ PoolReport run_pool(const std::vector<std::size_t>& order, const PoolOptions& op
         int expected = Running;
         if (!st->slot[k].compare_exchange_strong(expected, TimedOut)) continue;  // it just finished
         report.timed_out.push_back(order[k]);
+        if (const std::size_t held = w.held.exchange(kIdle); held != kIdle) st->give_back(held);
         w.abandoned = true;
         w.thread.detach();
         --st->active;

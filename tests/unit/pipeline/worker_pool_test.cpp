@@ -278,3 +278,26 @@ TEST_CASE("run_pool: an item postponed when the pool stops is not started", "[pi
   CHECK(r.completed == 1);
   CHECK(r.not_started == 5);  // item 0 (postponed) and items 1 to 4
 }
+
+TEST_CASE("run_pool: the postponed item of an abandoned worker is run by another", "[pipeline][pool]") {
+  // One worker: item 0 is postponed (never ready), item 4 (the first from the end) hangs until
+  // released and its worker is abandoned; its replacement must still run item 0.
+  auto release = std::make_shared<std::promise<void>>();
+  auto gate = std::make_shared<std::shared_future<void>>(release->get_future().share());
+  auto claims = std::make_shared<std::vector<std::atomic<int>>>(5);
+  PoolReport r = run_pool(iota(5), {1, 100ms, nullptr}, [=] {
+    return [=](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+      if (i == 0 && may_postpone) return Postpone{[] { return false; }};
+      if (i == 4) gate->wait();
+      if (claim()) ++(*claims)[i];
+      return {};
+    };
+  });
+  CHECK(r.timed_out == std::vector<std::size_t>{4});
+  CHECK(r.completed == 4);
+  CHECK(r.not_started == 0);
+  for (std::size_t i = 0; i < 4; ++i) CHECK((*claims)[i] == 1);
+  release->set_value();
+  std::this_thread::sleep_for(50ms);
+  CHECK((*claims)[4] == 0);  // the abandoned thread's late result was refused
+}
