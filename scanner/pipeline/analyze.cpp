@@ -309,16 +309,17 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
   identified.format = id.format;
   identified.compression = id.compression;
   FileRecord rec = record_of(f, std::move(identified), std::move(windows));
+  if (t.beside_postponed) return Postponed{f.size};  // left to a worker that holds no large binary
   if (id.compression == Compression::None && f.size > t.limits.streamed_above())
     return analyze_streamed(**file, std::move(rec), t);
   // Reserved before the read, returned after the bytes are freed (declared before them).
   MemoryBudget::Hold hold;
   if (t.budget && t.may_postpone) {
-    std::optional<MemoryBudget::Hold> now = t.budget->try_reserve(f.size);
+    std::optional<MemoryBudget::Hold> now = t.budget->try_reserve(f.size, t.budget_key);
     if (!now) return Postponed{f.size};
     hold = std::move(*now);
   } else if (t.budget) {
-    hold = t.budget->reserve(f.size);
+    hold = t.budget->reserve(f.size, t.budget_key);
   }
   Bytes bytes;
   {

@@ -170,25 +170,34 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
   return o;
 }
 
+/// How a worker runs a file, as to the memory budget (worker_pool.hpp, Postpone).
+struct Attempt {
+  bool may_postpone = false;      ///< AnalysisTools::may_postpone
+  bool beside_postponed = false;  ///< AnalysisTools::beside_postponed
+  bool looked_up = false;         ///< postponed before: its cache look-up was made then (and counted)
+  std::size_t file = 0;           ///< its index in ScanState::files (AnalysisTools::budget_key)
+};
+
 /// One file: the Windows join, the cached outcome or analyze() (then stored), then complete().
 /// Also the per-file exception boundary: a bug or an escaped third-party exception becomes an
 /// Errc::Internal error on that file, never the end of the scan.
 Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDemand* matcher,
-                        cache::ScanCache::Reader* reader, bool may_postpone, bool looked_up) {
+                        cache::ScanCache::Reader* reader, Attempt attempt) {
   const Deadline deadline(st.options.file_timeout);  // checked by the long loops (core/deadline.hpp)
   const DeadlineScope in_budget(&deadline);
   try {
     std::optional<record::WindowsFacts> windows = st.win->facts_of(f);
     const WindowsImage* image = windows ? st.win->image_of(f.root_index, f.relative) : nullptr;
     const verify::ImageTrust* image_trust = image && !image->trust.empty() ? &image->trust : nullptr;
-    std::optional<Outcome> o = reader && !looked_up ? cached_outcome(f, windows, image_trust, st, *reader)
-                                                    : std::nullopt;
+    std::optional<Outcome> o = reader && !attempt.looked_up ? cached_outcome(f, windows, image_trust, st, *reader)
+                                                            : std::nullopt;
     if (!o) {
       end_huge_pages();  // files are read from here on: a first scan's memory (memory_budget.hpp)
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(f, root, std::move(windows),
-                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget, may_postpone});
+                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget, attempt.may_postpone,
+                   attempt.beside_postponed, attempt.file});
       if (std::holds_alternative<Postponed>(*o)) return std::move(*o);
       if (deadline.fired()) return timed_out(f, st.options.file_timeout, deadline);
       if (reader && definite(*o, !matcher || !matcher->failed()) && cache::unchanged_since_walk(f, root, began)) {
@@ -342,14 +351,19 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
     });
   // One cache connection per thread (shared_ptr: an abandoned thread keeps its own alive).
   std::shared_ptr<cache::ScanCache::Reader> reader = st->cache ? st->cache->reader() : nullptr;
-  return [st, matcher, reader](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+  // This worker's postponed file, while it runs others (one thread calls this function).
+  auto waiting = std::make_shared<std::optional<std::size_t>>();
+  return [st, matcher, reader, waiting](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
     const discover::FileRef& f = st->files[i];
     try {
-      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), may_postpone,
-                                  st->postponed[i].load(std::memory_order_relaxed));
+      if (*waiting == i) waiting->reset();  // its turn again
+      const Attempt attempt{may_postpone, waiting->has_value(), st->postponed[i].load(std::memory_order_relaxed), i};
+      Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), attempt);
       if (const auto* later = std::get_if<Postponed>(&o)) {
         st->postponed[i].store(true, std::memory_order_relaxed);  // (a miss of the cache, counted once)
-        return Postpone{[st, bytes = later->bytes] { return st->budget.fits(bytes); }};
+        if (attempt.beside_postponed) return Postpone{[] { return true; }};  // given back to the pool
+        *waiting = i;
+        return Postpone{[st, bytes = later->bytes, i] { return st->budget.ready(bytes, i); }};
       }
       st->files_done.fetch_add(1, std::memory_order_relaxed);
       st->bytes_done.fetch_add(f.size, std::memory_order_relaxed);

@@ -63,11 +63,11 @@ struct State {
   [[nodiscard]] bool stopping() const noexcept {
     return halt.load(std::memory_order_relaxed) || (stop && stop->load(std::memory_order_relaxed) != 0);
   }
-  /// A position given back, else the first (or last) position not taken yet, now taken; none
-  /// when every one is.
+  /// From the front: a position given back, else the first not taken yet. From the back: the
+  /// last not taken yet. Now taken; none when there is none.
   [[nodiscard]] std::optional<std::size_t> take(bool from_back) {
     std::lock_guard lock(ends_mutex);
-    if (!given_back.empty()) {
+    if (!from_back && !given_back.empty()) {
       const std::size_t k = given_back.back();
       given_back.pop_back();
       return k;
@@ -78,6 +78,11 @@ struct State {
   [[nodiscard]] bool all_taken() {
     std::lock_guard lock(ends_mutex);
     return front == back && given_back.empty();
+  }
+  /// Whether positions are left between the two ends.
+  [[nodiscard]] bool range_left() {
+    std::lock_guard lock(ends_mutex);
+    return front < back;
   }
   void give_back(std::size_t k) {
     std::lock_guard lock(ends_mutex);
@@ -95,9 +100,10 @@ struct Worker {
 };
 
 /// Runs position `k`; false when the thread was given up on (its item timed out) and must stop.
-/// An item postponed as it was allowed to (Postpone) goes back to Pending, and its test is left
-/// in `postponed` (cleared otherwise: an item told it may not postpone is done when it returns).
-bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, bool may_postpone,
+/// An item postponed (Postpone) as it was allowed to (`may_postpone`, or taken from the end
+/// `beside_held`) goes back to Pending, and its test is left in `postponed` (cleared otherwise:
+/// such an item is done when it returns).
+bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, bool may_postpone, bool beside_held,
               Postpone& postponed) {
   st.started[k].store(now_ns(), std::memory_order_relaxed);
   self.current.store(k, std::memory_order_relaxed);
@@ -111,7 +117,7 @@ bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, 
     return claimed;
   };
   postponed = item(st.order[k], claim, may_postpone);
-  if (may_postpone && postponed.postponed() && !claimed && !refused) {
+  if ((may_postpone || beside_held) && postponed.postponed() && !claimed && !refused) {
     int expected = Running;
     if (!st.slot[k].compare_exchange_strong(expected, Pending)) return false;  // timed out meanwhile
     self.current.store(kIdle, std::memory_order_relaxed);
@@ -136,13 +142,15 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
   while (!st->stopping()) {
     std::optional<std::size_t> k;
     bool may_postpone = false;
+    bool beside_held = false;
     if (self->held.load() != kIdle) {
       // Items from the end while the postponed one cannot run; then it, postponable again
-      // while other items are left.
+      // while other items are left between the ends.
       if (!waiting.ready()) k = st->take(true);
+      beside_held = k.has_value();
       if (!k) {
         k = self->held.exchange(kIdle);
-        may_postpone = !st->all_taken();
+        may_postpone = st->range_left();
       }
     } else {
       k = st->take(false);
@@ -151,10 +159,14 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
       if (st->on_start) st->on_start(*k);
     }
     Postpone postponed;
-    if (!run_item(*st, *self, item, *k, may_postpone, postponed)) return;
+    if (!run_item(*st, *self, item, *k, may_postpone, beside_held, postponed)) return;
     if (!postponed.postponed()) continue;
+    if (beside_held) {
+      st->give_back(*k);  // for a worker that holds none (taken before the items in order)
+      continue;
+    }
     waiting = std::move(postponed);
-    self->held.store(*k);  // (only an item told it may is postponed: never one from the end)
+    self->held.store(*k);
   }
   if (st->spare_cores) st->spare_cores->give();  // this thread ends: its core is free for the items still running
   std::lock_guard lock(st->m);

@@ -92,6 +92,9 @@ using Claim = std::function<bool()>;
 /// item is left), an item waits for what it needs instead. So a core is not idle while an item
 /// waits (a default scan of a Debian /usr: one core idle for seconds while large binaries waited
 /// for each other's memory, docs/performance.md, "twelfth round").
+/// An item taken from the end while its worker holds a postponed one may be postponed too
+/// (without claiming, any `ready`): it is given back to the pool, and the next worker that takes
+/// from the front runs it first (the scan leaves binaries to a worker that holds no large one).
 struct Postpone {
   std::function<bool()> ready;
   [[nodiscard]] bool postponed() const noexcept { return static_cast<bool>(ready); }

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -178,22 +180,42 @@ TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pip
 
 TEST_CASE("MemoryBudget: a large binary that does not fit now is not reserved by try_reserve", "[pipeline]") {
   MemoryBudget budget(32);
-  CHECK(budget.fits(3));  // below an eighth: never counted
-  std::optional<MemoryBudget::Hold> first = budget.try_reserve(20);
+  CHECK(budget.ready(3, 1));  // below an eighth: never counted
+  std::optional<MemoryBudget::Hold> first = budget.try_reserve(20, 1);
   REQUIRE(first);
-  CHECK(budget.fits(3));
-  CHECK(budget.try_reserve(3));  // small files never wait
-  CHECK(budget.fits(12));        // 20 + 12 fit in 32
-  CHECK_FALSE(budget.fits(13));
-  CHECK_FALSE(budget.try_reserve(20));  // would wait: not reserved (the worker analyses other files)
-  {
-    const MemoryBudget::Hold second = budget.reserve(12);  // fits: no wait
-    CHECK_FALSE(budget.fits(4));
-  }
-  CHECK(budget.fits(12));
-  first.reset();           // returned
-  CHECK(budget.fits(40));  // a file alone always fits
-  CHECK(budget.try_reserve(40));
+  CHECK(budget.try_reserve(3, 2));  // small files never wait
+  CHECK(budget.ready(12, 3));       // 20 + 12 fit in 32
+  CHECK_FALSE(budget.ready(13, 3));
+  CHECK_FALSE(budget.try_reserve(20, 4));  // would wait: not reserved (the worker analyses other files)
+  CHECK_FALSE(budget.ready(20, 4));
+  first.reset();  // returned
+  CHECK(budget.ready(20, 4));
+  CHECK(budget.try_reserve(40, 4));  // a file alone always fits
   MemoryBudget unlimited(0);
-  CHECK(unlimited.try_reserve(std::uint64_t{1} << 40));
+  CHECK(unlimited.try_reserve(std::uint64_t{1} << 40, 1));
+}
+
+TEST_CASE("MemoryBudget: large binaries that did not fit are reserved in the order they were tried", "[pipeline]") {
+  MemoryBudget budget(32);
+  std::optional<MemoryBudget::Hold> held = budget.try_reserve(20, 1);
+  REQUIRE(held);
+  CHECK_FALSE(budget.try_reserve(20, 2));  // does not fit: first in line
+  CHECK_FALSE(budget.try_reserve(10, 3));  // would fit (20 + 10), but 2 waits before it
+  CHECK_FALSE(budget.ready(10, 3));
+  held.reset();
+  CHECK(budget.ready(20, 2));
+  CHECK_FALSE(budget.ready(10, 3));  // still behind 2
+  CHECK_FALSE(budget.try_reserve(5, 4));
+  held = budget.try_reserve(20, 2);
+  REQUIRE(held);
+  CHECK(budget.ready(10, 3));  // first now, and 20 + 10 fit
+  std::optional<MemoryBudget::Hold> third = budget.try_reserve(10, 3);
+  REQUIRE(third);
+  CHECK_FALSE(budget.ready(5, 4));  // 20 + 10 + 5 do not fit
+  third.reset();
+  {
+    // A waiting binary reserved without its turn (no other file left to its worker) leaves the line.
+    const MemoryBudget::Hold fourth = budget.reserve(5, 4);
+    CHECK(budget.ready(4, 5));  // 20 + 5 + 4 fit, and nobody waits
+  }
 }

@@ -301,3 +301,27 @@ TEST_CASE("run_pool: the postponed item of an abandoned worker is run by another
   std::this_thread::sleep_for(50ms);
   CHECK((*claims)[4] == 0);  // the abandoned thread's late result was refused
 }
+
+TEST_CASE("run_pool: an item from the end postponed beside a held one is given back and run first from the front",
+          "[pipeline][pool]") {
+  // One worker, 6 items. Item 0 waits until item 4 has run; item 5, the first from the end, is
+  // postponed as the scan does with a binary beside a held one.
+  std::vector<std::pair<std::size_t, bool>> log;
+  std::vector<int> claims(6, 0);
+  PoolReport r = run_pool(iota(6), {1, 0ms, nullptr}, [&] {
+    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+      log.emplace_back(i, may_postpone);
+      const auto ready = [&] { return claims[4] > 0; };
+      if (i == 0 && may_postpone && !ready()) return Postpone{ready};
+      if (i == 5 && claims[0] == 0) return Postpone{[] { return true; }};
+      if (claim()) ++claims[i];
+      return {};
+    };
+  });
+  CHECK(r.completed == 6);
+  CHECK(r.not_started == 0);
+  for (int c : claims) CHECK(c == 1);
+  const std::vector<std::pair<std::size_t, bool>> expected{{0, true}, {5, false}, {4, false}, {0, true},
+                                                           {5, true}, {1, true},  {2, true},  {3, false}};
+  CHECK(log == expected);
+}
