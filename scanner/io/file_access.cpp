@@ -42,10 +42,6 @@ int openat2_beneath(int dirfd, const char* rel, int flags) {
   return -1;
 }
 
-struct DirCloser {
-  void operator()(DIR* p) const noexcept { ::closedir(p); }
-};
-
 /// An open regular file of a RootDir.
 class RootFile final : public SourceFile {
  public:
@@ -136,63 +132,63 @@ Result<int> RootDir::open_beneath(const std::string& relative, bool directory) c
 }
 
 namespace {
-/// Directory `relative` beneath `root`, opened for readdir (the stream owns the descriptor).
-Result<std::unique_ptr<DIR, DirCloser>> open_dir(const RootDir& root, const std::string& relative) {
-  auto fd = root.open_beneath(relative, true);
-  if (!fd) return std::unexpected(fd.error());
-  DIR* d = ::fdopendir(*fd);
-  if (!d) {
-    int err = errno;
-    ::close(*fd);
-    return std::unexpected(errno_error(err, "opendir " + relative));
+/// Calls `each(name, d_type)` for every entry of directory `fd` but "." and "..", in the order
+/// the file system gives; false (errno set) when reading failed part-way. getdents64 directly,
+/// not fdopendir/readdir: fdopendir's fstat and fcntl were two system calls per directory,
+/// 37,000 of a walk of /usr (about 3 microseconds each on a virtual machine).
+template <class Each>
+bool read_names(int fd, Each&& each) {
+  alignas(struct dirent64) char buf[32768];
+  for (;;) {
+    const ssize_t n = ::getdents64(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    for (ssize_t at = 0; at < n;) {
+      const auto* e = reinterpret_cast<const struct dirent64*>(buf + at);  // the kernel's layout
+      at += e->d_reclen;
+      const std::string_view name = e->d_name;
+      if (name != "." && name != "..") each(name, e->d_type);
+    }
   }
-  return std::unique_ptr<DIR, DirCloser>(d);
 }
 }  // namespace
 
 Result<std::vector<DirEntry>> RootDir::list(const std::string& relative, std::size_t max_entries) const {
-  auto guard = open_dir(*this, relative);
-  if (!guard) return std::unexpected(guard.error());
-  DIR* d = guard->get();
+  auto fd = open_beneath(relative, true);
+  if (!fd) return std::unexpected(fd.error());
+  const FdGuard guard(*fd);
   std::vector<DirEntry> out;
-  errno = 0;
-  while (const dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    if (out.size() >= max_entries)
-      return fail(Errc::TooLarge, relative + ": more than " + std::to_string(max_entries) + " entries");
-    out.push_back({std::string(name), e->d_type});
-  }
-  if (errno != 0) return std::unexpected(errno_error(errno, "readdir " + relative));
+  bool too_many = false;
+  const bool read = read_names(*fd, [&](std::string_view name, unsigned char type) {
+    if (out.size() >= max_entries) too_many = true;
+    if (!too_many) out.push_back({std::string(name), type});
+  });
+  if (too_many) return fail(Errc::TooLarge, relative + ": more than " + std::to_string(max_entries) + " entries");
+  if (!read) return std::unexpected(errno_error(errno, "readdir " + relative));
   std::ranges::sort(out, {}, &DirEntry::name);
   return out;
 }
 
 Result<DirListing> RootDir::scan_dir(const std::string& relative) const {
-  auto guard = open_dir(*this, relative);
-  if (!guard) return std::unexpected(guard.error());
-  DIR* d = guard->get();
+  auto fd = open_beneath(relative, true);
+  if (!fd) return std::unexpected(fd.error());
+  const FdGuard guard(*fd);
   DirListing out;
   struct stat dir_st {};
-  if (::fstat(::dirfd(d), &dir_st) == 0) out.device = dir_st.st_dev;
-  errno = 0;
-  while (const dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    EntryStat& entry = out.entries.emplace_back();
-    entry.name = name;
-  }
-  if (errno != 0) out.partial = Error{Errc::Io, std::string("readdir: ") + std::strerror(errno)};
+  if (::fstat(*fd, &dir_st) == 0) out.device = dir_st.st_dev;
+  if (!read_names(*fd, [&](std::string_view name, unsigned char) { out.entries.emplace_back().name = name; }))
+    out.partial = Error{Errc::Io, std::string("readdir: ") + std::strerror(errno)};
   std::ranges::sort(out.entries, {}, &EntryStat::name);
   for (EntryStat& e : out.entries) {
-    if (::fstatat(::dirfd(d), e.name.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(*fd, e.name.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
       e.vanished = errno == ENOENT;
       e.stat_error = std::string("stat: ") + std::strerror(errno);
       continue;
     }
     if (S_ISLNK(e.st.st_mode)) {
       std::array<char, 4096> buf{};
-      ssize_t n = ::readlinkat(::dirfd(d), e.name.c_str(), buf.data(), buf.size() - 1);
+      ssize_t n = ::readlinkat(*fd, e.name.c_str(), buf.data(), buf.size() - 1);
       if (n >= 0) e.link_target.assign(buf.data(), static_cast<std::size_t>(n));
     }
   }
