@@ -72,7 +72,7 @@ struct ScanState {
   /// Files whose analysis ran out of memory so completely that not even its error could be
   /// recorded (under --max-memory): flagged here, reported after the pool has finished.
   std::unique_ptr<std::atomic<bool>[]> out_of_memory;
-  /// Per file: analysed once already and postponed (Postpone; its cache look-up was made then).
+  /// Per file: tried once already and postponed (Postpone; its cache look-up was made then).
   std::unique_ptr<std::atomic<bool>[]> postponed;
   std::mutex setup_errors_mutex;
   std::vector<Error> setup_errors;

@@ -155,8 +155,9 @@ struct ScanResult {
   /// Large files whose rules ran on a core a finished worker had left (SpareCores); for the
   /// benchmark and tests, not part of reports.
   std::size_t files_on_spare_core = 0;
-  /// Large binaries that waited for the memory budget while their worker analysed other files
-  /// (worker_pool.hpp, Postpone); for the benchmark and tests, not part of reports.
+  /// Binaries postponed (worker_pool.hpp, Postpone): large ones that waited for the memory
+  /// budget while their worker analysed other files, and those that worker met meanwhile and
+  /// left to another; for the benchmark and tests, not part of reports.
   std::size_t files_postponed = 0;
   /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
   std::vector<std::string> cache_notes;

@@ -42,9 +42,10 @@ struct State {
   std::vector<std::size_t> order;
   std::unique_ptr<std::atomic<int>[]> slot;
   std::unique_ptr<std::atomic<std::int64_t>[]> started;
-  /// Positions not taken yet: [front, back), and those given back (the postponed item of an
-  /// abandoned worker), taken first. Workers take from the front; a worker whose item is
-  /// postponed takes from the back (Postpone).
+  /// Positions not taken yet: [front, back), and those given back (an item from the end
+  /// postponed beside a held one, the held item of an abandoned worker), taken first from the
+  /// front. Workers take from the front; a worker whose item is postponed takes from the back
+  /// (Postpone).
   std::mutex ends_mutex;
   std::size_t front = 0;                ///< guarded by ends_mutex
   std::size_t back;                     ///< guarded by ends_mutex
