@@ -3,6 +3,7 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -17,6 +18,29 @@ std::vector<std::size_t> iota(std::size_t n) {
   std::vector<std::size_t> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = i;
   return v;
+}
+
+/// One worker over `n` items, each logged as (item, may_postpone) as it runs: item 0 is postponed
+/// until item `ready_after` has run; item `given_back`, run before item 0 is done, is postponed
+/// too (as the scan does with a binary beside a held one). Every item is claimed exactly once.
+std::vector<std::pair<std::size_t, bool>> run_logged(std::size_t n, std::size_t ready_after,
+                                                     std::optional<std::size_t> given_back) {
+  std::vector<std::pair<std::size_t, bool>> log;
+  std::vector<int> claims(n, 0);
+  const PoolReport r = run_pool(iota(n), {1, 0ms, nullptr}, [&] {
+    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+      log.emplace_back(i, may_postpone);
+      const auto ready = [&] { return claims[ready_after] > 0; };
+      if (i == 0 && may_postpone && !ready()) return Postpone{ready};
+      if (given_back && i == *given_back && claims[0] == 0) return Postpone{[] { return true; }};
+      if (claim()) ++claims[i];
+      return {};
+    };
+  });
+  CHECK(r.completed == n);
+  CHECK(r.not_started == 0);
+  for (int c : claims) CHECK(c == 1);
+  return log;
 }
 }  // namespace
 
@@ -216,26 +240,11 @@ TEST_CASE("run_pool: first_worker runs once, on a worker, before that worker's f
 }
 
 TEST_CASE("run_pool: a postponed item's worker runs items from the end until it is ready", "[pipeline][pool]") {
-  // One worker, 10 items. Item 0 cannot run until items 9 and 8 have (as a large binary waits for
-  // another's memory); items are logged as they run.
-  std::vector<std::pair<std::size_t, bool>> log;  // (item, may_postpone), one thread: no lock
-  std::vector<int> claims(10, 0);
-  PoolReport r = run_pool(iota(10), {1, 0ms, nullptr}, [&] {
-    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
-      log.emplace_back(i, may_postpone);
-      const auto ready = [&] { return claims[8] > 0; };
-      if (i == 0 && may_postpone && !ready()) return Postpone{ready};
-      if (claim()) ++claims[i];
-      return {};
-    };
-  });
-  CHECK(r.completed == 10);
-  CHECK(r.not_started == 0);
-  for (int c : claims) CHECK(c == 1);
+  // Item 0 cannot run until items 9 and 8 have (as a large binary waits for another's memory).
   const std::vector<std::pair<std::size_t, bool>> expected{{0, true}, {9, false}, {8, false}, {0, true},
                                                            {1, true}, {2, true},  {3, true},  {4, true},
                                                            {5, true}, {6, true},  {7, false}};
-  CHECK(log == expected);
+  CHECK(run_logged(10, 8, std::nullopt) == expected);
 }
 
 TEST_CASE("run_pool: a postponed item runs, told it may not postpone, when no other item is left", "[pipeline][pool]") {
@@ -304,24 +313,9 @@ TEST_CASE("run_pool: the postponed item of an abandoned worker is run by another
 
 TEST_CASE("run_pool: an item from the end postponed beside a held one is given back and run first from the front",
           "[pipeline][pool]") {
-  // One worker, 6 items. Item 0 waits until item 4 has run; item 5, the first from the end, is
-  // postponed as the scan does with a binary beside a held one.
-  std::vector<std::pair<std::size_t, bool>> log;
-  std::vector<int> claims(6, 0);
-  PoolReport r = run_pool(iota(6), {1, 0ms, nullptr}, [&] {
-    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
-      log.emplace_back(i, may_postpone);
-      const auto ready = [&] { return claims[4] > 0; };
-      if (i == 0 && may_postpone && !ready()) return Postpone{ready};
-      if (i == 5 && claims[0] == 0) return Postpone{[] { return true; }};
-      if (claim()) ++claims[i];
-      return {};
-    };
-  });
-  CHECK(r.completed == 6);
-  CHECK(r.not_started == 0);
-  for (int c : claims) CHECK(c == 1);
+  // Item 0 waits until item 4 has run; item 5, the first from the end, is postponed as the scan
+  // does with a binary beside a held one.
   const std::vector<std::pair<std::size_t, bool>> expected{{0, true}, {5, false}, {4, false}, {0, true},
                                                            {5, true}, {1, true},  {2, true},  {3, false}};
-  CHECK(log == expected);
+  CHECK(run_logged(6, 4, 5) == expected);
 }
