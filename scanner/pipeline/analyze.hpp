@@ -28,9 +28,10 @@ namespace trustscan::pipeline {
 struct NotScanned {};  ///< not reached: the scan stopped, or the file timed out
 struct NotBinary {};   ///< read, and not a PE, ELF or Mach-O file
 /// Not analysed yet: a binary to be read whole that does not fit in the memory budget now
-/// (AnalysisTools::may_postpone); analysed again later by the same worker (worker_pool.hpp).
+/// (AnalysisTools::may_postpone), analysed later by the same worker, or a binary met while the
+/// worker holds one (AnalysisTools::beside_postponed), left to another (worker_pool.hpp).
 struct Postponed {
-  std::uint64_t bytes = 0;  ///< what it reserves (MemoryBudget::fits)
+  std::uint64_t bytes = 0;  ///< what it reserves (MemoryBudget::ready)
 };
 /// What became of one listed file.
 using Outcome = std::variant<NotScanned, NotBinary, Postponed, record::FileRecord, discover::PathError>;
@@ -54,7 +55,7 @@ struct AnalysisTools {
   /// and left to a worker that holds none (worker_pool.hpp, Postpone). What the waiting worker
   /// analyses meanwhile is then only files that are not binaries: with binaries among them, the
   /// records and the heap of a /usr scan grew while its largest binaries were still to come, and
-  /// its peak rose from 266 MB to 305-311 MB in two of eight runs.
+  /// its peak reached 306 and 311 MB in two of eleven runs (265-290 MB before).
   bool beside_postponed = false;
   /// The file's place in `budget`'s line (MemoryBudget::Key).
   std::uint64_t budget_key = 0;
