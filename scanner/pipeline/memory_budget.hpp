@@ -145,11 +145,11 @@ class MemoryBudget {
   /// Reserves `bytes` for a file about to be read whole: at once when it is small or fits,
   /// else after the others have released enough (or after kMaxWait). A file waiting in line
   /// under `key` (try_reserve) leaves the line.
-  [[nodiscard]] Hold reserve(std::uint64_t bytes, std::optional<Key> key = std::nullopt) {
+  [[nodiscard]] Hold reserve(std::uint64_t bytes, Key key) {
     if (!counts(bytes)) return {};
     std::unique_lock lock(m_);
     cv_.wait_for(lock, kMaxWait, [&] { return fits_locked(bytes); });
-    if (key) leave_line(*key);
+    leave_line(key);
     used_ += bytes;
     return Hold(this, bytes);
   }

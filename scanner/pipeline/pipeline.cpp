@@ -351,18 +351,15 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
     });
   // One cache connection per thread (shared_ptr: an abandoned thread keeps its own alive).
   std::shared_ptr<cache::ScanCache::Reader> reader = st->cache ? st->cache->reader() : nullptr;
-  // This worker's postponed file, while it runs others (one thread calls this function).
-  auto waiting = std::make_shared<std::optional<std::size_t>>();
-  return [st, matcher, reader, waiting](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+  return [st, matcher, reader](std::size_t i, const Claim& claim, Run run) -> Postpone {
     const discover::FileRef& f = st->files[i];
     try {
-      if (*waiting == i) waiting->reset();  // its turn again
-      const Attempt attempt{may_postpone, waiting->has_value(), st->postponed[i].load(std::memory_order_relaxed), i};
+      const Attempt attempt{run == Run::MayPostpone, run == Run::BesideHeld,
+                            st->postponed[i].load(std::memory_order_relaxed), i};
       Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), attempt);
       if (const auto* later = std::get_if<Postponed>(&o)) {
         st->postponed[i].store(true, std::memory_order_relaxed);  // (a miss of the cache, counted once)
-        if (attempt.beside_postponed) return Postpone{[] { return true; }};  // given back to the pool
-        *waiting = i;
+        if (run == Run::BesideHeld) return Postpone{[] { return true; }};  // given back to the pool
         return Postpone{[st, bytes = later->bytes, i] { return st->budget.ready(bytes, i); }};
       }
       st->files_done.fetch_add(1, std::memory_order_relaxed);

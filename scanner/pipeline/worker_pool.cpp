@@ -101,11 +101,9 @@ struct Worker {
 };
 
 /// Runs position `k`; false when the thread was given up on (its item timed out) and must stop.
-/// An item postponed (Postpone) as it was allowed to (`may_postpone`, or taken from the end
-/// `beside_held`) goes back to Pending, and its test is left in `postponed` (cleared otherwise:
-/// such an item is done when it returns).
-bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, bool may_postpone, bool beside_held,
-              Postpone& postponed) {
+/// An item postponed (Postpone) as it was allowed to (not Run::Last) goes back to Pending, and
+/// its test is left in `postponed` (cleared otherwise: such an item is done when it returns).
+bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, Run run, Postpone& postponed) {
   st.started[k].store(now_ns(), std::memory_order_relaxed);
   self.current.store(k, std::memory_order_relaxed);
   st.slot[k].store(Running, std::memory_order_release);
@@ -117,8 +115,8 @@ bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, 
     refused = !claimed;
     return claimed;
   };
-  postponed = item(st.order[k], claim, may_postpone);
-  if ((may_postpone || beside_held) && postponed.postponed() && !claimed && !refused) {
+  postponed = item(st.order[k], claim, run);
+  if (run != Run::Last && postponed.postponed() && !claimed && !refused) {
     int expected = Running;
     if (!st.slot[k].compare_exchange_strong(expected, Pending)) return false;  // timed out meanwhile
     self.current.store(kIdle, std::memory_order_relaxed);
@@ -142,27 +140,27 @@ void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self,
   Postpone waiting;  // when the held item (Worker::held) can run
   while (!st->stopping()) {
     std::optional<std::size_t> k;
-    bool may_postpone = false;
-    bool beside_held = false;
+    Run run = Run::Last;
     if (self->held.load() != kIdle) {
       // Items from the end while the postponed one cannot run; then it, postponable again
       // while other items are left between the ends.
       if (!waiting.ready()) k = st->take(true);
-      beside_held = k.has_value();
-      if (!k) {
+      if (k) {
+        run = Run::BesideHeld;
+      } else {
         k = self->held.exchange(kIdle);
-        may_postpone = st->range_left();
+        if (st->range_left()) run = Run::MayPostpone;
       }
     } else {
       k = st->take(false);
       if (!k) break;
-      may_postpone = !st->all_taken();
+      if (!st->all_taken()) run = Run::MayPostpone;
       if (st->on_start) st->on_start(*k);
     }
     Postpone postponed;
-    if (!run_item(*st, *self, item, *k, may_postpone, beside_held, postponed)) return;
+    if (!run_item(*st, *self, item, *k, run, postponed)) return;
     if (!postponed.postponed()) continue;
-    if (beside_held) {
+    if (run == Run::BesideHeld) {
       st->give_back(*k);  // for a worker that holds none (taken before the items in order)
       continue;
     }

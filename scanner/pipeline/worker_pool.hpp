@@ -99,9 +99,14 @@ struct Postpone {
   std::function<bool()> ready;
   [[nodiscard]] bool postponed() const noexcept { return static_cast<bool>(ready); }
 };
+/// How a worker runs an item, as to postponing it (Postpone).
+enum class Run {
+  Last,         ///< no other item is left to its worker: it waits for what it needs
+  MayPostpone,  ///< postponed, it is kept by its worker, which runs others meanwhile
+  BesideHeld,   ///< taken from the end while its worker holds a postponed one: postponed, given back
+};
 /// Made once per worker thread (per-thread state such as a YARA scanner lives in the closure).
-/// `may_postpone`: other items are left that the worker could run first.
-using ItemFunction = std::function<Postpone(std::size_t item, const Claim& claim, bool may_postpone)>;
+using ItemFunction = std::function<Postpone(std::size_t item, const Claim& claim, Run run)>;
 using WorkerFactory = std::function<ItemFunction()>;
 
 /// Runs items `order[0..]` and returns when each is done, timed out or (on stop) not started.

@@ -28,7 +28,8 @@ std::vector<std::pair<std::size_t, bool>> run_logged(std::size_t n, std::size_t 
   std::vector<std::pair<std::size_t, bool>> log;
   std::vector<int> claims(n, 0);
   const PoolReport r = run_pool(iota(n), {1, 0ms, nullptr}, [&] {
-    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+    return [&](std::size_t i, const Claim& claim, Run run) -> Postpone {
+      const bool may_postpone = run == Run::MayPostpone;
       log.emplace_back(i, may_postpone);
       const auto ready = [&] { return claims[ready_after] > 0; };
       if (i == 0 && may_postpone && !ready()) return Postpone{ready};
@@ -47,7 +48,7 @@ std::vector<std::pair<std::size_t, bool>> run_logged(std::size_t n, std::size_t 
 TEST_CASE("run_pool runs every item exactly once", "[pipeline][pool]") {
   auto done = std::make_shared<std::vector<std::atomic<int>>>(500);
   PoolReport r = run_pool(iota(500), {3, 0ms, nullptr}, [done] {
-    return [done](std::size_t i, const Claim& claim, bool) -> Postpone {
+    return [done](std::size_t i, const Claim& claim, Run) -> Postpone {
       if (claim()) ++(*done)[i];
       return {};
     };
@@ -68,7 +69,7 @@ TEST_CASE("run_pool: an item that claims, throws and claims again in its error p
   std::future<PoolReport> pool = report->get_future();
   std::thread([again, report] {
     report->set_value(run_pool(iota(50), {2, 0ms, nullptr}, [again] {
-      return [again](std::size_t i, const Claim& claim, bool) -> Postpone {
+      return [again](std::size_t i, const Claim& claim, Run) -> Postpone {
         try {
           if (claim() && i % 5 == 0) throw std::runtime_error("the sink failed");
         } catch (const std::runtime_error&) {
@@ -96,7 +97,7 @@ TEST_CASE("run_pool gives up on an item over its time budget and goes on at full
   auto ids = std::make_shared<std::set<std::thread::id>>();
   std::size_t before = abandoned_threads();
   PoolReport r = run_pool(iota(40), {2, 100ms, nullptr}, [=] {
-    return [=](std::size_t i, const Claim& claim, bool) -> Postpone {
+    return [=](std::size_t i, const Claim& claim, Run) -> Postpone {
       {
         std::lock_guard lock(*threads);
         ids->insert(std::this_thread::get_id());
@@ -125,7 +126,7 @@ TEST_CASE("run_pool stops starting items when asked to", "[pipeline][pool]") {
   auto stop = std::make_shared<std::atomic<int>>(0);
   auto ran = std::make_shared<std::atomic<int>>(0);
   PoolReport r = run_pool(iota(100), {1, 0ms, stop.get()}, [=] {
-    return [=](std::size_t i, const Claim& claim, bool) -> Postpone {
+    return [=](std::size_t i, const Claim& claim, Run) -> Postpone {
       ++*ran;
       if (i == 9) stop->store(2);  // as the SIGINT handler would
       (void)claim();
@@ -143,7 +144,7 @@ TEST_CASE("run_pool stops when too many items hang", "[pipeline][pool]") {
   PoolOptions opt{2, 50ms, nullptr};
   opt.max_abandoned = 1;
   PoolReport r = run_pool(iota(20), opt, [=] {
-    return [=](std::size_t i, const Claim& claim, bool) -> Postpone {
+    return [=](std::size_t i, const Claim& claim, Run) -> Postpone {
       if (i < 3) gate->wait();
       (void)claim();
       return {};
@@ -168,7 +169,7 @@ TEST_CASE("run_pool lends the core of a worker that found no item left to an ite
   // Item 0 waits (at most 10 s) for a spare core: only the other worker, done with item 1 and
   // finding nothing left, can give it one.
   PoolReport r = run_pool(iota(2), options, [&spare, borrowed] {
-    return [&spare, borrowed](std::size_t i, const Claim&, bool) -> Postpone {
+    return [&spare, borrowed](std::size_t i, const Claim&, Run) -> Postpone {
       if (i != 0) return {};
       for (int k = 0; k < 1000 && !borrowed->load(); ++k) {
         if (spare.take()) {
@@ -194,7 +195,7 @@ TEST_CASE("run_pool lends no core while every worker has items", "[pipeline][poo
   one.spare_cores = &none;
   auto got = std::make_shared<std::atomic<int>>(0);
   PoolReport r = run_pool(iota(20), one, [&none, got] {
-    return [&none, got](std::size_t, const Claim&, bool) -> Postpone {
+    return [&none, got](std::size_t, const Claim&, Run) -> Postpone {
       if (none.take()) ++*got;
       return {};
     };
@@ -219,7 +220,7 @@ TEST_CASE("run_pool: first_worker runs once, on a worker, before that worker's f
       loader = std::this_thread::get_id();
     };
     PoolReport r = run_pool(iota(40), options, [&] {
-      return [&](std::size_t i, const Claim& claim, bool) -> Postpone {
+      return [&](std::size_t i, const Claim& claim, Run) -> Postpone {
         std::lock_guard lock(m);
         item_threads.insert(std::this_thread::get_id());
         if (std::this_thread::get_id() == loader)
@@ -253,7 +254,8 @@ TEST_CASE("run_pool: a postponed item runs, told it may not postpone, when no ot
     std::vector<bool> told;  // item 0's may_postpone, each time it runs
     std::atomic<int> done{0};
     PoolReport r = run_pool(iota(3), {threads, 0ms, nullptr}, [&] {
-      return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+      return [&](std::size_t i, const Claim& claim, Run run) -> Postpone {
+        const bool may_postpone = run == Run::MayPostpone;
         if (i == 0) {
           std::lock_guard lock(m);
           told.push_back(may_postpone);
@@ -275,7 +277,8 @@ TEST_CASE("run_pool: an item postponed when the pool stops is not started", "[pi
   auto stop = std::make_shared<std::atomic<int>>(0);
   std::vector<std::size_t> ran;
   PoolReport r = run_pool(iota(6), {1, 0ms, stop.get()}, [&] {
-    return [&](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+    return [&](std::size_t i, const Claim& claim, Run run) -> Postpone {
+      const bool may_postpone = run == Run::MayPostpone;
       if (i == 0 && may_postpone) return Postpone{[] { return false; }};
       ran.push_back(i);
       if (i == 5) stop->store(15);
@@ -295,7 +298,8 @@ TEST_CASE("run_pool: the postponed item of an abandoned worker is run by another
   auto gate = std::make_shared<std::shared_future<void>>(release->get_future().share());
   auto claims = std::make_shared<std::vector<std::atomic<int>>>(5);
   PoolReport r = run_pool(iota(5), {1, 100ms, nullptr}, [=] {
-    return [=](std::size_t i, const Claim& claim, bool may_postpone) -> Postpone {
+    return [=](std::size_t i, const Claim& claim, Run run) -> Postpone {
+      const bool may_postpone = run == Run::MayPostpone;
       if (i == 0 && may_postpone) return Postpone{[] { return false; }};
       if (i == 4) gate->wait();
       if (claim()) ++(*claims)[i];
