@@ -648,11 +648,12 @@ Result<std::shared_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
   // as such, not silently read as a raw file of no known file system.
   auto container = container_type(path);
   if (!container) return std::unexpected(container.error());
-  // libtsk is loaded by the first file offered as an image. Without it, a container is an error;
-  // a file that may be a raw image is not one (Unsupported: it is scanned as a file).
+  // libtsk is loaded by the first file offered as an image. Without it, nothing tells a raw image
+  // from any other file: scanned as one file, a whole disk would be reported as one clean
+  // non-binary. An error on the root instead (Config, not Unsupported), whatever its format.
   if (const auto& loaded = load_tsk(); !loaded)
-    return fail(*container == TSK_IMG_TYPE_DETECT ? Errc::Unsupported : Errc::Config,
-                "disk images cannot be read: " + loaded.error().message);
+    return fail(Errc::Config, "not scanned: whether it is a disk image cannot be told without libtsk (" +
+                                  loaded.error().message + ")");
   ImgPtr img(tsk().tsk_img_open_utf8_sing(path.c_str(), *container, 0));
   if (!img && *container != TSK_IMG_TYPE_DETECT)
     return fail(Errc::Io, std::string("cannot read this ") + tsk().tsk_img_type_toname(*container) +

@@ -40,7 +40,8 @@ class DiskImage {
  public:
   /// Opens `path` with libtsk and lists its volumes. Errc::Unsupported when libtsk recognises
   /// neither an image format nor a partition table nor a file system in it (for auto-detection:
-  /// such a file is scanned as a single file).
+  /// such a file is scanned as a single file). Errc::Config when libtsk cannot be loaded: then no
+  /// file can be told apart from an image.
   [[nodiscard]] static Result<std::shared_ptr<DiskImage>> open(const std::string& path, const OpenOptions& options);
 
   DiskImage(const DiskImage&) = delete;

@@ -345,6 +345,32 @@ PY
   expect_exit 0 "$TS" scan -f json "$BUILD/samples/pe/driver.sys"
   $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "images" not in d and len(d["files"]) == 1' "$WORK/out" \
     || fail "a PE root was treated as an image" ;;
+without_libtsk)
+  # With libtsk unloadable (an empty file mounted over it, in a mount namespace of this test's
+  # own), a file root that is not a binary cannot be told from a raw image: an error on that root
+  # (exit 3), never one clean non-binary; a binary root is still scanned as one file.
+  lib=$(ldconfig -p | awk '$1 ~ /^libtsk\.so\./ {print $NF; exit}')
+  [[ -n $lib ]] || fail "no libtsk in the loader's cache (ldconfig -p)"
+  lib=$(readlink -f "$lib")
+  runner=(unshare -m)
+  [[ $(id -u) == 0 ]] || runner=(unshare -rm)
+  for root in ext4.img ext4.E01 "$BUILD/samples/other/data.bin" "$BUILD/samples/pe/driver.sys"; do
+    out=$WORK/$(basename "$root").json
+    "${runner[@]}" -- sh -c 'mount --bind /dev/null "$1" && { "$2" scan -f json "$3" >"$4"; echo $? >"$4.rc"; }' \
+      sh "$lib" "$TS" "$root" "$out" || fail "could not hide $lib in a mount namespace"
+    $PY - "$out" "$(cat "$out.rc")" "$root" <<'PY' || fail "$root without libtsk: $(cat "$out")"
+import json, sys
+d, rc, root = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+if root.endswith(".sys"):
+    assert rc == 0 and len(d["files"]) == 1 and not d["errors"], (rc, d["errors"])
+else:
+    [e] = d["errors"]
+    assert rc == 3 and e["path"] == root and (e["stage"], e["kind"]) == ("image", "read"), (rc, e)
+    assert e["message"].startswith("not scanned: whether it is a disk image cannot be told without libtsk (cannot load libtsk.so."), e
+    assert d["files"] == [] and d["summary"]["non_binaries"] == 0 and "images" not in d, d["summary"]
+PY
+  done
+  ;;
 *) fail "unknown test" ;;
 esac
 echo "ok: $NAME"
