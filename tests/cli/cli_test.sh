@@ -1005,6 +1005,28 @@ assert skipped[db + "-wal"]["reason"] == "excluded", sorted(skipped)
 c = b["summary"]["cache"]
 assert c["misses"] == 0 and c["hits"] == b["summary"]["files_scanned"] > 0, c
 PY
+    # Damaged: the check that finds it runs while the tree is walked, and the cache is replaced
+    # (new files, new inodes) meanwhile; neither the old files nor the new ones are scanned.
+    for round in 1 2 3; do
+      $PY - "$C" <<'PY'
+import os, sys
+size = os.path.getsize(sys.argv[1])
+assert size > 8 * 4096, size
+with open(sys.argv[1], "r+b") as f:  # pages 3.. overwritten, the header (ours) left intact
+    f.seek(2 * 4096); f.write(b"\x5a" * (size - 3 * 4096))
+PY
+      expect_exit 1 "$TS" scan "${args[@]}" -o "$WORK/in3.json" --cache "$C" "$T"  # (listed first)
+      grep -q "the cache was corrupt" "$WORK/err" || fail "damaged cache in the tree: no note: $(cat "$WORK/err")"
+      $PY - "$WORK/in3.json" "$WORK/in2.json" "$C" <<'PY' || fail "damaged cache in the tree (round $round)"
+import json, sys
+d, before, db = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+assert not d["errors"], d["errors"]
+assert not any(f["file"]["path"].startswith(db) for f in d["files"]), [f["file"]["path"] for f in d["files"]]
+assert {f["file"]["path"] for f in d["files"]} == {f["file"]["path"] for f in before["files"]}
+c = d["summary"]["cache"]
+assert c["hits"] == 0 and c["misses"] == d["summary"]["files_scanned"] > 0, c
+PY
+    done
     echo "ok: $NAME"; exit 0
   fi
 
