@@ -1,5 +1,6 @@
 #include "report/json_sink.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -42,6 +43,28 @@ bool plain(std::string_view s) noexcept {
     if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
   }
   return true;
+}
+
+/// Appends `n` bytes, which `write` writes from the pointer it is given, to `out` in one step
+/// (the separate appends of a member's separator, indentation, quotes and name were a third of
+/// the report's time). The capacity grows geometrically, as by the appends.
+template <class Write>
+void append_n(std::string& out, std::size_t n, Write write) {
+  const std::size_t size = out.size();
+  if (out.capacity() - size < n) out.reserve(std::max(size + n, 2 * out.capacity()));
+  out.resize_and_overwrite(size + n, [&](char* p, std::size_t) {
+    write(p + size);
+    return size + n;
+  });
+}
+
+/// Writes `s` between quotes at `p`; returns the end.
+char* put_quoted(char* p, std::string_view s) noexcept {
+  *p++ = '"';
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  return p;
 }
 
 }  // namespace
@@ -93,10 +116,28 @@ void JsonText::element() {
 
 void JsonText::key(std::string_view k) {
   Open& top = stack_.back();
-  out_ += top.members++ == 0 ? '{' : ',';
-  newline_indent(static_cast<std::size_t>(depth_) + stack_.size());
-  quoted(k);
-  out_ += pretty_ ? ": " : ":";
+  const char separator = top.members++ == 0 ? '{' : ',';
+  if (!plain(k)) {
+    out_ += separator;
+    newline_indent(static_cast<std::size_t>(depth_) + stack_.size());
+    quoted(k);
+    out_ += pretty_ ? ": " : ":";
+    return;
+  }
+  // The same bytes in one append: separator, newline and indentation (pretty), "k", colon.
+  const std::size_t pad = pretty_ ? 2 * (static_cast<std::size_t>(depth_) + stack_.size()) : 0;
+  const std::size_t n = 1 + (pretty_ ? 1 + pad : 0) + k.size() + 2 + (pretty_ ? 2 : 1);
+  append_n(out_, n, [&](char* p) {
+    *p++ = separator;
+    if (pretty_) {
+      *p++ = '\n';
+      std::memset(p, ' ', pad);
+      p += pad;
+    }
+    p = put_quoted(p, k);
+    *p++ = ':';
+    if (pretty_) *p = ' ';
+  });
 }
 
 void JsonText::open(bool object) {
@@ -120,9 +161,7 @@ void JsonText::quoted(std::string_view s) {
     out_ += dumped(ordered_json(std::string(s)), -1);
     return;
   }
-  out_ += '"';
-  out_ += s;
-  out_ += '"';
+  append_n(out_, s.size() + 2, [&](char* p) { put_quoted(p, s); });
 }
 
 void JsonText::string(std::string_view s) {
