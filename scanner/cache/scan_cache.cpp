@@ -209,9 +209,6 @@ std::string quick_check(sqlite3* db, int& rc) {
   return problems.front() + (problems.size() > 1 ? " and " + std::to_string(problems.size() - 1) + " more problems" : "");
 }
 
-/// How the cache's own connection (the writer's) opens its file.
-constexpr int kOpenFlags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-
 /// Opens an SQLite connection to `file`; `flags` as for sqlite3_open_v2.
 std::pair<Db, DbError> connect(const std::string& file, int flags) {
   // Before SQLite's first use in the process: no allocation statistics, whose process-wide mutex
@@ -228,19 +225,12 @@ std::pair<Db, DbError> connect(const std::string& file, int flags) {
   return {std::move(db), DbError{}};
 }
 
-/// The first part of making `db` (a file we own or a new one) a usable cache: its journal, which
-/// also creates the -wal and -shm files beside it. Returns the failure, if any.
-std::optional<DbError> prepare_journal(sqlite3* db) {
-  if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
-  // The check of prepare_schema and the prune's survey read every page: by pread and a copy
-  // each, unmapped.
-  return exec(db, kMapped);
-}
-
-/// The rest, after prepare_journal(): the check of an existing cache, its layout, the tables.
-/// Returns the failure, if any.
+/// Makes `db` (a file we own or a new one) a usable cache. Returns the failure, if any.
 std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::string>& notes,
                                       const std::string& name) {
+  if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
+  // The check below and the prune's survey read every page: by pread and a copy each, unmapped.
+  if (auto e = exec(db, kMapped)) return e;
   if (!fresh) {
     int rc = SQLITE_OK;
     const std::string problems = quick_check(db, rc);
@@ -709,31 +699,14 @@ ScanCache::~ScanCache() {
   if (impl_ && !impl_->finished) finish(false);
 }
 
-/// What ScanCache::begin_open() opened and left to check.
-struct ScanCache::Opening::State {
-  CacheOptions options;
-  std::string name;
-  FileKind kind = FileKind::New;
-  Db db;
-  /// prepare_journal() failed on a file of ours with this corruption: rebuilt by finish().
-  std::optional<DbError> damaged;
-};
-
-ScanCache::Opening::Opening(std::unique_ptr<State> state) : state_(std::move(state)) {}
-ScanCache::Opening::Opening(Opening&&) noexcept = default;
-ScanCache::Opening& ScanCache::Opening::operator=(Opening&&) noexcept = default;
-ScanCache::Opening::~Opening() = default;
-
-Result<ScanCache::Opening> ScanCache::begin_open(const CacheOptions& options) {
-  auto st = std::make_unique<Opening::State>();
-  st->options = options;
-  st->name = options.file.string();
-  const std::string& name = st->name;
+Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, std::vector<std::string>& notes) {
+  const std::string name = options.file.string();
   auto kind = classify_file(options.file);
   if (!kind) return std::unexpected(kind.error());
   if (*kind == FileKind::New)
     if (auto e = create_private(name)) return fail(Errc::Config, "--cache " + name + ": cannot create: " + *e);
-  auto [db, err] = connect(name, kOpenFlags);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  auto [db, err] = connect(name, flags);
   if (!db) return fail(Errc::Config, "--cache " + name + ": cannot open: " + err.message);
   if (*kind == FileKind::ForeignSqliteEmpty) {
     // application_id 0: an empty database (e.g. made by `sqlite3 FILE ''`) may become ours; one
@@ -745,52 +718,29 @@ Result<ScanCache::Opening> ScanCache::begin_open(const CacheOptions& options) {
                                     "application_id); refusing to touch it");
     kind = FileKind::New;
   }
-  if (auto problem = prepare_journal(db.get())) {
-    if (*kind != FileKind::Ours || !is_corruption(problem->rc))
-      return fail(Errc::Config, "--cache " + name + ": cannot use the cache: " + problem->message);
-    st->damaged = std::move(problem);
-  }
-  st->kind = *kind;
-  st->db = std::move(db);
-  return Opening(std::move(st));
-}
-
-Result<std::shared_ptr<ScanCache>> ScanCache::Opening::finish(std::vector<std::string>& notes) && {
-  const std::unique_ptr<State> st = std::move(state_);
-  const std::string& name = st->name;
-  Db db = std::move(st->db);
-  std::optional<DbError> problem = std::move(st->damaged);
-  if (!problem) problem = prepare_schema(db.get(), st->kind == FileKind::New, notes, name);
-  if (problem && st->kind == FileKind::Ours && is_corruption(problem->rc)) {
+  auto problem = prepare_schema(db.get(), *kind == FileKind::New, notes, name);
+  if (problem && *kind == FileKind::Ours && is_corruption(problem->rc)) {
     // Ours (the header says so) and damaged: start again from an empty cache.
     db.reset();
     remove_database_files(name);
     if (auto e = create_private(name)) return fail(Errc::Config, "--cache " + name + ": cannot create: " + *e);
     notes.push_back("--cache " + name + ": the cache was corrupt (" + problem->message +
                     "); deleted it and started an empty one");
-    DbError err;
-    std::tie(db, err) = connect(name, kOpenFlags);
+    std::tie(db, err) = connect(name, flags);
     if (!db) return fail(Errc::Config, "--cache " + name + ": cannot create: " + err.message);
-    problem = prepare_journal(db.get());
-    if (!problem) problem = prepare_schema(db.get(), true, notes, name);
+    problem = prepare_schema(db.get(), true, notes, name);
   }
   if (problem) return fail(Errc::Config, "--cache " + name + ": cannot use the cache: " + problem->message);
 
   auto impl = std::make_unique<Impl>();
   impl->name = name;
-  impl->config = st->options.fingerprint;
+  impl->config = options.fingerprint;
   impl->empty_at_open = has_entries(db.get()) == false;  // (unreadable: not known to be empty)
   impl->meta_at_open = meta_values(db.get());
   impl->db = std::move(db);
   std::shared_ptr<ScanCache> cache(new ScanCache(std::move(impl)));
   cache->impl_->writer = std::thread([self = cache->impl_.get()] { self->write_loop(); });
   return cache;
-}
-
-Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, std::vector<std::string>& notes) {
-  auto opening = begin_open(options);
-  if (!opening) return std::unexpected(opening.error());
-  return std::move(*opening).finish(notes);
 }
 
 bool ScanCache::holds_results_of_this_program(const std::filesystem::path& file) noexcept {

@@ -73,32 +73,9 @@ class ScanCache {
  public:
   /// Opens (or creates, or rebuilds) the cache; `notes` receives what people should know (a
   /// rebuilt or emptied cache). Fails with Errc::Config, before anything is written, on a file
-  /// that is not ours or that cannot be opened for writing. begin_open() then finish().
+  /// that is not ours or that cannot be opened for writing.
   [[nodiscard]] static Result<std::shared_ptr<ScanCache>> open(const CacheOptions& options,
                                                                std::vector<std::string>& notes);
-
-  /// open() in two steps, so that its check, which reads every page (60-70 ms of a 1 s re-scan
-  /// of /usr), can run while the roots are walked.
-  class Opening {
-   public:
-    /// The check (SQLite's quick_check of a cache of ours: a corrupt one is deleted and started
-    /// again, with a note), the layout, and the rest of open(). Called once, on any thread.
-    [[nodiscard]] Result<std::shared_ptr<ScanCache>> finish(std::vector<std::string>& notes) &&;
-
-    Opening(Opening&&) noexcept;
-    Opening& operator=(Opening&&) noexcept;
-    ~Opening();
-    struct State;
-
-   private:
-    friend class ScanCache;
-    explicit Opening(std::unique_ptr<State> state);
-    std::unique_ptr<State> state_;
-  };
-  /// The first step of open(): every refusal (a file that is not ours, one that cannot be
-  /// opened for writing) is made here. The cache's files (the database, its -wal and -shm) exist
-  /// when it returns; only a corrupt one is replaced by finish().
-  [[nodiscard]] static Result<Opening> begin_open(const CacheOptions& options);
   ~ScanCache();
   ScanCache(const ScanCache&) = delete;
   ScanCache& operator=(const ScanCache&) = delete;

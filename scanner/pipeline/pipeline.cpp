@@ -246,12 +246,13 @@ void remember_rules(ScanState& st) {
 }
 
 /// The cache's own files (database, WAL, shared memory) are never scanned: they change with
-/// every scan. They are listed as excluded: those there now, and those there before the walk
-/// (`before`: a corrupt cache is replaced while the roots are walked).
-void exclude_cache_files(const std::filesystem::path& cache_file, std::vector<FileId> before,
-                         discover::WalkResult& walk) {
-  std::vector<FileId> ids = std::move(before);
-  std::ranges::copy(cache_file_ids(cache_file), std::back_inserter(ids));
+/// every scan. They are listed as excluded.
+void exclude_cache_files(const std::filesystem::path& cache_file, discover::WalkResult& walk) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ids;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    struct stat st {};
+    if (::stat((cache_file.string() + suffix).c_str(), &st) == 0) ids.emplace_back(st.st_dev, st.st_ino);
+  }
   std::erase_if(walk.files, [&](const discover::FileRef& f) {
     if (std::ranges::find(ids, std::pair{f.device, f.inode}) == ids.end()) return false;
     walk.skipped.push_back({f.path, discover::SkipReason::Excluded, "the --cache database of this scan"});
@@ -308,7 +309,7 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads, ScanStart& 
   st.roots = std::move(start.roots);
   discover::WalkResult walk = std::move(start.walk);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
-  if (st.cache) exclude_cache_files(*st.options.cache_file, std::move(start.cache_files), walk);
+  if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
   st.files = std::move(walk.files);
   if (st.cache) survey_cache(st);  // (while the Windows images are read)
   st.win = std::make_shared<WindowsState>(
@@ -539,52 +540,23 @@ void describe_run(ScanState& st, const PoolReport& pool, std::span<const discove
 
 }  // namespace
 
-std::vector<FileId> cache_file_ids(const std::filesystem::path& cache_file) {
-  std::vector<FileId> ids;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    struct stat st {};
-    if (::stat((cache_file.string() + suffix).c_str(), &st) == 0) ids.emplace_back(st.st_dev, st.st_ino);
-  }
-  return ids;
-}
-
-namespace {
-
-/// `work` on a thread of its own, begun now, when `options` allow more than one thread; else (or
-/// when no thread can be made) on the calling thread, when asked for.
-template <class Work>
-auto early(const ScanOptions& options, Work work) {
-  if (threads_or_cores(options.threads) > 1) try {
-      return std::async(std::launch::async, std::move(work));
-    } catch (const std::system_error&) {  // no thread: done when asked for
-    }
-  return std::async(std::launch::deferred, std::move(work));
-}
-
-}  // namespace
-
 ScanStart start_scan(const ScanOptions& options) {
-  ScanStart start{std::chrono::system_clock::now(), nullptr, {}, {}, {}, {}};
-  std::future<void> checking;
+  ScanStart start{std::chrono::system_clock::now(), nullptr, {}, {}, {}};
   if (options.cache_file) {
-    auto opening = cache::ScanCache::begin_open({*options.cache_file, {}});
-    if (!opening) {
-      start.cache = std::unexpected(opening.error());
-      return start;
-    }
-    start.cache_files = cache_file_ids(*options.cache_file);
-    // The check reads every page of the cache: while the roots are walked.
-    checking = early(options, [&start, opening = std::move(*opening)]() mutable {
-      start.cache = std::move(opening).finish(start.cache_notes);
-    });
+    start.cache = cache::ScanCache::open({*options.cache_file, {}}, start.cache_notes);
+    if (!start.cache) return start;
   }
   discover_roots(options, start.roots, start.walk);
-  if (checking.valid()) checking.get();
   return start;
 }
 
 std::future<ScanStart> start_scan_early(const ScanOptions& options) {
-  return early(options, [&options] { return start_scan(options); });
+  const auto start = [&options] { return start_scan(options); };
+  if (threads_or_cores(options.threads) > 1) try {
+      return std::async(std::launch::async, start);
+    } catch (const std::system_error&) {  // no thread: done when asked for
+    }
+  return std::async(std::launch::deferred, start);
 }
 
 Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const SharedContext> shared, const Sink& sink,

@@ -6,8 +6,6 @@
 #include <chrono>
 #include <future>
 #include <memory>
-#include <utility>
-#include <vector>
 
 #include "cache/scan_cache.hpp"
 #include "pipeline/context.hpp"
@@ -17,28 +15,20 @@
 
 namespace trustscan::pipeline {
 
-/// The (device, inode) of each of the --cache database's files that exists now.
-using FileId = std::pair<std::uint64_t, std::uint64_t>;
-[[nodiscard]] std::vector<FileId> cache_file_ids(const std::filesystem::path& cache_file);
-
 /// What a scan does before it needs anything its engine loads: it opens its --cache, then opens
 /// and walks its roots (the cache first, so that the walk meets the cache's own files, which are
-/// excluded and listed; the cache's check runs during the walk). pipeline::scan has it done while
-/// the engine loads (a Debian /usr: 0.4 s of walk beside 0.05 s of load).
+/// excluded and listed). pipeline::scan has it done while the engine loads (a Debian /usr: 0.4 s
+/// of walk beside 0.05 s of load).
 struct ScanStart {
   std::chrono::system_clock::time_point started;  ///< when it began: the scan's start
-  /// The --cache database (null without one). An error ends the scan: a file that is not a
-  /// cache of ours, or cannot be opened, before anything is walked (ScanCache::begin_open); one
-  /// found corrupt that cannot be rebuilt, after the walk made meanwhile.
+  /// The --cache database (null without one); an error ends the scan before anything is walked.
   Result<std::shared_ptr<cache::ScanCache>> cache{nullptr};
   std::vector<std::string> cache_notes;  ///< what opening the cache said (ScanResult::cache_notes)
-  std::vector<FileId> cache_files;       ///< the cache's files before the walk (cache_file_ids)
   OpenedRoots roots;
   discover::WalkResult walk;
 };
 
-/// The start of a scan of `options`, done now on the calling thread (and, with more than one
-/// thread, one more for the cache's check).
+/// The start of a scan of `options`, done now on the calling thread.
 [[nodiscard]] ScanStart start_scan(const ScanOptions& options);
 
 /// start_scan() on a thread of its own, begun now; on the calling thread when asked for with

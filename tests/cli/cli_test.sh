@@ -1005,8 +1005,8 @@ assert skipped[db + "-wal"]["reason"] == "excluded", sorted(skipped)
 c = b["summary"]["cache"]
 assert c["misses"] == 0 and c["hits"] == b["summary"]["files_scanned"] > 0, c
 PY
-    # Damaged: the check that finds it runs while the tree is walked, and the cache is replaced
-    # (new files, new inodes) meanwhile; neither the old files nor the new ones are scanned.
+    # Damaged: the cache is replaced by an empty one (new files, new inodes) when it is opened;
+    # none of its files is scanned, nothing else is missing, nothing comes from the damaged one.
     for round in 1 2 3; do
       $PY - "$C" <<'PY'
 import os, sys

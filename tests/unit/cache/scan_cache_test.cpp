@@ -11,7 +11,6 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
-#include <future>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -293,32 +292,6 @@ TEST_CASE("files that are not our cache are refused and left untouched", "[cache
     CHECK(c.has_value());
   }
   CHECK(notes.empty());
-}
-
-TEST_CASE("opening in two steps: refusals first, the check later on another thread", "[cache]") {
-  test::TempTree tmp;
-  const fs::path db = tmp.path() / "cache.db";
-  {
-    auto c = open_cache(db, "cfg");
-    c->store(file("/t/f1", 1), binary_facts("x"));
-    c->finish(false);
-  }
-  REQUIRE_FALSE(fs::exists(db.string() + "-wal"));  // closed cleanly: checkpointed and removed
-  tmp.write("notes.txt", "text");
-  auto refused = cache::ScanCache::begin_open({tmp.path() / "notes.txt", "cfg"});
-  REQUIRE_FALSE(refused.has_value());
-  CHECK_THAT(refused.error().message, Catch::Contains("not a trustscan cache"));
-
-  auto opening = cache::ScanCache::begin_open({db, "cfg"});
-  REQUIRE(opening.has_value());
-  // The files a walk of the directory meets exist before the check (pipeline: excluded, listed).
-  CHECK(fs::exists(db.string() + "-wal"));
-  CHECK(fs::exists(db.string() + "-shm"));
-  std::vector<std::string> notes;
-  auto checked = std::async(std::launch::async, [&] { return std::move(*opening).finish(notes); }).get();
-  REQUIRE(checked.has_value());
-  CHECK(notes.empty());
-  CHECK((*checked)->reader()->find(file("/t/f1", 1), k2026).status == cache::LookupStatus::Hit);
 }
 
 TEST_CASE("our own cache, corrupted, is rebuilt with a note", "[cache]") {
