@@ -46,8 +46,10 @@ bool plain(std::string_view s) noexcept {
 }
 
 /// Appends `n` bytes, which `write` writes from the pointer it is given, to `out` in one step
-/// (the separate appends of a member's separator, indentation, quotes and name were a third of
-/// the report's time). The capacity grows geometrically, as by the appends.
+/// (the separate appends of a member's separator, indentation, quotes and name, each checking
+/// the capacity and writing a terminator, were half of the samples in report/ of a cached
+/// re-scan; docs/performance.md, "thirteenth round"). The capacity grows geometrically, as by
+/// the appends.
 template <class Write>
 void append_n(std::string& out, std::size_t n, Write write) {
   const std::size_t size = out.size();
