@@ -304,12 +304,12 @@ Outcome analyze(const discover::FileRef& f, const io::FileSource& root, std::opt
   if (!prefix) return discover::PathError{f.path, at_stage(prefix.error(), "map")};
   const identify::Identity id = identify::sniff(*prefix, f.size, f.path);
   if (id.format == Format::Unknown && id.compression == Compression::None) return NotBinary{};
+  if (t.beside_postponed) return Postponed{f.size};  // left to a worker that holds no large binary
 
   record::FileFacts identified;
   identified.format = id.format;
   identified.compression = id.compression;
   FileRecord rec = record_of(f, std::move(identified), std::move(windows));
-  if (t.beside_postponed) return Postponed{f.size};  // left to a worker that holds no large binary
   if (id.compression == Compression::None && f.size > t.limits.streamed_above())
     return analyze_streamed(**file, std::move(rec), t);
   // Reserved before the read, returned after the bytes are freed (declared before them).

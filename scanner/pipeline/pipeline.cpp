@@ -172,10 +172,9 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
 
 /// How a worker runs a file, as to the memory budget (worker_pool.hpp, Postpone).
 struct Attempt {
-  bool may_postpone = false;      ///< AnalysisTools::may_postpone
-  bool beside_postponed = false;  ///< AnalysisTools::beside_postponed
-  bool looked_up = false;         ///< postponed before: its cache look-up was made then (and counted)
-  std::size_t file = 0;           ///< its index in ScanState::files (AnalysisTools::budget_key)
+  Run run = Run::Last;     ///< AnalysisTools::may_postpone, beside_postponed
+  bool looked_up = false;  ///< postponed before: its cache look-up was made then (and counted)
+  std::size_t file = 0;    ///< its index in ScanState::files (AnalysisTools::budget_key)
 };
 
 /// One file: the Windows join, the cached outcome or analyze() (then stored), then complete().
@@ -196,8 +195,8 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDema
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(f, root, std::move(windows),
-                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget, attempt.may_postpone,
-                   attempt.beside_postponed, attempt.file});
+                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget,
+                   attempt.run == Run::MayPostpone, attempt.run == Run::BesideHeld, attempt.file});
       if (std::holds_alternative<Postponed>(*o)) return std::move(*o);
       if (deadline.fired()) return timed_out(f, st.options.file_timeout, deadline);
       if (reader && definite(*o, !matcher || !matcher->failed()) && cache::unchanged_since_walk(f, root, began)) {
@@ -354,8 +353,7 @@ ItemFunction make_worker(const std::shared_ptr<ScanState>& st) {
   return [st, matcher, reader](std::size_t i, const Claim& claim, Run run) -> Postpone {
     const discover::FileRef& f = st->files[i];
     try {
-      const Attempt attempt{run == Run::MayPostpone, run == Run::BesideHeld,
-                            st->postponed[i].load(std::memory_order_relaxed), i};
+      const Attempt attempt{run, st->postponed[i].load(std::memory_order_relaxed), i};
       Outcome o = analyze_guarded(f, *st, matcher.get(), reader.get(), attempt);
       if (const auto* later = std::get_if<Postponed>(&o)) {
         st->postponed[i].store(true, std::memory_order_relaxed);  // (a miss of the cache, counted once)

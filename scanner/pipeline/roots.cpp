@@ -86,8 +86,8 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
         add_image(*image, roots, walk, wopt);
         continue;
       }
-      // Not an image after all (auto-detection): scanned below as one file. Forced, or a container
-      // format that cannot be read (a truncated E01): an error on the root.
+      // Not an image after all (auto-detection): scanned below as one file. Forced, a container
+      // format that cannot be read (a truncated E01), or no libtsk to tell: an error on the root.
       // A root that cannot be read as the command line asks is a `config` error (kind read, exit 3:
       // core/error_kind.hpp), not a malformed file.
       if (opt.images.force || image.error().code != Errc::Unsupported) {

@@ -1015,7 +1015,7 @@ assert size > 8 * 4096, size
 with open(sys.argv[1], "r+b") as f:  # pages 3.. overwritten, the header (ours) left intact
     f.seek(2 * 4096); f.write(b"\x5a" * (size - 3 * 4096))
 PY
-      expect_exit 1 "$TS" scan "${args[@]}" -o "$WORK/in3.json" --cache "$C" "$T"  # (listed first)
+      expect_exit 1 "$TS" scan "${args[@]}" -o "$WORK/in3.json" --cache "$C" "$T"
       grep -q "the cache was corrupt" "$WORK/err" || fail "damaged cache in the tree: no note: $(cat "$WORK/err")"
       $PY - "$WORK/in3.json" "$WORK/in2.json" "$C" <<'PY' || fail "damaged cache in the tree (round $round)"
 import json, sys
