@@ -63,8 +63,6 @@ class Output {
     return static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size() - used_, left));
   }
   void advance(std::size_t n) noexcept { used_ += n; }
-  /// Streaming mode: the output goes to a sink, which may stop the decoder early.
-  [[nodiscard]] bool searched() const noexcept { return sink_ != nullptr; }
   std::uint64_t total() const noexcept { return flushed_ + used_; }
   std::vector<std::byte> finish() && {
     buf_.resize(used_);
@@ -134,18 +132,13 @@ void* lzma_operator_new(void*, std::size_t count, std::size_t size) noexcept {
 void lzma_operator_delete(void*, void* block) noexcept { ::operator delete(block); }
 constexpr lzma_allocator kLzmaAllocator{&lzma_operator_new, &lzma_operator_delete, nullptr};
 
-/// `search`: the output goes to a sink that searches it and usually stops long before the end (a
-/// kernel's certificate list ends at 61 % of Debian's): the xz block's check (a CRC32 of the
-/// whole block, at its end) is then never compared, so it is not computed either
-/// (LZMA_IGNORE_CHECK; corrupt LZMA data still stops the decoder). Collected whole, it is checked.
-Result<void> unxz(std::span<const std::byte> in, bool alone, bool search, Output& out) {
+Result<void> unxz(std::span<const std::byte> in, bool alone, Output& out) {
   lzma_stream s = LZMA_STREAM_INIT;
   s.allocator = &kLzmaAllocator;
   // The kernel's own decoders use at most a few MiB of dictionary; 256 MiB bounds hostile headers.
   constexpr std::uint64_t kMemLimit = 256ull << 20;
   // No LZMA_CONCATENATED: stop at the end of the first stream, trailing bytes are not ours.
-  const lzma_ret init = alone ? lzma_alone_decoder(&s, kMemLimit)
-                              : lzma_stream_decoder(&s, kMemLimit, search ? LZMA_IGNORE_CHECK : 0);
+  const lzma_ret init = alone ? lzma_alone_decoder(&s, kMemLimit) : lzma_stream_decoder(&s, kMemLimit, 0);
   if (init != LZMA_OK) return fail(Errc::Internal, "lzma decoder init failed");
   std::unique_ptr<lzma_stream, decltype(&lzma_end)> guard(&s, &lzma_end);
   s.next_in = reinterpret_cast<const std::uint8_t*>(in.data());
@@ -218,8 +211,8 @@ Result<void> unlz4_legacy(std::span<const std::byte> in, Output& out) {
 Result<void> decode(KernelCompression format, std::span<const std::byte> input, Output& out) {
   switch (format) {
     case KernelCompression::Gzip: return gunzip(input, out);
-    case KernelCompression::Xz: return unxz(input, false, out.searched(), out);
-    case KernelCompression::Lzma: return unxz(input, true, out.searched(), out);
+    case KernelCompression::Xz: return unxz(input, false, out);
+    case KernelCompression::Lzma: return unxz(input, true, out);
     case KernelCompression::Zstd: return unzstd(input, out);
     case KernelCompression::Lz4Legacy: return unlz4_legacy(input, out);
   }
