@@ -127,7 +127,8 @@ Result<void> gunzip(std::span<const std::byte> in, Output& out) {
 /// libtrustscan keeps its own operator new (malloc, unless it replaced it).
 void* lzma_operator_new(void*, std::size_t count, std::size_t size) noexcept {
   if (size != 0 && count > SIZE_MAX / size) return nullptr;
-  return ::operator new(count* size, std::nothrow);  // (calls the replaceable operator new)
+  const std::size_t bytes = count * size;
+  return ::operator new(bytes, std::nothrow);  // (libstdc++'s calls the replaceable operator new)
 }
 void lzma_operator_delete(void*, void* block) noexcept { ::operator delete(block); }
 constexpr lzma_allocator kLzmaAllocator{&lzma_operator_new, &lzma_operator_delete, nullptr};
