@@ -349,7 +349,9 @@ without_libtsk)
   # With libtsk unloadable (an empty file mounted over it, in a mount namespace of this test's
   # own), a file root that is not a binary cannot be told from a raw image: an error on that root
   # (exit 3), never one clean non-binary; a binary root is still scanned as one file.
-  lib=$(ldconfig -p | awk '$1 ~ /^libtsk\.so\./ {print $NF; exit}')
+  # (awk reads to the end: leaving early would kill ldconfig with SIGPIPE, which pipefail turns
+  # into a silent failure of this test, about once in 150 runs.)
+  lib=$(ldconfig -p | awk '$1 ~ /^libtsk\.so\./ && lib == "" {lib = $NF} END {print lib}')
   [[ -n $lib ]] || fail "no libtsk in the loader's cache (ldconfig -p)"
   lib=$(readlink -f "$lib")
   runner=(unshare -m)
