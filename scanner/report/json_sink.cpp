@@ -45,6 +45,9 @@ bool plain(std::string_view s) noexcept {
   return true;
 }
 
+/// A string that is not plain(), as nlohmann writes it: escaped, between quotes.
+std::string escaped_string(std::string_view s) { return dumped(ordered_json(std::string(s)), -1); }
+
 /// Appends `n` bytes, which `write` writes from the pointer it is given, to `out` in one step
 /// (the separate appends of a member's separator, indentation, quotes and name, each checking
 /// the capacity and writing a terminator, were half of the samples in report/ of a cached
@@ -119,16 +122,12 @@ void JsonText::element() {
 void JsonText::key(std::string_view k) {
   Open& top = stack_.back();
   const char separator = top.members++ == 0 ? '{' : ',';
-  if (!plain(k)) {
-    out_ += separator;
-    newline_indent(static_cast<std::size_t>(depth_) + stack_.size());
-    quoted(k);
-    out_ += pretty_ ? ": " : ":";
-    return;
-  }
-  // The same bytes in one append: separator, newline and indentation (pretty), "k", colon.
+  // A plain name is quoted as it is; any other comes escaped, quotes included (as in quoted()).
+  const std::string escaped = plain(k) ? std::string() : escaped_string(k);
+  const std::size_t name = escaped.empty() ? k.size() + 2 : escaped.size();
+  // Separator, newline and indentation (pretty), the name and the colon in one append.
   const std::size_t pad = pretty_ ? 2 * (static_cast<std::size_t>(depth_) + stack_.size()) : 0;
-  const std::size_t n = 1 + (pretty_ ? 1 + pad : 0) + k.size() + 2 + (pretty_ ? 2 : 1);
+  const std::size_t n = 1 + (pretty_ ? 1 + pad : 0) + name + (pretty_ ? 2 : 1);
   append_n(out_, n, [&](char* p) {
     *p++ = separator;
     if (pretty_) {
@@ -136,7 +135,12 @@ void JsonText::key(std::string_view k) {
       std::memset(p, ' ', pad);
       p += pad;
     }
-    p = put_quoted(p, k);
+    if (escaped.empty()) {
+      p = put_quoted(p, k);
+    } else {
+      std::memcpy(p, escaped.data(), escaped.size());
+      p += escaped.size();
+    }
     *p++ = ':';
     if (pretty_) *p = ' ';
   });
@@ -160,7 +164,7 @@ void JsonText::close(char open_char, char close_char) {
 
 void JsonText::quoted(std::string_view s) {
   if (!plain(s)) {
-    out_ += dumped(ordered_json(std::string(s)), -1);
+    out_ += escaped_string(s);
     return;
   }
   append_n(out_, s.size() + 2, [&](char* p) { put_quoted(p, s); });
