@@ -138,8 +138,7 @@ void JsonText::key(std::string_view k) {
     if (escaped.empty()) {
       p = put_quoted(p, k);
     } else {
-      std::memcpy(p, escaped.data(), escaped.size());
-      p += escaped.size();
+      p = std::ranges::copy(escaped, p).out;
     }
     *p++ = ':';
     if (pretty_) *p = ' ';
