@@ -127,7 +127,8 @@ void verify_stage(FileRecord& rec, const ByteSource& bytes, const AnalysisTools&
                                           [&ctx]() -> const verify::KernelKeyring& { return ctx.kernel_keys.keys(); },
                                           ctx.verify_time,
                                           ctx.strict_padding,
-                                          t.image_trust};
+                                          t.image_trust,
+                                          wants_image_sha1(rec, t.catalogs)};
     rec.signatures = verify::verify_file({bytes, *rec.binary, rec.classification.type,
                                           module_digest ? &*module_digest : nullptr},
                                          services);
@@ -266,6 +267,10 @@ Outcome analyze_streamed(io::SourceFile& file, FileRecord rec, const AnalysisToo
 }
 
 }  // namespace
+
+bool wants_image_sha1(const FileRecord& rec, bool catalogs) noexcept {
+  return catalogs || rec.privilege().value_or(Privilege::User) != Privilege::User;
+}
 
 std::string budget_text(std::chrono::milliseconds budget) {
   std::string seconds = std::to_string(static_cast<double>(budget.count()) / 1000.0);

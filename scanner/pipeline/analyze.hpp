@@ -59,13 +59,25 @@ struct AnalysisTools {
   bool beside_postponed = false;
   /// The file's place in `budget`'s line (MemoryBudget::Key).
   std::uint64_t budget_key = 0;
+  /// The scan has catalogs to look files up in (WindowsState::has_catalogs; wants_image_sha1).
+  bool catalogs = false;
 };
+
+/// Whether the SHA-1 authentihash of PE file `rec` (parsed, its Windows join made) is computed
+/// although the file carries no certificate table (verify::VerifyContext::image_sha1): when the
+/// scan has catalogs to look it up in (older catalogs list SHA-1 image hashes only), and for a
+/// file that runs in the kernel or at boot, which driver block lists and known-bad feeds name by
+/// it. Its SHA-256 authentihash is computed always. For a user-mode file without a table in a
+/// scan without catalogs, SHA-1 would be a second pass over the whole file, as costly as its
+/// SHA-256, that no result reads (docs/performance.md, "fifteenth round").
+[[nodiscard]] bool wants_image_sha1(const record::FileRecord& rec, bool catalogs) noexcept;
 
 /// The stages that read the file: opens `f` in `root`, identifies it, reads and hashes it,
 /// decompresses a compressed module, parses, verifies and matches it. `windows`: the Windows
 /// join, made before (it decides the privilege the rules see). Failures before the file is
 /// known to be a binary make it a PathError; failures after that are errors inside its record.
-/// The facts of the result depend on the file's bytes and the configuration only.
+/// The facts of the result depend on the file's bytes and the configuration only, but for the
+/// SHA-1 authentihash (wants_image_sha1: a cache hit without it is not used where it is wanted).
 [[nodiscard]] Outcome analyze(const discover::FileRef& f, const io::FileSource& root,
                               std::optional<record::WindowsFacts> windows, const AnalysisTools& tools);
 

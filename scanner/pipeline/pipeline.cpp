@@ -148,9 +148,16 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+/// Whether cached facts `rec` lack an authentihash the scan wants (wants_image_sha1): stored by a
+/// scan without catalogs, or before the Windows join made the file a driver.
+bool lacks_image_sha1(const FileRecord& rec, bool catalogs) {
+  const auto& h = rec.signatures.authentihash;
+  return h && h->sha1.empty() && !h->sha256.empty() && wants_image_sha1(rec, catalogs);
+}
+
 /// The outcome stored for `f`, when there is a usable one (decided from the FileRef alone: the
 /// file is not opened). A hit whose rules saw another privilege than the Windows join now gives
-/// is not usable.
+/// is not usable, nor one without an authentihash that is wanted now.
 std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::optional<record::WindowsFacts>& windows,
                                       const verify::ImageTrust* image_trust, ScanState& st,
                                       cache::ScanCache::Reader& reader) {
@@ -162,7 +169,8 @@ std::optional<Outcome> cached_outcome(const discover::FileRef& f, const std::opt
     else if (FileRecord rec = record_of(f, std::move(*found.entry.binary), windows);
              (!st.ctx.rules.configured() || rec.rule_privilege == rec.privilege()) &&
              (rec.signatures.checked == 0 ||
-              rec.signatures.image_stores == (image_trust ? image_trust->fingerprint() : "")))
+              rec.signatures.image_stores == (image_trust ? image_trust->fingerprint() : "")) &&
+             !lacks_image_sha1(rec, st.win->has_catalogs()))
       o = std::move(rec);  // (verified with the image's stores as they are now)
   }
   ++(o ? st.cache_hits : st.cache_misses);
@@ -194,9 +202,10 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDema
       end_huge_pages();  // files are read from here on: a first scan's memory (memory_budget.hpp)
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
-      o = analyze(f, root, std::move(windows),
-                  {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget,
-                   attempt.run == Run::MayPostpone, attempt.run == Run::BesideHeld, attempt.file});
+      o = analyze(
+          f, root, std::move(windows),
+          {st.ctx, st.options.limits, matcher, &st.spare_cores, image_trust, &st.budget,
+           attempt.run == Run::MayPostpone, attempt.run == Run::BesideHeld, attempt.file, st.win->has_catalogs()});
       if (std::holds_alternative<Postponed>(*o)) return std::move(*o);
       if (deadline.fired()) return timed_out(f, st.options.file_timeout, deadline);
       if (reader && definite(*o, !matcher || !matcher->failed()) && cache::unchanged_since_walk(f, root, began)) {

@@ -291,6 +291,10 @@ std::array<const verify::CatalogIndex*, 2> WindowsState::catalog_indexes() const
   return {&catalogs, operator_catalogs ? &operator_catalogs->index : &kNone};
 }
 
+bool WindowsState::has_catalogs() const {
+  return std::ranges::any_of(catalog_indexes(), [](const verify::CatalogIndex* index) { return index->size() != 0; });
+}
+
 CatalogSummary catalog_summary(const WindowsState& win) {
   CatalogSummary s;
   for (const verify::CatalogIndex* index : win.catalog_indexes()) {

@@ -121,6 +121,8 @@ struct WindowsState {
   /// The indexes a lookup consults, in order: the images' catalogs, then the operator's (an empty
   /// index when none were loaded); never null. No allocation: called for every PE file.
   [[nodiscard]] std::array<const verify::CatalogIndex*, 2> catalog_indexes() const;
+  /// Some catalog of catalog_indexes() lists a file.
+  [[nodiscard]] bool has_catalogs() const;
   /// The look for images did not cover everything (a limit of windows_probe.hpp was reached).
   std::vector<std::string> probe_warnings;
 

@@ -16,7 +16,7 @@ namespace trustscan::report {
 
 /// Version of the JSON report layout; bump the minor for additions, the major for changes.
 inline constexpr std::string_view kSchemaVersion =
-    "1.7.0";  // 1.7: ECS-conformant NDJSON, error kinds, E01 hashes (docs/report-schema.md)
+    "1.8.0";  // 1.8: the SHA-1 authentihash only where wanted (docs/report-schema.md, Versioning)
 /// Elastic Common Schema version the NDJSON events follow: every field outside `trustscan.*` is
 /// checked against this version's field list (tools/check_ecs_events.py, tests/cli/ecs_test.sh).
 inline constexpr std::string_view kEcsVersion = "9.5.0-dev";

@@ -67,7 +67,8 @@ inline constexpr int kMaxNestingDepth = 4;
 
 /// Everything verify_authenticode() learned about one PE file.
 struct AuthenticodeResult {
-  /// Authentihashes (SHA-1, SHA-256); empty strings when the layout does not fit the file.
+  /// Authentihashes (SHA-1, SHA-256); empty strings when the layout does not fit the file, and
+  /// SHA-1 empty for a file without a certificate table unless VerifyContext::image_sha1.
   AuthenticodeHashes hashes;
   /// Primary first, then the rest depth-first; each of source SignatureSource::Embedded.
   std::vector<Signature> signatures;
@@ -108,6 +109,10 @@ struct VerifyContext {
   /// The stores of the Windows image the file is in (image_trust.hpp); nullptr outside images.
   /// Changes the signer chains only (timestamp chains are verified against `trust` alone).
   const ImageTrust* image = nullptr;
+  /// Also the SHA-1 authentihash of a file without a certificate table (AuthenticodeResult::hashes):
+  /// what catalogs list, and driver block lists beside the SHA-256 one. A file that declares a
+  /// table gets both authentihashes whatever this says (its signatures name either).
+  bool image_sha1 = true;
 };
 
 /// Verifies every Authenticode signature of the PE `file`, whose offsets parse/ recorded in

@@ -11,7 +11,7 @@ namespace {
 
 void verify_embedded(const VerifyInput& in, const VerifyServices& s, FileSignatures& out) {
   AuthenticodeResult r = verify_authenticode(in.bytes, in.model.pe->layout,
-                                             {s.trust, s.now, s.strict_padding, s.image});
+                                             {s.trust, s.now, s.strict_padding, s.image, s.image_sha1});
   out.authentihash = std::move(r.hashes);
   if (auto page = first_page_hashes(in.bytes, in.model.pe->layout)) out.first_page = std::move(*page);
   out.warnings = std::move(r.warnings);

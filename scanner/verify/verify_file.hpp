@@ -34,6 +34,8 @@ struct VerifyServices {
   bool strict_padding = false;  ///< VerifyContext::strict_padding (--strict-padding)
   /// The stores of the Windows image the file is in (VerifyContext::image); nullptr outside images.
   const ImageTrust* image = nullptr;
+  /// The SHA-1 authentihash of a PE file without a certificate table (VerifyContext::image_sha1).
+  bool image_sha1 = true;
 };
 
 /// One file as the verifiers see it.

@@ -575,6 +575,55 @@ assert d["windows"]["images"] == [] and d["windows"]["catalogs"]["files"] == 7, 
 assert d["windows"]["catalogs"]["members"] >= 5000 + 2 * 2, d["windows"]["catalogs"]
 PY
   ;;
+catalog_image_sha1)
+  # The SHA-1 authentihash of a user-mode PE without a certificate table is computed only where
+  # something reads it (pipeline/analyze.hpp, wants_image_sha1): with catalogs, which may list the
+  # file by it alone, as this test's catalog does (its SHA-256 member is another file's). A cached
+  # record made without it is not used by a scan with catalogs.
+  source "$SRC/tools/lib/test_ca.sh"
+  make_ca_config "$WORK/ca"
+  issue() { issue_cert "$WORK/ca" "$WORK" "$@"; }
+  issue root "/C=XX/O=trustscan tests/CN=SHA-1 Catalog Test Root" self v3_root 20200101000000Z 20450101000000Z
+  issue signer "/C=XX/O=trustscan tests/CN=SHA-1 Catalog Signer" root v3_codesign 20200101000000Z 20400101000000Z
+  mkdir "$WORK/tree" "$WORK/cats" "$WORK/anchors"
+  cp "$SAMPLES/pe/hello.exe" "$WORK/tree/app.exe"
+  cp "$WORK/root.pem" "$WORK/anchors/root.pem"
+  read -r sha256 sha1 _ < <($PY "$SRC/tools/authentihash.py" "$WORK/tree/app.exe")
+  $PY "$SRC/tools/make_catalog.py" ctl "$WORK/app.ctl" "$sha1:$(printf '%064d' 0):app.exe"
+  sign_catalog "$WORK/signer.pem" "$WORK/signer.key" "$WORK/root.pem" "$WORK/app.ctl" "$WORK/cats/app.cat"
+  scan() {  # scan REPORT [OPTIONS...]
+    local report=$1
+    shift
+    expect_exit 0 "$TS" scan -q -f json -o "$report" --fail-on none --trust-store "$WORK/anchors" \
+      --cache "$WORK/cache.db" "$@" "$WORK/tree"
+    validate_json "$report"
+  }
+  sleep 3  # the copy is cached once its ctime is 2 s old (docs/cache.md, "racy" files)
+  scan "$WORK/plain.json"
+  scan "$WORK/cats.json" --catalog-dir "$WORK/cats"
+  scan "$WORK/again.json" --catalog-dir "$WORK/cats"
+  $PY - "$WORK" "$sha256" "$sha1" <<'PY' || fail "SHA-1 authentihash"
+import json, sys
+work, sha256, sha1 = sys.argv[1:]
+def app(name):
+    d = json.load(open(f"{work}/{name}.json"))
+    (f,) = d["files"]
+    return f, d["summary"]["cache"]
+plain, cache = app("plain")
+a = plain["trustscan"]["authenticode"]
+assert plain["trustscan"]["privilege"] == "user" and a["status"] == "unsigned", (plain["trustscan"]["privilege"], a)
+assert a["hash_sha256"] == sha256 and "hash_sha1" not in a, a
+assert "catalog_signatures" not in plain["trustscan"], plain["trustscan"]["catalog_signatures"]
+for name, want in (("cats", {"hits": 0, "misses": 1, "invalidated": 1}), ("again", {"hits": 1, "misses": 0, "invalidated": 0})):
+    f, cache = app(name)
+    a = f["trustscan"]["authenticode"]
+    assert (a["hash_sha256"], a.get("hash_sha1")) == (sha256, sha1), (name, a)
+    [c] = f["trustscan"]["catalog_signatures"]
+    assert c["catalog"].endswith("/app.cat") and c["signature"]["status"] == "valid", (name, c)
+    assert f["file"]["code_signature"]["source"] == "catalog" and f["file"]["code_signature"]["trusted"], (name, f["file"]["code_signature"])
+    assert cache == want, (name, cache)
+PY
+  ;;
 windows_readonly)
   # Issue 6, acceptance 3: the image on a read-only mount scans the same, and nothing changes.
   WS=${SAMPLES%/*}/windows-samples

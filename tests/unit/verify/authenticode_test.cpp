@@ -134,6 +134,19 @@ TEST_CASE("unsigned PE: unsigned, authentihash equals what the signer signed",
   CHECK(signed_result.hashes.sha256 == unsigned_result.hashes.sha256);
   CHECK(signed_result.hashes.sha1 == unsigned_result.hashes.sha1);
 
+  // Without image_sha1, a file without a certificate table gets its SHA-256 authentihash alone;
+  // one with a table gets both (its signatures may name either).
+  for (const char* name : {"unsigned.exe", "signed-sha256.exe"}) {
+    INFO(name);
+    const auto bytes = test::read_bytes(kSigned / name);
+    VerifyContext ctx{&sample_trust(), k2026_01_01};
+    ctx.image_sha1 = false;
+    const auto r = verify_authenticode(bytes, layout_of(bytes), ctx);
+    CHECK(r.hashes.sha256 == unsigned_result.hashes.sha256);
+    CHECK(r.hashes.sha1 == (std::string(name) == "unsigned.exe" ? "" : unsigned_result.hashes.sha1));
+    CHECK(r.status() == (std::string(name) == "unsigned.exe" ? SignatureStatus::Unsigned : SignatureStatus::Valid));
+  }
+
   const auto bytes = test::read_bytes(kSigned / "unsigned.exe");
   const auto direct = authenticode_hashes(bytes, layout_of(bytes));
   REQUIRE(direct.has_value());
