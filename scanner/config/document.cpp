@@ -85,8 +85,8 @@ class TreeBuilder {
     for (const Entry& e : v.entries_) n += node_count(e.key) + node_count(e.value);
     return n;
   }
-  [[nodiscard]] std::string too_deep(const Value& v) const {
-    return v.mark_.to_string() + ": nested deeper than " + std::to_string(max_depth_) + " levels";
+  [[nodiscard]] std::string too_deep(const Mark& at) const {
+    return at.to_string() + ": nested deeper than " + std::to_string(max_depth_) + " levels";
   }
 
   [[nodiscard]] Document document(Value root) const {
@@ -160,9 +160,11 @@ int line_at(std::string_view text, std::size_t offset) {
 }
 
 /// Builds the first document of a stream from libyaml's events; the documents after it are only
-/// looked at (a second one is an error). Nodes nested deeper than the limit are not built (the
-/// tree stays as deep as the limit allows; its Values free themselves recursively), and aliases
-/// copy their anchor's node, at most ParseLimits::max_alias_nodes nodes in all.
+/// looked at (a second one is an error). The first node nested deeper than the limit ends the
+/// parse with that error, so the tree stays as deep as the limit allows (its Values free
+/// themselves recursively) and the rest of the text is not read: libyaml's scanner takes time
+/// quadratic in the depth of flow collections (`[[[...`), hours for a 16 MiB file. Aliases copy
+/// their anchor's node, at most ParseLimits::max_alias_nodes nodes in all.
 class EventBuilder {
  public:
   EventBuilder(const TreeBuilder& tree, std::string_view text, std::size_t max_alias_nodes)
@@ -181,13 +183,15 @@ class EventBuilder {
           break;
         case YAML_SCALAR_EVENT: {
           const auto& sc = ev.e.data.scalar;
+          const Mark at = tree_.mark_of(ev.e.start_mark);
+          if (!note_node(at)) break;
+          if (too_deep()) return fail(Errc::Config, tree_.too_deep(at));
           std::string value(reinterpret_cast<const char*>(sc.value), sc.length);
           // A plain scalar without a tag is the one YAML may re-type; quoting, a block scalar or
           // any tag (`!`, `!!str`) makes it a string.
           const bool plain = sc.style == YAML_PLAIN_SCALAR_STYLE && sc.tag == nullptr;
-          Value v = plain && null_text(value) ? tree_.null_value(tree_.mark_of(ev.e.start_mark))
-                                              : tree_.scalar(tree_.mark_of(ev.e.start_mark), std::move(value), !plain);
-          node(std::move(v), text_of(sc.anchor));
+          attach(plain && null_text(value) ? tree_.null_value(at) : tree_.scalar(at, std::move(value), !plain),
+                 text_of(sc.anchor));
           break;
         }
         case YAML_ALIAS_EVENT: {
@@ -202,7 +206,8 @@ class EventBuilder {
           if (alias_nodes_ > max_alias_nodes_)
             return fail(Errc::Config, at.to_string() + ": aliases expand to more than " +
                                           std::to_string(max_alias_nodes_) + " nodes");
-          node(Value(found->second), {});
+          if (too_deep()) return fail(Errc::Config, tree_.too_deep(at));
+          attach(Value(found->second), {});
           break;
         }
         case YAML_SEQUENCE_START_EVENT:
@@ -211,15 +216,11 @@ class EventBuilder {
           const Mark at = tree_.mark_of(ev.e.start_mark);
           const yaml_char_t* anchor = mapping ? ev.e.data.mapping_start.anchor : ev.e.data.sequence_start.anchor;
           if (!note_node(at)) {
-            ++skipped_;  // inside a skipped container, or the document is not built
+            ++skipped_;  // a container of a later document: not built
             break;
           }
-          Value v = tree_.container(at, mapping);
-          if (too_deep(v)) {
-            ++skipped_;
-            break;
-          }
-          open_.push_back({std::move(v), std::nullopt, std::string{text_of(anchor)}});
+          if (too_deep()) return fail(Errc::Config, tree_.too_deep(at));
+          open_.push_back({tree_.container(at, mapping), std::nullopt, std::string{text_of(anchor)}});
           break;
         }
         case YAML_SEQUENCE_END_EVENT:
@@ -250,19 +251,11 @@ class EventBuilder {
   /// is where its error points to.
   bool note_node(const Mark& at) {
     if (documents_ == 2 && !second_root_) second_root_ = at;
-    return documents_ == 1 && skipped_ == 0 && depth_error_.empty();
+    return documents_ == 1 && skipped_ == 0;
   }
-  /// Records the first node nested deeper than allowed (the number of open containers is its
-  /// depth); nothing below it is built.
-  bool too_deep(const Value& v) {
-    if (static_cast<int>(open_.size()) <= tree_.max_depth()) return false;
-    depth_error_ = tree_.too_deep(v);
-    return true;
-  }
-  /// A complete scalar, null or alias copy.
-  void node(Value v, std::string_view anchor) {
-    if (note_node(v.mark()) && !too_deep(v)) attach(std::move(v), anchor);
-  }
+  /// Whether a node here would be nested deeper than allowed (the number of open containers is
+  /// its depth).
+  [[nodiscard]] bool too_deep() const noexcept { return static_cast<int>(open_.size()) > tree_.max_depth(); }
   /// A complete node: under its anchor, then into the innermost open container or as the root.
   void attach(Value v, std::string_view anchor) {
     if (!anchor.empty()) anchors_.insert_or_assign(std::string{anchor}, v);
@@ -278,7 +271,6 @@ class EventBuilder {
       const Mark& at = second_root_ ? *second_root_ : second_start_;
       return fail(Errc::Config, at.to_string() + ": more than one YAML document ('---'); put everything in one");
     }
-    if (!depth_error_.empty()) return fail(Errc::Config, depth_error_);
     // No document, or one without a node: a null root without a line.
     return tree_.document(root_ ? std::move(*root_) : tree_.null_value(tree_.no_mark()));
   }
@@ -316,8 +308,7 @@ class EventBuilder {
   int documents_ = 0;
   Mark second_start_;
   std::optional<Mark> second_root_;
-  std::size_t skipped_ = 0;  ///< containers open below the depth limit (or of a later document)
-  std::string depth_error_;  ///< the first node nested deeper than allowed
+  std::size_t skipped_ = 0;  ///< containers open in a later document
 };
 
 }  // namespace

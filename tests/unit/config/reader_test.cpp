@@ -331,7 +331,9 @@ TEST_CASE("columns count characters, and bad encodings are errors with a line", 
 }
 
 TEST_CASE("nesting beyond the limit is refused without building it, however deep", "[config]") {
-  for (const int levels : {70, 200'000}) {
+  // 8,000,000 levels make a file just under the 16 MiB limit; reading it to its end would take
+  // libyaml hours (its scanner is quadratic in the depth of flow collections).
+  for (const int levels : {70, 200'000, 8'000'000}) {
     INFO(levels);
     std::string deep = "a: " + std::string(static_cast<std::size_t>(levels), '[') +
                        std::string(static_cast<std::size_t>(levels), ']') + "\n";
@@ -339,8 +341,27 @@ TEST_CASE("nesting beyond the limit is refused without building it, however deep
     REQUIRE_FALSE(doc);
     CHECK(doc.error().message == "deep.yaml:1: nested deeper than 64 levels");
   }
-  // A syntax error after the limit is still found.
-  const auto broken = parse_text("a: " + std::string(100, '[') + "\n  - :\n", "b.yaml");
-  REQUIRE_FALSE(broken);
-  CHECK_THAT(broken.error().message, Catch::Contains("YAML syntax error"));
+  // The parse ends at the first node too deep: a syntax error after it is not looked for, one
+  // before it is the error.
+  const auto after = parse_text("a: " + std::string(100, '[') + "\n  - :\n", "b.yaml");
+  REQUIRE_FALSE(after);
+  CHECK(after.error().message == "b.yaml:1: nested deeper than 64 levels");
+  const auto before = parse_text("a: b: c\nd: " + std::string(100, '[') + "\n", "b.yaml");
+  REQUIRE_FALSE(before);
+  CHECK_THAT(before.error().message, Catch::StartsWith("b.yaml:1:5: YAML syntax error: mapping values"));
+  // Under the root mapping, 64 '[' open the deepest container allowed (level 64): it may be
+  // empty; a scalar, an alias or a container inside it is too deep.
+  const auto nested = [](std::string_view inner, int levels) {
+    return parse_text("x: &x 1\ny: " + std::string(static_cast<std::size_t>(levels), '[') + std::string(inner) +
+                          std::string(static_cast<std::size_t>(levels), ']') + "\n",
+                      "d.yaml");
+  };
+  for (const std::string_view inner : {"s", "*x", "[]"}) {
+    INFO(inner);
+    CHECK(nested(inner, 63));
+    const auto deeper = nested(inner, 64);
+    REQUIRE_FALSE(deeper);
+    CHECK(deeper.error().message == "d.yaml:2: nested deeper than 64 levels");
+  }
+  CHECK(nested("", 64));
 }
