@@ -21,7 +21,8 @@ FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 REAL=${TRUSTSCAN_REAL_TREE:-/var/cache/trustscan/realtree}
 JOBS=${JOBS:-2}
 TARGETS=(fuzz_parse fuzz_authenticode fuzz_catalog fuzz_module_signature fuzz_macho_signature
-         fuzz_vendor_list fuzz_policy fuzz_kernel_image fuzz_plain_pe fuzz_macho_contents)
+         fuzz_vendor_list fuzz_policy fuzz_kernel_image fuzz_plain_pe fuzz_macho_contents
+         fuzz_plain_elf_linked)
 # Every run: one core, 2 GiB, 10 s per input (the figures in docs/fuzzing.md use these).
 FUZZ_FLAGS=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 
@@ -108,6 +109,9 @@ cmd_seed() {
   mapfile -t pes < <(find "$s" -type f \( -name '*.exe' -o -name '*.sys' -o -name '*.dll' -o -name '*.efi' \) | sort)
   add fuzz_authenticode "${pes[@]}"
   add fuzz_plain_pe "${pes[@]}"
+  add fuzz_plain_elf_linked "$s/elf/hello" "$s/elf/libdemo.so" \
+                            $(find /usr/bin /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f -size -40k | sort | head -200 |
+                              xargs -r file -L | grep -E 'ELF .*(executable|shared object)' | cut -d: -f1 | head -30)
   add fuzz_catalog $(find "$s/catalog" -type f \( -name '*.cat' -o -name '*.p7' \) | sort)
   add fuzz_module_signature $(find "$s/modsig" "$s/elf" -maxdepth 1 -type f -name '*.ko' | sort)
   mapfile -t machos < <(find "$s/macho" -type f | sort)

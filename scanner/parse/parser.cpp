@@ -68,9 +68,12 @@ Result<BinaryModel> extract(const Entry& entry, const PreparedBytes& prepared, s
 namespace {
 
 /// The model read without LIEF, when the file's layout allows it (plain_relocatable_model,
-/// plain_pe_model).
+/// plain_linked_model, plain_pe_model).
 std::optional<BinaryModel> plain_model(Format format, std::span<const std::byte> bytes, const Limits& limits) {
-  if (format == Format::Elf) return plain_relocatable_model(bytes, limits);
+  if (format == Format::Elf) {
+    if (auto relocatable = plain_relocatable_model(bytes, limits)) return relocatable;
+    return plain_linked_model(bytes, limits);
+  }
   if (format == Format::Pe) return plain_pe_model(bytes, limits);
   return std::nullopt;
 }
