@@ -39,8 +39,8 @@ namespace trustscan::parse {
 /// The model of an ELF executable or shared object read straight from `bytes`, without LIEF and
 /// without a copy, when its layout is plain: little-endian, the section and program header tables
 /// and every section's and segment's file range inside the file, the names the model takes (the
-/// DT_NEEDED and DT_SONAME entries, the section names, the dynamic symbols' names) terminated
-/// inside it, and every address LIEF would convert inside a PT_LOAD segment — the files on which
+/// DT_NEEDED and DT_SONAME entries, the section names) terminated inside it within 4 KiB, and
+/// every address LIEF would convert inside a PT_LOAD segment — the files on which
 /// LIEF 0.9 (after prepare_for_lief) gives exactly this model, dynamic symbol count included
 /// (plain_elf_linked.cpp). nullopt for any other file: LIEF parses it.
 [[nodiscard]] std::optional<BinaryModel> plain_linked_model(std::span<const std::byte> bytes, const Limits& limits);
