@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/limits.hpp"
@@ -48,6 +49,21 @@ struct ImportedLibrary {
 void fill_imports(const std::vector<ImportedLibrary>& imports, BinaryModel& model, PeInfo& info, const Limits& limits);
 /// Adds the "key=value" entries of a `.modinfo` section to `info.modinfo`.
 void parse_modinfo(std::span<const std::uint8_t> content, ElfInfo& info, const Limits& limits);
+/// What the plain ELF readers (plain_elf.cpp, plain_elf_linked.cpp) take from sections by name,
+/// as extract_elf takes it from LIEF, whose get_section finds the first section of a name: the
+/// first `.modinfo`'s entries, the first `.modname`'s string, whether `.gnu.linkonce.this_module`
+/// is there. Call take() for each section in order.
+class ModuleSections {
+ public:
+  /// Whether `name` is a section whose content take() reads (the first of its name).
+  [[nodiscard]] bool wants_content(std::string_view name) const noexcept {
+    return (name == ".modinfo" && !modinfo_seen_) || (name == ".modname" && !modname_seen_);
+  }
+  void take(std::string_view name, std::span<const std::byte> content, ElfInfo& info, const Limits& limits);
+
+ private:
+  bool modinfo_seen_ = false, modname_seen_ = false;
+};
 
 /// Cuts `s` to `max` bytes without splitting a UTF-8 sequence.
 std::string bounded(std::string s, std::size_t max);

@@ -64,6 +64,20 @@ std::optional<Layout> plain_layout(const ByteReader& r, const ElfHeader& e) {
 
 }  // namespace
 
+void ModuleSections::take(std::string_view name, std::span<const std::byte> content, ElfInfo& info,
+                          const Limits& limits) {
+  if (name == ".gnu.linkonce.this_module") info.has_this_module = true;
+  if (name == ".modinfo" && !modinfo_seen_) {
+    modinfo_seen_ = true;
+    parse_modinfo({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()}, info, limits);
+  }
+  if (name == ".modname" && !modname_seen_) {
+    modname_seen_ = true;
+    const std::string_view text(reinterpret_cast<const char*>(content.data()), content.size());
+    info.grub_module_name = bounded(std::string(text.substr(0, text.find('\0'))), limits.max_string_length);
+  }
+}
+
 std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> bytes, const Limits& limits) {
   // Little-endian only: the big-endian files LIEF 0.9 reads are left to it, whatever it makes of them.
   static constexpr unsigned char kIdent[] = {0x7f, 'E', 'L', 'F'};
@@ -90,7 +104,8 @@ std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> by
   ElfInfo info;
   info.elf_type = elf_type_name(1);
   info.machine = model.architecture;
-  bool symtab_seen = false, modinfo_seen = false, modname_seen = false;
+  bool symtab_seen = false;
+  ModuleSections module_sections;
   for (std::uint64_t i = 0; i < e.shnum; ++i) {
     const Section& s = layout->sections[i];
     const auto name = name_of(*layout, s);
@@ -103,17 +118,8 @@ std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> by
       if (!n) return std::nullopt;
       model.exports_count = *n;
     }
-    if (*name == ".gnu.linkonce.this_module") info.has_this_module = true;
     if ((*name == ".modinfo" || *name == ".modname") && s.type == kShtNobits) return std::nullopt;
-    if (*name == ".modinfo" && !modinfo_seen) {
-      modinfo_seen = true;
-      parse_modinfo({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()}, info, limits);
-    }
-    if (*name == ".modname" && !modname_seen) {
-      modname_seen = true;
-      const std::string_view text(reinterpret_cast<const char*>(content.data()), content.size());
-      info.grub_module_name = bounded(std::string(text.substr(0, text.find('\0'))), limits.max_string_length);
-    }
+    module_sections.take(*name, content, info, limits);
   }
   info.has_module_signature = ends_with_module_signature(bytes);
   model.elf = std::move(info);

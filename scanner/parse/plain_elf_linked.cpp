@@ -340,26 +340,16 @@ std::optional<BinaryModel> plain_linked_model(std::span<const std::byte> bytes, 
   if (!exports) return std::nullopt;
   model.exports_count = *exports;
   // The sections the model looks at, by name (LIEF's get_section: the first of that name).
-  bool modinfo_seen = false, modname_seen = false, ksymtab = false, init_text = false;
+  ModuleSections module_sections;
+  bool ksymtab = false, init_text = false;
   for (const Section& s : reader.sections()) {
     const auto name = reader.section_name(s);
     if (!name) return std::nullopt;
-    const bool content_wanted = (*name == ".modinfo" && !modinfo_seen) || (*name == ".modname" && !modname_seen);
-    if (content_wanted && (s.type == kShtNobits || s.size >= kMaxContent)) return std::nullopt;
-    const std::span<const std::byte> content = content_wanted ? bytes.subspan(s.offset, s.size)
-                                                              : std::span<const std::byte>{};
-    if (*name == ".gnu.linkonce.this_module") info.has_this_module = true;
-    if (*name == "__ksymtab") ksymtab = true;
-    if (*name == ".init.text") init_text = true;
-    if (*name == ".modinfo" && !modinfo_seen) {
-      modinfo_seen = true;
-      parse_modinfo({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()}, info, limits);
-    }
-    if (*name == ".modname" && !modname_seen) {
-      modname_seen = true;
-      const std::string_view text(reinterpret_cast<const char*>(content.data()), content.size());
-      info.grub_module_name = bounded(std::string(text.substr(0, text.find('\0'))), limits.max_string_length);
-    }
+    const bool wanted = module_sections.wants_content(*name);
+    if (wanted && (s.type == kShtNobits || s.size >= kMaxContent)) return std::nullopt;
+    module_sections.take(*name, wanted ? bytes.subspan(s.offset, s.size) : std::span<const std::byte>{}, info, limits);
+    ksymtab = ksymtab || *name == "__ksymtab";
+    init_text = init_text || *name == ".init.text";
   }
   info.looks_like_kernel_image = e.type == 2 && ksymtab && init_text;
   info.has_module_signature = ends_with_module_signature(bytes);
