@@ -133,6 +133,20 @@ class Reader {
   [[nodiscard]] const std::vector<Section>& sections() const noexcept { return sections_; }
   [[nodiscard]] const std::vector<Segment>& segments() const noexcept { return segments_; }
 
+  /// PT_INTERP as LIEF 0.9 keeps it (Parser::parse_segments): the string in each such segment's
+  /// bytes, the last one kept. False when one has no NUL inside its bytes: LIEF cuts that string
+  /// its own way (fuzz_plain_elf_linked found LIEF one character short).
+  bool interpreter(std::string& out) const {
+    for (const Segment& s : segments_) {
+      if (s.type != kPtInterp || s.filesz == 0 || s.filesz >= kMaxContent) continue;
+      const std::string_view content = text(s.offset, s.filesz);
+      const std::size_t end = content.find('\0');
+      if (end == std::string_view::npos) return false;
+      out = std::string(content.substr(0, end));
+    }
+    return true;
+  }
+
   /// The first dynamic entry with `tag`, as LIEF's find_if takes it.
   [[nodiscard]] const Dynamic* first(std::uint64_t tag) const {
     const auto it = std::ranges::find(dynamic_, tag, &Dynamic::tag);
@@ -324,17 +338,9 @@ std::optional<BinaryModel> plain_linked_model(std::span<const std::byte> bytes, 
   ElfInfo info;
   info.elf_type = elf_type_name(e.type);
   info.machine = model.architecture;
-  // PT_INTERP: the string of each such segment's bytes, the last one kept (Parser::parse_segments).
-  bool interp_segment = false;
   std::string interpreter;
-  for (const Segment& s : reader.segments()) {
-    if (s.type != kPtInterp) continue;
-    interp_segment = true;
-    if (s.filesz == 0 || s.filesz >= kMaxContent) continue;
-    const std::string_view content(reinterpret_cast<const char*>(bytes.data()) + s.offset, s.filesz);
-    interpreter = std::string(content.substr(0, content.find('\0')));
-  }
-  if (interp_segment && !interpreter.empty()) info.interpreter = bounded(interpreter, limits.max_string_length);
+  if (!reader.interpreter(interpreter)) return std::nullopt;
+  if (!interpreter.empty()) info.interpreter = bounded(interpreter, limits.max_string_length);
   if (!reader.names(model, info, limits)) return std::nullopt;
   const auto exports = reader.exports();
   if (!exports) return std::nullopt;

@@ -102,6 +102,26 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
     CHECK_FALSE(parse::plain_linked_model(bytes(so.substr(0, 63)), Limits{}));
     CHECK_FALSE(parse::plain_linked_model(bytes(so.substr(0, so.size() / 2)), Limits{}));
   }
+  SECTION("an interpreter without its NUL inside PT_INTERP (fuzz_plain_elf_linked: LIEF cut it short)") {
+    const std::string hello = test::read_file(test::samples_dir() / "elf" / "hello");
+    REQUIRE(parse::plain_linked_model(bytes(hello), Limits{}));
+    std::uint64_t phoff = 0;
+    std::memcpy(&phoff, hello.data() + 0x20, sizeof phoff);
+    std::string forged = hello;
+    bool found = false;
+    for (std::uint64_t at = phoff; at + 56 <= phoff + 56 * 16 && at + 56 <= forged.size(); at += 56) {
+      std::uint32_t type = 0;
+      std::memcpy(&type, forged.data() + at, sizeof type);
+      if (type != 3) continue;  // PT_INTERP
+      std::uint64_t filesz = 0;
+      std::memcpy(&filesz, forged.data() + at + 0x20, sizeof filesz);
+      --filesz;  // the NUL outside
+      std::memcpy(forged.data() + at + 0x20, &filesz, sizeof filesz);
+      found = true;
+    }
+    REQUIRE(found);
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+  }
   SECTION("a section that runs past the end of the file (prepare_for_lief would clamp it)") {
     std::uint64_t shoff = 0;
     std::memcpy(&shoff, so.data() + 0x28, sizeof shoff);
