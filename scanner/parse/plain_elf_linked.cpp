@@ -110,7 +110,10 @@ class Reader {
     return std::nullopt;
   }
 
-  /// The first PT_DYNAMIC segment's entries (as LIEF reads them: at most 1,000, DT_NULL included).
+  /// The first PT_DYNAMIC segment's entries (as LIEF reads them: at most 1,000, DT_NULL included);
+  /// false unless the segment is regular: only DT_NULL entries after its first DT_NULL, and each tag
+  /// the model reads at most once (fuzz_plain_elf_linked found LIEF counting the exports of a
+  /// mangled dynamic section differently).
   bool load_dynamic() {
     const auto dynamic = std::ranges::find(segments_, kPtDynamic, &Segment::type);
     if (dynamic == segments_.end()) return true;
@@ -118,8 +121,16 @@ class Reader {
     const std::uint64_t entry = e_.is64 ? 16 : 8;  // Elf_Dyn: d_tag, d_val
     all_dynamic_ = dynamic->filesz / entry;
     const std::uint64_t n = std::min(all_dynamic_, kMaxDynamicEntries);
-    for (std::uint64_t i = 0; i < n; ++i)
-      dynamic_.push_back({field(dynamic->offset + i * entry, w), field(dynamic->offset + i * entry + w, w)});
+    bool ended = false;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const Dynamic d{field(dynamic->offset + i * entry, w), field(dynamic->offset + i * entry + w, w)};
+      if (ended && d.tag != 0) return false;
+      ended = ended || d.tag == 0;
+      for (const std::uint64_t once : {kDtStrtab, kDtSymtab, kDtSyment, kDtRela, kDtRelasz, kDtRel, kDtRelsz, kDtJmprel,
+                                       kDtPltrelsz, kDtPltrel, kDtHash, kDtGnuHash})
+        if (d.tag == once && first(once) != nullptr) return false;
+      dynamic_.push_back(d);
+    }
     // The string table: the segment's first DT_STRTAB, whatever the 1,000 limit (LIEF's
     // get_dynamic_string_table_from_segments); LIEF throws when its address has no segment.
     for (std::uint64_t i = 0; i < all_dynamic_; ++i) {
@@ -188,8 +199,15 @@ class Reader {
       const std::uint64_t name = field(at, 4);
       const std::uint64_t info = field(at + (is64 ? 4 : 12), 1);
       const std::uint64_t shndx = field(at + (is64 ? 6 : 14), 2);
-      // LIEF ends the list at a name past the end of the file, or at an empty one (but the first).
-      if (name > 0 && (*strtab_ + name >= size() || (field(*strtab_ + name, 1) == 0 && i > 0))) break;
+      if (name > 0) {
+        // LIEF ends the list at a name past the end of the file, or at an empty one (but the
+        // first). A name without its NUL within kMaxName bytes is left to LIEF.
+        const std::uint64_t name_at = *strtab_ + name;
+        if (name_at >= size()) break;
+        const auto text = c_string(name_at);
+        if (!text) return std::nullopt;
+        if (text->empty() && i > 0) break;
+      }
       n += shndx != 0 && (info >> 4) != 0;  // STB_LOCAL is 0
     }
     return n;

@@ -122,6 +122,23 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
     REQUIRE(found);
     CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
   }
+  SECTION("a dynamic section with entries after a DT_NULL (fuzz_plain_elf_linked: LIEF counted other exports)") {
+    std::uint64_t phoff = 0;
+    std::memcpy(&phoff, so.data() + 0x20, sizeof phoff);
+    std::string forged = so;
+    bool found = false;
+    for (std::uint64_t at = phoff; at + 56 <= phoff + 56 * 16 && at + 56 <= forged.size(); at += 56) {
+      std::uint32_t type = 0;
+      std::memcpy(&type, forged.data() + at, sizeof type);
+      if (type != 2) continue;  // PT_DYNAMIC
+      std::uint64_t offset = 0;
+      std::memcpy(&offset, forged.data() + at + 8, sizeof offset);
+      std::memset(forged.data() + offset, 0, 8);  // the first entry's d_tag: DT_NULL
+      found = true;
+    }
+    REQUIRE(found);
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+  }
   SECTION("a section that runs past the end of the file (prepare_for_lief would clamp it)") {
     std::uint64_t shoff = 0;
     std::memcpy(&shoff, so.data() + 0x28, sizeof shoff);
