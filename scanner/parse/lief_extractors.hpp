@@ -4,6 +4,7 @@
 /// BinaryModel; each may throw (LIEF::exception, std::exception) — parser.cpp converts that.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "core/limits.hpp"
 #include "parse/binary_model.hpp"
+#include "parse/elf_header.hpp"
 #include "parse/prepare.hpp"
 
 namespace trustscan::parse {
@@ -49,6 +51,10 @@ struct ImportedLibrary {
 void fill_imports(const std::vector<ImportedLibrary>& imports, BinaryModel& model, PeInfo& info, const Limits& limits);
 /// Adds the "key=value" entries of a `.modinfo` section to `info.modinfo`.
 void parse_modinfo(std::span<const std::uint8_t> content, ElfInfo& info, const Limits& limits);
+/// The header of a file both plain ELF readers may read: the ELF magic, class 32 or 64 bits,
+/// little-endian (the big-endian files LIEF 0.9 reads are left to it), 64 bytes at least;
+/// nullopt otherwise.
+[[nodiscard]] std::optional<ElfHeader> plain_elf_header(std::span<const std::byte> bytes);
 /// What the plain ELF readers (plain_elf.cpp, plain_elf_linked.cpp) take from sections by name,
 /// as extract_elf takes it from LIEF, whose get_section finds the first section of a name: the
 /// first `.modinfo`'s entries, the first `.modname`'s string, whether `.gnu.linkonce.this_module`

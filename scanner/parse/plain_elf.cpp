@@ -64,6 +64,16 @@ std::optional<Layout> plain_layout(const ByteReader& r, const ElfHeader& e) {
 
 }  // namespace
 
+std::optional<ElfHeader> plain_elf_header(std::span<const std::byte> bytes) {
+  static constexpr unsigned char kIdent[] = {0x7f, 'E', 'L', 'F'};
+  if (bytes.size() < 64 || std::memcmp(bytes.data(), kIdent, sizeof kIdent) != 0) return std::nullopt;
+  const auto cls = std::to_integer<unsigned>(bytes[4]), data = std::to_integer<unsigned>(bytes[5]);
+  if ((cls != 1 && cls != 2) || data != 1) return std::nullopt;
+  auto header = elf_header(bytes.first(64));
+  if (!header) return std::nullopt;
+  return *header;
+}
+
 void ModuleSections::take(std::string_view name, std::span<const std::byte> content, ElfInfo& info,
                           const Limits& limits) {
   if (name == ".gnu.linkonce.this_module") info.has_this_module = true;
@@ -79,16 +89,11 @@ void ModuleSections::take(std::string_view name, std::span<const std::byte> cont
 }
 
 std::optional<BinaryModel> plain_relocatable_model(std::span<const std::byte> bytes, const Limits& limits) {
-  // Little-endian only: the big-endian files LIEF 0.9 reads are left to it, whatever it makes of them.
-  static constexpr unsigned char kIdent[] = {0x7f, 'E', 'L', 'F'};
-  if (bytes.size() < 64 || std::memcmp(bytes.data(), kIdent, sizeof kIdent) != 0) return std::nullopt;
-  const auto cls = std::to_integer<unsigned>(bytes[4]), data = std::to_integer<unsigned>(bytes[5]);
-  if ((cls != 1 && cls != 2) || data != 1) return std::nullopt;
+  const auto header = plain_elf_header(bytes);
+  if (!header || header->type != 1) return std::nullopt;  // ET_REL
   // Only read: the reader is never asked to write.
   const ByteReader r(
       std::span(const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(bytes.data())), bytes.size()), false);
-  const auto header = elf_header(bytes.first(64));
-  if (!header || header->type != 1) return std::nullopt;  // ET_REL
   const ElfHeader& e = *header;
   const bool is64 = e.is64;
   auto layout = plain_layout(r, e);

@@ -110,7 +110,8 @@ class Reader {
     return std::nullopt;
   }
 
-  /// The first PT_DYNAMIC segment's entries (as LIEF reads them: at most 1,000, DT_NULL included);
+  /// The first PT_DYNAMIC segment's entries (as LIEF reads them: DT_NULL included; a segment of
+  /// more than LIEF's 1,000 entries is declined);
   /// false unless the segment is regular: only DT_NULL entries after its first DT_NULL, and each tag
   /// the model reads at most once (fuzz_plain_elf_linked found LIEF counting the exports of a
   /// mangled dynamic section differently).
@@ -119,8 +120,9 @@ class Reader {
     if (dynamic == segments_.end()) return true;
     const unsigned w = e_.is64 ? 8 : 4;
     const std::uint64_t entry = e_.is64 ? 16 : 8;  // Elf_Dyn: d_tag, d_val
-    all_dynamic_ = dynamic->filesz / entry;
-    const std::uint64_t n = std::min(all_dynamic_, kMaxDynamicEntries);
+    const std::uint64_t n = dynamic->filesz / entry;
+    // Beyond LIEF's 1,000 entries it would still look for DT_STRTAB: left to it.
+    if (n > kMaxDynamicEntries) return false;
     bool ended = false;
     for (std::uint64_t i = 0; i < n; ++i) {
       const Dynamic d{field(dynamic->offset + i * entry, w), field(dynamic->offset + i * entry + w, w)};
@@ -131,11 +133,10 @@ class Reader {
         if (d.tag == once && first(once) != nullptr) return false;
       dynamic_.push_back(d);
     }
-    // The string table: the segment's first DT_STRTAB, whatever the 1,000 limit (LIEF's
-    // get_dynamic_string_table_from_segments); LIEF throws when its address has no segment.
-    for (std::uint64_t i = 0; i < all_dynamic_; ++i) {
-      if (field(dynamic->offset + i * entry, w) != kDtStrtab) continue;
-      strtab_ = file_offset(field(dynamic->offset + i * entry + w, w));
+    // The string table (LIEF's get_dynamic_string_table_from_segments); LIEF throws when its
+    // address has no segment.
+    if (const Dynamic* strtab = first(kDtStrtab)) {
+      strtab_ = file_offset(strtab->value);
       return strtab_.has_value();
     }
     return true;
@@ -330,7 +331,6 @@ class Reader {
   std::vector<Section> sections_;
   std::vector<Segment> segments_;
   std::vector<Dynamic> dynamic_;
-  std::uint64_t all_dynamic_ = 0;
   std::optional<std::uint64_t> strtab_;
   std::string_view names_;
 };
@@ -338,11 +338,7 @@ class Reader {
 }  // namespace
 
 std::optional<BinaryModel> plain_linked_model(std::span<const std::byte> bytes, const Limits& limits) {
-  static constexpr unsigned char kIdent[] = {0x7f, 'E', 'L', 'F'};
-  if (bytes.size() < 64 || std::memcmp(bytes.data(), kIdent, sizeof kIdent) != 0) return std::nullopt;
-  const auto cls = std::to_integer<unsigned>(bytes[4]), data = std::to_integer<unsigned>(bytes[5]);
-  if ((cls != 1 && cls != 2) || data != 1) return std::nullopt;  // big-endian files are LIEF's
-  const auto header = elf_header(bytes.first(64));
+  const auto header = plain_elf_header(bytes);
   if (!header || (header->type != 2 && header->type != 3)) return std::nullopt;  // ET_EXEC, ET_DYN
   const ElfHeader& e = *header;
   Reader reader(bytes, e);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,20 @@ bool check_same_as_lief(const std::string& content, const std::string& what) {
   CHECK(*plain->elf == *lief.elf);
   CHECK(*plain == lief);  // every field
   return true;
+}
+
+/// Where the first program header of `type` is in a little-endian 64-bit ELF file.
+std::optional<std::size_t> program_header(const std::string& elf, std::uint32_t type) {
+  std::uint64_t phoff = 0;
+  std::uint16_t phnum = 0;
+  std::memcpy(&phoff, elf.data() + 0x20, sizeof phoff);
+  std::memcpy(&phnum, elf.data() + 0x38, sizeof phnum);
+  for (std::uint64_t at = phoff; at < phoff + std::uint64_t{phnum} * 56 && at + 56 <= elf.size(); at += 56) {
+    std::uint32_t t = 0;
+    std::memcpy(&t, elf.data() + at, sizeof t);
+    if (t == type) return at;
+  }
+  return std::nullopt;
 }
 
 /// ELF type (e_type) of a little-endian file.
@@ -105,38 +120,22 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
   SECTION("an interpreter without its NUL inside PT_INTERP (fuzz_plain_elf_linked: LIEF cut it short)") {
     const std::string hello = test::read_file(test::samples_dir() / "elf" / "hello");
     REQUIRE(parse::plain_linked_model(bytes(hello), Limits{}));
-    std::uint64_t phoff = 0;
-    std::memcpy(&phoff, hello.data() + 0x20, sizeof phoff);
     std::string forged = hello;
-    bool found = false;
-    for (std::uint64_t at = phoff; at + 56 <= phoff + 56 * 16 && at + 56 <= forged.size(); at += 56) {
-      std::uint32_t type = 0;
-      std::memcpy(&type, forged.data() + at, sizeof type);
-      if (type != 3) continue;  // PT_INTERP
-      std::uint64_t filesz = 0;
-      std::memcpy(&filesz, forged.data() + at + 0x20, sizeof filesz);
-      --filesz;  // the NUL outside
-      std::memcpy(forged.data() + at + 0x20, &filesz, sizeof filesz);
-      found = true;
-    }
-    REQUIRE(found);
+    const auto interp = program_header(forged, 3);  // PT_INTERP
+    REQUIRE(interp);
+    std::uint64_t filesz = 0;
+    std::memcpy(&filesz, forged.data() + *interp + 0x20, sizeof filesz);
+    --filesz;  // the NUL outside
+    std::memcpy(forged.data() + *interp + 0x20, &filesz, sizeof filesz);
     CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
   }
   SECTION("a dynamic section with entries after a DT_NULL (fuzz_plain_elf_linked: LIEF counted other exports)") {
-    std::uint64_t phoff = 0;
-    std::memcpy(&phoff, so.data() + 0x20, sizeof phoff);
     std::string forged = so;
-    bool found = false;
-    for (std::uint64_t at = phoff; at + 56 <= phoff + 56 * 16 && at + 56 <= forged.size(); at += 56) {
-      std::uint32_t type = 0;
-      std::memcpy(&type, forged.data() + at, sizeof type);
-      if (type != 2) continue;  // PT_DYNAMIC
-      std::uint64_t offset = 0;
-      std::memcpy(&offset, forged.data() + at + 8, sizeof offset);
-      std::memset(forged.data() + offset, 0, 8);  // the first entry's d_tag: DT_NULL
-      found = true;
-    }
-    REQUIRE(found);
+    const auto dynamic = program_header(forged, 2);  // PT_DYNAMIC
+    REQUIRE(dynamic);
+    std::uint64_t offset = 0;
+    std::memcpy(&offset, forged.data() + *dynamic + 8, sizeof offset);
+    std::memset(forged.data() + offset, 0, 8);  // the first entry's d_tag: DT_NULL
     CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
   }
   SECTION("a section that runs past the end of the file (prepare_for_lief would clamp it)") {
