@@ -134,10 +134,11 @@ class Reader {
       dynamic_.push_back(d);
     }
     // The string table (LIEF's get_dynamic_string_table_from_segments); LIEF throws when its
-    // address has no segment.
+    // address has no segment, and takes file offset 0 for "none" and looks among the sections
+    // (fuzz_plain_elf_linked: a DT_SONAME read from another table).
     if (const Dynamic* strtab = first(kDtStrtab)) {
       strtab_ = file_offset(strtab->value);
-      return strtab_.has_value();
+      return strtab_.has_value() && *strtab_ != 0;
     }
     return true;
   }

@@ -138,6 +138,24 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
     std::memset(forged.data() + offset, 0, 8);  // the first entry's d_tag: DT_NULL
     CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
   }
+  SECTION("a DT_STRTAB at file offset 0 (fuzz_plain_elf_linked: LIEF reads names from .dynstr then)") {
+    std::string forged = so;
+    const auto dynamic = program_header(forged, 2);  // PT_DYNAMIC
+    REQUIRE(dynamic);
+    std::uint64_t offset = 0, filesz = 0;
+    std::memcpy(&offset, forged.data() + *dynamic + 8, sizeof offset);
+    std::memcpy(&filesz, forged.data() + *dynamic + 0x20, sizeof filesz);
+    bool found = false;
+    for (std::uint64_t at = offset; at + 16 <= offset + filesz; at += 16) {
+      std::int64_t tag = 0;
+      std::memcpy(&tag, forged.data() + at, sizeof tag);
+      if (tag != 5) continue;                     // DT_STRTAB
+      std::memset(forged.data() + at + 8, 0, 8);  // address 0: file offset 0 in the first PT_LOAD
+      found = true;
+    }
+    REQUIRE(found);
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+  }
   SECTION("a section that runs past the end of the file (prepare_for_lief would clamp it)") {
     std::uint64_t shoff = 0;
     std::memcpy(&shoff, so.data() + 0x28, sizeof shoff);
