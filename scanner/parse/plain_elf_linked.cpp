@@ -103,10 +103,12 @@ class Reader {
     return terminated(text(offset, size() - offset));
   }
 
-  /// LIEF's virtual_address_to_offset.
+  /// LIEF 0.9's virtual_address_to_offset: the first PT_LOAD segment from its address up to and
+  /// including its end (the address one past its last byte), the end computed modulo 2^64 as
+  /// LIEF does. The offset can lie past the end of the file; each reader checks.
   [[nodiscard]] std::optional<std::uint64_t> file_offset(std::uint64_t address) const {
     for (const Segment& s : segments_)
-      if (s.type == kPtLoad && s.vaddr <= address && address - s.vaddr < s.memsz) return address - s.vaddr + s.offset;
+      if (s.type == kPtLoad && s.vaddr <= address && s.vaddr + s.memsz >= address) return address - s.vaddr + s.offset;
     return std::nullopt;
   }
 
@@ -280,9 +282,14 @@ class Reader {
   }
 
   /// Parser::nb_dynsym_hash: DT_HASH first (LIEF 0.9 reads 0 from it), else DT_GNU_HASH.
+  /// nullopt where LIEF's reading throws, which ends its dynamic symbols before the first.
   [[nodiscard]] std::optional<std::uint64_t> hash_count() const {
-    if (first(kDtHash) != nullptr) {
-      if (!file_offset(first(kDtHash)->value)) return std::nullopt;  // LIEF's exception ends its symbols
+    if (const Dynamic* hash = first(kDtHash)) {
+      // LIEF 0.9 returns 0 when it can read the table's nchain, and reads it anyway (and throws)
+      // when it cannot: an address with no segment, or a table past the end of the file through
+      // a segment's memory size (fuzz_plain_elf_linked: one export where LIEF had none).
+      const auto table = file_offset(hash->value);
+      if (!table || !r_.in_bounds(*table + 4, 4)) return std::nullopt;
       return 0;
     }
     const Dynamic* gnu = first(kDtGnuHash);

@@ -37,18 +37,43 @@ bool check_same_as_lief(const std::string& content, const std::string& what) {
   return true;
 }
 
-/// Where the first program header of `type` is in a little-endian 64-bit ELF file.
-std::optional<std::size_t> program_header(const std::string& elf, std::uint32_t type) {
+/// Where the program headers of `type` are in a little-endian 64-bit ELF file, in their order.
+std::vector<std::size_t> program_headers(const std::string& elf, std::uint32_t type) {
   std::uint64_t phoff = 0;
   std::uint16_t phnum = 0;
   std::memcpy(&phoff, elf.data() + 0x20, sizeof phoff);
   std::memcpy(&phnum, elf.data() + 0x38, sizeof phnum);
+  std::vector<std::size_t> found;
   for (std::uint64_t at = phoff; at < phoff + std::uint64_t{phnum} * 56 && at + 56 <= elf.size(); at += 56) {
     std::uint32_t t = 0;
     std::memcpy(&t, elf.data() + at, sizeof t);
-    if (t == type) return at;
+    if (t == type) found.push_back(at);
   }
-  return std::nullopt;
+  return found;
+}
+
+/// Where the first program header of `type` is.
+std::optional<std::size_t> program_header(const std::string& elf, std::uint32_t type) {
+  const auto all = program_headers(elf, type);
+  return all.empty() ? std::nullopt : std::optional<std::size_t>(all.front());
+}
+
+/// A 64-bit field of `elf` at `at`.
+std::uint64_t field64(const std::string& elf, std::size_t at) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, elf.data() + at, sizeof v);
+  return v;
+}
+
+/// Where the dynamic entries with `tag` are (in the first PT_DYNAMIC segment).
+std::vector<std::size_t> dynamic_entries(const std::string& elf, std::int64_t tag) {
+  const auto dynamic = program_header(elf, 2);  // PT_DYNAMIC
+  std::vector<std::size_t> found;
+  if (!dynamic) return found;
+  const std::uint64_t offset = field64(elf, *dynamic + 8), filesz = field64(elf, *dynamic + 0x20);
+  for (std::uint64_t at = offset; at + 16 <= offset + filesz && at + 16 <= elf.size(); at += 16)
+    if (static_cast<std::int64_t>(field64(elf, at)) == tag) found.push_back(at);
+  return found;
 }
 
 /// ELF type (e_type) of a little-endian file.
@@ -140,21 +165,44 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
   }
   SECTION("a DT_STRTAB at file offset 0 (fuzz_plain_elf_linked: LIEF reads names from .dynstr then)") {
     std::string forged = so;
-    const auto dynamic = program_header(forged, 2);  // PT_DYNAMIC
-    REQUIRE(dynamic);
-    std::uint64_t offset = 0, filesz = 0;
-    std::memcpy(&offset, forged.data() + *dynamic + 8, sizeof offset);
-    std::memcpy(&filesz, forged.data() + *dynamic + 0x20, sizeof filesz);
-    bool found = false;
-    for (std::uint64_t at = offset; at + 16 <= offset + filesz; at += 16) {
-      std::int64_t tag = 0;
-      std::memcpy(&tag, forged.data() + at, sizeof tag);
-      if (tag != 5) continue;                     // DT_STRTAB
-      std::memset(forged.data() + at + 8, 0, 8);  // address 0: file offset 0 in the first PT_LOAD
-      found = true;
-    }
-    REQUIRE(found);
+    const auto strtab = dynamic_entries(forged, 5);  // DT_STRTAB
+    REQUIRE(strtab.size() == 1);
+    std::memset(forged.data() + strtab.front() + 8, 0, 8);  // address 0: file offset 0 in the first PT_LOAD
     CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+  }
+  // A DT_HASH table (in place of the sample's DT_GNU_HASH) at `address`, in the last PT_LOAD
+  // segment grown in memory to `memsz` when that is more than it has.
+  const auto with_hash_at = [&so](auto address_in_last_load, std::uint64_t memsz_at_least) {
+    std::string forged = so;
+    const auto gnu_hash = dynamic_entries(forged, 0x6ffffef5);  // DT_GNU_HASH
+    const auto loads = program_headers(forged, 1);              // PT_LOAD
+    REQUIRE(gnu_hash.size() == 1);
+    REQUIRE(!loads.empty());
+    const std::size_t last = loads.back();
+    const std::uint64_t memsz = std::max(field64(forged, last + 0x28), memsz_at_least);
+    std::memcpy(forged.data() + last + 0x28, &memsz, sizeof memsz);
+    const std::int64_t tag = 4;  // DT_HASH
+    const std::uint64_t address = address_in_last_load(field64(forged, last + 8), field64(forged, last + 0x10), memsz,
+                                                       forged.size());
+    std::memcpy(forged.data() + gnu_hash.front(), &tag, sizeof tag);
+    std::memcpy(forged.data() + gnu_hash.front() + 8, &address, sizeof address);
+    return forged;
+  };
+  SECTION("a DT_HASH table past the end of the file (fuzz_plain_elf_linked: LIEF then reads no dynamic symbol)") {
+    // LIEF 0.9 maps the address through the segment's memory size, fails to read the table's
+    // nchain there, and its exception ends the dynamic symbols: no export.
+    const std::string forged = with_hash_at(
+        [](std::uint64_t offset, std::uint64_t vaddr, std::uint64_t, std::uint64_t size) {
+          return vaddr + (size - offset) + 4;  // the table at size + 4
+        },
+        (so.size() + 0x1000));
+    CHECK(test::lief_model(Format::Elf, bytes(forged), parse::extract_elf).exports_count == 0);
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+  }
+  SECTION("an address at the end of a PT_LOAD segment is in it, as LIEF 0.9 maps it") {
+    const std::string forged = with_hash_at(
+        [](std::uint64_t, std::uint64_t vaddr, std::uint64_t memsz, std::uint64_t) { return vaddr + memsz; }, 0);
+    CHECK(check_same_as_lief(forged, "DT_HASH at the end of the last PT_LOAD"));
   }
   SECTION("a section that runs past the end of the file (prepare_for_lief would clamp it)") {
     std::uint64_t shoff = 0;
