@@ -109,7 +109,7 @@ cmd_seed() {
   mapfile -t pes < <(find "$s" -type f \( -name '*.exe' -o -name '*.sys' -o -name '*.dll' -o -name '*.efi' \) | sort)
   add fuzz_authenticode "${pes[@]}"
   add fuzz_plain_pe "${pes[@]}"
-  add fuzz_plain_elf_linked "$s/elf/hello" "$s/elf/libdemo.so" \
+  add fuzz_plain_elf_linked "$s/elf/hello" "$s/elf/libdemo.so" "$s/elf/libdemo32.so" \
                             $(find /usr/bin /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f -size -40k | sort | head -200 |
                               xargs -r file -L | grep -E 'ELF .*(executable|shared object)' | cut -d: -f1 | head -30)
   add fuzz_catalog $(find "$s/catalog" -type f \( -name '*.cat' -o -name '*.p7' \) | sort)

@@ -22,6 +22,7 @@ READELF=${READELF:-readelf}
 XZ=${XZ:-xz}
 ZSTD=${ZSTD:-zstd}
 MACHO_CC=${MACHO_CC:-clang-14}
+ELF32_CC=${ELF32_CC:-clang-14}  # with ld.lld: a 32-bit shared object without a 32-bit C library
 LIPO=${LIPO:-llvm-lipo-14}
 OTOOL=${OTOOL:-llvm-otool-14}
 
@@ -152,6 +153,18 @@ build_elf() {
 
     "$CC" -O2 -fPIE -pie -s -o "$d/hello" "$SRC/elf_hello.c"
     "$CC" -O2 -fPIC -shared -s -Wl,-soname,libdemo.so -o "$d/libdemo.so" "$SRC/elf_libdemo.c"
+    # The same library as 32-bit x86 (i386), so that the ELF32 side of the readers is compared
+    # with LIEF too (parse/plain_elf_linked.cpp); it links against nothing.
+    local elf32=0
+    if command -v "$ELF32_CC" >/dev/null 2>&1; then
+        "$ELF32_CC" -target i386-linux-gnu -O2 -fPIC -shared -nostdlib -fuse-ld=lld -s \
+            -Wl,-soname,libdemo32.so -o "$d/libdemo32.so" "$SRC/elf_libdemo.c"
+        expect "$d/libdemo32.so" 'Class:[[:space:]]+ELF32' "$READELF" -h
+        expect "$d/libdemo32.so" 'SONAME.*libdemo32\.so' "$READELF" -d
+        elf32=1
+    else
+        warn "'$ELF32_CC' not found; no 32-bit ELF sample"
+    fi
     "$CC" "${kflags[@]}" -c -o "$d/demo.ko" "$SRC/elf_demo_module.c"
     append_fake_module_sig "$d/demo.ko" "$d/demo-signed.ko"
     "$XZ" --check=crc32 --lzma2=dict=1MiB -T1 -c "$d/demo.ko" >"$d/demo.ko.xz"
@@ -172,6 +185,7 @@ build_elf() {
 
     add_row elf/hello          elf exe           user
     add_row elf/libdemo.so     elf shared_object user
+    if ((elf32)); then add_row elf/libdemo32.so elf shared_object user; fi
     local ko
     for ko in demo.ko demo-signed.ko demo.ko.xz demo.ko.zst; do
         add_row "elf/$ko" elf kernel_module kernel

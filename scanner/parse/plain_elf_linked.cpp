@@ -80,6 +80,9 @@ class Reader {
       Segment s{field(h, 4), field(h + (is64 ? 8 : 4), w), field(h + (is64 ? 0x10 : 8), w),
                 field(h + (is64 ? 0x20 : 0x10), w), field(h + (is64 ? 0x28 : 0x14), w)};
       if (s.offset > size() || s.filesz > size() - s.offset) return false;
+      // LIEF 0.9 keeps the file offsets of an ELF32 file's tables in 32 bits (Elf_Off): an
+      // address that a segment maps to 4 GiB or more would be cut short there.
+      if (!is64 && s.type == kPtLoad && s.offset + s.memsz > 0xffffffffULL) return false;
       segment_bytes += s.filesz;
       segments_.push_back(s);
     }
@@ -206,7 +209,8 @@ class Reader {
       if (name > 0) {
         // LIEF ends the list at a name past the end of the file, or at an empty one (but the
         // first). A name without its NUL within kMaxName bytes is left to LIEF.
-        const std::uint64_t name_at = *strtab_ + name;
+        // LIEF 0.9 adds the two in 32 bits in an ELF32 file (Elf_Off + Elf_Word).
+        const std::uint64_t name_at = is64 ? *strtab_ + name : (*strtab_ + name) & 0xffffffffULL;
         if (name_at >= size()) break;
         const auto text = c_string(name_at);
         if (!text) return std::nullopt;

@@ -37,44 +37,59 @@ bool check_same_as_lief(const std::string& content, const std::string& what) {
   return true;
 }
 
-/// Where the program headers of `type` are in a little-endian 64-bit ELF file, in their order.
-std::vector<std::size_t> program_headers(const std::string& elf, std::uint32_t type) {
-  std::uint64_t phoff = 0;
-  std::uint16_t phnum = 0;
-  std::memcpy(&phoff, elf.data() + 0x20, sizeof phoff);
-  std::memcpy(&phnum, elf.data() + 0x38, sizeof phnum);
-  std::vector<std::size_t> found;
-  for (std::uint64_t at = phoff; at < phoff + std::uint64_t{phnum} * 56 && at + 56 <= elf.size(); at += 56) {
-    std::uint32_t t = 0;
-    std::memcpy(&t, elf.data() + at, sizeof t);
-    if (t == type) found.push_back(at);
+/// A little-endian ELF file to forge, 32- or 64-bit: where its fields are, by its class.
+struct Forge {
+  std::string elf;
+
+  [[nodiscard]] bool is64() const { return elf[4] == 2; }
+  /// An address, offset or size (Elf_Addr, Elf_Off, a d_val): 8 or 4 bytes.
+  [[nodiscard]] unsigned word() const { return is64() ? 8 : 4; }
+  [[nodiscard]] std::uint64_t get(std::size_t at, unsigned width) const {
+    std::uint64_t v = 0;
+    std::memcpy(&v, elf.data() + at, width);
+    return v;
   }
-  return found;
-}
+  void set(std::size_t at, unsigned width, std::uint64_t v) { std::memcpy(elf.data() + at, &v, width); }
 
-/// Where the first program header of `type` is.
-std::optional<std::size_t> program_header(const std::string& elf, std::uint32_t type) {
-  const auto all = program_headers(elf, type);
-  return all.empty() ? std::nullopt : std::optional<std::size_t>(all.front());
-}
+  /// Where the program headers of `type` are, in their order.
+  [[nodiscard]] std::vector<std::size_t> program_headers(std::uint32_t type) const {
+    const std::uint64_t phoff = get(is64() ? 0x20 : 0x1c, word());
+    const std::uint64_t phnum = get(is64() ? 0x38 : 0x2c, 2), size = is64() ? 56 : 32;
+    std::vector<std::size_t> found;
+    for (std::uint64_t at = phoff; at < phoff + phnum * size && at + size <= elf.size(); at += size)
+      if (get(at, 4) == type) found.push_back(at);
+    return found;
+  }
+  /// The first program header of `type`.
+  [[nodiscard]] std::optional<std::size_t> program_header(std::uint32_t type) const {
+    const auto all = program_headers(type);
+    return all.empty() ? std::nullopt : std::optional<std::size_t>(all.front());
+  }
+  // A program header's fields.
+  [[nodiscard]] std::size_t p_offset(std::size_t ph) const { return ph + (is64() ? 8 : 4); }
+  [[nodiscard]] std::size_t p_vaddr(std::size_t ph) const { return ph + (is64() ? 0x10 : 8); }
+  [[nodiscard]] std::size_t p_filesz(std::size_t ph) const { return ph + (is64() ? 0x20 : 0x10); }
+  [[nodiscard]] std::size_t p_memsz(std::size_t ph) const { return ph + (is64() ? 0x28 : 0x14); }
 
-/// A 64-bit field of `elf` at `at`.
-std::uint64_t field64(const std::string& elf, std::size_t at) {
-  std::uint64_t v = 0;
-  std::memcpy(&v, elf.data() + at, sizeof v);
-  return v;
-}
-
-/// Where the dynamic entries with `tag` are (in the first PT_DYNAMIC segment).
-std::vector<std::size_t> dynamic_entries(const std::string& elf, std::int64_t tag) {
-  const auto dynamic = program_header(elf, 2);  // PT_DYNAMIC
-  std::vector<std::size_t> found;
-  if (!dynamic) return found;
-  const std::uint64_t offset = field64(elf, *dynamic + 8), filesz = field64(elf, *dynamic + 0x20);
-  for (std::uint64_t at = offset; at + 16 <= offset + filesz && at + 16 <= elf.size(); at += 16)
-    if (static_cast<std::int64_t>(field64(elf, at)) == tag) found.push_back(at);
-  return found;
-}
+  /// Where the dynamic entries with `tag` are (in the first PT_DYNAMIC segment); d_val is one
+  /// word() after.
+  [[nodiscard]] std::vector<std::size_t> dynamic_entries(std::uint64_t tag) const {
+    const auto dynamic = program_header(2);  // PT_DYNAMIC
+    std::vector<std::size_t> found;
+    if (!dynamic) return found;
+    const std::uint64_t offset = get(p_offset(*dynamic), word()), filesz = get(p_filesz(*dynamic), word());
+    const unsigned entry = 2 * word();
+    for (std::uint64_t at = offset; at + entry <= offset + filesz && at + entry <= elf.size(); at += entry)
+      if (get(at, word()) == tag) found.push_back(at);
+    return found;
+  }
+  /// The d_val of the one dynamic entry with `tag`.
+  [[nodiscard]] std::uint64_t dynamic_value(std::uint64_t tag) const {
+    const auto entries = dynamic_entries(tag);
+    REQUIRE(entries.size() == 1);
+    return get(entries.front() + word(), word());
+  }
+};
 
 /// ELF type (e_type) of a little-endian file.
 unsigned elf_type(const std::string& content) {
@@ -85,7 +100,7 @@ unsigned elf_type(const std::string& content) {
 }  // namespace
 
 TEST_CASE("plain executables and shared objects read without LIEF have LIEF's model", "[parse][elf]") {
-  for (const char* rel : {"elf/hello", "elf/libdemo.so"})
+  for (const char* rel : {"elf/hello", "elf/libdemo.so", "elf/libdemo32.so"})
     CHECK(check_same_as_lief(test::read_file(test::samples_dir() / rel), rel));
 }
 
@@ -143,50 +158,44 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
     CHECK_FALSE(parse::plain_linked_model(bytes(so.substr(0, so.size() / 2)), Limits{}));
   }
   SECTION("an interpreter without its NUL inside PT_INTERP (fuzz_plain_elf_linked: LIEF cut it short)") {
-    const std::string hello = test::read_file(test::samples_dir() / "elf" / "hello");
-    REQUIRE(parse::plain_linked_model(bytes(hello), Limits{}));
-    std::string forged = hello;
-    const auto interp = program_header(forged, 3);  // PT_INTERP
+    Forge forged{test::read_file(test::samples_dir() / "elf" / "hello")};
+    REQUIRE(parse::plain_linked_model(bytes(forged.elf), Limits{}));
+    const auto interp = forged.program_header(3);  // PT_INTERP
     REQUIRE(interp);
-    std::uint64_t filesz = 0;
-    std::memcpy(&filesz, forged.data() + *interp + 0x20, sizeof filesz);
-    --filesz;  // the NUL outside
-    std::memcpy(forged.data() + *interp + 0x20, &filesz, sizeof filesz);
-    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+    const std::size_t filesz = forged.p_filesz(*interp);
+    forged.set(filesz, 8, forged.get(filesz, 8) - 1);  // the NUL outside
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged.elf), Limits{}));
   }
   SECTION("a dynamic section with entries after a DT_NULL (fuzz_plain_elf_linked: LIEF counted other exports)") {
-    std::string forged = so;
-    const auto dynamic = program_header(forged, 2);  // PT_DYNAMIC
+    Forge forged{so};
+    const auto dynamic = forged.program_header(2);  // PT_DYNAMIC
     REQUIRE(dynamic);
-    std::uint64_t offset = 0;
-    std::memcpy(&offset, forged.data() + *dynamic + 8, sizeof offset);
-    std::memset(forged.data() + offset, 0, 8);  // the first entry's d_tag: DT_NULL
-    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+    forged.set(forged.get(forged.p_offset(*dynamic), 8), 8, 0);  // the first entry's d_tag: DT_NULL
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged.elf), Limits{}));
   }
   SECTION("a DT_STRTAB at file offset 0 (fuzz_plain_elf_linked: LIEF reads names from .dynstr then)") {
-    std::string forged = so;
-    const auto strtab = dynamic_entries(forged, 5);  // DT_STRTAB
+    Forge forged{so};
+    const auto strtab = forged.dynamic_entries(5);  // DT_STRTAB
     REQUIRE(strtab.size() == 1);
-    std::memset(forged.data() + strtab.front() + 8, 0, 8);  // address 0: file offset 0 in the first PT_LOAD
-    CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+    forged.set(strtab.front() + 8, 8, 0);  // address 0: file offset 0 in the first PT_LOAD
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged.elf), Limits{}));
   }
   // A DT_HASH table (in place of the sample's DT_GNU_HASH) at `address`, in the last PT_LOAD
   // segment grown in memory to `memsz` when that is more than it has.
   const auto with_hash_at = [&so](auto address_in_last_load, std::uint64_t memsz_at_least) {
-    std::string forged = so;
-    const auto gnu_hash = dynamic_entries(forged, 0x6ffffef5);  // DT_GNU_HASH
-    const auto loads = program_headers(forged, 1);              // PT_LOAD
+    Forge forged{so};
+    const auto gnu_hash = forged.dynamic_entries(0x6ffffef5);  // DT_GNU_HASH
+    const auto loads = forged.program_headers(1);              // PT_LOAD
     REQUIRE(gnu_hash.size() == 1);
     REQUIRE(!loads.empty());
     const std::size_t last = loads.back();
-    const std::uint64_t memsz = std::max(field64(forged, last + 0x28), memsz_at_least);
-    std::memcpy(forged.data() + last + 0x28, &memsz, sizeof memsz);
-    const std::int64_t tag = 4;  // DT_HASH
-    const std::uint64_t address = address_in_last_load(field64(forged, last + 8), field64(forged, last + 0x10), memsz,
-                                                       forged.size());
-    std::memcpy(forged.data() + gnu_hash.front(), &tag, sizeof tag);
-    std::memcpy(forged.data() + gnu_hash.front() + 8, &address, sizeof address);
-    return forged;
+    const std::uint64_t memsz = std::max(forged.get(forged.p_memsz(last), 8), memsz_at_least);
+    forged.set(forged.p_memsz(last), 8, memsz);
+    forged.set(gnu_hash.front(), 8, 4);  // DT_HASH
+    forged.set(gnu_hash.front() + 8, 8,
+               address_in_last_load(forged.get(forged.p_offset(last), 8), forged.get(forged.p_vaddr(last), 8), memsz,
+                                    forged.elf.size()));
+    return forged.elf;
   };
   SECTION("a DT_HASH table past the end of the file (fuzz_plain_elf_linked: LIEF then reads no dynamic symbol)") {
     // LIEF 0.9 maps the address through the segment's memory size, fails to read the table's
@@ -210,5 +219,41 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
     std::string forged = so;
     for (unsigned i = 0; i < 8; ++i) forged[shoff + 64 + 0x20 + i] = '\x7f';
     CHECK_FALSE(parse::plain_linked_model(bytes(forged), Limits{}));
+  }
+}
+
+// LIEF 0.9 keeps some file offsets of an ELF32 file in 32 bits (Elf_Off), where the plain reader
+// computes in 64.
+TEST_CASE("32-bit files read without LIEF have LIEF's model where LIEF cuts offsets to 32 bits", "[parse][elf]") {
+  const Forge so32{test::read_file(test::samples_dir() / "elf" / "libdemo32.so")};
+  REQUIRE_FALSE(so32.is64());
+  REQUIRE(check_same_as_lief(so32.elf, "elf/libdemo32.so"));
+  REQUIRE(test::lief_model(Format::Elf, bytes(so32.elf), parse::extract_elf).exports_count == 2);
+  const auto loads = so32.program_headers(1);  // PT_LOAD
+  REQUIRE(loads.size() > 1);
+  // The tables' addresses are their file offsets through the first PT_LOAD.
+  REQUIRE(so32.get(so32.p_offset(loads.front()), 4) == 0);
+  REQUIRE(so32.get(so32.p_vaddr(loads.front()), 4) == 0);
+  const std::uint64_t strtab = so32.dynamic_value(5), symtab = so32.dynamic_value(6);  // DT_STRTAB, DT_SYMTAB
+  SECTION("a symbol's name at 4 GiB or more past the string table: LIEF adds the two in 32 bits") {
+    Forge forged = so32;
+    // Symbol 1's name through the wrap: at file offset 0, the ELF magic "\x7f" "ELF\x01\x01\x01".
+    forged.set(symtab + 16, 4, 0x100000000ULL - strtab);
+    CHECK(check_same_as_lief(forged.elf, "a symbol's name through the 32-bit wrap"));
+    CHECK(test::lief_model(Format::Elf, bytes(forged.elf), parse::extract_elf).exports_count == 2);
+  }
+  SECTION("an address that a PT_LOAD maps to 4 GiB or more: LIEF cuts the offset to 32 bits") {
+    Forge forged = so32;
+    const std::size_t last = loads.back();
+    const std::uint64_t offset = forged.get(forged.p_offset(last), 4);
+    REQUIRE(offset > symtab);
+    // The last PT_LOAD from address 0 on, through 4 GiB; DT_SYMTAB maps to 4 GiB + its offset there.
+    forged.set(forged.p_vaddr(last), 4, 0);
+    forged.set(forged.p_memsz(last), 4, 0xffffffff);
+    const auto symtab_entry = forged.dynamic_entries(6);
+    REQUIRE(symtab_entry.size() == 1);
+    forged.set(symtab_entry.front() + 4, 4, 0x100000000ULL + symtab - offset);
+    CHECK(test::lief_model(Format::Elf, bytes(forged.elf), parse::extract_elf).exports_count == 2);
+    CHECK_FALSE(parse::plain_linked_model(bytes(forged.elf), Limits{}));
   }
 }
