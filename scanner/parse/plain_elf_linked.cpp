@@ -275,7 +275,8 @@ class Reader {
         const std::uint64_t info = field(info_at, is64 ? 8 : 4);
         index = std::max(index, static_cast<std::uint32_t>(info >> (is64 ? 32 : 8)));
       }
-      n = std::max<std::uint64_t>(n, std::uint64_t{index} + 1);
+      // LIEF 0.9 returns the index plus one as a uint32_t: 0 after an index of 0xffffffff.
+      n = std::max<std::uint64_t>(n, static_cast<std::uint32_t>(index + 1));
       return true;
     };
     table(kDtRela, kDtRelasz, true);

@@ -83,6 +83,23 @@ struct Forge {
       if (get(at, word()) == tag) found.push_back(at);
     return found;
   }
+  /// The file offset of `address` through the first PT_LOAD that holds it.
+  [[nodiscard]] std::optional<std::uint64_t> file_offset(std::uint64_t address) const {
+    for (const std::size_t ph : program_headers(1)) {
+      const std::uint64_t vaddr = get(p_vaddr(ph), word()), memsz = get(p_memsz(ph), word());
+      if (vaddr <= address && address - vaddr < memsz) return address - vaddr + get(p_offset(ph), word());
+    }
+    return std::nullopt;
+  }
+  /// Where the section headers of `type` are.
+  [[nodiscard]] std::vector<std::size_t> section_headers(std::uint32_t type) const {
+    const std::uint64_t shoff = get(is64() ? 0x28 : 0x20, word());
+    const std::uint64_t shnum = get(is64() ? 0x3c : 0x30, 2), size = is64() ? 64 : 40;
+    std::vector<std::size_t> found;
+    for (std::uint64_t at = shoff; at < shoff + shnum * size && at + size <= elf.size(); at += size)
+      if (get(at + 4, 4) == type) found.push_back(at);
+    return found;
+  }
   /// The d_val of the one dynamic entry with `tag`.
   [[nodiscard]] std::uint64_t dynamic_value(std::uint64_t tag) const {
     const auto entries = dynamic_entries(tag);
@@ -212,6 +229,19 @@ TEST_CASE("ELF files that are not plain executables or shared objects are left t
     const std::string forged = with_hash_at(
         [](std::uint64_t, std::uint64_t vaddr, std::uint64_t memsz, std::uint64_t) { return vaddr + memsz; }, 0);
     CHECK(check_same_as_lief(forged, "DT_HASH at the end of the last PT_LOAD"));
+  }
+  SECTION("a relocation of symbol 0xffffffff (fuzz_plain_elf_linked: LIEF's uint32_t count of one more is 0)") {
+    Forge forged{so};
+    // The count from the relocations alone: no SHT_DYNSYM section and no hash table.
+    for (const std::size_t dynsym : forged.section_headers(11)) forged.set(dynsym + 4, 4, 1);  // SHT_PROGBITS
+    const auto gnu_hash = forged.dynamic_entries(0x6ffffef5);                                  // DT_GNU_HASH
+    REQUIRE(gnu_hash.size() == 1);
+    forged.set(gnu_hash.front(), 8, 21);                                   // DT_DEBUG
+    const auto relocations = forged.file_offset(forged.dynamic_value(7));  // DT_RELA
+    REQUIRE(relocations);
+    forged.set(*relocations + 8 + 4, 4, 0xffffffff);  // the first Elf64_Rela's symbol index (r_info >> 32)
+    CHECK(test::lief_model(Format::Elf, bytes(forged.elf), parse::extract_elf).exports_count == 0);
+    CHECK(check_same_as_lief(forged.elf, "a relocation of symbol 0xffffffff"));
   }
   SECTION("a section that runs past the end of the file (prepare_for_lief would clamp it)") {
     std::uint64_t shoff = 0;
