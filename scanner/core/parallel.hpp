@@ -1,13 +1,16 @@
 #pragma once
 /// \file
-/// parallel_for: the small worker pool that loading steps share (vendor files, Windows catalogs,
-/// the JSON report's batches). The calling thread works too; each thread claims the next index
-/// until none is left, so a thread the system refuses to start (std::system_error) only means
-/// fewer threads. An exception thrown by `body` does not stop the others; once all are done the
-/// one of the lowest index is rethrown.
+/// parallel_for: the small worker pool that loading steps share (vendor files, Windows catalogs).
+/// The calling thread works too; each thread claims the next index until none is left, so a
+/// thread the system refuses to start (std::system_error) only means fewer threads. An exception
+/// thrown by `body` does not stop the others; once all are done the one of the lowest index is
+/// rethrown.
+/// parallel_ordered: results made on several threads and taken in order on the calling thread
+/// while the others go on (the JSON report's batches: rendered by all threads, written in order).
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -49,6 +52,81 @@ void parallel_for(std::size_t count, unsigned threads, Body&& body) {
         break;  // fewer threads: the ones running claim what is left
       }
     work();
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+/// Makes a result for every i in [0, count) on up to `threads` threads and takes them on the
+/// calling thread in order: make(i, slot) fills `slot` for index i (on any thread, the caller's
+/// too while the next result in order is not ready), then consume(i, slot) takes it (on the
+/// calling thread, for i = 0, 1, ...) while the other threads make the next ones. At most `ahead`
+/// slots exist (at least one), each default-constructed once and reused for index i + ahead, so
+/// what a slot keeps (a string's capacity) serves again. The first exception, of make or consume,
+/// stops the work: nothing more is consumed, no index is started after it, and it is rethrown once
+/// the threads have finished what they were making.
+template <class Slot, class Make, class Consume>
+void parallel_ordered(std::size_t count, unsigned threads, std::size_t ahead, Make&& make, Consume&& consume) {
+  if (count == 0) return;
+  const std::size_t n = std::max<std::size_t>(ahead, 1);
+  std::vector<Slot> slots(n);
+  std::vector<char> ready(n, 0);  // slot i % n holds index i, made and not yet consumed
+  std::mutex m;
+  std::condition_variable changed;
+  std::size_t claimed = 0, consumed = 0;  // indices started; indices taken
+  std::exception_ptr failure;
+  const auto can_claim = [&] { return !failure && claimed < count && claimed < consumed + n; };
+  // Makes the next index; `lock` is held on entry and on return, not while making.
+  const auto make_next = [&](std::unique_lock<std::mutex>& lock) {
+    const std::size_t i = claimed++;
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      make(i, slots[i % n]);
+    } catch (...) { error = std::current_exception(); }
+    lock.lock();
+    if (error && !failure) failure = error;
+    if (!error) ready[i % n] = 1;
+    changed.notify_all();
+  };
+  const auto help = [&] {
+    std::unique_lock lock(m);
+    for (;;) {
+      changed.wait(lock, [&] { return failure || claimed == count || can_claim(); });
+      if (!can_claim()) return;
+      make_next(lock);
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    const std::size_t wanted = std::min<std::size_t>({std::max(1u, threads), count, n});
+    helpers.reserve(wanted);  // from here on, only a thread's start can fail
+    for (std::size_t t = 1; t < wanted; ++t) try {
+        helpers.emplace_back(help);
+      } catch (const std::system_error&) {
+        break;  // fewer threads: this one makes what the others do not
+      }
+    std::unique_lock lock(m);
+    for (std::size_t next = 0; next < count; ++next) {
+      while (!failure && !ready[next % n]) {
+        if (can_claim())
+          make_next(lock);
+        else
+          changed.wait(lock);
+      }
+      if (failure) break;
+      lock.unlock();
+      std::exception_ptr error;
+      try {
+        consume(next, slots[next % n]);
+      } catch (...) { error = std::current_exception(); }
+      lock.lock();
+      if (error && !failure) failure = error;
+      if (failure) break;
+      ready[next % n] = 0;
+      ++consumed;
+      changed.notify_all();
+    }
+    changed.notify_all();  // helpers waiting for a free slot see the failure (or the end)
   }
   if (failure) std::rethrow_exception(failure);
 }

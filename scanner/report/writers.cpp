@@ -15,18 +15,21 @@ namespace trustscan::report {
 
 namespace {
 
-/// Records serialised per batch: bounds the text held in memory on any tree size (about 1 MB
-/// for the batch, reused by the next one). Batches of 1,024 held 4 MB, whose first use was
-/// about 2,000 of a cached re-scan's page faults (docs/performance.md, "tenth round").
-constexpr std::size_t kBatch = 256;
-/// Bytes of a typical element's text (a binary's record: 4 KB on the real tree): what a part's
+/// Records serialised per batch: bounds the text held in memory on any tree size (about 0.5 MB
+/// a batch, for each of threads + 1 batches, reused by the next ones). Batches of 1,024 held 4 MB,
+/// whose first use was about 2,000 of a cached re-scan's page faults (docs/performance.md, "tenth
+/// round").
+constexpr std::size_t kBatch = 128;
+/// Bytes of a typical element's text (a binary's record: 4 KB on the real tree): what a batch's
 /// text is reserved for, so that the first batch does not copy it as it grows.
 constexpr std::size_t kTypicalElement = 4096;
 
 /// Writes `"name": [ items ]` as the next member of the top-level object, exactly as dump_json
 /// of the whole document would: `emit` writes each element into a JsonText (json_sink.hpp) two
-/// levels deep, on `threads` threads in batches (in order), so that neither a document nor the
-/// whole text is ever held.
+/// levels deep. The batches are rendered on `threads` threads and written in order by this one
+/// while the others render the next (a batch split between threads and written when both were
+/// done left the second thread mostly idle: it started after this one had claimed both halves),
+/// so that neither a document nor the whole text is ever held.
 template <class Items, class Emit>
 void write_member_array(std::ostream& out, const char* name, const Items& items, unsigned threads, Emit emit) {
   out << ",\n  \"" << name << "\": ";
@@ -35,25 +38,22 @@ void write_member_array(std::ostream& out, const char* name, const Items& items,
     return;
   }
   out << "[\n";
-  std::vector<std::string> parts(threads);
-  for (std::size_t begin = 0; begin < items.size(); begin += kBatch) {
-    const std::size_t end = std::min(items.size(), begin + kBatch);
-    const std::size_t per = (end - begin + threads - 1) / threads;
-    parallel_for(threads, threads, [&](std::size_t t) {  // share t: a contiguous run of the batch
-      std::string& text = parts[t];
-      const std::size_t from = begin + t * per, to = std::min(end, from + per);
-      // The first batch grows the text to its size (a few MB); later ones reuse that capacity.
-      text.clear();
-      if (text.capacity() == 0) text.reserve((to - from) * kTypicalElement);
-      for (std::size_t i = from; i < to; ++i) {
-        text += "    ";  // the element's first line; JsonText indents the others
-        JsonText w(text, 2, 2);
-        emit(w, items[i]);
-        if (i + 1 < items.size()) text += ",\n";
-      }
-    });
-    for (const auto& text : parts) out << text;
-  }
+  const std::size_t batches = (items.size() + kBatch - 1) / kBatch;
+  parallel_ordered<std::string>(
+      batches, threads, std::size_t{threads} + 1,
+      [&](std::size_t batch, std::string& text) {
+        const std::size_t from = batch * kBatch, to = std::min(items.size(), from + kBatch);
+        // The first use of a batch's text grows it to its size; later ones reuse that capacity.
+        text.clear();
+        if (text.capacity() == 0) text.reserve((to - from) * kTypicalElement);
+        for (std::size_t i = from; i < to; ++i) {
+          text += "    ";  // the element's first line; JsonText indents the others
+          JsonText w(text, 2, 2);
+          emit(w, items[i]);
+          if (i + 1 < items.size()) text += ",\n";
+        }
+      },
+      [&](std::size_t, const std::string& text) { out << text; });
   out << "\n  ]";
 }
 
