@@ -59,7 +59,7 @@ constexpr const char* kInsert =
     " config, clock_from, clock_until, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 /// Reads of the database through a mapping of at most 256 MiB (the WAL is still read by pread);
 /// the mapped pages are the kernel's page cache, shared. On every connection that reads much: the
-/// readers' (look-ups) and the writer's (quick_check, the prune's survey).
+/// readers' (look-ups) and the writer's (the prune's survey).
 constexpr const char* kMapped = "PRAGMA mmap_size=268435456;";
 /// A reader's connection never writes.
 constexpr const char* kReaderSetup = "PRAGMA query_only=ON;";
@@ -189,24 +189,24 @@ std::optional<int> pragma_int(sqlite3* db, const char* sql) {
   return sqlite3_column_int(s.get(), 0);
 }
 
-/// `PRAGMA quick_check`: "" when the database is sound, else its first problem on one line.
-std::string quick_check(sqlite3* db, int& rc) {
-  Stmt s = prepare(db, "PRAGMA quick_check(10)", rc);
-  if (rc != SQLITE_OK) return sqlite3_errmsg(db);
-  std::vector<std::string> problems;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
-    std::string_view rest = text ? text : "";
-    while (!rest.empty()) {  // a row may hold several lines, the first a "*** in database ***" header
-      const std::string_view line = rest.substr(0, rest.find('\n'));
-      rest.remove_prefix(std::min(rest.size(), line.size() + 1));
-      if (!line.empty() && line != "ok" && !line.starts_with("***")) problems.emplace_back(line);
+/// The first row of each of the cache's tables that exists (the meta table whole: a few rows),
+/// which reads the schema and each table's first pages: a damaged start of the file is found on
+/// opening it. Damage further in is found where the scan reads it (Notes::damage). A
+/// `PRAGMA quick_check`, which read the whole file, was 8 % of a cached re-scan of /usr
+/// (docs/cache.md, "The file").
+std::optional<DbError> first_pages_readable(sqlite3* db) {
+  for (const char* sql : {"SELECT name FROM sqlite_master", "SELECT id FROM entries LIMIT 1",
+                          "SELECT path FROM kernel_images LIMIT 1", "SELECT key, value FROM meta"}) {
+    int rc = SQLITE_OK;
+    Stmt s = prepare(db, sql, rc);
+    if (rc != SQLITE_OK) {
+      if (is_corruption(rc)) return db_error(db, rc);
+      continue;  // a table a cache of an earlier layout did not have yet
     }
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {}
+    if (rc != SQLITE_DONE) return db_error(db, rc);
   }
-  if (rc != SQLITE_DONE && problems.empty()) problems.emplace_back(sqlite3_errmsg(db));
-  if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  if (problems.empty()) return {};
-  return problems.front() + (problems.size() > 1 ? " and " + std::to_string(problems.size() - 1) + " more problems" : "");
+  return std::nullopt;
 }
 
 /// Opens an SQLite connection to `file`; `flags` as for sqlite3_open_v2.
@@ -229,12 +229,10 @@ std::pair<Db, DbError> connect(const std::string& file, int flags) {
 std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::string>& notes,
                                       const std::string& name) {
   if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
-  // The check below and the prune's survey read every page: by pread and a copy each, unmapped.
+  // The prune's survey reads every row: by pread and a copy each, unmapped.
   if (auto e = exec(db, kMapped)) return e;
   if (!fresh) {
-    int rc = SQLITE_OK;
-    const std::string problems = quick_check(db, rc);
-    if (!problems.empty()) return DbError{is_corruption(rc) ? rc : SQLITE_CORRUPT, problems};
+    if (auto e = first_pages_readable(db)) return e;
     const auto version = pragma_int(db, "PRAGMA user_version");
     if (!version) return db_error(db, sqlite3_errcode(db));
     if (*version != kSchemaVersion) {
@@ -325,9 +323,18 @@ struct Notes {
   mutable std::mutex m;
   std::vector<std::string> lines;
   bool read_failure_noted = false;
+  /// The first corruption SQLite reported during the scan (a look-up, a write, the survey);
+  /// finish() then deletes the cache, so that the next scan starts from an empty one.
+  std::optional<std::string> damage;
   void add(std::string line) {
     std::lock_guard lock(m);
     lines.push_back(std::move(line));
+  }
+  /// Remembers `e` when it is a corruption.
+  void found(const DbError& e) {
+    if (!is_corruption(e.rc)) return;
+    std::lock_guard lock(m);
+    if (!damage) damage = e.message;
   }
 };
 
@@ -381,6 +388,7 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
   const int rc = sqlite3_step(s);
   if (rc == SQLITE_DONE) return out;
   if (rc != SQLITE_ROW) {
+    impl_->notes->found(db_error(impl_->db.get(), rc));
     std::lock_guard lock(impl_->notes->m);
     if (!impl_->notes->read_failure_noted) {
       impl_->notes->read_failure_noted = true;
@@ -610,6 +618,7 @@ struct ScanCache::Impl {
 
   void fail_writes(const DbError& e) {
     write_failed = true;
+    notes->found(e);
     notes->add("--cache " + name + ": writing failed (" + e.message + "); results of this scan were not all cached");
   }
 
@@ -628,6 +637,12 @@ struct ScanCache::Impl {
   }
 
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
+
+  /// The corruption found during the scan, if any (Notes::found).
+  [[nodiscard]] std::optional<std::string> damage() const {
+    std::lock_guard lock(notes->m);
+    return notes->damage;
+  }
 
   /// The keys of the entries below `prune`'s prefixes that its walk did not meet, and of those
   /// whose key is not their path's (written by a build that keyed paths otherwise: no look-up of
@@ -660,6 +675,7 @@ struct ScanCache::Impl {
         out.push_back({id, sqlite3_column_int64(select.get(), 2), sqlite3_column_int64(select.get(), 3)});
     }
     if (rc != SQLITE_DONE) {
+      notes->found(db_error(db.get(), rc));
       cleanup_failed(sqlite3_errmsg(db.get()));
       return std::nullopt;
     }
@@ -831,6 +847,15 @@ void ScanCache::finish(bool prune) {
   }
   impl_->cv.notify_one();
   if (impl_->writer.joinable()) impl_->writer.join();
+  if (const auto damage = impl_->damage()) {
+    // Found damaged during the scan (Notes::found): what it held was not used where it could not
+    // be read (those files were analysed), and the next scan starts from an empty cache.
+    impl_->db.reset();
+    remove_database_files(impl_->name);
+    impl_->notes->add("--cache " + impl_->name + ": the cache was found corrupt during the scan (" + *damage +
+                      "); deleted it: the next scan starts from an empty one");
+    return;
+  }
   if (prune && impl_->gone && !impl_->write_failed) impl_->delete_gone(*impl_->gone);
   if (!impl_->write_failed) {
     impl_->record_program();

@@ -16,8 +16,10 @@
 ///
 /// Files: a missing or empty FILE is created. One that is not an SQLite database, or an SQLite
 /// database another program wrote (its application_id), is refused (Errc::Config) and left
-/// untouched. Our own database that fails SQLite's quick_check or reports corruption while being
-/// opened is deleted and rebuilt, with a note.
+/// untouched. Our own database in which SQLite reports corruption while it is opened (its schema
+/// and the first pages of its tables are read) is deleted and rebuilt, with a note; one in which
+/// it reports corruption during the scan (a look-up, a write, the prune's survey) is used where it
+/// can be read and deleted by finish(), with a note, so that the next scan starts from an empty one.
 
 #include <cstdint>
 #include <filesystem>
