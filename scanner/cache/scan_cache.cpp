@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <thread>
 
@@ -141,6 +142,173 @@ struct Row {
   std::int64_t clock_from = 0, clock_until = 0;
   std::vector<std::uint8_t> record;
 };
+
+/// A stored entry as a look-up judges it, read from SQLite or from a Snapshot.
+struct Stored {
+  std::string_view path;
+  std::array<std::int64_t, 7> stat{};      ///< device, inode, size, mtime (s, ns), ctime (s, ns)
+  std::optional<std::string_view> config;  ///< nullopt: NULL
+  verify::ClockWindow window;
+  std::span<const std::uint8_t> record;
+};
+
+/// The entries table as the scan found it when it opened the cache, in memory: a re-scan looks
+/// its files up here (one read of the table, by the writer's thread beside the walk, instead of a
+/// descent of SQLite's B-tree per file), and its prune surveys these rows. Only a hit is taken
+/// from it; any other look-up asks SQLite, which also sees what other scans wrote since.
+struct Snapshot {
+  /// Above this much text (paths and records) the table is left where it is: the look-ups read
+  /// SQLite, file by file, as the survey does for the prune.
+  static constexpr std::size_t kMaxText = std::size_t{128} << 20;
+
+  struct Entry {
+    std::int64_t id = 0;
+    std::array<std::int64_t, 7> stat{};
+    verify::ClockWindow window;
+    std::uint32_t config = 0;  ///< index into configs; kNull: NULL
+    std::uint32_t path_size = 0;
+    std::uint64_t path_at = 0, record_at = 0, record_size = 0;  ///< in text
+  };
+  std::vector<Entry> entries;
+  static constexpr std::uint32_t kNull = 0xffffffff;
+  std::vector<std::string> configs;  ///< the distinct fingerprints (a handful at most)
+  std::string text;
+  std::vector<std::uint32_t> slots;  ///< open addressing by id: entry index + 1, 0 = free
+
+  [[nodiscard]] std::string_view path(const Entry& e) const {
+    return std::string_view(text).substr(e.path_at, e.path_size);
+  }
+  [[nodiscard]] Stored stored(const Entry& e) const {
+    return {path(e),
+            e.stat,
+            e.config == kNull ? std::nullopt : std::optional<std::string_view>(configs[e.config]),
+            e.window,
+            {reinterpret_cast<const std::uint8_t*>(text.data()) + e.record_at, e.record_size}};
+  }
+  [[nodiscard]] static std::size_t slot_of(std::int64_t id, std::size_t mask) noexcept {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+  }
+  [[nodiscard]] const Entry* find(std::int64_t id) const noexcept {
+    if (slots.empty()) return nullptr;
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = slot_of(id, mask); slots[i] != 0; i = (i + 1) & mask)
+      if (entries[slots[i] - 1].id == id) return &entries[slots[i] - 1];
+    return nullptr;
+  }
+  void index() {
+    std::size_t n = 1;
+    while (n < 2 * entries.size() + 1) n *= 2;
+    slots.assign(n, 0);
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      std::size_t i = slot_of(entries[k].id, n - 1);
+      while (slots[i] != 0) i = (i + 1) & (n - 1);
+      slots[i] = static_cast<std::uint32_t>(k + 1);
+    }
+  }
+};
+
+/// The Snapshot, settled once by the writer thread (first thing, before it writes) and read by
+/// every Reader, which may outlive the cache: nullptr when the table was not read (an empty or
+/// too large table, a failure).
+class SnapshotSlot {
+ public:
+  void settle(std::shared_ptr<const Snapshot> s) {
+    {
+      const std::lock_guard lock(m_);
+      snapshot_ = std::move(s);
+      settled_ = true;
+    }
+    cv_.notify_all();
+  }
+  /// The snapshot, once the writer has settled it (a Reader asks once, before its first look-up:
+  /// the walk before it has usually given the writer the time).
+  [[nodiscard]] const Snapshot* wait() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [this] { return settled_; });
+    return snapshot_.get();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool settled_ = false;
+  std::shared_ptr<const Snapshot> snapshot_;
+};
+
+/// Reads the entries table into a Snapshot; nullptr when it holds more than Snapshot::kMaxText
+/// or cannot be read (`error` then says why).
+std::shared_ptr<const Snapshot> read_snapshot(sqlite3* db, DbError& error) {
+  int rc = SQLITE_OK;
+  Stmt all = prepare(db,
+                     "SELECT id, path, device, inode, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec, config,"
+                     " clock_from, clock_until, record FROM entries",
+                     rc);
+  if (rc != SQLITE_OK) {
+    error = db_error(db, rc);
+    return nullptr;
+  }
+  auto snap = std::make_shared<Snapshot>();
+  sqlite3_stmt* q = all.get();
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    Snapshot::Entry e;
+    e.id = sqlite3_column_int64(q, 0);
+    for (int i = 0; i < 7; ++i) e.stat[static_cast<std::size_t>(i)] = sqlite3_column_int64(q, 2 + i);
+    if (const auto* config = reinterpret_cast<const char*>(sqlite3_column_text(q, 9))) {
+      const auto known = std::ranges::find(snap->configs, std::string_view(config));
+      e.config = static_cast<std::uint32_t>(known - snap->configs.begin());
+      if (known == snap->configs.end()) snap->configs.emplace_back(config);
+    } else {
+      e.config = Snapshot::kNull;
+    }
+    e.window = {sqlite3_column_int64(q, 10), sqlite3_column_int64(q, 11)};
+    const auto* path = static_cast<const char*>(sqlite3_column_blob(q, 1));
+    e.path_size = static_cast<std::uint32_t>(sqlite3_column_bytes(q, 1));
+    const auto* record = static_cast<const char*>(sqlite3_column_blob(q, 12));
+    e.record_size = static_cast<std::uint64_t>(sqlite3_column_bytes(q, 12));
+    if (snap->text.size() + e.path_size + e.record_size > Snapshot::kMaxText) return nullptr;
+    e.path_at = snap->text.size();
+    if (path) snap->text.append(path, e.path_size);
+    e.record_at = snap->text.size();
+    if (record) snap->text.append(record, e.record_size);
+    snap->entries.push_back(e);
+  }
+  if (rc != SQLITE_DONE) {
+    error = db_error(db, rc);
+    return nullptr;
+  }
+  snap->index();
+  return snap;
+}
+
+/// A look-up's verdict on `stored`, the entry under `file`'s key (Hit with the decoded entry, or
+/// Absent/Stale with the reason).
+Lookup judge(const Stored& stored, const discover::FileRef& file, const std::string& config, std::int64_t verify_time) {
+  Lookup out;
+  if (stored.path != file.path) return out;  // another path with the same key: as good as absent
+  out.status = LookupStatus::Stale;
+  const std::array<std::int64_t, 7> seen{as_i64(file.device), as_i64(file.inode), as_i64(file.size), file.mtime.sec,
+                                         file.mtime.nsec,     file.ctime.sec,     file.ctime.nsec};
+  if (stored.stat != seen) {
+    out.reason = "file changed";
+    return out;
+  }
+  if (!stored.config || *stored.config != config) {
+    out.reason = "configuration changed";
+    return out;
+  }
+  if (!stored.window.contains(verify_time)) {
+    out.reason = "verification time";
+    return out;
+  }
+  auto entry = decode(stored.record);
+  if (!entry) {
+    out.reason = "damaged";
+    return out;
+  }
+  out.status = LookupStatus::Hit;
+  out.entry = std::move(*entry);
+  return out;
+}
 
 /// What the header of an existing file says about it.
 enum class FileKind { New, Ours, ForeignSqliteEmpty };
@@ -341,6 +509,9 @@ struct Notes {
 struct ScanCache::Reader::Impl {
   Db db;
   Stmt select;
+  std::shared_ptr<SnapshotSlot> snapshot;
+  const Snapshot* table = nullptr;  ///< snapshot->wait(), asked before the first look-up
+  bool asked = false;
   std::string config;
   std::shared_ptr<Notes> notes;
   std::string name;
@@ -371,7 +542,22 @@ ScanCache::Reader::~Reader() = default;
 
 Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verify_time) {
   Lookup out;
-  if (!impl_ || !impl_->select) return out;
+  if (!impl_) return out;
+  const std::int64_t id = path_id(file.path);
+  // A hit in the table as opened is a hit (anything else is asked of SQLite, which also sees
+  // what other scans have written since).
+  if (!impl_->asked) {
+    impl_->table = impl_->snapshot ? impl_->snapshot->wait() : nullptr;
+    impl_->asked = true;
+  }
+  if (const Snapshot* table = impl_->table)
+    if (const Snapshot::Entry* e = table->find(id))
+      if (out = judge(table->stored(*e), file, impl_->config, verify_time); out.status == LookupStatus::Hit) {
+        if (impl_->db) impl_->end_read(true);  // a read transaction of earlier look-ups pins nothing meanwhile
+        return out;
+      }
+  out = Lookup{};
+  if (!impl_->select) return out;
   sqlite3_stmt* s = impl_->select.get();
   impl_->begin_read();
   struct Reset {
@@ -384,7 +570,7 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
       impl.end_read(out.status != LookupStatus::Hit);  // not a hit: the file is analysed next
     }
   } reset{*impl_, s, out};
-  sqlite3_bind_int64(s, 1, path_id(file.path));
+  sqlite3_bind_int64(s, 1, id);
   const int rc = sqlite3_step(s);
   if (rc == SQLITE_DONE) return out;
   if (rc != SQLITE_ROW) {
@@ -397,39 +583,15 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
     }
     return out;
   }
-  const auto* stored = static_cast<const char*>(sqlite3_column_blob(s, 0));
-  if (std::string_view(stored ? stored : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 0))) != file.path)
-    return out;  // another path with the same key: as good as absent
-  out.status = LookupStatus::Stale;
-  const bool same_file = sqlite3_column_int64(s, 1) == as_i64(file.device) &&
-                         sqlite3_column_int64(s, 2) == as_i64(file.inode) &&
-                         sqlite3_column_int64(s, 3) == as_i64(file.size) &&
-                         sqlite3_column_int64(s, 4) == file.mtime.sec &&
-                         sqlite3_column_int64(s, 5) == file.mtime.nsec &&
-                         sqlite3_column_int64(s, 6) == file.ctime.sec && sqlite3_column_int64(s, 7) == file.ctime.nsec;
-  if (!same_file) {
-    out.reason = "file changed";
-    return out;
-  }
-  const auto* config = reinterpret_cast<const char*>(sqlite3_column_text(s, 8));
-  if (config == nullptr || impl_->config != config) {
-    out.reason = "configuration changed";
-    return out;
-  }
-  const verify::ClockWindow window{sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 10)};
-  if (!window.contains(verify_time)) {
-    out.reason = "verification time";
-    return out;
-  }
+  Stored stored;
+  const auto* path = static_cast<const char*>(sqlite3_column_blob(s, 0));
+  stored.path = std::string_view(path ? path : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
+  for (int i = 0; i < 7; ++i) stored.stat[static_cast<std::size_t>(i)] = sqlite3_column_int64(s, 1 + i);
+  if (const auto* config = reinterpret_cast<const char*>(sqlite3_column_text(s, 8))) stored.config = config;
+  stored.window = {sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 10)};
   const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 11));
-  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 11));
-  auto entry = decode({blob, blob ? size : 0});
-  if (!entry) {
-    out.reason = "damaged";
-    return out;
-  }
-  out.status = LookupStatus::Hit;
-  out.entry = std::move(*entry);
+  stored.record = {blob, blob ? static_cast<std::size_t>(sqlite3_column_bytes(s, 11)) : 0};
+  out = judge(stored, file, impl_->config, verify_time);
   return out;
 }
 
@@ -525,6 +687,9 @@ struct ScanCache::Impl {
   std::map<std::string, std::string, std::less<>> meta_at_open;
   std::map<std::string, std::string, std::less<>> to_remember;  ///< guarded by m
   std::shared_ptr<Notes> notes = std::make_shared<Notes>();
+  /// The entries as opened, read by the writer thread first (not for an empty cache).
+  std::shared_ptr<SnapshotSlot> snapshot = std::make_shared<SnapshotSlot>();
+  const Snapshot* table = nullptr;  ///< the writer thread's view of it
   Db db;  ///< the writer's connection (used by the writer thread, then by finish())
   std::thread writer;
   std::mutex m;
@@ -540,6 +705,7 @@ struct ScanCache::Impl {
   std::optional<std::vector<Gone>> gone;
 
   void write_loop() {
+    settle_snapshot();
     int rc = SQLITE_OK;
     Stmt insert = prepare(db.get(), kInsert, rc);
     if (rc != SQLITE_OK) fail_writes(db_error(db.get(), rc));
@@ -567,6 +733,20 @@ struct ScanCache::Impl {
       if (!write_failed) write_batch(insert.get(), batch);
       batch.clear();
     }
+  }
+
+  /// Reads the table for the look-ups and the prune (Snapshot), or settles that there is none.
+  void settle_snapshot() {
+    std::shared_ptr<const Snapshot> read;
+    if (!empty_at_open) try {
+        DbError error;
+        read = read_snapshot(db.get(), error);
+        if (!read) notes->found(error);  // (too large: no error, and the look-ups read SQLite)
+      } catch (const std::bad_alloc&) {  // the look-ups read SQLite
+        read.reset();
+      }
+    table = read.get();
+    snapshot->settle(std::move(read));
   }
 
   /// Computes a deferred fingerprint (set_fingerprint); a failure fails the writes.
@@ -648,12 +828,6 @@ struct ScanCache::Impl {
   /// whose key is not their path's (written by a build that keyed paths otherwise: no look-up of
   /// this build can reach them). nullopt when they could not be listed (then nothing is deleted).
   std::optional<std::vector<Gone>> list_gone(const Prune& prune) {
-    int rc = SQLITE_OK;
-    Stmt select = prepare(db.get(), "SELECT id, path, ctime_sec, ctime_nsec FROM entries", rc);
-    if (rc != SQLITE_OK) {
-      cleanup_failed(sqlite3_errmsg(db.get()));
-      return std::nullopt;
-    }
     // The walk's paths by their keys: a row whose key is among them is its path's (else the key
     // is checked below) or another path's under the same key, which that path's next store
     // replaces. (A set of the paths themselves cost 0.2 s of CPU on /usr, most of it allocating.)
@@ -665,14 +839,29 @@ struct ScanCache::Impl {
     for (const std::string& prefix : prune.prefixes)
       if (!prefix.empty() && prefix.back() == '/') prefixes.emplace_back(prefix);
     std::vector<Gone> out;
-    while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
-      const std::int64_t id = sqlite3_column_int64(select.get(), 0);
-      const auto* p = static_cast<const char*>(sqlite3_column_blob(select.get(), 1));
-      const std::string_view path(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 1)));
+    const auto survey = [&](std::int64_t id, std::string_view path, std::int64_t ctime_sec, std::int64_t ctime_nsec) {
       const bool below = std::ranges::any_of(prefixes,
                                              [&](std::string_view prefix) { return path.starts_with(prefix); });
       if (id != path_id(path) || (below && !std::ranges::binary_search(present, id)))
-        out.push_back({id, sqlite3_column_int64(select.get(), 2), sqlite3_column_int64(select.get(), 3)});
+        out.push_back({id, ctime_sec, ctime_nsec});
+    };
+    // The rows as opened (rows written since are this scan's files, or another scan's, which
+    // stay), else every row read now.
+    if (const Snapshot* snap = table) {
+      for (const Snapshot::Entry& e : snap->entries) survey(e.id, snap->path(e), e.stat[5], e.stat[6]);
+      return out;
+    }
+    int rc = SQLITE_OK;
+    Stmt select = prepare(db.get(), "SELECT id, path, ctime_sec, ctime_nsec FROM entries", rc);
+    if (rc != SQLITE_OK) {
+      cleanup_failed(sqlite3_errmsg(db.get()));
+      return std::nullopt;
+    }
+    while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(select.get(), 1));
+      survey(sqlite3_column_int64(select.get(), 0),
+             std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(select.get(), 1))),
+             sqlite3_column_int64(select.get(), 2), sqlite3_column_int64(select.get(), 3));
     }
     if (rc != SQLITE_DONE) {
       notes->found(db_error(db.get(), rc));
@@ -782,6 +971,11 @@ void ScanCache::set_fingerprint(std::function<std::string()> compute) {
   impl_->pending_config = std::move(compute);
 }
 
+bool ScanCache::rescan() const noexcept {
+  const auto it = impl_->meta_at_open.find("program");
+  return !impl_->empty_at_open && it != impl_->meta_at_open.end() && it->second == program_hash();
+}
+
 std::string ScanCache::remembered(const std::string& key) const {
   const auto it = impl_->meta_at_open.find(key);
   return it == impl_->meta_at_open.end() || key == "program" ? std::string() : it->second;
@@ -801,6 +995,7 @@ std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
   auto r = std::make_unique<Reader::Impl>();
   r->config = impl_->config;
   r->notes = impl_->notes;
+  r->snapshot = impl_->snapshot;
   r->name = impl_->name;
   if (impl_->empty_at_open) return std::make_unique<Reader>(std::move(r));  // finds nothing, reads nothing
   auto [db, err] = connect(impl_->name, SQLITE_OPEN_READWRITE);

@@ -343,6 +343,24 @@ std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files) {
   return order;
 }
 
+/// A re-scan's order: the files of `large` bytes or more first, as schedule() orders them (one
+/// that changed still must not be left for the end), then the others in the walk's order. Most
+/// are found in the cache whatever their size, and neighbours in the walk are neighbours in
+/// memory: taken by size, a look-up's reads of the file's path and record missed the processor's
+/// caches (docs/performance.md, "seventeenth round").
+std::vector<std::size_t> rescan_schedule(const std::vector<discover::FileRef>& files, std::uint64_t large) {
+  std::vector<std::size_t> order;
+  order.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (files[i].size >= large) order.push_back(i);
+  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) {
+    return std::pair{!identify::looks_like_module(files[i].relative), files[i].size};
+  });
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (files[i].size < large) order.push_back(i);
+  return order;
+}
+
 /// How far ahead of the workers files are hinted to their source (ReadAheadWindow): per thread,
 /// and in all. Files above the streaming threshold are hinted up to it.
 constexpr std::size_t kReadAheadFiles = 4;
@@ -428,7 +446,9 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
                         root < root_names.size() ? root_names[root] : std::string(),
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     };
-  auto order = std::make_shared<const std::vector<std::size_t>>(schedule(st->files));
+  auto order = std::make_shared<const std::vector<std::size_t>>(
+      st->cache && st->cache->rescan() ? rescan_schedule(st->files, options.limits.streamed_above())
+                                       : schedule(st->files));
   // Not with --cache: most files of a re-scan are never read, and hinting each would read them.
   if (!st->cache) pool_options.on_start = read_ahead(st, order, threads);
   return run_pool(*order, pool_options, [st] { return make_worker(st); });

@@ -193,6 +193,51 @@ TEST_CASE("a reader reads in batches: another scan's writes become visible, and 
   c->finish(false);
 }
 
+TEST_CASE("look-ups find hits in the table as the cache was opened, and ask SQLite for the rest", "[cache]") {
+  // The writer thread reads the whole table first (a re-scan of /usr: one pass instead of a
+  // B-tree descent per file); a look-up that is not a hit there reads the database as it is now.
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  {
+    auto c = open_cache(db, "cfg");
+    for (int i = 0; i < 100; ++i)
+      c->store(file("/s/f" + std::to_string(i), 100 + i), binary_facts("h" + std::to_string(i)));
+    c->finish(false);
+  }
+  auto c = open_cache(db, "cfg");
+  auto r = c->reader();
+  const auto hit = r->find(file("/s/f7", 107), k2026);
+  REQUIRE(hit.status == cache::LookupStatus::Hit);
+  REQUIRE(hit.entry.binary);
+  CHECK(hit.entry.binary->sha256 == "h7");
+  {  // behind the cache's back: a row deleted, another changed, one added
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw,
+                         "DELETE FROM entries WHERE path = CAST('/s/f1' AS BLOB);"
+                         "UPDATE entries SET inode = 999 WHERE path = CAST('/s/f2' AS BLOB);",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_changes(raw) == 1);
+    sqlite3_close(raw);
+    auto other = open_cache(db, "cfg");
+    other->store(file("/s/new", 1), binary_facts("new"));
+    other->finish(false);
+  }
+  // (A look-up that is not a hit ends any read transaction the reader kept: SQLite's view is now.)
+  CHECK(r->find(file("/s/none", 1), k2026).status == cache::LookupStatus::Absent);
+  CHECK(r->find(file("/s/f1", 101), k2026).status == cache::LookupStatus::Hit);  // as opened
+  CHECK(r->find(file("/s/f2", 102), k2026).status == cache::LookupStatus::Hit);  // as opened
+  CHECK(r->find(file("/s/f2", 999), k2026).status == cache::LookupStatus::Hit);  // as SQLite has it now
+  CHECK(r->find(file("/s/new", 1), k2026).status == cache::LookupStatus::Hit);   // written since
+  const auto stale = r->find(file("/s/f3", 5), k2026);                           // another inode
+  CHECK(stale.status == cache::LookupStatus::Stale);
+  CHECK(stale.reason == "file changed");
+  CHECK(r->find(file("/s/f3", 103), k2026).status == cache::LookupStatus::Hit);
+  r.reset();
+  c->finish(false);
+  CHECK(open_cache(db, "cfg")->reader()->find(file("/s/f1", 101), k2026).status == cache::LookupStatus::Absent);
+}
+
 TEST_CASE("a first scan (every look-up a miss, then a store) keeps the WAL small", "[cache]") {
   // A reader's snapshot held across the analyses of missed files would keep the writer's
   // checkpoints from restarting the WAL: it grew with every row written (965 MB for 150,000).
