@@ -157,9 +157,10 @@ struct Stored {
 /// descent of SQLite's B-tree per file), and its prune surveys these rows. Only a hit is taken
 /// from it; any other look-up asks SQLite, which also sees what other scans wrote since.
 struct Snapshot {
-  /// Above this much text (paths and records) the table is left where it is: the look-ups read
-  /// SQLite, file by file, as the survey does for the prune.
-  static constexpr std::size_t kMaxText = std::size_t{128} << 20;
+  /// Above this much memory (the rows, their paths and records, the index) the table is left
+  /// where it is: the look-ups read SQLite file by file, and the prune's survey reads it again.
+  /// /usr's 149,000 rows take about 50 MB.
+  static constexpr std::size_t kMaxBytes = std::size_t{128} << 20;
 
   struct Entry {
     std::int64_t id = 0;
@@ -235,8 +236,8 @@ class SnapshotSlot {
   std::shared_ptr<const Snapshot> snapshot_;
 };
 
-/// Reads the entries table into a Snapshot; nullptr when it holds more than Snapshot::kMaxText
-/// or cannot be read (`error` then says why).
+/// Reads the entries table into a Snapshot; nullptr when it would take more than
+/// Snapshot::kMaxBytes or cannot be read (`error` then says why).
 std::shared_ptr<const Snapshot> read_snapshot(sqlite3* db, DbError& error) {
   int rc = SQLITE_OK;
   Stmt all = prepare(db,
@@ -265,7 +266,10 @@ std::shared_ptr<const Snapshot> read_snapshot(sqlite3* db, DbError& error) {
     e.path_size = static_cast<std::uint32_t>(sqlite3_column_bytes(q, 1));
     const auto* record = static_cast<const char*>(sqlite3_column_blob(q, 12));
     e.record_size = static_cast<std::uint64_t>(sqlite3_column_bytes(q, 12));
-    if (snap->text.size() + e.path_size + e.record_size > Snapshot::kMaxText) return nullptr;
+    // (the index: at most four 4-byte slots per row)
+    if (snap->text.size() + e.path_size + e.record_size + (snap->entries.size() + 1) * (sizeof(Snapshot::Entry) + 16) >
+        Snapshot::kMaxBytes)
+      return nullptr;
     e.path_at = snap->text.size();
     if (path) snap->text.append(path, e.path_size);
     e.record_at = snap->text.size();
@@ -735,10 +739,13 @@ struct ScanCache::Impl {
     }
   }
 
-  /// Reads the table for the look-ups and the prune (Snapshot), or settles that there is none.
+  /// Reads the table for the look-ups and the prune (Snapshot), or settles that there is none:
+  /// only for a re-scan (rescan()), whose look-ups are mostly hits. In a first scan with another
+  /// program's cache none is, and the table in memory would only add to the scan's peak (50 MB
+  /// for /usr's).
   void settle_snapshot() {
     std::shared_ptr<const Snapshot> read;
-    if (!empty_at_open) try {
+    if (rescan()) try {
         DbError error;
         read = read_snapshot(db.get(), error);
         if (!read) notes->found(error);  // (too large: no error, and the look-ups read SQLite)
@@ -817,6 +824,12 @@ struct ScanCache::Impl {
   }
 
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
+
+  /// A cache in which this program finished a scan and which held entries when it was opened.
+  [[nodiscard]] bool rescan() const {
+    const auto it = meta_at_open.find("program");
+    return !empty_at_open && it != meta_at_open.end() && it->second == program_hash();
+  }
 
   /// The corruption found during the scan, if any (Notes::found).
   [[nodiscard]] std::optional<std::string> damage() const {
@@ -971,10 +984,7 @@ void ScanCache::set_fingerprint(std::function<std::string()> compute) {
   impl_->pending_config = std::move(compute);
 }
 
-bool ScanCache::rescan() const noexcept {
-  const auto it = impl_->meta_at_open.find("program");
-  return !impl_->empty_at_open && it != impl_->meta_at_open.end() && it->second == program_hash();
-}
+bool ScanCache::rescan() const { return impl_->rescan(); }
 
 std::string ScanCache::remembered(const std::string& key) const {
   const auto it = impl_->meta_at_open.find(key);
