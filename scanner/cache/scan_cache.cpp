@@ -749,7 +749,7 @@ struct ScanCache::Impl {
         DbError error;
         read = read_snapshot(db.get(), error);
         if (!read) notes->found(error);  // (too large: no error, and the look-ups read SQLite)
-      } catch (const std::bad_alloc&) {  // the look-ups read SQLite
+      } catch (const std::exception&) {  // (allocation) the look-ups read SQLite
         read.reset();
       }
     table = read.get();
@@ -826,9 +826,13 @@ struct ScanCache::Impl {
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
 
   /// A cache in which this program finished a scan and which held entries when it was opened.
-  [[nodiscard]] bool rescan() const {
-    const auto it = meta_at_open.find("program");
-    return !empty_at_open && it != meta_at_open.end() && it->second == program_hash();
+  [[nodiscard]] bool rescan() const noexcept {
+    try {
+      const auto it = meta_at_open.find("program");
+      return !empty_at_open && it != meta_at_open.end() && it->second == program_hash();
+    } catch (const std::exception&) {  // (allocation) then it is not known to be one
+      return false;
+    }
   }
 
   /// The corruption found during the scan, if any (Notes::found).
@@ -984,7 +988,7 @@ void ScanCache::set_fingerprint(std::function<std::string()> compute) {
   impl_->pending_config = std::move(compute);
 }
 
-bool ScanCache::rescan() const { return impl_->rescan(); }
+bool ScanCache::rescan() const noexcept { return impl_->rescan(); }
 
 std::string ScanCache::remembered(const std::string& key) const {
   const auto it = impl_->meta_at_open.find(key);

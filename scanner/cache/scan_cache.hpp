@@ -88,7 +88,7 @@ class ScanCache {
   [[nodiscard]] static bool holds_results_of_this_program(const std::filesystem::path& file) noexcept;
 
   /// holds_results_of_this_program(), as the cache was when this scan opened it.
-  [[nodiscard]] bool rescan() const;
+  [[nodiscard]] bool rescan() const noexcept;
 
   /// Sets the configuration fingerprint (CacheOptions::fingerprint) when it can only be computed
   /// after opening, before reader() and store() are used: `compute` runs at once when the cache

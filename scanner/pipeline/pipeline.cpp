@@ -446,9 +446,9 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
                         root < root_names.size() ? root_names[root] : std::string(),
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     };
+  const bool rescan = st->cache && st->cache->rescan();
   auto order = std::make_shared<const std::vector<std::size_t>>(
-      st->cache && st->cache->rescan() ? rescan_schedule(st->files, options.limits.streamed_above())
-                                       : schedule(st->files));
+      rescan ? rescan_schedule(st->files, options.limits.streamed_above()) : schedule(st->files));
   // Not with --cache: most files of a re-scan are never read, and hinting each would read them.
   if (!st->cache) pool_options.on_start = read_ahead(st, order, threads);
   return run_pool(*order, pool_options, [st] { return make_worker(st); });
