@@ -75,17 +75,22 @@ void parallel_ordered(std::size_t count, unsigned threads, std::size_t ahead, Ma
   std::size_t claimed = 0, consumed = 0;  // indices started; indices taken
   std::exception_ptr failure;
   const auto can_claim = [&] { return !failure && claimed < count && claimed < consumed + n; };
-  // Makes the next index; `lock` is held on entry and on return, not while making.
-  const auto make_next = [&](std::unique_lock<std::mutex>& lock) {
-    const std::size_t i = claimed++;
+  // Calls `f` with `lock` released; false when it threw (its exception is the failure, unless
+  // another came first).
+  const auto unlocked = [&](std::unique_lock<std::mutex>& lock, auto&& f) {
     lock.unlock();
     std::exception_ptr error;
     try {
-      make(i, slots[i % n]);
+      f();
     } catch (...) { error = std::current_exception(); }
     lock.lock();
     if (error && !failure) failure = error;
-    if (!error) ready[i % n] = 1;
+    return !error;
+  };
+  // Makes the next index; `lock` is held on entry and on return, not while making.
+  const auto make_next = [&](std::unique_lock<std::mutex>& lock) {
+    const std::size_t i = claimed++;
+    if (unlocked(lock, [&] { make(i, slots[i % n]); })) ready[i % n] = 1;
     changed.notify_all();
   };
   const auto help = [&] {
@@ -114,14 +119,7 @@ void parallel_ordered(std::size_t count, unsigned threads, std::size_t ahead, Ma
           changed.wait(lock);
       }
       if (failure) break;
-      lock.unlock();
-      std::exception_ptr error;
-      try {
-        consume(next, slots[next % n]);
-      } catch (...) { error = std::current_exception(); }
-      lock.lock();
-      if (error && !failure) failure = error;
-      if (failure) break;
+      if (!unlocked(lock, [&] { consume(next, slots[next % n]); }) || failure) break;
       ready[next % n] = 0;
       ++consumed;
       changed.notify_all();
