@@ -12,7 +12,9 @@
 /// the entry's verify::ClockWindow; otherwise it is "stale" and the file is analysed again.
 ///
 /// Threads: any number of Readers (one SQLite connection each, one per worker thread) read while
-/// one writer thread, fed by store(), writes in batched transactions. WAL journal mode.
+/// one writer thread, fed by store(), writes in batched transactions. WAL journal mode. For a
+/// re-scan (rescan()) the writer thread first reads the whole table into memory; Readers take
+/// their hits from it and ask SQLite for anything else.
 ///
 /// Files: a missing or empty FILE is created. One that is not an SQLite database, or an SQLite
 /// database another program wrote (its application_id), is refused (Errc::Config) and left
@@ -119,7 +121,8 @@ class ScanCache {
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
     /// Looks `file` up for a scan verifying signatures at `verify_time` (Unix seconds). Never
-    /// opens or reads `file` itself.
+    /// opens or reads `file` itself. The first look-up of a re-scan waits until the writer
+    /// thread has read the table (usually done during the walk).
     [[nodiscard]] Lookup find(const discover::FileRef& file, std::int64_t verify_time);
 
     struct Impl;
