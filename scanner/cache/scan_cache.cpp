@@ -1007,7 +1007,10 @@ std::shared_ptr<verify::KernelImageMemo> ScanCache::kernel_images() const {
 
 std::unique_ptr<ScanCache::Reader> ScanCache::reader() const {
   auto r = std::make_unique<Reader::Impl>();
-  r->config = impl_->config;
+  {
+    std::lock_guard lock(impl_->m);  // the writer sets a deferred fingerprint (settle_config)
+    r->config = impl_->config;
+  }
   r->notes = impl_->notes;
   r->snapshot = impl_->snapshot;
   r->name = impl_->name;
