@@ -446,6 +446,12 @@ std::string meta_value(sqlite3* db, const char* key) {
   return text ? text : "";
 }
 
+/// Whether a cache whose entries table holds a row or not (`entries`; nullopt: unreadable) and
+/// whose meta "program" is `program` holds this program's results: a scan with it is a re-scan.
+bool results_of_this_program(std::optional<bool> entries, std::string_view program) {
+  return entries == true && program == program_hash();
+}
+
 /// Sets the meta table's `key` to `value`, unless it says so already (a scan that changed nothing
 /// writes nothing). Not a note when it fails: what the table holds only spares later scans work.
 void set_meta_value(sqlite3* db, const std::string& key, const std::string& value) {
@@ -685,6 +691,8 @@ struct ScanCache::Impl {
   /// The cache held no entry when it was opened: nothing to look up, so readers find nothing
   /// without reading and the fingerprint may be computed late (set_fingerprint).
   bool empty_at_open = false;
+  /// holds_results_of_this_program() when it was opened (results_of_this_program).
+  bool rescan = false;
   /// set_fingerprint's computation, when deferred: run by the writer before its first write.
   std::function<std::string()> pending_config;  ///< guarded by m
   /// The meta table as opened (remembered()), and what remember() asked for (written by finish()).
@@ -740,12 +748,12 @@ struct ScanCache::Impl {
   }
 
   /// Reads the table for the look-ups and the prune (Snapshot), or settles that there is none:
-  /// only for a re-scan (rescan()), whose look-ups are mostly hits. In a first scan with another
+  /// only for a re-scan (`rescan`), whose look-ups are mostly hits. In a first scan with another
   /// program's cache none is, and the table in memory would only add to the scan's peak (50 MB
   /// for /usr's).
   void settle_snapshot() {
     std::shared_ptr<const Snapshot> read;
-    if (rescan()) try {
+    if (rescan) try {
         DbError error;
         read = read_snapshot(db.get(), error);
         if (!read) notes->found(error);  // (too large: no error, and the look-ups read SQLite)
@@ -824,16 +832,6 @@ struct ScanCache::Impl {
   }
 
   void cleanup_failed(const std::string& why) { notes->add("--cache " + name + ": cleaning up failed (" + why + ")"); }
-
-  /// A cache in which this program finished a scan and which held entries when it was opened.
-  [[nodiscard]] bool rescan() const noexcept {
-    try {
-      const auto it = meta_at_open.find("program");
-      return !empty_at_open && it != meta_at_open.end() && it->second == program_hash();
-    } catch (const std::exception&) {  // (allocation) then it is not known to be one
-      return false;
-    }
-  }
 
   /// The corruption found during the scan, if any (Notes::found).
   [[nodiscard]] std::optional<std::string> damage() const {
@@ -957,8 +955,11 @@ Result<std::shared_ptr<ScanCache>> ScanCache::open(const CacheOptions& options, 
   auto impl = std::make_unique<Impl>();
   impl->name = name;
   impl->config = options.fingerprint;
-  impl->empty_at_open = has_entries(db.get()) == false;  // (unreadable: not known to be empty)
+  const std::optional<bool> entries = has_entries(db.get());
+  impl->empty_at_open = entries == false;  // (unreadable: not known to be empty)
   impl->meta_at_open = meta_values(db.get());
+  const auto program = impl->meta_at_open.find("program");
+  impl->rescan = program != impl->meta_at_open.end() && results_of_this_program(entries, program->second);
   impl->db = std::move(db);
   std::shared_ptr<ScanCache> cache(new ScanCache(std::move(impl)));
   cache->impl_->writer = std::thread([self = cache->impl_.get()] { self->write_loop(); });
@@ -971,7 +972,7 @@ bool ScanCache::holds_results_of_this_program(const std::filesystem::path& file)
     if (!kind || *kind != FileKind::Ours) return false;
     auto [db, err] = connect(file.string(), SQLITE_OPEN_READWRITE);
     if (!db || exec(db.get(), kReaderSetup)) return false;
-    return has_entries(db.get()) == true && meta_value(db.get(), "program") == program_hash();
+    return results_of_this_program(has_entries(db.get()), meta_value(db.get(), "program"));
   } catch (const std::exception&) {  // (allocation) then it is not known to hold any
     return false;
   }
@@ -988,7 +989,7 @@ void ScanCache::set_fingerprint(std::function<std::string()> compute) {
   impl_->pending_config = std::move(compute);
 }
 
-bool ScanCache::rescan() const noexcept { return impl_->rescan(); }
+bool ScanCache::rescan() const noexcept { return impl_->rescan; }
 
 std::string ScanCache::remembered(const std::string& key) const {
   const auto it = impl_->meta_at_open.find(key);
