@@ -332,32 +332,26 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads, ScanStart& 
 /// Big files first so that a few large drivers do not leave one core busy at the end; files
 /// named like kernel modules after all others, so that the first worker can load the module
 /// keyring (PoolOptions::first_worker) while the others analyse what needs no keys.
-std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files) {
+/// A re-scan passes `walk_order_below`: files smaller than that come after the others and keep
+/// the walk's order. Most of them are found in the cache whatever their size, and neighbours in the
+/// walk are neighbours in memory: taken by size, a look-up's reads of the file's path and record
+/// missed the processor's caches (docs/performance.md, "seventeenth round"). The larger ones
+/// still go first: one that changed must not be left for the end.
+std::vector<std::size_t> schedule(const std::vector<discover::FileRef>& files, std::uint64_t walk_order_below = 0) {
+  std::vector<std::size_t> order, in_walk_order;
+  order.reserve(files.size());
   // The keys once per file, not once per comparison (looks_like_module reads the name).
   std::vector<std::pair<bool, std::uint64_t>> key(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i)
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (files[i].size < walk_order_below) {
+      in_walk_order.push_back(i);
+      continue;
+    }
     key[i] = {!identify::looks_like_module(files[i].relative), files[i].size};
-  std::vector<std::size_t> order(files.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    order.push_back(i);
+  }
   std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) { return key[i]; });
-  return order;
-}
-
-/// A re-scan's order: the files of `large` bytes or more first, as schedule() orders them (one
-/// that changed still must not be left for the end), then the others in the walk's order. Most
-/// are found in the cache whatever their size, and neighbours in the walk are neighbours in
-/// memory: taken by size, a look-up's reads of the file's path and record missed the processor's
-/// caches (docs/performance.md, "seventeenth round").
-std::vector<std::size_t> rescan_schedule(const std::vector<discover::FileRef>& files, std::uint64_t large) {
-  std::vector<std::size_t> order;
-  order.reserve(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i)
-    if (files[i].size >= large) order.push_back(i);
-  std::ranges::stable_sort(order, std::greater<>{}, [&](std::size_t i) {
-    return std::pair{!identify::looks_like_module(files[i].relative), files[i].size};
-  });
-  for (std::size_t i = 0; i < files.size(); ++i)
-    if (files[i].size < large) order.push_back(i);
+  order.insert(order.end(), in_walk_order.begin(), in_walk_order.end());
   return order;
 }
 
@@ -448,7 +442,7 @@ PoolReport run_files(const std::shared_ptr<ScanState>& st, unsigned threads) {
     };
   const bool rescan = st->cache && st->cache->rescan();
   auto order = std::make_shared<const std::vector<std::size_t>>(
-      rescan ? rescan_schedule(st->files, options.limits.streamed_above()) : schedule(st->files));
+      schedule(st->files, rescan ? options.limits.streamed_above() : 0));
   // Not with --cache: most files of a re-scan are never read, and hinting each would read them.
   if (!st->cache) pool_options.on_start = read_ahead(st, order, threads);
   return run_pool(*order, pool_options, [st] { return make_worker(st); });
