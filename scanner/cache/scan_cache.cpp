@@ -236,6 +236,17 @@ class SnapshotSlot {
   std::shared_ptr<const Snapshot> snapshot_;
 };
 
+/// The size of the database's pages (0 when it cannot be read): at least what its rows' paths
+/// and records take, so that the Snapshot's text is made in one allocation. Grown by doubling,
+/// it was copied four times for the bench tree's 10.7 MB, and the 15 MB of copies left behind
+/// were fresh memory that nothing used again.
+std::size_t stored_bytes(sqlite3* db) {
+  int rc = SQLITE_OK;
+  Stmt size = prepare(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", rc);
+  if (rc != SQLITE_OK || sqlite3_step(size.get()) != SQLITE_ROW) return 0;
+  return static_cast<std::size_t>(std::max<sqlite3_int64>(0, sqlite3_column_int64(size.get(), 0)));
+}
+
 /// Reads the entries table into a Snapshot; nullptr when it would take more than
 /// Snapshot::kMaxBytes or cannot be read (`error` then says why).
 std::shared_ptr<const Snapshot> read_snapshot(sqlite3* db, DbError& error) {
@@ -249,6 +260,7 @@ std::shared_ptr<const Snapshot> read_snapshot(sqlite3* db, DbError& error) {
     return nullptr;
   }
   auto snap = std::make_shared<Snapshot>();
+  snap->text.reserve(std::min(stored_bytes(db), Snapshot::kMaxBytes));
   sqlite3_stmt* q = all.get();
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
     Snapshot::Entry e;
