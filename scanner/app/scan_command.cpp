@@ -186,13 +186,9 @@ int run_scan(const ScanArgs& args, bool syslog_facility_given, std::ostream& out
   pipeline::ScanOptions& opt = plan->opt;
   // A re-scan: the cache holds results of this very program, most files will come from it.
   const bool rescan = opt.cache_file && cache::ScanCache::holds_results_of_this_program(*opt.cache_file);
-  // Before any thread: a re-scan's workers mostly decode cached records, an arena each suits them,
-  // in huge pages until a file must be read (not under --max-memory: each arena reserves 64 MiB
-  // of the address space it limits).
-  if (rescan && args.max_memory == 0) {
-    pipeline::use_malloc_arenas(pipeline::MallocArenas::PerThread);
-    pipeline::use_huge_pages_while_cached();
-  }
+  // Before any thread: a re-scan's workers mostly decode cached records, an arena each suits them
+  // (not under --max-memory: each arena reserves 64 MiB of the address space it limits).
+  if (rescan && args.max_memory == 0) pipeline::use_malloc_arenas(pipeline::MallocArenas::PerThread);
   // A re-scan compiles the rules only if a file needs them (pipeline/rules_on_demand.hpp); a first
   // scan while the engine loads, beside the vendor list.
   opt.context.rules_on_demand = rescan;

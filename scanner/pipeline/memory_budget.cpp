@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <bit>
 #include <charconv>
@@ -28,14 +27,6 @@ std::atomic<bool> g_arena_per_thread{false};
 /// Set by map_large_blocks when large blocks are mappings of their own: the size of a huge page
 /// (0: small pages).
 std::atomic<std::size_t> g_huge_page_for_blocks{0};
-
-/// glibc's default M_TOP_PAD (mallopt(3); the main heap grows by 132 KiB for small requests).
-constexpr int kDefaultTopPad = 128 * 1024;
-
-/// While set, threads ask for huge pages (use_huge_pages_while_cached until end_huge_pages).
-std::atomic<bool> g_huge_pages{false};
-/// The heaps asked for huge pages (their bases; null = free slot), given back by end_huge_pages.
-std::array<std::atomic<void*>, 64> g_huge_heaps{};
 
 /// Whether the environment chose one of glibc's malloc settings: the program then leaves them.
 bool chosen_by_environment(std::initializer_list<const char*> variables) noexcept {
@@ -67,21 +58,6 @@ std::size_t huge_page_size() noexcept {
   return size;
 }
 
-/// The base of the glibc heap the calling thread allocates from, or null for the main arena's (the
-/// break area below sbrk(0), which glibc grows itself). Another arena's heap is a mapping of its
-/// own, aligned to its size, above the break where the system maps from the top down (Linux's
-/// default); where it does not, its heap is taken for the main one and keeps small pages.
-void* this_threads_heap() noexcept {
-  auto* probe = static_cast<char*>(std::malloc(1));
-  if (!probe) return nullptr;
-  const auto at = reinterpret_cast<std::uintptr_t>(probe);
-  char* heap = probe - (at & (std::uintptr_t{kArenaHeap} - 1));
-  std::free(probe);
-  return at < reinterpret_cast<std::uintptr_t>(sbrk(0)) ? nullptr : heap;
-}
-
-void advise(void* heap, int advice) noexcept { (void)madvise(heap, kArenaHeap, advice); }
-
 }  // namespace
 
 void use_malloc_arenas(MallocArenas arenas) noexcept {
@@ -111,41 +87,6 @@ void advise_huge_block(void* block, std::size_t size) noexcept {
   const std::size_t skip = (huge - (reinterpret_cast<std::uintptr_t>(block) & (huge - 1))) & (huge - 1);
   if (size < skip + huge) return;
   (void)madvise(static_cast<char*>(block) + skip, (size - skip) & ~(huge - 1), MADV_HUGEPAGE);
-}
-
-void use_huge_pages_while_cached() noexcept {
-  if constexpr (sizeof(void*) != 8) return;  // kArenaHeap is the 64-bit size
-  if (chosen_by_environment({"MALLOC_TOP_PAD_", "GLIBC_TUNABLES"}) || !g_arena_per_thread.load()) return;
-  if (huge_page_size() == 0) return;
-  // A new arena's heap is made usable whole at once, so every 2 MiB of it can be a huge page.
-  (void)mallopt(M_TOP_PAD, static_cast<int>(kArenaHeap));
-  g_huge_pages.store(true);
-}
-
-void use_huge_pages_here() noexcept {
-  if (!g_huge_pages.load(std::memory_order_acquire)) return;
-  void* heap = this_threads_heap();
-  if (!heap) return;
-  for (auto& slot : g_huge_heaps) {
-    void* expected = nullptr;
-    if (slot.compare_exchange_strong(expected, heap)) {
-      advise(heap, MADV_HUGEPAGE);
-      // end_huge_pages ran meanwhile and may have passed this slot: given back here.
-      void* mine = heap;
-      if (!g_huge_pages.load() && slot.compare_exchange_strong(mine, nullptr)) advise(heap, MADV_NOHUGEPAGE);
-      return;
-    }
-    if (expected == heap) return;  // asked for by another thread of the same arena
-  }
-  // Every slot taken (more than 64 workers): the others keep small pages.
-}
-
-void end_huge_pages() noexcept {
-  // (Called for every file analysed: read first, so that only the first one writes.)
-  if (!g_huge_pages.load(std::memory_order_relaxed) || !g_huge_pages.exchange(false)) return;
-  (void)mallopt(M_TOP_PAD, kDefaultTopPad);
-  for (auto& slot : g_huge_heaps)
-    if (void* heap = slot.exchange(nullptr)) advise(heap, MADV_NOHUGEPAGE);
 }
 
 void release_after_large_binary() noexcept {

@@ -42,6 +42,13 @@ namespace trustscan::pipeline {
 /// one per thread). The files that changed are still analysed: after each large binary the freed
 /// memory is given back (release_after_large_binary), so that the arenas do not each keep a peak
 /// when many changed.
+///
+/// Their heaps keep small pages. Huge pages (MADV_HUGEPAGE on each worker's heap, tenth round)
+/// took a fault per 2 MiB instead of per 4 KiB, but a huge page comes from the large free blocks
+/// that a virtual machine with free page reporting has given back to its host, so that each of
+/// its 4 KiB is a fault in the host: after a few seconds idle, as a scheduled re-scan starts, the
+/// bench tree's re-scan took a median 124.3 ms with them and 106.2 ms without (run back to back,
+/// 92.1 and 102.6 ms; docs/performance.md, "eighteenth round").
 enum class MallocArenas { One, PerThread };
 void use_malloc_arenas(MallocArenas arenas) noexcept;
 
@@ -70,29 +77,6 @@ void advise_huge_block(void* block, std::size_t size) noexcept;  ///< the madvis
 inline void huge_pages_for_block(void* block, std::size_t size) noexcept {
   if (size >= kOwnMappingFrom) advise_huge_block(block, size);  // (inline: on every operator new)
 }
-
-/// Huge pages for a re-scan's heaps while its files come from the cache (issue 21, acceptance 4).
-/// A cached re-scan of the bench tree touches some 60 MB of fresh memory (the decoded records,
-/// the report's text) in about 16,000 page faults, half its CPU time on a busy virtual machine
-/// (about 10 microseconds each, system time). With an arena per thread (MallocArenas::PerThread),
-/// each worker allocates from a heap of kArenaHeap that glibc maps for its arena; asked for in
-/// huge pages (MADV_HUGEPAGE) and made usable whole at once (M_TOP_PAD, so that every 2 MiB of
-/// it can be one page), the same re-scan takes about 6,800 faults and a quarter less time
-/// (docs/performance.md, "tenth round"). The cost is memory, 2 MiB pages being resident whole:
-/// a re-scan of /usr peaks at 231 MB instead of 209 MB.
-/// - use_huge_pages_while_cached(): by the program that owns the process, after choosing
-///   MallocArenas::PerThread, before any thread; left alone when the environment chose
-///   (MALLOC_TOP_PAD_, or GLIBC_TUNABLES) or where transparent huge pages are off.
-/// - use_huge_pages_here(): by each thread that takes work (the pool's workers), at its start.
-/// - end_huge_pages(): at the first file that is analysed rather than taken from the cache:
-///   glibc's padding again, and the heaps asked for are given back to small pages
-///   (MADV_NOHUGEPAGE), so that a scan of files that changed keeps the memory of a first scan
-///   (/usr scanned with a cache of another tree: 381 MB peak with huge pages to the end,
-///   292.5 MB so, 293.9 MB before).
-inline constexpr std::size_t kArenaHeap = std::size_t{64} << 20;  ///< glibc's HEAP_MAX_SIZE, 64-bit
-void use_huge_pages_while_cached() noexcept;
-void use_huge_pages_here() noexcept;
-void end_huge_pages() noexcept;
 
 /// Called as a large binary's bytes and parse have been freed (MemoryBudget: a file of an eighth
 /// of the budget or more). With an arena per thread, the free memory of every arena goes back to

@@ -199,7 +199,6 @@ Outcome analyze_guarded(const discover::FileRef& f, ScanState& st, MatcherOnDema
     std::optional<Outcome> o = reader && !attempt.looked_up ? cached_outcome(f, windows, image_trust, st, *reader)
                                                             : std::nullopt;
     if (!o) {
-      end_huge_pages();  // files are read from here on: a first scan's memory (memory_budget.hpp)
       const std::int64_t began = unix_now();
       const io::FileSource& root = *st.roots.sources[f.root_index];
       o = analyze(

@@ -135,7 +135,6 @@ bool run_item(State& st, Worker& self, const ItemFunction& item, std::size_t k, 
 }
 
 void work(const std::shared_ptr<State>& st, const std::shared_ptr<Worker>& self, const ItemFunction& item) {
-  use_huge_pages_here();
   if (st->first_worker && !st->first_worker_taken.exchange(true)) st->first_worker();
   Postpone waiting;  // when the held item (Worker::held) can run
   while (!st->stopping()) {

@@ -1,6 +1,6 @@
 // The process's malloc choices (pipeline/memory_budget.hpp): large blocks are mappings of their
 // own, given back when freed, however many were freed before; a re-scan's workers allocate from
-// heaps in huge pages until a file is analysed. Each check runs in a fresh process.
+// heaps of their own, in small pages. Each check runs in a fresh process.
 #include "pipeline/memory_budget.hpp"
 
 #include <malloc.h>
@@ -124,33 +124,23 @@ TEST_CASE("a block of kOwnMappingFrom or more is mapped for itself also after on
   std::free(smaller);
 }
 
-TEST_CASE("the workers of a re-scan allocate from huge pages until a file is analysed", "[pipeline]") {
+TEST_CASE("the workers of a re-scan allocate from heaps of their own in small pages", "[pipeline]") {
   // In a fresh process, as the scan command does for a re-scan before its first thread.
-  if (!checks_run_here({"GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_"})) return;
+  if (!checks_run_here({"GLIBC_TUNABLES", "MALLOC_ARENA_MAX"})) return;
   use_malloc_arenas(MallocArenas::PerThread);
-  use_huge_pages_while_cached();
   void* main_block = std::malloc(4096);
-  Mapping during, after;
+  Mapping worker_heap;
   std::thread worker([&] {
-    use_huge_pages_here();  // as each pool worker does first
     void* block = std::malloc(4096);
-    during = mapping_of(block);
-    end_huge_pages();  // as the first file analysed does
-    after = mapping_of(block);
+    worker_heap = mapping_of(block);
     std::free(block);
   });
   worker.join();
-  INFO("worker's heap during: " << during.vm_flags << "; after: " << after.vm_flags);
-  if (transparent_huge_pages()) {
-    CHECK(during.vm_flags.find(" hg ") != std::string::npos);
-    CHECK(during.to - during.from == kArenaHeap);  // usable whole at once: every 2 MiB can be huge
-    CHECK(after.vm_flags.find(" nh ") != std::string::npos);
-    CHECK(after.vm_flags.find(" hg ") == std::string::npos);
-  } else {
-    CHECK(during.vm_flags.find(" hg ") == std::string::npos);
-  }
-  // The main thread's heap (the break area glibc grows itself) is never asked for huge pages.
-  CHECK(mapping_of(main_block).vm_flags.find(" hg ") == std::string::npos);
+  INFO("worker's heap: " << worker_heap.vm_flags);
+  // An arena of its own: a mapping above the main heap (the break area glibc grows itself).
+  CHECK(worker_heap.from != mapping_of(main_block).from);
+  // Never asked for huge pages (memory_budget.hpp: free page reporting).
+  CHECK(worker_heap.vm_flags.find(" hg ") == std::string::npos);
   std::free(main_block);
 }
 
