@@ -319,9 +319,12 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads, ScanStart& 
   if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
   st.files = std::move(walk.files);
   if (st.cache) survey_cache(st);  // (while the Windows images are read)
-  st.win = std::make_shared<WindowsState>(
-      load_windows(st.roots.sources, st.roots.opened, st.ctx.shared->operator_catalogs,
-                   {&st.ctx.trust, st.ctx.verify_time}, threads, st.options.context.windows_images));
+  std::vector<FoundImages> found;
+  found.reserve(st.roots.windows_images.size());
+  for (auto& look : st.roots.windows_images) found.push_back(look.get());  // (begun beside the walks)
+  st.win = std::make_shared<WindowsState>(load_windows(std::move(found), st.roots.sources,
+                                                       st.ctx.shared->operator_catalogs,
+                                                       {&st.ctx.trust, st.ctx.verify_time}, threads));
   st.outcomes.resize(st.files.size());
   st.out_of_memory.reset(new std::atomic<bool>[st.files.size()]());
   st.postponed.reset(new std::atomic<bool>[st.files.size()]());

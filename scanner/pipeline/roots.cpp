@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <set>
+#include <system_error>
 
 #include "core/parallel.hpp"
 #include "identify/format.hpp"
@@ -34,9 +36,26 @@ bool worth_probing(const std::string& path) {
   return id.format == Format::Unknown && id.compression == Compression::None;
 }
 
+/// Begins the look for Windows images under the root just opened (roots.opened.back()), on a
+/// thread of its own where the scan has more than one, so that it runs beside the root's walk: it
+/// lists up to kMaxProbeDepth levels of directories again, and ran after the walks, alone (about
+/// 30 ms of a 0.45 s re-scan of /usr).
+void look_for_windows(const ScanOptions& opt, OpenedRoots& roots) {
+  if (!opt.context.windows_images) return;
+  const auto look = [&source = *roots.sources[roots.opened.back().index], root = roots.opened.back()] {
+    return find_windows_images(source, root);
+  };
+  if (threads_or_cores(opt.threads) > 1) try {
+      roots.windows_images.push_back(std::async(std::launch::async, look));
+      return;
+    } catch (const std::system_error&) {  // no thread: done when asked for
+    }
+  roots.windows_images.push_back(std::async(std::launch::deferred, look));
+}
+
 /// Adds the selected volumes of `image` as roots and walks them.
 void add_image(const std::shared_ptr<image::DiskImage>& image, OpenedRoots& roots, discover::WalkResult& walk,
-               const discover::WalkOptions& wopt) {
+               const discover::WalkOptions& wopt, const ScanOptions& opt) {
   const image::ImageInfo& info = image->info();
   for (const Error& e : info.errors) walk.errors.push_back({info.path, e});
   for (const image::Volume& v : info.volumes) {
@@ -57,6 +76,7 @@ void add_image(const std::shared_ptr<image::DiskImage>& image, OpenedRoots& root
     roots.sources.push_back(std::move(*source));
     roots.opened.push_back({index, display, true});
     roots.locations.push_back(std::make_shared<const image::Location>(image::Location{info.path, v}));
+    look_for_windows(opt, roots);
     discover::walk(*roots.sources.back(), index, wopt, walk);
   }
 }
@@ -83,7 +103,7 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
       auto image = image::DiskImage::open(root, image_options);
       if (image) {
         roots.images.push_back((*image)->info());
-        add_image(*image, roots, walk, wopt);
+        add_image(*image, roots, walk, wopt, opt);
         continue;
       }
       // Not an image after all (auto-detection): scanned below as one file. Forced, a container
@@ -120,6 +140,7 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
     roots.locations.push_back(nullptr);
     roots.opened.push_back({index, root, !is_file});
     if (!is_file) {
+      look_for_windows(opt, roots);
       discover::walk(*roots.sources.back(), index, wopt, walk);
       continue;
     }

@@ -5,6 +5,7 @@
 /// image becomes a root of its own, reported as "IMAGE" (a file system without a partition table)
 /// or "IMAGE/pN" (partition N), walked and analysed through libtsk exactly like a directory.
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ struct OpenedRoots {
   /// Per source: where it is inside a disk image (null for a directory or a single file).
   std::vector<std::shared_ptr<const image::Location>> locations;
   std::vector<image::ImageInfo> images;  ///< the disk images among the roots, in command-line order
+  /// Per directory root (and image volume), in their order: the look for Windows images under
+  /// it, begun as it was opened so that it runs beside its walk (on the calling thread when it
+  /// is asked for, with one thread); none when detection is off (--no-windows-image). Last, so
+  /// that each is waited for before the sources it reads are destroyed.
+  std::vector<std::future<FoundImages>> windows_images;
 };
 
 /// Opens each root of `options` and walks the trees. Problems are in `walk.errors`.

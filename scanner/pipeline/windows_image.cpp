@@ -106,12 +106,15 @@ void read_registry(const io::FileSource& dir, WindowsImage& image) {
   if (image.parts.software_hive) read_software_hive(dir, image);
 }
 
-/// The Windows images under `root` (windows_probe.hpp), their registry read.
-void find_images(const io::FileSource& dir, const OpenRoot& root, WindowsState& state) {
+}  // namespace
+
+FoundImages find_windows_images(const io::FileSource& dir, const OpenRoot& root) {
+  FoundImages out;
+  if (!root.is_directory) return out;
   ProbeResult found = probe_windows(dir);
-  for (std::string& w : found.warnings) state.probe_warnings.push_back(report_path(root.path, "") + ": " + w);
+  for (std::string& w : found.warnings) out.probe_warnings.push_back(report_path(root.path, "") + ": " + w);
   for (ProbeHit& hit : found.hits) {
-    WindowsImage& image = state.images.emplace_back();
+    WindowsImage& image = out.images.emplace_back();
     image.root_index = root.index;
     image.path = report_path(root.path, hit.base);
     image.base = std::move(hit.base);
@@ -120,7 +123,10 @@ void find_images(const io::FileSource& dir, const OpenRoot& root, WindowsState& 
     read_registry(dir, image);
     read_image_stores(dir, image);
   }
+  return out;
 }
+
+namespace {
 
 /// A catalog file to load: which root it is under and where.
 struct CatalogFile {
@@ -362,17 +368,17 @@ OperatorCatalogs load_operator_catalogs(const std::vector<std::filesystem::path>
   return out;
 }
 
-WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs, const std::vector<OpenRoot>& roots,
+WindowsState load_windows(std::vector<FoundImages> found, const std::vector<std::unique_ptr<io::FileSource>>& dirs,
                           std::shared_ptr<const OperatorCatalogs> operator_catalogs, const verify::VerifyContext& ctx,
-                          unsigned threads, bool detect_images) {
+                          unsigned threads) {
   WindowsState state;
   auto started = std::chrono::steady_clock::now();
-  std::vector<CatalogFile> files;
-  if (detect_images) {
-    for (const OpenRoot& root : roots)
-      if (root.is_directory) find_images(*dirs[root.index], root, state);
-    for (WindowsImage& image : state.images) list_catroot(*dirs[image.root_index], image, files);
+  for (FoundImages& root : found) {
+    std::ranges::move(root.images, std::back_inserter(state.images));
+    std::ranges::move(root.probe_warnings, std::back_inserter(state.probe_warnings));
   }
+  std::vector<CatalogFile> files;
+  for (WindowsImage& image : state.images) list_catroot(*dirs[image.root_index], image, files);
   limit_catalog_files(files, state.catalog_errors);
   state.catalogs = verify::CatalogIndex(load_catalogs(files, ctx, threads, state.catalog_errors));
   state.catalog_errors.insert(state.catalog_errors.end(), operator_catalogs->errors.begin(),

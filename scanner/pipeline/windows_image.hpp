@@ -168,14 +168,24 @@ struct OperatorCatalogs {
 [[nodiscard]] OperatorCatalogs load_operator_catalogs(const std::vector<std::filesystem::path>& catalog_dirs,
                                                       const verify::VerifyContext& ctx, unsigned threads);
 
-/// Finds the Windows images under the directory roots, reads their hives and loads their
-/// catalogs with `threads` threads; the operator's, loaded once, are shared, not copied. Never fails:
-/// what cannot be read is in the images' errors and in catalog_errors. `ctx` is what catalog
-/// signatures are verified against.
-[[nodiscard]] WindowsState load_windows(const std::vector<std::unique_ptr<io::FileSource>>& dirs,
-                                        const std::vector<OpenRoot>& roots,
+/// The Windows images under one root (windows_probe.hpp), their hives and certificate stores
+/// read; none under a single-file root. It needs nothing but the root's source, so it runs beside
+/// the root's walk (roots.hpp, OpenedRoots::windows_images). Never fails: what cannot be read is
+/// in the images' warnings and the probe's.
+struct FoundImages {
+  std::vector<WindowsImage> images;
+  std::vector<std::string> probe_warnings;  ///< WindowsState::probe_warnings
+};
+[[nodiscard]] FoundImages find_windows_images(const io::FileSource& dir, const OpenRoot& root);
+
+/// The Windows state of a scan: the images `found` under its roots (in the roots' order) and
+/// their catalogs, loaded with `threads` threads; the operator's, loaded once, are shared, not
+/// copied. Never fails: what cannot be read is in the images' errors and in catalog_errors.
+/// `ctx` is what catalog signatures are verified against.
+[[nodiscard]] WindowsState load_windows(std::vector<FoundImages> found,
+                                        const std::vector<std::unique_ptr<io::FileSource>>& dirs,
                                         std::shared_ptr<const OperatorCatalogs> operator_catalogs,
-                                        const verify::VerifyContext& ctx, unsigned threads, bool detect_images);
+                                        const verify::VerifyContext& ctx, unsigned threads);
 
 /// After the scan: each service whose file was not among `record_keys` (fold_case of the
 /// root-relative paths of the binary records under that image's root) gets its status from the
