@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <set>
@@ -42,6 +43,12 @@ bool worth_probing(const std::string& path) {
 /// 30 ms of a 0.45 s re-scan of /usr).
 void look_for_windows(const ScanOptions& opt, OpenedRoots& roots) {
   if (!opt.context.windows_images) return;
+  // One look at a time: the previous root's ends before this one begins (its walk usually took
+  // longer), so that a scan of many roots does not hold a thread for each.
+  if (!roots.windows_images.empty()) {
+    const std::future<FoundImages>& previous = roots.windows_images.back();
+    if (previous.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) previous.wait();
+  }
   const auto look = [&source = *roots.sources[roots.opened.back().index], root = roots.opened.back()] {
     return find_windows_images(source, root);
   };
