@@ -31,7 +31,7 @@ constexpr std::initializer_list<const char*> kThresholdVariables{"GLIBC_TUNABLES
 /// Runs test `name` alone in a fresh process of this binary: glibc serves a request from a free
 /// chunk of the heap before it maps one, and its settings are fixed before the first thread, so
 /// the tests that ran before would decide. Returns false in that child (it then runs the checks).
-bool ran_in_child(const std::string& name) {
+[[maybe_unused]] bool ran_in_child(const std::string& name) {
   if (std::getenv(kChildVariable)) return false;
   REQUIRE(name.find_first_of("',") == std::string::npos);  // quoted for the shell, one test for Catch
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
@@ -43,12 +43,12 @@ bool ran_in_child(const std::string& name) {
   return true;
 }
 
-/// Whether the checks of the running test run in this process: not under ASan (its allocator
-/// stands in for glibc's), not when the environment chose glibc's settings (any of `variables`),
-/// and then only in the fresh process that ran_in_child starts.
-bool checks_run_here(std::initializer_list<const char*> variables) {
-#if defined(__SANITIZE_ADDRESS__)
-  SUCCEED("ASan's allocator stands in for glibc's");
+/// Whether the checks of the running test run in this process: not under ASan or TSan (their
+/// allocators stand in for glibc's), not when the environment chose glibc's settings (any of
+/// `variables`), and then only in the fresh process that ran_in_child starts.
+bool checks_run_here([[maybe_unused]] std::initializer_list<const char*> variables) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  SUCCEED("the sanitizer's allocator stands in for glibc's");
   return false;
 #else
   for (const char* variable : variables)
