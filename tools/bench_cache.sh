@@ -14,11 +14,13 @@
 # (--plain: first one scan without --cache, to show what writing the cache costs; --in-place:
 # scan TREE itself instead of copies, for a tree too large to copy such as /usr — it must not
 # change during the runs)
-# and prints the wall times, the ratio second/first (best second run), the summary.cache counts,
+# and prints the wall times (to the millisecond), the ratio second/first (best second run, and
+# the median one's), the summary.cache counts,
 # the cache size and the load average before and after (the machine may be shared: say so with
 # the figures). The reports of the first and every second scan must agree apart from timing and
 # the cache counts; the script fails otherwise. A final machine-readable line:
-#   bench_cache: files=N non_binaries=P% first=S second=S ratio=R cpu_ratio=C hits=H misses=M
+#   bench_cache: files=N non_binaries=P% first=S second=S ratio=R second_median=S ratio_median=R
+#                cpu_ratio=C hits=H misses=M
 #                cache_bytes=B rss_first=KiB rss_second=KiB threads=T load=L1/L2
 set -euo pipefail
 
@@ -34,7 +36,7 @@ PLAIN=0
 IN_PLACE=0
 
 die()   { echo "bench_cache: $*" >&2; exit 2; }
-usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
+usage() { sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
 
 while (($#)); do
   case $1 in
@@ -70,13 +72,18 @@ else
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-# run NAME: one scan; wall seconds in $WORK/NAME.time, report in $WORK/NAME.json
+# run NAME: one scan; "wall user sys maxrss" in $WORK/NAME.time, report in $WORK/NAME.json. The
+# wall time is the shell's clock around the scan, to the millisecond: time(1)'s %e truncates to
+# 10 ms, which took up to a tenth off a re-scan of 0.1 s.
 run() {
-  local rc=0 cache=(--cache "$WORK/cache.db")
+  local rc=0 cache=(--cache "$WORK/cache.db") t0 t1
   [[ $1 == plain ]] && cache=()
-  /usr/bin/time -f '%e %U %S %M' -o "$WORK/$1.time" "$TRUSTSCAN" scan --threads "$THREADS" --quiet -f json \
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%U %S %M' -o "$WORK/$1.cpu" "$TRUSTSCAN" scan --threads "$THREADS" --quiet -f json \
     -o "$WORK/$1.json" "${cache[@]}" "$SCANNED" 2>"$WORK/$1.err" || rc=$?
+  t1=$EPOCHREALTIME
   ((rc == 0 || rc == 1 || rc == 3)) || { cat "$WORK/$1.err" >&2; die "$1: trustscan exited $rc"; }
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tail -1 "$WORK/$1.cpu")" >"$WORK/$1.time"
 }
 summary() {  # summary NAME: "files hits misses invalidated non-binary-percent"
   python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; c=s["cache"]
@@ -109,10 +116,11 @@ read -r wall1 user1 sys1 rss1 < <(tail -1 "$WORK/first.time")  # after "Command 
 read -r files hits misses _ nonbin < <(summary first)
 printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s (%s %% non-binaries), hits %s, misses %s\n' \
   first "$wall1" "$user1" "$sys1" "$rss1" "$files" "$nonbin" "$hits" "$misses"
-best='' best_cpu='' rss2=''
+best='' best_cpu='' rss2='' walls=()
 for ((k = 1; k <= RUNS; k++)); do
   run "second$k"
   read -r wall user sys rss < <(tail -1 "$WORK/second$k.time")
+  walls+=("$wall")
   read -r f h m i _ < <(summary "second$k")
   printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s, hits %s, misses %s\n' "second$k" "$wall" \
     "$user" "$sys" "$rss" "$f" "$h" "$m"
@@ -130,7 +138,9 @@ done
 load_after=$(loadavg)
 cache_bytes=$(stat -c %s "$WORK/cache.db")
 ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best" "$wall1")
+median=$(python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "${walls[@]}")
+median_ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$median" "$wall1")
 cpu1=$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$user1" "$sys1")
 cpu_ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best_cpu" "$cpu1")
-echo "bench_cache: second/first = $best / $wall1 = $ratio (CPU $best_cpu / $cpu1 s = $cpu_ratio); cache $cache_bytes bytes; load after: $load_after"
-echo "bench_cache: files=$files non_binaries=$nonbin% first=$wall1 second=$best ratio=$ratio cpu_ratio=$cpu_ratio hits=$files misses=0 cache_bytes=$cache_bytes rss_first=$rss1 rss_second=$rss2 threads=$THREADS load=${load_before// /,}/${load_after// /,}"
+echo "bench_cache: second/first = $best / $wall1 = $ratio (median second $median s: $median_ratio; CPU $best_cpu / $cpu1 s = $cpu_ratio); cache $cache_bytes bytes; load after: $load_after"
+echo "bench_cache: files=$files non_binaries=$nonbin% first=$wall1 second=$best ratio=$ratio second_median=$median ratio_median=$median_ratio cpu_ratio=$cpu_ratio hits=$files misses=0 cache_bytes=$cache_bytes rss_first=$rss1 rss_second=$rss2 threads=$THREADS load=${load_before// /,}/${load_after// /,}"
