@@ -5,6 +5,7 @@
 /// thread the system refuses to start (std::system_error) only means fewer threads. An exception
 /// thrown by `body` does not stop the others; once all are done the one of the lowest index is
 /// rethrown.
+/// start_beside: one task begun on a thread of its own, its result taken later.
 /// parallel_ordered: results made on several threads and taken in order on the calling thread
 /// while the others go on (the JSON report's batches: rendered by all threads, written in order).
 
@@ -13,9 +14,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace trustscan {
@@ -23,6 +26,18 @@ namespace trustscan {
 /// `threads`, or one per core when it is 0.
 [[nodiscard]] inline unsigned threads_or_cores(unsigned threads) noexcept {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// `task()` begun now on a thread of its own when `beside` is true, so that it runs beside the
+/// caller's work; when it is false, or the system refuses a thread, it runs on the thread that
+/// asks the future for its result, then.
+template <class Task>
+[[nodiscard]] std::future<std::invoke_result_t<Task&>> start_beside(bool beside, Task task) {
+  if (beside) try {
+      return std::async(std::launch::async, task);
+    } catch (const std::system_error&) {  // no thread: done when asked for
+    }
+  return std::async(std::launch::deferred, std::move(task));
 }
 
 /// Calls body(i) once for every i in [0, count), on up to `threads` threads (at least one: the

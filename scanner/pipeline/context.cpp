@@ -7,7 +7,6 @@
 #include <chrono>
 #include <exception>
 #include <future>
-#include <system_error>
 
 #include "core/deadline.hpp"
 #include "core/parallel.hpp"
@@ -212,13 +211,7 @@ Result<match::RuleSet> check_vendors(Result<match::RuleSet> compiled, const attr
 std::future<Result<match::RuleSet>> start_compiling_rules(const ContextOptions& opt) {
   auto paths = rule_paths(opt);
   if (paths.empty() || opt.rules_on_demand) return {};
-  const auto compile = [paths = std::move(paths)] { return match::RuleSet::compile(paths); };
-  try {
-    if (opt.load_threads == 1) return std::async(std::launch::deferred, compile);
-    return std::async(std::launch::async, compile);
-  } catch (const std::system_error&) {  // no thread: compiled when asked for
-    return std::async(std::launch::deferred, compile);
-  }
+  return start_beside(opt.load_threads != 1, [paths = std::move(paths)] { return match::RuleSet::compile(paths); });
 }
 
 /// The rules as the shared context keeps them: compiled (`compiling`, checked against the vendor

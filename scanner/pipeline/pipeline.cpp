@@ -574,12 +574,7 @@ ScanStart start_scan(const ScanOptions& options) {
 }
 
 std::future<ScanStart> start_scan_early(const ScanOptions& options) {
-  const auto start = [&options] { return start_scan(options); };
-  if (threads_or_cores(options.threads) > 1) try {
-      return std::async(std::launch::async, start);
-    } catch (const std::system_error&) {  // no thread: done when asked for
-    }
-  return std::async(std::launch::deferred, start);
+  return start_beside(threads_or_cores(options.threads) > 1, [&options] { return start_scan(options); });
 }
 
 Result<ScanResult> run_scan(const ScanOptions& options, std::shared_ptr<const SharedContext> shared, const Sink& sink,

@@ -7,9 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <future>
 #include <set>
-#include <system_error>
 
 #include "core/parallel.hpp"
 #include "identify/format.hpp"
@@ -49,15 +47,9 @@ void look_for_windows(const ScanOptions& opt, OpenedRoots& roots) {
     const std::future<FoundImages>& previous = roots.windows_images.back();
     if (previous.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) previous.wait();
   }
-  const auto look = [&source = *roots.sources[roots.opened.back().index], root = roots.opened.back()] {
-    return find_windows_images(source, root);
-  };
-  if (threads_or_cores(opt.threads) > 1) try {
-      roots.windows_images.push_back(std::async(std::launch::async, look));
-      return;
-    } catch (const std::system_error&) {  // no thread: done when asked for
-    }
-  roots.windows_images.push_back(std::async(std::launch::deferred, look));
+  roots.windows_images.push_back(start_beside(
+      threads_or_cores(opt.threads) > 1, [&source = *roots.sources[roots.opened.back().index],
+                                          root = roots.opened.back()] { return find_windows_images(source, root); }));
 }
 
 /// Adds the selected volumes of `image` as roots and walks them.

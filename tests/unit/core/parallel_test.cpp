@@ -3,6 +3,8 @@
 #include "core/parallel.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <catch2/catch.hpp>
 #include <mutex>
 #include <set>
@@ -170,4 +172,15 @@ TEST_CASE("parallel_ordered stops at the first failure and rethrows it", "[core]
       CHECK(made <= 10 + 3);  // no more than `ahead` past what was taken
     }
   }
+}
+
+using trustscan::start_beside;
+
+TEST_CASE("start_beside runs the task on a thread of its own, or on the thread that asks", "[core]") {
+  const auto me = std::this_thread::get_id();
+  auto beside = start_beside(true, [] { return std::this_thread::get_id(); });
+  CHECK(beside.get() != me);
+  auto deferred = start_beside(false, [] { return std::this_thread::get_id(); });
+  CHECK(deferred.wait_for(std::chrono::seconds(0)) == std::future_status::deferred);
+  CHECK(deferred.get() == me);
 }
