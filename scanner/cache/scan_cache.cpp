@@ -532,8 +532,7 @@ struct ScanCache::Reader::Impl {
   Db db;
   Stmt select;
   std::shared_ptr<SnapshotSlot> snapshot;
-  const Snapshot* table = nullptr;  ///< snapshot->wait(), asked before the first look-up
-  bool asked = false;
+  std::optional<const Snapshot*> table;  ///< snapshot->wait(), asked before the first look-up
   std::string config;
   std::shared_ptr<Notes> notes;
   std::string name;
@@ -568,11 +567,8 @@ Lookup ScanCache::Reader::find(const discover::FileRef& file, std::int64_t verif
   const std::int64_t id = path_id(file.path);
   // A hit in the table as opened is a hit (anything else is asked of SQLite, which also sees
   // what other scans have written since).
-  if (!impl_->asked) {
-    impl_->table = impl_->snapshot ? impl_->snapshot->wait() : nullptr;
-    impl_->asked = true;
-  }
-  if (const Snapshot* table = impl_->table)
+  if (!impl_->table) impl_->table = impl_->snapshot ? impl_->snapshot->wait() : nullptr;
+  if (const Snapshot* table = *impl_->table)
     if (const Snapshot::Entry* e = table->find(id))
       if (out = judge(table->stored(*e), file, impl_->config, verify_time); out.status == LookupStatus::Hit) {
         if (impl_->db) impl_->end_read(true);  // a read transaction of earlier look-ups pins nothing meanwhile
@@ -713,7 +709,6 @@ struct ScanCache::Impl {
   std::shared_ptr<Notes> notes = std::make_shared<Notes>();
   /// The entries as opened, read by the writer thread first (not for an empty cache).
   std::shared_ptr<SnapshotSlot> snapshot = std::make_shared<SnapshotSlot>();
-  const Snapshot* table = nullptr;  ///< the writer thread's view of it
   Db db;  ///< the writer's connection (used by the writer thread, then by finish())
   std::thread writer;
   std::mutex m;
@@ -772,7 +767,6 @@ struct ScanCache::Impl {
       } catch (const std::exception&) {  // (allocation) the look-ups read SQLite
         read.reset();
       }
-    table = read.get();
     snapshot->settle(std::move(read));
   }
 
@@ -874,7 +868,7 @@ struct ScanCache::Impl {
     };
     // The rows as opened (rows written since are this scan's files, or another scan's, which
     // stay), else every row read now.
-    if (const Snapshot* snap = table) {
+    if (const Snapshot* snap = snapshot->wait()) {  // (settled by this thread before any write)
       for (const Snapshot::Entry& e : snap->entries) survey(e.id, snap->path(e), e.stat[5], e.stat[6]);
       return out;
     }
