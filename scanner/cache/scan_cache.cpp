@@ -236,15 +236,21 @@ class SnapshotSlot {
   std::shared_ptr<const Snapshot> snapshot_;
 };
 
+std::optional<int> pragma_int(sqlite3* db, const char* sql) {
+  int rc = SQLITE_OK;
+  Stmt s = prepare(db, sql, rc);
+  if (rc != SQLITE_OK || sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  return sqlite3_column_int(s.get(), 0);
+}
+
 /// The size of the database's pages (0 when it cannot be read): at least what its rows' paths
 /// and records take, so that the Snapshot's text is made in one allocation. Grown by doubling,
 /// it was copied four times for the bench tree's 10.7 MB, and the 15 MB of copies left behind
 /// were fresh memory that nothing used again.
 std::size_t stored_bytes(sqlite3* db) {
-  int rc = SQLITE_OK;
-  Stmt size = prepare(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", rc);
-  if (rc != SQLITE_OK || sqlite3_step(size.get()) != SQLITE_ROW) return 0;
-  return static_cast<std::size_t>(std::max<sqlite3_int64>(0, sqlite3_column_int64(size.get(), 0)));
+  const auto pages = pragma_int(db, "PRAGMA page_count"), page = pragma_int(db, "PRAGMA page_size");
+  if (!pages || !page || *pages < 0 || *page < 0) return 0;
+  return static_cast<std::size_t>(*pages) * static_cast<std::size_t>(*page);
 }
 
 /// Reads the entries table into a Snapshot; nullptr when it would take more than
@@ -362,13 +368,6 @@ Result<FileKind> classify_file(const std::filesystem::path& file) {
 std::optional<int> table_count(sqlite3* db) {
   int rc = SQLITE_OK;
   Stmt s = prepare(db, "SELECT count(*) FROM sqlite_master", rc);
-  if (rc != SQLITE_OK || sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
-  return sqlite3_column_int(s.get(), 0);
-}
-
-std::optional<int> pragma_int(sqlite3* db, const char* sql) {
-  int rc = SQLITE_OK;
-  Stmt s = prepare(db, sql, rc);
   if (rc != SQLITE_OK || sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
   return sqlite3_column_int(s.get(), 0);
 }
