@@ -23,6 +23,11 @@
 
 namespace trustscan {
 
+/// The size of a cache line (x86-64, and most aarch64 cores): data written by different threads
+/// is kept this far apart. (Not std::hardware_destructive_interference_size: g++ warns that its
+/// value may change between compiler versions, which matters in a header.)
+inline constexpr std::size_t kCacheLine = 64;
+
 /// `threads`, or one per core when it is 0.
 [[nodiscard]] inline unsigned threads_or_cores(unsigned threads) noexcept {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
@@ -83,7 +88,13 @@ template <class Slot, class Make, class Consume>
 void parallel_ordered(std::size_t count, unsigned threads, std::size_t ahead, Make&& make, Consume&& consume) {
   if (count == 0) return;
   const std::size_t n = std::max<std::size_t>(ahead, 1);
-  std::vector<Slot> slots(n);
+  // Each slot on cache lines of its own: two threads making neighbouring slots would otherwise
+  // write the same line at every step (a string's size, at each append).
+  struct alignas(kCacheLine) Padded {
+    Slot slot;
+  };
+  std::vector<Padded> padded(n);
+  const auto slot = [&](std::size_t i) -> Slot& { return padded[i % n].slot; };
   std::vector<char> ready(n, 0);  // slot i % n holds index i, made and not yet consumed
   std::mutex m;
   std::condition_variable changed;
@@ -105,7 +116,7 @@ void parallel_ordered(std::size_t count, unsigned threads, std::size_t ahead, Ma
   // Makes the next index; `lock` is held on entry and on return, not while making.
   const auto make_next = [&](std::unique_lock<std::mutex>& lock) {
     const std::size_t i = claimed++;
-    if (unlocked(lock, [&] { make(i, slots[i % n]); })) ready[i % n] = 1;
+    if (unlocked(lock, [&] { make(i, slot(i)); })) ready[i % n] = 1;
     changed.notify_all();
   };
   const auto help = [&] {
@@ -134,7 +145,7 @@ void parallel_ordered(std::size_t count, unsigned threads, std::size_t ahead, Ma
           changed.wait(lock);
       }
       if (failure) break;
-      if (!unlocked(lock, [&] { consume(next, slots[next % n]); }) || failure) break;
+      if (!unlocked(lock, [&] { consume(next, slot(next)); }) || failure) break;
       ready[next % n] = 0;
       ++consumed;
       changed.notify_all();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <future>
 #include <catch2/catch.hpp>
 #include <mutex>
@@ -142,6 +143,21 @@ TEST_CASE("parallel_ordered reuses each slot for the index `ahead` later", "[cor
       [](std::size_t, const std::string&) {});
   for (std::size_t i = 4; i < slot_of.size(); ++i) CHECK(slot_of[i] == slot_of[i - 4]);
   CHECK(std::set<const std::string*>(slot_of.begin(), slot_of.end()).size() == 4);
+}
+
+TEST_CASE("parallel_ordered keeps each slot on cache lines of its own", "[core]") {
+  // Two threads making neighbouring slots must not write the same cache line: a std::string is
+  // 32 bytes, and the JSON report's batches grew theirs at every append (false sharing).
+  std::vector<std::uintptr_t> address(6);
+  parallel_ordered<std::string>(
+      address.size(), 2, 3,
+      [&](std::size_t i, std::string& slot) { address[i] = reinterpret_cast<std::uintptr_t>(&slot); },
+      [](std::size_t, const std::string&) {});
+  std::sort(address.begin(), address.end());
+  address.erase(std::unique(address.begin(), address.end()), address.end());
+  REQUIRE(address.size() == 3);
+  for (std::uintptr_t a : address) CHECK(a % trustscan::kCacheLine == 0);
+  for (std::size_t i = 1; i < address.size(); ++i) CHECK(address[i] - address[i - 1] >= trustscan::kCacheLine);
 }
 
 TEST_CASE("parallel_ordered stops at the first failure and rethrows it", "[core]") {
