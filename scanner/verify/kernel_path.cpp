@@ -36,11 +36,12 @@ void add_kernel_path(const TrustStore* trust, X509* leaf, STACK_OF(X509) * bag, 
   if (!carries_cross_certificate(bag, sig.chain)) return;
   // Every anchor that is not a kernel root is left out: the path can only end at one.
   std::set<std::string> others;
-  for (const TrustStore::Impl::Certificate& c : trust->impl().certificates)
-    if (!is_kernel_root(name_entry(X509_get_subject_name(c.cert.get()), NID_commonName)))
+  const auto& anchors = trust->impl().decoded_certificates();
+  for (const TrustStore::Impl::Certificate& c : anchors)
+    if (!c.cert || !is_kernel_root(name_entry(X509_get_subject_name(c.cert.get()), NID_commonName)))
       others.insert(c.thumbprint_sha256);
   // Without any kernel root among the anchors the path is built against none (to report it).
-  const bool none = others.size() == trust->impl().certificates.size();
+  const bool none = others.size() == anchors.size();
   ChainResult path = verify_chain(none ? nullptr : trust, leaf, bag, at_unix, LeafUsage::CodeSigning, nullptr, others);
   if (sig.verification_time_source != "timestamp") sig.clock_window.narrow(path.window);
   sig.kernel_chain = std::move(path.chain);

