@@ -552,7 +552,7 @@ void describe_run(ScanState& st, const PoolReport& pool, std::span<const discove
   result.key_sources = keys.key_sources;
   if (auto note = module_key_note(result, st.unknown_key_modules, keys, st.options.context))
     result.load_notes.push_back(std::move(*note));
-  result.trust_anchors = ctx.trust.anchors().size();
+  result.trust_anchors = ctx.trust.anchor_count();
   result.anchor_sets = ctx.trust.sets();
   result.datasets = ctx.datasets;
   result.verify_time = ctx.verify_time;

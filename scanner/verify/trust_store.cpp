@@ -52,40 +52,43 @@ void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
   if (auto v = detail::to_unix(t)) out.push_back(*v);
 }
 
-/// What the loader takes of an anchor certificate without decoding it (TrustStore::Impl).
+/// What the loader takes of an anchor certificate without decoding it (TrustStore::Impl): its
+/// SHA-256 thumbprint. Its subject and validity are read when it is decoded.
 struct Outline {
-  std::string subject;  ///< RFC 2253, as CertInfo::subject
   std::string thumbprint_sha256;
-  std::optional<std::int64_t> not_before, not_after;
 };
 
-/// A Name (RFC 2253 text) from its DER item; nullopt when OpenSSL cannot read it.
-std::optional<std::string> name_text(const detail::DerItem& item) {
-  const unsigned char* p = item.whole.data();
-  std::unique_ptr<X509_NAME, decltype(&X509_NAME_free)> name(
-      d2i_X509_NAME(nullptr, &p, static_cast<long>(item.whole.size())), X509_NAME_free);
-  if (!name || p != item.whole.data() + item.whole.size()) return std::nullopt;
-  return detail::name_to_string(name.get());
+constexpr std::uint8_t kSequence = 0x30, kSet = 0x31, kInteger = 0x02, kBitString = 0x03, kOid = 0x06, kBoolean = 0x01,
+                       kOctetString = 0x04;
+
+/// True when `name` is laid out as an X.501 Name: a SEQUENCE OF RelativeDistinguishedName, each a
+/// SET OF AttributeTypeAndValue, each a SEQUENCE of an OID and one value.
+bool is_name(const detail::DerItem& name) {
+  using detail::DerReader;
+  if (name.tag != kSequence) return false;
+  for (DerReader rdns(name.value); !rdns.empty();) {
+    const auto rdn = rdns.next_if(kSet);
+    if (!rdn || rdn->value.empty()) return false;
+    for (DerReader atvs(rdn->value); !atvs.empty();) {
+      const auto atv = atvs.next_if(kSequence);
+      if (!atv) return false;
+      DerReader parts(atv->value);
+      if (!parts.next_if(kOid) || !parts.next() || !parts.empty()) return false;
+    }
+  }
+  return true;
 }
 
-/// A UTCTime or GeneralizedTime item as Unix seconds; nullopt when it is neither or malformed.
-std::optional<std::optional<std::int64_t>> time_of(const std::optional<detail::DerItem>& item) {
-  if (!item || (item->tag != V_ASN1_UTCTIME && item->tag != V_ASN1_GENERALIZEDTIME)) return std::nullopt;
-  const unsigned char* p = item->whole.data();
-  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> t(
-      d2i_ASN1_TIME(nullptr, &p, static_cast<long>(item->whole.size())), ASN1_TIME_free);
-  if (!t) return std::nullopt;
-  return detail::to_unix(t.get());
+bool is_time(const std::optional<detail::DerItem>& item) {
+  return item && (item->tag == V_ASN1_UTCTIME || item->tag == V_ASN1_GENERALIZEDTIME) && !item->value.empty();
 }
 
-/// The outline of the DER certificate `der`: its structure checked item by item as X.509's
+/// The outline of the DER certificate `der`, its structure checked item by item as X.509's
 /// Certificate and TBSCertificate lay it out (RFC 5280 4.1: every field present, of its type,
-/// nothing after; its names and times read by OpenSSL), its subject, validity and SHA-256
-/// thumbprint. nullopt when it is not a certificate.
+/// the names as Names, nothing after); nullopt when it is not a certificate. OpenSSL reads the
+/// contents when the certificate is decoded (TrustStore::Impl::decode).
 std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
   using detail::DerReader;
-  constexpr std::uint8_t kSequence = 0x30, kInteger = 0x02, kBitString = 0x03, kOid = 0x06, kBoolean = 0x01,
-                         kOctetString = 0x04;
   DerReader whole(der);
   const auto certificate = whole.next_if(kSequence);
   if (!certificate || !whole.empty()) return std::nullopt;
@@ -103,6 +106,7 @@ std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
   const auto subject = t.next_if(kSequence);
   const auto key = t.next_if(kSequence);
   if (!serial || !algorithm || !issuer || !validity || !subject || !key) return std::nullopt;
+  if (!is_name(*issuer) || !is_name(*subject)) return std::nullopt;
   (void)t.next_if(0x81);  // [1] issuerUniqueID
   (void)t.next_if(0x82);  // [2] subjectUniqueID
   if (const auto extensions = t.next_if(0xA3)) {
@@ -122,12 +126,8 @@ std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
   DerReader k(key->value);
   if (!k.next_if(kSequence) || !k.next_if(kBitString) || !k.empty()) return std::nullopt;
   DerReader v(validity->value);
-  const auto not_before = time_of(v.next());
-  const auto not_after = time_of(v.next());
-  auto subject_text = name_text(*subject);
-  if (!not_before || !not_after || !v.empty() || !name_text(*issuer) || !subject_text) return std::nullopt;
-  return Outline{std::move(*subject_text), sha256_hex({reinterpret_cast<const char*>(der.data()), der.size()}),
-                 *not_before, *not_after};
+  if (!is_time(v.next()) || !is_time(v.next()) || !v.empty()) return std::nullopt;
+  return Outline{sha256_hex({reinterpret_cast<const char*>(der.data()), der.size()})};
 }
 
 /// The DER certificates of a certificate file as OpenSSL's PEM_read_bio_X509 or d2i_X509 would
@@ -264,16 +264,12 @@ class Loader {
     auto& entries = impl_->by_thumbprint[o.thumbprint_sha256];
     for (std::size_t i : entries)
       if (impl_->anchors[i].set == set.name) return {};  // the same certificate twice in one set
-    if (entries.empty()) {
-      for (const auto& t : {o.not_before, o.not_after})
-        if (t) impl_->clock_instants.push_back(*t);
-      impl_->certificates.push_back({o.thumbprint_sha256, std::move(der), nullptr});
-    }
+    if (entries.empty()) impl_->certificates.push_back({o.thumbprint_sha256, std::move(der), nullptr});
     if (policy.disabled_from) impl_->clock_instants.push_back(*policy.disabled_from);
     if (policy != AnchorPolicy{}) ++set.restricted;
     ++set.anchors;
     entries.push_back(impl_->anchors.size());
-    impl_->anchors.push_back({o.subject, o.thumbprint_sha256, file, set.name, std::move(name), std::move(policy)});
+    impl_->anchors.push_back({{}, o.thumbprint_sha256, file, set.name, std::move(name), std::move(policy)});
     return {};
   }
 
@@ -339,10 +335,17 @@ void TrustStore::Impl::decode() const {
     for (const Certificate& c : certificates) {
       const auto* p = c.der.data();
       c.cert.reset(d2i_X509(nullptr, &p, static_cast<long>(c.der.size())));
+      if (!c.cert) continue;
       // Fills OpenSSL's per-certificate extension cache here, before threads share it.
-      if (c.cert) X509_check_purpose(c.cert.get(), -1, 0);
+      X509_check_purpose(c.cert.get(), -1, 0);
+      const std::string subject = detail::name_to_string(X509_get_subject_name(c.cert.get()));
+      for (std::size_t i : by_thumbprint.find(c.thumbprint_sha256)->second) anchors[i].subject = subject;
+      add_instant(clock_instants, X509_get0_notBefore(c.cert.get()));
+      add_instant(clock_instants, X509_get0_notAfter(c.cert.get()));
     }
     ERR_clear_error();
+    std::ranges::sort(clock_instants);
+    clock_instants.erase(std::unique(clock_instants.begin(), clock_instants.end()), clock_instants.end());
     any_purpose_ = build_store("", {});
     code_signing_ = build_store(kPurposeCodeSigning, {});
     time_stamping_ = build_store(kPurposeTimeStamping, {});
@@ -383,7 +386,11 @@ TrustStore::TrustStore(TrustStore&&) noexcept = default;
 TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
 TrustStore::~TrustStore() = default;
 
-const std::vector<TrustAnchor>& TrustStore::anchors() const noexcept { return impl_->anchors; }
+const std::vector<TrustAnchor>& TrustStore::anchors() const {
+  (void)impl_->decoded_certificates();  // (their subjects)
+  return impl_->anchors;
+}
+std::size_t TrustStore::anchor_count() const noexcept { return impl_->anchors.size(); }
 const std::vector<AnchorSetInfo>& TrustStore::sets() const noexcept { return impl_->sets; }
 std::size_t TrustStore::crl_count() const noexcept { return impl_->crls.size(); }
 bool TrustStore::checks_revocation() const noexcept { return impl_->checks_revocation; }

@@ -158,8 +158,11 @@ class TrustStore {
   TrustStore& operator=(const TrustStore&) = delete;
   ~TrustStore();
 
-  /// Every anchor, in load order (a certificate in several sets once per set).
-  [[nodiscard]] const std::vector<TrustAnchor>& anchors() const noexcept;
+  /// Every anchor, in load order (a certificate in several sets once per set). Decodes the
+  /// certificates first (their subjects), as the first verification does.
+  [[nodiscard]] const std::vector<TrustAnchor>& anchors() const;
+  /// How many anchors anchors() lists, without decoding them.
+  [[nodiscard]] std::size_t anchor_count() const noexcept;
   /// The anchor sets, in load order.
   [[nodiscard]] const std::vector<AnchorSetInfo>& sets() const noexcept;
   /// Number of CRLs loaded from the CRL directory.

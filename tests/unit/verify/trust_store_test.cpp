@@ -62,6 +62,7 @@ TEST_CASE("anchors are read without OpenSSL decoding them, and decoded when a ch
     REQUIRE(store.has_value());
     const TrustStore::Impl& impl = store->impl();
     REQUIRE_FALSE(impl.certificates.empty());
+    CHECK(store->anchor_count() >= impl.certificates.size());          // (counted without decoding)
     for (const auto& c : impl.certificates) CHECK(c.cert == nullptr);  // nothing decoded yet
     REQUIRE(impl.store_for(trustscan::verify::kPurposeCodeSigning) != nullptr);
     std::size_t checked = 0;
