@@ -60,8 +60,18 @@ Result<std::string> read_file(const fs::path& path, std::string_view shown, std:
   if (size > max_size)
     return fail(Errc::TooLarge, std::string(shown) + ": larger than " + std::to_string(max_size) + " bytes");
   std::ifstream in(path, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) return fail(Errc::Io, std::string(shown) + ": cannot read");
+  if (!in) return fail(Errc::Io, std::string(shown) + ": cannot read");
+  // At once, not byte by byte through a stream iterator: the imported root program's roots.pem
+  // and roots.json (1.1 MB) are read at every start. A file that grew since its size was taken
+  // is read to its end too.
+  std::string data(static_cast<std::size_t>(size), '\0');
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return fail(Errc::Io, std::string(shown) + ": cannot read");
+  if (in) data.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return fail(Errc::Io, std::string(shown) + ": cannot read");
+  if (data.size() > max_size)
+    return fail(Errc::TooLarge, std::string(shown) + ": larger than " + std::to_string(max_size) + " bytes");
   return data;
 }
 

@@ -59,6 +59,7 @@ std::string escape(std::string_view s) {
 }
 
 std::optional<std::string> unescape(std::string_view s) {
+  if (s.find('\\') == std::string_view::npos) return std::string(s);  // nearly every field
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
