@@ -2,7 +2,7 @@
 # tools/bench_cache.sh — how much a second `--cache` scan of an unchanged tree saves (issue 8).
 #
 # usage: tools/bench_cache.sh [--trustscan PATH] [--threads N] [--copies N] [--runs K]
-#                             [--plain] [--in-place] [--work DIR] [--keep] [TREE]
+#                             [--plain] [--in-place] [--data-dir DIR] [--work DIR] [--keep] [TREE]
 #
 # Builds WORK/tree from N real copies of TREE (default: $TRUSTSCAN_REAL_TREE or
 # /var/cache/trustscan/realtree; docs/cache.md measured the 5,272 files of
@@ -13,7 +13,9 @@
 #   second  the same again, K times (every file should come from the cache: none is opened)
 # (--plain: first one scan without --cache, to show what writing the cache costs; --in-place:
 # scan TREE itself instead of copies, for a tree too large to copy such as /usr — it must not
-# change during the runs)
+# change during the runs; --data-dir: every scan with trustscan's --data-dir DIR, the imported
+# data sets of a deployed host, such as Microsoft's root program: `trustscan data import
+# --data-dir DIR ../shared/data`)
 # and prints the wall times (to the millisecond), the ratio second/first (best second run, and
 # the median one's), the summary.cache counts,
 # the cache size and the load average before and after (the machine may be shared: say so with
@@ -34,9 +36,10 @@ WORK=
 KEEP=0
 PLAIN=0
 IN_PLACE=0
+DATA_DIR=()
 
 die()   { echo "bench_cache: $*" >&2; exit 2; }
-usage() { sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
+usage() { sed -n '2,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
 
 while (($#)); do
   case $1 in
@@ -48,6 +51,7 @@ while (($#)); do
     --keep) KEEP=1; shift ;;
     --plain) PLAIN=1; shift ;;
     --in-place) IN_PLACE=1; shift ;;
+    --data-dir) DATA_DIR=(--data-dir "$2"); shift 2 ;;
     -h|--help) usage 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) TREE=$1; shift ;;
@@ -80,7 +84,7 @@ run() {
   [[ $1 == plain ]] && cache=()
   t0=$EPOCHREALTIME
   /usr/bin/time -f '%U %S %M' -o "$WORK/$1.cpu" "$TRUSTSCAN" scan --threads "$THREADS" --quiet -f json \
-    -o "$WORK/$1.json" "${cache[@]}" "$SCANNED" 2>"$WORK/$1.err" || rc=$?
+    -o "$WORK/$1.json" "${DATA_DIR[@]}" "${cache[@]}" "$SCANNED" 2>"$WORK/$1.err" || rc=$?
   t1=$EPOCHREALTIME
   ((rc == 0 || rc == 1 || rc == 3)) || { cat "$WORK/$1.err" >&2; die "$1: trustscan exited $rc"; }
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tail -1 "$WORK/$1.cpu")" >"$WORK/$1.time"
