@@ -130,6 +130,26 @@ std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
   return Outline{sha256_hex({reinterpret_cast<const char*>(der.data()), der.size()})};
 }
 
+/// Calls each(name, contents) for every block of the PEM text `pem`, in order, until it returns
+/// false (OpenSSL reads the blocks: PEM_read_bio, without decoding what they hold).
+template <class Each>
+void for_each_pem_block(std::span<const std::byte> pem, Each each) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  bool more = true;
+  while (bio && more) {
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;
+    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) break;
+    more = each(std::string_view(name), std::span<const std::uint8_t>(data, static_cast<std::size_t>(len)));
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(data);
+  }
+  ERR_clear_error();  // the loop ends on a "no start line" error by design
+}
+
 /// The DER certificates of a certificate file as OpenSSL's PEM_read_bio_X509 or d2i_X509 would
 /// take them (certificate_file.hpp): PEM (blocks named CERTIFICATE or X509 CERTIFICATE, up to the
 /// first that is not a certificate) or one DER certificate, each with its outline.
@@ -142,24 +162,13 @@ std::vector<std::pair<std::vector<std::uint8_t>, Outline>> certificates_in(std::
       out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*o));
     return out;
   }
-  BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-  while (bio) {
-    char* name = nullptr;
-    char* header = nullptr;
-    unsigned char* data = nullptr;
-    long len = 0;
-    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) break;
-    const std::string_view block(name);
-    const bool certificate = block == PEM_STRING_X509 || block == PEM_STRING_X509_OLD;
-    std::optional<Outline> o;
-    if (certificate && len > 0) o = outline_certificate({data, static_cast<std::size_t>(len)});
-    if (o) out.emplace_back(std::vector<std::uint8_t>(data, data + len), std::move(*o));
-    OPENSSL_free(name);
-    OPENSSL_free(header);
-    OPENSSL_free(data);
-    if (certificate && !o) break;  // as PEM_read_bio_X509 stops at a block it cannot decode
-  }
-  ERR_clear_error();  // the loop ends on a "no start line" error by design
+  for_each_pem_block(bytes, [&](std::string_view name, std::span<const std::uint8_t> der) {
+    if (name != PEM_STRING_X509 && name != PEM_STRING_X509_OLD) return true;  // (skipped, as OpenSSL does)
+    auto o = der.empty() ? std::nullopt : outline_certificate(der);
+    if (!o) return false;  // as PEM_read_bio_X509 stops at a block it cannot decode
+    out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*o));
+    return true;
+  });
   return out;
 }
 
@@ -314,19 +323,10 @@ std::vector<ParsedCertificate> read_certificates(std::span<const std::byte> pem_
 
 std::vector<std::vector<std::uint8_t>> pem_certificate_blocks(std::span<const std::byte> pem) {
   std::vector<std::vector<std::uint8_t>> out;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  while (bio) {
-    char* name = nullptr;
-    char* header = nullptr;
-    unsigned char* data = nullptr;
-    long len = 0;
-    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) break;
-    if (std::string_view(name) == PEM_STRING_X509 && len > 0) out.emplace_back(data, data + len);
-    OPENSSL_free(name);
-    OPENSSL_free(header);
-    OPENSSL_free(data);
-  }
-  ERR_clear_error();  // the loop ends on a "no start line" error by design
+  for_each_pem_block(pem, [&](std::string_view name, std::span<const std::uint8_t> der) {
+    if (name == PEM_STRING_X509 && !der.empty()) out.emplace_back(der.begin(), der.end());
+    return true;
+  });
   return out;
 }
 
