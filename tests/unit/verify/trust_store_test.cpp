@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/temp_tree.hpp"
 #include "verify/trust_store_impl.hpp"
@@ -81,6 +83,21 @@ TEST_CASE("anchors are read without OpenSSL decoding them, and decoded when a ch
     CHECK(checked == impl.certificates.size());
     if (dirs.front() == bundle) CHECK(checked > 400);
   }
+}
+
+TEST_CASE("threads that verify their first chains at once share one decoding of the anchors", "[verify][trust]") {
+  auto store = TrustStore::load({kDefaultTrust / "trustscan-builtin", kDefaultTrust / "uefi"});
+  REQUIRE(store.has_value());
+  const TrustStore::Impl& impl = store->impl();
+  std::vector<X509_STORE*> seen(4, nullptr);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < seen.size(); ++i)
+      threads.emplace_back([&, i] { seen[i] = impl.store_for(trustscan::verify::kPurposeCodeSigning); });
+  }
+  REQUIRE(seen.front() != nullptr);
+  for (X509_STORE* s : seen) CHECK(s == seen.front());  // one store, built once
+  for (const auto& c : impl.certificates) CHECK(c.cert != nullptr);
 }
 
 TEST_CASE("trust store errors name the offending path", "[verify][trust]") {
