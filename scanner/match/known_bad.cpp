@@ -65,6 +65,11 @@ KnownBadFeed KnownBadFeed::from(std::vector<KnownBadFeedData> feeds) {
 }
 
 void KnownBadFeed::index() {
+  // Each map sized once for all its keys (LOLDrivers and the block rules: 10,000 hashes).
+  std::array<std::size_t, datasets::kHashKindCount> hashes{};
+  for (const KnownBadFeedData& feed : feeds_)
+    for (const auto& h : feed.hashes) ++hashes[static_cast<std::size_t>(h.kind)];
+  for (std::size_t k = 0; k < hashes.size(); ++k) hashes_[k].reserve(hashes[k]);
   for (std::uint32_t f = 0; f < feeds_.size(); ++f) {
     const KnownBadFeedData& feed = feeds_[f];
     for (std::uint32_t i = 0; i < feed.hashes.size(); ++i)
