@@ -10,6 +10,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "io/hashing.hpp"
 #include "verify/certificate_file.hpp"
 #include "verify/der_reader.hpp"
 #include "verify/trust_store_impl.hpp"
@@ -30,19 +31,15 @@ std::vector<std::uint8_t> der_of(X509* cert) {
   return out;
 }
 
-std::string sha256_hex(std::string_view text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  if (EVP_Digest(text.data(), text.size(), md, &md_len, EVP_sha256(), nullptr) != 1) return {};
-  return detail::to_hex({md, md_len});
-}
+/// Lower-case hex SHA-256 of `bytes` (io/hashing.hpp).
+std::string sha256_of(std::span<const std::uint8_t> bytes) { return io::sha256_hex(std::as_bytes(bytes)); }
 
 /// Lower-case hex SHA-256 of a CRL's DER encoding ("" if it cannot be encoded).
 std::string crl_digest(X509_CRL* crl) {
   unsigned char* der = nullptr;
   const int len = i2d_X509_CRL(crl, &der);
   if (len <= 0) return {};
-  std::string digest = sha256_hex({reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)});
+  std::string digest = sha256_of({der, static_cast<std::size_t>(len)});
   OPENSSL_free(der);
   return digest;
 }
@@ -51,12 +48,6 @@ void add_instant(std::vector<std::int64_t>& out, const ASN1_TIME* t) {
   if (t == nullptr) return;
   if (auto v = detail::to_unix(t)) out.push_back(*v);
 }
-
-/// What the loader takes of an anchor certificate without decoding it (TrustStore::Impl): its
-/// SHA-256 thumbprint. Its subject and validity are read when it is decoded.
-struct Outline {
-  std::string thumbprint_sha256;
-};
 
 constexpr std::uint8_t kSequence = 0x30, kSet = 0x31, kInteger = 0x02, kBitString = 0x03, kOid = 0x06, kBoolean = 0x01,
                        kOctetString = 0x04;
@@ -83,11 +74,12 @@ bool is_time(const std::optional<detail::DerItem>& item) {
   return item && (item->tag == V_ASN1_UTCTIME || item->tag == V_ASN1_GENERALIZEDTIME) && !item->value.empty();
 }
 
-/// The outline of the DER certificate `der`, its structure checked item by item as X.509's
-/// Certificate and TBSCertificate lay it out (RFC 5280 4.1: every field present, of its type,
-/// the names as Names, nothing after); nullopt when it is not a certificate. OpenSSL reads the
-/// contents when the certificate is decoded (TrustStore::Impl::decode).
-std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
+/// What the loader takes of the DER certificate `der` without decoding it (TrustStore::Impl): its
+/// SHA-256 thumbprint, once its structure is checked item by item as X.509's Certificate and
+/// TBSCertificate lay it out (RFC 5280 4.1: every field present, of its type, the names as
+/// Names, nothing after); nullopt when it is not a certificate. OpenSSL reads the contents (the
+/// subject, the validity) when the certificate is decoded (TrustStore::Impl::decode).
+std::optional<std::string> outline_certificate(std::span<const std::uint8_t> der) {
   using detail::DerReader;
   DerReader whole(der);
   const auto certificate = whole.next_if(kSequence);
@@ -127,7 +119,7 @@ std::optional<Outline> outline_certificate(std::span<const std::uint8_t> der) {
   if (!k.next_if(kSequence) || !k.next_if(kBitString) || !k.empty()) return std::nullopt;
   DerReader v(validity->value);
   if (!is_time(v.next()) || !is_time(v.next()) || !v.empty()) return std::nullopt;
-  return Outline{sha256_hex({reinterpret_cast<const char*>(der.data()), der.size()})};
+  return sha256_of(der);
 }
 
 /// Calls each(name, contents) for every block of the PEM text `pem`, in order, until it returns
@@ -152,21 +144,21 @@ void for_each_pem_block(std::span<const std::byte> pem, Each each) {
 
 /// The DER certificates of a certificate file as OpenSSL's PEM_read_bio_X509 or d2i_X509 would
 /// take them (certificate_file.hpp): PEM (blocks named CERTIFICATE or X509 CERTIFICATE, up to the
-/// first that is not a certificate) or one DER certificate, each with its outline.
-std::vector<std::pair<std::vector<std::uint8_t>, Outline>> certificates_in(std::span<const std::byte> bytes) {
-  std::vector<std::pair<std::vector<std::uint8_t>, Outline>> out;
+/// first that is not a certificate) or one DER certificate, each with its thumbprint.
+std::vector<std::pair<std::vector<std::uint8_t>, std::string>> certificates_in(std::span<const std::byte> bytes) {
+  std::vector<std::pair<std::vector<std::uint8_t>, std::string>> out;
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   if (text.find("-----BEGIN") == std::string_view::npos) {
     const std::span der(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    if (auto o = outline_certificate(der))
-      out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*o));
+    if (auto thumbprint = outline_certificate(der))
+      out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*thumbprint));
     return out;
   }
   for_each_pem_block(bytes, [&](std::string_view name, std::span<const std::uint8_t> der) {
     if (name != PEM_STRING_X509 && name != PEM_STRING_X509_OLD) return true;  // (skipped, as OpenSSL does)
-    auto o = der.empty() ? std::nullopt : outline_certificate(der);
-    if (!o) return false;  // as PEM_read_bio_X509 stops at a block it cannot decode
-    out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*o));
+    auto thumbprint = outline_certificate(der);
+    if (!thumbprint) return false;  // as PEM_read_bio_X509 stops at a block it cannot decode
+    out.emplace_back(std::vector<std::uint8_t>(der.begin(), der.end()), std::move(*thumbprint));
     return true;
   });
   return out;
@@ -210,17 +202,17 @@ class Loader {
         if (!bytes) return fail(Errc::Config, bytes.error().message);
         auto certs = certificates_in(*bytes);
         if (certs.empty()) return fail(Errc::Config, file.string() + ": not an X.509 certificate (PEM or DER)");
-        for (auto& [der, o] : certs)
-          if (auto added = add(std::move(der), o, file, {}, {}, info); !added) return added;
+        for (auto& [der, thumbprint] : certs)
+          if (auto added = add(std::move(der), thumbprint, file, {}, {}, info); !added) return added;
       }
     }
     for (std::size_t i = 0; i < spec.certificates.size(); ++i) {
       const AnchorCertificate& c = spec.certificates[i];
-      const auto o = outline_certificate(c.der);
-      if (!o)
+      const auto thumbprint = outline_certificate(c.der);
+      if (!thumbprint)
         return fail(Errc::Config, "trust anchor set " + spec.name + ": certificate " + std::to_string(i + 1) +
                                       (c.name.empty() ? "" : " (" + c.name + ")") + " cannot be parsed");
-      if (auto added = add(c.der, *o, spec.origin, c.name, c.policy, info); !added) return added;
+      if (auto added = add(c.der, *thumbprint, spec.origin, c.name, c.policy, info); !added) return added;
     }
     impl_->sets.push_back(std::move(info));
     return {};
@@ -251,9 +243,7 @@ class Loader {
 
   Result<std::unique_ptr<TrustStore::Impl>> finish() {
     if (impl_->anchors.empty()) return fail(Errc::Config, "no trust anchor certificate found");
-    auto& instants = impl_->clock_instants;
-    std::sort(instants.begin(), instants.end());
-    instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
+    // (clock_instants are sorted by decode(), once the anchors' own are added.)
     std::vector<std::string> lines;
     for (const TrustAnchor& a : impl_->anchors)
       lines.push_back("anchor " + a.thumbprint_sha256 + " set " + a.set + " " + policy_text(a.policy));
@@ -261,24 +251,24 @@ class Loader {
     std::sort(lines.begin(), lines.end());
     std::string text = impl_->checks_revocation ? "crl-check\n" : "no-crl-check\n";
     for (const std::string& l : lines) text += l + "\n";
-    impl_->fingerprint = sha256_hex(text);
+    impl_->fingerprint = io::sha256_hex(std::as_bytes(std::span(text)));
     return std::move(impl_);
   }
 
  private:
-  Result<void> add(std::vector<std::uint8_t> der, const Outline& o, const fs::path& file, std::string name,
+  Result<void> add(std::vector<std::uint8_t> der, const std::string& thumbprint, const fs::path& file, std::string name,
                    AnchorPolicy policy, AnchorSetInfo& set) {
     if (impl_->anchors.size() >= TrustStore::kMaxEntries)
       return fail(Errc::Config, "more than " + std::to_string(TrustStore::kMaxEntries) + " trust anchors");
-    auto& entries = impl_->by_thumbprint[o.thumbprint_sha256];
+    auto& entries = impl_->by_thumbprint[thumbprint];
     for (std::size_t i : entries)
       if (impl_->anchors[i].set == set.name) return {};  // the same certificate twice in one set
-    if (entries.empty()) impl_->certificates.push_back({o.thumbprint_sha256, std::move(der), nullptr});
+    if (entries.empty()) impl_->certificates.push_back({thumbprint, std::move(der), nullptr});
     if (policy.disabled_from) impl_->clock_instants.push_back(*policy.disabled_from);
     if (policy != AnchorPolicy{}) ++set.restricted;
     ++set.anchors;
     entries.push_back(impl_->anchors.size());
-    impl_->anchors.push_back({{}, o.thumbprint_sha256, file, set.name, std::move(name), std::move(policy)});
+    impl_->anchors.push_back({{}, thumbprint, file, set.name, std::move(name), std::move(policy)});
     return {};
   }
 
