@@ -22,6 +22,8 @@
 #include <system_error>
 #include <utility>
 
+#include "datasets/dataset_io.hpp"
+
 namespace trustscan::datasets {
 namespace {
 
@@ -386,17 +388,9 @@ Result<void> write_feed(const std::filesystem::path& file, const KnownBadFeedDat
 }
 
 Result<KnownBadFeedData> read_feed(const std::filesystem::path& file) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return fail(Errc::Io, file.string() + ": cannot open: " + ec.message());
-  if (size > kMaxFeedBytes) return fail(Errc::TooLarge, file.string() + ": larger than any known-bad feed");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(Errc::Io, file.string() + ": cannot open for reading");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.gcount() != static_cast<std::streamsize>(text.size()))
-    return fail(Errc::Io, file.string() + ": read error");
-  return Reader{file.string()}.read(text);
+  auto text = read_file(file, file.string(), kMaxFeedBytes);  // (dataset_io.hpp)
+  if (!text) return std::unexpected(text.error());
+  return Reader{file.string()}.read(*text);
 }
 
 }  // namespace trustscan::datasets
