@@ -120,31 +120,33 @@ read -r wall1 user1 sys1 rss1 < <(tail -1 "$WORK/first.time")  # after "Command 
 read -r files hits misses _ nonbin < <(summary first)
 printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s (%s %% non-binaries), hits %s, misses %s\n' \
   first "$wall1" "$user1" "$sys1" "$rss1" "$files" "$nonbin" "$hits" "$misses"
-best='' best_cpu='' rss2='' walls=()
+rss2='' walls=() cpus=()
 for ((k = 1; k <= RUNS; k++)); do
   run "second$k"
   read -r wall user sys rss < <(tail -1 "$WORK/second$k.time")
   walls+=("$wall")
+  cpus+=("$user+$sys")
   read -r f h m i _ < <(summary "second$k")
   printf '%-8s %8s s  (user %s s, sys %s s, max RSS %s KiB)  files %s, hits %s, misses %s\n' "second$k" "$wall" \
     "$user" "$sys" "$rss" "$f" "$h" "$m"
   [[ $h == "$files" && $m == 0 ]] || die "second scan $k: $h hits, $m misses of $files files"
   same first "second$k" || die "second scan $k reports differently from the first"
-  if [[ -z $best ]] || python3 -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$wall" "$best"; then
-    best=$wall
-  fi
-  cpu=$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$user" "$sys")
-  if [[ -z $best_cpu ]] || python3 -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$cpu" "$best_cpu"; then
-    best_cpu=$cpu
-  fi
   rss2=$rss
 done
 load_after=$(loadavg)
 cache_bytes=$(stat -c %s "$WORK/cache.db")
-ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best" "$wall1")
-median=$(python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "${walls[@]}")
-median_ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$median" "$wall1")
-cpu1=$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$user1" "$sys1")
-cpu_ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.4f}')" "$best_cpu" "$cpu1")
+# The best and the median second run's wall time, the best one's CPU (user + system), and each
+# over the first run's.
+read -r best median best_cpu cpu1 ratio median_ratio cpu_ratio < <(python3 - "$wall1" "$user1+$sys1" "${#walls[@]}" \
+  "${walls[@]}" "${cpus[@]}" <<'PY'
+import statistics, sys
+first, cpu_first, n = float(sys.argv[1]), sum(map(float, sys.argv[2].split("+"))), int(sys.argv[3])
+walls = [float(w) for w in sys.argv[4:4 + n]]
+cpus = [sum(map(float, c.split("+"))) for c in sys.argv[4 + n:]]
+best, median, best_cpu = min(walls), statistics.median(walls), min(cpus)
+print(f"{best:.3f} {median:.3f} {best_cpu:.2f} {cpu_first:.2f} {best / first:.4f} {median / first:.4f} "
+      f"{best_cpu / cpu_first:.4f}")
+PY
+)
 echo "bench_cache: second/first = $best / $wall1 = $ratio (median second $median s: $median_ratio; CPU $best_cpu / $cpu1 s = $cpu_ratio); cache $cache_bytes bytes; load after: $load_after"
 echo "bench_cache: files=$files non_binaries=$nonbin% first=$wall1 second=$best ratio=$ratio second_median=$median ratio_median=$median_ratio cpu_ratio=$cpu_ratio hits=$files misses=0 cache_bytes=$cache_bytes rss_first=$rss1 rss_second=$rss2 threads=$THREADS load=${load_before// /,}/${load_after// /,}"
