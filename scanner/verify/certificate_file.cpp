@@ -118,10 +118,4 @@ Result<std::vector<X509CrlPtr>> parse_crls(std::span<const std::byte> bytes, con
   return crls;
 }
 
-Result<std::vector<X509Ptr>> load_certificate_file(const fs::path& path, std::uint64_t max_size) {
-  auto bytes = read_regular_file(path, max_size);
-  if (!bytes) return std::unexpected(bytes.error());
-  return parse_certificates(*bytes, path.string());
-}
-
 }  // namespace trustscan::verify

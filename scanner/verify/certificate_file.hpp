@@ -53,8 +53,4 @@ using X509CrlPtr = std::unique_ptr<X509_CRL, OpensslDeleter<X509_CRL_free>>;
 /// Every CRL in `bytes`, by the same rules ("ORIGIN: not an X.509 CRL (PEM or DER)").
 [[nodiscard]] Result<std::vector<X509CrlPtr>> parse_crls(std::span<const std::byte> bytes, const std::string& origin);
 
-/// read_regular_file() and parse_certificates() of one file.
-[[nodiscard]] Result<std::vector<X509Ptr>> load_certificate_file(const std::filesystem::path& path,
-                                                                 std::uint64_t max_size = kMaxCertificateFileSize);
-
 }  // namespace trustscan::verify

@@ -77,15 +77,19 @@ TEST_CASE("certificate files: regular files under a size limit, special files re
   REQUIRE(every);
   CHECK(every->size() == 4);  // README.md too
 
-  CHECK(verify::load_certificate_file(t.path() / "d/a.der")->size() == 1);
-  CHECK(verify::load_certificate_file(t.path() / "d/b.PEM")->size() == 1);
-  const auto fifo = verify::load_certificate_file(t.path() / "d/pipe.crt");  // must not block
+  // Each listed file is read as the trust store reads it (read_regular_file), then parsed.
+  const auto read = [&](const char* name, std::uint64_t max_size = verify::kMaxCertificateFileSize) {
+    return verify::read_regular_file(t.path() / name, max_size);
+  };
+  CHECK(verify::parse_certificates(*read("d/a.der"), "a.der")->size() == 1);
+  CHECK(verify::parse_certificates(*read("d/b.PEM"), "b.PEM")->size() == 1);
+  const auto fifo = read("d/pipe.crt");  // must not block
   REQUIRE_FALSE(fifo);
   CHECK(fifo.error().code == Errc::Unsupported);
-  const auto big = verify::load_certificate_file(t.path() / "d/b.PEM", 100);
+  const auto big = read("d/b.PEM", 100);
   REQUIRE_FALSE(big);
   CHECK(big.error().code == Errc::TooLarge);
-  const auto missing = verify::load_certificate_file(t.path() / "d/none.pem");
+  const auto missing = read("d/none.pem");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("none.pem") != std::string::npos);
 
