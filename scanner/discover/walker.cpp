@@ -175,7 +175,13 @@ class Walker {
         failed = std::current_exception();
       }
       if (failed && !failure_) failure_ = failed;
-      changed_.notify_all();
+      // The end, for every thread; otherwise one more thread per directory this thread does not
+      // take itself (waking all on every directory made each listing wake the other threads for
+      // nothing: with more threads than cores, that cost more than the listing).
+      if (ended() || (pending_.empty() && listing_ == 0))
+        changed_.notify_all();
+      else
+        for (std::size_t i = 1; i < part->children.size(); ++i) changed_.notify_one();
     }
   }
   [[nodiscard]] bool ended() const { return interrupted_ || failure_; }
