@@ -82,7 +82,12 @@ void add_image(const std::shared_ptr<image::DiskImage>& image, OpenedRoots& root
 
 }  // namespace
 
+unsigned listing_threads(unsigned scan_threads) noexcept {
+  return scan_threads > 1 ? std::max(scan_threads, kListingThreads) : 1;
+}
+
 void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk) {
+  // (Disk images: the scan's threads, each listing borrows a libtsk handle. Directories: listing_threads.)
   discover::WalkOptions wopt{opt.excludes,
                              opt.one_file_system,
                              opt.limits.max_file_size,
@@ -90,6 +95,8 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
                              opt.images.include_deleted,
                              opt.include_network_fs,
                              threads_or_cores(opt.threads)};
+  discover::WalkOptions dir_opt = wopt;
+  dir_opt.threads = listing_threads(wopt.threads);
   const image::OpenOptions image_options{opt.images.partitions, opt.images.hash};
   for (const std::string& root : opt.roots) {
     struct stat st {};
@@ -140,7 +147,7 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
     roots.opened.push_back({index, root, !is_file});
     if (!is_file) {
       look_for_windows(opt, roots);
-      discover::walk(*roots.sources.back(), index, wopt, walk);
+      discover::walk(*roots.sources.back(), index, dir_opt, walk);
       continue;
     }
     discover::FileRef f = discover::file_ref(index, name, root, st);

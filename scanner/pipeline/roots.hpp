@@ -34,6 +34,19 @@ struct OpenedRoots {
   std::vector<std::future<FoundImages>> windows_images;
 };
 
+/// Listing a directory is mostly waiting for the file system when its metadata is not cached: a
+/// scheduled re-scan finds the directory blocks and inodes evicted since its last run, and each
+/// listing thread waits for them one read at a time (ext4 reads an indexed directory's blocks in
+/// getdents64, synchronously). So a directory root is listed on at least this many threads,
+/// whatever the scan's analysis threads; with the metadata cached the extra threads cost nothing
+/// measurable (docs/performance.md, twentieth round). A disk image's volumes keep the scan's threads: each
+/// listing borrows a libtsk handle of a few MiB, and the listing is the reader's work, not waiting.
+inline constexpr unsigned kListingThreads = 8;
+
+/// The threads that list a directory root of a scan on `scan_threads` threads: one stays one
+/// (`--threads 1`: nothing runs beside the calling thread).
+[[nodiscard]] unsigned listing_threads(unsigned scan_threads) noexcept;
+
 /// Opens each root of `options` and walks the trees. Problems are in `walk.errors`.
 void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::WalkResult& walk);
 

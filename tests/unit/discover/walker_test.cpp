@@ -139,7 +139,7 @@ TEST_CASE("the walk's result is the same on one thread or several", "[discover]"
   opt.max_file_size = 60;
   const discover::WalkResult one = walk_tree(t, opt);
   REQUIRE(one.files.size() == 6 * 5 * 3);
-  for (unsigned threads : {2u, 3u, 8u}) {
+  for (unsigned threads : {2u, 3u, 8u, 16u}) {
     opt.threads = threads;
     const discover::WalkResult many = walk_tree(t, opt);
     CHECK(many.files == one.files);  // (the order too: each directory's files, then its subdirectories')
