@@ -2,7 +2,8 @@
 # tools/bench_cache.sh — how much a second `--cache` scan of an unchanged tree saves (issue 8).
 #
 # usage: tools/bench_cache.sh [--trustscan PATH] [--threads N] [--copies N] [--runs K]
-#                             [--plain] [--in-place] [--data-dir DIR] [--work DIR] [--keep] [TREE]
+#                             [--plain] [--in-place] [--data-dir DIR] [--cold] [--work DIR] [--keep]
+#                             [TREE]
 #
 # Builds WORK/tree from N real copies of TREE (default: $TRUSTSCAN_REAL_TREE or
 # /var/cache/trustscan/realtree; docs/cache.md measured the 5,272 files of
@@ -15,7 +16,10 @@
 # scan TREE itself instead of copies, for a tree too large to copy such as /usr — it must not
 # change during the runs; --data-dir: every scan with trustscan's --data-dir DIR, the imported
 # data sets of a deployed host, such as Microsoft's root program: `trustscan data import
-# --data-dir DIR ../shared/data`)
+# --data-dir DIR ../shared/data`; --cold: the kernel's caches are dropped before the first and
+# before every second scan, as root — `sync; echo 3 > /proc/sys/vm/drop_caches` — the state of a
+# scheduled re-scan a day later, which reads the tree's directories and inodes, the cache and the
+# program itself from the disk again)
 # and prints the wall times (to the millisecond), the ratio second/first (best second run, and
 # the median one's), the summary.cache counts,
 # the cache size and the load average before and after (the machine may be shared: say so with
@@ -23,7 +27,7 @@
 # the cache counts; the script fails otherwise. A final machine-readable line:
 #   bench_cache: files=N non_binaries=P% first=S second=S ratio=R second_median=S ratio_median=R
 #                cpu_ratio=C hits=H misses=M
-#                cache_bytes=B rss_first=KiB rss_second=KiB threads=T load=L1/L2
+#                cache_bytes=B rss_first=KiB rss_second=KiB threads=T cold=0|1 load=L1/L2
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -36,10 +40,11 @@ WORK=
 KEEP=0
 PLAIN=0
 IN_PLACE=0
+COLD=0
 DATA_DIR=()
 
 die()   { echo "bench_cache: $*" >&2; exit 2; }
-usage() { sed -n '2,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
 
 while (($#)); do
   case $1 in
@@ -52,6 +57,7 @@ while (($#)); do
     --plain) PLAIN=1; shift ;;
     --in-place) IN_PLACE=1; shift ;;
     --data-dir) DATA_DIR=(--data-dir "$2"); shift 2 ;;
+    --cold) COLD=1; shift ;;
     -h|--help) usage 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) TREE=$1; shift ;;
@@ -61,6 +67,7 @@ done
 [[ -d $TREE ]] || die "TREE '$TREE' is not a directory (tools/fetch_real_tree.sh fetches the default)"
 [[ $COPIES =~ ^[1-9][0-9]*$ && $RUNS =~ ^[1-9][0-9]*$ && $THREADS =~ ^[1-9][0-9]*$ ]] || die "bad number"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (Debian package time) is needed"
+[[ $COLD == 0 || -w /proc/sys/vm/drop_caches ]] || die "--cold writes /proc/sys/vm/drop_caches: run it as root"
 
 if [[ -z $WORK ]]; then WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/trustscan-bench-cache.XXXXXX"); fi
 mkdir -p "$WORK"
@@ -82,6 +89,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 run() {
   local rc=0 cache=(--cache "$WORK/cache.db") t0 t1
   [[ $1 == plain ]] && cache=()
+  if [[ $COLD == 1 ]]; then sync; echo 3 >/proc/sys/vm/drop_caches; fi
   t0=$EPOCHREALTIME
   /usr/bin/time -f '%U %S %M' -o "$WORK/$1.cpu" "$TRUSTSCAN" scan --threads "$THREADS" --quiet -f json \
     -o "$WORK/$1.json" "${DATA_DIR[@]}" "${cache[@]}" "$SCANNED" 2>"$WORK/$1.err" || rc=$?
@@ -109,6 +117,7 @@ PY
 
 load_before=$(loadavg)
 if [[ $IN_PLACE == 1 ]]; then what="$TREE itself"; else what="$WORK/tree ($COPIES copies of $TREE)"; fi
+[[ $COLD == 1 ]] && what+=", the kernel's caches dropped before each scan"
 echo "bench_cache: tree $what, $THREADS threads, load before: $load_before"
 if [[ $PLAIN == 1 ]]; then
   run plain
@@ -149,4 +158,4 @@ print(f"{best:.3f} {median:.3f} {best_cpu:.2f} {cpu_first:.2f} {best / first:.4f
 PY
 )
 echo "bench_cache: second/first = $best / $wall1 = $ratio (median second $median s: $median_ratio; CPU $best_cpu / $cpu1 s = $cpu_ratio); cache $cache_bytes bytes; load after: $load_after"
-echo "bench_cache: files=$files non_binaries=$nonbin% first=$wall1 second=$best ratio=$ratio second_median=$median ratio_median=$median_ratio cpu_ratio=$cpu_ratio hits=$files misses=0 cache_bytes=$cache_bytes rss_first=$rss1 rss_second=$rss2 threads=$THREADS load=${load_before// /,}/${load_after// /,}"
+echo "bench_cache: files=$files non_binaries=$nonbin% first=$wall1 second=$best ratio=$ratio second_median=$median ratio_median=$median_ratio cpu_ratio=$cpu_ratio hits=$files misses=0 cache_bytes=$cache_bytes rss_first=$rss1 rss_second=$rss2 threads=$THREADS cold=$COLD load=${load_before// /,}/${load_after// /,}"
