@@ -118,7 +118,8 @@ TS_API void ts_config_free(ts_config* config);
  *   flag-country CC     (repeatable)                         flag-vendor ID (repeatable)
  *   only-flag-country CC (repeatable)                        only-flag-vendor ID (repeatable)
  *   verify-time DATE    YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC); default: when each scan starts
- *   threads N           worker threads per scan, and for loading (0: all cores)
+ *   threads N           worker threads per scan, and for loading (0: all cores); a scanned
+ *                       directory's tree is listed on at least 8 threads (on 1 when N is 1)
  *   file-timeout SECONDS per-file time budget (0: none; default 120, as the CLI)
  *   max-file-size SIZE, max-parse-size SIZE, stream-threshold SIZE   (bytes, or with a unit: 512MB)
  * BOOL is true/false/1/0/yes/no/on/off. A repeatable key adds a value each time it is set; any

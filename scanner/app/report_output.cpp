@@ -31,7 +31,7 @@ bool sync_path(const std::string& path) {
 /// each 2 MiB handed to the disk as soon as it is written (sync_file_range WRITE: the writeback
 /// starts, nothing waits), so that the fsync after the last byte waits only for the tail. A
 /// 22 MB JSON report's fsync took 13-15 ms at the end of a scan that lasts 0.2 s (a cached
-/// re-scan) before; with 8 MiB at a time 2.7-3.0 ms, with 2 MiB 1.2-1.4 ms.
+/// re-scan) before; with 8 MiB at a time 2.7-3.0 ms, with 2 MiB 1.1-1.4 ms.
 class WritebackBuf : public std::streambuf {
  public:
   explicit WritebackBuf(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
