@@ -42,7 +42,9 @@ Result<ScanResult> scan(const ScanOptions& options) {
   auto engine = Engine::load(options);
   if (!engine) return std::unexpected(engine.error());
   ScanStart started = starting.get();
-  return (*engine)->scan(request_of(options), {}, options.stop, &started);
+  auto result = (*engine)->scan(request_of(options), {}, options.stop, &started);
+  if (result) result->engine = std::move(*engine);
+  return result;
 }
 
 }  // namespace trustscan::pipeline

@@ -127,6 +127,8 @@ struct ScanSummary {
   std::optional<CacheCounts> cache;     ///< set when --cache was given
 };
 
+class Engine;  // engine.hpp
+
 struct ScanResult {
   ScanOptions options;
   std::chrono::system_clock::time_point started;
@@ -161,6 +163,11 @@ struct ScanResult {
   std::size_t files_postponed = 0;
   /// --cache: what people should know (a rebuilt cache, a failed write). Not part of reports.
   std::vector<std::string> cache_notes;
+  /// scan(options): the engine it loaded for this one scan, freed with the result instead of
+  /// before the report is written. A command that scans once ends with its process, and freeing
+  /// the vendor list, anchors and known-bad feeds (every string of them, on one thread) came
+  /// between the scan and its report. Null for Engine::scan: its engine is the caller's.
+  std::shared_ptr<const Engine> engine;
   /// The scan covered everything it was asked to (not stopped, nothing timed out).
   [[nodiscard]] bool complete() const noexcept {
     return interrupted_by == 0 && !walk_interrupted && summary.files_not_scanned == 0;

@@ -126,6 +126,20 @@ TEST_CASE("one engine, two scans at once from two threads: the records of pipeli
   check_same_summary((*b)->summary, reference->summary);
 }
 
+TEST_CASE("pipeline::scan's engine lives as long as its result; Engine::scan's is the caller's", "[pipeline][engine]") {
+  const pipeline::ScanOptions opt = sample_options();
+  auto once = pipeline::scan(opt);
+  REQUIRE(once);
+  REQUIRE(once->engine);
+  CHECK(once->engine.use_count() == 1);  // (nothing else holds it: it goes with the result)
+  auto engine = pipeline::Engine::load(opt);
+  REQUIRE(engine);
+  auto result = (*engine)->scan(pipeline::request_of(opt), {});
+  REQUIRE(result);
+  CHECK_FALSE(result->engine);
+  CHECK(engine->use_count() == 1);
+}
+
 TEST_CASE("keep_records=false: records only to the sink, the summary still complete", "[pipeline][engine]") {
   const pipeline::ScanOptions opt = sample_options();
   auto engine = pipeline::Engine::load(opt);
