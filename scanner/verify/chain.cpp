@@ -209,7 +209,7 @@ std::string allowing_set(const TrustStore::Impl& trust, const std::string& top, 
   auto it = trust.by_thumbprint.find(top);
   if (it == trust.by_thumbprint.end()) return {};
   for (std::size_t i : it->second) {
-    const TrustAnchor& anchor = trust.anchors[i];
+    const TrustAnchor& anchor = trust.decoded_anchors()[i];
     auto refusal = anchor_refusal(anchor.policy, purpose, at_unix, leaf_not_before);
     if (!refusal) return anchor.set;
     const std::string who = anchor.name.empty() ? anchor.subject : anchor.name;
@@ -224,7 +224,7 @@ void explain_left_out(const TrustStore::Impl& trust, const std::vector<CertInfo>
                       std::int64_t at_unix, std::optional<std::int64_t> leaf_not_before,
                       std::vector<std::string>& refusals) {
   if (chain.empty() || purpose.empty()) return;
-  for (const TrustAnchor& anchor : trust.anchors) {
+  for (const TrustAnchor& anchor : trust.decoded_anchors()) {
     if (anchor.subject != chain.back().issuer || may_anchor(anchor.policy, purpose)) continue;
     if (auto refusal = anchor_refusal(anchor.policy, purpose, at_unix, leaf_not_before))
       refusals.push_back("anchor " + (anchor.name.empty() ? anchor.subject : anchor.name) + " (" + anchor.set +
@@ -373,7 +373,7 @@ ChainResult verify_chain(const TrustStore* trust, X509* leaf, STACK_OF(X509) * o
   for (int i = 0; untrusted != nullptr && i < sk_X509_num(untrusted); ++i)
     narrow_by_validity(result.window, sk_X509_value(untrusted, i), at_unix);
   if (trust != nullptr) {
-    const auto& instants = trust->impl().clock_instants;  // sorted
+    const auto& instants = trust->impl().instants();  // sorted
     const auto next = std::upper_bound(instants.begin(), instants.end(), at_unix);
     if (next != instants.end()) result.window.split_at(*next, at_unix);
     if (next != instants.begin()) result.window.split_at(*std::prev(next), at_unix);

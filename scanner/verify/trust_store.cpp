@@ -376,10 +376,7 @@ TrustStore::TrustStore(TrustStore&&) noexcept = default;
 TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
 TrustStore::~TrustStore() = default;
 
-const std::vector<TrustAnchor>& TrustStore::anchors() const {
-  (void)impl_->decoded_certificates();  // (their subjects)
-  return impl_->anchors;
-}
+const std::vector<TrustAnchor>& TrustStore::anchors() const { return impl_->decoded_anchors(); }
 std::size_t TrustStore::anchor_count() const noexcept { return impl_->anchors.size(); }
 const std::vector<AnchorSetInfo>& TrustStore::sets() const noexcept { return impl_->sets; }
 std::size_t TrustStore::crl_count() const noexcept { return impl_->crls.size(); }

@@ -19,9 +19,10 @@ struct TrustStore::Impl {
   /// Each distinct anchor certificate once, in load order, with its SHA-256 thumbprint and DER
   /// encoding. The loader only checks its structure (outline_certificate): OpenSSL decodes it,
   /// its subject and validity are read and the stores below are built when a chain is first
-  /// verified (decode()), or the anchors are listed. Decoding a certificate's public key goes through OpenSSL 3.0's
-  /// decoder framework, about 0.15 ms each: for the 420 roots of Microsoft's program that was
-  /// three quarters of every run's start, also of a re-scan that verifies nothing.
+  /// verified (decode()), or the anchors are listed. Decoding a certificate's public key goes
+  /// through OpenSSL 3.0's decoder framework, about 0.15 ms each: for the 515 roots of
+  /// Microsoft's program that was three quarters of every run's start, also of a re-scan that
+  /// verifies nothing.
   struct Certificate {
     std::string thumbprint_sha256;
     std::vector<std::uint8_t> der;
@@ -32,14 +33,16 @@ struct TrustStore::Impl {
   /// order). A chain counts as trusted only if its top certificate is one of these and one of
   /// its entries allows the chain (a second check on top of OpenSSL's own trust decision).
   std::map<std::string, std::vector<std::size_t>, std::less<>> by_thumbprint;
-  /// Their subjects are read when the certificates are decoded (decode()).
+  /// As the loader adds them; their subjects are read when the certificates are decoded: read
+  /// them through decoded_anchors().
   mutable std::vector<TrustAnchor> anchors;
   std::vector<AnchorSetInfo> sets;
   std::vector<CrlPtr> crls;
   bool checks_revocation = false;
   /// Every instant at which an anchor or a CRL changes state (notBefore, notAfter, lastUpdate,
   /// nextUpdate, a program's disable date), sorted and unique: a chain checked at the clock can
-  /// change only there (chain.hpp, ClockWindow). The anchors' own are added by decode().
+  /// change only there (chain.hpp, ClockWindow). The loader adds the CRLs' and the disable
+  /// dates; decode() adds the anchors' own and sorts them: read them through instants().
   mutable std::vector<std::int64_t> clock_instants;
   /// SHA-256 over the anchors, their sets and restrictions, and the CRLs (TrustStore::fingerprint).
   std::string fingerprint;
@@ -48,6 +51,16 @@ struct TrustStore::Impl {
   [[nodiscard]] const std::vector<Certificate>& decoded_certificates() const {
     decode();
     return certificates;
+  }
+  /// The anchors with their subjects (decode()).
+  [[nodiscard]] const std::vector<TrustAnchor>& decoded_anchors() const {
+    decode();
+    return anchors;
+  }
+  /// clock_instants, complete and sorted (decode()).
+  [[nodiscard]] const std::vector<std::int64_t>& instants() const {
+    decode();
+    return clock_instants;
   }
   /// The prebuilt store for `purpose` (kPurposeCodeSigning, kPurposeTimeStamping, else every
   /// anchor); null only when OpenSSL could not allocate one.

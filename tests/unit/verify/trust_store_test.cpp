@@ -74,16 +74,33 @@ TEST_CASE("anchors are read without OpenSSL decoding them, and decoded when a ch
       REQUIRE(c.cert != nullptr);
       CHECK(trustscan::verify::detail::thumbprint(c.cert.get(), EVP_sha256()) == c.thumbprint_sha256);
       const auto info = trustscan::verify::detail::cert_info(c.cert.get());
-      for (std::size_t i : impl.by_thumbprint.at(c.thumbprint_sha256)) CHECK(impl.anchors[i].subject == info.subject);
+      for (std::size_t i : impl.by_thumbprint.at(c.thumbprint_sha256))
+        CHECK(impl.decoded_anchors()[i].subject == info.subject);
       for (const ASN1_TIME* t : {X509_get0_notBefore(c.cert.get()), X509_get0_notAfter(c.cert.get())}) {
         const auto at = trustscan::verify::detail::to_unix(t);
         REQUIRE(at.has_value());
-        CHECK(std::ranges::binary_search(impl.clock_instants, *at));
+        CHECK(std::ranges::binary_search(impl.instants(), *at));
       }
       ++checked;
     }
     CHECK(checked == impl.certificates.size());
     if (dirs.front() == bundle) CHECK(checked > 400);  // the bundle's roots, not only the shipped ones
+  }
+}
+
+TEST_CASE("the clock instants and the anchors' subjects are complete whatever is asked first", "[verify][trust]") {
+  auto store = TrustStore::load({kDefaultTrust / "trustscan-builtin"});
+  REQUIRE(store.has_value());
+  const TrustStore::Impl& impl = store->impl();
+  // Asked before any chain is verified: they are the decoded certificates' (decode()).
+  const std::vector<std::int64_t>& instants = impl.instants();
+  CHECK(std::ranges::is_sorted(instants));
+  const auto& anchors = impl.decoded_anchors();
+  for (const auto& c : impl.certificates) {
+    REQUIRE(c.cert != nullptr);
+    for (const ASN1_TIME* t : {X509_get0_notBefore(c.cert.get()), X509_get0_notAfter(c.cert.get())})
+      CHECK(std::ranges::binary_search(instants, *trustscan::verify::detail::to_unix(t)));
+    for (std::size_t i : impl.by_thumbprint.at(c.thumbprint_sha256)) CHECK_FALSE(anchors[i].subject.empty());
   }
 }
 
