@@ -67,7 +67,6 @@ Result<std::string> read_file(const fs::path& path, std::string_view shown, std:
   std::string data(static_cast<std::size_t>(size), '\0');
   in.read(data.data(), static_cast<std::streamsize>(data.size()));
   data.resize(static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) return fail(Errc::Io, std::string(shown) + ": cannot read");
   if (in) data.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   if (in.bad()) return fail(Errc::Io, std::string(shown) + ": cannot read");
   if (data.size() > max_size)
