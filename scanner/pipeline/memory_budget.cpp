@@ -70,6 +70,8 @@ void use_malloc_arenas(MallocArenas arenas) noexcept {
   } else {
     (void)mallopt(M_ARENA_MAX, static_cast<int>(8 * std::max(1u, std::thread::hardware_concurrency())));
     g_arena_per_thread.store(true);
+    if (!chosen_by_environment({"MALLOC_TOP_PAD_"}) && first_line("/proc/sys/vm/overcommit_memory") != "2")
+      (void)mallopt(M_TOP_PAD, static_cast<int>(kWorkerHeap));
   }
 }
 

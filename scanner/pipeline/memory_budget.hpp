@@ -49,7 +49,17 @@ namespace trustscan::pipeline {
 /// its 4 KiB is a fault in the host: after a few seconds idle, as a scheduled re-scan starts, the
 /// bench tree's re-scan took a median 124.3 ms with them and 106.2 ms without (run back to back,
 /// 92.1 and 102.6 ms; docs/performance.md, "eighteenth round").
+///
+/// Such a heap is made writable whole when it is created (M_TOP_PAD of kWorkerHeap, glibc's most
+/// for a thread's heap): glibc otherwise makes a thread's heap writable a page at a time as it
+/// grows, one mprotect(2) for each 4 KiB, each taking the process's memory map for writing while
+/// the other threads fault pages in (10,214 calls in a cached re-scan of the bench tree, 6 % of
+/// its CPU time; docs/performance.md, "twenty-first round"). Writable is not resident: a page
+/// still costs only when written. Left alone when the environment chose (MALLOC_TOP_PAD_,
+/// GLIBC_TUNABLES) and under strict overcommit (vm.overcommit_memory 2), where a writable
+/// mapping is charged whole against the system's commit limit.
 enum class MallocArenas { One, PerThread };
+inline constexpr std::size_t kWorkerHeap = std::size_t{64} << 20;
 void use_malloc_arenas(MallocArenas arenas) noexcept;
 
 /// A block of kOwnMappingFrom or more (a binary of 16 MiB or more read whole, LIEF's copies of it,

@@ -144,6 +144,28 @@ TEST_CASE("the workers of a re-scan allocate from heaps of their own in small pa
   std::free(main_block);
 }
 
+TEST_CASE("the heap of a re-scan worker is made writable whole and not a page at a time", "[pipeline]") {
+  // In a fresh process, as the scan command does for a re-scan before its first thread.
+  if (!checks_run_here({"GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_"})) return;
+  use_malloc_arenas(MallocArenas::PerThread);
+  Mapping writable;
+  std::thread worker([&] {
+    void* block = std::malloc(4096);
+    writable = mapping_of(block);
+    std::free(block);
+  });
+  worker.join();
+  const std::size_t size = writable.to - writable.from;
+  INFO("the writable part of the worker's heap: " << size << " bytes");
+  std::ifstream overcommit("/proc/sys/vm/overcommit_memory");
+  std::string mode;
+  std::getline(overcommit, mode);
+  if (mode == "2")  // strict overcommit: every writable page is charged, so glibc's default stays
+    CHECK(size < kWorkerHeap);
+  else  // (glibc's default: the 4 KiB asked for and 128 KiB, 132 KiB in all)
+    CHECK(size >= kWorkerHeap);
+}
+
 TEST_CASE("a block of kOwnMappingFrom or more is asked for in huge pages", "[pipeline]") {
   // In a fresh process, as the CLI's operator new does for every block after main's map_large_blocks().
   if (!checks_run_here(kThresholdVariables)) return;
