@@ -121,6 +121,30 @@ TEST_CASE("a stored result is a hit only for the same file, configuration and cl
   CHECK(l.reason == "configuration changed");
 }
 
+TEST_CASE("a scan whose files all hit writes nothing to the cache file", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  {
+    auto c = open_cache(db, "config-A");
+    c->store(file("/img/a.sys"), binary_facts("aa"));
+    c->finish(false);
+  }
+  const std::string bytes = slurp(db);
+  const auto written = fs::last_write_time(db);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a write now would show in the time
+  {
+    auto c = open_cache(db, "config-A");
+    CHECK(c->reader()->find(file("/img/a.sys"), k2026).status == cache::LookupStatus::Hit);
+    c->finish(false);
+    CHECK(c->written() == 0);
+  }
+  // Not even the header's identity (application_id, user_version): writing it, with the values
+  // it held, made each such scan commit and checkpoint.
+  CHECK(fs::last_write_time(db) == written);
+  CHECK(slurp(db) == bytes);
+  CHECK_FALSE(fs::exists(tmp.path() / "cache.db-wal"));
+}
+
 TEST_CASE("writes from many threads arrive; prune drops what the walk no longer finds", "[cache]") {
   test::TempTree tmp;
   const fs::path db = tmp.path() / "cache.db";
