@@ -130,16 +130,26 @@ TEST_CASE("JsonText: every byte value at every position of a string is written a
           "[report][json]") {
   // JsonText copies plain strings itself and checks them eight bytes at a time: a byte that needs
   // escaping (control characters, '"', '\\', anything above 0x7f) must be seen wherever it is.
-  for (int byte = 0; byte < 256; ++byte)
-    for (std::size_t at : {0, 1, 7, 8, 9, 15, 16, 20}) {
-      std::string s(21, 'a');
-      s[at] = static_cast<char>(byte);
-      CAPTURE(byte, at);
-      std::string text;
-      report::JsonText w(text, -1);
-      w.string(s);
-      CHECK(text == report::dump_json(nlohmann::ordered_json(s), -1));
-    }
+  // Every length up to 21: the last 1-7 bytes are checked as one word too.
+  for (std::size_t size = 1; size <= 21; ++size)
+    for (int byte = 0; byte < 256; ++byte)
+      for (std::size_t at = 0; at < size; ++at) {
+        std::string s(size, 'a');
+        s[at] = static_cast<char>(byte);
+        CAPTURE(size, byte, at);
+        std::string text;
+        report::JsonText w(text, -1);
+        w.string(s);
+        CHECK(text == report::dump_json(nlohmann::ordered_json(s), -1));
+        // and as a member's name
+        std::string object;
+        report::JsonText o(object, -1);
+        o.begin_object();
+        o.key(s);
+        o.null();
+        o.end_object();
+        CHECK(object == report::dump_json(nlohmann::ordered_json{{s, nullptr}}, -1));
+      }
 }
 
 TEST_CASE("JSON report: a module's .modinfo, ASCII as it is, other bytes escaped", "[report][json]") {
