@@ -56,6 +56,13 @@ std::shared_ptr<cache::ScanCache> open_cache(const fs::path& db, const std::stri
   return *c;
 }
 
+/// A scan that stored one binary's result (`sha`) for `path` and finished.
+void store_one(const fs::path& db, const std::string& config, const std::string& path, const std::string& sha) {
+  auto c = open_cache(db, config);
+  c->store(file(path), binary_facts(sha));
+  c->finish(false);
+}
+
 constexpr std::int64_t k2026 = 1767225600;
 
 std::string slurp(const fs::path& p) { return test::read_file(p); }
@@ -124,11 +131,7 @@ TEST_CASE("a stored result is a hit only for the same file, configuration and cl
 TEST_CASE("a scan whose files all hit writes nothing to the cache file", "[cache]") {
   test::TempTree tmp;
   const fs::path db = tmp.path() / "cache.db";
-  {
-    auto c = open_cache(db, "config-A");
-    c->store(file("/img/a.sys"), binary_facts("aa"));
-    c->finish(false);
-  }
+  store_one(db, "config-A", "/img/a.sys", "aa");
   const std::string bytes = slurp(db);
   const auto written = fs::last_write_time(db);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a write now would show in the time
@@ -299,11 +302,7 @@ TEST_CASE("entries are found by a key of their path, and the stored path decides
   // another build) is never taken for that path, and the prune drops it.
   test::TempTree tmp;
   const fs::path db = tmp.path() / "cache.db";
-  {
-    auto c = open_cache(db, "cfg");
-    c->store(file("/t/b.sys"), binary_facts("bb"));
-    c->finish(false);
-  }
+  store_one(db, "cfg", "/t/b.sys", "bb");
   {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
@@ -453,11 +452,7 @@ TEST_CASE("a cache holds results of this program once a scan by it stored some",
   CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(db));  // no file
   open_cache(db, "config-A")->finish(false);
   CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(db));  // no entry
-  {
-    auto c = open_cache(db, "config-A");
-    c->store(file("/img/a.sys"), binary_facts("aa"));
-    c->finish(false);
-  }
+  store_one(db, "config-A", "/img/a.sys", "aa");
   CHECK(cache::ScanCache::holds_results_of_this_program(db));
 
   // Written by another build (trustscan was upgraded since): its entries are all stale here.

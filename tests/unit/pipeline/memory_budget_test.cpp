@@ -92,6 +92,18 @@ Mapping mapping_of(const void* address) {
   return found;
 }
 
+/// The mapping that holds a block a new thread allocates (its arena's heap, with an arena per thread).
+Mapping worker_mapping() {
+  Mapping found;
+  std::thread worker([&] {
+    void* block = std::malloc(4096);
+    found = mapping_of(block);
+    std::free(block);
+  });
+  worker.join();
+  return found;
+}
+
 bool transparent_huge_pages() {
   std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string modes;
@@ -129,13 +141,7 @@ TEST_CASE("the workers of a re-scan allocate from heaps of their own in small pa
   if (!checks_run_here({"GLIBC_TUNABLES", "MALLOC_ARENA_MAX"})) return;
   use_malloc_arenas(MallocArenas::PerThread);
   void* main_block = std::malloc(4096);
-  Mapping worker_heap;
-  std::thread worker([&] {
-    void* block = std::malloc(4096);
-    worker_heap = mapping_of(block);
-    std::free(block);
-  });
-  worker.join();
+  const Mapping worker_heap = worker_mapping();
   INFO("worker's heap: " << worker_heap.vm_flags);
   // An arena of its own: a mapping above the main heap (the break area glibc grows itself).
   CHECK(worker_heap.from != mapping_of(main_block).from);
@@ -148,13 +154,7 @@ TEST_CASE("the heap of a re-scan worker is made writable whole and not a page at
   // In a fresh process, as the scan command does for a re-scan before its first thread.
   if (!checks_run_here({"GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_"})) return;
   use_malloc_arenas(MallocArenas::PerThread);
-  Mapping writable;
-  std::thread worker([&] {
-    void* block = std::malloc(4096);
-    writable = mapping_of(block);
-    std::free(block);
-  });
-  worker.join();
+  const Mapping writable = worker_mapping();
   const std::size_t size = writable.to - writable.from;
   INFO("the writable part of the worker's heap: " << size << " bytes");
   std::ifstream overcommit("/proc/sys/vm/overcommit_memory");
