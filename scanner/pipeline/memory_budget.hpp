@@ -59,6 +59,8 @@ namespace trustscan::pipeline {
 /// GLIBC_TUNABLES) and under strict overcommit (vm.overcommit_memory 2), where a writable
 /// mapping is charged whole against the system's commit limit.
 enum class MallocArenas { One, PerThread };
+/// M_TOP_PAD with an arena per thread: the most a thread's heap grows to (glibc's HEAP_MAX_SIZE on
+/// 64-bit systems), so that a new heap is writable whole at once.
 inline constexpr std::size_t kWorkerHeap = std::size_t{64} << 20;
 void use_malloc_arenas(MallocArenas arenas) noexcept;
 

@@ -130,7 +130,8 @@ TEST_CASE("JsonText: every byte value at every position of a string is written a
           "[report][json]") {
   // JsonText copies plain strings itself and checks them eight bytes at a time: a byte that needs
   // escaping (control characters, '"', '\\', anything above 0x7f) must be seen wherever it is.
-  // Every length up to 21: the last 1-7 bytes are checked as one word too.
+  // Every length up to 21, so that the bytes after the last whole word (checked one by one) are met
+  // at every position too, in values and in member names.
   for (std::size_t size = 1; size <= 21; ++size)
     for (int byte = 0; byte < 256; ++byte)
       for (std::size_t at = 0; at < size; ++at) {
@@ -141,7 +142,6 @@ TEST_CASE("JsonText: every byte value at every position of a string is written a
         report::JsonText w(text, -1);
         w.string(s);
         CHECK(text == report::dump_json(nlohmann::ordered_json(s), -1));
-        // and as a member's name
         std::string object;
         report::JsonText o(object, -1);
         o.begin_object();
