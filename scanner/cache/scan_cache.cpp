@@ -414,27 +414,27 @@ std::optional<DbError> prepare_schema(sqlite3* db, bool fresh, std::vector<std::
   if (auto e = exec(db, "PRAGMA journal_mode=WAL")) return e;
   // The prune's survey reads every row: by pread and a copy each, unmapped.
   if (auto e = exec(db, kMapped)) return e;
+  // The header's identity is written only where it is not already right: a new file, or one of
+  // another layout. Writing it with the values it holds writes the file's first page all the
+  // same, and every re-scan then committed and checkpointed (four fdatasync(2)s, two of them
+  // between the scan and its report) though it changed nothing. A file that is not new is ours
+  // (classify_file read its application_id).
+  std::string setup = "PRAGMA synchronous=NORMAL;";
+  if (fresh) setup += " PRAGMA application_id=" + std::to_string(kApplicationId) + ";";
+  bool other_layout = false;
   if (!fresh) {
     if (auto e = first_pages_readable(db)) return e;
     const auto version = pragma_int(db, "PRAGMA user_version");
     if (!version) return db_error(db, sqlite3_errcode(db));
-    if (*version != kSchemaVersion) {
+    other_layout = *version != kSchemaVersion;
+    if (other_layout) {
       if (auto e = exec(db, "DROP TABLE IF EXISTS entries")) return e;
       notes.push_back("--cache " + name + ": written by another version of trustscan (layout " +
                       std::to_string(*version) + "); emptied");
     }
   }
-  if (auto e = exec(db, "PRAGMA synchronous=NORMAL")) return e;
-  // Each written only when it differs: writing either writes the file's first page, even with the
-  // value it holds, and that write made every re-scan commit and checkpoint (four fdatasync(2)s,
-  // two of them between the scan and its report) though it changed nothing.
-  using Pragma = std::pair<const char*, int>;
-  for (const auto& [pragma, value] :
-       {Pragma{"application_id", static_cast<int>(kApplicationId)}, Pragma{"user_version", kSchemaVersion}}) {
-    const std::string query = std::string("PRAGMA ") + pragma;
-    if (pragma_int(db, query.c_str()) == value) continue;
-    if (auto e = exec(db, (query + "=" + std::to_string(value)).c_str())) return e;
-  }
+  if (fresh || other_layout) setup += " PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
+  if (auto e = exec(db, setup.c_str())) return e;
   if (auto e = exec(db, kCreateTable)) return e;
   if (auto e = exec(db, kCreateKernelImages)) return e;
   if (auto e = exec(db, kCreateMeta)) return e;

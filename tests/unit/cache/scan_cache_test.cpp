@@ -148,6 +148,29 @@ TEST_CASE("a scan whose files all hit writes nothing to the cache file", "[cache
   CHECK_FALSE(fs::exists(tmp.path() / "cache.db-wal"));
 }
 
+TEST_CASE("a cache of another layout is emptied once and then has the layout of this program", "[cache]") {
+  test::TempTree tmp;
+  const fs::path db = tmp.path() / "cache.db";
+  store_one(db, "config-A", "/img/a.sys", "aa");
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version=1", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  std::vector<std::string> notes;
+  {
+    auto c = open_cache(db, "config-A", &notes);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("written by another version of trustscan (layout 1); emptied") != std::string::npos);
+    CHECK(c->reader()->find(file("/img/a.sys"), k2026).status == cache::LookupStatus::Absent);
+    c->store(file("/img/a.sys"), binary_facts("aa"));
+    c->finish(false);
+  }
+  // Its user_version was written: the next scan keeps what this one stored.
+  auto c = open_cache(db, "config-A", &notes);
+  CHECK(notes.empty());
+  CHECK(c->reader()->find(file("/img/a.sys"), k2026).status == cache::LookupStatus::Hit);
+}
+
 TEST_CASE("writes from many threads arrive; prune drops what the walk no longer finds", "[cache]") {
   test::TempTree tmp;
   const fs::path db = tmp.path() / "cache.db";
