@@ -63,6 +63,16 @@ void store_one(const fs::path& db, const std::string& config, const std::string&
   c->finish(false);
 }
 
+/// Runs `sql` on the cache file behind the cache's back; the rows its last statement changed.
+int change_behind_the_cache(const fs::path& db, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  const int changed = sqlite3_changes(raw);
+  sqlite3_close(raw);
+  return changed;
+}
+
 constexpr std::int64_t k2026 = 1767225600;
 
 std::string slurp(const fs::path& p) { return test::read_file(p); }
@@ -152,10 +162,7 @@ TEST_CASE("a cache of another layout is emptied once and then has the layout of 
   test::TempTree tmp;
   const fs::path db = tmp.path() / "cache.db";
   store_one(db, "config-A", "/img/a.sys", "aa");
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version=1", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(raw);
+  change_behind_the_cache(db, "PRAGMA user_version=1");
   std::vector<std::string> notes;
   {
     auto c = open_cache(db, "config-A", &notes);
@@ -261,14 +268,9 @@ TEST_CASE("look-ups find hits in the table as the cache was opened, and ask SQLi
   REQUIRE(hit.entry.binary);
   CHECK(hit.entry.binary->sha256 == "h7");
   {  // behind the cache's back: a row deleted, another changed, one added
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(raw,
-                         "DELETE FROM entries WHERE path = CAST('/s/f1' AS BLOB);"
-                         "UPDATE entries SET inode = 999 WHERE path = CAST('/s/f2' AS BLOB);",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_changes(raw) == 1);
-    sqlite3_close(raw);
+    REQUIRE(change_behind_the_cache(db,
+                                    "DELETE FROM entries WHERE path = CAST('/s/f1' AS BLOB);"
+                                    "UPDATE entries SET inode = 999 WHERE path = CAST('/s/f2' AS BLOB);") == 1);
     auto other = open_cache(db, "cfg");
     other->store(file("/s/new", 1), binary_facts("new"));
     other->finish(false);
@@ -326,16 +328,9 @@ TEST_CASE("entries are found by a key of their path, and the stored path decides
   test::TempTree tmp;
   const fs::path db = tmp.path() / "cache.db";
   store_one(db, "cfg", "/t/b.sys", "bb");
-  {
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-    const auto key_of_a = static_cast<std::int64_t>(std::hash<std::string_view>{}("/t/a.sys"));
-    const std::string sql = "UPDATE entries SET id = " + std::to_string(key_of_a) +
-                            " WHERE path = CAST('/t/b.sys' AS BLOB)";
-    REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    CHECK(sqlite3_changes(raw) == 1);
-    sqlite3_close(raw);
-  }
+  const auto key_of_a = static_cast<std::int64_t>(std::hash<std::string_view>{}("/t/a.sys"));
+  CHECK(change_behind_the_cache(
+            db, "UPDATE entries SET id = " + std::to_string(key_of_a) + " WHERE path = CAST('/t/b.sys' AS BLOB)") == 1);
   const std::vector<discover::FileRef> present{file("/t/a.sys"), file("/t/b.sys")};  // same stat as b's row
   auto c = open_cache(db, "cfg");
   {
@@ -479,12 +474,7 @@ TEST_CASE("a cache holds results of this program once a scan by it stored some",
   CHECK(cache::ScanCache::holds_results_of_this_program(db));
 
   // Written by another build (trustscan was upgraded since): its entries are all stale here.
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(raw, "UPDATE meta SET value = 'another build' WHERE key = 'program'", nullptr, nullptr,
-                       nullptr) == SQLITE_OK);
-  CHECK(sqlite3_changes(raw) == 1);
-  sqlite3_close(raw);
+  CHECK(change_behind_the_cache(db, "UPDATE meta SET value = 'another build' WHERE key = 'program'") == 1);
   CHECK_FALSE(cache::ScanCache::holds_results_of_this_program(db));
   open_cache(db, "config-A")->finish(false);  // this build finishes a scan with it: its again
   CHECK(cache::ScanCache::holds_results_of_this_program(db));
