@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
-#include <streambuf>
 
 #include "app/dated_path.hpp"
+#include "app/report_file_buf.hpp"
 #include "app/table_view.hpp"
 #include "core/fd.hpp"
 
@@ -26,68 +26,6 @@ bool sync_path(const std::string& path) {
   const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   return fd && ::fsync(fd.get()) == 0;
 }
-
-/// The stream buffer of a report file: written with write(2) (every byte, or an error), and
-/// each 2 MiB handed to the disk as soon as it is written (sync_file_range WRITE: the writeback
-/// starts, nothing waits), so that the fsync after the last byte waits only for the tail. A
-/// 22 MB JSON report's fsync took 13-15 ms at the end of a scan that lasts 0.2 s (a cached
-/// re-scan) before; with 8 MiB at a time 2.7-3.0 ms, with 2 MiB 1.1-1.4 ms.
-class WritebackBuf : public std::streambuf {
- public:
-  explicit WritebackBuf(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
-  WritebackBuf(const WritebackBuf&) = delete;
-  WritebackBuf& operator=(const WritebackBuf&) = delete;
-  ~WritebackBuf() override = default;  // (the owner flushes and checks; the fd is the owner's)
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!drain()) return traits_type::eof();
-    if (!traits_type::eq_int_type(c, traits_type::eof())) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    if (n <= epptr() - pptr()) {  // fits: buffered
-      std::memcpy(pptr(), s, static_cast<std::size_t>(n));
-      pbump(static_cast<int>(n));
-      return n;
-    }
-    // (A batch of records, megabytes at once: written as it is, after what is buffered.)
-    return drain() && put(s, static_cast<std::size_t>(n)) ? n : 0;
-  }
-  int sync() override { return drain() ? 0 : -1; }
-
- private:
-  static constexpr off_t kWindow = off_t{2} << 20;
-
-  bool drain() {
-    const auto n = static_cast<std::size_t>(pptr() - pbase());
-    setp(buffer_, buffer_ + sizeof buffer_);
-    return put(buffer_, n);
-  }
-  bool put(const char* s, std::size_t n) {
-    while (n > 0) {
-      const ssize_t w = ::write(fd_, s, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return false;
-      s += w;
-      n -= static_cast<std::size_t>(w);
-      written_ += w;
-    }
-    if (written_ - handed_ >= kWindow) {  // a hint: a file system without it (ENOSYS) changes nothing
-      (void)::sync_file_range(fd_, handed_, written_ - handed_, SYNC_FILE_RANGE_WRITE);
-      handed_ = written_;
-    }
-    return true;
-  }
-
-  int fd_;
-  off_t written_ = 0;  ///< bytes written to the file
-  off_t handed_ = 0;   ///< bytes whose writeback was started
-  char buffer_[64 * 1024];
-};
 
 void emit(const pipeline::ScanResult& result, const report::OutputFormat& format, const report::RunInfo& run,
           std::ostream& out) {
@@ -131,10 +69,10 @@ bool write_file(const std::string& path, const pipeline::ScanResult& result, con
   ::umask(mask);
   ::fchmod(fd.get(), format.readable_by_all ? 0644 : 0666 & ~mask);
   {
-    WritebackBuf buffer(fd.get());
+    ReportFileBuf buffer(fd.get());
     std::ostream f(&buffer);
     emit(result, format, run, f);
-    f.flush();
+    if (!buffer.finish()) f.setstate(std::ios::badbit);
     if (!f) {
       err << "trustscan: writing " << path << " failed (disk full?)\n";
       std::remove(tmp.c_str());
