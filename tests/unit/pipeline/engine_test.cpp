@@ -239,3 +239,34 @@ TEST_CASE("each scan of an engine has its own suppression counts and its own tim
   REQUIRE(c);
   CHECK(c->verify_time == 1'700'000'000);
 }
+
+TEST_CASE("the engine's load tells a broken trust data set before a broken vendor list, and each alone",
+          "[pipeline][engine]") {
+  // The trust anchors and the known-bad feeds load on threads of their own beside the vendor list:
+  // which error a load with several broken inputs tells must not depend on which thread ends first.
+  const test::TempTree tmp;
+  tmp.mkdir("data/microsoft-root-program");  // no provenance, no roots: broken
+  tmp.write("data/loldrivers/known_bad.tsv", "not a feed\n");
+  tmp.write("vendors.yaml", "vendors: [unclosed\n");
+  const std::string vendor_file = (tmp.path() / "vendors.yaml").string();
+  auto load = [&](bool broken_data, bool broken_vendors, bool broken_feed) {
+    pipeline::ScanOptions opt = sample_options();
+    opt.context.load_threads = 2;
+    const test::TempTree empty;
+    opt.context.dataset_dir = broken_data ? tmp.path() / "data" : empty.path();
+    if (!broken_data && broken_feed) {
+      tmp.write("feed/loldrivers/known_bad.tsv", "not a feed\n");
+      opt.context.dataset_dir = tmp.path() / "feed";
+    }
+    if (broken_vendors) opt.context.vendor_files = {vendor_file};
+    auto engine = pipeline::Engine::load(opt);
+    REQUIRE_FALSE(engine);
+    return engine.error().message;
+  };
+  for (int round = 0; round < 5; ++round) {  // (a race would show in some of them)
+    CHECK_THAT(load(true, true, false), Catch::Contains("microsoft-root-program"));
+    CHECK_THAT(load(false, true, true), Catch::Contains(vendor_file));
+  }
+  CHECK_THAT(load(true, false, false), Catch::Contains("microsoft-root-program"));
+  CHECK_THAT(load(false, false, true), Catch::Contains("known-bad driver feed"));
+}
