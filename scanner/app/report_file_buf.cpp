@@ -12,7 +12,8 @@
 namespace trustscan::app {
 namespace {
 
-/// The alignment O_DIRECT asks of a buffer, its offset and its length (a page: any block size).
+/// The alignment O_DIRECT asks of a buffer, its offset and its length: the device's logical block
+/// (512 or 4096 bytes on the usual disks; a larger one refuses the write: EINVAL, the fallback).
 constexpr std::size_t kAlign = 4096;
 static_assert(ReportFileBuf::kBlock % kAlign == 0);
 
