@@ -313,6 +313,10 @@ class Walker {
 
   void add_file(WalkResult& out, MappedBlocks<FileRef>& files, std::string rel, std::string path, const struct stat& st,
                 bool deleted) const {
+    if (const ExcludedFile* own = excluded_file(opt_, st)) {  // (before the empty ones: counted once, here)
+      skip(out, path, SkipReason::Excluded, own->detail);
+      return;
+    }
     if (st.st_size == 0) {
       ++out.empty_files;
       return;
@@ -413,6 +417,13 @@ LinkResolution resolve_link(std::string_view link_relative, std::string_view tar
     r.resolved += p;
   }
   return r;
+}
+
+const ExcludedFile* excluded_file(const WalkOptions& opt, const struct stat& st) noexcept {
+  for (const ExcludedFile& f : opt.excluded_files)
+    if (f.device == static_cast<std::uint64_t>(st.st_dev) && f.inode == static_cast<std::uint64_t>(st.st_ino))
+      return &f;
+  return nullptr;
 }
 
 bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_t max_file_size, WalkResult& out) {

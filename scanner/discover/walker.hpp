@@ -21,6 +21,14 @@ class FileSource;
 
 namespace trustscan::discover {
 
+/// A file the walk skips as excluded whatever its size, known by its identity: the scan's own
+/// files that lie in the scanned tree (its --cache database), listed with `detail`.
+struct ExcludedFile {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::string detail;
+};
+
 struct WalkOptions {
   std::vector<std::string> excludes;  ///< fnmatch globs, matched against the reported path and the name
   bool one_file_system = false;       ///< do not descend into other mounted file systems
@@ -36,7 +44,11 @@ struct WalkOptions {
   /// Directories listed at once (at least one: the calling thread's). The result is the same
   /// whatever the number (walk()).
   unsigned threads = 1;
+  std::vector<ExcludedFile> excluded_files;  ///< skipped as excluded, empty or not (ExcludedFile)
 };
+
+/// The entry of `opt.excluded_files` that names the file `st` describes, or null.
+[[nodiscard]] const ExcludedFile* excluded_file(const WalkOptions& opt, const struct stat& st) noexcept;
 
 struct WalkResult {
   std::vector<FileRef> files;      ///< regular, non-empty files to scan, in path order

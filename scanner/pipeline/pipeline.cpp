@@ -252,17 +252,28 @@ void remember_rules(ScanState& st) {
     st.cache->remember("rules", rules_checked_token(st.ctx));
 }
 
-/// The cache's own files (database, WAL, shared memory) are never scanned: they change with
-/// every scan. They are listed as excluded.
-void exclude_cache_files(const std::filesystem::path& cache_file, discover::WalkResult& walk) {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> ids;
+/// The cache's own files (database, WAL, shared memory, journal) as they are now, by identity:
+/// never scanned, they change with every scan; listed as excluded. The open made the ones it
+/// uses, so the walk is given them (an empty WAL is excluded, not counted as an empty file).
+std::vector<discover::ExcludedFile> cache_files(const std::filesystem::path& cache_file) {
+  std::vector<discover::ExcludedFile> out;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     struct stat st {};
-    if (::stat((cache_file.string() + suffix).c_str(), &st) == 0) ids.emplace_back(st.st_dev, st.st_ino);
+    if (::stat((cache_file.string() + suffix).c_str(), &st) == 0)
+      out.push_back({st.st_dev, st.st_ino, "the --cache database of this scan"});
   }
+  return out;
+}
+
+/// After the walk: a cache file made while it ran (not one the walk was given) and listed is
+/// excluded all the same.
+void exclude_cache_files(const std::filesystem::path& cache_file, discover::WalkResult& walk) {
+  const std::vector<discover::ExcludedFile> own = cache_files(cache_file);
   std::erase_if(walk.files, [&](const discover::FileRef& f) {
-    if (std::ranges::find(ids, std::pair{f.device, f.inode}) == ids.end()) return false;
-    walk.skipped.push_back({f.path, discover::SkipReason::Excluded, "the --cache database of this scan"});
+    const auto it = std::ranges::find_if(
+        own, [&](const discover::ExcludedFile& e) { return e.device == f.device && e.inode == f.inode; });
+    if (it == own.end()) return false;
+    walk.skipped.push_back({f.path, discover::SkipReason::Excluded, it->detail});
     ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Excluded))];
     return true;
   });
@@ -569,7 +580,8 @@ ScanStart start_scan(const ScanOptions& options) {
     start.cache = cache::ScanCache::open({*options.cache_file, {}}, start.cache_notes);
     if (!start.cache) return start;
   }
-  discover_roots(options, start.roots, start.walk);
+  discover_roots(options, start.roots, start.walk,
+                 options.cache_file ? cache_files(*options.cache_file) : std::vector<discover::ExcludedFile>{});
   return start;
 }
 

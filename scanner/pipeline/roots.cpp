@@ -86,7 +86,8 @@ unsigned listing_threads(unsigned scan_threads) noexcept {
   return scan_threads > 1 ? std::max(scan_threads, kListingThreads) : 1;
 }
 
-void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk) {
+void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkResult& walk,
+                    std::vector<discover::ExcludedFile> own_files) {
   // (Disk images: the scan's threads, each listing borrows a libtsk handle. Directories: listing_threads.)
   discover::WalkOptions wopt{opt.excludes,
                              opt.one_file_system,
@@ -94,7 +95,8 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
                              opt.stop,
                              opt.images.include_deleted,
                              opt.include_network_fs,
-                             threads_or_cores(opt.threads)};
+                             threads_or_cores(opt.threads),
+                             std::move(own_files)};
   discover::WalkOptions dir_opt = wopt;
   dir_opt.threads = listing_threads(wopt.threads);
   const image::OpenOptions image_options{opt.images.partitions, opt.images.hash};

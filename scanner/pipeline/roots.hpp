@@ -47,8 +47,10 @@ inline constexpr unsigned kListingThreads = 8;
 /// (`--threads 1`: nothing runs beside the calling thread).
 [[nodiscard]] unsigned listing_threads(unsigned scan_threads) noexcept;
 
-/// Opens each root of `options` and walks the trees. Problems are in `walk.errors`.
-void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::WalkResult& walk);
+/// Opens each root of `options` and walks the trees, skipping `own_files` (the scan's own files:
+/// discover::ExcludedFile) wherever they are met. Problems are in `walk.errors`.
+void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::WalkResult& walk,
+                    std::vector<discover::ExcludedFile> own_files = {});
 
 /// Module-signing keys from the kernel images inside the image volumes (boot/vmlinuz-*, ...), as
 /// verify::KernelKeyring::add_from_root does for a directory root (also lib/modules/*/vmlinuz,

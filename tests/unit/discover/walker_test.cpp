@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "io/file_access.hpp"
@@ -93,6 +95,37 @@ TEST_CASE("exclude globs and the size limit skip with a reason", "[discover]") {
   CHECK(find_skip(r, "/skip.txt")->reason == SkipReason::Excluded);
   CHECK(find_skip(r, "/cache")->detail == "directory");
   CHECK(find_skip(r, "/big.bin")->reason == SkipReason::TooLarge);
+}
+
+TEST_CASE("files given by identity are skipped as excluded whether empty or not", "[discover]") {
+  // The scan's own files in the tree (its --cache database and an empty WAL): listed with their
+  // reason, neither scanned nor counted with the empty files.
+  test::TempTree t;
+  t.write("a.bin", "1");
+  t.write("empty", "");
+  t.write("sub/own.db", "database");
+  t.write("sub/own.db-wal", "");
+  discover::WalkOptions opt;
+  for (const char* name : {"sub/own.db", "sub/own.db-wal"}) {
+    struct stat st {};
+    REQUIRE(::stat((t.path() / name).c_str(), &st) == 0);
+    opt.excluded_files.push_back({st.st_dev, st.st_ino, "the scan's own"});
+  }
+  for (unsigned threads : {1u, 4u}) {
+    opt.threads = threads;
+    auto r = walk_tree(t, opt);
+    REQUIRE(r.files.size() == 1);
+    CHECK(r.files[0].relative == "a.bin");
+    CHECK(r.empty_files == 1);
+    for (const char* name : {"/own.db", "/own.db-wal"}) {
+      INFO(name);
+      const discover::Skipped* s = find_skip(r, name);
+      REQUIRE(s);
+      CHECK(s->reason == SkipReason::Excluded);
+      CHECK(s->detail == "the scan's own");
+    }
+    CHECK(r.skip_counts["excluded"] == 2);
+  }
 }
 
 TEST_CASE("an unreadable directory is an error, and the walk goes on", "[discover]") {
