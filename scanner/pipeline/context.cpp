@@ -238,10 +238,11 @@ Result<std::unique_ptr<RulesOnDemand>> load_rules(const ContextOptions& opt,
 
 Result<std::shared_ptr<const SharedContext>> load_shared_context(const ContextOptions& opt) {
   auto compiling = start_compiling_rules(opt);  // joined on every return (the future's destructor)
-  // The trust anchors (Microsoft's root program: 600 certificates) and the known-bad feeds each
-  // read data sets of their own: both on threads of their own while this one reads the vendor
-  // list. One after the other they were 10-12 ms each of a cached re-scan's critical path (every
-  // worker waits for the engine). Their errors are told in the order they were loaded before.
+  // The trust anchors (Microsoft's root program: hundreds of certificates) and the known-bad
+  // feeds each read data sets of their own: both on threads of their own while this one reads the
+  // vendor list. One after the other they were 10-12 ms each of a cached re-scan's critical path
+  // (every worker waits for the engine). Their errors are told in the order they were loaded
+  // before.
   std::vector<datasets::DatasetInfo> anchor_datasets, feed_datasets;
   const bool beside = opt.load_threads != 1;
   auto trusting = start_beside(beside, [&]() -> Result<verify::TrustStore> {
