@@ -667,8 +667,11 @@ interrupt)
   # shows files done, not after a fixed delay or a sampled /proc entry: start-up time and scan
   # speed vary with the machine and its load (signal_midway.py).
   T="$WORK/many"; mkdir -p "$T"
+  # Links to a copy: a link to the shared sample would change its ctime (its link count) under
+  # the tests that scan the samples meanwhile (engine_test compares two scans of them).
+  cp "$SAMPLES/pe/hello.exe" "$WORK/hello.exe"
   $PY -c 'import os, sys
-for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
+for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$WORK/hello.exe" "$T"
   midway() { "$PY" "$SRC/tests/cli/signal_midway.py" "$@"; }
   for sig in INT TERM; do
     set +e
@@ -1234,8 +1237,9 @@ progress)
   # gives the command a pseudo-terminal; standard output goes to a file.
   command -v script >/dev/null || fail "script (util-linux) missing"
   T="$WORK/many"; mkdir -p "$T"
+  cp "$SAMPLES/pe/hello.exe" "$WORK/hello.exe"  # (links to a copy: as in "interrupt")
   $PY -c 'import os, sys
-for i in range(20000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$SAMPLES/pe/hello.exe" "$T"
+for i in range(20000): os.link(sys.argv[1], f"{sys.argv[2]}/f{i}.exe")' "$WORK/hello.exe" "$T"
   tty_scan() {  # tty_scan TYPESCRIPT ARGS...: stderr on a pty, stdout to TYPESCRIPT.out
     local ts=$1; shift
     script -qec "$(printf '%q ' "$TS" scan -f json --threads 1 --no-kernel-keys "$@" "$T") >$(printf '%q' "$ts.out")" "$ts" \
