@@ -313,10 +313,7 @@ class Walker {
 
   void add_file(WalkResult& out, MappedBlocks<FileRef>& files, std::string rel, std::string path, const struct stat& st,
                 bool deleted) const {
-    if (const ExcludedFile* own = excluded_file(opt_, st)) {  // (before the empty ones: counted once, here)
-      skip(out, path, SkipReason::Excluded, own->detail);
-      return;
-    }
+    if (skip_if_excluded(path, st, opt_, out)) return;  // (before the empty ones: counted once, here)
     if (st.st_size == 0) {
       ++out.empty_files;
       return;
@@ -419,11 +416,14 @@ LinkResolution resolve_link(std::string_view link_relative, std::string_view tar
   return r;
 }
 
-const ExcludedFile* excluded_file(const WalkOptions& opt, const struct stat& st) noexcept {
-  for (const ExcludedFile& f : opt.excluded_files)
-    if (f.device == static_cast<std::uint64_t>(st.st_dev) && f.inode == static_cast<std::uint64_t>(st.st_ino))
-      return &f;
-  return nullptr;
+bool skip_if_excluded(const std::string& path, const struct stat& st, const WalkOptions& opt, WalkResult& out) {
+  const auto own = std::ranges::find_if(opt.excluded_files, [&](const ExcludedFile& f) {
+    return f.device == static_cast<std::uint64_t>(st.st_dev) && f.inode == static_cast<std::uint64_t>(st.st_ino);
+  });
+  if (own == opt.excluded_files.end()) return false;
+  ++out.skip_counts[std::string(to_string(SkipReason::Excluded))];
+  out.skipped.push_back({path, SkipReason::Excluded, own->detail});
+  return true;
 }
 
 bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_t max_file_size, WalkResult& out) {

@@ -47,9 +47,6 @@ struct WalkOptions {
   std::vector<ExcludedFile> excluded_files;  ///< skipped as excluded, empty or not (ExcludedFile)
 };
 
-/// The entry of `opt.excluded_files` that names the file `st` describes, or null.
-[[nodiscard]] const ExcludedFile* excluded_file(const WalkOptions& opt, const struct stat& st) noexcept;
-
 struct WalkResult {
   std::vector<FileRef> files;      ///< regular, non-empty files to scan, in path order
   std::vector<Skipped> skipped;    ///< listed skips (see SkipReason)
@@ -68,6 +65,9 @@ struct WalkResult {
 /// `max_file_size` (0: no limit); returns whether it was. The walk's rule, also for a file named
 /// as a root (pipeline/roots.cpp).
 bool skip_if_too_large(const std::string& path, std::uint64_t size, std::uint64_t max_file_size, WalkResult& out);
+/// True, listed and counted as excluded with its entry's detail, when `st` is one of
+/// `opt.excluded_files` (a file met by the walk, or given as a root).
+bool skip_if_excluded(const std::string& path, const struct stat& st, const WalkOptions& opt, WalkResult& out);
 
 /// Walks `root` (its path() is the root as reported) and appends to `out`: each directory's
 /// entries in name order, then each subdirectory's walk in name order (pre-order), whether its

@@ -254,7 +254,8 @@ void remember_rules(ScanState& st) {
 
 /// The cache's own files (database, WAL, shared memory, journal) as they are now, by identity:
 /// never scanned, they change with every scan; listed as excluded. The open made the ones it
-/// uses, so the walk is given them (an empty WAL is excluded, not counted as an empty file).
+/// uses and keeps them until the scan ends, so the walk is given them, and skips them wherever
+/// they are (an empty WAL too, a cache given as a root too).
 std::vector<discover::ExcludedFile> cache_files(const std::filesystem::path& cache_file) {
   std::vector<discover::ExcludedFile> out;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -263,20 +264,6 @@ std::vector<discover::ExcludedFile> cache_files(const std::filesystem::path& cac
       out.push_back({st.st_dev, st.st_ino, "the --cache database of this scan"});
   }
   return out;
-}
-
-/// After the walk: a cache file made while it ran (not one the walk was given) and listed is
-/// excluded all the same.
-void exclude_cache_files(const std::filesystem::path& cache_file, discover::WalkResult& walk) {
-  const std::vector<discover::ExcludedFile> own = cache_files(cache_file);
-  std::erase_if(walk.files, [&](const discover::FileRef& f) {
-    const auto it = std::ranges::find_if(
-        own, [&](const discover::ExcludedFile& e) { return e.device == f.device && e.inode == f.inode; });
-    if (it == own.end()) return false;
-    walk.skipped.push_back({f.path, discover::SkipReason::Excluded, it->detail});
-    ++walk.skip_counts[std::string(discover::to_string(discover::SkipReason::Excluded))];
-    return true;
-  });
 }
 
 /// Once the walk is done: the cache lists, while the files are analysed, its entries below a
@@ -327,7 +314,6 @@ discover::WalkResult discover_files(ScanState& st, unsigned threads, ScanStart& 
   st.roots = std::move(start.roots);
   discover::WalkResult walk = std::move(start.walk);
   if (st.options.context.kernel_keys_from_roots) add_image_kernel_keys(st.roots, st.ctx);
-  if (st.cache) exclude_cache_files(*st.options.cache_file, walk);
   st.files = std::move(walk.files);
   if (st.cache) survey_cache(st);  // (while the Windows images are read)
   std::vector<FoundImages> found;

@@ -96,9 +96,10 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
                              opt.images.include_deleted,
                              opt.include_network_fs,
                              threads_or_cores(opt.threads),
-                             std::move(own_files)};
+                             {}};
   discover::WalkOptions dir_opt = wopt;
   dir_opt.threads = listing_threads(wopt.threads);
+  dir_opt.excluded_files = std::move(own_files);  // (the host's files: not an image's entries)
   const image::OpenOptions image_options{opt.images.partitions, opt.images.hash};
   for (const std::string& root : opt.roots) {
     struct stat st {};
@@ -152,6 +153,7 @@ void discover_roots(const ScanOptions& opt, OpenedRoots& roots, discover::WalkRe
       discover::walk(*roots.sources.back(), index, dir_opt, walk);
       continue;
     }
+    if (discover::skip_if_excluded(root, st, dir_opt, walk)) continue;
     discover::FileRef f = discover::file_ref(index, name, root, st);
     if (f.size == 0)
       ++walk.empty_files;

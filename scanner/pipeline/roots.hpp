@@ -47,8 +47,9 @@ inline constexpr unsigned kListingThreads = 8;
 /// (`--threads 1`: nothing runs beside the calling thread).
 [[nodiscard]] unsigned listing_threads(unsigned scan_threads) noexcept;
 
-/// Opens each root of `options` and walks the trees, skipping `own_files` (the scan's own files:
-/// discover::ExcludedFile) wherever they are met. Problems are in `walk.errors`.
+/// Opens each root of `options` and walks the trees, skipping `own_files` (the scan's own files on
+/// this host: discover::ExcludedFile) wherever they are met, as a root too (not in disk images). Problems are in
+/// `walk.errors`.
 void discover_roots(const ScanOptions& options, OpenedRoots& roots, discover::WalkResult& walk,
                     std::vector<discover::ExcludedFile> own_files = {});
 

@@ -1066,6 +1066,15 @@ assert b["summary"]["empty_files"] == empty, (b["summary"]["empty_files"], empty
 c = b["summary"]["cache"]
 assert c["misses"] == 0 and c["hits"] == b["summary"]["files_scanned"] > 0, c
 PY
+    # The cache file given as a root of its own: excluded too, never scanned.
+    set +e; "$TS" scan "${args[@]}" -o "$WORK/in_root.json" --cache "$C" "$C" "$T/vendor-image" 2>"$WORK/err"; set -e
+    $PY - "$WORK/in_root.json" "$C" <<'PY' || fail "the cache file given as a root was scanned"
+import json, sys
+d, db = json.load(open(sys.argv[1])), sys.argv[2]
+assert not any(f["file"]["path"] == db for f in d["files"]), [f["file"]["path"] for f in d["files"]]
+s = [x for x in d["skipped"] if x["path"] == db]
+assert len(s) == 1 and s[0]["reason"] == "excluded" and "--cache" in s[0]["detail"], s
+PY
     # Damaged: the cache is replaced by an empty one (new files, new inodes) when it is opened;
     # none of its files is scanned, nothing else is missing, nothing comes from the damaged one.
     for round in 1 2 3; do
